@@ -1,0 +1,119 @@
+# rightstrack — one non-recursive GNU Makefile (STACK.md section 11).
+#
+#   make            build build/$(BUILD)/rightstrack (BUILD=debug|release|asan)
+#   make run        bootstrap, build, load the demo data, start the tour
+#   make test       bootstrap, build, run every test, then again under ASan+UBSan
+#   make check      run the tests of one build (no bootstrap, no second pass)
+#   make install    PREFIX=/usr/local DESTDIR=
+
+BUILD   ?= debug
+PREFIX  ?= /usr/local
+DESTDIR ?=
+O       := build/$(BUILD)
+
+CC      ?= cc
+PKGS    := jansson libutf8proc sqlite3 libsodium
+CSV_LIBS     ?= -lcsv
+STEMMER_LIBS ?= -lstemmer
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wformat=2 -Wvla -Wimplicit-fallthrough -Wcast-qual -Werror
+CFLAGS_debug   := -O0 -g3
+CFLAGS_release := -O2 -DNDEBUG -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+CFLAGS_asan    := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+                  -fno-omit-frame-pointer
+LDFLAGS_release := -pie -Wl,-z,relro,-z,now
+LDFLAGS_asan    := -fsanitize=address,undefined
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+BASE_CFLAGS := -std=c17 -D_DEFAULT_SOURCE -fvisibility=hidden $(WARN) $(CFLAGS_$(BUILD)) \
+               -MMD -MP $(PKG_CFLAGS)
+LIB_CFLAGS  := $(BASE_CFLAGS) -Iinclude -Isrc -I$(O)/gen
+FACE_CFLAGS := $(BASE_CFLAGS) -Iinclude
+LIBS        := $(PKG_LIBS) $(CSV_LIBS) $(STEMMER_LIBS) -lm -lpthread
+ALL_LDFLAGS := $(LDFLAGS_$(BUILD)) $(LDFLAGS)
+
+LIB_SRC := $(wildcard src/base/*.c src/text/*.c src/model/*.c src/store/*.c \
+                      src/store/sqlite/*.c src/ingest/*.c src/search/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+SCHEMA  := $(sort $(wildcard src/store/sqlite/schema/*.sql))
+EMBED   := $(SCHEMA) data/states/variants.tsv data/states/groups.tsv
+
+LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o) $(O)/gen/embedded.o
+CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
+LIB     := $(O)/librightstrack.a
+BIN     := $(O)/rightstrack
+
+UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit/%)
+
+.PHONY: all run test check check-unit check-cli install uninstall clean lint format-check \
+        bootstrap bench
+all: $(BIN)
+
+$(O)/gen/embedded.c: tools/embed.sh $(EMBED)
+	@mkdir -p $(@D)
+	sh tools/embed.sh $(EMBED) > $@.tmp && mv $@.tmp $@
+
+$(O)/gen/embedded.o: $(O)/gen/embedded.c
+	$(CC) $(BASE_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+
+$(O)/src/cli/%.o: src/cli/%.c
+	@mkdir -p $(@D)
+	$(CC) $(FACE_CFLAGS) -c $< -o $@
+
+$(O)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LIBS)
+
+$(O)/tests/unit/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CFLAGS) -Wno-missing-prototypes -Itests $(shell pkg-config --cflags criterion) \
+	    $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS) $(shell pkg-config --libs criterion)
+
+bootstrap:
+	@sh scripts/bootstrap
+
+run: bootstrap
+	$(MAKE) BUILD=release
+	sh scripts/tour build/release/rightstrack
+
+check: $(BIN) $(UNIT_BIN)
+	sh tests/run.sh $(O)
+
+test: bootstrap
+	$(MAKE) BUILD=debug check
+	$(MAKE) BUILD=asan check
+
+bench: bootstrap
+	$(MAKE) BUILD=release
+	sh bench/import.sh build/release/rightstrack
+	sh bench/search.sh build/release/rightstrack
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/rightstrack
+	install -m 644 docs/rightstrack.1 $(DESTDIR)$(PREFIX)/share/man/man1/rightstrack.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/rightstrack $(DESTDIR)$(PREFIX)/share/man/man1/rightstrack.1
+
+lint:
+	sh tools/check-banned.sh
+
+format-check:
+	clang-format --dry-run -Werror $(LIB_SRC) $(CLI_SRC) include/rightstrack/*.h
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

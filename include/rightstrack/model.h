@@ -1,0 +1,67 @@
+/*
+ * Plain model values shared by the store, the importers and the faces. No I/O.
+ */
+#ifndef RIGHTSTRACK_MODEL_H
+#define RIGHTSTRACK_MODEL_H
+
+#include <rightstrack/rt.h>
+
+/* The state's answer to a recommendation. */
+enum rt_response {
+    RT_RESPONSE_PENDING = 0,
+    RT_RESPONSE_SUPPORTED,
+    RT_RESPONSE_NOTED,
+    RT_RESPONSE_PLEDGE,
+};
+
+/* "supported", "noted", "pledge", "pending". */
+RT_API const char *rt_response_name(enum rt_response r);
+/*
+ * Reads a response as users and exports write it: "supported", "Accepted",
+ * "support", "noted", "Voluntary Pledge", "pledge", "pending" (any case).
+ * Returns 0, or RT_EINVAL for anything else.
+ */
+RT_API int rt_response_parse(const char *s, enum rt_response *out);
+
+/* The UPR cycle a Working Group session belongs to (1-12: 1, 13-26: 2, 27-40: 3,
+ * 41-54: 4), or 0 when session is not positive. */
+RT_API int rt_upr_cycle_of_session(int session);
+
+/* A theme attached to a recommendation, with where the label came from. */
+struct rt_rec_theme {
+    char *vocabulary; /* "upr-info", "uhri", "osce" */
+    char *label;
+    char *origin;     /* "official", "model", "person" */
+    double confidence;
+};
+
+/* A state as shown to users. */
+struct rt_state_ref {
+    char code[4]; /* ISO 3166-1 alpha-3 */
+    char *name;
+};
+
+/* A recommendation with everything a face shows. All strings owned. */
+struct rt_rec {
+    int64_t id;
+    char *mechanism;
+    int cycle;   /* 0 when unknown */
+    int session; /* 0 when unknown */
+    char *paragraph;
+    char *text;
+    struct rt_state_ref sur;
+    struct rt_state_ref *by;
+    size_t n_by;
+    enum rt_response response;
+    int action_category; /* 1-5, 0 when unknown */
+    struct rt_rec_theme *themes;
+    size_t n_themes;
+    int64_t source_id; /* 0 when none */
+    char *source_path;
+    char *created_at;
+};
+
+RT_API void rt_rec_init(struct rt_rec *r);
+RT_API void rt_rec_release(struct rt_rec *r);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * Search: a user's query text and filters, turned into a store search.
+ */
+#ifndef RIGHTSTRACK_SEARCH_H
+#define RIGHTSTRACK_SEARCH_H
+
+#include <rightstrack/store.h>
+
+/* What a user asks for; strings are borrowed. */
+struct rt_query {
+    const char *text;  /* words, "phrases", prefix*, AND/OR/NOT, (groups); NULL: all */
+    const char *sur;   /* state under review: code, name or variant; NULL: any */
+    const char *by;    /* recommending state, the same way */
+    const char *theme; /* theme label or code; NULL: any */
+    int cycle, session, category; /* 0: any */
+    int response;                 /* enum rt_response, or -1 for any */
+    int64_t limit, offset;
+    int facets;
+};
+#define RT_QUERY_INIT {NULL, NULL, NULL, NULL, 0, 0, 0, -1, 20, 0, 0}
+
+/*
+ * Appends to out the FTS5 expression for a query text: each word and phrase is
+ * quoted (so punctuation can never be read as syntax), AND/OR/NOT and
+ * parentheses are kept where they make sense and dropped where they do not, a
+ * trailing * marks a prefix, and "-word" means NOT word. Leaves out empty when
+ * the text holds no word. RT_EINVAL when it holds only negations.
+ */
+RT_API int rt_search_fts_expr(const char *text, size_t len, struct rt_buf *out,
+                              struct rt_error *err);
+
+/*
+ * Runs a query. res must be zeroed; release it with rt_search_result_release.
+ * RT_EINVAL with err->field "sur", "by" or "query" when a state is unknown or
+ * the text cannot be read.
+ */
+RT_API int rt_search(struct rt_store *st, const struct rt_query *q, struct rt_search_result *res,
+                     struct rt_error *err);
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * The store: the one interface to the database. Only src/store/ speaks SQL.
+ * A struct rt_store is one connection; use one per thread.
+ */
+#ifndef RIGHTSTRACK_STORE_H
+#define RIGHTSTRACK_STORE_H
+
+#include <rightstrack/model.h>
+#include <rightstrack/rt.h>
+
+struct rt_store;
+
+enum rt_store_flags {
+    RT_STORE_CREATE = 1 << 0,   /* create the file when missing */
+    RT_STORE_READONLY = 1 << 1, /* open read-only (no migration) */
+};
+
+/*
+ * Opens (and with RT_STORE_CREATE creates) the database at path, applies every
+ * pending schema migration and loads the states table on first use. *out is NULL
+ * on entry and set on success; close with rt_store_close. Returns RT_ESTORE,
+ * RT_EIO or RT_ENOTFOUND (no such file, no RT_STORE_CREATE) with err filled.
+ */
+RT_API int rt_store_open(struct rt_store **out, const char *path, unsigned flags,
+                         struct rt_error *err);
+RT_API void rt_store_close(struct rt_store *st);
+/* The schema version of an open store. */
+RT_API int rt_store_schema_version(struct rt_store *st);
+
+/* Transactions; rollback is safe to call when none is open. */
+RT_API int rt_store_begin(struct rt_store *st, struct rt_error *err);
+RT_API int rt_store_commit(struct rt_store *st, struct rt_error *err);
+RT_API void rt_store_rollback(struct rt_store *st);
+
+/*
+ * Finds the state a name means: an ISO 3166-1 code (alpha-2 or alpha-3), a name
+ * from iso-codes, or any variant in data/states/variants.tsv, compared by
+ * rt_text_name_key. Sets *out_id. Returns RT_ENOTFOUND when nothing matches
+ * (err untouched: the caller knows the file and line), RT_ESTORE on failure.
+ */
+RT_API int rt_store_state_find(struct rt_store *st, const char *name, size_t len,
+                               int64_t *out_id, struct rt_error *err);
+/* Fills ref (code and a new name string) for a state id. */
+RT_API int rt_store_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *ref,
+                              struct rt_error *err);
+
+/* A document imported. */
+struct rt_source {
+    const char *kind; /* "upr-info", "upr-info-raw", "uhri", ... */
+    const char *title;
+    const char *path;
+    const char *sha256; /* hex */
+};
+
+/* Adds a source, or finds the one with the same sha256; *out_new says which. */
+RT_API int rt_store_source_put(struct rt_store *st, const struct rt_source *src,
+                               int64_t *out_id, int *out_new, struct rt_error *err);
+
+/* A recommendation as an importer gives it. text must be clean (rt_text_clean). */
+struct rt_rec_in {
+    const char *mechanism; /* NULL: "upr" */
+    int cycle, session;    /* 0: unknown */
+    const char *paragraph; /* may be NULL */
+    int64_t sur_id;
+    const char *text;
+    size_t text_len;
+    enum rt_response response;
+    int action_category; /* 0: unknown */
+    int64_t source_id;   /* 0: none */
+};
+
+/*
+ * Adds a recommendation, or finds the one with the same (state under review,
+ * session, text). *out_new is 1 when it was added. An existing record keeps its
+ * values, except that a pending response, an unknown category or an unknown
+ * paragraph is filled in from r.
+ */
+RT_API int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
+                            int *out_new, struct rt_error *err);
+/* Links a recommending state; *out_new is 1 when the link is new. */
+RT_API int rt_store_rec_add_by(struct rt_store *st, int64_t rec_id, int64_t state_id,
+                               int *out_new, struct rt_error *err);
+/* Tags a recommendation with a theme (created in vocabulary when missing). */
+RT_API int rt_store_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
+                                  const char *label, const char *origin, double confidence,
+                                  int *out_new, struct rt_error *err);
+
+/* Loads recommendation id into r (initialised by the caller). RT_ENOTFOUND if none. */
+RT_API int rt_store_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r,
+                            struct rt_error *err);
+
+/* Counts, for `rightstrack stats`. */
+struct rt_count {
+    char *key; /* owned */
+    int64_t n;
+};
+
+struct rt_stats {
+    int64_t recommendations;
+    int64_t states_under_review;
+    int64_t recommending_states;
+    int64_t by_response[4]; /* indexed by enum rt_response */
+    struct rt_count *by_cycle;
+    size_t n_by_cycle;
+    int64_t sources;
+    int64_t themes;
+};
+RT_API void rt_stats_release(struct rt_stats *s);
+/* Fills s (zeroed by the caller) for every recommendation, or those to sur_id when
+ * sur_id is not 0. */
+RT_API int rt_store_stats(struct rt_store *st, int64_t sur_id, struct rt_stats *s,
+                          struct rt_error *err);
+
+/* A search, as src/search/ hands it to the store. */
+struct rt_search_spec {
+    const char *match; /* an FTS5 expression over our tokens, or NULL */
+    int64_t sur_id, by_id;
+    int cycle, session, category;
+    int response; /* enum rt_response, or -1 for any */
+    const char *theme; /* label or code, any vocabulary; NULL for any */
+    int64_t limit, offset;
+    int facets;
+};
+
+struct rt_facet {
+    const char *name; /* "response", "cycle", "theme", "state_under_review" */
+    struct rt_count *counts;
+    size_t n;
+};
+
+struct rt_search_result {
+    int64_t total;
+    struct rt_rec *hits;
+    size_t n_hits;
+    struct rt_facet facets[4];
+    size_t n_facets;
+};
+RT_API void rt_search_result_release(struct rt_search_result *res);
+/* Runs spec; res must be zeroed by the caller. RT_EINVAL when match is not a
+ * valid expression (err says why). */
+RT_API int rt_store_search(struct rt_store *st, const struct rt_search_spec *spec,
+                           struct rt_search_result *res, struct rt_error *err);
+
+#endif

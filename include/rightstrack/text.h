@@ -1,0 +1,51 @@
+/*
+ * Pure text functions: Unicode clean-up, name keys, and the word tokenizer that the
+ * full-text index and the query parser share. No I/O.
+ */
+#ifndef RIGHTSTRACK_TEXT_H
+#define RIGHTSTRACK_TEXT_H
+
+#include <rightstrack/rt.h>
+
+/*
+ * Appends s (UTF-8) to out in NFC, with every run of white space (ASCII and
+ * Unicode separators) folded to one space and no leading or trailing space.
+ * Returns RT_EINVAL for invalid UTF-8 (out unchanged), RT_ETOOBIG past out->max.
+ */
+RT_API int rt_text_clean(const char *s, size_t len, struct rt_buf *out);
+
+/* Returns 1 when s is valid UTF-8, else 0. */
+RT_API int rt_text_valid_utf8(const char *s, size_t len);
+
+/*
+ * Appends the match key of a name to out: HTML numeric entities decoded, accents
+ * removed, lower case, "&" read as "and", every run of other characters than
+ * ASCII letters and digits one space, trimmed, a leading "the " dropped.
+ * "Côte d'Ivoire" and "Cote d’Ivoire" both give "cote d ivoire".
+ */
+RT_API int rt_text_name_key(const char *s, size_t len, struct rt_buf *out);
+
+/*
+ * The word tokenizer: runs of letters and digits (apostrophes inside a word are
+ * dropped), NFKC, case-folded, accents removed, then stemmed with Snowball for
+ * the language. Each CJK ideograph is a token of its own. Not thread-safe: use
+ * one tokenizer per thread.
+ */
+struct rt_tokenizer;
+
+/* Called for each token: the term, and the byte span [start, end) it came from.
+ * A non-zero return stops tokenizing and is passed back by rt_tokenize. */
+typedef int (*rt_token_fn)(void *ctx, const char *term, size_t term_len, size_t start,
+                           size_t end);
+
+/* Returns a new tokenizer for a Snowball language ("english"), or for no stemming
+ * when lang is NULL or "none"; NULL when the language is unknown. Free with
+ * rt_tokenizer_free. */
+RT_API struct rt_tokenizer *rt_tokenizer_new(const char *lang);
+RT_API void rt_tokenizer_free(struct rt_tokenizer *t);
+/* Tokenizes s; returns 0, or the first non-zero value fn returned. Invalid UTF-8
+ * bytes are treated as separators. */
+RT_API int rt_tokenize(struct rt_tokenizer *t, const char *s, size_t len, rt_token_fn fn,
+                       void *ctx);
+
+#endif

@@ -1,0 +1,75 @@
+/* Recommendation values: responses, cycles, lifecycle. */
+#include "base/compat.h"
+
+#include <strings.h>
+
+#include <rightstrack/model.h>
+
+const char *rt_response_name(enum rt_response r)
+{
+    switch (r) {
+    case RT_RESPONSE_SUPPORTED:
+        return "supported";
+    case RT_RESPONSE_NOTED:
+        return "noted";
+    case RT_RESPONSE_PLEDGE:
+        return "pledge";
+    case RT_RESPONSE_PENDING:
+        break;
+    }
+    return "pending";
+}
+
+int rt_response_parse(const char *s, enum rt_response *out)
+{
+    static const struct {
+        const char *word;
+        enum rt_response r;
+    } words[] = {
+        {"supported", RT_RESPONSE_SUPPORTED}, {"accepted", RT_RESPONSE_SUPPORTED},
+        {"support", RT_RESPONSE_SUPPORTED},   {"noted", RT_RESPONSE_NOTED},
+        {"pledge", RT_RESPONSE_PLEDGE},       {"voluntary pledge", RT_RESPONSE_PLEDGE},
+        {"pending", RT_RESPONSE_PENDING},
+    };
+    for (size_t i = 0; i < RT_ARRAY_SIZE(words); i++) {
+        if (!strcasecmp(s, words[i].word)) {
+            *out = words[i].r;
+            return 0;
+        }
+    }
+    return RT_EINVAL;
+}
+
+int rt_upr_cycle_of_session(int session)
+{
+    if (session <= 0)
+        return 0;
+    if (session <= 12)
+        return 1;
+    return 2 + (session - 13) / 14;
+}
+
+void rt_rec_init(struct rt_rec *r)
+{
+    memset(r, 0, sizeof(*r));
+}
+
+void rt_rec_release(struct rt_rec *r)
+{
+    rt_free(r->mechanism);
+    rt_free(r->paragraph);
+    rt_free(r->text);
+    rt_free(r->sur.name);
+    for (size_t i = 0; i < r->n_by; i++)
+        rt_free(r->by[i].name);
+    rt_free(r->by);
+    for (size_t i = 0; i < r->n_themes; i++) {
+        rt_free(r->themes[i].vocabulary);
+        rt_free(r->themes[i].label);
+        rt_free(r->themes[i].origin);
+    }
+    rt_free(r->themes);
+    rt_free(r->source_path);
+    rt_free(r->created_at);
+    rt_rec_init(r);
+}

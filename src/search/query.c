@@ -1,0 +1,243 @@
+/* The search query language: user text to a safe FTS5 expression, then a store search. */
+#include "base/compat.h"
+
+#include <rightstrack/search.h>
+
+enum item_kind { TERM, OP_AND, OP_OR, OP_NOT, LPAREN, RPAREN };
+
+struct item {
+    enum item_kind kind;
+    const char *ptr; /* TERM: the word or the phrase's inside */
+    size_t len;
+    int prefix;
+};
+
+static int is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c >= 0x80;
+}
+
+static int has_word(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (is_word_byte((unsigned char)p[i]))
+            return 1;
+    return 0;
+}
+
+static int is_op(const struct item *it)
+{
+    return it->kind == OP_AND || it->kind == OP_OR || it->kind == OP_NOT;
+}
+
+/* Splits text into items; returns how many were written to items (at most max). */
+static size_t lex(const char *s, size_t len, struct item *items, size_t max)
+{
+    size_t i = 0, n = 0;
+
+    while (i < len && n + 2 < max) {
+        unsigned char c = (unsigned char)s[i];
+        struct item it = {TERM, NULL, 0, 0};
+        int negate = 0;
+
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            i++;
+            continue;
+        }
+        if (c == '(' || c == ')') {
+            it.kind = c == '(' ? LPAREN : RPAREN;
+            items[n++] = it;
+            i++;
+            continue;
+        }
+        if (c == '-' && i + 1 < len && (s[i + 1] == '"' || is_word_byte((unsigned char)s[i + 1]))) {
+            negate = 1;
+            i++;
+        }
+        if (s[i] == '"') {
+            size_t start = ++i;
+            while (i < len && s[i] != '"')
+                i++;
+            it.ptr = s + start;
+            it.len = i - start;
+            if (i < len)
+                i++;
+        } else {
+            size_t start = i;
+            while (i < len && !strchr(" \t\n\r()\"", s[i]))
+                i++;
+            it.ptr = s + start;
+            it.len = i - start;
+        }
+        if (i < len && s[i] == '*') {
+            it.prefix = 1;
+            i++;
+        }
+        while (it.len && it.ptr[it.len - 1] == '*') {
+            it.prefix = 1;
+            it.len--;
+        }
+        if (!negate && !it.prefix) {
+            if (it.len == 3 && !memcmp(it.ptr, "AND", 3))
+                it.kind = OP_AND;
+            else if (it.len == 2 && !memcmp(it.ptr, "OR", 2))
+                it.kind = OP_OR;
+            else if (it.len == 3 && !memcmp(it.ptr, "NOT", 3))
+                it.kind = OP_NOT;
+        }
+        if (it.kind == TERM && !has_word(it.ptr, it.len))
+            continue;
+        if (negate)
+            items[n++] = (struct item){OP_NOT, NULL, 0, 0};
+        items[n++] = it;
+    }
+    return n;
+}
+
+/* Drops operators and parentheses that have nothing to join; returns the new count. */
+static size_t tidy(struct item *it, size_t n)
+{
+    int changed = 1;
+
+    while (changed) {
+        size_t m = 0;
+        int depth = 0;
+
+        changed = 0;
+        for (size_t i = 0; i < n; i++) {
+            struct item *prev = m ? &it[m - 1] : NULL;
+            int next_ok = i + 1 < n && (it[i + 1].kind == TERM || it[i + 1].kind == LPAREN ||
+                                        (it[i].kind != OP_NOT && it[i + 1].kind == OP_NOT));
+            int drop = 0;
+
+            if (is_op(&it[i]))
+                drop = !prev || prev->kind == LPAREN || is_op(prev) || !next_ok;
+            else if (it[i].kind == RPAREN)
+                drop = depth == 0 || (prev && prev->kind == LPAREN);
+            if (it[i].kind == RPAREN && !drop)
+                depth--;
+            if (it[i].kind == LPAREN)
+                depth++;
+            if (it[i].kind == RPAREN && prev && prev->kind == LPAREN && !drop)
+                drop = 1;
+            if (it[i].kind == RPAREN && prev && prev->kind == LPAREN) {
+                m--; /* "()" goes away whole */
+                depth--;
+                changed = 1;
+                continue;
+            }
+            if (drop) {
+                changed = 1;
+                continue;
+            }
+            it[m++] = it[i];
+        }
+        /* Unclosed "(": drop the last ones. */
+        while (depth > 0) {
+            for (size_t i = m; i-- > 0;) {
+                if (it[i].kind == LPAREN) {
+                    memmove(&it[i], &it[i + 1], (m - i - 1) * sizeof(*it));
+                    m--;
+                    break;
+                }
+            }
+            depth--;
+            changed = 1;
+        }
+        n = m;
+    }
+    return n;
+}
+
+int rt_search_fts_expr(const char *text, size_t len, struct rt_buf *out, struct rt_error *err)
+{
+    struct item items[256];
+    size_t n = tidy(items, lex(text, len, items, RT_ARRAY_SIZE(items)));
+    size_t start = out->len, terms = 0, negated = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const struct item *it = &items[i];
+
+        if (out->len > start)
+            rt_buf_addch(out, ' ');
+        switch (it->kind) {
+        case TERM:
+            terms++;
+            if (i > 0 && items[i - 1].kind == OP_NOT)
+                negated++;
+            rt_buf_addch(out, '"');
+            for (size_t k = 0; k < it->len; k++) {
+                if (it->ptr[k] == '"')
+                    rt_buf_addch(out, '"');
+                rt_buf_addch(out, it->ptr[k]);
+            }
+            rt_buf_addch(out, '"');
+            if (it->prefix)
+                rt_buf_adds(out, " *");
+            break;
+        case OP_AND:
+            rt_buf_adds(out, "AND");
+            break;
+        case OP_OR:
+            rt_buf_adds(out, "OR");
+            break;
+        case OP_NOT:
+            rt_buf_adds(out, "NOT");
+            break;
+        case LPAREN:
+            rt_buf_addch(out, '(');
+            break;
+        case RPAREN:
+            rt_buf_addch(out, ')');
+            break;
+        }
+    }
+    if (terms && terms == negated) {
+        rt_buf_setlen(out, start);
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "query",
+                            "a query needs a word to look for, not only words to leave out");
+    }
+    return 0;
+}
+
+static int find_state(struct rt_store *st, const char *name, const char *field, int64_t *out,
+                      struct rt_error *err)
+{
+    int rc;
+
+    if (!name)
+        return 0;
+    rc = rt_store_state_find(st, name, strlen(name), out, err);
+    if (rc == RT_ENOTFOUND)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, field, "no state called '%s'", name);
+    return rc;
+}
+
+int rt_search(struct rt_store *st, const struct rt_query *q, struct rt_search_result *res,
+              struct rt_error *err)
+{
+    struct rt_buf expr = RT_BUF_INIT;
+    struct rt_search_spec spec = {0};
+    int rc;
+
+    spec.response = q->response;
+    spec.cycle = q->cycle;
+    spec.session = q->session;
+    spec.category = q->category;
+    spec.theme = q->theme;
+    spec.limit = q->limit;
+    spec.offset = q->offset;
+    spec.facets = q->facets;
+    if ((rc = find_state(st, q->sur, "sur", &spec.sur_id, err)) < 0 ||
+        (rc = find_state(st, q->by, "by", &spec.by_id, err)) < 0)
+        goto out;
+    if (q->text && (rc = rt_search_fts_expr(q->text, strlen(q->text), &expr, err)) < 0)
+        goto out;
+    if (expr.len)
+        spec.match = expr.buf;
+    rc = rt_store_search(st, &spec, res, err);
+out:
+    rt_buf_release(&expr);
+    return rc;
+}

@@ -1,0 +1,456 @@
+/* The SQLite store: connection, migrations, transactions and recommendation records. */
+#include "base/compat.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <rightstrack/text.h>
+
+#include "base/embedded.h"
+#include "store/sqlite/sqlite_int.h"
+
+static const char *const stmt_sql[STMT__COUNT] = {
+    [STMT_STATE_BY_KEY] = "SELECT state_id FROM state_name WHERE key = ?1",
+    [STMT_REC_FIND] = "SELECT id, response, action_category, paragraph FROM recommendation"
+                      " WHERE sur_id = ?1 AND session IS ?2 AND text = ?3",
+    [STMT_REC_INSERT] = "INSERT INTO recommendation(mechanism, cycle, session, paragraph,"
+                        " sur_id, text, response, action_category, source_id)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [STMT_REC_FILL] = "UPDATE recommendation SET"
+                      " response = CASE response WHEN 'pending' THEN ?2 ELSE response END,"
+                      " action_category = coalesce(action_category, ?3),"
+                      " paragraph = coalesce(paragraph, ?4) WHERE id = ?1",
+    [STMT_BY_INSERT] = "INSERT OR IGNORE INTO recommendation_by(rec_id, state_id) VALUES (?1, ?2)",
+    [STMT_THEME_FIND] = "SELECT id FROM theme WHERE vocabulary = ?1 AND label = ?2",
+    [STMT_THEME_INSERT] = "INSERT INTO theme(vocabulary, label) VALUES (?1, ?2)",
+    [STMT_REC_THEME_INSERT] = "INSERT OR IGNORE INTO recommendation_theme(rec_id, theme_id,"
+                              " origin, confidence) VALUES (?1, ?2, ?3, ?4)",
+};
+
+int rt__db_error(struct rt_store *st, struct rt_error *err, const char *what)
+{
+    return rt_error_set(err, RT_ESTORE, st->path, 0, NULL, "%s: %s", what,
+                        sqlite3_errmsg(st->db));
+}
+
+sqlite3_stmt *rt__stmt(struct rt_store *st, enum rt__stmt_id id, struct rt_error *err)
+{
+    sqlite3_stmt *s = st->stmt[id];
+
+    if (!s) {
+        if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s,
+                               NULL) != SQLITE_OK) {
+            rt__db_error(st, err, "prepare");
+            return NULL;
+        }
+        st->stmt[id] = s;
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return s;
+}
+
+char *rt__col_strdup(sqlite3_stmt *stmt, int i)
+{
+    const unsigned char *p = sqlite3_column_text(stmt, i);
+    return rt_xstrndup(p ? (const char *)p : "", p ? (size_t)sqlite3_column_bytes(stmt, i) : 0);
+}
+
+static int exec(struct rt_store *st, const char *sql, struct rt_error *err)
+{
+    char *msg = NULL;
+
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        rt_error_set(err, RT_ESTORE, st->path, 0, NULL, "%s", msg ? msg : "SQL failed");
+        sqlite3_free(msg);
+        return RT_ESTORE;
+    }
+    return 0;
+}
+
+int rt_store_schema_version(struct rt_store *st)
+{
+    sqlite3_stmt *s = NULL;
+    int v = -1;
+
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+/* Applies every embedded migration newer than user_version, each in a transaction. */
+static int migrate(struct rt_store *st, struct rt_error *err)
+{
+    static const char prefix[] = "src/store/sqlite/schema/";
+    int have = rt_store_schema_version(st), rc;
+
+    for (const struct rt__embedded *e = rt__embedded; e->name; e++) {
+        const char *base;
+        char *end;
+        long n;
+        struct rt_buf sql = RT_BUF_INIT;
+
+        if (strncmp(e->name, prefix, sizeof(prefix) - 1))
+            continue;
+        base = e->name + sizeof(prefix) - 1;
+        errno = 0;
+        n = strtol(base, &end, 10);
+        if (errno || end == base || *end != '_')
+            RT_BUG("bad migration file name %s", e->name);
+        if (n <= have)
+            continue;
+        rt_buf_addf(&sql, "BEGIN IMMEDIATE;\n%s\nPRAGMA user_version = %ld;\n", e->data, n);
+        rc = exec(st, sql.buf, err);
+        rt_buf_release(&sql);
+        if (rc < 0) {
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            return rc;
+        }
+        if (n == 1 && (rc = rt__states_seed(st, err)) < 0) {
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            return rc;
+        }
+        if ((rc = exec(st, "COMMIT", err)) < 0)
+            return rc;
+        have = (int)n;
+    }
+    return 0;
+}
+
+int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struct rt_error *err)
+{
+    struct rt_store *st = NULL;
+    struct stat sb;
+    int oflags, rc;
+
+    *out = NULL;
+    if (stat(path, &sb) < 0) {
+        if (errno != ENOENT || !(flags & RT_STORE_CREATE))
+            return rt_error_set(err, errno == ENOENT ? RT_ENOTFOUND : RT_EIO, path, 0, NULL,
+                                "cannot open database: %s%s", strerror(errno),
+                                errno == ENOENT ? " (run 'rightstrack init' first)" : "");
+    }
+    st = rt_xcalloc(1, sizeof(*st));
+    st->path = rt_xstrdup(path);
+    oflags = (flags & RT_STORE_READONLY) ? SQLITE_OPEN_READONLY
+                                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        rc = rt__db_error(st, err, "cannot open database");
+        goto fail;
+    }
+    sqlite3_busy_timeout(st->db, 5000);
+    if (rt__fts_register(st->db) != SQLITE_OK) {
+        rc = rt__db_error(st, err, "cannot register the tokenizer");
+        goto fail;
+    }
+    if (!(flags & RT_STORE_READONLY) &&
+        (rc = exec(st, "PRAGMA journal_mode = WAL", err)) < 0)
+        goto fail;
+    if ((rc = exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", err)) < 0)
+        goto fail;
+    if (!(flags & RT_STORE_READONLY) && (rc = migrate(st, err)) < 0)
+        goto fail;
+    *out = st;
+    return 0;
+fail:
+    rt_store_close(st);
+    return rc;
+}
+
+void rt_store_close(struct rt_store *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < STMT__COUNT; i++)
+        sqlite3_finalize(st->stmt[i]);
+    if (st->in_tx)
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(st->db);
+    rt__strmap_release(&st->state_cache);
+    rt__strmap_release(&st->theme_cache);
+    rt_free(st->path);
+    rt_free(st);
+}
+
+int rt_store_begin(struct rt_store *st, struct rt_error *err)
+{
+    int rc = exec(st, "BEGIN IMMEDIATE", err);
+    if (rc == 0)
+        st->in_tx = 1;
+    return rc;
+}
+
+int rt_store_commit(struct rt_store *st, struct rt_error *err)
+{
+    int rc = exec(st, "COMMIT", err);
+    if (rc < 0)
+        rt_store_rollback(st);
+    st->in_tx = 0;
+    return rc;
+}
+
+void rt_store_rollback(struct rt_store *st)
+{
+    if (st->in_tx || !sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    st->in_tx = 0;
+    /* The caches may hold ids that the rollback took away. */
+    rt__strmap_release(&st->theme_cache);
+}
+
+int rt_store_state_find(struct rt_store *st, const char *name, size_t len, int64_t *out_id,
+                        struct rt_error *err)
+{
+    struct rt_buf key = RT_BUF_INIT;
+    sqlite3_stmt *s;
+    int64_t id;
+    int rc;
+
+    if (rt__strmap_get(&st->state_cache, name, len, &id)) {
+        if (id <= 0)
+            return RT_ENOTFOUND;
+        *out_id = id;
+        return 0;
+    }
+    if (rt_text_name_key(name, len, &key) < 0 || !key.len) {
+        rc = RT_ENOTFOUND;
+        goto out;
+    }
+    if (!(s = rt__stmt(st, STMT_STATE_BY_KEY, err))) {
+        rc = RT_ESTORE;
+        goto out;
+    }
+    sqlite3_bind_text(s, 1, key.buf, (int)key.len, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        id = sqlite3_column_int64(s, 0);
+        rc = 0;
+    } else if (rc == SQLITE_DONE) {
+        id = 0;
+        rc = RT_ENOTFOUND;
+    } else {
+        rc = rt__db_error(st, err, "state look-up");
+        goto out;
+    }
+    sqlite3_reset(s);
+    rt__strmap_put(&st->state_cache, name, len, id);
+    if (rc == 0)
+        *out_id = id;
+out:
+    rt_buf_release(&key);
+    return rc;
+}
+
+int rt_store_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *ref,
+                       struct rt_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db, "SELECT code, name FROM state WHERE id = ?1", -1, &s,
+                           NULL) != SQLITE_OK)
+        return rt__db_error(st, err, "prepare");
+    sqlite3_bind_int64(s, 1, id);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        snprintf(ref->code, sizeof(ref->code), "%s", (const char *)sqlite3_column_text(s, 0));
+        ref->name = rt__col_strdup(s, 1);
+        rc = 0;
+    } else if (rc == SQLITE_DONE) {
+        rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "no state with id %lld",
+                          (long long)id);
+    } else {
+        rc = rt__db_error(st, err, "state");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int rt_store_source_put(struct rt_store *st, const struct rt_source *src, int64_t *out_id,
+                        int *out_new, struct rt_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db,
+                           "INSERT INTO source(kind, title, path, sha256) VALUES (?1, ?2, ?3, ?4)"
+                           " ON CONFLICT(sha256) DO NOTHING",
+                           -1, &s, NULL) != SQLITE_OK)
+        return rt__db_error(st, err, "prepare");
+    sqlite3_bind_text(s, 1, src->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, src->title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, src->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, src->sha256, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE) {
+        rc = rt__db_error(st, err, "add source");
+        goto out;
+    }
+    *out_new = sqlite3_changes(st->db) > 0;
+    sqlite3_finalize(s);
+    s = NULL;
+    if (sqlite3_prepare_v2(st->db, "SELECT id FROM source WHERE sha256 = ?1", -1, &s, NULL) !=
+        SQLITE_OK)
+        return rt__db_error(st, err, "prepare");
+    sqlite3_bind_text(s, 1, src->sha256, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        rc = rt__db_error(st, err, "find source");
+        goto out;
+    }
+    *out_id = sqlite3_column_int64(s, 0);
+    rc = 0;
+out:
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static void bind_int_or_null(sqlite3_stmt *s, int i, int v)
+{
+    if (v)
+        sqlite3_bind_int(s, i, v);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
+                     int *out_new, struct rt_error *err)
+{
+    sqlite3_stmt *s;
+    int rc;
+
+    if (!(s = rt__stmt(st, STMT_REC_FIND, err)))
+        return RT_ESTORE;
+    sqlite3_bind_int64(s, 1, r->sur_id);
+    bind_int_or_null(s, 2, r->session);
+    sqlite3_bind_text(s, 3, r->text, (int)r->text_len, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(s, 0);
+        int fill = (!strcmp((const char *)sqlite3_column_text(s, 1), "pending") &&
+                    r->response != RT_RESPONSE_PENDING) ||
+                   (sqlite3_column_type(s, 2) == SQLITE_NULL && r->action_category) ||
+                   (sqlite3_column_type(s, 3) == SQLITE_NULL && r->paragraph);
+        sqlite3_reset(s);
+        if (fill) {
+            if (!(s = rt__stmt(st, STMT_REC_FILL, err)))
+                return RT_ESTORE;
+            sqlite3_bind_int64(s, 1, id);
+            sqlite3_bind_text(s, 2, rt_response_name(r->response), -1, SQLITE_STATIC);
+            bind_int_or_null(s, 3, r->action_category);
+            if (r->paragraph)
+                sqlite3_bind_text(s, 4, r->paragraph, -1, SQLITE_STATIC);
+            if (sqlite3_step(s) != SQLITE_DONE)
+                return rt__db_error(st, err, "update recommendation");
+        }
+        *out_id = id;
+        *out_new = 0;
+        return 0;
+    }
+    if (rc != SQLITE_DONE)
+        return rt__db_error(st, err, "find recommendation");
+    sqlite3_reset(s);
+    if (!(s = rt__stmt(st, STMT_REC_INSERT, err)))
+        return RT_ESTORE;
+    sqlite3_bind_text(s, 1, r->mechanism ? r->mechanism : "upr", -1, SQLITE_STATIC);
+    bind_int_or_null(s, 2, r->cycle);
+    bind_int_or_null(s, 3, r->session);
+    if (r->paragraph)
+        sqlite3_bind_text(s, 4, r->paragraph, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 5, r->sur_id);
+    sqlite3_bind_text(s, 6, r->text, (int)r->text_len, SQLITE_STATIC);
+    sqlite3_bind_text(s, 7, rt_response_name(r->response), -1, SQLITE_STATIC);
+    bind_int_or_null(s, 8, r->action_category);
+    if (r->source_id)
+        sqlite3_bind_int64(s, 9, r->source_id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return rt__db_error(st, err, "add recommendation");
+    sqlite3_reset(s);
+    *out_id = sqlite3_last_insert_rowid(st->db);
+    *out_new = 1;
+    return 0;
+}
+
+int rt_store_rec_add_by(struct rt_store *st, int64_t rec_id, int64_t state_id, int *out_new,
+                        struct rt_error *err)
+{
+    sqlite3_stmt *s = rt__stmt(st, STMT_BY_INSERT, err);
+
+    if (!s)
+        return RT_ESTORE;
+    sqlite3_bind_int64(s, 1, rec_id);
+    sqlite3_bind_int64(s, 2, state_id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return rt__db_error(st, err, "add recommending state");
+    *out_new = sqlite3_changes(st->db) > 0;
+    sqlite3_reset(s);
+    return 0;
+}
+
+static int theme_id(struct rt_store *st, const char *vocabulary, const char *label,
+                    int64_t *out_id, struct rt_error *err)
+{
+    struct rt_buf key = RT_BUF_INIT;
+    sqlite3_stmt *s;
+    int rc = 0;
+
+    rt_buf_addf(&key, "%s\t%s", vocabulary, label);
+    if (rt__strmap_get(&st->theme_cache, key.buf, key.len, out_id))
+        goto out;
+    if (!(s = rt__stmt(st, STMT_THEME_FIND, err))) {
+        rc = RT_ESTORE;
+        goto out;
+    }
+    sqlite3_bind_text(s, 1, vocabulary, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, label, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *out_id = sqlite3_column_int64(s, 0);
+        sqlite3_reset(s);
+    } else if (rc == SQLITE_DONE) {
+        sqlite3_reset(s);
+        if (!(s = rt__stmt(st, STMT_THEME_INSERT, err))) {
+            rc = RT_ESTORE;
+            goto out;
+        }
+        sqlite3_bind_text(s, 1, vocabulary, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, label, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) != SQLITE_DONE) {
+            rc = rt__db_error(st, err, "add theme");
+            goto out;
+        }
+        sqlite3_reset(s);
+        *out_id = sqlite3_last_insert_rowid(st->db);
+    } else {
+        rc = rt__db_error(st, err, "find theme");
+        goto out;
+    }
+    rc = 0;
+    rt__strmap_put(&st->theme_cache, key.buf, key.len, *out_id);
+out:
+    rt_buf_release(&key);
+    return rc;
+}
+
+int rt_store_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
+                           const char *label, const char *origin, double confidence,
+                           int *out_new, struct rt_error *err)
+{
+    sqlite3_stmt *s;
+    int64_t tid;
+    int rc = theme_id(st, vocabulary, label, &tid, err);
+
+    if (rc < 0)
+        return rc;
+    if (!(s = rt__stmt(st, STMT_REC_THEME_INSERT, err)))
+        return RT_ESTORE;
+    sqlite3_bind_int64(s, 1, rec_id);
+    sqlite3_bind_int64(s, 2, tid);
+    sqlite3_bind_text(s, 3, origin, -1, SQLITE_STATIC);
+    sqlite3_bind_double(s, 4, confidence);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return rt__db_error(st, err, "tag recommendation");
+    *out_new = sqlite3_changes(st->db) > 0;
+    sqlite3_reset(s);
+    return 0;
+}

@@ -1,0 +1,47 @@
+/* Internals shared by the SQLite store's files. */
+#ifndef RT_SQLITE_INT_H
+#define RT_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include <rightstrack/store.h>
+
+#include "base/strmap.h"
+
+enum rt__stmt_id {
+    STMT_STATE_BY_KEY,
+    STMT_REC_FIND,
+    STMT_REC_INSERT,
+    STMT_REC_FILL,
+    STMT_BY_INSERT,
+    STMT_THEME_FIND,
+    STMT_THEME_INSERT,
+    STMT_REC_THEME_INSERT,
+    STMT__COUNT
+};
+
+struct rt_store {
+    sqlite3 *db;
+    char *path;
+    int in_tx;
+    sqlite3_stmt *stmt[STMT__COUNT];
+    struct rt__strmap state_cache; /* raw name -> state id */
+    struct rt__strmap theme_cache; /* "vocabulary\tlabel" -> theme id */
+};
+
+/* Registers the "rightstrack" FTS5 tokenizer on db. */
+int rt__fts_register(sqlite3 *db);
+
+/* Fills err from the connection's last error; returns RT_ESTORE. */
+int rt__db_error(struct rt_store *st, struct rt_error *err, const char *what);
+
+/* Returns the cached prepared statement id, reset and with bindings cleared. */
+sqlite3_stmt *rt__stmt(struct rt_store *st, enum rt__stmt_id id, struct rt_error *err);
+
+/* Seeds the state tables from iso-codes and our embedded variants (schema 1). */
+int rt__states_seed(struct rt_store *st, struct rt_error *err);
+
+/* Returns a new copy of column i of stmt, "" for NULL. */
+char *rt__col_strdup(sqlite3_stmt *stmt, int i);
+
+#endif

@@ -1,0 +1,229 @@
+/* The word tokenizer shared by the full-text index and the query parser. */
+#include "base/compat.h"
+
+#include <libstemmer.h>
+#include <utf8proc.h>
+
+#include <rightstrack/text.h>
+
+#define MAX_WORD 256         /* longer runs are cut into pieces of this many bytes */
+#define CACHE_SLOTS 16384    /* stem cache: a power of two */
+
+struct stem_slot {
+    char *word; /* normalised word, owned; NULL when empty */
+    char *stem; /* its stem, owned */
+    size_t stem_len;
+};
+
+struct rt_tokenizer {
+    struct sb_stemmer *stemmer; /* NULL: no stemming */
+    struct stem_slot *cache;
+    size_t n_cached;
+};
+
+struct rt_tokenizer *rt_tokenizer_new(const char *lang)
+{
+    struct rt_tokenizer *t = rt_xcalloc(1, sizeof(*t));
+
+    if (lang && strcmp(lang, "none")) {
+        t->stemmer = sb_stemmer_new(lang, "UTF_8");
+        if (!t->stemmer) {
+            rt_free(t);
+            return NULL;
+        }
+        t->cache = rt_xcalloc(CACHE_SLOTS, sizeof(*t->cache));
+    }
+    return t;
+}
+
+static void cache_clear(struct rt_tokenizer *t)
+{
+    for (size_t i = 0; i < CACHE_SLOTS; i++) {
+        RT_FREE_AND_NULL(t->cache[i].word);
+        RT_FREE_AND_NULL(t->cache[i].stem);
+    }
+    t->n_cached = 0;
+}
+
+void rt_tokenizer_free(struct rt_tokenizer *t)
+{
+    if (!t)
+        return;
+    if (t->stemmer) {
+        cache_clear(t);
+        rt_free(t->cache);
+        sb_stemmer_delete(t->stemmer);
+    }
+    rt_free(t);
+}
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* Stems word (normalised, n bytes); the result is borrowed until the next call. */
+static const char *stem(struct rt_tokenizer *t, const char *word, size_t n, size_t *out_len)
+{
+    size_t mask = CACHE_SLOTS - 1, i = (size_t)hash_bytes(word, n) & mask;
+    const sb_symbol *s;
+    struct stem_slot *slot;
+
+    for (;;) {
+        slot = &t->cache[i];
+        if (!slot->word)
+            break;
+        if (!strncmp(slot->word, word, n) && slot->word[n] == '\0') {
+            *out_len = slot->stem_len;
+            return slot->stem;
+        }
+        i = (i + 1) & mask;
+    }
+    s = sb_stemmer_stem(t->stemmer, (const sb_symbol *)word, (int)n);
+    if (!s) { /* out of memory inside libstemmer: fall back to the word itself */
+        *out_len = n;
+        return word;
+    }
+    if (t->n_cached >= CACHE_SLOTS / 2) {
+        cache_clear(t);
+        return stem(t, word, n, out_len);
+    }
+    slot->word = rt_xstrndup(word, n);
+    slot->stem_len = (size_t)sb_stemmer_length(t->stemmer);
+    slot->stem = rt_xstrndup((const char *)s, slot->stem_len);
+    t->n_cached++;
+    *out_len = slot->stem_len;
+    return slot->stem;
+}
+
+enum cls { SEP, WORD, IDEO, APOS };
+
+static enum cls classify(utf8proc_int32_t cp)
+{
+    if (cp < 0x80) {
+        if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9'))
+            return WORD;
+        return cp == '\'' ? APOS : SEP;
+    }
+    if (cp == 0x2019)
+        return APOS;
+    if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+        (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+        (cp >= 0x20000 && cp <= 0x2FFFF))
+        return IDEO;
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+        return WORD;
+    default:
+        return SEP;
+    }
+}
+
+/* Normalises and stems the word s[start, end) and reports it. */
+static int emit(struct rt_tokenizer *t, const char *s, size_t start, size_t end, int ascii,
+                rt_token_fn fn, void *ctx)
+{
+    char word[MAX_WORD * 4 + 8];
+    utf8proc_uint8_t *mapped = NULL;
+    const char *term = word;
+    size_t n = 0;
+    int rc;
+
+    if (ascii) {
+        for (size_t i = start; i < end; i++) {
+            char c = s[i];
+            if (c == '\'')
+                continue;
+            word[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        }
+    } else {
+        utf8proc_ssize_t k = utf8proc_map((const utf8proc_uint8_t *)s + start,
+                                          (utf8proc_ssize_t)(end - start), &mapped,
+                                          UTF8PROC_STABLE | UTF8PROC_COMPAT |
+                                              UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
+                                              UTF8PROC_STRIPMARK);
+        if (k < 0)
+            return 0;
+        for (utf8proc_ssize_t i = 0; i < k && n < sizeof(word) - 4; i++) {
+            if (mapped[i] == '\'')
+                continue;
+            if (mapped[i] == 0xE2 && i + 2 < k && mapped[i + 1] == 0x80 && mapped[i + 2] == 0x99) {
+                i += 2;
+                continue;
+            }
+            word[n++] = (char)mapped[i];
+        }
+        rt_free(mapped);
+    }
+    if (!n)
+        return 0;
+    word[n] = '\0';
+    if (t->stemmer)
+        term = stem(t, word, n, &n);
+    rc = fn(ctx, term, n, start, end);
+    return rc;
+}
+
+int rt_tokenize(struct rt_tokenizer *t, const char *s, size_t len, rt_token_fn fn, void *ctx)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    size_t i = 0, start = 0, last_word_end = 0;
+    int in_word = 0, ascii = 1, rc;
+
+    while (i < len) {
+        utf8proc_int32_t cp;
+        size_t n = 1;
+        enum cls c;
+
+        if (p[i] < 0x80) {
+            cp = p[i];
+        } else {
+            utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+            if (k < 0)
+                cp = ' ';
+            else
+                n = (size_t)k;
+        }
+        c = classify(cp);
+        if (c == APOS && !in_word)
+            c = SEP;
+        if (in_word && (c == SEP || c == IDEO || i - start >= MAX_WORD)) {
+            if ((rc = emit(t, s, start, last_word_end, ascii, fn, ctx)))
+                return rc;
+            in_word = 0;
+        }
+        if (c == WORD || (c == APOS && in_word)) {
+            if (!in_word) {
+                in_word = 1;
+                start = i;
+                ascii = 1;
+            }
+            if (n > 1)
+                ascii = 0;
+            if (c == WORD)
+                last_word_end = i + n;
+        } else if (c == IDEO) {
+            if ((rc = emit(t, s, i, i + n, 0, fn, ctx)))
+                return rc;
+        }
+        i += n;
+    }
+    if (in_word && (rc = emit(t, s, start, last_word_end, ascii, fn, ctx)))
+        return rc;
+    return 0;
+}
