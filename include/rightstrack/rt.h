@@ -89,7 +89,16 @@ RT_API void rt_error_release(struct rt_error *e);
 /* Prints "file:line: field 'F': message" on fp, with whichever parts are known. */
 RT_API void rt_error_print(const struct rt_error *e, const char *prog, FILE *fp);
 
-/* Frees memory handed out by the library (detached buffers, result strings). */
+/*
+ * Memory: these abort with a message when memory runs out, so they never return
+ * NULL. rt_free frees what they and the library hand out (detached buffers,
+ * result strings).
+ */
+RT_API void *rt_xmalloc(size_t n);
+RT_API void *rt_xcalloc(size_t n, size_t size);
+RT_API void *rt_xrealloc(void *p, size_t n);
+RT_API char *rt_xstrdup(const char *s);
+RT_API char *rt_xstrndup(const char *s, size_t n);
 RT_API void rt_free(void *p);
 
 #endif

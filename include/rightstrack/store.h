@@ -69,14 +69,21 @@ struct rt_rec_in {
     int64_t source_id;   /* 0: none */
 };
 
+/* What rt_store_rec_put did. */
+enum rt_put_flags {
+    RT_PUT_NEW = 1 << 0,      /* the recommendation was added */
+    RT_PUT_CONFLICT = 1 << 1, /* it existed with another response or category */
+};
+
 /*
  * Adds a recommendation, or finds the one with the same (state under review,
- * session, text). *out_new is 1 when it was added. An existing record keeps its
- * values, except that a pending response, an unknown category or an unknown
- * paragraph is filled in from r.
+ * session, text) and merges r into it in a way that does not depend on the order
+ * rows arrive in: the response is the strongest of the two (supported, then
+ * noted, then pledge, then pending), the action category the higher one, and a
+ * missing paragraph is filled in. Sets *out_id and *out_flags (enum rt_put_flags).
  */
 RT_API int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
-                            int *out_new, struct rt_error *err);
+                            unsigned *out_flags, struct rt_error *err);
 /* Links a recommending state; *out_new is 1 when the link is new. */
 RT_API int rt_store_rec_add_by(struct rt_store *st, int64_t rec_id, int64_t state_id,
                                int *out_new, struct rt_error *err);

@@ -6,11 +6,6 @@
 
 #include <rightstrack/rt.h>
 
-void *rt_xmalloc(size_t n);
-void *rt_xcalloc(size_t n, size_t size);
-void *rt_xrealloc(void *p, size_t n);
-char *rt_xstrdup(const char *s);
-char *rt_xstrndup(const char *s, size_t n);
 
 /* Multiply with an overflow check; aborts when a * b does not fit in size_t. */
 size_t rt_st_mult(size_t a, size_t b);

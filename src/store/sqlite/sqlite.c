@@ -17,8 +17,7 @@ static const char *const stmt_sql[STMT__COUNT] = {
                         " sur_id, text, response, action_category, source_id)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [STMT_REC_FILL] = "UPDATE recommendation SET"
-                      " response = CASE response WHEN 'pending' THEN ?2 ELSE response END,"
-                      " action_category = coalesce(action_category, ?3),"
+                      " response = ?2, action_category = ?3,"
                       " paragraph = coalesce(paragraph, ?4) WHERE id = ?1",
     [STMT_BY_INSERT] = "INSERT OR IGNORE INTO recommendation_by(rec_id, state_id) VALUES (?1, ?2)",
     [STMT_THEME_FIND] = "SELECT id FROM theme WHERE vocabulary = ?1 AND label = ?2",
@@ -313,12 +312,28 @@ static void bind_int_or_null(sqlite3_stmt *s, int i, int v)
         sqlite3_bind_null(s, i);
 }
 
+static int response_rank(enum rt_response r)
+{
+    switch (r) {
+    case RT_RESPONSE_SUPPORTED:
+        return 3;
+    case RT_RESPONSE_NOTED:
+        return 2;
+    case RT_RESPONSE_PLEDGE:
+        return 1;
+    case RT_RESPONSE_PENDING:
+        break;
+    }
+    return 0;
+}
+
 int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
-                     int *out_new, struct rt_error *err)
+                     unsigned *out_flags, struct rt_error *err)
 {
     sqlite3_stmt *s;
     int rc;
 
+    *out_flags = 0;
     if (!(s = rt__stmt(st, STMT_REC_FIND, err)))
         return RT_ESTORE;
     sqlite3_bind_int64(s, 1, r->sur_id);
@@ -327,24 +342,31 @@ int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *ou
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(s, 0);
-        int fill = (!strcmp((const char *)sqlite3_column_text(s, 1), "pending") &&
-                    r->response != RT_RESPONSE_PENDING) ||
-                   (sqlite3_column_type(s, 2) == SQLITE_NULL && r->action_category) ||
-                   (sqlite3_column_type(s, 3) == SQLITE_NULL && r->paragraph);
+        enum rt_response old = RT_RESPONSE_PENDING, resp;
+        int old_cat = sqlite3_column_int(s, 2), cat;
+        int has_par = sqlite3_column_type(s, 3) != SQLITE_NULL;
+
+        rt_response_parse((const char *)sqlite3_column_text(s, 1), &old);
         sqlite3_reset(s);
-        if (fill) {
+        resp = response_rank(r->response) > response_rank(old) ? r->response : old;
+        cat = r->action_category > old_cat ? r->action_category : old_cat;
+        if ((old != RT_RESPONSE_PENDING && r->response != RT_RESPONSE_PENDING &&
+             old != r->response) ||
+            (old_cat && r->action_category && old_cat != r->action_category))
+            *out_flags |= RT_PUT_CONFLICT;
+        if (resp != old || cat != old_cat || (!has_par && r->paragraph)) {
             if (!(s = rt__stmt(st, STMT_REC_FILL, err)))
                 return RT_ESTORE;
             sqlite3_bind_int64(s, 1, id);
-            sqlite3_bind_text(s, 2, rt_response_name(r->response), -1, SQLITE_STATIC);
-            bind_int_or_null(s, 3, r->action_category);
+            sqlite3_bind_text(s, 2, rt_response_name(resp), -1, SQLITE_STATIC);
+            bind_int_or_null(s, 3, cat);
             if (r->paragraph)
                 sqlite3_bind_text(s, 4, r->paragraph, -1, SQLITE_STATIC);
             if (sqlite3_step(s) != SQLITE_DONE)
                 return rt__db_error(st, err, "update recommendation");
+            sqlite3_reset(s);
         }
         *out_id = id;
-        *out_new = 0;
         return 0;
     }
     if (rc != SQLITE_DONE)
@@ -367,7 +389,7 @@ int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *ou
         return rt__db_error(st, err, "add recommendation");
     sqlite3_reset(s);
     *out_id = sqlite3_last_insert_rowid(st->db);
-    *out_new = 1;
+    *out_flags = RT_PUT_NEW;
     return 0;
 }
 

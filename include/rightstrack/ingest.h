@@ -1,0 +1,48 @@
+/*
+ * Importers: files users download (UPR Info exports, the UN Universal Human Rights
+ * Index thematic lists) into the store.
+ */
+#ifndef RIGHTSTRACK_INGEST_H
+#define RIGHTSTRACK_INGEST_H
+
+#include <rightstrack/store.h>
+
+/* The formats rt_import_files recognises from a file's header line. */
+enum rt_format {
+    RT_FORMAT_UNKNOWN = 0,
+    RT_FORMAT_UPR_INFO_RAW,  /* UPR Info export as downloaded: To,To-Rgrp,...,Session */
+    RT_FORMAT_UPR_INFO,      /* our normalised UPR Info file: id,session,cycle,... */
+    RT_FORMAT_UHRI,          /* UHRI thematic list: country,cycle,session,paragraph_id,... */
+};
+RT_API const char *rt_format_name(enum rt_format f);
+
+/* What one import did, per file and in total. */
+struct rt_import_stats {
+    enum rt_format format;
+    int64_t rows;            /* data rows read */
+    int64_t recs_new;        /* recommendations added */
+    int64_t recs_existing;   /* rows whose recommendation was there already */
+    int64_t by_new;          /* recommending-state links added */
+    int64_t themes_new;      /* theme tags added */
+    int64_t unknown_by;      /* rows whose recommending state the export calls "(Unknown)" */
+    int source_new;          /* 1 when the file itself had not been imported before */
+};
+
+/* Progress: bytes done of total, over all files. */
+typedef void (*rt_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+
+/*
+ * Imports n files in one transaction: either all of them go in, or nothing does.
+ * stats, if not NULL, points to n zeroed records, filled per file. progress may be
+ * NULL. On bad input returns RT_EINVAL (or RT_EFORMAT, RT_ETOOBIG, RT_EIO) with
+ * err naming the file, the line and the field; names that match no state are
+ * all listed in err's message, one per line, each with its file and line.
+ */
+RT_API int rt_import_files(struct rt_store *st, const char *const *paths, size_t n,
+                           struct rt_import_stats *stats, rt_progress_fn progress, void *pctx,
+                           struct rt_error *err);
+
+/* Largest field accepted, in bytes; a longer one is bad input. */
+#define RT_IMPORT_MAX_FIELD (1u << 20)
+
+#endif

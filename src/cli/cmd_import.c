@@ -1,0 +1,105 @@
+/* rightstrack import: load UPR Info and UHRI files, all in one transaction. */
+#include "cli.h"
+
+#include <rightstrack/ingest.h>
+
+static const char usage[] = "rightstrack [--db PATH] import [--json] FILE...";
+
+static const char help[] =
+    "usage: rightstrack [--db PATH] import [--json] FILE...\n"
+    "\n"
+    "Imports recommendation files. The format is read from each file's header:\n"
+    "  - a UPR Info export as downloaded (MacRoman or UTF-8, any line ends)\n"
+    "  - the normalised UPR Info file (upr_info_s01-s18.csv)\n"
+    "  - a UHRI thematic list of recommendations\n"
+    "A recommendation is the same when its state under review, session and text\n"
+    "(after Unicode NFC and white-space folding) are: rows that share them are one\n"
+    "recommendation made by several states. Importing a file again changes nothing.\n"
+    "All files go in as one transaction: if one is bad, nothing is imported, and the\n"
+    "error names the file, the line and the field. The database is created if needed.\n"
+    "\n"
+    "  --json   print a summary per file and in total\n";
+
+static json_t *stats_json(const char *path, const struct rt_import_stats *s)
+{
+    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b}", "file", path, "format",
+                     rt_format_name(s->format), "rows", (json_int_t)s->rows,
+                     "recommendations_added", (json_int_t)s->recs_new,
+                     "recommendations_existing", (json_int_t)s->recs_existing,
+                     "recommending_states_added", (json_int_t)s->by_new, "themes_added",
+                     (json_int_t)s->themes_new, "unknown_recommending_state",
+                     (json_int_t)s->unknown_by, "new_source", s->source_new);
+}
+
+int cmd_import(struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_import_stats *stats = NULL, total = {0};
+    struct rt_store *st = NULL;
+    struct progress *bar = NULL;
+    int json = 0, o, rc, n;
+
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            return cli_help(help);
+        default:
+            return cli_usage(c, usage, "unknown option");
+        }
+    }
+    n = argc - optind;
+    if (n < 1)
+        return cli_usage(c, usage, "import needs at least one file");
+    if ((rc = cli_open(c, RT_STORE_CREATE, &st)) != EXIT_OK)
+        return rc;
+    stats = rt_xcalloc((size_t)n, sizeof(*stats));
+    bar = progress_new("importing");
+    if (rt_import_files(st, (const char *const *)(argv + optind), (size_t)n, stats,
+                        progress_update, bar, &err) < 0) {
+        progress_done(bar);
+        rc = cli_fail(c, &err);
+        fprintf(stderr, "%s: nothing was imported\n", c->prog);
+        goto out;
+    }
+    progress_done(bar);
+    for (int i = 0; i < n; i++) {
+        total.rows += stats[i].rows;
+        total.recs_new += stats[i].recs_new;
+        total.recs_existing += stats[i].recs_existing;
+        total.by_new += stats[i].by_new;
+        total.themes_new += stats[i].themes_new;
+        total.unknown_by += stats[i].unknown_by;
+    }
+    if (json) {
+        json_t *files = json_array(), *o2;
+        for (int i = 0; i < n; i++)
+            json_array_append_new(files, stats_json(argv[optind + i], &stats[i]));
+        o2 = json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I}", "files", files, "rows",
+                       (json_int_t)total.rows, "recommendations_added",
+                       (json_int_t)total.recs_new, "recommendations_existing",
+                       (json_int_t)total.recs_existing, "recommending_states_added",
+                       (json_int_t)total.by_new, "themes_added", (json_int_t)total.themes_new,
+                       "unknown_recommending_state", (json_int_t)total.unknown_by);
+        cli_print_json(o2);
+    } else {
+        for (int i = 0; i < n; i++)
+            printf("%s: %s, %lld rows: %lld recommendations added, %lld already there\n",
+                   argv[optind + i], rt_format_name(stats[i].format), (long long)stats[i].rows,
+                   (long long)stats[i].recs_new, (long long)stats[i].recs_existing);
+        if (n > 1)
+            printf("total: %lld rows: %lld recommendations added, %lld already there\n",
+                   (long long)total.rows, (long long)total.recs_new,
+                   (long long)total.recs_existing);
+    }
+    rc = EXIT_OK;
+out:
+    rt_free(stats);
+    rt_error_release(&err);
+    rt_store_close(st);
+    return rc;
+}

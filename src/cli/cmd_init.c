@@ -1,0 +1,41 @@
+/* rightstrack init: create a database, or bring an old one up to date. */
+#include "cli.h"
+
+static const char usage[] = "rightstrack [--db PATH] init [--json]";
+
+int cmd_init(struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
+    struct rt_store *st = NULL;
+    int json = 0, o, rc;
+
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            return cli_help("usage: rightstrack [--db PATH] init [--json]\n"
+                            "\n"
+                            "Creates the database (default ./rightstrack.db) with its schema and\n"
+                            "the states table, or applies pending schema changes to an existing\n"
+                            "one. Running it again changes nothing.\n"
+                            "\n"
+                            "  --json   print {\"database\", \"schema_version\"}\n");
+        default:
+            return cli_usage(c, usage, "unknown option");
+        }
+    }
+    if (optind != argc)
+        return cli_usage(c, usage, "init takes no arguments");
+    if ((rc = cli_open(c, RT_STORE_CREATE, &st)) != EXIT_OK)
+        return rc;
+    if (json)
+        cli_print_json(json_pack("{s:s, s:i}", "database", c->db_path, "schema_version",
+                                 rt_store_schema_version(st)));
+    else
+        printf("%s: schema version %d\n", c->db_path, rt_store_schema_version(st));
+    rt_store_close(st);
+    return EXIT_OK;
+}

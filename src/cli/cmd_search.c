@@ -1,0 +1,155 @@
+/* rightstrack search: full-text and filtered search of recommendations. */
+#include "cli.h"
+
+#include <rightstrack/search.h>
+
+static const char usage[] =
+    "rightstrack [--db PATH] search [QUERY] [--sur STATE] [--by STATE] [--cycle N]\n"
+    "       [--session N] [--response supported|noted|pledge|pending] [--theme T]\n"
+    "       [--category N] [--limit N] [--offset N] [--facets] [--json]";
+
+static const char help[] =
+    "usage: rightstrack [--db PATH] search [QUERY] [OPTIONS]\n"
+    "\n"
+    "Finds recommendations. QUERY words are matched by stem and without accents or\n"
+    "case, so 'tortured' finds 'torture'. \"a phrase\" matches words in order; word*\n"
+    "matches a prefix; AND, OR, NOT and (parentheses) combine; -word leaves out.\n"
+    "Results are ranked by relevance (BM25), or by id when there is no QUERY.\n"
+    "\n"
+    "  --sur STATE        state under review: code (BLR), name or any variant\n"
+    "  --by STATE         recommending state, the same way\n"
+    "  --cycle N          UPR cycle\n"
+    "  --session N        UPR Working Group session\n"
+    "  --response R       supported, noted, pledge or pending\n"
+    "  --theme T          theme label or code, e.g. 'Death penalty'\n"
+    "  --category N       action category 1 (minimal) to 5 (specific action)\n"
+    "  --limit N          hits to print (default 20, at most 10000)\n"
+    "  --offset N         hits to skip (for paging)\n"
+    "  --facets           add counts by response, cycle, theme and state under review\n"
+    "  --json             print {\"total\", \"hits\": [...], \"facets\": {...}}\n";
+
+int cmd_search(struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"sur", required_argument, NULL, 's'},     {"by", required_argument, NULL, 'b'},
+        {"cycle", required_argument, NULL, 'c'},   {"session", required_argument, NULL, 'S'},
+        {"response", required_argument, NULL, 'r'}, {"theme", required_argument, NULL, 't'},
+        {"category", required_argument, NULL, 'C'}, {"limit", required_argument, NULL, 'l'},
+        {"offset", required_argument, NULL, 'o'},  {"facets", no_argument, NULL, 'f'},
+        {"json", no_argument, NULL, 'j'},          {"help", no_argument, NULL, 'h'},
+        {0}};
+    struct rt_query q = RT_QUERY_INIT;
+    struct rt_search_result res = {0};
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_buf text = RT_BUF_INIT;
+    struct rt_store *st = NULL;
+    int json = 0, o, rc;
+    long v;
+
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 's':
+            q.sur = optarg;
+            break;
+        case 'b':
+            q.by = optarg;
+            break;
+        case 't':
+            q.theme = optarg;
+            break;
+        case 'c':
+        case 'S':
+        case 'C':
+        case 'l':
+        case 'o': {
+            long hi = o == 'C' ? 5 : o == 'l' ? 10000 : o == 'o' ? 1000000000L : 999;
+            long lo = o == 'o' ? 0 : 1;
+            if (cli_parse_int(optarg, lo, hi, &v) < 0)
+                return cli_usage(c, usage, "--%s needs a number from %ld to %ld",
+                                 o == 'c'   ? "cycle"
+                                 : o == 'S' ? "session"
+                                 : o == 'C' ? "category"
+                                 : o == 'l' ? "limit"
+                                            : "offset",
+                                 lo, hi);
+            if (o == 'c')
+                q.cycle = (int)v;
+            else if (o == 'S')
+                q.session = (int)v;
+            else if (o == 'C')
+                q.category = (int)v;
+            else if (o == 'l')
+                q.limit = v;
+            else
+                q.offset = v;
+            break;
+        }
+        case 'r': {
+            enum rt_response r;
+            if (rt_response_parse(optarg, &r) < 0)
+                return cli_usage(c, usage, "--response is supported, noted, pledge or pending");
+            q.response = (int)r;
+            break;
+        }
+        case 'f':
+            q.facets = 1;
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            return cli_help(help);
+        default:
+            return cli_usage(c, usage, "unknown option");
+        }
+    }
+    for (int i = optind; i < argc; i++) {
+        if (text.len)
+            rt_buf_addch(&text, ' ');
+        rt_buf_adds(&text, argv[i]);
+    }
+    if (text.len)
+        q.text = text.buf;
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+        goto out;
+    if (rt_search(st, &q, &res, &err) < 0) {
+        rc = err.code == RT_EINVAL ? (cli_fail(c, &err), EXIT_USAGE) : cli_fail(c, &err);
+        goto out;
+    }
+    if (json) {
+        cli_print_json(rt_search_result_to_json(&res, q.limit, q.offset));
+    } else {
+        printf("%lld recommendation%s", (long long)res.total, res.total == 1 ? "" : "s");
+        if (res.n_hits)
+            printf(", showing %lld-%lld", (long long)q.offset + 1,
+                   (long long)q.offset + (long long)res.n_hits);
+        printf("\n");
+        for (size_t i = 0; i < res.n_hits; i++) {
+            const struct rt_rec *r = &res.hits[i];
+            printf("\n[%lld] %s, cycle %d, session %d, %s\n    %s\n", (long long)r->id,
+                   r->sur.name, r->cycle, r->session, rt_response_name(r->response), r->text);
+            if (r->n_by) {
+                printf("    by ");
+                for (size_t k = 0; k < r->n_by; k++)
+                    printf("%s%s", k ? ", " : "", r->by[k].name);
+                printf("\n");
+            }
+        }
+        for (size_t f = 0; f < res.n_facets; f++) {
+            printf("\n%s:", res.facets[f].name);
+            for (size_t k = 0; k < res.facets[f].n && k < 15; k++)
+                printf("%s %s %lld", k ? "," : "", res.facets[f].counts[k].key,
+                       (long long)res.facets[f].counts[k].n);
+            if (res.facets[f].n > 15)
+                printf(", ... (%zu in all)", res.facets[f].n);
+            printf("\n");
+        }
+    }
+    rc = EXIT_OK;
+out:
+    rt_search_result_release(&res);
+    rt_buf_release(&text);
+    rt_error_release(&err);
+    rt_store_close(st);
+    return rc;
+}

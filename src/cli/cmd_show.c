@@ -1,0 +1,72 @@
+/* rightstrack show: one recommendation with its states, response, themes and source. */
+#include "cli.h"
+
+static const char usage[] = "rightstrack [--db PATH] show [--json] ID";
+
+int cmd_show(struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_store *st = NULL;
+    struct rt_rec r;
+    long id;
+    int json = 0, o, rc;
+
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            return cli_help("usage: rightstrack [--db PATH] show [--json] ID\n"
+                            "\n"
+                            "Shows recommendation ID: text, state under review, recommending\n"
+                            "states, cycle, session, response, action category, themes, source.\n"
+                            "\n"
+                            "  --json   print it as a JSON object\n");
+        default:
+            return cli_usage(c, usage, "unknown option");
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage(c, usage, "show needs one recommendation id");
+    if (cli_parse_int(argv[optind], 1, 0x7fffffffffffffffL, &id) < 0)
+        return cli_usage(c, usage, "'%s' is not a recommendation id", argv[optind]);
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+        return rc;
+    rt_rec_init(&r);
+    if (rt_store_rec_get(st, id, &r, &err) < 0) {
+        rc = cli_fail(c, &err);
+        goto out;
+    }
+    if (json) {
+        cli_print_json(rt_rec_to_json(&r, 1));
+    } else {
+        printf("Recommendation %lld", (long long)r.id);
+        if (r.paragraph)
+            printf(" (paragraph %s)", r.paragraph);
+        printf("\n  %s\n\n", r.text);
+        printf("  State under review  %s (%s)\n", r.sur.name, r.sur.code);
+        printf("  Recommended by      ");
+        for (size_t i = 0; i < r.n_by; i++)
+            printf("%s%s", i ? ", " : "", r.by[i].name);
+        printf("%s\n", r.n_by ? "" : "(unknown)");
+        if (r.cycle)
+            printf("  Cycle, session      %d, %d\n", r.cycle, r.session);
+        printf("  Response            %s\n", rt_response_name(r.response));
+        if (r.action_category)
+            printf("  Action category     %d\n", r.action_category);
+        for (size_t i = 0; i < r.n_themes; i++)
+            printf("  %s %s (%s, %s)\n", i ? "                   " : "Themes             ",
+                   r.themes[i].label, r.themes[i].vocabulary, r.themes[i].origin);
+        if (r.source_path)
+            printf("  Source              %s\n", r.source_path);
+    }
+    rc = EXIT_OK;
+out:
+    rt_rec_release(&r);
+    rt_error_release(&err);
+    rt_store_close(st);
+    return rc;
+}

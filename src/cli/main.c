@@ -1,0 +1,188 @@
+/* rightstrack's command line: global options, then one command (one file each). */
+#include <errno.h>
+#include <stdarg.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const struct command commands[] = {
+    {"init", cmd_init, "create a database (or bring one up to date)"},
+    {"import", cmd_import, "import UPR Info or UHRI files"},
+    {"search", cmd_search, "find recommendations by words and filters"},
+    {"show", cmd_show, "show one recommendation"},
+    {"stats", cmd_stats, "count recommendations by response and cycle"},
+};
+
+static void usage_text(FILE *fp)
+{
+    fprintf(fp, "usage: rightstrack [--db PATH] COMMAND [OPTIONS] [ARGS]\n"
+                "\n"
+                "Follow-up of human-rights recommendations and dialogues.\n"
+                "\n"
+                "Commands:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(fp, "\n"
+                "Options:\n"
+                "  --db PATH    the database (default: $RIGHTSTRACK_DB, else ./rightstrack.db)\n"
+                "  --version    print the version\n"
+                "  -h, --help   this text; 'rightstrack COMMAND --help' for a command\n"
+                "\n"
+                "Exit status: 0 ok, 1 failure, 2 wrong usage.\n");
+}
+
+int cli_open(struct cli *c, unsigned flags, struct rt_store **out)
+{
+    struct rt_error err = RT_ERROR_INIT;
+
+    if (rt_store_open(out, c->db_path, flags, &err) < 0) {
+        cli_fail(c, &err);
+        rt_error_release(&err);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+int cli_fail(struct cli *c, const struct rt_error *err)
+{
+    rt_error_print(err, c->prog, stderr);
+    return EXIT_FAIL;
+}
+
+int cli_usage(struct cli *c, const char *usage, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "%s: ", c->prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nusage: %s\n", usage);
+    return EXIT_USAGE;
+}
+
+int cli_help(const char *text)
+{
+    fputs(text, stdout);
+    return EXIT_OK;
+}
+
+int cli_parse_int(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+void cli_print_json(json_t *v)
+{
+    json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fputc('\n', stdout);
+    json_decref(v);
+}
+
+/* The progress bar. */
+struct progress {
+    const char *label;
+    struct timespec start;
+    int shown;
+    int tty;
+};
+
+static double elapsed(const struct progress *p)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - p->start.tv_sec) + (now.tv_nsec - p->start.tv_nsec) / 1e9;
+}
+
+struct progress *progress_new(const char *label)
+{
+    struct progress *p = rt_xcalloc(1, sizeof(*p));
+    p->label = label;
+    p->tty = isatty(STDERR_FILENO);
+    clock_gettime(CLOCK_MONOTONIC, &p->start);
+    return p;
+}
+
+void progress_update(void *arg, uint64_t done, uint64_t total)
+{
+    struct progress *p = arg;
+    int width = 30, fill;
+
+    if (!p->tty || !total || (!p->shown && elapsed(p) < 1.0))
+        return;
+    p->shown = 1;
+    fill = (int)((double)done / (double)total * width);
+    if (fill > width)
+        fill = width;
+    fprintf(stderr, "\r%s [%.*s%*s] %3d%%", p->label, fill, "##############################",
+            width - fill, "", (int)(100.0 * (double)done / (double)total));
+    fflush(stderr);
+}
+
+void progress_done(struct progress *p)
+{
+    if (p && p->shown)
+        fprintf(stderr, "\r%*s\r", 60, "");
+    rt_free(p);
+}
+
+int main(int argc, char **argv)
+{
+    struct cli c = {"rightstrack", NULL};
+    int i;
+
+    c.db_path = getenv("RIGHTSTRACK_DB");
+    if (!c.db_path || !*c.db_path)
+        c.db_path = "rightstrack.db";
+    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--db")) {
+            if (++i == argc)
+                return cli_usage(&c, "rightstrack --db PATH COMMAND", "--db needs a path");
+            c.db_path = argv[i];
+        } else if (!strncmp(a, "--db=", 5)) {
+            c.db_path = a + 5;
+        } else if (!strcmp(a, "--version")) {
+            printf("rightstrack %s\n", RT_VERSION);
+            return EXIT_OK;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage_text(stdout);
+            return EXIT_OK;
+        } else {
+            fprintf(stderr, "rightstrack: unknown option '%s'\n", a);
+            usage_text(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (i == argc) {
+        usage_text(stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[i], "help")) {
+        if (i + 1 < argc) {
+            char *args[] = {argv[i + 1], "--help", NULL};
+            for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
+                if (!strcmp(commands[k].name, argv[i + 1]))
+                    return commands[k].fn(&c, 2, args);
+        }
+        usage_text(stdout);
+        return EXIT_OK;
+    }
+    for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
+        if (!strcmp(commands[k].name, argv[i])) {
+            optind = 1;
+            return commands[k].fn(&c, argc - i, argv + i);
+        }
+    }
+    fprintf(stderr, "rightstrack: '%s' is not a command; see 'rightstrack --help'\n", argv[i]);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,603 @@
+/* Import of UPR Info exports (raw and normalised) and UHRI thematic lists. */
+#include "base/compat.h"
+
+#include <sodium.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <rightstrack/text.h>
+
+#include "ingest/ingest_int.h"
+
+#define MAX_FILE_SIZE ((size_t)1 << 30)
+
+/* The columns an importer reads, by role. */
+enum col {
+    COL_SUR,
+    COL_BY,
+    COL_TEXT,
+    COL_RESPONSE,
+    COL_CATEGORY,
+    COL_THEMES,
+    COL_SESSION,
+    COL_CYCLE,
+    COL_PARAGRAPH,
+    COL__COUNT
+};
+
+struct format_spec {
+    enum rt_format format;
+    const char *name;
+    const char *kind;       /* source kind */
+    const char *vocabulary; /* theme vocabulary of COL_THEMES */
+    char by_sep, theme_sep; /* list separators, 0: one value */
+    const char *cols[COL__COUNT]; /* header names; NULL: not in this format */
+    unsigned required;      /* bit per enum col */
+    int macroman;           /* bytes that are not UTF-8 are MacRoman */
+    int strip_sponsors;     /* the text ends with "(State) (State, State);" */
+};
+
+#define REQ(c) (1u << (c))
+
+static const struct format_spec formats[] = {
+    {RT_FORMAT_UPR_INFO_RAW, "upr-info-raw", "upr-info-raw", "upr-info", 0, ',',
+     {"To", "From", "Text", "Response", "Action", "Issue", "Session", NULL, NULL},
+     REQ(COL_SUR) | REQ(COL_BY) | REQ(COL_TEXT) | REQ(COL_RESPONSE) | REQ(COL_SESSION), 1, 0},
+    {RT_FORMAT_UPR_INFO, "upr-info", "upr-info", "upr-info", 0, '|',
+     {"state_under_review", "recommending_state", "text", "response", "action_category",
+      "issues", "session", "cycle", NULL},
+     REQ(COL_SUR) | REQ(COL_BY) | REQ(COL_TEXT) | REQ(COL_RESPONSE) | REQ(COL_SESSION), 0, 0},
+    {RT_FORMAT_UHRI, "uhri", "uhri", "uhri", '|', '|',
+     {"country", "recommending_states", "text", "position", NULL, "themes", "session", "cycle",
+      "paragraph_id"},
+     REQ(COL_SUR) | REQ(COL_BY) | REQ(COL_TEXT) | REQ(COL_RESPONSE) | REQ(COL_PARAGRAPH), 0, 1},
+};
+
+const char *rt_format_name(enum rt_format f)
+{
+    for (size_t i = 0; i < RT_ARRAY_SIZE(formats); i++)
+        if (formats[i].format == f)
+            return formats[i].name;
+    return "unknown";
+}
+
+/* A name that matched no state, with where it was met. */
+struct unknown {
+    char *name;
+    char *field;
+    long line;
+};
+
+struct job {
+    struct rt_store *st;
+    const char *path;
+    const struct format_spec *fmt;
+    int col[COL__COUNT]; /* index in the row, -1 when absent */
+    size_t n_cols;
+    int64_t source_id;
+    const char *sha256; /* hex digest of the file's bytes */
+    struct rt_import_stats *stats;
+    struct unknown *unknown;
+    size_t n_unknown, alloc_unknown;
+    struct rt_buf text, key;
+};
+
+/* Picks the format whose columns the header has; explains what is missing if none. */
+static int detect(struct job *j, const struct rt__csv_row *hdr, struct rt_error *err)
+{
+    const struct format_spec *best = NULL;
+    int best_found = 0;
+
+    for (size_t f = 0; f < RT_ARRAY_SIZE(formats); f++) {
+        const struct format_spec *fs = &formats[f];
+        int found = 0, missing = -1;
+        for (int c = 0; c < COL__COUNT; c++) {
+            int idx = -1;
+            if (!fs->cols[c])
+                continue;
+            for (size_t k = 0; k < hdr->n; k++)
+                if (!strcmp(hdr->fields[k], fs->cols[c]))
+                    idx = (int)k;
+            if (idx >= 0)
+                found++;
+            else if ((fs->required & REQ(c)) && missing < 0)
+                missing = c;
+        }
+        if (missing < 0) {
+            j->fmt = fs;
+            j->n_cols = hdr->n;
+            for (int c = 0; c < COL__COUNT; c++) {
+                j->col[c] = -1;
+                for (size_t k = 0; fs->cols[c] && k < hdr->n; k++)
+                    if (!strcmp(hdr->fields[k], fs->cols[c]))
+                        j->col[c] = (int)k;
+            }
+            j->stats->format = fs->format;
+            return 0;
+        }
+        if (found > best_found) {
+            best_found = found;
+            best = fs;
+            for (int c = 0; c < COL__COUNT; c++)
+                if (fs->cols[c] && (fs->required & REQ(c))) {
+                    int have = 0;
+                    for (size_t k = 0; k < hdr->n; k++)
+                        have |= !strcmp(hdr->fields[k], fs->cols[c]);
+                    if (!have) {
+                        missing = c;
+                        break;
+                    }
+                }
+            if (found >= 3)
+                return rt_error_set(err, RT_EFORMAT, j->path, 1, best->cols[missing],
+                                    "missing column '%s': the header looks like a %s file "
+                                    "but lacks it",
+                                    best->cols[missing], best->name);
+        }
+    }
+    return rt_error_set(err, RT_EFORMAT, j->path, 1, NULL,
+                        "unknown format: the header is not that of a UPR Info export, "
+                        "a normalised UPR Info file or a UHRI thematic list (it starts '%.60s')",
+                        hdr->n ? hdr->fields[0] : "");
+}
+
+static const char *field(const struct job *j, const struct rt__csv_row *row, enum col c,
+                         size_t *len)
+{
+    int k = j->col[c];
+    if (k < 0 || (size_t)k >= row->n) {
+        *len = 0;
+        return "";
+    }
+    *len = row->lens[k];
+    return row->fields[k];
+}
+
+static void trim(const char **p, size_t *n)
+{
+    while (*n && (**p == ' ' || **p == '\t'))
+        (*p)++, (*n)--;
+    while (*n && ((*p)[*n - 1] == ' ' || (*p)[*n - 1] == '\t'))
+        (*n)--;
+}
+
+/* Reads an integer field; empty gives 0. */
+static int int_field(const struct job *j, const struct rt__csv_row *row, enum col c, int lo,
+                     int hi, int *out, struct rt_error *err)
+{
+    size_t n;
+    const char *p = field(j, row, c, &n);
+    char buf[32], *end;
+    long v;
+
+    trim(&p, &n);
+    *out = 0;
+    if (!n)
+        return 0;
+    if (n >= sizeof(buf))
+        goto bad;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    errno = 0;
+    v = strtol(buf, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        goto bad;
+    *out = (int)v;
+    return 0;
+bad:
+    return rt_error_set(err, RT_EINVAL, j->path, row->line, j->fmt->cols[c],
+                        "'%.*s' is not a number from %d to %d", (int)(n > 40 ? 40 : n), p, lo,
+                        hi);
+}
+
+static void note_unknown(struct job *j, const char *name, size_t len, enum col c, long line)
+{
+    struct unknown *u;
+    RT_ALLOC_GROW(j->unknown, j->n_unknown + 1, j->alloc_unknown);
+    u = &j->unknown[j->n_unknown++];
+    u->name = rt_xstrndup(name, len);
+    u->field = rt_xstrdup(j->fmt->cols[c]);
+    u->line = line;
+}
+
+/* Is this the export's explicit "(Unknown)" for a recommending state? */
+static int is_unknown_marker(struct job *j, const char *name, size_t len)
+{
+    rt_buf_reset(&j->key);
+    return rt_text_name_key(name, len, &j->key) == 0 && !strcmp(j->key.buf, "unknown");
+}
+
+/*
+ * Strips the sponsor list of a UHRI text: trailing groups "(A, B)" whose every
+ * part names a state, from the end, with ";" and "." between. Returns the new length.
+ */
+static size_t strip_sponsors(struct job *j, const char *t, size_t n)
+{
+    for (;;) {
+        size_t end = n, open, depth = 0, k, part;
+        int all = 1, parts = 0;
+
+        while (end && (t[end - 1] == ' ' || t[end - 1] == ';' || t[end - 1] == '.'))
+            end--;
+        if (!end || t[end - 1] != ')')
+            return n;
+        for (open = end; open-- > 0;) {
+            if (t[open] == ')')
+                depth++;
+            else if (t[open] == '(' && --depth == 0)
+                break;
+        }
+        if (depth)
+            return n;
+        /* Every comma-separated part (at depth 0 inside the group) must be a state. */
+        for (k = part = open + 1, depth = 0; k <= end - 1; k++) {
+            if (k == end - 1 || (t[k] == ',' && depth == 0)) {
+                const char *p = t + part;
+                size_t len = k - part;
+                int64_t id;
+                trim(&p, &len);
+                if (len >= 4 && !strncmp(p, "and ", 4))
+                    p += 4, len -= 4;
+                if (!len || rt_store_state_find(j->st, p, len, &id, NULL) != 0)
+                    all = 0;
+                parts++;
+                part = k + 1;
+            } else if (t[k] == '(') {
+                depth++;
+            } else if (t[k] == ')') {
+                depth--;
+            }
+        }
+        if (!all || !parts)
+            return n;
+        while (open && t[open - 1] == ' ')
+            open--;
+        n = open;
+    }
+}
+
+/* Does the (cleaned) text hold "(name)" as part of what it says? */
+static int in_text_parens(const char *text, const char *name, size_t len)
+{
+    for (const char *p = strchr(text, '('); p; p = strchr(p + 1, '('))
+        if (!strncmp(p + 1, name, len) && p[1 + len] == ')')
+            return 1;
+    return 0;
+}
+
+static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error *err)
+{
+    struct job *j = ctx;
+    const struct format_spec *fs;
+    struct rt_rec_in in = {0};
+    const char *p, *text;
+    size_t n, text_len;
+    int64_t rec_id = 0;
+    unsigned flags;
+    int rc, known = 1, cycle;
+
+    if (!j->fmt) {
+        struct rt_source src = {NULL, NULL, j->path, j->sha256};
+        int is_new = 0;
+        if ((rc = detect(j, row, err)) < 0)
+            return rc;
+        src.kind = j->fmt->kind;
+        if ((rc = rt_store_source_put(j->st, &src, &j->source_id, &is_new, err)) < 0)
+            return rc;
+        j->stats->source_new = is_new;
+        return 0;
+    }
+    fs = j->fmt;
+    if (row->n != j->n_cols)
+        return rt_error_set(err, RT_EINVAL, j->path, row->line, NULL,
+                            "expected %zu fields as in the header, found %zu", j->n_cols,
+                            row->n);
+    j->stats->rows++;
+
+    /* The text, cleaned, with a UHRI sponsor list taken off. */
+    p = field(j, row, COL_TEXT, &n);
+    rt_buf_reset(&j->text);
+    if ((rc = rt_text_clean(p, n, &j->text)) < 0)
+        return rt_error_set(err, rc, j->path, row->line, fs->cols[COL_TEXT],
+                            "invalid UTF-8 in the text");
+    text = j->text.buf;
+    text_len = j->text.len;
+    if (fs->strip_sponsors)
+        text_len = strip_sponsors(j, text, text_len);
+    while (text_len && text[text_len - 1] == ';')
+        text_len--;
+    if (!text_len)
+        return rt_error_set(err, RT_EINVAL, j->path, row->line, fs->cols[COL_TEXT],
+                            "the recommendation has no text");
+    j->text.buf[text_len] = '\0';
+    j->text.len = text_len;
+    in.text = text;
+    in.text_len = text_len;
+
+    /* Numbers and the response. */
+    if ((rc = int_field(j, row, COL_SESSION, 1, 999, &in.session, err)) < 0 ||
+        (rc = int_field(j, row, COL_CYCLE, 1, 99, &cycle, err)) < 0 ||
+        (rc = int_field(j, row, COL_CATEGORY, 1, 5, &in.action_category, err)) < 0)
+        return rc;
+    if ((fs->required & REQ(COL_SESSION)) && !in.session)
+        return rt_error_set(err, RT_EINVAL, j->path, row->line, fs->cols[COL_SESSION],
+                            "the session is missing");
+    in.cycle = cycle ? cycle : rt_upr_cycle_of_session(in.session);
+    p = field(j, row, COL_RESPONSE, &n);
+    trim(&p, &n);
+    if (n) {
+        char buf[64];
+        snprintf(buf, sizeof(buf), "%.*s", (int)(n < 63 ? n : 63), p);
+        if (rt_response_parse(buf, &in.response) < 0)
+            return rt_error_set(err, RT_EINVAL, j->path, row->line, fs->cols[COL_RESPONSE],
+                                "unknown response '%s' (expected Supported, Accepted, Noted, "
+                                "Voluntary Pledge or Pending)",
+                                buf);
+    }
+    if (j->col[COL_PARAGRAPH] >= 0) {
+        p = field(j, row, COL_PARAGRAPH, &n);
+        trim(&p, &n);
+        if (n)
+            in.paragraph = row->fields[j->col[COL_PARAGRAPH]];
+    }
+
+    /* The state under review. */
+    p = field(j, row, COL_SUR, &n);
+    trim(&p, &n);
+    if (!n)
+        return rt_error_set(err, RT_EINVAL, j->path, row->line, fs->cols[COL_SUR],
+                            "the state under review is missing");
+    rc = rt_store_state_find(j->st, p, n, &in.sur_id, err);
+    if (rc == RT_ENOTFOUND) {
+        note_unknown(j, p, n, COL_SUR, row->line);
+        known = 0;
+    } else if (rc < 0) {
+        return rc;
+    }
+
+    /* The recommendation itself, unless some name is unknown (then only names are checked). */
+    if (known && j->n_unknown == 0) {
+        in.mechanism = "upr";
+        in.source_id = j->source_id;
+        if ((rc = rt_store_rec_put(j->st, &in, &rec_id, &flags, err)) < 0)
+            return rc;
+        if (flags & RT_PUT_NEW)
+            j->stats->recs_new++;
+        else
+            j->stats->recs_existing++;
+    }
+
+    /* Recommending states: one, or a list. */
+    p = field(j, row, COL_BY, &n);
+    for (size_t i = 0; i <= n;) {
+        size_t k = i;
+        const char *name;
+        size_t len;
+        int64_t by_id;
+        int added;
+
+        while (k < n && (!fs->by_sep || p[k] != fs->by_sep))
+            k++;
+        name = p + i;
+        len = k - i;
+        i = k + 1;
+        trim(&name, &len);
+        if (!len)
+            continue;
+        if (is_unknown_marker(j, name, len)) {
+            j->stats->unknown_by++;
+            continue;
+        }
+        rc = rt_store_state_find(j->st, name, len, &by_id, err);
+        if (rc == RT_ENOTFOUND) {
+            /* UHRI lists sometimes carry "(ICRMW)" or "(No. 29)" from the text itself. */
+            if (fs->strip_sponsors && in_text_parens(text, name, len))
+                continue;
+            note_unknown(j, name, len, COL_BY, row->line);
+            continue;
+        }
+        if (rc < 0)
+            return rc;
+        if (rec_id && j->n_unknown == 0) {
+            if ((rc = rt_store_rec_add_by(j->st, rec_id, by_id, &added, err)) < 0)
+                return rc;
+            j->stats->by_new += added;
+        }
+    }
+
+    /* Themes, as the source labelled them. */
+    if (rec_id && j->n_unknown == 0 && j->col[COL_THEMES] >= 0) {
+        p = field(j, row, COL_THEMES, &n);
+        for (size_t i = 0; i <= n;) {
+            size_t k = i;
+            const char *label;
+            size_t len;
+            int added;
+            char *copy;
+
+            while (k < n && p[k] != fs->theme_sep)
+                k++;
+            label = p + i;
+            len = k - i;
+            i = k + 1;
+            trim(&label, &len);
+            if (!len)
+                continue;
+            copy = rt_xstrndup(label, len);
+            rc = rt_store_rec_add_theme(j->st, rec_id, fs->vocabulary, copy, "official", 1.0,
+                                        &added, err);
+            rt_free(copy);
+            if (rc < 0)
+                return rc;
+            j->stats->themes_new += added;
+        }
+    }
+    return 0;
+}
+
+static int read_file(const char *path, struct rt_buf *out, struct rt_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    struct stat sb;
+    size_t got;
+    int rc = 0;
+
+    if (!fp)
+        return rt_error_errno(err, path, "cannot open");
+    if (fstat(fileno(fp), &sb) < 0) {
+        rc = rt_error_errno(err, path, "cannot stat");
+        goto out;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        rc = rt_error_set(err, RT_EIO, path, 0, NULL, "not a regular file");
+        goto out;
+    }
+    if ((size_t)sb.st_size > MAX_FILE_SIZE) {
+        rc = rt_error_set(err, RT_ETOOBIG, path, 0, NULL, "file is larger than %zu bytes",
+                          MAX_FILE_SIZE);
+        goto out;
+    }
+    if ((rc = rt_buf_grow(out, (size_t)sb.st_size)) < 0)
+        goto out;
+    got = fread(out->buf, 1, (size_t)sb.st_size, fp);
+    if (ferror(fp)) {
+        rc = rt_error_errno(err, path, "cannot read");
+        goto out;
+    }
+    out->len = got;
+    out->buf[got] = '\0';
+out:
+    fclose(fp);
+    return rc;
+}
+
+/* The line (from 1) of byte offset off in data. */
+static long line_of(const char *data, size_t off)
+{
+    long line = 1;
+    for (size_t i = 0; i < off; i++)
+        if (data[i] == '\n' || (data[i] == '\r' && data[i + 1] != '\n'))
+            line++;
+    return line;
+}
+
+static size_t first_invalid_utf8(const char *s, size_t len)
+{
+    size_t lo = 0;
+    /* Narrow down line by line: valid prefixes are cheap to check. */
+    for (size_t i = 0; i <= len; i++) {
+        if (i == len || s[i] == '\n') {
+            if (!rt_text_valid_utf8(s + lo, i - lo))
+                return lo;
+            lo = i + 1;
+        }
+    }
+    return len;
+}
+
+static int import_one(struct rt_store *st, const char *path, struct rt_import_stats *stats,
+                      rt_progress_fn progress, void *pctx, uint64_t base, uint64_t total,
+                      struct rt_error *err)
+{
+    struct rt_buf raw = RT_BUF_INIT, conv = RT_BUF_INIT;
+    struct job j = {.st = st, .path = path, .stats = stats, .text = RT_BUF_INIT,
+                    .key = RT_BUF_INIT};
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    char hex[crypto_hash_sha256_BYTES * 2 + 1];
+    const char *data;
+    size_t len;
+    int rc;
+
+    if ((rc = read_file(path, &raw, err)) < 0)
+        goto out;
+    data = raw.buf;
+    len = raw.len;
+    if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
+        data += 3, len -= 3;
+    {
+        size_t k = 0;
+        while (k < len && (data[k] == ' ' || data[k] == '\n' || data[k] == '\r' || data[k] == '\t'))
+            k++;
+        if (k == len) {
+            rc = rt_error_set(err, RT_EINVAL, path, 0, NULL, "the file is empty");
+            goto out;
+        }
+    }
+    crypto_hash_sha256(digest, (const unsigned char *)raw.buf, raw.len);
+    sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
+    j.sha256 = hex;
+
+    /* Only the UPR Info export comes in MacRoman; everything else must be UTF-8. */
+    if (!rt_text_valid_utf8(data, len)) {
+        size_t off = first_invalid_utf8(data, len);
+        if (len >= 10 && !memcmp(data, "To,To-Rgrp", 10)) {
+            if ((rc = rt__macroman_to_utf8(path, data, len, &conv, err)) < 0)
+                goto out;
+            data = conv.buf;
+            len = conv.len;
+        } else {
+            rc = rt_error_set(err, RT_EINVAL, path, line_of(data, off), NULL,
+                              "invalid UTF-8 (the file must be saved as UTF-8)");
+            goto out;
+        }
+    }
+
+    rc = rt__csv_parse(path, data, len, import_row, &j, progress, pctx, base, total, err);
+    if (rc == 0 && !j.fmt)
+        rc = rt_error_set(err, RT_EINVAL, path, 1, NULL, "the file has no header line");
+    if (rc == 0 && j.n_unknown) {
+        struct rt_buf msg = RT_BUF_INIT;
+        rt_buf_addf(&msg, "%zu name%s match%s no state:", j.n_unknown,
+                    j.n_unknown == 1 ? "" : "s", j.n_unknown == 1 ? "es" : "");
+        for (size_t i = 0; i < j.n_unknown; i++)
+            rt_buf_addf(&msg, "\n  %s:%ld: field '%s': unknown state '%s'", path,
+                        j.unknown[i].line, j.unknown[i].field, j.unknown[i].name);
+        rt_buf_adds(&msg, "\n(add the name to data/states/variants.tsv if it is a state)");
+        rc = rt_error_set(err, RT_EINVAL, path, j.unknown[0].line, j.unknown[0].field, "%s",
+                          msg.buf);
+        rt_buf_release(&msg);
+    }
+out:
+    for (size_t i = 0; i < j.n_unknown; i++) {
+        rt_free(j.unknown[i].name);
+        rt_free(j.unknown[i].field);
+    }
+    rt_free(j.unknown);
+    rt_buf_release(&j.text);
+    rt_buf_release(&j.key);
+    rt_buf_release(&conv);
+    rt_buf_release(&raw);
+    return rc;
+}
+
+int rt_import_files(struct rt_store *st, const char *const *paths, size_t n,
+                    struct rt_import_stats *stats, rt_progress_fn progress, void *pctx,
+                    struct rt_error *err)
+{
+    struct rt_import_stats scratch;
+    uint64_t total = 0, base = 0;
+    int rc;
+
+    if (sodium_init() < 0)
+        return rt_error_set(err, RT_EIO, NULL, 0, NULL, "libsodium failed to start");
+    for (size_t i = 0; i < n; i++) {
+        struct stat sb;
+        if (stat(paths[i], &sb) == 0)
+            total += (uint64_t)sb.st_size;
+    }
+    if ((rc = rt_store_begin(st, err)) < 0)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        struct stat sb;
+        struct rt_import_stats *s = stats ? &stats[i] : &scratch;
+        if (!stats)
+            memset(&scratch, 0, sizeof(scratch));
+        if ((rc = import_one(st, paths[i], s, progress, pctx, base, total, err)) < 0) {
+            rt_store_rollback(st);
+            return rc;
+        }
+        if (stat(paths[i], &sb) == 0)
+            base += (uint64_t)sb.st_size;
+    }
+    return rt_store_commit(st, err);
+}
