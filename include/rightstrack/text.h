@@ -33,19 +33,29 @@ RT_API int rt_text_name_key(const char *s, size_t len, struct rt_buf *out);
  */
 struct rt_tokenizer;
 
-/* Called for each token: the term, and the byte span [start, end) it came from.
- * A non-zero return stops tokenizing and is passed back by rt_tokenize. */
+/* Called for each token: the term, the byte span [start, end) it came from, and
+ * whether it sits at the same position as the token before it (a surface form
+ * given with RT_TOKENIZE_SURFACE). A non-zero return stops tokenizing and is
+ * passed back by rt_tokenize. */
 typedef int (*rt_token_fn)(void *ctx, const char *term, size_t term_len, size_t start,
-                           size_t end);
+                           size_t end, int colocated);
+
+enum rt_tokenize_flags {
+    /* After each stem that differs from its word, also give the word itself (folded,
+     * not stemmed) at the same position, so that prefix queries can match words. */
+    RT_TOKENIZE_SURFACE = 1 << 0,
+    /* Give the last token as its folded word, not stemmed: a query prefix. */
+    RT_TOKENIZE_LAST_UNSTEMMED = 1 << 1,
+};
 
 /* Returns a new tokenizer for a Snowball language ("english"), or for no stemming
  * when lang is NULL or "none"; NULL when the language is unknown. Free with
  * rt_tokenizer_free. */
 RT_API struct rt_tokenizer *rt_tokenizer_new(const char *lang);
 RT_API void rt_tokenizer_free(struct rt_tokenizer *t);
-/* Tokenizes s; returns 0, or the first non-zero value fn returned. Invalid UTF-8
- * bytes are treated as separators. */
-RT_API int rt_tokenize(struct rt_tokenizer *t, const char *s, size_t len, rt_token_fn fn,
-                       void *ctx);
+/* Tokenizes s (flags from enum rt_tokenize_flags); returns 0, or the first non-zero
+ * value fn returned. Invalid UTF-8 bytes are treated as separators. */
+RT_API int rt_tokenize(struct rt_tokenizer *t, const char *s, size_t len, unsigned flags,
+                       rt_token_fn fn, void *ctx);
 
 #endif

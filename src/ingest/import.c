@@ -82,59 +82,48 @@ struct job {
     struct rt_buf text, key;
 };
 
+/* Index of column name in the header, or -1. */
+static int header_index(const struct rt__csv_row *hdr, const char *name)
+{
+    for (size_t k = 0; name && k < hdr->n; k++)
+        if (!strcmp(hdr->fields[k], name))
+            return (int)k;
+    return -1;
+}
+
 /* Picks the format whose columns the header has; explains what is missing if none. */
 static int detect(struct job *j, const struct rt__csv_row *hdr, struct rt_error *err)
 {
     const struct format_spec *best = NULL;
-    int best_found = 0;
+    int best_found = 0, best_missing = -1;
 
     for (size_t f = 0; f < RT_ARRAY_SIZE(formats); f++) {
         const struct format_spec *fs = &formats[f];
         int found = 0, missing = -1;
+
         for (int c = 0; c < COL__COUNT; c++) {
-            int idx = -1;
-            if (!fs->cols[c])
-                continue;
-            for (size_t k = 0; k < hdr->n; k++)
-                if (!strcmp(hdr->fields[k], fs->cols[c]))
-                    idx = (int)k;
-            if (idx >= 0)
+            j->col[c] = header_index(hdr, fs->cols[c]);
+            if (j->col[c] >= 0)
                 found++;
-            else if ((fs->required & REQ(c)) && missing < 0)
+            else if (fs->cols[c] && (fs->required & REQ(c)) && missing < 0)
                 missing = c;
         }
         if (missing < 0) {
             j->fmt = fs;
             j->n_cols = hdr->n;
-            for (int c = 0; c < COL__COUNT; c++) {
-                j->col[c] = -1;
-                for (size_t k = 0; fs->cols[c] && k < hdr->n; k++)
-                    if (!strcmp(hdr->fields[k], fs->cols[c]))
-                        j->col[c] = (int)k;
-            }
             j->stats->format = fs->format;
             return 0;
         }
         if (found > best_found) {
-            best_found = found;
             best = fs;
-            for (int c = 0; c < COL__COUNT; c++)
-                if (fs->cols[c] && (fs->required & REQ(c))) {
-                    int have = 0;
-                    for (size_t k = 0; k < hdr->n; k++)
-                        have |= !strcmp(hdr->fields[k], fs->cols[c]);
-                    if (!have) {
-                        missing = c;
-                        break;
-                    }
-                }
-            if (found >= 3)
-                return rt_error_set(err, RT_EFORMAT, j->path, 1, best->cols[missing],
-                                    "missing column '%s': the header looks like a %s file "
-                                    "but lacks it",
-                                    best->cols[missing], best->name);
+            best_found = found;
+            best_missing = missing;
         }
     }
+    if (best && best_found >= 3)
+        return rt_error_set(err, RT_EFORMAT, j->path, 1, best->cols[best_missing],
+                            "missing column '%s': the header looks like a %s file but lacks it",
+                            best->cols[best_missing], best->name);
     return rt_error_set(err, RT_EFORMAT, j->path, 1, NULL,
                         "unknown format: the header is not that of a UPR Info export, "
                         "a normalised UPR Info file or a UHRI thematic list (it starts '%.60s')",

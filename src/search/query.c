@@ -153,19 +153,42 @@ static size_t tidy(struct item *it, size_t n)
 int rt_search_fts_expr(const char *text, size_t len, struct rt_buf *out, struct rt_error *err)
 {
     struct item items[256];
-    size_t n = tidy(items, lex(text, len, items, RT_ARRAY_SIZE(items)));
-    size_t start = out->len, terms = 0, negated = 0;
+    size_t n = lex(text, len, items, RT_ARRAY_SIZE(items));
+    size_t start = out->len, terms = 0, negated = 0, lead = 0;
+
+
+    /* FTS5's NOT joins two sides: "-a b" is read as "b NOT a". */
+    while (lead + 1 < n && items[lead].kind == OP_NOT && items[lead + 1].kind == TERM)
+        lead += 2;
+    if (lead && lead < n) {
+        struct item moved[256];
+        memcpy(moved, items, lead * sizeof(*items));
+        memmove(items, items + lead, (n - lead) * sizeof(*items));
+        memcpy(items + n - lead, moved, lead * sizeof(*items));
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (items[i].kind == TERM) {
+            terms++;
+            negated += i > 0 && items[i - 1].kind == OP_NOT;
+        }
+    }
+    if (terms && terms == negated)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "query",
+                            "a query needs a word to look for, not only words to leave out");
+    n = tidy(items, n);
 
     for (size_t i = 0; i < n; i++) {
         const struct item *it = &items[i];
 
         if (out->len > start)
             rt_buf_addch(out, ' ');
+        /* FTS5 joins neighbours without an operator only when both are phrases, and
+         * then more tightly than NOT: say AND every time. */
+        if (i > 0 && (it->kind == TERM || it->kind == LPAREN) &&
+            (items[i - 1].kind == TERM || items[i - 1].kind == RPAREN))
+            rt_buf_adds(out, "AND ");
         switch (it->kind) {
         case TERM:
-            terms++;
-            if (i > 0 && items[i - 1].kind == OP_NOT)
-                negated++;
             rt_buf_addch(out, '"');
             for (size_t k = 0; k < it->len; k++) {
                 if (it->ptr[k] == '"')
@@ -192,11 +215,6 @@ int rt_search_fts_expr(const char *text, size_t len, struct rt_buf *out, struct 
             rt_buf_addch(out, ')');
             break;
         }
-    }
-    if (terms && terms == negated) {
-        rt_buf_setlen(out, start);
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "query",
-                            "a query needs a word to look for, not only words to leave out");
     }
     return 0;
 }

@@ -134,9 +134,25 @@ static enum cls classify(utf8proc_int32_t cp)
     }
 }
 
+struct run {
+    unsigned flags;
+    size_t n_tokens; /* tokens reported so far */
+    size_t last;     /* with RT_TOKENIZE_LAST_UNSTEMMED: index of the last token */
+    rt_token_fn fn;
+    void *ctx;
+};
+
+static int count_token(void *ctx, const char *term, size_t len, size_t start, size_t end,
+                       int colocated)
+{
+    (void)term, (void)len, (void)start, (void)end, (void)colocated;
+    (*(size_t *)ctx)++;
+    return 0;
+}
+
 /* Normalises and stems the word s[start, end) and reports it. */
 static int emit(struct rt_tokenizer *t, const char *s, size_t start, size_t end, int ascii,
-                rt_token_fn fn, void *ctx)
+                struct run *run)
 {
     char word[MAX_WORD * 4 + 8];
     utf8proc_uint8_t *mapped = NULL;
@@ -173,13 +189,38 @@ static int emit(struct rt_tokenizer *t, const char *s, size_t start, size_t end,
     if (!n)
         return 0;
     word[n] = '\0';
-    if (t->stemmer)
-        term = stem(t, word, n, &n);
-    rc = fn(ctx, term, n, start, end);
-    return rc;
+    {
+        size_t stem_len = n, index = run->n_tokens++;
+        int unstemmed = (run->flags & RT_TOKENIZE_LAST_UNSTEMMED) && index == run->last;
+
+        if (t->stemmer && !unstemmed)
+            term = stem(t, word, n, &stem_len);
+        if ((rc = run->fn(run->ctx, term, stem_len, start, end, 0)))
+            return rc;
+        if ((run->flags & RT_TOKENIZE_SURFACE) && term != word &&
+            (stem_len != n || memcmp(term, word, n)))
+            return run->fn(run->ctx, word, n, start, end, 1);
+    }
+    return 0;
 }
 
-int rt_tokenize(struct rt_tokenizer *t, const char *s, size_t len, rt_token_fn fn, void *ctx)
+static int tokenize(struct rt_tokenizer *t, const char *s, size_t len, struct run *run);
+
+int rt_tokenize(struct rt_tokenizer *t, const char *s, size_t len, unsigned flags,
+                rt_token_fn fn, void *ctx)
+{
+    struct run run = {flags, 0, 0, fn, ctx};
+
+    if (flags & RT_TOKENIZE_LAST_UNSTEMMED) {
+        size_t n = 0;
+        struct run count = {0, 0, 0, count_token, &n};
+        tokenize(t, s, len, &count);
+        run.last = n ? n - 1 : 0;
+    }
+    return tokenize(t, s, len, &run);
+}
+
+static int tokenize(struct rt_tokenizer *t, const char *s, size_t len, struct run *run)
 {
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
     size_t i = 0, start = 0, last_word_end = 0;
@@ -203,7 +244,7 @@ int rt_tokenize(struct rt_tokenizer *t, const char *s, size_t len, rt_token_fn f
         if (c == APOS && !in_word)
             c = SEP;
         if (in_word && (c == SEP || c == IDEO || i - start >= MAX_WORD)) {
-            if ((rc = emit(t, s, start, last_word_end, ascii, fn, ctx)))
+            if ((rc = emit(t, s, start, last_word_end, ascii, run)))
                 return rc;
             in_word = 0;
         }
@@ -218,12 +259,12 @@ int rt_tokenize(struct rt_tokenizer *t, const char *s, size_t len, rt_token_fn f
             if (c == WORD)
                 last_word_end = i + n;
         } else if (c == IDEO) {
-            if ((rc = emit(t, s, i, i + n, 0, fn, ctx)))
+            if ((rc = emit(t, s, i, i + n, 0, run)))
                 return rc;
         }
         i += n;
     }
-    if (in_word && (rc = emit(t, s, start, last_word_end, ascii, fn, ctx)))
+    if (in_word && (rc = emit(t, s, start, last_word_end, ascii, run)))
         return rc;
     return 0;
 }

@@ -37,10 +37,12 @@ static void fts_delete(Fts5Tokenizer *p)
     rt_free(ft);
 }
 
-static int emit(void *ctx, const char *term, size_t term_len, size_t start, size_t end)
+static int emit(void *ctx, const char *term, size_t term_len, size_t start, size_t end,
+                int colocated)
 {
     struct emit_ctx *e = ctx;
-    return e->x_token(e->fts_ctx, 0, term, (int)term_len, (int)start, (int)end);
+    return e->x_token(e->fts_ctx, colocated ? FTS5_TOKEN_COLOCATED : 0, term, (int)term_len,
+                      (int)start, (int)end);
 }
 
 static int fts_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, int n,
@@ -49,10 +51,17 @@ static int fts_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text
     struct fts_tok *ft = (struct fts_tok *)p;
     struct emit_ctx e = {ctx, x_token};
 
-    (void)flags;
+    unsigned how = 0;
+
     if (n <= 0)
         return SQLITE_OK;
-    return rt_tokenize(ft->t, text, (size_t)n, emit, &e);
+    /* Documents carry stems and words; a query looks for stems, but for words
+     * when it ends in a prefix ("investigat*" must find "investigate"). */
+    if (flags & FTS5_TOKENIZE_DOCUMENT)
+        how = RT_TOKENIZE_SURFACE;
+    else if (flags & FTS5_TOKENIZE_PREFIX)
+        how = RT_TOKENIZE_LAST_UNSTEMMED;
+    return rt_tokenize(ft->t, text, (size_t)n, how, emit, &e);
 }
 
 int rt__fts_register(sqlite3 *db)

@@ -1,0 +1,178 @@
+#!/bin/sh
+# bench/search.sh [BIN]: rightstrack search against raw SQLite FTS5 on the same data.
+#
+# Builds one database with `rightstrack import`, makes a copy whose full-text
+# index uses SQLite's built-in 'porter unicode61 remove_diacritics 2' tokenizer,
+# generates QUERIES (default 1000) mixed queries from the data, and runs them all
+# in one process each way:
+#   rightstrack  bench/search_driver.c: rt_store_open + rt_search per query
+#   raw sqlite3  bench/search_raw.c: the SQL of src/store/sqlite/read.c through the
+#                sqlite3 API, query text handed to MATCH as it is
+# Each driver runs RUNS times (default 3); the best wall time counts.
+# The last line is the ratio rightstrack/raw; the target is at most 1.2.
+set -eu
+
+BIN=${1:-build/release/rightstrack}
+CSV=${CSV:-/work/shared/data/upr/upr_info_s01-s18.csv}
+QUERIES=${QUERIES:-1000}
+RUNS=${RUNS:-3}
+TARGET=1.2
+LIB=$(dirname "$BIN")/librightstrack.a
+CC=${CC:-cc}
+
+for f in "$BIN" "$LIB" "$CSV" bench/search_driver.c bench/search_raw.c bench/qfile.h; do
+    [ -e "$f" ] || { echo "search.sh: $f is missing (run from the repo root after" \
+                          "'make BUILD=release')" >&2; exit 1; }
+done
+command -v sqlite3 >/dev/null || { echo "search.sh: sqlite3 is not installed" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "search.sh: python3 is not installed" >&2; exit 1; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/rt-bench-search.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+echo "search: $QUERIES mixed queries (words, \"phrases\", prefix*, OR; filters;"
+echo "        a quarter with facets), 20 hits each, in one process per run"
+echo "  rightstrack  $BIN's library through rt_search (our tokenizer)"
+echo "  raw sqlite3  the same SQL through the sqlite3 API, built-in porter tokenizer"
+echo "  best of $RUNS runs; target: rightstrack/raw at most $TARGET"
+
+# The flags of the release build (Makefile: BASE_CFLAGS, CFLAGS_release, LIBS).
+PKGS="jansson libutf8proc sqlite3 libsodium"
+CFLAGS="-std=c17 -D_DEFAULT_SOURCE -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+-Wformat=2 -Wvla -Wcast-qual -O2 -DNDEBUG -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE"
+# shellcheck disable=SC2086
+$CC $CFLAGS -Iinclude $(pkg-config --cflags $PKGS) -pie -Wl,-z,relro,-z,now \
+    -o "$tmp/search_driver" bench/search_driver.c "$LIB" \
+    $(pkg-config --libs $PKGS) -lcsv -lstemmer -lm -lpthread
+# shellcheck disable=SC2086
+$CC $CFLAGS $(pkg-config --cflags sqlite3) -pie -Wl,-z,relro,-z,now \
+    -o "$tmp/search_raw" bench/search_raw.c $(pkg-config --libs sqlite3)
+
+# The database, and its copy with the built-in tokenizer. The sqlite3 shell cannot
+# drop a table made with a tokenizer it does not know, so the copy's CREATE
+# VIRTUAL TABLE is rewritten in sqlite_schema and the index rebuilt from the
+# recommendation table (the triggers keep their text: they name the table only).
+db=$tmp/rt.db
+raw=$tmp/raw.db
+"$BIN" --db "$db" import "$CSV" >"$tmp/import.log" 2>&1 ||
+    { cat "$tmp/import.log" >&2; exit 1; }
+sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+cp "$db" "$raw"
+sqlite3 -bail "$raw" >/dev/null <<'EOF'
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema
+   SET sql = replace(sql, 'tokenize=''rightstrack''',
+                     'tokenize=''porter unicode61 remove_diacritics 2''')
+ WHERE name = 'recommendation_fts';
+PRAGMA writable_schema = OFF;
+EOF
+sqlite3 -bail "$raw" >/dev/null <<'EOF'
+INSERT INTO recommendation_fts(recommendation_fts) VALUES ('rebuild');
+INSERT INTO recommendation_fts(recommendation_fts) VALUES ('integrity-check');
+PRAGMA wal_checkpoint(TRUNCATE);
+EOF
+tok=$(sqlite3 "$raw" "SELECT sql FROM sqlite_schema WHERE name = 'recommendation_fts'")
+case $tok in
+*porter*) ;;
+*) echo "search.sh: could not switch the copy to the porter tokenizer" >&2; exit 1 ;;
+esac
+
+# The queries: deterministic (fixed seed), drawn from the recommendations' words.
+sqlite3 -separator '	' "$db" "SELECT text FROM recommendation ORDER BY id" >"$tmp/texts"
+sqlite3 "$db" "SELECT DISTINCT s.code FROM state s JOIN recommendation r ON r.sur_id = s.id
+               ORDER BY 1" >"$tmp/surs"
+sqlite3 "$db" "SELECT DISTINCT cycle FROM recommendation WHERE cycle > 0 ORDER BY 1" >"$tmp/cycles"
+sqlite3 "$db" "SELECT label FROM theme ORDER BY 1" >"$tmp/themes"
+python3 - "$tmp" "$QUERIES" >"$tmp/queries.tsv" <<'EOF'
+import random, re, sys
+d, n = sys.argv[1], int(sys.argv[2])
+rnd = random.Random(1000)
+lines = lambda f: [l.rstrip("\n") for l in open(f"{d}/{f}", encoding="utf-8") if l.strip()]
+texts, surs, themes = lines("texts"), lines("surs"), lines("themes")
+cycles = [int(c) for c in lines("cycles")]
+word = re.compile(r"^[a-z]{4,}$")
+def words(t):
+    return [w for w in re.findall(r"\w+", t.lower()) if word.match(w)]
+def pick():
+    while True:
+        ws = words(rnd.choice(texts))
+        if ws:
+            return rnd.choice(ws)
+def phrase():
+    while True:
+        ts = re.findall(r"\w+", rnd.choice(texts).lower())
+        pairs = [(a, b) for a, b in zip(ts, ts[1:]) if re.match(r"^[a-z]+$", a + b)]
+        if pairs:
+            return '"%s %s"' % rnd.choice(pairs)
+out = []
+for i in range(n):
+    k = rnd.random()
+    if k < 0.35:
+        text = pick()
+    elif k < 0.55:
+        text = pick() + " " + pick()
+    elif k < 0.70:
+        text = phrase()
+    elif k < 0.85:
+        w = pick()
+        text = w[:max(3, len(w) - 3)] + "*"
+    elif k < 0.95:
+        text = pick() + " OR " + pick()
+    else:
+        text = ""
+    sur = rnd.choice(surs) if rnd.random() < 0.20 else ""
+    cycle = str(rnd.choice(cycles)) if rnd.random() < 0.20 else ""
+    resp = rnd.choice(["supported", "noted", "pledge"]) if rnd.random() < 0.20 else ""
+    theme = rnd.choice(themes) if rnd.random() < 0.15 else ""
+    if not (text or sur or cycle or resp or theme):
+        cycle = str(rnd.choice(cycles))
+    facets = "1" if rnd.random() < 0.25 else "0"
+    out.append("\t".join([text, sur, cycle, resp, theme, facets]))
+print("\n".join(out))
+EOF
+nq=$(wc -l <"$tmp/queries.tsv")
+[ "$nq" -eq "$QUERIES" ] || { echo "search.sh: made $nq queries, not $QUERIES" >&2; exit 1; }
+
+now() { date +%s.%N; }
+# run NAME DRIVER DB: best wall time of RUNS runs into $best, the driver's line into $line
+run() {
+    best=
+    i=0
+    while [ "$i" -lt "$RUNS" ]; do
+        t0=$(now)
+        line=$("$2" "$3" "$tmp/queries.tsv" "$tmp/totals.$1") ||
+            { echo "search.sh: the $1 driver failed" >&2; exit 1; }
+        t1=$(now)
+        best=$(awk -v a="$t0" -v b="$t1" -v m="$best" \
+                   'BEGIN { t = b - a; if (m == "" || t < m) m = t; printf "%.3f", m }')
+        i=$((i + 1))
+    done
+}
+
+run rightstrack "$tmp/search_driver" "$db"
+rt_best=$best rt_line=$line
+run raw "$tmp/search_raw" "$raw"
+raw_best=$best raw_line=$line
+
+report() {
+    echo "$2" | awk -v name="$1" -v t="$3" '{
+        printf "%-12s %7.3f s  %6.0f queries/s  (%d hits shown, totals add up to %d)\n",
+               name, t, $1 / t, $2, $3 }'
+}
+report rightstrack "$rt_line" "$rt_best"
+report "raw sqlite3" "$raw_line" "$raw_best"
+
+# Do both sides find as many? Stemmers differ (Snowball English with our
+# case/accent folding against Porter), so not every query can agree.
+paste "$tmp/queries.tsv" "$tmp/totals.rightstrack" "$tmp/totals.raw" | awk -F '\t' '
+    { n++; same = ($7 == $8); agree += same
+      if ($1 == "") { nf++; af += same } else if ($1 ~ /\*/) { np++; ap += same }
+      else { nw++; aw += same } }
+    END {
+      printf "totals agree: %d of %d queries (no text: %d of %d; words and phrases: %d of %d;" \
+             " prefix: %d of %d)\n", agree, n, af, nf, aw, nw, ap, np }'
+awk -v a="$rt_best" -v b="$raw_best" -v tg="$TARGET" 'BEGIN {
+    r = a / b
+    printf "target: at most %s (%s)\n", tg, r <= tg ? "met" : "MISSED"
+    printf "ratio search rightstrack/sqlite3: %.2f\n", r }'

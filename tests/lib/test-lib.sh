@@ -1,0 +1,72 @@
+# Shell test library for tests/cli/tNNNN-*.sh (after git's t/test-lib.sh, much smaller).
+# Source it after setting test_description. Provides:
+#   RT          the rightstrack binary under test
+#   DATA        ../shared/data (real data), see need_data
+#   TMP         a scratch directory removed at exit
+#   check NAME CMD...          passes when CMD exits 0
+#   check_eq NAME EXPECTED ACTUAL
+#   check_fails NAME CODE CMD...  passes when CMD exits with CODE
+#   need_data   skips the rest of the file when ../shared/data is missing (fails under CI)
+#   done_testing  prints the summary line and exits 0 or 1
+set -u
+
+: "${RT:?set RT to the rightstrack binary}"
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+DATA=${RIGHTSTRACK_SHARED_DATA:-$ROOT/../shared/data}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/rt-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+export RIGHTSTRACK_DB="$TMP/default.db"
+n_pass=0
+n_fail=0
+n_skip=0
+
+say() { printf '%s\n' "$*"; }
+
+pass() { n_pass=$((n_pass + 1)); say "ok - $1"; }
+fail() { n_fail=$((n_fail + 1)); say "not ok - $1"; shift; for l in "$@"; do say "#   $l"; done; }
+
+check() {
+    name=$1; shift
+    if "$@" >"$TMP/out" 2>"$TMP/err"; then pass "$name"
+    else fail "$name" "command failed ($?): $*" "$(head -c 600 "$TMP/err")"; fi
+}
+
+check_eq() {
+    if [ "$2" = "$3" ]; then pass "$1"
+    else fail "$1" "expected: $2" "actual:   $3"; fi
+}
+
+check_fails() {
+    name=$1; code=$2; shift 2
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    got=$?
+    if [ "$got" = "$code" ]; then pass "$name"
+    else fail "$name" "expected exit $code, got $got: $*" "$(head -c 600 "$TMP/err")"; fi
+}
+
+# Prints the value at a jq-like dotted path of the JSON on stdin (python3 reads it).
+json() {
+    python3 -c 'import json,sys
+v=json.load(sys.stdin)
+for k in sys.argv[1].split(".")[1:]:
+    v=v[int(k)] if isinstance(v,list) else v[k]
+print(json.dumps(v) if isinstance(v,(dict,list)) else v)' "$1"
+}
+
+need_data() {
+    if [ ! -d "$DATA" ]; then
+        if [ -n "${CI:-}" ]; then
+            fail "real data at $DATA" "missing under CI"
+        else
+            say "# SKIP: no real data at $DATA; the tests on it are skipped"
+            n_skip=$((n_skip + 1))
+        fi
+        done_testing
+    fi
+}
+
+done_testing() {
+    say "# $(basename "$0"): $n_pass passed, $n_fail failed, $n_skip skipped"
+    [ "$n_fail" = 0 ] && exit 0
+    exit 1
+}

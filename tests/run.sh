@@ -1,0 +1,59 @@
+#!/bin/sh
+# Runs every test of one build: the Criterion unit tests, then the CLI scripts.
+# Prints each suite's output and one closing line "tests: N passed, N failed".
+# Under ASan/UBSan (build/asan) any sanitizer report fails the run, even one that
+# Criterion would let pass (a LeakSanitizer report inside a test does not fail it).
+set -u
+O=${1:-build/debug}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+export RT="$ROOT/$O/rightstrack"
+LOG=$(mktemp)
+SAN=$(mktemp -d)
+trap 'rm -rf "$LOG" "$SAN"' EXIT
+# Reports go to files too, so that one from a command whose stderr a test
+# swallowed is still seen.
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:log_path=$SAN/asan
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$SAN/ubsan
+passed=0
+failed=0
+
+for t in $(find "$O/tests/unit" -type f -perm -u+x 2>/dev/null | sort); do
+    echo "== $t"
+    if "$t" --jobs=2 >"$LOG" 2>&1; then rc=0; else rc=1; fi
+    cat "$LOG"
+    if grep -qE 'ERROR: (LeakSanitizer|AddressSanitizer)|runtime error:' "$LOG"; then
+        echo "!! sanitizer report in $t"
+        rc=1
+    fi
+    n=$(sed -n 's/.*Tested: \([0-9]*\).*Passing: \([0-9]*\).*/\2/p' "$LOG" | tail -1)
+    f=$(sed -n 's/.*Failing: \([0-9]*\).*Crashing: \([0-9]*\).*/\1 \2/p' "$LOG" | tail -1)
+    passed=$((passed + ${n:-0}))
+    if [ -n "$f" ]; then failed=$((failed + ${f% *} + ${f#* })); fi
+    if [ $rc -ne 0 ] && [ -z "$f" -o "$f" = "0 0" ]; then failed=$((failed + 1)); fi
+done
+
+for t in tests/cli/t[0-9]*.sh; do
+    echo "== $t"
+    if sh "$t" >"$LOG" 2>&1; then rc=0; else rc=1; fi
+    cat "$LOG"
+    if grep -qE 'ERROR: (LeakSanitizer|AddressSanitizer)|runtime error:' "$LOG"; then
+        echo "!! sanitizer report in $t"
+        failed=$((failed + 1))
+    fi
+    p=$(grep -c '^ok - ' "$LOG")
+    f=$(grep -c '^not ok - ' "$LOG")
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); echo "!! $t exited $rc"; fi
+done
+
+if [ -n "$(ls "$SAN")" ]; then
+    echo "!! sanitizer reports:"
+    cat "$SAN"/*
+    failed=$((failed + $(ls "$SAN" | wc -l)))
+fi
+
+echo
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

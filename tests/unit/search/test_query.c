@@ -1,0 +1,64 @@
+/* Tests of the query language: user text to a safe FTS5 expression. */
+#include <criterion/criterion.h>
+
+#include <rightstrack/search.h>
+
+static void expect(const char *in, const char *want)
+{
+    struct rt_buf b = RT_BUF_INIT;
+    struct rt_error e = RT_ERROR_INIT;
+    cr_assert_eq(rt_search_fts_expr(in, strlen(in), &b, &e), 0, "'%s'", in);
+    cr_assert_str_eq(b.buf, want, "query '%s'", in);
+    rt_buf_release(&b);
+    rt_error_release(&e);
+}
+
+Test(query, words_are_quoted)
+{
+    expect("death penalty", "\"death\" AND \"penalty\"");
+    expect("women's", "\"women's\"");
+}
+
+Test(query, phrases_prefixes_operators)
+{
+    expect("\"death penalty\" OR tortur*", "\"death penalty\" OR \"tortur\" *");
+    expect("a AND (b OR c)", "\"a\" AND ( \"b\" OR \"c\" )");
+    expect("torture -children", "\"torture\" NOT \"children\"");
+    expect("torture NOT children", "\"torture\" NOT \"children\"");
+    expect("-children torture", "\"torture\" NOT \"children\"");
+    expect("a (b) c", "\"a\" AND ( \"b\" ) AND \"c\"");
+    expect("a -b c", "\"a\" NOT \"b\" AND \"c\"");
+}
+
+Test(query, lowercase_operators_are_words)
+{
+    expect("law and order", "\"law\" AND \"and\" AND \"order\"");
+}
+
+Test(query, stray_syntax_is_dropped)
+{
+    expect("OR torture AND", "\"torture\"");
+    expect("((torture", "\"torture\"");
+    expect("torture) )", "\"torture\"");
+    expect("() torture", "\"torture\"");
+    expect("a AND OR b", "\"a\" OR \"b\"");
+    expect("- : ; *", "");
+    expect("\"unclosed phrase", "\"unclosed phrase\"");
+    expect("say \"\"hi\"\"", "\"say\" AND \"hi\"");
+}
+
+Test(query, quotes_inside_words_are_escaped)
+{
+    expect("a\"b", "\"a\" AND \"b\"");
+    expect("x*y", "\"x*y\"");
+}
+
+Test(query, only_negations_is_an_error)
+{
+    struct rt_buf b = RT_BUF_INIT;
+    struct rt_error e = RT_ERROR_INIT;
+    cr_assert_eq(rt_search_fts_expr("-torture", 8, &b, &e), RT_EINVAL);
+    cr_assert_str_eq(e.field, "query");
+    rt_buf_release(&b);
+    rt_error_release(&e);
+}

@@ -1,0 +1,216 @@
+/* Tests of the SQLite store: opening, states, merging recommendations, search. */
+#include <criterion/criterion.h>
+
+#include <rightstrack/search.h>
+#include <rightstrack/store.h>
+
+#include "lib/testutil.h"
+
+static struct rt_store *st;
+
+static void open_db(void)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    char path[256];
+    snprintf(path, sizeof(path), "%s/t.db", test_dir());
+    cr_assert_eq(rt_store_open(&st, path, RT_STORE_CREATE, &e), 0, "%s", e.msg.buf);
+}
+
+static void close_db(void)
+{
+    rt_store_close(st);
+}
+
+static int64_t state(const char *name)
+{
+    int64_t id = 0;
+    int rc = rt_store_state_find(st, name, strlen(name), &id, NULL);
+    return rc == 0 ? id : rc;
+}
+
+static char *code_of(const char *name)
+{
+    struct rt_state_ref ref = {{0}, NULL};
+    static char code[4];
+    cr_assert_eq(rt_store_state_get(st, state(name), &ref, NULL), 0, "%s", name);
+    memcpy(code, ref.code, 4);
+    rt_free(ref.name);
+    return code;
+}
+
+TestSuite(store, .init = open_db, .fini = close_db);
+
+Test(store, missing_file_without_create)
+{
+    struct rt_store *s2 = NULL;
+    struct rt_error e = RT_ERROR_INIT;
+    cr_assert_eq(rt_store_open(&s2, "/nonexistent/x.db", 0, &e), RT_ENOTFOUND);
+    cr_assert_null(s2);
+    cr_assert_str_eq(e.file, "/nonexistent/x.db");
+    rt_error_release(&e);
+}
+
+Test(store, schema_is_applied_once)
+{
+    struct rt_store *again = NULL;
+    char path[256];
+    cr_assert_eq(rt_store_schema_version(st), 1);
+    snprintf(path, sizeof(path), "%s/t.db", test_dir());
+    cr_assert_eq(rt_store_open(&again, path, 0, NULL), 0);
+    cr_assert_eq(rt_store_schema_version(again), 1);
+    rt_store_close(again);
+}
+
+Test(store, states_by_code_name_and_variant)
+{
+    cr_assert_str_eq(code_of("BLR"), "BLR");
+    cr_assert_str_eq(code_of("by"), "BLR");
+    cr_assert_str_eq(code_of("Republic of Belarus"), "BLR");
+    cr_assert_str_eq(code_of("Iran (Islamic Republic of)"), "IRN");
+    cr_assert_str_eq(code_of("Venezuela (Bolivarian Republic of)"), "VEN");
+    cr_assert_str_eq(code_of("DPR Korea"), "PRK");
+    cr_assert_str_eq(code_of("Republic of Korea"), "KOR");
+    cr_assert_str_eq(code_of("Macedonia FYR"), "MKD");
+    cr_assert_str_eq(code_of("the former Yugoslav Republic of Macedonia"), "MKD");
+    cr_assert_str_eq(code_of("Viet Nam"), "VNM");
+    cr_assert_str_eq(code_of("St Kitts & Nevis"), "KNA");
+    cr_assert_str_eq(code_of("C\xc3\xb4te d'Ivoire"), "CIV");
+    cr_assert_str_eq(code_of("Democratic Republic of Congo"), "COD");
+    cr_assert_str_eq(code_of("Republic of Congo"), "COG");
+    cr_assert_eq(state("Atlantis"), RT_ENOTFOUND);
+    cr_assert_eq(state("European Union"), RT_ENOTFOUND);
+    cr_assert_eq(state(""), RT_ENOTFOUND);
+}
+
+static int64_t put(const char *text, int session, enum rt_response resp, int cat, unsigned *flags)
+{
+    struct rt_rec_in in = {0};
+    int64_t id = 0;
+    in.sur_id = state("BLR");
+    in.session = session;
+    in.cycle = 1;
+    in.text = text;
+    in.text_len = strlen(text);
+    in.response = resp;
+    in.action_category = cat;
+    cr_assert_eq(rt_store_rec_put(st, &in, &id, flags, NULL), 0);
+    return id;
+}
+
+Test(store, same_text_same_session_is_one_recommendation)
+{
+    unsigned f1, f2, f3;
+    int64_t a = put("Abolish the death penalty", 8, RT_RESPONSE_NOTED, 4, &f1);
+    int64_t b = put("Abolish the death penalty", 8, RT_RESPONSE_NOTED, 4, &f2);
+    int64_t c = put("Abolish the death penalty", 22, RT_RESPONSE_NOTED, 4, &f3);
+    cr_assert_eq(a, b);
+    cr_assert_neq(a, c);
+    cr_assert_eq(f1, RT_PUT_NEW);
+    cr_assert_eq(f2, 0);
+    cr_assert_eq(f3, RT_PUT_NEW);
+}
+
+Test(store, merge_does_not_depend_on_order)
+{
+    unsigned f;
+    struct rt_rec r1, r2;
+    int64_t a = put("Ratify CEDAW", 15, RT_RESPONSE_NOTED, 5, &f);
+    put("Ratify CEDAW", 15, RT_RESPONSE_SUPPORTED, 3, &f);
+    cr_assert_eq(f, RT_PUT_CONFLICT);
+    int64_t b = put("Ratify CAT", 15, RT_RESPONSE_SUPPORTED, 3, &f);
+    put("Ratify CAT", 15, RT_RESPONSE_NOTED, 5, &f);
+    rt_rec_init(&r1);
+    rt_rec_init(&r2);
+    cr_assert_eq(rt_store_rec_get(st, a, &r1, NULL), 0);
+    cr_assert_eq(rt_store_rec_get(st, b, &r2, NULL), 0);
+    cr_assert_eq(r1.response, RT_RESPONSE_SUPPORTED);
+    cr_assert_eq(r2.response, RT_RESPONSE_SUPPORTED);
+    cr_assert_eq(r1.action_category, 5);
+    cr_assert_eq(r2.action_category, 5);
+    rt_rec_release(&r1);
+    rt_rec_release(&r2);
+}
+
+Test(store, recommending_states_and_themes)
+{
+    unsigned f;
+    int added;
+    struct rt_rec r;
+    int64_t id = put("Release all political prisoners", 8, RT_RESPONSE_NOTED, 5, &f);
+    cr_assert_eq(rt_store_rec_add_by(st, id, state("Sweden"), &added, NULL), 0);
+    cr_assert_eq(added, 1);
+    cr_assert_eq(rt_store_rec_add_by(st, id, state("SWE"), &added, NULL), 0);
+    cr_assert_eq(added, 0);
+    cr_assert_eq(rt_store_rec_add_by(st, id, state("Norway"), &added, NULL), 0);
+    cr_assert_eq(rt_store_rec_add_theme(st, id, "upr-info", "Detention", "official", 1, &added,
+                                        NULL),
+                 0);
+    cr_assert_eq(added, 1);
+    rt_rec_init(&r);
+    cr_assert_eq(rt_store_rec_get(st, id, &r, NULL), 0);
+    cr_assert_eq(r.n_by, 2);
+    cr_assert_str_eq(r.by[0].code, "NOR");
+    cr_assert_str_eq(r.by[1].code, "SWE");
+    cr_assert_eq(r.n_themes, 1);
+    cr_assert_str_eq(r.themes[0].label, "Detention");
+    cr_assert_str_eq(r.sur.code, "BLR");
+    rt_rec_release(&r);
+}
+
+Test(store, rollback_takes_everything_back)
+{
+    unsigned f;
+    struct rt_stats s = {0};
+    cr_assert_eq(rt_store_begin(st, NULL), 0);
+    put("Something", 8, RT_RESPONSE_NOTED, 0, &f);
+    rt_store_rollback(st);
+    cr_assert_eq(rt_store_stats(st, 0, &s, NULL), 0);
+    cr_assert_eq(s.recommendations, 0);
+    rt_stats_release(&s);
+}
+
+Test(store, search_ranks_filters_and_counts)
+{
+    unsigned f;
+    struct rt_query q = RT_QUERY_INIT;
+    struct rt_search_result res = {0};
+    put("Investigate allegations of torture", 8, RT_RESPONSE_SUPPORTED, 5, &f);
+    put("Prevent torture and torture-like treatment in detention", 8, RT_RESPONSE_NOTED, 4, &f);
+    put("Abolish the death penalty", 8, RT_RESPONSE_NOTED, 5, &f);
+    q.text = "tortured";
+    q.facets = 1;
+    cr_assert_eq(rt_search(st, &q, &res, NULL), 0);
+    cr_assert_eq(res.total, 2);
+    cr_assert_eq(res.n_hits, 2);
+    /* bm25 puts the text that says torture twice first. */
+    cr_assert(strstr(res.hits[0].text, "torture-like") != NULL);
+    cr_assert_eq(res.n_facets, 4);
+    cr_assert_str_eq(res.facets[0].name, "response");
+    cr_assert_eq(res.facets[0].n, 2);
+    rt_search_result_release(&res);
+
+    q.response = RT_RESPONSE_NOTED;
+    q.facets = 0;
+    cr_assert_eq(rt_search(st, &q, &res, NULL), 0);
+    cr_assert_eq(res.total, 1);
+    rt_search_result_release(&res);
+
+    q.text = "\"death penalty\" OR investigat*";
+    q.response = -1;
+    q.limit = 1;
+    cr_assert_eq(rt_search(st, &q, &res, NULL), 0);
+    cr_assert_eq(res.total, 2);
+    cr_assert_eq(res.n_hits, 1);
+    rt_search_result_release(&res);
+}
+
+Test(store, search_unknown_state_names_the_field)
+{
+    struct rt_query q = RT_QUERY_INIT;
+    struct rt_search_result res = {0};
+    struct rt_error e = RT_ERROR_INIT;
+    q.sur = "Atlantis";
+    cr_assert_eq(rt_search(st, &q, &res, &e), RT_EINVAL);
+    cr_assert_str_eq(e.field, "sur");
+    rt_error_release(&e);
+}
