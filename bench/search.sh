@@ -41,11 +41,11 @@ echo "  best of $RUNS runs; target: rightstrack/raw at most $TARGET"
 PKGS="jansson libutf8proc sqlite3 libsodium"
 CFLAGS="-std=c17 -D_DEFAULT_SOURCE -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 -Wformat=2 -Wvla -Wcast-qual -O2 -DNDEBUG -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE"
-# shellcheck disable=SC2086
+# shellcheck disable=SC2046,SC2086
 $CC $CFLAGS -Iinclude $(pkg-config --cflags $PKGS) -pie -Wl,-z,relro,-z,now \
     -o "$tmp/search_driver" bench/search_driver.c "$LIB" \
     $(pkg-config --libs $PKGS) -lcsv -lstemmer -lm -lpthread
-# shellcheck disable=SC2086
+# shellcheck disable=SC2046,SC2086
 $CC $CFLAGS $(pkg-config --cflags sqlite3) -pie -Wl,-z,relro,-z,now \
     -o "$tmp/search_raw" bench/search_raw.c $(pkg-config --libs sqlite3)
 

@@ -1,0 +1,89 @@
+#!/bin/sh
+# bench/import.sh [BIN]: rightstrack import against the sqlite3 shell's CSV import.
+#
+# Times, RUNS times each (default 3, the best counts):
+#   rightstrack  `init` then `import` of the UPR Info file into a fresh database
+#                (NFC, de-duplication, state names, themes, FTS5 index with our
+#                tokenizer, one transaction)
+#   sqlite3      `.import --csv` of the same file into a fresh table, then an FTS5
+#                index over its text column with the built-in porter tokenizer
+#                ('rebuild'), all in one transaction
+# The last line is the ratio rightstrack/sqlite3; the target is at most 1.5.
+set -eu
+
+BIN=${1:-build/release/rightstrack}
+CSV=${CSV:-/work/shared/data/upr/upr_info_s01-s18.csv}
+RUNS=${RUNS:-3}
+TARGET=1.5
+
+[ -x "$BIN" ] || { echo "import.sh: $BIN is missing (make BUILD=release)" >&2; exit 1; }
+[ -r "$CSV" ] || { echo "import.sh: cannot read $CSV" >&2; exit 1; }
+command -v sqlite3 >/dev/null || { echo "import.sh: sqlite3 is not installed" >&2; exit 1; }
+case $CSV in
+*'"'*) echo "import.sh: the CSV path may not hold a double quote" >&2; exit 1 ;;
+esac
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/rt-bench-import.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+rows=$(($(wc -l <"$CSV") - 1))
+echo "import: $(basename "$CSV") ($rows lines after the header) into a fresh database"
+echo "  rightstrack  $BIN init + import (normalise, de-duplicate, states, themes, FTS5)"
+echo "  sqlite3      .import --csv + FTS5 'porter unicode61 remove_diacritics 2' rebuild"
+echo "  best of $RUNS runs; target: rightstrack/sqlite3 at most $TARGET"
+
+cat >"$tmp/raw.sql" <<EOF
+BEGIN;
+.import --csv "$CSV" upr
+CREATE VIRTUAL TABLE upr_fts USING fts5(text, content='upr', content_rowid='rowid',
+    tokenize='porter unicode61 remove_diacritics 2');
+INSERT INTO upr_fts(upr_fts) VALUES ('rebuild');
+COMMIT;
+EOF
+
+now() { date +%s.%N; }
+# keep T0 T1: the best (smallest) elapsed time so far, in $best
+keep() {
+    best=$(awk -v a="$1" -v b="$2" -v m="$best" \
+               'BEGIN { t = b - a; if (m == "" || t < m) m = t; printf "%.3f", m }')
+}
+
+rt_import() {
+    rm -f "$tmp/rt.db" "$tmp/rt.db-wal" "$tmp/rt.db-shm"
+    if ! "$BIN" --db "$tmp/rt.db" init >"$tmp/log" 2>&1 ||
+        ! "$BIN" --db "$tmp/rt.db" import "$CSV" >>"$tmp/log" 2>&1; then
+        cat "$tmp/log" >&2
+        echo "import.sh: rightstrack import failed" >&2
+        exit 1
+    fi
+}
+
+raw_import() {
+    rm -f "$tmp/raw.db" "$tmp/raw.db-journal"
+    sqlite3 -bail "$tmp/raw.db" <"$tmp/raw.sql" >"$tmp/log" 2>&1 ||
+        { cat "$tmp/log" >&2; echo "import.sh: sqlite3 import failed" >&2; exit 1; }
+}
+
+# Alternate the two so that neither gets a warmer page cache or a quieter machine.
+rt_best='' raw_best='' i=0
+while [ "$i" -lt "$RUNS" ]; do
+    best=$rt_best; t0=$(now); rt_import; t1=$(now); keep "$t0" "$t1"; rt_best=$best
+    best=$raw_best; t0=$(now); raw_import; t1=$(now); keep "$t0" "$t1"; raw_best=$best
+    i=$((i + 1))
+done
+
+# Both must have read the whole file.
+recs=$(sqlite3 "$tmp/rt.db" "SELECT count(*) FROM recommendation")
+raws=$(sqlite3 "$tmp/raw.db" "SELECT count(*) FROM upr")
+[ "$raws" -gt 0 ] || { echo "import.sh: sqlite3 imported nothing" >&2; exit 1; }
+[ "$raws" -eq "$rows" ] ||
+    echo "import.sh: note: sqlite3 has $raws rows, the file $rows lines (quoted line breaks?)"
+[ "$recs" -gt 0 ] || { echo "import.sh: rightstrack imported nothing" >&2; exit 1; }
+
+printf 'rightstrack  %7.3f s  (%s recommendations after de-duplication)\n' "$rt_best" "$recs"
+printf 'sqlite3      %7.3f s  (%s rows)\n' "$raw_best" "$raws"
+awk -v a="$rt_best" -v b="$raw_best" -v tg="$TARGET" 'BEGIN {
+    r = a / b
+    printf "target: at most %s (%s)\n", tg, r <= tg ? "met" : "MISSED"
+    printf "ratio import rightstrack/sqlite3: %.2f\n", r }'
