@@ -49,7 +49,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
         case 'h':
             return cli_help(help);
         default:
-            return cli_usage(c, usage, "unknown option");
+            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
         }
     }
     n = argc - optind;

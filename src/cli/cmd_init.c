@@ -24,7 +24,7 @@ int cmd_init(struct cli *c, int argc, char **argv)
                             "\n"
                             "  --json   print {\"database\", \"schema_version\"}\n");
         default:
-            return cli_usage(c, usage, "unknown option");
+            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind != argc)

@@ -100,7 +100,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
         case 'h':
             return cli_help(help);
         default:
-            return cli_usage(c, usage, "unknown option");
+            return cli_usage(c, usage, "unknown option '%s' (a query word that starts with - goes after --)", argv[optind - 1]);
         }
     }
     for (int i = optind; i < argc; i++) {

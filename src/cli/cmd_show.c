@@ -26,7 +26,7 @@ int cmd_show(struct cli *c, int argc, char **argv)
                             "\n"
                             "  --json   print it as a JSON object\n");
         default:
-            return cli_usage(c, usage, "unknown option");
+            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (argc - optind != 1)

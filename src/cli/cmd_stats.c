@@ -35,7 +35,7 @@ int cmd_stats(struct cli *c, int argc, char **argv)
                             "\n"
                             "  --json   print them as a JSON object\n");
         default:
-            return cli_usage(c, usage, "unknown option");
+            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind != argc)

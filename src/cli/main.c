@@ -167,12 +167,16 @@ int main(int argc, char **argv)
         usage_text(stderr);
         return EXIT_USAGE;
     }
+    opterr = 0; /* cli_usage says what was wrong, once */
     if (!strcmp(argv[i], "help")) {
         if (i + 1 < argc) {
             char *args[] = {argv[i + 1], "--help", NULL};
             for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
                 if (!strcmp(commands[k].name, argv[i + 1]))
                     return commands[k].fn(&c, 2, args);
+            fprintf(stderr, "rightstrack: '%s' is not a command; see 'rightstrack --help'\n",
+                    argv[i + 1]);
+            return EXIT_USAGE;
         }
         usage_text(stdout);
         return EXIT_OK;

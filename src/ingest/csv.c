@@ -88,8 +88,14 @@ int rt__csv_parse(const char *path, const char *data, size_t len, rt__csv_row_fn
         if (j < len)
             j++;
         if (csv_parse(&p, data + i, j - i, on_field, on_row, &r) != j - i) {
-            rc = rt_error_set(err, RT_EINVAL, path, r.line, NULL, "malformed CSV: %s",
-                              csv_strerror(csv_error(&p)));
+            if (csv_error(&p) == CSV_EPARSE)
+                rc = rt_error_set(err, RT_EINVAL, path, r.line, NULL,
+                                  "malformed CSV in field %zu: a quote inside a field that is "
+                                  "not quoted, or text after a closing quote",
+                                  r.row.n + 1);
+            else
+                rc = rt_error_set(err, RT_EINVAL, path, r.line, NULL, "malformed CSV: %s",
+                                  csv_strerror(csv_error(&p)));
             goto out;
         }
         i = j;

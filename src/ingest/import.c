@@ -534,6 +534,9 @@ static int import_one(struct rt_store *st, const char *path, struct rt_import_st
     rc = rt__csv_parse(path, data, len, import_row, &j, progress, pctx, base, total, err);
     if (rc == 0 && !j.fmt)
         rc = rt_error_set(err, RT_EINVAL, path, 1, NULL, "the file has no header line");
+    if (rc == 0 && stats->rows == 0)
+        rc = rt_error_set(err, RT_EINVAL, path, 1, NULL,
+                          "the file has a header but no recommendations");
     if (rc == 0 && j.n_unknown) {
         struct rt_buf msg = RT_BUF_INIT;
         rt_buf_addf(&msg, "%zu name%s match%s no state:", j.n_unknown,

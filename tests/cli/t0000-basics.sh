@@ -16,6 +16,7 @@ check_fails "unknown option is a usage error" 2 "$RT" search --frob
 check_fails "bad number is a usage error" 2 "$RT" search --cycle x
 check_fails "bad response is a usage error" 2 "$RT" search --response maybe
 check_fails "show needs an id" 2 "$RT" show
+check_fails "help on an unknown command is a usage error" 2 "$RT" help nope
 check_fails "missing database is a failure" 1 "$RT" --db "$TMP/none.db" stats
 grep -q "rightstrack init" "$TMP/err"
 check_eq "missing database says how to create one" 0 $?

@@ -59,4 +59,7 @@ check_eq "show --json" Belarus "$(json .state_under_review <"$TMP/show.json")"
 check_eq "show prints a record" 0 $?
 check_fails "unknown state in a filter is a usage error" 2 "$RT" --db "$DB" search --sur Atlantis
 check_fails "only negations is a usage error" 2 "$RT" --db "$DB" search -- -torture
+check_fails "a word starting with - before -- is a usage error" 2 "$RT" --db "$DB" search -torture
+grep -q "goes after --" "$TMP/err"
+check_eq "and the message says to use --" 0 $?
 done_testing

@@ -16,12 +16,10 @@ static int load_by(struct rt_store *st, struct rt_rec *r, struct rt_error *err)
 {
     sqlite3_stmt *s;
     size_t alloc = 0;
-    int rc = prepare(st,
-                     "SELECT s.code, s.name FROM recommendation_by b JOIN state s"
-                     " ON s.id = b.state_id WHERE b.rec_id = ?1 ORDER BY s.name",
-                     &s, err);
-    if (rc < 0)
-        return rc;
+    int rc;
+
+    if (!(s = rt__stmt(st, STMT_REC_GET_BY, err)))
+        return RT_ESTORE;
     sqlite3_bind_int64(s, 1, r->id);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct rt_state_ref *ref;
@@ -31,7 +29,7 @@ static int load_by(struct rt_store *st, struct rt_rec *r, struct rt_error *err)
         ref->name = rt__col_strdup(s, 1);
     }
     rc = rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "recommending states");
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
@@ -39,13 +37,10 @@ static int load_themes(struct rt_store *st, struct rt_rec *r, struct rt_error *e
 {
     sqlite3_stmt *s;
     size_t alloc = 0;
-    int rc = prepare(st,
-                     "SELECT t.vocabulary, t.label, rt.origin, rt.confidence"
-                     " FROM recommendation_theme rt JOIN theme t ON t.id = rt.theme_id"
-                     " WHERE rt.rec_id = ?1 ORDER BY t.vocabulary, t.label, rt.origin",
-                     &s, err);
-    if (rc < 0)
-        return rc;
+    int rc;
+
+    if (!(s = rt__stmt(st, STMT_REC_GET_THEMES, err)))
+        return RT_ESTORE;
     sqlite3_bind_int64(s, 1, r->id);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct rt_rec_theme *t;
@@ -57,22 +52,17 @@ static int load_themes(struct rt_store *st, struct rt_rec *r, struct rt_error *e
         t->confidence = sqlite3_column_double(s, 3);
     }
     rc = rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "themes");
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
 int rt_store_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct rt_error *err)
 {
     sqlite3_stmt *s;
-    int rc = prepare(st,
-                     "SELECT r.id, r.mechanism, r.cycle, r.session, r.paragraph, r.text,"
-                     " s.code, s.name, r.response, r.action_category, r.source_id,"
-                     " src.path, r.created_at"
-                     " FROM recommendation r JOIN state s ON s.id = r.sur_id"
-                     " LEFT JOIN source src ON src.id = r.source_id WHERE r.id = ?1",
-                     &s, err);
-    if (rc < 0)
-        return rc;
+    int rc;
+
+    if (!(s = rt__stmt(st, STMT_REC_GET, err)))
+        return RT_ESTORE;
     sqlite3_bind_int64(s, 1, id);
     rc = sqlite3_step(s);
     if (rc != SQLITE_ROW) {
@@ -97,11 +87,12 @@ int rt_store_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct r
     if (sqlite3_column_type(s, 11) != SQLITE_NULL)
         r->source_path = rt__col_strdup(s, 11);
     r->created_at = rt__col_strdup(s, 12);
+    sqlite3_reset(s);
     if ((rc = load_by(st, r, err)) < 0 || (rc = load_themes(st, r, err)) < 0)
-        goto out;
-    rc = 0;
+        return rc;
+    return 0;
 out:
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 

@@ -12,10 +12,10 @@
 static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_STATE_BY_KEY] = "SELECT state_id FROM state_name WHERE key = ?1",
     [STMT_REC_FIND] = "SELECT id, response, action_category, paragraph FROM recommendation"
-                      " WHERE sur_id = ?1 AND session IS ?2 AND text = ?3",
+                      " WHERE sur_id = ?1 AND key_hash = ?4 AND session IS ?2 AND text = ?3",
     [STMT_REC_INSERT] = "INSERT INTO recommendation(mechanism, cycle, session, paragraph,"
-                        " sur_id, text, response, action_category, source_id)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        " sur_id, text, response, action_category, source_id, key_hash)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [STMT_REC_FILL] = "UPDATE recommendation SET"
                       " response = ?2, action_category = ?3,"
                       " paragraph = coalesce(paragraph, ?4) WHERE id = ?1",
@@ -24,6 +24,18 @@ static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_THEME_INSERT] = "INSERT INTO theme(vocabulary, label) VALUES (?1, ?2)",
     [STMT_REC_THEME_INSERT] = "INSERT OR IGNORE INTO recommendation_theme(rec_id, theme_id,"
                               " origin, confidence) VALUES (?1, ?2, ?3, ?4)",
+    [STMT_REC_GET] = "SELECT r.id, r.mechanism, r.cycle, r.session, r.paragraph, r.text,"
+                     " s.code, s.name, r.response, r.action_category, r.source_id,"
+                     " src.path, r.created_at"
+                     " FROM recommendation r JOIN state s ON s.id = r.sur_id"
+                     " LEFT JOIN source src ON src.id = r.source_id WHERE r.id = ?1",
+    [STMT_REC_GET_BY] = "SELECT s.code, s.name FROM recommendation_by b JOIN state s"
+                        " ON s.id = b.state_id WHERE b.rec_id = ?1 ORDER BY s.name",
+    [STMT_REC_GET_THEMES] = "SELECT t.vocabulary, t.label, rt.origin, rt.confidence"
+                            " FROM recommendation_theme rt JOIN theme t ON t.id = rt.theme_id"
+                            " WHERE rt.rec_id = ?1 ORDER BY t.vocabulary, t.label, rt.origin",
+    [STMT_FTS_INSERT] = "INSERT INTO recommendation_fts(rowid, text)"
+                        " SELECT id, text FROM recommendation WHERE id > ?1",
 };
 
 int rt__db_error(struct rt_store *st, struct rt_error *err, const char *what)
@@ -118,14 +130,91 @@ static int migrate(struct rt_store *st, struct rt_error *err)
     return 0;
 }
 
+/* What the derived data was built with: when it changes, the store rebuilds. */
+#define TOKENIZER_VERSION "2 english stems + colocated words"
+
+static int meta_get(struct rt_store *st, const char *key, struct rt_buf *out)
+{
+    sqlite3_stmt *s = NULL;
+    int found = 0;
+
+    if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = ?1", -1, &s, NULL) ==
+        SQLITE_OK) {
+        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            rt_buf_adds(out, (const char *)sqlite3_column_text(s, 0));
+            found = 1;
+        }
+    }
+    sqlite3_finalize(s);
+    return found;
+}
+
+static int meta_set(struct rt_store *st, const char *key, const char *value,
+                    struct rt_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = 0;
+
+    if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)", -1,
+                           &s, NULL) != SQLITE_OK)
+        return rt__db_error(st, err, "prepare");
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = rt__db_error(st, err, "meta");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/*
+ * Brings derived data up to date with this binary: the full-text index when the
+ * tokenizer changed, the state names when data/states/ did.
+ */
+static int refresh_derived(struct rt_store *st, struct rt_error *err)
+{
+    struct rt_buf have = RT_BUF_INIT, want = RT_BUF_INIT;
+    uint64_t h = 0;
+    int rc = 0, tok, names;
+
+    for (const struct rt__embedded *e = rt__embedded; e->name; e++)
+        if (!strncmp(e->name, "data/states/", 12))
+            h = h * 31 + rt__hash(e->data, e->len);
+    rt_buf_addf(&want, "%016llx", (unsigned long long)h);
+    tok = !meta_get(st, "tokenizer", &have) || strcmp(have.buf, TOKENIZER_VERSION);
+    rt_buf_reset(&have);
+    names = !meta_get(st, "state_tables", &have) || strcmp(have.buf, want.buf);
+    if (!tok && !names)
+        goto out;
+    if ((rc = exec(st, "BEGIN IMMEDIATE", err)) < 0)
+        goto out;
+    if (tok && ((rc = exec(st, "INSERT INTO recommendation_fts(recommendation_fts)"
+                               " VALUES ('rebuild')",
+                           err)) < 0 ||
+                (rc = meta_set(st, "tokenizer", TOKENIZER_VERSION, err)) < 0))
+        goto fail;
+    if (names && ((rc = rt__states_refresh(st, err)) < 0 ||
+                  (rc = meta_set(st, "state_tables", want.buf, err)) < 0))
+        goto fail;
+    rc = exec(st, "COMMIT", err);
+    goto out;
+fail:
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+out:
+    rt_buf_release(&have);
+    rt_buf_release(&want);
+    return rc;
+}
+
 int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struct rt_error *err)
 {
     struct rt_store *st = NULL;
     struct stat sb;
-    int oflags, rc;
+    int oflags, rc, created = 0;
 
     *out = NULL;
     if (stat(path, &sb) < 0) {
+        created = errno == ENOENT;
         if (errno != ENOENT || !(flags & RT_STORE_CREATE))
             return rt_error_set(err, errno == ENOENT ? RT_ENOTFOUND : RT_EIO, path, 0, NULL,
                                 "cannot open database: %s%s", strerror(errno),
@@ -147,14 +236,26 @@ int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struc
     if (!(flags & RT_STORE_READONLY) &&
         (rc = exec(st, "PRAGMA journal_mode = WAL", err)) < 0)
         goto fail;
-    if ((rc = exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", err)) < 0)
+    if ((rc = exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+                            " PRAGMA temp_store = MEMORY", err)) < 0)
         goto fail;
-    if (!(flags & RT_STORE_READONLY) && (rc = migrate(st, err)) < 0)
+    if (!(flags & RT_STORE_READONLY) &&
+        ((rc = migrate(st, err)) < 0 || (rc = refresh_derived(st, err)) < 0))
         goto fail;
     *out = st;
     return 0;
 fail:
     rt_store_close(st);
+    if (created) { /* a database we could not set up is not left behind */
+        struct rt_buf p = RT_BUF_INIT;
+        unlink(path);
+        rt_buf_addf(&p, "%s-wal", path);
+        unlink(p.buf);
+        rt_buf_reset(&p);
+        rt_buf_addf(&p, "%s-shm", path);
+        unlink(p.buf);
+        rt_buf_release(&p);
+    }
     return rc;
 }
 
@@ -173,17 +274,52 @@ void rt_store_close(struct rt_store *st)
     rt_free(st);
 }
 
+static int max_rec_id(struct rt_store *st, int64_t *out, struct rt_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = 0;
+
+    if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0) FROM recommendation", -1, &s,
+                           NULL) != SQLITE_OK ||
+        sqlite3_step(s) != SQLITE_ROW)
+        rc = rt__db_error(st, err, "begin");
+    else
+        *out = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Indexes the recommendations added since id `from` (one statement: one FTS5 flush). */
+static int index_from(struct rt_store *st, int64_t from, struct rt_error *err)
+{
+    sqlite3_stmt *s = rt__stmt(st, STMT_FTS_INSERT, err);
+
+    if (!s)
+        return RT_ESTORE;
+    sqlite3_bind_int64(s, 1, from);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return rt__db_error(st, err, "full-text index");
+    sqlite3_reset(s);
+    return 0;
+}
+
 int rt_store_begin(struct rt_store *st, struct rt_error *err)
 {
     int rc = exec(st, "BEGIN IMMEDIATE", err);
-    if (rc == 0)
-        st->in_tx = 1;
+    if (rc < 0)
+        return rc;
+    st->in_tx = 1;
+    if ((rc = max_rec_id(st, &st->fts_from, err)) < 0)
+        rt_store_rollback(st);
     return rc;
 }
 
 int rt_store_commit(struct rt_store *st, struct rt_error *err)
 {
-    int rc = exec(st, "COMMIT", err);
+    int rc = index_from(st, st->fts_from, err);
+
+    if (rc == 0)
+        rc = exec(st, "COMMIT", err);
     if (rc < 0)
         rt_store_rollback(st);
     st->in_tx = 0;
@@ -312,6 +448,14 @@ static void bind_int_or_null(sqlite3_stmt *s, int i, int v)
         sqlite3_bind_null(s, i);
 }
 
+/* The hash that finds a recommendation's twins: session and text. */
+static int64_t key_hash(const struct rt_rec_in *r)
+{
+    uint64_t h = rt__hash(r->text, r->text_len);
+    h ^= (uint64_t)(unsigned)r->session * 0x9E3779B97F4A7C15ULL;
+    return (int64_t)(h >> 1);
+}
+
 static int response_rank(enum rt_response r)
 {
     switch (r) {
@@ -330,6 +474,7 @@ static int response_rank(enum rt_response r)
 int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
                      unsigned *out_flags, struct rt_error *err)
 {
+    int64_t hash = key_hash(r);
     sqlite3_stmt *s;
     int rc;
 
@@ -339,6 +484,7 @@ int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *ou
     sqlite3_bind_int64(s, 1, r->sur_id);
     bind_int_or_null(s, 2, r->session);
     sqlite3_bind_text(s, 3, r->text, (int)r->text_len, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, hash);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(s, 0);
@@ -385,12 +531,14 @@ int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *ou
     bind_int_or_null(s, 8, r->action_category);
     if (r->source_id)
         sqlite3_bind_int64(s, 9, r->source_id);
+    sqlite3_bind_int64(s, 10, hash);
     if (sqlite3_step(s) != SQLITE_DONE)
         return rt__db_error(st, err, "add recommendation");
     sqlite3_reset(s);
     *out_id = sqlite3_last_insert_rowid(st->db);
     *out_flags = RT_PUT_NEW;
-    return 0;
+    /* Outside a transaction the row is indexed now; inside, at commit. */
+    return st->in_tx ? 0 : index_from(st, *out_id - 1, err);
 }
 
 int rt_store_rec_add_by(struct rt_store *st, int64_t rec_id, int64_t state_id, int *out_new,

@@ -17,6 +17,10 @@ enum rt__stmt_id {
     STMT_THEME_FIND,
     STMT_THEME_INSERT,
     STMT_REC_THEME_INSERT,
+    STMT_REC_GET,
+    STMT_REC_GET_BY,
+    STMT_REC_GET_THEMES,
+    STMT_FTS_INSERT,
     STMT__COUNT
 };
 
@@ -24,6 +28,7 @@ struct rt_store {
     sqlite3 *db;
     char *path;
     int in_tx;
+    int64_t fts_from; /* in a transaction: rows with a larger id are not indexed yet */
     sqlite3_stmt *stmt[STMT__COUNT];
     struct rt__strmap state_cache; /* raw name -> state id */
     struct rt__strmap theme_cache; /* "vocabulary\tlabel" -> theme id */
@@ -40,6 +45,10 @@ sqlite3_stmt *rt__stmt(struct rt_store *st, enum rt__stmt_id id, struct rt_error
 
 /* Seeds the state tables from iso-codes and our embedded variants (schema 1). */
 int rt__states_seed(struct rt_store *st, struct rt_error *err);
+
+/* Adds our name variants and UN groups (data/states/) to the state tables; safe to
+ * run again, as it is when those files change. */
+int rt__states_refresh(struct rt_store *st, struct rt_error *err);
 
 /* Returns a new copy of column i of stmt, "" for NULL. */
 char *rt__col_strdup(sqlite3_stmt *stmt, int i);

@@ -81,7 +81,7 @@ static int state_by_code(struct seed *sd, const char *code, int64_t *out)
 static int seed_variant(void *ctx, const char *code, const char *name)
 {
     struct seed *sd = ctx;
-    int64_t id;
+    int64_t id = 0;
     int rc = state_by_code(sd, code, &id);
     return rc < 0 ? rc : add_key(sd->st, sd->ins_name, id, name, "variant", sd->err);
 }
@@ -129,11 +129,7 @@ int rt__states_seed(struct rt_store *st, struct rt_error *err)
         sqlite3_prepare_v2(st->db,
                            "INSERT OR IGNORE INTO state_name(key, state_id, name, origin)"
                            " VALUES (?1, ?2, ?3, ?4)",
-                           -1, &sd.ins_name, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(st->db, "UPDATE state SET un_group = ?1 WHERE code = ?2", -1,
-                           &sd.set_group, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(st->db, "SELECT id FROM state WHERE code = ?1", -1, &sd.by_code,
-                           NULL) != SQLITE_OK) {
+                           -1, &sd.ins_name, NULL) != SQLITE_OK) {
         rc = rt__db_error(st, err, "prepare");
         goto out;
     }
@@ -159,15 +155,39 @@ int rt__states_seed(struct rt_store *st, struct rt_error *err)
             if (names[k] && (rc = add_key(st, sd.ins_name, id, names[k], "iso", err)) < 0)
                 goto out;
     }
-    if ((rc = each_tsv("data/states/variants.tsv", seed_variant, &sd)) < 0 ||
-        (rc = each_tsv("data/states/groups.tsv", seed_group, &sd)) < 0)
-        goto out;
-    rc = 0;
+    rc = rt__states_refresh(st, err);
 out:
     sqlite3_finalize(ins_state);
     sqlite3_finalize(sd.ins_name);
     sqlite3_finalize(sd.set_group);
     sqlite3_finalize(sd.by_code);
     json_decref(root);
+    return rc;
+}
+
+int rt__states_refresh(struct rt_store *st, struct rt_error *err)
+{
+    struct seed sd = {st, NULL, NULL, NULL, err};
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db,
+                           "INSERT OR IGNORE INTO state_name(key, state_id, name, origin)"
+                           " VALUES (?1, ?2, ?3, ?4)",
+                           -1, &sd.ins_name, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(st->db, "UPDATE state SET un_group = ?1 WHERE code = ?2", -1,
+                           &sd.set_group, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(st->db, "SELECT id FROM state WHERE code = ?1", -1, &sd.by_code,
+                           NULL) != SQLITE_OK) {
+        rc = rt__db_error(st, err, "prepare");
+        goto out;
+    }
+    if ((rc = each_tsv("data/states/variants.tsv", seed_variant, &sd)) < 0 ||
+        (rc = each_tsv("data/states/groups.tsv", seed_group, &sd)) < 0)
+        goto out;
+    rc = 0;
+out:
+    sqlite3_finalize(sd.ins_name);
+    sqlite3_finalize(sd.set_group);
+    sqlite3_finalize(sd.by_code);
     return rc;
 }

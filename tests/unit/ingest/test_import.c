@@ -188,7 +188,7 @@ Test(import, bad_truncated_quote)
 Test(import, bad_stray_quote)
 {
     REFUSE("stray.csv", NORM_HEADER "1,8,1,2010,Belarus,EEG,,Sweden,WEOG,,Noted,5,,Rel\"ease,x\n",
-           RT_EINVAL, 2, NULL, "malformed CSV");
+           RT_EINVAL, 2, NULL, "malformed CSV in field 14");
 }
 
 Test(import, bad_invalid_utf8)
@@ -229,6 +229,7 @@ Test(import, bad_short_row)
 Test(import, bad_empty_file)
 {
     REFUSE("empty.csv", "", RT_EINVAL, 0, NULL, "empty");
+    REFUSE("header.csv", NORM_HEADER, RT_EINVAL, 1, NULL, "no recommendations");
 }
 
 Test(import, bad_unknown_states_all_listed)

@@ -214,3 +214,36 @@ Test(store, search_unknown_state_names_the_field)
     cr_assert_str_eq(e.field, "sur");
     rt_error_release(&e);
 }
+
+#include "store/sqlite/sqlite_int.h"
+
+/* A database built by an older binary gets its derived data rebuilt on open. */
+Test(store, stale_index_and_names_are_rebuilt)
+{
+    unsigned f;
+    sqlite3 *db;
+    char path[256];
+    struct rt_query q = RT_QUERY_INIT;
+    struct rt_search_result res = {0};
+
+    put("Abolish the death penalty", 8, RT_RESPONSE_NOTED, 5, &f);
+    rt_store_close(st);
+    snprintf(path, sizeof(path), "%s/t.db", test_dir());
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(rt__fts_register(db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db,
+                              "INSERT INTO recommendation_fts(recommendation_fts)"
+                              " VALUES ('delete-all');"
+                              "UPDATE meta SET value = 'old' WHERE key = 'tokenizer';"
+                              "DELETE FROM state_name WHERE key = 'dpr korea';"
+                              "UPDATE meta SET value = 'old' WHERE key = 'state_tables';",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    sqlite3_close(db);
+    cr_assert_eq(rt_store_open(&st, path, 0, NULL), 0);
+    q.text = "penalties";
+    cr_assert_eq(rt_search(st, &q, &res, NULL), 0);
+    cr_assert_eq(res.total, 1);
+    rt_search_result_release(&res);
+    cr_assert_str_eq(code_of("DPR Korea"), "PRK");
+}

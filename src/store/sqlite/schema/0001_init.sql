@@ -10,6 +10,12 @@ CREATE TABLE state (
     un_group      TEXT                           -- Africa, Asia, EEG, GRULAC, WEOG
 );
 
+-- Facts about the database itself (tokenizer version, state tables' hash).
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
 -- Every name a state goes by, keyed by rt_text_name_key(); built at init.
 CREATE TABLE state_name (
     key      TEXT PRIMARY KEY,
@@ -40,14 +46,16 @@ CREATE TABLE recommendation (
     paragraph       TEXT,
     sur_id          INTEGER NOT NULL REFERENCES state(id),
     text            TEXT NOT NULL,               -- NFC, white space folded
+    key_hash        INTEGER NOT NULL,            -- hash of (session, text): finds duplicates
     response        TEXT NOT NULL DEFAULT 'pending'
                     CHECK (response IN ('supported', 'noted', 'pledge', 'pending')),
     action_category INTEGER CHECK (action_category BETWEEN 1 AND 5),
     source_id       INTEGER REFERENCES source(id),
-    created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-    UNIQUE (sur_id, session, text)
+    created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
-CREATE INDEX recommendation_cycle ON recommendation(cycle);
+-- A recommendation is identified by (state under review, session, text); the store
+-- looks it up through this small index and compares the text itself.
+CREATE INDEX recommendation_key ON recommendation(sur_id, key_hash);
 CREATE INDEX recommendation_session ON recommendation(session);
 
 CREATE TABLE recommendation_by (
@@ -72,15 +80,13 @@ CREATE TABLE recommendation_theme (
     confidence REAL NOT NULL DEFAULT 1.0,
     PRIMARY KEY (rec_id, theme_id, origin)
 ) WITHOUT ROWID;
-CREATE INDEX recommendation_theme_theme ON recommendation_theme(theme_id, rec_id);
 
 -- Full-text index over recommendation.text through our own tokenizer (fts.c).
 CREATE VIRTUAL TABLE recommendation_fts USING fts5(
     text, content='recommendation', content_rowid='id', tokenize='rightstrack');
 
-CREATE TRIGGER recommendation_ai AFTER INSERT ON recommendation BEGIN
-    INSERT INTO recommendation_fts(rowid, text) VALUES (new.id, new.text);
-END;
+-- New rows are indexed by the store itself (sqlite.c), in bulk at commit: FTS5
+-- flushes at every statement, so a per-row trigger makes imports ten times slower.
 CREATE TRIGGER recommendation_ad AFTER DELETE ON recommendation BEGIN
     INSERT INTO recommendation_fts(recommendation_fts, rowid, text)
         VALUES ('delete', old.id, old.text);
