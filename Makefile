@@ -99,9 +99,10 @@ bench: bootstrap
 	sh bench/import.sh build/release/rightstrack
 	sh bench/search.sh build/release/rightstrack
 
-install: $(BIN)
+install:
+	$(MAKE) BUILD=release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/rightstrack
+	install -m 755 build/release/rightstrack $(DESTDIR)$(PREFIX)/bin/rightstrack
 	install -m 644 docs/rightstrack.1 $(DESTDIR)$(PREFIX)/share/man/man1/rightstrack.1
 
 uninstall:

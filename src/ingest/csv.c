@@ -75,6 +75,9 @@ int rt__csv_parse(const char *path, const char *data, size_t len, rt__csv_row_fn
 
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0)
         RT_BUG("csv_init failed");
+    /* libcsv grows its field buffer by this much at a time: by its default of 128
+     * bytes, a long field costs a quadratic number of copies. */
+    csv_set_blk_size(&p, 64 * 1024);
     /* A UTF-8 byte order mark is not part of the first field. */
     if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
         i = 3;
