@@ -1,0 +1,591 @@
+/* The dialogue ledger in SQLite: checked writes, and reads built as JSON by SQL. */
+#include "base/compat.h"
+
+#include <strings.h>
+
+#include <rightstrack/ledger.h>
+
+#include "store/sqlite/sqlite_int.h"
+
+/*
+ * Binds arguments by a type string: 't' text (NULL binds NULL), 'i' int64,
+ * 'I' int64 where 0 binds NULL.
+ */
+static void bind_args(sqlite3_stmt *s, const char *types, va_list ap)
+{
+    for (int i = 0; types[i]; i++) {
+        if (types[i] == 't') {
+            const char *v = va_arg(ap, const char *);
+            if (v)
+                sqlite3_bind_text(s, i + 1, v, -1, SQLITE_TRANSIENT);
+        } else {
+            int64_t v = va_arg(ap, int64_t);
+            if (types[i] == 'i' || v)
+                sqlite3_bind_int64(s, i + 1, v);
+        }
+    }
+}
+
+/* Runs a statement that returns no rows; *out_id gets the new rowid when not NULL. */
+static int run(struct rt_store *st, struct rt_error *err, int64_t *out_id, const char *sql,
+               const char *types, ...)
+{
+    sqlite3_stmt *s = NULL;
+    va_list ap;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return rt__db_error(st, err, "prepare");
+    va_start(ap, types);
+    bind_args(s, types, ap);
+    va_end(ap);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+        rc = 0;
+        if (out_id)
+            *out_id = sqlite3_last_insert_rowid(st->db);
+    } else if (rc == SQLITE_CONSTRAINT) {
+        rc = rt_error_set(err, RT_EINVAL, NULL, 0, NULL, "%s", sqlite3_errmsg(st->db));
+    } else {
+        rc = rt__db_error(st, err, "write");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Runs a query whose first column of the first row is an integer (or JSON text). */
+static int scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int, json_t **out_json,
+                  const char *sql, const char *types, ...)
+{
+    sqlite3_stmt *s = NULL;
+    va_list ap;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return rt__db_error(st, err, "prepare");
+    va_start(ap, types);
+    bind_args(s, types, ap);
+    va_end(ap);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+        rc = 0;
+        if (out_int)
+            *out_int = sqlite3_column_int64(s, 0);
+        if (out_json) {
+            json_error_t jerr;
+            *out_json = json_loads((const char *)sqlite3_column_text(s, 0), 0, &jerr);
+            if (!*out_json)
+                rc = rt_error_set(err, RT_ESTORE, st->path, 0, NULL, "bad JSON from SQL: %s",
+                                  jerr.text);
+        }
+    } else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+        rc = RT_ENOTFOUND;
+    } else {
+        rc = rt__db_error(st, err, "read");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int exists(struct rt_store *st, const char *table, int64_t id, const char *what,
+                  const char *field, struct rt_error *err)
+{
+    struct rt_buf sql = RT_BUF_INIT;
+    int64_t n = 0;
+    int rc;
+
+    rt_buf_addf(&sql, "SELECT count(*) FROM %s WHERE id = ?1", table);
+    rc = scalar(st, err, &n, NULL, sql.buf, "i", id);
+    rt_buf_release(&sql);
+    if (rc < 0)
+        return rc;
+    if (!n)
+        return rt_error_set(err, RT_ENOTFOUND, NULL, 0, field, "no %s with id %lld", what,
+                            (long long)id);
+    return 0;
+}
+
+static int need_text(const char *s, const char *field, struct rt_error *err)
+{
+    if (!s || !*s)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, field, "%s must not be empty", field);
+    return 0;
+}
+
+static int need_date(const char *s, const char *field, struct rt_error *err)
+{
+    if (!s || rt_date_check(s, NULL) < 0)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, field,
+                            "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", s ? s : "");
+    return 0;
+}
+
+/* Savepoints make a multi-statement write all-or-nothing, inside a transaction or not. */
+static int begin(struct rt_store *st, struct rt_error *err)
+{
+    return run(st, err, NULL, "SAVEPOINT ledger_write", "");
+}
+
+static int end(struct rt_store *st, int rc, struct rt_error *err)
+{
+    if (rc < 0) {
+        sqlite3_exec(st->db, "ROLLBACK TO ledger_write; RELEASE ledger_write", NULL, NULL,
+                     NULL);
+        return rc;
+    }
+    return run(st, err, NULL, "RELEASE ledger_write", "");
+}
+
+static const char *const organisations[] = {"EU", "OSCE", "ODIHR", "UN", "OHCHR", "COE", NULL};
+
+int rt_party_resolve(struct rt_store *st, const char *name, char out[16], struct rt_error *err)
+{
+    struct rt_state_ref ref = {{0}, NULL};
+    int64_t id;
+    int rc;
+
+    if (!name || !*name)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "party", "a party must be named");
+    for (size_t i = 0; organisations[i]; i++) {
+        if (!strcasecmp(name, organisations[i])) {
+            snprintf(out, 16, "%s", organisations[i]);
+            return 0;
+        }
+    }
+    if (!strcasecmp(name, "European Union")) {
+        snprintf(out, 16, "EU");
+        return 0;
+    }
+    rc = rt_store_state_find(st, name, strlen(name), &id, err);
+    if (rc == RT_ENOTFOUND)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "party",
+                            "'%s' is neither a state nor one of EU, OSCE, ODIHR, UN, OHCHR, COE",
+                            name);
+    if (rc < 0 || (rc = rt_store_state_get(st, id, &ref, err)) < 0)
+        return rc;
+    snprintf(out, 16, "%s", ref.code);
+    rt_free(ref.name);
+    return 0;
+}
+
+static int digits_only(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+int rt_dialogue_add(struct rt_store *st, const char *name, const char *kind,
+                    const char *const *parties, size_t n, int64_t *out_id, struct rt_error *err)
+{
+    char codes[16][16];
+    int64_t id = 0, dup = 0;
+    int rc;
+
+    if ((rc = need_text(name, "name", err)) < 0)
+        return rc;
+    if (digits_only(name) || strchr(name, '#'))
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "name",
+                            "a dialogue's name must not be a number or contain '#'");
+    if (n < 2 || n > 16)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "party",
+                            "a dialogue has two parties or more (at most 16)");
+    for (size_t i = 0; i < n; i++) {
+        if ((rc = rt_party_resolve(st, parties[i], codes[i], err)) < 0)
+            return rc;
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(codes[k], codes[i]))
+                return rt_error_set(err, RT_EINVAL, NULL, 0, "party", "'%s' is named twice",
+                                    parties[i]);
+    }
+    if ((rc = scalar(st, err, &dup, NULL, "SELECT count(*) FROM dialogue WHERE name = ?1", "t",
+                     name)) < 0)
+        return rc;
+    if (dup)
+        return rt_error_set(err, RT_EEXIST, NULL, 0, "name", "a dialogue called '%s' exists",
+                            name);
+    if ((rc = begin(st, err)) < 0)
+        return rc;
+    rc = run(st, err, &id, "INSERT INTO dialogue(name, kind) VALUES (?1, ?2)", "tt", name,
+             kind ? kind : "bilateral");
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = run(st, err, NULL,
+                 "INSERT INTO dialogue_party(dialogue_id, party, position) VALUES (?1, ?2, ?3)",
+                 "iti", id, codes[i], (int64_t)i);
+    if ((rc = end(st, rc, err)) == 0)
+        *out_id = id;
+    return rc;
+}
+
+int rt_dialogue_find(struct rt_store *st, const char *ref, int64_t *out_id, struct rt_error *err)
+{
+    int64_t id = 0;
+    int rc;
+
+    if (!ref || !*ref)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "dialogue", "name a dialogue");
+    if (digits_only(ref))
+        rc = scalar(st, err, &id, NULL, "SELECT id FROM dialogue WHERE id = ?1", "t", ref);
+    else
+        rc = scalar(st, err, &id, NULL,
+                    "SELECT id FROM dialogue WHERE name = ?1 COLLATE NOCASE ORDER BY id", "t",
+                    ref);
+    if (rc == RT_ENOTFOUND)
+        return rt_error_set(err, RT_ENOTFOUND, NULL, 0, "dialogue", "no dialogue '%s'", ref);
+    if (rc == 0)
+        *out_id = id;
+    return rc;
+}
+
+int rt_round_add(struct rt_store *st, const struct rt_round_in *r, int64_t *out_id,
+                 struct rt_error *err)
+{
+    int64_t ordinal = r->ordinal, taken = 0;
+    int rc;
+
+    if ((rc = exists(st, "dialogue", r->dialogue_id, "dialogue", "dialogue", err)) < 0 ||
+        (rc = need_date(r->date, "date", err)) < 0)
+        return rc;
+    if (ordinal < 0)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "ordinal", "a round's number is 1 or more");
+    if (!ordinal && (rc = scalar(st, err, &ordinal, NULL,
+                                 "SELECT coalesce(max(ordinal), 0) + 1 FROM round"
+                                 " WHERE dialogue_id = ?1",
+                                 "i", r->dialogue_id)) < 0)
+        return rc;
+    if ((rc = scalar(st, err, &taken, NULL,
+                     "SELECT count(*) FROM round WHERE dialogue_id = ?1 AND ordinal = ?2", "ii",
+                     r->dialogue_id, ordinal)) < 0)
+        return rc;
+    if (taken)
+        return rt_error_set(err, RT_EEXIST, NULL, 0, "ordinal",
+                            "the dialogue has a round %lld already", (long long)ordinal);
+    return run(st, err, out_id,
+               "INSERT INTO round(dialogue_id, ordinal, date, place, summary, source)"
+               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+               "iitttt", r->dialogue_id, ordinal, r->date, r->place, r->summary, r->source);
+}
+
+int rt_round_find(struct rt_store *st, const char *ref, int64_t *out_id, struct rt_error *err)
+{
+    const char *hash = ref ? strrchr(ref, '#') : NULL;
+    int64_t id = 0, dialogue = 0;
+    int rc;
+
+    if (!ref || !*ref)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "round", "name a round");
+    if (digits_only(ref)) {
+        rc = scalar(st, err, &id, NULL, "SELECT id FROM round WHERE id = ?1", "t", ref);
+    } else if (hash && digits_only(hash + 1)) {
+        char *name = rt_xstrndup(ref, (size_t)(hash - ref));
+        rc = rt_dialogue_find(st, name, &dialogue, err);
+        rt_free(name);
+        if (rc < 0)
+            return rc;
+        rc = scalar(st, err, &id, NULL,
+                    "SELECT id FROM round WHERE dialogue_id = ?1 AND ordinal = ?2", "it",
+                    dialogue, hash + 1);
+    } else {
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "round",
+                            "'%s' is not a round: give its id or DIALOGUE#NUMBER", ref);
+    }
+    if (rc == RT_ENOTFOUND)
+        return rt_error_set(err, RT_ENOTFOUND, NULL, 0, "round", "no round '%s'", ref);
+    if (rc == 0)
+        *out_id = id;
+    return rc;
+}
+
+int rt_participant_add(struct rt_store *st, int64_t round_id, const char *name,
+                       const char *title, const char *organisation, const char *party,
+                       int64_t *out_id, struct rt_error *err)
+{
+    char code[16] = "";
+    int rc;
+
+    if ((rc = exists(st, "round", round_id, "round", "round", err)) < 0 ||
+        (rc = need_text(name, "name", err)) < 0 ||
+        (party && (rc = rt_party_resolve(st, party, code, err)) < 0))
+        return rc;
+    return run(st, err, out_id,
+               "INSERT INTO participant(round_id, name, title, organisation, party)"
+               " VALUES (?1, ?2, ?3, ?4, ?5)",
+               "itttt", round_id, name, title, organisation, party ? code : NULL);
+}
+
+int rt_topic_add(struct rt_store *st, int64_t round_id, const char *text, const char *theme,
+                 int64_t *out_id, struct rt_error *err)
+{
+    int rc;
+
+    if ((rc = exists(st, "round", round_id, "round", "round", err)) < 0 ||
+        (rc = need_text(text, "text", err)) < 0)
+        return rc;
+    return run(st, err, out_id, "INSERT INTO topic(round_id, text, theme) VALUES (?1, ?2, ?3)",
+               "itt", round_id, text, theme);
+}
+
+int rt_ask_add(struct rt_store *st, int64_t round_id, const char *from, const char *to,
+               const char *text, const char *theme, int64_t *out_id, struct rt_error *err)
+{
+    char f[16], t[16];
+    int rc;
+
+    if ((rc = exists(st, "round", round_id, "round", "round", err)) < 0 ||
+        (rc = need_text(text, "text", err)) < 0 || (rc = rt_party_resolve(st, from, f, err)) < 0 ||
+        (rc = rt_party_resolve(st, to, t, err)) < 0)
+        return rc;
+    return run(st, err, out_id,
+               "INSERT INTO ask(round_id, from_party, to_party, text, theme)"
+               " VALUES (?1, ?2, ?3, ?4, ?5)",
+               "itttt", round_id, f, t, text, theme);
+}
+
+int rt_step_add(struct rt_store *st, const struct rt_step_in *s, int64_t *out_id,
+                struct rt_error *err)
+{
+    const char *dir = s->direction ? s->direction : "positive";
+    char actor[16];
+    int rc;
+
+    if ((rc = rt_party_resolve(st, s->actor, actor, err)) < 0 ||
+        (rc = need_date(s->date, "date", err)) < 0 || (rc = need_text(s->text, "text", err)) < 0)
+        return rc;
+    if (!s->kind || !rt_step_kind_valid(s->kind))
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "kind",
+                            "'%s' is not a kind of step (see 'rightstrack step add --help')",
+                            s->kind ? s->kind : "");
+    if (strcmp(dir, "positive") && strcmp(dir, "negative"))
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "direction",
+                            "a step is positive or negative");
+    if (s->quantity < -1)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "quantity", "a quantity is 0 or more");
+    if (s->quantity >= 0)
+        return run(st, err, out_id,
+                   "INSERT INTO step(actor, date, kind, direction, quantity, text, source)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                   "ttttitt", actor, s->date, s->kind, dir, s->quantity, s->text, s->source);
+    return run(st, err, out_id,
+               "INSERT INTO step(actor, date, kind, direction, text, source)"
+               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+               "tttttt", actor, s->date, s->kind, dir, s->text, s->source);
+}
+
+/* A "KIND:ID" reference, read. */
+struct ref {
+    const char *kind; /* as stored: step, topic, ask, benchmark, recommendation, round,
+                         commitment */
+    const char *table;
+    int64_t id;
+};
+
+static int parse_ref(const char *s, const char *field, struct ref *out, struct rt_error *err)
+{
+    static const struct {
+        const char *word, *kind, *table;
+    } kinds[] = {
+        {"step", "step", "step"},
+        {"topic", "topic", "topic"},
+        {"ask", "ask", "ask"},
+        {"benchmark", "benchmark", "benchmark"},
+        {"recommendation", "recommendation", "recommendation"},
+        {"rec", "recommendation", "recommendation"},
+        {"round", "round", "round"},
+        {"commitment", "commitment", "commitment"},
+    };
+    const char *colon = s ? strchr(s, ':') : NULL;
+    char *end;
+
+    if (!colon)
+        goto bad;
+    for (size_t i = 0; i < RT_ARRAY_SIZE(kinds); i++) {
+        if (strlen(kinds[i].word) == (size_t)(colon - s) &&
+            !strncmp(s, kinds[i].word, (size_t)(colon - s))) {
+            errno = 0;
+            out->id = strtoll(colon + 1, &end, 10);
+            if (errno || end == colon + 1 || *end || out->id <= 0)
+                goto bad;
+            out->kind = kinds[i].kind;
+            out->table = kinds[i].table;
+            return 0;
+        }
+    }
+bad:
+    return rt_error_set(err, RT_EINVAL, NULL, 0, field,
+                        "'%s' is not a reference such as step:3, ask:2, rec:6159 or round:1",
+                        s ? s : "");
+}
+
+int rt_link_add(struct rt_store *st, const char *from, const char *relation, const char *to,
+                struct rt_error *err)
+{
+    static const struct {
+        const char *from, *relation, *to;
+    } allowed[] = {
+        {"step", "answers", "ask"},          {"step", "answers", "recommendation"},
+        {"step", "welcomed-in", "round"},    {"step", "responds-to", "step"},
+        {"topic", "about", "recommendation"}, {"ask", "about", "recommendation"},
+        {"benchmark", "tracks", "ask"},      {"benchmark", "tracks", "recommendation"},
+        {"benchmark", "tracks", "step"},
+    };
+    struct ref f, t;
+    int ok = 0, rc;
+
+    if ((rc = parse_ref(from, "from", &f, err)) < 0 || (rc = parse_ref(to, "to", &t, err)) < 0)
+        return rc;
+    for (size_t i = 0; i < RT_ARRAY_SIZE(allowed); i++)
+        ok |= !strcmp(allowed[i].from, f.kind) && !strcmp(allowed[i].relation, relation) &&
+              !strcmp(allowed[i].to, t.kind);
+    if (!ok)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "relation",
+                            "a %s cannot be linked '%s' to a %s", f.kind, relation, t.kind);
+    if ((rc = exists(st, f.table, f.id, f.kind, "from", err)) < 0 ||
+        (rc = exists(st, t.table, t.id, t.kind, "to", err)) < 0)
+        return rc;
+    if (!strcmp(relation, "responds-to")) {
+        int64_t later = 0, cycle = 0;
+        if (f.id == t.id)
+            return rt_error_set(err, RT_EINVAL, NULL, 0, "to", "a step cannot respond to itself");
+        if ((rc = scalar(st, err, &later, NULL,
+                         "SELECT a.date < b.date FROM step a, step b WHERE a.id = ?1 AND b.id = ?2",
+                         "ii", f.id, t.id)) < 0)
+            return rc;
+        if (later)
+            return rt_error_set(err, RT_EINVAL, NULL, 0, "to",
+                                "step %lld cannot respond to step %lld, which came later",
+                                (long long)f.id, (long long)t.id);
+        /* Would the new link close a circle? It does if `to` already leads back to `from`. */
+        if ((rc = scalar(st, err, &cycle, NULL,
+                         "WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT l.to_id FROM link l"
+                         " JOIN up ON l.from_id = up.id WHERE l.from_kind = 'step'"
+                         " AND l.relation = 'responds-to' AND l.to_kind = 'step')"
+                         " SELECT count(*) FROM up WHERE id = ?2",
+                         "ii", t.id, f.id)) < 0)
+            return rc;
+        if (cycle)
+            return rt_error_set(err, RT_EINVAL, NULL, 0, "to",
+                                "step %lld already leads back to step %lld: no circles",
+                                (long long)t.id, (long long)f.id);
+    }
+    return run(st, err, NULL,
+               "INSERT OR IGNORE INTO link(from_kind, from_id, relation, to_kind, to_id)"
+               " VALUES (?1, ?2, ?3, ?4, ?5)",
+               "titti", f.kind, f.id, relation, t.kind, t.id);
+}
+
+int rt_commitment_add(struct rt_store *st, int64_t round_id, const char *party,
+                      const char *condition, const char *promise, int64_t *out_id,
+                      struct rt_error *err)
+{
+    char code[16];
+    int64_t id = 0;
+    int rc;
+
+    if ((rc = exists(st, "round", round_id, "round", "round", err)) < 0 ||
+        (rc = rt_party_resolve(st, party, code, err)) < 0 ||
+        (rc = need_text(promise, "promise", err)) < 0)
+        return rc;
+    if ((rc = begin(st, err)) < 0)
+        return rc;
+    rc = run(st, err, &id,
+             "INSERT INTO commitment(round_id, party, condition, promise) VALUES (?1, ?2, ?3, ?4)",
+             "itt" "t", round_id, code, condition, promise);
+    if (rc == 0)
+        rc = run(st, err, NULL,
+                 "INSERT INTO commitment_status(commitment_id, as_of, status)"
+                 " SELECT ?1, date, 'open' FROM round WHERE id = ?2",
+                 "ii", id, round_id);
+    if ((rc = end(st, rc, err)) == 0)
+        *out_id = id;
+    return rc;
+}
+
+int rt_commitment_resolve(struct rt_store *st, int64_t id, const char *status, int64_t step_id,
+                          const char *as_of, const char *note, struct rt_error *err)
+{
+    json_t *last = NULL;
+    int rc;
+
+    if ((rc = exists(st, "commitment", id, "commitment", "commitment", err)) < 0 ||
+        (rc = need_date(as_of, "date", err)) < 0)
+        return rc;
+    if (!status || (strcmp(status, "fulfilled") && strcmp(status, "lapsed")))
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "status",
+                            "a commitment is resolved as fulfilled or lapsed");
+    if (step_id && (rc = exists(st, "step", step_id, "step", "step", err)) < 0)
+        return rc;
+    if ((rc = scalar(st, err, NULL, &last,
+                     "SELECT json_object('status', status, 'as_of', as_of) FROM commitment_status"
+                     " WHERE commitment_id = ?1 ORDER BY as_of DESC, id DESC LIMIT 1",
+                     "i", id)) < 0)
+        return rc;
+    if (strcmp(json_string_value(json_object_get(last, "status")), "open")) {
+        rc = rt_error_set(err, RT_EINVAL, NULL, 0, "commitment",
+                          "commitment %lld was resolved already (%s on %s)", (long long)id,
+                          json_string_value(json_object_get(last, "status")),
+                          json_string_value(json_object_get(last, "as_of")));
+    } else if (strcmp(as_of, json_string_value(json_object_get(last, "as_of"))) < 0) {
+        rc = rt_error_set(err, RT_EINVAL, NULL, 0, "date",
+                          "%s is before the commitment was made (%s)", as_of,
+                          json_string_value(json_object_get(last, "as_of")));
+    } else {
+        rc = run(st, err, NULL,
+                 "INSERT INTO commitment_status(commitment_id, as_of, status, step_id, note)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5)",
+                 "ittIt", id, as_of, status, step_id, note);
+    }
+    json_decref(last);
+    return rc;
+}
+
+int rt_benchmark_add(struct rt_store *st, int64_t dialogue_id, const char *text, int64_t *out_id,
+                     struct rt_error *err)
+{
+    int rc;
+
+    if ((rc = exists(st, "dialogue", dialogue_id, "dialogue", "dialogue", err)) < 0 ||
+        (rc = need_text(text, "text", err)) < 0)
+        return rc;
+    return run(st, err, out_id, "INSERT INTO benchmark(dialogue_id, text) VALUES (?1, ?2)", "it",
+               dialogue_id, text);
+}
+
+int rt_assess(struct rt_store *st, const struct rt_assessment_in *a, int64_t *out_id,
+              struct rt_error *err)
+{
+    static const char *const rec_statuses[] = {"not-started", "in-progress", "partially", "fully",
+                                               "regressed",   "unknown",     NULL};
+    static const char *const bench_statuses[] = {"met", "partly-met", "not-met", NULL};
+    const char *const *ok;
+    struct ref t;
+    int valid = 0, rc;
+
+    if ((rc = parse_ref(a->target, "target", &t, err)) < 0)
+        return rc;
+    if (strcmp(t.kind, "recommendation") && strcmp(t.kind, "ask") && strcmp(t.kind, "benchmark"))
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "target",
+                            "only recommendations, asks and benchmarks are assessed");
+    if ((rc = exists(st, t.table, t.id, t.kind, "target", err)) < 0 ||
+        (rc = need_date(a->as_of, "date", err)) < 0)
+        return rc;
+    ok = strcmp(t.kind, "benchmark") ? rec_statuses : bench_statuses;
+    for (size_t i = 0; ok[i]; i++)
+        valid |= a->status && !strcmp(a->status, ok[i]);
+    if (!valid) {
+        struct rt_buf list = RT_BUF_INIT;
+        for (size_t i = 0; ok[i]; i++)
+            rt_buf_addf(&list, "%s%s", i ? ", " : "", ok[i]);
+        rc = rt_error_set(err, RT_EINVAL, NULL, 0, "status", "the status of a %s is one of %s",
+                          t.kind, list.buf);
+        rt_buf_release(&list);
+        return rc;
+    }
+    return run(st, err, out_id,
+               "INSERT INTO assessment(target_kind, target_id, as_of, status, evidence, source,"
+               " assessor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+               "titt" "ttt", t.kind, t.id, a->as_of, a->status, a->evidence, a->source,
+               a->assessor);
+}

@@ -1,0 +1,347 @@
+/*
+ * Reads of the dialogue ledger. Each document is built by one SQL statement with
+ * SQLite's JSON functions, so its shape is stated in one place; jansson parses it
+ * for the faces. ?9 is always the as-of date (NULL: no limit).
+ */
+#include "base/compat.h"
+
+#include <rightstrack/ledger.h>
+
+#include "store/sqlite/sqlite_int.h"
+
+/* The statements below are long string literals by design; gcc and clang take them. */
+#pragma GCC diagnostic ignored "-Woverlength-strings"
+
+#define AS_OF(col) "(?9 IS NULL OR " col " <= ?9)"
+#define PRECISION(col)                                                                     \
+    "CASE length(" col ") WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END"
+#define ARRAY(select) "json((SELECT json_group_array(json(j)) FROM (" select ")))"
+#define IDS(select) "json((SELECT json_group_array(x) FROM (" select ")))"
+
+/* A step, as alias s. */
+#define STEP_JSON                                                                              \
+    "json_object('id', s.id, 'actor', s.actor, 'date', s.date, 'date_precision', "             \
+    PRECISION("s.date") ", 'kind', s.kind, 'direction', s.direction, 'quantity', s.quantity,"  \
+    " 'text', s.text, 'source', s.source,"                                                     \
+    " 'responds_to', " IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'step'"           \
+                           " AND l.from_id = s.id AND l.relation = 'responds-to' ORDER BY 1")  \
+    ", 'responded_by', " IDS("SELECT l.from_id x FROM link l WHERE l.to_kind = 'step'"         \
+                             " AND l.to_id = s.id AND l.relation = 'responds-to' ORDER BY 1")  \
+    ", 'answers', " IDS("SELECT l.to_kind || ':' || l.to_id x FROM link l"                     \
+                        " WHERE l.from_kind = 'step' AND l.from_id = s.id"                     \
+                        " AND l.relation = 'answers' ORDER BY 1")                              \
+    ", 'welcomed_in', " IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'step'"          \
+                            " AND l.from_id = s.id AND l.relation = 'welcomed-in' ORDER BY 1") \
+    ")"
+
+/* The latest assessment of (kind, id) as of ?9, or NULL. */
+#define LATEST(kind, id)                                                                       \
+    "(SELECT json_object('status', a.status, 'as_of', a.as_of, 'evidence', a.evidence,"        \
+    " 'source', a.source, 'assessor', a.assessor) FROM assessment a"                           \
+    " WHERE a.target_kind = '" kind "' AND a.target_id = " id " AND " AS_OF("a.as_of")         \
+    " ORDER BY a.as_of DESC, a.id DESC LIMIT 1)"
+
+/* The status of commitment c as of ?9. */
+#define COMMITMENT_STATUS                                                                      \
+    "(SELECT json_object('status', cs.status, 'as_of', cs.as_of, 'step', cs.step_id,"          \
+    " 'note', cs.note) FROM commitment_status cs WHERE cs.commitment_id = c.id AND "           \
+    AS_OF("cs.as_of") " ORDER BY cs.as_of DESC, cs.id DESC LIMIT 1)"
+
+#define COMMITMENT_JSON                                                                        \
+    "json_object('id', c.id, 'round', c.round_id, 'party', c.party, 'condition', c.condition," \
+    " 'promise', c.promise, 'status', json(" COMMITMENT_STATUS "))"
+
+#define ASK_JSON                                                                               \
+    "json_object('id', k.id, 'round', k.round_id, 'from', k.from_party, 'to', k.to_party,"     \
+    " 'text', k.text, 'theme', k.theme, 'recommendations', "                                   \
+    IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'ask' AND l.from_id = k.id"          \
+        " AND l.relation = 'about' ORDER BY 1")                                                \
+    ", 'answered_by', " IDS("SELECT l.from_id x FROM link l WHERE l.to_kind = 'ask'"           \
+                            " AND l.to_id = k.id AND l.relation = 'answers' ORDER BY 1")       \
+    ", 'assessment', json(" LATEST("ask", "k.id") "))"
+
+/* Parties of dialogue ?1 in their order. */
+#define PARTIES                                                                                \
+    "json((SELECT json_group_array(party) FROM (SELECT party FROM dialogue_party"              \
+    " WHERE dialogue_id = d.id ORDER BY position)))"
+
+/* Runs sql (binding ?1 = id, ?9 = as_of) and parses the one JSON value it returns. */
+static int document(struct rt_store *st, const char *sql, int64_t id, const char *as_of,
+                    const char *what, json_t **out, struct rt_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    json_error_t jerr;
+    int rc;
+
+    *out = NULL;
+    if (as_of && rt_date_check(as_of, NULL) < 0)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "as-of",
+                            "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", as_of);
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return rt__db_error(st, err, "prepare");
+    sqlite3_bind_int64(s, 1, id);
+    if (as_of)
+        sqlite3_bind_text(s, 9, as_of, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+        *out = json_loads((const char *)sqlite3_column_text(s, 0), JSON_DECODE_ANY, &jerr);
+        rc = *out ? 0
+                  : rt_error_set(err, RT_ESTORE, st->path, 0, NULL, "bad JSON from SQL: %s",
+                                 jerr.text);
+    } else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+        rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, what, "no %s with id %lld", what,
+                          (long long)id);
+    } else {
+        rc = rt__db_error(st, err, what);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int rt_dialogue_list(struct rt_store *st, json_t **out, struct rt_error *err)
+{
+    return document(st,
+                    "SELECT " ARRAY("SELECT json_object('id', d.id, 'name', d.name, 'kind', d.kind,"
+                                    " 'parties', " PARTIES ", 'rounds', (SELECT count(*) FROM"
+                                    " round WHERE dialogue_id = d.id), 'last_round', (SELECT"
+                                    " max(date) FROM round WHERE dialogue_id = d.id)) j"
+                                    " FROM dialogue d ORDER BY d.id"),
+                    0, NULL, "dialogue", out, err);
+}
+
+int rt_dialogue_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err)
+{
+    return document(
+        st,
+        "SELECT json_object('id', d.id, 'name', d.name, 'kind', d.kind, 'parties', " PARTIES
+        ", 'rounds', " ARRAY("SELECT json_object('id', r.id, 'ordinal', r.ordinal, 'date', r.date,"
+                             " 'place', r.place) j FROM round r WHERE r.dialogue_id = d.id"
+                             " ORDER BY r.ordinal")
+        ", 'benchmarks', " ARRAY("SELECT json_object('id', b.id, 'text', b.text, 'tracks', "
+                                 IDS("SELECT l.to_kind || ':' || l.to_id x FROM link l"
+                                     " WHERE l.from_kind = 'benchmark' AND l.from_id = b.id"
+                                     " ORDER BY 1")
+                                 ", 'assessment', json(" LATEST("benchmark", "b.id") ")) j"
+                                 " FROM benchmark b WHERE b.dialogue_id = d.id ORDER BY b.id")
+        ") FROM dialogue d WHERE d.id = ?1",
+        id, NULL, "dialogue", out, err);
+}
+
+int rt_round_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err)
+{
+    return document(
+        st,
+        "SELECT json_object('id', r.id, 'dialogue', json_object('id', d.id, 'name', d.name,"
+        " 'parties', " PARTIES "), 'ordinal', r.ordinal, 'date', r.date, 'date_precision', "
+        PRECISION("r.date") ", 'place', r.place, 'summary', r.summary, 'source', r.source,"
+        " 'participants', " ARRAY("SELECT json_object('id', p.id, 'name', p.name, 'title',"
+                                  " p.title, 'organisation', p.organisation, 'party', p.party) j"
+                                  " FROM participant p WHERE p.round_id = r.id ORDER BY p.id")
+        ", 'topics', " ARRAY("SELECT json_object('id', t.id, 'text', t.text, 'theme', t.theme,"
+                             " 'recommendations', "
+                             IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'topic'"
+                                 " AND l.from_id = t.id AND l.relation = 'about' ORDER BY 1")
+                             ") j FROM topic t WHERE t.round_id = r.id ORDER BY t.id")
+        ", 'asks', " ARRAY("SELECT " ASK_JSON " j FROM ask k WHERE k.round_id = r.id"
+                           " ORDER BY k.id")
+        ", 'welcomed_steps', " ARRAY("SELECT " STEP_JSON " j FROM step s JOIN link l"
+                                     " ON l.from_kind = 'step' AND l.from_id = s.id"
+                                     " AND l.relation = 'welcomed-in' AND l.to_kind = 'round'"
+                                     " WHERE l.to_id = r.id ORDER BY s.date, s.id")
+        ", 'commitments', " ARRAY("SELECT " COMMITMENT_JSON " j FROM commitment c"
+                                  " WHERE c.round_id = r.id ORDER BY c.id")
+        ") FROM round r JOIN dialogue d ON d.id = r.dialogue_id WHERE r.id = ?1",
+        id, NULL, "round", out, err);
+}
+
+int rt_step_list(struct rt_store *st, int64_t dialogue_id, const char *actor, json_t **out,
+                 struct rt_error *err)
+{
+    char code[16] = "";
+    sqlite3_stmt *s = NULL;
+    json_error_t jerr;
+    int rc;
+
+    *out = NULL;
+    if (actor && (rc = rt_party_resolve(st, actor, code, err)) < 0)
+        return rc;
+    if (sqlite3_prepare_v2(
+            st->db,
+            "SELECT " ARRAY("SELECT " STEP_JSON " j FROM step s WHERE (?1 = 0 OR s.actor IN"
+                            " (SELECT party FROM dialogue_party WHERE dialogue_id = ?1))"
+                            " AND (?2 IS NULL OR s.actor = ?2) ORDER BY s.date, s.id"),
+            -1, &s, NULL) != SQLITE_OK)
+        return rt__db_error(st, err, "prepare");
+    sqlite3_bind_int64(s, 1, dialogue_id);
+    if (actor)
+        sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *out = json_loads((const char *)sqlite3_column_text(s, 0), 0, &jerr);
+        rc = *out ? 0 : rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "%s", jerr.text);
+    } else {
+        rc = rt__db_error(st, err, "steps");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int rt_status(struct rt_store *st, const char *target, const char *as_of, json_t **out,
+              struct rt_error *err)
+{
+    static const struct {
+        const char *prefix, *kind;
+    } kinds[] = {{"rec:", "recommendation"}, {"recommendation:", "recommendation"},
+                 {"ask:", "ask"},            {"benchmark:", "benchmark"},
+                 {"commitment:", "commitment"}};
+    const char *kind = NULL, *num = NULL;
+    char *end;
+    long long id;
+    struct rt_buf sql = RT_BUF_INIT;
+    int rc;
+
+    *out = NULL;
+    for (size_t i = 0; target && i < RT_ARRAY_SIZE(kinds); i++) {
+        if (!strncmp(target, kinds[i].prefix, strlen(kinds[i].prefix))) {
+            kind = kinds[i].kind;
+            num = target + strlen(kinds[i].prefix);
+        }
+    }
+    errno = 0;
+    id = num ? strtoll(num, &end, 10) : 0;
+    if (!kind || errno || end == num || *end || id <= 0)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "target",
+                            "'%s' is not rec:ID, ask:ID, benchmark:ID or commitment:ID",
+                            target ? target : "");
+    if (!strcmp(kind, "commitment")) {
+        rt_buf_adds(&sql,
+                    "SELECT json_object('target', 'commitment:' || c.id, 'as_of', ?9,"
+                    " 'status', (" COMMITMENT_STATUS ") ->> 'status', 'since',"
+                    " (" COMMITMENT_STATUS ") ->> 'as_of', 'step', (" COMMITMENT_STATUS
+                    ") ->> 'step', 'history', "
+                    ARRAY("SELECT json_object('as_of', cs.as_of, 'status', cs.status, 'step',"
+                          " cs.step_id, 'note', cs.note) j FROM commitment_status cs"
+                          " WHERE cs.commitment_id = c.id AND " AS_OF("cs.as_of")
+                          " ORDER BY cs.as_of, cs.id")
+                    ") FROM commitment c WHERE c.id = ?1");
+    } else {
+        const char *table = !strcmp(kind, "recommendation") ? "recommendation"
+                            : !strcmp(kind, "ask")          ? "ask"
+                                                            : "benchmark";
+        rt_buf_addf(&sql,
+                    "SELECT json_object('target', '%s:' || t.id, 'as_of', ?9,"
+                    " 'status', coalesce((SELECT a.status FROM assessment a"
+                    " WHERE a.target_kind = '%s' AND a.target_id = t.id AND " AS_OF("a.as_of")
+                    " ORDER BY a.as_of DESC, a.id DESC LIMIT 1), 'unassessed'),"
+                    " 'latest', json(" LATEST("%s", "t.id") "), 'history', "
+                    ARRAY("SELECT json_object('as_of', a.as_of, 'status', a.status, 'evidence',"
+                          " a.evidence, 'source', a.source, 'assessor', a.assessor) j"
+                          " FROM assessment a WHERE a.target_kind = '%s'"
+                          " AND a.target_id = t.id AND " AS_OF("a.as_of")
+                          " ORDER BY a.as_of, a.id")
+                    ") FROM %s t WHERE t.id = ?1",
+                    kind, kind, kind, kind, table);
+    }
+    rc = document(st, sql.buf, id, as_of, kind, out, err);
+    rt_buf_release(&sql);
+    return rc;
+}
+
+int rt_since(struct rt_store *st, int64_t round_id, const char *as_of, json_t **out,
+             struct rt_error *err)
+{
+    return document(
+        st,
+        "SELECT json_object('round', json_object('id', r.id, 'ordinal', r.ordinal, 'date',"
+        " r.date, 'place', r.place), 'dialogue', json_object('id', d.id, 'name', d.name,"
+        " 'parties', " PARTIES "), 'as_of', ?9,"
+        " 'steps', " ARRAY("SELECT json_object('party', dp.party, 'steps', "
+                           ARRAY("SELECT " STEP_JSON " j FROM step s WHERE s.actor = dp.party"
+                                 " AND s.date > r.date AND " AS_OF("s.date")
+                                 " ORDER BY s.date, s.id")
+                           ") j FROM dialogue_party dp WHERE dp.dialogue_id = d.id"
+                           " ORDER BY dp.position")
+        ", 'asks_open', " ARRAY("SELECT " ASK_JSON " j FROM ask k JOIN round kr"
+                                " ON kr.id = k.round_id WHERE kr.dialogue_id = d.id"
+                                " AND " AS_OF("kr.date") " AND coalesce((" LATEST("ask", "k.id")
+                                ") ->> 'status', '') <> 'fully' ORDER BY kr.date, k.id")
+        ", 'asks_closed', " ARRAY("SELECT " ASK_JSON " j FROM ask k JOIN round kr"
+                                  " ON kr.id = k.round_id WHERE kr.dialogue_id = d.id"
+                                  " AND " AS_OF("kr.date") " AND (" LATEST("ask", "k.id")
+                                  ") ->> 'status' = 'fully' ORDER BY kr.date, k.id")
+        ", 'commitments', " ARRAY("SELECT " COMMITMENT_JSON " j FROM commitment c JOIN round cr"
+                                  " ON cr.id = c.round_id WHERE cr.dialogue_id = d.id"
+                                  " AND " AS_OF("cr.date") " ORDER BY cr.date, c.id")
+        ", 'assessments', " ARRAY("SELECT json_object('target', CASE a.target_kind"
+                                  " WHEN 'recommendation' THEN 'rec' ELSE a.target_kind END"
+                                  " || ':' || a.target_id, 'as_of', a.as_of, 'status', a.status,"
+                                  " 'evidence', a.evidence, 'source', a.source) j"
+                                  " FROM assessment a WHERE a.as_of > r.date AND "
+                                  AS_OF("a.as_of") " AND ((a.target_kind = 'recommendation'"
+                                  " AND a.target_id IN (SELECT rec.id FROM recommendation rec"
+                                  " JOIN state s2 ON s2.id = rec.sur_id JOIN dialogue_party dp2"
+                                  " ON dp2.party = s2.code WHERE dp2.dialogue_id = d.id))"
+                                  " OR (a.target_kind = 'ask' AND a.target_id IN (SELECT k2.id"
+                                  " FROM ask k2 JOIN round r2 ON r2.id = k2.round_id"
+                                  " WHERE r2.dialogue_id = d.id)) OR (a.target_kind ="
+                                  " 'benchmark' AND a.target_id IN (SELECT b2.id FROM"
+                                  " benchmark b2 WHERE b2.dialogue_id = d.id)))"
+                                  " ORDER BY a.as_of, a.id")
+        ", 'new_recommendations', " ARRAY("SELECT json_object('id', rec.id, 'state_under_review',"
+                                          " s3.code, 'session', rec.session, 'date', us.date,"
+                                          " 'response', rec.response, 'text', rec.text) j"
+                                          " FROM recommendation rec JOIN state s3"
+                                          " ON s3.id = rec.sur_id JOIN upr_session us"
+                                          " ON us.session = rec.session JOIN dialogue_party dp3"
+                                          " ON dp3.party = s3.code AND dp3.dialogue_id = d.id"
+                                          " WHERE us.date > r.date AND " AS_OF("us.date")
+                                          " ORDER BY us.date, rec.id")
+        ") FROM round r JOIN dialogue d ON d.id = r.dialogue_id WHERE r.id = ?1",
+        round_id, as_of, "round", out, err);
+}
+
+int rt_timeline(struct rt_store *st, int64_t dialogue_id, const char *as_of, json_t **out,
+                struct rt_error *err)
+{
+    return document(
+        st,
+        "SELECT json_object('dialogue', json_object('id', d.id, 'name', d.name, 'parties', "
+        PARTIES "), 'as_of', ?9, 'events', "
+        ARRAY("SELECT j FROM (SELECT r.date AS date, 0 AS k, r.id AS id,"
+              " json_object('type', 'round', 'date', r.date, 'id', r.id, 'ordinal', r.ordinal,"
+              " 'place', r.place) AS j FROM round r WHERE r.dialogue_id = d.id AND "
+              AS_OF("r.date") " UNION ALL SELECT s.date, 1, s.id, json_object('type', 'step',"
+              " 'date', s.date, 'step', json(" STEP_JSON "), 'in_response_to', "
+              ARRAY("SELECT json_object('id', p.id, 'actor', p.actor, 'date', p.date, 'kind',"
+                    " p.kind, 'text', p.text) j FROM step p JOIN link l ON l.to_id = p.id"
+                    " AND l.to_kind = 'step' WHERE l.from_kind = 'step' AND l.from_id = s.id"
+                    " AND l.relation = 'responds-to' ORDER BY p.date, p.id")
+              ") FROM step s WHERE s.actor IN (SELECT party FROM dialogue_party"
+              " WHERE dialogue_id = d.id) AND " AS_OF("s.date") ") ORDER BY date, k, id")
+        ") FROM dialogue d WHERE d.id = ?1",
+        dialogue_id, as_of, "dialogue", out, err);
+}
+
+int rt_reciprocity(struct rt_store *st, int64_t dialogue_id, const char *as_of, json_t **out,
+                   struct rt_error *err)
+{
+    return document(
+        st,
+        "SELECT json_object('dialogue', json_object('id', d.id, 'name', d.name, 'parties', "
+        PARTIES "), 'as_of', ?9, 'parties', "
+        ARRAY("SELECT json_object('party', dp.party, 'positive', (SELECT count(*) FROM step s"
+              " WHERE s.actor = dp.party AND s.direction = 'positive' AND " AS_OF("s.date")
+              "), 'negative', (SELECT count(*) FROM step s WHERE s.actor = dp.party"
+              " AND s.direction = 'negative' AND " AS_OF("s.date") "), 'steps', "
+              ARRAY("SELECT " STEP_JSON " j FROM step s WHERE s.actor = dp.party AND "
+                    AS_OF("s.date") " ORDER BY s.date, s.id")
+              ") j FROM dialogue_party dp WHERE dp.dialogue_id = d.id ORDER BY dp.position")
+        ", 'responses', "
+        ARRAY("SELECT json_object('step', a.id, 'actor', a.actor, 'date', a.date, 'text', a.text,"
+              " 'responds_to', b.id, 'to_actor', b.actor, 'to_date', b.date, 'to_text', b.text) j"
+              " FROM link l JOIN step a ON a.id = l.from_id JOIN step b ON b.id = l.to_id"
+              " WHERE l.from_kind = 'step' AND l.relation = 'responds-to' AND l.to_kind = 'step'"
+              " AND a.actor IN (SELECT party FROM dialogue_party WHERE dialogue_id = d.id)"
+              " AND " AS_OF("a.date") " ORDER BY a.date, a.id")
+        ") FROM dialogue d WHERE d.id = ?1",
+        dialogue_id, as_of, "dialogue", out, err);
+}
