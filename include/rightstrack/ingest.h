@@ -13,6 +13,7 @@ enum rt_format {
     RT_FORMAT_UPR_INFO_RAW,  /* UPR Info export as downloaded: To,To-Rgrp,...,Session */
     RT_FORMAT_UPR_INFO,      /* our normalised UPR Info file: id,session,cycle,... */
     RT_FORMAT_UHRI,          /* UHRI thematic list: country,cycle,session,paragraph_id,... */
+    RT_FORMAT_EXPORT,        /* a rightstrack JSON export (restored into an empty database) */
 };
 RT_API const char *rt_format_name(enum rt_format f);
 

@@ -127,4 +127,14 @@ RT_API int rt_timeline(struct rt_store *st, int64_t dialogue_id, const char *as_
 RT_API int rt_reciprocity(struct rt_store *st, int64_t dialogue_id, const char *as_of,
                           json_t **out, struct rt_error *err);
 
+/*
+ * The whole database as one JSON document (docs/export.md): {"format": "rightstrack",
+ * "version": 1, "schema": N, "tables": {"source": [...], "recommendation": [...], ...}}.
+ */
+RT_API int rt_store_export(struct rt_store *st, json_t **out, struct rt_error *err);
+/* Restores an export into an empty database, inside the caller's transaction;
+ * path names the file in errors. */
+RT_API int rt_store_import_export(struct rt_store *st, const char *path, json_t *doc,
+                                  struct rt_error *err);
+
 #endif

@@ -5,6 +5,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
+
+#include <rightstrack/ledger.h>
 #include <rightstrack/text.h>
 
 #include "ingest/ingest_int.h"
@@ -55,6 +58,8 @@ static const struct format_spec formats[] = {
 
 const char *rt_format_name(enum rt_format f)
 {
+    if (f == RT_FORMAT_EXPORT)
+        return "rightstrack-export";
     for (size_t i = 0; i < RT_ARRAY_SIZE(formats); i++)
         if (formats[i].format == f)
             return formats[i].name;
@@ -484,6 +489,29 @@ static size_t first_invalid_utf8(const char *s, size_t len)
     return len;
 }
 
+/* A rightstrack JSON export: parsed strictly, then restored by the store. */
+static int import_export(struct rt_store *st, const char *path, const char *data, size_t len,
+                         struct rt_import_stats *stats, struct rt_error *err)
+{
+    json_error_t jerr;
+    json_t *doc = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+    int rc;
+
+    if (!doc)
+        return rt_error_set(err, RT_EINVAL, path, jerr.line, NULL, "bad JSON at column %d: %s",
+                            jerr.column, jerr.text);
+    stats->format = RT_FORMAT_EXPORT;
+    rc = rt_store_import_export(st, path, doc, err);
+    if (rc == 0) {
+        json_t *recs = json_object_get(json_object_get(doc, "tables"), "recommendation");
+        stats->rows = (int64_t)json_array_size(recs);
+        stats->recs_new = stats->rows;
+        stats->source_new = 1;
+    }
+    json_decref(doc);
+    return rc;
+}
+
 static int import_one(struct rt_store *st, const char *path, struct rt_import_stats *stats,
                       rt_progress_fn progress, void *pctx, uint64_t base, uint64_t total,
                       struct rt_error *err)
@@ -494,7 +522,7 @@ static int import_one(struct rt_store *st, const char *path, struct rt_import_st
     unsigned char digest[crypto_hash_sha256_BYTES];
     char hex[crypto_hash_sha256_BYTES * 2 + 1];
     const char *data;
-    size_t len;
+    size_t len, lead = 0;
     int rc;
 
     if ((rc = read_file(path, &raw, err)) < 0)
@@ -503,14 +531,15 @@ static int import_one(struct rt_store *st, const char *path, struct rt_import_st
     len = raw.len;
     if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
         data += 3, len -= 3;
-    {
-        size_t k = 0;
-        while (k < len && (data[k] == ' ' || data[k] == '\n' || data[k] == '\r' || data[k] == '\t'))
-            k++;
-        if (k == len) {
-            rc = rt_error_set(err, RT_EINVAL, path, 0, NULL, "the file is empty");
-            goto out;
-        }
+    while (lead < len && strchr(" \t\r\n", data[lead]))
+        lead++;
+    if (lead == len) {
+        rc = rt_error_set(err, RT_EINVAL, path, 0, NULL, "the file is empty");
+        goto out;
+    }
+    if (data[lead] == '{') {
+        rc = import_export(st, path, raw.buf, raw.len, stats, err);
+        goto out;
     }
     crypto_hash_sha256(digest, (const unsigned char *)raw.buf, raw.len);
     sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
