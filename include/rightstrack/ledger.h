@@ -80,7 +80,8 @@ RT_API int rt_link_add(struct rt_store *st, const char *from, const char *relati
                        const char *to, struct rt_error *err);
 
 /* Commitments: made open on the round's date; resolved once, to fulfilled (with
- * the step that fulfilled it, if any) or lapsed. Resolving twice is RT_EINVAL. */
+ * the committing party's step that fulfilled it, if any) or lapsed. Resolving
+ * twice is RT_EINVAL. */
 RT_API int rt_commitment_add(struct rt_store *st, int64_t round_id, const char *party,
                              const char *condition, const char *promise, int64_t *out_id,
                              struct rt_error *err);
@@ -102,28 +103,57 @@ struct rt_assessment_in {
 RT_API int rt_assess(struct rt_store *st, const struct rt_assessment_in *a, int64_t *out_id,
                      struct rt_error *err);
 
-/* Reads. Each sets *out to a new reference (json_decref it) on success. */
+/*
+ * Reads. Each sets *out to a new reference (json_decref it) on success. as_of is a
+ * date or NULL for everything recorded; with a date, only what is dated on or
+ * before it appears. A step is {"id", "actor", "date", "date_precision", "kind",
+ * "direction", "quantity", "text", "source", "responds_to": [step ids],
+ * "responded_by": [step ids], "answers": ["ask:2", "recommendation:6159"],
+ * "welcomed_in": [round ids]}. An assessment is {"status", "as_of", "evidence",
+ * "source", "assessor"}, null when there is none.
+ */
+/* [{"id", "name", "kind", "parties": [codes], "rounds": count, "last_round": date}] */
 RT_API int rt_dialogue_list(struct rt_store *st, json_t **out, struct rt_error *err);
-/* {"id", "name", "kind", "parties", "rounds": [...], "benchmarks": [...]} */
+/* {"id", "name", "kind", "parties", "rounds": [{"id", "ordinal", "date", "place",
+ *  "summary", "source"}], "benchmarks": [{"id", "text", "tracks", "assessment"}]} */
 RT_API int rt_dialogue_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err);
-/* {"id", "dialogue", "ordinal", "date", "date_precision", "place", "summary", "source",
- *  "participants", "topics", "asks", "welcomed_steps", "commitments"} */
+/* {"id", "dialogue": {"id", "name", "parties"}, "ordinal", "date", "date_precision",
+ *  "place", "summary", "source", "participants": [{"id", "name", "title",
+ *  "organisation", "party"}], "topics": [{"id", "text", "theme", "recommendations"}],
+ *  "asks": [ask], "welcomed_steps": [step], "commitments": [commitment]}, where an ask
+ *  is {"id", "round", "from", "to", "text", "theme", "recommendations", "answered_by",
+ *  "assessment"} and a commitment {"id", "round", "party", "condition", "promise",
+ *  "status": {"status", "as_of", "step", "note"}}. */
 RT_API int rt_round_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err);
-/* Steps by actor (NULL: all) and of a dialogue's parties (0: any), in date order. */
+/* [step] by actor (NULL: all) and of a dialogue's parties (0: any), in date order. */
 RT_API int rt_step_list(struct rt_store *st, int64_t dialogue_id, const char *actor,
                         json_t **out, struct rt_error *err);
-/* The status of "rec:ID", "ask:ID", "benchmark:ID" or "commitment:ID" as of a date
- * (NULL: today): {"target", "as_of", "status", "evidence", "source", "assessed_on",
- * "history": [...]} with only what was dated on or before as_of. */
+/*
+ * Where "rec:ID", "ask:ID", "benchmark:ID" or "commitment:ID" stood as of a date.
+ * Recommendations, asks, benchmarks: {"target", "as_of", "status" (the latest
+ * assessment's, or "unassessed"), "latest": assessment, "history": [assessments in
+ * date order]}. Commitments: {"target", "as_of", "status" (open, fulfilled, lapsed),
+ * "since": date, "step": id or null, "history": [{"as_of", "status", "step", "note"}]}.
+ */
 RT_API int rt_status(struct rt_store *st, const char *target, const char *as_of, json_t **out,
                      struct rt_error *err);
-/* What moved since a round, as of a date (NULL: everything recorded). */
+/* What moved after a round: {"round", "dialogue", "as_of", "steps": [{"party",
+ * "steps": [step dated after the round]}], "asks_open": [ask], "asks_closed": [ask],
+ * "commitments": [commitment], "assessments": [{"target", "as_of", "status",
+ * "evidence", "source"} made after the round on the dialogue's asks, benchmarks or
+ * recommendations to its parties], "new_recommendations": [{"id",
+ * "state_under_review", "session", "date", "response", "text"} from UPR sessions
+ * after the round]}. */
 RT_API int rt_since(struct rt_store *st, int64_t round_id, const char *as_of, json_t **out,
                     struct rt_error *err);
-/* Rounds and steps of a dialogue in date order, each response with what it answers. */
+/* {"dialogue", "as_of", "events": [{"type": "round", "date", "id", "ordinal", "place",
+ *  "summary"} or {"type": "step", "date", "step": step, "in_response_to": [{"id",
+ *  "actor", "date", "kind", "text"}]}]} in date order, rounds before steps of a day. */
 RT_API int rt_timeline(struct rt_store *st, int64_t dialogue_id, const char *as_of,
                        json_t **out, struct rt_error *err);
-/* Each party's steps, and which answered which. */
+/* {"dialogue", "as_of", "parties": [{"party", "positive", "negative", "steps": [step]}],
+ *  "responses": [{"step", "actor", "date", "text", "responds_to", "to_actor", "to_date",
+ *  "to_text"}]} */
 RT_API int rt_reciprocity(struct rt_store *st, int64_t dialogue_id, const char *as_of,
                           json_t **out, struct rt_error *err);
 

@@ -27,11 +27,26 @@ struct command {
     const char *summary;
 };
 
+int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_import(struct cli *c, int argc, char **argv);
 int cmd_search(struct cli *c, int argc, char **argv);
 int cmd_show(struct cli *c, int argc, char **argv);
 int cmd_stats(struct cli *c, int argc, char **argv);
+int cmd_dialogue(struct cli *c, int argc, char **argv);
+int cmd_round(struct cli *c, int argc, char **argv);
+int cmd_participant(struct cli *c, int argc, char **argv);
+int cmd_topic(struct cli *c, int argc, char **argv);
+int cmd_ask(struct cli *c, int argc, char **argv);
+int cmd_step(struct cli *c, int argc, char **argv);
+int cmd_commitment(struct cli *c, int argc, char **argv);
+int cmd_benchmark(struct cli *c, int argc, char **argv);
+int cmd_assess(struct cli *c, int argc, char **argv);
+int cmd_link(struct cli *c, int argc, char **argv);
+int cmd_status(struct cli *c, int argc, char **argv);
+int cmd_since(struct cli *c, int argc, char **argv);
+int cmd_timeline(struct cli *c, int argc, char **argv);
+int cmd_reciprocity(struct cli *c, int argc, char **argv);
 
 /* Opens the store, printing any error; returns EXIT_OK or EXIT_FAIL. */
 int cli_open(struct cli *c, unsigned flags, struct rt_store **out);
@@ -46,6 +61,44 @@ int cli_help(const char *text);
 int cli_parse_int(const char *s, long lo, long hi, long *out);
 /* Prints v (indented, keys in insertion order) and a newline; takes the reference. */
 void cli_print_json(json_t *v);
+
+/*
+ * The dialogue ledger's commands (render.c). A subcommand of a command with several
+ * ("dialogue add", "step list").
+ */
+struct subcommand {
+    const char *name;
+    int (*fn)(struct cli *c, int argc, char **argv);
+};
+/* Runs the subcommand argv[1] (argv[0] is the command), or prints help for --help;
+ * usage errors for a missing or unknown subcommand. */
+int cli_subcommand(struct cli *c, const struct subcommand *subs, const char *usage,
+                   const char *help, int argc, char **argv);
+/*
+ * Writes "KIND:ID" into out[64] from a reference as the user typed it: "KIND:ID"
+ * (kind as given, checked by the library) or a bare id, which gets bare_kind
+ * (NULL: a bare id is refused). Returns 0, or -1 when it is neither.
+ */
+int cli_ref(const char *in, const char *bare_kind, char out[64]);
+/* Parses a positive id ("12"); 0 or -1. */
+int cli_parse_id(const char *s, int64_t *out);
+/* Joins argv[from..argc) with spaces into a new string (rt_free it); NULL if none. */
+char *cli_join(int argc, char **argv, int from);
+/* After an add: {"id": N} with json, else "added WHAT N". */
+void cli_print_added(int json, const char *what, int64_t id);
+/* Ends a write begun with rt_store_begin: commits when rc is EXIT_OK (printing a
+ * failure), else rolls back. Returns the final exit code. */
+int cli_end_write(struct cli *c, struct rt_store *st, int rc, struct rt_error *err);
+
+/* Text renderings of the ledger's JSON documents, for a desk officer (render.c). */
+void render_dialogue_list(const json_t *v);
+void render_dialogue(const json_t *v);
+void render_round(const json_t *v);
+void render_steps(const json_t *v);
+void render_status(const json_t *v);
+void render_since(const json_t *v);
+void render_timeline(const json_t *v);
+void render_reciprocity(const json_t *v);
 
 /* A progress bar on standard error, shown only on a terminal and after a second. */
 struct progress;

@@ -8,10 +8,25 @@
 
 static const struct command commands[] = {
     {"init", cmd_init, "create a database (or bring one up to date)"},
-    {"import", cmd_import, "import UPR Info or UHRI files"},
+    {"import", cmd_import, "import UPR Info or UHRI files, or a rightstrack export"},
+    {"export", cmd_export, "write the whole database as one JSON document"},
     {"search", cmd_search, "find recommendations by words and filters"},
     {"show", cmd_show, "show one recommendation"},
     {"stats", cmd_stats, "count recommendations by response and cycle"},
+    {"dialogue", cmd_dialogue, "add, list or show dialogues"},
+    {"round", cmd_round, "add or show a round of a dialogue"},
+    {"participant", cmd_participant, "add a participant to a round"},
+    {"topic", cmd_topic, "add a topic discussed in a round"},
+    {"ask", cmd_ask, "add what one party asked of another in a round"},
+    {"step", cmd_step, "add or list steps the parties took"},
+    {"commitment", cmd_commitment, "add or resolve a conditional commitment"},
+    {"benchmark", cmd_benchmark, "add or assess a benchmark of a dialogue"},
+    {"assess", cmd_assess, "assess a recommendation or an ask as of a date"},
+    {"link", cmd_link, "link a step, topic, ask or benchmark to what it concerns"},
+    {"status", cmd_status, "the status of a recommendation, ask, benchmark or commitment"},
+    {"since", cmd_since, "what moved since a round"},
+    {"timeline", cmd_timeline, "rounds and steps of a dialogue in date order"},
+    {"reciprocity", cmd_reciprocity, "each party's steps and which answered which"},
 };
 
 static void usage_text(FILE *fp)
@@ -22,7 +37,7 @@ static void usage_text(FILE *fp)
                 "\n"
                 "Commands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(fp, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fprintf(fp, "\n"
                 "Options:\n"
                 "  --db PATH    the database (default: $RIGHTSTRACK_DB, else ./rightstrack.db)\n"

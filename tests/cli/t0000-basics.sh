@@ -24,7 +24,7 @@ check_eq "missing database says how to create one" 0 $?
 check "init creates the database" "$RT" --db "$TMP/a.db" init
 check "init again is fine" "$RT" --db "$TMP/a.db" init
 v=$("$RT" --db "$TMP/a.db" init --json | json .schema_version)
-check_eq "init --json gives the schema version" 1 "$v"
+check_eq "init --json gives the schema version" 2 "$v"
 RIGHTSTRACK_DB="$TMP/env.db" "$RT" init >/dev/null
 check_eq "RIGHTSTRACK_DB chooses the database" yes "$([ -f "$TMP/env.db" ] && echo yes)"
 n=$("$RT" --db "$TMP/a.db" stats --json | json .recommendations)

@@ -515,8 +515,20 @@ int rt_commitment_resolve(struct rt_store *st, int64_t id, const char *status, i
     if (!status || (strcmp(status, "fulfilled") && strcmp(status, "lapsed")))
         return rt_error_set(err, RT_EINVAL, NULL, 0, "status",
                             "a commitment is resolved as fulfilled or lapsed");
-    if (step_id && (rc = exists(st, "step", step_id, "step", "step", err)) < 0)
-        return rc;
+    if (step_id) {
+        int64_t same = 0;
+        if ((rc = exists(st, "step", step_id, "step", "step", err)) < 0 ||
+            (rc = scalar(st, err, &same, NULL,
+                         "SELECT s.actor = c.party FROM step s, commitment c"
+                         " WHERE s.id = ?1 AND c.id = ?2",
+                         "ii", step_id, id)) < 0)
+            return rc;
+        if (!same)
+            return rt_error_set(err, RT_EINVAL, NULL, 0, "step",
+                                "step %lld was taken by another party than the one that "
+                                "made commitment %lld",
+                                (long long)step_id, (long long)id);
+    }
     if ((rc = scalar(st, err, NULL, &last,
                      "SELECT json_object('status', status, 'as_of', as_of) FROM commitment_status"
                      " WHERE commitment_id = ?1 ORDER BY as_of DESC, id DESC LIMIT 1",

@@ -115,7 +115,8 @@ int rt_dialogue_get(struct rt_store *st, int64_t id, json_t **out, struct rt_err
         st,
         "SELECT json_object('id', d.id, 'name', d.name, 'kind', d.kind, 'parties', " PARTIES
         ", 'rounds', " ARRAY("SELECT json_object('id', r.id, 'ordinal', r.ordinal, 'date', r.date,"
-                             " 'place', r.place) j FROM round r WHERE r.dialogue_id = d.id"
+                             " 'place', r.place, 'summary', r.summary, 'source', r.source) j"
+                             " FROM round r WHERE r.dialogue_id = d.id"
                              " ORDER BY r.ordinal")
         ", 'benchmarks', " ARRAY("SELECT json_object('id', b.id, 'text', b.text, 'tracks', "
                                  IDS("SELECT l.to_kind || ':' || l.to_id x FROM link l"
@@ -308,7 +309,7 @@ int rt_timeline(struct rt_store *st, int64_t dialogue_id, const char *as_of, jso
         PARTIES "), 'as_of', ?9, 'events', "
         ARRAY("SELECT j FROM (SELECT r.date AS date, 0 AS k, r.id AS id,"
               " json_object('type', 'round', 'date', r.date, 'id', r.id, 'ordinal', r.ordinal,"
-              " 'place', r.place) AS j FROM round r WHERE r.dialogue_id = d.id AND "
+              " 'place', r.place, 'summary', r.summary) AS j FROM round r WHERE r.dialogue_id = d.id AND "
               AS_OF("r.date") " UNION ALL SELECT s.date, 1, s.id, json_object('type', 'step',"
               " 'date', s.date, 'step', json(" STEP_JSON "), 'in_response_to', "
               ARRAY("SELECT json_object('id', p.id, 'actor', p.actor, 'date', p.date, 'kind',"

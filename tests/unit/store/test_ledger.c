@@ -197,6 +197,11 @@ Test(ledger, commitment_resolved_once)
 {
     struct rt_error e = RT_ERROR_INIT;
     json_t *s = NULL;
+    /* The US promise is not kept by a Belarusian step. */
+    cr_assert_eq(rt_commitment_resolve(st, commit_id, "fulfilled", release_step, "2016-02-01",
+                                       NULL, &e),
+                 RT_EINVAL);
+    cr_assert_str_eq(e.field, "step");
     cr_assert_eq(rt_commitment_resolve(st, commit_id, "fulfilled", sanctions_step, "2016-02-01",
                                        NULL, &e),
                  0, "%s", e.msg.buf);

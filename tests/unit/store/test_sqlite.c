@@ -54,10 +54,10 @@ Test(store, schema_is_applied_once)
 {
     struct rt_store *again = NULL;
     char path[256];
-    cr_assert_eq(rt_store_schema_version(st), 1);
+    cr_assert_eq(rt_store_schema_version(st), 2);
     snprintf(path, sizeof(path), "%s/t.db", test_dir());
     cr_assert_eq(rt_store_open(&again, path, 0, NULL), 0);
-    cr_assert_eq(rt_store_schema_version(again), 1);
+    cr_assert_eq(rt_store_schema_version(again), 2);
     rt_store_close(again);
 }
 

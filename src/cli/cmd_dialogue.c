@@ -1,0 +1,131 @@
+/* rightstrack dialogue: add, list and show the standing dialogues between parties. */
+#include "cli.h"
+
+#include <rightstrack/ledger.h>
+
+static const char usage[] =
+    "rightstrack [--db PATH] dialogue add NAME --party P --party P... [--kind K] [--json]\n"
+    "       rightstrack [--db PATH] dialogue list [--json]\n"
+    "       rightstrack [--db PATH] dialogue show [--json] DIALOGUE";
+
+static const char help[] =
+    "usage: rightstrack [--db PATH] dialogue add NAME --party P --party P... [--kind K]\n"
+    "       rightstrack [--db PATH] dialogue list [--json]\n"
+    "       rightstrack [--db PATH] dialogue show [--json] DIALOGUE\n"
+    "\n"
+    "A dialogue is a standing forum between two or more parties, which meets in rounds.\n"
+    "A party is a state (name, code or any variant) or an organisation: EU, OSCE,\n"
+    "ODIHR, UN, OHCHR, COE. DIALOGUE is a dialogue's id or its exact name.\n"
+    "\n"
+    "  add NAME      start a dialogue; prints its id\n"
+    "    --party P   a party (two or more)\n"
+    "    --kind K    bilateral (default), multilateral, ...\n"
+    "  list          every dialogue with its parties and rounds\n"
+    "  show          a dialogue: parties, rounds, benchmarks\n"
+    "  --json        print JSON: {\"id\"} after add, the library's document otherwise\n";
+
+static int add(struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"party", required_argument, NULL, 'p'},
+                                         {"kind", required_argument, NULL, 'k'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_store *st = NULL;
+    const char *parties[32], *kind = NULL;
+    size_t n = 0;
+    int64_t id = 0;
+    int json = 0, o, rc;
+
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'p':
+            if (n == sizeof(parties) / sizeof(parties[0]))
+                return cli_usage(c, usage, "too many parties");
+            parties[n++] = optarg;
+            break;
+        case 'k':
+            kind = optarg;
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            return cli_help(help);
+        default:
+            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage(c, usage, "dialogue add needs one NAME");
+    if (n < 2)
+        return cli_usage(c, usage, "a dialogue needs two --party or more");
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+        return rc;
+    if (rt_dialogue_add(st, argv[optind], kind, parties, n, &id, &err) < 0) {
+        rc = cli_fail(c, &err);
+        goto out;
+    }
+    cli_print_added(json, "dialogue", id);
+    rc = EXIT_OK;
+out:
+    rt_error_release(&err);
+    rt_store_close(st);
+    return rc;
+}
+
+static int list_or_show(struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_store *st = NULL;
+    json_t *doc = NULL;
+    int show = !strcmp(argv[0], "show"), json = 0, o, rc;
+    int64_t id = 0;
+
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            return cli_help(help);
+        default:
+            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind != show)
+        return cli_usage(c, usage, show ? "dialogue show needs one DIALOGUE"
+                                         : "dialogue list takes no arguments");
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+        return rc;
+    if (show ? rt_dialogue_find(st, argv[optind], &id, &err) < 0 ||
+                   rt_dialogue_get(st, id, &doc, &err) < 0
+             : rt_dialogue_list(st, &doc, &err) < 0) {
+        rc = cli_fail(c, &err);
+        goto out;
+    }
+    if (json) {
+        cli_print_json(doc);
+        doc = NULL;
+    } else if (show) {
+        render_dialogue(doc);
+    } else {
+        render_dialogue_list(doc);
+    }
+    rc = EXIT_OK;
+out:
+    json_decref(doc);
+    rt_error_release(&err);
+    rt_store_close(st);
+    return rc;
+}
+
+int cmd_dialogue(struct cli *c, int argc, char **argv)
+{
+    static const struct subcommand subs[] = {
+        {"add", add}, {"list", list_or_show}, {"show", list_or_show}, {NULL, NULL}};
+    return cli_subcommand(c, subs, usage, help, argc, argv);
+}

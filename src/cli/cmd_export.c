@@ -1,0 +1,72 @@
+/* rightstrack export: the whole database as one JSON document. */
+#include "cli.h"
+
+#include <rightstrack/ledger.h>
+
+static const char usage[] = "rightstrack [--db PATH] export [--json] [--out FILE]";
+
+int cmd_export(struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_store *st = NULL;
+    const char *out_path = NULL;
+    json_t *doc = NULL;
+    FILE *fp = stdout;
+    int o, rc;
+
+    while ((o = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+        switch (o) {
+        case 'j':
+            break; /* JSON is the one format */
+        case 'o':
+            out_path = optarg;
+            break;
+        case 'h':
+            return cli_help(
+                "usage: rightstrack [--db PATH] export [--json] [--out FILE]\n"
+                "\n"
+                "Writes the whole database -- recommendations, sources, themes and the\n"
+                "dialogue ledger -- as one JSON document (format in docs/export.md), on\n"
+                "standard output or into FILE. 'rightstrack import FILE' restores it into an\n"
+                "empty database; exporting that again gives the same bytes.\n"
+                "\n"
+                "  --json       the format (the only one; accepted for symmetry)\n"
+                "  --out FILE   write to FILE instead of standard output\n");
+        default:
+            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc)
+        return cli_usage(c, usage, "export takes no arguments");
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+        return rc;
+    if (rt_store_export(st, &doc, &err) < 0) {
+        rc = cli_fail(c, &err);
+        goto out;
+    }
+    if (out_path && !(fp = fopen(out_path, "w"))) {
+        rt_error_errno(&err, out_path, "cannot write");
+        rc = cli_fail(c, &err);
+        goto out;
+    }
+    if (json_dumpf(doc, fp, JSON_INDENT(1) | JSON_PRESERVE_ORDER) < 0 || fputc('\n', fp) == EOF ||
+        (out_path && fclose(fp) != 0)) {
+        rt_error_errno(&err, out_path ? out_path : "standard output", "cannot write");
+        rc = cli_fail(c, &err);
+        fp = stdout;
+        goto out;
+    }
+    fp = stdout;
+    rc = EXIT_OK;
+out:
+    if (fp != stdout)
+        fclose(fp);
+    json_decref(doc);
+    rt_error_release(&err);
+    rt_store_close(st);
+    return rc;
+}

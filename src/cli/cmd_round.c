@@ -1,0 +1,136 @@
+/* rightstrack round: add a round (a meeting) of a dialogue, and show one. */
+#include "cli.h"
+
+#include <rightstrack/ledger.h>
+
+static const char usage[] =
+    "rightstrack [--db PATH] round add DIALOGUE --date D [--ordinal N] [--place P]\n"
+    "       [--summary S] [--source S] [--json]\n"
+    "       rightstrack [--db PATH] round show [--json] ROUND";
+
+static const char help[] =
+    "usage: rightstrack [--db PATH] round add DIALOGUE --date D [OPTIONS]\n"
+    "       rightstrack [--db PATH] round show [--json] ROUND\n"
+    "\n"
+    "A round is one meeting of a dialogue. DIALOGUE is a dialogue's id or exact name;\n"
+    "ROUND is a round's id or DIALOGUE#ORDINAL (\"US-Belarus#2\").\n"
+    "\n"
+    "  add DIALOGUE     record a round; prints its id\n"
+    "    --date D       YYYY-MM-DD, YYYY-MM or YYYY\n"
+    "    --ordinal N    its number in the dialogue (default: the next one)\n"
+    "    --place P      where it met\n"
+    "    --summary S    a short summary, in your own words\n"
+    "    --source S     where the facts come from (readout URL or file)\n"
+    "  show ROUND       date, place, participants by side, topics, asks, steps\n"
+    "                   welcomed and commitments\n"
+    "  --json           print JSON: {\"id\"} after add, the round's document for show\n";
+
+static int add(struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"date", required_argument, NULL, 'd'},    {"ordinal", required_argument, NULL, 'o'},
+        {"place", required_argument, NULL, 'p'},   {"summary", required_argument, NULL, 's'},
+        {"source", required_argument, NULL, 'S'},  {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},          {0}};
+    struct rt_round_in r = {0};
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_store *st = NULL;
+    int64_t id = 0;
+    int json = 0, o, rc;
+    long v;
+
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'd':
+            r.date = optarg;
+            break;
+        case 'o':
+            if (cli_parse_int(optarg, 1, 100000, &v) < 0)
+                return cli_usage(c, usage, "--ordinal needs a number from 1");
+            r.ordinal = (int)v;
+            break;
+        case 'p':
+            r.place = optarg;
+            break;
+        case 's':
+            r.summary = optarg;
+            break;
+        case 'S':
+            r.source = optarg;
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            return cli_help(help);
+        default:
+            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage(c, usage, "round add needs one DIALOGUE");
+    if (!r.date)
+        return cli_usage(c, usage, "round add needs --date");
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+        return rc;
+    if (rt_dialogue_find(st, argv[optind], &r.dialogue_id, &err) < 0 ||
+        rt_round_add(st, &r, &id, &err) < 0) {
+        rc = cli_fail(c, &err);
+        goto out;
+    }
+    cli_print_added(json, "round", id);
+    rc = EXIT_OK;
+out:
+    rt_error_release(&err);
+    rt_store_close(st);
+    return rc;
+}
+
+static int show(struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_store *st = NULL;
+    json_t *doc = NULL;
+    int64_t id = 0;
+    int json = 0, o, rc;
+
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            return cli_help(help);
+        default:
+            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage(c, usage, "round show needs one ROUND");
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+        return rc;
+    if (rt_round_find(st, argv[optind], &id, &err) < 0 || rt_round_get(st, id, &doc, &err) < 0) {
+        rc = cli_fail(c, &err);
+        goto out;
+    }
+    if (json) {
+        cli_print_json(doc);
+        doc = NULL;
+    } else {
+        render_round(doc);
+    }
+    rc = EXIT_OK;
+out:
+    json_decref(doc);
+    rt_error_release(&err);
+    rt_store_close(st);
+    return rc;
+}
+
+int cmd_round(struct cli *c, int argc, char **argv)
+{
+    static const struct subcommand subs[] = {{"add", add}, {"show", show}, {NULL, NULL}};
+    return cli_subcommand(c, subs, usage, help, argc, argv);
+}

@@ -1,0 +1,207 @@
+/* rightstrack step: add a step a party took (with what it answers), and list steps. */
+#include "cli.h"
+
+#include <rightstrack/ledger.h>
+
+static const char usage[] =
+    "rightstrack [--db PATH] step add --actor P --date D --kind K [--negative]\n"
+    "       [--quantity N] [--source S] [--answers REF]... [--welcomed-in ROUND]...\n"
+    "       [--responds-to STEP]... [--json] TEXT\n"
+    "       rightstrack [--db PATH] step list [--dialogue D] [--actor P] [--json]";
+
+static const char help[] =
+    "usage: rightstrack [--db PATH] step add --actor P --date D --kind K [OPTIONS] TEXT\n"
+    "       rightstrack [--db PATH] step list [--dialogue D] [--actor P] [--json]\n"
+    "\n"
+    "A step is something a party did: released prisoners, adopted a law, eased\n"
+    "sanctions, held an election. The step and all its links are written together\n"
+    "or not at all.\n"
+    "\n"
+    "  add TEXT              record a step; TEXT says what happened, in your own words\n"
+    "    --actor P           the party that took it (a state or an organisation)\n"
+    "    --date D            YYYY-MM-DD, YYYY-MM or YYYY\n"
+    "    --kind K            prisoner-release, pardon, amnesty, arrest, detention,\n"
+    "                        conviction, law-adopted, law-amended, law-repealed,\n"
+    "                        election-held, registration-granted, registration-refused,\n"
+    "                        sanctions-imposed, sanctions-eased, sanctions-lifted, visit,\n"
+    "                        statement, report-published, ratification, invitation, other\n"
+    "    --negative          a step back (default: a positive step)\n"
+    "    --quantity N        how many (prisoners released, say)\n"
+    "    --source S          where the facts come from\n"
+    "    --answers REF       an ask (ask:ID) or a recommendation (rec:ID, or a bare id)\n"
+    "                        the step answers (repeatable)\n"
+    "    --welcomed-in ROUND a round (id or DIALOGUE#ORDINAL) that welcomed it\n"
+    "    --responds-to STEP  an earlier step (id) of another party it responds to\n"
+    "  list                  steps in date order\n"
+    "    --dialogue D        only by the parties of dialogue D (id or name)\n"
+    "    --actor P           only by party P\n"
+    "  --json                print JSON: {\"id\"} after add, the list of steps otherwise\n";
+
+struct link_arg {
+    const char *relation, *arg;
+};
+
+static int add(struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"actor", required_argument, NULL, 'a'},      {"date", required_argument, NULL, 'd'},
+        {"kind", required_argument, NULL, 'k'},       {"negative", no_argument, NULL, 'n'},
+        {"quantity", required_argument, NULL, 'q'},   {"source", required_argument, NULL, 's'},
+        {"answers", required_argument, NULL, 'A'},    {"welcomed-in", required_argument, NULL, 'W'},
+        {"responds-to", required_argument, NULL, 'R'}, {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},             {0}};
+    struct rt_step_in s = {NULL, NULL, NULL, "positive", -1, NULL, NULL};
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_store *st = NULL;
+    struct link_arg links[64];
+    char *text = NULL, from[64], to[64];
+    size_t n = 0;
+    int64_t id = 0, rid;
+    int json = 0, o, rc;
+    long v;
+
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'a':
+            s.actor = optarg;
+            break;
+        case 'd':
+            s.date = optarg;
+            break;
+        case 'k':
+            s.kind = optarg;
+            break;
+        case 'n':
+            s.direction = "negative";
+            break;
+        case 'q':
+            if (cli_parse_int(optarg, 0, 0x7fffffffffffffffL, &v) < 0)
+                return cli_usage(c, usage, "--quantity needs a whole number, 0 or more");
+            s.quantity = v;
+            break;
+        case 's':
+            s.source = optarg;
+            break;
+        case 'A':
+        case 'W':
+        case 'R':
+            if (n == sizeof(links) / sizeof(links[0]))
+                return cli_usage(c, usage, "too many links");
+            if (o == 'A' && cli_ref(optarg, "rec", to) < 0)
+                return cli_usage(c, usage, "--answers needs ask:ID or rec:ID, not '%s'", optarg);
+            if (o == 'R' && cli_ref(optarg, "step", to) < 0)
+                return cli_usage(c, usage, "--responds-to needs a step id, not '%s'", optarg);
+            links[n].relation = o == 'A' ? "answers" : o == 'W' ? "welcomed-in" : "responds-to";
+            links[n++].arg = optarg;
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            return cli_help(help);
+        default:
+            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind < 1)
+        return cli_usage(c, usage, "step add needs a TEXT");
+    if (!s.actor || !s.date || !s.kind)
+        return cli_usage(c, usage, "step add needs --actor, --date and --kind");
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+        return rc;
+    text = cli_join(argc, argv, optind);
+    s.text = text;
+    if (rt_store_begin(st, &err) < 0) {
+        rc = cli_fail(c, &err);
+        goto out;
+    }
+    rc = EXIT_FAIL;
+    if (rt_step_add(st, &s, &id, &err) < 0)
+        goto fail;
+    snprintf(from, sizeof(from), "step:%lld", (long long)id);
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(links[i].relation, "welcomed-in")) {
+            if (rt_round_find(st, links[i].arg, &rid, &err) < 0)
+                goto fail;
+            snprintf(to, sizeof(to), "round:%lld", (long long)rid);
+        } else {
+            cli_ref(links[i].arg, !strcmp(links[i].relation, "answers") ? "rec" : "step", to);
+        }
+        if (rt_link_add(st, from, links[i].relation, to, &err) < 0)
+            goto fail;
+    }
+    rc = EXIT_OK;
+fail:
+    if (rc != EXIT_OK)
+        cli_fail(c, &err);
+    rc = cli_end_write(c, st, rc, &err);
+    if (rc == EXIT_OK)
+        cli_print_added(json, "step", id);
+out:
+    rt_free(text);
+    rt_error_release(&err);
+    rt_store_close(st);
+    return rc;
+}
+
+static int list(struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"dialogue", required_argument, NULL, 'D'},
+                                         {"actor", required_argument, NULL, 'a'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_store *st = NULL;
+    const char *dialogue = NULL, *actor = NULL;
+    json_t *doc = NULL;
+    char code[16];
+    int64_t did = 0;
+    int json = 0, o, rc;
+
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'D':
+            dialogue = optarg;
+            break;
+        case 'a':
+            actor = optarg;
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            return cli_help(help);
+        default:
+            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc)
+        return cli_usage(c, usage, "step list takes no arguments");
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+        return rc;
+    if ((dialogue && rt_dialogue_find(st, dialogue, &did, &err) < 0) ||
+        (actor && rt_party_resolve(st, actor, code, &err) < 0) ||
+        rt_step_list(st, did, actor ? code : NULL, &doc, &err) < 0) {
+        rc = cli_fail(c, &err);
+        goto out;
+    }
+    if (json) {
+        cli_print_json(doc);
+        doc = NULL;
+    } else {
+        render_steps(doc);
+    }
+    rc = EXIT_OK;
+out:
+    json_decref(doc);
+    rt_error_release(&err);
+    rt_store_close(st);
+    return rc;
+}
+
+int cmd_step(struct cli *c, int argc, char **argv)
+{
+    static const struct subcommand subs[] = {{"add", add}, {"list", list}, {NULL, NULL}};
+    return cli_subcommand(c, subs, usage, help, argc, argv);
+}

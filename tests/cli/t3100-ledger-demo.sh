@@ -1,0 +1,49 @@
+#!/bin/sh
+# The demo script data/demo/us-belarus.sh records the US-Belarus dialogue of 2015-2016
+# on the demo recommendations; the tour relies on what it writes.
+. "$(dirname "$0")/../lib/test-lib.sh"
+
+DB="$TMP/demo.db"
+"$RT" --db "$DB" init >/dev/null
+"$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null
+check "the demo script runs" sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB"
+check_fails "the demo script wants --db" 2 sh "$ROOT/data/demo/us-belarus.sh" "$RT"
+r() { "$RT" --db "$DB" "$@"; }
+len() { python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+WG="US-Belarus Working Group for Democracy and Human Rights"
+
+check_eq "two rounds" 2 "$(r dialogue show "$WG" --json | json .rounds | len)"
+check_eq "five participants in round 2" 5 "$(r round show "$WG#2" --json | json .participants | len)"
+check_eq "the release is welcomed in round 2" "prisoner-release 6 2015-08-22" \
+    "$(r round show "$WG#2" --json | json .welcomed_steps.0.kind) $(r round show "$WG#2" --json | json .welcomed_steps.0.quantity) $(r round show "$WG#2" --json | json .welcomed_steps.0.date)"
+check_eq "the sanctions relief answers the release" "USA 2015-10 1" \
+    "$(r reciprocity "$WG" --json | json .responses.0.actor) $(r reciprocity "$WG" --json | json .responses.0.date) $(r reciprocity "$WG" --json | json .responses.0.responds_to)"
+check_eq "the 2016 elections are a step of Belarus after round 2" "election-held 2016-09-11" \
+    "$(r since "$WG#2" --json | json .steps.1.steps.0.kind) $(r since "$WG#2" --json | json .steps.1.steps.0.date)"
+check_eq "the elections ask as of mid-2016 and as of 2017" "unassessed partially" \
+    "$(r status ask:2 --as-of 2016-06-30 --json | json .status) $(r status ask:2 --as-of 2017 --json | json .status)"
+check_eq "the benchmark is partly met" "partly-met" \
+    "$(r dialogue show "$WG" --json | json .benchmarks.0.assessment.status)"
+check_eq "the commitment is open" "open" "$(r status commitment:1 --json | json .status)"
+pp=$(r search 'political prisoners' --sur Belarus --json | json .hits.0.id)
+check_eq "a UPR recommendation on political prisoners is assessed" "partially" \
+    "$(r status "$pp" --json | json .status)"
+check_eq "three recommendations assessed, one of them after 2016" "2 3" \
+    "$(for d in 2016-12-31 2024; do
+        n=0; for q in 'political prisoners' 'elections OSCE' '"death penalty" OR executions'; do
+            i=$(r search "$q" --sur Belarus --json | json .hits.0.id)
+            [ "$(r status "$i" --as-of $d --json | json .status)" != unassessed ] && n=$((n + 1))
+        done; printf '%s ' $n; done | sed 's/ $//')"
+texts() {
+    name=$1; shift
+    r "$@" >"$TMP/o" 2>"$TMP/e"
+    check_eq "$name prints text" "0 yes" "$? $([ -s "$TMP/o" ] && echo yes)"
+}
+texts "dialogue show" dialogue show "$WG"
+texts "round show" round show "$WG#2"
+texts since since "$WG#2"
+texts timeline timeline "$WG"
+texts reciprocity reciprocity "$WG"
+grep -q "answers step 1 of BLR" "$TMP/o"
+check_eq "reciprocity text says what answered what" 0 $?
+done_testing

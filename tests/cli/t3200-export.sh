@@ -1,0 +1,41 @@
+#!/bin/sh
+# export --json and its restore: the round trip is byte-identical, on the demo
+# ledger and on the whole UPR import; a restore needs an empty database.
+. "$(dirname "$0")/../lib/test-lib.sh"
+
+A="$TMP/a.db" B="$TMP/b.db"
+"$RT" --db "$A" import "$ROOT/data/demo/recommendations.csv" >/dev/null
+sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$A" >/dev/null 2>&1
+check_eq "the demo ledger loads" 0 $?
+check "export" "$RT" --db "$A" export --json --out "$TMP/a.json"
+check "restore into an empty database" "$RT" --db "$B" import "$TMP/a.json"
+"$RT" --db "$B" export --json >"$TMP/b.json"
+check "the round trip is byte-identical" cmp "$TMP/a.json" "$TMP/b.json"
+n=$(json .tables.step <"$TMP/a.json" | python3 -c 'import json,sys;print(len(json.load(sys.stdin)))')
+check_eq "steps are exported" yes "$([ "$n" -ge 3 ] && echo yes)"
+check_eq "the restored ledger answers" "$("$RT" --db "$A" timeline 1 --json)" "$("$RT" --db "$B" timeline 1 --json)"
+check_fails "a restore into a database with data is refused" 1 "$RT" --db "$B" import "$TMP/a.json"
+grep -q "empty database" "$TMP/err"
+check_eq "and says why" 0 $?
+
+printf '{"format": "rightstrack", "version": 1, "tables": {"step": [{"id": 1, "colour": "red"}]}}' >"$TMP/bad.json"
+check_fails "an unknown column is refused" 1 "$RT" --db "$TMP/c.db" import "$TMP/bad.json"
+grep -q "tables.step\[0\].*colour" "$TMP/err"
+check_eq "naming the row and the column" 0 $?
+printf '{"format": "rightstrack", "version": 1,\n "tables": {' >"$TMP/broken.json"
+check_fails "broken JSON is refused" 1 "$RT" --db "$TMP/c.db" import "$TMP/broken.json"
+grep -q "broken.json:2:" "$TMP/err"
+check_eq "naming the line" 0 $?
+printf '{"format": "other"}' >"$TMP/other.json"
+check_fails "another format is refused" 1 "$RT" --db "$TMP/c.db" import "$TMP/other.json"
+
+need_data
+U="$TMP/u.db" V="$TMP/v.db"
+"$RT" --db "$U" import "$DATA/upr/upr_info_s01-s18.csv" "$DATA/uhri/uhri_thematic_recommendations.csv" >/dev/null
+"$RT" --db "$U" export --out "$TMP/u.json"
+check "the whole UPR import restores" "$RT" --db "$V" import "$TMP/u.json"
+"$RT" --db "$V" export --out "$TMP/v.json"
+check "and its round trip is byte-identical" cmp "$TMP/u.json" "$TMP/v.json"
+check_eq "search works on the restored database" "$("$RT" --db "$U" search tortured --json | json .total)" \
+    "$("$RT" --db "$V" search tortured --json | json .total)"
+done_testing
