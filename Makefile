@@ -12,7 +12,7 @@ DESTDIR ?=
 O       := build/$(BUILD)
 
 CC      ?= cc
-PKGS    := jansson libutf8proc sqlite3 libsodium
+PKGS    := jansson libutf8proc sqlite3 libsodium libmicrohttpd
 CSV_LIBS     ?= -lcsv
 STEMMER_LIBS ?= -lstemmer
 
@@ -37,7 +37,7 @@ ALL_LDFLAGS := $(LDFLAGS_$(BUILD)) $(LDFLAGS)
 
 LIB_SRC := $(wildcard src/base/*.c src/text/*.c src/model/*.c src/store/*.c \
                       src/store/sqlite/*.c src/ingest/*.c src/search/*.c)
-CLI_SRC := $(wildcard src/cli/*.c)
+CLI_SRC := $(wildcard src/cli/*.c src/http/*.c)
 SCHEMA  := $(sort $(wildcard src/store/sqlite/schema/*.sql))
 EMBED   := $(SCHEMA) data/states/variants.tsv data/states/groups.tsv
 
@@ -61,6 +61,10 @@ $(O)/gen/embedded.o: $(O)/gen/embedded.c
 	$(CC) $(BASE_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
 $(O)/src/cli/%.o: src/cli/%.c
+	@mkdir -p $(@D)
+	$(CC) $(FACE_CFLAGS) -c $< -o $@
+
+$(O)/src/http/%.o: src/http/%.c
 	@mkdir -p $(@D)
 	$(CC) $(FACE_CFLAGS) -c $< -o $@
 

@@ -28,6 +28,7 @@ struct command {
 };
 
 int cmd_export(struct cli *c, int argc, char **argv);
+int cmd_serve(struct cli *c, int argc, char **argv);
 int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_import(struct cli *c, int argc, char **argv);
 int cmd_search(struct cli *c, int argc, char **argv);

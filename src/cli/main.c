@@ -10,6 +10,7 @@ static const struct command commands[] = {
     {"init", cmd_init, "create a database (or bring one up to date)"},
     {"import", cmd_import, "import UPR Info or UHRI files, or a rightstrack export"},
     {"export", cmd_export, "write the whole database as one JSON document"},
+    {"serve", cmd_serve, "serve the web pages and the JSON API"},
     {"search", cmd_search, "find recommendations by words and filters"},
     {"show", cmd_show, "show one recommendation"},
     {"stats", cmd_stats, "count recommendations by response and cycle"},

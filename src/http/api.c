@@ -1,0 +1,176 @@
+/* The JSON API, /api/v1/: the same library calls as the command line. */
+#include <errno.h>
+
+#include <rightstrack/ledger.h>
+#include <rightstrack/search.h>
+#include <rightstrack/json.h>
+
+#include "http_int.h"
+
+/* Reads a whole-number argument in [lo, hi]; def when absent. Sends 400 and returns -1
+ * when it is not one. */
+static int int_arg(const struct rt_http_req *req, struct rt_http_resp *resp, const char *key,
+                   long lo, long hi, long def, long *out)
+{
+    const char *s = rt_http_arg(req, key);
+    char *end;
+    long v;
+
+    *out = def;
+    if (!s || !*s)
+        return 0;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || *end || v < lo || v > hi) {
+        rt_http_error(resp, 400, "bad_argument", key, "'%s' must be a whole number from %ld to %ld",
+                      key, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int64_t path_id(const char *s)
+{
+    char *end;
+    long long v;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    return (errno || *end || v <= 0) ? 0 : (int64_t)v;
+}
+
+static void search(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp)
+{
+    static const char *const known[] = {"q",        "sur",   "by",     "cycle",
+                                        "session",  "response", "theme", "category",
+                                        "limit",    "offset", "facets", NULL};
+    struct rt_query q = RT_QUERY_INIT;
+    struct rt_search_result res = {0};
+    struct rt_error err = RT_ERROR_INIT;
+    const char *r;
+    long v;
+
+    for (size_t i = 0; i < req->n_args; i++) {
+        int ok = 0;
+        for (size_t k = 0; known[k]; k++)
+            ok |= !strcmp(known[k], req->args[i].key);
+        if (!ok) {
+            rt_http_error(resp, 400, "bad_argument", req->args[i].key, "unknown argument '%s'",
+                          req->args[i].key);
+            return;
+        }
+    }
+    q.text = rt_http_arg(req, "q");
+    if (q.text && !*q.text)
+        q.text = NULL;
+    q.sur = rt_http_arg(req, "sur");
+    q.by = rt_http_arg(req, "by");
+    q.theme = rt_http_arg(req, "theme");
+    if (q.sur && !*q.sur)
+        q.sur = NULL;
+    if (q.by && !*q.by)
+        q.by = NULL;
+    if (q.theme && !*q.theme)
+        q.theme = NULL;
+    if (int_arg(req, resp, "cycle", 1, 99, 0, &v) < 0)
+        return;
+    q.cycle = (int)v;
+    if (int_arg(req, resp, "session", 1, 999, 0, &v) < 0)
+        return;
+    q.session = (int)v;
+    if (int_arg(req, resp, "category", 1, 5, 0, &v) < 0)
+        return;
+    q.category = (int)v;
+    if (int_arg(req, resp, "limit", 1, 1000, 20, &v) < 0)
+        return;
+    q.limit = v;
+    if (int_arg(req, resp, "offset", 0, 1000000000L, 0, &v) < 0)
+        return;
+    q.offset = v;
+    r = rt_http_arg(req, "facets");
+    q.facets = r && (!strcmp(r, "1") || !strcmp(r, "true"));
+    r = rt_http_arg(req, "response");
+    if (r && *r) {
+        enum rt_response resp_v;
+        if (rt_response_parse(r, &resp_v) < 0) {
+            rt_http_error(resp, 400, "bad_argument", "response",
+                          "response is supported, noted, pledge or pending");
+            return;
+        }
+        q.response = (int)resp_v;
+    }
+    if (rt_search(st, &q, &res, &err) < 0)
+        rt_http_fail(resp, &err);
+    else
+        rt_http_json(resp, 200, rt_search_result_to_json(&res, q.limit, q.offset));
+    rt_search_result_release(&res);
+    rt_error_release(&err);
+}
+
+
+int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp)
+{
+    char buf[512], *seg[8];
+    size_t n = rt_http_segments(req->path, buf, sizeof(buf), seg, 8);
+    struct rt_error err = RT_ERROR_INIT;
+    const char *as_of = rt_http_arg(req, "as_of");
+    json_t *doc = NULL;
+    int64_t id = 0;
+    int rc = 1;
+
+    if (n < 2 || strcmp(seg[0], "api") || strcmp(seg[1], "v1"))
+        return 0;
+    if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD")) {
+        rt_http_error(resp, 405, "method_not_allowed", NULL,
+                      "this endpoint answers GET (writes come with the next release)");
+        return 1;
+    }
+    if (as_of && !*as_of)
+        as_of = NULL;
+    if (n >= 4)
+        id = path_id(seg[3]);
+    if (n >= 4 && !id) {
+        rt_http_error(resp, 404, "not_found", NULL, "'%s' is not an id", seg[3]);
+        return 1;
+    }
+    if (n == 3 && !strcmp(seg[2], "recommendations")) {
+        search(st, req, resp);
+    } else if (n == 4 && !strcmp(seg[2], "recommendations")) {
+        struct rt_rec r;
+        rt_rec_init(&r);
+        if (rt_store_rec_get(st, id, &r, &err) < 0)
+            rt_http_fail(resp, &err);
+        else
+            rt_http_json(resp, 200, rt_rec_to_json(&r, 1));
+        rt_rec_release(&r);
+    } else if (n == 5 && !strcmp(seg[2], "recommendations") && !strcmp(seg[4], "status")) {
+        char target[40];
+        snprintf(target, sizeof(target), "rec:%lld", (long long)id);
+        rc = rt_status(st, target, as_of, &doc, &err);
+    } else if (n == 3 && !strcmp(seg[2], "dialogues")) {
+        rc = rt_dialogue_list(st, &doc, &err);
+    } else if (n == 4 && !strcmp(seg[2], "dialogues")) {
+        rc = rt_dialogue_get(st, id, &doc, &err);
+    } else if (n == 5 && !strcmp(seg[2], "dialogues") && !strcmp(seg[4], "timeline")) {
+        rc = rt_timeline(st, id, as_of, &doc, &err);
+    } else if (n == 5 && !strcmp(seg[2], "dialogues") && !strcmp(seg[4], "reciprocity")) {
+        rc = rt_reciprocity(st, id, as_of, &doc, &err);
+    } else if (n == 5 && !strcmp(seg[2], "dialogues") && !strcmp(seg[4], "steps")) {
+        rc = rt_step_list(st, id, NULL, &doc, &err);
+    } else if (n == 4 && !strcmp(seg[2], "rounds")) {
+        rc = rt_round_get(st, id, &doc, &err);
+    } else if (n == 5 && !strcmp(seg[2], "rounds") && !strcmp(seg[4], "since")) {
+        rc = rt_since(st, id, as_of, &doc, &err);
+    } else if (n == 3 && !strcmp(seg[2], "status")) {
+        const char *target = rt_http_arg(req, "target");
+        rc = rt_status(st, target ? target : "", as_of, &doc, &err);
+    } else {
+        return 0;
+    }
+    if (rc < 0)
+        rt_http_fail(resp, &err);
+    else if (doc)
+        rt_http_json(resp, 200, doc);
+    rt_error_release(&err);
+    return 1;
+}

@@ -1,0 +1,59 @@
+/* Internals of the web face: requests, responses, the router and the pages. */
+#ifndef RT_HTTP_INT_H
+#define RT_HTTP_INT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include <rightstrack/http.h>
+#include <rightstrack/store.h>
+
+#define RT_HTTP_MAX_BODY (1u << 20) /* larger request bodies get 413 */
+
+struct rt_http_arg {
+    const char *key, *value; /* borrowed from the server for the request's life */
+};
+
+struct rt_http_req {
+    const char *method; /* "GET", "POST", ... */
+    const char *path;   /* decoded, without the query */
+    struct rt_http_arg args[64]; /* query arguments, or form fields of a POST */
+    size_t n_args;
+    const char *content_type; /* may be NULL */
+    const char *body;
+    size_t body_len;
+};
+
+struct rt_http_resp {
+    int status;
+    const char *content_type; /* static string */
+    struct rt_buf body;
+    char location[256]; /* for redirects; "" when none */
+};
+
+/* The value of query argument or form field key, or NULL. */
+const char *rt_http_arg(const struct rt_http_req *r, const char *key);
+
+/* Routes one request; fills resp. Never fails: errors become error responses. */
+void rt_http_route(struct rt_store *st, const struct rt_http_req *req,
+                   struct rt_http_resp *resp);
+
+/* JSON answers: the document (reference taken), or {"error": {...}}. */
+void rt_http_json(struct rt_http_resp *resp, int status, json_t *doc);
+void rt_http_error(struct rt_http_resp *resp, int status, const char *code, const char *field,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Maps a library error to an HTTP status and an error document. */
+void rt_http_fail(struct rt_http_resp *resp, const struct rt_error *err);
+
+/* The JSON API (api.c) and the pages (pages.c); each returns 0 when the path is not theirs. */
+int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
+int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
+
+/* Splits path "/a/b/c" into at most max segments (pointers into buf); returns the count. */
+size_t rt_http_segments(const char *path, char *buf, size_t bufsize, char **seg, size_t max);
+
+#endif

@@ -1,0 +1,573 @@
+/* Server-rendered pages: readable without JavaScript, built with the escaping builder. */
+#include <errno.h>
+
+#include <rightstrack/json.h>
+#include <rightstrack/ledger.h>
+#include <rightstrack/search.h>
+
+#include "html.h"
+#include "http_int.h"
+
+static void page_error(struct rt_http_resp *resp, int status, const char *msg)
+{
+    resp->status = status;
+    resp->content_type = "text/html; charset=utf-8";
+    rt_buf_reset(&resp->body);
+    html_begin(&resp->body, "Not found");
+    HTML_LIT(&resp->body, "<h1>");
+    html_text(&resp->body, msg);
+    HTML_LIT(&resp->body, "</h1><p><a href=\"/\">Back to the start</a></p>");
+    html_end(&resp->body);
+}
+
+static void page_fail(struct rt_http_resp *resp, const struct rt_error *err)
+{
+    page_error(resp, err->code == RT_ENOTFOUND ? 404 : err->code == RT_EINVAL ? 400 : 500,
+               err->msg.len ? err->msg.buf : rt_strerror(err->code));
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+/* A step as a list item. */
+static void step_item(struct rt_buf *b, json_t *s)
+{
+    json_t *v;
+    size_t i;
+
+    HTML_LIT(b, "<li><strong>");
+    html_text(b, jstr(s, "date"));
+    HTML_LIT(b, "</strong> ");
+    html_text(b, jstr(s, "actor"));
+    HTML_LIT(b, " <span class=\"tag\">");
+    html_text(b, jstr(s, "kind"));
+    if (json_is_integer(json_object_get(s, "quantity"))) {
+        HTML_LIT(b, ", ");
+        html_json(b, json_object_get(s, "quantity"));
+    }
+    HTML_LIT(b, "</span> ");
+    if (!strcmp(jstr(s, "direction") ? jstr(s, "direction") : "", "negative"))
+        HTML_LIT(b, "<span class=\"neg\">(negative)</span> ");
+    html_text(b, jstr(s, "text"));
+    json_array_foreach(json_object_get(s, "responds_to"), i, v) {
+        HTML_LIT(b, " <span class=\"muted\">in response to step ");
+        html_json(b, v);
+        HTML_LIT(b, "</span>");
+    }
+    json_array_foreach(json_object_get(s, "answers"), i, v) {
+        HTML_LIT(b, " <span class=\"muted\">answers ");
+        html_json(b, v);
+        HTML_LIT(b, "</span>");
+    }
+    HTML_LIT(b, "</li>\n");
+}
+
+static void home(struct rt_store *st, struct rt_http_resp *resp)
+{
+    struct rt_buf *b = &resp->body;
+    struct rt_stats s = {0};
+    json_t *list = NULL, *d;
+    size_t i;
+
+    html_begin(b, "Start");
+    HTML_LIT(b, "<h1>rightstrack</h1><p>Follow-up of human-rights recommendations and "
+                "dialogues.</p><form class=\"search\" action=\"/search\" method=\"get\">"
+                "<div><label for=\"q\">Find recommendations</label>"
+                "<input id=\"q\" name=\"q\" size=\"40\" placeholder=\"e.g. death penalty\"></div>"
+                "<div><label for=\"sur\">State under review</label>"
+                "<input id=\"sur\" name=\"sur\" size=\"16\" placeholder=\"e.g. Belarus\"></div>"
+                "<button type=\"submit\">Search</button></form>");
+    if (rt_store_stats(st, 0, &s, NULL) == 0) {
+        HTML_LIT(b, "<p class=\"muted\">");
+        html_textf(b, "%lld recommendations to %lld states.", (long long)s.recommendations,
+                   (long long)s.states_under_review);
+        HTML_LIT(b, "</p>");
+    }
+    rt_stats_release(&s);
+    HTML_LIT(b, "<h2>Dialogues</h2><ul>");
+    if (rt_dialogue_list(st, &list, NULL) == 0) {
+        json_array_foreach(list, i, d) {
+            HTML_LIT(b, "<li><a href=\"/dialogues/");
+            html_json(b, json_object_get(d, "id"));
+            HTML_LIT(b, "\">");
+            html_text(b, jstr(d, "name"));
+            HTML_LIT(b, "</a> <span class=\"muted\">");
+            html_json(b, json_object_get(d, "rounds"));
+            HTML_LIT(b, " rounds");
+            if (jstr(d, "last_round")) {
+                HTML_LIT(b, ", last ");
+                html_text(b, jstr(d, "last_round"));
+            }
+            HTML_LIT(b, "</span></li>");
+        }
+    }
+    json_decref(list);
+    HTML_LIT(b, "</ul>");
+    html_end(b);
+}
+
+/* The search page's link to itself with one argument changed (value NULL: removed). */
+static void self_link(struct rt_buf *b, const struct rt_http_req *req, const char *key,
+                      const char *value)
+{
+    int first = 1;
+    HTML_LIT(b, "/search");
+    for (size_t i = 0; i < req->n_args; i++) {
+        if (!strcmp(req->args[i].key, key) || !strcmp(req->args[i].key, "offset") ||
+            !*req->args[i].value)
+            continue;
+        rt_buf_addch(b, first ? '?' : '&');
+        first = 0;
+        html_url_arg(b, req->args[i].key);
+        rt_buf_addch(b, '=');
+        html_url_arg(b, req->args[i].value);
+    }
+    if (value) {
+        rt_buf_addch(b, first ? '?' : '&');
+        html_url_arg(b, key);
+        rt_buf_addch(b, '=');
+        html_url_arg(b, value);
+    }
+}
+
+static void input(struct rt_buf *b, const char *id, const char *label, const char *value,
+                  const char *size)
+{
+    HTML_LIT(b, "<div><label for=\"");
+    html_text(b, id);
+    HTML_LIT(b, "\">");
+    html_text(b, label);
+    HTML_LIT(b, "</label><input id=\"");
+    html_text(b, id);
+    HTML_LIT(b, "\" name=\"");
+    html_text(b, id);
+    HTML_LIT(b, "\" size=\"");
+    html_text(b, size);
+    HTML_LIT(b, "\" value=\"");
+    html_text(b, value);
+    HTML_LIT(b, "\"></div>");
+}
+
+static void search_page(struct rt_store *st, const struct rt_http_req *req,
+                        struct rt_http_resp *resp)
+{
+    static const char *const facet_arg[] = {"response", "cycle", "theme", "sur"};
+    struct rt_buf *b = &resp->body;
+    struct rt_query q = RT_QUERY_INIT;
+    struct rt_search_result res = {0};
+    struct rt_error err = RT_ERROR_INIT;
+    const char *v, *offset = rt_http_arg(req, "offset");
+    char num[32];
+    long cyc = 0, off = 0;
+
+    q.text = rt_http_arg(req, "q");
+    q.sur = rt_http_arg(req, "sur");
+    q.by = rt_http_arg(req, "by");
+    q.theme = rt_http_arg(req, "theme");
+    if (q.text && !*q.text)
+        q.text = NULL;
+    if (q.sur && !*q.sur)
+        q.sur = NULL;
+    if (q.by && !*q.by)
+        q.by = NULL;
+    if (q.theme && !*q.theme)
+        q.theme = NULL;
+    if ((v = rt_http_arg(req, "cycle")) && *v) {
+        cyc = strtol(v, NULL, 10);
+        q.cycle = cyc > 0 && cyc < 100 ? (int)cyc : 0;
+    }
+    if ((v = rt_http_arg(req, "response")) && *v) {
+        enum rt_response r;
+        if (rt_response_parse(v, &r) == 0)
+            q.response = (int)r;
+    }
+    if (offset) {
+        off = strtol(offset, NULL, 10);
+        q.offset = off > 0 && off < 1000000000L ? off : 0;
+    }
+    q.facets = 1;
+    html_begin(b, "Recommendations");
+    HTML_LIT(b, "<h1>Recommendations</h1><form class=\"search\" action=\"/search\" "
+                "method=\"get\" role=\"search\">");
+    input(b, "q", "Words", q.text, "30");
+    input(b, "sur", "State under review", q.sur, "14");
+    input(b, "by", "Recommended by", q.by, "14");
+    input(b, "theme", "Theme", q.theme, "14");
+    HTML_LIT(b, "<div><label for=\"response\">Response</label><select id=\"response\" "
+                "name=\"response\"><option value=\"\">any</option>");
+    {
+        static const char *const rs[] = {"supported", "noted", "pledge", "pending"};
+        for (size_t i = 0; i < 4; i++) {
+            HTML_LIT(b, "<option");
+            if (q.response >= 0 && !strcmp(rt_response_name((enum rt_response)q.response), rs[i]))
+                HTML_LIT(b, " selected");
+            HTML_LIT(b, ">");
+            html_text(b, rs[i]);
+            HTML_LIT(b, "</option>");
+        }
+    }
+    HTML_LIT(b, "</select></div>");
+    snprintf(num, sizeof(num), "%d", q.cycle);
+    input(b, "cycle", "Cycle", q.cycle ? num : "", "3");
+    HTML_LIT(b, "<button type=\"submit\">Search</button></form>\n");
+    if (rt_search(st, &q, &res, &err) < 0) {
+        HTML_LIT(b, "<p role=\"alert\"><strong>");
+        html_text(b, err.msg.buf);
+        HTML_LIT(b, "</strong></p>");
+        goto out;
+    }
+    HTML_LIT(b, "<p><strong>");
+    html_textf(b, "%lld recommendation%s", (long long)res.total, res.total == 1 ? "" : "s");
+    HTML_LIT(b, "</strong>");
+    if (res.n_hits)
+        html_textf(b, ", %lld to %lld", (long long)q.offset + 1,
+                   (long long)q.offset + (long long)res.n_hits);
+    HTML_LIT(b, "</p><div class=\"facets\">");
+    for (size_t f = 0; f < res.n_facets; f++) {
+        HTML_LIT(b, "<p><strong>");
+        html_text(b, res.facets[f].name);
+        HTML_LIT(b, ":</strong> ");
+        for (size_t k = 0; k < res.facets[f].n && k < 12; k++) {
+            HTML_LIT(b, "<a href=\"");
+            self_link(b, req, facet_arg[f], res.facets[f].counts[k].key);
+            HTML_LIT(b, "\">");
+            html_text(b, res.facets[f].counts[k].key);
+            HTML_LIT(b, "</a> (");
+            html_textf(b, "%lld", (long long)res.facets[f].counts[k].n);
+            HTML_LIT(b, ") ");
+        }
+        HTML_LIT(b, "</p>");
+    }
+    HTML_LIT(b, "</div><ol start=\"");
+    html_textf(b, "%lld", (long long)q.offset + 1);
+    HTML_LIT(b, "\">");
+    for (size_t i = 0; i < res.n_hits; i++) {
+        const struct rt_rec *r = &res.hits[i];
+        HTML_LIT(b, "<li class=\"hit\"><a href=\"/recommendations/");
+        html_textf(b, "%lld", (long long)r->id);
+        HTML_LIT(b, "\">");
+        html_text(b, r->text);
+        HTML_LIT(b, "</a><br><span class=\"muted\">");
+        html_textf(b, "%s, cycle %d, session %d, %s", r->sur.name, r->cycle, r->session,
+                   rt_response_name(r->response));
+        if (r->n_by) {
+            HTML_LIT(b, "; by ");
+            for (size_t k = 0; k < r->n_by; k++) {
+                if (k)
+                    HTML_LIT(b, ", ");
+                html_text(b, r->by[k].name);
+            }
+        }
+        HTML_LIT(b, "</span></li>\n");
+    }
+    HTML_LIT(b, "</ol><nav class=\"paging\">");
+    if (q.offset > 0) {
+        snprintf(num, sizeof(num), "%lld", (long long)(q.offset > q.limit ? q.offset - q.limit : 0));
+        HTML_LIT(b, "<a rel=\"prev\" href=\"");
+        self_link(b, req, "offset", num);
+        HTML_LIT(b, "\">Previous</a> ");
+    }
+    if (q.offset + (int64_t)res.n_hits < res.total) {
+        snprintf(num, sizeof(num), "%lld", (long long)(q.offset + q.limit));
+        HTML_LIT(b, "<a rel=\"next\" href=\"");
+        self_link(b, req, "offset", num);
+        HTML_LIT(b, "\">Next</a>");
+    }
+    HTML_LIT(b, "</nav>");
+out:
+    html_end(b);
+    rt_search_result_release(&res);
+    rt_error_release(&err);
+}
+
+static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_resp *resp)
+{
+    struct rt_buf *b = &resp->body;
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_rec r;
+    json_t *status = NULL, *h;
+    char target[40];
+    size_t i;
+
+    rt_rec_init(&r);
+    if (rt_store_rec_get(st, id, &r, &err) < 0) {
+        page_fail(resp, &err);
+        goto out;
+    }
+    html_begin(b, "Recommendation");
+    HTML_LIT(b, "<h1>Recommendation ");
+    html_textf(b, "%lld", (long long)r.id);
+    HTML_LIT(b, "</h1><blockquote><p>");
+    html_text(b, r.text);
+    HTML_LIT(b, "</p></blockquote><table><tr><th>State under review</th><td>");
+    html_text(b, r.sur.name);
+    HTML_LIT(b, "</td></tr><tr><th>Recommended by</th><td>");
+    for (size_t k = 0; k < r.n_by; k++) {
+        if (k)
+            HTML_LIT(b, ", ");
+        html_text(b, r.by[k].name);
+    }
+    HTML_LIT(b, "</td></tr><tr><th>Cycle, session</th><td>");
+    html_textf(b, "%d, %d", r.cycle, r.session);
+    HTML_LIT(b, "</td></tr><tr><th>Response</th><td>");
+    html_text(b, rt_response_name(r.response));
+    HTML_LIT(b, "</td></tr>");
+    if (r.action_category) {
+        HTML_LIT(b, "<tr><th>Action category</th><td>");
+        html_textf(b, "%d", r.action_category);
+        HTML_LIT(b, "</td></tr>");
+    }
+    HTML_LIT(b, "<tr><th>Themes</th><td>");
+    for (size_t k = 0; k < r.n_themes; k++) {
+        HTML_LIT(b, "<a class=\"tag\" href=\"/search?theme=");
+        html_url_arg(b, r.themes[k].label);
+        HTML_LIT(b, "\">");
+        html_text(b, r.themes[k].label);
+        HTML_LIT(b, "</a>");
+    }
+    HTML_LIT(b, "</td></tr></table><h2>Implementation</h2>");
+    snprintf(target, sizeof(target), "rec:%lld", (long long)id);
+    if (rt_status(st, target, NULL, &status, NULL) == 0 &&
+        json_array_size(json_object_get(status, "history"))) {
+        HTML_LIT(b, "<table><tr><th>As of</th><th>Status</th><th>Evidence</th><th>Source</th>"
+                    "</tr>");
+        json_array_foreach(json_object_get(status, "history"), i, h) {
+            HTML_LIT(b, "<tr><td>");
+            html_text(b, jstr(h, "as_of"));
+            HTML_LIT(b, "</td><td>");
+            html_text(b, jstr(h, "status"));
+            HTML_LIT(b, "</td><td>");
+            html_text(b, jstr(h, "evidence"));
+            HTML_LIT(b, "</td><td>");
+            html_text(b, jstr(h, "source"));
+            HTML_LIT(b, "</td></tr>");
+        }
+        HTML_LIT(b, "</table>");
+    } else {
+        HTML_LIT(b, "<p class=\"muted\">Not assessed yet.</p>");
+    }
+    html_end(b);
+out:
+    json_decref(status);
+    rt_rec_release(&r);
+    rt_error_release(&err);
+}
+
+static void dialogues_page(struct rt_store *st, struct rt_http_resp *resp)
+{
+    home(st, resp);
+}
+
+static void dialogue_page(struct rt_store *st, int64_t id, struct rt_http_resp *resp)
+{
+    struct rt_buf *b = &resp->body;
+    struct rt_error err = RT_ERROR_INIT;
+    json_t *d = NULL, *t = NULL, *v;
+    size_t i;
+
+    if (rt_dialogue_get(st, id, &d, &err) < 0 || rt_timeline(st, id, NULL, &t, &err) < 0) {
+        page_fail(resp, &err);
+        goto out;
+    }
+    html_begin(b, jstr(d, "name"));
+    HTML_LIT(b, "<h1>");
+    html_text(b, jstr(d, "name"));
+    HTML_LIT(b, "</h1><p>Between ");
+    json_array_foreach(json_object_get(d, "parties"), i, v) {
+        if (i)
+            HTML_LIT(b, " and ");
+        html_json(b, v);
+    }
+    HTML_LIT(b, ".</p><h2>Rounds</h2><ul>");
+    json_array_foreach(json_object_get(d, "rounds"), i, v) {
+        HTML_LIT(b, "<li><a href=\"/rounds/");
+        html_json(b, json_object_get(v, "id"));
+        HTML_LIT(b, "\">Round ");
+        html_json(b, json_object_get(v, "ordinal"));
+        HTML_LIT(b, "</a>, ");
+        html_text(b, jstr(v, "date"));
+        if (jstr(v, "place")) {
+            HTML_LIT(b, ", ");
+            html_text(b, jstr(v, "place"));
+        }
+        HTML_LIT(b, "</li>");
+    }
+    HTML_LIT(b, "</ul><h2>Timeline</h2><ol class=\"timeline\">");
+    json_array_foreach(json_object_get(t, "events"), i, v) {
+        if (!strcmp(jstr(v, "type"), "round")) {
+            HTML_LIT(b, "<li><strong>");
+            html_text(b, jstr(v, "date"));
+            HTML_LIT(b, "</strong> <a href=\"/rounds/");
+            html_json(b, json_object_get(v, "id"));
+            HTML_LIT(b, "\">Round ");
+            html_json(b, json_object_get(v, "ordinal"));
+            HTML_LIT(b, "</a></li>");
+        } else {
+            step_item(b, json_object_get(v, "step"));
+        }
+    }
+    HTML_LIT(b, "</ol>");
+    html_end(b);
+out:
+    json_decref(d);
+    json_decref(t);
+    rt_error_release(&err);
+}
+
+static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *resp)
+{
+    struct rt_buf *b = &resp->body;
+    struct rt_error err = RT_ERROR_INIT;
+    json_t *r = NULL, *s = NULL, *v, *w;
+    size_t i, k;
+
+    if (rt_round_get(st, id, &r, &err) < 0 || rt_since(st, id, NULL, &s, &err) < 0) {
+        page_fail(resp, &err);
+        goto out;
+    }
+    html_begin(b, "Round");
+    HTML_LIT(b, "<h1>Round ");
+    html_json(b, json_object_get(r, "ordinal"));
+    HTML_LIT(b, " of <a href=\"/dialogues/");
+    html_json(b, json_object_get(json_object_get(r, "dialogue"), "id"));
+    HTML_LIT(b, "\">");
+    html_text(b, jstr(json_object_get(r, "dialogue"), "name"));
+    HTML_LIT(b, "</a></h1><p>");
+    html_text(b, jstr(r, "date"));
+    if (jstr(r, "place")) {
+        HTML_LIT(b, ", ");
+        html_text(b, jstr(r, "place"));
+    }
+    HTML_LIT(b, "</p>");
+    if (jstr(r, "summary")) {
+        HTML_LIT(b, "<p>");
+        html_text(b, jstr(r, "summary"));
+        HTML_LIT(b, "</p>");
+    }
+    HTML_LIT(b, "<h2>Participants</h2><ul>");
+    json_array_foreach(json_object_get(r, "participants"), i, v) {
+        HTML_LIT(b, "<li>");
+        html_text(b, jstr(v, "name"));
+        if (jstr(v, "title")) {
+            HTML_LIT(b, ", ");
+            html_text(b, jstr(v, "title"));
+        }
+        if (jstr(v, "party")) {
+            HTML_LIT(b, " <span class=\"muted\">(");
+            html_text(b, jstr(v, "party"));
+            HTML_LIT(b, ")</span>");
+        }
+        HTML_LIT(b, "</li>");
+    }
+    HTML_LIT(b, "</ul><h2>Topics</h2><ul>");
+    json_array_foreach(json_object_get(r, "topics"), i, v) {
+        HTML_LIT(b, "<li>");
+        html_text(b, jstr(v, "text"));
+        HTML_LIT(b, "</li>");
+    }
+    HTML_LIT(b, "</ul><h2>Asks</h2><ul>");
+    json_array_foreach(json_object_get(r, "asks"), i, v) {
+        HTML_LIT(b, "<li>");
+        html_text(b, jstr(v, "from"));
+        HTML_LIT(b, " asks ");
+        html_text(b, jstr(v, "to"));
+        HTML_LIT(b, ": ");
+        html_text(b, jstr(v, "text"));
+        if ((w = json_object_get(v, "assessment")) && json_is_object(w)) {
+            HTML_LIT(b, " <span class=\"tag\">");
+            html_text(b, jstr(w, "status"));
+            HTML_LIT(b, "</span>");
+        }
+        HTML_LIT(b, "</li>");
+    }
+    HTML_LIT(b, "</ul><h2>Steps welcomed</h2><ul>");
+    json_array_foreach(json_object_get(r, "welcomed_steps"), i, v)
+        step_item(b, v);
+    HTML_LIT(b, "</ul><h2>Commitments</h2><ul>");
+    json_array_foreach(json_object_get(r, "commitments"), i, v) {
+        HTML_LIT(b, "<li>");
+        html_text(b, jstr(v, "party"));
+        if (jstr(v, "condition")) {
+            HTML_LIT(b, ": if ");
+            html_text(b, jstr(v, "condition"));
+            HTML_LIT(b, ", then ");
+        } else {
+            HTML_LIT(b, ": ");
+        }
+        html_text(b, jstr(v, "promise"));
+        HTML_LIT(b, " <span class=\"tag\">");
+        html_text(b, jstr(json_object_get(v, "status"), "status"));
+        HTML_LIT(b, "</span></li>");
+    }
+    HTML_LIT(b, "</ul><h2>What moved since this round</h2>");
+    json_array_foreach(json_object_get(s, "steps"), i, v) {
+        HTML_LIT(b, "<h3>Steps by ");
+        html_text(b, jstr(v, "party"));
+        HTML_LIT(b, "</h3><ul>");
+        json_array_foreach(json_object_get(v, "steps"), k, w)
+            step_item(b, w);
+        if (!json_array_size(json_object_get(v, "steps")))
+            HTML_LIT(b, "<li class=\"muted\">none recorded</li>");
+        HTML_LIT(b, "</ul>");
+    }
+    HTML_LIT(b, "<h3>Assessments since</h3><ul>");
+    json_array_foreach(json_object_get(s, "assessments"), i, v) {
+        HTML_LIT(b, "<li>");
+        html_text(b, jstr(v, "target"));
+        HTML_LIT(b, ": <strong>");
+        html_text(b, jstr(v, "status"));
+        HTML_LIT(b, "</strong> as of ");
+        html_text(b, jstr(v, "as_of"));
+        if (jstr(v, "evidence")) {
+            HTML_LIT(b, " &mdash; ");
+            html_text(b, jstr(v, "evidence"));
+        }
+        HTML_LIT(b, "</li>");
+    }
+    HTML_LIT(b, "</ul>");
+    html_end(b);
+out:
+    json_decref(r);
+    json_decref(s);
+    rt_error_release(&err);
+}
+
+int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp)
+{
+    char buf[512], *seg[4];
+    size_t n = rt_http_segments(req->path, buf, sizeof(buf), seg, 4);
+    int64_t id = 0;
+
+    if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD")) {
+        page_error(resp, 405, "This page can only be read");
+        return 1;
+    }
+    resp->status = 200;
+    resp->content_type = "text/html; charset=utf-8";
+    if (n == 2) {
+        char *end;
+        errno = 0;
+        id = strtoll(seg[1], &end, 10);
+        if (errno || *end || id <= 0) {
+            page_error(resp, 404, "No such page");
+            return 1;
+        }
+    }
+    if (n == 0)
+        home(st, resp);
+    else if (n == 1 && !strcmp(seg[0], "search"))
+        search_page(st, req, resp);
+    else if (n == 1 && !strcmp(seg[0], "dialogues"))
+        dialogues_page(st, resp);
+    else if (n == 2 && !strcmp(seg[0], "recommendations"))
+        recommendation_page(st, id, resp);
+    else if (n == 2 && !strcmp(seg[0], "dialogues"))
+        dialogue_page(st, id, resp);
+    else if (n == 2 && !strcmp(seg[0], "rounds"))
+        round_page(st, id, resp);
+    else
+        return 0;
+    return 1;
+}

@@ -1,0 +1,219 @@
+/* The HTTP server: the only file that includes <microhttpd.h>. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+#include "http_int.h"
+
+/* One store connection per worker thread, closed when the server stops. */
+static pthread_mutex_t stores_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct rt_store *stores[64];
+static size_t n_stores;
+static _Thread_local struct rt_store *thread_store;
+static const char *db_path;
+
+static struct rt_store *store_for_thread(struct rt_error *err)
+{
+    if (!thread_store) {
+        if (rt_store_open(&thread_store, db_path, 0, err) < 0)
+            return NULL;
+        pthread_mutex_lock(&stores_lock);
+        if (n_stores < sizeof(stores) / sizeof(stores[0]))
+            stores[n_stores++] = thread_store;
+        pthread_mutex_unlock(&stores_lock);
+    }
+    return thread_store;
+}
+
+/* A request under way: the body so far and whether it grew too big. */
+struct conn {
+    struct rt_buf body;
+    int too_big;
+};
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    struct rt_http_req *r = cls;
+    (void)kind;
+    if (r->n_args < sizeof(r->args) / sizeof(r->args[0])) {
+        r->args[r->n_args].key = key;
+        r->args[r->n_args].value = value ? value : "";
+        r->n_args++;
+    }
+    return MHD_YES;
+}
+
+/* Form bodies (application/x-www-form-urlencoded) become arguments too. */
+static void parse_form(struct rt_http_req *r, char *body)
+{
+    char *p = body, *amp, *eq;
+
+    while (p && *p && r->n_args < sizeof(r->args) / sizeof(r->args[0])) {
+        amp = strchr(p, '&');
+        if (amp)
+            *amp = '\0';
+        eq = strchr(p, '=');
+        if (eq)
+            *eq = '\0';
+        for (char *q = p; *q; q++)
+            if (*q == '+')
+                *q = ' ';
+        MHD_http_unescape(p);
+        if (eq) {
+            for (char *q = eq + 1; *q; q++)
+                if (*q == '+')
+                    *q = ' ';
+            MHD_http_unescape(eq + 1);
+        }
+        r->args[r->n_args].key = p;
+        r->args[r->n_args].value = eq ? eq + 1 : "";
+        r->n_args++;
+        p = amp ? amp + 1 : NULL;
+    }
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *c, struct rt_http_resp *resp)
+{
+    struct MHD_Response *r;
+    enum MHD_Result ok;
+    size_t len;
+    char *body = rt_buf_detach(&resp->body, &len);
+
+    r = MHD_create_response_from_buffer_with_free_callback(len, body, rt_free);
+    MHD_add_response_header(r, "Content-Type", resp->content_type);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; style-src 'self' 'unsafe-inline'; "
+                            "img-src 'self' data:; frame-ancestors 'none'");
+    if (resp->location[0])
+        MHD_add_response_header(r, "Location", resp->location);
+    ok = MHD_queue_response(c, (unsigned)resp->status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *upload,
+                              size_t *upload_size, void **con_cls)
+{
+    struct conn *conn = *con_cls;
+    struct rt_http_req req;
+    struct rt_http_resp resp = {200, "application/json", RT_BUF_INIT, ""};
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_store *st;
+    enum MHD_Result ok;
+
+    (void)cls;
+    (void)version;
+    if (!conn) { /* first call: headers only */
+        conn = rt_xcalloc(1, sizeof(*conn));
+        rt_buf_init(&conn->body, RT_HTTP_MAX_BODY);
+        *con_cls = conn;
+        return MHD_YES;
+    }
+    if (*upload_size) { /* body bytes */
+        if (!conn->too_big && rt_buf_add(&conn->body, upload, *upload_size) < 0)
+            conn->too_big = 1;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    memset(&req, 0, sizeof(req));
+    req.method = method;
+    req.path = url;
+    req.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &req);
+    req.body = conn->body.buf;
+    req.body_len = conn->body.len;
+    if (conn->too_big) {
+        rt_http_error(&resp, 413, "too_big", NULL, "the request body is over %u bytes",
+                      RT_HTTP_MAX_BODY);
+    } else if (strstr(url, "..")) {
+        rt_http_error(&resp, 400, "bad_path", NULL, "paths may not contain '..'");
+    } else if (!(st = store_for_thread(&err))) {
+        rt_http_fail(&resp, &err);
+    } else {
+        if (req.content_type &&
+            !strncmp(req.content_type, "application/x-www-form-urlencoded", 33))
+            parse_form(&req, conn->body.buf);
+        rt_http_route(st, &req, &resp);
+    }
+    ok = send_response(c, &resp);
+    rt_buf_release(&resp.body);
+    rt_error_release(&err);
+    return ok;
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                      enum MHD_RequestTerminationCode code)
+{
+    struct conn *conn = *con_cls;
+    (void)cls, (void)c, (void)code;
+    if (conn) {
+        rt_buf_release(&conn->body);
+        rt_free(conn);
+        *con_cls = NULL;
+    }
+}
+
+int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
+{
+    const char *host = o->host ? o->host : "127.0.0.1";
+    struct sockaddr_in addr;
+    struct MHD_Daemon *d;
+    struct rt_store *check = NULL;
+    const union MHD_DaemonInfo *info;
+    sigset_t set;
+    int sig, rc;
+
+    memset(&addr, 0, sizeof(addr));
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)o->port);
+    if (inet_pton(AF_INET, host, &addr.sin_addr) != 1)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "host", "'%s' is not an IPv4 address",
+                            host);
+    if ((ntohl(addr.sin_addr.s_addr) >> 24) != 127 && !o->allow_remote)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "host",
+                            "rightstrack has no accounts yet, so it serves only this machine "
+                            "(127.0.0.1); give --unsafe-no-auth to serve %s to anyone who can "
+                            "reach it",
+                            host);
+    /* Fail early, in this thread, when the database cannot be opened. */
+    if ((rc = rt_store_open(&check, o->db_path, 0, err)) < 0)
+        return rc;
+    rt_store_close(check);
+    db_path = o->db_path;
+
+    /* Signals are taken by sigwait below, not by the worker threads. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+    d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+                         handle, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                         MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 2u,
+                         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+                         MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
+                         MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u, MHD_OPTION_END);
+    if (!d)
+        return rt_error_set(err, RT_EIO, NULL, 0, "port", "cannot listen on %s:%u: %s", host,
+                            o->port, strerror(errno));
+    info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    printf("listening on http://%s:%u\n", host, info ? (unsigned)info->port : o->port);
+    fflush(stdout);
+    sigwait(&set, &sig);
+    MHD_stop_daemon(d); /* lets requests in flight finish */
+    for (size_t i = 0; i < n_stores; i++)
+        rt_store_close(stores[i]);
+    n_stores = 0;
+    return 0;
+}

@@ -1,0 +1,82 @@
+#!/bin/sh
+# The web face over real HTTP: the API answers with the CLI's JSON, pages render,
+# hostile requests get clear errors, data is escaped, and the server stops cleanly.
+. "$(dirname "$0")/../lib/test-lib.sh"
+
+DB="$TMP/w.db"
+"$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null
+sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB" >/dev/null 2>&1
+"$RT" --db "$DB" step add --actor Belarus --date 2016-10 --kind statement \
+    '<script>alert(1)</script> & "quoted"' >/dev/null
+check_eq "a step with markup in its text is stored" 0 $?
+
+"$RT" --db "$DB" serve --port 0 >"$TMP/serve.out" 2>"$TMP/serve.err" &
+PID=$!
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+    URL=$(sed -n 's/^listening on //p' "$TMP/serve.out")
+    [ -n "$URL" ] && break
+    sleep 0.3
+done
+check_eq "serve prints where it listens" yes "$(echo "$URL" | grep -q '^http://127.0.0.1:[0-9]*$' && echo yes)"
+
+get() { curl -s -o "$TMP/body" -w '%{http_code}' "$@"; }
+same_json() { python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(0 if a == b else 1)' "$1" "$2"; }
+
+check_eq "GET /" 200 "$(get "$URL/")"
+grep -q "US-Belarus Working Group" "$TMP/body"
+check_eq "the start page lists the dialogue" 0 $?
+check_eq "search API" 200 "$(get "$URL/api/v1/recommendations?q=death+penalty&sur=Belarus&facets=1")"
+"$RT" --db "$DB" search 'death penalty' --sur Belarus --facets --json >"$TMP/cli.json"
+check "the API answers with the same JSON as search --json" same_json "$TMP/body" "$TMP/cli.json"
+check_eq "one recommendation" 200 "$(get "$URL/api/v1/recommendations/1")"
+"$RT" --db "$DB" show 1 --json >"$TMP/cli.json"
+check "the same JSON as show --json" same_json "$TMP/body" "$TMP/cli.json"
+for path in dialogues dialogues/1 dialogues/1/timeline dialogues/1/reciprocity dialogues/1/steps \
+    rounds/2 rounds/2/since "status?target=ask:2&as_of=2016-06-30" recommendations/1/status; do
+    check_eq "GET /api/v1/$path" 200 "$(get "$URL/api/v1/$path")"
+done
+"$RT" --db "$DB" since 2 --json >"$TMP/cli.json"
+get "$URL/api/v1/rounds/2/since" >/dev/null
+check "since over HTTP is since --json" same_json "$TMP/body" "$TMP/cli.json"
+"$RT" --db "$DB" timeline 1 --as-of 2015-12-31 --json >"$TMP/cli.json"
+get "$URL/api/v1/dialogues/1/timeline?as_of=2015-12-31" >/dev/null
+check "timeline as of a date over HTTP" same_json "$TMP/body" "$TMP/cli.json"
+
+for page in search "search?q=tortured" recommendations/1 dialogues/1 rounds/2; do
+    check_eq "page /$page" 200 "$(get "$URL/$page")"
+done
+get "$URL/search?q=death+penalty&sur=Belarus" >/dev/null
+grep -q 'rel="next"\|recommendation' "$TMP/body"
+check_eq "the search page lists hits" 0 $?
+get "$URL/dialogues/1" >/dev/null
+grep -q "<script>alert" "$TMP/body"
+check_eq "markup from data is inert on the dialogue page" 1 $?
+grep -q "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot;" "$TMP/body"
+check_eq "and shown as text" 0 $?
+
+check_eq "unknown endpoint" 404 "$(get "$URL/api/v1/nothing")"
+grep -q '"error"' "$TMP/body" && grep -q '"code": "not_found"' "$TMP/body"
+check_eq "errors are JSON with a code" 0 $?
+check_eq "unknown page" 404 "$(get "$URL/nothing/here")"
+check_eq "a path with .." 400 "$(get --path-as-is "$URL/api/v1/../../etc/passwd")"
+check_eq "a huge limit" 400 "$(get "$URL/api/v1/recommendations?limit=99999999")"
+grep -q '"field": "limit"' "$TMP/body"
+check_eq "names the field" 0 $?
+check_eq "a negative offset" 400 "$(get "$URL/api/v1/recommendations?offset=-5")"
+check_eq "an unknown argument" 400 "$(get "$URL/api/v1/recommendations?colour=red")"
+check_eq "unbalanced quotes are a query, not an error" 200 \
+    "$(get "$URL/api/v1/recommendations?q=%22death+penalty")"
+check_eq "an unknown state" 422 "$(get "$URL/api/v1/recommendations?sur=Atlantis")"
+check_eq "a write to a read endpoint" 405 "$(get -X POST "$URL/api/v1/dialogues")"
+head -c 10485760 /dev/zero >"$TMP/big"
+check_eq "a 10 MB body" 413 "$(get -X POST -H 'Content-Type: application/json' --data-binary @"$TMP/big" "$URL/api/v1/dialogues")"
+check_eq "a bad id" 404 "$(get "$URL/api/v1/rounds/abc")"
+check_eq "a bad as-of date" 422 "$(get "$URL/api/v1/dialogues/1/timeline?as_of=2015-13-01")"
+
+kill -TERM $PID
+wait $PID
+check_eq "SIGTERM stops the server cleanly" 0 $?
+check_fails "a non-loopback host needs --unsafe-no-auth" 2 "$RT" --db "$DB" serve --host 0.0.0.0 --port 0
+grep -q "unsafe-no-auth" "$TMP/err"
+check_eq "and says why" 0 $?
+done_testing
