@@ -108,6 +108,59 @@ static void search(struct rt_store *st, const struct rt_http_req *req, struct rt
 }
 
 
+/* Every route of the API: the index at /api/v1/ lists them, docs/api.yaml describes them. */
+enum route {
+    R_INDEX,
+    R_RECS,
+    R_REC,
+    R_REC_STATUS,
+    R_DIALOGUES,
+    R_DIALOGUE,
+    R_TIMELINE,
+    R_RECIPROCITY,
+    R_DIALOGUE_STEPS,
+    R_ROUND,
+    R_SINCE,
+    R_STATUS,
+};
+
+static const struct {
+    enum route id;
+    const char *pattern;
+} routes[] = {
+    {R_INDEX, "/api/v1"},
+    {R_RECS, "/api/v1/recommendations"},
+    {R_REC, "/api/v1/recommendations/{id}"},
+    {R_REC_STATUS, "/api/v1/recommendations/{id}/status"},
+    {R_DIALOGUES, "/api/v1/dialogues"},
+    {R_DIALOGUE, "/api/v1/dialogues/{id}"},
+    {R_TIMELINE, "/api/v1/dialogues/{id}/timeline"},
+    {R_RECIPROCITY, "/api/v1/dialogues/{id}/reciprocity"},
+    {R_DIALOGUE_STEPS, "/api/v1/dialogues/{id}/steps"},
+    {R_ROUND, "/api/v1/rounds/{id}"},
+    {R_SINCE, "/api/v1/rounds/{id}/since"},
+    {R_STATUS, "/api/v1/status"},
+};
+
+/* Does path match pattern? Sets *id from a {id} segment; *bad_id when it is not a number. */
+static int match(const char *pattern, char **seg, size_t n, int64_t *id, int *bad_id)
+{
+    char buf[256], *pseg[8];
+    size_t pn = rt_http_segments(pattern, buf, sizeof(buf), pseg, 8);
+
+    if (pn != n)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(pseg[i], "{id}")) {
+            *id = path_id(seg[i]);
+            *bad_id = *id == 0;
+        } else if (strcmp(pseg[i], seg[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp)
 {
     char buf[512], *seg[8];
@@ -116,56 +169,75 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     const char *as_of = rt_http_arg(req, "as_of");
     json_t *doc = NULL;
     int64_t id = 0;
-    int rc = 1;
+    int rc = 0, bad_id = 0, found = -1;
 
-    if (n < 2 || strcmp(seg[0], "api") || strcmp(seg[1], "v1"))
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]) && found < 0; i++)
+        if (match(routes[i].pattern, seg, n, &id, &bad_id))
+            found = (int)routes[i].id;
+    if (found < 0)
         return 0;
     if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD")) {
         rt_http_error(resp, 405, "method_not_allowed", NULL,
                       "this endpoint answers GET (writes come with the next release)");
         return 1;
     }
-    if (as_of && !*as_of)
-        as_of = NULL;
-    if (n >= 4)
-        id = path_id(seg[3]);
-    if (n >= 4 && !id) {
+    if (bad_id) {
         rt_http_error(resp, 404, "not_found", NULL, "'%s' is not an id", seg[3]);
         return 1;
     }
-    if (n == 3 && !strcmp(seg[2], "recommendations")) {
+    if (as_of && !*as_of)
+        as_of = NULL;
+    switch ((enum route)found) {
+    case R_INDEX: {
+        json_t *list = json_array();
+        for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+            json_array_append_new(list, json_string(routes[i].pattern));
+        doc = json_pack("{s:s, s:o}", "version", RT_VERSION, "routes", list);
+        break;
+    }
+    case R_RECS:
         search(st, req, resp);
-    } else if (n == 4 && !strcmp(seg[2], "recommendations")) {
+        break;
+    case R_REC: {
         struct rt_rec r;
         rt_rec_init(&r);
-        if (rt_store_rec_get(st, id, &r, &err) < 0)
-            rt_http_fail(resp, &err);
-        else
-            rt_http_json(resp, 200, rt_rec_to_json(&r, 1));
+        if ((rc = rt_store_rec_get(st, id, &r, &err)) == 0)
+            doc = rt_rec_to_json(&r, 1);
         rt_rec_release(&r);
-    } else if (n == 5 && !strcmp(seg[2], "recommendations") && !strcmp(seg[4], "status")) {
+        break;
+    }
+    case R_REC_STATUS: {
         char target[40];
         snprintf(target, sizeof(target), "rec:%lld", (long long)id);
         rc = rt_status(st, target, as_of, &doc, &err);
-    } else if (n == 3 && !strcmp(seg[2], "dialogues")) {
+        break;
+    }
+    case R_DIALOGUES:
         rc = rt_dialogue_list(st, &doc, &err);
-    } else if (n == 4 && !strcmp(seg[2], "dialogues")) {
+        break;
+    case R_DIALOGUE:
         rc = rt_dialogue_get(st, id, &doc, &err);
-    } else if (n == 5 && !strcmp(seg[2], "dialogues") && !strcmp(seg[4], "timeline")) {
+        break;
+    case R_TIMELINE:
         rc = rt_timeline(st, id, as_of, &doc, &err);
-    } else if (n == 5 && !strcmp(seg[2], "dialogues") && !strcmp(seg[4], "reciprocity")) {
+        break;
+    case R_RECIPROCITY:
         rc = rt_reciprocity(st, id, as_of, &doc, &err);
-    } else if (n == 5 && !strcmp(seg[2], "dialogues") && !strcmp(seg[4], "steps")) {
+        break;
+    case R_DIALOGUE_STEPS:
         rc = rt_step_list(st, id, NULL, &doc, &err);
-    } else if (n == 4 && !strcmp(seg[2], "rounds")) {
+        break;
+    case R_ROUND:
         rc = rt_round_get(st, id, &doc, &err);
-    } else if (n == 5 && !strcmp(seg[2], "rounds") && !strcmp(seg[4], "since")) {
+        break;
+    case R_SINCE:
         rc = rt_since(st, id, as_of, &doc, &err);
-    } else if (n == 3 && !strcmp(seg[2], "status")) {
+        break;
+    case R_STATUS: {
         const char *target = rt_http_arg(req, "target");
         rc = rt_status(st, target ? target : "", as_of, &doc, &err);
-    } else {
-        return 0;
+        break;
+    }
     }
     if (rc < 0)
         rt_http_fail(resp, &err);

@@ -73,6 +73,20 @@ check_eq "a 10 MB body" 413 "$(get -X POST -H 'Content-Type: application/json' -
 check_eq "a bad id" 404 "$(get "$URL/api/v1/rounds/abc")"
 check_eq "a bad as-of date" 422 "$(get "$URL/api/v1/dialogues/1/timeline?as_of=2015-13-01")"
 
+# docs/api.yaml and the server agree: every route it has is documented, and every
+# documented route answers.
+get "$URL/api/v1" >/dev/null
+python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["routes"]))' "$TMP/body" | sort >"$TMP/served"
+sed -n 's/^  \(\/api\/v1[^:]*\):$/\1/p' "$ROOT/docs/api.yaml" | sort >"$TMP/documented"
+check "every route is documented and every documented route is served" diff "$TMP/served" "$TMP/documented"
+check_eq "the route list is not empty" yes "$([ "$(wc -l <"$TMP/documented")" -ge 10 ] && echo yes)"
+while read -r route; do
+    path=$(echo "$route" | sed 's/{id}/1/')
+    case "$route" in */status) path="$path?target=ask:1" ;; esac
+    [ "$route" = /api/v1/status ] && path="/api/v1/status?target=ask:1"
+    check_eq "documented $route answers" 200 "$(get "$URL$path")"
+done <"$TMP/documented"
+
 kill -TERM $PID
 wait $PID
 check_eq "SIGTERM stops the server cleanly" 0 $?
