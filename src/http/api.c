@@ -122,25 +122,63 @@ enum route {
     R_ROUND,
     R_SINCE,
     R_STATUS,
+    R_ADD_STEP,
+    R_ADD_ROUND,
+    R_ADD_ASK,
+    R_ADD_ASSESSMENT,
 };
 
 static const struct {
     enum route id;
+    const char *method;
     const char *pattern;
+    const char *writes; /* for POST: what rt_http_write adds */
 } routes[] = {
-    {R_INDEX, "/api/v1"},
-    {R_RECS, "/api/v1/recommendations"},
-    {R_REC, "/api/v1/recommendations/{id}"},
-    {R_REC_STATUS, "/api/v1/recommendations/{id}/status"},
-    {R_DIALOGUES, "/api/v1/dialogues"},
-    {R_DIALOGUE, "/api/v1/dialogues/{id}"},
-    {R_TIMELINE, "/api/v1/dialogues/{id}/timeline"},
-    {R_RECIPROCITY, "/api/v1/dialogues/{id}/reciprocity"},
-    {R_DIALOGUE_STEPS, "/api/v1/dialogues/{id}/steps"},
-    {R_ROUND, "/api/v1/rounds/{id}"},
-    {R_SINCE, "/api/v1/rounds/{id}/since"},
-    {R_STATUS, "/api/v1/status"},
+    {R_INDEX, "GET", "/api/v1", NULL},
+    {R_RECS, "GET", "/api/v1/recommendations", NULL},
+    {R_REC, "GET", "/api/v1/recommendations/{id}", NULL},
+    {R_REC_STATUS, "GET", "/api/v1/recommendations/{id}/status", NULL},
+    {R_DIALOGUES, "GET", "/api/v1/dialogues", NULL},
+    {R_DIALOGUE, "GET", "/api/v1/dialogues/{id}", NULL},
+    {R_TIMELINE, "GET", "/api/v1/dialogues/{id}/timeline", NULL},
+    {R_RECIPROCITY, "GET", "/api/v1/dialogues/{id}/reciprocity", NULL},
+    {R_DIALOGUE_STEPS, "GET", "/api/v1/dialogues/{id}/steps", NULL},
+    {R_ROUND, "GET", "/api/v1/rounds/{id}", NULL},
+    {R_SINCE, "GET", "/api/v1/rounds/{id}/since", NULL},
+    {R_STATUS, "GET", "/api/v1/status", NULL},
+    {R_ADD_STEP, "POST", "/api/v1/steps", "step"},
+    {R_ADD_ROUND, "POST", "/api/v1/dialogues/{id}/rounds", "round"},
+    {R_ADD_ASK, "POST", "/api/v1/rounds/{id}/asks", "ask"},
+    {R_ADD_ASSESSMENT, "POST", "/api/v1/assessments", "assessment"},
 };
+
+/* POST: a JSON body checked and written; 201 with {"id"}. */
+static void add(struct rt_store *st, const struct rt_http_req *req, const char *what,
+                int64_t parent, struct rt_http_resp *resp)
+{
+    struct rt_error err = RT_ERROR_INIT;
+    json_error_t jerr;
+    json_t *body;
+    int64_t id = 0;
+
+    if (!req->content_type || strncmp(req->content_type, "application/json", 16)) {
+        rt_http_error(resp, 415, "unsupported_media_type", NULL,
+                      "send the record as application/json");
+        return;
+    }
+    body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!body) {
+        rt_http_error(resp, 422, "bad_json", NULL, "the body is not JSON (line %d, column %d: %s)",
+                      jerr.line, jerr.column, jerr.text);
+        return;
+    }
+    if (rt_http_write(st, what, parent, body, &id, &err) < 0)
+        rt_http_fail(resp, &err);
+    else
+        rt_http_json(resp, 201, json_pack("{s:I}", "id", (json_int_t)id));
+    json_decref(body);
+    rt_error_release(&err);
+}
 
 /* Does path match pattern? Sets *id from a {id} segment; *bad_id when it is not a number. */
 static int match(const char *pattern, char **seg, size_t n, int64_t *id, int *bad_id)
@@ -171,14 +209,24 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     int64_t id = 0;
     int rc = 0, bad_id = 0, found = -1;
 
-    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]) && found < 0; i++)
-        if (match(routes[i].pattern, seg, n, &id, &bad_id))
-            found = (int)routes[i].id;
-    if (found < 0)
+    int path_known = 0;
+    const char *method = strcmp(req->method, "HEAD") ? req->method : "GET";
+    const char *writes = NULL;
+
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]) && found < 0; i++) {
+        if (match(routes[i].pattern, seg, n, &id, &bad_id)) {
+            path_known = 1;
+            if (!strcmp(routes[i].method, method)) {
+                found = (int)routes[i].id;
+                writes = routes[i].writes;
+            }
+        }
+    }
+    if (!path_known)
         return 0;
-    if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD")) {
-        rt_http_error(resp, 405, "method_not_allowed", NULL,
-                      "this endpoint answers GET (writes come with the next release)");
+    if (found < 0) {
+        rt_http_error(resp, 405, "method_not_allowed", NULL, "%s is not allowed here",
+                      req->method);
         return 1;
     }
     if (bad_id) {
@@ -191,7 +239,8 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     case R_INDEX: {
         json_t *list = json_array();
         for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-            json_array_append_new(list, json_string(routes[i].pattern));
+            json_array_append_new(list, json_pack("{s:s, s:s}", "method", routes[i].method,
+                                                  "path", routes[i].pattern));
         doc = json_pack("{s:s, s:o}", "version", RT_VERSION, "routes", list);
         break;
     }
@@ -238,6 +287,12 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
         rc = rt_status(st, target ? target : "", as_of, &doc, &err);
         break;
     }
+    case R_ADD_STEP:
+    case R_ADD_ROUND:
+    case R_ADD_ASK:
+    case R_ADD_ASSESSMENT:
+        add(st, req, writes, id, resp);
+        break;
     }
     if (rc < 0)
         rt_http_fail(resp, &err);

@@ -53,6 +53,17 @@ void rt_http_fail(struct rt_http_resp *resp, const struct rt_error *err);
 int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
 int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
 
+/*
+ * Adds a record through the web face: what is "step", "round" (parent: the dialogue),
+ * "ask" (parent: the round) or "assessment"; body a JSON object, checked field by
+ * field (unknown fields, wrong types and missing ones are RT_EINVAL naming the field).
+ */
+int rt_http_write(struct rt_store *st, const char *what, int64_t parent, json_t *body,
+                  int64_t *out_id, struct rt_error *err);
+/* A form's fields as the JSON object rt_http_write takes; NULL with err on a bad number. */
+json_t *rt_http_form_to_json(const struct rt_http_req *req, const char *what,
+                             struct rt_error *err);
+
 /* Splits path "/a/b/c" into at most max segments (pointers into buf); returns the count. */
 size_t rt_http_segments(const char *path, char *buf, size_t bufsize, char **seg, size_t max);
 

@@ -69,23 +69,59 @@ check_eq "unbalanced quotes are a query, not an error" 200 \
 check_eq "an unknown state" 422 "$(get "$URL/api/v1/recommendations?sur=Atlantis")"
 check_eq "a write to a read endpoint" 405 "$(get -X POST "$URL/api/v1/dialogues")"
 head -c 10485760 /dev/zero >"$TMP/big"
-check_eq "a 10 MB body" 413 "$(get -X POST -H 'Content-Type: application/json' --data-binary @"$TMP/big" "$URL/api/v1/dialogues")"
+check_eq "a 10 MB body" 413 "$(get -X POST -H 'Content-Type: application/json' --data-binary @"$TMP/big" "$URL/api/v1/steps")"
 check_eq "a bad id" 404 "$(get "$URL/api/v1/rounds/abc")"
 check_eq "a bad as-of date" 422 "$(get "$URL/api/v1/dialogues/1/timeline?as_of=2015-13-01")"
 
 # docs/api.yaml and the server agree: every route it has is documented, and every
 # documented route answers.
 get "$URL/api/v1" >/dev/null
-python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["routes"]))' "$TMP/body" | sort >"$TMP/served"
-sed -n 's/^  \(\/api\/v1[^:]*\):$/\1/p' "$ROOT/docs/api.yaml" | sort >"$TMP/documented"
+python3 -c 'import json,sys
+for r in json.load(open(sys.argv[1]))["routes"]: print(r["method"], r["path"])' "$TMP/body" | sort >"$TMP/served"
+python3 -c 'import re,sys
+path=None
+for line in open(sys.argv[1]):
+    m=re.match(r"^  (/api/v1[^:]*):$", line)
+    if m: path=m.group(1); continue
+    m=re.match(r"^    (get|post|put|delete):", line)
+    if m and path: print(m.group(1).upper(), path)' "$ROOT/docs/api.yaml" | sort >"$TMP/documented"
 check "every route is documented and every documented route is served" diff "$TMP/served" "$TMP/documented"
-check_eq "the route list is not empty" yes "$([ "$(wc -l <"$TMP/documented")" -ge 10 ] && echo yes)"
-while read -r route; do
+check_eq "the route list is not empty" yes "$([ "$(wc -l <"$TMP/documented")" -ge 14 ] && echo yes)"
+grep '^GET ' "$TMP/documented" | while read -r method route; do
     path=$(echo "$route" | sed 's/{id}/1/')
-    case "$route" in */status) path="$path?target=ask:1" ;; esac
     [ "$route" = /api/v1/status ] && path="/api/v1/status?target=ask:1"
-    check_eq "documented $route answers" 200 "$(get "$URL$path")"
-done <"$TMP/documented"
+    code=$(get "$URL$path")
+    [ "$code" = 200 ] || echo "$route $code"
+done >"$TMP/unanswered"
+check_eq "every documented GET route answers 200" "" "$(cat "$TMP/unanswered")"
+
+# Writes: JSON in, checked, 201 out; and the bad ones.
+post() { curl -s -o "$TMP/body" -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data-binary "$2" "$URL$1"; }
+check_eq "POST a step" 201 "$(post /api/v1/steps '{"actor": "USA", "date": "2016-11", "kind": "visit", "text": "A delegation visits Minsk", "responds_to": ["step:3"], "welcomed_in": []}')"
+sid=$(json .id <"$TMP/body")
+"$RT" --db "$DB" timeline 1 --json | grep -q "A delegation visits Minsk"
+check_eq "the step is on the timeline" 0 $?
+check_eq "POST a round" 201 "$(post /api/v1/dialogues/1/rounds '{"date": "2017-03-01", "place": "Minsk"}')"
+rid=$(json .id <"$TMP/body")
+check_eq "POST an ask" 201 "$(post "/api/v1/rounds/$rid/asks" '{"from": "USA", "to": "Belarus", "text": "Free the remaining prisoners", "recommendations": ["rec:14"]}')"
+check_eq "POST an assessment" 201 "$(post /api/v1/assessments '{"target": "ask:2", "as_of": "2017-01-01", "status": "partially"}')"
+check_eq "a body that is not JSON" 422 "$(post /api/v1/steps 'actor=USA')"
+check_eq "a body of the wrong type" 415 "$(curl -s -o "$TMP/body" -w '%{http_code}' -X POST -H 'Content-Type: text/plain' --data 'x' "$URL/api/v1/steps")"
+check_eq "an unknown field" 422 "$(post /api/v1/steps '{"actor": "USA", "date": "2016-11", "kind": "visit", "text": "x", "colour": "red"}')"
+grep -q '"field": "colour"' "$TMP/body"
+check_eq "names the unknown field" 0 $?
+check_eq "a wrong type" 422 "$(post /api/v1/steps '{"actor": "USA", "date": "2016-11", "kind": "visit", "text": "x", "quantity": "six"}')"
+grep -q '"field": "quantity"' "$TMP/body"
+check_eq "names the field of the wrong type" 0 $?
+check_eq "a missing field" 422 "$(post /api/v1/steps '{"actor": "USA", "date": "2016-11", "kind": "visit"}')"
+grep -q '"field": "text"' "$TMP/body"
+check_eq "names the missing field" 0 $?
+before=$("$RT" --db "$DB" step list --json | python3 -c 'import json,sys;print(len(json.load(sys.stdin)))')
+check_eq "a step answering a missing ask" 404 "$(post /api/v1/steps '{"actor": "USA", "date": "2016-11", "kind": "visit", "text": "y", "answers": ["ask:999"]}')"
+after=$("$RT" --db "$DB" step list --json | python3 -c 'import json,sys;print(len(json.load(sys.stdin)))')
+check_eq "and writes nothing" "$before" "$after"
+check_eq "a bad date" 422 "$(post /api/v1/steps '{"actor": "USA", "date": "2016-13-01", "kind": "visit", "text": "y"}')"
+check_eq "GET on a write endpoint" 405 "$(get "$URL/api/v1/steps")"
 
 kill -TERM $PID
 wait $PID
