@@ -282,7 +282,164 @@ out:
     rt_error_release(&err);
 }
 
-static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_resp *resp)
+/* A form field: name, label, input kind ("text", "textarea", "number", "kind",
+ * "direction", "status"), required. */
+struct form_field {
+    const char *name, *label, *kind;
+    int required;
+};
+
+static const struct form_field step_form[] = {
+    {"actor", "Who acted (state or organisation)", "text", 1},
+    {"date", "Date (YYYY-MM-DD, YYYY-MM or YYYY)", "text", 1},
+    {"kind", "Kind", "kind", 1},
+    {"direction", "Direction", "direction", 0},
+    {"quantity", "Quantity (e.g. people released)", "number", 0},
+    {"text", "What happened", "textarea", 1},
+    {"source", "Source", "text", 0},
+    {"answers", "Answers (e.g. ask:2 rec:14)", "text", 0},
+    {"welcomed_in", "Welcomed in rounds (round ids)", "text", 0},
+    {"responds_to", "In response to steps (step ids)", "text", 0},
+    {NULL, NULL, NULL, 0}};
+static const struct form_field round_form[] = {
+    {"date", "Date (YYYY-MM-DD, YYYY-MM or YYYY)", "text", 1},
+    {"ordinal", "Round number (empty: the next)", "number", 0},
+    {"place", "Place", "text", 0},
+    {"summary", "Summary", "textarea", 0},
+    {"source", "Source", "text", 0},
+    {NULL, NULL, NULL, 0}};
+static const struct form_field ask_form[] = {
+    {"from", "Asked by", "text", 1},
+    {"to", "Asked of", "text", 1},
+    {"text", "What was asked", "textarea", 1},
+    {"theme", "Theme", "text", 0},
+    {"recommendations", "About recommendations (ids)", "text", 0},
+    {NULL, NULL, NULL, 0}};
+static const struct form_field assessment_form[] = {
+    {"as_of", "As of (date)", "text", 1},
+    {"status", "Status", "status", 1},
+    {"evidence", "Evidence", "textarea", 0},
+    {"source", "Source", "text", 0},
+    {"assessor", "Assessed by (organisation)", "text", 0},
+    {NULL, NULL, NULL, 0}};
+
+/* The value a field had, as text (lists joined by spaces). */
+static void field_value(struct rt_buf *b, json_t *values, const char *name)
+{
+    json_t *v = json_object_get(values, name), *e;
+    size_t i;
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, e) {
+            if (i)
+                rt_buf_addch(b, ' ');
+            rt_buf_adds(b, json_string_value(e) ? json_string_value(e) : "");
+        }
+    } else if (json_is_integer(v)) {
+        rt_buf_addf(b, "%lld", (long long)json_integer_value(v));
+    } else if (json_is_string(v)) {
+        rt_buf_adds(b, json_string_value(v));
+    }
+}
+
+static void options(struct rt_buf *b, const char *const *list, const char *selected)
+{
+    for (size_t i = 0; list[i]; i++) {
+        HTML_LIT(b, "<option");
+        if (selected && !strcmp(selected, list[i]))
+            HTML_LIT(b, " selected");
+        HTML_LIT(b, ">");
+        html_text(b, list[i]);
+        HTML_LIT(b, "</option>");
+    }
+}
+
+/*
+ * A form that posts to action; values (may be NULL) refill it after an error, which is
+ * shown above it, and the field it names is marked.
+ */
+static void render_form(struct rt_buf *b, const char *action, const char *title,
+                        const struct form_field *f, json_t *values, const struct rt_error *err)
+{
+    static const char *const directions[] = {"positive", "negative", NULL};
+    static const char *const statuses[] = {"not-started", "in-progress", "partially", "fully",
+                                           "regressed",   "unknown",     NULL};
+    struct rt_buf val = RT_BUF_INIT;
+
+    HTML_LIT(b, "<section><h2 id=\"");
+    html_text(b, action);
+    HTML_LIT(b, "\">");
+    html_text(b, title);
+    HTML_LIT(b, "</h2>");
+    if (err && err->code) {
+        HTML_LIT(b, "<p role=\"alert\" class=\"neg\"><strong>Not saved: ");
+        if (err->field) {
+            html_text(b, err->field);
+            HTML_LIT(b, ": ");
+        }
+        html_text(b, err->msg.buf);
+        HTML_LIT(b, "</strong></p>");
+    }
+    HTML_LIT(b, "<form method=\"post\" action=\"");
+    html_text(b, action);
+    HTML_LIT(b, "\">");
+    for (; f->name; f++) {
+        rt_buf_reset(&val);
+        field_value(&val, values, f->name);
+        HTML_LIT(b, "<p><label for=\"f-");
+        html_text(b, f->name);
+        HTML_LIT(b, "\">");
+        html_text(b, f->label);
+        if (f->required)
+            HTML_LIT(b, " (required)");
+        HTML_LIT(b, "</label>");
+        if (!strcmp(f->kind, "textarea")) {
+            HTML_LIT(b, "<textarea rows=\"3\" cols=\"60\" id=\"f-");
+            html_text(b, f->name);
+            HTML_LIT(b, "\" name=\"");
+            html_text(b, f->name);
+            HTML_LIT(b, "\"");
+            if (f->required)
+                HTML_LIT(b, " required");
+            HTML_LIT(b, ">");
+            html_text(b, val.buf);
+            HTML_LIT(b, "</textarea>");
+        } else if (!strcmp(f->kind, "kind") || !strcmp(f->kind, "direction") ||
+                   !strcmp(f->kind, "status")) {
+            HTML_LIT(b, "<select id=\"f-");
+            html_text(b, f->name);
+            HTML_LIT(b, "\" name=\"");
+            html_text(b, f->name);
+            HTML_LIT(b, "\">");
+            options(b,
+                    !strcmp(f->kind, "kind")        ? rt_step_kinds
+                    : !strcmp(f->kind, "direction") ? directions
+                                                    : statuses,
+                    val.len ? val.buf : NULL);
+            HTML_LIT(b, "</select>");
+        } else {
+            HTML_LIT(b, "<input id=\"f-");
+            html_text(b, f->name);
+            HTML_LIT(b, "\" name=\"");
+            html_text(b, f->name);
+            HTML_LIT(b, "\" size=\"40\" value=\"");
+            html_text(b, val.buf);
+            HTML_LIT(b, "\"");
+            if (!strcmp(f->kind, "number"))
+                HTML_LIT(b, " inputmode=\"numeric\"");
+            if (f->required)
+                HTML_LIT(b, " required");
+            if (err && err->field && !strcmp(err->field, f->name))
+                HTML_LIT(b, " aria-invalid=\"true\" autofocus");
+            HTML_LIT(b, ">");
+        }
+        HTML_LIT(b, "</p>");
+    }
+    HTML_LIT(b, "<p><button type=\"submit\">Save</button></p></form></section>");
+    rt_buf_release(&val);
+}
+
+static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_resp *resp,
+                                json_t *values, const struct rt_error *ferr)
 {
     struct rt_buf *b = &resp->body;
     struct rt_error err = RT_ERROR_INIT;
@@ -348,6 +505,11 @@ static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_
     } else {
         HTML_LIT(b, "<p class=\"muted\">Not assessed yet.</p>");
     }
+    {
+        char action[64];
+        snprintf(action, sizeof(action), "/recommendations/%lld/assessments", (long long)id);
+        render_form(b, action, "Record an assessment", assessment_form, values, ferr);
+    }
     html_end(b);
 out:
     json_decref(status);
@@ -360,7 +522,8 @@ static void dialogues_page(struct rt_store *st, struct rt_http_resp *resp)
     home(st, resp);
 }
 
-static void dialogue_page(struct rt_store *st, int64_t id, struct rt_http_resp *resp)
+static void dialogue_page(struct rt_store *st, int64_t id, struct rt_http_resp *resp,
+                          const char *form, json_t *values, const struct rt_error *ferr)
 {
     struct rt_buf *b = &resp->body;
     struct rt_error err = RT_ERROR_INIT;
@@ -409,6 +572,17 @@ static void dialogue_page(struct rt_store *st, int64_t id, struct rt_http_resp *
         }
     }
     HTML_LIT(b, "</ol>");
+    {
+        char action[64];
+        snprintf(action, sizeof(action), "/dialogues/%lld/steps", (long long)id);
+        render_form(b, action, "Record a step", step_form,
+                    form && !strcmp(form, "step") ? values : NULL,
+                    form && !strcmp(form, "step") ? ferr : NULL);
+        snprintf(action, sizeof(action), "/dialogues/%lld/rounds", (long long)id);
+        render_form(b, action, "Record a round", round_form,
+                    form && !strcmp(form, "round") ? values : NULL,
+                    form && !strcmp(form, "round") ? ferr : NULL);
+    }
     html_end(b);
 out:
     json_decref(d);
@@ -416,7 +590,8 @@ out:
     rt_error_release(&err);
 }
 
-static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *resp)
+static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *resp, json_t *values,
+                       const struct rt_error *ferr)
 {
     struct rt_buf *b = &resp->body;
     struct rt_error err = RT_ERROR_INIT;
@@ -527,6 +702,11 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         HTML_LIT(b, "</li>");
     }
     HTML_LIT(b, "</ul>");
+    {
+        char action[64];
+        snprintf(action, sizeof(action), "/rounds/%lld/asks", (long long)id);
+        render_form(b, action, "Record an ask", ask_form, values, ferr);
+    }
     html_end(b);
 out:
     json_decref(r);
@@ -534,19 +714,52 @@ out:
     rt_error_release(&err);
 }
 
+/* A form posted: saved and redirected (303) to its page, or the page again with the
+ * user's input and the error. */
+static void post_form(struct rt_store *st, const struct rt_http_req *req, const char *kind,
+                      const char *what, int64_t id, struct rt_http_resp *resp)
+{
+    struct rt_error err = RT_ERROR_INIT;
+    json_t *values = rt_http_form_to_json(req, what, &err);
+    int64_t new_id = 0, parent = id;
+    char target[40];
+
+    if (values && !strcmp(what, "assessment")) {
+        snprintf(target, sizeof(target), "rec:%lld", (long long)id);
+        json_object_set_new(values, "target", json_string(target));
+    }
+    if (values && rt_http_write(st, what, parent, values, &new_id, &err) == 0) {
+        resp->status = 303;
+        snprintf(resp->location, sizeof(resp->location), "/%s/%lld", kind, (long long)id);
+        HTML_LIT(&resp->body, "Saved.");
+        goto out;
+    }
+    if (!values)
+        values = json_object();
+    rt_buf_reset(&resp->body);
+    if (!strcmp(kind, "dialogues"))
+        dialogue_page(st, id, resp, what, values, &err);
+    else if (!strcmp(kind, "rounds"))
+        round_page(st, id, resp, values, &err);
+    else
+        recommendation_page(st, id, resp, values, &err);
+    if (resp->status == 200)
+        resp->status = 422;
+out:
+    json_decref(values);
+    rt_error_release(&err);
+}
+
 int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp)
 {
     char buf[512], *seg[4];
     size_t n = rt_http_segments(req->path, buf, sizeof(buf), seg, 4);
+    int post = !strcmp(req->method, "POST");
     int64_t id = 0;
 
-    if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD")) {
-        page_error(resp, 405, "This page can only be read");
-        return 1;
-    }
     resp->status = 200;
     resp->content_type = "text/html; charset=utf-8";
-    if (n == 2) {
+    if (n >= 2) {
         char *end;
         errno = 0;
         id = strtoll(seg[1], &end, 10);
@@ -555,6 +768,26 @@ int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_
             return 1;
         }
     }
+    if (post) {
+        static const struct {
+            const char *kind, *sub, *what;
+        } targets[] = {{"dialogues", "steps", "step"},
+                       {"dialogues", "rounds", "round"},
+                       {"rounds", "asks", "ask"},
+                       {"recommendations", "assessments", "assessment"}};
+        for (size_t i = 0; n == 3 && i < sizeof(targets) / sizeof(targets[0]); i++) {
+            if (!strcmp(seg[0], targets[i].kind) && !strcmp(seg[2], targets[i].sub)) {
+                post_form(st, req, targets[i].kind, targets[i].what, id, resp);
+                return 1;
+            }
+        }
+        page_error(resp, 405, "This page can only be read");
+        return 1;
+    }
+    if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD")) {
+        page_error(resp, 405, "This page can only be read");
+        return 1;
+    }
     if (n == 0)
         home(st, resp);
     else if (n == 1 && !strcmp(seg[0], "search"))
@@ -562,11 +795,11 @@ int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_
     else if (n == 1 && !strcmp(seg[0], "dialogues"))
         dialogues_page(st, resp);
     else if (n == 2 && !strcmp(seg[0], "recommendations"))
-        recommendation_page(st, id, resp);
+        recommendation_page(st, id, resp, NULL, NULL);
     else if (n == 2 && !strcmp(seg[0], "dialogues"))
-        dialogue_page(st, id, resp);
+        dialogue_page(st, id, resp, NULL, NULL, NULL);
     else if (n == 2 && !strcmp(seg[0], "rounds"))
-        round_page(st, id, resp);
+        round_page(st, id, resp, NULL, NULL);
     else
         return 0;
     return 1;

@@ -123,6 +123,27 @@ check_eq "and writes nothing" "$before" "$after"
 check_eq "a bad date" 422 "$(post /api/v1/steps '{"actor": "USA", "date": "2016-13-01", "kind": "visit", "text": "y"}')"
 check_eq "GET on a write endpoint" 405 "$(get "$URL/api/v1/steps")"
 
+# Forms: saved and sent back to the page (303), or the page again with the input kept.
+form() { curl -s -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}' --data "$2" "$URL$1"; }
+check_eq "a step through the form" 303 "$(form /dialogues/1/steps 'actor=Belarus&date=2016-12&kind=pardon&quantity=2&text=Two+activists+pardoned&responds_to=')"
+grep -qi '^location: /dialogues/1' "$TMP/headers"
+check_eq "goes back to the dialogue" 0 $?
+get "$URL/dialogues/1" >/dev/null
+grep -q "Two activists pardoned" "$TMP/body"
+check_eq "and the step is on its timeline" 0 $?
+check_eq "a form with a bad date" 422 "$(form /dialogues/1/steps 'actor=Belarus&date=2016-13-40&kind=pardon&text=Kept+%3Cb%3Etext%3C%2Fb%3E')"
+grep -q 'value="2016-13-40"' "$TMP/body" && grep -q "Kept &lt;b&gt;text&lt;/b&gt;" "$TMP/body"
+check_eq "keeps what the user typed, escaped" 0 $?
+grep -q 'role="alert"' "$TMP/body"
+check_eq "and says what is wrong" 0 $?
+check_eq "an assessment through the form" 303 "$(form /recommendations/1/assessments 'as_of=2016-12-08&status=not-started&evidence=No+change')"
+get "$URL/recommendations/1" >/dev/null
+grep -q "No change" "$TMP/body"
+check_eq "shows on the recommendation page" 0 $?
+check_eq "an ask through the form" 303 "$(form /rounds/2/asks 'from=USA&to=Belarus&text=Allow+independent+media')"
+check_eq "a round through the form" 303 "$(form /dialogues/1/rounds 'date=2017-06&place=Minsk')"
+check_eq "a quantity that is not a number" 422 "$(form /dialogues/1/steps 'actor=Belarus&date=2016&kind=pardon&quantity=six&text=x')"
+
 kill -TERM $PID
 wait $PID
 check_eq "SIGTERM stops the server cleanly" 0 $?
