@@ -12,6 +12,8 @@ static const char help[] =
     "  - a UPR Info export as downloaded (MacRoman or UTF-8, any line ends)\n"
     "  - the normalised UPR Info file (upr_info_s01-s18.csv)\n"
     "  - a UHRI thematic list of recommendations\n"
+    "  - a rightstrack export (rightstrack export --json), restored into an empty\n"
+    "    database\n"
     "A recommendation is the same when its state under review, session and text\n"
     "(after Unicode NFC and white-space folding) are: rows that share them are one\n"
     "recommendation made by several states. Importing a file again changes nothing.\n"
@@ -87,10 +89,16 @@ int cmd_import(struct cli *c, int argc, char **argv)
                        "unknown_recommending_state", (json_int_t)total.unknown_by);
         cli_print_json(o2);
     } else {
-        for (int i = 0; i < n; i++)
-            printf("%s: %s, %lld rows: %lld recommendations added, %lld already there\n",
-                   argv[optind + i], rt_format_name(stats[i].format), (long long)stats[i].rows,
-                   (long long)stats[i].recs_new, (long long)stats[i].recs_existing);
+        for (int i = 0; i < n; i++) {
+            if (stats[i].format == RT_FORMAT_EXPORT)
+                printf("%s: restored %lld records, %lld of them recommendations\n",
+                       argv[optind + i], (long long)stats[i].rows, (long long)stats[i].recs_new);
+            else
+                printf("%s: %s, %lld rows: %lld recommendations added, %lld already there\n",
+                       argv[optind + i], rt_format_name(stats[i].format),
+                       (long long)stats[i].rows, (long long)stats[i].recs_new,
+                       (long long)stats[i].recs_existing);
+        }
         if (n > 1)
             printf("total: %lld rows: %lld recommendations added, %lld already there\n",
                    (long long)total.rows, (long long)total.recs_new,

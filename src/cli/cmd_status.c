@@ -12,9 +12,11 @@ static const char help[] =
     "to then: rec:ID (or a bare id) for a recommendation, ask:ID, benchmark:ID or\n"
     "commitment:ID.\n"
     "\n"
-    "  --as-of D   the date (YYYY-MM-DD, YYYY-MM or YYYY); default: today\n"
-    "  --json      print {\"target\", \"as_of\", \"status\", \"evidence\", \"source\",\n"
-    "              \"assessed_on\", \"history\": [...]}\n";
+    "  --as-of D   the date (YYYY-MM-DD, YYYY-MM or YYYY); default: everything recorded\n"
+    "  --json      print {\"target\", \"as_of\", \"status\", \"latest\": {\"status\",\n"
+    "              \"as_of\", \"evidence\", \"source\", \"assessor\"}, \"history\": [...]};\n"
+    "              for a commitment {\"target\", \"as_of\", \"status\", \"since\", \"step\",\n"
+    "              \"history\"}\n";
 
 int cmd_status(struct cli *c, int argc, char **argv)
 {

@@ -458,8 +458,11 @@ static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_
     html_textf(b, "%lld", (long long)r.id);
     HTML_LIT(b, "</h1><blockquote><p>");
     html_text(b, r.text);
-    HTML_LIT(b, "</p></blockquote><table><tr><th>State under review</th><td>");
+    HTML_LIT(b, "</p></blockquote><table><tr><th>State under review</th><td><a href=\"/states/");
+    html_url_arg(b, r.sur.code);
+    HTML_LIT(b, "\">");
     html_text(b, r.sur.name);
+    HTML_LIT(b, "</a>");
     HTML_LIT(b, "</td></tr><tr><th>Recommended by</th><td>");
     for (size_t k = 0; k < r.n_by; k++) {
         if (k)
@@ -714,6 +717,169 @@ out:
     rt_error_release(&err);
 }
 
+/* Bars as inline SVG: one row a label, segments of counts in the given colours. */
+static void svg_bars(struct rt_buf *b, const char *title, const char *const *labels,
+                     const int64_t (*counts)[3], size_t rows, const char *const *series)
+{
+    static const char *const colours[] = {"#2e7d32", "#c62828", "#6a6a6a"};
+    int64_t max = 1;
+    size_t h = rows * 28 + 40;
+
+    for (size_t r = 0; r < rows; r++)
+        if (counts[r][0] + counts[r][1] + counts[r][2] > max)
+            max = counts[r][0] + counts[r][1] + counts[r][2];
+    HTML_LIT(b, "<figure><svg role=\"img\" viewBox=\"0 0 640 ");
+    html_textf(b, "%zu", h);
+    HTML_LIT(b, "\" width=\"640\" height=\"");
+    html_textf(b, "%zu", h);
+    HTML_LIT(b, "\"><title>");
+    html_text(b, title);
+    HTML_LIT(b, "</title>");
+    for (size_t r = 0; r < rows; r++) {
+        double x = 110;
+        HTML_LIT(b, "<text x=\"0\" y=\"");
+        html_textf(b, "%zu", r * 28 + 18);
+        HTML_LIT(b, "\" font-size=\"13\">");
+        html_text(b, labels[r]);
+        HTML_LIT(b, "</text>");
+        for (int k = 0; k < 3; k++) {
+            double w = 480.0 * (double)counts[r][k] / (double)max;
+            if (counts[r][k] == 0)
+                continue;
+            HTML_LIT(b, "<rect x=\"");
+            html_textf(b, "%.1f", x);
+            HTML_LIT(b, "\" y=\"");
+            html_textf(b, "%zu", r * 28 + 4);
+            HTML_LIT(b, "\" width=\"");
+            html_textf(b, "%.1f", w);
+            HTML_LIT(b, "\" height=\"20\" fill=\"");
+            html_text(b, colours[k]);
+            HTML_LIT(b, "\"><title>");
+            html_textf(b, "%s %s: %lld", labels[r], series[k], (long long)counts[r][k]);
+            HTML_LIT(b, "</title></rect>");
+            x += w;
+        }
+        HTML_LIT(b, "<text x=\"");
+        html_textf(b, "%.1f", x + 4);
+        HTML_LIT(b, "\" y=\"");
+        html_textf(b, "%zu", r * 28 + 18);
+        HTML_LIT(b, "\" font-size=\"12\">");
+        html_textf(b, "%lld", (long long)(counts[r][0] + counts[r][1] + counts[r][2]));
+        HTML_LIT(b, "</text>");
+    }
+    for (int k = 0; k < 3; k++) {
+        HTML_LIT(b, "<rect x=\"");
+        html_textf(b, "%d", 110 + k * 140);
+        HTML_LIT(b, "\" y=\"");
+        html_textf(b, "%zu", rows * 28 + 14);
+        HTML_LIT(b, "\" width=\"12\" height=\"12\" fill=\"");
+        html_text(b, colours[k]);
+        HTML_LIT(b, "\"/><text x=\"");
+        html_textf(b, "%d", 126 + k * 140);
+        HTML_LIT(b, "\" y=\"");
+        html_textf(b, "%zu", rows * 28 + 25);
+        HTML_LIT(b, "\" font-size=\"12\">");
+        html_text(b, series[k]);
+        HTML_LIT(b, "</text>");
+    }
+    HTML_LIT(b, "</svg><figcaption>");
+    html_text(b, title);
+    HTML_LIT(b, "</figcaption></figure>");
+}
+
+/* A country: its recommendations by cycle and response, its themes, its steps. */
+static void state_page(struct rt_store *st, const char *name, struct rt_http_resp *resp)
+{
+    static const char *const series[] = {"supported", "noted", "pledge"};
+    struct rt_buf *b = &resp->body;
+    struct rt_state_ref ref = {{0}, NULL};
+    struct rt_stats s = {0};
+    struct rt_search_result res = {0};
+    struct rt_query q = RT_QUERY_INIT;
+    json_t *steps = NULL, *v;
+    int64_t id = 0, (*counts)[3] = NULL;
+    const char **labels = NULL;
+    char (*names)[32] = NULL;
+    size_t i;
+
+    if (rt_store_state_find(st, name, strlen(name), &id, NULL) < 0 ||
+        rt_store_state_get(st, id, &ref, NULL) < 0) {
+        page_error(resp, 404, "No such state");
+        return;
+    }
+    rt_store_stats(st, id, &s, NULL);
+    html_begin(b, ref.name);
+    HTML_LIT(b, "<h1>");
+    html_text(b, ref.name);
+    HTML_LIT(b, "</h1><p>");
+    html_textf(b, "%lld recommendations received from %lld states: %lld supported, %lld noted, "
+                  "%lld voluntary pledges.",
+               (long long)s.recommendations, (long long)s.recommending_states,
+               (long long)s.by_response[RT_RESPONSE_SUPPORTED],
+               (long long)s.by_response[RT_RESPONSE_NOTED],
+               (long long)s.by_response[RT_RESPONSE_PLEDGE]);
+    HTML_LIT(b, " <a href=\"/search?sur=");
+    html_url_arg(b, ref.code);
+    HTML_LIT(b, "\">Read them</a>.</p><h2>Responses by cycle</h2>");
+    counts = rt_xcalloc(s.n_by_cycle + 1, sizeof(*counts));
+    labels = rt_xcalloc(s.n_by_cycle + 1, sizeof(*labels));
+    names = rt_xcalloc(s.n_by_cycle + 1, sizeof(*names));
+    for (i = 0; i < s.n_by_cycle; i++) {
+        snprintf(names[i], sizeof(names[i]), "cycle %s", s.by_cycle[i].key);
+        labels[i] = names[i];
+        q.sur = ref.code;
+        q.cycle = (int)strtol(s.by_cycle[i].key, NULL, 10);
+        q.limit = 1;
+        q.facets = 1;
+        if (rt_search(st, &q, &res, NULL) == 0 && res.n_facets) {
+            for (size_t k = 0; k < res.facets[0].n; k++) {
+                const char *key = res.facets[0].counts[k].key;
+                int slot = !strcmp(key, "supported") ? 0 : !strcmp(key, "noted") ? 1
+                         : !strcmp(key, "pledge")    ? 2 : -1;
+                if (slot >= 0)
+                    counts[i][slot] = res.facets[0].counts[k].n;
+            }
+        }
+        rt_search_result_release(&res);
+    }
+    if (s.n_by_cycle)
+        svg_bars(b, "Recommendations by cycle and response", labels, (const int64_t(*)[3])counts,
+                 s.n_by_cycle, series);
+    q = (struct rt_query)RT_QUERY_INIT;
+    q.sur = ref.code;
+    q.limit = 1;
+    q.facets = 1;
+    HTML_LIT(b, "<h2>Themes</h2><p>");
+    if (rt_search(st, &q, &res, NULL) == 0 && res.n_facets > 2) {
+        for (size_t k = 0; k < res.facets[2].n && k < 20; k++) {
+            HTML_LIT(b, "<a class=\"tag\" href=\"/search?sur=");
+            html_url_arg(b, ref.code);
+            HTML_LIT(b, "&amp;theme=");
+            html_url_arg(b, res.facets[2].counts[k].key);
+            HTML_LIT(b, "\">");
+            html_textf(b, "%s (%lld)", res.facets[2].counts[k].key,
+                       (long long)res.facets[2].counts[k].n);
+            HTML_LIT(b, "</a> ");
+        }
+    }
+    rt_search_result_release(&res);
+    HTML_LIT(b, "</p><h2>Steps taken</h2><ul>");
+    if (rt_step_list(st, 0, ref.code, &steps, NULL) == 0) {
+        json_array_foreach(steps, i, v)
+            step_item(b, v);
+        if (!json_array_size(steps))
+            HTML_LIT(b, "<li class=\"muted\">none recorded</li>");
+    }
+    HTML_LIT(b, "</ul>");
+    html_end(b);
+    json_decref(steps);
+    rt_free(counts);
+    rt_free(labels);
+    rt_free(names);
+    rt_stats_release(&s);
+    rt_free(ref.name);
+}
+
 /* A form posted: saved and redirected (303) to its page, or the page again with the
  * user's input and the error. */
 static void post_form(struct rt_store *st, const struct rt_http_req *req, const char *kind,
@@ -759,6 +925,10 @@ int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_
 
     resp->status = 200;
     resp->content_type = "text/html; charset=utf-8";
+    if (n == 2 && !strcmp(seg[0], "states") && !post) {
+        state_page(st, seg[1], resp);
+        return 1;
+    }
     if (n >= 2) {
         char *end;
         errno = 0;

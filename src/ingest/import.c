@@ -503,9 +503,11 @@ static int import_export(struct rt_store *st, const char *path, const char *data
     stats->format = RT_FORMAT_EXPORT;
     rc = rt_store_import_export(st, path, doc, err);
     if (rc == 0) {
-        json_t *recs = json_object_get(json_object_get(doc, "tables"), "recommendation");
-        stats->rows = (int64_t)json_array_size(recs);
-        stats->recs_new = stats->rows;
+        json_t *tables = json_object_get(doc, "tables"), *rows;
+        const char *name;
+        json_object_foreach(tables, name, rows)
+            stats->rows += (int64_t)json_array_size(rows);
+        stats->recs_new = (int64_t)json_array_size(json_object_get(tables, "recommendation"));
         stats->source_new = 1;
     }
     json_decref(doc);

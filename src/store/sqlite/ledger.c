@@ -590,8 +590,8 @@ int rt_assess(struct rt_store *st, const struct rt_assessment_in *a, int64_t *ou
         struct rt_buf list = RT_BUF_INIT;
         for (size_t i = 0; ok[i]; i++)
             rt_buf_addf(&list, "%s%s", i ? ", " : "", ok[i]);
-        rc = rt_error_set(err, RT_EINVAL, NULL, 0, "status", "the status of a %s is one of %s",
-                          t.kind, list.buf);
+        rc = rt_error_set(err, RT_EINVAL, NULL, 0, "status", "the status of %s %s is one of %s",
+                          strcmp(t.kind, "ask") ? "a" : "an", t.kind, list.buf);
         rt_buf_release(&list);
         return rc;
     }

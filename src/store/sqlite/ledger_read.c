@@ -56,8 +56,9 @@
     " 'text', k.text, 'theme', k.theme, 'recommendations', "                                   \
     IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'ask' AND l.from_id = k.id"          \
         " AND l.relation = 'about' ORDER BY 1")                                                \
-    ", 'answered_by', " IDS("SELECT l.from_id x FROM link l WHERE l.to_kind = 'ask'"           \
-                            " AND l.to_id = k.id AND l.relation = 'answers' ORDER BY 1")       \
+    ", 'answered_by', " IDS("SELECT l.from_id x FROM link l JOIN step s2 ON s2.id = l.from_id" \
+                            " WHERE l.to_kind = 'ask' AND l.to_id = k.id"                      \
+                            " AND l.relation = 'answers' AND " AS_OF("s2.date") " ORDER BY 1") \
     ", 'assessment', json(" LATEST("ask", "k.id") "))"
 
 /* Parties of dialogue ?1 in their order. */
