@@ -39,7 +39,8 @@ LIB_SRC := $(wildcard src/base/*.c src/text/*.c src/model/*.c src/store/*.c \
                       src/store/sqlite/*.c src/ingest/*.c src/search/*.c)
 CLI_SRC := $(wildcard src/cli/*.c src/http/*.c)
 SCHEMA  := $(sort $(wildcard src/store/sqlite/schema/*.sql))
-EMBED   := $(SCHEMA) data/states/variants.tsv data/states/groups.tsv
+EMBED   := $(SCHEMA) data/states/variants.tsv data/states/groups.tsv \
+           data/readout/gazetteer.tsv data/readout/words.tsv
 
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o) $(O)/gen/embedded.o
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
@@ -98,10 +99,12 @@ test: bootstrap
 	$(MAKE) BUILD=debug check
 	$(MAKE) BUILD=asan check
 
-bench: bootstrap
+bench:
+	@sh scripts/bootstrap bench
 	$(MAKE) BUILD=release
 	sh bench/import.sh build/release/rightstrack
 	sh bench/search.sh build/release/rightstrack
+	sh bench/http.sh build/release/rightstrack
 
 install:
 	$(MAKE) BUILD=release

@@ -1,0 +1,69 @@
+#!/bin/sh
+# HTTP load: wrk against the search API of `rightstrack serve` (the full UPR import
+# loaded) and against nginx serving a static JSON file of the same size, in one run.
+# Prints requests per second, p99 latency and errors for both, the server's RSS, and
+# the ratio last. Target: the search API at no less than 0.3x nginx's throughput,
+# no errors over the run at 64 connections, RSS under 64 MB.
+#   sh bench/http.sh [BIN] [SECONDS]      (needs: scripts/bootstrap bench)
+set -eu
+BIN=${1:-build/release/rightstrack}
+SECS=${2:-60}
+DATA=${RIGHTSTRACK_SHARED_DATA:-../shared/data}/upr/upr_info_s01-s18.csv
+for tool in wrk nginx; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "http.sh: needs $tool: run scripts/bootstrap bench" >&2; exit 1; }
+done
+[ -f "$DATA" ] || { echo "http.sh: no data at $DATA" >&2; exit 1; }
+T=$(mktemp -d)
+SPID= NPID=
+cleanup() {
+    [ -n "$SPID" ] && kill "$SPID" 2>/dev/null
+    [ -n "$NPID" ] && kill "$(cat "$T/nginx.pid" 2>/dev/null)" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+"$BIN" --db "$T/b.db" import "$DATA" >/dev/null
+"$BIN" --db "$T/b.db" serve --port 0 --threads 2 >"$T/serve.out" 2>&1 &
+SPID=$!
+for _ in $(seq 1 50); do grep -q listening "$T/serve.out" && break; sleep 0.1; done
+URL=$(sed -n 's/^listening on //p' "$T/serve.out")
+Q="/api/v1/recommendations?q=torture&sur=Belarus&limit=20"
+curl -s "$URL$Q" >"$T/static.json"
+
+mkdir -p "$T/www"
+chmod 755 "$T" "$T/www"
+cp "$T/static.json" "$T/www/search.json"
+chmod 644 "$T/www/search.json"
+cat >"$T/nginx.conf" <<CONF
+worker_processes 2;
+pid $T/nginx.pid;
+error_log $T/nginx.err;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    server { listen 127.0.0.1:18089; root $T/www; }
+}
+CONF
+nginx -c "$T/nginx.conf" -p "$T" && NPID=1
+sleep 0.3
+
+run() { # URL -> "rps p99_ms errors"
+    wrk -t2 -c64 -d"${SECS}s" --latency "$1" >"$T/wrk.out" 2>&1
+    rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$T/wrk.out")
+    p99=$(sed -n 's/^ *99% *\([0-9.]*[a-z]*\).*/\1/p' "$T/wrk.out")
+    errs=$(sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$T/wrk.out")
+    sock=$(sed -n 's/.*Socket errors:.*/&/p' "$T/wrk.out")
+    echo "$rps ${p99:-?} ${errs:-0} ${sock:+socket-errors}"
+}
+echo "HTTP load, ${SECS}s each, 64 connections, 2 wrk threads"
+echo "  rightstrack  GET $Q (full UPR import, $(wc -c <"$T/static.json") bytes)"
+echo "  nginx        the same bytes as a static file"
+r=$(run "$URL$Q")
+rss=$(ps -o rss= -p "$SPID" | tr -d ' ')
+n=$(run "http://127.0.0.1:18089/search.json")
+set -- $r
+echo "rightstrack  $1 req/s  p99 $2  errors $3 ${4:-}"
+R=$1
+set -- $n
+echo "nginx        $1 req/s  p99 $2  errors $3 ${4:-}"
+echo "rightstrack RSS with the full UPR import: $((rss / 1024)) MB (target under 64)"
+python3 -c "import sys; r=float(sys.argv[1])/float(sys.argv[2]); print('target: at least 0.3 (%s)' % ('met' if r >= 0.3 else 'MISSED')); print('ratio http rightstrack/nginx: %.2f' % r)" "$R" "$1"
