@@ -27,6 +27,13 @@ RT_API void rt_store_close(struct rt_store *st);
 /* The schema version of an open store. */
 RT_API int rt_store_schema_version(struct rt_store *st);
 
+/*
+ * A consistent snapshot for several reads (one request of the web face): one lock
+ * taken instead of one a statement. End it with rt_store_read_end.
+ */
+RT_API int rt_store_read_begin(struct rt_store *st, struct rt_error *err);
+RT_API void rt_store_read_end(struct rt_store *st);
+
 /* Transactions; rollback is safe to call when none is open. */
 RT_API int rt_store_begin(struct rt_store *st, struct rt_error *err);
 RT_API int rt_store_commit(struct rt_store *st, struct rt_error *err);
@@ -147,5 +154,123 @@ RT_API void rt_search_result_release(struct rt_search_result *res);
  * valid expression (err says why). */
 RT_API int rt_store_search(struct rt_store *st, const struct rt_search_spec *spec,
                            struct rt_search_result *res, struct rt_error *err);
+
+/*
+ * Trained models (src/store/sqlite/models.c), kept as named byte blobs.
+ * rt_store_model_put saves data under name, replacing a model of the same name;
+ * kind says what it is ("theme-classifier"), info is JSON text or NULL.
+ */
+RT_API int rt_store_model_put(struct rt_store *st, const char *name, const char *kind,
+                              const char *info, const void *data, size_t len,
+                              struct rt_error *err);
+/*
+ * Appends model name's blob to data and, when info is not NULL, its info JSON
+ * ("{}" when none) to info. Returns RT_ENOTFOUND without touching err when there is
+ * no such model (the caller says what to do), RT_ESTORE on failure.
+ */
+RT_API int rt_store_model_get(struct rt_store *st, const char *name, struct rt_buf *data,
+                              struct rt_buf *info, struct rt_error *err);
+
+/* A recommendation's text with its official labels in one theme vocabulary. */
+struct rt_rec_text {
+    int64_t id;
+    char *text;      /* owned */
+    char **labels;   /* owned, sorted; NULL when n_labels is 0 */
+    size_t n_labels;
+    int action_category; /* 0: unknown */
+};
+enum rt_rec_texts_which {
+    RT_TEXTS_LABELLED,   /* recommendations with official themes in the vocabulary */
+    RT_TEXTS_UNLABELLED, /* those without (labels are then empty) */
+};
+/*
+ * Loads, in id order, the texts of recommendations that have (or lack) themes of
+ * origin "official" in vocabulary. *out is NULL on entry and set on success (free
+ * with rt_rec_texts_free); RT_ESTORE on failure.
+ */
+RT_API int rt_store_rec_texts(struct rt_store *st, const char *vocabulary,
+                              enum rt_rec_texts_which which, struct rt_rec_text **out,
+                              size_t *out_n, struct rt_error *err);
+RT_API void rt_rec_texts_free(struct rt_rec_text *a, size_t n);
+/* Removes every theme tag of origin "model" in vocabulary; *out_n says how many. */
+RT_API int rt_store_model_tags_clear(struct rt_store *st, const char *vocabulary,
+                                     int64_t *out_n, struct rt_error *err);
+
+/* A theme with the number of recommendations tagged officially and by a model. */
+struct rt_theme_count {
+    char *label; /* owned */
+    int64_t official, model;
+};
+/* Lists the themes of vocabulary, most official tags first. *out is NULL on entry;
+ * free with rt_theme_counts_free. */
+RT_API int rt_store_theme_counts(struct rt_store *st, const char *vocabulary,
+                                 struct rt_theme_count **out, size_t *out_n,
+                                 struct rt_error *err);
+RT_API void rt_theme_counts_free(struct rt_theme_count *a, size_t n);
+
+/*
+ * Repeats: recommendations made again (src/store/sqlite/repeats.c, docs/repeats.md).
+ * Two recommendations are repeats when the Jaccard similarity of their word
+ * 3-shingle sets (rt_text_shingles) is at least RT_REPEAT_THRESHOLD. The store keeps
+ * those pairs and their clusters (connected components, named by their smallest
+ * recommendation id) as derived data, and notices when recommendations were added,
+ * deleted or changed since they were computed (the pairs are then stale).
+ */
+#define RT_REPEAT_THRESHOLD 0.7
+
+/* A pair of repeats: a < b, with each one's cycle (0 when unknown). */
+struct rt_repeat_pair {
+    int64_t a, b;
+    double jaccard;
+    int cycle_a, cycle_b;
+};
+
+/*
+ * Recomputes the repeat pairs and clusters of every recommendation at
+ * RT_REPEAT_THRESHOLD and stores them in place of the old ones, in one transaction
+ * (or inside the caller's, from rt_store_begin). Sets *out_pairs and *out_clusters
+ * when not NULL. RT_ESTORE when the database fails (or is read-only).
+ */
+RT_API int rt_store_repeats_compute(struct rt_store *st, int64_t *out_pairs,
+                                    int64_t *out_clusters, struct rt_error *err);
+/* Sets *out_fresh to 1 when stored repeats match the recommendations as they are. */
+RT_API int rt_store_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt_error *err);
+
+/*
+ * Every pair with a Jaccard similarity of at least threshold (in (0, 1]) and whose
+ * cycles differ by at least min_cycle_gap (0: all pairs; from 1, both cycles must
+ * be known), sorted by a then b. Sets *out to a new array (rt_free) and *out_n.
+ * Stored pairs serve when they are fresh and threshold is RT_REPEAT_THRESHOLD or
+ * above; when they are stale they are recomputed and stored first (or, on a
+ * read-only store, computed without storing). A lower threshold is computed
+ * without storing. RT_EINVAL for a threshold out of range.
+ */
+RT_API int rt_store_repeat_pairs(struct rt_store *st, double threshold, int min_cycle_gap,
+                                 struct rt_repeat_pair **out, size_t *out_n,
+                                 struct rt_error *err);
+
+/* One recommendation's repeats, each loaded in full. */
+struct rt_repeat {
+    struct rt_rec rec;
+    double jaccard;
+};
+struct rt_repeats {
+    int64_t id;           /* the recommendation asked about */
+    int cycle;            /* its cycle, 0 when unknown */
+    double threshold;
+    int64_t cluster_id;   /* its cluster at RT_REPEAT_THRESHOLD; its own id when alone */
+    int64_t cluster_size; /* recommendations in the cluster, itself included */
+    struct rt_repeat *items; /* by cycle, then session, then id */
+    size_t n;
+};
+/*
+ * Fills out (zeroed by the caller; release with rt_repeats_release) with the
+ * repeats of recommendation id at threshold, stale pairs being recomputed as for
+ * rt_store_repeat_pairs. RT_ENOTFOUND when there is no such recommendation,
+ * RT_EINVAL for a threshold out of range.
+ */
+RT_API int rt_store_repeats_of(struct rt_store *st, int64_t id, double threshold,
+                               struct rt_repeats *out, struct rt_error *err);
+RT_API void rt_repeats_release(struct rt_repeats *r);
 
 #endif

@@ -143,7 +143,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         if (req.content_type &&
             !strncmp(req.content_type, "application/x-www-form-urlencoded", 33))
             parse_form(&req, conn->body.buf);
-        rt_http_route(st, &req, &resp);
+        /* A read sees one snapshot and takes one lock; writes make their own transaction. */
+        int reading = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+        if (reading && rt_store_read_begin(st, &err) < 0) {
+            rt_http_fail(&resp, &err);
+        } else {
+            rt_http_route(st, &req, &resp);
+            if (reading)
+                rt_store_read_end(st);
+        }
     }
     ok = send_response(c, &resp);
     rt_buf_release(&resp.body);

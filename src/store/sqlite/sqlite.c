@@ -237,7 +237,7 @@ int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struc
         (rc = exec(st, "PRAGMA journal_mode = WAL", err)) < 0)
         goto fail;
     if ((rc = exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-                            " PRAGMA temp_store = MEMORY", err)) < 0)
+                            " PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456", err)) < 0)
         goto fail;
     if (!(flags & RT_STORE_READONLY) &&
         ((rc = migrate(st, err)) < 0 || (rc = refresh_derived(st, err)) < 0))
@@ -301,6 +301,17 @@ static int index_from(struct rt_store *st, int64_t from, struct rt_error *err)
         return rt__db_error(st, err, "full-text index");
     sqlite3_reset(s);
     return 0;
+}
+
+int rt_store_read_begin(struct rt_store *st, struct rt_error *err)
+{
+    return exec(st, "BEGIN DEFERRED", err);
+}
+
+void rt_store_read_end(struct rt_store *st)
+{
+    if (!sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 }
 
 int rt_store_begin(struct rt_store *st, struct rt_error *err)
