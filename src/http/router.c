@@ -29,17 +29,18 @@ size_t rt_http_segments(const char *path, char *buf, size_t bufsize, char **seg,
     return n;
 }
 
+static int append(const char *data, size_t len, void *buf)
+{
+    return rt_buf_add(buf, data, len) < 0 ? -1 : 0;
+}
+
 void rt_http_json(struct rt_http_resp *resp, int status, json_t *doc)
 {
-    char *s = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
     resp->status = status;
     resp->content_type = "application/json";
     rt_buf_reset(&resp->body);
-    if (s) {
-        rt_buf_adds(&resp->body, s);
-        rt_buf_addch(&resp->body, '\n');
-        free(s); /* jansson's own allocation */
-    }
+    json_dump_callback(doc, append, &resp->body, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    rt_buf_addch(&resp->body, '\n');
     json_decref(doc);
 }
 
