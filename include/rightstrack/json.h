@@ -25,4 +25,16 @@ RT_API json_t *rt_search_result_to_json(const struct rt_search_result *res, int6
  *  "by_cycle": {...}, "sources", "themes"} */
 RT_API json_t *rt_stats_to_json(const struct rt_stats *s);
 
+/*
+ * A recommendation's repeats (rt_store_repeats_of): {"id", "cycle", "threshold",
+ * "cluster": {"id", "size"}, "repeats": [recommendation (as rt_rec_to_json) with
+ * "jaccard"]}; jaccard values are rounded to 4 decimals (print them with
+ * JSON_REAL_PRECISION(10) or less to see them so). Pairs (rt_store_repeat_pairs):
+ * [{"a", "b", "jaccard"}], rounded the same way.
+ */
+RT_API json_t *rt_repeats_to_json(const struct rt_repeats *r);
+RT_API json_t *rt_repeat_pairs_to_json(const struct rt_repeat_pair *p, size_t n);
+/* x rounded to 4 decimals, the precision repeats are shown with. */
+RT_API double rt_round4(double x);
+
 #endif
