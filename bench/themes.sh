@@ -1,0 +1,181 @@
+#!/bin/sh
+# bench/themes.sh [BIN]: the theme classifier against fastText on the same split.
+#
+# Train on UPR sessions 1-16, test on sessions 17-18 of the normalised UPR Info
+# file. Joint recommendations are one item, as the importer makes them: same
+# session, state under review and white-space-folded text, with the union of
+# their labels. Only items with at least one label count.
+#   rightstrack  import of the session 1-16 rows, `themes train`, then
+#                `themes predict --json` on the test texts
+#   fastText     `fasttext supervised -loss ova -wordNgrams 2 -thread 2`, the best
+#                of four documented settings (epoch 25/50, lr 0.5/1.0) and a
+#                threshold, both chosen on a 10 % development slice of the
+#                training items; then trained again on all of them
+# Prints micro precision/recall/F1 of both, training times and predictions per
+# second (over the test texts repeated to REPEAT x, default 10, including model
+# loading), and last the ratio of the two F1 (higher is better; target > 1).
+set -eu
+
+BIN=${1:-build/release/rightstrack}
+CSV=${CSV:-/work/shared/data/upr/upr_info_s01-s18.csv}
+REPEAT=${REPEAT:-10}
+FT=${FASTTEXT:-fasttext}
+
+for f in "$BIN" "$CSV"; do
+    [ -e "$f" ] || { echo "themes.sh: $f is missing (run from the repo root after" \
+                          "'make BUILD=release')" >&2; exit 1; }
+done
+command -v "$FT" >/dev/null || { echo "themes.sh: fasttext is not installed" \
+                                       "(scripts/bootstrap installs it)" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "themes.sh: python3 is not installed" >&2; exit 1; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/rt-bench-themes.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+now() { date +%s.%N; }
+secs() { python3 -c 'import sys; print("%.2f" % (float(sys.argv[2]) - float(sys.argv[1])))' "$1" "$2"; }
+
+# The split. train.csv: the raw rows of sessions 1-16 (the importer merges them);
+# the rest is de-duplicated here: *.ft for fastText (lower case, punctuation
+# split off), test.txt (one text per line) and test.labels (JSON lists).
+python3 - "$CSV" "$tmp" <<'EOF'
+import csv, json, os, random, re, sys, unicodedata as u
+src, out = sys.argv[1], sys.argv[2]
+groups, order = {}, []
+with open(src, encoding="utf-8", newline="") as f, \
+     open(os.path.join(out, "train.csv"), "w", encoding="utf-8", newline="") as tr:
+    rd = csv.DictReader(f)
+    w = csv.DictWriter(tr, fieldnames=rd.fieldnames)
+    w.writeheader()
+    for r in rd:
+        s = int(r["session"])
+        if s <= 16:
+            w.writerow(r)
+        text = " ".join(u.normalize("NFC", r["text"]).split())
+        k = (s, r["state_under_review"], text)
+        if k not in groups:
+            groups[k] = set()
+            order.append(k)
+        groups[k].update(x for x in r["issues"].split("|") if x)
+def ft_line(labels, text):
+    t = re.sub(r"([.,;:!?()\"'])", r" \1 ", text.lower())
+    return " ".join("__label__" + l.replace(" ", "_") for l in sorted(labels)) + " " + " ".join(t.split())
+train = [(groups[k], k[2]) for k in order if k[0] <= 16 and groups[k]]
+test = [(groups[k], k[2]) for k in order if k[0] >= 17 and groups[k]]
+random.Random(7).shuffle(train)
+n_dev = len(train) // 10
+def write(name, items):
+    with open(os.path.join(out, name), "w", encoding="utf-8") as f:
+        for labels, text in items:
+            f.write(ft_line(labels, text) + "\n")
+write("train.ft", train)
+write("dev-train.ft", train[n_dev:])
+write("dev.ft", train[:n_dev])
+with open(os.path.join(out, "test.txt"), "w", encoding="utf-8") as t, \
+     open(os.path.join(out, "test.labels"), "w", encoding="utf-8") as l, \
+     open(os.path.join(out, "test-ft.txt"), "w", encoding="utf-8") as tf:
+    for labels, text in test:
+        t.write(text + "\n")
+        l.write(json.dumps(sorted(labels)) + "\n")
+        tf.write(ft_line([], text).strip() + "\n")
+print("  %d training items (sessions 1-16), %d test items (sessions 17-18)" % (len(train), len(test)))
+EOF
+for i in $(seq "$REPEAT"); do cat "$tmp/test.txt"; done >"$tmp/many.txt"
+for i in $(seq "$REPEAT"); do cat "$tmp/test-ft.txt"; done >"$tmp/many-ft.txt"
+n_many=$(wc -l <"$tmp/many.txt")
+
+# Scores predictions against test.labels. $1: rt (JSON lines) or ft (fastText
+# predict-prob lines); $2: the predictions; $3: threshold for ft.
+score() {
+    python3 - "$1" "$2" "$tmp/test.labels" "${3:-0}" <<'EOF'
+import json, sys
+kind, pred, gold, thr = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+tp = fp = fn = 0
+for p, g in zip(open(pred, encoding="utf-8"), open(gold, encoding="utf-8")):
+    g = set(json.loads(g))
+    if kind == "rt":
+        got = set(json.loads(p)["labels"])
+    else:
+        t = p.split()
+        got = {t[i][9:].replace("_", " ") for i in range(0, len(t) - 1, 2) if float(t[i + 1]) >= thr}
+    tp += len(got & g); fp += len(got - g); fn += len(g - got)
+P = tp / (tp + fp) if tp else 0; R = tp / (tp + fn) if tp else 0
+print("%.4f %.4f %.4f" % (P, R, 2 * P * R / (P + R) if tp else 0))
+EOF
+}
+
+echo "themes: multi-label UPR Info issues, train sessions 1-16, test sessions 17-18"
+echo "  rightstrack  $BIN themes train / predict"
+echo "  fastText     $(dpkg-query -W -f='${Version}' fasttext 2>/dev/null || echo "$FT") -loss ova -wordNgrams 2 -thread 2"
+
+# rightstrack
+db=$tmp/rt.db
+"$BIN" --db "$db" import "$tmp/train.csv" >"$tmp/import.log" 2>&1 ||
+    { cat "$tmp/import.log" >&2; exit 1; }
+t0=$(now)
+"$BIN" --db "$db" themes train --json >"$tmp/train.json"
+t1=$(now)
+rt_train=$(secs "$t0" "$t1")
+"$BIN" --db "$db" themes predict --json <"$tmp/test.txt" >"$tmp/rt.pred"
+rt_prf=$(score rt "$tmp/rt.pred")
+t0=$(now)
+"$BIN" --db "$db" themes predict --json <"$tmp/many.txt" >/dev/null
+t1=$(now)
+rt_pps=$(python3 -c 'import sys; print(int(int(sys.argv[1]) / (float(sys.argv[3]) - float(sys.argv[2]))))' "$n_many" "$t0" "$t1")
+
+# fastText: pick the setting and threshold on the development slice.
+best=""
+for setting in "25 0.5" "25 1.0" "50 0.5" "50 1.0"; do
+    set -- $setting
+    "$FT" supervised -input "$tmp/dev-train.ft" -output "$tmp/dev" -loss ova -epoch "$1" \
+        -lr "$2" -wordNgrams 2 -thread 2 -verbose 0
+    sed 's/^\(__label__[^ ]* \)*//' "$tmp/dev.ft" >"$tmp/dev.txt"
+    "$FT" predict-prob "$tmp/dev.bin" "$tmp/dev.txt" -1 0.01 >"$tmp/dev.pred"
+    line=$(python3 - "$tmp/dev.ft" "$tmp/dev.pred" "$1" "$2" <<'EOF'
+import sys
+gold = [{t for t in l.split() if t.startswith("__label__")} for l in open(sys.argv[1], encoding="utf-8")]
+pred = []
+for l in open(sys.argv[2], encoding="utf-8"):
+    t = l.split()
+    pred.append([(t[i], float(t[i + 1])) for i in range(0, len(t) - 1, 2)])
+best = (0, 0)
+for k in range(5, 91):
+    thr = k / 100; tp = fp = fn = 0
+    for g, p in zip(gold, pred):
+        got = {x for x, s in p if s >= thr}
+        tp += len(got & g); fp += len(got - g); fn += len(g - got)
+    f = 2 * tp / (2 * tp + fp + fn)
+    best = max(best, (f, thr))
+print("%.4f %s %s %.2f" % (best[0], sys.argv[3], sys.argv[4], best[1]))
+EOF
+)
+    echo "  fastText dev: epoch $1 lr $2: F1 $(echo "$line" | cut -d' ' -f1) at threshold $(echo "$line" | cut -d' ' -f4)"
+    if [ -z "$best" ] || python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) > float(sys.argv[2]) else 1)' \
+        "$(echo "$line" | cut -d' ' -f1)" "$(echo "$best" | cut -d' ' -f1)"; then
+        best=$line
+    fi
+done
+set -- $best
+ft_epoch=$2 ft_lr=$3 ft_thr=$4
+t0=$(now)
+"$FT" supervised -input "$tmp/train.ft" -output "$tmp/ft" -loss ova -epoch "$ft_epoch" \
+    -lr "$ft_lr" -wordNgrams 2 -thread 2 -verbose 0
+t1=$(now)
+ft_train=$(secs "$t0" "$t1")
+"$FT" predict-prob "$tmp/ft.bin" "$tmp/test-ft.txt" -1 "$ft_thr" >"$tmp/ft.pred"
+ft_prf=$(score ft "$tmp/ft.pred" "$ft_thr")
+t0=$(now)
+"$FT" predict-prob "$tmp/ft.bin" "$tmp/many-ft.txt" -1 "$ft_thr" >/dev/null
+t1=$(now)
+ft_pps=$(python3 -c 'import sys; print(int(int(sys.argv[1]) / (float(sys.argv[3]) - float(sys.argv[2]))))' "$n_many" "$t0" "$t1")
+
+set -- $rt_prf
+echo "rightstrack: P $1 R $2 F1 $3; train ${rt_train} s; $rt_pps predictions/s"
+echo "  held out inside training: $(python3 -c 'import json,sys; h=json.load(open(sys.argv[1]))["heldout"]; print("F1 %.4f, action category accuracy %.3f" % (h["f1"], h["category_accuracy"]))' "$tmp/train.json")"
+rt_f1=$3
+set -- $ft_prf
+echo "fastText (epoch $ft_epoch, lr $ft_lr, threshold $ft_thr): P $1 R $2 F1 $3; train ${ft_train} s; $ft_pps predictions/s"
+ft_f1=$3
+echo "targets: F1 above fastText's, training no slower, at least 50000 predictions/s"
+python3 -c 'import sys; print("ratio themes F1 rightstrack/fasttext: %.3f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$rt_f1" "$ft_f1"
