@@ -58,4 +58,44 @@ RT_API void rt_tokenizer_free(struct rt_tokenizer *t);
 RT_API int rt_tokenize(struct rt_tokenizer *t, const char *s, size_t len, unsigned flags,
                        rt_token_fn fn, void *ctx);
 
+/*
+ * Word shingles and an exact set-similarity join, for finding recommendations made
+ * again (docs/repeats.md). A word is a run of letters (with their combining marks)
+ * and digits of any kind, after NFKC and case folding (utf8proc); there is no
+ * stemming and no accent removal. The shingles of a text are its runs of three
+ * consecutive words; a text of one or two words has one shingle, the whole word
+ * sequence, and a text with no word has none. Each shingle is a 64-bit hash.
+ */
+
+/*
+ * Sets *out to a new array (free it with rt_free) of the distinct shingle hashes
+ * of s, sorted in increasing order, and *out_n to their number. A text with no
+ * word gives *out NULL and *out_n 0. Invalid UTF-8 bytes separate words. Never
+ * fails: returns 0.
+ */
+RT_API int rt_text_shingles(const char *s, size_t len, uint64_t **out, size_t *out_n);
+
+/* |a & b| / |a | b| of two sets sorted in increasing order without repeats
+ * (as rt_text_shingles gives them); 0 when both are empty. */
+RT_API double rt_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
+
+/* A pair found by rt_shingle_join: indexes into its input, a < b. */
+struct rt_sim_pair {
+    uint32_t a, b;
+    double jaccard; /* overlap / union, computed as (double)overlap / (double)union */
+};
+
+/*
+ * Finds every pair of sets whose Jaccard similarity is at least threshold, exactly:
+ * no pair is missed and none is reported below the threshold (the comparison is
+ * (double)overlap / (double)union >= threshold). sets[i] holds lens[i] values
+ * sorted in increasing order without repeats; empty sets pair with nothing. Uses
+ * a prefix, length and position filter (PPJoin) and verifies every candidate.
+ * Sets *out to a new array (rt_free) sorted by a then b, NULL when there is no
+ * pair, and *out_n to its length. RT_EINVAL when threshold is not in (0, 1] or
+ * n is 2^32 or more.
+ */
+RT_API int rt_shingle_join(const uint64_t *const *sets, const size_t *lens, size_t n,
+                           double threshold, struct rt_sim_pair **out, size_t *out_n);
+
 #endif

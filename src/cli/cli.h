@@ -33,7 +33,9 @@ int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_import(struct cli *c, int argc, char **argv);
 int cmd_search(struct cli *c, int argc, char **argv);
 int cmd_show(struct cli *c, int argc, char **argv);
+int cmd_similar(struct cli *c, int argc, char **argv);
 int cmd_stats(struct cli *c, int argc, char **argv);
+int cmd_themes(struct cli *c, int argc, char **argv);
 int cmd_dialogue(struct cli *c, int argc, char **argv);
 int cmd_round(struct cli *c, int argc, char **argv);
 int cmd_participant(struct cli *c, int argc, char **argv);
@@ -48,6 +50,7 @@ int cmd_status(struct cli *c, int argc, char **argv);
 int cmd_since(struct cli *c, int argc, char **argv);
 int cmd_timeline(struct cli *c, int argc, char **argv);
 int cmd_reciprocity(struct cli *c, int argc, char **argv);
+int cmd_readout(struct cli *c, int argc, char **argv);
 
 /* Opens the store, printing any error; returns EXIT_OK or EXIT_FAIL. */
 int cli_open(struct cli *c, unsigned flags, struct rt_store **out);

@@ -13,7 +13,9 @@ static const struct command commands[] = {
     {"serve", cmd_serve, "serve the web pages and the JSON API"},
     {"search", cmd_search, "find recommendations by words and filters"},
     {"show", cmd_show, "show one recommendation"},
+    {"similar", cmd_similar, "repeats: recommendations made again in much the same words"},
     {"stats", cmd_stats, "count recommendations by response and cycle"},
+    {"themes", cmd_themes, "train the theme classifier, predict themes, tag, list"},
     {"dialogue", cmd_dialogue, "add, list or show dialogues"},
     {"round", cmd_round, "add or show a round of a dialogue"},
     {"participant", cmd_participant, "add a participant to a round"},
@@ -28,6 +30,7 @@ static const struct command commands[] = {
     {"since", cmd_since, "what moved since a round"},
     {"timeline", cmd_timeline, "rounds and steps of a dialogue in date order"},
     {"reciprocity", cmd_reciprocity, "each party's steps and which answered which"},
+    {"readout", cmd_readout, "draft a round from the text of a meeting's readout"},
 };
 
 static void usage_text(FILE *fp)
