@@ -110,4 +110,15 @@ struct progress *progress_new(const char *label);
 void progress_update(void *p, uint64_t done, uint64_t total);
 void progress_done(struct progress *p);
 
+/* A read command of the ledger: `NAME REF [--as-of D] [--json]`. */
+struct asof_read {
+    const char *usage, *help;
+    const char *what; /* "ROUND", "DIALOGUE" */
+    int (*find)(struct rt_store *st, const char *ref, int64_t *out_id, struct rt_error *err);
+    int (*read)(struct rt_store *st, int64_t id, const char *as_of, json_t **out,
+                struct rt_error *err);
+    void (*render)(const json_t *doc);
+};
+int cli_asof_read(struct cli *c, int argc, char **argv, const struct asof_read *cmd);
+
 #endif
