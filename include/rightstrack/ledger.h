@@ -141,7 +141,7 @@ RT_API int rt_status(struct rt_store *st, const char *target, const char *as_of,
  * "steps": [step dated after the round]}], "asks_open": [ask], "asks_closed": [ask],
  * "commitments": [commitment], "assessments": [{"target", "as_of", "status",
  * "evidence", "source"} made after the round on the dialogue's asks, benchmarks or
- * recommendations to its parties], "new_recommendations": [{"id",
+ * recommendations to its parties, each one that changed the status before it], "new_recommendations": [{"id",
  * "state_under_review", "session", "date", "response", "text"} from UPR sessions
  * after the round]}. */
 RT_API int rt_since(struct rt_store *st, int64_t round_id, const char *as_of, json_t **out,

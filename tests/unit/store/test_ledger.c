@@ -157,7 +157,14 @@ Test(ledger, since_a_round)
     cr_assert_str_eq(str(s, "asks_open.0.assessment.status"), "in-progress");
     cr_assert_str_eq(str(s, "commitments.0.status.status"), "open");
     cr_assert_str_eq(str(s, "assessments.0.target"), "ask:1");
+    cr_assert_eq(json_array_size(json_object_get(s, "assessments")), 1);
     json_decref(s);
+    /* Saying the same again is not a change. */
+    a.as_of = "2016-03-01";
+    a.evidence = "Still talking";
+    cr_assert_eq(rt_assess(st, &a, &id, NULL), 0);
+    cr_assert_eq(rt_since(st, r2, NULL, &s, NULL), 0);
+    cr_assert_eq(json_array_size(json_object_get(s, "assessments")), 1);
     /* As of the end of 2015 neither the elections nor the 2016 assessment exist. */
     cr_assert_eq(rt_since(st, r2, "2015-12-31", &s, NULL), 0);
     cr_assert_eq(json_array_size(json_object_get(json_array_get(json_object_get(s, "steps"), 1),
