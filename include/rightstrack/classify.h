@@ -14,30 +14,31 @@
 
 /* Training settings. RT_CLASSIFY_OPTS_INIT holds the measured defaults. */
 struct rt_classify_opts {
-  unsigned hash_bits; /* feature hashing into 2^hash_bits buckets (16..24) */
-  int bigrams;        /* 1: unigrams and bigrams of stems; 0: unigrams only */
-  int min_count;      /* drop features seen in fewer training texts */
-  int epochs;         /* passes of SGD over the training texts */
-  double lr;          /* initial learning rate, decayed linearly to 0 */
-  double holdout; /* share of texts held out to tune thresholds (0.02..0.5) */
-  int refit;      /* 1: after tuning, train again on every text */
-  uint64_t seed;  /* shuffling and the held-out slice */
+    unsigned hash_bits; /* feature hashing into 2^hash_bits buckets (16..24) */
+    int bigrams;        /* 1: unigrams and bigrams of stems; 0: unigrams only */
+    int min_count;      /* drop features seen in fewer training texts */
+    int epochs;         /* passes of SGD over the training texts */
+    double lr;          /* initial learning rate, decayed linearly to 0 */
+    double holdout;     /* share of texts held out to tune thresholds (0.02..0.5) */
+    int refit;          /* 1: after tuning, train again on every text */
+    uint64_t seed;      /* shuffling and the held-out slice */
 };
-#define RT_CLASSIFY_OPTS_INIT                                                  \
-  { 21, 1, 1, 20, 1.5, 0.1, 1, 20240601u }
+#define RT_CLASSIFY_OPTS_INIT                                                                      \
+    {                                                                                              \
+        21, 1, 1, 20, 1.5, 0.1, 1, 20240601u                                                       \
+    }
 
 /* What training measured on the held-out slice (thresholds cross-fitted on its
  * two halves, so the figures are not tuned on the texts they score). */
 struct rt_classify_report {
-  size_t n_texts;    /* texts given */
-  size_t n_train;    /* texts the thresholds' model was trained on */
-  size_t n_heldout;  /* texts held out */
-  size_t n_features; /* distinct hashed features kept */
-  size_t n_labels;
-  double precision, recall, f1; /* micro-averaged over labels */
-  double
-      category_accuracy; /* over held-out texts with a category; -1 if none */
-  double seconds;        /* wall time of training */
+    size_t n_texts;    /* texts given */
+    size_t n_train;    /* texts the thresholds' model was trained on */
+    size_t n_heldout;  /* texts held out */
+    size_t n_features; /* distinct hashed features kept */
+    size_t n_labels;
+    double precision, recall, f1; /* micro-averaged over labels */
+    double category_accuracy;     /* over held-out texts with a category; -1 if none */
+    double seconds;               /* wall time of training */
 };
 
 /*
@@ -53,8 +54,8 @@ RT_API void rt_trainset_free(struct rt_trainset *ts);
  * when unknown). Returns RT_EINVAL for a category out of range.
  */
 RT_API int rt_trainset_add(struct rt_trainset *ts, const char *text, size_t len,
-                           const char *const *labels, size_t n_labels,
-                           int category, struct rt_error *err);
+                           const char *const *labels, size_t n_labels, int category,
+                           struct rt_error *err);
 RT_API size_t rt_trainset_size(const struct rt_trainset *ts);
 
 /* A trained model. Predicting is not thread-safe (it owns a tokenizer). */
@@ -66,10 +67,8 @@ struct rt_classifier;
  * gets the held-out figures. Returns RT_EINVAL when ts has fewer than 20 texts
  * or no labels.
  */
-RT_API int rt_classifier_train(struct rt_classifier **out,
-                               struct rt_trainset *ts,
-                               struct rt_classify_report *rep,
-                               struct rt_error *err);
+RT_API int rt_classifier_train(struct rt_classifier **out, struct rt_trainset *ts,
+                               struct rt_classify_report *rep, struct rt_error *err);
 RT_API void rt_classifier_free(struct rt_classifier *c);
 
 /* The labels, in the model's order (borrowed, valid while c lives). */
@@ -83,19 +82,17 @@ RT_API double rt_classifier_threshold(const struct rt_classifier *c, size_t i);
  * (its probability in *category_p when not NULL). A label is predicted when its
  * score reaches rt_classifier_threshold.
  */
-RT_API void rt_classifier_predict(struct rt_classifier *c, const char *text,
-                                  size_t len, float *scores, int *category,
-                                  float *category_p);
+RT_API void rt_classifier_predict(struct rt_classifier *c, const char *text, size_t len,
+                                  float *scores, int *category, float *category_p);
 
 /* Appends the model as a byte blob to out. */
-RT_API int rt_classifier_save(const struct rt_classifier *c,
-                              struct rt_buf *out);
+RT_API int rt_classifier_save(const struct rt_classifier *c, struct rt_buf *out);
 /*
  * Reads a blob written by rt_classifier_save; *out is NULL on entry and set on
  * success. Returns RT_EFORMAT (err filled) for anything else.
  */
-RT_API int rt_classifier_load(struct rt_classifier **out, const void *data,
-                              size_t len, struct rt_error *err);
+RT_API int rt_classifier_load(struct rt_classifier **out, const void *data, size_t len,
+                              struct rt_error *err);
 
 /*
  * JSON shapes (src/model/classify_json.c), the same for the CLI and the API.
@@ -104,15 +101,13 @@ RT_API int rt_classifier_load(struct rt_classifier **out, const void *data,
  * hold every label whose probability is at least min_score (0: all), best
  * first.
  */
-RT_API json_t *rt_prediction_to_json(const struct rt_classifier *c,
-                                     const float *scores, int category,
-                                     double min_score);
+RT_API json_t *rt_prediction_to_json(const struct rt_classifier *c, const float *scores,
+                                     int category, double min_score);
 /* The held-out figures and settings of a training run. */
 RT_API json_t *rt_classify_report_to_json(const struct rt_classify_report *rep,
                                           const struct rt_classify_opts *opts);
 /* {"vocabulary": v, "themes": [{"label", "official", "model"}...]}. */
-RT_API json_t *rt_theme_counts_to_json(const char *vocabulary,
-                                       const struct rt_theme_count *a,
+RT_API json_t *rt_theme_counts_to_json(const char *vocabulary, const struct rt_theme_count *a,
                                        size_t n);
 
 #endif

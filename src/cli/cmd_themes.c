@@ -10,8 +10,7 @@
 #define MODEL_NAME "themes/upr-info"
 #define MODEL_KIND "theme-classifier"
 
-static const char usage[] =
-    "rightstrack [--db PATH] themes train|predict|list|tag [--json]";
+static const char usage[] = "rightstrack [--db PATH] themes train|predict|list|tag [--json]";
 
 static const char help[] =
     "usage: rightstrack [--db PATH] themes SUBCOMMAND [OPTIONS]\n"
@@ -46,358 +45,349 @@ static const struct option json_opts[] = {
 
 /* Parses only --json and --help; returns -1 after a usage error stored in *rc.
  */
-static int parse_json_only(struct cli *c, int argc, char **argv,
-                           const char *sub_usage, const char *sub_help,
-                           int *json, int *rc) {
-  int o;
+static int parse_json_only(struct cli *c, int argc, char **argv, const char *sub_usage,
+                           const char *sub_help, int *json, int *rc)
+{
+    int o;
 
-  while ((o = getopt_long(argc, argv, "h", json_opts, NULL)) != -1) {
-    if (o == 'j') {
-      *json = 1;
-    } else if (o == 'h') {
-      *rc = cli_help(sub_help);
-      return -1;
-    } else {
-      *rc = cli_usage(c, sub_usage, "unknown option '%s'", argv[optind - 1]);
-      return -1;
+    while ((o = getopt_long(argc, argv, "h", json_opts, NULL)) != -1) {
+        if (o == 'j') {
+            *json = 1;
+        } else if (o == 'h') {
+            *rc = cli_help(sub_help);
+            return -1;
+        } else {
+            *rc = cli_usage(c, sub_usage, "unknown option '%s'", argv[optind - 1]);
+            return -1;
+        }
     }
-  }
-  if (optind < argc) {
-    *rc = cli_usage(c, sub_usage, "unexpected argument '%s'", argv[optind]);
-    return -1;
-  }
-  return 0;
+    if (optind < argc) {
+        *rc = cli_usage(c, sub_usage, "unexpected argument '%s'", argv[optind]);
+        return -1;
+    }
+    return 0;
 }
 
 /* json_dump_callback's sink: appends to an rt_buf. */
-static int add_to_buf(const char *s, size_t n, void *ctx) {
-  return rt_buf_add(ctx, s, n) < 0 ? -1 : 0;
+static int add_to_buf(const char *s, size_t n, void *ctx)
+{
+    return rt_buf_add(ctx, s, n) < 0 ? -1 : 0;
 }
 
 /* Reads one line (with its newline, if any) into line; returns 0 at end of
  * input. */
-static int read_line(FILE *fp, struct rt_buf *line) {
-  int ch;
+static int read_line(FILE *fp, struct rt_buf *line)
+{
+    int ch;
 
-  rt_buf_reset(line);
-  while ((ch = getc_unlocked(fp)) != EOF) {
-    rt_buf_addch(line, ch);
-    if (ch == '\n')
-      break;
-  }
-  return line->len > 0;
+    rt_buf_reset(line);
+    while ((ch = getc_unlocked(fp)) != EOF) {
+        rt_buf_addch(line, ch);
+        if (ch == '\n')
+            break;
+    }
+    return line->len > 0;
 }
 
 /* Loads the stored model; prints why not and returns EXIT_FAIL when there is
  * none. */
-static int load_model(struct cli *c, struct rt_store *st,
-                      struct rt_classifier **out) {
-  struct rt_buf blob = RT_BUF_INIT;
-  struct rt_error err = RT_ERROR_INIT;
-  int rc = EXIT_OK, r;
+static int load_model(struct cli *c, struct rt_store *st, struct rt_classifier **out)
+{
+    struct rt_buf blob = RT_BUF_INIT;
+    struct rt_error err = RT_ERROR_INIT;
+    int rc = EXIT_OK, r;
 
-  r = rt_store_model_get(st, MODEL_NAME, &blob, NULL, &err);
-  if (r == RT_ENOTFOUND) {
-    fprintf(stderr,
-            "%s: no theme model in %s: run 'rightstrack themes train' first\n",
-            c->prog, c->db_path);
-    rc = EXIT_FAIL;
-  } else if (r < 0 || rt_classifier_load(out, blob.buf, blob.len, &err) < 0) {
-    rc = cli_fail(c, &err);
-  }
-  rt_buf_release(&blob);
-  rt_error_release(&err);
-  return rc;
+    r = rt_store_model_get(st, MODEL_NAME, &blob, NULL, &err);
+    if (r == RT_ENOTFOUND) {
+        fprintf(stderr, "%s: no theme model in %s: run 'rightstrack themes train' first\n", c->prog,
+                c->db_path);
+        rc = EXIT_FAIL;
+    } else if (r < 0 || rt_classifier_load(out, blob.buf, blob.len, &err) < 0) {
+        rc = cli_fail(c, &err);
+    }
+    rt_buf_release(&blob);
+    rt_error_release(&err);
+    return rc;
 }
 
-static int themes_train(struct cli *c, int argc, char **argv) {
-  static const char sub_usage[] =
-      "rightstrack [--db PATH] themes train [--json] [--epochs N]";
-  static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
-                                       {"epochs", required_argument, NULL, 'e'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {0}};
-  struct rt_classify_opts copts = RT_CLASSIFY_OPTS_INIT;
-  struct rt_classify_report rep = {0};
-  struct rt_error err = RT_ERROR_INIT;
-  struct rt_store *st = NULL;
-  struct rt_rec_text *texts = NULL;
-  struct rt_trainset *ts = NULL;
-  struct rt_classifier *model = NULL;
-  struct rt_buf blob = RT_BUF_INIT;
-  json_t *info = NULL;
-  struct rt_buf info_text = RT_BUF_INIT;
-  size_t n = 0;
-  int json = 0, o, rc;
-  long v;
+static int themes_train(struct cli *c, int argc, char **argv)
+{
+    static const char sub_usage[] = "rightstrack [--db PATH] themes train [--json] [--epochs N]";
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"epochs", required_argument, NULL, 'e'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
+    struct rt_classify_opts copts = RT_CLASSIFY_OPTS_INIT;
+    struct rt_classify_report rep = {0};
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_store *st = NULL;
+    struct rt_rec_text *texts = NULL;
+    struct rt_trainset *ts = NULL;
+    struct rt_classifier *model = NULL;
+    struct rt_buf blob = RT_BUF_INIT;
+    json_t *info = NULL;
+    struct rt_buf info_text = RT_BUF_INIT;
+    size_t n = 0;
+    int json = 0, o, rc;
+    long v;
 
-  while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    switch (o) {
-    case 'j':
-      json = 1;
-      break;
-    case 'e':
-      if (cli_parse_int(optarg, 1, 1000, &v) < 0)
-        return cli_usage(c, sub_usage,
-                         "--epochs needs a number from 1 to 1000");
-      copts.epochs = (int)v;
-      break;
-    case 'h':
-      return cli_help(help);
-    default:
-      return cli_usage(c, sub_usage, "unknown option '%s'", argv[optind - 1]);
-    }
-  }
-  if (optind < argc)
-    return cli_usage(c, sub_usage, "unexpected argument '%s'", argv[optind]);
-  if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-    goto out;
-  if (rt_store_rec_texts(st, VOCABULARY, RT_TEXTS_LABELLED, &texts, &n, &err) <
-      0) {
-    rc = cli_fail(c, &err);
-    goto out;
-  }
-  ts = rt_trainset_new(&copts);
-  for (size_t i = 0; i < n; i++) {
-    int cat = texts[i].action_category >= 1 && texts[i].action_category <= 5
-                  ? texts[i].action_category
-                  : 0;
-    rt_trainset_add(ts, texts[i].text, strlen(texts[i].text),
-                    (const char *const *)texts[i].labels, texts[i].n_labels,
-                    cat, NULL);
-  }
-  if (rt_classifier_train(&model, ts, &rep, &err) < 0) {
-    rc = cli_fail(c, &err);
-    goto out;
-  }
-  info = rt_classify_report_to_json(&rep, &copts);
-  json_dump_callback(info, add_to_buf, &info_text,
-                     JSON_COMPACT | JSON_PRESERVE_ORDER);
-  if (rt_classifier_save(model, &blob) < 0 ||
-      rt_store_model_put(st, MODEL_NAME, MODEL_KIND, info_text.buf, blob.buf,
-                         blob.len, &err) < 0) {
-    if (!err.code)
-      rt_error_set(&err, RT_ETOOBIG, NULL, 0, NULL,
-                   "the model is too big to save");
-    rc = cli_fail(c, &err);
-    goto out;
-  }
-  if (json) {
-    json_object_set_new(info, "model", json_string(MODEL_NAME));
-    json_object_set_new(info, "bytes", json_integer((json_int_t)blob.len));
-    cli_print_json(info);
-    info = NULL;
-  } else {
-    printf(
-        "trained on %zu recommendations, %zu themes, %zu features in %.1f s\n",
-        rep.n_texts, rep.n_labels, rep.n_features, rep.seconds);
-    printf("held out %zu: precision %.3f, recall %.3f, F1 %.3f", rep.n_heldout,
-           rep.precision, rep.recall, rep.f1);
-    if (rep.category_accuracy >= 0)
-      printf("; action category accuracy %.3f", rep.category_accuracy);
-    printf("\nsaved as '%s' (%.1f MB)\n", MODEL_NAME, (double)blob.len / 1e6);
-  }
-  rc = EXIT_OK;
-out:
-  rt_buf_release(&info_text);
-  json_decref(info);
-  rt_buf_release(&blob);
-  rt_classifier_free(model);
-  rt_trainset_free(ts);
-  rt_rec_texts_free(texts, n);
-  rt_error_release(&err);
-  rt_store_close(st);
-  return rc;
-}
-
-static int themes_predict(struct cli *c, int argc, char **argv) {
-  static const char sub_usage[] =
-      "rightstrack [--db PATH] themes predict [--json] [--all-scores] < FILE";
-  static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
-                                       {"all-scores", no_argument, NULL, 'a'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {0}};
-  struct rt_store *st = NULL;
-  struct rt_classifier *model = NULL;
-  float *scores = NULL;
-  struct rt_buf line = RT_BUF_INIT;
-  size_t len;
-  double min_score = 0.05;
-  int json = 0, o, rc;
-
-  while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    switch (o) {
-    case 'j':
-      json = 1;
-      break;
-    case 'a':
-      min_score = 0;
-      break;
-    case 'h':
-      return cli_help(help);
-    default:
-      return cli_usage(c, sub_usage, "unknown option '%s'", argv[optind - 1]);
-    }
-  }
-  if (optind < argc)
-    return cli_usage(c, sub_usage,
-                     "unexpected argument '%s' (texts come on standard input)",
-                     argv[optind]);
-  if ((rc = cli_open(c, RT_STORE_READONLY, &st)) != EXIT_OK)
-    goto out;
-  if ((rc = load_model(c, st, &model)) != EXIT_OK)
-    goto out;
-  scores = rt_xcalloc(rt_classifier_n_labels(model) + 1, sizeof(*scores));
-  while (read_line(stdin, &line)) {
-    int category;
-    len = line.len;
-    while (len > 0 && (line.buf[len - 1] == '\n' || line.buf[len - 1] == '\r'))
-      len--;
-    rt_classifier_predict(model, line.buf, len, scores, &category, NULL);
-    if (json) {
-      json_t *p = rt_prediction_to_json(model, scores, category, min_score);
-      json_dumpf(p, stdout,
-                 JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
-      fputc('\n', stdout);
-      json_decref(p);
-    } else {
-      int any = 0;
-      for (size_t i = 0; i < rt_classifier_n_labels(model); i++) {
-        if (scores[i] >= rt_classifier_threshold(model, i)) {
-          printf("%s%s (%.2f)", any ? "; " : "", rt_classifier_label(model, i),
-                 (double)scores[i]);
-          any = 1;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'j':
+            json = 1;
+            break;
+        case 'e':
+            if (cli_parse_int(optarg, 1, 1000, &v) < 0)
+                return cli_usage(c, sub_usage, "--epochs needs a number from 1 to 1000");
+            copts.epochs = (int)v;
+            break;
+        case 'h':
+            return cli_help(help);
+        default:
+            return cli_usage(c, sub_usage, "unknown option '%s'", argv[optind - 1]);
         }
-      }
-      printf("%s\taction category %d\n", any ? "" : "(no theme)", category);
     }
-  }
-  if (ferror(stdin)) {
-    fprintf(stderr, "%s: reading standard input: %s\n", c->prog,
-            strerror(errno));
+    if (optind < argc)
+        return cli_usage(c, sub_usage, "unexpected argument '%s'", argv[optind]);
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+        goto out;
+    if (rt_store_rec_texts(st, VOCABULARY, RT_TEXTS_LABELLED, &texts, &n, &err) < 0) {
+        rc = cli_fail(c, &err);
+        goto out;
+    }
+    ts = rt_trainset_new(&copts);
+    for (size_t i = 0; i < n; i++) {
+        int cat = texts[i].action_category >= 1 && texts[i].action_category <= 5
+                      ? texts[i].action_category
+                      : 0;
+        rt_trainset_add(ts, texts[i].text, strlen(texts[i].text),
+                        (const char *const *)texts[i].labels, texts[i].n_labels, cat, NULL);
+    }
+    if (rt_classifier_train(&model, ts, &rep, &err) < 0) {
+        rc = cli_fail(c, &err);
+        goto out;
+    }
+    info = rt_classify_report_to_json(&rep, &copts);
+    json_dump_callback(info, add_to_buf, &info_text, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (rt_classifier_save(model, &blob) < 0 ||
+        rt_store_model_put(st, MODEL_NAME, MODEL_KIND, info_text.buf, blob.buf, blob.len, &err) <
+            0) {
+        if (!err.code)
+            rt_error_set(&err, RT_ETOOBIG, NULL, 0, NULL, "the model is too big to save");
+        rc = cli_fail(c, &err);
+        goto out;
+    }
+    if (json) {
+        json_object_set_new(info, "model", json_string(MODEL_NAME));
+        json_object_set_new(info, "bytes", json_integer((json_int_t)blob.len));
+        cli_print_json(info);
+        info = NULL;
+    } else {
+        printf("trained on %zu recommendations, %zu themes, %zu features in %.1f s\n", rep.n_texts,
+               rep.n_labels, rep.n_features, rep.seconds);
+        printf("held out %zu: precision %.3f, recall %.3f, F1 %.3f", rep.n_heldout, rep.precision,
+               rep.recall, rep.f1);
+        if (rep.category_accuracy >= 0)
+            printf("; action category accuracy %.3f", rep.category_accuracy);
+        printf("\nsaved as '%s' (%.1f MB)\n", MODEL_NAME, (double)blob.len / 1e6);
+    }
+    rc = EXIT_OK;
+out:
+    rt_buf_release(&info_text);
+    json_decref(info);
+    rt_buf_release(&blob);
+    rt_classifier_free(model);
+    rt_trainset_free(ts);
+    rt_rec_texts_free(texts, n);
+    rt_error_release(&err);
+    rt_store_close(st);
+    return rc;
+}
+
+static int themes_predict(struct cli *c, int argc, char **argv)
+{
+    static const char sub_usage[] =
+        "rightstrack [--db PATH] themes predict [--json] [--all-scores] < FILE";
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"all-scores", no_argument, NULL, 'a'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
+    struct rt_store *st = NULL;
+    struct rt_classifier *model = NULL;
+    float *scores = NULL;
+    struct rt_buf line = RT_BUF_INIT;
+    size_t len;
+    double min_score = 0.05;
+    int json = 0, o, rc;
+
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'j':
+            json = 1;
+            break;
+        case 'a':
+            min_score = 0;
+            break;
+        case 'h':
+            return cli_help(help);
+        default:
+            return cli_usage(c, sub_usage, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage(c, sub_usage, "unexpected argument '%s' (texts come on standard input)",
+                         argv[optind]);
+    if ((rc = cli_open(c, RT_STORE_READONLY, &st)) != EXIT_OK)
+        goto out;
+    if ((rc = load_model(c, st, &model)) != EXIT_OK)
+        goto out;
+    scores = rt_xcalloc(rt_classifier_n_labels(model) + 1, sizeof(*scores));
+    while (read_line(stdin, &line)) {
+        int category;
+        len = line.len;
+        while (len > 0 && (line.buf[len - 1] == '\n' || line.buf[len - 1] == '\r'))
+            len--;
+        rt_classifier_predict(model, line.buf, len, scores, &category, NULL);
+        if (json) {
+            json_t *p = rt_prediction_to_json(model, scores, category, min_score);
+            json_dumpf(p, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
+            fputc('\n', stdout);
+            json_decref(p);
+        } else {
+            int any = 0;
+            for (size_t i = 0; i < rt_classifier_n_labels(model); i++) {
+                if (scores[i] >= rt_classifier_threshold(model, i)) {
+                    printf("%s%s (%.2f)", any ? "; " : "", rt_classifier_label(model, i),
+                           (double)scores[i]);
+                    any = 1;
+                }
+            }
+            printf("%s\taction category %d\n", any ? "" : "(no theme)", category);
+        }
+    }
+    if (ferror(stdin)) {
+        fprintf(stderr, "%s: reading standard input: %s\n", c->prog, strerror(errno));
+        rc = EXIT_FAIL;
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    rt_buf_release(&line);
+    rt_free(scores);
+    rt_classifier_free(model);
+    rt_store_close(st);
+    return rc;
+}
+
+static int themes_list(struct cli *c, int argc, char **argv)
+{
+    static const char sub_usage[] = "rightstrack [--db PATH] themes list [--json]";
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_store *st = NULL;
+    struct rt_theme_count *a = NULL;
+    size_t n = 0;
+    int json = 0, rc;
+
+    if (parse_json_only(c, argc, argv, sub_usage, help, &json, &rc) < 0)
+        return rc;
+    if ((rc = cli_open(c, RT_STORE_READONLY, &st)) != EXIT_OK)
+        goto out;
+    if (rt_store_theme_counts(st, VOCABULARY, &a, &n, &err) < 0) {
+        rc = cli_fail(c, &err);
+        goto out;
+    }
+    if (json) {
+        cli_print_json(rt_theme_counts_to_json(VOCABULARY, a, n));
+    } else {
+        printf("%zu %s themes%s\n", n, VOCABULARY, n ? ":" : "");
+        if (n)
+            printf("  %8s %8s  %s\n", "official", "model", "theme");
+        for (size_t i = 0; i < n; i++)
+            printf("  %8lld %8lld  %s\n", (long long)a[i].official, (long long)a[i].model,
+                   a[i].label);
+    }
+    rc = EXIT_OK;
+out:
+    rt_theme_counts_free(a, n);
+    rt_error_release(&err);
+    rt_store_close(st);
+    return rc;
+}
+
+static int themes_tag(struct cli *c, int argc, char **argv)
+{
+    static const char sub_usage[] = "rightstrack [--db PATH] themes tag [--json]";
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_store *st = NULL;
+    struct rt_classifier *model = NULL;
+    struct rt_rec_text *texts = NULL;
+    float *scores = NULL;
+    size_t n = 0, n_labels;
+    int64_t removed = 0, n_tags = 0, n_recs = 0;
+    int json = 0, rc, in_tx = 0;
+
+    if (parse_json_only(c, argc, argv, sub_usage, help, &json, &rc) < 0)
+        return rc;
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+        goto out;
+    if ((rc = load_model(c, st, &model)) != EXIT_OK)
+        goto out;
     rc = EXIT_FAIL;
-    goto out;
-  }
-  rc = EXIT_OK;
-out:
-  rt_buf_release(&line);
-  rt_free(scores);
-  rt_classifier_free(model);
-  rt_store_close(st);
-  return rc;
-}
-
-static int themes_list(struct cli *c, int argc, char **argv) {
-  static const char sub_usage[] =
-      "rightstrack [--db PATH] themes list [--json]";
-  struct rt_error err = RT_ERROR_INIT;
-  struct rt_store *st = NULL;
-  struct rt_theme_count *a = NULL;
-  size_t n = 0;
-  int json = 0, rc;
-
-  if (parse_json_only(c, argc, argv, sub_usage, help, &json, &rc) < 0)
-    return rc;
-  if ((rc = cli_open(c, RT_STORE_READONLY, &st)) != EXIT_OK)
-    goto out;
-  if (rt_store_theme_counts(st, VOCABULARY, &a, &n, &err) < 0) {
-    rc = cli_fail(c, &err);
-    goto out;
-  }
-  if (json) {
-    cli_print_json(rt_theme_counts_to_json(VOCABULARY, a, n));
-  } else {
-    printf("%zu %s themes%s\n", n, VOCABULARY, n ? ":" : "");
-    if (n)
-      printf("  %8s %8s  %s\n", "official", "model", "theme");
-    for (size_t i = 0; i < n; i++)
-      printf("  %8lld %8lld  %s\n", (long long)a[i].official,
-             (long long)a[i].model, a[i].label);
-  }
-  rc = EXIT_OK;
-out:
-  rt_theme_counts_free(a, n);
-  rt_error_release(&err);
-  rt_store_close(st);
-  return rc;
-}
-
-static int themes_tag(struct cli *c, int argc, char **argv) {
-  static const char sub_usage[] = "rightstrack [--db PATH] themes tag [--json]";
-  struct rt_error err = RT_ERROR_INIT;
-  struct rt_store *st = NULL;
-  struct rt_classifier *model = NULL;
-  struct rt_rec_text *texts = NULL;
-  float *scores = NULL;
-  size_t n = 0, n_labels;
-  int64_t removed = 0, n_tags = 0, n_recs = 0;
-  int json = 0, rc, in_tx = 0;
-
-  if (parse_json_only(c, argc, argv, sub_usage, help, &json, &rc) < 0)
-    return rc;
-  if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-    goto out;
-  if ((rc = load_model(c, st, &model)) != EXIT_OK)
-    goto out;
-  rc = EXIT_FAIL;
-  if (rt_store_rec_texts(st, VOCABULARY, RT_TEXTS_UNLABELLED, &texts, &n,
-                         &err) < 0 ||
-      rt_store_begin(st, &err) < 0)
-    goto fail;
-  in_tx = 1;
-  if (rt_store_model_tags_clear(st, VOCABULARY, &removed, &err) < 0)
-    goto fail;
-  n_labels = rt_classifier_n_labels(model);
-  scores = rt_xcalloc(n_labels + 1, sizeof(*scores));
-  for (size_t i = 0; i < n; i++) {
-    int category, tagged = 0, is_new;
-    rt_classifier_predict(model, texts[i].text, strlen(texts[i].text), scores,
-                          &category, NULL);
-    for (size_t j = 0; j < n_labels; j++) {
-      if (scores[j] < rt_classifier_threshold(model, j))
-        continue;
-      if (rt_store_rec_add_theme(st, texts[i].id, VOCABULARY,
-                                 rt_classifier_label(model, j), "model",
-                                 (double)scores[j], &is_new, &err) < 0)
+    if (rt_store_rec_texts(st, VOCABULARY, RT_TEXTS_UNLABELLED, &texts, &n, &err) < 0 ||
+        rt_store_begin(st, &err) < 0)
         goto fail;
-      n_tags++;
-      tagged = 1;
+    in_tx = 1;
+    if (rt_store_model_tags_clear(st, VOCABULARY, &removed, &err) < 0)
+        goto fail;
+    n_labels = rt_classifier_n_labels(model);
+    scores = rt_xcalloc(n_labels + 1, sizeof(*scores));
+    for (size_t i = 0; i < n; i++) {
+        int category, tagged = 0, is_new;
+        rt_classifier_predict(model, texts[i].text, strlen(texts[i].text), scores, &category, NULL);
+        for (size_t j = 0; j < n_labels; j++) {
+            if (scores[j] < rt_classifier_threshold(model, j))
+                continue;
+            if (rt_store_rec_add_theme(st, texts[i].id, VOCABULARY, rt_classifier_label(model, j),
+                                       "model", (double)scores[j], &is_new, &err) < 0)
+                goto fail;
+            n_tags++;
+            tagged = 1;
+        }
+        n_recs += tagged;
     }
-    n_recs += tagged;
-  }
-  if (rt_store_commit(st, &err) < 0)
-    goto fail;
-  in_tx = 0;
-  if (json)
-    cli_print_json(json_pack("{s:I, s:I, s:I, s:I}", "unlabelled",
-                             (json_int_t)n, "tagged", (json_int_t)n_recs,
-                             "tags", (json_int_t)n_tags, "replaced",
-                             (json_int_t)removed));
-  else
-    printf("%zu recommendations without official themes; tagged %lld with %lld "
-           "themes "
-           "(replacing %lld earlier model tags)\n",
-           n, (long long)n_recs, (long long)n_tags, (long long)removed);
-  rc = EXIT_OK;
-  goto out;
+    if (rt_store_commit(st, &err) < 0)
+        goto fail;
+    in_tx = 0;
+    if (json)
+        cli_print_json(json_pack("{s:I, s:I, s:I, s:I}", "unlabelled", (json_int_t)n, "tagged",
+                                 (json_int_t)n_recs, "tags", (json_int_t)n_tags, "replaced",
+                                 (json_int_t)removed));
+    else
+        printf("%zu recommendations without official themes; tagged %lld with %lld "
+               "themes "
+               "(replacing %lld earlier model tags)\n",
+               n, (long long)n_recs, (long long)n_tags, (long long)removed);
+    rc = EXIT_OK;
+    goto out;
 fail:
-  rc = cli_fail(c, &err);
+    rc = cli_fail(c, &err);
 out:
-  if (in_tx)
-    rt_store_rollback(st);
-  rt_free(scores);
-  rt_rec_texts_free(texts, n);
-  rt_classifier_free(model);
-  rt_error_release(&err);
-  rt_store_close(st);
-  return rc;
+    if (in_tx)
+        rt_store_rollback(st);
+    rt_free(scores);
+    rt_rec_texts_free(texts, n);
+    rt_classifier_free(model);
+    rt_error_release(&err);
+    rt_store_close(st);
+    return rc;
 }
 
-int cmd_themes(struct cli *c, int argc, char **argv) {
-  static const struct subcommand subs[] = {{"train", themes_train},
-                                           {"predict", themes_predict},
-                                           {"list", themes_list},
-                                           {"tag", themes_tag},
-                                           {NULL, NULL}};
-  return cli_subcommand(c, subs, usage, help, argc, argv);
+int cmd_themes(struct cli *c, int argc, char **argv)
+{
+    static const struct subcommand subs[] = {{"train", themes_train},
+                                             {"predict", themes_predict},
+                                             {"list", themes_list},
+                                             {"tag", themes_tag},
+                                             {NULL, NULL}};
+    return cli_subcommand(c, subs, usage, help, argc, argv);
 }

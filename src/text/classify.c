@@ -15,442 +15,469 @@
 
 #define N_CAT 5          /* action categories 1..5 */
 #define MAGIC "RTCLASS1" /* blob header */
-#define MIN_TUNE_POS                                                           \
-  4 /* fewer positives in a tuning slice: keep the global threshold */
+#define MIN_TUNE_POS 4   /* fewer positives in a tuning slice: keep the global threshold */
 #define NO_ROW UINT32_MAX
 #define LANES 8 /* rows are padded to a multiple of this many floats */
 
 /* y += x over kp floats (kp a multiple of LANES); the fixed inner loop
  * vectorises. */
-static void add_row(float *restrict y, const float *restrict x, size_t kp) {
-  for (size_t j = 0; j < kp; j += LANES)
-    for (size_t q = 0; q < LANES; q++)
-      y[j + q] += x[j + q];
+static void add_row(float *restrict y, const float *restrict x, size_t kp)
+{
+    for (size_t j = 0; j < kp; j += LANES)
+        for (size_t q = 0; q < LANES; q++)
+            y[j + q] += x[j + q];
 }
 
 /* y -= x over kp floats. */
-static void sub_row(float *restrict y, const float *restrict x, size_t kp) {
-  for (size_t j = 0; j < kp; j += LANES)
-    for (size_t q = 0; q < LANES; q++)
-      y[j + q] -= x[j + q];
+static void sub_row(float *restrict y, const float *restrict x, size_t kp)
+{
+    for (size_t j = 0; j < kp; j += LANES)
+        for (size_t q = 0; q < LANES; q++)
+            y[j + q] -= x[j + q];
 }
 
-static size_t padded(size_t k) { return (k + LANES - 1) / LANES * LANES; }
+static size_t padded(size_t k)
+{
+    return (k + LANES - 1) / LANES * LANES;
+}
 
 /* An open-addressing map from a hashed bucket to a dense row of weights. */
 struct fmap {
-  uint32_t *keys; /* bucket + 1; 0 = empty */
-  uint32_t *rows;
-  size_t cap, n; /* cap a power of two */
+    uint32_t *keys; /* bucket + 1; 0 = empty */
+    uint32_t *rows;
+    size_t cap, n; /* cap a power of two */
 };
 
-static uint32_t mix32(uint32_t x) {
-  x ^= x >> 16;
-  x *= 0x7feb352dU;
-  x ^= x >> 15;
-  x *= 0x846ca68bU;
-  x ^= x >> 16;
-  return x;
+static uint32_t mix32(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= 0x7feb352dU;
+    x ^= x >> 15;
+    x *= 0x846ca68bU;
+    x ^= x >> 16;
+    return x;
 }
 
-static void fmap_release(struct fmap *m) {
-  rt_free(m->keys);
-  rt_free(m->rows);
-  memset(m, 0, sizeof(*m));
+static void fmap_release(struct fmap *m)
+{
+    rt_free(m->keys);
+    rt_free(m->rows);
+    memset(m, 0, sizeof(*m));
 }
 
-static void fmap_init(struct fmap *m, size_t want) {
-  size_t cap = 1024;
-  while (cap < want * 2)
-    cap *= 2;
-  m->keys = rt_xcalloc(cap, sizeof(*m->keys));
-  RT_ALLOC_ARRAY(m->rows, cap);
-  m->cap = cap;
-  m->n = 0;
+static void fmap_init(struct fmap *m, size_t want)
+{
+    size_t cap = 1024;
+    while (cap < want * 2)
+        cap *= 2;
+    m->keys = rt_xcalloc(cap, sizeof(*m->keys));
+    RT_ALLOC_ARRAY(m->rows, cap);
+    m->cap = cap;
+    m->n = 0;
 }
 
 /* Returns the row of bucket, or NO_ROW when absent. */
-static uint32_t fmap_get(const struct fmap *m, uint32_t bucket) {
-  size_t mask = m->cap - 1, i = mix32(bucket) & mask;
+static uint32_t fmap_get(const struct fmap *m, uint32_t bucket)
+{
+    size_t mask = m->cap - 1, i = mix32(bucket) & mask;
 
-  for (;;) {
-    uint32_t k = m->keys[i];
-    if (!k)
-      return NO_ROW;
-    if (k == bucket + 1)
-      return m->rows[i];
-    i = (i + 1) & mask;
-  }
+    for (;;) {
+        uint32_t k = m->keys[i];
+        if (!k)
+            return NO_ROW;
+        if (k == bucket + 1)
+            return m->rows[i];
+        i = (i + 1) & mask;
+    }
 }
 
 static void fmap_grow(struct fmap *m);
 
 /* Sets bucket's row; returns the row already there, or NO_ROW when it was
  * added. */
-static uint32_t fmap_put(struct fmap *m, uint32_t bucket, uint32_t row) {
-  size_t mask, i;
+static uint32_t fmap_put(struct fmap *m, uint32_t bucket, uint32_t row)
+{
+    size_t mask, i;
 
-  if ((m->n + 1) * 2 > m->cap)
-    fmap_grow(m);
-  mask = m->cap - 1;
-  i = mix32(bucket) & mask;
-  for (;;) {
-    uint32_t k = m->keys[i];
-    if (!k) {
-      m->keys[i] = bucket + 1;
-      m->rows[i] = row;
-      m->n++;
-      return NO_ROW;
+    if ((m->n + 1) * 2 > m->cap)
+        fmap_grow(m);
+    mask = m->cap - 1;
+    i = mix32(bucket) & mask;
+    for (;;) {
+        uint32_t k = m->keys[i];
+        if (!k) {
+            m->keys[i] = bucket + 1;
+            m->rows[i] = row;
+            m->n++;
+            return NO_ROW;
+        }
+        if (k == bucket + 1)
+            return m->rows[i];
+        i = (i + 1) & mask;
     }
-    if (k == bucket + 1)
-      return m->rows[i];
-    i = (i + 1) & mask;
-  }
 }
 
-static void fmap_grow(struct fmap *m) {
-  struct fmap bigger;
+static void fmap_grow(struct fmap *m)
+{
+    struct fmap bigger;
 
-  fmap_init(&bigger, m->cap);
-  for (size_t i = 0; i < m->cap; i++)
-    if (m->keys[i])
-      fmap_put(&bigger, m->keys[i] - 1, m->rows[i]);
-  fmap_release(m);
-  *m = bigger;
+    fmap_init(&bigger, m->cap);
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->keys[i])
+            fmap_put(&bigger, m->keys[i] - 1, m->rows[i]);
+    fmap_release(m);
+    *m = bigger;
 }
 
 /* Token hashes of one text, then its sorted, distinct feature buckets. */
 struct feats {
-  uint64_t *tok;
-  size_t n_tok, alloc_tok;
-  uint32_t *bucket;
-  size_t n, alloc;
+    uint64_t *tok;
+    size_t n_tok, alloc_tok;
+    uint32_t *bucket;
+    size_t n, alloc;
 };
 
-static int collect_token(void *ctx, const char *term, size_t len, size_t start,
-                         size_t end, int colocated) {
-  struct feats *f = ctx;
-  uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+static int collect_token(void *ctx, const char *term, size_t len, size_t start, size_t end,
+                         int colocated)
+{
+    struct feats *f = ctx;
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
 
-  (void)start, (void)end, (void)colocated;
-  for (size_t i = 0; i < len; i++) {
-    h ^= (unsigned char)term[i];
-    h *= 1099511628211ULL;
-  }
-  RT_ALLOC_GROW(f->tok, f->n_tok + 1, f->alloc_tok);
-  f->tok[f->n_tok++] = h;
-  return 0;
+    (void)start, (void)end, (void)colocated;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)term[i];
+        h *= 1099511628211ULL;
+    }
+    RT_ALLOC_GROW(f->tok, f->n_tok + 1, f->alloc_tok);
+    f->tok[f->n_tok++] = h;
+    return 0;
 }
 
-static int cmp_u32(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return (x > y) - (x < y);
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
 }
 
-static uint32_t bucket_of(uint64_t h, unsigned bits) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  return (uint32_t)(h & ((1ULL << bits) - 1));
+static uint32_t bucket_of(uint64_t h, unsigned bits)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return (uint32_t)(h & ((1ULL << bits) - 1));
 }
 
 /* Tokenizes text into f->bucket: distinct buckets of its unigrams and bigrams.
  */
-static void featurize(struct rt_tokenizer *tok, unsigned bits, int bigrams,
-                      const char *text, size_t len, struct feats *f) {
-  size_t m = 0;
+static void featurize(struct rt_tokenizer *tok, unsigned bits, int bigrams, const char *text,
+                      size_t len, struct feats *f)
+{
+    size_t m = 0;
 
-  f->n_tok = 0;
-  f->n = 0;
-  rt_tokenize(tok, text, len, 0, collect_token, f);
-  RT_ALLOC_GROW(f->bucket, f->n_tok * 2 + 1, f->alloc);
-  for (size_t i = 0; i < f->n_tok; i++) {
-    f->bucket[f->n++] = bucket_of(f->tok[i], bits);
-    if (bigrams && i > 0)
-      f->bucket[f->n++] = bucket_of(f->tok[i - 1] * 0x9E3779B97F4A7C15ULL +
-                                        f->tok[i] + 0x632BE5ABULL,
-                                    bits);
-  }
-  qsort(f->bucket, f->n, sizeof(*f->bucket), cmp_u32);
-  for (size_t i = 0; i < f->n; i++)
-    if (!m || f->bucket[i] != f->bucket[m - 1])
-      f->bucket[m++] = f->bucket[i];
-  f->n = m;
+    f->n_tok = 0;
+    f->n = 0;
+    rt_tokenize(tok, text, len, 0, collect_token, f);
+    RT_ALLOC_GROW(f->bucket, f->n_tok * 2 + 1, f->alloc);
+    for (size_t i = 0; i < f->n_tok; i++) {
+        f->bucket[f->n++] = bucket_of(f->tok[i], bits);
+        if (bigrams && i > 0)
+            f->bucket[f->n++] =
+                bucket_of(f->tok[i - 1] * 0x9E3779B97F4A7C15ULL + f->tok[i] + 0x632BE5ABULL, bits);
+    }
+    qsort(f->bucket, f->n, sizeof(*f->bucket), cmp_u32);
+    for (size_t i = 0; i < f->n; i++)
+        if (!m || f->bucket[i] != f->bucket[m - 1])
+            f->bucket[m++] = f->bucket[i];
+    f->n = m;
 }
 
-static void feats_release(struct feats *f) {
-  rt_free(f->tok);
-  rt_free(f->bucket);
+static void feats_release(struct feats *f)
+{
+    rt_free(f->tok);
+    rt_free(f->bucket);
 }
 
 struct doc {
-  size_t feat_off, n_feat;   /* into ts->feat */
-  size_t label_off, n_label; /* into ts->label */
-  int category;              /* 0: unknown */
+    size_t feat_off, n_feat;   /* into ts->feat */
+    size_t label_off, n_label; /* into ts->label */
+    int category;              /* 0: unknown */
 };
 
 struct rt_trainset {
-  struct rt_classify_opts o;
-  struct rt_tokenizer *tok;
-  struct fmap map;  /* bucket -> row */
-  uint32_t *bucket; /* row -> bucket */
-  uint32_t *df;     /* row -> texts it appears in */
-  size_t n_rows, alloc_rows;
-  uint32_t *feat; /* rows of every doc */
-  size_t n_feat, alloc_feat;
-  uint32_t *label; /* label indexes of every doc */
-  size_t n_label_refs, alloc_label_refs;
-  struct doc *docs;
-  size_t n_docs, alloc_docs;
-  char **names; /* label names */
-  size_t n_names, alloc_names;
-  struct feats scratch;
+    struct rt_classify_opts o;
+    struct rt_tokenizer *tok;
+    struct fmap map;  /* bucket -> row */
+    uint32_t *bucket; /* row -> bucket */
+    uint32_t *df;     /* row -> texts it appears in */
+    size_t n_rows, alloc_rows;
+    uint32_t *feat; /* rows of every doc */
+    size_t n_feat, alloc_feat;
+    uint32_t *label; /* label indexes of every doc */
+    size_t n_label_refs, alloc_label_refs;
+    struct doc *docs;
+    size_t n_docs, alloc_docs;
+    char **names; /* label names */
+    size_t n_names, alloc_names;
+    struct feats scratch;
 };
 
 struct rt_classifier {
-  unsigned bits;
-  int bigrams;
-  size_t n_labels, k; /* k = n_labels + N_CAT outputs per row */
-  size_t kp;          /* k padded to LANES: the stride of w */
-  char **labels;
-  float *thresholds;
-  float *bias; /* k */
-  size_t n_rows;
-  uint32_t *bucket; /* row -> bucket */
-  float *w;         /* n_rows x kp */
-  struct fmap map;
-  struct rt_tokenizer *tok;
-  struct feats scratch;
-  float *z; /* k, scratch */
+    unsigned bits;
+    int bigrams;
+    size_t n_labels, k; /* k = n_labels + N_CAT outputs per row */
+    size_t kp;          /* k padded to LANES: the stride of w */
+    char **labels;
+    float *thresholds;
+    float *bias; /* k */
+    size_t n_rows;
+    uint32_t *bucket; /* row -> bucket */
+    float *w;         /* n_rows x kp */
+    struct fmap map;
+    struct rt_tokenizer *tok;
+    struct feats scratch;
+    float *z; /* k, scratch */
 };
 
-struct rt_trainset *rt_trainset_new(const struct rt_classify_opts *opts) {
-  struct rt_trainset *ts = rt_xcalloc(1, sizeof(*ts));
-  struct rt_classify_opts def = RT_CLASSIFY_OPTS_INIT;
+struct rt_trainset *rt_trainset_new(const struct rt_classify_opts *opts)
+{
+    struct rt_trainset *ts = rt_xcalloc(1, sizeof(*ts));
+    struct rt_classify_opts def = RT_CLASSIFY_OPTS_INIT;
 
-  ts->o = opts ? *opts : def;
-  if (ts->o.hash_bits < 10 || ts->o.hash_bits > 26)
-    ts->o.hash_bits = def.hash_bits;
-  if (ts->o.epochs < 1)
-    ts->o.epochs = 1;
-  if (!(ts->o.holdout >= 0.02 && ts->o.holdout <= 0.5))
-    ts->o.holdout = def.holdout;
-  if (!(ts->o.lr > 0))
-    ts->o.lr = def.lr;
-  ts->tok = rt_tokenizer_new("english");
-  if (!ts->tok)
-    RT_BUG("no English stemmer");
-  fmap_init(&ts->map, 1 << 16);
-  return ts;
+    ts->o = opts ? *opts : def;
+    if (ts->o.hash_bits < 10 || ts->o.hash_bits > 26)
+        ts->o.hash_bits = def.hash_bits;
+    if (ts->o.epochs < 1)
+        ts->o.epochs = 1;
+    if (!(ts->o.holdout >= 0.02 && ts->o.holdout <= 0.5))
+        ts->o.holdout = def.holdout;
+    if (!(ts->o.lr > 0))
+        ts->o.lr = def.lr;
+    ts->tok = rt_tokenizer_new("english");
+    if (!ts->tok)
+        RT_BUG("no English stemmer");
+    fmap_init(&ts->map, 1 << 16);
+    return ts;
 }
 
-void rt_trainset_free(struct rt_trainset *ts) {
-  if (!ts)
-    return;
-  rt_tokenizer_free(ts->tok);
-  fmap_release(&ts->map);
-  rt_free(ts->bucket);
-  rt_free(ts->df);
-  rt_free(ts->feat);
-  rt_free(ts->label);
-  rt_free(ts->docs);
-  for (size_t i = 0; i < ts->n_names; i++)
-    rt_free(ts->names[i]);
-  rt_free(ts->names);
-  feats_release(&ts->scratch);
-  rt_free(ts);
+void rt_trainset_free(struct rt_trainset *ts)
+{
+    if (!ts)
+        return;
+    rt_tokenizer_free(ts->tok);
+    fmap_release(&ts->map);
+    rt_free(ts->bucket);
+    rt_free(ts->df);
+    rt_free(ts->feat);
+    rt_free(ts->label);
+    rt_free(ts->docs);
+    for (size_t i = 0; i < ts->n_names; i++)
+        rt_free(ts->names[i]);
+    rt_free(ts->names);
+    feats_release(&ts->scratch);
+    rt_free(ts);
 }
 
-size_t rt_trainset_size(const struct rt_trainset *ts) { return ts->n_docs; }
-
-static uint32_t label_index(struct rt_trainset *ts, const char *name) {
-  for (size_t i = 0; i < ts->n_names; i++)
-    if (!strcmp(ts->names[i], name))
-      return (uint32_t)i;
-  RT_ALLOC_GROW(ts->names, ts->n_names + 1, ts->alloc_names);
-  ts->names[ts->n_names] = rt_xstrdup(name);
-  return (uint32_t)ts->n_names++;
+size_t rt_trainset_size(const struct rt_trainset *ts)
+{
+    return ts->n_docs;
 }
 
-int rt_trainset_add(struct rt_trainset *ts, const char *text, size_t len,
-                    const char *const *labels, size_t n_labels, int category,
-                    struct rt_error *err) {
-  struct feats *f = &ts->scratch;
-  struct doc *d;
+static uint32_t label_index(struct rt_trainset *ts, const char *name)
+{
+    for (size_t i = 0; i < ts->n_names; i++)
+        if (!strcmp(ts->names[i], name))
+            return (uint32_t)i;
+    RT_ALLOC_GROW(ts->names, ts->n_names + 1, ts->alloc_names);
+    ts->names[ts->n_names] = rt_xstrdup(name);
+    return (uint32_t)ts->n_names++;
+}
 
-  if (category < 0 || category > N_CAT)
-    return rt_error_set(err, RT_EINVAL, NULL, 0, "category",
-                        "action category %d is not 1 to 5", category);
-  featurize(ts->tok, ts->o.hash_bits, ts->o.bigrams, text, len, f);
-  RT_ALLOC_GROW(ts->docs, ts->n_docs + 1, ts->alloc_docs);
-  d = &ts->docs[ts->n_docs++];
-  d->feat_off = ts->n_feat;
-  d->n_feat = f->n;
-  d->label_off = ts->n_label_refs;
-  d->n_label = 0;
-  d->category = category;
-  RT_ALLOC_GROW(ts->feat, ts->n_feat + f->n, ts->alloc_feat);
-  for (size_t i = 0; i < f->n; i++) {
-    uint32_t row = fmap_put(&ts->map, f->bucket[i], (uint32_t)ts->n_rows);
-    if (row == NO_ROW) {
-      row = (uint32_t)ts->n_rows++;
-      if (ts->n_rows > ts->alloc_rows) {
-        ts->alloc_rows = ts->alloc_rows ? ts->alloc_rows * 2 : 4096;
-        RT_REALLOC_ARRAY(ts->bucket, ts->alloc_rows);
-        RT_REALLOC_ARRAY(ts->df, ts->alloc_rows);
-      }
-      ts->bucket[row] = f->bucket[i];
-      ts->df[row] = 0;
+int rt_trainset_add(struct rt_trainset *ts, const char *text, size_t len, const char *const *labels,
+                    size_t n_labels, int category, struct rt_error *err)
+{
+    struct feats *f = &ts->scratch;
+    struct doc *d;
+
+    if (category < 0 || category > N_CAT)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "category", "action category %d is not 1 to 5",
+                            category);
+    featurize(ts->tok, ts->o.hash_bits, ts->o.bigrams, text, len, f);
+    RT_ALLOC_GROW(ts->docs, ts->n_docs + 1, ts->alloc_docs);
+    d = &ts->docs[ts->n_docs++];
+    d->feat_off = ts->n_feat;
+    d->n_feat = f->n;
+    d->label_off = ts->n_label_refs;
+    d->n_label = 0;
+    d->category = category;
+    RT_ALLOC_GROW(ts->feat, ts->n_feat + f->n, ts->alloc_feat);
+    for (size_t i = 0; i < f->n; i++) {
+        uint32_t row = fmap_put(&ts->map, f->bucket[i], (uint32_t)ts->n_rows);
+        if (row == NO_ROW) {
+            row = (uint32_t)ts->n_rows++;
+            if (ts->n_rows > ts->alloc_rows) {
+                ts->alloc_rows = ts->alloc_rows ? ts->alloc_rows * 2 : 4096;
+                RT_REALLOC_ARRAY(ts->bucket, ts->alloc_rows);
+                RT_REALLOC_ARRAY(ts->df, ts->alloc_rows);
+            }
+            ts->bucket[row] = f->bucket[i];
+            ts->df[row] = 0;
+        }
+        ts->df[row]++;
+        ts->feat[ts->n_feat++] = row;
     }
-    ts->df[row]++;
-    ts->feat[ts->n_feat++] = row;
-  }
-  for (size_t i = 0; i < n_labels; i++) {
-    uint32_t li = label_index(ts, labels[i]);
-    int dup = 0;
-    for (size_t k = 0; k < d->n_label; k++)
-      dup |= ts->label[d->label_off + k] == li;
-    if (dup)
-      continue;
-    RT_ALLOC_GROW(ts->label, ts->n_label_refs + 1, ts->alloc_label_refs);
-    ts->label[ts->n_label_refs++] = li;
-    d->n_label++;
-  }
-  return 0;
+    for (size_t i = 0; i < n_labels; i++) {
+        uint32_t li = label_index(ts, labels[i]);
+        int dup = 0;
+        for (size_t k = 0; k < d->n_label; k++)
+            dup |= ts->label[d->label_off + k] == li;
+        if (dup)
+            continue;
+        RT_ALLOC_GROW(ts->label, ts->n_label_refs + 1, ts->alloc_label_refs);
+        ts->label[ts->n_label_refs++] = li;
+        d->n_label++;
+    }
+    return 0;
 }
 
 /* A small deterministic generator (splitmix64) for shuffles. */
-static uint64_t next_rand(uint64_t *s) {
-  uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
+static uint64_t next_rand(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
 }
 
-static void shuffle(size_t *a, size_t n, uint64_t *seed) {
-  for (size_t i = n; i > 1; i--) {
-    size_t j = (size_t)(next_rand(seed) % i), t = a[i - 1];
-    a[i - 1] = a[j];
-    a[j] = t;
-  }
+static void shuffle(size_t *a, size_t n, uint64_t *seed)
+{
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)(next_rand(seed) % i), t = a[i - 1];
+        a[i - 1] = a[j];
+        a[j] = t;
+    }
 }
 
 /* The training view: docs' features remapped to kept rows. */
 struct view {
-  const struct rt_trainset *ts;
-  uint32_t *remap; /* ts row -> model row, NO_ROW when dropped */
-  size_t n_rows, k, kp, n_labels;
+    const struct rt_trainset *ts;
+    uint32_t *remap; /* ts row -> model row, NO_ROW when dropped */
+    size_t n_rows, k, kp, n_labels;
 };
 
-static float sigmoidf(float z) {
-  if (z >= 0)
-    return 1.0f / (1.0f + expf(-z));
-  float e = expf(z);
-  return e / (1.0f + e);
+static float sigmoidf(float z)
+{
+    if (z >= 0)
+        return 1.0f / (1.0f + expf(-z));
+    float e = expf(z);
+    return e / (1.0f + e);
 }
 
 /* Computes the k outputs of doc d into z (labels as probabilities, categories
  * as softmax probabilities); returns the scale used for its features. */
-static float forward(const struct view *v, const float *w, const float *b,
-                     const struct doc *d, float *z) {
-  const uint32_t *feat = v->ts->feat + d->feat_off;
-  size_t n = 0, k = v->k;
-  float x, mx = -1e30f, sum = 0;
+static float forward(const struct view *v, const float *w, const float *b, const struct doc *d,
+                     float *z)
+{
+    const uint32_t *feat = v->ts->feat + d->feat_off;
+    size_t n = 0, k = v->k;
+    float x, mx = -1e30f, sum = 0;
 
-  memset(z, 0, v->kp * sizeof(*z));
-  for (size_t i = 0; i < d->n_feat; i++) {
-    uint32_t r = v->remap[feat[i]];
-    if (r == NO_ROW)
-      continue;
-    add_row(z, w + (size_t)r * v->kp, v->kp);
-    n++;
-  }
-  x = n ? 1.0f / sqrtf((float)n) : 0;
-  for (size_t j = 0; j < k; j++)
-    z[j] = z[j] * x + b[j];
-  for (size_t j = 0; j < v->n_labels; j++)
-    z[j] = sigmoidf(z[j]);
-  for (size_t j = v->n_labels; j < k; j++)
-    mx = z[j] > mx ? z[j] : mx;
-  for (size_t j = v->n_labels; j < k; j++)
-    sum += (z[j] = expf(z[j] - mx));
-  for (size_t j = v->n_labels; j < k; j++)
-    z[j] /= sum;
-  return x;
+    memset(z, 0, v->kp * sizeof(*z));
+    for (size_t i = 0; i < d->n_feat; i++) {
+        uint32_t r = v->remap[feat[i]];
+        if (r == NO_ROW)
+            continue;
+        add_row(z, w + (size_t)r * v->kp, v->kp);
+        n++;
+    }
+    x = n ? 1.0f / sqrtf((float)n) : 0;
+    for (size_t j = 0; j < k; j++)
+        z[j] = z[j] * x + b[j];
+    for (size_t j = 0; j < v->n_labels; j++)
+        z[j] = sigmoidf(z[j]);
+    for (size_t j = v->n_labels; j < k; j++)
+        mx = z[j] > mx ? z[j] : mx;
+    for (size_t j = v->n_labels; j < k; j++)
+        sum += (z[j] = expf(z[j] - mx));
+    for (size_t j = v->n_labels; j < k; j++)
+        z[j] /= sum;
+    return x;
 }
 
 /* Trains w and b (zeroed here) by SGD over docs idx[0..n). */
-static void sgd(const struct view *v, const struct rt_classify_opts *o,
-                size_t *idx, size_t n, float *w, float *b, uint64_t *seed) {
-  size_t k = v->k, total = (size_t)o->epochs * n, t = 0;
-  float *z, *g;
+static void sgd(const struct view *v, const struct rt_classify_opts *o, size_t *idx, size_t n,
+                float *w, float *b, uint64_t *seed)
+{
+    size_t k = v->k, total = (size_t)o->epochs * n, t = 0;
+    float *z, *g;
 
-  memset(w, 0, v->n_rows * v->kp * sizeof(*w));
-  memset(b, 0, v->kp * sizeof(*b));
-  z = rt_xcalloc(v->kp, sizeof(*z));
-  g = rt_xcalloc(v->kp, sizeof(*g));
-  for (int e = 0; e < o->epochs; e++) {
-    shuffle(idx, n, seed);
-    for (size_t i = 0; i < n; i++, t++) {
-      const struct doc *d = &v->ts->docs[idx[i]];
-      const uint32_t *feat = v->ts->feat + d->feat_off;
-      const uint32_t *lab = v->ts->label + d->label_off;
-      float lr = (float)(o->lr * (1.0 - (double)t / (double)total));
-      float x = forward(v, w, b, d, z), step;
+    memset(w, 0, v->n_rows * v->kp * sizeof(*w));
+    memset(b, 0, v->kp * sizeof(*b));
+    z = rt_xcalloc(v->kp, sizeof(*z));
+    g = rt_xcalloc(v->kp, sizeof(*g));
+    for (int e = 0; e < o->epochs; e++) {
+        shuffle(idx, n, seed);
+        for (size_t i = 0; i < n; i++, t++) {
+            const struct doc *d = &v->ts->docs[idx[i]];
+            const uint32_t *feat = v->ts->feat + d->feat_off;
+            const uint32_t *lab = v->ts->label + d->label_off;
+            float lr = (float)(o->lr * (1.0 - (double)t / (double)total));
+            float x = forward(v, w, b, d, z), step;
 
-      for (size_t j = 0; j < v->n_labels; j++)
-        g[j] = z[j];
-      for (size_t j = 0; j < d->n_label; j++)
-        g[lab[j]] -= 1.0f;
-      for (size_t j = v->n_labels; j < k; j++)
-        g[j] = d->category ? z[j] : 0;
-      if (d->category)
-        g[v->n_labels + (size_t)d->category - 1] -= 1.0f;
-      for (size_t j = 0; j < k; j++)
-        b[j] -= lr * g[j];
-      step = lr * x;
-      for (size_t j = 0; j < k; j++)
-        g[j] *= step;
-      for (size_t f = 0; f < d->n_feat; f++) {
-        uint32_t r = v->remap[feat[f]];
-        if (r == NO_ROW)
-          continue;
-        sub_row(w + (size_t)r * v->kp, g, v->kp);
-      }
+            for (size_t j = 0; j < v->n_labels; j++)
+                g[j] = z[j];
+            for (size_t j = 0; j < d->n_label; j++)
+                g[lab[j]] -= 1.0f;
+            for (size_t j = v->n_labels; j < k; j++)
+                g[j] = d->category ? z[j] : 0;
+            if (d->category)
+                g[v->n_labels + (size_t)d->category - 1] -= 1.0f;
+            for (size_t j = 0; j < k; j++)
+                b[j] -= lr * g[j];
+            step = lr * x;
+            for (size_t j = 0; j < k; j++)
+                g[j] *= step;
+            for (size_t f = 0; f < d->n_feat; f++) {
+                uint32_t r = v->remap[feat[f]];
+                if (r == NO_ROW)
+                    continue;
+                sub_row(w + (size_t)r * v->kp, g, v->kp);
+            }
+        }
     }
-  }
-  rt_free(z);
-  rt_free(g);
+    rt_free(z);
+    rt_free(g);
 }
 
 /* Held-out scores: n docs by the label outputs, and whether each label is true.
  */
 struct scored {
-  size_t n, l;
-  float *s;      /* n x l */
-  uint8_t *y;    /* n x l */
-  int *cat_true; /* n, 0 unknown */
-  int *cat_pred; /* n */
+    size_t n, l;
+    float *s;      /* n x l */
+    uint8_t *y;    /* n x l */
+    int *cat_true; /* n, 0 unknown */
+    int *cat_pred; /* n */
 };
 
 struct counts {
-  double tp, fp, fn;
+    double tp, fp, fn;
 };
 
-static double f1_of(struct counts c) {
-  return c.tp ? 2 * c.tp / (2 * c.tp + c.fp + c.fn) : 0;
+static double f1_of(struct counts c)
+{
+    return c.tp ? 2 * c.tp / (2 * c.tp + c.fp + c.fn) : 0;
 }
 
 /* Adds the counts of label j over docs rows[0..m) at threshold t. */
-static void count_label(const struct scored *sc, const size_t *rows, size_t m,
-                        size_t j, float t, struct counts *c) {
-  for (size_t i = 0; i < m; i++) {
-    size_t r = rows[i];
-    int p = sc->s[r * sc->l + j] >= t, y = sc->y[r * sc->l + j];
-    c->tp += p && y;
-    c->fp += p && !y;
-    c->fn += !p && y;
-  }
+static void count_label(const struct scored *sc, const size_t *rows, size_t m, size_t j, float t,
+                        struct counts *c)
+{
+    for (size_t i = 0; i < m; i++) {
+        size_t r = rows[i];
+        int p = sc->s[r * sc->l + j] >= t, y = sc->y[r * sc->l + j];
+        c->tp += p && y;
+        c->fp += p && !y;
+        c->fn += !p && y;
+    }
 }
 
 /*
@@ -458,462 +485,469 @@ static void count_label(const struct scored *sc, const size_t *rows, size_t m,
  * threshold first, then each label's own in two rounds of coordinate ascent
  * (labels with few positives here keep the global one).
  */
-static void tune(const struct scored *sc, const size_t *rows, size_t m,
-                 float *th) {
-  size_t l = sc->l;
-  struct counts *per = rt_xcalloc(l, sizeof(*per)), all;
-  float best_t = 0.5f;
-  double best = -1;
+static void tune(const struct scored *sc, const size_t *rows, size_t m, float *th)
+{
+    size_t l = sc->l;
+    struct counts *per = rt_xcalloc(l, sizeof(*per)), all;
+    float best_t = 0.5f;
+    double best = -1;
 
-  for (int step = 5; step <= 90; step++) {
-    float t = (float)step / 100.0f;
-    struct counts c = {0, 0, 0};
-    for (size_t j = 0; j < l; j++)
-      count_label(sc, rows, m, j, t, &c);
-    if (f1_of(c) > best) {
-      best = f1_of(c);
-      best_t = t;
-    }
-  }
-  for (size_t j = 0; j < l; j++) {
-    th[j] = best_t;
-    count_label(sc, rows, m, j, best_t, &per[j]);
-  }
-  for (int round = 0; round < 2; round++) {
-    for (size_t j = 0; j < l; j++) {
-      struct counts rest = {0, 0, 0};
-      float bt = th[j];
-      double bf;
-      if (per[j].tp + per[j].fn < MIN_TUNE_POS)
-        continue;
-      all = (struct counts){0, 0, 0};
-      for (size_t q = 0; q < l; q++) {
-        all.tp += per[q].tp;
-        all.fp += per[q].fp;
-        all.fn += per[q].fn;
-      }
-      rest = (struct counts){all.tp - per[j].tp, all.fp - per[j].fp,
-                             all.fn - per[j].fn};
-      bf = f1_of(all);
-      for (int step = 5; step <= 95; step += 1) {
+    for (int step = 5; step <= 90; step++) {
         float t = (float)step / 100.0f;
-        struct counts c = rest;
-        count_label(sc, rows, m, j, t, &c);
-        if (f1_of(c) > bf + 1e-12) {
-          bf = f1_of(c);
-          bt = t;
+        struct counts c = {0, 0, 0};
+        for (size_t j = 0; j < l; j++)
+            count_label(sc, rows, m, j, t, &c);
+        if (f1_of(c) > best) {
+            best = f1_of(c);
+            best_t = t;
         }
-      }
-      th[j] = bt;
-      per[j] = (struct counts){0, 0, 0};
-      count_label(sc, rows, m, j, bt, &per[j]);
     }
-  }
-  rt_free(per);
+    for (size_t j = 0; j < l; j++) {
+        th[j] = best_t;
+        count_label(sc, rows, m, j, best_t, &per[j]);
+    }
+    for (int round = 0; round < 2; round++) {
+        for (size_t j = 0; j < l; j++) {
+            struct counts rest = {0, 0, 0};
+            float bt = th[j];
+            double bf;
+            if (per[j].tp + per[j].fn < MIN_TUNE_POS)
+                continue;
+            all = (struct counts){0, 0, 0};
+            for (size_t q = 0; q < l; q++) {
+                all.tp += per[q].tp;
+                all.fp += per[q].fp;
+                all.fn += per[q].fn;
+            }
+            rest = (struct counts){all.tp - per[j].tp, all.fp - per[j].fp, all.fn - per[j].fn};
+            bf = f1_of(all);
+            for (int step = 5; step <= 95; step += 1) {
+                float t = (float)step / 100.0f;
+                struct counts c = rest;
+                count_label(sc, rows, m, j, t, &c);
+                if (f1_of(c) > bf + 1e-12) {
+                    bf = f1_of(c);
+                    bt = t;
+                }
+            }
+            th[j] = bt;
+            per[j] = (struct counts){0, 0, 0};
+            count_label(sc, rows, m, j, bt, &per[j]);
+        }
+    }
+    rt_free(per);
 }
 
-static void score(const struct view *v, const float *w, const float *b,
-                  const size_t *idx, size_t n, struct scored *sc) {
-  float *z;
+static void score(const struct view *v, const float *w, const float *b, const size_t *idx, size_t n,
+                  struct scored *sc)
+{
+    float *z;
 
-  sc->n = n;
-  sc->l = v->n_labels;
-  sc->s = rt_xcalloc(rt_st_mult(n, v->n_labels) + 1, sizeof(*sc->s));
-  sc->y = rt_xcalloc(rt_st_mult(n, v->n_labels) + 1, 1);
-  sc->cat_true = rt_xcalloc(n + 1, sizeof(int));
-  sc->cat_pred = rt_xcalloc(n + 1, sizeof(int));
-  z = rt_xcalloc(v->kp, sizeof(*z));
-  for (size_t i = 0; i < n; i++) {
-    const struct doc *d = &v->ts->docs[idx[i]];
-    size_t best = 0;
-    forward(v, w, b, d, z);
-    memcpy(sc->s + i * v->n_labels, z, v->n_labels * sizeof(*z));
-    for (size_t j = 0; j < d->n_label; j++)
-      sc->y[i * v->n_labels + v->ts->label[d->label_off + j]] = 1;
-    for (size_t j = 1; j < N_CAT; j++)
-      if (z[v->n_labels + j] > z[v->n_labels + best])
-        best = j;
-    sc->cat_true[i] = d->category;
-    sc->cat_pred[i] = (int)best + 1;
-  }
-  rt_free(z);
+    sc->n = n;
+    sc->l = v->n_labels;
+    sc->s = rt_xcalloc(rt_st_mult(n, v->n_labels) + 1, sizeof(*sc->s));
+    sc->y = rt_xcalloc(rt_st_mult(n, v->n_labels) + 1, 1);
+    sc->cat_true = rt_xcalloc(n + 1, sizeof(int));
+    sc->cat_pred = rt_xcalloc(n + 1, sizeof(int));
+    z = rt_xcalloc(v->kp, sizeof(*z));
+    for (size_t i = 0; i < n; i++) {
+        const struct doc *d = &v->ts->docs[idx[i]];
+        size_t best = 0;
+        forward(v, w, b, d, z);
+        memcpy(sc->s + i * v->n_labels, z, v->n_labels * sizeof(*z));
+        for (size_t j = 0; j < d->n_label; j++)
+            sc->y[i * v->n_labels + v->ts->label[d->label_off + j]] = 1;
+        for (size_t j = 1; j < N_CAT; j++)
+            if (z[v->n_labels + j] > z[v->n_labels + best])
+                best = j;
+        sc->cat_true[i] = d->category;
+        sc->cat_pred[i] = (int)best + 1;
+    }
+    rt_free(z);
 }
 
-static void scored_release(struct scored *sc) {
-  rt_free(sc->s);
-  rt_free(sc->y);
-  rt_free(sc->cat_true);
-  rt_free(sc->cat_pred);
+static void scored_release(struct scored *sc)
+{
+    rt_free(sc->s);
+    rt_free(sc->y);
+    rt_free(sc->cat_true);
+    rt_free(sc->cat_pred);
 }
 
 /* The final model's training, run on a thread of its own. */
 struct refit {
-  const struct view *v;
-  const struct rt_classify_opts *o;
-  size_t *idx, n;
-  float *w, *b;
-  uint64_t seed;
+    const struct view *v;
+    const struct rt_classify_opts *o;
+    size_t *idx, n;
+    float *w, *b;
+    uint64_t seed;
 };
 
-static void *refit_main(void *arg) {
-  struct refit *r = arg;
-  sgd(r->v, r->o, r->idx, r->n, r->w, r->b, &r->seed);
-  return NULL;
+static void *refit_main(void *arg)
+{
+    struct refit *r = arg;
+    sgd(r->v, r->o, r->idx, r->n, r->w, r->b, &r->seed);
+    return NULL;
 }
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int rt_classifier_train(struct rt_classifier **out, struct rt_trainset *ts,
-                        struct rt_classify_report *rep, struct rt_error *err) {
-  const struct rt_classify_opts *o = &ts->o;
-  struct rt_classifier *c = NULL;
-  struct view v = {ts, NULL, 0, 0, 0, 0};
-  struct scored sc = {0};
-  size_t *idx = NULL, *rows = NULL, n = ts->n_docs, n_hold, n_train, half;
-  float *w = NULL, *b = NULL, *th_a = NULL;
-  uint64_t seed = o->seed;
-  double t0 = now();
-  struct counts cf = {0, 0, 0};
-  size_t cat_n = 0, cat_ok = 0;
-  struct refit refit = {0};
-  pthread_t thread;
-  int rc = 0, threaded = 0;
+                        struct rt_classify_report *rep, struct rt_error *err)
+{
+    const struct rt_classify_opts *o = &ts->o;
+    struct rt_classifier *c = NULL;
+    struct view v = {ts, NULL, 0, 0, 0, 0};
+    struct scored sc = {0};
+    size_t *idx = NULL, *rows = NULL, n = ts->n_docs, n_hold, n_train, half;
+    float *w = NULL, *b = NULL, *th_a = NULL;
+    uint64_t seed = o->seed;
+    double t0 = now();
+    struct counts cf = {0, 0, 0};
+    size_t cat_n = 0, cat_ok = 0;
+    struct refit refit = {0};
+    pthread_t thread;
+    int rc = 0, threaded = 0;
 
-  *out = NULL;
-  if (n < 20) {
-    rc = rt_error_set(
-        err, RT_EINVAL, NULL, 0, NULL,
-        "%zu labelled texts are too few to train on (at least 20)", n);
-    goto out;
-  }
-  if (!ts->n_names) {
-    rc = rt_error_set(err, RT_EINVAL, NULL, 0, NULL,
-                      "the training texts have no labels");
-    goto out;
-  }
-  v.n_labels = ts->n_names;
-  v.k = v.n_labels + N_CAT;
-  RT_ALLOC_ARRAY(v.remap, ts->n_rows + 1);
-  for (size_t r = 0; r < ts->n_rows; r++)
-    v.remap[r] = ts->df[r] >= (uint32_t)(o->min_count > 0 ? o->min_count : 1)
-                     ? (uint32_t)v.n_rows++
-                     : NO_ROW;
-  v.kp = padded(v.k);
-  RT_ALLOC_ARRAY(w, rt_st_mult(v.n_rows + 1, v.kp));
-  RT_ALLOC_ARRAY(b, v.kp);
-  RT_ALLOC_ARRAY(idx, n);
-  for (size_t i = 0; i < n; i++)
-    idx[i] = i;
-  shuffle(idx, n, &seed);
-  n_hold = (size_t)((double)n * o->holdout);
-  if (n_hold < 10)
-    n_hold = 10;
-  n_train = n - n_hold;
-
-  /*
-   * Train without the held-out slice idx[n_train..n), then score it. The final
-   * model on every text (refit) is independent of it, so it trains at the same
-   * time on a second thread; each has its own order and seed, so the result
-   * does not depend on the scheduling.
-   */
-  if (o->refit) {
-    refit.v = &v;
-    refit.o = o;
-    refit.seed = o->seed ^ 0x5DEECE66DULL;
-    RT_ALLOC_ARRAY(refit.idx, n);
-    for (size_t i = 0; i < n; i++)
-      refit.idx[i] = i;
-    refit.n = n;
-    RT_ALLOC_ARRAY(refit.w, rt_st_mult(v.n_rows + 1, v.kp));
-    RT_ALLOC_ARRAY(refit.b, v.kp);
-    threaded = pthread_create(&thread, NULL, refit_main, &refit) == 0;
-    if (!threaded)
-      refit_main(&refit);
-  }
-  sgd(&v, o, idx, n_train, w, b, &seed);
-  score(&v, w, b, idx + n_train, n_hold, &sc);
-  RT_ALLOC_ARRAY(rows, n_hold);
-  RT_ALLOC_ARRAY(th_a, v.n_labels);
-  for (size_t i = 0; i < n_hold; i++)
-    rows[i] = i;
-  /* The report: thresholds from one half score the other, both ways. */
-  half = n_hold / 2;
-  for (int side = 0; side < 2; side++) {
-    const size_t *tune_rows = side ? rows + half : rows,
-                 *test_rows = side ? rows : rows + half;
-    size_t n_tune = side ? n_hold - half : half,
-           n_test = side ? half : n_hold - half;
-    tune(&sc, tune_rows, n_tune, th_a);
-    for (size_t j = 0; j < v.n_labels; j++)
-      count_label(&sc, test_rows, n_test, j, th_a[j], &cf);
-  }
-  for (size_t i = 0; i < n_hold; i++) {
-    if (sc.cat_true[i]) {
-      cat_n++;
-      cat_ok += sc.cat_true[i] == sc.cat_pred[i];
+    *out = NULL;
+    if (n < 20) {
+        rc = rt_error_set(err, RT_EINVAL, NULL, 0, NULL,
+                          "%zu labelled texts are too few to train on (at least 20)", n);
+        goto out;
     }
-  }
+    if (!ts->n_names) {
+        rc = rt_error_set(err, RT_EINVAL, NULL, 0, NULL, "the training texts have no labels");
+        goto out;
+    }
+    v.n_labels = ts->n_names;
+    v.k = v.n_labels + N_CAT;
+    RT_ALLOC_ARRAY(v.remap, ts->n_rows + 1);
+    for (size_t r = 0; r < ts->n_rows; r++)
+        v.remap[r] = ts->df[r] >= (uint32_t)(o->min_count > 0 ? o->min_count : 1)
+                         ? (uint32_t)v.n_rows++
+                         : NO_ROW;
+    v.kp = padded(v.k);
+    RT_ALLOC_ARRAY(w, rt_st_mult(v.n_rows + 1, v.kp));
+    RT_ALLOC_ARRAY(b, v.kp);
+    RT_ALLOC_ARRAY(idx, n);
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
+    shuffle(idx, n, &seed);
+    n_hold = (size_t)((double)n * o->holdout);
+    if (n_hold < 10)
+        n_hold = 10;
+    n_train = n - n_hold;
 
-  c = rt_xcalloc(1, sizeof(*c));
-  c->bits = o->hash_bits;
-  c->bigrams = o->bigrams;
-  c->n_labels = v.n_labels;
-  c->k = v.k;
-  c->kp = v.kp;
-  RT_ALLOC_ARRAY(c->labels, c->n_labels);
-  for (size_t j = 0; j < c->n_labels; j++)
-    c->labels[j] = rt_xstrdup(ts->names[j]);
-  RT_ALLOC_ARRAY(c->thresholds, c->n_labels);
-  tune(&sc, rows, n_hold, c->thresholds);
+    /*
+     * Train without the held-out slice idx[n_train..n), then score it. The final
+     * model on every text (refit) is independent of it, so it trains at the same
+     * time on a second thread; each has its own order and seed, so the result
+     * does not depend on the scheduling.
+     */
+    if (o->refit) {
+        refit.v = &v;
+        refit.o = o;
+        refit.seed = o->seed ^ 0x5DEECE66DULL;
+        RT_ALLOC_ARRAY(refit.idx, n);
+        for (size_t i = 0; i < n; i++)
+            refit.idx[i] = i;
+        refit.n = n;
+        RT_ALLOC_ARRAY(refit.w, rt_st_mult(v.n_rows + 1, v.kp));
+        RT_ALLOC_ARRAY(refit.b, v.kp);
+        threaded = pthread_create(&thread, NULL, refit_main, &refit) == 0;
+        if (!threaded)
+            refit_main(&refit);
+    }
+    sgd(&v, o, idx, n_train, w, b, &seed);
+    score(&v, w, b, idx + n_train, n_hold, &sc);
+    RT_ALLOC_ARRAY(rows, n_hold);
+    RT_ALLOC_ARRAY(th_a, v.n_labels);
+    for (size_t i = 0; i < n_hold; i++)
+        rows[i] = i;
+    /* The report: thresholds from one half score the other, both ways. */
+    half = n_hold / 2;
+    for (int side = 0; side < 2; side++) {
+        const size_t *tune_rows = side ? rows + half : rows, *test_rows = side ? rows : rows + half;
+        size_t n_tune = side ? n_hold - half : half, n_test = side ? half : n_hold - half;
+        tune(&sc, tune_rows, n_tune, th_a);
+        for (size_t j = 0; j < v.n_labels; j++)
+            count_label(&sc, test_rows, n_test, j, th_a[j], &cf);
+    }
+    for (size_t i = 0; i < n_hold; i++) {
+        if (sc.cat_true[i]) {
+            cat_n++;
+            cat_ok += sc.cat_true[i] == sc.cat_pred[i];
+        }
+    }
 
-  if (o->refit) {
+    c = rt_xcalloc(1, sizeof(*c));
+    c->bits = o->hash_bits;
+    c->bigrams = o->bigrams;
+    c->n_labels = v.n_labels;
+    c->k = v.k;
+    c->kp = v.kp;
+    RT_ALLOC_ARRAY(c->labels, c->n_labels);
+    for (size_t j = 0; j < c->n_labels; j++)
+        c->labels[j] = rt_xstrdup(ts->names[j]);
+    RT_ALLOC_ARRAY(c->thresholds, c->n_labels);
+    tune(&sc, rows, n_hold, c->thresholds);
+
+    if (o->refit) {
+        if (threaded)
+            pthread_join(thread, NULL);
+        threaded = 0;
+        rt_free(w);
+        rt_free(b);
+        w = refit.w;
+        b = refit.b;
+        refit.w = refit.b = NULL;
+    }
+    c->n_rows = v.n_rows;
+    c->w = w;
+    c->bias = b;
+    w = b = NULL;
+    RT_ALLOC_ARRAY(c->bucket, c->n_rows + 1);
+    fmap_init(&c->map, c->n_rows);
+    for (size_t r = 0; r < ts->n_rows; r++) {
+        if (v.remap[r] != NO_ROW) {
+            c->bucket[v.remap[r]] = ts->bucket[r];
+            fmap_put(&c->map, ts->bucket[r], v.remap[r]);
+        }
+    }
+    c->tok = rt_tokenizer_new("english");
+    c->z = rt_xcalloc(c->kp, sizeof(*c->z));
+
+    if (rep) {
+        rep->n_texts = n;
+        rep->n_train = n_train;
+        rep->n_heldout = n_hold;
+        rep->n_features = v.n_rows;
+        rep->n_labels = v.n_labels;
+        rep->precision = cf.tp ? cf.tp / (cf.tp + cf.fp) : 0;
+        rep->recall = cf.tp ? cf.tp / (cf.tp + cf.fn) : 0;
+        rep->f1 = f1_of(cf);
+        rep->category_accuracy = cat_n ? (double)cat_ok / (double)cat_n : -1;
+        rep->seconds = now() - t0;
+    }
+    *out = c;
+    c = NULL;
+out:
     if (threaded)
-      pthread_join(thread, NULL);
-    threaded = 0;
+        pthread_join(thread, NULL);
+    rt_free(refit.idx);
+    rt_free(refit.w);
+    rt_free(refit.b);
+    scored_release(&sc);
+    rt_free(v.remap);
     rt_free(w);
     rt_free(b);
-    w = refit.w;
-    b = refit.b;
-    refit.w = refit.b = NULL;
-  }
-  c->n_rows = v.n_rows;
-  c->w = w;
-  c->bias = b;
-  w = b = NULL;
-  RT_ALLOC_ARRAY(c->bucket, c->n_rows + 1);
-  fmap_init(&c->map, c->n_rows);
-  for (size_t r = 0; r < ts->n_rows; r++) {
-    if (v.remap[r] != NO_ROW) {
-      c->bucket[v.remap[r]] = ts->bucket[r];
-      fmap_put(&c->map, ts->bucket[r], v.remap[r]);
+    rt_free(idx);
+    rt_free(rows);
+    rt_free(th_a);
+    rt_classifier_free(c);
+    return rc;
+}
+
+void rt_classifier_free(struct rt_classifier *c)
+{
+    if (!c)
+        return;
+    for (size_t j = 0; j < c->n_labels; j++)
+        rt_free(c->labels ? c->labels[j] : NULL);
+    rt_free(c->labels);
+    rt_free(c->thresholds);
+    rt_free(c->bias);
+    rt_free(c->bucket);
+    rt_free(c->w);
+    fmap_release(&c->map);
+    rt_tokenizer_free(c->tok);
+    feats_release(&c->scratch);
+    rt_free(c->z);
+    rt_free(c);
+}
+
+size_t rt_classifier_n_labels(const struct rt_classifier *c)
+{
+    return c->n_labels;
+}
+
+const char *rt_classifier_label(const struct rt_classifier *c, size_t i)
+{
+    return i < c->n_labels ? c->labels[i] : NULL;
+}
+
+double rt_classifier_threshold(const struct rt_classifier *c, size_t i)
+{
+    return i < c->n_labels ? c->thresholds[i] : 1.0;
+}
+
+void rt_classifier_predict(struct rt_classifier *c, const char *text, size_t len, float *scores,
+                           int *category, float *category_p)
+{
+    struct feats *f = &c->scratch;
+    float *z = c->z, x, mx = -1e30f, sum = 0;
+    size_t n = 0, k = c->k, best = 0;
+
+    featurize(c->tok, c->bits, c->bigrams, text, len, f);
+    memset(z, 0, c->kp * sizeof(*z));
+    for (size_t i = 0; i < f->n; i++) {
+        uint32_t r = fmap_get(&c->map, f->bucket[i]);
+        if (r == NO_ROW)
+            continue;
+        add_row(z, c->w + (size_t)r * c->kp, c->kp);
+        n++;
     }
-  }
-  c->tok = rt_tokenizer_new("english");
-  c->z = rt_xcalloc(c->kp, sizeof(*c->z));
-
-  if (rep) {
-    rep->n_texts = n;
-    rep->n_train = n_train;
-    rep->n_heldout = n_hold;
-    rep->n_features = v.n_rows;
-    rep->n_labels = v.n_labels;
-    rep->precision = cf.tp ? cf.tp / (cf.tp + cf.fp) : 0;
-    rep->recall = cf.tp ? cf.tp / (cf.tp + cf.fn) : 0;
-    rep->f1 = f1_of(cf);
-    rep->category_accuracy = cat_n ? (double)cat_ok / (double)cat_n : -1;
-    rep->seconds = now() - t0;
-  }
-  *out = c;
-  c = NULL;
-out:
-  if (threaded)
-    pthread_join(thread, NULL);
-  rt_free(refit.idx);
-  rt_free(refit.w);
-  rt_free(refit.b);
-  scored_release(&sc);
-  rt_free(v.remap);
-  rt_free(w);
-  rt_free(b);
-  rt_free(idx);
-  rt_free(rows);
-  rt_free(th_a);
-  rt_classifier_free(c);
-  return rc;
-}
-
-void rt_classifier_free(struct rt_classifier *c) {
-  if (!c)
-    return;
-  for (size_t j = 0; j < c->n_labels; j++)
-    rt_free(c->labels ? c->labels[j] : NULL);
-  rt_free(c->labels);
-  rt_free(c->thresholds);
-  rt_free(c->bias);
-  rt_free(c->bucket);
-  rt_free(c->w);
-  fmap_release(&c->map);
-  rt_tokenizer_free(c->tok);
-  feats_release(&c->scratch);
-  rt_free(c->z);
-  rt_free(c);
-}
-
-size_t rt_classifier_n_labels(const struct rt_classifier *c) {
-  return c->n_labels;
-}
-
-const char *rt_classifier_label(const struct rt_classifier *c, size_t i) {
-  return i < c->n_labels ? c->labels[i] : NULL;
-}
-
-double rt_classifier_threshold(const struct rt_classifier *c, size_t i) {
-  return i < c->n_labels ? c->thresholds[i] : 1.0;
-}
-
-void rt_classifier_predict(struct rt_classifier *c, const char *text,
-                           size_t len, float *scores, int *category,
-                           float *category_p) {
-  struct feats *f = &c->scratch;
-  float *z = c->z, x, mx = -1e30f, sum = 0;
-  size_t n = 0, k = c->k, best = 0;
-
-  featurize(c->tok, c->bits, c->bigrams, text, len, f);
-  memset(z, 0, c->kp * sizeof(*z));
-  for (size_t i = 0; i < f->n; i++) {
-    uint32_t r = fmap_get(&c->map, f->bucket[i]);
-    if (r == NO_ROW)
-      continue;
-    add_row(z, c->w + (size_t)r * c->kp, c->kp);
-    n++;
-  }
-  x = n ? 1.0f / sqrtf((float)n) : 0;
-  for (size_t j = 0; j < k; j++)
-    z[j] = z[j] * x + c->bias[j];
-  for (size_t j = 0; j < c->n_labels; j++)
-    scores[j] = sigmoidf(z[j]);
-  for (size_t j = c->n_labels; j < k; j++)
-    mx = z[j] > mx ? z[j] : mx;
-  for (size_t j = c->n_labels; j < k; j++)
-    sum += (z[j] = expf(z[j] - mx));
-  for (size_t j = 1; j < N_CAT; j++)
-    if (z[c->n_labels + j] > z[c->n_labels + best])
-      best = j;
-  *category = (int)best + 1;
-  if (category_p)
-    *category_p = z[c->n_labels + best] / sum;
+    x = n ? 1.0f / sqrtf((float)n) : 0;
+    for (size_t j = 0; j < k; j++)
+        z[j] = z[j] * x + c->bias[j];
+    for (size_t j = 0; j < c->n_labels; j++)
+        scores[j] = sigmoidf(z[j]);
+    for (size_t j = c->n_labels; j < k; j++)
+        mx = z[j] > mx ? z[j] : mx;
+    for (size_t j = c->n_labels; j < k; j++)
+        sum += (z[j] = expf(z[j] - mx));
+    for (size_t j = 1; j < N_CAT; j++)
+        if (z[c->n_labels + j] > z[c->n_labels + best])
+            best = j;
+    *category = (int)best + 1;
+    if (category_p)
+        *category_p = z[c->n_labels + best] / sum;
 }
 
 /* The blob: MAGIC, then little-endian u32 fields and float32 arrays. */
-static void put_u32(struct rt_buf *b, uint32_t v) {
-  unsigned char p[4] = {(unsigned char)v, (unsigned char)(v >> 8),
-                        (unsigned char)(v >> 16), (unsigned char)(v >> 24)};
-  rt_buf_add(b, p, 4);
+static void put_u32(struct rt_buf *b, uint32_t v)
+{
+    unsigned char p[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 24)};
+    rt_buf_add(b, p, 4);
 }
 
-static void put_floats(struct rt_buf *b, const float *a, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    uint32_t u;
-    memcpy(&u, &a[i], 4);
-    put_u32(b, u);
-  }
+static void put_floats(struct rt_buf *b, const float *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, &a[i], 4);
+        put_u32(b, u);
+    }
 }
 
-int rt_classifier_save(const struct rt_classifier *c, struct rt_buf *out) {
-  int rc;
+int rt_classifier_save(const struct rt_classifier *c, struct rt_buf *out)
+{
+    int rc;
 
-  if ((rc = rt_buf_grow(out, 64 + c->n_rows * (c->k + 1) * 4)) < 0)
-    return rc;
-  rt_buf_add(out, MAGIC, 8);
-  put_u32(out, c->bits);
-  put_u32(out, (uint32_t)c->bigrams);
-  put_u32(out, (uint32_t)c->n_labels);
-  put_u32(out, (uint32_t)c->n_rows);
-  for (size_t j = 0; j < c->n_labels; j++) {
-    size_t n = strlen(c->labels[j]);
-    put_u32(out, (uint32_t)n);
-    rt_buf_add(out, c->labels[j], n);
-  }
-  put_floats(out, c->thresholds, c->n_labels);
-  put_floats(out, c->bias, c->k);
-  for (size_t r = 0; r < c->n_rows; r++)
-    put_u32(out, c->bucket[r]);
-  for (size_t r = 0; r < c->n_rows; r++)
-    put_floats(out, c->w + r * c->kp, c->k);
-  return out->max && out->len > out->max ? RT_ETOOBIG : 0;
+    if ((rc = rt_buf_grow(out, 64 + c->n_rows * (c->k + 1) * 4)) < 0)
+        return rc;
+    rt_buf_add(out, MAGIC, 8);
+    put_u32(out, c->bits);
+    put_u32(out, (uint32_t)c->bigrams);
+    put_u32(out, (uint32_t)c->n_labels);
+    put_u32(out, (uint32_t)c->n_rows);
+    for (size_t j = 0; j < c->n_labels; j++) {
+        size_t n = strlen(c->labels[j]);
+        put_u32(out, (uint32_t)n);
+        rt_buf_add(out, c->labels[j], n);
+    }
+    put_floats(out, c->thresholds, c->n_labels);
+    put_floats(out, c->bias, c->k);
+    for (size_t r = 0; r < c->n_rows; r++)
+        put_u32(out, c->bucket[r]);
+    for (size_t r = 0; r < c->n_rows; r++)
+        put_floats(out, c->w + r * c->kp, c->k);
+    return out->max && out->len > out->max ? RT_ETOOBIG : 0;
 }
 
 struct reader {
-  const unsigned char *p;
-  size_t left;
+    const unsigned char *p;
+    size_t left;
 };
 
-static int get_u32(struct reader *r, uint32_t *v) {
-  if (r->left < 4)
-    return -1;
-  *v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
-       (uint32_t)r->p[3] << 24;
-  r->p += 4;
-  r->left -= 4;
-  return 0;
+static int get_u32(struct reader *r, uint32_t *v)
+{
+    if (r->left < 4)
+        return -1;
+    *v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
+         (uint32_t)r->p[3] << 24;
+    r->p += 4;
+    r->left -= 4;
+    return 0;
 }
 
-static int get_floats(struct reader *r, float *a, size_t n) {
-  uint32_t u = 0;
+static int get_floats(struct reader *r, float *a, size_t n)
+{
+    uint32_t u = 0;
 
-  if (r->left / 4 < n)
-    return -1;
-  for (size_t i = 0; i < n; i++) {
-    get_u32(r, &u);
-    memcpy(&a[i], &u, 4);
-  }
-  return 0;
+    if (r->left / 4 < n)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        get_u32(r, &u);
+        memcpy(&a[i], &u, 4);
+    }
+    return 0;
 }
 
 int rt_classifier_load(struct rt_classifier **out, const void *data, size_t len,
-                       struct rt_error *err) {
-  struct reader r = {data, len};
-  struct rt_classifier *c = NULL;
-  uint32_t bits, bigrams, n_labels, n_rows, n;
-  int rc = 0;
+                       struct rt_error *err)
+{
+    struct reader r = {data, len};
+    struct rt_classifier *c = NULL;
+    uint32_t bits, bigrams, n_labels, n_rows, n;
+    int rc = 0;
 
-  *out = NULL;
-  if (len < 8 || memcmp(data, MAGIC, 8)) {
-    rc = rt_error_set(err, RT_EFORMAT, NULL, 0, NULL,
-                      "not a rightstrack classifier");
+    *out = NULL;
+    if (len < 8 || memcmp(data, MAGIC, 8)) {
+        rc = rt_error_set(err, RT_EFORMAT, NULL, 0, NULL, "not a rightstrack classifier");
+        goto out;
+    }
+    r.p += 8;
+    r.left -= 8;
+    if (get_u32(&r, &bits) || get_u32(&r, &bigrams) || get_u32(&r, &n_labels) ||
+        get_u32(&r, &n_rows) || bits < 10 || bits > 26 || bigrams > 1 || !n_labels ||
+        n_labels > 100000 || n_rows > r.left / 4)
+        goto bad;
+    c = rt_xcalloc(1, sizeof(*c));
+    c->bits = bits;
+    c->bigrams = (int)bigrams;
+    c->k = (size_t)n_labels + N_CAT;
+    c->kp = padded(c->k);
+    c->labels = rt_xcalloc(n_labels, sizeof(*c->labels));
+    c->n_labels = n_labels;
+    for (size_t j = 0; j < n_labels; j++) {
+        if (get_u32(&r, &n) || n > r.left)
+            goto bad;
+        c->labels[j] = rt_xstrndup((const char *)r.p, n);
+        r.p += n;
+        r.left -= n;
+    }
+    RT_ALLOC_ARRAY(c->thresholds, n_labels);
+    c->bias = rt_xcalloc(c->kp, sizeof(*c->bias));
+    if (get_floats(&r, c->thresholds, n_labels) || get_floats(&r, c->bias, c->k))
+        goto bad;
+    if (r.left != (size_t)n_rows * 4 * (c->k + 1))
+        goto bad;
+    c->n_rows = n_rows;
+    RT_ALLOC_ARRAY(c->bucket, (size_t)n_rows + 1);
+    c->w = rt_xcalloc(rt_st_mult((size_t)n_rows + 1, c->kp), sizeof(*c->w));
+    fmap_init(&c->map, n_rows);
+    for (size_t i = 0; i < n_rows; i++) {
+        get_u32(&r, &c->bucket[i]);
+        if (c->bucket[i] >> bits || fmap_put(&c->map, c->bucket[i], (uint32_t)i) != NO_ROW)
+            goto bad;
+    }
+    for (size_t i = 0; i < n_rows; i++)
+        get_floats(&r, c->w + i * c->kp, c->k);
+    c->tok = rt_tokenizer_new("english");
+    c->z = rt_xcalloc(c->kp, sizeof(*c->z));
+    *out = c;
+    c = NULL;
     goto out;
-  }
-  r.p += 8;
-  r.left -= 8;
-  if (get_u32(&r, &bits) || get_u32(&r, &bigrams) || get_u32(&r, &n_labels) ||
-      get_u32(&r, &n_rows) || bits < 10 || bits > 26 || bigrams > 1 ||
-      !n_labels || n_labels > 100000 || n_rows > r.left / 4)
-    goto bad;
-  c = rt_xcalloc(1, sizeof(*c));
-  c->bits = bits;
-  c->bigrams = (int)bigrams;
-  c->k = (size_t)n_labels + N_CAT;
-  c->kp = padded(c->k);
-  c->labels = rt_xcalloc(n_labels, sizeof(*c->labels));
-  c->n_labels = n_labels;
-  for (size_t j = 0; j < n_labels; j++) {
-    if (get_u32(&r, &n) || n > r.left)
-      goto bad;
-    c->labels[j] = rt_xstrndup((const char *)r.p, n);
-    r.p += n;
-    r.left -= n;
-  }
-  RT_ALLOC_ARRAY(c->thresholds, n_labels);
-  c->bias = rt_xcalloc(c->kp, sizeof(*c->bias));
-  if (get_floats(&r, c->thresholds, n_labels) || get_floats(&r, c->bias, c->k))
-    goto bad;
-  if (r.left != (size_t)n_rows * 4 * (c->k + 1))
-    goto bad;
-  c->n_rows = n_rows;
-  RT_ALLOC_ARRAY(c->bucket, (size_t)n_rows + 1);
-  c->w = rt_xcalloc(rt_st_mult((size_t)n_rows + 1, c->kp), sizeof(*c->w));
-  fmap_init(&c->map, n_rows);
-  for (size_t i = 0; i < n_rows; i++) {
-    get_u32(&r, &c->bucket[i]);
-    if (c->bucket[i] >> bits ||
-        fmap_put(&c->map, c->bucket[i], (uint32_t)i) != NO_ROW)
-      goto bad;
-  }
-  for (size_t i = 0; i < n_rows; i++)
-    get_floats(&r, c->w + i * c->kp, c->k);
-  c->tok = rt_tokenizer_new("english");
-  c->z = rt_xcalloc(c->kp, sizeof(*c->z));
-  *out = c;
-  c = NULL;
-  goto out;
 bad:
-  rc = rt_error_set(err, RT_EFORMAT, NULL, 0, NULL,
-                    "the classifier blob is damaged");
+    rc = rt_error_set(err, RT_EFORMAT, NULL, 0, NULL, "the classifier blob is damaged");
 out:
-  rt_classifier_free(c);
-  return rc;
+    rt_classifier_free(c);
+    return rc;
 }

@@ -6,281 +6,279 @@
 
 #include "lib/testutil.h"
 
-static json_t *parse(const char *text) {
-  json_t *d = NULL;
-  struct rt_error e = RT_ERROR_INIT;
-  int rc = rt_readout_parse(text, strlen(text), "t.txt", RT_READOUT_EVIDENCE,
-                            &d, &e);
-  cr_assert_eq(rc, 0, "parse failed: %s", e.msg.buf);
-  rt_error_release(&e);
-  return d;
+static json_t *parse(const char *text)
+{
+    json_t *d = NULL;
+    struct rt_error e = RT_ERROR_INIT;
+    int rc = rt_readout_parse(text, strlen(text), "t.txt", RT_READOUT_EVIDENCE, &d, &e);
+    cr_assert_eq(rc, 0, "parse failed: %s", e.msg.buf);
+    rt_error_release(&e);
+    return d;
 }
 
-static const char *s(json_t *d, const char *key) {
-  const json_t *v = json_object_get(d, key);
-  return json_is_string(v) ? json_string_value(v) : NULL;
+static const char *s(json_t *d, const char *key)
+{
+    const json_t *v = json_object_get(d, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-static const char *item(json_t *d, const char *list, size_t i,
-                        const char *key) {
-  const json_t *v =
-      json_object_get(json_array_get(json_object_get(d, list), i), key);
-  return json_is_string(v) ? json_string_value(v) : NULL;
+static const char *item(json_t *d, const char *list, size_t i, const char *key)
+{
+    const json_t *v = json_object_get(json_array_get(json_object_get(d, list), i), key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-static size_t n(json_t *d, const char *list) {
-  return json_array_size(json_object_get(d, list));
+static size_t n(json_t *d, const char *list)
+{
+    return json_array_size(json_object_get(d, list));
 }
 
-#define HEADER(date)                                                           \
-  "Canada and Laos meet on human rights\n" date                                \
-  "\nhttps://example.org/x (2019-03-14)\n\n"
+#define HEADER(date)                                                                               \
+    "Canada and Laos meet on human rights\n" date "\nhttps://example.org/x (2019-03-14)\n\n"
 
-Test(readout, header_and_keys) {
-  static const char *const keys[] = {"file",
-                                     "document_type",
-                                     "text_complete",
-                                     "date",
-                                     "date_end",
-                                     "publication_date",
-                                     "place",
-                                     "dialogue_name",
-                                     "round",
-                                     "round_text",
-                                     "sides",
-                                     "participants",
-                                     "topics",
-                                     "welcomed",
-                                     "urged",
-                                     "conditional_commitments",
-                                     "reaffirmations",
-                                     "commitments",
-                                     "concerns",
-                                     "agreed_next_steps",
-                                     "steps_reported",
-                                     "events",
-                                     "persons_of_concern",
-                                     "notes",
-                                     NULL};
-  json_t *d =
-      parse(HEADER("2019-03-12") "Canada and Laos held talks in Vientiane.\n");
-  for (int i = 0; keys[i]; i++)
-    cr_assert_not_null(json_object_get(d, keys[i]), "key %s", keys[i]);
-  cr_assert_str_eq(s(d, "date"), "2019-03-12");
-  cr_assert_str_eq(s(d, "publication_date"), "2019-03-14");
-  cr_assert_str_eq(s(d, "place"), "Vientiane");
-  cr_assert_eq(n(d, "sides"), 2);
-  json_decref(d);
+Test(readout, header_and_keys)
+{
+    static const char *const keys[] = {"file",
+                                       "document_type",
+                                       "text_complete",
+                                       "date",
+                                       "date_end",
+                                       "publication_date",
+                                       "place",
+                                       "dialogue_name",
+                                       "round",
+                                       "round_text",
+                                       "sides",
+                                       "participants",
+                                       "topics",
+                                       "welcomed",
+                                       "urged",
+                                       "conditional_commitments",
+                                       "reaffirmations",
+                                       "commitments",
+                                       "concerns",
+                                       "agreed_next_steps",
+                                       "steps_reported",
+                                       "events",
+                                       "persons_of_concern",
+                                       "notes",
+                                       NULL};
+    json_t *d = parse(HEADER("2019-03-12") "Canada and Laos held talks in Vientiane.\n");
+    for (int i = 0; keys[i]; i++)
+        cr_assert_not_null(json_object_get(d, keys[i]), "key %s", keys[i]);
+    cr_assert_str_eq(s(d, "date"), "2019-03-12");
+    cr_assert_str_eq(s(d, "publication_date"), "2019-03-14");
+    cr_assert_str_eq(s(d, "place"), "Vientiane");
+    cr_assert_eq(n(d, "sides"), 2);
+    json_decref(d);
 }
 
-Test(readout, dates_without_header) {
-  json_t *d = parse("On March 3, 2018, Japan and Cambodia convened their "
-                    "dialogue in Tokyo.\n");
-  cr_assert_str_eq(s(d, "date"), "2018-03-03");
-  json_decref(d);
-  d = parse("From 4 to 5 October 2017 Norway and China held a round of talks "
-            "in Oslo.\n");
-  cr_assert_str_eq(s(d, "date"), "2017-10-04");
-  json_decref(d);
-  /* a day range resolved with the header's year */
-  d = parse(HEADER(
-      "2020-02-10") "Canada and Laos met in Ottawa on 10-11 February.\n");
-  cr_assert_str_eq(s(d, "date_end"), "2020-02-11");
-  json_decref(d);
+Test(readout, dates_without_header)
+{
+    json_t *d = parse("On March 3, 2018, Japan and Cambodia convened their "
+                      "dialogue in Tokyo.\n");
+    cr_assert_str_eq(s(d, "date"), "2018-03-03");
+    json_decref(d);
+    d = parse("From 4 to 5 October 2017 Norway and China held a round of talks "
+              "in Oslo.\n");
+    cr_assert_str_eq(s(d, "date"), "2017-10-04");
+    json_decref(d);
+    /* a day range resolved with the header's year */
+    d = parse(HEADER("2020-02-10") "Canada and Laos met in Ottawa on 10-11 February.\n");
+    cr_assert_str_eq(s(d, "date_end"), "2020-02-11");
+    json_decref(d);
 }
 
-Test(readout, no_date_is_a_partial_draft) {
-  json_t *d = parse("Canada and Laos discussed freedom of the press, prisons "
-                    "and labour rights.\n");
-  cr_assert(json_is_null(json_object_get(d, "date")));
-  cr_assert_not_null(strstr(s(d, "notes"), "no date"));
-  cr_assert_eq(n(d, "topics"), 3, "%s",
-               json_dumps(json_object_get(d, "topics"), 0));
-  json_decref(d);
+Test(readout, no_date_is_a_partial_draft)
+{
+    json_t *d = parse("Canada and Laos discussed freedom of the press, prisons "
+                      "and labour rights.\n");
+    cr_assert(json_is_null(json_object_get(d, "date")));
+    cr_assert_not_null(strstr(s(d, "notes"), "no date"));
+    cr_assert_eq(n(d, "topics"), 3, "%s", json_dumps(json_object_get(d, "topics"), 0));
+    json_decref(d);
 }
 
-Test(readout, ordinals) {
-  json_t *d = parse(
-      HEADER("2019-03-12") "The fifth round of the Canada-Laos Human Rights "
-                           "Dialogue took place in Vientiane.\n");
-  cr_assert_eq(json_integer_value(json_object_get(d, "round")), 5);
-  json_decref(d);
-  d = parse(HEADER(
-      "2019-03-12") "Canada and Laos held the 14th annual dialogue. They noted "
-                    "the first cycle of the UPR.\n");
-  cr_assert_eq(json_integer_value(json_object_get(d, "round")), 14);
-  json_decref(d);
-  /* "a second session" and a future round are not this meeting's number */
-  d = parse(HEADER(
-      "2019-03-12") "Canada regrets that Laos refused a second session. The "
-                    "third dialogue will be held in Ottawa next year.\n");
-  cr_assert(json_is_null(json_object_get(d, "round")));
-  json_decref(d);
-  d = parse(HEADER(
-      "2019-03-12") "The twenty-first dialogue between Canada and Laos met.\n");
-  cr_assert_eq(json_integer_value(json_object_get(d, "round")), 21);
-  json_decref(d);
+Test(readout, ordinals)
+{
+    json_t *d = parse(HEADER("2019-03-12") "The fifth round of the Canada-Laos Human Rights "
+                                           "Dialogue took place in Vientiane.\n");
+    cr_assert_eq(json_integer_value(json_object_get(d, "round")), 5);
+    json_decref(d);
+    d = parse(HEADER("2019-03-12") "Canada and Laos held the 14th annual dialogue. They noted "
+                                   "the first cycle of the UPR.\n");
+    cr_assert_eq(json_integer_value(json_object_get(d, "round")), 14);
+    json_decref(d);
+    /* "a second session" and a future round are not this meeting's number */
+    d = parse(HEADER("2019-03-12") "Canada regrets that Laos refused a second session. The "
+                                   "third dialogue will be held in Ottawa next year.\n");
+    cr_assert(json_is_null(json_object_get(d, "round")));
+    json_decref(d);
+    d = parse(HEADER("2019-03-12") "The twenty-first dialogue between Canada and Laos met.\n");
+    cr_assert_eq(json_integer_value(json_object_get(d, "round")), 21);
+    json_decref(d);
 }
 
-Test(readout, abbreviations_do_not_split_sentences) {
-  json_t *d = parse(HEADER(
-      "2019-03-12") "Mr. John Q. Doe, Deputy Director of the U.S. Office of "
-                    "Trade, met Amb. "
-                    "Mary Roe. The two sides discussed prison conditions.\n");
-  json_t *ss = json_object_get(d, "sentences");
-  cr_assert_eq(json_array_size(ss), 2, "%s", json_dumps(ss, 0));
-  json_decref(d);
+Test(readout, abbreviations_do_not_split_sentences)
+{
+    json_t *d =
+        parse(HEADER("2019-03-12") "Mr. John Q. Doe, Deputy Director of the U.S. Office of "
+                                   "Trade, met Amb. "
+                                   "Mary Roe. The two sides discussed prison conditions.\n");
+    json_t *ss = json_object_get(d, "sentences");
+    cr_assert_eq(json_array_size(ss), 2, "%s", json_dumps(ss, 0));
+    json_decref(d);
 }
 
-Test(readout, participants_with_titles) {
-  json_t *d =
-      parse(HEADER("2019-03-12") "The Canadian delegation was led by Ms Anna "
-                                 "Kowalczyk, Director General, Human Rights "
-                                 "Division, Global Affairs Canada, and "
-                                 "included Tom Baxter, Senior Policy Adviser. "
-                                 "Laotian Vice Minister of Foreign Affairs "
-                                 "Somsak Phommavong headed the Lao side. "
-                                 "Canada welcomed the release of Bounmy "
-                                 "Sayasane, a blogger.\n");
-  cr_assert_eq(n(d, "participants"), 3, "%s",
-               json_dumps(json_object_get(d, "participants"), 0));
-  cr_assert_str_eq(item(d, "participants", 0, "name"), "Anna Kowalczyk");
-  cr_assert_str_eq(item(d, "participants", 0, "side"), "Canada");
-  cr_assert_str_eq(item(d, "participants", 1, "name"), "Tom Baxter");
-  cr_assert_str_eq(item(d, "participants", 2, "name"), "Somsak Phommavong");
-  cr_assert_not_null(
-      strstr(item(d, "participants", 2, "title"), "Vice Minister"));
-  json_decref(d);
+Test(readout, participants_with_titles)
+{
+    json_t *d = parse(HEADER("2019-03-12") "The Canadian delegation was led by Ms Anna "
+                                           "Kowalczyk, Director General, Human Rights "
+                                           "Division, Global Affairs Canada, and "
+                                           "included Tom Baxter, Senior Policy Adviser. "
+                                           "Laotian Vice Minister of Foreign Affairs "
+                                           "Somsak Phommavong headed the Lao side. "
+                                           "Canada welcomed the release of Bounmy "
+                                           "Sayasane, a blogger.\n");
+    cr_assert_eq(n(d, "participants"), 3, "%s", json_dumps(json_object_get(d, "participants"), 0));
+    cr_assert_str_eq(item(d, "participants", 0, "name"), "Anna Kowalczyk");
+    cr_assert_str_eq(item(d, "participants", 0, "side"), "Canada");
+    cr_assert_str_eq(item(d, "participants", 1, "name"), "Tom Baxter");
+    cr_assert_str_eq(item(d, "participants", 2, "name"), "Somsak Phommavong");
+    cr_assert_not_null(strstr(item(d, "participants", 2, "title"), "Vice Minister"));
+    json_decref(d);
 }
 
-Test(readout, byline_in_capitals) {
-  json_t *d = parse(HEADER(
-      "2019-03-12") "JANE ROE, SPECIAL ENVOY\nMARCH 12, 2019\n\n"
-                    "Canada welcomes the new law on associations in Laos.\n");
-  cr_assert_eq(n(d, "participants"), 1);
-  cr_assert_str_eq(item(d, "participants", 0, "name"), "Jane Roe");
-  json_decref(d);
+Test(readout, byline_in_capitals)
+{
+    json_t *d =
+        parse(HEADER("2019-03-12") "JANE ROE, SPECIAL ENVOY\nMARCH 12, 2019\n\n"
+                                   "Canada welcomes the new law on associations in Laos.\n");
+    cr_assert_eq(n(d, "participants"), 1);
+    cr_assert_str_eq(item(d, "participants", 0, "name"), "Jane Roe");
+    json_decref(d);
 }
 
-Test(readout, welcomed_and_urged) {
-  json_t *d =
-      parse(HEADER("2019-03-12") "Canada welcomed the registration of two "
-                                 "independent unions and urged Laos "
-                                 "to ratify the Convention against Torture. "
-                                 "Canada also called on Laos to "
-                                 "release detained bloggers. We call for an "
-                                 "end to forced evictions.\n");
-  cr_assert_eq(n(d, "welcomed"), 1);
-  cr_assert_str_eq(item(d, "welcomed", 0, "by"), "Canada");
-  cr_assert_not_null(
-      strstr(item(d, "welcomed", 0, "what"), "registration of two"));
-  cr_assert_eq(n(d, "urged"), 3, "%s",
-               json_dumps(json_object_get(d, "urged"), 0));
-  cr_assert_str_eq(item(d, "urged", 0, "target"), "Laos");
-  cr_assert_str_eq(item(d, "urged", 0, "what"),
-                   "ratify the Convention against Torture");
-  cr_assert_str_eq(item(d, "urged", 1, "what"), "release detained bloggers");
-  cr_assert_not_null(item(d, "urged", 0, "sentence"));
-  json_decref(d);
+Test(readout, welcomed_and_urged)
+{
+    json_t *d = parse(HEADER("2019-03-12") "Canada welcomed the registration of two "
+                                           "independent unions and urged Laos "
+                                           "to ratify the Convention against Torture. "
+                                           "Canada also called on Laos to "
+                                           "release detained bloggers. We call for an "
+                                           "end to forced evictions.\n");
+    cr_assert_eq(n(d, "welcomed"), 1);
+    cr_assert_str_eq(item(d, "welcomed", 0, "by"), "Canada");
+    cr_assert_not_null(strstr(item(d, "welcomed", 0, "what"), "registration of two"));
+    cr_assert_eq(n(d, "urged"), 3, "%s", json_dumps(json_object_get(d, "urged"), 0));
+    cr_assert_str_eq(item(d, "urged", 0, "target"), "Laos");
+    cr_assert_str_eq(item(d, "urged", 0, "what"), "ratify the Convention against Torture");
+    cr_assert_str_eq(item(d, "urged", 1, "what"), "release detained bloggers");
+    cr_assert_not_null(item(d, "urged", 0, "sentence"));
+    json_decref(d);
 }
 
-Test(readout, conditional_and_reaffirmed) {
-  json_t *d =
-      parse(HEADER("2019-03-12") "If Laos lifts the restrictions on NGOs, "
-                                 "Canada will expand its "
-                                 "cooperation programme. Canada reaffirmed its "
-                                 "support for an independent "
-                                 "press. Both sides reiterated their "
-                                 "commitment to the dialogue.\n");
-  cr_assert_eq(n(d, "conditional_commitments"), 1);
-  cr_assert_str_eq(item(d, "conditional_commitments", 0, "by"), "Canada");
-  cr_assert_str_eq(item(d, "conditional_commitments", 0, "if"),
-                   "Laos lifts the restrictions on NGOs");
-  cr_assert_eq(n(d, "reaffirmations"), 2);
-  cr_assert_str_eq(item(d, "reaffirmations", 1, "by"), "both");
-  json_decref(d);
+Test(readout, conditional_and_reaffirmed)
+{
+    json_t *d = parse(HEADER("2019-03-12") "If Laos lifts the restrictions on NGOs, "
+                                           "Canada will expand its "
+                                           "cooperation programme. Canada reaffirmed its "
+                                           "support for an independent "
+                                           "press. Both sides reiterated their "
+                                           "commitment to the dialogue.\n");
+    cr_assert_eq(n(d, "conditional_commitments"), 1);
+    cr_assert_str_eq(item(d, "conditional_commitments", 0, "by"), "Canada");
+    cr_assert_str_eq(item(d, "conditional_commitments", 0, "if"),
+                     "Laos lifts the restrictions on NGOs");
+    cr_assert_eq(n(d, "reaffirmations"), 2);
+    cr_assert_str_eq(item(d, "reaffirmations", 1, "by"), "both");
+    json_decref(d);
 }
 
-Test(readout, release_event_with_count_and_month) {
-  json_t *d =
-      parse(HEADER("2019-03-12") "Canada welcomed Laos' release of four "
-                                 "political prisoners in November.\n");
-  json_t *ev = json_array_get(json_object_get(d, "events"), 0);
-  cr_assert_not_null(ev);
-  cr_assert_eq(json_integer_value(json_object_get(ev, "count")), 4);
-  cr_assert_str_eq(json_string_value(json_object_get(ev, "date")), "2018-11");
-  cr_assert_str_eq(json_string_value(json_object_get(ev, "country")), "Laos");
-  cr_assert_str_eq(
-      rt_readout_step_kind(json_string_value(json_object_get(ev, "type"))),
-      "prisoner-release");
-  json_decref(d);
+Test(readout, release_event_with_count_and_month)
+{
+    json_t *d = parse(HEADER("2019-03-12") "Canada welcomed Laos' release of four "
+                                           "political prisoners in November.\n");
+    json_t *ev = json_array_get(json_object_get(d, "events"), 0);
+    cr_assert_not_null(ev);
+    cr_assert_eq(json_integer_value(json_object_get(ev, "count")), 4);
+    cr_assert_str_eq(json_string_value(json_object_get(ev, "date")), "2018-11");
+    cr_assert_str_eq(json_string_value(json_object_get(ev, "country")), "Laos");
+    cr_assert_str_eq(rt_readout_step_kind(json_string_value(json_object_get(ev, "type"))),
+                     "prisoner-release");
+    json_decref(d);
 }
 
-Test(readout, party_codes) {
-  cr_assert_str_eq(rt_readout_party_code("United States"), "USA");
-  cr_assert_str_eq(rt_readout_party_code("European Union"), "EU");
-  cr_assert_null(rt_readout_party_code("Atlantis"));
+Test(readout, party_codes)
+{
+    cr_assert_str_eq(rt_readout_party_code("United States"), "USA");
+    cr_assert_str_eq(rt_readout_party_code("European Union"), "EU");
+    cr_assert_null(rt_readout_party_code("Atlantis"));
 }
 
-Test(readout, empty_input) {
-  json_t *d = NULL;
-  struct rt_error e = RT_ERROR_INIT;
-  cr_assert_eq(rt_readout_parse("", 0, "e.txt", 0, &d, &e), RT_EINVAL);
-  cr_assert_null(d);
-  cr_assert_not_null(strstr(e.msg.buf, "empty"));
-  cr_assert_eq(rt_readout_parse(" \n\t\n", 4, "e.txt", 0, &d, &e), RT_EINVAL);
-  rt_error_release(&e);
+Test(readout, empty_input)
+{
+    json_t *d = NULL;
+    struct rt_error e = RT_ERROR_INIT;
+    cr_assert_eq(rt_readout_parse("", 0, "e.txt", 0, &d, &e), RT_EINVAL);
+    cr_assert_null(d);
+    cr_assert_not_null(strstr(e.msg.buf, "empty"));
+    cr_assert_eq(rt_readout_parse(" \n\t\n", 4, "e.txt", 0, &d, &e), RT_EINVAL);
+    rt_error_release(&e);
 }
 
-Test(readout, binary_input) {
-  static const char bin[] = {'\x7f', 'E', 'L',    'F',    0,
-                             1,      2,   '\xff', '\xfe', 'a'};
-  const char *path = test_file("b.bin", bin, sizeof(bin));
-  json_t *d = NULL;
-  struct rt_error e = RT_ERROR_INIT;
-  cr_assert_eq(rt_readout_parse_file(path, 0, &d, &e), RT_EFORMAT);
-  cr_assert_null(d);
-  cr_assert_not_null(strstr(e.msg.buf, "not a text file"));
-  cr_assert_eq(rt_readout_parse("ab\xc3(", 4, "u.txt", 0, &d, &e), RT_EFORMAT);
-  rt_error_release(&e);
+Test(readout, binary_input)
+{
+    static const char bin[] = {'\x7f', 'E', 'L', 'F', 0, 1, 2, '\xff', '\xfe', 'a'};
+    const char *path = test_file("b.bin", bin, sizeof(bin));
+    json_t *d = NULL;
+    struct rt_error e = RT_ERROR_INIT;
+    cr_assert_eq(rt_readout_parse_file(path, 0, &d, &e), RT_EFORMAT);
+    cr_assert_null(d);
+    cr_assert_not_null(strstr(e.msg.buf, "not a text file"));
+    cr_assert_eq(rt_readout_parse("ab\xc3(", 4, "u.txt", 0, &d, &e), RT_EFORMAT);
+    rt_error_release(&e);
 }
 
-Test(readout, too_big) {
-  size_t len = 5u * 1024 * 1024;
-  char *big = rt_xmalloc(len);
-  json_t *d = NULL;
-  struct rt_error e = RT_ERROR_INIT;
-  const char *path;
-  for (size_t i = 0; i < len; i++)
-    big[i] = "Canada urged Laos to act. "[i % 26];
-  cr_assert_eq(rt_readout_parse(big, len, "big.txt", 0, &d, &e), RT_ETOOBIG);
-  path = test_file("big.txt", big, len);
-  cr_assert_eq(rt_readout_parse_file(path, 0, &d, &e), RT_ETOOBIG);
-  cr_assert_null(d);
-  rt_free(big);
-  rt_error_release(&e);
+Test(readout, too_big)
+{
+    size_t len = 5u * 1024 * 1024;
+    char *big = rt_xmalloc(len);
+    json_t *d = NULL;
+    struct rt_error e = RT_ERROR_INIT;
+    const char *path;
+    for (size_t i = 0; i < len; i++)
+        big[i] = "Canada urged Laos to act. "[i % 26];
+    cr_assert_eq(rt_readout_parse(big, len, "big.txt", 0, &d, &e), RT_ETOOBIG);
+    path = test_file("big.txt", big, len);
+    cr_assert_eq(rt_readout_parse_file(path, 0, &d, &e), RT_ETOOBIG);
+    cr_assert_null(d);
+    rt_free(big);
+    rt_error_release(&e);
 }
 
-Test(readout, other_scripts) {
-  json_t *d = parse("Делегации Беларуси и Европейского союза обсудили права "
-                    "человека 16 июня.\n");
-  cr_assert_not_null(strstr(s(d, "notes"), "Latin script"));
-  cr_assert_eq(n(d, "participants"), 0);
-  json_decref(d);
-  d = parse("2012年5月29日，中欧举行第31次人权对话。\n");
-  cr_assert_not_null(strstr(s(d, "notes"), "Latin script"));
-  json_decref(d);
+Test(readout, other_scripts)
+{
+    json_t *d = parse("Делегации Беларуси и Европейского союза обсудили права "
+                      "человека 16 июня.\n");
+    cr_assert_not_null(strstr(s(d, "notes"), "Latin script"));
+    cr_assert_eq(n(d, "participants"), 0);
+    json_decref(d);
+    d = parse("2012年5月29日，中欧举行第31次人权对话。\n");
+    cr_assert_not_null(strstr(s(d, "notes"), "Latin script"));
+    json_decref(d);
 }
 
-Test(readout, real_readouts_parse) {
-  const char *dir = shared_data();
-  char path[600];
-  json_t *d = NULL;
-  struct rt_error e = RT_ERROR_INIT;
-  snprintf(path, sizeof(path), "%s/readouts/us-belarus-wg-2015-12-16.txt", dir);
-  cr_assert_eq(rt_readout_parse_file(path, 0, &d, &e), 0, "%s", e.msg.buf);
-  cr_assert_str_eq(s(d, "date"), "2015-12-16");
-  cr_assert_eq(json_integer_value(json_object_get(d, "round")), 2);
-  json_decref(d);
-  rt_error_release(&e);
+Test(readout, real_readouts_parse)
+{
+    const char *dir = shared_data();
+    char path[600];
+    json_t *d = NULL;
+    struct rt_error e = RT_ERROR_INIT;
+    snprintf(path, sizeof(path), "%s/readouts/us-belarus-wg-2015-12-16.txt", dir);
+    cr_assert_eq(rt_readout_parse_file(path, 0, &d, &e), 0, "%s", e.msg.buf);
+    cr_assert_str_eq(s(d, "date"), "2015-12-16");
+    cr_assert_eq(json_integer_value(json_object_get(d, "round")), 2);
+    json_decref(d);
+    rt_error_release(&e);
 }

@@ -9,175 +9,175 @@
  * the verb it starts with. A model that ignores its input cannot pass the
  * floors.
  */
-static const char *const themes[] = {"Torture", "Education", "Women",
-                                     "Death penalty"};
-static const char *const words[][4] = {
-    {"torture", "ill-treatment", "detention", "prison"},
-    {"school", "education", "teachers", "literacy"},
-    {"women", "gender", "girls", "equality"},
-    {"death", "execution", "moratorium", "capital"}};
-static const char *const verbs[] = {"seek assistance on", "continue work on",
-                                    "consider action on",
+static const char *const themes[] = {"Torture", "Education", "Women", "Death penalty"};
+static const char *const words[][4] = {{"torture", "ill-treatment", "detention", "prison"},
+                                       {"school", "education", "teachers", "literacy"},
+                                       {"women", "gender", "girls", "equality"},
+                                       {"death", "execution", "moratorium", "capital"}};
+static const char *const verbs[] = {"seek assistance on", "continue work on", "consider action on",
                                     "strengthen efforts on", "ratify a law on"};
-static const char *const filler[] = {
-    "the", "state", "national", "measures",  "further",
-    "all", "its",   "rights",   "effective", "policy"};
+static const char *const filler[] = {"the", "state", "national", "measures",  "further",
+                                     "all", "its",   "rights",   "effective", "policy"};
 
 static uint64_t rng = 12345;
-static unsigned next(unsigned n) {
-  rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
-  return (unsigned)((rng >> 33) % n);
+static unsigned next(unsigned n)
+{
+    rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (unsigned)((rng >> 33) % n);
 }
 
 /* Writes one text into buf; sets its labels (indexes into themes) and category.
  */
-static void make_text(char *buf, size_t cap, unsigned *lab, size_t *n_lab,
-                      int *cat) {
-  size_t len = 0;
-  unsigned a = next(4), b = next(4);
+static void make_text(char *buf, size_t cap, unsigned *lab, size_t *n_lab, int *cat)
+{
+    size_t len = 0;
+    unsigned a = next(4), b = next(4);
 
-  *cat = (int)next(5) + 1;
-  lab[0] = a;
-  *n_lab = 1;
-  if (next(3) == 0 && b != a)
-    lab[(*n_lab)++] = b;
-  len += (size_t)snprintf(buf + len, cap - len, "%s", verbs[*cat - 1]);
-  for (int i = 0; i < 8; i++) {
-    unsigned t = lab[next((unsigned)*n_lab)];
-    if (next(2))
-      len += (size_t)snprintf(buf + len, cap - len, " %s", words[t][next(4)]);
-    else
-      len += (size_t)snprintf(buf + len, cap - len, " %s", filler[next(10)]);
-  }
+    *cat = (int)next(5) + 1;
+    lab[0] = a;
+    *n_lab = 1;
+    if (next(3) == 0 && b != a)
+        lab[(*n_lab)++] = b;
+    len += (size_t)snprintf(buf + len, cap - len, "%s", verbs[*cat - 1]);
+    for (int i = 0; i < 8; i++) {
+        unsigned t = lab[next((unsigned)*n_lab)];
+        if (next(2))
+            len += (size_t)snprintf(buf + len, cap - len, " %s", words[t][next(4)]);
+        else
+            len += (size_t)snprintf(buf + len, cap - len, " %s", filler[next(10)]);
+    }
 }
 
-static struct rt_classifier *train(size_t n, struct rt_classify_report *rep) {
-  struct rt_classify_opts o = RT_CLASSIFY_OPTS_INIT;
-  struct rt_trainset *ts;
-  struct rt_classifier *c = NULL;
-  char buf[512];
+static struct rt_classifier *train(size_t n, struct rt_classify_report *rep)
+{
+    struct rt_classify_opts o = RT_CLASSIFY_OPTS_INIT;
+    struct rt_trainset *ts;
+    struct rt_classifier *c = NULL;
+    char buf[512];
 
-  o.hash_bits = 16;
-  o.epochs = 10;
-  ts = rt_trainset_new(&o);
-  for (size_t i = 0; i < n; i++) {
-    unsigned lab[2];
-    size_t n_lab;
-    int cat;
-    const char *names[2];
-    make_text(buf, sizeof(buf), lab, &n_lab, &cat);
-    for (size_t k = 0; k < n_lab; k++)
-      names[k] = themes[lab[k]];
-    cr_assert_eq(rt_trainset_add(ts, buf, strlen(buf), names, n_lab, cat, NULL),
-                 0);
-  }
-  cr_assert_eq(rt_trainset_size(ts), n);
-  cr_assert_eq(rt_classifier_train(&c, ts, rep, NULL), 0);
-  rt_trainset_free(ts);
-  return c;
+    o.hash_bits = 16;
+    o.epochs = 10;
+    ts = rt_trainset_new(&o);
+    for (size_t i = 0; i < n; i++) {
+        unsigned lab[2];
+        size_t n_lab;
+        int cat;
+        const char *names[2];
+        make_text(buf, sizeof(buf), lab, &n_lab, &cat);
+        for (size_t k = 0; k < n_lab; k++)
+            names[k] = themes[lab[k]];
+        cr_assert_eq(rt_trainset_add(ts, buf, strlen(buf), names, n_lab, cat, NULL), 0);
+    }
+    cr_assert_eq(rt_trainset_size(ts), n);
+    cr_assert_eq(rt_classifier_train(&c, ts, rep, NULL), 0);
+    rt_trainset_free(ts);
+    return c;
 }
 
 /* Micro-F1 and category accuracy on n fresh texts. */
-static void evaluate(struct rt_classifier *c, size_t n, double *f1,
-                     double *acc) {
-  double tp = 0, fp = 0, fn = 0, ok = 0;
-  float scores[8];
-  char buf[512];
+static void evaluate(struct rt_classifier *c, size_t n, double *f1, double *acc)
+{
+    double tp = 0, fp = 0, fn = 0, ok = 0;
+    float scores[8];
+    char buf[512];
 
-  cr_assert_eq(rt_classifier_n_labels(c), 4);
-  for (size_t i = 0; i < n; i++) {
-    unsigned lab[2];
-    size_t n_lab;
-    int cat, got;
-    make_text(buf, sizeof(buf), lab, &n_lab, &cat);
-    rt_classifier_predict(c, buf, strlen(buf), scores, &got, NULL);
-    ok += got == cat;
-    for (size_t j = 0; j < 4; j++) {
-      int y = 0, p = scores[j] >= rt_classifier_threshold(c, j);
-      for (size_t k = 0; k < n_lab; k++)
-        y |= !strcmp(themes[lab[k]], rt_classifier_label(c, j));
-      tp += p && y;
-      fp += p && !y;
-      fn += !p && y;
+    cr_assert_eq(rt_classifier_n_labels(c), 4);
+    for (size_t i = 0; i < n; i++) {
+        unsigned lab[2];
+        size_t n_lab;
+        int cat, got;
+        make_text(buf, sizeof(buf), lab, &n_lab, &cat);
+        rt_classifier_predict(c, buf, strlen(buf), scores, &got, NULL);
+        ok += got == cat;
+        for (size_t j = 0; j < 4; j++) {
+            int y = 0, p = scores[j] >= rt_classifier_threshold(c, j);
+            for (size_t k = 0; k < n_lab; k++)
+                y |= !strcmp(themes[lab[k]], rt_classifier_label(c, j));
+            tp += p && y;
+            fp += p && !y;
+            fn += !p && y;
+        }
     }
-  }
-  *f1 = 2 * tp / (2 * tp + fp + fn);
-  *acc = ok / (double)n;
+    *f1 = 2 * tp / (2 * tp + fp + fn);
+    *acc = ok / (double)n;
 }
 
-Test(classify, learns_a_separable_problem) {
-  struct rt_classify_report rep;
-  struct rt_classifier *c = train(600, &rep);
-  double f1, acc;
+Test(classify, learns_a_separable_problem)
+{
+    struct rt_classify_report rep;
+    struct rt_classifier *c = train(600, &rep);
+    double f1, acc;
 
-  evaluate(c, 300, &f1, &acc);
-  /* Predicting every label gives F1 about 0.5, predicting none 0. */
-  cr_assert_gt(f1, 0.9, "F1 %.3f", f1);
-  cr_assert_gt(acc, 0.9, "action category accuracy %.3f", acc);
-  cr_assert_gt(rep.f1, 0.85, "held-out F1 %.3f", rep.f1);
-  cr_assert_eq(rep.n_texts, 600);
-  cr_assert_eq(rep.n_labels, 4);
-  rt_classifier_free(c);
+    evaluate(c, 300, &f1, &acc);
+    /* Predicting every label gives F1 about 0.5, predicting none 0. */
+    cr_assert_gt(f1, 0.9, "F1 %.3f", f1);
+    cr_assert_gt(acc, 0.9, "action category accuracy %.3f", acc);
+    cr_assert_gt(rep.f1, 0.85, "held-out F1 %.3f", rep.f1);
+    cr_assert_eq(rep.n_texts, 600);
+    cr_assert_eq(rep.n_labels, 4);
+    rt_classifier_free(c);
 }
 
-Test(classify, a_saved_model_predicts_the_same) {
-  struct rt_classifier *c = train(300, NULL), *d = NULL;
-  struct rt_buf blob = RT_BUF_INIT, again = RT_BUF_INIT;
-  struct rt_error err = RT_ERROR_INIT;
-  char buf[512];
+Test(classify, a_saved_model_predicts_the_same)
+{
+    struct rt_classifier *c = train(300, NULL), *d = NULL;
+    struct rt_buf blob = RT_BUF_INIT, again = RT_BUF_INIT;
+    struct rt_error err = RT_ERROR_INIT;
+    char buf[512];
 
-  cr_assert_eq(rt_classifier_save(c, &blob), 0);
-  cr_assert_eq(rt_classifier_load(&d, blob.buf, blob.len, &err), 0);
-  for (size_t j = 0; j < 4; j++) {
-    cr_assert_str_eq(rt_classifier_label(c, j), rt_classifier_label(d, j));
-    cr_assert_eq(rt_classifier_threshold(c, j), rt_classifier_threshold(d, j));
-  }
-  for (int i = 0; i < 100; i++) {
-    unsigned lab[2];
-    size_t n_lab;
-    int cat, c1, c2;
-    float s1[4], s2[4];
-    make_text(buf, sizeof(buf), lab, &n_lab, &cat);
-    rt_classifier_predict(c, buf, strlen(buf), s1, &c1, NULL);
-    rt_classifier_predict(d, buf, strlen(buf), s2, &c2, NULL);
-    cr_assert_eq(c1, c2);
-    cr_assert_eq(memcmp(s1, s2, sizeof(s1)), 0, "scores differ on '%s'", buf);
-  }
-  cr_assert_eq(rt_classifier_save(d, &again), 0);
-  cr_assert_eq(again.len, blob.len);
-  cr_assert_eq(memcmp(again.buf, blob.buf, blob.len), 0);
-  rt_buf_release(&blob);
-  rt_buf_release(&again);
-  rt_classifier_free(c);
-  rt_classifier_free(d);
+    cr_assert_eq(rt_classifier_save(c, &blob), 0);
+    cr_assert_eq(rt_classifier_load(&d, blob.buf, blob.len, &err), 0);
+    for (size_t j = 0; j < 4; j++) {
+        cr_assert_str_eq(rt_classifier_label(c, j), rt_classifier_label(d, j));
+        cr_assert_eq(rt_classifier_threshold(c, j), rt_classifier_threshold(d, j));
+    }
+    for (int i = 0; i < 100; i++) {
+        unsigned lab[2];
+        size_t n_lab;
+        int cat, c1, c2;
+        float s1[4], s2[4];
+        make_text(buf, sizeof(buf), lab, &n_lab, &cat);
+        rt_classifier_predict(c, buf, strlen(buf), s1, &c1, NULL);
+        rt_classifier_predict(d, buf, strlen(buf), s2, &c2, NULL);
+        cr_assert_eq(c1, c2);
+        cr_assert_eq(memcmp(s1, s2, sizeof(s1)), 0, "scores differ on '%s'", buf);
+    }
+    cr_assert_eq(rt_classifier_save(d, &again), 0);
+    cr_assert_eq(again.len, blob.len);
+    cr_assert_eq(memcmp(again.buf, blob.buf, blob.len), 0);
+    rt_buf_release(&blob);
+    rt_buf_release(&again);
+    rt_classifier_free(c);
+    rt_classifier_free(d);
 }
 
-Test(classify, damaged_blobs_are_refused) {
-  struct rt_classifier *c = train(100, NULL), *d = NULL;
-  struct rt_buf blob = RT_BUF_INIT;
-  struct rt_error err = RT_ERROR_INIT;
+Test(classify, damaged_blobs_are_refused)
+{
+    struct rt_classifier *c = train(100, NULL), *d = NULL;
+    struct rt_buf blob = RT_BUF_INIT;
+    struct rt_error err = RT_ERROR_INIT;
 
-  cr_assert_eq(rt_classifier_save(c, &blob), 0);
-  cr_assert_eq(rt_classifier_load(&d, blob.buf, blob.len - 1, &err),
-               RT_EFORMAT);
-  cr_assert_null(d);
-  cr_assert_eq(rt_classifier_load(&d, "nonsense", 8, &err), RT_EFORMAT);
-  cr_assert_eq(rt_classifier_load(&d, blob.buf, 20, &err), RT_EFORMAT);
-  rt_error_release(&err);
-  rt_buf_release(&blob);
-  rt_classifier_free(c);
+    cr_assert_eq(rt_classifier_save(c, &blob), 0);
+    cr_assert_eq(rt_classifier_load(&d, blob.buf, blob.len - 1, &err), RT_EFORMAT);
+    cr_assert_null(d);
+    cr_assert_eq(rt_classifier_load(&d, "nonsense", 8, &err), RT_EFORMAT);
+    cr_assert_eq(rt_classifier_load(&d, blob.buf, 20, &err), RT_EFORMAT);
+    rt_error_release(&err);
+    rt_buf_release(&blob);
+    rt_classifier_free(c);
 }
 
-Test(classify, too_few_texts_is_an_error) {
-  struct rt_trainset *ts = rt_trainset_new(NULL);
-  struct rt_classifier *c = NULL;
-  struct rt_error err = RT_ERROR_INIT;
-  const char *l = "x";
+Test(classify, too_few_texts_is_an_error)
+{
+    struct rt_trainset *ts = rt_trainset_new(NULL);
+    struct rt_classifier *c = NULL;
+    struct rt_error err = RT_ERROR_INIT;
+    const char *l = "x";
 
-  cr_assert_eq(rt_trainset_add(ts, "a b", 3, &l, 1, 0, NULL), 0);
-  cr_assert_eq(rt_trainset_add(ts, "a b", 3, &l, 1, 6, &err), RT_EINVAL);
-  cr_assert_eq(rt_classifier_train(&c, ts, NULL, &err), RT_EINVAL);
-  cr_assert_null(c);
-  rt_error_release(&err);
-  rt_trainset_free(ts);
+    cr_assert_eq(rt_trainset_add(ts, "a b", 3, &l, 1, 0, NULL), 0);
+    cr_assert_eq(rt_trainset_add(ts, "a b", 3, &l, 1, 6, &err), RT_EINVAL);
+    cr_assert_eq(rt_classifier_train(&c, ts, NULL, &err), RT_EINVAL);
+    cr_assert_null(c);
+    rt_error_release(&err);
+    rt_trainset_free(ts);
 }
