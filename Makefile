@@ -4,6 +4,7 @@
 #   make run        bootstrap, build, load the demo data, start the tour
 #   make test       bootstrap, build, run every test, then again under ASan+UBSan
 #   make check      run the tests of one build (no bootstrap, no second pass)
+#   make check-web  the browser tests (tests/web, Node + Debian chromium) on that build
 #   make install    PREFIX=/usr/local DESTDIR=
 
 BUILD   ?= debug
@@ -40,7 +41,8 @@ LIB_SRC := $(wildcard src/base/*.c src/text/*.c src/model/*.c src/store/*.c \
 CLI_SRC := $(wildcard src/cli/*.c src/http/*.c)
 SCHEMA  := $(sort $(wildcard src/store/sqlite/schema/*.sql))
 EMBED   := $(SCHEMA) data/states/variants.tsv data/states/groups.tsv \
-           data/readout/gazetteer.tsv data/readout/words.tsv
+           data/readout/gazetteer.tsv data/readout/words.tsv \
+           data/themes/areas.tsv data/themes/taxonomy.tsv
 
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o) $(O)/gen/embedded.o
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
@@ -50,8 +52,8 @@ BIN     := $(O)/rightstrack
 UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit/%)
 
-.PHONY: all run test check check-unit check-cli install uninstall clean lint format-check \
-        bootstrap bench
+.PHONY: all run test check check-unit check-cli check-web install uninstall clean lint \
+        format-check bootstrap bench
 all: $(BIN)
 
 $(O)/gen/embedded.c: tools/embed.sh $(EMBED)
@@ -95,8 +97,19 @@ run: bootstrap
 check: $(BIN) $(UNIT_BIN)
 	sh tests/run.sh $(O)
 
+# playwright-core from the committed lockfile; npm ci again only when it changes.
+WEB_DEPS := tests/web/node_modules/.package-lock.json
+$(WEB_DEPS): tests/web/package-lock.json tests/web/package.json
+	cd tests/web && npm ci --no-audit --no-fund
+	@touch $@
+
+# node --test prints its own summary (# tests, # pass, # fail).
+check-web: $(BIN) $(WEB_DEPS)
+	RT=$(O)/rightstrack node --test tests/web/
+
 test: bootstrap
 	$(MAKE) BUILD=debug check
+	$(MAKE) BUILD=debug check-web
 	$(MAKE) BUILD=asan check
 
 bench:

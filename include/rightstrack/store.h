@@ -209,6 +209,26 @@ RT_API int rt_store_theme_counts(struct rt_store *st, const char *vocabulary,
 RT_API void rt_theme_counts_free(struct rt_theme_count *a, size_t n);
 
 /*
+ * The theme taxonomy (data/themes/, src/store/sqlite/taxonomy.c, docs/themes.md):
+ * shared areas, and the labels of each vocabulary (upr-info, uhri, osce) that map
+ * onto them. A search by theme matches the labels that share an area with it.
+ */
+struct rt_theme_area_label {
+    char *vocabulary, *label; /* owned */
+};
+struct rt_theme_area {
+    char *code, *label; /* owned: "death-penalty", "Death penalty" */
+    int osce;           /* 1 for an area of the OSCE human dimension */
+    struct rt_theme_area_label *labels; /* owned, by vocabulary (osce last), then label */
+    size_t n_labels;
+};
+/* Lists the areas in the order of data/themes/areas.tsv with their labels. *out is
+ * set on success (free with rt_theme_areas_free); RT_ESTORE on failure. */
+RT_API int rt_store_theme_areas(struct rt_store *st, struct rt_theme_area **out,
+                                size_t *out_n, struct rt_error *err);
+RT_API void rt_theme_areas_free(struct rt_theme_area *a, size_t n);
+
+/*
  * Repeats: recommendations made again (src/store/sqlite/repeats.c, docs/repeats.md).
  * Two recommendations are repeats when the Jaccard similarity of their word
  * 3-shingle sets (rt_text_shingles) is at least RT_REPEAT_THRESHOLD. The store keeps

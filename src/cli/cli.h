@@ -36,6 +36,7 @@ int cmd_show(struct cli *c, int argc, char **argv);
 int cmd_similar(struct cli *c, int argc, char **argv);
 int cmd_stats(struct cli *c, int argc, char **argv);
 int cmd_themes(struct cli *c, int argc, char **argv);
+int cmd_themes_areas(struct cli *c, int argc, char **argv); /* cmd_themes_areas.c */
 int cmd_dialogue(struct cli *c, int argc, char **argv);
 int cmd_round(struct cli *c, int argc, char **argv);
 int cmd_participant(struct cli *c, int argc, char **argv);

@@ -10,7 +10,7 @@
 #define MODEL_NAME "themes/upr-info"
 #define MODEL_KIND "theme-classifier"
 
-static const char usage[] = "rightstrack [--db PATH] themes train|predict|list|tag [--json]";
+static const char usage[] = "rightstrack [--db PATH] themes train|predict|list|tag|areas [--json]";
 
 static const char help[] =
     "usage: rightstrack [--db PATH] themes SUBCOMMAND [OPTIONS]\n"
@@ -38,7 +38,10 @@ static const char help[] =
     "model's\n"
     "        themes (origin \"model\", the probability as confidence), "
     "replacing earlier\n"
-    "        model tags\n";
+    "        model tags\n"
+    "  areas [--json]\n"
+    "        the theme taxonomy: shared areas and the labels of each vocabulary\n"
+    "        (upr-info, uhri, osce) that map onto them\n";
 
 static const struct option json_opts[] = {
     {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
@@ -388,6 +391,7 @@ int cmd_themes(struct cli *c, int argc, char **argv)
                                              {"predict", themes_predict},
                                              {"list", themes_list},
                                              {"tag", themes_tag},
+                                             {"areas", cmd_themes_areas},
                                              {NULL, NULL}};
     return cli_subcommand(c, subs, usage, help, argc, argv);
 }

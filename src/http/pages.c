@@ -364,6 +364,7 @@ static void render_form(struct rt_buf *b, const char *action, const char *title,
     static const char *const statuses[] = {"not-started", "in-progress", "partially", "fully",
                                            "regressed",   "unknown",     NULL};
     struct rt_buf val = RT_BUF_INIT;
+    const char *key = strrchr(action, '/') + 1; /* "steps", "rounds": ids unique on a page */
 
     HTML_LIT(b, "<section><h2 id=\"");
     html_text(b, action);
@@ -386,6 +387,8 @@ static void render_form(struct rt_buf *b, const char *action, const char *title,
         rt_buf_reset(&val);
         field_value(&val, values, f->name);
         HTML_LIT(b, "<p><label for=\"f-");
+        html_text(b, key);
+        rt_buf_addch(b, '-');
         html_text(b, f->name);
         HTML_LIT(b, "\">");
         html_text(b, f->label);
@@ -394,6 +397,8 @@ static void render_form(struct rt_buf *b, const char *action, const char *title,
         HTML_LIT(b, "</label>");
         if (!strcmp(f->kind, "textarea")) {
             HTML_LIT(b, "<textarea rows=\"3\" cols=\"60\" id=\"f-");
+            html_text(b, key);
+            rt_buf_addch(b, '-');
             html_text(b, f->name);
             HTML_LIT(b, "\" name=\"");
             html_text(b, f->name);
@@ -406,6 +411,8 @@ static void render_form(struct rt_buf *b, const char *action, const char *title,
         } else if (!strcmp(f->kind, "kind") || !strcmp(f->kind, "direction") ||
                    !strcmp(f->kind, "status")) {
             HTML_LIT(b, "<select id=\"f-");
+            html_text(b, key);
+            rt_buf_addch(b, '-');
             html_text(b, f->name);
             HTML_LIT(b, "\" name=\"");
             html_text(b, f->name);
@@ -418,6 +425,8 @@ static void render_form(struct rt_buf *b, const char *action, const char *title,
             HTML_LIT(b, "</select>");
         } else {
             HTML_LIT(b, "<input id=\"f-");
+            html_text(b, key);
+            rt_buf_addch(b, '-');
             html_text(b, f->name);
             HTML_LIT(b, "\" name=\"");
             html_text(b, f->name);

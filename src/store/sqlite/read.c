@@ -222,10 +222,20 @@ static void where_clause(const struct rt_search_spec *q, struct rt_buf *sql)
         rt_buf_adds(sql, " AND r.action_category = ?6");
     if (q->response >= 0)
         rt_buf_adds(sql, " AND r.response = ?7");
+    /*
+     * A theme matches its own label or code, and every label that shares an area of
+     * the taxonomy with it; ?8 may also name an area by code or label.
+     */
     if (q->theme)
         rt_buf_adds(sql, " AND EXISTS (SELECT 1 FROM recommendation_theme rt"
-                         " JOIN theme t ON t.id = rt.theme_id WHERE rt.rec_id = r.id"
-                         " AND (t.label = ?8 COLLATE NOCASE OR t.code = ?8 COLLATE NOCASE))");
+                         " WHERE rt.rec_id = r.id AND rt.theme_id IN (SELECT t.id FROM theme t"
+                         " WHERE t.label = ?8 COLLATE NOCASE OR t.code = ?8 COLLATE NOCASE"
+                         " OR EXISTS (SELECT 1 FROM theme_area_label m"
+                         " WHERE m.vocabulary = t.vocabulary AND m.label = t.label"
+                         " AND m.area IN (SELECT a.code FROM theme_area a"
+                         " WHERE a.code = ?8 OR a.label = ?8 COLLATE NOCASE"
+                         " UNION SELECT m2.area FROM theme_area_label m2"
+                         " WHERE m2.label = ?8))))");
 }
 
 static void bind_spec(sqlite3_stmt *s, const struct rt_search_spec *q)

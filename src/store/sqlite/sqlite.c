@@ -169,7 +169,8 @@ static int meta_set(struct rt_store *st, const char *key, const char *value,
 
 /*
  * Brings derived data up to date with this binary: the full-text index when the
- * tokenizer changed, the state names when data/states/ did.
+ * tokenizer changed, the state names and the theme taxonomy when data/states/ or
+ * data/themes/ did.
  */
 static int refresh_derived(struct rt_store *st, struct rt_error *err)
 {
@@ -178,7 +179,7 @@ static int refresh_derived(struct rt_store *st, struct rt_error *err)
     int rc = 0, tok, names;
 
     for (const struct rt__embedded *e = rt__embedded; e->name; e++)
-        if (!strncmp(e->name, "data/states/", 12))
+        if (!strncmp(e->name, "data/states/", 12) || !strncmp(e->name, "data/themes/", 12))
             h = h * 31 + rt__hash(e->data, e->len);
     rt_buf_addf(&want, "%016llx", (unsigned long long)h);
     tok = !meta_get(st, "tokenizer", &have) || strcmp(have.buf, TOKENIZER_VERSION);
@@ -193,8 +194,9 @@ static int refresh_derived(struct rt_store *st, struct rt_error *err)
                            err)) < 0 ||
                 (rc = meta_set(st, "tokenizer", TOKENIZER_VERSION, err)) < 0))
         goto fail;
-    if (names && ((rc = rt__states_refresh(st, err)) < 0 ||
-                  (rc = meta_set(st, "state_tables", want.buf, err)) < 0))
+    if (names &&
+        ((rc = rt__states_refresh(st, err)) < 0 || (rc = rt__taxonomy_refresh(st, err)) < 0 ||
+         (rc = meta_set(st, "state_tables", want.buf, err)) < 0))
         goto fail;
     rc = exec(st, "COMMIT", err);
     goto out;

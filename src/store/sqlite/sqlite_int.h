@@ -50,6 +50,10 @@ int rt__states_seed(struct rt_store *st, struct rt_error *err);
  * run again, as it is when those files change. */
 int rt__states_refresh(struct rt_store *st, struct rt_error *err);
 
+/* Refills the theme taxonomy tables from data/themes/ (inside the caller's
+ * transaction); run when those files change. RT_EFORMAT for a bad line. */
+int rt__taxonomy_refresh(struct rt_store *st, struct rt_error *err);
+
 /* Returns a new copy of column i of stmt, "" for NULL. */
 char *rt__col_strdup(sqlite3_stmt *stmt, int i);
 

@@ -165,6 +165,7 @@ Test(ledger, since_a_round)
     cr_assert_eq(rt_assess(st, &a, &id, NULL), 0);
     cr_assert_eq(rt_since(st, r2, NULL, &s, NULL), 0);
     cr_assert_eq(json_array_size(json_object_get(s, "assessments")), 1);
+    json_decref(s);
     /* As of the end of 2015 neither the elections nor the 2016 assessment exist. */
     cr_assert_eq(rt_since(st, r2, "2015-12-31", &s, NULL), 0);
     cr_assert_eq(json_array_size(json_object_get(json_array_get(json_object_get(s, "steps"), 1),

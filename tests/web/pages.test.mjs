@@ -1,0 +1,170 @@
+// Browser tests of the web face (STACK.md section 15): Debian chromium driven by
+// playwright-core, against `rightstrack serve` on a fresh demo database.
+// Every page test runs twice, with JavaScript on and off; screenshots go to
+// build/web-screenshots/. Run: RT=build/debug/rightstrack node --test tests/web/
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer, ROOT, EXTRA_DEATH_PENALTY } from './server.mjs';
+
+const SHOTS = join(ROOT, 'build', 'web-screenshots');
+const VIEWPORT = { width: 1024, height: 768 };
+const LAUNCH = {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+// The demo data has one "death penalty" hit; server.mjs adds the rest.
+const DEATH_PENALTY_HITS = 1 + EXTRA_DEATH_PENALTY;
+
+let server, browser, blankBytes;
+
+before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startServer();
+    browser = await chromium.launch(LAUNCH);
+    // The size of a screenshot of an empty page: a page's own must be well above it.
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    blankBytes = (await page.screenshot()).length;
+    await page.close();
+});
+
+after(async () => {
+    await browser?.close();
+    if (server) {
+        const st = await server.stop();
+        assert.deepEqual(st, { code: 0, sig: null }, 'serve stops cleanly on SIGTERM');
+    }
+});
+
+async function shot(page, name) {
+    const file = join(SHOTS, `${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    const bytes = statSync(file).size;
+    assert.ok(bytes > 4096 && bytes > 3 * blankBytes,
+        `screenshot ${file} is not blank (${bytes} bytes, an empty page is ${blankBytes})`);
+}
+
+// Clicks and waits for the page the click leads to (a link or a form's submit).
+async function follow(page, locator, url) {
+    await Promise.all([page.waitForURL(url), locator.click()]);
+    await page.waitForLoadState('load');
+}
+
+for (const js of [true, false]) {
+    const tag = js ? 'js' : 'nojs';
+
+    describe(`pages with JavaScript ${js ? 'on' : 'off'}`, () => {
+        let context, page;
+
+        before(async () => {
+            context = await browser.newContext({ javaScriptEnabled: js, viewport: VIEWPORT });
+            page = await context.newPage();
+        });
+        after(async () => { await context?.close(); });
+
+        it('(a) searches "death penalty" and pages to the next results and back', async () => {
+            const res = await page.goto(server.url + '/');
+            assert.equal(res.status(), 200);
+            await page.locator('form.search input[name="q"]').fill('death penalty');
+            await follow(page, page.locator('form.search button[type="submit"]'), /\/search\?/);
+            assert.match(page.url(), /[?&]q=death(\+|%20)penalty/);
+            const summary = page.locator('main > p').filter({ hasText: 'recommendations' }).first();
+            assert.match(await summary.innerText(), new RegExp(`^${DEATH_PENALTY_HITS} recommendations, 1 to 20$`));
+            assert.equal(await page.locator('ol li.hit').count(), 20);
+            assert.equal(await page.locator('input[name="q"]').inputValue(), 'death penalty',
+                'the search box keeps the words');
+            assert.equal(await page.locator('a[rel="prev"]').count(), 0, 'no previous page on page 1');
+            await shot(page, `search-${tag}`);
+
+            await follow(page, page.locator('a[rel="next"]'), /offset=20/);
+            assert.match(await summary.innerText(), new RegExp(`, 21 to ${DEATH_PENALTY_HITS}$`));
+            assert.equal(await page.locator('ol li.hit').count(), DEATH_PENALTY_HITS - 20);
+            assert.equal(await page.locator('ol').first().getAttribute('start'), '21');
+            assert.equal(await page.locator('a[rel="next"]').count(), 0, 'no next page on the last');
+            await shot(page, `search-page2-${tag}`);
+
+            await follow(page, page.locator('a[rel="prev"]'), /offset=0|q=[^&]*$/);
+            assert.match(await summary.innerText(), /, 1 to 20$/);
+            assert.equal(await page.locator('ol li.hit').count(), 20);
+        });
+
+        it('(b) opens a recommendation from the results', async () => {
+            await page.goto(server.url + '/search?q=death+penalty&sur=Belarus');
+            const hit = page.locator('ol li.hit a').filter({ hasText: 'Second Optional Protocol' });
+            assert.equal(await hit.count(), 1);
+            const text = await hit.innerText();
+            await follow(page, hit, /\/recommendations\/\d+$/);
+            assert.match(await page.locator('h1').innerText(), /^Recommendation \d+$/);
+            assert.equal(await page.locator('main blockquote').innerText(), text);
+            const sur = page.locator('tr', { has: page.locator('th', { hasText: 'State under review' }) });
+            assert.equal(await sur.locator('td').innerText(), 'Belarus');
+            assert.equal(await page.locator('tr', { hasText: 'Recommended by' }).locator('td').innerText(), 'France');
+            await shot(page, `recommendation-${tag}`);
+        });
+
+        it('(c) shows Belarus with its chart', async () => {
+            const res = await page.goto(server.url + '/states/BLR');
+            assert.equal(res.status(), 200);
+            assert.match(await page.locator('h1').innerText(), /Belarus/);
+            const svg = page.locator('main svg').first();
+            assert.ok(await svg.isVisible(), 'the SVG chart is shown');
+            const box = await svg.boundingBox();
+            assert.ok(box && box.width > 100 && box.height > 20, `the chart has a size: ${JSON.stringify(box)}`);
+            assert.ok(await svg.locator('rect').count() > 0, 'the chart draws bars');
+            await shot(page, `state-BLR-${tag}`);
+        });
+
+        it('(d) records a step on the dialogue and shows it on the timeline', async () => {
+            await page.goto(server.url + '/');
+            await follow(page, page.getByRole('link', { name: /US-Belarus Working Group/ }), /\/dialogues\/1$/);
+            const stepText = `Web test (${tag}): four prisoners pardoned`;
+            assert.equal(await page.getByText(stepText).count(), 0);
+            const form = page.locator('form[action="/dialogues/1/steps"]');
+            await form.locator('[name="actor"]').fill('Belarus');
+            await form.locator('[name="date"]').fill(js ? '2016-11-04' : '2016-11-05');
+            await form.locator('[name="kind"]').selectOption('pardon');
+            await form.locator('[name="quantity"]').fill('4');
+            await form.locator('[name="text"]').fill(stepText);
+            await follow(page, form.getByRole('button', { name: 'Save' }), /\/dialogues\/1(#.*)?$/);
+            const step = page.locator('ol.timeline li').filter({ hasText: stepText });
+            assert.equal(await step.count(), 1, 'the new step is on the timeline');
+            const line = await step.innerText();
+            assert.match(line, /2016-11-0[45]/);
+            assert.match(line, /pardon, 4/);
+            await shot(page, `dialogue-${tag}`);
+        });
+
+        it('(e) a bad date comes back with the error and the typed values', async () => {
+            await page.goto(server.url + '/dialogues/1');
+            const form = page.locator('form[action="/dialogues/1/steps"]');
+            await form.locator('[name="actor"]').fill('Belarus');
+            await form.locator('[name="date"]').fill('2016-13-45');
+            await form.locator('[name="kind"]').selectOption('amnesty');
+            await form.locator('[name="direction"]').selectOption('negative');
+            await form.locator('[name="quantity"]').fill('12');
+            await form.locator('[name="text"]').fill(`Never saved (${tag})`);
+            const [res] = await Promise.all([
+                page.waitForResponse((r) => r.request().method() === 'POST'),
+                form.getByRole('button', { name: 'Save' }).click(),
+            ]);
+            await page.waitForLoadState('load');
+            assert.equal(res.status(), 422);
+            const alert = page.locator('[role="alert"]');
+            assert.match(await alert.innerText(), /date: '2016-13-45' is not a date/);
+            const back = page.locator('form[action="/dialogues/1/steps"]');
+            assert.equal(await back.locator('[name="actor"]').inputValue(), 'Belarus');
+            assert.equal(await back.locator('[name="date"]').inputValue(), '2016-13-45');
+            assert.equal(await back.locator('[name="date"]').getAttribute('aria-invalid'), 'true');
+            assert.equal(await back.locator('[name="kind"]').inputValue(), 'amnesty');
+            assert.equal(await back.locator('[name="direction"]').inputValue(), 'negative');
+            assert.equal(await back.locator('[name="quantity"]').inputValue(), '12');
+            assert.equal(await back.locator('[name="text"]').inputValue(), `Never saved (${tag})`);
+            await shot(page, `step-error-${tag}`);
+            await page.goto(server.url + '/dialogues/1');
+            assert.equal(await page.getByText(`Never saved (${tag})`).count(), 0, 'nothing was saved');
+        });
+    });
+}

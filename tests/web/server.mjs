@@ -1,0 +1,85 @@
+// Starts `rightstrack serve` on a fresh database for the browser tests.
+//
+//   const srv = await startServer();   // srv.url = 'http://127.0.0.1:PORT'
+//   ...
+//   await srv.stop();
+//
+// The binary is $RT (default build/debug/rightstrack, relative to the repository
+// root). The database is built in a temporary directory from the demo data
+// (data/demo/recommendations.csv and data/demo/us-belarus.sh), plus 25 extra
+// death-penalty recommendations for Uzbekistan so that a search for "death
+// penalty" runs over more than one page (the pages show 20 hits at a time).
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const EXTRA_DEATH_PENALTY = 25;
+
+const RECOMMENDERS = ['Sweden', 'Italy', 'France', 'Spain', 'Norway'];
+
+function extraCsv() {
+    const head = 'id,session,cycle,review_year,state_under_review,sur_region,sur_orgs,' +
+        'recommending_state,rs_region,rs_orgs,response,action_category,issues,text,source_file';
+    const rows = [];
+    for (let i = 0; i < EXTRA_DEATH_PENALTY; i++) {
+        rows.push([900 + i, 30, 3, 2018, 'Uzbekistan', 'APG', '',
+            RECOMMENDERS[i % RECOMMENDERS.length], 'WEOG', '', 'Noted', 5, 'Death penalty',
+            `"Remove the death penalty from law, item ${i + 1} of the web test data."`,
+            'web-test'].join(','));
+    }
+    return head + '\n' + rows.join('\n') + '\n';
+}
+
+export async function startServer() {
+    const rt = resolve(ROOT, process.env.RT || 'build/debug/rightstrack');
+    const dir = mkdtempSync(join(tmpdir(), 'rt-web-'));
+    const db = join(dir, 'web.db');
+    const run = (file, args) => execFileSync(file, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+        run(rt, ['--db', db, 'import', join(ROOT, 'data/demo/recommendations.csv')]);
+        run('sh', [join(ROOT, 'data/demo/us-belarus.sh'), rt, '--db', db]);
+        writeFileSync(join(dir, 'extra.csv'), extraCsv());
+        run(rt, ['--db', db, 'import', join(dir, 'extra.csv')]);
+    } catch (e) {
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`building the test database failed: ${e.message}\n${e.stderr || ''}`);
+    }
+
+    const child = spawn(rt, ['--db', db, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (s) => { stderr += s; });
+    const exited = new Promise((res) => child.once('exit', (code, sig) => res({ code, sig })));
+
+    const url = await new Promise((res, rej) => {
+        let out = '';
+        const timer = setTimeout(() => rej(new Error(`serve printed no URL in 10 s: ${out}${stderr}`)), 10000);
+        child.stdout.setEncoding('utf8');
+        child.stdout.on('data', (s) => {
+            out += s;
+            const m = out.match(/^listening on (http:\/\/127\.0\.0\.1:\d+)$/m);
+            if (m) { clearTimeout(timer); res(m[1]); }
+        });
+        exited.then(({ code, sig }) => {
+            clearTimeout(timer);
+            rej(new Error(`serve exited (${code ?? sig}) before listening: ${stderr}`));
+        });
+    }).catch((e) => { rmSync(dir, { recursive: true, force: true }); throw e; });
+
+    return {
+        url,
+        db,
+        // SIGTERM lets the server finish the requests under way; returns its exit status.
+        async stop() {
+            if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+            const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+            const st = await exited;
+            clearTimeout(killer);
+            rmSync(dir, { recursive: true, force: true });
+            return st;
+        },
+    };
+}
