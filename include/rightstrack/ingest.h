@@ -43,6 +43,21 @@ RT_API int rt_import_files(struct rt_store *st, const char *const *paths, size_t
                            struct rt_import_stats *stats, rt_progress_fn progress, void *pctx,
                            struct rt_error *err);
 
+/* What rt_tag_unlabelled did. */
+struct rt_tag_stats {
+    int64_t unlabelled; /* recommendations without official themes */
+    int64_t tagged;     /* of them, tagged by the model */
+    int64_t tags;       /* theme tags added */
+    int64_t replaced;   /* earlier model tags taken away */
+};
+
+/*
+ * Tags every recommendation without official themes with the stored theme model
+ * (origin "model", its score as confidence), replacing earlier model tags, in one
+ * transaction. RT_ENOTFOUND (err filled) when no model was trained.
+ */
+RT_API int rt_tag_unlabelled(struct rt_store *st, struct rt_tag_stats *out, struct rt_error *err);
+
 /* Largest field accepted, in bytes; a longer one is bad input. */
 #define RT_IMPORT_MAX_FIELD (1u << 20)
 

@@ -39,6 +39,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
         {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
     struct rt_error err = RT_ERROR_INIT;
     struct rt_import_stats *stats = NULL, total = {0};
+    struct rt_tag_stats tags = {0};
     struct rt_store *st = NULL;
     struct progress *bar = NULL;
     int json = 0, o, rc, n;
@@ -69,6 +70,16 @@ int cmd_import(struct cli *c, int argc, char **argv)
         goto out;
     }
     progress_done(bar);
+    /* With a theme model trained, what came in without themes is tagged by it. */
+    {
+        struct rt_error terr = RT_ERROR_INIT;
+        int r = rt_tag_unlabelled(st, &tags, &terr);
+        if (r < 0 && r != RT_ENOTFOUND) {
+            cli_fail(c, &terr);
+            fprintf(stderr, "%s: the import is saved, but its theme tagging failed\n", c->prog);
+        }
+        rt_error_release(&terr);
+    }
     for (int i = 0; i < n; i++) {
         total.rows += stats[i].rows;
         total.recs_new += stats[i].recs_new;
@@ -81,12 +92,13 @@ int cmd_import(struct cli *c, int argc, char **argv)
         json_t *files = json_array(), *o2;
         for (int i = 0; i < n; i++)
             json_array_append_new(files, stats_json(argv[optind + i], &stats[i]));
-        o2 = json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I}", "files", files, "rows",
+        o2 = json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "files", files, "rows",
                        (json_int_t)total.rows, "recommendations_added",
                        (json_int_t)total.recs_new, "recommendations_existing",
                        (json_int_t)total.recs_existing, "recommending_states_added",
                        (json_int_t)total.by_new, "themes_added", (json_int_t)total.themes_new,
-                       "unknown_recommending_state", (json_int_t)total.unknown_by);
+                       "unknown_recommending_state", (json_int_t)total.unknown_by,
+                       "tagged_by_model", (json_int_t)tags.tagged);
         cli_print_json(o2);
     } else {
         for (int i = 0; i < n; i++) {
@@ -99,6 +111,9 @@ int cmd_import(struct cli *c, int argc, char **argv)
                        (long long)stats[i].rows, (long long)stats[i].recs_new,
                        (long long)stats[i].recs_existing);
         }
+        if (tags.tagged)
+            printf("tagged %lld recommendations without themes by the theme model\n",
+                   (long long)tags.tagged);
         if (n > 1)
             printf("total: %lld rows: %lld recommendations added, %lld already there\n",
                    (long long)total.rows, (long long)total.recs_new,

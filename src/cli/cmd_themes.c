@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <rightstrack/classify.h>
+#include <rightstrack/ingest.h>
 
 #define VOCABULARY "upr-info"
 #define MODEL_NAME "themes/upr-info"
@@ -322,64 +323,35 @@ static int themes_tag(struct cli *c, int argc, char **argv)
     static const char sub_usage[] = "rightstrack [--db PATH] themes tag [--json]";
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
-    struct rt_classifier *model = NULL;
-    struct rt_rec_text *texts = NULL;
-    float *scores = NULL;
-    size_t n = 0, n_labels;
-    int64_t removed = 0, n_tags = 0, n_recs = 0;
-    int json = 0, rc, in_tx = 0;
+    struct rt_tag_stats s = {0};
+    int json = 0, rc, r;
 
     if (parse_json_only(c, argc, argv, sub_usage, help, &json, &rc) < 0)
         return rc;
     if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         goto out;
-    if ((rc = load_model(c, st, &model)) != EXIT_OK)
+    r = rt_tag_unlabelled(st, &s, &err);
+    if (r == RT_ENOTFOUND) {
+        fprintf(stderr, "%s: no theme model in %s: run 'rightstrack themes train' first\n",
+                c->prog, c->db_path);
+        rc = EXIT_FAIL;
         goto out;
-    rc = EXIT_FAIL;
-    if (rt_store_rec_texts(st, VOCABULARY, RT_TEXTS_UNLABELLED, &texts, &n, &err) < 0 ||
-        rt_store_begin(st, &err) < 0)
-        goto fail;
-    in_tx = 1;
-    if (rt_store_model_tags_clear(st, VOCABULARY, &removed, &err) < 0)
-        goto fail;
-    n_labels = rt_classifier_n_labels(model);
-    scores = rt_xcalloc(n_labels + 1, sizeof(*scores));
-    for (size_t i = 0; i < n; i++) {
-        int category, tagged = 0, is_new;
-        rt_classifier_predict(model, texts[i].text, strlen(texts[i].text), scores, &category, NULL);
-        for (size_t j = 0; j < n_labels; j++) {
-            if (scores[j] < rt_classifier_threshold(model, j))
-                continue;
-            if (rt_store_rec_add_theme(st, texts[i].id, VOCABULARY, rt_classifier_label(model, j),
-                                       "model", (double)scores[j], &is_new, &err) < 0)
-                goto fail;
-            n_tags++;
-            tagged = 1;
-        }
-        n_recs += tagged;
     }
-    if (rt_store_commit(st, &err) < 0)
-        goto fail;
-    in_tx = 0;
+    if (r < 0) {
+        rc = cli_fail(c, &err);
+        goto out;
+    }
     if (json)
-        cli_print_json(json_pack("{s:I, s:I, s:I, s:I}", "unlabelled", (json_int_t)n, "tagged",
-                                 (json_int_t)n_recs, "tags", (json_int_t)n_tags, "replaced",
-                                 (json_int_t)removed));
+        cli_print_json(json_pack("{s:I, s:I, s:I, s:I}", "unlabelled", (json_int_t)s.unlabelled,
+                                 "tagged", (json_int_t)s.tagged, "tags", (json_int_t)s.tags,
+                                 "replaced", (json_int_t)s.replaced));
     else
-        printf("%zu recommendations without official themes; tagged %lld with %lld "
-               "themes "
+        printf("%lld recommendations without official themes; tagged %lld with %lld themes "
                "(replacing %lld earlier model tags)\n",
-               n, (long long)n_recs, (long long)n_tags, (long long)removed);
+               (long long)s.unlabelled, (long long)s.tagged, (long long)s.tags,
+               (long long)s.replaced);
     rc = EXIT_OK;
-    goto out;
-fail:
-    rc = cli_fail(c, &err);
 out:
-    if (in_tx)
-        rt_store_rollback(st);
-    rt_free(scores);
-    rt_rec_texts_free(texts, n);
-    rt_classifier_free(model);
     rt_error_release(&err);
     rt_store_close(st);
     return rc;
