@@ -6,6 +6,8 @@
 
 #include <rightstrack/text.h>
 
+#include "base/strmap.h"
+
 #define MAX_WORD 256         /* longer runs are cut into pieces of this many bytes */
 #define CACHE_SLOTS 16384    /* stem cache: a power of two */
 
@@ -57,20 +59,10 @@ void rt_tokenizer_free(struct rt_tokenizer *t)
     rt_free(t);
 }
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 /* Stems word (normalised, n bytes); the result is borrowed until the next call. */
 static const char *stem(struct rt_tokenizer *t, const char *word, size_t n, size_t *out_len)
 {
-    size_t mask = CACHE_SLOTS - 1, i = (size_t)hash_bytes(word, n) & mask;
+    size_t mask = CACHE_SLOTS - 1, i = (size_t)rt__hash(word, n) & mask;
     const sb_symbol *s;
     struct stem_slot *slot;
 
