@@ -7,29 +7,6 @@
 
 #include "http_int.h"
 
-/* Reads a whole-number argument in [lo, hi]; def when absent. Sends 400 and returns -1
- * when it is not one. */
-static int int_arg(const struct rt_http_req *req, struct rt_http_resp *resp, const char *key,
-                   long lo, long hi, long def, long *out)
-{
-    const char *s = rt_http_arg(req, key);
-    char *end;
-    long v;
-
-    *out = def;
-    if (!s || !*s)
-        return 0;
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || *end || v < lo || v > hi) {
-        rt_http_error(resp, 400, "bad_argument", key, "'%s' must be a whole number from %ld to %ld",
-                      key, lo, hi);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 static int64_t path_id(const char *s)
 {
     char *end;
@@ -41,65 +18,13 @@ static int64_t path_id(const char *s)
 
 static void search(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp)
 {
-    static const char *const known[] = {"q",        "sur",   "by",     "cycle",
-                                        "session",  "response", "theme", "category",
-                                        "limit",    "offset", "facets", NULL};
     struct rt_query q = RT_QUERY_INIT;
     struct rt_search_result res = {0};
     struct rt_error err = RT_ERROR_INIT;
-    const char *r;
-    long v;
 
-    for (size_t i = 0; i < req->n_args; i++) {
-        int ok = 0;
-        for (size_t k = 0; known[k]; k++)
-            ok |= !strcmp(known[k], req->args[i].key);
-        if (!ok) {
-            rt_http_error(resp, 400, "bad_argument", req->args[i].key, "unknown argument '%s'",
-                          req->args[i].key);
-            return;
-        }
-    }
-    q.text = rt_http_arg(req, "q");
-    if (q.text && !*q.text)
-        q.text = NULL;
-    q.sur = rt_http_arg(req, "sur");
-    q.by = rt_http_arg(req, "by");
-    q.theme = rt_http_arg(req, "theme");
-    if (q.sur && !*q.sur)
-        q.sur = NULL;
-    if (q.by && !*q.by)
-        q.by = NULL;
-    if (q.theme && !*q.theme)
-        q.theme = NULL;
-    if (int_arg(req, resp, "cycle", 1, 99, 0, &v) < 0)
-        return;
-    q.cycle = (int)v;
-    if (int_arg(req, resp, "session", 1, 999, 0, &v) < 0)
-        return;
-    q.session = (int)v;
-    if (int_arg(req, resp, "category", 1, 5, 0, &v) < 0)
-        return;
-    q.category = (int)v;
-    if (int_arg(req, resp, "limit", 1, 1000, 20, &v) < 0)
-        return;
-    q.limit = v;
-    if (int_arg(req, resp, "offset", 0, 1000000000L, 0, &v) < 0)
-        return;
-    q.offset = v;
-    r = rt_http_arg(req, "facets");
-    q.facets = r && (!strcmp(r, "1") || !strcmp(r, "true"));
-    r = rt_http_arg(req, "response");
-    if (r && *r) {
-        enum rt_response resp_v;
-        if (rt_response_parse(r, &resp_v) < 0) {
-            rt_http_error(resp, 400, "bad_argument", "response",
-                          "response is supported, noted, pledge or pending");
-            return;
-        }
-        q.response = (int)resp_v;
-    }
-    if (rt_search(st, &q, &res, &err) < 0)
+    if (rt_http_query(req, &q, &err) < 0)
+        rt_http_error(resp, 400, "bad_argument", err.field, "%s", err.msg.buf);
+    else if (rt_search(st, &q, &res, &err) < 0)
         rt_http_fail(resp, &err);
     else
         rt_http_json(resp, 200, rt_search_result_to_json(&res, q.limit, q.offset));

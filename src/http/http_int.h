@@ -64,6 +64,14 @@ int rt_http_write(struct rt_store *st, const char *what, int64_t parent, json_t 
 json_t *rt_http_form_to_json(const struct rt_http_req *req, const char *what,
                              struct rt_error *err);
 
+struct rt_query;
+/*
+ * Reads the search arguments (q, sur, by, cycle, session, response, theme, category,
+ * limit, offset, facets) of the API and the search page into q, which holds the
+ * defaults. RT_EINVAL naming the argument for an unknown one or a bad value.
+ */
+int rt_http_query(const struct rt_http_req *req, struct rt_query *q, struct rt_error *err);
+
 /* Splits path "/a/b/c" into at most max segments (pointers into buf); returns the count. */
 size_t rt_http_segments(const char *path, char *buf, size_t bufsize, char **seg, size_t max);
 

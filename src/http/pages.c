@@ -158,35 +158,10 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
     struct rt_query q = RT_QUERY_INIT;
     struct rt_search_result res = {0};
     struct rt_error err = RT_ERROR_INIT;
-    const char *v, *offset = rt_http_arg(req, "offset");
     char num[32];
-    long cyc = 0, off = 0;
+    /* The page reads its arguments as the API does; a bad one is shown above the form. */
+    int bad = rt_http_query(req, &q, &err) < 0;
 
-    q.text = rt_http_arg(req, "q");
-    q.sur = rt_http_arg(req, "sur");
-    q.by = rt_http_arg(req, "by");
-    q.theme = rt_http_arg(req, "theme");
-    if (q.text && !*q.text)
-        q.text = NULL;
-    if (q.sur && !*q.sur)
-        q.sur = NULL;
-    if (q.by && !*q.by)
-        q.by = NULL;
-    if (q.theme && !*q.theme)
-        q.theme = NULL;
-    if ((v = rt_http_arg(req, "cycle")) && *v) {
-        cyc = strtol(v, NULL, 10);
-        q.cycle = cyc > 0 && cyc < 100 ? (int)cyc : 0;
-    }
-    if ((v = rt_http_arg(req, "response")) && *v) {
-        enum rt_response r;
-        if (rt_response_parse(v, &r) == 0)
-            q.response = (int)r;
-    }
-    if (offset) {
-        off = strtol(offset, NULL, 10);
-        q.offset = off > 0 && off < 1000000000L ? off : 0;
-    }
     q.facets = 1;
     html_begin(b, "Recommendations");
     HTML_LIT(b, "<h1>Recommendations</h1><form class=\"search\" action=\"/search\" "
@@ -212,7 +187,7 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
     snprintf(num, sizeof(num), "%d", q.cycle);
     input(b, "cycle", "Cycle", q.cycle ? num : "", "3");
     HTML_LIT(b, "<button type=\"submit\">Search</button></form>\n");
-    if (rt_search(st, &q, &res, &err) < 0) {
+    if (bad || rt_search(st, &q, &res, &err) < 0) {
         HTML_LIT(b, "<p role=\"alert\"><strong>");
         html_text(b, err.msg.buf);
         HTML_LIT(b, "</strong></p>");

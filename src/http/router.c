@@ -1,5 +1,8 @@
 /* The router: JSON API under /api/v1/, pages elsewhere; errors as JSON or HTML. */
+#include <errno.h>
 #include <stdarg.h>
+
+#include <rightstrack/search.h>
 
 #include "http_int.h"
 
@@ -95,4 +98,74 @@ void rt_http_route(struct rt_store *st, const struct rt_http_req *req,
     }
     if (!rt_http_pages(st, req, resp))
         rt_http_error(resp, 404, "not_found", NULL, "no such page: %s", req->path);
+}
+
+/* Reads a whole-number argument in [lo, hi] into *out; absent or empty leaves it. */
+static int int_arg(const struct rt_http_req *req, const char *key, long lo, long hi, long *out,
+                   struct rt_error *err)
+{
+    const char *s = rt_http_arg(req, key);
+    char *end;
+    long v;
+
+    if (!s || !*s)
+        return 0;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, key,
+                            "'%s' must be a whole number from %ld to %ld", key, lo, hi);
+    *out = v;
+    return 0;
+}
+
+/* An argument's value, or NULL when it is absent or empty. */
+static const char *text_arg(const struct rt_http_req *req, const char *key)
+{
+    const char *s = rt_http_arg(req, key);
+    return s && *s ? s : NULL;
+}
+
+int rt_http_query(const struct rt_http_req *req, struct rt_query *q, struct rt_error *err)
+{
+    static const char *const known[] = {"q",        "sur",      "by",    "cycle",
+                                        "session",  "response", "theme", "category",
+                                        "limit",    "offset",   "facets", NULL};
+    long cycle = 0, session = 0, category = 0, limit = q->limit, offset = 0;
+    const char *r;
+
+    for (size_t i = 0; i < req->n_args; i++) {
+        int ok = 0;
+        for (size_t k = 0; known[k]; k++)
+            ok |= !strcmp(known[k], req->args[i].key);
+        if (!ok)
+            return rt_error_set(err, RT_EINVAL, NULL, 0, req->args[i].key,
+                                "unknown argument '%s'", req->args[i].key);
+    }
+    if (int_arg(req, "cycle", 1, 99, &cycle, err) < 0 ||
+        int_arg(req, "session", 1, 999, &session, err) < 0 ||
+        int_arg(req, "category", 1, 5, &category, err) < 0 ||
+        int_arg(req, "limit", 1, 1000, &limit, err) < 0 ||
+        int_arg(req, "offset", 0, 1000000000L, &offset, err) < 0)
+        return RT_EINVAL;
+    r = text_arg(req, "response");
+    if (r) {
+        enum rt_response v;
+        if (rt_response_parse(r, &v) < 0)
+            return rt_error_set(err, RT_EINVAL, NULL, 0, "response",
+                                "response is supported, noted, pledge or pending");
+        q->response = (int)v;
+    }
+    q->text = text_arg(req, "q");
+    q->sur = text_arg(req, "sur");
+    q->by = text_arg(req, "by");
+    q->theme = text_arg(req, "theme");
+    q->cycle = (int)cycle;
+    q->session = (int)session;
+    q->category = (int)category;
+    q->limit = limit;
+    q->offset = offset;
+    r = rt_http_arg(req, "facets");
+    q->facets = r && (!strcmp(r, "1") || !strcmp(r, "true"));
+    return 0;
 }

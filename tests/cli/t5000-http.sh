@@ -48,6 +48,9 @@ done
 get "$URL/search?q=death+penalty&sur=Belarus" >/dev/null
 grep -q 'rel="next"\|recommendation' "$TMP/body"
 check_eq "the search page lists hits" 0 $?
+get "$URL/search?q=torture&cycle=abc" >/dev/null
+grep -q 'role="alert"' "$TMP/body" && grep -q "cycle" "$TMP/body"
+check_eq "the search page says which argument is wrong, as the API does" 0 $?
 get "$URL/dialogues/1" >/dev/null
 grep -q "<script>alert" "$TMP/body"
 check_eq "markup from data is inert on the dialogue page" 1 $?
