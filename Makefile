@@ -37,7 +37,7 @@ LIBS        := $(PKG_LIBS) $(CSV_LIBS) $(STEMMER_LIBS) -lm -lpthread
 ALL_LDFLAGS := $(LDFLAGS_$(BUILD)) $(LDFLAGS)
 
 LIB_SRC := $(wildcard src/base/*.c src/text/*.c src/model/*.c src/store/*.c \
-                      src/store/sqlite/*.c src/ingest/*.c src/search/*.c)
+                      src/store/sqlite/*.c src/ingest/*.c src/search/*.c src/report/*.c)
 CLI_SRC := $(wildcard src/cli/*.c src/http/*.c)
 SCHEMA  := $(sort $(wildcard src/store/sqlite/schema/*.sql))
 EMBED   := $(SCHEMA) data/states/variants.tsv data/states/groups.tsv \

@@ -14,9 +14,9 @@ static void page_error(struct rt_http_resp *resp, int status, const char *msg)
     resp->content_type = "text/html; charset=utf-8";
     rt_buf_reset(&resp->body);
     html_begin(&resp->body, "Not found");
-    HTML_LIT(&resp->body, "<h1>");
-    html_text(&resp->body, msg);
-    HTML_LIT(&resp->body, "</h1><p><a href=\"/\">Back to the start</a></p>");
+    RT_HTML_LIT(&resp->body, "<h1>");
+    rt_html_text(&resp->body, msg);
+    RT_HTML_LIT(&resp->body, "</h1><p><a href=\"/\">Back to the start</a></p>");
     html_end(&resp->body);
 }
 
@@ -37,31 +37,31 @@ static void step_item(struct rt_buf *b, json_t *s)
     json_t *v;
     size_t i;
 
-    HTML_LIT(b, "<li><strong>");
-    html_text(b, jstr(s, "date"));
-    HTML_LIT(b, "</strong> ");
-    html_text(b, jstr(s, "actor"));
-    HTML_LIT(b, " <span class=\"tag\">");
-    html_text(b, jstr(s, "kind"));
+    RT_HTML_LIT(b, "<li><strong>");
+    rt_html_text(b, jstr(s, "date"));
+    RT_HTML_LIT(b, "</strong> ");
+    rt_html_text(b, jstr(s, "actor"));
+    RT_HTML_LIT(b, " <span class=\"tag\">");
+    rt_html_text(b, jstr(s, "kind"));
     if (json_is_integer(json_object_get(s, "quantity"))) {
-        HTML_LIT(b, ", ");
-        html_json(b, json_object_get(s, "quantity"));
+        RT_HTML_LIT(b, ", ");
+        rt_html_json(b, json_object_get(s, "quantity"));
     }
-    HTML_LIT(b, "</span> ");
+    RT_HTML_LIT(b, "</span> ");
     if (!strcmp(jstr(s, "direction") ? jstr(s, "direction") : "", "negative"))
-        HTML_LIT(b, "<span class=\"neg\">(negative)</span> ");
-    html_text(b, jstr(s, "text"));
+        RT_HTML_LIT(b, "<span class=\"neg\">(negative)</span> ");
+    rt_html_text(b, jstr(s, "text"));
     json_array_foreach(json_object_get(s, "responds_to"), i, v) {
-        HTML_LIT(b, " <span class=\"muted\">in response to step ");
-        html_json(b, v);
-        HTML_LIT(b, "</span>");
+        RT_HTML_LIT(b, " <span class=\"muted\">in response to step ");
+        rt_html_json(b, v);
+        RT_HTML_LIT(b, "</span>");
     }
     json_array_foreach(json_object_get(s, "answers"), i, v) {
-        HTML_LIT(b, " <span class=\"muted\">answers ");
-        html_json(b, v);
-        HTML_LIT(b, "</span>");
+        RT_HTML_LIT(b, " <span class=\"muted\">answers ");
+        rt_html_json(b, v);
+        RT_HTML_LIT(b, "</span>");
     }
-    HTML_LIT(b, "</li>\n");
+    RT_HTML_LIT(b, "</li>\n");
 }
 
 static void home(struct rt_store *st, struct rt_http_resp *resp)
@@ -72,7 +72,7 @@ static void home(struct rt_store *st, struct rt_http_resp *resp)
     size_t i;
 
     html_begin(b, "Start");
-    HTML_LIT(b, "<h1>rightstrack</h1><p>Follow-up of human-rights recommendations and "
+    RT_HTML_LIT(b, "<h1>rightstrack</h1><p>Follow-up of human-rights recommendations and "
                 "dialogues.</p><form class=\"search\" action=\"/search\" method=\"get\">"
                 "<div><label for=\"q\">Find recommendations</label>"
                 "<input id=\"q\" name=\"q\" size=\"40\" placeholder=\"e.g. death penalty\"></div>"
@@ -80,31 +80,31 @@ static void home(struct rt_store *st, struct rt_http_resp *resp)
                 "<input id=\"sur\" name=\"sur\" size=\"16\" placeholder=\"e.g. Belarus\"></div>"
                 "<button type=\"submit\">Search</button></form>");
     if (rt_store_stats(st, 0, &s, NULL) == 0) {
-        HTML_LIT(b, "<p class=\"muted\">");
-        html_textf(b, "%lld recommendations to %lld states.", (long long)s.recommendations,
+        RT_HTML_LIT(b, "<p class=\"muted\">");
+        rt_html_textf(b, "%lld recommendations to %lld states.", (long long)s.recommendations,
                    (long long)s.states_under_review);
-        HTML_LIT(b, "</p>");
+        RT_HTML_LIT(b, "</p>");
     }
     rt_stats_release(&s);
-    HTML_LIT(b, "<h2>Dialogues</h2><ul>");
+    RT_HTML_LIT(b, "<h2>Dialogues</h2><ul>");
     if (rt_dialogue_list(st, &list, NULL) == 0) {
         json_array_foreach(list, i, d) {
-            HTML_LIT(b, "<li><a href=\"/dialogues/");
-            html_json(b, json_object_get(d, "id"));
-            HTML_LIT(b, "\">");
-            html_text(b, jstr(d, "name"));
-            HTML_LIT(b, "</a> <span class=\"muted\">");
-            html_json(b, json_object_get(d, "rounds"));
-            HTML_LIT(b, " rounds");
+            RT_HTML_LIT(b, "<li><a href=\"/dialogues/");
+            rt_html_json(b, json_object_get(d, "id"));
+            RT_HTML_LIT(b, "\">");
+            rt_html_text(b, jstr(d, "name"));
+            RT_HTML_LIT(b, "</a> <span class=\"muted\">");
+            rt_html_json(b, json_object_get(d, "rounds"));
+            RT_HTML_LIT(b, " rounds");
             if (jstr(d, "last_round")) {
-                HTML_LIT(b, ", last ");
-                html_text(b, jstr(d, "last_round"));
+                RT_HTML_LIT(b, ", last ");
+                rt_html_text(b, jstr(d, "last_round"));
             }
-            HTML_LIT(b, "</span></li>");
+            RT_HTML_LIT(b, "</span></li>");
         }
     }
     json_decref(list);
-    HTML_LIT(b, "</ul>");
+    RT_HTML_LIT(b, "</ul>");
     html_end(b);
 }
 
@@ -113,41 +113,41 @@ static void self_link(struct rt_buf *b, const struct rt_http_req *req, const cha
                       const char *value)
 {
     int first = 1;
-    HTML_LIT(b, "/search");
+    RT_HTML_LIT(b, "/search");
     for (size_t i = 0; i < req->n_args; i++) {
         if (!strcmp(req->args[i].key, key) || !strcmp(req->args[i].key, "offset") ||
             !*req->args[i].value)
             continue;
         rt_buf_addch(b, first ? '?' : '&');
         first = 0;
-        html_url_arg(b, req->args[i].key);
+        rt_html_url_arg(b, req->args[i].key);
         rt_buf_addch(b, '=');
-        html_url_arg(b, req->args[i].value);
+        rt_html_url_arg(b, req->args[i].value);
     }
     if (value) {
         rt_buf_addch(b, first ? '?' : '&');
-        html_url_arg(b, key);
+        rt_html_url_arg(b, key);
         rt_buf_addch(b, '=');
-        html_url_arg(b, value);
+        rt_html_url_arg(b, value);
     }
 }
 
 static void input(struct rt_buf *b, const char *id, const char *label, const char *value,
                   const char *size)
 {
-    HTML_LIT(b, "<div><label for=\"");
-    html_text(b, id);
-    HTML_LIT(b, "\">");
-    html_text(b, label);
-    HTML_LIT(b, "</label><input id=\"");
-    html_text(b, id);
-    HTML_LIT(b, "\" name=\"");
-    html_text(b, id);
-    HTML_LIT(b, "\" size=\"");
-    html_text(b, size);
-    HTML_LIT(b, "\" value=\"");
-    html_text(b, value);
-    HTML_LIT(b, "\"></div>");
+    RT_HTML_LIT(b, "<div><label for=\"");
+    rt_html_text(b, id);
+    RT_HTML_LIT(b, "\">");
+    rt_html_text(b, label);
+    RT_HTML_LIT(b, "</label><input id=\"");
+    rt_html_text(b, id);
+    RT_HTML_LIT(b, "\" name=\"");
+    rt_html_text(b, id);
+    RT_HTML_LIT(b, "\" size=\"");
+    rt_html_text(b, size);
+    RT_HTML_LIT(b, "\" value=\"");
+    rt_html_text(b, value);
+    RT_HTML_LIT(b, "\"></div>");
 }
 
 static void search_page(struct rt_store *st, const struct rt_http_req *req,
@@ -164,93 +164,93 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
 
     q.facets = 1;
     html_begin(b, "Recommendations");
-    HTML_LIT(b, "<h1>Recommendations</h1><form class=\"search\" action=\"/search\" "
+    RT_HTML_LIT(b, "<h1>Recommendations</h1><form class=\"search\" action=\"/search\" "
                 "method=\"get\" role=\"search\">");
     input(b, "q", "Words", q.text, "30");
     input(b, "sur", "State under review", q.sur, "14");
     input(b, "by", "Recommended by", q.by, "14");
     input(b, "theme", "Theme", q.theme, "14");
-    HTML_LIT(b, "<div><label for=\"response\">Response</label><select id=\"response\" "
+    RT_HTML_LIT(b, "<div><label for=\"response\">Response</label><select id=\"response\" "
                 "name=\"response\"><option value=\"\">any</option>");
     {
         static const char *const rs[] = {"supported", "noted", "pledge", "pending"};
         for (size_t i = 0; i < 4; i++) {
-            HTML_LIT(b, "<option");
+            RT_HTML_LIT(b, "<option");
             if (q.response >= 0 && !strcmp(rt_response_name((enum rt_response)q.response), rs[i]))
-                HTML_LIT(b, " selected");
-            HTML_LIT(b, ">");
-            html_text(b, rs[i]);
-            HTML_LIT(b, "</option>");
+                RT_HTML_LIT(b, " selected");
+            RT_HTML_LIT(b, ">");
+            rt_html_text(b, rs[i]);
+            RT_HTML_LIT(b, "</option>");
         }
     }
-    HTML_LIT(b, "</select></div>");
+    RT_HTML_LIT(b, "</select></div>");
     snprintf(num, sizeof(num), "%d", q.cycle);
     input(b, "cycle", "Cycle", q.cycle ? num : "", "3");
-    HTML_LIT(b, "<button type=\"submit\">Search</button></form>\n");
+    RT_HTML_LIT(b, "<button type=\"submit\">Search</button></form>\n");
     if (bad || rt_search(st, &q, &res, &err) < 0) {
-        HTML_LIT(b, "<p role=\"alert\"><strong>");
-        html_text(b, err.msg.buf);
-        HTML_LIT(b, "</strong></p>");
+        RT_HTML_LIT(b, "<p role=\"alert\"><strong>");
+        rt_html_text(b, err.msg.buf);
+        RT_HTML_LIT(b, "</strong></p>");
         goto out;
     }
-    HTML_LIT(b, "<p><strong>");
-    html_textf(b, "%lld recommendation%s", (long long)res.total, res.total == 1 ? "" : "s");
-    HTML_LIT(b, "</strong>");
+    RT_HTML_LIT(b, "<p><strong>");
+    rt_html_textf(b, "%lld recommendation%s", (long long)res.total, res.total == 1 ? "" : "s");
+    RT_HTML_LIT(b, "</strong>");
     if (res.n_hits)
-        html_textf(b, ", %lld to %lld", (long long)q.offset + 1,
+        rt_html_textf(b, ", %lld to %lld", (long long)q.offset + 1,
                    (long long)q.offset + (long long)res.n_hits);
-    HTML_LIT(b, "</p><div class=\"facets\">");
+    RT_HTML_LIT(b, "</p><div class=\"facets\">");
     for (size_t f = 0; f < res.n_facets; f++) {
-        HTML_LIT(b, "<p><strong>");
-        html_text(b, res.facets[f].name);
-        HTML_LIT(b, ":</strong> ");
+        RT_HTML_LIT(b, "<p><strong>");
+        rt_html_text(b, res.facets[f].name);
+        RT_HTML_LIT(b, ":</strong> ");
         for (size_t k = 0; k < res.facets[f].n && k < 12; k++) {
-            HTML_LIT(b, "<a href=\"");
+            RT_HTML_LIT(b, "<a href=\"");
             self_link(b, req, facet_arg[f], res.facets[f].counts[k].key);
-            HTML_LIT(b, "\">");
-            html_text(b, res.facets[f].counts[k].key);
-            HTML_LIT(b, "</a> (");
-            html_textf(b, "%lld", (long long)res.facets[f].counts[k].n);
-            HTML_LIT(b, ") ");
+            RT_HTML_LIT(b, "\">");
+            rt_html_text(b, res.facets[f].counts[k].key);
+            RT_HTML_LIT(b, "</a> (");
+            rt_html_textf(b, "%lld", (long long)res.facets[f].counts[k].n);
+            RT_HTML_LIT(b, ") ");
         }
-        HTML_LIT(b, "</p>");
+        RT_HTML_LIT(b, "</p>");
     }
-    HTML_LIT(b, "</div><ol start=\"");
-    html_textf(b, "%lld", (long long)q.offset + 1);
-    HTML_LIT(b, "\">");
+    RT_HTML_LIT(b, "</div><ol start=\"");
+    rt_html_textf(b, "%lld", (long long)q.offset + 1);
+    RT_HTML_LIT(b, "\">");
     for (size_t i = 0; i < res.n_hits; i++) {
         const struct rt_rec *r = &res.hits[i];
-        HTML_LIT(b, "<li class=\"hit\"><a href=\"/recommendations/");
-        html_textf(b, "%lld", (long long)r->id);
-        HTML_LIT(b, "\">");
-        html_text(b, r->text);
-        HTML_LIT(b, "</a><br><span class=\"muted\">");
-        html_textf(b, "%s, cycle %d, session %d, %s", r->sur.name, r->cycle, r->session,
+        RT_HTML_LIT(b, "<li class=\"hit\"><a href=\"/recommendations/");
+        rt_html_textf(b, "%lld", (long long)r->id);
+        RT_HTML_LIT(b, "\">");
+        rt_html_text(b, r->text);
+        RT_HTML_LIT(b, "</a><br><span class=\"muted\">");
+        rt_html_textf(b, "%s, cycle %d, session %d, %s", r->sur.name, r->cycle, r->session,
                    rt_response_name(r->response));
         if (r->n_by) {
-            HTML_LIT(b, "; by ");
+            RT_HTML_LIT(b, "; by ");
             for (size_t k = 0; k < r->n_by; k++) {
                 if (k)
-                    HTML_LIT(b, ", ");
-                html_text(b, r->by[k].name);
+                    RT_HTML_LIT(b, ", ");
+                rt_html_text(b, r->by[k].name);
             }
         }
-        HTML_LIT(b, "</span></li>\n");
+        RT_HTML_LIT(b, "</span></li>\n");
     }
-    HTML_LIT(b, "</ol><nav class=\"paging\">");
+    RT_HTML_LIT(b, "</ol><nav class=\"paging\">");
     if (q.offset > 0) {
         snprintf(num, sizeof(num), "%lld", (long long)(q.offset > q.limit ? q.offset - q.limit : 0));
-        HTML_LIT(b, "<a rel=\"prev\" href=\"");
+        RT_HTML_LIT(b, "<a rel=\"prev\" href=\"");
         self_link(b, req, "offset", num);
-        HTML_LIT(b, "\">Previous</a> ");
+        RT_HTML_LIT(b, "\">Previous</a> ");
     }
     if (q.offset + (int64_t)res.n_hits < res.total) {
         snprintf(num, sizeof(num), "%lld", (long long)(q.offset + q.limit));
-        HTML_LIT(b, "<a rel=\"next\" href=\"");
+        RT_HTML_LIT(b, "<a rel=\"next\" href=\"");
         self_link(b, req, "offset", num);
-        HTML_LIT(b, "\">Next</a>");
+        RT_HTML_LIT(b, "\">Next</a>");
     }
-    HTML_LIT(b, "</nav>");
+    RT_HTML_LIT(b, "</nav>");
 out:
     html_end(b);
     rt_search_result_release(&res);
@@ -319,12 +319,12 @@ static void field_value(struct rt_buf *b, json_t *values, const char *name)
 static void options(struct rt_buf *b, const char *const *list, const char *selected)
 {
     for (size_t i = 0; list[i]; i++) {
-        HTML_LIT(b, "<option");
+        RT_HTML_LIT(b, "<option");
         if (selected && !strcmp(selected, list[i]))
-            HTML_LIT(b, " selected");
-        HTML_LIT(b, ">");
-        html_text(b, list[i]);
-        HTML_LIT(b, "</option>");
+            RT_HTML_LIT(b, " selected");
+        RT_HTML_LIT(b, ">");
+        rt_html_text(b, list[i]);
+        RT_HTML_LIT(b, "</option>");
     }
 }
 
@@ -341,84 +341,84 @@ static void render_form(struct rt_buf *b, const char *action, const char *title,
     struct rt_buf val = RT_BUF_INIT;
     const char *key = strrchr(action, '/') + 1; /* "steps", "rounds": ids unique on a page */
 
-    HTML_LIT(b, "<section><h2 id=\"");
-    html_text(b, action);
-    HTML_LIT(b, "\">");
-    html_text(b, title);
-    HTML_LIT(b, "</h2>");
+    RT_HTML_LIT(b, "<section><h2 id=\"");
+    rt_html_text(b, action);
+    RT_HTML_LIT(b, "\">");
+    rt_html_text(b, title);
+    RT_HTML_LIT(b, "</h2>");
     if (err && err->code) {
-        HTML_LIT(b, "<p role=\"alert\" class=\"neg\"><strong>Not saved: ");
+        RT_HTML_LIT(b, "<p role=\"alert\" class=\"neg\"><strong>Not saved: ");
         if (err->field) {
-            html_text(b, err->field);
-            HTML_LIT(b, ": ");
+            rt_html_text(b, err->field);
+            RT_HTML_LIT(b, ": ");
         }
-        html_text(b, err->msg.buf);
-        HTML_LIT(b, "</strong></p>");
+        rt_html_text(b, err->msg.buf);
+        RT_HTML_LIT(b, "</strong></p>");
     }
-    HTML_LIT(b, "<form method=\"post\" action=\"");
-    html_text(b, action);
-    HTML_LIT(b, "\">");
+    RT_HTML_LIT(b, "<form method=\"post\" action=\"");
+    rt_html_text(b, action);
+    RT_HTML_LIT(b, "\">");
     for (; f->name; f++) {
         rt_buf_reset(&val);
         field_value(&val, values, f->name);
-        HTML_LIT(b, "<p><label for=\"f-");
-        html_text(b, key);
+        RT_HTML_LIT(b, "<p><label for=\"f-");
+        rt_html_text(b, key);
         rt_buf_addch(b, '-');
-        html_text(b, f->name);
-        HTML_LIT(b, "\">");
-        html_text(b, f->label);
+        rt_html_text(b, f->name);
+        RT_HTML_LIT(b, "\">");
+        rt_html_text(b, f->label);
         if (f->required)
-            HTML_LIT(b, " (required)");
-        HTML_LIT(b, "</label>");
+            RT_HTML_LIT(b, " (required)");
+        RT_HTML_LIT(b, "</label>");
         if (!strcmp(f->kind, "textarea")) {
-            HTML_LIT(b, "<textarea rows=\"3\" cols=\"60\" id=\"f-");
-            html_text(b, key);
+            RT_HTML_LIT(b, "<textarea rows=\"3\" cols=\"60\" id=\"f-");
+            rt_html_text(b, key);
             rt_buf_addch(b, '-');
-            html_text(b, f->name);
-            HTML_LIT(b, "\" name=\"");
-            html_text(b, f->name);
-            HTML_LIT(b, "\"");
+            rt_html_text(b, f->name);
+            RT_HTML_LIT(b, "\" name=\"");
+            rt_html_text(b, f->name);
+            RT_HTML_LIT(b, "\"");
             if (f->required)
-                HTML_LIT(b, " required");
-            HTML_LIT(b, ">");
-            html_text(b, val.buf);
-            HTML_LIT(b, "</textarea>");
+                RT_HTML_LIT(b, " required");
+            RT_HTML_LIT(b, ">");
+            rt_html_text(b, val.buf);
+            RT_HTML_LIT(b, "</textarea>");
         } else if (!strcmp(f->kind, "kind") || !strcmp(f->kind, "direction") ||
                    !strcmp(f->kind, "status")) {
-            HTML_LIT(b, "<select id=\"f-");
-            html_text(b, key);
+            RT_HTML_LIT(b, "<select id=\"f-");
+            rt_html_text(b, key);
             rt_buf_addch(b, '-');
-            html_text(b, f->name);
-            HTML_LIT(b, "\" name=\"");
-            html_text(b, f->name);
-            HTML_LIT(b, "\">");
+            rt_html_text(b, f->name);
+            RT_HTML_LIT(b, "\" name=\"");
+            rt_html_text(b, f->name);
+            RT_HTML_LIT(b, "\">");
             options(b,
                     !strcmp(f->kind, "kind")        ? rt_step_kinds
                     : !strcmp(f->kind, "direction") ? directions
                                                     : statuses,
                     val.len ? val.buf : NULL);
-            HTML_LIT(b, "</select>");
+            RT_HTML_LIT(b, "</select>");
         } else {
-            HTML_LIT(b, "<input id=\"f-");
-            html_text(b, key);
+            RT_HTML_LIT(b, "<input id=\"f-");
+            rt_html_text(b, key);
             rt_buf_addch(b, '-');
-            html_text(b, f->name);
-            HTML_LIT(b, "\" name=\"");
-            html_text(b, f->name);
-            HTML_LIT(b, "\" size=\"40\" value=\"");
-            html_text(b, val.buf);
-            HTML_LIT(b, "\"");
+            rt_html_text(b, f->name);
+            RT_HTML_LIT(b, "\" name=\"");
+            rt_html_text(b, f->name);
+            RT_HTML_LIT(b, "\" size=\"40\" value=\"");
+            rt_html_text(b, val.buf);
+            RT_HTML_LIT(b, "\"");
             if (!strcmp(f->kind, "number"))
-                HTML_LIT(b, " inputmode=\"numeric\"");
+                RT_HTML_LIT(b, " inputmode=\"numeric\"");
             if (f->required)
-                HTML_LIT(b, " required");
+                RT_HTML_LIT(b, " required");
             if (err && err->field && !strcmp(err->field, f->name))
-                HTML_LIT(b, " aria-invalid=\"true\" autofocus");
-            HTML_LIT(b, ">");
+                RT_HTML_LIT(b, " aria-invalid=\"true\" autofocus");
+            RT_HTML_LIT(b, ">");
         }
-        HTML_LIT(b, "</p>");
+        RT_HTML_LIT(b, "</p>");
     }
-    HTML_LIT(b, "<p><button type=\"submit\">Save</button></p></form></section>");
+    RT_HTML_LIT(b, "<p><button type=\"submit\">Save</button></p></form></section>");
     rt_buf_release(&val);
 }
 
@@ -438,59 +438,59 @@ static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_
         goto out;
     }
     html_begin(b, "Recommendation");
-    HTML_LIT(b, "<h1>Recommendation ");
-    html_textf(b, "%lld", (long long)r.id);
-    HTML_LIT(b, "</h1><blockquote><p>");
-    html_text(b, r.text);
-    HTML_LIT(b, "</p></blockquote><table><tr><th>State under review</th><td><a href=\"/states/");
-    html_url_arg(b, r.sur.code);
-    HTML_LIT(b, "\">");
-    html_text(b, r.sur.name);
-    HTML_LIT(b, "</a>");
-    HTML_LIT(b, "</td></tr><tr><th>Recommended by</th><td>");
+    RT_HTML_LIT(b, "<h1>Recommendation ");
+    rt_html_textf(b, "%lld", (long long)r.id);
+    RT_HTML_LIT(b, "</h1><blockquote><p>");
+    rt_html_text(b, r.text);
+    RT_HTML_LIT(b, "</p></blockquote><table><tr><th>State under review</th><td><a href=\"/states/");
+    rt_html_url_arg(b, r.sur.code);
+    RT_HTML_LIT(b, "\">");
+    rt_html_text(b, r.sur.name);
+    RT_HTML_LIT(b, "</a>");
+    RT_HTML_LIT(b, "</td></tr><tr><th>Recommended by</th><td>");
     for (size_t k = 0; k < r.n_by; k++) {
         if (k)
-            HTML_LIT(b, ", ");
-        html_text(b, r.by[k].name);
+            RT_HTML_LIT(b, ", ");
+        rt_html_text(b, r.by[k].name);
     }
-    HTML_LIT(b, "</td></tr><tr><th>Cycle, session</th><td>");
-    html_textf(b, "%d, %d", r.cycle, r.session);
-    HTML_LIT(b, "</td></tr><tr><th>Response</th><td>");
-    html_text(b, rt_response_name(r.response));
-    HTML_LIT(b, "</td></tr>");
+    RT_HTML_LIT(b, "</td></tr><tr><th>Cycle, session</th><td>");
+    rt_html_textf(b, "%d, %d", r.cycle, r.session);
+    RT_HTML_LIT(b, "</td></tr><tr><th>Response</th><td>");
+    rt_html_text(b, rt_response_name(r.response));
+    RT_HTML_LIT(b, "</td></tr>");
     if (r.action_category) {
-        HTML_LIT(b, "<tr><th>Action category</th><td>");
-        html_textf(b, "%d", r.action_category);
-        HTML_LIT(b, "</td></tr>");
+        RT_HTML_LIT(b, "<tr><th>Action category</th><td>");
+        rt_html_textf(b, "%d", r.action_category);
+        RT_HTML_LIT(b, "</td></tr>");
     }
-    HTML_LIT(b, "<tr><th>Themes</th><td>");
+    RT_HTML_LIT(b, "<tr><th>Themes</th><td>");
     for (size_t k = 0; k < r.n_themes; k++) {
-        HTML_LIT(b, "<a class=\"tag\" href=\"/search?theme=");
-        html_url_arg(b, r.themes[k].label);
-        HTML_LIT(b, "\">");
-        html_text(b, r.themes[k].label);
-        HTML_LIT(b, "</a>");
+        RT_HTML_LIT(b, "<a class=\"tag\" href=\"/search?theme=");
+        rt_html_url_arg(b, r.themes[k].label);
+        RT_HTML_LIT(b, "\">");
+        rt_html_text(b, r.themes[k].label);
+        RT_HTML_LIT(b, "</a>");
     }
-    HTML_LIT(b, "</td></tr></table><h2>Implementation</h2>");
+    RT_HTML_LIT(b, "</td></tr></table><h2>Implementation</h2>");
     snprintf(target, sizeof(target), "rec:%lld", (long long)id);
     if (rt_status(st, target, NULL, &status, NULL) == 0 &&
         json_array_size(json_object_get(status, "history"))) {
-        HTML_LIT(b, "<table><tr><th>As of</th><th>Status</th><th>Evidence</th><th>Source</th>"
+        RT_HTML_LIT(b, "<table><tr><th>As of</th><th>Status</th><th>Evidence</th><th>Source</th>"
                     "</tr>");
         json_array_foreach(json_object_get(status, "history"), i, h) {
-            HTML_LIT(b, "<tr><td>");
-            html_text(b, jstr(h, "as_of"));
-            HTML_LIT(b, "</td><td>");
-            html_text(b, jstr(h, "status"));
-            HTML_LIT(b, "</td><td>");
-            html_text(b, jstr(h, "evidence"));
-            HTML_LIT(b, "</td><td>");
-            html_text(b, jstr(h, "source"));
-            HTML_LIT(b, "</td></tr>");
+            RT_HTML_LIT(b, "<tr><td>");
+            rt_html_text(b, jstr(h, "as_of"));
+            RT_HTML_LIT(b, "</td><td>");
+            rt_html_text(b, jstr(h, "status"));
+            RT_HTML_LIT(b, "</td><td>");
+            rt_html_text(b, jstr(h, "evidence"));
+            RT_HTML_LIT(b, "</td><td>");
+            rt_html_text(b, jstr(h, "source"));
+            RT_HTML_LIT(b, "</td></tr>");
         }
-        HTML_LIT(b, "</table>");
+        RT_HTML_LIT(b, "</table>");
     } else {
-        HTML_LIT(b, "<p class=\"muted\">Not assessed yet.</p>");
+        RT_HTML_LIT(b, "<p class=\"muted\">Not assessed yet.</p>");
     }
     {
         char action[64];
@@ -522,43 +522,43 @@ static void dialogue_page(struct rt_store *st, int64_t id, struct rt_http_resp *
         goto out;
     }
     html_begin(b, jstr(d, "name"));
-    HTML_LIT(b, "<h1>");
-    html_text(b, jstr(d, "name"));
-    HTML_LIT(b, "</h1><p>Between ");
+    RT_HTML_LIT(b, "<h1>");
+    rt_html_text(b, jstr(d, "name"));
+    RT_HTML_LIT(b, "</h1><p>Between ");
     json_array_foreach(json_object_get(d, "parties"), i, v) {
         if (i)
-            HTML_LIT(b, " and ");
-        html_json(b, v);
+            RT_HTML_LIT(b, " and ");
+        rt_html_json(b, v);
     }
-    HTML_LIT(b, ".</p><h2>Rounds</h2><ul>");
+    RT_HTML_LIT(b, ".</p><h2>Rounds</h2><ul>");
     json_array_foreach(json_object_get(d, "rounds"), i, v) {
-        HTML_LIT(b, "<li><a href=\"/rounds/");
-        html_json(b, json_object_get(v, "id"));
-        HTML_LIT(b, "\">Round ");
-        html_json(b, json_object_get(v, "ordinal"));
-        HTML_LIT(b, "</a>, ");
-        html_text(b, jstr(v, "date"));
+        RT_HTML_LIT(b, "<li><a href=\"/rounds/");
+        rt_html_json(b, json_object_get(v, "id"));
+        RT_HTML_LIT(b, "\">Round ");
+        rt_html_json(b, json_object_get(v, "ordinal"));
+        RT_HTML_LIT(b, "</a>, ");
+        rt_html_text(b, jstr(v, "date"));
         if (jstr(v, "place")) {
-            HTML_LIT(b, ", ");
-            html_text(b, jstr(v, "place"));
+            RT_HTML_LIT(b, ", ");
+            rt_html_text(b, jstr(v, "place"));
         }
-        HTML_LIT(b, "</li>");
+        RT_HTML_LIT(b, "</li>");
     }
-    HTML_LIT(b, "</ul><h2>Timeline</h2><ol class=\"timeline\">");
+    RT_HTML_LIT(b, "</ul><h2>Timeline</h2><ol class=\"timeline\">");
     json_array_foreach(json_object_get(t, "events"), i, v) {
         if (!strcmp(jstr(v, "type"), "round")) {
-            HTML_LIT(b, "<li><strong>");
-            html_text(b, jstr(v, "date"));
-            HTML_LIT(b, "</strong> <a href=\"/rounds/");
-            html_json(b, json_object_get(v, "id"));
-            HTML_LIT(b, "\">Round ");
-            html_json(b, json_object_get(v, "ordinal"));
-            HTML_LIT(b, "</a></li>");
+            RT_HTML_LIT(b, "<li><strong>");
+            rt_html_text(b, jstr(v, "date"));
+            RT_HTML_LIT(b, "</strong> <a href=\"/rounds/");
+            rt_html_json(b, json_object_get(v, "id"));
+            RT_HTML_LIT(b, "\">Round ");
+            rt_html_json(b, json_object_get(v, "ordinal"));
+            RT_HTML_LIT(b, "</a></li>");
         } else {
             step_item(b, json_object_get(v, "step"));
         }
     }
-    HTML_LIT(b, "</ol>");
+    RT_HTML_LIT(b, "</ol>");
     {
         char action[64];
         snprintf(action, sizeof(action), "/dialogues/%lld/steps", (long long)id);
@@ -590,105 +590,105 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         goto out;
     }
     html_begin(b, "Round");
-    HTML_LIT(b, "<h1>Round ");
-    html_json(b, json_object_get(r, "ordinal"));
-    HTML_LIT(b, " of <a href=\"/dialogues/");
-    html_json(b, json_object_get(json_object_get(r, "dialogue"), "id"));
-    HTML_LIT(b, "\">");
-    html_text(b, jstr(json_object_get(r, "dialogue"), "name"));
-    HTML_LIT(b, "</a></h1><p>");
-    html_text(b, jstr(r, "date"));
+    RT_HTML_LIT(b, "<h1>Round ");
+    rt_html_json(b, json_object_get(r, "ordinal"));
+    RT_HTML_LIT(b, " of <a href=\"/dialogues/");
+    rt_html_json(b, json_object_get(json_object_get(r, "dialogue"), "id"));
+    RT_HTML_LIT(b, "\">");
+    rt_html_text(b, jstr(json_object_get(r, "dialogue"), "name"));
+    RT_HTML_LIT(b, "</a></h1><p>");
+    rt_html_text(b, jstr(r, "date"));
     if (jstr(r, "place")) {
-        HTML_LIT(b, ", ");
-        html_text(b, jstr(r, "place"));
+        RT_HTML_LIT(b, ", ");
+        rt_html_text(b, jstr(r, "place"));
     }
-    HTML_LIT(b, "</p>");
+    RT_HTML_LIT(b, "</p>");
     if (jstr(r, "summary")) {
-        HTML_LIT(b, "<p>");
-        html_text(b, jstr(r, "summary"));
-        HTML_LIT(b, "</p>");
+        RT_HTML_LIT(b, "<p>");
+        rt_html_text(b, jstr(r, "summary"));
+        RT_HTML_LIT(b, "</p>");
     }
-    HTML_LIT(b, "<h2>Participants</h2><ul>");
+    RT_HTML_LIT(b, "<h2>Participants</h2><ul>");
     json_array_foreach(json_object_get(r, "participants"), i, v) {
-        HTML_LIT(b, "<li>");
-        html_text(b, jstr(v, "name"));
+        RT_HTML_LIT(b, "<li>");
+        rt_html_text(b, jstr(v, "name"));
         if (jstr(v, "title")) {
-            HTML_LIT(b, ", ");
-            html_text(b, jstr(v, "title"));
+            RT_HTML_LIT(b, ", ");
+            rt_html_text(b, jstr(v, "title"));
         }
         if (jstr(v, "party")) {
-            HTML_LIT(b, " <span class=\"muted\">(");
-            html_text(b, jstr(v, "party"));
-            HTML_LIT(b, ")</span>");
+            RT_HTML_LIT(b, " <span class=\"muted\">(");
+            rt_html_text(b, jstr(v, "party"));
+            RT_HTML_LIT(b, ")</span>");
         }
-        HTML_LIT(b, "</li>");
+        RT_HTML_LIT(b, "</li>");
     }
-    HTML_LIT(b, "</ul><h2>Topics</h2><ul>");
+    RT_HTML_LIT(b, "</ul><h2>Topics</h2><ul>");
     json_array_foreach(json_object_get(r, "topics"), i, v) {
-        HTML_LIT(b, "<li>");
-        html_text(b, jstr(v, "text"));
-        HTML_LIT(b, "</li>");
+        RT_HTML_LIT(b, "<li>");
+        rt_html_text(b, jstr(v, "text"));
+        RT_HTML_LIT(b, "</li>");
     }
-    HTML_LIT(b, "</ul><h2>Asks</h2><ul>");
+    RT_HTML_LIT(b, "</ul><h2>Asks</h2><ul>");
     json_array_foreach(json_object_get(r, "asks"), i, v) {
-        HTML_LIT(b, "<li>");
-        html_text(b, jstr(v, "from"));
-        HTML_LIT(b, " asks ");
-        html_text(b, jstr(v, "to"));
-        HTML_LIT(b, ": ");
-        html_text(b, jstr(v, "text"));
+        RT_HTML_LIT(b, "<li>");
+        rt_html_text(b, jstr(v, "from"));
+        RT_HTML_LIT(b, " asks ");
+        rt_html_text(b, jstr(v, "to"));
+        RT_HTML_LIT(b, ": ");
+        rt_html_text(b, jstr(v, "text"));
         if ((w = json_object_get(v, "assessment")) && json_is_object(w)) {
-            HTML_LIT(b, " <span class=\"tag\">");
-            html_text(b, jstr(w, "status"));
-            HTML_LIT(b, "</span>");
+            RT_HTML_LIT(b, " <span class=\"tag\">");
+            rt_html_text(b, jstr(w, "status"));
+            RT_HTML_LIT(b, "</span>");
         }
-        HTML_LIT(b, "</li>");
+        RT_HTML_LIT(b, "</li>");
     }
-    HTML_LIT(b, "</ul><h2>Steps welcomed</h2><ul>");
+    RT_HTML_LIT(b, "</ul><h2>Steps welcomed</h2><ul>");
     json_array_foreach(json_object_get(r, "welcomed_steps"), i, v)
         step_item(b, v);
-    HTML_LIT(b, "</ul><h2>Commitments</h2><ul>");
+    RT_HTML_LIT(b, "</ul><h2>Commitments</h2><ul>");
     json_array_foreach(json_object_get(r, "commitments"), i, v) {
-        HTML_LIT(b, "<li>");
-        html_text(b, jstr(v, "party"));
+        RT_HTML_LIT(b, "<li>");
+        rt_html_text(b, jstr(v, "party"));
         if (jstr(v, "condition")) {
-            HTML_LIT(b, ": if ");
-            html_text(b, jstr(v, "condition"));
-            HTML_LIT(b, ", then ");
+            RT_HTML_LIT(b, ": if ");
+            rt_html_text(b, jstr(v, "condition"));
+            RT_HTML_LIT(b, ", then ");
         } else {
-            HTML_LIT(b, ": ");
+            RT_HTML_LIT(b, ": ");
         }
-        html_text(b, jstr(v, "promise"));
-        HTML_LIT(b, " <span class=\"tag\">");
-        html_text(b, jstr(json_object_get(v, "status"), "status"));
-        HTML_LIT(b, "</span></li>");
+        rt_html_text(b, jstr(v, "promise"));
+        RT_HTML_LIT(b, " <span class=\"tag\">");
+        rt_html_text(b, jstr(json_object_get(v, "status"), "status"));
+        RT_HTML_LIT(b, "</span></li>");
     }
-    HTML_LIT(b, "</ul><h2>What moved since this round</h2>");
+    RT_HTML_LIT(b, "</ul><h2>What moved since this round</h2>");
     json_array_foreach(json_object_get(s, "steps"), i, v) {
-        HTML_LIT(b, "<h3>Steps by ");
-        html_text(b, jstr(v, "party"));
-        HTML_LIT(b, "</h3><ul>");
+        RT_HTML_LIT(b, "<h3>Steps by ");
+        rt_html_text(b, jstr(v, "party"));
+        RT_HTML_LIT(b, "</h3><ul>");
         json_array_foreach(json_object_get(v, "steps"), k, w)
             step_item(b, w);
         if (!json_array_size(json_object_get(v, "steps")))
-            HTML_LIT(b, "<li class=\"muted\">none recorded</li>");
-        HTML_LIT(b, "</ul>");
+            RT_HTML_LIT(b, "<li class=\"muted\">none recorded</li>");
+        RT_HTML_LIT(b, "</ul>");
     }
-    HTML_LIT(b, "<h3>Assessments since</h3><ul>");
+    RT_HTML_LIT(b, "<h3>Assessments since</h3><ul>");
     json_array_foreach(json_object_get(s, "assessments"), i, v) {
-        HTML_LIT(b, "<li>");
-        html_text(b, jstr(v, "target"));
-        HTML_LIT(b, ": <strong>");
-        html_text(b, jstr(v, "status"));
-        HTML_LIT(b, "</strong> as of ");
-        html_text(b, jstr(v, "as_of"));
+        RT_HTML_LIT(b, "<li>");
+        rt_html_text(b, jstr(v, "target"));
+        RT_HTML_LIT(b, ": <strong>");
+        rt_html_text(b, jstr(v, "status"));
+        RT_HTML_LIT(b, "</strong> as of ");
+        rt_html_text(b, jstr(v, "as_of"));
         if (jstr(v, "evidence")) {
-            HTML_LIT(b, " &mdash; ");
-            html_text(b, jstr(v, "evidence"));
+            RT_HTML_LIT(b, " &mdash; ");
+            rt_html_text(b, jstr(v, "evidence"));
         }
-        HTML_LIT(b, "</li>");
+        RT_HTML_LIT(b, "</li>");
     }
-    HTML_LIT(b, "</ul>");
+    RT_HTML_LIT(b, "</ul>");
     {
         char action[64];
         snprintf(action, sizeof(action), "/rounds/%lld/asks", (long long)id);
@@ -699,76 +699,6 @@ out:
     json_decref(r);
     json_decref(s);
     rt_error_release(&err);
-}
-
-/* Bars as inline SVG: one row a label, segments of counts in the given colours. */
-static void svg_bars(struct rt_buf *b, const char *title, const char *const *labels,
-                     const int64_t (*counts)[3], size_t rows, const char *const *series)
-{
-    static const char *const colours[] = {"#2e7d32", "#c62828", "#6a6a6a"};
-    int64_t max = 1;
-    size_t h = rows * 28 + 40;
-
-    for (size_t r = 0; r < rows; r++)
-        if (counts[r][0] + counts[r][1] + counts[r][2] > max)
-            max = counts[r][0] + counts[r][1] + counts[r][2];
-    HTML_LIT(b, "<figure><svg role=\"img\" viewBox=\"0 0 640 ");
-    html_textf(b, "%zu", h);
-    HTML_LIT(b, "\" width=\"640\" height=\"");
-    html_textf(b, "%zu", h);
-    HTML_LIT(b, "\"><title>");
-    html_text(b, title);
-    HTML_LIT(b, "</title>");
-    for (size_t r = 0; r < rows; r++) {
-        double x = 110;
-        HTML_LIT(b, "<text x=\"0\" y=\"");
-        html_textf(b, "%zu", r * 28 + 18);
-        HTML_LIT(b, "\" font-size=\"13\">");
-        html_text(b, labels[r]);
-        HTML_LIT(b, "</text>");
-        for (int k = 0; k < 3; k++) {
-            double w = 480.0 * (double)counts[r][k] / (double)max;
-            if (counts[r][k] == 0)
-                continue;
-            HTML_LIT(b, "<rect x=\"");
-            html_textf(b, "%.1f", x);
-            HTML_LIT(b, "\" y=\"");
-            html_textf(b, "%zu", r * 28 + 4);
-            HTML_LIT(b, "\" width=\"");
-            html_textf(b, "%.1f", w);
-            HTML_LIT(b, "\" height=\"20\" fill=\"");
-            html_text(b, colours[k]);
-            HTML_LIT(b, "\"><title>");
-            html_textf(b, "%s %s: %lld", labels[r], series[k], (long long)counts[r][k]);
-            HTML_LIT(b, "</title></rect>");
-            x += w;
-        }
-        HTML_LIT(b, "<text x=\"");
-        html_textf(b, "%.1f", x + 4);
-        HTML_LIT(b, "\" y=\"");
-        html_textf(b, "%zu", r * 28 + 18);
-        HTML_LIT(b, "\" font-size=\"12\">");
-        html_textf(b, "%lld", (long long)(counts[r][0] + counts[r][1] + counts[r][2]));
-        HTML_LIT(b, "</text>");
-    }
-    for (int k = 0; k < 3; k++) {
-        HTML_LIT(b, "<rect x=\"");
-        html_textf(b, "%d", 110 + k * 140);
-        HTML_LIT(b, "\" y=\"");
-        html_textf(b, "%zu", rows * 28 + 14);
-        HTML_LIT(b, "\" width=\"12\" height=\"12\" fill=\"");
-        html_text(b, colours[k]);
-        HTML_LIT(b, "\"/><text x=\"");
-        html_textf(b, "%d", 126 + k * 140);
-        HTML_LIT(b, "\" y=\"");
-        html_textf(b, "%zu", rows * 28 + 25);
-        HTML_LIT(b, "\" font-size=\"12\">");
-        html_text(b, series[k]);
-        HTML_LIT(b, "</text>");
-    }
-    HTML_LIT(b, "</svg><figcaption>");
-    html_text(b, title);
-    HTML_LIT(b, "</figcaption></figure>");
 }
 
 /* A country: its recommendations by cycle and response, its themes, its steps. */
@@ -793,18 +723,18 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
     }
     rt_store_stats(st, id, &s, NULL);
     html_begin(b, ref.name);
-    HTML_LIT(b, "<h1>");
-    html_text(b, ref.name);
-    HTML_LIT(b, "</h1><p>");
-    html_textf(b, "%lld recommendations received from %lld states: %lld supported, %lld noted, "
+    RT_HTML_LIT(b, "<h1>");
+    rt_html_text(b, ref.name);
+    RT_HTML_LIT(b, "</h1><p>");
+    rt_html_textf(b, "%lld recommendations received from %lld states: %lld supported, %lld noted, "
                   "%lld voluntary pledges.",
                (long long)s.recommendations, (long long)s.recommending_states,
                (long long)s.by_response[RT_RESPONSE_SUPPORTED],
                (long long)s.by_response[RT_RESPONSE_NOTED],
                (long long)s.by_response[RT_RESPONSE_PLEDGE]);
-    HTML_LIT(b, " <a href=\"/search?sur=");
-    html_url_arg(b, ref.code);
-    HTML_LIT(b, "\">Read them</a>.</p><h2>Responses by cycle</h2>");
+    RT_HTML_LIT(b, " <a href=\"/search?sur=");
+    rt_html_url_arg(b, ref.code);
+    RT_HTML_LIT(b, "\">Read them</a>.</p><h2>Responses by cycle</h2>");
     counts = rt_xcalloc(s.n_by_cycle + 1, sizeof(*counts));
     labels = rt_xcalloc(s.n_by_cycle + 1, sizeof(*labels));
     names = rt_xcalloc(s.n_by_cycle + 1, sizeof(*names));
@@ -827,34 +757,34 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
         rt_search_result_release(&res);
     }
     if (s.n_by_cycle)
-        svg_bars(b, "Recommendations by cycle and response", labels, (const int64_t(*)[3])counts,
+        rt_html_svg_bars(b, "Recommendations by cycle and response", labels, (const int64_t(*)[3])counts,
                  s.n_by_cycle, series);
     q = (struct rt_query)RT_QUERY_INIT;
     q.sur = ref.code;
     q.limit = 1;
     q.facets = 1;
-    HTML_LIT(b, "<h2>Themes</h2><p>");
+    RT_HTML_LIT(b, "<h2>Themes</h2><p>");
     if (rt_search(st, &q, &res, NULL) == 0 && res.n_facets > 2) {
         for (size_t k = 0; k < res.facets[2].n && k < 20; k++) {
-            HTML_LIT(b, "<a class=\"tag\" href=\"/search?sur=");
-            html_url_arg(b, ref.code);
-            HTML_LIT(b, "&amp;theme=");
-            html_url_arg(b, res.facets[2].counts[k].key);
-            HTML_LIT(b, "\">");
-            html_textf(b, "%s (%lld)", res.facets[2].counts[k].key,
+            RT_HTML_LIT(b, "<a class=\"tag\" href=\"/search?sur=");
+            rt_html_url_arg(b, ref.code);
+            RT_HTML_LIT(b, "&amp;theme=");
+            rt_html_url_arg(b, res.facets[2].counts[k].key);
+            RT_HTML_LIT(b, "\">");
+            rt_html_textf(b, "%s (%lld)", res.facets[2].counts[k].key,
                        (long long)res.facets[2].counts[k].n);
-            HTML_LIT(b, "</a> ");
+            RT_HTML_LIT(b, "</a> ");
         }
     }
     rt_search_result_release(&res);
-    HTML_LIT(b, "</p><h2>Steps taken</h2><ul>");
+    RT_HTML_LIT(b, "</p><h2>Steps taken</h2><ul>");
     if (rt_step_list(st, 0, ref.code, &steps, NULL) == 0) {
         json_array_foreach(steps, i, v)
             step_item(b, v);
         if (!json_array_size(steps))
-            HTML_LIT(b, "<li class=\"muted\">none recorded</li>");
+            RT_HTML_LIT(b, "<li class=\"muted\">none recorded</li>");
     }
-    HTML_LIT(b, "</ul>");
+    RT_HTML_LIT(b, "</ul>");
     html_end(b);
     json_decref(steps);
     rt_free(counts);
@@ -881,7 +811,7 @@ static void post_form(struct rt_store *st, const struct rt_http_req *req, const 
     if (values && rt_http_write(st, what, parent, values, &new_id, &err) == 0) {
         resp->status = 303;
         snprintf(resp->location, sizeof(resp->location), "/%s/%lld", kind, (long long)id);
-        HTML_LIT(&resp->body, "Saved.");
+        RT_HTML_LIT(&resp->body, "Saved.");
         goto out;
     }
     if (!values)

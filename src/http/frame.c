@@ -1,0 +1,32 @@
+/* The web pages' frame: head, style sheet, navigation. */
+#include "html.h"
+
+void html_begin(struct rt_buf *b, const char *title)
+{
+    RT_HTML_LIT(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                "<title>");
+    rt_html_text(b, title);
+    RT_HTML_LIT(b, " - rightstrack</title><style>"
+                "body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff}"
+                "header{background:#123a5a;color:#fff;padding:.5rem 1rem}"
+                "header a{color:#fff;margin-right:1rem;text-decoration:none;font-weight:600}"
+                "main{max-width:60rem;margin:0 auto;padding:1rem}"
+                "a{color:#0b5394}table{border-collapse:collapse}td,th{padding:.2rem .5rem;"
+                "text-align:left;vertical-align:top;border-bottom:1px solid #ddd}"
+                ".muted{color:#555}.hit{margin:0 0 1rem}.facets{font-size:.9rem}"
+                ".tag{display:inline-block;background:#eef3f7;border-radius:3px;padding:0 .3rem;"
+                "margin:0 .2rem .2rem 0;font-size:.85rem}label{display:block;font-weight:600}"
+                "input,select{font:inherit;padding:.2rem}form.search{display:flex;flex-wrap:wrap;"
+                "gap:.5rem;align-items:end}.pos{color:#1b6e20}.neg{color:#a31515}"
+                "@media print{header,form,nav.paging{display:none}main{max-width:none}"
+                "a{color:inherit;text-decoration:none}}"
+                "</style></head><body><header><nav><a href=\"/\">rightstrack</a>"
+                "<a href=\"/search\">Recommendations</a><a href=\"/dialogues\">Dialogues</a>"
+                "</nav></header><main>\n");
+}
+
+void html_end(struct rt_buf *b)
+{
+    RT_HTML_LIT(b, "\n</main></body></html>\n");
+}
