@@ -54,10 +54,10 @@ rec_death=$(rec '"death penalty" OR executions')
 rt topic add "$R" "2016 parliamentary elections and international standards" --theme Elections \
     ${rec_elections:+--rec "$rec_elections"} >/dev/null
 rt topic add "$R" "OSCE commitments on freedom of expression, peaceful assembly and association" \
-    --theme "Fundamental freedoms" >/dev/null
+    --theme expression >/dev/null
 rt topic add "$R" "Space for civil society and independent media" --theme "Civil society" >/dev/null
-rt topic add "$R" "Rule of law: good practice" --theme "Rule of law" >/dev/null
-rt topic add "$R" "Outcomes of both countries' second-cycle UPR" --theme UPR >/dev/null
+rt topic add "$R" "Rule of law: good practice" --theme rule-of-law >/dev/null
+rt topic add "$R" "Outcomes of both countries' second-cycle UPR" --theme "UPR process" >/dev/null
 
 # The August 2015 release, welcomed in round 2.
 s_release=$(id step add --actor Belarus --date 2015-08-22 --kind prisoner-release --quantity 6 \

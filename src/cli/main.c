@@ -31,6 +31,7 @@ static const struct command commands[] = {
     {"timeline", cmd_timeline, "rounds and steps of a dialogue in date order"},
     {"reciprocity", cmd_reciprocity, "each party's steps and which answered which"},
     {"readout", cmd_readout, "draft a round from the text of a meeting's readout"},
+    {"report", cmd_report, "a briefing for a dialogue's next round, or a state's profile"},
 };
 
 static void usage_text(FILE *fp)

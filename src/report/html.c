@@ -120,7 +120,7 @@ void rt_html_svg_bars(struct rt_buf *b, const char *title, const char *const *la
         rt_html_textf(b, "%lld", (long long)(counts[r][0] + counts[r][1] + counts[r][2]));
         RT_HTML_LIT(b, "</text>");
     }
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 3 && series[k]; k++) {
         RT_HTML_LIT(b, "<rect x=\"");
         rt_html_textf(b, "%d", 110 + k * 140);
         RT_HTML_LIT(b, "\" y=\"");

@@ -7,16 +7,12 @@
 
 #include <rightstrack/ledger.h>
 
+#include "store/sqlite/json_sql.h"
 #include "store/sqlite/sqlite_int.h"
 
 /* The statements below are long string literals by design; gcc and clang take them. */
 #pragma GCC diagnostic ignored "-Woverlength-strings"
 
-#define AS_OF(col) "(?9 IS NULL OR " col " <= ?9)"
-#define PRECISION(col)                                                                     \
-    "CASE length(" col ") WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END"
-#define ARRAY(select) "json((SELECT json_group_array(json(j)) FROM (" select ")))"
-#define IDS(select) "json((SELECT json_group_array(x) FROM (" select ")))"
 
 /* A step, as alias s. */
 #define STEP_JSON                                                                              \
@@ -34,12 +30,6 @@
                             " AND l.from_id = s.id AND l.relation = 'welcomed-in' ORDER BY 1") \
     ")"
 
-/* The latest assessment of (kind, id) as of ?9, or NULL. */
-#define LATEST(kind, id)                                                                       \
-    "(SELECT json_object('status', a.status, 'as_of', a.as_of, 'evidence', a.evidence,"        \
-    " 'source', a.source, 'assessor', a.assessor) FROM assessment a"                           \
-    " WHERE a.target_kind = '" kind "' AND a.target_id = " id " AND " AS_OF("a.as_of")         \
-    " ORDER BY a.as_of DESC, a.id DESC LIMIT 1)"
 
 /* The status of commitment c as of ?9. */
 #define COMMITMENT_STATUS                                                                      \
@@ -66,9 +56,8 @@
     "json((SELECT json_group_array(party) FROM (SELECT party FROM dialogue_party"              \
     " WHERE dialogue_id = d.id ORDER BY position)))"
 
-/* Runs sql (binding ?1 = id, ?9 = as_of) and parses the one JSON value it returns. */
-static int document(struct rt_store *st, const char *sql, int64_t id, const char *as_of,
-                    const char *what, json_t **out, struct rt_error *err)
+int rt__document_text(struct rt_store *st, const char *sql, int64_t id, const char *text,
+                      const char *as_of, const char *what, json_t **out, struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
     json_error_t jerr;
@@ -81,6 +70,8 @@ static int document(struct rt_store *st, const char *sql, int64_t id, const char
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
         return rt__db_error(st, err, "prepare");
     sqlite3_bind_int64(s, 1, id);
+    if (text)
+        sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
     if (as_of)
         sqlite3_bind_text(s, 9, as_of, -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
@@ -99,9 +90,15 @@ static int document(struct rt_store *st, const char *sql, int64_t id, const char
     return rc;
 }
 
+int rt__document(struct rt_store *st, const char *sql, int64_t id, const char *as_of,
+                 const char *what, json_t **out, struct rt_error *err)
+{
+    return rt__document_text(st, sql, id, NULL, as_of, what, out, err);
+}
+
 int rt_dialogue_list(struct rt_store *st, json_t **out, struct rt_error *err)
 {
-    return document(st,
+    return rt__document(st,
                     "SELECT " ARRAY("SELECT json_object('id', d.id, 'name', d.name, 'kind', d.kind,"
                                     " 'parties', " PARTIES ", 'rounds', (SELECT count(*) FROM"
                                     " round WHERE dialogue_id = d.id), 'last_round', (SELECT"
@@ -112,7 +109,7 @@ int rt_dialogue_list(struct rt_store *st, json_t **out, struct rt_error *err)
 
 int rt_dialogue_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err)
 {
-    return document(
+    return rt__document(
         st,
         "SELECT json_object('id', d.id, 'name', d.name, 'kind', d.kind, 'parties', " PARTIES
         ", 'rounds', " ARRAY("SELECT json_object('id', r.id, 'ordinal', r.ordinal, 'date', r.date,"
@@ -131,7 +128,7 @@ int rt_dialogue_get(struct rt_store *st, int64_t id, json_t **out, struct rt_err
 
 int rt_round_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err)
 {
-    return document(
+    return rt__document(
         st,
         "SELECT json_object('id', r.id, 'dialogue', json_object('id', d.id, 'name', d.name,"
         " 'parties', " PARTIES "), 'ordinal', r.ordinal, 'date', r.date, 'date_precision', "
@@ -243,7 +240,7 @@ int rt_status(struct rt_store *st, const char *target, const char *as_of, json_t
                     ") FROM %s t WHERE t.id = ?1",
                     kind, kind, kind, kind, table);
     }
-    rc = document(st, sql.buf, id, as_of, kind, out, err);
+    rc = rt__document(st, sql.buf, id, as_of, kind, out, err);
     rt_buf_release(&sql);
     return rc;
 }
@@ -251,7 +248,7 @@ int rt_status(struct rt_store *st, const char *target, const char *as_of, json_t
 int rt_since(struct rt_store *st, int64_t round_id, const char *as_of, json_t **out,
              struct rt_error *err)
 {
-    return document(
+    return rt__document(
         st,
         "SELECT json_object('round', json_object('id', r.id, 'ordinal', r.ordinal, 'date',"
         " r.date, 'place', r.place), 'dialogue', json_object('id', d.id, 'name', d.name,"
@@ -309,7 +306,7 @@ int rt_since(struct rt_store *st, int64_t round_id, const char *as_of, json_t **
 int rt_timeline(struct rt_store *st, int64_t dialogue_id, const char *as_of, json_t **out,
                 struct rt_error *err)
 {
-    return document(
+    return rt__document(
         st,
         "SELECT json_object('dialogue', json_object('id', d.id, 'name', d.name, 'parties', "
         PARTIES "), 'as_of', ?9, 'events', "
@@ -331,7 +328,7 @@ int rt_timeline(struct rt_store *st, int64_t dialogue_id, const char *as_of, jso
 int rt_reciprocity(struct rt_store *st, int64_t dialogue_id, const char *as_of, json_t **out,
                    struct rt_error *err)
 {
-    return document(
+    return rt__document(
         st,
         "SELECT json_object('dialogue', json_object('id', d.id, 'name', d.name, 'parties', "
         PARTIES "), 'as_of', ?9, 'parties', "

@@ -1,0 +1,79 @@
+/*
+ * Reports: the briefing for the next round of a dialogue, and a state's profile
+ * (docs/reports.md). Each report is first a JSON document assembled from the library's
+ * reads; the command line prints it with --json, and the renderers below turn the
+ * same document into Markdown or self-contained HTML, which a browser prints to PDF.
+ *
+ * As of a date means as of it: only what the records date on or before it appears
+ * (steps, rounds, assessments, status changes; UPR recommendations by the month of
+ * their session). The same database and the same date give byte-identical output.
+ */
+#ifndef RIGHTSTRACK_REPORT_H
+#define RIGHTSTRACK_REPORT_H
+
+#include <jansson.h>
+
+#include <rightstrack/store.h>
+
+/*
+ * The recommendations a state received (state: any name, code or variant), as of a
+ * date (NULL: all), on a theme (any vocabulary's label or code, or a taxonomy area,
+ * as for search; NULL: every theme):
+ *   {"state", "theme", "as_of", "total", "supported", "noted", "pledge",
+ *    "by_cycle": [{"cycle", "total", "supported", "noted", "pledge"}],
+ *    "areas": [{"area", "label", "total", "supported", "noted", "pledge"}] (largest first),
+ *    "status": [{"status" (the latest assessment's, or "unassessed"), "count"}],
+ *    "assessed": [{"id", "cycle", "session", "response", "text", "assessment"}],
+ *    "repeated": [{"id", "cycle", "session", "response", "text",
+ *                  "again": [{"id", "cycle", "session", "response", "by": [codes]}]}]}
+ * where "repeated" lists the first-made of those made again in a later cycle (stored
+ * repeats are recomputed first when stale and the store is writable).
+ */
+RT_API int rt_report_recs(struct rt_store *st, const char *state, const char *theme,
+                          const char *as_of, json_t **out, struct rt_error *err);
+
+/*
+ * The briefing for the next round of a dialogue (id), as of a date (NULL: all):
+ *   {"report": "brief", "as_of", "dialogue": {"id", "name", "kind",
+ *    "parties": [{"code", "name"}]}, "rounds": [{"id", "ordinal", "date", "place"}],
+ *    "last_round": round (rt_round_get) or null, "counterparts": [codes],
+ *    "moved": [{"party", "name", "steps": [step + "responds_to_steps": [{"id", "actor",
+ *              "date", "text"}]]}], "asks_open", "asks_closed", "commitments",
+ *    "benchmarks": [{"id", "text", "status", "latest"}], "assessments",
+ *    "topics": [{"id", "text", "theme", "linked": [ids], "states": [rt_report_recs]}],
+ *    "figures": [{"actor", "kind", "total", "points": [{"date", "quantity", "step"}]}],
+ *    "timeline": [timeline events], "sources": [{"n", "text"}]}
+ * Every object that names a source also carries "cite": its number in "sources".
+ */
+RT_API int rt_report_brief(struct rt_store *st, int64_t dialogue_id, const char *as_of,
+                           json_t **out, struct rt_error *err);
+
+/*
+ * A state's profile as of a date (NULL: all):
+ *   {"report": "country", "as_of", "state": {"code", "name"},
+ *    "recommendations": rt_report_recs (every theme), "steps": [step],
+ *    "dialogues": [{"id", "name", "parties", "rounds", "last_round": {"ordinal",
+ *    "date", "place"} or null}], "sources": [{"n", "text"}]}
+ */
+RT_API int rt_report_country(struct rt_store *st, const char *state, const char *as_of,
+                             json_t **out, struct rt_error *err);
+
+enum rt_report_format { RT_REPORT_MARKDOWN, RT_REPORT_HTML };
+
+/* Parses "md" / "markdown" / "html"; RT_EINVAL otherwise ("pdf" is the caller's). */
+RT_API int rt_report_format_parse(const char *name, enum rt_report_format *out);
+
+/* Renders a report document (either kind) into out. RT_EINVAL for a document that
+ * is not a report. */
+RT_API int rt_report_render(json_t *doc, enum rt_report_format fmt, struct rt_buf *out,
+                            struct rt_error *err);
+
+/*
+ * Prints HTML to a PDF file with headless Chromium (the program named by
+ * $RIGHTSTRACK_CHROMIUM, else "chromium"), waiting at most 120 seconds.
+ * RT_EIO naming the program when it is missing, fails or writes no PDF.
+ */
+RT_API int rt_report_pdf(const char *html, size_t len, const char *out_path,
+                         struct rt_error *err);
+
+#endif

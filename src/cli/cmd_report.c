@@ -1,0 +1,161 @@
+/* rightstrack report: the briefing for a dialogue's next round, a state's profile. */
+#include "cli.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include <rightstrack/ledger.h>
+#include <rightstrack/report.h>
+
+static const char usage[] =
+    "rightstrack [--db PATH] report brief --dialogue D | country STATE\n"
+    "       [--as-of DATE] [--format md|html|pdf] [--out FILE] [--json]";
+
+static const char help[] =
+    "usage: rightstrack [--db PATH] report brief --dialogue D [OPTIONS]\n"
+    "       rightstrack [--db PATH] report country STATE [OPTIONS]\n"
+    "\n"
+    "brief    what a desk officer takes into the next round of dialogue D (an id or\n"
+    "         the exact name): the last round and its participants, what each side\n"
+    "         did since, the asks open and closed, conditional commitments, benchmarks,\n"
+    "         the UPR record on each topic, figures and the timeline, every source\n"
+    "         numbered.\n"
+    "country  a state's profile: UPR recommendations by cycle, response and theme,\n"
+    "         implementation status, repeats, steps, and its dialogues.\n"
+    "\n"
+    "  --as-of DATE     as of that day (YYYY-MM-DD, YYYY-MM or YYYY): nothing dated\n"
+    "                   later appears; default: everything recorded. The same database\n"
+    "                   and date always give the same bytes, so two briefings diff.\n"
+    "  --format F       md (Markdown, the default), html (one self-contained page with\n"
+    "                   a print style sheet and SVG charts) or pdf (the HTML printed by\n"
+    "                   headless Chromium; needs --out)\n"
+    "  --out FILE       write to FILE instead of standard output\n"
+    "  --json           print the report's data as a JSON document instead\n"
+    "\n"
+    "Examples:\n"
+    "  rightstrack report brief --dialogue 1 --as-of 2016-12-31 --format html --out brief.html\n"
+    "  rightstrack report country Belarus --as-of 2016-12-31\n";
+
+/* Writes data to path through a temporary file renamed into place. */
+static int write_out(const char *path, const char *data, size_t len, struct rt_error *err)
+{
+    struct rt_buf tmp = RT_BUF_INIT;
+    FILE *f;
+    int ok;
+
+    rt_buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+    if (!(f = fopen(tmp.buf, "wb"))) {
+        rt_error_errno(err, path, "opening");
+        rt_buf_release(&tmp);
+        return RT_EIO;
+    }
+    ok = fwrite(data, 1, len, f) == len;
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp.buf, path) != 0) {
+        rt_error_errno(err, path, "writing");
+        remove(tmp.buf);
+        rt_buf_release(&tmp);
+        return RT_EIO;
+    }
+    rt_buf_release(&tmp);
+    return 0;
+}
+
+int cmd_report(struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"dialogue", required_argument, NULL, 'd'},
+                                         {"as-of", required_argument, NULL, 'a'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_buf text = RT_BUF_INIT;
+    struct rt_store *st = NULL;
+    enum rt_report_format fmt = RT_REPORT_MARKDOWN;
+    const char *dialogue = NULL, *as_of = NULL, *out = NULL, *kind;
+    json_t *doc = NULL;
+    int64_t id = 0;
+    int json = 0, pdf = 0, o, rc;
+
+    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+        return cli_help(help);
+    if (argc < 2 || (strcmp(argv[1], "brief") && strcmp(argv[1], "country")))
+        return cli_usage(c, usage, argc < 2 ? "report needs brief or country"
+                                            : "unknown report '%s'", argv[1]);
+    kind = argv[1];
+    argc--;
+    argv++;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'd':
+            dialogue = optarg;
+            break;
+        case 'a':
+            as_of = optarg;
+            break;
+        case 'f':
+            pdf = !strcmp(optarg, "pdf");
+            if (pdf)
+                fmt = RT_REPORT_HTML;
+            else if (rt_report_format_parse(optarg, &fmt) < 0)
+                return cli_usage(c, usage, "--format is md, html or pdf, not '%s'", optarg);
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            return cli_help(help);
+        default:
+            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (!strcmp(kind, "brief") && (!dialogue || optind != argc))
+        return cli_usage(c, usage, "report brief needs --dialogue D and no other argument");
+    if (!strcmp(kind, "country") && argc - optind != 1)
+        return cli_usage(c, usage, "report country needs one STATE");
+    if (pdf && !out)
+        return cli_usage(c, usage, "--format pdf needs --out FILE");
+    if (as_of && rt_date_check(as_of, NULL) < 0) {
+        rt_error_set(&err, RT_EINVAL, NULL, 0, "as-of",
+                     "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", as_of);
+        rc = cli_fail(c, &err);
+        goto done;
+    }
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+        goto done;
+    if (!strcmp(kind, "brief")
+            ? rt_dialogue_find(st, dialogue, &id, &err) < 0 ||
+                  rt_report_brief(st, id, as_of, &doc, &err) < 0
+            : rt_report_country(st, argv[optind], as_of, &doc, &err) < 0) {
+        rc = cli_fail(c, &err);
+        goto done;
+    }
+    if (json) {
+        char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        rt_buf_adds(&text, s);
+        rt_buf_addch(&text, '\n');
+        free(s);
+    } else {
+        rt_report_render(doc, fmt, &text, &err);
+    }
+    if (pdf && !json)
+        rc = rt_report_pdf(text.buf, text.len, out, &err);
+    else if (out)
+        rc = write_out(out, text.buf, text.len, &err);
+    else
+        rc = fwrite(text.buf, 1, text.len, stdout) == text.len ? 0
+                                                              : rt_error_errno(&err, "stdout",
+                                                                               "writing");
+    rc = rc < 0 ? cli_fail(c, &err) : EXIT_OK;
+done:
+    json_decref(doc);
+    rt_buf_release(&text);
+    rt_error_release(&err);
+    rt_store_close(st);
+    return rc;
+}

@@ -1,0 +1,317 @@
+/*
+ * The reports' documents: the briefing for a dialogue's next round and a state's
+ * profile, assembled from the ledger's reads (rt_dialogue_get, rt_round_get,
+ * rt_since, rt_status, rt_timeline, rt_step_list) and rt_report_recs.
+ */
+#include "base/compat.h"
+
+#include <string.h>
+
+#include <rightstrack/ledger.h>
+#include <rightstrack/report.h>
+
+#include "report/report_int.h"
+
+const char *rt__report_str(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+/* date <= as_of, comparing as the ledger does (a shorter date counts from its start). */
+static int on_or_before(const char *date, const char *as_of)
+{
+    return !as_of || (date && strcmp(date, as_of) <= 0);
+}
+
+/* {"code", "name"}: a state's short name, or an organisation's code as it is. */
+static json_t *party(struct rt_store *st, const char *code)
+{
+    struct rt_state_ref ref = {{0}, NULL};
+    int64_t id = 0;
+    json_t *p;
+
+    if (rt_store_state_find(st, code, strlen(code), &id, NULL) == 0 &&
+        rt_store_state_get(st, id, &ref, NULL) == 0) {
+        p = json_pack("{s:s, s:s}", "code", code, "name", ref.name);
+        rt_free(ref.name);
+        return p;
+    }
+    return json_pack("{s:s, s:s}", "code", code, "name", code);
+}
+
+static json_t *parties(struct rt_store *st, const json_t *codes)
+{
+    json_t *out = json_array(), *v;
+    size_t i;
+
+    json_array_foreach(codes, i, v)
+        json_array_append_new(out, party(st, json_string_value(v)));
+    return out;
+}
+
+/*
+ * Numbers every distinct "source" string in document order, adding "cite" to the
+ * objects that carry one; returns [{"n", "text"}].
+ */
+static void cite_walk(json_t *v, json_t *sources)
+{
+    const char *key;
+    json_t *x;
+    size_t i;
+
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, x)
+            cite_walk(x, sources);
+        return;
+    }
+    if (!json_is_object(v))
+        return;
+    key = rt__report_str(v, "source");
+    if (key && *key) {
+        size_t n = json_array_size(sources);
+        for (i = 0; i < n; i++)
+            if (!strcmp(rt__report_str(json_array_get(sources, i), "text"), key))
+                break;
+        if (i == n)
+            json_array_append_new(sources, json_pack("{s:I, s:s}", "n", (json_int_t)n + 1,
+                                                     "text", key));
+        json_object_set_new(v, "cite", json_integer((json_int_t)i + 1));
+    }
+    json_object_foreach(v, key, x)
+        cite_walk(x, sources);
+}
+
+void rt__report_cite(json_t *doc)
+{
+    json_t *sources = json_array();
+    cite_walk(doc, sources);
+    json_object_set_new(doc, "sources", sources);
+}
+
+/* The step ids responded to, as {"id", "actor", "date", "text"}, from all steps. */
+static json_t *responded_steps(const json_t *step, const json_t *all)
+{
+    json_t *out = json_array(), *id, *s;
+    size_t i, j;
+
+    json_array_foreach(json_object_get(step, "responds_to"), i, id) {
+        json_array_foreach(all, j, s) {
+            if (json_integer_value(json_object_get(s, "id")) != json_integer_value(id))
+                continue;
+            json_array_append_new(out, json_pack("{s:O, s:O, s:O, s:O}", "id",
+                                                 json_object_get(s, "id"), "actor",
+                                                 json_object_get(s, "actor"), "date",
+                                                 json_object_get(s, "date"), "text",
+                                                 json_object_get(s, "text")));
+        }
+    }
+    return out;
+}
+
+/* Steps with a quantity, as series by actor and kind, in date order. */
+static json_t *figures(const json_t *steps, const char *as_of)
+{
+    json_t *out = json_array(), *s, *f;
+    size_t i, j;
+
+    json_array_foreach(steps, i, s) {
+        const char *actor = rt__report_str(s, "actor"), *kind = rt__report_str(s, "kind");
+        json_t *q = json_object_get(s, "quantity");
+        if (!json_is_integer(q) || !on_or_before(rt__report_str(s, "date"), as_of))
+            continue;
+        json_array_foreach(out, j, f)
+            if (!strcmp(rt__report_str(f, "actor"), actor) &&
+                !strcmp(rt__report_str(f, "kind"), kind))
+                break;
+        if (j == json_array_size(out)) {
+            f = json_pack("{s:s, s:s, s:I, s:[]}", "actor", actor, "kind", kind, "total",
+                          (json_int_t)0, "points");
+            json_array_append_new(out, f);
+        }
+        json_object_set_new(f, "total",
+                            json_integer(json_integer_value(json_object_get(f, "total")) +
+                                         json_integer_value(q)));
+        json_array_append_new(json_object_get(f, "points"),
+                              json_pack("{s:O, s:O, s:O}", "date", json_object_get(s, "date"),
+                                        "quantity", q, "step", json_object_get(s, "id")));
+    }
+    return out;
+}
+
+/* The parties asked something (the ones whose conduct the dialogue measures); when
+ * nobody was asked anything, every state among the parties. */
+static json_t *counterparts(struct rt_store *st, const json_t *since, const json_t *codes)
+{
+    static const char *const lists[] = {"asks_open", "asks_closed"};
+    json_t *out = json_array(), *a, *c;
+    size_t i, j;
+
+    for (size_t l = 0; l < 2; l++) {
+        json_array_foreach(json_object_get(since, lists[l]), i, a) {
+            const char *to = rt__report_str(a, "to");
+            json_array_foreach(out, j, c)
+                if (!strcmp(json_string_value(c), to))
+                    break;
+            if (to && j == json_array_size(out))
+                json_array_append_new(out, json_string(to));
+        }
+    }
+    if (json_array_size(out))
+        return out;
+    json_array_foreach(codes, i, c) {
+        int64_t id;
+        const char *code = json_string_value(c);
+        if (rt_store_state_find(st, code, strlen(code), &id, NULL) == 0)
+            json_array_append_new(out, json_string(code));
+    }
+    return out;
+}
+
+/* Each topic with the counterparts' recommendations on its theme. */
+static int topics(struct rt_store *st, const json_t *round, const json_t *states,
+                  const char *as_of, json_t **out, struct rt_error *err)
+{
+    json_t *t, *s;
+    size_t i, j;
+
+    *out = json_array();
+    json_array_foreach(json_object_get(round, "topics"), i, t) {
+        const char *theme = rt__report_str(t, "theme");
+        json_t *topic = json_pack("{s:O, s:O, s:O, s:O, s:[]}", "id", json_object_get(t, "id"),
+                                  "text", json_object_get(t, "text"), "theme",
+                                  json_object_get(t, "theme"), "linked",
+                                  json_object_get(t, "recommendations"), "states");
+        json_array_append_new(*out, topic);
+        if (!theme)
+            continue;
+        json_array_foreach(states, j, s) {
+            json_t *recs = NULL;
+            if (rt_report_recs(st, json_string_value(s), theme, as_of, &recs, err) < 0)
+                return err->code;
+            json_array_append_new(json_object_get(topic, "states"), recs);
+        }
+    }
+    return 0;
+}
+
+/* The benchmarks with their status as of the date. */
+static int benchmarks(struct rt_store *st, const json_t *d, const char *as_of, json_t **out,
+                      struct rt_error *err)
+{
+    json_t *b;
+    size_t i;
+
+    *out = json_array();
+    json_array_foreach(json_object_get(d, "benchmarks"), i, b) {
+        char target[48];
+        json_t *status = NULL;
+        snprintf(target, sizeof(target), "benchmark:%lld",
+                 (long long)json_integer_value(json_object_get(b, "id")));
+        if (rt_status(st, target, as_of, &status, err) < 0)
+            return err->code;
+        json_array_append_new(*out, json_pack("{s:O, s:O, s:O, s:O}", "id",
+                                              json_object_get(b, "id"), "text",
+                                              json_object_get(b, "text"), "status",
+                                              json_object_get(status, "status"), "latest",
+                                              json_object_get(status, "latest")));
+        json_decref(status);
+    }
+    return 0;
+}
+
+/* The moved steps of since, each with the steps it responds to and its party's name. */
+static json_t *moved(struct rt_store *st, const json_t *since, const json_t *all)
+{
+    json_t *out = json_array(), *p, *s;
+    size_t i, j;
+
+    json_array_foreach(json_object_get(since, "steps"), i, p) {
+        json_t *e = party(st, rt__report_str(p, "party")), *steps = json_array();
+        json_array_foreach(json_object_get(p, "steps"), j, s) {
+            json_t *c = json_deep_copy(s);
+            json_object_set_new(c, "responds_to_steps", responded_steps(s, all));
+            json_array_append_new(steps, c);
+        }
+        json_object_set_new(e, "party", json_string(rt__report_str(e, "code")));
+        json_object_del(e, "code");
+        json_object_set_new(e, "steps", steps);
+        json_array_append_new(out, e);
+    }
+    return out;
+}
+
+int rt_report_brief(struct rt_store *st, int64_t dialogue_id, const char *as_of,
+                    json_t **out, struct rt_error *err)
+{
+    json_t *d = NULL, *round = NULL, *since = NULL, *all = NULL, *tl = NULL, *doc = NULL;
+    json_t *rounds = json_array(), *r, *last = NULL, *list;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    if ((rc = rt_dialogue_get(st, dialogue_id, &d, err)) < 0 ||
+        (rc = rt_timeline(st, dialogue_id, as_of, &tl, err)) < 0 ||
+        (rc = rt_step_list(st, dialogue_id, NULL, &all, err)) < 0)
+        goto done;
+    json_array_foreach(json_object_get(d, "rounds"), i, r) {
+        if (!on_or_before(rt__report_str(r, "date"), as_of))
+            continue;
+        json_array_append_new(rounds, json_pack("{s:O, s:O, s:O, s:O}", "id",
+                                                json_object_get(r, "id"), "ordinal",
+                                                json_object_get(r, "ordinal"), "date",
+                                                json_object_get(r, "date"), "place",
+                                                json_object_get(r, "place")));
+        last = r;
+    }
+    doc = json_pack("{s:s, s:o, s:{s:O, s:O, s:O, s:o}, s:O}", "report", "brief", "as_of",
+                    as_of ? json_string(as_of) : json_null(), "dialogue", "id",
+                    json_object_get(d, "id"), "name", json_object_get(d, "name"), "kind",
+                    json_object_get(d, "kind"), "parties",
+                    parties(st, json_object_get(d, "parties")), "rounds", rounds);
+    if (last) {
+        int64_t round_id = json_integer_value(json_object_get(last, "id"));
+        if ((rc = rt_round_get(st, round_id, &round, err)) < 0 ||
+            (rc = rt_since(st, round_id, as_of, &since, err)) < 0)
+            goto done;
+        /* The round as of the date: its record, without what came later. */
+        json_object_del(round, "asks");
+        json_object_del(round, "commitments");
+        json_object_set(doc, "last_round", round);
+        json_object_set_new(doc, "counterparts",
+                            counterparts(st, since, json_object_get(d, "parties")));
+        json_object_set_new(doc, "moved", moved(st, since, all));
+        json_object_set(doc, "asks_open", json_object_get(since, "asks_open"));
+        json_object_set(doc, "asks_closed", json_object_get(since, "asks_closed"));
+        json_object_set(doc, "commitments", json_object_get(since, "commitments"));
+        json_object_set(doc, "assessments", json_object_get(since, "assessments"));
+        json_object_set(doc, "new_recommendations",
+                        json_object_get(since, "new_recommendations"));
+        if ((rc = topics(st, round, json_object_get(doc, "counterparts"), as_of, &list, err)) < 0) {
+            json_decref(list);
+            goto done;
+        }
+        json_object_set_new(doc, "topics", list);
+    } else {
+        json_object_set_new(doc, "last_round", json_null());
+    }
+    if ((rc = benchmarks(st, d, as_of, &list, err)) < 0) {
+        json_decref(list);
+        goto done;
+    }
+    json_object_set_new(doc, "benchmarks", list);
+    json_object_set_new(doc, "figures", figures(all, as_of));
+    json_object_set(doc, "timeline", json_object_get(tl, "events"));
+    rt__report_cite(doc);
+    *out = doc;
+    doc = NULL;
+done:
+    json_decref(doc);
+    json_decref(d);
+    json_decref(round);
+    json_decref(since);
+    json_decref(all);
+    json_decref(tl);
+    if (!doc && !*out)
+        json_decref(rounds);
+    return rc < 0 ? rc : 0;
+}

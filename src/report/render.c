@@ -1,0 +1,1072 @@
+/*
+ * Rendering a report document as Markdown or HTML. The sections are written once,
+ * against a handful of output primitives (struct out); each format supplies its own.
+ * Charts are drawn in HTML only: Markdown gives the same figures as tables and lists.
+ */
+#include "base/compat.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rightstrack/html.h>
+#include <rightstrack/report.h>
+
+#include "report/report_int.h"
+
+#define STR rt__report_str
+
+struct out;
+struct format {
+    void (*begin)(struct out *o, const char *title);
+    void (*end)(struct out *o);
+    void (*heading)(struct out *o, int level, const char *text);
+    void (*para_begin)(struct out *o);
+    void (*para_end)(struct out *o);
+    void (*list_begin)(struct out *o);
+    void (*item_begin)(struct out *o);
+    void (*item_end)(struct out *o);
+    void (*list_end)(struct out *o);
+    void (*text)(struct out *o, const char *s); /* escaped for the format */
+    void (*strong)(struct out *o, const char *s);
+    void (*row)(struct out *o, const char *const *cells, size_t n, int header);
+    void (*table_end)(struct out *o);
+};
+
+struct out {
+    const struct format *f;
+    struct rt_buf *b;
+    json_t *doc;
+    int html;
+};
+
+/* ---- Markdown ---------------------------------------------------------------- */
+
+static void md_text(struct out *o, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '\n' || *s == '\r')
+            rt_buf_addch(o->b, ' ');
+        else if (strchr("\\`*_[]<>|#", *s)) {
+            rt_buf_addch(o->b, '\\');
+            rt_buf_addch(o->b, *s);
+        } else
+            rt_buf_addch(o->b, *s);
+    }
+}
+
+static void md_begin(struct out *o, const char *title)
+{
+    rt_buf_adds(o->b, "# ");
+    md_text(o, title);
+    rt_buf_adds(o->b, "\n\n");
+}
+
+static void md_end(struct out *o) { (void)o; }
+
+static void md_heading(struct out *o, int level, const char *text)
+{
+    rt_buf_adds(o->b, level == 2 ? "## " : "### ");
+    md_text(o, text);
+    rt_buf_adds(o->b, "\n\n");
+}
+
+static void md_para_begin(struct out *o) { (void)o; }
+static void md_para_end(struct out *o) { rt_buf_adds(o->b, "\n\n"); }
+static void md_list_begin(struct out *o) { (void)o; }
+static void md_item_begin(struct out *o) { rt_buf_adds(o->b, "- "); }
+static void md_item_end(struct out *o) { rt_buf_addch(o->b, '\n'); }
+static void md_list_end(struct out *o) { rt_buf_addch(o->b, '\n'); }
+
+static void md_strong(struct out *o, const char *s)
+{
+    rt_buf_adds(o->b, "**");
+    md_text(o, s);
+    rt_buf_adds(o->b, "**");
+}
+
+static void md_row(struct out *o, const char *const *cells, size_t n, int header)
+{
+    for (size_t i = 0; i < n; i++) {
+        rt_buf_adds(o->b, "| ");
+        md_text(o, cells[i]);
+        rt_buf_addch(o->b, ' ');
+    }
+    rt_buf_adds(o->b, "|\n");
+    if (header) {
+        for (size_t i = 0; i < n; i++)
+            rt_buf_adds(o->b, "| --- ");
+        rt_buf_adds(o->b, "|\n");
+    }
+}
+
+static void md_table_end(struct out *o) { rt_buf_addch(o->b, '\n'); }
+
+static const struct format markdown = {
+    md_begin,      md_end,        md_heading,  md_para_begin, md_para_end,
+    md_list_begin, md_item_begin, md_item_end, md_list_end,   md_text,
+    md_strong,     md_row,        md_table_end,
+};
+
+/* ---- HTML ---------------------------------------------------------------------- */
+
+static void h_text(struct out *o, const char *s) { rt_html_text(o->b, s); }
+
+static void h_begin(struct out *o, const char *title)
+{
+    RT_HTML_LIT(o->b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                      "<title>");
+    rt_html_text(o->b, title);
+    RT_HTML_LIT(o->b,
+                "</title><style>"
+                "body{font:15px/1.45 system-ui,sans-serif;color:#1a1a1a;margin:0 auto;"
+                "max-width:50rem;padding:1rem}h1{font-size:1.5rem;margin:0 0 .3rem}"
+                "h2{font-size:1.2rem;border-bottom:1px solid #ccc;margin:1.5rem 0 .5rem}"
+                "h3{font-size:1rem;margin:1rem 0 .3rem}ul{padding-left:1.2rem}"
+                "li{margin:.15rem 0}table{border-collapse:collapse;margin:.5rem 0}"
+                "td,th{padding:.15rem .5rem;text-align:left;vertical-align:top;"
+                "border-bottom:1px solid #ddd}sup{color:#555}figure{margin:.5rem 0}"
+                "figcaption{font-size:.85rem;color:#555}svg{max-width:100%;height:auto}"
+                "@page{size:A4;margin:16mm 14mm}"
+                "@media print{body{max-width:none;padding:0;font-size:10.5pt}"
+                "h2{break-after:avoid}li,tr,figure{break-inside:avoid}}"
+                "</style></head><body>\n<h1>");
+    rt_html_text(o->b, title);
+    RT_HTML_LIT(o->b, "</h1>\n");
+}
+
+static void h_end(struct out *o) { RT_HTML_LIT(o->b, "</body></html>\n"); }
+
+static void h_heading(struct out *o, int level, const char *text)
+{
+    if (level == 2)
+        RT_HTML_LIT(o->b, "<h2>");
+    else
+        RT_HTML_LIT(o->b, "<h3>");
+    rt_html_text(o->b, text);
+    if (level == 2)
+        RT_HTML_LIT(o->b, "</h2>\n");
+    else
+        RT_HTML_LIT(o->b, "</h3>\n");
+}
+
+static void h_para_begin(struct out *o) { RT_HTML_LIT(o->b, "<p>"); }
+static void h_para_end(struct out *o) { RT_HTML_LIT(o->b, "</p>\n"); }
+static void h_list_begin(struct out *o) { RT_HTML_LIT(o->b, "<ul>\n"); }
+static void h_item_begin(struct out *o) { RT_HTML_LIT(o->b, "<li>"); }
+static void h_item_end(struct out *o) { RT_HTML_LIT(o->b, "</li>\n"); }
+static void h_list_end(struct out *o) { RT_HTML_LIT(o->b, "</ul>\n"); }
+
+static void h_strong(struct out *o, const char *s)
+{
+    RT_HTML_LIT(o->b, "<strong>");
+    rt_html_text(o->b, s);
+    RT_HTML_LIT(o->b, "</strong>");
+}
+
+static void h_row(struct out *o, const char *const *cells, size_t n, int header)
+{
+    if (header)
+        RT_HTML_LIT(o->b, "<table><thead>");
+    RT_HTML_LIT(o->b, "<tr>");
+    for (size_t i = 0; i < n; i++) {
+        if (header)
+            RT_HTML_LIT(o->b, "<th>");
+        else
+            RT_HTML_LIT(o->b, "<td>");
+        rt_html_text(o->b, cells[i]);
+        if (header)
+            RT_HTML_LIT(o->b, "</th>");
+        else
+            RT_HTML_LIT(o->b, "</td>");
+    }
+    RT_HTML_LIT(o->b, "</tr>");
+    if (header)
+        RT_HTML_LIT(o->b, "</thead><tbody>");
+    RT_HTML_LIT(o->b, "\n");
+}
+
+static void h_table_end(struct out *o) { RT_HTML_LIT(o->b, "</tbody></table>\n"); }
+
+static const struct format html = {
+    h_begin,      h_end,        h_heading,  h_para_begin, h_para_end,
+    h_list_begin, h_item_begin, h_item_end, h_list_end,   h_text,
+    h_strong,     h_row,        h_table_end,
+};
+
+/* ---- Shared pieces ------------------------------------------------------------- */
+
+static void textf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void textf(struct out *o, const char *fmt, ...)
+{
+    struct rt_buf t = RT_BUF_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    rt_buf_vaddf(&t, fmt, ap);
+    va_end(ap);
+    o->f->text(o, t.buf);
+    rt_buf_release(&t);
+}
+
+static long long num(const json_t *o, const char *key)
+{
+    return (long long)json_integer_value(json_object_get(o, key));
+}
+
+/* "not-started" as "not started", in a static buffer per call site's use. */
+static const char *words(const char *s, char buf[64])
+{
+    size_t i = 0;
+    for (; s && s[i] && i < 63; i++)
+        buf[i] = s[i] == '-' ? ' ' : s[i];
+    buf[i] = 0;
+    return buf;
+}
+
+/* " [n]" when o cites a source. */
+static void cite(struct out *o, const json_t *v)
+{
+    json_t *n = json_object_get(v, "cite");
+    if (!json_is_integer(n))
+        return;
+    if (o->html) {
+        RT_HTML_LIT(o->b, " <sup><a href=\"#source-");
+        rt_html_textf(o->b, "%lld", (long long)json_integer_value(n));
+        RT_HTML_LIT(o->b, "\">[");
+        rt_html_textf(o->b, "%lld", (long long)json_integer_value(n));
+        RT_HTML_LIT(o->b, "]</a></sup>");
+    } else {
+        rt_buf_addf(o->b, " [%lld]", (long long)json_integer_value(n));
+    }
+}
+
+/* A party's name from the brief's dialogue, or the code itself. */
+static const char *party_name(const struct out *o, const char *code)
+{
+    json_t *p;
+    size_t i;
+
+    json_array_foreach(json_object_get(json_object_get(o->doc, "dialogue"), "parties"), i, p)
+        if (code && !strcmp(STR(p, "code"), code))
+            return STR(p, "name");
+    return code ? code : "?";
+}
+
+static void as_of_line(struct out *o)
+{
+    const char *as_of = STR(o->doc, "as_of");
+    char head[48];
+
+    snprintf(head, sizeof(head), "As of %s", as_of ? as_of : "all records");
+    o->f->para_begin(o);
+    o->f->strong(o, head);
+    o->f->text(o, as_of ? ": only what is dated on or before this day is shown."
+                        : ": everything recorded is shown.");
+    o->f->para_end(o);
+}
+
+static void item_text(struct out *o, const char *s)
+{
+    o->f->item_begin(o);
+    o->f->text(o, s);
+    o->f->item_end(o);
+}
+
+/* One step: "DATE, PARTY, kind (quantity): text [n]". */
+static void step_line(struct out *o, const json_t *s)
+{
+    char w[64];
+    textf(o, "%s, %s, %s", STR(s, "date"), party_name(o, STR(s, "actor")),
+          words(STR(s, "kind"), w));
+    if (json_is_integer(json_object_get(s, "quantity")))
+        textf(o, " (%lld)", num(s, "quantity"));
+    if (!strcmp(STR(s, "direction") ? STR(s, "direction") : "", "negative"))
+        o->f->text(o, " [negative]");
+    o->f->text(o, ": ");
+    o->f->text(o, STR(s, "text"));
+    cite(o, s);
+}
+
+/* An assessment: "status as of DATE (assessor): evidence [n]". */
+static void assessment_text(struct out *o, const json_t *a)
+{
+    char w[64];
+    if (!json_is_object(a)) {
+        o->f->text(o, "not assessed");
+        return;
+    }
+    textf(o, "%s as of %s", words(STR(a, "status"), w), STR(a, "as_of"));
+    if (STR(a, "assessor"))
+        textf(o, " (%s)", STR(a, "assessor"));
+    if (STR(a, "evidence")) {
+        o->f->text(o, ": ");
+        o->f->text(o, STR(a, "evidence"));
+    }
+    cite(o, a);
+}
+
+static void sources(struct out *o)
+{
+    json_t *s;
+    size_t i;
+
+    o->f->heading(o, 2, "Sources");
+    if (!json_array_size(json_object_get(o->doc, "sources"))) {
+        o->f->para_begin(o);
+        o->f->text(o, "No record cites a source.");
+        o->f->para_end(o);
+        return;
+    }
+    if (o->html)
+        RT_HTML_LIT(o->b, "<ol class=\"sources\">\n");
+    json_array_foreach(json_object_get(o->doc, "sources"), i, s) {
+        if (o->html) {
+            RT_HTML_LIT(o->b, "<li id=\"source-");
+            rt_html_textf(o->b, "%lld", num(s, "n"));
+            RT_HTML_LIT(o->b, "\">");
+            rt_html_text(o->b, STR(s, "text"));
+            RT_HTML_LIT(o->b, "</li>\n");
+        } else {
+            rt_buf_addf(o->b, "%lld. ", num(s, "n"));
+            md_text(o, STR(s, "text"));
+            rt_buf_addch(o->b, '\n');
+        }
+    }
+    if (o->html)
+        RT_HTML_LIT(o->b, "</ol>\n");
+}
+
+/* ---- Charts (HTML) ------------------------------------------------------------- */
+
+/* Days since 1970-01-01 of a ledger date (a month or year counts from its first day). */
+static long days(const char *date)
+{
+    int y = 1970, m = 1, d = 1;
+    if (date)
+        sscanf(date, "%d-%d-%d", &y, &m, &d);
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/*
+ * The timeline as inline SVG: one lane per party, a dot per step (green positive,
+ * red negative), a dashed line per round.
+ */
+static void svg_timeline(struct out *o, const json_t *events, const json_t *lanes,
+                         const char *title)
+{
+    const double left = 120, width = 500;
+    long lo = 0, hi = 0;
+    size_t n_lanes = json_array_size(lanes), i, k;
+    size_t h = n_lanes * 34 + 50;
+    json_t *e, *lane;
+    int any = 0;
+
+    json_array_foreach(events, i, e) {
+        long t = days(STR(e, "date"));
+        if (!any || t < lo)
+            lo = t;
+        if (!any || t > hi)
+            hi = t;
+        any = 1;
+    }
+    if (!any || !n_lanes)
+        return;
+    lo -= 15;
+    hi += 15;
+    RT_HTML_LIT(o->b, "<figure><svg role=\"img\" viewBox=\"0 0 640 ");
+    rt_html_textf(o->b, "%zu\" width=\"640\" height=\"%zu", h, h);
+    RT_HTML_LIT(o->b, "\"><title>");
+    rt_html_text(o->b, title);
+    RT_HTML_LIT(o->b, "</title>");
+    json_array_foreach(lanes, k, lane) {
+        RT_HTML_LIT(o->b, "<text x=\"0\" y=\"");
+        rt_html_textf(o->b, "%zu", k * 34 + 30);
+        RT_HTML_LIT(o->b, "\" font-size=\"12\">");
+        rt_html_text(o->b, STR(lane, "name"));
+        RT_HTML_LIT(o->b, "</text><line x1=\"120\" x2=\"620\" y1=\"");
+        rt_html_textf(o->b, "%zu\" y2=\"%zu", k * 34 + 26, k * 34 + 26);
+        RT_HTML_LIT(o->b, "\" stroke=\"#ccc\"/>");
+    }
+    /* Year ticks. */
+    for (int y = 1900; y < 2200; y++) {
+        char d[16];
+        snprintf(d, sizeof(d), "%d", y);
+        long t = days(d);
+        if (t < lo || t > hi)
+            continue;
+        double x = left + width * (double)(t - lo) / (double)(hi - lo);
+        RT_HTML_LIT(o->b, "<text x=\"");
+        rt_html_textf(o->b, "%.1f\" y=\"%zu", x, n_lanes * 34 + 30);
+        RT_HTML_LIT(o->b, "\" font-size=\"11\" text-anchor=\"middle\">");
+        rt_html_textf(o->b, "%d", y);
+        RT_HTML_LIT(o->b, "</text>");
+    }
+    json_array_foreach(events, i, e) {
+        double x = left + width * (double)(days(STR(e, "date")) - lo) / (double)(hi - lo);
+        if (!strcmp(STR(e, "type"), "round")) {
+            RT_HTML_LIT(o->b, "<line stroke=\"#123a5a\" stroke-dasharray=\"3 3\" x1=\"");
+            rt_html_textf(o->b, "%.1f\" x2=\"%.1f\" y1=\"8\" y2=\"%zu", x, x, n_lanes * 34 + 14);
+            RT_HTML_LIT(o->b, "\"><title>");
+            rt_html_textf(o->b, "Round %lld, %s", num(e, "ordinal"), STR(e, "date"));
+            RT_HTML_LIT(o->b, "</title></line><text font-size=\"10\" x=\"");
+            rt_html_textf(o->b, "%.1f", x + 2);
+            RT_HTML_LIT(o->b, "\" y=\"12\">");
+            rt_html_textf(o->b, "R%lld", num(e, "ordinal"));
+            RT_HTML_LIT(o->b, "</text>");
+            continue;
+        }
+        const json_t *s = json_object_get(e, "step");
+        json_array_foreach(lanes, k, lane)
+            if (!strcmp(STR(lane, "code"), STR(s, "actor")))
+                break;
+        if (k == n_lanes)
+            continue;
+        RT_HTML_LIT(o->b, "<circle r=\"6\" cx=\"");
+        rt_html_textf(o->b, "%.1f\" cy=\"%zu", x, k * 34 + 26);
+        RT_HTML_LIT(o->b, "\" fill=\"");
+        if (!strcmp(STR(s, "direction"), "negative"))
+            RT_HTML_LIT(o->b, "#c62828");
+        else
+            RT_HTML_LIT(o->b, "#2e7d32");
+        RT_HTML_LIT(o->b, "\"><title>");
+        rt_html_textf(o->b, "%s: %s", STR(s, "date"), STR(s, "text"));
+        RT_HTML_LIT(o->b, "</title></circle>");
+    }
+    RT_HTML_LIT(o->b, "</svg><figcaption>");
+    rt_html_text(o->b, title);
+    RT_HTML_LIT(o->b, " (green: positive step, red: negative, dashed: a round)</figcaption>"
+                      "</figure>\n");
+}
+
+/* Bars of one figure series: a row per date. */
+static void svg_figure(struct out *o, const json_t *f, const char *title)
+{
+    static const char *const series[] = {"quantity", NULL, NULL};
+    size_t n = json_array_size(json_object_get(f, "points")), i;
+    int64_t(*counts)[3] = rt_xcalloc(n + 1, sizeof(*counts));
+    const char **labels = rt_xcalloc(n + 1, sizeof(*labels));
+    json_t *p;
+
+    json_array_foreach(json_object_get(f, "points"), i, p) {
+        labels[i] = STR(p, "date");
+        counts[i][0] = json_integer_value(json_object_get(p, "quantity"));
+    }
+    if (n)
+        rt_html_svg_bars(o->b, title, labels, (const int64_t(*)[3])counts, n, series);
+    rt_free(counts);
+    rt_free(labels);
+}
+
+/* Bars by response for rows of {"total", "supported", "noted", "pledge"}, labelled by
+ * their label_key member (a number gets prefix before it). */
+static void svg_responses(struct out *o, const json_t *rows, const char *label_key,
+                          const char *prefix, size_t max, const char *title)
+{
+    static const char *const series[] = {"supported", "noted", "pledge"};
+    size_t n = json_array_size(rows), i;
+    int64_t(*counts)[3];
+    const char **labels;
+    char(*names)[80];
+    json_t *r;
+
+    if (n > max)
+        n = max;
+    if (!n)
+        return;
+    counts = rt_xcalloc(n, sizeof(*counts));
+    labels = rt_xcalloc(n, sizeof(*labels));
+    names = rt_xcalloc(n, sizeof(*names));
+    json_array_foreach(rows, i, r) {
+        json_t *l;
+        if (i == n)
+            break;
+        l = json_object_get(r, label_key);
+        if (json_is_integer(l))
+            snprintf(names[i], sizeof(names[i]), "%s%lld", prefix, (long long)json_integer_value(l));
+        else
+            snprintf(names[i], sizeof(names[i]), "%.40s", json_string_value(l));
+        labels[i] = names[i];
+        counts[i][0] = num(r, "supported");
+        counts[i][1] = num(r, "noted");
+        counts[i][2] = num(r, "pledge");
+    }
+    rt_html_svg_bars(o->b, title, labels, (const int64_t(*)[3])counts, n, series);
+    rt_free(counts);
+    rt_free(labels);
+    rt_free(names);
+}
+
+/* ---- Recommendations (both reports) -------------------------------------------- */
+
+static void response_counts(struct out *o, const json_t *r)
+{
+    textf(o, "%lld recommendation%s: %lld supported, %lld noted", num(r, "total"),
+          num(r, "total") == 1 ? "" : "s", num(r, "supported"), num(r, "noted"));
+    if (num(r, "pledge"))
+        textf(o, ", %lld voluntary pledge%s", num(r, "pledge"), num(r, "pledge") == 1 ? "" : "s");
+    o->f->text(o, ".");
+}
+
+static void status_counts(struct out *o, const json_t *r)
+{
+    json_t *s;
+    size_t i;
+    char w[64];
+
+    o->f->text(o, "Implementation: ");
+    json_array_foreach(json_object_get(r, "status"), i, s)
+        textf(o, "%s%s %lld", i ? ", " : "", words(STR(s, "status"), w), num(s, "count"));
+    o->f->text(o, ".");
+}
+
+static void rec_head(struct out *o, const json_t *x)
+{
+    textf(o, "#%lld (cycle %lld, %s): ", num(x, "id"), num(x, "cycle"), STR(x, "response"));
+    o->f->text(o, STR(x, "text"));
+}
+
+static void assessed_list(struct out *o, const json_t *r, size_t max)
+{
+    json_t *x;
+    size_t i, n = json_array_size(json_object_get(r, "assessed"));
+
+    if (!n)
+        return;
+    o->f->para_begin(o);
+    o->f->strong(o, "Latest assessments");
+    o->f->para_end(o);
+    o->f->list_begin(o);
+    json_array_foreach(json_object_get(r, "assessed"), i, x) {
+        if (i == max)
+            break;
+        o->f->item_begin(o);
+        rec_head(o, x);
+        o->f->text(o, " — ");
+        assessment_text(o, json_object_get(x, "assessment"));
+        o->f->item_end(o);
+    }
+    if (n > max)
+        item_text(o, "…");
+    o->f->list_end(o);
+}
+
+static void repeated_list(struct out *o, const json_t *r, size_t max)
+{
+    json_t *x, *y;
+    size_t i, j, n = json_array_size(json_object_get(r, "repeated"));
+
+    if (!n)
+        return;
+    o->f->para_begin(o);
+    o->f->strong(o, "Made again in a later cycle");
+    textf(o, " (%zu)", n);
+    o->f->para_end(o);
+    o->f->list_begin(o);
+    json_array_foreach(json_object_get(r, "repeated"), i, x) {
+        if (i == max)
+            break;
+        o->f->item_begin(o);
+        rec_head(o, x);
+        json_array_foreach(json_object_get(x, "again"), j, y) {
+            json_t *by;
+            size_t k;
+            textf(o, "%s again in cycle %lld (#%lld, %s", j ? ";" : " — made", num(y, "cycle"),
+                  num(y, "id"), STR(y, "response"));
+            json_array_foreach(json_object_get(y, "by"), k, by)
+                textf(o, "%s%s", k ? ", " : ", by ", json_string_value(by));
+            o->f->text(o, ")");
+        }
+        o->f->item_end(o);
+    }
+    if (n > max)
+        textf(o, "and %zu more\n", n - max);
+    o->f->list_end(o);
+}
+
+/* ---- The briefing -------------------------------------------------------------- */
+
+static void brief_header(struct out *o)
+{
+    const json_t *d = json_object_get(o->doc, "dialogue"), *p, *r;
+    size_t i;
+
+    as_of_line(o);
+    o->f->para_begin(o);
+    o->f->text(o, "Parties: ");
+    json_array_foreach(json_object_get(d, "parties"), i, p)
+        textf(o, "%s%s", i ? ", " : "", STR(p, "name"));
+    if (STR(d, "kind"))
+        textf(o, " (%s)", STR(d, "kind"));
+    textf(o, ". Rounds held: %zu", json_array_size(json_object_get(o->doc, "rounds")));
+    json_array_foreach(json_object_get(o->doc, "rounds"), i, r) {
+        textf(o, "%s round %lld, %s", i ? ";" : " —", num(r, "ordinal"), STR(r, "date"));
+        if (STR(r, "place"))
+            textf(o, ", %s", STR(r, "place"));
+    }
+    o->f->text(o, ".");
+    o->f->para_end(o);
+}
+
+static void last_round(struct out *o, const json_t *r)
+{
+    json_t *x;
+    size_t i;
+    char h[160];
+
+    snprintf(h, sizeof(h), "The last round: round %lld, %s%s%s", num(r, "ordinal"),
+             STR(r, "date"), STR(r, "place") ? ", " : "", STR(r, "place") ? STR(r, "place") : "");
+    o->f->heading(o, 2, h);
+    if (STR(r, "summary") || STR(r, "source")) {
+        o->f->para_begin(o);
+        o->f->text(o, STR(r, "summary") ? STR(r, "summary") : "No summary recorded.");
+        cite(o, r);
+        o->f->para_end(o);
+    }
+    if (json_array_size(json_object_get(r, "participants"))) {
+        static const char *const head[] = {"Participant", "Title", "Organisation", "Party"};
+        o->f->row(o, head, 4, 1);
+        json_array_foreach(json_object_get(r, "participants"), i, x) {
+            const char *cells[] = {STR(x, "name") ? STR(x, "name") : "",
+                                   STR(x, "title") ? STR(x, "title") : "",
+                                   STR(x, "organisation") ? STR(x, "organisation") : "",
+                                   party_name(o, STR(x, "party"))};
+            o->f->row(o, cells, 4, 0);
+        }
+        o->f->table_end(o);
+    }
+    if (json_array_size(json_object_get(r, "topics"))) {
+        o->f->para_begin(o);
+        o->f->strong(o, "Topics");
+        o->f->para_end(o);
+        o->f->list_begin(o);
+        json_array_foreach(json_object_get(r, "topics"), i, x) {
+            o->f->item_begin(o);
+            o->f->text(o, STR(x, "text"));
+            if (STR(x, "theme"))
+                textf(o, " (theme: %s)", STR(x, "theme"));
+            o->f->item_end(o);
+        }
+        o->f->list_end(o);
+    }
+    if (json_array_size(json_object_get(r, "welcomed_steps"))) {
+        o->f->para_begin(o);
+        o->f->strong(o, "Steps welcomed");
+        o->f->para_end(o);
+        o->f->list_begin(o);
+        json_array_foreach(json_object_get(r, "welcomed_steps"), i, x) {
+            o->f->item_begin(o);
+            step_line(o, x);
+            o->f->item_end(o);
+        }
+        o->f->list_end(o);
+    }
+}
+
+static void moved_section(struct out *o, const json_t *r)
+{
+    json_t *p, *s, *t;
+    size_t i, j, k;
+    char h[160];
+
+    snprintf(h, sizeof(h), "What moved since round %lld", num(r, "ordinal"));
+    o->f->heading(o, 2, h);
+    json_array_foreach(json_object_get(o->doc, "moved"), i, p) {
+        o->f->heading(o, 3, STR(p, "name"));
+        if (!json_array_size(json_object_get(p, "steps"))) {
+            o->f->para_begin(o);
+            o->f->text(o, "No step recorded.");
+            o->f->para_end(o);
+            continue;
+        }
+        o->f->list_begin(o);
+        json_array_foreach(json_object_get(p, "steps"), j, s) {
+            o->f->item_begin(o);
+            step_line(o, s);
+            json_array_foreach(json_object_get(s, "responds_to_steps"), k, t)
+                textf(o, " — in response to %s's step of %s: %s", party_name(o, STR(t, "actor")),
+                      STR(t, "date"), STR(t, "text"));
+            json_array_foreach(json_object_get(s, "answers"), k, t) {
+                char ref[64], *colon;
+                snprintf(ref, sizeof(ref), "%s", json_string_value(t));
+                if ((colon = strchr(ref, ':')))
+                    *colon = ' ';
+                textf(o, " — answers %s", ref);
+            }
+            o->f->item_end(o);
+        }
+        o->f->list_end(o);
+    }
+}
+
+static void asks_list(struct out *o, const char *key, const char *title)
+{
+    json_t *a;
+    size_t i;
+
+    o->f->heading(o, 3, title);
+    if (!json_array_size(json_object_get(o->doc, key))) {
+        o->f->para_begin(o);
+        o->f->text(o, "None.");
+        o->f->para_end(o);
+        return;
+    }
+    o->f->list_begin(o);
+    json_array_foreach(json_object_get(o->doc, key), i, a) {
+        o->f->item_begin(o);
+        textf(o, "Ask %lld, round %lld, %s to %s: ", num(a, "id"), num(a, "round"),
+              party_name(o, STR(a, "from")), party_name(o, STR(a, "to")));
+        o->f->text(o, STR(a, "text"));
+        o->f->text(o, " — ");
+        assessment_text(o, json_object_get(a, "assessment"));
+        if (json_array_size(json_object_get(a, "answered_by"))) {
+            json_t *id;
+            size_t k;
+            o->f->text(o, "; answered by step");
+            json_array_foreach(json_object_get(a, "answered_by"), k, id)
+                textf(o, "%s %lld", k ? "," : "", (long long)json_integer_value(id));
+        }
+        o->f->item_end(o);
+    }
+    o->f->list_end(o);
+}
+
+static void commitments_section(struct out *o)
+{
+    json_t *c;
+    size_t i;
+
+    o->f->heading(o, 2, "Conditional commitments");
+    if (!json_array_size(json_object_get(o->doc, "commitments"))) {
+        o->f->para_begin(o);
+        o->f->text(o, "None recorded.");
+        o->f->para_end(o);
+        return;
+    }
+    o->f->list_begin(o);
+    json_array_foreach(json_object_get(o->doc, "commitments"), i, c) {
+        const json_t *s = json_object_get(c, "status");
+        o->f->item_begin(o);
+        textf(o, "%s, round %lld: ", party_name(o, STR(c, "party")), num(c, "round"));
+        if (STR(c, "condition"))
+            textf(o, "if %s, then ", STR(c, "condition"));
+        o->f->text(o, STR(c, "promise"));
+        o->f->text(o, " — ");
+        o->f->strong(o, STR(s, "status") ? STR(s, "status") : "open");
+        if (STR(s, "as_of"))
+            textf(o, " since %s", STR(s, "as_of"));
+        if (json_is_integer(json_object_get(s, "step")))
+            textf(o, " (step %lld)", num(s, "step"));
+        if (STR(s, "note"))
+            textf(o, ": %s", STR(s, "note"));
+        o->f->item_end(o);
+    }
+    o->f->list_end(o);
+}
+
+static void benchmarks_section(struct out *o)
+{
+    json_t *b;
+    size_t i;
+    char w[64];
+
+    o->f->heading(o, 2, "Benchmarks");
+    if (!json_array_size(json_object_get(o->doc, "benchmarks"))) {
+        o->f->para_begin(o);
+        o->f->text(o, "None recorded.");
+        o->f->para_end(o);
+        return;
+    }
+    o->f->list_begin(o);
+    json_array_foreach(json_object_get(o->doc, "benchmarks"), i, b) {
+        const json_t *l = json_object_get(b, "latest");
+        o->f->item_begin(o);
+        o->f->text(o, STR(b, "text"));
+        o->f->text(o, " — ");
+        o->f->strong(o, words(STR(b, "status"), w));
+        if (json_is_object(l)) {
+            textf(o, " as of %s", STR(l, "as_of"));
+            if (STR(l, "evidence"))
+                textf(o, ": %s", STR(l, "evidence"));
+            cite(o, l);
+        }
+        o->f->item_end(o);
+    }
+    o->f->list_end(o);
+}
+
+static void topics_section(struct out *o)
+{
+    json_t *t, *r, *all = json_array();
+    size_t i, j;
+
+    o->f->heading(o, 2, "The round's topics in the UPR record");
+    if (!json_array_size(json_object_get(o->doc, "topics"))) {
+        o->f->para_begin(o);
+        o->f->text(o, "The last round has no topics recorded.");
+        o->f->para_end(o);
+        json_decref(all);
+        return;
+    }
+    json_array_foreach(json_object_get(o->doc, "topics"), i, t) {
+        json_array_foreach(json_object_get(t, "states"), j, r) {
+            json_t *row = json_deep_copy(r);
+            json_object_set(row, "label", json_object_get(t, "theme"));
+            json_array_append_new(all, row);
+        }
+    }
+    if (o->html)
+        svg_responses(o, all, "label", "", 20,
+                      "UPR recommendations on each topic's theme, by response");
+    json_decref(all);
+    json_array_foreach(json_object_get(o->doc, "topics"), i, t) {
+        o->f->heading(o, 3, STR(t, "text"));
+        if (!STR(t, "theme")) {
+            o->f->para_begin(o);
+            o->f->text(o, "No theme recorded for this topic.");
+            o->f->para_end(o);
+            continue;
+        }
+        json_array_foreach(json_object_get(t, "states"), j, r) {
+            o->f->para_begin(o);
+            textf(o, "%s, theme %s: ", party_name(o, STR(r, "state")), STR(t, "theme"));
+            response_counts(o, r);
+            if (num(r, "total")) {
+                json_t *c;
+                size_t k;
+                o->f->text(o, " By cycle:");
+                json_array_foreach(json_object_get(r, "by_cycle"), k, c)
+                    textf(o, "%s cycle %lld: %lld", k ? "," : "", num(c, "cycle"),
+                          num(c, "total"));
+                o->f->text(o, ". ");
+                status_counts(o, r);
+            }
+            o->f->para_end(o);
+            assessed_list(o, r, 10);
+            repeated_list(o, r, 10);
+        }
+    }
+}
+
+static void figures_section(struct out *o)
+{
+    json_t *f, *p;
+    size_t i, j;
+    char w[64], title[160];
+
+    if (!json_array_size(json_object_get(o->doc, "figures")))
+        return;
+    o->f->heading(o, 2, "Figures");
+    json_array_foreach(json_object_get(o->doc, "figures"), i, f) {
+        static const char *const head[] = {"Date", "Quantity"};
+        snprintf(title, sizeof(title), "%s, %s: %lld in all", party_name(o, STR(f, "actor")),
+                 words(STR(f, "kind"), w), num(f, "total"));
+        o->f->heading(o, 3, title);
+        if (o->html) {
+            svg_figure(o, f, title);
+            continue;
+        }
+        o->f->row(o, head, 2, 1);
+        json_array_foreach(json_object_get(f, "points"), j, p) {
+            char q[32];
+            snprintf(q, sizeof(q), "%lld", num(p, "quantity"));
+            const char *cells[] = {STR(p, "date"), q};
+            o->f->row(o, cells, 2, 0);
+        }
+        o->f->table_end(o);
+    }
+}
+
+static void timeline_section(struct out *o, const json_t *events, const json_t *lanes)
+{
+    json_t *e;
+    size_t i;
+
+    o->f->heading(o, 2, "Timeline");
+    if (!json_array_size(events)) {
+        o->f->para_begin(o);
+        o->f->text(o, "Nothing recorded.");
+        o->f->para_end(o);
+        return;
+    }
+    if (o->html)
+        svg_timeline(o, events, lanes, "Rounds and steps by date");
+    o->f->list_begin(o);
+    json_array_foreach(events, i, e) {
+        o->f->item_begin(o);
+        if (!strcmp(STR(e, "type"), "round")) {
+            textf(o, "%s, round %lld", STR(e, "date"), num(e, "ordinal"));
+            if (STR(e, "place"))
+                textf(o, " in %s", STR(e, "place"));
+        } else {
+            step_line(o, json_object_get(e, "step"));
+        }
+        o->f->item_end(o);
+    }
+    o->f->list_end(o);
+}
+
+static void brief(struct out *o)
+{
+    const json_t *d = json_object_get(o->doc, "dialogue"), *r = json_object_get(o->doc, "last_round");
+    char title[300];
+
+    snprintf(title, sizeof(title), "Briefing: %s", STR(d, "name"));
+    o->f->begin(o, title);
+    brief_header(o);
+    if (!json_is_object(r)) {
+        o->f->para_begin(o);
+        o->f->text(o, "No round had been held by this date.");
+        o->f->para_end(o);
+    } else {
+        last_round(o, r);
+        moved_section(o, r);
+        o->f->heading(o, 2, "Asks");
+        asks_list(o, "asks_open", "Open");
+        asks_list(o, "asks_closed", "Closed");
+        commitments_section(o);
+    }
+    benchmarks_section(o);
+    if (json_is_object(r))
+        topics_section(o);
+    figures_section(o);
+    timeline_section(o, json_object_get(o->doc, "timeline"), json_object_get(d, "parties"));
+    sources(o);
+    o->f->end(o);
+}
+
+/* ---- The country profile ------------------------------------------------------- */
+
+static void country(struct out *o)
+{
+    const json_t *s = json_object_get(o->doc, "state"), *r = json_object_get(o->doc, "recommendations");
+    json_t *x, *events = json_array(), *lanes;
+    size_t i;
+    char title[200];
+
+    snprintf(title, sizeof(title), "%s: country profile", STR(s, "name"));
+    o->f->begin(o, title);
+    as_of_line(o);
+    o->f->heading(o, 2, "UPR recommendations received");
+    o->f->para_begin(o);
+    response_counts(o, r);
+    o->f->para_end(o);
+    if (json_array_size(json_object_get(r, "by_cycle"))) {
+        static const char *const head[] = {"Cycle", "Total", "Supported", "Noted", "Pledges"};
+        if (o->html)
+            svg_responses(o, json_object_get(r, "by_cycle"), "cycle", "cycle ", 10,
+                          "Recommendations by cycle and response");
+        o->f->row(o, head, 5, 1);
+        json_array_foreach(json_object_get(r, "by_cycle"), i, x) {
+            char c[5][24];
+            snprintf(c[0], 24, "%lld", num(x, "cycle"));
+            snprintf(c[1], 24, "%lld", num(x, "total"));
+            snprintf(c[2], 24, "%lld", num(x, "supported"));
+            snprintf(c[3], 24, "%lld", num(x, "noted"));
+            snprintf(c[4], 24, "%lld", num(x, "pledge"));
+            const char *cells[] = {c[0], c[1], c[2], c[3], c[4]};
+            o->f->row(o, cells, 5, 0);
+        }
+        o->f->table_end(o);
+    }
+    if (json_array_size(json_object_get(r, "areas"))) {
+        o->f->heading(o, 2, "By theme");
+        if (o->html)
+            svg_responses(o, json_object_get(r, "areas"), "label", "", 12,
+                          "The largest themes (taxonomy areas), by response");
+        o->f->list_begin(o);
+        json_array_foreach(json_object_get(r, "areas"), i, x) {
+            o->f->item_begin(o);
+            textf(o, "%s: %lld (%lld supported, %lld noted)", STR(x, "label"), num(x, "total"),
+                  num(x, "supported"), num(x, "noted"));
+            o->f->item_end(o);
+        }
+        o->f->list_end(o);
+    }
+    o->f->heading(o, 2, "Implementation");
+    o->f->para_begin(o);
+    status_counts(o, r);
+    o->f->para_end(o);
+    assessed_list(o, r, 25);
+    repeated_list(o, r, 25);
+
+    json_array_foreach(json_object_get(o->doc, "steps"), i, x)
+        json_array_append_new(events, json_pack("{s:s, s:O, s:O}", "type", "step", "date",
+                                                json_object_get(x, "date"), "step", x));
+    lanes = json_pack("[{s:O, s:O}]", "code", json_object_get(s, "code"), "name",
+                      json_object_get(s, "name"));
+    o->f->heading(o, 2, "Steps taken");
+    if (!json_array_size(events)) {
+        o->f->para_begin(o);
+        o->f->text(o, "None recorded.");
+        o->f->para_end(o);
+    } else {
+        if (o->html)
+            svg_timeline(o, events, lanes, "Steps by date");
+        o->f->list_begin(o);
+        json_array_foreach(json_object_get(o->doc, "steps"), i, x) {
+            o->f->item_begin(o);
+            step_line(o, x);
+            o->f->item_end(o);
+        }
+        o->f->list_end(o);
+    }
+    json_decref(events);
+    json_decref(lanes);
+
+    o->f->heading(o, 2, "Dialogues");
+    if (!json_array_size(json_object_get(o->doc, "dialogues"))) {
+        o->f->para_begin(o);
+        o->f->text(o, "Part of no dialogue recorded here.");
+        o->f->para_end(o);
+    } else {
+        o->f->list_begin(o);
+        json_array_foreach(json_object_get(o->doc, "dialogues"), i, x) {
+            const json_t *l = json_object_get(x, "last_round");
+            o->f->item_begin(o);
+            textf(o, "%s: %lld round%s", STR(x, "name"), num(x, "rounds"),
+                  num(x, "rounds") == 1 ? "" : "s");
+            if (json_is_object(l)) {
+                textf(o, ", the last round %lld on %s", num(l, "ordinal"), STR(l, "date"));
+                if (STR(l, "place"))
+                    textf(o, " in %s", STR(l, "place"));
+            }
+            o->f->item_end(o);
+        }
+        o->f->list_end(o);
+    }
+    sources(o);
+    o->f->end(o);
+}
+
+int rt_report_format_parse(const char *name, enum rt_report_format *out)
+{
+    if (name && (!strcmp(name, "md") || !strcmp(name, "markdown")))
+        *out = RT_REPORT_MARKDOWN;
+    else if (name && !strcmp(name, "html"))
+        *out = RT_REPORT_HTML;
+    else
+        return RT_EINVAL;
+    return 0;
+}
+
+int rt_report_render(json_t *doc, enum rt_report_format fmt, struct rt_buf *b,
+                     struct rt_error *err)
+{
+    struct out o = {fmt == RT_REPORT_HTML ? &html : &markdown, b, doc, fmt == RT_REPORT_HTML};
+    const char *kind = STR(doc, "report");
+
+    if (kind && !strcmp(kind, "brief"))
+        brief(&o);
+    else if (kind && !strcmp(kind, "country"))
+        country(&o);
+    else
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "report", "not a report document");
+    return 0;
+}

@@ -1,0 +1,16 @@
+/* Internals of the reports (src/report/). */
+#ifndef RT_REPORT_INT_H
+#define RT_REPORT_INT_H
+
+#include <jansson.h>
+
+#include <rightstrack/rt.h>
+
+/* The string member key of o, or NULL. */
+const char *rt__report_str(const json_t *o, const char *key);
+
+/* Numbers the distinct "source" strings of doc in document order: adds "cite" to each
+ * object that names one, and doc["sources"] = [{"n", "text"}]. */
+void rt__report_cite(json_t *doc);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * Reads that return JSON documents built by one SQL statement with SQLite's JSON
+ * functions (src/store/sqlite/ledger_read.c, report_read.c). In every statement ?9
+ * is the as-of date (NULL: no limit); dates compare as text, so a date of month or
+ * year precision counts from its first day ("2016" <= "2016-05-03").
+ */
+#ifndef RT_SQLITE_JSON_SQL_H
+#define RT_SQLITE_JSON_SQL_H
+
+#include <jansson.h>
+
+#include <rightstrack/rt.h>
+
+struct rt_store;
+
+#define AS_OF(col) "(?9 IS NULL OR " col " <= ?9)"
+#define PRECISION(col)                                                                     \
+    "CASE length(" col ") WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END"
+#define ARRAY(select) "json((SELECT json_group_array(json(j)) FROM (" select ")))"
+#define IDS(select) "json((SELECT json_group_array(x) FROM (" select ")))"
+
+/*
+ * Recommendation rec has a theme that matches theme (an SQL parameter): its own
+ * label or code, or any label that shares a taxonomy area with it; the parameter
+ * may also name an area by code or label (docs/themes.md, "Taxonomy").
+ */
+#define THEME_MATCH(rec, theme)                                                                \
+    "EXISTS (SELECT 1 FROM recommendation_theme rt WHERE rt.rec_id = " rec                     \
+    " AND rt.theme_id IN (SELECT t.id FROM theme t WHERE t.label = " theme " COLLATE NOCASE"  \
+    " OR t.code = " theme " COLLATE NOCASE OR EXISTS (SELECT 1 FROM theme_area_label m"        \
+    " WHERE m.vocabulary = t.vocabulary AND m.label = t.label AND m.area IN (SELECT a.code"    \
+    " FROM theme_area a WHERE a.code = " theme " OR a.label = " theme " COLLATE NOCASE"       \
+    " UNION SELECT m2.area FROM theme_area_label m2 WHERE m2.label = " theme "))))"
+
+/* The latest assessment of (kind, id) as of ?9, or NULL. */
+#define LATEST(kind, id)                                                                       \
+    "(SELECT json_object('status', a.status, 'as_of', a.as_of, 'evidence', a.evidence,"        \
+    " 'source', a.source, 'assessor', a.assessor) FROM assessment a"                           \
+    " WHERE a.target_kind = '" kind "' AND a.target_id = " id " AND " AS_OF("a.as_of")         \
+    " ORDER BY a.as_of DESC, a.id DESC LIMIT 1)"
+
+/*
+ * Runs sql, binding ?1 = id and ?9 = as_of (checked as a date when not NULL), and
+ * parses the one JSON value it returns into *out. RT_ENOTFOUND naming what when it
+ * returns no row or NULL.
+ */
+int rt__document(struct rt_store *st, const char *sql, int64_t id, const char *as_of,
+                 const char *what, json_t **out, struct rt_error *err);
+/* The same, binding ?2 = text as well (when not NULL). */
+int rt__document_text(struct rt_store *st, const char *sql, int64_t id, const char *text,
+                      const char *as_of, const char *what, json_t **out, struct rt_error *err);
+
+#endif

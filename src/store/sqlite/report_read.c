@@ -1,0 +1,102 @@
+/*
+ * The reports' read of a state's recommendations (rt_report_recs): counts by
+ * response, cycle and taxonomy area, implementation status and repeats, as of a date,
+ * in one SQL statement that returns a JSON document (see json_sql.h).
+ */
+#include "base/compat.h"
+
+#include <string.h>
+
+#include <rightstrack/report.h>
+
+#include "store/sqlite/json_sql.h"
+#include "store/sqlite/sqlite_int.h"
+
+#pragma GCC diagnostic ignored "-Woverlength-strings"
+
+/* Counts of rows of x by response, as JSON object members. */
+#define RESPONSES(x)                                                                           \
+    "'total', count(DISTINCT " x ".id), 'supported', count(DISTINCT CASE WHEN " x ".response" \
+    " = 'supported' THEN " x ".id END), 'noted', count(DISTINCT CASE WHEN " x ".response ="   \
+    " 'noted' THEN " x ".id END), 'pledge', count(DISTINCT CASE WHEN " x ".response ="        \
+    " 'pledge' THEN " x ".id END)"
+
+/* The other recommendation of a stored repeat pair of x.id. */
+#define REPEATS_OF(x)                                                                          \
+    "(SELECT p.b AS o FROM repeat_pair p WHERE p.a = " x ".id UNION ALL"                       \
+    " SELECT p.a FROM repeat_pair p WHERE p.b = " x ".id)"
+
+/*
+ * ?1 the state's id, ?2 the theme or NULL, ?9 the as-of date or NULL. recs: what the
+ * state had received by then (a recommendation of a session whose date we do not
+ * know counts as received); sel: those on the theme; latest: sel's latest status.
+ */
+static const char recs_sql[] =
+    "WITH recs AS (SELECT r.id, r.cycle, r.session, r.response, r.text FROM recommendation r"
+    " LEFT JOIN upr_session u ON u.session = r.session WHERE r.sur_id = ?1"
+    " AND (?9 IS NULL OR u.date IS NULL OR u.date <= ?9)),"
+    " sel AS (SELECT * FROM recs r WHERE ?2 IS NULL OR " THEME_MATCH("r.id", "?2") "),"
+    " latest AS (SELECT sel.id, (SELECT a.status FROM assessment a"
+    " WHERE a.target_kind = 'recommendation' AND a.target_id = sel.id AND " AS_OF("a.as_of")
+    " ORDER BY a.as_of DESC, a.id DESC LIMIT 1) AS status FROM sel)"
+    " SELECT json_object('state', (SELECT code FROM state WHERE id = ?1), 'theme', ?2,"
+    " 'as_of', ?9,"
+    " 'total', (SELECT count(*) FROM sel),"
+    " 'supported', (SELECT count(*) FROM sel WHERE response = 'supported'),"
+    " 'noted', (SELECT count(*) FROM sel WHERE response = 'noted'),"
+    " 'pledge', (SELECT count(*) FROM sel WHERE response = 'pledge'),"
+    " 'by_cycle', " ARRAY("SELECT json_object('cycle', s.cycle, " RESPONSES("s") ") j"
+                          " FROM sel s GROUP BY s.cycle ORDER BY s.cycle")
+    ", 'areas', " ARRAY("SELECT json_object('area', a.code, 'label', a.label, " RESPONSES("s")
+                        ") j FROM sel s JOIN recommendation_theme rt ON rt.rec_id = s.id"
+                        " JOIN theme t ON t.id = rt.theme_id JOIN theme_area_label m"
+                        " ON m.vocabulary = t.vocabulary AND m.label = t.label"
+                        " JOIN theme_area a ON a.code = m.area GROUP BY a.code"
+                        " ORDER BY count(DISTINCT s.id) DESC, a.code")
+    ", 'status', " ARRAY("SELECT json_object('status', coalesce(l.status, 'unassessed'),"
+                         " 'count', count(*)) j FROM latest l GROUP BY coalesce(l.status, 'unassessed') ORDER BY"
+                         " instr(',fully,partially,in-progress,not-started,regressed,unknown,"
+                         "unassessed,', ',' || coalesce(l.status, 'unassessed') || ',')")
+    ", 'assessed', " ARRAY("SELECT json_object('id', s.id, 'cycle', s.cycle, 'session',"
+                           " s.session, 'response', s.response, 'text', s.text, 'assessment',"
+                           " json(" LATEST("recommendation", "s.id") ")) j FROM sel s"
+                           " JOIN latest l ON l.id = s.id WHERE l.status IS NOT NULL"
+                           " ORDER BY s.cycle, s.session, s.id")
+    /* The first-made of each set of repeats: made again later, and not itself a repeat
+     * of one made in an earlier cycle. */
+    ", 'repeated', "
+    ARRAY("SELECT json_object('id', x.id, 'cycle', x.cycle, 'session', x.session,"
+          " 'response', x.response, 'text', x.text, 'again', "
+          ARRAY("SELECT json_object('id', y.id, 'cycle', y.cycle, 'session', y.session,"
+                " 'response', y.response, 'by', "
+                IDS("SELECT st.code x FROM recommendation_by b JOIN state st"
+                    " ON st.id = b.state_id WHERE b.rec_id = y.id ORDER BY st.code")
+                ") j FROM " REPEATS_OF("x") " o JOIN recs y ON y.id = o.o"
+                " WHERE y.cycle > x.cycle ORDER BY y.cycle, y.session, y.id")
+          ") j FROM sel x WHERE EXISTS (SELECT 1 FROM " REPEATS_OF("x") " o"
+          " JOIN recs y ON y.id = o.o WHERE y.cycle > x.cycle)"
+          " AND NOT EXISTS (SELECT 1 FROM " REPEATS_OF("x") " o"
+          " JOIN recs z ON z.id = o.o WHERE z.cycle < x.cycle)"
+          " ORDER BY x.cycle, x.session, x.id")
+    ")";
+
+int rt_report_recs(struct rt_store *st, const char *state, const char *theme,
+                   const char *as_of, json_t **out, struct rt_error *err)
+{
+    int64_t state_id = 0;
+    int fresh = 0;
+
+    *out = NULL;
+    if (!state || !*state)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "state", "no state given");
+    if (rt_store_state_find(st, state, strlen(state), &state_id, err) < 0)
+        return rt_error_set(err, RT_ENOTFOUND, NULL, 0, "state", "no state is called '%s'",
+                            state);
+    if (rt_store_repeats_fresh(st, &fresh, err) < 0)
+        return RT_ESTORE;
+    /* Stale repeats are recomputed when the store can be written; a read-only
+     * store reports the repeats it has. */
+    if (!fresh && !sqlite3_db_readonly(st->db, "main") && rt_store_repeats_compute(st, NULL, NULL, err) < 0)
+        return RT_ESTORE;
+    return rt__document_text(st, recs_sql, state_id, theme, as_of, "state", out, err);
+}
