@@ -2,6 +2,7 @@
 #include <errno.h>
 
 #include <rightstrack/ledger.h>
+#include <rightstrack/report.h>
 #include <rightstrack/search.h>
 #include <rightstrack/json.h>
 
@@ -51,6 +52,8 @@ enum route {
     R_ADD_ROUND,
     R_ADD_ASK,
     R_ADD_ASSESSMENT,
+    R_BRIEF,
+    R_COUNTRY,
 };
 
 static const struct {
@@ -75,6 +78,8 @@ static const struct {
     {R_ADD_ROUND, "POST", "/api/v1/dialogues/{id}/rounds", "round"},
     {R_ADD_ASK, "POST", "/api/v1/rounds/{id}/asks", "ask"},
     {R_ADD_ASSESSMENT, "POST", "/api/v1/assessments", "assessment"},
+    {R_BRIEF, "GET", "/api/v1/dialogues/{id}/brief", NULL},
+    {R_COUNTRY, "GET", "/api/v1/states/{state}/profile", NULL},
 };
 
 /* POST: a JSON body checked and written; 201 with {"id"}. */
@@ -105,8 +110,10 @@ static void add(struct rt_store *st, const struct rt_http_req *req, const char *
     rt_error_release(&err);
 }
 
-/* Does path match pattern? Sets *id from a {id} segment; *bad_id when it is not a number. */
-static int match(const char *pattern, char **seg, size_t n, int64_t *id, int *bad_id)
+/* Does path match pattern? Sets *id from a {id} segment (*bad_id when it is not a
+ * number) and *name to a {state} segment. */
+static int match(const char *pattern, char **seg, size_t n, int64_t *id, int *bad_id,
+                 const char **name)
 {
     char buf[256], *pseg[8];
     size_t pn = rt_http_segments(pattern, buf, sizeof(buf), pseg, 8);
@@ -117,6 +124,8 @@ static int match(const char *pattern, char **seg, size_t n, int64_t *id, int *ba
         if (!strcmp(pseg[i], "{id}")) {
             *id = path_id(seg[i]);
             *bad_id = *id == 0;
+        } else if (!strcmp(pseg[i], "{state}")) {
+            *name = seg[i];
         } else if (strcmp(pseg[i], seg[i])) {
             return 0;
         }
@@ -129,7 +138,7 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     char buf[512], *seg[8];
     size_t n = rt_http_segments(req->path, buf, sizeof(buf), seg, 8);
     struct rt_error err = RT_ERROR_INIT;
-    const char *as_of = rt_http_arg(req, "as_of");
+    const char *as_of = rt_http_arg(req, "as_of"), *name = NULL;
     json_t *doc = NULL;
     int64_t id = 0;
     int rc = 0, bad_id = 0, found = -1;
@@ -139,7 +148,7 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     const char *writes = NULL;
 
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]) && found < 0; i++) {
-        if (match(routes[i].pattern, seg, n, &id, &bad_id)) {
+        if (match(routes[i].pattern, seg, n, &id, &bad_id, &name)) {
             path_known = 1;
             if (!strcmp(routes[i].method, method)) {
                 found = (int)routes[i].id;
@@ -217,6 +226,12 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     case R_ADD_ASK:
     case R_ADD_ASSESSMENT:
         add(st, req, writes, id, resp);
+        break;
+    case R_BRIEF:
+        rc = rt_report_brief(st, id, as_of, &doc, &err);
+        break;
+    case R_COUNTRY:
+        rc = rt_report_country(st, name, as_of, &doc, &err);
         break;
     }
     if (rc < 0)

@@ -1,5 +1,6 @@
 /* The web pages' frame: head, style sheet, navigation. */
 #include "html.h"
+#include "http_int.h"
 
 void html_begin(struct rt_buf *b, const char *title)
 {
@@ -29,4 +30,22 @@ void html_begin(struct rt_buf *b, const char *title)
 void html_end(struct rt_buf *b)
 {
     RT_HTML_LIT(b, "\n</main></body></html>\n");
+}
+
+void page_error(struct rt_http_resp *resp, int status, const char *msg)
+{
+    resp->status = status;
+    resp->content_type = "text/html; charset=utf-8";
+    rt_buf_reset(&resp->body);
+    html_begin(&resp->body, "Not found");
+    RT_HTML_LIT(&resp->body, "<h1>");
+    rt_html_text(&resp->body, msg);
+    RT_HTML_LIT(&resp->body, "</h1><p><a href=\"/\">Back to the start</a></p>");
+    html_end(&resp->body);
+}
+
+void page_fail(struct rt_http_resp *resp, const struct rt_error *err)
+{
+    page_error(resp, err->code == RT_ENOTFOUND ? 404 : err->code == RT_EINVAL ? 400 : 500,
+               err->msg.len ? err->msg.buf : rt_strerror(err->code));
 }

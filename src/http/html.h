@@ -8,4 +8,9 @@
 void html_begin(struct rt_buf *b, const char *title);
 void html_end(struct rt_buf *b);
 
+struct rt_http_resp;
+/* An error page with status and message (frame.c); page_fail maps a library error. */
+void page_error(struct rt_http_resp *resp, int status, const char *msg);
+void page_fail(struct rt_http_resp *resp, const struct rt_error *err);
+
 #endif

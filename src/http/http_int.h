@@ -52,6 +52,11 @@ void rt_http_fail(struct rt_http_resp *resp, const struct rt_error *err);
 /* The JSON API (api.c) and the pages (pages.c); each returns 0 when the path is not theirs. */
 int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
 int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
+/* The reports (reports.c): /reports/brief/{dialogue} and /reports/country/{state}. */
+int rt_http_reports(struct rt_store *st, const struct rt_http_req *req,
+                    struct rt_http_resp *resp);
+/* The form that opens a report at action ("/reports/brief/3") as of a date, in a format. */
+void rt_http_report_form(struct rt_buf *b, const char *action, const char *title);
 
 /*
  * Adds a record through the web face: what is "step", "round" (parent: the dialogue),

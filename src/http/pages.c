@@ -8,24 +8,6 @@
 #include "html.h"
 #include "http_int.h"
 
-static void page_error(struct rt_http_resp *resp, int status, const char *msg)
-{
-    resp->status = status;
-    resp->content_type = "text/html; charset=utf-8";
-    rt_buf_reset(&resp->body);
-    html_begin(&resp->body, "Not found");
-    RT_HTML_LIT(&resp->body, "<h1>");
-    rt_html_text(&resp->body, msg);
-    RT_HTML_LIT(&resp->body, "</h1><p><a href=\"/\">Back to the start</a></p>");
-    html_end(&resp->body);
-}
-
-static void page_fail(struct rt_http_resp *resp, const struct rt_error *err)
-{
-    page_error(resp, err->code == RT_ENOTFOUND ? 404 : err->code == RT_EINVAL ? 400 : 500,
-               err->msg.len ? err->msg.buf : rt_strerror(err->code));
-}
-
 static const char *jstr(json_t *o, const char *k)
 {
     return json_string_value(json_object_get(o, k));
@@ -544,7 +526,13 @@ static void dialogue_page(struct rt_store *st, int64_t id, struct rt_http_resp *
         }
         RT_HTML_LIT(b, "</li>");
     }
-    RT_HTML_LIT(b, "</ul><h2>Timeline</h2><ol class=\"timeline\">");
+    RT_HTML_LIT(b, "</ul><h2>Briefing for the next round</h2>");
+    {
+        char action[64];
+        snprintf(action, sizeof(action), "/reports/brief/%lld", (long long)id);
+        rt_http_report_form(b, action, "Briefing");
+    }
+    RT_HTML_LIT(b, "<h2>Timeline</h2><ol class=\"timeline\">");
     json_array_foreach(json_object_get(t, "events"), i, v) {
         if (!strcmp(jstr(v, "type"), "round")) {
             RT_HTML_LIT(b, "<li><strong>");
@@ -734,7 +722,13 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
                (long long)s.by_response[RT_RESPONSE_PLEDGE]);
     RT_HTML_LIT(b, " <a href=\"/search?sur=");
     rt_html_url_arg(b, ref.code);
-    RT_HTML_LIT(b, "\">Read them</a>.</p><h2>Responses by cycle</h2>");
+    RT_HTML_LIT(b, "\">Read them</a>.</p>");
+    {
+        char action[64];
+        snprintf(action, sizeof(action), "/reports/country/%s", ref.code);
+        rt_http_report_form(b, action, "Country profile");
+    }
+    RT_HTML_LIT(b, "<h2>Responses by cycle</h2>");
     counts = rt_xcalloc(s.n_by_cycle + 1, sizeof(*counts));
     labels = rt_xcalloc(s.n_by_cycle + 1, sizeof(*labels));
     names = rt_xcalloc(s.n_by_cycle + 1, sizeof(*names));

@@ -279,18 +279,14 @@ int rt_report_brief(struct rt_store *st, int64_t dialogue_id, const char *as_of,
         json_object_set(doc, "last_round", round);
         json_object_set_new(doc, "counterparts",
                             counterparts(st, since, json_object_get(d, "parties")));
+        /* In the order the renderers show them, so that sources number in reading order. */
         json_object_set_new(doc, "moved", moved(st, since, all));
-        json_object_set(doc, "asks_open", json_object_get(since, "asks_open"));
-        json_object_set(doc, "asks_closed", json_object_get(since, "asks_closed"));
-        json_object_set(doc, "commitments", json_object_get(since, "commitments"));
         json_object_set(doc, "assessments", json_object_get(since, "assessments"));
         json_object_set(doc, "new_recommendations",
                         json_object_get(since, "new_recommendations"));
-        if ((rc = topics(st, round, json_object_get(doc, "counterparts"), as_of, &list, err)) < 0) {
-            json_decref(list);
-            goto done;
-        }
-        json_object_set_new(doc, "topics", list);
+        json_object_set(doc, "asks_open", json_object_get(since, "asks_open"));
+        json_object_set(doc, "asks_closed", json_object_get(since, "asks_closed"));
+        json_object_set(doc, "commitments", json_object_get(since, "commitments"));
     } else {
         json_object_set_new(doc, "last_round", json_null());
     }
@@ -299,6 +295,13 @@ int rt_report_brief(struct rt_store *st, int64_t dialogue_id, const char *as_of,
         goto done;
     }
     json_object_set_new(doc, "benchmarks", list);
+    if (round) {
+        if ((rc = topics(st, round, json_object_get(doc, "counterparts"), as_of, &list, err)) < 0) {
+            json_decref(list);
+            goto done;
+        }
+        json_object_set_new(doc, "topics", list);
+    }
     json_object_set_new(doc, "figures", figures(all, as_of));
     json_object_set(doc, "timeline", json_object_get(tl, "events"));
     rt__report_cite(doc);

@@ -251,6 +251,9 @@ static const char *party_name(const struct out *o, const char *code)
     json_array_foreach(json_object_get(json_object_get(o->doc, "dialogue"), "parties"), i, p)
         if (code && !strcmp(STR(p, "code"), code))
             return STR(p, "name");
+    p = json_object_get(o->doc, "state"); /* a country profile */
+    if (code && p && !strcmp(STR(p, "code"), code))
+        return STR(p, "name");
     return code ? code : "?";
 }
 
@@ -520,7 +523,7 @@ static void status_counts(struct out *o, const json_t *r)
     size_t i;
     char w[64];
 
-    o->f->text(o, "Implementation: ");
+    o->f->text(o, "Latest assessments: ");
     json_array_foreach(json_object_get(r, "status"), i, s)
         textf(o, "%s%s %lld", i ? ", " : "", words(STR(s, "status"), w), num(s, "count"));
     o->f->text(o, ".");
@@ -540,7 +543,7 @@ static void assessed_list(struct out *o, const json_t *r, size_t max)
     if (!n)
         return;
     o->f->para_begin(o);
-    o->f->strong(o, "Latest assessments");
+    o->f->strong(o, "Assessed");
     o->f->para_end(o);
     o->f->list_begin(o);
     json_array_foreach(json_object_get(r, "assessed"), i, x) {
@@ -702,6 +705,28 @@ static void moved_section(struct out *o, const json_t *r)
             o->f->item_end(o);
         }
         o->f->list_end(o);
+    }
+    if (json_array_size(json_object_get(o->doc, "assessments"))) {
+        o->f->heading(o, 3, "Assessments that changed a status");
+        o->f->list_begin(o);
+        json_array_foreach(json_object_get(o->doc, "assessments"), i, t) {
+            char ref[64], *colon;
+            snprintf(ref, sizeof(ref), "%s", STR(t, "target") ? STR(t, "target") : "?");
+            if ((colon = strchr(ref, ':')))
+                *colon = ' ';
+            o->f->item_begin(o);
+            textf(o, "%s: ", ref);
+            assessment_text(o, t);
+            o->f->item_end(o);
+        }
+        o->f->list_end(o);
+    }
+    if ((k = json_array_size(json_object_get(o->doc, "new_recommendations")))) {
+        o->f->heading(o, 3, "New UPR recommendations");
+        o->f->para_begin(o);
+        textf(o, "%zu recommendation%s made to the parties at UPR sessions held since the round.",
+              k, k == 1 ? "" : "s");
+        o->f->para_end(o);
     }
 }
 

@@ -91,7 +91,7 @@ for line in open(sys.argv[1]):
 check "every route is documented and every documented route is served" diff "$TMP/served" "$TMP/documented"
 check_eq "the route list is not empty" yes "$([ "$(wc -l <"$TMP/documented")" -ge 14 ] && echo yes)"
 grep '^GET ' "$TMP/documented" | while read -r method route; do
-    path=$(echo "$route" | sed 's/{id}/1/')
+    path=$(echo "$route" | sed 's/{id}/1/; s/{state}/BLR/')
     [ "$route" = /api/v1/status ] && path="/api/v1/status?target=ask:1"
     code=$(get "$URL$path")
     [ "$code" = 200 ] || echo "$route $code"

@@ -1,0 +1,184 @@
+#!/bin/sh
+# Reports: the briefing and the country profile on the demo data. Golden files of the
+# Markdown and HTML (tests/golden/report/; UPDATE_GOLDEN=1 rewrites them), as-of
+# really meaning as of, byte-identical runs, the same bytes over the web, the PDF's
+# text, and rendered pages that are not blank (their pictures are kept for review in
+# build/report-shots/).
+. "$(dirname "$0")/../lib/test-lib.sh"
+
+GOLD="$ROOT/tests/golden/report"
+SHOTS="$ROOT/build/report-shots"
+DB="$TMP/r.db"
+WG="US-Belarus Working Group for Democracy and Human Rights"
+"$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null
+sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB" >/dev/null 2>&1
+check_eq "the demo ledger is recorded" 0 $?
+
+# golden NAME FILE: FILE is what tests/golden/report/NAME holds.
+golden() {
+    if [ -n "${UPDATE_GOLDEN:-}" ]; then
+        mkdir -p "$GOLD" && cp "$2" "$GOLD/$1"
+    fi
+    if cmp -s "$GOLD/$1" "$2"; then
+        pass "golden $1"
+    else
+        fail "golden $1" "differs from tests/golden/report/$1 (UPDATE_GOLDEN=1 to accept):" \
+            "$(diff "$GOLD/$1" "$2" | head -20)"
+    fi
+}
+
+for d in 2016-01-31 2016-12-31; do
+    "$RT" --db "$DB" report brief --dialogue "$WG" --as-of $d >"$TMP/brief-$d.md"
+    check_eq "report brief --as-of $d" 0 $?
+    "$RT" --db "$DB" report brief --dialogue 1 --as-of $d --format html --out "$TMP/brief-$d.html"
+    check_eq "report brief --as-of $d --format html --out" 0 $?
+    golden "brief-$d.md" "$TMP/brief-$d.md"
+    golden "brief-$d.html" "$TMP/brief-$d.html"
+done
+"$RT" --db "$DB" report country Belarus --as-of 2016-12-31 >"$TMP/country.md"
+golden country-BLR-2016-12-31.md "$TMP/country.md"
+"$RT" --db "$DB" report country BLR --as-of 2016-12-31 --format html >"$TMP/country.html"
+golden country-BLR-2016-12-31.html "$TMP/country.html"
+
+# What the briefing says, read from its JSON.
+"$RT" --db "$DB" report brief --dialogue 1 --as-of 2016-12-31 --json >"$TMP/b.json"
+check_eq "the last round as of 2016-12-31" 2 "$(json .last_round.ordinal <"$TMP/b.json")"
+check_eq "Belarus is the counterpart" '["BLR"]' "$(json .counterparts <"$TMP/b.json")"
+check_eq "the election step moved after round 2" 2016-09-11 \
+    "$(json .moved.1.steps.0.date <"$TMP/b.json")"
+check_eq "the benchmark is partly met" partly-met "$(json .benchmarks.0.status <"$TMP/b.json")"
+check_eq "the elections topic counts the demo's recommendations on elections" \
+    "$("$RT" --db "$DB" search --sur Belarus --theme Elections --json | json .total)" \
+    "$(json .topics.0.states.0.total <"$TMP/b.json")"
+check_eq "six prisoners released, in the figures" 6 "$(json .figures.0.total <"$TMP/b.json")"
+python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+n=[s["n"] for s in d["sources"]]
+assert n == list(range(1, len(n)+1)) and len(n) >= 4, n
+texts=[s["text"] for s in d["sources"]]
+assert len(set(texts)) == len(texts)
+def cites(v):
+    if isinstance(v, dict):
+        if "source" in v and v["source"]:
+            assert texts[v["cite"]-1] == v["source"], v
+        for x in v.values(): cites(x)
+    elif isinstance(v, list):
+        for x in v: cites(x)
+cites(d)' "$TMP/b.json"
+check_eq "sources are numbered once each, and every cite points at its source" 0 $?
+
+# As of a date means as of it.
+check_eq "as of 2016-01-31 the September 2016 election is absent" 0 \
+    "$(grep -c '2016-09-11' "$TMP/brief-2016-01-31.md")"
+check_eq "as of 2016-01-31 ODIHR's December verdict is absent" 0 \
+    "$(grep -c 'ODIHR calls for' "$TMP/brief-2016-01-31.md")"
+check_eq "as of 2016-12-31 the election is there" yes \
+    "$(grep -q '2016-09-11, Belarus, election held' "$TMP/brief-2016-12-31.md" && echo yes)"
+"$RT" --db "$DB" step add --actor Belarus --date 2017-02 --kind arrest --negative \
+    "Later arrests, recorded after the briefing date." >/dev/null
+"$RT" --db "$DB" assess ask:1 regressed --date 2017-03-01 --evidence "A later judgement." >/dev/null
+"$RT" --db "$DB" round add "$WG" --date 2017-05-01 --place Minsk >/dev/null
+"$RT" --db "$DB" report brief --dialogue 1 --as-of 2016-12-31 >"$TMP/again.md"
+check "records dated after the as-of date change nothing in the briefing" \
+    cmp "$TMP/brief-2016-12-31.md" "$TMP/again.md"
+"$RT" --db "$DB" report country Belarus --as-of 2016-12-31 >"$TMP/again.md"
+check "nor in the country profile" cmp "$TMP/country.md" "$TMP/again.md"
+"$RT" --db "$DB" report brief --dialogue 1 --as-of 2017-06 >"$TMP/later.md"
+check_eq "a later date sees them" yes \
+    "$(grep -q 'Later arrests' "$TMP/later.md" && grep -q 'round 3, 2017-05-01' "$TMP/later.md" &&
+        echo yes)"
+"$RT" --db "$DB" report brief --dialogue 1 --as-of 2016-12-31 --format html >"$TMP/again.html"
+check "two runs give the same bytes" cmp "$TMP/brief-2016-12-31.html" "$TMP/again.html"
+
+# Bad input: clear messages and the right exit codes.
+check_fails "report alone is a usage error" 2 "$RT" --db "$DB" report
+check_fails "an unknown report" 2 "$RT" --db "$DB" report weekly
+check_fails "brief without --dialogue" 2 "$RT" --db "$DB" report brief
+check_fails "an unknown format" 2 "$RT" --db "$DB" report brief --dialogue 1 --format docx
+check_fails "pdf needs --out" 2 "$RT" --db "$DB" report brief --dialogue 1 --format pdf
+check_fails "a bad date" 1 "$RT" --db "$DB" report brief --dialogue 1 --as-of 2016-02-30
+check_eq "the message names the field" yes "$(grep -q "as-of" "$TMP/err" && echo yes)"
+check_fails "an unknown dialogue" 1 "$RT" --db "$DB" report brief --dialogue 99
+check_fails "an unknown state" 1 "$RT" --db "$DB" report country Atlantis
+check_eq "the message names it" yes "$(grep -q "Atlantis" "$TMP/err" && echo yes)"
+check "--help" "$RT" report --help
+check_eq "--help shows both reports" yes "$(grep -q 'report country' "$TMP/out" && echo yes)"
+
+# The web face serves the same bytes and the same data.
+"$RT" --db "$DB" serve --port 0 >"$TMP/serve.out" 2>"$TMP/serve.err" &
+PID=$!
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+    URL=$(sed -n 's/^listening on //p' "$TMP/serve.out")
+    [ -n "$URL" ] && break
+    sleep 0.3
+done
+curl -s -o "$TMP/web.html" "$URL/reports/brief/1?as_of=2016-12-31"
+check "the web briefing is the command's HTML" cmp "$TMP/brief-2016-12-31.html" "$TMP/web.html"
+curl -s -o "$TMP/web.md" "$URL/reports/country/BLR?as_of=2016-12-31&format=md"
+check "the web country profile is the command's Markdown" cmp "$TMP/country.md" "$TMP/web.md"
+curl -s -o "$TMP/api.json" "$URL/api/v1/dialogues/1/brief?as_of=2016-12-31"
+python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1])) == json.load(open(sys.argv[2])) else 1)' \
+    "$TMP/api.json" "$TMP/b.json"
+check_eq "the API's briefing is report brief --json" 0 $?
+check_eq "a bad date on the web is 400" 400 \
+    "$(curl -s -o /dev/null -w '%{http_code}' "$URL/reports/brief/1?as_of=2016-13-01")"
+check_eq "an unknown dialogue is 404" 404 \
+    "$(curl -s -o /dev/null -w '%{http_code}' "$URL/reports/brief/99")"
+check_eq "the dialogue page offers the briefing" yes \
+    "$(curl -s "$URL/dialogues/1" | grep -q 'action="/reports/brief/1"' && echo yes)"
+
+# The PDF (headless Chromium, as scripts/bootstrap installs it) and pictures.
+if command -v "${RIGHTSTRACK_CHROMIUM:-chromium}" >/dev/null 2>&1 && command -v pdftotext >/dev/null; then
+    mkdir -p "$SHOTS"
+    "$RT" --db "$DB" report brief --dialogue 1 --as-of 2016-12-31 --format pdf --out "$SHOTS/brief.pdf"
+    check_eq "report brief --format pdf" 0 $?
+    check_eq "it is a PDF" %PDF "$(head -c 4 "$SHOTS/brief.pdf")"
+    pdftotext -layout "$SHOTS/brief.pdf" "$TMP/pdf.txt"
+    for fact in "Briefing: US-Belarus Working Group" "2015-12-16" "Washington, DC" \
+        "Bridget Brink" "partly met" "6 in all" "2016-09-11"; do
+        check_eq "the PDF says: $fact" yes "$(tr -s ' \n' '  ' <"$TMP/pdf.txt" | grep -qF "$fact" && echo yes)"
+    done
+    check_eq "the PDF holds no later record" 0 "$(grep -c 'Later arrests' "$TMP/pdf.txt")"
+    curl -s -o "$SHOTS/country.pdf" "$URL/reports/country/BLR?as_of=2016-12-31&format=pdf"
+    check_eq "the web's download PDF is a PDF" %PDF "$(head -c 4 "$SHOTS/country.pdf")"
+    rm -f "$SHOTS"/brief-page-*.png
+    pdftoppm -r 40 -png "$SHOTS/brief.pdf" "$SHOTS/brief-page"
+    for png in "$SHOTS"/brief-page-*.png; do
+        ink=$(python3 "$ROOT/tests/lib/png_ink.py" "$png")
+        check_eq "PDF page $(basename "$png") is not blank ($ink)" yes \
+            "$(awk -v i="$ink" 'BEGIN { print (i > 0.01) ? "yes" : "no" }')"
+    done
+    "${RIGHTSTRACK_CHROMIUM:-chromium}" --headless --no-sandbox --disable-gpu \
+        --user-data-dir="$TMP/profile" --window-size=800,1000 \
+        --screenshot="$SHOTS/brief-html.png" "file://$TMP/brief-2016-12-31.html" >/dev/null 2>&1
+    ink=$(python3 "$ROOT/tests/lib/png_ink.py" "$SHOTS/brief-html.png")
+    check_eq "the HTML briefing renders, not blank ($ink)" yes \
+        "$(awk -v i="$ink" 'BEGIN { print (i > 0.01) ? "yes" : "no" }')"
+else
+    fail "chromium and pdftotext" "missing: run scripts/bootstrap"
+fi
+kill "$PID" 2>/dev/null
+wait "$PID" 2>/dev/null
+
+# On the full UPR import the counts agree with search.
+need_data
+"$RT" --db "$DB" import "$DATA/upr/upr_info_s01-s18.csv" >/dev/null 2>&1
+"$RT" --db "$DB" report country Belarus --json >"$TMP/c.json"
+check_eq "the profile counts what search finds" \
+    "$("$RT" --db "$DB" search --sur Belarus --json | json .total)" \
+    "$(json .recommendations.total <"$TMP/c.json")"
+"$RT" --db "$DB" report brief --dialogue 1 --as-of 2016-12-31 --json >"$TMP/b.json"
+check_eq "each topic counts what search --theme finds" \
+    "$("$RT" --db "$DB" search --sur Belarus --theme Elections --json | json .total)" \
+    "$(json .topics.0.states.0.total <"$TMP/b.json")"
+# Germany's second review (session 16, April 2013) made some first-cycle
+# recommendations again; before it, there was no second cycle to repeat them in.
+"$RT" --db "$DB" report country Germany --as-of 2013-12-31 --json >"$TMP/g.json"
+check_eq "Germany's recommendations made again in cycle 2 are found" yes \
+    "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["recommendations"]
+r=d["repeated"]; print("yes" if r and all(x["cycle"] == 1 and a["cycle"] == 2 for x in r for a in x["again"]) else "no")' "$TMP/g.json")"
+"$RT" --db "$DB" report country Germany --as-of 2012-12-31 --json >"$TMP/g.json"
+check_eq "as of 2012 there is neither a second cycle nor a repeat" "[1] 0" \
+    "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["recommendations"]
+print([c["cycle"] for c in d["by_cycle"]], len(d["repeated"]))' "$TMP/g.json")"
+done_testing
