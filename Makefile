@@ -118,6 +118,7 @@ bench:
 	sh bench/import.sh build/release/rightstrack
 	sh bench/search.sh build/release/rightstrack
 	sh bench/http.sh build/release/rightstrack
+	sh bench/report.sh build/release/rightstrack
 
 install:
 	$(MAKE) BUILD=release

@@ -26,9 +26,13 @@
  *    "assessed": [{"id", "cycle", "session", "response", "text", "assessment"}],
  *    "repeated": [{"id", "cycle", "session", "response", "text",
  *                  "again": [{"id", "cycle", "session", "response", "by": [codes]}]}]}
- * where "repeated" lists the first-made of those made again in a later cycle (stored
- * repeats are recomputed first when stale and the store is writable).
+ * where "repeated" lists the first-made of those made again in a later cycle, from
+ * the stored repeats (call rt_report_prepare first to have them fresh).
  */
+/* Brings the derived data the reports read up to date: recomputes stale repeats
+ * when the store is writable. rt_report_brief and rt_report_country call it. */
+RT_API int rt_report_prepare(struct rt_store *st, struct rt_error *err);
+
 RT_API int rt_report_recs(struct rt_store *st, const char *state, const char *theme,
                           const char *as_of, json_t **out, struct rt_error *err);
 

@@ -111,7 +111,7 @@ static json_t *responded_steps(const json_t *step, const json_t *all)
 /* Steps with a quantity, as series by actor and kind, in date order. */
 static json_t *figures(const json_t *steps, const char *as_of)
 {
-    json_t *out = json_array(), *s, *f;
+    json_t *out = json_array(), *s, *f = NULL;
     size_t i, j;
 
     json_array_foreach(steps, i, s) {
@@ -244,15 +244,17 @@ int rt_report_brief(struct rt_store *st, int64_t dialogue_id, const char *as_of,
                     json_t **out, struct rt_error *err)
 {
     json_t *d = NULL, *round = NULL, *since = NULL, *all = NULL, *tl = NULL, *doc = NULL;
-    json_t *rounds = json_array(), *r, *last = NULL, *list;
+    json_t *rounds, *r, *last = NULL, *list;
     size_t i;
     int rc;
 
     *out = NULL;
-    if ((rc = rt_dialogue_get(st, dialogue_id, &d, err)) < 0 ||
+    if ((rc = rt_report_prepare(st, err)) < 0 ||
+        (rc = rt_dialogue_get(st, dialogue_id, &d, err)) < 0 ||
         (rc = rt_timeline(st, dialogue_id, as_of, &tl, err)) < 0 ||
         (rc = rt_step_list(st, dialogue_id, NULL, &all, err)) < 0)
         goto done;
+    rounds = json_array();
     json_array_foreach(json_object_get(d, "rounds"), i, r) {
         if (!on_or_before(rt__report_str(r, "date"), as_of))
             continue;
@@ -263,7 +265,7 @@ int rt_report_brief(struct rt_store *st, int64_t dialogue_id, const char *as_of,
                                                 json_object_get(r, "place")));
         last = r;
     }
-    doc = json_pack("{s:s, s:o, s:{s:O, s:O, s:O, s:o}, s:O}", "report", "brief", "as_of",
+    doc = json_pack("{s:s, s:o, s:{s:O, s:O, s:O, s:o}, s:o}", "report", "brief", "as_of",
                     as_of ? json_string(as_of) : json_null(), "dialogue", "id",
                     json_object_get(d, "id"), "name", json_object_get(d, "name"), "kind",
                     json_object_get(d, "kind"), "parties",
@@ -314,7 +316,5 @@ done:
     json_decref(since);
     json_decref(all);
     json_decref(tl);
-    if (!doc && !*out)
-        json_decref(rounds);
     return rc < 0 ? rc : 0;
 }

@@ -61,7 +61,8 @@ int rt_report_country(struct rt_store *st, const char *state, const char *as_of,
     int rc;
 
     *out = NULL;
-    if ((rc = rt_report_recs(st, state, NULL, as_of, &recs, err)) < 0)
+    if ((rc = rt_report_prepare(st, err)) < 0 ||
+        (rc = rt_report_recs(st, state, NULL, as_of, &recs, err)) < 0)
         goto done;
     if ((rc = rt_store_state_find(st, state, strlen(state), &id, err)) < 0 ||
         (rc = rt_store_state_get(st, id, &ref, err)) < 0 ||

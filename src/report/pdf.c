@@ -63,7 +63,10 @@ static void log_tail(const char *path, char *out, size_t size)
     while (end > buf && (end[-1] == '\n' || end[-1] == '\r'))
         *--end = 0;
     start = strrchr(buf, '\n');
-    snprintf(out, size, "%s", start ? start + 1 : buf);
+    start = start ? start + 1 : buf;
+    n = strlen(start) < size ? strlen(start) : size - 1;
+    memcpy(out, start, n);
+    out[n] = 0;
 }
 
 /* Runs argv with stdout and stderr to log; waits up to PDF_TIMEOUT_S. */

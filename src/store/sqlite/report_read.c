@@ -80,11 +80,23 @@ static const char recs_sql[] =
           " ORDER BY x.cycle, x.session, x.id")
     ")";
 
+int rt_report_prepare(struct rt_store *st, struct rt_error *err)
+{
+    int fresh = 0;
+
+    if (rt_store_repeats_fresh(st, &fresh, err) < 0)
+        return RT_ESTORE;
+    /* A read-only store reports the repeats it has. */
+    if (!fresh && !sqlite3_db_readonly(st->db, "main") &&
+        rt_store_repeats_compute(st, NULL, NULL, err) < 0)
+        return RT_ESTORE;
+    return 0;
+}
+
 int rt_report_recs(struct rt_store *st, const char *state, const char *theme,
                    const char *as_of, json_t **out, struct rt_error *err)
 {
     int64_t state_id = 0;
-    int fresh = 0;
 
     *out = NULL;
     if (!state || !*state)
@@ -92,11 +104,5 @@ int rt_report_recs(struct rt_store *st, const char *state, const char *theme,
     if (rt_store_state_find(st, state, strlen(state), &state_id, err) < 0)
         return rt_error_set(err, RT_ENOTFOUND, NULL, 0, "state", "no state is called '%s'",
                             state);
-    if (rt_store_repeats_fresh(st, &fresh, err) < 0)
-        return RT_ESTORE;
-    /* Stale repeats are recomputed when the store can be written; a read-only
-     * store reports the repeats it has. */
-    if (!fresh && !sqlite3_db_readonly(st->db, "main") && rt_store_repeats_compute(st, NULL, NULL, err) < 0)
-        return RT_ESTORE;
     return rt__document_text(st, recs_sql, state_id, theme, as_of, "state", out, err);
 }
