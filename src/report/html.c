@@ -78,9 +78,20 @@ void rt_html_svg_bars(struct rt_buf *b, const char *title, const char *const *la
     int64_t max = 1;
     size_t h = rows * 28 + 40;
 
-    for (size_t r = 0; r < rows; r++)
+    /* The label column fits the longest label (about 7 px a character at 13 px),
+     * between 110 and 300 px; the bars have the rest. */
+    double lw = 110, span;
+    for (size_t r = 0; r < rows; r++) {
+        size_t chars = 0;
+        for (const char *c = labels[r]; c && *c; c++)
+            chars += ((unsigned char)*c & 0xC0) != 0x80;
+        if (10.0 + 7.0 * (double)chars > lw)
+            lw = 10.0 + 7.0 * (double)chars;
         if (counts[r][0] + counts[r][1] + counts[r][2] > max)
             max = counts[r][0] + counts[r][1] + counts[r][2];
+    }
+    lw = lw > 300 ? 300 : lw;
+    span = 640 - lw - 40;
     RT_HTML_LIT(b, "<figure><svg role=\"img\" viewBox=\"0 0 640 ");
     rt_html_textf(b, "%zu", h);
     RT_HTML_LIT(b, "\" width=\"640\" height=\"");
@@ -89,14 +100,14 @@ void rt_html_svg_bars(struct rt_buf *b, const char *title, const char *const *la
     rt_html_text(b, title);
     RT_HTML_LIT(b, "</title>");
     for (size_t r = 0; r < rows; r++) {
-        double x = 110;
+        double x = lw;
         RT_HTML_LIT(b, "<text x=\"0\" y=\"");
         rt_html_textf(b, "%zu", r * 28 + 18);
         RT_HTML_LIT(b, "\" font-size=\"13\">");
         rt_html_text(b, labels[r]);
         RT_HTML_LIT(b, "</text>");
         for (int k = 0; k < 3; k++) {
-            double w = 480.0 * (double)counts[r][k] / (double)max;
+            double w = span * (double)counts[r][k] / (double)max;
             if (counts[r][k] == 0)
                 continue;
             RT_HTML_LIT(b, "<rect x=\"");
@@ -122,13 +133,13 @@ void rt_html_svg_bars(struct rt_buf *b, const char *title, const char *const *la
     }
     for (int k = 0; k < 3 && series[k]; k++) {
         RT_HTML_LIT(b, "<rect x=\"");
-        rt_html_textf(b, "%d", 110 + k * 140);
+        rt_html_textf(b, "%.0f", lw + k * 140);
         RT_HTML_LIT(b, "\" y=\"");
         rt_html_textf(b, "%zu", rows * 28 + 14);
         RT_HTML_LIT(b, "\" width=\"12\" height=\"12\" fill=\"");
         rt_html_text(b, colours[k]);
         RT_HTML_LIT(b, "\"/><text x=\"");
-        rt_html_textf(b, "%d", 126 + k * 140);
+        rt_html_textf(b, "%.0f", lw + 16 + k * 140);
         RT_HTML_LIT(b, "\" y=\"");
         rt_html_textf(b, "%zu", rows * 28 + 25);
         RT_HTML_LIT(b, "\" font-size=\"12\">");

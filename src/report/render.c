@@ -493,8 +493,16 @@ static void svg_responses(struct out *o, const json_t *rows, const char *label_k
         l = json_object_get(r, label_key);
         if (json_is_integer(l))
             snprintf(names[i], sizeof(names[i]), "%s%lld", prefix, (long long)json_integer_value(l));
-        else
-            snprintf(names[i], sizeof(names[i]), "%.40s", json_string_value(l));
+        else {
+            /* At most 40 bytes, never cutting a UTF-8 sequence. */
+            size_t cut = snprintf(names[i], sizeof(names[i]), "%s", json_string_value(l));
+            if (cut > 40) {
+                cut = 40;
+                while (cut && ((unsigned char)names[i][cut] & 0xC0) == 0x80)
+                    cut--;
+                names[i][cut] = 0;
+            }
+        }
         labels[i] = names[i];
         counts[i][0] = num(r, "supported");
         counts[i][1] = num(r, "noted");
@@ -1005,14 +1013,17 @@ static void country(struct out *o)
         if (o->html)
             svg_responses(o, json_object_get(r, "areas"), "label", "", 12,
                           "The largest themes (taxonomy areas), by response");
-        o->f->list_begin(o);
+        static const char *const head[] = {"Theme", "Total", "Supported", "Noted"};
+        o->f->row(o, head, 4, 1);
         json_array_foreach(json_object_get(r, "areas"), i, x) {
-            o->f->item_begin(o);
-            textf(o, "%s: %lld (%lld supported, %lld noted)", STR(x, "label"), num(x, "total"),
-                  num(x, "supported"), num(x, "noted"));
-            o->f->item_end(o);
+            char c[3][24];
+            snprintf(c[0], 24, "%lld", num(x, "total"));
+            snprintf(c[1], 24, "%lld", num(x, "supported"));
+            snprintf(c[2], 24, "%lld", num(x, "noted"));
+            const char *cells[] = {STR(x, "label"), c[0], c[1], c[2]};
+            o->f->row(o, cells, 4, 0);
         }
-        o->f->list_end(o);
+        o->f->table_end(o);
     }
     o->f->heading(o, 2, "Implementation");
     o->f->para_begin(o);
