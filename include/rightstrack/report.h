@@ -30,7 +30,8 @@
  * the stored repeats (call rt_report_prepare first to have them fresh).
  */
 /* Brings the derived data the reports read up to date: recomputes stale repeats
- * when the store is writable. rt_report_brief and rt_report_country call it. */
+ * when the store is writable and not inside a transaction (then the stored ones
+ * serve). rt_report_brief and rt_report_country call it; so does `serve` at start. */
 RT_API int rt_report_prepare(struct rt_store *st, struct rt_error *err);
 
 RT_API int rt_report_recs(struct rt_store *st, const char *state, const char *theme,

@@ -9,6 +9,8 @@
 
 #include <microhttpd.h>
 
+#include <rightstrack/report.h>
+
 #include "http_int.h"
 
 /* One store connection per worker thread, closed when the server stops. */
@@ -193,10 +195,14 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
                             "(127.0.0.1); give --unsafe-no-auth to serve %s to anyone who can "
                             "reach it",
                             host);
-    /* Fail early, in this thread, when the database cannot be opened. */
+    /* Fail early, in this thread, when the database cannot be opened; bring the
+     * derived data the reports read up to date while no request runs. */
     if ((rc = rt_store_open(&check, o->db_path, 0, err)) < 0)
         return rc;
+    rc = rt_report_prepare(check, err);
     rt_store_close(check);
+    if (rc < 0)
+        return rc;
     db_path = o->db_path;
 
     /* Signals are taken by sigwait below, not by the worker threads. */

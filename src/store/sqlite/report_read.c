@@ -86,8 +86,9 @@ int rt_report_prepare(struct rt_store *st, struct rt_error *err)
 
     if (rt_store_repeats_fresh(st, &fresh, err) < 0)
         return RT_ESTORE;
-    /* A read-only store reports the repeats it has. */
-    if (!fresh && !sqlite3_db_readonly(st->db, "main") &&
+    /* A read-only store, or one inside a transaction (a web request reads in one),
+     * reports the repeats it has. */
+    if (!fresh && !sqlite3_db_readonly(st->db, "main") && sqlite3_get_autocommit(st->db) &&
         rt_store_repeats_compute(st, NULL, NULL, err) < 0)
         return RT_ESTORE;
     return 0;
