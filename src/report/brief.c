@@ -5,6 +5,7 @@
  */
 #include "base/compat.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include <rightstrack/ledger.h>
@@ -15,6 +16,19 @@
 const char *rt__report_str(const json_t *o, const char *key)
 {
     return json_string_value(json_object_get(o, key));
+}
+
+json_t *rt__report_pick(const json_t *o, ...)
+{
+    json_t *out = json_object();
+    const char *key;
+    va_list ap;
+
+    va_start(ap, o);
+    while ((key = va_arg(ap, const char *)))
+        json_object_set(out, key, json_object_get(o, key) ? json_object_get(o, key) : json_null());
+    va_end(ap);
+    return out;
 }
 
 /* date <= as_of, comparing as the ledger does (a shorter date counts from its start). */
@@ -98,11 +112,7 @@ static json_t *responded_steps(const json_t *step, const json_t *all)
         json_array_foreach(all, j, s) {
             if (json_integer_value(json_object_get(s, "id")) != json_integer_value(id))
                 continue;
-            json_array_append_new(out, json_pack("{s:O, s:O, s:O, s:O}", "id",
-                                                 json_object_get(s, "id"), "actor",
-                                                 json_object_get(s, "actor"), "date",
-                                                 json_object_get(s, "date"), "text",
-                                                 json_object_get(s, "text")));
+            json_array_append_new(out, rt__report_pick(s, "id", "actor", "date", "text", NULL));
         }
     }
     return out;
@@ -209,11 +219,10 @@ static int benchmarks(struct rt_store *st, const json_t *d, const char *as_of, j
                  (long long)json_integer_value(json_object_get(b, "id")));
         if (rt_status(st, target, as_of, &status, err) < 0)
             return err->code;
-        json_array_append_new(*out, json_pack("{s:O, s:O, s:O, s:O}", "id",
-                                              json_object_get(b, "id"), "text",
-                                              json_object_get(b, "text"), "status",
-                                              json_object_get(status, "status"), "latest",
-                                              json_object_get(status, "latest")));
+        json_t *e = rt__report_pick(b, "id", "text", NULL);
+        json_object_set(e, "status", json_object_get(status, "status"));
+        json_object_set(e, "latest", json_object_get(status, "latest"));
+        json_array_append_new(*out, e);
         json_decref(status);
     }
     return 0;
@@ -258,11 +267,7 @@ int rt_report_brief(struct rt_store *st, int64_t dialogue_id, const char *as_of,
     json_array_foreach(json_object_get(d, "rounds"), i, r) {
         if (!on_or_before(rt__report_str(r, "date"), as_of))
             continue;
-        json_array_append_new(rounds, json_pack("{s:O, s:O, s:O, s:O}", "id",
-                                                json_object_get(r, "id"), "ordinal",
-                                                json_object_get(r, "ordinal"), "date",
-                                                json_object_get(r, "date"), "place",
-                                                json_object_get(r, "place")));
+        json_array_append_new(rounds, rt__report_pick(r, "id", "ordinal", "date", "place", NULL));
         last = r;
     }
     doc = json_pack("{s:s, s:o, s:{s:O, s:O, s:O, s:o}, s:o}", "report", "brief", "as_of",

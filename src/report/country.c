@@ -36,9 +36,7 @@ static int dialogues(struct rt_store *st, const char *code, const char *as_of, j
                 continue;
             held++;
             json_decref(last);
-            last = json_pack("{s:O, s:O, s:O}", "ordinal", json_object_get(r, "ordinal"),
-                             "date", json_object_get(r, "date"), "place",
-                             json_object_get(r, "place"));
+            last = rt__report_pick(r, "ordinal", "date", "place", NULL);
         }
         json_array_append_new(*out, json_pack("{s:O, s:O, s:O, s:I, s:o}", "id",
                                               json_object_get(d, "id"), "name",

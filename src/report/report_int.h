@@ -9,6 +9,9 @@
 /* The string member key of o, or NULL. */
 const char *rt__report_str(const json_t *o, const char *key);
 
+/* A new object with the members keys (NULL-terminated) of o; null for a missing one. */
+json_t *rt__report_pick(const json_t *o, ...) __attribute__((sentinel));
+
 /* Numbers the distinct "source" strings of doc in document order: adds "cite" to each
  * object that names one, and doc["sources"] = [{"n", "text"}]. */
 void rt__report_cite(json_t *doc);

@@ -105,13 +105,8 @@ check "--help" "$RT" report --help
 check_eq "--help shows both reports" yes "$(grep -q 'report country' "$TMP/out" && echo yes)"
 
 # The web face serves the same bytes and the same data.
-"$RT" --db "$DB" serve --port 0 >"$TMP/serve.out" 2>"$TMP/serve.err" &
-PID=$!
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-    URL=$(sed -n 's/^listening on //p' "$TMP/serve.out")
-    [ -n "$URL" ] && break
-    sleep 0.3
-done
+serve_start "$DB"
+check_eq "serve starts" yes "$([ -n "$URL" ] && echo yes)"
 curl -s -o "$TMP/web.html" "$URL/reports/brief/1?as_of=2016-12-31"
 check "the web briefing is the command's HTML" cmp "$TMP/brief-2016-12-31.html" "$TMP/web.html"
 curl -s -o "$TMP/web.md" "$URL/reports/country/BLR?as_of=2016-12-31&format=md"
@@ -157,8 +152,8 @@ if command -v "${RIGHTSTRACK_CHROMIUM:-chromium}" >/dev/null 2>&1 && command -v 
 else
     fail "chromium and pdftotext" "missing: run scripts/bootstrap"
 fi
-kill "$PID" 2>/dev/null
-wait "$PID" 2>/dev/null
+kill "$SERVE_PID" 2>/dev/null
+wait "$SERVE_PID" 2>/dev/null
 
 # On the full UPR import the counts agree with search.
 need_data

@@ -6,6 +6,7 @@
 #   check NAME CMD...          passes when CMD exits 0
 #   check_eq NAME EXPECTED ACTUAL
 #   check_fails NAME CODE CMD...  passes when CMD exits with CODE
+#   serve_start DB [ARGS...]  starts `serve --port 0` on DB; sets URL and SERVE_PID
 #   need_data   skips the rest of the file when ../shared/data is missing (fails under CI)
 #   done_testing  prints the summary line and exits 0 or 1
 set -u
@@ -51,6 +52,18 @@ v=json.load(sys.stdin)
 for k in sys.argv[1].split(".")[1:]:
     v=v[int(k)] if isinstance(v,list) else v[k]
 print(json.dumps(v) if isinstance(v,(dict,list)) else v)' "$1"
+}
+
+serve_start() {
+    db=$1; shift
+    "$RT" --db "$db" serve --port 0 "$@" >"$TMP/serve.out" 2>"$TMP/serve.err" &
+    SERVE_PID=$!
+    URL=
+    for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+        URL=$(sed -n 's/^listening on //p' "$TMP/serve.out")
+        [ -n "$URL" ] && break
+        sleep 0.3
+    done
 }
 
 need_data() {
