@@ -210,7 +210,7 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
                          MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 2u,
                          MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
                          MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
                          MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u, MHD_OPTION_END);
     if (!d)
         return rt_error_set(err, RT_EIO, NULL, 0, "port", "cannot listen on %s:%u: %s", host,
