@@ -20,6 +20,20 @@ static void page_error(struct rt_http_resp *resp, int status, const char *msg)
     html_end(&resp->body);
 }
 
+void rt_http_page_refused(struct rt_http_resp *resp, const char *title, const char *why)
+{
+    resp->status = 403;
+    resp->content_type = "text/html; charset=utf-8";
+    rt_buf_reset(&resp->body);
+    html_begin(&resp->body, title);
+    HTML_LIT(&resp->body, "<h1>");
+    html_text(&resp->body, title);
+    HTML_LIT(&resp->body, "</h1><p role=\"alert\">");
+    html_text(&resp->body, why);
+    HTML_LIT(&resp->body, "</p><p>Nothing was saved. <a href=\"/\">Back to the start</a></p>");
+    html_end(&resp->body);
+}
+
 static void page_fail(struct rt_http_resp *resp, const struct rt_error *err)
 {
     page_error(resp, err->code == RT_ENOTFOUND ? 404 : err->code == RT_EINVAL ? 400 : 500,
@@ -357,6 +371,8 @@ static void render_form(struct rt_buf *b, const char *action, const char *title,
     }
     HTML_LIT(b, "<form method=\"post\" action=\"");
     html_text(b, action);
+    HTML_LIT(b, "\"><input type=\"hidden\" name=\"" RT_HTTP_CSRF_FIELD "\" value=\"");
+    html_text(b, rt_http_csrf_token());
     HTML_LIT(b, "\">");
     for (; f->name; f++) {
         rt_buf_reset(&val);
@@ -931,7 +947,14 @@ int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_
                        {"recommendations", "assessments", "assessment"}};
         for (size_t i = 0; n == 3 && i < sizeof(targets) / sizeof(targets[0]); i++) {
             if (!strcmp(seg[0], targets[i].kind) && !strcmp(seg[2], targets[i].sub)) {
-                post_form(st, req, targets[i].kind, targets[i].what, id, resp);
+                if (rt_http_csrf_ok(req))
+                    post_form(st, req, targets[i].kind, targets[i].what, id, resp);
+                else
+                    rt_http_page_refused(
+                        resp, "This form is out of date",
+                        "The form did not carry the token of this run of the server: it was "
+                        "sent from another site, or from a page opened before the server "
+                        "restarted. Reload the page and send the form again.");
                 return 1;
             }
         }

@@ -129,6 +129,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     req.method = method;
     req.path = url;
     req.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    req.host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+    req.origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    req.fetch_site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &req);
     req.body = conn->body.buf;
     req.body_len = conn->body.len;
@@ -198,6 +201,8 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
         return rc;
     rt_store_close(check);
     db_path = o->db_path;
+    if ((rc = rt_http_csrf_init(err)) < 0)
+        return rc;
 
     /* Signals are taken by sigwait below, not by the worker threads. */
     sigemptyset(&set);
