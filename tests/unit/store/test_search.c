@@ -315,7 +315,7 @@ Test(search, every_plan_gives_the_plain_answer_on_the_upr_import, .timeout = 300
     struct rt_error e = RT_ERROR_INIT;
     struct rt_import_stats stats = {0};
     const char *data = shared_data();
-    char path[512];
+    char path[600];
     const char *paths[1] = {path};
 
     snprintf(path, sizeof(path), "%s/upr/upr_info_s01-s18.csv", data);
