@@ -49,3 +49,17 @@ void page_fail(struct rt_http_resp *resp, const struct rt_error *err)
     page_error(resp, err->code == RT_ENOTFOUND ? 404 : err->code == RT_EINVAL ? 400 : 500,
                err->msg.len ? err->msg.buf : rt_strerror(err->code));
 }
+
+void rt_http_page_refused(struct rt_http_resp *resp, const char *title, const char *why)
+{
+    resp->status = 403;
+    resp->content_type = "text/html; charset=utf-8";
+    rt_buf_reset(&resp->body);
+    html_begin(&resp->body, title);
+    RT_HTML_LIT(&resp->body, "<h1>");
+    rt_html_text(&resp->body, title);
+    RT_HTML_LIT(&resp->body, "</h1><p role=\"alert\">");
+    rt_html_text(&resp->body, why);
+    RT_HTML_LIT(&resp->body, "</p><p>Nothing was saved. <a href=\"/\">Back to the start</a></p>");
+    html_end(&resp->body);
+}

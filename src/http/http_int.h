@@ -24,6 +24,10 @@ struct rt_http_req {
     struct rt_http_arg args[64]; /* query arguments, or form fields of a POST */
     size_t n_args;
     const char *content_type; /* may be NULL */
+    /* Where the request comes from, as the browser says (each may be NULL). */
+    const char *host;       /* Host: "127.0.0.1:8080" */
+    const char *origin;     /* Origin: "http://127.0.0.1:8080", "null" */
+    const char *fetch_site; /* Sec-Fetch-Site: same-origin, same-site, cross-site, none */
     const char *body;
     size_t body_len;
 };
@@ -37,6 +41,24 @@ struct rt_http_resp {
 
 /* The value of query argument or form field key, or NULL. */
 const char *rt_http_arg(const struct rt_http_req *r, const char *key);
+
+/*
+ * Cross-site request forgery. A write (any method but GET and HEAD) that the browser
+ * says comes from another site (Sec-Fetch-Site other than same-origin or none, or an
+ * Origin that is not this server's) is refused with 403. Form posts also carry the
+ * token of this run of the server in the hidden field "csrf" (RT_HTTP_CSRF_FIELD).
+ */
+#define RT_HTTP_CSRF_FIELD "csrf"
+/* Makes this run's token; call once before serving. RT_EIO when libsodium fails. */
+int rt_http_csrf_init(struct rt_error *err);
+/* The token: 64 hex digits. */
+const char *rt_http_csrf_token(void);
+/* Why req, a write, looks sent by another site; NULL when it does not. */
+const char *rt_http_cross_site(const struct rt_http_req *req);
+/* Does the form posted in req carry this run's token? */
+int rt_http_csrf_ok(const struct rt_http_req *req);
+/* A 403 page: title and the explanation. */
+void rt_http_page_refused(struct rt_http_resp *resp, const char *title, const char *why);
 
 /* Routes one request; fills resp. Never fails: errors become error responses. */
 void rt_http_route(struct rt_store *st, const struct rt_http_req *req,

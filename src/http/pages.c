@@ -339,6 +339,8 @@ static void render_form(struct rt_buf *b, const char *action, const char *title,
     }
     RT_HTML_LIT(b, "<form method=\"post\" action=\"");
     rt_html_text(b, action);
+    RT_HTML_LIT(b, "\"><input type=\"hidden\" name=\"" RT_HTTP_CSRF_FIELD "\" value=\"");
+    rt_html_text(b, rt_http_csrf_token());
     RT_HTML_LIT(b, "\">");
     for (; f->name; f++) {
         rt_buf_reset(&val);
@@ -855,7 +857,14 @@ int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_
                        {"recommendations", "assessments", "assessment"}};
         for (size_t i = 0; n == 3 && i < sizeof(targets) / sizeof(targets[0]); i++) {
             if (!strcmp(seg[0], targets[i].kind) && !strcmp(seg[2], targets[i].sub)) {
-                post_form(st, req, targets[i].kind, targets[i].what, id, resp);
+                if (rt_http_csrf_ok(req))
+                    post_form(st, req, targets[i].kind, targets[i].what, id, resp);
+                else
+                    rt_http_page_refused(
+                        resp, "This form is out of date",
+                        "The form did not carry the token of this run of the server: it was "
+                        "sent from another site, or from a page opened before the server "
+                        "restarted. Reload the page and send the form again.");
                 return 1;
             }
         }

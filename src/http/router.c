@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <stdarg.h>
 
+#include <sodium.h>
+
 #include <rightstrack/search.h>
 
 #include "http_int.h"
@@ -88,9 +90,81 @@ void rt_http_fail(struct rt_http_resp *resp, const struct rt_error *err)
                   err->msg.len ? err->msg.buf : rt_strerror(err->code));
 }
 
+static char csrf_token[65];
+
+int rt_http_csrf_init(struct rt_error *err)
+{
+    unsigned char raw[32];
+
+    if (sodium_init() < 0)
+        return rt_error_set(err, RT_EIO, NULL, 0, NULL,
+                            "cannot start libsodium to make the form token");
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(csrf_token, sizeof(csrf_token), raw, sizeof(raw));
+    return 0;
+}
+
+const char *rt_http_csrf_token(void)
+{
+    return csrf_token;
+}
+
+/* Is origin "http://HOST" or "https://HOST" for this request's Host? */
+static int same_origin(const char *origin, const char *host)
+{
+    size_t n = strlen(origin);
+
+    if (!host)
+        return 0;
+    if (n > 7 && !strncmp(origin, "http://", 7))
+        return !strcmp(origin + 7, host);
+    if (n > 8 && !strncmp(origin, "https://", 8))
+        return !strcmp(origin + 8, host);
+    return 0;
+}
+
+const char *rt_http_cross_site(const struct rt_http_req *req)
+{
+    /* Browsers set Sec-Fetch-Site themselves; pages cannot change it. */
+    if (req->fetch_site)
+        return strcmp(req->fetch_site, "same-origin") && strcmp(req->fetch_site, "none")
+                   ? req->fetch_site
+                   : NULL;
+    /* Older browsers: the Origin of a POST, when they send one, must be this server. */
+    if (req->origin && !same_origin(req->origin, req->host))
+        return "cross-site";
+    return NULL;
+}
+
+int rt_http_csrf_ok(const struct rt_http_req *req)
+{
+    const char *t = rt_http_arg(req, RT_HTTP_CSRF_FIELD);
+
+    return csrf_token[0] && t && strlen(t) == strlen(csrf_token) &&
+           sodium_memcmp(t, csrf_token, strlen(csrf_token)) == 0;
+}
+
 void rt_http_route(struct rt_store *st, const struct rt_http_req *req,
                    struct rt_http_resp *resp)
 {
+    int writes = strcmp(req->method, "GET") && strcmp(req->method, "HEAD");
+    const char *why = writes ? rt_http_cross_site(req) : NULL;
+
+    if (why && !strncmp(req->path, "/api/", 5)) {
+        rt_http_error(resp, 403, "cross_site", NULL,
+                      "refused: the browser says this request comes from another site (%s); "
+                      "rightstrack takes writes only from its own pages and from programs",
+                      why);
+        return;
+    }
+    if (why) {
+        rt_http_page_refused(resp, "This form was sent from another site",
+                             "Your browser says the form came from a page of another site, so "
+                             "rightstrack did not save it: another site must not be able to add "
+                             "records in your name. Open the form on rightstrack's own page and "
+                             "send it from there.");
+        return;
+    }
     if (!strncmp(req->path, "/api/", 5)) {
         if (!rt_http_api(st, req, resp))
             rt_http_error(resp, 404, "not_found", NULL, "no such endpoint: %s", req->path);

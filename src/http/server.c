@@ -131,6 +131,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     req.method = method;
     req.path = url;
     req.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    req.host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+    req.origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    req.fetch_site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &req);
     req.body = conn->body.buf;
     req.body_len = conn->body.len;
@@ -204,6 +207,8 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
     if (rc < 0)
         return rc;
     db_path = o->db_path;
+    if ((rc = rt_http_csrf_init(err)) < 0)
+        return rc;
 
     /* Signals are taken by sigwait below, not by the worker threads. */
     sigemptyset(&set);
@@ -216,7 +221,7 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
                          MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 2u,
                          MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
                          MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
                          MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u, MHD_OPTION_END);
     if (!d)
         return rt_error_set(err, RT_EIO, NULL, 0, "port", "cannot listen on %s:%u: %s", host,

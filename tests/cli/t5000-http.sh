@@ -126,8 +126,13 @@ check_eq "and writes nothing" "$before" "$after"
 check_eq "a bad date" 422 "$(post /api/v1/steps '{"actor": "USA", "date": "2016-13-01", "kind": "visit", "text": "y"}')"
 check_eq "GET on a write endpoint" 405 "$(get "$URL/api/v1/steps")"
 
+# Forms carry the token of this run of the server in a hidden field.
+get "$URL/dialogues/1" >/dev/null
+TOKEN=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/body" | head -n 1)
+check_eq "the forms carry a token of 64 hex digits" 64 "${#TOKEN}"
+
 # Forms: saved and sent back to the page (303), or the page again with the input kept.
-form() { curl -s -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}' --data "$2" "$URL$1"; }
+form() { curl -s -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}' --data "$2&csrf=$TOKEN" "$URL$1"; }
 check_eq "a step through the form" 303 "$(form /dialogues/1/steps 'actor=Belarus&date=2016-12&kind=pardon&quantity=2&text=Two+activists+pardoned&responds_to=')"
 grep -qi '^location: /dialogues/1' "$TMP/headers"
 check_eq "goes back to the dialogue" 0 $?
@@ -146,6 +151,37 @@ check_eq "shows on the recommendation page" 0 $?
 check_eq "an ask through the form" 303 "$(form /rounds/2/asks 'from=USA&to=Belarus&text=Allow+independent+media')"
 check_eq "a round through the form" 303 "$(form /dialogues/1/rounds 'date=2017-06&place=Minsk')"
 check_eq "a quantity that is not a number" 422 "$(form /dialogues/1/steps 'actor=Belarus&date=2016&kind=pardon&quantity=six&text=x')"
+
+# Cross-site requests. A page of another site can make the browser post a form here;
+# the browser says where it comes from (Sec-Fetch-Site, Origin), and only this
+# server's pages know the token. Each refusal is a 403 that says why, and saves nothing.
+steps() { "$RT" --db "$DB" step list --json | python3 -c 'import json,sys;print(len(json.load(sys.stdin)))'; }
+STEP='actor=Belarus&date=2017&kind=pardon&text=Forged+step'
+raw_form() { curl -s -o "$TMP/body" -w '%{http_code}' "$@"; }
+before=$(steps)
+check_eq "a form without the token" 403 "$(raw_form --data "$STEP" "$URL/dialogues/1/steps")"
+grep -q "out of date" "$TMP/body" && grep -q "Reload the page" "$TMP/body"
+check_eq "says the form is out of date and what to do" 0 $?
+check_eq "a form with a wrong token" 403 "$(raw_form --data "$STEP&csrf=0123" "$URL/dialogues/1/steps")"
+check_eq "a form posted from another site" 403 "$(raw_form -H 'Origin: http://forms.example' -H 'Sec-Fetch-Site: cross-site' --data "$STEP&csrf=$TOKEN" "$URL/dialogues/1/steps")"
+grep -q "sent from another site" "$TMP/body"
+check_eq "says it came from another site" 0 $?
+check_eq "a form from another port of this machine (same-site)" 403 "$(raw_form -H 'Origin: http://127.0.0.1:1' -H 'Sec-Fetch-Site: same-site' --data "$STEP&csrf=$TOKEN" "$URL/dialogues/1/steps")"
+check_eq "a form from another site, Origin only (older browsers)" 403 "$(raw_form -H 'Origin: http://forms.example' --data "$STEP&csrf=$TOKEN" "$URL/dialogues/1/steps")"
+check_eq "an Origin of null" 403 "$(raw_form -H 'Origin: null' --data "$STEP&csrf=$TOKEN" "$URL/dialogues/1/steps")"
+check_eq "none of the refused forms saved a step" "$before" "$(steps)"
+check_eq "a form from the server's own page" 303 "$(raw_form -H "Origin: $URL" -H 'Sec-Fetch-Site: same-origin' --data "$STEP&csrf=$TOKEN" "$URL/dialogues/1/steps")"
+check_eq "is saved" "$((before + 1))" "$(steps)"
+# The JSON API takes writes from programs, which send no Origin (the POSTs above); a
+# browser sends one, and from another site the write is refused.
+before=$(steps)
+check_eq "an API write from another site" 403 "$(curl -s -o "$TMP/body" -w '%{http_code}' -X POST -H 'Origin: http://forms.example' -H 'Sec-Fetch-Site: cross-site' -H 'Content-Type: application/json' --data '{"actor": "USA", "date": "2017", "kind": "visit", "text": "Forged"}' "$URL/api/v1/steps")"
+check_eq "is a JSON error cross_site" cross_site "$(json .error.code <"$TMP/body")"
+# What an HTML form of another site can send without the browser asking first is
+# form-encoded or plain text, never application/json.
+check_eq "a form-encoded API write" 415 "$(curl -s -o "$TMP/body" -w '%{http_code}' -X POST --data 'actor=USA&date=2017&kind=visit&text=Forged' "$URL/api/v1/steps")"
+check_eq "no API write from another site saved a step" "$before" "$(steps)"
+check_eq "reads from another site are answered" 200 "$(get -H 'Origin: http://forms.example' -H 'Sec-Fetch-Site: cross-site' "$URL/api/v1/dialogues")"
 
 kill -TERM $PID
 wait $PID

@@ -168,3 +168,53 @@ for (const js of [true, false]) {
         });
     });
 }
+
+// Cross-site request forgery: a page of another site (here another port of this
+// machine, which browsers count as the same site but not the same origin) makes the
+// browser post a form to rightstrack. The browser says where the form comes from,
+// and rightstrack refuses it with a 403 page that says why, even with a valid token.
+describe('a form posted from another site', () => {
+    let other, context, page;
+
+    before(async () => {
+        const { createServer } = await import('node:http');
+        const home = await fetch(server.url + '/dialogues/1');
+        const token = (await home.text()).match(/name="csrf" value="([0-9a-f]{64})"/)[1];
+        const html = (withToken) => '<!doctype html><title>Another site</title>' +
+            `<form method="post" action="${server.url}/dialogues/1/steps">` +
+            (withToken ? `<input type="hidden" name="csrf" value="${token}">` : '') +
+            '<input type="hidden" name="actor" value="Belarus">' +
+            '<input type="hidden" name="date" value="2016-11-06">' +
+            '<input type="hidden" name="kind" value="pardon">' +
+            `<input type="hidden" name="text" value="Forged ${withToken ? 'with' : 'without'} token">` +
+            '<button type="submit">Win a prize</button></form>';
+        other = createServer((req, res) => {
+            res.writeHead(200, { 'Content-Type': 'text/html' });
+            res.end(html(req.url === '/with-token'));
+        });
+        await new Promise((res) => other.listen(0, '127.0.0.1', res));
+        context = await browser.newContext({ viewport: VIEWPORT });
+        page = await context.newPage();
+    });
+    after(async () => {
+        await context?.close();
+        await new Promise((res) => (other ? other.close(res) : res()));
+    });
+
+    for (const path of ['/without-token', '/with-token']) {
+        it(`is refused with 403 and saves nothing (${path.slice(1)})`, async () => {
+            await page.goto(`http://127.0.0.1:${other.address().port}${path}`);
+            const [res] = await Promise.all([
+                page.waitForResponse((r) => r.request().method() === 'POST'),
+                page.getByRole('button', { name: 'Win a prize' }).click(),
+            ]);
+            await page.waitForLoadState('load');
+            assert.equal(res.status(), 403);
+            assert.match(await page.locator('h1').innerText(), /sent from another site/);
+            assert.match(await page.locator('[role="alert"]').innerText(), /did not save it/);
+            await shot(page, `cross-site-${path.slice(1)}`);
+            await page.goto(server.url + '/dialogues/1');
+            assert.equal(await page.getByText(/^Forged/).count(), 0, 'nothing was saved');
+        });
+    }
+});

@@ -1,6 +1,7 @@
 /*
- * Reads that return JSON documents built by one SQL statement with SQLite's JSON
- * functions (src/store/sqlite/ledger_read.c, report_read.c). In every statement ?9
+ * SQL shared by the store's reads: the theme match of searches and reports, and the
+ * pieces of reads that return JSON documents built by one SQL statement with
+ * SQLite's JSON functions (ledger_read.c, report_read.c). In those statements ?9
  * is the as-of date (NULL: no limit); dates compare as text, so a date of month or
  * year precision counts from its first day ("2016" <= "2016-05-03").
  */

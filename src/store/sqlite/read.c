@@ -1,6 +1,7 @@
 /* Reading recommendations back: one by id, statistics, and search with facets. */
 #include "base/compat.h"
 
+#include "store/sqlite/json_sql.h"
 #include "store/sqlite/sqlite_int.h"
 
 static int prepare(struct rt_store *st, const char *sql, sqlite3_stmt **out, struct rt_error *err)
@@ -12,6 +13,51 @@ static int prepare(struct rt_store *st, const char *sql, sqlite3_stmt **out, str
     return 0;
 }
 
+/* A recommendation's own row (STMT_REC_GET's columns, from column c on) into r. */
+static void rec_fill(sqlite3_stmt *s, int c, struct rt_rec *r)
+{
+    r->id = sqlite3_column_int64(s, c);
+    r->mechanism = rt__col_strdup(s, c + 1);
+    r->cycle = sqlite3_column_int(s, c + 2);
+    r->session = sqlite3_column_int(s, c + 3);
+    if (sqlite3_column_type(s, c + 4) != SQLITE_NULL)
+        r->paragraph = rt__col_strdup(s, c + 4);
+    r->text = rt__col_strdup(s, c + 5);
+    snprintf(r->sur.code, sizeof(r->sur.code), "%s", (const char *)sqlite3_column_text(s, c + 6));
+    r->sur.name = rt__col_strdup(s, c + 7);
+    if (rt_response_parse((const char *)sqlite3_column_text(s, c + 8), &r->response) < 0)
+        r->response = RT_RESPONSE_PENDING;
+    r->action_category = sqlite3_column_int(s, c + 9);
+    r->source_id = sqlite3_column_int64(s, c + 10);
+    if (sqlite3_column_type(s, c + 11) != SQLITE_NULL)
+        r->source_path = rt__col_strdup(s, c + 11);
+    r->created_at = rt__col_strdup(s, c + 12);
+}
+
+/* One recommending state (code, name from column c on) added to r. */
+static void by_add(sqlite3_stmt *s, int c, struct rt_rec *r, size_t *alloc)
+{
+    struct rt_state_ref *ref;
+
+    RT_ALLOC_GROW(r->by, r->n_by + 1, *alloc);
+    ref = &r->by[r->n_by++];
+    snprintf(ref->code, sizeof(ref->code), "%s", (const char *)sqlite3_column_text(s, c));
+    ref->name = rt__col_strdup(s, c + 1);
+}
+
+/* One theme tag (vocabulary, label, origin, confidence from column c on) added to r. */
+static void theme_add(sqlite3_stmt *s, int c, struct rt_rec *r, size_t *alloc)
+{
+    struct rt_rec_theme *t;
+
+    RT_ALLOC_GROW(r->themes, r->n_themes + 1, *alloc);
+    t = &r->themes[r->n_themes++];
+    t->vocabulary = rt__col_strdup(s, c);
+    t->label = rt__col_strdup(s, c + 1);
+    t->origin = rt__col_strdup(s, c + 2);
+    t->confidence = sqlite3_column_double(s, c + 3);
+}
+
 static int load_by(struct rt_store *st, struct rt_rec *r, struct rt_error *err)
 {
     sqlite3_stmt *s;
@@ -21,13 +67,8 @@ static int load_by(struct rt_store *st, struct rt_rec *r, struct rt_error *err)
     if (!(s = rt__stmt(st, STMT_REC_GET_BY, err)))
         return RT_ESTORE;
     sqlite3_bind_int64(s, 1, r->id);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct rt_state_ref *ref;
-        RT_ALLOC_GROW(r->by, r->n_by + 1, alloc);
-        ref = &r->by[r->n_by++];
-        snprintf(ref->code, sizeof(ref->code), "%s", (const char *)sqlite3_column_text(s, 0));
-        ref->name = rt__col_strdup(s, 1);
-    }
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        by_add(s, 0, r, &alloc);
     rc = rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "recommending states");
     sqlite3_reset(s);
     return rc;
@@ -42,15 +83,8 @@ static int load_themes(struct rt_store *st, struct rt_rec *r, struct rt_error *e
     if (!(s = rt__stmt(st, STMT_REC_GET_THEMES, err)))
         return RT_ESTORE;
     sqlite3_bind_int64(s, 1, r->id);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct rt_rec_theme *t;
-        RT_ALLOC_GROW(r->themes, r->n_themes + 1, alloc);
-        t = &r->themes[r->n_themes++];
-        t->vocabulary = rt__col_strdup(s, 0);
-        t->label = rt__col_strdup(s, 1);
-        t->origin = rt__col_strdup(s, 2);
-        t->confidence = sqlite3_column_double(s, 3);
-    }
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        theme_add(s, 0, r, &alloc);
     rc = rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "themes");
     sqlite3_reset(s);
     return rc;
@@ -69,31 +103,14 @@ int rt_store_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct r
         rc = rc == SQLITE_DONE ? rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL,
                                               "no recommendation with id %lld", (long long)id)
                                : rt__db_error(st, err, "recommendation");
-        goto out;
+        sqlite3_reset(s);
+        return rc;
     }
-    r->id = sqlite3_column_int64(s, 0);
-    r->mechanism = rt__col_strdup(s, 1);
-    r->cycle = sqlite3_column_int(s, 2);
-    r->session = sqlite3_column_int(s, 3);
-    if (sqlite3_column_type(s, 4) != SQLITE_NULL)
-        r->paragraph = rt__col_strdup(s, 4);
-    r->text = rt__col_strdup(s, 5);
-    snprintf(r->sur.code, sizeof(r->sur.code), "%s", (const char *)sqlite3_column_text(s, 6));
-    r->sur.name = rt__col_strdup(s, 7);
-    if (rt_response_parse((const char *)sqlite3_column_text(s, 8), &r->response) < 0)
-        r->response = RT_RESPONSE_PENDING;
-    r->action_category = sqlite3_column_int(s, 9);
-    r->source_id = sqlite3_column_int64(s, 10);
-    if (sqlite3_column_type(s, 11) != SQLITE_NULL)
-        r->source_path = rt__col_strdup(s, 11);
-    r->created_at = rt__col_strdup(s, 12);
+    rec_fill(s, 0, r);
     sqlite3_reset(s);
     if ((rc = load_by(st, r, err)) < 0 || (rc = load_themes(st, r, err)) < 0)
         return rc;
     return 0;
-out:
-    sqlite3_reset(s);
-    return rc;
 }
 
 static int64_t scalar(struct rt_store *st, const char *sql, int64_t sur_id, int *rc,
@@ -200,8 +217,88 @@ void rt_search_result_release(struct rt_search_result *res)
 }
 
 /*
+ * How a search runs. Without query text, the filters pick rows in id order. With
+ * text, hits are ranked by FTS5's rank (bm25), ties broken by id, and the plan
+ * decides which rows get looked at and scored:
+ *
+ *   PLAN_TEXT    no filters: the full-text index alone.
+ *   PLAN_FILTER  a filter with an index (sur, by or session): the ids of the rows that
+ *                pass all the filters are collected first (a few hundred at most),
+ *                then the matches are read from the index and only those in that set
+ *                are scored; nothing else of a match is looked up.
+ *   PLAN_MATCH   only filters without an index (cycle, category, response, theme):
+ *                each match is looked up and checked, and scored when it passes.
+ *
+ * bm25 depends on the whole index, not on the rows scored, so every plan gives the
+ * same hits in the same order, the same total and the same facets as the plain
+ * query of PLAN_MATCH; tests/unit/store/test_search.c holds them to it.
+ */
+enum plan { PLAN_NONE, PLAN_TEXT, PLAN_FILTER, PLAN_MATCH };
+
+static enum plan plan_of(const struct rt_search_spec *q)
+{
+    if (!q->match)
+        return PLAN_NONE;
+    if (q->sur_id || q->by_id || q->session)
+        return PLAN_FILTER;
+    if (q->cycle || q->category || q->response >= 0 || q->theme)
+        return PLAN_MATCH;
+    return PLAN_TEXT;
+}
+
+/* A set of recommendation ids, one bit each; handed to SQL as the pointer ?11. */
+#define IDSET_TYPE "rt_idset"
+
+struct idset {
+    uint64_t *bits;
+    size_t words;
+    int64_t n;
+};
+
+static void idset_add(struct idset *set, int64_t id)
+{
+    size_t w = (size_t)id / 64;
+
+    if (id < 0)
+        return;
+    if (w >= set->words) {
+        size_t words = set->words * 2 > w + 1 ? set->words * 2 : w + 1;
+        RT_REALLOC_ARRAY(set->bits, words);
+        memset(set->bits + set->words, 0, (words - set->words) * sizeof(*set->bits));
+        set->words = words;
+    }
+    if (!(set->bits[w] >> (id % 64) & 1))
+        set->n++;
+    set->bits[w] |= (uint64_t)1 << (id % 64);
+}
+
+static void idset_release(struct idset *set)
+{
+    rt_free(set->bits);
+    memset(set, 0, sizeof(*set));
+}
+
+/* rt_idset(id, set): 1 when id is in set (bound with sqlite3_bind_pointer), else 0. */
+static void idset_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const struct idset *set = sqlite3_value_pointer(argv[1], IDSET_TYPE);
+    sqlite3_int64 id = sqlite3_value_int64(argv[0]);
+
+    (void)argc;
+    sqlite3_result_int(ctx, set && id >= 0 && (size_t)id / 64 < set->words &&
+                                (set->bits[(size_t)id / 64] >> (id % 64) & 1));
+}
+
+int rt__search_register(sqlite3 *db)
+{
+    return sqlite3_create_function(db, "rt_idset", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL,
+                                   idset_fn, NULL, NULL);
+}
+
+/*
  * The WHERE clause of a search; parameters are numbered and always all bound
- * (?1 match, ?2 sur, ?3 by, ?4 cycle, ?5 session, ?6 category, ?7 response, ?8 theme).
+ * (?1 match, ?2 sur, ?3 by, ?4 cycle, ?5 session, ?6 category, ?7 response, ?8 theme,
+ * ?9 limit, ?10 offset, ?11 an id set).
  */
 static void where_clause(const struct rt_search_spec *q, struct rt_buf *sql)
 {
@@ -211,9 +308,10 @@ static void where_clause(const struct rt_search_spec *q, struct rt_buf *sql)
                          " WHERE recommendation_fts MATCH ?1)");
     if (q->sur_id)
         rt_buf_adds(sql, " AND r.sur_id = ?2");
+    /* IN, not a correlated EXISTS, so that the index on the state drives the search. */
     if (q->by_id)
-        rt_buf_adds(sql, " AND EXISTS (SELECT 1 FROM recommendation_by b"
-                         " WHERE b.rec_id = r.id AND b.state_id = ?3)");
+        rt_buf_adds(sql, " AND r.id IN (SELECT b.rec_id FROM recommendation_by b"
+                         " WHERE b.state_id = ?3)");
     if (q->cycle)
         rt_buf_adds(sql, " AND r.cycle = ?4");
     if (q->session)
@@ -222,23 +320,12 @@ static void where_clause(const struct rt_search_spec *q, struct rt_buf *sql)
         rt_buf_adds(sql, " AND r.action_category = ?6");
     if (q->response >= 0)
         rt_buf_adds(sql, " AND r.response = ?7");
-    /*
-     * A theme matches its own label or code, and every label that shares an area of
-     * the taxonomy with it; ?8 may also name an area by code or label.
-     */
+    /* A theme, through the taxonomy (json_sql.h). */
     if (q->theme)
-        rt_buf_adds(sql, " AND EXISTS (SELECT 1 FROM recommendation_theme rt"
-                         " WHERE rt.rec_id = r.id AND rt.theme_id IN (SELECT t.id FROM theme t"
-                         " WHERE t.label = ?8 COLLATE NOCASE OR t.code = ?8 COLLATE NOCASE"
-                         " OR EXISTS (SELECT 1 FROM theme_area_label m"
-                         " WHERE m.vocabulary = t.vocabulary AND m.label = t.label"
-                         " AND m.area IN (SELECT a.code FROM theme_area a"
-                         " WHERE a.code = ?8 OR a.label = ?8 COLLATE NOCASE"
-                         " UNION SELECT m2.area FROM theme_area_label m2"
-                         " WHERE m2.label = ?8))))");
+        rt_buf_adds(sql, " AND " THEME_MATCH("r.id", "?8"));
 }
 
-static void bind_spec(sqlite3_stmt *s, const struct rt_search_spec *q)
+static void bind_spec(sqlite3_stmt *s, const struct rt_search_spec *q, const struct idset *set)
 {
     if (q->match)
         sqlite3_bind_text(s, 1, q->match, -1, SQLITE_STATIC);
@@ -257,27 +344,37 @@ static void bind_spec(sqlite3_stmt *s, const struct rt_search_spec *q)
                           SQLITE_STATIC);
     if (q->theme)
         sqlite3_bind_text(s, 8, q->theme, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 9, q->limit);
+    sqlite3_bind_int64(s, 10, q->offset);
+    if (set)
+        sqlite3_bind_pointer(s, 11, (void *)(uintptr_t)set, IDSET_TYPE, NULL);
 }
 
-/* Prepares "SELECT <cols> FROM recommendation r [join] <where> <tail>" for spec q. */
-static int prepare_spec(struct rt_store *st, const struct rt_search_spec *q, const char *head,
-                        const char *tail, sqlite3_stmt **out, struct rt_error *err)
+/*
+ * The statement "<head> [WHERE <filters of q>] <tail>" from the connection's cache,
+ * bound; without_match leaves the text condition out of the WHERE clause, and
+ * no_where leaves the clause out altogether (head then has its own).
+ */
+enum { WITH_WHERE, WITHOUT_MATCH, NO_WHERE };
+
+static sqlite3_stmt *spec_stmt(struct rt_store *st, const struct rt_search_spec *q, int where,
+                               const char *head, const char *tail, const struct idset *set,
+                               struct rt_error *err)
 {
     struct rt_buf sql = RT_BUF_INIT;
-    int rc;
+    struct rt_search_spec rest = *q;
+    sqlite3_stmt *s;
 
+    rest.match = NULL;
     rt_buf_adds(&sql, head);
-    where_clause(q, &sql);
+    if (where != NO_WHERE)
+        where_clause(where == WITHOUT_MATCH ? &rest : q, &sql);
     rt_buf_adds(&sql, tail);
-    if (sqlite3_prepare_v2(st->db, sql.buf, -1, out, NULL) != SQLITE_OK) {
-        *out = NULL;
-        rc = rt__db_error(st, err, "search");
-    } else {
-        bind_spec(*out, q);
-        rc = 0;
-    }
+    s = rt__stmt_sql(st, sql.buf, err);
     rt_buf_release(&sql);
-    return rc;
+    if (s)
+        bind_spec(s, q, set);
+    return s;
 }
 
 static int step_error(struct rt_store *st, struct rt_error *err)
@@ -287,6 +384,85 @@ static int step_error(struct rt_store *st, struct rt_error *err)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "query", "cannot read the query: %s",
                             msg);
     return rt__db_error(st, err, "search");
+}
+
+/* Steps s to the end, adding column 0 of each row to set; resets s. */
+static int collect(struct rt_store *st, sqlite3_stmt *s, struct idset *set, struct rt_error *err)
+{
+    int rc;
+
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        idset_add(set, sqlite3_column_int64(s, 0));
+    rc = rc == SQLITE_DONE ? 0 : step_error(st, err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+#define FTS_MATCH "SELECT rowid FROM recommendation_fts WHERE recommendation_fts MATCH ?1"
+#define FTS_COUNT "SELECT count(*) FROM recommendation_fts WHERE recommendation_fts MATCH ?1"
+#define IN_SET " AND rt_idset(rowid, ?11)"
+#define RANKED " ORDER BY rank, rowid LIMIT ?9 OFFSET ?10"
+
+/* The page of hits' ids, into *ids. */
+static int page(struct rt_store *st, const struct rt_search_spec *q, enum plan plan,
+                const struct idset *pass, int64_t **ids, size_t *n_ids, struct rt_error *err)
+{
+    sqlite3_stmt *s;
+    size_t alloc = 0;
+    int rc;
+
+    switch (plan) {
+    case PLAN_NONE:
+        s = spec_stmt(st, q, WITH_WHERE, "SELECT r.id FROM recommendation r",
+                      " ORDER BY r.id LIMIT ?9 OFFSET ?10", NULL, err);
+        break;
+    case PLAN_TEXT:
+        s = spec_stmt(st, q, NO_WHERE, FTS_MATCH RANKED, "", NULL, err);
+        break;
+    case PLAN_FILTER:
+        s = spec_stmt(st, q, NO_WHERE, FTS_MATCH IN_SET RANKED, "", pass, err);
+        break;
+    case PLAN_MATCH:
+    default:
+        s = spec_stmt(st, q, WITHOUT_MATCH,
+                      "SELECT f.rowid FROM recommendation_fts f"
+                      " JOIN recommendation r ON r.id = f.rowid",
+                      " AND recommendation_fts MATCH ?1 ORDER BY f.rank, f.rowid"
+                      " LIMIT ?9 OFFSET ?10",
+                      NULL, err);
+        break;
+    }
+    if (!s)
+        return RT_ESTORE;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        RT_ALLOC_GROW(*ids, *n_ids + 1, alloc);
+        (*ids)[(*n_ids)++] = sqlite3_column_int64(s, 0);
+    }
+    rc = rc == SQLITE_DONE ? 0 : step_error(st, err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* Every hit's count, for plans that do not collect the hits. */
+static int count(struct rt_store *st, const struct rt_search_spec *q, enum plan plan,
+                 int64_t *total, struct rt_error *err)
+{
+    sqlite3_stmt *s =
+        plan == PLAN_TEXT
+            ? spec_stmt(st, q, NO_WHERE, FTS_COUNT, "", NULL, err)
+            : spec_stmt(st, q, WITH_WHERE, "SELECT count(*) FROM recommendation r", "", NULL, err);
+    int rc;
+
+    if (!s)
+        return RT_ESTORE;
+    if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        *total = sqlite3_column_int64(s, 0);
+        rc = 0;
+    } else {
+        rc = step_error(st, err);
+    }
+    sqlite3_reset(s);
+    return rc;
 }
 
 static const char *const facet_sql[4][2] = {
@@ -299,88 +475,191 @@ static const char *const facet_sql[4][2] = {
                            " JOIN state s ON s.id = r.sur_id"},
 };
 
+/* Counts by response, cycle, theme and state over the hits (the set hits, or NULL). */
+static int facets(struct rt_store *st, const struct rt_search_spec *q, const struct idset *hits,
+                  struct rt_search_result *res, struct rt_error *err)
+{
+    for (size_t f = 0; f < RT_ARRAY_SIZE(facet_sql); f++) {
+        struct rt_facet *fc = &res->facets[res->n_facets++];
+        sqlite3_stmt *s;
+        int rc;
+
+        fc->name = facet_sql[f][0];
+        /* With the hits in a set, the filters stay only to let their index drive. */
+        s = hits ? spec_stmt(st, q, WITHOUT_MATCH, facet_sql[f][1],
+                             " AND rt_idset(r.id, ?11) GROUP BY 1 ORDER BY 2 DESC, 1", hits, err)
+                 : spec_stmt(st, q, WITH_WHERE, facet_sql[f][1], " GROUP BY 1 ORDER BY 2 DESC, 1",
+                             NULL, err);
+        if (!s)
+            return RT_ESTORE;
+        rc = counts(st, s, &fc->counts, &fc->n, err);
+        sqlite3_reset(s);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* The page's ids with their places, sorted by id, to place rows that come in id order. */
+struct place {
+    int64_t id;
+    size_t i;
+};
+
+static int place_cmp(const void *a, const void *b)
+{
+    const struct place *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * Loads the page: hits[i] (initialised) gets recommendation ids[i]. Three statements
+ * for the whole page instead of three for each hit; the rows, states and themes are
+ * the ones, in the order, rt_store_rec_get gives.
+ */
+static int load_hits(struct rt_store *st, const int64_t *ids, size_t n, struct rt_rec *hits,
+                     struct rt_error *err)
+{
+    static const char *const sql[3] = {
+        "SELECT r.id, r.mechanism, r.cycle, r.session, r.paragraph, r.text,"
+        " s.code, s.name, r.response, r.action_category, r.source_id, src.path, r.created_at"
+        " FROM recommendation r JOIN state s ON s.id = r.sur_id"
+        " LEFT JOIN source src ON src.id = r.source_id"
+        " WHERE r.id IN (SELECT value FROM json_each(?1)) ORDER BY r.id",
+        "SELECT b.rec_id, s.code, s.name FROM recommendation_by b JOIN state s"
+        " ON s.id = b.state_id WHERE b.rec_id IN (SELECT value FROM json_each(?1))"
+        " ORDER BY b.rec_id, s.name",
+        "SELECT rt.rec_id, t.vocabulary, t.label, rt.origin, rt.confidence"
+        " FROM recommendation_theme rt JOIN theme t ON t.id = rt.theme_id"
+        " WHERE rt.rec_id IN (SELECT value FROM json_each(?1))"
+        " ORDER BY rt.rec_id, t.vocabulary, t.label, rt.origin",
+    };
+    static const char *const what[3] = {"recommendation", "recommending states", "themes"};
+    struct rt_buf list = RT_BUF_INIT;
+    struct place *places;
+    int rc = 0;
+
+    if (!n)
+        return 0;
+    RT_ALLOC_ARRAY(places, n);
+    rt_buf_addch(&list, '[');
+    for (size_t i = 0; i < n; i++) {
+        places[i] = (struct place){ids[i], i};
+        rt_buf_addf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
+    }
+    rt_buf_addch(&list, ']');
+    qsort(places, n, sizeof(*places), place_cmp);
+    for (int k = 0; k < 3 && rc == 0; k++) {
+        sqlite3_stmt *s = rt__stmt_sql(st, sql[k], err);
+        struct rt_rec *r = NULL;
+        int64_t cur = 0;
+        size_t alloc = 0, at = 0;
+
+        if (!s) {
+            rc = RT_ESTORE;
+            break;
+        }
+        sqlite3_bind_text(s, 1, list.buf, (int)list.len, SQLITE_STATIC);
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            int64_t id = sqlite3_column_int64(s, 0);
+            if (!r || id != cur) { /* rows come in id order, as places are */
+                while (at < n && places[at].id < id)
+                    at++;
+                if (at == n || places[at].id != id)
+                    continue;
+                r = &hits[places[at].i];
+                cur = id;
+                alloc = 0;
+            }
+            if (k == 0)
+                rec_fill(s, 0, r);
+            else if (k == 1)
+                by_add(s, 1, r, &alloc);
+            else
+                theme_add(s, 1, r, &alloc);
+        }
+        rc = rc == SQLITE_DONE ? 0 : rt__db_error(st, err, what[k]);
+        sqlite3_reset(s);
+        if (k == 0 && rc == 0) {
+            for (size_t i = 0; i < n && rc == 0; i++)
+                if (!hits[i].text)
+                    rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL,
+                                      "no recommendation with id %lld", (long long)ids[i]);
+        }
+    }
+    rt_free(places);
+    rt_buf_release(&list);
+    return rc;
+}
+
 int rt_store_search(struct rt_store *st, const struct rt_search_spec *q,
                     struct rt_search_result *res, struct rt_error *err)
 {
-    sqlite3_stmt *s = NULL;
+    enum plan plan = plan_of(q);
+    struct idset pass = {0}, hits = {0};
+    int have_hits = 0;
     int64_t *ids = NULL;
-    size_t n_ids = 0, alloc = 0;
+    size_t n_ids = 0;
+    sqlite3_stmt *s;
     int rc;
 
-    /* The page of hits: ranked by bm25 when there is a text query, else by id. */
-    if (q->match) {
-        struct rt_buf sql = RT_BUF_INIT;
-        struct rt_search_spec rest = *q;
-
-        rest.match = NULL;
-        rt_buf_adds(&sql, "SELECT f.rowid FROM recommendation_fts f"
-                          " JOIN recommendation r ON r.id = f.rowid");
-        where_clause(&rest, &sql);
-        rt_buf_adds(&sql, " AND recommendation_fts MATCH ?1 ORDER BY f.rank, f.rowid"
-                          " LIMIT ?9 OFFSET ?10");
-        rc = sqlite3_prepare_v2(st->db, sql.buf, -1, &s, NULL);
-        rt_buf_release(&sql);
-        if (rc != SQLITE_OK) {
-            rc = rt__db_error(st, err, "search");
+    if (plan == PLAN_FILTER) {
+        /* The rows that pass the filters; then, when the total or the facets need
+         * them, the hits among them (matches are only read, not scored). */
+        if (!(s = spec_stmt(st, q, WITHOUT_MATCH, "SELECT r.id FROM recommendation r", "", NULL,
+                            err)) ||
+            (rc = collect(st, s, &pass, err)) < 0) {
+            rc = RT_ESTORE;
             goto out;
         }
-        bind_spec(s, q);
-    } else if ((rc = prepare_spec(st, q, "SELECT r.id FROM recommendation r",
-                                  " ORDER BY r.id LIMIT ?9 OFFSET ?10", &s, err)) < 0) {
+        if (q->facets || q->offset > 0) {
+            if (!(s = spec_stmt(st, q, NO_WHERE, FTS_MATCH IN_SET, "", &pass, err))) {
+                rc = RT_ESTORE;
+                goto out;
+            }
+            if ((rc = collect(st, s, &hits, err)) < 0)
+                goto out;
+            have_hits = 1;
+        }
+    }
+    if ((rc = page(st, q, plan, &pass, &ids, &n_ids, err)) < 0)
         goto out;
-    }
-    sqlite3_bind_int64(s, 9, q->limit);
-    sqlite3_bind_int64(s, 10, q->offset);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        RT_ALLOC_GROW(ids, n_ids + 1, alloc);
-        ids[n_ids++] = sqlite3_column_int64(s, 0);
-    }
-    if (rc != SQLITE_DONE) {
-        rc = step_error(st, err);
-        goto out;
-    }
-    sqlite3_finalize(s);
-    s = NULL;
 
     /* The total, unless the page shows that it is all there is. */
-    if (q->offset == 0 && (int64_t)n_ids < q->limit) {
+    if (q->offset == 0 && (int64_t)n_ids < q->limit)
         res->total = (int64_t)n_ids;
-    } else {
-        if ((rc = prepare_spec(st, q, "SELECT count(*) FROM recommendation r", "", &s, err)) < 0)
-            goto out;
-        if (sqlite3_step(s) != SQLITE_ROW) {
-            rc = step_error(st, err);
+    else if (have_hits)
+        res->total = hits.n;
+    else if (plan == PLAN_FILTER) {
+        if (!(s = spec_stmt(st, q, NO_WHERE, FTS_COUNT IN_SET, "", &pass, err))) {
+            rc = RT_ESTORE;
             goto out;
         }
-        res->total = sqlite3_column_int64(s, 0);
-        sqlite3_finalize(s);
-        s = NULL;
+        if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            res->total = sqlite3_column_int64(s, 0);
+            rc = 0;
+        } else {
+            rc = step_error(st, err);
+        }
+        sqlite3_reset(s);
+        if (rc < 0)
+            goto out;
+    } else if ((rc = count(st, q, plan, &res->total, err)) < 0) {
+        goto out;
     }
 
     RT_ALLOC_ARRAY(res->hits, n_ids ? n_ids : 1);
-    for (size_t i = 0; i < n_ids; i++) {
+    for (size_t i = 0; i < n_ids; i++)
         rt_rec_init(&res->hits[i]);
-        res->n_hits++;
-        if ((rc = rt_store_rec_get(st, ids[i], &res->hits[i], err)) < 0)
-            goto out;
-    }
-
-    if (q->facets) {
-        for (size_t f = 0; f < RT_ARRAY_SIZE(facet_sql); f++) {
-            struct rt_facet *fc = &res->facets[res->n_facets++];
-            fc->name = facet_sql[f][0];
-            if ((rc = prepare_spec(st, q, facet_sql[f][1], " GROUP BY 1 ORDER BY 2 DESC, 1",
-                                   &s, err)) < 0)
-                goto out;
-            if ((rc = counts(st, s, &fc->counts, &fc->n, err)) < 0)
-                goto out;
-            sqlite3_finalize(s);
-            s = NULL;
-        }
-    }
+    res->n_hits = n_ids;
+    if ((rc = load_hits(st, ids, n_ids, res->hits, err)) < 0)
+        goto out;
+    if (q->facets && (rc = facets(st, q, have_hits ? &hits : NULL, res, err)) < 0)
+        goto out;
     rc = 0;
 out:
-    sqlite3_finalize(s);
     rt_free(ids);
+    idset_release(&pass);
+    idset_release(&hits);
     return rc;
 }

@@ -61,6 +61,37 @@ sqlite3_stmt *rt__stmt(struct rt_store *st, enum rt__stmt_id id, struct rt_error
     return s;
 }
 
+sqlite3_stmt *rt__stmt_sql(struct rt_store *st, const char *sql, struct rt_error *err)
+{
+    uint64_t hash = rt__hash(sql, strlen(sql));
+    struct rt__sql_slot *slot = NULL, *oldest = &st->sql_cache[0];
+    sqlite3_stmt *s;
+
+    for (size_t i = 0; i < RT__SQL_CACHE && !slot; i++) {
+        struct rt__sql_slot *c = &st->sql_cache[i];
+        if (c->stmt && c->hash == hash && !strcmp(sqlite3_sql(c->stmt), sql))
+            slot = c;
+        else if (c->used < oldest->used)
+            oldest = c;
+    }
+    if (slot) {
+        s = slot->stmt;
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+    } else {
+        if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+            rt__db_error(st, err, "prepare");
+            return NULL;
+        }
+        slot = oldest;
+        sqlite3_finalize(slot->stmt);
+        slot->stmt = s;
+        slot->hash = hash;
+    }
+    slot->used = ++st->sql_tick;
+    return s;
+}
+
 char *rt__col_strdup(sqlite3_stmt *stmt, int i)
 {
     const unsigned char *p = sqlite3_column_text(stmt, i);
@@ -235,6 +266,10 @@ int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struc
         rc = rt__db_error(st, err, "cannot register the tokenizer");
         goto fail;
     }
+    if (rt__search_register(st->db) != SQLITE_OK) {
+        rc = rt__db_error(st, err, "cannot register the search functions");
+        goto fail;
+    }
     if (!(flags & RT_STORE_READONLY) &&
         (rc = exec(st, "PRAGMA journal_mode = WAL", err)) < 0)
         goto fail;
@@ -267,6 +302,8 @@ void rt_store_close(struct rt_store *st)
         return;
     for (int i = 0; i < STMT__COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
+    for (int i = 0; i < RT__SQL_CACHE; i++)
+        sqlite3_finalize(st->sql_cache[i].stmt);
     if (st->in_tx)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(st->db);
@@ -305,15 +342,31 @@ static int index_from(struct rt_store *st, int64_t from, struct rt_error *err)
     return 0;
 }
 
+/* Read transactions come once per web request: their statements are kept prepared. */
 int rt_store_read_begin(struct rt_store *st, struct rt_error *err)
 {
-    return exec(st, "BEGIN DEFERRED", err);
+    sqlite3_stmt *s = rt__stmt_sql(st, "BEGIN DEFERRED", err);
+    int rc;
+
+    if (!s)
+        return RT_ESTORE;
+    rc = sqlite3_step(s) == SQLITE_DONE ? 0 : rt__db_error(st, err, "begin");
+    sqlite3_reset(s);
+    return rc;
 }
 
 void rt_store_read_end(struct rt_store *st)
 {
-    if (!sqlite3_get_autocommit(st->db))
-        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_stmt *s;
+
+    if (sqlite3_get_autocommit(st->db))
+        return;
+    if ((s = rt__stmt_sql(st, "COMMIT", NULL))) {
+        sqlite3_step(s);
+        sqlite3_reset(s);
+    }
+    if (!sqlite3_get_autocommit(st->db)) /* a statement still running: end it anyway */
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 int rt_store_begin(struct rt_store *st, struct rt_error *err)

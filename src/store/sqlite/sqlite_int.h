@@ -24,12 +24,23 @@ enum rt__stmt_id {
     STMT__COUNT
 };
 
+/* Statements prepared from SQL built at run time (searches), kept per connection. */
+#define RT__SQL_CACHE 32
+
+struct rt__sql_slot {
+    sqlite3_stmt *stmt; /* NULL when empty; sqlite3_sql(stmt) is its key */
+    uint64_t hash;
+    uint64_t used; /* the store's tick when last handed out; the oldest is replaced */
+};
+
 struct rt_store {
     sqlite3 *db;
     char *path;
     int in_tx;
     int64_t fts_from; /* in a transaction: rows with a larger id are not indexed yet */
     sqlite3_stmt *stmt[STMT__COUNT];
+    struct rt__sql_slot sql_cache[RT__SQL_CACHE];
+    uint64_t sql_tick;
     struct rt__strmap state_cache; /* raw name -> state id */
     struct rt__strmap theme_cache; /* "vocabulary\tlabel" -> theme id */
 };
@@ -42,6 +53,17 @@ int rt__db_error(struct rt_store *st, struct rt_error *err, const char *what);
 
 /* Returns the cached prepared statement id, reset and with bindings cleared. */
 sqlite3_stmt *rt__stmt(struct rt_store *st, enum rt__stmt_id id, struct rt_error *err);
+
+/*
+ * Returns a prepared statement for sql, reset and with bindings cleared, from the
+ * connection's cache (prepared on first use). It stays valid until RT__SQL_CACHE
+ * other statements have been asked for; reset it when done, so that it holds no
+ * read transaction open. NULL with err on a bad statement.
+ */
+sqlite3_stmt *rt__stmt_sql(struct rt_store *st, const char *sql, struct rt_error *err);
+
+/* Registers the SQL functions searches use (rt_idset, read.c) on db. */
+int rt__search_register(sqlite3 *db);
 
 /* Seeds the state tables from iso-codes and our embedded variants (schema 1). */
 int rt__states_seed(struct rt_store *st, struct rt_error *err);

@@ -1,0 +1,324 @@
+/*
+ * Search plans: whatever plan rt_store_search picks (src/store/sqlite/read.c), it must
+ * give what the plain query gives: every match joined to its recommendation, filtered,
+ * ranked by bm25 then id, counted with count(*) and faceted with GROUP BY. The plain
+ * query is written out here, apart from the store's code, and both run over a range
+ * of queries, filters, pages and facets, on made-up data and on the UPR import.
+ */
+#include <criterion/criterion.h>
+
+#include <rightstrack/ingest.h>
+#include <rightstrack/search.h>
+#include <rightstrack/store.h>
+
+#include "base/alloc.h"
+#include "lib/testutil.h"
+#include "store/sqlite/sqlite_int.h"
+
+static struct rt_store *st;
+
+static void open_db(void)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    char path[256];
+    snprintf(path, sizeof(path), "%s/s.db", test_dir());
+    cr_assert_eq(rt_store_open(&st, path, RT_STORE_CREATE, &e), 0, "%s", e.msg.buf);
+}
+
+static void close_db(void)
+{
+    rt_store_close(st);
+}
+
+TestSuite(search, .init = open_db, .fini = close_db);
+
+/*
+ * The plain WHERE clause: the text as an IN over all matches (unless on_f: then the
+ * caller's FROM has the index as f, and MATCH is on it), by as a correlated EXISTS.
+ */
+static void plain_where(const struct rt_search_spec *q, int on_f, struct rt_buf *sql)
+{
+    rt_buf_adds(sql, " WHERE 1");
+    if (q->match && on_f)
+        rt_buf_adds(sql, " AND recommendation_fts MATCH ?1");
+    else if (q->match)
+        rt_buf_adds(sql, " AND r.id IN (SELECT rowid FROM recommendation_fts"
+                         " WHERE recommendation_fts MATCH ?1)");
+    if (q->sur_id)
+        rt_buf_adds(sql, " AND r.sur_id = ?2");
+    if (q->by_id)
+        rt_buf_adds(sql, " AND EXISTS (SELECT 1 FROM recommendation_by b"
+                         " WHERE b.rec_id = r.id AND b.state_id = ?3)");
+    if (q->cycle)
+        rt_buf_adds(sql, " AND r.cycle = ?4");
+    if (q->session)
+        rt_buf_adds(sql, " AND r.session = ?5");
+    if (q->category)
+        rt_buf_adds(sql, " AND r.action_category = ?6");
+    if (q->response >= 0)
+        rt_buf_adds(sql, " AND r.response = ?7");
+    if (q->theme)
+        rt_buf_adds(sql, " AND EXISTS (SELECT 1 FROM recommendation_theme rt"
+                         " WHERE rt.rec_id = r.id AND rt.theme_id IN (SELECT t.id FROM theme t"
+                         " WHERE t.label = ?8 COLLATE NOCASE OR t.code = ?8 COLLATE NOCASE"
+                         " OR EXISTS (SELECT 1 FROM theme_area_label m"
+                         " WHERE m.vocabulary = t.vocabulary AND m.label = t.label"
+                         " AND m.area IN (SELECT a.code FROM theme_area a"
+                         " WHERE a.code = ?8 OR a.label = ?8 COLLATE NOCASE"
+                         " UNION SELECT m2.area FROM theme_area_label m2"
+                         " WHERE m2.label = ?8))))");
+}
+
+/* where: 0 none, 1 the plain WHERE clause, 2 the same with MATCH on f. */
+static sqlite3_stmt *plain(const struct rt_search_spec *q, const char *head, int where,
+                           const char *tail)
+{
+    struct rt_buf sql = RT_BUF_INIT;
+    sqlite3_stmt *s;
+
+    rt_buf_adds(&sql, head);
+    if (where)
+        plain_where(q, where == 2, &sql);
+    rt_buf_adds(&sql, tail);
+    cr_assert_eq(sqlite3_prepare_v2(st->db, sql.buf, -1, &s, NULL), SQLITE_OK, "%s: %s", sql.buf,
+                 sqlite3_errmsg(st->db));
+    rt_buf_release(&sql);
+    if (q->match)
+        sqlite3_bind_text(s, 1, q->match, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, q->sur_id);
+    sqlite3_bind_int64(s, 3, q->by_id);
+    sqlite3_bind_int(s, 4, q->cycle);
+    sqlite3_bind_int(s, 5, q->session);
+    sqlite3_bind_int(s, 6, q->category);
+    if (q->response >= 0)
+        sqlite3_bind_text(s, 7, rt_response_name((enum rt_response)q->response), -1, SQLITE_STATIC);
+    if (q->theme)
+        sqlite3_bind_text(s, 8, q->theme, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 9, q->limit);
+    sqlite3_bind_int64(s, 10, q->offset);
+    return s;
+}
+
+static const char *const facet_head[4] = {
+    "SELECT r.response, count(*) FROM recommendation r",
+    "SELECT coalesce(r.cycle, 0), count(*) FROM recommendation r",
+    "SELECT t.label, count(*) FROM recommendation r JOIN recommendation_theme rt"
+    " ON rt.rec_id = r.id JOIN theme t ON t.id = rt.theme_id",
+    "SELECT s.code, count(*) FROM recommendation r JOIN state s ON s.id = r.sur_id",
+};
+
+static int64_t state_id(const char *name)
+{
+    int64_t id = 0;
+    if (name)
+        cr_assert_eq(rt_store_state_find(st, name, strlen(name), &id, NULL), 0, "%s", name);
+    return id;
+}
+
+/* Runs q through rt_search and through the plain SQL; returns the number of hits. */
+static int64_t same_as_plain(const struct rt_query *q)
+{
+    struct rt_search_result res = {0};
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_search_spec spec = {0};
+    struct rt_buf expr = RT_BUF_INIT;
+    const char *what = q->text ? q->text : "(no text)";
+    sqlite3_stmt *s;
+    size_t i = 0;
+    int rc;
+
+    cr_assert_eq(rt_search(st, q, &res, &e), 0, "%s: %s", what, e.msg.buf);
+    spec.sur_id = state_id(q->sur);
+    spec.by_id = state_id(q->by);
+    spec.cycle = q->cycle;
+    spec.session = q->session;
+    spec.category = q->category;
+    spec.response = q->response;
+    spec.theme = q->theme;
+    spec.limit = q->limit;
+    spec.offset = q->offset;
+    if (q->text)
+        cr_assert_eq(rt_search_fts_expr(q->text, strlen(q->text), &expr, NULL), 0);
+    spec.match = expr.len ? expr.buf : NULL;
+
+    /* The page, in order. */
+    s = spec.match ? plain(&spec,
+                           "SELECT f.rowid FROM recommendation_fts f"
+                           " JOIN recommendation r ON r.id = f.rowid",
+                           2, " ORDER BY f.rank, f.rowid LIMIT ?9 OFFSET ?10")
+                   : plain(&spec, "SELECT r.id FROM recommendation r", 1,
+                           " ORDER BY r.id LIMIT ?9 OFFSET ?10");
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        cr_assert_lt(i, res.n_hits, "%s: more hits in the plain query", what);
+        cr_assert_eq(res.hits[i].id, sqlite3_column_int64(s, 0),
+                     "%s (sur %s, by %s, cycle %d, session %d, response %d, theme %s, "
+                     "offset %lld): hit %zu",
+                     what, q->sur ? q->sur : "-", q->by ? q->by : "-", q->cycle, q->session,
+                     q->response, q->theme ? q->theme : "-", (long long)q->offset, i);
+        cr_assert_not_null(res.hits[i].text);
+        i++;
+    }
+    cr_assert_eq(rc, SQLITE_DONE);
+    cr_assert_eq(i, res.n_hits, "%s: %zu hits, the plain query has %zu", what, res.n_hits, i);
+    sqlite3_finalize(s);
+
+    /* The total. */
+    s = plain(&spec, "SELECT count(*) FROM recommendation r", 1, "");
+    cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
+    cr_assert_eq(res.total, sqlite3_column_int64(s, 0), "%s: total", what);
+    sqlite3_finalize(s);
+
+    /* The facets, when asked for. */
+    cr_assert_eq(res.n_facets, q->facets ? 4u : 0u);
+    for (size_t f = 0; f < res.n_facets; f++) {
+        size_t k = 0;
+        s = plain(&spec, facet_head[f], 1, " GROUP BY 1 ORDER BY 2 DESC, 1");
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            cr_assert_lt(k, res.facets[f].n, "%s: facet %s is short", what, res.facets[f].name);
+            cr_assert_str_eq(res.facets[f].counts[k].key, (const char *)sqlite3_column_text(s, 0),
+                             "%s: facet %s", what, res.facets[f].name);
+            cr_assert_eq(res.facets[f].counts[k].n, sqlite3_column_int64(s, 1), "%s: facet %s",
+                         what, res.facets[f].name);
+            k++;
+        }
+        cr_assert_eq(k, res.facets[f].n, "%s: facet %s", what, res.facets[f].name);
+        sqlite3_finalize(s);
+    }
+    rt_buf_release(&expr);
+    rt_search_result_release(&res);
+    rt_error_release(&e);
+    return (int64_t)i;
+}
+
+/* One filter or a pair: each plan of read.c, and the indexed filters with others. */
+struct filters {
+    const char *sur, *by, *theme;
+    int cycle, session, category, response;
+};
+
+static int64_t run_matrix(const char *const *texts, size_t n_texts, const struct filters *fs,
+                          size_t n_fs)
+{
+    static const int64_t pages[][2] = {{20, 0}, {7, 5}, {1000, 0}, {3, 30}, {1, 0}};
+    int64_t hits = 0;
+
+    for (size_t t = 0; t < n_texts; t++) {
+        for (size_t f = 0; f < n_fs; f++) {
+            for (size_t p = 0; p < RT_ARRAY_SIZE(pages); p++) {
+                struct rt_query q = RT_QUERY_INIT;
+                q.text = texts[t];
+                q.sur = fs[f].sur;
+                q.by = fs[f].by;
+                q.theme = fs[f].theme;
+                q.cycle = fs[f].cycle;
+                q.session = fs[f].session;
+                q.category = fs[f].category;
+                q.response = fs[f].response;
+                q.limit = pages[p][0];
+                q.offset = pages[p][1];
+                q.facets = p % 2 == 0;
+                if (!q.text && !q.sur && !q.by && !q.theme && !q.cycle && !q.session &&
+                    !q.category && q.response < 0 && q.limit == 1000)
+                    continue; /* everything, unfiltered: nothing a plan decides */
+                hits += same_as_plain(&q);
+            }
+        }
+    }
+    return hits;
+}
+
+static void put(const char *sur, const char *by, int session, enum rt_response resp,
+                const char *theme, const char *text)
+{
+    struct rt_rec_in in = {0};
+    unsigned flags;
+    int64_t id;
+    int added;
+
+    in.sur_id = state_id(sur);
+    in.session = session;
+    in.cycle = rt_upr_cycle_of_session(session);
+    in.text = text;
+    in.text_len = strlen(text);
+    in.response = resp;
+    in.action_category = 1 + session % 5;
+    cr_assert_eq(rt_store_rec_put(st, &in, &id, &flags, NULL), 0);
+    cr_assert_eq(rt_store_rec_add_by(st, id, state_id(by), &added, NULL), 0);
+    if (theme)
+        cr_assert_eq(
+            rt_store_rec_add_theme(st, id, "upr-info", theme, "official", 1.0, &added, NULL), 0);
+}
+
+/* Made-up data with many equal scores, so that the order of ties is tested too. */
+Test(search, every_plan_gives_the_plain_answer)
+{
+    static const char *const surs[] = {"Belarus", "France", "Chile", "Kenya"};
+    static const char *const bys[] = {"Canada", "Norway", "Brazil"};
+    static const char *const themes[] = {"Torture and other CID treatment", "Women's rights", NULL};
+    static const char *const words[] = {"torture",         "detention", "women",
+                                        "prisons",         "children",  "the death penalty",
+                                        "free expression", "tortured"};
+    static const char *const texts[] = {
+        "torture", "tortur*", "\"death penalty\"", "women OR children", "detention -prisons", NULL};
+    static const struct filters fs[] = {
+        {0},
+        {.sur = "Belarus"},
+        {.by = "Canada"},
+        {.session = 8},
+        {.cycle = 2},
+        {.response = RT_RESPONSE_NOTED},
+        {.theme = "Torture and other CID treatment"},
+        {.category = 3},
+        {.sur = "Belarus", .cycle = 1},
+        {.by = "Norway", .response = RT_RESPONSE_SUPPORTED},
+        {.sur = "France", .theme = "Women's rights"},
+        {.session = 22, .by = "Brazil"},
+    };
+    char text[256];
+    int n = 0;
+
+    cr_assert_eq(rt_store_begin(st, NULL), 0);
+    for (int i = 0; i < 400; i++) {
+        /* Two or three words a text, so that many texts score the same. */
+        snprintf(text, sizeof(text), "Act on %s and %s%s%s", words[i % 8], words[(i / 8) % 8],
+                 i % 3 ? " and " : "", i % 3 ? words[(i / 3) % 8] : "");
+        put(surs[i % 4], bys[(i / 4) % 3], (int[]){8, 15, 22, 36}[(i / 12) % 4],
+            (enum rt_response)((i / 5) % 3), themes[(i / 7) % 3], text);
+        n++;
+    }
+    cr_assert_eq(rt_store_commit(st, NULL), 0);
+    cr_assert_gt(run_matrix(texts, RT_ARRAY_SIZE(texts), fs, RT_ARRAY_SIZE(fs)), 1000);
+}
+
+/* The same on the UPR import, with the filters of real use. */
+Test(search, every_plan_gives_the_plain_answer_on_the_upr_import, .timeout = 300)
+{
+    static const char *const texts[] = {"torture",
+                                        "tortured prison*",
+                                        "\"death penalty\"",
+                                        "women OR girls",
+                                        "rights -children",
+                                        "freedom expression",
+                                        NULL};
+    static const struct filters fs[] = {
+        {0},
+        {.sur = "Belarus"},
+        {.by = "Canada"},
+        {.session = 22},
+        {.cycle = 2},
+        {.response = RT_RESPONSE_NOTED},
+        {.theme = "Torture and other CID treatment"},
+        {.sur = "Belarus", .cycle = 2},
+        {.by = "France", .response = RT_RESPONSE_SUPPORTED},
+        {.sur = "China", .theme = "Women's rights"},
+    };
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_import_stats stats = {0};
+    const char *data = shared_data();
+    char path[600];
+    const char *paths[1] = {path};
+
+    snprintf(path, sizeof(path), "%s/upr/upr_info_s01-s18.csv", data);
+    cr_assert_eq(rt_import_files(st, paths, 1, &stats, NULL, NULL, &e), 0, "%s", e.msg.buf);
+    cr_assert_gt(run_matrix(texts, RT_ARRAY_SIZE(texts), fs, RT_ARRAY_SIZE(fs)), 5000);
+}
