@@ -27,7 +27,7 @@ struct variant {
     int ent;
 };
 
-enum word_kind { W_HEAD = 1, W_HONORIFIC = 2, W_WORD = 4 };
+enum word_kind { W_HEAD = 1, W_HONORIFIC = 2, W_WORD = 4, W_MOD = 8, W_ORG = 16 };
 
 struct word {
     const char *p;
@@ -344,6 +344,8 @@ static void lex_load(struct lex *lx)
         lx->w[lx->n_w].len = len;
         lx->w[lx->n_w].kinds = !strcmp(kind, "head")        ? W_HEAD
                                : !strcmp(kind, "honorific") ? W_HONORIFIC
+                               : !strcmp(kind, "mod")       ? W_MOD
+                               : !strcmp(kind, "org")       ? W_ORG
                                                             : W_WORD;
         lx->n_w++;
     }
@@ -1591,27 +1593,183 @@ static const char *person_side(const struct doc *d, const struct sent *s, const 
     return NULL;
 }
 
-static json_t *person_org(const struct doc *d, const struct person *p)
+static unsigned tok_kinds(const struct doc *d, size_t k)
 {
-    static const char *const heads[] = {"Ministry", "Department",       "Embassy",    "Commission",
-                                        "Office",   "Foreign Ministry", "Delegation", NULL};
+    return word_kinds(&d->lex, d->t + d->tk[k].off, d->tk[k].len);
+}
+
+/* Where a title starts in the run of capitalised words from token k ("International
+ * Organizations Assistant Foreign Minister"): at its first modifier ("Assistant"), else
+ * at its head word; end when the run holds no head word. */
+static size_t title_start(const struct doc *d, size_t k, size_t end)
+{
+    size_t mod = end;
+    for (; k < end && capitalised(d, &d->tk[k]); k++) {
+        unsigned kinds = tok_kinds(d, k);
+        if ((kinds & W_MOD) && mod == end)
+            mod = k;
+        if (kinds & W_HEAD)
+            return mod < k ? mod : k;
+    }
+    return end;
+}
+
+static int title_run(const struct doc *d, size_t k, size_t end)
+{
+    return title_start(d, k, end) < end;
+}
+
+/* The first token of the entity mention that token k is part of (k itself when none). */
+static size_t mention_start(const struct doc *d, size_t k, size_t lo)
+{
+    for (size_t q = k + 1; q-- > lo;) {
+        if (d->tk[q].ent >= 0) {
+            const struct mention *m = &d->m[d->tk[q].ent];
+            return m->off + m->len > d->tk[k].off ? q : k;
+        }
+        if (!d->tk[q].inent)
+            break;
+    }
+    return k;
+}
+
+/*
+ * The organisation named inside a title [ta, tb): an office noun (kind org in
+ * data/readout/words.tsv: Ministry, Embassy, Commission) with the capitalised words
+ * before it ("Foreign Ministry", "Australian Human Rights Commission") and its
+ * complement ("of Foreign Affairs of China", ", Ministry of Foreign Affairs"), but
+ * never the title around it: it stops at a run of words holding a head word
+ * ("Director", "Assistant Foreign Minister"), a title modifier ("Deputy") or a
+ * possessive ("Vietnam's"). A bare noun ("Department Spokesperson") names nothing.
+ * Else an agency of the gazetteer (USAID, FCO). Sets [*oa, *ob); 0 when none.
+ */
+static int org_span(const struct doc *d, size_t ta, size_t tb, size_t *oa, size_t *ob)
+{
+    for (size_t k = ta; k < tb; k++) {
+        size_t a = k, b = k + 1;
+        if (!capitalised(d, &d->tk[k]) || !(tok_kinds(d, k) & W_ORG))
+            continue;
+        if (d->tk[k].inent)
+            a = mention_start(d, k, ta);
+        while (a > ta) {
+            size_t q = a - 1;
+            if (d->tk[q].inent) {
+                a = mention_start(d, q, ta);
+                if (possessive(d, &d->tk[q]))
+                    a = q + 1;
+                if (a == q + 1)
+                    break;
+                continue;
+            }
+            if (!capitalised(d, &d->tk[q]) || possessive(d, &d->tk[q]) ||
+                (tok_kinds(d, q) & (W_HEAD | W_MOD | W_HONORIFIC)))
+                break;
+            a = q;
+        }
+        while (b < tb) {
+            size_t q = b;
+            if (connector(d, q) && !tok_is(d, q, "to") && !tok_is(d, q, "in")) {
+                while (q < tb && connector(d, q))
+                    q++;
+                if (q >= tb || !capitalised(d, &d->tk[q]) || title_start(d, q, tb) == q)
+                    break;
+                b = q;
+                continue;
+            }
+            if (tok_is(d, q, ",")) {
+                /* ", Ministry of Foreign Affairs": another office, not a title */
+                size_t r = q + 1;
+                int office = 0;
+                while (r < tb && r < q + 6 && (capitalised(d, &d->tk[r]) || connector(d, r))) {
+                    if (tok_kinds(d, r) & (W_HEAD | W_MOD))
+                        break;
+                    if ((tok_kinds(d, r) & W_ORG) ||
+                        (d->tk[r].ent >= 0 && ent(d, d->m[d->tk[r].ent].ent)->kind == ENT_AGENCY))
+                        office = 1;
+                    r++;
+                }
+                if (!office)
+                    break;
+                b = q + 1;
+                continue;
+            }
+            if (!capitalised(d, &d->tk[q]) || possessive(d, &d->tk[q]))
+                break;
+            if (title_run(d, q, tb)) {
+                b = title_start(d, q, tb); /* "... Affairs Assistant Foreign Minister" */
+                break;
+            }
+            b = q + 1;
+        }
+        while (b > k + 1 && (connector(d, b - 1) || tok_is(d, b - 1, ",")))
+            b--;
+        if (b - a < 2)
+            continue; /* "Department" alone */
+        *oa = a;
+        *ob = b;
+        return 1;
+    }
+    for (size_t k = ta; k < tb; k++) {
+        if (d->tk[k].ent >= 0 && ent(d, d->m[d->tk[k].ent].ent)->kind == ENT_AGENCY) {
+            const struct mention *m = &d->m[d->tk[k].ent];
+            size_t b = k + 1;
+            while (b < tb && d->tk[b].off < m->off + m->len)
+                b++;
+            *oa = k;
+            *ob = b;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * A participant's organisation, taken out of the title when the title only wraps
+ * it: "Foreign Ministry Director for the Americas" is the title "Director for the
+ * Americas" of the "Foreign Ministry"; "Executive Director of the National Human
+ * Rights Commission" the title "Executive Director" of the "National Human Rights
+ * Commission". The title keeps it when it sits inside ("Director of the X Office
+ * for Y"). Narrows [p->ta, p->tb) and returns the organisation, or NULL.
+ */
+static json_t *person_org(const struct doc *d, struct person *p)
+{
     const char *sd[2];
+    size_t oa, ob, ta = p->ta, tb = p->tb;
+    json_t *org;
+
     if (p->ta >= p->tb)
         return NULL;
-    for (size_t k = p->ta; k < p->tb; k++) {
-        for (int h = 0; heads[h]; h++) {
-            size_t m = strlen(heads[h]);
-            if (d->tk[k].off + m <= d->n && !memcmp(d->t + d->tk[k].off, heads[h], m) &&
-                boundary_after(d->t, d->tk[k].off + m, d->n)) {
-                size_t a = k;
-                if (k > p->ta && tok_is(d, k - 1, "Foreign"))
-                    a = k - 1;
-                return jclean(d->t + d->tk[a].off,
-                              d->tk[p->tb - 1].off + d->tk[p->tb - 1].len - d->tk[a].off);
+    if (!p->byline && org_span(d, p->ta, p->tb, &oa, &ob)) {
+        org = jclean(d->t + d->tk[oa].off, d->tk[ob - 1].off + d->tk[ob - 1].len - d->tk[oa].off);
+        /* before it, only the state it belongs to ("Vietnam's") */
+        size_t q = ta;
+        while (q < oa && (d->tk[q].inent || d->tk[q].ent >= 0))
+            q++;
+        if (q == oa) {
+            size_t r = ob;
+            while (r < tb && (connector(d, r) || tok_is(d, r, ",")))
+                r++;
+            if (r < tb && title_run(d, r, tb))
+                ta = r;
+        } else if (ob == tb) {
+            size_t r = oa;
+            while (r > ta && (connector(d, r - 1) || tok_is(d, r - 1, ",")))
+                r--;
+            if (r < oa && r > ta) {
+                int head = 0;
+                for (size_t k = ta; k < r; k++)
+                    head |= (tok_kinds(d, k) & W_HEAD) != 0;
+                if (head)
+                    tb = r;
             }
         }
-        if (d->tk[k].ent >= 0 && ent(d, d->m[d->tk[k].ent].ent)->kind == ENT_AGENCY)
-            return jclean(d->t + d->m[d->tk[k].ent].off, d->m[d->tk[k].ent].len);
+        if (ta == p->ta && tb == p->tb && oa == ta && ob == tb) {
+            json_decref(org); /* the title is the office itself: no organisation in it */
+            return NULL;
+        }
+        p->ta = ta;
+        p->tb = tb;
+        return org;
     }
     if (sides_in(d, d->tk[p->ta].off, d->tk[p->tb - 1].off + d->tk[p->tb - 1].len, sd) >= 1 &&
         !strcmp(sd[0], "European Union"))
@@ -1647,7 +1805,7 @@ static void emit_person(struct doc *d, json_t *list, const struct sent *s, struc
 {
     struct rt_buf name = RT_BUF_INIT;
     const char *side;
-    json_t *item;
+    json_t *item, *org;
     size_t i;
     json_t *v;
 
@@ -1662,6 +1820,8 @@ static void emit_person(struct doc *d, json_t *list, const struct sent *s, struc
     }
     item = json_object();
     jset(item, "name", json_stringn(name.buf, name.len));
+    side = person_side(d, s, p); /* from the whole title: "Laotian Interior Ministry ..." */
+    org = person_org(d, p);      /* narrows the title to what is not the organisation */
     if (p->ta < p->tb) {
         if (p->byline) {
             struct rt_buf t = RT_BUF_INIT;
@@ -1676,8 +1836,7 @@ static void emit_person(struct doc *d, json_t *list, const struct sent *s, struc
     } else {
         jset(item, "title", NULL);
     }
-    jset(item, "organization", person_org(d, p));
-    side = person_side(d, s, p);
+    jset(item, "organization", org);
     jset(item, "side", side ? json_string(side) : NULL);
     v = person_role(d, s, p);
     if (v)

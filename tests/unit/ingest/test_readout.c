@@ -149,6 +149,38 @@ Test(readout, participants_with_titles)
     json_decref(d);
 }
 
+/* The organisation is the office named in a title, never the title itself: "Laotian
+ * Interior Ministry Head of Protocol" is the title "Head of Protocol" of the "Laotian
+ * Interior Ministry". */
+Test(readout, organisation_is_not_the_title)
+{
+    json_t *d = parse(HEADER("2019-03-12") "Laotian Interior Ministry Head of Protocol "
+                                           "Somchai Vilayvong met Ms Irene Dubois, "
+                                           "Executive Director of the National Human Rights "
+                                           "Commission of Canada. Ms Ruth Okafor, Department "
+                                           "Spokesperson, and Tom Baxter, Senior Adviser, "
+                                           "took notes.\n");
+    cr_assert_eq(n(d, "participants"), 4, "%s", json_dumps(json_object_get(d, "participants"), 0));
+    cr_assert_str_eq(item(d, "participants", 0, "name"), "Somchai Vilayvong");
+    cr_assert_str_eq(item(d, "participants", 0, "title"), "Head of Protocol");
+    cr_assert_str_eq(item(d, "participants", 0, "organization"), "Laotian Interior Ministry");
+    cr_assert_str_eq(item(d, "participants", 0, "side"), "Laos");
+    cr_assert_str_eq(item(d, "participants", 1, "name"), "Irene Dubois");
+    cr_assert_str_eq(item(d, "participants", 1, "title"), "Executive Director");
+    cr_assert_str_eq(item(d, "participants", 1, "organization"),
+                     "National Human Rights Commission of Canada");
+    /* a bare office word is part of the title, and names no organisation */
+    cr_assert_str_eq(item(d, "participants", 2, "title"), "Department Spokesperson");
+    cr_assert_null(item(d, "participants", 2, "organization"));
+    cr_assert_null(item(d, "participants", 3, "organization"));
+    for (size_t i = 0; i < n(d, "participants"); i++) {
+        const char *t = item(d, "participants", i, "title"),
+                   *o = item(d, "participants", i, "organization");
+        cr_assert(!t || !o || strcmp(t, o), "participant %zu: organisation = title '%s'", i, t);
+    }
+    json_decref(d);
+}
+
 Test(readout, byline_in_capitals)
 {
     json_t *d =
