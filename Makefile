@@ -41,7 +41,7 @@ LIB_SRC := $(wildcard src/base/*.c src/text/*.c src/model/*.c src/store/*.c \
 CLI_SRC := $(wildcard src/cli/*.c src/http/*.c)
 SCHEMA  := $(sort $(wildcard src/store/sqlite/schema/*.sql))
 EMBED   := $(SCHEMA) data/states/variants.tsv data/states/groups.tsv \
-           data/readout/gazetteer.tsv data/readout/words.tsv \
+           data/readout/gazetteer.tsv data/readout/words.tsv data/readout/themes.tsv \
            data/themes/areas.tsv data/themes/taxonomy.tsv
 
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o) $(O)/gen/embedded.o

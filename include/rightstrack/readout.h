@@ -53,6 +53,21 @@ RT_API int rt_readout_parse_file(const char *path, unsigned flags, json_t **out,
                                  struct rt_error *err);
 
 /*
+ * The areas of the theme taxonomy (data/themes/areas.tsv: "expression",
+ * "political-prisoners") that a short text such as a topic or an ask is about,
+ * found by phrases matched on word stems, longest first and without overlaps: the
+ * areas' labels, every label of data/themes/taxonomy.tsv, and the readout wordings
+ * of data/readout/themes.tsv ("press freedom", "prisoners of conscience"). Returns
+ * a new array of area codes in the order they occur (json_decref it); empty when
+ * none. Needs no database; thread-safe.
+ */
+RT_API json_t *rt_readout_themes(const char *text, size_t len);
+
+/* The label of an area code ("Freedom of opinion and expression" for
+ * "expression"), or NULL for a code that is not an area. Static. */
+RT_API const char *rt_theme_area_label(const char *code);
+
+/*
  * The step kind (docs/ledger.md) for an event of a draft
  * ("political_prisoner_release" is "prisoner-release"), or "other"; never NULL,
  * static.

@@ -55,6 +55,19 @@ static const char *jstr(const json_t *o, const char *k)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* "  [a, b]" for a list of theme areas, nothing for none. */
+static void print_themes(const json_t *themes)
+{
+    size_t i;
+    const json_t *v;
+
+    if (!json_array_size(themes))
+        return;
+    printf("  [");
+    json_array_foreach(themes, i, v) printf("%s%s", i ? ", " : "", json_string_value(v));
+    printf("]");
+}
+
 /* The text form of a draft, for a desk officer. */
 static void print_items(const char *label, const json_t *a, const char *k1, const char *k2,
                         const char *k3)
@@ -78,6 +91,7 @@ static void print_items(const char *label, const json_t *a, const char *k1, cons
             printf(" -> %s", jstr(v, k2));
         if (k3 && jstr(v, k3))
             printf(": %s", jstr(v, k3));
+        print_themes(json_object_get(v, "themes"));
         printf("\n");
         if (jstr(v, "sentence"))
             printf("      from: \"%s\"\n", jstr(v, "sentence"));
@@ -125,7 +139,17 @@ static void render_draft(const json_t *d)
                 printf("      %s\n", jstr(p, "organization"));
         }
     }
-    print_items("topics", json_object_get(d, "topics"), NULL, NULL, NULL);
+    v = json_object_get(d, "topic_themes");
+    if (json_array_size(v)) {
+        const json_t *t;
+        printf("\ntopics:\n");
+        json_array_foreach(v, i, t)
+        {
+            printf("  - %s", jstr(t, "topic"));
+            print_themes(json_object_get(t, "themes"));
+            printf("\n");
+        }
+    }
     print_items("welcomed", json_object_get(d, "welcomed"), "by", NULL, "what");
     print_items("urged", json_object_get(d, "urged"), "by", "target", "what");
     {

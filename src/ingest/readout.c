@@ -2856,6 +2856,27 @@ static void find_events(struct doc *d)
     jset(d->out, "persons_of_concern", persons);
 }
 
+/* The theme areas of each topic ("topic_themes", in the order of "topics") and of
+ * each urged item (its "themes"). */
+static void find_themes(struct doc *d)
+{
+    json_t *list = json_array(), *v;
+    size_t i;
+
+    json_array_foreach(json_object_get(d->out, "topics"), i, v)
+    {
+        const char *t = json_string_value(v);
+        json_array_append_new(
+            list, json_pack("{s:s, s:o}", "topic", t, "themes", rt_readout_themes(t, strlen(t))));
+    }
+    jset(d->out, "topic_themes", list);
+    json_array_foreach(json_object_get(d->out, "urged"), i, v)
+    {
+        const char *t = json_string_value(json_object_get(v, "what"));
+        jset(v, "themes", rt_readout_themes(t, t ? strlen(t) : 0));
+    }
+}
+
 static const char *doc_type(const struct doc *d)
 {
     const char *t = d->title.ptr ? d->title.ptr : "";
@@ -2986,6 +3007,7 @@ int rt_readout_parse(const char *text, size_t len, const char *name, unsigned fl
     find_participants(&d);
     find_topics(&d);
     find_cue_items(&d);
+    find_themes(&d);
     /* keep the gold files' key order: conditional_commitments after urged, etc.
      */
     find_events(&d);
@@ -3018,6 +3040,7 @@ int rt_readout_parse(const char *text, size_t len, const char *name, unsigned fl
                                             "sides",
                                             "participants",
                                             "topics",
+                                            "topic_themes",
                                             "welcomed",
                                             "urged",
                                             "conditional_commitments",

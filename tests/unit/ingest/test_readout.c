@@ -248,6 +248,70 @@ Test(readout, party_codes)
     cr_assert_null(rt_readout_party_code("Atlantis"));
 }
 
+static int has(json_t *a, const char *code)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v) if (!strcmp(json_string_value(v), code)) return 1;
+    return 0;
+}
+
+static json_t *themes(const char *text)
+{
+    return rt_readout_themes(text, strlen(text));
+}
+
+Test(readout, themes_by_phrase)
+{
+    json_t *t = themes("Press freedoms and the jailing of BLOGGERS");
+    cr_assert(has(t, "media") && has(t, "expression"), "%s", json_dumps(t, 0));
+    json_decref(t);
+    /* the longest phrase takes its words: political prisoners are not "detention" */
+    t = themes("the fate of political prisoners");
+    cr_assert_eq(json_array_size(t), 1, "%s", json_dumps(t, 0));
+    cr_assert(has(t, "political-prisoners"));
+    json_decref(t);
+    t = themes("conditions for prisoners in provincial jails");
+    cr_assert(has(t, "detention"), "%s", json_dumps(t, 0));
+    json_decref(t);
+    /* a taxonomy label that maps to two areas gives both */
+    t = themes("racial discrimination against Roma");
+    cr_assert(has(t, "racial-discrimination") && has(t, "equality"), "%s", json_dumps(t, 0));
+    json_decref(t);
+    /* a stop phrase hides a label: this is not about development */
+    t = themes("the development of civil society");
+    cr_assert_eq(json_array_size(t), 1, "%s", json_dumps(t, 0));
+    cr_assert(has(t, "civil-society"));
+    json_decref(t);
+    t = themes("the weather in the capital");
+    cr_assert_eq(json_array_size(t), 0);
+    json_decref(t);
+    t = rt_readout_themes(NULL, 0);
+    cr_assert_eq(json_array_size(t), 0);
+    json_decref(t);
+    cr_assert_str_eq(rt_theme_area_label("expression"), "Freedom of opinion and expression");
+    cr_assert_null(rt_theme_area_label("no-such-area"));
+}
+
+Test(readout, themes_of_topics_and_asks)
+{
+    json_t *d = parse(HEADER("2019-03-12") "Canada and Laos discussed the death penalty, "
+                                           "labour rights, and the treatment of asylum "
+                                           "seekers. Canada urged Laos to free all prisoners "
+                                           "of conscience.\n");
+    json_t *tt = json_object_get(d, "topic_themes"), *u;
+    cr_assert_eq(json_array_size(tt), n(d, "topics"), "%s", json_dumps(tt, 0));
+    cr_assert_eq(json_array_size(tt), 3);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(tt, 0), "topic")),
+                     json_string_value(json_array_get(json_object_get(d, "topics"), 0)));
+    cr_assert(has(json_object_get(json_array_get(tt, 0), "themes"), "death-penalty"));
+    cr_assert(has(json_object_get(json_array_get(tt, 1), "themes"), "labour"));
+    cr_assert(has(json_object_get(json_array_get(tt, 2), "themes"), "refugees"));
+    u = json_array_get(json_object_get(d, "urged"), 0);
+    cr_assert(has(json_object_get(u, "themes"), "political-prisoners"), "%s", json_dumps(u, 0));
+    json_decref(d);
+}
+
 Test(readout, empty_input)
 {
     json_t *d = NULL;
