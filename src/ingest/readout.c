@@ -3,6 +3,7 @@
 #include "base/compat.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <sys/stat.h>
 
 #include <rightstrack/readout.h>
@@ -3131,19 +3132,21 @@ const char *rt_readout_step_kind(const char *event_type)
     return "other";
 }
 
+static struct lex party_lex;
+static pthread_once_t party_once = PTHREAD_ONCE_INIT;
+
+static void party_lex_load(void)
+{
+    lex_load(&party_lex);
+}
+
 const char *rt_readout_party_code(const char *side)
 {
-    static struct lex lx;
-    static int loaded;
-
     if (!side)
         return NULL;
-    if (!loaded) {
-        lex_load(&lx);
-        loaded = 1;
-    }
-    for (size_t i = 0; i < lx.n_ents; i++)
-        if ((lx.ents[i].kind == ENT_SIDE) && !strcmp(lx.ents[i].canon, side))
-            return lx.ents[i].code;
+    pthread_once(&party_once, party_lex_load);
+    for (size_t i = 0; i < party_lex.n_ents; i++)
+        if ((party_lex.ents[i].kind == ENT_SIDE) && !strcmp(party_lex.ents[i].canon, side))
+            return party_lex.ents[i].code;
     return NULL;
 }
