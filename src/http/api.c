@@ -51,6 +51,8 @@ enum route {
     R_ADD_ROUND,
     R_ADD_ASK,
     R_ADD_ASSESSMENT,
+    R_READOUT_PARSE,
+    R_ADD_READOUT,
 };
 
 static const struct {
@@ -75,6 +77,8 @@ static const struct {
     {R_ADD_ROUND, "POST", "/api/v1/dialogues/{id}/rounds", "round"},
     {R_ADD_ASK, "POST", "/api/v1/rounds/{id}/asks", "ask"},
     {R_ADD_ASSESSMENT, "POST", "/api/v1/assessments", "assessment"},
+    {R_READOUT_PARSE, "POST", "/api/v1/readouts/parse", NULL},
+    {R_ADD_READOUT, "POST", "/api/v1/dialogues/{id}/readouts", NULL},
 };
 
 /* POST: a JSON body checked and written; 201 with {"id"}. */
@@ -217,6 +221,12 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     case R_ADD_ASK:
     case R_ADD_ASSESSMENT:
         add(st, req, writes, id, resp);
+        break;
+    case R_READOUT_PARSE:
+        rt_http_readout_parse_api(req, resp);
+        break;
+    case R_ADD_READOUT:
+        rt_http_readout_save_api(st, req, id, resp);
         break;
     }
     if (rc < 0)

@@ -569,6 +569,9 @@ static void dialogue_page(struct rt_store *st, int64_t id, struct rt_http_resp *
         render_form(b, action, "Record a round", round_form,
                     form && !strcmp(form, "round") ? values : NULL,
                     form && !strcmp(form, "round") ? ferr : NULL);
+        HTML_LIT(b, "<p><a id=\"from-readout\" href=\"/readouts/new?dialogue=");
+        html_textf(b, "%lld", (long long)id);
+        HTML_LIT(b, "\">Record a round from its readout</a></p>");
     }
     html_end(b);
 out:
@@ -627,6 +630,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
     json_array_foreach(json_object_get(r, "topics"), i, v) {
         HTML_LIT(b, "<li>");
         html_text(b, jstr(v, "text"));
+        rt_http_area_tags(b, json_object_get(v, "areas"));
         HTML_LIT(b, "</li>");
     }
     HTML_LIT(b, "</ul><h2>Asks</h2><ul>");
@@ -637,6 +641,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         html_text(b, jstr(v, "to"));
         HTML_LIT(b, ": ");
         html_text(b, jstr(v, "text"));
+        rt_http_area_tags(b, json_object_get(v, "areas"));
         if ((w = json_object_get(v, "assessment")) && json_is_object(w)) {
             HTML_LIT(b, " <span class=\"tag\">");
             html_text(b, jstr(w, "status"));
@@ -663,7 +668,9 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         html_text(b, jstr(json_object_get(v, "status"), "status"));
         HTML_LIT(b, "</span></li>");
     }
-    HTML_LIT(b, "</ul><h2>What moved since this round</h2>");
+    HTML_LIT(b, "</ul>");
+    rt_http_round_links(b, r);
+    HTML_LIT(b, "<h2>What moved since this round</h2>");
     json_array_foreach(json_object_get(s, "steps"), i, v) {
         HTML_LIT(b, "<h3>Steps by ");
         html_text(b, jstr(v, "party"));
