@@ -387,10 +387,11 @@ static unsigned word_kinds(const struct lex *lx, const char *p, size_t len)
 static int ent_at(const struct doc *d, size_t off, size_t end, size_t *len)
 {
     const struct lex *lx = &d->lex;
-    unsigned char c = (unsigned char)d->t[off];
+    unsigned char c;
 
-    if (!boundary_before(d->t, off))
+    if (off >= end || !boundary_before(d->t, off)) /* "urged" at the very end */
         return -1;
+    c = (unsigned char)d->t[off];
     for (size_t i = lx->first[c]; i < lx->first[c + 1]; i++) {
         const struct variant *v = &lx->vars[i];
         size_t e = off + v->len;
@@ -779,6 +780,7 @@ struct tdate {
     int y, m, dd;      /* dd 0: month precision; m 0: year precision */
     int end_dd, end_m; /* a range's last day, or 0 */
     size_t tok;        /* the token where it starts */
+    size_t next;       /* the token after its month (or its year): where to look on */
 };
 
 static int tok_is(const struct doc *d, size_t k, const char *s)
@@ -853,7 +855,7 @@ static int is_dash_tok(const struct doc *d, size_t k)
 static int next_date(const struct doc *d, size_t k, size_t end, struct tdate *out)
 {
     for (; k < end; k++) {
-        struct tdate r = {0, 0, 0, 0, 0, k};
+        struct tdate r = {0, 0, 0, 0, 0, k, k + 1};
         size_t j;
         int m = d->tk[k].type == T_WORD ? month_value(d->t + d->tk[k].off, d->tk[k].len) : 0;
         int a, b;
@@ -906,6 +908,7 @@ static int next_date(const struct doc *d, size_t k, size_t end, struct tdate *ou
                 }
             }
         }
+        r.next = k + 1;
         if (m == 5 && !r.dd && !r.y)
             continue;
         if (!r.dd && !r.y &&
@@ -1114,7 +1117,7 @@ static int future_sentence(const struct doc *d, const struct sent *s)
 static void find_dates(struct doc *d)
 {
     char buf[16];
-    struct tdate first = {0, 0, 0, 0, 0, 0}, meet = {0, 0, 0, 0, 0, 0};
+    struct tdate first = {0, 0, 0, 0, 0, 0, 0}, meet = {0, 0, 0, 0, 0, 0, 0};
     int have_first = 0, have_meet = 0;
     json_t *date = NULL, *date_end = NULL, *pub = NULL;
 
@@ -1123,7 +1126,7 @@ static void find_dates(struct doc *d)
         const struct sent *s = &d->s[i];
         size_t k = s->tok0;
         while (next_date(d, k, s->tok0 + s->ntok, &t)) {
-            k = t.tok + 1;
+            k = t.next; /* not t.tok + 1: "13 to 14 June" starts before its month */
             if (!t.m && !t.dd)
                 continue;
             if (!have_first && t.dd) {
@@ -2649,7 +2652,9 @@ static void split_topics(struct doc *d, json_t *list, const struct sent *s, cons
                 if (q[c] == ',')
                     last = q + c;
             size_t tail = last ? m - (size_t)(last + 1 - q) : 0;
-            if (semis && commas &&
+            /* (m < n: a ';' inside brackets leaves the whole text one item, which
+             * would come back here for ever) */
+            if (semis && commas && m < n &&
                 (commas >= 2 || find_ci(q, m, 0, ", and") >= 0 ||
                  (word_count(last + 1, tail) <= 4 && find_ci(last + 1, tail, 0, "and") >= 0))) {
                 /* "freedoms of expression, peaceful assembly, and association" */

@@ -215,19 +215,45 @@ static void add_area(json_t *out, const char *area)
     json_array_append_new(out, json_string(area));
 }
 
-json_t *rt_readout_themes(const char *text, size_t len)
+/* The thread's tokenizer: making one (and its stem cache) costs more than tagging a
+ * readout, so each thread keeps one, freed when the thread ends. */
+static pthread_key_t tok_key;
+static pthread_once_t tok_once = PTHREAD_ONCE_INIT;
+
+static void tok_free(void *tok)
+{
+    rt_tokenizer_free(tok);
+}
+
+static void tok_key_make(void)
+{
+    if (pthread_key_create(&tok_key, tok_free))
+        RT_BUG("pthread_key_create failed");
+}
+
+static struct rt_tokenizer *thread_tokenizer(void)
 {
     struct rt_tokenizer *tok;
+
+    pthread_once(&tok_once, tok_key_make);
+    tok = pthread_getspecific(tok_key);
+    if (!tok) {
+        if (!(tok = rt_tokenizer_new("english")))
+            RT_BUG("no English stemmer");
+        pthread_setspecific(tok_key, tok);
+    }
+    return tok;
+}
+
+json_t *rt_readout_themes(const char *text, size_t len)
+{
     struct stems st = {NULL, 0, 0};
     json_t *out = json_array();
 
     pthread_once(&table_once, load);
     if (!text || !len)
         return out;
-    tok = rt_tokenizer_new("english");
-    if (!tok)
-        RT_BUG("no English stemmer");
-    rt_tokenize(tok, text, len, 0, add_stem, &st);
+    rt_tokenize(thread_tokenizer(), text, len, 0, add_stem, &st);
     for (size_t i = 0; i < st.n;) {
         size_t best = 0;
         for (size_t k = 0; k < table.n; k++)
@@ -243,6 +269,5 @@ json_t *rt_readout_themes(const char *text, size_t len)
         i += best;
     }
     stems_release(&st);
-    rt_tokenizer_free(tok);
     return out;
 }

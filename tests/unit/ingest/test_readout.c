@@ -89,6 +89,46 @@ Test(readout, dates_without_header)
     json_decref(d);
 }
 
+/* Found by the fuzzer: a range written before its month ("13 to 14 June") in a
+ * sentence with no meeting word made the date search start again before the month,
+ * for ever. */
+Test(readout, day_range_before_the_month_ends, .timeout = 20)
+{
+    json_t *d = parse("Canada and Laos spoke from 13 to 14 June 2019 about trade. The "
+                      "talks in Vientiane ended on 15 June 2019.\n");
+    cr_assert_str_eq(s(d, "date"), "2019-06-15");
+    json_decref(d);
+    d = parse("Canada and Laos spoke from 13 to 14 June 2019 about trade.\n");
+    cr_assert_str_eq(s(d, "date"), "2019-06-13");
+    json_decref(d);
+}
+
+/* Found by the fuzzer: a cue verb at the very end of a text that is not NUL-ended
+ * made the party look-up read one byte past it. */
+Test(readout, cue_at_the_end_of_the_text)
+{
+    static const char text[] = {'C', 'a', 'n', 'a', 'd', 'a', ' ', 'u', 'r', 'g', 'e', 'd', '!'};
+    char *copy = rt_xmalloc(sizeof(text) - 1); /* exactly "Canada urged", no NUL */
+    json_t *d = NULL;
+    struct rt_error e = RT_ERROR_INIT;
+    memcpy(copy, text, sizeof(text) - 1);
+    cr_assert_eq(rt_readout_parse(copy, sizeof(text) - 1, "t.txt", 0, &d, &e), 0);
+    cr_assert(json_is_object(d));
+    json_decref(d);
+    rt_free(copy);
+    rt_error_release(&e);
+}
+
+/* Found by the fuzzer: a ';' inside an open bracket made the topic list split
+ * itself into the same list again, until the stack ran out. */
+Test(readout, semicolon_in_an_open_bracket)
+{
+    json_t *d = parse("Canada and Laos discussed torture, prisons [and; the press, "
+                      "labour rights and women.\n");
+    cr_assert(n(d, "topics") >= 1, "%s", json_dumps(json_object_get(d, "topics"), 0));
+    json_decref(d);
+}
+
 Test(readout, no_date_is_a_partial_draft)
 {
     json_t *d = parse("Canada and Laos discussed freedom of the press, prisons "
