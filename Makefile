@@ -5,6 +5,8 @@
 #   make test       bootstrap, build, run every test, then again under ASan+UBSan
 #   make check      run the tests of one build (no bootstrap, no second pass)
 #   make check-web  the browser tests (tests/web, Node + Debian chromium) on that build
+#   make fuzz       the readout parser's libFuzzer target until stopped (FUZZ_TIME=s bounds it)
+#   make fuzz-check a bounded fuzz run (FUZZ_CHECK_TIME seconds; make test runs it)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 BUILD   ?= debug
@@ -23,8 +25,15 @@ CFLAGS_debug   := -O0 -g3
 CFLAGS_release := -O2 -DNDEBUG -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS_asan    := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
                   -fno-omit-frame-pointer
+CFLAGS_fuzz    := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+                  -fno-omit-frame-pointer
 LDFLAGS_release := -pie -Wl,-z,relro,-z,now
 LDFLAGS_asan    := -fsanitize=address,undefined
+LDFLAGS_fuzz    := -fsanitize=address,undefined
+# libFuzzer comes with clang (Debian: clang, libclang-rt-dev).
+ifeq ($(BUILD),fuzz)
+CC := clang
+endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -41,7 +50,7 @@ LIB_SRC := $(wildcard src/base/*.c src/text/*.c src/model/*.c src/store/*.c \
 CLI_SRC := $(wildcard src/cli/*.c src/http/*.c)
 SCHEMA  := $(sort $(wildcard src/store/sqlite/schema/*.sql))
 EMBED   := $(SCHEMA) data/states/variants.tsv data/states/groups.tsv \
-           data/readout/gazetteer.tsv data/readout/words.tsv \
+           data/readout/gazetteer.tsv data/readout/words.tsv data/readout/themes.tsv \
            data/themes/areas.tsv data/themes/taxonomy.tsv
 
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o) $(O)/gen/embedded.o
@@ -53,7 +62,7 @@ UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit/%)
 
 .PHONY: all run test check check-unit check-cli check-web install uninstall clean lint \
-        format-check bootstrap bench
+        format-check bootstrap bench fuzz fuzz-check
 all: $(BIN)
 
 $(O)/gen/embedded.c: tools/embed.sh $(EMBED)
@@ -107,10 +116,34 @@ $(WEB_DEPS): tests/web/package-lock.json tests/web/package.json
 check-web: $(BIN) $(WEB_DEPS)
 	RT=$(O)/rightstrack node --test tests/web/
 
+# The fuzz target: the library built with clang and the sanitizers (BUILD=fuzz), and
+# the seeds of tests/fuzz/corpus/readout (written for it); new inputs it finds go to
+# build/fuzz/corpus, crashes to build/fuzz/crash-*.
+FUZZ_TIME       ?= 0
+FUZZ_CHECK_TIME ?= 45
+FUZZ_ARGS := -dict=tests/fuzz/readout.dict -max_len=16384 -timeout=25 -rss_limit_mb=2048 \
+             -artifact_prefix=build/fuzz/ -print_final_stats=1
+
+$(O)/fuzz_readout: tests/fuzz/fuzz_readout.c $(LIB)
+	$(CC) $(LIB_CFLAGS) -fsanitize=fuzzer $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+fuzz:
+	$(MAKE) BUILD=fuzz build/fuzz/fuzz_readout
+	@mkdir -p build/fuzz/corpus
+	build/fuzz/fuzz_readout $(FUZZ_ARGS) -max_total_time=$(FUZZ_TIME) \
+	    build/fuzz/corpus tests/fuzz/corpus/readout
+
+fuzz-check:
+	$(MAKE) BUILD=fuzz build/fuzz/fuzz_readout
+	@mkdir -p build/fuzz/corpus
+	build/fuzz/fuzz_readout $(FUZZ_ARGS) -max_total_time=$(FUZZ_CHECK_TIME) \
+	    build/fuzz/corpus tests/fuzz/corpus/readout
+
 test: bootstrap
 	$(MAKE) BUILD=debug check
 	$(MAKE) BUILD=debug check-web
 	$(MAKE) BUILD=asan check
+	$(MAKE) fuzz-check
 
 bench:
 	@sh scripts/bootstrap bench

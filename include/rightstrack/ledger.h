@@ -79,6 +79,15 @@ RT_API int rt_step_add(struct rt_store *st, const struct rt_step_in *s, int64_t 
 RT_API int rt_link_add(struct rt_store *st, const char *from, const char *relation,
                        const char *to, struct rt_error *err);
 
+/*
+ * Tags a topic or an ask ("topic:3", "ask:5") with an area of the theme taxonomy
+ * ("expression", see `themes areas`; case-blind, stored as the area's code). origin
+ * is "readout" (found by rt_readout_themes), "person" (NULL) or "model". RT_EINVAL
+ * for an unknown area, RT_ENOTFOUND for a missing item; tagging twice is not an error.
+ */
+RT_API int rt_item_theme_add(struct rt_store *st, const char *item, const char *area,
+                             const char *origin, struct rt_error *err);
+
 /* Commitments: made open on the round's date; resolved once, to fulfilled (with
  * the committing party's step that fulfilled it, if any) or lapsed. Resolving
  * twice is RT_EINVAL. */
@@ -119,11 +128,17 @@ RT_API int rt_dialogue_list(struct rt_store *st, json_t **out, struct rt_error *
 RT_API int rt_dialogue_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err);
 /* {"id", "dialogue": {"id", "name", "parties"}, "ordinal", "date", "date_precision",
  *  "place", "summary", "source", "participants": [{"id", "name", "title",
- *  "organisation", "party"}], "topics": [{"id", "text", "theme", "recommendations"}],
- *  "asks": [ask], "welcomed_steps": [step], "commitments": [commitment]}, where an ask
- *  is {"id", "round", "from", "to", "text", "theme", "recommendations", "answered_by",
- *  "assessment"} and a commitment {"id", "round", "party", "condition", "promise",
- *  "status": {"status", "as_of", "step", "note"}}. */
+ *  "organisation", "party"}], "topics": [{"id", "text", "theme", "areas",
+ *  "recommendations"}], "asks": [ask], "welcomed_steps": [step], "commitments":
+ *  [commitment], "linked_recommendations": {"states": [codes], "count", "areas":
+ *  [{"code", "label", "count"}]}}, where an ask is {"id", "round", "from", "to", "text",
+ *  "theme", "areas", "recommendations", "answered_by", "assessment"} and a commitment
+ *  {"id", "round", "party", "condition", "promise", "status": {"status", "as_of",
+ *  "step", "note"}}. "areas" are the theme areas of a topic or ask (rt_item_theme_add).
+ *  linked_recommendations counts the recommendations made to the round's states on
+ *  the areas of its topics and asks (a recommendation's theme of any vocabulary that
+ *  maps onto the area): the states are those the round's asks are addressed to, or,
+ *  when no ask is addressed to a state, the dialogue's parties that are states. */
 RT_API int rt_round_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err);
 /* [step] by actor (NULL: all) and of a dialogue's parties (0: any), in date order. */
 RT_API int rt_step_list(struct rt_store *st, int64_t dialogue_id, const char *actor,

@@ -54,7 +54,7 @@ RT_API int rt_buf_add(struct rt_buf *b, const void *data, size_t len);
 RT_API int rt_buf_adds(struct rt_buf *b, const char *s);
 RT_API int rt_buf_addch(struct rt_buf *b, int c);
 RT_API int rt_buf_addf(struct rt_buf *b, const char *fmt, ...) RT_PRINTF(2, 3);
-RT_API int rt_buf_vaddf(struct rt_buf *b, const char *fmt, va_list ap);
+RT_API int rt_buf_vaddf(struct rt_buf *b, const char *fmt, va_list ap) RT_PRINTF(2, 0);
 RT_API void rt_buf_reset(struct rt_buf *b);
 RT_API void rt_buf_setlen(struct rt_buf *b, size_t len);
 /* Hands the storage to the caller (free with rt_free); the buffer is left empty. */

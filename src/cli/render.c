@@ -216,6 +216,20 @@ static void print_latest(const json_t *a)
     printf(")");
 }
 
+/* " [expression, media]": the theme areas of a topic or an ask. */
+static void print_areas(const json_t *areas)
+{
+    size_t i;
+    const json_t *v;
+
+    if (!json_array_size(areas))
+        return;
+    printf(" [");
+    json_array_foreach(areas, i, v)
+        printf("%s%s", i ? ", " : "", json_string_value(v) ? json_string_value(v) : "?");
+    printf("]");
+}
+
 static void print_ask(const json_t *a, int ind)
 {
     json_int_t id;
@@ -225,6 +239,7 @@ static void print_ask(const json_t *a, int ind)
         printf("[ask %" JSON_INTEGER_FORMAT "] ", id);
     printf("%s asks %s: %s", str(a, "from") ? str(a, "from") : "?",
            str(a, "to") ? str(a, "to") : "?", str(a, "text") ? str(a, "text") : "");
+    print_areas(json_object_get(a, "areas"));
     if (json_object_get(a, "assessment"))
         print_latest(json_object_get(a, "assessment"));
     printf("\n");
@@ -591,9 +606,11 @@ static void print_participants(const json_t *ps)
 
 void render_round(const json_t *r)
 {
-    static const char *const skip[] = {"dialogue", "participants", "topics", "asks",
-                                       "welcomed_steps", "commitments", NULL};
+    static const char *const skip[] = {
+        "dialogue",    "participants",           "topics", "asks", "welcomed_steps",
+        "commitments", "linked_recommendations", NULL};
     const json_t *d = json_object_get(r, "dialogue"), *v;
+    const json_t *linked = json_object_get(r, "linked_recommendations");
     json_int_t n = 0, id = 0;
     size_t i;
 
@@ -620,6 +637,7 @@ void render_round(const json_t *r)
     json_array_foreach(arr(r, "topics"), i, v)
     {
         printf("  - %s", str(v, "text") ? str(v, "text") : "");
+        print_areas(json_object_get(v, "areas"));
         if (str(v, "theme"))
             printf(" (theme: %s)", str(v, "theme"));
         print_refs("; about", json_object_get(v, "recommendations"), "recommendation");
@@ -637,6 +655,23 @@ void render_round(const json_t *r)
     if (!json_array_size(arr(r, "commitments")))
         printf("  (none)\n");
     json_array_foreach(arr(r, "commitments"), i, v) print_commitment(v, 2);
+    if (json_is_object(linked)) {
+        json_int_t count = 0;
+        has_int(linked, "count", &count);
+        printf("\nLinked recommendations: %" JSON_INTEGER_FORMAT, count);
+        if (json_array_size(arr(linked, "states"))) {
+            printf(" to ");
+            print_parties(arr(linked, "states"));
+        }
+        printf(" on the themes of the topics and asks\n");
+        json_array_foreach(arr(linked, "areas"), i, v)
+        {
+            json_int_t c = 0;
+            has_int(v, "count", &c);
+            printf("  %-28s %6" JSON_INTEGER_FORMAT "  %s\n", str(v, "code") ? str(v, "code") : "?",
+                   c, str(v, "label") ? str(v, "label") : "");
+        }
+    }
     print_rest(r, skip, 0);
 }
 
@@ -781,10 +816,9 @@ void render_timeline(const json_t *v)
             {
                 json_int_t pid = 0;
                 has_int(p, "id", &pid);
-                printf("%11sin response to step %" JSON_INTEGER_FORMAT " (%s, %s: %s)\n", "",
-                       pid, str(p, "actor") ? str(p, "actor") : "?",
-                       str(p, "date") ? str(p, "date") : "?",
-                       str(p, "text") ? str(p, "text") : "");
+                printf("%11sin response to step %" JSON_INTEGER_FORMAT " (%s, %s: %s)\n", "", pid,
+                       str(p, "actor") ? str(p, "actor") : "?",
+                       str(p, "date") ? str(p, "date") : "?", str(p, "text") ? str(p, "text") : "");
             }
             if (json_array_size(arr(s, "answers"))) {
                 printf("%11sanswers", "");

@@ -54,6 +54,8 @@ enum route {
     R_ADD_ASSESSMENT,
     R_BRIEF,
     R_COUNTRY,
+    R_READOUT_PARSE,
+    R_ADD_READOUT,
 };
 
 static const struct {
@@ -80,6 +82,8 @@ static const struct {
     {R_ADD_ASSESSMENT, "POST", "/api/v1/assessments", "assessment"},
     {R_BRIEF, "GET", "/api/v1/dialogues/{id}/brief", NULL},
     {R_COUNTRY, "GET", "/api/v1/states/{state}/profile", NULL},
+    {R_READOUT_PARSE, "POST", "/api/v1/readouts/parse", NULL},
+    {R_ADD_READOUT, "POST", "/api/v1/dialogues/{id}/readouts", NULL},
 };
 
 /* POST: a JSON body checked and written; 201 with {"id"}. */
@@ -232,6 +236,12 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
         break;
     case R_COUNTRY:
         rc = rt_report_country(st, name, as_of, &doc, &err);
+        break;
+    case R_READOUT_PARSE:
+        rt_http_readout_parse_api(req, resp);
+        break;
+    case R_ADD_READOUT:
+        rt_http_readout_save_api(st, req, id, resp);
         break;
     }
     if (rc < 0)

@@ -21,7 +21,7 @@ struct rt_http_arg {
 struct rt_http_req {
     const char *method; /* "GET", "POST", ... */
     const char *path;   /* decoded, without the query */
-    struct rt_http_arg args[64]; /* query arguments, or form fields of a POST */
+    struct rt_http_arg args[512]; /* query arguments, or form fields of a POST */
     size_t n_args;
     const char *content_type; /* may be NULL */
     /* Where the request comes from, as the browser says (each may be NULL). */
@@ -98,6 +98,21 @@ struct rt_query;
  * defaults. RT_EINVAL naming the argument for an unknown one or a bad value.
  */
 int rt_http_query(const struct rt_http_req *req, struct rt_query *q, struct rt_error *err);
+
+/*
+ * The readout page and its API (readout_page.c): rt_http_readout_page answers
+ * /readouts/new (0 for other paths); the API functions answer POST
+ * /api/v1/readouts/parse and POST /api/v1/dialogues/{id}/readouts. The round page
+ * shows a topic's or an ask's theme areas with rt_http_area_tags and the
+ * recommendations on the same themes with rt_http_round_links.
+ */
+int rt_http_readout_page(struct rt_store *st, const struct rt_http_req *req,
+                         struct rt_http_resp *resp);
+void rt_http_readout_parse_api(const struct rt_http_req *req, struct rt_http_resp *resp);
+void rt_http_readout_save_api(struct rt_store *st, const struct rt_http_req *req,
+                              int64_t dialogue_id, struct rt_http_resp *resp);
+void rt_http_area_tags(struct rt_buf *b, const json_t *areas);
+void rt_http_round_links(struct rt_buf *b, const json_t *round);
 
 /* Splits path "/a/b/c" into at most max segments (pointers into buf); returns the count. */
 size_t rt_http_segments(const char *path, char *buf, size_t bufsize, char **seg, size_t max);

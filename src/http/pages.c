@@ -559,6 +559,9 @@ static void dialogue_page(struct rt_store *st, int64_t id, struct rt_http_resp *
         render_form(b, action, "Record a round", round_form,
                     form && !strcmp(form, "round") ? values : NULL,
                     form && !strcmp(form, "round") ? ferr : NULL);
+        RT_HTML_LIT(b, "<p><a id=\"from-readout\" href=\"/readouts/new?dialogue=");
+        rt_html_textf(b, "%lld", (long long)id);
+        RT_HTML_LIT(b, "\">Record a round from its readout</a></p>");
     }
     html_end(b);
 out:
@@ -617,6 +620,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
     json_array_foreach(json_object_get(r, "topics"), i, v) {
         RT_HTML_LIT(b, "<li>");
         rt_html_text(b, jstr(v, "text"));
+        rt_http_area_tags(b, json_object_get(v, "areas"));
         RT_HTML_LIT(b, "</li>");
     }
     RT_HTML_LIT(b, "</ul><h2>Asks</h2><ul>");
@@ -627,6 +631,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         rt_html_text(b, jstr(v, "to"));
         RT_HTML_LIT(b, ": ");
         rt_html_text(b, jstr(v, "text"));
+        rt_http_area_tags(b, json_object_get(v, "areas"));
         if ((w = json_object_get(v, "assessment")) && json_is_object(w)) {
             RT_HTML_LIT(b, " <span class=\"tag\">");
             rt_html_text(b, jstr(w, "status"));
@@ -653,7 +658,9 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         rt_html_text(b, jstr(json_object_get(v, "status"), "status"));
         RT_HTML_LIT(b, "</span></li>");
     }
-    RT_HTML_LIT(b, "</ul><h2>What moved since this round</h2>");
+    RT_HTML_LIT(b, "</ul>");
+    rt_http_round_links(b, r);
+    RT_HTML_LIT(b, "<h2>What moved since this round</h2>");
     json_array_foreach(json_object_get(s, "steps"), i, v) {
         RT_HTML_LIT(b, "<h3>Steps by ");
         rt_html_text(b, jstr(v, "party"));

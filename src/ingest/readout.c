@@ -3,6 +3,7 @@
 #include "base/compat.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <sys/stat.h>
 
 #include <rightstrack/readout.h>
@@ -27,7 +28,7 @@ struct variant {
     int ent;
 };
 
-enum word_kind { W_HEAD = 1, W_HONORIFIC = 2, W_WORD = 4 };
+enum word_kind { W_HEAD = 1, W_HONORIFIC = 2, W_WORD = 4, W_MOD = 8, W_ORG = 16 };
 
 struct word {
     const char *p;
@@ -344,6 +345,8 @@ static void lex_load(struct lex *lx)
         lx->w[lx->n_w].len = len;
         lx->w[lx->n_w].kinds = !strcmp(kind, "head")        ? W_HEAD
                                : !strcmp(kind, "honorific") ? W_HONORIFIC
+                               : !strcmp(kind, "mod")       ? W_MOD
+                               : !strcmp(kind, "org")       ? W_ORG
                                                             : W_WORD;
         lx->n_w++;
     }
@@ -384,10 +387,11 @@ static unsigned word_kinds(const struct lex *lx, const char *p, size_t len)
 static int ent_at(const struct doc *d, size_t off, size_t end, size_t *len)
 {
     const struct lex *lx = &d->lex;
-    unsigned char c = (unsigned char)d->t[off];
+    unsigned char c;
 
-    if (!boundary_before(d->t, off))
+    if (off >= end || !boundary_before(d->t, off)) /* "urged" at the very end */
         return -1;
+    c = (unsigned char)d->t[off];
     for (size_t i = lx->first[c]; i < lx->first[c + 1]; i++) {
         const struct variant *v = &lx->vars[i];
         size_t e = off + v->len;
@@ -776,6 +780,7 @@ struct tdate {
     int y, m, dd;      /* dd 0: month precision; m 0: year precision */
     int end_dd, end_m; /* a range's last day, or 0 */
     size_t tok;        /* the token where it starts */
+    size_t next;       /* the token after its month (or its year): where to look on */
 };
 
 static int tok_is(const struct doc *d, size_t k, const char *s)
@@ -850,7 +855,7 @@ static int is_dash_tok(const struct doc *d, size_t k)
 static int next_date(const struct doc *d, size_t k, size_t end, struct tdate *out)
 {
     for (; k < end; k++) {
-        struct tdate r = {0, 0, 0, 0, 0, k};
+        struct tdate r = {0, 0, 0, 0, 0, k, k + 1};
         size_t j;
         int m = d->tk[k].type == T_WORD ? month_value(d->t + d->tk[k].off, d->tk[k].len) : 0;
         int a, b;
@@ -903,6 +908,7 @@ static int next_date(const struct doc *d, size_t k, size_t end, struct tdate *ou
                 }
             }
         }
+        r.next = k + 1;
         if (m == 5 && !r.dd && !r.y)
             continue;
         if (!r.dd && !r.y &&
@@ -1111,7 +1117,7 @@ static int future_sentence(const struct doc *d, const struct sent *s)
 static void find_dates(struct doc *d)
 {
     char buf[16];
-    struct tdate first = {0, 0, 0, 0, 0, 0}, meet = {0, 0, 0, 0, 0, 0};
+    struct tdate first = {0, 0, 0, 0, 0, 0, 0}, meet = {0, 0, 0, 0, 0, 0, 0};
     int have_first = 0, have_meet = 0;
     json_t *date = NULL, *date_end = NULL, *pub = NULL;
 
@@ -1120,7 +1126,7 @@ static void find_dates(struct doc *d)
         const struct sent *s = &d->s[i];
         size_t k = s->tok0;
         while (next_date(d, k, s->tok0 + s->ntok, &t)) {
-            k = t.tok + 1;
+            k = t.next; /* not t.tok + 1: "13 to 14 June" starts before its month */
             if (!t.m && !t.dd)
                 continue;
             if (!have_first && t.dd) {
@@ -1591,27 +1597,183 @@ static const char *person_side(const struct doc *d, const struct sent *s, const 
     return NULL;
 }
 
-static json_t *person_org(const struct doc *d, const struct person *p)
+static unsigned tok_kinds(const struct doc *d, size_t k)
 {
-    static const char *const heads[] = {"Ministry", "Department",       "Embassy",    "Commission",
-                                        "Office",   "Foreign Ministry", "Delegation", NULL};
+    return word_kinds(&d->lex, d->t + d->tk[k].off, d->tk[k].len);
+}
+
+/* Where a title starts in the run of capitalised words from token k ("International
+ * Organizations Assistant Foreign Minister"): at its first modifier ("Assistant"), else
+ * at its head word; end when the run holds no head word. */
+static size_t title_start(const struct doc *d, size_t k, size_t end)
+{
+    size_t mod = end;
+    for (; k < end && capitalised(d, &d->tk[k]); k++) {
+        unsigned kinds = tok_kinds(d, k);
+        if ((kinds & W_MOD) && mod == end)
+            mod = k;
+        if (kinds & W_HEAD)
+            return mod < k ? mod : k;
+    }
+    return end;
+}
+
+static int title_run(const struct doc *d, size_t k, size_t end)
+{
+    return title_start(d, k, end) < end;
+}
+
+/* The first token of the entity mention that token k is part of (k itself when none). */
+static size_t mention_start(const struct doc *d, size_t k, size_t lo)
+{
+    for (size_t q = k + 1; q-- > lo;) {
+        if (d->tk[q].ent >= 0) {
+            const struct mention *m = &d->m[d->tk[q].ent];
+            return m->off + m->len > d->tk[k].off ? q : k;
+        }
+        if (!d->tk[q].inent)
+            break;
+    }
+    return k;
+}
+
+/*
+ * The organisation named inside a title [ta, tb): an office noun (kind org in
+ * data/readout/words.tsv: Ministry, Embassy, Commission) with the capitalised words
+ * before it ("Foreign Ministry", "Australian Human Rights Commission") and its
+ * complement ("of Foreign Affairs of China", ", Ministry of Foreign Affairs"), but
+ * never the title around it: it stops at a run of words holding a head word
+ * ("Director", "Assistant Foreign Minister"), a title modifier ("Deputy") or a
+ * possessive ("Vietnam's"). A bare noun ("Department Spokesperson") names nothing.
+ * Else an agency of the gazetteer (USAID, FCO). Sets [*oa, *ob); 0 when none.
+ */
+static int org_span(const struct doc *d, size_t ta, size_t tb, size_t *oa, size_t *ob)
+{
+    for (size_t k = ta; k < tb; k++) {
+        size_t a = k, b = k + 1;
+        if (!capitalised(d, &d->tk[k]) || !(tok_kinds(d, k) & W_ORG))
+            continue;
+        if (d->tk[k].inent)
+            a = mention_start(d, k, ta);
+        while (a > ta) {
+            size_t q = a - 1;
+            if (d->tk[q].inent) {
+                a = mention_start(d, q, ta);
+                if (possessive(d, &d->tk[q]))
+                    a = q + 1;
+                if (a == q + 1)
+                    break;
+                continue;
+            }
+            if (!capitalised(d, &d->tk[q]) || possessive(d, &d->tk[q]) ||
+                (tok_kinds(d, q) & (W_HEAD | W_MOD | W_HONORIFIC)))
+                break;
+            a = q;
+        }
+        while (b < tb) {
+            size_t q = b;
+            if (connector(d, q) && !tok_is(d, q, "to") && !tok_is(d, q, "in")) {
+                while (q < tb && connector(d, q))
+                    q++;
+                if (q >= tb || !capitalised(d, &d->tk[q]) || title_start(d, q, tb) == q)
+                    break;
+                b = q;
+                continue;
+            }
+            if (tok_is(d, q, ",")) {
+                /* ", Ministry of Foreign Affairs": another office, not a title */
+                size_t r = q + 1;
+                int office = 0;
+                while (r < tb && r < q + 6 && (capitalised(d, &d->tk[r]) || connector(d, r))) {
+                    if (tok_kinds(d, r) & (W_HEAD | W_MOD))
+                        break;
+                    if ((tok_kinds(d, r) & W_ORG) ||
+                        (d->tk[r].ent >= 0 && ent(d, d->m[d->tk[r].ent].ent)->kind == ENT_AGENCY))
+                        office = 1;
+                    r++;
+                }
+                if (!office)
+                    break;
+                b = q + 1;
+                continue;
+            }
+            if (!capitalised(d, &d->tk[q]) || possessive(d, &d->tk[q]))
+                break;
+            if (title_run(d, q, tb)) {
+                b = title_start(d, q, tb); /* "... Affairs Assistant Foreign Minister" */
+                break;
+            }
+            b = q + 1;
+        }
+        while (b > k + 1 && (connector(d, b - 1) || tok_is(d, b - 1, ",")))
+            b--;
+        if (b - a < 2)
+            continue; /* "Department" alone */
+        *oa = a;
+        *ob = b;
+        return 1;
+    }
+    for (size_t k = ta; k < tb; k++) {
+        if (d->tk[k].ent >= 0 && ent(d, d->m[d->tk[k].ent].ent)->kind == ENT_AGENCY) {
+            const struct mention *m = &d->m[d->tk[k].ent];
+            size_t b = k + 1;
+            while (b < tb && d->tk[b].off < m->off + m->len)
+                b++;
+            *oa = k;
+            *ob = b;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * A participant's organisation, taken out of the title when the title only wraps
+ * it: "Foreign Ministry Director for the Americas" is the title "Director for the
+ * Americas" of the "Foreign Ministry"; "Executive Director of the National Human
+ * Rights Commission" the title "Executive Director" of the "National Human Rights
+ * Commission". The title keeps it when it sits inside ("Director of the X Office
+ * for Y"). Narrows [p->ta, p->tb) and returns the organisation, or NULL.
+ */
+static json_t *person_org(const struct doc *d, struct person *p)
+{
     const char *sd[2];
+    size_t oa, ob, ta = p->ta, tb = p->tb;
+    json_t *org;
+
     if (p->ta >= p->tb)
         return NULL;
-    for (size_t k = p->ta; k < p->tb; k++) {
-        for (int h = 0; heads[h]; h++) {
-            size_t m = strlen(heads[h]);
-            if (d->tk[k].off + m <= d->n && !memcmp(d->t + d->tk[k].off, heads[h], m) &&
-                boundary_after(d->t, d->tk[k].off + m, d->n)) {
-                size_t a = k;
-                if (k > p->ta && tok_is(d, k - 1, "Foreign"))
-                    a = k - 1;
-                return jclean(d->t + d->tk[a].off,
-                              d->tk[p->tb - 1].off + d->tk[p->tb - 1].len - d->tk[a].off);
+    if (!p->byline && org_span(d, p->ta, p->tb, &oa, &ob)) {
+        org = jclean(d->t + d->tk[oa].off, d->tk[ob - 1].off + d->tk[ob - 1].len - d->tk[oa].off);
+        /* before it, only the state it belongs to ("Vietnam's") */
+        size_t q = ta;
+        while (q < oa && (d->tk[q].inent || d->tk[q].ent >= 0))
+            q++;
+        if (q == oa) {
+            size_t r = ob;
+            while (r < tb && (connector(d, r) || tok_is(d, r, ",")))
+                r++;
+            if (r < tb && title_run(d, r, tb))
+                ta = r;
+        } else if (ob == tb) {
+            size_t r = oa;
+            while (r > ta && (connector(d, r - 1) || tok_is(d, r - 1, ",")))
+                r--;
+            if (r < oa && r > ta) {
+                int head = 0;
+                for (size_t k = ta; k < r; k++)
+                    head |= (tok_kinds(d, k) & W_HEAD) != 0;
+                if (head)
+                    tb = r;
             }
         }
-        if (d->tk[k].ent >= 0 && ent(d, d->m[d->tk[k].ent].ent)->kind == ENT_AGENCY)
-            return jclean(d->t + d->m[d->tk[k].ent].off, d->m[d->tk[k].ent].len);
+        if (ta == p->ta && tb == p->tb && oa == ta && ob == tb) {
+            json_decref(org); /* the title is the office itself: no organisation in it */
+            return NULL;
+        }
+        p->ta = ta;
+        p->tb = tb;
+        return org;
     }
     if (sides_in(d, d->tk[p->ta].off, d->tk[p->tb - 1].off + d->tk[p->tb - 1].len, sd) >= 1 &&
         !strcmp(sd[0], "European Union"))
@@ -1647,7 +1809,7 @@ static void emit_person(struct doc *d, json_t *list, const struct sent *s, struc
 {
     struct rt_buf name = RT_BUF_INIT;
     const char *side;
-    json_t *item;
+    json_t *item, *org;
     size_t i;
     json_t *v;
 
@@ -1662,6 +1824,8 @@ static void emit_person(struct doc *d, json_t *list, const struct sent *s, struc
     }
     item = json_object();
     jset(item, "name", json_stringn(name.buf, name.len));
+    side = person_side(d, s, p); /* from the whole title: "Laotian Interior Ministry ..." */
+    org = person_org(d, p);      /* narrows the title to what is not the organisation */
     if (p->ta < p->tb) {
         if (p->byline) {
             struct rt_buf t = RT_BUF_INIT;
@@ -1676,8 +1840,7 @@ static void emit_person(struct doc *d, json_t *list, const struct sent *s, struc
     } else {
         jset(item, "title", NULL);
     }
-    jset(item, "organization", person_org(d, p));
-    side = person_side(d, s, p);
+    jset(item, "organization", org);
     jset(item, "side", side ? json_string(side) : NULL);
     v = person_role(d, s, p);
     if (v)
@@ -2489,7 +2652,9 @@ static void split_topics(struct doc *d, json_t *list, const struct sent *s, cons
                 if (q[c] == ',')
                     last = q + c;
             size_t tail = last ? m - (size_t)(last + 1 - q) : 0;
-            if (semis && commas &&
+            /* (m < n: a ';' inside brackets leaves the whole text one item, which
+             * would come back here for ever) */
+            if (semis && commas && m < n &&
                 (commas >= 2 || find_ci(q, m, 0, ", and") >= 0 ||
                  (word_count(last + 1, tail) <= 4 && find_ci(last + 1, tail, 0, "and") >= 0))) {
                 /* "freedoms of expression, peaceful assembly, and association" */
@@ -2697,6 +2862,27 @@ static void find_events(struct doc *d)
     jset(d->out, "persons_of_concern", persons);
 }
 
+/* The theme areas of each topic ("topic_themes", in the order of "topics") and of
+ * each urged item (its "themes"). */
+static void find_themes(struct doc *d)
+{
+    json_t *list = json_array(), *v;
+    size_t i;
+
+    json_array_foreach(json_object_get(d->out, "topics"), i, v)
+    {
+        const char *t = json_string_value(v);
+        json_array_append_new(
+            list, json_pack("{s:s, s:o}", "topic", t, "themes", rt_readout_themes(t, strlen(t))));
+    }
+    jset(d->out, "topic_themes", list);
+    json_array_foreach(json_object_get(d->out, "urged"), i, v)
+    {
+        const char *t = json_string_value(json_object_get(v, "what"));
+        jset(v, "themes", rt_readout_themes(t, t ? strlen(t) : 0));
+    }
+}
+
 static const char *doc_type(const struct doc *d)
 {
     const char *t = d->title.ptr ? d->title.ptr : "";
@@ -2827,6 +3013,7 @@ int rt_readout_parse(const char *text, size_t len, const char *name, unsigned fl
     find_participants(&d);
     find_topics(&d);
     find_cue_items(&d);
+    find_themes(&d);
     /* keep the gold files' key order: conditional_commitments after urged, etc.
      */
     find_events(&d);
@@ -2859,6 +3046,7 @@ int rt_readout_parse(const char *text, size_t len, const char *name, unsigned fl
                                             "sides",
                                             "participants",
                                             "topics",
+                                            "topic_themes",
                                             "welcomed",
                                             "urged",
                                             "conditional_commitments",
@@ -2949,19 +3137,21 @@ const char *rt_readout_step_kind(const char *event_type)
     return "other";
 }
 
+static struct lex party_lex;
+static pthread_once_t party_once = PTHREAD_ONCE_INIT;
+
+static void party_lex_load(void)
+{
+    lex_load(&party_lex);
+}
+
 const char *rt_readout_party_code(const char *side)
 {
-    static struct lex lx;
-    static int loaded;
-
     if (!side)
         return NULL;
-    if (!loaded) {
-        lex_load(&lx);
-        loaded = 1;
-    }
-    for (size_t i = 0; i < lx.n_ents; i++)
-        if ((lx.ents[i].kind == ENT_SIDE) && !strcmp(lx.ents[i].canon, side))
-            return lx.ents[i].code;
+    pthread_once(&party_once, party_lex_load);
+    for (size_t i = 0; i < party_lex.n_ents; i++)
+        if ((party_lex.ents[i].kind == ENT_SIDE) && !strcmp(party_lex.ents[i].canon, side))
+            return party_lex.ents[i].code;
     return NULL;
 }

@@ -177,29 +177,39 @@ static json_t *counterparts(struct rt_store *st, const json_t *since, const json
     return out;
 }
 
-/* Each topic with the counterparts' recommendations on its theme. */
+/*
+ * Each topic with the counterparts' recommendations on its theme; a topic without
+ * one uses the taxonomy areas it was tagged with (a readout's topics are).
+ */
 static int topics(struct rt_store *st, const json_t *round, const json_t *states,
                   const char *as_of, json_t **out, struct rt_error *err)
 {
-    json_t *t, *s;
-    size_t i, j;
+    json_t *t, *s, *themes, *th;
+    size_t i, j, k;
 
     *out = json_array();
     json_array_foreach(json_object_get(round, "topics"), i, t) {
-        const char *theme = rt__report_str(t, "theme");
-        json_t *topic = json_pack("{s:O, s:O, s:O, s:O, s:[]}", "id", json_object_get(t, "id"),
-                                  "text", json_object_get(t, "text"), "theme",
-                                  json_object_get(t, "theme"), "linked",
-                                  json_object_get(t, "recommendations"), "states");
+        json_t *topic = rt__report_pick(t, "id", "text", "theme", NULL);
+        json_object_set(topic, "linked", json_object_get(t, "recommendations"));
+        json_object_set_new(topic, "states", json_array());
         json_array_append_new(*out, topic);
-        if (!theme)
-            continue;
-        json_array_foreach(states, j, s) {
-            json_t *recs = NULL;
-            if (rt_report_recs(st, json_string_value(s), theme, as_of, &recs, err) < 0)
-                return err->code;
-            json_array_append_new(json_object_get(topic, "states"), recs);
+        themes = json_array();
+        if (rt__report_str(t, "theme"))
+            json_array_append(themes, json_object_get(t, "theme"));
+        else
+            json_array_extend(themes, json_object_get(t, "areas"));
+        json_array_foreach(themes, k, th) {
+            json_array_foreach(states, j, s) {
+                json_t *recs = NULL;
+                if (rt_report_recs(st, json_string_value(s), json_string_value(th), as_of,
+                                   &recs, err) < 0) {
+                    json_decref(themes);
+                    return err->code;
+                }
+                json_array_append_new(json_object_get(topic, "states"), recs);
+            }
         }
+        json_decref(themes);
     }
     return 0;
 }

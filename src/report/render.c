@@ -850,7 +850,7 @@ static void topics_section(struct out *o)
     json_array_foreach(json_object_get(o->doc, "topics"), i, t) {
         json_array_foreach(json_object_get(t, "states"), j, r) {
             json_t *row = json_deep_copy(r);
-            json_object_set(row, "label", json_object_get(t, "theme"));
+            json_object_set(row, "label", json_object_get(r, "theme"));
             json_array_append_new(all, row);
         }
     }
@@ -860,7 +860,7 @@ static void topics_section(struct out *o)
     json_decref(all);
     json_array_foreach(json_object_get(o->doc, "topics"), i, t) {
         o->f->heading(o, 3, STR(t, "text"));
-        if (!STR(t, "theme")) {
+        if (!json_array_size(json_object_get(t, "states"))) {
             o->f->para_begin(o);
             o->f->text(o, "No theme recorded for this topic.");
             o->f->para_end(o);
@@ -868,7 +868,7 @@ static void topics_section(struct out *o)
         }
         json_array_foreach(json_object_get(t, "states"), j, r) {
             o->f->para_begin(o);
-            textf(o, "%s, theme %s: ", party_name(o, STR(r, "state")), STR(t, "theme"));
+            textf(o, "%s, theme %s: ", party_name(o, STR(r, "state")), STR(r, "theme"));
             response_counts(o, r);
             if (num(r, "total")) {
                 json_t *c;

@@ -17,6 +17,17 @@ printf '\177ELF\000\001\002\377' >"$TMP/bin.txt"
 check_fails "a binary file fails" 1 "$RT" readout parse "$TMP/bin.txt"
 check_eq "the message says it is not text" 1 "$(grep -c 'not a text file' "$TMP/err")"
 check_fails "a missing file fails" 1 "$RT" readout parse "$TMP/nope.txt"
+python3 -c 'import sys; sys.stdout.write("Canada urged Laos to act. " * 201650)' >"$TMP/big.txt"
+check_eq "the big file is 5 MB" yes "$([ "$(wc -c <"$TMP/big.txt")" -ge 5000000 ] && echo yes)"
+check_fails "a 5 MB file fails" 1 "$RT" readout parse "$TMP/big.txt"
+check_eq "the message gives the limit" 1 "$(grep -c 'at most' "$TMP/err")"
+printf 'Canada and Laos discussed prisons and the press.\n' >"$TMP/nodate.txt"
+check "a text without a date is a partial draft" "$RT" readout parse --json "$TMP/nodate.txt"
+check_eq "its notes say so" yes "$(json .notes <"$TMP/out" | grep -q 'no date' && echo yes)"
+check_eq "and its date is null" None "$(json .date <"$TMP/out")"
+printf 'Делегации Канады и Лаоса обсудили права человека.\n' >"$TMP/cyr.txt"
+check "a text in another script is a partial draft" "$RT" readout parse --json "$TMP/cyr.txt"
+check_eq "its notes name the script" yes "$(json .notes <"$TMP/out" | grep -q 'Latin script' && echo yes)"
 
 # A readout written here, no database needed.
 cat >"$TMP/r.txt" <<'TXT'
@@ -34,6 +45,11 @@ check_eq "parse: round" 3 "$(json .round <"$TMP/r.json")"
 check_eq "parse: place" Vientiane "$(json .place <"$TMP/r.json")"
 check_eq "parse: participant" "Anna Kowalczyk" "$(json .participants.0.name <"$TMP/r.json")"
 check_eq "parse: urged" "ratify the Convention against Torture" "$(json .urged.0.what <"$TMP/r.json")"
+check_eq "parse: the ask's themes" yes \
+    "$(json .urged.0.themes <"$TMP/r.json" | grep -q '"torture"' && echo yes)"
+check_eq "parse: one topic_themes entry per topic" \
+    "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)["topics"]))' <"$TMP/r.json")" \
+    "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)["topic_themes"]))' <"$TMP/r.json")"
 check "parse: text form" "$RT" readout parse "$TMP/r.txt"
 check_eq "the text form shows the sentence" yes "$(grep -q 'from: "Canada welcomed' "$TMP/out" && echo yes)"
 
@@ -56,11 +72,20 @@ check_eq "an ask to Laos" LAO "$(json .asks.0.to <"$TMP/round.json")"
 check_eq "a welcomed step, a prisoner release of 4" "prisoner-release 4 2018-11" \
     "$(json .welcomed_steps.0.kind <"$TMP/round.json") $(json .welcomed_steps.0.quantity <"$TMP/round.json") $(json .welcomed_steps.0.date <"$TMP/round.json")"
 check_eq "a commitment by Canada" CAN "$(json .commitments.0.party <"$TMP/round.json")"
+check_eq "the ask is tagged with its themes" yes \
+    "$(json .asks.0.areas <"$TMP/round.json" | grep -q '"torture"' && echo yes)"
+check_eq "the round links to recommendations to Laos" '["LAO"]' \
+    "$(json .linked_recommendations.states <"$TMP/round.json" | tr -d ' \n')"
+check "round show prints the linked recommendations" "$RT" --db "$DB" round show "$rid"
+check_eq "as a count" 1 "$(grep -c '^Linked recommendations: 0 to LAO' "$TMP/out")"
 check_fails "importing round 3 again fails and writes nothing" 1 \
     "$RT" --db "$DB" readout import "$TMP/r.txt" --dialogue 1
 check_eq "still one round" 1 \
     "$("$RT" --db "$DB" dialogue show 1 --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["rounds"]))')"
 check_fails "an unknown dialogue fails" 1 "$RT" --db "$DB" readout import "$TMP/r.txt" --dialogue 9
+check_fails "a readout without a date does not import" 1 \
+    "$RT" --db "$DB" readout import "$TMP/nodate.txt" --dialogue 1
+check_eq "the message names the date" 1 "$(grep -c "field 'date'" "$TMP/err")"
 
 # The real readouts: every one parses, and the scorer's overall F1 stays above a floor.
 need_data

@@ -155,6 +155,33 @@ fi
 kill "$SERVE_PID" 2>/dev/null
 wait "$SERVE_PID" 2>/dev/null
 
+# A round recorded from a readout: its topics carry taxonomy areas, not one theme,
+# and the briefing reads the counterpart's record on each area.
+cat >"$TMP/readout.txt" <<'TEXT'
+Norway and Belarus meet on human rights
+2016-05-10
+A note written for this test
+
+Minsk - On May 10, Norway and Belarus held the first round of their human rights consultations.
+The two sides discussed the death penalty and freedom of association.
+Norway urged Belarus to declare a moratorium on executions.
+TEXT
+"$RT" --db "$DB" dialogue add "Norway-Belarus consultations" --party Norway --party Belarus >/dev/null
+"$RT" --db "$DB" readout import "$TMP/readout.txt" --dialogue "Norway-Belarus consultations" >/dev/null
+check_eq "a readout becomes a round" 0 $?
+"$RT" --db "$DB" report brief --dialogue "Norway-Belarus consultations" --as-of 2016-06 --json \
+    >"$TMP/n.json"
+python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+for t in d["topics"]:
+    for r in t["states"]:
+        print(r["theme"], r["state"], r["total"])' "$TMP/n.json" >"$TMP/areas"
+check_eq "the readout's topics are read by their areas" yes \
+    "$(grep -q '^death-penalty BLR ' "$TMP/areas" && echo yes)"
+check_eq "each area counts what search --theme finds" \
+    "$("$RT" --db "$DB" search --sur Belarus --theme death-penalty --json | json .total)" \
+    "$(sed -n 's/^death-penalty BLR //p' "$TMP/areas" | head -n 1)"
+
 # On the full UPR import the counts agree with search.
 need_data
 "$RT" --db "$DB" import "$DATA/upr/upr_info_s01-s18.csv" >/dev/null 2>&1

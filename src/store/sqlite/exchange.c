@@ -20,6 +20,7 @@
 static const char *const tables[] = {
     "source", "theme", "recommendation", "recommendation_by", "recommendation_theme",
     "dialogue", "dialogue_party", "round", "participant", "topic", "ask", "step", "link",
+    "ledger_theme",
     "commitment", "commitment_status", "benchmark", "assessment", NULL,
 };
 

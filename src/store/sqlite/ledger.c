@@ -476,6 +476,38 @@ int rt_link_add(struct rt_store *st, const char *from, const char *relation, con
                "titti", f.kind, f.id, relation, t.kind, t.id);
 }
 
+int rt_item_theme_add(struct rt_store *st, const char *item, const char *area, const char *origin,
+                      struct rt_error *err)
+{
+    struct ref r;
+    int64_t known = 0;
+    int rc;
+
+    if ((rc = parse_ref(item, "item", &r, err)) < 0)
+        return rc;
+    if (strcmp(r.kind, "topic") && strcmp(r.kind, "ask"))
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "item",
+                            "only topics and asks have themes, not a %s", r.kind);
+    if (!origin)
+        origin = "person";
+    if (strcmp(origin, "readout") && strcmp(origin, "person") && strcmp(origin, "model"))
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "origin",
+                            "origin is readout, person or model, not '%s'", origin);
+    if ((rc = exists(st, r.table, r.id, r.kind, "item", err)) < 0)
+        return rc;
+    if ((rc = need_text(area, "area", err)) < 0 ||
+        (rc = scalar(st, err, &known, NULL, "SELECT count(*) FROM theme_area WHERE code = ?1",
+                     "t", area)) < 0)
+        return rc;
+    if (!known)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "area",
+                            "'%s' is not an area of the theme taxonomy (see themes areas)", area);
+    return run(st, err, NULL,
+               "INSERT OR IGNORE INTO ledger_theme(item_kind, item_id, area, origin)"
+               " SELECT ?1, ?2, code, ?3 FROM theme_area WHERE code = ?4",
+               "titt", r.kind, r.id, origin, area);
+}
+
 int rt_commitment_add(struct rt_store *st, int64_t round_id, const char *party,
                       const char *condition, const char *promise, int64_t *out_id,
                       struct rt_error *err)

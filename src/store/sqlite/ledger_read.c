@@ -41,15 +41,41 @@
     "json_object('id', c.id, 'round', c.round_id, 'party', c.party, 'condition', c.condition," \
     " 'promise', c.promise, 'status', json(" COMMITMENT_STATUS "))"
 
+/* The theme areas of a topic or an ask, in the taxonomy's order. */
+#define AREAS(kind, id)                                                                        \
+    IDS("SELECT lt.area x FROM ledger_theme lt LEFT JOIN theme_area ta ON ta.code = lt.area"   \
+        " WHERE lt.item_kind = '" kind "' AND lt.item_id = " id " ORDER BY ta.pos, lt.area")
+
 #define ASK_JSON                                                                               \
     "json_object('id', k.id, 'round', k.round_id, 'from', k.from_party, 'to', k.to_party,"     \
-    " 'text', k.text, 'theme', k.theme, 'recommendations', "                                   \
+    " 'text', k.text, 'theme', k.theme, 'areas', " AREAS("ask", "k.id") ","                    \
+    " 'recommendations', "                                                                     \
     IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'ask' AND l.from_id = k.id"          \
         " AND l.relation = 'about' ORDER BY 1")                                                \
     ", 'answered_by', " IDS("SELECT l.from_id x FROM link l JOIN step s2 ON s2.id = l.from_id" \
                             " WHERE l.to_kind = 'ask' AND l.to_id = k.id"                      \
                             " AND l.relation = 'answers' AND " AS_OF("s2.date") " ORDER BY 1") \
     ", 'assessment', json(" LATEST("ask", "k.id") "))"
+
+/* The theme areas of round r's topics and asks. */
+#define ROUND_AREAS                                                                            \
+    "SELECT lt.area FROM ledger_theme lt JOIN topic t2 ON lt.item_kind = 'topic'"              \
+    " AND lt.item_id = t2.id WHERE t2.round_id = r.id UNION SELECT lt.area FROM ledger_theme"  \
+    " lt JOIN ask k2 ON lt.item_kind = 'ask' AND lt.item_id = k2.id WHERE k2.round_id = r.id"
+
+/* The states (ids) round r is about: those its asks address, else the dialogue's. */
+#define ROUND_STATES                                                                           \
+    "SELECT s3.id FROM state s3 WHERE s3.code IN (SELECT k3.to_party FROM ask k3"              \
+    " WHERE k3.round_id = r.id) OR (NOT EXISTS (SELECT 1 FROM ask k4 JOIN state s4"            \
+    " ON s4.code = k4.to_party WHERE k4.round_id = r.id) AND s3.code IN (SELECT dp.party"      \
+    " FROM dialogue_party dp WHERE dp.dialogue_id = r.dialogue_id))"
+
+/* (rec, area): recommendations to round r's states with a theme on one of its areas. */
+#define LINKED_RECS                                                                            \
+    "SELECT rt.rec_id rec, m.area area FROM recommendation rec"                                \
+    " JOIN recommendation_theme rt ON rt.rec_id = rec.id JOIN theme th ON th.id = rt.theme_id" \
+    " JOIN theme_area_label m ON m.vocabulary = th.vocabulary AND m.label = th.label"          \
+    " WHERE rec.sur_id IN (" ROUND_STATES ") AND m.area IN (" ROUND_AREAS ")"
 
 /* Parties of dialogue ?1 in their order. */
 #define PARTIES                                                                                \
@@ -137,7 +163,7 @@ int rt_round_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error 
                                   " p.title, 'organisation', p.organisation, 'party', p.party) j"
                                   " FROM participant p WHERE p.round_id = r.id ORDER BY p.id")
         ", 'topics', " ARRAY("SELECT json_object('id', t.id, 'text', t.text, 'theme', t.theme,"
-                             " 'recommendations', "
+                             " 'areas', " AREAS("topic", "t.id") ", 'recommendations', "
                              IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'topic'"
                                  " AND l.from_id = t.id AND l.relation = 'about' ORDER BY 1")
                              ") j FROM topic t WHERE t.round_id = r.id ORDER BY t.id")
@@ -149,7 +175,14 @@ int rt_round_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error 
                                      " WHERE l.to_id = r.id ORDER BY s.date, s.id")
         ", 'commitments', " ARRAY("SELECT " COMMITMENT_JSON " j FROM commitment c"
                                   " WHERE c.round_id = r.id ORDER BY c.id")
-        ") FROM round r JOIN dialogue d ON d.id = r.dialogue_id WHERE r.id = ?1",
+        ", 'linked_recommendations', json_object('states', "
+        IDS("SELECT s.code x FROM state s WHERE s.id IN (" ROUND_STATES ") ORDER BY 1")
+        ", 'count', (SELECT count(DISTINCT lr.rec) FROM (" LINKED_RECS ") lr)"
+        ", 'areas', " ARRAY("SELECT json_object('code', ta.code, 'label', ta.label, 'count',"
+                            " (SELECT count(DISTINCT lr.rec) FROM (" LINKED_RECS ") lr"
+                            " WHERE lr.area = ta.code)) j FROM theme_area ta"
+                            " WHERE ta.code IN (" ROUND_AREAS ") ORDER BY ta.pos")
+        ")) FROM round r JOIN dialogue d ON d.id = r.dialogue_id WHERE r.id = ?1",
         id, NULL, "round", out, err);
 }
 

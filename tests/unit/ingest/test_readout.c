@@ -89,6 +89,46 @@ Test(readout, dates_without_header)
     json_decref(d);
 }
 
+/* Found by the fuzzer: a range written before its month ("13 to 14 June") in a
+ * sentence with no meeting word made the date search start again before the month,
+ * for ever. */
+Test(readout, day_range_before_the_month_ends, .timeout = 20)
+{
+    json_t *d = parse("Canada and Laos spoke from 13 to 14 June 2019 about trade. The "
+                      "talks in Vientiane ended on 15 June 2019.\n");
+    cr_assert_str_eq(s(d, "date"), "2019-06-15");
+    json_decref(d);
+    d = parse("Canada and Laos spoke from 13 to 14 June 2019 about trade.\n");
+    cr_assert_str_eq(s(d, "date"), "2019-06-13");
+    json_decref(d);
+}
+
+/* Found by the fuzzer: a cue verb at the very end of a text that is not NUL-ended
+ * made the party look-up read one byte past it. */
+Test(readout, cue_at_the_end_of_the_text)
+{
+    static const char text[] = {'C', 'a', 'n', 'a', 'd', 'a', ' ', 'u', 'r', 'g', 'e', 'd', '!'};
+    char *copy = rt_xmalloc(sizeof(text) - 1); /* exactly "Canada urged", no NUL */
+    json_t *d = NULL;
+    struct rt_error e = RT_ERROR_INIT;
+    memcpy(copy, text, sizeof(text) - 1);
+    cr_assert_eq(rt_readout_parse(copy, sizeof(text) - 1, "t.txt", 0, &d, &e), 0);
+    cr_assert(json_is_object(d));
+    json_decref(d);
+    rt_free(copy);
+    rt_error_release(&e);
+}
+
+/* Found by the fuzzer: a ';' inside an open bracket made the topic list split
+ * itself into the same list again, until the stack ran out. */
+Test(readout, semicolon_in_an_open_bracket)
+{
+    json_t *d = parse("Canada and Laos discussed torture, prisons [and; the press, "
+                      "labour rights and women.\n");
+    cr_assert(n(d, "topics") >= 1, "%s", json_dumps(json_object_get(d, "topics"), 0));
+    json_decref(d);
+}
+
 Test(readout, no_date_is_a_partial_draft)
 {
     json_t *d = parse("Canada and Laos discussed freedom of the press, prisons "
@@ -146,6 +186,38 @@ Test(readout, participants_with_titles)
     cr_assert_str_eq(item(d, "participants", 1, "name"), "Tom Baxter");
     cr_assert_str_eq(item(d, "participants", 2, "name"), "Somsak Phommavong");
     cr_assert_not_null(strstr(item(d, "participants", 2, "title"), "Vice Minister"));
+    json_decref(d);
+}
+
+/* The organisation is the office named in a title, never the title itself: "Laotian
+ * Interior Ministry Head of Protocol" is the title "Head of Protocol" of the "Laotian
+ * Interior Ministry". */
+Test(readout, organisation_is_not_the_title)
+{
+    json_t *d = parse(HEADER("2019-03-12") "Laotian Interior Ministry Head of Protocol "
+                                           "Somchai Vilayvong met Ms Irene Dubois, "
+                                           "Executive Director of the National Human Rights "
+                                           "Commission of Canada. Ms Ruth Okafor, Department "
+                                           "Spokesperson, and Tom Baxter, Senior Adviser, "
+                                           "took notes.\n");
+    cr_assert_eq(n(d, "participants"), 4, "%s", json_dumps(json_object_get(d, "participants"), 0));
+    cr_assert_str_eq(item(d, "participants", 0, "name"), "Somchai Vilayvong");
+    cr_assert_str_eq(item(d, "participants", 0, "title"), "Head of Protocol");
+    cr_assert_str_eq(item(d, "participants", 0, "organization"), "Laotian Interior Ministry");
+    cr_assert_str_eq(item(d, "participants", 0, "side"), "Laos");
+    cr_assert_str_eq(item(d, "participants", 1, "name"), "Irene Dubois");
+    cr_assert_str_eq(item(d, "participants", 1, "title"), "Executive Director");
+    cr_assert_str_eq(item(d, "participants", 1, "organization"),
+                     "National Human Rights Commission of Canada");
+    /* a bare office word is part of the title, and names no organisation */
+    cr_assert_str_eq(item(d, "participants", 2, "title"), "Department Spokesperson");
+    cr_assert_null(item(d, "participants", 2, "organization"));
+    cr_assert_null(item(d, "participants", 3, "organization"));
+    for (size_t i = 0; i < n(d, "participants"); i++) {
+        const char *t = item(d, "participants", i, "title"),
+                   *o = item(d, "participants", i, "organization");
+        cr_assert(!t || !o || strcmp(t, o), "participant %zu: organisation = title '%s'", i, t);
+    }
     json_decref(d);
 }
 
@@ -214,6 +286,70 @@ Test(readout, party_codes)
     cr_assert_str_eq(rt_readout_party_code("United States"), "USA");
     cr_assert_str_eq(rt_readout_party_code("European Union"), "EU");
     cr_assert_null(rt_readout_party_code("Atlantis"));
+}
+
+static int has(json_t *a, const char *code)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v) if (!strcmp(json_string_value(v), code)) return 1;
+    return 0;
+}
+
+static json_t *themes(const char *text)
+{
+    return rt_readout_themes(text, strlen(text));
+}
+
+Test(readout, themes_by_phrase)
+{
+    json_t *t = themes("Press freedoms and the jailing of BLOGGERS");
+    cr_assert(has(t, "media") && has(t, "expression"), "%s", json_dumps(t, 0));
+    json_decref(t);
+    /* the longest phrase takes its words: political prisoners are not "detention" */
+    t = themes("the fate of political prisoners");
+    cr_assert_eq(json_array_size(t), 1, "%s", json_dumps(t, 0));
+    cr_assert(has(t, "political-prisoners"));
+    json_decref(t);
+    t = themes("conditions for prisoners in provincial jails");
+    cr_assert(has(t, "detention"), "%s", json_dumps(t, 0));
+    json_decref(t);
+    /* a taxonomy label that maps to two areas gives both */
+    t = themes("racial discrimination against Roma");
+    cr_assert(has(t, "racial-discrimination") && has(t, "equality"), "%s", json_dumps(t, 0));
+    json_decref(t);
+    /* a stop phrase hides a label: this is not about development */
+    t = themes("the development of civil society");
+    cr_assert_eq(json_array_size(t), 1, "%s", json_dumps(t, 0));
+    cr_assert(has(t, "civil-society"));
+    json_decref(t);
+    t = themes("the weather in the capital");
+    cr_assert_eq(json_array_size(t), 0);
+    json_decref(t);
+    t = rt_readout_themes(NULL, 0);
+    cr_assert_eq(json_array_size(t), 0);
+    json_decref(t);
+    cr_assert_str_eq(rt_theme_area_label("expression"), "Freedom of opinion and expression");
+    cr_assert_null(rt_theme_area_label("no-such-area"));
+}
+
+Test(readout, themes_of_topics_and_asks)
+{
+    json_t *d = parse(HEADER("2019-03-12") "Canada and Laos discussed the death penalty, "
+                                           "labour rights, and the treatment of asylum "
+                                           "seekers. Canada urged Laos to free all prisoners "
+                                           "of conscience.\n");
+    json_t *tt = json_object_get(d, "topic_themes"), *u;
+    cr_assert_eq(json_array_size(tt), n(d, "topics"), "%s", json_dumps(tt, 0));
+    cr_assert_eq(json_array_size(tt), 3);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(tt, 0), "topic")),
+                     json_string_value(json_array_get(json_object_get(d, "topics"), 0)));
+    cr_assert(has(json_object_get(json_array_get(tt, 0), "themes"), "death-penalty"));
+    cr_assert(has(json_object_get(json_array_get(tt, 1), "themes"), "labour"));
+    cr_assert(has(json_object_get(json_array_get(tt, 2), "themes"), "refugees"));
+    u = json_array_get(json_object_get(d, "urged"), 0);
+    cr_assert(has(json_object_get(u, "themes"), "political-prisoners"), "%s", json_dumps(u, 0));
+    json_decref(d);
 }
 
 Test(readout, empty_input)

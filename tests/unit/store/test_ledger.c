@@ -55,6 +55,8 @@ static void build(void)
     ok(rt_step_add(st, &si, &sanctions_step, &e), &e);
     ok(rt_link_add(st, "step:1", "welcomed-in", "round:2", &e), &e);
     ok(rt_link_add(st, "step:2", "responds-to", "step:1", &e), &e);
+    ok(rt_item_theme_add(st, "topic:1", "elections", "readout", &e), &e);
+    ok(rt_item_theme_add(st, "ask:2", "elections", "readout", &e), &e);
     ok(rt_commitment_add(st, r2, "USA", "Belarus takes further positive steps",
                          "additional steps toward normalization", &commit_id, &e),
        &e);
@@ -303,6 +305,81 @@ Test(ledger, assessments_are_append_only)
 }
 
 /* Export, restore into an empty database, export again: the same bytes. */
+/* A recommendation to state (a name) in session 5, tagged with label in vocabulary. */
+static void rec(const char *state, const char *text, const char *vocabulary, const char *label)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_rec_in r = {0};
+    int64_t id;
+    unsigned flags;
+    int is_new;
+
+    cr_assert_eq(rt_store_state_find(st, state, strlen(state), &r.sur_id, &e), 0);
+    r.session = 5;
+    r.text = text;
+    r.text_len = strlen(text);
+    r.response = RT_RESPONSE_SUPPORTED;
+    ok(rt_store_rec_put(st, &r, &id, &flags, &e), &e);
+    ok(rt_store_rec_add_theme(st, id, vocabulary, label, "official", 1.0, &is_new, &e), &e);
+    rt_error_release(&e);
+}
+
+Test(ledger, theme_areas_link_a_round_to_recommendations)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    json_t *r = NULL;
+
+    /* case-blind area, stored by its code; twice is not an error */
+    ok(rt_item_theme_add(st, "topic:1", "ELECTIONS", NULL, &e), &e);
+    ok(rt_item_theme_add(st, "ask:2", "expression", "person", &e), &e);
+    cr_assert_eq(rt_item_theme_add(st, "topic:1", "no-such-area", NULL, &e), RT_EINVAL);
+    cr_assert_str_eq(e.field, "area");
+    cr_assert_eq(rt_item_theme_add(st, "step:1", "elections", NULL, &e), RT_EINVAL);
+    cr_assert_str_eq(e.field, "item");
+    cr_assert_eq(rt_item_theme_add(st, "topic:99", "elections", NULL, &e), RT_ENOTFOUND);
+    cr_assert_eq(rt_item_theme_add(st, "topic:1", "elections", "guess", &e), RT_EINVAL);
+    cr_assert_str_eq(e.field, "origin");
+
+    /* to Belarus on elections (UPR Info) and on expression (UHRI's label); to Belarus
+     * on torture and to Ukraine on elections, which are not linked */
+    rec("Belarus", "Hold free elections", "upr-info", "Elections");
+    rec("Belarus", "Protect journalists and bloggers", "uhri", "Freedom of opinion and expression");
+    rec("Belarus", "Prevent torture in prisons", "upr-info", "Torture and other CID treatment");
+    rec("Ukraine", "Reform the electoral code", "upr-info", "Elections");
+
+    ok(rt_round_get(st, r2, &r, &e), &e);
+    cr_assert_str_eq(str(r, "topics.0.areas.0"), "elections");
+    cr_assert_eq(json_array_size(json_object_get(json_array_get(json_object_get(r, "topics"), 0),
+                                                 "areas")),
+                 1);
+    /* in the taxonomy's order */
+    cr_assert_str_eq(str(r, "asks.1.areas.0"), "expression");
+    cr_assert_str_eq(str(r, "asks.1.areas.1"), "elections");
+    cr_assert_eq(json_array_size(json_object_get(json_array_get(json_object_get(r, "asks"), 0),
+                                                 "areas")),
+                 0);
+    /* the asks address Belarus only, so the United States' recommendations do not count */
+    cr_assert_str_eq(str(r, "linked_recommendations.states.0"), "BLR");
+    cr_assert_eq(json_array_size(json_object_get(json_object_get(r, "linked_recommendations"),
+                                                 "states")),
+                 1);
+    cr_assert_eq(num(r, "linked_recommendations.count"), 2);
+    cr_assert_str_eq(str(r, "linked_recommendations.areas.0.code"), "expression");
+    cr_assert_eq(num(r, "linked_recommendations.areas.0.count"), 1);
+    cr_assert_str_eq(str(r, "linked_recommendations.areas.1.code"), "elections");
+    cr_assert_eq(num(r, "linked_recommendations.areas.1.count"), 1);
+    json_decref(r);
+
+    /* a round without asks is about the dialogue's parties that are states */
+    ok(rt_round_get(st, r1, &r, &e), &e);
+    cr_assert_eq(num(r, "linked_recommendations.count"), 0);
+    cr_assert_eq(json_array_size(json_object_get(json_object_get(r, "linked_recommendations"),
+                                                 "states")),
+                 2);
+    json_decref(r);
+    rt_error_release(&e);
+}
+
 Test(ledger, export_round_trip_is_lossless)
 {
     struct rt_error e = RT_ERROR_INIT;
@@ -312,6 +389,8 @@ Test(ledger, export_round_trip_is_lossless)
 
     cr_assert_eq(rt_store_export(st, &a, &e), 0, "%s", e.msg.buf);
     cr_assert_eq(json_array_size(json_object_get(json_object_get(a, "tables"), "step")), 2);
+    cr_assert_eq(json_array_size(json_object_get(json_object_get(a, "tables"), "ledger_theme")),
+                 2);
     snprintf(path, sizeof(path), "%s/copy.db", test_dir());
     cr_assert_eq(rt_store_open(&copy, path, RT_STORE_CREATE, &e), 0);
     cr_assert_eq(rt_store_begin(copy, &e), 0);
