@@ -219,7 +219,7 @@ static int themes_predict(struct cli *c, int argc, char **argv)
     struct rt_store *st = NULL;
     struct rt_classifier *model = NULL;
     float *scores = NULL;
-    struct rt_buf line = RT_BUF_INIT;
+    struct rt_buf line = RT_BUF_INIT, out = RT_BUF_INIT;
     size_t len;
     double min_score = 0.05;
     int json = 0, o, rc;
@@ -253,9 +253,13 @@ static int themes_predict(struct cli *c, int argc, char **argv)
             len--;
         rt_classifier_predict(model, line.buf, len, scores, &category, NULL);
         if (json) {
+            /* One write a line: json_dumpf writes every token on its own. */
             json_t *p = rt_prediction_to_json(model, scores, category, min_score);
-            json_dumpf(p, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
-            fputc('\n', stdout);
+            rt_buf_reset(&out);
+            json_dump_callback(p, add_to_buf, &out,
+                               JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
+            rt_buf_addch(&out, '\n');
+            fwrite(out.buf, 1, out.len, stdout);
             json_decref(p);
         } else {
             int any = 0;
@@ -277,6 +281,7 @@ static int themes_predict(struct cli *c, int argc, char **argv)
     rc = EXIT_OK;
 out:
     rt_buf_release(&line);
+    rt_buf_release(&out);
     rt_free(scores);
     rt_classifier_free(model);
     rt_store_close(st);
@@ -332,8 +337,8 @@ static int themes_tag(struct cli *c, int argc, char **argv)
         goto out;
     r = rt_tag_unlabelled(st, &s, &err);
     if (r == RT_ENOTFOUND) {
-        fprintf(stderr, "%s: no theme model in %s: run 'rightstrack themes train' first\n",
-                c->prog, c->db_path);
+        fprintf(stderr, "%s: no theme model in %s: run 'rightstrack themes train' first\n", c->prog,
+                c->db_path);
         rc = EXIT_FAIL;
         goto out;
     }
@@ -359,11 +364,8 @@ out:
 
 int cmd_themes(struct cli *c, int argc, char **argv)
 {
-    static const struct subcommand subs[] = {{"train", themes_train},
-                                             {"predict", themes_predict},
-                                             {"list", themes_list},
-                                             {"tag", themes_tag},
-                                             {"areas", cmd_themes_areas},
-                                             {NULL, NULL}};
+    static const struct subcommand subs[] = {
+        {"train", themes_train}, {"predict", themes_predict}, {"list", themes_list},
+        {"tag", themes_tag},     {"areas", cmd_themes_areas}, {NULL, NULL}};
     return cli_subcommand(c, subs, usage, help, argc, argv);
 }

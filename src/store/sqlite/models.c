@@ -35,13 +35,18 @@ out:
     return rc;
 }
 
+/*
+ * Reads the blob with SQLite's incremental I/O, straight into data: a plain
+ * column read would first copy the whole model into a value of its own.
+ */
 int rt_store_model_get(struct rt_store *st, const char *name, struct rt_buf *data,
                        struct rt_buf *info, struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
-    int rc, step;
+    sqlite3_blob *blob = NULL;
+    int rc, step, bytes;
 
-    if ((rc = prepare(st, "SELECT data, coalesce(info, '{}') FROM model WHERE name = ?1", &s,
+    if ((rc = prepare(st, "SELECT rowid, coalesce(info, '{}') FROM model WHERE name = ?1", &s,
                       err)) < 0)
         goto out;
     sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
@@ -50,18 +55,27 @@ int rt_store_model_get(struct rt_store *st, const char *name, struct rt_buf *dat
         rc = RT_ENOTFOUND;
         goto out;
     }
-    if (step != SQLITE_ROW) {
+    if (step != SQLITE_ROW ||
+        sqlite3_blob_open(st->db, "main", "model", "data", sqlite3_column_int64(s, 0), 0, &blob) !=
+            SQLITE_OK) {
         rc = rt__db_error(st, err, "load model");
         goto out;
     }
-    if ((rc = rt_buf_add(data, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0))) <
-        0) {
+    bytes = sqlite3_blob_bytes(blob);
+    if ((rc = rt_buf_grow(data, (size_t)bytes)) < 0) {
         rt_error_set(err, rc, st->path, 0, NULL, "model '%s' is too big", name);
         goto out;
     }
+    if (sqlite3_blob_read(blob, data->buf + data->len, bytes, 0) != SQLITE_OK) {
+        rc = rt__db_error(st, err, "load model");
+        goto out;
+    }
+    data->len += (size_t)bytes;
+    data->buf[data->len] = '\0';
     if (info)
         rt_buf_add(info, sqlite3_column_text(s, 1), (size_t)sqlite3_column_bytes(s, 1));
 out:
+    sqlite3_blob_close(blob);
     sqlite3_finalize(s);
     return rc;
 }
