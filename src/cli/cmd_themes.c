@@ -37,9 +37,11 @@ static const char help[] =
     "  tag [--json]\n"
     "        tag every recommendation without official themes with the "
     "model's\n"
-    "        themes (origin \"model\", the probability as confidence), "
-    "replacing earlier\n"
-    "        model tags\n"
+    "        themes, and give every one without an official action category "
+    "the\n"
+    "        model's category (origin \"model\", the probability as "
+    "confidence),\n"
+    "        replacing earlier model tags and categories\n"
     "  areas [--json]\n"
     "        the theme taxonomy: shared areas and the labels of each vocabulary\n"
     "        (upr-info, uhri, osce) that map onto them\n";
@@ -347,14 +349,19 @@ static int themes_tag(struct cli *c, int argc, char **argv)
         goto out;
     }
     if (json)
-        cli_print_json(json_pack("{s:I, s:I, s:I, s:I}", "unlabelled", (json_int_t)s.unlabelled,
-                                 "tagged", (json_int_t)s.tagged, "tags", (json_int_t)s.tags,
-                                 "replaced", (json_int_t)s.replaced));
+        cli_print_json(json_pack(
+            "{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "unlabelled", (json_int_t)s.unlabelled, "tagged",
+            (json_int_t)s.tagged, "tags", (json_int_t)s.tags, "replaced", (json_int_t)s.replaced,
+            "uncategorised", (json_int_t)s.uncategorised, "categorised", (json_int_t)s.categorised,
+            "categories_replaced", (json_int_t)s.categories_replaced));
     else
         printf("%lld recommendations without official themes; tagged %lld with %lld themes "
-               "(replacing %lld earlier model tags)\n",
+               "(replacing %lld earlier model tags)\n"
+               "%lld without an official action category; gave %lld the model's category "
+               "(replacing %lld earlier model categories)\n",
                (long long)s.unlabelled, (long long)s.tagged, (long long)s.tags,
-               (long long)s.replaced);
+               (long long)s.replaced, (long long)s.uncategorised, (long long)s.categorised,
+               (long long)s.categories_replaced);
     rc = EXIT_OK;
 out:
     rt_error_release(&err);

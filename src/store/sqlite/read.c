@@ -87,6 +87,10 @@ int rt_store_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct r
     if (sqlite3_column_type(s, 11) != SQLITE_NULL)
         r->source_path = rt__col_strdup(s, 11);
     r->created_at = rt__col_strdup(s, 12);
+    if (sqlite3_column_type(s, 13) != SQLITE_NULL) {
+        r->action_category_origin = rt__col_strdup(s, 13);
+        r->action_category_confidence = sqlite3_column_double(s, 14);
+    }
     sqlite3_reset(s);
     if ((rc = load_by(st, r, err)) < 0 || (rc = load_themes(st, r, err)) < 0)
         return rc;
@@ -218,8 +222,10 @@ static void where_clause(const struct rt_search_spec *q, struct rt_buf *sql)
         rt_buf_adds(sql, " AND r.cycle = ?4");
     if (q->session)
         rt_buf_adds(sql, " AND r.session = ?5");
+    /* The official category, or where the data has none, a predicted one. */
     if (q->category)
-        rt_buf_adds(sql, " AND r.action_category = ?6");
+        rt_buf_adds(sql, " AND coalesce(r.action_category, (SELECT c.category"
+                         " FROM recommendation_category c WHERE c.rec_id = r.id)) = ?6");
     if (q->response >= 0)
         rt_buf_adds(sql, " AND r.response = ?7");
     /*
