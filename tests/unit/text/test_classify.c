@@ -290,12 +290,14 @@ Test(classify, a_model_in_the_first_format_still_loads)
             cr_assert_float_eq(s1[j], s2[j], 1e-5, "label %d of '%s': %g vs %g", j, buf,
                                (double)s1[j], (double)s2[j]);
     }
+    rt_classifier_free(d);
+    d = NULL;
     cr_assert_eq(rt_classifier_load(&d, v1.buf, v1.len - 4, &err), RT_EFORMAT);
+    cr_assert_null(d);
     rt_error_release(&err);
     rt_buf_release(&blob);
     rt_buf_release(&v1);
     rt_classifier_free(c);
-    rt_classifier_free(d);
 }
 
 Test(classify, a_blob_with_a_bad_scale_is_refused)
