@@ -22,10 +22,12 @@ struct rt_classify_opts {
     double holdout;     /* share of texts held out to tune thresholds (0.02..0.5) */
     int refit;          /* 1: after tuning, train again on every text */
     uint64_t seed;      /* shuffling and the held-out slice */
+    double min_weight;  /* prune: keep a feature only when one of its weights is at least
+                           this large in absolute value (0 keeps all) */
 };
 #define RT_CLASSIFY_OPTS_INIT                                                                      \
     {                                                                                              \
-        21, 1, 1, 20, 1.5, 0.1, 1, 20240601u                                                       \
+        21, 1, 1, 20, 1.5, 0.1, 1, 20240601u, 0.5                                                  \
     }
 
 /* What training measured on the held-out slice (thresholds cross-fitted on its

@@ -45,16 +45,22 @@ RT_API int rt_import_files(struct rt_store *st, const char *const *paths, size_t
 
 /* What rt_tag_unlabelled did. */
 struct rt_tag_stats {
-    int64_t unlabelled; /* recommendations without official themes */
-    int64_t tagged;     /* of them, tagged by the model */
-    int64_t tags;       /* theme tags added */
-    int64_t replaced;   /* earlier model tags taken away */
+    int64_t unlabelled;          /* recommendations without official themes */
+    int64_t tagged;              /* of them, tagged by the model */
+    int64_t tags;                /* theme tags added */
+    int64_t replaced;            /* earlier model tags taken away */
+    int64_t uncategorised;       /* recommendations without an official action category */
+    int64_t categorised;         /* of them, given the model's category */
+    int64_t categories_replaced; /* earlier model categories taken away */
 };
 
 /*
- * Tags every recommendation without official themes with the stored theme model
- * (origin "model", its score as confidence), replacing earlier model tags, in one
- * transaction. RT_ENOTFOUND (err filled) when no model was trained.
+ * Applies the stored theme model, in one transaction: every recommendation without
+ * official themes gets the model's themes (origin "model", its score as
+ * confidence), and every one without an official action category the model's
+ * category (origin "model", its probability as confidence; never over a category
+ * a person set). Earlier model tags and categories are replaced, so running it
+ * twice leaves the same. RT_ENOTFOUND (err filled) when no model was trained.
  */
 RT_API int rt_tag_unlabelled(struct rt_store *st, struct rt_tag_stats *out, struct rt_error *err);
 

@@ -14,7 +14,11 @@
  * {"id", "mechanism", "cycle", "session", "paragraph", "text", "state_under_review",
  *  "state_under_review_code", "recommending_states": [names],
  *  "recommending_state_codes": [codes], "response", "action_category",
- *  "themes": [labels]}; with detail, also "theme_tags": [{"vocabulary", "label",
+ *  "action_category_origin", "action_category_confidence", "themes": [labels]}, where
+ *  action_category is the official category or, where the data has none, a predicted
+ *  one; its origin says which ("official", "model", "person"; null with no category)
+ *  and its confidence is 1 for an official one, the model's probability for a
+ *  predicted one; with detail, also "theme_tags": [{"vocabulary", "label",
  *  "origin", "confidence"}], "source" and "created_at".
  */
 RT_API json_t *rt_rec_to_json(const struct rt_rec *r, int detail);

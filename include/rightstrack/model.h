@@ -53,7 +53,12 @@ struct rt_rec {
     struct rt_state_ref *by;
     size_t n_by;
     enum rt_response response;
-    int action_category; /* 1-5, 0 when unknown */
+    /* 1-5, 0 when unknown: the official category, or where the data has none a
+     * predicted one; its origin "official", "model" or "person" (NULL when unknown),
+     * and confidence (1 for an official one, a model's probability) */
+    int action_category;
+    char *action_category_origin;
+    double action_category_confidence;
     struct rt_rec_theme *themes;
     size_t n_themes;
     int64_t source_id; /* 0 when none */

@@ -182,11 +182,14 @@ struct rt_rec_text {
 enum rt_rec_texts_which {
     RT_TEXTS_LABELLED,   /* recommendations with official themes in the vocabulary */
     RT_TEXTS_UNLABELLED, /* those without (labels are then empty) */
+    RT_TEXTS_UNTAGGED,   /* those without official themes or without an official action
+                            category (labels: the official ones, maybe none) */
 };
 /*
  * Loads, in id order, the texts of recommendations that have (or lack) themes of
- * origin "official" in vocabulary. *out is NULL on entry and set on success (free
- * with rt_rec_texts_free); RT_ESTORE on failure.
+ * origin "official" in vocabulary, or (RT_TEXTS_UNTAGGED) lack those themes or an
+ * official action category. *out is NULL on entry and set on success (free with
+ * rt_rec_texts_free); RT_ESTORE on failure.
  */
 RT_API int rt_store_rec_texts(struct rt_store *st, const char *vocabulary,
                               enum rt_rec_texts_which which, struct rt_rec_text **out,
@@ -195,6 +198,21 @@ RT_API void rt_rec_texts_free(struct rt_rec_text *a, size_t n);
 /* Removes every theme tag of origin "model" in vocabulary; *out_n says how many. */
 RT_API int rt_store_model_tags_clear(struct rt_store *st, const char *vocabulary,
                                      int64_t *out_n, struct rt_error *err);
+/*
+ * Sets the action category (1-5) of a recommendation whose data has none, with its
+ * origin ("model" or "person") and a confidence (0-1), replacing the one set
+ * before, except that a model's category never replaces a person's. An official
+ * category (from the data) is never changed: then, as when a person's category
+ * stays, nothing is written and *out_set is 0; otherwise *out_set is 1.
+ * RT_EINVAL for a category, origin or confidence out of range, RT_ENOTFOUND for no
+ * such recommendation (err filled for both).
+ */
+RT_API int rt_store_rec_set_category(struct rt_store *st, int64_t rec_id, int category,
+                                     const char *origin, double confidence, int *out_set,
+                                     struct rt_error *err);
+/* Removes every action category of origin "model"; *out_n says how many. */
+RT_API int rt_store_model_categories_clear(struct rt_store *st, int64_t *out_n,
+                                           struct rt_error *err);
 
 /* A theme with the number of recommendations tagged officially and by a model. */
 struct rt_theme_count {

@@ -70,7 +70,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
         goto out;
     }
     progress_done(bar);
-    /* With a theme model trained, what came in without themes is tagged by it. */
+    /* With a theme model trained, what came in without themes or without an action
+     * category gets the model's. */
     {
         struct rt_error terr = RT_ERROR_INIT;
         int r = rt_tag_unlabelled(st, &tags, &terr);
@@ -92,13 +93,13 @@ int cmd_import(struct cli *c, int argc, char **argv)
         json_t *files = json_array(), *o2;
         for (int i = 0; i < n; i++)
             json_array_append_new(files, stats_json(argv[optind + i], &stats[i]));
-        o2 = json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "files", files, "rows",
-                       (json_int_t)total.rows, "recommendations_added",
-                       (json_int_t)total.recs_new, "recommendations_existing",
-                       (json_int_t)total.recs_existing, "recommending_states_added",
-                       (json_int_t)total.by_new, "themes_added", (json_int_t)total.themes_new,
-                       "unknown_recommending_state", (json_int_t)total.unknown_by,
-                       "tagged_by_model", (json_int_t)tags.tagged);
+        o2 = json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "files", files, "rows",
+                       (json_int_t)total.rows, "recommendations_added", (json_int_t)total.recs_new,
+                       "recommendations_existing", (json_int_t)total.recs_existing,
+                       "recommending_states_added", (json_int_t)total.by_new, "themes_added",
+                       (json_int_t)total.themes_new, "unknown_recommending_state",
+                       (json_int_t)total.unknown_by, "tagged_by_model", (json_int_t)tags.tagged,
+                       "categorised_by_model", (json_int_t)tags.categorised);
         cli_print_json(o2);
     } else {
         for (int i = 0; i < n; i++) {
@@ -114,6 +115,9 @@ int cmd_import(struct cli *c, int argc, char **argv)
         if (tags.tagged)
             printf("tagged %lld recommendations without themes by the theme model\n",
                    (long long)tags.tagged);
+        if (tags.categorised)
+            printf("gave %lld recommendations without an action category the model's\n",
+                   (long long)tags.categorised);
         if (n > 1)
             printf("total: %lld rows: %lld recommendations added, %lld already there\n",
                    (long long)total.rows, (long long)total.recs_new,

@@ -37,9 +37,11 @@ static const char help[] =
     "  tag [--json]\n"
     "        tag every recommendation without official themes with the "
     "model's\n"
-    "        themes (origin \"model\", the probability as confidence), "
-    "replacing earlier\n"
-    "        model tags\n"
+    "        themes, and give every one without an official action category "
+    "the\n"
+    "        model's category (origin \"model\", the probability as "
+    "confidence),\n"
+    "        replacing earlier model tags and categories\n"
     "  areas [--json]\n"
     "        the theme taxonomy: shared areas and the labels of each vocabulary\n"
     "        (upr-info, uhri, osce) that map onto them\n";
@@ -219,7 +221,7 @@ static int themes_predict(struct cli *c, int argc, char **argv)
     struct rt_store *st = NULL;
     struct rt_classifier *model = NULL;
     float *scores = NULL;
-    struct rt_buf line = RT_BUF_INIT;
+    struct rt_buf line = RT_BUF_INIT, out = RT_BUF_INIT;
     size_t len;
     double min_score = 0.05;
     int json = 0, o, rc;
@@ -253,9 +255,13 @@ static int themes_predict(struct cli *c, int argc, char **argv)
             len--;
         rt_classifier_predict(model, line.buf, len, scores, &category, NULL);
         if (json) {
+            /* One write a line: json_dumpf writes every token on its own. */
             json_t *p = rt_prediction_to_json(model, scores, category, min_score);
-            json_dumpf(p, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
-            fputc('\n', stdout);
+            rt_buf_reset(&out);
+            json_dump_callback(p, add_to_buf, &out,
+                               JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
+            rt_buf_addch(&out, '\n');
+            fwrite(out.buf, 1, out.len, stdout);
             json_decref(p);
         } else {
             int any = 0;
@@ -277,6 +283,7 @@ static int themes_predict(struct cli *c, int argc, char **argv)
     rc = EXIT_OK;
 out:
     rt_buf_release(&line);
+    rt_buf_release(&out);
     rt_free(scores);
     rt_classifier_free(model);
     rt_store_close(st);
@@ -332,8 +339,8 @@ static int themes_tag(struct cli *c, int argc, char **argv)
         goto out;
     r = rt_tag_unlabelled(st, &s, &err);
     if (r == RT_ENOTFOUND) {
-        fprintf(stderr, "%s: no theme model in %s: run 'rightstrack themes train' first\n",
-                c->prog, c->db_path);
+        fprintf(stderr, "%s: no theme model in %s: run 'rightstrack themes train' first\n", c->prog,
+                c->db_path);
         rc = EXIT_FAIL;
         goto out;
     }
@@ -342,14 +349,19 @@ static int themes_tag(struct cli *c, int argc, char **argv)
         goto out;
     }
     if (json)
-        cli_print_json(json_pack("{s:I, s:I, s:I, s:I}", "unlabelled", (json_int_t)s.unlabelled,
-                                 "tagged", (json_int_t)s.tagged, "tags", (json_int_t)s.tags,
-                                 "replaced", (json_int_t)s.replaced));
+        cli_print_json(json_pack(
+            "{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "unlabelled", (json_int_t)s.unlabelled, "tagged",
+            (json_int_t)s.tagged, "tags", (json_int_t)s.tags, "replaced", (json_int_t)s.replaced,
+            "uncategorised", (json_int_t)s.uncategorised, "categorised", (json_int_t)s.categorised,
+            "categories_replaced", (json_int_t)s.categories_replaced));
     else
         printf("%lld recommendations without official themes; tagged %lld with %lld themes "
-               "(replacing %lld earlier model tags)\n",
+               "(replacing %lld earlier model tags)\n"
+               "%lld without an official action category; gave %lld the model's category "
+               "(replacing %lld earlier model categories)\n",
                (long long)s.unlabelled, (long long)s.tagged, (long long)s.tags,
-               (long long)s.replaced);
+               (long long)s.replaced, (long long)s.uncategorised, (long long)s.categorised,
+               (long long)s.categories_replaced);
     rc = EXIT_OK;
 out:
     rt_error_release(&err);
@@ -359,11 +371,8 @@ out:
 
 int cmd_themes(struct cli *c, int argc, char **argv)
 {
-    static const struct subcommand subs[] = {{"train", themes_train},
-                                             {"predict", themes_predict},
-                                             {"list", themes_list},
-                                             {"tag", themes_tag},
-                                             {"areas", cmd_themes_areas},
-                                             {NULL, NULL}};
+    static const struct subcommand subs[] = {
+        {"train", themes_train}, {"predict", themes_predict}, {"list", themes_list},
+        {"tag", themes_tag},     {"areas", cmd_themes_areas}, {NULL, NULL}};
     return cli_subcommand(c, subs, usage, help, argc, argv);
 }

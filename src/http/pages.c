@@ -445,6 +445,8 @@ static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_
     if (r.action_category) {
         RT_HTML_LIT(b, "<tr><th>Action category</th><td>");
         rt_html_textf(b, "%d", r.action_category);
+        if (r.action_category_origin && strcmp(r.action_category_origin, "official"))
+            rt_html_textf(b, " (%s, %.2f)", r.action_category_origin, r.action_category_confidence);
         RT_HTML_LIT(b, "</td></tr>");
     }
     RT_HTML_LIT(b, "<tr><th>Themes</th><td>");

@@ -1,4 +1,5 @@
-/* Model theme tags: the stored classifier applied to recommendations without official themes. */
+/* Model theme tags and action categories: the stored classifier applied to
+ * recommendations without official themes or without an official category. */
 #include "base/compat.h"
 
 #include <rightstrack/classify.h>
@@ -20,18 +21,30 @@ int rt_tag_unlabelled(struct rt_store *st, struct rt_tag_stats *out, struct rt_e
     if ((rc = rt_store_model_get(st, MODEL_NAME, &blob, NULL, err)) < 0)
         goto out; /* RT_ENOTFOUND: no model trained yet */
     if ((rc = rt_classifier_load(&model, blob.buf, blob.len, err)) < 0 ||
-        (rc = rt_store_rec_texts(st, VOCABULARY, RT_TEXTS_UNLABELLED, &texts, &n, err)) < 0 ||
+        (rc = rt_store_rec_texts(st, VOCABULARY, RT_TEXTS_UNTAGGED, &texts, &n, err)) < 0 ||
         (rc = rt_store_begin(st, err)) < 0)
         goto out;
     in_tx = 1;
-    if ((rc = rt_store_model_tags_clear(st, VOCABULARY, &s.replaced, err)) < 0)
+    if ((rc = rt_store_model_tags_clear(st, VOCABULARY, &s.replaced, err)) < 0 ||
+        (rc = rt_store_model_categories_clear(st, &s.categories_replaced, err)) < 0)
         goto out;
     n_labels = rt_classifier_n_labels(model);
     scores = rt_xcalloc(n_labels + 1, sizeof(*scores));
-    s.unlabelled = (int64_t)n;
     for (size_t i = 0; i < n; i++) {
-        int category, tagged = 0, is_new;
-        rt_classifier_predict(model, texts[i].text, strlen(texts[i].text), scores, &category, NULL);
+        int category, tagged = 0, is_new, set;
+        float category_p;
+        rt_classifier_predict(model, texts[i].text, strlen(texts[i].text), scores, &category,
+                              &category_p);
+        if (!texts[i].action_category) {
+            s.uncategorised++;
+            if ((rc = rt_store_rec_set_category(st, texts[i].id, category, "model",
+                                                (double)category_p, &set, err)) < 0)
+                goto out;
+            s.categorised += set;
+        }
+        if (texts[i].n_labels) /* official themes: the model adds none */
+            continue;
+        s.unlabelled++;
         for (size_t j = 0; j < n_labels; j++) {
             if (scores[j] < rt_classifier_threshold(model, j))
                 continue;

@@ -33,6 +33,12 @@ json_t *rt_rec_to_json(const struct rt_rec *r, int detail)
     json_object_set_new(o, "recommending_state_codes", codes);
     json_object_set_new(o, "response", json_string(rt_response_name(r->response)));
     json_object_set_new(o, "action_category", int_or_null(r->action_category));
+    json_object_set_new(o, "action_category_origin",
+                        r->action_category ? str_or_null(r->action_category_origin) : json_null());
+    json_object_set_new(o, "action_category_confidence",
+                        r->action_category && r->action_category_origin
+                            ? json_real(r->action_category_confidence)
+                            : json_null());
     for (size_t i = 0; i < r->n_themes; i++) {
         int dup = 0;
         for (size_t k = 0; k < i; k++)

@@ -69,6 +69,7 @@ void rt_rec_release(struct rt_rec *r)
         rt_free(r->themes[i].origin);
     }
     rt_free(r->themes);
+    rt_free(r->action_category_origin);
     rt_free(r->source_path);
     rt_free(r->created_at);
     rt_rec_init(r);

@@ -13,11 +13,20 @@
 #include <rightstrack/classify.h>
 #include <rightstrack/text.h>
 
-#define N_CAT 5          /* action categories 1..5 */
-#define MAGIC "RTCLASS1" /* blob header */
-#define MIN_TUNE_POS 4   /* fewer positives in a tuning slice: keep the global threshold */
+#define N_CAT 5             /* action categories 1..5 */
+#define MAGIC "RTCLASS2"    /* blob header: quantised rows */
+#define MAGIC_V1 "RTCLASS1" /* the first format: float32 rows */
+#define MIN_TUNE_POS 4      /* fewer positives in a tuning slice: keep the global threshold */
 #define NO_ROW UINT32_MAX
-#define LANES 8 /* rows are padded to a multiple of this many floats */
+#define LANES 8 /* rows are padded to a multiple of this many weights */
+
+/* Starts reading the cache line at p (a hint; nothing where the compiler has no
+ * such built-in). */
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
 
 /* y += x over kp floats (kp a multiple of LANES); the fixed inner loop
  * vectorises. */
@@ -41,10 +50,65 @@ static size_t padded(size_t k)
     return (k + LANES - 1) / LANES * LANES;
 }
 
-/* An open-addressing map from a hashed bucket to a dense row of weights. */
+/* y += s * x over kp values (kp a multiple of LANES). */
+static void add_qrow(float *restrict y, const int8_t *restrict x, float s, size_t kp)
+{
+    for (size_t j = 0; j < kp; j += LANES)
+        for (size_t q = 0; q < LANES; q++)
+            y[j + q] += s * (float)x[j + q];
+}
+
+/*
+ * Quantises a row of k weights to signed bytes with one scale for the row
+ * (round to nearest): w[j] is about *scale * q[j], off by at most *scale / 2.
+ */
+static void quantise(const float *w, size_t k, int8_t *q, float *scale)
+{
+    float m = 0;
+
+    for (size_t j = 0; j < k; j++)
+        m = fabsf(w[j]) > m ? fabsf(w[j]) : m;
+    *scale = m / 127.0f;
+    for (size_t j = 0; j < k; j++) {
+        long v = m > 0 ? lrintf(w[j] / *scale) : 0;
+        q[j] = (int8_t)(v > 127 ? 127 : v < -127 ? -127 : v);
+    }
+}
+
+/* Whether a trained row of k weights stays in the model: pruning drops the rows
+ * whose weights are all smaller than min_weight (0 keeps every row). */
+static int row_kept(const float *w, size_t k, double min_weight)
+{
+    for (size_t j = 0; j < k; j++)
+        if (fabsf(w[j]) >= min_weight)
+            return 1;
+    return 0;
+}
+
+/* Replaces each of n rows of w (stride kp, k used) by its quantised value, so
+ * that a model in training scores as the saved model will. */
+static void quantise_rows(float *w, size_t n, size_t k, size_t kp)
+{
+    int8_t *q = rt_xcalloc(k + 1, 1);
+    float scale;
+
+    for (size_t r = 0; r < n; r++) {
+        quantise(w + r * kp, k, q, &scale);
+        for (size_t j = 0; j < k; j++)
+            w[r * kp + j] = scale * (float)q[j];
+    }
+    rt_free(q);
+}
+
+/* An open-addressing map from a hashed bucket to a dense row of weights. A slot
+ * holds both, so that a look-up touches one cache line. */
+struct fslot {
+    uint32_t key; /* bucket + 1; 0 = empty */
+    uint32_t row;
+};
+
 struct fmap {
-    uint32_t *keys; /* bucket + 1; 0 = empty */
-    uint32_t *rows;
+    struct fslot *slot;
     size_t cap, n; /* cap a power of two */
 };
 
@@ -60,8 +124,7 @@ static uint32_t mix32(uint32_t x)
 
 static void fmap_release(struct fmap *m)
 {
-    rt_free(m->keys);
-    rt_free(m->rows);
+    rt_free(m->slot);
     memset(m, 0, sizeof(*m));
 }
 
@@ -70,8 +133,7 @@ static void fmap_init(struct fmap *m, size_t want)
     size_t cap = 1024;
     while (cap < want * 2)
         cap *= 2;
-    m->keys = rt_xcalloc(cap, sizeof(*m->keys));
-    RT_ALLOC_ARRAY(m->rows, cap);
+    m->slot = rt_xcalloc(cap, sizeof(*m->slot));
     m->cap = cap;
     m->n = 0;
 }
@@ -82,11 +144,11 @@ static uint32_t fmap_get(const struct fmap *m, uint32_t bucket)
     size_t mask = m->cap - 1, i = mix32(bucket) & mask;
 
     for (;;) {
-        uint32_t k = m->keys[i];
+        uint32_t k = m->slot[i].key;
+        if (k == bucket + 1)
+            return m->slot[i].row;
         if (!k)
             return NO_ROW;
-        if (k == bucket + 1)
-            return m->rows[i];
         i = (i + 1) & mask;
     }
 }
@@ -104,15 +166,15 @@ static uint32_t fmap_put(struct fmap *m, uint32_t bucket, uint32_t row)
     mask = m->cap - 1;
     i = mix32(bucket) & mask;
     for (;;) {
-        uint32_t k = m->keys[i];
+        uint32_t k = m->slot[i].key;
         if (!k) {
-            m->keys[i] = bucket + 1;
-            m->rows[i] = row;
+            m->slot[i].key = bucket + 1;
+            m->slot[i].row = row;
             m->n++;
             return NO_ROW;
         }
         if (k == bucket + 1)
-            return m->rows[i];
+            return m->slot[i].row;
         i = (i + 1) & mask;
     }
 }
@@ -123,8 +185,8 @@ static void fmap_grow(struct fmap *m)
 
     fmap_init(&bigger, m->cap);
     for (size_t i = 0; i < m->cap; i++)
-        if (m->keys[i])
-            fmap_put(&bigger, m->keys[i] - 1, m->rows[i]);
+        if (m->slot[i].key)
+            fmap_put(&bigger, m->slot[i].key - 1, m->slot[i].row);
     fmap_release(m);
     *m = bigger;
 }
@@ -167,13 +229,11 @@ static uint32_t bucket_of(uint64_t h, unsigned bits)
     return (uint32_t)(h & ((1ULL << bits) - 1));
 }
 
-/* Tokenizes text into f->bucket: distinct buckets of its unigrams and bigrams.
- */
-static void featurize(struct rt_tokenizer *tok, unsigned bits, int bigrams, const char *text,
-                      size_t len, struct feats *f)
+/* Tokenizes text into f->bucket: the buckets of its unigrams and bigrams, in
+ * text order, repeats included. */
+static void hash_features(struct rt_tokenizer *tok, unsigned bits, int bigrams, const char *text,
+                          size_t len, struct feats *f)
 {
-    size_t m = 0;
-
     f->n_tok = 0;
     f->n = 0;
     rt_tokenize(tok, text, len, 0, collect_token, f);
@@ -184,6 +244,15 @@ static void featurize(struct rt_tokenizer *tok, unsigned bits, int bigrams, cons
             f->bucket[f->n++] =
                 bucket_of(f->tok[i - 1] * 0x9E3779B97F4A7C15ULL + f->tok[i] + 0x632BE5ABULL, bits);
     }
+}
+
+/* Tokenizes text into f->bucket: its distinct buckets, sorted. */
+static void featurize(struct rt_tokenizer *tok, unsigned bits, int bigrams, const char *text,
+                      size_t len, struct feats *f)
+{
+    size_t m = 0;
+
+    hash_features(tok, bits, bigrams, text, len, f);
     qsort(f->bucket, f->n, sizeof(*f->bucket), cmp_u32);
     for (size_t i = 0; i < f->n; i++)
         if (!m || f->bucket[i] != f->bucket[m - 1])
@@ -225,17 +294,20 @@ struct rt_classifier {
     unsigned bits;
     int bigrams;
     size_t n_labels, k; /* k = n_labels + N_CAT outputs per row */
-    size_t kp;          /* k padded to LANES: the stride of w */
+    size_t kp;          /* k padded to LANES: the stride of q */
     char **labels;
     float *thresholds;
-    float *bias; /* k */
+    float *bias; /* kp */
     size_t n_rows;
     uint32_t *bucket; /* row -> bucket */
-    float *w;         /* n_rows x kp */
+    int8_t *q;        /* n_rows x kp weights, quantised: weight = scale[row] * q */
+    float *scale;     /* n_rows */
     struct fmap map;
     struct rt_tokenizer *tok;
     struct feats scratch;
-    float *z; /* k, scratch */
+    uint32_t *seen; /* n_rows: the stamp of the last text that used the row */
+    uint32_t stamp;
+    float *z; /* kp, scratch */
 };
 
 struct rt_trainset *rt_trainset_new(const struct rt_classify_opts *opts)
@@ -252,6 +324,8 @@ struct rt_trainset *rt_trainset_new(const struct rt_classify_opts *opts)
         ts->o.holdout = def.holdout;
     if (!(ts->o.lr > 0))
         ts->o.lr = def.lr;
+    if (!(ts->o.min_weight >= 0 && ts->o.min_weight < 1e6))
+        ts->o.min_weight = 0;
     ts->tok = rt_tokenizer_new("english");
     if (!ts->tok)
         RT_BUG("no English stemmer");
@@ -602,7 +676,7 @@ int rt_classifier_train(struct rt_classifier **out, struct rt_trainset *ts,
 {
     const struct rt_classify_opts *o = &ts->o;
     struct rt_classifier *c = NULL;
-    struct view v = {ts, NULL, 0, 0, 0, 0};
+    struct view v = {ts, NULL, 0, 0, 0, 0}, pruned = {ts, NULL, 0, 0, 0, 0};
     struct scored sc = {0};
     size_t *idx = NULL, *rows = NULL, n = ts->n_docs, n_hold, n_train, half;
     float *w = NULL, *b = NULL, *th_a = NULL;
@@ -664,7 +738,16 @@ int rt_classifier_train(struct rt_classifier **out, struct rt_trainset *ts,
             refit_main(&refit);
     }
     sgd(&v, o, idx, n_train, w, b, &seed);
-    score(&v, w, b, idx + n_train, n_hold, &sc);
+    /* Score it as it would be saved: pruned and quantised. */
+    pruned = v;
+    RT_ALLOC_ARRAY(pruned.remap, ts->n_rows + 1);
+    for (size_t r = 0; r < ts->n_rows; r++)
+        pruned.remap[r] =
+            v.remap[r] != NO_ROW && row_kept(w + (size_t)v.remap[r] * v.kp, v.k, o->min_weight)
+                ? v.remap[r]
+                : NO_ROW;
+    quantise_rows(w, v.n_rows, v.k, v.kp);
+    score(&pruned, w, b, idx + n_train, n_hold, &sc);
     RT_ALLOC_ARRAY(rows, n_hold);
     RT_ALLOC_ARRAY(th_a, v.n_labels);
     for (size_t i = 0; i < n_hold; i++)
@@ -707,18 +790,27 @@ int rt_classifier_train(struct rt_classifier **out, struct rt_trainset *ts,
         b = refit.b;
         refit.w = refit.b = NULL;
     }
-    c->n_rows = v.n_rows;
-    c->w = w;
     c->bias = b;
-    w = b = NULL;
+    b = NULL;
+    /* The rows the pruning keeps, quantised. */
+    for (size_t r = 0; r < ts->n_rows; r++)
+        if (v.remap[r] != NO_ROW && row_kept(w + (size_t)v.remap[r] * v.kp, v.k, o->min_weight))
+            c->n_rows++;
     RT_ALLOC_ARRAY(c->bucket, c->n_rows + 1);
+    RT_ALLOC_ARRAY(c->scale, c->n_rows + 1);
+    c->q = rt_xcalloc(rt_st_mult(c->n_rows + 1, c->kp), 1);
     fmap_init(&c->map, c->n_rows);
+    c->n_rows = 0;
     for (size_t r = 0; r < ts->n_rows; r++) {
-        if (v.remap[r] != NO_ROW) {
-            c->bucket[v.remap[r]] = ts->bucket[r];
-            fmap_put(&c->map, ts->bucket[r], v.remap[r]);
-        }
+        const float *row = v.remap[r] == NO_ROW ? NULL : w + (size_t)v.remap[r] * v.kp;
+        if (!row || !row_kept(row, v.k, o->min_weight))
+            continue;
+        c->bucket[c->n_rows] = ts->bucket[r];
+        fmap_put(&c->map, ts->bucket[r], (uint32_t)c->n_rows);
+        quantise(row, c->k, c->q + c->n_rows * c->kp, &c->scale[c->n_rows]);
+        c->n_rows++;
     }
+    c->seen = rt_xcalloc(c->n_rows + 1, sizeof(*c->seen));
     c->tok = rt_tokenizer_new("english");
     c->z = rt_xcalloc(c->kp, sizeof(*c->z));
 
@@ -726,7 +818,7 @@ int rt_classifier_train(struct rt_classifier **out, struct rt_trainset *ts,
         rep->n_texts = n;
         rep->n_train = n_train;
         rep->n_heldout = n_hold;
-        rep->n_features = v.n_rows;
+        rep->n_features = c->n_rows;
         rep->n_labels = v.n_labels;
         rep->precision = cf.tp ? cf.tp / (cf.tp + cf.fp) : 0;
         rep->recall = cf.tp ? cf.tp / (cf.tp + cf.fn) : 0;
@@ -744,6 +836,7 @@ out:
     rt_free(refit.b);
     scored_release(&sc);
     rt_free(v.remap);
+    rt_free(pruned.remap);
     rt_free(w);
     rt_free(b);
     rt_free(idx);
@@ -763,7 +856,9 @@ void rt_classifier_free(struct rt_classifier *c)
     rt_free(c->thresholds);
     rt_free(c->bias);
     rt_free(c->bucket);
-    rt_free(c->w);
+    rt_free(c->q);
+    rt_free(c->scale);
+    rt_free(c->seen);
     fmap_release(&c->map);
     rt_tokenizer_free(c->tok);
     feats_release(&c->scratch);
@@ -793,15 +888,31 @@ void rt_classifier_predict(struct rt_classifier *c, const char *text, size_t len
     float *z = c->z, x, mx = -1e30f, sum = 0;
     size_t n = 0, k = c->k, best = 0;
 
-    featurize(c->tok, c->bits, c->bigrams, text, len, f);
-    memset(z, 0, c->kp * sizeof(*z));
+    /*
+     * The look-ups miss the cache, one after the other if done one feature at a
+     * time. So in three passes, each starting the memory reads of the next: the
+     * map slots of every feature, then the rows they point to, then the sums.
+     * Each distinct feature counts once: a row used already by this text carries
+     * this text's stamp, so there is no need to sort the buckets.
+     */
+    hash_features(c->tok, c->bits, c->bigrams, text, len, f);
+    for (size_t i = 0; i < f->n; i++)
+        PREFETCH(&c->map.slot[mix32(f->bucket[i]) & (c->map.cap - 1)]);
+    if (++c->stamp == 0) {
+        memset(c->seen, 0, c->n_rows * sizeof(*c->seen));
+        c->stamp = 1;
+    }
     for (size_t i = 0; i < f->n; i++) {
         uint32_t r = fmap_get(&c->map, f->bucket[i]);
-        if (r == NO_ROW)
+        if (r == NO_ROW || c->seen[r] == c->stamp)
             continue;
-        add_row(z, c->w + (size_t)r * c->kp, c->kp);
-        n++;
+        c->seen[r] = c->stamp;
+        PREFETCH(c->q + (size_t)r * c->kp);
+        f->bucket[n++] = r; /* from here on, rows */
     }
+    memset(z, 0, c->kp * sizeof(*z));
+    for (size_t i = 0; i < n; i++)
+        add_qrow(z, c->q + (size_t)f->bucket[i] * c->kp, c->scale[f->bucket[i]], c->kp);
     x = n ? 1.0f / sqrtf((float)n) : 0;
     for (size_t j = 0; j < k; j++)
         z[j] = z[j] * x + c->bias[j];
@@ -840,7 +951,7 @@ int rt_classifier_save(const struct rt_classifier *c, struct rt_buf *out)
 {
     int rc;
 
-    if ((rc = rt_buf_grow(out, 64 + c->n_rows * (c->k + 1) * 4)) < 0)
+    if ((rc = rt_buf_grow(out, 64 + c->n_rows * (c->k + 8) + c->n_labels * 64)) < 0)
         return rc;
     rt_buf_add(out, MAGIC, 8);
     put_u32(out, c->bits);
@@ -856,8 +967,9 @@ int rt_classifier_save(const struct rt_classifier *c, struct rt_buf *out)
     put_floats(out, c->bias, c->k);
     for (size_t r = 0; r < c->n_rows; r++)
         put_u32(out, c->bucket[r]);
+    put_floats(out, c->scale, c->n_rows);
     for (size_t r = 0; r < c->n_rows; r++)
-        put_floats(out, c->w + r * c->kp, c->k);
+        rt_buf_add(out, c->q + r * c->kp, c->k);
     return out->max && out->len > out->max ? RT_ETOOBIG : 0;
 }
 
@@ -890,19 +1002,25 @@ static int get_floats(struct reader *r, float *a, size_t n)
     return 0;
 }
 
+/*
+ * Reads a blob: MAGIC (quantised rows) or MAGIC_V1 (the float32 rows of the first
+ * format, quantised here, so that models trained before still load).
+ */
 int rt_classifier_load(struct rt_classifier **out, const void *data, size_t len,
                        struct rt_error *err)
 {
     struct reader r = {data, len};
     struct rt_classifier *c = NULL;
     uint32_t bits, bigrams, n_labels, n_rows, n;
-    int rc = 0;
+    float *row = NULL;
+    int rc = 0, v1;
 
     *out = NULL;
-    if (len < 8 || memcmp(data, MAGIC, 8)) {
+    if (len < 8 || (memcmp(data, MAGIC, 8) && memcmp(data, MAGIC_V1, 8))) {
         rc = rt_error_set(err, RT_EFORMAT, NULL, 0, NULL, "not a rightstrack classifier");
         goto out;
     }
+    v1 = !memcmp(data, MAGIC_V1, 8);
     r.p += 8;
     r.left -= 8;
     if (get_u32(&r, &bits) || get_u32(&r, &bigrams) || get_u32(&r, &n_labels) ||
@@ -927,19 +1045,36 @@ int rt_classifier_load(struct rt_classifier **out, const void *data, size_t len,
     c->bias = rt_xcalloc(c->kp, sizeof(*c->bias));
     if (get_floats(&r, c->thresholds, n_labels) || get_floats(&r, c->bias, c->k))
         goto bad;
-    if (r.left != (size_t)n_rows * 4 * (c->k + 1))
+    /* What is left: the buckets, then (v1) float rows or (v2) scales and byte rows. */
+    if (r.left != (size_t)n_rows * (v1 ? 4 * (c->k + 1) : 8 + c->k))
         goto bad;
     c->n_rows = n_rows;
     RT_ALLOC_ARRAY(c->bucket, (size_t)n_rows + 1);
-    c->w = rt_xcalloc(rt_st_mult((size_t)n_rows + 1, c->kp), sizeof(*c->w));
+    RT_ALLOC_ARRAY(c->scale, (size_t)n_rows + 1);
+    c->q = rt_xcalloc(rt_st_mult((size_t)n_rows + 1, c->kp), 1);
     fmap_init(&c->map, n_rows);
     for (size_t i = 0; i < n_rows; i++) {
         get_u32(&r, &c->bucket[i]);
         if (c->bucket[i] >> bits || fmap_put(&c->map, c->bucket[i], (uint32_t)i) != NO_ROW)
             goto bad;
     }
-    for (size_t i = 0; i < n_rows; i++)
-        get_floats(&r, c->w + i * c->kp, c->k);
+    if (v1) {
+        RT_ALLOC_ARRAY(row, c->k);
+        for (size_t i = 0; i < n_rows; i++) {
+            get_floats(&r, row, c->k);
+            quantise(row, c->k, c->q + i * c->kp, &c->scale[i]);
+        }
+    } else {
+        get_floats(&r, c->scale, n_rows);
+        for (size_t i = 0; i < n_rows; i++) {
+            if (!(c->scale[i] >= 0 && c->scale[i] < 1e30f))
+                goto bad;
+            memcpy(c->q + i * c->kp, r.p, c->k);
+            r.p += c->k;
+            r.left -= c->k;
+        }
+    }
+    c->seen = rt_xcalloc((size_t)n_rows + 1, sizeof(*c->seen));
     c->tok = rt_tokenizer_new("english");
     c->z = rt_xcalloc(c->kp, sizeof(*c->z));
     *out = c;
@@ -948,6 +1083,7 @@ int rt_classifier_load(struct rt_classifier **out, const void *data, size_t len,
 bad:
     rc = rt_error_set(err, RT_EFORMAT, NULL, 0, NULL, "the classifier blob is damaged");
 out:
+    rt_free(row);
     rt_classifier_free(c);
     return rc;
 }

@@ -45,11 +45,15 @@ with open(out + "/test.txt", "w", encoding="utf-8") as t, open(out + "/test.labe
 EOF
 DB="$TMP/t.db"
 check "import sessions 1-16" "$RT" --db "$DB" import "$TMP/train.csv"
-# Few epochs keep the debug and ASan runs short; the held-out F1 is still far
-# above what a model that ignores its input reaches (about 0.3 at best).
+# Few epochs keep the debug and ASan runs short (4 epochs: about 0.89 held out,
+# 0.84 on sessions 17-18). A model that ignores its input cannot pass the floor
+# of 0.8: the best fixed set of labels, chosen on these test texts themselves
+# (the 3 commonest), scores F1 0.20 on them.
 check "train" "$RT" --db "$DB" themes train --epochs 4 --json
 f1=$(json .heldout.f1 <"$TMP/out")
-check_eq "held-out F1 $f1 above 0.75" yes "$(python3 -c "print('yes' if $f1 > 0.75 else 'no')")"
+check_eq "held-out F1 $f1 above 0.8" yes "$(python3 -c "print('yes' if $f1 > 0.8 else 'no')")"
+check_eq "the held-out action category accuracy is far above the commonest's (0.4)" yes \
+    "$(python3 -c "print('yes' if $(json .heldout.category_accuracy <"$TMP/out") > 0.7 else 'no')")"
 check_eq "54 themes learnt" 54 "$(json .labels <"$TMP/out")"
 
 "$RT" --db "$DB" themes predict --json <"$TMP/test.txt" >"$TMP/pred1"
@@ -67,7 +71,7 @@ print("%.4f %s" % (2 * tp / (2 * tp + fp + fn), "yes" if ok else "no"))
 EOF
 )
 f1=${score% *}
-check_eq "F1 $f1 on sessions 17-18 above 0.75" yes "$(python3 -c "print('yes' if $f1 > 0.75 else 'no')")"
+check_eq "F1 $f1 on sessions 17-18 above 0.8" yes "$(python3 -c "print('yes' if $f1 > 0.8 else 'no')")"
 check_eq "action categories are 1-5 and varied" yes "${score#* }"
 
 # Every command reopens the database: the model read back predicts the same.

@@ -19,9 +19,9 @@
 /* The tables, in an order that satisfies their references. */
 static const char *const tables[] = {
     "source", "theme", "recommendation", "recommendation_by", "recommendation_theme",
-    "dialogue", "dialogue_party", "round", "participant", "topic", "ask", "step", "link",
-    "ledger_theme",
-    "commitment", "commitment_status", "benchmark", "assessment", NULL,
+    "recommendation_category", "dialogue", "dialogue_party", "round", "participant", "topic",
+    "ask", "step", "link", "ledger_theme", "commitment", "commitment_status", "benchmark",
+    "assessment", NULL,
 };
 
 static int is_state_column(const char *col)

@@ -35,13 +35,18 @@ out:
     return rc;
 }
 
+/*
+ * Reads the blob with SQLite's incremental I/O, straight into data: a plain
+ * column read would first copy the whole model into a value of its own.
+ */
 int rt_store_model_get(struct rt_store *st, const char *name, struct rt_buf *data,
                        struct rt_buf *info, struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
-    int rc, step;
+    sqlite3_blob *blob = NULL;
+    int rc, step, bytes;
 
-    if ((rc = prepare(st, "SELECT data, coalesce(info, '{}') FROM model WHERE name = ?1", &s,
+    if ((rc = prepare(st, "SELECT rowid, coalesce(info, '{}') FROM model WHERE name = ?1", &s,
                       err)) < 0)
         goto out;
     sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
@@ -50,18 +55,27 @@ int rt_store_model_get(struct rt_store *st, const char *name, struct rt_buf *dat
         rc = RT_ENOTFOUND;
         goto out;
     }
-    if (step != SQLITE_ROW) {
+    if (step != SQLITE_ROW ||
+        sqlite3_blob_open(st->db, "main", "model", "data", sqlite3_column_int64(s, 0), 0, &blob) !=
+            SQLITE_OK) {
         rc = rt__db_error(st, err, "load model");
         goto out;
     }
-    if ((rc = rt_buf_add(data, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0))) <
-        0) {
+    bytes = sqlite3_blob_bytes(blob);
+    if ((rc = rt_buf_grow(data, (size_t)bytes)) < 0) {
         rt_error_set(err, rc, st->path, 0, NULL, "model '%s' is too big", name);
         goto out;
     }
+    if (sqlite3_blob_read(blob, data->buf + data->len, bytes, 0) != SQLITE_OK) {
+        rc = rt__db_error(st, err, "load model");
+        goto out;
+    }
+    data->len += (size_t)bytes;
+    data->buf[data->len] = '\0';
     if (info)
         rt_buf_add(info, sqlite3_column_text(s, 1), (size_t)sqlite3_column_bytes(s, 1));
 out:
+    sqlite3_blob_close(blob);
     sqlite3_finalize(s);
     return rc;
 }
@@ -91,6 +105,12 @@ int rt_store_rec_texts(struct rt_store *st, const char *vocabulary, enum rt_rec_
         " WHERE NOT EXISTS (SELECT 1 FROM recommendation_theme rt JOIN theme t"
         " ON t.id = rt.theme_id WHERE rt.rec_id = r.id AND rt.origin = 'official'"
         " AND t.vocabulary = ?1) ORDER BY r.id";
+    static const char untagged[] =
+        "SELECT r.id, r.text, r.action_category, t.label FROM recommendation r"
+        " LEFT JOIN recommendation_theme rt ON rt.rec_id = r.id AND rt.origin = 'official'"
+        " AND rt.theme_id IN (SELECT id FROM theme WHERE vocabulary = ?1)"
+        " LEFT JOIN theme t ON t.id = rt.theme_id"
+        " WHERE r.action_category IS NULL OR rt.rec_id IS NULL ORDER BY r.id, t.label";
     sqlite3_stmt *s = NULL;
     struct rt_rec_text *a = NULL;
     size_t n = 0, alloc = 0, alloc_labels = 0;
@@ -98,7 +118,11 @@ int rt_store_rec_texts(struct rt_store *st, const char *vocabulary, enum rt_rec_
 
     *out = NULL;
     *out_n = 0;
-    if ((rc = prepare(st, which == RT_TEXTS_LABELLED ? labelled : unlabelled, &s, err)) < 0)
+    if ((rc = prepare(st,
+                      which == RT_TEXTS_LABELLED     ? labelled
+                      : which == RT_TEXTS_UNLABELLED ? unlabelled
+                                                     : untagged,
+                      &s, err)) < 0)
         goto out;
     sqlite3_bind_text(s, 1, vocabulary, -1, SQLITE_STATIC);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
@@ -149,6 +173,69 @@ int rt_store_model_tags_clear(struct rt_store *st, const char *vocabulary, int64
     sqlite3_bind_text(s, 1, vocabulary, -1, SQLITE_STATIC);
     if (sqlite3_step(s) != SQLITE_DONE) {
         rc = rt__db_error(st, err, "remove model tags");
+        goto out;
+    }
+    *out_n = sqlite3_changes(st->db);
+out:
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int rt_store_rec_set_category(struct rt_store *st, int64_t rec_id, int category, const char *origin,
+                              double confidence, int *out_set, struct rt_error *err)
+{
+    sqlite3_stmt *s;
+    int rc;
+
+    *out_set = 0;
+    if (category < 1 || category > 5)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "category", "action category %d is not 1 to 5",
+                            category);
+    if (!origin || (strcmp(origin, "model") && strcmp(origin, "person")))
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "origin",
+                            "the origin of a category is 'model' or 'person', not '%s'",
+                            origin ? origin : "");
+    if (!(confidence >= 0 && confidence <= 1))
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "confidence",
+                            "a confidence is from 0 to 1, not %g", confidence);
+    if (!(s = rt__stmt(st, STMT_REC_CATEGORY_SET, err)))
+        return RT_ESTORE;
+    sqlite3_bind_int64(s, 1, rec_id);
+    sqlite3_bind_int(s, 2, category);
+    sqlite3_bind_text(s, 3, origin, -1, SQLITE_STATIC);
+    sqlite3_bind_double(s, 4, confidence);
+    rc = sqlite3_step(s) == SQLITE_DONE ? 0 : rt__db_error(st, err, "set action category");
+    sqlite3_reset(s);
+    if (rc < 0)
+        return rc;
+    *out_set = sqlite3_changes(st->db) > 0;
+    if (*out_set)
+        return 0;
+    /* Nothing written: say so when there is no such recommendation. */
+    if ((rc = prepare(st, "SELECT 1 FROM recommendation WHERE id = ?1", &s, err)) < 0)
+        return rc;
+    sqlite3_bind_int64(s, 1, rec_id);
+    if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        rc = 0;
+    else if (rc == SQLITE_DONE)
+        rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "no recommendation with id %lld",
+                          (long long)rec_id);
+    else
+        rc = rt__db_error(st, err, "set action category");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int rt_store_model_categories_clear(struct rt_store *st, int64_t *out_n, struct rt_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if ((rc = prepare(st, "DELETE FROM recommendation_category WHERE origin = 'model'", &s, err)) <
+        0)
+        goto out;
+    if (sqlite3_step(s) != SQLITE_DONE) {
+        rc = rt__db_error(st, err, "remove model categories");
         goto out;
     }
     *out_n = sqlite3_changes(st->db);

@@ -32,6 +32,10 @@ static void rec_fill(sqlite3_stmt *s, int c, struct rt_rec *r)
     if (sqlite3_column_type(s, c + 11) != SQLITE_NULL)
         r->source_path = rt__col_strdup(s, c + 11);
     r->created_at = rt__col_strdup(s, c + 12);
+    if (sqlite3_column_type(s, c + 13) != SQLITE_NULL) {
+        r->action_category_origin = rt__col_strdup(s, c + 13);
+        r->action_category_confidence = sqlite3_column_double(s, c + 14);
+    }
 }
 
 /* One recommending state (code, name from column c on) added to r. */
@@ -316,8 +320,10 @@ static void where_clause(const struct rt_search_spec *q, struct rt_buf *sql)
         rt_buf_adds(sql, " AND r.cycle = ?4");
     if (q->session)
         rt_buf_adds(sql, " AND r.session = ?5");
+    /* The official category, or where the data has none, a predicted one. */
     if (q->category)
-        rt_buf_adds(sql, " AND r.action_category = ?6");
+        rt_buf_adds(sql, " AND coalesce(r.action_category, (SELECT c.category"
+                         " FROM recommendation_category c WHERE c.rec_id = r.id)) = ?6");
     if (q->response >= 0)
         rt_buf_adds(sql, " AND r.response = ?7");
     /* A theme, through the taxonomy (json_sql.h). */
@@ -522,9 +528,13 @@ static int load_hits(struct rt_store *st, const int64_t *ids, size_t n, struct r
 {
     static const char *const sql[3] = {
         "SELECT r.id, r.mechanism, r.cycle, r.session, r.paragraph, r.text,"
-        " s.code, s.name, r.response, r.action_category, r.source_id, src.path, r.created_at"
+        " s.code, s.name, r.response, coalesce(r.action_category, c.category),"
+        " r.source_id, src.path, r.created_at,"
+        " CASE WHEN r.action_category IS NOT NULL THEN 'official' ELSE c.origin END,"
+        " CASE WHEN r.action_category IS NOT NULL THEN 1.0 ELSE c.confidence END"
         " FROM recommendation r JOIN state s ON s.id = r.sur_id"
         " LEFT JOIN source src ON src.id = r.source_id"
+        " LEFT JOIN recommendation_category c ON c.rec_id = r.id"
         " WHERE r.id IN (SELECT value FROM json_each(?1)) ORDER BY r.id",
         "SELECT b.rec_id, s.code, s.name FROM recommendation_by b JOIN state s"
         " ON s.id = b.state_id WHERE b.rec_id IN (SELECT value FROM json_each(?1))"

@@ -25,10 +25,13 @@ static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_REC_THEME_INSERT] = "INSERT OR IGNORE INTO recommendation_theme(rec_id, theme_id,"
                               " origin, confidence) VALUES (?1, ?2, ?3, ?4)",
     [STMT_REC_GET] = "SELECT r.id, r.mechanism, r.cycle, r.session, r.paragraph, r.text,"
-                     " s.code, s.name, r.response, r.action_category, r.source_id,"
-                     " src.path, r.created_at"
+                     " s.code, s.name, r.response, coalesce(r.action_category, c.category),"
+                     " r.source_id, src.path, r.created_at,"
+                     " CASE WHEN r.action_category IS NOT NULL THEN 'official' ELSE c.origin END,"
+                     " CASE WHEN r.action_category IS NOT NULL THEN 1.0 ELSE c.confidence END"
                      " FROM recommendation r JOIN state s ON s.id = r.sur_id"
-                     " LEFT JOIN source src ON src.id = r.source_id WHERE r.id = ?1",
+                     " LEFT JOIN source src ON src.id = r.source_id"
+                     " LEFT JOIN recommendation_category c ON c.rec_id = r.id WHERE r.id = ?1",
     [STMT_REC_GET_BY] = "SELECT s.code, s.name FROM recommendation_by b JOIN state s"
                         " ON s.id = b.state_id WHERE b.rec_id = ?1 ORDER BY s.name",
     [STMT_REC_GET_THEMES] = "SELECT t.vocabulary, t.label, rt.origin, rt.confidence"
@@ -36,6 +39,14 @@ static const char *const stmt_sql[STMT__COUNT] = {
                             " WHERE rt.rec_id = ?1 ORDER BY t.vocabulary, t.label, rt.origin",
     [STMT_FTS_INSERT] = "INSERT INTO recommendation_fts(rowid, text)"
                         " SELECT id, text FROM recommendation WHERE id > ?1",
+    /* Nothing when the data has a category, or when a model's would replace a
+     * person's (models.c, rt_store_rec_set_category). */
+    [STMT_REC_CATEGORY_SET] =
+        "INSERT INTO recommendation_category(rec_id, category, origin, confidence)"
+        " SELECT id, ?2, ?3, ?4 FROM recommendation WHERE id = ?1 AND action_category IS NULL"
+        " ON CONFLICT (rec_id) DO UPDATE SET category = excluded.category,"
+        " origin = excluded.origin, confidence = excluded.confidence"
+        " WHERE excluded.origin = 'person' OR recommendation_category.origin = 'model'",
 };
 
 int rt__db_error(struct rt_store *st, struct rt_error *err, const char *what)

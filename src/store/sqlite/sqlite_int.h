@@ -21,6 +21,7 @@ enum rt__stmt_id {
     STMT_REC_GET_BY,
     STMT_REC_GET_THEMES,
     STMT_FTS_INSERT,
+    STMT_REC_CATEGORY_SET,
     STMT__COUNT
 };
 

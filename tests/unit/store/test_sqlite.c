@@ -261,3 +261,110 @@ Test(store, stale_index_and_names_are_rebuilt)
     rt_search_result_release(&res);
     cr_assert_str_eq(code_of("DPR Korea"), "PRK");
 }
+
+/* The action category of recommendation id as the store reads it back. */
+static void category_of(int64_t id, int *cat, char *origin, size_t cap, double *confidence)
+{
+    struct rt_rec r;
+    rt_rec_init(&r);
+    cr_assert_eq(rt_store_rec_get(st, id, &r, NULL), 0);
+    *cat = r.action_category;
+    snprintf(origin, cap, "%s", r.action_category_origin ? r.action_category_origin : "(none)");
+    *confidence = r.action_category_confidence;
+    rt_rec_release(&r);
+}
+
+Test(store, a_predicted_category_fills_only_a_missing_one)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    unsigned f;
+    int64_t none = put("Ratify the Optional Protocol", 15, RT_RESPONSE_NOTED, 0, &f);
+    int64_t official = put("Consider a moratorium", 15, RT_RESPONSE_NOTED, 3, &f);
+    int64_t cleared = 0;
+    char origin[16];
+    double conf;
+    int cat, set = -1;
+
+    category_of(none, &cat, origin, sizeof(origin), &conf);
+    cr_assert_eq(cat, 0);
+    cr_assert_str_eq(origin, "(none)");
+
+    cr_assert_eq(rt_store_rec_set_category(st, none, 5, "model", 0.75, &set, &e), 0, "%s",
+                 e.msg.buf);
+    cr_assert_eq(set, 1);
+    category_of(none, &cat, origin, sizeof(origin), &conf);
+    cr_assert_eq(cat, 5);
+    cr_assert_str_eq(origin, "model");
+    cr_assert_float_eq(conf, 0.75, 1e-9);
+
+    /* The data's category stays, whatever the model says. */
+    cr_assert_eq(rt_store_rec_set_category(st, official, 5, "model", 0.99, &set, &e), 0);
+    cr_assert_eq(set, 0);
+    category_of(official, &cat, origin, sizeof(origin), &conf);
+    cr_assert_eq(cat, 3);
+    cr_assert_str_eq(origin, "official");
+    cr_assert_float_eq(conf, 1.0, 1e-9);
+
+    /* Setting the same again changes nothing; a new prediction replaces the old. */
+    cr_assert_eq(rt_store_rec_set_category(st, none, 5, "model", 0.75, &set, &e), 0);
+    category_of(none, &cat, origin, sizeof(origin), &conf);
+    cr_assert(cat == 5 && !strcmp(origin, "model") && conf == 0.75);
+    cr_assert_eq(rt_store_rec_set_category(st, none, 4, "model", 0.5, &set, &e), 0);
+    cr_assert_eq(set, 1);
+    category_of(none, &cat, origin, sizeof(origin), &conf);
+    cr_assert_eq(cat, 4);
+
+    /* A person's category wins over a model's, and survives clearing the model's. */
+    cr_assert_eq(rt_store_rec_set_category(st, none, 2, "person", 1.0, &set, &e), 0);
+    cr_assert_eq(set, 1);
+    cr_assert_eq(rt_store_rec_set_category(st, none, 4, "model", 0.9, &set, &e), 0);
+    cr_assert_eq(set, 0);
+    cr_assert_eq(rt_store_model_categories_clear(st, &cleared, &e), 0);
+    cr_assert_eq(cleared, 0);
+    category_of(none, &cat, origin, sizeof(origin), &conf);
+    cr_assert(cat == 2 && !strcmp(origin, "person"), "%d %s", cat, origin);
+
+    /* Bad arguments and unknown records. */
+    cr_assert_eq(rt_store_rec_set_category(st, none, 6, "model", 0.5, &set, &e), RT_EINVAL);
+    cr_assert_str_eq(e.field, "category");
+    cr_assert_eq(rt_store_rec_set_category(st, none, 3, "official", 0.5, &set, &e), RT_EINVAL);
+    cr_assert_str_eq(e.field, "origin");
+    cr_assert_eq(rt_store_rec_set_category(st, none, 3, "model", 1.5, &set, &e), RT_EINVAL);
+    cr_assert_eq(rt_store_rec_set_category(st, none + official + 100, 3, "model", 0.5, &set, &e),
+                 RT_ENOTFOUND);
+    rt_error_release(&e);
+}
+
+Test(store, search_by_category_finds_predicted_ones_too)
+{
+    struct rt_search_spec q = {0};
+    struct rt_search_result res = {0};
+    unsigned f;
+    int64_t cleared = 0;
+    int set;
+    int64_t none = put("Ratify the Optional Protocol", 15, RT_RESPONSE_NOTED, 0, &f);
+    int64_t official = put("Consider a moratorium", 15, RT_RESPONSE_NOTED, 5, &f);
+
+    put("Continue the reform", 15, RT_RESPONSE_SUPPORTED, 2, &f);
+    cr_assert_eq(rt_store_rec_set_category(st, none, 5, "model", 0.6, &set, NULL), 0);
+    q.category = 5;
+    q.response = -1;
+    q.limit = 10;
+    cr_assert_eq(rt_store_search(st, &q, &res, NULL), 0);
+    cr_assert_eq(res.total, 2);
+    for (size_t i = 0; i < res.n_hits; i++) {
+        cr_assert_eq(res.hits[i].action_category, 5);
+        cr_assert_str_eq(res.hits[i].action_category_origin,
+                         res.hits[i].id == official ? "official" : "model");
+    }
+    rt_search_result_release(&res);
+
+    /* Once the model's categories are cleared, only the official one is left. */
+    cr_assert_eq(rt_store_model_categories_clear(st, &cleared, NULL), 0);
+    cr_assert_eq(cleared, 1);
+    memset(&res, 0, sizeof(res));
+    cr_assert_eq(rt_store_search(st, &q, &res, NULL), 0);
+    cr_assert_eq(res.total, 1);
+    cr_assert_eq(res.hits[0].id, official);
+    rt_search_result_release(&res);
+}

@@ -1,5 +1,6 @@
 /* Tests of the theme classifier on a small synthetic problem. */
 #include <criterion/criterion.h>
+#include <math.h>
 
 #include <rightstrack/classify.h>
 
@@ -48,7 +49,7 @@ static void make_text(char *buf, size_t cap, unsigned *lab, size_t *n_lab, int *
     }
 }
 
-static struct rt_classifier *train(size_t n, struct rt_classify_report *rep)
+static struct rt_classifier *train_with(size_t n, struct rt_classify_report *rep, double min_weight)
 {
     struct rt_classify_opts o = RT_CLASSIFY_OPTS_INIT;
     struct rt_trainset *ts;
@@ -57,6 +58,7 @@ static struct rt_classifier *train(size_t n, struct rt_classify_report *rep)
 
     o.hash_bits = 16;
     o.epochs = 10;
+    o.min_weight = min_weight;
     ts = rt_trainset_new(&o);
     for (size_t i = 0; i < n; i++) {
         unsigned lab[2];
@@ -72,6 +74,12 @@ static struct rt_classifier *train(size_t n, struct rt_classify_report *rep)
     cr_assert_eq(rt_classifier_train(&c, ts, rep, NULL), 0);
     rt_trainset_free(ts);
     return c;
+}
+
+static struct rt_classifier *train(size_t n, struct rt_classify_report *rep)
+{
+    struct rt_classify_opts o = RT_CLASSIFY_OPTS_INIT;
+    return train_with(n, rep, o.min_weight);
 }
 
 /* Micro-F1 and category accuracy on n fresh texts. */
@@ -180,4 +188,140 @@ Test(classify, too_few_texts_is_an_error)
     cr_assert_null(c);
     rt_error_release(&err);
     rt_trainset_free(ts);
+}
+
+Test(classify, pruning_keeps_fewer_features_and_the_accuracy)
+{
+    struct rt_classify_report all, pruned;
+    struct rt_classifier *c = train_with(600, &all, 0), *d;
+    double f1, acc;
+
+    rng = 12345;
+    d = train_with(600, &pruned, 1.0);
+    /* The filler words end up with small weights everywhere and go. */
+    cr_assert_lt(pruned.n_features, all.n_features, "%zu features kept of %zu", pruned.n_features,
+                 all.n_features);
+    cr_assert_gt(pruned.n_features, 16, "%zu features kept", pruned.n_features);
+    evaluate(d, 300, &f1, &acc);
+    cr_assert_gt(f1, 0.9, "F1 %.3f after pruning", f1);
+    cr_assert_gt(acc, 0.9, "action category accuracy %.3f after pruning", acc);
+    rt_classifier_free(c);
+    rt_classifier_free(d);
+}
+
+/* Little-endian reads and writes of the blob layout (docs/themes.md). */
+static uint32_t rd32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void wr32(struct rt_buf *b, uint32_t v)
+{
+    unsigned char p[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 24)};
+    rt_buf_add(b, p, 4);
+}
+
+static float rdf(const unsigned char *p)
+{
+    uint32_t u = rd32(p);
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+static void wrf(struct rt_buf *b, float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    wr32(b, u);
+}
+
+/*
+ * Rewrites a blob of the current format (RTCLASS2: rows of signed bytes with a
+ * scale each) in the first one (RTCLASS1: float32 rows), as a model trained
+ * before quantisation was stored.
+ */
+static void to_v1(const struct rt_buf *v2, struct rt_buf *v1)
+{
+    const unsigned char *p = (const unsigned char *)v2->buf;
+    uint32_t n_labels = rd32(p + 16), n_rows = rd32(p + 20), k = n_labels + 5;
+    size_t off = 24;
+    const unsigned char *scale, *q;
+
+    cr_assert_eq(memcmp(p, "RTCLASS2", 8), 0);
+    for (uint32_t j = 0; j < n_labels; j++)
+        off += 4 + rd32(p + off);
+    rt_buf_add(v1, "RTCLASS1", 8);
+    rt_buf_add(v1, p + 8, off - 8);                      /* header and labels */
+    rt_buf_add(v1, p + off, 4 * ((size_t)n_labels + k)); /* thresholds, biases */
+    off += 4 * ((size_t)n_labels + k);
+    rt_buf_add(v1, p + off, 4 * (size_t)n_rows); /* buckets */
+    off += 4 * (size_t)n_rows;
+    scale = p + off;
+    q = scale + 4 * (size_t)n_rows;
+    cr_assert_eq(v2->len, off + (size_t)n_rows * (4 + k));
+    for (uint32_t r = 0; r < n_rows; r++)
+        for (uint32_t j = 0; j < k; j++)
+            wrf(v1, rdf(scale + 4 * r) * (float)(int8_t)q[(size_t)r * k + j]);
+}
+
+Test(classify, a_model_in_the_first_format_still_loads)
+{
+    struct rt_classifier *c = train(300, NULL), *d = NULL;
+    struct rt_buf blob = RT_BUF_INIT, v1 = RT_BUF_INIT;
+    struct rt_error err = RT_ERROR_INIT;
+    char buf[512];
+
+    cr_assert_eq(rt_classifier_save(c, &blob), 0);
+    to_v1(&blob, &v1);
+    cr_assert_gt(v1.len, blob.len);
+    cr_assert_eq(rt_classifier_load(&d, v1.buf, v1.len, &err), 0);
+    for (int i = 0; i < 100; i++) {
+        unsigned lab[2];
+        size_t n_lab;
+        int cat, c1, c2;
+        float s1[4], s2[4];
+        make_text(buf, sizeof(buf), lab, &n_lab, &cat);
+        rt_classifier_predict(c, buf, strlen(buf), s1, &c1, NULL);
+        rt_classifier_predict(d, buf, strlen(buf), s2, &c2, NULL);
+        cr_assert_eq(c1, c2);
+        for (int j = 0; j < 4; j++)
+            cr_assert_float_eq(s1[j], s2[j], 1e-5, "label %d of '%s': %g vs %g", j, buf,
+                               (double)s1[j], (double)s2[j]);
+    }
+    rt_classifier_free(d);
+    d = NULL;
+    cr_assert_eq(rt_classifier_load(&d, v1.buf, v1.len - 4, &err), RT_EFORMAT);
+    cr_assert_null(d);
+    rt_error_release(&err);
+    rt_buf_release(&blob);
+    rt_buf_release(&v1);
+    rt_classifier_free(c);
+}
+
+Test(classify, a_blob_with_a_bad_scale_is_refused)
+{
+    struct rt_classifier *c = train(100, NULL), *d = NULL;
+    struct rt_buf blob = RT_BUF_INIT;
+    struct rt_error err = RT_ERROR_INIT;
+    const unsigned char *p;
+    uint32_t n_labels, n_rows;
+    size_t off = 24;
+    float nan = NAN;
+
+    cr_assert_eq(rt_classifier_save(c, &blob), 0);
+    p = (const unsigned char *)blob.buf;
+    n_labels = rd32(p + 16);
+    n_rows = rd32(p + 20);
+    cr_assert_gt(n_rows, 0);
+    for (uint32_t j = 0; j < n_labels; j++)
+        off += 4 + rd32(p + off);
+    off += 4 * ((size_t)n_labels + n_labels + 5) + 4 * (size_t)n_rows; /* the first scale */
+    memcpy(blob.buf + off, &nan, 4);
+    cr_assert_eq(rt_classifier_load(&d, blob.buf, blob.len, &err), RT_EFORMAT);
+    cr_assert_null(d);
+    rt_error_release(&err);
+    rt_buf_release(&blob);
+    rt_classifier_free(c);
 }
