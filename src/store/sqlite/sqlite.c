@@ -91,7 +91,34 @@ int rt_store_schema_version(struct rt_store *st)
     return v;
 }
 
-/* Applies every embedded migration newer than user_version, each in a transaction. */
+/* Fails when PRAGMA foreign_key_check finds a row whose reference is broken. */
+static int foreign_key_check(struct rt_store *st, struct rt_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s, NULL) != SQLITE_OK)
+        return rt__db_error(st, err, "prepare");
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        rc = rt_error_set(err, RT_ESTORE, st->path, 0, NULL,
+                          "migration: row %lld of table %s has a broken reference to %s",
+                          (long long)sqlite3_column_int64(s, 1),
+                          (const char *)sqlite3_column_text(s, 0),
+                          (const char *)sqlite3_column_text(s, 2));
+    else if (rc == SQLITE_DONE)
+        rc = 0;
+    else
+        rc = rt__db_error(st, err, "foreign key check");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/*
+ * Applies every embedded migration newer than user_version, each in a transaction.
+ * Foreign keys must be off (as SQLite's procedure for rebuilding a table requires:
+ * dropping the old table would otherwise cascade); they are checked before each commit.
+ */
 static int migrate(struct rt_store *st, struct rt_error *err)
 {
     static const char prefix[] = "src/store/sqlite/schema/";
@@ -119,7 +146,8 @@ static int migrate(struct rt_store *st, struct rt_error *err)
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
             return rc;
         }
-        if (n == 1 && (rc = rt__states_seed(st, err)) < 0) {
+        if ((n == 1 && (rc = rt__states_seed(st, err)) < 0) ||
+            (rc = foreign_key_check(st, err)) < 0) {
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
             return rc;
         }
@@ -238,11 +266,14 @@ int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struc
     if (!(flags & RT_STORE_READONLY) &&
         (rc = exec(st, "PRAGMA journal_mode = WAL", err)) < 0)
         goto fail;
-    if ((rc = exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+    if ((rc = exec(st, "PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL;"
                             " PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456", err)) < 0)
         goto fail;
-    if (!(flags & RT_STORE_READONLY) &&
-        ((rc = migrate(st, err)) < 0 || (rc = refresh_derived(st, err)) < 0))
+    if (!(flags & RT_STORE_READONLY) && (rc = migrate(st, err)) < 0)
+        goto fail;
+    if ((rc = exec(st, "PRAGMA foreign_keys = ON", err)) < 0)
+        goto fail;
+    if (!(flags & RT_STORE_READONLY) && (rc = refresh_derived(st, err)) < 0)
         goto fail;
     *out = st;
     return 0;
