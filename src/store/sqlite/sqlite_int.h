@@ -32,6 +32,8 @@ struct rt_store {
     sqlite3_stmt *stmt[STMT__COUNT];
     struct rt__strmap state_cache; /* raw name -> state id */
     struct rt__strmap theme_cache; /* "vocabulary\tlabel" -> theme id */
+    struct rt_buf theme_key;       /* scratch for theme_cache keys */
+    char now[24]; /* in a transaction: its time, UTC, as created_at columns hold it */
 };
 
 /* Registers the "rightstrack" FTS5 tokenizer on db. */
