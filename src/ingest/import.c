@@ -368,7 +368,6 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
         const char *name;
         size_t len;
         int64_t by_id;
-        int added;
 
         while (k < n && (!fs->by_sep || p[k] != fs->by_sep))
             k++;
@@ -392,11 +391,9 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
         }
         if (rc < 0)
             return rc;
-        if (rec_id && j->n_unknown == 0) {
-            if ((rc = rt_store_rec_add_by(j->st, rec_id, by_id, &added, err)) < 0)
-                return rc;
-            j->stats->by_new += added;
-        }
+        /* Queued: the numbers of new links come with rt_store_rec_links_flush. */
+        if (rec_id && j->n_unknown == 0 && (rc = rt_store_rec_queue_by(j->st, rec_id, by_id, err)) < 0)
+            return rc;
     }
 
     /* Themes, as the source labelled them. */
@@ -406,7 +403,6 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
             size_t k = i;
             const char *label;
             size_t len;
-            int added;
             char *copy;
 
             while (k < n && p[k] != fs->theme_sep)
@@ -418,12 +414,11 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
             if (!len)
                 continue;
             copy = rt_xstrndup(label, len);
-            rc = rt_store_rec_add_theme(j->st, rec_id, fs->vocabulary, copy, "official", 1.0,
-                                        &added, err);
+            rc = rt_store_rec_queue_theme(j->st, rec_id, fs->vocabulary, copy, "official", 1.0,
+                                          err);
             rt_free(copy);
             if (rc < 0)
                 return rc;
-            j->stats->themes_new += added;
         }
     }
     return 0;
@@ -569,6 +564,8 @@ static int import_one(struct rt_store *st, const char *path, struct rt_import_st
     }
 
     rc = rt__csv_parse(path, data, len, import_row, &j, progress, pctx, base, total, err);
+    if (rc == 0)
+        rc = rt_store_rec_links_flush(st, &stats->by_new, &stats->themes_new, err);
     if (rc == 0 && !j.fmt)
         rc = rt_error_set(err, RT_EINVAL, path, 1, NULL, "the file has no header line");
     if (rc == 0 && stats->rows == 0)

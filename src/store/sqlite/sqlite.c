@@ -46,13 +46,36 @@ int rt__db_error(struct rt_store *st, struct rt_error *err, const char *what)
                         sqlite3_errmsg(st->db));
 }
 
+/* The SQL of STMT_BY_INSERT_MANY and STMT_REC_THEME_INSERT_MANY: LINK_BATCH rows. */
+static void link_insert_sql(enum rt__stmt_id id, struct rt_buf *sql)
+{
+    int by = id == STMT_BY_INSERT_MANY, columns = by ? 2 : 4;
+
+    rt_buf_adds(sql, by ? "INSERT OR IGNORE INTO recommendation_by(rec_id, state_id) VALUES "
+                        : "INSERT OR IGNORE INTO recommendation_theme(rec_id, theme_id, origin,"
+                          " confidence) VALUES ");
+    for (int row = 0; row < LINK_BATCH; row++) {
+        rt_buf_adds(sql, row ? ", (" : "(");
+        for (int c = 0; c < columns; c++)
+            rt_buf_addf(sql, c ? ", ?%d" : "?%d", row * columns + c + 1);
+        rt_buf_addch(sql, ')');
+    }
+}
+
 sqlite3_stmt *rt__stmt(struct rt_store *st, enum rt__stmt_id id, struct rt_error *err)
 {
     sqlite3_stmt *s = st->stmt[id];
 
     if (!s) {
-        if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s,
-                               NULL) != SQLITE_OK) {
+        struct rt_buf many = RT_BUF_INIT;
+        int rc;
+
+        if (!stmt_sql[id])
+            link_insert_sql(id, &many);
+        rc = sqlite3_prepare_v3(st->db, stmt_sql[id] ? stmt_sql[id] : many.buf, -1,
+                                SQLITE_PREPARE_PERSISTENT, &s, NULL);
+        rt_buf_release(&many);
+        if (rc != SQLITE_OK) {
             rt__db_error(st, err, "prepare");
             return NULL;
         }
@@ -336,6 +359,8 @@ void rt_store_close(struct rt_store *st)
     rt__strmap_release(&st->state_cache);
     rt__strmap_release(&st->theme_cache);
     rt_buf_release(&st->theme_key);
+    rt_free(st->by_queue.v);
+    rt_free(st->theme_queue.v);
     rt_free(st->path);
     rt_free(st);
 }
@@ -394,7 +419,10 @@ int rt_store_begin(struct rt_store *st, struct rt_error *err)
 
 int rt_store_commit(struct rt_store *st, struct rt_error *err)
 {
-    int rc = index_from(st, st->fts_from, err);
+    int rc = rt_store_rec_links_flush(st, NULL, NULL, err);
+
+    if (rc == 0)
+        rc = index_from(st, st->fts_from, err);
 
     if (rc == 0)
         rc = exec(st, "COMMIT", err);
@@ -411,6 +439,8 @@ void rt_store_rollback(struct rt_store *st)
     st->in_tx = 0;
     /* The caches may hold ids that the rollback took away. */
     rt__strmap_release(&st->theme_cache);
+    st->by_queue.n = st->theme_queue.n = 0;
+    st->by_queue.added = st->theme_queue.added = 0;
 }
 
 int rt_store_state_find(struct rt_store *st, const char *name, size_t len, int64_t *out_id,
@@ -705,5 +735,102 @@ int rt_store_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *voca
         return rt__db_error(st, err, "tag recommendation");
     *out_new = sqlite3_changes(st->db) > 0;
     sqlite3_reset(s);
+    return 0;
+}
+
+/* Queued links are written when this many wait. */
+#define LINK_QUEUE_MAX (32 * LINK_BATCH)
+
+/* The values the schema allows in recommendation_theme.origin. */
+static const char *const theme_origins[] = {"official", "model", "person"};
+
+static struct rt__link *queue_push(struct rt__link_queue *q)
+{
+    RT_ALLOC_GROW(q->v, q->n + 1, q->alloc);
+    memset(&q->v[q->n], 0, sizeof(q->v[q->n]));
+    return &q->v[q->n++];
+}
+
+/* Writes the links of q, LINK_BATCH to a statement and the rest one by one. */
+static int queue_write(struct rt_store *st, struct rt__link_queue *q, int themes,
+                       struct rt_error *err)
+{
+    size_t i = 0;
+
+    while (i < q->n) {
+        size_t rows = q->n - i >= LINK_BATCH ? LINK_BATCH : 1;
+        enum rt__stmt_id id = themes ? (rows > 1 ? STMT_REC_THEME_INSERT_MANY : STMT_REC_THEME_INSERT)
+                                     : (rows > 1 ? STMT_BY_INSERT_MANY : STMT_BY_INSERT);
+        sqlite3_stmt *s = rt__stmt(st, id, err);
+        int p = 1;
+
+        if (!s)
+            return RT_ESTORE;
+        for (size_t k = i; k < i + rows; k++) {
+            sqlite3_bind_int64(s, p++, q->v[k].rec_id);
+            sqlite3_bind_int64(s, p++, q->v[k].to_id);
+            if (themes) {
+                sqlite3_bind_text(s, p++, q->v[k].origin, -1, SQLITE_STATIC);
+                sqlite3_bind_double(s, p++, q->v[k].confidence);
+            }
+        }
+        if (sqlite3_step(s) != SQLITE_DONE)
+            return rt__db_error(st, err, themes ? "tag recommendations" : "add recommending states");
+        q->added += sqlite3_changes(st->db);
+        sqlite3_reset(s);
+        i += rows;
+    }
+    q->n = 0;
+    return 0;
+}
+
+int rt_store_rec_queue_by(struct rt_store *st, int64_t rec_id, int64_t state_id,
+                          struct rt_error *err)
+{
+    struct rt__link *l = queue_push(&st->by_queue);
+
+    l->rec_id = rec_id;
+    l->to_id = state_id;
+    return st->by_queue.n < LINK_QUEUE_MAX ? 0 : queue_write(st, &st->by_queue, 0, err);
+}
+
+int rt_store_rec_queue_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
+                             const char *label, const char *origin, double confidence,
+                             struct rt_error *err)
+{
+    const char *known = NULL;
+    struct rt__link *l;
+    int64_t tid;
+    int rc;
+
+    for (size_t i = 0; i < RT_ARRAY_SIZE(theme_origins); i++)
+        if (!strcmp(origin, theme_origins[i]))
+            known = theme_origins[i];
+    if (!known)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "origin", "unknown theme origin '%s'",
+                            origin);
+    if ((rc = theme_id(st, vocabulary, label, &tid, err)) < 0)
+        return rc;
+    l = queue_push(&st->theme_queue);
+    l->rec_id = rec_id;
+    l->to_id = tid;
+    l->origin = known;
+    l->confidence = confidence;
+    return st->theme_queue.n < LINK_QUEUE_MAX ? 0 : queue_write(st, &st->theme_queue, 1, err);
+}
+
+int rt_store_rec_links_flush(struct rt_store *st, int64_t *by_new, int64_t *themes_new,
+                             struct rt_error *err)
+{
+    int rc;
+
+    if ((rc = queue_write(st, &st->by_queue, 0, err)) < 0 ||
+        (rc = queue_write(st, &st->theme_queue, 1, err)) < 0)
+        return rc;
+    if (by_new)
+        *by_new += st->by_queue.added;
+    if (themes_new)
+        *themes_new += st->theme_queue.added;
+    st->by_queue.added = st->theme_queue.added = 0;
     return 0;
 }
