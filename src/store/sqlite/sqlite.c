@@ -313,12 +313,9 @@ int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struc
         rc = rt__db_error(st, err, "cannot register the tokenizer");
         goto fail;
     }
-    /* synchronous before journal_mode: turning a new file to WAL is a write of its own.
-     * The cache holds up to 64 MiB, so that a large import does not spill pages to
-     * the WAL before it commits. */
+    /* synchronous before journal_mode: turning a new file to WAL is a write of its own. */
     if ((rc = exec(st, "PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL;"
-                       " PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456;"
-                       " PRAGMA cache_size = -65536",
+                       " PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456",
                    err)) < 0)
         goto fail;
     if (!(flags & RT_STORE_READONLY) &&
