@@ -136,6 +136,12 @@ static const char *stem(struct rt_tokenizer *t, const char *word, size_t n, size
 
 enum cls { SEP, WORD, IDEO, APOS };
 
+/* An ASCII letter or digit (what classify calls WORD below 0x80). */
+static inline int ascii_alnum(unsigned char c)
+{
+    return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10;
+}
+
 static enum cls classify(utf8proc_int32_t cp)
 {
     if (cp < 0x80) {
@@ -264,6 +270,15 @@ static int tokenize(struct rt_tokenizer *t, const char *s, size_t len, struct ru
         size_t n = 1;
         enum cls c;
 
+        /* The common case, taken before the general one below: more ASCII letters or
+         * digits inside a word that has room for them. */
+        if (in_word && ascii_alnum(p[i]) && i - start < MAX_WORD) {
+            size_t stop = len - start > MAX_WORD ? start + MAX_WORD : len;
+            while (i < stop && ascii_alnum(p[i]))
+                i++;
+            last_word_end = i;
+            continue;
+        }
         if (p[i] < 0x80) {
             cp = p[i];
         } else {
