@@ -395,7 +395,8 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
         if (rc < 0)
             return rc;
         /* Queued: the numbers of new links come with rt_store_rec_links_flush. */
-        if (rec_id && j->n_unknown == 0 && (rc = rt_store_rec_queue_by(j->st, rec_id, by_id, err)) < 0)
+        if (rec_id && j->n_unknown == 0 &&
+            (rc = rt_store_rec_queue_by(j->st, rec_id, by_id, err)) < 0)
             return rc;
     }
 
@@ -417,8 +418,8 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
             if (!len)
                 continue;
             copy = rt_xstrndup(label, len);
-            rc = rt_store_rec_queue_theme(j->st, rec_id, fs->vocabulary, copy, "official", 1.0,
-                                          err);
+            rc =
+                rt_store_rec_queue_theme(j->st, rec_id, fs->vocabulary, copy, "official", 1.0, err);
             rt_free(copy);
             if (rc < 0)
                 return rc;

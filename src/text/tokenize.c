@@ -8,7 +8,7 @@
 
 #include "base/strmap.h"
 
-#define MAX_WORD 256 /* longer runs are cut into pieces of this many bytes */
+#define MAX_WORD 256    /* longer runs are cut into pieces of this many bytes */
 #define CACHE_MIN 1024  /* stem cache slots at first (a power of two) */
 #define CACHE_MAX 65536 /* at most; when half of these are taken, the cache starts again */
 
@@ -20,8 +20,8 @@
  */
 struct stem_slot {
     uint32_t hash;
-    uint32_t off;      /* the word at strings.buf + off, its stem right after it */
-    uint32_t len;      /* 0: an empty slot */
+    uint32_t off; /* the word at strings.buf + off, its stem right after it */
+    uint32_t len; /* 0: an empty slot */
     uint32_t stem_len;
 };
 
@@ -61,15 +61,15 @@ void rt_tokenizer_free(struct rt_tokenizer *t)
 }
 
 /* The slot of the word with this hash, or the empty slot where it would go. */
-static struct stem_slot *cache_find(const struct rt_tokenizer *t, uint32_t hash,
-                                    const char *word, size_t n)
+static struct stem_slot *cache_find(const struct rt_tokenizer *t, uint32_t hash, const char *word,
+                                    size_t n)
 {
     size_t mask = t->cap - 1, i = hash & mask;
 
     for (;; i = (i + 1) & mask) {
         struct stem_slot *slot = &t->cache[i];
-        if (!slot->len || (slot->hash == hash && slot->len == n &&
-                           !memcmp(t->strings.buf + slot->off, word, n)))
+        if (!slot->len ||
+            (slot->hash == hash && slot->len == n && !memcmp(t->strings.buf + slot->off, word, n)))
             return slot;
     }
 }

@@ -314,8 +314,9 @@ int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struc
         goto fail;
     }
     /* synchronous before journal_mode: turning a new file to WAL is a write of its own. */
-    if ((rc = exec(st, "PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL;"
-                       " PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456",
+    if ((rc = exec(st,
+                   "PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL;"
+                   " PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456",
                    err)) < 0)
         goto fail;
     if (!(flags & RT_STORE_READONLY) &&
@@ -756,8 +757,9 @@ static int queue_write(struct rt_store *st, struct rt__link_queue *q, int themes
 
     while (i < q->n) {
         size_t rows = q->n - i >= LINK_BATCH ? LINK_BATCH : 1;
-        enum rt__stmt_id id = themes ? (rows > 1 ? STMT_REC_THEME_INSERT_MANY : STMT_REC_THEME_INSERT)
-                                     : (rows > 1 ? STMT_BY_INSERT_MANY : STMT_BY_INSERT);
+        enum rt__stmt_id id = themes
+                                  ? (rows > 1 ? STMT_REC_THEME_INSERT_MANY : STMT_REC_THEME_INSERT)
+                                  : (rows > 1 ? STMT_BY_INSERT_MANY : STMT_BY_INSERT);
         sqlite3_stmt *s = rt__stmt(st, id, err);
         int p = 1;
 
@@ -772,7 +774,8 @@ static int queue_write(struct rt_store *st, struct rt__link_queue *q, int themes
             }
         }
         if (sqlite3_step(s) != SQLITE_DONE)
-            return rt__db_error(st, err, themes ? "tag recommendations" : "add recommending states");
+            return rt__db_error(st, err,
+                                themes ? "tag recommendations" : "add recommending states");
         q->added += sqlite3_changes(st->db);
         sqlite3_reset(s);
         i += rows;
@@ -804,8 +807,7 @@ int rt_store_rec_queue_theme(struct rt_store *st, int64_t rec_id, const char *vo
         if (!strcmp(origin, theme_origins[i]))
             known = theme_origins[i];
     if (!known)
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "origin", "unknown theme origin '%s'",
-                            origin);
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "origin", "unknown theme origin '%s'", origin);
     if ((rc = theme_id(st, vocabulary, label, &tid, err)) < 0)
         return rc;
     l = queue_push(&st->theme_queue);

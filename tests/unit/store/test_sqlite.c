@@ -184,12 +184,12 @@ Test(store, queued_links_are_written_and_counted)
     id2 = put("Abolish the death penalty", 8, RT_RESPONSE_NOTED, 5, &f);
     /* More than a statement's worth, with repeats that are not new. */
     for (int i = 0; i < 3 * 32 + 5; i++) {
-        cr_assert_eq(rt_store_rec_queue_by(st, i % 2 ? id : id2, state(i % 3 ? "Sweden" : "Norway"),
-                                           NULL),
-                     0);
+        cr_assert_eq(
+            rt_store_rec_queue_by(st, i % 2 ? id : id2, state(i % 3 ? "Sweden" : "Norway"), NULL),
+            0);
         cr_assert_eq(rt_store_rec_queue_theme(st, i % 2 ? id : id2, "upr-info",
-                                              i % 4 ? "Detention" : "Death penalty", "official",
-                                              1, NULL),
+                                              i % 4 ? "Detention" : "Death penalty", "official", 1,
+                                              NULL),
                      0);
     }
     cr_assert_eq(rt_store_rec_queue_theme(st, id, "upr-info", "Detention", "guess", 1, &e),
@@ -360,9 +360,9 @@ Test(store, migration_6_keeps_every_row_and_check)
 
     put("Release all political prisoners", 9, RT_RESPONSE_SUPPORTED, 4, &f);
     cr_assert_eq(rt_store_rec_add_by(st, id, state("Sweden"), &added, NULL), 0);
-    cr_assert_eq(rt_store_rec_add_theme(st, id, "upr-info", "Death penalty", "official", 1,
-                                        &added, NULL),
-                 0);
+    cr_assert_eq(
+        rt_store_rec_add_theme(st, id, "upr-info", "Death penalty", "official", 1, &added, NULL),
+        0);
     before = rec_rows(st->db);
     rt_store_close(st);
     snprintf(path, sizeof(path), "%s/t.db", test_dir());
@@ -379,20 +379,19 @@ Test(store, migration_6_keeps_every_row_and_check)
     cr_assert_eq(res.total, 1);
     rt_search_result_release(&res);
     /* The checks still hold, and the links still cascade. */
-    cr_assert_eq(sqlite3_exec(st->db, "UPDATE recommendation SET response = 'maybe'", NULL,
-                              NULL, NULL),
-                 SQLITE_CONSTRAINT);
-    cr_assert_eq(sqlite3_exec(st->db, "UPDATE recommendation SET mechanism = 'other'", NULL,
-                              NULL, NULL),
-                 SQLITE_CONSTRAINT);
-    cr_assert_eq(sqlite3_exec(st->db, "UPDATE recommendation_theme SET origin = 'guess'", NULL,
-                              NULL, NULL),
-                 SQLITE_CONSTRAINT);
-    cr_assert_eq(sqlite3_exec(st->db, "UPDATE recommendation SET mechanism = 'bilateral'", NULL,
-                              NULL, NULL),
-                 SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(st->db, "DELETE FROM recommendation", NULL, NULL, NULL),
-                 SQLITE_OK);
+    cr_assert_eq(
+        sqlite3_exec(st->db, "UPDATE recommendation SET response = 'maybe'", NULL, NULL, NULL),
+        SQLITE_CONSTRAINT);
+    cr_assert_eq(
+        sqlite3_exec(st->db, "UPDATE recommendation SET mechanism = 'other'", NULL, NULL, NULL),
+        SQLITE_CONSTRAINT);
+    cr_assert_eq(
+        sqlite3_exec(st->db, "UPDATE recommendation_theme SET origin = 'guess'", NULL, NULL, NULL),
+        SQLITE_CONSTRAINT);
+    cr_assert_eq(
+        sqlite3_exec(st->db, "UPDATE recommendation SET mechanism = 'bilateral'", NULL, NULL, NULL),
+        SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(st->db, "DELETE FROM recommendation", NULL, NULL, NULL), SQLITE_OK);
     rt_free(after);
     after = rec_rows(st->db);
     cr_assert_str_eq(after, "##");
