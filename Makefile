@@ -15,7 +15,7 @@ DESTDIR ?=
 O       := build/$(BUILD)
 
 CC      ?= cc
-PKGS    := jansson libutf8proc sqlite3 libsodium libmicrohttpd
+PKGS    := jansson libutf8proc sqlite3 libsodium libmicrohttpd nettle
 CSV_LIBS     ?= -lcsv
 STEMMER_LIBS ?= -lstemmer
 

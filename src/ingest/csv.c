@@ -9,6 +9,8 @@
 struct reader {
     struct rt__csv_row row;
     size_t alloc;
+    struct rt_buf bytes; /* the record's fields, each followed by a NUL */
+    size_t *offs;        /* where each field starts in bytes */
     long line;     /* physical line being fed */
     int failed;    /* a field was too big: ignore the rest */
     long big_line;
@@ -20,9 +22,8 @@ struct reader {
 
 static void clear_row(struct reader *r)
 {
-    for (size_t i = 0; i < r->row.n; i++)
-        rt_free(r->row.fields[i]);
     r->row.n = 0;
+    rt_buf_reset(&r->bytes);
 }
 
 static void on_field(void *s, size_t len, void *data)
@@ -48,8 +49,12 @@ static void on_field(void *s, size_t len, void *data)
         r->alloc = r->alloc ? r->alloc * 2 : 16;
         RT_REALLOC_ARRAY(r->row.fields, r->alloc);
         RT_REALLOC_ARRAY(r->row.lens, r->alloc);
+        RT_REALLOC_ARRAY(r->offs, r->alloc);
     }
-    r->row.fields[r->row.n] = rt_xstrndup(s ? s : "", len);
+    /* Copied into one buffer per record: the pointers are set when it is complete. */
+    r->offs[r->row.n] = r->bytes.len;
+    if (rt_buf_add(&r->bytes, s, len) < 0 || rt_buf_addch(&r->bytes, '\0') < 0)
+        RT_BUG("CSV record buffer overflow");
     r->row.lens[r->row.n] = len;
     r->row.n++;
 }
@@ -59,8 +64,11 @@ static void on_row(int c, void *data)
     struct reader *r = data;
 
     (void)c;
-    if (!r->failed && r->rc == 0 && r->row.n)
+    if (!r->failed && r->rc == 0 && r->row.n) {
+        for (size_t i = 0; i < r->row.n; i++)
+            r->row.fields[i] = r->bytes.buf + r->offs[i];
         r->rc = r->fn(r->ctx, &r->row, r->err);
+    }
     clear_row(r);
 }
 
@@ -69,7 +77,7 @@ int rt__csv_parse(const char *path, const char *data, size_t len, rt__csv_row_fn
                   struct rt_error *err)
 {
     struct csv_parser p;
-    struct reader r = {.fn = fn, .ctx = ctx, .err = err};
+    struct reader r = {.fn = fn, .ctx = ctx, .err = err, .bytes = RT_BUF_INIT};
     size_t i = 0;
     int rc = 0;
 
@@ -125,7 +133,8 @@ int rt__csv_parse(const char *path, const char *data, size_t len, rt__csv_row_fn
     if (progress)
         progress(pctx, base + len, total);
 out:
-    clear_row(&r);
+    rt_buf_release(&r.bytes);
+    rt_free(r.offs);
     rt_free(r.row.fields);
     rt_free(r.row.lens);
     csv_free(&p);

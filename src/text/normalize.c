@@ -50,38 +50,44 @@ static int is_space_cp(utf8proc_int32_t cp)
     }
 }
 
-/* Folds white space of valid UTF-8 s into out. */
+/* Length in bytes of the character at p[i] (valid UTF-8), and whether it is white space. */
+static size_t next_char(const utf8proc_uint8_t *p, size_t i, size_t len, int *space)
+{
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n;
+
+    if (p[i] < 0x80) {
+        *space = p[i] == ' ' || (p[i] >= 0x09 && p[i] <= 0x0d);
+        return 1;
+    }
+    n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+    *space = is_space_cp(cp);
+    return (size_t)n;
+}
+
+/* Folds white space of valid UTF-8 s into out, copying each run of other characters
+ * at once. */
 static int fold_space(const char *s, size_t len, struct rt_buf *out)
 {
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    size_t i = 0, start = out->len;
-    int pending = 0, rc;
+    size_t i = 0, word = 0, start = out->len;
+    int rc = 0;
 
-    while (i < len) {
-        utf8proc_int32_t cp;
-        size_t n = 1;
+    while (i <= len) {
+        int space = 1;
+        size_t n = i < len ? next_char(p, i, len, &space) : 1;
 
-        if (p[i] < 0x80) {
-            cp = p[i];
-        } else {
-            utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
-            n = (size_t)k;
-        }
-        if (is_space_cp(cp)) {
-            pending = out->len > start;
-        } else {
-            if (pending && (rc = rt_buf_addch(out, ' ')) < 0)
-                goto fail;
-            pending = 0;
-            if ((rc = rt_buf_add(out, s + i, n)) < 0)
-                goto fail;
+        if (space) { /* also at the end: the run s[word, i) is complete */
+            if (i > word && ((out->len > start && (rc = rt_buf_addch(out, ' ')) < 0) ||
+                             (rc = rt_buf_add(out, s + word, i - word)) < 0)) {
+                rt_buf_setlen(out, start);
+                return rc;
+            }
+            word = i + n;
         }
         i += n;
     }
     return 0;
-fail:
-    rt_buf_setlen(out, start);
-    return rc;
 }
 
 int rt_text_clean(const char *s, size_t len, struct rt_buf *out)

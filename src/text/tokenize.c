@@ -8,92 +8,139 @@
 
 #include "base/strmap.h"
 
-#define MAX_WORD 256         /* longer runs are cut into pieces of this many bytes */
-#define CACHE_SLOTS 16384    /* stem cache: a power of two */
+#define MAX_WORD 256    /* longer runs are cut into pieces of this many bytes */
+#define CACHE_MIN 1024  /* stem cache slots at first (a power of two) */
+#define CACHE_MAX 65536 /* at most; when half of these are taken, the cache starts again */
 
+/*
+ * The stem cache: open addressing over words already stemmed. A slot keeps the
+ * word's hash and where the word and then its stem sit in one string buffer, so a
+ * look-up compares the hash and the length before any bytes, and adding a word is
+ * one append. English UPR text has about 10,000 distinct words.
+ */
 struct stem_slot {
-    char *word; /* normalised word, owned; NULL when empty */
-    char *stem; /* its stem, owned */
-    size_t stem_len;
+    uint32_t hash;
+    uint32_t off; /* the word at strings.buf + off, its stem right after it */
+    uint32_t len; /* 0: an empty slot */
+    uint32_t stem_len;
 };
 
 struct rt_tokenizer {
     struct sb_stemmer *stemmer; /* NULL: no stemming */
     struct stem_slot *cache;
-    size_t n_cached;
+    size_t cap, n_cached;
+    struct rt_buf strings;
 };
 
 struct rt_tokenizer *rt_tokenizer_new(const char *lang)
 {
     struct rt_tokenizer *t = rt_xcalloc(1, sizeof(*t));
 
+    t->strings = (struct rt_buf)RT_BUF_INIT;
     if (lang && strcmp(lang, "none")) {
         t->stemmer = sb_stemmer_new(lang, "UTF_8");
         if (!t->stemmer) {
             rt_free(t);
             return NULL;
         }
-        t->cache = rt_xcalloc(CACHE_SLOTS, sizeof(*t->cache));
+        t->cap = CACHE_MIN;
+        t->cache = rt_xcalloc(t->cap, sizeof(*t->cache));
     }
     return t;
-}
-
-static void cache_clear(struct rt_tokenizer *t)
-{
-    for (size_t i = 0; i < CACHE_SLOTS; i++) {
-        RT_FREE_AND_NULL(t->cache[i].word);
-        RT_FREE_AND_NULL(t->cache[i].stem);
-    }
-    t->n_cached = 0;
 }
 
 void rt_tokenizer_free(struct rt_tokenizer *t)
 {
     if (!t)
         return;
-    if (t->stemmer) {
-        cache_clear(t);
-        rt_free(t->cache);
+    if (t->stemmer)
         sb_stemmer_delete(t->stemmer);
-    }
+    rt_free(t->cache);
+    rt_buf_release(&t->strings);
     rt_free(t);
+}
+
+/* The slot of the word with this hash, or the empty slot where it would go. */
+static struct stem_slot *cache_find(const struct rt_tokenizer *t, uint32_t hash, const char *word,
+                                    size_t n)
+{
+    size_t mask = t->cap - 1, i = hash & mask;
+
+    for (;; i = (i + 1) & mask) {
+        struct stem_slot *slot = &t->cache[i];
+        if (!slot->len ||
+            (slot->hash == hash && slot->len == n && !memcmp(t->strings.buf + slot->off, word, n)))
+            return slot;
+    }
+}
+
+/* Makes room for one more word: doubles the table up to CACHE_MAX, then empties it. */
+static void cache_make_room(struct rt_tokenizer *t)
+{
+    struct stem_slot *old = t->cache;
+    size_t old_cap = t->cap;
+
+    if ((t->n_cached + 1) * 2 <= t->cap)
+        return;
+    if (t->cap >= CACHE_MAX) {
+        memset(t->cache, 0, t->cap * sizeof(*t->cache));
+        rt_buf_reset(&t->strings);
+        t->n_cached = 0;
+        return;
+    }
+    t->cap *= 2;
+    t->cache = rt_xcalloc(t->cap, sizeof(*t->cache));
+    for (size_t i = 0; i < old_cap; i++) {
+        size_t j = old[i].hash & (t->cap - 1);
+        if (!old[i].len)
+            continue;
+        while (t->cache[j].len)
+            j = (j + 1) & (t->cap - 1);
+        t->cache[j] = old[i];
+    }
+    rt_free(old);
 }
 
 /* Stems word (normalised, n bytes); the result is borrowed until the next call. */
 static const char *stem(struct rt_tokenizer *t, const char *word, size_t n, size_t *out_len)
 {
-    size_t mask = CACHE_SLOTS - 1, i = (size_t)rt__hash(word, n) & mask;
+    uint32_t hash = (uint32_t)rt__hash(word, n);
+    struct stem_slot *slot = cache_find(t, hash, word, n);
     const sb_symbol *s;
-    struct stem_slot *slot;
+    size_t stem_len;
 
-    for (;;) {
-        slot = &t->cache[i];
-        if (!slot->word)
-            break;
-        if (!strncmp(slot->word, word, n) && slot->word[n] == '\0') {
-            *out_len = slot->stem_len;
-            return slot->stem;
-        }
-        i = (i + 1) & mask;
+    if (slot->len) {
+        *out_len = slot->stem_len;
+        return t->strings.buf + slot->off + slot->len;
     }
     s = sb_stemmer_stem(t->stemmer, (const sb_symbol *)word, (int)n);
     if (!s) { /* out of memory inside libstemmer: fall back to the word itself */
         *out_len = n;
         return word;
     }
-    if (t->n_cached >= CACHE_SLOTS / 2) {
-        cache_clear(t);
-        return stem(t, word, n, out_len);
+    stem_len = (size_t)sb_stemmer_length(t->stemmer);
+    if ((t->n_cached + 1) * 2 > t->cap) {
+        cache_make_room(t);
+        slot = cache_find(t, hash, word, n);
     }
-    slot->word = rt_xstrndup(word, n);
-    slot->stem_len = (size_t)sb_stemmer_length(t->stemmer);
-    slot->stem = rt_xstrndup((const char *)s, slot->stem_len);
+    slot->hash = hash;
+    slot->off = (uint32_t)t->strings.len;
+    slot->len = (uint32_t)n;
+    slot->stem_len = (uint32_t)stem_len;
+    if (rt_buf_add(&t->strings, word, n) < 0 || rt_buf_add(&t->strings, s, stem_len) < 0)
+        RT_BUG("stem cache overflow");
     t->n_cached++;
-    *out_len = slot->stem_len;
-    return slot->stem;
+    *out_len = stem_len;
+    return t->strings.buf + slot->off + n;
 }
 
 enum cls { SEP, WORD, IDEO, APOS };
+
+/* An ASCII letter or digit (what classify calls WORD below 0x80). */
+static inline int ascii_alnum(unsigned char c)
+{
+    return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10;
+}
 
 static enum cls classify(utf8proc_int32_t cp)
 {
@@ -223,6 +270,15 @@ static int tokenize(struct rt_tokenizer *t, const char *s, size_t len, struct ru
         size_t n = 1;
         enum cls c;
 
+        /* The common case, taken before the general one below: more ASCII letters or
+         * digits inside a word that has room for them. */
+        if (in_word && ascii_alnum(p[i]) && i - start < MAX_WORD) {
+            size_t stop = len - start > MAX_WORD ? start + MAX_WORD : len;
+            while (i < stop && ascii_alnum(p[i]))
+                i++;
+            last_word_end = i;
+            continue;
+        }
         if (p[i] < 0x80) {
             cp = p[i];
         } else {

@@ -1,7 +1,9 @@
 /* The SQLite store: connection, migrations, transactions and recommendation records. */
 #include "base/compat.h"
 
+#include <pthread.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rightstrack/text.h>
@@ -14,8 +16,8 @@ static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_REC_FIND] = "SELECT id, response, action_category, paragraph FROM recommendation"
                       " WHERE sur_id = ?1 AND key_hash = ?4 AND session IS ?2 AND text = ?3",
     [STMT_REC_INSERT] = "INSERT INTO recommendation(mechanism, cycle, session, paragraph,"
-                        " sur_id, text, response, action_category, source_id, key_hash)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                        " sur_id, text, response, action_category, source_id, key_hash,"
+                        " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [STMT_REC_FILL] = "UPDATE recommendation SET"
                       " response = ?2, action_category = ?3,"
                       " paragraph = coalesce(paragraph, ?4) WHERE id = ?1",
@@ -55,13 +57,36 @@ int rt__db_error(struct rt_store *st, struct rt_error *err, const char *what)
                         sqlite3_errmsg(st->db));
 }
 
+/* The SQL of STMT_BY_INSERT_MANY and STMT_REC_THEME_INSERT_MANY: LINK_BATCH rows. */
+static void link_insert_sql(enum rt__stmt_id id, struct rt_buf *sql)
+{
+    int by = id == STMT_BY_INSERT_MANY, columns = by ? 2 : 4;
+
+    rt_buf_adds(sql, by ? "INSERT OR IGNORE INTO recommendation_by(rec_id, state_id) VALUES "
+                        : "INSERT OR IGNORE INTO recommendation_theme(rec_id, theme_id, origin,"
+                          " confidence) VALUES ");
+    for (int row = 0; row < LINK_BATCH; row++) {
+        rt_buf_adds(sql, row ? ", (" : "(");
+        for (int c = 0; c < columns; c++)
+            rt_buf_addf(sql, c ? ", ?%d" : "?%d", row * columns + c + 1);
+        rt_buf_addch(sql, ')');
+    }
+}
+
 sqlite3_stmt *rt__stmt(struct rt_store *st, enum rt__stmt_id id, struct rt_error *err)
 {
     sqlite3_stmt *s = st->stmt[id];
 
     if (!s) {
-        if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s,
-                               NULL) != SQLITE_OK) {
+        struct rt_buf many = RT_BUF_INIT;
+        int rc;
+
+        if (!stmt_sql[id])
+            link_insert_sql(id, &many);
+        rc = sqlite3_prepare_v3(st->db, stmt_sql[id] ? stmt_sql[id] : many.buf, -1,
+                                SQLITE_PREPARE_PERSISTENT, &s, NULL);
+        rt_buf_release(&many);
+        if (rc != SQLITE_OK) {
             rt__db_error(st, err, "prepare");
             return NULL;
         }
@@ -121,6 +146,20 @@ static int exec(struct rt_store *st, const char *sql, struct rt_error *err)
     return 0;
 }
 
+/*
+ * Sets st->now to the current time as the schema's created_at default writes it
+ * ("2024-05-01T12:00:00Z"). Rows added in one transaction share it: computing it in
+ * SQL for every row was a twentieth of an import.
+ */
+static void set_now(struct rt_store *st)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+
+    if (!gmtime_r(&t, &tm) || !strftime(st->now, sizeof(st->now), "%Y-%m-%dT%H:%M:%SZ", &tm))
+        RT_BUG("cannot format the current time");
+}
+
 int rt_store_schema_version(struct rt_store *st)
 {
     sqlite3_stmt *s = NULL;
@@ -133,7 +172,34 @@ int rt_store_schema_version(struct rt_store *st)
     return v;
 }
 
-/* Applies every embedded migration newer than user_version, each in a transaction. */
+/* Fails when PRAGMA foreign_key_check finds a row whose reference is broken. */
+static int foreign_key_check(struct rt_store *st, struct rt_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s, NULL) != SQLITE_OK)
+        return rt__db_error(st, err, "prepare");
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        rc = rt_error_set(err, RT_ESTORE, st->path, 0, NULL,
+                          "migration: row %lld of table %s has a broken reference to %s",
+                          (long long)sqlite3_column_int64(s, 1),
+                          (const char *)sqlite3_column_text(s, 0),
+                          (const char *)sqlite3_column_text(s, 2));
+    else if (rc == SQLITE_DONE)
+        rc = 0;
+    else
+        rc = rt__db_error(st, err, "foreign key check");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/*
+ * Applies every embedded migration newer than user_version, each in a transaction.
+ * Foreign keys must be off (as SQLite's procedure for rebuilding a table requires:
+ * dropping the old table would otherwise cascade); they are checked before each commit.
+ */
 static int migrate(struct rt_store *st, struct rt_error *err)
 {
     static const char prefix[] = "src/store/sqlite/schema/";
@@ -161,7 +227,8 @@ static int migrate(struct rt_store *st, struct rt_error *err)
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
             return rc;
         }
-        if (n == 1 && (rc = rt__states_seed(st, err)) < 0) {
+        if ((n == 1 && (rc = rt__states_seed(st, err)) < 0) ||
+            (rc = foreign_key_check(st, err)) < 0) {
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
             return rc;
         }
@@ -250,13 +317,23 @@ out:
     return rc;
 }
 
+/* Process-wide SQLite settings, made before SQLite starts. */
+static void sqlite_setup(void)
+{
+    /* Memory statistics take a global mutex on every allocation, and nothing reads
+     * them. This fails, harmlessly, when the program used SQLite before. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struct rt_error *err)
 {
+    static pthread_once_t setup = PTHREAD_ONCE_INIT;
     struct rt_store *st = NULL;
     struct stat sb;
     int oflags, rc, created = 0;
 
     *out = NULL;
+    pthread_once(&setup, sqlite_setup);
     if (stat(path, &sb) < 0) {
         created = errno == ENOENT;
         if (errno != ENOENT || !(flags & RT_STORE_CREATE))
@@ -265,6 +342,7 @@ int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struc
                                 errno == ENOENT ? " (run 'rightstrack init' first)" : "");
     }
     st = rt_xcalloc(1, sizeof(*st));
+    st->theme_key = (struct rt_buf)RT_BUF_INIT;
     st->path = rt_xstrdup(path);
     oflags = (flags & RT_STORE_READONLY) ? SQLITE_OPEN_READONLY
                                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -281,14 +359,20 @@ int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struc
         rc = rt__db_error(st, err, "cannot register the search functions");
         goto fail;
     }
+    /* synchronous before journal_mode: turning a new file to WAL is a write of its own. */
+    if ((rc = exec(st,
+                   "PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL;"
+                   " PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456",
+                   err)) < 0)
+        goto fail;
     if (!(flags & RT_STORE_READONLY) &&
         (rc = exec(st, "PRAGMA journal_mode = WAL", err)) < 0)
         goto fail;
-    if ((rc = exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-                            " PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456", err)) < 0)
+    if (!(flags & RT_STORE_READONLY) && (rc = migrate(st, err)) < 0)
         goto fail;
-    if (!(flags & RT_STORE_READONLY) &&
-        ((rc = migrate(st, err)) < 0 || (rc = refresh_derived(st, err)) < 0))
+    if ((rc = exec(st, "PRAGMA foreign_keys = ON", err)) < 0)
+        goto fail;
+    if (!(flags & RT_STORE_READONLY) && (rc = refresh_derived(st, err)) < 0)
         goto fail;
     *out = st;
     return 0;
@@ -320,6 +404,9 @@ void rt_store_close(struct rt_store *st)
     sqlite3_close(st->db);
     rt__strmap_release(&st->state_cache);
     rt__strmap_release(&st->theme_cache);
+    rt_buf_release(&st->theme_key);
+    rt_free(st->by_queue.v);
+    rt_free(st->theme_queue.v);
     rt_free(st->path);
     rt_free(st);
 }
@@ -386,6 +473,7 @@ int rt_store_begin(struct rt_store *st, struct rt_error *err)
     if (rc < 0)
         return rc;
     st->in_tx = 1;
+    set_now(st);
     if ((rc = max_rec_id(st, &st->fts_from, err)) < 0)
         rt_store_rollback(st);
     return rc;
@@ -393,7 +481,10 @@ int rt_store_begin(struct rt_store *st, struct rt_error *err)
 
 int rt_store_commit(struct rt_store *st, struct rt_error *err)
 {
-    int rc = index_from(st, st->fts_from, err);
+    int rc = rt_store_rec_links_flush(st, NULL, NULL, err);
+
+    if (rc == 0)
+        rc = index_from(st, st->fts_from, err);
 
     if (rc == 0)
         rc = exec(st, "COMMIT", err);
@@ -410,6 +501,8 @@ void rt_store_rollback(struct rt_store *st)
     st->in_tx = 0;
     /* The caches may hold ids that the rollback took away. */
     rt__strmap_release(&st->theme_cache);
+    st->by_queue.n = st->theme_queue.n = 0;
+    st->by_queue.added = st->theme_queue.added = 0;
 }
 
 int rt_store_state_find(struct rt_store *st, const char *name, size_t len, int64_t *out_id,
@@ -609,6 +702,9 @@ int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *ou
     if (r->source_id)
         sqlite3_bind_int64(s, 9, r->source_id);
     sqlite3_bind_int64(s, 10, hash);
+    if (!st->in_tx)
+        set_now(st);
+    sqlite3_bind_text(s, 11, st->now, -1, SQLITE_STATIC);
     if (sqlite3_step(s) != SQLITE_DONE)
         return rt__db_error(st, err, "add recommendation");
     sqlite3_reset(s);
@@ -637,13 +733,16 @@ int rt_store_rec_add_by(struct rt_store *st, int64_t rec_id, int64_t state_id, i
 static int theme_id(struct rt_store *st, const char *vocabulary, const char *label,
                     int64_t *out_id, struct rt_error *err)
 {
-    struct rt_buf key = RT_BUF_INIT;
+    struct rt_buf *key = &st->theme_key;
     sqlite3_stmt *s;
     int rc = 0;
 
-    rt_buf_addf(&key, "%s\t%s", vocabulary, label);
-    if (rt__strmap_get(&st->theme_cache, key.buf, key.len, out_id))
-        goto out;
+    rt_buf_reset(key);
+    rt_buf_adds(key, vocabulary);
+    rt_buf_addch(key, '\t');
+    rt_buf_adds(key, label);
+    if (rt__strmap_get(&st->theme_cache, key->buf, key->len, out_id))
+        return 0;
     if (!(s = rt__stmt(st, STMT_THEME_FIND, err))) {
         rc = RT_ESTORE;
         goto out;
@@ -673,9 +772,8 @@ static int theme_id(struct rt_store *st, const char *vocabulary, const char *lab
         goto out;
     }
     rc = 0;
-    rt__strmap_put(&st->theme_cache, key.buf, key.len, *out_id);
+    rt__strmap_put(&st->theme_cache, key->buf, key->len, *out_id);
 out:
-    rt_buf_release(&key);
     return rc;
 }
 
@@ -699,5 +797,103 @@ int rt_store_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *voca
         return rt__db_error(st, err, "tag recommendation");
     *out_new = sqlite3_changes(st->db) > 0;
     sqlite3_reset(s);
+    return 0;
+}
+
+/* Queued links are written when this many wait. */
+#define LINK_QUEUE_MAX (32 * LINK_BATCH)
+
+/* The values the schema allows in recommendation_theme.origin. */
+static const char *const theme_origins[] = {"official", "model", "person"};
+
+static struct rt__link *queue_push(struct rt__link_queue *q)
+{
+    RT_ALLOC_GROW(q->v, q->n + 1, q->alloc);
+    memset(&q->v[q->n], 0, sizeof(q->v[q->n]));
+    return &q->v[q->n++];
+}
+
+/* Writes the links of q, LINK_BATCH to a statement and the rest one by one. */
+static int queue_write(struct rt_store *st, struct rt__link_queue *q, int themes,
+                       struct rt_error *err)
+{
+    size_t i = 0;
+
+    while (i < q->n) {
+        size_t rows = q->n - i >= LINK_BATCH ? LINK_BATCH : 1;
+        enum rt__stmt_id id = themes
+                                  ? (rows > 1 ? STMT_REC_THEME_INSERT_MANY : STMT_REC_THEME_INSERT)
+                                  : (rows > 1 ? STMT_BY_INSERT_MANY : STMT_BY_INSERT);
+        sqlite3_stmt *s = rt__stmt(st, id, err);
+        int p = 1;
+
+        if (!s)
+            return RT_ESTORE;
+        for (size_t k = i; k < i + rows; k++) {
+            sqlite3_bind_int64(s, p++, q->v[k].rec_id);
+            sqlite3_bind_int64(s, p++, q->v[k].to_id);
+            if (themes) {
+                sqlite3_bind_text(s, p++, q->v[k].origin, -1, SQLITE_STATIC);
+                sqlite3_bind_double(s, p++, q->v[k].confidence);
+            }
+        }
+        if (sqlite3_step(s) != SQLITE_DONE)
+            return rt__db_error(st, err,
+                                themes ? "tag recommendations" : "add recommending states");
+        q->added += sqlite3_changes(st->db);
+        sqlite3_reset(s);
+        i += rows;
+    }
+    q->n = 0;
+    return 0;
+}
+
+int rt_store_rec_queue_by(struct rt_store *st, int64_t rec_id, int64_t state_id,
+                          struct rt_error *err)
+{
+    struct rt__link *l = queue_push(&st->by_queue);
+
+    l->rec_id = rec_id;
+    l->to_id = state_id;
+    return st->by_queue.n < LINK_QUEUE_MAX ? 0 : queue_write(st, &st->by_queue, 0, err);
+}
+
+int rt_store_rec_queue_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
+                             const char *label, const char *origin, double confidence,
+                             struct rt_error *err)
+{
+    const char *known = NULL;
+    struct rt__link *l;
+    int64_t tid;
+    int rc;
+
+    for (size_t i = 0; i < RT_ARRAY_SIZE(theme_origins); i++)
+        if (!strcmp(origin, theme_origins[i]))
+            known = theme_origins[i];
+    if (!known)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "origin", "unknown theme origin '%s'", origin);
+    if ((rc = theme_id(st, vocabulary, label, &tid, err)) < 0)
+        return rc;
+    l = queue_push(&st->theme_queue);
+    l->rec_id = rec_id;
+    l->to_id = tid;
+    l->origin = known;
+    l->confidence = confidence;
+    return st->theme_queue.n < LINK_QUEUE_MAX ? 0 : queue_write(st, &st->theme_queue, 1, err);
+}
+
+int rt_store_rec_links_flush(struct rt_store *st, int64_t *by_new, int64_t *themes_new,
+                             struct rt_error *err)
+{
+    int rc;
+
+    if ((rc = queue_write(st, &st->by_queue, 0, err)) < 0 ||
+        (rc = queue_write(st, &st->theme_queue, 1, err)) < 0)
+        return rc;
+    if (by_new)
+        *by_new += st->by_queue.added;
+    if (themes_new)
+        *themes_new += st->theme_queue.added;
+    st->by_queue.added = st->theme_queue.added = 0;
     return 0;
 }

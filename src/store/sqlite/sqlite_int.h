@@ -22,6 +22,8 @@ enum rt__stmt_id {
     STMT_REC_GET_THEMES,
     STMT_FTS_INSERT,
     STMT_REC_CATEGORY_SET,
+    STMT_BY_INSERT_MANY,        /* LINK_BATCH rows of STMT_BY_INSERT */
+    STMT_REC_THEME_INSERT_MANY, /* LINK_BATCH rows of STMT_REC_THEME_INSERT */
     STMT__COUNT
 };
 
@@ -34,6 +36,22 @@ struct rt__sql_slot {
     uint64_t used; /* the store's tick when last handed out; the oldest is replaced */
 };
 
+/* Rows per statement when queued links are written. */
+#define LINK_BATCH 32
+
+/* A queued recommendation_by (to: state) or recommendation_theme (to: theme) row. */
+struct rt__link {
+    int64_t rec_id, to_id;
+    const char *origin; /* themes: one of the static strings of the origin check */
+    double confidence;
+};
+
+struct rt__link_queue {
+    struct rt__link *v;
+    size_t n, alloc;
+    int64_t added; /* rows written that were new, since the last rt_store_rec_links_flush */
+};
+
 struct rt_store {
     sqlite3 *db;
     char *path;
@@ -44,6 +62,9 @@ struct rt_store {
     uint64_t sql_tick;
     struct rt__strmap state_cache; /* raw name -> state id */
     struct rt__strmap theme_cache; /* "vocabulary\tlabel" -> theme id */
+    struct rt_buf theme_key;       /* scratch for theme_cache keys */
+    struct rt__link_queue by_queue, theme_queue;
+    char now[24]; /* in a transaction: its time, UTC, as created_at columns hold it */
 };
 
 /* Registers the "rightstrack" FTS5 tokenizer on db. */

@@ -171,6 +171,69 @@ Test(store, recommending_states_and_themes)
     rt_rec_release(&r);
 }
 
+Test(store, queued_links_are_written_and_counted)
+{
+    unsigned f;
+    int64_t by_new = 0, themes_new = 0;
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_rec r;
+    int64_t id, id2;
+
+    cr_assert_eq(rt_store_begin(st, NULL), 0);
+    id = put("Release all political prisoners", 8, RT_RESPONSE_NOTED, 5, &f);
+    id2 = put("Abolish the death penalty", 8, RT_RESPONSE_NOTED, 5, &f);
+    /* More than a statement's worth, with repeats that are not new. */
+    for (int i = 0; i < 3 * 32 + 5; i++) {
+        cr_assert_eq(
+            rt_store_rec_queue_by(st, i % 2 ? id : id2, state(i % 3 ? "Sweden" : "Norway"), NULL),
+            0);
+        cr_assert_eq(rt_store_rec_queue_theme(st, i % 2 ? id : id2, "upr-info",
+                                              i % 4 ? "Detention" : "Death penalty", "official", 1,
+                                              NULL),
+                     0);
+    }
+    cr_assert_eq(rt_store_rec_queue_theme(st, id, "upr-info", "Detention", "guess", 1, &e),
+                 RT_EINVAL);
+    cr_assert_str_eq(e.field, "origin");
+    rt_error_release(&e);
+    cr_assert_eq(rt_store_rec_links_flush(st, &by_new, &themes_new, NULL), 0);
+    /* Both recommendations with both states; id with Detention, id2 with both themes. */
+    cr_assert_eq(by_new, 4);
+    cr_assert_eq(themes_new, 3);
+    /* Counted once: a second flush adds nothing. */
+    cr_assert_eq(rt_store_rec_links_flush(st, &by_new, &themes_new, NULL), 0);
+    cr_assert_eq(by_new, 4);
+    cr_assert_eq(themes_new, 3);
+    /* What is still queued at commit is written too. */
+    cr_assert_eq(rt_store_rec_queue_by(st, id, state("Belarus"), NULL), 0);
+    cr_assert_eq(rt_store_commit(st, NULL), 0);
+    rt_rec_init(&r);
+    cr_assert_eq(rt_store_rec_get(st, id, &r, NULL), 0);
+    cr_assert_eq(r.n_by, 3);
+    cr_assert_eq(r.n_themes, 1);
+    rt_rec_release(&r);
+}
+
+Test(store, queued_links_go_with_a_rollback)
+{
+    unsigned f;
+    int64_t id, by_new = 0;
+    struct rt_rec r;
+
+    id = put("Release all political prisoners", 8, RT_RESPONSE_NOTED, 5, &f);
+    cr_assert_eq(rt_store_begin(st, NULL), 0);
+    cr_assert_eq(rt_store_rec_queue_by(st, id, state("Sweden"), NULL), 0);
+    rt_store_rollback(st);
+    cr_assert_eq(rt_store_begin(st, NULL), 0);
+    cr_assert_eq(rt_store_rec_links_flush(st, &by_new, NULL, NULL), 0);
+    cr_assert_eq(rt_store_commit(st, NULL), 0);
+    cr_assert_eq(by_new, 0);
+    rt_rec_init(&r);
+    cr_assert_eq(rt_store_rec_get(st, id, &r, NULL), 0);
+    cr_assert_eq(r.n_by, 0);
+    rt_rec_release(&r);
+}
+
 Test(store, rollback_takes_everything_back)
 {
     unsigned f;
@@ -367,4 +430,78 @@ Test(store, search_by_category_finds_predicted_ones_too)
     cr_assert_eq(res.total, 1);
     cr_assert_eq(res.hits[0].id, official);
     rt_search_result_release(&res);
+}
+
+/* Every row of the recommendation tables, as one string (rt_free it). */
+static char *rec_rows(sqlite3 *db)
+{
+    static const char sql[] =
+        "SELECT (SELECT coalesce(group_concat(id || '|' || mechanism || '|' || session || '|'"
+        "        || text || '|' || key_hash || '|' || response || '|' || created_at, ';'), '')"
+        "        FROM recommendation) || '#' ||"
+        "       (SELECT coalesce(group_concat(rec_id || '|' || state_id, ';'), '')"
+        "        FROM recommendation_by) || '#' ||"
+        "       (SELECT coalesce(group_concat(rec_id || '|' || theme_id || '|' || origin, ';'), '')"
+        "        FROM recommendation_theme)";
+    sqlite3_stmt *s = NULL;
+    char *out;
+
+    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
+    out = rt_xstrdup((const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    return out;
+}
+
+/* Migration 8 rebuilds recommendation and recommendation_theme: run it again on a
+ * database with data (user_version set back to 7) and nothing may change or be lost. */
+Test(store, migration_8_keeps_every_row_and_check)
+{
+    unsigned f;
+    int added;
+    sqlite3 *db;
+    char path[256], *before, *after;
+    struct rt_query q = RT_QUERY_INIT;
+    struct rt_search_result res = {0};
+    int64_t id = put("Abolish the death penalty", 8, RT_RESPONSE_NOTED, 5, &f);
+
+    put("Release all political prisoners", 9, RT_RESPONSE_SUPPORTED, 4, &f);
+    cr_assert_eq(rt_store_rec_add_by(st, id, state("Sweden"), &added, NULL), 0);
+    cr_assert_eq(
+        rt_store_rec_add_theme(st, id, "upr-info", "Death penalty", "official", 1, &added, NULL),
+        0);
+    before = rec_rows(st->db);
+    rt_store_close(st);
+    snprintf(path, sizeof(path), "%s/t.db", test_dir());
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    cr_assert_eq(rt_store_open(&st, path, 0, NULL), 0);
+    cr_assert_eq(rt_store_schema_version(st), last_migration());
+    after = rec_rows(st->db);
+    cr_assert_str_eq(after, before);
+    q.text = "penalties";
+    cr_assert_eq(rt_search(st, &q, &res, NULL), 0);
+    cr_assert_eq(res.total, 1);
+    rt_search_result_release(&res);
+    /* The checks still hold, and the links still cascade. */
+    cr_assert_eq(
+        sqlite3_exec(st->db, "UPDATE recommendation SET response = 'maybe'", NULL, NULL, NULL),
+        SQLITE_CONSTRAINT);
+    cr_assert_eq(
+        sqlite3_exec(st->db, "UPDATE recommendation SET mechanism = 'other'", NULL, NULL, NULL),
+        SQLITE_CONSTRAINT);
+    cr_assert_eq(
+        sqlite3_exec(st->db, "UPDATE recommendation_theme SET origin = 'guess'", NULL, NULL, NULL),
+        SQLITE_CONSTRAINT);
+    cr_assert_eq(
+        sqlite3_exec(st->db, "UPDATE recommendation SET mechanism = 'bilateral'", NULL, NULL, NULL),
+        SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(st->db, "DELETE FROM recommendation", NULL, NULL, NULL), SQLITE_OK);
+    rt_free(after);
+    after = rec_rows(st->db);
+    cr_assert_str_eq(after, "##");
+    rt_free(before);
+    rt_free(after);
 }

@@ -4,8 +4,6 @@
 -- one given by a person ("person"), goes here, one per recommendation, with a
 -- confidence. Reads show the official category where there is one, and this one
 -- only where there is none.
--- (Numbered 7, not 6: another branch brings a migration 6; fresh databases apply
--- both in order whichever is merged first.)
 
 CREATE TABLE recommendation_category (
     rec_id     INTEGER PRIMARY KEY REFERENCES recommendation(id) ON DELETE CASCADE,
