@@ -10,13 +10,8 @@ sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB" >/dev/null 2>&1
     '<script>alert(1)</script> & "quoted"' >/dev/null
 check_eq "a step with markup in its text is stored" 0 $?
 
-"$RT" --db "$DB" serve --port 0 >"$TMP/serve.out" 2>"$TMP/serve.err" &
-PID=$!
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-    URL=$(sed -n 's/^listening on //p' "$TMP/serve.out")
-    [ -n "$URL" ] && break
-    sleep 0.3
-done
+serve_start "$DB"
+PID=$SERVE_PID
 check_eq "serve prints where it listens" yes "$(echo "$URL" | grep -q '^http://127.0.0.1:[0-9]*$' && echo yes)"
 
 get() { curl -s -o "$TMP/body" -w '%{http_code}' "$@"; }

@@ -22,13 +22,8 @@ Canada welcomed Laos' release of four political prisoners in November and urged 
 If Laos lifts the restrictions on NGOs, Canada will expand its cooperation programme.
 TXT
 
-"$RT" --db "$DB" serve --port 0 >"$TMP/serve.out" 2>"$TMP/serve.err" &
-PID=$!
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-    URL=$(sed -n 's/^listening on //p' "$TMP/serve.out")
-    [ -n "$URL" ] && break
-    sleep 0.3
-done
+serve_start "$DB"
+PID=$SERVE_PID
 check_eq "serve prints where it listens" yes "$(echo "$URL" | grep -q '^http://127.0.0.1:[0-9]*$' && echo yes)"
 
 get() { curl -s -o "$TMP/body" -w '%{http_code}' "$@"; }

@@ -7,15 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer, ROOT } from './server.mjs';
+import { startServer, ROOT, LAUNCH } from './server.mjs';
 
 const SHOTS = join(ROOT, 'build', 'web-screenshots');
 const VIEWPORT = { width: 1024, height: 768 };
-const LAUNCH = {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
 
 // A readout in the format of the shared data folder, in our own words.
 const READOUT = [

@@ -6,14 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer, ROOT } from './server.mjs';
+import { startServer, ROOT, LAUNCH } from './server.mjs';
 
 const SHOTS = join(ROOT, 'build', 'web-screenshots');
-const LAUNCH = {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync'],
-};
 
 let server, browser;
 

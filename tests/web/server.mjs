@@ -18,6 +18,13 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const EXTRA_DEATH_PENALTY = 25;
 
+// How the browser tests start Debian's chromium ($CHROMIUM to use another).
+export const LAUNCH = {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+
 const RECOMMENDERS = ['Sweden', 'Italy', 'France', 'Spain', 'Norway'];
 
 function extraCsv() {

@@ -13,7 +13,7 @@ static int prepare(struct rt_store *st, const char *sql, sqlite3_stmt **out, str
     return 0;
 }
 
-/* A recommendation's own row (STMT_REC_GET's columns, from column c on) into r. */
+/* A recommendation's own row (RT__REC_SELECT's columns, from column c on) into r. */
 static void rec_fill(sqlite3_stmt *s, int c, struct rt_rec *r)
 {
     r->id = sqlite3_column_int64(s, c);
@@ -527,15 +527,7 @@ static int load_hits(struct rt_store *st, const int64_t *ids, size_t n, struct r
                      struct rt_error *err)
 {
     static const char *const sql[3] = {
-        "SELECT r.id, r.mechanism, r.cycle, r.session, r.paragraph, r.text,"
-        " s.code, s.name, r.response, coalesce(r.action_category, c.category),"
-        " r.source_id, src.path, r.created_at,"
-        " CASE WHEN r.action_category IS NOT NULL THEN 'official' ELSE c.origin END,"
-        " CASE WHEN r.action_category IS NOT NULL THEN 1.0 ELSE c.confidence END"
-        " FROM recommendation r JOIN state s ON s.id = r.sur_id"
-        " LEFT JOIN source src ON src.id = r.source_id"
-        " LEFT JOIN recommendation_category c ON c.rec_id = r.id"
-        " WHERE r.id IN (SELECT value FROM json_each(?1)) ORDER BY r.id",
+        RT__REC_SELECT " WHERE r.id IN (SELECT value FROM json_each(?1)) ORDER BY r.id",
         "SELECT b.rec_id, s.code, s.name FROM recommendation_by b JOIN state s"
         " ON s.id = b.state_id WHERE b.rec_id IN (SELECT value FROM json_each(?1))"
         " ORDER BY b.rec_id, s.name",

@@ -26,14 +26,7 @@ static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_THEME_INSERT] = "INSERT INTO theme(vocabulary, label) VALUES (?1, ?2)",
     [STMT_REC_THEME_INSERT] = "INSERT OR IGNORE INTO recommendation_theme(rec_id, theme_id,"
                               " origin, confidence) VALUES (?1, ?2, ?3, ?4)",
-    [STMT_REC_GET] = "SELECT r.id, r.mechanism, r.cycle, r.session, r.paragraph, r.text,"
-                     " s.code, s.name, r.response, coalesce(r.action_category, c.category),"
-                     " r.source_id, src.path, r.created_at,"
-                     " CASE WHEN r.action_category IS NOT NULL THEN 'official' ELSE c.origin END,"
-                     " CASE WHEN r.action_category IS NOT NULL THEN 1.0 ELSE c.confidence END"
-                     " FROM recommendation r JOIN state s ON s.id = r.sur_id"
-                     " LEFT JOIN source src ON src.id = r.source_id"
-                     " LEFT JOIN recommendation_category c ON c.rec_id = r.id WHERE r.id = ?1",
+    [STMT_REC_GET] = RT__REC_SELECT " WHERE r.id = ?1",
     [STMT_REC_GET_BY] = "SELECT s.code, s.name FROM recommendation_by b JOIN state s"
                         " ON s.id = b.state_id WHERE b.rec_id = ?1 ORDER BY s.name",
     [STMT_REC_GET_THEMES] = "SELECT t.vocabulary, t.label, rt.origin, rt.confidence"
