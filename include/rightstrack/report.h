@@ -2,7 +2,7 @@
  * Reports: the briefing for the next round of a dialogue, and a state's profile
  * (docs/reports.md). Each report is first a JSON document assembled from the library's
  * reads; the command line prints it with --json, and the renderers below turn the
- * same document into Markdown or self-contained HTML, which a browser prints to PDF.
+ * same document into Markdown, self-contained HTML, or that HTML printed to PDF.
  *
  * As of a date means as of it: only what the records date on or before it appears
  * (steps, rounds, assessments, status changes; UPR recommendations by the month of
@@ -63,22 +63,16 @@ RT_API int rt_report_brief(struct rt_store *st, int64_t dialogue_id, const char 
 RT_API int rt_report_country(struct rt_store *st, const char *state, const char *as_of,
                              json_t **out, struct rt_error *err);
 
-enum rt_report_format { RT_REPORT_MARKDOWN, RT_REPORT_HTML };
+/* PDF is the HTML printed by headless Chromium (Debian's chromium package, or the
+ * program named by $RIGHTSTRACK_CHROMIUM), which takes a second or two. */
+enum rt_report_format { RT_REPORT_MARKDOWN, RT_REPORT_HTML, RT_REPORT_PDF };
 
-/* Parses "md" / "markdown" / "html"; RT_EINVAL otherwise ("pdf" is the caller's). */
+/* Parses "md" / "markdown" / "html" / "pdf"; RT_EINVAL otherwise. */
 RT_API int rt_report_format_parse(const char *name, enum rt_report_format *out);
 
 /* Renders a report document (either kind) into out. RT_EINVAL for a document that
- * is not a report. */
+ * is not a report; RT_EIO when the PDF cannot be printed. */
 RT_API int rt_report_render(json_t *doc, enum rt_report_format fmt, struct rt_buf *out,
                             struct rt_error *err);
-
-/*
- * Prints HTML to a PDF file with headless Chromium (the program named by
- * $RIGHTSTRACK_CHROMIUM, else "chromium"), waiting at most 120 seconds.
- * RT_EIO naming the program when it is missing, fails or writes no PDF.
- */
-RT_API int rt_report_pdf(const char *html, size_t len, const char *out_path,
-                         struct rt_error *err);
 
 #endif

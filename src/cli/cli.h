@@ -65,6 +65,9 @@ int cli_usage(struct cli *c, const char *usage, const char *fmt, ...)
 int cli_help(const char *text);
 /* Parses a whole decimal number in [lo, hi]; 0 on success, -1 otherwise. */
 int cli_parse_int(const char *s, long lo, long hi, long *out);
+/* Writes data to path (NULL: standard output) through a temporary file renamed into
+ * place, so a failed write leaves no half file. 0, or RT_EIO naming the file. */
+int cli_write_out(const char *path, const char *data, size_t len, struct rt_error *err);
 /* Prints v (indented, keys in insertion order) and a newline; takes the reference. */
 void cli_print_json(json_t *v);
 

@@ -5,6 +5,11 @@
 
 static const char usage[] = "rightstrack [--db PATH] export [--json] [--out FILE]";
 
+static int dump_to_buf(const char *data, size_t len, void *buf)
+{
+    return rt_buf_add(buf, data, len) < 0 ? -1 : 0;
+}
+
 int cmd_export(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
@@ -15,7 +20,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
     struct rt_store *st = NULL;
     const char *out_path = NULL;
     json_t *doc = NULL;
-    FILE *fp = stdout;
+    struct rt_buf text = RT_BUF_INIT;
     int o, rc;
 
     while ((o = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
@@ -48,23 +53,12 @@ int cmd_export(struct cli *c, int argc, char **argv)
         rc = cli_fail(c, &err);
         goto out;
     }
-    if (out_path && !(fp = fopen(out_path, "w"))) {
-        rt_error_errno(&err, out_path, "cannot write");
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    if (json_dumpf(doc, fp, JSON_INDENT(1) | JSON_PRESERVE_ORDER) < 0 || fputc('\n', fp) == EOF ||
-        (out_path && fclose(fp) != 0)) {
-        rt_error_errno(&err, out_path ? out_path : "standard output", "cannot write");
-        rc = cli_fail(c, &err);
-        fp = stdout;
-        goto out;
-    }
-    fp = stdout;
-    rc = EXIT_OK;
+    /* Dumped straight into the buffer: an export can be large. */
+    json_dump_callback(doc, dump_to_buf, &text, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    rt_buf_addch(&text, '\n');
+    rc = cli_write_out(out_path, text.buf, text.len, &err) < 0 ? cli_fail(c, &err) : EXIT_OK;
 out:
-    if (fp != stdout)
-        fclose(fp);
+    rt_buf_release(&text);
     json_decref(doc);
     rt_error_release(&err);
     rt_store_close(st);

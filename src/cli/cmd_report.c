@@ -1,9 +1,6 @@
 /* rightstrack report: the briefing for a dialogue's next round, a state's profile. */
 #include "cli.h"
 
-#include <errno.h>
-#include <unistd.h>
-
 #include <rightstrack/ledger.h>
 #include <rightstrack/report.h>
 
@@ -36,31 +33,6 @@ static const char help[] =
     "  rightstrack report brief --dialogue 1 --as-of 2016-12-31 --format html --out brief.html\n"
     "  rightstrack report country Belarus --as-of 2016-12-31\n";
 
-/* Writes data to path through a temporary file renamed into place. */
-static int write_out(const char *path, const char *data, size_t len, struct rt_error *err)
-{
-    struct rt_buf tmp = RT_BUF_INIT;
-    FILE *f;
-    int ok;
-
-    rt_buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-    if (!(f = fopen(tmp.buf, "wb"))) {
-        rt_error_errno(err, path, "opening");
-        rt_buf_release(&tmp);
-        return RT_EIO;
-    }
-    ok = fwrite(data, 1, len, f) == len;
-    ok = fclose(f) == 0 && ok;
-    if (!ok || rename(tmp.buf, path) != 0) {
-        rt_error_errno(err, path, "writing");
-        remove(tmp.buf);
-        rt_buf_release(&tmp);
-        return RT_EIO;
-    }
-    rt_buf_release(&tmp);
-    return 0;
-}
-
 int cmd_report(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {{"dialogue", required_argument, NULL, 'd'},
@@ -77,7 +49,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
     const char *dialogue = NULL, *as_of = NULL, *out = NULL, *kind;
     json_t *doc = NULL;
     int64_t id = 0;
-    int json = 0, pdf = 0, o, rc;
+    int json = 0, o, rc;
 
     if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
         return cli_help(help);
@@ -96,10 +68,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
             as_of = optarg;
             break;
         case 'f':
-            pdf = !strcmp(optarg, "pdf");
-            if (pdf)
-                fmt = RT_REPORT_HTML;
-            else if (rt_report_format_parse(optarg, &fmt) < 0)
+            if (rt_report_format_parse(optarg, &fmt) < 0)
                 return cli_usage(c, usage, "--format is md, html or pdf, not '%s'", optarg);
             break;
         case 'o':
@@ -118,14 +87,8 @@ int cmd_report(struct cli *c, int argc, char **argv)
         return cli_usage(c, usage, "report brief needs --dialogue D and no other argument");
     if (!strcmp(kind, "country") && argc - optind != 1)
         return cli_usage(c, usage, "report country needs one STATE");
-    if (pdf && !out)
+    if (fmt == RT_REPORT_PDF && !json && !out)
         return cli_usage(c, usage, "--format pdf needs --out FILE");
-    if (as_of && rt_date_check(as_of, NULL) < 0) {
-        rt_error_set(&err, RT_EINVAL, NULL, 0, "as-of",
-                     "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", as_of);
-        rc = cli_fail(c, &err);
-        goto done;
-    }
     if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         goto done;
     if (!strcmp(kind, "brief")
@@ -140,17 +103,12 @@ int cmd_report(struct cli *c, int argc, char **argv)
         rt_buf_adds(&text, s);
         rt_buf_addch(&text, '\n');
         free(s);
+        rc = 0;
     } else {
-        rt_report_render(doc, fmt, &text, &err);
+        rc = rt_report_render(doc, fmt, &text, &err);
     }
-    if (pdf && !json)
-        rc = rt_report_pdf(text.buf, text.len, out, &err);
-    else if (out)
-        rc = write_out(out, text.buf, text.len, &err);
-    else
-        rc = fwrite(text.buf, 1, text.len, stdout) == text.len ? 0
-                                                              : rt_error_errno(&err, "stdout",
-                                                                               "writing");
+    if (rc == 0)
+        rc = cli_write_out(out, text.buf, text.len, &err);
     rc = rc < 0 ? cli_fail(c, &err) : EXIT_OK;
 done:
     json_decref(doc);

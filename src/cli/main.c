@@ -108,6 +108,34 @@ void cli_print_json(json_t *v)
     json_decref(v);
 }
 
+int cli_write_out(const char *path, const char *data, size_t len, struct rt_error *err)
+{
+    struct rt_buf tmp = RT_BUF_INIT;
+    FILE *f;
+    int ok;
+
+    if (!path)
+        return fwrite(data, 1, len, stdout) == len && fflush(stdout) == 0
+                   ? 0
+                   : rt_error_errno(err, "standard output", "cannot write");
+    rt_buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+    if (!(f = fopen(tmp.buf, "wb"))) {
+        rt_error_errno(err, path, "cannot write");
+        rt_buf_release(&tmp);
+        return RT_EIO;
+    }
+    ok = fwrite(data, 1, len, f) == len;
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp.buf, path) != 0) {
+        rt_error_errno(err, path, "cannot write");
+        remove(tmp.buf);
+        rt_buf_release(&tmp);
+        return RT_EIO;
+    }
+    rt_buf_release(&tmp);
+    return 0;
+}
+
 /* The progress bar. */
 struct progress {
     const char *label;

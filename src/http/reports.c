@@ -3,41 +3,11 @@
  * each with ?as_of=DATE and ?format=html|md|pdf, rendered by the same library calls
  * as `rightstrack report`.
  */
-#include <errno.h>
-#include <unistd.h>
-
 #include <rightstrack/ledger.h>
 #include <rightstrack/report.h>
 
 #include "html.h"
 #include "http_int.h"
-
-/* Prints html to a PDF in a temporary file and reads it into resp. */
-static int pdf(const struct rt_buf *html, struct rt_http_resp *resp, struct rt_error *err)
-{
-    const char *tmp = getenv("TMPDIR");
-    char path[512];
-    FILE *f;
-    int fd, rc;
-
-    snprintf(path, sizeof(path), "%s/rightstrack-report.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if ((fd = mkstemp(path)) < 0)
-        return rt_error_errno(err, path, "creating");
-    close(fd);
-    rc = rt_report_pdf(html->buf, html->len, path, err);
-    if (rc == 0 && (f = fopen(path, "rb"))) {
-        char chunk[65536];
-        size_t n;
-        rt_buf_reset(&resp->body);
-        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-            rt_buf_add(&resp->body, chunk, n);
-        fclose(f);
-    } else if (rc == 0) {
-        rc = rt_error_errno(err, path, "reading");
-    }
-    unlink(path);
-    return rc;
-}
 
 int rt_http_reports(struct rt_store *st, const struct rt_http_req *req,
                     struct rt_http_resp *resp)
@@ -46,11 +16,10 @@ int rt_http_reports(struct rt_store *st, const struct rt_http_req *req,
     size_t n = rt_http_segments(req->path, buf, sizeof(buf), seg, 4);
     const char *as_of = rt_http_arg(req, "as_of"), *format = rt_http_arg(req, "format");
     struct rt_error err = RT_ERROR_INIT;
-    struct rt_buf text = RT_BUF_INIT;
     enum rt_report_format fmt = RT_REPORT_HTML;
     json_t *doc = NULL;
     int64_t id = 0;
-    int is_pdf = 0, rc;
+    int rc;
 
     if (n != 3 || strcmp(seg[0], "reports") ||
         (strcmp(seg[1], "brief") && strcmp(seg[1], "country")))
@@ -61,15 +30,8 @@ int rt_http_reports(struct rt_store *st, const struct rt_http_req *req,
     }
     if (as_of && !*as_of)
         as_of = NULL;
-    if (format && *format) {
-        is_pdf = !strcmp(format, "pdf");
-        if (!is_pdf && rt_report_format_parse(format, &fmt) < 0) {
-            page_error(resp, 400, "The format is html, md or pdf");
-            return 1;
-        }
-    }
-    if (as_of && rt_date_check(as_of, NULL) < 0) {
-        page_error(resp, 400, "The as-of date is YYYY-MM-DD, YYYY-MM or YYYY");
+    if (format && *format && rt_report_format_parse(format, &fmt) < 0) {
+        page_error(resp, 400, "The format is html, md or pdf");
         return 1;
     }
     if (!strcmp(seg[1], "brief"))
@@ -78,23 +40,17 @@ int rt_http_reports(struct rt_store *st, const struct rt_http_req *req,
                                                                             &err);
     else
         rc = rt_report_country(st, seg[2], as_of, &doc, &err);
+    rt_buf_reset(&resp->body);
     if (rc == 0)
-        rc = rt_report_render(doc, fmt, &text, &err);
-    if (rc == 0 && is_pdf) {
-        rc = pdf(&text, resp, &err);
-        resp->content_type = "application/pdf";
-    } else if (rc == 0) {
-        rt_buf_reset(&resp->body);
-        rt_buf_add(&resp->body, text.buf, text.len);
-        resp->content_type = fmt == RT_REPORT_HTML ? "text/html; charset=utf-8"
-                                                   : "text/markdown; charset=utf-8";
-    }
+        rc = rt_report_render(doc, fmt, &resp->body, &err);
+    resp->content_type = fmt == RT_REPORT_HTML       ? "text/html; charset=utf-8"
+                         : fmt == RT_REPORT_MARKDOWN ? "text/markdown; charset=utf-8"
+                                                     : "application/pdf";
     if (rc < 0)
         page_fail(resp, &err);
     else
         resp->status = 200;
     json_decref(doc);
-    rt_buf_release(&text);
     rt_error_release(&err);
     return 1;
 }

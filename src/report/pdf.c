@@ -20,6 +20,8 @@
 
 #include <rightstrack/report.h>
 
+#include "report/report_int.h"
+
 extern char **environ;
 
 enum { PDF_TIMEOUT_S = 120 };
@@ -111,11 +113,11 @@ static int run(char *const *argv, const char *log, int *status, struct rt_error 
     return 0;
 }
 
-int rt_report_pdf(const char *html, size_t len, const char *out_path, struct rt_error *err)
+int rt__report_pdf(const char *html, size_t len, struct rt_buf *out, struct rt_error *err)
 {
     const char *tmp = getenv("TMPDIR"), *prog = getenv("RIGHTSTRACK_CHROMIUM");
-    char exe[512], dir[512], page[600], profile[600], log[600], url[640], print[4200], tail[300];
-    char head[5] = {0};
+    char exe[512], dir[512], page[600], pdf[600], profile[600], log[600], url[640], print[700];
+    char tail[300];
     int status = 0, rc;
     FILE *f;
 
@@ -129,7 +131,8 @@ int rt_report_pdf(const char *html, size_t len, const char *out_path, struct rt_
     snprintf(profile, sizeof(profile), "--user-data-dir=%s/profile", dir);
     snprintf(log, sizeof(log), "%s/chromium.log", dir);
     snprintf(url, sizeof(url), "file://%s", page);
-    snprintf(print, sizeof(print), "--print-to-pdf=%s", out_path);
+    snprintf(pdf, sizeof(pdf), "%s/report.pdf", dir);
+    snprintf(print, sizeof(print), "--print-to-pdf=%s", pdf);
     if (write_file(page, html, len) < 0) {
         rc = rt_error_errno(err, page, "writing");
         goto done;
@@ -140,19 +143,21 @@ int rt_report_pdf(const char *html, size_t len, const char *out_path, struct rt_
         char *const argv[] = {exe, "--headless", "--no-sandbox", "--disable-gpu",
                               "--no-first-run", "--disable-extensions",
                               "--no-pdf-header-footer", profile, print, url, NULL};
-        remove(out_path);
         if ((rc = run(argv, log, &status, err)) < 0)
             goto done;
     }
-    f = fopen(out_path, "rb");
+    f = fopen(pdf, "rb");
     if (f) {
-        if (fread(head, 1, 4, f) != 4)
-            head[0] = 0;
+        char chunk[65536];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+            rt_buf_add(out, chunk, n);
         fclose(f);
     }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || strcmp(head, "%PDF") != 0) {
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || out->len < 4 ||
+        memcmp(out->buf, "%PDF", 4) != 0) {
         log_tail(log, tail, sizeof(tail));
-        rc = rt_error_set(err, RT_EIO, out_path, 0, NULL, "%s wrote no PDF%s%s", prog,
+        rc = rt_error_set(err, RT_EIO, prog, 0, NULL, "%s wrote no PDF%s%s", prog,
                           tail[0] ? ": " : "", tail);
         goto done;
     }

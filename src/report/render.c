@@ -215,7 +215,7 @@ static long long num(const json_t *o, const char *key)
     return (long long)json_integer_value(json_object_get(o, key));
 }
 
-/* "not-started" as "not started", in a static buffer per call site's use. */
+/* "not-started" as "not started", in buf. */
 static const char *words(const char *s, char buf[64])
 {
     size_t i = 0;
@@ -1087,6 +1087,8 @@ int rt_report_format_parse(const char *name, enum rt_report_format *out)
         *out = RT_REPORT_MARKDOWN;
     else if (name && !strcmp(name, "html"))
         *out = RT_REPORT_HTML;
+    else if (name && !strcmp(name, "pdf"))
+        *out = RT_REPORT_PDF;
     else
         return RT_EINVAL;
     return 0;
@@ -1095,14 +1097,20 @@ int rt_report_format_parse(const char *name, enum rt_report_format *out)
 int rt_report_render(json_t *doc, enum rt_report_format fmt, struct rt_buf *b,
                      struct rt_error *err)
 {
-    struct out o = {fmt == RT_REPORT_HTML ? &html : &markdown, b, doc, fmt == RT_REPORT_HTML};
+    struct rt_buf html_buf = RT_BUF_INIT;
+    struct out o = {fmt == RT_REPORT_MARKDOWN ? &markdown : &html,
+                    fmt == RT_REPORT_PDF ? &html_buf : b, doc, fmt != RT_REPORT_MARKDOWN};
     const char *kind = STR(doc, "report");
+    int rc = 0;
 
     if (kind && !strcmp(kind, "brief"))
         brief(&o);
     else if (kind && !strcmp(kind, "country"))
         country(&o);
     else
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "report", "not a report document");
-    return 0;
+        rc = rt_error_set(err, RT_EINVAL, NULL, 0, "report", "not a report document");
+    if (rc == 0 && fmt == RT_REPORT_PDF)
+        rc = rt__report_pdf(html_buf.buf, html_buf.len, b, err);
+    rt_buf_release(&html_buf);
+    return rc;
 }

@@ -16,4 +16,11 @@ json_t *rt__report_pick(const json_t *o, ...) __attribute__((sentinel));
  * object that names one, and doc["sources"] = [{"n", "text"}]. */
 void rt__report_cite(json_t *doc);
 
+/*
+ * Prints html to PDF with headless Chromium ($RIGHTSTRACK_CHROMIUM, else "chromium"),
+ * in a private temporary folder, waiting at most 120 seconds; appends the PDF to out.
+ * RT_EIO naming the program when it is missing, fails or writes no PDF.
+ */
+int rt__report_pdf(const char *html, size_t len, struct rt_buf *out, struct rt_error *err);
+
 #endif
