@@ -96,6 +96,13 @@ $(O)/tests/unit/%: tests/unit/%.c $(LIB)
 	$(CC) $(LIB_CFLAGS) -Wno-missing-prototypes -Itests $(shell pkg-config --cflags criterion) \
 	    $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS) $(shell pkg-config --libs criterion)
 
+# The web face is not in the library: its tests link the part they test.
+$(O)/tests/unit/http/test_cache: tests/unit/http/test_cache.c $(O)/src/http/cache.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CFLAGS) -Wno-missing-prototypes -Itests $(shell pkg-config --cflags criterion) \
+	    $(ALL_LDFLAGS) -o $@ $< $(O)/src/http/cache.o $(LIB) $(LIBS) \
+	    $(shell pkg-config --libs criterion)
+
 bootstrap:
 	@sh scripts/bootstrap
 

@@ -34,6 +34,15 @@ RT_API int rt_store_schema_version(struct rt_store *st);
 RT_API int rt_store_read_begin(struct rt_store *st, struct rt_error *err);
 RT_API void rt_store_read_end(struct rt_store *st);
 
+/*
+ * The version of what this connection sees: it grows whenever the database may
+ * have changed, by a write of this connection or a commit of any other, in this
+ * process or another. Read inside rt_store_read_begin, it names that snapshot:
+ * what was read at one version may be given again while the version is the same
+ * (the web face's response cache).
+ */
+RT_API int rt_store_version(struct rt_store *st, uint64_t *out, struct rt_error *err);
+
 /* Transactions; rollback is safe to call when none is open. */
 RT_API int rt_store_begin(struct rt_store *st, struct rt_error *err);
 RT_API int rt_store_commit(struct rt_store *st, struct rt_error *err);

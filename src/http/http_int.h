@@ -114,6 +114,24 @@ void rt_http_readout_save_api(struct rt_store *st, const struct rt_http_req *req
 void rt_http_area_tags(struct rt_buf *b, const json_t *areas);
 void rt_http_round_links(struct rt_buf *b, const json_t *round);
 
+/*
+ * The response cache (cache.c), one a worker thread: values (the server's prepared
+ * responses, dropped with the function given) kept by key (the request) and the
+ * store's version (rt_store_version), within a budget of bytes. get returns NULL
+ * when key is not kept at that version, else the value and its ETag; put returns 1
+ * when it kept the value (then the cache drops it), 0 when it is too big to keep.
+ */
+#define RT_HTTP_ETAG_SIZE 35 /* a quoted hex digest of 16 bytes */
+struct rt_http_cache;
+struct rt_http_cache *rt_http_cache_new(size_t budget, void (*drop)(void *value));
+void rt_http_cache_free(struct rt_http_cache *c);
+void *rt_http_cache_get(struct rt_http_cache *c, const char *key, size_t len, uint64_t version,
+                        const char **etag);
+int rt_http_cache_put(struct rt_http_cache *c, const char *key, size_t len, uint64_t version,
+                      void *value, size_t bytes, const char *etag);
+/* The strong entity tag of a body, quoted. */
+void rt_http_etag(const void *body, size_t len, char out[RT_HTTP_ETAG_SIZE]);
+
 /* Splits path "/a/b/c" into at most max segments (pointers into buf); returns the count. */
 size_t rt_http_segments(const char *path, char *buf, size_t bufsize, char **seg, size_t max);
 

@@ -13,21 +13,36 @@
 
 #include "http_int.h"
 
-/* One store connection per worker thread, closed when the server stops. */
+/*
+ * One store connection and one response cache per worker thread, closed when the
+ * server stops. The caches share CACHE_BYTES.
+ */
+#define CACHE_BYTES ((size_t)16 << 20)
 static pthread_mutex_t stores_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct rt_store *stores[64];
-static size_t n_stores;
+static struct worker {
+    struct rt_store *store;
+    struct rt_http_cache *cache;
+} workers[64];
+static size_t n_workers;
 static _Thread_local struct rt_store *thread_store;
+static _Thread_local struct rt_http_cache *thread_cache;
 static const char *db_path;
+static size_t cache_bytes;
+
+static void drop_response(void *r)
+{
+    MHD_destroy_response(r);
+}
 
 static struct rt_store *store_for_thread(struct rt_error *err)
 {
     if (!thread_store) {
         if (rt_store_open(&thread_store, db_path, 0, err) < 0)
             return NULL;
+        thread_cache = rt_http_cache_new(cache_bytes, drop_response);
         pthread_mutex_lock(&stores_lock);
-        if (n_stores < sizeof(stores) / sizeof(stores[0]))
-            stores[n_stores++] = thread_store;
+        if (n_workers < sizeof(workers) / sizeof(workers[0]))
+            workers[n_workers++] = (struct worker){thread_store, thread_cache};
         pthread_mutex_unlock(&stores_lock);
     }
     return thread_store;
@@ -81,10 +96,10 @@ static void parse_form(struct rt_http_req *r, char *body)
     }
 }
 
-static enum MHD_Result send_response(struct MHD_Connection *c, struct rt_http_resp *resp)
+/* The server's response for resp, whose body it takes; etag, when given, with it. */
+static struct MHD_Response *make_response(struct rt_http_resp *resp, const char *etag)
 {
     struct MHD_Response *r;
-    enum MHD_Result ok;
     size_t len;
     char *body = rt_buf_detach(&resp->body, &len);
 
@@ -97,8 +112,102 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct rt_http_re
                             "img-src 'self' data:; frame-ancestors 'none'");
     if (resp->location[0])
         MHD_add_response_header(r, "Location", resp->location);
-    ok = MHD_queue_response(c, (unsigned)resp->status, r);
+    if (etag) {
+        /* Browsers keep the page but ask each time; an unchanged one costs a 304. */
+        MHD_add_response_header(r, "ETag", etag);
+        MHD_add_response_header(r, "Cache-Control", "no-cache");
+    }
+    return r;
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *c, struct rt_http_resp *resp)
+{
+    struct MHD_Response *r = make_response(resp, NULL);
+    enum MHD_Result ok = MHD_queue_response(c, (unsigned)resp->status, r);
+
     MHD_destroy_response(r);
+    return ok;
+}
+
+/* Does If-None-Match (a list of tags, or "*") name etag? */
+static int etag_matches(const char *inm, const char *etag)
+{
+    size_t n = strlen(etag);
+
+    for (const char *p = inm; (p = strchr(p, '"')) != NULL; p++) {
+        if (!strncmp(p, etag, n))
+            return 1;
+        if (!(p = strchr(p + 1, '"')))
+            break;
+    }
+    return !strcmp(inm, "*");
+}
+
+/* What a read is known by in the response cache: its path and arguments, in order. */
+static void cache_key(const struct rt_http_req *req, struct rt_buf *key)
+{
+    rt_buf_adds(key, req->path);
+    for (size_t i = 0; i < req->n_args; i++)
+        rt_buf_addf(key, "\n%zu:%s%zu:%s", strlen(req->args[i].key), req->args[i].key,
+                    strlen(req->args[i].value), req->args[i].value);
+}
+
+/*
+ * A GET or HEAD: one snapshot of the database. An answer of 200 is kept in the
+ * thread's cache and given again while the database is at the same version, unless
+ * the client asks for a fresh one (Cache-Control: no-cache); it carries an ETag, and
+ * a request whose If-None-Match names it gets 304 and no body.
+ */
+static enum MHD_Result answer_read(struct MHD_Connection *c, struct rt_store *st,
+                                   const struct rt_http_req *req, struct rt_http_resp *resp)
+{
+    const char *cc = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cache-Control");
+    const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_buf key = RT_BUF_INIT;
+    struct MHD_Response *r = NULL;
+    char etag[RT_HTTP_ETAG_SIZE];
+    const char *tag = NULL;
+    uint64_t version = 0;
+    int kept = 1, rc;
+    enum MHD_Result ok;
+
+    rc = rt_store_read_begin(st, &err);
+    if (rc == 0 && (rc = rt_store_version(st, &version, &err)) == 0) {
+        cache_key(req, &key);
+        if (!(cc && strstr(cc, "no-cache")))
+            r = rt_http_cache_get(thread_cache, key.buf, key.len, version, &tag);
+        if (!r)
+            rt_http_route(st, req, resp);
+    }
+    rt_store_read_end(st);
+    if (rc < 0)
+        rt_http_fail(resp, &err);
+    rt_error_release(&err);
+    if (!r && resp->status != 200) {
+        rt_buf_release(&key);
+        return send_response(c, resp);
+    }
+    if (!r) {
+        size_t bytes = resp->body.len;
+        rt_http_etag(resp->body.buf, resp->body.len, etag);
+        tag = etag;
+        r = make_response(resp, tag);
+        kept = rt_http_cache_put(thread_cache, key.buf, key.len, version, r, bytes, tag);
+    }
+    rt_buf_release(&key);
+    if (inm && etag_matches(inm, tag)) {
+        struct MHD_Response *same = MHD_create_response_from_buffer(0, NULL,
+                                                                    MHD_RESPMEM_PERSISTENT);
+        MHD_add_response_header(same, "ETag", tag);
+        MHD_add_response_header(same, "Cache-Control", "no-cache");
+        ok = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, same);
+        MHD_destroy_response(same);
+    } else {
+        ok = MHD_queue_response(c, MHD_HTTP_OK, r);
+    }
+    if (!kept) /* else the cache holds it until it drops it */
+        MHD_destroy_response(r);
     return ok;
 }
 
@@ -144,19 +253,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         rt_http_error(&resp, 400, "bad_path", NULL, "paths may not contain '..'");
     } else if (!(st = store_for_thread(&err))) {
         rt_http_fail(&resp, &err);
+    } else if (!strcmp(method, "GET") || !strcmp(method, "HEAD")) {
+        ok = answer_read(c, st, &req, &resp);
+        rt_buf_release(&resp.body);
+        return ok;
     } else {
+        /* Writes make their own transactions. */
         if (req.content_type &&
             !strncmp(req.content_type, "application/x-www-form-urlencoded", 33))
             parse_form(&req, conn->body.buf);
-        /* A read sees one snapshot and takes one lock; writes make their own transaction. */
-        int reading = !strcmp(method, "GET") || !strcmp(method, "HEAD");
-        if (reading && rt_store_read_begin(st, &err) < 0) {
-            rt_http_fail(&resp, &err);
-        } else {
-            rt_http_route(st, &req, &resp);
-            if (reading)
-                rt_store_read_end(st);
-        }
+        rt_http_route(st, &req, &resp);
     }
     ok = send_response(c, &resp);
     rt_buf_release(&resp.body);
@@ -207,6 +313,7 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
     if (rc < 0)
         return rc;
     db_path = o->db_path;
+    cache_bytes = CACHE_BYTES / (o->threads ? o->threads : 2u);
     if ((rc = rt_http_csrf_init(err)) < 0)
         return rc;
 
@@ -231,8 +338,10 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
     fflush(stdout);
     sigwait(&set, &sig);
     MHD_stop_daemon(d); /* lets requests in flight finish */
-    for (size_t i = 0; i < n_stores; i++)
-        rt_store_close(stores[i]);
-    n_stores = 0;
+    for (size_t i = 0; i < n_workers; i++) {
+        rt_http_cache_free(workers[i].cache);
+        rt_store_close(workers[i].store);
+    }
+    n_workers = 0;
     return 0;
 }

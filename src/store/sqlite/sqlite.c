@@ -460,6 +460,29 @@ void rt_store_read_end(struct rt_store *st)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/*
+ * PRAGMA data_version changes with every commit of another connection; this
+ * connection's own changes move sqlite3_total_changes64. Both only grow, so their
+ * sum does too, and changes when either does.
+ */
+int rt_store_version(struct rt_store *st, uint64_t *out, struct rt_error *err)
+{
+    sqlite3_stmt *s = rt__stmt_sql(st, "PRAGMA data_version", err);
+    int rc;
+
+    if (!s)
+        return RT_ESTORE;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *out = (uint64_t)sqlite3_column_int64(s, 0) +
+               (uint64_t)sqlite3_total_changes64(st->db);
+        rc = 0;
+    } else {
+        rc = rt__db_error(st, err, "data version");
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
 int rt_store_begin(struct rt_store *st, struct rt_error *err)
 {
     int rc = exec(st, "BEGIN IMMEDIATE", err);
