@@ -148,35 +148,6 @@ static json_t *figures(const json_t *steps, const char *as_of)
     return out;
 }
 
-/* The parties asked something (the ones whose conduct the dialogue measures); when
- * nobody was asked anything, every state among the parties. */
-static json_t *counterparts(struct rt_store *st, const json_t *since, const json_t *codes)
-{
-    static const char *const lists[] = {"asks_open", "asks_closed"};
-    json_t *out = json_array(), *a, *c;
-    size_t i, j;
-
-    for (size_t l = 0; l < 2; l++) {
-        json_array_foreach(json_object_get(since, lists[l]), i, a) {
-            const char *to = rt__report_str(a, "to");
-            json_array_foreach(out, j, c)
-                if (!strcmp(json_string_value(c), to))
-                    break;
-            if (to && j == json_array_size(out))
-                json_array_append_new(out, json_string(to));
-        }
-    }
-    if (json_array_size(out))
-        return out;
-    json_array_foreach(codes, i, c) {
-        int64_t id;
-        const char *code = json_string_value(c);
-        if (rt_store_state_find(st, code, strlen(code), &id, NULL) == 0)
-            json_array_append_new(out, json_string(code));
-    }
-    return out;
-}
-
 /*
  * Each topic with the counterparts' recommendations on its theme; a topic without
  * one uses the taxonomy areas it was tagged with (a readout's topics are).
@@ -294,8 +265,10 @@ int rt_report_brief(struct rt_store *st, int64_t dialogue_id, const char *as_of,
         json_object_del(round, "asks");
         json_object_del(round, "commitments");
         json_object_set(doc, "last_round", round);
-        json_object_set_new(doc, "counterparts",
-                            counterparts(st, since, json_object_get(d, "parties")));
+        /* Whom the round asked, else the dialogue's parties that are states. */
+        json_object_set(doc, "counterparts",
+                        json_object_get(json_object_get(round, "linked_recommendations"),
+                                        "states"));
         /* In the order the renderers show them, so that sources number in reading order. */
         json_object_set_new(doc, "moved", moved(st, since, all));
         json_object_set(doc, "assessments", json_object_get(since, "assessments"));
