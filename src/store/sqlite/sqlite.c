@@ -11,6 +11,16 @@
 #include "base/embedded.h"
 #include "store/sqlite/sqlite_int.h"
 
+/* How long a statement waits for another connection's lock. */
+#define BUSY_TIMEOUT_MS 5000
+
+enum load_flags {
+    LOAD_NO_FK = 1 << 0,            /* foreign keys off, checked once before the commit */
+    LOAD_ROLLBACK_JOURNAL = 1 << 1, /* journal_mode DELETE, WAL again after */
+};
+
+static void load_end(struct rt_store *st);
+
 static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_STATE_BY_KEY] = "SELECT state_id FROM state_name WHERE key = ?1",
     [STMT_REC_FIND] = "SELECT id, response, action_category, paragraph FROM recommendation"
@@ -165,18 +175,32 @@ int rt_store_schema_version(struct rt_store *st)
     return v;
 }
 
-/* Fails when PRAGMA foreign_key_check finds a row whose reference is broken. */
-static int foreign_key_check(struct rt_store *st, struct rt_error *err)
+/*
+ * Fails when PRAGMA foreign_key_check finds a row whose reference is broken: in table
+ * (NULL: in any table). what says who asked, for the message.
+ */
+static int foreign_key_check(struct rt_store *st, const char *table, const char *what,
+                             struct rt_error *err)
 {
+    struct rt_buf sql = RT_BUF_INIT;
     sqlite3_stmt *s = NULL;
     int rc;
 
-    if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s, NULL) != SQLITE_OK)
+    rt_buf_adds(&sql, "PRAGMA foreign_key_check");
+    if (table)
+        rt_buf_addf(&sql, "(%s)", table);
+    rc = sqlite3_prepare_v2(st->db, sql.buf, -1, &s, NULL);
+    rt_buf_release(&sql);
+    if (rc != SQLITE_OK)
         return rt__db_error(st, err, "prepare");
     rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW && sqlite3_column_type(s, 1) == SQLITE_NULL) /* WITHOUT ROWID */
+        rc = rt_error_set(
+            err, RT_ESTORE, st->path, 0, NULL, "%s: a row of table %s has a broken reference to %s",
+            what, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 2));
+    else if (rc == SQLITE_ROW)
         rc = rt_error_set(err, RT_ESTORE, st->path, 0, NULL,
-                          "migration: row %lld of table %s has a broken reference to %s",
+                          "%s: row %lld of table %s has a broken reference to %s", what,
                           (long long)sqlite3_column_int64(s, 1),
                           (const char *)sqlite3_column_text(s, 0),
                           (const char *)sqlite3_column_text(s, 2));
@@ -221,7 +245,7 @@ static int migrate(struct rt_store *st, struct rt_error *err)
             return rc;
         }
         if ((n == 1 && (rc = rt__states_seed(st, err)) < 0) ||
-            (rc = foreign_key_check(st, err)) < 0) {
+            (rc = foreign_key_check(st, NULL, "migration", err)) < 0) {
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
             return rc;
         }
@@ -343,7 +367,7 @@ int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struc
         rc = rt__db_error(st, err, "cannot open database");
         goto fail;
     }
-    sqlite3_busy_timeout(st->db, 5000);
+    sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
     if (rt__fts_register(st->db) != SQLITE_OK) {
         rc = rt__db_error(st, err, "cannot register the tokenizer");
         goto fail;
@@ -472,18 +496,92 @@ int rt_store_begin(struct rt_store *st, struct rt_error *err)
     return rc;
 }
 
+/*
+ * Sets the journal mode ("delete" or "wal"); 0 when the store now has it. Leaving WAL
+ * needs the only connection to the file: with another one open, it fails at once
+ * (no busy wait) and the mode stays.
+ */
+static int journal_mode(struct rt_store *st, const char *mode)
+{
+    struct rt_buf sql = RT_BUF_INIT;
+    sqlite3_stmt *s = NULL;
+    int rc = -1;
+
+    rt_buf_addf(&sql, "PRAGMA journal_mode = %s", mode);
+    sqlite3_busy_timeout(st->db, 0);
+    if (sqlite3_prepare_v2(st->db, sql.buf, -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(s, 0), mode))
+        rc = 0;
+    sqlite3_finalize(s);
+    sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+    rt_buf_release(&sql);
+    return rc;
+}
+
+/* The tables an import writes that have foreign keys. */
+static const char *const load_tables[] = {"recommendation", "recommendation_by",
+                                          "recommendation_theme"};
+
+int rt_store_begin_load(struct rt_store *st, struct rt_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int empty, rc;
+
+    if (sqlite3_prepare_v2(st->db, "SELECT NOT EXISTS (SELECT 1 FROM recommendation)", -1, &s,
+                           NULL) != SQLITE_OK ||
+        sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_finalize(s);
+        return rt__db_error(st, err, "begin");
+    }
+    empty = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    if (empty) {
+        if ((rc = exec(st, "PRAGMA foreign_keys = OFF", err)) < 0)
+            return rc;
+        st->load = LOAD_NO_FK;
+        /* With a rollback journal, NORMAL leaves a small chance that a power cut
+         * corrupts the file; FULL costs three more syncs here. */
+        if (journal_mode(st, "delete") == 0) {
+            st->load |= LOAD_ROLLBACK_JOURNAL;
+            if ((rc = exec(st, "PRAGMA synchronous = FULL", err)) < 0) {
+                load_end(st);
+                return rc;
+            }
+        }
+    }
+    if ((rc = rt_store_begin(st, err)) < 0)
+        load_end(st);
+    return rc;
+}
+
+/* After the commit or rollback of a load: the store's usual settings again. */
+static void load_end(struct rt_store *st)
+{
+    /* Best effort: if another connection came meanwhile, the next open sets WAL. */
+    if (st->load & LOAD_ROLLBACK_JOURNAL) {
+        exec(st, "PRAGMA synchronous = NORMAL", NULL);
+        journal_mode(st, "wal");
+    }
+    if (st->load & LOAD_NO_FK)
+        exec(st, "PRAGMA foreign_keys = ON", NULL);
+    st->load = 0;
+}
+
 int rt_store_commit(struct rt_store *st, struct rt_error *err)
 {
     int rc = rt_store_rec_links_flush(st, NULL, NULL, err);
 
+    for (size_t i = 0; rc == 0 && (st->load & LOAD_NO_FK) && i < RT_ARRAY_SIZE(load_tables); i++)
+        rc = foreign_key_check(st, load_tables[i], "import", err);
     if (rc == 0)
         rc = index_from(st, st->fts_from, err);
-
     if (rc == 0)
         rc = exec(st, "COMMIT", err);
     if (rc < 0)
         rt_store_rollback(st);
     st->in_tx = 0;
+    if (st->load)
+        load_end(st);
     return rc;
 }
 
@@ -496,6 +594,8 @@ void rt_store_rollback(struct rt_store *st)
     rt__strmap_release(&st->theme_cache);
     st->by_queue.n = st->theme_queue.n = 0;
     st->by_queue.added = st->theme_queue.added = 0;
+    if (st->load)
+        load_end(st);
 }
 
 int rt_store_state_find(struct rt_store *st, const char *name, size_t len, int64_t *out_id,

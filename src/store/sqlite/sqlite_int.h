@@ -71,6 +71,7 @@ struct rt_store {
     sqlite3 *db;
     char *path;
     int in_tx;
+    unsigned load;    /* in rt_store_begin_load's transaction: enum load_flags of sqlite.c */
     int64_t fts_from; /* in a transaction: rows with a larger id are not indexed yet */
     sqlite3_stmt *stmt[STMT__COUNT];
     struct rt__sql_slot sql_cache[RT__SQL_CACHE];

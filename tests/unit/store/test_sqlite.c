@@ -325,6 +325,86 @@ Test(store, stale_index_and_names_are_rebuilt)
     cr_assert_str_eq(code_of("DPR Korea"), "PRK");
 }
 
+/* The text of a one-value PRAGMA on the store's connection (static). */
+static const char *pragma(const char *name)
+{
+    static char out[32];
+    sqlite3_stmt *s = NULL;
+    char sql[64];
+
+    snprintf(sql, sizeof(sql), "PRAGMA %s", name);
+    cr_assert_eq(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
+    snprintf(out, sizeof(out), "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    return out;
+}
+
+/* A load into an empty store: rollback journal, foreign keys checked once at commit. */
+Test(store, load_checks_references_at_commit_and_restores_settings)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_stats stats = {0};
+    unsigned f;
+    int64_t id;
+
+    cr_assert_eq(rt_store_begin_load(st, &e), 0, "%s", e.msg.buf);
+    cr_assert_str_eq(pragma("journal_mode"), "delete");
+    cr_assert_str_eq(pragma("synchronous"), "2"); /* FULL */
+    cr_assert_str_eq(pragma("foreign_keys"), "0");
+    id = put("Release all political prisoners", 8, RT_RESPONSE_NOTED, 5, &f);
+    cr_assert_eq(rt_store_rec_queue_by(st, id, state("Sweden"), NULL), 0);
+    /* A link to a recommendation that does not exist: only the check at commit sees it. */
+    cr_assert_eq(rt_store_rec_queue_by(st, id + 1000, state("Norway"), NULL), 0);
+    cr_assert_eq(rt_store_commit(st, &e), RT_ESTORE);
+    cr_assert(strstr(e.msg.buf, "recommendation_by has a broken reference to recommendation"), "%s",
+              e.msg.buf);
+    rt_error_release(&e);
+    /* Rolled back, and the store's usual settings are back. */
+    cr_assert_eq(rt_store_stats(st, 0, &stats, NULL), 0);
+    cr_assert_eq(stats.recommendations, 0);
+    rt_stats_release(&stats);
+    cr_assert_str_eq(pragma("journal_mode"), "wal");
+    cr_assert_str_eq(pragma("synchronous"), "1"); /* NORMAL */
+    cr_assert_str_eq(pragma("foreign_keys"), "1");
+
+    /* The same load without the broken link commits, and ends in WAL mode too. */
+    cr_assert_eq(rt_store_begin_load(st, NULL), 0);
+    id = put("Release all political prisoners", 8, RT_RESPONSE_NOTED, 5, &f);
+    cr_assert_eq(rt_store_rec_queue_by(st, id, state("Sweden"), NULL), 0);
+    cr_assert_eq(rt_store_commit(st, &e), 0, "%s", e.msg.buf);
+    cr_assert_str_eq(pragma("journal_mode"), "wal");
+    cr_assert_str_eq(pragma("foreign_keys"), "1");
+
+    /* Into a store that holds recommendations, a load is an ordinary transaction:
+     * the broken link fails where it is written. */
+    cr_assert_eq(rt_store_begin_load(st, NULL), 0);
+    cr_assert_str_eq(pragma("journal_mode"), "wal");
+    cr_assert_str_eq(pragma("foreign_keys"), "1");
+    cr_assert_eq(rt_store_rec_queue_by(st, id + 1000, state("Norway"), NULL), 0);
+    cr_assert_eq(rt_store_rec_links_flush(st, NULL, NULL, &e), RT_ESTORE);
+    cr_assert(strstr(e.msg.buf, "FOREIGN KEY"), "%s", e.msg.buf);
+    rt_error_release(&e);
+    rt_store_rollback(st);
+}
+
+/* With another connection to the file, a load keeps WAL (leaving it needs the only one). */
+Test(store, load_keeps_wal_beside_another_connection)
+{
+    sqlite3 *other;
+    char path[256];
+
+    snprintf(path, sizeof(path), "%s/t.db", test_dir());
+    cr_assert_eq(sqlite3_open(path, &other), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(other, "SELECT count(*) FROM state", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(rt_store_begin_load(st, NULL), 0);
+    cr_assert_str_eq(pragma("journal_mode"), "wal");
+    cr_assert_str_eq(pragma("foreign_keys"), "0");
+    cr_assert_eq(rt_store_commit(st, NULL), 0);
+    cr_assert_str_eq(pragma("foreign_keys"), "1");
+    sqlite3_close(other);
+}
+
 /* The action category of recommendation id as the store reads it back. */
 static void category_of(int64_t id, int *cat, char *origin, size_t cap, double *confidence)
 {
