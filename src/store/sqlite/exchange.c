@@ -267,6 +267,8 @@ int rt_store_import_export(struct rt_store *st, const char *path, json_t *doc,
     if (used)
         return rt_error_set(err, RT_EINVAL, path, 0, NULL,
                             "an export is restored into an empty database; this one holds data");
+    if ((rc = rt__recs_flush_and_stop(st, err)) < 0)
+        return rc;
     for (size_t t = 0; tables[t]; t++) {
         json_t *rows = json_object_get(tabs, tables[t]);
         if (rows && (rc = import_table(st, path, tables[t], rows, err)) < 0)

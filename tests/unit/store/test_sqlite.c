@@ -388,6 +388,93 @@ Test(store, load_checks_references_at_commit_and_restores_settings)
     rt_store_rollback(st);
 }
 
+/*
+ * A fixed series of puts with twins both among rows already written and among rows
+ * still queued (a load writes 32 at a time); returns each put's id and flags.
+ */
+static void put_series(struct rt_store *db, int load, int64_t *ids, unsigned *flags, size_t n)
+{
+    char text[64];
+    size_t k = 0;
+
+    cr_assert_eq(load ? rt_store_begin_load(db, NULL) : rt_store_begin(db, NULL), 0);
+    for (int i = 0; i < 70; i++) {
+        struct rt_rec_in in = {0};
+        int twin = i >= 40 ? (i * 7) % 40 : i; /* from 40 on: twins of earlier rows */
+        in.sur_id = (twin % 3) ? 1 : 2;
+        in.session = i == 45 ? 9 : 8; /* one same text in another session: not a twin */
+        in.cycle = 1;
+        snprintf(text, sizeof(text), "Recommendation number %d", twin);
+        in.text = text;
+        in.text_len = strlen(text);
+        in.response = i % 4 == 1 ? RT_RESPONSE_SUPPORTED : RT_RESPONSE_NOTED;
+        in.action_category = i % 5;
+        in.paragraph = i % 6 == 0 ? "90.1" : NULL;
+        cr_assert_lt(k, n);
+        cr_assert_eq(rt_store_rec_put(db, &in, &ids[k], &flags[k], NULL), 0);
+        k++;
+    }
+    cr_assert_eq(rt_store_commit(db, NULL), 0);
+}
+
+/* Every column of every recommendation but created_at, one line each. */
+static char *recs_dump(struct rt_store *db)
+{
+    struct rt_buf out = RT_BUF_INIT;
+    sqlite3_stmt *s = NULL;
+
+    cr_assert_eq(sqlite3_prepare_v2(db->db,
+                                    "SELECT id, mechanism, cycle, session, paragraph, sur_id,"
+                                    " text, key_hash, response, action_category, source_id"
+                                    " FROM recommendation ORDER BY id",
+                                    -1, &s, NULL),
+                 SQLITE_OK);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        for (int c = 0; c < sqlite3_column_count(s); c++)
+            rt_buf_addf(&out, "%s|",
+                        sqlite3_column_type(s, c) == SQLITE_NULL
+                            ? "NULL"
+                            : (const char *)sqlite3_column_text(s, c));
+        rt_buf_addch(&out, '\n');
+    }
+    sqlite3_finalize(s);
+    return rt_buf_detach(&out, NULL);
+}
+
+/* A load into an empty store queues its new recommendations and finds their twins in
+ * memory: it must give the same rows, ids and flags as the one-row-at-a-time path. */
+Test(store, load_writes_what_row_by_row_writes)
+{
+    struct rt_store *other = NULL;
+    int64_t ids[2][80];
+    unsigned flags[2][80];
+    char path[256], *a, *b;
+    struct rt_search_result res = {0};
+    struct rt_query q = RT_QUERY_INIT;
+
+    snprintf(path, sizeof(path), "%s/other.db", test_dir());
+    cr_assert_eq(rt_store_open(&other, path, RT_STORE_CREATE, NULL), 0);
+    put_series(st, 1, ids[0], flags[0], 80);
+    put_series(other, 0, ids[1], flags[1], 80);
+    for (int i = 0; i < 70; i++) {
+        cr_assert_eq(ids[0][i], ids[1][i], "put %d", i);
+        cr_assert_eq(flags[0][i], flags[1][i], "put %d", i);
+    }
+    cr_assert_eq(flags[0][45], RT_PUT_NEW);
+    a = recs_dump(st);
+    b = recs_dump(other);
+    cr_assert_str_eq(a, b);
+    cr_assert(strstr(a, "|90.1|"));
+    rt_free(a);
+    rt_free(b);
+    /* Indexed too. */
+    q.text = "recommendation";
+    cr_assert_eq(rt_search(st, &q, &res, NULL), 0);
+    cr_assert_eq(res.total, 41);
+    rt_search_result_release(&res);
+    rt_store_close(other);
+}
+
 /* With another connection to the file, a load keeps WAL (leaving it needs the only one). */
 Test(store, load_keeps_wal_beside_another_connection)
 {
