@@ -34,7 +34,7 @@ static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_REC_INSERT] = "INSERT INTO recommendation(mechanism, cycle, session, paragraph,"
                         " sur_id, text, response, action_category, source_id, key_hash,"
                         " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    [STMT_REC_BY_ID] = "SELECT text, response, action_category, paragraph, session"
+    [STMT_REC_BY_ID] = "SELECT text, response, action_category, paragraph, session, sur_id"
                        " FROM recommendation WHERE id = ?1",
     [STMT_REC_INSERT_ID] =
         "INSERT INTO recommendation(id, mechanism, cycle, session, paragraph,"
@@ -895,31 +895,34 @@ int rt__recs_flush_and_stop(struct rt_store *st, struct rt_error *err)
     return rc;
 }
 
-static size_t twin_slot(const struct rt__rec_queue *q, int64_t hash, int64_t sur_id)
+/* What the twin table keys a recommendation by: its key hash and state under review. */
+static uint64_t twin_key(int64_t hash, int64_t sur_id)
 {
-    return (size_t)((uint64_t)hash ^ ((uint64_t)sur_id * 0x9E3779B97F4A7C15ULL)) &
-           (q->twins_cap - 1);
+    uint64_t k = (uint64_t)hash ^ ((uint64_t)sur_id * 0x9E3779B97F4A7C15ULL);
+    return k ^ (k >> 32);
 }
 
-/* Adds id to the twin table. */
-static void twin_add(struct rt__rec_queue *q, int64_t hash, int64_t sur_id, int64_t id)
+/* Adds id to the twin table, which grows fourfold when half full. */
+static void twin_add(struct rt__rec_queue *q, uint64_t key, int64_t id)
 {
-    size_t i;
+    size_t mask, i;
 
     if ((q->twins_n + 1) * 2 > q->twins_cap) {
         struct rt__twin *old = q->twins;
         size_t old_cap = q->twins_cap;
-        q->twins_cap *= 2;
+        q->twins_cap *= 4;
         q->twins = rt_xcalloc(q->twins_cap, sizeof(*q->twins));
         q->twins_n = 0;
         for (size_t k = 0; k < old_cap; k++)
             if (old[k].id)
-                twin_add(q, old[k].key_hash, old[k].sur_id, old[k].id);
+                twin_add(q, old[k].key, old[k].id);
         rt_free(old);
     }
-    for (i = twin_slot(q, hash, sur_id); q->twins[i].id; i = (i + 1) & (q->twins_cap - 1))
+    mask = q->twins_cap - 1;
+    for (i = key & mask; q->twins[i].id; i = (i + 1) & mask)
         ;
-    q->twins[i] = (struct rt__twin){hash, sur_id, id};
+    q->twins[i].key = key;
+    q->twins[i].id = id;
     q->twins_n++;
 }
 
@@ -940,18 +943,20 @@ static int rec_put_queued(struct rt_store *st, const struct rt_rec_in *r, int64_
                           int64_t *out_id, unsigned *out_flags, struct rt_error *err)
 {
     struct rt__rec_queue *q = &st->recs;
+    uint64_t key = twin_key(hash, r->sur_id);
+    size_t mask = q->twins_cap - 1;
     struct rt__rec_row *row;
 
-    for (size_t i = twin_slot(q, hash, r->sur_id); q->twins[i].id;
-         i = (i + 1) & (q->twins_cap - 1)) {
+    for (size_t i = key & mask; q->twins[i].id; i = (i + 1) & mask) {
         const struct rt__twin *t = &q->twins[i];
         int64_t id = t->id;
 
-        if (t->key_hash != hash || t->sur_id != r->sur_id)
+        if (t->key != key)
             continue;
         if (q->n && id >= q->v[0].id) { /* still queued */
             row = &q->v[id - q->v[0].id];
-            if (row->session != r->session || row->text_len != r->text_len ||
+            if (row->sur_id != r->sur_id || row->key_hash != hash || row->session != r->session ||
+                row->text_len != r->text_len ||
                 memcmp(q->strings.buf + row->text, r->text, r->text_len))
                 continue;
             *out_flags |= merge_values(&row->response, &row->action_category, r);
@@ -968,7 +973,8 @@ static int rec_put_queued(struct rt_store *st, const struct rt_rec_in *r, int64_
             if (sqlite3_step(s) != SQLITE_ROW)
                 return rt__db_error(st, err, "find recommendation");
             text = sqlite3_column_blob(s, 0);
-            same = sqlite3_column_int(s, 4) == r->session &&
+            same = sqlite3_column_int64(s, 5) == r->sur_id &&
+                   sqlite3_column_int(s, 4) == r->session &&
                    (size_t)sqlite3_column_bytes(s, 0) == r->text_len &&
                    (!r->text_len || !memcmp(text, r->text, r->text_len));
             if (!same) {
@@ -996,7 +1002,7 @@ static int rec_put_queued(struct rt_store *st, const struct rt_rec_in *r, int64_
     row->text = add_string(&q->strings, r->text, r->text_len);
     row->text_len = r->text_len;
     row->paragraph = r->paragraph ? add_string(&q->strings, r->paragraph, strlen(r->paragraph)) : 0;
-    twin_add(q, hash, r->sur_id, row->id);
+    twin_add(q, key, row->id);
     *out_id = row->id;
     *out_flags = RT_PUT_NEW;
     return q->n < REC_BATCH ? 0 : recs_write(st, err);

@@ -82,9 +82,10 @@ struct rt__rec_row {
     size_t text_len;
 };
 
-/* One recommendation of a load's twin table: where its twins would be found. */
+/* One recommendation of a load's twin table, by its key hash and state under review. */
 struct rt__twin {
-    int64_t key_hash, sur_id, id; /* id 0: an empty slot */
+    uint64_t key; /* of both */
+    int64_t id;   /* 0: an empty slot */
 };
 
 /*
