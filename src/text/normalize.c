@@ -90,14 +90,48 @@ static int fold_space(const char *s, size_t len, struct rt_buf *out)
     return 0;
 }
 
+/*
+ * fold_space for text that is all ASCII (NFC already), in one pass written straight
+ * into out. Returns 1, leaving out as it was, at the first byte that is not ASCII.
+ */
+static int fold_space_ascii(const char *s, size_t len, struct rt_buf *out)
+{
+    size_t start = out->len;
+    char *o, *first;
+    int gap = 0; /* white space seen since the last word */
+
+    if (rt_buf_grow(out, len) < 0) /* the general path may still fit */
+        return 1;
+    o = first = out->buf + start;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            out->buf[start] = '\0';
+            return 1;
+        }
+        if (c == ' ' || (c >= 0x09 && c <= 0x0d)) {
+            gap = 1;
+            continue;
+        }
+        if (gap && o > first)
+            *o++ = ' ';
+        gap = 0;
+        *o++ = (char)c;
+    }
+    out->len = start + (size_t)(o - first);
+    out->buf[out->len] = '\0';
+    return 0;
+}
+
 int rt_text_clean(const char *s, size_t len, struct rt_buf *out)
 {
     utf8proc_uint8_t *nfc = NULL;
     utf8proc_ssize_t n;
     int rc;
 
-    if (is_ascii(s, len))
-        return fold_space(s, len, out);
+    /* Most texts are ASCII, which is NFC as it is. */
+    if ((rc = fold_space_ascii(s, len, out)) <= 0)
+        return rc;
     if (!rt_text_valid_utf8(s, len))
         return RT_EINVAL;
     n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &nfc,
