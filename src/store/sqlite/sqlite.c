@@ -871,7 +871,7 @@ static void recs_start(struct rt_store *st)
     q->next_id = 1;
     q->n = 0;
     q->twins_n = 0;
-    q->twins_cap = 1024;
+    q->twins_cap = 4096;
     q->twins = rt_xcalloc(q->twins_cap, sizeof(*q->twins));
     rt_buf_reset(&q->strings);
     rt_buf_addch(&q->strings, '\0');
@@ -896,21 +896,21 @@ int rt__recs_flush_and_stop(struct rt_store *st, struct rt_error *err)
 }
 
 /* What the twin table keys a recommendation by: its key hash and state under review. */
-static uint64_t twin_key(int64_t hash, int64_t sur_id)
+static uint32_t twin_key(int64_t hash, int64_t sur_id)
 {
     uint64_t k = (uint64_t)hash ^ ((uint64_t)sur_id * 0x9E3779B97F4A7C15ULL);
-    return k ^ (k >> 32);
+    return (uint32_t)(k ^ (k >> 32));
 }
 
-/* Adds id to the twin table, which grows fourfold when half full. */
-static void twin_add(struct rt__rec_queue *q, uint64_t key, int64_t id)
+/* Adds id to the twin table (slot: where key puts it), which doubles when 3/4 full. */
+static void twin_add(struct rt__rec_queue *q, uint32_t key, uint32_t id)
 {
     size_t mask, i;
 
-    if ((q->twins_n + 1) * 2 > q->twins_cap) {
+    if ((q->twins_n + 1) * 4 > q->twins_cap * 3) {
         struct rt__twin *old = q->twins;
         size_t old_cap = q->twins_cap;
-        q->twins_cap *= 4;
+        q->twins_cap *= 2;
         q->twins = rt_xcalloc(q->twins_cap, sizeof(*q->twins));
         q->twins_n = 0;
         for (size_t k = 0; k < old_cap; k++)
@@ -943,7 +943,7 @@ static int rec_put_queued(struct rt_store *st, const struct rt_rec_in *r, int64_
                           int64_t *out_id, unsigned *out_flags, struct rt_error *err)
 {
     struct rt__rec_queue *q = &st->recs;
-    uint64_t key = twin_key(hash, r->sur_id);
+    uint32_t key = twin_key(hash, r->sur_id);
     size_t mask = q->twins_cap - 1;
     struct rt__rec_row *row;
 
@@ -987,6 +987,10 @@ static int rec_put_queued(struct rt_store *st, const struct rt_rec_in *r, int64_
         *out_id = id;
         return 0;
     }
+    if (q->next_id > (int64_t)UINT32_MAX) { /* the twin table holds 32-bit ids */
+        int rc = rt__recs_flush_and_stop(st, err);
+        return rc < 0 ? rc : rt_store_rec_put(st, r, out_id, out_flags, err);
+    }
     RT_ALLOC_GROW(q->v, q->n + 1, q->alloc);
     row = &q->v[q->n++];
     row->id = q->next_id++;
@@ -1002,7 +1006,7 @@ static int rec_put_queued(struct rt_store *st, const struct rt_rec_in *r, int64_
     row->text = add_string(&q->strings, r->text, r->text_len);
     row->text_len = r->text_len;
     row->paragraph = r->paragraph ? add_string(&q->strings, r->paragraph, strlen(r->paragraph)) : 0;
-    twin_add(q, key, row->id);
+    twin_add(q, key, (uint32_t)row->id);
     *out_id = row->id;
     *out_flags = RT_PUT_NEW;
     return q->n < REC_BATCH ? 0 : recs_write(st, err);

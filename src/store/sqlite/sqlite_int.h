@@ -82,10 +82,10 @@ struct rt__rec_row {
     size_t text_len;
 };
 
-/* One recommendation of a load's twin table, by its key hash and state under review. */
+/* One recommendation of a load's twin table: 8 bytes, as the table is read at random. */
 struct rt__twin {
-    uint64_t key; /* of both */
-    int64_t id;   /* 0: an empty slot */
+    uint32_t key; /* from its key hash and state under review; its low bits place it */
+    uint32_t id;  /* 0: an empty slot */
 };
 
 /*
