@@ -176,9 +176,14 @@ int rt__csv_parse(const char *path, const char *data, size_t len, rt__csv_row_fn
             break;
         }
         case QUOTED: {
-            size_t j = i;
-            while (j < len && data[j] != '"' && data[j] != '\n' && data[j] != '\r')
-                j++;
+            /* To the next quote or line end, found with memchr: quoted fields are
+             * the long ones (the texts). */
+            const char *q = memchr(data + i, '"', len - i), *nl;
+            size_t j = q ? (size_t)(q - data) : len;
+            if ((nl = memchr(data + i, '\n', j - i)))
+                j = (size_t)(nl - data);
+            if ((nl = memchr(data + i, '\r', j - i)))
+                j = (size_t)(nl - data);
             add(&r, data + i, j - i);
             i = j;
             if (i < len && data[i] == '"') {

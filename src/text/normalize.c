@@ -13,7 +13,13 @@ int rt_text_valid_utf8(const char *s, size_t len)
     while (i < len) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t n;
+        uint64_t v;
 
+        /* ASCII, 8 bytes at a time (a whole file is checked before it is read). */
+        if (len - i >= 8 && (memcpy(&v, p + i, 8), !(v & 0x8080808080808080ULL))) {
+            i += 8;
+            continue;
+        }
         if (p[i] < 0x80) {
             i++;
             continue;
@@ -96,27 +102,41 @@ static int fold_space(const char *s, size_t len, struct rt_buf *out)
  */
 static int fold_space_ascii(const char *s, size_t len, struct rt_buf *out)
 {
-    size_t start = out->len;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t start = out->len, i = 0;
     char *o, *first;
     int gap = 0; /* white space seen since the last word */
 
     if (rt_buf_grow(out, len) < 0) /* the general path may still fit */
         return 1;
     o = first = out->buf + start;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x80) {
+    while (i < len) {
+        size_t j = i;
+        /* A run of printable ASCII (0x21 to 0x7e) and DEL, copied at once. */
+        while (j < len && (unsigned char)(p[j] - 0x21) < 0x5f)
+            j++;
+        if (j > i) {
+            if (gap && o > first)
+                *o++ = ' ';
+            gap = 0;
+            memcpy(o, s + i, j - i);
+            o += j - i;
+            i = j;
+            continue;
+        }
+        if (p[i] >= 0x80) {
             out->buf[start] = '\0';
             return 1;
         }
-        if (c == ' ' || (c >= 0x09 && c <= 0x0d)) {
+        if (p[i] == ' ' || (p[i] >= 0x09 && p[i] <= 0x0d)) {
             gap = 1;
-            continue;
+        } else { /* another control character: part of a word */
+            if (gap && o > first)
+                *o++ = ' ';
+            gap = 0;
+            *o++ = (char)p[i];
         }
-        if (gap && o > first)
-            *o++ = ' ';
-        gap = 0;
-        *o++ = (char)c;
+        i++;
     }
     out->len = start + (size_t)(o - first);
     out->buf[out->len] = '\0';
