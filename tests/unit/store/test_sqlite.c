@@ -475,6 +475,32 @@ Test(store, load_writes_what_row_by_row_writes)
     rt_store_close(other);
 }
 
+/* A new database has 16 KiB pages; one made with other pages keeps them. */
+Test(store, page_size_of_new_and_old_files)
+{
+    struct rt_store *old = NULL;
+    sqlite3 *db;
+    char path[256];
+    const char *ps;
+
+    cr_assert_str_eq(pragma("page_size"), "16384");
+    snprintf(path, sizeof(path), "%s/old.db", test_dir());
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "PRAGMA page_size = 4096; CREATE TABLE t(x)", NULL, NULL, NULL),
+                 SQLITE_OK);
+    sqlite3_close(db);
+    cr_assert_eq(rt_store_open(&old, path, 0, NULL), 0);
+    {
+        struct rt_store *keep = st;
+        st = old;
+        ps = pragma("page_size");
+        cr_assert_str_eq(ps, "4096");
+        cr_assert_gt(state("Belarus"), 0);
+        st = keep;
+    }
+    rt_store_close(old);
+}
+
 /* With another connection to the file, a load keeps WAL (leaving it needs the only one). */
 Test(store, load_keeps_wal_beside_another_connection)
 {
