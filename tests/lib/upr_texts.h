@@ -53,9 +53,9 @@ static inline size_t upr_texts(upr_text_fn fn, void *ctx)
     map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     cr_assert_neq(map, MAP_FAILED);
     close(fd);
-    cr_assert_eq(rt__csv_parse(path, map, (size_t)sb.st_size, upr_texts_row, &r, NULL, NULL, 0, 0,
-                               &err),
-                 0, "%s", err.msg.buf);
+    cr_assert_eq(
+        rt__csv_parse(path, map, (size_t)sb.st_size, upr_texts_row, &r, NULL, NULL, 0, 0, &err), 0,
+        "%s", err.msg.buf);
     munmap(map, (size_t)sb.st_size);
     return r.n;
 }

@@ -18,12 +18,12 @@ struct ref_reader {
     size_t alloc;
     struct rt_buf bytes; /* the record's fields, each followed by a NUL */
     size_t *offs;        /* where each field starts in bytes */
-    long line;     /* physical line being fed */
-    int failed;    /* a field was too big: ignore the rest */
+    long line;           /* physical line being fed */
+    int failed;          /* a field was too big: ignore the rest */
     long big_line;
     rt__csv_row_fn fn;
     void *ctx;
-    int rc;        /* first error from fn */
+    int rc; /* first error from fn */
     struct rt_error *err;
 };
 
@@ -163,8 +163,8 @@ static int log_row(void *ctx, const struct rt__csv_row *row, struct rt_error *er
     return 0;
 }
 
-typedef int (*parse_fn)(const char *, const char *, size_t, rt__csv_row_fn, void *,
-                        rt_progress_fn, void *, uint64_t, uint64_t, struct rt_error *);
+typedef int (*parse_fn)(const char *, const char *, size_t, rt__csv_row_fn, void *, rt_progress_fn,
+                        void *, uint64_t, uint64_t, struct rt_error *);
 
 static char *run(parse_fn parse, const char *data, size_t len)
 {
@@ -206,7 +206,8 @@ static void same(const char *data, size_t len)
 Test(csv, crafted)
 {
     SAME("");
-    SAME("\xEF\xBB\xBF" "a,b\n");
+    SAME("\xEF\xBB\xBF"
+         "a,b\n");
     SAME("a,b\nc,d");
     SAME("a,b\r\nc,d\r\n");
     SAME("a,b\rc,d\r");
