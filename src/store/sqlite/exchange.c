@@ -253,6 +253,9 @@ int rt_store_import_export(struct rt_store *st, const char *path, json_t *doc,
         if (!known)
             return rt_error_set(err, RT_EINVAL, path, 0, "tables", "unknown table '%s'", k);
     }
+    /* Recommendations a load has queued count as data too. */
+    if ((rc = rt__recs_flush_and_stop(st, err)) < 0)
+        return rc;
     {
         sqlite3_stmt *s = NULL;
         if (sqlite3_prepare_v2(st->db,
@@ -267,8 +270,6 @@ int rt_store_import_export(struct rt_store *st, const char *path, json_t *doc,
     if (used)
         return rt_error_set(err, RT_EINVAL, path, 0, NULL,
                             "an export is restored into an empty database; this one holds data");
-    if ((rc = rt__recs_flush_and_stop(st, err)) < 0)
-        return rc;
     for (size_t t = 0; tables[t]; t++) {
         json_t *rows = json_object_get(tabs, tables[t]);
         if (rows && (rc = import_table(st, path, tables[t], rows, err)) < 0)

@@ -1,6 +1,9 @@
 /* Tests of the SQLite store: opening, states, merging recommendations, search. */
 #include <criterion/criterion.h>
 
+#include <jansson.h>
+
+#include <rightstrack/ledger.h>
 #include <rightstrack/search.h>
 #include <rightstrack/store.h>
 
@@ -473,6 +476,22 @@ Test(store, load_writes_what_row_by_row_writes)
     cr_assert_eq(res.total, 41);
     rt_search_result_release(&res);
     rt_store_close(other);
+}
+
+/* A recommendation still queued in a load counts as data for the restore of an export. */
+Test(store, queued_recommendations_count_for_an_export_restore)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    json_t *doc = json_pack("{s:s, s:i, s:{}}", "format", "rightstrack", "version", 1, "tables");
+    unsigned f;
+
+    cr_assert_eq(rt_store_begin_load(st, NULL), 0);
+    put("Queued, not yet written", 8, RT_RESPONSE_NOTED, 0, &f);
+    cr_assert_eq(rt_store_import_export(st, "x.json", doc, &e), RT_EINVAL);
+    cr_assert(strstr(e.msg.buf, "holds data"), "%s", e.msg.buf);
+    rt_error_release(&e);
+    rt_store_rollback(st);
+    json_decref(doc);
 }
 
 /* A new database has 16 KiB pages; one made with other pages keeps them. */
