@@ -240,7 +240,7 @@ Test(csv, random)
     uint64_t x = 0x9E3779B97F4A7C15ULL;
     char buf[48];
 
-    for (int n = 0; n < 300000; n++) {
+    for (int n = 0; n < 100000; n++) {
         size_t len;
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
         len = (size_t)(x % sizeof(buf));
