@@ -47,6 +47,15 @@ RT_API int rt_store_version(struct rt_store *st, uint64_t *out, struct rt_error 
 RT_API int rt_store_begin(struct rt_store *st, struct rt_error *err);
 RT_API int rt_store_commit(struct rt_store *st, struct rt_error *err);
 RT_API void rt_store_rollback(struct rt_store *st);
+/*
+ * rt_store_begin for a writer of many rows (the importer). Into a store that holds no
+ * recommendations yet, the transaction runs with foreign keys off and checks them
+ * once, for the tables an import writes, before it commits (a broken reference fails
+ * the commit, which rolls back); and, when no other connection has the file open,
+ * with a rollback journal instead of WAL, which writes new pages once rather than
+ * twice. The commit or rollback puts both back. Otherwise it is rt_store_begin.
+ */
+RT_API int rt_store_begin_load(struct rt_store *st, struct rt_error *err);
 
 /*
  * Finds the state a name means: an ISO 3166-1 code (alpha-2 or alpha-3), a name

@@ -635,7 +635,7 @@ int rt_import_files(struct rt_store *st, const char *const *paths, size_t n,
         if (stat(paths[i], &sb) == 0)
             total += (uint64_t)sb.st_size;
     }
-    if ((rc = rt_store_begin(st, err)) < 0)
+    if ((rc = rt_store_begin_load(st, err)) < 0)
         return rc;
     for (size_t i = 0; i < n; i++) {
         struct stat sb;

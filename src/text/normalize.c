@@ -13,7 +13,13 @@ int rt_text_valid_utf8(const char *s, size_t len)
     while (i < len) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t n;
+        uint64_t v;
 
+        /* ASCII, 8 bytes at a time (a whole file is checked before it is read). */
+        if (len - i >= 8 && (memcpy(&v, p + i, 8), !(v & 0x8080808080808080ULL))) {
+            i += 8;
+            continue;
+        }
         if (p[i] < 0x80) {
             i++;
             continue;
@@ -90,14 +96,62 @@ static int fold_space(const char *s, size_t len, struct rt_buf *out)
     return 0;
 }
 
+/*
+ * fold_space for text that is all ASCII (NFC already), in one pass written straight
+ * into out. Returns 1, leaving out as it was, at the first byte that is not ASCII.
+ */
+static int fold_space_ascii(const char *s, size_t len, struct rt_buf *out)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t start = out->len, i = 0;
+    char *o, *first;
+    int gap = 0; /* white space seen since the last word */
+
+    if (rt_buf_grow(out, len) < 0) /* the general path may still fit */
+        return 1;
+    o = first = out->buf + start;
+    while (i < len) {
+        size_t j = i;
+        /* A run of printable ASCII (0x21 to 0x7e) and DEL, copied at once. */
+        while (j < len && (unsigned char)(p[j] - 0x21) < 0x5f)
+            j++;
+        if (j > i) {
+            if (gap && o > first)
+                *o++ = ' ';
+            gap = 0;
+            memcpy(o, s + i, j - i);
+            o += j - i;
+            i = j;
+            continue;
+        }
+        if (p[i] >= 0x80) {
+            out->buf[start] = '\0';
+            return 1;
+        }
+        if (p[i] == ' ' || (p[i] >= 0x09 && p[i] <= 0x0d)) {
+            gap = 1;
+        } else { /* another control character: part of a word */
+            if (gap && o > first)
+                *o++ = ' ';
+            gap = 0;
+            *o++ = (char)p[i];
+        }
+        i++;
+    }
+    out->len = start + (size_t)(o - first);
+    out->buf[out->len] = '\0';
+    return 0;
+}
+
 int rt_text_clean(const char *s, size_t len, struct rt_buf *out)
 {
     utf8proc_uint8_t *nfc = NULL;
     utf8proc_ssize_t n;
     int rc;
 
-    if (is_ascii(s, len))
-        return fold_space(s, len, out);
+    /* Most texts are ASCII, which is NFC as it is. */
+    if ((rc = fold_space_ascii(s, len, out)) <= 0)
+        return rc;
     if (!rt_text_valid_utf8(s, len))
         return RT_EINVAL;
     n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &nfc,

@@ -253,6 +253,9 @@ int rt_store_import_export(struct rt_store *st, const char *path, json_t *doc,
         if (!known)
             return rt_error_set(err, RT_EINVAL, path, 0, "tables", "unknown table '%s'", k);
     }
+    /* Recommendations a load has queued count as data too. */
+    if ((rc = rt__recs_flush_and_stop(st, err)) < 0)
+        return rc;
     {
         sqlite3_stmt *s = NULL;
         if (sqlite3_prepare_v2(st->db,

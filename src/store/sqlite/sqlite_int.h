@@ -24,6 +24,9 @@ enum rt__stmt_id {
     STMT_REC_CATEGORY_SET,
     STMT_BY_INSERT_MANY,        /* LINK_BATCH rows of STMT_BY_INSERT */
     STMT_REC_THEME_INSERT_MANY, /* LINK_BATCH rows of STMT_REC_THEME_INSERT */
+    STMT_REC_BY_ID,             /* what rt_store_rec_put compares and merges, by id */
+    STMT_REC_INSERT_ID,         /* STMT_REC_INSERT with the id given */
+    STMT_REC_INSERT_MANY,       /* REC_BATCH rows of STMT_REC_INSERT_ID */
     STMT__COUNT
 };
 
@@ -67,10 +70,44 @@ struct rt__link_queue {
     int64_t added; /* rows written that were new, since the last rt_store_rec_links_flush */
 };
 
+/* Recommendations per statement when queued ones are written. */
+#define REC_BATCH 32
+
+/* A new recommendation queued in a load (sqlite.c): its strings sit in the queue's buffer. */
+struct rt__rec_row {
+    int64_t id, sur_id, source_id, key_hash;
+    int cycle, session, action_category;
+    enum rt_response response;
+    size_t mechanism, text, paragraph; /* offsets in strings; paragraph 0: none */
+    size_t text_len;
+};
+
+/* One recommendation of a load's twin table: 8 bytes, as the table is read at random. */
+struct rt__twin {
+    uint32_t key; /* from its key hash and state under review; its low bits place it */
+    uint32_t id;  /* 0: an empty slot */
+};
+
+/*
+ * New recommendations of a load into an empty store: ids assigned here, rows written
+ * REC_BATCH to a statement, and every recommendation of the transaction in a hash
+ * table, so that a twin is found without asking SQLite.
+ */
+struct rt__rec_queue {
+    int on;          /* the transaction began with no recommendations at all */
+    int64_t next_id; /* the id of the next new recommendation */
+    struct rt__rec_row *v;
+    size_t n, alloc;
+    struct rt_buf strings;
+    struct rt__twin *twins;
+    size_t twins_cap, twins_n;
+};
+
 struct rt_store {
     sqlite3 *db;
     char *path;
     int in_tx;
+    unsigned load;    /* in rt_store_begin_load's transaction: enum load_flags of sqlite.c */
     int64_t fts_from; /* in a transaction: rows with a larger id are not indexed yet */
     sqlite3_stmt *stmt[STMT__COUNT];
     struct rt__sql_slot sql_cache[RT__SQL_CACHE];
@@ -79,8 +116,13 @@ struct rt_store {
     struct rt__strmap theme_cache; /* "vocabulary\tlabel" -> theme id */
     struct rt_buf theme_key;       /* scratch for theme_cache keys */
     struct rt__link_queue by_queue, theme_queue;
+    struct rt__rec_queue recs;
     char now[24]; /* in a transaction: its time, UTC, as created_at columns hold it */
 };
+
+/* Writes the recommendations a load has queued and stops queueing them: for writers
+ * of recommendation rows other than rt_store_rec_put (the restore of an export). */
+int rt__recs_flush_and_stop(struct rt_store *st, struct rt_error *err);
 
 /* Registers the "rightstrack" FTS5 tokenizer on db. */
 int rt__fts_register(sqlite3 *db);

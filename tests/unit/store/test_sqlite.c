@@ -1,6 +1,9 @@
 /* Tests of the SQLite store: opening, states, merging recommendations, search. */
 #include <criterion/criterion.h>
 
+#include <jansson.h>
+
+#include <rightstrack/ledger.h>
 #include <rightstrack/search.h>
 #include <rightstrack/store.h>
 
@@ -323,6 +326,215 @@ Test(store, stale_index_and_names_are_rebuilt)
     cr_assert_eq(res.total, 1);
     rt_search_result_release(&res);
     cr_assert_str_eq(code_of("DPR Korea"), "PRK");
+}
+
+/* The text of a one-value PRAGMA on the store's connection (static). */
+static const char *pragma(const char *name)
+{
+    static char out[32];
+    sqlite3_stmt *s = NULL;
+    char sql[64];
+
+    snprintf(sql, sizeof(sql), "PRAGMA %s", name);
+    cr_assert_eq(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
+    snprintf(out, sizeof(out), "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    return out;
+}
+
+/* A load into an empty store: rollback journal, foreign keys checked once at commit. */
+Test(store, load_checks_references_at_commit_and_restores_settings)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_stats stats = {0};
+    unsigned f;
+    int64_t id;
+
+    cr_assert_eq(rt_store_begin_load(st, &e), 0, "%s", e.msg.buf);
+    cr_assert_str_eq(pragma("journal_mode"), "delete");
+    cr_assert_str_eq(pragma("synchronous"), "2"); /* FULL */
+    cr_assert_str_eq(pragma("foreign_keys"), "0");
+    id = put("Release all political prisoners", 8, RT_RESPONSE_NOTED, 5, &f);
+    cr_assert_eq(rt_store_rec_queue_by(st, id, state("Sweden"), NULL), 0);
+    /* A link to a recommendation that does not exist: only the check at commit sees it. */
+    cr_assert_eq(rt_store_rec_queue_by(st, id + 1000, state("Norway"), NULL), 0);
+    cr_assert_eq(rt_store_commit(st, &e), RT_ESTORE);
+    cr_assert(strstr(e.msg.buf, "recommendation_by has a broken reference to recommendation"), "%s",
+              e.msg.buf);
+    rt_error_release(&e);
+    /* Rolled back, and the store's usual settings are back. */
+    cr_assert_eq(rt_store_stats(st, 0, &stats, NULL), 0);
+    cr_assert_eq(stats.recommendations, 0);
+    rt_stats_release(&stats);
+    cr_assert_str_eq(pragma("journal_mode"), "wal");
+    cr_assert_str_eq(pragma("synchronous"), "1"); /* NORMAL */
+    cr_assert_str_eq(pragma("foreign_keys"), "1");
+
+    /* The same load without the broken link commits, and ends in WAL mode too. */
+    cr_assert_eq(rt_store_begin_load(st, NULL), 0);
+    id = put("Release all political prisoners", 8, RT_RESPONSE_NOTED, 5, &f);
+    cr_assert_eq(rt_store_rec_queue_by(st, id, state("Sweden"), NULL), 0);
+    cr_assert_eq(rt_store_commit(st, &e), 0, "%s", e.msg.buf);
+    cr_assert_str_eq(pragma("journal_mode"), "wal");
+    cr_assert_str_eq(pragma("foreign_keys"), "1");
+
+    /* Into a store that holds recommendations, a load is an ordinary transaction:
+     * the broken link fails where it is written. */
+    cr_assert_eq(rt_store_begin_load(st, NULL), 0);
+    cr_assert_str_eq(pragma("journal_mode"), "wal");
+    cr_assert_str_eq(pragma("foreign_keys"), "1");
+    cr_assert_eq(rt_store_rec_queue_by(st, id + 1000, state("Norway"), NULL), 0);
+    cr_assert_eq(rt_store_rec_links_flush(st, NULL, NULL, &e), RT_ESTORE);
+    cr_assert(strstr(e.msg.buf, "FOREIGN KEY"), "%s", e.msg.buf);
+    rt_error_release(&e);
+    rt_store_rollback(st);
+}
+
+/*
+ * A fixed series of puts with twins both among rows already written and among rows
+ * still queued (a load writes 32 at a time); returns each put's id and flags.
+ */
+static void put_series(struct rt_store *db, int load, int64_t *ids, unsigned *flags, size_t n)
+{
+    char text[64];
+    size_t k = 0;
+
+    cr_assert_eq(load ? rt_store_begin_load(db, NULL) : rt_store_begin(db, NULL), 0);
+    for (int i = 0; i < 70; i++) {
+        struct rt_rec_in in = {0};
+        int twin = i >= 40 ? (i * 7) % 40 : i; /* from 40 on: twins of earlier rows */
+        in.sur_id = (twin % 3) ? 1 : 2;
+        in.session = i == 45 ? 9 : 8; /* one same text in another session: not a twin */
+        in.cycle = 1;
+        snprintf(text, sizeof(text), "Recommendation number %d", twin);
+        in.text = text;
+        in.text_len = strlen(text);
+        in.response = i % 4 == 1 ? RT_RESPONSE_SUPPORTED : RT_RESPONSE_NOTED;
+        in.action_category = i % 5;
+        in.paragraph = i % 6 == 0 ? "90.1" : NULL;
+        cr_assert_lt(k, n);
+        cr_assert_eq(rt_store_rec_put(db, &in, &ids[k], &flags[k], NULL), 0);
+        k++;
+    }
+    cr_assert_eq(rt_store_commit(db, NULL), 0);
+}
+
+/* Every column of every recommendation but created_at, one line each. */
+static char *recs_dump(struct rt_store *db)
+{
+    struct rt_buf out = RT_BUF_INIT;
+    sqlite3_stmt *s = NULL;
+
+    cr_assert_eq(sqlite3_prepare_v2(db->db,
+                                    "SELECT id, mechanism, cycle, session, paragraph, sur_id,"
+                                    " text, key_hash, response, action_category, source_id"
+                                    " FROM recommendation ORDER BY id",
+                                    -1, &s, NULL),
+                 SQLITE_OK);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        for (int c = 0; c < sqlite3_column_count(s); c++)
+            rt_buf_addf(&out, "%s|",
+                        sqlite3_column_type(s, c) == SQLITE_NULL
+                            ? "NULL"
+                            : (const char *)sqlite3_column_text(s, c));
+        rt_buf_addch(&out, '\n');
+    }
+    sqlite3_finalize(s);
+    return rt_buf_detach(&out, NULL);
+}
+
+/* A load into an empty store queues its new recommendations and finds their twins in
+ * memory: it must give the same rows, ids and flags as the one-row-at-a-time path. */
+Test(store, load_writes_what_row_by_row_writes)
+{
+    struct rt_store *other = NULL;
+    int64_t ids[2][80];
+    unsigned flags[2][80];
+    char path[256], *a, *b;
+    struct rt_search_result res = {0};
+    struct rt_query q = RT_QUERY_INIT;
+
+    snprintf(path, sizeof(path), "%s/other.db", test_dir());
+    cr_assert_eq(rt_store_open(&other, path, RT_STORE_CREATE, NULL), 0);
+    put_series(st, 1, ids[0], flags[0], 80);
+    put_series(other, 0, ids[1], flags[1], 80);
+    for (int i = 0; i < 70; i++) {
+        cr_assert_eq(ids[0][i], ids[1][i], "put %d", i);
+        cr_assert_eq(flags[0][i], flags[1][i], "put %d", i);
+    }
+    cr_assert_eq(flags[0][45], RT_PUT_NEW);
+    a = recs_dump(st);
+    b = recs_dump(other);
+    cr_assert_str_eq(a, b);
+    cr_assert(strstr(a, "|90.1|"));
+    rt_free(a);
+    rt_free(b);
+    /* Indexed too. */
+    q.text = "recommendation";
+    cr_assert_eq(rt_search(st, &q, &res, NULL), 0);
+    cr_assert_eq(res.total, 41);
+    rt_search_result_release(&res);
+    rt_store_close(other);
+}
+
+/* A recommendation still queued in a load counts as data for the restore of an export. */
+Test(store, queued_recommendations_count_for_an_export_restore)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    json_t *doc = json_pack("{s:s, s:i, s:{}}", "format", "rightstrack", "version", 1, "tables");
+    unsigned f;
+
+    cr_assert_eq(rt_store_begin_load(st, NULL), 0);
+    put("Queued, not yet written", 8, RT_RESPONSE_NOTED, 0, &f);
+    cr_assert_eq(rt_store_import_export(st, "x.json", doc, &e), RT_EINVAL);
+    cr_assert(strstr(e.msg.buf, "holds data"), "%s", e.msg.buf);
+    rt_error_release(&e);
+    rt_store_rollback(st);
+    json_decref(doc);
+}
+
+/* A new database has 16 KiB pages; one made with other pages keeps them. */
+Test(store, page_size_of_new_and_old_files)
+{
+    struct rt_store *old = NULL;
+    sqlite3 *db;
+    char path[256];
+    const char *ps;
+
+    cr_assert_str_eq(pragma("page_size"), "16384");
+    snprintf(path, sizeof(path), "%s/old.db", test_dir());
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "PRAGMA page_size = 4096; CREATE TABLE t(x)", NULL, NULL, NULL),
+                 SQLITE_OK);
+    sqlite3_close(db);
+    cr_assert_eq(rt_store_open(&old, path, 0, NULL), 0);
+    {
+        struct rt_store *keep = st;
+        st = old;
+        ps = pragma("page_size");
+        cr_assert_str_eq(ps, "4096");
+        cr_assert_gt(state("Belarus"), 0);
+        st = keep;
+    }
+    rt_store_close(old);
+}
+
+/* With another connection to the file, a load keeps WAL (leaving it needs the only one). */
+Test(store, load_keeps_wal_beside_another_connection)
+{
+    sqlite3 *other;
+    char path[256];
+
+    snprintf(path, sizeof(path), "%s/t.db", test_dir());
+    cr_assert_eq(sqlite3_open(path, &other), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(other, "SELECT count(*) FROM state", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(rt_store_begin_load(st, NULL), 0);
+    cr_assert_str_eq(pragma("journal_mode"), "wal");
+    cr_assert_str_eq(pragma("foreign_keys"), "0");
+    cr_assert_eq(rt_store_commit(st, NULL), 0);
+    cr_assert_str_eq(pragma("foreign_keys"), "1");
+    sqlite3_close(other);
 }
 
 /* The action category of recommendation id as the store reads it back. */

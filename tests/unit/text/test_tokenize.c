@@ -3,6 +3,8 @@
 
 #include <rightstrack/text.h>
 
+#include "lib/upr_texts.h"
+
 struct collect {
     struct rt_buf out;
     size_t n;
@@ -103,4 +105,80 @@ Test(tokenize, surface_forms_ride_along)
     s = toks_flags("english", "death penalties", RT_TOKENIZE_LAST_UNSTEMMED);
     cr_assert_str_eq(s, "death penalties");
     rt_free(s);
+}
+
+/*
+ * The general path (utf8proc: NFKC, case folding, marks stripped) against the ASCII
+ * fast path and the stem cache. A combining acute accent (U+0301) after the first
+ * letter of a word sends the word down the general path, which strips the accent
+ * again: the terms must be the very same. One long-lived tokenizer per side, as in
+ * the index, so that the stem cache is warm and grows.
+ */
+struct two_paths {
+    struct rt_tokenizer *fast, *general;
+    size_t texts;
+};
+
+/* s with U+0301 after each ASCII letter that starts a word. */
+static void mark_words(const char *s, size_t len, struct rt_buf *out)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i], prev = i ? (unsigned char)s[i - 1] : ' ';
+        int letter = (unsigned)((c | 0x20) - 'a') < 26;
+        int after_word = prev >= 0x80 || prev == '\'' || (unsigned)((prev | 0x20) - 'a') < 26 ||
+                         (unsigned)(prev - '0') < 10;
+        rt_buf_addch(out, (char)c);
+        if (letter && !after_word)
+            rt_buf_adds(out, "\xcc\x81");
+    }
+}
+
+static void same_terms(struct two_paths *tp, const char *s, size_t len)
+{
+    struct collect a = {RT_BUF_INIT, 0, 0}, b = {RT_BUF_INIT, 0, 0};
+    struct rt_buf marked = RT_BUF_INIT;
+
+    mark_words(s, len, &marked);
+    cr_assert_eq(rt_tokenize(tp->fast, s, len, RT_TOKENIZE_SURFACE, add, &a), 0);
+    cr_assert_eq(rt_tokenize(tp->general, marked.buf, marked.len, RT_TOKENIZE_SURFACE, add, &b), 0);
+    cr_assert_str_eq(a.out.buf ? a.out.buf : "", b.out.buf ? b.out.buf : "", "text: %.*s", (int)len,
+                     s);
+    rt_buf_release(&a.out);
+    rt_buf_release(&b.out);
+    rt_buf_release(&marked);
+    tp->texts++;
+}
+
+static void same_terms_cb(void *ctx, const char *s, size_t len)
+{
+    /* A word near the 256-byte cut would be cut elsewhere once marked. */
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        run = (unsigned char)s[i] > ' ' ? run + 1 : 0;
+        if (run > 200)
+            return;
+    }
+    same_terms(ctx, s, len);
+}
+
+Test(tokenize, ascii_path_and_stem_cache_agree_with_the_general_path)
+{
+    static const char *const crafted[] = {
+        "Investigate ALL cases of torture, and the children's rights",
+        "C\xc3\xb4te d\xe2\x80\x99Ivoire's R\xc3\xa9publique: na\xc3\xafve caf\xc3\xa9s",
+        "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0 and Moscow, "
+        "\xd0\xa0\xd0\xbe\xd1\x81\xd1\x81"
+        "\xd0\xb8\xd1\x8f",
+        "mixed\xc3\xa9word ASCII\xd0\xb6 2nd 1990s \xef\xac\x81nance (U.N.) x'y",
+        "\xe4\xb8\xad\xe5\x9b\xbd Beijing \xe6\x97\xa5\xe6\x9c\xac"};
+    struct two_paths tp = {rt_tokenizer_new("english"), rt_tokenizer_new("english"), 0};
+
+    cr_assert_not_null(tp.fast);
+    cr_assert_not_null(tp.general);
+    for (size_t i = 0; i < sizeof(crafted) / sizeof(crafted[0]); i++)
+        same_terms(&tp, crafted[i], strlen(crafted[i]));
+    cr_assert_gt(upr_texts(same_terms_cb, &tp), 30000);
+    cr_assert_gt(tp.texts, 30000, "only %zu texts compared", tp.texts);
+    rt_tokenizer_free(tp.fast);
+    rt_tokenizer_free(tp.general);
 }
