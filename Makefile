@@ -16,7 +16,6 @@ O       := build/$(BUILD)
 
 CC      ?= cc
 PKGS    := jansson libutf8proc sqlite3 libsodium libmicrohttpd nettle
-# libcsv only for tests/unit/ingest/test_csv.c, which checks our CSV reader against it.
 CSV_LIBS     ?= -lcsv
 STEMMER_LIBS ?= -lstemmer
 
@@ -43,7 +42,7 @@ BASE_CFLAGS := -std=c17 -D_DEFAULT_SOURCE -fvisibility=hidden $(WARN) $(CFLAGS_$
                -MMD -MP $(PKG_CFLAGS)
 LIB_CFLAGS  := $(BASE_CFLAGS) -Iinclude -Isrc -I$(O)/gen
 FACE_CFLAGS := $(BASE_CFLAGS) -Iinclude
-LIBS        := $(PKG_LIBS) $(STEMMER_LIBS) -lm -lpthread
+LIBS        := $(PKG_LIBS) $(CSV_LIBS) $(STEMMER_LIBS) -lm -lpthread
 ALL_LDFLAGS := $(LDFLAGS_$(BUILD)) $(LDFLAGS)
 
 LIB_SRC := $(wildcard src/base/*.c src/text/*.c src/model/*.c src/store/*.c \
@@ -95,7 +94,7 @@ $(BIN): $(CLI_OBJ) $(LIB)
 $(O)/tests/unit/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LIB_CFLAGS) -Wno-missing-prototypes -Itests $(shell pkg-config --cflags criterion) \
-	    $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS) $(CSV_LIBS) $(shell pkg-config --libs criterion)
+	    $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS) $(shell pkg-config --libs criterion)
 
 # The web face is not in the library: its tests link the part they test.
 $(O)/tests/unit/http/test_cache: tests/unit/http/test_cache.c $(O)/src/http/cache.o $(LIB)

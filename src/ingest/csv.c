@@ -1,58 +1,49 @@
-/* CSV reading for the importers: our own strict RFC 4180 reader with line numbers, and MacRoman. */
+/* CSV reading for the importers: libcsv plus line numbers, limits and MacRoman. */
 #include "base/compat.h"
 
+#include <csv.h>
 #include <iconv.h>
 
 #include "ingest/ingest_int.h"
-
-/*
- * The reader takes what libcsv took in CSV_STRICT mode (which it replaced, being three
- * times faster on the UPR Info file; tests/unit/ingest/test_csv.c still checks the two
- * against each other): fields separated by commas, rows ended by CR, LF or CRLF; spaces
- * and tabs around a field dropped; a field in double quotes may hold commas, line ends
- * and doubled quotes; lines that are empty or only blanks are no rows. A quote inside
- * an unquoted field, or anything but blanks after a closing quote before the comma or
- * the line end, is an error, and so is a quoted field still open at the end.
- */
-
-enum state {
-    ROW_START,   /* no field of a row yet */
-    FIELD_START, /* after a comma */
-    UNQUOTED,    /* in a field without quotes */
-    QUOTED,      /* inside quotes */
-    AFTER_QUOTE, /* after the quote that may close the field */
-};
-
-static int is_blank(char c)
-{
-    return c == ' ' || c == '\t';
-}
 
 struct reader {
     struct rt__csv_row row;
     size_t alloc;
     struct rt_buf bytes; /* the record's fields, each followed by a NUL */
     size_t *offs;        /* where each field starts in bytes */
-    size_t field;        /* where the field being read starts in bytes */
-    int failed;          /* a field was too big: read to the line's end, then stop */
+    long line;     /* physical line being fed */
+    int failed;    /* a field was too big: ignore the rest */
     long big_line;
     rt__csv_row_fn fn;
     void *ctx;
-    int rc; /* first error from fn */
+    int rc;        /* first error from fn */
     struct rt_error *err;
 };
 
-/* Ends the field being read; its bytes are bytes.buf[field, len). */
-static void end_field(struct reader *r, long line)
+static void clear_row(struct reader *r)
 {
-    size_t len = r->bytes.len - r->field;
+    r->row.n = 0;
+    rt_buf_reset(&r->bytes);
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+    struct reader *r = data;
 
     if (r->failed || r->rc < 0)
         return;
     if (len > RT_IMPORT_MAX_FIELD) {
         r->failed = 1;
-        r->big_line = r->row.n ? r->row.line : line;
+        r->big_line = r->row.n ? r->row.line : r->line;
         return;
+    }
+    if (r->row.n == 0) {
+        /* The record started as many lines back as its first field spans. */
+        const char *f = s;
+        r->row.line = r->line;
+        for (size_t i = 0; f && i < len; i++)
+            if (f[i] == '\n' || (f[i] == '\r' && (i + 1 == len || f[i + 1] != '\n')))
+                r->row.line--;
     }
     if (r->row.n == r->alloc) {
         r->alloc = r->alloc ? r->alloc * 2 : 16;
@@ -60,197 +51,101 @@ static void end_field(struct reader *r, long line)
         RT_REALLOC_ARRAY(r->row.lens, r->alloc);
         RT_REALLOC_ARRAY(r->offs, r->alloc);
     }
-    /* The pointers are set when the record is complete: the buffer may move. */
-    r->offs[r->row.n] = r->field;
+    /* Copied into one buffer per record: the pointers are set when it is complete. */
+    r->offs[r->row.n] = r->bytes.len;
+    if (rt_buf_add(&r->bytes, s, len) < 0 || rt_buf_addch(&r->bytes, '\0') < 0)
+        RT_BUG("CSV record buffer overflow");
     r->row.lens[r->row.n] = len;
     r->row.n++;
-    if (rt_buf_addch(&r->bytes, '\0') < 0)
-        RT_BUG("CSV record buffer overflow");
-    r->field = r->bytes.len;
 }
 
-static void end_row(struct reader *r)
+static void on_row(int c, void *data)
 {
+    struct reader *r = data;
+
+    (void)c;
     if (!r->failed && r->rc == 0 && r->row.n) {
         for (size_t i = 0; i < r->row.n; i++)
             r->row.fields[i] = r->bytes.buf + r->offs[i];
         r->rc = r->fn(r->ctx, &r->row, r->err);
     }
-    r->row.n = 0;
-    rt_buf_reset(&r->bytes);
-    r->field = 0;
-}
-
-/* Appends data to the field being read. */
-static void add(struct reader *r, const char *data, size_t n)
-{
-    if (rt_buf_add(&r->bytes, data, n) < 0)
-        RT_BUG("CSV record buffer overflow");
-}
-
-/* Drops the blanks that end an unquoted field. */
-static void trim_field(struct reader *r)
-{
-    size_t n = r->bytes.len;
-    while (n > r->field && is_blank(r->bytes.buf[n - 1]))
-        n--;
-    rt_buf_setlen(&r->bytes, n);
-}
-
-/* The bytes that end a run of an unquoted field. */
-static size_t unquoted_run(const char *d, size_t i, size_t len)
-{
-    while (i < len && d[i] != ',' && d[i] != '"' && d[i] != '\n' && d[i] != '\r')
-        i++;
-    return i;
+    clear_row(r);
 }
 
 int rt__csv_parse(const char *path, const char *data, size_t len, rt__csv_row_fn fn, void *ctx,
                   rt_progress_fn progress, void *pctx, uint64_t base, uint64_t total,
                   struct rt_error *err)
 {
+    struct csv_parser p;
     struct reader r = {.fn = fn, .ctx = ctx, .err = err, .bytes = RT_BUF_INIT};
-    enum state st = ROW_START;
-    size_t i = 0, blanks = 0;
-    long line = 1; /* physical line of data[i] */
-    int rc = 0;
+    size_t i = 0;
+    int rc = 0, only;
 
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0)
+        RT_BUG("csv_init failed");
+    /* libcsv grows its field buffer by this much at a time: by its default of 128
+     * bytes, a long field costs a quadratic number of copies. */
+    csv_set_blk_size(&p, 64 * 1024);
     /* A UTF-8 byte order mark is not part of the first field. */
     if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
         i = 3;
-    while (i < len) {
-        char c = data[i];
-
-        if (c == '\n' || c == '\r') {
-            /* A line end: inside quotes it is part of the field. */
-            size_t n = c == '\r' && i + 1 < len && data[i + 1] == '\n' ? 2 : 1;
-            if (st == QUOTED) {
-                add(&r, data + i, n);
-            } else if (st != ROW_START) {
-                if (st == UNQUOTED)
-                    trim_field(&r);
-                end_field(&r, line);
-                end_row(&r);
-                st = ROW_START;
-            }
-            i += n;
-            line++;
-            if (progress && (line & 1023) == 0)
-                progress(pctx, base + i, total);
-            if (r.rc || r.failed)
-                break;
-            continue;
+    r.line = 1;
+    /* A file that ends its lines with only one of CR and LF (nearly all do) is cut
+     * into lines with memchr; a file with both, byte by byte. */
+    only = !memchr(data, '\r', len) ? '\n' : !memchr(data, '\n', len) ? '\r' : 0;
+    while (i < len && r.rc == 0 && !r.failed) {
+        size_t j = i;
+        if (only) {
+            const char *e = memchr(data + i, only, len - i);
+            j = e ? (size_t)(e - data) : len;
+        } else {
+            while (j < len && data[j] != '\n' && data[j] != '\r')
+                j++;
+            if (j < len && data[j] == '\r' && j + 1 < len && data[j + 1] == '\n')
+                j++;
         }
-        switch (st) {
-        case ROW_START:
-        case FIELD_START:
-            if (is_blank(c)) {
-                i++;
-                break;
-            }
-            if (st == ROW_START)
-                r.row.line = line;
-            if (c == ',') {
-                end_field(&r, line);
-                st = FIELD_START;
-                i++;
-            } else if (c == '"') {
-                st = QUOTED;
-                i++;
-            } else {
-                st = UNQUOTED;
-            }
-            break;
-        case UNQUOTED: {
-            size_t j = unquoted_run(data, i, len);
-            add(&r, data + i, j - i);
-            i = j;
-            if (i < len && data[i] == ',') {
-                trim_field(&r);
-                end_field(&r, line);
-                st = FIELD_START;
-                i++;
-            } else if (i < len && data[i] == '"') {
-                goto stray_quote;
-            }
-            break;
+        if (j < len)
+            j++;
+        if (csv_parse(&p, data + i, j - i, on_field, on_row, &r) != j - i) {
+            if (csv_error(&p) == CSV_EPARSE)
+                rc = rt_error_set(err, RT_EINVAL, path, r.line, NULL,
+                                  "malformed CSV in field %zu: a quote inside a field that is "
+                                  "not quoted, or text after a closing quote",
+                                  r.row.n + 1);
+            else
+                rc = rt_error_set(err, RT_EINVAL, path, r.line, NULL, "malformed CSV: %s",
+                                  csv_strerror(csv_error(&p)));
+            goto out;
         }
-        case QUOTED: {
-            /* To the next quote or line end, found with memchr: quoted fields are
-             * the long ones (the texts). */
-            const char *q = memchr(data + i, '"', len - i), *nl;
-            size_t j = q ? (size_t)(q - data) : len;
-            if ((nl = memchr(data + i, '\n', j - i)))
-                j = (size_t)(nl - data);
-            if ((nl = memchr(data + i, '\r', j - i)))
-                j = (size_t)(nl - data);
-            add(&r, data + i, j - i);
-            i = j;
-            if (i < len && data[i] == '"') {
-                st = AFTER_QUOTE;
-                blanks = 0;
-                i++;
-            }
-            break;
-        }
-        case AFTER_QUOTE:
-            if (is_blank(c)) {
-                blanks++;
-                i++;
-            } else if (c == '"' && !blanks) { /* a doubled quote */
-                add(&r, "\"", 1);
-                st = QUOTED;
-                i++;
-            } else if (c == ',') {
-                end_field(&r, line);
-                st = FIELD_START;
-                i++;
-            } else {
-                goto stray_quote;
-            }
-            break;
-        }
+        i = j;
+        r.line++;
+        if (progress && (r.line & 1023) == 0)
+            progress(pctx, base + i, total);
     }
     if (r.failed) {
         rc = rt_error_set(err, RT_ETOOBIG, path, r.big_line, NULL,
                           "a field is longer than %u bytes", RT_IMPORT_MAX_FIELD);
         goto out;
     }
-    if (r.rc == 0) {
-        /* The end of the data ends the last row. */
-        if (st == QUOTED) {
-            long last = i > 0 && (data[i - 1] == '\n' || data[i - 1] == '\r') ? line - 1 : line;
-            rc = rt_error_set(err, RT_EINVAL, path, r.row.n ? r.row.line : last, NULL,
-                              "malformed CSV: a quoted field is not closed before the end of the "
-                              "file");
-            goto out;
-        }
-        if (st != ROW_START) {
-            if (st == UNQUOTED)
-                trim_field(&r);
-            end_field(&r, line);
-            end_row(&r);
-        }
-        if (r.failed) {
-            rc = rt_error_set(err, RT_ETOOBIG, path, r.big_line, NULL,
-                              "a field is longer than %u bytes", RT_IMPORT_MAX_FIELD);
-            goto out;
-        }
+    if (r.rc == 0 && csv_fini(&p, on_field, on_row, &r) != 0) {
+        rc = rt_error_set(err, RT_EINVAL, path, r.row.n ? r.row.line : r.line - 1, NULL,
+                          "malformed CSV: a quoted field is not closed before the end of the file");
+        goto out;
+    }
+    if (r.failed) {
+        rc = rt_error_set(err, RT_ETOOBIG, path, r.big_line, NULL,
+                          "a field is longer than %u bytes", RT_IMPORT_MAX_FIELD);
+        goto out;
     }
     rc = r.rc;
     if (progress)
         progress(pctx, base + len, total);
-    goto out;
-stray_quote:
-    rc = rt_error_set(err, RT_EINVAL, path, line, NULL,
-                      "malformed CSV in field %zu: a quote inside a field that is not quoted, "
-                      "or text after a closing quote",
-                      r.row.n + 1);
 out:
     rt_buf_release(&r.bytes);
     rt_free(r.offs);
     rt_free(r.row.fields);
     rt_free(r.row.lens);
+    csv_free(&p);
     return rc;
 }
 
