@@ -24,6 +24,18 @@ static const char help[] =
     "  show          a dialogue: parties, rounds, benchmarks\n"
     "  --json        print JSON: {\"id\"} after add, the library's document otherwise\n";
 
+struct dialogue {
+    const char *name, *kind;
+    const char *parties[32];
+    size_t n;
+};
+
+static int add_dialogue(struct rt_store *st, const void *arg, int64_t *id, struct rt_error *err)
+{
+    const struct dialogue *d = arg;
+    return rt_dialogue_add(st, d->name, d->kind, d->parties, d->n, id, err);
+}
+
 static int add(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {{"party", required_argument, NULL, 'p'},
@@ -31,48 +43,30 @@ static int add(struct cli *c, int argc, char **argv)
                                          {"json", no_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0}};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    const char *parties[32], *kind = NULL;
-    size_t n = 0;
-    int64_t id = 0;
+    struct dialogue d = {0};
     int json = 0, o, rc;
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 'p':
-            if (n == sizeof(parties) / sizeof(parties[0]))
+            if (d.n == sizeof(d.parties) / sizeof(d.parties[0]))
                 return cli_usage(c, usage, "too many parties");
-            parties[n++] = optarg;
+            d.parties[d.n++] = optarg;
             break;
         case 'k':
-            kind = optarg;
+            d.kind = optarg;
             break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
         default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+                return rc;
         }
     }
     if (argc - optind != 1)
         return cli_usage(c, usage, "dialogue add needs one NAME");
-    if (n < 2)
+    if (d.n < 2)
         return cli_usage(c, usage, "a dialogue needs two --party or more");
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-        return rc;
-    if (rt_dialogue_add(st, argv[optind], kind, parties, n, &id, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    cli_print_added(json, "dialogue", id);
-    rc = EXIT_OK;
-out:
-    rt_error_release(&err);
-    rt_store_close(st);
-    return rc;
+    d.name = argv[optind];
+    return cli_add(c, "dialogue", json, add_dialogue, &d);
 }
 
 static int list_or_show(struct cli *c, int argc, char **argv)

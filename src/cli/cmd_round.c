@@ -25,6 +25,22 @@ static const char help[] =
     "                   welcomed and commitments\n"
     "  --json           print JSON: {\"id\"} after add, the round's document for show\n";
 
+struct round {
+    const char *dialogue;
+    struct rt_round_in in;
+};
+
+static int add_round(struct rt_store *st, const void *arg, int64_t *id, struct rt_error *err)
+{
+    const struct round *a = arg;
+    struct rt_round_in r = a->in;
+    int rc;
+
+    if ((rc = rt_dialogue_find(st, a->dialogue, &r.dialogue_id, err)) < 0)
+        return rc;
+    return rt_round_add(st, &r, id, err);
+}
+
 static int add(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -32,58 +48,41 @@ static int add(struct cli *c, int argc, char **argv)
         {"place", required_argument, NULL, 'p'},   {"summary", required_argument, NULL, 's'},
         {"source", required_argument, NULL, 'S'},  {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},          {0}};
-    struct rt_round_in r = {0};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    int64_t id = 0;
+    struct round a = {0};
+    struct rt_round_in *r = &a.in;
     int json = 0, o, rc;
     long v;
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 'd':
-            r.date = optarg;
+            r->date = optarg;
             break;
         case 'o':
             if (cli_parse_int(optarg, 1, 100000, &v) < 0)
                 return cli_usage(c, usage, "--ordinal needs a number from 1");
-            r.ordinal = (int)v;
+            r->ordinal = (int)v;
             break;
         case 'p':
-            r.place = optarg;
+            r->place = optarg;
             break;
         case 's':
-            r.summary = optarg;
+            r->summary = optarg;
             break;
         case 'S':
-            r.source = optarg;
+            r->source = optarg;
             break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
         default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+                return rc;
         }
     }
     if (argc - optind != 1)
         return cli_usage(c, usage, "round add needs one DIALOGUE");
-    if (!r.date)
+    if (!r->date)
         return cli_usage(c, usage, "round add needs --date");
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-        return rc;
-    if (rt_dialogue_find(st, argv[optind], &r.dialogue_id, &err) < 0 ||
-        rt_round_add(st, &r, &id, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    cli_print_added(json, "round", id);
-    rc = EXIT_OK;
-out:
-    rt_error_release(&err);
-    rt_store_close(st);
-    return rc;
+    a.dialogue = argv[optind];
+    return cli_add(c, "round", json, add_round, &a);
 }
 
 static int show(struct cli *c, int argc, char **argv)

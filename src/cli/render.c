@@ -65,25 +65,88 @@ char *cli_join(int argc, char **argv, int from)
     return rt_buf_detach(&b, NULL);
 }
 
-void cli_print_added(int json, const char *what, int64_t id)
+int cli_write(struct cli *c, cli_write_fn *fn, const void *arg, int64_t *id)
 {
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_store *st = NULL;
+    int rc;
+
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+        return rc;
+    if (rt_store_begin(st, &err) < 0 || fn(st, arg, id, &err) < 0) {
+        rc = cli_fail(c, &err);
+        rt_store_rollback(st);
+    } else if (rt_store_commit(st, &err) < 0) {
+        rc = cli_fail(c, &err);
+    }
+    rt_error_release(&err);
+    rt_store_close(st);
+    return rc;
+}
+
+int cli_add(struct cli *c, const char *what, int json, cli_write_fn *fn, const void *arg)
+{
+    int64_t id = 0;
+    int rc = cli_write(c, fn, arg, &id);
+
+    if (rc != EXIT_OK)
+        return rc;
     if (json)
         cli_print_json(json_pack("{s:I}", "id", (json_int_t)id));
     else
         printf("added %s %" PRId64 "\n", what, id);
+    return EXIT_OK;
 }
 
-int cli_end_write(struct cli *c, struct rt_store *st, int rc, struct rt_error *err)
+int cli_read(struct cli *c, int json, cli_get_fn *get, const void *arg,
+             void (*render)(const json_t *doc))
 {
-    if (!st)
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_store *st = NULL;
+    json_t *doc = NULL;
+    int rc;
+
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         return rc;
-    if (rc != EXIT_OK) {
-        rt_store_rollback(st);
-        return rc;
+    if (get(st, arg, &doc, &err) < 0) {
+        rc = cli_fail(c, &err);
+    } else if (json) {
+        cli_print_json(doc);
+        doc = NULL;
+    } else {
+        render(doc);
     }
-    if (rt_store_commit(st, err) < 0)
-        return cli_fail(c, err);
+    json_decref(doc);
+    rt_error_release(&err);
+    rt_store_close(st);
+    return rc;
+}
+
+int cli_refs_opt(struct cli *c, const char *usage, struct cli_refs *refs, const char *arg)
+{
+    char ref[64];
+
+    if (refs->n == sizeof(refs->v) / sizeof(refs->v[0]))
+        return cli_usage(c, usage, "too many --%s", refs->option);
+    if (cli_ref(arg, refs->bare, ref) < 0)
+        return cli_usage(c, usage, "--%s needs %s, not '%s'", refs->option, refs->need, arg);
+    refs->v[refs->n++] = arg;
     return EXIT_OK;
+}
+
+int cli_link_refs(struct rt_store *st, const char *kind, int64_t id, const char *relation,
+                  const struct cli_refs *refs, struct rt_error *err)
+{
+    char from[64], to[64];
+    int rc;
+
+    snprintf(from, sizeof(from), "%s:%" PRId64, kind, id);
+    for (size_t i = 0; i < refs->n; i++) {
+        cli_ref(refs->v[i], refs->bare, to);
+        if ((rc = rt_link_add(st, from, relation, to, err)) < 0)
+            return rc;
+    }
+    return 0;
 }
 
 /*
