@@ -69,52 +69,33 @@ static int add(struct cli *c, int argc, char **argv)
     return cli_add(c, "dialogue", json, add_dialogue, &d);
 }
 
+/* arg: the DIALOGUE to show, or NULL to list them all. */
+static int get_dialogues(struct rt_store *st, const void *arg, json_t **doc, struct rt_error *err)
+{
+    int64_t id;
+    int rc;
+
+    if (!arg)
+        return rt_dialogue_list(st, doc, err);
+    if ((rc = rt_dialogue_find(st, arg, &id, err)) < 0)
+        return rc;
+    return rt_dialogue_get(st, id, doc, err);
+}
+
 static int list_or_show(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    json_t *doc = NULL;
     int show = !strcmp(argv[0], "show"), json = 0, o, rc;
-    int64_t id = 0;
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
-        default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+        if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+            return rc;
     if (argc - optind != show)
         return cli_usage(c, usage, show ? "dialogue show needs one DIALOGUE"
                                          : "dialogue list takes no arguments");
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-        return rc;
-    if (show ? rt_dialogue_find(st, argv[optind], &id, &err) < 0 ||
-                   rt_dialogue_get(st, id, &doc, &err) < 0
-             : rt_dialogue_list(st, &doc, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    if (json) {
-        cli_print_json(doc);
-        doc = NULL;
-    } else if (show) {
-        render_dialogue(doc);
-    } else {
-        render_dialogue_list(doc);
-    }
-    rc = EXIT_OK;
-out:
-    json_decref(doc);
-    rt_error_release(&err);
-    rt_store_close(st);
-    return rc;
+    return cli_read(c, json, get_dialogues, show ? argv[optind] : NULL,
+                    show ? render_dialogue : render_dialogue_list);
 }
 
 int cmd_dialogue(struct cli *c, int argc, char **argv)

@@ -133,6 +133,23 @@ static int add(struct cli *c, int argc, char **argv)
     return rc;
 }
 
+struct step_filter {
+    const char *dialogue, *actor;
+};
+
+static int get_steps(struct rt_store *st, const void *arg, json_t **doc, struct rt_error *err)
+{
+    const struct step_filter *f = arg;
+    char code[16];
+    int64_t dialogue = 0;
+    int rc;
+
+    if ((f->dialogue && (rc = rt_dialogue_find(st, f->dialogue, &dialogue, err)) < 0) ||
+        (f->actor && (rc = rt_party_resolve(st, f->actor, code, err)) < 0))
+        return rc;
+    return rt_step_list(st, dialogue, f->actor ? code : NULL, doc, err);
+}
+
 static int list(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {{"dialogue", required_argument, NULL, 'D'},
@@ -140,53 +157,25 @@ static int list(struct cli *c, int argc, char **argv)
                                          {"json", no_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0}};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    const char *dialogue = NULL, *actor = NULL;
-    json_t *doc = NULL;
-    char code[16];
-    int64_t did = 0;
+    struct step_filter f = {0};
     int json = 0, o, rc;
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 'D':
-            dialogue = optarg;
+            f.dialogue = optarg;
             break;
         case 'a':
-            actor = optarg;
+            f.actor = optarg;
             break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
         default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+                return rc;
         }
     }
     if (optind != argc)
         return cli_usage(c, usage, "step list takes no arguments");
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-        return rc;
-    if ((dialogue && rt_dialogue_find(st, dialogue, &did, &err) < 0) ||
-        (actor && rt_party_resolve(st, actor, code, &err) < 0) ||
-        rt_step_list(st, did, actor ? code : NULL, &doc, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    if (json) {
-        cli_print_json(doc);
-        doc = NULL;
-    } else {
-        render_steps(doc);
-    }
-    rc = EXIT_OK;
-out:
-    json_decref(doc);
-    rt_error_release(&err);
-    rt_store_close(st);
-    return rc;
+    return cli_read(c, json, get_steps, &f, render_steps);
 }
 
 int cmd_step(struct cli *c, int argc, char **argv)
