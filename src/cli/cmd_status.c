@@ -50,12 +50,6 @@ int cmd_status(struct cli *c, int argc, char **argv)
     if (cli_ref(argv[optind], "rec", target) < 0)
         return cli_usage(c, usage, "'%s' is not a reference such as rec:6159 or ask:3",
                          argv[optind]);
-    if (as_of && rt_date_check(as_of, NULL) < 0) {
-        rt_error_set(&err, RT_EINVAL, NULL, 0, "as-of",
-                     "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", as_of);
-        rc = cli_fail(c, &err);
-        goto out;
-    }
     if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         goto out;
     if (rt_status(st, target, as_of, &doc, &err) < 0) {

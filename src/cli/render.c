@@ -973,12 +973,6 @@ int cli_asof_read(struct cli *c, int argc, char **argv, const struct asof_read *
     }
     if (argc - optind != 1)
         return cli_usage(c, cmd->usage, "%s needs one %s", argv[0], cmd->what);
-    if (as_of && rt_date_check(as_of, NULL) < 0) {
-        rt_error_set(&err, RT_EINVAL, NULL, 0, "as-of",
-                     "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", as_of);
-        rc = cli_fail(c, &err);
-        goto out;
-    }
     if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         goto out;
     if (cmd->find(st, argv[optind], &id, &err) < 0 || cmd->read(st, id, as_of, &doc, &err) < 0) {
