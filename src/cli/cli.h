@@ -164,6 +164,15 @@ struct progress *progress_new(const char *label);
 void progress_update(void *p, uint64_t done, uint64_t total);
 void progress_done(struct progress *p);
 
+/* The arguments of a read of the ledger as of a date: `NAME REF [--as-of D] [--json]`. */
+struct asof_args {
+    const char *ref, *as_of;
+    int json;
+};
+/* Reads them from argv; what names REF in a usage error ("ROUND"). Returns -1 to go on,
+ * else the exit code (after --help or a usage error). */
+int cli_asof_args(struct cli *c, int argc, char **argv, const char *usage, const char *help,
+                  const char *what, struct asof_args *a);
 /* A read command of the ledger: `NAME REF [--as-of D] [--json]`. */
 struct asof_read {
     const char *usage, *help;

@@ -944,51 +944,53 @@ void render_reciprocity(const json_t *v)
     print_rest(v, skip, 0);
 }
 
-int cli_asof_read(struct cli *c, int argc, char **argv, const struct asof_read *cmd)
+int cli_asof_args(struct cli *c, int argc, char **argv, const char *usage, const char *help,
+                  const char *what, struct asof_args *a)
 {
     static const struct option opts[] = {{"as-of", required_argument, NULL, 'a'},
                                          {"json", no_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0}};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    const char *as_of = NULL;
-    json_t *doc = NULL;
-    int64_t id = 0;
-    int json = 0, o, rc;
+    int o, rc;
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 'a':
-            as_of = optarg;
+            a->as_of = optarg;
             break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(cmd->help);
         default:
-            return cli_usage(c, cmd->usage, "unknown option '%s'", argv[optind - 1]);
+            if ((rc = cli_opt_common(c, o, argv, usage, help, &a->json)) >= 0)
+                return rc;
         }
     }
     if (argc - optind != 1)
-        return cli_usage(c, cmd->usage, "%s needs one %s", argv[0], cmd->what);
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-        goto out;
-    if (cmd->find(st, argv[optind], &id, &err) < 0 || cmd->read(st, id, as_of, &doc, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    if (json) {
-        cli_print_json(doc);
-        doc = NULL;
-    } else {
-        cmd->render(doc);
-    }
-    rc = EXIT_OK;
-out:
-    json_decref(doc);
-    rt_error_release(&err);
-    rt_store_close(st);
-    return rc;
+        return cli_usage(c, usage, "%s needs one %s", argv[0], what);
+    a->ref = argv[optind];
+    return -1;
+}
+
+struct asof_query {
+    const struct asof_read *cmd;
+    struct asof_args args;
+};
+
+static int get_asof(struct rt_store *st, const void *arg, json_t **doc, struct rt_error *err)
+{
+    const struct asof_query *q = arg;
+    int64_t id;
+    int rc;
+
+    if ((rc = q->cmd->find(st, q->args.ref, &id, err)) < 0)
+        return rc;
+    return q->cmd->read(st, id, q->args.as_of, doc, err);
+}
+
+int cli_asof_read(struct cli *c, int argc, char **argv, const struct asof_read *cmd)
+{
+    struct asof_query q = {cmd, {NULL, NULL, 0}};
+    int rc;
+
+    if ((rc = cli_asof_args(c, argc, argv, cmd->usage, cmd->help, cmd->what, &q.args)) >= 0)
+        return rc;
+    return cli_read(c, q.args.json, get_asof, &q, cmd->render);
 }
