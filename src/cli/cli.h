@@ -102,18 +102,25 @@ int cli_parse_id(const char *s, int64_t *out);
 /* Joins argv[from..argc) with spaces into a new string (rt_free it); NULL if none. */
 char *cli_join(int argc, char **argv, int from);
 
+/* Finds a record of the ledger by the reference a user typed (rt_round_find, …). */
+typedef int cli_find_fn(struct rt_store *st, const char *ref, int64_t *out_id,
+                        struct rt_error *err);
 /*
- * Runs one write of the ledger. Opens the store and, in one transaction, calls
- * fn(st, arg, id, err), which finds what it needs, writes, sets *id to the record it
- * added (if any) and returns 0 or the library's error. Commits on success; on failure
- * prints the error and rolls back, so a failed write writes nothing. Returns the
- * exit code.
+ * Runs one write of the ledger. Opens the store and, in one transaction, finds the
+ * parent record (find(st, parent, …): the round or dialogue the new record belongs
+ * to; none when find is NULL), then calls fn(st, parent_id, arg, id, err), which
+ * writes, sets *id to the record it wrote and returns 0 or the library's error.
+ * Commits on success; on failure prints the error and rolls back, so a failed write
+ * writes nothing. Returns the exit code.
  */
-typedef int cli_write_fn(struct rt_store *st, const void *arg, int64_t *id, struct rt_error *err);
-int cli_write(struct cli *c, cli_write_fn *fn, const void *arg, int64_t *id);
+typedef int cli_write_fn(struct rt_store *st, int64_t parent, const void *arg, int64_t *id,
+                         struct rt_error *err);
+int cli_write(struct cli *c, cli_find_fn *find, const char *parent, cli_write_fn *fn,
+              const void *arg, int64_t *id);
 /* Adds one record with cli_write, then prints its id: "added WHAT ID", or {"id": ID}
  * with json. Returns the exit code. */
-int cli_add(struct cli *c, const char *what, int json, cli_write_fn *fn, const void *arg);
+int cli_add(struct cli *c, const char *what, int json, cli_find_fn *find, const char *parent,
+            cli_write_fn *fn, const void *arg);
 /*
  * Reads one document of the ledger: opens the store, calls get(st, arg, &doc, err)
  * and prints the document, as JSON with json, else through render. Returns the exit
@@ -177,7 +184,7 @@ int cli_asof_args(struct cli *c, int argc, char **argv, const char *usage, const
 struct asof_read {
     const char *usage, *help;
     const char *what; /* "ROUND", "DIALOGUE" */
-    int (*find)(struct rt_store *st, const char *ref, int64_t *out_id, struct rt_error *err);
+    cli_find_fn *find;
     int (*read)(struct rt_store *st, int64_t id, const char *as_of, json_t **out,
                 struct rt_error *err);
     void (*render)(const json_t *doc);

@@ -21,20 +21,17 @@ static const char help[] =
     "  --json      print {\"id\"}\n";
 
 struct ask {
-    const char *round, *from, *to, *text, *theme;
+    const char *from, *to, *text, *theme;
     struct cli_refs recs;
 };
 
-static int add_ask(struct rt_store *st, const void *arg, int64_t *id, struct rt_error *err)
+static int add_ask(struct rt_store *st, int64_t round, const void *arg, int64_t *id,
+                   struct rt_error *err)
 {
     const struct ask *a = arg;
-    int64_t round;
-    int rc;
+    int rc = rt_ask_add(st, round, a->from, a->to, a->text, a->theme, id, err);
 
-    if ((rc = rt_round_find(st, a->round, &round, err)) < 0 ||
-        (rc = rt_ask_add(st, round, a->from, a->to, a->text, a->theme, id, err)) < 0)
-        return rc;
-    return cli_link_refs(st, "ask", *id, "about", &a->recs, err);
+    return rc < 0 ? rc : cli_link_refs(st, "ask", *id, "about", &a->recs, err);
 }
 
 static int add(struct cli *c, int argc, char **argv)
@@ -72,9 +69,8 @@ static int add(struct cli *c, int argc, char **argv)
         return cli_usage(c, usage, "ask add needs a ROUND and a TEXT");
     if (!a.from || !a.to)
         return cli_usage(c, usage, "ask add needs --from and --to");
-    a.round = argv[optind];
     a.text = text = cli_join(argc, argv, optind + 1);
-    rc = cli_add(c, "ask", json, add_ask, &a);
+    rc = cli_add(c, "ask", json, rt_round_find, argv[optind], add_ask, &a);
     rt_free(text);
     return rc;
 }

@@ -25,32 +25,27 @@ static const char help[] =
 
 int cli_assess_opt(int o, struct rt_assessment_in *a)
 {
-    switch (o) {
-    case 'd':
-        a->as_of = optarg;
-        return 0;
-    case 'e':
-        a->evidence = optarg;
-        return 0;
-    case 's':
-        a->source = optarg;
-        return 0;
-    case 'a':
-        a->assessor = optarg;
-        return 0;
-    default:
+    const char **field = o == 'd'   ? &a->as_of
+                         : o == 'e' ? &a->evidence
+                         : o == 's' ? &a->source
+                         : o == 'a' ? &a->assessor
+                                    : NULL;
+    if (!field)
         return -1;
-    }
+    *field = optarg;
+    return 0;
 }
 
-static int add_assessment(struct rt_store *st, const void *arg, int64_t *id, struct rt_error *err)
+static int add_assessment(struct rt_store *st, int64_t parent, const void *arg, int64_t *id,
+                          struct rt_error *err)
 {
+    (void)parent;
     return rt_assess(st, arg, id, err);
 }
 
 int cli_assess_add(struct cli *c, int json, const struct rt_assessment_in *a)
 {
-    return cli_add(c, "assessment", json, add_assessment, a);
+    return cli_add(c, "assessment", json, NULL, NULL, add_assessment, a);
 }
 
 int cmd_assess(struct cli *c, int argc, char **argv)

@@ -28,20 +28,17 @@ static const char help[] =
     "'rightstrack status benchmark:ID' shows its status as of a date.\n";
 
 struct benchmark {
-    const char *dialogue, *text;
+    const char *text;
     struct cli_refs tracks;
 };
 
-static int add_benchmark(struct rt_store *st, const void *arg, int64_t *id, struct rt_error *err)
+static int add_benchmark(struct rt_store *st, int64_t dialogue, const void *arg, int64_t *id,
+                         struct rt_error *err)
 {
     const struct benchmark *b = arg;
-    int64_t dialogue;
-    int rc;
+    int rc = rt_benchmark_add(st, dialogue, b->text, id, err);
 
-    if ((rc = rt_dialogue_find(st, b->dialogue, &dialogue, err)) < 0 ||
-        (rc = rt_benchmark_add(st, dialogue, b->text, id, err)) < 0)
-        return rc;
-    return cli_link_refs(st, "benchmark", *id, "tracks", &b->tracks, err);
+    return rc < 0 ? rc : cli_link_refs(st, "benchmark", *id, "tracks", &b->tracks, err);
 }
 
 static int add(struct cli *c, int argc, char **argv)
@@ -67,9 +64,8 @@ static int add(struct cli *c, int argc, char **argv)
     }
     if (argc - optind < 2)
         return cli_usage(c, usage, "benchmark add needs a DIALOGUE and a TEXT");
-    b.dialogue = argv[optind];
     b.text = text = cli_join(argc, argv, optind + 1);
-    rc = cli_add(c, "benchmark", json, add_benchmark, &b);
+    rc = cli_add(c, "benchmark", json, rt_dialogue_find, argv[optind], add_benchmark, &b);
     rt_free(text);
     return rc;
 }

@@ -31,17 +31,13 @@ static const char help[] =
     "'rightstrack status commitment:ID' shows a commitment's status as of a date.\n";
 
 struct commitment {
-    const char *round, *party, *condition, *promise;
+    const char *party, *condition, *promise;
 };
 
-static int add_commitment(struct rt_store *st, const void *arg, int64_t *id, struct rt_error *err)
+static int add_commitment(struct rt_store *st, int64_t round, const void *arg, int64_t *id,
+                          struct rt_error *err)
 {
     const struct commitment *m = arg;
-    int64_t round;
-    int rc;
-
-    if ((rc = rt_round_find(st, m->round, &round, err)) < 0)
-        return rc;
     return rt_commitment_add(st, round, m->party, m->condition, m->promise, id, err);
 }
 
@@ -74,8 +70,7 @@ static int add(struct cli *c, int argc, char **argv)
         return cli_usage(c, usage, "commitment add needs one ROUND");
     if (!m.party || !m.promise)
         return cli_usage(c, usage, "commitment add needs --party and --then");
-    m.round = argv[optind];
-    return cli_add(c, "commitment", json, add_commitment, &m);
+    return cli_add(c, "commitment", json, rt_round_find, argv[optind], add_commitment, &m);
 }
 
 struct resolution {
@@ -83,11 +78,12 @@ struct resolution {
     const char *status, *date, *note;
 };
 
-static int resolve_commitment(struct rt_store *st, const void *arg, int64_t *id,
+static int resolve_commitment(struct rt_store *st, int64_t parent, const void *arg, int64_t *id,
                               struct rt_error *err)
 {
     const struct resolution *r = arg;
 
+    (void)parent;
     *id = r->id;
     return rt_commitment_resolve(st, r->id, r->status, r->step, r->date, r->note, err);
 }
@@ -129,7 +125,7 @@ static int resolve(struct cli *c, int argc, char **argv)
                          r.status);
     if (!r.date)
         return cli_usage(c, usage, "commitment resolve needs --date");
-    if ((rc = cli_write(c, resolve_commitment, &r, &id)) != EXIT_OK)
+    if ((rc = cli_write(c, NULL, NULL, resolve_commitment, &r, &id)) != EXIT_OK)
         return rc;
     if (json)
         cli_print_json(json_pack("{s:I,s:s,s:s}", "id", (json_int_t)r.id, "status", r.status,

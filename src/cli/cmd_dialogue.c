@@ -30,9 +30,12 @@ struct dialogue {
     size_t n;
 };
 
-static int add_dialogue(struct rt_store *st, const void *arg, int64_t *id, struct rt_error *err)
+static int add_dialogue(struct rt_store *st, int64_t parent, const void *arg, int64_t *id,
+                        struct rt_error *err)
 {
     const struct dialogue *d = arg;
+
+    (void)parent;
     return rt_dialogue_add(st, d->name, d->kind, d->parties, d->n, id, err);
 }
 
@@ -66,7 +69,7 @@ static int add(struct cli *c, int argc, char **argv)
     if (d.n < 2)
         return cli_usage(c, usage, "a dialogue needs two --party or more");
     d.name = argv[optind];
-    return cli_add(c, "dialogue", json, add_dialogue, &d);
+    return cli_add(c, "dialogue", json, NULL, NULL, add_dialogue, &d);
 }
 
 /* arg: the DIALOGUE to show, or NULL to list them all. */

@@ -18,17 +18,13 @@ static const char help[] =
     "  --json             print {\"id\"}\n";
 
 struct participant {
-    const char *round, *name, *title, *organisation, *party;
+    const char *name, *title, *organisation, *party;
 };
 
-static int add_participant(struct rt_store *st, const void *arg, int64_t *id, struct rt_error *err)
+static int add_participant(struct rt_store *st, int64_t round, const void *arg, int64_t *id,
+                           struct rt_error *err)
 {
     const struct participant *p = arg;
-    int64_t round;
-    int rc;
-
-    if ((rc = rt_round_find(st, p->round, &round, err)) < 0)
-        return rc;
     return rt_participant_add(st, round, p->name, p->title, p->organisation, p->party, id, err);
 }
 
@@ -65,8 +61,7 @@ static int add(struct cli *c, int argc, char **argv)
         return cli_usage(c, usage, "participant add needs one ROUND");
     if (!p.name)
         return cli_usage(c, usage, "participant add needs --name");
-    p.round = argv[optind];
-    return cli_add(c, "participant", json, add_participant, &p);
+    return cli_add(c, "participant", json, rt_round_find, argv[optind], add_participant, &p);
 }
 
 int cmd_participant(struct cli *c, int argc, char **argv)

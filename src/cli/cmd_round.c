@@ -25,19 +25,12 @@ static const char help[] =
     "                   welcomed and commitments\n"
     "  --json           print JSON: {\"id\"} after add, the round's document for show\n";
 
-struct round {
-    const char *dialogue;
-    struct rt_round_in in;
-};
-
-static int add_round(struct rt_store *st, const void *arg, int64_t *id, struct rt_error *err)
+static int add_round(struct rt_store *st, int64_t dialogue, const void *arg, int64_t *id,
+                     struct rt_error *err)
 {
-    const struct round *a = arg;
-    struct rt_round_in r = a->in;
-    int rc;
+    struct rt_round_in r = *(const struct rt_round_in *)arg;
 
-    if ((rc = rt_dialogue_find(st, a->dialogue, &r.dialogue_id, err)) < 0)
-        return rc;
+    r.dialogue_id = dialogue;
     return rt_round_add(st, &r, id, err);
 }
 
@@ -48,29 +41,28 @@ static int add(struct cli *c, int argc, char **argv)
         {"place", required_argument, NULL, 'p'},   {"summary", required_argument, NULL, 's'},
         {"source", required_argument, NULL, 'S'},  {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},          {0}};
-    struct round a = {0};
-    struct rt_round_in *r = &a.in;
+    struct rt_round_in r = {0};
     int json = 0, o, rc;
     long v;
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 'd':
-            r->date = optarg;
+            r.date = optarg;
             break;
         case 'o':
             if (cli_parse_int(optarg, 1, 100000, &v) < 0)
                 return cli_usage(c, usage, "--ordinal needs a number from 1");
-            r->ordinal = (int)v;
+            r.ordinal = (int)v;
             break;
         case 'p':
-            r->place = optarg;
+            r.place = optarg;
             break;
         case 's':
-            r->summary = optarg;
+            r.summary = optarg;
             break;
         case 'S':
-            r->source = optarg;
+            r.source = optarg;
             break;
         default:
             if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
@@ -79,10 +71,9 @@ static int add(struct cli *c, int argc, char **argv)
     }
     if (argc - optind != 1)
         return cli_usage(c, usage, "round add needs one DIALOGUE");
-    if (!r->date)
+    if (!r.date)
         return cli_usage(c, usage, "round add needs --date");
-    a.dialogue = argv[optind];
-    return cli_add(c, "round", json, add_round, &a);
+    return cli_add(c, "round", json, rt_dialogue_find, argv[optind], add_round, &r);
 }
 
 static int get_round(struct rt_store *st, const void *arg, json_t **doc, struct rt_error *err)

@@ -45,13 +45,15 @@ struct step {
     size_t n;
 };
 
-static int add_step(struct rt_store *st, const void *arg, int64_t *id, struct rt_error *err)
+static int add_step(struct rt_store *st, int64_t parent, const void *arg, int64_t *id,
+                    struct rt_error *err)
 {
     const struct step *s = arg;
     char from[64], to[64];
     int64_t round;
     int rc;
 
+    (void)parent;
     if ((rc = rt_step_add(st, &s->in, id, err)) < 0)
         return rc;
     snprintf(from, sizeof(from), "step:%lld", (long long)*id);
@@ -128,7 +130,7 @@ static int add(struct cli *c, int argc, char **argv)
     if (!s.in.actor || !s.in.date || !s.in.kind)
         return cli_usage(c, usage, "step add needs --actor, --date and --kind");
     s.in.text = text = cli_join(argc, argv, optind);
-    rc = cli_add(c, "step", json, add_step, &s);
+    rc = cli_add(c, "step", json, NULL, NULL, add_step, &s);
     rt_free(text);
     return rc;
 }

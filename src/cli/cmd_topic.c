@@ -17,20 +17,17 @@ static const char help[] =
     "  --json      print {\"id\"}\n";
 
 struct topic {
-    const char *round, *text, *theme;
+    const char *text, *theme;
     struct cli_refs recs;
 };
 
-static int add_topic(struct rt_store *st, const void *arg, int64_t *id, struct rt_error *err)
+static int add_topic(struct rt_store *st, int64_t round, const void *arg, int64_t *id,
+                     struct rt_error *err)
 {
     const struct topic *t = arg;
-    int64_t round;
-    int rc;
+    int rc = rt_topic_add(st, round, t->text, t->theme, id, err);
 
-    if ((rc = rt_round_find(st, t->round, &round, err)) < 0 ||
-        (rc = rt_topic_add(st, round, t->text, t->theme, id, err)) < 0)
-        return rc;
-    return cli_link_refs(st, "topic", *id, "about", &t->recs, err);
+    return rc < 0 ? rc : cli_link_refs(st, "topic", *id, "about", &t->recs, err);
 }
 
 static int add(struct cli *c, int argc, char **argv)
@@ -60,9 +57,8 @@ static int add(struct cli *c, int argc, char **argv)
     }
     if (argc - optind < 2)
         return cli_usage(c, usage, "topic add needs a ROUND and a TEXT");
-    t.round = argv[optind];
     t.text = text = cli_join(argc, argv, optind + 1);
-    rc = cli_add(c, "topic", json, add_topic, &t);
+    rc = cli_add(c, "topic", json, rt_round_find, argv[optind], add_topic, &t);
     rt_free(text);
     return rc;
 }

@@ -65,15 +65,18 @@ char *cli_join(int argc, char **argv, int from)
     return rt_buf_detach(&b, NULL);
 }
 
-int cli_write(struct cli *c, cli_write_fn *fn, const void *arg, int64_t *id)
+int cli_write(struct cli *c, cli_find_fn *find, const char *parent, cli_write_fn *fn,
+              const void *arg, int64_t *id)
 {
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
+    int64_t parent_id = 0;
     int rc;
 
     if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         return rc;
-    if (rt_store_begin(st, &err) < 0 || fn(st, arg, id, &err) < 0) {
+    if (rt_store_begin(st, &err) < 0 || (find && find(st, parent, &parent_id, &err) < 0) ||
+        fn(st, parent_id, arg, id, &err) < 0) {
         rc = cli_fail(c, &err);
         rt_store_rollback(st);
     } else if (rt_store_commit(st, &err) < 0) {
@@ -84,10 +87,11 @@ int cli_write(struct cli *c, cli_write_fn *fn, const void *arg, int64_t *id)
     return rc;
 }
 
-int cli_add(struct cli *c, const char *what, int json, cli_write_fn *fn, const void *arg)
+int cli_add(struct cli *c, const char *what, int json, cli_find_fn *find, const char *parent,
+            cli_write_fn *fn, const void *arg)
 {
     int64_t id = 0;
-    int rc = cli_write(c, fn, arg, &id);
+    int rc = cli_write(c, find, parent, fn, arg, &id);
 
     if (rc != EXIT_OK)
         return rc;
