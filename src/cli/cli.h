@@ -63,6 +63,14 @@ int cli_usage(struct cli *c, const char *usage, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Prints a help text on stdout; returns EXIT_OK. */
 int cli_help(const char *text);
+/*
+ * The options every command treats alike, for the default of its getopt_long switch:
+ * 'j' (--json) sets *json and returns -1 (go on); 'h' (--help, -h) prints help and
+ * returns EXIT_OK; anything else is an unknown option: EXIT_USAGE. json may be NULL
+ * for a command without --json.
+ */
+int cli_opt_common(struct cli *c, int o, char **argv, const char *usage, const char *help,
+                   int *json);
 /* Parses a whole decimal number in [lo, hi]; 0 on success, -1 otherwise. */
 int cli_parse_int(const char *s, long lo, long hi, long *out);
 /* Writes data to path (NULL: standard output) through a temporary file renamed into
@@ -93,11 +101,59 @@ int cli_ref(const char *in, const char *bare_kind, char out[64]);
 int cli_parse_id(const char *s, int64_t *out);
 /* Joins argv[from..argc) with spaces into a new string (rt_free it); NULL if none. */
 char *cli_join(int argc, char **argv, int from);
-/* After an add: {"id": N} with json, else "added WHAT N". */
-void cli_print_added(int json, const char *what, int64_t id);
-/* Ends a write begun with rt_store_begin: commits when rc is EXIT_OK (printing a
- * failure), else rolls back. Returns the final exit code. */
-int cli_end_write(struct cli *c, struct rt_store *st, int rc, struct rt_error *err);
+
+/* Finds a record of the ledger by the reference a user typed (rt_round_find, …). */
+typedef int cli_find_fn(struct rt_store *st, const char *ref, int64_t *out_id,
+                        struct rt_error *err);
+/*
+ * Runs one write of the ledger. Opens the store and, in one transaction, finds the
+ * parent record (find(st, parent, …): the round or dialogue the new record belongs
+ * to; none when find is NULL), then calls fn(st, parent_id, arg, id, err), which
+ * writes, sets *id to the record it wrote and returns 0 or the library's error.
+ * Commits on success; on failure prints the error and rolls back, so a failed write
+ * writes nothing. Returns the exit code.
+ */
+typedef int cli_write_fn(struct rt_store *st, int64_t parent, const void *arg, int64_t *id,
+                         struct rt_error *err);
+int cli_write(struct cli *c, cli_find_fn *find, const char *parent, cli_write_fn *fn,
+              const void *arg, int64_t *id);
+/* Adds one record with cli_write, then prints its id: "added WHAT ID", or {"id": ID}
+ * with json. Returns the exit code. */
+int cli_add(struct cli *c, const char *what, int json, cli_find_fn *find, const char *parent,
+            cli_write_fn *fn, const void *arg);
+/*
+ * Reads one document of the ledger: opens the store, calls get(st, arg, &doc, err)
+ * and prints the document, as JSON with json, else through render. Returns the exit
+ * code.
+ */
+typedef int cli_get_fn(struct rt_store *st, const void *arg, json_t **doc, struct rt_error *err);
+int cli_read(struct cli *c, int json, cli_get_fn *get, const void *arg,
+             void (*render)(const json_t *doc));
+
+/* The values of a repeatable option that names records (--rec, --tracks). */
+struct cli_refs {
+    const char *option; /* "rec": "too many --rec" */
+    const char *bare;   /* the kind of a bare id: "rec" */
+    const char *need;   /* "a recommendation id": "--rec needs a recommendation id, not 'x'" */
+    const char *v[64];
+    size_t n;
+};
+/* Keeps arg, one value of refs->option, once it reads as a reference. EXIT_OK, or a
+ * usage error (EXIT_USAGE) when it does not or when there are too many. */
+int cli_refs_opt(struct cli *c, const char *usage, struct cli_refs *refs, const char *arg);
+/* Links KIND:ID to each of refs by relation (rt_link_add). 0, or the library's error. */
+int cli_link_refs(struct rt_store *st, const char *kind, int64_t id, const char *relation,
+                  const struct cli_refs *refs, struct rt_error *err);
+
+/*
+ * assess and benchmark assess (cmd_assess.c). cli_assess_opt sets the field of a that
+ * the option o of an assessment names (--date 'd', --evidence 'e', --source 's',
+ * --assessor 'a'): 0, or -1 when o is none of them. cli_assess_add records a and
+ * prints its id, as cli_add does.
+ */
+struct rt_assessment_in;
+int cli_assess_opt(int o, struct rt_assessment_in *a);
+int cli_assess_add(struct cli *c, int json, const struct rt_assessment_in *a);
 
 /* Text renderings of the ledger's JSON documents, for a desk officer (render.c). */
 void render_dialogue_list(const json_t *v);
@@ -115,11 +171,20 @@ struct progress *progress_new(const char *label);
 void progress_update(void *p, uint64_t done, uint64_t total);
 void progress_done(struct progress *p);
 
+/* The arguments of a read of the ledger as of a date: `NAME REF [--as-of D] [--json]`. */
+struct asof_args {
+    const char *ref, *as_of;
+    int json;
+};
+/* Reads them from argv; what names REF in a usage error ("ROUND"). Returns -1 to go on,
+ * else the exit code (after --help or a usage error). */
+int cli_asof_args(struct cli *c, int argc, char **argv, const char *usage, const char *help,
+                  const char *what, struct asof_args *a);
 /* A read command of the ledger: `NAME REF [--as-of D] [--json]`. */
 struct asof_read {
     const char *usage, *help;
     const char *what; /* "ROUND", "DIALOGUE" */
-    int (*find)(struct rt_store *st, const char *ref, int64_t *out_id, struct rt_error *err);
+    cli_find_fn *find;
     int (*read)(struct rt_store *st, int64_t id, const char *as_of, json_t **out,
                 struct rt_error *err);
     void (*render)(const json_t *doc);

@@ -20,6 +20,20 @@ static const char help[] =
     "  --rec ID    a recommendation the ask is about (repeatable)\n"
     "  --json      print {\"id\"}\n";
 
+struct ask {
+    const char *from, *to, *text, *theme;
+    struct cli_refs recs;
+};
+
+static int add_ask(struct rt_store *st, int64_t round, const void *arg, int64_t *id,
+                   struct rt_error *err)
+{
+    const struct ask *a = arg;
+    int rc = rt_ask_add(st, round, a->from, a->to, a->text, a->theme, id, err);
+
+    return rc < 0 ? rc : cli_link_refs(st, "ask", *id, "about", &a->recs, err);
+}
+
 static int add(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -27,73 +41,37 @@ static int add(struct cli *c, int argc, char **argv)
         {"theme", required_argument, NULL, 'T'}, {"rec", required_argument, NULL, 'r'},
         {"json", no_argument, NULL, 'j'},       {"help", no_argument, NULL, 'h'},
         {0}};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    const char *theme = NULL, *recs[64], *pfrom = NULL, *pto = NULL;
-    char *text = NULL, from[64], to[64];
-    size_t n = 0;
-    int64_t round = 0, id = 0;
+    struct ask a = {.recs = {"rec", "rec", "a recommendation id"}};
+    char *text;
     int json = 0, o, rc;
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 'f':
-            pfrom = optarg;
+            a.from = optarg;
             break;
         case 't':
-            pto = optarg;
+            a.to = optarg;
             break;
         case 'T':
-            theme = optarg;
+            a.theme = optarg;
             break;
         case 'r':
-            if (n == sizeof(recs) / sizeof(recs[0]))
-                return cli_usage(c, usage, "too many --rec");
-            if (cli_ref(optarg, "rec", to) < 0)
-                return cli_usage(c, usage, "--rec needs a recommendation id, not '%s'", optarg);
-            recs[n++] = optarg;
+            if (cli_refs_opt(c, usage, &a.recs, optarg) != EXIT_OK)
+                return EXIT_USAGE;
             break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
         default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+                return rc;
         }
     }
     if (argc - optind < 2)
         return cli_usage(c, usage, "ask add needs a ROUND and a TEXT");
-    if (!pfrom || !pto)
+    if (!a.from || !a.to)
         return cli_usage(c, usage, "ask add needs --from and --to");
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-        return rc;
-    text = cli_join(argc, argv, optind + 1);
-    if (rt_store_begin(st, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    rc = EXIT_FAIL;
-    if (rt_round_find(st, argv[optind], &round, &err) < 0 ||
-        rt_ask_add(st, round, pfrom, pto, text, theme, &id, &err) < 0)
-        goto fail;
-    snprintf(from, sizeof(from), "ask:%lld", (long long)id);
-    for (size_t i = 0; i < n; i++) {
-        cli_ref(recs[i], "rec", to);
-        if (rt_link_add(st, from, "about", to, &err) < 0)
-            goto fail;
-    }
-    rc = EXIT_OK;
-fail:
-    if (rc != EXIT_OK)
-        cli_fail(c, &err);
-    rc = cli_end_write(c, st, rc, &err);
-    if (rc == EXIT_OK)
-        cli_print_added(json, "ask", id);
-out:
+    a.text = text = cli_join(argc, argv, optind + 1);
+    rc = cli_add(c, "ask", json, rt_round_find, argv[optind], add_ask, &a);
     rt_free(text);
-    rt_error_release(&err);
-    rt_store_close(st);
     return rc;
 }
 

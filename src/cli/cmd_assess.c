@@ -23,6 +23,31 @@ static const char help[] =
     "  --assessor ORG    who judged (default: nobody named)\n"
     "  --json            print {\"id\"}\n";
 
+int cli_assess_opt(int o, struct rt_assessment_in *a)
+{
+    const char **field = o == 'd'   ? &a->as_of
+                         : o == 'e' ? &a->evidence
+                         : o == 's' ? &a->source
+                         : o == 'a' ? &a->assessor
+                                    : NULL;
+    if (!field)
+        return -1;
+    *field = optarg;
+    return 0;
+}
+
+static int add_assessment(struct rt_store *st, int64_t parent, const void *arg, int64_t *id,
+                          struct rt_error *err)
+{
+    (void)parent;
+    return rt_assess(st, arg, id, err);
+}
+
+int cli_assess_add(struct cli *c, int json, const struct rt_assessment_in *a)
+{
+    return cli_add(c, "assessment", json, NULL, NULL, add_assessment, a);
+}
+
 int cmd_assess(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -31,34 +56,14 @@ int cmd_assess(struct cli *c, int argc, char **argv)
         {"json", no_argument, NULL, 'j'},           {"help", no_argument, NULL, 'h'},
         {0}};
     struct rt_assessment_in a = {0};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
     char target[64];
-    int64_t id = 0;
     int json = 0, o, rc;
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'd':
-            a.as_of = optarg;
-            break;
-        case 'e':
-            a.evidence = optarg;
-            break;
-        case 's':
-            a.source = optarg;
-            break;
-        case 'a':
-            a.assessor = optarg;
-            break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
-        default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
-        }
+        if (cli_assess_opt(o, &a) == 0)
+            continue;
+        if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+            return rc;
     }
     if (argc - optind != 2)
         return cli_usage(c, usage, "assess needs a REF and a STATUS");
@@ -69,16 +74,5 @@ int cmd_assess(struct cli *c, int argc, char **argv)
         return cli_usage(c, usage, "assess needs --date");
     a.target = target;
     a.status = argv[optind + 1];
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-        return rc;
-    if (rt_assess(st, &a, &id, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    cli_print_added(json, "assessment", id);
-    rc = EXIT_OK;
-out:
-    rt_error_release(&err);
-    rt_store_close(st);
-    return rc;
+    return cli_assess_add(c, json, &a);
 }

@@ -27,69 +27,46 @@ static const char help[] =
     "\n"
     "'rightstrack status benchmark:ID' shows its status as of a date.\n";
 
+struct benchmark {
+    const char *text;
+    struct cli_refs tracks;
+};
+
+static int add_benchmark(struct rt_store *st, int64_t dialogue, const void *arg, int64_t *id,
+                         struct rt_error *err)
+{
+    const struct benchmark *b = arg;
+    int rc = rt_benchmark_add(st, dialogue, b->text, id, err);
+
+    return rc < 0 ? rc : cli_link_refs(st, "benchmark", *id, "tracks", &b->tracks, err);
+}
+
 static int add(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {{"tracks", required_argument, NULL, 't'},
                                          {"json", no_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0}};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    const char *tracks[64];
-    char *text = NULL, from[64], to[64];
-    size_t n = 0;
-    int64_t dialogue = 0, id = 0;
+    struct benchmark b = {.tracks = {"tracks", "rec", "ask:ID, rec:ID or step:ID"}};
+    char *text;
     int json = 0, o, rc;
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 't':
-            if (n == sizeof(tracks) / sizeof(tracks[0]))
-                return cli_usage(c, usage, "too many --tracks");
-            if (cli_ref(optarg, "rec", to) < 0)
-                return cli_usage(c, usage, "--tracks needs ask:ID, rec:ID or step:ID, not '%s'",
-                                 optarg);
-            tracks[n++] = optarg;
+            if (cli_refs_opt(c, usage, &b.tracks, optarg) != EXIT_OK)
+                return EXIT_USAGE;
             break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
         default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+                return rc;
         }
     }
     if (argc - optind < 2)
         return cli_usage(c, usage, "benchmark add needs a DIALOGUE and a TEXT");
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-        return rc;
-    text = cli_join(argc, argv, optind + 1);
-    if (rt_store_begin(st, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    rc = EXIT_FAIL;
-    if (rt_dialogue_find(st, argv[optind], &dialogue, &err) < 0 ||
-        rt_benchmark_add(st, dialogue, text, &id, &err) < 0)
-        goto fail;
-    snprintf(from, sizeof(from), "benchmark:%lld", (long long)id);
-    for (size_t i = 0; i < n; i++) {
-        cli_ref(tracks[i], "rec", to);
-        if (rt_link_add(st, from, "tracks", to, &err) < 0)
-            goto fail;
-    }
-    rc = EXIT_OK;
-fail:
-    if (rc != EXIT_OK)
-        cli_fail(c, &err);
-    rc = cli_end_write(c, st, rc, &err);
-    if (rc == EXIT_OK)
-        cli_print_added(json, "benchmark", id);
-out:
+    b.text = text = cli_join(argc, argv, optind + 1);
+    rc = cli_add(c, "benchmark", json, rt_dialogue_find, argv[optind], add_benchmark, &b);
     rt_free(text);
-    rt_error_release(&err);
-    rt_store_close(st);
     return rc;
 }
 
@@ -100,31 +77,15 @@ static int assess(struct cli *c, int argc, char **argv)
         {"source", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},         {0}};
     struct rt_assessment_in a = {0};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
     char target[64];
-    int64_t id = 0, bid;
+    int64_t bid;
     int json = 0, o, rc;
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'd':
-            a.as_of = optarg;
-            break;
-        case 'e':
-            a.evidence = optarg;
-            break;
-        case 's':
-            a.source = optarg;
-            break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
-        default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
-        }
+        if (cli_assess_opt(o, &a) == 0)
+            continue;
+        if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+            return rc;
     }
     if (argc - optind != 2)
         return cli_usage(c, usage, "benchmark assess needs an ID and a status");
@@ -138,18 +99,7 @@ static int assess(struct cli *c, int argc, char **argv)
         return cli_usage(c, usage, "benchmark assess needs --date");
     snprintf(target, sizeof(target), "benchmark:%lld", (long long)bid);
     a.target = target;
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-        return rc;
-    if (rt_assess(st, &a, &id, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    cli_print_added(json, "assessment", id);
-    rc = EXIT_OK;
-out:
-    rt_error_release(&err);
-    rt_store_close(st);
-    return rc;
+    return cli_assess_add(c, json, &a);
 }
 
 int cmd_benchmark(struct cli *c, int argc, char **argv)

@@ -30,55 +30,62 @@ static const char help[] =
     "\n"
     "'rightstrack status commitment:ID' shows a commitment's status as of a date.\n";
 
+struct commitment {
+    const char *party, *condition, *promise;
+};
+
+static int add_commitment(struct rt_store *st, int64_t round, const void *arg, int64_t *id,
+                          struct rt_error *err)
+{
+    const struct commitment *m = arg;
+    return rt_commitment_add(st, round, m->party, m->condition, m->promise, id, err);
+}
+
 static int add(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"party", required_argument, NULL, 'p'}, {"if", required_argument, NULL, 'i'},
         {"then", required_argument, NULL, 't'},  {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},        {0}};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    const char *party = NULL, *cond = NULL, *promise = NULL;
-    int64_t round = 0, id = 0;
+    struct commitment m = {0};
     int json = 0, o, rc;
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 'p':
-            party = optarg;
+            m.party = optarg;
             break;
         case 'i':
-            cond = optarg;
+            m.condition = optarg;
             break;
         case 't':
-            promise = optarg;
+            m.promise = optarg;
             break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
         default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+                return rc;
         }
     }
     if (argc - optind != 1)
         return cli_usage(c, usage, "commitment add needs one ROUND");
-    if (!party || !promise)
+    if (!m.party || !m.promise)
         return cli_usage(c, usage, "commitment add needs --party and --then");
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-        return rc;
-    if (rt_round_find(st, argv[optind], &round, &err) < 0 ||
-        rt_commitment_add(st, round, party, cond, promise, &id, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    cli_print_added(json, "commitment", id);
-    rc = EXIT_OK;
-out:
-    rt_error_release(&err);
-    rt_store_close(st);
-    return rc;
+    return cli_add(c, "commitment", json, rt_round_find, argv[optind], add_commitment, &m);
+}
+
+struct resolution {
+    int64_t id, step;
+    const char *status, *date, *note;
+};
+
+static int resolve_commitment(struct rt_store *st, int64_t parent, const void *arg, int64_t *id,
+                              struct rt_error *err)
+{
+    const struct resolution *r = arg;
+
+    (void)parent;
+    *id = r->id;
+    return rt_commitment_resolve(st, r->id, r->status, r->step, r->date, r->note, err);
 }
 
 static int resolve(struct cli *c, int argc, char **argv)
@@ -87,59 +94,45 @@ static int resolve(struct cli *c, int argc, char **argv)
         {"step", required_argument, NULL, 's'}, {"date", required_argument, NULL, 'd'},
         {"note", required_argument, NULL, 'n'}, {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},       {0}};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    const char *date = NULL, *note = NULL, *status;
-    int64_t id = 0, step = 0;
+    struct resolution r = {0};
+    int64_t id;
     int json = 0, o, rc;
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 's':
-            if (cli_parse_id(optarg, &step) < 0)
+            if (cli_parse_id(optarg, &r.step) < 0)
                 return cli_usage(c, usage, "--step needs a step id, not '%s'", optarg);
             break;
         case 'd':
-            date = optarg;
+            r.date = optarg;
             break;
         case 'n':
-            note = optarg;
+            r.note = optarg;
             break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
         default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+                return rc;
         }
     }
     if (argc - optind != 2)
         return cli_usage(c, usage, "commitment resolve needs an ID and fulfilled or lapsed");
-    if (cli_parse_id(argv[optind], &id) < 0)
+    if (cli_parse_id(argv[optind], &r.id) < 0)
         return cli_usage(c, usage, "'%s' is not a commitment id", argv[optind]);
-    status = argv[optind + 1];
-    if (strcmp(status, "fulfilled") && strcmp(status, "lapsed"))
+    r.status = argv[optind + 1];
+    if (strcmp(r.status, "fulfilled") && strcmp(r.status, "lapsed"))
         return cli_usage(c, usage, "a commitment resolves as fulfilled or lapsed, not '%s'",
-                         status);
-    if (!date)
+                         r.status);
+    if (!r.date)
         return cli_usage(c, usage, "commitment resolve needs --date");
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+    if ((rc = cli_write(c, NULL, NULL, resolve_commitment, &r, &id)) != EXIT_OK)
         return rc;
-    if (rt_commitment_resolve(st, id, status, step, date, note, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
     if (json)
-        cli_print_json(json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "status", status,
-                                 "as_of", date));
+        cli_print_json(json_pack("{s:I,s:s,s:s}", "id", (json_int_t)r.id, "status", r.status,
+                                 "as_of", r.date));
     else
-        printf("commitment %lld %s as of %s\n", (long long)id, status, date);
-    rc = EXIT_OK;
-out:
-    rt_error_release(&err);
-    rt_store_close(st);
-    return rc;
+        printf("commitment %lld %s as of %s\n", (long long)r.id, r.status, r.date);
+    return EXIT_OK;
 }
 
 int cmd_commitment(struct cli *c, int argc, char **argv)

@@ -24,6 +24,21 @@ static const char help[] =
     "  show          a dialogue: parties, rounds, benchmarks\n"
     "  --json        print JSON: {\"id\"} after add, the library's document otherwise\n";
 
+struct dialogue {
+    const char *name, *kind;
+    const char *parties[32];
+    size_t n;
+};
+
+static int add_dialogue(struct rt_store *st, int64_t parent, const void *arg, int64_t *id,
+                        struct rt_error *err)
+{
+    const struct dialogue *d = arg;
+
+    (void)parent;
+    return rt_dialogue_add(st, d->name, d->kind, d->parties, d->n, id, err);
+}
+
 static int add(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {{"party", required_argument, NULL, 'p'},
@@ -31,96 +46,59 @@ static int add(struct cli *c, int argc, char **argv)
                                          {"json", no_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0}};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    const char *parties[32], *kind = NULL;
-    size_t n = 0;
-    int64_t id = 0;
+    struct dialogue d = {0};
     int json = 0, o, rc;
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 'p':
-            if (n == sizeof(parties) / sizeof(parties[0]))
+            if (d.n == sizeof(d.parties) / sizeof(d.parties[0]))
                 return cli_usage(c, usage, "too many parties");
-            parties[n++] = optarg;
+            d.parties[d.n++] = optarg;
             break;
         case 'k':
-            kind = optarg;
+            d.kind = optarg;
             break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
         default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+                return rc;
         }
     }
     if (argc - optind != 1)
         return cli_usage(c, usage, "dialogue add needs one NAME");
-    if (n < 2)
+    if (d.n < 2)
         return cli_usage(c, usage, "a dialogue needs two --party or more");
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+    d.name = argv[optind];
+    return cli_add(c, "dialogue", json, NULL, NULL, add_dialogue, &d);
+}
+
+/* arg: the DIALOGUE to show, or NULL to list them all. */
+static int get_dialogues(struct rt_store *st, const void *arg, json_t **doc, struct rt_error *err)
+{
+    int64_t id;
+    int rc;
+
+    if (!arg)
+        return rt_dialogue_list(st, doc, err);
+    if ((rc = rt_dialogue_find(st, arg, &id, err)) < 0)
         return rc;
-    if (rt_dialogue_add(st, argv[optind], kind, parties, n, &id, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    cli_print_added(json, "dialogue", id);
-    rc = EXIT_OK;
-out:
-    rt_error_release(&err);
-    rt_store_close(st);
-    return rc;
+    return rt_dialogue_get(st, id, doc, err);
 }
 
 static int list_or_show(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    json_t *doc = NULL;
     int show = !strcmp(argv[0], "show"), json = 0, o, rc;
-    int64_t id = 0;
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
-        default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+        if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+            return rc;
     if (argc - optind != show)
         return cli_usage(c, usage, show ? "dialogue show needs one DIALOGUE"
                                          : "dialogue list takes no arguments");
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-        return rc;
-    if (show ? rt_dialogue_find(st, argv[optind], &id, &err) < 0 ||
-                   rt_dialogue_get(st, id, &doc, &err) < 0
-             : rt_dialogue_list(st, &doc, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    if (json) {
-        cli_print_json(doc);
-        doc = NULL;
-    } else if (show) {
-        render_dialogue(doc);
-    } else {
-        render_dialogue_list(doc);
-    }
-    rc = EXIT_OK;
-out:
-    json_decref(doc);
-    rt_error_release(&err);
-    rt_store_close(st);
-    return rc;
+    return cli_read(c, json, get_dialogues, show ? argv[optind] : NULL,
+                    show ? render_dialogue : render_dialogue_list);
 }
 
 int cmd_dialogue(struct cli *c, int argc, char **argv)

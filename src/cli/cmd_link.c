@@ -32,14 +32,9 @@ int cmd_link(struct cli *c, int argc, char **argv)
     int64_t rid;
     int o, rc, round_ref = 0;
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'h':
-            return cli_help(help);
-        default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+        if ((rc = cli_opt_common(c, o, argv, usage, help, NULL)) >= 0)
+            return rc;
     if (argc - optind != 3)
         return cli_usage(c, usage, "link needs FROM, RELATION and TO");
     relation = argv[optind + 1];

@@ -17,6 +17,17 @@ static const char help[] =
     "  --party P          the side they were on (a state or an organisation)\n"
     "  --json             print {\"id\"}\n";
 
+struct participant {
+    const char *name, *title, *organisation, *party;
+};
+
+static int add_participant(struct rt_store *st, int64_t round, const void *arg, int64_t *id,
+                           struct rt_error *err)
+{
+    const struct participant *p = arg;
+    return rt_participant_add(st, round, p->name, p->title, p->organisation, p->party, id, err);
+}
+
 static int add(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -24,52 +35,33 @@ static int add(struct cli *c, int argc, char **argv)
         {"organisation", required_argument, NULL, 'o'}, {"organization", required_argument, NULL, 'o'},
         {"party", required_argument, NULL, 'p'},        {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},               {0}};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    const char *name = NULL, *title = NULL, *org = NULL, *party = NULL;
-    int64_t round = 0, id = 0;
+    struct participant p = {0};
     int json = 0, o, rc;
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 'n':
-            name = optarg;
+            p.name = optarg;
             break;
         case 't':
-            title = optarg;
+            p.title = optarg;
             break;
         case 'o':
-            org = optarg;
+            p.organisation = optarg;
             break;
         case 'p':
-            party = optarg;
+            p.party = optarg;
             break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
         default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+                return rc;
         }
     }
     if (argc - optind != 1)
         return cli_usage(c, usage, "participant add needs one ROUND");
-    if (!name)
+    if (!p.name)
         return cli_usage(c, usage, "participant add needs --name");
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-        return rc;
-    if (rt_round_find(st, argv[optind], &round, &err) < 0 ||
-        rt_participant_add(st, round, name, title, org, party, &id, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    cli_print_added(json, "participant", id);
-    rc = EXIT_OK;
-out:
-    rt_error_release(&err);
-    rt_store_close(st);
-    return rc;
+    return cli_add(c, "participant", json, rt_round_find, argv[optind], add_participant, &p);
 }
 
 int cmd_participant(struct cli *c, int argc, char **argv)

@@ -25,6 +25,15 @@ static const char help[] =
     "                   welcomed and commitments\n"
     "  --json           print JSON: {\"id\"} after add, the round's document for show\n";
 
+static int add_round(struct rt_store *st, int64_t dialogue, const void *arg, int64_t *id,
+                     struct rt_error *err)
+{
+    struct rt_round_in r = *(const struct rt_round_in *)arg;
+
+    r.dialogue_id = dialogue;
+    return rt_round_add(st, &r, id, err);
+}
+
 static int add(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -33,9 +42,6 @@ static int add(struct cli *c, int argc, char **argv)
         {"source", required_argument, NULL, 'S'},  {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},          {0}};
     struct rt_round_in r = {0};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    int64_t id = 0;
     int json = 0, o, rc;
     long v;
 
@@ -58,75 +64,40 @@ static int add(struct cli *c, int argc, char **argv)
         case 'S':
             r.source = optarg;
             break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
         default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+                return rc;
         }
     }
     if (argc - optind != 1)
         return cli_usage(c, usage, "round add needs one DIALOGUE");
     if (!r.date)
         return cli_usage(c, usage, "round add needs --date");
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+    return cli_add(c, "round", json, rt_dialogue_find, argv[optind], add_round, &r);
+}
+
+static int get_round(struct rt_store *st, const void *arg, json_t **doc, struct rt_error *err)
+{
+    int64_t id;
+    int rc;
+
+    if ((rc = rt_round_find(st, arg, &id, err)) < 0)
         return rc;
-    if (rt_dialogue_find(st, argv[optind], &r.dialogue_id, &err) < 0 ||
-        rt_round_add(st, &r, &id, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    cli_print_added(json, "round", id);
-    rc = EXIT_OK;
-out:
-    rt_error_release(&err);
-    rt_store_close(st);
-    return rc;
+    return rt_round_get(st, id, doc, err);
 }
 
 static int show(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    json_t *doc = NULL;
-    int64_t id = 0;
     int json = 0, o, rc;
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
-        default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+        if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+            return rc;
     if (argc - optind != 1)
         return cli_usage(c, usage, "round show needs one ROUND");
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-        return rc;
-    if (rt_round_find(st, argv[optind], &id, &err) < 0 || rt_round_get(st, id, &doc, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    if (json) {
-        cli_print_json(doc);
-        doc = NULL;
-    } else {
-        render_round(doc);
-    }
-    rc = EXIT_OK;
-out:
-    json_decref(doc);
-    rt_error_release(&err);
-    rt_store_close(st);
-    return rc;
+    return cli_read(c, json, get_round, argv[optind], render_round);
 }
 
 int cmd_round(struct cli *c, int argc, char **argv)

@@ -18,60 +18,27 @@ static const char help[] =
     "              for a commitment {\"target\", \"as_of\", \"status\", \"since\", \"step\",\n"
     "              \"history\"}\n";
 
+struct status_query {
+    char target[64];
+    const char *as_of;
+};
+
+static int get_status(struct rt_store *st, const void *arg, json_t **doc, struct rt_error *err)
+{
+    const struct status_query *q = arg;
+    return rt_status(st, q->target, q->as_of, doc, err);
+}
+
 int cmd_status(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"as-of", required_argument, NULL, 'a'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    const char *as_of = NULL;
-    json_t *doc = NULL;
-    char target[64];
-    int json = 0, o, rc;
+    struct asof_args a = {NULL, NULL, 0};
+    struct status_query q;
+    int rc;
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'a':
-            as_of = optarg;
-            break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
-        default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (argc - optind != 1)
-        return cli_usage(c, usage, "status needs one REF");
-    if (cli_ref(argv[optind], "rec", target) < 0)
-        return cli_usage(c, usage, "'%s' is not a reference such as rec:6159 or ask:3",
-                         argv[optind]);
-    if (as_of && rt_date_check(as_of, NULL) < 0) {
-        rt_error_set(&err, RT_EINVAL, NULL, 0, "as-of",
-                     "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", as_of);
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-        goto out;
-    if (rt_status(st, target, as_of, &doc, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    if (json) {
-        cli_print_json(doc);
-        doc = NULL;
-    } else {
-        render_status(doc);
-    }
-    rc = EXIT_OK;
-out:
-    json_decref(doc);
-    rt_error_release(&err);
-    rt_store_close(st);
-    return rc;
+    if ((rc = cli_asof_args(c, argc, argv, usage, help, "REF", &a)) >= 0)
+        return rc;
+    if (cli_ref(a.ref, "rec", q.target) < 0)
+        return cli_usage(c, usage, "'%s' is not a reference such as rec:6159 or ask:3", a.ref);
+    q.as_of = a.as_of;
+    return cli_read(c, a.json, get_status, &q, render_status);
 }

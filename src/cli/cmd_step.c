@@ -37,9 +37,40 @@ static const char help[] =
     "    --actor P           only by party P\n"
     "  --json                print JSON: {\"id\"} after add, the list of steps otherwise\n";
 
-struct link_arg {
-    const char *relation, *arg;
+struct step {
+    struct rt_step_in in;
+    struct {
+        const char *relation, *ref;
+    } links[64];
+    size_t n;
 };
+
+static int add_step(struct rt_store *st, int64_t parent, const void *arg, int64_t *id,
+                    struct rt_error *err)
+{
+    const struct step *s = arg;
+    char from[64], to[64];
+    int64_t round;
+    int rc;
+
+    (void)parent;
+    if ((rc = rt_step_add(st, &s->in, id, err)) < 0)
+        return rc;
+    snprintf(from, sizeof(from), "step:%lld", (long long)*id);
+    for (size_t i = 0; i < s->n; i++) {
+        const char *relation = s->links[i].relation, *ref = s->links[i].ref;
+        if (!strcmp(relation, "welcomed-in")) {
+            if ((rc = rt_round_find(st, ref, &round, err)) < 0)
+                return rc;
+            snprintf(to, sizeof(to), "round:%lld", (long long)round);
+        } else {
+            cli_ref(ref, !strcmp(relation, "answers") ? "rec" : "step", to);
+        }
+        if ((rc = rt_link_add(st, from, relation, to, err)) < 0)
+            return rc;
+    }
+    return 0;
+}
 
 static int add(struct cli *c, int argc, char **argv)
 {
@@ -50,98 +81,75 @@ static int add(struct cli *c, int argc, char **argv)
         {"answers", required_argument, NULL, 'A'},    {"welcomed-in", required_argument, NULL, 'W'},
         {"responds-to", required_argument, NULL, 'R'}, {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},             {0}};
-    struct rt_step_in s = {NULL, NULL, NULL, "positive", -1, NULL, NULL};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    struct link_arg links[64];
-    char *text = NULL, from[64], to[64];
-    size_t n = 0;
-    int64_t id = 0, rid;
+    struct step s = {.in = {NULL, NULL, NULL, "positive", -1, NULL, NULL}};
+    char *text, to[64];
     int json = 0, o, rc;
     long v;
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 'a':
-            s.actor = optarg;
+            s.in.actor = optarg;
             break;
         case 'd':
-            s.date = optarg;
+            s.in.date = optarg;
             break;
         case 'k':
-            s.kind = optarg;
+            s.in.kind = optarg;
             break;
         case 'n':
-            s.direction = "negative";
+            s.in.direction = "negative";
             break;
         case 'q':
             if (cli_parse_int(optarg, 0, 0x7fffffffffffffffL, &v) < 0)
                 return cli_usage(c, usage, "--quantity needs a whole number, 0 or more");
-            s.quantity = v;
+            s.in.quantity = v;
             break;
         case 's':
-            s.source = optarg;
+            s.in.source = optarg;
             break;
         case 'A':
         case 'W':
         case 'R':
-            if (n == sizeof(links) / sizeof(links[0]))
+            if (s.n == sizeof(s.links) / sizeof(s.links[0]))
                 return cli_usage(c, usage, "too many links");
             if (o == 'A' && cli_ref(optarg, "rec", to) < 0)
                 return cli_usage(c, usage, "--answers needs ask:ID or rec:ID, not '%s'", optarg);
             if (o == 'R' && cli_ref(optarg, "step", to) < 0)
                 return cli_usage(c, usage, "--responds-to needs a step id, not '%s'", optarg);
-            links[n].relation = o == 'A' ? "answers" : o == 'W' ? "welcomed-in" : "responds-to";
-            links[n++].arg = optarg;
+            s.links[s.n].relation = o == 'A' ? "answers" : o == 'W' ? "welcomed-in" : "responds-to";
+            s.links[s.n++].ref = optarg;
             break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
         default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+                return rc;
         }
     }
     if (argc - optind < 1)
         return cli_usage(c, usage, "step add needs a TEXT");
-    if (!s.actor || !s.date || !s.kind)
+    if (!s.in.actor || !s.in.date || !s.in.kind)
         return cli_usage(c, usage, "step add needs --actor, --date and --kind");
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-        return rc;
-    text = cli_join(argc, argv, optind);
-    s.text = text;
-    if (rt_store_begin(st, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    rc = EXIT_FAIL;
-    if (rt_step_add(st, &s, &id, &err) < 0)
-        goto fail;
-    snprintf(from, sizeof(from), "step:%lld", (long long)id);
-    for (size_t i = 0; i < n; i++) {
-        if (!strcmp(links[i].relation, "welcomed-in")) {
-            if (rt_round_find(st, links[i].arg, &rid, &err) < 0)
-                goto fail;
-            snprintf(to, sizeof(to), "round:%lld", (long long)rid);
-        } else {
-            cli_ref(links[i].arg, !strcmp(links[i].relation, "answers") ? "rec" : "step", to);
-        }
-        if (rt_link_add(st, from, links[i].relation, to, &err) < 0)
-            goto fail;
-    }
-    rc = EXIT_OK;
-fail:
-    if (rc != EXIT_OK)
-        cli_fail(c, &err);
-    rc = cli_end_write(c, st, rc, &err);
-    if (rc == EXIT_OK)
-        cli_print_added(json, "step", id);
-out:
+    s.in.text = text = cli_join(argc, argv, optind);
+    rc = cli_add(c, "step", json, NULL, NULL, add_step, &s);
     rt_free(text);
-    rt_error_release(&err);
-    rt_store_close(st);
     return rc;
+}
+
+struct step_filter {
+    const char *dialogue, *actor;
+};
+
+static int get_steps(struct rt_store *st, const void *arg, json_t **doc, struct rt_error *err)
+{
+    const struct step_filter *f = arg;
+    char code[16];
+    int64_t dialogue = 0;
+    int rc;
+
+    if ((f->dialogue && (rc = rt_dialogue_find(st, f->dialogue, &dialogue, err)) < 0) ||
+        (f->actor && (rc = rt_party_resolve(st, f->actor, code, err)) < 0))
+        return rc;
+    return rt_step_list(st, dialogue, f->actor ? code : NULL, doc, err);
 }
 
 static int list(struct cli *c, int argc, char **argv)
@@ -151,53 +159,25 @@ static int list(struct cli *c, int argc, char **argv)
                                          {"json", no_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0}};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    const char *dialogue = NULL, *actor = NULL;
-    json_t *doc = NULL;
-    char code[16];
-    int64_t did = 0;
+    struct step_filter f = {0};
     int json = 0, o, rc;
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 'D':
-            dialogue = optarg;
+            f.dialogue = optarg;
             break;
         case 'a':
-            actor = optarg;
+            f.actor = optarg;
             break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
         default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+                return rc;
         }
     }
     if (optind != argc)
         return cli_usage(c, usage, "step list takes no arguments");
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-        return rc;
-    if ((dialogue && rt_dialogue_find(st, dialogue, &did, &err) < 0) ||
-        (actor && rt_party_resolve(st, actor, code, &err) < 0) ||
-        rt_step_list(st, did, actor ? code : NULL, &doc, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    if (json) {
-        cli_print_json(doc);
-        doc = NULL;
-    } else {
-        render_steps(doc);
-    }
-    rc = EXIT_OK;
-out:
-    json_decref(doc);
-    rt_error_release(&err);
-    rt_store_close(st);
-    return rc;
+    return cli_read(c, json, get_steps, &f, render_steps);
 }
 
 int cmd_step(struct cli *c, int argc, char **argv)

@@ -88,6 +88,18 @@ int cli_help(const char *text)
     return EXIT_OK;
 }
 
+int cli_opt_common(struct cli *c, int o, char **argv, const char *usage, const char *help,
+                   int *json)
+{
+    if (o == 'j' && json) {
+        *json = 1;
+        return -1;
+    }
+    if (o == 'h')
+        return cli_help(help);
+    return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+}
+
 int cli_parse_int(const char *s, long lo, long hi, long *out)
 {
     char *end;

@@ -65,25 +65,92 @@ char *cli_join(int argc, char **argv, int from)
     return rt_buf_detach(&b, NULL);
 }
 
-void cli_print_added(int json, const char *what, int64_t id)
+int cli_write(struct cli *c, cli_find_fn *find, const char *parent, cli_write_fn *fn,
+              const void *arg, int64_t *id)
 {
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_store *st = NULL;
+    int64_t parent_id = 0;
+    int rc;
+
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+        return rc;
+    if (rt_store_begin(st, &err) < 0 || (find && find(st, parent, &parent_id, &err) < 0) ||
+        fn(st, parent_id, arg, id, &err) < 0) {
+        rc = cli_fail(c, &err);
+        rt_store_rollback(st);
+    } else if (rt_store_commit(st, &err) < 0) {
+        rc = cli_fail(c, &err);
+    }
+    rt_error_release(&err);
+    rt_store_close(st);
+    return rc;
+}
+
+int cli_add(struct cli *c, const char *what, int json, cli_find_fn *find, const char *parent,
+            cli_write_fn *fn, const void *arg)
+{
+    int64_t id = 0;
+    int rc = cli_write(c, find, parent, fn, arg, &id);
+
+    if (rc != EXIT_OK)
+        return rc;
     if (json)
         cli_print_json(json_pack("{s:I}", "id", (json_int_t)id));
     else
         printf("added %s %" PRId64 "\n", what, id);
+    return EXIT_OK;
 }
 
-int cli_end_write(struct cli *c, struct rt_store *st, int rc, struct rt_error *err)
+int cli_read(struct cli *c, int json, cli_get_fn *get, const void *arg,
+             void (*render)(const json_t *doc))
 {
-    if (!st)
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_store *st = NULL;
+    json_t *doc = NULL;
+    int rc;
+
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         return rc;
-    if (rc != EXIT_OK) {
-        rt_store_rollback(st);
-        return rc;
+    if (get(st, arg, &doc, &err) < 0) {
+        rc = cli_fail(c, &err);
+    } else if (json) {
+        cli_print_json(doc);
+        doc = NULL;
+    } else {
+        render(doc);
     }
-    if (rt_store_commit(st, err) < 0)
-        return cli_fail(c, err);
+    json_decref(doc);
+    rt_error_release(&err);
+    rt_store_close(st);
+    return rc;
+}
+
+int cli_refs_opt(struct cli *c, const char *usage, struct cli_refs *refs, const char *arg)
+{
+    char ref[64];
+
+    if (refs->n == sizeof(refs->v) / sizeof(refs->v[0]))
+        return cli_usage(c, usage, "too many --%s", refs->option);
+    if (cli_ref(arg, refs->bare, ref) < 0)
+        return cli_usage(c, usage, "--%s needs %s, not '%s'", refs->option, refs->need, arg);
+    refs->v[refs->n++] = arg;
     return EXIT_OK;
+}
+
+int cli_link_refs(struct rt_store *st, const char *kind, int64_t id, const char *relation,
+                  const struct cli_refs *refs, struct rt_error *err)
+{
+    char from[64], to[64];
+    int rc;
+
+    snprintf(from, sizeof(from), "%s:%" PRId64, kind, id);
+    for (size_t i = 0; i < refs->n; i++) {
+        cli_ref(refs->v[i], refs->bare, to);
+        if ((rc = rt_link_add(st, from, relation, to, err)) < 0)
+            return rc;
+    }
+    return 0;
 }
 
 /*
@@ -881,57 +948,53 @@ void render_reciprocity(const json_t *v)
     print_rest(v, skip, 0);
 }
 
-int cli_asof_read(struct cli *c, int argc, char **argv, const struct asof_read *cmd)
+int cli_asof_args(struct cli *c, int argc, char **argv, const char *usage, const char *help,
+                  const char *what, struct asof_args *a)
 {
     static const struct option opts[] = {{"as-of", required_argument, NULL, 'a'},
                                          {"json", no_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0}};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    const char *as_of = NULL;
-    json_t *doc = NULL;
-    int64_t id = 0;
-    int json = 0, o, rc;
+    int o, rc;
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 'a':
-            as_of = optarg;
+            a->as_of = optarg;
             break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(cmd->help);
         default:
-            return cli_usage(c, cmd->usage, "unknown option '%s'", argv[optind - 1]);
+            if ((rc = cli_opt_common(c, o, argv, usage, help, &a->json)) >= 0)
+                return rc;
         }
     }
     if (argc - optind != 1)
-        return cli_usage(c, cmd->usage, "%s needs one %s", argv[0], cmd->what);
-    if (as_of && rt_date_check(as_of, NULL) < 0) {
-        rt_error_set(&err, RT_EINVAL, NULL, 0, "as-of",
-                     "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", as_of);
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-        goto out;
-    if (cmd->find(st, argv[optind], &id, &err) < 0 || cmd->read(st, id, as_of, &doc, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    if (json) {
-        cli_print_json(doc);
-        doc = NULL;
-    } else {
-        cmd->render(doc);
-    }
-    rc = EXIT_OK;
-out:
-    json_decref(doc);
-    rt_error_release(&err);
-    rt_store_close(st);
-    return rc;
+        return cli_usage(c, usage, "%s needs one %s", argv[0], what);
+    a->ref = argv[optind];
+    return -1;
+}
+
+struct asof_query {
+    const struct asof_read *cmd;
+    struct asof_args args;
+};
+
+static int get_asof(struct rt_store *st, const void *arg, json_t **doc, struct rt_error *err)
+{
+    const struct asof_query *q = arg;
+    int64_t id;
+    int rc;
+
+    if ((rc = q->cmd->find(st, q->args.ref, &id, err)) < 0)
+        return rc;
+    return q->cmd->read(st, id, q->args.as_of, doc, err);
+}
+
+int cli_asof_read(struct cli *c, int argc, char **argv, const struct asof_read *cmd)
+{
+    struct asof_query q = {cmd, {NULL, NULL, 0}};
+    int rc;
+
+    if ((rc = cli_asof_args(c, argc, argv, cmd->usage, cmd->help, cmd->what, &q.args)) >= 0)
+        return rc;
+    return cli_read(c, q.args.json, get_asof, &q, cmd->render);
 }
