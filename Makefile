@@ -16,6 +16,8 @@ O       := build/$(BUILD)
 
 CC      ?= cc
 PKGS    := jansson libutf8proc sqlite3 libsodium libmicrohttpd nettle
+# Only rightstrack-serve links libmicrohttpd (and through it GnuTLS).
+SERVE_PKGS := libmicrohttpd
 CSV_LIBS     ?= -lcsv
 STEMMER_LIBS ?= -lstemmer
 
@@ -42,12 +44,15 @@ BASE_CFLAGS := -std=c17 -D_DEFAULT_SOURCE -fvisibility=hidden $(WARN) $(CFLAGS_$
                -MMD -MP $(PKG_CFLAGS)
 LIB_CFLAGS  := $(BASE_CFLAGS) -Iinclude -Isrc -I$(O)/gen
 FACE_CFLAGS := $(BASE_CFLAGS) -Iinclude
-LIBS        := $(PKG_LIBS) $(CSV_LIBS) $(STEMMER_LIBS) -lm -lpthread
+LIBS        := $(filter-out $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null),$(PKG_LIBS)) \
+               $(CSV_LIBS) $(STEMMER_LIBS) -lm -lpthread
+SERVE_LIBS  := $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null) $(LIBS)
 ALL_LDFLAGS := $(LDFLAGS_$(BUILD)) $(LDFLAGS)
 
 LIB_SRC := $(wildcard src/base/*.c src/text/*.c src/model/*.c src/store/*.c \
                       src/store/sqlite/*.c src/ingest/*.c src/search/*.c src/report/*.c)
-CLI_SRC := $(wildcard src/cli/*.c src/http/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+HTTP_SRC := $(wildcard src/http/*.c)
 SCHEMA  := $(sort $(wildcard src/store/sqlite/schema/*.sql))
 EMBED   := $(SCHEMA) data/states/variants.tsv data/states/groups.tsv \
            data/readout/gazetteer.tsv data/readout/words.tsv data/readout/themes.tsv \
@@ -55,15 +60,17 @@ EMBED   := $(SCHEMA) data/states/variants.tsv data/states/groups.tsv \
 
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o) $(O)/gen/embedded.o
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
+HTTP_OBJ := $(HTTP_SRC:%.c=$(O)/%.o)
 LIB     := $(O)/librightstrack.a
 BIN     := $(O)/rightstrack
+SERVE_BIN := $(O)/rightstrack-serve
 
 UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit/%)
 
 .PHONY: all run test check check-unit check-cli check-web install uninstall clean lint \
         format-check bootstrap bench fuzz fuzz-check
-all: $(BIN)
+all: $(BIN) $(SERVE_BIN)
 
 $(O)/gen/embedded.c: tools/embed.sh $(EMBED)
 	@mkdir -p $(@D)
@@ -91,6 +98,9 @@ $(LIB): $(LIB_OBJ)
 $(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LIBS)
 
+$(SERVE_BIN): $(HTTP_OBJ) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(HTTP_OBJ) $(LIB) $(SERVE_LIBS)
+
 $(O)/tests/unit/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LIB_CFLAGS) -Wno-missing-prototypes -Itests $(shell pkg-config --cflags criterion) \
@@ -110,7 +120,7 @@ run: bootstrap
 	$(MAKE) BUILD=release
 	sh scripts/tour build/release/rightstrack
 
-check: $(BIN) $(UNIT_BIN)
+check: $(BIN) $(SERVE_BIN) $(UNIT_BIN)
 	sh tests/run.sh $(O)
 
 # playwright-core from the committed lockfile; npm ci again only when it changes.
@@ -120,7 +130,7 @@ $(WEB_DEPS): tests/web/package-lock.json tests/web/package.json
 	@touch $@
 
 # node --test prints its own summary (# tests, # pass, # fail).
-check-web: $(BIN) $(WEB_DEPS)
+check-web: $(BIN) $(SERVE_BIN) $(WEB_DEPS)
 	RT=$(O)/rightstrack node --test tests/web/
 
 # The fuzz target: the library built with clang and the sanitizers (BUILD=fuzz), and
@@ -162,18 +172,23 @@ bench:
 
 install:
 	$(MAKE) BUILD=release
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/rightstrack \
+	    $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 build/release/rightstrack $(DESTDIR)$(PREFIX)/bin/rightstrack
+	install -m 755 build/release/rightstrack-serve \
+	    $(DESTDIR)$(PREFIX)/libexec/rightstrack/rightstrack-serve
 	install -m 644 docs/rightstrack.1 $(DESTDIR)$(PREFIX)/share/man/man1/rightstrack.1
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/rightstrack $(DESTDIR)$(PREFIX)/share/man/man1/rightstrack.1
+	rm -f $(DESTDIR)$(PREFIX)/bin/rightstrack $(DESTDIR)$(PREFIX)/share/man/man1/rightstrack.1 \
+	    $(DESTDIR)$(PREFIX)/libexec/rightstrack/rightstrack-serve
+	-rmdir $(DESTDIR)$(PREFIX)/libexec/rightstrack 2>/dev/null
 
 lint:
 	sh tools/check-banned.sh
 
 format-check:
-	clang-format --dry-run -Werror $(LIB_SRC) $(CLI_SRC) include/rightstrack/*.h
+	clang-format --dry-run -Werror $(LIB_SRC) $(CLI_SRC) $(HTTP_SRC) include/rightstrack/*.h
 
 clean:
 	rm -rf build

@@ -1,11 +1,43 @@
-/* rightstrack serve: the web pages and the JSON API. */
+/*
+ * rightstrack serve: the web pages and the JSON API. The options are checked here;
+ * the server itself is the program rightstrack-serve (src/http/main.c), which this
+ * command becomes (execv: the same process, so signals reach the server), so that
+ * no other command loads libmicrohttpd and GnuTLS.
+ */
 #include "cli.h"
 
-#include <rightstrack/http.h>
+#include <errno.h>
+#include <limits.h>
+#include <unistd.h>
 
 static const char usage[] =
     "rightstrack [--db PATH] serve [--host 127.0.0.1] [--port 8080] [--threads N] "
     "[--unsafe-no-auth]";
+
+/*
+ * The path of rightstrack-serve: beside this program (a build tree, or an install
+ * that put both in one folder), else in ../libexec/rightstrack/ of its folder.
+ */
+static int serve_program(char *out, size_t size)
+{
+    static const char *const places[] = {"/rightstrack-serve",
+                                          "/../libexec/rightstrack/rightstrack-serve"};
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    char *slash;
+
+    if (n <= 0)
+        return -1;
+    self[n] = '\0';
+    if ((slash = strrchr(self, '/')))
+        *slash = '\0';
+    for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++) {
+        int w = snprintf(out, size, "%s%s", self, places[i]);
+        if (w > 0 && (size_t)w < size && access(out, X_OK) == 0)
+            return 0;
+    }
+    return -1;
+}
 
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
@@ -15,28 +47,30 @@ int cmd_serve(struct cli *c, int argc, char **argv)
                                          {"unsafe-no-auth", no_argument, NULL, 'u'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0}};
-    struct rt_http_opts ho = {c->db_path, "127.0.0.1", 8080, 2, 0};
-    struct rt_error err = RT_ERROR_INIT;
+    const char *host = "127.0.0.1";
+    char port[16] = "8080", threads[16] = "2";
+    int allow_remote = 0;
+    char path[PATH_MAX];
     long v;
-    int o, rc;
+    int o;
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 'H':
-            ho.host = optarg;
+            host = optarg;
             break;
         case 'p':
             if (cli_parse_int(optarg, 0, 65535, &v) < 0)
                 return cli_usage(c, usage, "--port is a number from 0 to 65535");
-            ho.port = (unsigned)v;
+            snprintf(port, sizeof(port), "%ld", v);
             break;
         case 't':
             if (cli_parse_int(optarg, 1, 64, &v) < 0)
                 return cli_usage(c, usage, "--threads is a number from 1 to 64");
-            ho.threads = (unsigned)v;
+            snprintf(threads, sizeof(threads), "%ld", v);
             break;
         case 'u':
-            ho.allow_remote = 1;
+            allow_remote = 1;
             break;
         case 'h':
             return cli_help(
@@ -58,9 +92,27 @@ int cmd_serve(struct cli *c, int argc, char **argv)
     }
     if (optind != argc)
         return cli_usage(c, usage, "serve takes no arguments");
-    rc = rt_http_serve(&ho, &err) < 0 ? (err.code == RT_EINVAL ? (cli_fail(c, &err), EXIT_USAGE)
-                                                                : cli_fail(c, &err))
-                                       : EXIT_OK;
-    rt_error_release(&err);
-    return rc;
+    if (serve_program(path, sizeof(path)) < 0) {
+        fprintf(stderr,
+                "%s: cannot find the web server program rightstrack-serve: it belongs next "
+                "to rightstrack, or in ../libexec/rightstrack/ of its folder (make install "
+                "puts it there)\n",
+                c->prog);
+        return EXIT_FAIL;
+    }
+    char *args[] = {"rightstrack-serve",
+                    "--db",
+                    (char *)(uintptr_t)c->db_path,
+                    "--host",
+                    (char *)(uintptr_t)host,
+                    "--port",
+                    port,
+                    "--threads",
+                    threads,
+                    allow_remote ? "--unsafe-no-auth" : NULL,
+                    NULL};
+    fflush(NULL);
+    execv(path, args);
+    fprintf(stderr, "%s: cannot start %s: %s\n", c->prog, path, strerror(errno));
+    return EXIT_FAIL;
 }
