@@ -130,11 +130,16 @@ static void where_clause(const struct spec *q, char *sql, size_t size)
         strncat(sql, " AND r.cycle = ?4", size - strlen(sql) - 1);
     if (q->response)
         strncat(sql, " AND r.response = ?7", size - strlen(sql) - 1);
+    /* A theme is a label or code of any vocabulary, or a taxonomy area, and finds
+     * every label of the areas it belongs to (THEME_MATCH in the store's json_sql.h). */
     if (q->theme)
         strncat(sql,
-                " AND EXISTS (SELECT 1 FROM recommendation_theme rt"
-                " JOIN theme t ON t.id = rt.theme_id WHERE rt.rec_id = r.id"
-                " AND (t.label = ?8 COLLATE NOCASE OR t.code = ?8 COLLATE NOCASE))",
+                " AND EXISTS (SELECT 1 FROM recommendation_theme rt WHERE rt.rec_id = r.id"
+                " AND rt.theme_id IN (SELECT t.id FROM theme t WHERE t.label = ?8 COLLATE NOCASE"
+                " OR t.code = ?8 COLLATE NOCASE OR EXISTS (SELECT 1 FROM theme_area_label m"
+                " WHERE m.vocabulary = t.vocabulary AND m.label = t.label AND m.area IN"
+                " (SELECT a.code FROM theme_area a WHERE a.code = ?8 OR a.label = ?8 COLLATE NOCASE"
+                " UNION SELECT m2.area FROM theme_area_label m2 WHERE m2.label = ?8))))",
                 size - strlen(sql) - 1);
 }
 
