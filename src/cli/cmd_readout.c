@@ -198,16 +198,12 @@ static int readout_parse(struct cli *c, int argc, char **argv)
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
-        case 'j':
-            json = 1;
-            break;
         case 'e':
             ev = 1;
             break;
-        case 'h':
-            return cli_help(help);
         default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+                return rc;
         }
     }
     if (optind + 1 != argc)
@@ -292,13 +288,9 @@ static int readout_import(struct cli *c, int argc, char **argv)
         case 'n':
             dry = 1;
             break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
         default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+                return rc;
         }
     }
     if (optind + 1 != argc)

@@ -74,13 +74,9 @@ int cmd_report(struct cli *c, int argc, char **argv)
         case 'o':
             out = optarg;
             break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
         default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+                return rc;
         }
     }
     if (!strcmp(kind, "brief") && (!dialogue || optind != argc))

@@ -131,13 +131,9 @@ int cmd_similar(struct cli *c, int argc, char **argv)
         case 'r':
             recompute = 1;
             break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help(help);
         default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
+            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
+                return rc;
         }
     }
     if (all && argc - optind != 0)

@@ -228,16 +228,12 @@ static int themes_predict(struct cli *c, int argc, char **argv)
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
-        case 'j':
-            json = 1;
-            break;
         case 'a':
             min_score = 0;
             break;
-        case 'h':
-            return cli_help(help);
         default:
-            return cli_usage(c, sub_usage, "unknown option '%s'", argv[optind - 1]);
+            if ((rc = cli_opt_common(c, o, argv, sub_usage, help, &json)) >= 0)
+                return rc;
         }
     }
     if (optind < argc)

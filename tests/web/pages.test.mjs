@@ -4,34 +4,20 @@
 // build/web-screenshots/. Run: RT=build/debug/rightstrack node --test tests/web/
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { startServer, ROOT, EXTRA_DEATH_PENALTY, LAUNCH } from './server.mjs';
+import { browserSuite, SHOTS, EXTRA_DEATH_PENALTY } from './server.mjs';
 
-const SHOTS = join(ROOT, 'build', 'web-screenshots');
 const VIEWPORT = { width: 1024, height: 768 };
 // The demo data has one "death penalty" hit; server.mjs adds the rest.
 const DEATH_PENALTY_HITS = 1 + EXTRA_DEATH_PENALTY;
 
-let server, browser, blankBytes;
-
-before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    server = await startServer();
-    browser = await chromium.launch(LAUNCH);
+let blankBytes;
+const suite = browserSuite(async (browser) => {
     // The size of a screenshot of an empty page: a page's own must be well above it.
     const page = await browser.newPage({ viewport: VIEWPORT });
     blankBytes = (await page.screenshot()).length;
     await page.close();
-});
-
-after(async () => {
-    await browser?.close();
-    if (server) {
-        const st = await server.stop();
-        assert.deepEqual(st, { code: 0, sig: null }, 'serve stops cleanly on SIGTERM');
-    }
 });
 
 async function shot(page, name) {
@@ -55,13 +41,13 @@ for (const js of [true, false]) {
         let context, page;
 
         before(async () => {
-            context = await browser.newContext({ javaScriptEnabled: js, viewport: VIEWPORT });
+            context = await suite.browser.newContext({ javaScriptEnabled: js, viewport: VIEWPORT });
             page = await context.newPage();
         });
         after(async () => { await context?.close(); });
 
         it('(a) searches "death penalty" and pages to the next results and back', async () => {
-            const res = await page.goto(server.url + '/');
+            const res = await page.goto(suite.server.url + '/');
             assert.equal(res.status(), 200);
             await page.locator('form.search input[name="q"]').fill('death penalty');
             await follow(page, page.locator('form.search button[type="submit"]'), /\/search\?/);
@@ -87,7 +73,7 @@ for (const js of [true, false]) {
         });
 
         it('(b) opens a recommendation from the results', async () => {
-            await page.goto(server.url + '/search?q=death+penalty&sur=Belarus');
+            await page.goto(suite.server.url + '/search?q=death+penalty&sur=Belarus');
             const hit = page.locator('ol li.hit a').filter({ hasText: 'Second Optional Protocol' });
             assert.equal(await hit.count(), 1);
             const text = await hit.innerText();
@@ -101,7 +87,7 @@ for (const js of [true, false]) {
         });
 
         it('(c) shows Belarus with its chart', async () => {
-            const res = await page.goto(server.url + '/states/BLR');
+            const res = await page.goto(suite.server.url + '/states/BLR');
             assert.equal(res.status(), 200);
             assert.match(await page.locator('h1').innerText(), /Belarus/);
             const svg = page.locator('main svg').first();
@@ -113,7 +99,7 @@ for (const js of [true, false]) {
         });
 
         it('(d) records a step on the dialogue and shows it on the timeline', async () => {
-            await page.goto(server.url + '/');
+            await page.goto(suite.server.url + '/');
             await follow(page, page.getByRole('link', { name: /US-Belarus Working Group/ }), /\/dialogues\/1$/);
             const stepText = `Web test (${tag}): four prisoners pardoned`;
             assert.equal(await page.getByText(stepText).count(), 0);
@@ -133,7 +119,7 @@ for (const js of [true, false]) {
         });
 
         it('(e) a bad date comes back with the error and the typed values', async () => {
-            await page.goto(server.url + '/dialogues/1');
+            await page.goto(suite.server.url + '/dialogues/1');
             const form = page.locator('form[action="/dialogues/1/steps"]');
             await form.locator('[name="actor"]').fill('Belarus');
             await form.locator('[name="date"]').fill('2016-13-45');
@@ -158,7 +144,7 @@ for (const js of [true, false]) {
             assert.equal(await back.locator('[name="quantity"]').inputValue(), '12');
             assert.equal(await back.locator('[name="text"]').inputValue(), `Never saved (${tag})`);
             await shot(page, `step-error-${tag}`);
-            await page.goto(server.url + '/dialogues/1');
+            await page.goto(suite.server.url + '/dialogues/1');
             assert.equal(await page.getByText(`Never saved (${tag})`).count(), 0, 'nothing was saved');
         });
     });
@@ -173,10 +159,10 @@ describe('a form posted from another site', () => {
 
     before(async () => {
         const { createServer } = await import('node:http');
-        const home = await fetch(server.url + '/dialogues/1');
+        const home = await fetch(suite.server.url + '/dialogues/1');
         const token = (await home.text()).match(/name="csrf" value="([0-9a-f]{64})"/)[1];
         const html = (withToken) => '<!doctype html><title>Another site</title>' +
-            `<form method="post" action="${server.url}/dialogues/1/steps">` +
+            `<form method="post" action="${suite.server.url}/dialogues/1/steps">` +
             (withToken ? `<input type="hidden" name="csrf" value="${token}">` : '') +
             '<input type="hidden" name="actor" value="Belarus">' +
             '<input type="hidden" name="date" value="2016-11-06">' +
@@ -188,7 +174,7 @@ describe('a form posted from another site', () => {
             res.end(html(req.url === '/with-token'));
         });
         await new Promise((res) => other.listen(0, '127.0.0.1', res));
-        context = await browser.newContext({ viewport: VIEWPORT });
+        context = await suite.browser.newContext({ viewport: VIEWPORT });
         page = await context.newPage();
     });
     after(async () => {
@@ -208,7 +194,7 @@ describe('a form posted from another site', () => {
             assert.match(await page.locator('h1').innerText(), /sent from another site/);
             assert.match(await page.locator('[role="alert"]').innerText(), /did not save it/);
             await shot(page, `cross-site-${path.slice(1)}`);
-            await page.goto(server.url + '/dialogues/1');
+            await page.goto(suite.server.url + '/dialogues/1');
             assert.equal(await page.getByText(/^Forged/).count(), 0, 'nothing was saved');
         });
     }

@@ -4,12 +4,10 @@
 // build/web-screenshots/. Run: RT=build/debug/rightstrack node --test tests/web/
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { startServer, ROOT, LAUNCH } from './server.mjs';
+import { browserSuite, SHOTS } from './server.mjs';
 
-const SHOTS = join(ROOT, 'build', 'web-screenshots');
 const VIEWPORT = { width: 1024, height: 768 };
 
 // A readout in the format of the shared data folder, in our own words.
@@ -27,21 +25,7 @@ const READOUT = [
     '',
 ].join('\n');
 
-let server, browser;
-
-before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    server = await startServer();
-    browser = await chromium.launch(LAUNCH);
-});
-
-after(async () => {
-    await browser?.close();
-    if (server) {
-        const st = await server.stop();
-        assert.deepEqual(st, { code: 0, sig: null }, 'serve stops cleanly on SIGTERM');
-    }
-});
+const suite = browserSuite();
 
 async function shot(page, name) {
     const file = join(SHOTS, `${name}.png`);
@@ -67,13 +51,13 @@ for (const js of [true, false]) {
         let context, page;
 
         before(async () => {
-            context = await browser.newContext({ javaScriptEnabled: js, viewport: VIEWPORT });
+            context = await suite.browser.newContext({ javaScriptEnabled: js, viewport: VIEWPORT });
             page = await context.newPage();
         });
         after(async () => { await context?.close(); });
 
         it('pastes a readout, corrects the draft and saves it as a round', async () => {
-            const res = await page.goto(server.url + '/dialogues/1');
+            const res = await page.goto(suite.server.url + '/dialogues/1');
             assert.equal(res.status(), 200);
             await Promise.all([page.waitForURL(/\/readouts\/new\?dialogue=1$/),
                                page.locator('#from-readout').click()]);

@@ -3,31 +3,18 @@
 // country's profile. Screenshots go to build/web-screenshots/.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { startServer, ROOT, LAUNCH } from './server.mjs';
+import { browserSuite, SHOTS } from './server.mjs';
 
-const SHOTS = join(ROOT, 'build', 'web-screenshots');
 
-let server, browser;
-
-before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    server = await startServer();
-    browser = await chromium.launch(LAUNCH);
-});
-
-after(async () => {
-    await browser?.close();
-    if (server) await server.stop();
-});
+const suite = browserSuite();
 
 describe('reports', () => {
     for (const js of [true, false]) {
         it(`the briefing as of a date, from the dialogue page (JavaScript ${js ? 'on' : 'off'})`, async () => {
-            const page = await browser.newPage({ javaScriptEnabled: js });
-            await page.goto(`${server.url}/dialogues/1`);
+            const page = await suite.browser.newPage({ javaScriptEnabled: js });
+            await page.goto(`${suite.server.url}/dialogues/1`);
             await page.getByLabel('Briefing as of').fill('2016-01-31');
             await page.getByLabel('Format').selectOption('html');
             await Promise.all([page.waitForURL(/\/reports\/brief\/1\?/), page.getByRole('button', { name: 'Open' }).click()]);
@@ -45,8 +32,8 @@ describe('reports', () => {
     }
 
     it('downloads the briefing as a PDF', async () => {
-        const page = await browser.newPage({ acceptDownloads: true });
-        await page.goto(`${server.url}/dialogues/1`);
+        const page = await suite.browser.newPage({ acceptDownloads: true });
+        await page.goto(`${suite.server.url}/dialogues/1`);
         const [download] = await Promise.all([
             page.waitForEvent('download'),
             page.getByRole('link', { name: 'Download PDF' }).click(),
@@ -58,8 +45,8 @@ describe('reports', () => {
     });
 
     it("a country's profile from its page", async () => {
-        const page = await browser.newPage();
-        await page.goto(`${server.url}/states/BLR`);
+        const page = await suite.browser.newPage();
+        await page.goto(`${suite.server.url}/states/BLR`);
         await page.getByLabel('Country profile as of').fill('2016-12-31');
         await Promise.all([page.waitForURL(/\/reports\/country\/BLR\?/), page.getByRole('button', { name: 'Open' }).click()]);
         await assert.doesNotReject(page.getByRole('heading', { level: 1, name: 'Belarus: country profile' }).waitFor());

@@ -10,13 +10,17 @@
 // death-penalty recommendations for Uzbekistan so that a search for "death
 // penalty" runs over more than one page (the pages show 20 hits at a time).
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const EXTRA_DEATH_PENALTY = 25;
+export const SHOTS = join(ROOT, 'build', 'web-screenshots');
 
 // How the browser tests start Debian's chromium ($CHROMIUM to use another).
 export const LAUNCH = {
@@ -89,4 +93,26 @@ export async function startServer() {
             return st;
         },
     };
+}
+
+// The hooks every browser test file needs: before its tests, a server on a fresh
+// database (startServer) and chromium; after them, both closed, and the server must
+// have stopped cleanly on SIGTERM. suite.server and suite.browser are set once the
+// before hook has run; ready(browser), when given, runs at its end.
+export function browserSuite(ready) {
+    const suite = {};
+    before(async () => {
+        mkdirSync(SHOTS, { recursive: true });
+        suite.server = await startServer();
+        suite.browser = await chromium.launch(LAUNCH);
+        if (ready) await ready(suite.browser);
+    });
+    after(async () => {
+        await suite.browser?.close();
+        if (suite.server) {
+            const st = await suite.server.stop();
+            assert.deepEqual(st, { code: 0, sig: null }, 'serve stops cleanly on SIGTERM');
+        }
+    });
+    return suite;
 }
