@@ -202,22 +202,15 @@ int rt_store_schema_version(struct rt_store *st)
 }
 
 /*
- * Fails when PRAGMA foreign_key_check finds a row whose reference is broken: in table
- * (NULL: in any table). what says who asked, for the message.
+ * Fails when PRAGMA foreign_key_check finds a row, in any table, whose reference is
+ * broken. what says who asked, for the message.
  */
-static int foreign_key_check(struct rt_store *st, const char *table, const char *what,
-                             struct rt_error *err)
+static int foreign_key_check(struct rt_store *st, const char *what, struct rt_error *err)
 {
-    struct rt_buf sql = RT_BUF_INIT;
     sqlite3_stmt *s = NULL;
     int rc;
 
-    rt_buf_adds(&sql, "PRAGMA foreign_key_check");
-    if (table)
-        rt_buf_addf(&sql, "(%s)", table);
-    rc = sqlite3_prepare_v2(st->db, sql.buf, -1, &s, NULL);
-    rt_buf_release(&sql);
-    if (rc != SQLITE_OK)
+    if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s, NULL) != SQLITE_OK)
         return rt__db_error(st, err, "prepare");
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW && sqlite3_column_type(s, 1) == SQLITE_NULL) /* WITHOUT ROWID */
@@ -271,7 +264,7 @@ static int migrate(struct rt_store *st, struct rt_error *err)
             return rc;
         }
         if ((n == 1 && (rc = rt__states_seed(st, err)) < 0) ||
-            (rc = foreign_key_check(st, NULL, "migration", err)) < 0) {
+            (rc = foreign_key_check(st, "migration", err)) < 0) {
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
             return rc;
         }
@@ -629,7 +622,7 @@ int rt_store_commit(struct rt_store *st, struct rt_error *err)
 
     recs_stop(st);
     if (rc == 0 && (st->load & LOAD_NO_FK))
-        rc = foreign_key_check(st, NULL, "import", err);
+        rc = foreign_key_check(st, "import", err);
     if (rc == 0)
         rc = index_from(st, st->fts_from, err);
     if (rc == 0)
