@@ -23,11 +23,14 @@ struct rt_query {
  * Appends to out the FTS5 expression for a query text: each word and phrase is
  * quoted (so punctuation can never be read as syntax), AND/OR/NOT and
  * parentheses are kept where they make sense and dropped where they do not, a
- * trailing * marks a prefix, and "-word" means NOT word. Leaves out empty when
- * the text holds no word. RT_EINVAL when it holds only negations.
+ * trailing * marks a prefix, and "-word" means NOT word. With a store, a prefix
+ * also looks for the words that begin with it but whose stems do not
+ * (rt_store_prefix_words); with st NULL, only for the stems that begin with it.
+ * Leaves out empty when the text holds no word. RT_EINVAL when it holds only
+ * negations; RT_ESTORE when the store fails.
  */
-RT_API int rt_search_fts_expr(const char *text, size_t len, struct rt_buf *out,
-                              struct rt_error *err);
+RT_API int rt_search_fts_expr(struct rt_store *st, const char *text, size_t len,
+                              struct rt_buf *out, struct rt_error *err);
 
 /*
  * Runs a query. res must be zeroed; release it with rt_search_result_release.

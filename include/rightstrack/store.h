@@ -192,6 +192,16 @@ RT_API int rt_store_search(struct rt_store *st, const struct rt_search_spec *spe
                            struct rt_search_result *res, struct rt_error *err);
 
 /*
+ * For a prefix query: appends to out, each ended by a NUL, one word for every stem
+ * that words beginning with prefix have but that does not itself begin with it
+ * ("investigate" for "investigat", whose stem is "investig"). prefix is folded as
+ * the index folds words. The index holds stems, so a prefix must look for these as
+ * well as for the stems that begin with it (schema 9).
+ */
+RT_API int rt_store_prefix_words(struct rt_store *st, const char *prefix, size_t len,
+                                 struct rt_buf *out, struct rt_error *err);
+
+/*
  * Trained models (src/store/sqlite/models.c), kept as named byte blobs.
  * rt_store_model_put saves data under name, replacing a model of the same name;
  * kind says what it is ("theme-classifier"), info is JSON text or NULL.

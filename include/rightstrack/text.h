@@ -46,6 +46,10 @@ enum rt_tokenize_flags {
     RT_TOKENIZE_SURFACE = 1 << 0,
     /* Give the last token as its folded word, not stemmed: a query prefix. */
     RT_TOKENIZE_LAST_UNSTEMMED = 1 << 1,
+    /* Like RT_TOKENIZE_SURFACE, but each word only the first time this tokenizer
+     * meets it with this flag (since it was made, or rt_tokenizer_forget): the
+     * full-text index keeps a table of words and their stems this way (fts.c). */
+    RT_TOKENIZE_NEW_WORDS = 1 << 2,
 };
 
 /* Returns a new tokenizer for a Snowball language ("english"), or for no stemming
@@ -53,6 +57,8 @@ enum rt_tokenize_flags {
  * rt_tokenizer_free. */
 RT_API struct rt_tokenizer *rt_tokenizer_new(const char *lang);
 RT_API void rt_tokenizer_free(struct rt_tokenizer *t);
+/* Makes RT_TOKENIZE_NEW_WORDS give every word again, as if never met. */
+RT_API void rt_tokenizer_forget(struct rt_tokenizer *t);
 /* Tokenizes s (flags from enum rt_tokenize_flags); returns 0, or the first non-zero
  * value fn returned. Invalid UTF-8 bytes are treated as separators. */
 RT_API int rt_tokenize(struct rt_tokenizer *t, const char *s, size_t len, unsigned flags,

@@ -2,6 +2,7 @@
 #include "base/compat.h"
 
 #include <rightstrack/search.h>
+#include <rightstrack/text.h>
 
 enum item_kind { TERM, OP_AND, OP_OR, OP_NOT, LPAREN, RPAREN };
 
@@ -41,7 +42,7 @@ static size_t lex(const char *s, size_t len, struct item *items, size_t max)
         struct item it = {TERM, NULL, 0, 0};
         int negate = 0;
 
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0') {
             i++;
             continue;
         }
@@ -65,7 +66,7 @@ static size_t lex(const char *s, size_t len, struct item *items, size_t max)
                 i++;
         } else {
             size_t start = i;
-            while (i < len && !strchr(" \t\n\r()\"", s[i]))
+            while (i < len && !memchr(" \t\n\r()\"", s[i], 8)) /* and NUL */
                 i++;
             it.ptr = s + start;
             it.len = i - start;
@@ -150,8 +151,88 @@ static size_t tidy(struct item *it, size_t n)
     return n;
 }
 
-int rt_search_fts_expr(const char *text, size_t len, struct rt_buf *out, struct rt_error *err)
+/* Appends s for the inside of an FTS5 string: double quotes doubled, NUL a space. */
+static void add_escaped(struct rt_buf *out, const char *s, size_t len)
 {
+    for (size_t k = 0; k < len; k++) {
+        if (s[k] == '"')
+            rt_buf_addch(out, '"');
+        rt_buf_addch(out, s[k] ? s[k] : ' ');
+    }
+}
+
+/* Appends s as an FTS5 string. */
+static void add_quoted(struct rt_buf *out, const char *s, size_t len)
+{
+    rt_buf_addch(out, '"');
+    add_escaped(out, s, len);
+    rt_buf_addch(out, '"');
+}
+
+struct last_word {
+    struct rt_buf word; /* folded */
+    size_t start, end;  /* where it sits in the term */
+};
+
+static int keep_last(void *ctx, const char *term, size_t len, size_t start, size_t end,
+                     int colocated)
+{
+    struct last_word *w = ctx;
+
+    (void)colocated;
+    rt_buf_reset(&w->word);
+    rt_buf_add(&w->word, term, len);
+    w->start = start;
+    w->end = end;
+    return 0;
+}
+
+/*
+ * Appends a prefix term. The index holds stems: the prefix finds the stems that
+ * begin with it, and with a store, also the words whose stems do not (the
+ * store's table word): `investigat*` is ("investigat" * OR "investigate"), where the
+ * last one is read as its stem "investig". In a phrase, the last word is the prefix.
+ */
+static int add_prefix(struct rt_store *st, const struct item *it, struct rt_buf *out,
+                      struct rt_error *err)
+{
+    struct last_word last = {RT_BUF_INIT, 0, 0};
+    struct rt_buf words = RT_BUF_INIT;
+    struct rt_tokenizer *t;
+    int rc = 0;
+
+    if (st) {
+        t = rt_tokenizer_new("none");
+        rt_tokenize(t, it->ptr, it->len, 0, keep_last, &last);
+        rt_tokenizer_free(t);
+        if (last.word.len)
+            rc = rt_store_prefix_words(st, last.word.buf, last.word.len, &words, err);
+    }
+    if (rc == 0) {
+        if (words.len)
+            rt_buf_addch(out, '(');
+        add_quoted(out, it->ptr, it->len);
+        rt_buf_adds(out, " *");
+        for (size_t i = 0; i < words.len; i += strlen(words.buf + i) + 1) {
+            rt_buf_adds(out, " OR ");
+            rt_buf_addch(out, '"');
+            add_escaped(out, it->ptr, last.start);
+            rt_buf_adds(out, words.buf + i);
+            add_escaped(out, it->ptr + last.end, it->len - last.end);
+            rt_buf_addch(out, '"');
+        }
+        if (words.len)
+            rt_buf_addch(out, ')');
+    }
+    rt_buf_release(&last.word);
+    rt_buf_release(&words);
+    return rc;
+}
+
+int rt_search_fts_expr(struct rt_store *st, const char *text, size_t len, struct rt_buf *out,
+                       struct rt_error *err)
+{
+    int rc;
     struct item items[256];
     size_t n = lex(text, len, items, RT_ARRAY_SIZE(items));
     size_t start = out->len, terms = 0, negated = 0, lead = 0;
@@ -189,15 +270,10 @@ int rt_search_fts_expr(const char *text, size_t len, struct rt_buf *out, struct 
             rt_buf_adds(out, "AND ");
         switch (it->kind) {
         case TERM:
-            rt_buf_addch(out, '"');
-            for (size_t k = 0; k < it->len; k++) {
-                if (it->ptr[k] == '"')
-                    rt_buf_addch(out, '"');
-                rt_buf_addch(out, it->ptr[k]);
-            }
-            rt_buf_addch(out, '"');
-            if (it->prefix)
-                rt_buf_adds(out, " *");
+            if (!it->prefix)
+                add_quoted(out, it->ptr, it->len);
+            else if ((rc = add_prefix(st, it, out, err)) < 0)
+                return rc;
             break;
         case OP_AND:
             rt_buf_adds(out, "AND");
@@ -250,7 +326,7 @@ int rt_search(struct rt_store *st, const struct rt_query *q, struct rt_search_re
     if ((rc = find_state(st, q->sur, "sur", &spec.sur_id, err)) < 0 ||
         (rc = find_state(st, q->by, "by", &spec.by_id, err)) < 0)
         goto out;
-    if (q->text && (rc = rt_search_fts_expr(q->text, strlen(q->text), &expr, err)) < 0)
+    if (q->text && (rc = rt_search_fts_expr(st, q->text, strlen(q->text), &expr, err)) < 0)
         goto out;
     if (expr.len)
         spec.match = expr.buf;

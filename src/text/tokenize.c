@@ -22,7 +22,8 @@ struct stem_slot {
     uint32_t hash;
     uint32_t off; /* the word at strings.buf + off, its stem right after it */
     uint32_t len; /* 0: an empty slot */
-    uint32_t stem_len;
+    uint32_t stem_len : 31;
+    uint32_t given : 1; /* given with RT_TOKENIZE_NEW_WORDS */
 };
 
 struct rt_tokenizer {
@@ -58,6 +59,12 @@ void rt_tokenizer_free(struct rt_tokenizer *t)
     rt_free(t->cache);
     rt_buf_release(&t->strings);
     rt_free(t);
+}
+
+void rt_tokenizer_forget(struct rt_tokenizer *t)
+{
+    for (size_t i = 0; i < t->cap; i++)
+        t->cache[i].given = 0;
 }
 
 /* The slot of the word with this hash, or the empty slot where it would go. */
@@ -101,8 +108,13 @@ static void cache_make_room(struct rt_tokenizer *t)
     rt_free(old);
 }
 
-/* Stems word (normalised, n bytes); the result is borrowed until the next call. */
-static const char *stem(struct rt_tokenizer *t, const char *word, size_t n, size_t *out_len)
+/*
+ * Stems word (normalised, n bytes); the result is borrowed until the next call.
+ * With first non-NULL, sets *first to whether the word is new to RT_TOKENIZE_NEW_WORDS,
+ * and marks it met.
+ */
+static const char *stem(struct rt_tokenizer *t, const char *word, size_t n, size_t *out_len,
+                        int *first)
 {
     uint32_t hash = (uint32_t)rt__hash(word, n);
     struct stem_slot *slot = cache_find(t, hash, word, n);
@@ -110,11 +122,17 @@ static const char *stem(struct rt_tokenizer *t, const char *word, size_t n, size
     size_t stem_len;
 
     if (slot->len) {
+        if (first) {
+            *first = !slot->given;
+            slot->given = 1;
+        }
         *out_len = slot->stem_len;
         return t->strings.buf + slot->off + slot->len;
     }
     s = sb_stemmer_stem(t->stemmer, (const sb_symbol *)word, (int)n);
     if (!s) { /* out of memory inside libstemmer: fall back to the word itself */
+        if (first)
+            *first = 0;
         *out_len = n;
         return word;
     }
@@ -126,7 +144,10 @@ static const char *stem(struct rt_tokenizer *t, const char *word, size_t n, size
     slot->hash = hash;
     slot->off = (uint32_t)t->strings.len;
     slot->len = (uint32_t)n;
-    slot->stem_len = (uint32_t)stem_len;
+    slot->stem_len = (uint32_t)stem_len & 0x7fffffffu;
+    slot->given = first != NULL;
+    if (first)
+        *first = 1;
     if (rt_buf_add(&t->strings, word, n) < 0 || rt_buf_add(&t->strings, s, stem_len) < 0)
         RT_BUG("stem cache overflow");
     t->n_cached++;
@@ -231,13 +252,14 @@ static int emit(struct rt_tokenizer *t, const char *s, size_t start, size_t end,
     {
         size_t stem_len = n, index = run->n_tokens++;
         int unstemmed = (run->flags & RT_TOKENIZE_LAST_UNSTEMMED) && index == run->last;
+        int first = 0, surface = run->flags & RT_TOKENIZE_SURFACE;
 
         if (t->stemmer && !unstemmed)
-            term = stem(t, word, n, &stem_len);
+            term = stem(t, word, n, &stem_len,
+                        (run->flags & RT_TOKENIZE_NEW_WORDS) ? &first : NULL);
         if ((rc = run->fn(run->ctx, term, stem_len, start, end, 0)))
             return rc;
-        if ((run->flags & RT_TOKENIZE_SURFACE) && term != word &&
-            (stem_len != n || memcmp(term, word, n)))
+        if ((surface || first) && term != word && (stem_len != n || memcmp(term, word, n)))
             return run->fn(run->ctx, word, n, start, end, 1);
     }
     return 0;

@@ -17,6 +17,19 @@ p=$(total '"death penalty"'); w=$(total death penalty)
 check_eq "a phrase finds no more than its words" yes "$([ "$p" -le "$w" ] && [ "$p" -gt 500 ] && echo yes)"
 a=$(total investigat*); b=$(total investigate)
 check_eq "a prefix finds at least the word" yes "$([ "$a" -ge "$b" ] && [ "$b" -gt 0 ] && echo yes)"
+# The index holds stems: "investigat*" must also find "investigate" (stem "investig"),
+# through the store's table of words. Each count is that of the recommendations with
+# a word that begins with the prefix.
+want=$(python3 -c 'import csv,sys,re,unicodedata as u
+rows=list(csv.DictReader(open(sys.argv[1],encoding="utf-8")))
+k=lambda r:(r["session"],r["state_under_review"]," ".join(u.normalize("NFC",r["text"]).split()))
+for p in sys.argv[2:]:
+    print(len({k(r) for r in rows if re.search(r"(?<![^\W_])"+p,r["text"],re.I)}))' \
+    "$DATA/upr/upr_info_s01-s18.csv" investigat religio penalt)
+check_eq "investigat* finds every word that begins so" "$(echo "$want" | sed -n 1p)" "$(total investigat*)"
+check_eq "religio* finds religious (stem religi)" "$(echo "$want" | sed -n 2p)" "$(total religio*)"
+check_eq "a prefix at the end of a phrase" "$(echo "$want" | sed -n 3p)" \
+    "$(total '"penalt"*')"
 o=$(total torture OR '"death penalty"')
 check_eq "OR finds at least each side" yes "$([ "$o" -ge "$t1" ] && [ "$o" -ge "$p" ] && echo yes)"
 n=$(total torture NOT children); m=$(total torture children)

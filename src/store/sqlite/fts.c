@@ -1,4 +1,11 @@
-/* The "rightstrack" FTS5 tokenizer: our word tokenizer (src/text) inside SQLite. */
+/*
+ * The "rightstrack" FTS5 tokenizer: our word tokenizer (src/text) inside SQLite.
+ *
+ * The index holds stems only. For prefix queries the store also keeps the table
+ * word: each word of an indexed text whose stem differs from it, with that stem
+ * (schema 9, search/query.c). The tokenizer notes such words the first time it
+ * meets them in a document; the store writes them at commit.
+ */
 #include "base/compat.h"
 
 #include <rightstrack/text.h>
@@ -7,11 +14,16 @@
 
 struct fts_tok {
     struct rt_tokenizer *t;
+    struct rt__fts_words *words;
+    unsigned forgotten; /* words->forgotten when t last forgot its words */
 };
 
 struct emit_ctx {
     void *fts_ctx;
     int (*x_token)(void *, int, const char *, int, int, int);
+    struct rt__fts_words *words;
+    const char *stem; /* the last term given to FTS5 */
+    size_t stem_len;
 };
 
 static int fts_create(void *arg, const char **azArg, int nArg, Fts5Tokenizer **out)
@@ -19,13 +31,14 @@ static int fts_create(void *arg, const char **azArg, int nArg, Fts5Tokenizer **o
     struct fts_tok *ft;
     const char *lang = nArg > 0 ? azArg[0] : "english";
 
-    (void)arg;
     ft = rt_xcalloc(1, sizeof(*ft));
     ft->t = rt_tokenizer_new(lang);
     if (!ft->t) {
         rt_free(ft);
         return SQLITE_ERROR;
     }
+    ft->words = arg;
+    ft->forgotten = ft->words->forgotten;
     *out = (Fts5Tokenizer *)ft;
     return SQLITE_OK;
 }
@@ -37,34 +50,49 @@ static void fts_delete(Fts5Tokenizer *p)
     rt_free(ft);
 }
 
+/* A colocated token is a new word of a document (RT_TOKENIZE_NEW_WORDS): noted, not
+ * indexed. The stem it goes with came just before it and is still valid. */
 static int emit(void *ctx, const char *term, size_t term_len, size_t start, size_t end,
                 int colocated)
 {
     struct emit_ctx *e = ctx;
-    return e->x_token(e->fts_ctx, colocated ? FTS5_TOKEN_COLOCATED : 0, term, (int)term_len,
-                      (int)start, (int)end);
+
+    if (colocated) {
+        struct rt_buf *b = &e->words->pending;
+        if (rt_buf_add(b, term, term_len) < 0 || rt_buf_addch(b, '\0') < 0 ||
+            rt_buf_add(b, e->stem, e->stem_len) < 0 || rt_buf_addch(b, '\0') < 0)
+            return SQLITE_NOMEM;
+        return SQLITE_OK;
+    }
+    e->stem = term;
+    e->stem_len = term_len;
+    return e->x_token(e->fts_ctx, 0, term, (int)term_len, (int)start, (int)end);
 }
 
 static int fts_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, int n,
                         int (*x_token)(void *, int, const char *, int, int, int))
 {
     struct fts_tok *ft = (struct fts_tok *)p;
-    struct emit_ctx e = {ctx, x_token};
-
+    struct emit_ctx e = {ctx, x_token, ft->words, NULL, 0};
     unsigned how = 0;
 
     if (n <= 0)
         return SQLITE_OK;
-    /* Documents carry stems and words; a query looks for stems, but for words
-     * when it ends in a prefix ("investigat*" must find "investigate"). */
-    if (flags & FTS5_TOKENIZE_DOCUMENT)
-        how = RT_TOKENIZE_SURFACE;
-    else if (flags & FTS5_TOKENIZE_PREFIX)
+    /* A query looks for stems, but for its word when it ends in a prefix
+     * ("investigat*" must not become "investig*"). */
+    if (flags & FTS5_TOKENIZE_DOCUMENT) {
+        if (ft->forgotten != ft->words->forgotten) {
+            rt_tokenizer_forget(ft->t);
+            ft->forgotten = ft->words->forgotten;
+        }
+        how = RT_TOKENIZE_NEW_WORDS;
+    } else if (flags & FTS5_TOKENIZE_PREFIX) {
         how = RT_TOKENIZE_LAST_UNSTEMMED;
+    }
     return rt_tokenize(ft->t, text, (size_t)n, how, emit, &e);
 }
 
-int rt__fts_register(sqlite3 *db)
+int rt__fts_register(sqlite3 *db, struct rt__fts_words *words)
 {
     static fts5_tokenizer tok = {fts_create, fts_delete, fts_tokenize};
     fts5_api *api = NULL;
@@ -79,5 +107,37 @@ int rt__fts_register(sqlite3 *db)
     rc = sqlite3_finalize(stmt);
     if (rc != SQLITE_OK || !api)
         return rc ? rc : SQLITE_ERROR;
-    return api->xCreateTokenizer(api, "rightstrack", NULL, &tok, NULL);
+    return api->xCreateTokenizer(api, "rightstrack", words, &tok, NULL);
+}
+
+int rt__fts_words_flush(struct rt_store *st, struct rt_error *err)
+{
+    struct rt_buf *b = &st->words.pending;
+    sqlite3_stmt *s;
+    int rc = 0;
+
+    if (!b->len)
+        return 0;
+    if (!(s = rt__stmt_sql(st, "INSERT OR IGNORE INTO word(word, stem) VALUES (?1, ?2)", err)))
+        return RT_ESTORE;
+    for (size_t i = 0; i < b->len && rc == 0;) {
+        const char *word = b->buf + i, *stem = word + strlen(word) + 1;
+        sqlite3_bind_text(s, 1, word, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, stem, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = rt__db_error(st, err, "words");
+        sqlite3_reset(s);
+        i = (size_t)(stem - b->buf) + strlen(stem) + 1;
+    }
+    if (rc < 0)
+        rt__fts_words_drop(st);
+    else
+        rt_buf_reset(b);
+    return rc;
+}
+
+void rt__fts_words_drop(struct rt_store *st)
+{
+    rt_buf_reset(&st->words.pending);
+    st->words.forgotten++;
 }

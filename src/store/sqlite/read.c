@@ -665,3 +665,27 @@ out:
     idset_release(&hits);
     return rc;
 }
+
+int rt_store_prefix_words(struct rt_store *st, const char *prefix, size_t len,
+                          struct rt_buf *out, struct rt_error *err)
+{
+    /* U+10FFFF sorts after every character a word can go on with. */
+    sqlite3_stmt *s = rt__stmt_sql(st,
+                                   "SELECT min(word) FROM word"
+                                   " WHERE word >= ?1 AND word < ?1 || char(1114111)"
+                                   " AND substr(stem, 1, length(?1)) <> ?1"
+                                   " GROUP BY stem ORDER BY 1",
+                                   err);
+    int rc;
+
+    if (!s)
+        return RT_ESTORE;
+    sqlite3_bind_text(s, 1, prefix, (int)len, SQLITE_STATIC);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        rt_buf_add(out, sqlite3_column_text(s, 0), (size_t)sqlite3_column_bytes(s, 0));
+        rt_buf_addch(out, '\0');
+    }
+    rc = rc == SQLITE_DONE ? 0 : step_error(st, err);
+    sqlite3_reset(s);
+    return rc;
+}

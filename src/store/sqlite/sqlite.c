@@ -276,7 +276,7 @@ static int migrate(struct rt_store *st, struct rt_error *err)
 }
 
 /* What the derived data was built with: when it changes, the store rebuilds. */
-#define TOKENIZER_VERSION "2 english stems + colocated words"
+#define TOKENIZER_VERSION "3 english stems; words in table word"
 
 static int meta_get(struct rt_store *st, const char *key, struct rt_buf *out)
 {
@@ -334,11 +334,16 @@ static int refresh_derived(struct rt_store *st, struct rt_error *err)
         goto out;
     if ((rc = exec(st, "BEGIN IMMEDIATE", err)) < 0)
         goto out;
-    if (tok && ((rc = exec(st, "INSERT INTO recommendation_fts(recommendation_fts)"
-                               " VALUES ('rebuild')",
-                           err)) < 0 ||
-                (rc = meta_set(st, "tokenizer", TOKENIZER_VERSION, err)) < 0))
-        goto fail;
+    if (tok) {
+        rt__fts_words_drop(st);
+        if ((rc = exec(st,
+                       "DELETE FROM word;"
+                       " INSERT INTO recommendation_fts(recommendation_fts) VALUES ('rebuild')",
+                       err)) < 0 ||
+            (rc = rt__fts_words_flush(st, err)) < 0 ||
+            (rc = meta_set(st, "tokenizer", TOKENIZER_VERSION, err)) < 0)
+            goto fail;
+    }
     if (names &&
         ((rc = rt__states_refresh(st, err)) < 0 || (rc = rt__taxonomy_refresh(st, err)) < 0 ||
          (rc = meta_set(st, "state_tables", want.buf, err)) < 0))
@@ -347,6 +352,7 @@ static int refresh_derived(struct rt_store *st, struct rt_error *err)
     goto out;
 fail:
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    rt__fts_words_drop(st);
 out:
     rt_buf_release(&have);
     rt_buf_release(&want);
@@ -380,6 +386,7 @@ int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struc
     st = rt_xcalloc(1, sizeof(*st));
     st->theme_key = (struct rt_buf)RT_BUF_INIT;
     st->recs.strings = (struct rt_buf)RT_BUF_INIT;
+    st->words.pending = (struct rt_buf)RT_BUF_INIT;
     st->path = rt_xstrdup(path);
     oflags = (flags & RT_STORE_READONLY) ? SQLITE_OPEN_READONLY
                                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -388,7 +395,7 @@ int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struc
         goto fail;
     }
     sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
-    if (rt__fts_register(st->db) != SQLITE_OK) {
+    if (rt__fts_register(st->db, &st->words) != SQLITE_OK) {
         rc = rt__db_error(st, err, "cannot register the tokenizer");
         goto fail;
     }
@@ -452,6 +459,7 @@ void rt_store_close(struct rt_store *st)
     rt_free(st->recs.v);
     rt_free(st->recs.twins);
     rt_buf_release(&st->recs.strings);
+    rt_buf_release(&st->words.pending);
     rt_free(st->path);
     rt_free(st);
 }
@@ -471,7 +479,11 @@ static int max_rec_id(struct rt_store *st, int64_t *out, struct rt_error *err)
     return rc;
 }
 
-/* Indexes the recommendations added since id `from` (one statement: one FTS5 flush). */
+/*
+ * Indexes the recommendations added since id `from` (one statement: one FTS5 flush),
+ * then writes the words the tokenizer noted, in these texts and in any that triggers
+ * indexed since the last call.
+ */
 static int index_from(struct rt_store *st, int64_t from, struct rt_error *err)
 {
     sqlite3_stmt *s = rt__stmt(st, STMT_FTS_INSERT, err);
@@ -482,7 +494,7 @@ static int index_from(struct rt_store *st, int64_t from, struct rt_error *err)
     if (sqlite3_step(s) != SQLITE_DONE)
         return rt__db_error(st, err, "full-text index");
     sqlite3_reset(s);
-    return 0;
+    return rt__fts_words_flush(st, err);
 }
 
 /* Read transactions come once per web request: their statements are kept prepared. */
@@ -644,6 +656,7 @@ void rt_store_rollback(struct rt_store *st)
     rt__strmap_release(&st->theme_cache);
     st->by_queue.n = st->theme_queue.n = 0;
     st->by_queue.added = st->theme_queue.added = 0;
+    rt__fts_words_drop(st);
     recs_stop(st);
     if (st->load)
         load_end(st);

@@ -103,6 +103,12 @@ struct rt__rec_queue {
     size_t twins_cap, twins_n;
 };
 
+/* The words the full-text index met since the last commit, for the table word. */
+struct rt__fts_words {
+    struct rt_buf pending; /* word NUL stem NUL, word NUL stem NUL, ... */
+    unsigned forgotten;    /* moves when pending words were dropped: meet them afresh */
+};
+
 struct rt_store {
     sqlite3 *db;
     char *path;
@@ -118,14 +124,21 @@ struct rt_store {
     struct rt__link_queue by_queue, theme_queue;
     struct rt__rec_queue recs;
     char now[24]; /* in a transaction: its time, UTC, as created_at columns hold it */
+    struct rt__fts_words words;
 };
 
 /* Writes the recommendations a load has queued and stops queueing them: for writers
  * of recommendation rows other than rt_store_rec_put (the restore of an export). */
 int rt__recs_flush_and_stop(struct rt_store *st, struct rt_error *err);
 
-/* Registers the "rightstrack" FTS5 tokenizer on db. */
-int rt__fts_register(sqlite3 *db);
+/* Registers the "rightstrack" FTS5 tokenizer on db; it notes new words in *words. */
+int rt__fts_register(sqlite3 *db, struct rt__fts_words *words);
+
+/* Writes the words noted since the last call to the table word. */
+int rt__fts_words_flush(struct rt_store *st, struct rt_error *err);
+
+/* Drops the words noted (a rollback took them away): the tokenizer meets them afresh. */
+void rt__fts_words_drop(struct rt_store *st);
 
 /* Fills err from the connection's last error; returns RT_ESTORE. */
 int rt__db_error(struct rt_store *st, struct rt_error *err, const char *what);

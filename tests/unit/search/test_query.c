@@ -7,7 +7,7 @@ static void expect(const char *in, const char *want)
 {
     struct rt_buf b = RT_BUF_INIT;
     struct rt_error e = RT_ERROR_INIT;
-    cr_assert_eq(rt_search_fts_expr(in, strlen(in), &b, &e), 0, "'%s'", in);
+    cr_assert_eq(rt_search_fts_expr(NULL, in, strlen(in), &b, &e), 0, "'%s'", in);
     cr_assert_str_eq(b.buf, want, "query '%s'", in);
     rt_buf_release(&b);
     rt_error_release(&e);
@@ -57,8 +57,20 @@ Test(query, only_negations_is_an_error)
 {
     struct rt_buf b = RT_BUF_INIT;
     struct rt_error e = RT_ERROR_INIT;
-    cr_assert_eq(rt_search_fts_expr("-torture", 8, &b, &e), RT_EINVAL);
+    cr_assert_eq(rt_search_fts_expr(NULL, "-torture", 8, &b, &e), RT_EINVAL);
     cr_assert_str_eq(e.field, "query");
     rt_buf_release(&b);
     rt_error_release(&e);
+}
+
+/* A NUL byte inside the text separates words (it once stopped the lexer for good). */
+Test(query, nul_bytes_separate_words, .timeout = 10)
+{
+    struct rt_buf b = RT_BUF_INIT;
+    cr_assert_eq(rt_search_fts_expr(NULL, "torture\0prison", 14, &b, NULL), 0);
+    cr_assert_str_eq(b.buf, "\"torture\" AND \"prison\"");
+    rt_buf_reset(&b);
+    cr_assert_eq(rt_search_fts_expr(NULL, "\"death\0penalty\"*", 16, &b, NULL), 0);
+    cr_assert_str_eq(b.buf, "\"death penalty\" *");
+    rt_buf_release(&b);
 }

@@ -138,7 +138,7 @@ static int64_t same_as_plain(const struct rt_query *q)
     spec.limit = q->limit;
     spec.offset = q->offset;
     if (q->text)
-        cr_assert_eq(rt_search_fts_expr(q->text, strlen(q->text), &expr, NULL), 0);
+        cr_assert_eq(rt_search_fts_expr(st, q->text, strlen(q->text), &expr, NULL), 0);
     spec.match = expr.len ? expr.buf : NULL;
 
     /* The page, in order. */

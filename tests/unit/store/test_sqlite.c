@@ -297,6 +297,68 @@ Test(store, search_unknown_state_names_the_field)
 
 #include "store/sqlite/sqlite_int.h"
 
+/* The stem of the table word's entry for w, or "" (static). */
+static const char *stem_of(const char *w)
+{
+    static char out[64];
+    sqlite3_stmt *s = NULL;
+
+    cr_assert_eq(sqlite3_prepare_v2(st->db, "SELECT stem FROM word WHERE word = ?1", -1, &s, NULL),
+                 SQLITE_OK);
+    sqlite3_bind_text(s, 1, w, -1, SQLITE_STATIC);
+    snprintf(out, sizeof(out), "%s",
+             sqlite3_step(s) == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : "");
+    sqlite3_finalize(s);
+    return out;
+}
+
+/* The index holds stems; the table word the words whose stems differ, for prefixes. */
+Test(store, prefixes_find_words_whose_stems_are_shorter)
+{
+    unsigned f;
+    struct rt_buf expr = RT_BUF_INIT;
+    struct rt_query q = RT_QUERY_INIT;
+    struct rt_search_result res = {0};
+
+    put("Investigate allegations of torture", 8, RT_RESPONSE_SUPPORTED, 5, &f);
+    put("Ratify the Optional Protocol", 8, RT_RESPONSE_SUPPORTED, 5, &f);
+    cr_assert_str_eq(stem_of("investigate"), "investig");
+    cr_assert_str_eq(stem_of("allegations"), "alleg");
+    cr_assert_str_eq(stem_of("of"), ""); /* its own stem */
+    cr_assert_eq(rt_search_fts_expr(st, "investigat*", 11, &expr, NULL), 0);
+    cr_assert_str_eq(expr.buf, "(\"investigat\" * OR \"investigate\")");
+    rt_buf_reset(&expr);
+    cr_assert_eq(rt_search_fts_expr(st, "\"of tortu\"* -Investigati*", 25, &expr, NULL), 0);
+    cr_assert_str_eq(expr.buf, "\"of tortu\" * NOT \"Investigati\" *");
+    rt_buf_reset(&expr);
+    cr_assert_eq(rt_search_fts_expr(st, "\"allegations of investigat\"*", 28, &expr, NULL), 0);
+    cr_assert_str_eq(expr.buf, "(\"allegations of investigat\" * OR"
+                               " \"allegations of investigate\")");
+    rt_buf_release(&expr);
+    q.text = "\"investigate allegat\"* OR ratif*";
+    cr_assert_eq(rt_search(st, &q, &res, NULL), 0);
+    cr_assert_eq(res.total, 2);
+    rt_search_result_release(&res);
+}
+
+/* Words noted in a transaction that rolled back are noted again when they come back. */
+Test(store, words_survive_a_rollback)
+{
+    unsigned f;
+
+    cr_assert_eq(rt_store_begin(st, NULL), 0);
+    put("Ratify the convention", 8, RT_RESPONSE_SUPPORTED, 5, &f);
+    cr_assert_eq(rt_store_commit(st, NULL), 0);
+    cr_assert_str_eq(stem_of("ratify"), "ratifi");
+    cr_assert_eq(rt_store_begin(st, NULL), 0);
+    put("Criminalise enforced disappearances", 8, RT_RESPONSE_SUPPORTED, 5, &f);
+    rt_store_rollback(st);
+    cr_assert_str_eq(stem_of("disappearances"), "");
+    put("Criminalise enforced disappearances", 8, RT_RESPONSE_SUPPORTED, 5, &f);
+    cr_assert_str_eq(stem_of("disappearances"), "disappear");
+    cr_assert_str_eq(stem_of("criminalise"), "criminalis");
+}
+
 /* A database built by an older binary gets its derived data rebuilt on open. */
 Test(store, stale_index_and_names_are_rebuilt)
 {
@@ -306,22 +368,31 @@ Test(store, stale_index_and_names_are_rebuilt)
     struct rt_query q = RT_QUERY_INIT;
     struct rt_search_result res = {0};
 
+    struct rt__fts_words words = {RT_BUF_INIT, 0};
+
     put("Abolish the death penalty", 8, RT_RESPONSE_NOTED, 5, &f);
     rt_store_close(st);
     snprintf(path, sizeof(path), "%s/t.db", test_dir());
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(rt__fts_register(db), SQLITE_OK);
+    cr_assert_eq(rt__fts_register(db, &words), SQLITE_OK);
     cr_assert_eq(sqlite3_exec(db,
                               "INSERT INTO recommendation_fts(recommendation_fts)"
                               " VALUES ('delete-all');"
+                              "DELETE FROM word;"
                               "UPDATE meta SET value = 'old' WHERE key = 'tokenizer';"
                               "DELETE FROM state_name WHERE key = 'dpr korea';"
                               "UPDATE meta SET value = 'old' WHERE key = 'state_tables';",
                               NULL, NULL, NULL),
                  SQLITE_OK);
     sqlite3_close(db);
+    rt_buf_release(&words.pending);
     cr_assert_eq(rt_store_open(&st, path, 0, NULL), 0);
     q.text = "penalties";
+    cr_assert_eq(rt_search(st, &q, &res, NULL), 0);
+    cr_assert_eq(res.total, 1);
+    rt_search_result_release(&res);
+    /* The rebuild noted the words again: a prefix that cuts into the stem finds it. */
+    q.text = "penalt*";
     cr_assert_eq(rt_search(st, &q, &res, NULL), 0);
     cr_assert_eq(res.total, 1);
     rt_search_result_release(&res);
@@ -686,7 +757,8 @@ Test(store, migration_8_keeps_every_row_and_check)
     rt_store_close(st);
     snprintf(path, sizeof(path), "%s/t.db", test_dir());
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(db, "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "DROP TABLE word; PRAGMA user_version = 7", NULL, NULL, NULL),
+                 SQLITE_OK);
     sqlite3_close(db);
 
     cr_assert_eq(rt_store_open(&st, path, 0, NULL), 0);

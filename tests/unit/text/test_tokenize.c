@@ -107,6 +107,29 @@ Test(tokenize, surface_forms_ride_along)
     rt_free(s);
 }
 
+/* With RT_TOKENIZE_NEW_WORDS a word rides along only the first time the tokenizer
+ * meets it, until rt_tokenizer_forget; words that are their own stems never do. */
+Test(tokenize, new_words_ride_along_once)
+{
+    struct rt_tokenizer *t = rt_tokenizer_new("english");
+    struct collect c = {RT_BUF_INIT, 0, 0};
+    const char *a = "Investigate cases", *b = "investigate the cases and torture";
+
+    cr_assert_eq(rt_tokenize(t, "cases", 5, 0, add, &c), 0); /* a query: no marks */
+    rt_buf_reset(&c.out), c.n = 0;
+    cr_assert_eq(rt_tokenize(t, a, strlen(a), RT_TOKENIZE_NEW_WORDS, add, &c), 0);
+    cr_assert_str_eq(c.out.buf, "investig/investigate case/cases");
+    rt_buf_reset(&c.out), c.n = 0;
+    cr_assert_eq(rt_tokenize(t, b, strlen(b), RT_TOKENIZE_NEW_WORDS, add, &c), 0);
+    cr_assert_str_eq(c.out.buf, "investig the case and tortur/torture");
+    rt_tokenizer_forget(t);
+    rt_buf_reset(&c.out), c.n = 0;
+    cr_assert_eq(rt_tokenize(t, a, strlen(a), RT_TOKENIZE_NEW_WORDS, add, &c), 0);
+    cr_assert_str_eq(c.out.buf, "investig/investigate case/cases");
+    rt_buf_release(&c.out);
+    rt_tokenizer_free(t);
+}
+
 /*
  * The general path (utf8proc: NFKC, case folding, marks stripped) against the ASCII
  * fast path and the stem cache. A combining acute accent (U+0301) after the first
