@@ -34,22 +34,20 @@ RT_API int rt_text_name_key(const char *s, size_t len, struct rt_buf *out);
 struct rt_tokenizer;
 
 /* Called for each token: the term, the byte span [start, end) it came from, and
- * whether it sits at the same position as the token before it (a surface form
- * given with RT_TOKENIZE_SURFACE). A non-zero return stops tokenizing and is
+ * whether it sits at the same position as the token before it (a word given with
+ * RT_TOKENIZE_NEW_WORDS). A non-zero return stops tokenizing and is
  * passed back by rt_tokenize. */
 typedef int (*rt_token_fn)(void *ctx, const char *term, size_t term_len, size_t start,
                            size_t end, int colocated);
 
 enum rt_tokenize_flags {
-    /* After each stem that differs from its word, also give the word itself (folded,
-     * not stemmed) at the same position, so that prefix queries can match words. */
-    RT_TOKENIZE_SURFACE = 1 << 0,
     /* Give the last token as its folded word, not stemmed: a query prefix. */
-    RT_TOKENIZE_LAST_UNSTEMMED = 1 << 1,
-    /* Like RT_TOKENIZE_SURFACE, but each word only the first time this tokenizer
-     * meets it with this flag (since it was made, or rt_tokenizer_forget): the
-     * full-text index keeps a table of words and their stems this way (fts.c). */
-    RT_TOKENIZE_NEW_WORDS = 1 << 2,
+    RT_TOKENIZE_LAST_UNSTEMMED = 1 << 0,
+    /* After a stem that differs from its word, also give the word itself (folded,
+     * not stemmed, colocated), but only the first time this tokenizer meets it with
+     * this flag (since it was made, or rt_tokenizer_forget): the full-text index
+     * keeps a table of words and their stems this way (fts.c). */
+    RT_TOKENIZE_NEW_WORDS = 1 << 1,
 };
 
 /* Returns a new tokenizer for a Snowball language ("english"), or for no stemming

@@ -252,14 +252,14 @@ static int emit(struct rt_tokenizer *t, const char *s, size_t start, size_t end,
     {
         size_t stem_len = n, index = run->n_tokens++;
         int unstemmed = (run->flags & RT_TOKENIZE_LAST_UNSTEMMED) && index == run->last;
-        int first = 0, surface = run->flags & RT_TOKENIZE_SURFACE;
+        int first = 0;
 
         if (t->stemmer && !unstemmed)
             term = stem(t, word, n, &stem_len,
                         (run->flags & RT_TOKENIZE_NEW_WORDS) ? &first : NULL);
         if ((rc = run->fn(run->ctx, term, stem_len, start, end, 0)))
             return rc;
-        if ((surface || first) && term != word && (stem_len != n || memcmp(term, word, n)))
+        if (first && term != word && (stem_len != n || memcmp(term, word, n)))
             return run->fn(run->ctx, word, n, start, end, 1);
     }
     return 0;
