@@ -58,7 +58,8 @@ EMBED   := $(SCHEMA) data/states/variants.tsv data/states/groups.tsv \
            data/readout/gazetteer.tsv data/readout/words.tsv data/readout/themes.tsv \
            data/themes/areas.tsv data/themes/taxonomy.tsv
 
-LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o) $(O)/gen/embedded.o
+LIB_CORE_OBJ := $(LIB_SRC:%.c=$(O)/%.o) $(O)/gen/embedded.o
+LIB_OBJ := $(LIB_CORE_OBJ) $(O)/gen/schema_image.o
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
 HTTP_OBJ := $(HTTP_SRC:%.c=$(O)/%.o)
 LIB     := $(O)/librightstrack.a
@@ -77,6 +78,20 @@ $(O)/gen/embedded.c: tools/embed.sh $(EMBED)
 	sh tools/embed.sh $(EMBED) > $@.tmp && mv $@.tmp $@
 
 $(O)/gen/embedded.o: $(O)/gen/embedded.c
+	$(CC) $(BASE_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+
+# A new database is written from an image of one built by the migrations, made here
+# by the library itself (src/store/sqlite/image.c).
+$(O)/tools/schema_image: tools/schema_image.c $(LIB_CORE_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(FACE_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_CORE_OBJ) $(LIBS)
+
+$(O)/gen/schema_image.c: $(O)/tools/schema_image
+	@rm -f $(O)/gen/schema.db $(O)/gen/schema.db-wal $(O)/gen/schema.db-shm
+	$(O)/tools/schema_image $(O)/gen/schema.db > $@.tmp && mv $@.tmp $@
+	@rm -f $(O)/gen/schema.db
+
+$(O)/gen/schema_image.o: $(O)/gen/schema_image.c
 	$(CC) $(BASE_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
 $(O)/src/cli/%.o: src/cli/%.c

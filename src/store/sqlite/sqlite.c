@@ -383,6 +383,11 @@ int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struc
                                 "cannot open database: %s%s", strerror(errno),
                                 errno == ENOENT ? " (run 'rightstrack init' first)" : "");
     }
+    /* A new database is the schema image written out; migrations then find nothing
+     * to do. Without an image (in the image maker), they build it. */
+    if (created && !(flags & (RT_STORE_READONLY | RT__STORE_NO_IMAGE)) &&
+        rt__image_available() && (rc = rt__image_write(path, err)) < 0)
+        return rc;
     st = rt_xcalloc(1, sizeof(*st));
     st->theme_key = (struct rt_buf)RT_BUF_INIT;
     st->recs.strings = (struct rt_buf)RT_BUF_INIT;

@@ -131,6 +131,15 @@ struct rt_store {
  * of recommendation rows other than rt_store_rec_put (the restore of an export). */
 int rt__recs_flush_and_stop(struct rt_store *st, struct rt_error *err);
 
+/* rt_store_open: replay the migrations even when there is a schema image (tests). */
+#define RT__STORE_NO_IMAGE (1u << 16)
+
+/* Whether this binary holds a schema image (image.c). */
+int rt__image_available(void);
+
+/* Creates the file at path (it must not exist) from the schema image, on disk. */
+int rt__image_write(const char *path, struct rt_error *err);
+
 /* Registers the "rightstrack" FTS5 tokenizer on db; it notes new words in *words. */
 int rt__fts_register(sqlite3 *db, struct rt__fts_words *words);
 

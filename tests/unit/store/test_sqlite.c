@@ -297,6 +297,97 @@ Test(store, search_unknown_state_names_the_field)
 
 #include "store/sqlite/sqlite_int.h"
 
+/* Appends the rows of every table of db, and its schema and settings, to out. */
+static void db_contents(sqlite3 *db, struct rt_buf *out)
+{
+    sqlite3_stmt *tables = NULL, *s = NULL;
+
+    for (const char *const *p = (const char *const[]){"user_version", "page_size",
+                                                       "journal_mode", "encoding", NULL};
+         *p; p++) {
+        char sql[64];
+        snprintf(sql, sizeof(sql), "PRAGMA %s", *p);
+        cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+        cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
+        rt_buf_addf(out, "%s=%s\n", *p, (const char *)sqlite3_column_text(s, 0));
+        sqlite3_finalize(s);
+    }
+    cr_assert_eq(sqlite3_prepare_v2(db,
+                                    "SELECT type, name, tbl_name, coalesce(sql, '') FROM"
+                                    " sqlite_schema ORDER BY type, name",
+                                    -1, &tables, NULL),
+                 SQLITE_OK);
+    while (sqlite3_step(tables) == SQLITE_ROW) {
+        const char *type = (const char *)sqlite3_column_text(tables, 0);
+        const char *name = (const char *)sqlite3_column_text(tables, 1);
+        char sql[256];
+        int n;
+
+        rt_buf_addf(out, "%s %s on %s: %s\n", type, name, sqlite3_column_text(tables, 2),
+                    sqlite3_column_text(tables, 3));
+        if (strcmp(type, "table") || strstr((const char *)sqlite3_column_text(tables, 3),
+                                            "VIRTUAL TABLE"))
+            continue;
+        snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"", name);
+        cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK, "%s", sql);
+        n = sqlite3_column_count(s);
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            for (int i = 0; i < n; i++) {
+                const unsigned char *v = sqlite3_column_blob(s, i);
+                int kind = sqlite3_column_type(s, i), len = sqlite3_column_bytes(s, i);
+
+                rt_buf_addf(out, "%s%d:", i ? "|" : "  ", kind);
+                for (int k = 0; k < len; k++) /* blobs in hex, so that the dump is a string */
+                    rt_buf_addf(out, kind == SQLITE_BLOB ? "%02x" : "%c", v[k]);
+            }
+            rt_buf_addch(out, '\n');
+        }
+        sqlite3_finalize(s);
+    }
+    sqlite3_finalize(tables);
+}
+
+/* A new database is the schema image written out (image.c): it must be the very
+ * database the migrations build, row for row. */
+Test(store, schema_image_is_what_the_migrations_build)
+{
+    struct rt_buf a = RT_BUF_INIT, b = RT_BUF_INIT;
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_store *replayed;
+    char path[256];
+
+    cr_assert(rt__image_available());
+    snprintf(path, sizeof(path), "%s/replayed.db", test_dir());
+    cr_assert_eq(rt_store_open(&replayed, path, RT_STORE_CREATE | RT__STORE_NO_IMAGE, &e), 0,
+                 "%s", e.msg.buf);
+    db_contents(st->db, &a);
+    db_contents(replayed->db, &b);
+    rt_store_close(replayed);
+    cr_assert_gt(a.len, 40000, "%zu", a.len); /* states, names, sessions, the taxonomy */
+    cr_assert(strstr(a.buf, "BLR") && strstr(a.buf, "belarus"));
+    cr_assert(strstr(a.buf, "table word on word"));
+    cr_assert_eq(a.len, b.len);
+    cr_assert(!memcmp(a.buf, b.buf, a.len), "the image and the migrations differ");
+    rt_buf_release(&a);
+    rt_buf_release(&b);
+}
+
+/* A database is not created over an existing file, and a failed write leaves none. */
+Test(store, image_write_refuses_what_it_cannot_write)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    char path[256];
+
+    snprintf(path, sizeof(path), "%s/no/such/dir/x.db", test_dir());
+    cr_assert_eq(rt__image_write(path, &e), RT_EIO);
+    cr_assert(strstr(e.msg.buf, "cannot create database"), "%s", e.msg.buf);
+    rt_error_release(&e);
+    /* Another process made the file first: it stays as it is. */
+    snprintf(path, sizeof(path), "%s/t.db", test_dir());
+    cr_assert_eq(rt__image_write(path, &e), 0);
+    cr_assert_eq(rt_store_schema_version(st), last_migration());
+}
+
 /* The stem of the table word's entry for w, or "" (static). */
 static const char *stem_of(const char *w)
 {
