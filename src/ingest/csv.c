@@ -3,98 +3,152 @@
 
 #include <csv.h>
 #include <iconv.h>
+#include <pthread.h>
 
 #include "ingest/ingest_int.h"
 
-struct reader {
-    struct rt__csv_row row;
-    size_t alloc;
-    struct rt_buf bytes; /* the record's fields, each followed by a NUL */
-    size_t *offs;        /* where each field starts in bytes */
-    long line;     /* physical line being fed */
-    int failed;    /* a field was too big: ignore the rest */
-    long big_line;
-    rt__csv_row_fn fn;
-    void *ctx;
-    int rc;        /* first error from fn */
-    struct rt_error *err;
+/*
+ * Two threads: a reader thread runs libcsv over the data and hands complete records
+ * over in batches; the caller's thread calls fn on each, in order. Parsing then
+ * costs an import nothing but the hand-over: it happens while the store writes.
+ * What the caller sees is what one thread would give: the same records, and on
+ * an error, every record before it and then that error.
+ */
+#define BATCH_RECORDS 256
+#define BATCH_BYTES (512 * 1024)
+#define N_BATCHES 4
+
+struct record {
+    size_t first, n; /* its fields in the batch */
+    long line;       /* physical line it starts on */
 };
 
-static void clear_row(struct reader *r)
+struct batch {
+    struct rt_buf bytes; /* the fields of its records, each followed by a NUL */
+    size_t *offs, *lens; /* per field: where it starts in bytes, its length */
+    size_t n_fields, alloc_fields;
+    struct record *recs; /* the last one may be incomplete while it is being read */
+    size_t n_recs, alloc_recs;
+    size_t end; /* input bytes read when it was handed over */
+};
+
+struct reader {
+    const char *path, *data;
+    size_t len, pos;
+    long line; /* physical line being fed */
+    int failed; /* a field was too big: ignore the rest */
+    long big_line;
+    struct batch *cur; /* being filled, or NULL while waiting for a free one */
+    size_t rec_fields; /* fields of the record being read (0: none yet) */
+    struct rt_error err; /* the reader's own error */
+    int rc;
+
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct batch batches[N_BATCHES];
+    size_t filled, consumed; /* batch k sits in batches[k % N_BATCHES] */
+    int done, stop;
+};
+
+/* The reader thread: waits until the caller has taken batch (filled - N_BATCHES). */
+static struct batch *take_free(struct reader *r)
 {
-    r->row.n = 0;
-    rt_buf_reset(&r->bytes);
+    struct batch *b = NULL;
+
+    pthread_mutex_lock(&r->mu);
+    while (r->filled - r->consumed >= N_BATCHES && !r->stop)
+        pthread_cond_wait(&r->cv, &r->mu);
+    if (!r->stop) {
+        b = &r->batches[r->filled % N_BATCHES];
+        rt_buf_reset(&b->bytes);
+        b->n_fields = b->n_recs = 0;
+    }
+    pthread_mutex_unlock(&r->mu);
+    return b;
+}
+
+/* The reader thread: hands the current batch over (its records are complete). */
+static void hand_over(struct reader *r)
+{
+    pthread_mutex_lock(&r->mu);
+    r->cur->end = r->pos;
+    r->filled++;
+    r->cur = NULL;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
 }
 
 static void on_field(void *s, size_t len, void *data)
 {
     struct reader *r = data;
+    struct batch *b = r->cur;
+    struct record *rec;
 
-    if (r->failed || r->rc < 0)
+    if (r->failed || !b)
         return;
     if (len > RT_IMPORT_MAX_FIELD) {
         r->failed = 1;
-        r->big_line = r->row.n ? r->row.line : r->line;
+        r->big_line = r->rec_fields ? b->recs[b->n_recs].line : r->line;
         return;
     }
-    if (r->row.n == 0) {
+    if (r->rec_fields == 0) {
         /* The record started as many lines back as its first field spans. */
         const char *f = s;
-        r->row.line = r->line;
+        RT_ALLOC_GROW(b->recs, b->n_recs + 1, b->alloc_recs);
+        rec = &b->recs[b->n_recs];
+        rec->first = b->n_fields;
+        rec->line = r->line;
         for (size_t i = 0; f && i < len; i++)
             if (f[i] == '\n' || (f[i] == '\r' && (i + 1 == len || f[i + 1] != '\n')))
-                r->row.line--;
+                rec->line--;
     }
-    if (r->row.n == r->alloc) {
-        r->alloc = r->alloc ? r->alloc * 2 : 16;
-        RT_REALLOC_ARRAY(r->row.fields, r->alloc);
-        RT_REALLOC_ARRAY(r->row.lens, r->alloc);
-        RT_REALLOC_ARRAY(r->offs, r->alloc);
+    if (b->n_fields == b->alloc_fields) {
+        b->alloc_fields = b->alloc_fields ? b->alloc_fields * 2 : 1024;
+        RT_REALLOC_ARRAY(b->offs, b->alloc_fields);
+        RT_REALLOC_ARRAY(b->lens, b->alloc_fields);
     }
-    /* Copied into one buffer per record: the pointers are set when it is complete. */
-    r->offs[r->row.n] = r->bytes.len;
-    if (rt_buf_add(&r->bytes, s, len) < 0 || rt_buf_addch(&r->bytes, '\0') < 0)
-        RT_BUG("CSV record buffer overflow");
-    r->row.lens[r->row.n] = len;
-    r->row.n++;
+    b->offs[b->n_fields] = b->bytes.len;
+    if (rt_buf_add(&b->bytes, s, len) < 0 || rt_buf_addch(&b->bytes, '\0') < 0)
+        RT_BUG("CSV batch buffer overflow");
+    b->lens[b->n_fields++] = len;
+    r->rec_fields++;
 }
 
 static void on_row(int c, void *data)
 {
     struct reader *r = data;
+    struct batch *b = r->cur;
 
     (void)c;
-    if (!r->failed && r->rc == 0 && r->row.n) {
-        for (size_t i = 0; i < r->row.n; i++)
-            r->row.fields[i] = r->bytes.buf + r->offs[i];
-        r->rc = r->fn(r->ctx, &r->row, r->err);
+    if (r->failed || !b || !r->rec_fields)
+        return;
+    b->recs[b->n_recs++].n = r->rec_fields;
+    r->rec_fields = 0;
+    if (b->n_recs >= BATCH_RECORDS || b->bytes.len >= BATCH_BYTES) {
+        hand_over(r);
+        r->cur = take_free(r);
     }
-    clear_row(r);
 }
 
-int rt__csv_parse(const char *path, const char *data, size_t len, rt__csv_row_fn fn, void *ctx,
-                  rt_progress_fn progress, void *pctx, uint64_t base, uint64_t total,
-                  struct rt_error *err)
+/* The reader thread's body: the whole input, then csv_fini; it sets rc and err. */
+static void *read_all(void *arg)
 {
+    struct reader *r = arg;
     struct csv_parser p;
-    struct reader r = {.fn = fn, .ctx = ctx, .err = err, .bytes = RT_BUF_INIT};
-    size_t i = 0;
-    int rc = 0, only;
+    int only;
 
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0)
         RT_BUG("csv_init failed");
     /* libcsv grows its field buffer by this much at a time: by its default of 128
      * bytes, a long field costs a quadratic number of copies. */
     csv_set_blk_size(&p, 64 * 1024);
-    /* A UTF-8 byte order mark is not part of the first field. */
-    if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
-        i = 3;
-    r.line = 1;
+    r->cur = take_free(r);
     /* A file that ends its lines with only one of CR and LF (nearly all do) is cut
      * into lines with memchr; a file with both, byte by byte. */
-    only = !memchr(data, '\r', len) ? '\n' : !memchr(data, '\n', len) ? '\r' : 0;
-    while (i < len && r.rc == 0 && !r.failed) {
-        size_t j = i;
+    only = !memchr(r->data, '\r', r->len) ? '\n' : !memchr(r->data, '\n', r->len) ? '\r' : 0;
+    while (r->pos < r->len && r->cur && !r->failed) {
+        const char *data = r->data;
+        size_t i = r->pos, j = i, len = r->len;
         if (only) {
             const char *e = memchr(data + i, only, len - i);
             j = e ? (size_t)(e - data) : len;
@@ -106,46 +160,109 @@ int rt__csv_parse(const char *path, const char *data, size_t len, rt__csv_row_fn
         }
         if (j < len)
             j++;
-        if (csv_parse(&p, data + i, j - i, on_field, on_row, &r) != j - i) {
+        r->pos = j;
+        if (csv_parse(&p, data + i, j - i, on_field, on_row, r) != j - i) {
             if (csv_error(&p) == CSV_EPARSE)
-                rc = rt_error_set(err, RT_EINVAL, path, r.line, NULL,
-                                  "malformed CSV in field %zu: a quote inside a field that is "
-                                  "not quoted, or text after a closing quote",
-                                  r.row.n + 1);
+                r->rc = rt_error_set(&r->err, RT_EINVAL, r->path, r->line, NULL,
+                                     "malformed CSV in field %zu: a quote inside a field that "
+                                     "is not quoted, or text after a closing quote",
+                                     r->rec_fields + 1);
             else
-                rc = rt_error_set(err, RT_EINVAL, path, r.line, NULL, "malformed CSV: %s",
-                                  csv_strerror(csv_error(&p)));
+                r->rc = rt_error_set(&r->err, RT_EINVAL, r->path, r->line, NULL,
+                                     "malformed CSV: %s", csv_strerror(csv_error(&p)));
             goto out;
         }
-        i = j;
-        r.line++;
-        if (progress && (r.line & 1023) == 0)
-            progress(pctx, base + i, total);
+        r->line++;
     }
-    if (r.failed) {
-        rc = rt_error_set(err, RT_ETOOBIG, path, r.big_line, NULL,
-                          "a field is longer than %u bytes", RT_IMPORT_MAX_FIELD);
-        goto out;
+    if (r->cur && !r->failed && csv_fini(&p, on_field, on_row, r) != 0) {
+        struct batch *b = r->cur;
+        r->rc = rt_error_set(&r->err, RT_EINVAL, r->path,
+                             r->rec_fields ? b->recs[b->n_recs].line : r->line - 1, NULL,
+                             "malformed CSV: a quoted field is not closed before the end of "
+                             "the file");
     }
-    if (r.rc == 0 && csv_fini(&p, on_field, on_row, &r) != 0) {
-        rc = rt_error_set(err, RT_EINVAL, path, r.row.n ? r.row.line : r.line - 1, NULL,
-                          "malformed CSV: a quoted field is not closed before the end of the file");
-        goto out;
-    }
-    if (r.failed) {
-        rc = rt_error_set(err, RT_ETOOBIG, path, r.big_line, NULL,
-                          "a field is longer than %u bytes", RT_IMPORT_MAX_FIELD);
-        goto out;
-    }
-    rc = r.rc;
-    if (progress)
-        progress(pctx, base + len, total);
+    if (r->failed)
+        r->rc = rt_error_set(&r->err, RT_ETOOBIG, r->path, r->big_line, NULL,
+                             "a field is longer than %u bytes", RT_IMPORT_MAX_FIELD);
 out:
-    rt_buf_release(&r.bytes);
-    rt_free(r.offs);
-    rt_free(r.row.fields);
-    rt_free(r.row.lens);
+    if (r->cur) /* with its complete records only */
+        hand_over(r);
     csv_free(&p);
+    pthread_mutex_lock(&r->mu);
+    r->done = 1;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+int rt__csv_parse(const char *path, const char *data, size_t len, rt__csv_row_fn fn, void *ctx,
+                  rt_progress_fn progress, void *pctx, uint64_t base, uint64_t total,
+                  struct rt_error *err)
+{
+    struct reader r = {.path = path, .data = data, .len = len, .line = 1,
+                       .err = RT_ERROR_INIT};
+    struct rt__csv_row row = {0};
+    size_t alloc = 0;
+    pthread_t thread;
+    int rc = 0;
+
+    /* A UTF-8 byte order mark is not part of the first field. */
+    if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
+        r.pos = 3;
+    for (size_t k = 0; k < N_BATCHES; k++)
+        r.batches[k].bytes = (struct rt_buf)RT_BUF_INIT;
+    pthread_mutex_init(&r.mu, NULL);
+    pthread_cond_init(&r.cv, NULL);
+    if (pthread_create(&thread, NULL, read_all, &r) != 0)
+        RT_BUG("cannot start the CSV reader thread");
+
+    for (;;) {
+        struct batch *b;
+
+        pthread_mutex_lock(&r.mu);
+        while (r.consumed == r.filled && !r.done)
+            pthread_cond_wait(&r.cv, &r.mu);
+        b = r.consumed < r.filled ? &r.batches[r.consumed % N_BATCHES] : NULL;
+        pthread_mutex_unlock(&r.mu);
+        if (!b)
+            break;
+        for (size_t i = 0; i < b->n_recs && rc == 0; i++) {
+            const struct record *rec = &b->recs[i];
+            RT_ALLOC_GROW(row.fields, rec->n, alloc);
+            for (size_t k = 0; k < rec->n; k++)
+                row.fields[k] = b->bytes.buf + b->offs[rec->first + k];
+            row.lens = b->lens + rec->first;
+            row.n = rec->n;
+            row.line = rec->line;
+            rc = fn(ctx, &row, err);
+        }
+        if (rc == 0 && progress)
+            progress(pctx, base + b->end, total);
+        pthread_mutex_lock(&r.mu);
+        r.consumed++;
+        if (rc < 0)
+            r.stop = 1;
+        pthread_cond_broadcast(&r.cv);
+        pthread_mutex_unlock(&r.mu);
+        if (rc < 0)
+            break;
+    }
+    pthread_join(thread, NULL);
+    /* The reader's error comes after every record before it. */
+    if (rc == 0 && r.rc < 0) {
+        rc = rt_error_set(err, r.err.code, r.err.file, r.err.line, r.err.field, "%s",
+                          r.err.msg.buf);
+    }
+    rt_error_release(&r.err);
+    for (size_t k = 0; k < N_BATCHES; k++) {
+        rt_buf_release(&r.batches[k].bytes);
+        rt_free(r.batches[k].offs);
+        rt_free(r.batches[k].lens);
+        rt_free(r.batches[k].recs);
+    }
+    rt_free(row.fields);
+    pthread_mutex_destroy(&r.mu);
+    pthread_cond_destroy(&r.cv);
     return rc;
 }
 

@@ -83,7 +83,9 @@ struct job {
     int col[COL__COUNT]; /* index in the row, -1 when absent */
     size_t n_cols;
     int64_t source_id;
-    const char *sha256; /* hex digest of the file's bytes */
+    const char *raw;     /* the file's bytes, as read */
+    size_t raw_len;
+    char sha256[65];     /* their hex SHA-256, made when the header is read */
     struct rt_import_stats *stats;
     struct unknown *unknown;
     size_t n_unknown, alloc_unknown;
@@ -262,6 +264,21 @@ static int in_text_parens(const char *text, const char *name, size_t len)
     return 0;
 }
 
+/* Writes the hex SHA-256 of data (65 bytes with the NUL) to hex. nettle's uses the
+ * CPU's SHA instructions where there are some: libsodium's portable one took a tenth
+ * of an import. */
+static void file_digest(const char *data, size_t len, char *hex)
+{
+    unsigned char digest[SHA256_DIGEST_SIZE];
+    struct sha256_ctx sha;
+
+    sha256_init(&sha);
+    sha256_update(&sha, len, (const uint8_t *)data);
+    sha256_digest(&sha, sizeof(digest), digest);
+    for (size_t i = 0; i < sizeof(digest); i++)
+        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+}
+
 static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error *err)
 {
     struct job *j = ctx;
@@ -274,10 +291,13 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
     int rc, known = 1, cycle;
 
     if (!j->fmt) {
-        struct rt_source src = {NULL, NULL, j->path, j->sha256};
+        struct rt_source src = {NULL, NULL, j->path, NULL};
         int is_new = 0;
         if ((rc = detect(j, row, err)) < 0)
             return rc;
+        /* Here, not before the parse: the reader thread reads on meanwhile. */
+        file_digest(j->raw, j->raw_len, j->sha256);
+        src.sha256 = j->sha256;
         src.kind = j->fmt->kind;
         if ((rc = rt_store_source_put(j->st, &src, &j->source_id, &is_new, err)) < 0)
             return rc;
@@ -542,9 +562,6 @@ static int import_one(struct rt_store *st, const char *path, struct rt_import_st
     struct rt_buf conv = RT_BUF_INIT;
     struct job j = {.st = st, .path = path, .stats = stats, .text = RT_BUF_INIT,
                     .key = RT_BUF_INIT};
-    unsigned char digest[SHA256_DIGEST_SIZE];
-    char hex[SHA256_DIGEST_SIZE * 2 + 1];
-    struct sha256_ctx sha;
     const char *data;
     size_t len, lead = 0;
     int rc;
@@ -565,14 +582,8 @@ static int import_one(struct rt_store *st, const char *path, struct rt_import_st
         rc = import_export(st, path, raw.buf, raw.len, stats, err);
         goto out;
     }
-    /* nettle's SHA-256 uses the CPU's SHA instructions where there are some:
-     * libsodium's portable one took a tenth of an import. */
-    sha256_init(&sha);
-    sha256_update(&sha, raw.len, (const uint8_t *)raw.buf);
-    sha256_digest(&sha, sizeof(digest), digest);
-    for (size_t i = 0; i < sizeof(digest); i++)
-        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-    j.sha256 = hex;
+    j.raw = raw.buf;
+    j.raw_len = raw.len;
 
     /* Only the UPR Info export comes in MacRoman; everything else must be UTF-8. */
     if (!rt_text_valid_utf8(data, len)) {
