@@ -5,8 +5,8 @@
 #   make test       bootstrap, build, run every test, then again under ASan+UBSan
 #   make check      run the tests of one build (no bootstrap, no second pass)
 #   make check-web  the browser tests (tests/web, Node + Debian chromium) on that build
-#   make fuzz       the readout parser's libFuzzer target until stopped (FUZZ_TIME=s bounds it)
-#   make fuzz-check a bounded fuzz run (FUZZ_CHECK_TIME seconds; make test runs it)
+#   make fuzz       a libFuzzer target until stopped (FUZZ_TARGET=readout|query, FUZZ_TIME=s)
+#   make fuzz-check a bounded run of each fuzz target (FUZZ_CHECK_TIME s; make test runs it)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 BUILD   ?= debug
@@ -148,28 +148,32 @@ $(WEB_DEPS): tests/web/package-lock.json tests/web/package.json
 check-web: $(BIN) $(SERVE_BIN) $(WEB_DEPS)
 	RT=$(O)/rightstrack node --test tests/web/
 
-# The fuzz target: the library built with clang and the sanitizers (BUILD=fuzz), and
-# the seeds of tests/fuzz/corpus/readout (written for it); new inputs it finds go to
-# build/fuzz/corpus, crashes to build/fuzz/crash-*.
+# The fuzz targets (tests/fuzz/fuzz_T.c: T = readout, the readout parser; query, the
+# search query language): the library built with clang and the sanitizers
+# (BUILD=fuzz), the seeds of tests/fuzz/corpus/T and the words of tests/fuzz/T.dict;
+# new inputs go to build/fuzz/corpus-T, crashes to build/fuzz/crash-*.
+# `make fuzz FUZZ_TARGET=query` runs one until stopped (FUZZ_TIME=s bounds it);
+# `make fuzz-check` runs each for FUZZ_CHECK_TIME seconds.
+FUZZ_TARGETS    := readout query
+FUZZ_TARGET     ?= readout
 FUZZ_TIME       ?= 0
-FUZZ_CHECK_TIME ?= 45
-FUZZ_ARGS := -dict=tests/fuzz/readout.dict -max_len=16384 -timeout=25 -rss_limit_mb=2048 \
-             -artifact_prefix=build/fuzz/ -print_final_stats=1
+FUZZ_CHECK_TIME ?= 30
+FUZZ_ARGS = -dict=tests/fuzz/$(1).dict -max_len=16384 -timeout=25 -rss_limit_mb=2048 \
+            -artifact_prefix=build/fuzz/ -print_final_stats=1
+FUZZ_RUN = mkdir -p build/fuzz/corpus-$(1) && \
+           build/fuzz/fuzz_$(1) $(call FUZZ_ARGS,$(1)) -max_total_time=$(2) \
+               build/fuzz/corpus-$(1) tests/fuzz/corpus/$(1)
 
-$(O)/fuzz_readout: tests/fuzz/fuzz_readout.c $(LIB)
+$(O)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB)
 	$(CC) $(LIB_CFLAGS) -fsanitize=fuzzer $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 fuzz:
-	$(MAKE) BUILD=fuzz build/fuzz/fuzz_readout
-	@mkdir -p build/fuzz/corpus
-	build/fuzz/fuzz_readout $(FUZZ_ARGS) -max_total_time=$(FUZZ_TIME) \
-	    build/fuzz/corpus tests/fuzz/corpus/readout
+	$(MAKE) BUILD=fuzz build/fuzz/fuzz_$(FUZZ_TARGET)
+	$(call FUZZ_RUN,$(FUZZ_TARGET),$(FUZZ_TIME))
 
 fuzz-check:
-	$(MAKE) BUILD=fuzz build/fuzz/fuzz_readout
-	@mkdir -p build/fuzz/corpus
-	build/fuzz/fuzz_readout $(FUZZ_ARGS) -max_total_time=$(FUZZ_CHECK_TIME) \
-	    build/fuzz/corpus tests/fuzz/corpus/readout
+	$(MAKE) BUILD=fuzz $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	$(foreach t,$(FUZZ_TARGETS),$(call FUZZ_RUN,$(t),$(FUZZ_CHECK_TIME)) &&) true
 
 test: bootstrap
 	$(MAKE) BUILD=debug check
