@@ -207,7 +207,8 @@ lint:
 	sh tools/check-banned.sh
 
 format-check:
-	clang-format --dry-run -Werror $(LIB_SRC) $(CLI_SRC) $(HTTP_SRC) include/rightstrack/*.h
+	clang-format --dry-run -Werror $(LIB_SRC) $(CLI_SRC) $(HTTP_SRC) $(wildcard src/*/*.h \
+	    src/store/sqlite/*.h) include/rightstrack/*.h tools/*.c tests/fuzz/*.c
 
 clean:
 	rm -rf build

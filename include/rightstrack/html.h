@@ -28,7 +28,6 @@ RT_API void rt_html_json(struct rt_buf *b, json_t *v);
  * (names, for the legend and the tooltips; a NULL name ends the series early).
  */
 RT_API void rt_html_svg_bars(struct rt_buf *b, const char *title, const char *const *labels,
-                             const int64_t (*counts)[3], size_t rows,
-                             const char *const *series);
+                             const int64_t (*counts)[3], size_t rows, const char *const *series);
 
 #endif

@@ -9,10 +9,10 @@
 
 struct rt_http_opts {
     const char *db_path;
-    const char *host;  /* "127.0.0.1" by default */
-    unsigned port;     /* 0: any free port */
-    unsigned threads;  /* worker threads; 0: 2 */
-    int allow_remote;  /* a host other than loopback, without accounts (--unsafe-no-auth) */
+    const char *host; /* "127.0.0.1" by default */
+    unsigned port;    /* 0: any free port */
+    unsigned threads; /* worker threads; 0: 2 */
+    int allow_remote; /* a host other than loopback, without accounts (--unsafe-no-auth) */
 };
 
 /*

@@ -10,23 +10,23 @@
 /* The formats rt_import_files recognises from a file's header line. */
 enum rt_format {
     RT_FORMAT_UNKNOWN = 0,
-    RT_FORMAT_UPR_INFO_RAW,  /* UPR Info export as downloaded: To,To-Rgrp,...,Session */
-    RT_FORMAT_UPR_INFO,      /* our normalised UPR Info file: id,session,cycle,... */
-    RT_FORMAT_UHRI,          /* UHRI thematic list: country,cycle,session,paragraph_id,... */
-    RT_FORMAT_EXPORT,        /* a rightstrack JSON export (restored into an empty database) */
+    RT_FORMAT_UPR_INFO_RAW, /* UPR Info export as downloaded: To,To-Rgrp,...,Session */
+    RT_FORMAT_UPR_INFO,     /* our normalised UPR Info file: id,session,cycle,... */
+    RT_FORMAT_UHRI,         /* UHRI thematic list: country,cycle,session,paragraph_id,... */
+    RT_FORMAT_EXPORT,       /* a rightstrack JSON export (restored into an empty database) */
 };
 RT_API const char *rt_format_name(enum rt_format f);
 
 /* What one import did, per file and in total. */
 struct rt_import_stats {
     enum rt_format format;
-    int64_t rows;            /* data rows read */
-    int64_t recs_new;        /* recommendations added */
-    int64_t recs_existing;   /* rows whose recommendation was there already */
-    int64_t by_new;          /* recommending-state links added */
-    int64_t themes_new;      /* theme tags added */
-    int64_t unknown_by;      /* rows whose recommending state the export calls "(Unknown)" */
-    int source_new;          /* 1 when the file itself had not been imported before */
+    int64_t rows;          /* data rows read */
+    int64_t recs_new;      /* recommendations added */
+    int64_t recs_existing; /* rows whose recommendation was there already */
+    int64_t by_new;        /* recommending-state links added */
+    int64_t themes_new;    /* theme tags added */
+    int64_t unknown_by;    /* rows whose recommending state the export calls "(Unknown)" */
+    int source_new;        /* 1 when the file itself had not been imported before */
 };
 
 /* Progress: bytes done of total, over all files. */

@@ -55,11 +55,10 @@ RT_API int rt_round_find(struct rt_store *st, const char *ref, int64_t *out_id,
 RT_API int rt_participant_add(struct rt_store *st, int64_t round_id, const char *name,
                               const char *title, const char *organisation, const char *party,
                               int64_t *out_id, struct rt_error *err);
-RT_API int rt_topic_add(struct rt_store *st, int64_t round_id, const char *text,
-                        const char *theme, int64_t *out_id, struct rt_error *err);
+RT_API int rt_topic_add(struct rt_store *st, int64_t round_id, const char *text, const char *theme,
+                        int64_t *out_id, struct rt_error *err);
 RT_API int rt_ask_add(struct rt_store *st, int64_t round_id, const char *from, const char *to,
-                      const char *text, const char *theme, int64_t *out_id,
-                      struct rt_error *err);
+                      const char *text, const char *theme, int64_t *out_id, struct rt_error *err);
 
 struct rt_step_in {
     const char *actor, *date, *kind, *direction; /* direction: "positive" or "negative" */
@@ -76,8 +75,8 @@ RT_API int rt_step_add(struct rt_store *st, const struct rt_step_in *s, int64_t 
  * topic|ask about recommendation; benchmark tracks ask|recommendation|step.
  * Linking twice is not an error.
  */
-RT_API int rt_link_add(struct rt_store *st, const char *from, const char *relation,
-                       const char *to, struct rt_error *err);
+RT_API int rt_link_add(struct rt_store *st, const char *from, const char *relation, const char *to,
+                       struct rt_error *err);
 
 /*
  * Tags a topic or an ask ("topic:3", "ask:5") with an area of the theme taxonomy
@@ -141,8 +140,8 @@ RT_API int rt_dialogue_get(struct rt_store *st, int64_t id, json_t **out, struct
  *  when no ask is addressed to a state, the dialogue's parties that are states. */
 RT_API int rt_round_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err);
 /* [step] by actor (NULL: all) and of a dialogue's parties (0: any), in date order. */
-RT_API int rt_step_list(struct rt_store *st, int64_t dialogue_id, const char *actor,
-                        json_t **out, struct rt_error *err);
+RT_API int rt_step_list(struct rt_store *st, int64_t dialogue_id, const char *actor, json_t **out,
+                        struct rt_error *err);
 /*
  * Where "rec:ID", "ask:ID", "benchmark:ID" or "commitment:ID" stood as of a date.
  * Recommendations, asks, benchmarks: {"target", "as_of", "status" (the latest
@@ -156,21 +155,21 @@ RT_API int rt_status(struct rt_store *st, const char *target, const char *as_of,
  * "steps": [step dated after the round]}], "asks_open": [ask], "asks_closed": [ask],
  * "commitments": [commitment], "assessments": [{"target", "as_of", "status",
  * "evidence", "source"} made after the round on the dialogue's asks, benchmarks or
- * recommendations to its parties, each one that changed the status before it], "new_recommendations": [{"id",
- * "state_under_review", "session", "date", "response", "text"} from UPR sessions
- * after the round]}. */
+ * recommendations to its parties, each one that changed the status before it],
+ * "new_recommendations": [{"id", "state_under_review", "session", "date", "response", "text"} from
+ * UPR sessions after the round]}. */
 RT_API int rt_since(struct rt_store *st, int64_t round_id, const char *as_of, json_t **out,
                     struct rt_error *err);
 /* {"dialogue", "as_of", "events": [{"type": "round", "date", "id", "ordinal", "place",
  *  "summary"} or {"type": "step", "date", "step": step, "in_response_to": [{"id",
  *  "actor", "date", "kind", "text"}]}]} in date order, rounds before steps of a day. */
-RT_API int rt_timeline(struct rt_store *st, int64_t dialogue_id, const char *as_of,
-                       json_t **out, struct rt_error *err);
+RT_API int rt_timeline(struct rt_store *st, int64_t dialogue_id, const char *as_of, json_t **out,
+                       struct rt_error *err);
 /* {"dialogue", "as_of", "parties": [{"party", "positive", "negative", "steps": [step]}],
  *  "responses": [{"step", "actor", "date", "text", "responds_to", "to_actor", "to_date",
  *  "to_text"}]} */
-RT_API int rt_reciprocity(struct rt_store *st, int64_t dialogue_id, const char *as_of,
-                          json_t **out, struct rt_error *err);
+RT_API int rt_reciprocity(struct rt_store *st, int64_t dialogue_id, const char *as_of, json_t **out,
+                          struct rt_error *err);
 
 /*
  * The whole database as one JSON document (docs/export.md): {"format": "rightstrack",

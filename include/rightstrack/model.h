@@ -31,7 +31,7 @@ RT_API int rt_upr_cycle_of_session(int session);
 struct rt_rec_theme {
     char *vocabulary; /* "upr-info", "uhri", "osce" */
     char *label;
-    char *origin;     /* "official", "model", "person" */
+    char *origin; /* "official", "model", "person" */
     double confidence;
 };
 

@@ -44,7 +44,10 @@ struct rt_buf {
 };
 
 extern char rt_buf_slop[];
-#define RT_BUF_INIT {rt_buf_slop, 0, 0, 0}
+#define RT_BUF_INIT                                                                                \
+    {                                                                                              \
+        rt_buf_slop, 0, 0, 0                                                                       \
+    }
 
 RT_API void rt_buf_init(struct rt_buf *b, size_t max);
 RT_API void rt_buf_release(struct rt_buf *b);
@@ -78,7 +81,10 @@ struct rt_error {
     char *field;
     struct rt_buf msg;
 };
-#define RT_ERROR_INIT {0, NULL, 0, NULL, RT_BUF_INIT}
+#define RT_ERROR_INIT                                                                              \
+    {                                                                                              \
+        0, NULL, 0, NULL, RT_BUF_INIT                                                              \
+    }
 
 /* Sets every part of *e (replacing what was there) and returns code. */
 RT_API int rt_error_set(struct rt_error *e, int code, const char *file, long line,

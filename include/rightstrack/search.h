@@ -8,16 +8,19 @@
 
 /* What a user asks for; strings are borrowed. */
 struct rt_query {
-    const char *text;  /* words, "phrases", prefix*, AND/OR/NOT, (groups); NULL: all */
-    const char *sur;   /* state under review: code, name or variant; NULL: any */
-    const char *by;    /* recommending state, the same way */
-    const char *theme; /* theme label or code; NULL: any */
+    const char *text;             /* words, "phrases", prefix*, AND/OR/NOT, (groups); NULL: all */
+    const char *sur;              /* state under review: code, name or variant; NULL: any */
+    const char *by;               /* recommending state, the same way */
+    const char *theme;            /* theme label or code; NULL: any */
     int cycle, session, category; /* 0: any */
     int response;                 /* enum rt_response, or -1 for any */
     int64_t limit, offset;
     int facets;
 };
-#define RT_QUERY_INIT {NULL, NULL, NULL, NULL, 0, 0, 0, -1, 20, 0, 0}
+#define RT_QUERY_INIT                                                                              \
+    {                                                                                              \
+        NULL, NULL, NULL, NULL, 0, 0, 0, -1, 20, 0, 0                                              \
+    }
 
 /*
  * Appends to out the FTS5 expression for a query text: each word and phrase is
@@ -29,8 +32,8 @@ struct rt_query {
  * Leaves out empty when the text holds no word. RT_EINVAL when it holds only
  * negations; RT_ESTORE when the store fails.
  */
-RT_API int rt_search_fts_expr(struct rt_store *st, const char *text, size_t len,
-                              struct rt_buf *out, struct rt_error *err);
+RT_API int rt_search_fts_expr(struct rt_store *st, const char *text, size_t len, struct rt_buf *out,
+                              struct rt_error *err);
 
 /*
  * Runs a query. res must be zeroed; release it with rt_search_result_release.

@@ -63,8 +63,8 @@ RT_API int rt_store_begin_load(struct rt_store *st, struct rt_error *err);
  * rt_text_name_key. Sets *out_id. Returns RT_ENOTFOUND when nothing matches
  * (err untouched: the caller knows the file and line), RT_ESTORE on failure.
  */
-RT_API int rt_store_state_find(struct rt_store *st, const char *name, size_t len,
-                               int64_t *out_id, struct rt_error *err);
+RT_API int rt_store_state_find(struct rt_store *st, const char *name, size_t len, int64_t *out_id,
+                               struct rt_error *err);
 /* Fills ref (code and a new name string) for a state id. */
 RT_API int rt_store_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *ref,
                               struct rt_error *err);
@@ -78,8 +78,8 @@ struct rt_source {
 };
 
 /* Adds a source, or finds the one with the same sha256; *out_new says which. */
-RT_API int rt_store_source_put(struct rt_store *st, const struct rt_source *src,
-                               int64_t *out_id, int *out_new, struct rt_error *err);
+RT_API int rt_store_source_put(struct rt_store *st, const struct rt_source *src, int64_t *out_id,
+                               int *out_new, struct rt_error *err);
 
 /* A recommendation as an importer gives it. text must be clean (rt_text_clean). */
 struct rt_rec_in {
@@ -110,8 +110,8 @@ enum rt_put_flags {
 RT_API int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
                             unsigned *out_flags, struct rt_error *err);
 /* Links a recommending state; *out_new is 1 when the link is new. */
-RT_API int rt_store_rec_add_by(struct rt_store *st, int64_t rec_id, int64_t state_id,
-                               int *out_new, struct rt_error *err);
+RT_API int rt_store_rec_add_by(struct rt_store *st, int64_t rec_id, int64_t state_id, int *out_new,
+                               struct rt_error *err);
 /* Tags a recommendation with a theme (created in vocabulary when missing). */
 RT_API int rt_store_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
                                   const char *label, const char *origin, double confidence,
@@ -166,7 +166,7 @@ struct rt_search_spec {
     const char *match; /* an FTS5 expression over our tokens, or NULL */
     int64_t sur_id, by_id;
     int cycle, session, category;
-    int response; /* enum rt_response, or -1 for any */
+    int response;      /* enum rt_response, or -1 for any */
     const char *theme; /* label or code, any vocabulary; NULL for any */
     int64_t limit, offset;
     int facets;
@@ -207,8 +207,7 @@ RT_API int rt_store_prefix_words(struct rt_store *st, const char *prefix, size_t
  * kind says what it is ("theme-classifier"), info is JSON text or NULL.
  */
 RT_API int rt_store_model_put(struct rt_store *st, const char *name, const char *kind,
-                              const char *info, const void *data, size_t len,
-                              struct rt_error *err);
+                              const char *info, const void *data, size_t len, struct rt_error *err);
 /*
  * Appends model name's blob to data and, when info is not NULL, its info JSON
  * ("{}" when none) to info. Returns RT_ENOTFOUND without touching err when there is
@@ -220,8 +219,8 @@ RT_API int rt_store_model_get(struct rt_store *st, const char *name, struct rt_b
 /* A recommendation's text with its official labels in one theme vocabulary. */
 struct rt_rec_text {
     int64_t id;
-    char *text;      /* owned */
-    char **labels;   /* owned, sorted; NULL when n_labels is 0 */
+    char *text;    /* owned */
+    char **labels; /* owned, sorted; NULL when n_labels is 0 */
     size_t n_labels;
     int action_category; /* 0: unknown */
 };
@@ -242,8 +241,8 @@ RT_API int rt_store_rec_texts(struct rt_store *st, const char *vocabulary,
                               size_t *out_n, struct rt_error *err);
 RT_API void rt_rec_texts_free(struct rt_rec_text *a, size_t n);
 /* Removes every theme tag of origin "model" in vocabulary; *out_n says how many. */
-RT_API int rt_store_model_tags_clear(struct rt_store *st, const char *vocabulary,
-                                     int64_t *out_n, struct rt_error *err);
+RT_API int rt_store_model_tags_clear(struct rt_store *st, const char *vocabulary, int64_t *out_n,
+                                     struct rt_error *err);
 /*
  * Sets the action category (1-5) of a recommendation whose data has none, with its
  * origin ("model" or "person") and a confidence (0-1), replacing the one set
@@ -268,8 +267,7 @@ struct rt_theme_count {
 /* Lists the themes of vocabulary, most official tags first. *out is NULL on entry;
  * free with rt_theme_counts_free. */
 RT_API int rt_store_theme_counts(struct rt_store *st, const char *vocabulary,
-                                 struct rt_theme_count **out, size_t *out_n,
-                                 struct rt_error *err);
+                                 struct rt_theme_count **out, size_t *out_n, struct rt_error *err);
 RT_API void rt_theme_counts_free(struct rt_theme_count *a, size_t n);
 
 /*
@@ -281,15 +279,15 @@ struct rt_theme_area_label {
     char *vocabulary, *label; /* owned */
 };
 struct rt_theme_area {
-    char *code, *label; /* owned: "death-penalty", "Death penalty" */
-    int osce;           /* 1 for an area of the OSCE human dimension */
+    char *code, *label;                 /* owned: "death-penalty", "Death penalty" */
+    int osce;                           /* 1 for an area of the OSCE human dimension */
     struct rt_theme_area_label *labels; /* owned, by vocabulary (osce last), then label */
     size_t n_labels;
 };
 /* Lists the areas in the order of data/themes/areas.tsv with their labels. *out is
  * set on success (free with rt_theme_areas_free); RT_ESTORE on failure. */
-RT_API int rt_store_theme_areas(struct rt_store *st, struct rt_theme_area **out,
-                                size_t *out_n, struct rt_error *err);
+RT_API int rt_store_theme_areas(struct rt_store *st, struct rt_theme_area **out, size_t *out_n,
+                                struct rt_error *err);
 RT_API void rt_theme_areas_free(struct rt_theme_area *a, size_t n);
 
 /*
@@ -315,8 +313,8 @@ struct rt_repeat_pair {
  * (or inside the caller's, from rt_store_begin). Sets *out_pairs and *out_clusters
  * when not NULL. RT_ESTORE when the database fails (or is read-only).
  */
-RT_API int rt_store_repeats_compute(struct rt_store *st, int64_t *out_pairs,
-                                    int64_t *out_clusters, struct rt_error *err);
+RT_API int rt_store_repeats_compute(struct rt_store *st, int64_t *out_pairs, int64_t *out_clusters,
+                                    struct rt_error *err);
 /* Sets *out_fresh to 1 when stored repeats match the recommendations as they are. */
 RT_API int rt_store_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt_error *err);
 
@@ -330,8 +328,7 @@ RT_API int rt_store_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt
  * without storing. RT_EINVAL for a threshold out of range.
  */
 RT_API int rt_store_repeat_pairs(struct rt_store *st, double threshold, int min_cycle_gap,
-                                 struct rt_repeat_pair **out, size_t *out_n,
-                                 struct rt_error *err);
+                                 struct rt_repeat_pair **out, size_t *out_n, struct rt_error *err);
 
 /* One recommendation's repeats, each loaded in full. */
 struct rt_repeat {
@@ -339,11 +336,11 @@ struct rt_repeat {
     double jaccard;
 };
 struct rt_repeats {
-    int64_t id;           /* the recommendation asked about */
-    int cycle;            /* its cycle, 0 when unknown */
+    int64_t id; /* the recommendation asked about */
+    int cycle;  /* its cycle, 0 when unknown */
     double threshold;
-    int64_t cluster_id;   /* its cluster at RT_REPEAT_THRESHOLD; its own id when alone */
-    int64_t cluster_size; /* recommendations in the cluster, itself included */
+    int64_t cluster_id;      /* its cluster at RT_REPEAT_THRESHOLD; its own id when alone */
+    int64_t cluster_size;    /* recommendations in the cluster, itself included */
     struct rt_repeat *items; /* by cycle, then session, then id */
     size_t n;
 };

@@ -37,8 +37,8 @@ struct rt_tokenizer;
  * whether it sits at the same position as the token before it (a word given with
  * RT_TOKENIZE_NEW_WORDS). A non-zero return stops tokenizing and is
  * passed back by rt_tokenize. */
-typedef int (*rt_token_fn)(void *ctx, const char *term, size_t term_len, size_t start,
-                           size_t end, int colocated);
+typedef int (*rt_token_fn)(void *ctx, const char *term, size_t term_len, size_t start, size_t end,
+                           int colocated);
 
 enum rt_tokenize_flags {
     /* Give the last token as its folded word, not stemmed: a query prefix. */

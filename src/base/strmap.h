@@ -16,7 +16,10 @@ struct rt__strmap {
     size_t cap; /* a power of two, or 0 */
     size_t n;
 };
-#define RT_STRMAP_INIT {NULL, 0, 0}
+#define RT_STRMAP_INIT                                                                             \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 /* Returns 1 and sets *value when key is present, else 0. */
 int rt__strmap_get(const struct rt__strmap *m, const char *key, size_t len, int64_t *value);

@@ -36,11 +36,13 @@ static int add_ask(struct rt_store *st, int64_t round, const void *arg, int64_t 
 
 static int add(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"from", required_argument, NULL, 'f'}, {"to", required_argument, NULL, 't'},
-        {"theme", required_argument, NULL, 'T'}, {"rec", required_argument, NULL, 'r'},
-        {"json", no_argument, NULL, 'j'},       {"help", no_argument, NULL, 'h'},
-        {0}};
+    static const struct option opts[] = {{"from", required_argument, NULL, 'f'},
+                                         {"to", required_argument, NULL, 't'},
+                                         {"theme", required_argument, NULL, 'T'},
+                                         {"rec", required_argument, NULL, 'r'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
     struct ask a = {.recs = {"rec", "rec", "a recommendation id"}};
     char *text;
     int json = 0, o, rc;

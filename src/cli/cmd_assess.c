@@ -50,11 +50,13 @@ int cli_assess_add(struct cli *c, int json, const struct rt_assessment_in *a)
 
 int cmd_assess(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"date", required_argument, NULL, 'd'},     {"evidence", required_argument, NULL, 'e'},
-        {"source", required_argument, NULL, 's'},   {"assessor", required_argument, NULL, 'a'},
-        {"json", no_argument, NULL, 'j'},           {"help", no_argument, NULL, 'h'},
-        {0}};
+    static const struct option opts[] = {{"date", required_argument, NULL, 'd'},
+                                         {"evidence", required_argument, NULL, 'e'},
+                                         {"source", required_argument, NULL, 's'},
+                                         {"assessor", required_argument, NULL, 'a'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
     struct rt_assessment_in a = {0};
     char target[64];
     int json = 0, o, rc;

@@ -93,8 +93,7 @@ static int assess(struct cli *c, int argc, char **argv)
         return cli_usage(c, usage, "'%s' is not a benchmark id", argv[optind]);
     a.status = argv[optind + 1];
     if (strcmp(a.status, "met") && strcmp(a.status, "partly-met") && strcmp(a.status, "not-met"))
-        return cli_usage(c, usage, "a benchmark is met, partly-met or not-met, not '%s'",
-                         a.status);
+        return cli_usage(c, usage, "a benchmark is met, partly-met or not-met, not '%s'", a.status);
     if (!a.as_of)
         return cli_usage(c, usage, "benchmark assess needs --date");
     snprintf(target, sizeof(target), "benchmark:%lld", (long long)bid);

@@ -95,8 +95,9 @@ static int list_or_show(struct cli *c, int argc, char **argv)
         if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
             return rc;
     if (argc - optind != show)
-        return cli_usage(c, usage, show ? "dialogue show needs one DIALOGUE"
-                                         : "dialogue list takes no arguments");
+        return cli_usage(c, usage,
+                         show ? "dialogue show needs one DIALOGUE"
+                              : "dialogue list takes no arguments");
     return cli_read(c, json, get_dialogues, show ? argv[optind] : NULL,
                     show ? render_dialogue : render_dialogue_list);
 }

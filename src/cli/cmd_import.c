@@ -28,11 +28,11 @@ static json_t *stats_json(const char *path, const struct rt_import_stats *s)
 {
     return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b}", "file", path, "format",
                      rt_format_name(s->format), "rows", (json_int_t)s->rows,
-                     "recommendations_added", (json_int_t)s->recs_new,
-                     "recommendations_existing", (json_int_t)s->recs_existing,
-                     "recommending_states_added", (json_int_t)s->by_new, "themes_added",
-                     (json_int_t)s->themes_new, "unknown_recommending_state",
-                     (json_int_t)s->unknown_by, "new_source", s->source_new);
+                     "recommendations_added", (json_int_t)s->recs_new, "recommendations_existing",
+                     (json_int_t)s->recs_existing, "recommending_states_added",
+                     (json_int_t)s->by_new, "themes_added", (json_int_t)s->themes_new,
+                     "unknown_recommending_state", (json_int_t)s->unknown_by, "new_source",
+                     s->source_new);
 }
 
 int cmd_import(struct cli *c, int argc, char **argv)
@@ -65,8 +65,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
         return rc;
     stats = rt_xcalloc((size_t)n, sizeof(*stats));
     bar = progress_new("importing");
-    if (rt_import_files(st, (const char *const *)(argv + optind), (size_t)n, stats,
-                        progress_update, bar, &err) < 0) {
+    if (rt_import_files(st, (const char *const *)(argv + optind), (size_t)n, stats, progress_update,
+                        bar, &err) < 0) {
         progress_done(bar);
         rc = cli_fail(c, &err);
         fprintf(stderr, "%s: nothing was imported\n", c->prog);
@@ -111,9 +111,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
                        argv[optind + i], (long long)stats[i].rows, (long long)stats[i].recs_new);
             else
                 printf("%s: %s, %lld rows: %lld recommendations added, %lld already there\n",
-                       argv[optind + i], rt_format_name(stats[i].format),
-                       (long long)stats[i].rows, (long long)stats[i].recs_new,
-                       (long long)stats[i].recs_existing);
+                       argv[optind + i], rt_format_name(stats[i].format), (long long)stats[i].rows,
+                       (long long)stats[i].recs_new, (long long)stats[i].recs_existing);
         }
         if (tags.tagged)
             printf("tagged %lld recommendations without themes by the theme model\n",

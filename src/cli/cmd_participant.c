@@ -30,11 +30,14 @@ static int add_participant(struct rt_store *st, int64_t round, const void *arg, 
 
 static int add(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"name", required_argument, NULL, 'n'},         {"title", required_argument, NULL, 't'},
-        {"organisation", required_argument, NULL, 'o'}, {"organization", required_argument, NULL, 'o'},
-        {"party", required_argument, NULL, 'p'},        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},               {0}};
+    static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
+                                         {"title", required_argument, NULL, 't'},
+                                         {"organisation", required_argument, NULL, 'o'},
+                                         {"organization", required_argument, NULL, 'o'},
+                                         {"party", required_argument, NULL, 'p'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
     struct participant p = {0};
     int json = 0, o, rc;
 

@@ -17,6 +17,7 @@ static const char help[] =
 
 int cmd_reciprocity(struct cli *c, int argc, char **argv)
 {
-    static const struct asof_read cmd = {usage, help, "DIALOGUE", rt_dialogue_find, rt_reciprocity, render_reciprocity};
+    static const struct asof_read cmd = {
+        usage, help, "DIALOGUE", rt_dialogue_find, rt_reciprocity, render_reciprocity};
     return cli_asof_read(c, argc, argv, &cmd);
 }

@@ -4,9 +4,8 @@
 #include <rightstrack/ledger.h>
 #include <rightstrack/report.h>
 
-static const char usage[] =
-    "rightstrack [--db PATH] report brief --dialogue D | country STATE\n"
-    "       [--as-of DATE] [--format md|html|pdf] [--out FILE] [--json]";
+static const char usage[] = "rightstrack [--db PATH] report brief --dialogue D | country STATE\n"
+                            "       [--as-of DATE] [--format md|html|pdf] [--out FILE] [--json]";
 
 static const char help[] =
     "usage: rightstrack [--db PATH] report brief --dialogue D [OPTIONS]\n"
@@ -54,8 +53,8 @@ int cmd_report(struct cli *c, int argc, char **argv)
     if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
         return cli_help(help);
     if (argc < 2 || (strcmp(argv[1], "brief") && strcmp(argv[1], "country")))
-        return cli_usage(c, usage, argc < 2 ? "report needs brief or country"
-                                            : "unknown report '%s'", argv[1]);
+        return cli_usage(
+            c, usage, argc < 2 ? "report needs brief or country" : "unknown report '%s'", argv[1]);
     kind = argv[1];
     argc--;
     argv++;
@@ -87,10 +86,9 @@ int cmd_report(struct cli *c, int argc, char **argv)
         return cli_usage(c, usage, "--format pdf needs --out FILE");
     if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         goto done;
-    if (!strcmp(kind, "brief")
-            ? rt_dialogue_find(st, dialogue, &id, &err) < 0 ||
-                  rt_report_brief(st, id, as_of, &doc, &err) < 0
-            : rt_report_country(st, argv[optind], as_of, &doc, &err) < 0) {
+    if (!strcmp(kind, "brief") ? rt_dialogue_find(st, dialogue, &id, &err) < 0 ||
+                                     rt_report_brief(st, id, as_of, &doc, &err) < 0
+                               : rt_report_country(st, argv[optind], as_of, &doc, &err) < 0) {
         rc = cli_fail(c, &err);
         goto done;
     }

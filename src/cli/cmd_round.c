@@ -37,10 +37,10 @@ static int add_round(struct rt_store *st, int64_t dialogue, const void *arg, int
 static int add(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"date", required_argument, NULL, 'd'},    {"ordinal", required_argument, NULL, 'o'},
-        {"place", required_argument, NULL, 'p'},   {"summary", required_argument, NULL, 's'},
-        {"source", required_argument, NULL, 'S'},  {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},          {0}};
+        {"date", required_argument, NULL, 'd'},   {"ordinal", required_argument, NULL, 'o'},
+        {"place", required_argument, NULL, 'p'},  {"summary", required_argument, NULL, 's'},
+        {"source", required_argument, NULL, 'S'}, {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},         {0}};
     struct rt_round_in r = {0};
     int json = 0, o, rc;
     long v;

@@ -32,14 +32,19 @@ static const char help[] =
 
 int cmd_search(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"sur", required_argument, NULL, 's'},     {"by", required_argument, NULL, 'b'},
-        {"cycle", required_argument, NULL, 'c'},   {"session", required_argument, NULL, 'S'},
-        {"response", required_argument, NULL, 'r'}, {"theme", required_argument, NULL, 't'},
-        {"category", required_argument, NULL, 'C'}, {"limit", required_argument, NULL, 'l'},
-        {"offset", required_argument, NULL, 'o'},  {"facets", no_argument, NULL, 'f'},
-        {"json", no_argument, NULL, 'j'},          {"help", no_argument, NULL, 'h'},
-        {0}};
+    static const struct option opts[] = {{"sur", required_argument, NULL, 's'},
+                                         {"by", required_argument, NULL, 'b'},
+                                         {"cycle", required_argument, NULL, 'c'},
+                                         {"session", required_argument, NULL, 'S'},
+                                         {"response", required_argument, NULL, 'r'},
+                                         {"theme", required_argument, NULL, 't'},
+                                         {"category", required_argument, NULL, 'C'},
+                                         {"limit", required_argument, NULL, 'l'},
+                                         {"offset", required_argument, NULL, 'o'},
+                                         {"facets", no_argument, NULL, 'f'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
     struct rt_query q = RT_QUERY_INIT;
     struct rt_search_result res = {0};
     struct rt_error err = RT_ERROR_INIT;
@@ -102,7 +107,9 @@ int cmd_search(struct cli *c, int argc, char **argv)
         case 'h':
             return cli_help(help);
         default:
-            return cli_usage(c, usage, "unknown option '%s' (a query word that starts with - goes after --)", argv[optind - 1]);
+            return cli_usage(c, usage,
+                             "unknown option '%s' (a query word that starts with - goes after --)",
+                             argv[optind - 1]);
         }
     }
     for (int i = optind; i < argc; i++) {
@@ -128,8 +135,8 @@ int cmd_search(struct cli *c, int argc, char **argv)
         printf("\n");
         for (size_t i = 0; i < res.n_hits; i++) {
             const struct rt_rec *r = &res.hits[i];
-            printf("\n[%lld] %s, cycle %d, session %d, %s\n    %s\n", (long long)r->id,
-                   r->sur.name, r->cycle, r->session, rt_response_name(r->response), r->text);
+            printf("\n[%lld] %s, cycle %d, session %d, %s\n    %s\n", (long long)r->id, r->sur.name,
+                   r->cycle, r->session, rt_response_name(r->response), r->text);
             if (r->n_by) {
                 printf("    by ");
                 for (size_t k = 0; k < r->n_by; k++)

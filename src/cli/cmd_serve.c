@@ -21,7 +21,7 @@ static const char usage[] =
 static int serve_program(char *out, size_t size)
 {
     static const char *const places[] = {"/rightstrack-serve",
-                                          "/../libexec/rightstrack/rightstrack-serve"};
+                                         "/../libexec/rightstrack/rightstrack-serve"};
     char self[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
     char *slash;
@@ -41,12 +41,10 @@ static int serve_program(char *out, size_t size)
 
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"host", required_argument, NULL, 'H'},
-                                         {"port", required_argument, NULL, 'p'},
-                                         {"threads", required_argument, NULL, 't'},
-                                         {"unsafe-no-auth", no_argument, NULL, 'u'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
+    static const struct option opts[] = {
+        {"host", required_argument, NULL, 'H'},    {"port", required_argument, NULL, 'p'},
+        {"threads", required_argument, NULL, 't'}, {"unsafe-no-auth", no_argument, NULL, 'u'},
+        {"help", no_argument, NULL, 'h'},          {0}};
     const char *host = "127.0.0.1";
     char port[16] = "8080", threads[16] = "2";
     int allow_remote = 0;

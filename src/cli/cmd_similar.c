@@ -87,8 +87,7 @@ static void print_pairs_json(const struct rt_repeat_pair *p, size_t n)
         printf("[\n");
         for (size_t i = 0; i < n; i++) {
             printf("  ");
-            json_dumpf(json_array_get(a, i), stdout,
-                       JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+            json_dumpf(json_array_get(a, i), stdout, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
             printf("%s\n", i + 1 < n ? "," : "");
         }
         printf("]\n");
@@ -98,14 +97,13 @@ static void print_pairs_json(const struct rt_repeat_pair *p, size_t n)
 
 int cmd_similar(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"all", no_argument, NULL, 'a'},
-        {"threshold", required_argument, NULL, 't'},
-        {"min-cycle-gap", required_argument, NULL, 'g'},
-        {"recompute", no_argument, NULL, 'r'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {0}};
+    static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
+                                         {"threshold", required_argument, NULL, 't'},
+                                         {"min-cycle-gap", required_argument, NULL, 'g'},
+                                         {"recompute", no_argument, NULL, 'r'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
     struct rt_repeats reps = {0};
@@ -163,8 +161,7 @@ int cmd_similar(struct cli *c, int argc, char **argv)
             printf("\n");
             for (size_t i = 0; i < n_pairs; i++)
                 printf("%lld\t%lld\t%.4f\tcycles %d, %d\n", (long long)pairs[i].a,
-                       (long long)pairs[i].b, pairs[i].jaccard, pairs[i].cycle_a,
-                       pairs[i].cycle_b);
+                       (long long)pairs[i].b, pairs[i].jaccard, pairs[i].cycle_a, pairs[i].cycle_b);
         }
     } else {
         if (rt_store_repeats_of(st, id, threshold, &reps, &err) < 0) {

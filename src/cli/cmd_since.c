@@ -18,6 +18,7 @@ static const char help[] =
 
 int cmd_since(struct cli *c, int argc, char **argv)
 {
-    static const struct asof_read cmd = {usage, help, "ROUND", rt_round_find, rt_since, render_since};
+    static const struct asof_read cmd = {usage,         help,     "ROUND",
+                                         rt_round_find, rt_since, render_since};
     return cli_asof_read(c, argc, argv, &cmd);
 }

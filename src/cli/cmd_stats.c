@@ -66,8 +66,7 @@ int cmd_stats(struct cli *c, int argc, char **argv)
         printf("noted                 %lld\n", (long long)s.by_response[RT_RESPONSE_NOTED]);
         printf("voluntary pledges     %lld\n", (long long)s.by_response[RT_RESPONSE_PLEDGE]);
         if (s.by_response[RT_RESPONSE_PENDING])
-            printf("pending               %lld\n",
-                   (long long)s.by_response[RT_RESPONSE_PENDING]);
+            printf("pending               %lld\n", (long long)s.by_response[RT_RESPONSE_PENDING]);
         for (size_t i = 0; i < s.n_by_cycle; i++)
             printf("cycle %-15s %lld\n", s.by_cycle[i].key, (long long)s.by_cycle[i].n);
     }

@@ -74,13 +74,18 @@ static int add_step(struct rt_store *st, int64_t parent, const void *arg, int64_
 
 static int add(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"actor", required_argument, NULL, 'a'},      {"date", required_argument, NULL, 'd'},
-        {"kind", required_argument, NULL, 'k'},       {"negative", no_argument, NULL, 'n'},
-        {"quantity", required_argument, NULL, 'q'},   {"source", required_argument, NULL, 's'},
-        {"answers", required_argument, NULL, 'A'},    {"welcomed-in", required_argument, NULL, 'W'},
-        {"responds-to", required_argument, NULL, 'R'}, {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},             {0}};
+    static const struct option opts[] = {{"actor", required_argument, NULL, 'a'},
+                                         {"date", required_argument, NULL, 'd'},
+                                         {"kind", required_argument, NULL, 'k'},
+                                         {"negative", no_argument, NULL, 'n'},
+                                         {"quantity", required_argument, NULL, 'q'},
+                                         {"source", required_argument, NULL, 's'},
+                                         {"answers", required_argument, NULL, 'A'},
+                                         {"welcomed-in", required_argument, NULL, 'W'},
+                                         {"responds-to", required_argument, NULL, 'R'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
     struct step s = {.in = {NULL, NULL, NULL, "positive", -1, NULL, NULL}};
     char *text, to[64];
     int json = 0, o, rc;

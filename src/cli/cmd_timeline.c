@@ -17,6 +17,7 @@ static const char help[] =
 
 int cmd_timeline(struct cli *c, int argc, char **argv)
 {
-    static const struct asof_read cmd = {usage, help, "DIALOGUE", rt_dialogue_find, rt_timeline, render_timeline};
+    static const struct asof_read cmd = {usage,       help,           "DIALOGUE", rt_dialogue_find,
+                                         rt_timeline, render_timeline};
     return cli_asof_read(c, argc, argv, &cmd);
 }

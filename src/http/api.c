@@ -33,7 +33,6 @@ static void search(struct rt_store *st, const struct rt_http_req *req, struct rt
     rt_error_release(&err);
 }
 
-
 /* Every route of the API: the index at /api/v1/ lists them, docs/api.yaml describes them. */
 enum route {
     R_INDEX,
@@ -163,8 +162,7 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     if (!path_known)
         return 0;
     if (found < 0) {
-        rt_http_error(resp, 405, "method_not_allowed", NULL, "%s is not allowed here",
-                      req->method);
+        rt_http_error(resp, 405, "method_not_allowed", NULL, "%s is not allowed here", req->method);
         return 1;
     }
     if (bad_id) {
@@ -177,8 +175,8 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     case R_INDEX: {
         json_t *list = json_array();
         for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-            json_array_append_new(list, json_pack("{s:s, s:s}", "method", routes[i].method,
-                                                  "path", routes[i].pattern));
+            json_array_append_new(list, json_pack("{s:s, s:s}", "method", routes[i].method, "path",
+                                                  routes[i].pattern));
         doc = json_pack("{s:s, s:o}", "version", RT_VERSION, "routes", list);
         break;
     }

@@ -5,10 +5,11 @@
 void html_begin(struct rt_buf *b, const char *title)
 {
     RT_HTML_LIT(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                "<title>");
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                   "<title>");
     rt_html_text(b, title);
-    RT_HTML_LIT(b, " - rightstrack</title><style>"
+    RT_HTML_LIT(b,
+                " - rightstrack</title><style>"
                 "body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff}"
                 "header{background:#123a5a;color:#fff;padding:.5rem 1rem}"
                 "header a{color:#fff;margin-right:1rem;text-decoration:none;font-weight:600}"
@@ -46,7 +47,10 @@ void page_error(struct rt_http_resp *resp, int status, const char *msg)
 
 void page_fail(struct rt_http_resp *resp, const struct rt_error *err)
 {
-    page_error(resp, err->code == RT_ENOTFOUND ? 404 : err->code == RT_EINVAL ? 400 : 500,
+    page_error(resp,
+               err->code == RT_ENOTFOUND ? 404
+               : err->code == RT_EINVAL  ? 400
+                                         : 500,
                err->msg.len ? err->msg.buf : rt_strerror(err->code));
 }
 

@@ -19,8 +19,8 @@ struct rt_http_arg {
 };
 
 struct rt_http_req {
-    const char *method; /* "GET", "POST", ... */
-    const char *path;   /* decoded, without the query */
+    const char *method;           /* "GET", "POST", ... */
+    const char *path;             /* decoded, without the query */
     struct rt_http_arg args[512]; /* query arguments, or form fields of a POST */
     size_t n_args;
     const char *content_type; /* may be NULL */
@@ -61,8 +61,7 @@ int rt_http_csrf_ok(const struct rt_http_req *req);
 void rt_http_page_refused(struct rt_http_resp *resp, const char *title, const char *why);
 
 /* Routes one request; fills resp. Never fails: errors become error responses. */
-void rt_http_route(struct rt_store *st, const struct rt_http_req *req,
-                   struct rt_http_resp *resp);
+void rt_http_route(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
 
 /* JSON answers: the document (reference taken), or {"error": {...}}. */
 void rt_http_json(struct rt_http_resp *resp, int status, json_t *doc);
@@ -75,8 +74,7 @@ void rt_http_fail(struct rt_http_resp *resp, const struct rt_error *err);
 int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
 int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
 /* The reports (reports.c): /reports/brief/{dialogue} and /reports/country/{state}. */
-int rt_http_reports(struct rt_store *st, const struct rt_http_req *req,
-                    struct rt_http_resp *resp);
+int rt_http_reports(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
 /* The form that opens a report at action ("/reports/brief/3") as of a date, in a format. */
 void rt_http_report_form(struct rt_buf *b, const char *action, const char *title);
 
@@ -88,8 +86,7 @@ void rt_http_report_form(struct rt_buf *b, const char *action, const char *title
 int rt_http_write(struct rt_store *st, const char *what, int64_t parent, json_t *body,
                   int64_t *out_id, struct rt_error *err);
 /* A form's fields as the JSON object rt_http_write takes; NULL with err on a bad number. */
-json_t *rt_http_form_to_json(const struct rt_http_req *req, const char *what,
-                             struct rt_error *err);
+json_t *rt_http_form_to_json(const struct rt_http_req *req, const char *what, struct rt_error *err);
 
 struct rt_query;
 /*

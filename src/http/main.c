@@ -29,12 +29,10 @@ static long number(const char *s, long lo, long hi)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-                                         {"host", required_argument, NULL, 'H'},
-                                         {"port", required_argument, NULL, 'p'},
-                                         {"threads", required_argument, NULL, 't'},
-                                         {"unsafe-no-auth", no_argument, NULL, 'u'},
-                                         {0}};
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},       {"host", required_argument, NULL, 'H'},
+        {"port", required_argument, NULL, 'p'},     {"threads", required_argument, NULL, 't'},
+        {"unsafe-no-auth", no_argument, NULL, 'u'}, {0}};
     struct rt_http_opts ho = {NULL, "127.0.0.1", 8080, 2, 0};
     struct rt_error err = RT_ERROR_INIT;
     long v;

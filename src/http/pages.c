@@ -33,12 +33,14 @@ static void step_item(struct rt_buf *b, json_t *s)
     if (!strcmp(jstr(s, "direction") ? jstr(s, "direction") : "", "negative"))
         RT_HTML_LIT(b, "<span class=\"neg\">(negative)</span> ");
     rt_html_text(b, jstr(s, "text"));
-    json_array_foreach(json_object_get(s, "responds_to"), i, v) {
+    json_array_foreach(json_object_get(s, "responds_to"), i, v)
+    {
         RT_HTML_LIT(b, " <span class=\"muted\">in response to step ");
         rt_html_json(b, v);
         RT_HTML_LIT(b, "</span>");
     }
-    json_array_foreach(json_object_get(s, "answers"), i, v) {
+    json_array_foreach(json_object_get(s, "answers"), i, v)
+    {
         RT_HTML_LIT(b, " <span class=\"muted\">answers ");
         rt_html_json(b, v);
         RT_HTML_LIT(b, "</span>");
@@ -54,7 +56,8 @@ static void home(struct rt_store *st, struct rt_http_resp *resp)
     size_t i;
 
     html_begin(b, "Start");
-    RT_HTML_LIT(b, "<h1>rightstrack</h1><p>Follow-up of human-rights recommendations and "
+    RT_HTML_LIT(b,
+                "<h1>rightstrack</h1><p>Follow-up of human-rights recommendations and "
                 "dialogues.</p><form class=\"search\" action=\"/search\" method=\"get\">"
                 "<div><label for=\"q\">Find recommendations</label>"
                 "<input id=\"q\" name=\"q\" size=\"40\" placeholder=\"e.g. death penalty\"></div>"
@@ -64,13 +67,14 @@ static void home(struct rt_store *st, struct rt_http_resp *resp)
     if (rt_store_stats(st, 0, &s, NULL) == 0) {
         RT_HTML_LIT(b, "<p class=\"muted\">");
         rt_html_textf(b, "%lld recommendations to %lld states.", (long long)s.recommendations,
-                   (long long)s.states_under_review);
+                      (long long)s.states_under_review);
         RT_HTML_LIT(b, "</p>");
     }
     rt_stats_release(&s);
     RT_HTML_LIT(b, "<h2>Dialogues</h2><ul>");
     if (rt_dialogue_list(st, &list, NULL) == 0) {
-        json_array_foreach(list, i, d) {
+        json_array_foreach(list, i, d)
+        {
             RT_HTML_LIT(b, "<li><a href=\"/dialogues/");
             rt_html_json(b, json_object_get(d, "id"));
             RT_HTML_LIT(b, "\">");
@@ -147,13 +151,13 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
     q.facets = 1;
     html_begin(b, "Recommendations");
     RT_HTML_LIT(b, "<h1>Recommendations</h1><form class=\"search\" action=\"/search\" "
-                "method=\"get\" role=\"search\">");
+                   "method=\"get\" role=\"search\">");
     input(b, "q", "Words", q.text, "30");
     input(b, "sur", "State under review", q.sur, "14");
     input(b, "by", "Recommended by", q.by, "14");
     input(b, "theme", "Theme", q.theme, "14");
     RT_HTML_LIT(b, "<div><label for=\"response\">Response</label><select id=\"response\" "
-                "name=\"response\"><option value=\"\">any</option>");
+                   "name=\"response\"><option value=\"\">any</option>");
     {
         static const char *const rs[] = {"supported", "noted", "pledge", "pending"};
         for (size_t i = 0; i < 4; i++) {
@@ -180,7 +184,7 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
     RT_HTML_LIT(b, "</strong>");
     if (res.n_hits)
         rt_html_textf(b, ", %lld to %lld", (long long)q.offset + 1,
-                   (long long)q.offset + (long long)res.n_hits);
+                      (long long)q.offset + (long long)res.n_hits);
     RT_HTML_LIT(b, "</p><div class=\"facets\">");
     for (size_t f = 0; f < res.n_facets; f++) {
         RT_HTML_LIT(b, "<p><strong>");
@@ -208,7 +212,7 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
         rt_html_text(b, r->text);
         RT_HTML_LIT(b, "</a><br><span class=\"muted\">");
         rt_html_textf(b, "%s, cycle %d, session %d, %s", r->sur.name, r->cycle, r->session,
-                   rt_response_name(r->response));
+                      rt_response_name(r->response));
         if (r->n_by) {
             RT_HTML_LIT(b, "; by ");
             for (size_t k = 0; k < r->n_by; k++) {
@@ -221,7 +225,8 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
     }
     RT_HTML_LIT(b, "</ol><nav class=\"paging\">");
     if (q.offset > 0) {
-        snprintf(num, sizeof(num), "%lld", (long long)(q.offset > q.limit ? q.offset - q.limit : 0));
+        snprintf(num, sizeof(num), "%lld",
+                 (long long)(q.offset > q.limit ? q.offset - q.limit : 0));
         RT_HTML_LIT(b, "<a rel=\"prev\" href=\"");
         self_link(b, req, "offset", num);
         RT_HTML_LIT(b, "\">Previous</a> ");
@@ -286,7 +291,8 @@ static void field_value(struct rt_buf *b, json_t *values, const char *name)
     json_t *v = json_object_get(values, name), *e;
     size_t i;
     if (json_is_array(v)) {
-        json_array_foreach(v, i, e) {
+        json_array_foreach(v, i, e)
+        {
             if (i)
                 rt_buf_addch(b, ' ');
             rt_buf_adds(b, json_string_value(e) ? json_string_value(e) : "");
@@ -462,8 +468,9 @@ static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_
     if (rt_status(st, target, NULL, &status, NULL) == 0 &&
         json_array_size(json_object_get(status, "history"))) {
         RT_HTML_LIT(b, "<table><tr><th>As of</th><th>Status</th><th>Evidence</th><th>Source</th>"
-                    "</tr>");
-        json_array_foreach(json_object_get(status, "history"), i, h) {
+                       "</tr>");
+        json_array_foreach(json_object_get(status, "history"), i, h)
+        {
             RT_HTML_LIT(b, "<tr><td>");
             rt_html_text(b, jstr(h, "as_of"));
             RT_HTML_LIT(b, "</td><td>");
@@ -511,13 +518,15 @@ static void dialogue_page(struct rt_store *st, int64_t id, struct rt_http_resp *
     RT_HTML_LIT(b, "<h1>");
     rt_html_text(b, jstr(d, "name"));
     RT_HTML_LIT(b, "</h1><p>Between ");
-    json_array_foreach(json_object_get(d, "parties"), i, v) {
+    json_array_foreach(json_object_get(d, "parties"), i, v)
+    {
         if (i)
             RT_HTML_LIT(b, " and ");
         rt_html_json(b, v);
     }
     RT_HTML_LIT(b, ".</p><h2>Rounds</h2><ul>");
-    json_array_foreach(json_object_get(d, "rounds"), i, v) {
+    json_array_foreach(json_object_get(d, "rounds"), i, v)
+    {
         RT_HTML_LIT(b, "<li><a href=\"/rounds/");
         rt_html_json(b, json_object_get(v, "id"));
         RT_HTML_LIT(b, "\">Round ");
@@ -537,7 +546,8 @@ static void dialogue_page(struct rt_store *st, int64_t id, struct rt_http_resp *
         rt_http_report_form(b, action, "Briefing");
     }
     RT_HTML_LIT(b, "<h2>Timeline</h2><ol class=\"timeline\">");
-    json_array_foreach(json_object_get(t, "events"), i, v) {
+    json_array_foreach(json_object_get(t, "events"), i, v)
+    {
         if (!strcmp(jstr(v, "type"), "round")) {
             RT_HTML_LIT(b, "<li><strong>");
             rt_html_text(b, jstr(v, "date"));
@@ -604,7 +614,8 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         RT_HTML_LIT(b, "</p>");
     }
     RT_HTML_LIT(b, "<h2>Participants</h2><ul>");
-    json_array_foreach(json_object_get(r, "participants"), i, v) {
+    json_array_foreach(json_object_get(r, "participants"), i, v)
+    {
         RT_HTML_LIT(b, "<li>");
         rt_html_text(b, jstr(v, "name"));
         if (jstr(v, "title")) {
@@ -619,14 +630,16 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         RT_HTML_LIT(b, "</li>");
     }
     RT_HTML_LIT(b, "</ul><h2>Topics</h2><ul>");
-    json_array_foreach(json_object_get(r, "topics"), i, v) {
+    json_array_foreach(json_object_get(r, "topics"), i, v)
+    {
         RT_HTML_LIT(b, "<li>");
         rt_html_text(b, jstr(v, "text"));
         rt_http_area_tags(b, json_object_get(v, "areas"));
         RT_HTML_LIT(b, "</li>");
     }
     RT_HTML_LIT(b, "</ul><h2>Asks</h2><ul>");
-    json_array_foreach(json_object_get(r, "asks"), i, v) {
+    json_array_foreach(json_object_get(r, "asks"), i, v)
+    {
         RT_HTML_LIT(b, "<li>");
         rt_html_text(b, jstr(v, "from"));
         RT_HTML_LIT(b, " asks ");
@@ -642,10 +655,10 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         RT_HTML_LIT(b, "</li>");
     }
     RT_HTML_LIT(b, "</ul><h2>Steps welcomed</h2><ul>");
-    json_array_foreach(json_object_get(r, "welcomed_steps"), i, v)
-        step_item(b, v);
+    json_array_foreach(json_object_get(r, "welcomed_steps"), i, v) step_item(b, v);
     RT_HTML_LIT(b, "</ul><h2>Commitments</h2><ul>");
-    json_array_foreach(json_object_get(r, "commitments"), i, v) {
+    json_array_foreach(json_object_get(r, "commitments"), i, v)
+    {
         RT_HTML_LIT(b, "<li>");
         rt_html_text(b, jstr(v, "party"));
         if (jstr(v, "condition")) {
@@ -663,18 +676,19 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
     RT_HTML_LIT(b, "</ul>");
     rt_http_round_links(b, r);
     RT_HTML_LIT(b, "<h2>What moved since this round</h2>");
-    json_array_foreach(json_object_get(s, "steps"), i, v) {
+    json_array_foreach(json_object_get(s, "steps"), i, v)
+    {
         RT_HTML_LIT(b, "<h3>Steps by ");
         rt_html_text(b, jstr(v, "party"));
         RT_HTML_LIT(b, "</h3><ul>");
-        json_array_foreach(json_object_get(v, "steps"), k, w)
-            step_item(b, w);
+        json_array_foreach(json_object_get(v, "steps"), k, w) step_item(b, w);
         if (!json_array_size(json_object_get(v, "steps")))
             RT_HTML_LIT(b, "<li class=\"muted\">none recorded</li>");
         RT_HTML_LIT(b, "</ul>");
     }
     RT_HTML_LIT(b, "<h3>Assessments since</h3><ul>");
-    json_array_foreach(json_object_get(s, "assessments"), i, v) {
+    json_array_foreach(json_object_get(s, "assessments"), i, v)
+    {
         RT_HTML_LIT(b, "<li>");
         rt_html_text(b, jstr(v, "target"));
         RT_HTML_LIT(b, ": <strong>");
@@ -712,7 +726,7 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
     json_t *steps = NULL, *v;
     int64_t id = 0, (*counts)[3] = NULL;
     const char **labels = NULL;
-    char (*names)[32] = NULL;
+    char(*names)[32] = NULL;
     size_t i;
 
     if (rt_store_state_find(st, name, strlen(name), &id, NULL) < 0 ||
@@ -725,12 +739,13 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
     RT_HTML_LIT(b, "<h1>");
     rt_html_text(b, ref.name);
     RT_HTML_LIT(b, "</h1><p>");
-    rt_html_textf(b, "%lld recommendations received from %lld states: %lld supported, %lld noted, "
+    rt_html_textf(b,
+                  "%lld recommendations received from %lld states: %lld supported, %lld noted, "
                   "%lld voluntary pledges.",
-               (long long)s.recommendations, (long long)s.recommending_states,
-               (long long)s.by_response[RT_RESPONSE_SUPPORTED],
-               (long long)s.by_response[RT_RESPONSE_NOTED],
-               (long long)s.by_response[RT_RESPONSE_PLEDGE]);
+                  (long long)s.recommendations, (long long)s.recommending_states,
+                  (long long)s.by_response[RT_RESPONSE_SUPPORTED],
+                  (long long)s.by_response[RT_RESPONSE_NOTED],
+                  (long long)s.by_response[RT_RESPONSE_PLEDGE]);
     RT_HTML_LIT(b, " <a href=\"/search?sur=");
     rt_html_url_arg(b, ref.code);
     RT_HTML_LIT(b, "\">Read them</a>.</p>");
@@ -753,8 +768,10 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
         if (rt_search(st, &q, &res, NULL) == 0 && res.n_facets) {
             for (size_t k = 0; k < res.facets[0].n; k++) {
                 const char *key = res.facets[0].counts[k].key;
-                int slot = !strcmp(key, "supported") ? 0 : !strcmp(key, "noted") ? 1
-                         : !strcmp(key, "pledge")    ? 2 : -1;
+                int slot = !strcmp(key, "supported") ? 0
+                           : !strcmp(key, "noted")   ? 1
+                           : !strcmp(key, "pledge")  ? 2
+                                                     : -1;
                 if (slot >= 0)
                     counts[i][slot] = res.facets[0].counts[k].n;
             }
@@ -762,8 +779,8 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
         rt_search_result_release(&res);
     }
     if (s.n_by_cycle)
-        rt_html_svg_bars(b, "Recommendations by cycle and response", labels, (const int64_t(*)[3])counts,
-                 s.n_by_cycle, series);
+        rt_html_svg_bars(b, "Recommendations by cycle and response", labels,
+                         (const int64_t(*)[3])counts, s.n_by_cycle, series);
     q = (struct rt_query)RT_QUERY_INIT;
     q.sur = ref.code;
     q.limit = 1;
@@ -777,15 +794,14 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
             rt_html_url_arg(b, res.facets[2].counts[k].key);
             RT_HTML_LIT(b, "\">");
             rt_html_textf(b, "%s (%lld)", res.facets[2].counts[k].key,
-                       (long long)res.facets[2].counts[k].n);
+                          (long long)res.facets[2].counts[k].n);
             RT_HTML_LIT(b, "</a> ");
         }
     }
     rt_search_result_release(&res);
     RT_HTML_LIT(b, "</p><h2>Steps taken</h2><ul>");
     if (rt_step_list(st, 0, ref.code, &steps, NULL) == 0) {
-        json_array_foreach(steps, i, v)
-            step_item(b, v);
+        json_array_foreach(steps, i, v) step_item(b, v);
         if (!json_array_size(steps))
             RT_HTML_LIT(b, "<li class=\"muted\">none recorded</li>");
     }

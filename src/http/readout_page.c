@@ -293,7 +293,7 @@ static void dialogue_select(struct rt_buf *b, struct rt_store *st, const char *c
     size_t i;
 
     RT_HTML_LIT(b, "<p><label for=\"f-dialogue\">Dialogue (required to save)</label>"
-                "<select id=\"f-dialogue\" name=\"dialogue\"");
+                   "<select id=\"f-dialogue\" name=\"dialogue\"");
     if (invalid)
         RT_HTML_LIT(b, " aria-invalid=\"true\" autofocus");
     RT_HTML_LIT(b, "><option value=\"\">(choose)</option>");
@@ -386,10 +386,10 @@ static void review_form(struct rt_buf *b, struct rt_store *st, const struct rt_h
 
     html_begin(b, "Review the draft round");
     RT_HTML_LIT(b, "<h1>Review the draft round</h1><p>The parser read the readout below. "
-                "Check every field against it, correct what is wrong, add what it missed "
-                "(empty rows), clear a row to leave it out, then save. Themes are codes of "
-                "the theme areas (listed at the end), such as <code>expression</code> or "
-                "<code>political-prisoners</code>.</p>");
+                   "Check every field against it, correct what is wrong, add what it missed "
+                   "(empty rows), clear a row to leave it out, then save. Themes are codes of "
+                   "the theme areas (listed at the end), such as <code>expression</code> or "
+                   "<code>political-prisoners</code>.</p>");
     if (err && err->code)
         alert(b, "Not saved: ", err);
     if (jstr(draft, "notes")) {
@@ -400,8 +400,8 @@ static void review_form(struct rt_buf *b, struct rt_store *st, const struct rt_h
     RT_HTML_LIT(b, "<form method=\"post\" action=\"" PAGE "\" class=\"readout\">");
     if (json_array_size(skipped)) {
         RT_HTML_LIT(b, "<div role=\"status\"><p><strong>Not saved yet: these items name a party "
-                    "that is not known, and would be left out.</strong> Correct them, or save "
-                    "again to leave them out.</p><ul>");
+                       "that is not known, and would be left out.</strong> Correct them, or save "
+                       "again to leave them out.</p><ul>");
         json_array_foreach(skipped, i, v)
         {
             RT_HTML_LIT(b, "<li>");
@@ -494,12 +494,12 @@ static void review_form(struct rt_buf *b, struct rt_store *st, const struct rt_h
     }
     area_list(b, st);
     RT_HTML_LIT(b, "<details><summary>The readout</summary><p><label for=\"f-text\">Text "
-                "(read again to start over from it)</label><textarea id=\"f-text\" "
-                "name=\"text\" rows=\"14\" cols=\"80\" readonly>\n");
+                   "(read again to start over from it)</label><textarea id=\"f-text\" "
+                   "name=\"text\" rows=\"14\" cols=\"80\" readonly>\n");
     rt_html_text(b, text);
     RT_HTML_LIT(b, "</textarea></p></details><p><button type=\"submit\" name=\"action\" "
-                "value=\"save\">Save as a round</button> <button type=\"submit\" "
-                "name=\"action\" value=\"parse\">Read the readout again</button></p></form>");
+                   "value=\"save\">Save as a round</button> <button type=\"submit\" "
+                   "name=\"action\" value=\"parse\">Read the readout again</button></p></form>");
     html_end(b);
     rt_buf_release(&val);
 }
@@ -510,21 +510,21 @@ static void paste_form(struct rt_buf *b, struct rt_store *st, const struct rt_ht
 {
     html_begin(b, "Record a round from a readout");
     RT_HTML_LIT(b, "<h1>Record a round from a readout</h1><p>Paste the text of a meeting's "
-                "readout (a press release, a joint statement). rightstrack drafts the round "
-                "from it: date, place, participants, topics, what was asked, welcomed and "
-                "promised. You review the draft before anything is saved.</p>");
+                   "readout (a press release, a joint statement). rightstrack drafts the round "
+                   "from it: date, place, participants, topics, what was asked, welcomed and "
+                   "promised. You review the draft before anything is saved.</p>");
     if (err && err->code)
         alert(b, "Could not read it: ", err);
     RT_HTML_LIT(b, "<form method=\"post\" action=\"" PAGE "\">");
     dialogue_select(b, st, field(req, "dialogue"), 0);
     RT_HTML_LIT(b, "<p><label for=\"f-text\">Readout text (required)</label><textarea "
-                "id=\"f-text\" name=\"text\" rows=\"20\" cols=\"80\" required");
+                   "id=\"f-text\" name=\"text\" rows=\"20\" cols=\"80\" required");
     if (err && err->code)
         RT_HTML_LIT(b, " aria-invalid=\"true\" autofocus");
     RT_HTML_LIT(b, ">\n");
     rt_html_text(b, rt_http_arg(req, "text"));
     RT_HTML_LIT(b, "</textarea></p><p><button type=\"submit\" name=\"action\" value=\"parse\">"
-                "Read the readout</button></p></form>");
+                   "Read the readout</button></p></form>");
     html_end(b);
 }
 

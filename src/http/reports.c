@@ -9,8 +9,7 @@
 #include "html.h"
 #include "http_int.h"
 
-int rt_http_reports(struct rt_store *st, const struct rt_http_req *req,
-                    struct rt_http_resp *resp)
+int rt_http_reports(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp)
 {
     char buf[512], *seg[4];
     size_t n = rt_http_segments(req->path, buf, sizeof(buf), seg, 4);
@@ -35,9 +34,9 @@ int rt_http_reports(struct rt_store *st, const struct rt_http_req *req,
         return 1;
     }
     if (!strcmp(seg[1], "brief"))
-        rc = rt_dialogue_find(st, seg[2], &id, &err) < 0 ? err.code
-                                                          : rt_report_brief(st, id, as_of, &doc,
-                                                                            &err);
+        rc = rt_dialogue_find(st, seg[2], &id, &err) < 0
+                 ? err.code
+                 : rt_report_brief(st, id, as_of, &doc, &err);
     else
         rc = rt_report_country(st, seg[2], as_of, &doc, &err);
     rt_buf_reset(&resp->body);

@@ -144,8 +144,7 @@ int rt_http_csrf_ok(const struct rt_http_req *req)
            sodium_memcmp(t, csrf_token, strlen(csrf_token)) == 0;
 }
 
-void rt_http_route(struct rt_store *st, const struct rt_http_req *req,
-                   struct rt_http_resp *resp)
+void rt_http_route(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp)
 {
     int writes = strcmp(req->method, "GET") && strcmp(req->method, "HEAD");
     const char *why = writes ? rt_http_cross_site(req) : NULL;
@@ -203,9 +202,9 @@ static const char *text_arg(const struct rt_http_req *req, const char *key)
 
 int rt_http_query(const struct rt_http_req *req, struct rt_query *q, struct rt_error *err)
 {
-    static const char *const known[] = {"q",        "sur",      "by",    "cycle",
-                                        "session",  "response", "theme", "category",
-                                        "limit",    "offset",   "facets", NULL};
+    static const char *const known[] = {"q",       "sur",      "by",     "cycle",
+                                        "session", "response", "theme",  "category",
+                                        "limit",   "offset",   "facets", NULL};
     long cycle = 0, session = 0, category = 0, limit = q->limit, offset = 0;
     const char *r;
 
@@ -214,8 +213,8 @@ int rt_http_query(const struct rt_http_req *req, struct rt_query *q, struct rt_e
         for (size_t k = 0; known[k]; k++)
             ok |= !strcmp(known[k], req->args[i].key);
         if (!ok)
-            return rt_error_set(err, RT_EINVAL, NULL, 0, req->args[i].key,
-                                "unknown argument '%s'", req->args[i].key);
+            return rt_error_set(err, RT_EINVAL, NULL, 0, req->args[i].key, "unknown argument '%s'",
+                                req->args[i].key);
     }
     if (int_arg(req, "cycle", 1, 99, &cycle, err) < 0 ||
         int_arg(req, "session", 1, 999, &session, err) < 0 ||

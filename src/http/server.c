@@ -197,8 +197,8 @@ static enum MHD_Result answer_read(struct MHD_Connection *c, struct rt_store *st
     }
     rt_buf_release(&key);
     if (inm && etag_matches(inm, tag)) {
-        struct MHD_Response *same = MHD_create_response_from_buffer(0, NULL,
-                                                                    MHD_RESPMEM_PERSISTENT);
+        struct MHD_Response *same =
+            MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
         MHD_add_response_header(same, "ETag", tag);
         MHD_add_response_header(same, "Cache-Control", "no-cache");
         ok = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, same);
@@ -259,8 +259,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return ok;
     } else {
         /* Writes make their own transactions. */
-        if (req.content_type &&
-            !strncmp(req.content_type, "application/x-www-form-urlencoded", 33))
+        if (req.content_type && !strncmp(req.content_type, "application/x-www-form-urlencoded", 33))
             parse_form(&req, conn->body.buf);
         rt_http_route(st, &req, &resp);
     }
@@ -296,8 +295,7 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)o->port);
     if (inet_pton(AF_INET, host, &addr.sin_addr) != 1)
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "host", "'%s' is not an IPv4 address",
-                            host);
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "host", "'%s' is not an IPv4 address", host);
     if ((ntohl(addr.sin_addr.s_addr) >> 24) != 127 && !o->allow_remote)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "host",
                             "rightstrack has no accounts yet, so it serves only this machine "
@@ -323,13 +321,12 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-    d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-                         handle, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-                         MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 2u,
-                         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-                         MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
-                         MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u, MHD_OPTION_END);
+    d = MHD_start_daemon(
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+        o->threads ? o->threads : 2u, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+        MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u, MHD_OPTION_END);
     if (!d)
         return rt_error_set(err, RT_EIO, NULL, 0, "port", "cannot listen on %s:%u: %s", host,
                             o->port, strerror(errno));

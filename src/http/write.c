@@ -16,17 +16,20 @@ struct field {
 };
 
 static const struct field step_fields[] = {
-    {"actor", 's', 1},   {"date", 's', 1},    {"kind", 's', 1},        {"direction", 's', 0},
-    {"quantity", 'i', 0}, {"text", 's', 1},   {"source", 's', 0},      {"answers", 'a', 0},
+    {"actor", 's', 1},       {"date", 's', 1},        {"kind", 's', 1},   {"direction", 's', 0},
+    {"quantity", 'i', 0},    {"text", 's', 1},        {"source", 's', 0}, {"answers", 'a', 0},
     {"welcomed_in", 'a', 0}, {"responds_to", 'a', 0}, {NULL, 0, 0}};
-static const struct field round_fields[] = {{"date", 's', 1},    {"ordinal", 'i', 0},
-                                            {"place", 's', 0},   {"summary", 's', 0},
-                                            {"source", 's', 0},  {NULL, 0, 0}};
-static const struct field ask_fields[] = {{"from", 's', 1},  {"to", 's', 1},
-                                          {"text", 's', 1},  {"theme", 's', 0},
-                                          {"recommendations", 'a', 0}, {NULL, 0, 0}};
+static const struct field round_fields[] = {{"date", 's', 1},   {"ordinal", 'i', 0},
+                                            {"place", 's', 0},  {"summary", 's', 0},
+                                            {"source", 's', 0}, {NULL, 0, 0}};
+static const struct field ask_fields[] = {{"from", 's', 1},
+                                          {"to", 's', 1},
+                                          {"text", 's', 1},
+                                          {"theme", 's', 0},
+                                          {"recommendations", 'a', 0},
+                                          {NULL, 0, 0}};
 static const struct field assessment_fields[] = {
-    {"target", 's', 1}, {"as_of", 's', 1},  {"status", 's', 1}, {"evidence", 's', 0},
+    {"target", 's', 1}, {"as_of", 's', 1},    {"status", 's', 1}, {"evidence", 's', 0},
     {"source", 's', 0}, {"assessor", 's', 0}, {NULL, 0, 0}};
 
 static const struct field *fields_of(const char *what)
@@ -49,7 +52,8 @@ static int check(json_t *body, const struct field *f, struct rt_error *err)
 
     if (!json_is_object(body))
         return rt_error_set(err, RT_EINVAL, NULL, 0, NULL, "the body must be a JSON object");
-    json_object_foreach(body, k, v) {
+    json_object_foreach(body, k, v)
+    {
         const struct field *x = NULL;
         for (const struct field *g = f; g->name; g++)
             if (!strcmp(g->name, k))
@@ -66,7 +70,8 @@ static int check(json_t *body, const struct field *f, struct rt_error *err)
             json_t *e;
             if (!json_is_array(v))
                 return rt_error_set(err, RT_EINVAL, NULL, 0, k, "'%s' must be a list", k);
-            json_array_foreach(v, i, e) {
+            json_array_foreach(v, i, e)
+            {
                 if (!json_is_string(e) && !json_is_integer(e))
                     return rt_error_set(err, RT_EINVAL, NULL, 0, k,
                                         "'%s' must list references such as \"ask:2\"", k);
@@ -75,8 +80,8 @@ static int check(json_t *body, const struct field *f, struct rt_error *err)
     }
     for (const struct field *g = f; g->name; g++) {
         json_t *v2 = json_object_get(body, g->name);
-        if (g->required && (!v2 || json_is_null(v2) ||
-                            (json_is_string(v2) && !*json_string_value(v2))))
+        if (g->required &&
+            (!v2 || json_is_null(v2) || (json_is_string(v2) && !*json_string_value(v2))))
             return rt_error_set(err, RT_EINVAL, NULL, 0, g->name, "'%s' is required", g->name);
     }
     return 0;
@@ -109,7 +114,8 @@ static int link_all(struct rt_store *st, int64_t step_id, json_t *body, const ch
     int rc;
 
     snprintf(from, sizeof(from), "step:%lld", (long long)step_id);
-    json_array_foreach(json_object_get(body, key), i, e) {
+    json_array_foreach(json_object_get(body, key), i, e)
+    {
         ref_of(e, kind, to, sizeof(to));
         if ((rc = rt_link_add(st, from, relation, to, err)) < 0) {
             if (!err->field || strcmp(err->field, key)) {
@@ -137,17 +143,24 @@ int rt_http_write(struct rt_store *st, const char *what, int64_t parent, json_t 
         return rc;
     if (!strcmp(what, "step")) {
         json_t *q = json_object_get(body, "quantity");
-        struct rt_step_in s = {str(body, "actor"), str(body, "date"), str(body, "kind"),
-                               str(body, "direction"), json_is_integer(q) ? json_integer_value(q) : -1,
-                               str(body, "text"), str(body, "source")};
+        struct rt_step_in s = {str(body, "actor"),
+                               str(body, "date"),
+                               str(body, "kind"),
+                               str(body, "direction"),
+                               json_is_integer(q) ? json_integer_value(q) : -1,
+                               str(body, "text"),
+                               str(body, "source")};
         if ((rc = rt_step_add(st, &s, &id, err)) == 0 &&
             (rc = link_all(st, id, body, "answers", "answers", "rec", err)) == 0 &&
             (rc = link_all(st, id, body, "welcomed_in", "welcomed-in", "round", err)) == 0)
             rc = link_all(st, id, body, "responds_to", "responds-to", "step", err);
     } else if (!strcmp(what, "round")) {
         json_t *o = json_object_get(body, "ordinal");
-        struct rt_round_in r = {parent, json_is_integer(o) ? (int)json_integer_value(o) : 0,
-                                str(body, "date"), str(body, "place"), str(body, "summary"),
+        struct rt_round_in r = {parent,
+                                json_is_integer(o) ? (int)json_integer_value(o) : 0,
+                                str(body, "date"),
+                                str(body, "place"),
+                                str(body, "summary"),
                                 str(body, "source")};
         rc = rt_round_add(st, &r, &id, err);
     } else if (!strcmp(what, "ask")) {
@@ -158,16 +171,17 @@ int rt_http_write(struct rt_store *st, const char *what, int64_t parent, json_t 
             size_t i;
             json_t *e;
             snprintf(from, sizeof(from), "ask:%lld", (long long)id);
-            json_array_foreach(json_object_get(body, "recommendations"), i, e) {
+            json_array_foreach(json_object_get(body, "recommendations"), i, e)
+            {
                 ref_of(e, "rec", to, sizeof(to));
                 if ((rc = rt_link_add(st, from, "about", to, err)) < 0)
                     break;
             }
         }
     } else {
-        struct rt_assessment_in a = {str(body, "target"), str(body, "as_of"), str(body, "status"),
-                                     str(body, "evidence"), str(body, "source"),
-                                     str(body, "assessor")};
+        struct rt_assessment_in a = {str(body, "target"), str(body, "as_of"),
+                                     str(body, "status"), str(body, "evidence"),
+                                     str(body, "source"), str(body, "assessor")};
         rc = rt_assess(st, &a, &id, err);
     }
     if (rc < 0) {
@@ -180,8 +194,7 @@ int rt_http_write(struct rt_store *st, const char *what, int64_t parent, json_t 
     return 0;
 }
 
-json_t *rt_http_form_to_json(const struct rt_http_req *req, const char *what,
-                             struct rt_error *err)
+json_t *rt_http_form_to_json(const struct rt_http_req *req, const char *what, struct rt_error *err)
 {
     const struct field *f = fields_of(what);
     json_t *o = json_object();

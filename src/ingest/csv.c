@@ -35,11 +35,11 @@ struct batch {
 struct reader {
     const char *path, *data;
     size_t len, pos;
-    long line; /* physical line being fed */
+    long line;  /* physical line being fed */
     int failed; /* a field was too big: ignore the rest */
     long big_line;
-    struct batch *cur; /* being filled, or NULL while waiting for a free one */
-    size_t rec_fields; /* fields of the record being read (0: none yet) */
+    struct batch *cur;   /* being filled, or NULL while waiting for a free one */
+    size_t rec_fields;   /* fields of the record being read (0: none yet) */
     struct rt_error err; /* the reader's own error */
     int rc;
 
@@ -199,8 +199,7 @@ int rt__csv_parse(const char *path, const char *data, size_t len, rt__csv_row_fn
                   rt_progress_fn progress, void *pctx, uint64_t base, uint64_t total,
                   struct rt_error *err)
 {
-    struct reader r = {.path = path, .data = data, .len = len, .line = 1,
-                       .err = RT_ERROR_INIT};
+    struct reader r = {.path = path, .data = data, .len = len, .line = 1, .err = RT_ERROR_INIT};
     struct rt__csv_row row = {0};
     size_t alloc = 0;
     pthread_t thread;
@@ -250,8 +249,8 @@ int rt__csv_parse(const char *path, const char *data, size_t len, rt__csv_row_fn
     pthread_join(thread, NULL);
     /* The reader's error comes after every record before it. */
     if (rc == 0 && r.rc < 0) {
-        rc = rt_error_set(err, r.err.code, r.err.file, r.err.line, r.err.field, "%s",
-                          r.err.msg.buf);
+        rc =
+            rt_error_set(err, r.err.code, r.err.file, r.err.line, r.err.field, "%s", r.err.msg.buf);
     }
     rt_error_release(&r.err);
     for (size_t k = 0; k < N_BATCHES; k++) {
@@ -282,8 +281,8 @@ int rt__macroman_to_utf8(const char *path, const char *data, size_t len, struct 
     o = out->buf + out->len;
     out_left = len * 3;
     if (iconv(cd, &in, &in_left, &o, &out_left) == (size_t)-1) {
-        rc = rt_error_set(err, RT_EINVAL, path, 0, NULL,
-                          "cannot convert from MacRoman at byte %zu", len - in_left);
+        rc = rt_error_set(err, RT_EINVAL, path, 0, NULL, "cannot convert from MacRoman at byte %zu",
+                          len - in_left);
         goto out;
     }
     out->len = (size_t)(o - out->buf);

@@ -34,29 +34,50 @@ enum col {
 struct format_spec {
     enum rt_format format;
     const char *name;
-    const char *kind;       /* source kind */
-    const char *vocabulary; /* theme vocabulary of COL_THEMES */
-    char by_sep, theme_sep; /* list separators, 0: one value */
+    const char *kind;             /* source kind */
+    const char *vocabulary;       /* theme vocabulary of COL_THEMES */
+    char by_sep, theme_sep;       /* list separators, 0: one value */
     const char *cols[COL__COUNT]; /* header names; NULL: not in this format */
-    unsigned required;      /* bit per enum col */
-    int macroman;           /* bytes that are not UTF-8 are MacRoman */
-    int strip_sponsors;     /* the text ends with "(State) (State, State);" */
+    unsigned required;            /* bit per enum col */
+    int macroman;                 /* bytes that are not UTF-8 are MacRoman */
+    int strip_sponsors;           /* the text ends with "(State) (State, State);" */
 };
 
 #define REQ(c) (1u << (c))
 
 static const struct format_spec formats[] = {
-    {RT_FORMAT_UPR_INFO_RAW, "upr-info-raw", "upr-info-raw", "upr-info", 0, ',',
+    {RT_FORMAT_UPR_INFO_RAW,
+     "upr-info-raw",
+     "upr-info-raw",
+     "upr-info",
+     0,
+     ',',
      {"To", "From", "Text", "Response", "Action", "Issue", "Session", NULL, NULL},
-     REQ(COL_SUR) | REQ(COL_BY) | REQ(COL_TEXT) | REQ(COL_RESPONSE) | REQ(COL_SESSION), 1, 0},
-    {RT_FORMAT_UPR_INFO, "upr-info", "upr-info", "upr-info", 0, '|',
-     {"state_under_review", "recommending_state", "text", "response", "action_category",
-      "issues", "session", "cycle", NULL},
-     REQ(COL_SUR) | REQ(COL_BY) | REQ(COL_TEXT) | REQ(COL_RESPONSE) | REQ(COL_SESSION), 0, 0},
-    {RT_FORMAT_UHRI, "uhri", "uhri", "uhri", '|', '|',
+     REQ(COL_SUR) | REQ(COL_BY) | REQ(COL_TEXT) | REQ(COL_RESPONSE) | REQ(COL_SESSION),
+     1,
+     0},
+    {RT_FORMAT_UPR_INFO,
+     "upr-info",
+     "upr-info",
+     "upr-info",
+     0,
+     '|',
+     {"state_under_review", "recommending_state", "text", "response", "action_category", "issues",
+      "session", "cycle", NULL},
+     REQ(COL_SUR) | REQ(COL_BY) | REQ(COL_TEXT) | REQ(COL_RESPONSE) | REQ(COL_SESSION),
+     0,
+     0},
+    {RT_FORMAT_UHRI,
+     "uhri",
+     "uhri",
+     "uhri",
+     '|',
+     '|',
      {"country", "recommending_states", "text", "position", NULL, "themes", "session", "cycle",
       "paragraph_id"},
-     REQ(COL_SUR) | REQ(COL_BY) | REQ(COL_TEXT) | REQ(COL_RESPONSE) | REQ(COL_PARAGRAPH), 0, 1},
+     REQ(COL_SUR) | REQ(COL_BY) | REQ(COL_TEXT) | REQ(COL_RESPONSE) | REQ(COL_PARAGRAPH),
+     0,
+     1},
 };
 
 const char *rt_format_name(enum rt_format f)
@@ -83,9 +104,9 @@ struct job {
     int col[COL__COUNT]; /* index in the row, -1 when absent */
     size_t n_cols;
     int64_t source_id;
-    const char *raw;     /* the file's bytes, as read */
+    const char *raw; /* the file's bytes, as read */
     size_t raw_len;
-    char sha256[65];     /* their hex SHA-256, made when the header is read */
+    char sha256[65]; /* their hex SHA-256, made when the header is read */
     struct rt_import_stats *stats;
     struct unknown *unknown;
     size_t n_unknown, alloc_unknown;
@@ -161,8 +182,8 @@ static void trim(const char **p, size_t *n)
 }
 
 /* Reads an integer field; empty gives 0. */
-static int int_field(const struct job *j, const struct rt__csv_row *row, enum col c, int lo,
-                     int hi, int *out, struct rt_error *err)
+static int int_field(const struct job *j, const struct rt__csv_row *row, enum col c, int lo, int hi,
+                     int *out, struct rt_error *err)
 {
     size_t n;
     const char *p = field(j, row, c, &n);
@@ -185,8 +206,7 @@ static int int_field(const struct job *j, const struct rt__csv_row *row, enum co
     return 0;
 bad:
     return rt_error_set(err, RT_EINVAL, j->path, row->line, j->fmt->cols[c],
-                        "'%.*s' is not a number from %d to %d", (int)(n > 40 ? 40 : n), p, lo,
-                        hi);
+                        "'%.*s' is not a number from %d to %d", (int)(n > 40 ? 40 : n), p, lo, hi);
 }
 
 static void note_unknown(struct job *j, const char *name, size_t len, enum col c, long line)
@@ -307,8 +327,7 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
     fs = j->fmt;
     if (row->n != j->n_cols)
         return rt_error_set(err, RT_EINVAL, j->path, row->line, NULL,
-                            "expected %zu fields as in the header, found %zu", j->n_cols,
-                            row->n);
+                            "expected %zu fields as in the header, found %zu", j->n_cols, row->n);
     j->stats->rows++;
 
     /* The text, cleaned, with a UHRI sponsor list taken off. */
@@ -545,8 +564,7 @@ static int import_export(struct rt_store *st, const char *path, const char *data
     if (rc == 0) {
         json_t *tables = json_object_get(doc, "tables"), *rows;
         const char *name;
-        json_object_foreach(tables, name, rows)
-            stats->rows += (int64_t)json_array_size(rows);
+        json_object_foreach(tables, name, rows) stats->rows += (int64_t)json_array_size(rows);
         stats->recs_new = (int64_t)json_array_size(json_object_get(tables, "recommendation"));
         stats->source_new = 1;
     }
@@ -560,8 +578,8 @@ static int import_one(struct rt_store *st, const char *path, struct rt_import_st
 {
     struct file_map raw;
     struct rt_buf conv = RT_BUF_INIT;
-    struct job j = {.st = st, .path = path, .stats = stats, .text = RT_BUF_INIT,
-                    .key = RT_BUF_INIT};
+    struct job j = {
+        .st = st, .path = path, .stats = stats, .text = RT_BUF_INIT, .key = RT_BUF_INIT};
     const char *data;
     size_t len, lead = 0;
     int rc;
@@ -610,11 +628,11 @@ static int import_one(struct rt_store *st, const char *path, struct rt_import_st
                           "the file has a header but no recommendations");
     if (rc == 0 && j.n_unknown) {
         struct rt_buf msg = RT_BUF_INIT;
-        rt_buf_addf(&msg, "%zu name%s match%s no state:", j.n_unknown,
-                    j.n_unknown == 1 ? "" : "s", j.n_unknown == 1 ? "es" : "");
+        rt_buf_addf(&msg, "%zu name%s match%s no state:", j.n_unknown, j.n_unknown == 1 ? "" : "s",
+                    j.n_unknown == 1 ? "es" : "");
         for (size_t i = 0; i < j.n_unknown; i++)
-            rt_buf_addf(&msg, "\n  %s:%ld: field '%s': unknown state '%s'", path,
-                        j.unknown[i].line, j.unknown[i].field, j.unknown[i].name);
+            rt_buf_addf(&msg, "\n  %s:%ld: field '%s': unknown state '%s'", path, j.unknown[i].line,
+                        j.unknown[i].field, j.unknown[i].name);
         rt_buf_adds(&msg, "\n(add the name to data/states/variants.tsv if it is a state)");
         rc = rt_error_set(err, RT_EINVAL, path, j.unknown[0].line, j.unknown[0].field, "%s",
                           msg.buf);

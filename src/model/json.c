@@ -52,9 +52,8 @@ json_t *rt_rec_to_json(const struct rt_rec *r, int detail)
         for (size_t i = 0; i < r->n_themes; i++)
             json_array_append_new(tags, json_pack("{s:s, s:s, s:s, s:f}", "vocabulary",
                                                   r->themes[i].vocabulary, "label",
-                                                  r->themes[i].label, "origin",
-                                                  r->themes[i].origin, "confidence",
-                                                  r->themes[i].confidence));
+                                                  r->themes[i].label, "origin", r->themes[i].origin,
+                                                  "confidence", r->themes[i].confidence));
         json_object_set_new(o, "theme_tags", tags);
         json_object_set_new(o, "source", str_or_null(r->source_path));
         json_object_set_new(o, "created_at", str_or_null(r->created_at));
@@ -62,8 +61,7 @@ json_t *rt_rec_to_json(const struct rt_rec *r, int detail)
     return o;
 }
 
-json_t *rt_search_result_to_json(const struct rt_search_result *res, int64_t limit,
-                                 int64_t offset)
+json_t *rt_search_result_to_json(const struct rt_search_result *res, int64_t limit, int64_t offset)
 {
     json_t *o = json_object(), *hits = json_array(), *facets = json_object();
 

@@ -4,10 +4,28 @@
 #include <rightstrack/ledger.h>
 
 const char *const rt_step_kinds[] = {
-    "prisoner-release", "pardon", "amnesty", "arrest", "detention", "conviction", "law-adopted",
-    "law-amended", "law-repealed", "election-held", "registration-granted",
-    "registration-refused", "sanctions-imposed", "sanctions-eased", "sanctions-lifted", "visit",
-    "statement", "report-published", "ratification", "invitation", "other", NULL,
+    "prisoner-release",
+    "pardon",
+    "amnesty",
+    "arrest",
+    "detention",
+    "conviction",
+    "law-adopted",
+    "law-amended",
+    "law-repealed",
+    "election-held",
+    "registration-granted",
+    "registration-refused",
+    "sanctions-imposed",
+    "sanctions-eased",
+    "sanctions-lifted",
+    "visit",
+    "statement",
+    "report-published",
+    "ratification",
+    "invitation",
+    "other",
+    NULL,
 };
 
 int rt_step_kind_valid(const char *kind)

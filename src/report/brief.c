@@ -58,8 +58,7 @@ static json_t *parties(struct rt_store *st, const json_t *codes)
     json_t *out = json_array(), *v;
     size_t i;
 
-    json_array_foreach(codes, i, v)
-        json_array_append_new(out, party(st, json_string_value(v)));
+    json_array_foreach(codes, i, v) json_array_append_new(out, party(st, json_string_value(v)));
     return out;
 }
 
@@ -74,8 +73,7 @@ static void cite_walk(json_t *v, json_t *sources)
     size_t i;
 
     if (json_is_array(v)) {
-        json_array_foreach(v, i, x)
-            cite_walk(x, sources);
+        json_array_foreach(v, i, x) cite_walk(x, sources);
         return;
     }
     if (!json_is_object(v))
@@ -87,12 +85,11 @@ static void cite_walk(json_t *v, json_t *sources)
             if (!strcmp(rt__report_str(json_array_get(sources, i), "text"), key))
                 break;
         if (i == n)
-            json_array_append_new(sources, json_pack("{s:I, s:s}", "n", (json_int_t)n + 1,
-                                                     "text", key));
+            json_array_append_new(sources,
+                                  json_pack("{s:I, s:s}", "n", (json_int_t)n + 1, "text", key));
         json_object_set_new(v, "cite", json_integer((json_int_t)i + 1));
     }
-    json_object_foreach(v, key, x)
-        cite_walk(x, sources);
+    json_object_foreach(v, key, x) cite_walk(x, sources);
 }
 
 void rt__report_cite(json_t *doc)
@@ -108,8 +105,10 @@ static json_t *responded_steps(const json_t *step, const json_t *all)
     json_t *out = json_array(), *id, *s;
     size_t i, j;
 
-    json_array_foreach(json_object_get(step, "responds_to"), i, id) {
-        json_array_foreach(all, j, s) {
+    json_array_foreach(json_object_get(step, "responds_to"), i, id)
+    {
+        json_array_foreach(all, j, s)
+        {
             if (json_integer_value(json_object_get(s, "id")) != json_integer_value(id))
                 continue;
             json_array_append_new(out, rt__report_pick(s, "id", "actor", "date", "text", NULL));
@@ -124,23 +123,22 @@ static json_t *figures(const json_t *steps, const char *as_of)
     json_t *out = json_array(), *s, *f = NULL;
     size_t i, j;
 
-    json_array_foreach(steps, i, s) {
+    json_array_foreach(steps, i, s)
+    {
         const char *actor = rt__report_str(s, "actor"), *kind = rt__report_str(s, "kind");
         json_t *q = json_object_get(s, "quantity");
         if (!json_is_integer(q) || !on_or_before(rt__report_str(s, "date"), as_of))
             continue;
-        json_array_foreach(out, j, f)
-            if (!strcmp(rt__report_str(f, "actor"), actor) &&
-                !strcmp(rt__report_str(f, "kind"), kind))
-                break;
+        json_array_foreach(out, j, f) if (!strcmp(rt__report_str(f, "actor"), actor) &&
+                                          !strcmp(rt__report_str(f, "kind"), kind)) break;
         if (j == json_array_size(out)) {
             f = json_pack("{s:s, s:s, s:I, s:[]}", "actor", actor, "kind", kind, "total",
                           (json_int_t)0, "points");
             json_array_append_new(out, f);
         }
-        json_object_set_new(f, "total",
-                            json_integer(json_integer_value(json_object_get(f, "total")) +
-                                         json_integer_value(q)));
+        json_object_set_new(
+            f, "total",
+            json_integer(json_integer_value(json_object_get(f, "total")) + json_integer_value(q)));
         json_array_append_new(json_object_get(f, "points"),
                               json_pack("{s:O, s:O, s:O}", "date", json_object_get(s, "date"),
                                         "quantity", q, "step", json_object_get(s, "id")));
@@ -152,14 +150,15 @@ static json_t *figures(const json_t *steps, const char *as_of)
  * Each topic with the counterparts' recommendations on its theme; a topic without
  * one uses the taxonomy areas it was tagged with (a readout's topics are).
  */
-static int topics(struct rt_store *st, const json_t *round, const json_t *states,
-                  const char *as_of, json_t **out, struct rt_error *err)
+static int topics(struct rt_store *st, const json_t *round, const json_t *states, const char *as_of,
+                  json_t **out, struct rt_error *err)
 {
     json_t *t, *s, *themes, *th;
     size_t i, j, k;
 
     *out = json_array();
-    json_array_foreach(json_object_get(round, "topics"), i, t) {
+    json_array_foreach(json_object_get(round, "topics"), i, t)
+    {
         json_t *topic = rt__report_pick(t, "id", "text", "theme", NULL);
         json_object_set(topic, "linked", json_object_get(t, "recommendations"));
         json_object_set_new(topic, "states", json_array());
@@ -169,11 +168,13 @@ static int topics(struct rt_store *st, const json_t *round, const json_t *states
             json_array_append(themes, json_object_get(t, "theme"));
         else
             json_array_extend(themes, json_object_get(t, "areas"));
-        json_array_foreach(themes, k, th) {
-            json_array_foreach(states, j, s) {
+        json_array_foreach(themes, k, th)
+        {
+            json_array_foreach(states, j, s)
+            {
                 json_t *recs = NULL;
-                if (rt_report_recs(st, json_string_value(s), json_string_value(th), as_of,
-                                   &recs, err) < 0) {
+                if (rt_report_recs(st, json_string_value(s), json_string_value(th), as_of, &recs,
+                                   err) < 0) {
                     json_decref(themes);
                     return err->code;
                 }
@@ -193,7 +194,8 @@ static int benchmarks(struct rt_store *st, const json_t *d, const char *as_of, j
     size_t i;
 
     *out = json_array();
-    json_array_foreach(json_object_get(d, "benchmarks"), i, b) {
+    json_array_foreach(json_object_get(d, "benchmarks"), i, b)
+    {
         char target[48];
         json_t *status = NULL;
         snprintf(target, sizeof(target), "benchmark:%lld",
@@ -215,9 +217,11 @@ static json_t *moved(struct rt_store *st, const json_t *since, const json_t *all
     json_t *out = json_array(), *p, *s;
     size_t i, j;
 
-    json_array_foreach(json_object_get(since, "steps"), i, p) {
+    json_array_foreach(json_object_get(since, "steps"), i, p)
+    {
         json_t *e = party(st, rt__report_str(p, "party")), *steps = json_array();
-        json_array_foreach(json_object_get(p, "steps"), j, s) {
+        json_array_foreach(json_object_get(p, "steps"), j, s)
+        {
             json_t *c = json_deep_copy(s);
             json_object_set_new(c, "responds_to_steps", responded_steps(s, all));
             json_array_append_new(steps, c);
@@ -230,8 +234,8 @@ static json_t *moved(struct rt_store *st, const json_t *since, const json_t *all
     return out;
 }
 
-int rt_report_brief(struct rt_store *st, int64_t dialogue_id, const char *as_of,
-                    json_t **out, struct rt_error *err)
+int rt_report_brief(struct rt_store *st, int64_t dialogue_id, const char *as_of, json_t **out,
+                    struct rt_error *err)
 {
     json_t *d = NULL, *round = NULL, *since = NULL, *all = NULL, *tl = NULL, *doc = NULL;
     json_t *rounds, *r, *last = NULL, *list;
@@ -245,7 +249,8 @@ int rt_report_brief(struct rt_store *st, int64_t dialogue_id, const char *as_of,
         (rc = rt_step_list(st, dialogue_id, NULL, &all, err)) < 0)
         goto done;
     rounds = json_array();
-    json_array_foreach(json_object_get(d, "rounds"), i, r) {
+    json_array_foreach(json_object_get(d, "rounds"), i, r)
+    {
         if (!on_or_before(rt__report_str(r, "date"), as_of))
             continue;
         json_array_append_new(rounds, rt__report_pick(r, "id", "ordinal", "date", "place", NULL));
@@ -266,14 +271,13 @@ int rt_report_brief(struct rt_store *st, int64_t dialogue_id, const char *as_of,
         json_object_del(round, "commitments");
         json_object_set(doc, "last_round", round);
         /* Whom the round asked, else the dialogue's parties that are states. */
-        json_object_set(doc, "counterparts",
-                        json_object_get(json_object_get(round, "linked_recommendations"),
-                                        "states"));
+        json_object_set(
+            doc, "counterparts",
+            json_object_get(json_object_get(round, "linked_recommendations"), "states"));
         /* In the order the renderers show them, so that sources number in reading order. */
         json_object_set_new(doc, "moved", moved(st, since, all));
         json_object_set(doc, "assessments", json_object_get(since, "assessments"));
-        json_object_set(doc, "new_recommendations",
-                        json_object_get(since, "new_recommendations"));
+        json_object_set(doc, "new_recommendations", json_object_get(since, "new_recommendations"));
         json_object_set(doc, "asks_open", json_object_get(since, "asks_open"));
         json_object_set(doc, "asks_closed", json_object_get(since, "asks_closed"));
         json_object_set(doc, "commitments", json_object_get(since, "commitments"));

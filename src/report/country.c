@@ -18,19 +18,20 @@ static int dialogues(struct rt_store *st, const char *code, const char *as_of, j
     *out = json_array();
     if (rt_dialogue_list(st, &list, err) < 0)
         return err->code;
-    json_array_foreach(list, i, d) {
+    json_array_foreach(list, i, d)
+    {
         json_t *full = NULL, *last = json_null();
         json_int_t held = 0;
-        json_array_foreach(json_object_get(d, "parties"), j, p)
-            if (!strcmp(json_string_value(p), code))
-                break;
+        json_array_foreach(json_object_get(d, "parties"), j,
+                           p) if (!strcmp(json_string_value(p), code)) break;
         if (j == json_array_size(json_object_get(d, "parties")))
             continue;
         if (rt_dialogue_get(st, json_integer_value(json_object_get(d, "id")), &full, err) < 0) {
             json_decref(list);
             return err->code;
         }
-        json_array_foreach(json_object_get(full, "rounds"), j, r) {
+        json_array_foreach(json_object_get(full, "rounds"), j, r)
+        {
             const char *date = rt__report_str(r, "date");
             if (as_of && (!date || strcmp(date, as_of) > 0))
                 continue;
@@ -38,19 +39,18 @@ static int dialogues(struct rt_store *st, const char *code, const char *as_of, j
             json_decref(last);
             last = rt__report_pick(r, "ordinal", "date", "place", NULL);
         }
-        json_array_append_new(*out, json_pack("{s:O, s:O, s:O, s:I, s:o}", "id",
-                                              json_object_get(d, "id"), "name",
-                                              json_object_get(d, "name"), "parties",
-                                              json_object_get(d, "parties"), "rounds", held,
-                                              "last_round", last));
+        json_array_append_new(
+            *out, json_pack("{s:O, s:O, s:O, s:I, s:o}", "id", json_object_get(d, "id"), "name",
+                            json_object_get(d, "name"), "parties", json_object_get(d, "parties"),
+                            "rounds", held, "last_round", last));
         json_decref(full);
     }
     json_decref(list);
     return 0;
 }
 
-int rt_report_country(struct rt_store *st, const char *state, const char *as_of,
-                      json_t **out, struct rt_error *err)
+int rt_report_country(struct rt_store *st, const char *state, const char *as_of, json_t **out,
+                      struct rt_error *err)
 {
     struct rt_state_ref ref = {{0}, NULL};
     json_t *recs = NULL, *steps = NULL, *mine = json_array(), *list = NULL, *s;
@@ -67,15 +67,15 @@ int rt_report_country(struct rt_store *st, const char *state, const char *as_of,
         (rc = rt_step_list(st, 0, ref.code, &steps, err)) < 0 ||
         (rc = dialogues(st, ref.code, as_of, &list, err)) < 0)
         goto done;
-    json_array_foreach(steps, i, s) {
+    json_array_foreach(steps, i, s)
+    {
         const char *date = rt__report_str(s, "date");
         if (!as_of || (date && strcmp(date, as_of) <= 0))
             json_array_append(mine, s);
     }
     *out = json_pack("{s:s, s:o, s:{s:s, s:s}, s:O, s:O, s:O}", "report", "country", "as_of",
-                     as_of ? json_string(as_of) : json_null(), "state", "code", ref.code,
-                     "name", ref.name, "recommendations", recs, "steps", mine, "dialogues",
-                     list);
+                     as_of ? json_string(as_of) : json_null(), "state", "code", ref.code, "name",
+                     ref.name, "recommendations", recs, "steps", mine, "dialogues", list);
     rt__report_cite(*out);
 done:
     json_decref(recs);

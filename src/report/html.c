@@ -72,7 +72,7 @@ void rt_html_json(struct rt_buf *b, json_t *v)
 
 /* Bars as inline SVG: one row a label, segments of counts in the given colours. */
 void rt_html_svg_bars(struct rt_buf *b, const char *title, const char *const *labels,
-                     const int64_t (*counts)[3], size_t rows, const char *const *series)
+                      const int64_t (*counts)[3], size_t rows, const char *const *series)
 {
     static const char *const colours[] = {"#2e7d32", "#c62828", "#6a6a6a"};
     int64_t max = 1;

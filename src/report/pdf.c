@@ -92,7 +92,8 @@ static int run(char *const *argv, const char *log, int *status, struct rt_error 
     if (rc != 0)
         return rt_error_set(err, RT_EIO, argv[0], 0, NULL,
                             "cannot run %s: %s (install Debian's chromium package, or set"
-                            " RIGHTSTRACK_CHROMIUM)", argv[0], strerror(rc));
+                            " RIGHTSTRACK_CHROMIUM)",
+                            argv[0], strerror(rc));
     for (int waited = 0;; waited++) {
         pid_t w = waitpid(pid, status, WNOHANG);
         if (w == pid)
@@ -140,9 +141,17 @@ int rt__report_pdf(const char *html, size_t len, struct rt_buf *out, struct rt_e
     {
         /* No sandbox: Chromium's needs user namespaces, which containers and root
          * often lack; the page is our own, read from a local file, with no network. */
-        char *const argv[] = {exe, "--headless", "--no-sandbox", "--disable-gpu",
-                              "--no-first-run", "--disable-extensions",
-                              "--no-pdf-header-footer", profile, print, url, NULL};
+        char *const argv[] = {exe,
+                              "--headless",
+                              "--no-sandbox",
+                              "--disable-gpu",
+                              "--no-first-run",
+                              "--disable-extensions",
+                              "--no-pdf-header-footer",
+                              profile,
+                              print,
+                              url,
+                              NULL};
         if ((rc = run(argv, log, &status, err)) < 0)
             goto done;
     }

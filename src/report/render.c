@@ -62,7 +62,10 @@ static void md_begin(struct out *o, const char *title)
     rt_buf_adds(o->b, "\n\n");
 }
 
-static void md_end(struct out *o) { (void)o; }
+static void md_end(struct out *o)
+{
+    (void)o;
+}
 
 static void md_heading(struct out *o, int level, const char *text)
 {
@@ -71,12 +74,30 @@ static void md_heading(struct out *o, int level, const char *text)
     rt_buf_adds(o->b, "\n\n");
 }
 
-static void md_para_begin(struct out *o) { (void)o; }
-static void md_para_end(struct out *o) { rt_buf_adds(o->b, "\n\n"); }
-static void md_list_begin(struct out *o) { (void)o; }
-static void md_item_begin(struct out *o) { rt_buf_adds(o->b, "- "); }
-static void md_item_end(struct out *o) { rt_buf_addch(o->b, '\n'); }
-static void md_list_end(struct out *o) { rt_buf_addch(o->b, '\n'); }
+static void md_para_begin(struct out *o)
+{
+    (void)o;
+}
+static void md_para_end(struct out *o)
+{
+    rt_buf_adds(o->b, "\n\n");
+}
+static void md_list_begin(struct out *o)
+{
+    (void)o;
+}
+static void md_item_begin(struct out *o)
+{
+    rt_buf_adds(o->b, "- ");
+}
+static void md_item_end(struct out *o)
+{
+    rt_buf_addch(o->b, '\n');
+}
+static void md_list_end(struct out *o)
+{
+    rt_buf_addch(o->b, '\n');
+}
 
 static void md_strong(struct out *o, const char *s)
 {
@@ -100,17 +121,22 @@ static void md_row(struct out *o, const char *const *cells, size_t n, int header
     }
 }
 
-static void md_table_end(struct out *o) { rt_buf_addch(o->b, '\n'); }
+static void md_table_end(struct out *o)
+{
+    rt_buf_addch(o->b, '\n');
+}
 
 static const struct format markdown = {
-    md_begin,      md_end,        md_heading,  md_para_begin, md_para_end,
-    md_list_begin, md_item_begin, md_item_end, md_list_end,   md_text,
-    md_strong,     md_row,        md_table_end,
+    md_begin,    md_end,      md_heading, md_para_begin, md_para_end, md_list_begin, md_item_begin,
+    md_item_end, md_list_end, md_text,    md_strong,     md_row,      md_table_end,
 };
 
 /* ---- HTML ---------------------------------------------------------------------- */
 
-static void h_text(struct out *o, const char *s) { rt_html_text(o->b, s); }
+static void h_text(struct out *o, const char *s)
+{
+    rt_html_text(o->b, s);
+}
 
 static void h_begin(struct out *o, const char *title)
 {
@@ -118,25 +144,27 @@ static void h_begin(struct out *o, const char *title)
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                       "<title>");
     rt_html_text(o->b, title);
-    RT_HTML_LIT(o->b,
-                "</title><style>"
-                "body{font:15px/1.45 system-ui,sans-serif;color:#1a1a1a;margin:0 auto;"
-                "max-width:50rem;padding:1rem}h1{font-size:1.5rem;margin:0 0 .3rem}"
-                "h2{font-size:1.2rem;border-bottom:1px solid #ccc;margin:1.5rem 0 .5rem}"
-                "h3{font-size:1rem;margin:1rem 0 .3rem}ul{padding-left:1.2rem}"
-                "li{margin:.15rem 0}table{border-collapse:collapse;margin:.5rem 0}"
-                "td,th{padding:.15rem .5rem;text-align:left;vertical-align:top;"
-                "border-bottom:1px solid #ddd}sup{color:#555}figure{margin:.5rem 0}"
-                "figcaption{font-size:.85rem;color:#555}svg{max-width:100%;height:auto}"
-                "@page{size:A4;margin:16mm 14mm}"
-                "@media print{body{max-width:none;padding:0;font-size:10.5pt}"
-                "h2{break-after:avoid}li,tr,figure{break-inside:avoid}}"
-                "</style></head><body>\n<h1>");
+    RT_HTML_LIT(o->b, "</title><style>"
+                      "body{font:15px/1.45 system-ui,sans-serif;color:#1a1a1a;margin:0 auto;"
+                      "max-width:50rem;padding:1rem}h1{font-size:1.5rem;margin:0 0 .3rem}"
+                      "h2{font-size:1.2rem;border-bottom:1px solid #ccc;margin:1.5rem 0 .5rem}"
+                      "h3{font-size:1rem;margin:1rem 0 .3rem}ul{padding-left:1.2rem}"
+                      "li{margin:.15rem 0}table{border-collapse:collapse;margin:.5rem 0}"
+                      "td,th{padding:.15rem .5rem;text-align:left;vertical-align:top;"
+                      "border-bottom:1px solid #ddd}sup{color:#555}figure{margin:.5rem 0}"
+                      "figcaption{font-size:.85rem;color:#555}svg{max-width:100%;height:auto}"
+                      "@page{size:A4;margin:16mm 14mm}"
+                      "@media print{body{max-width:none;padding:0;font-size:10.5pt}"
+                      "h2{break-after:avoid}li,tr,figure{break-inside:avoid}}"
+                      "</style></head><body>\n<h1>");
     rt_html_text(o->b, title);
     RT_HTML_LIT(o->b, "</h1>\n");
 }
 
-static void h_end(struct out *o) { RT_HTML_LIT(o->b, "</body></html>\n"); }
+static void h_end(struct out *o)
+{
+    RT_HTML_LIT(o->b, "</body></html>\n");
+}
 
 static void h_heading(struct out *o, int level, const char *text)
 {
@@ -151,12 +179,30 @@ static void h_heading(struct out *o, int level, const char *text)
         RT_HTML_LIT(o->b, "</h3>\n");
 }
 
-static void h_para_begin(struct out *o) { RT_HTML_LIT(o->b, "<p>"); }
-static void h_para_end(struct out *o) { RT_HTML_LIT(o->b, "</p>\n"); }
-static void h_list_begin(struct out *o) { RT_HTML_LIT(o->b, "<ul>\n"); }
-static void h_item_begin(struct out *o) { RT_HTML_LIT(o->b, "<li>"); }
-static void h_item_end(struct out *o) { RT_HTML_LIT(o->b, "</li>\n"); }
-static void h_list_end(struct out *o) { RT_HTML_LIT(o->b, "</ul>\n"); }
+static void h_para_begin(struct out *o)
+{
+    RT_HTML_LIT(o->b, "<p>");
+}
+static void h_para_end(struct out *o)
+{
+    RT_HTML_LIT(o->b, "</p>\n");
+}
+static void h_list_begin(struct out *o)
+{
+    RT_HTML_LIT(o->b, "<ul>\n");
+}
+static void h_item_begin(struct out *o)
+{
+    RT_HTML_LIT(o->b, "<li>");
+}
+static void h_item_end(struct out *o)
+{
+    RT_HTML_LIT(o->b, "</li>\n");
+}
+static void h_list_end(struct out *o)
+{
+    RT_HTML_LIT(o->b, "</ul>\n");
+}
 
 static void h_strong(struct out *o, const char *s)
 {
@@ -187,12 +233,14 @@ static void h_row(struct out *o, const char *const *cells, size_t n, int header)
     RT_HTML_LIT(o->b, "\n");
 }
 
-static void h_table_end(struct out *o) { RT_HTML_LIT(o->b, "</tbody></table>\n"); }
+static void h_table_end(struct out *o)
+{
+    RT_HTML_LIT(o->b, "</tbody></table>\n");
+}
 
 static const struct format html = {
-    h_begin,      h_end,        h_heading,  h_para_begin, h_para_end,
-    h_list_begin, h_item_begin, h_item_end, h_list_end,   h_text,
-    h_strong,     h_row,        h_table_end,
+    h_begin,    h_end,      h_heading, h_para_begin, h_para_end, h_list_begin, h_item_begin,
+    h_item_end, h_list_end, h_text,    h_strong,     h_row,      h_table_end,
 };
 
 /* ---- Shared pieces ------------------------------------------------------------- */
@@ -248,9 +296,8 @@ static const char *party_name(const struct out *o, const char *code)
     json_t *p;
     size_t i;
 
-    json_array_foreach(json_object_get(json_object_get(o->doc, "dialogue"), "parties"), i, p)
-        if (code && !strcmp(STR(p, "code"), code))
-            return STR(p, "name");
+    json_array_foreach(json_object_get(json_object_get(o->doc, "dialogue"), "parties"), i,
+                       p) if (code && !strcmp(STR(p, "code"), code)) return STR(p, "name");
     p = json_object_get(o->doc, "state"); /* a country profile */
     if (code && p && !strcmp(STR(p, "code"), code))
         return STR(p, "name");
@@ -324,7 +371,8 @@ static void sources(struct out *o)
     }
     if (o->html)
         RT_HTML_LIT(o->b, "<ol class=\"sources\">\n");
-    json_array_foreach(json_object_get(o->doc, "sources"), i, s) {
+    json_array_foreach(json_object_get(o->doc, "sources"), i, s)
+    {
         if (o->html) {
             RT_HTML_LIT(o->b, "<li id=\"source-");
             rt_html_textf(o->b, "%lld", num(s, "n"));
@@ -371,7 +419,8 @@ static void svg_timeline(struct out *o, const json_t *events, const json_t *lane
     json_t *e, *lane;
     int any = 0;
 
-    json_array_foreach(events, i, e) {
+    json_array_foreach(events, i, e)
+    {
         long t = days(STR(e, "date"));
         if (!any || t < lo)
             lo = t;
@@ -388,7 +437,8 @@ static void svg_timeline(struct out *o, const json_t *events, const json_t *lane
     RT_HTML_LIT(o->b, "\"><title>");
     rt_html_text(o->b, title);
     RT_HTML_LIT(o->b, "</title>");
-    json_array_foreach(lanes, k, lane) {
+    json_array_foreach(lanes, k, lane)
+    {
         RT_HTML_LIT(o->b, "<text x=\"0\" y=\"");
         rt_html_textf(o->b, "%zu", k * 34 + 30);
         RT_HTML_LIT(o->b, "\" font-size=\"12\">");
@@ -411,7 +461,8 @@ static void svg_timeline(struct out *o, const json_t *events, const json_t *lane
         rt_html_textf(o->b, "%d", y);
         RT_HTML_LIT(o->b, "</text>");
     }
-    json_array_foreach(events, i, e) {
+    json_array_foreach(events, i, e)
+    {
         double x = left + width * (double)(days(STR(e, "date")) - lo) / (double)(hi - lo);
         if (!strcmp(STR(e, "type"), "round")) {
             RT_HTML_LIT(o->b, "<line stroke=\"#123a5a\" stroke-dasharray=\"3 3\" x1=\"");
@@ -426,9 +477,7 @@ static void svg_timeline(struct out *o, const json_t *events, const json_t *lane
             continue;
         }
         const json_t *s = json_object_get(e, "step");
-        json_array_foreach(lanes, k, lane)
-            if (!strcmp(STR(lane, "code"), STR(s, "actor")))
-                break;
+        json_array_foreach(lanes, k, lane) if (!strcmp(STR(lane, "code"), STR(s, "actor"))) break;
         if (k == n_lanes)
             continue;
         RT_HTML_LIT(o->b, "<circle r=\"6\" cx=\"");
@@ -457,7 +506,8 @@ static void svg_figure(struct out *o, const json_t *f, const char *title)
     const char **labels = rt_xcalloc(n + 1, sizeof(*labels));
     json_t *p;
 
-    json_array_foreach(json_object_get(f, "points"), i, p) {
+    json_array_foreach(json_object_get(f, "points"), i, p)
+    {
         labels[i] = STR(p, "date");
         counts[i][0] = json_integer_value(json_object_get(p, "quantity"));
     }
@@ -486,13 +536,15 @@ static void svg_responses(struct out *o, const json_t *rows, const char *label_k
     counts = rt_xcalloc(n, sizeof(*counts));
     labels = rt_xcalloc(n, sizeof(*labels));
     names = rt_xcalloc(n, sizeof(*names));
-    json_array_foreach(rows, i, r) {
+    json_array_foreach(rows, i, r)
+    {
         json_t *l;
         if (i == n)
             break;
         l = json_object_get(r, label_key);
         if (json_is_integer(l))
-            snprintf(names[i], sizeof(names[i]), "%s%lld", prefix, (long long)json_integer_value(l));
+            snprintf(names[i], sizeof(names[i]), "%s%lld", prefix,
+                     (long long)json_integer_value(l));
         else {
             /* At most 40 bytes, never cutting a UTF-8 sequence. */
             size_t cut = snprintf(names[i], sizeof(names[i]), "%s", json_string_value(l));
@@ -554,7 +606,8 @@ static void assessed_list(struct out *o, const json_t *r, size_t max)
     o->f->strong(o, "Assessed");
     o->f->para_end(o);
     o->f->list_begin(o);
-    json_array_foreach(json_object_get(r, "assessed"), i, x) {
+    json_array_foreach(json_object_get(r, "assessed"), i, x)
+    {
         if (i == max)
             break;
         o->f->item_begin(o);
@@ -580,12 +633,14 @@ static void repeated_list(struct out *o, const json_t *r, size_t max)
     textf(o, " (%zu)", n);
     o->f->para_end(o);
     o->f->list_begin(o);
-    json_array_foreach(json_object_get(r, "repeated"), i, x) {
+    json_array_foreach(json_object_get(r, "repeated"), i, x)
+    {
         if (i == max)
             break;
         o->f->item_begin(o);
         rec_head(o, x);
-        json_array_foreach(json_object_get(x, "again"), j, y) {
+        json_array_foreach(json_object_get(x, "again"), j, y)
+        {
             json_t *by;
             size_t k;
             textf(o, "%s again in cycle %lld (#%lld, %s", j ? ";" : " — made", num(y, "cycle"),
@@ -616,7 +671,8 @@ static void brief_header(struct out *o)
     if (STR(d, "kind"))
         textf(o, " (%s)", STR(d, "kind"));
     textf(o, ". Rounds held: %zu", json_array_size(json_object_get(o->doc, "rounds")));
-    json_array_foreach(json_object_get(o->doc, "rounds"), i, r) {
+    json_array_foreach(json_object_get(o->doc, "rounds"), i, r)
+    {
         textf(o, "%s round %lld, %s", i ? ";" : " —", num(r, "ordinal"), STR(r, "date"));
         if (STR(r, "place"))
             textf(o, ", %s", STR(r, "place"));
@@ -631,8 +687,8 @@ static void last_round(struct out *o, const json_t *r)
     size_t i;
     char h[160];
 
-    snprintf(h, sizeof(h), "The last round: round %lld, %s%s%s", num(r, "ordinal"),
-             STR(r, "date"), STR(r, "place") ? ", " : "", STR(r, "place") ? STR(r, "place") : "");
+    snprintf(h, sizeof(h), "The last round: round %lld, %s%s%s", num(r, "ordinal"), STR(r, "date"),
+             STR(r, "place") ? ", " : "", STR(r, "place") ? STR(r, "place") : "");
     o->f->heading(o, 2, h);
     if (STR(r, "summary") || STR(r, "source")) {
         o->f->para_begin(o);
@@ -643,7 +699,8 @@ static void last_round(struct out *o, const json_t *r)
     if (json_array_size(json_object_get(r, "participants"))) {
         static const char *const head[] = {"Participant", "Title", "Organisation", "Party"};
         o->f->row(o, head, 4, 1);
-        json_array_foreach(json_object_get(r, "participants"), i, x) {
+        json_array_foreach(json_object_get(r, "participants"), i, x)
+        {
             const char *cells[] = {STR(x, "name") ? STR(x, "name") : "",
                                    STR(x, "title") ? STR(x, "title") : "",
                                    STR(x, "organisation") ? STR(x, "organisation") : "",
@@ -657,7 +714,8 @@ static void last_round(struct out *o, const json_t *r)
         o->f->strong(o, "Topics");
         o->f->para_end(o);
         o->f->list_begin(o);
-        json_array_foreach(json_object_get(r, "topics"), i, x) {
+        json_array_foreach(json_object_get(r, "topics"), i, x)
+        {
             o->f->item_begin(o);
             o->f->text(o, STR(x, "text"));
             if (STR(x, "theme"))
@@ -671,7 +729,8 @@ static void last_round(struct out *o, const json_t *r)
         o->f->strong(o, "Steps welcomed");
         o->f->para_end(o);
         o->f->list_begin(o);
-        json_array_foreach(json_object_get(r, "welcomed_steps"), i, x) {
+        json_array_foreach(json_object_get(r, "welcomed_steps"), i, x)
+        {
             o->f->item_begin(o);
             step_line(o, x);
             o->f->item_end(o);
@@ -688,7 +747,8 @@ static void moved_section(struct out *o, const json_t *r)
 
     snprintf(h, sizeof(h), "What moved since round %lld", num(r, "ordinal"));
     o->f->heading(o, 2, h);
-    json_array_foreach(json_object_get(o->doc, "moved"), i, p) {
+    json_array_foreach(json_object_get(o->doc, "moved"), i, p)
+    {
         o->f->heading(o, 3, STR(p, "name"));
         if (!json_array_size(json_object_get(p, "steps"))) {
             o->f->para_begin(o);
@@ -697,13 +757,15 @@ static void moved_section(struct out *o, const json_t *r)
             continue;
         }
         o->f->list_begin(o);
-        json_array_foreach(json_object_get(p, "steps"), j, s) {
+        json_array_foreach(json_object_get(p, "steps"), j, s)
+        {
             o->f->item_begin(o);
             step_line(o, s);
             json_array_foreach(json_object_get(s, "responds_to_steps"), k, t)
                 textf(o, " — in response to %s's step of %s: %s", party_name(o, STR(t, "actor")),
                       STR(t, "date"), STR(t, "text"));
-            json_array_foreach(json_object_get(s, "answers"), k, t) {
+            json_array_foreach(json_object_get(s, "answers"), k, t)
+            {
                 char ref[64], *colon;
                 snprintf(ref, sizeof(ref), "%s", json_string_value(t));
                 if ((colon = strchr(ref, ':')))
@@ -717,7 +779,8 @@ static void moved_section(struct out *o, const json_t *r)
     if (json_array_size(json_object_get(o->doc, "assessments"))) {
         o->f->heading(o, 3, "Assessments that changed a status");
         o->f->list_begin(o);
-        json_array_foreach(json_object_get(o->doc, "assessments"), i, t) {
+        json_array_foreach(json_object_get(o->doc, "assessments"), i, t)
+        {
             char ref[64], *colon;
             snprintf(ref, sizeof(ref), "%s", STR(t, "target") ? STR(t, "target") : "?");
             if ((colon = strchr(ref, ':')))
@@ -751,7 +814,8 @@ static void asks_list(struct out *o, const char *key, const char *title)
         return;
     }
     o->f->list_begin(o);
-    json_array_foreach(json_object_get(o->doc, key), i, a) {
+    json_array_foreach(json_object_get(o->doc, key), i, a)
+    {
         o->f->item_begin(o);
         textf(o, "Ask %lld, round %lld, %s to %s: ", num(a, "id"), num(a, "round"),
               party_name(o, STR(a, "from")), party_name(o, STR(a, "to")));
@@ -783,7 +847,8 @@ static void commitments_section(struct out *o)
         return;
     }
     o->f->list_begin(o);
-    json_array_foreach(json_object_get(o->doc, "commitments"), i, c) {
+    json_array_foreach(json_object_get(o->doc, "commitments"), i, c)
+    {
         const json_t *s = json_object_get(c, "status");
         o->f->item_begin(o);
         textf(o, "%s, round %lld: ", party_name(o, STR(c, "party")), num(c, "round"));
@@ -817,7 +882,8 @@ static void benchmarks_section(struct out *o)
         return;
     }
     o->f->list_begin(o);
-    json_array_foreach(json_object_get(o->doc, "benchmarks"), i, b) {
+    json_array_foreach(json_object_get(o->doc, "benchmarks"), i, b)
+    {
         const json_t *l = json_object_get(b, "latest");
         o->f->item_begin(o);
         o->f->text(o, STR(b, "text"));
@@ -847,8 +913,10 @@ static void topics_section(struct out *o)
         json_decref(all);
         return;
     }
-    json_array_foreach(json_object_get(o->doc, "topics"), i, t) {
-        json_array_foreach(json_object_get(t, "states"), j, r) {
+    json_array_foreach(json_object_get(o->doc, "topics"), i, t)
+    {
+        json_array_foreach(json_object_get(t, "states"), j, r)
+        {
             json_t *row = json_deep_copy(r);
             json_object_set(row, "label", json_object_get(r, "theme"));
             json_array_append_new(all, row);
@@ -858,7 +926,8 @@ static void topics_section(struct out *o)
         svg_responses(o, all, "label", "", 20,
                       "UPR recommendations on each topic's theme, by response");
     json_decref(all);
-    json_array_foreach(json_object_get(o->doc, "topics"), i, t) {
+    json_array_foreach(json_object_get(o->doc, "topics"), i, t)
+    {
         o->f->heading(o, 3, STR(t, "text"));
         if (!json_array_size(json_object_get(t, "states"))) {
             o->f->para_begin(o);
@@ -866,7 +935,8 @@ static void topics_section(struct out *o)
             o->f->para_end(o);
             continue;
         }
-        json_array_foreach(json_object_get(t, "states"), j, r) {
+        json_array_foreach(json_object_get(t, "states"), j, r)
+        {
             o->f->para_begin(o);
             textf(o, "%s, theme %s: ", party_name(o, STR(r, "state")), STR(r, "theme"));
             response_counts(o, r);
@@ -875,8 +945,7 @@ static void topics_section(struct out *o)
                 size_t k;
                 o->f->text(o, " By cycle:");
                 json_array_foreach(json_object_get(r, "by_cycle"), k, c)
-                    textf(o, "%s cycle %lld: %lld", k ? "," : "", num(c, "cycle"),
-                          num(c, "total"));
+                    textf(o, "%s cycle %lld: %lld", k ? "," : "", num(c, "cycle"), num(c, "total"));
                 o->f->text(o, ". ");
                 status_counts(o, r);
             }
@@ -896,7 +965,8 @@ static void figures_section(struct out *o)
     if (!json_array_size(json_object_get(o->doc, "figures")))
         return;
     o->f->heading(o, 2, "Figures");
-    json_array_foreach(json_object_get(o->doc, "figures"), i, f) {
+    json_array_foreach(json_object_get(o->doc, "figures"), i, f)
+    {
         static const char *const head[] = {"Date", "Quantity"};
         snprintf(title, sizeof(title), "%s, %s: %lld in all", party_name(o, STR(f, "actor")),
                  words(STR(f, "kind"), w), num(f, "total"));
@@ -906,7 +976,8 @@ static void figures_section(struct out *o)
             continue;
         }
         o->f->row(o, head, 2, 1);
-        json_array_foreach(json_object_get(f, "points"), j, p) {
+        json_array_foreach(json_object_get(f, "points"), j, p)
+        {
             char q[32];
             snprintf(q, sizeof(q), "%lld", num(p, "quantity"));
             const char *cells[] = {STR(p, "date"), q};
@@ -931,7 +1002,8 @@ static void timeline_section(struct out *o, const json_t *events, const json_t *
     if (o->html)
         svg_timeline(o, events, lanes, "Rounds and steps by date");
     o->f->list_begin(o);
-    json_array_foreach(events, i, e) {
+    json_array_foreach(events, i, e)
+    {
         o->f->item_begin(o);
         if (!strcmp(STR(e, "type"), "round")) {
             textf(o, "%s, round %lld", STR(e, "date"), num(e, "ordinal"));
@@ -947,7 +1019,8 @@ static void timeline_section(struct out *o, const json_t *events, const json_t *
 
 static void brief(struct out *o)
 {
-    const json_t *d = json_object_get(o->doc, "dialogue"), *r = json_object_get(o->doc, "last_round");
+    const json_t *d = json_object_get(o->doc, "dialogue"),
+                 *r = json_object_get(o->doc, "last_round");
     char title[300];
 
     snprintf(title, sizeof(title), "Briefing: %s", STR(d, "name"));
@@ -978,7 +1051,8 @@ static void brief(struct out *o)
 
 static void country(struct out *o)
 {
-    const json_t *s = json_object_get(o->doc, "state"), *r = json_object_get(o->doc, "recommendations");
+    const json_t *s = json_object_get(o->doc, "state"),
+                 *r = json_object_get(o->doc, "recommendations");
     json_t *x, *events = json_array(), *lanes;
     size_t i;
     char title[200];
@@ -996,7 +1070,8 @@ static void country(struct out *o)
             svg_responses(o, json_object_get(r, "by_cycle"), "cycle", "cycle ", 10,
                           "Recommendations by cycle and response");
         o->f->row(o, head, 5, 1);
-        json_array_foreach(json_object_get(r, "by_cycle"), i, x) {
+        json_array_foreach(json_object_get(r, "by_cycle"), i, x)
+        {
             char c[5][24];
             snprintf(c[0], 24, "%lld", num(x, "cycle"));
             snprintf(c[1], 24, "%lld", num(x, "total"));
@@ -1015,7 +1090,8 @@ static void country(struct out *o)
                           "The largest themes (taxonomy areas), by response");
         static const char *const head[] = {"Theme", "Total", "Supported", "Noted"};
         o->f->row(o, head, 4, 1);
-        json_array_foreach(json_object_get(r, "areas"), i, x) {
+        json_array_foreach(json_object_get(r, "areas"), i, x)
+        {
             char c[3][24];
             snprintf(c[0], 24, "%lld", num(x, "total"));
             snprintf(c[1], 24, "%lld", num(x, "supported"));
@@ -1046,7 +1122,8 @@ static void country(struct out *o)
         if (o->html)
             svg_timeline(o, events, lanes, "Steps by date");
         o->f->list_begin(o);
-        json_array_foreach(json_object_get(o->doc, "steps"), i, x) {
+        json_array_foreach(json_object_get(o->doc, "steps"), i, x)
+        {
             o->f->item_begin(o);
             step_line(o, x);
             o->f->item_end(o);
@@ -1063,7 +1140,8 @@ static void country(struct out *o)
         o->f->para_end(o);
     } else {
         o->f->list_begin(o);
-        json_array_foreach(json_object_get(o->doc, "dialogues"), i, x) {
+        json_array_foreach(json_object_get(o->doc, "dialogues"), i, x)
+        {
             const json_t *l = json_object_get(x, "last_round");
             o->f->item_begin(o);
             textf(o, "%s: %lld round%s", STR(x, "name"), num(x, "rounds"),
@@ -1094,8 +1172,7 @@ int rt_report_format_parse(const char *name, enum rt_report_format *out)
     return 0;
 }
 
-int rt_report_render(json_t *doc, enum rt_report_format fmt, struct rt_buf *b,
-                     struct rt_error *err)
+int rt_report_render(json_t *doc, enum rt_report_format fmt, struct rt_buf *b, struct rt_error *err)
 {
     struct rt_buf html_buf = RT_BUF_INIT;
     struct out o = {fmt == RT_REPORT_MARKDOWN ? &markdown : &html,

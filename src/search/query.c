@@ -15,8 +15,7 @@ struct item {
 
 static int is_word_byte(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
 
 static int has_word(const char *p, size_t n)
@@ -236,7 +235,6 @@ int rt_search_fts_expr(struct rt_store *st, const char *text, size_t len, struct
     struct item items[256];
     size_t n = lex(text, len, items, RT_ARRAY_SIZE(items));
     size_t start = out->len, terms = 0, negated = 0, lead = 0;
-
 
     /* FTS5's NOT joins two sides: "-a b" is read as "b NOT a". */
     while (lead + 1 < n && items[lead].kind == OP_NOT && items[lead + 1].kind == TERM)

@@ -187,7 +187,8 @@ static void decode_entities(const char *s, size_t len, struct rt_buf *out)
                     break;
                 cp = cp * (hex ? 16 : 10) + d;
             }
-            if (digits && j < len && s[j] == ';' && utf8proc_codepoint_valid((utf8proc_int32_t)cp)) {
+            if (digits && j < len && s[j] == ';' &&
+                utf8proc_codepoint_valid((utf8proc_int32_t)cp)) {
                 utf8proc_uint8_t enc[4];
                 utf8proc_ssize_t n = utf8proc_encode_char((utf8proc_int32_t)cp, enc);
                 rt_buf_add(out, enc, (size_t)n);
@@ -216,11 +217,10 @@ int rt_text_name_key(const char *s, size_t len, struct rt_buf *out)
         p = dec.buf;
         n = dec.len;
     } else {
-        utf8proc_ssize_t k = utf8proc_map((const utf8proc_uint8_t *)dec.buf,
-                                          (utf8proc_ssize_t)dec.len, &folded,
-                                          UTF8PROC_STABLE | UTF8PROC_COMPAT |
-                                              UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK |
-                                              UTF8PROC_CASEFOLD);
+        utf8proc_ssize_t k =
+            utf8proc_map((const utf8proc_uint8_t *)dec.buf, (utf8proc_ssize_t)dec.len, &folded,
+                         UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
+                             UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
         if (k < 0) {
             rc = RT_EINVAL;
             goto out;

@@ -249,47 +249,47 @@ double rt_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
 }
 
 /* Sorting: insertion sort for short runs, else quicksort on the median of three. */
-#define DEFINE_SORT(name, type)                                                            \
-    static void name(type *a, size_t n)                                                    \
-    {                                                                                      \
-        while (n > 16) {                                                                   \
-            type p, t;                                                                     \
-            size_t i = 0, j = n - 1, m = n / 2;                                            \
-            if (a[m] < a[0])                                                               \
-                t = a[m], a[m] = a[0], a[0] = t;                                           \
-            if (a[j] < a[0])                                                               \
-                t = a[j], a[j] = a[0], a[0] = t;                                           \
-            if (a[j] < a[m])                                                               \
-                t = a[j], a[j] = a[m], a[m] = t;                                           \
-            p = a[m];                                                                      \
-            for (;;) {                                                                     \
-                while (a[i] < p)                                                           \
-                    i++;                                                                   \
-                while (p < a[j])                                                           \
-                    j--;                                                                   \
-                if (i >= j)                                                                \
-                    break;                                                                 \
-                t = a[i], a[i] = a[j], a[j] = t;                                           \
-                i++, j--;                                                                  \
-            }                                                                              \
-            /* [0, j] <= p <= [j + 1, n): recurse on the smaller part, loop on the other */ \
-            if (j + 1 < n - j - 1) {                                                       \
-                name(a, j + 1);                                                            \
-                a += j + 1, n -= j + 1;                                                    \
-            } else {                                                                       \
-                name(a + j + 1, n - j - 1);                                                \
-                n = j + 1;                                                                 \
-            }                                                                              \
-        }                                                                                  \
-        for (size_t i = 1; i < n; i++) {                                                   \
-            type v = a[i];                                                                 \
-            size_t k = i;                                                                  \
-            while (k && v < a[k - 1]) {                                                    \
-                a[k] = a[k - 1];                                                           \
-                k--;                                                                       \
-            }                                                                              \
-            a[k] = v;                                                                      \
-        }                                                                                  \
+#define DEFINE_SORT(name, type)                                                                    \
+    static void name(type *a, size_t n)                                                            \
+    {                                                                                              \
+        while (n > 16) {                                                                           \
+            type p, t;                                                                             \
+            size_t i = 0, j = n - 1, m = n / 2;                                                    \
+            if (a[m] < a[0])                                                                       \
+                t = a[m], a[m] = a[0], a[0] = t;                                                   \
+            if (a[j] < a[0])                                                                       \
+                t = a[j], a[j] = a[0], a[0] = t;                                                   \
+            if (a[j] < a[m])                                                                       \
+                t = a[j], a[j] = a[m], a[m] = t;                                                   \
+            p = a[m];                                                                              \
+            for (;;) {                                                                             \
+                while (a[i] < p)                                                                   \
+                    i++;                                                                           \
+                while (p < a[j])                                                                   \
+                    j--;                                                                           \
+                if (i >= j)                                                                        \
+                    break;                                                                         \
+                t = a[i], a[i] = a[j], a[j] = t;                                                   \
+                i++, j--;                                                                          \
+            }                                                                                      \
+            /* [0, j] <= p <= [j + 1, n): recurse on the smaller part, loop on the other */        \
+            if (j + 1 < n - j - 1) {                                                               \
+                name(a, j + 1);                                                                    \
+                a += j + 1, n -= j + 1;                                                            \
+            } else {                                                                               \
+                name(a + j + 1, n - j - 1);                                                        \
+                n = j + 1;                                                                         \
+            }                                                                                      \
+        }                                                                                          \
+        for (size_t i = 1; i < n; i++) {                                                           \
+            type v = a[i];                                                                         \
+            size_t k = i;                                                                          \
+            while (k && v < a[k - 1]) {                                                            \
+                a[k] = a[k - 1];                                                                   \
+                k--;                                                                               \
+            }                                                                                      \
+            a[k] = v;                                                                              \
+        }                                                                                          \
     }
 
 DEFINE_SORT(sort_u64, uint64_t)
@@ -410,8 +410,8 @@ static int pair_cmp(const void *x, const void *y)
     return a->b < b->b ? -1 : a->b > b->b;
 }
 
-int rt_shingle_join(const uint64_t *const *sets, const size_t *lens, size_t n,
-                    double threshold, struct rt_sim_pair **out, size_t *out_n)
+int rt_shingle_join(const uint64_t *const *sets, const size_t *lens, size_t n, double threshold,
+                    struct rt_sim_pair **out, size_t *out_n)
 {
     uint32_t *freq = NULL, *toks = NULL, *order = NULL;
     uint32_t *istart = NULL, *ifill = NULL, *cands = NULL;

@@ -230,9 +230,8 @@ static int emit(struct rt_tokenizer *t, const char *s, size_t start, size_t end,
     } else {
         utf8proc_ssize_t k = utf8proc_map((const utf8proc_uint8_t *)s + start,
                                           (utf8proc_ssize_t)(end - start), &mapped,
-                                          UTF8PROC_STABLE | UTF8PROC_COMPAT |
-                                              UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
-                                              UTF8PROC_STRIPMARK);
+                                          UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+                                              UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
         if (k < 0)
             return 0;
         for (utf8proc_ssize_t i = 0; i < k && n < sizeof(word) - 4; i++) {
@@ -255,8 +254,8 @@ static int emit(struct rt_tokenizer *t, const char *s, size_t start, size_t end,
         int first = 0;
 
         if (t->stemmer && !unstemmed)
-            term = stem(t, word, n, &stem_len,
-                        (run->flags & RT_TOKENIZE_NEW_WORDS) ? &first : NULL);
+            term =
+                stem(t, word, n, &stem_len, (run->flags & RT_TOKENIZE_NEW_WORDS) ? &first : NULL);
         if ((rc = run->fn(run->ctx, term, stem_len, start, end, 0)))
             return rc;
         if (first && term != word && (stem_len != n || memcmp(term, word, n)))
@@ -267,8 +266,8 @@ static int emit(struct rt_tokenizer *t, const char *s, size_t start, size_t end,
 
 static int tokenize(struct rt_tokenizer *t, const char *s, size_t len, struct run *run);
 
-int rt_tokenize(struct rt_tokenizer *t, const char *s, size_t len, unsigned flags,
-                rt_token_fn fn, void *ctx)
+int rt_tokenize(struct rt_tokenizer *t, const char *s, size_t len, unsigned flags, rt_token_fn fn,
+                void *ctx)
 {
     struct run run = {flags, 0, 0, fn, ctx};
 

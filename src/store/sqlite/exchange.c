@@ -18,10 +18,26 @@
 
 /* The tables, in an order that satisfies their references. */
 static const char *const tables[] = {
-    "source", "theme", "recommendation", "recommendation_by", "recommendation_theme",
-    "recommendation_category", "dialogue", "dialogue_party", "round", "participant", "topic",
-    "ask", "step", "link", "ledger_theme", "commitment", "commitment_status", "benchmark",
-    "assessment", NULL,
+    "source",
+    "theme",
+    "recommendation",
+    "recommendation_by",
+    "recommendation_theme",
+    "recommendation_category",
+    "dialogue",
+    "dialogue_party",
+    "round",
+    "participant",
+    "topic",
+    "ask",
+    "step",
+    "link",
+    "ledger_theme",
+    "commitment",
+    "commitment_status",
+    "benchmark",
+    "assessment",
+    NULL,
 };
 
 static int is_state_column(const char *col)
@@ -164,8 +180,7 @@ static int import_table(struct rt_store *st, const char *path, const char *table
     int rc;
 
     if (!json_is_array(rows))
-        return rt_error_set(err, RT_EINVAL, path, 0, table, "'tables.%s' must be an array",
-                            table);
+        return rt_error_set(err, RT_EINVAL, path, 0, table, "'tables.%s' must be an array", table);
     if ((rc = columns(st, table, &cols, &n, err)) < 0)
         return rc;
     rt_buf_addf(&sql, "INSERT INTO %s(", table);
@@ -173,15 +188,17 @@ static int import_table(struct rt_store *st, const char *path, const char *table
         rt_buf_addf(&sql, "%s%s", c ? ", " : "", cols[c].name);
     rt_buf_adds(&sql, ") VALUES (");
     for (size_t c = 0; c < n; c++)
-        rt_buf_addf(&sql, is_state_column(cols[c].name) ? "%s(SELECT id FROM state WHERE code = ?%zu)"
-                                                        : "%s?%zu",
+        rt_buf_addf(&sql,
+                    is_state_column(cols[c].name) ? "%s(SELECT id FROM state WHERE code = ?%zu)"
+                                                  : "%s?%zu",
                     c ? ", " : "", c + 1);
     rt_buf_adds(&sql, ")");
     if (sqlite3_prepare_v2(st->db, sql.buf, -1, &s, NULL) != SQLITE_OK) {
         rc = rt__db_error(st, err, "prepare");
         goto out;
     }
-    json_array_foreach(rows, i, row) {
+    json_array_foreach(rows, i, row)
+    {
         const char *k;
         json_t *v;
 
@@ -191,7 +208,8 @@ static int import_table(struct rt_store *st, const char *path, const char *table
             rc = rt_error_set(err, RT_EINVAL, path, 0, field.buf, "a row must be an object");
             goto out;
         }
-        json_object_foreach(row, k, v) {
+        json_object_foreach(row, k, v)
+        {
             int known = 0;
             for (size_t c = 0; c < n; c++)
                 known |= !strcmp(key_of(cols[c].name), k);
@@ -226,8 +244,7 @@ out:
     return rc;
 }
 
-int rt_store_import_export(struct rt_store *st, const char *path, json_t *doc,
-                           struct rt_error *err)
+int rt_store_import_export(struct rt_store *st, const char *path, json_t *doc, struct rt_error *err)
 {
     json_t *tabs = json_object_get(doc, "tables"), *v;
     const char *k;
@@ -246,7 +263,8 @@ int rt_store_import_export(struct rt_store *st, const char *path, json_t *doc,
                             EXPORT_VERSION);
     if (!json_is_object(tabs))
         return rt_error_set(err, RT_EINVAL, path, 0, "tables", "\"tables\" must be an object");
-    json_object_foreach(tabs, k, v) {
+    json_object_foreach(tabs, k, v)
+    {
         int known = 0;
         for (size_t t = 0; tables[t]; t++)
             known |= !strcmp(tables[t], k);

@@ -44,8 +44,8 @@ int rt__image_write(const char *path, struct rt_error *err)
     rt_buf_addf(&tmp, "%s.init-%ld", path, (long)getpid());
     fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
-        rc = rt_error_set(err, RT_EIO, path, 0, NULL, "cannot create database: %s",
-                          strerror(errno));
+        rc =
+            rt_error_set(err, RT_EIO, path, 0, NULL, "cannot create database: %s", strerror(errno));
         goto out;
     }
     while (p + 8 <= end && rc == 0) {
@@ -65,8 +65,7 @@ int rt__image_write(const char *path, struct rt_error *err)
     if (rc == 0 && link(tmp.buf, path) < 0 && errno != EEXIST)
         rc = -1;
     if (rc < 0)
-        rc = rt_error_set(err, RT_EIO, path, 0, NULL, "cannot write database: %s",
-                          strerror(errno));
+        rc = rt_error_set(err, RT_EIO, path, 0, NULL, "cannot write database: %s", strerror(errno));
     close(fd);
     unlink(tmp.buf);
 out:

@@ -15,8 +15,7 @@
 struct rt_store;
 
 #define AS_OF(col) "(?9 IS NULL OR " col " <= ?9)"
-#define PRECISION(col)                                                                     \
-    "CASE length(" col ") WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END"
+#define PRECISION(col) "CASE length(" col ") WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END"
 #define ARRAY(select) "json((SELECT json_group_array(json(j)) FROM (" select ")))"
 #define IDS(select) "json((SELECT json_group_array(x) FROM (" select ")))"
 
@@ -25,20 +24,20 @@ struct rt_store;
  * label or code, or any label that shares a taxonomy area with it; the parameter
  * may also name an area by code or label (docs/themes.md, "Taxonomy").
  */
-#define THEME_MATCH(rec, theme)                                                                \
-    "EXISTS (SELECT 1 FROM recommendation_theme rt WHERE rt.rec_id = " rec                     \
-    " AND rt.theme_id IN (SELECT t.id FROM theme t WHERE t.label = " theme " COLLATE NOCASE"  \
-    " OR t.code = " theme " COLLATE NOCASE OR EXISTS (SELECT 1 FROM theme_area_label m"        \
-    " WHERE m.vocabulary = t.vocabulary AND m.label = t.label AND m.area IN (SELECT a.code"    \
-    " FROM theme_area a WHERE a.code = " theme " OR a.label = " theme " COLLATE NOCASE"       \
+#define THEME_MATCH(rec, theme)                                                                    \
+    "EXISTS (SELECT 1 FROM recommendation_theme rt WHERE rt.rec_id = " rec                         \
+    " AND rt.theme_id IN (SELECT t.id FROM theme t WHERE t.label = " theme " COLLATE NOCASE"       \
+    " OR t.code = " theme " COLLATE NOCASE OR EXISTS (SELECT 1 FROM theme_area_label m"            \
+    " WHERE m.vocabulary = t.vocabulary AND m.label = t.label AND m.area IN (SELECT a.code"        \
+    " FROM theme_area a WHERE a.code = " theme " OR a.label = " theme " COLLATE NOCASE"            \
     " UNION SELECT m2.area FROM theme_area_label m2 WHERE m2.label = " theme "))))"
 
 /* The latest assessment of (kind, id) as of ?9, or NULL. */
-#define LATEST(kind, id)                                                                       \
-    "(SELECT json_object('status', a.status, 'as_of', a.as_of, 'evidence', a.evidence,"        \
-    " 'source', a.source, 'assessor', a.assessor) FROM assessment a"                           \
-    " WHERE a.target_kind = '" kind "' AND a.target_id = " id " AND " AS_OF("a.as_of")         \
-    " ORDER BY a.as_of DESC, a.id DESC LIMIT 1)"
+#define LATEST(kind, id)                                                                           \
+    "(SELECT json_object('status', a.status, 'as_of', a.as_of, 'evidence', a.evidence,"            \
+    " 'source', a.source, 'assessor', a.assessor) FROM assessment a"                               \
+    " WHERE a.target_kind = '" kind "' AND a.target_id = " id                                      \
+    " AND " AS_OF("a.as_of") " ORDER BY a.as_of DESC, a.id DESC LIMIT 1)"
 
 /*
  * Runs sql, binding ?1 = id and ?9 = as_of (checked as a date when not NULL), and

@@ -129,8 +129,7 @@ static int begin(struct rt_store *st, struct rt_error *err)
 static int end(struct rt_store *st, int rc, struct rt_error *err)
 {
     if (rc < 0) {
-        sqlite3_exec(st->db, "ROLLBACK TO ledger_write; RELEASE ledger_write", NULL, NULL,
-                     NULL);
+        sqlite3_exec(st->db, "ROLLBACK TO ledger_write; RELEASE ledger_write", NULL, NULL, NULL);
         return rc;
     }
     return run(st, err, NULL, "RELEASE ledger_write", "");
@@ -205,8 +204,7 @@ int rt_dialogue_add(struct rt_store *st, const char *name, const char *kind,
                      name)) < 0)
         return rc;
     if (dup)
-        return rt_error_set(err, RT_EEXIST, NULL, 0, "name", "a dialogue called '%s' exists",
-                            name);
+        return rt_error_set(err, RT_EEXIST, NULL, 0, "name", "a dialogue called '%s' exists", name);
     if ((rc = begin(st, err)) < 0)
         return rc;
     rc = run(st, err, &id, "INSERT INTO dialogue(name, kind) VALUES (?1, ?2)", "tt", name,
@@ -231,8 +229,7 @@ int rt_dialogue_find(struct rt_store *st, const char *ref, int64_t *out_id, stru
         rc = scalar(st, err, &id, NULL, "SELECT id FROM dialogue WHERE id = ?1", "t", ref);
     else
         rc = scalar(st, err, &id, NULL,
-                    "SELECT id FROM dialogue WHERE name = ?1 COLLATE NOCASE ORDER BY id", "t",
-                    ref);
+                    "SELECT id FROM dialogue WHERE name = ?1 COLLATE NOCASE ORDER BY id", "t", ref);
     if (rc == RT_ENOTFOUND)
         return rt_error_set(err, RT_ENOTFOUND, NULL, 0, "dialogue", "no dialogue '%s'", ref);
     if (rc == 0)
@@ -286,8 +283,8 @@ int rt_round_find(struct rt_store *st, const char *ref, int64_t *out_id, struct 
         if (rc < 0)
             return rc;
         rc = scalar(st, err, &id, NULL,
-                    "SELECT id FROM round WHERE dialogue_id = ?1 AND ordinal = ?2", "it",
-                    dialogue, hash + 1);
+                    "SELECT id FROM round WHERE dialogue_id = ?1 AND ordinal = ?2", "it", dialogue,
+                    hash + 1);
     } else {
         return rt_error_set(err, RT_EINVAL, NULL, 0, "round",
                             "'%s' is not a round: give its id or DIALOGUE#NUMBER", ref);
@@ -299,9 +296,9 @@ int rt_round_find(struct rt_store *st, const char *ref, int64_t *out_id, struct 
     return rc;
 }
 
-int rt_participant_add(struct rt_store *st, int64_t round_id, const char *name,
-                       const char *title, const char *organisation, const char *party,
-                       int64_t *out_id, struct rt_error *err)
+int rt_participant_add(struct rt_store *st, int64_t round_id, const char *name, const char *title,
+                       const char *organisation, const char *party, int64_t *out_id,
+                       struct rt_error *err)
 {
     char code[16] = "";
     int rc;
@@ -359,8 +356,7 @@ int rt_step_add(struct rt_store *st, const struct rt_step_in *s, int64_t *out_id
                             "'%s' is not a kind of step (see 'rightstrack step add --help')",
                             s->kind ? s->kind : "");
     if (strcmp(dir, "positive") && strcmp(dir, "negative"))
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "direction",
-                            "a step is positive or negative");
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "direction", "a step is positive or negative");
     if (s->quantity < -1)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "quantity", "a quantity is 0 or more");
     if (s->quantity >= 0)
@@ -425,10 +421,10 @@ int rt_link_add(struct rt_store *st, const char *from, const char *relation, con
     static const struct {
         const char *from, *relation, *to;
     } allowed[] = {
-        {"step", "answers", "ask"},          {"step", "answers", "recommendation"},
-        {"step", "welcomed-in", "round"},    {"step", "responds-to", "step"},
+        {"step", "answers", "ask"},           {"step", "answers", "recommendation"},
+        {"step", "welcomed-in", "round"},     {"step", "responds-to", "step"},
         {"topic", "about", "recommendation"}, {"ask", "about", "recommendation"},
-        {"benchmark", "tracks", "ask"},      {"benchmark", "tracks", "recommendation"},
+        {"benchmark", "tracks", "ask"},       {"benchmark", "tracks", "recommendation"},
         {"benchmark", "tracks", "step"},
     };
     struct ref f, t;
@@ -496,8 +492,8 @@ int rt_item_theme_add(struct rt_store *st, const char *item, const char *area, c
     if ((rc = exists(st, r.table, r.id, r.kind, "item", err)) < 0)
         return rc;
     if ((rc = need_text(area, "area", err)) < 0 ||
-        (rc = scalar(st, err, &known, NULL, "SELECT count(*) FROM theme_area WHERE code = ?1",
-                     "t", area)) < 0)
+        (rc = scalar(st, err, &known, NULL, "SELECT count(*) FROM theme_area WHERE code = ?1", "t",
+                     area)) < 0)
         return rc;
     if (!known)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "area",
@@ -524,7 +520,7 @@ int rt_commitment_add(struct rt_store *st, int64_t round_id, const char *party,
         return rc;
     rc = run(st, err, &id,
              "INSERT INTO commitment(round_id, party, condition, promise) VALUES (?1, ?2, ?3, ?4)",
-             "itt" "t", round_id, code, condition, promise);
+             "ittt", round_id, code, condition, promise);
     if (rc == 0)
         rc = run(st, err, NULL,
                  "INSERT INTO commitment_status(commitment_id, as_of, status)"
@@ -630,6 +626,5 @@ int rt_assess(struct rt_store *st, const struct rt_assessment_in *a, int64_t *ou
     return run(st, err, out_id,
                "INSERT INTO assessment(target_kind, target_id, as_of, status, evidence, source,"
                " assessor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-               "titt" "ttt", t.kind, t.id, a->as_of, a->status, a->evidence, a->source,
-               a->assessor);
+               "tittttt", t.kind, t.id, a->as_of, a->status, a->evidence, a->source, a->assessor);
 }

@@ -13,7 +13,8 @@
 /* The statements below are long string literals by design; gcc and clang take them. */
 #pragma GCC diagnostic ignored "-Woverlength-strings"
 
-
+/* The SQL of this file is laid out as SQL, in macros clang-format cannot keep. */
+// clang-format off
 /* A step, as alias s. */
 #define STEP_JSON                                                                              \
     "json_object('id', s.id, 'actor', s.actor, 'date', s.date, 'date_precision', "             \
@@ -382,3 +383,4 @@ int rt_reciprocity(struct rt_store *st, int64_t dialogue_id, const char *as_of, 
         ") FROM dialogue d WHERE d.id = ?1",
         dialogue_id, as_of, "dialogue", out, err);
 }
+// clang-format on

@@ -160,11 +160,10 @@ int rt_store_stats(struct rt_store *st, int64_t sur_id, struct rt_stats *out, st
         scalar(st, "SELECT count(*) FROM recommendation r" SUR_FILTER, sur_id, &rc, err);
     out->states_under_review = scalar(
         st, "SELECT count(DISTINCT r.sur_id) FROM recommendation r" SUR_FILTER, sur_id, &rc, err);
-    out->recommending_states =
-        scalar(st,
-               "SELECT count(DISTINCT b.state_id) FROM recommendation_by b"
-               " JOIN recommendation r ON r.id = b.rec_id" SUR_FILTER,
-               sur_id, &rc, err);
+    out->recommending_states = scalar(st,
+                                      "SELECT count(DISTINCT b.state_id) FROM recommendation_by b"
+                                      " JOIN recommendation r ON r.id = b.rec_id" SUR_FILTER,
+                                      sur_id, &rc, err);
     out->sources = scalar(st, "SELECT count(*) FROM source WHERE ?1 = ?1", sur_id, &rc, err);
     out->themes = scalar(st,
                          "SELECT count(DISTINCT rt.theme_id) FROM recommendation_theme rt"
@@ -346,8 +345,7 @@ static void bind_spec(sqlite3_stmt *s, const struct rt_search_spec *q, const str
     if (q->category)
         sqlite3_bind_int(s, 6, q->category);
     if (q->response >= 0)
-        sqlite3_bind_text(s, 7, rt_response_name((enum rt_response)q->response), -1,
-                          SQLITE_STATIC);
+        sqlite3_bind_text(s, 7, rt_response_name((enum rt_response)q->response), -1, SQLITE_STATIC);
     if (q->theme)
         sqlite3_bind_text(s, 8, q->theme, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 9, q->limit);
@@ -387,8 +385,7 @@ static int step_error(struct rt_store *st, struct rt_error *err)
 {
     const char *msg = sqlite3_errmsg(st->db);
     if (strstr(msg, "fts5") || strstr(msg, "syntax"))
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "query", "cannot read the query: %s",
-                            msg);
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "query", "cannot read the query: %s", msg);
     return rt__db_error(st, err, "search");
 }
 
@@ -666,8 +663,8 @@ out:
     return rc;
 }
 
-int rt_store_prefix_words(struct rt_store *st, const char *prefix, size_t len,
-                          struct rt_buf *out, struct rt_error *err)
+int rt_store_prefix_words(struct rt_store *st, const char *prefix, size_t len, struct rt_buf *out,
+                          struct rt_error *err)
 {
     /* U+10FFFF sorts after every character a word can go on with. */
     sqlite3_stmt *s = rt__stmt_sql(st,

@@ -102,8 +102,8 @@ static int fingerprint(struct rt_store *st, struct rt_buf *out, struct rt_error 
     sqlite3_stmt *s = NULL;
     int rc = 0;
 
-    if (sqlite3_prepare_v2(st->db, "SELECT count(*), coalesce(max(id), 0) FROM recommendation",
-                           -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(st->db, "SELECT count(*), coalesce(max(id), 0) FROM recommendation", -1,
+                           &s, NULL) != SQLITE_OK)
         return rt__db_error(st, err, "prepare");
     if (sqlite3_step(s) == SQLITE_ROW)
         rt_buf_addf(out, "v" REPEATS_VERSION " %.17g %lld %lld", RT_REPEAT_THRESHOLD,
@@ -123,8 +123,8 @@ int rt_store_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt_error 
     *out_fresh = 0;
     if ((rc = fingerprint(st, &want, err)) < 0)
         goto out;
-    if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = 'repeats'", -1, &s,
-                           NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = 'repeats'", -1, &s, NULL) !=
+        SQLITE_OK) {
         rc = rt__db_error(st, err, "prepare");
         goto out;
     }
@@ -156,8 +156,8 @@ static int store(struct rt_store *st, const struct corpus *c, const struct rt_si
 
     if ((rc = exec(st, "DELETE FROM repeat_pair; DELETE FROM repeat_cluster", err)) < 0)
         goto out;
-    if (sqlite3_prepare_v2(st->db, "INSERT INTO repeat_pair(a, b, jaccard) VALUES (?1, ?2, ?3)",
-                           -1, &s, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(st->db, "INSERT INTO repeat_pair(a, b, jaccard) VALUES (?1, ?2, ?3)", -1,
+                           &s, NULL) != SQLITE_OK) {
         rc = rt__db_error(st, err, "prepare");
         goto out;
     }
@@ -174,9 +174,8 @@ static int store(struct rt_store *st, const struct corpus *c, const struct rt_si
     sqlite3_finalize(s);
     s = NULL;
     up = clusters(p, n_pairs, c->n);
-    if (sqlite3_prepare_v2(st->db,
-                           "INSERT INTO repeat_cluster(rec_id, cluster_id) VALUES (?1, ?2)", -1,
-                           &s, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(st->db, "INSERT INTO repeat_cluster(rec_id, cluster_id) VALUES (?1, ?2)",
+                           -1, &s, NULL) != SQLITE_OK) {
         rc = rt__db_error(st, err, "prepare");
         goto out;
     }
@@ -340,8 +339,8 @@ int rt_store_repeat_pairs(struct rt_store *st, double threshold, int min_cycle_g
     } else {
         if ((rc = corpus_load(st, &c, err)) < 0)
             goto out;
-        if (rt_shingle_join((const uint64_t *const *)c.sets, c.lens, c.n, threshold, &p,
-                            &n_p) < 0) {
+        if (rt_shingle_join((const uint64_t *const *)c.sets, c.lens, c.n, threshold, &p, &n_p) <
+            0) {
             rc = rt_error_set(err, RT_EINVAL, st->path, 0, NULL,
                               "too many recommendations to compare");
             goto out;
@@ -390,8 +389,8 @@ static int repeat_cmp(const void *x, const void *y)
 }
 
 /* The repeats of c's index x at threshold, by comparing x with every other set. */
-static void others_in_memory(const struct corpus *c, size_t x, double threshold,
-                             int64_t **ids, double **js, size_t *n)
+static void others_in_memory(const struct corpus *c, size_t x, double threshold, int64_t **ids,
+                             double **js, size_t *n)
 {
     size_t alloc = 0, alloc2 = 0;
 
@@ -410,8 +409,8 @@ static void others_in_memory(const struct corpus *c, size_t x, double threshold,
     }
 }
 
-int rt_store_repeats_of(struct rt_store *st, int64_t id, double threshold,
-                        struct rt_repeats *out, struct rt_error *err)
+int rt_store_repeats_of(struct rt_store *st, int64_t id, double threshold, struct rt_repeats *out,
+                        struct rt_error *err)
 {
     struct corpus c = {0};
     struct rt_sim_pair *p = NULL;
@@ -500,8 +499,8 @@ int rt_store_repeats_of(struct rt_store *st, int64_t id, double threshold,
         others_in_memory(&c, lo, threshold, &ids, &js, &n);
         if (!stored) { /* read-only and stale: the cluster from pairs computed here */
             size_t *up;
-            if (rt_shingle_join((const uint64_t *const *)c.sets, c.lens, c.n,
-                                RT_REPEAT_THRESHOLD, &p, &n_p) < 0) {
+            if (rt_shingle_join((const uint64_t *const *)c.sets, c.lens, c.n, RT_REPEAT_THRESHOLD,
+                                &p, &n_p) < 0) {
                 rc = rt_error_set(err, RT_EINVAL, st->path, 0, NULL,
                                   "too many recommendations to compare");
                 goto out;

@@ -14,6 +14,8 @@
 
 #pragma GCC diagnostic ignored "-Woverlength-strings"
 
+/* The SQL below is laid out as SQL, in macros clang-format cannot keep. */
+// clang-format off
 /* Counts of rows of x by response, as JSON object members. */
 #define RESPONSES(x)                                                                           \
     "'total', count(DISTINCT " x ".id), 'supported', count(DISTINCT CASE WHEN " x ".response" \
@@ -80,6 +82,7 @@ static const char recs_sql[] =
           " ORDER BY x.cycle, x.session, x.id")
     ")";
 
+// clang-format on
 int rt_report_prepare(struct rt_store *st, struct rt_error *err)
 {
     int fresh = 0;
@@ -94,8 +97,8 @@ int rt_report_prepare(struct rt_store *st, struct rt_error *err)
     return 0;
 }
 
-int rt_report_recs(struct rt_store *st, const char *state, const char *theme,
-                   const char *as_of, json_t **out, struct rt_error *err)
+int rt_report_recs(struct rt_store *st, const char *state, const char *theme, const char *as_of,
+                   json_t **out, struct rt_error *err)
 {
     int64_t state_id = 0;
 
@@ -103,7 +106,6 @@ int rt_report_recs(struct rt_store *st, const char *state, const char *theme,
     if (!state || !*state)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "state", "no state given");
     if (rt_store_state_find(st, state, strlen(state), &state_id, err) < 0)
-        return rt_error_set(err, RT_ENOTFOUND, NULL, 0, "state", "no state is called '%s'",
-                            state);
+        return rt_error_set(err, RT_ENOTFOUND, NULL, 0, "state", "no state is called '%s'", state);
     return rt__document_text(st, recs_sql, state_id, theme, as_of, "state", out, err);
 }

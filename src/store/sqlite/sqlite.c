@@ -68,8 +68,7 @@ static const char *const stmt_sql[STMT__COUNT] = {
 
 int rt__db_error(struct rt_store *st, struct rt_error *err, const char *what)
 {
-    return rt_error_set(err, RT_ESTORE, st->path, 0, NULL, "%s: %s", what,
-                        sqlite3_errmsg(st->db));
+    return rt_error_set(err, RT_ESTORE, st->path, 0, NULL, "%s: %s", what, sqlite3_errmsg(st->db));
 }
 
 /* The SQL of the statements that write many rows: STMT_BY_INSERT_MANY and
@@ -295,8 +294,7 @@ static int meta_get(struct rt_store *st, const char *key, struct rt_buf *out)
     return found;
 }
 
-static int meta_set(struct rt_store *st, const char *key, const char *value,
-                    struct rt_error *err)
+static int meta_set(struct rt_store *st, const char *key, const char *value, struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
     int rc = 0;
@@ -385,8 +383,8 @@ int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struc
     }
     /* A new database is the schema image written out; migrations then find nothing
      * to do. Without an image (in the image maker), they build it. */
-    if (created && !(flags & (RT_STORE_READONLY | RT__STORE_NO_IMAGE)) &&
-        rt__image_available() && (rc = rt__image_write(path, err)) < 0)
+    if (created && !(flags & (RT_STORE_READONLY | RT__STORE_NO_IMAGE)) && rt__image_available() &&
+        (rc = rt__image_write(path, err)) < 0)
         return rc;
     st = rt_xcalloc(1, sizeof(*st));
     st->theme_key = (struct rt_buf)RT_BUF_INIT;
@@ -419,8 +417,7 @@ int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struc
      * searches a tenth faster. Only before the first write: WAL mode is one. */
     if (created && (rc = exec(st, "PRAGMA page_size = 16384", err)) < 0)
         goto fail;
-    if (!(flags & RT_STORE_READONLY) &&
-        (rc = exec(st, "PRAGMA journal_mode = WAL", err)) < 0)
+    if (!(flags & RT_STORE_READONLY) && (rc = exec(st, "PRAGMA journal_mode = WAL", err)) < 0)
         goto fail;
     if (!(flags & RT_STORE_READONLY) && (rc = migrate(st, err)) < 0)
         goto fail;
@@ -542,8 +539,7 @@ int rt_store_version(struct rt_store *st, uint64_t *out, struct rt_error *err)
     if (!s)
         return RT_ESTORE;
     if (sqlite3_step(s) == SQLITE_ROW) {
-        *out = (uint64_t)sqlite3_column_int64(s, 0) +
-               (uint64_t)sqlite3_total_changes64(st->db);
+        *out = (uint64_t)sqlite3_column_int64(s, 0) + (uint64_t)sqlite3_total_changes64(st->db);
         rc = 0;
     } else {
         rc = rt__db_error(st, err, "data version");
@@ -716,8 +712,8 @@ int rt_store_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *ref
     sqlite3_stmt *s = NULL;
     int rc;
 
-    if (sqlite3_prepare_v2(st->db, "SELECT code, name FROM state WHERE id = ?1", -1, &s,
-                           NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(st->db, "SELECT code, name FROM state WHERE id = ?1", -1, &s, NULL) !=
+        SQLITE_OK)
         return rt__db_error(st, err, "prepare");
     sqlite3_bind_int64(s, 1, id);
     rc = sqlite3_step(s);
@@ -726,8 +722,7 @@ int rt_store_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *ref
         ref->name = rt__col_strdup(s, 1);
         rc = 0;
     } else if (rc == SQLITE_DONE) {
-        rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "no state with id %lld",
-                          (long long)id);
+        rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "no state with id %lld", (long long)id);
     } else {
         rc = rt__db_error(st, err, "state");
     }
@@ -1117,8 +1112,8 @@ int rt_store_rec_add_by(struct rt_store *st, int64_t rec_id, int64_t state_id, i
     return 0;
 }
 
-static int theme_id(struct rt_store *st, const char *vocabulary, const char *label,
-                    int64_t *out_id, struct rt_error *err)
+static int theme_id(struct rt_store *st, const char *vocabulary, const char *label, int64_t *out_id,
+                    struct rt_error *err)
 {
     struct rt_buf *key = &st->theme_key;
     sqlite3_stmt *s;
@@ -1165,8 +1160,8 @@ out:
 }
 
 int rt_store_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
-                           const char *label, const char *origin, double confidence,
-                           int *out_new, struct rt_error *err)
+                           const char *label, const char *origin, double confidence, int *out_new,
+                           struct rt_error *err)
 {
     sqlite3_stmt *s;
     int64_t tid;

@@ -133,7 +133,8 @@ int rt__states_seed(struct rt_store *st, struct rt_error *err)
         rc = rt__db_error(st, err, "prepare");
         goto out;
     }
-    json_array_foreach(list, i, c) {
+    json_array_foreach(list, i, c)
+    {
         const char *a3 = jstr(c, "alpha_3"), *a2 = jstr(c, "alpha_2"), *name = jstr(c, "name");
         const char *common = jstr(c, "common_name"), *official = jstr(c, "official_name");
         const char *names[] = {a3, a2, name, common, official};
@@ -176,8 +177,8 @@ int rt__states_refresh(struct rt_store *st, struct rt_error *err)
                            -1, &sd.ins_name, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(st->db, "UPDATE state SET un_group = ?1 WHERE code = ?2", -1,
                            &sd.set_group, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(st->db, "SELECT id FROM state WHERE code = ?1", -1, &sd.by_code,
-                           NULL) != SQLITE_OK) {
+        sqlite3_prepare_v2(st->db, "SELECT id FROM state WHERE code = ?1", -1, &sd.by_code, NULL) !=
+            SQLITE_OK) {
         rc = rt__db_error(st, err, "prepare");
         goto out;
     }
