@@ -15,15 +15,7 @@
 
 #include <rightstrack/search.h>
 
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "fuzz_query: %s:%d: %s: ", __FILE__, __LINE__, #cond);                 \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
+#include "fuzz.h"
 
 static struct rt_store *store(void)
 {
@@ -44,9 +36,9 @@ static struct rt_store *store(void)
         return st;
     snprintf(path, sizeof(path), "/tmp/rt-fuzz-query-%ld.db", (long)getpid());
     unlink(path);
-    CHECK(rt_store_open(&st, path, RT_STORE_CREATE, &err) == 0, "%s", err.msg.buf);
+    CHECK_MSG(rt_store_open(&st, path, RT_STORE_CREATE, &err) == 0, "%s", err.msg.buf);
     unlink(path); /* the open connection keeps it while the fuzzer runs */
-    CHECK(rt_store_state_find(st, "BLR", 3, &sur, &err) == 0, "%s", err.msg.buf);
+    CHECK_MSG(rt_store_state_find(st, "BLR", 3, &sur, &err) == 0, "%s", err.msg.buf);
     for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
         struct rt_rec_in in = {0};
         in.sur_id = sur;
@@ -55,12 +47,11 @@ static struct rt_store *store(void)
         in.text = texts[i];
         in.text_len = strlen(texts[i]);
         in.response = RT_RESPONSE_SUPPORTED;
-        CHECK(rt_store_rec_put(st, &in, &id, &flags, &err) == 0, "%s", err.msg.buf);
+        CHECK_MSG(rt_store_rec_put(st, &in, &id, &flags, &err) == 0, "%s", err.msg.buf);
     }
     return st;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct rt_store *st = store();
@@ -68,23 +59,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct rt_error err = RT_ERROR_INIT;
     int rc = rt_search_fts_expr(st, (const char *)data, size, &expr, &err);
 
-    CHECK(rc == 0 || rc == RT_EINVAL, "rc %d", rc);
+    CHECK_MSG(rc == 0 || rc == RT_EINVAL, "rc %d", rc);
     /* Without a store, the same but for the words that prefixes add. */
-    CHECK(rt_search_fts_expr(NULL, (const char *)data, size, &again, NULL) == rc, "no store");
-    CHECK(rc < 0 || again.len <= expr.len, "%s / %s", again.buf, expr.buf);
+    CHECK_MSG(rt_search_fts_expr(NULL, (const char *)data, size, &again, NULL) == rc, "no store");
+    CHECK_MSG(rc < 0 || again.len <= expr.len, "%s / %s", again.buf, expr.buf);
     if (rc == 0 && expr.len) {
         struct rt_search_spec spec = {0};
         struct rt_search_result res = {0};
 
-        CHECK(strlen(expr.buf) == expr.len, "a NUL in the expression");
+        CHECK_MSG(strlen(expr.buf) == expr.len, "a NUL in the expression");
         spec.match = expr.buf;
         spec.response = -1;
         spec.limit = 3;
         spec.facets = (size & 1) != 0;
         rc = rt_store_search(st, &spec, &res, &err);
-        CHECK(rc == 0, "FTS5 refused %s: %s", expr.buf, err.msg.buf);
-        CHECK(res.total >= 0 && res.total <= 5 && res.n_hits <= 3, "%lld hits",
-              (long long)res.total);
+        CHECK_MSG(rc == 0, "FTS5 refused %s: %s", expr.buf, err.msg.buf);
+        CHECK_MSG(res.total >= 0 && res.total <= 5 && res.n_hits <= 3, "%lld hits",
+                  (long long)res.total);
         rt_search_result_release(&res);
     }
     rt_buf_release(&expr);

@@ -13,13 +13,7 @@
 
 #include <rightstrack/readout.h>
 
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "fuzz_readout: %s:%d: %s\n", __FILE__, __LINE__, #cond);               \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
+#include "fuzz.h"
 
 static void check_areas(const json_t *areas)
 {
@@ -62,8 +56,6 @@ static void check_draft(const json_t *d)
     CHECK(s != NULL);
     free(s);
 }
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -14,13 +14,7 @@
 
 #include <rightstrack/text.h>
 
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "fuzz_text: %s:%d: %s\n", __FILE__, __LINE__, #cond);                  \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
+#include "fuzz.h"
 
 struct tokens {
     size_t len; /* of the text */
@@ -42,7 +36,6 @@ static int on_token(void *ctx, const char *term, size_t len, size_t start, size_
     return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct rt_tokenizer *warm; /* lives across inputs, as in the index */
