@@ -446,6 +446,9 @@ void rt_store_close(struct rt_store *st)
 {
     if (!st)
         return;
+    /* Words of texts indexed outside the store's transactions (by a trigger). */
+    if (!st->in_tx && st->words.pending.len)
+        rt__fts_words_flush(st, NULL);
     for (int i = 0; i < STMT__COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
     for (int i = 0; i < RT__SQL_CACHE; i++)

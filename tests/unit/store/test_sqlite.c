@@ -450,6 +450,25 @@ Test(store, words_survive_a_rollback)
     cr_assert_str_eq(stem_of("criminalise"), "criminalis");
 }
 
+/* A text changed outside the store's transactions is indexed by a trigger: its words
+ * are kept when the store closes. */
+Test(store, words_of_a_trigger_are_kept_at_close)
+{
+    unsigned f;
+    char path[256];
+    int64_t id = put("Abolish the death penalty", 8, RT_RESPONSE_NOTED, 5, &f);
+    char sql[128];
+
+    snprintf(sql, sizeof(sql),
+             "UPDATE recommendation SET text = 'Ratify the conventions' WHERE id = %lld",
+             (long long)id);
+    cr_assert_eq(sqlite3_exec(st->db, sql, NULL, NULL, NULL), SQLITE_OK);
+    rt_store_close(st);
+    snprintf(path, sizeof(path), "%s/t.db", test_dir());
+    cr_assert_eq(rt_store_open(&st, path, 0, NULL), 0);
+    cr_assert_str_eq(stem_of("conventions"), "convent");
+}
+
 /* A database built by an older binary gets its derived data rebuilt on open. */
 Test(store, stale_index_and_names_are_rebuilt)
 {
