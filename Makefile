@@ -5,7 +5,7 @@
 #   make test       bootstrap, build, run every test, then again under ASan+UBSan
 #   make check      run the tests of one build (no bootstrap, no second pass)
 #   make check-web  the browser tests (tests/web, Node + Debian chromium) on that build
-#   make fuzz       a libFuzzer target until stopped (FUZZ_TARGET=readout|query|text, FUZZ_TIME=s)
+#   make fuzz       a libFuzzer target until stopped (FUZZ_TARGET=readout|query|text|import)
 #   make fuzz-check a bounded run of each fuzz target (FUZZ_CHECK_TIME s; make test runs it)
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -149,12 +149,13 @@ check-web: $(BIN) $(SERVE_BIN) $(WEB_DEPS)
 	RT=$(O)/rightstrack node --test tests/web/
 
 # The fuzz targets (tests/fuzz/fuzz_T.c: T = readout, the readout parser; query, the
-# search query language; text, clean-up, name keys and the tokenizer): the library built with clang and the sanitizers
+# search query language; text, clean-up, name keys and the tokenizer; import, the
+# importer with CSV, MacRoman and export JSON): the library built with clang and the sanitizers
 # (BUILD=fuzz), the seeds of tests/fuzz/corpus/T and the words of tests/fuzz/T.dict;
 # new inputs go to build/fuzz/corpus-T, crashes to build/fuzz/crash-*.
 # `make fuzz FUZZ_TARGET=query` runs one until stopped (FUZZ_TIME=s bounds it);
 # `make fuzz-check` runs each for FUZZ_CHECK_TIME seconds.
-FUZZ_TARGETS    := readout query text
+FUZZ_TARGETS    := readout query text import
 FUZZ_TARGET     ?= readout
 FUZZ_TIME       ?= 0
 FUZZ_CHECK_TIME ?= 30
