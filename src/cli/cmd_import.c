@@ -56,11 +56,14 @@ int cmd_import(struct cli *c, int argc, char **argv)
     n = argc - optind;
     if (n < 1)
         return cli_usage(c, usage, "import needs at least one file");
+#ifdef M_TOP_PAD
     /* An import grows and shrinks the heap by tens of megabytes (SQLite's pages, the
      * full-text index's terms, the importer's tables). With 16 MiB of slack kept at its
      * top, glibc asks the kernel less often and does not hand back pages it then has
-     * to fault in again: a third fewer page faults, about 5 % of an import's time. */
+     * to fault in again: a third fewer page faults, about 5 % of an import's time.
+     * M_TOP_PAD is glibc's; other C libraries do without. */
     mallopt(M_TOP_PAD, 16 << 20);
+#endif
     if ((rc = cli_open(c, RT_STORE_CREATE, &st)) != EXIT_OK)
         return rc;
     stats = rt_xcalloc((size_t)n, sizeof(*stats));
