@@ -28,6 +28,17 @@ grep -q "broken.json:2:" "$TMP/err"
 check_eq "naming the line" 0 $?
 printf '{"format": "other"}' >"$TMP/other.json"
 check_fails "another format is refused" 1 "$RT" --db "$TMP/c.db" import "$TMP/other.json"
+# A theme tag that refers to a theme the file does not hold (found by fuzz_import):
+# the row is named, and nothing is imported.
+python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+d["tables"]["recommendation_theme"].append({"rec_id": 1, "theme_id": 99999, "origin": "official", "confidence": 1.0})
+json.dump(d, open(sys.argv[2], "w"))' "$TMP/a.json" "$TMP/dangling.json"
+n=$(json .tables.recommendation_theme <"$TMP/a.json" | python3 -c 'import json,sys;print(len(json.load(sys.stdin)))')
+check_fails "a reference to a row the file lacks is refused" 1 "$RT" --db "$TMP/d.db" import "$TMP/dangling.json"
+check_eq "naming the file, the row and the column" 1 \
+    "$(grep -c "dangling.json: field 'tables.recommendation_theme\[$n\]': column 'theme_id'" "$TMP/err")"
+check_eq "and nothing is imported" 0 "$("$RT" --db "$TMP/d.db" stats --json | json .recommendations)"
 
 need_data
 U="$TMP/u.db" V="$TMP/v.db"

@@ -244,6 +244,79 @@ out:
     return rc;
 }
 
+/*
+ * The references of table's rows, once they are in: during a load foreign keys are
+ * off, so a row that refers to nothing would only be caught at the commit, without
+ * its place in the file. A broken one is named by its row and column.
+ */
+static int check_references(struct rt_store *st, const char *path, const char *table, json_t *rows,
+                            struct rt_error *err)
+{
+    struct rt_buf sql = RT_BUF_INIT, field = RT_BUF_INIT;
+    sqlite3_stmt *s = NULL, *look = NULL;
+    char *parent = NULL, *from = NULL, *to = NULL;
+    int64_t fkid;
+    size_t i;
+    json_t *row;
+    int rc = 0;
+
+    rt_buf_addf(&sql, "PRAGMA foreign_key_check(%s)", table);
+    if (sqlite3_prepare_v2(st->db, sql.buf, -1, &s, NULL) != SQLITE_OK)
+        return rt__db_error(st, err, "prepare");
+    if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+        rc = rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "foreign key check");
+        goto out;
+    }
+    parent = rt_xstrdup((const char *)sqlite3_column_text(s, 2));
+    fkid = sqlite3_column_int64(s, 3);
+    sqlite3_finalize(s);
+    rt_buf_reset(&sql);
+    rt_buf_addf(&sql, "SELECT \"from\", \"to\" FROM pragma_foreign_key_list('%s') WHERE id = %lld",
+                table, (long long)fkid);
+    if (sqlite3_prepare_v2(st->db, sql.buf, -1, &s, NULL) != SQLITE_OK ||
+        sqlite3_step(s) != SQLITE_ROW) {
+        rc = rt__db_error(st, err, "foreign key list");
+        goto out;
+    }
+    from = rt_xstrdup((const char *)sqlite3_column_text(s, 0));
+    to = rt_xstrdup(sqlite3_column_type(s, 1) == SQLITE_NULL
+                        ? "rowid"
+                        : (const char *)sqlite3_column_text(s, 1));
+    rt_buf_reset(&sql);
+    rt_buf_addf(&sql, "SELECT 1 FROM %s WHERE %s = ?1", parent, to);
+    if (sqlite3_prepare_v2(st->db, sql.buf, -1, &look, NULL) != SQLITE_OK) {
+        rc = rt__db_error(st, err, "prepare");
+        goto out;
+    }
+    json_array_foreach(rows, i, row)
+    {
+        json_t *v = json_object_get(row, key_of(from));
+        if (!v || json_is_null(v) || is_state_column(from))
+            continue;
+        sqlite3_reset(look);
+        if (bind_json(look, 1, v) == SQLITE_OK && sqlite3_step(look) == SQLITE_ROW)
+            continue;
+        rt_buf_addf(&field, "tables.%s[%zu]", table, i);
+        rc = rt_error_set(err, RT_EINVAL, path, 0, field.buf,
+                          "column '%s' refers to a row of %s that the file does not hold", from,
+                          parent);
+        goto out;
+    }
+    /* Not found row by row (a reference through a state code): name the table. */
+    rc = rt_error_set(err, RT_EINVAL, path, 0, table,
+                      "a row of tables.%s refers to a row of %s that the file does not hold", table,
+                      parent);
+out:
+    sqlite3_finalize(s);
+    sqlite3_finalize(look);
+    rt_free(parent);
+    rt_free(from);
+    rt_free(to);
+    rt_buf_release(&sql);
+    rt_buf_release(&field);
+    return rc;
+}
+
 int rt_store_import_export(struct rt_store *st, const char *path, json_t *doc, struct rt_error *err)
 {
     json_t *tabs = json_object_get(doc, "tables"), *v;
@@ -290,7 +363,8 @@ int rt_store_import_export(struct rt_store *st, const char *path, json_t *doc, s
                             "an export is restored into an empty database; this one holds data");
     for (size_t t = 0; tables[t]; t++) {
         json_t *rows = json_object_get(tabs, tables[t]);
-        if (rows && (rc = import_table(st, path, tables[t], rows, err)) < 0)
+        if (rows && ((rc = import_table(st, path, tables[t], rows, err)) < 0 ||
+                     (rc = check_references(st, path, tables[t], rows, err)) < 0))
             return rc;
     }
     return 0;
