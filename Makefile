@@ -5,7 +5,7 @@
 #   make test       bootstrap, build, run every test, then again under ASan+UBSan
 #   make check      run the tests of one build (no bootstrap, no second pass)
 #   make check-web  the browser tests (tests/web, Node + Debian chromium) on that build
-#   make fuzz       a libFuzzer target until stopped (FUZZ_TARGET=readout|query|text|import)
+#   make fuzz       a libFuzzer target until stopped (FUZZ_TARGET=readout|query|text|import|http)
 #   make fuzz-check a bounded run of each fuzz target (FUZZ_CHECK_TIME s; make test runs it)
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -150,12 +150,13 @@ check-web: $(BIN) $(SERVE_BIN) $(WEB_DEPS)
 
 # The fuzz targets (tests/fuzz/fuzz_T.c: T = readout, the readout parser; query, the
 # search query language; text, clean-up, name keys and the tokenizer; import, the
-# importer with CSV, MacRoman and export JSON): the library built with clang and the sanitizers
+# importer with CSV, MacRoman and export JSON; http, the web face's request handling,
+# linked without the server): the library built with clang and the sanitizers
 # (BUILD=fuzz), the seeds of tests/fuzz/corpus/T and the words of tests/fuzz/T.dict;
 # new inputs go to build/fuzz/corpus-T, crashes to build/fuzz/crash-*.
 # `make fuzz FUZZ_TARGET=query` runs one until stopped (FUZZ_TIME=s bounds it);
 # `make fuzz-check` runs each for FUZZ_CHECK_TIME seconds.
-FUZZ_TARGETS    := readout query text import
+FUZZ_TARGETS    := readout query text import http
 FUZZ_TARGET     ?= readout
 FUZZ_TIME       ?= 0
 FUZZ_CHECK_TIME ?= 30
@@ -167,6 +168,11 @@ FUZZ_RUN = mkdir -p build/fuzz/corpus-$(1) && \
 
 $(O)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB)
 	$(CC) $(LIB_CFLAGS) -fsanitize=fuzzer $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+# The web face's request handling without the server (no libmicrohttpd).
+HTTP_ROUTE_OBJ := $(filter-out $(O)/src/http/main.o $(O)/src/http/server.o,$(HTTP_OBJ))
+$(O)/fuzz_http: tests/fuzz/fuzz_http.c $(HTTP_ROUTE_OBJ) $(LIB)
+	$(CC) $(LIB_CFLAGS) -fsanitize=fuzzer $(ALL_LDFLAGS) -o $@ $< $(HTTP_ROUTE_OBJ) $(LIB) $(LIBS)
 
 fuzz:
 	$(MAKE) BUILD=fuzz build/fuzz/fuzz_$(FUZZ_TARGET)
