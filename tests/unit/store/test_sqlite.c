@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include <rightstrack/ledger.h>
 #include <rightstrack/search.h>
@@ -12,17 +13,44 @@
 
 static struct rt_store *st;
 
+/* The path of name in the scratch directory (static, one of four in turn). */
+static const char *scratch(const char *name)
+{
+    static char path[4][256];
+    static int k;
+    char *p = path[k++ % 4];
+
+    snprintf(p, 256, "%s/%s", test_dir(), name);
+    return p;
+}
+
 static void open_db(void)
 {
     struct rt_error e = RT_ERROR_INIT;
-    char path[256];
-    snprintf(path, sizeof(path), "%s/t.db", test_dir());
-    cr_assert_eq(rt_store_open(&st, path, RT_STORE_CREATE, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(rt_store_open(&st, scratch("t.db"), RT_STORE_CREATE, &e), 0, "%s", e.msg.buf);
 }
 
 static void close_db(void)
 {
     rt_store_close(st);
+}
+
+/* Closes the store and opens its file again, as the next command would. */
+static void reopen(void)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    rt_store_close(st);
+    cr_assert_eq(rt_store_open(&st, scratch("t.db"), 0, &e), 0, "%s", e.msg.buf);
+}
+
+/* Runs sql on the file name through a connection of plain SQLite, as another program
+ * (or an older rightstrack) would. */
+static void raw_exec(const char *name, const char *sql)
+{
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(scratch(name), &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
 }
 
 static int64_t state(const char *name)
@@ -69,11 +97,9 @@ static int last_migration(void)
 Test(store, schema_is_applied_once)
 {
     struct rt_store *again = NULL;
-    char path[256];
     cr_assert_geq(last_migration(), 3);
     cr_assert_eq(rt_store_schema_version(st), last_migration());
-    snprintf(path, sizeof(path), "%s/t.db", test_dir());
-    cr_assert_eq(rt_store_open(&again, path, 0, NULL), 0);
+    cr_assert_eq(rt_store_open(&again, scratch("t.db"), 0, NULL), 0);
     cr_assert_eq(rt_store_schema_version(again), last_migration());
     rt_store_close(again);
 }
@@ -354,12 +380,11 @@ Test(store, schema_image_is_what_the_migrations_build)
     struct rt_buf a = RT_BUF_INIT, b = RT_BUF_INIT;
     struct rt_error e = RT_ERROR_INIT;
     struct rt_store *replayed;
-    char path[256];
 
     cr_assert(rt__image_available());
-    snprintf(path, sizeof(path), "%s/replayed.db", test_dir());
-    cr_assert_eq(rt_store_open(&replayed, path, RT_STORE_CREATE | RT__STORE_NO_IMAGE, &e), 0,
-                 "%s", e.msg.buf);
+    cr_assert_eq(
+        rt_store_open(&replayed, scratch("replayed.db"), RT_STORE_CREATE | RT__STORE_NO_IMAGE, &e),
+        0, "%s", e.msg.buf);
     db_contents(st->db, &a);
     db_contents(replayed->db, &b);
     rt_store_close(replayed);
@@ -376,15 +401,12 @@ Test(store, schema_image_is_what_the_migrations_build)
 Test(store, image_write_refuses_what_it_cannot_write)
 {
     struct rt_error e = RT_ERROR_INIT;
-    char path[256];
 
-    snprintf(path, sizeof(path), "%s/no/such/dir/x.db", test_dir());
-    cr_assert_eq(rt__image_write(path, &e), RT_EIO);
+    cr_assert_eq(rt__image_write(scratch("no/such/dir/x.db"), &e), RT_EIO);
     cr_assert(strstr(e.msg.buf, "cannot create database"), "%s", e.msg.buf);
     rt_error_release(&e);
     /* Another process made the file first: it stays as it is. */
-    snprintf(path, sizeof(path), "%s/t.db", test_dir());
-    cr_assert_eq(rt__image_write(path, &e), 0);
+    cr_assert_eq(rt__image_write(scratch("t.db"), &e), 0);
     cr_assert_eq(rt_store_schema_version(st), last_migration());
 }
 
@@ -455,7 +477,6 @@ Test(store, words_survive_a_rollback)
 Test(store, words_of_a_trigger_are_kept_at_close)
 {
     unsigned f;
-    char path[256];
     int64_t id = put("Abolish the death penalty", 8, RT_RESPONSE_NOTED, 5, &f);
     char sql[128];
 
@@ -463,9 +484,7 @@ Test(store, words_of_a_trigger_are_kept_at_close)
              "UPDATE recommendation SET text = 'Ratify the conventions' WHERE id = %lld",
              (long long)id);
     cr_assert_eq(sqlite3_exec(st->db, sql, NULL, NULL, NULL), SQLITE_OK);
-    rt_store_close(st);
-    snprintf(path, sizeof(path), "%s/t.db", test_dir());
-    cr_assert_eq(rt_store_open(&st, path, 0, NULL), 0);
+    reopen();
     cr_assert_str_eq(stem_of("conventions"), "convent");
 }
 
@@ -473,19 +492,12 @@ Test(store, words_of_a_trigger_are_kept_at_close)
 Test(store, stale_index_and_names_are_rebuilt)
 {
     unsigned f;
-    sqlite3 *db;
-    char path[256];
     struct rt_query q = RT_QUERY_INIT;
     struct rt_search_result res = {0};
 
-    struct rt__fts_words words = {RT_BUF_INIT, 0};
-
     put("Abolish the death penalty", 8, RT_RESPONSE_NOTED, 5, &f);
-    rt_store_close(st);
-    snprintf(path, sizeof(path), "%s/t.db", test_dir());
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(rt__fts_register(db, &words), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(db,
+    /* As an older binary left it: no index, no words, other names. */
+    cr_assert_eq(sqlite3_exec(st->db,
                               "INSERT INTO recommendation_fts(recommendation_fts)"
                               " VALUES ('delete-all');"
                               "DELETE FROM word;"
@@ -494,9 +506,7 @@ Test(store, stale_index_and_names_are_rebuilt)
                               "UPDATE meta SET value = 'old' WHERE key = 'state_tables';",
                               NULL, NULL, NULL),
                  SQLITE_OK);
-    sqlite3_close(db);
-    rt_buf_release(&words.pending);
-    cr_assert_eq(rt_store_open(&st, path, 0, NULL), 0);
+    reopen();
     q.text = "penalties";
     cr_assert_eq(rt_search(st, &q, &res, NULL), 0);
     cr_assert_eq(res.total, 1);
@@ -632,12 +642,11 @@ Test(store, load_writes_what_row_by_row_writes)
     struct rt_store *other = NULL;
     int64_t ids[2][80];
     unsigned flags[2][80];
-    char path[256], *a, *b;
+    char *a, *b;
     struct rt_search_result res = {0};
     struct rt_query q = RT_QUERY_INIT;
 
-    snprintf(path, sizeof(path), "%s/other.db", test_dir());
-    cr_assert_eq(rt_store_open(&other, path, RT_STORE_CREATE, NULL), 0);
+    cr_assert_eq(rt_store_open(&other, scratch("other.db"), RT_STORE_CREATE, NULL), 0);
     put_series(st, 1, ids[0], flags[0], 80);
     put_series(other, 0, ids[1], flags[1], 80);
     for (int i = 0; i < 70; i++) {
@@ -679,17 +688,11 @@ Test(store, queued_recommendations_count_for_an_export_restore)
 Test(store, page_size_of_new_and_old_files)
 {
     struct rt_store *old = NULL;
-    sqlite3 *db;
-    char path[256];
     const char *ps;
 
     cr_assert_str_eq(pragma("page_size"), "16384");
-    snprintf(path, sizeof(path), "%s/old.db", test_dir());
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(db, "PRAGMA page_size = 4096; CREATE TABLE t(x)", NULL, NULL, NULL),
-                 SQLITE_OK);
-    sqlite3_close(db);
-    cr_assert_eq(rt_store_open(&old, path, 0, NULL), 0);
+    raw_exec("old.db", "PRAGMA page_size = 4096; CREATE TABLE t(x)");
+    cr_assert_eq(rt_store_open(&old, scratch("old.db"), 0, NULL), 0);
     {
         struct rt_store *keep = st;
         st = old;
@@ -705,10 +708,8 @@ Test(store, page_size_of_new_and_old_files)
 Test(store, load_keeps_wal_beside_another_connection)
 {
     sqlite3 *other;
-    char path[256];
 
-    snprintf(path, sizeof(path), "%s/t.db", test_dir());
-    cr_assert_eq(sqlite3_open(path, &other), SQLITE_OK);
+    cr_assert_eq(sqlite3_open(scratch("t.db"), &other), SQLITE_OK);
     cr_assert_eq(sqlite3_exec(other, "SELECT count(*) FROM state", NULL, NULL, NULL), SQLITE_OK);
     cr_assert_eq(rt_store_begin_load(st, NULL), 0);
     cr_assert_str_eq(pragma("journal_mode"), "wal");
@@ -852,8 +853,7 @@ Test(store, migration_8_keeps_every_row_and_check)
 {
     unsigned f;
     int added;
-    sqlite3 *db;
-    char path[256], *before, *after;
+    char *before, *after;
     struct rt_query q = RT_QUERY_INIT;
     struct rt_search_result res = {0};
     int64_t id = put("Abolish the death penalty", 8, RT_RESPONSE_NOTED, 5, &f);
@@ -865,13 +865,8 @@ Test(store, migration_8_keeps_every_row_and_check)
         0);
     before = rec_rows(st->db);
     rt_store_close(st);
-    snprintf(path, sizeof(path), "%s/t.db", test_dir());
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(db, "DROP TABLE word; PRAGMA user_version = 7", NULL, NULL, NULL),
-                 SQLITE_OK);
-    sqlite3_close(db);
-
-    cr_assert_eq(rt_store_open(&st, path, 0, NULL), 0);
+    raw_exec("t.db", "DROP TABLE word; PRAGMA user_version = 7");
+    cr_assert_eq(rt_store_open(&st, scratch("t.db"), 0, NULL), 0);
     cr_assert_eq(rt_store_schema_version(st), last_migration());
     after = rec_rows(st->db);
     cr_assert_str_eq(after, before);
