@@ -808,21 +808,28 @@ static int day_value(const struct doc *d, size_t k)
 static int day_range(const struct doc *d, size_t k, int *a, int *b)
 {
     const struct tok *t = &d->tk[k];
-    const char *p = d->t + t->off, *dash;
-    char *e;
-    long x, y;
+    const char *p = d->t + t->off, *end = p + t->len;
+    long v[2] = {0, 0};
+    int part = 0, digits = 0;
 
-    if (t->type != T_NUM || !(dash = memchr(p, '-', t->len)))
+    if (t->type != T_NUM)
         return 0;
-    errno = 0;
-    x = strtol(p, &e, 10);
-    if (e != dash)
+    /* Within the token: the text need not end with a NUL, so no strtol here. */
+    for (; p < end; p++) {
+        if (*p == '-' && part == 0 && digits) {
+            part = 1;
+            digits = 0;
+        } else if (isdigit((unsigned char)*p) && v[part] <= 31) {
+            v[part] = v[part] * 10 + (*p - '0');
+            digits++;
+        } else {
+            return 0;
+        }
+    }
+    if (part != 1 || !digits || v[0] < 1 || v[0] > 31 || v[1] <= v[0] || v[1] > 31)
         return 0;
-    y = strtol(dash + 1, &e, 10);
-    if (e != p + t->len || errno || x < 1 || x > 31 || y <= x || y > 31)
-        return 0;
-    *a = (int)x;
-    *b = (int)y;
+    *a = (int)v[0];
+    *b = (int)v[1];
     return 1;
 }
 

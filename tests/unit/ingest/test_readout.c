@@ -119,6 +119,22 @@ Test(readout, cue_at_the_end_of_the_text)
     rt_error_release(&e);
 }
 
+/* Found by the fuzzer: a day range ("310-0") at the very end of a text that is not
+ * NUL-ended made strtol read past it (seen under ASan). */
+Test(readout, day_range_at_the_end_of_the_text)
+{
+    static const char text[] = "Talks in Minsk, 16-17 MARCH 310-0";
+    char *copy = rt_xmalloc(sizeof(text) - 1); /* no NUL */
+    json_t *d = NULL;
+    struct rt_error e = RT_ERROR_INIT;
+    memcpy(copy, text, sizeof(text) - 1);
+    cr_assert_eq(rt_readout_parse(copy, sizeof(text) - 1, "t.txt", 0, &d, &e), 0, "%s", e.msg.buf);
+    cr_assert(json_is_object(d));
+    json_decref(d);
+    rt_free(copy);
+    rt_error_release(&e);
+}
+
 /* Found by the fuzzer: a ';' inside an open bracket made the topic list split
  * itself into the same list again, until the stack ran out. */
 Test(readout, semicolon_in_an_open_bracket)
