@@ -2338,6 +2338,42 @@ static void clause_end(const struct doc *d, const struct sent *s, const struct h
     }
 }
 
+/*
+ * A reaffirmation of a concern is a concern, of an appreciation a welcome: the head
+ * noun after the possessive and its adjectives ("its serious concerns about")
+ * decides. Returns the cue to file the item under.
+ */
+static const struct cue *reaffirmed_as(const struct cue *c, const char *w, size_t n)
+{
+    static const struct cue concern = {"reiterated", C_CONCERN, 0};
+    static const struct cue welcome = {"reiterated", C_WELCOME, 0};
+    static const char *const skip[] = {
+        "its",   "their",  "his",       "her",   "our",     "the",      "serious", "deep",
+        "grave", "strong", "continued", "great", "sincere", "profound", "ongoing", NULL};
+    size_t i = 0;
+
+    for (;;) {
+        size_t a, k;
+        int skipped = 0;
+        while (i < n && is_space((unsigned char)w[i]))
+            i++;
+        for (a = i; i < n && isalpha((unsigned char)w[i]); i++)
+            ;
+        if (i == a)
+            return c;
+        for (k = 0; skip[k]; k++)
+            if (eq_ci(w + a, i - a, skip[k]))
+                skipped = 1;
+        if (skipped)
+            continue;
+        if (eq_ci(w + a, i - a, "concern") || eq_ci(w + a, i - a, "concerns"))
+            return &concern;
+        if (eq_ci(w + a, i - a, "recognition") || eq_ci(w + a, i - a, "appreciation"))
+            return &welcome;
+        return c;
+    }
+}
+
 static void find_cue_items(struct doc *d)
 {
     json_t *welcomed = json_array(), *urged = json_array(), *cond = json_array(),
@@ -2417,6 +2453,10 @@ static void find_cue_items(struct doc *d)
                     continue;
             }
             trim_front(&w, &wn);
+            /* "reiterated its serious concerns about", "reiterated its recognition of":
+             * what is repeated decides what it is */
+            if (c->cat == C_REAFFIRM && !(c->flags & (CF_KEEP | CF_WHOLE)))
+                c = reaffirmed_as(c, w, wn);
             if (c->cat == C_URGE)
                 add_item(d, urged, s, by, target, w, wn, 1);
             else if (c->cat == C_WELCOME)
@@ -2466,6 +2506,14 @@ static const char *const topic_cues[] = {"featured discussions on",
                                          "focusing on",
                                          "talks on",
                                          "these included",
+                                         "concerns about",
+                                         "concern about",
+                                         "concerns regarding",
+                                         "concern regarding",
+                                         "concerns over",
+                                         "concern over",
+                                         "concerns in relation to",
+                                         "concern in relation to",
                                          NULL};
 
 /* Words that say nothing about the subject ("a range of key issues"). */
@@ -2558,10 +2606,14 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
                                          "about ",
                                          "regarding ",
                                          "concerning ",
+                                         "with regard to ",
+                                         "with a specific focus on ",
+                                         "a specific focus on ",
                                          NULL};
     static const char *const cutters[] = {" in order to ", " with a view to ", " and other issues",
                                           " and other ",   " both in ",        NULL};
-    static const char *const splitters[] = {" as well as ", ", including ", " including ", NULL};
+    static const char *const splitters[] = {" as well as ", ", including ", " including ",
+                                            " and the ", NULL};
     struct rt_buf b = RT_BUF_INIT;
     int again = 1;
     json_t *v;
@@ -2600,6 +2652,10 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
         n--;
     if (!n || all_generic(d, p, n) || word_count(p, n) > 25)
         return;
+    /* a relative clause ("where elections will take place") is not a subject */
+    if (eq_ci(p, n < 6 ? n : 6, "where ") || eq_ci(p, n < 6 ? n : 6, "which ") ||
+        eq_ci(p, n < 4 ? n : 4, "who "))
+        return;
     /* "freedom of expression, assembly and religion" */
     if (word_count(p, n) <= 3 && prefix->len && find_ci(p, n, 0, "of") < 0 &&
         islower((unsigned char)p[0]))
@@ -2626,6 +2682,32 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
     rt_buf_release(&b);
 }
 
+/*
+ * Whether p[0, n) is one adjective ("prompt", "constitutional"): a single word with
+ * an adjective's ending. "prompt, thorough, impartial and independent
+ * investigations" and "constitutional, legal and administrative aspects" list
+ * adjectives of one subject, not subjects.
+ */
+static int lone_adjective(const char *p, size_t n)
+{
+    static const char *const ends[] = {"al",  "ive", "ous",  "ent", "ant", "ic", "ful",
+                                       "ary", "pt",  "ough", "ble", "ial", NULL};
+    while (n && is_space((unsigned char)*p)) {
+        p++;
+        n--;
+    }
+    while (n && is_space((unsigned char)p[n - 1]))
+        n--;
+    if (!n || word_count(p, n) != 1 || !islower((unsigned char)p[0]))
+        return 0;
+    for (int i = 0; ends[i]; i++) {
+        size_t m = strlen(ends[i]);
+        if (n > m + 2 && eq_ci(p + n - m, m, ends[i]))
+            return 1;
+    }
+    return 0;
+}
+
 /* Splits a list "a, b; c, and d" into items. */
 static void split_topics(struct doc *d, json_t *list, const struct sent *s, const char *p, size_t n)
 {
@@ -2644,7 +2726,7 @@ static void split_topics(struct doc *d, json_t *list, const struct sent *s, cons
             sep = 1;
         else if (!depth && p[i] == ';')
             sep = 1;
-        else if (!depth && !semis && p[i] == ',')
+        else if (!depth && !semis && p[i] == ',' && !lone_adjective(p + a, i - a))
             sep = 1;
         if (sep) {
             const char *q = p + a;
@@ -2965,12 +3047,41 @@ static void doc_release(struct doc *d)
     json_decref(d->out);
 }
 
+/*
+ * Where a text cut off mid-word should end: a copy that stops at a length limit
+ * ends inside a word ("encouraged Vietnam to accept ano"). When the last line runs
+ * on (eight words or more) and ends in a small letter, the unfinished word is
+ * dropped, and what comes before it is read as usual. Returns the new length, or 0
+ * when the text ends where it should.
+ */
+static size_t cut_text(const char *t, size_t n)
+{
+    size_t e = n, line, words = 0, w;
+
+    while (e && is_space((unsigned char)t[e - 1]))
+        e--;
+    if (!e || !islower((unsigned char)t[e - 1]))
+        return 0;
+    for (line = e; line && t[line - 1] != '\n'; line--)
+        ;
+    for (size_t i = line; i < e; i++)
+        if (!is_space((unsigned char)t[i]) && (i == line || is_space((unsigned char)t[i - 1])))
+            words++;
+    if (words < 8)
+        return 0;
+    for (w = e; w > line && !is_space((unsigned char)t[w - 1]); w--)
+        ;
+    while (w > line && (is_space((unsigned char)t[w - 1]) || t[w - 1] == ','))
+        w--;
+    return w > line ? w : 0;
+}
+
 int rt_readout_parse(const char *text, size_t len, const char *name, unsigned flags, json_t **out,
                      struct rt_error *err)
 {
     struct doc d;
     struct sent title;
-    size_t bad, latin, other, i;
+    size_t bad, latin, other, i, cut;
     json_t *sides;
     int rc = 0;
 
@@ -2994,8 +3105,9 @@ int rt_readout_parse(const char *text, size_t len, const char *name, unsigned fl
     if (i == len)
         return rt_error_set(err, RT_EINVAL, name, 0, NULL, "the readout is empty");
 
+    cut = cut_text(text, len);
     d.t = text;
-    d.n = len;
+    d.n = cut ? cut : len;
     d.flags = flags;
     lex_load(&d.lex);
     d.out = json_object();
@@ -3005,7 +3117,7 @@ int rt_readout_parse(const char *text, size_t len, const char *name, unsigned fl
 
     jset(d.out, "file", name ? json_string(name) : NULL);
     jset(d.out, "document_type", json_string(doc_type(&d)));
-    jset(d.out, "text_complete", json_true());
+    jset(d.out, "text_complete", json_boolean(!cut));
     find_sides(&d, &title);
     find_dates(&d);
     find_place(&d);

@@ -283,6 +283,77 @@ Test(readout, conditional_and_reaffirmed)
     json_decref(d);
 }
 
+static int has_topic(json_t *d, const char *t)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(d, "topics"), i, v)
+    {
+        if (!strcmp(json_string_value(v), t))
+            return 1;
+    }
+    return 0;
+}
+
+Test(readout, reiterated_concern_is_a_concern)
+{
+    json_t *d = parse(HEADER("2019-03-12") "Canada reiterated its grave concerns about the "
+                                           "detention of journalists. Canada reiterated its "
+                                           "recognition of the new law on legal aid.\n");
+    cr_assert_eq(n(d, "reaffirmations"), 0, "%s",
+                 json_dumps(json_object_get(d, "reaffirmations"), 0));
+    cr_assert_eq(n(d, "concerns"), 1);
+    cr_assert_eq(n(d, "welcomed"), 1);
+    cr_assert_not_null(strstr(item(d, "welcomed", 0, "what"), "law on legal aid"));
+    json_decref(d);
+}
+
+Test(readout, topics_of_concerns)
+{
+    json_t *d = parse(HEADER("2019-03-12") "Canada expressed concern regarding limits on "
+                                           "civil rights, including freedom of speech, "
+                                           "assembly and association.\n");
+    cr_assert(has_topic(d, "freedom of speech"), "%s", json_dumps(json_object_get(d, "topics"), 0));
+    cr_assert(has_topic(d, "freedom of assembly"));
+    cr_assert(has_topic(d, "freedom of association"));
+    json_decref(d);
+}
+
+Test(readout, topics_joined_by_and_the)
+{
+    json_t *d = parse(HEADER("2019-03-12") "The sides discussed rural land tenure and the "
+                                           "registration of religious groups.\n");
+    cr_assert(has_topic(d, "rural land tenure"), "%s", json_dumps(json_object_get(d, "topics"), 0));
+    cr_assert(has_topic(d, "registration of religious groups"));
+    json_decref(d);
+}
+
+Test(readout, adjectives_are_not_topics)
+{
+    json_t *d = parse(HEADER("2019-03-12") "Canada raised independent, impartial and effective "
+                                           "inquiries into deaths in custody.\n");
+    cr_assert_eq(n(d, "topics"), 1, "%s", json_dumps(json_object_get(d, "topics"), 0));
+    cr_assert_not_null(
+        strstr(json_string_value(json_array_get(json_object_get(d, "topics"), 0)), "independent"));
+    json_decref(d);
+}
+
+Test(readout, a_text_cut_mid_word)
+{
+    static const char text[] = HEADER("2019-03-12") "Canada welcomed the new prison rules. "
+                                                    "Canada urged Laos to let monitors into "
+                                                    "all places of detention and to publ";
+    json_t *d = NULL;
+    struct rt_error e = RT_ERROR_INIT;
+    cr_assert_eq(rt_readout_parse(text, sizeof(text) - 1, "t.txt", 0, &d, &e), 0);
+    cr_assert(json_is_false(json_object_get(d, "text_complete")));
+    cr_assert_eq(n(d, "urged"), 1);
+    cr_assert_null(strstr(item(d, "urged", 0, "what"), "publ"), "%s", item(d, "urged", 0, "what"));
+    cr_assert_not_null(strstr(item(d, "urged", 0, "what"), "places of detention"));
+    json_decref(d);
+    rt_error_release(&e);
+}
+
 Test(readout, release_event_with_count_and_month)
 {
     json_t *d = parse(HEADER("2019-03-12") "Canada welcomed Laos' release of four "
