@@ -2005,6 +2005,7 @@ enum cue_flags {
     CF_WHOLE = 2,   /* "what" is the whole sentence (... remains a priority) */
     CF_PRONOUN = 4, /* only after we / they / I */
     CF_TARGET = 8,  /* a party may follow: urged Belarus to, called on China to */
+    CF_MODAL = 16,  /* "the government should ...": the subject is asked, by the other side */
 };
 
 struct cue {
@@ -2031,6 +2032,7 @@ static const struct cue cues[] = {
     {"recognizes", C_WELCOME, 0},
     {"noted with satisfaction", C_WELCOME, 0},
     {"noted with appreciation", C_WELCOME, 0},
+    {"thanked", C_WELCOME, 0},
     {"urged", C_URGE, CF_TARGET},
     {"urges", C_URGE, CF_TARGET},
     {"urge", C_URGE, CF_TARGET | CF_PRONOUN},
@@ -2057,6 +2059,21 @@ static const struct cue cues[] = {
     {"requested", C_URGE, CF_TARGET},
     {"appealed to", C_URGE, CF_TARGET},
     {"its wish to", C_URGE, 0},
+    {"expects", C_URGE, CF_TARGET},
+    {"should", C_URGE, CF_MODAL},
+    {"must", C_URGE, CF_MODAL},
+    {"expressed the hope", C_URGE, 0},
+    {"expressed its hope", C_URGE, 0},
+    {"expressed their hope", C_URGE, 0},
+    {"expressed the expectation", C_URGE, 0},
+    {"expressed its expectation", C_URGE, 0},
+    {"expressed his expectation", C_URGE, 0},
+    {"expressed her expectation", C_URGE, 0},
+    {"invited", C_URGE, CF_TARGET},
+    {"recommended", C_URGE, 0},
+    {"advocated", C_URGE, 0},
+    {"pushed for", C_URGE, 0},
+    {"insisted on", C_URGE, 0},
     {"their wish to", C_URGE, 0},
     {"reaffirmed", C_REAFFIRM, 0},
     {"reaffirms", C_REAFFIRM, 0},
@@ -2074,6 +2091,7 @@ static const struct cue cues[] = {
     {"expressed willingness", C_REAFFIRM, CF_KEEP},
     {"made positive comments", C_REAFFIRM, CF_KEEP},
     {"underlined the importance", C_REAFFIRM, CF_KEEP},
+    {"acknowledged the importance", C_REAFFIRM, CF_KEEP},
     {"underscored the importance", C_REAFFIRM, CF_KEEP},
     {"stressed the importance", C_REAFFIRM, CF_KEEP},
     {"emphasized the importance", C_REAFFIRM, CF_KEEP},
@@ -2186,10 +2204,22 @@ static const char *subject_by(struct doc *d, size_t a, size_t b)
             return "both";
     n = sides_in(d, a, b, sd);
     if (n >= 2) {
-        /* "X and Y" is both; "the X delegation ... in Y" is X */
-        for (size_t i = a; i + 5 < b; i++)
-            if (!memcmp(d->t + i, " and ", 5))
-                return "both";
+        /* "X and Y" (or "X and the Y") is both; "the X delegation ... in Y, and
+         * urged" is X: the "and" must join two mentions of different sides */
+        const struct mention *prev = NULL;
+        for (size_t i = 0; i < d->nm; i++) {
+            const struct mention *m = &d->m[i];
+            const char *ms;
+            if (m->off < a || m->off >= b || !(ms = ent_side(d, m->ent)))
+                continue;
+            if (prev && strcmp(ent_side(d, prev->ent), ms)) {
+                size_t g = prev->off + prev->len;
+                if ((m->off == g + 5 && !memcmp(d->t + g, " and ", 5)) ||
+                    (m->off == g + 9 && eq_ci(d->t + g, 9, " and the ")))
+                    return "both";
+            }
+            prev = m;
+        }
         return sd[0];
     }
     if (n == 1)
@@ -2232,7 +2262,7 @@ static void add_item(struct doc *d, json_t *list, const struct sent *s, const ch
     json_t *item, *w;
     if (!(w = jclean(what, n)))
         return;
-    if (json_string_length(w) < 4) {
+    if (json_string_length(w) < 4 || !strchr(json_string_value(w), ' ')) {
         json_decref(w);
         return;
     }
@@ -2374,6 +2404,30 @@ static const struct cue *reaffirmed_as(const struct cue *c, const char *w, size_
     }
 }
 
+/*
+ * The party right before a modal verb ("The Tajik government should", "Laos
+ * must"): a mention of one side that ends at most two words before position b and
+ * after a. NULL when the subject is not a party ("reforms must be").
+ */
+static const char *modal_subject(const struct doc *d, size_t a, size_t b)
+{
+    const struct mention *last = NULL;
+    size_t words = 0;
+
+    for (size_t i = 0; i < d->nm; i++)
+        if (d->m[i].off >= a && d->m[i].off + d->m[i].len <= b && ent_side(d, d->m[i].ent))
+            last = &d->m[i];
+    if (!last)
+        return NULL;
+    for (size_t i = last->off + last->len; i < b; i++) {
+        if (d->t[i] == ',' || d->t[i] == ';')
+            return NULL;
+        if (!is_space((unsigned char)d->t[i]) && is_space((unsigned char)d->t[i - 1]))
+            words++;
+    }
+    return words <= 2 ? ent_side(d, last->ent) : NULL;
+}
+
 static void find_cue_items(struct doc *d)
 {
     json_t *welcomed = json_array(), *urged = json_array(), *cond = json_array(),
@@ -2420,6 +2474,16 @@ static void find_cue_items(struct doc *d)
             } else {
                 w = d->t + a;
                 wn = end - a;
+            }
+            if (c->flags & CF_MODAL) {
+                /* "The Tajik government should involve NGOs": asked of the subject */
+                const char *subj = modal_subject(d, sub_a, h[i].off);
+                if (!subj || !other_side(d, subj))
+                    continue;
+                by = subj;
+                trim_front(&w, &wn);
+                add_item(d, urged, s, other_side(d, by), by, w, wn, 1);
+                continue;
             }
             if (c->cat == C_URGE) {
                 /* a party right after the cue: "urged Belarus to", "called on China to"

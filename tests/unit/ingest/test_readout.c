@@ -338,6 +338,27 @@ Test(readout, adjectives_are_not_topics)
     json_decref(d);
 }
 
+Test(readout, modal_asks_of_the_subject)
+{
+    json_t *d = parse(HEADER("2019-03-12") "The Lao government should publish the draft media "
+                                           "law. Canada noted that the reforms must be carried "
+                                           "out in full.\n");
+    cr_assert_eq(n(d, "urged"), 1, "%s", json_dumps(json_object_get(d, "urged"), 0));
+    cr_assert_str_eq(item(d, "urged", 0, "by"), "Canada");
+    cr_assert_str_eq(item(d, "urged", 0, "target"), "Laos");
+    cr_assert_str_eq(item(d, "urged", 0, "what"), "publish the draft media law");
+    json_decref(d);
+}
+
+Test(readout, one_side_named_twice_is_not_both)
+{
+    json_t *d = parse(HEADER("2019-03-12") "Canada recalled the report on Laos issued in May, "
+                                           "and urged Laos to free the bloggers.\n");
+    cr_assert_eq(n(d, "urged"), 1, "%s", json_dumps(json_object_get(d, "urged"), 0));
+    cr_assert_str_eq(item(d, "urged", 0, "by"), "Canada");
+    json_decref(d);
+}
+
 Test(readout, a_text_cut_mid_word)
 {
     static const char text[] = HEADER("2019-03-12") "Canada welcomed the new prison rules. "
