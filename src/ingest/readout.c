@@ -2001,11 +2001,12 @@ static void find_participants(struct doc *d)
 
 enum cue_cat { C_WELCOME, C_URGE, C_REAFFIRM, C_COMMIT, C_CONCERN, C_TOPIC };
 enum cue_flags {
-    CF_KEEP = 1,    /* the cue's words belong to "what" (remains committed to ...) */
-    CF_WHOLE = 2,   /* "what" is the whole sentence (... remains a priority) */
-    CF_PRONOUN = 4, /* only after we / they / I */
-    CF_TARGET = 8,  /* a party may follow: urged Belarus to, called on China to */
-    CF_MODAL = 16,  /* "the government should ...": the subject is asked, by the other side */
+    CF_KEEP = 1,     /* the cue's words belong to "what" (remains committed to ...) */
+    CF_WHOLE = 2,    /* "what" is the whole sentence (... remains a priority) */
+    CF_PRONOUN = 4,  /* only after we / they / I */
+    CF_TARGET = 8,   /* a party may follow: urged Belarus to, called on China to */
+    CF_MODAL = 16,   /* "the government should ...": the subject is asked, by the other side */
+    CF_PASSIVE = 32, /* "concerns were raised": by whoever spoke last */
 };
 
 struct cue {
@@ -2117,6 +2118,10 @@ static const struct cue cues[] = {
     {"condemned", C_CONCERN, 0},
     {"protested", C_CONCERN, 0},
     {"presented its concerns regarding", C_CONCERN, 0},
+    {"concerns were raised", C_CONCERN, CF_PASSIVE},
+    {"concern was raised", C_CONCERN, CF_PASSIVE},
+    {"concerns were expressed", C_CONCERN, CF_PASSIVE},
+    {"concern was expressed", C_CONCERN, CF_PASSIVE},
     {"remain behind bars", C_CONCERN, CF_WHOLE},
     {"discussed", C_TOPIC, 0},
     {"addressed", C_TOPIC, 0},
@@ -2369,6 +2374,32 @@ static void clause_end(const struct doc *d, const struct sent *s, const struct h
 }
 
 /*
+ * What a concern is about: "regarding limits on civic space" and "its deep concern
+ * about the harassment of lawyers" are about what follows the preposition.
+ */
+static void concern_object(const char **p, size_t *n)
+{
+    static const char *const preps[] = {"about ",          "regarding ", "over ",           "at ",
+                                        "in relation to ", "as to ",     "with regard to ", NULL};
+    size_t lim = *n < 60 ? *n : 60;
+    long at = -1;
+    size_t m = 0;
+
+    for (int i = 0; preps[i]; i++) {
+        long f = find_ci(*p, lim, 0, preps[i]);
+        if (f >= 0 && (at < 0 || f < at)) {
+            at = f;
+            m = strlen(preps[i]);
+        }
+    }
+    /* only a preposition at the start, or after "(its) (deep) concern(s)" */
+    if (at < 0 || (at > 0 && find_ci(*p, (size_t)at, 0, "concern") < 0))
+        return;
+    *p += (size_t)at + m;
+    *n -= (size_t)at + m;
+}
+
+/*
  * A reaffirmation of a concern is a concern, of an appreciation a welcome: the head
  * noun after the possessive and its adjectives ("its serious concerns about")
  * decides. Returns the cue to file the item under.
@@ -2402,6 +2433,32 @@ static const struct cue *reaffirmed_as(const struct cue *c, const char *w, size_
             return &welcome;
         return c;
     }
+}
+
+/*
+ * "(the) authorities to", "(its) government to": one to three words in small
+ * letters before "to", right after an asking verb. Sets *after past "to" and
+ * returns 1 when they are there.
+ */
+static int target_words(const struct doc *d, size_t q, size_t end, size_t *after)
+{
+    size_t words = 0, i = q;
+
+    while (i < end && words < 4) {
+        size_t a = i;
+        while (i < end && !is_space((unsigned char)d->t[i]))
+            i++;
+        if (i - a == 2 && eq_ci(d->t + a, 2, "to") && words >= 1) {
+            *after = i;
+            return 1;
+        }
+        if (d->t[i - 1] == ',' || !islower((unsigned char)d->t[a]))
+            return 0;
+        words++;
+        while (i < end && is_space((unsigned char)d->t[i]))
+            i++;
+    }
+    return 0;
 }
 
 /*
@@ -2449,7 +2506,7 @@ static void find_cue_items(struct doc *d)
             clause_end(d, s, h, nh, i, &end);
             /* the subject starts after the previous clause */
             by = subject_by(d, sub_a, h[i].off);
-            if (!by && i > 0)
+            if (!by && (i > 0 || (c->flags & CF_PASSIVE)))
                 by = d->last_by;
             if (!by && (c->flags & CF_WHOLE) && sides_in(d, s->off, s->off + s->len, sd) >= 1)
                 by = sd[0];
@@ -2509,6 +2566,10 @@ static void find_cue_items(struct doc *d)
                         }
                         w = d->t + q;
                         wn = end - q;
+                    } else if (target_words(d, q, end, &q)) {
+                        /* "urged the authorities to": asked of the other side */
+                        w = d->t + q;
+                        wn = end - q;
                     }
                 }
                 if (!target)
@@ -2521,6 +2582,8 @@ static void find_cue_items(struct doc *d)
              * what is repeated decides what it is */
             if (c->cat == C_REAFFIRM && !(c->flags & (CF_KEEP | CF_WHOLE)))
                 c = reaffirmed_as(c, w, wn);
+            if (c->cat == C_CONCERN)
+                concern_object(&w, &wn);
             if (c->cat == C_URGE)
                 add_item(d, urged, s, by, target, w, wn, 1);
             else if (c->cat == C_WELCOME)
@@ -2721,8 +2784,10 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
         eq_ci(p, n < 4 ? n : 4, "who "))
         return;
     /* "freedom of expression, assembly and religion" */
-    if (word_count(p, n) <= 3 && prefix->len && find_ci(p, n, 0, "of") < 0 &&
-        islower((unsigned char)p[0]))
+    /* (rights go to one-word groups only: "rights of women, children" but not
+     * "rights of persons with disabilities, land tenure") */
+    if (word_count(p, n) <= (prefix->len && prefix->buf[0] == 'r' ? 1u : 3u) && prefix->len &&
+        find_ci(p, n, 0, "of") < 0 && islower((unsigned char)p[0]))
         rt_buf_add(&b, prefix->buf, prefix->len);
     add_clean(&b, p, n, " ,;:.");
     {
@@ -3135,8 +3200,22 @@ static size_t cut_text(const char *t, size_t n)
         return 0;
     for (w = e; w > line && !is_space((unsigned char)t[w - 1]); w--)
         ;
-    while (w > line && (is_space((unsigned char)t[w - 1]) || t[w - 1] == ','))
-        w--;
+    for (;;) {
+        static const char *const dangling[] = {"and", "or", "to",  "the",  "of", "a",
+                                               "an",  "in", "for", "with", "on", NULL};
+        size_t a;
+        int drop = 0;
+        while (w > line && (is_space((unsigned char)t[w - 1]) || t[w - 1] == ','))
+            w--;
+        for (a = w; a > line && !is_space((unsigned char)t[a - 1]); a--)
+            ;
+        for (int k = 0; dangling[k]; k++)
+            if (eq(t + a, w - a, dangling[k]))
+                drop = 1;
+        if (!drop || a <= line)
+            break;
+        w = a;
+    }
     return w > line ? w : 0;
 }
 
