@@ -1,0 +1,1130 @@
+/* The readout parser, part 4: speech acts (welcomed, urged, reaffirmed,
+ * committed, concerned, conditional offers), topics, events and the document
+ * type. */
+#include "base/compat.h"
+
+#include "ingest/readout_int.h"
+
+/* ----------------------------------------------------------------------------------
+ */
+/* Cue verbs: welcomed, urged, reaffirmed, committed, concerned. */
+
+enum cue_cat { C_WELCOME, C_URGE, C_REAFFIRM, C_COMMIT, C_CONCERN, C_TOPIC };
+enum cue_flags {
+    CF_KEEP = 1,     /* the cue's words belong to "what" (remains committed to ...) */
+    CF_WHOLE = 2,    /* "what" is the whole sentence (... remains a priority) */
+    CF_PRONOUN = 4,  /* only after we / they / I */
+    CF_TARGET = 8,   /* a party may follow: urged Belarus to, called on China to */
+    CF_MODAL = 16,   /* "the government should ...": the subject is asked, by the other side */
+    CF_PASSIVE = 32, /* "concerns were raised": by whoever spoke last */
+};
+
+struct cue {
+    const char *text;
+    int cat;
+    unsigned flags;
+};
+
+static const struct cue cues[] = {
+    {"welcomed", C_WELCOME, 0},
+    {"welcomes", C_WELCOME, 0},
+    {"welcome", C_WELCOME, CF_PRONOUN},
+    {"commended", C_WELCOME, 0},
+    {"commends", C_WELCOME, 0},
+    {"appreciated", C_WELCOME, 0},
+    {"expressed appreciation for", C_WELCOME, 0},
+    {"expressed its appreciation for", C_WELCOME, 0},
+    {"congratulated", C_WELCOME, 0},
+    {"congratulates", C_WELCOME, 0},
+    {"praised", C_WELCOME, 0},
+    {"applauded", C_WELCOME, 0},
+    {"recognized", C_WELCOME, 0},
+    {"recognised", C_WELCOME, 0},
+    {"recognizes", C_WELCOME, 0},
+    {"noted with satisfaction", C_WELCOME, 0},
+    {"noted with appreciation", C_WELCOME, 0},
+    {"thanked", C_WELCOME, 0},
+    {"urged", C_URGE, CF_TARGET},
+    {"urges", C_URGE, CF_TARGET},
+    {"urge", C_URGE, CF_TARGET | CF_PRONOUN},
+    {"called on", C_URGE, CF_TARGET},
+    {"called upon", C_URGE, CF_TARGET},
+    {"calls on", C_URGE, CF_TARGET},
+    {"call on", C_URGE, CF_TARGET | CF_PRONOUN},
+    {"called for", C_URGE, 0},
+    {"calls for", C_URGE, 0},
+    {"call for", C_URGE, CF_PRONOUN},
+    {"pressed", C_URGE, CF_TARGET},
+    {"presses", C_URGE, CF_TARGET},
+    {"encouraged", C_URGE, CF_TARGET},
+    {"encourages", C_URGE, CF_TARGET},
+    {"encourage", C_URGE, CF_TARGET | CF_PRONOUN},
+    {"stressed the need", C_URGE, 0},
+    {"expressed the need", C_URGE, 0},
+    {"emphasized the need", C_URGE, 0},
+    {"emphasised the need", C_URGE, 0},
+    {"underlined the need", C_URGE, 0},
+    {"underscored the need", C_URGE, 0},
+    {"highlighted the need", C_URGE, 0},
+    {"asked", C_URGE, CF_TARGET},
+    {"requested", C_URGE, CF_TARGET},
+    {"appealed to", C_URGE, CF_TARGET},
+    {"its wish to", C_URGE, 0},
+    {"expects", C_URGE, CF_TARGET},
+    {"should", C_URGE, CF_MODAL},
+    {"must", C_URGE, CF_MODAL},
+    {"expressed the hope", C_URGE, 0},
+    {"expressed its hope", C_URGE, 0},
+    {"expressed their hope", C_URGE, 0},
+    {"expressed the expectation", C_URGE, 0},
+    {"expressed its expectation", C_URGE, 0},
+    {"expressed his expectation", C_URGE, 0},
+    {"expressed her expectation", C_URGE, 0},
+    {"invited", C_URGE, CF_TARGET},
+    {"recommended", C_URGE, 0},
+    {"advocated", C_URGE, 0},
+    {"pushed for", C_URGE, 0},
+    {"insisted on", C_URGE, 0},
+    {"their wish to", C_URGE, 0},
+    {"reaffirmed", C_REAFFIRM, 0},
+    {"reaffirms", C_REAFFIRM, 0},
+    {"reaffirm", C_REAFFIRM, CF_PRONOUN},
+    {"reiterated", C_REAFFIRM, 0},
+    {"reiterates", C_REAFFIRM, 0},
+    {"reiterate", C_REAFFIRM, CF_PRONOUN},
+    {"reconfirmed", C_REAFFIRM, 0},
+    {"restated", C_REAFFIRM, 0},
+    {"remains committed", C_REAFFIRM, CF_KEEP},
+    {"remain committed", C_REAFFIRM, CF_KEEP},
+    {"remained committed", C_REAFFIRM, CF_KEEP},
+    {"expressed the willingness", C_REAFFIRM, CF_KEEP},
+    {"expressed their willingness", C_REAFFIRM, CF_KEEP},
+    {"expressed willingness", C_REAFFIRM, CF_KEEP},
+    {"made positive comments", C_REAFFIRM, CF_KEEP},
+    {"underlined the importance", C_REAFFIRM, CF_KEEP},
+    {"acknowledged the importance", C_REAFFIRM, CF_KEEP},
+    {"underscored the importance", C_REAFFIRM, CF_KEEP},
+    {"stressed the importance", C_REAFFIRM, CF_KEEP},
+    {"emphasized the importance", C_REAFFIRM, CF_KEEP},
+    {"emphasised the importance", C_REAFFIRM, CF_KEEP},
+    {"noted that", C_REAFFIRM, 0},
+    {"remains a priority", C_REAFFIRM, CF_WHOLE},
+    {"remain a priority", C_REAFFIRM, CF_WHOLE},
+    {"is foundational", C_REAFFIRM, CF_WHOLE},
+    {"committed to", C_COMMIT, CF_KEEP},
+    {"pledged to", C_COMMIT, CF_KEEP},
+    {"undertook to", C_COMMIT, CF_KEEP},
+    {"promised to", C_COMMIT, CF_KEEP},
+    {"offered to", C_COMMIT, CF_KEEP},
+    {"expressed concern", C_CONCERN, 0},
+    {"expressed its concern", C_CONCERN, 0},
+    {"expressed deep concern", C_CONCERN, 0},
+    {"raised concerns", C_CONCERN, 0},
+    {"raised concern", C_CONCERN, 0},
+    {"regrets", C_CONCERN, 0},
+    {"regretted", C_CONCERN, 0},
+    {"its disappointment", C_CONCERN, 0},
+    {"deplored", C_CONCERN, 0},
+    {"condemned", C_CONCERN, 0},
+    {"protested", C_CONCERN, 0},
+    {"presented its concerns regarding", C_CONCERN, 0},
+    {"concerns were raised", C_CONCERN, CF_PASSIVE},
+    {"concern was raised", C_CONCERN, CF_PASSIVE},
+    {"concerns were expressed", C_CONCERN, CF_PASSIVE},
+    {"concern was expressed", C_CONCERN, CF_PASSIVE},
+    {"remain behind bars", C_CONCERN, CF_WHOLE},
+    {"discussed", C_TOPIC, 0},
+    {"addressed", C_TOPIC, 0},
+    {"exchanged views", C_TOPIC, 0},
+    {"raised", C_TOPIC, 0},
+    {"briefed each other", C_TOPIC, 0},
+    {"covered", C_TOPIC, 0},
+    {"featured discussions on", C_TOPIC, 0},
+    {"focusing in particular on", C_TOPIC, 0},
+    {"focused on", C_TOPIC, 0},
+    {NULL, 0, 0},
+};
+
+struct hit {
+    size_t off, len; /* in the text */
+    const struct cue *cue;
+};
+
+/* Every cue in sentence s, in text order, longest first at a position. */
+static size_t find_cues(const struct doc *d, const struct sent *s, struct hit *h, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->len && n < max; i++) {
+        const char *p = d->t + s->off + i;
+        const struct cue *best = NULL;
+        if (i && word_byte(p - 1, 1))
+            continue;
+        for (const struct cue *c = cues; c->text; c++) {
+            size_t m = strlen(c->text);
+            if (m > s->len - i || !eq_ci(p, m, c->text) ||
+                !boundary_after(d->t, s->off + i + m, s->off + s->len))
+                continue;
+            if (!best || m > strlen(best->text))
+                best = c;
+        }
+        if (!best)
+            continue;
+        if (best->flags & CF_PRONOUN) {
+            /* the word before must be we / they / I / also */
+            size_t w = i, we;
+            while (w && is_space((unsigned char)d->t[s->off + w - 1]))
+                w--;
+            we = w;
+            while (w && word_byte(d->t + s->off + w - 1, 1))
+                w--;
+            if (!(eq_ci(d->t + s->off + w, we - w, "we") ||
+                  eq_ci(d->t + s->off + w, we - w, "they") ||
+                  eq_ci(d->t + s->off + w, we - w, "i") ||
+                  eq_ci(d->t + s->off + w, we - w, "also") ||
+                  eq_ci(d->t + s->off + w, we - w, "warmly") ||
+                  eq_ci(d->t + s->off + w, we - w, "strongly")))
+                continue;
+        }
+        /* "committed to" after remain(s) is a reaffirmation, found as such. */
+        h[n].off = s->off + i;
+        h[n].len = strlen(best->text);
+        h[n].cue = best;
+        n++;
+        i += h[n - 1].len - 1;
+    }
+    return n;
+}
+
+/* Who speaks in the subject text [a, b): a side, "both", or NULL. */
+static const char *subject_by(struct doc *d, size_t a, size_t b)
+{
+    static const char *const both[] = {"both",
+                                       "two sides",
+                                       "two delegations",
+                                       "two countries",
+                                       "two governments",
+                                       "participants",
+                                       "the sides",
+                                       "the parties",
+                                       "they",
+                                       "jointly",
+                                       "delegations",
+                                       "two parties",
+                                       NULL};
+    const char *sd[2];
+    int n;
+
+    for (int i = 0; both[i]; i++)
+        if (find_ci(d->t, b, a, both[i]) >= 0)
+            return "both";
+    n = rt__ro_sides_in(d, a, b, sd);
+    if (n >= 2) {
+        /* "X and Y" (or "X and the Y") is both; "the X delegation ... in Y, and
+         * urged" is X: the "and" must join two mentions of different sides */
+        const struct mention *prev = NULL;
+        for (size_t i = 0; i < d->nm; i++) {
+            const struct mention *m = &d->m[i];
+            const char *ms;
+            if (m->off < a || m->off >= b || !(ms = rt__ro_ent_side(d, m->ent)))
+                continue;
+            if (prev && strcmp(rt__ro_ent_side(d, prev->ent), ms)) {
+                size_t g = prev->off + prev->len;
+                if ((m->off == g + 5 && !memcmp(d->t + g, " and ", 5)) ||
+                    (m->off == g + 9 && eq_ci(d->t + g, 9, " and the ")))
+                    return "both";
+            }
+            prev = m;
+        }
+        return sd[0];
+    }
+    if (n == 1)
+        return sd[0];
+    if (find_ci(d->t, b, a, "we") >= 0 || find_ci(d->t, b, a, "our") >= 0 ||
+        find_ci(d->t, b, a, "delegation") >= 0 || find_ci(d->t, b, a, "it") >= 0 ||
+        find_ci(d->t, b, a, "side") >= 0)
+        return d->last_by ? d->last_by : d->side[0];
+    return NULL;
+}
+
+/* Strips words from the front of what: "that", "the need to", "to". */
+static void trim_front(const char **p, size_t *n)
+{
+    static const char *const fronts[] = {"that ",         "to ", "for ", "the need to ",
+                                         "the need for ", "on ", "the ", NULL};
+    int again = 1;
+    while (again) {
+        again = 0;
+        while (*n && is_space((unsigned char)**p)) {
+            (*p)++;
+            (*n)--;
+        }
+        for (int i = 0; fronts[i]; i++) {
+            size_t m = strlen(fronts[i]);
+            if (i == 6)
+                break; /* "the" stays */
+            if (*n > m && eq_ci(*p, m, fronts[i])) {
+                *p += m;
+                *n -= m;
+                again = 1;
+            }
+        }
+    }
+}
+
+static void add_item(struct doc *d, json_t *list, const struct sent *s, const char *by,
+                     const char *target, const char *what, size_t n, int with_target)
+{
+    json_t *item, *w;
+    if (!(w = jclean(what, n)))
+        return;
+    if (json_string_length(w) < 4 || !strchr(json_string_value(w), ' ')) {
+        json_decref(w);
+        return;
+    }
+    item = json_object();
+    jset(item, "by", by ? json_string(by) : NULL);
+    if (with_target)
+        jset(item, "target", target ? json_string(target) : NULL);
+    jset(item, "what", w);
+    rt__ro_evidence(d, item, s);
+    json_array_append_new(list, item);
+}
+
+/* The conditional offer of sentence s ("If X, Y will Z" or "Y will Z if X"), if
+ * any. */
+static int conditional(struct doc *d, const struct sent *s, json_t *list)
+{
+    const char *t = d->t + s->off;
+    size_t n = s->len;
+    long iff = find_ci(t, n, 0, "if"), modal = -1;
+    static const char *const modals[] = {"will",         "would",     "shall",
+                                         "stands ready", "is ready",  "is prepared",
+                                         "are prepared", "are ready", NULL};
+    size_t if_a, if_b, then_a, then_b;
+    const char *by = NULL, *sd[2];
+    json_t *item;
+
+    if (iff < 0)
+        return 0;
+    for (int i = 0; modals[i]; i++) {
+        long m = find_ci(t, n, 0, modals[i]);
+        if (m >= 0 && (modal < 0 || m < modal))
+            modal = m;
+    }
+    if (modal < 0)
+        return 0;
+    if (iff <= 12 && modal > iff) {
+        /* "If X, Y will Z": the if-clause ends at the last comma before the modal.
+         */
+        long c = -1;
+        for (long i = iff; i < modal; i++)
+            if (t[i] == ',')
+                c = i;
+        if (c < 0)
+            return 0;
+        if_a = (size_t)iff + 2;
+        if_b = (size_t)c;
+        then_a = (size_t)c + 1;
+        then_b = n;
+        if (rt__ro_sides_in(d, s->off + then_a, s->off + (size_t)modal, sd) >= 1)
+            by = sd[0];
+    } else if (modal < iff) {
+        /* "Y will Z if X" */
+        long sub = modal;
+        while (sub > 0 && t[sub - 1] != ',' && t[sub - 1] != ';')
+            sub--;
+        if_a = (size_t)iff + 2;
+        if_b = n;
+        then_a = (size_t)sub;
+        then_b = (size_t)iff;
+        if (rt__ro_sides_in(d, s->off + then_a, s->off + (size_t)modal, sd) >= 1)
+            by = sd[0];
+        else if (find_ci(t, (size_t)modal, (size_t)sub, "we") >= 0)
+            by = d->last_by ? d->last_by : d->side[0];
+        else
+            return 0;
+    } else {
+        return 0;
+    }
+    if (!by)
+        by = d->last_by ? d->last_by : d->side[0];
+    item = json_object();
+    jset(item, "by", by ? json_string(by) : NULL);
+    jset(item, "if", jclean(t + if_a, if_b - if_a));
+    jset(item, "then", jclean(t + then_a, then_b - then_a));
+    rt__ro_evidence(d, item, s);
+    json_array_append_new(list, item);
+    return 1;
+}
+
+/* The text of a clause after cue h in sentence s, until the next coordinated
+ * cue. */
+static void clause_end(const struct doc *d, const struct sent *s, const struct hit *h, size_t nh,
+                       size_t i, size_t *end)
+{
+    size_t send = s->off + s->len, a = h[i].off + h[i].len;
+    const char *semi = memchr(d->t + a, ';', send - a);
+
+    *end = semi ? (size_t)(semi - d->t) : send;
+    for (size_t j = i + 1; j < nh; j++) {
+        size_t c = h[j].off;
+        long best = -1;
+        if (c >= *end)
+            break;
+        /* the last " and " or ", " before the next cue, within a few words */
+        for (size_t q = a; q + 1 < c; q++)
+            if (!memcmp(d->t + q, " and ", 5) || !memcmp(d->t + q, ", ", 2) ||
+                !memcmp(d->t + q, " while ", 7))
+                best = (long)q;
+        if (best >= 0 && c - (size_t)best <= 48) {
+            *end = (size_t)best;
+            return;
+        }
+    }
+}
+
+/*
+ * What a concern is about: "regarding limits on civic space" and "its deep concern
+ * about the harassment of lawyers" are about what follows the preposition.
+ */
+static void concern_object(const char **p, size_t *n)
+{
+    static const char *const preps[] = {"about ",          "regarding ", "over ",           "at ",
+                                        "in relation to ", "as to ",     "with regard to ", NULL};
+    size_t lim = *n < 60 ? *n : 60;
+    long at = -1;
+    size_t m = 0;
+
+    for (int i = 0; preps[i]; i++) {
+        long f = find_ci(*p, lim, 0, preps[i]);
+        if (f >= 0 && (at < 0 || f < at)) {
+            at = f;
+            m = strlen(preps[i]);
+        }
+    }
+    /* only a preposition at the start, or after "(its) (deep) concern(s)" */
+    if (at < 0 || (at > 0 && find_ci(*p, (size_t)at, 0, "concern") < 0))
+        return;
+    *p += (size_t)at + m;
+    *n -= (size_t)at + m;
+}
+
+/*
+ * A reaffirmation of a concern is a concern, of an appreciation a welcome: the head
+ * noun after the possessive and its adjectives ("its serious concerns about")
+ * decides. Returns the cue to file the item under.
+ */
+static const struct cue *reaffirmed_as(const struct cue *c, const char *w, size_t n)
+{
+    static const struct cue concern = {"reiterated", C_CONCERN, 0};
+    static const struct cue welcome = {"reiterated", C_WELCOME, 0};
+    static const char *const skip[] = {
+        "its",   "their",  "his",       "her",   "our",     "the",      "serious", "deep",
+        "grave", "strong", "continued", "great", "sincere", "profound", "ongoing", NULL};
+    size_t i = 0;
+
+    for (;;) {
+        size_t a, k;
+        int skipped = 0;
+        while (i < n && is_space((unsigned char)w[i]))
+            i++;
+        for (a = i; i < n && isalpha((unsigned char)w[i]); i++)
+            ;
+        if (i == a)
+            return c;
+        for (k = 0; skip[k]; k++)
+            if (eq_ci(w + a, i - a, skip[k]))
+                skipped = 1;
+        if (skipped)
+            continue;
+        if (eq_ci(w + a, i - a, "concern") || eq_ci(w + a, i - a, "concerns"))
+            return &concern;
+        if (eq_ci(w + a, i - a, "recognition") || eq_ci(w + a, i - a, "appreciation"))
+            return &welcome;
+        return c;
+    }
+}
+
+/*
+ * "(the) authorities to", "(its) government to": one to three words in small
+ * letters before "to", right after an asking verb. Sets *after past "to" and
+ * returns 1 when they are there.
+ */
+static int target_words(const struct doc *d, size_t q, size_t end, size_t *after)
+{
+    size_t words = 0, i = q;
+
+    while (i < end && words < 4) {
+        size_t a = i;
+        while (i < end && !is_space((unsigned char)d->t[i]))
+            i++;
+        if (i - a == 2 && eq_ci(d->t + a, 2, "to") && words >= 1) {
+            *after = i;
+            return 1;
+        }
+        if (d->t[i - 1] == ',' || !islower((unsigned char)d->t[a]))
+            return 0;
+        words++;
+        while (i < end && is_space((unsigned char)d->t[i]))
+            i++;
+    }
+    return 0;
+}
+
+/*
+ * The party right before a modal verb ("The Tajik government should", "Laos
+ * must"): a mention of one side that ends at most two words before position b and
+ * after a. NULL when the subject is not a party ("reforms must be").
+ */
+static const char *modal_subject(const struct doc *d, size_t a, size_t b)
+{
+    const struct mention *last = NULL;
+    size_t words = 0;
+
+    for (size_t i = 0; i < d->nm; i++)
+        if (d->m[i].off >= a && d->m[i].off + d->m[i].len <= b && rt__ro_ent_side(d, d->m[i].ent))
+            last = &d->m[i];
+    if (!last)
+        return NULL;
+    for (size_t i = last->off + last->len; i < b; i++) {
+        if (d->t[i] == ',' || d->t[i] == ';')
+            return NULL;
+        if (!is_space((unsigned char)d->t[i]) && is_space((unsigned char)d->t[i - 1]))
+            words++;
+    }
+    return words <= 2 ? rt__ro_ent_side(d, last->ent) : NULL;
+}
+
+void rt__ro_find_cue_items(struct doc *d)
+{
+    json_t *welcomed = json_array(), *urged = json_array(), *cond = json_array(),
+           *reaff = json_array(), *commit = json_array(), *concern = json_array();
+    struct hit h[32];
+
+    for (size_t si = 0; si < d->ns; si++) {
+        const struct sent *s = &d->s[si];
+        size_t nh = find_cues(d, s, h, 32), prev = s->off;
+        int is_cond = conditional(d, s, cond);
+
+        for (size_t i = 0; i < nh; i++) {
+            const struct cue *c = h[i].cue;
+            const char *by, *target = NULL, *sd[2];
+            size_t a = h[i].off + h[i].len, end, sub_a = prev;
+            const char *w;
+            size_t wn;
+
+            clause_end(d, s, h, nh, i, &end);
+            /* the subject starts after the previous clause */
+            by = subject_by(d, sub_a, h[i].off);
+            if (!by && (i > 0 || (c->flags & CF_PASSIVE)))
+                by = d->last_by;
+            if (!by && (c->flags & CF_WHOLE) &&
+                rt__ro_sides_in(d, s->off, s->off + s->len, sd) >= 1)
+                by = sd[0];
+            if (!by && find_ci(d->t + s->off, s->len, 0, "our") >= 0)
+                by = d->last_by ? d->last_by : d->side[0];
+            if (by && strcmp(by, "both"))
+                d->last_by = by;
+            prev = end;
+            if (c->cat == C_TOPIC || (is_cond && c->cat != C_REAFFIRM))
+                continue;
+            /* "reiterated its call on X to ...", "reiterated its wish to ...": an ask
+             */
+            if (c->cat == C_REAFFIRM && i + 1 < nh && h[i + 1].cue->cat == C_URGE &&
+                h[i + 1].off < end)
+                continue;
+            if (c->flags & CF_WHOLE) {
+                w = d->t + s->off;
+                wn = s->len;
+            } else if (c->flags & CF_KEEP) {
+                w = d->t + h[i].off;
+                wn = end - h[i].off;
+            } else {
+                w = d->t + a;
+                wn = end - a;
+            }
+            if (c->flags & CF_MODAL) {
+                /* "The Tajik government should involve NGOs": asked of the subject */
+                const char *subj = modal_subject(d, sub_a, h[i].off);
+                if (!subj || !rt__ro_other_side(d, subj))
+                    continue;
+                by = subj;
+                trim_front(&w, &wn);
+                add_item(d, urged, s, rt__ro_other_side(d, by), by, w, wn, 1);
+                continue;
+            }
+            if (c->cat == C_URGE) {
+                /* a party right after the cue: "urged Belarus to", "called on China to"
+                 */
+                size_t q = a;
+                while (q < end && is_space((unsigned char)d->t[q]))
+                    q++;
+                if (q + 4 < end && eq_ci(d->t + q, 4, "the "))
+                    q += 4;
+                if (c->flags & CF_TARGET) {
+                    size_t len;
+                    int e = rt__ro_ent_at(d, q, end, &len);
+                    if (e >= 0 && rt__ro_ent_side(d, e)) {
+                        target = rt__ro_ent_side(d, e);
+                        q += len;
+                        /* "the Chinese delegation", "the Belarusian authorities" */
+                        while (q < end && d->t[q] == ' ' && q + 1 < end &&
+                               islower((unsigned char)d->t[q + 1]) &&
+                               find_ci(d->t, end, q, "to") > (long)q + 1 &&
+                               find_ci(d->t, end, q, "to") < (long)q + 30) {
+                            q = (size_t)find_ci(d->t, end, q, "to");
+                            break;
+                        }
+                        w = d->t + q;
+                        wn = end - q;
+                    } else if (target_words(d, q, end, &q)) {
+                        /* "urged the authorities to": asked of the other side */
+                        w = d->t + q;
+                        wn = end - q;
+                    }
+                }
+                if (!target)
+                    target = rt__ro_other_side(d, by);
+                if (by && !strcmp(by, "both"))
+                    continue;
+            }
+            trim_front(&w, &wn);
+            /* "reiterated its serious concerns about", "reiterated its recognition of":
+             * what is repeated decides what it is */
+            if (c->cat == C_REAFFIRM && !(c->flags & (CF_KEEP | CF_WHOLE)))
+                c = reaffirmed_as(c, w, wn);
+            if (c->cat == C_CONCERN)
+                concern_object(&w, &wn);
+            if (c->cat == C_URGE)
+                add_item(d, urged, s, by, target, w, wn, 1);
+            else if (c->cat == C_WELCOME)
+                add_item(d, welcomed, s, by, NULL, w, wn, 0);
+            else if (c->cat == C_REAFFIRM)
+                add_item(d, reaff, s, by, NULL, w, wn, 0);
+            else if (c->cat == C_COMMIT) {
+                /* "remains committed" was taken as a reaffirmation */
+                if (h[i].off >= s->off + 7 &&
+                    (find_ci(d->t, h[i].off, h[i].off - 8, "remain") >= 0 ||
+                     find_ci(d->t, h[i].off, h[i].off - 8, "remains") >= 0))
+                    continue;
+                if (by && !strcmp(by, "both"))
+                    continue;
+                add_item(d, commit, s, by, NULL, w, wn, 0);
+            } else if (c->cat == C_CONCERN)
+                add_item(d, concern, s, by, NULL, w, wn, 0);
+        }
+    }
+    jset(d->out, "welcomed", welcomed);
+    jset(d->out, "urged", urged);
+    jset(d->out, "conditional_commitments", cond);
+    jset(d->out, "reaffirmations", reaff);
+    jset(d->out, "commitments", commit);
+    jset(d->out, "concerns", concern);
+}
+
+/* ----------------------------------------------------------------------------------
+ */
+/* Topics. */
+
+static const char *const topic_cues[] = {"featured discussions on",
+                                         "focusing in particular on",
+                                         "under the general topic of",
+                                         "exchanged views on",
+                                         "exchange of views on",
+                                         "exchanged views",
+                                         "discussions on",
+                                         "discussion on",
+                                         "discussion of",
+                                         "discussed",
+                                         "addressed",
+                                         "raised",
+                                         "covered",
+                                         "dedicated to",
+                                         "focused on",
+                                         "focusing on",
+                                         "talks on",
+                                         "these included",
+                                         "concerns about",
+                                         "concern about",
+                                         "concerns regarding",
+                                         "concern regarding",
+                                         "concerns over",
+                                         "concern over",
+                                         "concerns in relation to",
+                                         "concern in relation to",
+                                         NULL};
+
+/* Words that say nothing about the subject ("a range of key issues"). */
+static int generic_word(const char *p, size_t n)
+{
+    static const char *const g[] = {
+        "a",        "an",        "the",         "range",    "wide",     "wide-ranging", "key",
+        "broad",    "number",    "issues",      "issue",    "concerns", "concern",      "ongoing",
+        "human",    "rights",    "situation",   "topics",   "matters",  "areas",        "of",
+        "specific", "several",   "various",     "variety",  "other",    "interest",     "common",
+        "mutual",   "and",       "in",          "both",     "on",       "views",        "ways",
+        "field",    "related",   "also",        "to",       "within",   "including",    "such",
+        "as",       "issues",    "this",        "that",     "these",    "their",        "its",
+        "each",     "side",      "sides",       "further",  "well",     "questions",    "set",
+        "series",   "host",      "discussions", "dialogue", "between",  "two",          "sides",
+        "country",  "countries", "for",         "with",     NULL};
+    for (int i = 0; g[i]; i++)
+        if (eq_ci(p, n, g[i]))
+            return 1;
+    return 0;
+}
+
+static int all_generic(const struct doc *d, const char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t a, len;
+        while (i < n && !word_byte(p + i, n - i))
+            i++;
+        a = i;
+        if (i >= n)
+            break;
+        if (rt__ro_ent_at(d, (size_t)(p + i - d->t), (size_t)(p + n - d->t), &len) >= 0) {
+            i += len;
+            continue;
+        }
+        while (i < n && (word_byte(p + i, n - i) || p[i] == '-' || p[i] == '\''))
+            i++;
+        if (!generic_word(p + a, i - a))
+            return 0;
+    }
+    return 1;
+}
+
+static size_t word_count(const char *p, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        if (word_byte(p + i, n - i) && (i == 0 || !word_byte(p + i - 1, 1)))
+            c++;
+    return c;
+}
+
+/* Cleans one listed item and adds it; distributes "freedom of" over short
+ * items. */
+static void add_topic(struct doc *d, json_t *list, const struct sent *s, const char *p, size_t n,
+                      struct rt_buf *prefix)
+{
+    static const char *const fronts[] = {"and ",
+                                         "or ",
+                                         "as well as ",
+                                         "including ",
+                                         "notably ",
+                                         "in particular ",
+                                         "particularly ",
+                                         "issues such as ",
+                                         "such as ",
+                                         "the importance of ensuring that ",
+                                         "the importance of ",
+                                         "best practices in the area of ",
+                                         "best practices on ",
+                                         "issues of ",
+                                         "issues related to ",
+                                         "questions of ",
+                                         "a review of ",
+                                         "the ",
+                                         "a ",
+                                         "an ",
+                                         "our shared ",
+                                         "their ",
+                                         "its ",
+                                         "the situation of ",
+                                         "functioning of ",
+                                         "possibilities of ",
+                                         "prospects for ",
+                                         "other ",
+                                         "also ",
+                                         "on ",
+                                         "through ",
+                                         "about ",
+                                         "regarding ",
+                                         "concerning ",
+                                         "with regard to ",
+                                         "with a specific focus on ",
+                                         "a specific focus on ",
+                                         NULL};
+    static const char *const cutters[] = {" in order to ", " with a view to ", " and other issues",
+                                          " and other ",   " both in ",        NULL};
+    static const char *const splitters[] = {" as well as ", ", including ", " including ",
+                                            " and the ", NULL};
+    struct rt_buf b = RT_BUF_INIT;
+    int again = 1;
+    json_t *v;
+    size_t i;
+
+    while (again) {
+        again = 0;
+        while (n && (is_space((unsigned char)*p) || *p == ',' || *p == ':')) {
+            p++;
+            n--;
+        }
+        for (int f = 0; fronts[f]; f++) {
+            size_t m = strlen(fronts[f]);
+            if (n > m && eq_ci(p, m, fronts[f])) {
+                p += m;
+                n -= m;
+                again = 1;
+            }
+        }
+    }
+    for (int c = 0; splitters[c]; c++) {
+        long at = find_ci(p, n, 0, splitters[c]);
+        if (at > 0) {
+            size_t m = strlen(splitters[c]);
+            add_topic(d, list, s, p, (size_t)at, prefix);
+            add_topic(d, list, s, p + at + m, n - (size_t)at - m, prefix);
+            return;
+        }
+    }
+    for (int c = 0; cutters[c]; c++) {
+        long at = find_ci(p, n, 0, cutters[c]);
+        if (at > 0)
+            n = (size_t)at;
+    }
+    while (n && (is_space((unsigned char)p[n - 1]) || p[n - 1] == '.' || p[n - 1] == ','))
+        n--;
+    if (!n || all_generic(d, p, n) || word_count(p, n) > 25)
+        return;
+    /* a relative clause ("where elections will take place") is not a subject */
+    if (eq_ci(p, n < 6 ? n : 6, "where ") || eq_ci(p, n < 6 ? n : 6, "which ") ||
+        eq_ci(p, n < 4 ? n : 4, "who "))
+        return;
+    /* "freedom of expression, assembly and religion" */
+    /* (rights go to one-word groups only: "rights of women, children" but not
+     * "rights of persons with disabilities, land tenure") */
+    if (word_count(p, n) <= (prefix->len && prefix->buf[0] == 'r' ? 1u : 3u) && prefix->len &&
+        find_ci(p, n, 0, "of") < 0 && islower((unsigned char)p[0]))
+        rt_buf_add(&b, prefix->buf, prefix->len);
+    add_clean(&b, p, n, " ,;:.");
+    {
+        rt_buf_reset(prefix);
+        if (find_ci(b.buf, b.len, 0, "freedom of") >= 0 ||
+            find_ci(b.buf, b.len, 0, "freedoms of") >= 0)
+            rt_buf_adds(prefix, "freedom of ");
+        else if (find_ci(b.buf, b.len, 0, "rights of") >= 0)
+            rt_buf_adds(prefix, "rights of ");
+    }
+    json_array_foreach(list, i, v)
+    {
+        if (!strcmp(json_string_value(v), b.buf)) {
+            rt_buf_release(&b);
+            return;
+        }
+    }
+    if (b.len)
+        jpush(list, json_stringn(b.buf, b.len));
+    (void)s;
+    rt_buf_release(&b);
+}
+
+/*
+ * Whether p[0, n) is one adjective ("prompt", "constitutional"): a single word with
+ * an adjective's ending. "prompt, thorough, impartial and independent
+ * investigations" and "constitutional, legal and administrative aspects" list
+ * adjectives of one subject, not subjects.
+ */
+static int lone_adjective(const char *p, size_t n)
+{
+    static const char *const ends[] = {"al",  "ive", "ous",  "ent", "ant", "ic", "ful",
+                                       "ary", "pt",  "ough", "ble", "ial", NULL};
+    while (n && is_space((unsigned char)*p)) {
+        p++;
+        n--;
+    }
+    while (n && is_space((unsigned char)p[n - 1]))
+        n--;
+    if (!n || word_count(p, n) != 1 || !islower((unsigned char)p[0]))
+        return 0;
+    for (int i = 0; ends[i]; i++) {
+        size_t m = strlen(ends[i]);
+        if (n > m + 2 && eq_ci(p + n - m, m, ends[i]))
+            return 1;
+    }
+    return 0;
+}
+
+/* Splits a list "a, b; c, and d" into items. */
+static void split_topics(struct doc *d, json_t *list, const struct sent *s, const char *p, size_t n)
+{
+    struct rt_buf prefix = RT_BUF_INIT;
+    int semis = memchr(p, ';', n) != NULL;
+    size_t i = 0, a = 0;
+    int depth = 0;
+
+    while (i <= n) {
+        int sep = 0;
+        if (i < n && (p[i] == '(' || p[i] == '['))
+            depth++;
+        if (i < n && (p[i] == ')' || p[i] == ']') && depth)
+            depth--;
+        if (i == n)
+            sep = 1;
+        else if (!depth && p[i] == ';')
+            sep = 1;
+        else if (!depth && !semis && p[i] == ',' && !lone_adjective(p + a, i - a))
+            sep = 1;
+        if (sep) {
+            const char *q = p + a;
+            size_t m = i - a;
+            /* the last item of a list: "b and c" becomes two */
+            long and = find_ci(q, m, 0, "and");
+            size_t commas = 0;
+            for (size_t c = 0; c < m; c++)
+                commas += q[c] == ',';
+            const char *last = NULL;
+            for (size_t c = 0; c < m; c++)
+                if (q[c] == ',')
+                    last = q + c;
+            size_t tail = last ? m - (size_t)(last + 1 - q) : 0;
+            /* (m < n: a ';' inside brackets leaves the whole text one item, which
+             * would come back here for ever) */
+            if (semis && commas && m < n &&
+                (commas >= 2 || find_ci(q, m, 0, ", and") >= 0 ||
+                 (word_count(last + 1, tail) <= 4 && find_ci(last + 1, tail, 0, "and") >= 0))) {
+                /* "freedoms of expression, peaceful assembly, and association" */
+                split_topics(d, list, s, q, m);
+            } else if (and > 0 && (i == n || semis) && word_count(q, m) <= 5 && a > 0 &&
+                       find_ci(q, (size_t) and, 0, "of") < 0) {
+                add_topic(d, list, s, q, (size_t) and, &prefix);
+                add_topic(d, list, s, q + and+3, m - (size_t) and -3, &prefix);
+            } else {
+                add_topic(d, list, s, q, m, &prefix);
+            }
+            a = i + 1;
+        }
+        i++;
+    }
+    rt_buf_release(&prefix);
+}
+
+/* The next topic cue in t[from, n): its offset and length, or -1. */
+static long next_topic_cue(const char *t, size_t n, size_t from, size_t *len)
+{
+    long at = -1;
+    for (int c = 0; topic_cues[c]; c++) {
+        long f = find_ci(t, n, from, topic_cues[c]);
+        if (f >= 0 && (at < 0 || f < at || (f == at && strlen(topic_cues[c]) > *len))) {
+            at = f;
+            *len = strlen(topic_cues[c]);
+        }
+    }
+    return at;
+}
+
+void rt__ro_find_topics(struct doc *d)
+{
+    json_t *list = json_array();
+
+    for (size_t si = 0; si < d->ns; si++) {
+        const struct sent *s = &d->s[si];
+        const char *t = d->t + s->off;
+        size_t clen = 0, from = 0;
+        long at;
+
+        while ((at = next_topic_cue(t, s->len, from, &clen)) >= 0) {
+            size_t a = (size_t)at + clen, e = s->len, nlen = 0;
+            long nx = next_topic_cue(t, s->len, a, &nlen);
+            from = a;
+            /* a following cue in the same sentence ends this list at its conjunction
+             */
+            if (nx > (long)a) {
+                long q = nx;
+                while (q > (long)a && t[q - 1] != ',' && t[q - 1] != ';' &&
+                       !(q >= (long)a + 5 && !memcmp(t + q - 5, " and ", 5)))
+                    q--;
+                if (q > (long)a && nx - q < 40)
+                    e = (size_t)(q - (t[q - 1] == ' ' ? 5 : 1));
+            }
+            {
+                static const char *const stops[] = {" and the two ", " and both ", " and explored ",
+                                                    NULL};
+                for (int k = 0; stops[k]; k++) {
+                    long f = find_ci(t, e, a, stops[k]);
+                    if (f > (long)a)
+                        e = (size_t)f;
+                }
+            }
+            while (a < e && is_space((unsigned char)t[a]))
+                a++;
+            /* "topics discussed in Havana": a place or a time, not a subject */
+            if (find_ci(t, e, a, "in") == (long)a || find_ci(t, e, a, "at") == (long)a ||
+                find_ci(t, e, a, "during") == (long)a || find_ci(t, e, a, "before") == (long)a ||
+                find_ci(t, e, a, "with") == (long)a || find_ci(t, e, a, "by") == (long)a)
+                continue;
+            /* a head before "including" / "such as" that says nothing is dropped */
+            {
+                long inc = find_ci(t, e, a, "including");
+                long such = find_ci(t, e, a, "such as");
+                long inpart = find_ci(t, e, a, "in particular");
+                long k = inc;
+                size_t klen = 9;
+                if (such >= 0 && (k < 0 || such < k))
+                    k = such, klen = 7;
+                if (inpart >= 0 && (k < 0 || inpart < k))
+                    k = inpart, klen = 13;
+                if (k > (long)a) {
+                    struct rt_buf pre = RT_BUF_INIT;
+                    if (!all_generic(d, t + a, (size_t)k - a) &&
+                        word_count(t + a, (size_t)k - a) <= 10)
+                        add_topic(d, list, s, t + a, (size_t)k - a, &pre);
+                    rt_buf_release(&pre);
+                    a = (size_t)k + klen;
+                }
+            }
+            if (e > a)
+                split_topics(d, list, s, t + a, e - a);
+        }
+    }
+    jset(d->out, "topics", list);
+}
+
+/* ----------------------------------------------------------------------------------
+ */
+/* Events, next steps, document type. */
+
+void rt__ro_find_events(struct doc *d)
+{
+    json_t *events = json_array(), *persons = json_array(), *next = json_array();
+
+    for (size_t si = 0; si < d->ns; si++) {
+        const struct sent *s = &d->s[si];
+        size_t e = s->tok0 + s->ntok;
+        const char *t = d->t + s->off;
+
+        if (find_ci(t, s->len, 0, "next round") >= 0 ||
+            find_ci(t, s->len, 0, "next meeting") >= 0 ||
+            find_ci(t, s->len, 0, "will be held") >= 0 || find_ci(t, s->len, 0, "agreed to") >= 0 ||
+            find_ci(t, s->len, 0, "decided to") >= 0 || find_ci(t, s->len, 0, "next dialogue") >= 0)
+            jpush(next, rt__ro_sent_json(d, s));
+
+        for (size_t k = s->tok0; k + 1 < e; k++) {
+            json_t *ev, *names;
+            const char *country = NULL, *type = "political_prisoner_release";
+            long count = -1;
+            const char *count_word = NULL;
+            int released = 0;
+            struct tdate dt;
+            if (!(rt__ro_tok_is(d, k, "political") &&
+                  (rt__ro_tok_is(d, k + 1, "prisoners") || rt__ro_tok_is(d, k + 1, "detainees"))))
+                continue;
+            /* a release: released / release of / freed / pardoned before it */
+            for (size_t q = s->tok0; q < k; q++) {
+                if (rt__ro_tok_is(d, q, "release") || rt__ro_tok_is(d, q, "released") ||
+                    rt__ro_tok_is(d, q, "freed") || rt__ro_tok_is(d, q, "freeing") ||
+                    rt__ro_tok_is(d, q, "releasing"))
+                    released = 1;
+                if (rt__ro_tok_is(d, q, "pardoned") || rt__ro_tok_is(d, q, "pardon"))
+                    released = 1, type = "pardon";
+            }
+            if (!released || find_ci(t, s->len, 0, "call for") >= 0 ||
+                find_ci(t, s->len, 0, "called for") >= 0 || find_ci(t, s->len, 0, "urge") >= 0)
+                break;
+            if (k > s->tok0) {
+                const struct tok *c = &d->tk[k - 1];
+                int v = rt__ro_cardinal_value(d->t + c->off, c->len);
+                if (v > 0)
+                    count = v;
+                else if (rt__ro_tok_is(d, k - 1, "several") || rt__ro_tok_is(d, k - 1, "dozens") ||
+                         rt__ro_tok_is(d, k - 1, "many") || rt__ro_tok_is(d, k - 1, "some"))
+                    count_word = "several";
+                else if (rt__ro_tok_is(d, k - 1, "all"))
+                    count_word = "all";
+            }
+            /* whose release: "Belarus’ release", "in Belarus" */
+            for (size_t q = s->tok0; q < e && !country; q++)
+                if (d->tk[q].ent >= 0 && rt__ro_ent_side(d, d->m[d->tk[q].ent].ent) &&
+                    (q > k || (q + 1 < e && (rt__ro_tok_is(d, q + 1, "release") ||
+                                             rt__ro_tok_is(d, q + 1, "released") ||
+                                             rt__ro_possessive(d, &d->tk[q]) ||
+                                             is_rsquo(d->t + d->tk[q].off + d->tk[q].len,
+                                                      d->n - d->tk[q].off - d->tk[q].len)))))
+                    country = rt__ro_ent_side(d, d->m[d->tk[q].ent].ent);
+            if (!country)
+                country = d->side[1];
+            ev = json_object();
+            jset(ev, "type", json_string(type));
+            jset(ev, "country", country ? json_string(country) : NULL);
+            jset(ev, "count",
+                 count >= 0   ? json_integer(count)
+                 : count_word ? json_string(count_word)
+                              : NULL);
+            names = json_array();
+            for (size_t q = k; q + 2 < e; q++) {
+                size_t b;
+                if (!rt__ro_tok_is(d, q, "including"))
+                    continue;
+                b = q + 1;
+                while (b < e && rt__ro_namey(d, &d->tk[b]))
+                    b++;
+                if (b - q - 1 >= 2) {
+                    json_t *nm = jclean(d->t + d->tk[q + 1].off,
+                                        d->tk[b - 1].off + d->tk[b - 1].len - d->tk[q + 1].off);
+                    if (nm) {
+                        json_array_append(names, nm);
+                        json_array_append_new(persons, nm);
+                    }
+                }
+            }
+            jset(ev, "persons", names);
+            {
+                char buf[16];
+                json_t *date = NULL;
+                if (rt__ro_next_date(d, k, e, &dt) && dt.m) {
+                    int y = rt__ro_resolve_year(d, &dt, 1);
+                    if (y && rt__ro_fmt_date(buf, y, dt.m, dt.dd))
+                        date = json_string(buf);
+                }
+                jset(ev, "date", date);
+            }
+            rt__ro_evidence(d, ev, s);
+            json_array_append_new(events, ev);
+            break;
+        }
+    }
+    jset(d->out, "agreed_next_steps", next);
+    jset(d->out, "steps_reported", json_array());
+    jset(d->out, "events", events);
+    jset(d->out, "persons_of_concern", persons);
+}
+
+/* The theme areas of each topic ("topic_themes", in the order of "topics") and of
+ * each urged item (its "themes"). */
+void rt__ro_find_themes(struct doc *d)
+{
+    json_t *list = json_array(), *v;
+    size_t i;
+
+    json_array_foreach(json_object_get(d->out, "topics"), i, v)
+    {
+        const char *t = json_string_value(v);
+        json_array_append_new(
+            list, json_pack("{s:s, s:o}", "topic", t, "themes", rt_readout_themes(t, strlen(t))));
+    }
+    jset(d->out, "topic_themes", list);
+    json_array_foreach(json_object_get(d->out, "urged"), i, v)
+    {
+        const char *t = json_string_value(json_object_get(v, "what"));
+        jset(v, "themes", rt_readout_themes(t, t ? strlen(t) : 0));
+    }
+}
+
+const char *rt__ro_doc_type(const struct doc *d)
+{
+    const char *t = d->title.ptr ? d->title.ptr : "";
+    size_t head = d->n - d->body < 400 ? d->n - d->body : 400;
+
+    if (find_ci(t, d->title.len, 0, "joint statement") >= 0 ||
+        find_ci(d->t + d->body, head, 0, "joint statement") >= 0)
+        return "joint_statement";
+    if (find_ci(t, d->title.len, 0, "statement") >= 0 ||
+        find_ci(d->t + d->body, head, 0, "press statement") >= 0)
+        return "statement";
+    if (find_ci(t, d->title.len, 0, "announce") >= 0)
+        return "announcement";
+    return "readout";
+}
