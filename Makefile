@@ -43,7 +43,9 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 BASE_CFLAGS := -std=c17 -D_DEFAULT_SOURCE -fvisibility=hidden $(WARN) $(CFLAGS_$(BUILD)) \
                -MMD -MP $(PKG_CFLAGS)
 LIB_CFLAGS  := $(BASE_CFLAGS) -Iinclude -Isrc -I$(O)/gen
-FACE_CFLAGS := $(BASE_CFLAGS) -Iinclude
+# The faces include only include/rightstrack/; banned.h comes to them forced, so that a
+# banned libc call in src/cli/ or src/http/ fails to compile as it does in the library.
+FACE_CFLAGS := $(BASE_CFLAGS) -Iinclude -include src/base/banned.h
 LIBS        := $(filter-out $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null),$(PKG_LIBS)) \
                $(CSV_LIBS) $(STEMMER_LIBS) -lm -lpthread
 SERVE_LIBS  := $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null) $(LIBS)
@@ -220,4 +222,11 @@ format-check:
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+# What each object and program was built from (-MMD -MP): every header it read.
+DEPS := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HTTP_OBJ:.o=.d) $(UNIT_BIN:=.d) \
+        $(O)/tools/schema_image.d $(FUZZ_TARGETS:%=$(O)/fuzz_%.d)
+-include $(DEPS)
+
+# `make print-VAR` prints a variable (tests/cli/t0100-build-rules.sh reads FACE_CFLAGS).
+print-%:
+	@echo '$($*)'
