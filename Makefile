@@ -4,7 +4,8 @@
 #   make run        bootstrap, build, load the demo data, start the tour
 #   make test       bootstrap, build, run every test, then again under ASan+UBSan
 #   make check      run the tests of one build (no bootstrap, no second pass)
-#   make check-web  the browser tests (tests/web, Node + Debian chromium) on that build
+#   make check-web  the browser and API tests (tests/web, Node + Debian chromium) on that build
+#   make api-lint   docs/api.yaml through an OpenAPI validator (Redocly CLI; check-web runs it)
 #   make fuzz       a libFuzzer target until stopped (FUZZ_TARGET=readout|query|text|import|http)
 #   make fuzz-check a bounded run of each fuzz target (FUZZ_CHECK_TIME s; make test runs it)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -71,7 +72,7 @@ SERVE_BIN := $(O)/rightstrack-serve
 UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit/%)
 
-.PHONY: all run test check check-unit check-cli check-web install uninstall clean lint \
+.PHONY: all run test check check-unit check-cli check-web api-lint install uninstall clean lint \
         format-check bootstrap bench fuzz fuzz-check
 all: $(BIN) $(SERVE_BIN)
 
@@ -146,8 +147,16 @@ $(WEB_DEPS): tests/web/package-lock.json tests/web/package.json
 	cd tests/web && npm ci --no-audit --no-fund
 	@touch $@
 
+# docs/api.yaml against the OpenAPI rules of Redocly CLI (pinned in tests/web's lockfile;
+# no telemetry). Errors fail; warnings are printed. tests/web/api.test.mjs holds the
+# server's answers to the file's schemas.
+REDOCLY := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+           tests/web/node_modules/.bin/redocly
+api-lint: $(WEB_DEPS)
+	$(REDOCLY) lint --format=stylish docs/api.yaml
+
 # node --test prints its own summary (# tests, # pass, # fail).
-check-web: $(BIN) $(SERVE_BIN) $(WEB_DEPS)
+check-web: api-lint $(BIN) $(SERVE_BIN) $(WEB_DEPS)
 	RT=$(O)/rightstrack node --test tests/web/
 
 # The fuzz targets (tests/fuzz/fuzz_T.c: T = readout, the readout parser; query, the
