@@ -4,7 +4,8 @@
 #   make run        bootstrap, build, load the demo data, start the tour
 #   make test       bootstrap, build, run every test, then again under ASan+UBSan
 #   make check      run the tests of one build (no bootstrap, no second pass)
-#   make check-web  the browser tests (tests/web, Node + Debian chromium) on that build
+#   make check-web  the browser and API tests (tests/web, Node + Debian chromium) on that build
+#   make api-lint   docs/api.yaml through an OpenAPI validator (Redocly CLI; check-web runs it)
 #   make fuzz       a libFuzzer target until stopped (FUZZ_TARGET=readout|query|text|import|http)
 #   make fuzz-check a bounded run of each fuzz target (FUZZ_CHECK_TIME s; make test runs it)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -43,7 +44,9 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 BASE_CFLAGS := -std=c17 -D_DEFAULT_SOURCE -fvisibility=hidden $(WARN) $(CFLAGS_$(BUILD)) \
                -MMD -MP $(PKG_CFLAGS)
 LIB_CFLAGS  := $(BASE_CFLAGS) -Iinclude -Isrc -I$(O)/gen
-FACE_CFLAGS := $(BASE_CFLAGS) -Iinclude
+# The faces include only include/rightstrack/; banned.h comes to them forced, so that a
+# banned libc call in src/cli/ or src/http/ fails to compile as it does in the library.
+FACE_CFLAGS := $(BASE_CFLAGS) -Iinclude -include src/base/banned.h
 LIBS        := $(filter-out $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null),$(PKG_LIBS)) \
                $(CSV_LIBS) $(STEMMER_LIBS) -lm -lpthread
 SERVE_LIBS  := $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null) $(LIBS)
@@ -69,7 +72,7 @@ SERVE_BIN := $(O)/rightstrack-serve
 UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit/%)
 
-.PHONY: all run test check check-unit check-cli check-web install uninstall clean lint \
+.PHONY: all run test check check-unit check-cli check-web api-lint install uninstall clean lint \
         format-check bootstrap bench fuzz fuzz-check
 all: $(BIN) $(SERVE_BIN)
 
@@ -144,8 +147,16 @@ $(WEB_DEPS): tests/web/package-lock.json tests/web/package.json
 	cd tests/web && npm ci --no-audit --no-fund
 	@touch $@
 
+# docs/api.yaml against the OpenAPI rules of Redocly CLI (pinned in tests/web's lockfile;
+# no telemetry). Errors fail; warnings are printed. tests/web/api.test.mjs holds the
+# server's answers to the file's schemas.
+REDOCLY := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+           tests/web/node_modules/.bin/redocly
+api-lint: $(WEB_DEPS)
+	$(REDOCLY) lint --format=stylish docs/api.yaml
+
 # node --test prints its own summary (# tests, # pass, # fail).
-check-web: $(BIN) $(SERVE_BIN) $(WEB_DEPS)
+check-web: api-lint $(BIN) $(SERVE_BIN) $(WEB_DEPS)
 	RT=$(O)/rightstrack node --test tests/web/
 
 # The fuzz targets (tests/fuzz/fuzz_T.c: T = readout, the readout parser; query, the
@@ -220,4 +231,11 @@ format-check:
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+# What each object and program was built from (-MMD -MP): every header it read.
+DEPS := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(HTTP_OBJ:.o=.d) $(UNIT_BIN:=.d) \
+        $(O)/tools/schema_image.d $(FUZZ_TARGETS:%=$(O)/fuzz_%.d)
+-include $(DEPS)
+
+# `make print-VAR` prints a variable (tests/cli/t0100-build-rules.sh reads FACE_CFLAGS).
+print-%:
+	@echo '$($*)'

@@ -2,6 +2,13 @@
 #ifndef RT_BANNED_H
 #define RT_BANNED_H
 
+/* The headers that declare them come first, so that this file can stand alone (the
+ * Makefile forces it on the faces with -include) without breaking their declarations. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #define RT_BANNED(func) sorry_##func##_is_a_banned_function
 
 #undef strcpy

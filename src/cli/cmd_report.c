@@ -32,6 +32,12 @@ static const char help[] =
     "  rightstrack report brief --dialogue 1 --as-of 2016-12-31 --format html --out brief.html\n"
     "  rightstrack report country Belarus --as-of 2016-12-31\n";
 
+/* json_dump_callback's sink: appends to an rt_buf. */
+static int add_to_buf(const char *s, size_t n, void *ctx)
+{
+    return rt_buf_add(ctx, s, n) < 0 ? -1 : 0;
+}
+
 int cmd_report(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {{"dialogue", required_argument, NULL, 'd'},
@@ -48,7 +54,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
     const char *dialogue = NULL, *as_of = NULL, *out = NULL, *kind;
     json_t *doc = NULL;
     int64_t id = 0;
-    int json = 0, o, rc;
+    int json = 0, failed, o, rc;
 
     if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
         return cli_help(help);
@@ -86,24 +92,21 @@ int cmd_report(struct cli *c, int argc, char **argv)
         return cli_usage(c, usage, "--format pdf needs --out FILE");
     if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         goto done;
-    if (!strcmp(kind, "brief") ? rt_dialogue_find(st, dialogue, &id, &err) < 0 ||
-                                     rt_report_brief(st, id, as_of, &doc, &err) < 0
-                               : rt_report_country(st, argv[optind], as_of, &doc, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto done;
-    }
-    if (json) {
-        char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        rt_buf_adds(&text, s);
+    if (!strcmp(kind, "brief"))
+        failed = rt_dialogue_find(st, dialogue, &id, &err) < 0 ||
+                 rt_report_brief(st, id, as_of, &doc, &err) < 0;
+    else
+        failed = rt_report_country(st, argv[optind], as_of, &doc, &err) < 0;
+    if (!failed && json) {
+        /* text has no limit, so the sink cannot fail. */
+        json_dump_callback(doc, add_to_buf, &text, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         rt_buf_addch(&text, '\n');
-        free(s);
-        rc = 0;
-    } else {
-        rc = rt_report_render(doc, fmt, &text, &err);
+    } else if (!failed) {
+        failed = rt_report_render(doc, fmt, &text, &err) < 0;
     }
-    if (rc == 0)
-        rc = cli_write_out(out, text.buf, text.len, &err);
-    rc = rc < 0 ? cli_fail(c, &err) : EXIT_OK;
+    if (!failed)
+        failed = cli_write_out(out, text.buf, text.len, &err) < 0;
+    rc = failed ? cli_fail(c, &err) : EXIT_OK;
 done:
     json_decref(doc);
     rt_buf_release(&text);

@@ -71,27 +71,9 @@ check_eq "a 10 MB body" 413 "$(get -X POST -H 'Content-Type: application/json' -
 check_eq "a bad id" 404 "$(get "$URL/api/v1/rounds/abc")"
 check_eq "a bad as-of date" 422 "$(get "$URL/api/v1/dialogues/1/timeline?as_of=2015-13-01")"
 
-# docs/api.yaml and the server agree: every route it has is documented, and every
-# documented route answers.
-get "$URL/api/v1" >/dev/null
-python3 -c 'import json,sys
-for r in json.load(open(sys.argv[1]))["routes"]: print(r["method"], r["path"])' "$TMP/body" | sort >"$TMP/served"
-python3 -c 'import re,sys
-path=None
-for line in open(sys.argv[1]):
-    m=re.match(r"^  (/api/v1[^:]*):$", line)
-    if m: path=m.group(1); continue
-    m=re.match(r"^    (get|post|put|delete):", line)
-    if m and path: print(m.group(1).upper(), path)' "$ROOT/docs/api.yaml" | sort >"$TMP/documented"
-check "every route is documented and every documented route is served" diff "$TMP/served" "$TMP/documented"
-check_eq "the route list is not empty" yes "$([ "$(wc -l <"$TMP/documented")" -ge 14 ] && echo yes)"
-grep '^GET ' "$TMP/documented" | while read -r method route; do
-    path=$(echo "$route" | sed 's/{id}/1/; s/{state}/BLR/')
-    [ "$route" = /api/v1/status ] && path="/api/v1/status?target=ask:1"
-    code=$(get "$URL$path")
-    [ "$code" = 200 ] || echo "$route $code"
-done >"$TMP/unanswered"
-check_eq "every documented GET route answers 200" "" "$(cat "$TMP/unanswered")"
+# docs/api.yaml and the server agree (every route served is documented and the other
+# way round, every answer matches its schema): tests/web/api.test.mjs, run by
+# `make check-web`, reads the file with a real OpenAPI tool instead of line patterns.
 
 # Writes: JSON in, checked, 201 out; and the bad ones.
 post() { curl -s -o "$TMP/body" -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data-binary "$2" "$URL$1"; }
