@@ -9,6 +9,7 @@
 #include <rightstrack/text.h>
 
 #include "base/embedded.h"
+#include "base/hash.h"
 #include "store/sqlite/sqlite_int.h"
 
 /* How long a statement waits for another connection's lock. */
