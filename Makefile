@@ -223,6 +223,7 @@ uninstall:
 
 lint:
 	sh tools/check-banned.sh
+	sh tools/check-contracts.sh
 
 format-check:
 	clang-format --dry-run -Werror $(LIB_SRC) $(CLI_SRC) $(HTTP_SRC) $(wildcard src/*/*.h \

@@ -44,11 +44,15 @@ struct rt_classify_report {
 };
 
 /*
- * A training set under construction. Not thread-safe. Free with
- * rt_trainset_free. Texts are tokenized (rt_tokenize, English stems) when
- * added.
+ * A training set under construction. Not thread-safe. Texts are tokenized
+ * (rt_tokenize, English stems) when added.
  */
 struct rt_trainset;
+/*
+ * rt_trainset_new makes an empty one with a copy of opts (NULL: the defaults; a
+ * setting out of range is replaced by its default); it never fails. The caller
+ * frees it with rt_trainset_free, which also takes NULL.
+ */
 RT_API struct rt_trainset *rt_trainset_new(const struct rt_classify_opts *opts);
 RT_API void rt_trainset_free(struct rt_trainset *ts);
 /*
@@ -58,6 +62,7 @@ RT_API void rt_trainset_free(struct rt_trainset *ts);
 RT_API int rt_trainset_add(struct rt_trainset *ts, const char *text, size_t len,
                            const char *const *labels, size_t n_labels, int category,
                            struct rt_error *err);
+/* The number of texts added to ts so far. */
 RT_API size_t rt_trainset_size(const struct rt_trainset *ts);
 
 /* A trained model. Predicting is not thread-safe (it owns a tokenizer). */
@@ -71,9 +76,15 @@ struct rt_classifier;
  */
 RT_API int rt_classifier_train(struct rt_classifier **out, struct rt_trainset *ts,
                                struct rt_classify_report *rep, struct rt_error *err);
+/* Frees c and everything it holds; NULL is allowed. */
 RT_API void rt_classifier_free(struct rt_classifier *c);
 
-/* The labels, in the model's order (borrowed, valid while c lives). */
+/*
+ * The labels, in the model's order: rt_classifier_n_labels counts them,
+ * rt_classifier_label gives label i (borrowed, valid while c lives; NULL past the
+ * last), rt_classifier_threshold the score at which label i is predicted (1.0 past
+ * the last).
+ */
 RT_API size_t rt_classifier_n_labels(const struct rt_classifier *c);
 RT_API const char *rt_classifier_label(const struct rt_classifier *c, size_t i);
 RT_API double rt_classifier_threshold(const struct rt_classifier *c, size_t i);

@@ -14,7 +14,7 @@
 
 /* Appends s with & < > " ' escaped (NULL appends nothing). */
 RT_API void rt_html_text(struct rt_buf *b, const char *s);
-/* printf, then escaped. */
+/* Appends what printf prints for fmt, escaped as rt_html_text escapes. */
 RT_API void rt_html_textf(struct rt_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Appends s percent-encoded for a URL query value or path segment. */

@@ -15,6 +15,10 @@ enum rt_format {
     RT_FORMAT_UHRI,         /* UHRI thematic list: country,cycle,session,paragraph_id,... */
     RT_FORMAT_EXPORT,       /* a rightstrack JSON export (restored into an empty database) */
 };
+/*
+ * The name of a format, as import statistics show it ("upr-info", …,
+ * "rightstrack-export"; "unknown" for RT_FORMAT_UNKNOWN): a static string.
+ */
 RT_API const char *rt_format_name(enum rt_format f);
 
 /* What one import did, per file and in total. */

@@ -22,19 +22,26 @@
  *  "origin", "confidence"}], "source" and "created_at".
  */
 RT_API json_t *rt_rec_to_json(const struct rt_rec *r, int detail);
-/* {"total", "limit", "offset", "hits": [...], "facets": {"response": {key: n}, ...}} */
+/*
+ * A search result, as a new reference (json_decref it): {"total", "limit", "offset",
+ * "hits": [recommendation], "facets": {"response": {key: n}, ...}}.
+ */
 RT_API json_t *rt_search_result_to_json(const struct rt_search_result *res, int64_t limit,
                                         int64_t offset);
-/* {"recommendations", "states_under_review", "recommending_states", "by_response": {...},
- *  "by_cycle": {...}, "sources", "themes"} */
+/*
+ * The store's figures, as a new reference (json_decref it): {"recommendations",
+ * "states_under_review", "recommending_states", "by_response": {...}, "by_cycle":
+ * {...}, "sources", "themes"}.
+ */
 RT_API json_t *rt_stats_to_json(const struct rt_stats *s);
 
 /*
  * A recommendation's repeats (rt_store_repeats_of): {"id", "cycle", "threshold",
  * "cluster": {"id", "size"}, "repeats": [recommendation (as rt_rec_to_json) with
  * "jaccard"]}; jaccard values are rounded to 4 decimals (print them with
- * JSON_REAL_PRECISION(10) or less to see them so). Pairs (rt_store_repeat_pairs):
- * [{"a", "b", "jaccard"}], rounded the same way.
+ * JSON_REAL_PRECISION(10) or less to see them so). rt_repeat_pairs_to_json: the n
+ * pairs at p (rt_store_repeat_pairs) as [{"a", "b", "jaccard"}], rounded the same
+ * way. Each returns a new reference (json_decref it); the input stays the caller's.
  */
 RT_API json_t *rt_repeats_to_json(const struct rt_repeats *r);
 RT_API json_t *rt_repeat_pairs_to_json(const struct rt_repeat_pair *p, size_t n);

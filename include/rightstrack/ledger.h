@@ -28,15 +28,29 @@ RT_API int rt_date_check(const char *date, const char **precision);
 RT_API int rt_party_resolve(struct rt_store *st, const char *name, char out[16],
                             struct rt_error *err);
 
-/* The kinds of step, documented in docs/ledger.md. */
+/*
+ * The kinds of step, documented in docs/ledger.md: rt_step_kinds lists them (static
+ * strings, NULL at the end); rt_step_kind_valid returns 1 when kind (not NULL) is
+ * one of them, else 0.
+ */
 RT_API extern const char *const rt_step_kinds[];
 RT_API int rt_step_kind_valid(const char *kind);
 
-/* Dialogues. parties: n names (two or more). */
+/*
+ * Adds a dialogue called name (unique; not a number, no '#') of kind (NULL:
+ * "bilateral") between n parties (2 to 16, each resolved by rt_party_resolve, none
+ * twice), and sets *out_id to its id. The strings are borrowed for the call.
+ * RT_EINVAL (err->field "name" or "party") for a bad name or party, RT_EEXIST when
+ * the name is taken, RT_ESTORE when the database fails; then nothing is written.
+ */
 RT_API int rt_dialogue_add(struct rt_store *st, const char *name, const char *kind,
                            const char *const *parties, size_t n, int64_t *out_id,
                            struct rt_error *err);
-/* Finds a dialogue by id ("3") or by exact name. */
+/*
+ * Finds a dialogue by id ("3") or by name (case-blind) and sets *out_id.
+ * RT_EINVAL for an empty ref, RT_ENOTFOUND when there is none (err->field
+ * "dialogue"), RT_ESTORE when the database fails.
+ */
 RT_API int rt_dialogue_find(struct rt_store *st, const char *ref, int64_t *out_id,
                             struct rt_error *err);
 
@@ -46,17 +60,49 @@ struct rt_round_in {
     int ordinal;
     const char *date, *place, *summary, *source;
 };
+/*
+ * Adds a round of r->dialogue_id on r->date (place, summary and source optional,
+ * NULL for none) as number r->ordinal, or the next number when it is 0, and sets
+ * *out_id to its id. r and its strings are borrowed for the call. RT_ENOTFOUND for
+ * a missing dialogue, RT_EINVAL for a bad date or a negative ordinal, RT_EEXIST when
+ * the dialogue has a round of that number (err->field names which), RT_ESTORE when
+ * the database fails.
+ */
 RT_API int rt_round_add(struct rt_store *st, const struct rt_round_in *r, int64_t *out_id,
                         struct rt_error *err);
-/* Finds a round by id, or by "DIALOGUE#ORDINAL" (dialogue id or name). */
+/*
+ * Finds a round by id, or by "DIALOGUE#ORDINAL" (dialogue id or name), and sets
+ * *out_id. RT_EINVAL when ref is neither, RT_ENOTFOUND when there is no such
+ * dialogue or round (err->field "dialogue" or "round"), RT_ESTORE when the
+ * database fails.
+ */
 RT_API int rt_round_find(struct rt_store *st, const char *ref, int64_t *out_id,
                          struct rt_error *err);
 
+/*
+ * Adds a participant to round round_id: name (required); title, organisation and
+ * party (resolved by rt_party_resolve) optional, NULL for none. Sets *out_id to its
+ * id; the strings are borrowed for the call. RT_ENOTFOUND for a missing round,
+ * RT_EINVAL for an empty name or an unknown party, RT_ESTORE when the database fails.
+ */
 RT_API int rt_participant_add(struct rt_store *st, int64_t round_id, const char *name,
                               const char *title, const char *organisation, const char *party,
                               int64_t *out_id, struct rt_error *err);
+/*
+ * Adds a topic raised in round round_id: text (required) and a free theme (NULL for
+ * none). Sets *out_id to its id; the strings are borrowed for the call.
+ * RT_ENOTFOUND for a missing round, RT_EINVAL for an empty text, RT_ESTORE when the
+ * database fails.
+ */
 RT_API int rt_topic_add(struct rt_store *st, int64_t round_id, const char *text, const char *theme,
                         int64_t *out_id, struct rt_error *err);
+/*
+ * Adds an ask made in round round_id by party from to party to (each resolved by
+ * rt_party_resolve): text (required) and a free theme (NULL for none). Sets *out_id
+ * to its id; the strings are borrowed for the call. RT_ENOTFOUND for a missing
+ * round, RT_EINVAL for an empty text or an unknown party (err->field "text" or
+ * "party"), RT_ESTORE when the database fails.
+ */
 RT_API int rt_ask_add(struct rt_store *st, int64_t round_id, const char *from, const char *to,
                       const char *text, const char *theme, int64_t *out_id, struct rt_error *err);
 
@@ -65,6 +111,14 @@ struct rt_step_in {
     int64_t quantity;                            /* -1: none */
     const char *text, *source;
 };
+/*
+ * Adds a step taken by s->actor (a party, rt_party_resolve) on s->date: s->kind one
+ * of rt_step_kinds, s->direction "positive" (also for NULL) or "negative",
+ * s->quantity 0 or more (-1: none), s->text required, s->source optional. Sets
+ * *out_id to its id; s and its strings are borrowed for the call. RT_EINVAL with
+ * err->field naming the bad one ("party", "date", "kind", "direction", "quantity",
+ * "text"), RT_ESTORE when the database fails; then nothing is written.
+ */
 RT_API int rt_step_add(struct rt_store *st, const struct rt_step_in *s, int64_t *out_id,
                        struct rt_error *err);
 
@@ -87,9 +141,18 @@ RT_API int rt_link_add(struct rt_store *st, const char *from, const char *relati
 RT_API int rt_item_theme_add(struct rt_store *st, const char *item, const char *area,
                              const char *origin, struct rt_error *err);
 
-/* Commitments: made open on the round's date; resolved once, to fulfilled (with
- * the committing party's step that fulfilled it, if any) or lapsed. Resolving
- * twice is RT_EINVAL. */
+/*
+ * Commitments: made open on the round's date; resolved once, to fulfilled (with
+ * the committing party's step that fulfilled it, if any) or lapsed.
+ * rt_commitment_add records that party (rt_party_resolve) promised promise
+ * (required) in round round_id, on condition (NULL for none), and sets *out_id.
+ * rt_commitment_resolve sets commitment id to status "fulfilled" or "lapsed" as of
+ * a date no earlier than it was made, with step_id (0: none; a step of the same
+ * party) and a note (NULL for none). Strings are borrowed for the call. Both
+ * return RT_ENOTFOUND for a missing round, commitment or step, RT_EINVAL for a bad
+ * party, status, date or step, or a second resolution (err->field names it), and
+ * RT_ESTORE when the database fails; then nothing is written.
+ */
 RT_API int rt_commitment_add(struct rt_store *st, int64_t round_id, const char *party,
                              const char *condition, const char *promise, int64_t *out_id,
                              struct rt_error *err);
@@ -97,6 +160,11 @@ RT_API int rt_commitment_resolve(struct rt_store *st, int64_t id, const char *st
                                  int64_t step_id, const char *as_of, const char *note,
                                  struct rt_error *err);
 
+/*
+ * Adds a benchmark (text, required) by which dialogue dialogue_id will be judged,
+ * and sets *out_id to its id; text is borrowed for the call. RT_ENOTFOUND for a
+ * missing dialogue, RT_EINVAL for an empty text, RT_ESTORE when the database fails.
+ */
 RT_API int rt_benchmark_add(struct rt_store *st, int64_t dialogue_id, const char *text,
                             int64_t *out_id, struct rt_error *err);
 
@@ -108,6 +176,12 @@ RT_API int rt_benchmark_add(struct rt_store *st, int64_t dialogue_id, const char
 struct rt_assessment_in {
     const char *target, *as_of, *status, *evidence, *source, *assessor;
 };
+/*
+ * rt_assess adds a's assessment (evidence, source and assessor optional, NULL for
+ * none) and sets *out_id to its id; a and its strings are borrowed for the call.
+ * RT_EINVAL for a bad target, date or status (err->field "target", "date" or
+ * "status"), RT_ENOTFOUND for a missing target, RT_ESTORE when the database fails.
+ */
 RT_API int rt_assess(struct rt_store *st, const struct rt_assessment_in *a, int64_t *out_id,
                      struct rt_error *err);
 

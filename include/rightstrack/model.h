@@ -14,7 +14,7 @@ enum rt_response {
     RT_RESPONSE_PLEDGE,
 };
 
-/* "supported", "noted", "pledge", "pending". */
+/* The name of a response: "supported", "noted", "pledge", "pending" (static). */
 RT_API const char *rt_response_name(enum rt_response r);
 /*
  * Reads a response as users and exports write it: "supported", "Accepted",
@@ -66,6 +66,11 @@ struct rt_rec {
     char *created_at;
 };
 
+/*
+ * rt_rec_init makes *r empty (all zero, NULL strings), allocating nothing;
+ * rt_rec_release frees every string and array *r owns and leaves it as rt_rec_init
+ * made it. Every rt_rec a read fills (rt_store_rec_get) is released by the caller.
+ */
 RT_API void rt_rec_init(struct rt_rec *r);
 RT_API void rt_rec_release(struct rt_rec *r);
 

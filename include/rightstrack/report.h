@@ -16,6 +16,14 @@
 #include <rightstrack/store.h>
 
 /*
+ * Brings the derived data the reports read up to date: recomputes stale repeats
+ * when the store is writable and not inside a transaction (else the stored ones
+ * serve). rt_report_brief and rt_report_country call it; so does `serve` at start.
+ * RT_ESTORE (err filled) when the database fails.
+ */
+RT_API int rt_report_prepare(struct rt_store *st, struct rt_error *err);
+
+/*
  * The recommendations a state received (state: any name, code or variant), as of a
  * date (NULL: all), on a theme (any vocabulary's label or code, or a taxonomy area,
  * as for search; NULL: every theme):
@@ -28,12 +36,11 @@
  *                  "again": [{"id", "cycle", "session", "response", "by": [codes]}]}]}
  * where "repeated" lists the first-made of those made again in a later cycle, from
  * the stored repeats (call rt_report_prepare first to have them fresh).
+ * Sets *out to a new reference (json_decref it) on success, to NULL on failure.
+ * The strings are borrowed for the call. RT_EINVAL for no state or a bad date,
+ * RT_ENOTFOUND for an unknown state (err->field "state" or "as-of"), RT_ESTORE when
+ * the database fails.
  */
-/* Brings the derived data the reports read up to date: recomputes stale repeats
- * when the store is writable and not inside a transaction (then the stored ones
- * serve). rt_report_brief and rt_report_country call it; so does `serve` at start. */
-RT_API int rt_report_prepare(struct rt_store *st, struct rt_error *err);
-
 RT_API int rt_report_recs(struct rt_store *st, const char *state, const char *theme,
                           const char *as_of, json_t **out, struct rt_error *err);
 

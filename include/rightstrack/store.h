@@ -23,27 +23,41 @@ enum rt_store_flags {
  */
 RT_API int rt_store_open(struct rt_store **out, const char *path, unsigned flags,
                          struct rt_error *err);
+/*
+ * Closes st and frees it: a transaction still open is rolled back, noted words of
+ * texts indexed outside one are written first. NULL is allowed.
+ */
 RT_API void rt_store_close(struct rt_store *st);
-/* The schema version of an open store. */
+/* The schema version of an open store (PRAGMA user_version), or -1 when unreadable. */
 RT_API int rt_store_schema_version(struct rt_store *st);
 
 /*
  * A consistent snapshot for several reads (one request of the web face): one lock
- * taken instead of one a statement. End it with rt_store_read_end.
+ * taken instead of one a statement. rt_store_read_begin returns RT_ESTORE (err
+ * filled) when SQLite refuses; rt_store_read_end ends it (doing nothing when no
+ * transaction is open) and cannot fail.
  */
 RT_API int rt_store_read_begin(struct rt_store *st, struct rt_error *err);
 RT_API void rt_store_read_end(struct rt_store *st);
 
 /*
- * The version of what this connection sees: it grows whenever the database may
- * have changed, by a write of this connection or a commit of any other, in this
- * process or another. Read inside rt_store_read_begin, it names that snapshot:
- * what was read at one version may be given again while the version is the same
- * (the web face's response cache).
+ * Sets *out to the version of what this connection sees: it grows whenever the
+ * database may have changed, by a write of this connection or a commit of any
+ * other, in this process or another. Read inside rt_store_read_begin, it names that
+ * snapshot: what was read at one version may be given again while the version is
+ * the same (the web face's response cache). RT_ESTORE (err filled) on failure.
  */
 RT_API int rt_store_version(struct rt_store *st, uint64_t *out, struct rt_error *err);
 
-/* Transactions; rollback is safe to call when none is open. */
+/*
+ * Write transactions. rt_store_begin starts one (BEGIN IMMEDIATE: it waits up to 5
+ * seconds for another writer) and returns RT_ESTORE (err filled) when it cannot.
+ * rt_store_commit writes what is queued (links, new recommendations of a load),
+ * indexes the new texts and commits; on any failure it rolls everything back and
+ * returns RT_ESTORE (err filled: a load's broken reference names its table and
+ * row). rt_store_rollback drops the transaction and all that is queued; it is
+ * safe to call when none is open.
+ */
 RT_API int rt_store_begin(struct rt_store *st, struct rt_error *err);
 RT_API int rt_store_commit(struct rt_store *st, struct rt_error *err);
 RT_API void rt_store_rollback(struct rt_store *st);
@@ -54,6 +68,7 @@ RT_API void rt_store_rollback(struct rt_store *st);
  * the commit, which rolls back); and, when no other connection has the file open,
  * with a rollback journal instead of WAL, which writes new pages once rather than
  * twice. The commit or rollback puts both back. Otherwise it is rt_store_begin.
+ * RT_ESTORE (err filled) when it cannot begin; the settings are then as before.
  */
 RT_API int rt_store_begin_load(struct rt_store *st, struct rt_error *err);
 
@@ -65,7 +80,10 @@ RT_API int rt_store_begin_load(struct rt_store *st, struct rt_error *err);
  */
 RT_API int rt_store_state_find(struct rt_store *st, const char *name, size_t len, int64_t *out_id,
                                struct rt_error *err);
-/* Fills ref (code and a new name string) for a state id. */
+/*
+ * Fills ref for a state id: its code, and its name as a new string the caller frees
+ * (rt_free). RT_ENOTFOUND for no such state, RT_ESTORE on failure (err filled).
+ */
 RT_API int rt_store_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *ref,
                               struct rt_error *err);
 
@@ -77,7 +95,11 @@ struct rt_source {
     const char *sha256; /* hex */
 };
 
-/* Adds a source, or finds the one with the same sha256; *out_new says which. */
+/*
+ * Adds a source (src and its strings borrowed for the call), or finds the one with
+ * the same sha256; sets *out_id to its id and *out_new to 1 when it was added, 0
+ * when found. RT_ESTORE (err filled) on failure.
+ */
 RT_API int rt_store_source_put(struct rt_store *st, const struct rt_source *src, int64_t *out_id,
                                int *out_new, struct rt_error *err);
 
@@ -106,13 +128,23 @@ enum rt_put_flags {
  * rows arrive in: the response is the strongest of the two (supported, then
  * noted, then pledge, then pending), the action category the higher one, and a
  * missing paragraph is filled in. Sets *out_id and *out_flags (enum rt_put_flags).
+ * r and its strings are borrowed for the call. Outside a transaction the text is
+ * indexed at once; inside, at the commit. RT_ESTORE (err filled) on failure.
  */
 RT_API int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
                             unsigned *out_flags, struct rt_error *err);
-/* Links a recommending state; *out_new is 1 when the link is new. */
+/*
+ * Links recommendation rec_id to a recommending state; *out_new is 1 when the link
+ * is new, 0 when it was there. RT_ESTORE (err filled) on failure.
+ */
 RT_API int rt_store_rec_add_by(struct rt_store *st, int64_t rec_id, int64_t state_id, int *out_new,
                                struct rt_error *err);
-/* Tags a recommendation with a theme (created in vocabulary when missing). */
+/*
+ * Tags recommendation rec_id with label of vocabulary (the theme is created when
+ * missing), with origin ("official", "model" or "person") and confidence (0-1);
+ * *out_new is 1 when the tag is new. Strings are borrowed for the call. RT_ESTORE
+ * (err filled) on failure.
+ */
 RT_API int rt_store_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
                                   const char *label, const char *origin, double confidence,
                                   int *out_new, struct rt_error *err);
@@ -122,20 +154,30 @@ RT_API int rt_store_rec_add_theme(struct rt_store *st, int64_t rec_id, const cha
  * writes them many to a statement, which costs a third of writing them one by one.
  * Use them inside rt_store_begin/rt_store_commit. A queued link is written when the
  * queue is full, by rt_store_rec_links_flush and at the latest by rt_store_commit; a
- * rollback drops it. Reads do not see a link before it is written. origin is
- * "official", "model" or "person" (RT_EINVAL otherwise).
+ * rollback drops it. Reads do not see a link before it is written.
+ * rt_store_rec_queue_by queues a recommending state; rt_store_rec_queue_theme a theme
+ * tag, as rt_store_rec_add_theme has it (the strings are borrowed for the call;
+ * origin is "official", "model" or "person", RT_EINVAL otherwise). Both return RT_ESTORE (err
+ * filled) when writing a full queue fails.
  */
 RT_API int rt_store_rec_queue_by(struct rt_store *st, int64_t rec_id, int64_t state_id,
                                  struct rt_error *err);
 RT_API int rt_store_rec_queue_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
                                     const char *label, const char *origin, double confidence,
                                     struct rt_error *err);
-/* Writes the queued links, then adds to *by_new and *themes_new (either may be NULL)
- * the numbers of queued links that were new since the last call, and resets them. */
+/*
+ * Writes the queued links, then adds to *by_new and *themes_new (either may be NULL)
+ * the numbers of queued links that were new since the last call, and resets them.
+ * RT_ESTORE (err filled) on failure.
+ */
 RT_API int rt_store_rec_links_flush(struct rt_store *st, int64_t *by_new, int64_t *themes_new,
                                     struct rt_error *err);
 
-/* Loads recommendation id into r (initialised by the caller). RT_ENOTFOUND if none. */
+/*
+ * Loads recommendation id into r (initialised by the caller with rt_rec_init;
+ * release it with rt_rec_release, also after a failure). RT_ENOTFOUND if none,
+ * RT_ESTORE on failure (err filled for both).
+ */
 RT_API int rt_store_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r,
                             struct rt_error *err);
 
@@ -155,9 +197,13 @@ struct rt_stats {
     int64_t sources;
     int64_t themes;
 };
+/* Frees what s holds (by_cycle and its keys) and zeroes it. */
 RT_API void rt_stats_release(struct rt_stats *s);
-/* Fills s (zeroed by the caller) for every recommendation, or those to sur_id when
- * sur_id is not 0. */
+/*
+ * Fills s (zeroed by the caller; release with rt_stats_release) for every
+ * recommendation, or those to sur_id when sur_id is not 0. RT_ESTORE (err filled)
+ * on failure.
+ */
 RT_API int rt_store_stats(struct rt_store *st, int64_t sur_id, struct rt_stats *s,
                           struct rt_error *err);
 
@@ -185,9 +231,13 @@ struct rt_search_result {
     struct rt_facet facets[4];
     size_t n_facets;
 };
+/* Frees the hits and facets res holds and zeroes it. */
 RT_API void rt_search_result_release(struct rt_search_result *res);
-/* Runs spec; res must be zeroed by the caller. RT_EINVAL when match is not a
- * valid expression (err says why). */
+/*
+ * Runs spec (borrowed for the call); res must be zeroed by the caller and is
+ * released with rt_search_result_release, also after a failure. RT_EINVAL when
+ * match is not a valid expression (err says why), RT_ESTORE on failure.
+ */
 RT_API int rt_store_search(struct rt_store *st, const struct rt_search_spec *spec,
                            struct rt_search_result *res, struct rt_error *err);
 
@@ -196,7 +246,8 @@ RT_API int rt_store_search(struct rt_store *st, const struct rt_search_spec *spe
  * that words beginning with prefix have but that does not itself begin with it
  * ("investigate" for "investigat", whose stem is "investig"). prefix is folded as
  * the index folds words. The index holds stems, so a prefix must look for these as
- * well as for the stems that begin with it (schema 9).
+ * well as for the stems that begin with it (schema 9). RT_ESTORE (err filled) on
+ * failure.
  */
 RT_API int rt_store_prefix_words(struct rt_store *st, const char *prefix, size_t len,
                                  struct rt_buf *out, struct rt_error *err);
@@ -204,7 +255,8 @@ RT_API int rt_store_prefix_words(struct rt_store *st, const char *prefix, size_t
 /*
  * Trained models (src/store/sqlite/models.c), kept as named byte blobs.
  * rt_store_model_put saves data under name, replacing a model of the same name;
- * kind says what it is ("theme-classifier"), info is JSON text or NULL.
+ * kind says what it is ("theme-classifier"), info is JSON text or NULL. All is
+ * copied. RT_ESTORE (err filled) on failure.
  */
 RT_API int rt_store_model_put(struct rt_store *st, const char *name, const char *kind,
                               const char *info, const void *data, size_t len, struct rt_error *err);
@@ -239,8 +291,12 @@ enum rt_rec_texts_which {
 RT_API int rt_store_rec_texts(struct rt_store *st, const char *vocabulary,
                               enum rt_rec_texts_which which, struct rt_rec_text **out,
                               size_t *out_n, struct rt_error *err);
+/* Frees the n texts at a, their strings and a itself; NULL is allowed. */
 RT_API void rt_rec_texts_free(struct rt_rec_text *a, size_t n);
-/* Removes every theme tag of origin "model" in vocabulary; *out_n says how many. */
+/*
+ * Removes every theme tag of origin "model" in vocabulary; *out_n says how many.
+ * RT_ESTORE (err filled) on failure.
+ */
 RT_API int rt_store_model_tags_clear(struct rt_store *st, const char *vocabulary, int64_t *out_n,
                                      struct rt_error *err);
 /*
@@ -255,7 +311,10 @@ RT_API int rt_store_model_tags_clear(struct rt_store *st, const char *vocabulary
 RT_API int rt_store_rec_set_category(struct rt_store *st, int64_t rec_id, int category,
                                      const char *origin, double confidence, int *out_set,
                                      struct rt_error *err);
-/* Removes every action category of origin "model"; *out_n says how many. */
+/*
+ * Removes every action category of origin "model"; *out_n says how many. RT_ESTORE
+ * (err filled) on failure.
+ */
 RT_API int rt_store_model_categories_clear(struct rt_store *st, int64_t *out_n,
                                            struct rt_error *err);
 
@@ -264,8 +323,11 @@ struct rt_theme_count {
     char *label; /* owned */
     int64_t official, model;
 };
-/* Lists the themes of vocabulary, most official tags first. *out is NULL on entry;
- * free with rt_theme_counts_free. */
+/*
+ * Lists the themes of vocabulary, most official tags first: *out is NULL on entry
+ * and set on success, with *out_n (free with rt_theme_counts_free, which frees the
+ * labels too and takes NULL). RT_ESTORE (err filled) on failure.
+ */
 RT_API int rt_store_theme_counts(struct rt_store *st, const char *vocabulary,
                                  struct rt_theme_count **out, size_t *out_n, struct rt_error *err);
 RT_API void rt_theme_counts_free(struct rt_theme_count *a, size_t n);
@@ -284,8 +346,11 @@ struct rt_theme_area {
     struct rt_theme_area_label *labels; /* owned, by vocabulary (osce last), then label */
     size_t n_labels;
 };
-/* Lists the areas in the order of data/themes/areas.tsv with their labels. *out is
- * set on success (free with rt_theme_areas_free); RT_ESTORE on failure. */
+/*
+ * Lists the areas in the order of data/themes/areas.tsv with their labels. *out is
+ * set on success, with *out_n (free with rt_theme_areas_free, which frees every
+ * string; NULL with n 0 is allowed); RT_ESTORE on failure.
+ */
 RT_API int rt_store_theme_areas(struct rt_store *st, struct rt_theme_area **out, size_t *out_n,
                                 struct rt_error *err);
 RT_API void rt_theme_areas_free(struct rt_theme_area *a, size_t n);
@@ -315,7 +380,10 @@ struct rt_repeat_pair {
  */
 RT_API int rt_store_repeats_compute(struct rt_store *st, int64_t *out_pairs, int64_t *out_clusters,
                                     struct rt_error *err);
-/* Sets *out_fresh to 1 when stored repeats match the recommendations as they are. */
+/*
+ * Sets *out_fresh to 1 when stored repeats match the recommendations as they are,
+ * else 0. RT_ESTORE (err filled) on failure.
+ */
 RT_API int rt_store_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt_error *err);
 
 /*
@@ -348,10 +416,11 @@ struct rt_repeats {
  * Fills out (zeroed by the caller; release with rt_repeats_release) with the
  * repeats of recommendation id at threshold, stale pairs being recomputed as for
  * rt_store_repeat_pairs. RT_ENOTFOUND when there is no such recommendation,
- * RT_EINVAL for a threshold out of range.
+ * RT_EINVAL for a threshold out of range, RT_ESTORE on failure.
  */
 RT_API int rt_store_repeats_of(struct rt_store *st, int64_t id, double threshold,
                                struct rt_repeats *out, struct rt_error *err);
+/* Frees the repeats r holds (each one's rt_rec too) and zeroes it. */
 RT_API void rt_repeats_release(struct rt_repeats *r);
 
 #endif

@@ -21,7 +21,8 @@ RT_API int rt_text_valid_utf8(const char *s, size_t len);
  * Appends the match key of a name to out: HTML numeric entities decoded, accents
  * removed, lower case, "&" read as "and", every run of other characters than
  * ASCII letters and digits one space, trimmed, a leading "the " dropped.
- * "Côte d'Ivoire" and "Cote d’Ivoire" both give "cote d ivoire".
+ * "Côte d'Ivoire" and "Cote d’Ivoire" both give "cote d ivoire". Returns 0, or
+ * RT_EINVAL for invalid UTF-8 (after entities are decoded), out then unchanged.
  */
 RT_API int rt_text_name_key(const char *s, size_t len, struct rt_buf *out);
 
@@ -54,11 +55,13 @@ enum rt_tokenize_flags {
  * when lang is NULL or "none"; NULL when the language is unknown. Free with
  * rt_tokenizer_free. */
 RT_API struct rt_tokenizer *rt_tokenizer_new(const char *lang);
+/* Frees t with its stemmer and stem cache; NULL is allowed. */
 RT_API void rt_tokenizer_free(struct rt_tokenizer *t);
 /* Makes RT_TOKENIZE_NEW_WORDS give every word again, as if never met. */
 RT_API void rt_tokenizer_forget(struct rt_tokenizer *t);
 /* Tokenizes s (flags from enum rt_tokenize_flags); returns 0, or the first non-zero
- * value fn returned. Invalid UTF-8 bytes are treated as separators. */
+ * value fn returned. Invalid UTF-8 bytes are treated as separators. A term given
+ * to fn is borrowed until fn returns. */
 RT_API int rt_tokenize(struct rt_tokenizer *t, const char *s, size_t len, unsigned flags,
                        rt_token_fn fn, void *ctx);
 

@@ -1,18 +1,8 @@
 /* A small open-addressing hash map from strings to 64-bit integers. */
 #include "base/compat.h"
 
+#include "base/hash.h"
 #include "base/strmap.h"
-
-uint64_t rt__hash(const void *p, size_t len)
-{
-    const unsigned char *s = p;
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (size_t i = 0; i < len; i++) {
-        h ^= s[i];
-        h *= 1099511628211ULL;
-    }
-    return h ^ (h >> 29);
-}
 
 static struct rt__strmap_slot *find(const struct rt__strmap *m, const char *key, size_t len)
 {

@@ -26,6 +26,5 @@ int rt__strmap_get(const struct rt__strmap *m, const char *key, size_t len, int6
 /* Sets key to value, adding it when missing. */
 void rt__strmap_put(struct rt__strmap *m, const char *key, size_t len, int64_t value);
 void rt__strmap_release(struct rt__strmap *m);
-uint64_t rt__hash(const void *p, size_t len);
 
 #endif

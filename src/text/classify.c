@@ -13,6 +13,8 @@
 #include <rightstrack/classify.h>
 #include <rightstrack/text.h>
 
+#include "base/hash.h"
+
 #define N_CAT 5             /* action categories 1..5 */
 #define MAGIC "RTCLASS2"    /* blob header: quantised rows */
 #define MAGIC_V1 "RTCLASS1" /* the first format: float32 rows */
@@ -203,15 +205,10 @@ static int collect_token(void *ctx, const char *term, size_t len, size_t start, 
                          int colocated)
 {
     struct feats *f = ctx;
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
 
     (void)start, (void)end, (void)colocated;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)term[i];
-        h *= 1099511628211ULL;
-    }
     RT_ALLOC_GROW(f->tok, f->n_tok + 1, f->alloc_tok);
-    f->tok[f->n_tok++] = h;
+    f->tok[f->n_tok++] = rt__fnv1a(RT__FNV1A_INIT, term, len);
     return 0;
 }
 
@@ -221,12 +218,10 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The bucket of a feature hash h among 2^bits (every saved model depends on this). */
 static uint32_t bucket_of(uint64_t h, unsigned bits)
 {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return (uint32_t)(h & ((1ULL << bits) - 1));
+    return (uint32_t)(rt__mix64_half(h) & ((1ULL << bits) - 1));
 }
 
 /* Tokenizes text into f->bucket: the buckets of its unigrams and bigrams, in

@@ -7,23 +7,12 @@
 
 #include <rightstrack/text.h>
 
-/* A 64-bit finaliser (MurmurHash3's fmix64): a bijection that mixes every bit. */
-static uint64_t mix64(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
-
-#define FNV_OFFSET 1469598103934665603ULL
-#define FNV_PRIME 1099511628211ULL
+#include "base/hash.h"
+#include "text/text_int.h"
 
 /*
  * The words of a text, as hashes, in a growable array. A shingle's hash chains
- * the hashes of its words through mix64, with the number of words as the seed,
+ * the hashes of its words through rt__mix64, with the number of words as the seed,
  * so that "a b" (a text of two words) and any three-word shingle differ.
  */
 struct words {
@@ -43,49 +32,31 @@ static void word_add(struct words *w, uint64_t h)
         }
         w->alloc *= 2;
     }
-    w->h[w->n++] = mix64(h);
+    w->h[w->n++] = rt__mix64(h);
 }
 
 static uint64_t chain(uint64_t seed, const uint64_t *h, size_t n)
 {
-    uint64_t x = mix64(seed * 0x9e3779b97f4a7c15ULL);
+    uint64_t x = rt__mix64(seed * 0x9e3779b97f4a7c15ULL);
     for (size_t i = 0; i < n; i++)
-        x = mix64(x ^ h[i]);
+        x = rt__mix64(x ^ h[i]);
     return x;
 }
 
-/* ASCII letters and digits. */
-static int ascii_word(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-/* For each byte: its lower-case form when it is an ASCII letter or digit, else 0. */
-static const unsigned char ascii_fold[256] = {
-    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6',
-    ['7'] = '7', ['8'] = '8', ['9'] = '9', ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd',
-    ['E'] = 'e', ['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k',
-    ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r',
-    ['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
-    ['Z'] = 'z', ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f',
-    ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm',
-    ['n'] = 'n', ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't',
-    ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
-};
-
+/* Words of ASCII text: runs of letters and digits, hashed in lower case. */
 static void words_ascii(const char *s, size_t len, struct words *w)
 {
-    uint64_t h = FNV_OFFSET;
+    uint64_t h = RT__FNV1A_INIT;
     int in = 0;
 
     for (size_t i = 0; i < len; i++) {
-        unsigned char c = ascii_fold[(unsigned char)s[i]];
-        if (c) {
-            h = (h ^ c) * FNV_PRIME;
+        unsigned char c = (unsigned char)s[i];
+        if (rt__ascii_alnum(c)) {
+            h = rt__fnv1a_byte(h, c | 0x20); /* lower case */
             in = 1;
         } else if (in) {
             word_add(w, h);
-            h = FNV_OFFSET;
+            h = RT__FNV1A_INIT;
             in = 0;
         }
     }
@@ -93,32 +64,10 @@ static void words_ascii(const char *s, size_t len, struct words *w)
         word_add(w, h);
 }
 
-static int word_cp(utf8proc_int32_t cp)
-{
-    if (cp < 0x80)
-        return ascii_word((unsigned char)cp);
-    switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC:
-    case UTF8PROC_CATEGORY_ME:
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 /* Words of normalised, valid UTF-8 (the bytes of each word are hashed as they are). */
 static void words_utf8(const utf8proc_uint8_t *p, size_t len, struct words *w)
 {
-    uint64_t h = FNV_OFFSET;
+    uint64_t h = RT__FNV1A_INIT;
     size_t i = 0;
     int in = 0;
 
@@ -130,13 +79,12 @@ static void words_utf8(const utf8proc_uint8_t *p, size_t len, struct words *w)
             cp = p[i];
         else if ((k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp)) < 0)
             cp = ' ', k = 1;
-        if (word_cp(cp)) {
-            for (utf8proc_ssize_t j = 0; j < k; j++)
-                h = (h ^ p[i + (size_t)j]) * FNV_PRIME;
+        if (rt__word_cp(cp)) {
+            h = rt__fnv1a(h, p + i, (size_t)k);
             in = 1;
         } else if (in) {
             word_add(w, h);
-            h = FNV_OFFSET;
+            h = RT__FNV1A_INIT;
             in = 0;
         }
         i += (size_t)k;
@@ -358,7 +306,7 @@ static uint32_t number_tokens(const uint64_t *const *sets, const size_t *lens, s
                 size_t s;
                 if (bits && (h >> (64 - bits)) != pass)
                     continue;
-                s = (size_t)mix64(h) & (cap - 1);
+                s = (size_t)rt__mix64(h) & (cap - 1);
                 while (tok[s] && key[s] != h)
                     s = (s + 1) & (cap - 1);
                 if (!tok[s]) {
@@ -373,7 +321,7 @@ static uint32_t number_tokens(const uint64_t *const *sets, const size_t *lens, s
                             size_t d;
                             if (!otok[m])
                                 continue;
-                            d = (size_t)mix64(okey[m]) & (cap - 1);
+                            d = (size_t)rt__mix64(okey[m]) & (cap - 1);
                             while (tok[d])
                                 d = (d + 1) & (cap - 1);
                             key[d] = okey[m];
@@ -381,7 +329,7 @@ static uint32_t number_tokens(const uint64_t *const *sets, const size_t *lens, s
                         }
                         rt_free(okey);
                         rt_free(otok);
-                        s = (size_t)mix64(h) & (cap - 1);
+                        s = (size_t)rt__mix64(h) & (cap - 1);
                         while (tok[s])
                             s = (s + 1) & (cap - 1);
                     }

@@ -6,7 +6,8 @@
 
 #include <rightstrack/text.h>
 
-#include "base/strmap.h"
+#include "base/hash.h"
+#include "text/text_int.h"
 
 #define MAX_WORD 256    /* longer runs are cut into pieces of this many bytes */
 #define CACHE_MIN 1024  /* stem cache slots at first (a power of two) */
@@ -155,45 +156,6 @@ static const char *stem(struct rt_tokenizer *t, const char *word, size_t n, size
     return t->strings.buf + slot->off + n;
 }
 
-enum cls { SEP, WORD, IDEO, APOS };
-
-/* An ASCII letter or digit (what classify calls WORD below 0x80). */
-static inline int ascii_alnum(unsigned char c)
-{
-    return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10;
-}
-
-static enum cls classify(utf8proc_int32_t cp)
-{
-    if (cp < 0x80) {
-        if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9'))
-            return WORD;
-        return cp == '\'' ? APOS : SEP;
-    }
-    if (cp == 0x2019)
-        return APOS;
-    if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-        (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-        (cp >= 0x20000 && cp <= 0x2FFFF))
-        return IDEO;
-    switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC:
-    case UTF8PROC_CATEGORY_ME:
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-        return WORD;
-    default:
-        return SEP;
-    }
-}
-
 struct run {
     unsigned flags;
     size_t n_tokens; /* tokens reported so far */
@@ -289,13 +251,13 @@ static int tokenize(struct rt_tokenizer *t, const char *s, size_t len, struct ru
     while (i < len) {
         utf8proc_int32_t cp;
         size_t n = 1;
-        enum cls c;
+        enum rt__char_class c;
 
         /* The common case, taken before the general one below: more ASCII letters or
          * digits inside a word that has room for them. */
-        if (in_word && ascii_alnum(p[i]) && i - start < MAX_WORD) {
+        if (in_word && rt__ascii_alnum(p[i]) && i - start < MAX_WORD) {
             size_t stop = len - start > MAX_WORD ? start + MAX_WORD : len;
-            while (i < stop && ascii_alnum(p[i]))
+            while (i < stop && rt__ascii_alnum(p[i]))
                 i++;
             last_word_end = i;
             continue;
@@ -309,15 +271,15 @@ static int tokenize(struct rt_tokenizer *t, const char *s, size_t len, struct ru
             else
                 n = (size_t)k;
         }
-        c = classify(cp);
-        if (c == APOS && !in_word)
-            c = SEP;
-        if (in_word && (c == SEP || c == IDEO || i - start >= MAX_WORD)) {
+        c = rt__char_class(cp);
+        if (c == RT__APOS && !in_word)
+            c = RT__SEP;
+        if (in_word && (c == RT__SEP || c == RT__IDEO || i - start >= MAX_WORD)) {
             if ((rc = emit(t, s, start, last_word_end, ascii, run)))
                 return rc;
             in_word = 0;
         }
-        if (c == WORD || (c == APOS && in_word)) {
+        if (c == RT__WORD || (c == RT__APOS && in_word)) {
             if (!in_word) {
                 in_word = 1;
                 start = i;
@@ -325,9 +287,9 @@ static int tokenize(struct rt_tokenizer *t, const char *s, size_t len, struct ru
             }
             if (n > 1)
                 ascii = 0;
-            if (c == WORD)
+            if (c == RT__WORD)
                 last_word_end = i + n;
-        } else if (c == IDEO) {
+        } else if (c == RT__IDEO) {
             if ((rc = emit(t, s, i, i + n, 0, run)))
                 return rc;
         }

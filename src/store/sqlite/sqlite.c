@@ -1,4 +1,4 @@
-/* The SQLite store: connection, migrations, transactions and recommendation records. */
+/* The SQLite store: connection, statements, migrations, derived data and transactions. */
 #include "base/compat.h"
 
 #include <pthread.h>
@@ -6,16 +6,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <rightstrack/text.h>
-
 #include "base/embedded.h"
+#include "base/hash.h"
 #include "store/sqlite/sqlite_int.h"
 
 /* How long a statement waits for another connection's lock. */
 #define BUSY_TIMEOUT_MS 5000
-
-/* The columns of STMT_REC_INSERT_ID. */
-#define REC_COLUMNS 12
 
 enum load_flags {
     LOAD_NO_FK = 1 << 0,            /* foreign keys off, checked once before the commit */
@@ -23,9 +19,6 @@ enum load_flags {
 };
 
 static void load_end(struct rt_store *st);
-static void recs_start(struct rt_store *st);
-static void recs_stop(struct rt_store *st);
-static int recs_write(struct rt_store *st, struct rt_error *err);
 
 static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_STATE_BY_KEY] = "SELECT state_id FROM state_name WHERE key = ?1",
@@ -174,12 +167,7 @@ static int exec(struct rt_store *st, const char *sql, struct rt_error *err)
     return 0;
 }
 
-/*
- * Sets st->now to the current time as the schema's created_at default writes it
- * ("2024-05-01T12:00:00Z"). Rows added in one transaction share it: computing it in
- * SQL for every row was a twentieth of an import.
- */
-static void set_now(struct rt_store *st)
+void rt__set_now(struct rt_store *st)
 {
     time_t t = time(NULL);
     struct tm tm;
@@ -484,12 +472,7 @@ static int max_rec_id(struct rt_store *st, int64_t *out, struct rt_error *err)
     return rc;
 }
 
-/*
- * Indexes the recommendations added since id `from` (one statement: one FTS5 flush),
- * then writes the words the tokenizer noted, in these texts and in any that triggers
- * indexed since the last call.
- */
-static int index_from(struct rt_store *st, int64_t from, struct rt_error *err)
+int rt__index_from(struct rt_store *st, int64_t from, struct rt_error *err)
 {
     sqlite3_stmt *s = rt__stmt(st, STMT_FTS_INSERT, err);
 
@@ -557,7 +540,7 @@ int rt_store_begin(struct rt_store *st, struct rt_error *err)
     if (rc < 0)
         return rc;
     st->in_tx = 1;
-    set_now(st);
+    rt__set_now(st);
     if ((rc = max_rec_id(st, &st->fts_from, err)) < 0)
         rt_store_rollback(st);
     return rc;
@@ -615,7 +598,7 @@ int rt_store_begin_load(struct rt_store *st, struct rt_error *err)
     if ((rc = rt_store_begin(st, err)) < 0)
         load_end(st);
     else if (st->load && st->fts_from == 0) /* still empty now that we hold the lock */
-        recs_start(st);
+        rt__recs_start(st);
     return rc;
 }
 
@@ -636,11 +619,11 @@ int rt_store_commit(struct rt_store *st, struct rt_error *err)
 {
     int rc = rt_store_rec_links_flush(st, NULL, NULL, err);
 
-    recs_stop(st);
+    rt__recs_stop(st);
     if (rc == 0 && (st->load & LOAD_NO_FK))
         rc = foreign_key_check(st, "import", err);
     if (rc == 0)
-        rc = index_from(st, st->fts_from, err);
+        rc = rt__index_from(st, st->fts_from, err);
     if (rc == 0)
         rc = exec(st, "COMMIT", err);
     if (rc < 0)
@@ -661,625 +644,7 @@ void rt_store_rollback(struct rt_store *st)
     st->by_queue.n = st->theme_queue.n = 0;
     st->by_queue.added = st->theme_queue.added = 0;
     rt__fts_words_drop(st);
-    recs_stop(st);
+    rt__recs_stop(st);
     if (st->load)
         load_end(st);
-}
-
-int rt_store_state_find(struct rt_store *st, const char *name, size_t len, int64_t *out_id,
-                        struct rt_error *err)
-{
-    struct rt_buf key = RT_BUF_INIT;
-    sqlite3_stmt *s;
-    int64_t id;
-    int rc;
-
-    if (rt__strmap_get(&st->state_cache, name, len, &id)) {
-        if (id <= 0)
-            return RT_ENOTFOUND;
-        *out_id = id;
-        return 0;
-    }
-    if (rt_text_name_key(name, len, &key) < 0 || !key.len) {
-        rc = RT_ENOTFOUND;
-        goto out;
-    }
-    if (!(s = rt__stmt(st, STMT_STATE_BY_KEY, err))) {
-        rc = RT_ESTORE;
-        goto out;
-    }
-    sqlite3_bind_text(s, 1, key.buf, (int)key.len, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        id = sqlite3_column_int64(s, 0);
-        rc = 0;
-    } else if (rc == SQLITE_DONE) {
-        id = 0;
-        rc = RT_ENOTFOUND;
-    } else {
-        rc = rt__db_error(st, err, "state look-up");
-        goto out;
-    }
-    sqlite3_reset(s);
-    rt__strmap_put(&st->state_cache, name, len, id);
-    if (rc == 0)
-        *out_id = id;
-out:
-    rt_buf_release(&key);
-    return rc;
-}
-
-int rt_store_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *ref,
-                       struct rt_error *err)
-{
-    sqlite3_stmt *s = NULL;
-    int rc;
-
-    if (sqlite3_prepare_v2(st->db, "SELECT code, name FROM state WHERE id = ?1", -1, &s, NULL) !=
-        SQLITE_OK)
-        return rt__db_error(st, err, "prepare");
-    sqlite3_bind_int64(s, 1, id);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        snprintf(ref->code, sizeof(ref->code), "%s", (const char *)sqlite3_column_text(s, 0));
-        ref->name = rt__col_strdup(s, 1);
-        rc = 0;
-    } else if (rc == SQLITE_DONE) {
-        rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "no state with id %lld", (long long)id);
-    } else {
-        rc = rt__db_error(st, err, "state");
-    }
-    sqlite3_finalize(s);
-    return rc;
-}
-
-int rt_store_source_put(struct rt_store *st, const struct rt_source *src, int64_t *out_id,
-                        int *out_new, struct rt_error *err)
-{
-    sqlite3_stmt *s = NULL;
-    int rc;
-
-    if (sqlite3_prepare_v2(st->db,
-                           "INSERT INTO source(kind, title, path, sha256) VALUES (?1, ?2, ?3, ?4)"
-                           " ON CONFLICT(sha256) DO NOTHING",
-                           -1, &s, NULL) != SQLITE_OK)
-        return rt__db_error(st, err, "prepare");
-    sqlite3_bind_text(s, 1, src->kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, src->title, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, src->path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, src->sha256, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) != SQLITE_DONE) {
-        rc = rt__db_error(st, err, "add source");
-        goto out;
-    }
-    *out_new = sqlite3_changes(st->db) > 0;
-    sqlite3_finalize(s);
-    s = NULL;
-    if (sqlite3_prepare_v2(st->db, "SELECT id FROM source WHERE sha256 = ?1", -1, &s, NULL) !=
-        SQLITE_OK)
-        return rt__db_error(st, err, "prepare");
-    sqlite3_bind_text(s, 1, src->sha256, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) != SQLITE_ROW) {
-        rc = rt__db_error(st, err, "find source");
-        goto out;
-    }
-    *out_id = sqlite3_column_int64(s, 0);
-    rc = 0;
-out:
-    sqlite3_finalize(s);
-    return rc;
-}
-
-static void bind_int_or_null(sqlite3_stmt *s, int i, int v)
-{
-    if (v)
-        sqlite3_bind_int(s, i, v);
-    else
-        sqlite3_bind_null(s, i);
-}
-
-/* The hash that finds a recommendation's twins: session and text. */
-static int64_t key_hash(const struct rt_rec_in *r)
-{
-    uint64_t h = rt__hash(r->text, r->text_len);
-    h ^= (uint64_t)(unsigned)r->session * 0x9E3779B97F4A7C15ULL;
-    return (int64_t)(h >> 1);
-}
-
-static int response_rank(enum rt_response r)
-{
-    switch (r) {
-    case RT_RESPONSE_SUPPORTED:
-        return 3;
-    case RT_RESPONSE_NOTED:
-        return 2;
-    case RT_RESPONSE_PLEDGE:
-        return 1;
-    case RT_RESPONSE_PENDING:
-        break;
-    }
-    return 0;
-}
-
-/*
- * Merges r into the values of its twin in a way that does not depend on the order
- * rows arrive in: the strongest response, the higher category. Returns the
- * enum rt_put_flags that say so (RT_PUT_CONFLICT).
- */
-static unsigned merge_values(enum rt_response *resp, int *cat, const struct rt_rec_in *r)
-{
-    enum rt_response old = *resp;
-    int old_cat = *cat;
-    unsigned flags = 0;
-
-    if ((old != RT_RESPONSE_PENDING && r->response != RT_RESPONSE_PENDING && old != r->response) ||
-        (old_cat && r->action_category && old_cat != r->action_category))
-        flags |= RT_PUT_CONFLICT;
-    if (response_rank(r->response) > response_rank(old))
-        *resp = r->response;
-    if (r->action_category > old_cat)
-        *cat = r->action_category;
-    return flags;
-}
-
-/*
- * Merges r into the stored recommendation id (its twin), whose response, category
- * and paragraph are the current columns of s, a row of STMT_REC_FIND or
- * STMT_REC_BY_ID from column 1 on. Resets s.
- */
-static int merge_stored(struct rt_store *st, sqlite3_stmt *s, int64_t id, const struct rt_rec_in *r,
-                        unsigned *out_flags, struct rt_error *err)
-{
-    enum rt_response old = RT_RESPONSE_PENDING, resp;
-    int old_cat = sqlite3_column_int(s, 2), cat;
-    int has_par = sqlite3_column_type(s, 3) != SQLITE_NULL;
-
-    rt_response_parse((const char *)sqlite3_column_text(s, 1), &old);
-    sqlite3_reset(s);
-    resp = old;
-    cat = old_cat;
-    *out_flags |= merge_values(&resp, &cat, r);
-    if (resp != old || cat != old_cat || (!has_par && r->paragraph)) {
-        if (!(s = rt__stmt(st, STMT_REC_FILL, err)))
-            return RT_ESTORE;
-        sqlite3_bind_int64(s, 1, id);
-        sqlite3_bind_text(s, 2, rt_response_name(resp), -1, SQLITE_STATIC);
-        bind_int_or_null(s, 3, cat);
-        if (r->paragraph)
-            sqlite3_bind_text(s, 4, r->paragraph, -1, SQLITE_STATIC);
-        if (sqlite3_step(s) != SQLITE_DONE)
-            return rt__db_error(st, err, "update recommendation");
-        sqlite3_reset(s);
-    }
-    return 0;
-}
-
-/* Binds the columns of STMT_REC_INSERT_ID from parameter p on. */
-static void bind_row(struct rt_store *st, sqlite3_stmt *s, int p, const struct rt__rec_row *row)
-{
-    const char *strings = st->recs.strings.buf;
-
-    sqlite3_bind_int64(s, p, row->id);
-    sqlite3_bind_text(s, p + 1, strings + row->mechanism, -1, SQLITE_STATIC);
-    bind_int_or_null(s, p + 2, row->cycle);
-    bind_int_or_null(s, p + 3, row->session);
-    if (row->paragraph)
-        sqlite3_bind_text(s, p + 4, strings + row->paragraph, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, p + 5, row->sur_id);
-    sqlite3_bind_text(s, p + 6, strings + row->text, (int)row->text_len, SQLITE_STATIC);
-    sqlite3_bind_text(s, p + 7, rt_response_name(row->response), -1, SQLITE_STATIC);
-    bind_int_or_null(s, p + 8, row->action_category);
-    if (row->source_id)
-        sqlite3_bind_int64(s, p + 9, row->source_id);
-    sqlite3_bind_int64(s, p + 10, row->key_hash);
-    sqlite3_bind_text(s, p + 11, st->now, -1, SQLITE_STATIC);
-}
-
-/* Writes the queued recommendations, REC_BATCH to a statement and the rest one by one. */
-static int recs_write(struct rt_store *st, struct rt_error *err)
-{
-    struct rt__rec_queue *q = &st->recs;
-    size_t i = 0;
-
-    while (i < q->n) {
-        size_t rows = q->n - i >= REC_BATCH ? REC_BATCH : 1;
-        sqlite3_stmt *s = rt__stmt(st, rows > 1 ? STMT_REC_INSERT_MANY : STMT_REC_INSERT_ID, err);
-
-        if (!s)
-            return RT_ESTORE;
-        for (size_t k = 0; k < rows; k++)
-            bind_row(st, s, (int)k * REC_COLUMNS + 1, &q->v[i + k]);
-        if (sqlite3_step(s) != SQLITE_DONE)
-            return rt__db_error(st, err, "add recommendations");
-        sqlite3_reset(s);
-        i += rows;
-    }
-    q->n = 0;
-    rt_buf_setlen(&q->strings, 1); /* offset 0 stays "none" */
-    return 0;
-}
-
-/* Starts queueing the new recommendations of a load into an empty store. */
-static void recs_start(struct rt_store *st)
-{
-    struct rt__rec_queue *q = &st->recs;
-
-    q->on = 1;
-    q->next_id = 1;
-    q->n = 0;
-    q->twins_n = 0;
-    q->twins_cap = 4096;
-    q->twins = rt_xcalloc(q->twins_cap, sizeof(*q->twins));
-    rt_buf_reset(&q->strings);
-    rt_buf_addch(&q->strings, '\0');
-}
-
-/* Stops queueing; what is still queued is dropped (write it first to keep it). */
-static void recs_stop(struct rt_store *st)
-{
-    struct rt__rec_queue *q = &st->recs;
-
-    q->on = 0;
-    q->n = 0;
-    RT_FREE_AND_NULL(q->twins);
-    q->twins_cap = q->twins_n = 0;
-}
-
-int rt__recs_flush_and_stop(struct rt_store *st, struct rt_error *err)
-{
-    int rc = st->recs.on ? recs_write(st, err) : 0;
-    recs_stop(st);
-    return rc;
-}
-
-/* What the twin table keys a recommendation by: its key hash and state under review. */
-static uint32_t twin_key(int64_t hash, int64_t sur_id)
-{
-    uint64_t k = (uint64_t)hash ^ ((uint64_t)sur_id * 0x9E3779B97F4A7C15ULL);
-    return (uint32_t)(k ^ (k >> 32));
-}
-
-/* Adds id to the twin table (slot: where key puts it), which doubles when 3/4 full. */
-static void twin_add(struct rt__rec_queue *q, uint32_t key, uint32_t id)
-{
-    size_t mask, i;
-
-    if ((q->twins_n + 1) * 4 > q->twins_cap * 3) {
-        struct rt__twin *old = q->twins;
-        size_t old_cap = q->twins_cap;
-        q->twins_cap *= 2;
-        q->twins = rt_xcalloc(q->twins_cap, sizeof(*q->twins));
-        q->twins_n = 0;
-        for (size_t k = 0; k < old_cap; k++)
-            if (old[k].id)
-                twin_add(q, old[k].key, old[k].id);
-        rt_free(old);
-    }
-    mask = q->twins_cap - 1;
-    for (i = key & mask; q->twins[i].id; i = (i + 1) & mask)
-        ;
-    q->twins[i].key = key;
-    q->twins[i].id = id;
-    q->twins_n++;
-}
-
-static size_t add_string(struct rt_buf *b, const char *s, size_t len)
-{
-    size_t off = b->len;
-    if (rt_buf_add(b, s, len) < 0 || rt_buf_addch(b, '\0') < 0)
-        RT_BUG("recommendation queue overflow");
-    return off;
-}
-
-/*
- * rt_store_rec_put in a load into an empty store: every recommendation of the
- * transaction is in the twin table, so SQLite is asked only about a twin that has
- * been written already; a new one is queued with the next id.
- */
-static int rec_put_queued(struct rt_store *st, const struct rt_rec_in *r, int64_t hash,
-                          int64_t *out_id, unsigned *out_flags, struct rt_error *err)
-{
-    struct rt__rec_queue *q = &st->recs;
-    uint32_t key = twin_key(hash, r->sur_id);
-    size_t mask = q->twins_cap - 1;
-    struct rt__rec_row *row;
-
-    for (size_t i = key & mask; q->twins[i].id; i = (i + 1) & mask) {
-        const struct rt__twin *t = &q->twins[i];
-        int64_t id = t->id;
-
-        if (t->key != key)
-            continue;
-        if (q->n && id >= q->v[0].id) { /* still queued */
-            row = &q->v[id - q->v[0].id];
-            if (row->sur_id != r->sur_id || row->key_hash != hash || row->session != r->session ||
-                row->text_len != r->text_len ||
-                memcmp(q->strings.buf + row->text, r->text, r->text_len))
-                continue;
-            *out_flags |= merge_values(&row->response, &row->action_category, r);
-            if (!row->paragraph && r->paragraph)
-                row->paragraph = add_string(&q->strings, r->paragraph, strlen(r->paragraph));
-        } else {
-            sqlite3_stmt *s = rt__stmt(st, STMT_REC_BY_ID, err);
-            const void *text;
-            int same;
-
-            if (!s)
-                return RT_ESTORE;
-            sqlite3_bind_int64(s, 1, id);
-            if (sqlite3_step(s) != SQLITE_ROW)
-                return rt__db_error(st, err, "find recommendation");
-            text = sqlite3_column_blob(s, 0);
-            same = sqlite3_column_int64(s, 5) == r->sur_id &&
-                   sqlite3_column_int(s, 4) == r->session &&
-                   (size_t)sqlite3_column_bytes(s, 0) == r->text_len &&
-                   (!r->text_len || !memcmp(text, r->text, r->text_len));
-            if (!same) {
-                sqlite3_reset(s);
-                continue;
-            }
-            if (merge_stored(st, s, id, r, out_flags, err) < 0)
-                return RT_ESTORE;
-        }
-        *out_id = id;
-        return 0;
-    }
-    if (q->next_id > (int64_t)UINT32_MAX) { /* the twin table holds 32-bit ids */
-        int rc = rt__recs_flush_and_stop(st, err);
-        return rc < 0 ? rc : rt_store_rec_put(st, r, out_id, out_flags, err);
-    }
-    RT_ALLOC_GROW(q->v, q->n + 1, q->alloc);
-    row = &q->v[q->n++];
-    row->id = q->next_id++;
-    row->sur_id = r->sur_id;
-    row->source_id = r->source_id;
-    row->key_hash = hash;
-    row->cycle = r->cycle;
-    row->session = r->session;
-    row->action_category = r->action_category;
-    row->response = r->response;
-    row->mechanism = add_string(&q->strings, r->mechanism ? r->mechanism : "upr",
-                                strlen(r->mechanism ? r->mechanism : "upr"));
-    row->text = add_string(&q->strings, r->text, r->text_len);
-    row->text_len = r->text_len;
-    row->paragraph = r->paragraph ? add_string(&q->strings, r->paragraph, strlen(r->paragraph)) : 0;
-    twin_add(q, key, (uint32_t)row->id);
-    *out_id = row->id;
-    *out_flags = RT_PUT_NEW;
-    return q->n < REC_BATCH ? 0 : recs_write(st, err);
-}
-
-int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
-                     unsigned *out_flags, struct rt_error *err)
-{
-    int64_t hash = key_hash(r);
-    sqlite3_stmt *s;
-    int rc;
-
-    *out_flags = 0;
-    if (st->recs.on)
-        return rec_put_queued(st, r, hash, out_id, out_flags, err);
-    if (!(s = rt__stmt(st, STMT_REC_FIND, err)))
-        return RT_ESTORE;
-    sqlite3_bind_int64(s, 1, r->sur_id);
-    bind_int_or_null(s, 2, r->session);
-    sqlite3_bind_text(s, 3, r->text, (int)r->text_len, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 4, hash);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *out_id = sqlite3_column_int64(s, 0);
-        return merge_stored(st, s, *out_id, r, out_flags, err);
-    }
-    if (rc != SQLITE_DONE)
-        return rt__db_error(st, err, "find recommendation");
-    sqlite3_reset(s);
-    if (!(s = rt__stmt(st, STMT_REC_INSERT, err)))
-        return RT_ESTORE;
-    sqlite3_bind_text(s, 1, r->mechanism ? r->mechanism : "upr", -1, SQLITE_STATIC);
-    bind_int_or_null(s, 2, r->cycle);
-    bind_int_or_null(s, 3, r->session);
-    if (r->paragraph)
-        sqlite3_bind_text(s, 4, r->paragraph, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 5, r->sur_id);
-    sqlite3_bind_text(s, 6, r->text, (int)r->text_len, SQLITE_STATIC);
-    sqlite3_bind_text(s, 7, rt_response_name(r->response), -1, SQLITE_STATIC);
-    bind_int_or_null(s, 8, r->action_category);
-    if (r->source_id)
-        sqlite3_bind_int64(s, 9, r->source_id);
-    sqlite3_bind_int64(s, 10, hash);
-    if (!st->in_tx)
-        set_now(st);
-    sqlite3_bind_text(s, 11, st->now, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        return rt__db_error(st, err, "add recommendation");
-    sqlite3_reset(s);
-    *out_id = sqlite3_last_insert_rowid(st->db);
-    *out_flags = RT_PUT_NEW;
-    /* Outside a transaction the row is indexed now; inside, at commit. */
-    return st->in_tx ? 0 : index_from(st, *out_id - 1, err);
-}
-
-int rt_store_rec_add_by(struct rt_store *st, int64_t rec_id, int64_t state_id, int *out_new,
-                        struct rt_error *err)
-{
-    sqlite3_stmt *s = rt__stmt(st, STMT_BY_INSERT, err);
-
-    if (!s)
-        return RT_ESTORE;
-    sqlite3_bind_int64(s, 1, rec_id);
-    sqlite3_bind_int64(s, 2, state_id);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        return rt__db_error(st, err, "add recommending state");
-    *out_new = sqlite3_changes(st->db) > 0;
-    sqlite3_reset(s);
-    return 0;
-}
-
-static int theme_id(struct rt_store *st, const char *vocabulary, const char *label, int64_t *out_id,
-                    struct rt_error *err)
-{
-    struct rt_buf *key = &st->theme_key;
-    sqlite3_stmt *s;
-    int rc = 0;
-
-    rt_buf_reset(key);
-    rt_buf_adds(key, vocabulary);
-    rt_buf_addch(key, '\t');
-    rt_buf_adds(key, label);
-    if (rt__strmap_get(&st->theme_cache, key->buf, key->len, out_id))
-        return 0;
-    if (!(s = rt__stmt(st, STMT_THEME_FIND, err))) {
-        rc = RT_ESTORE;
-        goto out;
-    }
-    sqlite3_bind_text(s, 1, vocabulary, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, label, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *out_id = sqlite3_column_int64(s, 0);
-        sqlite3_reset(s);
-    } else if (rc == SQLITE_DONE) {
-        sqlite3_reset(s);
-        if (!(s = rt__stmt(st, STMT_THEME_INSERT, err))) {
-            rc = RT_ESTORE;
-            goto out;
-        }
-        sqlite3_bind_text(s, 1, vocabulary, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, label, -1, SQLITE_STATIC);
-        if (sqlite3_step(s) != SQLITE_DONE) {
-            rc = rt__db_error(st, err, "add theme");
-            goto out;
-        }
-        sqlite3_reset(s);
-        *out_id = sqlite3_last_insert_rowid(st->db);
-    } else {
-        rc = rt__db_error(st, err, "find theme");
-        goto out;
-    }
-    rc = 0;
-    rt__strmap_put(&st->theme_cache, key->buf, key->len, *out_id);
-out:
-    return rc;
-}
-
-int rt_store_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
-                           const char *label, const char *origin, double confidence, int *out_new,
-                           struct rt_error *err)
-{
-    sqlite3_stmt *s;
-    int64_t tid;
-    int rc = theme_id(st, vocabulary, label, &tid, err);
-
-    if (rc < 0)
-        return rc;
-    if (!(s = rt__stmt(st, STMT_REC_THEME_INSERT, err)))
-        return RT_ESTORE;
-    sqlite3_bind_int64(s, 1, rec_id);
-    sqlite3_bind_int64(s, 2, tid);
-    sqlite3_bind_text(s, 3, origin, -1, SQLITE_STATIC);
-    sqlite3_bind_double(s, 4, confidence);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        return rt__db_error(st, err, "tag recommendation");
-    *out_new = sqlite3_changes(st->db) > 0;
-    sqlite3_reset(s);
-    return 0;
-}
-
-/* Queued links are written when this many wait. */
-#define LINK_QUEUE_MAX (32 * LINK_BATCH)
-
-/* The values the schema allows in recommendation_theme.origin. */
-static const char *const theme_origins[] = {"official", "model", "person"};
-
-static struct rt__link *queue_push(struct rt__link_queue *q)
-{
-    RT_ALLOC_GROW(q->v, q->n + 1, q->alloc);
-    memset(&q->v[q->n], 0, sizeof(q->v[q->n]));
-    return &q->v[q->n++];
-}
-
-/* Writes the links of q, LINK_BATCH to a statement and the rest one by one. */
-static int queue_write(struct rt_store *st, struct rt__link_queue *q, int themes,
-                       struct rt_error *err)
-{
-    size_t i = 0;
-
-    while (i < q->n) {
-        size_t rows = q->n - i >= LINK_BATCH ? LINK_BATCH : 1;
-        enum rt__stmt_id id = themes
-                                  ? (rows > 1 ? STMT_REC_THEME_INSERT_MANY : STMT_REC_THEME_INSERT)
-                                  : (rows > 1 ? STMT_BY_INSERT_MANY : STMT_BY_INSERT);
-        sqlite3_stmt *s = rt__stmt(st, id, err);
-        int p = 1;
-
-        if (!s)
-            return RT_ESTORE;
-        for (size_t k = i; k < i + rows; k++) {
-            sqlite3_bind_int64(s, p++, q->v[k].rec_id);
-            sqlite3_bind_int64(s, p++, q->v[k].to_id);
-            if (themes) {
-                sqlite3_bind_text(s, p++, q->v[k].origin, -1, SQLITE_STATIC);
-                sqlite3_bind_double(s, p++, q->v[k].confidence);
-            }
-        }
-        if (sqlite3_step(s) != SQLITE_DONE)
-            return rt__db_error(st, err,
-                                themes ? "tag recommendations" : "add recommending states");
-        q->added += sqlite3_changes(st->db);
-        sqlite3_reset(s);
-        i += rows;
-    }
-    q->n = 0;
-    return 0;
-}
-
-int rt_store_rec_queue_by(struct rt_store *st, int64_t rec_id, int64_t state_id,
-                          struct rt_error *err)
-{
-    struct rt__link *l = queue_push(&st->by_queue);
-
-    l->rec_id = rec_id;
-    l->to_id = state_id;
-    return st->by_queue.n < LINK_QUEUE_MAX ? 0 : queue_write(st, &st->by_queue, 0, err);
-}
-
-int rt_store_rec_queue_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
-                             const char *label, const char *origin, double confidence,
-                             struct rt_error *err)
-{
-    const char *known = NULL;
-    struct rt__link *l;
-    int64_t tid;
-    int rc;
-
-    for (size_t i = 0; i < RT_ARRAY_SIZE(theme_origins); i++)
-        if (!strcmp(origin, theme_origins[i]))
-            known = theme_origins[i];
-    if (!known)
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "origin", "unknown theme origin '%s'", origin);
-    if ((rc = theme_id(st, vocabulary, label, &tid, err)) < 0)
-        return rc;
-    l = queue_push(&st->theme_queue);
-    l->rec_id = rec_id;
-    l->to_id = tid;
-    l->origin = known;
-    l->confidence = confidence;
-    return st->theme_queue.n < LINK_QUEUE_MAX ? 0 : queue_write(st, &st->theme_queue, 1, err);
-}
-
-int rt_store_rec_links_flush(struct rt_store *st, int64_t *by_new, int64_t *themes_new,
-                             struct rt_error *err)
-{
-    int rc;
-
-    if ((st->recs.on && (rc = recs_write(st, err)) < 0) ||
-        (rc = queue_write(st, &st->by_queue, 0, err)) < 0 ||
-        (rc = queue_write(st, &st->theme_queue, 1, err)) < 0)
-        return rc;
-    if (by_new)
-        *by_new += st->by_queue.added;
-    if (themes_new)
-        *themes_new += st->theme_queue.added;
-    st->by_queue.added = st->theme_queue.added = 0;
-    return 0;
 }
