@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/hash.h" /* rt__hash, the map's hash */
+
 struct rt__strmap_slot {
     char *key; /* owned; NULL when empty */
     size_t len;
