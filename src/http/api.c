@@ -1,6 +1,7 @@
 /* The JSON API, /api/v1/: the same library calls as the command line. */
 #include <errno.h>
 
+#include <rightstrack/export.h>
 #include <rightstrack/ledger.h>
 #include <rightstrack/report.h>
 #include <rightstrack/search.h>
@@ -17,14 +18,81 @@ static int64_t path_id(const char *s)
     return (errno || *end || v <= 0) ? 0 : (int64_t)v;
 }
 
+/*
+ * The file a search is asked for in: format=csv|xlsx|json, else the Accept header
+ * (text/csv, the XLSX media type). 1 and *f for a file, 0 for JSON, -1 for a format
+ * we do not make.
+ */
+static int export_format(const struct rt_http_req *req, enum rt_export_format *f)
+{
+    const char *fmt = rt_http_arg(req, "format");
+
+    if (fmt && *fmt)
+        return !strcmp(fmt, "json") ? 0 : rt_export_format_parse(fmt, f) < 0 ? -1 : 1;
+    if (req->accept && strstr(req->accept, "spreadsheetml.sheet")) {
+        *f = RT_EXPORT_XLSX;
+        return 1;
+    }
+    if (req->accept && strstr(req->accept, "text/csv")) {
+        *f = RT_EXPORT_CSV;
+        return 1;
+    }
+    return 0;
+}
+
+/* Every hit of the search as a file to download, streamed (rt_export_search). */
+static void search_export(struct rt_store *st, const struct rt_query *q, enum rt_export_format f,
+                          struct rt_http_resp *resp)
+{
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_buf name = RT_BUF_INIT;
+
+    if (rt_export_search(st, q, f, &resp->export, &err) < 0) {
+        if (err.code == RT_EINVAL)
+            rt_http_error(resp, 400, "bad_argument", err.field, "%s", err.msg.buf);
+        else
+            rt_http_fail(resp, &err);
+    } else {
+        rt_export_search_filename(q, f, &name);
+        snprintf(resp->filename, sizeof(resp->filename), "%s", name.buf);
+        resp->status = 200;
+        resp->content_type = rt_export_content_type(f);
+    }
+    rt_buf_release(&name);
+    rt_error_release(&err);
+}
+
+void rt_http_search_export(struct rt_store *st, const struct rt_http_req *req,
+                           struct rt_http_resp *resp)
+{
+    struct rt_query q = RT_QUERY_INIT;
+    struct rt_error err = RT_ERROR_INIT;
+    enum rt_export_format f = RT_EXPORT_CSV;
+    int want = export_format(req, &f);
+
+    if (rt_http_query(req, &q, &err) < 0)
+        rt_http_error(resp, 400, "bad_argument", err.field, "%s", err.msg.buf);
+    else if (want < 0)
+        rt_http_error(resp, 400, "bad_argument", "format", "format is csv, xlsx or json");
+    else
+        search_export(st, &q, f, resp);
+    rt_error_release(&err);
+}
+
 static void search(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp)
 {
     struct rt_query q = RT_QUERY_INIT;
     struct rt_search_result res = {0};
     struct rt_error err = RT_ERROR_INIT;
+    enum rt_export_format f = RT_EXPORT_CSV;
+    int want = export_format(req, &f);
 
     if (rt_http_query(req, &q, &err) < 0)
         rt_http_error(resp, 400, "bad_argument", err.field, "%s", err.msg.buf);
+    else if (want < 0)
+        rt_http_error(resp, 400, "bad_argument", "format", "format is csv, xlsx or json");
+    else if (want > 0)
+        search_export(st, &q, f, resp);
     else if (rt_search(st, &q, &res, &err) < 0)
         rt_http_fail(resp, &err);
     else
