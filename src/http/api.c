@@ -62,23 +62,6 @@ static void search_export(struct rt_store *st, const struct rt_query *q, enum rt
     rt_error_release(&err);
 }
 
-void rt_http_search_export(struct rt_store *st, const struct rt_http_req *req,
-                           struct rt_http_resp *resp)
-{
-    struct rt_query q = RT_QUERY_INIT;
-    struct rt_error err = RT_ERROR_INIT;
-    enum rt_export_format f = RT_EXPORT_CSV;
-    int want = export_format(req, &f);
-
-    if (rt_http_query(req, &q, &err) < 0)
-        rt_http_error(resp, 400, "bad_argument", err.field, "%s", err.msg.buf);
-    else if (want < 0)
-        rt_http_error(resp, 400, "bad_argument", "format", "format is csv, xlsx or json");
-    else
-        search_export(st, &q, f, resp);
-    rt_error_release(&err);
-}
-
 static void search(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp)
 {
     struct rt_query q = RT_QUERY_INIT;

@@ -101,13 +101,6 @@ struct rt_query;
  * defaults. RT_EINVAL naming the argument for an unknown one or a bad value.
  */
 int rt_http_query(const struct rt_http_req *req, struct rt_query *q, struct rt_error *err);
-/*
- * A search's every hit as a download (api.c): the search arguments of req, in the
- * format of its argument "format" (csv, the default, or xlsx); resp gets the export
- * and a file name that says what it holds, or a 400 for a bad argument.
- */
-void rt_http_search_export(struct rt_store *st, const struct rt_http_req *req,
-                           struct rt_http_resp *resp);
 
 /*
  * The readout page and its API (readout_page.c): rt_http_readout_page answers

@@ -413,7 +413,7 @@ static int collect(struct rt_store *st, sqlite3_stmt *s, struct idset *set, stru
 #define SORTED_FROM "SELECT r.id FROM recommendation r JOIN state s ON s.id = r.sur_id"
 static const char *const sort_key[4] = {
     "r.id",
-    "coalesce(r.session, 0)",
+    "r.session", /* NULL first, as 0 would be; the index serves it */
     "s.name",
     "CASE r.response WHEN 'supported' THEN 0 WHEN 'noted' THEN 1 WHEN 'pledge' THEN 2 ELSE 3 END",
 };
