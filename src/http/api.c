@@ -237,8 +237,13 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     case R_REC: {
         struct rt_rec r;
         rt_rec_init(&r);
-        if ((rc = rt_store_rec_get(st, id, &r, &err)) == 0)
+        json_t *ledger = NULL;
+        if ((rc = rt_store_rec_get(st, id, &r, &err)) == 0 &&
+            (rc = rt_rec_ledger(st, id, as_of, &ledger, &err)) == 0) {
             doc = rt_rec_to_json(&r, 1);
+            json_object_del(ledger, "recommendation");
+            json_object_set_new(doc, "ledger", ledger);
+        }
         rt_rec_release(&r);
         break;
     }

@@ -544,15 +544,141 @@ static void render_form(struct rt_buf *b, const char *action, const char *title,
     rt_buf_release(&val);
 }
 
+/* A round as a link to its page, named by its number in its dialogue. */
+static void round_ref(struct rt_buf *b, json_t *round)
+{
+    RT_HTML_LIT(b, "<a href=\"/rounds/");
+    rt_html_textf(b, "%lld", (long long)json_integer_value(json_object_get(round, "id")));
+    RT_HTML_LIT(b, "\">");
+    rt_html_text(b, jstr(round, "label"));
+    RT_HTML_LIT(b, "</a>");
+}
+
+/*
+ * What the ledger links to a recommendation (rt_rec_ledger): the rounds, topics and
+ * asks about it, the steps that answer it, and its assessments with who made them.
+ */
+static void rec_ledger_sections(struct rt_buf *b, json_t *ledger)
+{
+    json_t *rounds = json_object_get(ledger, "rounds"), *topics = json_object_get(ledger, "topics");
+    json_t *asks = json_object_get(ledger, "asks"), *steps = json_object_get(ledger, "steps");
+    json_t *assessments = json_object_get(ledger, "assessments"), *v;
+    size_t i;
+
+    RT_HTML_LIT(b, "<h2>In the dialogue ledger</h2>");
+    if (!json_array_size(rounds) && !json_array_size(steps)) {
+        RT_HTML_LIT(b, "<p class=\"muted\">No round, topic, ask or step is linked to this "
+                       "recommendation yet.</p>");
+    }
+    if (json_array_size(rounds)) {
+        RT_HTML_LIT(b, "<h3>Rounds</h3><ul class=\"ledger-rounds\">");
+        json_array_foreach(rounds, i, v)
+        {
+            RT_HTML_LIT(b, "<li>");
+            round_ref(b, v);
+            RT_HTML_LIT(b, " <span class=\"muted\">");
+            rt_html_text(b, jstr(v, "date"));
+            RT_HTML_LIT(b, "</span></li>");
+        }
+        RT_HTML_LIT(b, "</ul>");
+    }
+    if (json_array_size(topics)) {
+        RT_HTML_LIT(b, "<h3>Topics</h3><table class=\"ledger-topics\"><thead><tr>"
+                       "<th scope=\"col\">Topic</th><th scope=\"col\">Round</th></tr></thead>"
+                       "<tbody>");
+        json_array_foreach(topics, i, v)
+        {
+            RT_HTML_LIT(b, "<tr><td>");
+            rt_html_text(b, jstr(v, "text"));
+            RT_HTML_LIT(b, "</td><td>");
+            round_ref(b, json_object_get(v, "round"));
+            RT_HTML_LIT(b, "</td></tr>");
+        }
+        RT_HTML_LIT(b, "</tbody></table>");
+    }
+    if (json_array_size(asks)) {
+        RT_HTML_LIT(b, "<h3>Asks</h3><table class=\"ledger-asks\"><thead><tr>"
+                       "<th scope=\"col\">Ask</th><th scope=\"col\">By, of</th>"
+                       "<th scope=\"col\">Round</th><th scope=\"col\">Latest assessment</th>"
+                       "</tr></thead><tbody>");
+        json_array_foreach(asks, i, v)
+        {
+            json_t *a = json_object_get(v, "assessment");
+            RT_HTML_LIT(b, "<tr><td>");
+            rt_html_text(b, jstr(v, "text"));
+            RT_HTML_LIT(b, "</td><td>");
+            rt_html_textf(b, "%s to %s", jstr(v, "from"), jstr(v, "to"));
+            RT_HTML_LIT(b, "</td><td>");
+            round_ref(b, json_object_get(v, "round"));
+            RT_HTML_LIT(b, "</td><td>");
+            if (json_is_object(a)) {
+                rt_html_textf(b, "%s, %s", jstr(a, "status"), jstr(a, "as_of"));
+                if (jstr(a, "assessor"))
+                    rt_html_textf(b, ", by %s", jstr(a, "assessor"));
+            } else {
+                RT_HTML_LIT(b, "<span class=\"muted\">not assessed</span>");
+            }
+            RT_HTML_LIT(b, "</td></tr>");
+        }
+        RT_HTML_LIT(b, "</tbody></table>");
+    }
+    if (json_array_size(steps)) {
+        RT_HTML_LIT(b, "<h3>Steps that answer it</h3><table class=\"ledger-steps\"><thead><tr>"
+                       "<th scope=\"col\">Date</th><th scope=\"col\">Who</th>"
+                       "<th scope=\"col\">Kind</th><th scope=\"col\">What happened</th>"
+                       "<th scope=\"col\">Source</th></tr></thead><tbody>");
+        json_array_foreach(steps, i, v)
+        {
+            RT_HTML_LIT(b, "<tr><td>");
+            rt_html_text(b, jstr(v, "date"));
+            RT_HTML_LIT(b, "</td><td>");
+            rt_html_text(b, jstr(v, "actor"));
+            RT_HTML_LIT(b, "</td><td>");
+            rt_html_text(b, jstr(v, "kind"));
+            RT_HTML_LIT(b, "</td><td>");
+            rt_html_text(b, jstr(v, "text"));
+            RT_HTML_LIT(b, "</td><td>");
+            rt_html_text(b, jstr(v, "source"));
+            RT_HTML_LIT(b, "</td></tr>");
+        }
+        RT_HTML_LIT(b, "</tbody></table>");
+    }
+    RT_HTML_LIT(b, "<h2>Implementation</h2>");
+    if (!json_array_size(assessments)) {
+        RT_HTML_LIT(b, "<p class=\"muted\">Not assessed yet.</p>");
+        return;
+    }
+    RT_HTML_LIT(b, "<table class=\"assessments\"><thead><tr><th scope=\"col\">As of</th>"
+                   "<th scope=\"col\">Status</th><th scope=\"col\">Assessed by</th>"
+                   "<th scope=\"col\">Evidence</th><th scope=\"col\">Source</th></tr></thead>"
+                   "<tbody>");
+    json_array_foreach(assessments, i, v)
+    {
+        RT_HTML_LIT(b, "<tr><td>");
+        rt_html_text(b, jstr(v, "as_of"));
+        RT_HTML_LIT(b, "</td><td>");
+        rt_html_text(b, jstr(v, "status"));
+        RT_HTML_LIT(b, "</td><td>");
+        if (jstr(v, "assessor"))
+            rt_html_text(b, jstr(v, "assessor"));
+        else
+            RT_HTML_LIT(b, "<span class=\"muted\">not said</span>");
+        RT_HTML_LIT(b, "</td><td>");
+        rt_html_text(b, jstr(v, "evidence"));
+        RT_HTML_LIT(b, "</td><td>");
+        rt_html_text(b, jstr(v, "source"));
+        RT_HTML_LIT(b, "</td></tr>");
+    }
+    RT_HTML_LIT(b, "</tbody></table>");
+}
+
 static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_resp *resp,
                                 json_t *values, const struct rt_error *ferr)
 {
     struct rt_buf *b = &resp->body;
     struct rt_error err = RT_ERROR_INIT;
     struct rt_rec r;
-    json_t *status = NULL, *h;
-    char target[40];
-    size_t i;
+    json_t *ledger = NULL;
 
     rt_rec_init(&r);
     if (rt_store_rec_get(st, id, &r, &err) < 0) {
@@ -595,28 +721,13 @@ static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_
         rt_html_text(b, r.themes[k].label);
         RT_HTML_LIT(b, "</a>");
     }
-    RT_HTML_LIT(b, "</td></tr></table><h2>Implementation</h2>");
-    snprintf(target, sizeof(target), "rec:%lld", (long long)id);
-    if (rt_status(st, target, NULL, &status, NULL) == 0 &&
-        json_array_size(json_object_get(status, "history"))) {
-        RT_HTML_LIT(b, "<table><tr><th>As of</th><th>Status</th><th>Evidence</th><th>Source</th>"
-                       "</tr>");
-        json_array_foreach(json_object_get(status, "history"), i, h)
-        {
-            RT_HTML_LIT(b, "<tr><td>");
-            rt_html_text(b, jstr(h, "as_of"));
-            RT_HTML_LIT(b, "</td><td>");
-            rt_html_text(b, jstr(h, "status"));
-            RT_HTML_LIT(b, "</td><td>");
-            rt_html_text(b, jstr(h, "evidence"));
-            RT_HTML_LIT(b, "</td><td>");
-            rt_html_text(b, jstr(h, "source"));
-            RT_HTML_LIT(b, "</td></tr>");
-        }
-        RT_HTML_LIT(b, "</table>");
-    } else {
-        RT_HTML_LIT(b, "<p class=\"muted\">Not assessed yet.</p>");
+    RT_HTML_LIT(b, "</td></tr></table>");
+    if (rt_rec_ledger(st, id, NULL, &ledger, &err) < 0) {
+        RT_HTML_LIT(b, "<p role=\"alert\">");
+        rt_html_text(b, err.msg.buf);
+        RT_HTML_LIT(b, "</p>");
     }
+    rec_ledger_sections(b, ledger);
     {
         char action[64];
         snprintf(action, sizeof(action), "/recommendations/%lld/assessments", (long long)id);
@@ -624,7 +735,7 @@ static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_
     }
     html_end(b);
 out:
-    json_decref(status);
+    json_decref(ledger);
     rt_rec_release(&r);
     rt_error_release(&err);
 }
