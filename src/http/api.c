@@ -1,5 +1,6 @@
 /* The JSON API, /api/v1/: the same library calls as the command line. */
 #include <errno.h>
+#include <time.h>
 
 #include <rightstrack/export.h>
 #include <rightstrack/ledger.h>
@@ -59,6 +60,39 @@ static void search_export(struct rt_store *st, const struct rt_query *q, enum rt
         resp->content_type = rt_export_content_type(f);
     }
     rt_buf_release(&name);
+    rt_error_release(&err);
+}
+
+/*
+ * A list of the ledger (a JSON array of objects; reference taken) as a file to
+ * download when asked for one (want: export_format's answer), named after the path
+ * and the day: /api/v1/dialogues/2/steps gives "dialogues-2-steps-2026-12-05.csv".
+ */
+static void list_export(const struct rt_http_req *req, json_t *doc, enum rt_export_format f,
+                        int want, const char *what, const char *id, const char *sub,
+                        struct rt_http_resp *resp)
+{
+    struct rt_error err = RT_ERROR_INIT;
+    char day[16] = "";
+    time_t now = time(NULL);
+    struct tm tm;
+
+    (void)req;
+    if (want < 0) {
+        json_decref(doc);
+        rt_http_error(resp, 400, "bad_argument", "format", "format is csv, xlsx or json");
+        return;
+    }
+    if (rt_export_rows(doc, f, sub ? sub : what, &resp->export, &err) < 0) {
+        rt_http_fail(resp, &err);
+    } else {
+        if (gmtime_r(&now, &tm))
+            strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+        snprintf(resp->filename, sizeof(resp->filename), "%s%s%s%s%s-%s.%s", what, id ? "-" : "",
+                 id ? id : "", sub ? "-" : "", sub ? sub : "", day, rt_export_format_name(f));
+        resp->status = 200;
+        resp->content_type = rt_export_content_type(f);
+    }
     rt_error_release(&err);
 }
 
@@ -195,7 +229,8 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     const char *as_of = rt_http_arg(req, "as_of"), *name = NULL;
     json_t *doc = NULL;
     int64_t id = 0;
-    int rc = 0, bad_id = 0, found = -1;
+    int rc = 0, bad_id = 0, found = -1, want;
+    enum rt_export_format f = RT_EXPORT_CSV;
 
     int path_known = 0;
     const char *method = strcmp(req->method, "HEAD") ? req->method : "GET";
@@ -300,6 +335,9 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     }
     if (rc < 0)
         rt_http_fail(resp, &err);
+    else if (doc && json_is_array(doc) && (want = export_format(req, &f)) != 0)
+        list_export(req, doc, f, want, n > 2 ? seg[2] : "list", n > 3 ? seg[3] : NULL,
+                    n > 4 ? seg[4] : NULL, resp);
     else if (doc)
         rt_http_json(resp, 200, doc);
     rt_error_release(&err);

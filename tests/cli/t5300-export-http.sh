@@ -26,6 +26,18 @@ check_eq "the API lists the same, with the assessor" "1 demo desk" "$(python3 -c
 d=json.load(open(sys.argv[1]))["ledger"]; print(len(d["steps"]), d["assessments"][0]["assessor"])' "$TMP/body")"
 check_eq "show --json lists them too" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ledger"])' "$TMP/body")" \
     "$("$RT" --db "$DEMO" show --json 14 | python3 -c 'import json,sys; print(json.load(sys.stdin)["ledger"])')"
+check_eq "a ledger list as CSV: GET /api/v1/dialogues/1/steps?format=csv" 200 \
+    "$(get "$URL/api/v1/dialogues/1/steps?format=csv")"
+check_eq "named after what it holds" "attachment; filename=\"dialogues-1-steps-$today.csv\"" \
+    "$(header Content-Disposition)"
+curl -s "$URL/api/v1/dialogues/1/steps" >"$TMP/steps.json"
+check_eq "the steps of the JSON answer, one row each" ok "$(python3 -c 'import csv,json,sys
+steps=json.load(open(sys.argv[1]))
+rows=list(csv.DictReader(open(sys.argv[2],newline="",encoding="utf-8")))
+cell=lambda v:"" if v is None else "; ".join(map(str,v)) if isinstance(v,list) else str(v)
+print("ok" if len(rows)==len(steps)>0 and all(r[k]==cell(s.get(k)) for r,s in zip(rows,steps) for k in r) else "differ")' \
+    "$TMP/steps.json" "$TMP/body")"
+check_eq "the dialogues as XLSX" PK "$(curl -s "$URL/api/v1/dialogues?format=xlsx" | head -c 2)"
 check_eq "format=ods is refused" 400 "$(get "$URL/api/v1/recommendations?format=ods")"
 check_eq "sort=colour is refused" 400 "$(get "$URL/api/v1/recommendations?sort=colour")"
 stop
