@@ -40,7 +40,8 @@ struct rt_export;
  * few hundred at a time as the file is read, so st must stay open, and be used by
  * one thread at a time, until rt_export_free. *out is NULL on entry, set on success.
  * Errors as rt_search (RT_EINVAL naming "sur", "by" or "query"), RT_EIO when a
- * temporary file for XLSX cannot be made.
+ * temporary file for XLSX cannot be made, RT_ETOOBIG when there are more hits than
+ * an XLSX sheet holds (1,048,575; CSV has no limit).
  */
 RT_API int rt_export_search(struct rt_store *st, const struct rt_query *q, enum rt_export_format f,
                             struct rt_export **out, struct rt_error *err);
@@ -49,7 +50,8 @@ RT_API int rt_export_search(struct rt_store *st, const struct rt_query *q, enum 
  * rt_step_list gives), whose reference it takes. The columns are the objects' keys,
  * in the order they first appear; strings and numbers are written as they are,
  * lists joined by "; " and objects as JSON text. RT_EINVAL when rows is not an
- * array of objects (the reference is dropped all the same).
+ * array of objects (the reference is dropped all the same), RT_ETOOBIG as for
+ * rt_export_search.
  */
 RT_API int rt_export_rows(json_t *rows, enum rt_export_format f, const char *sheet,
                           struct rt_export **out, struct rt_error *err);

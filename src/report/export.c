@@ -158,6 +158,7 @@ static void end_row(struct rt_export *x, struct rt_buf *out)
 /* The workbook in a new temporary file, with one sheet. */
 static int xlsx_open(struct rt_export *x, const char *sheet, struct rt_error *err)
 {
+    /* No zip64: a full sheet is far below 4 GiB, and Excel for Mac warns about it. */
     lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = 0};
     const char *dir = getenv("TMPDIR");
     int fd;
@@ -172,7 +173,6 @@ static int xlsx_open(struct rt_export *x, const char *sheet, struct rt_error *er
         return rt_error_errno(err, dir, "cannot make a temporary file in");
     }
     close(fd);
-    opt.use_zip64 = LXW_TRUE; /* no cap on the rows: the file may pass 4 GiB */
     if (!(x->wb = workbook_new_opt(x->path, &opt)) ||
         !(x->ws = workbook_add_worksheet(x->wb, sheet)))
         return rt_error_set(err, RT_EIO, x->path, 0, NULL, "cannot start the spreadsheet");
@@ -180,6 +180,16 @@ static int xlsx_open(struct rt_export *x, const char *sheet, struct rt_error *er
     format_set_bold(x->bold);
     worksheet_freeze_panes(x->ws, 1, 0);
     return 0;
+}
+
+/* A sheet holds LXW_ROW_MAX rows, the header among them. */
+static int xlsx_fits(size_t rows, struct rt_error *err)
+{
+    if (rows < LXW_ROW_MAX)
+        return 0;
+    return rt_error_set(err, RT_ETOOBIG, NULL, 0, "format",
+                        "%zu rows do not fit in an Excel sheet (%d at most): export them as CSV",
+                        rows, LXW_ROW_MAX - 1);
 }
 
 static struct rt_export *export_new(enum rt_export_format f)
@@ -200,6 +210,7 @@ int rt_export_search(struct rt_store *st, const struct rt_query *q, enum rt_expo
     *out = NULL;
     x->st = st;
     if ((rc = rt_search_ids(st, q, &x->ids, &x->n_ids, err)) < 0 ||
+        (f == RT_EXPORT_XLSX && (rc = xlsx_fits(x->n_ids, err)) < 0) ||
         (f == RT_EXPORT_XLSX && (rc = xlsx_open(x, "Recommendations", err)) < 0)) {
         rt_export_free(x);
         return rc;
@@ -246,7 +257,8 @@ int rt_export_rows(json_t *rows, enum rt_export_format f, const char *sheet, str
             }
         }
     }
-    if (f == RT_EXPORT_XLSX && (rc = xlsx_open(x, sheet ? sheet : "List", err)) < 0) {
+    if (f == RT_EXPORT_XLSX && ((rc = xlsx_fits(json_array_size(rows), err)) < 0 ||
+                                (rc = xlsx_open(x, sheet ? sheet : "List", err)) < 0)) {
         rt_export_free(x);
         return rc;
     }
