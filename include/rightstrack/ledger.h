@@ -225,6 +225,18 @@ RT_API int rt_step_list(struct rt_store *st, int64_t dialogue_id, const char *ac
  */
 RT_API int rt_status(struct rt_store *st, const char *target, const char *as_of, json_t **out,
                      struct rt_error *err);
+/*
+ * What the ledger links to recommendation rec_id: {"recommendation": id, "rounds":
+ * [round], "topics": [{"id", "text", "theme", "round": round}], "asks": [{"id",
+ * "from", "to", "text", "theme", "round": round, "assessment"}], "steps": [{"id",
+ * "actor", "date", "kind", "direction", "text", "source"}] (the steps that answer
+ * it), "assessments": [{"id", "as_of", "status", "evidence", "source", "assessor"}]
+ * (its own, in date order)}, where a round is {"id", "ordinal", "date", "dialogue":
+ * {"id", "name"}, "label": "round 2 of NAME"} and "rounds" are those of its topics
+ * and asks. RT_ENOTFOUND when there is no such recommendation.
+ */
+RT_API int rt_rec_ledger(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,
+                         struct rt_error *err);
 /* What moved after a round: {"round", "dialogue", "as_of", "steps": [{"party",
  * "steps": [step dated after the round]}], "asks_open": [ask], "asks_closed": [ask],
  * "commitments": [commitment], "assessments": [{"target", "as_of", "status",

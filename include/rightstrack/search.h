@@ -16,11 +16,22 @@ struct rt_query {
     int response;                 /* enum rt_response, or -1 for any */
     int64_t limit, offset;
     int facets;
+    int sort; /* enum rt_search_sort (store.h); 0: relevance */
+    int desc; /* 1: the order reversed */
 };
 #define RT_QUERY_INIT                                                                              \
     {                                                                                              \
-        NULL, NULL, NULL, NULL, 0, 0, 0, -1, 20, 0, 0                                              \
+        NULL, NULL, NULL, NULL, 0, 0, 0, -1, 20, 0, 0, 0, 0                                        \
     }
+
+/*
+ * The name of an order (enum rt_search_sort) as users and URLs give it: "relevance",
+ * "session" (also "date"), "state", "response"; rt_search_sort_name gives the first
+ * of each. rt_search_sort_parse returns 0 and sets *out, or RT_EINVAL (err untouched:
+ * the caller names the option).
+ */
+RT_API const char *rt_search_sort_name(int sort);
+RT_API int rt_search_sort_parse(const char *s, int *out);
 
 /*
  * Appends to out the FTS5 expression for a query text: each word and phrase is
@@ -42,5 +53,12 @@ RT_API int rt_search_fts_expr(struct rt_store *st, const char *text, size_t len,
  */
 RT_API int rt_search(struct rt_store *st, const struct rt_query *q, struct rt_search_result *res,
                      struct rt_error *err);
+
+/*
+ * Every hit of a query, in its order, ignoring limit, offset and facets: *out (a new
+ * array, rt_free) and *out_n, as rt_store_search_ids. Errors as rt_search.
+ */
+RT_API int rt_search_ids(struct rt_store *st, const struct rt_query *q, int64_t **out,
+                         size_t *out_n, struct rt_error *err);
 
 #endif

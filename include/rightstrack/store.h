@@ -207,6 +207,14 @@ RT_API void rt_stats_release(struct rt_stats *s);
 RT_API int rt_store_stats(struct rt_store *st, int64_t sur_id, struct rt_stats *s,
                           struct rt_error *err);
 
+/*
+ * The orders of a search's hits. Relevance is the rank of the text (BM25), or the
+ * id when there is no text; the others sort by the UPR session (the date of the
+ * review), the name of the state under review, or the response (supported, noted,
+ * pledge, pending), each with the id to break ties.
+ */
+enum rt_search_sort { RT_SORT_RELEVANCE, RT_SORT_SESSION, RT_SORT_STATE, RT_SORT_RESPONSE };
+
 /* A search, as src/search/ hands it to the store. */
 struct rt_search_spec {
     const char *match; /* an FTS5 expression over our tokens, or NULL */
@@ -216,6 +224,8 @@ struct rt_search_spec {
     const char *theme; /* label or code, any vocabulary; NULL for any */
     int64_t limit, offset;
     int facets;
+    int sort; /* enum rt_search_sort */
+    int desc; /* 1: the order reversed (ties still by id, reversed too) */
 };
 
 struct rt_facet {
@@ -240,6 +250,22 @@ RT_API void rt_search_result_release(struct rt_search_result *res);
  */
 RT_API int rt_store_search(struct rt_store *st, const struct rt_search_spec *spec,
                            struct rt_search_result *res, struct rt_error *err);
+
+/*
+ * Every hit of spec, in its order, without limit, offset or facets: sets *out to a
+ * new array of recommendation ids (rt_free; NULL when there are none) and *out_n.
+ * For exports, which then load the rows a few at a time with rt_store_recs_load.
+ * RT_EINVAL as for rt_store_search.
+ */
+RT_API int rt_store_search_ids(struct rt_store *st, const struct rt_search_spec *spec,
+                               int64_t **out, size_t *out_n, struct rt_error *err);
+/*
+ * Loads recommendations ids[0..n) into recs[0..n) (each initialised by the caller,
+ * released by the caller with rt_rec_release), as rt_store_rec_get loads one, in a
+ * few statements for all of them. RT_ENOTFOUND when an id is no longer there.
+ */
+RT_API int rt_store_recs_load(struct rt_store *st, const int64_t *ids, size_t n,
+                              struct rt_rec *recs, struct rt_error *err);
 
 /*
  * For a prefix query: appends to out, each ended by a NUL, one word for every stem

@@ -76,6 +76,30 @@ int cli_parse_int(const char *s, long lo, long hi, long *out);
 /* Writes data to path (NULL: standard output) through a temporary file renamed into
  * place, so a failed write leaves no half file. 0, or RT_EIO naming the file. */
 int cli_write_out(const char *path, const char *data, size_t len, struct rt_error *err);
+/*
+ * Writes an export (rt_export_search, rt_export_rows) to path as cli_write_out does
+ * (a temporary file renamed into place), or to standard output when path is NULL.
+ * 0, or the export's error or RT_EIO naming the file. (cmd_search.c)
+ */
+struct rt_export;
+int cli_export(struct rt_export *x, const char *path, struct rt_error *err);
+/*
+ * The --format and --out of a list command: *fmt (NULL: none) and *out set from optarg
+ * when o is 'F' or 'O' (returns 0); -1 for another option. A list that has them calls
+ * cli_list_export instead of cli_read when fmt or out is set: it reads the list with
+ * get and writes it as csv or xlsx (sheet names the sheet) to out or standard
+ * output. Returns the exit code. (cmd_search.c)
+ */
+#define CLI_EXPORT_OPTIONS                                                                         \
+    {"format", required_argument, NULL, 'F'},                                                      \
+    {                                                                                              \
+        "out", required_argument, NULL, 'O'                                                        \
+    }
+int cli_export_opt(int o, const char **fmt, const char **out);
+struct rt_store;
+typedef int cli_get_fn(struct rt_store *st, const void *arg, json_t **doc, struct rt_error *err);
+int cli_list_export(struct cli *c, const char *usage, const char *fmt, const char *out,
+                    cli_get_fn *get, const void *arg, const char *sheet);
 /* Prints v (indented, keys in insertion order) and a newline; takes the reference. */
 void cli_print_json(json_t *v);
 
@@ -126,7 +150,6 @@ int cli_add(struct cli *c, const char *what, int json, cli_find_fn *find, const 
  * and prints the document, as JSON with json, else through render. Returns the exit
  * code.
  */
-typedef int cli_get_fn(struct rt_store *st, const void *arg, json_t **doc, struct rt_error *err);
 int cli_read(struct cli *c, int json, cli_get_fn *get, const void *arg,
              void (*render)(const json_t *doc));
 

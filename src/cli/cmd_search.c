@@ -1,12 +1,16 @@
 /* rightstrack search: full-text and filtered search of recommendations. */
 #include "cli.h"
 
+#include <unistd.h>
+
+#include <rightstrack/export.h>
 #include <rightstrack/search.h>
 
 static const char usage[] =
     "rightstrack [--db PATH] search [QUERY] [--sur STATE] [--by STATE] [--cycle N]\n"
     "       [--session N] [--response supported|noted|pledge|pending] [--theme T]\n"
-    "       [--category N] [--limit N] [--offset N] [--facets] [--json]";
+    "       [--category N] [--sort ORDER] [--desc] [--limit N] [--offset N] [--facets]\n"
+    "       [--json | --format csv|xlsx [--out FILE]]";
 
 static const char help[] =
     "usage: rightstrack [--db PATH] search [QUERY] [OPTIONS]\n"
@@ -30,27 +34,97 @@ static const char help[] =
     "  --facets           add counts by response, cycle, theme and state under review\n"
     "  --json             print {\"total\", \"hits\": [...], \"facets\": {...}}\n";
 
+int cli_export(struct rt_export *x, const char *path, struct rt_error *err)
+{
+    struct rt_buf tmp = RT_BUF_INIT;
+    FILE *f;
+    int rc;
+
+    if (!path)
+        return rt_export_write(x, stdout, err);
+    rt_buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+    if (!(f = fopen(tmp.buf, "wb"))) {
+        rc = rt_error_errno(err, path, "cannot write");
+        goto out;
+    }
+    rc = rt_export_write(x, f, err);
+    if (fclose(f) != 0 && rc == 0)
+        rc = rt_error_errno(err, path, "cannot write");
+    if (rc == 0 && rename(tmp.buf, path) != 0)
+        rc = rt_error_errno(err, path, "cannot write");
+    if (rc < 0)
+        remove(tmp.buf);
+out:
+    rt_buf_release(&tmp);
+    return rc;
+}
+
+int cli_export_opt(int o, const char **fmt, const char **out)
+{
+    if (o == 'F')
+        *fmt = optarg;
+    else if (o == 'O')
+        *out = optarg;
+    else
+        return -1;
+    return 0;
+}
+
+/* The format of --format, or of --out's extension; -1 when --format names none. */
+static int export_format(const char *fmt, const char *out, enum rt_export_format *f)
+{
+    size_t n = out ? strlen(out) : 0;
+
+    if (fmt)
+        return rt_export_format_parse(fmt, f) < 0 ? -1 : 0;
+    *f = n > 5 && !strcmp(out + n - 5, ".xlsx") ? RT_EXPORT_XLSX : RT_EXPORT_CSV;
+    return 0;
+}
+
+int cli_list_export(struct cli *c, const char *use, const char *fmt, const char *out,
+                    cli_get_fn *get, const void *arg, const char *sheet)
+{
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_store *st = NULL;
+    struct rt_export *x = NULL;
+    enum rt_export_format f;
+    json_t *doc = NULL;
+    int rc;
+
+    if (export_format(fmt, out, &f) < 0)
+        return cli_usage(c, use, "--format is csv or xlsx");
+    if (f == RT_EXPORT_XLSX && !out && isatty(STDOUT_FILENO))
+        return cli_usage(c, use, "an xlsx file is not for a terminal: give --out FILE");
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+        return rc;
+    if (get(st, arg, &doc, &err) < 0 || rt_export_rows(doc, f, sheet, &x, &err) < 0 ||
+        cli_export(x, out, &err) < 0)
+        rc = cli_fail(c, &err);
+    rt_export_free(x);
+    rt_error_release(&err);
+    rt_store_close(st);
+    return rc;
+}
+
 int cmd_search(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"sur", required_argument, NULL, 's'},
-                                         {"by", required_argument, NULL, 'b'},
-                                         {"cycle", required_argument, NULL, 'c'},
-                                         {"session", required_argument, NULL, 'S'},
-                                         {"response", required_argument, NULL, 'r'},
-                                         {"theme", required_argument, NULL, 't'},
-                                         {"category", required_argument, NULL, 'C'},
-                                         {"limit", required_argument, NULL, 'l'},
-                                         {"offset", required_argument, NULL, 'o'},
-                                         {"facets", no_argument, NULL, 'f'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
+    static const struct option opts[] = {
+        {"sur", required_argument, NULL, 's'},      {"by", required_argument, NULL, 'b'},
+        {"cycle", required_argument, NULL, 'c'},    {"session", required_argument, NULL, 'S'},
+        {"response", required_argument, NULL, 'r'}, {"theme", required_argument, NULL, 't'},
+        {"category", required_argument, NULL, 'C'}, {"limit", required_argument, NULL, 'l'},
+        {"offset", required_argument, NULL, 'o'},   {"facets", no_argument, NULL, 'f'},
+        {"json", no_argument, NULL, 'j'},           {"sort", required_argument, NULL, 'x'},
+        {"desc", no_argument, NULL, 'd'},           CLI_EXPORT_OPTIONS,
+        {"help", no_argument, NULL, 'h'},           {0}};
     struct rt_query q = RT_QUERY_INIT;
     struct rt_search_result res = {0};
     struct rt_error err = RT_ERROR_INIT;
     struct rt_buf text = RT_BUF_INIT;
     struct rt_store *st = NULL;
-    int json = 0, o, rc;
+    const char *out = NULL, *format = NULL;
+    enum rt_export_format fmt = RT_EXPORT_CSV;
+    int json = 0, export, o, rc;
     long v;
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -104,6 +178,17 @@ int cmd_search(struct cli *c, int argc, char **argv)
         case 'j':
             json = 1;
             break;
+        case 'x':
+            if (rt_search_sort_parse(optarg, &q.sort) < 0)
+                return cli_usage(c, usage, "--sort is relevance, session, state or response");
+            break;
+        case 'd':
+            q.desc = 1;
+            break;
+        case 'F':
+        case 'O':
+            cli_export_opt(o, &format, &out);
+            break;
         case 'h':
             return cli_help(help);
         default:
@@ -119,8 +204,28 @@ int cmd_search(struct cli *c, int argc, char **argv)
     }
     if (text.len)
         q.text = text.buf;
+    export = format || out;
+    if (export && export_format(format, out, &fmt) < 0) {
+        rc = cli_usage(c, usage, "--format is csv or xlsx");
+        goto out;
+    }
+    if (export && json) {
+        rc = cli_usage(c, usage, "--json and --format are two outputs: give one");
+        goto out;
+    }
+    if (export && fmt == RT_EXPORT_XLSX && !out && isatty(STDOUT_FILENO)) {
+        rc = cli_usage(c, usage, "an xlsx file is not for a terminal: give --out FILE");
+        goto out;
+    }
     if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         goto out;
+    if (export) {
+        struct rt_export *x = NULL;
+        if (rt_export_search(st, &q, fmt, &x, &err) < 0 || cli_export(x, out, &err) < 0)
+            rc = err.code == RT_EINVAL ? (cli_fail(c, &err), EXIT_USAGE) : cli_fail(c, &err);
+        rt_export_free(x);
+        goto out;
+    }
     if (rt_search(st, &q, &res, &err) < 0) {
         rc = err.code == RT_EINVAL ? (cli_fail(c, &err), EXIT_USAGE) : cli_fail(c, &err);
         goto out;

@@ -1,6 +1,8 @@
 /* rightstrack show: one recommendation with its states, response, themes and source. */
 #include "cli.h"
 
+#include <rightstrack/ledger.h>
+
 static const char usage[] = "rightstrack [--db PATH] show [--json] ID";
 
 int cmd_show(struct cli *c, int argc, char **argv)
@@ -10,6 +12,8 @@ int cmd_show(struct cli *c, int argc, char **argv)
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
     struct rt_rec r;
+    json_t *ledger = NULL, *v;
+    size_t k;
     long id;
     int json = 0, o, rc;
 
@@ -22,7 +26,9 @@ int cmd_show(struct cli *c, int argc, char **argv)
             return cli_help("usage: rightstrack [--db PATH] show [--json] ID\n"
                             "\n"
                             "Shows recommendation ID: text, state under review, recommending\n"
-                            "states, cycle, session, response, action category, themes, source.\n"
+                            "states, cycle, session, response, action category, themes, source,\n"
+                            "and what the dialogue ledger links to it: rounds, topics, asks,\n"
+                            "the steps that answer it, and its assessments with who made them.\n"
                             "\n"
                             "  --json   print it as a JSON object\n");
         default:
@@ -36,12 +42,15 @@ int cmd_show(struct cli *c, int argc, char **argv)
     if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         return rc;
     rt_rec_init(&r);
-    if (rt_store_rec_get(st, id, &r, &err) < 0) {
+    if (rt_store_rec_get(st, id, &r, &err) < 0 || rt_rec_ledger(st, id, NULL, &ledger, &err) < 0) {
         rc = cli_fail(c, &err);
         goto out;
     }
+    json_object_del(ledger, "recommendation");
     if (json) {
-        cli_print_json(rt_rec_to_json(&r, 1));
+        json_t *doc = rt_rec_to_json(&r, 1);
+        json_object_set(doc, "ledger", ledger);
+        cli_print_json(doc);
     } else {
         printf("Recommendation %lld", (long long)r.id);
         if (r.paragraph)
@@ -66,9 +75,37 @@ int cmd_show(struct cli *c, int argc, char **argv)
                    r.themes[i].label, r.themes[i].vocabulary, r.themes[i].origin);
         if (r.source_path)
             printf("  Source              %s\n", r.source_path);
+        json_array_foreach(json_object_get(ledger, "rounds"), k, v)
+            printf("  %s %s (%s)\n", k ? "                   " : "Rounds             ",
+                   json_string_value(json_object_get(v, "label")),
+                   json_string_value(json_object_get(v, "date")));
+        json_array_foreach(json_object_get(ledger, "topics"), k, v)
+            printf("  %s topic:%lld %s (%s)\n", k ? "                   " : "Topics             ",
+                   (long long)json_integer_value(json_object_get(v, "id")),
+                   json_string_value(json_object_get(v, "text")),
+                   json_string_value(json_object_get(json_object_get(v, "round"), "label")));
+        json_array_foreach(json_object_get(ledger, "asks"), k, v)
+            printf("  %s ask:%lld %s (%s)\n", k ? "                   " : "Asks               ",
+                   (long long)json_integer_value(json_object_get(v, "id")),
+                   json_string_value(json_object_get(v, "text")),
+                   json_string_value(json_object_get(json_object_get(v, "round"), "label")));
+        json_array_foreach(json_object_get(ledger, "steps"), k, v)
+            printf("  %s step:%lld %s %s: %s\n", k ? "                   " : "Steps answering it ",
+                   (long long)json_integer_value(json_object_get(v, "id")),
+                   json_string_value(json_object_get(v, "date")),
+                   json_string_value(json_object_get(v, "actor")),
+                   json_string_value(json_object_get(v, "text")));
+        json_array_foreach(json_object_get(ledger, "assessments"), k, v)
+        {
+            const char *who = json_string_value(json_object_get(v, "assessor"));
+            printf("  %s %s %s, by %s\n", k ? "                   " : "Assessments        ",
+                   json_string_value(json_object_get(v, "as_of")),
+                   json_string_value(json_object_get(v, "status")), who ? who : "(not said)");
+        }
     }
     rc = EXIT_OK;
 out:
+    json_decref(ledger);
     rt_rec_release(&r);
     rt_error_release(&err);
     rt_store_close(st);

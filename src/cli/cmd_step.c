@@ -7,7 +7,8 @@ static const char usage[] =
     "rightstrack [--db PATH] step add --actor P --date D --kind K [--negative]\n"
     "       [--quantity N] [--source S] [--answers REF]... [--welcomed-in ROUND]...\n"
     "       [--responds-to STEP]... [--json] TEXT\n"
-    "       rightstrack [--db PATH] step list [--dialogue D] [--actor P] [--json]";
+    "       rightstrack [--db PATH] step list [--dialogue D] [--actor P]\n"
+    "       [--json | --format csv|xlsx [--out FILE]]";
 
 static const char help[] =
     "usage: rightstrack [--db PATH] step add --actor P --date D --kind K [OPTIONS] TEXT\n"
@@ -35,6 +36,8 @@ static const char help[] =
     "  list                  steps in date order\n"
     "    --dialogue D        only by the parties of dialogue D (id or name)\n"
     "    --actor P           only by party P\n"
+    "    --format F          write the list as csv or xlsx (Excel), one row a step\n"
+    "    --out FILE          write it to FILE (csv: standard output without it)\n"
     "  --json                print JSON: {\"id\"} after add, the list of steps otherwise\n";
 
 struct step {
@@ -163,8 +166,10 @@ static int list(struct cli *c, int argc, char **argv)
                                          {"actor", required_argument, NULL, 'a'},
                                          {"json", no_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
+                                         CLI_EXPORT_OPTIONS,
                                          {0}};
     struct step_filter f = {0};
+    const char *format = NULL, *out = NULL;
     int json = 0, o, rc;
 
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -175,6 +180,10 @@ static int list(struct cli *c, int argc, char **argv)
         case 'a':
             f.actor = optarg;
             break;
+        case 'F':
+        case 'O':
+            cli_export_opt(o, &format, &out);
+            break;
         default:
             if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
                 return rc;
@@ -182,6 +191,9 @@ static int list(struct cli *c, int argc, char **argv)
     }
     if (optind != argc)
         return cli_usage(c, usage, "step list takes no arguments");
+    if (format || out)
+        return json ? cli_usage(c, usage, "--json and --format are two outputs: give one")
+                    : cli_list_export(c, usage, format, out, get_steps, &f, "Steps");
     return cli_read(c, json, get_steps, &f, render_steps);
 }
 

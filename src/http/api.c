@@ -1,6 +1,8 @@
 /* The JSON API, /api/v1/: the same library calls as the command line. */
 #include <errno.h>
+#include <time.h>
 
+#include <rightstrack/export.h>
 #include <rightstrack/ledger.h>
 #include <rightstrack/report.h>
 #include <rightstrack/search.h>
@@ -17,14 +19,97 @@ static int64_t path_id(const char *s)
     return (errno || *end || v <= 0) ? 0 : (int64_t)v;
 }
 
+/*
+ * The file a search is asked for in: format=csv|xlsx|json, else the Accept header
+ * (text/csv, the XLSX media type). 1 and *f for a file, 0 for JSON, -1 for a format
+ * we do not make.
+ */
+static int export_format(const struct rt_http_req *req, enum rt_export_format *f)
+{
+    const char *fmt = rt_http_arg(req, "format");
+
+    if (fmt && *fmt)
+        return !strcmp(fmt, "json") ? 0 : rt_export_format_parse(fmt, f) < 0 ? -1 : 1;
+    if (req->accept && strstr(req->accept, "spreadsheetml.sheet")) {
+        *f = RT_EXPORT_XLSX;
+        return 1;
+    }
+    if (req->accept && strstr(req->accept, "text/csv")) {
+        *f = RT_EXPORT_CSV;
+        return 1;
+    }
+    return 0;
+}
+
+/* Every hit of the search as a file to download, streamed (rt_export_search). */
+static void search_export(struct rt_store *st, const struct rt_query *q, enum rt_export_format f,
+                          struct rt_http_resp *resp)
+{
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_buf name = RT_BUF_INIT;
+
+    if (rt_export_search(st, q, f, &resp->export, &err) < 0) {
+        if (err.code == RT_EINVAL)
+            rt_http_error(resp, 400, "bad_argument", err.field, "%s", err.msg.buf);
+        else
+            rt_http_fail(resp, &err);
+    } else {
+        rt_export_search_filename(q, f, &name);
+        snprintf(resp->filename, sizeof(resp->filename), "%s", name.buf);
+        resp->status = 200;
+        resp->content_type = rt_export_content_type(f);
+    }
+    rt_buf_release(&name);
+    rt_error_release(&err);
+}
+
+/*
+ * A list of the ledger (a JSON array of objects; reference taken) as a file to
+ * download when asked for one (want: export_format's answer), named after the path
+ * and the day: /api/v1/dialogues/2/steps gives "dialogues-2-steps-2026-12-05.csv".
+ */
+static void list_export(const struct rt_http_req *req, json_t *doc, enum rt_export_format f,
+                        int want, const char *what, const char *id, const char *sub,
+                        struct rt_http_resp *resp)
+{
+    struct rt_error err = RT_ERROR_INIT;
+    char day[16] = "";
+    time_t now = time(NULL);
+    struct tm tm;
+
+    (void)req;
+    if (want < 0) {
+        json_decref(doc);
+        rt_http_error(resp, 400, "bad_argument", "format", "format is csv, xlsx or json");
+        return;
+    }
+    if (rt_export_rows(doc, f, sub ? sub : what, &resp->export, &err) < 0) {
+        rt_http_fail(resp, &err);
+    } else {
+        if (gmtime_r(&now, &tm))
+            strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+        snprintf(resp->filename, sizeof(resp->filename), "%s%s%s%s%s-%s.%s", what, id ? "-" : "",
+                 id ? id : "", sub ? "-" : "", sub ? sub : "", day, rt_export_format_name(f));
+        resp->status = 200;
+        resp->content_type = rt_export_content_type(f);
+    }
+    rt_error_release(&err);
+}
+
 static void search(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp)
 {
     struct rt_query q = RT_QUERY_INIT;
     struct rt_search_result res = {0};
     struct rt_error err = RT_ERROR_INIT;
+    enum rt_export_format f = RT_EXPORT_CSV;
+    int want = export_format(req, &f);
 
     if (rt_http_query(req, &q, &err) < 0)
         rt_http_error(resp, 400, "bad_argument", err.field, "%s", err.msg.buf);
+    else if (want < 0)
+        rt_http_error(resp, 400, "bad_argument", "format", "format is csv, xlsx or json");
+    else if (want > 0)
+        search_export(st, &q, f, resp);
     else if (rt_search(st, &q, &res, &err) < 0)
         rt_http_fail(resp, &err);
     else
@@ -144,7 +229,8 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     const char *as_of = rt_http_arg(req, "as_of"), *name = NULL;
     json_t *doc = NULL;
     int64_t id = 0;
-    int rc = 0, bad_id = 0, found = -1;
+    int rc = 0, bad_id = 0, found = -1, want;
+    enum rt_export_format f = RT_EXPORT_CSV;
 
     int path_known = 0;
     const char *method = strcmp(req->method, "HEAD") ? req->method : "GET";
@@ -186,8 +272,13 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     case R_REC: {
         struct rt_rec r;
         rt_rec_init(&r);
-        if ((rc = rt_store_rec_get(st, id, &r, &err)) == 0)
+        json_t *ledger = NULL;
+        if ((rc = rt_store_rec_get(st, id, &r, &err)) == 0 &&
+            (rc = rt_rec_ledger(st, id, as_of, &ledger, &err)) == 0) {
             doc = rt_rec_to_json(&r, 1);
+            json_object_del(ledger, "recommendation");
+            json_object_set_new(doc, "ledger", ledger);
+        }
         rt_rec_release(&r);
         break;
     }
@@ -244,6 +335,9 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     }
     if (rc < 0)
         rt_http_fail(resp, &err);
+    else if (doc && json_is_array(doc) && (want = export_format(req, &f)) != 0)
+        list_export(req, doc, f, want, n > 2 ? seg[2] : "list", n > 3 ? seg[3] : NULL,
+                    n > 4 ? seg[4] : NULL, resp);
     else if (doc)
         rt_http_json(resp, 200, doc);
     rt_error_release(&err);

@@ -28,15 +28,21 @@ struct rt_http_req {
     const char *host;       /* Host: "127.0.0.1:8080" */
     const char *origin;     /* Origin: "http://127.0.0.1:8080", "null" */
     const char *fetch_site; /* Sec-Fetch-Site: same-origin, same-site, cross-site, none */
+    const char *accept;     /* Accept: "text/csv", ... */
     const char *body;
     size_t body_len;
 };
 
+struct rt_export;
 struct rt_http_resp {
     int status;
     const char *content_type; /* static string */
     struct rt_buf body;
     char location[256]; /* for redirects; "" when none */
+    /* A download: the body is this export (rt_export_read), streamed as it is made
+     * and never cached; whoever gets resp frees it (rt_export_free). */
+    struct rt_export *export;
+    char filename[160]; /* with export: Content-Disposition's file name */
 };
 
 /* The value of query argument or form field key, or NULL. */

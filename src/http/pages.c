@@ -94,15 +94,21 @@ static void home(struct rt_store *st, struct rt_http_resp *resp)
     html_end(b);
 }
 
-/* The search page's link to itself with one argument changed (value NULL: removed). */
-static void self_link(struct rt_buf *b, const struct rt_http_req *req, const char *key,
-                      const char *value)
+/*
+ * A link to the search with the page's arguments, less those named in drop (a
+ * NULL-ended list), and then key=value when key is not NULL. path is "/search" or
+ * the API's. offset always goes, and sort and order go with a new sort.
+ */
+static void search_link(struct rt_buf *b, const struct rt_http_req *req, const char *path,
+                        const char *const *drop, const char *key, const char *value)
 {
     int first = 1;
-    RT_HTML_LIT(b, "/search");
+    rt_buf_adds(b, path);
     for (size_t i = 0; i < req->n_args; i++) {
-        if (!strcmp(req->args[i].key, key) || !strcmp(req->args[i].key, "offset") ||
-            !*req->args[i].value)
+        int skip = !strcmp(req->args[i].key, "offset") || !*req->args[i].value;
+        for (size_t k = 0; drop && drop[k]; k++)
+            skip |= !strcmp(req->args[i].key, drop[k]);
+        if (skip)
             continue;
         rt_buf_addch(b, first ? '?' : '&');
         first = 0;
@@ -110,12 +116,131 @@ static void self_link(struct rt_buf *b, const struct rt_http_req *req, const cha
         rt_buf_addch(b, '=');
         rt_html_url_arg(b, req->args[i].value);
     }
-    if (value) {
+    if (key) {
         rt_buf_addch(b, first ? '?' : '&');
         rt_html_url_arg(b, key);
         rt_buf_addch(b, '=');
         rt_html_url_arg(b, value);
     }
+}
+
+/* The search page's link to itself with one argument changed (value NULL: removed). */
+static void self_link(struct rt_buf *b, const struct rt_http_req *req, const char *key,
+                      const char *value)
+{
+    const char *drop[] = {key, NULL};
+    search_link(b, req, "/search", drop, value ? key : NULL, value);
+}
+
+/* n with thousands separated by commas: 1,433. */
+static void add_count(struct rt_buf *b, long long n)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof(digits), "%lld", n < 0 ? 0 : n);
+
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            rt_buf_addch(b, ',');
+        rt_buf_addch(b, digits[i]);
+    }
+}
+
+/*
+ * A column header that sorts: a link to the results in that order, ascending, or
+ * reversed when they are in it already; aria-sort says the order shown.
+ */
+static void sort_header(struct rt_buf *b, const struct rt_http_req *req, const struct rt_query *q,
+                        int sort, const char *label)
+{
+    static const char *const drop[] = {"sort", "order", NULL};
+    int on = q->sort == sort;
+    struct rt_buf href = RT_BUF_INIT;
+
+    RT_HTML_LIT(b, "<th scope=\"col\"");
+    if (on && q->desc)
+        RT_HTML_LIT(b, " aria-sort=\"descending\"");
+    else if (on)
+        RT_HTML_LIT(b, " aria-sort=\"ascending\"");
+    RT_HTML_LIT(b, "><a href=\"");
+    search_link(&href, req, "/search", drop, "sort", rt_search_sort_name(sort));
+    rt_buf_add(b, href.buf, href.len);
+    if (on && !q->desc)
+        RT_HTML_LIT(b, "&order=desc");
+    RT_HTML_LIT(b, "\">");
+    rt_html_text(b, label);
+    if (on)
+        rt_html_text(b, q->desc ? " \u25bc" : " \u25b2");
+    RT_HTML_LIT(b, "</a></th>");
+    rt_buf_release(&href);
+}
+
+/* A link to page number n (1-based) of the results, or the page itself when current. */
+static void page_link(struct rt_buf *b, const struct rt_http_req *req, const struct rt_query *q,
+                      long long n, long long current, const char *rel, const char *label)
+{
+    char num[32];
+
+    if (n == current && !rel) {
+        RT_HTML_LIT(b, "<strong aria-current=\"page\">");
+        rt_html_textf(b, "%lld", n);
+        RT_HTML_LIT(b, "</strong> ");
+        return;
+    }
+    snprintf(num, sizeof(num), "%lld", (long long)((n - 1) * q->limit));
+    RT_HTML_LIT(b, "<a ");
+    if (rel) {
+        RT_HTML_LIT(b, "rel=\"");
+        rt_html_text(b, rel);
+        RT_HTML_LIT(b, "\" ");
+    }
+    RT_HTML_LIT(b, "href=\"");
+    self_link(b, req, "offset", num);
+    RT_HTML_LIT(b, "\">");
+    if (label)
+        rt_html_text(b, label);
+    else
+        rt_html_textf(b, "%lld", n);
+    RT_HTML_LIT(b, "</a> ");
+}
+
+/* Numbered pages with the total: "Page 3 of 72 · 1,433 results", Previous, 1 … 5, Next. */
+static void paging(struct rt_buf *b, const struct rt_http_req *req, const struct rt_query *q,
+                   int64_t total)
+{
+    long long pages = total > 0 ? (long long)((total + q->limit - 1) / q->limit) : 1;
+    long long current = q->offset / q->limit + 1;
+    long long from = current - 2 > 1 ? current - 2 : 1, to = current + 2;
+
+    if (to > pages)
+        to = pages;
+    RT_HTML_LIT(b, "<nav class=\"paging\" aria-label=\"Pages of results\"><p>");
+    rt_html_textf(b, "Page %lld of %lld \u00b7 ", current, pages);
+    add_count(b, (long long)total);
+    rt_html_text(b, total == 1 ? " result" : " results");
+    RT_HTML_LIT(b, "</p><p>");
+    if (q->offset > 0) {
+        char num[32];
+        snprintf(num, sizeof(num), "%lld",
+                 (long long)(q->offset > q->limit ? q->offset - q->limit : 0));
+        RT_HTML_LIT(b, "<a rel=\"prev\" href=\"");
+        self_link(b, req, "offset", num);
+        RT_HTML_LIT(b, "\">Previous</a> ");
+    }
+    if (pages > 1) {
+        if (from > 1)
+            page_link(b, req, q, 1, current, NULL, NULL);
+        if (from > 2)
+            RT_HTML_LIT(b, "\u2026 ");
+        for (long long n = from; n <= to; n++)
+            page_link(b, req, q, n, current, NULL, NULL);
+        if (to < pages - 1)
+            RT_HTML_LIT(b, "\u2026 ");
+        if (to < pages)
+            page_link(b, req, q, pages, current, NULL, NULL);
+    }
+    if (q->offset + q->limit < total)
+        page_link(b, req, q, current + 1, current, "next", "Next");
+    RT_HTML_LIT(b, "</p></nav>");
 }
 
 static void input(struct rt_buf *b, const char *id, const char *label, const char *value,
@@ -201,43 +326,50 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
         }
         RT_HTML_LIT(b, "</p>");
     }
-    RT_HTML_LIT(b, "</div><ol start=\"");
-    rt_html_textf(b, "%lld", (long long)q.offset + 1);
-    RT_HTML_LIT(b, "\">");
+    RT_HTML_LIT(b, "</div>");
+    if (res.total > 0) {
+        static const char *const drop[] = {"format", "limit", NULL};
+        RT_HTML_LIT(b, "<p class=\"download\">All ");
+        add_count(b, (long long)res.total);
+        rt_html_text(b, res.total == 1 ? " result, " : " results, ");
+        RT_HTML_LIT(b, "not only this page: <a download href=\"");
+        search_link(b, req, "/api/v1/recommendations", drop, "format", "csv");
+        RT_HTML_LIT(b, "\">Download CSV</a> \u00b7 <a download href=\"");
+        search_link(b, req, "/api/v1/recommendations", drop, "format", "xlsx");
+        RT_HTML_LIT(b, "\">Download Excel</a></p>");
+    }
+    RT_HTML_LIT(b, "<table class=\"results\"><thead><tr><th scope=\"col\">#</th>");
+    sort_header(b, req, &q, RT_SORT_RELEVANCE,
+                q.text ? "Recommendation (by relevance)" : "Recommendation (as imported)");
+    sort_header(b, req, &q, RT_SORT_STATE, "State under review");
+    RT_HTML_LIT(b, "<th scope=\"col\">Recommended by</th>");
+    sort_header(b, req, &q, RT_SORT_SESSION, "Session");
+    sort_header(b, req, &q, RT_SORT_RESPONSE, "Response");
+    RT_HTML_LIT(b, "</tr></thead><tbody>");
     for (size_t i = 0; i < res.n_hits; i++) {
         const struct rt_rec *r = &res.hits[i];
-        RT_HTML_LIT(b, "<li class=\"hit\"><a href=\"/recommendations/");
+        RT_HTML_LIT(b, "<tr class=\"hit\"><td class=\"muted\">");
+        rt_html_textf(b, "%lld", (long long)q.offset + (long long)i + 1);
+        RT_HTML_LIT(b, "</td><td><a href=\"/recommendations/");
         rt_html_textf(b, "%lld", (long long)r->id);
         RT_HTML_LIT(b, "\">");
         rt_html_text(b, r->text);
-        RT_HTML_LIT(b, "</a><br><span class=\"muted\">");
-        rt_html_textf(b, "%s, cycle %d, session %d, %s", r->sur.name, r->cycle, r->session,
-                      rt_response_name(r->response));
-        if (r->n_by) {
-            RT_HTML_LIT(b, "; by ");
-            for (size_t k = 0; k < r->n_by; k++) {
-                if (k)
-                    RT_HTML_LIT(b, ", ");
-                rt_html_text(b, r->by[k].name);
-            }
+        RT_HTML_LIT(b, "</a></td><td>");
+        rt_html_text(b, r->sur.name);
+        RT_HTML_LIT(b, "</td><td>");
+        for (size_t k = 0; k < r->n_by; k++) {
+            if (k)
+                RT_HTML_LIT(b, ", ");
+            rt_html_text(b, r->by[k].name);
         }
-        RT_HTML_LIT(b, "</span></li>\n");
+        RT_HTML_LIT(b, "</td><td>");
+        rt_html_textf(b, "%d (cycle %d)", r->session, r->cycle);
+        RT_HTML_LIT(b, "</td><td>");
+        rt_html_text(b, rt_response_name(r->response));
+        RT_HTML_LIT(b, "</td></tr>\n");
     }
-    RT_HTML_LIT(b, "</ol><nav class=\"paging\">");
-    if (q.offset > 0) {
-        snprintf(num, sizeof(num), "%lld",
-                 (long long)(q.offset > q.limit ? q.offset - q.limit : 0));
-        RT_HTML_LIT(b, "<a rel=\"prev\" href=\"");
-        self_link(b, req, "offset", num);
-        RT_HTML_LIT(b, "\">Previous</a> ");
-    }
-    if (q.offset + (int64_t)res.n_hits < res.total) {
-        snprintf(num, sizeof(num), "%lld", (long long)(q.offset + q.limit));
-        RT_HTML_LIT(b, "<a rel=\"next\" href=\"");
-        self_link(b, req, "offset", num);
-        RT_HTML_LIT(b, "\">Next</a>");
-    }
-    RT_HTML_LIT(b, "</nav>");
+    RT_HTML_LIT(b, "</tbody></table>");
+    paging(b, req, &q, res.total);
 out:
     html_end(b);
     rt_search_result_release(&res);
@@ -412,15 +544,141 @@ static void render_form(struct rt_buf *b, const char *action, const char *title,
     rt_buf_release(&val);
 }
 
+/* A round as a link to its page, named by its number in its dialogue. */
+static void round_ref(struct rt_buf *b, json_t *round)
+{
+    RT_HTML_LIT(b, "<a href=\"/rounds/");
+    rt_html_textf(b, "%lld", (long long)json_integer_value(json_object_get(round, "id")));
+    RT_HTML_LIT(b, "\">");
+    rt_html_text(b, jstr(round, "label"));
+    RT_HTML_LIT(b, "</a>");
+}
+
+/*
+ * What the ledger links to a recommendation (rt_rec_ledger): the rounds, topics and
+ * asks about it, the steps that answer it, and its assessments with who made them.
+ */
+static void rec_ledger_sections(struct rt_buf *b, json_t *ledger)
+{
+    json_t *rounds = json_object_get(ledger, "rounds"), *topics = json_object_get(ledger, "topics");
+    json_t *asks = json_object_get(ledger, "asks"), *steps = json_object_get(ledger, "steps");
+    json_t *assessments = json_object_get(ledger, "assessments"), *v;
+    size_t i;
+
+    RT_HTML_LIT(b, "<h2>In the dialogue ledger</h2>");
+    if (!json_array_size(rounds) && !json_array_size(steps)) {
+        RT_HTML_LIT(b, "<p class=\"muted\">No round, topic, ask or step is linked to this "
+                       "recommendation yet.</p>");
+    }
+    if (json_array_size(rounds)) {
+        RT_HTML_LIT(b, "<h3>Rounds</h3><ul class=\"ledger-rounds\">");
+        json_array_foreach(rounds, i, v)
+        {
+            RT_HTML_LIT(b, "<li>");
+            round_ref(b, v);
+            RT_HTML_LIT(b, " <span class=\"muted\">");
+            rt_html_text(b, jstr(v, "date"));
+            RT_HTML_LIT(b, "</span></li>");
+        }
+        RT_HTML_LIT(b, "</ul>");
+    }
+    if (json_array_size(topics)) {
+        RT_HTML_LIT(b, "<h3>Topics</h3><table class=\"ledger-topics\"><thead><tr>"
+                       "<th scope=\"col\">Topic</th><th scope=\"col\">Round</th></tr></thead>"
+                       "<tbody>");
+        json_array_foreach(topics, i, v)
+        {
+            RT_HTML_LIT(b, "<tr><td>");
+            rt_html_text(b, jstr(v, "text"));
+            RT_HTML_LIT(b, "</td><td>");
+            round_ref(b, json_object_get(v, "round"));
+            RT_HTML_LIT(b, "</td></tr>");
+        }
+        RT_HTML_LIT(b, "</tbody></table>");
+    }
+    if (json_array_size(asks)) {
+        RT_HTML_LIT(b, "<h3>Asks</h3><table class=\"ledger-asks\"><thead><tr>"
+                       "<th scope=\"col\">Ask</th><th scope=\"col\">By, of</th>"
+                       "<th scope=\"col\">Round</th><th scope=\"col\">Latest assessment</th>"
+                       "</tr></thead><tbody>");
+        json_array_foreach(asks, i, v)
+        {
+            json_t *a = json_object_get(v, "assessment");
+            RT_HTML_LIT(b, "<tr><td>");
+            rt_html_text(b, jstr(v, "text"));
+            RT_HTML_LIT(b, "</td><td>");
+            rt_html_textf(b, "%s to %s", jstr(v, "from"), jstr(v, "to"));
+            RT_HTML_LIT(b, "</td><td>");
+            round_ref(b, json_object_get(v, "round"));
+            RT_HTML_LIT(b, "</td><td>");
+            if (json_is_object(a)) {
+                rt_html_textf(b, "%s, %s", jstr(a, "status"), jstr(a, "as_of"));
+                if (jstr(a, "assessor"))
+                    rt_html_textf(b, ", by %s", jstr(a, "assessor"));
+            } else {
+                RT_HTML_LIT(b, "<span class=\"muted\">not assessed</span>");
+            }
+            RT_HTML_LIT(b, "</td></tr>");
+        }
+        RT_HTML_LIT(b, "</tbody></table>");
+    }
+    if (json_array_size(steps)) {
+        RT_HTML_LIT(b, "<h3>Steps that answer it</h3><table class=\"ledger-steps\"><thead><tr>"
+                       "<th scope=\"col\">Date</th><th scope=\"col\">Who</th>"
+                       "<th scope=\"col\">Kind</th><th scope=\"col\">What happened</th>"
+                       "<th scope=\"col\">Source</th></tr></thead><tbody>");
+        json_array_foreach(steps, i, v)
+        {
+            RT_HTML_LIT(b, "<tr><td>");
+            rt_html_text(b, jstr(v, "date"));
+            RT_HTML_LIT(b, "</td><td>");
+            rt_html_text(b, jstr(v, "actor"));
+            RT_HTML_LIT(b, "</td><td>");
+            rt_html_text(b, jstr(v, "kind"));
+            RT_HTML_LIT(b, "</td><td>");
+            rt_html_text(b, jstr(v, "text"));
+            RT_HTML_LIT(b, "</td><td>");
+            rt_html_text(b, jstr(v, "source"));
+            RT_HTML_LIT(b, "</td></tr>");
+        }
+        RT_HTML_LIT(b, "</tbody></table>");
+    }
+    RT_HTML_LIT(b, "<h2>Implementation</h2>");
+    if (!json_array_size(assessments)) {
+        RT_HTML_LIT(b, "<p class=\"muted\">Not assessed yet.</p>");
+        return;
+    }
+    RT_HTML_LIT(b, "<table class=\"assessments\"><thead><tr><th scope=\"col\">As of</th>"
+                   "<th scope=\"col\">Status</th><th scope=\"col\">Assessed by</th>"
+                   "<th scope=\"col\">Evidence</th><th scope=\"col\">Source</th></tr></thead>"
+                   "<tbody>");
+    json_array_foreach(assessments, i, v)
+    {
+        RT_HTML_LIT(b, "<tr><td>");
+        rt_html_text(b, jstr(v, "as_of"));
+        RT_HTML_LIT(b, "</td><td>");
+        rt_html_text(b, jstr(v, "status"));
+        RT_HTML_LIT(b, "</td><td>");
+        if (jstr(v, "assessor"))
+            rt_html_text(b, jstr(v, "assessor"));
+        else
+            RT_HTML_LIT(b, "<span class=\"muted\">not said</span>");
+        RT_HTML_LIT(b, "</td><td>");
+        rt_html_text(b, jstr(v, "evidence"));
+        RT_HTML_LIT(b, "</td><td>");
+        rt_html_text(b, jstr(v, "source"));
+        RT_HTML_LIT(b, "</td></tr>");
+    }
+    RT_HTML_LIT(b, "</tbody></table>");
+}
+
 static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_resp *resp,
                                 json_t *values, const struct rt_error *ferr)
 {
     struct rt_buf *b = &resp->body;
     struct rt_error err = RT_ERROR_INIT;
     struct rt_rec r;
-    json_t *status = NULL, *h;
-    char target[40];
-    size_t i;
+    json_t *ledger = NULL;
 
     rt_rec_init(&r);
     if (rt_store_rec_get(st, id, &r, &err) < 0) {
@@ -463,28 +721,13 @@ static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_
         rt_html_text(b, r.themes[k].label);
         RT_HTML_LIT(b, "</a>");
     }
-    RT_HTML_LIT(b, "</td></tr></table><h2>Implementation</h2>");
-    snprintf(target, sizeof(target), "rec:%lld", (long long)id);
-    if (rt_status(st, target, NULL, &status, NULL) == 0 &&
-        json_array_size(json_object_get(status, "history"))) {
-        RT_HTML_LIT(b, "<table><tr><th>As of</th><th>Status</th><th>Evidence</th><th>Source</th>"
-                       "</tr>");
-        json_array_foreach(json_object_get(status, "history"), i, h)
-        {
-            RT_HTML_LIT(b, "<tr><td>");
-            rt_html_text(b, jstr(h, "as_of"));
-            RT_HTML_LIT(b, "</td><td>");
-            rt_html_text(b, jstr(h, "status"));
-            RT_HTML_LIT(b, "</td><td>");
-            rt_html_text(b, jstr(h, "evidence"));
-            RT_HTML_LIT(b, "</td><td>");
-            rt_html_text(b, jstr(h, "source"));
-            RT_HTML_LIT(b, "</td></tr>");
-        }
-        RT_HTML_LIT(b, "</table>");
-    } else {
-        RT_HTML_LIT(b, "<p class=\"muted\">Not assessed yet.</p>");
+    RT_HTML_LIT(b, "</td></tr></table>");
+    if (rt_rec_ledger(st, id, NULL, &ledger, &err) < 0) {
+        RT_HTML_LIT(b, "<p role=\"alert\">");
+        rt_html_text(b, err.msg.buf);
+        RT_HTML_LIT(b, "</p>");
     }
+    rec_ledger_sections(b, ledger);
     {
         char action[64];
         snprintf(action, sizeof(action), "/recommendations/%lld/assessments", (long long)id);
@@ -492,7 +735,7 @@ static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_
     }
     html_end(b);
 out:
-    json_decref(status);
+    json_decref(ledger);
     rt_rec_release(&r);
     rt_error_release(&err);
 }

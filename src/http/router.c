@@ -202,9 +202,9 @@ static const char *text_arg(const struct rt_http_req *req, const char *key)
 
 int rt_http_query(const struct rt_http_req *req, struct rt_query *q, struct rt_error *err)
 {
-    static const char *const known[] = {"q",       "sur",      "by",     "cycle",
-                                        "session", "response", "theme",  "category",
-                                        "limit",   "offset",   "facets", NULL};
+    static const char *const known[] = {"q",        "sur",   "by",       "cycle",  "session",
+                                        "response", "theme", "category", "limit",  "offset",
+                                        "facets",   "sort",  "order",    "format", NULL};
     long cycle = 0, session = 0, category = 0, limit = q->limit, offset = 0;
     const char *r;
 
@@ -241,5 +241,12 @@ int rt_http_query(const struct rt_http_req *req, struct rt_query *q, struct rt_e
     q->offset = offset;
     r = rt_http_arg(req, "facets");
     q->facets = r && (!strcmp(r, "1") || !strcmp(r, "true"));
+    if ((r = text_arg(req, "sort")) && rt_search_sort_parse(r, &q->sort) < 0)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "sort",
+                            "sort is relevance, session, state or response");
+    r = text_arg(req, "order");
+    if (r && strcmp(r, "asc") && strcmp(r, "desc"))
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "order", "order is asc or desc");
+    q->desc = r && !strcmp(r, "desc");
     return 0;
 }

@@ -9,6 +9,7 @@
 
 #include <microhttpd.h>
 
+#include <rightstrack/export.h>
 #include <rightstrack/report.h>
 
 #include "http_int.h"
@@ -96,14 +97,67 @@ static void parse_form(struct rt_http_req *r, char *body)
     }
 }
 
-/* The server's response for resp, whose body it takes; etag, when given, with it. */
+/* A download under way: the part of the export read last and how much of it went. */
+struct download {
+    struct rt_export *x;
+    struct rt_buf part;
+    size_t at;
+    int done;
+};
+
+static ssize_t download_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct download *d = cls;
+    struct rt_error err = RT_ERROR_INIT;
+    size_t n;
+
+    (void)pos;
+    if (d->at == d->part.len) {
+        rt_buf_reset(&d->part);
+        d->at = 0;
+        if (d->done || rt_export_read(d->x, &d->part, &d->done, &err) < 0) {
+            int failed = !d->done;
+            rt_error_release(&err);
+            return failed ? MHD_CONTENT_READER_END_WITH_ERROR : MHD_CONTENT_READER_END_OF_STREAM;
+        }
+        if (d->done)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+    }
+    n = d->part.len - d->at < max ? d->part.len - d->at : max;
+    memcpy(buf, d->part.buf + d->at, n);
+    d->at += n;
+    return (ssize_t)n;
+}
+
+static void download_free(void *cls)
+{
+    struct download *d = cls;
+    rt_export_free(d->x);
+    rt_buf_release(&d->part);
+    rt_free(d);
+}
+
+/* The server's response for resp, whose body (or export) it takes; etag, when given,
+ * with it. */
 static struct MHD_Response *make_response(struct rt_http_resp *resp, const char *etag)
 {
     struct MHD_Response *r;
     size_t len;
     char *body = rt_buf_detach(&resp->body, &len);
 
-    r = MHD_create_response_from_buffer_with_free_callback(len, body, rt_free);
+    if (resp->export) {
+        struct download *d = rt_xcalloc(1, sizeof(*d));
+        char disp[200];
+        rt_free(body);
+        d->x = resp->export;
+        resp->export = NULL;
+        r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, download_read, d,
+                                              download_free);
+        snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", resp->filename);
+        MHD_add_response_header(r, "Content-Disposition", disp);
+    } else {
+        r = MHD_create_response_from_buffer_with_free_callback(len, body, rt_free);
+    }
     MHD_add_response_header(r, "Content-Type", resp->content_type);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "same-origin");
@@ -150,6 +204,8 @@ static void cache_key(const struct rt_http_req *req, struct rt_buf *key)
     for (size_t i = 0; i < req->n_args; i++)
         rt_buf_addf(key, "\n%zu:%s%zu:%s", strlen(req->args[i].key), req->args[i].key,
                     strlen(req->args[i].value), req->args[i].value);
+    if (req->accept) /* the API answers by it */
+        rt_buf_addf(key, "\naccept:%s", req->accept);
 }
 
 /*
@@ -184,7 +240,7 @@ static enum MHD_Result answer_read(struct MHD_Connection *c, struct rt_store *st
     if (rc < 0)
         rt_http_fail(resp, &err);
     rt_error_release(&err);
-    if (!r && resp->status != 200) {
+    if (!r && (resp->status != 200 || resp->export)) { /* downloads are not kept */
         rt_buf_release(&key);
         return send_response(c, resp);
     }
@@ -217,7 +273,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 {
     struct conn *conn = *con_cls;
     struct rt_http_req req;
-    struct rt_http_resp resp = {200, "application/json", RT_BUF_INIT, ""};
+    struct rt_http_resp resp = {200, "application/json", RT_BUF_INIT, "", NULL, ""};
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st;
     enum MHD_Result ok;
@@ -243,6 +299,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     req.host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
     req.origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
     req.fetch_site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+    req.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &req);
     req.body = conn->body.buf;
     req.body_len = conn->body.len;

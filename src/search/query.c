@@ -306,30 +306,79 @@ static int find_state(struct rt_store *st, const char *name, const char *field, 
     return rc;
 }
 
+/* The store's spec for q; match points into expr, which the caller releases. */
+static int spec_of(struct rt_store *st, const struct rt_query *q, struct rt_search_spec *spec,
+                   struct rt_buf *expr, struct rt_error *err)
+{
+    int rc;
+
+    memset(spec, 0, sizeof(*spec));
+    spec->response = q->response;
+    spec->cycle = q->cycle;
+    spec->session = q->session;
+    spec->category = q->category;
+    spec->theme = q->theme;
+    spec->limit = q->limit;
+    spec->offset = q->offset;
+    spec->facets = q->facets;
+    spec->sort = q->sort;
+    spec->desc = q->desc;
+    if ((rc = find_state(st, q->sur, "sur", &spec->sur_id, err)) < 0 ||
+        (rc = find_state(st, q->by, "by", &spec->by_id, err)) < 0)
+        return rc;
+    if (q->text && (rc = rt_search_fts_expr(st, q->text, strlen(q->text), expr, err)) < 0)
+        return rc;
+    if (expr->len)
+        spec->match = expr->buf;
+    return 0;
+}
+
 int rt_search(struct rt_store *st, const struct rt_query *q, struct rt_search_result *res,
               struct rt_error *err)
 {
     struct rt_buf expr = RT_BUF_INIT;
-    struct rt_search_spec spec = {0};
+    struct rt_search_spec spec;
     int rc;
 
-    spec.response = q->response;
-    spec.cycle = q->cycle;
-    spec.session = q->session;
-    spec.category = q->category;
-    spec.theme = q->theme;
-    spec.limit = q->limit;
-    spec.offset = q->offset;
-    spec.facets = q->facets;
-    if ((rc = find_state(st, q->sur, "sur", &spec.sur_id, err)) < 0 ||
-        (rc = find_state(st, q->by, "by", &spec.by_id, err)) < 0)
-        goto out;
-    if (q->text && (rc = rt_search_fts_expr(st, q->text, strlen(q->text), &expr, err)) < 0)
-        goto out;
-    if (expr.len)
-        spec.match = expr.buf;
-    rc = rt_store_search(st, &spec, res, err);
-out:
+    if ((rc = spec_of(st, q, &spec, &expr, err)) == 0)
+        rc = rt_store_search(st, &spec, res, err);
     rt_buf_release(&expr);
     return rc;
+}
+
+int rt_search_ids(struct rt_store *st, const struct rt_query *q, int64_t **out, size_t *out_n,
+                  struct rt_error *err)
+{
+    struct rt_buf expr = RT_BUF_INIT;
+    struct rt_search_spec spec;
+    int rc;
+
+    *out = NULL;
+    *out_n = 0;
+    if ((rc = spec_of(st, q, &spec, &expr, err)) == 0)
+        rc = rt_store_search_ids(st, &spec, out, out_n, err);
+    rt_buf_release(&expr);
+    return rc;
+}
+
+static const char *const sort_names[] = {"relevance", "session", "state", "response"};
+
+const char *rt_search_sort_name(int sort)
+{
+    return sort >= 0 && sort < (int)RT_ARRAY_SIZE(sort_names) ? sort_names[sort] : "relevance";
+}
+
+int rt_search_sort_parse(const char *s, int *out)
+{
+    for (size_t i = 0; i < RT_ARRAY_SIZE(sort_names); i++) {
+        if (!strcmp(s, sort_names[i])) {
+            *out = (int)i;
+            return 0;
+        }
+    }
+    if (!strcmp(s, "date")) {
+        *out = RT_SORT_SESSION;
+        return 0;
+    }
+    return RT_EINVAL;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rightstrack/export.h>
 #include <rightstrack/ingest.h>
 #include <rightstrack/ledger.h>
 
@@ -72,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "DELETE"};
     struct rt_store *st = store();
     struct rt_http_req req = {0};
-    struct rt_http_resp resp = {200, NULL, RT_BUF_INIT, ""};
+    struct rt_http_resp resp = {200, NULL, RT_BUF_INIT, "", NULL, ""};
     char *text = malloc(size + 1), *p, *line;
     int s;
 
@@ -106,6 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK_MSG(s < 400 || resp.body.len > 0, "an error without a body: %d", s);
     CHECK(s != 303 || resp.location[0] == '/');
     rt_buf_release(&resp.body);
+    rt_export_free(resp.export);
     free(text);
     return 0;
 }

@@ -54,7 +54,7 @@ for (const js of [true, false]) {
             assert.match(page.url(), /[?&]q=death(\+|%20)penalty/);
             const summary = page.locator('main > p').filter({ hasText: 'recommendations' }).first();
             assert.match(await summary.innerText(), new RegExp(`^${DEATH_PENALTY_HITS} recommendations, 1 to 20$`));
-            assert.equal(await page.locator('ol li.hit').count(), 20);
+            assert.equal(await page.locator('table.results tr.hit').count(), 20);
             assert.equal(await page.locator('input[name="q"]').inputValue(), 'death penalty',
                 'the search box keeps the words');
             assert.equal(await page.locator('a[rel="prev"]').count(), 0, 'no previous page on page 1');
@@ -62,19 +62,21 @@ for (const js of [true, false]) {
 
             await follow(page, page.locator('a[rel="next"]'), /offset=20/);
             assert.match(await summary.innerText(), new RegExp(`, 21 to ${DEATH_PENALTY_HITS}$`));
-            assert.equal(await page.locator('ol li.hit').count(), DEATH_PENALTY_HITS - 20);
-            assert.equal(await page.locator('ol').first().getAttribute('start'), '21');
+            assert.equal(await page.locator('table.results tr.hit').count(), DEATH_PENALTY_HITS - 20);
+            assert.equal(await page.locator('table.results tr.hit td').first().innerText(), '21',
+                'rows are numbered on from the page before');
+            assert.match(await page.locator('nav.paging').innerText(), /^Page 2 of 2 · /);
             assert.equal(await page.locator('a[rel="next"]').count(), 0, 'no next page on the last');
             await shot(page, `search-page2-${tag}`);
 
             await follow(page, page.locator('a[rel="prev"]'), /offset=0|q=[^&]*$/);
             assert.match(await summary.innerText(), /, 1 to 20$/);
-            assert.equal(await page.locator('ol li.hit').count(), 20);
+            assert.equal(await page.locator('table.results tr.hit').count(), 20);
         });
 
         it('(b) opens a recommendation from the results', async () => {
             await page.goto(suite.server.url + '/search?q=death+penalty&sur=Belarus');
-            const hit = page.locator('ol li.hit a').filter({ hasText: 'Second Optional Protocol' });
+            const hit = page.locator('table.results tr.hit td a').filter({ hasText: 'Second Optional Protocol' });
             assert.equal(await hit.count(), 1);
             const text = await hit.innerText();
             await follow(page, hit, /\/recommendations\/\d+$/);

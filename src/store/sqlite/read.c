@@ -406,18 +406,42 @@ static int collect(struct rt_store *st, sqlite3_stmt *s, struct idset *set, stru
 #define IN_SET " AND rt_idset(rowid, ?11)"
 #define RANKED " ORDER BY rank, rowid LIMIT ?9 OFFSET ?10"
 
+/*
+ * The orders other than relevance (enum rt_search_sort), over every row that passes
+ * the filters and the text; the response in the order of enum rt_response.
+ */
+#define SORTED_FROM "SELECT r.id FROM recommendation r JOIN state s ON s.id = r.sur_id"
+static const char *const sort_key[4] = {
+    "r.id",
+    "r.session", /* NULL first, as 0 would be; the index serves it */
+    "s.name",
+    "CASE r.response WHEN 'supported' THEN 0 WHEN 'noted' THEN 1 WHEN 'pledge' THEN 2 ELSE 3 END",
+};
+
 /* The page of hits' ids, into *ids. */
 static int page(struct rt_store *st, const struct rt_search_spec *q, enum plan plan,
                 const struct idset *pass, int64_t **ids, size_t *n_ids, struct rt_error *err)
 {
+    struct rt_buf order = RT_BUF_INIT;
     sqlite3_stmt *s;
     size_t alloc = 0;
     int rc;
 
+    if (q->sort != RT_SORT_RELEVANCE) {
+        rt_buf_adds(&order, " ORDER BY ");
+        rt_buf_adds(&order, sort_key[q->sort < 4 ? q->sort : 1]);
+        rt_buf_adds(&order, q->desc ? " DESC, r.id DESC" : ", r.id");
+        rt_buf_adds(&order, " LIMIT ?9 OFFSET ?10");
+        s = spec_stmt(st, q, WITH_WHERE, SORTED_FROM, order.buf, NULL, err);
+        rt_buf_release(&order);
+        goto run;
+    }
     switch (plan) {
     case PLAN_NONE:
         s = spec_stmt(st, q, WITH_WHERE, "SELECT r.id FROM recommendation r",
-                      " ORDER BY r.id LIMIT ?9 OFFSET ?10", NULL, err);
+                      q->desc ? " ORDER BY r.id DESC LIMIT ?9 OFFSET ?10"
+                              : " ORDER BY r.id LIMIT ?9 OFFSET ?10",
+                      NULL, err);
         break;
     case PLAN_TEXT:
         s = spec_stmt(st, q, NO_WHERE, FTS_MATCH RANKED, "", NULL, err);
@@ -435,6 +459,7 @@ static int page(struct rt_store *st, const struct rt_search_spec *q, enum plan p
                       NULL, err);
         break;
     }
+run:
     if (!s)
         return RT_ESTORE;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -661,6 +686,47 @@ out:
     idset_release(&pass);
     idset_release(&hits);
     return rc;
+}
+
+int rt_store_search_ids(struct rt_store *st, const struct rt_search_spec *spec, int64_t **out,
+                        size_t *out_n, struct rt_error *err)
+{
+    struct rt_search_spec all = *spec;
+    enum plan plan = plan_of(spec);
+    struct idset pass = {0};
+    int64_t *ids = NULL;
+    size_t n = 0;
+    sqlite3_stmt *s;
+    int rc = 0;
+
+    *out = NULL;
+    *out_n = 0;
+    all.limit = -1; /* SQLite: no limit */
+    all.offset = 0;
+    all.facets = 0;
+    if (plan == PLAN_FILTER && all.sort == RT_SORT_RELEVANCE) {
+        if (!(s = spec_stmt(st, &all, WITHOUT_MATCH, "SELECT r.id FROM recommendation r", "", NULL,
+                            err)))
+            rc = RT_ESTORE;
+        else
+            rc = collect(st, s, &pass, err);
+    }
+    if (rc == 0)
+        rc = page(st, &all, plan, &pass, &ids, &n, err);
+    idset_release(&pass);
+    if (rc < 0) {
+        rt_free(ids);
+        return rc;
+    }
+    *out = ids;
+    *out_n = n;
+    return 0;
+}
+
+int rt_store_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struct rt_rec *recs,
+                       struct rt_error *err)
+{
+    return load_hits(st, ids, n, recs, err);
 }
 
 int rt_store_prefix_words(struct rt_store *st, const char *prefix, size_t len, struct rt_buf *out,
