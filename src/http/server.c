@@ -115,6 +115,8 @@ static struct MHD_Response *make_response(struct rt_http_resp *resp, const char 
     for (size_t i = 0; i < 2; i++)
         if (resp->cookies[i][0])
             MHD_add_response_header(r, "Set-Cookie", resp->cookies[i]);
+    if (resp->cookies[0][0]) /* for this browser only: no cache may keep it */
+        MHD_add_response_header(r, "Cache-Control", "no-store");
     if (etag) {
         /* Browsers keep the page but ask each time; an unchanged one costs a 304. */
         MHD_add_response_header(r, "ETag", etag);
