@@ -174,6 +174,15 @@ void rt_http_auth_request(struct rt_store *st, struct rt_http_req *req, struct r
         rt_auth_derive(&realm, "form", value, who->csrf);
 }
 
+void rt_http_auth_routes(json_t *list)
+{
+    static const char *const methods[] = {"GET", "POST", "DELETE"};
+
+    for (size_t i = 0; i < 3; i++)
+        json_array_append_new(
+            list, json_pack("{s:s, s:s}", "method", methods[i], "path", "/api/v1/session"));
+}
+
 void rt_http_auth_cache_key(const struct rt_http_req *req, struct rt_buf *key)
 {
     const struct rt_http_who *who = req->who;
@@ -402,13 +411,14 @@ static void session_api(struct rt_store *st, const struct rt_http_req *req,
         return;
     }
     if (!strcmp(req->method, "GET") || !strcmp(req->method, "HEAD")) {
-        if (!who->p.id) {
+        if (!who->accounts)
+            rt_http_json(resp, 200, json_pack("{s:b, s:n, s:n}", "accounts", 0, "user", "role"));
+        else if (!who->p.id)
             rt_http_error(resp, 401, "unauthenticated", NULL, "not logged in");
-            return;
-        }
-        rt_http_json(resp, 200,
-                     json_pack("{s:s, s:s, s:s}", "user", who->p.name, "role",
-                               rt_role_name(who->p.role), "csrf", who->csrf));
+        else
+            rt_http_json(resp, 200,
+                         json_pack("{s:b, s:s, s:s, s:s}", "accounts", 1, "user", who->p.name,
+                                   "role", rt_role_name(who->p.role), "csrf", who->csrf));
         return;
     }
     if (strcmp(req->method, "POST")) {
@@ -434,7 +444,7 @@ static void session_api(struct rt_store *st, const struct rt_http_req *req,
                       status == 422 ? "user" : NULL, "%s", msg);
     else
         rt_http_json(resp, 201,
-                     json_pack("{s:s, s:s, s:s}", "user", who->p.name, "role",
+                     json_pack("{s:b, s:s, s:s, s:s}", "accounts", 1, "user", who->p.name, "role",
                                rt_role_name(who->p.role), "csrf", who->csrf));
 }
 

@@ -103,6 +103,8 @@ void rt_http_auth_request(struct rt_store *st, struct rt_http_req *req, struct r
 int rt_http_auth_route(struct rt_store *st, const struct rt_http_req *req,
                        struct rt_http_resp *resp);
 const struct rt_http_who *rt_http_who_now(void);
+/* Appends the routes auth_page.c answers to the API's list of routes. */
+void rt_http_auth_routes(json_t *list);
 /* What the response cache adds to a request's key: who may see a different answer. */
 void rt_http_auth_cache_key(const struct rt_http_req *req, struct rt_buf *key);
 
