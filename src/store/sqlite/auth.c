@@ -77,7 +77,6 @@ int rt__account_add(struct rt_store *st, const char *name, const char *role, con
     rc = done(st, s, "add account", err);
     if (rc == RT_EEXIST) {
         rt_error_release(err);
-        *err = (struct rt_error)RT_ERROR_INIT;
         return rt_error_set(err, RT_EEXIST, NULL, 0, "user", "there is a user called '%s' already",
                             name);
     }
