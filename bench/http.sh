@@ -6,7 +6,9 @@
 # no errors over the run at 64 connections, RSS under 64 MB.
 # The server keeps its answers while the database is unchanged, so the same request
 # again is answered from its cache; a third run sends Cache-Control: no-cache, which
-# makes it search and build every answer afresh, and its ratio is printed too.
+# makes it search and build every answer afresh, and its ratio is printed too. A
+# fourth run, after an account is made, sends a logged-in session's cookie: its
+# ratio to the first (target at least 0.9) is the cost of accounts.
 #   sh bench/http.sh [BIN] [SECONDS]      (needs: scripts/bootstrap bench)
 set -eu
 BIN=${1:-build/release/rightstrack}
@@ -65,18 +67,30 @@ r=$(run "$URL$Q")
 f=$(run "$URL$Q" -H 'Cache-Control: no-cache')
 rss=$(ps -o rss= -p "$SPID" | tr -d ' ')
 n=$(run "http://127.0.0.1:18089/search.json")
+# The same with accounts and a logged-in session: each request's cookie is checked
+# against the database, and the answer is still taken from the cache.
+echo 'bench pass phrase' | "$BIN" --db "$T/b.db" user add bench --role viewer >/dev/null
+SESSION=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+    -d '{"user": "bench", "password": "bench pass phrase"}' "$URL/api/v1/session" |
+    sed -n 's/^[Ss]et-[Cc]ookie: \(rt_session=[0-9a-f]*\).*/\1/p')
+s=$(run "$URL$Q" -H "Cookie: $SESSION")
 set -- $r
 echo "rightstrack         $1 req/s  p99 $2  errors $3 ${4:-}"
 R=$1
 set -- $f
 echo "rightstrack afresh  $1 req/s  p99 $2  errors $3 ${4:-}  (Cache-Control: no-cache)"
 F=$1
+set -- $s
+echo "rightstrack session $1 req/s  p99 $2  errors $3 ${4:-}  (accounts, logged in)"
+S=$1
 set -- $n
 echo "nginx               $1 req/s  p99 $2  errors $3 ${4:-}"
 echo "rightstrack RSS with the full UPR import: $((rss / 1024)) MB (target under 64)"
 python3 -c "
 import sys
-r, f, n = (float(x) for x in sys.argv[1:])
+r, f, s, n = (float(x) for x in sys.argv[1:])
 print('ratio afresh (every answer searched and built): %.2f' % (f / n))
 print('target: at least 0.3 (%s)' % ('met' if r / n >= 0.3 else 'MISSED'))
-print('ratio http rightstrack/nginx: %.2f' % (r / n))" "$R" "$F" "$1"
+print('ratio with a session / without accounts: %.2f (target at least 0.9: %s)'
+      % (s / r, 'met' if s / r >= 0.9 else 'MISSED'))
+print('ratio http rightstrack/nginx: %.2f' % (r / n))" "$R" "$F" "$S" "$1"

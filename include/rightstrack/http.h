@@ -13,12 +13,16 @@ struct rt_http_opts {
     unsigned port;    /* 0: any free port */
     unsigned threads; /* worker threads; 0: 2 */
     int allow_remote; /* a host other than loopback, without accounts (--unsafe-no-auth) */
+    int public_read;  /* with accounts, anyone may read without a login (--public) */
+    const char *tls_cert, *tls_key; /* PEM files: serve https (--tls-cert, --tls-key) */
+    const char *trusted_proxy;      /* X-Forwarded-For/-Proto believed from this address */
 };
 
 /*
  * Serves until SIGINT or SIGTERM, then finishes the requests in flight and returns
  * 0. Prints "listening on http://HOST:PORT" on standard output once it accepts
- * connections. RT_EINVAL for a non-loopback host without allow_remote, RT_EIO when
+ * connections. RT_EINVAL for a non-loopback host while the database has no account
+ * and allow_remote is not set, or a TLS certificate without its key; RT_EIO when
  * the port cannot be bound, RT_ESTORE when the database cannot be opened.
  */
 RT_API int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err);

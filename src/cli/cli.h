@@ -53,6 +53,7 @@ int cmd_timeline(struct cli *c, int argc, char **argv);
 int cmd_reciprocity(struct cli *c, int argc, char **argv);
 int cmd_readout(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
+int cmd_user(struct cli *c, int argc, char **argv); /* cmd_user.c: accounts and tokens */
 
 /* Opens the store, printing any error; returns EXIT_OK or EXIT_FAIL. */
 int cli_open(struct cli *c, unsigned flags, struct rt_store **out);

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "rightstrack [--db PATH] serve [--host 127.0.0.1] [--port 8080] [--threads N] "
-    "[--unsafe-no-auth]";
+    "rightstrack [--db PATH] serve [--host 127.0.0.1] [--port 8080] [--threads N] [--public]\n"
+    "       [--tls-cert FILE --tls-key FILE] [--trusted-proxy ADDR] [--unsafe-no-auth]";
 
 /*
  * The path of rightstrack-serve: beside this program (a build tree, or an install
@@ -44,7 +44,11 @@ int cmd_serve(struct cli *c, int argc, char **argv)
     static const struct option opts[] = {
         {"host", required_argument, NULL, 'H'},    {"port", required_argument, NULL, 'p'},
         {"threads", required_argument, NULL, 't'}, {"unsafe-no-auth", no_argument, NULL, 'u'},
+        {"public", no_argument, NULL, 'P'},        {"tls-cert", required_argument, NULL, 'c'},
+        {"tls-key", required_argument, NULL, 'k'}, {"trusted-proxy", required_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'},          {0}};
+    const char *cert = NULL, *key = NULL, *proxy = NULL;
+    int public_read = 0;
     const char *host = "127.0.0.1";
     char port[16] = "8080", threads[16] = "2";
     int allow_remote = 0;
@@ -70,20 +74,44 @@ int cmd_serve(struct cli *c, int argc, char **argv)
         case 'u':
             allow_remote = 1;
             break;
+        case 'P':
+            public_read = 1;
+            break;
+        case 'c':
+            cert = optarg;
+            break;
+        case 'k':
+            key = optarg;
+            break;
+        case 'x':
+            proxy = optarg;
+            break;
         case 'h':
             return cli_help(
                 "usage: rightstrack [--db PATH] serve [--host 127.0.0.1] [--port 8080]\n"
-                "       [--threads N] [--unsafe-no-auth]\n"
+                "       [--threads N] [--public] [--tls-cert FILE --tls-key FILE]\n"
+                "       [--trusted-proxy ADDR] [--unsafe-no-auth]\n"
                 "\n"
                 "Serves the web pages (search, recommendations, dialogues, rounds) and the\n"
                 "JSON API under /api/v1/ (docs/api.yaml) until Ctrl-C or SIGTERM, then\n"
                 "finishes the requests in flight. Prints 'listening on http://HOST:PORT'.\n"
                 "\n"
-                "  --host ADDR        the address to listen on (default 127.0.0.1)\n"
-                "  --port N           the port; 0 picks a free one (default 8080)\n"
-                "  --threads N        worker threads (default 2)\n"
-                "  --unsafe-no-auth   allow an address other than loopback: there are no\n"
-                "                     accounts yet, so anyone who can reach it can read all\n");
+                "While the database has no account (see 'rightstrack user'), everyone on\n"
+                "this machine may read and write, and serve listens on loopback only. Once\n"
+                "there are accounts, reading needs a login (unless --public) and writing\n"
+                "always does; then serve may listen on any address.\n"
+                "\n"
+                "  --host ADDR          the address to listen on (default 127.0.0.1)\n"
+                "  --port N             the port; 0 picks a free one (default 8080)\n"
+                "  --threads N          worker threads (default 2)\n"
+                "  --public             with accounts: anyone may read without logging in\n"
+                "  --tls-cert FILE      serve https with this PEM certificate (chain)\n"
+                "  --tls-key FILE       and this PEM private key\n"
+                "  --trusted-proxy ADDR believe X-Forwarded-For and X-Forwarded-Proto from\n"
+                "                       this address only (a reverse proxy on this machine)\n"
+                "  --unsafe-no-auth     allow an address other than loopback on a database\n"
+                "                       without accounts: anyone who can reach it can read\n"
+                "                       and write everything\n");
         default:
             return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
         }
@@ -98,17 +126,28 @@ int cmd_serve(struct cli *c, int argc, char **argv)
                 c->prog);
         return EXIT_FAIL;
     }
-    char *args[] = {"rightstrack-serve",
-                    "--db",
-                    (char *)(uintptr_t)c->db_path,
-                    "--host",
-                    (char *)(uintptr_t)host,
-                    "--port",
-                    port,
-                    "--threads",
-                    threads,
-                    allow_remote ? "--unsafe-no-auth" : NULL,
-                    NULL};
+    if (!cert != !key)
+        return cli_usage(c, usage, "give both --tls-cert and --tls-key, or neither");
+    char *args[24] = {"rightstrack-serve",
+                      "--db",
+                      (char *)(uintptr_t)c->db_path,
+                      "--host",
+                      (char *)(uintptr_t)host,
+                      "--port",
+                      port,
+                      "--threads",
+                      threads};
+    size_t n = 9;
+    if (allow_remote)
+        args[n++] = "--unsafe-no-auth";
+    if (public_read)
+        args[n++] = "--public";
+    if (cert) {
+        args[n++] = "--tls-cert", args[n++] = (char *)(uintptr_t)cert;
+        args[n++] = "--tls-key", args[n++] = (char *)(uintptr_t)key;
+    }
+    if (proxy)
+        args[n++] = "--trusted-proxy", args[n++] = (char *)(uintptr_t)proxy;
     fflush(NULL);
     execv(path, args);
     fprintf(stderr, "%s: cannot start %s: %s\n", c->prog, path, strerror(errno));

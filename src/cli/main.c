@@ -32,6 +32,7 @@ static const struct command commands[] = {
     {"reciprocity", cmd_reciprocity, "each party's steps and which answered which"},
     {"readout", cmd_readout, "draft a round from the text of a meeting's readout"},
     {"report", cmd_report, "a briefing for a dialogue's next round, or a state's profile"},
+    {"user", cmd_user, "accounts of the web face, their roles and API tokens"},
 };
 
 static void usage_text(FILE *fp)

@@ -2,6 +2,30 @@
 #include "html.h"
 #include "http_int.h"
 
+/* Who is logged in and a button to log out, or a link to log in (with accounts only). */
+static void account_menu(struct rt_buf *b)
+{
+    const struct rt_http_who *who = rt_http_who_now();
+
+    if (!who || !who->accounts)
+        return;
+    RT_HTML_LIT(b, "<div class=\"account\">");
+    if (!who->p.id) {
+        RT_HTML_LIT(b, "<a href=\"/login\">Log in</a></div>");
+        return;
+    }
+    RT_HTML_LIT(b, "<span>");
+    rt_html_text(b, who->p.name);
+    RT_HTML_LIT(b, " (");
+    rt_html_text(b, rt_role_name(who->p.role));
+    RT_HTML_LIT(b, ")</span> ");
+    if (who->p.role == RT_ROLE_ADMIN)
+        RT_HTML_LIT(b, "<a href=\"/users\">Users</a>");
+    RT_HTML_LIT(b, "<form method=\"post\" action=\"/logout\">");
+    rt_http_csrf_field(b);
+    RT_HTML_LIT(b, "<button type=\"submit\">Log out</button></form></div>");
+}
+
 void html_begin(struct rt_buf *b, const char *title)
 {
     RT_HTML_LIT(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -13,6 +37,8 @@ void html_begin(struct rt_buf *b, const char *title)
                 "body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff}"
                 "header{background:#123a5a;color:#fff;padding:.5rem 1rem}"
                 "header a{color:#fff;margin-right:1rem;text-decoration:none;font-weight:600}"
+                "header{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem}"
+                "header .account form{display:inline;margin-left:.5rem}"
                 "main{max-width:60rem;margin:0 auto;padding:1rem}"
                 "a{color:#0b5394}table{border-collapse:collapse}td,th{padding:.2rem .5rem;"
                 "text-align:left;vertical-align:top;border-bottom:1px solid #ddd}"
@@ -25,7 +51,9 @@ void html_begin(struct rt_buf *b, const char *title)
                 "a{color:inherit;text-decoration:none}}"
                 "</style></head><body><header><nav><a href=\"/\">rightstrack</a>"
                 "<a href=\"/search\">Recommendations</a><a href=\"/dialogues\">Dialogues</a>"
-                "</nav></header><main>\n");
+                "</nav>");
+    account_menu(b);
+    RT_HTML_LIT(b, "</header><main>\n");
 }
 
 void html_end(struct rt_buf *b)

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include <rightstrack/auth.h>
 #include <rightstrack/http.h>
 #include <rightstrack/store.h>
 
@@ -31,6 +32,28 @@ struct rt_http_req {
     const char *accept;     /* Accept: "text/csv", ... */
     const char *body;
     size_t body_len;
+    /* Who sends it: the headers auth_page.c reads (each may be NULL), the address of
+     * the other end ("" unknown), whether it came over TLS, and what auth_page.c made
+     * of them (NULL: no accounts and no checks, as in the fuzz target). */
+    const char *cookie, *authorization, *forwarded_for, *forwarded_proto;
+    char peer[64];
+    int tls;
+    struct rt_http_who *who;
+};
+
+/*
+ * Who a request acts for (auth_page.c). The audit log reads the actor here: p.name
+ * ("" nobody), p.role, p.id; from a page, rt_http_who_now() gives the request's.
+ */
+struct rt_http_who {
+    int accounts;                     /* the database has accounts: logins count */
+    int bearer;                       /* it came with an API token (Authorization: Bearer) */
+    int bad_bearer;                   /* it came with a token that is not valid: 401 */
+    int secure;                       /* served over TLS, or by the trusted proxy over https */
+    struct rt_principal p;            /* p.id 0: nobody logged in */
+    char session[RT_AUTH_TOKEN_SIZE]; /* the session's token; "" none */
+    char csrf[RT_AUTH_TOKEN_SIZE];    /* the form token of this session or browser */
+    char addr[64];                    /* the client's address, after a trusted proxy */
 };
 
 struct rt_export;
@@ -43,6 +66,7 @@ struct rt_http_resp {
      * and never cached; whoever gets resp frees it (rt_export_free). */
     struct rt_export *export;
     char filename[160]; /* with export: Content-Disposition's file name */
+    char cookies[2][192]; /* Set-Cookie values; "" when none (the answer is then not cached) */
 };
 
 /* The value of query argument or form field key, or NULL. */
@@ -55,16 +79,40 @@ const char *rt_http_arg(const struct rt_http_req *r, const char *key);
  * token of this run of the server in the hidden field "csrf" (RT_HTTP_CSRF_FIELD).
  */
 #define RT_HTTP_CSRF_FIELD "csrf"
-/* Makes this run's token; call once before serving. RT_EIO when libsodium fails. */
+/* Starts libsodium and makes this run's keys; call once before serving. RT_EIO when
+ * libsodium fails. */
 int rt_http_csrf_init(struct rt_error *err);
-/* The token: 64 hex digits. */
+/* The form token of the request being answered (per session, or per browser without
+ * a session; per run when nobody is known, as in the fuzz target): 64 hex digits. */
 const char *rt_http_csrf_token(void);
+/* Writes the hidden form field that carries it. */
+void rt_http_csrf_field(struct rt_buf *b);
 /* Why req, a write, looks sent by another site; NULL when it does not. */
 const char *rt_http_cross_site(const struct rt_http_req *req);
 /* Does the form posted in req carry this run's token? */
 int rt_http_csrf_ok(const struct rt_http_req *req);
 /* A 403 page: title and the explanation. */
 void rt_http_page_refused(struct rt_http_resp *resp, const char *title, const char *why);
+
+/*
+ * Accounts on the web face (auth_page.c). setup takes serve's options once, before
+ * serving. request fills who from req's headers (a session cookie, a bearer token,
+ * the pre-session cookie, which it sets in resp when the browser has none) and
+ * points req->who at it. route answers /login, /logout, /api/v1/session and /users,
+ * and refuses what the role may not do (401, 403, or a redirect to /login) and form
+ * posts without the right token: 1 when it answered, 0 to route on. who_now is the
+ * request being answered in this thread (NULL when none is known).
+ */
+void rt_http_auth_setup(const struct rt_http_opts *o);
+void rt_http_auth_request(struct rt_store *st, struct rt_http_req *req, struct rt_http_who *who,
+                          struct rt_http_resp *resp);
+int rt_http_auth_route(struct rt_store *st, const struct rt_http_req *req,
+                       struct rt_http_resp *resp);
+const struct rt_http_who *rt_http_who_now(void);
+/* Appends the routes auth_page.c answers to the API's list of routes. */
+void rt_http_auth_routes(json_t *list);
+/* What the response cache adds to a request's key: who may see a different answer. */
+void rt_http_auth_cache_key(const struct rt_http_req *req, struct rt_buf *key);
 
 /* Routes one request; fills resp. Never fails: errors become error responses. */
 void rt_http_route(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);

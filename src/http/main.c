@@ -13,6 +13,7 @@ static int usage(void)
 {
     fputs("usage: rightstrack-serve --db PATH [--host ADDR] [--port N] [--threads N] "
           "[--unsafe-no-auth]\n"
+          "       [--public] [--tls-cert FILE --tls-key FILE] [--trusted-proxy ADDR]\n"
           "rightstrack-serve is started by 'rightstrack serve'; see 'rightstrack serve "
           "--help'.\n",
           stderr);
@@ -29,11 +30,17 @@ static long number(const char *s, long lo, long hi)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},       {"host", required_argument, NULL, 'H'},
-        {"port", required_argument, NULL, 'p'},     {"threads", required_argument, NULL, 't'},
-        {"unsafe-no-auth", no_argument, NULL, 'u'}, {0}};
-    struct rt_http_opts ho = {NULL, "127.0.0.1", 8080, 2, 0};
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"host", required_argument, NULL, 'H'},
+                                         {"port", required_argument, NULL, 'p'},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"unsafe-no-auth", no_argument, NULL, 'u'},
+                                         {"public", no_argument, NULL, 'P'},
+                                         {"tls-cert", required_argument, NULL, 'c'},
+                                         {"tls-key", required_argument, NULL, 'k'},
+                                         {"trusted-proxy", required_argument, NULL, 'x'},
+                                         {0}};
+    struct rt_http_opts ho = {.db_path = NULL, .host = "127.0.0.1", .port = 8080, .threads = 2};
     struct rt_error err = RT_ERROR_INIT;
     long v;
     int o, rc;
@@ -58,6 +65,18 @@ int main(int argc, char **argv)
             break;
         case 'u':
             ho.allow_remote = 1;
+            break;
+        case 'P':
+            ho.public_read = 1;
+            break;
+        case 'c':
+            ho.tls_cert = optarg;
+            break;
+        case 'k':
+            ho.tls_key = optarg;
+            break;
+        case 'x':
+            ho.trusted_proxy = optarg;
             break;
         default:
             return usage();

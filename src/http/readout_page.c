@@ -398,6 +398,7 @@ static void review_form(struct rt_buf *b, struct rt_store *st, const struct rt_h
         RT_HTML_LIT(b, "</p>");
     }
     RT_HTML_LIT(b, "<form method=\"post\" action=\"" PAGE "\" class=\"readout\">");
+    rt_http_csrf_field(b);
     if (json_array_size(skipped)) {
         RT_HTML_LIT(b, "<div role=\"status\"><p><strong>Not saved yet: these items name a party "
                        "that is not known, and would be left out.</strong> Correct them, or save "
@@ -516,6 +517,7 @@ static void paste_form(struct rt_buf *b, struct rt_store *st, const struct rt_ht
     if (err && err->code)
         alert(b, "Could not read it: ", err);
     RT_HTML_LIT(b, "<form method=\"post\" action=\"" PAGE "\">");
+    rt_http_csrf_field(b);
     dialogue_select(b, st, field(req, "dialogue"), 0);
     RT_HTML_LIT(b, "<p><label for=\"f-text\">Readout text (required)</label><textarea "
                    "id=\"f-text\" name=\"text\" rows=\"20\" cols=\"80\" required");

@@ -2,8 +2,6 @@
 #include <errno.h>
 #include <stdarg.h>
 
-#include <sodium.h>
-
 #include <rightstrack/search.h>
 
 #include "http_int.h"
@@ -90,25 +88,6 @@ void rt_http_fail(struct rt_http_resp *resp, const struct rt_error *err)
                   err->msg.len ? err->msg.buf : rt_strerror(err->code));
 }
 
-static char csrf_token[65];
-
-int rt_http_csrf_init(struct rt_error *err)
-{
-    unsigned char raw[32];
-
-    if (sodium_init() < 0)
-        return rt_error_set(err, RT_EIO, NULL, 0, NULL,
-                            "cannot start libsodium to make the form token");
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2hex(csrf_token, sizeof(csrf_token), raw, sizeof(raw));
-    return 0;
-}
-
-const char *rt_http_csrf_token(void)
-{
-    return csrf_token;
-}
-
 /* Is origin "http://HOST" or "https://HOST" for this request's Host? */
 static int same_origin(const char *origin, const char *host)
 {
@@ -136,12 +115,12 @@ const char *rt_http_cross_site(const struct rt_http_req *req)
     return NULL;
 }
 
-int rt_http_csrf_ok(const struct rt_http_req *req)
-{
-    const char *t = rt_http_arg(req, RT_HTTP_CSRF_FIELD);
+/* The request this thread answers, for the pages' frame and form tokens. */
+static _Thread_local const struct rt_http_req *current;
 
-    return csrf_token[0] && t && strlen(t) == strlen(csrf_token) &&
-           sodium_memcmp(t, csrf_token, strlen(csrf_token)) == 0;
+const struct rt_http_who *rt_http_who_now(void)
+{
+    return current ? current->who : NULL;
 }
 
 void rt_http_route(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp)
@@ -149,6 +128,7 @@ void rt_http_route(struct rt_store *st, const struct rt_http_req *req, struct rt
     int writes = strcmp(req->method, "GET") && strcmp(req->method, "HEAD");
     const char *why = writes ? rt_http_cross_site(req) : NULL;
 
+    current = req;
     if (why && !strncmp(req->path, "/api/", 5)) {
         rt_http_error(resp, 403, "cross_site", NULL,
                       "refused: the browser says this request comes from another site (%s); "
@@ -164,6 +144,8 @@ void rt_http_route(struct rt_store *st, const struct rt_http_req *req, struct rt
                              "send it from there.");
         return;
     }
+    if (rt_http_auth_route(st, req, resp)) /* logins, and what the role may not do */
+        return;
     if (!strncmp(req->path, "/api/", 5)) {
         if (!rt_http_api(st, req, resp))
             rt_http_error(resp, 404, "not_found", NULL, "no such endpoint: %s", req->path);

@@ -166,6 +166,11 @@ static struct MHD_Response *make_response(struct rt_http_resp *resp, const char 
                             "img-src 'self' data:; frame-ancestors 'none'");
     if (resp->location[0])
         MHD_add_response_header(r, "Location", resp->location);
+    for (size_t i = 0; i < 2; i++)
+        if (resp->cookies[i][0])
+            MHD_add_response_header(r, "Set-Cookie", resp->cookies[i]);
+    if (resp->cookies[0][0]) /* for this browser only: no cache may keep it */
+        MHD_add_response_header(r, "Cache-Control", "no-store");
     if (etag) {
         /* Browsers keep the page but ask each time; an unchanged one costs a 304. */
         MHD_add_response_header(r, "ETag", etag);
@@ -206,6 +211,7 @@ static void cache_key(const struct rt_http_req *req, struct rt_buf *key)
                     strlen(req->args[i].value), req->args[i].value);
     if (req->accept) /* the API answers by it */
         rt_buf_addf(key, "\naccept:%s", req->accept);
+    rt_http_auth_cache_key(req, key); /* who may see another answer */
 }
 
 /*
@@ -240,7 +246,8 @@ static enum MHD_Result answer_read(struct MHD_Connection *c, struct rt_store *st
     if (rc < 0)
         rt_http_fail(resp, &err);
     rt_error_release(&err);
-    if (!r && (resp->status != 200 || resp->export)) { /* downloads are not kept */
+    if (!r && (resp->status != 200 || resp->export || resp->cookies[0][0])) {
+        /* downloads are not kept, and a cookie is for one browser */
         rt_buf_release(&key);
         return send_response(c, resp);
     }
@@ -267,13 +274,51 @@ static enum MHD_Result answer_read(struct MHD_Connection *c, struct rt_store *st
     return ok;
 }
 
+static int tls_on;
+
+/* The headers that say who sends a request, and the address it comes from. */
+static void request_who(struct MHD_Connection *c, struct rt_http_req *req)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    req->cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie");
+    req->authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    req->forwarded_for = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+    req->forwarded_proto = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-Proto");
+    req->tls = tls_on;
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, req->peer,
+                  sizeof(req->peer));
+}
+
+/* Reads a whole PEM file into a new string (rt_free it); NULL with err. */
+static char *read_pem(const char *path, const char *field, struct rt_error *err)
+{
+    struct rt_buf b = RT_BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    FILE *fp = fopen(path, "rb");
+
+    if (!fp) {
+        rt_error_set(err, RT_EIO, path, 0, field, "cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && b.len < (1u << 20))
+        rt_buf_add(&b, chunk, n);
+    fclose(fp);
+    return rt_buf_detach(&b, &n);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **con_cls)
 {
     struct conn *conn = *con_cls;
     struct rt_http_req req;
-    struct rt_http_resp resp = {200, "application/json", RT_BUF_INIT, "", NULL, ""};
+    struct rt_http_resp resp = {200, "application/json", RT_BUF_INIT, "", NULL, "", {""}};
+    struct rt_http_who who;
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st;
     enum MHD_Result ok;
@@ -300,6 +345,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     req.origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
     req.fetch_site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
     req.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
+    request_who(c, &req);
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &req);
     req.body = conn->body.buf;
     req.body_len = conn->body.len;
@@ -311,10 +357,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     } else if (!(st = store_for_thread(&err))) {
         rt_http_fail(&resp, &err);
     } else if (!strcmp(method, "GET") || !strcmp(method, "HEAD")) {
+        rt_http_auth_request(st, &req, &who, &resp);
         ok = answer_read(c, st, &req, &resp);
         rt_buf_release(&resp.body);
         return ok;
     } else {
+        rt_http_auth_request(st, &req, &who, &resp);
         /* Writes make their own transactions. */
         if (req.content_type && !strncmp(req.content_type, "application/x-www-form-urlencoded", 33))
             parse_form(&req, conn->body.buf);
@@ -345,28 +393,47 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
     struct MHD_Daemon *d;
     struct rt_store *check = NULL;
     const union MHD_DaemonInfo *info;
+    char *cert = NULL, *key = NULL;
     sigset_t set;
-    int sig, rc;
+    int sig, rc, accounts = 0;
 
     memset(&addr, 0, sizeof(addr));
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)o->port);
     if (inet_pton(AF_INET, host, &addr.sin_addr) != 1)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "host", "'%s' is not an IPv4 address", host);
-    if ((ntohl(addr.sin_addr.s_addr) >> 24) != 127 && !o->allow_remote)
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "host",
-                            "rightstrack has no accounts yet, so it serves only this machine "
-                            "(127.0.0.1); give --unsafe-no-auth to serve %s to anyone who can "
-                            "reach it",
-                            host);
+    if (!o->tls_cert != !o->tls_key)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, o->tls_cert ? "tls-key" : "tls-cert",
+                            "give both --tls-cert and --tls-key, or neither");
     /* Fail early, in this thread, when the database cannot be opened; bring the
      * derived data the reports read up to date while no request runs. */
     if ((rc = rt_store_open(&check, o->db_path, 0, err)) < 0)
         return rc;
     rc = rt_report_prepare(check, err);
+    if (rc == 0)
+        rc = rt_auth_has_accounts(check, &accounts, err);
     rt_store_close(check);
     if (rc < 0)
         return rc;
+    if ((ntohl(addr.sin_addr.s_addr) >> 24) != 127 && !accounts && !o->allow_remote)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "host",
+                            "this database has no accounts, so rightstrack serves only this "
+                            "machine (127.0.0.1): make an admin with 'rightstrack user add NAME "
+                            "--role admin' to serve %s (or give --unsafe-no-auth to let anyone "
+                            "who can reach it read and write)",
+                            host);
+    if (o->tls_cert) {
+        if (!MHD_is_feature_supported(MHD_FEATURE_TLS))
+            return rt_error_set(err, RT_EINVAL, NULL, 0, "tls-cert",
+                                "this libmicrohttpd was built without TLS");
+        if (!(cert = read_pem(o->tls_cert, "tls-cert", err)) ||
+            !(key = read_pem(o->tls_key, "tls-key", err))) {
+            rt_free(cert);
+            return RT_EIO;
+        }
+        tls_on = 1;
+    }
+    rt_http_auth_setup(o);
     db_path = o->db_path;
     cache_bytes = CACHE_BYTES / (o->threads ? o->threads : 2u);
     if ((rc = rt_http_csrf_init(err)) < 0)
@@ -379,16 +446,22 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
     d = MHD_start_daemon(
-        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
-        o->threads ? o->threads : 2u, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-        MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u, MHD_OPTION_END);
-    if (!d)
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | (tls_on ? MHD_USE_TLS : 0), 0, NULL,
+        NULL, handle, NULL, MHD_OPTION_HTTPS_MEM_KEY, key ? key : "", MHD_OPTION_HTTPS_MEM_CERT,
+        cert ? cert : "", MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 2u, MHD_OPTION_NOTIFY_COMPLETED,
+        completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)32 * 1024, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u, MHD_OPTION_END);
+    if (!d) {
+        rt_free(cert);
+        rt_free(key);
         return rt_error_set(err, RT_EIO, NULL, 0, "port", "cannot listen on %s:%u: %s", host,
-                            o->port, strerror(errno));
+                            o->port,
+                            tls_on ? "or the TLS key and certificate do not fit" : strerror(errno));
+    }
     info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    printf("listening on http://%s:%u\n", host, info ? (unsigned)info->port : o->port);
+    printf("listening on http%s://%s:%u\n", tls_on ? "s" : "", host,
+           info ? (unsigned)info->port : o->port);
     fflush(stdout);
     sigwait(&set, &sig);
     MHD_stop_daemon(d); /* lets requests in flight finish */
@@ -397,5 +470,7 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
         rt_store_close(workers[i].store);
     }
     n_workers = 0;
+    rt_free(cert);
+    rt_free(key);
     return 0;
 }

@@ -103,13 +103,14 @@ check_eq "and writes nothing" "$before" "$after"
 check_eq "a bad date" 422 "$(post /api/v1/steps '{"actor": "USA", "date": "2016-13-01", "kind": "visit", "text": "y"}')"
 check_eq "GET on a write endpoint" 405 "$(get "$URL/api/v1/steps")"
 
-# Forms carry the token of this run of the server in a hidden field.
-get "$URL/dialogues/1" >/dev/null
+# Forms carry a token in a hidden field, derived from a cookie of the browser's own
+# (rt_csrf; with accounts, from the session): curl keeps it in a jar.
+get -c "$TMP/jar" "$URL/dialogues/1" >/dev/null
 TOKEN=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/body" | head -n 1)
 check_eq "the forms carry a token of 64 hex digits" 64 "${#TOKEN}"
 
 # Forms: saved and sent back to the page (303), or the page again with the input kept.
-form() { curl -s -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}' --data "$2&csrf=$TOKEN" "$URL$1"; }
+form() { curl -s -b "$TMP/jar" -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}' --data "$2&csrf=$TOKEN" "$URL$1"; }
 check_eq "a step through the form" 303 "$(form /dialogues/1/steps 'actor=Belarus&date=2016-12&kind=pardon&quantity=2&text=Two+activists+pardoned&responds_to=')"
 grep -qi '^location: /dialogues/1' "$TMP/headers"
 check_eq "goes back to the dialogue" 0 $?
@@ -139,7 +140,9 @@ before=$(steps)
 check_eq "a form without the token" 403 "$(raw_form --data "$STEP" "$URL/dialogues/1/steps")"
 grep -q "out of date" "$TMP/body" && grep -q "Reload the page" "$TMP/body"
 check_eq "says the form is out of date and what to do" 0 $?
-check_eq "a form with a wrong token" 403 "$(raw_form --data "$STEP&csrf=0123" "$URL/dialogues/1/steps")"
+check_eq "a form with a wrong token" 403 "$(raw_form -b "$TMP/jar" --data "$STEP&csrf=0123" "$URL/dialogues/1/steps")"
+check_eq "the right token from a browser without its cookie" 403 "$(raw_form --data "$STEP&csrf=$TOKEN" "$URL/dialogues/1/steps")"
+check_eq "the right token with another browser's cookie" 403 "$(raw_form -b "rt_csrf=$(printf '%064d' 7)" --data "$STEP&csrf=$TOKEN" "$URL/dialogues/1/steps")"
 check_eq "a form posted from another site" 403 "$(raw_form -H 'Origin: http://forms.example' -H 'Sec-Fetch-Site: cross-site' --data "$STEP&csrf=$TOKEN" "$URL/dialogues/1/steps")"
 grep -q "sent from another site" "$TMP/body"
 check_eq "says it came from another site" 0 $?
@@ -147,7 +150,7 @@ check_eq "a form from another port of this machine (same-site)" 403 "$(raw_form 
 check_eq "a form from another site, Origin only (older browsers)" 403 "$(raw_form -H 'Origin: http://forms.example' --data "$STEP&csrf=$TOKEN" "$URL/dialogues/1/steps")"
 check_eq "an Origin of null" 403 "$(raw_form -H 'Origin: null' --data "$STEP&csrf=$TOKEN" "$URL/dialogues/1/steps")"
 check_eq "none of the refused forms saved a step" "$before" "$(steps)"
-check_eq "a form from the server's own page" 303 "$(raw_form -H "Origin: $URL" -H 'Sec-Fetch-Site: same-origin' --data "$STEP&csrf=$TOKEN" "$URL/dialogues/1/steps")"
+check_eq "a form from the server's own page" 303 "$(raw_form -b "$TMP/jar" -H "Origin: $URL" -H 'Sec-Fetch-Site: same-origin' --data "$STEP&csrf=$TOKEN" "$URL/dialogues/1/steps")"
 check_eq "is saved" "$((before + 1))" "$(steps)"
 # The JSON API takes writes from programs, which send no Origin (the POSTs above); a
 # browser sends one, and from another site the write is refused.

@@ -57,15 +57,19 @@ for threads in 1 2; do
     T2=$(etag)
     check_eq "under a new ETag $t" yes "$([ -n "$T2" ] && [ "$T1" != "$T2" ] && echo yes)"
 
-    # A write by another process: the CLI adds a step to the same database.
-    get /dialogues/1 >/dev/null
+    # A write by another process: the CLI adds a step to the same database. The page
+    # has forms, whose token is the browser's own (a cookie): read it as a browser would.
+    get /dialogues/1 -c "$TMP/jar" >/dev/null
+    check_eq "a page with a form sets the browser's form cookie, and is not cached $t" "1 " \
+        "$(grep -c '^Set-Cookie: rt_csrf=' "$TMP/headers") $(etag)"
+    get /dialogues/1 -b "$TMP/jar" >/dev/null
     P1=$(etag)
     "$RT" --db "$DB" step add --actor Belarus --date 2016-12 --kind statement \
         "Cache check $threads from the CLI" >/dev/null
     check_eq "a step added from the command line $t" 0 $?
     seen=0
     for i in 1 2 3 4; do # every worker thread's cache must see it
-        get /dialogues/1 -H "If-None-Match: $P1" >/dev/null
+        get /dialogues/1 -b "$TMP/jar" -H "If-None-Match: $P1" >/dev/null
         grep -q "Cache check $threads from the CLI" "$TMP/body" && seen=$((seen + 1))
     done
     check_eq "is on the dialogue page at once, every time $t" 4 "$seen"

@@ -26,7 +26,8 @@ serve_start "$DB"
 PID=$SERVE_PID
 check_eq "serve prints where it listens" yes "$(echo "$URL" | grep -q '^http://127.0.0.1:[0-9]*$' && echo yes)"
 
-get() { curl -s -o "$TMP/body" -w '%{http_code}' "$@"; }
+# A browser: it keeps its cookies (the form token is derived from one) in a jar.
+get() { curl -s -b "$TMP/jar" -c "$TMP/jar" -o "$TMP/body" -w '%{http_code}' "$@"; }
 rounds() { "$RT" --db "$DB" dialogue show 1 --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["rounds"]))'; }
 
 # Submits the form of page $1 (an HTML file) to $2 as a browser would, with NAME=VALUE
@@ -56,6 +57,9 @@ for kv in sys.argv[3:]:
 class Keep(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *a, **k): return None
 req = urllib.request.Request(sys.argv[2], data=urllib.parse.urlencode(list(fields.items())).encode())
+for line in open(sys.argv[1].rsplit("/", 1)[0] + "/jar", encoding="utf-8"):  # curl's jar
+    parts = line.strip().removeprefix("#HttpOnly_").split("\t")
+    if len(parts) == 7: req.add_header("Cookie", parts[5] + "=" + parts[6])
 try:
     r = urllib.request.build_opener(Keep).open(req); code, body, loc = r.status, r.read(), r.headers.get("Location")
 except urllib.error.HTTPError as e:
@@ -67,6 +71,8 @@ submit() { page=$1; shift; python3 "$TMP/form.py" "$page" "$URL/readouts/new" "$
 
 # The paste page.
 check_eq "GET /readouts/new" 200 "$(get "$URL/readouts/new?dialogue=1")"
+T=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/body" | head -n 1)
+check_eq "its form carries a token" 64 "${#T}"
 grep -q '<textarea id="f-text" name="text"' "$TMP/body"
 check_eq "has a text area for the readout" 0 $?
 grep -q '<option value="1" selected>' "$TMP/body"
@@ -76,15 +82,15 @@ grep -q 'href="/readouts/new?dialogue=1"' "$TMP/body"
 check_eq "the dialogue page links to it" 0 $?
 
 # Bad input keeps the text and says why.
-check_eq "an empty readout" 422 "$(get --data 'action=parse&dialogue=1&text=+%0A+' "$URL/readouts/new")"
+check_eq "an empty readout" 422 "$(get --data "csrf=$T&action=parse&dialogue=1&text=+%0A+" "$URL/readouts/new")"
 grep -q 'role="alert"' "$TMP/body" && grep -q 'empty' "$TMP/body"
 check_eq "is refused with a message" 0 $?
-check_eq "a readout that is not UTF-8" 422 "$(get --data 'action=parse&text=abc%FF%FEdef' "$URL/readouts/new")"
+check_eq "a readout that is not UTF-8" 422 "$(get --data "csrf=$T&action=parse&text=abc%FF%FEdef" "$URL/readouts/new")"
 grep -q 'not a text file' "$TMP/body"
 check_eq "is refused as not text" 0 $?
 
 # Paste, then the draft in a form.
-check_eq "POST the readout" 200 "$(get --data-urlencode "text@$TMP/r.txt" --data 'action=parse&dialogue=1' "$URL/readouts/new")"
+check_eq "POST the readout" 200 "$(get --data-urlencode "text@$TMP/r.txt" --data "csrf=$T&action=parse&dialogue=1" "$URL/readouts/new")"
 cp "$TMP/body" "$TMP/review.html"
 grep -q 'name="p0_name" [^>]*value="Anna Kowalczyk"' "$TMP/review.html"
 check_eq "the review form holds the participant" 0 $?
