@@ -53,10 +53,10 @@ RT_API int rt_role_parse(const char *s, enum rt_role *out, struct rt_error *err)
 RT_API int rt_auth_init(struct rt_error *err);
 
 /*
- * Checks a user name (1 to RT_AUTH_NAME_MAX letters, digits and . _ @ -, beginning
- * with a letter or digit) and a password (RT_AUTH_PASSWORD_MIN characters at least,
- * not all one character, not the user name; RT_AUTH_PASSWORD_MAX bytes at most).
- * RT_EINVAL naming "user" or "password" with the rule in the message.
+ * rt_auth_name_check checks a user name (1 to RT_AUTH_NAME_MAX letters, digits and . _ @ -,
+ * beginning with a letter or digit), rt_auth_password_check a password (RT_AUTH_PASSWORD_MIN
+ * characters at least, not all one character, not the user name; RT_AUTH_PASSWORD_MAX bytes at
+ * most). RT_EINVAL naming "user" or "password" with the rule in the message.
  */
 RT_API int rt_auth_name_check(const char *name, struct rt_error *err);
 RT_API int rt_auth_password_check(const char *name, const char *password, struct rt_error *err);
@@ -65,10 +65,11 @@ RT_API int rt_auth_password_check(const char *name, const char *password, struct
 RT_API int rt_auth_has_accounts(struct rt_store *st, int *out, struct rt_error *err);
 
 /*
- * The accounts. Each checks its arguments as above, hashes a password with argon2id
- * and writes in a transaction of its own. add: RT_EEXIST when the name is taken.
- * passwd and disable end the account's web sessions. The others: RT_ENOTFOUND
- * naming "user" when there is no such account.
+ * The accounts: rt_auth_user_add, rt_auth_user_passwd, rt_auth_user_role and
+ * rt_auth_user_disable (disabled 1) or enable (0). Each checks its arguments as above,
+ * hashes a password with argon2id and writes in a transaction of its own. add:
+ * RT_EEXIST when the name is taken. passwd and disable end the account's web
+ * sessions. The others: RT_ENOTFOUND naming "user" when there is no such account.
  */
 RT_API int rt_auth_user_add(struct rt_store *st, const char *name, enum rt_role role,
                             const char *password, struct rt_error *err);
@@ -83,11 +84,12 @@ RT_API int rt_auth_user_disable(struct rt_store *st, const char *name, int disab
 RT_API int rt_auth_user_list(struct rt_store *st, json_t **out, struct rt_error *err);
 
 /*
- * API tokens. add makes a random token for the account name, of write scope when
- * write is set (else read), keeps only its hash, and writes the token into token
- * (shown once) and its id into *out_id. list: [{"id", "scope", "created_at",
- * "last_used", "revoked_at"}] of one account. revoke: RT_ENOTFOUND naming "token"
- * when there is no such token or it is revoked already.
+ * API tokens. rt_auth_token_add makes a random token for the account name, of write
+ * scope when write is set (else read), keeps only its hash, and writes the token into
+ * token (shown once) and its id into *out_id. rt_auth_token_list: a new array
+ * [{"id", "scope", "created_at", "last_used", "revoked_at"}] of one account, the
+ * caller's to json_decref. rt_auth_token_revoke: RT_ENOTFOUND naming "token" when
+ * there is no such token or it is revoked already.
  */
 RT_API int rt_auth_token_add(struct rt_store *st, const char *name, int write,
                              char token[RT_AUTH_TOKEN_SIZE], int64_t *out_id, struct rt_error *err);
@@ -109,6 +111,7 @@ RT_API int rt_auth_token_check(struct rt_store *st, const char *token, struct rt
 struct rt_auth_realm {
     unsigned char key[32];
 };
+/* Fills realm with a new random key (libsodium); cannot fail. */
 RT_API void rt_auth_realm_new(struct rt_auth_realm *realm);
 
 /*

@@ -65,7 +65,7 @@ struct rt_http_resp {
     /* A download: the body is this export (rt_export_read), streamed as it is made
      * and never cached; whoever gets resp frees it (rt_export_free). */
     struct rt_export *export;
-    char filename[160]; /* with export: Content-Disposition's file name */
+    char filename[160];   /* with export: Content-Disposition's file name */
     char cookies[2][192]; /* Set-Cookie values; "" when none (the answer is then not cached) */
 };
 
