@@ -50,7 +50,8 @@ SERVE_LIBS  := $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null) $(LIBS)
 ALL_LDFLAGS := $(LDFLAGS_$(BUILD)) $(LDFLAGS)
 
 LIB_SRC := $(wildcard src/base/*.c src/text/*.c src/model/*.c src/store/*.c \
-                      src/store/sqlite/*.c src/ingest/*.c src/search/*.c src/report/*.c)
+                      src/store/sqlite/*.c src/ingest/*.c src/search/*.c src/report/*.c \
+                      src/auth/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 HTTP_SRC := $(wildcard src/http/*.c)
 SCHEMA  := $(sort $(wildcard src/store/sqlite/schema/*.sql))
