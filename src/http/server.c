@@ -9,6 +9,7 @@
 
 #include <microhttpd.h>
 
+#include <rightstrack/audit.h>
 #include <rightstrack/report.h>
 
 #include "http_int.h"
@@ -258,6 +259,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         rt_buf_release(&resp.body);
         return ok;
     } else {
+        /* Writes make their own transactions; the audit log says who made them. NEEDSWORK
+         * (#14): the account of the request once there are accounts. */
+        char via[160];
+        snprintf(via, sizeof(via), "%s %.*s", method, 120, url);
+        rt_store_set_actor(st, "web:anonymous", via);
         /* Writes make their own transactions. */
         if (req.content_type && !strncmp(req.content_type, "application/x-www-form-urlencoded", 33))
             parse_form(&req, conn->body.buf);

@@ -746,6 +746,18 @@ static void check_chain(struct rt_audit_report *r, struct link *v, size_t n, con
     for (size_t i = 0; i < n; i++)
         idx[i] = (struct by_hash){v[i].hash, i};
     qsort(idx, n, sizeof(*idx), by_hash_cmp);
+    /* The same hash twice: a copy of an entry slipped in (the later one). */
+    for (size_t i = 1; i < n; i++) {
+        if (strcmp(idx[i - 1].hash, idx[i].hash))
+            continue;
+        size_t a = idx[i - 1].pos < idx[i].pos ? idx[i - 1].pos : idx[i].pos;
+        size_t b = idx[i - 1].pos < idx[i].pos ? idx[i].pos : idx[i - 1].pos;
+        if (!v[b].moved)
+            finding(r, "inserted", v[b].id, NULL,
+                    "entry %lld is a copy of entry %lld: it was inserted", (long long)v[b].id,
+                    (long long)v[a].id);
+        v[b].moved = 1;
+    }
     for (size_t k = 0; k < n; k++) {
         const char *want = k ? v[k - 1].hash : "";
         long j;
@@ -754,7 +766,7 @@ static void check_chain(struct rt_audit_report *r, struct link *v, size_t n, con
             finding(r, "edited", v[k].id, NULL,
                     "entry %lld was changed after it was written: its hash does not match it",
                     (long long)v[k].id);
-        if (!strcmp(v[k].prev, want))
+        if (!strcmp(v[k].prev, want) || v[k].moved)
             continue;
         j = find_pos(idx, n, v[k].prev);
         if (j > (long)k) {
@@ -765,6 +777,13 @@ static void check_chain(struct rt_audit_report *r, struct link *v, size_t n, con
                         (long long)v[k].id, (long long)v[j].id, (long long)v[k].id,
                         (long long)v[j].id);
             v[k].moved = v[j].moved = 1;
+        } else if (k + 1 < n && !strcmp(v[k + 1].prev, want)) {
+            /* The next entry follows the one before this one: this one was slipped in. */
+            finding(r, "inserted", v[k].id, NULL,
+                    "entry %lld is not in the chain: it was inserted (entry %lld follows entry"
+                    " %lld)",
+                    (long long)v[k].id, (long long)v[k + 1].id, k ? (long long)v[k - 1].id : 0LL);
+            v[k].moved = 1;
         } else if (j >= 0) {
             for (size_t i = (size_t)j + 1; i < k; i++) {
                 if (!v[i].moved)
