@@ -67,10 +67,10 @@ RT_API json_t *rt_audit_entries_json(const struct rt_audit_entry *v, size_t n);
 
 /*
  * Turns a record as a person names it into the form the log keeps: "step:3",
- * "ask:2", "rec:14" ("recommendation:14"), "round:5" or DIALOGUE#N ("round:5"),
- * "dialogue:1" or a dialogue's name ("US-Belarus#" is not one). out holds 128
- * bytes. RT_EINVAL (field "record") for what is no record, RT_ENOTFOUND for a round
- * or dialogue that does not exist.
+ * "ask:2", "topic:1", "dialogue:1", "rec:14" ("recommendation:14"), and a round as
+ * "round:5" or DIALOGUE#N (both "round:5"). out holds 128 bytes. RT_EINVAL (field
+ * "record") for what is no record, RT_ENOTFOUND for a round or dialogue that does
+ * not exist (err filled for both).
  */
 RT_API int rt_audit_ref(struct rt_store *st, const char *ref, char out[128], struct rt_error *err);
 

@@ -39,9 +39,7 @@ static void print_value(const json_t *v)
     } else if (json_is_null(v)) {
         fputs("(none)", stdout);
     } else {
-        char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-        fputs(s ? s : "?", stdout);
-        free(s); /* jansson's allocation */
+        json_dumpf(v, stdout, JSON_ENCODE_ANY | JSON_COMPACT);
     }
 }
 
@@ -69,10 +67,12 @@ void cli_print_audit(const struct rt_audit_entry *v, size_t n)
                 print_value(json_object_get(after, k));
                 putchar('\n');
             }
-        } else if (json_is_object(after)) {
+        } else if (json_is_object(after) && strcmp(v[i].table, "link") &&
+                   strcmp(v[i].table, "ledger_theme") && strcmp(v[i].table, "dialogue_party")) {
+            /* (a link's record says all there is to it) */
             json_object_foreach(after, k, x)
             {
-                if (json_is_null(x) || !strcmp(k, "created_at"))
+                if (json_is_null(x) || !strcmp(k, "created_at") || !strcmp(k, "id"))
                     continue;
                 printf("    %s: ", k);
                 print_value(x);

@@ -300,6 +300,11 @@ static void file_digest(const char *data, size_t len, char *hex)
         snprintf(hex + 2 * i, 3, "%02x", digest[i]);
 }
 
+static int dump_to_buf(const char *s, size_t n, void *b)
+{
+    return rt_buf_add(b, s, n) < 0 ? -1 : 0;
+}
+
 /*
  * One audit log entry for a whole import: recommendations come by the thousand and
  * are not logged row by row (docs/user-guide.md, "The history of every record").
@@ -313,18 +318,18 @@ static int audit_import(struct rt_store *st, const char *path, const char *kind,
                   sha256, "rows", (json_int_t)stats->rows, "added", (json_int_t)stats->recs_new,
                   "merged", (json_int_t)stats->recs_existing, "states_linked",
                   (json_int_t)stats->by_new, "themes_tagged", (json_int_t)stats->themes_new);
-    char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    struct rt_buf text = RT_BUF_INIT;
     char record[40];
     int rc;
 
-    if (!text)
+    if (!o || json_dump_callback(o, dump_to_buf, &text, JSON_COMPACT | JSON_PRESERVE_ORDER) < 0)
         RT_BUG("cannot build the import's audit entry");
     if (source_id)
         snprintf(record, sizeof(record), "source:%lld", (long long)source_id);
     else
         snprintf(record, sizeof(record), "import");
-    rc = rt_audit_note(st, "import", "import", record, text, err);
-    free(text); /* jansson's */
+    rc = rt_audit_note(st, "import", "import", record, text.buf, err);
+    rt_buf_release(&text);
     json_decref(o);
     return rc;
 }

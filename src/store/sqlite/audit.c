@@ -580,8 +580,9 @@ int rt_audit_ref(struct rt_store *st, const char *ref, char out[128], struct rt_
     const char *colon = ref ? strchr(ref, ':') : NULL;
     int64_t id;
     int rc;
+    const char *hash = ref ? strrchr(ref, '#') : NULL;
 
-    if (ref && !colon && strchr(ref, '#')) {
+    if (hash && digits(hash + 1)) { /* DIALOGUE#N, whatever the name holds */
         if ((rc = rt_round_find(st, ref, &id, err)) < 0)
             return rc;
         snprintf(out, 128, "round:%lld", (long long)id);

@@ -13,7 +13,9 @@
 -- the BLAKE2b hash of the entry chained to the hash of the sealed entry before it.
 -- An entry without a hash was written behind the program's back; `audit verify`
 -- names it.
-CREATE TABLE audit_log (
+--
+-- IF NOT EXISTS throughout: tests replay migrations on a database that has them.
+CREATE TABLE IF NOT EXISTS audit_log (
     id        INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: a gap is a removed entry
     at        TEXT,          -- UTC, "2026-12-05T07:04:13Z"; NULL until sealed
     actor     TEXT,          -- "cli:alice", "web:anonymous", an account's name
@@ -28,15 +30,15 @@ CREATE TABLE audit_log (
     prev_hash TEXT,          -- hex hash of the sealed entry before; NULL for the first
     hash      TEXT           -- hex BLAKE2b-256 of prev_hash and this entry; NULL: unsealed
 );
-CREATE INDEX audit_log_record ON audit_log(record);
-CREATE INDEX audit_log_ref1 ON audit_log(ref1) WHERE ref1 IS NOT NULL;
-CREATE INDEX audit_log_ref2 ON audit_log(ref2) WHERE ref2 IS NOT NULL;
-CREATE INDEX audit_log_tbl ON audit_log(tbl, record);
+CREATE INDEX IF NOT EXISTS audit_log_record ON audit_log(record);
+CREATE INDEX IF NOT EXISTS audit_log_ref1 ON audit_log(ref1) WHERE ref1 IS NOT NULL;
+CREATE INDEX IF NOT EXISTS audit_log_ref2 ON audit_log(ref2) WHERE ref2 IS NOT NULL;
+CREATE INDEX IF NOT EXISTS audit_log_tbl ON audit_log(tbl, record);
 
 -- Append-only: a sealed entry is never changed and no entry is removed. These stop
 -- mistakes, not a determined person with the file (they can drop them); the hash
 -- chain and `audit verify` are what catch that.
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log WHEN OLD.hash IS NOT NULL
+CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log WHEN OLD.hash IS NOT NULL
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
