@@ -54,6 +54,11 @@ int cmd_reciprocity(struct cli *c, int argc, char **argv);
 int cmd_readout(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
 int cmd_user(struct cli *c, int argc, char **argv); /* cmd_user.c: accounts and tokens */
+int cmd_history(struct cli *c, int argc, char **argv);
+int cmd_audit(struct cli *c, int argc, char **argv);
+struct rt_audit_entry;
+/* Prints audit log entries for a person, with what changed (cmd_audit.c). */
+void cli_print_audit(const struct rt_audit_entry *v, size_t n);
 
 /* Opens the store, printing any error; returns EXIT_OK or EXIT_FAIL. */
 int cli_open(struct cli *c, unsigned flags, struct rt_store **out);

@@ -1,10 +1,13 @@
 /* rightstrack's command line: global options, then one command (one file each). */
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+
+#include <rightstrack/audit.h>
 
 static const struct command commands[] = {
     {"init", cmd_init, "create a database (or bring one up to date)"},
@@ -33,7 +36,12 @@ static const struct command commands[] = {
     {"readout", cmd_readout, "draft a round from the text of a meeting's readout"},
     {"report", cmd_report, "a briefing for a dialogue's next round, or a state's profile"},
     {"user", cmd_user, "accounts of the web face, their roles and API tokens"},
+    {"history", cmd_history, "what changed in a record, when and by whom"},
+    {"audit", cmd_audit, "read and check the audit log of every write"},
 };
+
+/* Who writes, for the audit log: "cli:" and the OS user; and the command run. */
+static char actor[128], via[96];
 
 static void usage_text(FILE *fp)
 {
@@ -62,6 +70,7 @@ int cli_open(struct cli *c, unsigned flags, struct rt_store **out)
         rt_error_release(&err);
         return EXIT_FAIL;
     }
+    rt_store_set_actor(*out, actor, via[0] ? via : NULL);
     return EXIT_OK;
 }
 
@@ -196,6 +205,22 @@ void progress_done(struct progress *p)
     rt_free(p);
 }
 
+/* The OS user (by the real uid: who ran the program) and the command's words. */
+static void set_actor(int argc, char **argv)
+{
+    struct passwd pw, *found = NULL;
+    char buf[4096];
+
+    if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &found) == 0 && found && found->pw_name[0])
+        snprintf(actor, sizeof(actor), "cli:%s", found->pw_name);
+    else
+        snprintf(actor, sizeof(actor), "cli:uid %ld", (long)getuid());
+    if (argc > 1 && argv[1][0] != '-')
+        snprintf(via, sizeof(via), "%s %s", argv[0], argv[1]);
+    else
+        snprintf(via, sizeof(via), "%s", argv[0]);
+}
+
 int main(int argc, char **argv)
 {
     struct cli c = {"rightstrack", NULL};
@@ -228,6 +253,7 @@ int main(int argc, char **argv)
         usage_text(stderr);
         return EXIT_USAGE;
     }
+    set_actor(argc - i, argv + i);
     opterr = 0; /* cli_usage says what was wrong, once */
     if (!strcmp(argv[i], "help")) {
         if (i + 1 < argc) {

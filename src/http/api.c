@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include <rightstrack/export.h>
+#include <rightstrack/audit.h>
 #include <rightstrack/ledger.h>
 #include <rightstrack/report.h>
 #include <rightstrack/search.h>
@@ -140,6 +141,7 @@ enum route {
     R_COUNTRY,
     R_READOUT_PARSE,
     R_ADD_READOUT,
+    R_HISTORY,
 };
 
 static const struct {
@@ -168,6 +170,7 @@ static const struct {
     {R_COUNTRY, "GET", "/api/v1/states/{state}/profile", NULL},
     {R_READOUT_PARSE, "POST", "/api/v1/readouts/parse", NULL},
     {R_ADD_READOUT, "POST", "/api/v1/dialogues/{id}/readouts", NULL},
+    {R_HISTORY, "GET", "/api/v1/history", NULL},
 };
 
 /* POST: a JSON body checked and written; 201 with {"id"}. */
@@ -196,6 +199,32 @@ static void add(struct rt_store *st, const struct rt_http_req *req, const char *
         rt_http_json(resp, 201, json_pack("{s:I}", "id", (json_int_t)id));
     json_decref(body);
     rt_error_release(&err);
+}
+
+/* GET /api/v1/history?record=REF[&since=DATE]: the audit log's entries about a record. */
+static int history(struct rt_store *st, const struct rt_http_req *req, json_t **doc,
+                   struct rt_error *err)
+{
+    struct rt_audit_filter f = {0};
+    struct rt_audit_entry *v = NULL;
+    const char *record = rt_http_arg(req, "record");
+    char ref[128];
+    size_t n = 0;
+    int rc;
+
+    f.since = rt_http_arg(req, "since");
+    if (f.since && !*f.since)
+        f.since = NULL;
+    if (!record || !*record)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "record",
+                            "name a record: ?record=step:3 (or ask:2, DIALOGUE#2, ...)");
+    if ((rc = rt_audit_ref(st, record, ref, err)) < 0)
+        return rc;
+    f.record = ref;
+    if ((rc = rt_audit_log(st, &f, &v, &n, err)) == 0)
+        *doc = json_pack("{s:s,s:o}", "record", ref, "entries", rt_audit_entries_json(v, n));
+    rt_audit_entries_free(v, n);
+    return rc;
 }
 
 /* Does path match pattern? Sets *id from a {id} segment (*bad_id when it is not a
@@ -332,6 +361,9 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
         break;
     case R_ADD_READOUT:
         rt_http_readout_save_api(st, req, id, resp);
+        break;
+    case R_HISTORY:
+        rc = history(st, req, &doc, &err);
         break;
     }
     if (rc < 0)

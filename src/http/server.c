@@ -10,6 +10,7 @@
 #include <microhttpd.h>
 
 #include <rightstrack/export.h>
+#include <rightstrack/audit.h>
 #include <rightstrack/report.h>
 
 #include "http_int.h"
@@ -362,7 +363,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         rt_buf_release(&resp.body);
         return ok;
     } else {
+        char actor[96], via[160];
         rt_http_auth_request(st, &req, &who, &resp);
+        /* Writes make their own transactions; the audit log says who made them: the
+         * account of the request, or web:anonymous on a database without accounts. */
+        snprintf(actor, sizeof(actor), "web:%s", who.p.name[0] ? who.p.name : "anonymous");
+        snprintf(via, sizeof(via), "%s %.*s", method, 120, url);
+        rt_store_set_actor(st, actor, via);
         /* Writes make their own transactions. */
         if (req.content_type && !strncmp(req.content_type, "application/x-www-form-urlencoded", 33))
             parse_form(&req, conn->body.buf);

@@ -251,6 +251,7 @@ static int migrate(struct rt_store *st, struct rt_error *err)
             return rc;
         }
         if ((n == 1 && (rc = rt__states_seed(st, err)) < 0) ||
+            (rc = rt__audit_migrated(st, (int)n, err)) < 0 ||
             (rc = foreign_key_check(st, "migration", err)) < 0) {
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
             return rc;
@@ -411,6 +412,8 @@ int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struc
         goto fail;
     if ((rc = exec(st, "PRAGMA foreign_keys = ON", err)) < 0)
         goto fail;
+    if (!(flags & RT_STORE_READONLY) && (rc = rt__audit_open(st, err)) < 0)
+        goto fail;
     if (!(flags & RT_STORE_READONLY) && (rc = refresh_derived(st, err)) < 0)
         goto fail;
     *out = st;
@@ -453,6 +456,8 @@ void rt_store_close(struct rt_store *st)
     rt_free(st->recs.twins);
     rt_buf_release(&st->recs.strings);
     rt_buf_release(&st->words.pending);
+    rt_free(st->actor);
+    rt_free(st->via);
     rt_free(st->path);
     rt_free(st);
 }

@@ -128,6 +128,8 @@ struct rt_store {
     struct rt__rec_queue recs;
     char now[24]; /* in a transaction: its time, UTC, as created_at columns hold it */
     struct rt__fts_words words;
+    char *actor, *via; /* who writes, for the audit log (rt_store_set_actor); owned */
+    int audit_ready;   /* the audit log's functions and sealing trigger are set up */
 };
 
 /* Starts queueing the new recommendations of a load into an empty store (rec_write.c). */
@@ -199,6 +201,16 @@ int rt__states_refresh(struct rt_store *st, struct rt_error *err);
 /* Refills the theme taxonomy tables from data/themes/ (inside the caller's
  * transaction); run when those files change. RT_EFORMAT for a bad line. */
 int rt__taxonomy_refresh(struct rt_store *st, struct rt_error *err);
+
+/*
+ * The audit log (audit.c). rt__audit_open sets up the sealing of entries on st's
+ * connection (when the database has the log). rt__audit_migrated runs inside the
+ * transaction of migration version: it makes every ledger table's audit triggers
+ * from its columns as they now are, and logs a snapshot of each row the log does
+ * not explain (every row when the log starts).
+ */
+int rt__audit_open(struct rt_store *st, struct rt_error *err);
+int rt__audit_migrated(struct rt_store *st, int version, struct rt_error *err);
 
 /* Returns a new copy of column i of stmt, "" for NULL. */
 char *rt__col_strdup(sqlite3_stmt *stmt, int i);
