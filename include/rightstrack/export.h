@@ -19,8 +19,8 @@ enum rt_export_format { RT_EXPORT_CSV, RT_EXPORT_XLSX };
 
 /* "csv" or "xlsx" (also "excel"): 0 and *out, or RT_EINVAL (err untouched). */
 RT_API int rt_export_format_parse(const char *s, enum rt_export_format *out);
-/* rt_export_format_name: the file name extension ("csv", "xlsx");
- * rt_export_content_type: the media type of a format. Both static strings. */
+/* rt_export_format_name gives a format's file name extension ("csv", "xlsx"),
+ * rt_export_content_type its media type; both are static strings. */
 RT_API const char *rt_export_format_name(enum rt_export_format f);
 RT_API const char *rt_export_content_type(enum rt_export_format f);
 
