@@ -13,6 +13,10 @@ struct rt_http_opts {
     unsigned port;    /* 0: any free port */
     unsigned threads; /* worker threads; 0: 2 */
     int allow_remote; /* a host other than loopback, without accounts (--unsafe-no-auth) */
+    /* Names besides its address (and for loopback localhost, 127.0.0.1, [::1]) that
+     * requests may give as Host (--allow-host); others get 421. */
+    const char *const *allow_hosts;
+    size_t n_allow_hosts;
 };
 
 /*

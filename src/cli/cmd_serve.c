@@ -12,7 +12,7 @@
 
 static const char usage[] =
     "rightstrack [--db PATH] serve [--host 127.0.0.1] [--port 8080] [--threads N] "
-    "[--unsafe-no-auth]";
+    "[--unsafe-no-auth] [--allow-host NAME]...";
 
 /*
  * The path of rightstrack-serve: beside this program (a build tree, or an install
@@ -41,10 +41,16 @@ static int serve_program(char *out, size_t size)
 
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"host", required_argument, NULL, 'H'},    {"port", required_argument, NULL, 'p'},
-        {"threads", required_argument, NULL, 't'}, {"unsafe-no-auth", no_argument, NULL, 'u'},
-        {"help", no_argument, NULL, 'h'},          {0}};
+    static const struct option opts[] = {{"host", required_argument, NULL, 'H'},
+                                         {"port", required_argument, NULL, 'p'},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"unsafe-no-auth", no_argument, NULL, 'u'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {"allow-host", required_argument, NULL, 'a'},
+                                         {0}};
+    /* rightstrack-serve's arguments: the fixed ones, two for each --allow-host, NULL. */
+    char *args[12 + 2 * 32] = {NULL};
+    size_t n_args = 10;
     const char *host = "127.0.0.1";
     char port[16] = "8080", threads[16] = "2";
     int allow_remote = 0;
@@ -70,6 +76,15 @@ int cmd_serve(struct cli *c, int argc, char **argv)
         case 'u':
             allow_remote = 1;
             break;
+        case 'a':
+            if (n_args + 2 >= sizeof(args) / sizeof(args[0]) - 1)
+                return cli_usage(c, usage, "--allow-host is given at most 32 times");
+            if (!*optarg || strpbrk(optarg, "/:@ \t"))
+                return cli_usage(c, usage,
+                                 "--allow-host takes a host name, such as rights.example.org");
+            args[n_args++] = "--allow-host";
+            args[n_args++] = optarg;
+            break;
         case 'h':
             return cli_help(
                 "usage: rightstrack [--db PATH] serve [--host 127.0.0.1] [--port 8080]\n"
@@ -83,7 +98,11 @@ int cmd_serve(struct cli *c, int argc, char **argv)
                 "  --port N           the port; 0 picks a free one (default 8080)\n"
                 "  --threads N        worker threads (default 2)\n"
                 "  --unsafe-no-auth   allow an address other than loopback: there are no\n"
-                "                     accounts yet, so anyone who can reach it can read all\n");
+                "                     accounts yet, so anyone who can reach it can read all\n"
+                "  --allow-host NAME  a name (besides the address, and localhost for\n"
+                "                     loopback) by which browsers may reach the server, as in\n"
+                "                     a reverse proxy's; requests naming another Host get 421\n"
+                "                     (a guard against DNS rebinding); repeatable\n");
         default:
             return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
         }
@@ -98,17 +117,21 @@ int cmd_serve(struct cli *c, int argc, char **argv)
                 c->prog);
         return EXIT_FAIL;
     }
-    char *args[] = {"rightstrack-serve",
-                    "--db",
-                    (char *)(uintptr_t)c->db_path,
-                    "--host",
-                    (char *)(uintptr_t)host,
-                    "--port",
-                    port,
-                    "--threads",
-                    threads,
-                    allow_remote ? "--unsafe-no-auth" : NULL,
-                    NULL};
+    args[0] = "rightstrack-serve";
+    args[1] = "--db";
+    args[2] = (char *)(uintptr_t)c->db_path;
+    args[3] = "--host";
+    args[4] = (char *)(uintptr_t)host;
+    args[5] = "--port";
+    args[6] = port;
+    args[7] = "--threads";
+    args[8] = threads;
+    args[9] = "--unsafe-no-auth";
+    if (!allow_remote) { /* the --allow-host pairs take its place */
+        memmove(args + 9, args + 10, (n_args - 10 + 1) * sizeof(args[0]));
+        n_args--;
+    }
+    args[n_args] = NULL;
     fflush(NULL);
     execv(path, args);
     fprintf(stderr, "%s: cannot start %s: %s\n", c->prog, path, strerror(errno));

@@ -12,7 +12,7 @@
 static int usage(void)
 {
     fputs("usage: rightstrack-serve --db PATH [--host ADDR] [--port N] [--threads N] "
-          "[--unsafe-no-auth]\n"
+          "[--unsafe-no-auth] [--allow-host NAME]...\n"
           "rightstrack-serve is started by 'rightstrack serve'; see 'rightstrack serve "
           "--help'.\n",
           stderr);
@@ -29,11 +29,15 @@ static long number(const char *s, long lo, long hi)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},       {"host", required_argument, NULL, 'H'},
-        {"port", required_argument, NULL, 'p'},     {"threads", required_argument, NULL, 't'},
-        {"unsafe-no-auth", no_argument, NULL, 'u'}, {0}};
-    struct rt_http_opts ho = {NULL, "127.0.0.1", 8080, 2, 0};
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"host", required_argument, NULL, 'H'},
+                                         {"port", required_argument, NULL, 'p'},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"unsafe-no-auth", no_argument, NULL, 'u'},
+                                         {"allow-host", required_argument, NULL, 'a'},
+                                         {0}};
+    struct rt_http_opts ho = {NULL, "127.0.0.1", 8080, 2, 0, NULL, 0};
+    const char *allow[32];
     struct rt_error err = RT_ERROR_INIT;
     long v;
     int o, rc;
@@ -59,12 +63,18 @@ int main(int argc, char **argv)
         case 'u':
             ho.allow_remote = 1;
             break;
+        case 'a':
+            if (ho.n_allow_hosts == sizeof(allow) / sizeof(allow[0]))
+                return usage();
+            allow[ho.n_allow_hosts++] = optarg;
+            break;
         default:
             return usage();
         }
     }
     if (optind != argc || !ho.db_path)
         return usage();
+    ho.allow_hosts = allow;
     if (rt_http_serve(&ho, &err) == 0)
         return 0;
     /* As the rest of rightstrack says it: a refused address is a usage error. */
