@@ -16,6 +16,10 @@ struct rt_http_opts {
     int public_read;  /* with accounts, anyone may read without a login (--public) */
     const char *tls_cert, *tls_key; /* PEM files: serve https (--tls-cert, --tls-key) */
     const char *trusted_proxy;      /* X-Forwarded-For/-Proto believed from this address */
+    /* Names besides its address (and for loopback localhost, 127.0.0.1, [::1]) that
+     * requests may give as Host (--allow-host); others get 421. */
+    const char *const *allow_hosts;
+    size_t n_allow_hosts;
 };
 
 /*

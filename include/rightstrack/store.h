@@ -449,4 +449,38 @@ RT_API int rt_store_repeats_of(struct rt_store *st, int64_t id, double threshold
 /* Frees the repeats r holds (each one's rt_rec too) and zeroes it. */
 RT_API void rt_repeats_release(struct rt_repeats *r);
 
+/*
+ * Backups (backup.c). rt_store_backup writes a consistent copy of st's database (as
+ * it was when the copy began: SQLite's online backup API, in one read snapshot, so
+ * writers elsewhere go on) to a new file at path, through PATH.part-PID renamed
+ * when complete and synced. RT_EEXIST when path exists, RT_EIO when it cannot be
+ * written (nothing is left at path then).
+ */
+RT_API int rt_store_backup(struct rt_store *st, const char *path, struct rt_error *err);
+
+/* What rt_store_check_file found. */
+struct rt_store_check {
+    int schema_version;
+    const char *audit; /* static: "absent", or "unchecked" (NEEDSWORK(#14): "verified") */
+};
+
+/*
+ * Checks the database file at path without changing it: PRAGMA integrity_check,
+ * PRAGMA foreign_key_check, a schema version this build knows, and the audit log's
+ * chain when there is one (see out->audit). 0 with out filled; RT_ESTORE naming
+ * what is wrong; RT_ENOTFOUND or RT_EIO when it cannot be opened.
+ */
+RT_API int rt_store_check_file(const char *path, struct rt_store_check *out, struct rt_error *err);
+
+/*
+ * Replaces the database at db_path by the file at from, which must pass
+ * rt_store_check_file first (out gets what it found). The old database's WAL is
+ * checkpointed, the copy written beside it (DB.restore), synced and renamed over it:
+ * at every moment db_path is the old database or the new one. RT_EINVAL while
+ * another process has db_path open (a running server: stop it first). Nothing is
+ * replaced on any error.
+ */
+RT_API int rt_store_restore(const char *db_path, const char *from, struct rt_store_check *out,
+                            struct rt_error *err);
+
 #endif

@@ -18,6 +18,22 @@ RT_API int rt_text_clean(const char *s, size_t len, struct rt_buf *out);
 RT_API int rt_text_valid_utf8(const char *s, size_t len);
 
 /*
+ * The one rule for text that comes in, by any way (command line, API, forms, CSV
+ * import, restore): s must be valid UTF-8 and hold no control character but tab,
+ * line feed, and carriage return as the first half of a CRLF line end (C0, DEL and
+ * C1 are refused; ESC and BEL would reach terminals). Returns 0, or RT_EINVAL with
+ * err naming field ("text" when NULL) and the byte (counted from 1) at fault.
+ */
+RT_API int rt_text_check(const char *field, const char *s, size_t len, struct rt_error *err);
+
+/*
+ * Appends s to out with what rt_text_check refuses (bytes that are not UTF-8, control
+ * characters) each replaced by U+FFFD, so that text a database held before the rule
+ * cannot send escape sequences to a terminal. Never fails (past out->max it stops).
+ */
+RT_API void rt_text_printable(const char *s, size_t len, struct rt_buf *out);
+
+/*
  * Appends the match key of a name to out: HTML numeric entities decoded, accents
  * removed, lower case, "&" read as "and", every run of other characters than
  * ASCII letters and digits one space, trimmed, a leading "the " dropped.

@@ -28,6 +28,8 @@ struct command {
 };
 
 int cmd_export(struct cli *c, int argc, char **argv);
+int cmd_backup(struct cli *c, int argc, char **argv);
+int cmd_restore(struct cli *c, int argc, char **argv);
 int cmd_serve(struct cli *c, int argc, char **argv);
 int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_import(struct cli *c, int argc, char **argv);

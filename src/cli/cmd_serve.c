@@ -12,7 +12,8 @@
 
 static const char usage[] =
     "rightstrack [--db PATH] serve [--host 127.0.0.1] [--port 8080] [--threads N] [--public]\n"
-    "       [--tls-cert FILE --tls-key FILE] [--trusted-proxy ADDR] [--unsafe-no-auth]";
+    "       [--tls-cert FILE --tls-key FILE] [--trusted-proxy ADDR] [--allow-host NAME]...\n"
+    "       [--unsafe-no-auth]";
 
 /*
  * The path of rightstrack-serve: beside this program (a build tree, or an install
@@ -41,13 +42,19 @@ static int serve_program(char *out, size_t size)
 
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"host", required_argument, NULL, 'H'},    {"port", required_argument, NULL, 'p'},
-        {"threads", required_argument, NULL, 't'}, {"unsafe-no-auth", no_argument, NULL, 'u'},
-        {"public", no_argument, NULL, 'P'},        {"tls-cert", required_argument, NULL, 'c'},
-        {"tls-key", required_argument, NULL, 'k'}, {"trusted-proxy", required_argument, NULL, 'x'},
-        {"help", no_argument, NULL, 'h'},          {0}};
-    const char *cert = NULL, *key = NULL, *proxy = NULL;
+    static const struct option opts[] = {{"host", required_argument, NULL, 'H'},
+                                         {"port", required_argument, NULL, 'p'},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"unsafe-no-auth", no_argument, NULL, 'u'},
+                                         {"public", no_argument, NULL, 'P'},
+                                         {"tls-cert", required_argument, NULL, 'c'},
+                                         {"tls-key", required_argument, NULL, 'k'},
+                                         {"trusted-proxy", required_argument, NULL, 'x'},
+                                         {"allow-host", required_argument, NULL, 'a'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
+    const char *cert = NULL, *key = NULL, *proxy = NULL, *allow[32];
+    size_t n_allow = 0;
     int public_read = 0;
     const char *host = "127.0.0.1";
     char port[16] = "8080", threads[16] = "2";
@@ -86,6 +93,14 @@ int cmd_serve(struct cli *c, int argc, char **argv)
         case 'x':
             proxy = optarg;
             break;
+        case 'a':
+            if (n_allow == sizeof(allow) / sizeof(allow[0]))
+                return cli_usage(c, usage, "--allow-host is given at most 32 times");
+            if (!*optarg || strpbrk(optarg, "/:@ \t"))
+                return cli_usage(c, usage,
+                                 "--allow-host takes a host name, such as rights.example.org");
+            allow[n_allow++] = optarg;
+            break;
         case 'h':
             return cli_help(
                 "usage: rightstrack [--db PATH] serve [--host 127.0.0.1] [--port 8080]\n"
@@ -109,6 +124,10 @@ int cmd_serve(struct cli *c, int argc, char **argv)
                 "  --tls-key FILE       and this PEM private key\n"
                 "  --trusted-proxy ADDR believe X-Forwarded-For and X-Forwarded-Proto from\n"
                 "                       this address only (a reverse proxy on this machine)\n"
+                "  --allow-host NAME    a name (besides the address, and localhost for\n"
+                "                       loopback) by which browsers may reach the server, as\n"
+                "                       in a reverse proxy's; requests naming another Host\n"
+                "                       get 421 (a guard against DNS rebinding); repeatable\n"
                 "  --unsafe-no-auth     allow an address other than loopback on a database\n"
                 "                       without accounts: anyone who can reach it can read\n"
                 "                       and write everything\n");
@@ -128,15 +147,15 @@ int cmd_serve(struct cli *c, int argc, char **argv)
     }
     if (!cert != !key)
         return cli_usage(c, usage, "give both --tls-cert and --tls-key, or neither");
-    char *args[24] = {"rightstrack-serve",
-                      "--db",
-                      (char *)(uintptr_t)c->db_path,
-                      "--host",
-                      (char *)(uintptr_t)host,
-                      "--port",
-                      port,
-                      "--threads",
-                      threads};
+    char *args[24 + 2 * 32] = {"rightstrack-serve",
+                               "--db",
+                               (char *)(uintptr_t)c->db_path,
+                               "--host",
+                               (char *)(uintptr_t)host,
+                               "--port",
+                               port,
+                               "--threads",
+                               threads};
     size_t n = 9;
     if (allow_remote)
         args[n++] = "--unsafe-no-auth";
@@ -148,6 +167,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
     }
     if (proxy)
         args[n++] = "--trusted-proxy", args[n++] = (char *)(uintptr_t)proxy;
+    for (size_t i = 0; i < n_allow; i++)
+        args[n++] = "--allow-host", args[n++] = (char *)(uintptr_t)allow[i];
     fflush(NULL);
     execv(path, args);
     fprintf(stderr, "%s: cannot start %s: %s\n", c->prog, path, strerror(errno));

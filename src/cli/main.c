@@ -13,6 +13,8 @@ static const struct command commands[] = {
     {"init", cmd_init, "create a database (or bring one up to date)"},
     {"import", cmd_import, "import UPR Info or UHRI files, or a rightstrack export"},
     {"export", cmd_export, "write the whole database as one JSON document"},
+    {"backup", cmd_backup, "copy the database, also while it is in use"},
+    {"restore", cmd_restore, "check a backup and put it in the database's place"},
     {"serve", cmd_serve, "serve the web pages and the JSON API"},
     {"search", cmd_search, "find recommendations by words and filters"},
     {"show", cmd_show, "show one recommendation"},

@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include <rightstrack/ledger.h>
+#include <rightstrack/text.h>
 
 int cli_subcommand(struct cli *c, const struct subcommand *subs, const char *usage,
                    const char *help, int argc, char **argv)
@@ -102,6 +103,46 @@ int cli_add(struct cli *c, const char *what, int json, cli_find_fn *find, const 
     return EXIT_OK;
 }
 
+/*
+ * Replaces every text of v (and of what it holds) that rt_text_check would refuse by
+ * its printable form: a database written before the text rule may hold escape bytes,
+ * which must not reach the terminal.
+ */
+static void printable(json_t *v)
+{
+    const char *k;
+    json_t *x;
+    size_t i;
+
+    if (json_is_object(v)) {
+        json_object_foreach(v, k, x)
+        {
+            if (json_is_string(x) &&
+                rt_text_check(NULL, json_string_value(x), json_string_length(x), NULL) < 0) {
+                struct rt_buf b = RT_BUF_INIT;
+                rt_text_printable(json_string_value(x), json_string_length(x), &b);
+                json_object_set_new(v, k, json_stringn(b.buf, b.len));
+                rt_buf_release(&b);
+            } else {
+                printable(x);
+            }
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, x)
+        {
+            if (json_is_string(x) &&
+                rt_text_check(NULL, json_string_value(x), json_string_length(x), NULL) < 0) {
+                struct rt_buf b = RT_BUF_INIT;
+                rt_text_printable(json_string_value(x), json_string_length(x), &b);
+                json_array_set_new(v, i, json_stringn(b.buf, b.len));
+                rt_buf_release(&b);
+            } else {
+                printable(x);
+            }
+        }
+    }
+}
+
 int cli_read(struct cli *c, int json, cli_get_fn *get, const void *arg,
              void (*render)(const json_t *doc))
 {
@@ -118,6 +159,7 @@ int cli_read(struct cli *c, int json, cli_get_fn *get, const void *arg,
         cli_print_json(doc);
         doc = NULL;
     } else {
+        printable(doc);
         render(doc);
     }
     json_decref(doc);

@@ -182,7 +182,7 @@ static void add(struct rt_store *st, const struct rt_http_req *req, const char *
     json_t *body;
     int64_t id = 0;
 
-    if (!req->content_type || strncmp(req->content_type, "application/json", 16)) {
+    if (!rt_http_media_is(req->content_type, "application/json")) {
         rt_http_error(resp, 415, "unsupported_media_type", NULL,
                       "send the record as application/json");
         return;
@@ -277,7 +277,15 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     if (!path_known)
         return 0;
     if (found < 0) {
+        int get = 0, post = 0;
+        for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+            if (match(routes[i].pattern, seg, n, &id, &bad_id, &name)) {
+                get |= !strcmp(routes[i].method, "GET");
+                post |= !strcmp(routes[i].method, "POST");
+            }
+        }
         rt_http_error(resp, 405, "method_not_allowed", NULL, "%s is not allowed here", req->method);
+        resp->allow = get && post ? "GET, HEAD, POST" : post ? "POST" : "GET, HEAD";
         return 1;
     }
     if (bad_id) {

@@ -14,6 +14,8 @@
 #include <rightstrack/store.h>
 
 #define RT_HTTP_MAX_BODY (1u << 20) /* larger request bodies get 413 */
+#define RT_HTTP_MAX_PATH 511u       /* longer paths get 414 */
+#define RT_HTTP_MAX_QUERY_ARGS 256u /* more query arguments get 431 */
 
 struct rt_http_arg {
     const char *key, *value; /* borrowed from the server for the request's life */
@@ -62,12 +64,19 @@ struct rt_http_resp {
     const char *content_type; /* static string */
     struct rt_buf body;
     char location[256]; /* for redirects; "" when none */
+    const char *allow;  /* a 405's Allow header (static); NULL: "GET, HEAD" */
     /* A download: the body is this export (rt_export_read), streamed as it is made
      * and never cached; whoever gets resp frees it (rt_export_free). */
     struct rt_export *export;
     char filename[160];   /* with export: Content-Disposition's file name */
     char cookies[2][192]; /* Set-Cookie values; "" when none (the answer is then not cached) */
 };
+
+/*
+ * Is content_type (a Content-Type header, may be NULL) the media type type, exactly
+ * (case aside), with or without parameters ("; charset=utf-8")?
+ */
+int rt_http_media_is(const char *content_type, const char *type);
 
 /* The value of query argument or form field key, or NULL. */
 const char *rt_http_arg(const struct rt_http_req *r, const char *key);

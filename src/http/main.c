@@ -12,7 +12,7 @@
 static int usage(void)
 {
     fputs("usage: rightstrack-serve --db PATH [--host ADDR] [--port N] [--threads N] "
-          "[--unsafe-no-auth]\n"
+          "[--unsafe-no-auth] [--allow-host NAME]...\n"
           "       [--public] [--tls-cert FILE --tls-key FILE] [--trusted-proxy ADDR]\n"
           "rightstrack-serve is started by 'rightstrack serve'; see 'rightstrack serve "
           "--help'.\n",
@@ -39,8 +39,10 @@ int main(int argc, char **argv)
                                          {"tls-cert", required_argument, NULL, 'c'},
                                          {"tls-key", required_argument, NULL, 'k'},
                                          {"trusted-proxy", required_argument, NULL, 'x'},
+                                         {"allow-host", required_argument, NULL, 'a'},
                                          {0}};
     struct rt_http_opts ho = {.db_path = NULL, .host = "127.0.0.1", .port = 8080, .threads = 2};
+    const char *allow[32];
     struct rt_error err = RT_ERROR_INIT;
     long v;
     int o, rc;
@@ -78,12 +80,18 @@ int main(int argc, char **argv)
         case 'x':
             ho.trusted_proxy = optarg;
             break;
+        case 'a':
+            if (ho.n_allow_hosts == sizeof(allow) / sizeof(allow[0]))
+                return usage();
+            allow[ho.n_allow_hosts++] = optarg;
+            break;
         default:
             return usage();
         }
     }
     if (optind != argc || !ho.db_path)
         return usage();
+    ho.allow_hosts = allow;
     if (rt_http_serve(&ho, &err) == 0)
         return 0;
     /* As the rest of rightstrack says it: a refused address is a usage error. */

@@ -11,6 +11,7 @@
 
 #include <rightstrack/ledger.h>
 #include <rightstrack/readout.h>
+#include <rightstrack/text.h>
 
 #include "html.h"
 #include "http_int.h"
@@ -207,6 +208,9 @@ static json_t *form_draft(const struct rt_http_req *req, struct rowmap *map, str
             json_object_set_new(d, "topic_themes", themes);
     }
     json_object_set_new(d, "events", events ? events : json_array());
+    /* The text rule for every field: one that is not text is refused, never dropped. */
+    for (size_t i = 0; i < req->n_args && !err->code; i++)
+        rt_text_check(req->args[i].key, req->args[i].value, strlen(req->args[i].value), err);
     return d;
 }
 
@@ -616,6 +620,7 @@ int rt_http_readout_page(struct rt_store *st, const struct rt_http_req *req,
     }
     if (strcmp(req->method, "POST")) {
         html_resp(resp, 405);
+        resp->allow = "GET, HEAD, POST";
         html_begin(&resp->body, "Not allowed");
         RT_HTML_LIT(&resp->body, "<h1>This page takes GET and POST only</h1>");
         html_end(&resp->body);
@@ -661,10 +666,10 @@ void rt_http_readout_parse_api(const struct rt_http_req *req, struct rt_http_res
     const char *text = NULL, *name = NULL;
     size_t len = 0;
 
-    if (req->content_type && !strncmp(req->content_type, "text/plain", 10)) {
+    if (rt_http_media_is(req->content_type, "text/plain")) {
         text = req->body;
         len = req->body_len;
-    } else if (req->content_type && !strncmp(req->content_type, "application/json", 16)) {
+    } else if (rt_http_media_is(req->content_type, "application/json")) {
         json_error_t jerr;
         body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
         if (!json_is_object(body) || !json_is_string(json_object_get(body, "text"))) {
@@ -698,7 +703,7 @@ void rt_http_readout_save_api(struct rt_store *st, const struct rt_http_req *req
     json_error_t jerr;
     json_t *draft, *plan = NULL, *d = NULL;
 
-    if (!req->content_type || strncmp(req->content_type, "application/json", 16)) {
+    if (!rt_http_media_is(req->content_type, "application/json")) {
         rt_http_error(resp, 415, "unsupported_media_type", NULL,
                       "send the draft as application/json");
         return;

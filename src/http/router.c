@@ -1,8 +1,10 @@
 /* The router: JSON API under /api/v1/, pages elsewhere; errors as JSON or HTML. */
 #include <errno.h>
 #include <stdarg.h>
+#include <strings.h>
 
 #include <rightstrack/search.h>
+#include <rightstrack/text.h>
 
 #include "http_int.h"
 
@@ -32,6 +34,18 @@ size_t rt_http_segments(const char *path, char *buf, size_t bufsize, char **seg,
     return n;
 }
 
+int rt_http_media_is(const char *content_type, const char *type)
+{
+    size_t n = strlen(type);
+
+    if (!content_type || strncasecmp(content_type, type, n))
+        return 0;
+    content_type += n;
+    while (*content_type == ' ' || *content_type == '\t')
+        content_type++;
+    return !*content_type || *content_type == ';';
+}
+
 static int append(const char *data, size_t len, void *buf)
 {
     return rt_buf_add(buf, data, len) < 0 ? -1 : 0;
@@ -53,13 +67,22 @@ void rt_http_error(struct rt_http_resp *resp, int status, const char *code, cons
     struct rt_buf msg = RT_BUF_INIT;
     va_list ap;
 
+    struct rt_buf safe = RT_BUF_INIT, safe_field = RT_BUF_INIT;
+
     va_start(ap, fmt);
     rt_buf_vaddf(&msg, fmt, ap);
     va_end(ap);
+    /* The message may quote what the request sent: bytes that are not UTF-8 would
+     * make the document (and the answer's body) empty. */
+    rt_text_printable(msg.buf, msg.len, &safe);
+    if (field)
+        rt_text_printable(field, strlen(field), &safe_field);
     rt_http_json(resp, status,
-                 json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", code, "message", msg.buf,
-                           "field", field));
+                 json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", code, "message", safe.buf,
+                           "field", field ? safe_field.buf : NULL));
     rt_buf_release(&msg);
+    rt_buf_release(&safe);
+    rt_buf_release(&safe_field);
 }
 
 void rt_http_fail(struct rt_http_resp *resp, const struct rt_error *err)
@@ -142,6 +165,13 @@ void rt_http_route(struct rt_store *st, const struct rt_http_req *req, struct rt
                              "rightstrack did not save it: another site must not be able to add "
                              "records in your name. Open the form on rightstrack's own page and "
                              "send it from there.");
+        return;
+    }
+    if (strncmp(req->path, "/api/", 5) && strcmp(req->method, "GET") &&
+        strcmp(req->method, "HEAD") && strcmp(req->method, "POST")) {
+        /* Pages are read, and their forms posted; nothing else. */
+        rt_http_error(resp, 405, "method_not_allowed", NULL, "%s is not allowed here", req->method);
+        resp->allow = "GET, HEAD, POST";
         return;
     }
     if (rt_http_auth_route(st, req, resp)) /* logins, and what the role may not do */

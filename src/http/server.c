@@ -2,7 +2,10 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <ctype.h>
 #include <stdarg.h>
+#include <strings.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -12,6 +15,7 @@
 #include <rightstrack/export.h>
 #include <rightstrack/audit.h>
 #include <rightstrack/report.h>
+#include <rightstrack/text.h>
 
 #include "http_int.h"
 
@@ -55,6 +59,35 @@ struct conn {
     struct rt_buf body;
     int too_big;
 };
+
+/*
+ * What the server learns of a request from its raw URI, before MHD decodes it (a
+ * "%00" would cut the decoded path short): kept per connection, for the request
+ * being read on it.
+ */
+struct raw_uri {
+    size_t path_len; /* bytes before '?' */
+    size_t n_args;   /* query arguments */
+    size_t len;      /* the whole URI */
+    int has_nul;     /* "%00" anywhere */
+};
+
+/* URIs longer than this get 414; their query is not read. */
+#define MAX_URI 8192u
+
+/*
+ * Graceful shutdown: requests the handler has started and not yet seen completed.
+ * On SIGTERM the server stops accepting connections and waits for this to reach 0
+ * (at most DRAIN_SECONDS) before it stops.
+ */
+#define DRAIN_SECONDS 10
+static pthread_mutex_t flight_lock = PTHREAD_MUTEX_INITIALIZER;
+static long in_flight;
+static volatile int draining;
+
+/* The Host names this server answers to (see host_ok), set once before it serves. */
+static struct rt_buf hosts = RT_BUF_INIT; /* "\n"-separated, lower case */
+static unsigned served_port;
 
 static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
                                    const char *value)
@@ -172,6 +205,10 @@ static struct MHD_Response *make_response(struct rt_http_resp *resp, const char 
             MHD_add_response_header(r, "Set-Cookie", resp->cookies[i]);
     if (resp->cookies[0][0]) /* for this browser only: no cache may keep it */
         MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (resp->status == 405)
+        MHD_add_response_header(r, "Allow", resp->allow ? resp->allow : "GET, HEAD");
+    if (draining)
+        MHD_add_response_header(r, "Connection", "close");
     if (etag) {
         /* Browsers keep the page but ask each time; an unchanged one costs a 304. */
         MHD_add_response_header(r, "ETag", etag);
@@ -312,13 +349,160 @@ static char *read_pem(const char *path, const char *field, struct rt_error *err)
     return rt_buf_detach(&b, &n);
 }
 
+/*
+ * Is host (the Host header) one this server answers to: a name of hosts, with the
+ * port served (or with no port when that is 80)? A page of another site that a DNS
+ * trick points at this machine sends its own name, and is refused (DNS rebinding).
+ * A request without Host (HTTP/1.0) is not from a browser and passes.
+ */
+static int host_ok(const char *host)
+{
+    const char *colon, *name_end, *p;
+    char port[8] = "";
+    size_t n;
+
+    if (!host)
+        return 1;
+    if (host[0] == '[') {
+        if (!(name_end = strchr(host, ']')))
+            return 0;
+        name_end++;
+    } else {
+        name_end = host + strcspn(host, ":");
+    }
+    colon = *name_end == ':' ? name_end : NULL;
+    if (*name_end && !colon)
+        return 0;
+    if (colon) {
+        if (strcmp(colon + 1, (snprintf(port, sizeof(port), "%u", served_port), port)))
+            return 0;
+    } else if (served_port != 80) {
+        return 0;
+    }
+    n = (size_t)(name_end - host);
+    for (p = hosts.buf; *p;) {
+        size_t len = strcspn(p, "\n");
+        if (len == n && !strncasecmp(p, host, n))
+            return 1;
+        p += len + (p[len] == '\n');
+    }
+    return 0;
+}
+
+static void add_host(const char *name)
+{
+    size_t start = hosts.len;
+    rt_buf_addf(&hosts, "%s\n", name);
+    for (size_t i = start; i < hosts.len; i++)
+        hosts.buf[i] = (char)tolower((unsigned char)hosts.buf[i]);
+}
+
+/* MHD_OPTION_NOTIFY_CONNECTION: a raw_uri for each connection, while it is open. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls, (void)c;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        *socket_ctx = rt_xcalloc(1, sizeof(struct raw_uri));
+    } else if (*socket_ctx) {
+        rt_free(*socket_ctx);
+        *socket_ctx = NULL;
+    }
+}
+
+/* MHD_OPTION_URI_LOG_CALLBACK: the raw URI of each request, before it is decoded. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct raw_uri *raw = ci ? ci->socket_context : NULL;
+    const char *q = strchr(uri, '?');
+
+    (void)cls;
+    if (raw) {
+        raw->len = strlen(uri);
+        raw->path_len = q ? (size_t)(q - uri) : raw->len;
+        raw->n_args = 0;
+        for (const char *p = q; p && *p; p++)
+            raw->n_args += *p == '&' || *p == '?';
+        raw->has_nul = strstr(uri, "%00") != NULL;
+        /*
+         * MHD (0.9.75) keeps each query argument in the connection's memory, and
+         * when that runs out it neither answers nor closes: the client waited 30 s.
+         * A query that will be refused is cut here, in MHD's own buffer, before MHD
+         * reads it (it reads the arguments after this call), and the handler answers
+         * 431 or 414 at once.
+         */
+        if (q && (raw->n_args > RT_HTTP_MAX_QUERY_ARGS || raw->len > MAX_URI))
+            ((char *)(uintptr_t)q)[1] = '\0';
+    }
+    return NULL;
+}
+
+static const struct raw_uri *raw_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+/*
+ * The checks every request passes before it is routed; 0 when it passes, else resp
+ * holds the refusal.
+ */
+static int request_refused(struct MHD_Connection *c, const struct rt_http_req *req,
+                           const struct conn *conn, struct rt_http_resp *resp)
+{
+    const struct raw_uri *raw = raw_of(c);
+    struct rt_error err = RT_ERROR_INIT;
+    int refused = 1;
+
+    if (!host_ok(req->host)) {
+        rt_http_error(resp, 421, "wrong_host", "Host",
+                      "this server does not answer to the name '%s': open it by the address it "
+                      "listens on, or start it with --allow-host NAME",
+                      req->host);
+    } else if (raw && raw->n_args > RT_HTTP_MAX_QUERY_ARGS) {
+        rt_http_error(resp, 431, "too_many_arguments", NULL,
+                      "the query has %zu arguments; the server takes at most %u", raw->n_args,
+                      RT_HTTP_MAX_QUERY_ARGS);
+    } else if ((raw && (raw->path_len > RT_HTTP_MAX_PATH || raw->len > MAX_URI)) ||
+               strlen(req->path) > RT_HTTP_MAX_PATH) {
+        rt_http_error(resp, 414, "uri_too_long", NULL,
+                      "the path is over %u bytes, or the whole address over %u", RT_HTTP_MAX_PATH,
+                      MAX_URI);
+    } else if (raw && raw->has_nul) {
+        rt_http_error(resp, 400, "bad_path", NULL, "the request holds a NUL byte (%%00)");
+    } else if (conn->too_big) {
+        rt_http_error(resp, 413, "too_big", NULL, "the request body is over %u bytes",
+                      RT_HTTP_MAX_BODY);
+    } else if (strstr(req->path, "..")) {
+        rt_http_error(resp, 400, "bad_path", NULL, "paths may not contain '..'");
+    } else if (rt_text_check("path", req->path, strlen(req->path), &err) < 0) {
+        rt_http_error(resp, 400, "bad_path", "path", "%s", err.msg.buf);
+    } else {
+        refused = 0;
+        /* The text rule for the query's arguments, before anything reads them. */
+        for (size_t i = 0; i < req->n_args && !refused; i++) {
+            if (rt_text_check("argument", req->args[i].key, strlen(req->args[i].key), &err) < 0 ||
+                rt_text_check(req->args[i].key, req->args[i].value, strlen(req->args[i].value),
+                              &err) < 0) {
+                rt_http_error(resp, 422, "invalid", err.field, "%s", err.msg.buf);
+                refused = 1;
+            }
+        }
+    }
+    rt_error_release(&err);
+    return refused;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **con_cls)
 {
     struct conn *conn = *con_cls;
     struct rt_http_req req;
-    struct rt_http_resp resp = {200, "application/json", RT_BUF_INIT, "", NULL, "", {""}};
+    struct rt_http_resp resp = {200, "application/json", RT_BUF_INIT, "", NULL, NULL, "", {""}};
     struct rt_http_who who;
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st;
@@ -330,6 +514,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         conn = rt_xcalloc(1, sizeof(*conn));
         rt_buf_init(&conn->body, RT_HTTP_MAX_BODY);
         *con_cls = conn;
+        pthread_mutex_lock(&flight_lock);
+        in_flight++;
+        pthread_mutex_unlock(&flight_lock);
         return MHD_YES;
     }
     if (*upload_size) { /* body bytes */
@@ -350,11 +537,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &req);
     req.body = conn->body.buf;
     req.body_len = conn->body.len;
-    if (conn->too_big) {
-        rt_http_error(&resp, 413, "too_big", NULL, "the request body is over %u bytes",
-                      RT_HTTP_MAX_BODY);
-    } else if (strstr(url, "..")) {
-        rt_http_error(&resp, 400, "bad_path", NULL, "paths may not contain '..'");
+    if (request_refused(c, &req, conn, &resp)) {
+        /* resp says why */
     } else if (!(st = store_for_thread(&err))) {
         rt_http_fail(&resp, &err);
     } else if (!strcmp(method, "GET") || !strcmp(method, "HEAD")) {
@@ -370,8 +554,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         snprintf(actor, sizeof(actor), "web:%s", who.p.name[0] ? who.p.name : "anonymous");
         snprintf(via, sizeof(via), "%s %.*s", method, 120, url);
         rt_store_set_actor(st, actor, via);
-        /* Writes make their own transactions. */
-        if (req.content_type && !strncmp(req.content_type, "application/x-www-form-urlencoded", 33))
+        if (rt_http_media_is(req.content_type, "application/x-www-form-urlencoded"))
             parse_form(&req, conn->body.buf);
         rt_http_route(st, &req, &resp);
     }
@@ -390,6 +573,33 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
         rt_buf_release(&conn->body);
         rt_free(conn);
         *con_cls = NULL;
+        pthread_mutex_lock(&flight_lock);
+        in_flight--;
+        pthread_mutex_unlock(&flight_lock);
+    }
+}
+
+/*
+ * After SIGTERM: stops accepting connections, then waits until every request the
+ * handler has started is answered (at most DRAIN_SECONDS), so that none is cut off
+ * and a write is never saved without its answer.
+ */
+static void drain(struct MHD_Daemon *d)
+{
+    MHD_socket listen_fd;
+    long left;
+
+    draining = 1;
+    listen_fd = MHD_quiesce_daemon(d);
+    if (listen_fd != MHD_INVALID_SOCKET)
+        close(listen_fd);
+    for (int waited = 0; waited < DRAIN_SECONDS * 20; waited++) {
+        pthread_mutex_lock(&flight_lock);
+        left = in_flight;
+        pthread_mutex_unlock(&flight_lock);
+        if (left <= 0)
+            break;
+        usleep(50 * 1000);
     }
 }
 
@@ -441,6 +651,7 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
         tls_on = 1;
     }
     rt_http_auth_setup(o);
+    served_port = o->port;
     db_path = o->db_path;
     cache_bytes = CACHE_BYTES / (o->threads ? o->threads : 2u);
     if ((rc = rt_http_csrf_init(err)) < 0)
@@ -453,12 +664,14 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
     d = MHD_start_daemon(
-        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | (tls_on ? MHD_USE_TLS : 0), 0, NULL,
-        NULL, handle, NULL, MHD_OPTION_HTTPS_MEM_KEY, key ? key : "", MHD_OPTION_HTTPS_MEM_CERT,
-        cert ? cert : "", MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | (tls_on ? MHD_USE_TLS : 0),
+        0, NULL, NULL, handle, NULL, MHD_OPTION_HTTPS_MEM_KEY, key ? key : "",
+        MHD_OPTION_HTTPS_MEM_CERT, cert ? cert : "", MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 2u, MHD_OPTION_NOTIFY_COMPLETED,
-        completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)32 * 1024, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u, MHD_OPTION_END);
+        completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        256u, MHD_OPTION_END);
     if (!d) {
         rt_free(cert);
         rt_free(key);
@@ -467,11 +680,22 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
                             tls_on ? "or the TLS key and certificate do not fit" : strerror(errno));
     }
     info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    printf("listening on http%s://%s:%u\n", tls_on ? "s" : "", host,
-           info ? (unsigned)info->port : o->port);
+    served_port = info ? (unsigned)info->port : o->port;
+    /* The names it answers to: its address, and for loopback the usual names of it. */
+    rt_buf_reset(&hosts);
+    add_host(host);
+    if ((ntohl(addr.sin_addr.s_addr) >> 24) == 127) {
+        add_host("localhost");
+        add_host("127.0.0.1");
+        add_host("[::1]");
+    }
+    for (size_t i = 0; i < o->n_allow_hosts; i++)
+        add_host(o->allow_hosts[i]);
+    printf("listening on http%s://%s:%u\n", tls_on ? "s" : "", host, served_port);
     fflush(stdout);
     sigwait(&set, &sig);
-    MHD_stop_daemon(d); /* lets requests in flight finish */
+    drain(d);
+    MHD_stop_daemon(d);
     for (size_t i = 0; i < n_workers; i++) {
         rt_http_cache_free(workers[i].cache);
         rt_store_close(workers[i].store);
@@ -479,5 +703,7 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
     n_workers = 0;
     rt_free(cert);
     rt_free(key);
+    draining = 0;
+    rt_buf_release(&hosts);
     return 0;
 }

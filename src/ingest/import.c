@@ -183,6 +183,22 @@ static void trim(const char **p, size_t *n)
 }
 
 /* Reads an integer field; empty gives 0. */
+/*
+ * The text rule (rt_text_check) for the bytes s of column c of a row, with the file,
+ * the line and the column named.
+ */
+static int text_field(const struct job *j, const struct rt__csv_row *row, enum col c, const char *s,
+                      size_t n, struct rt_error *err)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    int rc = rt_text_check(j->fmt->cols[c], s, n, &e);
+
+    if (rc < 0)
+        rc = rt_error_set(err, rc, j->path, row->line, j->fmt->cols[c], "%s", e.msg.buf);
+    rt_error_release(&e);
+    return rc;
+}
+
 static int int_field(const struct job *j, const struct rt__csv_row *row, enum col c, int lo, int hi,
                      int *out, struct rt_error *err)
 {
@@ -371,6 +387,8 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
     if ((rc = rt_text_clean(p, n, &j->text)) < 0)
         return rt_error_set(err, rc, j->path, row->line, fs->cols[COL_TEXT],
                             "invalid UTF-8 in the text");
+    if ((rc = text_field(j, row, COL_TEXT, j->text.buf, j->text.len, err)) < 0)
+        return rc;
     text = j->text.buf;
     text_len = j->text.len;
     if (fs->strip_sponsors)
@@ -407,6 +425,8 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
     }
     if (j->col[COL_PARAGRAPH] >= 0) {
         p = field(j, row, COL_PARAGRAPH, &n);
+        if ((rc = text_field(j, row, COL_PARAGRAPH, p, n, err)) < 0)
+            return rc;
         trim(&p, &n);
         if (n)
             in.paragraph = row->fields[j->col[COL_PARAGRAPH]];
@@ -414,6 +434,8 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
 
     /* The state under review. */
     p = field(j, row, COL_SUR, &n);
+    if ((rc = text_field(j, row, COL_SUR, p, n, err)) < 0)
+        return rc;
     trim(&p, &n);
     if (!n)
         return rt_error_set(err, RT_EINVAL, j->path, row->line, fs->cols[COL_SUR],
@@ -440,6 +462,8 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
 
     /* Recommending states: one, or a list. */
     p = field(j, row, COL_BY, &n);
+    if ((rc = text_field(j, row, COL_BY, p, n, err)) < 0)
+        return rc;
     for (size_t i = 0; i <= n;) {
         size_t k = i;
         const char *name;
@@ -477,6 +501,8 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
     /* Themes, as the source labelled them. */
     if (rec_id && j->n_unknown == 0 && j->col[COL_THEMES] >= 0) {
         p = field(j, row, COL_THEMES, &n);
+        if ((rc = text_field(j, row, COL_THEMES, p, n, err)) < 0)
+            return rc;
         for (size_t i = 0; i <= n;) {
             size_t k = i;
             const char *label;

@@ -11,6 +11,9 @@
 #include <jansson.h>
 
 #include <rightstrack/ledger.h>
+#include <rightstrack/text.h>
+
+#include "base/strmap.h"
 
 #include "store/sqlite/sqlite_int.h"
 
@@ -169,6 +172,279 @@ static int bind_json(sqlite3_stmt *s, int i, json_t *v)
     }
 }
 
+/*
+ * The checks a restore makes of each row before it is written: the same as the
+ * ledger's writes make (src/store/sqlite/ledger.c), since a file is as much input as
+ * a command line. The schema's CHECK constraints catch the rest (directions,
+ * statuses, ordinals).
+ */
+enum check {
+    CHECK_DATE,      /* rt_date_check */
+    CHECK_PARTY,     /* a party's code: EU, OSCE, ... or a state's ISO code */
+    CHECK_PARTY_OPT, /* the same, or null */
+    CHECK_NONEMPTY,  /* a text that must be there and not empty */
+    CHECK_STEP_KIND, /* rt_step_kind_valid */
+    CHECK_NAME,      /* a dialogue's name: not a number, no '#' */
+};
+
+static const struct {
+    const char *table, *column;
+    enum check check;
+} checks[] = {
+    {"dialogue", "name", CHECK_NONEMPTY},
+    {"dialogue", "name", CHECK_NAME},
+    {"dialogue_party", "party", CHECK_PARTY},
+    {"round", "date", CHECK_DATE},
+    {"participant", "name", CHECK_NONEMPTY},
+    {"participant", "party", CHECK_PARTY_OPT},
+    {"topic", "text", CHECK_NONEMPTY},
+    {"ask", "from_party", CHECK_PARTY},
+    {"ask", "to_party", CHECK_PARTY},
+    {"ask", "text", CHECK_NONEMPTY},
+    {"step", "actor", CHECK_PARTY},
+    {"step", "date", CHECK_DATE},
+    {"step", "kind", CHECK_STEP_KIND},
+    {"step", "text", CHECK_NONEMPTY},
+    {"commitment", "party", CHECK_PARTY},
+    {"commitment", "promise", CHECK_NONEMPTY},
+    {"commitment_status", "as_of", CHECK_DATE},
+    {"benchmark", "text", CHECK_NONEMPTY},
+    {"assessment", "as_of", CHECK_DATE},
+    {"recommendation", "text", CHECK_NONEMPTY},
+};
+
+/* The links rt_link_add allows: from kind, relation, to kind. */
+static const char *const link_kinds[][3] = {
+    {"step", "answers", "ask"},           {"step", "answers", "recommendation"},
+    {"step", "welcomed-in", "round"},     {"step", "responds-to", "step"},
+    {"topic", "about", "recommendation"}, {"ask", "about", "recommendation"},
+    {"benchmark", "tracks", "ask"},       {"benchmark", "tracks", "recommendation"},
+    {"benchmark", "tracks", "step"},
+};
+
+/* A row's field as "tables.T[i].column", for errors. */
+static const char *row_field(struct rt_buf *b, const char *table, size_t i, const char *column)
+{
+    rt_buf_reset(b);
+    rt_buf_addf(b, "tables.%s[%zu]%s%s", table, i, column ? "." : "", column ? column : "");
+    return b->buf;
+}
+
+/* The hash by which the store finds a recommendation's twins (key_hash in sqlite.c). */
+static int64_t rec_key_hash(const char *text, size_t len, int64_t session)
+{
+    uint64_t h = rt__hash(text, len);
+    h ^= (uint64_t)(unsigned)session * 0x9E3779B97F4A7C15ULL;
+    return (int64_t)(h >> 1);
+}
+
+static int one_check(struct rt_store *st, enum check c, const char *v)
+{
+    char code[16];
+
+    switch (c) {
+    case CHECK_DATE:
+        return v && rt_date_check(v, NULL) == 0;
+    case CHECK_PARTY_OPT:
+        if (!v)
+            return 1;
+        /* fall through */
+    case CHECK_PARTY:
+        return v && rt_party_resolve(st, v, code, NULL) == 0 && !strcmp(code, v);
+    case CHECK_NONEMPTY:
+        return v && *v;
+    case CHECK_STEP_KIND:
+        return v && rt_step_kind_valid(v);
+    case CHECK_NAME:
+        if (!v || strchr(v, '#'))
+            return 0;
+        for (const char *p = v; *p; p++)
+            if (*p < '0' || *p > '9')
+                return 1;
+        return 0;
+    }
+    return 0;
+}
+
+static const char *check_says(enum check c)
+{
+    switch (c) {
+    case CHECK_DATE:
+        return "is not a date (YYYY-MM-DD, YYYY-MM or YYYY)";
+    case CHECK_PARTY:
+    case CHECK_PARTY_OPT:
+        return "is neither a state's ISO code nor one of EU, OSCE, ODIHR, UN, OHCHR, COE";
+    case CHECK_NONEMPTY:
+        return "must be a text that is not empty";
+    case CHECK_STEP_KIND:
+        return "is not a kind of step (see 'rightstrack step add --help')";
+    case CHECK_NAME:
+        return "is not a dialogue's name: it must not be a number or contain '#'";
+    }
+    return "is not valid";
+}
+
+/*
+ * Checks one row of table (index i of the file) as the ledger's writes would check
+ * it; for a recommendation, *key_hash gets the hash recomputed from its text and
+ * session, and a key_hash in the file that differs from it is refused.
+ */
+static int check_row(struct rt_store *st, const char *path, const char *table, size_t i,
+                     json_t *row, int64_t *key_hash, struct rt_error *err)
+{
+    struct rt_buf field = RT_BUF_INIT;
+    const char *k;
+    json_t *v;
+    int rc = 0;
+
+    /* The text rule, for every text of every row. */
+    json_object_foreach(row, k, v)
+    {
+        struct rt_error e = RT_ERROR_INIT;
+        if (!json_is_string(v))
+            continue;
+        if (rt_text_check(k, json_string_value(v), json_string_length(v), &e) < 0)
+            rc = rt_error_set(err, RT_EINVAL, path, 0, row_field(&field, table, i, k), "%s",
+                              e.msg.buf);
+        rt_error_release(&e);
+        if (rc < 0)
+            goto out;
+    }
+    for (size_t c = 0; c < RT_ARRAY_SIZE(checks); c++) {
+        json_t *cv;
+        const char *s;
+        if (strcmp(checks[c].table, table))
+            continue;
+        cv = json_object_get(row, checks[c].column);
+        s = json_string_value(cv);
+        if ((cv && !json_is_null(cv) && !s) || !one_check(st, checks[c].check, s)) {
+            rc =
+                rt_error_set(err, RT_EINVAL, path, 0, row_field(&field, table, i, checks[c].column),
+                             "'%s' %s", s ? s : (cv && !json_is_null(cv) ? "(not a text)" : ""),
+                             check_says(checks[c].check));
+            goto out;
+        }
+    }
+    if (!strcmp(table, "link")) {
+        const char *f = json_string_value(json_object_get(row, "from_kind"));
+        const char *r = json_string_value(json_object_get(row, "relation"));
+        const char *t = json_string_value(json_object_get(row, "to_kind"));
+        int ok = 0;
+        for (size_t l = 0; l < RT_ARRAY_SIZE(link_kinds); l++)
+            ok |= f && r && t && !strcmp(f, link_kinds[l][0]) && !strcmp(r, link_kinds[l][1]) &&
+                  !strcmp(t, link_kinds[l][2]);
+        if (!ok) {
+            rc = rt_error_set(err, RT_EINVAL, path, 0, row_field(&field, table, i, "relation"),
+                              "a %s cannot be linked '%s' to a %s", f ? f : "(nothing)",
+                              r ? r : "(nothing)", t ? t : "(nothing)");
+            goto out;
+        }
+    }
+    if (!strcmp(table, "assessment")) {
+        static const char *const bench[] = {"met", "partly-met", "not-met", NULL};
+        const char *t = json_string_value(json_object_get(row, "target_kind"));
+        const char *s = json_string_value(json_object_get(row, "status"));
+        int is_bench = 0, ok;
+        for (size_t b = 0; s && bench[b]; b++)
+            is_bench |= !strcmp(s, bench[b]);
+        ok = t && s && ((strcmp(t, "benchmark") == 0) == is_bench);
+        if (!ok) {
+            rc = rt_error_set(err, RT_EINVAL, path, 0, row_field(&field, table, i, "status"),
+                              "'%s' is not a status of a%s %s", s ? s : "",
+                              t && !strcmp(t, "ask") ? "n" : "", t ? t : "(nothing)");
+            goto out;
+        }
+    }
+    if (!strcmp(table, "recommendation")) {
+        json_t *text = json_object_get(row, "text"), *given = json_object_get(row, "key_hash");
+        json_t *session = json_object_get(row, "session");
+        if (session && !json_is_null(session) && !json_is_integer(session)) {
+            rc = rt_error_set(err, RT_EINVAL, path, 0, row_field(&field, table, i, "session"),
+                              "a session is a whole number or null");
+            goto out;
+        }
+        *key_hash = rec_key_hash(json_string_value(text), json_string_length(text),
+                                 json_integer_value(session));
+        if (given && !json_is_null(given) &&
+            (!json_is_integer(given) || json_integer_value(given) != *key_hash)) {
+            rc = rt_error_set(err, RT_EINVAL, path, 0, row_field(&field, table, i, "key_hash"),
+                              "key_hash does not match the recommendation's text and session: "
+                              "the file was changed after it was exported");
+            goto out;
+        }
+    }
+out:
+    rt_buf_release(&field);
+    return rc;
+}
+
+/*
+ * The references a foreign key cannot hold (a kind and an id): links, themes of
+ * topics and asks, assessments. They are checked once every table is in (a link
+ * may point at a benchmark, written after it). A theme's area must be one of the
+ * taxonomy's.
+ */
+static int check_kind_refs(struct rt_store *st, const char *path, const char *table, json_t *rows,
+                           struct rt_error *err)
+{
+    static const struct {
+        const char *table, *kind, *id;
+    } refs[] = {
+        {"link", "from_kind", "from_id"},
+        {"link", "to_kind", "to_id"},
+        {"ledger_theme", "item_kind", "item_id"},
+        {"assessment", "target_kind", "target_id"},
+    };
+    struct rt_buf sql = RT_BUF_INIT, field = RT_BUF_INIT;
+    sqlite3_stmt *s = NULL;
+    size_t i;
+    json_t *row;
+    int rc = 0;
+
+    json_array_foreach(rows, i, row)
+    {
+        for (size_t r = 0; r < RT_ARRAY_SIZE(refs) && rc == 0; r++) {
+            const char *kind;
+            if (strcmp(refs[r].table, table))
+                continue;
+            /* The kinds passed the schema's CHECK: each is the name of its table. */
+            kind = json_string_value(json_object_get(row, refs[r].kind));
+            rt_buf_reset(&sql);
+            rt_buf_addf(&sql, "SELECT 1 FROM %s WHERE id = ?1", kind);
+            if (sqlite3_prepare_v2(st->db, sql.buf, -1, &s, NULL) != SQLITE_OK) {
+                rc = rt__db_error(st, err, "prepare");
+                break;
+            }
+            if (bind_json(s, 1, json_object_get(row, refs[r].id)) != SQLITE_OK ||
+                sqlite3_step(s) != SQLITE_ROW)
+                rc = rt_error_set(err, RT_EINVAL, path, 0, row_field(&field, table, i, refs[r].id),
+                                  "refers to %s %lld, which the file does not hold", kind,
+                                  (long long)json_integer_value(json_object_get(row, refs[r].id)));
+            sqlite3_finalize(s);
+            s = NULL;
+        }
+        if (rc == 0 && !strcmp(table, "ledger_theme")) {
+            if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM theme_area WHERE code = ?1", -1, &s,
+                                   NULL) != SQLITE_OK) {
+                rc = rt__db_error(st, err, "prepare");
+                break;
+            }
+            if (bind_json(s, 1, json_object_get(row, "area")) != SQLITE_OK ||
+                sqlite3_step(s) != SQLITE_ROW)
+                rc = rt_error_set(err, RT_EINVAL, path, 0, row_field(&field, table, i, "area"),
+                                  "'%s' is not an area of the theme taxonomy",
+                                  json_string_value(json_object_get(row, "area")));
+            sqlite3_finalize(s);
+            s = NULL;
+        }
+        if (rc < 0)
+            break;
+    }
+    rt_buf_release(&sql);
+    rt_buf_release(&field);
+    return rc;
+}
+
 static int import_table(struct rt_store *st, const char *path, const char *table, json_t *rows,
                         struct rt_error *err)
 {
@@ -176,6 +452,7 @@ static int import_table(struct rt_store *st, const char *path, const char *table
     struct column *cols = NULL;
     sqlite3_stmt *s = NULL;
     size_t n = 0, i;
+    int64_t key_hash = 0;
     json_t *row;
     int rc;
 
@@ -218,10 +495,16 @@ static int import_table(struct rt_store *st, const char *path, const char *table
                 goto out;
             }
         }
+        if ((rc = check_row(st, path, table, i, row, &key_hash, err)) < 0)
+            goto out;
         sqlite3_reset(s);
         sqlite3_clear_bindings(s);
         for (size_t c = 0; c < n; c++) {
             json_t *val = json_object_get(row, key_of(cols[c].name));
+            if (!strcmp(table, "recommendation") && !strcmp(cols[c].name, "key_hash")) {
+                sqlite3_bind_int64(s, (int)c + 1, key_hash);
+                continue;
+            }
             if (val && bind_json(s, (int)c + 1, val) != SQLITE_OK) {
                 rc = rt_error_set(err, RT_EINVAL, path, 0, field.buf,
                                   "column '%s' must be a string, a number or null",
@@ -365,6 +648,12 @@ int rt_store_import_export(struct rt_store *st, const char *path, json_t *doc, s
         json_t *rows = json_object_get(tabs, tables[t]);
         if (rows && ((rc = import_table(st, path, tables[t], rows, err)) < 0 ||
                      (rc = check_references(st, path, tables[t], rows, err)) < 0))
+            return rc;
+    }
+    /* A link may point at a row of a table written after it: these come at the end. */
+    for (size_t t = 0; tables[t]; t++) {
+        json_t *rows = json_object_get(tabs, tables[t]);
+        if (rows && (rc = check_kind_refs(st, path, tables[t], rows, err)) < 0)
             return rc;
     }
     return 0;

@@ -7,7 +7,9 @@
  */
 #include "base/compat.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "store/sqlite/sqlite_int.h"
@@ -31,8 +33,48 @@ int rt__image_available(void)
 }
 
 /*
+ * Removes PATH.init-PID files that a process killed while it made path left behind:
+ * those whose PID is no longer alive (kill(pid, 0) says ESRCH).
+ */
+void rt__image_remove_stale(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    struct rt_buf dir = RT_BUF_INIT, prefix = RT_BUF_INIT, full = RT_BUF_INIT;
+    struct dirent *e;
+    DIR *d;
+
+    if (slash)
+        rt_buf_add(&dir, path, (size_t)(slash - path) + 1);
+    else
+        rt_buf_adds(&dir, "./");
+    rt_buf_addf(&prefix, "%s.init-", slash ? slash + 1 : path);
+    if ((d = opendir(dir.buf))) {
+        while ((e = readdir(d))) {
+            char *end;
+            long pid;
+            if (strncmp(e->d_name, prefix.buf, prefix.len))
+                continue;
+            errno = 0;
+            pid = strtol(e->d_name + prefix.len, &end, 10);
+            if (errno || *end || pid <= 0 || pid == (long)getpid())
+                continue;
+            if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+                continue;
+            rt_buf_reset(&full);
+            rt_buf_addf(&full, "%s%s", dir.buf, e->d_name);
+            unlink(full.buf);
+        }
+        closedir(d);
+    }
+    rt_buf_release(&dir);
+    rt_buf_release(&prefix);
+    rt_buf_release(&full);
+}
+
+/*
  * Written to a file of its own, then linked to path, so that nobody opens a half
- * written database. If another process made path meanwhile, that one stays.
+ * written database. If another process made path meanwhile, that one stays. Files
+ * of this kind that a killed process left are removed first.
  */
 int rt__image_write(const char *path, struct rt_error *err)
 {
@@ -41,6 +83,7 @@ int rt__image_write(const char *path, struct rt_error *err)
     off_t at = 0;
     int fd, rc = 0;
 
+    rt__image_remove_stale(path);
     rt_buf_addf(&tmp, "%s.init-%ld", path, (long)getpid());
     fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include <rightstrack/ledger.h>
+#include <rightstrack/text.h>
 
 #include "store/sqlite/sqlite_int.h"
 
@@ -105,6 +106,27 @@ static int exists(struct rt_store *st, const char *table, int64_t id, const char
     return 0;
 }
 
+/*
+ * The text rule (rt_text_check) for each (field, value) pair given, up to a NULL
+ * field; a NULL value is skipped. Every write below calls it first, so that every
+ * face (command line, API, forms, readouts) gets the same rule.
+ */
+static int texts(struct rt_error *err, ...)
+{
+    const char *field, *value;
+    va_list ap;
+    int rc = 0;
+
+    va_start(ap, err);
+    while (rc == 0 && (field = va_arg(ap, const char *)) != NULL) {
+        value = va_arg(ap, const char *);
+        if (value)
+            rc = rt_text_check(field, value, strlen(value), err);
+    }
+    va_end(ap);
+    return rc;
+}
+
 static int need_text(const char *s, const char *field, struct rt_error *err)
 {
     if (!s || !*s)
@@ -184,6 +206,11 @@ int rt_dialogue_add(struct rt_store *st, const char *name, const char *kind,
     int64_t id = 0, dup = 0;
     int rc;
 
+    if ((rc = texts(err, "name", name, "kind", kind, NULL)) < 0)
+        return rc;
+    for (size_t i = 0; i < n && i < 16; i++)
+        if ((rc = texts(err, "party", parties[i], NULL)) < 0)
+            return rc;
     if ((rc = need_text(name, "name", err)) < 0)
         return rc;
     if (digits_only(name) || strchr(name, '#'))
@@ -243,6 +270,9 @@ int rt_round_add(struct rt_store *st, const struct rt_round_in *r, int64_t *out_
     int64_t ordinal = r->ordinal, taken = 0;
     int rc;
 
+    if ((rc = texts(err, "date", r->date, "place", r->place, "summary", r->summary, "source",
+                    r->source, NULL)) < 0)
+        return rc;
     if ((rc = exists(st, "dialogue", r->dialogue_id, "dialogue", "dialogue", err)) < 0 ||
         (rc = need_date(r->date, "date", err)) < 0)
         return rc;
@@ -303,6 +333,9 @@ int rt_participant_add(struct rt_store *st, int64_t round_id, const char *name, 
     char code[16] = "";
     int rc;
 
+    if ((rc = texts(err, "name", name, "title", title, "organisation", organisation, "party", party,
+                    NULL)) < 0)
+        return rc;
     if ((rc = exists(st, "round", round_id, "round", "round", err)) < 0 ||
         (rc = need_text(name, "name", err)) < 0 ||
         (party && (rc = rt_party_resolve(st, party, code, err)) < 0))
@@ -318,6 +351,8 @@ int rt_topic_add(struct rt_store *st, int64_t round_id, const char *text, const 
 {
     int rc;
 
+    if ((rc = texts(err, "text", text, "theme", theme, NULL)) < 0)
+        return rc;
     if ((rc = exists(st, "round", round_id, "round", "round", err)) < 0 ||
         (rc = need_text(text, "text", err)) < 0)
         return rc;
@@ -331,6 +366,8 @@ int rt_ask_add(struct rt_store *st, int64_t round_id, const char *from, const ch
     char f[16], t[16];
     int rc;
 
+    if ((rc = texts(err, "from", from, "to", to, "text", text, "theme", theme, NULL)) < 0)
+        return rc;
     if ((rc = exists(st, "round", round_id, "round", "round", err)) < 0 ||
         (rc = need_text(text, "text", err)) < 0 || (rc = rt_party_resolve(st, from, f, err)) < 0 ||
         (rc = rt_party_resolve(st, to, t, err)) < 0)
@@ -348,6 +385,9 @@ int rt_step_add(struct rt_store *st, const struct rt_step_in *s, int64_t *out_id
     char actor[16];
     int rc;
 
+    if ((rc = texts(err, "actor", s->actor, "date", s->date, "kind", s->kind, "direction",
+                    s->direction, "text", s->text, "source", s->source, NULL)) < 0)
+        return rc;
     if ((rc = rt_party_resolve(st, s->actor, actor, err)) < 0 ||
         (rc = need_date(s->date, "date", err)) < 0 || (rc = need_text(s->text, "text", err)) < 0)
         return rc;
@@ -430,6 +470,8 @@ int rt_link_add(struct rt_store *st, const char *from, const char *relation, con
     struct ref f, t;
     int ok = 0, rc;
 
+    if ((rc = texts(err, "from", from, "relation", relation, "to", to, NULL)) < 0)
+        return rc;
     if ((rc = parse_ref(from, "from", &f, err)) < 0 || (rc = parse_ref(to, "to", &t, err)) < 0)
         return rc;
     for (size_t i = 0; i < RT_ARRAY_SIZE(allowed); i++)
@@ -479,6 +521,8 @@ int rt_item_theme_add(struct rt_store *st, const char *item, const char *area, c
     int64_t known = 0;
     int rc;
 
+    if ((rc = texts(err, "item", item, "area", area, "origin", origin, NULL)) < 0)
+        return rc;
     if ((rc = parse_ref(item, "item", &r, err)) < 0)
         return rc;
     if (strcmp(r.kind, "topic") && strcmp(r.kind, "ask"))
@@ -512,6 +556,8 @@ int rt_commitment_add(struct rt_store *st, int64_t round_id, const char *party,
     int64_t id = 0;
     int rc;
 
+    if ((rc = texts(err, "party", party, "condition", condition, "promise", promise, NULL)) < 0)
+        return rc;
     if ((rc = exists(st, "round", round_id, "round", "round", err)) < 0 ||
         (rc = rt_party_resolve(st, party, code, err)) < 0 ||
         (rc = need_text(promise, "promise", err)) < 0)
@@ -537,6 +583,8 @@ int rt_commitment_resolve(struct rt_store *st, int64_t id, const char *status, i
     json_t *last = NULL;
     int rc;
 
+    if ((rc = texts(err, "status", status, "date", as_of, "note", note, NULL)) < 0)
+        return rc;
     if ((rc = exists(st, "commitment", id, "commitment", "commitment", err)) < 0 ||
         (rc = need_date(as_of, "date", err)) < 0)
         return rc;
@@ -586,6 +634,8 @@ int rt_benchmark_add(struct rt_store *st, int64_t dialogue_id, const char *text,
 {
     int rc;
 
+    if ((rc = texts(err, "text", text, NULL)) < 0)
+        return rc;
     if ((rc = exists(st, "dialogue", dialogue_id, "dialogue", "dialogue", err)) < 0 ||
         (rc = need_text(text, "text", err)) < 0)
         return rc;
@@ -603,6 +653,9 @@ int rt_assess(struct rt_store *st, const struct rt_assessment_in *a, int64_t *ou
     struct ref t;
     int valid = 0, rc;
 
+    if ((rc = texts(err, "target", a->target, "date", a->as_of, "status", a->status, "evidence",
+                    a->evidence, "source", a->source, "assessor", a->assessor, NULL)) < 0)
+        return rc;
     if ((rc = parse_ref(a->target, "target", &t, err)) < 0)
         return rc;
     if (strcmp(t.kind, "recommendation") && strcmp(t.kind, "ask") && strcmp(t.kind, "benchmark"))

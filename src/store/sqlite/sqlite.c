@@ -375,6 +375,8 @@ int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struc
     if (created && !(flags & (RT_STORE_READONLY | RT__STORE_NO_IMAGE)) && rt__image_available() &&
         (rc = rt__image_write(path, err)) < 0)
         return rc;
+    if (!created && !(flags & RT_STORE_READONLY))
+        rt__image_remove_stale(path);
     st = rt_xcalloc(1, sizeof(*st));
     st->theme_key = (struct rt_buf)RT_BUF_INIT;
     st->recs.strings = (struct rt_buf)RT_BUF_INIT;

@@ -164,6 +164,8 @@ int rt__image_available(void);
 
 /* Creates the file at path (it must not exist) from the schema image, on disk. */
 int rt__image_write(const char *path, struct rt_error *err);
+/* Removes the PATH.init-PID files of processes no longer alive (killed during init). */
+void rt__image_remove_stale(const char *path);
 
 /* Registers the "rightstrack" FTS5 tokenizer on db; it notes new words in *words. */
 int rt__fts_register(sqlite3 *db, struct rt__fts_words *words);
