@@ -433,7 +433,7 @@ static void svg_timeline(struct out *o, const json_t *events, const json_t *lane
     lo -= 15;
     hi += 15;
     RT_HTML_LIT(o->b, "<figure><svg role=\"img\" viewBox=\"0 0 640 ");
-    rt_html_textf(o->b, "%zu\" width=\"640\" height=\"%zu", h, h);
+    rt_buf_addf(o->b, "%zu\" width=\"640\" height=\"%zu", h, h);
     RT_HTML_LIT(o->b, "\"><title>");
     rt_html_text(o->b, title);
     RT_HTML_LIT(o->b, "</title>");
@@ -444,7 +444,7 @@ static void svg_timeline(struct out *o, const json_t *events, const json_t *lane
         RT_HTML_LIT(o->b, "\" font-size=\"12\">");
         rt_html_text(o->b, STR(lane, "name"));
         RT_HTML_LIT(o->b, "</text><line x1=\"120\" x2=\"620\" y1=\"");
-        rt_html_textf(o->b, "%zu\" y2=\"%zu", k * 34 + 26, k * 34 + 26);
+        rt_buf_addf(o->b, "%zu\" y2=\"%zu", k * 34 + 26, k * 34 + 26);
         RT_HTML_LIT(o->b, "\" stroke=\"#ccc\"/>");
     }
     /* Year ticks. */
@@ -456,7 +456,7 @@ static void svg_timeline(struct out *o, const json_t *events, const json_t *lane
             continue;
         double x = left + width * (double)(t - lo) / (double)(hi - lo);
         RT_HTML_LIT(o->b, "<text x=\"");
-        rt_html_textf(o->b, "%.1f\" y=\"%zu", x, n_lanes * 34 + 30);
+        rt_buf_addf(o->b, "%.1f\" y=\"%zu", x, n_lanes * 34 + 30);
         RT_HTML_LIT(o->b, "\" font-size=\"11\" text-anchor=\"middle\">");
         rt_html_textf(o->b, "%d", y);
         RT_HTML_LIT(o->b, "</text>");
@@ -466,7 +466,7 @@ static void svg_timeline(struct out *o, const json_t *events, const json_t *lane
         double x = left + width * (double)(days(STR(e, "date")) - lo) / (double)(hi - lo);
         if (!strcmp(STR(e, "type"), "round")) {
             RT_HTML_LIT(o->b, "<line stroke=\"#123a5a\" stroke-dasharray=\"3 3\" x1=\"");
-            rt_html_textf(o->b, "%.1f\" x2=\"%.1f\" y1=\"8\" y2=\"%zu", x, x, n_lanes * 34 + 14);
+            rt_buf_addf(o->b, "%.1f\" x2=\"%.1f\" y1=\"8\" y2=\"%zu", x, x, n_lanes * 34 + 14);
             RT_HTML_LIT(o->b, "\"><title>");
             rt_html_textf(o->b, "Round %lld, %s", num(e, "ordinal"), STR(e, "date"));
             RT_HTML_LIT(o->b, "</title></line><text font-size=\"10\" x=\"");
@@ -481,7 +481,7 @@ static void svg_timeline(struct out *o, const json_t *events, const json_t *lane
         if (k == n_lanes)
             continue;
         RT_HTML_LIT(o->b, "<circle r=\"6\" cx=\"");
-        rt_html_textf(o->b, "%.1f\" cy=\"%zu", x, k * 34 + 26);
+        rt_buf_addf(o->b, "%.1f\" cy=\"%zu", x, k * 34 + 26);
         RT_HTML_LIT(o->b, "\" fill=\"");
         if (!strcmp(STR(s, "direction"), "negative"))
             RT_HTML_LIT(o->b, "#c62828");

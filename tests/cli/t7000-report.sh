@@ -40,6 +40,23 @@ golden country-BLR-2016-12-31.md "$TMP/country.md"
 "$RT" --db "$DB" report country BLR --as-of 2016-12-31 --format html >"$TMP/country.html"
 golden country-BLR-2016-12-31.html "$TMP/country.html"
 
+# Every chart parses as SVG, with numbers where numbers go, and draws marks: the
+# picture tests below cannot tell an empty chart on an inked page.
+svg_ok() {
+    if python3 "$ROOT/tests/lib/svg_check.py" "$2" "$3" >"$TMP/svg.out" 2>&1; then
+        pass "$1"
+    else
+        fail "$1" "$(cat "$TMP/svg.out")"
+    fi
+}
+for d in 2016-01-31 2016-12-31; do
+    svg_ok "the charts of the briefing as of $d parse and draw" "$TMP/brief-$d.html" 3
+done
+check_eq "the briefing's timeline draws a dot per step" yes \
+    "$(grep -q '^svg [0-9]*: [1-9][0-9]* marks, Rounds and steps by date' "$TMP/svg.out" && echo yes)"
+"$RT" --db "$DB" report country BLR --as-of 2016-12-31 --format html >"$TMP/country.html"
+svg_ok "the charts of the country profile parse and draw" "$TMP/country.html" 3
+
 # What the briefing says, read from its JSON.
 "$RT" --db "$DB" report brief --dialogue 1 --as-of 2016-12-31 --json >"$TMP/b.json"
 check_eq "the last round as of 2016-12-31" 2 "$(json .last_round.ordinal <"$TMP/b.json")"
