@@ -610,6 +610,16 @@ void render_dialogue_list(const json_t *v)
     }
 }
 
+void render_round_list(const json_t *rounds)
+{
+    const json_t *v;
+    size_t i;
+
+    if (!json_array_size(rounds))
+        printf("no rounds recorded\n");
+    json_array_foreach(rounds, i, v) print_round_line(v, 0);
+}
+
 void render_dialogue(const json_t *d)
 {
     static const char *const skip[] = {"parties", "rounds", "benchmarks", NULL};

@@ -583,8 +583,14 @@ static void save(struct rt_store *st, const struct rt_http_req *req, struct rt_h
     }
     resp->status = 303;
     resp->content_type = "text/html; charset=utf-8";
-    snprintf(resp->location, sizeof(resp->location), "/rounds/%lld",
-             (long long)json_integer_value(json_object_get(plan, "round")));
+    {
+        /* The round's page, by its number in its dialogue. */
+        json_t *r = NULL;
+        rt_round_get(st, json_integer_value(json_object_get(plan, "round")), &r, NULL);
+        snprintf(resp->location, sizeof(resp->location), "/dialogues/%lld/rounds/%lld",
+                 (long long)dialogue, (long long)json_integer_value(json_object_get(r, "ordinal")));
+        json_decref(r);
+    }
     rt_buf_reset(&resp->body);
     RT_HTML_LIT(&resp->body, "Saved.");
     goto out;
@@ -729,10 +735,8 @@ void rt_http_area_tags(struct rt_buf *b, const json_t *areas)
     json_array_foreach(areas, i, v)
     {
         const char *label = rt_theme_area_label(json_string_value(v));
-        RT_HTML_LIT(b, " <span class=\"tag\" title=\"");
-        rt_html_text(b, label ? label : "");
-        RT_HTML_LIT(b, "\">");
-        rt_html_text(b, json_string_value(v));
+        RT_HTML_LIT(b, " <span class=\"tag\">");
+        rt_html_text(b, label ? label : json_string_value(v));
         RT_HTML_LIT(b, "</span>");
     }
 }

@@ -68,6 +68,19 @@ check_eq "the elections topic counts the demo's recommendations on elections" \
     "$("$RT" --db "$DB" search --sur Belarus --theme Elections --json | json .total)" \
     "$(json .topics.0.states.0.total <"$TMP/b.json")"
 check_eq "six prisoners released, in the figures" 6 "$(json .figures.0.total <"$TMP/b.json")"
+# Reciprocity whatever the dates: the release and the easing of sanctions in answer both
+# came before round 2, the last round, and still show.
+check_eq "the sanctions eased in answer to the release" "sanctions-eased prisoner-release" \
+    "$(json .reciprocity.0.step.kind <"$TMP/b.json") $(json .reciprocity.0.responds_to.kind <"$TMP/b.json")"
+for d in 2016-01-31 2016-12-31; do
+    check_eq "the briefing as of $d says so, though both came before the round" 1 \
+        "$(grep -c '^- 2015-08-22, Belarus, prisoner release (6): .* → in answer: 2015-10, United States, sanctions eased: ' "$TMP/brief-$d.md")"
+done
+"$RT" --db "$DB" report brief --dialogue 1 --as-of 2015-09-30 >"$TMP/early.md"
+check_eq "before the answer there is none" 1 \
+    "$(grep -c 'No step is recorded as the answer to another' "$TMP/early.md")"
+check_eq "themes by their labels, not codes" "0 1" \
+    "$(grep -c 'theme: expression\|theme expression\|theme: rule-of-law' "$TMP/brief-2016-12-31.md") $(grep -c '(theme: Freedom of opinion and expression)' "$TMP/brief-2016-12-31.md")"
 python3 -c 'import json,sys
 d=json.load(open(sys.argv[1]))
 n=[s["n"] for s in d["sources"]]
