@@ -275,7 +275,7 @@ struct form_field {
 
 static const struct form_field step_form[] = {
     {"actor", "Who acted (state or organisation)", "text", 1},
-    {"date", "Date (YYYY-MM-DD, YYYY-MM or YYYY)", "text", 1},
+    {"date", "Date (for example 2015-08-22 or 2015-08)", "text", 1},
     {"kind", "Kind", "kind", 1},
     {"direction", "Direction", "direction", 0},
     {"quantity", "Quantity (e.g. people released)", "number", 0},
@@ -286,7 +286,7 @@ static const struct form_field step_form[] = {
     {"responds_to", "In response to steps (step ids)", "text", 0},
     {NULL, NULL, NULL, 0}};
 static const struct form_field round_form[] = {
-    {"date", "Date (YYYY-MM-DD, YYYY-MM or YYYY)", "text", 1},
+    {"date", "Date (for example 2015-08-22 or 2015-08)", "text", 1},
     {"ordinal", "Round number (empty: the next)", "number", 0},
     {"place", "Place", "text", 0},
     {"summary", "Summary", "textarea", 0},
@@ -300,7 +300,7 @@ static const struct form_field ask_form[] = {
     {"recommendations", "About recommendations (ids)", "text", 0},
     {NULL, NULL, NULL, 0}};
 static const struct form_field assessment_form[] = {
-    {"as_of", "As of (date)", "text", 1},
+    {"as_of", "As of (for example 2015-08-22 or 2015-08)", "text", 1},
     {"status", "Status", "status", 1},
     {"evidence", "Evidence", "textarea", 0},
     {"source", "Source", "text", 0},

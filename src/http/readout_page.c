@@ -415,7 +415,7 @@ static void review_form(struct rt_buf *b, struct rt_store *st, const struct rt_h
         RT_HTML_LIT(b, "</ul><input type=\"hidden\" name=\"confirm\" value=\"1\"></div>");
     }
     dialogue_select(b, st, field(req, "dialogue"), bad && !strcmp(bad, "dialogue"));
-    text_input(b, "date", "Date (YYYY-MM-DD, YYYY-MM or YYYY; required)",
+    text_input(b, "date", "Date (for example 2015-08-22 or 2015-08; required)",
                jstr(draft, "date") ? jstr(draft, "date") : "", "12", bad);
     text_input(b, "place", "Place", jstr(draft, "place") ? jstr(draft, "place") : "", "24", bad);
     rt_buf_reset(&val);

@@ -112,6 +112,13 @@ static struct MHD_Response *make_response(struct rt_http_resp *resp, const char 
                             "img-src 'self' data:; frame-ancestors 'none'");
     if (resp->location[0])
         MHD_add_response_header(r, "Location", resp->location);
+    if (resp->disposition[0])
+        MHD_add_response_header(r, "Content-Disposition", resp->disposition);
+    if (resp->retry_after > 0) {
+        char s[16];
+        snprintf(s, sizeof(s), "%d", resp->retry_after);
+        MHD_add_response_header(r, "Retry-After", s);
+    }
     if (etag) {
         /* Browsers keep the page but ask each time; an unchanged one costs a 304. */
         MHD_add_response_header(r, "ETag", etag);
@@ -217,7 +224,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 {
     struct conn *conn = *con_cls;
     struct rt_http_req req;
-    struct rt_http_resp resp = {200, "application/json", RT_BUF_INIT, ""};
+    struct rt_http_resp resp = {
+        .status = 200, .content_type = "application/json", .body = RT_BUF_INIT};
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st;
     enum MHD_Result ok;

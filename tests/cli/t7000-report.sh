@@ -138,7 +138,13 @@ check_eq "--help shows both reports" yes "$(grep -q 'report country' "$TMP/out" 
 serve_start "$DB"
 check_eq "serve starts" yes "$([ -n "$URL" ] && echo yes)"
 curl -s -o "$TMP/web.html" "$URL/reports/brief/1?as_of=2016-12-31"
-check "the web briefing is the command's HTML" cmp "$TMP/brief-2016-12-31.html" "$TMP/web.html"
+grep -v '^<header class="site">' "$TMP/web.html" >"$TMP/web-report.html"
+check "the web briefing is the command's HTML" cmp "$TMP/brief-2016-12-31.html" "$TMP/web-report.html"
+check_eq "with the site's menu on top" 1 \
+    "$(grep '^<header class="site">' "$TMP/web.html" | grep -c 'href="/dialogues">Dialogues</a>')"
+check_eq "hidden in print" 1 "$(grep -c '@media print{header.site{display:none}}' "$TMP/web.html")"
+check_eq "and a PDF button that keeps the date" 1 \
+    "$(grep '^<header class="site">' "$TMP/web.html" | grep -c 'method="post" action="/reports/brief/1">.*name="format" value="pdf">.*name="as_of" value="2016-12-31">')"
 curl -s -o "$TMP/web.md" "$URL/reports/country/BLR?as_of=2016-12-31&format=md"
 check "the web country profile is the command's Markdown" cmp "$TMP/country.md" "$TMP/web.md"
 curl -s -o "$TMP/api.json" "$URL/api/v1/dialogues/1/brief?as_of=2016-12-31"
@@ -164,8 +170,43 @@ if command -v "${RIGHTSTRACK_CHROMIUM:-chromium}" >/dev/null 2>&1 && command -v 
         check_eq "the PDF says: $fact" yes "$(tr -s ' \n' '  ' <"$TMP/pdf.txt" | grep -qF "$fact" && echo yes)"
     done
     check_eq "the PDF holds no later record" 0 "$(grep -c 'Later arrests' "$TMP/pdf.txt")"
-    curl -s -o "$SHOTS/country.pdf" "$URL/reports/country/BLR?as_of=2016-12-31&format=pdf"
-    check_eq "the web's download PDF is a PDF" %PDF "$(head -c 4 "$SHOTS/country.pdf")"
+    # On the web a PDF is made for the page's own form only (a POST with its token), one
+    # at a time, and comes as a download named for what it holds.
+    TOKEN=$(curl -s "$URL/dialogues/1" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1)
+    pdf_post() {
+        curl -s -o "$1" -D "$1.h" -w '%{http_code}' --data "format=pdf&as_of=2016-12-31&csrf=$TOKEN" "$URL$2"
+    }
+    check_eq "the web's PDF" 200 "$(pdf_post "$SHOTS/web-brief.pdf" /reports/brief/1)"
+    check_eq "is a PDF" %PDF "$(head -c 4 "$SHOTS/web-brief.pdf")"
+    check_eq "as a download named for the dialogue, the report and the date" \
+        'attachment; filename="us-belarus-working-group-for-democracy-and-human-rights-briefing-2016-12-31.pdf"' \
+        "$(sed -n 's/^[Cc]ontent-[Dd]isposition: *\(.*\)\r$/\1/p' "$SHOTS/web-brief.pdf.h")"
+    pdftotext "$SHOTS/web-brief.pdf" - | grep -q '2016-09-11' && ! pdftotext "$SHOTS/web-brief.pdf" - | grep -q 'Later arrests'
+    check_eq "of the date asked for" 0 $?
+    check_eq "the country profile's PDF" 200 "$(pdf_post "$SHOTS/country.pdf" /reports/country/BLR)"
+    check_eq "is named for the state" 'attachment; filename="belarus-country-profile-2016-12-31.pdf"' \
+        "$(sed -n 's/^[Cc]ontent-[Dd]isposition: *\(.*\)\r$/\1/p' "$SHOTS/country.pdf.h")"
+    start=$(date +%s)
+    check_eq "a GET of a PDF starts nothing" 405 \
+        "$(curl -s -o "$TMP/body" -w '%{http_code}' "$URL/reports/country/BLR?format=pdf")"
+    check_eq "and says where the button is" 1 "$(grep -c 'Download PDF' "$TMP/body")"
+    check_eq "a POST without the page's token" 403 \
+        "$(curl -s -o /dev/null -w '%{http_code}' --data "format=pdf" "$URL/reports/brief/1")"
+    check_eq "from another site" 403 \
+        "$(curl -s -o /dev/null -w '%{http_code}' -H 'Sec-Fetch-Site: cross-site' --data "format=pdf&csrf=$TOKEN" "$URL/reports/brief/1")"
+    check_eq "refusals are quick" yes "$([ $(($(date +%s) - start)) -le 2 ] && echo yes)"
+    # Two at once: one is made, the other told to come back.
+    pdf_post "$TMP/a.pdf" /reports/brief/1 >"$TMP/a.code" &
+    a=$!
+    pdf_post "$TMP/b.pdf" /reports/brief/1 >"$TMP/b.code" &
+    b=$!
+    sleep 0.3
+    check_eq "while a PDF is made, pages still answer" 200 \
+        "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$URL/dialogues/1")"
+    wait $a $b
+    check_eq "two PDFs at once: one made, one refused" "200 503" \
+        "$(sort "$TMP/a.code" "$TMP/b.code" | tr '\n' ' ' | sed 's/ $//')"
+    check_eq "the refusal says when to retry" 1 "$(cat "$TMP/a.pdf.h" "$TMP/b.pdf.h" | grep -c '^[Rr]etry-[Aa]fter: 10')"
     rm -f "$SHOTS"/brief-page-*.png
     pdftoppm -r 40 -png "$SHOTS/brief.pdf" "$SHOTS/brief-page"
     for png in "$SHOTS"/brief-page-*.png; do
