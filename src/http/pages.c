@@ -3,6 +3,7 @@
 
 #include <rightstrack/json.h>
 #include <rightstrack/ledger.h>
+#include <rightstrack/report.h>
 #include <rightstrack/search.h>
 
 #include "html.h"
@@ -754,7 +755,7 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
     struct rt_stats s = {0};
     struct rt_search_result res = {0};
     struct rt_query q = RT_QUERY_INIT;
-    json_t *steps = NULL, *v;
+    json_t *steps = NULL, *areas = NULL, *v;
     int64_t id = 0, (*counts)[3] = NULL;
     const char **labels = NULL;
     char(*names)[32] = NULL;
@@ -816,16 +817,21 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
     q.sur = ref.code;
     q.limit = 1;
     q.facets = 1;
+    /* The taxonomy's areas, counted as the country profile counts them (every
+     * vocabulary's labels of an area), by label; the code goes in the link only. */
     RT_HTML_LIT(b, "<h2>Themes</h2><p>");
-    if (rt_search(st, &q, &res, NULL) == 0 && res.n_facets > 2) {
-        for (size_t k = 0; k < res.facets[2].n && k < 20; k++) {
+    if (rt_report_recs(st, ref.code, NULL, NULL, &areas, NULL) == 0) {
+        json_array_foreach(json_object_get(areas, "areas"), i, v)
+        {
+            if (i == 20)
+                break;
             RT_HTML_LIT(b, "<a class=\"tag\" href=\"/search?sur=");
             rt_html_url_arg(b, ref.code);
             RT_HTML_LIT(b, "&amp;theme=");
-            rt_html_url_arg(b, res.facets[2].counts[k].key);
+            rt_html_url_arg(b, jstr(v, "area"));
             RT_HTML_LIT(b, "\">");
-            rt_html_textf(b, "%s (%lld)", res.facets[2].counts[k].key,
-                          (long long)res.facets[2].counts[k].n);
+            rt_html_textf(b, "%s (%lld)", jstr(v, "label"),
+                          (long long)json_integer_value(json_object_get(v, "total")));
             RT_HTML_LIT(b, "</a> ");
         }
     }
@@ -839,6 +845,7 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
     RT_HTML_LIT(b, "</ul>");
     html_end(b);
     json_decref(steps);
+    json_decref(areas);
     rt_free(counts);
     rt_free(labels);
     rt_free(names);

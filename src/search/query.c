@@ -326,6 +326,8 @@ int rt_search(struct rt_store *st, const struct rt_query *q, struct rt_search_re
         goto out;
     if (q->text && (rc = rt_search_fts_expr(st, q->text, strlen(q->text), &expr, err)) < 0)
         goto out;
+    if (q->theme && (rc = rt_store_theme_check(st, q->theme, err)) < 0)
+        goto out;
     if (expr.len)
         spec.match = expr.buf;
     rc = rt_store_search(st, &spec, res, err);

@@ -264,6 +264,17 @@ check_eq "the profile counts what search finds" \
 check_eq "each topic counts what search --theme finds" \
     "$("$RT" --db "$DB" search --sur Belarus --theme Elections --json | json .total)" \
     "$(json .topics.0.states.0.total <"$TMP/b.json")"
+# The state page counts a theme as the profile does (every vocabulary's labels of a
+# taxonomy area), by its label, and its link finds as many.
+expr=$(python3 -c 'import json,sys
+print([a["total"] for a in json.load(open(sys.argv[1]))["recommendations"]["areas"] if a["area"] == "expression"][0])' "$TMP/c.json")
+check_eq "the profile's count of expression is what search --theme finds" \
+    "$("$RT" --db "$DB" search --sur Belarus --theme expression --json | json .total)" "$expr"
+serve_start "$DB"
+check_eq "the state page says the same" 1 \
+    "$(curl -s "$URL/states/BLR" | grep -c "href=\"/search?sur=BLR&amp;theme=expression\">Freedom of opinion and expression ($expr)</a>")"
+kill "$SERVE_PID" 2>/dev/null
+wait "$SERVE_PID" 2>/dev/null
 # Germany's second review (session 16, April 2013) made some first-cycle
 # recommendations again; before it, there was no second cycle to repeat them in.
 "$RT" --db "$DB" report country Germany --as-of 2013-12-31 --json >"$TMP/g.json"
