@@ -81,6 +81,15 @@ RT_API int rt_store_begin_load(struct rt_store *st, struct rt_error *err);
 RT_API int rt_store_state_find(struct rt_store *st, const char *name, size_t len, int64_t *out_id,
                                struct rt_error *err);
 /*
+ * Checks a theme filter before a search or a report uses it: theme names a theme when
+ * it is a label or code of any vocabulary, a taxonomy area's code or label, or a word
+ * of one of those labels ("death" for "Death penalty"). Returns 0 when it names one;
+ * RT_EINVAL with err on field "theme" ("no theme matches 'xyz'", then up to five
+ * labels that share its first letters) when it names none; RT_ESTORE on failure.
+ */
+RT_API int rt_store_theme_check(struct rt_store *st, const char *theme, struct rt_error *err);
+
+/*
  * Fills ref for a state id: its code, and its name as a new string the caller frees
  * (rt_free). RT_ENOTFOUND for no such state, RT_ESTORE on failure (err filled).
  */

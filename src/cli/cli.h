@@ -190,6 +190,8 @@ int cli_assess_add(struct cli *c, int json, const struct rt_assessment_in *a);
 void render_dialogue_list(const json_t *v);
 void render_dialogue(const json_t *v);
 void render_round(const json_t *v);
+/* A dialogue's rounds, one a line: date, number, place and "[D#N]". */
+void render_round_list(const json_t *rounds);
 void render_steps(const json_t *v);
 void render_status(const json_t *v);
 void render_since(const json_t *v);

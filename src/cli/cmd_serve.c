@@ -110,6 +110,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
                 "Serves the web pages (search, recommendations, dialogues, rounds) and the\n"
                 "JSON API under /api/v1/ (docs/api.yaml) until Ctrl-C or SIGTERM, then\n"
                 "finishes the requests in flight. Prints 'listening on http://HOST:PORT'.\n"
+                "A database that does not exist yet is created, as import creates one.\n"
                 "\n"
                 "While the database has no account (see 'rightstrack user'), everyone on\n"
                 "this machine may read and write, and serve listens on loopback only. Once\n"
@@ -144,6 +145,16 @@ int cmd_serve(struct cli *c, int argc, char **argv)
                 "puts it there)\n",
                 c->prog);
         return EXIT_FAIL;
+    }
+    {
+        /* A database that does not exist yet is made, as import makes one. */
+        struct rt_store *st = NULL;
+        int fresh = access(c->db_path, F_OK) != 0;
+        if (cli_open(c, RT_STORE_CREATE, &st) != EXIT_OK)
+            return EXIT_FAIL;
+        rt_store_close(st);
+        if (fresh)
+            fprintf(stderr, "%s: created the database %s\n", c->prog, c->db_path);
     }
     if (!cert != !key)
         return cli_usage(c, usage, "give both --tls-cert and --tls-key, or neither");

@@ -453,7 +453,7 @@ static void print_participant(const json_t *p, int ind)
 
 static void print_round_line(const json_t *r, int ind)
 {
-    json_int_t n, id;
+    json_int_t n;
 
     indent(ind);
     printf("%-10s round", str(r, "date") ? str(r, "date") : "?");
@@ -461,8 +461,8 @@ static void print_round_line(const json_t *r, int ind)
         printf(" %" JSON_INTEGER_FORMAT, n);
     if (str(r, "place"))
         printf(", %s", str(r, "place"));
-    if (has_int(r, "id", &id))
-        printf(" [round %" JSON_INTEGER_FORMAT "]", id);
+    if (str(r, "ref"))
+        printf(" [%s]", str(r, "ref"));
     printf("\n");
     if (str(r, "summary")) {
         indent(ind + 11);
@@ -652,6 +652,16 @@ void render_dialogue_list(const json_t *v)
     }
 }
 
+void render_round_list(const json_t *rounds)
+{
+    const json_t *v;
+    size_t i;
+
+    if (!json_array_size(rounds))
+        printf("no rounds recorded\n");
+    json_array_foreach(rounds, i, v) print_round_line(v, 0);
+}
+
 void render_dialogue(const json_t *d)
 {
     static const char *const skip[] = {"parties", "rounds", "benchmarks", NULL};
@@ -720,13 +730,12 @@ void render_round(const json_t *r)
         "commitments", "linked_recommendations", NULL};
     const json_t *d = json_object_get(r, "dialogue"), *v;
     const json_t *linked = json_object_get(r, "linked_recommendations");
-    json_int_t n = 0, id = 0;
+    json_int_t n = 0;
     size_t i;
 
     has_int(r, "ordinal", &n);
-    has_int(r, "id", &id);
-    printf("Round %" JSON_INTEGER_FORMAT " of %s [round %" JSON_INTEGER_FORMAT "]\n", n,
-           str(d, "name") ? str(d, "name") : "?", id);
+    printf("Round %" JSON_INTEGER_FORMAT " of %s [%s]\n", n, str(d, "name") ? str(d, "name") : "?",
+           str(r, "ref") ? str(r, "ref") : "?");
     if (arr(d, "parties")) {
         printf("  Parties  ");
         print_parties(arr(d, "parties"));
@@ -902,12 +911,11 @@ void render_timeline(const json_t *v)
     {
         const char *type = str(x, "type");
         if (type && !strcmp(type, "round")) {
-            json_int_t n = 0, id = 0;
+            json_int_t n = 0;
             has_int(x, "ordinal", &n);
-            has_int(x, "id", &id);
-            printf("%-10s ROUND %" JSON_INTEGER_FORMAT "%s%s  [round %" JSON_INTEGER_FORMAT "]\n",
+            printf("%-10s ROUND %" JSON_INTEGER_FORMAT "%s%s  [%s]\n",
                    str(x, "date") ? str(x, "date") : "?", n, str(x, "place") ? ", " : "",
-                   str(x, "place") ? str(x, "place") : "", id);
+                   str(x, "place") ? str(x, "place") : "", str(x, "ref") ? str(x, "ref") : "?");
         } else if (json_is_object(json_object_get(x, "step"))) {
             const json_t *s = json_object_get(x, "step");
             json_int_t q, id = 0;

@@ -159,11 +159,14 @@ static const struct {
     {R_TIMELINE, "GET", "/api/v1/dialogues/{id}/timeline", NULL},
     {R_RECIPROCITY, "GET", "/api/v1/dialogues/{id}/reciprocity", NULL},
     {R_DIALOGUE_STEPS, "GET", "/api/v1/dialogues/{id}/steps", NULL},
+    {R_ROUND, "GET", "/api/v1/dialogues/{id}/rounds/{n}", NULL},
+    {R_SINCE, "GET", "/api/v1/dialogues/{id}/rounds/{n}/since", NULL},
     {R_ROUND, "GET", "/api/v1/rounds/{id}", NULL},
     {R_SINCE, "GET", "/api/v1/rounds/{id}/since", NULL},
     {R_STATUS, "GET", "/api/v1/status", NULL},
     {R_ADD_STEP, "POST", "/api/v1/steps", "step"},
     {R_ADD_ROUND, "POST", "/api/v1/dialogues/{id}/rounds", "round"},
+    {R_ADD_ASK, "POST", "/api/v1/dialogues/{id}/rounds/{n}/asks", "ask"},
     {R_ADD_ASK, "POST", "/api/v1/rounds/{id}/asks", "ask"},
     {R_ADD_ASSESSMENT, "POST", "/api/v1/assessments", "assessment"},
     {R_BRIEF, "GET", "/api/v1/dialogues/{id}/brief", NULL},
@@ -193,10 +196,21 @@ static void add(struct rt_store *st, const struct rt_http_req *req, const char *
                       jerr.line, jerr.column, jerr.text);
         return;
     }
-    if (rt_http_write(st, what, parent, body, &id, &err) < 0)
+    if (rt_http_write(st, what, parent, body, &id, &err) < 0) {
         rt_http_fail(resp, &err);
-    else
+    } else if (!strcmp(what, "round")) {
+        /* A round is named by its dialogue and its number there ("1#3"). */
+        json_t *r = NULL;
+        rt_round_get(st, id, &r, NULL);
+        rt_http_json(resp, 201,
+                     json_pack("{s:I, s:I, s:O, s:O}", "id", (json_int_t)id, "dialogue",
+                               (json_int_t)parent, "ordinal",
+                               r ? json_object_get(r, "ordinal") : json_null(), "ref",
+                               r ? json_object_get(r, "ref") : json_null()));
+        json_decref(r);
+    } else {
         rt_http_json(resp, 201, json_pack("{s:I}", "id", (json_int_t)id));
+    }
     json_decref(body);
     rt_error_release(&err);
 }
@@ -228,9 +242,10 @@ static int history(struct rt_store *st, const struct rt_http_req *req, json_t **
 }
 
 /* Does path match pattern? Sets *id from a {id} segment (*bad_id when it is not a
- * number) and *name to a {state} segment. */
+ * number), *name to a {state} segment and *ordinal to an {n} segment (a round's
+ * number in its dialogue). */
 static int match(const char *pattern, char **seg, size_t n, int64_t *id, int *bad_id,
-                 const char **name)
+                 const char **name, const char **ordinal)
 {
     char buf[256], *pseg[8];
     size_t pn = rt_http_segments(pattern, buf, sizeof(buf), pseg, 8);
@@ -243,6 +258,8 @@ static int match(const char *pattern, char **seg, size_t n, int64_t *id, int *ba
             *bad_id = *id == 0;
         } else if (!strcmp(pseg[i], "{state}")) {
             *name = seg[i];
+        } else if (!strcmp(pseg[i], "{n}")) {
+            *ordinal = seg[i];
         } else if (strcmp(pseg[i], seg[i])) {
             return 0;
         }
@@ -255,7 +272,7 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     char buf[512], *seg[8];
     size_t n = rt_http_segments(req->path, buf, sizeof(buf), seg, 8);
     struct rt_error err = RT_ERROR_INIT;
-    const char *as_of = rt_http_arg(req, "as_of"), *name = NULL;
+    const char *as_of = rt_http_arg(req, "as_of"), *name = NULL, *ordinal = NULL;
     json_t *doc = NULL;
     int64_t id = 0;
     int rc = 0, bad_id = 0, found = -1, want;
@@ -266,7 +283,8 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     const char *writes = NULL;
 
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]) && found < 0; i++) {
-        if (match(routes[i].pattern, seg, n, &id, &bad_id, &name)) {
+        ordinal = NULL;
+        if (match(routes[i].pattern, seg, n, &id, &bad_id, &name, &ordinal)) {
             path_known = 1;
             if (!strcmp(routes[i].method, method)) {
                 found = (int)routes[i].id;
@@ -279,7 +297,7 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     if (found < 0) {
         int get = 0, post = 0;
         for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-            if (match(routes[i].pattern, seg, n, &id, &bad_id, &name)) {
+            if (match(routes[i].pattern, seg, n, &id, &bad_id, &name, &ordinal)) {
                 get |= !strcmp(routes[i].method, "GET");
                 post |= !strcmp(routes[i].method, "POST");
             }
@@ -291,6 +309,16 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     if (bad_id) {
         rt_http_error(resp, 404, "not_found", NULL, "'%s' is not an id", seg[3]);
         return 1;
+    }
+    if (ordinal) {
+        /* /dialogues/D/rounds/N: the round numbered N in dialogue D. */
+        char ref[64];
+        snprintf(ref, sizeof(ref), "%lld#%.20s", (long long)id, ordinal);
+        if (!path_id(ordinal) || rt_round_find(st, ref, &id, NULL) < 0) {
+            rt_http_error(resp, 404, "not_found", NULL, "dialogue %lld has no round '%s'",
+                          (long long)id, ordinal);
+            return 1;
+        }
     }
     if (as_of && !*as_of)
         as_of = NULL;

@@ -26,6 +26,11 @@ static void account_menu(struct rt_buf *b)
     RT_HTML_LIT(b, "<button type=\"submit\">Log out</button></form></div>");
 }
 
+/* The site's menu, on every page and at the top of the reports. */
+#define NAV                                                                                        \
+    "<nav><a href=\"/\">rightstrack</a><a href=\"/search\">Recommendations</a>"                    \
+    "<a href=\"/dialogues\">Dialogues</a><a href=\"/readouts/new\">Record a readout</a></nav>"
+
 void html_begin(struct rt_buf *b, const char *title)
 {
     RT_HTML_LIT(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -42,18 +47,42 @@ void html_begin(struct rt_buf *b, const char *title)
                 "main{max-width:60rem;margin:0 auto;padding:1rem}"
                 "a{color:#0b5394}table{border-collapse:collapse}td,th{padding:.2rem .5rem;"
                 "text-align:left;vertical-align:top;border-bottom:1px solid #ddd}"
-                ".muted{color:#555}.hit{margin:0 0 1rem}.facets{font-size:.9rem}"
+                ".muted{color:#555}.hint{display:block;color:#555;font-size:.9rem;font-weight:400}."
+                "hit{margin:0 0 1rem}.facets{font-size:.9rem}"
                 ".tag{display:inline-block;background:#eef3f7;border-radius:3px;padding:0 .3rem;"
                 "margin:0 .2rem .2rem 0;font-size:.85rem}label{display:block;font-weight:600}"
                 "input,select{font:inherit;padding:.2rem}form.search{display:flex;flex-wrap:wrap;"
                 "gap:.5rem;align-items:end}.pos{color:#1b6e20}.neg{color:#a31515}"
                 "@media print{header,form,nav.paging{display:none}main{max-width:none}"
                 "a{color:inherit;text-decoration:none}}"
-                "</style></head><body><header><nav><a href=\"/\">rightstrack</a>"
-                "<a href=\"/search\">Recommendations</a><a href=\"/dialogues\">Dialogues</a>"
-                "</nav>");
+                "</style></head><body><header>" NAV);
     account_menu(b);
     RT_HTML_LIT(b, "</header><main>\n");
+}
+
+void rt_http_report_frame(struct rt_buf *b, const char *action, const char *as_of)
+{
+    struct rt_buf line = RT_BUF_INIT, out = RT_BUF_INIT;
+    const char *body = strstr(b->buf, "<body>\n");
+    size_t at;
+
+    if (!body)
+        return;
+    at = (size_t)(body - b->buf) + 7;
+    RT_HTML_LIT(&line,
+                "<header class=\"site\"><style>header.site{background:#123a5a;color:#fff;"
+                "margin:-1rem -1rem 1rem;padding:.5rem 1rem;display:flex;flex-wrap:wrap;"
+                "gap:.5rem 1rem;align-items:center}header.site a{color:#fff;margin-right:1rem;"
+                "text-decoration:none;font-weight:600}header.site form{margin:0 0 0 auto}"
+                "@media print{header.site{display:none}}</style>" NAV);
+    rt_http_report_pdf_button(&line, action, as_of);
+    RT_HTML_LIT(&line, "</header>\n");
+    rt_buf_add(&out, b->buf, at);
+    rt_buf_add(&out, line.buf, line.len);
+    rt_buf_add(&out, b->buf + at, b->len - at);
+    rt_buf_release(&line);
+    rt_buf_release(b);
+    *b = out;
 }
 
 void html_end(struct rt_buf *b)

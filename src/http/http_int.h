@@ -68,8 +68,10 @@ struct rt_http_resp {
     /* A download: the body is this export (rt_export_read), streamed as it is made
      * and never cached; whoever gets resp frees it (rt_export_free). */
     struct rt_export *export;
-    char filename[160];   /* with export: Content-Disposition's file name */
-    char cookies[2][192]; /* Set-Cookie values; "" when none (the answer is then not cached) */
+    char filename[160];    /* with export: Content-Disposition's file name */
+    char cookies[2][192];  /* Set-Cookie values; "" when none (the answer is then not cached) */
+    char disposition[256]; /* Content-Disposition of a download; "" when none */
+    int retry_after;       /* seconds for Retry-After (a 503); 0 when none */
 };
 
 /*
@@ -138,8 +140,16 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
 int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
 /* The reports (reports.c): /reports/brief/{dialogue} and /reports/country/{state}. */
 int rt_http_reports(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
-/* The form that opens a report at action ("/reports/brief/3") as of a date, in a format. */
+/* The form that opens a report at action ("/reports/brief/3") as of a date, in a format,
+ * and the button that downloads it as a PDF. */
 void rt_http_report_form(struct rt_buf *b, const char *action, const char *title);
+/* The "Download PDF" button: a form posting format=pdf, as_of (NULL: none) and the
+ * CSRF token to action. */
+void rt_http_report_pdf_button(struct rt_buf *b, const char *action, const char *as_of);
+/* Puts the site's menu and the PDF button (both hidden in print) at the top of the
+ * report page in b, a whole HTML document from rt_report_render, as one line after
+ * its <body> line; action and as_of as for rt_http_report_pdf_button (frame.c). */
+void rt_http_report_frame(struct rt_buf *b, const char *action, const char *as_of);
 
 /*
  * Adds a record through the web face: what is "step", "round" (parent: the dialogue),

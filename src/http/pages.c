@@ -3,6 +3,7 @@
 
 #include <rightstrack/json.h>
 #include <rightstrack/ledger.h>
+#include <rightstrack/report.h>
 #include <rightstrack/search.h>
 
 #include "html.h"
@@ -11,6 +12,28 @@
 static const char *jstr(json_t *o, const char *k)
 {
     return json_string_value(json_object_get(o, k));
+}
+
+/* A round's page: /dialogues/D/rounds/N, from a round object with dialogue and ordinal. */
+static void round_href(struct rt_buf *b, long long dialogue, json_t *r)
+{
+    rt_buf_addf(b, "/dialogues/%lld/rounds/%lld", dialogue,
+                (long long)json_integer_value(json_object_get(r, "ordinal")));
+}
+
+/* The same for the round whose record id is id, in out[256]; -1 when there is none. */
+static int round_url(struct rt_store *st, int64_t id, char *out, size_t size)
+{
+    json_t *r = NULL;
+    int n = -1;
+
+    if (rt_round_get(st, id, &r, NULL) == 0)
+        n = snprintf(
+            out, size, "/dialogues/%lld/rounds/%lld",
+            (long long)json_integer_value(json_object_get(json_object_get(r, "dialogue"), "id")),
+            (long long)json_integer_value(json_object_get(r, "ordinal")));
+    json_decref(r);
+    return n > 0 && (size_t)n < size ? 0 : -1;
 }
 
 /* A step as a list item. */
@@ -385,7 +408,7 @@ struct form_field {
 
 static const struct form_field step_form[] = {
     {"actor", "Who acted (state or organisation)", "text", 1},
-    {"date", "Date (YYYY-MM-DD, YYYY-MM or YYYY)", "text", 1},
+    {"date", "Date (for example 2015-08-22 or 2015-08)", "text", 1},
     {"kind", "Kind", "kind", 1},
     {"direction", "Direction", "direction", 0},
     {"quantity", "Quantity (e.g. people released)", "number", 0},
@@ -396,7 +419,7 @@ static const struct form_field step_form[] = {
     {"responds_to", "In response to steps (step ids)", "text", 0},
     {NULL, NULL, NULL, 0}};
 static const struct form_field round_form[] = {
-    {"date", "Date (YYYY-MM-DD, YYYY-MM or YYYY)", "text", 1},
+    {"date", "Date (for example 2015-08-22 or 2015-08)", "text", 1},
     {"ordinal", "Round number (empty: the next)", "number", 0},
     {"place", "Place", "text", 0},
     {"summary", "Summary", "textarea", 0},
@@ -410,7 +433,7 @@ static const struct form_field ask_form[] = {
     {"recommendations", "About recommendations (ids)", "text", 0},
     {NULL, NULL, NULL, 0}};
 static const struct form_field assessment_form[] = {
-    {"as_of", "As of (date)", "text", 1},
+    {"as_of", "As of (for example 2015-08-22 or 2015-08)", "text", 1},
     {"status", "Status", "status", 1},
     {"evidence", "Evidence", "textarea", 0},
     {"source", "Source", "text", 0},
@@ -770,8 +793,8 @@ static void dialogue_page(struct rt_store *st, int64_t id, struct rt_http_resp *
     RT_HTML_LIT(b, ".</p><h2>Rounds</h2><ul>");
     json_array_foreach(json_object_get(d, "rounds"), i, v)
     {
-        RT_HTML_LIT(b, "<li><a href=\"/rounds/");
-        rt_html_json(b, json_object_get(v, "id"));
+        RT_HTML_LIT(b, "<li><a href=\"");
+        round_href(b, (long long)id, v);
         RT_HTML_LIT(b, "\">Round ");
         rt_html_json(b, json_object_get(v, "ordinal"));
         RT_HTML_LIT(b, "</a>, ");
@@ -794,8 +817,8 @@ static void dialogue_page(struct rt_store *st, int64_t id, struct rt_http_resp *
         if (!strcmp(jstr(v, "type"), "round")) {
             RT_HTML_LIT(b, "<li><strong>");
             rt_html_text(b, jstr(v, "date"));
-            RT_HTML_LIT(b, "</strong> <a href=\"/rounds/");
-            rt_html_json(b, json_object_get(v, "id"));
+            RT_HTML_LIT(b, "</strong> <a href=\"");
+            round_href(b, (long long)id, v);
             RT_HTML_LIT(b, "\">Round ");
             rt_html_json(b, json_object_get(v, "ordinal"));
             RT_HTML_LIT(b, "</a></li>");
@@ -837,7 +860,13 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         page_fail(resp, &err);
         goto out;
     }
-    html_begin(b, "Round");
+    {
+        char title[300];
+        snprintf(title, sizeof(title), "Round %lld of %s",
+                 (long long)json_integer_value(json_object_get(r, "ordinal")),
+                 jstr(json_object_get(r, "dialogue"), "name"));
+        html_begin(b, title);
+    }
     RT_HTML_LIT(b, "<h1>Round ");
     rt_html_json(b, json_object_get(r, "ordinal"));
     RT_HTML_LIT(b, " of <a href=\"/dialogues/");
@@ -947,7 +976,10 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
     RT_HTML_LIT(b, "</ul>");
     {
         char action[64];
-        snprintf(action, sizeof(action), "/rounds/%lld/asks", (long long)id);
+        snprintf(
+            action, sizeof(action), "/dialogues/%lld/rounds/%lld/asks",
+            (long long)json_integer_value(json_object_get(json_object_get(r, "dialogue"), "id")),
+            (long long)json_integer_value(json_object_get(r, "ordinal")));
         render_form(b, action, "Record an ask", ask_form, values, ferr);
     }
     html_end(b);
@@ -966,7 +998,7 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
     struct rt_stats s = {0};
     struct rt_search_result res = {0};
     struct rt_query q = RT_QUERY_INIT;
-    json_t *steps = NULL, *v;
+    json_t *steps = NULL, *areas = NULL, *v;
     int64_t id = 0, (*counts)[3] = NULL;
     const char **labels = NULL;
     char(*names)[32] = NULL;
@@ -1028,16 +1060,21 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
     q.sur = ref.code;
     q.limit = 1;
     q.facets = 1;
+    /* The taxonomy's areas, counted as the country profile counts them (every
+     * vocabulary's labels of an area), by label; the code goes in the link only. */
     RT_HTML_LIT(b, "<h2>Themes</h2><p>");
-    if (rt_search(st, &q, &res, NULL) == 0 && res.n_facets > 2) {
-        for (size_t k = 0; k < res.facets[2].n && k < 20; k++) {
+    if (rt_report_recs(st, ref.code, NULL, NULL, &areas, NULL) == 0) {
+        json_array_foreach(json_object_get(areas, "areas"), i, v)
+        {
+            if (i == 20)
+                break;
             RT_HTML_LIT(b, "<a class=\"tag\" href=\"/search?sur=");
             rt_html_url_arg(b, ref.code);
             RT_HTML_LIT(b, "&amp;theme=");
-            rt_html_url_arg(b, res.facets[2].counts[k].key);
+            rt_html_url_arg(b, jstr(v, "area"));
             RT_HTML_LIT(b, "\">");
-            rt_html_textf(b, "%s (%lld)", res.facets[2].counts[k].key,
-                          (long long)res.facets[2].counts[k].n);
+            rt_html_textf(b, "%s (%lld)", jstr(v, "label"),
+                          (long long)json_integer_value(json_object_get(v, "total")));
             RT_HTML_LIT(b, "</a> ");
         }
     }
@@ -1051,6 +1088,7 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
     RT_HTML_LIT(b, "</ul>");
     html_end(b);
     json_decref(steps);
+    json_decref(areas);
     rt_free(counts);
     rt_free(labels);
     rt_free(names);
@@ -1074,7 +1112,8 @@ static void post_form(struct rt_store *st, const struct rt_http_req *req, const 
     }
     if (values && rt_http_write(st, what, parent, values, &new_id, &err) == 0) {
         resp->status = 303;
-        snprintf(resp->location, sizeof(resp->location), "/%s/%lld", kind, (long long)id);
+        if (strcmp(kind, "rounds") || round_url(st, id, resp->location, sizeof(resp->location)))
+            snprintf(resp->location, sizeof(resp->location), "/%s/%lld", kind, (long long)id);
         RT_HTML_LIT(&resp->body, "Saved.");
         goto out;
     }
@@ -1096,10 +1135,10 @@ out:
 
 int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp)
 {
-    char buf[512], *seg[4];
-    size_t n = rt_http_segments(req->path, buf, sizeof(buf), seg, 4);
+    char buf[512], *seg[6];
+    size_t n = rt_http_segments(req->path, buf, sizeof(buf), seg, 6);
     int post = !strcmp(req->method, "POST");
-    int64_t id = 0;
+    int64_t id = 0, round = 0;
 
     resp->status = 200;
     resp->content_type = "text/html; charset=utf-8";
@@ -1116,12 +1155,46 @@ int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_
             return 1;
         }
     }
+    /* A round is named by its number in its dialogue: /dialogues/D/rounds/N[/asks]. */
+    if ((n == 4 || n == 5) && !strcmp(seg[0], "dialogues") && !strcmp(seg[2], "rounds")) {
+        char ref[64];
+        if (strspn(seg[3], "0123456789") != strlen(seg[3]) || strlen(seg[3]) > 9 ||
+            (snprintf(ref, sizeof(ref), "%lld#%s", (long long)id, seg[3]),
+             rt_round_find(st, ref, &round, NULL) < 0)) {
+            page_error(resp, 404, "No such round");
+            return 1;
+        }
+        if (n == 5 && (!post || strcmp(seg[4], "asks"))) {
+            page_error(resp, post ? 404 : 405,
+                       post ? "No such page" : "This page can only be read");
+            return 1;
+        }
+        if (n == 4 && post) {
+            page_error(resp, 405, "This page can only be read");
+            return 1;
+        }
+        if (n == 4) {
+            if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD"))
+                page_error(resp, 405, "This page can only be read");
+            else
+                round_page(st, round, resp, NULL, NULL);
+            return 1;
+        }
+        if (rt_http_csrf_ok(req))
+            post_form(st, req, "rounds", "ask", round, resp);
+        else
+            rt_http_page_refused(resp, "This form is out of date",
+                                 "The form did not carry the token of this run of the server: "
+                                 "it was sent from another site, or from a page opened before "
+                                 "the server restarted. Reload the page and send the form "
+                                 "again.");
+        return 1;
+    }
     if (post) {
         static const struct {
             const char *kind, *sub, *what;
         } targets[] = {{"dialogues", "steps", "step"},
                        {"dialogues", "rounds", "round"},
-                       {"rounds", "asks", "ask"},
                        {"recommendations", "assessments", "assessment"}};
         for (size_t i = 0; n == 3 && i < sizeof(targets) / sizeof(targets[0]); i++) {
             if (!strcmp(seg[0], targets[i].kind) && !strcmp(seg[2], targets[i].sub)) {
@@ -1153,9 +1226,15 @@ int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_
         recommendation_page(st, id, resp, NULL, NULL);
     else if (n == 2 && !strcmp(seg[0], "dialogues"))
         dialogue_page(st, id, resp, NULL, NULL, NULL);
-    else if (n == 2 && !strcmp(seg[0], "rounds"))
-        round_page(st, id, resp, NULL, NULL);
-    else
+    else if (n == 2 && !strcmp(seg[0], "rounds")) {
+        /* The old address by record id: moved for good to the round's own. */
+        if (round_url(st, id, resp->location, sizeof(resp->location)) < 0) {
+            page_error(resp, 404, "No such round");
+        } else {
+            resp->status = 301;
+            RT_HTML_LIT(&resp->body, "Moved.");
+        }
+    } else
         return 0;
     return 1;
 }

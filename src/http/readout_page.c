@@ -420,7 +420,7 @@ static void review_form(struct rt_buf *b, struct rt_store *st, const struct rt_h
         RT_HTML_LIT(b, "</ul><input type=\"hidden\" name=\"confirm\" value=\"1\"></div>");
     }
     dialogue_select(b, st, field(req, "dialogue"), bad && !strcmp(bad, "dialogue"));
-    text_input(b, "date", "Date (YYYY-MM-DD, YYYY-MM or YYYY; required)",
+    text_input(b, "date", "Date (for example 2015-08-22 or 2015-08; required)",
                jstr(draft, "date") ? jstr(draft, "date") : "", "12", bad);
     text_input(b, "place", "Place", jstr(draft, "place") ? jstr(draft, "place") : "", "24", bad);
     rt_buf_reset(&val);
@@ -589,8 +589,14 @@ static void save(struct rt_store *st, const struct rt_http_req *req, struct rt_h
     }
     resp->status = 303;
     resp->content_type = "text/html; charset=utf-8";
-    snprintf(resp->location, sizeof(resp->location), "/rounds/%lld",
-             (long long)json_integer_value(json_object_get(plan, "round")));
+    {
+        /* The round's page, by its number in its dialogue. */
+        json_t *r = NULL;
+        rt_round_get(st, json_integer_value(json_object_get(plan, "round")), &r, NULL);
+        snprintf(resp->location, sizeof(resp->location), "/dialogues/%lld/rounds/%lld",
+                 (long long)dialogue, (long long)json_integer_value(json_object_get(r, "ordinal")));
+        json_decref(r);
+    }
     rt_buf_reset(&resp->body);
     RT_HTML_LIT(&resp->body, "Saved.");
     goto out;
@@ -736,10 +742,8 @@ void rt_http_area_tags(struct rt_buf *b, const json_t *areas)
     json_array_foreach(areas, i, v)
     {
         const char *label = rt_theme_area_label(json_string_value(v));
-        RT_HTML_LIT(b, " <span class=\"tag\" title=\"");
-        rt_html_text(b, label ? label : "");
-        RT_HTML_LIT(b, "\">");
-        rt_html_text(b, json_string_value(v));
+        RT_HTML_LIT(b, " <span class=\"tag\">");
+        rt_html_text(b, label ? label : json_string_value(v));
         RT_HTML_LIT(b, "</span>");
     }
 }

@@ -209,6 +209,13 @@ static struct MHD_Response *make_response(struct rt_http_resp *resp, const char 
         MHD_add_response_header(r, "Allow", resp->allow ? resp->allow : "GET, HEAD");
     if (draining)
         MHD_add_response_header(r, "Connection", "close");
+    if (resp->disposition[0])
+        MHD_add_response_header(r, "Content-Disposition", resp->disposition);
+    if (resp->retry_after > 0) {
+        char s[16];
+        snprintf(s, sizeof(s), "%d", resp->retry_after);
+        MHD_add_response_header(r, "Retry-After", s);
+    }
     if (etag) {
         /* Browsers keep the page but ask each time; an unchanged one costs a 304. */
         MHD_add_response_header(r, "ETag", etag);
@@ -502,7 +509,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 {
     struct conn *conn = *con_cls;
     struct rt_http_req req;
-    struct rt_http_resp resp = {200, "application/json", RT_BUF_INIT, "", NULL, NULL, "", {""}};
+    struct rt_http_resp resp = {
+        .status = 200, .content_type = "application/json", .body = RT_BUF_INIT};
     struct rt_http_who who;
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st;

@@ -117,6 +117,39 @@ static json_t *responded_steps(const json_t *step, const json_t *all)
     return out;
 }
 
+/*
+ * Every step that answers another, both dated by as_of, whatever the rounds:
+ * [{"step": {…}, "responds_to": {…}}] in the answering step's order.
+ */
+static json_t *reciprocity(const json_t *all, const char *as_of)
+{
+    json_t *out = json_array(), *s, *id, *t;
+    size_t i, j, k;
+
+    json_array_foreach(all, i, s)
+    {
+        if (!on_or_before(rt__report_str(s, "date"), as_of))
+            continue;
+        json_array_foreach(json_object_get(s, "responds_to"), j, id)
+        {
+            json_array_foreach(all, k, t)
+            {
+                if (json_integer_value(json_object_get(t, "id")) != json_integer_value(id) ||
+                    !on_or_before(rt__report_str(t, "date"), as_of))
+                    continue;
+                json_array_append_new(
+                    out, json_pack("{s:o, s:o}", "step",
+                                   rt__report_pick(s, "id", "actor", "date", "kind", "quantity",
+                                                   "direction", "text", "source", NULL),
+                                   "responds_to",
+                                   rt__report_pick(t, "id", "actor", "date", "kind", "quantity",
+                                                   "direction", "text", "source", NULL)));
+            }
+        }
+    }
+    return out;
+}
+
 /* Steps with a quantity, as series by actor and kind, in date order. */
 static json_t *figures(const json_t *steps, const char *as_of)
 {
@@ -276,6 +309,7 @@ int rt_report_brief(struct rt_store *st, int64_t dialogue_id, const char *as_of,
             json_object_get(json_object_get(round, "linked_recommendations"), "states"));
         /* In the order the renderers show them, so that sources number in reading order. */
         json_object_set_new(doc, "moved", moved(st, since, all));
+        json_object_set_new(doc, "reciprocity", reciprocity(all, as_of));
         json_object_set(doc, "assessments", json_object_get(since, "assessments"));
         json_object_set(doc, "new_recommendations", json_object_get(since, "new_recommendations"));
         json_object_set(doc, "asks_open", json_object_get(since, "asks_open"));
@@ -283,6 +317,7 @@ int rt_report_brief(struct rt_store *st, int64_t dialogue_id, const char *as_of,
         json_object_set(doc, "commitments", json_object_get(since, "commitments"));
     } else {
         json_object_set_new(doc, "last_round", json_null());
+        json_object_set_new(doc, "reciprocity", reciprocity(all, as_of));
     }
     if ((rc = benchmarks(st, d, as_of, &list, err)) < 0) {
         json_decref(list);

@@ -1,6 +1,9 @@
 /*
  * HTML to PDF through headless Chromium (Debian's chromium package): the report's HTML
  * goes to a private temporary folder, Chromium prints it, and the folder is removed.
+ * Chromium runs in its sandbox where the kernel and the user allow it; only when it
+ * says it cannot start one (as root, or without user namespaces) is it run again with
+ * --no-sandbox, and that is remembered for the rest of the process.
  */
 /* nftw and struct FTW are X/Open. */
 #define _XOPEN_SOURCE 700
@@ -24,7 +27,10 @@
 
 extern char **environ;
 
-enum { PDF_TIMEOUT_S = 120 };
+enum { PDF_TIMEOUT_S = 60 };
+
+/* Set once Chromium has refused to start its sandbox here. */
+static volatile int no_sandbox;
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
@@ -114,6 +120,22 @@ static int run(char *const *argv, const char *log, int *status, struct rt_error 
     return 0;
 }
 
+/* Did Chromium stop because it could not start its sandbox? */
+static int sandbox_refused(const char *log)
+{
+    char buf[8192];
+    FILE *f = fopen(log, "rb");
+    size_t n;
+
+    if (!f)
+        return 0;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    return strstr(buf, "--no-sandbox") || strstr(buf, "No usable sandbox") ||
+           strstr(buf, "sandbox_host_linux") || strstr(buf, "zygote_host");
+}
+
 int rt__report_pdf(const char *html, size_t len, struct rt_buf *out, struct rt_error *err)
 {
     const char *tmp = getenv("TMPDIR"), *prog = getenv("RIGHTSTRACK_CHROMIUM");
@@ -138,12 +160,13 @@ int rt__report_pdf(const char *html, size_t len, struct rt_buf *out, struct rt_e
         rc = rt_error_errno(err, page, "writing");
         goto done;
     }
-    {
-        /* No sandbox: Chromium's needs user namespaces, which containers and root
-         * often lack; the page is our own, read from a local file, with no network. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        /* The sandbox needs user namespaces or a setuid helper, which containers and
+         * root often lack; then, and only then, Chromium runs without it (the page is
+         * our own, read from a local file). */
         char *const argv[] = {exe,
                               "--headless",
-                              "--no-sandbox",
+                              no_sandbox ? "--no-sandbox" : "--disable-gpu",
                               "--disable-gpu",
                               "--no-first-run",
                               "--disable-extensions",
@@ -154,6 +177,9 @@ int rt__report_pdf(const char *html, size_t len, struct rt_buf *out, struct rt_e
                               NULL};
         if ((rc = run(argv, log, &status, err)) < 0)
             goto done;
+        if (no_sandbox || (WIFEXITED(status) && WEXITSTATUS(status) == 0) || !sandbox_refused(log))
+            break;
+        no_sandbox = 1;
     }
     f = fopen(pdf, "rb");
     if (f) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <rightstrack/html.h>
+#include <rightstrack/readout.h>
 #include <rightstrack/report.h>
 
 #include "report/report_int.h"
@@ -273,6 +274,13 @@ static const char *words(const char *s, char buf[64])
     return buf;
 }
 
+/* A theme as people read it: an area's label for its code, else the theme as typed. */
+static const char *theme_label(const char *theme)
+{
+    const char *label = theme ? rt_theme_area_label(theme) : NULL;
+    return label ? label : theme ? theme : "?";
+}
+
 /* " [n]" when o cites a source. */
 static void cite(struct out *o, const json_t *v)
 {
@@ -302,6 +310,44 @@ static const char *party_name(const struct out *o, const char *code)
     if (code && p && !strcmp(STR(p, "code"), code))
         return STR(p, "name");
     return code ? code : "?";
+}
+
+/*
+ * A reference of the ledger ("ask:7", "rec:14") as a reader names it, in out: an ask
+ * by its place in its round ("ask 1 of round 2"), a recommendation by its number.
+ */
+static const char *ref_words(const struct out *o, const char *ref, char out[96])
+{
+    static const char *const lists[] = {"asks_open", "asks_closed"};
+    const char *colon = ref ? strchr(ref, ':') : NULL;
+    json_t *a;
+    size_t i;
+
+    if (!colon) {
+        snprintf(out, 96, "%s", ref ? ref : "?");
+        return out;
+    }
+    if (!strncmp(ref, "ask:", 4)) {
+        for (int l = 0; l < 2; l++)
+            json_array_foreach(json_object_get(o->doc, lists[l]), i, a)
+            {
+                char id[32];
+                snprintf(id, sizeof(id), "%lld",
+                         (long long)json_integer_value(json_object_get(a, "id")));
+                if (!strcmp(id, colon + 1)) {
+                    snprintf(out, 96, "ask %lld of round %lld",
+                             (long long)json_integer_value(json_object_get(a, "number")),
+                             (long long)json_integer_value(json_object_get(a, "round_ordinal")));
+                    return out;
+                }
+            }
+        snprintf(out, 96, "an ask");
+    } else if (!strncmp(ref, "rec:", 4)) {
+        snprintf(out, 96, "recommendation %s", colon + 1);
+    } else {
+        snprintf(out, 96, "%.*s %s", (int)(colon - ref), ref, colon + 1);
+    }
+    return out;
 }
 
 static void as_of_line(struct out *o)
@@ -433,7 +479,7 @@ static void svg_timeline(struct out *o, const json_t *events, const json_t *lane
     lo -= 15;
     hi += 15;
     RT_HTML_LIT(o->b, "<figure><svg role=\"img\" viewBox=\"0 0 640 ");
-    rt_html_textf(o->b, "%zu\" width=\"640\" height=\"%zu", h, h);
+    rt_buf_addf(o->b, "%zu\" width=\"640\" height=\"%zu", h, h);
     RT_HTML_LIT(o->b, "\"><title>");
     rt_html_text(o->b, title);
     RT_HTML_LIT(o->b, "</title>");
@@ -444,7 +490,7 @@ static void svg_timeline(struct out *o, const json_t *events, const json_t *lane
         RT_HTML_LIT(o->b, "\" font-size=\"12\">");
         rt_html_text(o->b, STR(lane, "name"));
         RT_HTML_LIT(o->b, "</text><line x1=\"120\" x2=\"620\" y1=\"");
-        rt_html_textf(o->b, "%zu\" y2=\"%zu", k * 34 + 26, k * 34 + 26);
+        rt_buf_addf(o->b, "%zu\" y2=\"%zu", k * 34 + 26, k * 34 + 26);
         RT_HTML_LIT(o->b, "\" stroke=\"#ccc\"/>");
     }
     /* Year ticks. */
@@ -456,7 +502,7 @@ static void svg_timeline(struct out *o, const json_t *events, const json_t *lane
             continue;
         double x = left + width * (double)(t - lo) / (double)(hi - lo);
         RT_HTML_LIT(o->b, "<text x=\"");
-        rt_html_textf(o->b, "%.1f\" y=\"%zu", x, n_lanes * 34 + 30);
+        rt_buf_addf(o->b, "%.1f\" y=\"%zu", x, n_lanes * 34 + 30);
         RT_HTML_LIT(o->b, "\" font-size=\"11\" text-anchor=\"middle\">");
         rt_html_textf(o->b, "%d", y);
         RT_HTML_LIT(o->b, "</text>");
@@ -466,7 +512,7 @@ static void svg_timeline(struct out *o, const json_t *events, const json_t *lane
         double x = left + width * (double)(days(STR(e, "date")) - lo) / (double)(hi - lo);
         if (!strcmp(STR(e, "type"), "round")) {
             RT_HTML_LIT(o->b, "<line stroke=\"#123a5a\" stroke-dasharray=\"3 3\" x1=\"");
-            rt_html_textf(o->b, "%.1f\" x2=\"%.1f\" y1=\"8\" y2=\"%zu", x, x, n_lanes * 34 + 14);
+            rt_buf_addf(o->b, "%.1f\" x2=\"%.1f\" y1=\"8\" y2=\"%zu", x, x, n_lanes * 34 + 14);
             RT_HTML_LIT(o->b, "\"><title>");
             rt_html_textf(o->b, "Round %lld, %s", num(e, "ordinal"), STR(e, "date"));
             RT_HTML_LIT(o->b, "</title></line><text font-size=\"10\" x=\"");
@@ -481,7 +527,7 @@ static void svg_timeline(struct out *o, const json_t *events, const json_t *lane
         if (k == n_lanes)
             continue;
         RT_HTML_LIT(o->b, "<circle r=\"6\" cx=\"");
-        rt_html_textf(o->b, "%.1f\" cy=\"%zu", x, k * 34 + 26);
+        rt_buf_addf(o->b, "%.1f\" cy=\"%zu", x, k * 34 + 26);
         RT_HTML_LIT(o->b, "\" fill=\"");
         if (!strcmp(STR(s, "direction"), "negative"))
             RT_HTML_LIT(o->b, "#c62828");
@@ -718,8 +764,17 @@ static void last_round(struct out *o, const json_t *r)
         {
             o->f->item_begin(o);
             o->f->text(o, STR(x, "text"));
-            if (STR(x, "theme"))
-                textf(o, " (theme: %s)", STR(x, "theme"));
+            if (json_array_size(json_object_get(x, "areas"))) {
+                json_t *a;
+                size_t k;
+                o->f->text(o, json_array_size(json_object_get(x, "areas")) > 1 ? " (themes: "
+                                                                               : " (theme: ");
+                json_array_foreach(json_object_get(x, "areas"), k, a)
+                    textf(o, "%s%s", k ? "; " : "", theme_label(json_string_value(a)));
+                o->f->text(o, ")");
+            } else if (STR(x, "theme")) {
+                textf(o, " (theme: %s)", theme_label(STR(x, "theme")));
+            }
             o->f->item_end(o);
         }
         o->f->list_end(o);
@@ -766,11 +821,8 @@ static void moved_section(struct out *o, const json_t *r)
                       STR(t, "date"), STR(t, "text"));
             json_array_foreach(json_object_get(s, "answers"), k, t)
             {
-                char ref[64], *colon;
-                snprintf(ref, sizeof(ref), "%s", json_string_value(t));
-                if ((colon = strchr(ref, ':')))
-                    *colon = ' ';
-                textf(o, " — answers %s", ref);
+                char ref[96];
+                textf(o, " — answers %s", ref_words(o, json_string_value(t), ref));
             }
             o->f->item_end(o);
         }
@@ -781,11 +833,10 @@ static void moved_section(struct out *o, const json_t *r)
         o->f->list_begin(o);
         json_array_foreach(json_object_get(o->doc, "assessments"), i, t)
         {
-            char ref[64], *colon;
-            snprintf(ref, sizeof(ref), "%s", STR(t, "target") ? STR(t, "target") : "?");
-            if ((colon = strchr(ref, ':')))
-                *colon = ' ';
+            char ref[96];
             o->f->item_begin(o);
+            ref_words(o, STR(t, "target"), ref);
+            ref[0] = (char)(ref[0] >= 'a' && ref[0] <= 'z' ? ref[0] - 'a' + 'A' : ref[0]);
             textf(o, "%s: ", ref);
             assessment_text(o, t);
             o->f->item_end(o);
@@ -799,6 +850,46 @@ static void moved_section(struct out *o, const json_t *r)
               k, k == 1 ? "" : "s");
         o->f->para_end(o);
     }
+}
+
+/* Steps in answer to steps, whenever they were taken: "A's step → B's answer". */
+static void reciprocity_section(struct out *o)
+{
+    json_t *p;
+    size_t i;
+
+    o->f->heading(o, 2, "Steps in answer to steps");
+    if (!json_array_size(json_object_get(o->doc, "reciprocity"))) {
+        o->f->para_begin(o);
+        o->f->text(o, "No step is recorded as the answer to another.");
+        o->f->para_end(o);
+        return;
+    }
+    o->f->list_begin(o);
+    json_array_foreach(json_object_get(o->doc, "reciprocity"), i, p)
+    {
+        o->f->item_begin(o);
+        step_line(o, json_object_get(p, "responds_to"));
+        o->f->text(o, " → in answer: ");
+        step_line(o, json_object_get(p, "step"));
+        o->f->item_end(o);
+    }
+    o->f->list_end(o);
+}
+
+/* The step whose id is id, from the briefing's timeline; NULL when it is not there. */
+static const json_t *step_by_id(const struct out *o, json_int_t id)
+{
+    json_t *e, *s;
+    size_t i;
+
+    json_array_foreach(json_object_get(o->doc, "timeline"), i, e)
+    {
+        s = json_object_get(e, "step");
+        if (s && json_integer_value(json_object_get(s, "id")) == id)
+            return s;
+    }
+    return NULL;
 }
 
 static void asks_list(struct out *o, const char *key, const char *title)
@@ -817,7 +908,7 @@ static void asks_list(struct out *o, const char *key, const char *title)
     json_array_foreach(json_object_get(o->doc, key), i, a)
     {
         o->f->item_begin(o);
-        textf(o, "Ask %lld, round %lld, %s to %s: ", num(a, "id"), num(a, "round"),
+        textf(o, "Ask %lld of round %lld, %s to %s: ", num(a, "number"), num(a, "round_ordinal"),
               party_name(o, STR(a, "from")), party_name(o, STR(a, "to")));
         o->f->text(o, STR(a, "text"));
         o->f->text(o, " — ");
@@ -825,9 +916,17 @@ static void asks_list(struct out *o, const char *key, const char *title)
         if (json_array_size(json_object_get(a, "answered_by"))) {
             json_t *id;
             size_t k;
-            o->f->text(o, "; answered by step");
+            o->f->text(o, "; answered by ");
             json_array_foreach(json_object_get(a, "answered_by"), k, id)
-                textf(o, "%s %lld", k ? "," : "", (long long)json_integer_value(id));
+            {
+                const json_t *s = step_by_id(o, json_integer_value(id));
+                if (k)
+                    o->f->text(o, ", ");
+                if (s)
+                    textf(o, "%s's step of %s", party_name(o, STR(s, "actor")), STR(s, "date"));
+                else
+                    o->f->text(o, "a later step");
+            }
         }
         o->f->item_end(o);
     }
@@ -851,7 +950,7 @@ static void commitments_section(struct out *o)
     {
         const json_t *s = json_object_get(c, "status");
         o->f->item_begin(o);
-        textf(o, "%s, round %lld: ", party_name(o, STR(c, "party")), num(c, "round"));
+        textf(o, "%s, round %lld: ", party_name(o, STR(c, "party")), num(c, "round_ordinal"));
         if (STR(c, "condition"))
             textf(o, "if %s, then ", STR(c, "condition"));
         o->f->text(o, STR(c, "promise"));
@@ -918,7 +1017,7 @@ static void topics_section(struct out *o)
         json_array_foreach(json_object_get(t, "states"), j, r)
         {
             json_t *row = json_deep_copy(r);
-            json_object_set(row, "label", json_object_get(r, "theme"));
+            json_object_set_new(row, "label", json_string(theme_label(STR(r, "theme"))));
             json_array_append_new(all, row);
         }
     }
@@ -938,7 +1037,8 @@ static void topics_section(struct out *o)
         json_array_foreach(json_object_get(t, "states"), j, r)
         {
             o->f->para_begin(o);
-            textf(o, "%s, theme %s: ", party_name(o, STR(r, "state")), STR(r, "theme"));
+            textf(o, "%s, theme %s: ", party_name(o, STR(r, "state")),
+                  theme_label(STR(r, "theme")));
             response_counts(o, r);
             if (num(r, "total")) {
                 json_t *c;
@@ -1030,9 +1130,11 @@ static void brief(struct out *o)
         o->f->para_begin(o);
         o->f->text(o, "No round had been held by this date.");
         o->f->para_end(o);
+        reciprocity_section(o);
     } else {
         last_round(o, r);
         moved_section(o, r);
+        reciprocity_section(o);
         o->f->heading(o, 2, "Asks");
         asks_list(o, "asks_open", "Open");
         asks_list(o, "asks_closed", "Closed");

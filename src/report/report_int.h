@@ -18,7 +18,8 @@ void rt__report_cite(json_t *doc);
 
 /*
  * Prints html to PDF with headless Chromium ($RIGHTSTRACK_CHROMIUM, else "chromium"),
- * in a private temporary folder, waiting at most 120 seconds; appends the PDF to out.
+ * in a private temporary folder, waiting at most 60 seconds; appends the PDF to out.
+ * Sandboxed unless Chromium cannot start its sandbox here (then --no-sandbox).
  * RT_EIO naming the program when it is missing, fails or writes no PDF.
  */
 int rt__report_pdf(const char *html, size_t len, struct rt_buf *out, struct rt_error *err);

@@ -328,6 +328,8 @@ static int spec_of(struct rt_store *st, const struct rt_query *q, struct rt_sear
         return rc;
     if (q->text && (rc = rt_search_fts_expr(st, q->text, strlen(q->text), expr, err)) < 0)
         return rc;
+    if (q->theme && (rc = rt_store_theme_check(st, q->theme, err)) < 0)
+        return rc;
     if (expr->len)
         spec->match = expr->buf;
     return 0;

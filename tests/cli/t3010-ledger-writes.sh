@@ -19,7 +19,8 @@ check_eq "the demo data has a recommendation to link to" yes "$([ -n "$rec" ] &&
 # The output of an add, as text and as JSON.
 check_eq "text output of an add" "added dialogue 1" \
     "$(r dialogue add "$D" --party USA --party Belarus)"
-check_eq "JSON output of an add is the id alone" '{"id": 1}' \
+check_eq "JSON output of a round's add names it in its dialogue" \
+    '{"id": 1, "dialogue": 1, "ordinal": 1, "ref": "1#1"}' \
     "$(r round add "$D" --date 2016 --json | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)))')"
 check_eq "an add with links prints the new id" "added topic 1" "$(r topic add "$R" "A topic" --rec "$rec")"
 check_eq "an ask with links prints the new id" "added ask 1" \

@@ -37,7 +37,7 @@ check "since over HTTP is since --json" same_json "$TMP/body" "$TMP/cli.json"
 get "$URL/api/v1/dialogues/1/timeline?as_of=2015-12-31" >/dev/null
 check "timeline as of a date over HTTP" same_json "$TMP/body" "$TMP/cli.json"
 
-for page in search "search?q=tortured" recommendations/1 dialogues/1 rounds/2; do
+for page in search "search?q=tortured" recommendations/1 dialogues/1 dialogues/1/rounds/2; do
     check_eq "page /$page" 200 "$(get "$URL/$page")"
 done
 get "$URL/search?q=death+penalty&sur=Belarus" >/dev/null
@@ -83,6 +83,10 @@ sid=$(json .id <"$TMP/body")
 check_eq "the step is on the timeline" 0 $?
 check_eq "POST a round" 201 "$(post /api/v1/dialogues/1/rounds '{"date": "2017-03-01", "place": "Minsk"}')"
 rid=$(json .id <"$TMP/body")
+check_eq "the new round is named by its number in the dialogue" "1 3 1#3" \
+    "$(json .dialogue <"$TMP/body") $(json .ordinal <"$TMP/body") $(json .ref <"$TMP/body")"
+check_eq "POST an ask to round 3 of dialogue 1" 201 "$(post /api/v1/dialogues/1/rounds/3/asks '{"from": "USA", "to": "Belarus", "text": "Allow observers"}')"
+check_eq "a round the dialogue does not have" 404 "$(post /api/v1/dialogues/1/rounds/9/asks '{"from": "USA", "to": "Belarus", "text": "x"}')"
 check_eq "POST an ask" 201 "$(post "/api/v1/rounds/$rid/asks" '{"from": "USA", "to": "Belarus", "text": "Free the remaining prisoners", "recommendations": ["rec:14"]}')"
 check_eq "POST an assessment" 201 "$(post /api/v1/assessments '{"target": "ask:2", "as_of": "2017-01-01", "status": "partially"}')"
 check_eq "a body that is not JSON" 422 "$(post /api/v1/steps 'actor=USA')"
@@ -126,7 +130,9 @@ check_eq "an assessment through the form" 303 "$(form /recommendations/1/assessm
 get "$URL/recommendations/1" >/dev/null
 grep -q "No change" "$TMP/body"
 check_eq "shows on the recommendation page" 0 $?
-check_eq "an ask through the form" 303 "$(form /rounds/2/asks 'from=USA&to=Belarus&text=Allow+independent+media')"
+check_eq "an ask through the form" 303 "$(form /dialogues/1/rounds/2/asks 'from=USA&to=Belarus&text=Allow+independent+media')"
+grep -qi '^location: /dialogues/1/rounds/2' "$TMP/headers"
+check_eq "goes back to the round, by its number" 0 $?
 check_eq "a round through the form" 303 "$(form /dialogues/1/rounds 'date=2017-06&place=Minsk')"
 check_eq "a quantity that is not a number" 422 "$(form /dialogues/1/steps 'actor=Belarus&date=2016&kind=pardon&quantity=six&text=x')"
 

@@ -31,6 +31,18 @@ grep -q "cannot find the web server program rightstrack-serve" "$TMP/err"
 check_eq "and says what is missing and where it belongs" 0 $?
 RT=$RT_SAVED
 
+# A database that does not exist yet is created, as import creates one.
+serve_start "$TMP/new.db"
+check_eq "serve on a new database answers" 200 \
+    "$(curl -s -o "$TMP/body" -w '%{http_code}' "$URL/api/v1/dialogues")"
+check_eq "with nothing in it" "[]" "$(tr -d ' \n' <"$TMP/body")"
+check_eq "and says it made it" 1 "$(grep -c "created the database $TMP/new.db" "$TMP/serve.err")"
+kill "$SERVE_PID"
+wait "$SERVE_PID" 2>/dev/null
+check_eq "the database is there for the next command" 0 \
+    "$("$RT" --db "$TMP/new.db" search --json | json .total)"
+check_fails "a database where none can be made" 1 "$RT" --db "$TMP/no/such/dir/x.db" serve --port 0
+
 check_fails "serve's options are checked before the server starts" 2 \
     "$RT" --db "$DB" serve --port 70000
 grep -q "port is a number from 0 to 65535" "$TMP/err"

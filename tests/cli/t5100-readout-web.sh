@@ -133,8 +133,9 @@ check_eq "still nothing written" 0 "$(rounds)"
 out=$(submit "$TMP/review.html" action=save 'p0_title=Director General, Human Rights' 't2_text=prison conditions' 't2_themes=detention')
 check_eq "the corrected draft is saved" 303 "${out% *}"
 rid=${out#*/rounds/}
-check_eq "and the answer goes to the round" "/rounds/$rid" "${out#* }"
-"$RT" --db "$DB" round show "$rid" --json >"$TMP/round.json"
+check_eq "and the answer goes to the round, by its number in the dialogue" \
+    "/dialogues/1/rounds/3" "${out#* }"
+"$RT" --db "$DB" round show "1#$rid" --json >"$TMP/round.json"
 check_eq "round 3" 3 "$(json .ordinal <"$TMP/round.json")"
 check_eq "the corrected title" "Director General, Human Rights" "$(json .participants.0.title <"$TMP/round.json")"
 check_eq "the added topic" "prison conditions" "$(json .topics.2.text <"$TMP/round.json")"
@@ -143,7 +144,7 @@ check_eq "the ask is tagged" yes "$(json .asks.0.areas <"$TMP/round.json" | grep
 check_eq "the welcomed release is a step of 4 in 2018-11" "prisoner-release 4 2018-11" \
     "$(json .welcomed_steps.0.kind <"$TMP/round.json") $(json .welcomed_steps.0.quantity <"$TMP/round.json") $(json .welcomed_steps.0.date <"$TMP/round.json")"
 check_eq "the source" "https://example.org/canada-laos" "$(json .source <"$TMP/round.json")"
-check_eq "the round page" 200 "$(get "$URL/rounds/$rid")"
+check_eq "the round page" 200 "$(get "$URL/dialogues/1/rounds/$rid")"
 grep -q 'Recommendations on the same themes' "$TMP/body" && grep -q 'href="/search?sur=LAO&amp;theme=' "$TMP/body"
 check_eq "links to the recommendations on its themes" 0 $?
 check_eq "saving round 3 again is refused" "422 " "$(submit "$TMP/review.html" action=save)"

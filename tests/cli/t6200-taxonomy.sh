@@ -46,8 +46,11 @@ a = {x["code"]: x for x in json.load(open(sys.argv[1]))}["media"]
 print(a["osce"], json.dumps(a["labels"]["upr-info"]), json.dumps(a["labels"]["osce"]))' "$TMP/areas.json")"
 check "themes areas as text" "$RT" --db "$TMP/empty.db" themes areas
 check_fails "themes areas takes no argument" 2 "$RT" --db "$TMP/empty.db" themes areas x
-check_eq "an unknown theme finds nothing on an empty database" 0 \
-    "$("$RT" --db "$TMP/empty.db" search --theme 'no such theme' --json | json .total)"
+check_fails "an unknown theme is a usage error, as an unknown state is" 2 \
+    "$RT" --db "$TMP/empty.db" search --theme 'no such theme' --json
+check_eq "that says no theme matches" 1 "$(grep -c "no theme matches 'no such theme'" "$TMP/err")"
+check_eq "a word of an area's label finds it on an empty database" 0 \
+    "$("$RT" --db "$TMP/empty.db" search --theme death --json | json .total)"
 
 need_data
 
@@ -126,8 +129,14 @@ check_eq "a UHRI expression label finds UPR Info press records" \
 check_eq "an OSCE area: assembly" yes "$([ "$(total --theme assembly)" -gt 100 ] && echo yes)"
 check_eq "the exact label still works on its own vocabulary (Trafficking)" yes \
     "$([ "$(total --theme Trafficking)" -ge "$(total --theme Trafficking --sur BLR)" ] && echo yes)"
-check "an unknown theme is not an error" "$RT" search --theme 'no such theme' --json
-check_eq "and finds nothing" 0 "$(json .total <"$TMP/out")"
-check_eq "nor with facets" 0 "$("$RT" search --theme 'no such theme' --facets --json | json .total)"
+check_fails "an unknown theme says so" 2 "$RT" search --theme 'no such theme' --json
+check_eq "no theme matches it" 1 "$(grep -c "no theme matches 'no such theme'" "$TMP/err")"
+check_fails "a misspelt one" 2 "$RT" search --theme tortur
+check_eq "lists the close ones" 1 "$(grep -c "no theme matches 'tortur'; close: 'Torture" "$TMP/err")"
+# Any word of a label finds the theme: "death" is the area "Death penalty" and the
+# labels of every vocabulary in it.
+check_eq "a word of a label finds its theme" "$(total --theme 'Death penalty')" "$(total --theme death)"
+check_eq "in any case" "$(total --theme death)" "$(total --theme DEATH)"
+check_eq "and more than nothing" yes "$([ "$(total --theme death)" -gt 100 ] && echo yes)"
 
 done_testing

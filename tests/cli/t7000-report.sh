@@ -40,6 +40,23 @@ golden country-BLR-2016-12-31.md "$TMP/country.md"
 "$RT" --db "$DB" report country BLR --as-of 2016-12-31 --format html >"$TMP/country.html"
 golden country-BLR-2016-12-31.html "$TMP/country.html"
 
+# Every chart parses as SVG, with numbers where numbers go, and draws marks: the
+# picture tests below cannot tell an empty chart on an inked page.
+svg_ok() {
+    if python3 "$ROOT/tests/lib/svg_check.py" "$2" "$3" >"$TMP/svg.out" 2>&1; then
+        pass "$1"
+    else
+        fail "$1" "$(cat "$TMP/svg.out")"
+    fi
+}
+for d in 2016-01-31 2016-12-31; do
+    svg_ok "the charts of the briefing as of $d parse and draw" "$TMP/brief-$d.html" 3
+done
+check_eq "the briefing's timeline draws a dot per step" yes \
+    "$(grep -q '^svg [0-9]*: [1-9][0-9]* marks, Rounds and steps by date' "$TMP/svg.out" && echo yes)"
+"$RT" --db "$DB" report country BLR --as-of 2016-12-31 --format html >"$TMP/country.html"
+svg_ok "the charts of the country profile parse and draw" "$TMP/country.html" 3
+
 # What the briefing says, read from its JSON.
 "$RT" --db "$DB" report brief --dialogue 1 --as-of 2016-12-31 --json >"$TMP/b.json"
 check_eq "the last round as of 2016-12-31" 2 "$(json .last_round.ordinal <"$TMP/b.json")"
@@ -51,6 +68,19 @@ check_eq "the elections topic counts the demo's recommendations on elections" \
     "$("$RT" --db "$DB" search --sur Belarus --theme Elections --json | json .total)" \
     "$(json .topics.0.states.0.total <"$TMP/b.json")"
 check_eq "six prisoners released, in the figures" 6 "$(json .figures.0.total <"$TMP/b.json")"
+# Reciprocity whatever the dates: the release and the easing of sanctions in answer both
+# came before round 2, the last round, and still show.
+check_eq "the sanctions eased in answer to the release" "sanctions-eased prisoner-release" \
+    "$(json .reciprocity.0.step.kind <"$TMP/b.json") $(json .reciprocity.0.responds_to.kind <"$TMP/b.json")"
+for d in 2016-01-31 2016-12-31; do
+    check_eq "the briefing as of $d says so, though both came before the round" 1 \
+        "$(grep -c '^- 2015-08-22, Belarus, prisoner release (6): .* → in answer: 2015-10, United States, sanctions eased: ' "$TMP/brief-$d.md")"
+done
+"$RT" --db "$DB" report brief --dialogue 1 --as-of 2015-09-30 >"$TMP/early.md"
+check_eq "before the answer there is none" 1 \
+    "$(grep -c 'No step is recorded as the answer to another' "$TMP/early.md")"
+check_eq "themes by their labels, not codes" "0 1" \
+    "$(grep -c 'theme: expression\|theme expression\|theme: rule-of-law' "$TMP/brief-2016-12-31.md") $(grep -c '(theme: Freedom of opinion and expression)' "$TMP/brief-2016-12-31.md")"
 python3 -c 'import json,sys
 d=json.load(open(sys.argv[1]))
 n=[s["n"] for s in d["sources"]]
@@ -108,7 +138,13 @@ check_eq "--help shows both reports" yes "$(grep -q 'report country' "$TMP/out" 
 serve_start "$DB"
 check_eq "serve starts" yes "$([ -n "$URL" ] && echo yes)"
 curl -s -o "$TMP/web.html" "$URL/reports/brief/1?as_of=2016-12-31"
-check "the web briefing is the command's HTML" cmp "$TMP/brief-2016-12-31.html" "$TMP/web.html"
+grep -v '^<header class="site">' "$TMP/web.html" >"$TMP/web-report.html"
+check "the web briefing is the command's HTML" cmp "$TMP/brief-2016-12-31.html" "$TMP/web-report.html"
+check_eq "with the site's menu on top" 1 \
+    "$(grep '^<header class="site">' "$TMP/web.html" | grep -c 'href="/dialogues">Dialogues</a>')"
+check_eq "hidden in print" 1 "$(grep -c '@media print{header.site{display:none}}' "$TMP/web.html")"
+check_eq "and a PDF button that keeps the date" 1 \
+    "$(grep '^<header class="site">' "$TMP/web.html" | grep -c 'method="post" action="/reports/brief/1">.*name="format" value="pdf">.*name="as_of" value="2016-12-31">')"
 curl -s -o "$TMP/web.md" "$URL/reports/country/BLR?as_of=2016-12-31&format=md"
 check "the web country profile is the command's Markdown" cmp "$TMP/country.md" "$TMP/web.md"
 curl -s -o "$TMP/api.json" "$URL/api/v1/dialogues/1/brief?as_of=2016-12-31"
@@ -134,8 +170,43 @@ if command -v "${RIGHTSTRACK_CHROMIUM:-chromium}" >/dev/null 2>&1 && command -v 
         check_eq "the PDF says: $fact" yes "$(tr -s ' \n' '  ' <"$TMP/pdf.txt" | grep -qF "$fact" && echo yes)"
     done
     check_eq "the PDF holds no later record" 0 "$(grep -c 'Later arrests' "$TMP/pdf.txt")"
-    curl -s -o "$SHOTS/country.pdf" "$URL/reports/country/BLR?as_of=2016-12-31&format=pdf"
-    check_eq "the web's download PDF is a PDF" %PDF "$(head -c 4 "$SHOTS/country.pdf")"
+    # On the web a PDF is made for the page's own form only (a POST with its token), one
+    # at a time, and comes as a download named for what it holds.
+    TOKEN=$(curl -s "$URL/dialogues/1" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1)
+    pdf_post() {
+        curl -s -o "$1" -D "$1.h" -w '%{http_code}' --data "format=pdf&as_of=2016-12-31&csrf=$TOKEN" "$URL$2"
+    }
+    check_eq "the web's PDF" 200 "$(pdf_post "$SHOTS/web-brief.pdf" /reports/brief/1)"
+    check_eq "is a PDF" %PDF "$(head -c 4 "$SHOTS/web-brief.pdf")"
+    check_eq "as a download named for the dialogue, the report and the date" \
+        'attachment; filename="us-belarus-working-group-for-democracy-and-human-rights-briefing-2016-12-31.pdf"' \
+        "$(sed -n 's/^[Cc]ontent-[Dd]isposition: *\(.*\)\r$/\1/p' "$SHOTS/web-brief.pdf.h")"
+    pdftotext "$SHOTS/web-brief.pdf" - | grep -q '2016-09-11' && ! pdftotext "$SHOTS/web-brief.pdf" - | grep -q 'Later arrests'
+    check_eq "of the date asked for" 0 $?
+    check_eq "the country profile's PDF" 200 "$(pdf_post "$SHOTS/country.pdf" /reports/country/BLR)"
+    check_eq "is named for the state" 'attachment; filename="belarus-country-profile-2016-12-31.pdf"' \
+        "$(sed -n 's/^[Cc]ontent-[Dd]isposition: *\(.*\)\r$/\1/p' "$SHOTS/country.pdf.h")"
+    start=$(date +%s)
+    check_eq "a GET of a PDF starts nothing" 405 \
+        "$(curl -s -o "$TMP/body" -w '%{http_code}' "$URL/reports/country/BLR?format=pdf")"
+    check_eq "and says where the button is" 1 "$(grep -c 'Download PDF' "$TMP/body")"
+    check_eq "a POST without the page's token" 403 \
+        "$(curl -s -o /dev/null -w '%{http_code}' --data "format=pdf" "$URL/reports/brief/1")"
+    check_eq "from another site" 403 \
+        "$(curl -s -o /dev/null -w '%{http_code}' -H 'Sec-Fetch-Site: cross-site' --data "format=pdf&csrf=$TOKEN" "$URL/reports/brief/1")"
+    check_eq "refusals are quick" yes "$([ $(($(date +%s) - start)) -le 2 ] && echo yes)"
+    # Two at once: one is made, the other told to come back.
+    pdf_post "$TMP/a.pdf" /reports/brief/1 >"$TMP/a.code" &
+    a=$!
+    pdf_post "$TMP/b.pdf" /reports/brief/1 >"$TMP/b.code" &
+    b=$!
+    sleep 0.3
+    check_eq "while a PDF is made, pages still answer" 200 \
+        "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$URL/dialogues/1")"
+    wait $a $b
+    check_eq "two PDFs at once: one made, one refused" "200 503" \
+        "$(sort "$TMP/a.code" "$TMP/b.code" | tr '\n' ' ' | sed 's/ $//')"
+    check_eq "the refusal says when to retry" 1 "$(cat "$TMP/a.pdf.h" "$TMP/b.pdf.h" | grep -c '^[Rr]etry-[Aa]fter: 10')"
     rm -f "$SHOTS"/brief-page-*.png
     pdftoppm -r 40 -png "$SHOTS/brief.pdf" "$SHOTS/brief-page"
     for png in "$SHOTS"/brief-page-*.png; do
@@ -193,6 +264,17 @@ check_eq "the profile counts what search finds" \
 check_eq "each topic counts what search --theme finds" \
     "$("$RT" --db "$DB" search --sur Belarus --theme Elections --json | json .total)" \
     "$(json .topics.0.states.0.total <"$TMP/b.json")"
+# The state page counts a theme as the profile does (every vocabulary's labels of a
+# taxonomy area), by its label, and its link finds as many.
+expr=$(python3 -c 'import json,sys
+print([a["total"] for a in json.load(open(sys.argv[1]))["recommendations"]["areas"] if a["area"] == "expression"][0])' "$TMP/c.json")
+check_eq "the profile's count of expression is what search --theme finds" \
+    "$("$RT" --db "$DB" search --sur Belarus --theme expression --json | json .total)" "$expr"
+serve_start "$DB"
+check_eq "the state page says the same" 1 \
+    "$(curl -s "$URL/states/BLR" | grep -c "href=\"/search?sur=BLR&amp;theme=expression\">Freedom of opinion and expression ($expr)</a>")"
+kill "$SERVE_PID" 2>/dev/null
+wait "$SERVE_PID" 2>/dev/null
 # Germany's second review (session 16, April 2013) made some first-cycle
 # recommendations again; before it, there was no second cycle to repeat them in.
 "$RT" --db "$DB" report country Germany --as-of 2013-12-31 --json >"$TMP/g.json"

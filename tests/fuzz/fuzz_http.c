@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "DELETE"};
     struct rt_store *st = store();
     struct rt_http_req req = {0};
-    struct rt_http_resp resp = {200, NULL, RT_BUF_INIT, "", NULL, NULL, "", {""}};
+    struct rt_http_resp resp = {.status = 200, .body = RT_BUF_INIT};
     char *text = malloc(size + 1), *p, *line;
     int s;
 

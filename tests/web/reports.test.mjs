@@ -31,13 +31,36 @@ describe('reports', () => {
         });
     }
 
-    it('downloads the briefing as a PDF', async () => {
+    it('the briefing keeps the menu on screen, not in print, and draws its timeline', async () => {
+        const page = await suite.browser.newPage();
+        await page.goto(`${suite.server.url}/reports/brief/1?as_of=2016-12-31`);
+        const menu = page.getByRole('link', { name: 'Dialogues' });
+        assert.ok(await menu.isVisible(), 'the menu is on the report page');
+        const timeline = page.locator('svg', { has: page.locator('title', { hasText: 'Rounds and steps by date' }) });
+        const box = await timeline.boundingBox();
+        assert.ok(box && box.width > 300 && box.height > 50, `the timeline has a size: ${JSON.stringify(box)}`);
+        const dots = timeline.locator('circle');
+        assert.equal(await dots.count(), 3, 'a dot per step');
+        const dot = await dots.first().boundingBox();
+        assert.ok(dot && dot.width > 4, 'the dots are drawn');
+        await timeline.screenshot({ path: join(SHOTS, 'report-brief-timeline.png') });
+        await page.emulateMedia({ media: 'print' });
+        assert.ok(!(await menu.isVisible()), 'the menu is hidden in print');
+        assert.ok(!(await page.getByRole('button', { name: 'Download PDF' }).isVisible()), 'so is the button');
+        await page.close();
+    });
+
+    it('downloads the briefing as of its date as a PDF named for it', async () => {
         const page = await suite.browser.newPage({ acceptDownloads: true });
         await page.goto(`${suite.server.url}/dialogues/1`);
+        await page.getByLabel('Briefing as of').fill('2016-12-31');
+        await Promise.all([page.waitForURL(/\/reports\/brief\/1\?/), page.getByRole('button', { name: 'Open' }).click()]);
         const [download] = await Promise.all([
             page.waitForEvent('download'),
-            page.getByRole('link', { name: 'Download PDF' }).click(),
+            page.getByRole('button', { name: 'Download PDF' }).click(),
         ]);
+        assert.equal(download.suggestedFilename(),
+            'us-belarus-working-group-for-democracy-and-human-rights-briefing-2016-12-31.pdf');
         const path = join(SHOTS, 'report-brief.pdf');
         await download.saveAs(path);
         assert.ok(statSync(path).size > 10000, 'a PDF of some pages');

@@ -19,18 +19,36 @@ struct rt_store;
 #define ARRAY(select) "json((SELECT json_group_array(json(j)) FROM (" select ")))"
 #define IDS(select) "json((SELECT json_group_array(x) FROM (" select ")))"
 
+/* The words of a label col, lowercased, between spaces: " women s rights ". */
+#define THEME_WORDS(col)                                                                           \
+    "(' ' || replace(replace(replace(replace(replace(replace(lower(" col "), ',', ' '), '''',"     \
+    " ' '), '-', ' '), '&', ' '), '/', ' '), '.', ' ') || ' ')"
+
+/* Does label col contain theme (an SQL parameter) as a word or words? */
+#define THEME_WORD_IN(col, theme)                                                                  \
+    "instr(" THEME_WORDS(col) ", ' ' || trim(lower(" theme ")) || ' ') > 0"
+
 /*
- * Recommendation rec has a theme that matches theme (an SQL parameter): its own
- * label or code, or any label that shares a taxonomy area with it; the parameter
- * may also name an area by code or label (docs/themes.md, "Taxonomy").
+ * The ids of the themes (any vocabulary) that theme (an SQL parameter) names: a label
+ * or code, a label that has theme as a word ("death" for "Death penalty"), or any
+ * label that shares a taxonomy area with one of those; theme may also name an area by
+ * its code, its label or a word of its label (docs/themes.md, "Taxonomy").
  */
+/* clang-format off */
+#define THEME_IDS(theme)                                                                           \
+    "SELECT t.id FROM theme t WHERE t.label = " theme " COLLATE NOCASE"                            \
+    " OR t.code = " theme " COLLATE NOCASE OR " THEME_WORD_IN("t.label", theme)                    \
+    " OR EXISTS (SELECT 1 FROM theme_area_label m WHERE m.vocabulary = t.vocabulary"               \
+    " AND m.label = t.label AND m.area IN (SELECT a.code FROM theme_area a WHERE a.code = " theme  \
+    " OR a.label = " theme " COLLATE NOCASE OR " THEME_WORD_IN("a.label", theme)                   \
+    " UNION SELECT m2.area FROM theme_area_label m2 WHERE m2.label = " theme " COLLATE NOCASE"     \
+    " OR " THEME_WORD_IN("m2.label", theme) "))"
+/* clang-format on */
+
+/* Recommendation rec has a theme that theme (an SQL parameter) names (THEME_IDS). */
 #define THEME_MATCH(rec, theme)                                                                    \
     "EXISTS (SELECT 1 FROM recommendation_theme rt WHERE rt.rec_id = " rec                         \
-    " AND rt.theme_id IN (SELECT t.id FROM theme t WHERE t.label = " theme " COLLATE NOCASE"       \
-    " OR t.code = " theme " COLLATE NOCASE OR EXISTS (SELECT 1 FROM theme_area_label m"            \
-    " WHERE m.vocabulary = t.vocabulary AND m.label = t.label AND m.area IN (SELECT a.code"        \
-    " FROM theme_area a WHERE a.code = " theme " OR a.label = " theme " COLLATE NOCASE"            \
-    " UNION SELECT m2.area FROM theme_area_label m2 WHERE m2.label = " theme "))))"
+    " AND rt.theme_id IN (" THEME_IDS(theme) "))"
 
 /* The latest assessment of (kind, id) as of ?9, or NULL. */
 #define LATEST(kind, id)                                                                           \

@@ -29,8 +29,17 @@
                         " AND l.relation = 'answers' ORDER BY 1")                              \
     ", 'welcomed_in', " IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'step'"          \
                             " AND l.from_id = s.id AND l.relation = 'welcomed-in' ORDER BY 1") \
+    ", 'welcomed_in_rounds', " IDS("SELECT wr.dialogue_id || '#' || wr.ordinal x FROM link l"  \
+                                   " JOIN round wr ON wr.id = l.to_id WHERE l.from_kind ="     \
+                                   " 'step' AND l.from_id = s.id AND l.relation ="             \
+                                   " 'welcomed-in' AND l.to_kind = 'round' ORDER BY l.to_id")  \
     ")"
 
+
+/* How people name the round whose id is col: its dialogue, its number there, "D#N". */
+#define ROUND_NAME(col)                                                                        \
+    "'round_ordinal', (SELECT rn.ordinal FROM round rn WHERE rn.id = " col "), 'round_ref',"   \
+    " (SELECT rn.dialogue_id || '#' || rn.ordinal FROM round rn WHERE rn.id = " col ")"
 
 /* The status of commitment c as of ?9. */
 #define COMMITMENT_STATUS                                                                      \
@@ -39,8 +48,9 @@
     AS_OF("cs.as_of") " ORDER BY cs.as_of DESC, cs.id DESC LIMIT 1)"
 
 #define COMMITMENT_JSON                                                                        \
-    "json_object('id', c.id, 'round', c.round_id, 'party', c.party, 'condition', c.condition," \
-    " 'promise', c.promise, 'status', json(" COMMITMENT_STATUS "))"
+    "json_object('id', c.id, 'round', c.round_id, " ROUND_NAME("c.round_id") ", 'party',"      \
+    " c.party, 'condition', c.condition, 'promise', c.promise, 'status',"                      \
+    " json(" COMMITMENT_STATUS "))"
 
 /* The theme areas of a topic or an ask, in the taxonomy's order. */
 #define AREAS(kind, id)                                                                        \
@@ -48,8 +58,9 @@
         " WHERE lt.item_kind = '" kind "' AND lt.item_id = " id " ORDER BY ta.pos, lt.area")
 
 #define ASK_JSON                                                                               \
-    "json_object('id', k.id, 'round', k.round_id, 'from', k.from_party, 'to', k.to_party,"     \
-    " 'text', k.text, 'theme', k.theme, 'areas', " AREAS("ask", "k.id") ","                    \
+    "json_object('id', k.id, 'round', k.round_id, " ROUND_NAME("k.round_id") ", 'number',"     \
+    " (SELECT count(*) FROM ask kn WHERE kn.round_id = k.round_id AND kn.id <= k.id),"         \
+    " 'from', k.from_party, 'to', k.to_party, 'text', k.text, 'theme', k.theme, 'areas', " AREAS("ask", "k.id") ","                    \
     " 'recommendations', "                                                                     \
     IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'ask' AND l.from_id = k.id"          \
         " AND l.relation = 'about' ORDER BY 1")                                                \
@@ -139,8 +150,9 @@ int rt_dialogue_get(struct rt_store *st, int64_t id, json_t **out, struct rt_err
     return rt__document(
         st,
         "SELECT json_object('id', d.id, 'name', d.name, 'kind', d.kind, 'parties', " PARTIES
-        ", 'rounds', " ARRAY("SELECT json_object('id', r.id, 'ordinal', r.ordinal, 'date', r.date,"
-                             " 'place', r.place, 'summary', r.summary, 'source', r.source) j"
+        ", 'rounds', " ARRAY("SELECT json_object('id', r.id, 'dialogue', r.dialogue_id, 'ordinal',"
+                             " r.ordinal, 'ref', r.dialogue_id || '#' || r.ordinal, 'date',"
+                             " r.date, 'place', r.place, 'summary', r.summary, 'source', r.source) j"
                              " FROM round r WHERE r.dialogue_id = d.id"
                              " ORDER BY r.ordinal")
         ", 'benchmarks', " ARRAY("SELECT json_object('id', b.id, 'text', b.text, 'tracks', "
@@ -158,7 +170,8 @@ int rt_round_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error 
     return rt__document(
         st,
         "SELECT json_object('id', r.id, 'dialogue', json_object('id', d.id, 'name', d.name,"
-        " 'parties', " PARTIES "), 'ordinal', r.ordinal, 'date', r.date, 'date_precision', "
+        " 'parties', " PARTIES "), 'ordinal', r.ordinal, 'ref', d.id || '#' || r.ordinal,"
+        " 'date', r.date, 'date_precision', "
         PRECISION("r.date") ", 'place', r.place, 'summary', r.summary, 'source', r.source,"
         " 'participants', " ARRAY("SELECT json_object('id', p.id, 'name', p.name, 'title',"
                                   " p.title, 'organisation', p.organisation, 'party', p.party) j"
@@ -284,8 +297,8 @@ int rt_since(struct rt_store *st, int64_t round_id, const char *as_of, json_t **
 {
     return rt__document(
         st,
-        "SELECT json_object('round', json_object('id', r.id, 'ordinal', r.ordinal, 'date',"
-        " r.date, 'place', r.place), 'dialogue', json_object('id', d.id, 'name', d.name,"
+        "SELECT json_object('round', json_object('id', r.id, 'dialogue', d.id, 'ordinal',"
+        " r.ordinal, 'ref', d.id || '#' || r.ordinal, 'date', r.date, 'place', r.place), 'dialogue', json_object('id', d.id, 'name', d.name,"
         " 'parties', " PARTIES "), 'as_of', ?9,"
         " 'steps', " ARRAY("SELECT json_object('party', dp.party, 'steps', "
                            ARRAY("SELECT " STEP_JSON " j FROM step s WHERE s.actor = dp.party"
@@ -345,7 +358,8 @@ int rt_timeline(struct rt_store *st, int64_t dialogue_id, const char *as_of, jso
         "SELECT json_object('dialogue', json_object('id', d.id, 'name', d.name, 'parties', "
         PARTIES "), 'as_of', ?9, 'events', "
         ARRAY("SELECT j FROM (SELECT r.date AS date, 0 AS k, r.id AS id,"
-              " json_object('type', 'round', 'date', r.date, 'id', r.id, 'ordinal', r.ordinal,"
+              " json_object('type', 'round', 'date', r.date, 'id', r.id, 'dialogue', d.id,"
+              " 'ordinal', r.ordinal, 'ref', d.id || '#' || r.ordinal,"
               " 'place', r.place, 'summary', r.summary) AS j FROM round r WHERE r.dialogue_id = d.id AND "
               AS_OF("r.date") " UNION ALL SELECT s.date, 1, s.id, json_object('type', 'step',"
               " 'date', s.date, 'step', json(" STEP_JSON "), 'in_response_to', "

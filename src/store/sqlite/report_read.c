@@ -1,7 +1,8 @@
 /*
  * The reports' read of a state's recommendations (rt_report_recs): counts by
  * response, cycle and taxonomy area, implementation status and repeats, as of a date,
- * in one SQL statement that returns a JSON document (see json_sql.h).
+ * in one SQL statement that returns a JSON document (see json_sql.h); and the check
+ * of a theme filter that searches and reports share (rt_store_theme_check).
  */
 #include "base/compat.h"
 
@@ -95,6 +96,46 @@ int rt_report_prepare(struct rt_store *st, struct rt_error *err)
         rt_store_repeats_compute(st, NULL, NULL, err) < 0)
         return RT_ESTORE;
     return 0;
+}
+
+int rt_store_theme_check(struct rt_store *st, const char *theme, struct rt_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    struct rt_buf close = RT_BUF_INIT;
+    int rc, n = 0;
+
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT EXISTS (" THEME_IDS(
+                               "?1") ") OR EXISTS (SELECT 1 FROM"
+                                     " theme_area a WHERE a.code = ?1 OR a.label = ?1 COLLATE "
+                                     "NOCASE OR " THEME_WORD_IN("a.label", "?1") ")",
+                           -1, &s, NULL) != SQLITE_OK)
+        return rt__db_error(st, err, "prepare");
+    sqlite3_bind_text(s, 1, theme, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_int(s, 0)) {
+        sqlite3_finalize(s);
+        return 0;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW)
+        return rt__db_error(st, err, "theme");
+    /* Labels with a word that begins with its first three letters, shortest first. */
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT DISTINCT l FROM (SELECT label l FROM theme_area UNION"
+                           " SELECT label FROM theme) WHERE instr(" THEME_WORDS(
+                               "l") ", ' ' || lower(substr(trim(?1), 1, 3))) > 0"
+                                    " ORDER BY length(l), l LIMIT 5",
+                           -1, &s, NULL) != SQLITE_OK)
+        return rt__db_error(st, err, "prepare");
+    sqlite3_bind_text(s, 1, theme, -1, SQLITE_STATIC);
+    while (sqlite3_step(s) == SQLITE_ROW)
+        rt_buf_addf(&close, "%s'%s'", n++ ? ", " : "", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    rc = rt_error_set(err, RT_EINVAL, NULL, 0, "theme", "no theme matches '%s'%s%s", theme,
+                      n ? "; close: " : " ('rightstrack themes areas' lists the areas)", close.buf);
+    rt_buf_release(&close);
+    return rc;
 }
 
 int rt_report_recs(struct rt_store *st, const char *state, const char *theme, const char *as_of,
