@@ -71,6 +71,105 @@ int cli_help(const char *text);
  */
 int cli_opt_common(struct cli *c, int o, char **argv, const char *usage, const char *help,
                    int *json);
+/*
+ * The option parser (parse_options.c), after git's parse-options. A command declares
+ * its options in a table that ends with OPT_END(), and one call reads argv:
+ *
+ *     const char *date = NULL;
+ *     int json = 0;
+ *     struct cli_option opts[] = {
+ *         OPT_STRING("date", &date, "D", "YYYY-MM-DD, YYYY-MM or YYYY"),
+ *         OPT_JSON(&json),
+ *         OPT_END(),
+ *     };
+ *     if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+ *         return rc;
+ *     (argv[1] .. argv[argc - 1] are now the arguments that are not options)
+ *
+ * Options may come anywhere among the arguments ("--name VALUE", "--name=VALUE", a
+ * unique start of a long name, "-x VALUE" for an option with a short name); "--" ends
+ * them. --help and -h print help (the command's text, or, when help is NULL, the usage
+ * and the table's options) and return EXIT_OK. An unknown option, a missing or bad
+ * value and too many values of a list are usage errors naming the option: EXIT_USAGE.
+ * Returns -1 when the command goes on, with argv[0] kept and the arguments moved to
+ * argv[1..*argc).
+ */
+enum cli_opt_type {
+    CLI_OPT_END = 0,
+    CLI_OPT_FLAG,     /* value: int *, set to flag (1 when 0) */
+    CLI_OPT_STRING,   /* value: const char ** */
+    CLI_OPT_INT,      /* value: long *, a whole number in [lo, hi] */
+    CLI_OPT_LIST,     /* value: struct cli_list *, each use adds one */
+    CLI_OPT_CALLBACK, /* check(o, arg) does the work, with o->value as its own */
+    CLI_OPT_HINT      /* not an option: help is added to "unknown option" errors */
+};
+struct cli_option {
+    enum cli_opt_type type;
+    const char *name; /* the long name, without "--" */
+    char short_name;  /* 0: none */
+    void *value;
+    const char *arg;  /* what the help calls the value: "D" */
+    const char *help; /* NULL: not in the generated help (an alias) */
+    long lo, hi;      /* CLI_OPT_INT */
+    int flag;         /* CLI_OPT_FLAG: the value to set */
+    /* STRING, LIST, CALLBACK: checks a value (0, or -1 for a usage error that says
+     * "--NAME needs NEED, not 'VALUE'"); kind is for the check's use. */
+    int (*check)(const struct cli_option *o, const char *arg);
+    const char *need;
+    const char *kind;
+};
+#define CLI_LIST_MAX 64
+struct cli_list {
+    const char *v[CLI_LIST_MAX];
+    size_t n;
+};
+#define OPT_END()                                                                                  \
+    {                                                                                              \
+        CLI_OPT_END, NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL                          \
+    }
+#define OPT_FLAG(n, v, h)                                                                          \
+    {                                                                                              \
+        CLI_OPT_FLAG, (n), 0, (v), NULL, (h), 0, 0, 0, NULL, NULL, NULL                            \
+    }
+#define OPT_SET(n, v, x, h)                                                                        \
+    {                                                                                              \
+        CLI_OPT_FLAG, (n), 0, (v), NULL, (h), 0, 0, (x), NULL, NULL, NULL                          \
+    }
+#define OPT_STRING(n, v, a, h)                                                                     \
+    {                                                                                              \
+        CLI_OPT_STRING, (n), 0, (v), (a), (h), 0, 0, 0, NULL, NULL, NULL                           \
+    }
+#define OPT_INT(n, v, lo, hi, a, h)                                                                \
+    {                                                                                              \
+        CLI_OPT_INT, (n), 0, (v), (a), (h), (lo), (hi), 0, NULL, NULL, NULL                        \
+    }
+#define OPT_LIST(n, v, a, h)                                                                       \
+    {                                                                                              \
+        CLI_OPT_LIST, (n), 0, (v), (a), (h), 0, 0, 0, NULL, NULL, NULL                             \
+    }
+/* A repeatable option naming records: each value KIND:ID, or a bare id of kind. */
+#define OPT_REFS(n, v, kind, need, a, h)                                                           \
+    {                                                                                              \
+        CLI_OPT_LIST, (n), 0, (v), (a), (h), 0, 0, 0, cli_check_ref, (need), (kind)                \
+    }
+#define OPT_JSON(v) OPT_FLAG("json", (v), "print JSON")
+#define OPT_HINT(h)                                                                                \
+    {                                                                                              \
+        CLI_OPT_HINT, NULL, 0, NULL, NULL, (h), 0, 0, 0, NULL, NULL, NULL                          \
+    }
+
+int cli_parse_options(struct cli *c, int *argc, char **argv, const struct cli_option *opts,
+                      const char *usage, const char *help);
+/* Prints help, or (when NULL) "usage: USAGE" and the options of opts; EXIT_OK. */
+int cli_help_options(const char *help, const char *usage, const struct cli_option *opts);
+/* Prints the options of opts that have a help text, one a line, indented. */
+void cli_print_options(const struct cli_option *opts, int indent);
+/* For a command that takes no arguments after cli_parse_options: -1, or a usage error
+ * naming the first one. */
+int cli_no_args(struct cli *c, int argc, char **argv, const char *usage);
+/* The check of OPT_REFS: 0 when arg reads as a reference (cli_ref with o->kind). */
+int cli_check_ref(const struct cli_option *o, const char *arg);
+
 /* Parses a whole decimal number in [lo, hi]; 0 on success, -1 otherwise. */
 int cli_parse_int(const char *s, long lo, long hi, long *out);
 /* Writes data to path (NULL: standard output) through a temporary file renamed into

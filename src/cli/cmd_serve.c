@@ -14,6 +14,20 @@ static const char usage[] =
     "rightstrack [--db PATH] serve [--host 127.0.0.1] [--port 8080] [--threads N] "
     "[--unsafe-no-auth]";
 
+static const char help[] =
+    "usage: rightstrack [--db PATH] serve [--host 127.0.0.1] [--port 8080]\n"
+    "       [--threads N] [--unsafe-no-auth]\n"
+    "\n"
+    "Serves the web pages (search, recommendations, dialogues, rounds) and the\n"
+    "JSON API under /api/v1/ (docs/api.yaml) until Ctrl-C or SIGTERM, then\n"
+    "finishes the requests in flight. Prints 'listening on http://HOST:PORT'.\n"
+    "\n"
+    "  --host ADDR        the address to listen on (default 127.0.0.1)\n"
+    "  --port N           the port; 0 picks a free one (default 8080)\n"
+    "  --threads N        worker threads (default 2)\n"
+    "  --unsafe-no-auth   allow an address other than loopback: there are no\n"
+    "                     accounts yet, so anyone who can reach it can read all\n";
+
 /*
  * The path of rightstrack-serve: beside this program (a build tree, or an install
  * that put both in one folder), else in ../libexec/rightstrack/ of its folder.
@@ -41,55 +55,22 @@ static int serve_program(char *out, size_t size)
 
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"host", required_argument, NULL, 'H'},    {"port", required_argument, NULL, 'p'},
-        {"threads", required_argument, NULL, 't'}, {"unsafe-no-auth", no_argument, NULL, 'u'},
-        {"help", no_argument, NULL, 'h'},          {0}};
     const char *host = "127.0.0.1";
     char port[16] = "8080", threads[16] = "2";
-    int allow_remote = 0;
+    int allow_remote = 0, rc;
     char path[PATH_MAX];
-    long v;
-    int o;
+    long port_n = 8080, threads_n = 2;
+    struct cli_option opts[] = {OPT_STRING("host", &host, "ADDR", NULL),
+                                OPT_INT("port", &port_n, 0, 65535, "N", NULL),
+                                OPT_INT("threads", &threads_n, 1, 64, "N", NULL),
+                                OPT_FLAG("unsafe-no-auth", &allow_remote, NULL), OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'H':
-            host = optarg;
-            break;
-        case 'p':
-            if (cli_parse_int(optarg, 0, 65535, &v) < 0)
-                return cli_usage(c, usage, "--port is a number from 0 to 65535");
-            snprintf(port, sizeof(port), "%ld", v);
-            break;
-        case 't':
-            if (cli_parse_int(optarg, 1, 64, &v) < 0)
-                return cli_usage(c, usage, "--threads is a number from 1 to 64");
-            snprintf(threads, sizeof(threads), "%ld", v);
-            break;
-        case 'u':
-            allow_remote = 1;
-            break;
-        case 'h':
-            return cli_help(
-                "usage: rightstrack [--db PATH] serve [--host 127.0.0.1] [--port 8080]\n"
-                "       [--threads N] [--unsafe-no-auth]\n"
-                "\n"
-                "Serves the web pages (search, recommendations, dialogues, rounds) and the\n"
-                "JSON API under /api/v1/ (docs/api.yaml) until Ctrl-C or SIGTERM, then\n"
-                "finishes the requests in flight. Prints 'listening on http://HOST:PORT'.\n"
-                "\n"
-                "  --host ADDR        the address to listen on (default 127.0.0.1)\n"
-                "  --port N           the port; 0 picks a free one (default 8080)\n"
-                "  --threads N        worker threads (default 2)\n"
-                "  --unsafe-no-auth   allow an address other than loopback: there are no\n"
-                "                     accounts yet, so anyone who can reach it can read all\n");
-        default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind != argc)
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+        return rc;
+    if (argc > 1)
         return cli_usage(c, usage, "serve takes no arguments");
+    snprintf(port, sizeof(port), "%ld", port_n);
+    snprintf(threads, sizeof(threads), "%ld", threads_n);
     if (serve_program(path, sizeof(path)) < 0) {
         fprintf(stderr,
                 "%s: cannot find the web server program rightstrack-serve: it belongs next "

@@ -951,25 +951,15 @@ void render_reciprocity(const json_t *v)
 int cli_asof_args(struct cli *c, int argc, char **argv, const char *usage, const char *help,
                   const char *what, struct asof_args *a)
 {
-    static const struct option opts[] = {{"as-of", required_argument, NULL, 'a'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
-    int o, rc;
+    struct cli_option opts[] = {OPT_STRING("as-of", &a->as_of, "D", NULL), OPT_JSON(&a->json),
+                                OPT_END()};
+    int rc;
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'a':
-            a->as_of = optarg;
-            break;
-        default:
-            if ((rc = cli_opt_common(c, o, argv, usage, help, &a->json)) >= 0)
-                return rc;
-        }
-    }
-    if (argc - optind != 1)
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+        return rc;
+    if (argc != 2)
         return cli_usage(c, usage, "%s needs one %s", argv[0], what);
-    a->ref = argv[optind];
+    a->ref = argv[1];
     return -1;
 }
 
