@@ -1,6 +1,7 @@
 /* Server-rendered pages: readable without JavaScript, built with the escaping builder. */
 #include <errno.h>
 
+#include <rightstrack/entity.h>
 #include <rightstrack/json.h>
 #include <rightstrack/ledger.h>
 #include <rightstrack/search.h>
@@ -829,7 +830,7 @@ static void post_form(struct rt_store *st, const struct rt_http_req *req, const 
         snprintf(target, sizeof(target), "rec:%lld", (long long)id);
         json_object_set_new(values, "target", json_string(target));
     }
-    if (values && rt_http_write(st, what, parent, values, &new_id, &err) == 0) {
+    if (values && rt_ledger_write(st, what, parent, values, &new_id, &err) == 0) {
         resp->status = 303;
         snprintf(resp->location, sizeof(resp->location), "/%s/%lld", kind, (long long)id);
         RT_HTML_LIT(&resp->body, "Saved.");
