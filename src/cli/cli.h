@@ -64,7 +64,10 @@ int cli_usage(struct cli *c, const char *usage, const char *fmt, ...)
 /* Prints a help text on stdout; returns EXIT_OK. */
 int cli_help(const char *text);
 /*
- * The options every command treats alike, for the default of its getopt_long switch:
+ * For a command still parsing with getopt_long (convert it to cli_parse_options: its
+ * struct option array becomes a struct cli_option table, its switch goes, and optind
+ * becomes 1 as argv[1..argc) are the arguments left). The options every command treats
+ * alike, for the default of its getopt_long switch:
  * 'j' (--json) sets *json and returns -1 (go on); 'h' (--help, -h) prints help and
  * returns EXIT_OK; anything else is an unknown option: EXIT_USAGE. json may be NULL
  * for a command without --json.
@@ -216,10 +219,6 @@ typedef int cli_write_fn(struct rt_store *st, int64_t parent, const void *arg, i
                          struct rt_error *err);
 int cli_write(struct cli *c, cli_find_fn *find, const char *parent, cli_write_fn *fn,
               const void *arg, int64_t *id);
-/* Adds one record with cli_write, then prints its id: "added WHAT ID", or {"id": ID}
- * with json. Returns the exit code. */
-int cli_add(struct cli *c, const char *what, int json, cli_find_fn *find, const char *parent,
-            cli_write_fn *fn, const void *arg);
 /*
  * Reads one document of the ledger: opens the store, calls get(st, arg, &doc, err)
  * and prints the document, as JSON with json, else through render. Returns the exit
@@ -229,30 +228,64 @@ typedef int cli_get_fn(struct rt_store *st, const void *arg, json_t **doc, struc
 int cli_read(struct cli *c, int json, cli_get_fn *get, const void *arg,
              void (*render)(const json_t *doc));
 
-/* The values of a repeatable option that names records (--rec, --tracks). */
-struct cli_refs {
-    const char *option; /* "rec": "too many --rec" */
-    const char *bare;   /* the kind of a bare id: "rec" */
-    const char *need;   /* "a recommendation id": "--rec needs a recommendation id, not 'x'" */
-    const char *v[64];
-    size_t n;
-};
-/* Keeps arg, one value of refs->option, once it reads as a reference. EXIT_OK, or a
- * usage error (EXIT_USAGE) when it does not or when there are too many. */
-int cli_refs_opt(struct cli *c, const char *usage, struct cli_refs *refs, const char *arg);
-/* Links KIND:ID to each of refs by relation (rt_link_add). 0, or the library's error. */
-int cli_link_refs(struct rt_store *st, const char *kind, int64_t id, const char *relation,
-                  const struct cli_refs *refs, struct rt_error *err);
-
 /*
- * assess and benchmark assess (cmd_assess.c). cli_assess_opt sets the field of a that
- * the option o of an assessment names (--date 'd', --evidence 'e', --source 's',
- * --assessor 'a'): 0, or -1 when o is none of them. cli_assess_add records a and
- * prints its id, as cli_add does.
+ * A record of the ledger added from its entity's description (entity.h, ledger.c):
+ * each field with an option becomes one (a list field a repeatable one), the fields
+ * without are the command's arguments in their order (a long text takes the rest of
+ * the line), and what was given becomes the JSON body rt_ledger_write takes, in one
+ * transaction with the record's links.
  */
-struct rt_assessment_in;
-int cli_assess_opt(int o, struct rt_assessment_in *a);
-int cli_assess_add(struct cli *c, int json, const struct rt_assessment_in *a);
+struct rt_entity;
+#define CLI_ENTITY_MAX 16
+struct cli_entity_cmd {
+    const char *entity; /* "step" */
+    const char *parent; /* what the first argument names ("ROUND"), or NULL */
+    const char *usage;
+    const char *head, *tail;        /* the command's help is head, the options, tail */
+    const char *const *omit;        /* fields the command leaves out, or NULL */
+    const struct cli_option *extra; /* more options, ending with OPT_END(), or NULL */
+    void (*fix)(json_t *body);      /* a last change to the body, or NULL */
+};
+struct cli_entity {
+    const struct rt_entity *e;
+    const char *const *omit;
+    const char *str[CLI_ENTITY_MAX]; /* the value of each field, by its index */
+    long num[CLI_ENTITY_MAX];        /* LONG_MIN: not given */
+    struct cli_list list[CLI_ENTITY_MAX];
+    struct cli_option opts[CLI_ENTITY_MAX + 8];
+    const char *parent; /* the first argument, with cmd->parent */
+    json_t *body;
+};
+/* Fills v->opts from the fields of entity (and extra, and --json when json). */
+void cli_entity_init(struct cli_entity *v, const char *entity, const char *const *omit,
+                     const struct cli_option *extra, int *json);
+/* After cli_parse_options on v->opts: reads the arguments and makes v->body. -1 to go
+ * on, or a usage error (missing arguments or required options, all named). what is
+ * the command in messages ("step add"); parent names the first argument, or NULL. */
+int cli_entity_args(struct cli *c, struct cli_entity *v, int argc, char **argv, const char *what,
+                    const char *parent, const char *usage);
+/* Opens the store, finds the parent and writes v->body with rt_ledger_write; the exit
+ * code, after printing the error (its field named as the command line names it). */
+int cli_entity_write(struct cli *c, struct cli_entity *v, int64_t *id);
+void cli_entity_release(struct cli_entity *v);
+/* cli_entity_write, then prints "added ENTITY ID" (or {"id"} with json) and releases v.
+ * The exit code. */
+int cli_entity_save(struct cli *c, struct cli_entity *v, int json);
+/* All of the above for `NAME add`: prints "added NAME ID" or {"id"}. help: the text of
+ * --help (NULL: made from cmd). */
+int cli_entity_add(struct cli *c, int argc, char **argv, const struct cli_entity_cmd *cmd,
+                   const char *help);
+/*
+ * A ledger command with subcommands, one of them `add` of cmd's entity: runs subs
+ * (whose "add" is cli_entity_add_sub) with the help made by cli_entity_help, which the
+ * other subcommands print with cli_ledger_help().
+ */
+int cli_ledger_command(struct cli *c, int argc, char **argv, const struct cli_entity_cmd *cmd,
+                       const struct subcommand *subs);
+int cli_entity_add_sub(struct cli *c, int argc, char **argv);
+const char *cli_ledger_help(void);
+/* A command's help: cmd->head, the options of its entity, cmd->tail (rt_free it). */
+char *cli_entity_help(const struct cli_entity_cmd *cmd);
 
 /* Text renderings of the ledger's JSON documents, for a desk officer (render.c). */
 void render_dialogue_list(const json_t *v);

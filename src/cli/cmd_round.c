@@ -8,73 +8,22 @@ static const char usage[] =
     "       [--summary S] [--source S] [--json]\n"
     "       rightstrack [--db PATH] round show [--json] ROUND";
 
-static const char help[] =
+static const char head[] =
     "usage: rightstrack [--db PATH] round add DIALOGUE --date D [OPTIONS]\n"
     "       rightstrack [--db PATH] round show [--json] ROUND\n"
     "\n"
     "A round is one meeting of a dialogue. DIALOGUE is a dialogue's id or exact name;\n"
     "ROUND is a round's id or DIALOGUE#ORDINAL (\"US-Belarus#2\").\n"
     "\n"
-    "  add DIALOGUE     record a round; prints its id\n"
-    "    --date D       YYYY-MM-DD, YYYY-MM or YYYY\n"
-    "    --ordinal N    its number in the dialogue (default: the next one)\n"
-    "    --place P      where it met\n"
-    "    --summary S    a short summary, in your own words\n"
-    "    --source S     where the facts come from (readout URL or file)\n"
-    "  show ROUND       date, place, participants by side, topics, asks, steps\n"
-    "                   welcomed and commitments\n"
-    "  --json           print JSON: {\"id\"} after add, the round's document for show\n";
+    "  add DIALOGUE          record a round; prints its id\n";
 
-static int add_round(struct rt_store *st, int64_t dialogue, const void *arg, int64_t *id,
-                     struct rt_error *err)
-{
-    struct rt_round_in r = *(const struct rt_round_in *)arg;
+static const char tail[] =
+    "  show ROUND            date, place, participants by side, topics, asks, steps\n"
+    "                        welcomed and commitments\n"
+    "  --json                print JSON: {\"id\"} after add, the round's document for show\n";
 
-    r.dialogue_id = dialogue;
-    return rt_round_add(st, &r, id, err);
-}
-
-static int add(struct cli *c, int argc, char **argv)
-{
-    static const struct option opts[] = {
-        {"date", required_argument, NULL, 'd'},   {"ordinal", required_argument, NULL, 'o'},
-        {"place", required_argument, NULL, 'p'},  {"summary", required_argument, NULL, 's'},
-        {"source", required_argument, NULL, 'S'}, {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},         {0}};
-    struct rt_round_in r = {0};
-    int json = 0, o, rc;
-    long v;
-
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'd':
-            r.date = optarg;
-            break;
-        case 'o':
-            if (cli_parse_int(optarg, 1, 100000, &v) < 0)
-                return cli_usage(c, usage, "--ordinal needs a number from 1");
-            r.ordinal = (int)v;
-            break;
-        case 'p':
-            r.place = optarg;
-            break;
-        case 's':
-            r.summary = optarg;
-            break;
-        case 'S':
-            r.source = optarg;
-            break;
-        default:
-            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
-                return rc;
-        }
-    }
-    if (argc - optind != 1)
-        return cli_usage(c, usage, "round add needs one DIALOGUE");
-    if (!r.date)
-        return cli_usage(c, usage, "round add needs --date");
-    return cli_add(c, "round", json, rt_dialogue_find, argv[optind], add_round, &r);
-}
+static const struct cli_entity_cmd add_cmd = {"round", "DIALOGUE", usage, head,
+                                              tail,    NULL,       NULL,  NULL};
 
 static int get_round(struct rt_store *st, const void *arg, json_t **doc, struct rt_error *err)
 {
@@ -88,20 +37,19 @@ static int get_round(struct rt_store *st, const void *arg, json_t **doc, struct 
 
 static int show(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
-    int json = 0, o, rc;
+    int json = 0, rc;
+    struct cli_option opts[] = {OPT_JSON(&json), OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-        if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
-            return rc;
-    if (argc - optind != 1)
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, cli_ledger_help())) >= 0)
+        return rc;
+    if (argc != 2)
         return cli_usage(c, usage, "round show needs one ROUND");
-    return cli_read(c, json, get_round, argv[optind], render_round);
+    return cli_read(c, json, get_round, argv[1], render_round);
 }
 
 int cmd_round(struct cli *c, int argc, char **argv)
 {
-    static const struct subcommand subs[] = {{"add", add}, {"show", show}, {NULL, NULL}};
-    return cli_subcommand(c, subs, usage, help, argc, argv);
+    static const struct subcommand subs[] = {
+        {"add", cli_entity_add_sub}, {"show", show}, {NULL, NULL}};
+    return cli_ledger_command(c, argc, argv, &add_cmd, subs);
 }

@@ -183,5 +183,8 @@ int cli_no_args(struct cli *c, int argc, char **argv, const char *usage)
 int cli_check_ref(const struct cli_option *o, const char *arg)
 {
     char ref[64];
+
+    if (o->kind && !strcmp(o->kind, "round") && strchr(arg, '#'))
+        return 0; /* DIALOGUE#ORDINAL: the library finds it */
     return cli_ref(arg, o->kind, ref);
 }

@@ -266,8 +266,8 @@ static int check_value(const struct rt_field *f, const json_t *v, struct rt_erro
         }
         if (f->type == RT_FIELD_PARTIES &&
             (json_array_size(v) < (size_t)f->lo || json_array_size(v) > (size_t)f->hi))
-            return rt_error_set(err, RT_EINVAL, NULL, 0, k, "'%s' lists from %ld to %ld", k, f->lo,
-                                f->hi);
+            return rt_error_set(err, RT_EINVAL, NULL, 0, k, "'%s' must list %ld to %ld parties", k,
+                                f->lo, f->hi);
         return 0;
     default:
         if (!json_is_string(v))

@@ -40,7 +40,7 @@ nbench() { r dialogue show "$D" --json | json .benchmarks | len; }
 before="$(ntopics) $(nasks) $(nbench)"
 check_eq "one topic, one ask and one benchmark so far" "1 1 1" "$before"
 check_fails "a topic about an unknown recommendation" 1 r topic add "$R" "Another" --rec "$rec" --rec 999999
-grep -q "field 'to': no recommendation with id 999999" "$TMP/err" || fail "the message names the link" "$(cat "$TMP/err")"
+grep -q "field 'rec': no recommendation with id 999999" "$TMP/err" || fail "the message names the option" "$(cat "$TMP/err")"
 check_eq "a failed add prints nothing on standard output" "" "$(cat "$TMP/out")"
 check_fails "an ask about an unknown recommendation" 1 \
     r ask add "$R" --from USA --to BLR "Another" --rec 999999 --json
