@@ -34,10 +34,9 @@ int cmd_export(struct cli *c, int argc, char **argv)
         {CLI_OPT_STRING, "out", 'o', &out_path, "FILE", NULL, 0, 0, 0, NULL, NULL, NULL},
         OPT_END()};
 
-    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0 ||
+        (rc = cli_no_args(c, argc, argv, usage)) >= 0)
         return rc;
-    if (argc > 1)
-        return cli_usage(c, usage, "export takes no arguments");
     if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         return rc;
     if (rt_store_export(st, &doc, &err) < 0) {

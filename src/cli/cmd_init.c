@@ -17,10 +17,9 @@ int cmd_init(struct cli *c, int argc, char **argv)
     int json = 0, rc;
     struct cli_option opts[] = {OPT_JSON(&json), OPT_END()};
 
-    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0 ||
+        (rc = cli_no_args(c, argc, argv, usage)) >= 0)
         return rc;
-    if (argc > 1)
-        return cli_usage(c, usage, "init takes no arguments");
     if ((rc = cli_open(c, RT_STORE_CREATE, &st)) != EXIT_OK)
         return rc;
     if (json)

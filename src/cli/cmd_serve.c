@@ -65,10 +65,9 @@ int cmd_serve(struct cli *c, int argc, char **argv)
                                 OPT_INT("threads", &threads_n, 1, 64, "N", NULL),
                                 OPT_FLAG("unsafe-no-auth", &allow_remote, NULL), OPT_END()};
 
-    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0 ||
+        (rc = cli_no_args(c, argc, argv, usage)) >= 0)
         return rc;
-    if (argc > 1)
-        return cli_usage(c, usage, "serve takes no arguments");
     snprintf(port, sizeof(port), "%ld", port_n);
     snprintf(threads, sizeof(threads), "%ld", threads_n);
     if (serve_program(path, sizeof(path)) < 0) {

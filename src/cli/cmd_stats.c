@@ -25,10 +25,9 @@ int cmd_stats(struct cli *c, int argc, char **argv)
         OPT_STRING("sur", &sur, "STATE", "one state under review: code, name or any variant"),
         OPT_JSON(&json), OPT_END()};
 
-    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0 ||
+        (rc = cli_no_args(c, argc, argv, usage)) >= 0)
         return rc;
-    if (argc > 1)
-        return cli_usage(c, usage, "stats takes no arguments");
     if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         return rc;
     if (sur) {
