@@ -1,6 +1,6 @@
 #!/bin/sh
-# What every add of the ledger shares (src/cli/render.c: cli_write, cli_add,
-# cli_link_refs): a record and its links are written together or not at all, the
+# What every add of the ledger shares (src/cli/ledger.c: cli_entity_add, over the
+# library's rt_ledger_write): a record and its links are written together or not at all, the
 # output is "added KIND ID" or {"id": ID}, and a failure says what was wrong, exits 1
 # and leaves the ledger as it was. Also the --as-of date of the reads, which the
 # library checks.
