@@ -72,13 +72,115 @@ int cli_usage(struct cli *c, const char *usage, const char *fmt, ...)
 /* Prints a help text on stdout; returns EXIT_OK. */
 int cli_help(const char *text);
 /*
- * The options every command treats alike, for the default of its getopt_long switch:
+ * For a command still parsing with getopt_long (convert it to cli_parse_options: its
+ * struct option array becomes a struct cli_option table, its switch goes, and optind
+ * becomes 1 as argv[1..argc) are the arguments left). The options every command treats
+ * alike, for the default of its getopt_long switch:
  * 'j' (--json) sets *json and returns -1 (go on); 'h' (--help, -h) prints help and
  * returns EXIT_OK; anything else is an unknown option: EXIT_USAGE. json may be NULL
  * for a command without --json.
  */
 int cli_opt_common(struct cli *c, int o, char **argv, const char *usage, const char *help,
                    int *json);
+/*
+ * The option parser (parse_options.c), after git's parse-options. A command declares
+ * its options in a table that ends with OPT_END(), and one call reads argv:
+ *
+ *     const char *date = NULL;
+ *     int json = 0;
+ *     struct cli_option opts[] = {
+ *         OPT_STRING("date", &date, "D", "YYYY-MM-DD, YYYY-MM or YYYY"),
+ *         OPT_JSON(&json),
+ *         OPT_END(),
+ *     };
+ *     if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+ *         return rc;
+ *     (argv[1] .. argv[argc - 1] are now the arguments that are not options)
+ *
+ * Options may come anywhere among the arguments ("--name VALUE", "--name=VALUE", a
+ * unique start of a long name, "-x VALUE" for an option with a short name); "--" ends
+ * them. --help and -h print help (the command's text, or, when help is NULL, the usage
+ * and the table's options) and return EXIT_OK. An unknown option, a missing or bad
+ * value and too many values of a list are usage errors naming the option: EXIT_USAGE.
+ * Returns -1 when the command goes on, with argv[0] kept and the arguments moved to
+ * argv[1..*argc).
+ */
+enum cli_opt_type {
+    CLI_OPT_END = 0,
+    CLI_OPT_FLAG,     /* value: int *, set to flag (1 when 0) */
+    CLI_OPT_STRING,   /* value: const char ** */
+    CLI_OPT_INT,      /* value: long *, a whole number in [lo, hi] */
+    CLI_OPT_LIST,     /* value: struct cli_list *, each use adds one */
+    CLI_OPT_CALLBACK, /* check(o, arg) does the work, with o->value as its own */
+    CLI_OPT_HINT      /* not an option: help is added to "unknown option" errors */
+};
+struct cli_option {
+    enum cli_opt_type type;
+    const char *name; /* the long name, without "--" */
+    char short_name;  /* 0: none */
+    void *value;
+    const char *arg;  /* what the help calls the value: "D" */
+    const char *help; /* NULL: not in the generated help (an alias) */
+    long lo, hi;      /* CLI_OPT_INT */
+    int flag;         /* CLI_OPT_FLAG: the value to set */
+    /* STRING, LIST, CALLBACK: checks a value (0, or -1 for a usage error that says
+     * "--NAME needs NEED, not 'VALUE'"); kind is for the check's use. */
+    int (*check)(const struct cli_option *o, const char *arg);
+    const char *need;
+    const char *kind;
+};
+#define CLI_LIST_MAX 64
+struct cli_list {
+    const char *v[CLI_LIST_MAX];
+    size_t n;
+};
+#define OPT_END()                                                                                  \
+    {                                                                                              \
+        CLI_OPT_END, NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL                          \
+    }
+#define OPT_FLAG(n, v, h)                                                                          \
+    {                                                                                              \
+        CLI_OPT_FLAG, (n), 0, (v), NULL, (h), 0, 0, 0, NULL, NULL, NULL                            \
+    }
+#define OPT_SET(n, v, x, h)                                                                        \
+    {                                                                                              \
+        CLI_OPT_FLAG, (n), 0, (v), NULL, (h), 0, 0, (x), NULL, NULL, NULL                          \
+    }
+#define OPT_STRING(n, v, a, h)                                                                     \
+    {                                                                                              \
+        CLI_OPT_STRING, (n), 0, (v), (a), (h), 0, 0, 0, NULL, NULL, NULL                           \
+    }
+#define OPT_INT(n, v, lo, hi, a, h)                                                                \
+    {                                                                                              \
+        CLI_OPT_INT, (n), 0, (v), (a), (h), (lo), (hi), 0, NULL, NULL, NULL                        \
+    }
+#define OPT_LIST(n, v, a, h)                                                                       \
+    {                                                                                              \
+        CLI_OPT_LIST, (n), 0, (v), (a), (h), 0, 0, 0, NULL, NULL, NULL                             \
+    }
+/* A repeatable option naming records: each value KIND:ID, or a bare id of kind. */
+#define OPT_REFS(n, v, kind, need, a, h)                                                           \
+    {                                                                                              \
+        CLI_OPT_LIST, (n), 0, (v), (a), (h), 0, 0, 0, cli_check_ref, (need), (kind)                \
+    }
+#define OPT_JSON(v) OPT_FLAG("json", (v), "print JSON")
+#define OPT_HINT(h)                                                                                \
+    {                                                                                              \
+        CLI_OPT_HINT, NULL, 0, NULL, NULL, (h), 0, 0, 0, NULL, NULL, NULL                          \
+    }
+
+int cli_parse_options(struct cli *c, int *argc, char **argv, const struct cli_option *opts,
+                      const char *usage, const char *help);
+/* Prints help, or (when NULL) "usage: USAGE" and the options of opts; EXIT_OK. */
+int cli_help_options(const char *help, const char *usage, const struct cli_option *opts);
+/* Prints the options of opts that have a help text, one a line, indented. */
+void cli_print_options(const struct cli_option *opts, int indent);
+/* For a command that takes no arguments after cli_parse_options: -1, or a usage error
+ * naming the first one. */
+int cli_no_args(struct cli *c, int argc, char **argv, const char *usage);
+/* The check of OPT_REFS: 0 when arg reads as a reference (cli_ref with o->kind). */
+int cli_check_ref(const struct cli_option *o, const char *arg);
+
 /* Parses a whole decimal number in [lo, hi]; 0 on success, -1 otherwise. */
 int cli_parse_int(const char *s, long lo, long hi, long *out);
 /* Writes data to path (NULL: standard output) through a temporary file renamed into
@@ -92,18 +194,15 @@ int cli_write_out(const char *path, const char *data, size_t len, struct rt_erro
 struct rt_export;
 int cli_export(struct rt_export *x, const char *path, struct rt_error *err);
 /*
- * The --format and --out of a list command: *fmt (NULL: none) and *out set from optarg
- * when o is 'F' or 'O' (returns 0); -1 for another option. A list that has them calls
- * cli_list_export instead of cli_read when fmt or out is set: it reads the list with
- * get and writes it as csv or xlsx (sheet names the sheet) to out or standard
- * output. Returns the exit code. (cmd_search.c)
+ * The --format and --out options of a list command, for its option table (*fmt and
+ * *out stay NULL when not given). A list that has them calls cli_list_export instead
+ * of cli_read when fmt or out is set: it reads the list with get and writes it as csv
+ * or xlsx (sheet names the sheet) to out or standard output. Returns the exit code.
+ * (cmd_search.c)
  */
-#define CLI_EXPORT_OPTIONS                                                                         \
-    {"format", required_argument, NULL, 'F'},                                                      \
-    {                                                                                              \
-        "out", required_argument, NULL, 'O'                                                        \
-    }
-int cli_export_opt(int o, const char **fmt, const char **out);
+#define OPT_EXPORT(fmt, out)                                                                       \
+    OPT_STRING("format", (fmt), "csv|xlsx", "write every row as a csv or xlsx file"),              \
+        OPT_STRING("out", (out), "FILE", "the file to write (csv: standard output without)")
 struct rt_store;
 typedef int cli_get_fn(struct rt_store *st, const void *arg, json_t **doc, struct rt_error *err);
 int cli_list_export(struct cli *c, const char *usage, const char *fmt, const char *out,
@@ -149,10 +248,6 @@ typedef int cli_write_fn(struct rt_store *st, int64_t parent, const void *arg, i
                          struct rt_error *err);
 int cli_write(struct cli *c, cli_find_fn *find, const char *parent, cli_write_fn *fn,
               const void *arg, int64_t *id);
-/* Adds one record with cli_write, then prints its id: "added WHAT ID", or {"id": ID}
- * with json. Returns the exit code. */
-int cli_add(struct cli *c, const char *what, int json, cli_find_fn *find, const char *parent,
-            cli_write_fn *fn, const void *arg);
 /*
  * Reads one document of the ledger: opens the store, calls get(st, arg, &doc, err)
  * and prints the document, as JSON with json, else through render. Returns the exit
@@ -161,30 +256,64 @@ int cli_add(struct cli *c, const char *what, int json, cli_find_fn *find, const 
 int cli_read(struct cli *c, int json, cli_get_fn *get, const void *arg,
              void (*render)(const json_t *doc));
 
-/* The values of a repeatable option that names records (--rec, --tracks). */
-struct cli_refs {
-    const char *option; /* "rec": "too many --rec" */
-    const char *bare;   /* the kind of a bare id: "rec" */
-    const char *need;   /* "a recommendation id": "--rec needs a recommendation id, not 'x'" */
-    const char *v[64];
-    size_t n;
-};
-/* Keeps arg, one value of refs->option, once it reads as a reference. EXIT_OK, or a
- * usage error (EXIT_USAGE) when it does not or when there are too many. */
-int cli_refs_opt(struct cli *c, const char *usage, struct cli_refs *refs, const char *arg);
-/* Links KIND:ID to each of refs by relation (rt_link_add). 0, or the library's error. */
-int cli_link_refs(struct rt_store *st, const char *kind, int64_t id, const char *relation,
-                  const struct cli_refs *refs, struct rt_error *err);
-
 /*
- * assess and benchmark assess (cmd_assess.c). cli_assess_opt sets the field of a that
- * the option o of an assessment names (--date 'd', --evidence 'e', --source 's',
- * --assessor 'a'): 0, or -1 when o is none of them. cli_assess_add records a and
- * prints its id, as cli_add does.
+ * A record of the ledger added from its entity's description (entity.h, ledger.c):
+ * each field with an option becomes one (a list field a repeatable one), the fields
+ * without are the command's arguments in their order (a long text takes the rest of
+ * the line), and what was given becomes the JSON body rt_ledger_write takes, in one
+ * transaction with the record's links.
  */
-struct rt_assessment_in;
-int cli_assess_opt(int o, struct rt_assessment_in *a);
-int cli_assess_add(struct cli *c, int json, const struct rt_assessment_in *a);
+struct rt_entity;
+#define CLI_ENTITY_MAX 16
+struct cli_entity_cmd {
+    const char *entity; /* "step" */
+    const char *parent; /* what the first argument names ("ROUND"), or NULL */
+    const char *usage;
+    const char *head, *tail;        /* the command's help is head, the options, tail */
+    const char *const *omit;        /* fields the command leaves out, or NULL */
+    const struct cli_option *extra; /* more options, ending with OPT_END(), or NULL */
+    void (*fix)(json_t *body);      /* a last change to the body, or NULL */
+};
+struct cli_entity {
+    const struct rt_entity *e;
+    const char *const *omit;
+    const char *str[CLI_ENTITY_MAX]; /* the value of each field, by its index */
+    long num[CLI_ENTITY_MAX];        /* LONG_MIN: not given */
+    struct cli_list list[CLI_ENTITY_MAX];
+    struct cli_option opts[CLI_ENTITY_MAX + 8];
+    const char *parent; /* the first argument, with cmd->parent */
+    json_t *body;
+};
+/* Fills v->opts from the fields of entity (and extra, and --json when json). */
+void cli_entity_init(struct cli_entity *v, const char *entity, const char *const *omit,
+                     const struct cli_option *extra, int *json);
+/* After cli_parse_options on v->opts: reads the arguments and makes v->body. -1 to go
+ * on, or a usage error (missing arguments or required options, all named). what is
+ * the command in messages ("step add"); parent names the first argument, or NULL. */
+int cli_entity_args(struct cli *c, struct cli_entity *v, int argc, char **argv, const char *what,
+                    const char *parent, const char *usage);
+/* Opens the store, finds the parent and writes v->body with rt_ledger_write; the exit
+ * code, after printing the error (its field named as the command line names it). */
+int cli_entity_write(struct cli *c, struct cli_entity *v, int64_t *id);
+void cli_entity_release(struct cli_entity *v);
+/* cli_entity_write, then prints "added ENTITY ID" (or {"id"} with json) and releases v.
+ * The exit code. */
+int cli_entity_save(struct cli *c, struct cli_entity *v, int json);
+/* All of the above for `NAME add`: prints "added NAME ID" or {"id"}. help: the text of
+ * --help (NULL: made from cmd). */
+int cli_entity_add(struct cli *c, int argc, char **argv, const struct cli_entity_cmd *cmd,
+                   const char *help);
+/*
+ * A ledger command with subcommands, one of them `add` of cmd's entity: runs subs
+ * (whose "add" is cli_entity_add_sub) with the help made by cli_entity_help, which the
+ * other subcommands print with cli_ledger_help().
+ */
+int cli_ledger_command(struct cli *c, int argc, char **argv, const struct cli_entity_cmd *cmd,
+                       const struct subcommand *subs);
+int cli_entity_add_sub(struct cli *c, int argc, char **argv);
+const char *cli_ledger_help(void);
+/* A command's help: cmd->head, the options of its entity, cmd->tail (rt_free it). */
+char *cli_entity_help(const struct cli_entity_cmd *cmd);
 
 /* Text renderings of the ledger's JSON documents, for a desk officer (render.c). */
 void render_dialogue_list(const json_t *v);

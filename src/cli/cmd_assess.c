@@ -1,12 +1,10 @@
 /* rightstrack assess: judge how far a recommendation or an ask is implemented, as of a date. */
 #include "cli.h"
 
-#include <rightstrack/ledger.h>
-
 static const char usage[] = "rightstrack [--db PATH] assess REF STATUS --date D [--evidence E]\n"
                             "       [--source S] [--assessor ORG] [--json]";
 
-static const char help[] =
+static const char head[] =
     "usage: rightstrack [--db PATH] assess REF STATUS --date D [OPTIONS]\n"
     "\n"
     "Records an assessment of REF as of a date: rec:ID (or a bare id) for a\n"
@@ -16,65 +14,34 @@ static const char help[] =
     "\n"
     "STATUS of a recommendation or an ask: not-started, in-progress, partially, fully,\n"
     "regressed, unknown; of a benchmark: met, partly-met, not-met.\n"
-    "\n"
-    "  --date D          as of when (YYYY-MM-DD, YYYY-MM or YYYY)\n"
-    "  --evidence E      what shows it, in your own words\n"
-    "  --source S        where the evidence comes from\n"
-    "  --assessor ORG    who judged (default: nobody named)\n"
-    "  --json            print {\"id\"}\n";
+    "\n";
 
-int cli_assess_opt(int o, struct rt_assessment_in *a)
-{
-    const char **field = o == 'd'   ? &a->as_of
-                         : o == 'e' ? &a->evidence
-                         : o == 's' ? &a->source
-                         : o == 'a' ? &a->assessor
-                                    : NULL;
-    if (!field)
-        return -1;
-    *field = optarg;
-    return 0;
-}
+static const char tail[] = "  --json                print {\"id\"}\n";
 
-static int add_assessment(struct rt_store *st, int64_t parent, const void *arg, int64_t *id,
-                          struct rt_error *err)
-{
-    (void)parent;
-    return rt_assess(st, arg, id, err);
-}
-
-int cli_assess_add(struct cli *c, int json, const struct rt_assessment_in *a)
-{
-    return cli_add(c, "assessment", json, NULL, NULL, add_assessment, a);
-}
+static const struct cli_entity_cmd cmd = {"assessment", NULL, usage, head, tail, NULL, NULL, NULL};
 
 int cmd_assess(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"date", required_argument, NULL, 'd'},
-                                         {"evidence", required_argument, NULL, 'e'},
-                                         {"source", required_argument, NULL, 's'},
-                                         {"assessor", required_argument, NULL, 'a'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
-    struct rt_assessment_in a = {0};
-    char target[64];
-    int json = 0, o, rc;
+    char *help = cli_entity_help(&cmd), ref[64];
+    struct cli_entity v;
+    int json = 0, rc;
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_assess_opt(o, &a) == 0)
-            continue;
-        if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
-            return rc;
+    cli_entity_init(&v, "assessment", NULL, NULL, &json);
+    if ((rc = cli_parse_options(c, &argc, argv, v.opts, usage, help)) >= 0)
+        goto out;
+    if (argc != 3) {
+        rc = cli_usage(c, usage, "assess needs a REF and a STATUS");
+        goto out;
     }
-    if (argc - optind != 2)
-        return cli_usage(c, usage, "assess needs a REF and a STATUS");
-    if (cli_ref(argv[optind], "rec", target) < 0)
-        return cli_usage(c, usage, "'%s' is not a reference such as rec:6159 or ask:3",
-                         argv[optind]);
-    if (!a.as_of)
-        return cli_usage(c, usage, "assess needs --date");
-    a.target = target;
-    a.status = argv[optind + 1];
-    return cli_assess_add(c, json, &a);
+    if (cli_ref(argv[1], "rec", ref) < 0) {
+        rc = cli_usage(c, usage, "'%s' is not a reference such as rec:6159 or ask:3", argv[1]);
+        goto out;
+    }
+    if ((rc = cli_entity_args(c, &v, argc, argv, "assess", NULL, usage)) >= 0)
+        goto out;
+    rc = cli_entity_save(c, &v, json);
+out:
+    cli_entity_release(&v);
+    rt_free(help);
+    return rc;
 }

@@ -9,7 +9,7 @@ static const char usage[] =
     "       rightstrack [--db PATH] commitment resolve ID fulfilled|lapsed [--step ID]\n"
     "       --date D [--note N] [--json]";
 
-static const char help[] =
+static const char head[] =
     "usage: rightstrack [--db PATH] commitment add ROUND --party P [--if C] --then PROMISE\n"
     "       rightstrack [--db PATH] commitment resolve ID fulfilled|lapsed --date D [OPTIONS]\n"
     "\n"
@@ -18,60 +18,19 @@ static const char help[] =
     "it is resolved, once, as fulfilled (by a step) or lapsed. ROUND is a round's id or\n"
     "DIALOGUE#ORDINAL.\n"
     "\n"
-    "  add ROUND            record a commitment; prints its id\n"
-    "    --party P          the party that promised\n"
-    "    --if CONDITION     what it depends on, in your own words\n"
-    "    --then PROMISE     what was promised\n"
-    "  resolve ID STATUS    fulfilled or lapsed\n"
-    "    --date D           when (YYYY-MM-DD, YYYY-MM or YYYY)\n"
-    "    --step ID          the step that fulfilled it\n"
-    "    --note N           a note on the evidence\n"
-    "  --json               print {\"id\"}\n"
+    "  add ROUND             record a commitment; prints its id\n";
+
+static const char tail[] =
+    "  resolve ID STATUS     fulfilled or lapsed\n"
+    "    --date D            when (YYYY-MM-DD, YYYY-MM or YYYY)\n"
+    "    --step ID           the step that fulfilled it\n"
+    "    --note N            a note on the evidence\n"
+    "  --json                print {\"id\"}\n"
     "\n"
     "'rightstrack status commitment:ID' shows a commitment's status as of a date.\n";
 
-struct commitment {
-    const char *party, *condition, *promise;
-};
-
-static int add_commitment(struct rt_store *st, int64_t round, const void *arg, int64_t *id,
-                          struct rt_error *err)
-{
-    const struct commitment *m = arg;
-    return rt_commitment_add(st, round, m->party, m->condition, m->promise, id, err);
-}
-
-static int add(struct cli *c, int argc, char **argv)
-{
-    static const struct option opts[] = {
-        {"party", required_argument, NULL, 'p'}, {"if", required_argument, NULL, 'i'},
-        {"then", required_argument, NULL, 't'},  {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},        {0}};
-    struct commitment m = {0};
-    int json = 0, o, rc;
-
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'p':
-            m.party = optarg;
-            break;
-        case 'i':
-            m.condition = optarg;
-            break;
-        case 't':
-            m.promise = optarg;
-            break;
-        default:
-            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
-                return rc;
-        }
-    }
-    if (argc - optind != 1)
-        return cli_usage(c, usage, "commitment add needs one ROUND");
-    if (!m.party || !m.promise)
-        return cli_usage(c, usage, "commitment add needs --party and --then");
-    return cli_add(c, "commitment", json, rt_round_find, argv[optind], add_commitment, &m);
-}
+static const struct cli_entity_cmd add_cmd = {"commitment", "ROUND", usage, head,
+                                              tail,         NULL,    NULL,  NULL};
 
 struct resolution {
     int64_t id, step;
@@ -88,38 +47,30 @@ static int resolve_commitment(struct rt_store *st, int64_t parent, const void *a
     return rt_commitment_resolve(st, r->id, r->status, r->step, r->date, r->note, err);
 }
 
+static int step_id(const struct cli_option *o, const char *arg)
+{
+    return cli_parse_id(arg, o->value);
+}
+
 static int resolve(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"step", required_argument, NULL, 's'}, {"date", required_argument, NULL, 'd'},
-        {"note", required_argument, NULL, 'n'}, {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},       {0}};
     struct resolution r = {0};
     int64_t id;
-    int json = 0, o, rc;
+    int json = 0, rc;
+    struct cli_option opts[] = {
+        {CLI_OPT_CALLBACK, "step", 0, &r.step, "ID", NULL, 0, 0, 0, step_id, "a step id", NULL},
+        OPT_STRING("date", &r.date, "D", NULL),
+        OPT_STRING("note", &r.note, "N", NULL),
+        OPT_JSON(&json),
+        OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 's':
-            if (cli_parse_id(optarg, &r.step) < 0)
-                return cli_usage(c, usage, "--step needs a step id, not '%s'", optarg);
-            break;
-        case 'd':
-            r.date = optarg;
-            break;
-        case 'n':
-            r.note = optarg;
-            break;
-        default:
-            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
-                return rc;
-        }
-    }
-    if (argc - optind != 2)
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, cli_ledger_help())) >= 0)
+        return rc;
+    if (argc != 3)
         return cli_usage(c, usage, "commitment resolve needs an ID and fulfilled or lapsed");
-    if (cli_parse_id(argv[optind], &r.id) < 0)
-        return cli_usage(c, usage, "'%s' is not a commitment id", argv[optind]);
-    r.status = argv[optind + 1];
+    if (cli_parse_id(argv[1], &r.id) < 0)
+        return cli_usage(c, usage, "'%s' is not a commitment id", argv[1]);
+    r.status = argv[2];
     if (strcmp(r.status, "fulfilled") && strcmp(r.status, "lapsed"))
         return cli_usage(c, usage, "a commitment resolves as fulfilled or lapsed, not '%s'",
                          r.status);
@@ -137,6 +88,7 @@ static int resolve(struct cli *c, int argc, char **argv)
 
 int cmd_commitment(struct cli *c, int argc, char **argv)
 {
-    static const struct subcommand subs[] = {{"add", add}, {"resolve", resolve}, {NULL, NULL}};
-    return cli_subcommand(c, subs, usage, help, argc, argv);
+    static const struct subcommand subs[] = {
+        {"add", cli_entity_add_sub}, {"resolve", resolve}, {NULL, NULL}};
+    return cli_ledger_command(c, argc, argv, &add_cmd, subs);
 }

@@ -5,6 +5,17 @@
 
 static const char usage[] = "rightstrack [--db PATH] export [--json] [--out FILE]";
 
+static const char help[] =
+    "usage: rightstrack [--db PATH] export [--json] [--out FILE]\n"
+    "\n"
+    "Writes the whole database -- recommendations, sources, themes and the\n"
+    "dialogue ledger -- as one JSON document (format in docs/export.md), on\n"
+    "standard output or into FILE. 'rightstrack import FILE' restores it into an\n"
+    "empty database; exporting that again gives the same bytes.\n"
+    "\n"
+    "  --json       the format (the only one; accepted for symmetry)\n"
+    "  --out FILE   write to FILE instead of standard output\n";
+
 static int dump_to_buf(const char *data, size_t len, void *buf)
 {
     return rt_buf_add(buf, data, len) < 0 ? -1 : 0;
@@ -12,41 +23,20 @@ static int dump_to_buf(const char *data, size_t len, void *buf)
 
 int cmd_export(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
     const char *out_path = NULL;
     json_t *doc = NULL;
     struct rt_buf text = RT_BUF_INIT;
-    int o, rc;
+    int json = 0, rc;
+    struct cli_option opts[] = {
+        OPT_FLAG("json", &json, NULL), /* the one format */
+        {CLI_OPT_STRING, "out", 'o', &out_path, "FILE", NULL, 0, 0, 0, NULL, NULL, NULL},
+        OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-        switch (o) {
-        case 'j':
-            break; /* JSON is the one format */
-        case 'o':
-            out_path = optarg;
-            break;
-        case 'h':
-            return cli_help(
-                "usage: rightstrack [--db PATH] export [--json] [--out FILE]\n"
-                "\n"
-                "Writes the whole database -- recommendations, sources, themes and the\n"
-                "dialogue ledger -- as one JSON document (format in docs/export.md), on\n"
-                "standard output or into FILE. 'rightstrack import FILE' restores it into an\n"
-                "empty database; exporting that again gives the same bytes.\n"
-                "\n"
-                "  --json       the format (the only one; accepted for symmetry)\n"
-                "  --out FILE   write to FILE instead of standard output\n");
-        default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind != argc)
-        return cli_usage(c, usage, "export takes no arguments");
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0 ||
+        (rc = cli_no_args(c, argc, argv, usage)) >= 0)
+        return rc;
     if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         return rc;
     if (rt_store_export(st, &doc, &err) < 0) {

@@ -37,23 +37,17 @@ static json_t *stats_json(const char *path, const struct rt_import_stats *s)
 
 int cmd_import(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
     struct rt_error err = RT_ERROR_INIT;
     struct rt_import_stats *stats = NULL, total = {0};
     struct rt_tag_stats tags = {0};
     struct rt_store *st = NULL;
     struct progress *bar = NULL;
-    int json = 0, o, rc, n;
+    int json = 0, rc, n;
+    struct cli_option opts[] = {OPT_JSON(&json), OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        default:
-            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
-                return rc;
-        }
-    }
-    n = argc - optind;
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+        return rc;
+    n = argc - 1;
     if (n < 1)
         return cli_usage(c, usage, "import needs at least one file");
 #ifdef M_TOP_PAD
@@ -68,8 +62,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
         return rc;
     stats = rt_xcalloc((size_t)n, sizeof(*stats));
     bar = progress_new("importing");
-    if (rt_import_files(st, (const char *const *)(argv + optind), (size_t)n, stats, progress_update,
-                        bar, &err) < 0) {
+    if (rt_import_files(st, (const char *const *)(argv + 1), (size_t)n, stats, progress_update, bar,
+                        &err) < 0) {
         progress_done(bar);
         rc = cli_fail(c, &err);
         fprintf(stderr, "%s: nothing was imported\n", c->prog);
@@ -98,7 +92,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
     if (json) {
         json_t *files = json_array(), *o2;
         for (int i = 0; i < n; i++)
-            json_array_append_new(files, stats_json(argv[optind + i], &stats[i]));
+            json_array_append_new(files, stats_json(argv[1 + i], &stats[i]));
         o2 = json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "files", files, "rows",
                        (json_int_t)total.rows, "recommendations_added", (json_int_t)total.recs_new,
                        "recommendations_existing", (json_int_t)total.recs_existing,
@@ -110,11 +104,11 @@ int cmd_import(struct cli *c, int argc, char **argv)
     } else {
         for (int i = 0; i < n; i++) {
             if (stats[i].format == RT_FORMAT_EXPORT)
-                printf("%s: restored %lld records, %lld of them recommendations\n",
-                       argv[optind + i], (long long)stats[i].rows, (long long)stats[i].recs_new);
+                printf("%s: restored %lld records, %lld of them recommendations\n", argv[1 + i],
+                       (long long)stats[i].rows, (long long)stats[i].recs_new);
             else
                 printf("%s: %s, %lld rows: %lld recommendations added, %lld already there\n",
-                       argv[optind + i], rt_format_name(stats[i].format), (long long)stats[i].rows,
+                       argv[1 + i], rt_format_name(stats[i].format), (long long)stats[i].rows,
                        (long long)stats[i].recs_new, (long long)stats[i].recs_existing);
         }
         if (tags.tagged)

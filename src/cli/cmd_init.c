@@ -3,32 +3,23 @@
 
 static const char usage[] = "rightstrack [--db PATH] init [--json]";
 
+static const char help[] = "usage: rightstrack [--db PATH] init [--json]\n"
+                           "\n"
+                           "Creates the database (default ./rightstrack.db) with its schema and\n"
+                           "the states table, or applies pending schema changes to an existing\n"
+                           "one. Running it again changes nothing.\n"
+                           "\n"
+                           "  --json   print {\"database\", \"schema_version\"}\n";
+
 int cmd_init(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
     struct rt_store *st = NULL;
-    int json = 0, o, rc;
+    int json = 0, rc;
+    struct cli_option opts[] = {OPT_JSON(&json), OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help("usage: rightstrack [--db PATH] init [--json]\n"
-                            "\n"
-                            "Creates the database (default ./rightstrack.db) with its schema and\n"
-                            "the states table, or applies pending schema changes to an existing\n"
-                            "one. Running it again changes nothing.\n"
-                            "\n"
-                            "  --json   print {\"database\", \"schema_version\"}\n");
-        default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind != argc)
-        return cli_usage(c, usage, "init takes no arguments");
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0 ||
+        (rc = cli_no_args(c, argc, argv, usage)) >= 0)
+        return rc;
     if ((rc = cli_open(c, RT_STORE_CREATE, &st)) != EXIT_OK)
         return rc;
     if (json)

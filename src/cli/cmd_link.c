@@ -1,14 +1,13 @@
-/* rightstrack link: link a step, topic, ask or benchmark to what it concerns. */
+/* rightstrack link: link a step, topic, ask or benchmark to what it concerns, to many at once. */
 #include "cli.h"
 
-#include <rightstrack/ledger.h>
-
-static const char usage[] = "rightstrack [--db PATH] link FROM RELATION TO";
+static const char usage[] = "rightstrack [--db PATH] link [--json] FROM RELATION TO...";
 
 static const char help[] =
-    "usage: rightstrack [--db PATH] link FROM RELATION TO\n"
+    "usage: rightstrack [--db PATH] link [--json] FROM RELATION TO...\n"
     "\n"
-    "Links two records, each written KIND:ID. What may be linked:\n"
+    "Links a record to one or more others, each written KIND:ID: all of them or, if one\n"
+    "fails, none. What may be linked:\n"
     "\n"
     "  step:ID answers ask:ID | rec:ID        the step answers an ask or a recommendation\n"
     "  step:ID welcomed-in round:ID           a round welcomed the step\n"
@@ -20,51 +19,59 @@ static const char help[] =
     "\n"
     "A bare id for TO means a recommendation (about, answers, tracks), a step\n"
     "(responds-to) or a round (welcomed-in, which also takes DIALOGUE#ORDINAL).\n"
-    "Linking twice is not an error.\n";
+    "Linking twice is not an error. For example, a topic about three recommendations:\n"
+    "\n"
+    "  rightstrack link topic:3 about rec:14 rec:15 rec:16\n"
+    "\n"
+    "  --json   print {\"from\", \"relation\", \"to\": [KIND:ID, ...]}\n";
 
 int cmd_link(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
+    struct cli_entity v;
     const char *relation, *bare;
     char from[64], to[64];
-    int64_t rid;
-    int o, rc, round_ref = 0;
+    json_t *done;
+    int json = 0, rc;
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-        if ((rc = cli_opt_common(c, o, argv, usage, help, NULL)) >= 0)
-            return rc;
-    if (argc - optind != 3)
+    cli_entity_init(&v, "link", NULL, NULL, &json);
+    if ((rc = cli_parse_options(c, &argc, argv, v.opts, usage, help)) >= 0)
+        return rc;
+    if (argc < 4)
         return cli_usage(c, usage, "link needs FROM, RELATION and TO");
-    relation = argv[optind + 1];
-    if (cli_ref(argv[optind], NULL, from) < 0)
-        return cli_usage(c, usage, "'%s' is not KIND:ID, such as step:2", argv[optind]);
+    relation = argv[2];
+    if (cli_ref(argv[1], NULL, from) < 0)
+        return cli_usage(c, usage, "'%s' is not KIND:ID, such as step:2", argv[1]);
     bare = !strcmp(relation, "responds-to")   ? "step"
            : !strcmp(relation, "welcomed-in") ? "round"
                                               : "rec";
-    if (cli_ref(argv[optind + 2], bare, to) < 0) {
-        if (strcmp(relation, "welcomed-in") || !strchr(argv[optind + 2], '#'))
-            return cli_usage(c, usage, "'%s' is not KIND:ID, such as step:1", argv[optind + 2]);
-        round_ref = 1;
-    }
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
-        return rc;
-    if (round_ref) {
-        if (rt_round_find(st, argv[optind + 2], &rid, &err) < 0) {
-            rc = cli_fail(c, &err);
-            goto out;
+    done = json_array();
+    for (int i = 3; i < argc; i++) {
+        if (cli_ref(argv[i], bare, to) == 0) {
+            json_array_append_new(done, json_string(to));
+        } else if (!strcmp(relation, "welcomed-in") && strchr(argv[i], '#')) {
+            json_array_append_new(done, json_string(argv[i])); /* DIALOGUE#ORDINAL */
+        } else {
+            json_decref(done);
+            return cli_usage(c, usage, "'%s' is not KIND:ID, such as step:1", argv[i]);
         }
-        snprintf(to, sizeof(to), "round:%lld", (long long)rid);
     }
-    if (rt_link_add(st, from, relation, to, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
+    argv[1] = from;
+    if ((rc = cli_entity_args(c, &v, argc, argv, "link", NULL, usage)) >= 0 ||
+        (rc = cli_entity_write(c, &v, &(int64_t){0})) != EXIT_OK) {
+        json_decref(done);
+        cli_entity_release(&v);
+        return rc;
     }
-    printf("linked %s %s %s\n", from, relation, to);
-    rc = EXIT_OK;
-out:
-    rt_error_release(&err);
-    rt_store_close(st);
-    return rc;
+    if (json) {
+        cli_print_json(
+            json_pack("{s:s, s:s, s:o}", "from", from, "relation", relation, "to", done));
+    } else {
+        size_t i;
+        json_t *t;
+        json_array_foreach(done, i, t)
+            printf("linked %s %s %s\n", from, relation, json_string_value(t));
+        json_decref(done);
+    }
+    cli_entity_release(&v);
+    return EXIT_OK;
 }

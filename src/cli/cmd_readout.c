@@ -188,28 +188,16 @@ static void render_draft(const json_t *d)
 
 static int readout_parse(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
-                                         {"evidence", no_argument, NULL, 'e'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     struct rt_error err = RT_ERROR_INIT;
     json_t *draft = NULL;
-    int json = 0, ev = 0, o, rc;
+    int json = 0, ev = 0, rc;
+    struct cli_option opts[] = {OPT_JSON(&json), OPT_FLAG("evidence", &ev, NULL), OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'e':
-            ev = 1;
-            break;
-        default:
-            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
-                return rc;
-        }
-    }
-    if (optind + 1 != argc)
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+        return rc;
+    if (argc != 2)
         return cli_usage(c, usage, "readout parse needs one FILE");
-    if (rt_readout_parse_file(argv[optind], json && !ev ? 0 : RT_READOUT_EVIDENCE, &draft, &err) <
-        0) {
+    if (rt_readout_parse_file(argv[1], json && !ev ? 0 : RT_READOUT_EVIDENCE, &draft, &err) < 0) {
         rc = cli_fail(c, &err);
         goto out;
     }
@@ -268,46 +256,31 @@ static void print_plan(const json_t *plan)
 
 static int readout_import(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"dialogue", required_argument, NULL, 'd'},
-                                         {"dry-run", no_argument, NULL, 'n'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
     const char *dialogue = NULL;
     json_t *draft = NULL, *plan = NULL;
-    int json = 0, dry = 0, o, rc;
+    int json = 0, dry = 0, rc;
     int64_t dlg = 0;
+    struct cli_option opts[] = {OPT_STRING("dialogue", &dialogue, "ID", NULL),
+                                OPT_FLAG("dry-run", &dry, NULL), OPT_JSON(&json), OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'd':
-            dialogue = optarg;
-            break;
-        case 'n':
-            dry = 1;
-            break;
-        default:
-            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
-                return rc;
-        }
-    }
-    if (optind + 1 != argc)
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+        return rc;
+    if (argc != 2)
         return cli_usage(c, usage, "readout import needs one FILE");
     if (!dialogue)
         return cli_usage(c, usage, "readout import needs --dialogue ID");
-    if (rt_readout_parse_file(argv[optind], RT_READOUT_EVIDENCE, &draft, &err) < 0) {
+    if (rt_readout_parse_file(argv[1], RT_READOUT_EVIDENCE, &draft, &err) < 0) {
         rc = cli_fail(c, &err);
         goto out;
     }
     if ((rc = cli_open(c, dry ? RT_STORE_READONLY : 0, &st)) != EXIT_OK)
         goto out;
     if (rt_dialogue_find(st, dialogue, &dlg, &err) < 0 ||
-        rt_readout_import(st, draft, argv[optind], dlg, dry ? RT_READOUT_DRY_RUN : 0, &plan, &err) <
-            0) {
+        rt_readout_import(st, draft, argv[1], dlg, dry ? RT_READOUT_DRY_RUN : 0, &plan, &err) < 0) {
         if (!err.file && err.code != RT_ENOTFOUND)
-            err.file = rt_xstrdup(argv[optind]);
+            err.file = rt_xstrdup(argv[1]);
         rc = cli_fail(c, &err);
         goto out;
     }

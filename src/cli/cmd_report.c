@@ -40,21 +40,20 @@ static int add_to_buf(const char *s, size_t n, void *ctx)
 
 int cmd_report(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"dialogue", required_argument, NULL, 'd'},
-                                         {"as-of", required_argument, NULL, 'a'},
-                                         {"format", required_argument, NULL, 'f'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     struct rt_error err = RT_ERROR_INIT;
     struct rt_buf text = RT_BUF_INIT;
     struct rt_store *st = NULL;
     enum rt_report_format fmt = RT_REPORT_MARKDOWN;
-    const char *dialogue = NULL, *as_of = NULL, *out = NULL, *kind;
+    const char *dialogue = NULL, *as_of = NULL, *out = NULL, *format = NULL, *kind;
     json_t *doc = NULL;
     int64_t id = 0;
-    int json = 0, failed, o, rc;
+    int json = 0, failed, rc;
+    struct cli_option opts[] = {OPT_STRING("dialogue", &dialogue, "D", NULL),
+                                OPT_STRING("as-of", &as_of, "DATE", NULL),
+                                OPT_STRING("format", &format, "F", NULL),
+                                OPT_STRING("out", &out, "FILE", NULL),
+                                OPT_JSON(&json),
+                                OPT_END()};
 
     if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
         return cli_help(help);
@@ -64,29 +63,13 @@ int cmd_report(struct cli *c, int argc, char **argv)
     kind = argv[1];
     argc--;
     argv++;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'd':
-            dialogue = optarg;
-            break;
-        case 'a':
-            as_of = optarg;
-            break;
-        case 'f':
-            if (rt_report_format_parse(optarg, &fmt) < 0)
-                return cli_usage(c, usage, "--format is md, html or pdf, not '%s'", optarg);
-            break;
-        case 'o':
-            out = optarg;
-            break;
-        default:
-            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
-                return rc;
-        }
-    }
-    if (!strcmp(kind, "brief") && (!dialogue || optind != argc))
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+        return rc;
+    if (format && rt_report_format_parse(format, &fmt) < 0)
+        return cli_usage(c, usage, "--format is md, html or pdf, not '%s'", format);
+    if (!strcmp(kind, "brief") && (!dialogue || argc != 1))
         return cli_usage(c, usage, "report brief needs --dialogue D and no other argument");
-    if (!strcmp(kind, "country") && argc - optind != 1)
+    if (!strcmp(kind, "country") && argc != 2)
         return cli_usage(c, usage, "report country needs one STATE");
     if (fmt == RT_REPORT_PDF && !json && !out)
         return cli_usage(c, usage, "--format pdf needs --out FILE");
@@ -96,7 +79,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
         failed = rt_dialogue_find(st, dialogue, &id, &err) < 0 ||
                  rt_report_brief(st, id, as_of, &doc, &err) < 0;
     else
-        failed = rt_report_country(st, argv[optind], as_of, &doc, &err) < 0;
+        failed = rt_report_country(st, argv[1], as_of, &doc, &err) < 0;
     if (!failed && json) {
         /* text has no limit, so the sink cannot fail. */
         json_dump_callback(doc, add_to_buf, &text, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -59,17 +59,6 @@ out:
     return rc;
 }
 
-int cli_export_opt(int o, const char **fmt, const char **out)
-{
-    if (o == 'F')
-        *fmt = optarg;
-    else if (o == 'O')
-        *out = optarg;
-    else
-        return -1;
-    return 0;
-}
-
 /* The format of --format, or of --out's extension; -1 when --format names none. */
 static int export_format(const char *fmt, const char *out, enum rt_export_format *f)
 {
@@ -108,96 +97,49 @@ int cli_list_export(struct cli *c, const char *use, const char *fmt, const char 
 
 int cmd_search(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"sur", required_argument, NULL, 's'},      {"by", required_argument, NULL, 'b'},
-        {"cycle", required_argument, NULL, 'c'},    {"session", required_argument, NULL, 'S'},
-        {"response", required_argument, NULL, 'r'}, {"theme", required_argument, NULL, 't'},
-        {"category", required_argument, NULL, 'C'}, {"limit", required_argument, NULL, 'l'},
-        {"offset", required_argument, NULL, 'o'},   {"facets", no_argument, NULL, 'f'},
-        {"json", no_argument, NULL, 'j'},           {"sort", required_argument, NULL, 'x'},
-        {"desc", no_argument, NULL, 'd'},           CLI_EXPORT_OPTIONS,
-        {"help", no_argument, NULL, 'h'},           {0}};
     struct rt_query q = RT_QUERY_INIT;
     struct rt_search_result res = {0};
     struct rt_error err = RT_ERROR_INIT;
     struct rt_buf text = RT_BUF_INIT;
     struct rt_store *st = NULL;
-    const char *out = NULL, *format = NULL;
+    const char *response = NULL, *sort = NULL, *out = NULL, *format = NULL;
     enum rt_export_format fmt = RT_EXPORT_CSV;
-    int json = 0, export, o, rc;
-    long v;
+    long cycle = 0, session = 0, category = 0, limit = q.limit, offset = q.offset;
+    int json = 0, export, rc;
+    struct cli_option opts[] = {OPT_STRING("sur", &q.sur, "STATE", NULL),
+                                OPT_STRING("by", &q.by, "STATE", NULL),
+                                OPT_INT("cycle", &cycle, 1, 999, "N", NULL),
+                                OPT_INT("session", &session, 1, 999, "N", NULL),
+                                OPT_STRING("response", &response, "R", NULL),
+                                OPT_STRING("theme", &q.theme, "T", NULL),
+                                OPT_INT("category", &category, 1, 5, "N", NULL),
+                                OPT_INT("limit", &limit, 1, 10000, "N", NULL),
+                                OPT_INT("offset", &offset, 0, 1000000000L, "N", NULL),
+                                OPT_FLAG("facets", &q.facets, NULL),
+                                OPT_JSON(&json),
+                                OPT_STRING("sort", &sort, "S", NULL),
+                                OPT_FLAG("desc", &q.desc, NULL),
+                                OPT_EXPORT(&format, &out),
+                                OPT_HINT(" (a query word that starts with - goes after --)"),
+                                OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 's':
-            q.sur = optarg;
-            break;
-        case 'b':
-            q.by = optarg;
-            break;
-        case 't':
-            q.theme = optarg;
-            break;
-        case 'c':
-        case 'S':
-        case 'C':
-        case 'l':
-        case 'o': {
-            long hi = o == 'C' ? 5 : o == 'l' ? 10000 : o == 'o' ? 1000000000L : 999;
-            long lo = o == 'o' ? 0 : 1;
-            if (cli_parse_int(optarg, lo, hi, &v) < 0)
-                return cli_usage(c, usage, "--%s needs a number from %ld to %ld",
-                                 o == 'c'   ? "cycle"
-                                 : o == 'S' ? "session"
-                                 : o == 'C' ? "category"
-                                 : o == 'l' ? "limit"
-                                            : "offset",
-                                 lo, hi);
-            if (o == 'c')
-                q.cycle = (int)v;
-            else if (o == 'S')
-                q.session = (int)v;
-            else if (o == 'C')
-                q.category = (int)v;
-            else if (o == 'l')
-                q.limit = v;
-            else
-                q.offset = v;
-            break;
-        }
-        case 'r': {
-            enum rt_response r;
-            if (rt_response_parse(optarg, &r) < 0)
-                return cli_usage(c, usage, "--response is supported, noted, pledge or pending");
-            q.response = (int)r;
-            break;
-        }
-        case 'f':
-            q.facets = 1;
-            break;
-        case 'j':
-            json = 1;
-            break;
-        case 'x':
-            if (rt_search_sort_parse(optarg, &q.sort) < 0)
-                return cli_usage(c, usage, "--sort is relevance, session, state or response");
-            break;
-        case 'd':
-            q.desc = 1;
-            break;
-        case 'F':
-        case 'O':
-            cli_export_opt(o, &format, &out);
-            break;
-        case 'h':
-            return cli_help(help);
-        default:
-            return cli_usage(c, usage,
-                             "unknown option '%s' (a query word that starts with - goes after --)",
-                             argv[optind - 1]);
-        }
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+        return rc;
+    q.cycle = (int)cycle;
+    q.session = (int)session;
+    q.category = (int)category;
+    q.limit = limit;
+    q.offset = offset;
+    if (response) {
+        enum rt_response r;
+        if (rt_response_parse(response, &r) < 0)
+            return cli_usage(c, usage, "--response is supported, noted, pledge or pending");
+        q.response = (int)r;
     }
-    for (int i = optind; i < argc; i++) {
+    if (sort && rt_search_sort_parse(sort, &q.sort) < 0) {
+        return cli_usage(c, usage, "--sort is relevance, session, state or response");
+    }
+    for (int i = 1; i < argc; i++) {
         if (text.len)
             rt_buf_addch(&text, ' ');
         rt_buf_adds(&text, argv[i]);

@@ -15,6 +15,37 @@ static const char usage[] =
     "       [--tls-cert FILE --tls-key FILE] [--trusted-proxy ADDR] [--allow-host NAME]...\n"
     "       [--unsafe-no-auth]";
 
+static const char help[] =
+    "usage: rightstrack [--db PATH] serve [--host 127.0.0.1] [--port 8080]\n"
+    "       [--threads N] [--public] [--tls-cert FILE --tls-key FILE]\n"
+    "       [--trusted-proxy ADDR] [--allow-host NAME]... [--unsafe-no-auth]\n"
+    "\n"
+    "Serves the web pages (search, recommendations, dialogues, rounds) and the\n"
+    "JSON API under /api/v1/ (docs/api.yaml) until Ctrl-C or SIGTERM, then\n"
+    "finishes the requests in flight. Prints 'listening on http://HOST:PORT'.\n"
+    "A database that does not exist yet is created, as import creates one.\n"
+    "\n"
+    "While the database has no account (see 'rightstrack user'), everyone on\n"
+    "this machine may read and write, and serve listens on loopback only. Once\n"
+    "there are accounts, reading needs a login (unless --public) and writing\n"
+    "always does; then serve may listen on any address.\n"
+    "\n"
+    "  --host ADDR          the address to listen on (default 127.0.0.1)\n"
+    "  --port N             the port; 0 picks a free one (default 8080)\n"
+    "  --threads N          worker threads (default 2)\n"
+    "  --public             with accounts: anyone may read without logging in\n"
+    "  --tls-cert FILE      serve https with this PEM certificate (chain)\n"
+    "  --tls-key FILE       and this PEM private key\n"
+    "  --trusted-proxy ADDR believe X-Forwarded-For and X-Forwarded-Proto from\n"
+    "                       this address only (a reverse proxy on this machine)\n"
+    "  --allow-host NAME    a name (besides the address, and localhost for\n"
+    "                       loopback) by which browsers may reach the server, as\n"
+    "                       in a reverse proxy's; requests naming another Host\n"
+    "                       get 421 (a guard against DNS rebinding); repeatable\n"
+    "  --unsafe-no-auth     allow an address other than loopback on a database\n"
+    "                       without accounts: anyone who can reach it can read\n"
+    "                       and write everything\n";
+
 /*
  * The path of rightstrack-serve: beside this program (a build tree, or an install
  * that put both in one folder), else in ../libexec/rightstrack/ of its folder.
@@ -42,102 +73,36 @@ static int serve_program(char *out, size_t size)
 
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"host", required_argument, NULL, 'H'},
-                                         {"port", required_argument, NULL, 'p'},
-                                         {"threads", required_argument, NULL, 't'},
-                                         {"unsafe-no-auth", no_argument, NULL, 'u'},
-                                         {"public", no_argument, NULL, 'P'},
-                                         {"tls-cert", required_argument, NULL, 'c'},
-                                         {"tls-key", required_argument, NULL, 'k'},
-                                         {"trusted-proxy", required_argument, NULL, 'x'},
-                                         {"allow-host", required_argument, NULL, 'a'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
-    const char *cert = NULL, *key = NULL, *proxy = NULL, *allow[32];
-    size_t n_allow = 0;
-    int public_read = 0;
-    const char *host = "127.0.0.1";
+    const char *host = "127.0.0.1", *cert = NULL, *key = NULL, *proxy = NULL;
     char port[16] = "8080", threads[16] = "2";
-    int allow_remote = 0;
+    int allow_remote = 0, public_read = 0, rc;
     char path[PATH_MAX];
-    long v;
-    int o;
+    long port_n = 8080, threads_n = 2;
+    struct cli_list allow = {{NULL}, 0};
+    struct cli_option opts[] = {OPT_STRING("host", &host, "ADDR", NULL),
+                                OPT_INT("port", &port_n, 0, 65535, "N", NULL),
+                                OPT_INT("threads", &threads_n, 1, 64, "N", NULL),
+                                OPT_FLAG("public", &public_read, NULL),
+                                OPT_STRING("tls-cert", &cert, "FILE", NULL),
+                                OPT_STRING("tls-key", &key, "FILE", NULL),
+                                OPT_STRING("trusted-proxy", &proxy, "ADDR", NULL),
+                                OPT_LIST("allow-host", &allow, "NAME", NULL),
+                                OPT_FLAG("unsafe-no-auth", &allow_remote, NULL),
+                                OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'H':
-            host = optarg;
-            break;
-        case 'p':
-            if (cli_parse_int(optarg, 0, 65535, &v) < 0)
-                return cli_usage(c, usage, "--port is a number from 0 to 65535");
-            snprintf(port, sizeof(port), "%ld", v);
-            break;
-        case 't':
-            if (cli_parse_int(optarg, 1, 64, &v) < 0)
-                return cli_usage(c, usage, "--threads is a number from 1 to 64");
-            snprintf(threads, sizeof(threads), "%ld", v);
-            break;
-        case 'u':
-            allow_remote = 1;
-            break;
-        case 'P':
-            public_read = 1;
-            break;
-        case 'c':
-            cert = optarg;
-            break;
-        case 'k':
-            key = optarg;
-            break;
-        case 'x':
-            proxy = optarg;
-            break;
-        case 'a':
-            if (n_allow == sizeof(allow) / sizeof(allow[0]))
-                return cli_usage(c, usage, "--allow-host is given at most 32 times");
-            if (!*optarg || strpbrk(optarg, "/:@ \t"))
-                return cli_usage(c, usage,
-                                 "--allow-host takes a host name, such as rights.example.org");
-            allow[n_allow++] = optarg;
-            break;
-        case 'h':
-            return cli_help(
-                "usage: rightstrack [--db PATH] serve [--host 127.0.0.1] [--port 8080]\n"
-                "       [--threads N] [--public] [--tls-cert FILE --tls-key FILE]\n"
-                "       [--trusted-proxy ADDR] [--unsafe-no-auth]\n"
-                "\n"
-                "Serves the web pages (search, recommendations, dialogues, rounds) and the\n"
-                "JSON API under /api/v1/ (docs/api.yaml) until Ctrl-C or SIGTERM, then\n"
-                "finishes the requests in flight. Prints 'listening on http://HOST:PORT'.\n"
-                "A database that does not exist yet is created, as import creates one.\n"
-                "\n"
-                "While the database has no account (see 'rightstrack user'), everyone on\n"
-                "this machine may read and write, and serve listens on loopback only. Once\n"
-                "there are accounts, reading needs a login (unless --public) and writing\n"
-                "always does; then serve may listen on any address.\n"
-                "\n"
-                "  --host ADDR          the address to listen on (default 127.0.0.1)\n"
-                "  --port N             the port; 0 picks a free one (default 8080)\n"
-                "  --threads N          worker threads (default 2)\n"
-                "  --public             with accounts: anyone may read without logging in\n"
-                "  --tls-cert FILE      serve https with this PEM certificate (chain)\n"
-                "  --tls-key FILE       and this PEM private key\n"
-                "  --trusted-proxy ADDR believe X-Forwarded-For and X-Forwarded-Proto from\n"
-                "                       this address only (a reverse proxy on this machine)\n"
-                "  --allow-host NAME    a name (besides the address, and localhost for\n"
-                "                       loopback) by which browsers may reach the server, as\n"
-                "                       in a reverse proxy's; requests naming another Host\n"
-                "                       get 421 (a guard against DNS rebinding); repeatable\n"
-                "  --unsafe-no-auth     allow an address other than loopback on a database\n"
-                "                       without accounts: anyone who can reach it can read\n"
-                "                       and write everything\n");
-        default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind != argc)
-        return cli_usage(c, usage, "serve takes no arguments");
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0 ||
+        (rc = cli_no_args(c, argc, argv, usage)) >= 0)
+        return rc;
+    for (size_t i = 0; i < allow.n; i++)
+        if (!*allow.v[i] || strpbrk(allow.v[i], "/:@ \t"))
+            return cli_usage(c, usage,
+                             "--allow-host takes a host name, such as rights.example.org");
+    if (allow.n > 32)
+        return cli_usage(c, usage, "--allow-host is given at most 32 times");
+    if (!cert != !key)
+        return cli_usage(c, usage, "give both --tls-cert and --tls-key, or neither");
+    snprintf(port, sizeof(port), "%ld", port_n);
+    snprintf(threads, sizeof(threads), "%ld", threads_n);
     if (serve_program(path, sizeof(path)) < 0) {
         fprintf(stderr,
                 "%s: cannot find the web server program rightstrack-serve: it belongs next "
@@ -156,8 +121,6 @@ int cmd_serve(struct cli *c, int argc, char **argv)
         if (fresh)
             fprintf(stderr, "%s: created the database %s\n", c->prog, c->db_path);
     }
-    if (!cert != !key)
-        return cli_usage(c, usage, "give both --tls-cert and --tls-key, or neither");
     char *args[24 + 2 * 32] = {"rightstrack-serve",
                                "--db",
                                (char *)(uintptr_t)c->db_path,
@@ -178,8 +141,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
     }
     if (proxy)
         args[n++] = "--trusted-proxy", args[n++] = (char *)(uintptr_t)proxy;
-    for (size_t i = 0; i < n_allow; i++)
-        args[n++] = "--allow-host", args[n++] = (char *)(uintptr_t)allow[i];
+    for (size_t i = 0; i < allow.n; i++)
+        args[n++] = "--allow-host", args[n++] = (char *)(uintptr_t)allow.v[i];
     fflush(NULL);
     execv(path, args);
     fprintf(stderr, "%s: cannot start %s: %s\n", c->prog, path, strerror(errno));

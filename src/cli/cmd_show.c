@@ -5,40 +5,32 @@
 
 static const char usage[] = "rightstrack [--db PATH] show [--json] ID";
 
+static const char help[] = "usage: rightstrack [--db PATH] show [--json] ID\n"
+                           "\n"
+                           "Shows recommendation ID: text, state under review, recommending\n"
+                           "states, cycle, session, response, action category, themes, source,\n"
+                           "and what the dialogue ledger links to it: rounds, topics, asks,\n"
+                           "the steps that answer it, and its assessments with who made them.\n"
+                           "\n"
+                           "  --json   print it as a JSON object\n";
+
 int cmd_show(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
     struct rt_rec r;
     json_t *ledger = NULL, *v;
     size_t k;
     long id;
-    int json = 0, o, rc;
+    int json = 0, rc;
+    struct cli_option opts[] = {OPT_JSON(&json), OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help("usage: rightstrack [--db PATH] show [--json] ID\n"
-                            "\n"
-                            "Shows recommendation ID: text, state under review, recommending\n"
-                            "states, cycle, session, response, action category, themes, source,\n"
-                            "and what the dialogue ledger links to it: rounds, topics, asks,\n"
-                            "the steps that answer it, and its assessments with who made them.\n"
-                            "\n"
-                            "  --json   print it as a JSON object\n");
-        default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (argc - optind != 1)
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+        return rc;
+    if (argc != 2)
         return cli_usage(c, usage, "show needs one recommendation id");
-    if (cli_parse_int(argv[optind], 1, 0x7fffffffffffffffL, &id) < 0)
-        return cli_usage(c, usage, "'%s' is not a recommendation id", argv[optind]);
+    if (cli_parse_int(argv[1], 1, 0x7fffffffffffffffL, &id) < 0)
+        return cli_usage(c, usage, "'%s' is not a recommendation id", argv[1]);
     if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         return rc;
     rt_rec_init(&r);

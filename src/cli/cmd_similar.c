@@ -95,51 +95,37 @@ static void print_pairs_json(const struct rt_repeat_pair *p, size_t n)
     json_decref(a);
 }
 
+static int threshold_opt(const struct cli_option *o, const char *arg)
+{
+    return parse_threshold(arg, o->value);
+}
+
 int cmd_similar(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
-                                         {"threshold", required_argument, NULL, 't'},
-                                         {"min-cycle-gap", required_argument, NULL, 'g'},
-                                         {"recompute", no_argument, NULL, 'r'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
     struct rt_repeats reps = {0};
     struct rt_repeat_pair *pairs = NULL;
     size_t n_pairs = 0;
     double threshold = RT_REPEAT_THRESHOLD;
-    int all = 0, json = 0, recompute = 0, o, rc;
+    int all = 0, json = 0, recompute = 0, rc;
     long gap = 0, id = 0;
+    struct cli_option opts[] = {OPT_FLAG("all", &all, NULL),
+                                {CLI_OPT_CALLBACK, "threshold", 0, &threshold, "T", NULL, 0, 0, 0,
+                                 threshold_opt, "a number above 0 and at most 1", NULL},
+                                OPT_INT("min-cycle-gap", &gap, 0, 100, "N", NULL),
+                                OPT_FLAG("recompute", &recompute, NULL),
+                                OPT_JSON(&json),
+                                OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'a':
-            all = 1;
-            break;
-        case 't':
-            if (parse_threshold(optarg, &threshold) < 0)
-                return cli_usage(c, usage, "--threshold needs a number above 0 and at most 1");
-            break;
-        case 'g':
-            if (cli_parse_int(optarg, 0, 100, &gap) < 0)
-                return cli_usage(c, usage, "--min-cycle-gap needs a number from 0 to 100");
-            break;
-        case 'r':
-            recompute = 1;
-            break;
-        default:
-            if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
-                return rc;
-        }
-    }
-    if (all && argc - optind != 0)
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+        return rc;
+    if (all && argc != 1)
         return cli_usage(c, usage, "--all takes no recommendation id");
-    if (!all && argc - optind != 1)
+    if (!all && argc != 2)
         return cli_usage(c, usage, "similar needs one recommendation id, or --all");
-    if (!all && cli_parse_int(argv[optind], 1, 0x7fffffffffffffffL, &id) < 0)
-        return cli_usage(c, usage, "'%s' is not a recommendation id", argv[optind]);
+    if (!all && cli_parse_int(argv[1], 1, 0x7fffffffffffffffL, &id) < 0)
+        return cli_usage(c, usage, "'%s' is not a recommendation id", argv[1]);
     if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         return rc;
     if (recompute && rt_store_repeats_compute(st, NULL, NULL, &err) < 0) {

@@ -5,41 +5,29 @@
 
 static const char usage[] = "rightstrack [--db PATH] stats [--sur STATE] [--json]";
 
+static const char help[] = "usage: rightstrack [--db PATH] stats [--sur STATE] [--json]\n"
+                           "\n"
+                           "Counts recommendations, states under review, recommending states,\n"
+                           "and recommendations by response and by cycle; for one state under\n"
+                           "review with --sur (code, name or any variant).\n"
+                           "\n"
+                           "  --json   print them as a JSON object\n";
+
 int cmd_stats(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"sur", required_argument, NULL, 's'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     struct rt_error err = RT_ERROR_INIT;
     struct rt_stats s = {0};
     struct rt_store *st = NULL;
     const char *sur = NULL;
     int64_t sur_id = 0;
-    int json = 0, o, rc;
+    int json = 0, rc;
+    struct cli_option opts[] = {
+        OPT_STRING("sur", &sur, "STATE", "one state under review: code, name or any variant"),
+        OPT_JSON(&json), OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 's':
-            sur = optarg;
-            break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            return cli_help("usage: rightstrack [--db PATH] stats [--sur STATE] [--json]\n"
-                            "\n"
-                            "Counts recommendations, states under review, recommending states,\n"
-                            "and recommendations by response and by cycle; for one state under\n"
-                            "review with --sur (code, name or any variant).\n"
-                            "\n"
-                            "  --json   print them as a JSON object\n");
-        default:
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind != argc)
-        return cli_usage(c, usage, "stats takes no arguments");
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0 ||
+        (rc = cli_no_args(c, argc, argv, usage)) >= 0)
+        return rc;
     if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         return rc;
     if (sur) {

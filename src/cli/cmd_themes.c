@@ -46,31 +46,16 @@ static const char help[] =
     "        the theme taxonomy: shared areas and the labels of each vocabulary\n"
     "        (upr-info, uhri, osce) that map onto them\n";
 
-static const struct option json_opts[] = {
-    {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
-
-/* Parses only --json and --help; returns -1 after a usage error stored in *rc.
- */
+/* Parses only --json and --help; returns -1 after a usage error or the help, the
+ * exit code stored in *rc. */
 static int parse_json_only(struct cli *c, int argc, char **argv, const char *sub_usage,
                            const char *sub_help, int *json, int *rc)
 {
-    int o;
+    struct cli_option opts[] = {OPT_JSON(json), OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", json_opts, NULL)) != -1) {
-        if (o == 'j') {
-            *json = 1;
-        } else if (o == 'h') {
-            *rc = cli_help(sub_help);
-            return -1;
-        } else {
-            *rc = cli_usage(c, sub_usage, "unknown option '%s'", argv[optind - 1]);
-            return -1;
-        }
-    }
-    if (optind < argc) {
-        *rc = cli_usage(c, sub_usage, "unexpected argument '%s'", argv[optind]);
+    if ((*rc = cli_parse_options(c, &argc, argv, opts, sub_usage, sub_help)) >= 0 ||
+        (*rc = cli_no_args(c, argc, argv, sub_usage)) >= 0)
         return -1;
-    }
     return 0;
 }
 
@@ -119,10 +104,6 @@ static int load_model(struct cli *c, struct rt_store *st, struct rt_classifier *
 static int themes_train(struct cli *c, int argc, char **argv)
 {
     static const char sub_usage[] = "rightstrack [--db PATH] themes train [--json] [--epochs N]";
-    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
-                                         {"epochs", required_argument, NULL, 'e'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     struct rt_classify_opts copts = RT_CLASSIFY_OPTS_INIT;
     struct rt_classify_report rep = {0};
     struct rt_error err = RT_ERROR_INIT;
@@ -134,27 +115,16 @@ static int themes_train(struct cli *c, int argc, char **argv)
     json_t *info = NULL;
     struct rt_buf info_text = RT_BUF_INIT;
     size_t n = 0;
-    int json = 0, o, rc;
-    long v;
+    int json = 0, rc;
+    long epochs = copts.epochs;
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'j':
-            json = 1;
-            break;
-        case 'e':
-            if (cli_parse_int(optarg, 1, 1000, &v) < 0)
-                return cli_usage(c, sub_usage, "--epochs needs a number from 1 to 1000");
-            copts.epochs = (int)v;
-            break;
-        case 'h':
-            return cli_help(help);
-        default:
-            return cli_usage(c, sub_usage, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return cli_usage(c, sub_usage, "unexpected argument '%s'", argv[optind]);
+    struct cli_option opts[] = {OPT_JSON(&json), OPT_INT("epochs", &epochs, 1, 1000, "N", NULL),
+                                OPT_END()};
+
+    if ((rc = cli_parse_options(c, &argc, argv, opts, sub_usage, help)) >= 0 ||
+        (rc = cli_no_args(c, argc, argv, sub_usage)) >= 0)
+        return rc;
+    copts.epochs = (int)epochs;
     if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         goto out;
     if (rt_store_rec_texts(st, VOCABULARY, RT_TEXTS_LABELLED, &texts, &n, &err) < 0) {
@@ -214,31 +184,24 @@ static int themes_predict(struct cli *c, int argc, char **argv)
 {
     static const char sub_usage[] =
         "rightstrack [--db PATH] themes predict [--json] [--all-scores] < FILE";
-    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
-                                         {"all-scores", no_argument, NULL, 'a'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     struct rt_store *st = NULL;
     struct rt_classifier *model = NULL;
     float *scores = NULL;
     struct rt_buf line = RT_BUF_INIT, out = RT_BUF_INIT;
     size_t len;
     double min_score = 0.05;
-    int json = 0, o, rc;
+    int json = 0, all_scores = 0, rc;
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'a':
-            min_score = 0;
-            break;
-        default:
-            if ((rc = cli_opt_common(c, o, argv, sub_usage, help, &json)) >= 0)
-                return rc;
-        }
-    }
-    if (optind < argc)
+    struct cli_option opts[] = {OPT_JSON(&json), OPT_FLAG("all-scores", &all_scores, NULL),
+                                OPT_END()};
+
+    if ((rc = cli_parse_options(c, &argc, argv, opts, sub_usage, help)) >= 0)
+        return rc;
+    if (argc > 1)
         return cli_usage(c, sub_usage, "unexpected argument '%s' (texts come on standard input)",
-                         argv[optind]);
+                         argv[1]);
+    if (all_scores)
+        min_score = 0;
     if ((rc = cli_open(c, RT_STORE_READONLY, &st)) != EXIT_OK)
         goto out;
     if ((rc = load_model(c, st, &model)) != EXIT_OK)

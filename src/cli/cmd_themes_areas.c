@@ -50,24 +50,16 @@ static void area_print(const struct rt_theme_area *a)
 
 int cmd_themes_areas(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
     struct rt_theme_area *a = NULL;
     size_t n = 0;
-    int json = 0, o, rc;
+    int json = 0, rc;
+    struct cli_option opts[] = {OPT_JSON(&json), OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (o == 'j')
-            json = 1;
-        else if (o == 'h')
-            return cli_help(help);
-        else
-            return cli_usage(c, usage, "unknown option '%s'", argv[optind - 1]);
-    }
-    if (optind < argc)
-        return cli_usage(c, usage, "unexpected argument '%s'", argv[optind]);
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0 ||
+        (rc = cli_no_args(c, argc, argv, usage)) >= 0)
+        return rc;
     if ((rc = cli_open(c, 0, &st)) != EXIT_OK) /* 0: brings an older database up to date */
         goto out;
     if (rt_store_theme_areas(st, &a, &n, &err) < 0) {

@@ -8,6 +8,7 @@
 #include <rightstrack/report.h>
 #include <rightstrack/search.h>
 #include <rightstrack/json.h>
+#include <rightstrack/entity.h>
 
 #include "http_int.h"
 
@@ -148,7 +149,7 @@ static const struct {
     enum route id;
     const char *method;
     const char *pattern;
-    const char *writes; /* for POST: what rt_http_write adds */
+    const char *writes; /* for POST: what rt_ledger_write adds */
 } routes[] = {
     {R_INDEX, "GET", "/api/v1", NULL},
     {R_RECS, "GET", "/api/v1/recommendations", NULL},
@@ -196,7 +197,7 @@ static void add(struct rt_store *st, const struct rt_http_req *req, const char *
                       jerr.line, jerr.column, jerr.text);
         return;
     }
-    if (rt_http_write(st, what, parent, body, &id, &err) < 0) {
+    if (rt_ledger_write(st, what, parent, body, &id, &err) < 0) {
         rt_http_fail(resp, &err);
     } else if (!strcmp(what, "round")) {
         /* A round is named by its dialogue and its number there ("1#3"). */

@@ -151,14 +151,8 @@ void rt_http_report_pdf_button(struct rt_buf *b, const char *action, const char 
  * its <body> line; action and as_of as for rt_http_report_pdf_button (frame.c). */
 void rt_http_report_frame(struct rt_buf *b, const char *action, const char *as_of);
 
-/*
- * Adds a record through the web face: what is "step", "round" (parent: the dialogue),
- * "ask" (parent: the round) or "assessment"; body a JSON object, checked field by
- * field (unknown fields, wrong types and missing ones are RT_EINVAL naming the field).
- */
-int rt_http_write(struct rt_store *st, const char *what, int64_t parent, json_t *body,
-                  int64_t *out_id, struct rt_error *err);
-/* A form's fields as the JSON object rt_http_write takes; NULL with err on a bad number. */
+/* A form's fields as the JSON object rt_ledger_write takes for the entity what (entity.h);
+ * NULL with err on a bad number. */
 json_t *rt_http_form_to_json(const struct rt_http_req *req, const char *what, struct rt_error *err);
 
 struct rt_query;

@@ -1,6 +1,7 @@
 /* Server-rendered pages: readable without JavaScript, built with the escaping builder. */
 #include <errno.h>
 
+#include <rightstrack/entity.h>
 #include <rightstrack/json.h>
 #include <rightstrack/ledger.h>
 #include <rightstrack/report.h>
@@ -399,46 +400,14 @@ out:
     rt_error_release(&err);
 }
 
-/* A form field: name, label, input kind ("text", "textarea", "number", "kind",
- * "direction", "status"), required. */
-struct form_field {
-    const char *name, *label, *kind;
-    int required;
-};
-
-static const struct form_field step_form[] = {
-    {"actor", "Who acted (state or organisation)", "text", 1},
-    {"date", "Date (for example 2015-08-22 or 2015-08)", "text", 1},
-    {"kind", "Kind", "kind", 1},
-    {"direction", "Direction", "direction", 0},
-    {"quantity", "Quantity (e.g. people released)", "number", 0},
-    {"text", "What happened", "textarea", 1},
-    {"source", "Source", "text", 0},
-    {"answers", "Answers (e.g. ask:2 rec:14)", "text", 0},
-    {"welcomed_in", "Welcomed in rounds (round ids)", "text", 0},
-    {"responds_to", "In response to steps (step ids)", "text", 0},
-    {NULL, NULL, NULL, 0}};
-static const struct form_field round_form[] = {
-    {"date", "Date (for example 2015-08-22 or 2015-08)", "text", 1},
-    {"ordinal", "Round number (empty: the next)", "number", 0},
-    {"place", "Place", "text", 0},
-    {"summary", "Summary", "textarea", 0},
-    {"source", "Source", "text", 0},
-    {NULL, NULL, NULL, 0}};
-static const struct form_field ask_form[] = {
-    {"from", "Asked by", "text", 1},
-    {"to", "Asked of", "text", 1},
-    {"text", "What was asked", "textarea", 1},
-    {"theme", "Theme", "text", 0},
-    {"recommendations", "About recommendations (ids)", "text", 0},
-    {NULL, NULL, NULL, 0}};
-static const struct form_field assessment_form[] = {
-    {"as_of", "As of (for example 2015-08-22 or 2015-08)", "text", 1},
-    {"status", "Status", "status", 1},
-    {"evidence", "Evidence", "textarea", 0},
-    {"source", "Source", "text", 0},
-    {"assessor", "Assessed by (organisation)", "text", 0},
-    {NULL, NULL, NULL, 0}};
+/* A form shows the fields of an entity (entity.h) but those the page fills itself. */
+static int form_skips(const char *const *skip, const char *name)
+{
+    for (size_t i = 0; skip && skip[i]; i++)
+        if (!strcmp(skip[i], name))
+            return 1;
+    return 0;
+}
 
 /* The value a field had, as text (lists joined by spaces). */
 static void field_value(struct rt_buf *b, json_t *values, const char *name)
@@ -471,16 +440,92 @@ static void options(struct rt_buf *b, const char *const *list, const char *selec
     }
 }
 
-/*
- * A form that posts to action; values (may be NULL) refill it after an error, which is
- * shown above it, and the field it names is marked.
- */
-static void render_form(struct rt_buf *b, const char *action, const char *title,
-                        const struct form_field *f, json_t *values, const struct rt_error *err)
+/* The hint under a field: its help, and for a date the formats it takes. */
+static void field_hint(struct rt_buf *b, const char *key, const struct rt_field *f)
 {
-    static const char *const directions[] = {"positive", "negative", NULL};
-    static const char *const statuses[] = {"not-started", "in-progress", "partially", "fully",
-                                           "regressed",   "unknown",     NULL};
+    RT_HTML_LIT(b, "<small class=\"muted\" id=\"h-");
+    rt_html_text(b, key);
+    rt_buf_addch(b, '-');
+    rt_html_text(b, f->name);
+    RT_HTML_LIT(b, "\">");
+    rt_html_text(b, f->help);
+    RT_HTML_LIT(b, "</small>");
+}
+
+/*
+ * One field of a form, by its type: a text area for a long text, a select for a choice,
+ * an input otherwise. The one place a field becomes HTML (a picker for references
+ * belongs here).
+ */
+static void form_field(struct rt_buf *b, const char *key, const struct rt_field *f,
+                       const char *value, const struct rt_error *err)
+{
+    int required = (f->flags & RT_FIELD_REQUIRED) != 0;
+    int invalid = err && err->field && !strcmp(err->field, f->name);
+
+    RT_HTML_LIT(b, "<p><label for=\"f-");
+    rt_html_text(b, key);
+    rt_buf_addch(b, '-');
+    rt_html_text(b, f->name);
+    RT_HTML_LIT(b, "\">");
+    rt_html_text(b, f->label);
+    if (required)
+        RT_HTML_LIT(b, " (required)");
+    RT_HTML_LIT(b, "</label> ");
+    switch (f->type) {
+    case RT_FIELD_LONGTEXT:
+        RT_HTML_LIT(b, "<textarea rows=\"3\" cols=\"60\"");
+        break;
+    case RT_FIELD_CHOICE:
+        RT_HTML_LIT(b, "<select");
+        break;
+    default:
+        RT_HTML_LIT(b, "<input size=\"40\"");
+    }
+    RT_HTML_LIT(b, " id=\"f-");
+    rt_html_text(b, key);
+    rt_buf_addch(b, '-');
+    rt_html_text(b, f->name);
+    RT_HTML_LIT(b, "\" name=\"");
+    rt_html_text(b, f->name);
+    RT_HTML_LIT(b, "\" aria-describedby=\"h-");
+    rt_html_text(b, key);
+    rt_buf_addch(b, '-');
+    rt_html_text(b, f->name);
+    RT_HTML_LIT(b, "\"");
+    if (f->type == RT_FIELD_INT)
+        RT_HTML_LIT(b, " inputmode=\"numeric\"");
+    if (required && f->type != RT_FIELD_CHOICE)
+        RT_HTML_LIT(b, " required");
+    if (invalid)
+        RT_HTML_LIT(b, " aria-invalid=\"true\" autofocus");
+    if (f->type == RT_FIELD_LONGTEXT) {
+        RT_HTML_LIT(b, ">");
+        rt_html_text(b, value);
+        RT_HTML_LIT(b, "</textarea>");
+    } else if (f->type == RT_FIELD_CHOICE) {
+        RT_HTML_LIT(b, ">");
+        options(b, f->vocabulary, *value ? value : NULL);
+        RT_HTML_LIT(b, "</select>");
+    } else {
+        RT_HTML_LIT(b, " value=\"");
+        rt_html_text(b, value);
+        RT_HTML_LIT(b, "\">");
+    }
+    rt_buf_addch(b, ' ');
+    field_hint(b, key, f);
+    RT_HTML_LIT(b, "</p>");
+}
+
+/*
+ * The form of an entity (entity.h) that posts to action, its fields but skip made by
+ * form_field; values (may be NULL) refill it after an error, which is shown above it,
+ * and the field it names is marked.
+ */
+static void render_form(struct rt_buf *b, const char *action, const char *title, const char *entity,
+                        const char *const *skip, json_t *values, const struct rt_error *err)
+{
+    const struct rt_entity *e = rt_entity_find(entity);
     struct rt_buf val = RT_BUF_INIT;
     const char *key = strrchr(action, '/') + 1; /* "steps", "rounds": ids unique on a page */
 
@@ -503,65 +548,12 @@ static void render_form(struct rt_buf *b, const char *action, const char *title,
     RT_HTML_LIT(b, "\"><input type=\"hidden\" name=\"" RT_HTTP_CSRF_FIELD "\" value=\"");
     rt_html_text(b, rt_http_csrf_token());
     RT_HTML_LIT(b, "\">");
-    for (; f->name; f++) {
+    for (const struct rt_field *f = e->fields; f->name; f++) {
+        if (form_skips(skip, f->name))
+            continue;
         rt_buf_reset(&val);
         field_value(&val, values, f->name);
-        RT_HTML_LIT(b, "<p><label for=\"f-");
-        rt_html_text(b, key);
-        rt_buf_addch(b, '-');
-        rt_html_text(b, f->name);
-        RT_HTML_LIT(b, "\">");
-        rt_html_text(b, f->label);
-        if (f->required)
-            RT_HTML_LIT(b, " (required)");
-        RT_HTML_LIT(b, "</label>");
-        if (!strcmp(f->kind, "textarea")) {
-            RT_HTML_LIT(b, "<textarea rows=\"3\" cols=\"60\" id=\"f-");
-            rt_html_text(b, key);
-            rt_buf_addch(b, '-');
-            rt_html_text(b, f->name);
-            RT_HTML_LIT(b, "\" name=\"");
-            rt_html_text(b, f->name);
-            RT_HTML_LIT(b, "\"");
-            if (f->required)
-                RT_HTML_LIT(b, " required");
-            RT_HTML_LIT(b, ">");
-            rt_html_text(b, val.buf);
-            RT_HTML_LIT(b, "</textarea>");
-        } else if (!strcmp(f->kind, "kind") || !strcmp(f->kind, "direction") ||
-                   !strcmp(f->kind, "status")) {
-            RT_HTML_LIT(b, "<select id=\"f-");
-            rt_html_text(b, key);
-            rt_buf_addch(b, '-');
-            rt_html_text(b, f->name);
-            RT_HTML_LIT(b, "\" name=\"");
-            rt_html_text(b, f->name);
-            RT_HTML_LIT(b, "\">");
-            options(b,
-                    !strcmp(f->kind, "kind")        ? rt_step_kinds
-                    : !strcmp(f->kind, "direction") ? directions
-                                                    : statuses,
-                    val.len ? val.buf : NULL);
-            RT_HTML_LIT(b, "</select>");
-        } else {
-            RT_HTML_LIT(b, "<input id=\"f-");
-            rt_html_text(b, key);
-            rt_buf_addch(b, '-');
-            rt_html_text(b, f->name);
-            RT_HTML_LIT(b, "\" name=\"");
-            rt_html_text(b, f->name);
-            RT_HTML_LIT(b, "\" size=\"40\" value=\"");
-            rt_html_text(b, val.buf);
-            RT_HTML_LIT(b, "\"");
-            if (!strcmp(f->kind, "number"))
-                RT_HTML_LIT(b, " inputmode=\"numeric\"");
-            if (f->required)
-                RT_HTML_LIT(b, " required");
-            if (err && err->field && !strcmp(err->field, f->name))
-                RT_HTML_LIT(b, " aria-invalid=\"true\" autofocus");
-            RT_HTML_LIT(b, ">");
-        }
-        RT_HTML_LIT(b, "</p>");
+        form_field(b, key, f, val.len ? val.buf : "", err);
     }
     RT_HTML_LIT(b, "<p><button type=\"submit\">Save</button></p></form></section>");
     rt_buf_release(&val);
@@ -754,7 +746,10 @@ static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_
     {
         char action[64];
         snprintf(action, sizeof(action), "/recommendations/%lld/assessments", (long long)id);
-        render_form(b, action, "Record an assessment", assessment_form, values, ferr);
+        {
+            static const char *const skip[] = {"target", NULL};
+            render_form(b, action, "Record an assessment", "assessment", skip, values, ferr);
+        }
     }
     html_end(b);
 out:
@@ -830,11 +825,11 @@ static void dialogue_page(struct rt_store *st, int64_t id, struct rt_http_resp *
     {
         char action[64];
         snprintf(action, sizeof(action), "/dialogues/%lld/steps", (long long)id);
-        render_form(b, action, "Record a step", step_form,
+        render_form(b, action, "Record a step", "step", NULL,
                     form && !strcmp(form, "step") ? values : NULL,
                     form && !strcmp(form, "step") ? ferr : NULL);
         snprintf(action, sizeof(action), "/dialogues/%lld/rounds", (long long)id);
-        render_form(b, action, "Record a round", round_form,
+        render_form(b, action, "Record a round", "round", NULL,
                     form && !strcmp(form, "round") ? values : NULL,
                     form && !strcmp(form, "round") ? ferr : NULL);
         RT_HTML_LIT(b, "<p><a id=\"from-readout\" href=\"/readouts/new?dialogue=");
@@ -980,7 +975,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
             action, sizeof(action), "/dialogues/%lld/rounds/%lld/asks",
             (long long)json_integer_value(json_object_get(json_object_get(r, "dialogue"), "id")),
             (long long)json_integer_value(json_object_get(r, "ordinal")));
-        render_form(b, action, "Record an ask", ask_form, values, ferr);
+        render_form(b, action, "Record an ask", "ask", NULL, values, ferr);
     }
     html_end(b);
 out:
@@ -1110,7 +1105,7 @@ static void post_form(struct rt_store *st, const struct rt_http_req *req, const 
         snprintf(target, sizeof(target), "rec:%lld", (long long)id);
         json_object_set_new(values, "target", json_string(target));
     }
-    if (values && rt_http_write(st, what, parent, values, &new_id, &err) == 0) {
+    if (values && rt_ledger_write(st, what, parent, values, &new_id, &err) == 0) {
         resp->status = 303;
         if (strcmp(kind, "rounds") || round_url(st, id, resp->location, sizeof(resp->location)))
             snprintf(resp->location, sizeof(resp->location), "/%s/%lld", kind, (long long)id);

@@ -1,6 +1,6 @@
 #!/bin/sh
-# What every add of the ledger shares (src/cli/render.c: cli_write, cli_add,
-# cli_link_refs): a record and its links are written together or not at all, the
+# What every add of the ledger shares (src/cli/ledger.c: cli_entity_add, over the
+# library's rt_ledger_write): a record and its links are written together or not at all, the
 # output is "added KIND ID" or {"id": ID}, and a failure says what was wrong, exits 1
 # and leaves the ledger as it was. Also the --as-of date of the reads, which the
 # library checks.
@@ -41,7 +41,7 @@ nbench() { r dialogue show "$D" --json | json .benchmarks | len; }
 before="$(ntopics) $(nasks) $(nbench)"
 check_eq "one topic, one ask and one benchmark so far" "1 1 1" "$before"
 check_fails "a topic about an unknown recommendation" 1 r topic add "$R" "Another" --rec "$rec" --rec 999999
-grep -q "field 'to': no recommendation with id 999999" "$TMP/err" || fail "the message names the link" "$(cat "$TMP/err")"
+grep -q "field 'rec': no recommendation with id 999999" "$TMP/err" || fail "the message names the option" "$(cat "$TMP/err")"
 check_eq "a failed add prints nothing on standard output" "" "$(cat "$TMP/out")"
 check_fails "an ask about an unknown recommendation" 1 \
     r ask add "$R" --from USA --to BLR "Another" --rec 999999 --json

@@ -45,7 +45,7 @@ check_fails "a database where none can be made" 1 "$RT" --db "$TMP/no/such/dir/x
 
 check_fails "serve's options are checked before the server starts" 2 \
     "$RT" --db "$DB" serve --port 70000
-grep -q "port is a number from 0 to 65535" "$TMP/err"
+grep -q -- "--port needs a number from 0 to 65535, not '70000'" "$TMP/err"
 check_eq "with the usual message" 0 $?
 check_fails "rightstrack-serve run by hand without --db" 2 "$SERVE"
 grep -q "started by 'rightstrack serve'" "$TMP/err"
