@@ -21,10 +21,18 @@ steps() { "$RT" --db "$1" step list --json | python3 -c 'import json,sys; print(
     done
 ) &
 WRITER=$!
-sleep 1.5
+# Some writes first (slow machines and sanitizer builds take longer to start).
+for _ in $(seq 1 150); do
+    [ "$(wc -l <"$TMP/committed")" -ge 3 ] && break
+    sleep 0.2
+done
 before=$(cat "$TMP/committed")
 check "backup while another process writes" "$RT" --db "$DB" backup "$TMP/copy.db" --json
-sleep 0.5
+n_at_backup=$(wc -l <"$TMP/committed")
+for _ in $(seq 1 150); do
+    [ "$(wc -l <"$TMP/committed")" -gt "$n_at_backup" ] && break
+    sleep 0.2
+done
 touch "$TMP/stop"
 wait $WRITER
 check_eq "the writer was still writing" yes "$([ "$(wc -l <"$TMP/committed")" -gt "$(echo "$before" | wc -w)" ] && echo yes)"
