@@ -470,7 +470,7 @@ RT_API int rt_store_backup(struct rt_store *st, const char *path, struct rt_erro
 /* What rt_store_check_file found. */
 struct rt_store_check {
     int schema_version;
-    const char *audit; /* static: "absent", or "unchecked" (NEEDSWORK(#14): "verified") */
+    const char *audit; /* static: "absent" (no audit log), or "verified" (its chain holds) */
 };
 
 /*

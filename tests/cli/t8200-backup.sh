@@ -47,7 +47,8 @@ check_fails "a backup over an existing file" 1 "$RT" --db "$DB" backup "$TMP/cop
 # Restore into a database: it becomes the copy.
 "$RT" --db "$TMP/r.db" init >/dev/null
 check "restore --json" "$RT" --db "$TMP/r.db" restore "$TMP/copy.db" --json
-check_eq "it says what it checked" 9 "$(json .schema_version <"$TMP/out")"
+check_eq "it says what it checked" 11 "$(json .schema_version <"$TMP/out")"
+check_eq "and that the audit log holds" verified "$(json .audit <"$TMP/out")"
 check_eq "the restored database holds the copy's steps" "$(steps "$TMP/copy.db")" "$(steps "$TMP/r.db")"
 check_eq "no file is left beside it" "" "$(ls "$TMP" | grep -E 'r\.db\.(restore|part)')"
 
@@ -68,6 +69,10 @@ cp "$TMP/copy.db" "$TMP/broken.db"
 python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("INSERT INTO round(dialogue_id, ordinal, date) VALUES (999, 1, \"2016\")"); c.commit()' "$TMP/broken.db"
 check_fails "a broken reference" 1 "$RT" --db "$TMP/r.db" restore "$TMP/broken.db"
 grep -q "round" "$TMP/err" || fail "names the table" "$(cat "$TMP/err")"
+cp "$TMP/copy.db" "$TMP/rewritten.db"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE step SET text = text || \" (changed)\" WHERE id = (SELECT min(id) FROM step)"); c.commit()' "$TMP/rewritten.db"
+check_fails "a ledger row changed behind the program's back" 1 "$RT" --db "$TMP/r.db" restore "$TMP/rewritten.db"
+grep -q "audit log does not hold" "$TMP/err" || fail "says the audit log does not hold" "$(cat "$TMP/err")"
 check_eq "the database is still the copy" "$(steps "$TMP/copy.db")" "$(steps "$TMP/r.db")"
 
 # Not while a server has the database open.

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "base/embedded.h"
+#include <rightstrack/audit.h>
+
 #include "store/sqlite/sqlite_int.h"
 
 /* The newest schema version this build knows: the number of its last migration. */
@@ -176,13 +178,22 @@ int rt_store_check_file(const char *path, struct rt_store_check *out, struct rt_
     v = first_text(st->db, "SELECT name FROM sqlite_master WHERE type = 'table'"
                            " AND name LIKE 'audit%' ORDER BY name LIMIT 1");
     if (v) {
-        /*
-         * NEEDSWORK(#14): when the audit log (rt_audit_verify, the "audit" helper's
-         * work) is merged, verify its chain here and refuse the file when it breaks.
-         * Until then a file with an audit table is restored with its log unchecked,
-         * and says so ("audit": "unchecked").
-         */
-        out->audit = "unchecked";
+        /* The audit log must hold: a file whose history was rewritten is refused. */
+        struct rt_audit_report rep;
+        memset(&rep, 0, sizeof(rep));
+        if ((rc = rt_audit_verify(st, NULL, &rep, err)) < 0)
+            goto out;
+        if (rep.n_findings) {
+            rc = rt_error_set(err, RT_ESTORE, path, 0, NULL,
+                              "the audit log does not hold: %s%s (%zu finding%s; 'rightstrack "
+                              "--db %s audit verify' lists them)",
+                              rep.findings[0].message, rep.n_findings > 1 ? ", and more" : "",
+                              rep.n_findings, rep.n_findings == 1 ? "" : "s", path);
+            rt_audit_report_release(&rep);
+            goto out;
+        }
+        rt_audit_report_release(&rep);
+        out->audit = "verified";
     }
     rc = 0;
 out:
