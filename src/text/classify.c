@@ -294,7 +294,8 @@ static void hash_features(struct rt_tokenizer *tok, const struct featspec *fs, c
                 bucket_of(f->tok[i - 1] * 0x9E3779B97F4A7C15ULL + f->tok[i] + 0x632BE5ABULL, bits);
     }
     f->n_word = f->n;
-    memcpy(f->bucket + f->n, f->cbucket, f->n_c * sizeof(*f->bucket));
+    if (f->n_c) /* cbucket is NULL until a text has character n-grams */
+        memcpy(f->bucket + f->n, f->cbucket, f->n_c * sizeof(*f->bucket));
     f->n += f->n_c;
 }
 
