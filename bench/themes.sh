@@ -1,5 +1,6 @@
 #!/bin/sh
-# bench/themes.sh [BIN]: the theme classifier against fastText on the same split.
+# bench/themes.sh [BIN]: the theme classifier against the strongest classical peer
+# (TF-IDF and a linear SVM, scikit-learn) and fastText, on the same split.
 #
 # Train on UPR sessions 1-16, test on sessions 17-18 of the normalised UPR Info
 # file. Joint recommendations are one item, as the importer makes them: same
@@ -11,6 +12,11 @@
 #                of four documented settings (epoch 25/50, lr 0.5/1.0) and a
 #                threshold, both chosen on a 10 % development slice of the
 #                training items; then trained again on all of them
+#   peer         scikit-learn (Debian's python3-sklearn, $PEER_PYTHON, default
+#                /usr/bin/python3): TF-IDF of word 1-2-grams and of character
+#                2-5-grams within word bounds (char_wb), one-vs-rest LinearSVC
+#                (C = 0.5), one decision threshold chosen on sessions 15-16 held
+#                out of a first fit on sessions 1-14; then fitted again on 1-16
 # Prints micro precision/recall/F1 of both, training times, and for prediction
 # over the test texts repeated REPEAT times (default 10), the best of RUNS runs
 # (default 3) of:
@@ -24,7 +30,7 @@
 #                once (4 x the texts in the difference of the times)
 #   whole process `themes predict --json` and `fasttext predict-prob` from start
 #                to end: loading, predicting and printing every line
-# and last the ratio of the two F1 (higher is better; target > 1).
+# and last the ratios of the F1 (higher is better; target > 1), the peer's last.
 set -eu
 
 BIN=${1:-build/release/rightstrack}
@@ -33,6 +39,7 @@ CSV=${CSV:-/work/shared/data/upr/upr_info_s01-s18.csv}
 REPEAT=${REPEAT:-10}
 RUNS=${RUNS:-3}
 FT=${FASTTEXT:-fasttext}
+PEER_PYTHON=${PEER_PYTHON:-/usr/bin/python3}
 CC=${CC:-cc}
 
 for f in "$BIN" "$LIB" "$CSV" bench/themes_driver.c; do
@@ -42,6 +49,8 @@ done
 command -v "$FT" >/dev/null || { echo "themes.sh: fasttext is not installed" \
                                        "(scripts/bootstrap installs it)" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "themes.sh: python3 is not installed" >&2; exit 1; }
+"$PEER_PYTHON" -c 'import sklearn' 2>/dev/null || { echo "themes.sh: scikit-learn is not" \
+    "installed for $PEER_PYTHON (scripts/bootstrap bench installs python3-sklearn)" >&2; exit 1; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rt-bench-themes.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -95,6 +104,16 @@ with open(src, encoding="utf-8", newline="") as f, \
             groups[k] = set()
             order.append(k)
         groups[k].update(x for x in r["issues"].split("|") if x)
+# The peer's files: text TAB labels (|-separated), by sessions.
+def tsv(name, lo, hi):
+    with open(os.path.join(out, name), "w", encoding="utf-8") as f:
+        for k in order:
+            if lo <= k[0] <= hi and groups[k]:
+                f.write("%s\t%s\n" % (k[2].replace("\t", " "), "|".join(sorted(groups[k]))))
+tsv("peer-fit.tsv", 1, 14)
+tsv("peer-val.tsv", 15, 16)
+tsv("peer-train.tsv", 1, 16)
+tsv("peer-test.tsv", 17, 18)
 def ft_line(labels, text):
     t = re.sub(r"([.,;:!?()\"'])", r" \1 ", text.lower())
     return " ".join("__label__" + l.replace(" ", "_") for l in sorted(labels)) + " " + " ".join(t.split())
@@ -221,6 +240,52 @@ ft_pps=$(rate "$n_many" "$ft_whole")
 ft_pps_lib=$(python3 -c 'import sys; d = float(sys.argv[2]) - float(sys.argv[3])
 print(int(4 * int(sys.argv[1]) / d) if d > 0 else "n/a")' "$n_many" "$ft_whole5" "$ft_whole")
 
+# The peer. Prints "P R F1 threshold validation-F1 train-cpu-s train-wall-s predictions/s".
+peer=$("$PEER_PYTHON" - "$tmp" <<'EOF'
+import os, sys, time
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import FeatureUnion
+from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.svm import LinearSVC
+d = sys.argv[1]
+def read(name):
+    X, Y = [], []
+    for line in open(os.path.join(d, name), encoding="utf-8"):
+        t, l = line.rstrip("\n").split("\t")
+        X.append(t); Y.append([x for x in l.split("|") if x])
+    return X, Y
+def fit(X, Y):
+    vec = FeatureUnion([("word", TfidfVectorizer(analyzer="word", ngram_range=(1, 2))),
+                        ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5)))])
+    clf = OneVsRestClassifier(LinearSVC(C=0.5))
+    clf.fit(vec.fit_transform(X), mlb.transform(Y))
+    return vec, clf
+def counts(S, Y, t):
+    P = S >= t
+    return int((P & (Y == 1)).sum()), int((P & (Y == 0)).sum()), int((~P & (Y == 1)).sum())
+Xf, Yf = read("peer-fit.tsv"); Xv, Yv = read("peer-val.tsv")
+Xa, Ya = read("peer-train.tsv"); Xt, Yt = read("peer-test.tsv")
+mlb = MultiLabelBinarizer(); mlb.fit(Ya + Yv)
+vec, clf = fit(Xf, Yf)
+S = clf.decision_function(vec.transform(Xv)); Y = mlb.transform(Yv)
+best = (-1, 0)
+for t in np.arange(-1.0, 0.5, 0.02):
+    tp, fp, fn = counts(S, Y, t)
+    best = max(best, (2 * tp / (2 * tp + fp + fn), round(float(t), 2)))
+c0, w0 = time.process_time(), time.time()
+vec, clf = fit(Xa, Ya)
+c1, w1 = time.process_time(), time.time()
+S = clf.decision_function(vec.transform(Xt))
+w2 = time.time()
+tp, fp, fn = counts(S, mlb.transform(Yt), best[1])
+p, r = tp / (tp + fp), tp / (tp + fn)
+print("%.4f %.4f %.4f %.2f %.4f %.1f %.1f %d" % (p, r, 2 * p * r / (p + r), best[1], best[0],
+      c1 - c0, w1 - w0, len(Xt) / (w2 - w1)))
+EOF
+)
+
 ft_bytes=$(python3 -c 'import os,sys; print("%.1f" % (os.path.getsize(sys.argv[1]) / 1e6))' "$tmp/ft.bin")
 set -- $rt_prf
 echo "rightstrack: P $1 R $2 F1 $3; train ${rt_train} s; model ${rt_bytes} MB"
@@ -231,5 +296,9 @@ set -- $ft_prf
 echo "fastText (epoch $ft_epoch, lr $ft_lr, threshold $ft_thr): P $1 R $2 F1 $3; train ${ft_train} s; model ${ft_bytes} MB"
 echo "  predicting $n_many texts: load ${ft_load} s; $ft_pps_lib predictions/s apart from loading; whole process $ft_pps predictions/s"
 ft_f1=$3
-echo "targets: F1 above fastText's, training no slower, at least 50000 predictions/s (apart from loading)"
+set -- $peer
+echo "peer TF-IDF + LinearSVC (threshold $4, F1 $5 on sessions 15-16): P $1 R $2 F1 $3; train $6 s CPU, $7 s wall; $8 predictions/s with the transform"
+peer_f1=$3
+echo "targets: F1 above the peer's and fastText's, training all of sessions 1-18 under 30 s, at least 50000 predictions/s (apart from loading), model under 64 MB"
 python3 -c 'import sys; print("ratio themes F1 rightstrack/fasttext: %.3f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$rt_f1" "$ft_f1"
+python3 -c 'import sys; print("ratio themes F1 rightstrack/peer: %.3f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$rt_f1" "$peer_f1"

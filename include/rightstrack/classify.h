@@ -24,10 +24,15 @@ struct rt_classify_opts {
     uint64_t seed;      /* shuffling and the held-out slice */
     double min_weight;  /* prune: keep a feature only when one of its weights is at least
                            this large in absolute value (0 keeps all) */
+    int char_min;       /* character n-grams of each stem (with a space on each side), */
+    int char_max;       /* from char_min to char_max bytes (1..8); 0 0: none (the default:
+                           docs/themes.md says why) */
+    double char_weight; /* the length of the character block against the word block's 1 */
+    int idf;            /* 1: each feature weighs its inverse document frequency; 0: 1 */
 };
 #define RT_CLASSIFY_OPTS_INIT                                                                      \
     {                                                                                              \
-        21, 1, 1, 20, 1.5, 0.1, 1, 20240601u, 0.5                                                  \
+        21, 1, 1, 20, 1.5, 0.1, 1, 20240601u, 0.5, 0, 0, 0.5, 1                                    \
     }
 
 /* What training measured on the held-out slice (thresholds cross-fitted on its

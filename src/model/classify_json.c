@@ -63,6 +63,10 @@ json_t *rt_classify_report_to_json(const struct rt_classify_report *rep,
     json_object_set_new(s, "bigrams", json_boolean(opts->bigrams));
     json_object_set_new(s, "min_count", json_integer(opts->min_count));
     json_object_set_new(s, "min_weight", json_real(opts->min_weight));
+    json_object_set_new(s, "idf", json_boolean(opts->idf));
+    json_object_set_new(s, "char_min", json_integer(opts->char_min));
+    json_object_set_new(s, "char_max", json_integer(opts->char_max));
+    json_object_set_new(s, "char_weight", json_real(opts->char_weight));
     json_object_set_new(s, "epochs", json_integer(opts->epochs));
     json_object_set_new(s, "lr", json_real(opts->lr));
     json_object_set_new(s, "holdout", json_real(opts->holdout));

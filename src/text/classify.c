@@ -1,8 +1,9 @@
 /*
  * The theme classifier: one-vs-rest logistic regression for theme labels and a
- * softmax for the action category, over hashed unigrams and bigrams of stems,
- * trained by SGD with a linearly decaying rate; per-label thresholds tuned on a
- * held-out slice for micro-F1.
+ * softmax for the action category, over hashed unigrams and bigrams of stems
+ * (and, when asked, character n-grams of the stems), each weighted by its IDF and
+ * each block of a text normalised to length 1, trained by SGD with a linearly
+ * decaying rate; per-label thresholds tuned on a held-out slice for micro-F1.
  */
 #include "base/compat.h"
 
@@ -15,10 +16,12 @@
 
 #include "base/hash.h"
 
-#define N_CAT 5             /* action categories 1..5 */
-#define MAGIC "RTCLASS2"    /* blob header: quantised rows */
-#define MAGIC_V1 "RTCLASS1" /* the first format: float32 rows */
-#define MIN_TUNE_POS 4      /* fewer positives in a tuning slice: keep the global threshold */
+#define N_CAT 5                         /* action categories 1..5 */
+#define MAGIC "RTCLASS3"                /* blob header: quantised rows, character n-grams */
+#define MAGIC_V2 "RTCLASS2"             /* the second format: quantised rows, words only */
+#define MAGIC_V1 "RTCLASS1"             /* the first format: float32 rows */
+#define CHAR_SEED 0x6A09E667F3BCC908ULL /* FNV-1a start of character n-grams */
+#define MIN_TUNE_POS 4 /* fewer positives in a tuning slice: keep the global threshold */
 #define NO_ROW UINT32_MAX
 #define LANES 8 /* rows are padded to a multiple of this many weights */
 
@@ -30,21 +33,21 @@
 #define PREFETCH(p) ((void)(p))
 #endif
 
-/* y += x over kp floats (kp a multiple of LANES); the fixed inner loop
+/* y += s * x over kp floats (kp a multiple of LANES); the fixed inner loop
  * vectorises. */
-static void add_row(float *restrict y, const float *restrict x, size_t kp)
+static void add_srow(float *restrict y, const float *restrict x, float s, size_t kp)
 {
     for (size_t j = 0; j < kp; j += LANES)
         for (size_t q = 0; q < LANES; q++)
-            y[j + q] += x[j + q];
+            y[j + q] += s * x[j + q];
 }
 
-/* y -= x over kp floats. */
-static void sub_row(float *restrict y, const float *restrict x, size_t kp)
+/* y -= s * x over kp floats. */
+static void sub_srow(float *restrict y, const float *restrict x, float s, size_t kp)
 {
     for (size_t j = 0; j < kp; j += LANES)
         for (size_t q = 0; q < LANES; q++)
-            y[j + q] -= x[j + q];
+            y[j + q] -= s * x[j + q];
 }
 
 static size_t padded(size_t k)
@@ -193,13 +196,53 @@ static void fmap_grow(struct fmap *m)
     *m = bigger;
 }
 
-/* Token hashes of one text, then its sorted, distinct feature buckets. */
+/*
+ * Token hashes of one text, then its feature buckets: the word block
+ * (bucket[0..n_word)) and the character block (bucket[n_word..n)).
+ */
 struct feats {
     uint64_t *tok;
     size_t n_tok, alloc_tok;
+    uint32_t *cbucket; /* character n-gram buckets, while tokenizing */
+    size_t n_c, alloc_c;
     uint32_t *bucket;
-    size_t n, alloc;
+    size_t n, n_word, alloc;
+    unsigned bits, char_min, char_max; /* what collect_token needs */
 };
+
+/* The bucket of a feature hash h among 2^bits (every saved model depends on this). */
+static uint32_t bucket_of(uint64_t h, unsigned bits)
+{
+    return (uint32_t)(rt__mix64_half(h) & ((1ULL << bits) - 1));
+}
+
+/*
+ * The character n-grams of a term, within its bounds as scikit-learn's char_wb
+ * makes them: the term with a space on each side, every run of char_min to
+ * char_max bytes. Their buckets are 2^bits above the words', so the two never
+ * share a row.
+ */
+static void char_grams(struct feats *f, const char *term, size_t len)
+{
+    char w[66];
+    size_t m;
+
+    if (len > sizeof(w) - 2)
+        len = sizeof(w) - 2;
+    w[0] = ' ';
+    memcpy(w + 1, term, len);
+    w[len + 1] = ' ';
+    m = len + 2;
+    RT_ALLOC_GROW(f->cbucket, f->n_c + m * (f->char_max - f->char_min + 1), f->alloc_c);
+    for (size_t i = 0; i < m; i++) {
+        uint64_t h = CHAR_SEED;
+        for (size_t n = 1; n <= f->char_max && i + n <= m; n++) {
+            h = rt__fnv1a_byte(h, (unsigned char)w[i + n - 1]);
+            if (n >= f->char_min)
+                f->cbucket[f->n_c++] = (1U << f->bits) | bucket_of(h, f->bits);
+        }
+    }
+}
 
 static int collect_token(void *ctx, const char *term, size_t len, size_t start, size_t end,
                          int colocated)
@@ -209,8 +252,17 @@ static int collect_token(void *ctx, const char *term, size_t len, size_t start, 
     (void)start, (void)end, (void)colocated;
     RT_ALLOC_GROW(f->tok, f->n_tok + 1, f->alloc_tok);
     f->tok[f->n_tok++] = rt__fnv1a(RT__FNV1A_INIT, term, len);
+    if (f->char_max)
+        char_grams(f, term, len);
     return 0;
 }
+
+/* How a text becomes features. */
+struct featspec {
+    unsigned bits;
+    int bigrams;
+    unsigned char_min, char_max; /* 0 0: no character n-grams */
+};
 
 static int cmp_u32(const void *a, const void *b)
 {
@@ -218,57 +270,79 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The bucket of a feature hash h among 2^bits (every saved model depends on this). */
-static uint32_t bucket_of(uint64_t h, unsigned bits)
-{
-    return (uint32_t)(rt__mix64_half(h) & ((1ULL << bits) - 1));
-}
-
 /* Tokenizes text into f->bucket: the buckets of its unigrams and bigrams, in
- * text order, repeats included. */
-static void hash_features(struct rt_tokenizer *tok, unsigned bits, int bigrams, const char *text,
+ * text order, repeats included (f->n_word of them), then those of its
+ * character n-grams. */
+static void hash_features(struct rt_tokenizer *tok, const struct featspec *fs, const char *text,
                           size_t len, struct feats *f)
 {
+    unsigned bits = fs->bits;
+    int bigrams = fs->bigrams;
+
     f->n_tok = 0;
     f->n = 0;
+    f->n_c = 0;
+    f->bits = bits;
+    f->char_min = fs->char_min;
+    f->char_max = fs->char_max;
     rt_tokenize(tok, text, len, 0, collect_token, f);
-    RT_ALLOC_GROW(f->bucket, f->n_tok * 2 + 1, f->alloc);
+    RT_ALLOC_GROW(f->bucket, f->n_tok * 2 + f->n_c + 1, f->alloc);
     for (size_t i = 0; i < f->n_tok; i++) {
         f->bucket[f->n++] = bucket_of(f->tok[i], bits);
         if (bigrams && i > 0)
             f->bucket[f->n++] =
                 bucket_of(f->tok[i - 1] * 0x9E3779B97F4A7C15ULL + f->tok[i] + 0x632BE5ABULL, bits);
     }
+    f->n_word = f->n;
+    if (f->n_c) /* cbucket is NULL until a text has character n-grams */
+        memcpy(f->bucket + f->n, f->cbucket, f->n_c * sizeof(*f->bucket));
+    f->n += f->n_c;
 }
 
-/* Tokenizes text into f->bucket: its distinct buckets, sorted. */
-static void featurize(struct rt_tokenizer *tok, unsigned bits, int bigrams, const char *text,
-                      size_t len, struct feats *f)
+/* Sorts a[0..n) and drops repeats; returns how many are left. */
+static size_t sort_unique(uint32_t *a, size_t n)
 {
     size_t m = 0;
 
-    hash_features(tok, bits, bigrams, text, len, f);
-    qsort(f->bucket, f->n, sizeof(*f->bucket), cmp_u32);
-    for (size_t i = 0; i < f->n; i++)
-        if (!m || f->bucket[i] != f->bucket[m - 1])
-            f->bucket[m++] = f->bucket[i];
-    f->n = m;
+    qsort(a, n, sizeof(*a), cmp_u32);
+    for (size_t i = 0; i < n; i++)
+        if (!m || a[i] != a[m - 1])
+            a[m++] = a[i];
+    return m;
+}
+
+/* Tokenizes text into f->bucket: its distinct word buckets, sorted (f->n_word),
+ * then its distinct character buckets, sorted. */
+static void featurize(struct rt_tokenizer *tok, const struct featspec *fs, const char *text,
+                      size_t len, struct feats *f)
+{
+    size_t nw, nc;
+
+    hash_features(tok, fs, text, len, f);
+    nw = sort_unique(f->bucket, f->n_word);
+    nc = sort_unique(f->bucket + f->n_word, f->n - f->n_word);
+    memmove(f->bucket + nw, f->bucket + f->n_word, nc * sizeof(*f->bucket));
+    f->n_word = nw;
+    f->n = nw + nc;
 }
 
 static void feats_release(struct feats *f)
 {
     rt_free(f->tok);
+    rt_free(f->cbucket);
     rt_free(f->bucket);
 }
 
 struct doc {
-    size_t feat_off, n_feat;   /* into ts->feat */
+    size_t feat_off, n_feat; /* into ts->feat: n_word word features, then characters */
+    size_t n_word;
     size_t label_off, n_label; /* into ts->label */
     int category;              /* 0: unknown */
 };
 
 struct rt_trainset {
     struct rt_classify_opts o;
+    struct featspec fs;
     struct rt_tokenizer *tok;
     struct fmap map;  /* bucket -> row */
     uint32_t *bucket; /* row -> bucket */
@@ -286,8 +360,8 @@ struct rt_trainset {
 };
 
 struct rt_classifier {
-    unsigned bits;
-    int bigrams;
+    struct featspec fs;
+    float char_weight;  /* the character block's share of the norm (see forward) */
     size_t n_labels, k; /* k = n_labels + N_CAT outputs per row */
     size_t kp;          /* k padded to LANES: the stride of q */
     char **labels;
@@ -297,6 +371,7 @@ struct rt_classifier {
     uint32_t *bucket; /* row -> bucket */
     int8_t *q;        /* n_rows x kp weights, quantised: weight = scale[row] * q */
     float *scale;     /* n_rows */
+    float *fw;        /* n_rows: the feature's weight (IDF, or 1) */
     struct fmap map;
     struct rt_tokenizer *tok;
     struct feats scratch;
@@ -321,6 +396,14 @@ struct rt_trainset *rt_trainset_new(const struct rt_classify_opts *opts)
         ts->o.lr = def.lr;
     if (!(ts->o.min_weight >= 0 && ts->o.min_weight < 1e6))
         ts->o.min_weight = 0;
+    if (ts->o.char_max > 8 || ts->o.char_min < 1 || ts->o.char_min > ts->o.char_max)
+        ts->o.char_min = ts->o.char_max = 0;
+    if (!(ts->o.char_weight >= 0 && ts->o.char_weight <= 100))
+        ts->o.char_weight = def.char_weight;
+    ts->fs.bits = ts->o.hash_bits;
+    ts->fs.bigrams = ts->o.bigrams;
+    ts->fs.char_min = (unsigned)ts->o.char_min;
+    ts->fs.char_max = (unsigned)ts->o.char_max;
     ts->tok = rt_tokenizer_new("english");
     if (!ts->tok)
         RT_BUG("no English stemmer");
@@ -370,11 +453,12 @@ int rt_trainset_add(struct rt_trainset *ts, const char *text, size_t len, const 
     if (category < 0 || category > N_CAT)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "category", "action category %d is not 1 to 5",
                             category);
-    featurize(ts->tok, ts->o.hash_bits, ts->o.bigrams, text, len, f);
+    featurize(ts->tok, &ts->fs, text, len, f);
     RT_ALLOC_GROW(ts->docs, ts->n_docs + 1, ts->alloc_docs);
     d = &ts->docs[ts->n_docs++];
     d->feat_off = ts->n_feat;
     d->n_feat = f->n;
+    d->n_word = f->n_word;
     d->label_off = ts->n_label_refs;
     d->n_label = 0;
     d->category = category;
@@ -431,7 +515,33 @@ struct view {
     const struct rt_trainset *ts;
     uint32_t *remap; /* ts row -> model row, NO_ROW when dropped */
     size_t n_rows, k, kp, n_labels;
+    float char_weight;
+    float *fw; /* model row -> the feature's weight (its IDF, or 1) */
 };
+
+/*
+ * The factor of a block of features whose weights' squares sum to ss: each block
+ * (words, characters) has the Euclidean length 1 (times cw for characters), as
+ * the peer's TF-IDF does per block, so that long and short texts weigh the same
+ * and the many character n-grams do not drown the words.
+ */
+static float block_value(float ss, float cw)
+{
+    return ss > 0 ? cw / sqrtf(ss) : 0;
+}
+
+/* The weight of a feature seen in df of n texts: sklearn's smoothed IDF. */
+static float idf_of(size_t df, size_t n)
+{
+    return (float)(log((1.0 + (double)n) / (1.0 + (double)df)) + 1.0);
+}
+
+/* z[0..kp) *= s. */
+static void scale_row(float *z, float s, size_t kp)
+{
+    for (size_t j = 0; j < kp; j++)
+        z[j] *= s;
+}
 
 static float sigmoidf(float z)
 {
@@ -442,25 +552,43 @@ static float sigmoidf(float z)
 }
 
 /* Computes the k outputs of doc d into z (labels as probabilities, categories
- * as softmax probabilities); returns the scale used for its features. */
-static float forward(const struct view *v, const float *w, const float *b, const struct doc *d,
-                     float *z)
+ * as softmax probabilities); x[0] and x[1] get the values of its word and
+ * character features. */
+static void forward(const struct view *v, const float *w, const float *b, const struct doc *d,
+                    float *z, float *x)
 {
     const uint32_t *feat = v->ts->feat + d->feat_off;
-    size_t n = 0, k = v->k;
-    float x, mx = -1e30f, sum = 0;
+    size_t k = v->k;
+    float mx = -1e30f, sum = 0, ss = 0, sc = 0;
 
     memset(z, 0, v->kp * sizeof(*z));
-    for (size_t i = 0; i < d->n_feat; i++) {
+    for (size_t i = 0; i < d->n_word; i++) {
         uint32_t r = v->remap[feat[i]];
         if (r == NO_ROW)
             continue;
-        add_row(z, w + (size_t)r * v->kp, v->kp);
-        n++;
+        add_srow(z, w + (size_t)r * v->kp, v->fw[r], v->kp);
+        ss += v->fw[r] * v->fw[r];
     }
-    x = n ? 1.0f / sqrtf((float)n) : 0;
+    x[0] = block_value(ss, 1.0f);
+    x[1] = 0;
+    if (d->n_feat > d->n_word) {
+        for (size_t i = d->n_word; i < d->n_feat; i++) {
+            uint32_t r = v->remap[feat[i]];
+            if (r != NO_ROW)
+                sc += v->fw[r] * v->fw[r];
+        }
+        x[1] = block_value(sc, v->char_weight);
+        if (x[1] > 0) {
+            scale_row(z, x[0] / x[1], v->kp);
+            for (size_t i = d->n_word; i < d->n_feat; i++) {
+                uint32_t r = v->remap[feat[i]];
+                if (r != NO_ROW)
+                    add_srow(z, w + (size_t)r * v->kp, v->fw[r], v->kp);
+            }
+        }
+    }
     for (size_t j = 0; j < k; j++)
-        z[j] = z[j] * x + b[j];
+        z[j] = z[j] * (x[1] > 0 ? x[1] : x[0]) + b[j];
     for (size_t j = 0; j < v->n_labels; j++)
         z[j] = sigmoidf(z[j]);
     for (size_t j = v->n_labels; j < k; j++)
@@ -469,7 +597,6 @@ static float forward(const struct view *v, const float *w, const float *b, const
         sum += (z[j] = expf(z[j] - mx));
     for (size_t j = v->n_labels; j < k; j++)
         z[j] /= sum;
-    return x;
 }
 
 /* Trains w and b (zeroed here) by SGD over docs idx[0..n). */
@@ -477,12 +604,13 @@ static void sgd(const struct view *v, const struct rt_classify_opts *o, size_t *
                 float *w, float *b, uint64_t *seed)
 {
     size_t k = v->k, total = (size_t)o->epochs * n, t = 0;
-    float *z, *g;
+    float *z, *g, *gc;
 
     memset(w, 0, v->n_rows * v->kp * sizeof(*w));
     memset(b, 0, v->kp * sizeof(*b));
     z = rt_xcalloc(v->kp, sizeof(*z));
     g = rt_xcalloc(v->kp, sizeof(*g));
+    gc = rt_xcalloc(v->kp, sizeof(*gc));
     for (int e = 0; e < o->epochs; e++) {
         shuffle(idx, n, seed);
         for (size_t i = 0; i < n; i++, t++) {
@@ -490,7 +618,9 @@ static void sgd(const struct view *v, const struct rt_classify_opts *o, size_t *
             const uint32_t *feat = v->ts->feat + d->feat_off;
             const uint32_t *lab = v->ts->label + d->label_off;
             float lr = (float)(o->lr * (1.0 - (double)t / (double)total));
-            float x = forward(v, w, b, d, z), step;
+            float x[2], step;
+
+            forward(v, w, b, d, z, x);
 
             for (size_t j = 0; j < v->n_labels; j++)
                 g[j] = z[j];
@@ -502,19 +632,22 @@ static void sgd(const struct view *v, const struct rt_classify_opts *o, size_t *
                 g[v->n_labels + (size_t)d->category - 1] -= 1.0f;
             for (size_t j = 0; j < k; j++)
                 b[j] -= lr * g[j];
-            step = lr * x;
+            step = lr * x[0];
+            for (size_t j = 0; j < k; j++)
+                gc[j] = g[j] * lr * x[1];
             for (size_t j = 0; j < k; j++)
                 g[j] *= step;
             for (size_t f = 0; f < d->n_feat; f++) {
                 uint32_t r = v->remap[feat[f]];
                 if (r == NO_ROW)
                     continue;
-                sub_row(w + (size_t)r * v->kp, g, v->kp);
+                sub_srow(w + (size_t)r * v->kp, f < d->n_word ? g : gc, v->fw[r], v->kp);
             }
         }
     }
     rt_free(z);
     rt_free(g);
+    rt_free(gc);
 }
 
 /* Held-out scores: n docs by the label outputs, and whether each label is true.
@@ -622,7 +755,8 @@ static void score(const struct view *v, const float *w, const float *b, const si
     for (size_t i = 0; i < n; i++) {
         const struct doc *d = &v->ts->docs[idx[i]];
         size_t best = 0;
-        forward(v, w, b, d, z);
+        float x[2];
+        forward(v, w, b, d, z, x);
         memcpy(sc->s + i * v->n_labels, z, v->n_labels * sizeof(*z));
         for (size_t j = 0; j < d->n_label; j++)
             sc->y[i * v->n_labels + v->ts->label[d->label_off + j]] = 1;
@@ -671,7 +805,7 @@ int rt_classifier_train(struct rt_classifier **out, struct rt_trainset *ts,
 {
     const struct rt_classify_opts *o = &ts->o;
     struct rt_classifier *c = NULL;
-    struct view v = {ts, NULL, 0, 0, 0, 0}, pruned = {ts, NULL, 0, 0, 0, 0};
+    struct view v = {ts, NULL, 0, 0, 0, 0, 0, NULL}, pruned = {ts, NULL, 0, 0, 0, 0, 0, NULL};
     struct scored sc = {0};
     size_t *idx = NULL, *rows = NULL, n = ts->n_docs, n_hold, n_train, half;
     float *w = NULL, *b = NULL, *th_a = NULL;
@@ -694,12 +828,17 @@ int rt_classifier_train(struct rt_classifier **out, struct rt_trainset *ts,
         goto out;
     }
     v.n_labels = ts->n_names;
+    v.char_weight = (float)o->char_weight;
     v.k = v.n_labels + N_CAT;
     RT_ALLOC_ARRAY(v.remap, ts->n_rows + 1);
     for (size_t r = 0; r < ts->n_rows; r++)
         v.remap[r] = ts->df[r] >= (uint32_t)(o->min_count > 0 ? o->min_count : 1)
                          ? (uint32_t)v.n_rows++
                          : NO_ROW;
+    RT_ALLOC_ARRAY(v.fw, v.n_rows + 1);
+    for (size_t r = 0; r < ts->n_rows; r++)
+        if (v.remap[r] != NO_ROW)
+            v.fw[v.remap[r]] = o->idf ? idf_of(ts->df[r], n) : 1.0f;
     v.kp = padded(v.k);
     RT_ALLOC_ARRAY(w, rt_st_mult(v.n_rows + 1, v.kp));
     RT_ALLOC_ARRAY(b, v.kp);
@@ -764,8 +903,8 @@ int rt_classifier_train(struct rt_classifier **out, struct rt_trainset *ts,
     }
 
     c = rt_xcalloc(1, sizeof(*c));
-    c->bits = o->hash_bits;
-    c->bigrams = o->bigrams;
+    c->fs = ts->fs;
+    c->char_weight = (float)o->char_weight;
     c->n_labels = v.n_labels;
     c->k = v.k;
     c->kp = v.kp;
@@ -793,6 +932,7 @@ int rt_classifier_train(struct rt_classifier **out, struct rt_trainset *ts,
             c->n_rows++;
     RT_ALLOC_ARRAY(c->bucket, c->n_rows + 1);
     RT_ALLOC_ARRAY(c->scale, c->n_rows + 1);
+    RT_ALLOC_ARRAY(c->fw, c->n_rows + 1);
     c->q = rt_xcalloc(rt_st_mult(c->n_rows + 1, c->kp), 1);
     fmap_init(&c->map, c->n_rows);
     c->n_rows = 0;
@@ -803,6 +943,7 @@ int rt_classifier_train(struct rt_classifier **out, struct rt_trainset *ts,
         c->bucket[c->n_rows] = ts->bucket[r];
         fmap_put(&c->map, ts->bucket[r], (uint32_t)c->n_rows);
         quantise(row, c->k, c->q + c->n_rows * c->kp, &c->scale[c->n_rows]);
+        c->fw[c->n_rows] = v.fw[v.remap[r]];
         c->n_rows++;
     }
     c->seen = rt_xcalloc(c->n_rows + 1, sizeof(*c->seen));
@@ -831,6 +972,7 @@ out:
     rt_free(refit.b);
     scored_release(&sc);
     rt_free(v.remap);
+    rt_free(v.fw);
     rt_free(pruned.remap);
     rt_free(w);
     rt_free(b);
@@ -853,6 +995,7 @@ void rt_classifier_free(struct rt_classifier *c)
     rt_free(c->bucket);
     rt_free(c->q);
     rt_free(c->scale);
+    rt_free(c->fw);
     rt_free(c->seen);
     fmap_release(&c->map);
     rt_tokenizer_free(c->tok);
@@ -880,8 +1023,8 @@ void rt_classifier_predict(struct rt_classifier *c, const char *text, size_t len
                            int *category, float *category_p)
 {
     struct feats *f = &c->scratch;
-    float *z = c->z, x, mx = -1e30f, sum = 0;
-    size_t n = 0, k = c->k, best = 0;
+    float *z = c->z, x, xc, mx = -1e30f, sum = 0, ss = 0, sc = 0;
+    size_t n = 0, nw = 0, k = c->k, best = 0;
 
     /*
      * The look-ups miss the cache, one after the other if done one feature at a
@@ -890,7 +1033,7 @@ void rt_classifier_predict(struct rt_classifier *c, const char *text, size_t len
      * Each distinct feature counts once: a row used already by this text carries
      * this text's stamp, so there is no need to sort the buckets.
      */
-    hash_features(c->tok, c->bits, c->bigrams, text, len, f);
+    hash_features(c->tok, &c->fs, text, len, f);
     for (size_t i = 0; i < f->n; i++)
         PREFETCH(&c->map.slot[mix32(f->bucket[i]) & (c->map.cap - 1)]);
     if (++c->stamp == 0) {
@@ -899,16 +1042,34 @@ void rt_classifier_predict(struct rt_classifier *c, const char *text, size_t len
     }
     for (size_t i = 0; i < f->n; i++) {
         uint32_t r = fmap_get(&c->map, f->bucket[i]);
+        if (i == f->n_word)
+            nw = n;
         if (r == NO_ROW || c->seen[r] == c->stamp)
             continue;
         c->seen[r] = c->stamp;
         PREFETCH(c->q + (size_t)r * c->kp);
         f->bucket[n++] = r; /* from here on, rows */
     }
+    if (f->n_word == f->n)
+        nw = n;
     memset(z, 0, c->kp * sizeof(*z));
-    for (size_t i = 0; i < n; i++)
-        add_qrow(z, c->q + (size_t)f->bucket[i] * c->kp, c->scale[f->bucket[i]], c->kp);
-    x = n ? 1.0f / sqrtf((float)n) : 0;
+    for (size_t i = 0; i < nw; i++) {
+        uint32_t r = f->bucket[i];
+        add_qrow(z, c->q + (size_t)r * c->kp, c->scale[r] * c->fw[r], c->kp);
+        ss += c->fw[r] * c->fw[r];
+    }
+    for (size_t i = nw; i < n; i++)
+        sc += c->fw[f->bucket[i]] * c->fw[f->bucket[i]];
+    x = block_value(ss, 1.0f);
+    xc = block_value(sc, c->char_weight);
+    if (xc > 0) {
+        scale_row(z, x / xc, c->kp);
+        for (size_t i = nw; i < n; i++) {
+            uint32_t r = f->bucket[i];
+            add_qrow(z, c->q + (size_t)r * c->kp, c->scale[r] * c->fw[r], c->kp);
+        }
+        x = xc;
+    }
     for (size_t j = 0; j < k; j++)
         z[j] = z[j] * x + c->bias[j];
     for (size_t j = 0; j < c->n_labels; j++)
@@ -949,10 +1110,13 @@ int rt_classifier_save(const struct rt_classifier *c, struct rt_buf *out)
     if ((rc = rt_buf_grow(out, 64 + c->n_rows * (c->k + 8) + c->n_labels * 64)) < 0)
         return rc;
     rt_buf_add(out, MAGIC, 8);
-    put_u32(out, c->bits);
-    put_u32(out, (uint32_t)c->bigrams);
+    put_u32(out, c->fs.bits);
+    put_u32(out, (uint32_t)c->fs.bigrams);
     put_u32(out, (uint32_t)c->n_labels);
     put_u32(out, (uint32_t)c->n_rows);
+    put_u32(out, c->fs.char_min);
+    put_u32(out, c->fs.char_max);
+    put_floats(out, &c->char_weight, 1);
     for (size_t j = 0; j < c->n_labels; j++) {
         size_t n = strlen(c->labels[j]);
         put_u32(out, (uint32_t)n);
@@ -963,6 +1127,7 @@ int rt_classifier_save(const struct rt_classifier *c, struct rt_buf *out)
     for (size_t r = 0; r < c->n_rows; r++)
         put_u32(out, c->bucket[r]);
     put_floats(out, c->scale, c->n_rows);
+    put_floats(out, c->fw, c->n_rows);
     for (size_t r = 0; r < c->n_rows; r++)
         rt_buf_add(out, c->q + r * c->kp, c->k);
     return out->max && out->len > out->max ? RT_ETOOBIG : 0;
@@ -998,33 +1163,45 @@ static int get_floats(struct reader *r, float *a, size_t n)
 }
 
 /*
- * Reads a blob: MAGIC (quantised rows) or MAGIC_V1 (the float32 rows of the first
- * format, quantised here, so that models trained before still load).
+ * Reads a blob: MAGIC (quantised rows, character n-grams), MAGIC_V2 (the same
+ * without the character fields: words only) or MAGIC_V1 (the float32 rows of the
+ * first format, quantised here), so that models trained before still load and
+ * predict as they did.
  */
 int rt_classifier_load(struct rt_classifier **out, const void *data, size_t len,
                        struct rt_error *err)
 {
     struct reader r = {data, len};
     struct rt_classifier *c = NULL;
-    uint32_t bits, bigrams, n_labels, n_rows, n;
-    float *row = NULL;
-    int rc = 0, v1;
+    uint32_t bits, bigrams, n_labels, n_rows, n, cmin = 0, cmax = 0;
+    float *row = NULL, cw = 0;
+    int rc = 0, v1, v3;
 
     *out = NULL;
-    if (len < 8 || (memcmp(data, MAGIC, 8) && memcmp(data, MAGIC_V1, 8))) {
+    if (len < 8 ||
+        (memcmp(data, MAGIC, 8) && memcmp(data, MAGIC_V2, 8) && memcmp(data, MAGIC_V1, 8))) {
         rc = rt_error_set(err, RT_EFORMAT, NULL, 0, NULL, "not a rightstrack classifier");
         goto out;
     }
     v1 = !memcmp(data, MAGIC_V1, 8);
+    v3 = !memcmp(data, MAGIC, 8);
     r.p += 8;
     r.left -= 8;
     if (get_u32(&r, &bits) || get_u32(&r, &bigrams) || get_u32(&r, &n_labels) ||
         get_u32(&r, &n_rows) || bits < 10 || bits > 26 || bigrams > 1 || !n_labels ||
-        n_labels > 100000 || n_rows > r.left / 4)
+        n_labels > 100000)
+        goto bad;
+    if (v3 && (get_u32(&r, &cmin) || get_u32(&r, &cmax) || get_floats(&r, &cw, 1) || cmax > 8 ||
+               cmin > cmax || (cmax && !cmin) || !(cw >= 0 && cw <= 100)))
+        goto bad;
+    if (n_rows > r.left / 4)
         goto bad;
     c = rt_xcalloc(1, sizeof(*c));
-    c->bits = bits;
-    c->bigrams = (int)bigrams;
+    c->fs.bits = bits;
+    c->fs.bigrams = (int)bigrams;
+    c->fs.char_min = cmin;
+    c->fs.char_max = cmax;
+    c->char_weight = cw;
     c->k = (size_t)n_labels + N_CAT;
     c->kp = padded(c->k);
     c->labels = rt_xcalloc(n_labels, sizeof(*c->labels));
@@ -1041,16 +1218,20 @@ int rt_classifier_load(struct rt_classifier **out, const void *data, size_t len,
     if (get_floats(&r, c->thresholds, n_labels) || get_floats(&r, c->bias, c->k))
         goto bad;
     /* What is left: the buckets, then (v1) float rows or (v2) scales and byte rows. */
-    if (r.left != (size_t)n_rows * (v1 ? 4 * (c->k + 1) : 8 + c->k))
+    if (r.left != (size_t)n_rows * (v1 ? 4 * (c->k + 1) : 8 + (v3 ? 4 : 0) + c->k))
         goto bad;
     c->n_rows = n_rows;
     RT_ALLOC_ARRAY(c->bucket, (size_t)n_rows + 1);
     RT_ALLOC_ARRAY(c->scale, (size_t)n_rows + 1);
+    RT_ALLOC_ARRAY(c->fw, (size_t)n_rows + 1);
+    for (size_t i = 0; i < n_rows; i++)
+        c->fw[i] = 1.0f;
     c->q = rt_xcalloc(rt_st_mult((size_t)n_rows + 1, c->kp), 1);
     fmap_init(&c->map, n_rows);
     for (size_t i = 0; i < n_rows; i++) {
         get_u32(&r, &c->bucket[i]);
-        if (c->bucket[i] >> bits || fmap_put(&c->map, c->bucket[i], (uint32_t)i) != NO_ROW)
+        if (c->bucket[i] >> (bits + (cmax ? 1 : 0)) ||
+            fmap_put(&c->map, c->bucket[i], (uint32_t)i) != NO_ROW)
             goto bad;
     }
     if (v1) {
@@ -1061,8 +1242,10 @@ int rt_classifier_load(struct rt_classifier **out, const void *data, size_t len,
         }
     } else {
         get_floats(&r, c->scale, n_rows);
+        if (v3)
+            get_floats(&r, c->fw, n_rows);
         for (size_t i = 0; i < n_rows; i++) {
-            if (!(c->scale[i] >= 0 && c->scale[i] < 1e30f))
+            if (!(c->scale[i] >= 0 && c->scale[i] < 1e30f) || !(c->fw[i] > 0 && c->fw[i] < 1e6f))
                 goto bad;
             memcpy(c->q + i * c->kp, r.p, c->k);
             r.p += c->k;

@@ -49,6 +49,10 @@ static void make_text(char *buf, size_t cap, unsigned *lab, size_t *n_lab, int *
     }
 }
 
+/* words_only: train on words alone, each of weight 1 (the features of the older
+ * formats); with_chars: add the character n-grams of the words, 2 to 5 bytes. */
+static int words_only, with_chars;
+
 static struct rt_classifier *train_with(size_t n, struct rt_classify_report *rep, double min_weight)
 {
     struct rt_classify_opts o = RT_CLASSIFY_OPTS_INIT;
@@ -59,6 +63,14 @@ static struct rt_classifier *train_with(size_t n, struct rt_classify_report *rep
     o.hash_bits = 16;
     o.epochs = 10;
     o.min_weight = min_weight;
+    if (words_only) {
+        o.char_min = o.char_max = 0;
+        o.idf = 0;
+    }
+    if (with_chars) {
+        o.char_min = 2;
+        o.char_max = 5;
+    }
     ts = rt_trainset_new(&o);
     for (size_t i = 0; i < n; i++) {
         unsigned lab[2];
@@ -128,12 +140,16 @@ Test(classify, learns_a_separable_problem)
 
 Test(classify, a_saved_model_predicts_the_same)
 {
-    struct rt_classifier *c = train(300, NULL), *d = NULL;
+    struct rt_classifier *c, *d = NULL;
     struct rt_buf blob = RT_BUF_INIT, again = RT_BUF_INIT;
     struct rt_error err = RT_ERROR_INIT;
     char buf[512];
 
+    with_chars = 1; /* every part of the format */
+    c = train(300, NULL);
+    with_chars = 0;
     cr_assert_eq(rt_classifier_save(c, &blob), 0);
+    cr_assert_eq(memcmp(blob.buf, "RTCLASS3", 8), 0);
     cr_assert_eq(rt_classifier_load(&d, blob.buf, blob.len, &err), 0);
     for (size_t j = 0; j < 4; j++) {
         cr_assert_str_eq(rt_classifier_label(c, j), rt_classifier_label(d, j));
@@ -238,43 +254,59 @@ static void wrf(struct rt_buf *b, float f)
 }
 
 /*
- * Rewrites a blob of the current format (RTCLASS2: rows of signed bytes with a
- * scale each) in the first one (RTCLASS1: float32 rows), as a model trained
- * before quantisation was stored.
+ * Rewrites a blob of the current format (RTCLASS3) of a model of words alone,
+ * each of weight 1, in the second one (RTCLASS2: the same without the character
+ * fields and the feature weights) or, v1 set, in the first one (RTCLASS1: float32
+ * rows), as models trained before were stored.
  */
-static void to_v1(const struct rt_buf *v2, struct rt_buf *v1)
+static void to_old(const struct rt_buf *v3, struct rt_buf *out, int v1)
 {
-    const unsigned char *p = (const unsigned char *)v2->buf;
+    const unsigned char *p = (const unsigned char *)v3->buf;
     uint32_t n_labels = rd32(p + 16), n_rows = rd32(p + 20), k = n_labels + 5;
-    size_t off = 24;
-    const unsigned char *scale, *q;
+    size_t off = 36;
+    const unsigned char *scale, *fw, *q;
 
-    cr_assert_eq(memcmp(p, "RTCLASS2", 8), 0);
+    cr_assert_eq(memcmp(p, "RTCLASS3", 8), 0);
+    cr_assert_eq(rd32(p + 28), 0, "a model with character n-grams");
     for (uint32_t j = 0; j < n_labels; j++)
         off += 4 + rd32(p + off);
-    rt_buf_add(v1, "RTCLASS1", 8);
-    rt_buf_add(v1, p + 8, off - 8);                      /* header and labels */
-    rt_buf_add(v1, p + off, 4 * ((size_t)n_labels + k)); /* thresholds, biases */
+    rt_buf_add(out, v1 ? "RTCLASS1" : "RTCLASS2", 8);
+    rt_buf_add(out, p + 8, 16);                           /* header */
+    rt_buf_add(out, p + 36, off - 36);                    /* labels */
+    rt_buf_add(out, p + off, 4 * ((size_t)n_labels + k)); /* thresholds, biases */
     off += 4 * ((size_t)n_labels + k);
-    rt_buf_add(v1, p + off, 4 * (size_t)n_rows); /* buckets */
+    rt_buf_add(out, p + off, 4 * (size_t)n_rows); /* buckets */
     off += 4 * (size_t)n_rows;
     scale = p + off;
-    q = scale + 4 * (size_t)n_rows;
-    cr_assert_eq(v2->len, off + (size_t)n_rows * (4 + k));
+    fw = scale + 4 * (size_t)n_rows;
+    q = fw + 4 * (size_t)n_rows;
+    cr_assert_eq(v3->len, off + (size_t)n_rows * (8 + k));
+    for (uint32_t r = 0; r < n_rows; r++)
+        cr_assert_eq(rdf(fw + 4 * r), 1.0f);
+    if (!v1) {
+        rt_buf_add(out, scale, 4 * (size_t)n_rows);
+        rt_buf_add(out, q, (size_t)n_rows * k);
+        return;
+    }
     for (uint32_t r = 0; r < n_rows; r++)
         for (uint32_t j = 0; j < k; j++)
-            wrf(v1, rdf(scale + 4 * r) * (float)(int8_t)q[(size_t)r * k + j]);
+            wrf(out, rdf(scale + 4 * r) * (float)(int8_t)q[(size_t)r * k + j]);
 }
 
-Test(classify, a_model_in_the_first_format_still_loads)
+Test(classify, models_in_the_older_formats_still_load)
 {
-    struct rt_classifier *c = train(300, NULL), *d = NULL;
-    struct rt_buf blob = RT_BUF_INIT, v1 = RT_BUF_INIT;
+    struct rt_classifier *c, *d = NULL, *e = NULL;
+    struct rt_buf blob = RT_BUF_INIT, v1 = RT_BUF_INIT, v2 = RT_BUF_INIT;
     struct rt_error err = RT_ERROR_INIT;
     char buf[512];
 
+    words_only = 1;
+    c = train(300, NULL);
+    words_only = 0;
     cr_assert_eq(rt_classifier_save(c, &blob), 0);
-    to_v1(&blob, &v1);
+    to_old(&blob, &v2, 0);
+    cr_assert_eq(rt_classifier_load(&e, v2.buf, v2.len, &err), 0);
+    to_old(&blob, &v1, 1);
     cr_assert_gt(v1.len, blob.len);
     cr_assert_eq(rt_classifier_load(&d, v1.buf, v1.len, &err), 0);
     for (int i = 0; i < 100; i++) {
@@ -289,8 +321,13 @@ Test(classify, a_model_in_the_first_format_still_loads)
         for (int j = 0; j < 4; j++)
             cr_assert_float_eq(s1[j], s2[j], 1e-5, "label %d of '%s': %g vs %g", j, buf,
                                (double)s1[j], (double)s2[j]);
+        rt_classifier_predict(e, buf, strlen(buf), s2, &c2, NULL);
+        cr_assert_eq(c1, c2);
+        cr_assert_eq(memcmp(s1, s2, sizeof(s1)), 0, "RTCLASS2 scores differ on '%s'", buf);
     }
     rt_classifier_free(d);
+    rt_classifier_free(e);
+    rt_buf_release(&v2);
     d = NULL;
     cr_assert_eq(rt_classifier_load(&d, v1.buf, v1.len - 4, &err), RT_EFORMAT);
     cr_assert_null(d);
@@ -307,7 +344,7 @@ Test(classify, a_blob_with_a_bad_scale_is_refused)
     struct rt_error err = RT_ERROR_INIT;
     const unsigned char *p;
     uint32_t n_labels, n_rows;
-    size_t off = 24;
+    size_t off = 36;
     float nan = NAN;
 
     cr_assert_eq(rt_classifier_save(c, &blob), 0);
@@ -324,4 +361,42 @@ Test(classify, a_blob_with_a_bad_scale_is_refused)
     rt_error_release(&err);
     rt_buf_release(&blob);
     rt_classifier_free(c);
+}
+
+/*
+ * Character n-grams within words: a misspelt or compound word the model never
+ * saw still shares most of its n-grams with the word it was trained on, so it
+ * carries that word's theme; words alone know nothing of it.
+ */
+Test(classify, character_ngrams_carry_unseen_spellings)
+{
+    struct rt_classifier *chars, *plain;
+    const char *text = "tortture";
+    float s[4], none[4];
+    int cat;
+    size_t j;
+
+    rng = 777;
+    with_chars = 1;
+    chars = train(600, NULL);
+    with_chars = 0;
+    rng = 777;
+    words_only = 1;
+    plain = train(600, NULL);
+    words_only = 0;
+    for (j = 0; j < 4 && strcmp(rt_classifier_label(chars, j), "Torture"); j++)
+        ;
+    cr_assert_lt(j, 4);
+    rt_classifier_predict(chars, text, strlen(text), s, &cat, NULL);
+    cr_assert_geq(s[j], rt_classifier_threshold(chars, j), "Torture %.3f, threshold %.3f",
+                  (double)s[j], rt_classifier_threshold(chars, j));
+    for (size_t i = 0; i < 4; i++)
+        cr_assert(i == j || s[i] < s[j], "%s %.3f above Torture %.3f",
+                  rt_classifier_label(chars, i), (double)s[i], (double)s[j]);
+    /* Words alone see nothing in it: it scores as a text of no known word. */
+    rt_classifier_predict(plain, text, strlen(text), s, &cat, NULL);
+    rt_classifier_predict(plain, "qqqq", 4, none, &cat, NULL);
+    cr_assert_eq(s[j], none[j], "words alone: Torture %.3f", (double)s[j]);
+    rt_classifier_free(chars);
+    rt_classifier_free(plain);
 }
