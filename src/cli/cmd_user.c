@@ -11,25 +11,21 @@
 
 #include <rightstrack/auth.h>
 
-static const char usage[] =
-    "rightstrack [--db PATH] user add NAME --role admin|editor|viewer\n"
-    "       rightstrack [--db PATH] user passwd NAME\n"
-    "       rightstrack [--db PATH] user role NAME admin|editor|viewer\n"
-    "       rightstrack [--db PATH] user disable|enable NAME\n"
-    "       rightstrack [--db PATH] user list [--json]\n"
-    "       rightstrack [--db PATH] user token add NAME --read|--write [--json]\n"
-    "       rightstrack [--db PATH] user token list NAME [--json]\n"
-    "       rightstrack [--db PATH] user token revoke ID";
+/* The usage lines, once for both the usage and the help. */
+#define USAGE                                                                                      \
+    "rightstrack [--db PATH] user add NAME --role admin|editor|viewer\n"                           \
+    "       rightstrack [--db PATH] user passwd NAME\n"                                            \
+    "       rightstrack [--db PATH] user role NAME admin|editor|viewer\n"                          \
+    "       rightstrack [--db PATH] user disable|enable NAME\n"                                    \
+    "       rightstrack [--db PATH] user list [--json]\n"                                          \
+    "       rightstrack [--db PATH] user token add NAME --read|--write [--json]\n"                 \
+    "       rightstrack [--db PATH] user token list NAME [--json]\n"                               \
+    "       rightstrack [--db PATH] user token revoke ID"
+
+static const char usage[] = USAGE;
 
 static const char help[] =
-    "usage: rightstrack [--db PATH] user add NAME --role admin|editor|viewer\n"
-    "       rightstrack [--db PATH] user passwd NAME\n"
-    "       rightstrack [--db PATH] user role NAME admin|editor|viewer\n"
-    "       rightstrack [--db PATH] user disable|enable NAME\n"
-    "       rightstrack [--db PATH] user list [--json]\n"
-    "       rightstrack [--db PATH] user token add NAME --read|--write [--json]\n"
-    "       rightstrack [--db PATH] user token list NAME [--json]\n"
-    "       rightstrack [--db PATH] user token revoke ID\n"
+    "usage: " USAGE "\n"
     "\n"
     "The accounts of the web face. A viewer reads; an editor also writes the ledger\n"
     "and imports; an admin also manages the accounts. While the database has no\n"
@@ -239,40 +235,79 @@ static int change(struct cli *c, int argc, char **argv)
     return finish(c, st, rc, &err);
 }
 
-static int list(struct cli *c, int argc, char **argv)
+/* An account as a line of user list. */
+static void print_user(const json_t *u)
+{
+    printf("%-20s %-7s%s  since %s, %lld live session(s), %lld token(s)\n",
+           json_string_value(json_object_get(u, "name")),
+           json_string_value(json_object_get(u, "role")),
+           json_is_true(json_object_get(u, "disabled")) ? " (disabled)" : "",
+           json_string_value(json_object_get(u, "created_at")),
+           (long long)json_integer_value(json_object_get(u, "sessions")),
+           (long long)json_integer_value(json_object_get(u, "tokens")));
+}
+
+/* A token as a line of user token list (never the token itself). */
+static void print_token(const json_t *t)
+{
+    const char *used = json_string_value(json_object_get(t, "last_used"));
+    const char *revoked = json_string_value(json_object_get(t, "revoked_at"));
+
+    printf("%lld  %-5s  made %s, %s%s%s\n", (long long)json_integer_value(json_object_get(t, "id")),
+           json_string_value(json_object_get(t, "scope")),
+           json_string_value(json_object_get(t, "created_at")), used ? "last used " : "never used",
+           used ? used : "", revoked ? ", revoked" : "");
+}
+
+static int list_users(struct rt_store *st, const char *name, json_t **out, struct rt_error *err)
+{
+    (void)name;
+    return rt_auth_user_list(st, out, err);
+}
+
+/*
+ * user list and user token list NAME: reads [--json] and, when need is not NULL, one
+ * NAME (need is the usage error without it); prints the array fetch makes as JSON, or
+ * each row with print_row (empty: the line empty, when not NULL).
+ */
+static int print_list(struct cli *c, int argc, char **argv, const char *need,
+                      int (*fetch)(struct rt_store *, const char *, json_t **, struct rt_error *),
+                      void (*print_row)(const json_t *), const char *empty)
 {
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
-    json_t *users = NULL, *u;
+    json_t *rows = NULL, *r;
     size_t i;
     int json = 0, rc;
     struct cli_option opts[] = {OPT_JSON(&json), OPT_END()};
 
     if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0 ||
-        (rc = cli_no_args(c, argc, argv, usage)) >= 0)
+        (!need && (rc = cli_no_args(c, argc, argv, usage)) >= 0))
         return rc;
+    if (need && argc != 2)
+        return cli_usage(c, usage, "%s", need);
     if ((rc = open_store(c, &st)) != EXIT_OK)
         return rc;
-    if ((rc = rt_auth_user_list(st, &users, &err)) == 0) {
+    if ((rc = fetch(st, need ? argv[1] : NULL, &rows, &err)) == 0) {
         if (json) {
-            cli_print_json(users);
+            cli_print_json(rows);
         } else {
-            if (!json_array_size(users))
-                printf("no accounts: the web face serves this machine only, without logins\n");
-            json_array_foreach(users, i, u)
+            if (!json_array_size(rows) && empty)
+                printf("%s\n", empty);
+            json_array_foreach(rows, i, r)
             {
-                printf("%-20s %-7s%s  since %s, %lld live session(s), %lld token(s)\n",
-                       json_string_value(json_object_get(u, "name")),
-                       json_string_value(json_object_get(u, "role")),
-                       json_is_true(json_object_get(u, "disabled")) ? " (disabled)" : "",
-                       json_string_value(json_object_get(u, "created_at")),
-                       (long long)json_integer_value(json_object_get(u, "sessions")),
-                       (long long)json_integer_value(json_object_get(u, "tokens")));
+                print_row(r);
             }
-            json_decref(users);
+            json_decref(rows);
         }
     }
     return finish(c, st, rc, &err);
+}
+
+static int list(struct cli *c, int argc, char **argv)
+{
+    return print_list(c, argc, argv, NULL, list_users, print_user,
+                      "no accounts: the web face serves this machine only, without logins");
 }
 
 static int token_add(struct cli *c, int argc, char **argv)
@@ -313,38 +348,8 @@ static int token_add(struct cli *c, int argc, char **argv)
 
 static int token_list(struct cli *c, int argc, char **argv)
 {
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    json_t *tokens = NULL, *t;
-    size_t i;
-    int json = 0, rc;
-    struct cli_option opts[] = {OPT_JSON(&json), OPT_END()};
-
-    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
-        return rc;
-    if (argc != 2)
-        return cli_usage(c, usage, "user token list needs one NAME");
-    if ((rc = open_store(c, &st)) != EXIT_OK)
-        return rc;
-    if ((rc = rt_auth_token_list(st, argv[1], &tokens, &err)) == 0) {
-        if (json) {
-            cli_print_json(tokens);
-        } else {
-            json_array_foreach(tokens, i, t)
-            {
-                const char *used = json_string_value(json_object_get(t, "last_used"));
-                const char *revoked = json_string_value(json_object_get(t, "revoked_at"));
-                printf("%lld  %-5s  made %s, %s%s%s\n",
-                       (long long)json_integer_value(json_object_get(t, "id")),
-                       json_string_value(json_object_get(t, "scope")),
-                       json_string_value(json_object_get(t, "created_at")),
-                       used ? "last used " : "never used", used ? used : "",
-                       revoked ? ", revoked" : "");
-            }
-            json_decref(tokens);
-        }
-    }
-    return finish(c, st, rc, &err);
+    return print_list(c, argc, argv, "user token list needs one NAME", rt_auth_token_list,
+                      print_token, NULL);
 }
 
 static int token_revoke(struct cli *c, int argc, char **argv)
