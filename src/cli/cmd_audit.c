@@ -85,24 +85,17 @@ void cli_print_audit(const struct rt_audit_entry *v, size_t n)
 
 static int verify(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"head", required_argument, NULL, 'H'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     struct rt_audit_report rep = {0};
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
     const char *head = NULL;
-    int json = 0, o, rc;
+    int json = 0, rc;
+    struct cli_option opts[] = {OPT_STRING("head", &head, "HASH", NULL), OPT_JSON(&json),
+                                OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (o == 'H')
-            head = optarg;
-        else if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
-            return rc;
-    }
-    if (optind != argc)
-        return cli_usage(c, usage, "audit verify takes no arguments");
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0 ||
+        (rc = cli_no_args(c, argc, argv, usage)) >= 0)
+        return rc;
     if ((rc = cli_open(c, RT_STORE_READONLY, &st)) != EXIT_OK)
         return rc;
     if (rt_audit_verify(st, head, &rep, &err) < 0) {
@@ -141,10 +134,6 @@ out:
 
 static int log_(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"since", required_argument, NULL, 's'}, {"record", required_argument, NULL, 'r'},
-        {"limit", required_argument, NULL, 'n'}, {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},        {0}};
     struct rt_audit_filter f = {0};
     struct rt_audit_entry *v = NULL;
     struct rt_error err = RT_ERROR_INIT;
@@ -152,23 +141,16 @@ static int log_(struct cli *c, int argc, char **argv)
     const char *record = NULL;
     char ref[128];
     size_t n = 0;
-    long limit;
-    int json = 0, o, rc;
+    long limit = 0;
+    int json = 0, rc;
+    struct cli_option opts[] = {
+        OPT_STRING("since", &f.since, "DATE", NULL), OPT_STRING("record", &record, "REF", NULL),
+        OPT_INT("limit", &limit, 1, 1000000000L, "N", NULL), OPT_JSON(&json), OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (o == 's')
-            f.since = optarg;
-        else if (o == 'r')
-            record = optarg;
-        else if (o == 'n') {
-            if (cli_parse_int(optarg, 1, 1000000000L, &limit) < 0)
-                return cli_usage(c, usage, "--limit needs a number, not '%s'", optarg);
-            f.limit = limit;
-        } else if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
-            return rc;
-    }
-    if (optind != argc)
-        return cli_usage(c, usage, "audit log takes no arguments");
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0 ||
+        (rc = cli_no_args(c, argc, argv, usage)) >= 0)
+        return rc;
+    f.limit = limit;
     if ((rc = cli_open(c, RT_STORE_READONLY, &st)) != EXIT_OK)
         return rc;
     if (record && rt_audit_ref(st, record, ref, &err) < 0) {
@@ -193,19 +175,16 @@ out:
 
 static int head(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
     char hash[RT_AUDIT_HASH_HEX];
     int64_t id = 0;
-    int json = 0, o, rc;
+    int json = 0, rc;
+    struct cli_option opts[] = {OPT_JSON(&json), OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-        if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
-            return rc;
-    if (optind != argc)
-        return cli_usage(c, usage, "audit head takes no arguments");
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0 ||
+        (rc = cli_no_args(c, argc, argv, usage)) >= 0)
+        return rc;
     if ((rc = cli_open(c, RT_STORE_READONLY, &st)) != EXIT_OK)
         return rc;
     if (rt_audit_head(st, &id, hash, &err) < 0)

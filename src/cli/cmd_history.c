@@ -22,24 +22,22 @@ static const char help[] =
 
 int cmd_history(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
     struct rt_audit_filter f = {0};
     struct rt_audit_entry *v = NULL;
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
     char ref[128];
     size_t n = 0;
-    int json = 0, o, rc;
+    int json = 0, rc;
+    struct cli_option opts[] = {OPT_JSON(&json), OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-        if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
-            return rc;
-    if (argc - optind != 1)
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+        return rc;
+    if (argc != 2)
         return cli_usage(c, usage, "history needs one record, such as step:3");
     if ((rc = cli_open(c, RT_STORE_READONLY, &st)) != EXIT_OK)
         return rc;
-    if (rt_audit_ref(st, argv[optind], ref, &err) < 0 ||
+    if (rt_audit_ref(st, argv[1], ref, &err) < 0 ||
         (f.record = ref, rt_audit_log(st, &f, &v, &n, &err)) < 0) {
         rc = cli_fail(c, &err);
         goto out;

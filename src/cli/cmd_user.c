@@ -11,25 +11,21 @@
 
 #include <rightstrack/auth.h>
 
-static const char usage[] =
-    "rightstrack [--db PATH] user add NAME --role admin|editor|viewer\n"
-    "       rightstrack [--db PATH] user passwd NAME\n"
-    "       rightstrack [--db PATH] user role NAME admin|editor|viewer\n"
-    "       rightstrack [--db PATH] user disable|enable NAME\n"
-    "       rightstrack [--db PATH] user list [--json]\n"
-    "       rightstrack [--db PATH] user token add NAME --read|--write [--json]\n"
-    "       rightstrack [--db PATH] user token list NAME [--json]\n"
-    "       rightstrack [--db PATH] user token revoke ID";
+/* The usage lines, once for both the usage and the help. */
+#define USAGE                                                                                      \
+    "rightstrack [--db PATH] user add NAME --role admin|editor|viewer\n"                           \
+    "       rightstrack [--db PATH] user passwd NAME\n"                                            \
+    "       rightstrack [--db PATH] user role NAME admin|editor|viewer\n"                          \
+    "       rightstrack [--db PATH] user disable|enable NAME\n"                                    \
+    "       rightstrack [--db PATH] user list [--json]\n"                                          \
+    "       rightstrack [--db PATH] user token add NAME --read|--write [--json]\n"                 \
+    "       rightstrack [--db PATH] user token list NAME [--json]\n"                               \
+    "       rightstrack [--db PATH] user token revoke ID"
+
+static const char usage[] = USAGE;
 
 static const char help[] =
-    "usage: rightstrack [--db PATH] user add NAME --role admin|editor|viewer\n"
-    "       rightstrack [--db PATH] user passwd NAME\n"
-    "       rightstrack [--db PATH] user role NAME admin|editor|viewer\n"
-    "       rightstrack [--db PATH] user disable|enable NAME\n"
-    "       rightstrack [--db PATH] user list [--json]\n"
-    "       rightstrack [--db PATH] user token add NAME --read|--write [--json]\n"
-    "       rightstrack [--db PATH] user token list NAME [--json]\n"
-    "       rightstrack [--db PATH] user token revoke ID\n"
+    "usage: " USAGE "\n"
     "\n"
     "The accounts of the web face. A viewer reads; an editor also writes the ledger\n"
     "and imports; an admin also manages the accounts. While the database has no\n"
@@ -159,46 +155,41 @@ static int no_password_args(struct cli *c, int extra, const char *what)
 
 static int add(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"role", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'}, {0}};
     char pw[RT_AUTH_PASSWORD_MAX + 2];
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
     enum rt_role role = RT_ROLE_NONE;
     const char *role_arg = NULL;
-    int o, rc;
+    int rc;
+    struct cli_option opts[] = {OPT_STRING("role", &role_arg, "R", NULL), OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (o == 'r')
-            role_arg = optarg;
-        else if ((rc = cli_opt_common(c, o, argv, usage, help, NULL)) >= 0)
-            return rc;
-    }
-    if (argc - optind != 1)
-        return no_password_args(c, argc - optind - 1, "user add");
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+        return rc;
+    if (argc != 2)
+        return no_password_args(c, argc - 2, "user add");
     if (!role_arg)
         return cli_usage(c, usage, "user add needs --role admin, editor or viewer");
-    if (rt_role_parse(role_arg, &role, &err) < 0 || rt_auth_name_check(argv[optind], &err) < 0) {
+    if (rt_role_parse(role_arg, &role, &err) < 0 || rt_auth_name_check(argv[1], &err) < 0) {
         rc = cli_usage(c, usage, "%s", err.msg.buf);
         rt_error_release(&err);
         return rc;
     }
-    if ((rc = get_password(c, argv[optind], pw, sizeof(pw))) != EXIT_OK ||
+    if ((rc = get_password(c, argv[1], pw, sizeof(pw))) != EXIT_OK ||
         (rc = open_store(c, &st)) != EXIT_OK) {
         memset(pw, 0, sizeof(pw));
         return rc;
     }
-    rc = rt_auth_user_add(st, argv[optind], role, pw, &err);
+    rc = rt_auth_user_add(st, argv[1], role, pw, &err);
     memset(pw, 0, sizeof(pw));
     if (rc == 0)
-        printf("added user %s (%s)\n", argv[optind], rt_role_name(role));
+        printf("added user %s (%s)\n", argv[1], rt_role_name(role));
     return finish(c, st, rc, &err);
 }
 
 /* passwd NAME, disable NAME, enable NAME, role NAME ROLE */
 static int change(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
+    static const struct cli_option opts[] = {OPT_END()};
     const char *what = argv[0];
     int is_role = !strcmp(what, "role");
     char pw[RT_AUTH_PASSWORD_MAX + 2];
@@ -206,19 +197,18 @@ static int change(struct cli *c, int argc, char **argv)
     struct rt_store *st = NULL;
     enum rt_role role = RT_ROLE_NONE;
     const char *name;
-    int o, rc;
+    int rc;
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-        if ((rc = cli_opt_common(c, o, argv, usage, help, NULL)) >= 0)
-            return rc;
-    if (argc - optind != 1 + is_role) {
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+        return rc;
+    if (argc != 2 + is_role) {
         if (is_role)
             return cli_usage(c, usage, "user role needs NAME and ROLE");
-        return no_password_args(c, argc - optind - 1,
+        return no_password_args(c, argc - 2,
                                 !strcmp(what, "passwd") ? "user passwd" : "this command");
     }
-    name = argv[optind];
-    if (is_role && rt_role_parse(argv[optind + 1], &role, &err) < 0) {
+    name = argv[1];
+    if (is_role && rt_role_parse(argv[2], &role, &err) < 0) {
         rc = cli_usage(c, usage, "%s", err.msg.buf);
         rt_error_release(&err);
         return rc;
@@ -245,74 +235,103 @@ static int change(struct cli *c, int argc, char **argv)
     return finish(c, st, rc, &err);
 }
 
-static int list(struct cli *c, int argc, char **argv)
+/* An account as a line of user list. */
+static void print_user(const json_t *u)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
+    printf("%-20s %-7s%s  since %s, %lld live session(s), %lld token(s)\n",
+           json_string_value(json_object_get(u, "name")),
+           json_string_value(json_object_get(u, "role")),
+           json_is_true(json_object_get(u, "disabled")) ? " (disabled)" : "",
+           json_string_value(json_object_get(u, "created_at")),
+           (long long)json_integer_value(json_object_get(u, "sessions")),
+           (long long)json_integer_value(json_object_get(u, "tokens")));
+}
+
+/* A token as a line of user token list (never the token itself). */
+static void print_token(const json_t *t)
+{
+    const char *used = json_string_value(json_object_get(t, "last_used"));
+    const char *revoked = json_string_value(json_object_get(t, "revoked_at"));
+
+    printf("%lld  %-5s  made %s, %s%s%s\n", (long long)json_integer_value(json_object_get(t, "id")),
+           json_string_value(json_object_get(t, "scope")),
+           json_string_value(json_object_get(t, "created_at")), used ? "last used " : "never used",
+           used ? used : "", revoked ? ", revoked" : "");
+}
+
+static int list_users(struct rt_store *st, const char *name, json_t **out, struct rt_error *err)
+{
+    (void)name;
+    return rt_auth_user_list(st, out, err);
+}
+
+/*
+ * user list and user token list NAME: reads [--json] and, when need is not NULL, one
+ * NAME (need is the usage error without it); prints the array fetch makes as JSON, or
+ * each row with print_row (empty: the line empty, when not NULL).
+ */
+static int print_list(struct cli *c, int argc, char **argv, const char *need,
+                      int (*fetch)(struct rt_store *, const char *, json_t **, struct rt_error *),
+                      void (*print_row)(const json_t *), const char *empty)
+{
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
-    json_t *users = NULL, *u;
+    json_t *rows = NULL, *r;
     size_t i;
-    int json = 0, o, rc;
+    int json = 0, rc;
+    struct cli_option opts[] = {OPT_JSON(&json), OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-        if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
-            return rc;
-    if (optind != argc)
-        return cli_usage(c, usage, "user list takes no arguments");
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0 ||
+        (!need && (rc = cli_no_args(c, argc, argv, usage)) >= 0))
+        return rc;
+    if (need && argc != 2)
+        return cli_usage(c, usage, "%s", need);
     if ((rc = open_store(c, &st)) != EXIT_OK)
         return rc;
-    if ((rc = rt_auth_user_list(st, &users, &err)) == 0) {
+    if ((rc = fetch(st, need ? argv[1] : NULL, &rows, &err)) == 0) {
         if (json) {
-            cli_print_json(users);
+            cli_print_json(rows);
         } else {
-            if (!json_array_size(users))
-                printf("no accounts: the web face serves this machine only, without logins\n");
-            json_array_foreach(users, i, u)
+            if (!json_array_size(rows) && empty)
+                printf("%s\n", empty);
+            json_array_foreach(rows, i, r)
             {
-                printf("%-20s %-7s%s  since %s, %lld live session(s), %lld token(s)\n",
-                       json_string_value(json_object_get(u, "name")),
-                       json_string_value(json_object_get(u, "role")),
-                       json_is_true(json_object_get(u, "disabled")) ? " (disabled)" : "",
-                       json_string_value(json_object_get(u, "created_at")),
-                       (long long)json_integer_value(json_object_get(u, "sessions")),
-                       (long long)json_integer_value(json_object_get(u, "tokens")));
+                print_row(r);
             }
-            json_decref(users);
+            json_decref(rows);
         }
     }
     return finish(c, st, rc, &err);
 }
 
+static int list(struct cli *c, int argc, char **argv)
+{
+    return print_list(c, argc, argv, NULL, list_users, print_user,
+                      "no accounts: the web face serves this machine only, without logins");
+}
+
 static int token_add(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"read", no_argument, NULL, 'r'},
-                                         {"write", no_argument, NULL, 'w'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     char token[RT_AUTH_TOKEN_SIZE];
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
     int64_t id = 0;
-    int json = 0, scope = -1, o, rc;
+    int json = 0, reads = 0, writes = 0, scope, rc;
+    struct cli_option opts[] = {OPT_FLAG("read", &reads, NULL), OPT_FLAG("write", &writes, NULL),
+                                OPT_JSON(&json), OPT_END()};
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (o == 'r' || o == 'w') {
-            if (scope >= 0 && scope != (o == 'w'))
-                return cli_usage(c, usage, "give --read or --write, not both");
-            scope = o == 'w';
-        } else if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0) {
-            return rc;
-        }
-    }
-    if (argc - optind != 1)
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+        return rc;
+    if (reads && writes)
+        return cli_usage(c, usage, "give --read or --write, not both");
+    if (argc != 2)
         return cli_usage(c, usage, "user token add needs one NAME");
-    if (scope < 0)
+    if (!reads && !writes)
         return cli_usage(c, usage, "user token add needs --read or --write");
+    scope = writes;
     if ((rc = open_store(c, &st)) != EXIT_OK)
         return rc;
-    if ((rc = rt_auth_token_add(st, argv[optind], scope, token, &id, &err)) == 0) {
+    if ((rc = rt_auth_token_add(st, argv[1], scope, token, &id, &err)) == 0) {
         if (json)
             cli_print_json(json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "token", token,
                                      "scope", scope ? "write" : "read"));
@@ -321,7 +340,7 @@ static int token_add(struct cli *c, int argc, char **argv)
         fprintf(stderr,
                 "%s: token %lld (%s) for %s; it is shown only now: keep it where your script "
                 "reads it\n",
-                c->prog, (long long)id, scope ? "write" : "read", argv[optind]);
+                c->prog, (long long)id, scope ? "write" : "read", argv[1]);
         memset(token, 0, sizeof(token));
     }
     return finish(c, st, rc, &err);
@@ -329,54 +348,21 @@ static int token_add(struct cli *c, int argc, char **argv)
 
 static int token_list(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
-    struct rt_error err = RT_ERROR_INIT;
-    struct rt_store *st = NULL;
-    json_t *tokens = NULL, *t;
-    size_t i;
-    int json = 0, o, rc;
-
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-        if ((rc = cli_opt_common(c, o, argv, usage, help, &json)) >= 0)
-            return rc;
-    if (argc - optind != 1)
-        return cli_usage(c, usage, "user token list needs one NAME");
-    if ((rc = open_store(c, &st)) != EXIT_OK)
-        return rc;
-    if ((rc = rt_auth_token_list(st, argv[optind], &tokens, &err)) == 0) {
-        if (json) {
-            cli_print_json(tokens);
-        } else {
-            json_array_foreach(tokens, i, t)
-            {
-                const char *used = json_string_value(json_object_get(t, "last_used"));
-                const char *revoked = json_string_value(json_object_get(t, "revoked_at"));
-                printf("%lld  %-5s  made %s, %s%s%s\n",
-                       (long long)json_integer_value(json_object_get(t, "id")),
-                       json_string_value(json_object_get(t, "scope")),
-                       json_string_value(json_object_get(t, "created_at")),
-                       used ? "last used " : "never used", used ? used : "",
-                       revoked ? ", revoked" : "");
-            }
-            json_decref(tokens);
-        }
-    }
-    return finish(c, st, rc, &err);
+    return print_list(c, argc, argv, "user token list needs one NAME", rt_auth_token_list,
+                      print_token, NULL);
 }
 
 static int token_revoke(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
+    static const struct cli_option opts[] = {OPT_END()};
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
     int64_t id;
-    int o, rc;
+    int rc;
 
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-        if ((rc = cli_opt_common(c, o, argv, usage, help, NULL)) >= 0)
-            return rc;
-    if (argc - optind != 1 || cli_parse_id(argv[optind], &id) < 0)
+    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
+        return rc;
+    if (argc != 2 || cli_parse_id(argv[1], &id) < 0)
         return cli_usage(c, usage, "user token revoke needs one token ID (user token list)");
     if ((rc = open_store(c, &st)) != EXIT_OK)
         return rc;
