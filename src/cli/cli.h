@@ -61,6 +61,11 @@ int cmd_audit(struct cli *c, int argc, char **argv);
 struct rt_audit_entry;
 /* Prints audit log entries for a person, with what changed (cmd_audit.c). */
 void cli_print_audit(const struct rt_audit_entry *v, size_t n);
+struct rt_audit_filter;
+/* Reads the entries f selects and prints them (JSON with json; none, when not NULL,
+ * when there is no entry); the exit code (cmd_audit.c: audit log and history). */
+int cli_audit_list(struct cli *c, struct rt_store *st, const struct rt_audit_filter *f, int json,
+                   const char *none);
 
 /* Opens the store, printing any error; returns EXIT_OK or EXIT_FAIL. */
 int cli_open(struct cli *c, unsigned flags, struct rt_store **out);

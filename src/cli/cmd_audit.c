@@ -132,15 +132,34 @@ out:
     return rc;
 }
 
+int cli_audit_list(struct cli *c, struct rt_store *st, const struct rt_audit_filter *f, int json,
+                   const char *none)
+{
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_audit_entry *v = NULL;
+    size_t n = 0;
+    int rc = EXIT_OK;
+
+    if (rt_audit_log(st, f, &v, &n, &err) < 0)
+        rc = cli_fail(c, &err);
+    else if (json)
+        cli_print_json(rt_audit_entries_json(v, n));
+    else if (!n && none)
+        printf("%s\n", none);
+    else
+        cli_print_audit(v, n);
+    rt_audit_entries_free(v, n);
+    rt_error_release(&err);
+    return rc;
+}
+
 static int log_(struct cli *c, int argc, char **argv)
 {
     struct rt_audit_filter f = {0};
-    struct rt_audit_entry *v = NULL;
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
     const char *record = NULL;
     char ref[128];
-    size_t n = 0;
     long limit = 0;
     int json = 0, rc;
     struct cli_option opts[] = {
@@ -158,16 +177,8 @@ static int log_(struct cli *c, int argc, char **argv)
         goto out;
     }
     f.record = record ? ref : NULL;
-    if (rt_audit_log(st, &f, &v, &n, &err) < 0) {
-        rc = cli_fail(c, &err);
-        goto out;
-    }
-    if (json)
-        cli_print_json(rt_audit_entries_json(v, n));
-    else
-        cli_print_audit(v, n);
+    rc = cli_audit_list(c, st, &f, json, NULL);
 out:
-    rt_audit_entries_free(v, n);
     rt_error_release(&err);
     rt_store_close(st);
     return rc;

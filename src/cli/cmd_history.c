@@ -23,11 +23,9 @@ static const char help[] =
 int cmd_history(struct cli *c, int argc, char **argv)
 {
     struct rt_audit_filter f = {0};
-    struct rt_audit_entry *v = NULL;
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
     char ref[128];
-    size_t n = 0;
     int json = 0, rc;
     struct cli_option opts[] = {OPT_JSON(&json), OPT_END()};
 
@@ -37,19 +35,14 @@ int cmd_history(struct cli *c, int argc, char **argv)
         return cli_usage(c, usage, "history needs one record, such as step:3");
     if ((rc = cli_open(c, RT_STORE_READONLY, &st)) != EXIT_OK)
         return rc;
-    if (rt_audit_ref(st, argv[1], ref, &err) < 0 ||
-        (f.record = ref, rt_audit_log(st, &f, &v, &n, &err)) < 0) {
+    if (rt_audit_ref(st, argv[1], ref, &err) < 0) {
         rc = cli_fail(c, &err);
-        goto out;
+    } else {
+        char none[160];
+        snprintf(none, sizeof(none), "no history for %s", ref);
+        f.record = ref;
+        rc = cli_audit_list(c, st, &f, json, none);
     }
-    if (json)
-        cli_print_json(rt_audit_entries_json(v, n));
-    else if (!n)
-        printf("no history for %s\n", ref);
-    else
-        cli_print_audit(v, n);
-out:
-    rt_audit_entries_free(v, n);
     rt_error_release(&err);
     rt_store_close(st);
     return rc;

@@ -40,7 +40,9 @@ static int get_round(struct rt_store *st, const void *arg, json_t **doc, struct 
     return rt_round_get(st, id, doc, err);
 }
 
-static int show(struct cli *c, int argc, char **argv)
+/* round show ROUND and round list DIALOGUE: --json and one argument. */
+static int read_one(struct cli *c, int argc, char **argv, const char *need, cli_get_fn *get,
+                    void (*render)(const json_t *doc))
 {
     int json = 0, rc;
     struct cli_option opts[] = {OPT_JSON(&json), OPT_END()};
@@ -48,8 +50,13 @@ static int show(struct cli *c, int argc, char **argv)
     if ((rc = cli_parse_options(c, &argc, argv, opts, usage, cli_ledger_help())) >= 0)
         return rc;
     if (argc != 2)
-        return cli_usage(c, usage, "round show needs one ROUND");
-    return cli_read(c, json, get_round, argv[1], render_round);
+        return cli_usage(c, usage, "round %s needs one %s", argv[0], need);
+    return cli_read(c, json, get, argv[1], render);
+}
+
+static int show(struct cli *c, int argc, char **argv)
+{
+    return read_one(c, argc, argv, "ROUND", get_round, render_round);
 }
 
 static int get_rounds(struct rt_store *st, const void *arg, json_t **doc, struct rt_error *err)
@@ -68,14 +75,7 @@ static int get_rounds(struct rt_store *st, const void *arg, json_t **doc, struct
 
 static int list(struct cli *c, int argc, char **argv)
 {
-    int json = 0, rc;
-    struct cli_option opts[] = {OPT_JSON(&json), OPT_END()};
-
-    if ((rc = cli_parse_options(c, &argc, argv, opts, usage, cli_ledger_help())) >= 0)
-        return rc;
-    if (argc != 2)
-        return cli_usage(c, usage, "round list needs one DIALOGUE");
-    return cli_read(c, json, get_rounds, argv[1], render_round_list);
+    return read_one(c, argc, argv, "DIALOGUE", get_rounds, render_round_list);
 }
 
 int cmd_round(struct cli *c, int argc, char **argv)

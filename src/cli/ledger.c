@@ -282,6 +282,47 @@ static const char *known_as(const struct rt_field *f)
     return f->option ? f->option : f->name;
 }
 
+/*
+ * The text rule for one value of field f, before it becomes JSON (jansson would drop
+ * a value that is not UTF-8 rather than refuse it): -1 when it holds, else the exit
+ * code after printing the error, which names the field as the command line does.
+ */
+static int text_ok(struct cli *c, const struct rt_field *f, const char *s)
+{
+    struct rt_error err = RT_ERROR_INIT;
+    int rc = -1;
+
+    if (s && rt_text_check(known_as(f), s, strlen(s), &err) < 0)
+        rc = cli_fail(c, &err);
+    rt_error_release(&err);
+    return rc;
+}
+
+/* text_ok for every value the fields of v take from options and from argv[at, argc). */
+static int texts_ok(struct cli *c, const struct cli_entity *v, int argc, char **argv, int at)
+{
+    size_t i = 0;
+    int rc;
+
+    for (const struct rt_field *f = v->e->fields; f->name; f++, i++) {
+        if (omitted(v, f))
+            continue;
+        if (is_arg(f)) {
+            int last = f->type == RT_FIELD_REFS || f->type == RT_FIELD_LONGTEXT ? argc : at + 1;
+            for (; at < argc && at < last; at++)
+                if ((rc = text_ok(c, f, argv[at])) >= 0)
+                    return rc;
+            continue;
+        }
+        for (size_t k = 0; k < v->list[i].n; k++)
+            if ((rc = text_ok(c, f, v->list[i].v[k])) >= 0)
+                return rc;
+        if ((rc = text_ok(c, f, v->str[i])) >= 0)
+            return rc;
+    }
+    return -1;
+}
+
 int cli_entity_args(struct cli *c, struct cli_entity *v, int argc, char **argv, const char *what,
                     const char *parent, const char *usage)
 {
@@ -296,6 +337,8 @@ int cli_entity_args(struct cli *c, struct cli_entity *v, int argc, char **argv, 
         else
             goto few;
     }
+    if ((rc = texts_ok(c, v, argc, argv, at)) >= 0)
+        goto out;
     for (const struct rt_field *f = v->e->fields; f->name; f++, i++) {
         json_t *val = NULL;
         if (omitted(v, f))

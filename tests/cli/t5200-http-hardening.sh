@@ -12,6 +12,9 @@ sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB" >/dev/null 2>&1
 serve_start "$DB" --allow-host rights.example.org
 PORT=${URL##*:}
 get() { curl -s -m 10 -o "$TMP/body" -D "$TMP/head" -w '%{http_code}' "$@"; }
+# Forms carry the browser's form token (rt_csrf cookie + csrf field), as a browser's do.
+get -c "$TMP/jar" "$URL/readouts/new" >/dev/null
+TOKEN=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/body" | head -n 1)
 has_json_error() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["error"]["message"] else 1)' "$TMP/body"; }
 
 # Host.
@@ -56,7 +59,7 @@ for m in PUT DELETE TRACE PATCH; do
     check_eq "$m /states/BLR" 405 "$(get -X $m "$URL/states/BLR")"
     grep -qi '^Allow: ' "$TMP/head" || fail "$m: the 405 carries Allow"
 done
-check_eq "POST to a page that is only read" 405 "$(get -d x=1 "$URL/dialogues/1")"
+check_eq "POST to a page that is only read" 405 "$(get -b "$TMP/jar" -d "x=1&csrf=$TOKEN" "$URL/dialogues/1")"
 check_eq "it says GET, HEAD" 1 "$(grep -ci '^Allow: GET, HEAD' "$TMP/head")"
 check_eq "DELETE on an API read" 405 "$(get -X DELETE "$URL/api/v1/dialogues/1")"
 check_eq "it says GET, HEAD" 1 "$(grep -ci '^Allow: GET, HEAD' "$TMP/head")"
@@ -75,7 +78,7 @@ check_eq "text/plainx is not text for the readout parser" 415 \
 
 # The readout form: a field that is not UTF-8 is refused in the error box, naming it.
 check_eq "the readout form with a place that is not UTF-8" 422 \
-    "$(get --data 'action=save&dialogue=1&date=2017-03-01&round=7&place=Minsk%FF' "$URL/readouts/new")"
+    "$(get -b "$TMP/jar" --data "action=save&dialogue=1&date=2017-03-01&round=7&place=Minsk%FF&csrf=$TOKEN" "$URL/readouts/new")"
 grep -q 'role="alert"' "$TMP/body" && grep -q 'place' "$TMP/body" ||
     fail "the error box names the field" "$(grep -i -A3 'alert' "$TMP/body" | head -5)"
 get "$URL/api/v1/dialogues/1" >/dev/null

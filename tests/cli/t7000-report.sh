@@ -172,9 +172,10 @@ if command -v "${RIGHTSTRACK_CHROMIUM:-chromium}" >/dev/null 2>&1 && command -v 
     check_eq "the PDF holds no later record" 0 "$(grep -c 'Later arrests' "$TMP/pdf.txt")"
     # On the web a PDF is made for the page's own form only (a POST with its token), one
     # at a time, and comes as a download named for what it holds.
-    TOKEN=$(curl -s "$URL/dialogues/1" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1)
+    # (the token belongs to this browser: its rt_csrf cookie, kept in a jar)
+    TOKEN=$(curl -s -c "$TMP/jar" "$URL/dialogues/1" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1)
     pdf_post() {
-        curl -s -o "$1" -D "$1.h" -w '%{http_code}' --data "format=pdf&as_of=2016-12-31&csrf=$TOKEN" "$URL$2"
+        curl -s -b "$TMP/jar" -o "$1" -D "$1.h" -w '%{http_code}' --data "format=pdf&as_of=2016-12-31&csrf=$TOKEN" "$URL$2"
     }
     check_eq "the web's PDF" 200 "$(pdf_post "$SHOTS/web-brief.pdf" /reports/brief/1)"
     check_eq "is a PDF" %PDF "$(head -c 4 "$SHOTS/web-brief.pdf")"
@@ -193,7 +194,7 @@ if command -v "${RIGHTSTRACK_CHROMIUM:-chromium}" >/dev/null 2>&1 && command -v 
     check_eq "a POST without the page's token" 403 \
         "$(curl -s -o /dev/null -w '%{http_code}' --data "format=pdf" "$URL/reports/brief/1")"
     check_eq "from another site" 403 \
-        "$(curl -s -o /dev/null -w '%{http_code}' -H 'Sec-Fetch-Site: cross-site' --data "format=pdf&csrf=$TOKEN" "$URL/reports/brief/1")"
+        "$(curl -s -b "$TMP/jar" -o /dev/null -w '%{http_code}' -H 'Sec-Fetch-Site: cross-site' --data "format=pdf&csrf=$TOKEN" "$URL/reports/brief/1")"
     check_eq "refusals are quick" yes "$([ $(($(date +%s) - start)) -le 2 ] && echo yes)"
     # Two at once: one is made, the other told to come back.
     pdf_post "$TMP/a.pdf" /reports/brief/1 >"$TMP/a.code" &

@@ -33,7 +33,7 @@ for b in "$BAD" "$ESC" "$BEL"; do
     try "$b" "ask add" text r ask add "$R" --from USA --to BLR "$b"
     try "$b" "step add" text r step add --actor Belarus --date 2016 --kind statement "$b"
     try "$b" "step add --source" source r step add --actor Belarus --date 2016 --kind statement ok --source "$b"
-    try "$b" "commitment add" promise r commitment add "$R" --party USA --then "$b"
+    try "$b" "commitment add" then r commitment add "$R" --party USA --then "$b"
     try "$b" "benchmark add" text r benchmark add "$D" "$b"
     try "$b" "assess" evidence r assess ask:1 partially --date 2016 --evidence "$b"
 done
