@@ -422,8 +422,8 @@ static void session_api(struct rt_store *st, const struct rt_http_req *req,
         return;
     }
     if (strcmp(req->method, "POST")) {
-        rt_http_error(resp, 405, "method_not_allowed", NULL,
-                      "/api/v1/session takes GET, POST and DELETE");
+        rt_http_error(resp, 405, "method_not_allowed", NULL, "%s takes GET, POST and DELETE",
+                      "/api/v1/session");
         return;
     }
     if (!req->content_type || strncmp(req->content_type, "application/json", 16)) {

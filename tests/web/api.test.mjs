@@ -104,6 +104,12 @@ async function walk(base, asOfs = ['', '?as_of=2015-09', '?as_of=2016', '?as_of=
     for (const d of dialogues) {
         const dlg = await get('/api/v1/dialogues/{id}', `/api/v1/dialogues/${d.id}`);
         rounds.push(...dlg.rounds.map((r) => r.id));
+        // A round by its number in its dialogue, as people name it.
+        for (const r of dlg.rounds) {
+            const byN = await get('/api/v1/dialogues/{id}/rounds/{n}', `/api/v1/dialogues/${d.id}/rounds/${r.ordinal}`);
+            assert.equal(byN.id, r.id, `round ${r.ordinal} of dialogue ${d.id}`);
+            await get('/api/v1/dialogues/{id}/rounds/{n}/since', `/api/v1/dialogues/${d.id}/rounds/${r.ordinal}/since`);
+        }
         d.parties.forEach((p) => parties.add(p));
         for (const asOf of asOfs) {
             await get('/api/v1/dialogues/{id}/timeline', `/api/v1/dialogues/${d.id}/timeline${asOf}`);
@@ -119,6 +125,8 @@ async function walk(base, asOfs = ['', '?as_of=2015-09', '?as_of=2016', '?as_of=
         await get('/api/v1/rounds/{id}/since', `/api/v1/rounds/${r}/since`);
         await get('/api/v1/rounds/{id}/since', `/api/v1/rounds/${r}/since?as_of=2016-01`);
     }
+    await get('/api/v1/session', '/api/v1/session');
+    if (rounds.length) await get('/api/v1/history', `/api/v1/history?record=round:${rounds[0]}`);
     for (const id of recs) {
         await get('/api/v1/recommendations/{id}', `/api/v1/recommendations/${id}`);
         await get('/api/v1/recommendations/{id}/status', `/api/v1/recommendations/${id}/status`);
