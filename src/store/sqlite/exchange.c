@@ -246,9 +246,7 @@ static int one_check(struct rt_store *st, enum check c, const char *v)
     case CHECK_DATE:
         return v && rt_date_check(v, NULL) == 0;
     case CHECK_PARTY_OPT:
-        if (!v)
-            return 1;
-        /* fall through */
+        return !v || (rt_party_resolve(st, v, code, NULL) == 0 && !strcmp(code, v));
     case CHECK_PARTY:
         return v && rt_party_resolve(st, v, code, NULL) == 0 && !strcmp(code, v);
     case CHECK_NONEMPTY:
