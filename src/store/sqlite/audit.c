@@ -313,6 +313,26 @@ static char *stored_sql(struct rt_store *st, const char *name)
     return sql;
 }
 
+/*
+ * The trigger of table a for operation op, as migration writes it and as verify
+ * checks it: its name into name, the SQL it should have into sql, and what the
+ * database holds under that name into *now (NULL when none; the caller frees it).
+ */
+static int trigger_state(struct rt_store *st, const struct audited *a, int op, struct rt_buf *name,
+                         struct rt_buf *sql, char **now, struct rt_error *err)
+{
+    int rc;
+
+    *now = NULL;
+    rt_buf_reset(sql);
+    rt_buf_reset(name);
+    rt_buf_addf(name, "audit_%s_%s", a->table, ops[op]);
+    if ((rc = trigger_sql(st, a, op, sql, err)) < 0)
+        return rc;
+    *now = stored_sql(st, name->buf);
+    return 0;
+}
+
 int rt__audit_migrated(struct rt_store *st, int version, struct rt_error *err)
 {
     struct rt_buf sql = RT_BUF_INIT, name = RT_BUF_INIT, via = RT_BUF_INIT;
@@ -329,12 +349,8 @@ int rt__audit_migrated(struct rt_store *st, int version, struct rt_error *err)
             continue;
         for (int op = 0; rc == 0 && op < 3; op++) {
             char *now;
-            rt_buf_reset(&sql);
-            rt_buf_reset(&name);
-            rt_buf_addf(&name, "audit_%s_%s", a->table, ops[op]);
-            if ((rc = trigger_sql(st, a, op, &sql, err)) < 0)
+            if ((rc = trigger_state(st, a, op, &name, &sql, &now, err)) < 0)
                 break;
-            now = stored_sql(st, name.buf);
             if (!now || strcmp(now, sql.buf)) {
                 struct rt_buf drop = RT_BUF_INIT;
                 rt_buf_addf(&drop, "DROP TRIGGER IF EXISTS \"%s\"", name.buf);
@@ -908,12 +924,8 @@ static int check_triggers(struct rt_store *st, struct rt_audit_report *r, struct
             continue;
         for (int op = 0; op < 3; op++) {
             char *now;
-            rt_buf_reset(&sql);
-            rt_buf_reset(&name);
-            rt_buf_addf(&name, "audit_%s_%s", a->table, ops[op]);
-            if ((rc = trigger_sql(st, a, op, &sql, err)) < 0)
+            if ((rc = trigger_state(st, a, op, &name, &sql, &now, err)) < 0)
                 break;
-            now = stored_sql(st, name.buf);
             if (!now || strcmp(now, sql.buf))
                 finding(r, "trigger", 0, NULL,
                         "the trigger %s is %s: %ss of table %s are not logged as they should be",
