@@ -242,7 +242,9 @@ void cli_entity_init(struct cli_entity *v, const char *entity, const char *const
             o->check = cli_check_ref;
             o->kind = f->ref_kind;
             o->need = f->need;
-            /* fall through */
+            o->type = CLI_OPT_LIST;
+            o->value = &v->list[i];
+            break;
         case RT_FIELD_PARTIES:
             o->type = CLI_OPT_LIST;
             o->value = &v->list[i];

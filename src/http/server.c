@@ -671,13 +671,16 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 
+    /* The key and certificate only with TLS: MHD warns of HTTPS options without it. */
+    struct MHD_OptionItem tls[] = {{MHD_OPTION_HTTPS_MEM_KEY, 0, key},
+                                   {MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
+                                   {MHD_OPTION_END, 0, NULL}};
     d = MHD_start_daemon(
         MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | (tls_on ? MHD_USE_TLS : 0),
-        0, NULL, NULL, handle, NULL, MHD_OPTION_HTTPS_MEM_KEY, key ? key : "",
-        MHD_OPTION_HTTPS_MEM_CERT, cert ? cert : "", MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 2u, MHD_OPTION_NOTIFY_COMPLETED,
-        completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+        0, NULL, NULL, handle, NULL, MHD_OPTION_ARRAY, tls_on ? tls : tls + 2, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 2u,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+        NULL, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         256u, MHD_OPTION_END);
     if (!d) {

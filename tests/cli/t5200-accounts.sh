@@ -26,6 +26,7 @@ login_form() {
 # --- Without accounts: as before, on loopback only, but every form needs its token.
 serve_start "$DB"
 PID=$SERVE_PID
+check_eq "without TLS, serve starts without a warning" "" "$(cat "$TMP/serve.err")"
 before=$(rounds)
 check_eq "saving a readout without a form token" 403 \
     "$(code -d 'action=save&dialogue=1&date=2017-03-01&round=7' "$URL/readouts/new")"
@@ -249,6 +250,7 @@ if command -v openssl >/dev/null 2>&1 &&
         -subj /CN=127.0.0.1 -keyout "$TMP/key.pem" -out "$TMP/cert.pem" >/dev/null 2>&1; then
     serve_start "$DB" --tls-cert "$TMP/cert.pem" --tls-key "$TMP/key.pem"
     PID=$SERVE_PID
+    check_eq "TLS: no warning either" "" "$(cat "$TMP/serve.err")"
     check_eq "TLS: serve says https" yes "$(echo "$URL" | grep -q '^https://127.0.0.1:' && echo yes)"
     check_eq "TLS: the session API" 201 \
         "$(code -k -H 'Content-Type: application/json' -d '{"user":"vic","password":"viewer pass phrase"}' "$URL/api/v1/session")"
