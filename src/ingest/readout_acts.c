@@ -495,6 +495,17 @@ static const char *modal_subject(const struct doc *d, size_t a, size_t b)
     return words <= 2 ? rt__ro_ent_side(d, last->ent) : NULL;
 }
 
+/* Keeps the object w[0, n) of an act in sentence si for the topics. */
+static void keep_act(struct doc *d, size_t si, const char *w, size_t n, int urge)
+{
+    RT_ALLOC_GROW(d->acts, d->nacts + 1, d->aacts);
+    d->acts[d->nacts].off = (size_t)(w - d->t);
+    d->acts[d->nacts].len = n;
+    d->acts[d->nacts].sent = si;
+    d->acts[d->nacts].urge = urge;
+    d->nacts++;
+}
+
 void rt__ro_find_cue_items(struct doc *d)
 {
     json_t *welcomed = json_array(), *urged = json_array(), *cond = json_array(),
@@ -550,6 +561,7 @@ void rt__ro_find_cue_items(struct doc *d)
                     continue;
                 by = subj;
                 trim_front(&w, &wn);
+                keep_act(d, si, w, wn, 1);
                 add_item(d, urged, s, rt__ro_other_side(d, by), by, w, wn, 1);
                 continue;
             }
@@ -595,6 +607,9 @@ void rt__ro_find_cue_items(struct doc *d)
                 c = reaffirmed_as(c, w, wn);
             if (c->cat == C_CONCERN)
                 concern_object(&w, &wn);
+            if ((c->cat == C_URGE || c->cat == C_WELCOME || c->cat == C_CONCERN) &&
+                !(c->flags & (CF_KEEP | CF_WHOLE)))
+                keep_act(d, si, w, wn, c->cat == C_URGE);
             if (c->cat == C_URGE)
                 add_item(d, urged, s, by, target, w, wn, 1);
             else if (c->cat == C_WELCOME)
@@ -627,6 +642,11 @@ void rt__ro_find_cue_items(struct doc *d)
 /* Topics. */
 
 static const char *const topic_cues[] = {"featured discussions on",
+                                         "focused in particular on",
+                                         "focused particularly on",
+                                         "focused mainly on",
+                                         "focused notably on",
+                                         "concentrated on",
                                          "focusing in particular on",
                                          "under the general topic of",
                                          "exchanged views on",
@@ -853,7 +873,7 @@ static void split_topics(struct doc *d, json_t *list, const struct sent *s, cons
 {
     struct rt_buf prefix = RT_BUF_INIT;
     int semis = memchr(p, ';', n) != NULL;
-    size_t i = 0, a = 0;
+    size_t i = 0, a = 0, adj = 0; /* adj: where the words after a kept comma start */
     int depth = 0;
 
     while (i <= n) {
@@ -866,8 +886,10 @@ static void split_topics(struct doc *d, json_t *list, const struct sent *s, cons
             sep = 1;
         else if (!depth && p[i] == ';')
             sep = 1;
-        else if (!depth && !semis && p[i] == ',' && !lone_adjective(p + a, i - a))
+        else if (!depth && !semis && p[i] == ',' && !lone_adjective(p + adj, i - adj))
             sep = 1;
+        else if (!depth && !semis && p[i] == ',')
+            adj = i + 1; /* "prompt, thorough, impartial ...": one subject so far */
         if (sep) {
             const char *q = p + a;
             size_t m = i - a;
@@ -895,7 +917,7 @@ static void split_topics(struct doc *d, json_t *list, const struct sent *s, cons
             } else {
                 add_topic(d, list, s, q, m, &prefix);
             }
-            a = i + 1;
+            a = adj = i + 1;
         }
         i++;
     }
@@ -914,6 +936,180 @@ static long next_topic_cue(const char *t, size_t n, size_t from, size_t *len)
         }
     }
     return at;
+}
+
+/*
+ * The subjects in t[a, e) of sentence s: a list, maybe after a head that names
+ * the kind of subject ("legal reforms, including the Criminal Code and ..."); a head
+ * that says nothing ("a range of issues such as") is dropped, a long one is a list
+ * too.
+ */
+static void topic_stretch(struct doc *d, json_t *list, const struct sent *s, const char *t,
+                          size_t a, size_t e)
+{
+    long inc = find_ci(t, e, a, "including");
+    long such = find_ci(t, e, a, "such as");
+    long inpart = find_ci(t, e, a, "in particular");
+    long k = inc;
+    size_t klen = 9;
+
+    while (a < e && is_space((unsigned char)t[a]))
+        a++;
+    if (such >= 0 && (k < 0 || such < k))
+        k = such, klen = 7;
+    if (inpart >= 0 && (k < 0 || inpart < k))
+        k = inpart, klen = 13;
+    if (k > (long)a) {
+        struct rt_buf pre = RT_BUF_INIT;
+        if (!all_generic(d, t + a, (size_t)k - a)) {
+            if (word_count(t + a, (size_t)k - a) <= 10)
+                add_topic(d, list, s, t + a, (size_t)k - a, &pre);
+            else
+                split_topics(d, list, s, t + a, (size_t)k - a);
+        }
+        rt_buf_release(&pre);
+        a = (size_t)k + klen;
+    }
+    if (e > a)
+        split_topics(d, list, s, t + a, e - a);
+}
+
+/*
+ * "Individual cases were also raised", "The respect for core labour standards, the
+ * fight against discrimination ... were raised": the subjects come before a passive
+ * verb of discussion. Returns the offset in t where the verb group starts (its
+ * auxiliary), or -1.
+ */
+static long passive_topic_verb(const char *t, size_t n)
+{
+    static const char *const verbs[] = {"raised",    "discussed", "addressed", "covered",
+                                        "mentioned", "touched",   "examined",  "reviewed",
+                                        "presented", "debated",   NULL};
+    static const char *const advs[] = {"also",       "further", "briefly",  "extensively",
+                                       "thoroughly", "then",    "likewise", "equally",
+                                       "in detail",  "again",   NULL};
+    for (int v = 0; verbs[v]; v++) {
+        long at = find_ci(t, n, 0, verbs[v]);
+        while (at > 0) {
+            size_t q = (size_t)at;
+            int moved = 1;
+            /* back over adverbs, then the auxiliary */
+            while (moved) {
+                moved = 0;
+                while (q && is_space((unsigned char)t[q - 1]))
+                    q--;
+                for (int k = 0; advs[k]; k++) {
+                    size_t m = strlen(advs[k]);
+                    if (q >= m + 1 && eq_ci(t + q - m, m, advs[k]) &&
+                        is_space((unsigned char)t[q - m - 1])) {
+                        q -= m;
+                        moved = 1;
+                        break;
+                    }
+                }
+            }
+            if ((q >= 5 && eq_ci(t + q - 4, 4, "were") && is_space((unsigned char)t[q - 5])) ||
+                (q >= 4 && eq_ci(t + q - 3, 3, "was") && is_space((unsigned char)t[q - 4])) ||
+                (q >= 5 && eq_ci(t + q - 4, 4, "been") && is_space((unsigned char)t[q - 5])))
+                return (long)q - (eq_ci(t + q - 3, 3, "was") ? 3 : 4);
+            at = find_ci(t, n, (size_t)at + 1, verbs[v]);
+        }
+    }
+    return -1;
+}
+
+/* Words that open a sentence with a circumstance ("During the dialogue, ..."). */
+static int opens_with_circumstance(const char *t, size_t n)
+{
+    static const char *const w[] = {
+        "in ",           "during ", "at ",         "on ",        "under ",   "within ",
+        "as ",           "also ",   "finally ",    "moreover ",  "further ", "furthermore ",
+        "additionally ", "among ",  "throughout ", "following ", "with ",    NULL};
+    for (int i = 0; w[i]; i++)
+        if (n > strlen(w[i]) && eq_ci(t, strlen(w[i]), w[i]))
+            return 1;
+    return 0;
+}
+
+/*
+ * The subjects in the object of a speech act: "protect the right to peaceful
+ * assembly and freedom of association, including ..." (an ask, after its verb),
+ * "Vietnam on the passage of a law on religion" (after the party praised).
+ */
+static void act_topics(struct doc *d, json_t *list, const struct act_span *ac)
+{
+    static const char *const cuts[] = {
+        ", which ",         " which ",        " so that ", " in order to ",
+        " with a view to ", " in line with ", ";",         NULL};
+    static const char *const lead[] = {"continue to ", "continue ",    "further ",  "also ",
+                                       "fully ",       "effectively ", "urgently ", NULL};
+    static const char *const preps[] = {"towards ", "toward ", "for ", "on ", "to ", NULL};
+    const struct sent *s = &d->s[ac->sent];
+    size_t a = ac->off, e = ac->off + ac->len, len;
+    int again = 1;
+
+    if (eq_ci(d->t + a, e - a < 5 ? e - a : 5, "that "))
+        return;
+    if (ac->urge) {
+        /* "to protect X and to allow Y": two asks */
+        long two = find_ci(d->t, e, a, " and to ");
+        if (two > (long)a) {
+            struct act_span rest = *ac;
+            rest.off = (size_t)two + 8;
+            rest.len = e - rest.off;
+            act_topics(d, list, &rest);
+            e = (size_t)two;
+        }
+    }
+    for (int i = 0; cuts[i]; i++) {
+        long f = find_ci(d->t, e, a, cuts[i]);
+        if (f > (long)a)
+            e = (size_t)f;
+    }
+    if (ac->urge) {
+        while (again) {
+            again = 0;
+            for (int i = 0; lead[i]; i++)
+                if (e - a > strlen(lead[i]) && eq_ci(d->t + a, strlen(lead[i]), lead[i])) {
+                    a += strlen(lead[i]);
+                    again = 1;
+                }
+        }
+        /* "Ghana to abolish": a party the lexicon does not know, then its verb */
+        if (a < e && isupper((unsigned char)d->t[a])) {
+            size_t q = a;
+            while (q < e && !is_space((unsigned char)d->t[q]))
+                q++;
+            if (e - q > 4 && eq_ci(d->t + q, 4, " to "))
+                a = q + 4;
+        }
+        /* the verb of the ask */
+        if (a < e && islower((unsigned char)d->t[a]) && !eq_ci(d->t + a, 4, "the ") &&
+            !eq_ci(d->t + a, 2, "a ") && !eq_ci(d->t + a, 3, "an ")) {
+            while (a < e && !is_space((unsigned char)d->t[a]))
+                a++;
+            while (a < e && is_space((unsigned char)d->t[a]))
+                a++;
+        }
+    } else if (rt__ro_ent_at(d, a, e, &len) >= 0 || isupper((unsigned char)d->t[a])) {
+        /* "Vietnam on the passage of", "Kazakhstan for hosting" */
+        size_t q = a;
+        if (rt__ro_ent_at(d, a, e, &len) >= 0)
+            q += len;
+        else
+            while (q < e && !is_space((unsigned char)d->t[q]))
+                q++;
+        while (q < e && is_space((unsigned char)d->t[q]))
+            q++;
+        if (e - q > 4 && (eq_ci(d->t + q, 3, "on ") || eq_ci(d->t + q, 4, "for ")))
+            a = q;
+    }
+    for (int i = 0; preps[i]; i++)
+        if (e - a > strlen(preps[i]) && eq_ci(d->t + a, strlen(preps[i]), preps[i]))
+            a += strlen(preps[i]);
+    if (e <= a || (word_count(d->t + a, e - a) < 2 && !isupper((unsigned char)d->t[a])))
+        return;
+    topic_stretch(d, list, s, d->t + s->off, a - s->off, e - s->off);
 }
 
 void rt__ro_find_topics(struct doc *d)
@@ -956,30 +1152,22 @@ void rt__ro_find_topics(struct doc *d)
                 find_ci(t, e, a, "during") == (long)a || find_ci(t, e, a, "before") == (long)a ||
                 find_ci(t, e, a, "with") == (long)a || find_ci(t, e, a, "by") == (long)a)
                 continue;
-            /* a head before "including" / "such as" that says nothing is dropped */
-            {
-                long inc = find_ci(t, e, a, "including");
-                long such = find_ci(t, e, a, "such as");
-                long inpart = find_ci(t, e, a, "in particular");
-                long k = inc;
-                size_t klen = 9;
-                if (such >= 0 && (k < 0 || such < k))
-                    k = such, klen = 7;
-                if (inpart >= 0 && (k < 0 || inpart < k))
-                    k = inpart, klen = 13;
-                if (k > (long)a) {
-                    struct rt_buf pre = RT_BUF_INIT;
-                    if (!all_generic(d, t + a, (size_t)k - a) &&
-                        word_count(t + a, (size_t)k - a) <= 10)
-                        add_topic(d, list, s, t + a, (size_t)k - a, &pre);
-                    rt_buf_release(&pre);
-                    a = (size_t)k + klen;
-                }
+            topic_stretch(d, list, s, t, a, e);
+        }
+        /* "X, Y and Z were also raised" */
+        at = passive_topic_verb(t, s->len);
+        if (at > 0) {
+            size_t a = 0;
+            if (opens_with_circumstance(t, (size_t)at)) {
+                const char *c = memchr(t, ',', (size_t)at);
+                a = c ? (size_t)(c - t) + 1 : (size_t)at;
             }
-            if (e > a)
-                split_topics(d, list, s, t + a, e - a);
+            if ((size_t)at > a && word_count(t + a, (size_t)at - a) <= 40)
+                topic_stretch(d, list, s, t, a, (size_t)at);
         }
     }
+    for (size_t i = 0; i < d->nacts; i++)
+        act_topics(d, list, &d->acts[i]);
     jset(d->out, "topics", list);
 }
 
