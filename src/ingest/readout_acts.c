@@ -17,6 +17,7 @@ enum cue_flags {
     CF_TARGET = 8,   /* a party may follow: urged Belarus to, called on China to */
     CF_MODAL = 16,   /* "the government should ...": the subject is asked, by the other side */
     CF_PASSIVE = 32, /* "concerns were raised": by whoever spoke last */
+    CF_IMPORT = 64,  /* "stressed the importance of": by one side an ask, by both a position */
 };
 
 struct cue {
@@ -44,6 +45,14 @@ static const struct cue cues[] = {
     {"noted with satisfaction", C_WELCOME, 0},
     {"noted with appreciation", C_WELCOME, 0},
     {"thanked", C_WELCOME, 0},
+    /* the participles of the same verbs: "while welcoming", "recognising X, ..." */
+    {"welcoming", C_WELCOME, 0},
+    {"commending", C_WELCOME, 0},
+    {"recognising", C_WELCOME, 0},
+    {"recognizing", C_WELCOME, 0},
+    {"appreciating", C_WELCOME, 0},
+    {"congratulating", C_WELCOME, 0},
+    {"praising", C_WELCOME, 0},
     {"urged", C_URGE, CF_TARGET},
     {"urges", C_URGE, CF_TARGET},
     {"urge", C_URGE, CF_TARGET | CF_PRONOUN},
@@ -85,6 +94,27 @@ static const struct cue cues[] = {
     {"advocated", C_URGE, 0},
     {"pushed for", C_URGE, 0},
     {"insisted on", C_URGE, 0},
+    {"urging", C_URGE, CF_TARGET},
+    {"calling on", C_URGE, CF_TARGET},
+    {"calling upon", C_URGE, CF_TARGET},
+    {"calling for", C_URGE, 0},
+    {"encouraging", C_URGE, CF_TARGET},
+    {"pressing", C_URGE, CF_TARGET},
+    {"stressing the need", C_URGE, 0},
+    {"emphasising the need", C_URGE, 0},
+    {"emphasizing the need", C_URGE, 0},
+    {"underlining the need", C_URGE, 0},
+    {"highlighting the need", C_URGE, 0},
+    {"expressed hope", C_URGE, 0},
+    {"hoped that", C_URGE, 0},
+    {"hopes that", C_URGE, 0},
+    {"recalled the importance", C_URGE, CF_IMPORT},
+    {"highlighted the importance", C_URGE, CF_IMPORT},
+    {"noted the importance", C_URGE, CF_IMPORT},
+    {"stressing the importance", C_URGE, CF_IMPORT},
+    {"underlining the importance", C_URGE, CF_IMPORT},
+    {"emphasising the importance", C_URGE, CF_IMPORT},
+    {"emphasizing the importance", C_URGE, CF_IMPORT},
     {"their wish to", C_URGE, 0},
     {"reaffirmed", C_REAFFIRM, 0},
     {"reaffirms", C_REAFFIRM, 0},
@@ -92,6 +122,8 @@ static const struct cue cues[] = {
     {"reiterated", C_REAFFIRM, 0},
     {"reiterates", C_REAFFIRM, 0},
     {"reiterate", C_REAFFIRM, CF_PRONOUN},
+    {"reaffirming", C_REAFFIRM, 0},
+    {"reiterating", C_REAFFIRM, 0},
     {"reconfirmed", C_REAFFIRM, 0},
     {"restated", C_REAFFIRM, 0},
     {"remains committed", C_REAFFIRM, CF_KEEP},
@@ -101,12 +133,12 @@ static const struct cue cues[] = {
     {"expressed their willingness", C_REAFFIRM, CF_KEEP},
     {"expressed willingness", C_REAFFIRM, CF_KEEP},
     {"made positive comments", C_REAFFIRM, CF_KEEP},
-    {"underlined the importance", C_REAFFIRM, CF_KEEP},
-    {"acknowledged the importance", C_REAFFIRM, CF_KEEP},
-    {"underscored the importance", C_REAFFIRM, CF_KEEP},
-    {"stressed the importance", C_REAFFIRM, CF_KEEP},
-    {"emphasized the importance", C_REAFFIRM, CF_KEEP},
-    {"emphasised the importance", C_REAFFIRM, CF_KEEP},
+    {"underlined the importance", C_URGE, CF_IMPORT},
+    {"acknowledged the importance", C_URGE, CF_IMPORT},
+    {"underscored the importance", C_URGE, CF_IMPORT},
+    {"stressed the importance", C_URGE, CF_IMPORT},
+    {"emphasized the importance", C_URGE, CF_IMPORT},
+    {"emphasised the importance", C_URGE, CF_IMPORT},
     {"noted that", C_REAFFIRM, 0},
     {"remains a priority", C_REAFFIRM, CF_WHOLE},
     {"remain a priority", C_REAFFIRM, CF_WHOLE},
@@ -495,9 +527,15 @@ static const char *modal_subject(const struct doc *d, size_t a, size_t b)
     return words <= 2 ? rt__ro_ent_side(d, last->ent) : NULL;
 }
 
-/* Keeps the object w[0, n) of an act in sentence si for the topics. */
+/*
+ * Keeps the object w[0, n) of an act in sentence si for the topics; an ask after "to"
+ * (or a modal) starts with its verb.
+ */
 static void keep_act(struct doc *d, size_t si, const char *w, size_t n, int urge)
 {
+    size_t off = (size_t)(w - d->t);
+    if (urge == 1 && !(off >= 3 && eq_ci(d->t + off - 3, 3, "to ")))
+        urge = 0;
     RT_ALLOC_GROW(d->acts, d->nacts + 1, d->aacts);
     d->acts[d->nacts].off = (size_t)(w - d->t);
     d->acts[d->nacts].len = n;
@@ -532,6 +570,9 @@ void rt__ro_find_cue_items(struct doc *d)
             if (!by && (c->flags & CF_WHOLE) &&
                 rt__ro_sides_in(d, s->off, s->off + s->len, sd) >= 1)
                 by = sd[0];
+            if (!by && i == 0 && i + 1 < nh && sub_a == s->off &&
+                rt__ro_sides_in(d, end, h[i + 1].off, sd) == 1)
+                by = sd[0]; /* "While welcoming X, Chile called for ...": the main subject */
             if (!by && find_ci(d->t + s->off, s->len, 0, "our") >= 0)
                 by = d->last_by ? d->last_by : d->side[0];
             if (by && strcmp(by, "both"))
@@ -544,6 +585,16 @@ void rt__ro_find_cue_items(struct doc *d)
             if (c->cat == C_REAFFIRM && i + 1 < nh && h[i + 1].cue->cat == C_URGE &&
                 h[i + 1].off < end)
                 continue;
+            if (c->flags & CF_IMPORT) {
+                /* by both sides a shared position, in its own words; by one an ask
+                 * of the other: "stressed the importance of accountability" */
+                static const struct cue shared = {"the importance", C_REAFFIRM, CF_KEEP};
+                if (!by || !strcmp(by, "both")) {
+                    c = &shared;
+                } else if (end > a + 4 && eq_ci(d->t + a, 4, " of ")) {
+                    a += 4;
+                }
+            }
             if (c->flags & CF_WHOLE) {
                 w = d->t + s->off;
                 wn = s->len;
@@ -561,7 +612,7 @@ void rt__ro_find_cue_items(struct doc *d)
                     continue;
                 by = subj;
                 trim_front(&w, &wn);
-                keep_act(d, si, w, wn, 1);
+                keep_act(d, si, w, wn, 2);
                 add_item(d, urged, s, rt__ro_other_side(d, by), by, w, wn, 1);
                 continue;
             }

@@ -99,7 +99,7 @@ struct doc {
 struct act_span {
     size_t off, len; /* in the text */
     size_t sent;     /* its sentence: d->s[sent] */
-    int urge;        /* an ask: the span starts with a verb ("protect the right to") */
+    int urge;        /* an ask that starts with its verb ("protect the right to") */
 };
 
 struct tdate {
