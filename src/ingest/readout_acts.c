@@ -110,7 +110,7 @@ static const struct cue cues[] = {
     {"hopes that", C_URGE, 0},
     {"recalled the importance", C_URGE, CF_IMPORT},
     {"highlighted the importance", C_URGE, CF_IMPORT},
-    {"noted the importance", C_URGE, CF_IMPORT},
+    {"noted the importance", C_REAFFIRM, CF_KEEP},
     {"stressing the importance", C_URGE, CF_IMPORT},
     {"underlining the importance", C_URGE, CF_IMPORT},
     {"emphasising the importance", C_URGE, CF_IMPORT},
@@ -134,7 +134,7 @@ static const struct cue cues[] = {
     {"expressed willingness", C_REAFFIRM, CF_KEEP},
     {"made positive comments", C_REAFFIRM, CF_KEEP},
     {"underlined the importance", C_URGE, CF_IMPORT},
-    {"acknowledged the importance", C_URGE, CF_IMPORT},
+    {"acknowledged the importance", C_REAFFIRM, CF_KEEP},
     {"underscored the importance", C_URGE, CF_IMPORT},
     {"stressed the importance", C_URGE, CF_IMPORT},
     {"emphasized the importance", C_URGE, CF_IMPORT},
@@ -528,6 +528,23 @@ static const char *modal_subject(const struct doc *d, size_t a, size_t b)
 }
 
 /*
+ * Whether the importance stressed is that of the relations themselves ("of the human
+ * rights dialogue", "of close cooperation"): a position, not an ask. Looks at the
+ * first words only.
+ */
+static int about_relations(const char *p, size_t n)
+{
+    static const char *const w[] = {"dialogue",    "cooperation", "relations", "relationship",
+                                    "partnership", "exchanges",   "exchange",  "engagement",
+                                    "ties",        NULL};
+    size_t lim = n < 48 ? n : 48;
+    for (int i = 0; w[i]; i++)
+        if (find_ci(p, lim, 0, w[i]) >= 0)
+            return 1;
+    return 0;
+}
+
+/*
  * Keeps the object w[0, n) of an act in sentence si for the topics; an ask after "to"
  * (or a modal) starts with its verb.
  */
@@ -589,7 +606,7 @@ void rt__ro_find_cue_items(struct doc *d)
                 /* by both sides a shared position, in its own words; by one an ask
                  * of the other: "stressed the importance of accountability" */
                 static const struct cue shared = {"the importance", C_REAFFIRM, CF_KEEP};
-                if (!by || !strcmp(by, "both")) {
+                if (!by || !strcmp(by, "both") || about_relations(d->t + a, end - a)) {
                     c = &shared;
                 } else if (end > a + 4 && eq_ci(d->t + a, 4, " of ")) {
                     a += 4;
@@ -616,6 +633,9 @@ void rt__ro_find_cue_items(struct doc *d)
                 add_item(d, urged, s, rt__ro_other_side(d, by), by, w, wn, 1);
                 continue;
             }
+            if (c->cat == C_URGE && h[i].len == 5 && eq_ci(d->t + h[i].off, 5, "asked") &&
+                find_ci(d->t, end, a, "about") == (long)a + 1)
+                continue; /* "asked about the measures taken": a question */
             if (c->cat == C_URGE) {
                 /* a party right after the cue: "urged Belarus to", "called on China to"
                  */
