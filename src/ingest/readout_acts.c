@@ -561,6 +561,118 @@ static void keep_act(struct doc *d, size_t si, const char *w, size_t n, int urge
     d->nacts++;
 }
 
+/* Words that open a sentence with a circumstance ("During the dialogue, ..."). */
+static int opens_with_circumstance(const char *t, size_t n)
+{
+    static const char *const w[] = {
+        "in ",           "during ", "at ",         "on ",        "under ",   "within ",
+        "as ",           "also ",   "finally ",    "moreover ",  "further ", "furthermore ",
+        "additionally ", "among ",  "throughout ", "following ", "with ",    NULL};
+    for (int i = 0; w[i]; i++)
+        if (n > strlen(w[i]) && eq_ci(t, strlen(w[i]), w[i]))
+            return 1;
+    return 0;
+}
+
+/*
+ * Where a passive verb group ends the subject text [a, b) ("... were also
+ * recognised"): the offset of its auxiliary, or a when there is none.
+ */
+static size_t passive_at(const struct doc *d, size_t a, size_t b)
+{
+    static const char *const aux[] = {"was", "were", "been", "is", "are", NULL};
+    static const char *const advs[] = {"also", "warmly", "particularly", "further", "widely", NULL};
+    size_t q = b;
+    for (int round = 0; round < 2; round++) {
+        size_t we;
+        int hit = 0;
+        while (q > a && is_space((unsigned char)d->t[q - 1]))
+            q--;
+        we = q;
+        while (q > a && word_byte(d->t + q - 1, 1))
+            q--;
+        for (int i = 0; aux[i]; i++)
+            if (eq_ci(d->t + q, we - q, aux[i]))
+                return q;
+        for (int i = 0; advs[i]; i++)
+            if (eq_ci(d->t + q, we - q, advs[i]))
+                hit = 1;
+        if (!hit)
+            break;
+    }
+    return a;
+}
+
+/* Whether what was "recognised" is a hardship, not a step: "the challenges faced by". */
+static int hardship(const char *w, size_t n)
+{
+    static const char *const nouns[] = {"challenge",    "challenges", "difficulties", "problems",
+                                        "shortcomings", "gaps",       "obstacles",    NULL};
+    size_t lim = n < 40 ? n : 40;
+    for (int i = 0; nouns[i]; i++)
+        if (find_ci(w, lim, 0, nouns[i]) >= 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * Steps praised without a verb of welcome: "there has been good progress in the area
+ * of women's rights", "Significant efforts have been made by the government to ...",
+ * "positive developments such as ...". A praising adjective before a noun of
+ * progress starts the item, which runs to the end of its clause; a sentence that
+ * already welcomes, asks or worries is left alone.
+ */
+static void praised_steps(struct doc *d, size_t si, json_t *welcomed)
+{
+    static const char *const adjs[] = {"good",      "significant", "considerable", "substantial",
+                                       "important", "notable",     "remarkable",   "tangible",
+                                       "steady",    "positive",    "encouraging",  "major",
+                                       NULL};
+    static const char *const nouns[] = {"progress",     "efforts", "achievements", "improvements",
+                                        "developments", "steps",   "strides",      NULL};
+    static const char *const ends[] = {";", " and concerns", ", but ", " however", NULL};
+    const struct sent *s = &d->s[si];
+    const char *t = d->t + s->off;
+    struct hit h[32];
+    size_t nh = find_cues(d, s, h, 32);
+
+    for (size_t i = 0; i < nh; i++)
+        if (h[i].cue->cat != C_TOPIC && h[i].cue->cat != C_REAFFIRM)
+            return;
+    /* "If Belarus takes further positive steps": a hope, not a step taken */
+    if (find_ci(t, s->len, 0, "if") >= 0 || find_ci(t, s->len, 0, "further") >= 0 ||
+        find_ci(t, s->len, 0, "additional") >= 0)
+        return;
+    for (int a = 0; adjs[a]; a++) {
+        long at = find_ci(t, s->len, 0, adjs[a]);
+        size_t e = s->len, q;
+        const char *sd[2], *by = NULL;
+        if (at < 0)
+            continue;
+        q = (size_t)at + strlen(adjs[a]);
+        while (q < s->len && is_space((unsigned char)t[q]))
+            q++;
+        for (int k = 0; nouns[k]; k++) {
+            size_t m = strlen(nouns[k]);
+            if (q + m <= s->len && eq_ci(t + q, m, nouns[k]) && boundary_after(t, q + m, s->len)) {
+                for (int x = 0; ends[x]; x++) {
+                    long f = find_ci(t, e, q, ends[x]);
+                    if (f > 0)
+                        e = (size_t)f;
+                }
+                if (rt__ro_sides_in(d, s->off, s->off + (size_t)at, sd) >= 1)
+                    by = sd[0];
+                else if (find_ci(t, (size_t)at, 0, "both") >= 0 ||
+                         find_ci(t, (size_t)at, 0, "all participants") >= 0 ||
+                         find_ci(t, (size_t)at, 0, "agreed") >= 0)
+                    by = "both";
+                add_item(d, welcomed, s, by, NULL, t + at, e - (size_t)at, 0);
+                return;
+            }
+        }
+    }
+}
+
 void rt__ro_find_cue_items(struct doc *d)
 {
     json_t *welcomed = json_array(), *urged = json_array(), *cond = json_array(),
@@ -575,13 +687,15 @@ void rt__ro_find_cue_items(struct doc *d)
         for (size_t i = 0; i < nh; i++) {
             const struct cue *c = h[i].cue;
             const char *by, *target = NULL, *sd[2];
-            size_t a = h[i].off + h[i].len, end, sub_a = prev;
+            size_t a = h[i].off + h[i].len, end, sub_a = prev, pas;
             const char *w;
             size_t wn;
 
             clause_end(d, s, h, nh, i, &end);
             /* the subject starts after the previous clause */
-            by = subject_by(d, sub_a, h[i].off);
+            pas = c->cat == C_WELCOME ? passive_at(d, sub_a, h[i].off) : sub_a;
+            /* a passive's subject is what was welcomed; the speaker is the last one */
+            by = pas > sub_a ? d->last_by : subject_by(d, sub_a, h[i].off);
             if (!by && (i > 0 || (c->flags & CF_PASSIVE)))
                 by = d->last_by;
             if (!by && (c->flags & CF_WHOLE) &&
@@ -612,7 +726,18 @@ void rt__ro_find_cue_items(struct doc *d)
                     a += 4;
                 }
             }
-            if (c->flags & CF_WHOLE) {
+            if (pas > sub_a) {
+                /* "The results achieved by Cuba ... were recognised": what comes first */
+                w = d->t + sub_a;
+                wn = pas - sub_a;
+                if (opens_with_circumstance(w, wn) && memchr(w, ',', wn)) {
+                    const char *c2 = memchr(w, ',', wn);
+                    wn -= (size_t)(c2 + 1 - w);
+                    w = c2 + 1;
+                }
+                if (!by)
+                    by = d->last_by;
+            } else if (c->flags & CF_WHOLE) {
                 w = d->t + s->off;
                 wn = s->len;
             } else if (c->flags & CF_KEEP) {
@@ -683,7 +808,7 @@ void rt__ro_find_cue_items(struct doc *d)
                 keep_act(d, si, w, wn, c->cat == C_URGE);
             if (c->cat == C_URGE)
                 add_item(d, urged, s, by, target, w, wn, 1);
-            else if (c->cat == C_WELCOME)
+            else if (c->cat == C_WELCOME && !hardship(w, wn))
                 add_item(d, welcomed, s, by, NULL, w, wn, 0);
             else if (c->cat == C_REAFFIRM)
                 add_item(d, reaff, s, by, NULL, w, wn, 0);
@@ -700,6 +825,8 @@ void rt__ro_find_cue_items(struct doc *d)
                 add_item(d, concern, s, by, NULL, w, wn, 0);
         }
     }
+    for (size_t si = 0; si < d->ns; si++)
+        praised_steps(d, si, welcomed);
     jset(d->out, "welcomed", welcomed);
     jset(d->out, "urged", urged);
     jset(d->out, "conditional_commitments", cond);
@@ -1087,19 +1214,6 @@ static long passive_topic_verb(const char *t, size_t n)
         }
     }
     return -1;
-}
-
-/* Words that open a sentence with a circumstance ("During the dialogue, ..."). */
-static int opens_with_circumstance(const char *t, size_t n)
-{
-    static const char *const w[] = {
-        "in ",           "during ", "at ",         "on ",        "under ",   "within ",
-        "as ",           "also ",   "finally ",    "moreover ",  "further ", "furthermore ",
-        "additionally ", "among ",  "throughout ", "following ", "with ",    NULL};
-    for (int i = 0; w[i]; i++)
-        if (n > strlen(w[i]) && eq_ci(t, strlen(w[i]), w[i]))
-            return 1;
-    return 0;
 }
 
 /*
