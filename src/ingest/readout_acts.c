@@ -965,6 +965,12 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
                                          "with regard to ",
                                          "with a specific focus on ",
                                          "a specific focus on ",
+                                         "serious concerns about ",
+                                         "serious concern about ",
+                                         "concerns about ",
+                                         "concern about ",
+                                         "concerns regarding ",
+                                         "concern regarding ",
                                          NULL};
     static const char *const cutters[] = {" in order to ", " with a view to ", " and other issues",
                                           " and other ",   " both in ",        NULL};
@@ -1066,6 +1072,22 @@ static int lone_adjective(const char *p, size_t n)
     return 0;
 }
 
+/*
+ * Whether the comma at p[i] joins two adjectives of one noun: "political, social and
+ * economic reforms", "economic, social and cultural rights".
+ */
+static int adjective_pair(const char *p, size_t n, size_t i)
+{
+    size_t a = i, b = i + 1, e;
+    while (a && word_byte(p + a - 1, 1))
+        a--;
+    while (b < n && is_space((unsigned char)p[b]))
+        b++;
+    for (e = b; e < n && word_byte(p + e, n - e); e++)
+        ;
+    return lone_adjective(p + a, i - a) && lone_adjective(p + b, e - b);
+}
+
 /* Splits a list "a, b; c, and d" into items. */
 static void split_topics(struct doc *d, json_t *list, const struct sent *s, const char *p, size_t n)
 {
@@ -1084,7 +1106,8 @@ static void split_topics(struct doc *d, json_t *list, const struct sent *s, cons
             sep = 1;
         else if (!depth && p[i] == ';')
             sep = 1;
-        else if (!depth && !semis && p[i] == ',' && !lone_adjective(p + adj, i - adj))
+        else if (!depth && !semis && p[i] == ',' && !lone_adjective(p + adj, i - adj) &&
+                 !adjective_pair(p, n, i))
             sep = 1;
         else if (!depth && !semis && p[i] == ',')
             adj = i + 1; /* "prompt, thorough, impartial ...": one subject so far */
@@ -1228,7 +1251,8 @@ static void act_topics(struct doc *d, json_t *list, const struct act_span *ac)
         " with a view to ", " in line with ", ";",         NULL};
     static const char *const lead[] = {"continue to ", "continue ",    "further ",  "also ",
                                        "fully ",       "effectively ", "urgently ", NULL};
-    static const char *const preps[] = {"towards ", "toward ", "for ", "on ", "to ", NULL};
+    static const char *const preps[] = {"towards ", "toward ", "for ",   "on ",      "to ",
+                                        "with ",    "into ",   "about ", "against ", NULL};
     const struct sent *s = &d->s[ac->sent];
     size_t a = ac->off, e = ac->off + ac->len, len;
     int again = 1;
