@@ -329,9 +329,10 @@ static int conditional(struct doc *d, const struct sent *s, json_t *list)
     const char *t = d->t + s->off;
     size_t n = s->len;
     long iff = find_ci(t, n, 0, "if"), modal = -1;
-    static const char *const modals[] = {"will",         "would",     "shall",
-                                         "stands ready", "is ready",  "is prepared",
-                                         "are prepared", "are ready", NULL};
+    static const char *const modals[] = {
+        "will",        "would",        "shall",     "stands ready", "is ready",
+        "is prepared", "are prepared", "are ready", "is willing",   "are willing",
+        "offered",     "offers",       NULL};
     size_t if_a, if_b, then_a, then_b;
     const char *by = NULL, *sd[2];
     json_t *item;
