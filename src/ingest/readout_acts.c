@@ -623,7 +623,8 @@ static int hardship(const char *w, size_t n)
  * progress starts the item, which runs to the end of its clause; a sentence that
  * already welcomes, asks or worries is left alone.
  */
-static void praised_steps(struct doc *d, size_t si, json_t *welcomed)
+static void praised_steps(struct doc *d, size_t si, const struct hit *h, size_t nh,
+                          json_t *welcomed)
 {
     static const char *const adjs[] = {"good",      "significant", "considerable", "substantial",
                                        "important", "notable",     "remarkable",   "tangible",
@@ -634,8 +635,6 @@ static void praised_steps(struct doc *d, size_t si, json_t *welcomed)
     static const char *const ends[] = {";", " and concerns", ", but ", " however", NULL};
     const struct sent *s = &d->s[si];
     const char *t = d->t + s->off;
-    struct hit h[32];
-    size_t nh = find_cues(d, s, h, 32);
 
     for (size_t i = 0; i < nh; i++)
         if (h[i].cue->cat != C_TOPIC && h[i].cue->cat != C_REAFFIRM)
@@ -684,6 +683,8 @@ void rt__ro_find_cue_items(struct doc *d)
         const struct sent *s = &d->s[si];
         size_t nh = find_cues(d, s, h, 32), prev = s->off;
         int is_cond = conditional(d, s, cond);
+
+        praised_steps(d, si, h, nh, welcomed);
 
         for (size_t i = 0; i < nh; i++) {
             const struct cue *c = h[i].cue;
@@ -826,8 +827,6 @@ void rt__ro_find_cue_items(struct doc *d)
                 add_item(d, concern, s, by, NULL, w, wn, 0);
         }
     }
-    for (size_t si = 0; si < d->ns; si++)
-        praised_steps(d, si, welcomed);
     jset(d->out, "welcomed", welcomed);
     jset(d->out, "urged", urged);
     jset(d->out, "conditional_commitments", cond);
