@@ -65,6 +65,7 @@ static void doc_release(struct doc *d)
     rt_free(d->s);
     rt_free(d->tk);
     rt_free(d->m);
+    rt_free(d->acts);
     rt_buf_release(&d->notes);
     json_decref(d->out);
 }
@@ -166,8 +167,11 @@ int rt_readout_parse(const char *text, size_t len, const char *name, unsigned fl
     jset(d.out, "sides", sides);
     d.last_by = NULL;
     rt__ro_find_participants(&d);
-    rt__ro_find_topics(&d);
+    /* the topics take in the objects of the speech acts, found first; the key
+     * keeps its place before them */
+    jset(d.out, "topics", json_array());
     rt__ro_find_cue_items(&d);
+    rt__ro_find_topics(&d);
     rt__ro_find_themes(&d);
     /* keep the gold files' key order: conditional_commitments after urged, etc.
      */

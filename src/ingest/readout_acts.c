@@ -17,6 +17,7 @@ enum cue_flags {
     CF_TARGET = 8,   /* a party may follow: urged Belarus to, called on China to */
     CF_MODAL = 16,   /* "the government should ...": the subject is asked, by the other side */
     CF_PASSIVE = 32, /* "concerns were raised": by whoever spoke last */
+    CF_IMPORT = 64,  /* "stressed the importance of": by one side an ask, by both a position */
 };
 
 struct cue {
@@ -44,6 +45,14 @@ static const struct cue cues[] = {
     {"noted with satisfaction", C_WELCOME, 0},
     {"noted with appreciation", C_WELCOME, 0},
     {"thanked", C_WELCOME, 0},
+    /* the participles of the same verbs: "while welcoming", "recognising X, ..." */
+    {"welcoming", C_WELCOME, 0},
+    {"commending", C_WELCOME, 0},
+    {"recognising", C_WELCOME, 0},
+    {"recognizing", C_WELCOME, 0},
+    {"appreciating", C_WELCOME, 0},
+    {"congratulating", C_WELCOME, 0},
+    {"praising", C_WELCOME, 0},
     {"urged", C_URGE, CF_TARGET},
     {"urges", C_URGE, CF_TARGET},
     {"urge", C_URGE, CF_TARGET | CF_PRONOUN},
@@ -85,6 +94,27 @@ static const struct cue cues[] = {
     {"advocated", C_URGE, 0},
     {"pushed for", C_URGE, 0},
     {"insisted on", C_URGE, 0},
+    {"urging", C_URGE, CF_TARGET},
+    {"calling on", C_URGE, CF_TARGET},
+    {"calling upon", C_URGE, CF_TARGET},
+    {"calling for", C_URGE, 0},
+    {"encouraging", C_URGE, CF_TARGET},
+    {"pressing", C_URGE, CF_TARGET},
+    {"stressing the need", C_URGE, 0},
+    {"emphasising the need", C_URGE, 0},
+    {"emphasizing the need", C_URGE, 0},
+    {"underlining the need", C_URGE, 0},
+    {"highlighting the need", C_URGE, 0},
+    {"expressed hope", C_URGE, 0},
+    {"hoped that", C_URGE, 0},
+    {"hopes that", C_URGE, 0},
+    {"recalled the importance", C_URGE, CF_IMPORT},
+    {"highlighted the importance", C_URGE, CF_IMPORT},
+    {"noted the importance", C_REAFFIRM, CF_KEEP},
+    {"stressing the importance", C_URGE, CF_IMPORT},
+    {"underlining the importance", C_URGE, CF_IMPORT},
+    {"emphasising the importance", C_URGE, CF_IMPORT},
+    {"emphasizing the importance", C_URGE, CF_IMPORT},
     {"their wish to", C_URGE, 0},
     {"reaffirmed", C_REAFFIRM, 0},
     {"reaffirms", C_REAFFIRM, 0},
@@ -92,6 +122,8 @@ static const struct cue cues[] = {
     {"reiterated", C_REAFFIRM, 0},
     {"reiterates", C_REAFFIRM, 0},
     {"reiterate", C_REAFFIRM, CF_PRONOUN},
+    {"reaffirming", C_REAFFIRM, 0},
+    {"reiterating", C_REAFFIRM, 0},
     {"reconfirmed", C_REAFFIRM, 0},
     {"restated", C_REAFFIRM, 0},
     {"remains committed", C_REAFFIRM, CF_KEEP},
@@ -101,12 +133,12 @@ static const struct cue cues[] = {
     {"expressed their willingness", C_REAFFIRM, CF_KEEP},
     {"expressed willingness", C_REAFFIRM, CF_KEEP},
     {"made positive comments", C_REAFFIRM, CF_KEEP},
-    {"underlined the importance", C_REAFFIRM, CF_KEEP},
+    {"underlined the importance", C_URGE, CF_IMPORT},
     {"acknowledged the importance", C_REAFFIRM, CF_KEEP},
-    {"underscored the importance", C_REAFFIRM, CF_KEEP},
-    {"stressed the importance", C_REAFFIRM, CF_KEEP},
-    {"emphasized the importance", C_REAFFIRM, CF_KEEP},
-    {"emphasised the importance", C_REAFFIRM, CF_KEEP},
+    {"underscored the importance", C_URGE, CF_IMPORT},
+    {"stressed the importance", C_URGE, CF_IMPORT},
+    {"emphasized the importance", C_URGE, CF_IMPORT},
+    {"emphasised the importance", C_URGE, CF_IMPORT},
     {"noted that", C_REAFFIRM, 0},
     {"remains a priority", C_REAFFIRM, CF_WHOLE},
     {"remain a priority", C_REAFFIRM, CF_WHOLE},
@@ -297,9 +329,10 @@ static int conditional(struct doc *d, const struct sent *s, json_t *list)
     const char *t = d->t + s->off;
     size_t n = s->len;
     long iff = find_ci(t, n, 0, "if"), modal = -1;
-    static const char *const modals[] = {"will",         "would",     "shall",
-                                         "stands ready", "is ready",  "is prepared",
-                                         "are prepared", "are ready", NULL};
+    static const char *const modals[] = {
+        "will",        "would",        "shall",     "stands ready", "is ready",
+        "is prepared", "are prepared", "are ready", "is willing",   "are willing",
+        "offered",     "offers",       NULL};
     size_t if_a, if_b, then_a, then_b;
     const char *by = NULL, *sd[2];
     json_t *item;
@@ -495,6 +528,151 @@ static const char *modal_subject(const struct doc *d, size_t a, size_t b)
     return words <= 2 ? rt__ro_ent_side(d, last->ent) : NULL;
 }
 
+/*
+ * Whether the importance stressed is that of the relations themselves ("of the human
+ * rights dialogue", "of close cooperation"): a position, not an ask. Looks at the
+ * first words only.
+ */
+static int about_relations(const char *p, size_t n)
+{
+    static const char *const w[] = {"dialogue",    "cooperation", "relations", "relationship",
+                                    "partnership", "exchanges",   "exchange",  "engagement",
+                                    "ties",        NULL};
+    size_t lim = n < 48 ? n : 48;
+    for (int i = 0; w[i]; i++)
+        if (find_ci(p, lim, 0, w[i]) >= 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * Keeps the object w[0, n) of an act in sentence si for the topics; an ask after "to"
+ * (or a modal) starts with its verb.
+ */
+static void keep_act(struct doc *d, size_t si, const char *w, size_t n, int urge)
+{
+    size_t off = (size_t)(w - d->t);
+    if (urge == 1 && !(off >= 3 && eq_ci(d->t + off - 3, 3, "to ")))
+        urge = 0;
+    RT_ALLOC_GROW(d->acts, d->nacts + 1, d->aacts);
+    d->acts[d->nacts].off = (size_t)(w - d->t);
+    d->acts[d->nacts].len = n;
+    d->acts[d->nacts].sent = si;
+    d->acts[d->nacts].urge = urge;
+    d->nacts++;
+}
+
+/* Words that open a sentence with a circumstance ("During the dialogue, ..."). */
+static int opens_with_circumstance(const char *t, size_t n)
+{
+    static const char *const w[] = {
+        "in ",           "during ", "at ",         "on ",        "under ",   "within ",
+        "as ",           "also ",   "finally ",    "moreover ",  "further ", "furthermore ",
+        "additionally ", "among ",  "throughout ", "following ", "with ",    NULL};
+    for (int i = 0; w[i]; i++)
+        if (n > strlen(w[i]) && eq_ci(t, strlen(w[i]), w[i]))
+            return 1;
+    return 0;
+}
+
+/*
+ * Where a passive verb group ends the subject text [a, b) ("... were also
+ * recognised"): the offset of its auxiliary, or a when there is none.
+ */
+static size_t passive_at(const struct doc *d, size_t a, size_t b)
+{
+    static const char *const aux[] = {"was", "were", "been", "is", "are", NULL};
+    static const char *const advs[] = {"also", "warmly", "particularly", "further", "widely", NULL};
+    size_t q = b;
+    for (int round = 0; round < 2; round++) {
+        size_t we;
+        int hit = 0;
+        while (q > a && is_space((unsigned char)d->t[q - 1]))
+            q--;
+        we = q;
+        while (q > a && word_byte(d->t + q - 1, 1))
+            q--;
+        for (int i = 0; aux[i]; i++)
+            if (eq_ci(d->t + q, we - q, aux[i]))
+                return q;
+        for (int i = 0; advs[i]; i++)
+            if (eq_ci(d->t + q, we - q, advs[i]))
+                hit = 1;
+        if (!hit)
+            break;
+    }
+    return a;
+}
+
+/* Whether what was "recognised" is a hardship, not a step: "the challenges faced by". */
+static int hardship(const char *w, size_t n)
+{
+    static const char *const nouns[] = {"challenge",    "challenges", "difficulties", "problems",
+                                        "shortcomings", "gaps",       "obstacles",    NULL};
+    size_t lim = n < 40 ? n : 40;
+    for (int i = 0; nouns[i]; i++)
+        if (find_ci(w, lim, 0, nouns[i]) >= 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * Steps praised without a verb of welcome: "there has been good progress in the area
+ * of women's rights", "Significant efforts have been made by the government to ...",
+ * "positive developments such as ...". A praising adjective before a noun of
+ * progress starts the item, which runs to the end of its clause; a sentence that
+ * already welcomes, asks or worries is left alone.
+ */
+static void praised_steps(struct doc *d, size_t si, const struct hit *h, size_t nh,
+                          json_t *welcomed)
+{
+    static const char *const adjs[] = {"good",      "significant", "considerable", "substantial",
+                                       "important", "notable",     "remarkable",   "tangible",
+                                       "steady",    "positive",    "encouraging",  "major",
+                                       NULL};
+    static const char *const nouns[] = {"progress",     "efforts", "achievements", "improvements",
+                                        "developments", "steps",   "strides",      NULL};
+    static const char *const ends[] = {";", " and concerns", ", but ", " however", NULL};
+    const struct sent *s = &d->s[si];
+    const char *t = d->t + s->off;
+
+    for (size_t i = 0; i < nh; i++)
+        if (h[i].cue->cat != C_TOPIC && h[i].cue->cat != C_REAFFIRM)
+            return;
+    /* "If Belarus takes further positive steps": a hope, not a step taken */
+    if (find_ci(t, s->len, 0, "if") >= 0 || find_ci(t, s->len, 0, "further") >= 0 ||
+        find_ci(t, s->len, 0, "additional") >= 0)
+        return;
+    for (int a = 0; adjs[a]; a++) {
+        long at = find_ci(t, s->len, 0, adjs[a]);
+        size_t e = s->len, q;
+        const char *sd[2], *by = NULL;
+        if (at < 0)
+            continue;
+        q = (size_t)at + strlen(adjs[a]);
+        while (q < s->len && is_space((unsigned char)t[q]))
+            q++;
+        for (int k = 0; nouns[k]; k++) {
+            size_t m = strlen(nouns[k]);
+            if (q + m <= s->len && eq_ci(t + q, m, nouns[k]) && boundary_after(t, q + m, s->len)) {
+                for (int x = 0; ends[x]; x++) {
+                    long f = find_ci(t, e, q, ends[x]);
+                    if (f > 0)
+                        e = (size_t)f;
+                }
+                if (rt__ro_sides_in(d, s->off, s->off + (size_t)at, sd) >= 1)
+                    by = sd[0];
+                else if (find_ci(t, (size_t)at, 0, "both") >= 0 ||
+                         find_ci(t, (size_t)at, 0, "all participants") >= 0 ||
+                         find_ci(t, (size_t)at, 0, "agreed") >= 0)
+                    by = "both";
+                add_item(d, welcomed, s, by, NULL, t + at, e - (size_t)at, 0);
+                return;
+            }
+        }
+    }
+}
+
 void rt__ro_find_cue_items(struct doc *d)
 {
     json_t *welcomed = json_array(), *urged = json_array(), *cond = json_array(),
@@ -506,21 +684,28 @@ void rt__ro_find_cue_items(struct doc *d)
         size_t nh = find_cues(d, s, h, 32), prev = s->off;
         int is_cond = conditional(d, s, cond);
 
+        praised_steps(d, si, h, nh, welcomed);
+
         for (size_t i = 0; i < nh; i++) {
             const struct cue *c = h[i].cue;
             const char *by, *target = NULL, *sd[2];
-            size_t a = h[i].off + h[i].len, end, sub_a = prev;
+            size_t a = h[i].off + h[i].len, end, sub_a = prev, pas;
             const char *w;
             size_t wn;
 
             clause_end(d, s, h, nh, i, &end);
             /* the subject starts after the previous clause */
-            by = subject_by(d, sub_a, h[i].off);
+            pas = c->cat == C_WELCOME ? passive_at(d, sub_a, h[i].off) : sub_a;
+            /* a passive's subject is what was welcomed; the speaker is the last one */
+            by = pas > sub_a ? d->last_by : subject_by(d, sub_a, h[i].off);
             if (!by && (i > 0 || (c->flags & CF_PASSIVE)))
                 by = d->last_by;
             if (!by && (c->flags & CF_WHOLE) &&
                 rt__ro_sides_in(d, s->off, s->off + s->len, sd) >= 1)
                 by = sd[0];
+            if (!by && i == 0 && i + 1 < nh && sub_a == s->off &&
+                rt__ro_sides_in(d, end, h[i + 1].off, sd) == 1)
+                by = sd[0]; /* "While welcoming X, Chile called for ...": the main subject */
             if (!by && find_ci(d->t + s->off, s->len, 0, "our") >= 0)
                 by = d->last_by ? d->last_by : d->side[0];
             if (by && strcmp(by, "both"))
@@ -533,7 +718,28 @@ void rt__ro_find_cue_items(struct doc *d)
             if (c->cat == C_REAFFIRM && i + 1 < nh && h[i + 1].cue->cat == C_URGE &&
                 h[i + 1].off < end)
                 continue;
-            if (c->flags & CF_WHOLE) {
+            if (c->flags & CF_IMPORT) {
+                /* by both sides a shared position, in its own words; by one an ask
+                 * of the other: "stressed the importance of accountability" */
+                static const struct cue shared = {"the importance", C_REAFFIRM, CF_KEEP};
+                if (!by || !strcmp(by, "both") || about_relations(d->t + a, end - a)) {
+                    c = &shared;
+                } else if (end > a + 4 && eq_ci(d->t + a, 4, " of ")) {
+                    a += 4;
+                }
+            }
+            if (pas > sub_a) {
+                /* "The results achieved by Cuba ... were recognised": what comes first */
+                w = d->t + sub_a;
+                wn = pas - sub_a;
+                if (opens_with_circumstance(w, wn) && memchr(w, ',', wn)) {
+                    const char *c2 = memchr(w, ',', wn);
+                    wn -= (size_t)(c2 + 1 - w);
+                    w = c2 + 1;
+                }
+                if (!by)
+                    by = d->last_by;
+            } else if (c->flags & CF_WHOLE) {
                 w = d->t + s->off;
                 wn = s->len;
             } else if (c->flags & CF_KEEP) {
@@ -550,9 +756,13 @@ void rt__ro_find_cue_items(struct doc *d)
                     continue;
                 by = subj;
                 trim_front(&w, &wn);
+                keep_act(d, si, w, wn, 2);
                 add_item(d, urged, s, rt__ro_other_side(d, by), by, w, wn, 1);
                 continue;
             }
+            if (c->cat == C_URGE && h[i].len == 5 && eq_ci(d->t + h[i].off, 5, "asked") &&
+                find_ci(d->t, end, a, "about") == (long)a + 1)
+                continue; /* "asked about the measures taken": a question */
             if (c->cat == C_URGE) {
                 /* a party right after the cue: "urged Belarus to", "called on China to"
                  */
@@ -595,9 +805,12 @@ void rt__ro_find_cue_items(struct doc *d)
                 c = reaffirmed_as(c, w, wn);
             if (c->cat == C_CONCERN)
                 concern_object(&w, &wn);
+            if ((c->cat == C_URGE || c->cat == C_WELCOME || c->cat == C_CONCERN) &&
+                !(c->flags & (CF_KEEP | CF_WHOLE)))
+                keep_act(d, si, w, wn, c->cat == C_URGE);
             if (c->cat == C_URGE)
                 add_item(d, urged, s, by, target, w, wn, 1);
-            else if (c->cat == C_WELCOME)
+            else if (c->cat == C_WELCOME && !hardship(w, wn))
                 add_item(d, welcomed, s, by, NULL, w, wn, 0);
             else if (c->cat == C_REAFFIRM)
                 add_item(d, reaff, s, by, NULL, w, wn, 0);
@@ -627,6 +840,11 @@ void rt__ro_find_cue_items(struct doc *d)
 /* Topics. */
 
 static const char *const topic_cues[] = {"featured discussions on",
+                                         "focused in particular on",
+                                         "focused particularly on",
+                                         "focused mainly on",
+                                         "focused notably on",
+                                         "concentrated on",
                                          "focusing in particular on",
                                          "under the general topic of",
                                          "exchanged views on",
@@ -747,6 +965,12 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
                                          "with regard to ",
                                          "with a specific focus on ",
                                          "a specific focus on ",
+                                         "serious concerns about ",
+                                         "serious concern about ",
+                                         "concerns about ",
+                                         "concern about ",
+                                         "concerns regarding ",
+                                         "concern regarding ",
                                          NULL};
     static const char *const cutters[] = {" in order to ", " with a view to ", " and other issues",
                                           " and other ",   " both in ",        NULL};
@@ -848,12 +1072,28 @@ static int lone_adjective(const char *p, size_t n)
     return 0;
 }
 
+/*
+ * Whether the comma at p[i] joins two adjectives of one noun: "political, social and
+ * economic reforms", "economic, social and cultural rights".
+ */
+static int adjective_pair(const char *p, size_t n, size_t i)
+{
+    size_t a = i, b = i + 1, e;
+    while (a && word_byte(p + a - 1, 1))
+        a--;
+    while (b < n && is_space((unsigned char)p[b]))
+        b++;
+    for (e = b; e < n && word_byte(p + e, n - e); e++)
+        ;
+    return lone_adjective(p + a, i - a) && lone_adjective(p + b, e - b);
+}
+
 /* Splits a list "a, b; c, and d" into items. */
 static void split_topics(struct doc *d, json_t *list, const struct sent *s, const char *p, size_t n)
 {
     struct rt_buf prefix = RT_BUF_INIT;
     int semis = memchr(p, ';', n) != NULL;
-    size_t i = 0, a = 0;
+    size_t i = 0, a = 0, adj = 0; /* adj: where the words after a kept comma start */
     int depth = 0;
 
     while (i <= n) {
@@ -866,8 +1106,11 @@ static void split_topics(struct doc *d, json_t *list, const struct sent *s, cons
             sep = 1;
         else if (!depth && p[i] == ';')
             sep = 1;
-        else if (!depth && !semis && p[i] == ',' && !lone_adjective(p + a, i - a))
+        else if (!depth && !semis && p[i] == ',' && !lone_adjective(p + adj, i - adj) &&
+                 !adjective_pair(p, n, i))
             sep = 1;
+        else if (!depth && !semis && p[i] == ',')
+            adj = i + 1; /* "prompt, thorough, impartial ...": one subject so far */
         if (sep) {
             const char *q = p + a;
             size_t m = i - a;
@@ -895,7 +1138,7 @@ static void split_topics(struct doc *d, json_t *list, const struct sent *s, cons
             } else {
                 add_topic(d, list, s, q, m, &prefix);
             }
-            a = i + 1;
+            a = adj = i + 1;
         }
         i++;
     }
@@ -914,6 +1157,168 @@ static long next_topic_cue(const char *t, size_t n, size_t from, size_t *len)
         }
     }
     return at;
+}
+
+/*
+ * The subjects in t[a, e) of sentence s: a list, maybe after a head that names
+ * the kind of subject ("legal reforms, including the Criminal Code and ..."); a head
+ * that says nothing ("a range of issues such as") is dropped, a long one is a list
+ * too.
+ */
+static void topic_stretch(struct doc *d, json_t *list, const struct sent *s, const char *t,
+                          size_t a, size_t e)
+{
+    long inc = find_ci(t, e, a, "including");
+    long such = find_ci(t, e, a, "such as");
+    long inpart = find_ci(t, e, a, "in particular");
+    long k = inc;
+    size_t klen = 9;
+
+    while (a < e && is_space((unsigned char)t[a]))
+        a++;
+    if (such >= 0 && (k < 0 || such < k))
+        k = such, klen = 7;
+    if (inpart >= 0 && (k < 0 || inpart < k))
+        k = inpart, klen = 13;
+    if (k > (long)a) {
+        struct rt_buf pre = RT_BUF_INIT;
+        if (!all_generic(d, t + a, (size_t)k - a)) {
+            if (word_count(t + a, (size_t)k - a) <= 10)
+                add_topic(d, list, s, t + a, (size_t)k - a, &pre);
+            else
+                split_topics(d, list, s, t + a, (size_t)k - a);
+        }
+        rt_buf_release(&pre);
+        a = (size_t)k + klen;
+    }
+    if (e > a)
+        split_topics(d, list, s, t + a, e - a);
+}
+
+/*
+ * "Individual cases were also raised", "The respect for core labour standards, the
+ * fight against discrimination ... were raised": the subjects come before a passive
+ * verb of discussion. Returns the offset in t where the verb group starts (its
+ * auxiliary), or -1.
+ */
+static long passive_topic_verb(const char *t, size_t n)
+{
+    static const char *const verbs[] = {"raised",    "discussed", "addressed", "covered",
+                                        "mentioned", "touched",   "examined",  "reviewed",
+                                        "presented", "debated",   NULL};
+    static const char *const advs[] = {"also",       "further", "briefly",  "extensively",
+                                       "thoroughly", "then",    "likewise", "equally",
+                                       "in detail",  "again",   NULL};
+    for (int v = 0; verbs[v]; v++) {
+        long at = find_ci(t, n, 0, verbs[v]);
+        while (at > 0) {
+            size_t q = (size_t)at;
+            int moved = 1;
+            /* back over adverbs, then the auxiliary */
+            while (moved) {
+                moved = 0;
+                while (q && is_space((unsigned char)t[q - 1]))
+                    q--;
+                for (int k = 0; advs[k]; k++) {
+                    size_t m = strlen(advs[k]);
+                    if (q >= m + 1 && eq_ci(t + q - m, m, advs[k]) &&
+                        is_space((unsigned char)t[q - m - 1])) {
+                        q -= m;
+                        moved = 1;
+                        break;
+                    }
+                }
+            }
+            if ((q >= 5 && eq_ci(t + q - 4, 4, "were") && is_space((unsigned char)t[q - 5])) ||
+                (q >= 4 && eq_ci(t + q - 3, 3, "was") && is_space((unsigned char)t[q - 4])) ||
+                (q >= 5 && eq_ci(t + q - 4, 4, "been") && is_space((unsigned char)t[q - 5])))
+                return (long)q - (eq_ci(t + q - 3, 3, "was") ? 3 : 4);
+            at = find_ci(t, n, (size_t)at + 1, verbs[v]);
+        }
+    }
+    return -1;
+}
+
+/*
+ * The subjects in the object of a speech act: "protect the right to peaceful
+ * assembly and freedom of association, including ..." (an ask, after its verb),
+ * "Vietnam on the passage of a law on religion" (after the party praised).
+ */
+static void act_topics(struct doc *d, json_t *list, const struct act_span *ac)
+{
+    static const char *const cuts[] = {
+        ", which ",         " which ",        " so that ", " in order to ",
+        " with a view to ", " in line with ", ";",         NULL};
+    static const char *const lead[] = {"continue to ", "continue ",    "further ",  "also ",
+                                       "fully ",       "effectively ", "urgently ", NULL};
+    static const char *const preps[] = {"towards ", "toward ", "for ",   "on ",      "to ",
+                                        "with ",    "into ",   "about ", "against ", NULL};
+    const struct sent *s = &d->s[ac->sent];
+    size_t a = ac->off, e = ac->off + ac->len, len;
+    int again = 1;
+
+    if (eq_ci(d->t + a, e - a < 5 ? e - a : 5, "that "))
+        return;
+    if (ac->urge) {
+        /* "to protect X and to allow Y": two asks */
+        long two = find_ci(d->t, e, a, " and to ");
+        if (two > (long)a) {
+            struct act_span rest = *ac;
+            rest.off = (size_t)two + 8;
+            rest.len = e - rest.off;
+            act_topics(d, list, &rest);
+            e = (size_t)two;
+        }
+    }
+    for (int i = 0; cuts[i]; i++) {
+        long f = find_ci(d->t, e, a, cuts[i]);
+        if (f > (long)a)
+            e = (size_t)f;
+    }
+    if (ac->urge) {
+        while (again) {
+            again = 0;
+            for (int i = 0; lead[i]; i++)
+                if (e - a > strlen(lead[i]) && eq_ci(d->t + a, strlen(lead[i]), lead[i])) {
+                    a += strlen(lead[i]);
+                    again = 1;
+                }
+        }
+        /* "Ghana to abolish": a party the lexicon does not know, then its verb */
+        if (a < e && isupper((unsigned char)d->t[a])) {
+            size_t q = a;
+            while (q < e && !is_space((unsigned char)d->t[q]))
+                q++;
+            if (e - q > 4 && eq_ci(d->t + q, 4, " to "))
+                a = q + 4;
+        }
+        /* the verb of the ask */
+        if (a < e && islower((unsigned char)d->t[a]) && !eq_ci(d->t + a, 4, "the ") &&
+            !eq_ci(d->t + a, 2, "a ") && !eq_ci(d->t + a, 3, "an ")) {
+            while (a < e && !is_space((unsigned char)d->t[a]))
+                a++;
+            while (a < e && is_space((unsigned char)d->t[a]))
+                a++;
+        }
+    } else if (rt__ro_ent_at(d, a, e, &len) >= 0 || isupper((unsigned char)d->t[a])) {
+        /* "Vietnam on the passage of", "Kazakhstan for hosting" */
+        size_t q = a;
+        if (rt__ro_ent_at(d, a, e, &len) >= 0)
+            q += len;
+        else
+            while (q < e && !is_space((unsigned char)d->t[q]))
+                q++;
+        while (q < e && is_space((unsigned char)d->t[q]))
+            q++;
+        if (e - q > 4 && (eq_ci(d->t + q, 3, "on ") || eq_ci(d->t + q, 4, "for ")))
+            a = q;
+    }
+    for (int i = 0; preps[i]; i++)
+        if (e - a > strlen(preps[i]) && eq_ci(d->t + a, strlen(preps[i]), preps[i]))
+            a += strlen(preps[i]);
+    if (e <= a || (word_count(d->t + a, e - a) < 2 && !isupper((unsigned char)d->t[a])))
+        return;
+    topic_stretch(d, list, s, d->t + s->off, a - s->off, e - s->off);
 }
 
 void rt__ro_find_topics(struct doc *d)
@@ -956,30 +1361,22 @@ void rt__ro_find_topics(struct doc *d)
                 find_ci(t, e, a, "during") == (long)a || find_ci(t, e, a, "before") == (long)a ||
                 find_ci(t, e, a, "with") == (long)a || find_ci(t, e, a, "by") == (long)a)
                 continue;
-            /* a head before "including" / "such as" that says nothing is dropped */
-            {
-                long inc = find_ci(t, e, a, "including");
-                long such = find_ci(t, e, a, "such as");
-                long inpart = find_ci(t, e, a, "in particular");
-                long k = inc;
-                size_t klen = 9;
-                if (such >= 0 && (k < 0 || such < k))
-                    k = such, klen = 7;
-                if (inpart >= 0 && (k < 0 || inpart < k))
-                    k = inpart, klen = 13;
-                if (k > (long)a) {
-                    struct rt_buf pre = RT_BUF_INIT;
-                    if (!all_generic(d, t + a, (size_t)k - a) &&
-                        word_count(t + a, (size_t)k - a) <= 10)
-                        add_topic(d, list, s, t + a, (size_t)k - a, &pre);
-                    rt_buf_release(&pre);
-                    a = (size_t)k + klen;
-                }
+            topic_stretch(d, list, s, t, a, e);
+        }
+        /* "X, Y and Z were also raised" */
+        at = passive_topic_verb(t, s->len);
+        if (at > 0) {
+            size_t a = 0;
+            if (opens_with_circumstance(t, (size_t)at)) {
+                const char *c = memchr(t, ',', (size_t)at);
+                a = c ? (size_t)(c - t) + 1 : (size_t)at;
             }
-            if (e > a)
-                split_topics(d, list, s, t + a, e - a);
+            if ((size_t)at > a && word_count(t + a, (size_t)at - a) <= 40)
+                topic_stretch(d, list, s, t, a, (size_t)at);
         }
     }
+    for (size_t i = 0; i < d->nacts; i++)
+        act_topics(d, list, &d->acts[i]);
     jset(d->out, "topics", list);
 }
 

@@ -85,11 +85,21 @@ struct doc {
     size_t ntk, atk;                    /* how many tokens, and room for how many */
     struct mention *m;                  /* entity mentions, in text order */
     size_t nm, am;                      /* how many mentions, and room for how many */
-    int year, month, day; /* the reference date (header, else the first in the text) */
-    const char *side[2];  /* canonical names; NULL when unknown */
-    const char *last_by;  /* the side that spoke last, for "the delegation", "we" */
+    int year, month, day;  /* the reference date (header, else the first in the text) */
+    const char *side[2];   /* canonical names; NULL when unknown */
+    const char *last_by;   /* the side that spoke last, for "the delegation", "we" */
+    struct act_span *acts; /* objects of the speech acts, found before the topics */
+    size_t nacts, aacts;   /* how many, and room for how many */
     struct rt_buf notes;
     json_t *out;
+};
+
+/* The object of a speech act (what was welcomed, urged, reaffirmed, of concern):
+ * its subjects are topics too. */
+struct act_span {
+    size_t off, len; /* in the text */
+    size_t sent;     /* its sentence: d->s[sent] */
+    int urge;        /* an ask that starts with its verb ("protect the right to") */
 };
 
 struct tdate {

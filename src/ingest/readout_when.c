@@ -455,12 +455,12 @@ void rt__ro_find_place(struct doc *d)
             }
         }
     }
-    /* 3. A meeting held online. */
+    /* 3. A meeting held online: "online" when the text says so, else "virtual". */
     for (size_t i = 0; i < d->ns && i < 6 && !place; i++)
         for (int v = 0; virt[v] && !place; v++)
             if (find_ci(d->t + d->s[i].off, d->s[i].len, 0, virt[v]) >= 0 &&
                 meeting_cue(d, &d->s[i]))
-                place = json_string("virtual");
+                place = json_string(strcmp(virt[v], "online") ? "virtual" : "online");
     jset(d->out, "place", place);
 }
 

@@ -169,10 +169,26 @@ int rt__ro_possessive(const struct doc *d, const struct tok *t)
            (t->len > 4 && is_rsquo(p + t->len - 4, 4) && p[t->len - 1] == 's');
 }
 
+/*
+ * Whether a word ends like a common noun, never a name: "Mechanisms", "Services",
+ * "Institutions", "Commitments", "Authorities".
+ */
+static int noun_ending(const char *p, size_t n)
+{
+    static const char *const ends[] = {"tion", "tions", "ment", "ments", "ism",   "isms",
+                                       "ices", "ities", "ship", "ances", "ences", NULL};
+    for (int i = 0; ends[i]; i++) {
+        size_t m = strlen(ends[i]);
+        if (n > m + 2 && !memcmp(p + n - m, ends[i], m))
+            return 1;
+    }
+    return 0;
+}
+
 /* Can this token be part of a person's name? */
 int rt__ro_namey(const struct doc *d, const struct tok *t)
 {
-    if (!capitalised(d, t) || t->inent)
+    if (!capitalised(d, t) || t->inent || noun_ending(d->t + t->off, t->len))
         return 0;
     if (t->len >= 2 && all_caps(d, t) && !(t->len == 2 && d->t[t->off + 1] == '.'))
         return 0; /* FCO, USAID; but "J." is an initial */
@@ -193,11 +209,24 @@ static int name_particle(const struct doc *d, size_t k)
     return 0;
 }
 
+/* The kinds of word k, read as if capitalised: "the state secretary, Yves Rossier". */
+static unsigned kinds_ci(const struct doc *d, size_t k)
+{
+    const struct tok *t = &d->tk[k];
+    char w[40];
+    unsigned kinds = rt__ro_word_kinds(&d->lex, d->t + t->off, t->len);
+    if (kinds || t->type != T_WORD || t->len >= sizeof(w) || !islower((unsigned char)d->t[t->off]))
+        return kinds;
+    memcpy(w, d->t + t->off, t->len);
+    w[0] = (char)(w[0] - 32);
+    return rt__ro_word_kinds(&d->lex, w, t->len);
+}
+
 static int title_token(const struct doc *d, size_t k)
 {
     const struct tok *t = &d->tk[k];
-    return t->type == T_WORD && (isupper((unsigned char)d->t[t->off]) || t->inent ||
-                                 (rt__ro_word_kinds(&d->lex, d->t + t->off, t->len) & W_HEAD));
+    return t->type == T_WORD &&
+           (isupper((unsigned char)d->t[t->off]) || t->inent || (kinds_ci(d, k) & W_HEAD));
 }
 
 static int connector(const struct doc *d, size_t k)
@@ -205,6 +234,53 @@ static int connector(const struct doc *d, size_t k)
     return rt__ro_tok_is(d, k, "of") || rt__ro_tok_is(d, k, "for") || rt__ro_tok_is(d, k, "the") ||
            rt__ro_tok_is(d, k, "and") || rt__ro_tok_is(d, k, "to") || rt__ro_tok_is(d, k, "on") ||
            rt__ro_tok_is(d, k, "in") || rt__ro_tok_is(d, k, "&");
+}
+
+/* Letters after a name: "John Smith QC", "Jane Doe MP". */
+static int postnominal(const struct doc *d, size_t k)
+{
+    static const char *const w[] = {"QC",   "KC", "SC", "MP", "MEP", "OBE", "CBE", "CMG",
+                                    "KCMG", "AO", "AM", "AC", "PhD", "Jr",  NULL};
+    for (int i = 0; w[i]; i++)
+        if (eq(d->t + d->tk[k].off, d->tk[k].len, w[i]))
+            return 1;
+    return 0;
+}
+
+/*
+ * Whether the name at token k is someone the text is concerned for, not a participant:
+ * "the case of imprisoned lawyer Mr X", "the release of Y": a word of detention or of
+ * a case among the four words before it.
+ */
+static int held_person(const struct doc *d, const struct sent *s, size_t k)
+{
+    static const char *const w[] = {"imprisoned", "detained", "jailed",  "arrested",   "convicted",
+                                    "sentenced",  "case",     "cases",   "release",    "prisoner",
+                                    "lawyer",     "activist", "blogger", "journalist", "defender",
+                                    "dissident",  "missing",  "late",    NULL};
+    for (size_t q = k; q > s->tok0 && q + 5 > k; q--)
+        for (int i = 0; w[i]; i++)
+            if (rt__ro_tok_is(d, q - 1, w[i]))
+                return 1;
+    return 0;
+}
+
+/*
+ * Whether sentence s says who took part (led, headed, included, met ...): a lone
+ * surname ("President Tokayev", "Mr Alizoda") counts as a participant only there.
+ */
+static int taking_part(const struct doc *d, const struct sent *s)
+{
+    static const char *const w[] = {
+        "led",          "headed",      "chaired",   "co-chaired",   "included",    "including",
+        "participated", "attended",    "met",       "delegation",   "delegations", "opened",
+        "represented",  "accompanied", "moderated", "co-moderated", "hosted",      "composed",
+        "comprised",    "chair",       "head",      "heads",        NULL};
+    for (size_t k = s->tok0; k < s->tok0 + s->ntok; k++)
+        for (int i = 0; w[i]; i++)
+            if (rt__ro_tok_is(d, k, w[i]))
+                return 1;
+    return 0;
 }
 
 struct person {
@@ -227,9 +303,15 @@ static int title_before(const struct doc *d, const struct sent *s, size_t a, con
         if (stop[p - s->tok0])
             break;
         if (title_token(d, p)) {
-            if (rt__ro_word_kinds(&d->lex, d->t + d->tk[p].off, d->tk[p].len) & W_HEAD)
+            if (kinds_ci(d, p) & W_HEAD)
                 head = 1;
             first = p;
+        } else if (rt__ro_tok_is(d, p, ")")) {
+            /* "... Action Service (EEAS), Edita Hrda": over the brackets */
+            while (p > s->tok0 && !rt__ro_tok_is(d, p, "(") && !stop[p - s->tok0])
+                p--;
+            if (!rt__ro_tok_is(d, p, "("))
+                break;
         } else if (!(connector(d, p) ||
                      (rt__ro_tok_is(d, p, ",") && p + 1 < a &&
                       (title_token(d, p + 1) ||
@@ -677,9 +759,13 @@ void rt__ro_find_participants(struct doc *d)
             prevk = k > s->tok0
                         ? rt__ro_word_kinds(&d->lex, d->t + d->tk[k - 1].off, d->tk[k - 1].len)
                         : 0;
+            if (k > s->tok0 + 1 && rt__ro_tok_is(d, k - 1, ".")) /* "Mr. John Smith" */
+                prevk = rt__ro_word_kinds(&d->lex, d->t + d->tk[k - 2].off, d->tk[k - 2].len) &
+                        W_HONORIFIC;
             if (b - k > 4 || rt__ro_possessive(d, &d->tk[b - 1]) ||
                 (b < e && d->tk[b].type == T_WORD && isupper((unsigned char)d->t[d->tk[b].off]) &&
-                 !d->tk[b].inent) ||
+                 !d->tk[b].inent && !postnominal(d, b)) ||
+                held_person(d, s, k) || (b - k == 1 && !taking_part(d, s)) ||
                 (k > s->tok0 &&
                  (rt__ro_tok_is(d, k - 1, "for") || rt__ro_tok_is(d, k - 1, "of") ||
                   rt__ro_tok_is(d, k - 1, "to") || rt__ro_tok_is(d, k - 1, "on") ||
@@ -698,9 +784,14 @@ void rt__ro_find_participants(struct doc *d)
                 if (title_after(d, s, b, stop, &ta, &tb)) {
                     p.ta = ta;
                     p.tb = tb;
-                } else if (k - 1 > s->tok0 && title_before(d, s, k - 1, stop, &ta)) {
-                    p.ta = ta;
-                    p.tb = k - 1;
+                } else {
+                    size_t hon = rt__ro_tok_is(d, k - 1, ".") ? k - 2 : k - 1;
+                    if (hon > s->tok0 + 1 && rt__ro_tok_is(d, hon - 1, ","))
+                        hon--; /* "the President of X, Mr. Y" */
+                    if (hon > s->tok0 && title_before(d, s, hon, stop, &ta)) {
+                        p.ta = ta;
+                        p.tb = hon;
+                    }
                 }
             } else if (k > s->tok0 && !title_token(d, k - 1) && !rt__ro_tok_is(d, k - 1, ",") &&
                        title_after(d, s, b, stop, &ta, &tb)) {

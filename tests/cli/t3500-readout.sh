@@ -99,9 +99,11 @@ SCORER="$ROOT/../shared/tools/readout_score.py"
 [ -f "$SCORER" ] || SCORER=/work/shared/tools/readout_score.py
 python3 "$SCORER" "$R" "$TMP/pred" >"$TMP/score"
 f1=$(sed -n 's/^overall F1 //p' "$TMP/score")
-check_eq "overall F1 $f1 is at least 0.80" yes "$(python3 -c "print('yes' if $f1 >= 0.80 else 'no')")"
+check_eq "overall F1 $f1 is at least 0.90" yes "$(python3 -c "print('yes' if $f1 >= 0.90 else 'no')")"
 pf1=$(sed -n 's/^participants .*F1 \([0-9.]*\).*/\1/p' "$TMP/score")
-check_eq "participants F1 $pf1 is at least 0.85" yes "$(python3 -c "print('yes' if $pf1 >= 0.85 else 'no')")"
+check_eq "participants F1 $pf1 is at least 0.93" yes "$(python3 -c "print('yes' if $pf1 >= 0.93 else 'no')")"
+tf1=$(sed -n 's/^topics .*F1 \([0-9.]*\).*/\1/p' "$TMP/score")
+check_eq "topics F1 $tf1 is at least 0.60" yes "$(python3 -c "print('yes' if $tf1 >= 0.60 else 'no')")"
 "$RT" --db "$DB" dialogue add "US-Belarus WG" --party USA --party Belarus >/dev/null
 check "the seed readout imports" "$RT" --db "$DB" readout import "$R/us-belarus-wg-2015-12-16.txt" --dialogue "US-Belarus WG"
 done_testing

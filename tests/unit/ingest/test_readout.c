@@ -449,7 +449,10 @@ Test(readout, themes_of_topics_and_asks)
                                            "of conscience.\n");
     json_t *tt = json_object_get(d, "topic_themes"), *u;
     cr_assert_eq(json_array_size(tt), n(d, "topics"), "%s", json_dumps(tt, 0));
-    cr_assert_eq(json_array_size(tt), 3);
+    /* the three listed, then the object of the ask */
+    cr_assert_eq(json_array_size(tt), 4, "%s", json_dumps(tt, 0));
+    cr_assert(has(json_object_get(json_array_get(tt, 3), "themes"), "political-prisoners"), "%s",
+              json_dumps(tt, 0));
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(tt, 0), "topic")),
                      json_string_value(json_array_get(json_object_get(d, "topics"), 0)));
     cr_assert(has(json_object_get(json_array_get(tt, 0), "themes"), "death-penalty"));
