@@ -2,6 +2,7 @@
 #include "base/compat.h"
 
 #include "store/sqlite/json_sql.h"
+#include "store/sqlite/facets.h"
 #include "store/sqlite/sqlite_int.h"
 
 static int prepare(struct rt_store *st, const char *sql, sqlite3_stmt **out, struct rt_error *err)
@@ -616,17 +617,90 @@ static int load_hits(struct rt_store *st, const int64_t *ids, size_t n, struct r
     return rc;
 }
 
+/* Adds the ids of a set to a bitmap. */
+static void idset_to_bitmap(const struct idset *set, roaring_bitmap_t *bm)
+{
+    for (size_t w = 0; w < set->words; w++)
+        for (uint64_t b = set->bits[w]; b; b &= b - 1)
+            roaring_bitmap_add(bm, (uint32_t)(w * 64 + (size_t)__builtin_ctzll(b)));
+}
+
+/* Steps s to the end, adding column 0 of each row to bm; resets s. */
+static int collect_bitmap(struct rt_store *st, sqlite3_stmt *s, roaring_bitmap_t *bm,
+                          struct rt_error *err)
+{
+    uint32_t buf[256];
+    size_t n = 0;
+    int rc;
+
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        buf[n++] = (uint32_t)sqlite3_column_int64(s, 0);
+        if (n == RT_ARRAY_SIZE(buf)) {
+            roaring_bitmap_add_many(bm, n, buf);
+            n = 0;
+        }
+    }
+    roaring_bitmap_add_many(bm, n, buf);
+    rc = rc == SQLITE_DONE ? 0 : step_error(st, err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+/*
+ * Every hit of q as a bitmap, for the facet index fx: the set of PLAN_FILTER when
+ * there is one; else the matches of the text from the full-text index alone, cut
+ * down by the filters' bitmaps; else, when the index holds no bitmap for a filter,
+ * the rows SQL finds. A new bitmap in *out.
+ */
+static int hit_bitmap(struct rt_store *st, struct rt__facets *fx, const struct rt_search_spec *q,
+                      const struct idset *hits, roaring_bitmap_t **out, struct rt_error *err)
+{
+    roaring_bitmap_t *bm = roaring_bitmap_create(), *filter = NULL;
+    sqlite3_stmt *s;
+    int rc;
+
+    *out = bm;
+    if (hits) {
+        idset_to_bitmap(hits, bm);
+        return 0;
+    }
+    if ((rc = rt__facets_filter(st, fx, q, &filter, err)) < 0)
+        return rc;
+    if (rc == 1 && q->match) {
+        if (!(s = spec_stmt(st, q, NO_WHERE, FTS_MATCH, "", NULL, err)))
+            rc = RT_ESTORE;
+        else
+            rc = collect_bitmap(st, s, bm, err);
+        if (rc == 0 && filter)
+            roaring_bitmap_and_inplace(bm, filter);
+    } else if (rc == 1 && filter) {
+        roaring_bitmap_or_inplace(bm, filter);
+        rc = 0;
+    } else {
+        if (!(s = spec_stmt(st, q, WITH_WHERE, "SELECT r.id FROM recommendation r", "", NULL, err)))
+            rc = RT_ESTORE;
+        else
+            rc = collect_bitmap(st, s, bm, err);
+    }
+    rt__bitmap_free(filter);
+    return rc;
+}
+
 int rt_store_search(struct rt_store *st, const struct rt_search_spec *q,
                     struct rt_search_result *res, struct rt_error *err)
 {
     enum plan plan = plan_of(q);
     struct idset pass = {0}, hits = {0};
+    struct rt__facets *fx = NULL;
+    roaring_bitmap_t *hit_bm = NULL;
     int have_hits = 0;
     int64_t *ids = NULL;
     size_t n_ids = 0;
     sqlite3_stmt *s;
     int rc;
 
+    if (q->facets && (rc = rt__facets_get(st, &fx, err)) < 0)
+        goto out;
     if (plan == PLAN_FILTER) {
         /* The rows that pass the filters; then, when the total or the facets need
          * them, the hits among them (matches are only read, not scored). */
@@ -648,12 +722,17 @@ int rt_store_search(struct rt_store *st, const struct rt_search_spec *q,
     }
     if ((rc = page(st, q, plan, &pass, &ids, &n_ids, err)) < 0)
         goto out;
+    /* With the facet index, the hits as a bitmap: the facets and the total. */
+    if (fx && (rc = hit_bitmap(st, fx, q, have_hits ? &hits : NULL, &hit_bm, err)) < 0)
+        goto out;
 
     /* The total, unless the page shows that it is all there is. */
     if (q->offset == 0 && (int64_t)n_ids < q->limit)
         res->total = (int64_t)n_ids;
     else if (have_hits)
         res->total = hits.n;
+    else if (hit_bm)
+        res->total = (int64_t)roaring_bitmap_get_cardinality(hit_bm);
     else if (plan == PLAN_FILTER) {
         if (!(s = spec_stmt(st, q, NO_WHERE, FTS_COUNT IN_SET, "", &pass, err))) {
             rc = RT_ESTORE;
@@ -678,13 +757,16 @@ int rt_store_search(struct rt_store *st, const struct rt_search_spec *q,
     res->n_hits = n_ids;
     if ((rc = load_hits(st, ids, n_ids, res->hits, err)) < 0)
         goto out;
-    if (q->facets && (rc = facets(st, q, have_hits ? &hits : NULL, res, err)) < 0)
+    if (hit_bm)
+        rt__facets_count(fx, hit_bm, res);
+    else if (q->facets && (rc = facets(st, q, have_hits ? &hits : NULL, res, err)) < 0)
         goto out;
     rc = 0;
 out:
     rt_free(ids);
     idset_release(&pass);
     idset_release(&hits);
+    rt__bitmap_free(hit_bm);
     return rc;
 }
 
