@@ -6,7 +6,8 @@
  *   search_driver DB QUERIES TOTALS [DUMP]
  *
  * Writes each query's total to TOTALS (one a line), and to stdout one line:
- * "<queries> <hits> <sum of totals> <seconds in the query loop>". With DUMP, also
+ * "<queries> <hits> <sum of totals> <seconds in the query loop> <CPU seconds in it>"
+ * (CPU time as well, since the machines it runs on are often shared). With DUMP, also
  * writes each query's answer there as one line of JSON (total, the hits' ids in
  * order, the facets' counts in order), for bench/compare.sh.
  */
@@ -53,6 +54,7 @@ int main(int argc, char **argv)
     size_t n, hits = 0;
     long long sum = 0;
     double t0, t1;
+    clock_t c0, c1;
     FILE *out, *dump = NULL;
 
     if (argc != 4 && argc != 5) {
@@ -73,6 +75,7 @@ int main(int argc, char **argv)
         return 1;
     }
     t0 = bq_now();
+    c0 = clock();
     for (size_t i = 0; i < n; i++) {
         struct rt_query q = RT_QUERY_INIT;
         struct rt_search_result res = {0};
@@ -103,6 +106,7 @@ int main(int argc, char **argv)
         rt_search_result_release(&res);
     }
     t1 = bq_now();
+    c1 = clock();
     rt_store_close(st);
     if (dump && fclose(dump) != 0) {
         perror(argv[4]);
@@ -112,7 +116,7 @@ int main(int argc, char **argv)
         perror(argv[3]);
         return 1;
     }
-    printf("%zu %zu %lld %.6f\n", n, hits, sum, t1 - t0);
+    printf("%zu %zu %lld %.6f %.6f\n", n, hits, sum, t1 - t0, (double)(c1 - c0) / CLOCKS_PER_SEC);
     free(qs);
     free(buf);
     return 0;
