@@ -27,7 +27,9 @@ static const char *const group_name[F__COUNT] = {"response", "cycle", "theme",
                                                  "state_under_review"};
 
 struct rt__facets {
-    uint64_t version; /* rt_store_version when built */
+    uint64_t version;    /* rt_store_version when built */
+    int built, unusable; /* unusable: the data has what it cannot hold (build) */
+    unsigned asks;       /* searches that could have used it since it was last fresh */
     struct fgroup g[F__COUNT];
 };
 
@@ -41,12 +43,18 @@ static void group_release(struct fgroup *g)
     memset(g, 0, sizeof(*g));
 }
 
+static void facets_clear(struct rt__facets *fx)
+{
+    for (int i = 0; i < F__COUNT; i++)
+        group_release(&fx->g[i]);
+    fx->built = 0;
+}
+
 void rt__facets_free(struct rt__facets *fx)
 {
     if (!fx)
         return;
-    for (int i = 0; i < F__COUNT; i++)
-        group_release(&fx->g[i]);
+    facets_clear(fx);
     rt_free(fx);
 }
 
@@ -239,6 +247,7 @@ out:
 
 int rt__facets_get(struct rt_store *st, struct rt__facets **out, struct rt_error *err)
 {
+    struct rt__facets *fx;
     uint64_t version;
     int rc;
 
@@ -248,24 +257,38 @@ int rt__facets_get(struct rt_store *st, struct rt__facets **out, struct rt_error
         return 0;
     if (rt_store_version(st, &version, err) < 0)
         return RT_ESTORE;
-    if (st->facets && st->facets->version == version) {
-        *out = st->facets;
+    if (!st->facets)
+        st->facets = rt_xcalloc(1, sizeof(*st->facets));
+    fx = st->facets;
+    if (fx->built && fx->version == version) {
+        *out = fx;
         return 0;
     }
-    rt__facets_free(st->facets);
-    st->facets = rt_xcalloc(1, sizeof(*st->facets));
-    st->facets->version = version;
-    /* One read transaction, so that the four tables are read as of one moment. */
+    if (fx->built || fx->version != version) {
+        facets_clear(fx);
+        fx->version = version;
+        fx->asks = 0;
+        fx->unusable = 0;
+    }
+    if (fx->unusable)
+        return 0;
+    /* Built on the second search that asks for it since the data last changed: a
+     * process that searches once (the CLI) counts with SQL, which costs less than
+     * reading every recommendation's facets. */
+    if (++fx->asks < 2)
+        return 0;
+    /* One read transaction, so that the tables are read as of one moment. */
     if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         return rt__db_error(st, err, "facet index");
-    rc = build(st, st->facets, err);
+    rc = build(st, fx, err);
     sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
-    if (rc == 0 && rt_store_version(st, &version, err) == 0 && version == st->facets->version) {
-        *out = st->facets;
+    if (rc == 0 && rt_store_version(st, &version, err) == 0 && version == fx->version) {
+        fx->built = 1;
+        *out = fx;
         return 0;
     }
-    rt__facets_free(st->facets);
-    st->facets = NULL;
+    facets_clear(fx);
+    fx->unusable = rc == 1;
     return rc < 0 ? rc : 0;
 }
 
@@ -377,4 +400,27 @@ void rt__facets_count(const struct rt__facets *fx, const roaring_bitmap_t *hits,
         }
         rt_free(c);
     }
+}
+
+struct bits_ctx {
+    uint64_t *bits;
+};
+
+static bool set_bit(uint32_t v, void *arg)
+{
+    struct bits_ctx *c = arg;
+    c->bits[v / 64] |= (uint64_t)1 << (v % 64);
+    return true;
+}
+
+int64_t rt__bitmap_to_bits(const roaring_bitmap_t *bm, uint64_t **bits, size_t *words)
+{
+    struct bits_ctx c;
+    uint64_t n = roaring_bitmap_get_cardinality(bm);
+
+    *words = n ? (size_t)roaring_bitmap_maximum(bm) / 64 + 1 : 1;
+    c.bits = rt_xcalloc(*words, sizeof(*c.bits));
+    roaring_iterate(bm, set_bit, &c);
+    *bits = c.bits;
+    return (int64_t)n;
 }

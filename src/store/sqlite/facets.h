@@ -21,9 +21,10 @@ static inline void rt__bitmap_free(roaring_bitmap_t *bm)
 
 /*
  * The store's facet index, fresh for the data as it is now: *out is borrowed from
- * st (valid until the next call into the store). 0 with *out NULL when the index
- * cannot serve (inside a transaction, or ids beyond 32 bits): the caller then
- * counts with SQL. RT_ESTORE with err when reading the data fails.
+ * st (valid until the next call into the store). It is built on the second call
+ * since the data last changed. 0 with *out NULL when the index does not serve (the
+ * first call, inside a transaction, or data it cannot hold such as ids beyond 32
+ * bits): the caller then uses SQL. RT_ESTORE with err when reading the data fails.
  */
 int rt__facets_get(struct rt_store *st, struct rt__facets **out, struct rt_error *err);
 
@@ -35,6 +36,12 @@ int rt__facets_get(struct rt_store *st, struct rt__facets **out, struct rt_error
  */
 int rt__facets_filter(struct rt_store *st, struct rt__facets *fx, const struct rt_search_spec *q,
                       roaring_bitmap_t **out, struct rt_error *err);
+
+/*
+ * The ids of bm into set, a bitset of 64-bit words: *bits (a new array, rt_free)
+ * and *words, as read.c's struct idset holds them. Returns how many ids.
+ */
+int64_t rt__bitmap_to_bits(const roaring_bitmap_t *bm, uint64_t **bits, size_t *words);
 
 /*
  * Fills res->facets[res->n_facets..] with the four facets counted over hits, in the

@@ -686,44 +686,91 @@ static int hit_bitmap(struct rt_store *st, struct rt__facets *fx, const struct r
     return rc;
 }
 
+/*
+ * The page of a search without text in the order of ids, from the bitmap of the rows
+ * that pass its filters.
+ */
+static void bitmap_page(const roaring_bitmap_t *bm, const struct rt_search_spec *q, int64_t **ids,
+                        size_t *n_ids)
+{
+    uint64_t card = roaring_bitmap_get_cardinality(bm);
+    uint64_t from = q->offset > 0 ? (uint64_t)q->offset : 0;
+    uint64_t n = from < card ? card - from : 0;
+
+    if (q->limit >= 0 && (uint64_t)q->limit < n)
+        n = (uint64_t)q->limit;
+    RT_ALLOC_ARRAY(*ids, n ? n : 1);
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t rank = q->desc ? card - 1 - (from + i) : from + i;
+        uint32_t v = 0;
+        roaring_bitmap_select(bm, (uint32_t)rank, &v);
+        (*ids)[i] = v;
+    }
+    *n_ids = (size_t)n;
+}
+
 int rt_store_search(struct rt_store *st, const struct rt_search_spec *q,
                     struct rt_search_result *res, struct rt_error *err)
 {
     enum plan plan = plan_of(q);
     struct idset pass = {0}, hits = {0};
     struct rt__facets *fx = NULL;
-    roaring_bitmap_t *hit_bm = NULL;
+    roaring_bitmap_t *hit_bm = NULL, *pass_bm = NULL;
+    /* Plans that the facet index can drive: filters without an index of their own. */
+    int by_bitmap = q->sort == RT_SORT_RELEVANCE && (plan == PLAN_MATCH || plan == PLAN_NONE);
     int have_hits = 0;
     int64_t *ids = NULL;
     size_t n_ids = 0;
     sqlite3_stmt *s;
     int rc;
 
-    if (q->facets && (rc = rt__facets_get(st, &fx, err)) < 0)
+    if ((q->facets || by_bitmap) && (rc = rt__facets_get(st, &fx, err)) < 0)
         goto out;
-    if (plan == PLAN_FILTER) {
-        /* The rows that pass the filters; then, when the total or the facets need
-         * them, the hits among them (matches are only read, not scored). */
+    if (fx && by_bitmap) {
+        if ((rc = rt__facets_filter(st, fx, q, &pass_bm, err)) < 0)
+            goto out;
+        if (rc == 0) {
+            rt__bitmap_free(pass_bm);
+            pass_bm = NULL;
+        }
+    }
+    if (pass_bm && plan == PLAN_NONE) {
+        /* No text: the page, the total and the facets' hits are the bitmap's. */
+        bitmap_page(pass_bm, q, &ids, &n_ids);
+        res->total = (int64_t)roaring_bitmap_get_cardinality(pass_bm);
+        hit_bm = pass_bm;
+        pass_bm = NULL;
+        goto load;
+    }
+    if (pass_bm) {
+        /* Text and filters: the rows that pass the filters from the bitmaps, then as
+         * PLAN_FILTER, without looking up each match's row. */
+        pass.n = rt__bitmap_to_bits(pass_bm, &pass.bits, &pass.words);
+        plan = PLAN_FILTER;
+    } else if (plan == PLAN_FILTER) {
+        /* The rows that pass the filters. */
         if (!(s = spec_stmt(st, q, WITHOUT_MATCH, "SELECT r.id FROM recommendation r", "", NULL,
                             err)) ||
             (rc = collect(st, s, &pass, err)) < 0) {
             rc = RT_ESTORE;
             goto out;
         }
-        if (q->facets || q->offset > 0) {
-            if (!(s = spec_stmt(st, q, NO_WHERE, FTS_MATCH IN_SET, "", &pass, err))) {
-                rc = RT_ESTORE;
-                goto out;
-            }
-            if ((rc = collect(st, s, &hits, err)) < 0)
-                goto out;
-            have_hits = 1;
+    }
+    if (plan == PLAN_FILTER && (q->facets || q->offset > 0)) {
+        /* The hits among them, when the total or the facets need them (matches are
+         * only read, not scored). */
+        if (!(s = spec_stmt(st, q, NO_WHERE, FTS_MATCH IN_SET, "", &pass, err))) {
+            rc = RT_ESTORE;
+            goto out;
         }
+        if ((rc = collect(st, s, &hits, err)) < 0)
+            goto out;
+        have_hits = 1;
     }
     if ((rc = page(st, q, plan, &pass, &ids, &n_ids, err)) < 0)
         goto out;
     /* With the facet index, the hits as a bitmap: the facets and the total. */
-    if (fx && (rc = hit_bitmap(st, fx, q, have_hits ? &hits : NULL, &hit_bm, err)) < 0)
+    if (fx && q->facets && (rc = hit_bitmap(st, fx, q, have_hits ? &hits : NULL, &hit_bm, err)) < 0)
         goto out;
 
     /* The total, unless the page shows that it is all there is. */
@@ -751,13 +798,14 @@ int rt_store_search(struct rt_store *st, const struct rt_search_spec *q,
         goto out;
     }
 
+load:
     RT_ALLOC_ARRAY(res->hits, n_ids ? n_ids : 1);
     for (size_t i = 0; i < n_ids; i++)
         rt_rec_init(&res->hits[i]);
     res->n_hits = n_ids;
     if ((rc = load_hits(st, ids, n_ids, res->hits, err)) < 0)
         goto out;
-    if (hit_bm)
+    if (q->facets && hit_bm)
         rt__facets_count(fx, hit_bm, res);
     else if (q->facets && (rc = facets(st, q, have_hits ? &hits : NULL, res, err)) < 0)
         goto out;
@@ -767,6 +815,7 @@ out:
     idset_release(&pass);
     idset_release(&hits);
     rt__bitmap_free(hit_bm);
+    rt__bitmap_free(pass_bm);
     return rc;
 }
 

@@ -396,6 +396,59 @@ Test(search, facets_follow_changes_to_the_data)
     cr_assert_eq(women_in("theme", "Women's rights"), 22);
 }
 
+/*
+ * Without text, once the facet index is built, the page comes from its bitmaps: in
+ * the order of ids, both ways, from an offset, as the plain query gives it.
+ */
+Test(search, pages_without_text_follow_the_ids)
+{
+    char text[64];
+
+    for (int i = 0; i < 60; i++) {
+        snprintf(text, sizeof(text), "Ratify the convention (%d)", i);
+        put(i % 3 ? "France" : "Chile", "Canada", i % 2 ? 8 : 22,
+            (enum rt_response)(i % 4 ? RT_RESPONSE_NOTED : RT_RESPONSE_SUPPORTED), NULL, text);
+    }
+    for (int round = 0; round < 3; round++) {
+        for (int desc = 0; desc < 2; desc++) {
+            struct rt_query q = RT_QUERY_INIT;
+            struct rt_search_result res = {0};
+            struct rt_error e = RT_ERROR_INIT;
+            sqlite3_stmt *s;
+            size_t i = 0;
+
+            q.cycle = rt_upr_cycle_of_session(22);
+            q.response = RT_RESPONSE_NOTED;
+            q.limit = 7;
+            q.offset = 3;
+            q.desc = desc;
+            cr_assert_eq(rt_search(st, &q, &res, &e), 0, "%s", e.msg.buf);
+            cr_assert_eq(sqlite3_prepare_v2(st->db,
+                                            desc ? "SELECT id FROM recommendation WHERE cycle = ?1"
+                                                   " AND response = 'noted' ORDER BY id DESC"
+                                                   " LIMIT 7 OFFSET 3"
+                                                 : "SELECT id FROM recommendation WHERE cycle = ?1"
+                                                   " AND response = 'noted' ORDER BY id"
+                                                   " LIMIT 7 OFFSET 3",
+                                            -1, &s, NULL),
+                         SQLITE_OK);
+            sqlite3_bind_int(s, 1, q.cycle);
+            while (sqlite3_step(s) == SQLITE_ROW) {
+                cr_assert_lt(i, res.n_hits, "round %d, desc %d: short page", round, desc);
+                cr_assert_eq(res.hits[i].id, sqlite3_column_int64(s, 0),
+                             "round %d, desc %d: hit %zu", round, desc, i);
+                i++;
+            }
+            sqlite3_finalize(s);
+            cr_assert_eq(i, res.n_hits);
+            cr_assert_eq(i, 7u);
+            cr_assert_eq(res.total, 15, "round %d, desc %d: total", round,
+                         desc); /* even i, i % 4 == 2 */
+            rt_search_result_release(&res);
+        }
+    }
+}
+
 /* A facet's counts tallied one hit at a time from the recommendations themselves. */
 struct tally {
     char key[256];
