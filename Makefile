@@ -22,6 +22,8 @@ SERVE_PKGS := libmicrohttpd
 CSV_LIBS     ?= -lcsv
 STEMMER_LIBS ?= -lstemmer
 XLSX_LIBS    ?= -lxlsxwriter
+# CRoaring (libroaring-dev): Debian ships no pkg-config file for it.
+ROARING_LIBS ?= -lroaring
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wformat=2 -Wvla -Wimplicit-fallthrough -Wcast-qual -Werror
@@ -49,7 +51,7 @@ LIB_CFLAGS  := $(BASE_CFLAGS) -Iinclude -Isrc -I$(O)/gen
 # banned libc call in src/cli/ or src/http/ fails to compile as it does in the library.
 FACE_CFLAGS := $(BASE_CFLAGS) -Iinclude -include src/base/banned.h
 LIBS        := $(filter-out $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null),$(PKG_LIBS)) \
-               $(CSV_LIBS) $(STEMMER_LIBS) $(XLSX_LIBS) -lm -lpthread
+               $(CSV_LIBS) $(STEMMER_LIBS) $(XLSX_LIBS) $(ROARING_LIBS) -lm -lpthread
 SERVE_LIBS  := $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null) $(LIBS)
 ALL_LDFLAGS := $(LDFLAGS_$(BUILD)) $(LDFLAGS)
 

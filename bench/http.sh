@@ -9,10 +9,17 @@
 # makes it search and build every answer afresh, and its ratio is printed too. A
 # fourth run, after an account is made, sends a logged-in session's cookie: its
 # ratio to the first (target at least 0.9) is the cost of accounts.
+# Then the distinct-query load: DISTINCT (default 2000) different searches made from
+# the data's words (a third with a state under review, a fifth with facets), each
+# answer also written to a file that nginx serves; wrk asks for them in turn (a Lua
+# script), against a server started afresh, once as they come (each answer is built
+# the first time, then cached) and once with Cache-Control: no-cache (every answer
+# built afresh). Target: at least 0.3x nginx, no errors, p99 under 20 ms.
 #   sh bench/http.sh [BIN] [SECONDS]      (needs: scripts/bootstrap bench)
 set -eu
 BIN=${1:-build/release/rightstrack}
 SECS=${2:-60}
+DISTINCT=${DISTINCT:-2000}
 DATA=${RIGHTSTRACK_SHARED_DATA:-../shared/data}/upr/upr_info_s01-s18.csv
 for tool in wrk nginx; do
     command -v "$tool" >/dev/null 2>&1 || { echo "http.sh: needs $tool: run scripts/bootstrap bench" >&2; exit 1; }
@@ -27,6 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 "$BIN" --db "$T/b.db" import "$DATA" >/dev/null
+cp "$T/b.db" "$T/d.db" # for the distinct load, without accounts
 "$BIN" --db "$T/b.db" serve --port 0 --threads 2 >"$T/serve.out" 2>&1 &
 SPID=$!
 for _ in $(seq 1 50); do grep -q listening "$T/serve.out" && break; sleep 0.1; done
@@ -74,6 +82,63 @@ SESSION=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
     -d '{"user": "bench", "password": "bench pass phrase"}' "$URL/api/v1/session" |
     sed -n 's/^[Ss]et-[Cc]ookie: \(rt_session=[0-9a-f]*\).*/\1/p')
 s=$(run "$URL$Q" -H "Cookie: $SESSION")
+# The distinct-query load.
+sqlite3 -separator '	' "$T/d.db" "SELECT text FROM recommendation ORDER BY id" >"$T/texts"
+sqlite3 "$T/d.db" "SELECT DISTINCT s.code FROM state s JOIN recommendation r ON r.sur_id = s.id
+                   ORDER BY 1" >"$T/surs"
+python3 - "$T" "$DISTINCT" <<'PY'
+import random, re, sys, urllib.parse
+d, n = sys.argv[1], int(sys.argv[2])
+rnd = random.Random(2000)
+texts = [l for l in open(d + "/texts", encoding="utf-8") if l.strip()]
+surs = [l.strip() for l in open(d + "/surs") if l.strip()]
+seen, out = set(), []
+while len(out) < n:
+    ws = [w for w in re.findall(r"[a-z]{4,}", rnd.choice(texts).lower())]
+    if not ws:
+        continue
+    args = [("q", rnd.choice(ws) if rnd.random() < 0.6 else " ".join(rnd.sample(ws, min(2, len(ws)))))]
+    if rnd.random() < 1 / 3:
+        args.append(("sur", rnd.choice(surs)))
+    if rnd.random() < 0.2:
+        args.append(("facets", "1"))
+    path = "/api/v1/recommendations?" + urllib.parse.urlencode(args)
+    if path not in seen:
+        seen.add(path)
+        out.append(path)
+open(d + "/paths", "w").write("\n".join(out) + "\n")
+open(d + "/files", "w").write("".join("/d/%d.json\n" % i for i in range(len(out))))
+PY
+start() { # DB: a server on DB in place of the running one; sets SPID and URL
+    kill "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null || true
+    "$BIN" --db "$1" serve --port 0 --threads 2 >"$T/serve.out" 2>&1 &
+    SPID=$!
+    for _ in $(seq 1 50); do grep -q listening "$T/serve.out" && break; sleep 0.1; done
+    URL=$(sed -n 's/^listening on //p' "$T/serve.out")
+}
+start "$T/d.db"
+mkdir -p "$T/www/d"
+chmod 755 "$T/www/d"
+i=0
+while read -r p; do
+    curl -sf "$URL$p" -o "$T/www/d/$i.json" || { echo "http.sh: $p failed" >&2; exit 1; }
+    i=$((i + 1))
+done <"$T/paths"
+chmod 644 "$T"/www/d/*.json
+cat >"$T/turns.lua" <<'LUA'
+local paths, i = {}, 0
+for line in io.lines(os.getenv("PATHS")) do paths[#paths + 1] = line end
+request = function()
+    i = i % #paths + 1
+    return wrk.format("GET", paths[i])
+end
+LUA
+# A server started afresh, so that no answer is cached yet.
+start "$T/d.db"
+dd=$(PATHS="$T/paths" run "$URL" -s "$T/turns.lua")
+da=$(PATHS="$T/paths" run "$URL" -s "$T/turns.lua" -H 'Cache-Control: no-cache')
+dn=$(PATHS="$T/files" run "http://127.0.0.1:18089" -s "$T/turns.lua")
+
 set -- $r
 echo "rightstrack         $1 req/s  p99 $2  errors $3 ${4:-}"
 R=$1
@@ -85,12 +150,26 @@ echo "rightstrack session $1 req/s  p99 $2  errors $3 ${4:-}  (accounts, logged 
 S=$1
 set -- $n
 echo "nginx               $1 req/s  p99 $2  errors $3 ${4:-}"
+N=$1
+set -- $dd
+echo "distinct            $1 req/s  p99 $2  errors $3 ${4:-}  ($DISTINCT searches in turn)"
+D=$1
+set -- $da
+echo "distinct afresh     $1 req/s  p99 $2  errors $3 ${4:-}  (Cache-Control: no-cache)"
+DA=$1
+set -- $dn
+echo "nginx distinct      $1 req/s  p99 $2  errors $3 ${4:-}  (the $DISTINCT answers as files)"
+DN=$1
+set -- $N
 echo "rightstrack RSS with the full UPR import: $((rss / 1024)) MB (target under 64)"
 python3 -c "
 import sys
-r, f, s, n = (float(x) for x in sys.argv[1:])
+r, f, s, n = (float(x) for x in sys.argv[1:5])
 print('ratio afresh (every answer searched and built): %.2f' % (f / n))
 print('target: at least 0.3 (%s)' % ('met' if r / n >= 0.3 else 'MISSED'))
 print('ratio with a session / without accounts: %.2f (target at least 0.9: %s)'
       % (s / r, 'met' if s / r >= 0.9 else 'MISSED'))
-print('ratio http rightstrack/nginx: %.2f' % (r / n))" "$R" "$F" "$S" "$1"
+d, da, dn = (float(x) for x in sys.argv[5:])
+print('ratio distinct afresh (every answer built): %.3f' % (da / dn))
+print('ratio distinct: %.3f (target at least 0.3: %s)' % (d / dn, 'met' if d / dn >= 0.3 else 'MISSED'))
+print('ratio http rightstrack/nginx: %.2f' % (r / n))" "$R" "$F" "$S" "$1" "$D" "$DA" "$DN"

@@ -43,7 +43,7 @@ CFLAGS="-std=c17 -D_DEFAULT_SOURCE -Wall -Wextra -Wpedantic -Wshadow -Wstrict-pr
 for d in repeats_driver repeats_naive; do
     # shellcheck disable=SC2046,SC2086
     $CC $CFLAGS -Iinclude $(pkg-config --cflags $PKGS) -pie -Wl,-z,relro,-z,now \
-        -o "$tmp/$d" "bench/$d.c" "$LIB" $(pkg-config --libs $PKGS) -lcsv -lstemmer -lm -lpthread
+        -o "$tmp/$d" "bench/$d.c" "$LIB" $(pkg-config --libs $PKGS) -lcsv -lstemmer -lroaring -lm -lpthread
 done
 
 db=$tmp/rt.db

@@ -44,7 +44,7 @@ CFLAGS="-std=c17 -D_DEFAULT_SOURCE -Wall -Wextra -Wpedantic -Wshadow -Wstrict-pr
 # shellcheck disable=SC2046,SC2086
 $CC $CFLAGS -Iinclude $(pkg-config --cflags $PKGS) -pie -Wl,-z,relro,-z,now \
     -o "$tmp/search_driver" bench/search_driver.c "$LIB" \
-    $(pkg-config --libs $PKGS) -lcsv -lstemmer -lm -lpthread
+    $(pkg-config --libs $PKGS) -lcsv -lstemmer -lroaring -lm -lpthread
 # shellcheck disable=SC2046,SC2086
 $CC $CFLAGS $(pkg-config --cflags sqlite3) -pie -Wl,-z,relro,-z,now \
     -o "$tmp/search_raw" bench/search_raw.c $(pkg-config --libs sqlite3)
@@ -79,58 +79,7 @@ case $tok in
 esac
 
 # The queries: deterministic (fixed seed), drawn from the recommendations' words.
-sqlite3 -separator '	' "$db" "SELECT text FROM recommendation ORDER BY id" >"$tmp/texts"
-sqlite3 "$db" "SELECT DISTINCT s.code FROM state s JOIN recommendation r ON r.sur_id = s.id
-               ORDER BY 1" >"$tmp/surs"
-sqlite3 "$db" "SELECT DISTINCT cycle FROM recommendation WHERE cycle > 0 ORDER BY 1" >"$tmp/cycles"
-sqlite3 "$db" "SELECT label FROM theme ORDER BY 1" >"$tmp/themes"
-python3 - "$tmp" "$QUERIES" >"$tmp/queries.tsv" <<'EOF'
-import random, re, sys
-d, n = sys.argv[1], int(sys.argv[2])
-rnd = random.Random(1000)
-lines = lambda f: [l.rstrip("\n") for l in open(f"{d}/{f}", encoding="utf-8") if l.strip()]
-texts, surs, themes = lines("texts"), lines("surs"), lines("themes")
-cycles = [int(c) for c in lines("cycles")]
-word = re.compile(r"^[a-z]{4,}$")
-def words(t):
-    return [w for w in re.findall(r"\w+", t.lower()) if word.match(w)]
-def pick():
-    while True:
-        ws = words(rnd.choice(texts))
-        if ws:
-            return rnd.choice(ws)
-def phrase():
-    while True:
-        ts = re.findall(r"\w+", rnd.choice(texts).lower())
-        pairs = [(a, b) for a, b in zip(ts, ts[1:]) if re.match(r"^[a-z]+$", a + b)]
-        if pairs:
-            return '"%s %s"' % rnd.choice(pairs)
-out = []
-for i in range(n):
-    k = rnd.random()
-    if k < 0.35:
-        text = pick()
-    elif k < 0.55:
-        text = pick() + " " + pick()
-    elif k < 0.70:
-        text = phrase()
-    elif k < 0.85:
-        w = pick()
-        text = w[:max(3, len(w) - 3)] + "*"
-    elif k < 0.95:
-        text = pick() + " OR " + pick()
-    else:
-        text = ""
-    sur = rnd.choice(surs) if rnd.random() < 0.20 else ""
-    cycle = str(rnd.choice(cycles)) if rnd.random() < 0.20 else ""
-    resp = rnd.choice(["supported", "noted", "pledge"]) if rnd.random() < 0.20 else ""
-    theme = rnd.choice(themes) if rnd.random() < 0.15 else ""
-    if not (text or sur or cycle or resp or theme):
-        cycle = str(rnd.choice(cycles))
-    facets = "1" if rnd.random() < 0.25 else "0"
-    out.append("\t".join([text, sur, cycle, resp, theme, facets]))
-print("\n".join(out))
-EOF
+sh bench/queries.sh "$db" "$QUERIES" >"$tmp/queries.tsv"
 nq=$(wc -l <"$tmp/queries.tsv")
 [ "$nq" -eq "$QUERIES" ] || { echo "search.sh: made $nq queries, not $QUERIES" >&2; exit 1; }
 

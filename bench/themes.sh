@@ -80,7 +80,7 @@ CFLAGS="-std=c17 -D_DEFAULT_SOURCE -Wall -Wextra -Wpedantic -Wshadow -Wstrict-pr
 # shellcheck disable=SC2046,SC2086
 $CC $CFLAGS -Iinclude $(pkg-config --cflags $PKGS) -pie -Wl,-z,relro,-z,now \
     -o "$tmp/themes_driver" bench/themes_driver.c "$LIB" \
-    $(pkg-config --libs $PKGS) -lcsv -lstemmer -lm -lpthread
+    $(pkg-config --libs $PKGS) -lcsv -lstemmer -lroaring -lm -lpthread
 
 # The split. train.csv: the raw rows of sessions 1-16 (the importer merges them);
 # the rest is de-duplicated here: *.ft for fastText (lower case, punctuation

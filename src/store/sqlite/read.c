@@ -2,6 +2,7 @@
 #include "base/compat.h"
 
 #include "store/sqlite/json_sql.h"
+#include "store/sqlite/facets.h"
 #include "store/sqlite/sqlite_int.h"
 
 static int prepare(struct rt_store *st, const char *sql, sqlite3_stmt **out, struct rt_error *err)
@@ -616,37 +617,160 @@ static int load_hits(struct rt_store *st, const int64_t *ids, size_t n, struct r
     return rc;
 }
 
+/* Adds the ids of a set to a bitmap. */
+static void idset_to_bitmap(const struct idset *set, roaring_bitmap_t *bm)
+{
+    for (size_t w = 0; w < set->words; w++)
+        for (uint64_t b = set->bits[w]; b; b &= b - 1)
+            roaring_bitmap_add(bm, (uint32_t)(w * 64 + (size_t)__builtin_ctzll(b)));
+}
+
+/* Steps s to the end, adding column 0 of each row to bm; resets s. */
+static int collect_bitmap(struct rt_store *st, sqlite3_stmt *s, roaring_bitmap_t *bm,
+                          struct rt_error *err)
+{
+    uint32_t buf[256];
+    size_t n = 0;
+    int rc;
+
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        buf[n++] = (uint32_t)sqlite3_column_int64(s, 0);
+        if (n == RT_ARRAY_SIZE(buf)) {
+            roaring_bitmap_add_many(bm, n, buf);
+            n = 0;
+        }
+    }
+    roaring_bitmap_add_many(bm, n, buf);
+    rc = rc == SQLITE_DONE ? 0 : step_error(st, err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+/*
+ * Every hit of q as a bitmap, for the facet index fx: the set of PLAN_FILTER when
+ * there is one; else the matches of the text from the full-text index alone, cut
+ * down by the filters' bitmaps; else, when the index holds no bitmap for a filter,
+ * the rows SQL finds. A new bitmap in *out.
+ */
+static int hit_bitmap(struct rt_store *st, struct rt__facets *fx, const struct rt_search_spec *q,
+                      const struct idset *hits, roaring_bitmap_t **out, struct rt_error *err)
+{
+    roaring_bitmap_t *bm = roaring_bitmap_create(), *filter = NULL;
+    sqlite3_stmt *s;
+    int rc;
+
+    *out = bm;
+    if (hits) {
+        idset_to_bitmap(hits, bm);
+        return 0;
+    }
+    if ((rc = rt__facets_filter(st, fx, q, &filter, err)) < 0)
+        return rc;
+    if (rc == 1 && q->match) {
+        if (!(s = spec_stmt(st, q, NO_WHERE, FTS_MATCH, "", NULL, err)))
+            rc = RT_ESTORE;
+        else
+            rc = collect_bitmap(st, s, bm, err);
+        if (rc == 0 && filter)
+            roaring_bitmap_and_inplace(bm, filter);
+    } else if (rc == 1 && filter) {
+        roaring_bitmap_or_inplace(bm, filter);
+        rc = 0;
+    } else {
+        if (!(s = spec_stmt(st, q, WITH_WHERE, "SELECT r.id FROM recommendation r", "", NULL, err)))
+            rc = RT_ESTORE;
+        else
+            rc = collect_bitmap(st, s, bm, err);
+    }
+    rt__bitmap_free(filter);
+    return rc;
+}
+
+/*
+ * The page of a search without text in the order of ids, from the bitmap of the rows
+ * that pass its filters.
+ */
+static void bitmap_page(const roaring_bitmap_t *bm, const struct rt_search_spec *q, int64_t **ids,
+                        size_t *n_ids)
+{
+    uint64_t card = roaring_bitmap_get_cardinality(bm);
+    uint64_t from = q->offset > 0 ? (uint64_t)q->offset : 0;
+    uint64_t n = from < card ? card - from : 0;
+
+    if (q->limit >= 0 && (uint64_t)q->limit < n)
+        n = (uint64_t)q->limit;
+    RT_ALLOC_ARRAY(*ids, n ? n : 1);
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t rank = q->desc ? card - 1 - (from + i) : from + i;
+        uint32_t v = 0;
+        roaring_bitmap_select(bm, (uint32_t)rank, &v);
+        (*ids)[i] = v;
+    }
+    *n_ids = (size_t)n;
+}
+
 int rt_store_search(struct rt_store *st, const struct rt_search_spec *q,
                     struct rt_search_result *res, struct rt_error *err)
 {
     enum plan plan = plan_of(q);
     struct idset pass = {0}, hits = {0};
+    struct rt__facets *fx = NULL;
+    roaring_bitmap_t *hit_bm = NULL, *pass_bm = NULL;
+    /* Plans that the facet index can drive: filters without an index of their own. */
+    int by_bitmap = q->sort == RT_SORT_RELEVANCE && (plan == PLAN_MATCH || plan == PLAN_NONE);
     int have_hits = 0;
     int64_t *ids = NULL;
     size_t n_ids = 0;
     sqlite3_stmt *s;
     int rc;
 
-    if (plan == PLAN_FILTER) {
-        /* The rows that pass the filters; then, when the total or the facets need
-         * them, the hits among them (matches are only read, not scored). */
+    if ((q->facets || by_bitmap) && (rc = rt__facets_get(st, &fx, err)) < 0)
+        goto out;
+    if (fx && by_bitmap) {
+        if ((rc = rt__facets_filter(st, fx, q, &pass_bm, err)) < 0)
+            goto out;
+        if (rc == 0) {
+            rt__bitmap_free(pass_bm);
+            pass_bm = NULL;
+        }
+    }
+    if (pass_bm && plan == PLAN_NONE) {
+        /* No text: the page, the total and the facets' hits are the bitmap's. */
+        bitmap_page(pass_bm, q, &ids, &n_ids);
+        res->total = (int64_t)roaring_bitmap_get_cardinality(pass_bm);
+        hit_bm = pass_bm;
+        pass_bm = NULL;
+        goto load;
+    }
+    if (pass_bm) {
+        /* Text and filters: the rows that pass the filters from the bitmaps, then as
+         * PLAN_FILTER, without looking up each match's row. */
+        pass.n = rt__bitmap_to_bits(pass_bm, &pass.bits, &pass.words);
+        plan = PLAN_FILTER;
+    } else if (plan == PLAN_FILTER) {
+        /* The rows that pass the filters. */
         if (!(s = spec_stmt(st, q, WITHOUT_MATCH, "SELECT r.id FROM recommendation r", "", NULL,
                             err)) ||
             (rc = collect(st, s, &pass, err)) < 0) {
             rc = RT_ESTORE;
             goto out;
         }
-        if (q->facets || q->offset > 0) {
-            if (!(s = spec_stmt(st, q, NO_WHERE, FTS_MATCH IN_SET, "", &pass, err))) {
-                rc = RT_ESTORE;
-                goto out;
-            }
-            if ((rc = collect(st, s, &hits, err)) < 0)
-                goto out;
-            have_hits = 1;
+    }
+    if (plan == PLAN_FILTER && (q->facets || q->offset > 0)) {
+        /* The hits among them, when the total or the facets need them (matches are
+         * only read, not scored). */
+        if (!(s = spec_stmt(st, q, NO_WHERE, FTS_MATCH IN_SET, "", &pass, err))) {
+            rc = RT_ESTORE;
+            goto out;
         }
+        if ((rc = collect(st, s, &hits, err)) < 0)
+            goto out;
+        have_hits = 1;
     }
     if ((rc = page(st, q, plan, &pass, &ids, &n_ids, err)) < 0)
+        goto out;
+    /* With the facet index, the hits as a bitmap: the facets and the total. */
+    if (fx && q->facets && (rc = hit_bitmap(st, fx, q, have_hits ? &hits : NULL, &hit_bm, err)) < 0)
         goto out;
 
     /* The total, unless the page shows that it is all there is. */
@@ -654,6 +778,8 @@ int rt_store_search(struct rt_store *st, const struct rt_search_spec *q,
         res->total = (int64_t)n_ids;
     else if (have_hits)
         res->total = hits.n;
+    else if (hit_bm)
+        res->total = (int64_t)roaring_bitmap_get_cardinality(hit_bm);
     else if (plan == PLAN_FILTER) {
         if (!(s = spec_stmt(st, q, NO_WHERE, FTS_COUNT IN_SET, "", &pass, err))) {
             rc = RT_ESTORE;
@@ -672,19 +798,24 @@ int rt_store_search(struct rt_store *st, const struct rt_search_spec *q,
         goto out;
     }
 
+load:
     RT_ALLOC_ARRAY(res->hits, n_ids ? n_ids : 1);
     for (size_t i = 0; i < n_ids; i++)
         rt_rec_init(&res->hits[i]);
     res->n_hits = n_ids;
     if ((rc = load_hits(st, ids, n_ids, res->hits, err)) < 0)
         goto out;
-    if (q->facets && (rc = facets(st, q, have_hits ? &hits : NULL, res, err)) < 0)
+    if (q->facets && hit_bm)
+        rt__facets_count(fx, hit_bm, res);
+    else if (q->facets && (rc = facets(st, q, have_hits ? &hits : NULL, res, err)) < 0)
         goto out;
     rc = 0;
 out:
     rt_free(ids);
     idset_release(&pass);
     idset_release(&hits);
+    rt__bitmap_free(hit_bm);
+    rt__bitmap_free(pass_bm);
     return rc;
 }
 

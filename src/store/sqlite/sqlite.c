@@ -460,6 +460,7 @@ void rt_store_close(struct rt_store *st)
     rt_buf_release(&st->words.pending);
     rt_free(st->actor);
     rt_free(st->via);
+    rt__facets_free(st->facets);
     rt_free(st->path);
     rt_free(st);
 }

@@ -130,6 +130,8 @@ struct rt_store {
     struct rt__fts_words words;
     char *actor, *via; /* who writes, for the audit log (rt_store_set_actor); owned */
     int audit_ready;   /* the audit log's functions and sealing trigger are set up */
+    /* The search facets' bitmaps, built on first use (facets.c). */
+    struct rt__facets *facets;
 };
 
 /* Starts queueing the new recommendations of a load into an empty store (rec_write.c). */
@@ -189,6 +191,9 @@ sqlite3_stmt *rt__stmt(struct rt_store *st, enum rt__stmt_id id, struct rt_error
  * read transaction open. NULL with err on a bad statement.
  */
 sqlite3_stmt *rt__stmt_sql(struct rt_store *st, const char *sql, struct rt_error *err);
+
+/* Frees a facet index (facets.c); NULL is fine. */
+void rt__facets_free(struct rt__facets *fx);
 
 /* Registers the SQL functions searches use (rt_idset, read.c) on db. */
 int rt__search_register(sqlite3 *db);

@@ -322,3 +322,239 @@ Test(search, every_plan_gives_the_plain_answer_on_the_upr_import, .timeout = 300
     cr_assert_eq(rt_import_files(st, paths, 1, &stats, NULL, NULL, &e), 0, "%s", e.msg.buf);
     cr_assert_gt(run_matrix(texts, RT_ARRAY_SIZE(texts), fs, RT_ARRAY_SIZE(fs)), 5000);
 }
+
+/*
+ * The facet index (src/store/sqlite/facets.c) is built on the first search with
+ * facets and must be built again when the data changes: through this connection,
+ * and through another one.
+ */
+static int64_t facet_count(const struct rt_search_result *res, const char *facet, const char *key)
+{
+    for (size_t f = 0; f < res->n_facets; f++)
+        if (!strcmp(res->facets[f].name, facet))
+            for (size_t i = 0; i < res->facets[f].n; i++)
+                if (!strcmp(res->facets[f].counts[i].key, key))
+                    return res->facets[f].counts[i].n;
+    return 0;
+}
+
+static int64_t women_in(const char *facet, const char *key)
+{
+    struct rt_query q = RT_QUERY_INIT;
+    struct rt_search_result res = {0};
+    struct rt_error e = RT_ERROR_INIT;
+    int64_t n;
+
+    q.text = "women";
+    q.facets = 1;
+    cr_assert_eq(rt_search(st, &q, &res, &e), 0, "%s", e.msg.buf);
+    n = facet_count(&res, facet, key);
+    rt_search_result_release(&res);
+    return n;
+}
+
+Test(search, facets_follow_changes_to_the_data)
+{
+    struct rt_store *other;
+    struct rt_error e = RT_ERROR_INIT;
+    char path[256];
+
+    char text[64];
+
+    /* Texts differ: the store keeps one of the same text for the same state. */
+    for (int i = 0; i < 30; i++) {
+        snprintf(text, sizeof(text), "Protect women from violence (%d)", i);
+        put(i % 2 ? "France" : "Chile", "Canada", 8, RT_RESPONSE_NOTED,
+            i % 3 ? "Women's rights" : NULL, text);
+    }
+    cr_assert_eq(women_in("state_under_review", "FRA"), 15);
+    cr_assert_eq(women_in("theme", "Women's rights"), 20);
+    cr_assert_eq(women_in("response", "noted"), 30);
+
+    /* A change through this connection, outside and inside a transaction. */
+    put("France", "Canada", 36, RT_RESPONSE_SUPPORTED, "Women's rights", "women in politics");
+    cr_assert_eq(women_in("state_under_review", "FRA"), 16);
+    cr_assert_eq(women_in("response", "supported"), 1);
+    cr_assert_eq(rt_store_begin(st, NULL), 0);
+    put("Kenya", "Canada", 8, RT_RESPONSE_NOTED, NULL, "women and girls");
+    cr_assert_eq(rt_store_commit(st, NULL), 0);
+    cr_assert_eq(women_in("state_under_review", "KEN"), 1);
+    cr_assert_eq(women_in("theme", "Women's rights"), 21);
+
+    /* And through another connection to the same file. */
+    snprintf(path, sizeof(path), "%s/s.db", test_dir());
+    cr_assert_eq(rt_store_open(&other, path, 0, &e), 0, "%s", e.msg.buf);
+    {
+        struct rt_store *mine = st;
+        st = other;
+        put("Kenya", "Canada", 8, RT_RESPONSE_PLEDGE, "Women's rights", "women judges");
+        st = mine;
+    }
+    rt_store_close(other);
+    cr_assert_eq(women_in("state_under_review", "KEN"), 2);
+    cr_assert_eq(women_in("response", "pledge"), 1);
+    cr_assert_eq(women_in("theme", "Women's rights"), 22);
+}
+
+/*
+ * Without text, once the facet index is built, the page comes from its bitmaps: in
+ * the order of ids, both ways, from an offset, as the plain query gives it.
+ */
+Test(search, pages_without_text_follow_the_ids)
+{
+    char text[64];
+
+    for (int i = 0; i < 60; i++) {
+        snprintf(text, sizeof(text), "Ratify the convention (%d)", i);
+        put(i % 3 ? "France" : "Chile", "Canada", i % 2 ? 8 : 22,
+            (enum rt_response)(i % 4 ? RT_RESPONSE_NOTED : RT_RESPONSE_SUPPORTED), NULL, text);
+    }
+    for (int round = 0; round < 3; round++) {
+        for (int desc = 0; desc < 2; desc++) {
+            struct rt_query q = RT_QUERY_INIT;
+            struct rt_search_result res = {0};
+            struct rt_error e = RT_ERROR_INIT;
+            sqlite3_stmt *s;
+            size_t i = 0;
+
+            q.cycle = rt_upr_cycle_of_session(22);
+            q.response = RT_RESPONSE_NOTED;
+            q.limit = 7;
+            q.offset = 3;
+            q.desc = desc;
+            cr_assert_eq(rt_search(st, &q, &res, &e), 0, "%s", e.msg.buf);
+            cr_assert_eq(sqlite3_prepare_v2(st->db,
+                                            desc ? "SELECT id FROM recommendation WHERE cycle = ?1"
+                                                   " AND response = 'noted' ORDER BY id DESC"
+                                                   " LIMIT 7 OFFSET 3"
+                                                 : "SELECT id FROM recommendation WHERE cycle = ?1"
+                                                   " AND response = 'noted' ORDER BY id"
+                                                   " LIMIT 7 OFFSET 3",
+                                            -1, &s, NULL),
+                         SQLITE_OK);
+            sqlite3_bind_int(s, 1, q.cycle);
+            while (sqlite3_step(s) == SQLITE_ROW) {
+                cr_assert_lt(i, res.n_hits, "round %d, desc %d: short page", round, desc);
+                cr_assert_eq(res.hits[i].id, sqlite3_column_int64(s, 0),
+                             "round %d, desc %d: hit %zu", round, desc, i);
+                i++;
+            }
+            sqlite3_finalize(s);
+            cr_assert_eq(i, res.n_hits);
+            cr_assert_eq(i, 7u);
+            cr_assert_eq(res.total, 15, "round %d, desc %d: total", round,
+                         desc); /* even i, i % 4 == 2 */
+            rt_search_result_release(&res);
+        }
+    }
+}
+
+/* A facet's counts tallied one hit at a time from the recommendations themselves. */
+struct tally {
+    char key[256];
+    int64_t n;
+};
+
+static void tally_add(struct tally *t, size_t *n, const char *key)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp(t[i].key, key)) {
+            t[i].n++;
+            return;
+        }
+    cr_assert_lt(*n, 512u);
+    snprintf(t[*n].key, sizeof(t[*n].key), "%s", key);
+    t[(*n)++].n = 1;
+}
+
+/*
+ * On the UPR import, every facet of a search holds, key for key, what counting its
+ * hits' responses, cycles, themes and states one by one gives, in the order of the
+ * counts (largest first), then of the keys.
+ */
+Test(search, facet_counts_are_a_plain_count_on_the_upr_import, .timeout = 300)
+{
+    static const struct {
+        const char *text, *sur, *theme;
+        int cycle, response;
+    } qs[] = {
+        {"torture", NULL, NULL, 0, -1},
+        {"women OR girls", NULL, NULL, 0, -1},
+        {"\"death penalty\"", NULL, NULL, 2, -1},
+        {"rights", NULL, NULL, 0, RT_RESPONSE_NOTED},
+        {"children", NULL, "Women's rights", 0, -1},
+        {"torture", "Belarus", NULL, 0, -1},
+        {NULL, NULL, NULL, 3, RT_RESPONSE_SUPPORTED},
+        {"zzzznothing", NULL, NULL, 0, -1},
+    };
+    static struct tally t[4][512];
+    struct rt_import_stats stats = {0};
+    struct rt_error e = RT_ERROR_INIT;
+    const char *data = shared_data();
+    char path[600];
+    const char *paths[1] = {path};
+    int64_t checked = 0;
+
+    snprintf(path, sizeof(path), "%s/upr/upr_info_s01-s18.csv", data);
+    cr_assert_eq(rt_import_files(st, paths, 1, &stats, NULL, NULL, &e), 0, "%s", e.msg.buf);
+    for (size_t k = 0; k < RT_ARRAY_SIZE(qs); k++) {
+        struct rt_query q = RT_QUERY_INIT;
+        struct rt_search_result res = {0};
+        int64_t *ids = NULL;
+        size_t n_ids = 0, n[4] = {0};
+
+        q.text = qs[k].text;
+        q.sur = qs[k].sur;
+        q.theme = qs[k].theme;
+        q.cycle = qs[k].cycle;
+        q.response = qs[k].response;
+        q.facets = 1;
+        cr_assert_eq(rt_search(st, &q, &res, &e), 0, "%s", e.msg.buf);
+        cr_assert_eq(rt_search_ids(st, &q, &ids, &n_ids, &e), 0, "%s", e.msg.buf);
+        cr_assert_eq((size_t)res.total, n_ids, "query %zu: total", k);
+        for (size_t i = 0; i < n_ids; i += 256) {
+            struct rt_rec recs[256];
+            size_t m = n_ids - i < 256 ? n_ids - i : 256;
+            char cycle[16];
+
+            for (size_t j = 0; j < m; j++)
+                rt_rec_init(&recs[j]);
+            cr_assert_eq(rt_store_recs_load(st, ids + i, m, recs, &e), 0, "%s", e.msg.buf);
+            for (size_t j = 0; j < m; j++) {
+                snprintf(cycle, sizeof(cycle), "%d", recs[j].cycle);
+                tally_add(t[0], &n[0], rt_response_name(recs[j].response));
+                tally_add(t[1], &n[1], cycle);
+                for (size_t h = 0; h < recs[j].n_themes; h++)
+                    tally_add(t[2], &n[2], recs[j].themes[h].label);
+                tally_add(t[3], &n[3], recs[j].sur.code);
+                rt_rec_release(&recs[j]);
+            }
+        }
+        cr_assert_eq(res.n_facets, 4u);
+        for (size_t f = 0; f < 4; f++) {
+            const struct rt_facet *fc = &res.facets[f];
+            cr_assert_eq(fc->n, n[f], "query %zu: facet %s has %zu keys, the hits %zu", k, fc->name,
+                         fc->n, n[f]);
+            for (size_t i = 0; i < fc->n; i++) {
+                cr_assert_eq(fc->counts[i].n, facet_count(&res, fc->name, fc->counts[i].key));
+                size_t j = 0;
+                while (j < n[f] && strcmp(t[f][j].key, fc->counts[i].key))
+                    j++;
+                cr_assert_lt(j, n[f], "query %zu: facet %s: no hit has %s", k, fc->name,
+                             fc->counts[i].key);
+                cr_assert_eq(fc->counts[i].n, t[f][j].n, "query %zu: facet %s, %s", k, fc->name,
+                             fc->counts[i].key);
+                checked += fc->counts[i].n;
+                if (i > 0) {
+                    const struct rt_count *a = &fc->counts[i - 1], *b = &fc->counts[i];
+                    int order = f == 1 ? (atoi(a->key) < atoi(b->key)) : strcmp(a->key, b->key) < 0;
+                    cr_assert(a->n > b->n || (a->n == b->n && order),
+                              "query %zu: facet %s out of order at %s", k, fc->name, b->key);
+                }
+            }
+        }
+        rt_free(ids);
+        rt_search_result_release(&res);
+    }
+    cr_assert_gt(checked, 20000);
+}

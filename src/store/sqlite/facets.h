@@ -1,0 +1,54 @@
+/*
+ * Facet counts as bitmap intersections (facets.c): for every value of the four
+ * facets of a search (response, cycle, theme, state under review) a compressed
+ * bitmap (CRoaring) of the recommendations that have it, built in memory on first
+ * use and again after the data changes. Counting a facet over the hits of a search
+ * is then one intersection count per value, whatever the number of hits.
+ */
+#ifndef RT_STORE_SQLITE_FACETS_H
+#define RT_STORE_SQLITE_FACETS_H
+
+#include <roaring/roaring.h>
+
+#include "store/sqlite/sqlite_int.h"
+
+/* roaring_bitmap_free, but NULL is fine (CRoaring 0.2 does not take it). */
+static inline void rt__bitmap_free(roaring_bitmap_t *bm)
+{
+    if (bm)
+        roaring_bitmap_free(bm);
+}
+
+/*
+ * The store's facet index, fresh for the data as it is now: *out is borrowed from
+ * st (valid until the next call into the store). It is built on the second call
+ * since the data last changed. 0 with *out NULL when the index does not serve (the
+ * first call, inside a transaction, or data it cannot hold such as ids beyond 32
+ * bits): the caller then uses SQL. RT_ESTORE with err when reading the data fails.
+ */
+int rt__facets_get(struct rt_store *st, struct rt__facets **out, struct rt_error *err);
+
+/*
+ * The recommendations that pass the filters of q other than its text, as a new
+ * bitmap in *out (roaring_bitmap_free), or *out NULL when q has no filter. Returns
+ * 1 when it could, 0 when q has a filter the index does not hold (by, session,
+ * category), RT_ESTORE or RT_EINVAL with err on failure.
+ */
+int rt__facets_filter(struct rt_store *st, struct rt__facets *fx, const struct rt_search_spec *q,
+                      roaring_bitmap_t **out, struct rt_error *err);
+
+/*
+ * The ids of bm into set, a bitset of 64-bit words: *bits (a new array, rt_free)
+ * and *words, as read.c's struct idset holds them. Returns how many ids.
+ */
+int64_t rt__bitmap_to_bits(const roaring_bitmap_t *bm, uint64_t **bits, size_t *words);
+
+/*
+ * Fills res->facets[res->n_facets..] with the four facets counted over hits, in the
+ * order and with the keys of the SQL GROUP BY they replace (count descending, then
+ * key). Cannot fail.
+ */
+void rt__facets_count(const struct rt__facets *fx, const roaring_bitmap_t *hits,
+                      struct rt_search_result *res);
+
+#endif
