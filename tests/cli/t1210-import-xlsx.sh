@@ -153,4 +153,60 @@ check_eq "UPR Info then DIHR: the overlap merged" \
     "$("$RT" --db "$B" stats --json | json .recommendations)"
 check_eq "56,386 recommendations (the issue's figure)" 56386 \
     "$("$RT" --db "$B" stats --json | json .recommendations)"
+s1318() { sqlite3 "$1" "SELECT count(*) FROM recommendation WHERE session BETWEEN 13 AND 18"; }
+"$RT" --db "$TMP/upr.db" import "$UPR" >/dev/null
+check_eq "sessions 13-18 gain only the unmatched" $(($(s1318 "$TMP/upr.db") + $(fig .unmatched))) \
+    "$(s1318 "$B")"
+check_eq "every merged recommendation has both sources" "$(fig .matched)" \
+    "$(sqlite3 "$B" "SELECT count(*) FROM (SELECT rec_id FROM recommendation_source
+        GROUP BY rec_id HAVING count(*) = 2)")"
+
+# A merged recommendation through show: both sources, UPR Info's issues and the SDG
+# goals and targets, the paragraph the DIHR gives.
+id=$(sqlite3 "$B" "SELECT rs.rec_id FROM recommendation_source rs
+    JOIN recommendation_theme x ON x.rec_id = rs.rec_id JOIN theme t ON t.id = x.theme_id
+    GROUP BY rs.rec_id HAVING count(DISTINCT rs.source_id) = 2
+    AND count(DISTINCT t.vocabulary) = 2 ORDER BY rs.rec_id LIMIT 1")
+"$RT" --db "$B" show --json "$id" >"$TMP/show.json"
+check_eq "show --json: two sources" '["upr-info", "dihr"]' \
+    "$(python3 -c 'import json,sys; print(json.dumps([s["kind"] for s in json.load(sys.stdin)["sources"]]))' <"$TMP/show.json")"
+check_eq "show --json: the sources agree" False "$(json .sources_disagree <"$TMP/show.json")"
+check_eq "show --json: UPR Info's issues and the DIHR's SDG themes" '["sdg", "upr-info"]' \
+    "$(python3 -c 'import json,sys; print(json.dumps(sorted({t["vocabulary"] for t in json.load(sys.stdin)["theme_tags"]})))' <"$TMP/show.json")"
+para=$(json .paragraph <"$TMP/show.json")
+check_eq "show --json: the paragraph the DIHR gives" A/HRC/ "$(printf %s "$para" | cut -c1-6)"
+"$RT" --db "$B" show "$id" >"$TMP/show.txt"
+check_eq "show lists both sources" 2 "$(grep -cE 'upr_info_s01-s18.csv \(upr-info, |upr2.xlsx \(dihr, ' "$TMP/show.txt")"
+
+# The same database in either order, and importing both again changes nothing.
+fingerprint() {
+    sqlite3 "$1" "SELECT s.code, r.session, r.cycle, r.response, r.action_category, r.paragraph,
+        r.text,
+        (SELECT group_concat(c) FROM (SELECT st.code c FROM recommendation_by b
+            JOIN state st ON st.id = b.state_id WHERE b.rec_id = r.id ORDER BY 1)),
+        (SELECT group_concat(l) FROM (SELECT t.vocabulary || ':' || t.label l
+            FROM recommendation_theme x JOIN theme t ON t.id = x.theme_id
+            WHERE x.rec_id = r.id ORDER BY 1)),
+        (SELECT group_concat(k) FROM (SELECT so.kind || ':' || rs.response k
+            FROM recommendation_source rs JOIN source so ON so.id = rs.source_id
+            WHERE rs.rec_id = r.id ORDER BY 1))
+        FROM recommendation r JOIN state s ON s.id = r.sur_id ORDER BY 1, 2, 7" | md5sum
+}
+R2="$TMP/rev.db"
+"$RT" --db "$R2" import "$X" >/dev/null
+"$RT" --db "$R2" import "$UPR" >/dev/null
+check_eq "DIHR then UPR Info: 56,386 too" 56386 "$("$RT" --db "$R2" stats --json | json .recommendations)"
+check_eq "the same recommendations, states, themes and sources in either order" \
+    "$(fingerprint "$B")" "$(fingerprint "$R2")"
+before=$(fingerprint "$B")
+"$RT" --db "$B" import --json "$UPR" "$X" >"$TMP/again2.json"
+check_eq "both again: nothing added" 0 "$(json .recommendations_added <"$TMP/again2.json")"
+check_eq "both again: the data unchanged" "$before" "$(fingerprint "$B")"
+
+# Export and restore carry the sources.
+"$RT" --db "$B" export --json >"$TMP/e1.json"
+"$RT" --db "$TMP/restored.db" import "$TMP/e1.json" >/dev/null
+check_eq "restored: the same data, sources included" "$before" "$(fingerprint "$TMP/restored.db")"
+"$RT" --db "$TMP/restored.db" export --json >"$TMP/e2.json"
+check "export, restore, export: the same bytes" cmp "$TMP/e1.json" "$TMP/e2.json"
 done_testing
