@@ -416,7 +416,10 @@ static int queue_source(struct rt_store *st, const struct rt_rec_in *r, int64_t 
     l->rec_id = id;
     l->to_id = r->source_id;
     l->origin = rt_response_name(r->response);
-    return st->src_queue.n < LINK_QUEUE_MAX ? 0 : queue_write(st, &st->src_queue, LINK_SOURCE, err);
+    /* Outside a transaction nothing would flush the queue: write it now. */
+    return st->in_tx && st->src_queue.n < LINK_QUEUE_MAX
+               ? 0
+               : queue_write(st, &st->src_queue, LINK_SOURCE, err);
 }
 
 int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
