@@ -105,6 +105,17 @@ session22() { # STATE NAME-IN-WORKBOOK
         "$(json .facets.response.noted <"$TMP/s22.json")"
     python3 - "$TMP/fig.json" "$2" "$TMP/s22.json" >"$TMP/cmp" 2>&1 <<'EOF'
 import json, sys
+fig = json.load(open(sys.argv[1]))["session22"][sys.argv[2]]["sdg"]
+facet = json.load(open(sys.argv[3]))["facets"]["theme"]
+top = sorted(fig.items(), key=lambda kv: -kv[1])[:5]
+for label, n in top:
+    assert facet.get(label) == n, (label, n, facet.get(label))
+print(len(top))
+EOF
+    check_eq "$1 session 22: the five commonest SDG themes, as facets, as python counts them" 5 \
+        "$(cat "$TMP/cmp")"
+    python3 - "$TMP/fig.json" "$2" "$TMP/s22.json" >"$TMP/cmp" 2>&1 <<'EOF'
+import json, sys
 fig = json.load(open(sys.argv[1]))["session22"][sys.argv[2]]["texts"]
 hits = json.load(open(sys.argv[3]))["hits"]
 ours = {h["text"]: h for h in hits}

@@ -81,15 +81,24 @@ def figures(path, upr_info=None):
         m = re.match(r"Source:A/HRC/(\d+)/", doc)
         session = int(m.group(1)) - 8
         key = (session, get(row, "Recommendation"), clean(get(row, "Tekst")))
-        rec = recs.setdefault(key, {"response": get(row, "Response"), "by": set()})
+        rec = recs.setdefault(key, {"response": get(row, "Response"), "by": set(),
+                                    "sdg": set()})
         rec["by"].add(get(row, "Recommending state"))
+        for column in ("Goals", "Targets"):
+            # Comma-separated; a goal's name may hold a comma, a label starts with a digit.
+            for label in re.split(r",\s*(?=\d)", get(row, column)):
+                label = label.strip()
+                if label and label != "No SDG link identified":
+                    rec["sdg"].add(label)
     out = {"rows": rows, "recommendations": len(recs), "session22": {}}
     for (session, sur, text), rec in recs.items():
         if session != 22:
             continue
         s = out["session22"].setdefault(sur, {"total": 0, "Supported": 0, "Noted": 0,
-                                              "texts": {}})
+                                              "texts": {}, "sdg": {}})
         s["total"] += 1
+        for label in rec["sdg"]:
+            s["sdg"][label] = s["sdg"].get(label, 0) + 1
         s[rec["response"]] = s.get(rec["response"], 0) + 1
         s["texts"][text] = sorted(rec["by"])
     if upr_info:
