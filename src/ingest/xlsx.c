@@ -510,7 +510,7 @@ static void end_cell(struct xlsx *x)
             return;
         }
         /* As a spreadsheet shows it: 22 for 22 or 2.2E1, 4.7 for 4.7000000000000002. */
-        if (d == (double)(long long)d && d > -1e15 && d < 1e15)
+        if (d > -1e15 && d < 1e15 && d == (double)(long long)d) /* range first: no UB */
             snprintf(num, sizeof(num), "%lld", (long long)d);
         else
             snprintf(num, sizeof(num), "%.15g", d);
