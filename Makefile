@@ -16,7 +16,7 @@ DESTDIR ?=
 O       := build/$(BUILD)
 
 CC      ?= cc
-PKGS    := jansson libutf8proc sqlite3 libsodium libmicrohttpd nettle
+PKGS    := jansson libutf8proc sqlite3 libsodium libmicrohttpd nettle libzip expat
 # Only rightstrack-serve links libmicrohttpd (and through it GnuTLS).
 SERVE_PKGS := libmicrohttpd
 CSV_LIBS     ?= -lcsv
@@ -165,13 +165,13 @@ check-web: api-lint $(BIN) $(SERVE_BIN) $(WEB_DEPS)
 
 # The fuzz targets (tests/fuzz/fuzz_T.c: T = readout, the readout parser; query, the
 # search query language; text, clean-up, name keys and the tokenizer; import, the
-# importer with CSV, MacRoman and export JSON; http, the web face's request handling,
-# linked without the server): the library built with clang and the sanitizers
-# (BUILD=fuzz), the seeds of tests/fuzz/corpus/T and the words of tests/fuzz/T.dict;
-# new inputs go to build/fuzz/corpus-T, crashes to build/fuzz/crash-*.
+# importer with CSV, MacRoman, XLSX and export JSON; xlsx, the XLSX reader alone; http,
+# the web face's request handling, linked without the server): the library built with
+# clang and the sanitizers (BUILD=fuzz), the seeds of tests/fuzz/corpus/T and the words
+# of tests/fuzz/T.dict; new inputs go to build/fuzz/corpus-T, crashes to build/fuzz/crash-*.
 # `make fuzz FUZZ_TARGET=query` runs one until stopped (FUZZ_TIME=s bounds it);
 # `make fuzz-check` runs each for FUZZ_CHECK_TIME seconds.
-FUZZ_TARGETS    := readout query text import http
+FUZZ_TARGETS    := readout query text import http xlsx
 FUZZ_TARGET     ?= readout
 FUZZ_TIME       ?= 0
 FUZZ_CHECK_TIME ?= 30

@@ -8,7 +8,8 @@
 #   sqlite3      `.import --csv` of the same file into a fresh table, then an FTS5
 #                index over its text column with the built-in porter tokenizer
 #                ('rebuild'), all in one transaction
-# The last line is the ratio rightstrack/sqlite3; the target is at most 1.5.
+# The ratio rightstrack/sqlite3 follows; the target is at most 1.5. Then the same for
+# the DIHR workbook upr2.xlsx against xlsx2csv (see the end of the file).
 set -eu
 
 BIN=${1:-build/release/rightstrack}
@@ -87,3 +88,34 @@ awk -v a="$rt_best" -v b="$raw_best" -v tg="$TARGET" 'BEGIN {
     r = a / b
     printf "target: at most %s (%s)\n", tg, r <= tg ? "met" : "MISSED"
     printf "ratio import rightstrack/sqlite3: %.2f\n", r }'
+
+# The Excel workbook of the DIHR (upr2.xlsx, 35,996 rows): rightstrack's whole import
+# (init, unzip, XML, normalise, merge, index) against Debian's xlsx2csv converting the
+# same file to CSV, conversion only. Target: at most 0.5 of xlsx2csv's time.
+XLSX=${XLSX:-/work/shared/data/upr/dihr/upr2.xlsx}
+XTARGET=0.5
+if [ ! -r "$XLSX" ] || ! command -v xlsx2csv >/dev/null; then
+    echo "import.sh: skipping the XLSX comparison (no $XLSX or no xlsx2csv)"
+    exit 0
+fi
+echo "xlsx: $(basename "$XLSX") into a fresh database, against xlsx2csv to CSV; target at most $XTARGET"
+rtx_best='' x2c_best='' i=0
+while [ "$i" -lt "$RUNS" ]; do
+    rm -f "$tmp/x.db" "$tmp/x.db-wal" "$tmp/x.db-shm"
+    best=$rtx_best; t0=$(now)
+    "$BIN" --db "$tmp/x.db" init >"$tmp/log" 2>&1 && "$BIN" --db "$tmp/x.db" import "$XLSX" >>"$tmp/log" 2>&1 ||
+        { cat "$tmp/log" >&2; echo "import.sh: rightstrack XLSX import failed" >&2; exit 1; }
+    t1=$(now); keep "$t0" "$t1"; rtx_best=$best
+    best=$x2c_best; t0=$(now)
+    xlsx2csv "$XLSX" "$tmp/x.csv" 2>"$tmp/log" ||
+        { cat "$tmp/log" >&2; echo "import.sh: xlsx2csv failed" >&2; exit 1; }
+    t1=$(now); keep "$t0" "$t1"; x2c_best=$best
+    i=$((i + 1))
+done
+xrecs=$(sqlite3 "$tmp/x.db" "SELECT count(*) FROM recommendation")
+printf 'rightstrack  %7.3f s  (%s recommendations)\n' "$rtx_best" "$xrecs"
+printf 'xlsx2csv     %7.3f s  (conversion only)\n' "$x2c_best"
+awk -v a="$rtx_best" -v b="$x2c_best" -v tg="$XTARGET" 'BEGIN {
+    r = a / b
+    printf "target: at most %s (%s)\n", tg, r <= tg ? "met" : "MISSED"
+    printf "ratio xlsx import rightstrack/xlsx2csv: %.2f\n", r }'

@@ -14,6 +14,7 @@ enum rt_format {
     RT_FORMAT_UPR_INFO,     /* our normalised UPR Info file: id,session,cycle,... */
     RT_FORMAT_UHRI,         /* UHRI thematic list: country,cycle,session,paragraph_id,... */
     RT_FORMAT_EXPORT,       /* a rightstrack JSON export (restored into an empty database) */
+    RT_FORMAT_DIHR,         /* SDG-Human Rights Data Explorer export (XLSX): Goals,Tekst,... */
 };
 /*
  * The name of a format, as import statistics show it ("upr-info", …,
@@ -70,5 +71,12 @@ RT_API int rt_tag_unlabelled(struct rt_store *st, struct rt_tag_stats *out, stru
 
 /* Largest field accepted, in bytes; a longer one is bad input. */
 #define RT_IMPORT_MAX_FIELD (1u << 20)
+
+/*
+ * Largest part of an XLSX workbook (a sheet, its shared strings), inflated, in bytes:
+ * 256 MiB, some seventeen times the sheet of a whole UPR cycle. A part that inflates
+ * past it is refused, whatever its zip header claims (a "zip bomb").
+ */
+#define RT_XLSX_MAX_PART (256u << 20)
 
 #endif

@@ -35,6 +35,14 @@ struct rt_rec_theme {
     double confidence;
 };
 
+/* A source a recommendation came from (an imported file), with the response it gave. */
+struct rt_rec_source {
+    int64_t id;
+    char *kind; /* the format it was read as: "upr-info", "uhri", "dihr", … */
+    char *path; /* the file as it was named when imported */
+    enum rt_response response;
+};
+
 /* A state as shown to users. */
 struct rt_state_ref {
     char code[4]; /* ISO 3166-1 alpha-3 */
@@ -61,9 +69,12 @@ struct rt_rec {
     double action_category_confidence;
     struct rt_rec_theme *themes;
     size_t n_themes;
-    int64_t source_id; /* 0 when none */
+    int64_t source_id; /* 0 when none: the first source */
     char *source_path;
     char *created_at;
+    /* every source it came from, oldest first (filled by rt_store_rec_get only) */
+    struct rt_rec_source *sources;
+    size_t n_sources;
 };
 
 /*

@@ -65,7 +65,17 @@ int cmd_show(struct cli *c, int argc, char **argv)
         for (size_t i = 0; i < r.n_themes; i++)
             printf("  %s %s (%s, %s)\n", i ? "                   " : "Themes             ",
                    r.themes[i].label, r.themes[i].vocabulary, r.themes[i].origin);
-        if (r.source_path)
+        for (size_t i = 0; i < r.n_sources; i++)
+            printf("  %s %s (%s, %s)\n", i ? "                   " : "Sources            ",
+                   r.sources[i].path ? r.sources[i].path : "?", r.sources[i].kind,
+                   rt_response_name(r.sources[i].response));
+        for (size_t i = 1; i < r.n_sources; i++)
+            if (r.sources[i].response != r.sources[0].response) {
+                printf("  The sources disagree on the response; %s is the strongest.\n",
+                       rt_response_name(r.response));
+                break;
+            }
+        if (!r.n_sources && r.source_path)
             printf("  Source              %s\n", r.source_path);
         json_array_foreach(json_object_get(ledger, "rounds"), k, v)
             printf("  %s %s (%s)\n", k ? "                   " : "Rounds             ",

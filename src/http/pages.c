@@ -736,6 +736,29 @@ static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_
         rt_html_text(b, r.themes[k].label);
         RT_HTML_LIT(b, "</a>");
     }
+    RT_HTML_LIT(b, "</td></tr>");
+    if (r.paragraph) {
+        RT_HTML_LIT(b, "<tr><th>Report, paragraph</th><td>");
+        rt_html_text(b, r.paragraph);
+        RT_HTML_LIT(b, "</td></tr>");
+    }
+    /* Every export it came from, by file name (not the importer's path), and what each
+     * said of the response. */
+    RT_HTML_LIT(b, "<tr><th>Sources</th><td><ul class=\"sources\">");
+    for (size_t k = 0; k < r.n_sources; k++) {
+        const char *path = r.sources[k].path ? r.sources[k].path : "?";
+        const char *slash = strrchr(path, '/');
+        RT_HTML_LIT(b, "<li>");
+        rt_html_text(b, slash ? slash + 1 : path);
+        rt_html_textf(b, " (%s, %s)", r.sources[k].kind, rt_response_name(r.sources[k].response));
+        RT_HTML_LIT(b, "</li>");
+    }
+    RT_HTML_LIT(b, "</ul>");
+    for (size_t k = 1; k < r.n_sources; k++)
+        if (r.sources[k].response != r.sources[0].response) {
+            RT_HTML_LIT(b, "<p>The sources disagree on the response.</p>");
+            break;
+        }
     RT_HTML_LIT(b, "</td></tr></table>");
     if (rt_rec_ledger(st, id, NULL, &ledger, &err) < 0) {
         RT_HTML_LIT(b, "<p role=\"alert\">");

@@ -29,6 +29,7 @@ enum col {
     COL_SESSION,
     COL_CYCLE,
     COL_PARAGRAPH,
+    COL_GOALS, /* a second theme column, of the same vocabulary */
     COL__COUNT
 };
 
@@ -42,9 +43,13 @@ struct format_spec {
     unsigned required;            /* bit per enum col */
     int macroman;                 /* bytes that are not UTF-8 are MacRoman */
     int strip_sponsors;           /* the text ends with "(State) (State, State);" */
+    int report_symbol;            /* COL_PARAGRAPH is "Source:A/HRC/N/x|para|": session N - 8 */
 };
 
 #define REQ(c) (1u << (c))
+
+/* What the DIHR's Goals column says of a recommendation it linked to no goal. */
+#define NO_SDG "No SDG link identified"
 
 static const struct format_spec formats[] = {
     {RT_FORMAT_UPR_INFO_RAW,
@@ -53,9 +58,10 @@ static const struct format_spec formats[] = {
      "upr-info",
      0,
      ',',
-     {"To", "From", "Text", "Response", "Action", "Issue", "Session", NULL, NULL},
+     {"To", "From", "Text", "Response", "Action", "Issue", "Session", NULL, NULL, NULL},
      REQ(COL_SUR) | REQ(COL_BY) | REQ(COL_TEXT) | REQ(COL_RESPONSE) | REQ(COL_SESSION),
      1,
+     0,
      0},
     {RT_FORMAT_UPR_INFO,
      "upr-info",
@@ -64,8 +70,9 @@ static const struct format_spec formats[] = {
      0,
      '|',
      {"state_under_review", "recommending_state", "text", "response", "action_category", "issues",
-      "session", "cycle", NULL},
+      "session", "cycle", NULL, NULL},
      REQ(COL_SUR) | REQ(COL_BY) | REQ(COL_TEXT) | REQ(COL_RESPONSE) | REQ(COL_SESSION),
+     0,
      0,
      0},
     {RT_FORMAT_UHRI,
@@ -75,8 +82,24 @@ static const struct format_spec formats[] = {
      '|',
      '|',
      {"country", "recommending_states", "text", "position", NULL, "themes", "session", "cycle",
-      "paragraph_id"},
+      "paragraph_id", NULL},
      REQ(COL_SUR) | REQ(COL_BY) | REQ(COL_TEXT) | REQ(COL_RESPONSE) | REQ(COL_PARAGRAPH),
+     0,
+     1,
+     0},
+    /* The DIHR's SDG-Human Rights Data Explorer: "Recommendation" is the state under
+     * review, and the session comes from the report's symbol. */
+    {RT_FORMAT_DIHR,
+     "dihr",
+     "dihr",
+     "sdg",
+     0,
+     ',',
+     {"Recommendation", "Recommending state", "Tekst", "Response", NULL, "Targets", NULL, NULL,
+      "Document", "Goals"},
+     REQ(COL_SUR) | REQ(COL_BY) | REQ(COL_TEXT) | REQ(COL_RESPONSE) | REQ(COL_PARAGRAPH) |
+         REQ(COL_GOALS),
+     0,
      0,
      1},
 };
@@ -111,7 +134,7 @@ struct job {
     struct rt_import_stats *stats;
     struct unknown *unknown;
     size_t n_unknown, alloc_unknown;
-    struct rt_buf text, key;
+    struct rt_buf text, key, para;
 };
 
 /* Index of column name in the header, or -1. */
@@ -158,7 +181,8 @@ static int detect(struct job *j, const struct rt__csv_row *hdr, struct rt_error 
                             best->cols[best_missing], best->name);
     return rt_error_set(err, RT_EFORMAT, j->path, 1, NULL,
                         "unknown format: the header is not that of a UPR Info export, "
-                        "a normalised UPR Info file or a UHRI thematic list (it starts '%.60s')",
+                        "a normalised UPR Info file, a UHRI thematic list or a DIHR export "
+                        "(it starts '%.60s')",
                         hdr->n ? hdr->fields[0] : "");
 }
 
@@ -292,6 +316,18 @@ static size_t strip_sponsors(struct job *j, const char *t, size_t n)
     }
 }
 
+/*
+ * Do the bytes s (n of them) start, after blanks, with a digit? The DIHR separates its
+ * goals with commas, and a goal's name may hold one ("9. Industry, innovation and
+ * infrastructure"): a goal or target starts with its number.
+ */
+static int before_number(const char *s, size_t n)
+{
+    while (n && (*s == ' ' || *s == '\t'))
+        s++, n--;
+    return n && *s >= '0' && *s <= '9';
+}
+
 /* Does the (cleaned) text hold "(name)" as part of what it says? */
 static int in_text_parens(const char *text, const char *name, size_t len)
 {
@@ -348,6 +384,61 @@ static int audit_import(struct rt_store *st, const char *path, const char *kind,
     rt_buf_release(&text);
     json_decref(o);
     return rc;
+}
+
+/*
+ * The DIHR's "Document": "Source:A/HRC/30/3|127.1|" (or the symbol alone). The
+ * report A/HRC/N/… of UPR cycles 1 and 2 was adopted at Human Rights Council session
+ * N, UPR session N - 8 (HRC sessions 9 to 34: UPR sessions 1 to 26). The paragraph
+ * kept is "A/HRC/30/3, 127.1" (j->para holds it).
+ */
+static int report_symbol(struct job *j, const struct rt__csv_row *row, struct rt_rec_in *in,
+                         struct rt_error *err)
+{
+    const char *col = j->fmt->cols[COL_PARAGRAPH];
+    size_t n, sym_len, para_len = 0;
+    const char *p = field(j, row, COL_PARAGRAPH, &n), *sym, *para = NULL, *bar;
+    long hrc = 0;
+    int rc;
+
+    if ((rc = text_field(j, row, COL_PARAGRAPH, p, n, err)) < 0)
+        return rc;
+    trim(&p, &n);
+    if (n >= 7 && !memcmp(p, "Source:", 7))
+        p += 7, n -= 7;
+    trim(&p, &n);
+    sym = p;
+    bar = memchr(p, '|', n);
+    sym_len = bar ? (size_t)(bar - p) : n;
+    if (bar) {
+        const char *end;
+        para = bar + 1;
+        end = memchr(para, '|', n - sym_len - 1);
+        para_len = end ? (size_t)(end - para) : n - sym_len - 1;
+        trim(&para, &para_len);
+    }
+    trim(&sym, &sym_len);
+    if (sym_len > 6 && !memcmp(sym, "A/HRC/", 6)) {
+        size_t k = 6;
+        while (k < sym_len && sym[k] >= '0' && sym[k] <= '9' && hrc < 1000)
+            hrc = hrc * 10 + (sym[k++] - '0');
+        if (k == 6 || (k < sym_len && sym[k] != '/'))
+            hrc = 0;
+    }
+    if (hrc < 9 || hrc > 34)
+        return rt_error_set(err, RT_EINVAL, j->path, row->line, col,
+                            "'%.*s' is not the symbol of a UPR report of cycles 1 or 2 "
+                            "(A/HRC/9/… to A/HRC/34/…), so it gives no session",
+                            (int)(n > 60 ? 60 : n), p);
+    in->session = (int)(hrc - 8);
+    rt_buf_reset(&j->para);
+    rt_buf_add(&j->para, sym, sym_len);
+    if (para_len) {
+        rt_buf_adds(&j->para, ", ");
+        rt_buf_add(&j->para, para, para_len);
+    }
+    in->paragraph = j->para.buf;
+    return 0;
 }
 
 static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error *err)
@@ -411,7 +502,6 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
     if ((fs->required & REQ(COL_SESSION)) && !in.session)
         return rt_error_set(err, RT_EINVAL, j->path, row->line, fs->cols[COL_SESSION],
                             "the session is missing");
-    in.cycle = cycle ? cycle : rt_upr_cycle_of_session(in.session);
     p = field(j, row, COL_RESPONSE, &n);
     trim(&p, &n);
     if (n) {
@@ -423,7 +513,10 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
                                 "Voluntary Pledge or Pending)",
                                 buf);
     }
-    if (j->col[COL_PARAGRAPH] >= 0) {
+    if (fs->report_symbol) {
+        if ((rc = report_symbol(j, row, &in, err)) < 0)
+            return rc;
+    } else if (j->col[COL_PARAGRAPH] >= 0) {
         p = field(j, row, COL_PARAGRAPH, &n);
         if ((rc = text_field(j, row, COL_PARAGRAPH, p, n, err)) < 0)
             return rc;
@@ -431,6 +524,7 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
         if (n)
             in.paragraph = row->fields[j->col[COL_PARAGRAPH]];
     }
+    in.cycle = cycle ? cycle : rt_upr_cycle_of_session(in.session);
 
     /* The state under review. */
     p = field(j, row, COL_SUR, &n);
@@ -498,10 +592,12 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
             return rc;
     }
 
-    /* Themes, as the source labelled them. */
-    if (rec_id && j->n_unknown == 0 && j->col[COL_THEMES] >= 0) {
-        p = field(j, row, COL_THEMES, &n);
-        if ((rc = text_field(j, row, COL_THEMES, p, n, err)) < 0)
+    /* Themes, as the source labelled them (its goals too, in the DIHR's export). */
+    for (enum col tc = COL_THEMES; tc <= COL_GOALS; tc += COL_GOALS - COL_THEMES) {
+        if (!rec_id || j->n_unknown || j->col[tc] < 0)
+            continue;
+        p = field(j, row, tc, &n);
+        if ((rc = text_field(j, row, tc, p, n, err)) < 0)
             return rc;
         for (size_t i = 0; i <= n;) {
             size_t k = i;
@@ -509,13 +605,14 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
             size_t len;
             char *copy;
 
-            while (k < n && p[k] != fs->theme_sep)
+            while (k < n && (p[k] != fs->theme_sep ||
+                             (fs->report_symbol && !before_number(p + k + 1, n - k - 1))))
                 k++;
             label = p + i;
             len = k - i;
             i = k + 1;
             trim(&label, &len);
-            if (!len)
+            if (!len || (fs->report_symbol && len == 22 && !memcmp(label, NO_SDG, 22)))
                 continue;
             copy = rt_xstrndup(label, len);
             rc =
@@ -642,8 +739,12 @@ static int import_one(struct rt_store *st, const char *path, struct rt_import_st
 {
     struct file_map raw;
     struct rt_buf conv = RT_BUF_INIT;
-    struct job j = {
-        .st = st, .path = path, .stats = stats, .text = RT_BUF_INIT, .key = RT_BUF_INIT};
+    struct job j = {.st = st,
+                    .path = path,
+                    .stats = stats,
+                    .text = RT_BUF_INIT,
+                    .key = RT_BUF_INIT,
+                    .para = RT_BUF_INIT};
     const char *data;
     size_t len, lead = 0;
     int rc;
@@ -652,6 +753,16 @@ static int import_one(struct rt_store *st, const char *path, struct rt_import_st
         goto out;
     data = raw.buf;
     len = raw.len;
+    j.raw = raw.buf;
+    j.raw_len = raw.len;
+    /* A zip file: an Excel workbook (XLSX), its first sheet read as CSV rows. */
+    if (len >= 4 && !memcmp(data, "PK\x03\x04", 4)) {
+        char *sheet = NULL;
+        rc = rt__xlsx_parse(path, data, len, import_row, &j, progress, pctx, base, total, &sheet,
+                            err);
+        rt_free(sheet);
+        goto finish;
+    }
     if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
         data += 3, len -= 3;
     while (lead < len && strchr(" \t\r\n", data[lead]))
@@ -664,8 +775,6 @@ static int import_one(struct rt_store *st, const char *path, struct rt_import_st
         rc = import_export(st, path, raw.buf, raw.len, stats, err);
         goto out;
     }
-    j.raw = raw.buf;
-    j.raw_len = raw.len;
 
     /* Only the UPR Info export comes in MacRoman; everything else must be UTF-8. */
     if (!rt_text_valid_utf8(data, len)) {
@@ -683,6 +792,7 @@ static int import_one(struct rt_store *st, const char *path, struct rt_import_st
     }
 
     rc = rt__csv_parse(path, data, len, import_row, &j, progress, pctx, base, total, err);
+finish:
     if (rc == 0)
         rc = rt_store_rec_links_flush(st, &stats->by_new, &stats->themes_new, err);
     if (rc == 0 && !j.fmt)
@@ -712,6 +822,7 @@ out:
     rt_free(j.unknown);
     rt_buf_release(&j.text);
     rt_buf_release(&j.key);
+    rt_buf_release(&j.para);
     rt_buf_release(&conv);
     unmap_file(&raw);
     return rc;

@@ -31,4 +31,19 @@ int rt__csv_parse(const char *path, const char *data, size_t len, rt__csv_row_fn
 int rt__macroman_to_utf8(const char *path, const char *data, size_t len, struct rt_buf *out,
                          struct rt_error *err);
 
+/*
+ * Reads the first sheet of the XLSX workbook in data (len bytes) as rt__csv_parse
+ * reads CSV: fn is called for each row that holds a value, the first of them (the
+ * header) included, with line set to the sheet's row number; every row has as many
+ * fields as the header (cells left out are empty; numbers as a spreadsheet shows
+ * them). On success *sheet_out is the sheet's name (the caller frees it with
+ * rt_free). On failure (a broken zip, a part that inflates past RT_XLSX_MAX_PART,
+ * bad XML, a DTD, a cell that cannot be read, an empty sheet, or fn's own error)
+ * returns a negative RT_E… code with err naming the part, or the sheet, row and
+ * column.
+ */
+int rt__xlsx_parse(const char *path, const char *data, size_t len, rt__csv_row_fn fn, void *ctx,
+                   rt_progress_fn progress, void *pctx, uint64_t base, uint64_t total,
+                   char **sheet_out, struct rt_error *err);
+
 #endif

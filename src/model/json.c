@@ -55,7 +55,19 @@ json_t *rt_rec_to_json(const struct rt_rec *r, int detail)
                                                   r->themes[i].label, "origin", r->themes[i].origin,
                                                   "confidence", r->themes[i].confidence));
         json_object_set_new(o, "theme_tags", tags);
+        json_t *sources = json_array();
+        int disagree = 0;
         json_object_set_new(o, "source", str_or_null(r->source_path));
+        for (size_t i = 0; i < r->n_sources; i++) {
+            const struct rt_rec_source *s = &r->sources[i];
+            json_array_append_new(sources,
+                                  json_pack("{s:I, s:s, s:o, s:s}", "id", (json_int_t)s->id, "kind",
+                                            s->kind, "file", str_or_null(s->path), "response",
+                                            rt_response_name(s->response)));
+            disagree |= s->response != r->sources[0].response;
+        }
+        json_object_set_new(o, "sources", sources);
+        json_object_set_new(o, "sources_disagree", json_boolean(disagree));
         json_object_set_new(o, "created_at", str_or_null(r->created_at));
     }
     return o;

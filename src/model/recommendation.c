@@ -72,5 +72,10 @@ void rt_rec_release(struct rt_rec *r)
     rt_free(r->action_category_origin);
     rt_free(r->source_path);
     rt_free(r->created_at);
+    for (size_t i = 0; i < r->n_sources; i++) {
+        rt_free(r->sources[i].kind);
+        rt_free(r->sources[i].path);
+    }
+    rt_free(r->sources);
     rt_rec_init(r);
 }

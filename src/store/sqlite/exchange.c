@@ -26,6 +26,7 @@ static const char *const tables[] = {
     "recommendation",
     "recommendation_by",
     "recommendation_theme",
+    "recommendation_source",
     "recommendation_category",
     "dialogue",
     "dialogue_party",
@@ -654,5 +655,14 @@ int rt_store_import_export(struct rt_store *st, const char *path, json_t *doc, s
         if (rows && (rc = check_kind_refs(st, path, tables[t], rows, err)) < 0)
             return rc;
     }
+    /* An export from before schema 15 has no recommendation_source: each recommendation
+     * then has the one source it names, as the migration gives a database. */
+    if (!json_object_get(tabs, "recommendation_source") &&
+        sqlite3_exec(st->db,
+                     "INSERT INTO recommendation_source(rec_id, source_id, response)"
+                     " SELECT id, source_id, response FROM recommendation"
+                     " WHERE source_id IS NOT NULL",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return rt__db_error(st, err, "sources of the recommendations");
     return 0;
 }

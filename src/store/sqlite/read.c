@@ -95,6 +95,30 @@ static int load_themes(struct rt_store *st, struct rt_rec *r, struct rt_error *e
     return rc;
 }
 
+static int load_sources(struct rt_store *st, struct rt_rec *r, struct rt_error *err)
+{
+    sqlite3_stmt *s;
+    size_t alloc = 0;
+    int rc;
+
+    if (!(s = rt__stmt(st, STMT_REC_GET_SOURCES, err)))
+        return RT_ESTORE;
+    sqlite3_bind_int64(s, 1, r->id);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct rt_rec_source *src;
+        RT_ALLOC_GROW(r->sources, r->n_sources + 1, alloc);
+        src = &r->sources[r->n_sources++];
+        src->id = sqlite3_column_int64(s, 0);
+        src->kind = rt__col_strdup(s, 1);
+        src->path = rt__col_strdup(s, 2);
+        src->response = RT_RESPONSE_PENDING;
+        rt_response_parse((const char *)sqlite3_column_text(s, 3), &src->response);
+    }
+    rc = rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "sources");
+    sqlite3_reset(s);
+    return rc;
+}
+
 int rt_store_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct rt_error *err)
 {
     sqlite3_stmt *s;
@@ -113,7 +137,8 @@ int rt_store_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct r
     }
     rec_fill(s, 0, r);
     sqlite3_reset(s);
-    if ((rc = load_by(st, r, err)) < 0 || (rc = load_themes(st, r, err)) < 0)
+    if ((rc = load_by(st, r, err)) < 0 || (rc = load_themes(st, r, err)) < 0 ||
+        (rc = load_sources(st, r, err)) < 0)
         return rc;
     return 0;
 }

@@ -114,6 +114,15 @@ out:
     return rc;
 }
 
+/* What a link queue holds. */
+enum link_kind { LINK_BY, LINK_THEME, LINK_SOURCE };
+
+/* Queued links are written when this many wait. */
+#define LINK_QUEUE_MAX (32 * LINK_BATCH)
+
+static int rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
+                   unsigned *out_flags, struct rt_error *err);
+
 static void bind_int_or_null(sqlite3_stmt *s, int i, int v)
 {
     if (v)
@@ -368,7 +377,7 @@ static int rec_put_queued(struct rt_store *st, const struct rt_rec_in *r, int64_
     }
     if (q->next_id > (int64_t)UINT32_MAX) { /* the twin table holds 32-bit ids */
         int rc = rt__recs_flush_and_stop(st, err);
-        return rc < 0 ? rc : rt_store_rec_put(st, r, out_id, out_flags, err);
+        return rc < 0 ? rc : rec_put(st, r, out_id, out_flags, err);
     }
     RT_ALLOC_GROW(q->v, q->n + 1, q->alloc);
     row = &q->v[q->n++];
@@ -391,8 +400,37 @@ static int rec_put_queued(struct rt_store *st, const struct rt_rec_in *r, int64_
     return q->n < REC_BATCH ? 0 : recs_write(st, err);
 }
 
+static struct rt__link *queue_push(struct rt__link_queue *q);
+static int queue_write(struct rt_store *st, struct rt__link_queue *q, enum link_kind kind,
+                       struct rt_error *err);
+
+/* Queues the link of recommendation id to the source r came from, with its response. */
+static int queue_source(struct rt_store *st, const struct rt_rec_in *r, int64_t id,
+                        struct rt_error *err)
+{
+    struct rt__link *l;
+
+    if (!r->source_id)
+        return 0;
+    l = queue_push(&st->src_queue);
+    l->rec_id = id;
+    l->to_id = r->source_id;
+    l->origin = rt_response_name(r->response);
+    /* Outside a transaction nothing would flush the queue: write it now. */
+    return st->in_tx && st->src_queue.n < LINK_QUEUE_MAX
+               ? 0
+               : queue_write(st, &st->src_queue, LINK_SOURCE, err);
+}
+
 int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
                      unsigned *out_flags, struct rt_error *err)
+{
+    int rc = rec_put(st, r, out_id, out_flags, err);
+    return rc < 0 ? rc : queue_source(st, r, *out_id, err);
+}
+
+static int rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
+                   unsigned *out_flags, struct rt_error *err)
 {
     int64_t hash = key_hash(r);
     sqlite3_stmt *s;
@@ -527,9 +565,6 @@ int rt_store_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *voca
     return 0;
 }
 
-/* Queued links are written when this many wait. */
-#define LINK_QUEUE_MAX (32 * LINK_BATCH)
-
 /* The values the schema allows in recommendation_theme.origin. */
 static const char *const theme_origins[] = {"official", "model", "person"};
 
@@ -541,17 +576,20 @@ static struct rt__link *queue_push(struct rt__link_queue *q)
 }
 
 /* Writes the links of q, LINK_BATCH to a statement and the rest one by one. */
-static int queue_write(struct rt_store *st, struct rt__link_queue *q, int themes,
+static int queue_write(struct rt_store *st, struct rt__link_queue *q, enum link_kind kind,
                        struct rt_error *err)
 {
+    static const enum rt__stmt_id one[] = {STMT_BY_INSERT, STMT_REC_THEME_INSERT, STMT_SRC_INSERT};
+    static const enum rt__stmt_id many[] = {STMT_BY_INSERT_MANY, STMT_REC_THEME_INSERT_MANY,
+                                            STMT_SRC_INSERT_MANY};
+    static const char *const what[] = {"add recommending states", "tag recommendations",
+                                       "add recommendation sources"};
+    int themes = kind == LINK_THEME;
     size_t i = 0;
 
     while (i < q->n) {
         size_t rows = q->n - i >= LINK_BATCH ? LINK_BATCH : 1;
-        enum rt__stmt_id id = themes
-                                  ? (rows > 1 ? STMT_REC_THEME_INSERT_MANY : STMT_REC_THEME_INSERT)
-                                  : (rows > 1 ? STMT_BY_INSERT_MANY : STMT_BY_INSERT);
-        sqlite3_stmt *s = rt__stmt(st, id, err);
+        sqlite3_stmt *s = rt__stmt(st, rows > 1 ? many[kind] : one[kind], err);
         int p = 1;
 
         if (!s)
@@ -559,14 +597,13 @@ static int queue_write(struct rt_store *st, struct rt__link_queue *q, int themes
         for (size_t k = i; k < i + rows; k++) {
             sqlite3_bind_int64(s, p++, q->v[k].rec_id);
             sqlite3_bind_int64(s, p++, q->v[k].to_id);
-            if (themes) {
+            if (kind != LINK_BY)
                 sqlite3_bind_text(s, p++, q->v[k].origin, -1, SQLITE_STATIC);
+            if (themes)
                 sqlite3_bind_double(s, p++, q->v[k].confidence);
-            }
         }
         if (sqlite3_step(s) != SQLITE_DONE)
-            return rt__db_error(st, err,
-                                themes ? "tag recommendations" : "add recommending states");
+            return rt__db_error(st, err, what[kind]);
         q->added += sqlite3_changes(st->db);
         sqlite3_reset(s);
         i += rows;
@@ -582,7 +619,7 @@ int rt_store_rec_queue_by(struct rt_store *st, int64_t rec_id, int64_t state_id,
 
     l->rec_id = rec_id;
     l->to_id = state_id;
-    return st->by_queue.n < LINK_QUEUE_MAX ? 0 : queue_write(st, &st->by_queue, 0, err);
+    return st->by_queue.n < LINK_QUEUE_MAX ? 0 : queue_write(st, &st->by_queue, LINK_BY, err);
 }
 
 int rt_store_rec_queue_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
@@ -606,7 +643,8 @@ int rt_store_rec_queue_theme(struct rt_store *st, int64_t rec_id, const char *vo
     l->to_id = tid;
     l->origin = known;
     l->confidence = confidence;
-    return st->theme_queue.n < LINK_QUEUE_MAX ? 0 : queue_write(st, &st->theme_queue, 1, err);
+    return st->theme_queue.n < LINK_QUEUE_MAX ? 0
+                                              : queue_write(st, &st->theme_queue, LINK_THEME, err);
 }
 
 int rt_store_rec_links_flush(struct rt_store *st, int64_t *by_new, int64_t *themes_new,
@@ -615,13 +653,14 @@ int rt_store_rec_links_flush(struct rt_store *st, int64_t *by_new, int64_t *them
     int rc;
 
     if ((st->recs.on && (rc = recs_write(st, err)) < 0) ||
-        (rc = queue_write(st, &st->by_queue, 0, err)) < 0 ||
-        (rc = queue_write(st, &st->theme_queue, 1, err)) < 0)
+        (rc = queue_write(st, &st->by_queue, LINK_BY, err)) < 0 ||
+        (rc = queue_write(st, &st->theme_queue, LINK_THEME, err)) < 0 ||
+        (rc = queue_write(st, &st->src_queue, LINK_SOURCE, err)) < 0)
         return rc;
     if (by_new)
         *by_new += st->by_queue.added;
     if (themes_new)
         *themes_new += st->theme_queue.added;
-    st->by_queue.added = st->theme_queue.added = 0;
+    st->by_queue.added = st->theme_queue.added = st->src_queue.added = 0;
     return 0;
 }

@@ -41,6 +41,12 @@ static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_THEME_INSERT] = "INSERT INTO theme(vocabulary, label) VALUES (?1, ?2)",
     [STMT_REC_THEME_INSERT] = "INSERT OR IGNORE INTO recommendation_theme(rec_id, theme_id,"
                               " origin, confidence) VALUES (?1, ?2, ?3, ?4)",
+    [STMT_SRC_INSERT] = "INSERT INTO recommendation_source(rec_id, source_id, response)"
+                        " VALUES (?1, ?2, ?3)" RT__SRC_UPSERT,
+    [STMT_REC_GET_SOURCES] =
+        "SELECT src.id, src.kind, src.path, rs.response"
+        " FROM recommendation_source rs JOIN source src ON src.id = rs.source_id"
+        " WHERE rs.rec_id = ?1 ORDER BY src.id",
     [STMT_REC_GET] = RT__REC_SELECT " WHERE r.id = ?1",
     [STMT_REC_GET_BY] = "SELECT s.code, s.name FROM recommendation_by b JOIN state s"
                         " ON s.id = b.state_id WHERE b.rec_id = ?1 ORDER BY s.name",
@@ -76,6 +82,10 @@ static void many_insert_sql(enum rt__stmt_id id, struct rt_buf *sql)
         rt_buf_adds(sql, "VALUES ");
         columns = REC_COLUMNS;
         rows = REC_BATCH;
+    } else if (id == STMT_SRC_INSERT_MANY) {
+        rt_buf_adds(sql, "INSERT INTO recommendation_source(rec_id, source_id, response) VALUES ");
+        columns = 3;
+        rows = LINK_BATCH;
     } else if (id == STMT_BY_INSERT_MANY) {
         rt_buf_adds(sql, "INSERT OR IGNORE INTO recommendation_by(rec_id, state_id) VALUES ");
         columns = 2;
@@ -92,6 +102,8 @@ static void many_insert_sql(enum rt__stmt_id id, struct rt_buf *sql)
             rt_buf_addf(sql, c ? ", ?%d" : "?%d", row * columns + c + 1);
         rt_buf_addch(sql, ')');
     }
+    if (id == STMT_SRC_INSERT_MANY)
+        rt_buf_adds(sql, RT__SRC_UPSERT);
 }
 
 sqlite3_stmt *rt__stmt(struct rt_store *st, enum rt__stmt_id id, struct rt_error *err)
@@ -454,6 +466,7 @@ void rt_store_close(struct rt_store *st)
     rt_buf_release(&st->theme_key);
     rt_free(st->by_queue.v);
     rt_free(st->theme_queue.v);
+    rt_free(st->src_queue.v);
     rt_free(st->recs.v);
     rt_free(st->recs.twins);
     rt_buf_release(&st->recs.strings);
@@ -649,8 +662,8 @@ void rt_store_rollback(struct rt_store *st)
     st->in_tx = 0;
     /* The caches may hold ids that the rollback took away. */
     rt__strmap_release(&st->theme_cache);
-    st->by_queue.n = st->theme_queue.n = 0;
-    st->by_queue.added = st->theme_queue.added = 0;
+    st->by_queue.n = st->theme_queue.n = st->src_queue.n = 0;
+    st->by_queue.added = st->theme_queue.added = st->src_queue.added = 0;
     rt__fts_words_drop(st);
     rt__recs_stop(st);
     if (st->load)

@@ -27,6 +27,9 @@ enum rt__stmt_id {
     STMT_REC_BY_ID,             /* what rt_store_rec_put compares and merges, by id */
     STMT_REC_INSERT_ID,         /* STMT_REC_INSERT with the id given */
     STMT_REC_INSERT_MANY,       /* REC_BATCH rows of STMT_REC_INSERT_ID */
+    STMT_SRC_INSERT,            /* a recommendation's source, with its response */
+    STMT_SRC_INSERT_MANY,       /* LINK_BATCH rows of STMT_SRC_INSERT */
+    STMT_REC_GET_SOURCES,
     STMT__COUNT
 };
 
@@ -69,6 +72,17 @@ struct rt__link_queue {
     size_t n, alloc;
     int64_t added; /* rows written that were new, since the last rt_store_rec_links_flush */
 };
+
+/*
+ * A source that gives a recommendation again keeps the strongest response it gave
+ * (supported, noted, pledge, pending: the rule of twins), whatever the rows' order.
+ */
+#define RT__SRC_RANK(r)                                                                            \
+    "(CASE " r " WHEN 'supported' THEN 3 WHEN 'noted' THEN 2 WHEN 'pledge' THEN 1 ELSE 0 END)"
+#define RT__SRC_UPSERT                                                                             \
+    " ON CONFLICT (rec_id, source_id) DO UPDATE SET response = excluded.response"                  \
+    " WHERE " RT__SRC_RANK("excluded.response") " > " RT__SRC_RANK(                                \
+        "recommendation_source.response")
 
 /* Recommendations per statement when queued ones are written. */
 #define REC_BATCH 32
@@ -125,6 +139,7 @@ struct rt_store {
     struct rt__strmap theme_cache; /* "vocabulary\tlabel" -> theme id */
     struct rt_buf theme_key;       /* scratch for theme_cache keys */
     struct rt__link_queue by_queue, theme_queue;
+    struct rt__link_queue src_queue; /* to_id: the source; origin: its response's name */
     struct rt__rec_queue recs;
     char now[24]; /* in a transaction: its time, UTC, as created_at columns hold it */
     struct rt__fts_words words;

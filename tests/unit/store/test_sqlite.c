@@ -140,6 +140,47 @@ static int64_t put(const char *text, int session, enum rt_response resp, int cat
     return id;
 }
 
+/* One recommendation from two sources, inside and outside a transaction: both kept,
+ * each with the strongest response it gave, in either order. */
+Test(store, one_recommendation_keeps_every_source)
+{
+    struct rt_source a = {"upr-info", NULL, "a.csv", "aa"}, b = {"dihr", NULL, "b.xlsx", "bb"};
+    struct rt_rec_in in = {0};
+    int64_t sa, sb, id1, id2, id3;
+    unsigned f;
+    int is_new;
+    struct rt_rec r;
+
+    cr_assert_eq(rt_store_source_put(st, &a, &sa, &is_new, NULL), 0);
+    cr_assert_eq(rt_store_source_put(st, &b, &sb, &is_new, NULL), 0);
+    in.sur_id = state("BLR");
+    in.session = 22;
+    in.text = "Abolish the death penalty";
+    in.text_len = strlen(in.text);
+    in.response = RT_RESPONSE_NOTED;
+    in.source_id = sa;
+    cr_assert_eq(rt_store_rec_put(st, &in, &id1, &f, NULL), 0); /* outside a transaction */
+    cr_assert_eq(rt_store_begin(st, NULL), 0);
+    in.source_id = sb;
+    in.response = RT_RESPONSE_SUPPORTED;
+    cr_assert_eq(rt_store_rec_put(st, &in, &id2, &f, NULL), 0);
+    in.response = RT_RESPONSE_NOTED; /* the same source again, weaker: kept supported */
+    cr_assert_eq(rt_store_rec_put(st, &in, &id3, &f, NULL), 0);
+    cr_assert_eq(rt_store_commit(st, NULL), 0);
+    cr_assert_eq(id1, id2);
+    cr_assert_eq(id1, id3);
+    rt_rec_init(&r);
+    cr_assert_eq(rt_store_rec_get(st, id1, &r, NULL), 0);
+    cr_assert_eq(r.n_sources, 2);
+    cr_assert_str_eq(r.sources[0].kind, "upr-info");
+    cr_assert_str_eq(r.sources[0].path, "a.csv");
+    cr_assert_eq(r.sources[0].response, RT_RESPONSE_NOTED);
+    cr_assert_str_eq(r.sources[1].kind, "dihr");
+    cr_assert_eq(r.sources[1].response, RT_RESPONSE_SUPPORTED);
+    cr_assert_eq(r.response, RT_RESPONSE_SUPPORTED);
+    rt_rec_release(&r);
+}
+
 Test(store, same_text_same_session_is_one_recommendation)
 {
     unsigned f1, f2, f3;
@@ -185,9 +226,8 @@ Test(store, recommending_states_and_themes)
     cr_assert_eq(rt_store_rec_add_by(st, id, state("SWE"), &added, NULL), 0);
     cr_assert_eq(added, 0);
     cr_assert_eq(rt_store_rec_add_by(st, id, state("Norway"), &added, NULL), 0);
-    cr_assert_eq(rt_store_rec_add_theme(st, id, "upr-info", "Detention", "official", 1, &added,
-                                        NULL),
-                 0);
+    cr_assert_eq(
+        rt_store_rec_add_theme(st, id, "upr-info", "Detention", "official", 1, &added, NULL), 0);
     cr_assert_eq(added, 1);
     rt_rec_init(&r);
     cr_assert_eq(rt_store_rec_get(st, id, &r, NULL), 0);
@@ -328,8 +368,8 @@ static void db_contents(sqlite3 *db, struct rt_buf *out)
 {
     sqlite3_stmt *tables = NULL, *s = NULL;
 
-    for (const char *const *p = (const char *const[]){"user_version", "page_size",
-                                                       "journal_mode", "encoding", NULL};
+    for (const char *const *p =
+             (const char *const[]){"user_version", "page_size", "journal_mode", "encoding", NULL};
          *p; p++) {
         char sql[64];
         snprintf(sql, sizeof(sql), "PRAGMA %s", *p);
@@ -351,8 +391,8 @@ static void db_contents(sqlite3 *db, struct rt_buf *out)
 
         rt_buf_addf(out, "%s %s on %s: %s\n", type, name, sqlite3_column_text(tables, 2),
                     sqlite3_column_text(tables, 3));
-        if (strcmp(type, "table") || strstr((const char *)sqlite3_column_text(tables, 3),
-                                            "VIRTUAL TABLE"))
+        if (strcmp(type, "table") ||
+            strstr((const char *)sqlite3_column_text(tables, 3), "VIRTUAL TABLE"))
             continue;
         snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"", name);
         cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK, "%s", sql);

@@ -1,0 +1,223 @@
+#!/bin/sh
+# Import of Excel workbooks (XLSX): small ones made here, good and bad, and the real
+# DIHR export upr2.xlsx, checked against figures python's zipfile and xml.etree
+# compute from the same file (tests/lib/xlsx_tool.py).
+. "$(dirname "$0")/../lib/test-lib.sh"
+
+TOOL="$ROOT/tests/lib/xlsx_tool.py"
+make_xlsx() { python3 "$TOOL" make "$TMP/$1.xlsx" "$1"; }
+
+# --- A small good workbook: shared and inline strings, a rich-text run, numbers,
+# cells and a row left out. ---
+make_xlsx good
+DB="$TMP/g.db"
+"$RT" --db "$DB" import --json "$TMP/good.xlsx" >"$TMP/g.json"
+check_eq "good workbook imports" 0 $?
+check_eq "format dihr" dihr "$(json .files.0.format <"$TMP/g.json")"
+check_eq "three rows" 3 "$(json .rows <"$TMP/g.json")"
+check_eq "two recommendations" 2 "$(json .recommendations_added <"$TMP/g.json")"
+"$RT" --db "$DB" search --json >"$TMP/gs.json"
+check_eq "shared strings: the text" "Strengthen human rights education in schools" \
+    "$(json .hits.0.text <"$TMP/gs.json")"
+check_eq "session 22 from A/HRC/30/3" 22 "$(json .hits.0.session <"$TMP/gs.json")"
+check_eq "cycle 2 from the session" 2 "$(json .hits.0.cycle <"$TMP/gs.json")"
+check_eq "report and paragraph kept" "A/HRC/30/3, 127.40" "$(json .hits.0.paragraph <"$TMP/gs.json")"
+check_eq "goal and target as sdg themes" '["4. Quality education", "4.7"]' \
+    "$(json .hits.0.themes <"$TMP/gs.json")"
+check_eq "rich-text runs joined, phonetic run left out, text rule applied" \
+    "Abolish the death penalty" "$(json .hits.1.text <"$TMP/gs.json")"
+check_eq "the symbol alone: no paragraph" "A/HRC/30/3" "$(json .hits.1.paragraph <"$TMP/gs.json")"
+check_eq "the same text twice is one recommendation of two states" '["Estonia", "Sweden"]' \
+    "$(json .hits.1.recommending_states <"$TMP/gs.json")"
+check_eq "a goal with a comma in its name; numbers 16.3 and 1.63E1 as 16.3" \
+    '["16. Peace, justice and strong institutions", "16.3", "4. Quality education", "5. Gender equality"]' \
+    "$(json .hits.1.themes <"$TMP/gs.json")"
+
+# --- Bad workbooks: a clear error, exit 1, nothing imported. ---
+refused() {
+    name=$1 file=$2 where=$3
+    "$RT" --db "$DB" import "$TMP/$file.xlsx" >"$TMP/out" 2>"$TMP/err"
+    check_eq "$name: exit 1" 1 $?
+    grep -qF -- "$where" "$TMP/err"
+    check_eq "$name: the message says '$where'" 0 $?
+    check_eq "$name: database unchanged" 2 "$("$RT" --db "$DB" stats --json | json .recommendations)"
+}
+for k in truncated zip-bomb zip-bomb-liar external-entity billion-laughs missing-strings no-strings-part \
+    other-columns empty-sheet bad-response bad-index beyond-header; do
+    make_xlsx $k
+done
+refused "truncated zip" truncated "truncated.xlsx: not a readable Excel workbook"
+refused "zip bomb" zip-bomb "part xl/worksheets/sheet1.xml inflates to"
+refused "zip bomb whose headers lie" zip-bomb-liar \
+    "part xl/worksheets/sheet1.xml inflates past 268435456 bytes"
+refused "external entity" external-entity "a document type declaration (DTD) is not allowed"
+refused "billion laughs" billion-laughs "a document type declaration (DTD) is not allowed"
+refused "missing shared-strings part" missing-strings "the part xl/sharedStrings.xml is missing"
+refused "no shared strings at all" no-strings-part \
+    "sheet 'Explorer', row 1, column A: the cell refers to shared strings, but the workbook has none"
+refused "a sheet with other columns" other-columns "other-columns.xlsx:1: unknown format"
+grep -qF "(sheet 'Explorer', row 1)" "$TMP/err"
+check_eq "other columns: the sheet and row named" 0 $?
+refused "an empty sheet" empty-sheet "sheet 'Explorer' is empty"
+refused "a bad value" bad-response \
+    "bad-response.xlsx:3: field 'Response': unknown response 'Perhaps'"
+grep -qF "(sheet 'Explorer', row 3, column F)" "$TMP/err"
+check_eq "bad value: sheet, row and column named" 0 $?
+refused "a shared string that does not exist" bad-index \
+    "sheet 'Explorer', row 3, column C: shared string 999 does not exist"
+refused "a value beyond the header" beyond-header \
+    "sheet 'Explorer', row 3, column Q: a value beyond the header's last column"
+# With a good file before it, a bad one takes it down too (one transaction).
+"$RT" --db "$TMP/two.db" import "$TMP/good.xlsx" "$TMP/bad-response.xlsx" >/dev/null 2>&1
+check_eq "good + bad: exit 1" 1 $?
+check_eq "good + bad: nothing imported" 0 "$("$RT" --db "$TMP/two.db" stats --json | json .recommendations)"
+
+# --- The real DIHR export, cycle 2. ---
+need_data
+X="$DATA/upr/dihr/upr2.xlsx"
+UPR="$DATA/upr/upr_info_s01-s18.csv"
+python3 "$TOOL" figures "$X" "$UPR" >"$TMP/fig.json"
+check_eq "python reads the workbook" 0 $?
+fig() { json "$1" <"$TMP/fig.json"; }
+check_eq "python: 35,996 rows (the README's figure)" 35996 "$(fig .rows)"
+check_eq "python: 34,686 recommendations (the README's figure)" 34686 "$(fig .recommendations)"
+
+D="$TMP/d.db"
+start=$(date +%s.%N)
+"$RT" --db "$D" import --json "$X" >"$TMP/d.json"
+check_eq "upr2.xlsx imports" 0 $?
+end=$(date +%s.%N)
+say "# upr2.xlsx imported in $(python3 -c "print(round($end - $start, 2))") s ($(basename "$(dirname "$RT")") build)"
+check_eq "rows as python counts them" "$(fig .rows)" "$(json .rows <"$TMP/d.json")"
+check_eq "recommendations as python counts them" "$(fig .recommendations)" \
+    "$(json .recommendations_added <"$TMP/d.json")"
+check_eq "the rest merged" $(($(fig .rows) - $(fig .recommendations))) \
+    "$(json .recommendations_existing <"$TMP/d.json")"
+
+# Belarus and the United States, session 22, against python's figures and texts.
+session22() { # STATE NAME-IN-WORKBOOK
+    "$RT" --db "$D" search --sur "$1" --session 22 --limit 1000 --facets --json >"$TMP/s22.json"
+    check_eq "$1 session 22: recommendations" "$(fig ".session22.$2.total")" \
+        "$(json .total <"$TMP/s22.json")"
+    check_eq "$1 session 22: supported" "$(fig ".session22.$2.Supported")" \
+        "$(json .facets.response.supported <"$TMP/s22.json")"
+    check_eq "$1 session 22: noted" "$(fig ".session22.$2.Noted")" \
+        "$(json .facets.response.noted <"$TMP/s22.json")"
+    python3 - "$TMP/fig.json" "$2" "$TMP/s22.json" >"$TMP/cmp" 2>&1 <<'EOF'
+import json, sys
+fig = json.load(open(sys.argv[1]))["session22"][sys.argv[2]]["sdg"]
+facet = json.load(open(sys.argv[3]))["facets"]["theme"]
+top = sorted(fig.items(), key=lambda kv: -kv[1])[:5]
+for label, n in top:
+    assert facet.get(label) == n, (label, n, facet.get(label))
+print(len(top))
+EOF
+    check_eq "$1 session 22: the five commonest SDG themes, as facets, as python counts them" 5 \
+        "$(cat "$TMP/cmp")"
+    python3 - "$TMP/fig.json" "$2" "$TMP/s22.json" >"$TMP/cmp" 2>&1 <<'EOF'
+import json, sys
+fig = json.load(open(sys.argv[1]))["session22"][sys.argv[2]]["texts"]
+hits = json.load(open(sys.argv[3]))["hits"]
+ours = {h["text"]: h for h in hits}
+assert set(ours) == set(fig), sorted(set(ours) ^ set(fig))[:3]
+for text, states in fig.items():
+    h = ours[text]
+    assert len(h["recommending_states"]) == len(states), (text, states, h["recommending_states"])
+    assert h["paragraph"].startswith("A/HRC/30/"), h["paragraph"]
+print(len(fig))
+EOF
+    check_eq "$1 session 22: the same texts, each with as many recommending states" \
+        "$(fig ".session22.$2.total")" "$(cat "$TMP/cmp")"
+}
+session22 Belarus Belarus
+check_eq "Belarus: 261, 156 supported (the issue's figures)" "261 156" \
+    "$(fig .session22.Belarus.total) $(fig .session22.Belarus.Supported)"
+session22 USA "United States of America"
+check_eq "United States: 361, 202 noted (the issue's figures)" "361 202" \
+    "$(fig '.session22.United States of America.total') $(fig '.session22.United States of America.Noted')"
+
+# One recommendation field by field.
+"$RT" --db "$D" search --sur Belarus --session 22 --json \
+    '"public campaigns explaining the arguments for the abolition of the death penalty"' >"$TMP/one.json"
+check_eq "one recommendation: found once" 1 "$(json .total <"$TMP/one.json")"
+check_eq "its paragraph" "A/HRC/30/3, 127.1" "$(json .hits.0.paragraph <"$TMP/one.json")"
+check_eq "its response" supported "$(json .hits.0.response <"$TMP/one.json")"
+check_eq "its recommending state" '["Estonia"]' "$(json .hits.0.recommending_states <"$TMP/one.json")"
+
+# Importing the same file again changes nothing.
+"$RT" --db "$D" import --json "$X" >"$TMP/again.json"
+check_eq "again: nothing added" 0 "$(json .recommendations_added <"$TMP/again.json")"
+check_eq "again: no states" 0 "$(json .recommending_states_added <"$TMP/again.json")"
+check_eq "again: no themes" 0 "$(json .themes_added <"$TMP/again.json")"
+
+# --- UPR Info, then the DIHR: the overlap of sessions 13-18 merges. ---
+check_eq "python: 13,668 of sessions 13-18 match UPR Info (the README's figure)" 13668 \
+    "$(fig .matched)"
+check_eq "python: 29 do not" 29 "$(fig .unmatched)"
+B="$TMP/both.db"
+"$RT" --db "$B" import "$UPR" >/dev/null
+n_upr=$("$RT" --db "$B" stats --json | json .recommendations)
+"$RT" --db "$B" import --json "$X" >"$TMP/b.json"
+check_eq "UPR Info then DIHR: exit 0" 0 $?
+check_eq "UPR Info then DIHR: the overlap merged" \
+    $((n_upr + $(fig .recommendations) - $(fig .matched))) \
+    "$("$RT" --db "$B" stats --json | json .recommendations)"
+check_eq "56,386 recommendations (the issue's figure)" 56386 \
+    "$("$RT" --db "$B" stats --json | json .recommendations)"
+s1318() { sqlite3 "$1" "SELECT count(*) FROM recommendation WHERE session BETWEEN 13 AND 18"; }
+"$RT" --db "$TMP/upr.db" import "$UPR" >/dev/null
+check_eq "sessions 13-18 gain only the unmatched" $(($(s1318 "$TMP/upr.db") + $(fig .unmatched))) \
+    "$(s1318 "$B")"
+check_eq "every merged recommendation has both sources" "$(fig .matched)" \
+    "$(sqlite3 "$B" "SELECT count(*) FROM (SELECT rec_id FROM recommendation_source
+        GROUP BY rec_id HAVING count(*) = 2)")"
+
+# A merged recommendation through show: both sources, UPR Info's issues and the SDG
+# goals and targets, the paragraph the DIHR gives.
+id=$(sqlite3 "$B" "SELECT rs.rec_id FROM recommendation_source rs
+    JOIN recommendation_theme x ON x.rec_id = rs.rec_id JOIN theme t ON t.id = x.theme_id
+    GROUP BY rs.rec_id HAVING count(DISTINCT rs.source_id) = 2
+    AND count(DISTINCT t.vocabulary) = 2 ORDER BY rs.rec_id LIMIT 1")
+"$RT" --db "$B" show --json "$id" >"$TMP/show.json"
+check_eq "show --json: two sources" '["upr-info", "dihr"]' \
+    "$(python3 -c 'import json,sys; print(json.dumps([s["kind"] for s in json.load(sys.stdin)["sources"]]))' <"$TMP/show.json")"
+check_eq "show --json: the sources agree" False "$(json .sources_disagree <"$TMP/show.json")"
+check_eq "show --json: UPR Info's issues and the DIHR's SDG themes" '["sdg", "upr-info"]' \
+    "$(python3 -c 'import json,sys; print(json.dumps(sorted({t["vocabulary"] for t in json.load(sys.stdin)["theme_tags"]})))' <"$TMP/show.json")"
+para=$(json .paragraph <"$TMP/show.json")
+check_eq "show --json: the paragraph the DIHR gives" A/HRC/ "$(printf %s "$para" | cut -c1-6)"
+"$RT" --db "$B" show "$id" >"$TMP/show.txt"
+check_eq "show lists both sources" 2 "$(grep -cE 'upr_info_s01-s18.csv \(upr-info, |upr2.xlsx \(dihr, ' "$TMP/show.txt")"
+
+# The same database in either order, and importing both again changes nothing.
+fingerprint() {
+    sqlite3 "$1" "SELECT s.code, r.session, r.cycle, r.response, r.action_category, r.paragraph,
+        r.text,
+        (SELECT group_concat(c) FROM (SELECT st.code c FROM recommendation_by b
+            JOIN state st ON st.id = b.state_id WHERE b.rec_id = r.id ORDER BY 1)),
+        (SELECT group_concat(l) FROM (SELECT t.vocabulary || ':' || t.label l
+            FROM recommendation_theme x JOIN theme t ON t.id = x.theme_id
+            WHERE x.rec_id = r.id ORDER BY 1)),
+        (SELECT group_concat(k) FROM (SELECT so.kind || ':' || rs.response k
+            FROM recommendation_source rs JOIN source so ON so.id = rs.source_id
+            WHERE rs.rec_id = r.id ORDER BY 1))
+        FROM recommendation r JOIN state s ON s.id = r.sur_id ORDER BY 1, 2, 7" | md5sum
+}
+R2="$TMP/rev.db"
+"$RT" --db "$R2" import "$X" >/dev/null
+"$RT" --db "$R2" import "$UPR" >/dev/null
+check_eq "DIHR then UPR Info: 56,386 too" 56386 "$("$RT" --db "$R2" stats --json | json .recommendations)"
+check_eq "the same recommendations, states, themes and sources in either order" \
+    "$(fingerprint "$B")" "$(fingerprint "$R2")"
+before=$(fingerprint "$B")
+"$RT" --db "$B" import --json "$UPR" "$X" >"$TMP/again2.json"
+check_eq "both again: nothing added" 0 "$(json .recommendations_added <"$TMP/again2.json")"
+check_eq "both again: the data unchanged" "$before" "$(fingerprint "$B")"
+
+# Export and restore carry the sources.
+"$RT" --db "$B" export --json >"$TMP/e1.json"
+"$RT" --db "$TMP/restored.db" import "$TMP/e1.json" >/dev/null
+check_eq "restored: the same data, sources included" "$before" "$(fingerprint "$TMP/restored.db")"
+"$RT" --db "$TMP/restored.db" export --json >"$TMP/e2.json"
+check "export, restore, export: the same bytes" cmp "$TMP/e1.json" "$TMP/e2.json"
+done_testing
