@@ -40,6 +40,7 @@ static const char *const tables[] = {
     "commitment_status",
     "benchmark",
     "assessment",
+    "private_record",
     NULL,
 };
 
@@ -388,10 +389,13 @@ static int check_kind_refs(struct rt_store *st, const char *path, const char *ta
     static const struct {
         const char *table, *kind, *id;
     } refs[] = {
+        /* clang-format off */
         {"link", "from_kind", "from_id"},
         {"link", "to_kind", "to_id"},
         {"ledger_theme", "item_kind", "item_id"},
         {"assessment", "target_kind", "target_id"},
+        {"private_record", "kind", "id"},
+        /* clang-format on */
     };
     struct rt_buf sql = RT_BUF_INIT, field = RT_BUF_INIT;
     sqlite3_stmt *s = NULL;
