@@ -115,10 +115,12 @@ else
     say "# SKIP: no Chromium or pdftotext: the PDF's text is not checked"
     n_skip=$((n_skip + 1))
 fi
-rt --as public audit log >"$TMP/log.public"
+check "audit log --as public" rt --as public audit log
+cp "$TMP/out" "$TMP/log.public"
 rt audit log >"$TMP/log.all"
 check_eq "the audit log as the public reads it has none" 0 "$(secret_count "$TMP/log.public")"
 check_eq "as the command line reads it, all" 1 "$([ "$(secret_count "$TMP/log.all")" -ge 4 ] && echo 1)"
+check "history --as public" rt --as public history step:1
 check_eq "history of the private step --as public" 0 \
     "$(rt --as public history "step:$STEP" 2>&1 | secret_count)"
 check_fails "--as with another word" 1 rt --as boss step list
@@ -172,6 +174,16 @@ check_eq "an editor logs in" 201 \
     "$(code -c "$TMP/ed" -H 'Content-Type: application/json' -d '{"user":"ed","password":"editor pass phrase"}' "$URL/api/v1/session")"
 code -b "$TMP/ed" "$URL/api/v1/dialogues/1/reciprocity" >/dev/null
 check_eq "and reads the private step" 1 "$([ "$(secret_count "$TMP/body")" -gt 0 ] && echo 1 || echo 0)"
+# The step form's Private box, ticked.
+code -b "$TMP/ed" -c "$TMP/ed" "$URL/dialogues/1" >/dev/null
+t=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/body" | head -n 1)
+check_eq "the editor saves a private step from the form" 303 \
+    "$(code -b "$TMP/ed" --data "csrf=$t&actor=Belarus&date=2016-11&kind=pardon&text=Kappa+two%2C+from+the+form&private=on" "$URL/dialogues/1/steps")"
+check_eq "it is saved, private" "1 0" \
+    "$(rt step list --json | python3 -c 'import json,sys; print(sum(1 for s in json.load(sys.stdin) if s["text"].startswith("Kappa two")))') $(rt --as public step list --json | grep -c 'Kappa two')"
+get public /api/v1/dialogues/1/steps >/dev/null
+cmp -s "$TMP/body" "$TMP/before/5"
+check_eq "the public's list of steps is still as before" 0 $?
 code -b "$TMP/ed" -X DELETE "$URL/api/v1/session" >/dev/null
 check_eq "after the logout: the same route" 200 "$(code -b "$TMP/ed" "$URL/api/v1/dialogues/1/reciprocity")"
 check_eq "holds none" 0 "$(secret_count "$TMP/body")"
