@@ -121,6 +121,11 @@ int rt_store_export(struct rt_store *st, json_t **out, struct rt_error *err)
             if (is_state_column(cols[i].name))
                 rt_buf_addf(&sql, "%s'%s', (SELECT code FROM state WHERE id = t.%s)", i ? ", " : "",
                             key_of(cols[i].name), cols[i].name);
+            else if (!strcmp(cols[i].name, "source_id") || !strcmp(cols[i].name, "step_id"))
+                /* null: a record private.h hides from the reader */
+                rt_buf_addf(&sql, "%s'%s', (SELECT id FROM %.*s WHERE id = t.%s)", i ? ", " : "",
+                            cols[i].name, (int)(strlen(cols[i].name) - 3), cols[i].name,
+                            cols[i].name);
             else
                 rt_buf_addf(&sql, "%s'%s', t.%s", i ? ", " : "", cols[i].name, cols[i].name);
         }

@@ -284,3 +284,37 @@ Test(private, export_for_the_public)
     cr_assert_eq(json_array_size(json_object_get(t, "link")), 1, "only the open step's answer");
     json_decref(doc);
 }
+
+Test(private, a_commitment_fulfilled_by_a_private_step_names_no_step)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    json_t *doc = NULL, *restored = NULL;
+    struct rt_store *copy = NULL;
+    char path[256], *r;
+    int64_t c;
+
+    ok(rt_commitment_add(st, rnd, "BLR", NULL, "release the rest", &c, &e), &e);
+    ok(rt_commitment_resolve(st, c, "fulfilled", secret_step, "2016-02", NULL, &e), &e);
+    r = round_text();
+    cr_assert(strstr(r, "\"status\":\"fulfilled\",\"as_of\":\"2016-02\",\"step\":2"), "%s", r);
+    free(r);
+    reader(RT_READER_PUBLIC);
+    r = round_text();
+    cr_assert(strstr(r, "\"status\":\"fulfilled\",\"as_of\":\"2016-02\",\"step\":null"), "%s", r);
+    free(r);
+    /* The export for the public names no step either, and restores. */
+    ok(rt_store_export(st, &doc, &e), &e);
+    cr_assert(json_is_null(json_object_get(
+        json_array_get(json_object_get(json_object_get(doc, "tables"), "commitment_status"), 1),
+        "step_id")));
+    snprintf(path, sizeof(path), "%s/restored.db", test_dir());
+    ok(rt_store_open(&copy, path, RT_STORE_CREATE, &e), &e);
+    ok(rt_store_begin(copy, &e), &e);
+    ok(rt_store_import_export(copy, "public.json", doc, &e), &e);
+    ok(rt_store_commit(copy, &e), &e);
+    ok(rt_store_export(copy, &restored, &e), &e);
+    cr_assert_eq(json_array_size(json_object_get(json_object_get(restored, "tables"), "step")), 1);
+    rt_store_close(copy);
+    json_decref(doc);
+    json_decref(restored);
+}
