@@ -24,7 +24,8 @@ enum rt_field_type {
     RT_FIELD_INT,      /* a whole number in [lo, hi] */
     RT_FIELD_CHOICE,   /* one word of vocabulary */
     RT_FIELD_REF,      /* a record: "KIND:ID", or a bare id of ref_kind */
-    RT_FIELD_REFS      /* a list of records, each linked by relation */
+    RT_FIELD_REFS,     /* a list of records, each linked by relation */
+    RT_FIELD_FLAG      /* yes or no: JSON true or false, a check box, an option without value */
 };
 
 enum {

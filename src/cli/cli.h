@@ -19,6 +19,7 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 struct cli {
     const char *prog;    /* "rightstrack" */
     const char *db_path; /* --db, $RIGHTSTRACK_DB, or ./rightstrack.db */
+    const char *as;      /* --as public|viewer: read without private records; NULL: all */
 };
 
 struct command {
@@ -58,6 +59,7 @@ int cmd_report(struct cli *c, int argc, char **argv);
 int cmd_user(struct cli *c, int argc, char **argv); /* cmd_user.c: accounts and tokens */
 int cmd_history(struct cli *c, int argc, char **argv);
 int cmd_audit(struct cli *c, int argc, char **argv);
+int cmd_private(struct cli *c, int argc, char **argv);
 struct rt_audit_entry;
 /* Prints audit log entries for a person, with what changed (cmd_audit.c). */
 void cli_print_audit(const struct rt_audit_entry *v, size_t n);
@@ -169,6 +171,10 @@ struct cli_list {
         CLI_OPT_LIST, (n), 0, (v), (a), (h), 0, 0, 0, cli_check_ref, (need), (kind)                \
     }
 #define OPT_JSON(v) OPT_FLAG("json", (v), "print JSON")
+/* --as WHO of a reading command: the version for the public or a viewer (cli_open). */
+#define OPT_AS(c)                                                                                  \
+    OPT_STRING("as", &(c)->as, "WHO",                                                              \
+               "public or viewer: leave out every private record, as they see it")
 #define OPT_HINT(h)                                                                                \
     {                                                                                              \
         CLI_OPT_HINT, NULL, 0, NULL, NULL, (h), 0, 0, 0, NULL, NULL, NULL                          \
@@ -284,6 +290,7 @@ struct cli_entity {
     const char *const *omit;
     const char *str[CLI_ENTITY_MAX]; /* the value of each field, by its index */
     long num[CLI_ENTITY_MAX];        /* LONG_MIN: not given */
+    int flag[CLI_ENTITY_MAX];        /* RT_FIELD_FLAG: 1 when given */
     struct cli_list list[CLI_ENTITY_MAX];
     struct cli_option opts[CLI_ENTITY_MAX + 8];
     const char *parent; /* the first argument, with cmd->parent */

@@ -3,10 +3,10 @@
 
 #include <rightstrack/ledger.h>
 
-static const char usage[] = "rightstrack [--db PATH] export [--json] [--out FILE]";
+static const char usage[] = "rightstrack [--db PATH] export [--json] [--out FILE] [--as WHO]";
 
 static const char help[] =
-    "usage: rightstrack [--db PATH] export [--json] [--out FILE]\n"
+    "usage: rightstrack [--db PATH] export [--json] [--out FILE] [--as WHO]\n"
     "\n"
     "Writes the whole database -- recommendations, sources, themes and the\n"
     "dialogue ledger -- as one JSON document (format in docs/export.md), on\n"
@@ -14,7 +14,10 @@ static const char help[] =
     "empty database; exporting that again gives the same bytes.\n"
     "\n"
     "  --json       the format (the only one; accepted for symmetry)\n"
-    "  --out FILE   write to FILE instead of standard output\n";
+    "  --out FILE   write to FILE instead of standard output\n"
+    "  --as WHO     public or viewer: the export they may have, without any private\n"
+    "               record and without the marks that say which records are private\n"
+    "               (a backup needs the whole database: leave it out)\n";
 
 static int dump_to_buf(const char *data, size_t len, void *buf)
 {
@@ -32,6 +35,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
     struct cli_option opts[] = {
         OPT_FLAG("json", &json, NULL), /* the one format */
         {CLI_OPT_STRING, "out", 'o', &out_path, "FILE", NULL, 0, 0, 0, NULL, NULL, NULL},
+        OPT_AS(c),
         OPT_END()};
 
     if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0 ||

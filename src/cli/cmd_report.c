@@ -5,7 +5,8 @@
 #include <rightstrack/report.h>
 
 static const char usage[] = "rightstrack [--db PATH] report brief --dialogue D | country STATE\n"
-                            "       [--as-of DATE] [--format md|html|pdf] [--out FILE] [--json]";
+                            "       [--as-of DATE] [--format md|html|pdf] [--out FILE] [--json]\n"
+                            "       [--as WHO]";
 
 static const char help[] =
     "usage: rightstrack [--db PATH] report brief --dialogue D [OPTIONS]\n"
@@ -27,10 +28,14 @@ static const char help[] =
     "                   headless Chromium; needs --out)\n"
     "  --out FILE       write to FILE instead of standard output\n"
     "  --json           print the report's data as a JSON document instead\n"
+    "  --as WHO         public or viewer: the version they may read, without any\n"
+    "                   private record (step, participant, assessment, source) and\n"
+    "                   with every count made without them: the one to publish\n"
     "\n"
     "Examples:\n"
     "  rightstrack report brief --dialogue 1 --as-of 2016-12-31 --format html --out brief.html\n"
-    "  rightstrack report country Belarus --as-of 2016-12-31\n";
+    "  rightstrack report country Belarus --as-of 2016-12-31\n"
+    "  rightstrack report brief --dialogue 1 --as public --format pdf --out public.pdf\n";
 
 /* json_dump_callback's sink: appends to an rt_buf. */
 static int add_to_buf(const char *s, size_t n, void *ctx)
@@ -53,6 +58,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
                                 OPT_STRING("format", &format, "F", NULL),
                                 OPT_STRING("out", &out, "FILE", NULL),
                                 OPT_JSON(&json),
+                                OPT_AS(c),
                                 OPT_END()};
 
     if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))

@@ -232,6 +232,11 @@ void cli_entity_init(struct cli_entity *v, const char *entity, const char *const
         o->arg = f->arg;
         o->help = f->help;
         switch (f->type) {
+        case RT_FIELD_FLAG:
+            o->type = CLI_OPT_FLAG;
+            o->value = &v->flag[i];
+            o->arg = NULL;
+            break;
         case RT_FIELD_INT:
             o->type = CLI_OPT_INT;
             o->value = &v->num[i];
@@ -360,6 +365,8 @@ int cli_entity_args(struct cli *c, struct cli_entity *v, int argc, char **argv, 
             } else {
                 val = json_string(argv[at++]);
             }
+        } else if (f->type == RT_FIELD_FLAG) {
+            val = v->flag[i] ? json_true() : NULL;
         } else if (f->type == RT_FIELD_INT && v->num[i] != LONG_MIN) {
             val = json_integer(v->num[i]);
         } else if ((f->type == RT_FIELD_REFS || f->type == RT_FIELD_PARTIES) && v->list[i].n) {

@@ -8,6 +8,7 @@
 #include "cli.h"
 
 #include <rightstrack/audit.h>
+#include <rightstrack/private.h>
 
 static const struct command commands[] = {
     {"init", cmd_init, "create a database (or bring one up to date)"},
@@ -40,6 +41,7 @@ static const struct command commands[] = {
     {"user", cmd_user, "accounts of the web face, their roles and API tokens"},
     {"history", cmd_history, "what changed in a record, when and by whom"},
     {"audit", cmd_audit, "read and check the audit log of every write"},
+    {"private", cmd_private, "mark records private (editors and admins only), or public"},
 };
 
 /* Who writes, for the audit log: "cli:" and the OS user; and the command run. */
@@ -47,7 +49,7 @@ static char actor[128], via[96];
 
 static void usage_text(FILE *fp)
 {
-    fprintf(fp, "usage: rightstrack [--db PATH] COMMAND [OPTIONS] [ARGS]\n"
+    fprintf(fp, "usage: rightstrack [--db PATH] [--as WHO] COMMAND [OPTIONS] [ARGS]\n"
                 "\n"
                 "Follow-up of human-rights recommendations and dialogues.\n"
                 "\n"
@@ -57,10 +59,24 @@ static void usage_text(FILE *fp)
     fprintf(fp, "\n"
                 "Options:\n"
                 "  --db PATH    the database (default: $RIGHTSTRACK_DB, else ./rightstrack.db)\n"
+                "  --as WHO     public or viewer: read as they do, without private records\n"
                 "  --version    print the version\n"
                 "  -h, --help   this text; 'rightstrack COMMAND --help' for a command\n"
                 "\n"
                 "Exit status: 0 ok, 1 failure, 2 wrong usage.\n");
+}
+
+/* --as WHO: the store reads for the public (private.h). */
+static int cli_reader(struct cli *c, struct rt_store *st)
+{
+    struct rt_error err = RT_ERROR_INIT;
+    enum rt_reader reader;
+    int rc = EXIT_OK;
+
+    if (rt_reader_parse(c->as, &reader, &err) < 0 || rt_store_set_reader(st, reader, &err) < 0)
+        rc = cli_fail(c, &err);
+    rt_error_release(&err);
+    return rc;
 }
 
 int cli_open(struct cli *c, unsigned flags, struct rt_store **out)
@@ -73,6 +89,11 @@ int cli_open(struct cli *c, unsigned flags, struct rt_store **out)
         return EXIT_FAIL;
     }
     rt_store_set_actor(*out, actor, via[0] ? via : NULL);
+    if (c->as && cli_reader(c, *out) != EXIT_OK) {
+        rt_store_close(*out);
+        *out = NULL;
+        return EXIT_FAIL;
+    }
     return EXIT_OK;
 }
 
@@ -225,7 +246,7 @@ static void set_actor(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    struct cli c = {"rightstrack", NULL};
+    struct cli c = {"rightstrack", NULL, NULL};
     int i;
 
     c.db_path = getenv("RIGHTSTRACK_DB");
@@ -239,6 +260,13 @@ int main(int argc, char **argv)
             c.db_path = argv[i];
         } else if (!strncmp(a, "--db=", 5)) {
             c.db_path = a + 5;
+        } else if (!strcmp(a, "--as")) {
+            if (++i == argc)
+                return cli_usage(&c, "rightstrack --as public|viewer COMMAND",
+                                 "--as needs public or viewer");
+            c.as = argv[i];
+        } else if (!strncmp(a, "--as=", 5)) {
+            c.as = a + 5;
         } else if (!strcmp(a, "--version")) {
             printf("rightstrack %s\n", RT_VERSION);
             return EXIT_OK;

@@ -329,7 +329,8 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
         for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
             json_array_append_new(list, json_pack("{s:s, s:s}", "method", routes[i].method, "path",
                                                   routes[i].pattern));
-        rt_http_auth_routes(list); /* /api/v1/session, answered by auth_page.c */
+        rt_http_auth_routes(list);    /* /api/v1/session, answered by auth_page.c */
+        rt_http_private_routes(list); /* /api/v1/private, answered by private.c */
         doc = json_pack("{s:s, s:o}", "version", RT_VERSION, "routes", list);
         break;
     }

@@ -125,6 +125,17 @@ void rt_http_auth_routes(json_t *list);
 /* What the response cache adds to a request's key: who may see a different answer. */
 void rt_http_auth_cache_key(const struct rt_http_req *req, struct rt_buf *key);
 
+/*
+ * Private records (private.c). reader makes st read for the request's reader: the
+ * public and viewers see no private record (private.h); 1 when it failed and resp
+ * says so, 0 to route on. private_api answers POST /api/v1/private (1), or 0 for
+ * another path; private_routes appends it to the API's list of routes.
+ */
+int rt_http_reader(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
+int rt_http_private_api(struct rt_store *st, const struct rt_http_req *req,
+                        struct rt_http_resp *resp);
+void rt_http_private_routes(json_t *list);
+
 /* Routes one request; fills resp. Never fails: errors become error responses. */
 void rt_http_route(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
 

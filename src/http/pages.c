@@ -423,6 +423,8 @@ static void field_value(struct rt_buf *b, json_t *values, const char *name)
         }
     } else if (json_is_integer(v)) {
         rt_buf_addf(b, "%lld", (long long)json_integer_value(v));
+    } else if (json_is_true(v)) {
+        rt_buf_adds(b, "on"); /* a ticked check box */
     } else if (json_is_string(v)) {
         rt_buf_adds(b, json_string_value(v));
     }
@@ -479,6 +481,9 @@ static void form_field(struct rt_buf *b, const char *key, const struct rt_field 
     case RT_FIELD_CHOICE:
         RT_HTML_LIT(b, "<select");
         break;
+    case RT_FIELD_FLAG:
+        RT_HTML_LIT(b, "<input type=\"checkbox\"");
+        break;
     default:
         RT_HTML_LIT(b, "<input size=\"40\"");
     }
@@ -507,6 +512,11 @@ static void form_field(struct rt_buf *b, const char *key, const struct rt_field 
         RT_HTML_LIT(b, ">");
         options(b, f->vocabulary, *value ? value : NULL);
         RT_HTML_LIT(b, "</select>");
+    } else if (f->type == RT_FIELD_FLAG) {
+        RT_HTML_LIT(b, " value=\"on\"");
+        if (*value)
+            RT_HTML_LIT(b, " checked");
+        RT_HTML_LIT(b, ">");
     } else {
         RT_HTML_LIT(b, " value=\"");
         rt_html_text(b, value);

@@ -176,8 +176,10 @@ void rt_http_route(struct rt_store *st, const struct rt_http_req *req, struct rt
     }
     if (rt_http_auth_route(st, req, resp)) /* logins, and what the role may not do */
         return;
+    if (rt_http_reader(st, req, resp)) /* private records: what this reader may see */
+        return;
     if (!strncmp(req->path, "/api/", 5)) {
-        if (!rt_http_api(st, req, resp))
+        if (!rt_http_private_api(st, req, resp) && !rt_http_api(st, req, resp))
             rt_http_error(resp, 404, "not_found", NULL, "no such endpoint: %s", req->path);
         return;
     }

@@ -19,7 +19,10 @@ json_t *rt_http_form_to_json(const struct rt_http_req *req, const char *what, st
         const struct rt_field *f = rt_entity_field(e, k);
         if (!f || !*v)
             continue; /* buttons and empty fields */
-        if (f->type == RT_FIELD_INT) {
+        if (f->type == RT_FIELD_FLAG) {
+            /* A check box: sent when ticked, with its value "on" (or "1", "true"). */
+            json_object_set_new(o, k, json_boolean(strcmp(v, "0") && strcmp(v, "false")));
+        } else if (f->type == RT_FIELD_INT) {
             char *end;
             long long n;
             errno = 0;

@@ -9,6 +9,7 @@
 
 #include <rightstrack/entity.h>
 #include <rightstrack/ledger.h>
+#include <rightstrack/private.h>
 
 const char *const rt_directions[] = {"positive", "negative", NULL};
 const char *const rt_assessment_statuses[] = {"not-started", "in-progress", "partially", "fully",
@@ -20,6 +21,13 @@ const char *const rt_link_relations[] = {"answers", "welcomed-in", "responds-to"
 #define DATE_HELP "YYYY-MM-DD, YYYY-MM or YYYY: for example 2015-08-22 or 2015-08"
 #define PARTY_HELP "a state (name, code or any variant) or an organisation"
 #define REQ RT_FIELD_REQUIRED
+/* The mark of a record that only editors and admins see (private.h). */
+#define PRIVATE                                                                                    \
+    {                                                                                              \
+        "private", "private", RT_FIELD_FLAG, 0, "Private",                                         \
+            "only editors and admins see it: not viewers, not the public", NULL, NULL, NULL, NULL, \
+            NULL, 0, 0                                                                             \
+    }
 #define END                                                                                        \
     {                                                                                              \
         NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0                           \
@@ -57,6 +65,7 @@ static const struct rt_field participant_fields[] = {
      "their ministry, department or agency", "O", NULL, NULL, NULL, NULL, 0, 0},
     {"party", "party", RT_FIELD_PARTY, 0, "Side", "the side they were on: " PARTY_HELP, "P", NULL,
      NULL, NULL, NULL, 0, 0},
+    PRIVATE,
     END};
 
 #define RECS(opt)                                                                                  \
@@ -110,6 +119,7 @@ static const struct rt_field step_fields[] = {
     {"responds_to", "responds-to", RT_FIELD_REFS, 0, "In response to steps",
      "an earlier step (id) of another party it responds to (repeatable)", "STEP", NULL, "step",
      "a step id", "responds-to", 0, 0},
+    PRIVATE,
     END};
 
 static const struct rt_field commitment_fields[] = {
@@ -144,6 +154,7 @@ static const struct rt_field assessment_fields[] = {
      NULL, NULL, NULL, 0, 0},
     {"assessor", "assessor", RT_FIELD_TEXT, 0, "Assessed by",
      "who judged, an organisation (default: nobody named)", "ORG", NULL, NULL, NULL, NULL, 0, 0},
+    PRIVATE,
     END};
 
 static const struct rt_field link_fields[] = {
@@ -239,6 +250,10 @@ static int check_value(const struct rt_field *f, const json_t *v, struct rt_erro
     json_t *e;
 
     switch (f->type) {
+    case RT_FIELD_FLAG:
+        if (!json_is_boolean(v))
+            return rt_error_set(err, RT_EINVAL, NULL, 0, k, "'%s' must be true or false", k);
+        return 0;
     case RT_FIELD_INT:
         if (!json_is_integer(v))
             return rt_error_set(err, RT_EINVAL, NULL, 0, k, "'%s' must be a whole number", k);
@@ -287,7 +302,8 @@ static int check_value(const struct rt_field *f, const json_t *v, struct rt_erro
 
 static int absent(const json_t *v)
 {
-    return !v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)) ||
+    return !v || json_is_null(v) || json_is_false(v) ||
+           (json_is_string(v) && !*json_string_value(v)) ||
            (json_is_array(v) && !json_array_size(v));
 }
 
@@ -472,6 +488,8 @@ int rt_ledger_write(struct rt_store *st, const char *entity, int64_t parent_id, 
         return rc;
     rc = write_record(st, e, parent_id, body, &id, err);
     snprintf(from, sizeof(from), "%s:%" PRId64, e->name, id);
+    if (rc == 0 && json_is_true(json_object_get(body, "private")))
+        rc = name_field(rt_private_set(st, from, 1, err), "private", err);
     for (const struct rt_field *f = e->fields; rc == 0 && f->name; f++)
         if (f->type == RT_FIELD_REFS && f->relation)
             rc = link_list(st, from, body, f, f->relation, f->ref_kind, NULL, err);

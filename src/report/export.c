@@ -13,6 +13,7 @@
 #include <xlsxwriter.h>
 
 #include <rightstrack/export.h>
+#include <rightstrack/private.h>
 #include <rightstrack/json.h>
 
 #define CHUNK 256               /* hits loaded from the store at a time */
@@ -42,6 +43,7 @@ struct rt_export {
     enum rt_export_format fmt;
     /* A search: the hits' ids and the next to write. */
     struct rt_store *st;
+    enum rt_reader reader; /* who st read for when the export began (private.h) */
     int64_t *ids;
     size_t n_ids, next;
     /* A list: the rows, their columns, the next row to write. */
@@ -209,6 +211,7 @@ int rt_export_search(struct rt_store *st, const struct rt_query *q, enum rt_expo
 
     *out = NULL;
     x->st = st;
+    x->reader = rt_store_reader(st);
     if ((rc = rt_search_ids(st, q, &x->ids, &x->n_ids, err)) < 0 ||
         (f == RT_EXPORT_XLSX && (rc = xlsx_fits(x->n_ids, err)) < 0) ||
         (f == RT_EXPORT_XLSX && (rc = xlsx_open(x, "Recommendations", err)) < 0)) {
@@ -413,6 +416,10 @@ int rt_export_read(struct rt_export *x, struct rt_buf *out, int *done, struct rt
     *done = 0;
     if (x->failed)
         return rt_error_set(err, RT_EIO, NULL, 0, NULL, "the export failed before");
+    /* The web face streams it between other requests on the same store: the rest is
+     * read for the reader it began for, whoever the store read for meanwhile. */
+    if (x->st && (rc = rt_store_set_reader(x->st, x->reader, err)) < 0)
+        return rc;
     while (rc == 0 && out->len == start) {
         if (!x->header_done) {
             rc = header(x, out, err);

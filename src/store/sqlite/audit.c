@@ -43,6 +43,8 @@ static const struct audited {
      NULL},
     {"benchmark", "'benchmark:' || $.id", "'dialogue:' || $.dialogue_id", NULL, NULL},
     {"assessment", "'assessment:' || $.id", "$.target_kind || ':' || $.target_id", NULL, NULL},
+    /* Private records (schema 13): a mark, made and taken away. */
+    {"private_record", "$.kind || ':' || $.id || ' private'", "$.kind || ':' || $.id", NULL, NULL},
     /* Accounts (schema 10): who may write; never a password or a token's hash. */
     {"account", "'account:' || $.id", NULL, NULL, ",password,"},
     {"account_token", "'token:' || $.id", "'account:' || $.account_id", NULL, ",hash,last_used,"},
@@ -432,6 +434,9 @@ static int since_valid(const char *since)
     return rt_date_check(day, NULL) == 0;
 }
 
+/* What a reader who may not see private records does not see of the log (private.h). */
+#define HIDDEN RT__PRIVATE_HIDDEN("audit_log")
+
 int rt_audit_log(struct rt_store *st, const struct rt_audit_filter *f, struct rt_audit_entry **out,
                  size_t *out_n, struct rt_error *err)
 {
@@ -439,7 +444,7 @@ int rt_audit_log(struct rt_store *st, const struct rt_audit_filter *f, struct rt
         "SELECT * FROM (SELECT id, at, actor, via, tbl, op, record, before, after, prev_hash,"
         " hash FROM audit_log WHERE (?1 IS NULL OR at >= ?1)"
         " AND (?2 IS NULL OR record = ?2 OR ref1 = ?2 OR ref2 = ?2)"
-        " ORDER BY id DESC LIMIT ?3) ORDER BY id";
+        " AND (?4 = 0 OR NOT " HIDDEN ") ORDER BY id DESC LIMIT ?3) ORDER BY id";
     struct rt_audit_entry *v = NULL;
     size_t n = 0, alloc = 0;
     sqlite3_stmt *s = NULL;
@@ -463,6 +468,7 @@ int rt_audit_log(struct rt_store *st, const struct rt_audit_filter *f, struct rt
     if (f && f->record)
         sqlite3_bind_text(s, 2, f->record, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(s, 3, f && f->limit > 0 ? f->limit : -1);
+    sqlite3_bind_int(s, 4, st->hide_private != 0); /* private.h: the reader's rule */
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct rt_audit_entry *e;
         RT_ALLOC_GROW(v, n + 1, alloc);

@@ -41,6 +41,7 @@ static const char *const tables[] = {
     "commitment_status",
     "benchmark",
     "assessment",
+    "private_record",
     NULL,
 };
 
@@ -121,6 +122,11 @@ int rt_store_export(struct rt_store *st, json_t **out, struct rt_error *err)
             if (is_state_column(cols[i].name))
                 rt_buf_addf(&sql, "%s'%s', (SELECT code FROM state WHERE id = t.%s)", i ? ", " : "",
                             key_of(cols[i].name), cols[i].name);
+            else if (!strcmp(cols[i].name, "source_id") || !strcmp(cols[i].name, "step_id"))
+                /* null: a record private.h hides from the reader */
+                rt_buf_addf(&sql, "%s'%s', (SELECT id FROM %.*s WHERE id = t.%s)", i ? ", " : "",
+                            cols[i].name, (int)(strlen(cols[i].name) - 3), cols[i].name,
+                            cols[i].name);
             else
                 rt_buf_addf(&sql, "%s'%s', t.%s", i ? ", " : "", cols[i].name, cols[i].name);
         }
@@ -389,10 +395,13 @@ static int check_kind_refs(struct rt_store *st, const char *path, const char *ta
     static const struct {
         const char *table, *kind, *id;
     } refs[] = {
+        /* clang-format off */
         {"link", "from_kind", "from_id"},
         {"link", "to_kind", "to_id"},
         {"ledger_theme", "item_kind", "item_id"},
         {"assessment", "target_kind", "target_id"},
+        {"private_record", "kind", "id"},
+        /* clang-format on */
     };
     struct rt_buf sql = RT_BUF_INIT, field = RT_BUF_INIT;
     sqlite3_stmt *s = NULL;

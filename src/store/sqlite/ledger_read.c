@@ -41,9 +41,12 @@
     "'round_ordinal', (SELECT rn.ordinal FROM round rn WHERE rn.id = " col "), 'round_ref',"   \
     " (SELECT rn.dialogue_id || '#' || rn.ordinal FROM round rn WHERE rn.id = " col ")"
 
+/* The step that fulfilled a commitment (cs.step_id), if the reader may see it (private.h). */
+#define CS_STEP "(SELECT fs.id FROM step fs WHERE fs.id = cs.step_id)"
+
 /* The status of commitment c as of ?9. */
 #define COMMITMENT_STATUS                                                                      \
-    "(SELECT json_object('status', cs.status, 'as_of', cs.as_of, 'step', cs.step_id,"          \
+    "(SELECT json_object('status', cs.status, 'as_of', cs.as_of, 'step', " CS_STEP ","         \
     " 'note', cs.note) FROM commitment_status cs WHERE cs.commitment_id = c.id AND "           \
     AS_OF("cs.as_of") " ORDER BY cs.as_of DESC, cs.id DESC LIMIT 1)"
 
@@ -265,7 +268,7 @@ int rt_status(struct rt_store *st, const char *target, const char *as_of, json_t
                     " (" COMMITMENT_STATUS ") ->> 'as_of', 'step', (" COMMITMENT_STATUS
                     ") ->> 'step', 'history', "
                     ARRAY("SELECT json_object('as_of', cs.as_of, 'status', cs.status, 'step',"
-                          " cs.step_id, 'note', cs.note) j FROM commitment_status cs"
+                          " " CS_STEP ", 'note', cs.note) j FROM commitment_status cs"
                           " WHERE cs.commitment_id = c.id AND " AS_OF("cs.as_of")
                           " ORDER BY cs.as_of, cs.id")
                     ") FROM commitment c WHERE c.id = ?1");

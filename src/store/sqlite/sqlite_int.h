@@ -147,6 +147,9 @@ struct rt_store {
     int audit_ready;   /* the audit log's functions and sealing trigger are set up */
     /* The search facets' bitmaps, built on first use (facets.c). */
     struct rt__facets *facets;
+    /* Private records (private.c): 0 every record is read; 1 the tables of private
+     * kinds are shadowed by views without them; 2 a switch to 1 failed half way. */
+    int hide_private;
 };
 
 /* Starts queueing the new recommendations of a load into an empty store (rec_write.c). */
@@ -192,6 +195,15 @@ int rt__fts_words_flush(struct rt_store *st, struct rt_error *err);
 
 /* Drops the words noted (a rollback took them away): the tokenizer meets them afresh. */
 void rt__fts_words_drop(struct rt_store *st);
+
+/*
+ * The audit log's entries that a reader who may not see private records must not
+ * see: those of a private record, or of a record that belongs to one or joins one
+ * (e is the audit_log row). private.c keeps the rest of the rule.
+ */
+#define RT__PRIVATE_HIDDEN(e)                                                                      \
+    "EXISTS (SELECT 1 FROM main.private_record pr WHERE pr.kind || ':' || pr.id IN"                \
+    " (" e ".record, " e ".ref1, " e ".ref2))"
 
 /* Fills err from the connection's last error; returns RT_ESTORE. */
 int rt__db_error(struct rt_store *st, struct rt_error *err, const char *what);

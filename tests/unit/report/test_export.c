@@ -7,6 +7,7 @@
 
 #include <rightstrack/export.h>
 #include <rightstrack/ingest.h>
+#include <rightstrack/private.h>
 
 #include "lib/testutil.h"
 
@@ -197,5 +198,42 @@ Test(export, a_search_in_its_order)
     rt_search_result_release(&res);
     rt_buf_release(&out);
     rt_error_release(&e);
+    rt_store_close(st);
+}
+
+/* A download streamed for the public stays the public's, whoever the store reads for
+ * between its parts (the web face serves other requests on the same store). */
+Test(export, search_export_keeps_its_reader)
+{
+    static const char csv[] = "id,session,cycle,review_year,state_under_review,sur_region,sur_orgs,"
+                              "recommending_state,rs_region,rs_orgs,response,action_category,"
+                              "issues,text,source_file\n"
+                              "1,8,1,2010,Belarus,EEG,,France,WEOG,EU,Noted,5,Death penalty,"
+                              "\"Abolish the death penalty\",t\n";
+    const char *path = TEST_FILE_STR("secret-source.csv", csv);
+    char db[300];
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_store *st = NULL;
+    struct rt_query q = RT_QUERY_INIT;
+    struct rt_buf out = RT_BUF_INIT;
+    struct rt_export *x = NULL;
+    int parts;
+
+    snprintf(db, sizeof(db), "%s/p.db", test_dir());
+    cr_assert_eq(rt_store_open(&st, db, RT_STORE_CREATE, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(rt_import_files(st, &path, 1, NULL, NULL, NULL, &e), 0, "%s", e.msg.buf);
+    q.text = "death penalty";
+    cr_assert_eq(rt_export_search(st, &q, RT_EXPORT_CSV, &x, &e), 0, "%s", e.msg.buf);
+    drain(x, &out, &parts);
+    cr_assert_not_null(strstr(out.buf, "secret-source.csv"), "%s", out.buf);
+    rt_buf_reset(&out);
+    cr_assert_eq(rt_private_set(st, "source:1", 1, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(rt_store_set_reader(st, RT_READER_PUBLIC, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(rt_export_search(st, &q, RT_EXPORT_CSV, &x, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(rt_store_set_reader(st, RT_READER_ALL, &e), 0, "%s", e.msg.buf);
+    drain(x, &out, &parts);
+    cr_assert_not_null(strstr(out.buf, "Abolish the death penalty"), "%s", out.buf);
+    cr_assert_null(strstr(out.buf, "secret-source.csv"), "%s", out.buf);
+    rt_buf_release(&out);
     rt_store_close(st);
 }
