@@ -708,6 +708,7 @@ void rt_http_readout_save_api(struct rt_store *st, const struct rt_http_req *req
     int is_dry = dry && (!strcmp(dry, "1") || !strcmp(dry, "true"));
     json_error_t jerr;
     json_t *draft, *plan = NULL, *d = NULL;
+    const char *source;
 
     if (!rt_http_media_is(req->content_type, "application/json")) {
         rt_http_error(resp, 415, "unsupported_media_type", NULL,
@@ -720,9 +721,15 @@ void rt_http_readout_save_api(struct rt_store *st, const struct rt_http_req *req
                       jerr.line, jerr.column, jerr.text);
         return;
     }
+    /* What the round cites: ?source=, else the draft's "source", else its file. */
+    source = rt_http_arg(req, "source");
+    if (!source || !*source)
+        source = jstr(draft, "source");
+    if (!source || !*source)
+        source = jstr(draft, "file") ? jstr(draft, "file") : "web API";
     if (rt_dialogue_get(st, dialogue_id, &d, &err) < 0 ||
-        rt_readout_import(st, draft, jstr(draft, "file") ? jstr(draft, "file") : "web API",
-                          dialogue_id, is_dry ? RT_READOUT_DRY_RUN : 0, &plan, &err) < 0)
+        rt_readout_import(st, draft, source, dialogue_id, is_dry ? RT_READOUT_DRY_RUN : 0, &plan,
+                          &err) < 0)
         rt_http_fail(resp, &err);
     else
         rt_http_json(resp, is_dry ? 200 : 201, plan);
