@@ -80,6 +80,7 @@ struct rt_http_resp {
     char cookies[2][192];  /* Set-Cookie values; "" when none (the answer is then not cached) */
     char disposition[256]; /* Content-Disposition of a download; "" when none */
     int retry_after;       /* seconds for Retry-After (a 503); 0 when none */
+    int no_cache;          /* the answer changes without the database changing: never kept */
 };
 
 /*
@@ -215,6 +216,23 @@ void rt_http_etag(const void *body, size_t len, char out[RT_HTTP_ETAG_SIZE]);
 int rt_http_is_upload(const char *method, const char *path);
 void rt_http_imports_setup(const char *db_path);
 int rt_http_imports(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
+
+/*
+ * Creating a dialogue (dialogue_form.c). rt_http_dialogue_form answers /dialogues/new
+ * (0 for other paths). rt_http_dialogue_fields writes the fields of a new dialogue,
+ * named prefix+"name", prefix+"kind", prefix+"party1"... (with the completion list of
+ * the known parties), filled with name, kind and n parties (each may be NULL); bad is
+ * the field to mark ("name", "kind", "party"; NULL none); required marks the name and
+ * the first two parties required. rt_http_dialogue_create saves the dialogue those
+ * fields posted (rt_ledger_write) and sets *out_id; the library's error otherwise.
+ */
+int rt_http_dialogue_form(struct rt_store *st, const struct rt_http_req *req,
+                          struct rt_http_resp *resp);
+void rt_http_dialogue_fields(struct rt_buf *b, struct rt_store *st, const char *prefix,
+                             const char *name, const char *kind, const char *const *parties,
+                             size_t n, const char *bad, int required);
+int rt_http_dialogue_create(struct rt_store *st, const struct rt_http_req *req, const char *prefix,
+                            int64_t *out_id, struct rt_error *err);
 
 /* Splits path "/a/b/c" into at most max segments (pointers into buf); returns the count. */
 size_t rt_http_segments(const char *path, char *buf, size_t bufsize, char **seg, size_t max);

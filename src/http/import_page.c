@@ -179,6 +179,7 @@ static void imports_page(struct rt_http_resp *resp, int status, const char *prob
     int any = 0;
 
     page_begin(resp, status, "Import recommendations");
+    resp->no_cache = 1; /* its list of imports changes with no write to the database */
     RT_HTML_LIT(b, "<h1>Import recommendations</h1>");
     if (problem) {
         RT_HTML_LIT(b, "<p role=\"alert\" class=\"neg\"><strong>Not imported: ");
@@ -233,6 +234,13 @@ static void imports_post(const struct rt_http_req *req, struct rt_http_resp *res
     long id;
     int busy;
 
+    if (!rt_http_csrf_ok(req)) {
+        rt_http_page_refused(resp, "This form is out of date",
+                             "The form did not carry the token of this run of the server: it "
+                             "was sent from another site, or from a page opened before the "
+                             "server restarted. Reload the page and send the file again.");
+        return;
+    }
     if (req->upload_too_big) {
         char msg[96];
         snprintf(msg, sizeof(msg), "the file is over %u MB, the most the server takes",
@@ -338,7 +346,7 @@ static void import_page(long id, struct rt_http_resp *resp)
             rt_html_text(b, e->field);
             RT_HTML_LIT(b, "</code>");
         }
-        RT_HTML_LIT(b, ":</p><pre class=\"refusal\">");
+        RT_HTML_LIT(b, ":</p><pre class=\"refusal\" style=\"white-space:pre-wrap\">");
         if (e->file) {
             rt_html_text(b, e->file);
             if (e->line > 0)

@@ -416,7 +416,7 @@ static enum MHD_Result answer_read(struct MHD_Connection *c, struct rt_store *st
     if (rc < 0)
         rt_http_fail(resp, &err);
     rt_error_release(&err);
-    if (!r && (resp->status != 200 || resp->export || resp->cookies[0][0])) {
+    if (!r && (resp->status != 200 || resp->export || resp->cookies[0][0] || resp->no_cache)) {
         /* downloads are not kept, and a cookie is for one browser */
         rt_buf_release(&key);
         return send_response(c, resp);

@@ -79,6 +79,22 @@ check_eq "the form without a file" 422 \
 grep -q 'choose a file' "$TMP/body"
 check_eq "asks for one" 0 $?
 
+# --- A dialogue made on the web (/dialogues/new), with the form's token only.
+check_eq "the new-dialogue page" 200 "$(page "$URL/dialogues/new")"
+grep -q '<datalist id="parties">.*<option value="Belarus">BLR</option>' "$TMP/body"
+check_eq "completes the parties from the known states" 0 $?
+check_eq "without the token: refused" 403 \
+    "$(page --data "name=US-Belarus&party1=United+States&party2=Belarus" "$URL/dialogues/new")"
+check_eq "an unknown party: the form again" 422 \
+    "$(page --data "csrf=$T&name=US-Belarus&party1=Narnia&party2=Belarus" "$URL/dialogues/new")"
+grep -q "Narnia" "$TMP/body"
+check_eq "saying which" 0 $?
+check_eq "saved: to the dialogue's page" 303 \
+    "$(page --data "csrf=$T&name=US-Belarus&party1=United+States&party2=Belarus" "$URL/dialogues/new")"
+check_eq "at /dialogues/1" /dialogues/1 "$(sed -n 's/^Location: //p' "$TMP/headers" | tr -d '\r')"
+check_eq "dialogue list has it" "US-Belarus USA,BLR" \
+    "$("$RT" --db "$DB" dialogue list --json | python3 -c 'import json,sys; d=json.load(sys.stdin)[0]; print(d["name"], ",".join(d["parties"]))')"
+
 # --- A file with a broken line (row 5: a session that is no number) is refused, whole.
 {
     tr '\r' '\n' <"$FILE2" | head -n 4
