@@ -413,6 +413,15 @@ static void import_api(struct rt_store *st, const struct rt_http_req *req,
 
     if (!name || !*name)
         name = "upload";
+    /* This route takes bodies a page of another site can send without asking first
+     * (a form's multipart/form-data). Browsers send cookies, programs need none: a
+     * request with a cookie and no bearer token carries the page's form token. */
+    if (req->cookie && !req->authorization && !rt_http_csrf_ok(req)) {
+        rt_http_error(resp, 403, "csrf", "csrf",
+                      "a browser's upload carries the form token (the field or argument "
+                      "'csrf'); programs send no cookie, or send Authorization: Bearer");
+        return;
+    }
     if (req->upload_too_big) {
         rt_http_error(resp, 413, "too_big", NULL, "the file is over %u bytes", RT_HTTP_MAX_UPLOAD);
         return;

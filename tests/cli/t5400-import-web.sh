@@ -115,8 +115,12 @@ check_eq "naming the line and the field" 0 $?
 grep -q 'bad.csv:5: field' "$TMP/body"
 check_eq "and the file by its own name" 0 $?
 check_eq "the database is as before" "$before" "$(count "$DB")"
-check_eq "the API refuses it: 422" 422 \
+check_eq "a browser's upload to the API without the form token: 403" 403 \
     "$(page --data-binary "@$TMP/bad.csv" -H 'Content-Type: text/csv' "$URL/api/v1/imports?name=bad.csv")"
+check_eq "the API refuses it: 422" 422 \
+    "$(page --data-binary "@$TMP/bad.csv" -H 'Content-Type: text/csv' "$URL/api/v1/imports?name=bad.csv&csrf=$T")"
+check_eq "and so it does for a program (no cookie)" 422 \
+    "$(code --data-binary "@$TMP/bad.csv" -H 'Content-Type: text/csv' "$URL/api/v1/imports?name=bad.csv")"
 check_eq "naming the line" 5 "$(json .error.line <"$TMP/body")"
 check_eq "and the field" Session "$(json .error.field <"$TMP/body")"
 check_eq "and the file" bad.csv "$(json .error.file <"$TMP/body")"
