@@ -39,6 +39,7 @@ struct job {
 static pthread_mutex_t jobs_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct job jobs[JOBS];
 static long last_id;
+static int api_importing; /* an import of the API is under way */
 static const char *import_db;
 
 int rt_http_is_upload(const char *method, const char *path)
@@ -126,9 +127,11 @@ static void *job_run(void *arg)
     return NULL;
 }
 
-/* Is an import running (jobs_lock held)? */
+/* Is an import running, of a page or of the API (jobs_lock held)? */
 static int running(void)
 {
+    if (api_importing)
+        return 1;
     for (size_t i = 0; i < JOBS; i++)
         if (jobs[i].state == JOB_RUNNING)
             return 1;
@@ -409,7 +412,7 @@ static void import_api(struct rt_store *st, const struct rt_http_req *req,
     struct rt_import_stats stats = {0};
     struct rt_tag_stats tags = {0};
     const char *name = req->upload_name ? req->upload_name : rt_http_arg(req, "name");
-    int busy, tag_failed = 0;
+    int busy, rc, tag_failed = 0;
 
     if (!name || !*name)
         name = "upload";
@@ -434,12 +437,17 @@ static void import_api(struct rt_store *st, const struct rt_http_req *req,
     }
     pthread_mutex_lock(&jobs_lock);
     busy = running();
+    api_importing |= !busy;
     pthread_mutex_unlock(&jobs_lock);
     if (busy) {
         rt_http_error(resp, 409, "busy", NULL, "another import is running; send this one after");
         return;
     }
-    if (import_file(st, req->upload_path, &stats, &tags, &tag_failed, NULL, NULL, &err) < 0) {
+    rc = import_file(st, req->upload_path, &stats, &tags, &tag_failed, NULL, NULL, &err);
+    pthread_mutex_lock(&jobs_lock);
+    api_importing = 0;
+    pthread_mutex_unlock(&jobs_lock);
+    if (rc < 0) {
         int status = err.code == RT_ETOOBIG                            ? 413
                      : err.code == RT_EINVAL || err.code == RT_EFORMAT ? 422
                                                                        : 500;
