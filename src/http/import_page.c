@@ -330,6 +330,9 @@ static void import_page(long id, struct rt_http_resp *resp)
                         "value=\"%u\">%u %%</progress> %u %% read (%llu of %llu bytes)</p>",
                         pct, pct, pct, (unsigned long long)j.done, (unsigned long long)j.total);
         }
+        if (j.total && j.done >= j.total)
+            RT_HTML_LIT(b, "<p>The whole file is read; saving it and updating the search "
+                           "index.</p>");
         RT_HTML_LIT(b, "<p class=\"muted\">This page shows the outcome by itself when the "
                        "import ends. Nothing is saved until the whole file is read.</p>");
         html_end(b);

@@ -159,6 +159,23 @@ describe('starting a job on the web', { skip: !have && 'no ../shared/data' }, ()
         await shot(page, '6-round-saved');
     });
 
+    it('shows the progress of a longer import, then its outcome', async () => {
+        // The normalised UPR Info file, sessions 1-18: 10 MB, some seconds to import.
+        const all = join(DATA, 'upr', 'upr_info_s01-s18.csv');
+        await page.goto(server.url + '/imports');
+        await page.setInputFiles('#f-file', all);
+        await page.getByRole('button', { name: 'Import' }).click();
+        await page.waitForURL(/\/imports\/3$/);
+        if (await page.locator('#progress').count()) await shot(page, '2b-progress');
+        await page.locator('h1', { hasText: 'Imported: upr_info_s01-s18.csv' }).waitFor({ timeout: 120000 });
+        const got = await summary(page);
+        assert.equal(got['Format'], 'upr-info');
+        assert.equal(Number(got['Rows read']), 36381, 'the rows of the README');
+        await page.goto(server.url + '/');
+        // With 18.csv before it: the 35,368 recommendations of the README, as the raw files give.
+        assert.match(await page.locator('main').textContent(), /35368 recommendations/);
+    });
+
     it('creates a dialogue on /dialogues/new, the parties completed from the known ones', async () => {
         await page.goto(server.url + '/dialogues');
         await page.getByRole('link', { name: 'Create a dialogue' }).click();
