@@ -5,6 +5,8 @@
 #ifndef RIGHTSTRACK_INGEST_H
 #define RIGHTSTRACK_INGEST_H
 
+#include <jansson.h>
+
 #include <rightstrack/store.h>
 
 /* The formats rt_import_files recognises from a file's header line. */
@@ -68,6 +70,18 @@ struct rt_tag_stats {
  * twice leaves the same. RT_ENOTFOUND (err filled) when no model was trained.
  */
 RT_API int rt_tag_unlabelled(struct rt_store *st, struct rt_tag_stats *out, struct rt_error *err);
+
+/*
+ * What an import did, as `rightstrack import --json` prints it and POST
+ * /api/v1/imports answers, as a new reference (json_decref it): {"files": [{"file",
+ * "format", "rows", "recommendations_added", "recommendations_existing",
+ * "recommending_states_added", "themes_added", "unknown_recommending_state",
+ * "new_source"}], and the same counts in total, with "tagged_by_model" and
+ * "categorised_by_model"}. names[i] (borrowed) is what file i is called; stats
+ * holds n records; tags may be NULL (nothing tagged).
+ */
+RT_API json_t *rt_import_summary_json(const char *const *names, const struct rt_import_stats *stats,
+                                      size_t n, const struct rt_tag_stats *tags);
 
 /* Largest field accepted, in bytes; a longer one is bad input. */
 #define RT_IMPORT_MAX_FIELD (1u << 20)

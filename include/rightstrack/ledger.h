@@ -29,6 +29,13 @@ RT_API int rt_party_resolve(struct rt_store *st, const char *name, char out[16],
                             struct rt_error *err);
 
 /*
+ * The parties rt_party_resolve knows, for a form's completion: a new array (json_decref
+ * it) of {"code", "name", "kind": "organisation" or "state"}, the organisations first,
+ * then the states by name. *out is NULL on failure: RT_ESTORE (err filled).
+ */
+RT_API int rt_party_list(struct rt_store *st, json_t **out, struct rt_error *err);
+
+/*
  * The kinds of step, documented in docs/ledger.md: rt_step_kinds lists them (static
  * strings, NULL at the end); rt_step_kind_valid returns 1 when kind (not NULL) is
  * one of them, else 0.

@@ -54,6 +54,17 @@ RT_API int rt_readout_parse_file(const char *path, unsigned flags, json_t **out,
                                  struct rt_error *err);
 
 /*
+ * What `readout import` reads: path holds either a draft as JSON (what `readout parse
+ * --json` or the web's parse step wrote, perhaps corrected by hand: a file whose first
+ * byte after white space is '{'), loaded as it is, or the readout's text, parsed as
+ * rt_readout_parse_file does. Sets *out to a new draft (json_decref it) on success.
+ * RT_EFORMAT naming the line and column for JSON that does not load or is not an
+ * object; otherwise as rt_readout_parse_file.
+ */
+RT_API int rt_readout_load_file(const char *path, unsigned flags, json_t **out,
+                                struct rt_error *err);
+
+/*
  * The areas of the theme taxonomy (data/themes/areas.tsv: "expression",
  * "political-prisoners") that a short text such as a topic or an ask is about,
  * found by phrases matched on word stems, longest first and without overlaps: the

@@ -24,17 +24,6 @@ static const char help[] =
     "\n"
     "  --json   print a summary per file and in total\n";
 
-static json_t *stats_json(const char *path, const struct rt_import_stats *s)
-{
-    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b}", "file", path, "format",
-                     rt_format_name(s->format), "rows", (json_int_t)s->rows,
-                     "recommendations_added", (json_int_t)s->recs_new, "recommendations_existing",
-                     (json_int_t)s->recs_existing, "recommending_states_added",
-                     (json_int_t)s->by_new, "themes_added", (json_int_t)s->themes_new,
-                     "unknown_recommending_state", (json_int_t)s->unknown_by, "new_source",
-                     s->source_new);
-}
-
 int cmd_import(struct cli *c, int argc, char **argv)
 {
     struct rt_error err = RT_ERROR_INIT;
@@ -90,17 +79,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
         total.unknown_by += stats[i].unknown_by;
     }
     if (json) {
-        json_t *files = json_array(), *o2;
-        for (int i = 0; i < n; i++)
-            json_array_append_new(files, stats_json(argv[1 + i], &stats[i]));
-        o2 = json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "files", files, "rows",
-                       (json_int_t)total.rows, "recommendations_added", (json_int_t)total.recs_new,
-                       "recommendations_existing", (json_int_t)total.recs_existing,
-                       "recommending_states_added", (json_int_t)total.by_new, "themes_added",
-                       (json_int_t)total.themes_new, "unknown_recommending_state",
-                       (json_int_t)total.unknown_by, "tagged_by_model", (json_int_t)tags.tagged,
-                       "categorised_by_model", (json_int_t)tags.categorised);
-        cli_print_json(o2);
+        cli_print_json(
+            rt_import_summary_json((const char *const *)(argv + 1), stats, (size_t)n, &tags));
     } else {
         for (int i = 0; i < n; i++) {
             if (stats[i].format == RT_FORMAT_EXPORT)

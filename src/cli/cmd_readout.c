@@ -9,12 +9,12 @@
 
 static const char usage[] = "rightstrack readout parse FILE [--json] [--evidence]\n"
                             "       rightstrack [--db PATH] readout import FILE --dialogue ID "
-                            "[--dry-run] [--json]";
+                            "[--source TEXT] [--dry-run] [--json]";
 
 static const char help[] =
     "usage: rightstrack readout parse FILE [--json] [--evidence]\n"
     "       rightstrack [--db PATH] readout import FILE --dialogue ID "
-    "[--dry-run] [--json]\n"
+    "[--source TEXT] [--dry-run] [--json]\n"
     "\n"
     "Reads the plain-text readout of a dialogue meeting (a press release, a joint\n"
     "statement) and drafts a round record from it: date, place, round number, sides,\n"
@@ -35,7 +35,11 @@ static const char help[] =
     "the event when one matches) and conditional commitments. Items whose party is\n"
     "not known are reported and left out. It prints how many recommendations to the\n"
     "round's states are on the same themes (round show lists them by area).\n"
+    "FILE is the readout's text, or a draft as JSON (what parse --json wrote, perhaps\n"
+    "corrected by hand), which is stored as it is.\n"
     "  --dialogue ID  the dialogue the round belongs to\n"
+    "  --source TEXT  what the round cites as its source (the readout's address, say);\n"
+    "                 the file's name without it\n"
     "  --dry-run      show what would be written and write nothing\n"
     "  --json         print {\"dry_run\", \"round\", \"written\", \"skipped\",\n"
     "                 \"linked_recommendations\"}\n"
@@ -258,11 +262,12 @@ static int readout_import(struct cli *c, int argc, char **argv)
 {
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
-    const char *dialogue = NULL;
+    const char *dialogue = NULL, *source = NULL;
     json_t *draft = NULL, *plan = NULL;
     int json = 0, dry = 0, rc;
     int64_t dlg = 0;
     struct cli_option opts[] = {OPT_STRING("dialogue", &dialogue, "ID", NULL),
+                                OPT_STRING("source", &source, "TEXT", NULL),
                                 OPT_FLAG("dry-run", &dry, NULL), OPT_JSON(&json), OPT_END()};
 
     if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
@@ -271,14 +276,17 @@ static int readout_import(struct cli *c, int argc, char **argv)
         return cli_usage(c, usage, "readout import needs one FILE");
     if (!dialogue)
         return cli_usage(c, usage, "readout import needs --dialogue ID");
-    if (rt_readout_parse_file(argv[1], RT_READOUT_EVIDENCE, &draft, &err) < 0) {
+    if (source && !*source)
+        return cli_usage(c, usage, "--source needs a text");
+    if (rt_readout_load_file(argv[1], RT_READOUT_EVIDENCE, &draft, &err) < 0) {
         rc = cli_fail(c, &err);
         goto out;
     }
     if ((rc = cli_open(c, dry ? RT_STORE_READONLY : 0, &st)) != EXIT_OK)
         goto out;
     if (rt_dialogue_find(st, dialogue, &dlg, &err) < 0 ||
-        rt_readout_import(st, draft, argv[1], dlg, dry ? RT_READOUT_DRY_RUN : 0, &plan, &err) < 0) {
+        rt_readout_import(st, draft, source ? source : argv[1], dlg, dry ? RT_READOUT_DRY_RUN : 0,
+                          &plan, &err) < 0) {
         if (!err.file && err.code != RT_ENOTFOUND)
             err.file = rt_xstrdup(argv[1]);
         rc = cli_fail(c, &err);

@@ -143,6 +143,7 @@ enum route {
     R_READOUT_PARSE,
     R_ADD_READOUT,
     R_HISTORY,
+    R_IMPORT,
 };
 
 static const struct {
@@ -175,6 +176,7 @@ static const struct {
     {R_READOUT_PARSE, "POST", "/api/v1/readouts/parse", NULL},
     {R_ADD_READOUT, "POST", "/api/v1/dialogues/{id}/readouts", NULL},
     {R_HISTORY, "GET", "/api/v1/history", NULL},
+    {R_IMPORT, "POST", "/api/v1/imports", NULL},
 };
 
 /* POST: a JSON body checked and written; 201 with {"id"}. */
@@ -402,6 +404,9 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
         break;
     case R_HISTORY:
         rc = history(st, req, &doc, &err);
+        break;
+    case R_IMPORT:
+        rt_http_imports(st, req, resp);
         break;
     }
     if (rc < 0)

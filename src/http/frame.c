@@ -29,7 +29,8 @@ static void account_menu(struct rt_buf *b)
 /* The site's menu, on every page and at the top of the reports. */
 #define NAV                                                                                        \
     "<nav><a href=\"/\">rightstrack</a><a href=\"/search\">Recommendations</a>"                    \
-    "<a href=\"/dialogues\">Dialogues</a><a href=\"/readouts/new\">Record a readout</a></nav>"
+    "<a href=\"/dialogues\">Dialogues</a><a href=\"/readouts/new\">Record a readout</a>"           \
+    "<a href=\"/imports\">Import</a></nav>"
 
 void html_begin(struct rt_buf *b, const char *title)
 {

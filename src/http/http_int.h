@@ -13,9 +13,10 @@
 #include <rightstrack/http.h>
 #include <rightstrack/store.h>
 
-#define RT_HTTP_MAX_BODY (1u << 20) /* larger request bodies get 413 */
-#define RT_HTTP_MAX_PATH 511u       /* longer paths get 414 */
-#define RT_HTTP_MAX_QUERY_ARGS 256u /* more query arguments get 431 */
+#define RT_HTTP_MAX_BODY (1u << 20)    /* larger request bodies get 413 */
+#define RT_HTTP_MAX_PATH 511u          /* longer paths get 414 */
+#define RT_HTTP_MAX_QUERY_ARGS 256u    /* more query arguments get 431 */
+#define RT_HTTP_MAX_UPLOAD (64u << 20) /* a larger uploaded file is refused (import_page.c) */
 
 struct rt_http_arg {
     const char *key, *value; /* borrowed from the server for the request's life */
@@ -34,6 +35,13 @@ struct rt_http_req {
     const char *accept;     /* Accept: "text/csv", ... */
     const char *body;
     size_t body_len;
+    /* An upload (rt_http_is_upload): the server streamed the file, the body or a
+     * multipart part with a file name, to upload_path (NULL when none came), named
+     * upload_name by the client (may be NULL); the form's other fields are args.
+     * upload_too_big: it was over RT_HTTP_MAX_UPLOAD and was not kept. */
+    const char *upload_path, *upload_name;
+    uint64_t upload_bytes;
+    int upload_too_big;
     /* Who sends it: the headers auth_page.c reads (each may be NULL), the address of
      * the other end ("" unknown), whether it came over TLS, and what auth_page.c made
      * of them (NULL: no accounts and no checks, as in the fuzz target). */
@@ -72,6 +80,7 @@ struct rt_http_resp {
     char cookies[2][192];  /* Set-Cookie values; "" when none (the answer is then not cached) */
     char disposition[256]; /* Content-Disposition of a download; "" when none */
     int retry_after;       /* seconds for Retry-After (a 503); 0 when none */
+    int no_cache;          /* the answer changes without the database changing: never kept */
 };
 
 /*
@@ -206,6 +215,35 @@ int rt_http_cache_put(struct rt_http_cache *c, const char *key, size_t len, uint
                       void *value, size_t bytes, const char *etag);
 /* The strong entity tag of a body, quoted. */
 void rt_http_etag(const void *body, size_t len, char out[RT_HTTP_ETAG_SIZE]);
+
+/*
+ * Imports on the web (import_page.c). is_upload: does a request of method to path
+ * carry a file the server streams to a temporary file (see rt_http_req) instead of
+ * holding it in memory? imports_setup: the database the import jobs open, once
+ * before serving. rt_http_imports answers /imports, /imports/{n} and POST
+ * /api/v1/imports (0 for other paths); a job runs in a thread of its own and takes
+ * over the uploaded file (it renames it), which the server deletes otherwise.
+ */
+int rt_http_is_upload(const char *method, const char *path);
+void rt_http_imports_setup(const char *db_path);
+int rt_http_imports(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
+
+/*
+ * Creating a dialogue (dialogue_form.c). rt_http_dialogue_form answers /dialogues/new
+ * (0 for other paths). rt_http_dialogue_fields writes the fields of a new dialogue,
+ * named prefix+"name", prefix+"kind", prefix+"party1"... (with the completion list of
+ * the known parties), filled with name, kind and n parties (each may be NULL); bad is
+ * the field to mark ("name", "kind", "party"; NULL none); required marks the name and
+ * the first two parties required. rt_http_dialogue_create saves the dialogue those
+ * fields posted (rt_ledger_write) and sets *out_id; the library's error otherwise.
+ */
+int rt_http_dialogue_form(struct rt_store *st, const struct rt_http_req *req,
+                          struct rt_http_resp *resp);
+void rt_http_dialogue_fields(struct rt_buf *b, struct rt_store *st, const char *prefix,
+                             const char *name, const char *kind, const char *const *parties,
+                             size_t n, const char *bad, int required);
+int rt_http_dialogue_create(struct rt_store *st, const struct rt_http_req *req, const char *prefix,
+                            int64_t *out_id, struct rt_error *err);
 
 /* Splits path "/a/b/c" into at most max segments (pointers into buf); returns the count. */
 size_t rt_http_segments(const char *path, char *buf, size_t bufsize, char **seg, size_t max);

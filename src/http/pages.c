@@ -114,7 +114,8 @@ static void home(struct rt_store *st, struct rt_http_resp *resp)
         }
     }
     json_decref(list);
-    RT_HTML_LIT(b, "</ul>");
+    RT_HTML_LIT(b, "</ul><p><a id=\"new-dialogue\" href=\"/dialogues/new\">Create a dialogue</a> "
+                   "&middot; <a href=\"/imports\">Import recommendations</a></p>");
     html_end(b);
 }
 

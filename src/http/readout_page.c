@@ -378,9 +378,51 @@ static void area_list(struct rt_buf *b, struct rt_store *st)
 
 /* The review form: the draft in editable fields; err and bad mark a refused save;
  * skipped lists what a save would leave out (a second save confirms). */
+/*
+ * When no dialogue is chosen and none has the name the readout gives, the fields of a
+ * new one, filled from the draft's name and sides (or as posted), and a button that
+ * creates it and shows this draft again with it chosen (action=create_dialogue).
+ */
+static void create_dialogue_box(struct rt_buf *b, struct rt_store *st,
+                                const struct rt_http_req *req, const json_t *draft,
+                                const char *chosen, const char *bad)
+{
+    const char *name =
+        field(req, "new_name") ? field(req, "new_name") : jstr(draft, "dialogue_name");
+    const char *parties[16];
+    size_t n = 0, i;
+    int64_t id;
+    const json_t *v;
+
+    if (chosen || (name && rt_dialogue_find(st, name, &id, NULL) == 0))
+        return;
+    if (field(req, "new_name")) {
+        for (i = 1; i <= 16; i++) {
+            char key[24];
+            snprintf(key, sizeof(key), "new_party%zu", i);
+            if (field(req, key))
+                parties[n++] = field(req, key);
+        }
+    } else {
+        json_array_foreach(json_object_get(draft, "sides"), i, v)
+        {
+            if (n < 16 && json_string_value(v) && *json_string_value(v))
+                parties[n++] = json_string_value(v);
+        }
+    }
+    RT_HTML_LIT(b, "<fieldset id=\"create-dialogue\"><legend>The readout's dialogue is not "
+                   "recorded yet</legend><p>Choose it above if it is recorded under another "
+                   "name, or create it here from what the readout says; this draft stays as "
+                   "it is, and you save the round after.</p>");
+    rt_http_dialogue_fields(b, st, "new_", name, field(req, "new_kind"), parties, n,
+                            bad && !strncmp(bad, "new_", 4) ? bad + 4 : NULL, 0);
+    RT_HTML_LIT(b, "<p><button type=\"submit\" name=\"action\" value=\"create_dialogue\" "
+                   "formnovalidate>Create this dialogue</button></p></fieldset>");
+}
+
 static void review_form(struct rt_buf *b, struct rt_store *st, const struct rt_http_req *req,
                         const json_t *draft, const struct rt_error *err, const char *bad,
-                        const json_t *skipped)
+                        const json_t *skipped, const char *chosen, const char *created)
 {
     const char *text = rt_http_arg(req, "text");
     struct rt_buf val = RT_BUF_INIT;
@@ -396,6 +438,12 @@ static void review_form(struct rt_buf *b, struct rt_store *st, const struct rt_h
                    "<code>political-prisoners</code>.</p>");
     if (err && err->code)
         alert(b, "Not saved: ", err);
+    if (created) {
+        RT_HTML_LIT(b, "<p role=\"status\" class=\"pos\" id=\"dialogue-created\">Created the "
+                       "dialogue ");
+        rt_html_text(b, created);
+        RT_HTML_LIT(b, ". It is chosen below: check the draft and save the round.</p>");
+    }
     if (jstr(draft, "notes")) {
         RT_HTML_LIT(b, "<p class=\"muted\">Parser's notes: ");
         rt_html_text(b, jstr(draft, "notes"));
@@ -419,7 +467,8 @@ static void review_form(struct rt_buf *b, struct rt_store *st, const struct rt_h
         }
         RT_HTML_LIT(b, "</ul><input type=\"hidden\" name=\"confirm\" value=\"1\"></div>");
     }
-    dialogue_select(b, st, field(req, "dialogue"), bad && !strcmp(bad, "dialogue"));
+    dialogue_select(b, st, chosen, bad && !strcmp(bad, "dialogue"));
+    create_dialogue_box(b, st, req, draft, chosen, bad);
     text_input(b, "date", "Date (for example 2015-08-22 or 2015-08; required)",
                jstr(draft, "date") ? jstr(draft, "date") : "", "12", bad);
     text_input(b, "place", "Place", jstr(draft, "place") ? jstr(draft, "place") : "", "24", bad);
@@ -577,7 +626,8 @@ static void save(struct rt_store *st, const struct rt_http_req *req, struct rt_h
         }
         if (json_array_size(json_object_get(plan, "skipped"))) {
             html_resp(resp, 200);
-            review_form(&resp->body, st, req, draft, NULL, NULL, json_object_get(plan, "skipped"));
+            review_form(&resp->body, st, req, draft, NULL, NULL, json_object_get(plan, "skipped"),
+                        dlg, NULL);
             goto out;
         }
         json_decref(plan);
@@ -602,12 +652,60 @@ static void save(struct rt_store *st, const struct rt_http_req *req, struct rt_h
     goto out;
 refuse:
     html_resp(resp, 422);
-    review_form(&resp->body, st, req, draft, &err, bad, NULL);
+    review_form(&resp->body, st, req, draft, &err, bad, NULL, dlg, NULL);
 out:
     json_decref(plan);
     json_decref(draft);
     rt_free(map);
     rt_error_release(&err);
+}
+
+/* The dialogue to choose for a fresh draft: the one asked for, else the one whose
+ * name the readout gives, else none. */
+static const char *chosen_dialogue(struct rt_store *st, const struct rt_http_req *req,
+                                   const json_t *draft)
+{
+    static _Thread_local char id[32];
+    const char *name = jstr(draft, "dialogue_name");
+    int64_t found;
+
+    if (field(req, "dialogue"))
+        return field(req, "dialogue");
+    if (!name || rt_dialogue_find(st, name, &found, NULL) < 0)
+        return NULL;
+    snprintf(id, sizeof(id), "%lld", (long long)found);
+    return id;
+}
+
+/* POST with action=create_dialogue: the dialogue the draft's box describes, then the
+ * draft again (as posted) with it chosen; or the draft with what was wrong. */
+static void create_dialogue(struct rt_store *st, const struct rt_http_req *req,
+                            struct rt_http_resp *resp)
+{
+    struct rt_error err = RT_ERROR_INIT, ferr = RT_ERROR_INIT;
+    struct rowmap *map = rt_xcalloc(1, sizeof(*map));
+    json_t *draft = form_draft(req, map, &ferr), *d = NULL;
+    int64_t id = 0;
+    char chosen[32], bad[32];
+
+    if (!draft)
+        draft = json_object();
+    if (rt_http_dialogue_create(st, req, "new_", &id, &err) < 0) {
+        snprintf(bad, sizeof(bad), "new_%s", err.field ? err.field : "name");
+        html_resp(resp, err.code == RT_EEXIST ? 409 : 422);
+        review_form(&resp->body, st, req, draft, &err, bad, NULL, NULL, NULL);
+    } else {
+        snprintf(chosen, sizeof(chosen), "%lld", (long long)id);
+        rt_dialogue_get(st, id, &d, NULL);
+        html_resp(resp, 200);
+        review_form(&resp->body, st, req, draft, NULL, NULL, NULL, chosen,
+                    jstr(d, "name") ? jstr(d, "name") : chosen);
+    }
+    json_decref(d);
+    json_decref(draft);
+    rt_free(map);
+    rt_error_release(&err);
+    rt_error_release(&ferr);
 }
 
 int rt_http_readout_page(struct rt_store *st, const struct rt_http_req *req,
@@ -645,6 +743,10 @@ int rt_http_readout_page(struct rt_store *st, const struct rt_http_req *req,
         save(st, req, resp);
         goto out;
     }
+    if (action && !strcmp(action, "create_dialogue")) {
+        create_dialogue(st, req, resp);
+        goto out;
+    }
     text = rt_http_arg(req, "text");
     if (rt_readout_parse(text ? text : "", text ? strlen(text) : 0, NULL, RT_READOUT_EVIDENCE,
                          &draft, &err) < 0) {
@@ -653,7 +755,8 @@ int rt_http_readout_page(struct rt_store *st, const struct rt_http_req *req,
         goto out;
     }
     html_resp(resp, 200);
-    review_form(&resp->body, st, req, draft, NULL, NULL, NULL);
+    review_form(&resp->body, st, req, draft, NULL, NULL, NULL, chosen_dialogue(st, req, draft),
+                NULL);
 out:
     json_decref(draft);
     rt_error_release(&err);
@@ -708,6 +811,7 @@ void rt_http_readout_save_api(struct rt_store *st, const struct rt_http_req *req
     int is_dry = dry && (!strcmp(dry, "1") || !strcmp(dry, "true"));
     json_error_t jerr;
     json_t *draft, *plan = NULL, *d = NULL;
+    const char *source;
 
     if (!rt_http_media_is(req->content_type, "application/json")) {
         rt_http_error(resp, 415, "unsupported_media_type", NULL,
@@ -720,9 +824,15 @@ void rt_http_readout_save_api(struct rt_store *st, const struct rt_http_req *req
                       jerr.line, jerr.column, jerr.text);
         return;
     }
+    /* What the round cites: ?source=, else the draft's "source", else its file. */
+    source = rt_http_arg(req, "source");
+    if (!source || !*source)
+        source = jstr(draft, "source");
+    if (!source || !*source)
+        source = jstr(draft, "file") ? jstr(draft, "file") : "web API";
     if (rt_dialogue_get(st, dialogue_id, &d, &err) < 0 ||
-        rt_readout_import(st, draft, jstr(draft, "file") ? jstr(draft, "file") : "web API",
-                          dialogue_id, is_dry ? RT_READOUT_DRY_RUN : 0, &plan, &err) < 0)
+        rt_readout_import(st, draft, source, dialogue_id, is_dry ? RT_READOUT_DRY_RUN : 0, &plan,
+                          &err) < 0)
         rt_http_fail(resp, &err);
     else
         rt_http_json(resp, is_dry ? 200 : 201, plan);

@@ -54,11 +54,136 @@ static struct rt_store *store_for_thread(struct rt_error *err)
     return thread_store;
 }
 
+/*
+ * An upload under way (rt_http_is_upload): the file goes to a temporary file as it
+ * comes, the form's other (small) fields to memory.
+ */
+#define UPLOAD_FIELDS 16
+#define UPLOAD_FIELD_MAX 4096
+struct upload {
+    int fd;         /* -1 when closed */
+    char path[256]; /* the temporary file; "" when none was made */
+    char name[256]; /* the client's name for the file; "" none */
+    int has_file, too_big, failed;
+    uint64_t bytes;
+    struct MHD_PostProcessor *pp; /* multipart/form-data; NULL for a raw body */
+    struct {
+        struct rt_buf key, value;
+    } fields[UPLOAD_FIELDS];
+    size_t n_fields;
+};
+
 /* A request under way: the body so far and whether it grew too big. */
 struct conn {
     struct rt_buf body;
     int too_big;
+    struct upload *up; /* NULL unless the route takes an upload */
 };
+
+/* Writes len bytes of the uploaded file, making the temporary file first. */
+static void upload_write(struct upload *up, const char *data, size_t len)
+{
+    if (up->too_big || up->failed || len == 0)
+        return;
+    if (up->fd < 0 && !up->path[0]) {
+        const char *dir = getenv("TMPDIR");
+        snprintf(up->path, sizeof(up->path), "%s/rightstrack-upload-XXXXXX",
+                 dir && *dir ? dir : "/tmp");
+        if ((up->fd = mkstemp(up->path)) < 0) {
+            up->path[0] = '\0';
+            up->failed = 1;
+            return;
+        }
+    }
+    up->has_file = 1;
+    if (up->bytes + len > RT_HTTP_MAX_UPLOAD) {
+        up->too_big = 1;
+        if (ftruncate(up->fd, 0) < 0)
+            up->failed = 1;
+        return;
+    }
+    up->bytes += len;
+    while (len > 0) {
+        ssize_t w = write(up->fd, data, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            up->failed = 1;
+            return;
+        }
+        data += w;
+        len -= (size_t)w;
+    }
+}
+
+/* MHD's post processor: the part with a file name is the file; others are fields. */
+static enum MHD_Result upload_part(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *filename, const char *content_type,
+                                   const char *transfer_encoding, const char *data, uint64_t off,
+                                   size_t size)
+{
+    struct upload *up = cls;
+    (void)kind, (void)content_type, (void)transfer_encoding;
+    if (filename) {
+        if (!up->name[0])
+            snprintf(up->name, sizeof(up->name), "%s", filename);
+        else if (strcmp(up->name, filename))
+            return MHD_YES; /* one file per upload: later ones are not read */
+        upload_write(up, data, size);
+        return MHD_YES;
+    }
+    if (off == 0) {
+        if (up->n_fields == UPLOAD_FIELDS)
+            return MHD_YES;
+        rt_buf_init(&up->fields[up->n_fields].key, UPLOAD_FIELD_MAX);
+        rt_buf_init(&up->fields[up->n_fields].value, UPLOAD_FIELD_MAX);
+        rt_buf_adds(&up->fields[up->n_fields].key, key);
+        up->n_fields++;
+    }
+    if (up->n_fields > 0 && rt_buf_add(&up->fields[up->n_fields - 1].value, data, size) < 0)
+        up->too_big = 1;
+    return MHD_YES;
+}
+
+static void upload_free(struct upload *up)
+{
+    if (!up)
+        return;
+    if (up->pp)
+        MHD_destroy_post_processor(up->pp);
+    if (up->fd >= 0)
+        close(up->fd);
+    if (up->path[0])
+        unlink(up->path); /* an import job renamed it when it took it */
+    for (size_t i = 0; i < up->n_fields; i++) {
+        rt_buf_release(&up->fields[i].key);
+        rt_buf_release(&up->fields[i].value);
+    }
+    rt_free(up);
+}
+
+/* The upload's file and fields into req, once the body has all come. */
+static void upload_finish(struct upload *up, struct rt_http_req *req)
+{
+    if (up->pp) {
+        MHD_destroy_post_processor(up->pp);
+        up->pp = NULL;
+    }
+    if (up->fd >= 0) {
+        close(up->fd);
+        up->fd = -1;
+    }
+    for (size_t i = 0; i < up->n_fields && req->n_args < sizeof(req->args) / sizeof(req->args[0]);
+         i++) {
+        req->args[req->n_args].key = up->fields[i].key.buf;
+        req->args[req->n_args].value = up->fields[i].value.buf;
+        req->n_args++;
+    }
+    req->upload_path = up->has_file && !up->failed && !up->too_big ? up->path : NULL;
+    req->upload_name = up->name[0] ? up->name : NULL;
+    req->upload_bytes = up->bytes;
+    req->upload_too_big = up->too_big;
+}
 
 /*
  * What the server learns of a request from its raw URI, before MHD decodes it (a
@@ -291,7 +416,7 @@ static enum MHD_Result answer_read(struct MHD_Connection *c, struct rt_store *st
     if (rc < 0)
         rt_http_fail(resp, &err);
     rt_error_release(&err);
-    if (!r && (resp->status != 200 || resp->export || resp->cookies[0][0])) {
+    if (!r && (resp->status != 200 || resp->export || resp->cookies[0][0] || resp->no_cache)) {
         /* downloads are not kept, and a cookie is for one browser */
         rt_buf_release(&key);
         return send_response(c, resp);
@@ -522,9 +647,29 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         conn = rt_xcalloc(1, sizeof(*conn));
         rt_buf_init(&conn->body, RT_HTTP_MAX_BODY);
         *con_cls = conn;
+        if (rt_http_is_upload(method, url)) {
+            const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+            conn->up = rt_xcalloc(1, sizeof(*conn->up));
+            conn->up->fd = -1;
+            /* A page's form may come without a file; the API's body is the file. */
+            if (rt_http_media_is(ct, "multipart/form-data") ||
+                (strncmp(url, "/api/", 5) &&
+                 rt_http_media_is(ct, "application/x-www-form-urlencoded")))
+                conn->up->pp = MHD_create_post_processor(c, 64 * 1024, upload_part, conn->up);
+        }
         pthread_mutex_lock(&flight_lock);
         in_flight++;
         pthread_mutex_unlock(&flight_lock);
+        return MHD_YES;
+    }
+    if (*upload_size && conn->up) { /* a file, streamed to disk */
+        if (conn->up->pp) {
+            if (MHD_post_process(conn->up->pp, upload, *upload_size) != MHD_YES)
+                conn->up->failed = 1;
+        } else {
+            upload_write(conn->up, upload, *upload_size);
+        }
+        *upload_size = 0;
         return MHD_YES;
     }
     if (*upload_size) { /* body bytes */
@@ -545,6 +690,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &req);
     req.body = conn->body.buf;
     req.body_len = conn->body.len;
+    if (conn->up)
+        upload_finish(conn->up, &req);
     if (request_refused(c, &req, conn, &resp)) {
         /* resp says why */
     } else if (!(st = store_for_thread(&err))) {
@@ -578,6 +725,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     struct conn *conn = *con_cls;
     (void)cls, (void)c, (void)code;
     if (conn) {
+        upload_free(conn->up);
         rt_buf_release(&conn->body);
         rt_free(conn);
         *con_cls = NULL;
@@ -661,6 +809,7 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
     rt_http_auth_setup(o);
     served_port = o->port;
     db_path = o->db_path;
+    rt_http_imports_setup(o->db_path);
     cache_bytes = CACHE_BYTES / (o->threads ? o->threads : 2u);
     if ((rc = rt_http_csrf_init(err)) < 0)
         return rc;
