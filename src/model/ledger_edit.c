@@ -15,6 +15,17 @@
 
 #include "model/entity_int.h"
 
+/* Whether ref names a link ("step:3 answers ask:2") rather than a record; a round
+ * of a dialogue whose name has spaces ("US-Belarus WG#2") is a record. */
+static int is_link(const char *ref)
+{
+    const char *hash = ref ? strrchr(ref, '#') : NULL;
+
+    if (hash && hash[1] && strspn(hash + 1, "0123456789") == strlen(hash + 1))
+        return 0;
+    return ref && strchr(ref, ' ') != NULL;
+}
+
 /* The record ref names, as "KIND:ID" in out (128 bytes), and its kind and id. Links and
  * assessments are refused with what to do instead. */
 static int record_of(struct rt_store *st, const char *ref, const char *what, char out[128],
@@ -24,7 +35,7 @@ static int record_of(struct rt_store *st, const char *ref, const char *what, cha
     char kind[32];
     int rc;
 
-    if (ref && strchr(ref, ' '))
+    if (is_link(ref))
         return rt_error_set(err, RT_EINVAL, NULL, 0, "record",
                             "a link is not %s: withdraw it and make the one you mean", what);
     if ((rc = rt_audit_ref(st, ref, out, err)) < 0)
@@ -215,7 +226,7 @@ int rt_ledger_withdraw(struct rt_store *st, const char *ref, const char *reason,
                             "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", date);
     if (date && !*date)
         date = NULL;
-    if (ref && strchr(ref, ' ')) {
+    if (is_link(ref)) {
         rc = rt_link_withdraw(st, ref, reason, date, err);
         if (rc == 0 && out_ref)
             snprintf(out_ref, 128, "%s", ref);

@@ -295,8 +295,9 @@ int rt_status(struct rt_store *st, const char *target, const char *as_of, json_t
                     " WHERE a.target_kind = '%s' AND a.target_id = t.id AND " AS_OF("a.as_of")
                     " AND " NOT_REPLACED("a") " ORDER BY a.as_of DESC, a.id DESC LIMIT 1), 'unassessed'),"
                     " 'latest', json(" LATEST("%s", "t.id") "), 'history', "
-                    ARRAY("SELECT json_object('as_of', a.as_of, 'status', a.status, 'evidence',"
-                          " a.evidence, 'source', a.source, 'assessor', a.assessor) j"
+                    ARRAY("SELECT json_object('id', a.id, 'as_of', a.as_of, 'status', a.status,"
+                          " 'evidence', a.evidence, 'source', a.source, 'assessor', a.assessor,"
+                          " 'replaces', a.replaces) j"
                           " FROM assessment a WHERE a.target_kind = '%s'"
                           " AND a.target_id = t.id AND " AS_OF("a.as_of")
                           " AND " NOT_REPLACED("a") " ORDER BY a.as_of, a.id")
