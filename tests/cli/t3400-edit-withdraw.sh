@@ -100,4 +100,27 @@ check_eq "history --json of an edit: the fields that changed" '["text"]' \
 check_eq "and the command" "edit step:3" \
     "$(python3 -c 'import json,sys; print([e["via"] for e in json.load(open(sys.argv[1])) if e["op"]=="update" and e["table"]=="step"][0])' "$TMP/h.json")"
 
+# The API: PATCH on a record's URL, POST .../withdraw; the same checks and history.
+serve_start "$DB"
+code=$(curl -s -o "$TMP/body" -w '%{http_code}' -X PATCH -H 'Content-Type: application/json' \
+    -d '{"place":"Washington, DC"}' "$URL/api/v1/dialogues/1/rounds/2")
+check_eq "PATCH a round by its number" "200 Washington, DC" "$code $(json .fields.place <"$TMP/body")"
+code=$(curl -s -o "$TMP/body" -w '%{http_code}' -X PATCH -H 'Content-Type: application/json' \
+    -d '{"date":"2016-13"}' "$URL/api/v1/records/step:3")
+check_eq "PATCH with a bad date: 422 naming the field" "422 date" "$code $(json .error.field <"$TMP/body")"
+code=$(curl -s -o "$TMP/body" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+    -d '{"reason":"Not ours to record","date":"2017"}' "$URL/api/v1/records/step:3/withdraw")
+check_eq "POST .../withdraw" "200 2017" "$code $(json .withdrawn_on <"$TMP/body")"
+code=$(curl -s -o "$TMP/body" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+    -d '{"date":"2017"}' "$URL/api/v1/records/step:3/withdraw")
+check_eq "a withdrawal without a reason: 422" "422 reason" "$code $(json .error.field <"$TMP/body")"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT "$URL/api/v1/records/step:3")
+check_eq "PUT is not allowed" 405 "$code"
+code=$(curl -s -o "$TMP/hist" -w '%{http_code}' "$URL/api/v1/history?record=step:3")
+check_eq "the API's withdrawal is in the history, with the request" \
+    "200 POST /api/v1/records/step:3/withdraw" \
+    "$code $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["entries"][-1]["via"])' "$TMP/hist")"
+kill "$SERVE_PID"
+wait "$SERVE_PID" 2>/dev/null
+
 done_testing
