@@ -400,8 +400,8 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
             }
         }
         rt_http_error(resp, 405, "method_not_allowed", NULL, "%s is not allowed here", req->method);
-        resp->allow = patch && post  ? "GET, HEAD, POST, PATCH"
-                      : patch        ? "GET, HEAD, PATCH"
+        resp->allow = patch && post ? "GET, HEAD, POST, PATCH"
+                      : patch       ? "GET, HEAD, PATCH"
                       : get && post ? "GET, HEAD, POST"
                       : post        ? "POST"
                                     : "GET, HEAD";
@@ -509,8 +509,8 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
         if (strstr(pattern, "{ref}"))
             snprintf(ref, sizeof(ref), "%s", name);
         else
-            snprintf(ref, sizeof(ref), "%s:%lld",
-                     strstr(pattern, "/rounds") ? "round" : "dialogue", (long long)id);
+            snprintf(ref, sizeof(ref), "%s:%lld", strstr(pattern, "/rounds") ? "round" : "dialogue",
+                     (long long)id);
         if (found == R_RECORD)
             record_json(st, ref, 200, resp);
         else

@@ -120,6 +120,39 @@ code=$(curl -s -o "$TMP/hist" -w '%{http_code}' "$URL/api/v1/history?record=step
 check_eq "the API's withdrawal is in the history, with the request" \
     "200 POST /api/v1/records/step:3/withdraw" \
     "$code $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["entries"][-1]["via"])' "$TMP/hist")"
+
+# The web: the record's page has an Edit form made from the step's fields, prefilled,
+# and a Withdraw form; both post with the page's form token (rt_csrf cookie + field).
+get() { curl -s -m 10 -b "$TMP/jar" -c "$TMP/jar" -o "$TMP/body" -w '%{http_code}' "$@"; }
+check_eq "GET /records/step:1" 200 "$(get "$URL/records/step:1")"
+TOKEN=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/body" | head -n 1)
+check_eq "the Edit form is prefilled from the record" 1 \
+    "$(grep -o '<input[^>]*name="actor"[^>]*>' "$TMP/body" | grep -c 'value="BLR"')"
+check_eq "and the Withdraw form asks a reason" 1 "$(grep -c 'name="reason"' "$TMP/body")"
+check_eq "the round page links its records' pages" yes \
+    "$(get "$URL/dialogues/1/rounds/2" >/dev/null; grep -q 'href="/records/participant:' "$TMP/body" && echo yes)"
+code=$(get --data-urlencode "csrf=$TOKEN" --data-urlencode "actor=Belarus" \
+    --data-urlencode "date=2015-08-22" --data-urlencode "kind=prisoner-release" \
+    --data-urlencode "direction=positive" --data-urlencode "quantity=6" \
+    --data-urlencode "text=Six political prisoners pardoned" --data-urlencode "source=" \
+    --data-urlencode "answers=ask:2" --data-urlencode "welcomed_in=" --data-urlencode "responds_to=" \
+    "$URL/records/step:1/edit")
+check_eq "the Edit form saves and goes back to the record" 303 "$code"
+check_eq "the step is corrected" "Six political prisoners pardoned" "$(r step list --json | json .0.text)"
+code=$(get --data-urlencode "csrf=$TOKEN" --data-urlencode "date=2015-13-01" "$URL/records/step:1/edit")
+check_eq "a bad date: the page again, 422, saying why" "422 1" \
+    "$code $(grep -c 'Not saved: date' "$TMP/body")"
+code=$(get --data-urlencode "date=2015" "$URL/records/step:1/edit")
+check_eq "a form without the page's token is refused" 403 "$code"
+code=$(get --data-urlencode "csrf=$TOKEN" --data-urlencode "reason=Entered by mistake" \
+    --data-urlencode "date=" "$URL/records/step:1/withdraw")
+check_eq "the Withdraw form" 303 "$code"
+check_eq "the record's page says it is withdrawn, and why" "200 1" \
+    "$(get "$URL/records/step:1") $(grep -c 'Withdrawn (a mistake: it shows in no view):</strong> Entered by mistake' "$TMP/body")"
+check_eq "the dialogue page no longer shows it" "200 0" \
+    "$(get "$URL/dialogues/1") $(grep -c 'Six political prisoners pardoned' "$TMP/body")"
+check_eq "its history page shows the edit, old -> new, and the withdrawal" "200 1 1" \
+    "$(get "$URL/records/step:1/history") $(grep -c '<del>Presidential pardon' "$TMP/body") $(grep -c 'POST /records/step:1/withdraw' "$TMP/body")"
 kill "$SERVE_PID"
 wait "$SERVE_PID" 2>/dev/null
 
