@@ -16,6 +16,21 @@ static const char *jstr(json_t *o, const char *k)
 }
 
 /* A round's page: /dialogues/D/rounds/N, from a round object with dialogue and ordinal. */
+/* Says, when the record o (a dialogue or round as read) was withdrawn, as of when and why. */
+static void withdrawn_note(struct rt_buf *b, json_t *o)
+{
+    if (!jstr(o, "withdrawn"))
+        return;
+    RT_HTML_LIT(b, "<p role=\"status\" class=\"neg\"><strong>Withdrawn");
+    if (jstr(o, "withdrawn_on")) {
+        RT_HTML_LIT(b, " as of ");
+        rt_html_text(b, jstr(o, "withdrawn_on"));
+    }
+    RT_HTML_LIT(b, ":</strong> ");
+    rt_html_text(b, jstr(o, "withdrawn"));
+    RT_HTML_LIT(b, "</p>");
+}
+
 /* Links to the record's page (to edit or withdraw it) and its history (record_page.c). */
 static void record_links(struct rt_buf *b, const char *kind, json_t *id)
 {
@@ -809,7 +824,9 @@ static void dialogue_page(struct rt_store *st, int64_t id, struct rt_http_resp *
     }
     RT_HTML_LIT(b, ".");
     record_links(b, "dialogue", json_object_get(d, "id"));
-    RT_HTML_LIT(b, "</p><h2>Rounds</h2><ul>");
+    RT_HTML_LIT(b, "</p>");
+    withdrawn_note(b, d);
+    RT_HTML_LIT(b, "<h2>Rounds</h2><ul>");
     json_array_foreach(json_object_get(d, "rounds"), i, v)
     {
         RT_HTML_LIT(b, "<li><a href=\"");
@@ -900,6 +917,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
     }
     record_links(b, "round", json_object_get(r, "id"));
     RT_HTML_LIT(b, "</p>");
+    withdrawn_note(b, r);
     if (jstr(r, "summary")) {
         RT_HTML_LIT(b, "<p>");
         rt_html_text(b, jstr(r, "summary"));

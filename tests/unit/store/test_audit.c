@@ -209,8 +209,7 @@ Test(audit, the_log_starts_with_a_snapshot_of_what_is_there)
             break;
         exec(drop);
     }
-    /* Nor the columns of later migrations, which are replayed (ALTER TABLE ADD COLUMN
-     * has no IF NOT EXISTS): schema 12's withdrawals and corrections. */
+    /* Nor the columns of later migrations: schema 12's withdrawals and corrections. */
     {
         static const char *const tables[] = {"dialogue", "round", "participant", "topic",    "ask",
                                              "step",     "link",  "commitment",  "benchmark"};

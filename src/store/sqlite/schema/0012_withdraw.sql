@@ -8,23 +8,9 @@
 --
 -- Assessments stay append-only: a correction is a new assessment that names the one
 -- it replaces, and reads leave the replaced one out.
-ALTER TABLE dialogue ADD COLUMN withdrawn TEXT;
-ALTER TABLE dialogue ADD COLUMN withdrawn_on TEXT;
-ALTER TABLE round ADD COLUMN withdrawn TEXT;
-ALTER TABLE round ADD COLUMN withdrawn_on TEXT;
-ALTER TABLE participant ADD COLUMN withdrawn TEXT;
-ALTER TABLE participant ADD COLUMN withdrawn_on TEXT;
-ALTER TABLE topic ADD COLUMN withdrawn TEXT;
-ALTER TABLE topic ADD COLUMN withdrawn_on TEXT;
-ALTER TABLE ask ADD COLUMN withdrawn TEXT;
-ALTER TABLE ask ADD COLUMN withdrawn_on TEXT;
-ALTER TABLE step ADD COLUMN withdrawn TEXT;
-ALTER TABLE step ADD COLUMN withdrawn_on TEXT;
-ALTER TABLE link ADD COLUMN withdrawn TEXT;
-ALTER TABLE link ADD COLUMN withdrawn_on TEXT;
-ALTER TABLE commitment ADD COLUMN withdrawn TEXT;
-ALTER TABLE commitment ADD COLUMN withdrawn_on TEXT;
-ALTER TABLE benchmark ADD COLUMN withdrawn TEXT;
-ALTER TABLE benchmark ADD COLUMN withdrawn_on TEXT;
-ALTER TABLE assessment ADD COLUMN replaces INTEGER REFERENCES assessment(id);
+-- The columns (withdrawn and withdrawn_on on dialogue, round, participant, topic,
+-- ask, step, link, commitment and benchmark; replaces on assessment) are added by the
+-- store before this file runs, each only when missing, so that the migration can run
+-- again (added_columns in src/store/sqlite/sqlite.c): SQLite's ALTER TABLE ADD COLUMN
+-- has no IF NOT EXISTS.
 CREATE INDEX IF NOT EXISTS assessment_replaces ON assessment(replaces) WHERE replaces IS NOT NULL;
