@@ -102,4 +102,31 @@ RT_API int rt_entity_check(const struct rt_entity *e, const json_t *body, struct
 RT_API int rt_ledger_write(struct rt_store *st, const char *entity, int64_t parent_id,
                            const json_t *body, int64_t *out_id, struct rt_error *err);
 
+/*
+ * Corrects the record ref names ("step:3", "ask:2", "D#2" or "round:5" for a round,
+ * "dialogue:1", ...) with the fields of body, a JSON object of some of its entity's
+ * fields: each is checked as rt_ledger_write checks it (its type, vocabulary, the
+ * text rule, dates, parties) and the record as corrected must still have its
+ * required fields; null or "" clears a field. A list of links (a step's answers, a
+ * topic's recommendations) given is the new list: links not in it are withdrawn,
+ * new ones made. All in one transaction; the audit log keeps what was there before.
+ * Sets out_ref (128 bytes, or NULL) to the record as the log names it ("round:5").
+ * Links and assessments are not corrected: a link is withdrawn and made again, an
+ * assessment replaced by a new one (its "replaces"). RT_EINVAL with err->field naming
+ * the field, RT_ENOTFOUND for no such record, or the store's error.
+ */
+RT_API int rt_ledger_edit(struct rt_store *st, const char *ref, const json_t *body, char *out_ref,
+                          struct rt_error *err);
+
+/*
+ * Withdraws the record ref names (as rt_ledger_edit; a link as "step:3 answers ask:2")
+ * for reason (required, the text rule), as of date (YYYY-MM-DD, YYYY-MM or YYYY; NULL:
+ * it was a mistake and leaves every view). It stays in the database, the export and
+ * its history; the reads show it as of dates before date. Sets out_ref as
+ * rt_ledger_edit does. RT_EINVAL (err->field "reason", "date" or "record"),
+ * RT_ENOTFOUND, or the store's error.
+ */
+RT_API int rt_ledger_withdraw(struct rt_store *st, const char *ref, const char *reason,
+                              const char *date, char *out_ref, struct rt_error *err);
+
 #endif

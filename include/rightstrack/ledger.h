@@ -134,7 +134,7 @@ RT_API int rt_step_add(struct rt_store *st, const struct rt_step_in *s, int64_t 
  * or rec, round). Allowed: step answers ask|recommendation; step welcomed-in round;
  * step responds-to step (never itself, never in a cycle, and not to a later step);
  * topic|ask about recommendation; benchmark tracks ask|recommendation|step.
- * Linking twice is not an error.
+ * Linking twice is not an error; linking again what was withdrawn restores the link.
  */
 RT_API int rt_link_add(struct rt_store *st, const char *from, const char *relation, const char *to,
                        struct rt_error *err);
@@ -188,9 +188,15 @@ struct rt_assessment_in {
  * none) and sets *out_id to its id; a and its strings are borrowed for the call.
  * RT_EINVAL for a bad target, date or status (err->field "target", "date" or
  * "status"), RT_ENOTFOUND for a missing target, RT_ESTORE when the database fails.
+ * rt_assess_replacing does the same for the correction of assessment replaces (0:
+ * none), an earlier one of the same target: reads show the new one instead of the
+ * old, which stays. RT_EINVAL (err->field "replaces") when replaces is of another
+ * target, RT_ENOTFOUND when there is no such assessment.
  */
 RT_API int rt_assess(struct rt_store *st, const struct rt_assessment_in *a, int64_t *out_id,
                      struct rt_error *err);
+RT_API int rt_assess_replacing(struct rt_store *st, const struct rt_assessment_in *a,
+                               int64_t replaces, int64_t *out_id, struct rt_error *err);
 
 /*
  * Reads. Each sets *out to a new reference (json_decref it) on success. as_of is a
@@ -273,5 +279,47 @@ RT_API int rt_store_export(struct rt_store *st, json_t **out, struct rt_error *e
  * path names the file in errors. */
 RT_API int rt_store_import_export(struct rt_store *st, const char *path, json_t *doc,
                                   struct rt_error *err);
+
+/*
+ * Corrections and withdrawals (schema 12). A dialogue, round, participant, topic, ask,
+ * step, commitment or benchmark (kind) is read, corrected and withdrawn by its id; a
+ * link by its name, "step:3 answers ask:2". Withdrawn records stay in the database:
+ * the reads leave them out as of their withdrawal date (withdrawn_on) and after,
+ * and always when they were withdrawn without a date. These take values the caller
+ * checked (rt_ledger_edit and rt_ledger_withdraw in entity.h do): faces call those.
+ *
+ * rt_record_get sets *out to {"kind", "id", "ref", "parent": "round:5" or null,
+ * "name" (a round's D#N), "withdrawn": reason or null, "withdrawn_on", "fields": {the
+ * entity's fields by their JSON names, with the record's standing links as lists}}.
+ * rt_record_exists is rt_record_get without the document. Both RT_ENOTFOUND for no
+ * such record, RT_EINVAL for a kind that is none of the above.
+ */
+RT_API int rt_record_get(struct rt_store *st, const char *kind, int64_t id, json_t **out,
+                         struct rt_error *err);
+RT_API int rt_record_exists(struct rt_store *st, const char *kind, int64_t id,
+                            struct rt_error *err);
+/*
+ * Sets the fields of record kind:id named in fields (JSON names; null or "" clears
+ * one; a dialogue's "parties", a list of codes, replaces its parties). Fields that
+ * are lists of links are the caller's (rt_link_add, rt_links_keep). RT_EINVAL for a
+ * field the record does not have or a value the table refuses (a round number taken),
+ * RT_ENOTFOUND for no record, RT_ESTORE when the database fails.
+ */
+RT_API int rt_record_update(struct rt_store *st, const char *kind, int64_t id, const json_t *fields,
+                            struct rt_error *err);
+/* Withdraws record kind:id for reason (borrowed), as of date (NULL: it was a mistake,
+ * gone from every view). Withdrawing again sets the new reason and date.
+ * RT_ENOTFOUND, RT_EINVAL for a kind that is not withdrawn so, RT_ESTORE. */
+RT_API int rt_record_withdraw(struct rt_store *st, const char *kind, int64_t id, const char *reason,
+                              const char *date, struct rt_error *err);
+/* The same for the link named link ("step:3 answers ask:2", rec or recommendation).
+ * RT_EINVAL for a name that is no link, RT_ENOTFOUND when there is no such link. */
+RT_API int rt_link_withdraw(struct rt_store *st, const char *link, const char *reason,
+                            const char *date, struct rt_error *err);
+/* Withdraws (without a date, for reason) the standing links from record from ("step:3")
+ * by relation whose other end is not in keep, a JSON array of "KIND:ID" strings
+ * ("rec:5" or "recommendation:5", "round:2"). RT_EINVAL for a bad from, RT_ESTORE. */
+RT_API int rt_links_keep(struct rt_store *st, const char *from, const char *relation,
+                         const json_t *keep, const char *reason, struct rt_error *err);
 
 #endif

@@ -58,6 +58,8 @@ int cmd_readout(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
 int cmd_user(struct cli *c, int argc, char **argv); /* cmd_user.c: accounts and tokens */
 int cmd_history(struct cli *c, int argc, char **argv);
+int cmd_edit(struct cli *c, int argc, char **argv);     /* cmd_edit.c: edit a record */
+int cmd_withdraw(struct cli *c, int argc, char **argv); /* cmd_edit.c: withdraw one */
 int cmd_audit(struct cli *c, int argc, char **argv);
 int cmd_private(struct cli *c, int argc, char **argv);
 struct rt_audit_entry;

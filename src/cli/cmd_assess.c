@@ -2,15 +2,17 @@
 #include "cli.h"
 
 static const char usage[] = "rightstrack [--db PATH] assess REF STATUS --date D [--evidence E]\n"
-                            "       [--source S] [--assessor ORG] [--json]";
+                            "       [--source S] [--assessor ORG] [--replaces ASSESSMENT] [--json]";
 
 static const char head[] =
     "usage: rightstrack [--db PATH] assess REF STATUS --date D [OPTIONS]\n"
     "\n"
     "Records an assessment of REF as of a date: rec:ID (or a bare id) for a\n"
     "recommendation, ask:ID for an ask, benchmark:ID for a benchmark. Assessments are\n"
-    "history: a new one never replaces an old one, and 'rightstrack status REF --as-of D'\n"
-    "shows what was known on a date.\n"
+    "history: a new one never overwrites an old one, and 'rightstrack status REF --as-of D'\n"
+    "shows what was known on a date. To correct a mistake, add the right one with\n"
+    "--replaces assessment:ID (the id status --json gives): the old one stays in the\n"
+    "database and its history, and leaves the reads.\n"
     "\n"
     "STATUS of a recommendation or an ask: not-started, in-progress, partially, fully,\n"
     "regressed, unknown; of a benchmark: met, partly-met, not-met.\n"

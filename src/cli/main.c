@@ -39,6 +39,8 @@ static const struct command commands[] = {
     {"readout", cmd_readout, "draft a round from the text of a meeting's readout"},
     {"report", cmd_report, "a briefing for a dialogue's next round, or a state's profile"},
     {"user", cmd_user, "accounts of the web face, their roles and API tokens"},
+    {"edit", cmd_edit, "correct a record of the ledger"},
+    {"withdraw", cmd_withdraw, "withdraw a record of the ledger, with a reason"},
     {"history", cmd_history, "what changed in a record, when and by whom"},
     {"audit", cmd_audit, "read and check the audit log of every write"},
     {"private", cmd_private, "mark records private (editors and admins only), or public"},

@@ -144,6 +144,9 @@ enum route {
     R_ADD_READOUT,
     R_HISTORY,
     R_IMPORT,
+    R_RECORD,
+    R_EDIT,
+    R_WITHDRAW,
 };
 
 static const struct {
@@ -177,6 +180,17 @@ static const struct {
     {R_ADD_READOUT, "POST", "/api/v1/dialogues/{id}/readouts", NULL},
     {R_HISTORY, "GET", "/api/v1/history", NULL},
     {R_IMPORT, "POST", "/api/v1/imports", NULL},
+    /* Corrections and withdrawals (edit_api): any record by its reference, and dialogues
+     * and rounds at their own URLs too. */
+    {R_RECORD, "GET", "/api/v1/records/{ref}", NULL},
+    {R_EDIT, "PATCH", "/api/v1/records/{ref}", NULL},
+    {R_WITHDRAW, "POST", "/api/v1/records/{ref}/withdraw", NULL},
+    {R_EDIT, "PATCH", "/api/v1/dialogues/{id}", NULL},
+    {R_WITHDRAW, "POST", "/api/v1/dialogues/{id}/withdraw", NULL},
+    {R_EDIT, "PATCH", "/api/v1/dialogues/{id}/rounds/{n}", NULL},
+    {R_WITHDRAW, "POST", "/api/v1/dialogues/{id}/rounds/{n}/withdraw", NULL},
+    {R_EDIT, "PATCH", "/api/v1/rounds/{id}", NULL},
+    {R_WITHDRAW, "POST", "/api/v1/rounds/{id}/withdraw", NULL},
 };
 
 /* POST: a JSON body checked and written; 201 with {"id"}. */
@@ -214,6 +228,86 @@ static void add(struct rt_store *st, const struct rt_http_req *req, const char *
     } else {
         rt_http_json(resp, 201, json_pack("{s:I}", "id", (json_int_t)id));
     }
+    json_decref(body);
+    rt_error_release(&err);
+}
+
+/* The record ref ("step:3", "round:5", a link) as rt_record_get gives it, as JSON. */
+static void record_json(struct rt_store *st, const char *ref, int status, struct rt_http_resp *resp)
+{
+    struct rt_error err = RT_ERROR_INIT;
+    const char *colon = strchr(ref, ':');
+    char kind[32], canon[128];
+    json_t *doc = NULL;
+
+    if (strchr(ref, ' ') && !strchr(ref, '#')) { /* a link has no record of its own */
+        rt_http_json(resp, status, json_pack("{s:s}", "record", ref));
+        return;
+    }
+    if (rt_audit_ref(st, ref, canon, &err) < 0) {
+        rt_http_fail(resp, &err);
+    } else {
+        colon = strchr(canon, ':');
+        snprintf(kind, sizeof(kind), "%.*s", (int)(colon - canon), canon);
+        if (rt_record_get(st, kind, strtoll(colon + 1, NULL, 10), &doc, &err) < 0)
+            rt_http_fail(resp, &err);
+        else
+            rt_http_json(resp, status, doc);
+    }
+    (void)colon;
+    rt_error_release(&err);
+}
+
+/* PATCH (withdraw 0) or POST .../withdraw (1) of the record ref, a JSON body: the fields
+ * to change, or {"reason", "date"}. 200 with the record as it now stands. */
+static void edit_api(struct rt_store *st, const struct rt_http_req *req, const char *ref,
+                     int withdraw, struct rt_http_resp *resp)
+{
+    struct rt_error err = RT_ERROR_INIT;
+    json_error_t jerr;
+    json_t *body;
+    char out[128];
+    int rc;
+
+    if (!rt_http_media_is(req->content_type, "application/json")) {
+        rt_http_error(resp, 415, "unsupported_media_type", NULL,
+                      withdraw ? "send {\"reason\", \"date\"} as application/json"
+                               : "send the fields to change as application/json");
+        return;
+    }
+    body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!body || !json_is_object(body)) {
+        rt_http_error(resp, 422, "bad_json", NULL, "the body is not a JSON object (%s)",
+                      body ? "another JSON value" : jerr.text);
+        json_decref(body);
+        return;
+    }
+    if (withdraw) {
+        const char *k;
+        json_t *v;
+        rc = 0;
+        json_object_foreach(body, k, v)
+        {
+            if ((strcmp(k, "reason") && strcmp(k, "date")) ||
+                !(json_is_string(v) || json_is_null(v))) {
+                rc = rt_error_set(&err, RT_EINVAL, NULL, 0, k,
+                                  strcmp(k, "reason") && strcmp(k, "date")
+                                      ? "unknown field '%s': a withdrawal has a reason and a date"
+                                      : "'%s' must be a string",
+                                  k);
+                break;
+            }
+        }
+        if (rc == 0)
+            rc = rt_ledger_withdraw(st, ref, json_string_value(json_object_get(body, "reason")),
+                                    json_string_value(json_object_get(body, "date")), out, &err);
+    } else {
+        rc = rt_ledger_edit(st, ref, body, out, &err);
+    }
+    if (rc < 0)
+        rt_http_fail(resp, &err);
+    else
+        record_json(st, out, 200, resp);
     json_decref(body);
     rt_error_release(&err);
 }
@@ -259,7 +353,7 @@ static int match(const char *pattern, char **seg, size_t n, int64_t *id, int *ba
         if (!strcmp(pseg[i], "{id}")) {
             *id = path_id(seg[i]);
             *bad_id = *id == 0;
-        } else if (!strcmp(pseg[i], "{state}")) {
+        } else if (!strcmp(pseg[i], "{state}") || !strcmp(pseg[i], "{ref}")) {
             *name = seg[i];
         } else if (!strcmp(pseg[i], "{n}")) {
             *ordinal = seg[i];
@@ -283,7 +377,7 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
 
     int path_known = 0;
     const char *method = strcmp(req->method, "HEAD") ? req->method : "GET";
-    const char *writes = NULL;
+    const char *writes = NULL, *pattern = NULL;
 
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]) && found < 0; i++) {
         ordinal = NULL;
@@ -292,21 +386,27 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
             if (!strcmp(routes[i].method, method)) {
                 found = (int)routes[i].id;
                 writes = routes[i].writes;
+                pattern = routes[i].pattern;
             }
         }
     }
     if (!path_known)
         return 0;
     if (found < 0) {
-        int get = 0, post = 0;
+        int get = 0, post = 0, patch = 0;
         for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
             if (match(routes[i].pattern, seg, n, &id, &bad_id, &name, &ordinal)) {
                 get |= !strcmp(routes[i].method, "GET");
                 post |= !strcmp(routes[i].method, "POST");
+                patch |= !strcmp(routes[i].method, "PATCH");
             }
         }
         rt_http_error(resp, 405, "method_not_allowed", NULL, "%s is not allowed here", req->method);
-        resp->allow = get && post ? "GET, HEAD, POST" : post ? "POST" : "GET, HEAD";
+        resp->allow = patch && post ? "GET, HEAD, POST, PATCH"
+                      : patch       ? "GET, HEAD, PATCH"
+                      : get && post ? "GET, HEAD, POST"
+                      : post        ? "POST"
+                                    : "GET, HEAD";
         return 1;
     }
     if (bad_id) {
@@ -408,6 +508,21 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     case R_IMPORT:
         rt_http_imports(st, req, resp);
         break;
+    case R_RECORD:
+    case R_EDIT:
+    case R_WITHDRAW: {
+        char ref[160];
+        if (strstr(pattern, "{ref}"))
+            snprintf(ref, sizeof(ref), "%s", name);
+        else
+            snprintf(ref, sizeof(ref), "%s:%lld", strstr(pattern, "/rounds") ? "round" : "dialogue",
+                     (long long)id);
+        if (found == R_RECORD)
+            record_json(st, ref, 200, resp);
+        else
+            edit_api(st, req, ref, found == R_WITHDRAW, resp);
+        break;
+    }
     }
     if (rc < 0)
         rt_http_fail(resp, &err);

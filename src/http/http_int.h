@@ -158,6 +158,16 @@ void rt_http_fail(struct rt_http_resp *resp, const struct rt_error *err);
 /* The JSON API (api.c) and the pages (pages.c); each returns 0 when the path is not theirs. */
 int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
 int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
+/* The add forms' form of entity (pages.c), for other pages: posts to action, values
+ * (may be NULL) fill it, err (may be NULL) is shown above it and marks its field. */
+void rt_http_entity_form(struct rt_buf *b, const char *action, const char *title,
+                         const char *entity, const char *const *skip, json_t *values,
+                         const struct rt_error *err);
+/* /records/REF (a record's page with its Edit and Withdraw forms), POST
+ * /records/REF/edit and /withdraw, and /records/REF/history (record_page.c). 1 when
+ * it answered, 0 for another path. */
+int rt_http_record_pages(struct rt_store *st, const struct rt_http_req *req,
+                         struct rt_http_resp *resp);
 /* The reports (reports.c): /reports/brief/{dialogue} and /reports/country/{state}. */
 int rt_http_reports(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
 /* The form that opens a report at action ("/reports/brief/3") as of a date, in a format,

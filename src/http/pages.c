@@ -16,6 +16,35 @@ static const char *jstr(json_t *o, const char *k)
 }
 
 /* A round's page: /dialogues/D/rounds/N, from a round object with dialogue and ordinal. */
+/* Says, when the record o (a dialogue or round as read) was withdrawn, as of when and why. */
+static void withdrawn_note(struct rt_buf *b, json_t *o)
+{
+    if (!jstr(o, "withdrawn"))
+        return;
+    RT_HTML_LIT(b, "<p role=\"status\" class=\"neg\"><strong>Withdrawn");
+    if (jstr(o, "withdrawn_on")) {
+        RT_HTML_LIT(b, " as of ");
+        rt_html_text(b, jstr(o, "withdrawn_on"));
+    }
+    RT_HTML_LIT(b, ":</strong> ");
+    rt_html_text(b, jstr(o, "withdrawn"));
+    RT_HTML_LIT(b, "</p>");
+}
+
+/* Links to the record's page (to edit or withdraw it) and its history (record_page.c). */
+static void record_links(struct rt_buf *b, const char *kind, json_t *id)
+{
+    RT_HTML_LIT(b, " <small class=\"record-links\"><a href=\"/records/");
+    rt_html_text(b, kind);
+    rt_buf_addch(b, ':');
+    rt_html_json(b, id);
+    RT_HTML_LIT(b, "\">edit</a> &middot; <a href=\"/records/");
+    rt_html_text(b, kind);
+    rt_buf_addch(b, ':');
+    rt_html_json(b, id);
+    RT_HTML_LIT(b, "/history\">history</a></small>");
+}
+
 static void round_href(struct rt_buf *b, long long dialogue, json_t *r)
 {
     rt_buf_addf(b, "/dialogues/%lld/rounds/%lld", dialogue,
@@ -69,6 +98,7 @@ static void step_item(struct rt_buf *b, json_t *s)
         rt_html_json(b, v);
         RT_HTML_LIT(b, "</span>");
     }
+    record_links(b, "step", json_object_get(s, "id"));
     RT_HTML_LIT(b, "</li>\n");
 }
 
@@ -570,6 +600,13 @@ static void render_form(struct rt_buf *b, const char *action, const char *title,
     rt_buf_release(&val);
 }
 
+void rt_http_entity_form(struct rt_buf *b, const char *action, const char *title,
+                         const char *entity, const char *const *skip, json_t *values,
+                         const struct rt_error *err)
+{
+    render_form(b, action, title, entity, skip, values, err);
+}
+
 /* A round as a link to its page, named by its number in its dialogue. */
 static void round_ref(struct rt_buf *b, json_t *round)
 {
@@ -819,7 +856,11 @@ static void dialogue_page(struct rt_store *st, int64_t id, struct rt_http_resp *
             RT_HTML_LIT(b, " and ");
         rt_html_json(b, v);
     }
-    RT_HTML_LIT(b, ".</p><h2>Rounds</h2><ul>");
+    RT_HTML_LIT(b, ".");
+    record_links(b, "dialogue", json_object_get(d, "id"));
+    RT_HTML_LIT(b, "</p>");
+    withdrawn_note(b, d);
+    RT_HTML_LIT(b, "<h2>Rounds</h2><ul>");
     json_array_foreach(json_object_get(d, "rounds"), i, v)
     {
         RT_HTML_LIT(b, "<li><a href=\"");
@@ -908,7 +949,9 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         RT_HTML_LIT(b, ", ");
         rt_html_text(b, jstr(r, "place"));
     }
+    record_links(b, "round", json_object_get(r, "id"));
     RT_HTML_LIT(b, "</p>");
+    withdrawn_note(b, r);
     if (jstr(r, "summary")) {
         RT_HTML_LIT(b, "<p>");
         rt_html_text(b, jstr(r, "summary"));
@@ -928,6 +971,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
             rt_html_text(b, jstr(v, "party"));
             RT_HTML_LIT(b, ")</span>");
         }
+        record_links(b, "participant", json_object_get(v, "id"));
         RT_HTML_LIT(b, "</li>");
     }
     RT_HTML_LIT(b, "</ul><h2>Topics</h2><ul>");
@@ -936,6 +980,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         RT_HTML_LIT(b, "<li>");
         rt_html_text(b, jstr(v, "text"));
         rt_http_area_tags(b, json_object_get(v, "areas"));
+        record_links(b, "topic", json_object_get(v, "id"));
         RT_HTML_LIT(b, "</li>");
     }
     RT_HTML_LIT(b, "</ul><h2>Asks</h2><ul>");
@@ -953,6 +998,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
             rt_html_text(b, jstr(w, "status"));
             RT_HTML_LIT(b, "</span>");
         }
+        record_links(b, "ask", json_object_get(v, "id"));
         RT_HTML_LIT(b, "</li>");
     }
     RT_HTML_LIT(b, "</ul><h2>Steps welcomed</h2><ul>");
@@ -972,7 +1018,9 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         rt_html_text(b, jstr(v, "promise"));
         RT_HTML_LIT(b, " <span class=\"tag\">");
         rt_html_text(b, jstr(json_object_get(v, "status"), "status"));
-        RT_HTML_LIT(b, "</span></li>");
+        RT_HTML_LIT(b, "</span>");
+        record_links(b, "commitment", json_object_get(v, "id"));
+        RT_HTML_LIT(b, "</li>");
     }
     RT_HTML_LIT(b, "</ul>");
     rt_http_round_links(b, r);

@@ -11,6 +11,8 @@
 #include <rightstrack/ledger.h>
 #include <rightstrack/private.h>
 
+#include "model/entity_int.h"
+
 const char *const rt_directions[] = {"positive", "negative", NULL};
 const char *const rt_assessment_statuses[] = {"not-started", "in-progress", "partially", "fully",
                                               "regressed",   "unknown",     NULL};
@@ -154,6 +156,9 @@ static const struct rt_field assessment_fields[] = {
      NULL, NULL, NULL, 0, 0},
     {"assessor", "assessor", RT_FIELD_TEXT, 0, "Assessed by",
      "who judged, an organisation (default: nobody named)", "ORG", NULL, NULL, NULL, NULL, 0, 0},
+    {"replaces", "replaces", RT_FIELD_REF, 0, "Corrects",
+     "an earlier assessment of the same record that this one corrects (assessment:ID)",
+     "ASSESSMENT", NULL, "assessment", "an assessment such as assessment:4", NULL, 0, 0},
     PRIVATE,
     END};
 
@@ -379,6 +384,12 @@ static int ref_of(struct rt_store *st, const json_t *e, const char *kind, char o
     return 0;
 }
 
+int rt__entity_ref(struct rt_store *st, const json_t *e, const char *kind, char out[80],
+                   struct rt_error *err)
+{
+    return ref_of(st, e, kind, out, err);
+}
+
 /* Links from to every entry of the list field f of body, by f->relation (or relation). */
 static int link_list(struct rt_store *st, const char *from, const json_t *body,
                      const struct rt_field *f, const char *relation, const char *kind, int64_t *n,
@@ -461,12 +472,26 @@ static int write_record(struct rt_store *st, const struct rt_entity *e, int64_t 
     if (!strcmp(n, "benchmark"))
         return rt_benchmark_add(st, parent, str(b, "text"), id, err);
     if (!strcmp(n, "assessment")) {
-        char target[80];
+        char target[80], replaces[80];
         struct rt_assessment_in a = {target,           str(b, "as_of"),
                                      str(b, "status"), str(b, "evidence"),
                                      str(b, "source"), str(b, "assessor")};
+        int64_t corrects = 0;
         int rc = ref_of(st, json_object_get(b, "target"), "rec", target, err);
-        return rc < 0 ? name_field(rc, "target", err) : rt_assess(st, &a, id, err);
+        if (rc < 0)
+            return name_field(rc, "target", err);
+        if (!absent(json_object_get(b, "replaces"))) {
+            char *end = NULL;
+            rc = ref_of(st, json_object_get(b, "replaces"), "assessment", replaces, err);
+            if (rc == 0 && !strncmp(replaces, "assessment:", 11))
+                corrects = strtoll(replaces + 11, &end, 10);
+            if (rc == 0 && (!end || *end || corrects <= 0))
+                rc = rt_error_set(err, RT_EINVAL, NULL, 0, "replaces",
+                                  "'%s' is not an assessment such as assessment:4", replaces);
+            if (rc < 0)
+                return name_field(rc, "replaces", err);
+        }
+        return rt_assess_replacing(st, &a, corrects, id, err);
     }
     return write_link(st, e, b, id, err);
 }

@@ -127,6 +127,12 @@ async function walk(base, asOfs = ['', '?as_of=2015-09', '?as_of=2016', '?as_of=
     }
     await get('/api/v1/session', '/api/v1/session');
     if (rounds.length) await get('/api/v1/history', `/api/v1/history?record=round:${rounds[0]}`);
+    // Each round and ask as a record a correction starts from (GET /api/v1/records/{ref}).
+    for (const r of rounds) {
+        const rec = await get('/api/v1/records/{ref}', `/api/v1/records/round:${r}`);
+        assert.equal(rec.ref, `round:${r}`);
+    }
+    for (const a of asks) await get('/api/v1/records/{ref}', `/api/v1/records/ask:${a}`);
     for (const id of recs) {
         await get('/api/v1/recommendations/{id}', `/api/v1/recommendations/${id}`);
         await get('/api/v1/recommendations/{id}/status', `/api/v1/recommendations/${id}/status`);

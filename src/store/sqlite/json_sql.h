@@ -15,6 +15,11 @@
 struct rt_store;
 
 #define AS_OF(col) "(?9 IS NULL OR " col " <= ?9)"
+/* Record alias a stands as of ?9: not withdrawn, or withdrawn after ?9 (schema 12; one
+ * withdrawn without a date, or any withdrawn one when ?9 is NULL, does not). */
+#define LIVE(a) "(" a ".withdrawn IS NULL OR " a ".withdrawn_on > ?9)"
+/* Assessment alias a is not replaced by a correction. */
+#define NOT_REPLACED(a) "NOT EXISTS (SELECT 1 FROM assessment ax WHERE ax.replaces = " a ".id)"
 #define PRECISION(col) "CASE length(" col ") WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END"
 #define ARRAY(select) "json((SELECT json_group_array(json(j)) FROM (" select ")))"
 #define IDS(select) "json((SELECT json_group_array(x) FROM (" select ")))"
@@ -50,12 +55,12 @@ struct rt_store;
     "EXISTS (SELECT 1 FROM recommendation_theme rt WHERE rt.rec_id = " rec                         \
     " AND rt.theme_id IN (" THEME_IDS(theme) "))"
 
-/* The latest assessment of (kind, id) as of ?9, or NULL. */
+/* The latest assessment of (kind, id) as of ?9 that no correction replaces, or NULL. */
 #define LATEST(kind, id)                                                                           \
     "(SELECT json_object('status', a.status, 'as_of', a.as_of, 'evidence', a.evidence,"            \
     " 'source', a.source, 'assessor', a.assessor) FROM assessment a"                               \
-    " WHERE a.target_kind = '" kind "' AND a.target_id = " id                                      \
-    " AND " AS_OF("a.as_of") " ORDER BY a.as_of DESC, a.id DESC LIMIT 1)"
+    " WHERE a.target_kind = '" kind "' AND a.target_id = " id " AND " AS_OF(                       \
+        "a.as_of") " AND " NOT_REPLACED("a") " ORDER BY a.as_of DESC, a.id DESC LIMIT 1)"
 
 /*
  * Runs sql, binding ?1 = id and ?9 = as_of (checked as a date when not NULL), and

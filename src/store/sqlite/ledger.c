@@ -509,8 +509,9 @@ int rt_link_add(struct rt_store *st, const char *from, const char *relation, con
                                 (long long)t.id, (long long)f.id);
     }
     return run(st, err, NULL,
-               "INSERT OR IGNORE INTO link(from_kind, from_id, relation, to_kind, to_id)"
-               " VALUES (?1, ?2, ?3, ?4, ?5)",
+               "INSERT INTO link(from_kind, from_id, relation, to_kind, to_id)"
+               " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET withdrawn = NULL,"
+               " withdrawn_on = NULL WHERE withdrawn IS NOT NULL",
                "titti", f.kind, f.id, relation, t.kind, t.id);
 }
 
@@ -646,6 +647,12 @@ int rt_benchmark_add(struct rt_store *st, int64_t dialogue_id, const char *text,
 int rt_assess(struct rt_store *st, const struct rt_assessment_in *a, int64_t *out_id,
               struct rt_error *err)
 {
+    return rt_assess_replacing(st, a, 0, out_id, err);
+}
+
+int rt_assess_replacing(struct rt_store *st, const struct rt_assessment_in *a, int64_t replaces,
+                        int64_t *out_id, struct rt_error *err)
+{
     static const char *const rec_statuses[] = {"not-started", "in-progress", "partially", "fully",
                                                "regressed",   "unknown",     NULL};
     static const char *const bench_statuses[] = {"met", "partly-met", "not-met", NULL};
@@ -676,8 +683,24 @@ int rt_assess(struct rt_store *st, const struct rt_assessment_in *a, int64_t *ou
         rt_buf_release(&list);
         return rc;
     }
+    if (replaces) {
+        int64_t same = 0;
+        rc = scalar(st, err, &same, NULL,
+                    "SELECT target_kind = ?2 AND target_id = ?3 FROM assessment WHERE id = ?1",
+                    "iti", replaces, t.kind, t.id);
+        if (rc == RT_ENOTFOUND)
+            return rt_error_set(err, RT_ENOTFOUND, NULL, 0, "replaces",
+                                "no assessment with id %lld", (long long)replaces);
+        if (rc < 0)
+            return rc;
+        if (!same)
+            return rt_error_set(err, RT_EINVAL, NULL, 0, "replaces",
+                                "assessment %lld is of another record than %s", (long long)replaces,
+                                a->target);
+    }
     return run(st, err, out_id,
                "INSERT INTO assessment(target_kind, target_id, as_of, status, evidence, source,"
-               " assessor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-               "tittttt", t.kind, t.id, a->as_of, a->status, a->evidence, a->source, a->assessor);
+               " assessor, replaces) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+               "titttttI", t.kind, t.id, a->as_of, a->status, a->evidence, a->source, a->assessor,
+               replaces);
 }

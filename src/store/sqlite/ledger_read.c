@@ -21,18 +21,23 @@
     PRECISION("s.date") ", 'kind', s.kind, 'direction', s.direction, 'quantity', s.quantity,"  \
     " 'text', s.text, 'source', s.source,"                                                     \
     " 'responds_to', " IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'step'"           \
-                           " AND l.from_id = s.id AND l.relation = 'responds-to' ORDER BY 1")  \
+                           " AND l.from_id = s.id AND l.relation = 'responds-to' AND " LIVE("l") \
+                           " ORDER BY 1")                                                     \
     ", 'responded_by', " IDS("SELECT l.from_id x FROM link l WHERE l.to_kind = 'step'"         \
-                             " AND l.to_id = s.id AND l.relation = 'responds-to' ORDER BY 1")  \
+                             " AND l.to_id = s.id AND l.relation = 'responds-to' AND " LIVE("l")  \
+                             " AND EXISTS (SELECT 1 FROM step sr WHERE sr.id = l.from_id AND " \
+                             LIVE("sr") ") ORDER BY 1")                                        \
     ", 'answers', " IDS("SELECT l.to_kind || ':' || l.to_id x FROM link l"                     \
                         " WHERE l.from_kind = 'step' AND l.from_id = s.id"                     \
-                        " AND l.relation = 'answers' ORDER BY 1")                              \
+                        " AND l.relation = 'answers' AND " LIVE("l") " ORDER BY 1")        \
     ", 'welcomed_in', " IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'step'"          \
-                            " AND l.from_id = s.id AND l.relation = 'welcomed-in' ORDER BY 1") \
+                            " AND l.from_id = s.id AND l.relation = 'welcomed-in' AND " LIVE("l") \
+                            " ORDER BY 1")                                                     \
     ", 'welcomed_in_rounds', " IDS("SELECT wr.dialogue_id || '#' || wr.ordinal x FROM link l"  \
                                    " JOIN round wr ON wr.id = l.to_id WHERE l.from_kind ="     \
                                    " 'step' AND l.from_id = s.id AND l.relation ="             \
-                                   " 'welcomed-in' AND l.to_kind = 'round' ORDER BY l.to_id")  \
+                                   " 'welcomed-in' AND l.to_kind = 'round' AND " LIVE("l")    \
+                                   " ORDER BY l.to_id")                                        \
     ")"
 
 
@@ -66,23 +71,25 @@
     " 'from', k.from_party, 'to', k.to_party, 'text', k.text, 'theme', k.theme, 'areas', " AREAS("ask", "k.id") ","                    \
     " 'recommendations', "                                                                     \
     IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'ask' AND l.from_id = k.id"          \
-        " AND l.relation = 'about' ORDER BY 1")                                                \
+        " AND l.relation = 'about' AND " LIVE("l") " ORDER BY 1")                              \
     ", 'answered_by', " IDS("SELECT l.from_id x FROM link l JOIN step s2 ON s2.id = l.from_id" \
                             " WHERE l.to_kind = 'ask' AND l.to_id = k.id"                      \
-                            " AND l.relation = 'answers' AND " AS_OF("s2.date") " ORDER BY 1") \
+                            " AND l.relation = 'answers' AND " AS_OF("s2.date") " AND "     \
+                            LIVE("l") " AND " LIVE("s2") " ORDER BY 1")                        \
     ", 'assessment', json(" LATEST("ask", "k.id") "))"
 
 /* The theme areas of round r's topics and asks. */
 #define ROUND_AREAS                                                                            \
     "SELECT lt.area FROM ledger_theme lt JOIN topic t2 ON lt.item_kind = 'topic'"              \
-    " AND lt.item_id = t2.id WHERE t2.round_id = r.id UNION SELECT lt.area FROM ledger_theme"  \
-    " lt JOIN ask k2 ON lt.item_kind = 'ask' AND lt.item_id = k2.id WHERE k2.round_id = r.id"
+    " AND lt.item_id = t2.id WHERE t2.round_id = r.id AND " LIVE("t2") " UNION SELECT lt.area FROM ledger_theme"  \
+    " lt JOIN ask k2 ON lt.item_kind = 'ask' AND lt.item_id = k2.id WHERE k2.round_id = r.id"   \
+    " AND " LIVE("k2")
 
 /* The states (ids) round r is about: those its asks address, else the dialogue's. */
 #define ROUND_STATES                                                                           \
     "SELECT s3.id FROM state s3 WHERE s3.code IN (SELECT k3.to_party FROM ask k3"              \
-    " WHERE k3.round_id = r.id) OR (NOT EXISTS (SELECT 1 FROM ask k4 JOIN state s4"            \
-    " ON s4.code = k4.to_party WHERE k4.round_id = r.id) AND s3.code IN (SELECT dp.party"      \
+    " WHERE k3.round_id = r.id AND " LIVE("k3") ") OR (NOT EXISTS (SELECT 1 FROM ask k4 JOIN state s4"            \
+    " ON s4.code = k4.to_party WHERE k4.round_id = r.id AND " LIVE("k4") ") AND s3.code IN (SELECT dp.party"      \
     " FROM dialogue_party dp WHERE dp.dialogue_id = r.dialogue_id))"
 
 /* (rec, area): recommendations to round r's states with a theme on one of its areas. */
@@ -142,9 +149,10 @@ int rt_dialogue_list(struct rt_store *st, json_t **out, struct rt_error *err)
     return rt__document(st,
                     "SELECT " ARRAY("SELECT json_object('id', d.id, 'name', d.name, 'kind', d.kind,"
                                     " 'parties', " PARTIES ", 'rounds', (SELECT count(*) FROM"
-                                    " round WHERE dialogue_id = d.id), 'last_round', (SELECT"
-                                    " max(date) FROM round WHERE dialogue_id = d.id)) j"
-                                    " FROM dialogue d ORDER BY d.id"),
+                                    " round r WHERE r.dialogue_id = d.id AND " LIVE("r") "),"
+                                    " 'last_round', (SELECT max(r.date) FROM round r"
+                                    " WHERE r.dialogue_id = d.id AND " LIVE("r") ")) j"
+                                    " FROM dialogue d WHERE " LIVE("d") " ORDER BY d.id"),
                     0, NULL, "dialogue", out, err);
 }
 
@@ -153,17 +161,19 @@ int rt_dialogue_get(struct rt_store *st, int64_t id, json_t **out, struct rt_err
     return rt__document(
         st,
         "SELECT json_object('id', d.id, 'name', d.name, 'kind', d.kind, 'parties', " PARTIES
+        ", 'withdrawn', d.withdrawn, 'withdrawn_on', d.withdrawn_on"
         ", 'rounds', " ARRAY("SELECT json_object('id', r.id, 'dialogue', r.dialogue_id, 'ordinal',"
                              " r.ordinal, 'ref', r.dialogue_id || '#' || r.ordinal, 'date',"
                              " r.date, 'place', r.place, 'summary', r.summary, 'source', r.source) j"
-                             " FROM round r WHERE r.dialogue_id = d.id"
+                             " FROM round r WHERE r.dialogue_id = d.id AND " LIVE("r")
                              " ORDER BY r.ordinal")
         ", 'benchmarks', " ARRAY("SELECT json_object('id', b.id, 'text', b.text, 'tracks', "
                                  IDS("SELECT l.to_kind || ':' || l.to_id x FROM link l"
                                      " WHERE l.from_kind = 'benchmark' AND l.from_id = b.id"
-                                     " ORDER BY 1")
+                                     " AND " LIVE("l") " ORDER BY 1")
                                  ", 'assessment', json(" LATEST("benchmark", "b.id") ")) j"
-                                 " FROM benchmark b WHERE b.dialogue_id = d.id ORDER BY b.id")
+                                 " FROM benchmark b WHERE b.dialogue_id = d.id AND " LIVE("b")
+                                 " ORDER BY b.id")
         ") FROM dialogue d WHERE d.id = ?1",
         id, NULL, "dialogue", out, err);
 }
@@ -176,22 +186,27 @@ int rt_round_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error 
         " 'parties', " PARTIES "), 'ordinal', r.ordinal, 'ref', d.id || '#' || r.ordinal,"
         " 'date', r.date, 'date_precision', "
         PRECISION("r.date") ", 'place', r.place, 'summary', r.summary, 'source', r.source,"
+        " 'withdrawn', r.withdrawn, 'withdrawn_on', r.withdrawn_on,"
         " 'participants', " ARRAY("SELECT json_object('id', p.id, 'name', p.name, 'title',"
                                   " p.title, 'organisation', p.organisation, 'party', p.party) j"
-                                  " FROM participant p WHERE p.round_id = r.id ORDER BY p.id")
+                                  " FROM participant p WHERE p.round_id = r.id AND " LIVE("p")
+                                  " ORDER BY p.id")
         ", 'topics', " ARRAY("SELECT json_object('id', t.id, 'text', t.text, 'theme', t.theme,"
                              " 'areas', " AREAS("topic", "t.id") ", 'recommendations', "
                              IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'topic'"
-                                 " AND l.from_id = t.id AND l.relation = 'about' ORDER BY 1")
-                             ") j FROM topic t WHERE t.round_id = r.id ORDER BY t.id")
+                                 " AND l.from_id = t.id AND l.relation = 'about' AND " LIVE("l")
+                                 " ORDER BY 1")
+                             ") j FROM topic t WHERE t.round_id = r.id AND " LIVE("t")
+                             " ORDER BY t.id")
         ", 'asks', " ARRAY("SELECT " ASK_JSON " j FROM ask k WHERE k.round_id = r.id"
-                           " ORDER BY k.id")
+                           " AND " LIVE("k") " ORDER BY k.id")
         ", 'welcomed_steps', " ARRAY("SELECT " STEP_JSON " j FROM step s JOIN link l"
                                      " ON l.from_kind = 'step' AND l.from_id = s.id"
                                      " AND l.relation = 'welcomed-in' AND l.to_kind = 'round'"
-                                     " WHERE l.to_id = r.id ORDER BY s.date, s.id")
+                                     " WHERE l.to_id = r.id AND " LIVE("l") " AND " LIVE("s")
+                                     " ORDER BY s.date, s.id")
         ", 'commitments', " ARRAY("SELECT " COMMITMENT_JSON " j FROM commitment c"
-                                  " WHERE c.round_id = r.id ORDER BY c.id")
+                                  " WHERE c.round_id = r.id AND " LIVE("c") " ORDER BY c.id")
         ", 'linked_recommendations', json_object('states', "
         IDS("SELECT s.code x FROM state s WHERE s.id IN (" ROUND_STATES ") ORDER BY 1")
         ", 'count', (SELECT count(DISTINCT lr.rec) FROM (" LINKED_RECS ") lr)"
@@ -218,7 +233,8 @@ int rt_step_list(struct rt_store *st, int64_t dialogue_id, const char *actor, js
             st->db,
             "SELECT " ARRAY("SELECT " STEP_JSON " j FROM step s WHERE (?1 = 0 OR s.actor IN"
                             " (SELECT party FROM dialogue_party WHERE dialogue_id = ?1))"
-                            " AND (?2 IS NULL OR s.actor = ?2) ORDER BY s.date, s.id"),
+                            " AND (?2 IS NULL OR s.actor = ?2) AND " LIVE("s")
+                            " ORDER BY s.date, s.id"),
             -1, &s, NULL) != SQLITE_OK)
         return rt__db_error(st, err, "prepare");
     sqlite3_bind_int64(s, 1, dialogue_id);
@@ -280,13 +296,14 @@ int rt_status(struct rt_store *st, const char *target, const char *as_of, json_t
                     "SELECT json_object('target', '%s:' || t.id, 'as_of', ?9,"
                     " 'status', coalesce((SELECT a.status FROM assessment a"
                     " WHERE a.target_kind = '%s' AND a.target_id = t.id AND " AS_OF("a.as_of")
-                    " ORDER BY a.as_of DESC, a.id DESC LIMIT 1), 'unassessed'),"
+                    " AND " NOT_REPLACED("a") " ORDER BY a.as_of DESC, a.id DESC LIMIT 1), 'unassessed'),"
                     " 'latest', json(" LATEST("%s", "t.id") "), 'history', "
-                    ARRAY("SELECT json_object('as_of', a.as_of, 'status', a.status, 'evidence',"
-                          " a.evidence, 'source', a.source, 'assessor', a.assessor) j"
+                    ARRAY("SELECT json_object('id', a.id, 'as_of', a.as_of, 'status', a.status,"
+                          " 'evidence', a.evidence, 'source', a.source, 'assessor', a.assessor,"
+                          " 'replaces', a.replaces) j"
                           " FROM assessment a WHERE a.target_kind = '%s'"
                           " AND a.target_id = t.id AND " AS_OF("a.as_of")
-                          " ORDER BY a.as_of, a.id")
+                          " AND " NOT_REPLACED("a") " ORDER BY a.as_of, a.id")
                     ") FROM %s t WHERE t.id = ?1",
                     kind, kind, kind, kind, table);
     }
@@ -305,30 +322,31 @@ int rt_since(struct rt_store *st, int64_t round_id, const char *as_of, json_t **
         " 'parties', " PARTIES "), 'as_of', ?9,"
         " 'steps', " ARRAY("SELECT json_object('party', dp.party, 'steps', "
                            ARRAY("SELECT " STEP_JSON " j FROM step s WHERE s.actor = dp.party"
-                                 " AND s.date > r.date AND " AS_OF("s.date")
+                                 " AND s.date > r.date AND " AS_OF("s.date") " AND " LIVE("s")
                                  " ORDER BY s.date, s.id")
                            ") j FROM dialogue_party dp WHERE dp.dialogue_id = d.id"
                            " ORDER BY dp.position")
         ", 'asks_open', " ARRAY("SELECT " ASK_JSON " j FROM ask k JOIN round kr"
                                 " ON kr.id = k.round_id WHERE kr.dialogue_id = d.id"
-                                " AND " AS_OF("kr.date") " AND coalesce((" LATEST("ask", "k.id")
+                                " AND " AS_OF("kr.date") " AND " LIVE("k") " AND " LIVE("kr") " AND coalesce((" LATEST("ask", "k.id")
                                 ") ->> 'status', '') <> 'fully' ORDER BY kr.date, k.id")
         ", 'asks_closed', " ARRAY("SELECT " ASK_JSON " j FROM ask k JOIN round kr"
                                   " ON kr.id = k.round_id WHERE kr.dialogue_id = d.id"
-                                  " AND " AS_OF("kr.date") " AND (" LATEST("ask", "k.id")
+                                  " AND " AS_OF("kr.date") " AND " LIVE("k") " AND " LIVE("kr") " AND (" LATEST("ask", "k.id")
                                   ") ->> 'status' = 'fully' ORDER BY kr.date, k.id")
         ", 'commitments', " ARRAY("SELECT " COMMITMENT_JSON " j FROM commitment c JOIN round cr"
                                   " ON cr.id = c.round_id WHERE cr.dialogue_id = d.id"
-                                  " AND " AS_OF("cr.date") " ORDER BY cr.date, c.id")
+                                  " AND " AS_OF("cr.date") " AND " LIVE("c") " AND " LIVE("cr")
+                                  " ORDER BY cr.date, c.id")
         ", 'assessments', " ARRAY("SELECT json_object('target', CASE a.target_kind"
                                   " WHEN 'recommendation' THEN 'rec' ELSE a.target_kind END"
                                   " || ':' || a.target_id, 'as_of', a.as_of, 'status', a.status,"
                                   " 'evidence', a.evidence, 'source', a.source) j"
                                   " FROM assessment a WHERE a.as_of > r.date AND "
-                                  AS_OF("a.as_of") " AND a.status IS NOT (SELECT p.status"
+                                  AS_OF("a.as_of") " AND " NOT_REPLACED("a") " AND a.status IS NOT (SELECT p.status"
                                   " FROM assessment p WHERE p.target_kind = a.target_kind"
                                   " AND p.target_id = a.target_id AND (p.as_of < a.as_of"
-                                  " OR (p.as_of = a.as_of AND p.id < a.id))"
+                                  " OR (p.as_of = a.as_of AND p.id < a.id)) AND " NOT_REPLACED("p")
                                   " ORDER BY p.as_of DESC, p.id DESC LIMIT 1)"
                                   " AND ((a.target_kind = 'recommendation'"
                                   " AND a.target_id IN (SELECT rec.id FROM recommendation rec"
@@ -364,14 +382,16 @@ int rt_timeline(struct rt_store *st, int64_t dialogue_id, const char *as_of, jso
               " json_object('type', 'round', 'date', r.date, 'id', r.id, 'dialogue', d.id,"
               " 'ordinal', r.ordinal, 'ref', d.id || '#' || r.ordinal,"
               " 'place', r.place, 'summary', r.summary) AS j FROM round r WHERE r.dialogue_id = d.id AND "
-              AS_OF("r.date") " UNION ALL SELECT s.date, 1, s.id, json_object('type', 'step',"
+              AS_OF("r.date") " AND " LIVE("r") " UNION ALL SELECT s.date, 1, s.id, json_object('type', 'step',"
               " 'date', s.date, 'step', json(" STEP_JSON "), 'in_response_to', "
               ARRAY("SELECT json_object('id', p.id, 'actor', p.actor, 'date', p.date, 'kind',"
                     " p.kind, 'text', p.text) j FROM step p JOIN link l ON l.to_id = p.id"
                     " AND l.to_kind = 'step' WHERE l.from_kind = 'step' AND l.from_id = s.id"
-                    " AND l.relation = 'responds-to' ORDER BY p.date, p.id")
+                    " AND l.relation = 'responds-to' AND " LIVE("l") " AND " LIVE("p")
+                    " ORDER BY p.date, p.id")
               ") FROM step s WHERE s.actor IN (SELECT party FROM dialogue_party"
-              " WHERE dialogue_id = d.id) AND " AS_OF("s.date") ") ORDER BY date, k, id")
+              " WHERE dialogue_id = d.id) AND " AS_OF("s.date") " AND " LIVE("s")
+              ") ORDER BY date, k, id")
         ") FROM dialogue d WHERE d.id = ?1",
         dialogue_id, as_of, "dialogue", out, err);
 }
@@ -385,10 +405,11 @@ int rt_reciprocity(struct rt_store *st, int64_t dialogue_id, const char *as_of, 
         PARTIES "), 'as_of', ?9, 'parties', "
         ARRAY("SELECT json_object('party', dp.party, 'positive', (SELECT count(*) FROM step s"
               " WHERE s.actor = dp.party AND s.direction = 'positive' AND " AS_OF("s.date")
-              "), 'negative', (SELECT count(*) FROM step s WHERE s.actor = dp.party"
-              " AND s.direction = 'negative' AND " AS_OF("s.date") "), 'steps', "
+              " AND " LIVE("s") "), 'negative', (SELECT count(*) FROM step s WHERE s.actor = dp.party"
+              " AND s.direction = 'negative' AND " AS_OF("s.date") " AND " LIVE("s")
+              "), 'steps', "
               ARRAY("SELECT " STEP_JSON " j FROM step s WHERE s.actor = dp.party AND "
-                    AS_OF("s.date") " ORDER BY s.date, s.id")
+                    AS_OF("s.date") " AND " LIVE("s") " ORDER BY s.date, s.id")
               ") j FROM dialogue_party dp WHERE dp.dialogue_id = d.id ORDER BY dp.position")
         ", 'responses', "
         ARRAY("SELECT json_object('step', a.id, 'actor', a.actor, 'date', a.date, 'text', a.text,"
@@ -396,7 +417,8 @@ int rt_reciprocity(struct rt_store *st, int64_t dialogue_id, const char *as_of, 
               " FROM link l JOIN step a ON a.id = l.from_id JOIN step b ON b.id = l.to_id"
               " WHERE l.from_kind = 'step' AND l.relation = 'responds-to' AND l.to_kind = 'step'"
               " AND a.actor IN (SELECT party FROM dialogue_party WHERE dialogue_id = d.id)"
-              " AND " AS_OF("a.date") " ORDER BY a.date, a.id")
+              " AND " AS_OF("a.date") " AND " LIVE("l") " AND " LIVE("a") " AND " LIVE("b")
+              " ORDER BY a.date, a.id")
         ") FROM dialogue d WHERE d.id = ?1",
         dialogue_id, as_of, "dialogue", out, err);
 }

@@ -41,7 +41,7 @@ static const char recs_sql[] =
     " sel AS (SELECT * FROM recs r WHERE ?2 IS NULL OR " THEME_MATCH("r.id", "?2") "),"
     " latest AS (SELECT sel.id, (SELECT a.status FROM assessment a"
     " WHERE a.target_kind = 'recommendation' AND a.target_id = sel.id AND " AS_OF("a.as_of")
-    " ORDER BY a.as_of DESC, a.id DESC LIMIT 1) AS status FROM sel)"
+    " AND " NOT_REPLACED("a") " ORDER BY a.as_of DESC, a.id DESC LIMIT 1) AS status FROM sel)"
     " SELECT json_object('state', (SELECT code FROM state WHERE id = ?1), 'theme', ?2,"
     " 'as_of', ?9,"
     " 'total', (SELECT count(*) FROM sel),"

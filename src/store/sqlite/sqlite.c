@@ -231,6 +231,67 @@ static int foreign_key_check(struct rt_store *st, const char *what, struct rt_er
 }
 
 /*
+ * The columns a migration adds, added before its SQL runs and only when missing:
+ * ALTER TABLE ADD COLUMN has no IF NOT EXISTS, and a migration must be able to run
+ * again on a database that has it (tests set user_version back and replay them).
+ */
+static const struct added_column {
+    int version;
+    const char *table, *column, *decl;
+} added_columns[] = {
+    /* Schema 12: withdrawals and corrections (0012_withdraw.sql). */
+    {12, "dialogue", "withdrawn", "TEXT"},
+    {12, "dialogue", "withdrawn_on", "TEXT"},
+    {12, "round", "withdrawn", "TEXT"},
+    {12, "round", "withdrawn_on", "TEXT"},
+    {12, "participant", "withdrawn", "TEXT"},
+    {12, "participant", "withdrawn_on", "TEXT"},
+    {12, "topic", "withdrawn", "TEXT"},
+    {12, "topic", "withdrawn_on", "TEXT"},
+    {12, "ask", "withdrawn", "TEXT"},
+    {12, "ask", "withdrawn_on", "TEXT"},
+    {12, "step", "withdrawn", "TEXT"},
+    {12, "step", "withdrawn_on", "TEXT"},
+    {12, "link", "withdrawn", "TEXT"},
+    {12, "link", "withdrawn_on", "TEXT"},
+    {12, "commitment", "withdrawn", "TEXT"},
+    {12, "commitment", "withdrawn_on", "TEXT"},
+    {12, "benchmark", "withdrawn", "TEXT"},
+    {12, "benchmark", "withdrawn_on", "TEXT"},
+    {12, "assessment", "replaces", "INTEGER REFERENCES assessment(id)"},
+};
+
+/* Adds the columns of added_columns for migration version that the tables lack. */
+static int add_columns(struct rt_store *st, long version, struct rt_error *err)
+{
+    for (size_t i = 0; i < RT_ARRAY_SIZE(added_columns); i++) {
+        const struct added_column *c = &added_columns[i];
+        struct rt_buf sql = RT_BUF_INIT;
+        sqlite3_stmt *s = NULL;
+        int have = 0, rc;
+
+        if (c->version != version)
+            continue;
+        if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2",
+                               -1, &s, NULL) != SQLITE_OK)
+            return rt__db_error(st, err, "prepare");
+        sqlite3_bind_text(s, 1, c->table, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, c->column, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            have = sqlite3_column_int(s, 0);
+        sqlite3_finalize(s);
+        if (have)
+            continue;
+        rt_buf_addf(&sql, "ALTER TABLE %s ADD COLUMN %s %s", c->table, c->column, c->decl);
+        rc = exec(st, sql.buf, err);
+        rt_buf_release(&sql);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/*
  * Applies every embedded migration newer than user_version, each in a transaction.
  * Foreign keys must be off (as SQLite's procedure for rebuilding a table requires:
  * dropping the old table would otherwise cascade); they are checked before each commit.
@@ -255,8 +316,9 @@ static int migrate(struct rt_store *st, struct rt_error *err)
             RT_BUG("bad migration file name %s", e->name);
         if (n <= have)
             continue;
-        rt_buf_addf(&sql, "BEGIN IMMEDIATE;\n%s\nPRAGMA user_version = %ld;\n", e->data, n);
-        rc = exec(st, sql.buf, err);
+        rt_buf_addf(&sql, "%s\nPRAGMA user_version = %ld;\n", e->data, n);
+        if ((rc = exec(st, "BEGIN IMMEDIATE", err)) == 0 && (rc = add_columns(st, n, err)) == 0)
+            rc = exec(st, sql.buf, err);
         rt_buf_release(&sql);
         if (rc < 0) {
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);

@@ -1,0 +1,337 @@
+/*
+ * A ledger record's own page, for corrections: /records/REF shows the record (REF as
+ * the command line names it: step:3, ask:2, round:5), an Edit form made from its
+ * entity's fields (the add forms' table) prefilled from the record, and a Withdraw form
+ * with a reason; both post with the page's form token to rt_ledger_edit and
+ * rt_ledger_withdraw, as `edit` and `withdraw` do. /records/REF/history shows what
+ * changed, field by field, when and by whom, from the audit log.
+ */
+#include <rightstrack/audit.h>
+#include <rightstrack/entity.h>
+#include <rightstrack/ledger.h>
+
+#include "html.h"
+#include "http_int.h"
+
+static const char *jstr(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+/* The path of the record's page: "/records/" and ref, escaped for an attribute. */
+static void record_href(struct rt_buf *b, const char *ref, const char *tail)
+{
+    RT_HTML_LIT(b, "/records/");
+    for (const char *p = ref; *p; p++) {
+        if (*p == '#')
+            RT_HTML_LIT(b, "%23");
+        else if (*p == ' ')
+            RT_HTML_LIT(b, "%20");
+        else
+            rt_html_textf(b, "%c", *p);
+    }
+    rt_html_text(b, tail);
+}
+
+/* The fields of the record as a form's values: lists of ids as text. */
+static json_t *form_values(json_t *fields)
+{
+    json_t *out = json_deep_copy(fields), *v, *e;
+    const char *k;
+    size_t i;
+
+    json_object_foreach(out, k, v)
+    {
+        if (!json_is_array(v))
+            continue;
+        json_array_foreach(v, i, e) if (json_is_integer(e))
+            json_array_set_new(v, i, json_sprintf("%lld", (long long)json_integer_value(e)));
+    }
+    return out;
+}
+
+/* The record's page: what it is, whether it stands, the Edit and Withdraw forms. */
+static void record_page(struct rt_store *st, const char *ref, struct rt_http_resp *resp,
+                        json_t *values, const char *form, const struct rt_error *ferr)
+{
+    struct rt_buf *b = &resp->body, action = RT_BUF_INIT, title = RT_BUF_INIT;
+    struct rt_error err = RT_ERROR_INIT;
+    char canon[128], kind[32];
+    json_t *doc = NULL, *prefill = NULL;
+    const char *colon;
+    const struct rt_entity *e;
+
+    if (rt_audit_ref(st, ref, canon, &err) < 0) {
+        page_fail(resp, &err);
+        goto out;
+    }
+    colon = strchr(canon, ':');
+    snprintf(kind, sizeof(kind), "%.*s", (int)(colon - canon), canon);
+    if (rt_record_get(st, kind, strtoll(colon + 1, NULL, 10), &doc, &err) < 0) {
+        page_fail(resp, &err);
+        goto out;
+    }
+    e = rt_entity_find(kind);
+    rt_buf_addf(&title, "%c%s %s", kind[0] - 32, kind + 1,
+                jstr(doc, "name") ? jstr(doc, "name") : colon + 1);
+    html_begin(b, title.buf);
+    RT_HTML_LIT(b, "<h1>");
+    rt_html_text(b, title.buf);
+    RT_HTML_LIT(b, "</h1>");
+    if (jstr(doc, "withdrawn")) {
+        RT_HTML_LIT(b, "<p role=\"status\" class=\"neg\" id=\"withdrawn\"><strong>Withdrawn");
+        if (jstr(doc, "withdrawn_on")) {
+            RT_HTML_LIT(b, " as of ");
+            rt_html_text(b, jstr(doc, "withdrawn_on"));
+        } else {
+            RT_HTML_LIT(b, " (a mistake: it shows in no view)");
+        }
+        RT_HTML_LIT(b, ":</strong> ");
+        rt_html_text(b, jstr(doc, "withdrawn"));
+        RT_HTML_LIT(b, "</p>");
+    }
+    RT_HTML_LIT(b, "<p>");
+    if (jstr(doc, "parent")) {
+        RT_HTML_LIT(b, "Belongs to <a href=\"");
+        record_href(b, jstr(doc, "parent"), "");
+        RT_HTML_LIT(b, "\">");
+        rt_html_text(b, jstr(doc, "parent"));
+        RT_HTML_LIT(b, "</a>. ");
+    }
+    RT_HTML_LIT(b, "<a id=\"history\" href=\"");
+    record_href(b, canon, "/history");
+    RT_HTML_LIT(b, "\">History of this record</a></p>");
+    prefill = values ? json_incref(values) : form_values(json_object_get(doc, "fields"));
+    record_href(&action, canon, "/edit");
+    rt_http_entity_form(b, action.buf, "Edit", kind, NULL, prefill,
+                        form && !strcmp(form, "edit") ? ferr : NULL);
+    (void)e;
+    rt_buf_reset(&action);
+    record_href(&action, canon, "/withdraw");
+    RT_HTML_LIT(b, "<section><h2 id=\"withdraw\">Withdraw</h2>");
+    if (form && !strcmp(form, "withdraw") && ferr && ferr->code) {
+        RT_HTML_LIT(b, "<p role=\"alert\" class=\"neg\"><strong>Not withdrawn: ");
+        rt_html_text(b, ferr->msg.buf);
+        RT_HTML_LIT(b, "</strong></p>");
+    }
+    RT_HTML_LIT(b, "<p class=\"muted\">A withdrawn record stays in the database and its history; "
+                   "pages and reports leave it out as of the date (before it they show it as "
+                   "they did). Without a date it was a mistake and shows nowhere.</p>"
+                   "<form method=\"post\" action=\"");
+    rt_buf_adds(b, action.buf);
+    RT_HTML_LIT(b, "\"><input type=\"hidden\" name=\"" RT_HTTP_CSRF_FIELD "\" value=\"");
+    rt_html_text(b, rt_http_csrf_token());
+    RT_HTML_LIT(b, "\"><p><label for=\"w-reason\">Reason (required)</label> <textarea "
+                   "id=\"w-reason\" name=\"reason\" rows=\"2\" cols=\"60\" required>"
+                   "</textarea></p><p><label for=\"w-date\">As of</label> <input id=\"w-date\" "
+                   "name=\"date\" size=\"12\" placeholder=\"YYYY-MM-DD\"> <small "
+                   "class=\"muted\">from when it no longer holds (YYYY-MM-DD, YYYY-MM or YYYY); "
+                   "empty: it was a mistake</small></p><p><button type=\"submit\">Withdraw"
+                   "</button></p></form></section>");
+    html_end(b);
+out:
+    json_decref(prefill);
+    json_decref(doc);
+    rt_buf_release(&action);
+    rt_buf_release(&title);
+    rt_error_release(&err);
+}
+
+/* A value of the audit log's JSON, as a person reads it. */
+static void value_text(struct rt_buf *b, json_t *v)
+{
+    if (!v || json_is_null(v))
+        RT_HTML_LIT(b, "(none)");
+    else if (json_is_string(v))
+        rt_html_text(b, json_string_value(v));
+    else
+        rt_html_json(b, v);
+}
+
+/* The history page: every entry of the audit log about the record, oldest first. */
+static void history_page(struct rt_store *st, const char *ref, struct rt_http_resp *resp)
+{
+    struct rt_buf *b = &resp->body;
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_audit_filter f = {0};
+    struct rt_audit_entry *v = NULL;
+    char canon[128], title[180];
+    json_t *entries = NULL, *en;
+    size_t n = 0, i;
+
+    if (rt_audit_ref(st, ref, canon, &err) < 0 || (f.record = canon, 0) ||
+        rt_audit_log(st, &f, &v, &n, &err) < 0) {
+        page_fail(resp, &err);
+        goto out;
+    }
+    entries = rt_audit_entries_json(v, n);
+    snprintf(title, sizeof(title), "History of %s", canon);
+    html_begin(b, title);
+    RT_HTML_LIT(b, "<h1>");
+    rt_html_text(b, title);
+    RT_HTML_LIT(b, "</h1><p><a href=\"");
+    record_href(b, canon, "");
+    RT_HTML_LIT(b, "\">The record, to edit or withdraw it</a></p>");
+    if (!n)
+        RT_HTML_LIT(b, "<p>No change is recorded.</p>");
+    RT_HTML_LIT(b, "<table class=\"history\"><thead><tr><th scope=\"col\">When</th>"
+                   "<th scope=\"col\">Who</th><th scope=\"col\">Record</th>"
+                   "<th scope=\"col\">What changed</th></tr></thead><tbody>");
+    json_array_foreach(entries, i, en)
+    {
+        const char *op = jstr(en, "op");
+        json_t *before = json_object_get(en, "before"), *after = json_object_get(en, "after"), *c;
+        size_t k;
+        int withdrawal =
+            !strcmp(op, "update") && jstr(after, "withdrawn") && !jstr(before, "withdrawn");
+
+        RT_HTML_LIT(b, "<tr");
+        if (withdrawal)
+            RT_HTML_LIT(b, " class=\"withdrawal\"");
+        RT_HTML_LIT(b, "><td>");
+        rt_html_text(b, jstr(en, "at") ? jstr(en, "at") : "(unsealed)");
+        RT_HTML_LIT(b, "</td><td>");
+        rt_html_text(b, jstr(en, "actor") ? jstr(en, "actor") : "?");
+        if (jstr(en, "via")) {
+            RT_HTML_LIT(b, "<br><small class=\"muted\">");
+            rt_html_text(b, jstr(en, "via"));
+            RT_HTML_LIT(b, "</small>");
+        }
+        RT_HTML_LIT(b, "</td><td>");
+        rt_html_text(b, jstr(en, "record"));
+        RT_HTML_LIT(b, "</td><td>");
+        if (withdrawal) {
+            RT_HTML_LIT(b, "<strong>Withdrawn");
+            if (jstr(after, "withdrawn_on")) {
+                RT_HTML_LIT(b, " as of ");
+                rt_html_text(b, jstr(after, "withdrawn_on"));
+            }
+            RT_HTML_LIT(b, ":</strong> ");
+            rt_html_text(b, jstr(after, "withdrawn"));
+        } else if (!strcmp(op, "update")) {
+            RT_HTML_LIT(b, "<ul>");
+            json_array_foreach(json_object_get(en, "changed"), k, c)
+            {
+                RT_HTML_LIT(b, "<li>");
+                rt_html_text(b, json_string_value(c));
+                RT_HTML_LIT(b, ": <del>");
+                value_text(b, json_object_get(before, json_string_value(c)));
+                RT_HTML_LIT(b, "</del> &rarr; <ins>");
+                value_text(b, json_object_get(after, json_string_value(c)));
+                RT_HTML_LIT(b, "</ins></li>");
+            }
+            RT_HTML_LIT(b, "</ul>");
+        } else {
+            const char *key;
+            json_t *val, *row = after ? after : before;
+            rt_html_text(b, !strcmp(op, "insert")   ? "Added"
+                            : !strcmp(op, "delete") ? "Removed"
+                                                    : op);
+            RT_HTML_LIT(b, "<ul>");
+            json_object_foreach(row, key, val)
+            {
+                if (json_is_null(val) || !strcmp(key, "created_at"))
+                    continue;
+                RT_HTML_LIT(b, "<li>");
+                rt_html_text(b, key);
+                RT_HTML_LIT(b, ": ");
+                value_text(b, val);
+                RT_HTML_LIT(b, "</li>");
+            }
+            RT_HTML_LIT(b, "</ul>");
+        }
+        RT_HTML_LIT(b, "</td></tr>");
+    }
+    RT_HTML_LIT(b, "</tbody></table>");
+    html_end(b);
+out:
+    json_decref(entries);
+    rt_audit_entries_free(v, n);
+    rt_error_release(&err);
+}
+
+/* The posted Edit form as a correction: every field of the entity the form holds, an
+ * empty one cleared (an empty list too). */
+static json_t *edit_body(const struct rt_http_req *req, const char *kind, struct rt_error *err)
+{
+    const struct rt_entity *e = rt_entity_find(kind);
+    json_t *body = rt_http_form_to_json(req, kind, err);
+
+    for (size_t i = 0; body && e && i < req->n_args; i++) {
+        const struct rt_field *f = rt_entity_field(e, req->args[i].key);
+        if (f && !*req->args[i].value)
+            json_object_set_new(body, f->name,
+                                f->type == RT_FIELD_REFS || f->type == RT_FIELD_PARTIES
+                                    ? json_array()
+                                    : json_null());
+    }
+    return body;
+}
+
+/* POST /records/REF/edit or /withdraw: saved and back to the record's page (303), or
+ * the page again with what was typed and the error (422). */
+static void record_post(struct rt_store *st, const struct rt_http_req *req, const char *ref,
+                        const char *what, struct rt_http_resp *resp)
+{
+    struct rt_error err = RT_ERROR_INIT;
+    json_t *body = NULL;
+    char canon[128], out[128], kind[32];
+    int rc;
+
+    if (!rt_http_csrf_ok(req)) {
+        rt_http_page_refused(resp, "This form is out of date",
+                             "The form did not carry the token of this run of the server: it "
+                             "was sent from another site, or from a page opened before the "
+                             "server restarted. Reload the page and send the form again.");
+        return;
+    }
+    if ((rc = rt_audit_ref(st, ref, canon, &err)) == 0) {
+        snprintf(kind, sizeof(kind), "%.*s", (int)(strchr(canon, ':') - canon), canon);
+        if (!strcmp(what, "edit")) {
+            body = edit_body(req, kind, &err);
+            rc = body ? rt_ledger_edit(st, canon, body, out, &err) : RT_EINVAL;
+        } else {
+            rc = rt_ledger_withdraw(st, canon, rt_http_arg(req, "reason"), rt_http_arg(req, "date"),
+                                    out, &err);
+        }
+    }
+    if (rc == 0) {
+        struct rt_buf loc = RT_BUF_INIT;
+        record_href(&loc, canon, "");
+        resp->status = 303;
+        snprintf(resp->location, sizeof(resp->location), "%s", loc.buf);
+        rt_buf_release(&loc);
+        RT_HTML_LIT(&resp->body, "Saved.");
+    } else {
+        rt_buf_reset(&resp->body);
+        record_page(st, ref, resp, !strcmp(what, "edit") ? body : NULL, what, &err);
+        if (resp->status == 200)
+            resp->status = 422;
+    }
+    json_decref(body);
+    rt_error_release(&err);
+}
+
+int rt_http_record_pages(struct rt_store *st, const struct rt_http_req *req,
+                         struct rt_http_resp *resp)
+{
+    char buf[512], *seg[4];
+    size_t n = rt_http_segments(req->path, buf, sizeof(buf), seg, 4);
+    int post = !strcmp(req->method, "POST");
+
+    if (n < 2 || n > 3 || strcmp(seg[0], "records"))
+        return 0;
+    resp->status = 200;
+    resp->content_type = "text/html; charset=utf-8";
+    if (n == 3 && post && (!strcmp(seg[2], "edit") || !strcmp(seg[2], "withdraw")))
+        record_post(st, req, seg[1], seg[2], resp);
+    else if (post)
+        page_error(resp, 405, "This page can only be read");
+    else if (n == 2)
+        record_page(st, seg[1], resp, NULL, NULL, NULL);
+    else if (!strcmp(seg[2], "history"))
+        history_page(st, seg[1], resp);
+    else
+        page_error(resp, 404, "No such page");
+    return 1;
+}

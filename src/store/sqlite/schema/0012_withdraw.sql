@@ -1,0 +1,16 @@
+-- rightstrack schema 12: corrections and withdrawals (docs/user-guide.md, "Correct and
+-- withdraw"). A ledger record is corrected in place (the audit log keeps what it was)
+-- and withdrawn rather than deleted: `withdrawn` holds the reason (NULL: standing),
+-- `withdrawn_on` the date from which it no longer holds. Reads leave a withdrawn
+-- record out of every view as of that date or later; one withdrawn without a date was
+-- a mistake and is left out of every view. Both stay in the database, the export and
+-- the history.
+--
+-- Assessments stay append-only: a correction is a new assessment that names the one
+-- it replaces, and reads leave the replaced one out.
+-- The columns (withdrawn and withdrawn_on on dialogue, round, participant, topic,
+-- ask, step, link, commitment and benchmark; replaces on assessment) are added by the
+-- store before this file runs, each only when missing, so that the migration can run
+-- again (added_columns in src/store/sqlite/sqlite.c): SQLite's ALTER TABLE ADD COLUMN
+-- has no IF NOT EXISTS.
+CREATE INDEX IF NOT EXISTS assessment_replaces ON assessment(replaces) WHERE replaces IS NOT NULL;
