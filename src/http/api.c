@@ -143,6 +143,7 @@ enum route {
     R_READOUT_PARSE,
     R_ADD_READOUT,
     R_HISTORY,
+    R_LOOKUP,
 };
 
 static const struct {
@@ -175,6 +176,7 @@ static const struct {
     {R_READOUT_PARSE, "POST", "/api/v1/readouts/parse", NULL},
     {R_ADD_READOUT, "POST", "/api/v1/dialogues/{id}/readouts", NULL},
     {R_HISTORY, "GET", "/api/v1/history", NULL},
+    {R_LOOKUP, "GET", "/api/v1/lookup", NULL},
 };
 
 /* POST: a JSON body checked and written; 201 with {"id"}. */
@@ -401,6 +403,9 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
         break;
     case R_HISTORY:
         rc = history(st, req, &doc, &err);
+        break;
+    case R_LOOKUP:
+        rc = rt_http_lookup(st, req, &doc, &err);
         break;
     }
     if (rc < 0)

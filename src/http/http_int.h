@@ -199,4 +199,32 @@ void rt_http_etag(const void *body, size_t len, char out[RT_HTTP_ETAG_SIZE]);
 /* Splits path "/a/b/c" into at most max segments (pointers into buf); returns the count. */
 size_t rt_http_segments(const char *path, char *buf, size_t bufsize, char **seg, size_t max);
 
+/*
+ * Records by name (pick.c). pick_begin notes the store and request this thread
+ * answers (the router calls it), for flash, which writes into a page's frame the
+ * banner saying what the write before it saved: the request's "saved" argument (a
+ * reference, never markup: it is looked up and named, or ignored) and "linked" (how
+ * many recommendations were linked to it). saved_location appends "saved=WHAT:ID" to
+ * resp->location, dropping its fragment. ref_href appends the page of a lookup entry
+ * (lookup.h; "" when it has none), a step's on dialogue's page when dialogue > 0;
+ * ref_link writes the record ref names as a link, by its name or (with_text) its
+ * label, and returns -1 when it is not there. lookup answers GET /api/v1/lookup into
+ * *out ({"kind", "q", "results": [entry with "href"]}); errors as rt_lookup.
+ * pick_field writes the attributes that make the field f of entity's form at action a
+ * picker (the script /assets/pick.js, which pick_asset answers) and returns 1, or 0
+ * when f names no record.
+ */
+struct rt_field;
+void rt_http_pick_begin(struct rt_store *st, const struct rt_http_req *req);
+void rt_http_flash(struct rt_buf *b);
+void rt_http_saved_location(struct rt_http_resp *resp, const char *what, long long id);
+void rt_http_ref_href(const json_t *entry, long long dialogue, struct rt_buf *out);
+int rt_http_ref_link(struct rt_store *st, struct rt_buf *b, const char *ref, long long dialogue,
+                     int with_text);
+int rt_http_lookup(struct rt_store *st, const struct rt_http_req *req, json_t **out,
+                   struct rt_error *err);
+int rt_http_pick_field(struct rt_buf *b, const char *entity, const char *action,
+                       const struct rt_field *f);
+int rt_http_pick_asset(const struct rt_http_req *req, struct rt_http_resp *resp);
+
 #endif

@@ -458,7 +458,8 @@ static void field_hint(struct rt_buf *b, const char *key, const struct rt_field 
  * belongs here).
  */
 static void form_field(struct rt_buf *b, const char *key, const struct rt_field *f,
-                       const char *value, const struct rt_error *err)
+                       const char *value, const struct rt_error *err, const char *entity,
+                       const char *action)
 {
     int required = (f->flags & RT_FIELD_REQUIRED) != 0;
     int invalid = err && err->field && !strcmp(err->field, f->name);
@@ -495,6 +496,7 @@ static void form_field(struct rt_buf *b, const char *key, const struct rt_field 
     RT_HTML_LIT(b, "\"");
     if (f->type == RT_FIELD_INT)
         RT_HTML_LIT(b, " inputmode=\"numeric\"");
+    rt_http_pick_field(b, entity, action, f); /* a record: picked by name (pick.c) */
     if (required && f->type != RT_FIELD_CHOICE)
         RT_HTML_LIT(b, " required");
     if (invalid)
@@ -553,7 +555,7 @@ static void render_form(struct rt_buf *b, const char *action, const char *title,
             continue;
         rt_buf_reset(&val);
         field_value(&val, values, f->name);
-        form_field(b, key, f, val.len ? val.buf : "", err);
+        form_field(b, key, f, val.len ? val.buf : "", err, entity, action);
     }
     RT_HTML_LIT(b, "<p><button type=\"submit\">Save</button></p></form></section>");
     rt_buf_release(&val);
