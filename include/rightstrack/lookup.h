@@ -25,9 +25,9 @@
  * The records of kind ("rec", "step", "ask", "round", "topic", "party", "dialogue")
  * whose name or text holds q (case-blind; NULL or "" matches all but recommendations,
  * which are found by rt_search's words, with a word that names a state taken as the
- * state under review), of dialogue dialogue_id (0: any; steps of its parties and
- * steps linked to its rounds), at most limit (1 to 100) of them, into *out, a new
- * array of entries the caller frees with json_decref. A q that is a reference of the
+ * state under review), of dialogue dialogue_id (0: any; steps of its parties and of
+ * organisations, and steps linked to its rounds or asks), at most limit (1 to 100) of them, into
+ * *out, a new array of entries the caller frees with json_decref. A q that is a reference of the
  * kind ("ask:2", "1#2", "rec:14" or a bare id of a recommendation) finds that record.
  * RT_EINVAL for an unknown kind or limit, RT_ESTORE when the database fails; *out is
  * NULL then.

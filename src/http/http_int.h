@@ -221,6 +221,12 @@ void rt_http_saved_location(struct rt_http_resp *resp, const char *what, long lo
 void rt_http_ref_href(const json_t *entry, long long dialogue, struct rt_buf *out);
 int rt_http_ref_link(struct rt_store *st, struct rt_buf *b, const char *ref, long long dialogue,
                      int with_text);
+/* The recommendations (ids) linked by hand to a topic or ask, as a list of links. */
+void rt_http_linked_recs(struct rt_store *st, struct rt_buf *b, const json_t *ids);
+/* The steps of dialogue that are not its parties' (by organisations, or linked to it),
+ * as a section of its page; nothing when there are none. */
+void rt_http_other_steps(struct rt_store *st, struct rt_buf *b, long long dialogue,
+                         const json_t *parties);
 int rt_http_lookup(struct rt_store *st, const struct rt_http_req *req, json_t **out,
                    struct rt_error *err);
 int rt_http_pick_field(struct rt_buf *b, const char *entity, const char *action,

@@ -37,13 +37,16 @@ static int round_url(struct rt_store *st, int64_t id, char *out, size_t size)
     return n > 0 && (size_t)n < size ? 0 : -1;
 }
 
-/* A step as a list item. */
-static void step_item(struct rt_buf *b, json_t *s)
+/* A step as a list item, what it answers and responds to named (pick.c); a step of
+ * dialogue's page links there (0: its actor's page). */
+static void step_item(struct rt_store *st, struct rt_buf *b, json_t *s, long long dialogue)
 {
     json_t *v;
     size_t i;
 
-    RT_HTML_LIT(b, "<li><strong>");
+    RT_HTML_LIT(b, "<li id=\"step-");
+    rt_html_json(b, json_object_get(s, "id"));
+    RT_HTML_LIT(b, "\"><strong>");
     rt_html_text(b, jstr(s, "date"));
     RT_HTML_LIT(b, "</strong> ");
     rt_html_text(b, jstr(s, "actor"));
@@ -59,14 +62,16 @@ static void step_item(struct rt_buf *b, json_t *s)
     rt_html_text(b, jstr(s, "text"));
     json_array_foreach(json_object_get(s, "responds_to"), i, v)
     {
-        RT_HTML_LIT(b, " <span class=\"muted\">in response to step ");
-        rt_html_json(b, v);
+        char ref[40];
+        snprintf(ref, sizeof(ref), "step:%lld", (long long)json_integer_value(v));
+        RT_HTML_LIT(b, "<br><span class=\"muted\">in response to ");
+        rt_http_ref_link(st, b, ref, dialogue, 1);
         RT_HTML_LIT(b, "</span>");
     }
     json_array_foreach(json_object_get(s, "answers"), i, v)
     {
-        RT_HTML_LIT(b, " <span class=\"muted\">answers ");
-        rt_html_json(b, v);
+        RT_HTML_LIT(b, "<br><span class=\"muted\">answers ");
+        rt_http_ref_link(st, b, json_string_value(v), dialogue, 1);
         RT_HTML_LIT(b, "</span>");
     }
     RT_HTML_LIT(b, "</li>\n");
@@ -820,10 +825,11 @@ static void dialogue_page(struct rt_store *st, int64_t id, struct rt_http_resp *
             rt_html_json(b, json_object_get(v, "ordinal"));
             RT_HTML_LIT(b, "</a></li>");
         } else {
-            step_item(b, json_object_get(v, "step"));
+            step_item(st, b, json_object_get(v, "step"), (long long)id);
         }
     }
     RT_HTML_LIT(b, "</ol>");
+    rt_http_other_steps(st, b, (long long)id, json_object_get(d, "parties"));
     {
         char action[64];
         snprintf(action, sizeof(action), "/dialogues/%lld/steps", (long long)id);
@@ -845,18 +851,20 @@ out:
     rt_error_release(&err);
 }
 
-static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *resp, json_t *values,
-                       const struct rt_error *ferr)
+static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *resp, const char *form,
+                       json_t *values, const struct rt_error *ferr)
 {
     struct rt_buf *b = &resp->body;
     struct rt_error err = RT_ERROR_INIT;
     json_t *r = NULL, *s = NULL, *v, *w;
+    long long dlg;
     size_t i, k;
 
     if (rt_round_get(st, id, &r, &err) < 0 || rt_since(st, id, NULL, &s, &err) < 0) {
         page_fail(resp, &err);
         goto out;
     }
+    dlg = (long long)json_integer_value(json_object_get(json_object_get(r, "dialogue"), "id"));
     {
         char title[300];
         snprintf(title, sizeof(title), "Round %lld of %s",
@@ -901,15 +909,20 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
     RT_HTML_LIT(b, "</ul><h2>Topics</h2><ul>");
     json_array_foreach(json_object_get(r, "topics"), i, v)
     {
-        RT_HTML_LIT(b, "<li>");
+        RT_HTML_LIT(b, "<li id=\"topic-");
+        rt_html_json(b, json_object_get(v, "id"));
+        RT_HTML_LIT(b, "\">");
         rt_html_text(b, jstr(v, "text"));
         rt_http_area_tags(b, json_object_get(v, "areas"));
+        rt_http_linked_recs(st, b, json_object_get(v, "recommendations"));
         RT_HTML_LIT(b, "</li>");
     }
     RT_HTML_LIT(b, "</ul><h2>Asks</h2><ul>");
     json_array_foreach(json_object_get(r, "asks"), i, v)
     {
-        RT_HTML_LIT(b, "<li>");
+        RT_HTML_LIT(b, "<li id=\"ask-");
+        rt_html_json(b, json_object_get(v, "id"));
+        RT_HTML_LIT(b, "\">");
         rt_html_text(b, jstr(v, "from"));
         RT_HTML_LIT(b, " asks ");
         rt_html_text(b, jstr(v, "to"));
@@ -921,10 +934,11 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
             rt_html_text(b, jstr(w, "status"));
             RT_HTML_LIT(b, "</span>");
         }
+        rt_http_linked_recs(st, b, json_object_get(v, "recommendations"));
         RT_HTML_LIT(b, "</li>");
     }
     RT_HTML_LIT(b, "</ul><h2>Steps welcomed</h2><ul>");
-    json_array_foreach(json_object_get(r, "welcomed_steps"), i, v) step_item(b, v);
+    json_array_foreach(json_object_get(r, "welcomed_steps"), i, v) step_item(st, b, v, dlg);
     RT_HTML_LIT(b, "</ul><h2>Commitments</h2><ul>");
     json_array_foreach(json_object_get(r, "commitments"), i, v)
     {
@@ -950,7 +964,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         RT_HTML_LIT(b, "<h3>Steps by ");
         rt_html_text(b, jstr(v, "party"));
         RT_HTML_LIT(b, "</h3><ul>");
-        json_array_foreach(json_object_get(v, "steps"), k, w) step_item(b, w);
+        json_array_foreach(json_object_get(v, "steps"), k, w) step_item(st, b, w, dlg);
         if (!json_array_size(json_object_get(v, "steps")))
             RT_HTML_LIT(b, "<li class=\"muted\">none recorded</li>");
         RT_HTML_LIT(b, "</ul>");
@@ -959,7 +973,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
     json_array_foreach(json_object_get(s, "assessments"), i, v)
     {
         RT_HTML_LIT(b, "<li>");
-        rt_html_text(b, jstr(v, "target"));
+        rt_http_ref_link(st, b, jstr(v, "target"), dlg, 0);
         RT_HTML_LIT(b, ": <strong>");
         rt_html_text(b, jstr(v, "status"));
         RT_HTML_LIT(b, "</strong> as of ");
@@ -977,7 +991,14 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
             action, sizeof(action), "/dialogues/%lld/rounds/%lld/asks",
             (long long)json_integer_value(json_object_get(json_object_get(r, "dialogue"), "id")),
             (long long)json_integer_value(json_object_get(r, "ordinal")));
-        render_form(b, action, "Record an ask", "ask", NULL, values, ferr);
+        render_form(b, action, "Record an ask", "ask", NULL,
+                    form && !strcmp(form, "ask") ? values : NULL,
+                    form && !strcmp(form, "ask") ? ferr : NULL);
+        snprintf(action, sizeof(action), "/dialogues/%lld/rounds/%lld/topics", dlg,
+                 (long long)json_integer_value(json_object_get(r, "ordinal")));
+        render_form(b, action, "Record a topic", "topic", NULL,
+                    form && !strcmp(form, "topic") ? values : NULL,
+                    form && !strcmp(form, "topic") ? ferr : NULL);
     }
     html_end(b);
 out:
@@ -1078,7 +1099,7 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
     rt_search_result_release(&res);
     RT_HTML_LIT(b, "</p><h2>Steps taken</h2><ul>");
     if (rt_step_list(st, 0, ref.code, &steps, NULL) == 0) {
-        json_array_foreach(steps, i, v) step_item(b, v);
+        json_array_foreach(steps, i, v) step_item(st, b, v, 0);
         if (!json_array_size(steps))
             RT_HTML_LIT(b, "<li class=\"muted\">none recorded</li>");
     }
@@ -1111,6 +1132,7 @@ static void post_form(struct rt_store *st, const struct rt_http_req *req, const 
         resp->status = 303;
         if (strcmp(kind, "rounds") || round_url(st, id, resp->location, sizeof(resp->location)))
             snprintf(resp->location, sizeof(resp->location), "/%s/%lld", kind, (long long)id);
+        rt_http_saved_location(resp, what, (long long)new_id); /* the banner (pick.c) */
         RT_HTML_LIT(&resp->body, "Saved.");
         goto out;
     }
@@ -1120,7 +1142,7 @@ static void post_form(struct rt_store *st, const struct rt_http_req *req, const 
     if (!strcmp(kind, "dialogues"))
         dialogue_page(st, id, resp, what, values, &err);
     else if (!strcmp(kind, "rounds"))
-        round_page(st, id, resp, values, &err);
+        round_page(st, id, resp, what, values, &err);
     else
         recommendation_page(st, id, resp, values, &err);
     if (resp->status == 200)
@@ -1161,7 +1183,7 @@ int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_
             page_error(resp, 404, "No such round");
             return 1;
         }
-        if (n == 5 && (!post || strcmp(seg[4], "asks"))) {
+        if (n == 5 && (!post || (strcmp(seg[4], "asks") && strcmp(seg[4], "topics")))) {
             page_error(resp, post ? 404 : 405,
                        post ? "No such page" : "This page can only be read");
             return 1;
@@ -1174,11 +1196,11 @@ int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_
             if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD"))
                 page_error(resp, 405, "This page can only be read");
             else
-                round_page(st, round, resp, NULL, NULL);
+                round_page(st, round, resp, NULL, NULL, NULL);
             return 1;
         }
         if (rt_http_csrf_ok(req))
-            post_form(st, req, "rounds", "ask", round, resp);
+            post_form(st, req, "rounds", strcmp(seg[4], "topics") ? "ask" : "topic", round, resp);
         else
             rt_http_page_refused(resp, "This form is out of date",
                                  "The form did not carry the token of this run of the server: "

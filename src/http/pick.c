@@ -96,6 +96,57 @@ int rt_http_ref_link(struct rt_store *st, struct rt_buf *b, const char *ref, lon
     return 0;
 }
 
+void rt_http_linked_recs(struct rt_store *st, struct rt_buf *b, const json_t *ids)
+{
+    const json_t *v;
+    size_t i;
+
+    if (!json_array_size(ids))
+        return;
+    RT_HTML_LIT(b, "<ul class=\"linked-by-hand\"><li class=\"muted\">Linked by hand:</li>");
+    json_array_foreach(ids, i, v)
+    {
+        char ref[40];
+        snprintf(ref, sizeof(ref), "rec:%lld", (long long)json_integer_value(v));
+        RT_HTML_LIT(b, "<li>");
+        rt_http_ref_link(st, b, ref, 0, 1);
+        RT_HTML_LIT(b, "</li>");
+    }
+    RT_HTML_LIT(b, "</ul>");
+}
+
+void rt_http_other_steps(struct rt_store *st, struct rt_buf *b, long long dialogue,
+                         const json_t *parties)
+{
+    json_t *list = NULL, *e, *p;
+    size_t i, k, n = 0;
+
+    if (rt_store_lookup(st, "step", NULL, dialogue, 0, 100, &list, NULL) < 0)
+        return;
+    json_array_foreach(list, i, e)
+    {
+        int party = 0;
+        json_array_foreach(parties, k, p) party |= !strcmp(json_string_value(p), jstr(e, "actor"));
+        if (party)
+            continue;
+        if (!n++)
+            RT_HTML_LIT(b, "<h2>Steps of others</h2><p class=\"muted\">Steps of organisations "
+                           "and of other states linked to this dialogue.</p><ul class=\"others\">");
+        RT_HTML_LIT(b, "<li id=\"step-");
+        rt_html_textf(b, "%lld", jint(e, "id"));
+        RT_HTML_LIT(b, "\"><strong>");
+        rt_html_text(b, jstr(e, "date"));
+        RT_HTML_LIT(b, "</strong> ");
+        rt_html_text(b, jstr(e, "actor"));
+        RT_HTML_LIT(b, " ");
+        rt_html_text(b, jstr(e, "text"));
+        RT_HTML_LIT(b, "</li>");
+    }
+    if (n)
+        RT_HTML_LIT(b, "</ul>");
+    json_decref(list);
+}
+
 /* A dialogue argument: its id, or its name. */
 static int dialogue_arg(struct rt_store *st, const char *s, int64_t *out, struct rt_error *err)
 {

@@ -38,9 +38,10 @@ static const char round_sql[] = ARRAY_OF(
     " ORDER BY r.dialogue_id, r.ordinal");
 
 #define STEP_NAME "'step of ' || s.date || ' by ' || " PARTY("s.actor")
-/* Steps of dialogue ?2: by its parties, or linked to its rounds or asks. */
+/* Steps of dialogue ?2: by its parties or by organisations, or linked to its rounds or asks. */
 #define STEP_OF_DIALOGUE                                                                       \
     "(?2 = 0 OR s.actor IN (SELECT party FROM dialogue_party WHERE dialogue_id = ?2)"          \
+    " OR NOT EXISTS (SELECT 1 FROM state so WHERE so.code = s.actor)"                          \
     " OR EXISTS (SELECT 1 FROM link l JOIN round r2 ON r2.id = l.to_id WHERE l.from_kind ="    \
     " 'step' AND l.from_id = s.id AND l.to_kind = 'round' AND r2.dialogue_id = ?2)"            \
     " OR EXISTS (SELECT 1 FROM link l JOIN ask k2 ON k2.id = l.to_id JOIN round r2 ON r2.id"   \
