@@ -227,6 +227,19 @@ void rt_http_linked_recs(struct rt_store *st, struct rt_buf *b, const json_t *id
  * as a section of its page; nothing when there are none. */
 void rt_http_other_steps(struct rt_store *st, struct rt_buf *b, long long dialogue,
                          const json_t *parties);
+/*
+ * The search's check boxes: select_begin opens the form that links the ticked
+ * recommendations to a topic, ask or benchmark picked by name (it posts to /links),
+ * select_box is a row's cell, select_end closes the form. link_selected answers the
+ * post: one rt_ledger_write of a link from the target to every ticked recommendation
+ * (as the command line's link), then 303 to the target's page with the banner, or a
+ * page saying why nothing was linked.
+ */
+void rt_http_select_begin(struct rt_buf *b);
+void rt_http_select_box(struct rt_buf *b, long long id);
+void rt_http_select_end(struct rt_buf *b);
+void rt_http_link_selected(struct rt_store *st, const struct rt_http_req *req,
+                           struct rt_http_resp *resp);
 int rt_http_lookup(struct rt_store *st, const struct rt_http_req *req, json_t **out,
                    struct rt_error *err);
 int rt_http_pick_field(struct rt_buf *b, const char *entity, const char *action,

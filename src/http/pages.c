@@ -367,7 +367,9 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
         search_link(b, req, "/api/v1/recommendations", drop, "format", "xlsx");
         RT_HTML_LIT(b, "\">Download Excel</a></p>");
     }
-    RT_HTML_LIT(b, "<table class=\"results\"><thead><tr><th scope=\"col\">#</th>");
+    rt_http_select_begin(b); /* check boxes to link the selected (pick.c) */
+    RT_HTML_LIT(b, "<table class=\"results\"><thead><tr><th scope=\"col\">Select</th>"
+                   "<th scope=\"col\">#</th>");
     sort_header(b, req, &q, RT_SORT_RELEVANCE,
                 q.text ? "Recommendation (by relevance)" : "Recommendation (as imported)");
     sort_header(b, req, &q, RT_SORT_STATE, "State under review");
@@ -377,7 +379,9 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
     RT_HTML_LIT(b, "</tr></thead><tbody>");
     for (size_t i = 0; i < res.n_hits; i++) {
         const struct rt_rec *r = &res.hits[i];
-        RT_HTML_LIT(b, "<tr class=\"hit\"><td class=\"muted\">");
+        RT_HTML_LIT(b, "<tr class=\"hit\">");
+        rt_http_select_box(b, (long long)r->id);
+        RT_HTML_LIT(b, "<td class=\"muted\">");
         rt_html_textf(b, "%lld", (long long)q.offset + (long long)i + 1);
         RT_HTML_LIT(b, "</td><td><a href=\"/recommendations/");
         rt_html_textf(b, "%lld", (long long)r->id);
@@ -398,6 +402,7 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
         RT_HTML_LIT(b, "</td></tr>\n");
     }
     RT_HTML_LIT(b, "</tbody></table>");
+    rt_http_select_end(b);
     paging(b, req, &q, res.total);
 out:
     html_end(b);
@@ -1201,6 +1206,17 @@ int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_
         }
         if (rt_http_csrf_ok(req))
             post_form(st, req, "rounds", strcmp(seg[4], "topics") ? "ask" : "topic", round, resp);
+        else
+            rt_http_page_refused(resp, "This form is out of date",
+                                 "The form did not carry the token of this run of the server: "
+                                 "it was sent from another site, or from a page opened before "
+                                 "the server restarted. Reload the page and send the form "
+                                 "again.");
+        return 1;
+    }
+    if (post && n == 1 && !strcmp(seg[0], "links")) {
+        if (rt_http_csrf_ok(req))
+            rt_http_link_selected(st, req, resp);
         else
             rt_http_page_refused(resp, "This form is out of date",
                                  "The form did not carry the token of this run of the server: "

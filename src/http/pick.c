@@ -6,6 +6,7 @@
 #include <errno.h>
 
 #include <rightstrack/entity.h>
+#include <rightstrack/json.h>
 #include <rightstrack/ledger.h>
 #include <rightstrack/lookup.h>
 
@@ -145,6 +146,104 @@ void rt_http_other_steps(struct rt_store *st, struct rt_buf *b, long long dialog
     if (n)
         RT_HTML_LIT(b, "</ul>");
     json_decref(list);
+}
+
+void rt_http_select_begin(struct rt_buf *b)
+{
+    RT_HTML_LIT(b, "<form method=\"post\" action=\"/links\" id=\"link-selected\">");
+    rt_http_csrf_field(b);
+    RT_HTML_LIT(b, "<fieldset><legend>Link the selected recommendations</legend>"
+                   "<label for=\"f-links-target\">To this topic, ask or benchmark</label> "
+                   "<input size=\"40\" id=\"f-links-target\" name=\"target\" "
+                   "data-pick=\"topic,ask,benchmark\" autocomplete=\"off\" "
+                   "aria-describedby=\"h-links-target\"> <small class=\"muted\" "
+                   "id=\"h-links-target\">type part of its text or of its round's dialogue, and "
+                   "pick it; then tick the recommendations below</small> "
+                   "<button type=\"submit\">Link the selected</button></fieldset>");
+}
+
+void rt_http_select_box(struct rt_buf *b, long long id)
+{
+    RT_HTML_LIT(b, "<td><input type=\"checkbox\" name=\"rec\" value=\"");
+    rt_html_textf(b, "%lld", id);
+    RT_HTML_LIT(b, "\" aria-label=\"Select this recommendation\"></td>");
+}
+
+void rt_http_select_end(struct rt_buf *b)
+{
+    RT_HTML_LIT(b, "</form>");
+}
+
+/* The page that says why the selected were not linked. */
+static void link_refused(struct rt_http_resp *resp, const struct rt_error *err)
+{
+    struct rt_buf *b = &resp->body;
+
+    resp->status = err->code == RT_ENOTFOUND ? 404 : 422;
+    resp->content_type = "text/html; charset=utf-8";
+    rt_buf_reset(b);
+    html_begin(b, "Error: nothing was linked");
+    RT_HTML_LIT(b, "<div class=\"error-summary\" role=\"alert\"><h1>There is a problem</h1><p>");
+    rt_html_text(b, err->msg.len ? err->msg.buf : rt_strerror(err->code));
+    RT_HTML_LIT(b, "</p><p>Nothing was linked. Go back to the search, pick what to link them to "
+                   "and tick at least one recommendation.</p></div>");
+    html_end(b);
+}
+
+void rt_http_link_selected(struct rt_store *st, const struct rt_http_req *req,
+                           struct rt_http_resp *resp)
+{
+    struct rt_error err = RT_ERROR_INIT;
+    const char *target = rt_http_arg(req, "target");
+    json_t *to = json_array(), *body = NULL, *e = NULL;
+    struct rt_buf href = RT_BUF_INIT;
+    int64_t n = 0;
+
+    for (size_t i = 0; i < req->n_args; i++) {
+        if (strcmp(req->args[i].key, "rec") || !*req->args[i].value)
+            continue;
+        if (strspn(req->args[i].value, "0123456789") != strlen(req->args[i].value)) {
+            rt_error_set(&err, RT_EINVAL, NULL, 0, "rec", "'%s' is not a recommendation",
+                         req->args[i].value);
+            goto out;
+        }
+        json_array_append_new(to, json_sprintf("rec:%s", req->args[i].value));
+    }
+    while (target && *target == ' ')
+        target++;
+    if (!target || !*target) {
+        rt_error_set(&err, RT_EINVAL, NULL, 0, "target",
+                     "say what to link them to: pick a topic, an ask or a benchmark");
+        goto out;
+    }
+    if (!json_array_size(to)) {
+        rt_error_set(&err, RT_EINVAL, NULL, 0, "rec", "no recommendation was ticked");
+        goto out;
+    }
+    if (rt_ref_name(st, target, &e, &err) < 0)
+        goto out;
+    body = json_pack("{s:s, s:s, s:O}", "from", jstr(e, "ref"), "relation",
+                     strcmp(jstr(e, "kind"), "benchmark") ? "about" : "tracks", "to", to);
+    /* The write the command line's link makes: all of them or, if one fails, none. */
+    if (rt_ledger_write(st, "link", 0, body, &n, &err) < 0)
+        goto out;
+    rt_http_ref_href(e, 0, &href);
+    resp->status = 303;
+    snprintf(resp->location, sizeof(resp->location), "%s", href.len ? href.buf : "/search");
+    rt_http_saved_location(resp, jstr(e, "kind"), jint(e, "id"));
+    {
+        size_t len = strlen(resp->location);
+        snprintf(resp->location + len, sizeof(resp->location) - len, "&linked=%lld", (long long)n);
+    }
+    RT_HTML_LIT(&resp->body, "Linked.");
+out:
+    if (err.code)
+        link_refused(resp, &err);
+    rt_buf_release(&href);
+    json_decref(to);
+    json_decref(body);
+    json_decref(e);
+    rt_error_release(&err);
 }
 
 /* A dialogue argument: its id, or its name. */
