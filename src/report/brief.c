@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <rightstrack/ledger.h>
+#include <rightstrack/lookup.h>
 #include <rightstrack/report.h>
 
 #include "report/report_int.h"
@@ -193,7 +194,20 @@ static int topics(struct rt_store *st, const json_t *round, const json_t *states
     json_array_foreach(json_object_get(round, "topics"), i, t)
     {
         json_t *topic = rt__report_pick(t, "id", "text", "theme", NULL);
+        json_t *linked = json_array(), *id;
+        size_t n;
         json_object_set(topic, "linked", json_object_get(t, "recommendations"));
+        /* The same, named as a person reads them (lookup.h). */
+        json_array_foreach(json_object_get(t, "recommendations"), n, id)
+        {
+            char ref[40];
+            json_t *e = NULL;
+            snprintf(ref, sizeof(ref), "rec:%lld", (long long)json_integer_value(id));
+            if (rt_ref_name(st, ref, &e, NULL) == 0)
+                json_array_append_new(linked, rt__report_pick(e, "id", "name", "label", NULL));
+            json_decref(e);
+        }
+        json_object_set_new(topic, "linked_recommendations", linked);
         json_object_set_new(topic, "states", json_array());
         json_array_append_new(*out, topic);
         themes = json_array();
