@@ -269,8 +269,21 @@ static json_t *moved(struct rt_store *st, const json_t *since, const json_t *all
         json_t *e = party(st, rt__report_str(p, "party")), *steps = json_array();
         json_array_foreach(json_object_get(p, "steps"), j, s)
         {
-            json_t *c = json_deep_copy(s);
+            json_t *c = json_deep_copy(s), *named = json_array(), *a;
+            size_t k;
             json_object_set_new(c, "responds_to_steps", responded_steps(s, all));
+            /* What it answers, named as a person reads it (lookup.h). */
+            json_array_foreach(json_object_get(s, "answers"), k, a)
+            {
+                json_t *n = NULL;
+                if (rt_ref_name(st, json_string_value(a), &n, NULL) == 0)
+                    json_array_append_new(named,
+                                          rt__report_pick(n, "kind", "ref", "name", "label", NULL));
+                else
+                    json_array_append_new(named, json_null());
+                json_decref(n);
+            }
+            json_object_set_new(c, "answers_named", named);
             json_array_append_new(steps, c);
         }
         json_object_set_new(e, "party", json_string(rt__report_str(e, "code")));

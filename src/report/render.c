@@ -822,7 +822,11 @@ static void moved_section(struct out *o, const json_t *r)
             json_array_foreach(json_object_get(s, "answers"), k, t)
             {
                 char ref[96];
-                textf(o, " — answers %s", ref_words(o, json_string_value(t), ref));
+                const json_t *n = json_array_get(json_object_get(s, "answers_named"), k);
+                if (n && !strcmp(STR(n, "kind"), "rec"))
+                    textf(o, " — answers the recommendation to %s", STR(n, "label"));
+                else
+                    textf(o, " — answers %s", ref_words(o, json_string_value(t), ref));
             }
             o->f->item_end(o);
         }
