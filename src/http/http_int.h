@@ -230,13 +230,13 @@ void rt_http_other_steps(struct rt_store *st, struct rt_buf *b, long long dialog
 /*
  * The search's check boxes: select_begin opens the form that links the ticked
  * recommendations to a topic, ask or benchmark picked by name (it posts to /links),
- * select_box is a row's cell, select_end closes the form. link_selected answers the
- * post: one rt_ledger_write of a link from the target to every ticked recommendation
- * (as the command line's link), then 303 to the target's page with the banner, or a
- * page saying why nothing was linked.
+ * select_box is a row's cell (text: the recommendation's, to name the box), select_end closes the
+ * form. link_selected answers the post: one rt_ledger_write of a link from the target to every
+ * ticked recommendation (as the command line's link), then 303 to the target's page with the
+ * banner, or a page saying why nothing was linked.
  */
 void rt_http_select_begin(struct rt_buf *b);
-void rt_http_select_box(struct rt_buf *b, long long id);
+void rt_http_select_box(struct rt_buf *b, long long id, const char *text);
 void rt_http_select_end(struct rt_buf *b);
 void rt_http_link_selected(struct rt_store *st, const struct rt_http_req *req,
                            struct rt_http_resp *resp);
@@ -244,6 +244,8 @@ int rt_http_lookup(struct rt_store *st, const struct rt_http_req *req, json_t **
                    struct rt_error *err);
 int rt_http_pick_field(struct rt_buf *b, const char *entity, const char *action,
                        const struct rt_field *f);
+/* The hint of the picker of f in entity's form, or NULL to keep the field's help. */
+const char *rt_http_pick_hint(const char *entity, const struct rt_field *f);
 int rt_http_pick_asset(const struct rt_http_req *req, struct rt_http_resp *resp);
 
 #endif

@@ -380,7 +380,7 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
     for (size_t i = 0; i < res.n_hits; i++) {
         const struct rt_rec *r = &res.hits[i];
         RT_HTML_LIT(b, "<tr class=\"hit\">");
-        rt_http_select_box(b, (long long)r->id);
+        rt_http_select_box(b, (long long)r->id, r->text);
         RT_HTML_LIT(b, "<td class=\"muted\">");
         rt_html_textf(b, "%lld", (long long)q.offset + (long long)i + 1);
         RT_HTML_LIT(b, "</td><td><a href=\"/recommendations/");
@@ -450,15 +450,24 @@ static void options(struct rt_buf *b, const char *const *list, const char *selec
     }
 }
 
-/* The hint under a field: its help, and for a date the formats it takes. */
-static void field_hint(struct rt_buf *b, const char *key, const struct rt_field *f)
+/* The hint under a field: its help, and for a date the formats it takes; a picker's
+ * says what to type to find its records, and without the script how to name them. */
+static void field_hint(struct rt_buf *b, const char *key, const struct rt_field *f,
+                       const char *entity)
 {
+    const char *pick = rt_http_pick_hint(entity, f);
+
     RT_HTML_LIT(b, "<small class=\"muted\" id=\"h-");
     rt_html_text(b, key);
     rt_buf_addch(b, '-');
     rt_html_text(b, f->name);
     RT_HTML_LIT(b, "\">");
-    rt_html_text(b, f->help);
+    rt_html_text(b, pick ? pick : f->help);
+    if (pick) {
+        RT_HTML_LIT(b, "<noscript> (");
+        rt_html_text(b, f->help);
+        RT_HTML_LIT(b, ")</noscript>");
+    }
     RT_HTML_LIT(b, "</small>");
 }
 
@@ -525,7 +534,7 @@ static void form_field(struct rt_buf *b, const char *key, const struct rt_field 
         RT_HTML_LIT(b, "\">");
     }
     rt_buf_addch(b, ' ');
-    field_hint(b, key, f);
+    field_hint(b, key, f, entity);
     RT_HTML_LIT(b, "</p>");
 }
 

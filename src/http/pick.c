@@ -162,11 +162,46 @@ void rt_http_select_begin(struct rt_buf *b)
                    "<button type=\"submit\">Link the selected</button></fieldset>");
 }
 
-void rt_http_select_box(struct rt_buf *b, long long id)
+void rt_http_select_box(struct rt_buf *b, long long id, const char *text)
 {
+    char start[64];
+
+    snprintf(start, sizeof(start), "%.48s", text ? text : "");
+    for (size_t n = strlen(start); n > 0 && ((unsigned char)start[n - 1] & 0x80); n--)
+        start[n - 1] = '\0'; /* never half a character */
     RT_HTML_LIT(b, "<td><input type=\"checkbox\" name=\"rec\" value=\"");
     rt_html_textf(b, "%lld", id);
-    RT_HTML_LIT(b, "\" aria-label=\"Select this recommendation\"></td>");
+    RT_HTML_LIT(b, "\" aria-label=\"Select: ");
+    rt_html_text(b, start);
+    RT_HTML_LIT(b, "\"></td>");
+}
+
+const char *rt_http_pick_hint(const char *entity, const struct rt_field *f)
+{
+    static const struct {
+        const char *entity, *field, *hint;
+    } hints[] = {
+        {NULL, "answers",
+         "the asks or recommendations it answers: type a few words of their text, or a "
+         "state's name and words"},
+        {NULL, "welcomed_in", "the rounds that welcomed it: type a round's number, date or place"},
+        {NULL, "responds_to",
+         "earlier steps of another party it responds to: type their date, party or words"},
+        {NULL, "recommendations",
+         "the recommendations it is about: type a state's name and a few words of their text"},
+        {NULL, "tracks", "the asks, recommendations or steps it tracks: type a few words"},
+        {"assessment", "target", "the recommendation, ask or benchmark: type a few words"},
+        {"link", "from", "the step, topic, ask or benchmark: type a few words"},
+        {"link", "to", "the records it is linked to: type a few words"},
+    };
+
+    if (f->type == RT_FIELD_PARTY || f->type == RT_FIELD_PARTIES)
+        return NULL; /* the field's own help says what a party is */
+    for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+        if ((!hints[i].entity || !strcmp(hints[i].entity, entity)) &&
+            !strcmp(hints[i].field, f->name))
+            return hints[i].hint;
+    return NULL;
 }
 
 void rt_http_select_end(struct rt_buf *b)
