@@ -122,7 +122,8 @@ for (const js of [true, false]) {
             await form.locator('[name="kind"]').selectOption('pardon');
             await form.locator('[name="quantity"]').fill('4');
             await form.locator('[name="text"]').fill(stepText);
-            await follow(page, form.getByRole('button', { name: 'Save' }), /\/dialogues\/1(#.*)?$/);
+            await follow(page, form.getByRole('button', { name: 'Save' }), /\/dialogues\/1\?saved=step:\d+(#.*)?$/);
+            assert.match(await page.locator('.banner').innerText(), /Step of 2016-11-0[45] by Belarus saved\./);
             const step = page.locator('ol.timeline li').filter({ hasText: stepText });
             assert.equal(await step.count(), 1, 'the new step is on the timeline');
             const line = await step.innerText();
