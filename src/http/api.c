@@ -147,6 +147,7 @@ enum route {
     R_RECORD,
     R_EDIT,
     R_WITHDRAW,
+    R_LOOKUP,
 };
 
 static const struct {
@@ -191,6 +192,7 @@ static const struct {
     {R_WITHDRAW, "POST", "/api/v1/dialogues/{id}/rounds/{n}/withdraw", NULL},
     {R_EDIT, "PATCH", "/api/v1/rounds/{id}", NULL},
     {R_WITHDRAW, "POST", "/api/v1/rounds/{id}/withdraw", NULL},
+    {R_LOOKUP, "GET", "/api/v1/lookup", NULL},
 };
 
 /* POST: a JSON body checked and written; 201 with {"id"}. */
@@ -523,6 +525,9 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
             edit_api(st, req, ref, found == R_WITHDRAW, resp);
         break;
     }
+    case R_LOOKUP:
+        rc = rt_http_lookup(st, req, &doc, &err);
+        break;
     }
     if (rc < 0)
         rt_http_fail(resp, &err);

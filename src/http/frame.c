@@ -38,27 +38,35 @@ void html_begin(struct rt_buf *b, const char *title)
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                    "<title>");
     rt_html_text(b, title);
-    RT_HTML_LIT(b,
-                " - rightstrack</title><style>"
-                "body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff}"
-                "header{background:#123a5a;color:#fff;padding:.5rem 1rem}"
-                "header a{color:#fff;margin-right:1rem;text-decoration:none;font-weight:600}"
-                "header{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem}"
-                "header .account form{display:inline;margin-left:.5rem}"
-                "main{max-width:60rem;margin:0 auto;padding:1rem}"
-                "a{color:#0b5394}table{border-collapse:collapse}td,th{padding:.2rem .5rem;"
-                "text-align:left;vertical-align:top;border-bottom:1px solid #ddd}"
-                ".muted{color:#555}.hint{display:block;color:#555;font-size:.9rem;font-weight:400}."
-                "hit{margin:0 0 1rem}.facets{font-size:.9rem}"
-                ".tag{display:inline-block;background:#eef3f7;border-radius:3px;padding:0 .3rem;"
-                "margin:0 .2rem .2rem 0;font-size:.85rem}label{display:block;font-weight:600}"
-                "input,select{font:inherit;padding:.2rem}form.search{display:flex;flex-wrap:wrap;"
-                "gap:.5rem;align-items:end}.pos{color:#1b6e20}.neg{color:#a31515}"
-                "@media print{header,form,nav.paging{display:none}main{max-width:none}"
-                "a{color:inherit;text-decoration:none}}"
-                "</style></head><body><header>" NAV);
+    RT_HTML_LIT(
+        b, " - rightstrack</title><style>"
+           "body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff}"
+           "header{background:#123a5a;color:#fff;padding:.5rem 1rem}"
+           "header a{color:#fff;margin-right:1rem;text-decoration:none;font-weight:600}"
+           "header{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem}"
+           "header .account form{display:inline;margin-left:.5rem}"
+           "main{max-width:60rem;margin:0 auto;padding:1rem}"
+           "a{color:#0b5394}table{border-collapse:collapse}td,th{padding:.2rem .5rem;"
+           "text-align:left;vertical-align:top;border-bottom:1px solid #ddd}"
+           ".muted{color:#555}.hint{display:block;color:#555;font-size:.9rem;font-weight:400}."
+           "hit{margin:0 0 1rem}.facets{font-size:.9rem}"
+           ".tag{display:inline-block;background:#eef3f7;border-radius:3px;padding:0 .3rem;"
+           "margin:0 .2rem .2rem 0;font-size:.85rem}label{display:block;font-weight:600}"
+           "input,select{font:inherit;padding:.2rem}form.search{display:flex;flex-wrap:wrap;"
+           "gap:.5rem;align-items:end}.pos{color:#1b6e20}.neg{color:#a31515}"
+           ".banner{border:4px solid #1b6e20;padding:0 1rem;margin:0 0 1rem}"
+           ".pick-list{list-style:none;margin:0;padding:0;border:1px solid #777;"
+           "max-width:44rem;max-height:18rem;overflow:auto;background:#fff}"
+           ".pick-list li{padding:.25rem .5rem;cursor:pointer}.pick-list li[aria-selected=true],"
+           ".pick-list li:hover{background:#dde8f0}.pick-chosen{list-style:none;padding:0;"
+           "margin:.2rem 0}.pick-chosen li{display:inline-block;background:#eef3f7;"
+           "border-radius:3px;padding:0 .3rem;margin:0 .3rem .3rem 0}"
+           "@media print{header,form,nav.paging{display:none}main{max-width:none}"
+           "a{color:inherit;text-decoration:none}}"
+           "</style><script defer src=\"/assets/pick.js\"></script></head><body><header>" NAV);
     account_menu(b);
     RT_HTML_LIT(b, "</header><main>\n");
+    rt_http_flash(b);
 }
 
 void rt_http_report_frame(struct rt_buf *b, const char *action, const char *as_of)

@@ -258,4 +258,53 @@ int rt_http_dialogue_create(struct rt_store *st, const struct rt_http_req *req, 
 /* Splits path "/a/b/c" into at most max segments (pointers into buf); returns the count. */
 size_t rt_http_segments(const char *path, char *buf, size_t bufsize, char **seg, size_t max);
 
+/*
+ * Records by name (pick.c). pick_begin notes the store and request this thread
+ * answers (the router calls it), for flash, which writes into a page's frame the
+ * banner saying what the write before it saved: the request's "saved" argument (a
+ * reference, never markup: it is looked up and named, or ignored) and "linked" (how
+ * many recommendations were linked to it). saved_location appends "saved=WHAT:ID" to
+ * resp->location, dropping its fragment. ref_href appends the page of a lookup entry
+ * (lookup.h; "" when it has none), a step's on dialogue's page when dialogue > 0;
+ * ref_link writes the record ref names as a link, by its name or (with_text) its
+ * label, and returns -1 when it is not there. lookup answers GET /api/v1/lookup into
+ * *out ({"kind", "q", "results": [entry with "href"]}); errors as rt_lookup.
+ * pick_field writes the attributes that make the field f of entity's form at action a
+ * picker (the script /assets/pick.js, which pick_asset answers) and returns 1, or 0
+ * when f names no record.
+ */
+struct rt_field;
+void rt_http_pick_begin(struct rt_store *st, const struct rt_http_req *req);
+void rt_http_flash(struct rt_buf *b);
+void rt_http_saved_location(struct rt_http_resp *resp, const char *what, long long id);
+void rt_http_ref_href(const json_t *entry, long long dialogue, struct rt_buf *out);
+int rt_http_ref_link(struct rt_store *st, struct rt_buf *b, const char *ref, long long dialogue,
+                     int with_text);
+/* The recommendations (ids) linked by hand to a topic or ask, as a list of links. */
+void rt_http_linked_recs(struct rt_store *st, struct rt_buf *b, const json_t *ids);
+/* The steps of dialogue that are not its parties' (by organisations, or linked to it),
+ * as a section of its page; nothing when there are none. */
+void rt_http_other_steps(struct rt_store *st, struct rt_buf *b, long long dialogue,
+                         const json_t *parties);
+/*
+ * The search's check boxes: select_begin opens the form that links the ticked
+ * recommendations to a topic, ask or benchmark picked by name (it posts to /links),
+ * select_box is a row's cell (text: the recommendation's, to name the box), select_end closes the
+ * form. link_selected answers the post: one rt_ledger_write of a link from the target to every
+ * ticked recommendation (as the command line's link), then 303 to the target's page with the
+ * banner, or a page saying why nothing was linked.
+ */
+void rt_http_select_begin(struct rt_buf *b);
+void rt_http_select_box(struct rt_buf *b, long long id, const char *text);
+void rt_http_select_end(struct rt_buf *b);
+void rt_http_link_selected(struct rt_store *st, const struct rt_http_req *req,
+                           struct rt_http_resp *resp);
+int rt_http_lookup(struct rt_store *st, const struct rt_http_req *req, json_t **out,
+                   struct rt_error *err);
+int rt_http_pick_field(struct rt_buf *b, const char *entity, const char *action,
+                       const struct rt_field *f);
+/* The hint of the picker of f in entity's form, or NULL to keep the field's help. */
+const char *rt_http_pick_hint(const char *entity, const struct rt_field *f);
+int rt_http_pick_asset(const struct rt_http_req *req, struct rt_http_resp *resp);
+
 #endif

@@ -66,13 +66,16 @@ static int round_url(struct rt_store *st, int64_t id, char *out, size_t size)
     return n > 0 && (size_t)n < size ? 0 : -1;
 }
 
-/* A step as a list item. */
-static void step_item(struct rt_buf *b, json_t *s)
+/* A step as a list item, what it answers and responds to named (pick.c); a step of
+ * dialogue's page links there (0: its actor's page). */
+static void step_item(struct rt_store *st, struct rt_buf *b, json_t *s, long long dialogue)
 {
     json_t *v;
     size_t i;
 
-    RT_HTML_LIT(b, "<li><strong>");
+    RT_HTML_LIT(b, "<li id=\"step-");
+    rt_html_json(b, json_object_get(s, "id"));
+    RT_HTML_LIT(b, "\"><strong>");
     rt_html_text(b, jstr(s, "date"));
     RT_HTML_LIT(b, "</strong> ");
     rt_html_text(b, jstr(s, "actor"));
@@ -88,14 +91,16 @@ static void step_item(struct rt_buf *b, json_t *s)
     rt_html_text(b, jstr(s, "text"));
     json_array_foreach(json_object_get(s, "responds_to"), i, v)
     {
-        RT_HTML_LIT(b, " <span class=\"muted\">in response to step ");
-        rt_html_json(b, v);
+        char ref[40];
+        snprintf(ref, sizeof(ref), "step:%lld", (long long)json_integer_value(v));
+        RT_HTML_LIT(b, "<br><span class=\"muted\">in response to ");
+        rt_http_ref_link(st, b, ref, dialogue, 1);
         RT_HTML_LIT(b, "</span>");
     }
     json_array_foreach(json_object_get(s, "answers"), i, v)
     {
-        RT_HTML_LIT(b, " <span class=\"muted\">answers ");
-        rt_html_json(b, v);
+        RT_HTML_LIT(b, "<br><span class=\"muted\">answers ");
+        rt_http_ref_link(st, b, json_string_value(v), dialogue, 1);
         RT_HTML_LIT(b, "</span>");
     }
     record_links(b, "step", json_object_get(s, "id"));
@@ -393,7 +398,9 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
         search_link(b, req, "/api/v1/recommendations", drop, "format", "xlsx");
         RT_HTML_LIT(b, "\">Download Excel</a></p>");
     }
-    RT_HTML_LIT(b, "<table class=\"results\"><thead><tr><th scope=\"col\">#</th>");
+    rt_http_select_begin(b); /* check boxes to link the selected (pick.c) */
+    RT_HTML_LIT(b, "<table class=\"results\"><thead><tr><th scope=\"col\">Select</th>"
+                   "<th scope=\"col\">#</th>");
     sort_header(b, req, &q, RT_SORT_RELEVANCE,
                 q.text ? "Recommendation (by relevance)" : "Recommendation (as imported)");
     sort_header(b, req, &q, RT_SORT_STATE, "State under review");
@@ -403,7 +410,9 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
     RT_HTML_LIT(b, "</tr></thead><tbody>");
     for (size_t i = 0; i < res.n_hits; i++) {
         const struct rt_rec *r = &res.hits[i];
-        RT_HTML_LIT(b, "<tr class=\"hit\"><td class=\"muted\">");
+        RT_HTML_LIT(b, "<tr class=\"hit\">");
+        rt_http_select_box(b, (long long)r->id, r->text);
+        RT_HTML_LIT(b, "<td class=\"muted\">");
         rt_html_textf(b, "%lld", (long long)q.offset + (long long)i + 1);
         RT_HTML_LIT(b, "</td><td><a href=\"/recommendations/");
         rt_html_textf(b, "%lld", (long long)r->id);
@@ -424,6 +433,7 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
         RT_HTML_LIT(b, "</td></tr>\n");
     }
     RT_HTML_LIT(b, "</tbody></table>");
+    rt_http_select_end(b);
     paging(b, req, &q, res.total);
 out:
     html_end(b);
@@ -473,15 +483,24 @@ static void options(struct rt_buf *b, const char *const *list, const char *selec
     }
 }
 
-/* The hint under a field: its help, and for a date the formats it takes. */
-static void field_hint(struct rt_buf *b, const char *key, const struct rt_field *f)
+/* The hint under a field: its help, and for a date the formats it takes; a picker's
+ * says what to type to find its records, and without the script how to name them. */
+static void field_hint(struct rt_buf *b, const char *key, const struct rt_field *f,
+                       const char *entity)
 {
+    const char *pick = rt_http_pick_hint(entity, f);
+
     RT_HTML_LIT(b, "<small class=\"muted\" id=\"h-");
     rt_html_text(b, key);
     rt_buf_addch(b, '-');
     rt_html_text(b, f->name);
     RT_HTML_LIT(b, "\">");
-    rt_html_text(b, f->help);
+    rt_html_text(b, pick ? pick : f->help);
+    if (pick) {
+        RT_HTML_LIT(b, "<noscript> (");
+        rt_html_text(b, f->help);
+        RT_HTML_LIT(b, ")</noscript>");
+    }
     RT_HTML_LIT(b, "</small>");
 }
 
@@ -491,7 +510,8 @@ static void field_hint(struct rt_buf *b, const char *key, const struct rt_field 
  * belongs here).
  */
 static void form_field(struct rt_buf *b, const char *key, const struct rt_field *f,
-                       const char *value, const struct rt_error *err)
+                       const char *value, const struct rt_error *err, const char *entity,
+                       const char *action)
 {
     int required = (f->flags & RT_FIELD_REQUIRED) != 0;
     int invalid = err && err->field && !strcmp(err->field, f->name);
@@ -531,6 +551,7 @@ static void form_field(struct rt_buf *b, const char *key, const struct rt_field 
     RT_HTML_LIT(b, "\"");
     if (f->type == RT_FIELD_INT)
         RT_HTML_LIT(b, " inputmode=\"numeric\"");
+    rt_http_pick_field(b, entity, action, f); /* a record: picked by name (pick.c) */
     if (required && f->type != RT_FIELD_CHOICE)
         RT_HTML_LIT(b, " required");
     if (invalid)
@@ -554,7 +575,7 @@ static void form_field(struct rt_buf *b, const char *key, const struct rt_field 
         RT_HTML_LIT(b, "\">");
     }
     rt_buf_addch(b, ' ');
-    field_hint(b, key, f);
+    field_hint(b, key, f, entity);
     RT_HTML_LIT(b, "</p>");
 }
 
@@ -594,7 +615,7 @@ static void render_form(struct rt_buf *b, const char *action, const char *title,
             continue;
         rt_buf_reset(&val);
         field_value(&val, values, f->name);
-        form_field(b, key, f, val.len ? val.buf : "", err);
+        form_field(b, key, f, val.len ? val.buf : "", err, entity, action);
     }
     RT_HTML_LIT(b, "<p><button type=\"submit\">Save</button></p></form></section>");
     rt_buf_release(&val);
@@ -893,10 +914,11 @@ static void dialogue_page(struct rt_store *st, int64_t id, struct rt_http_resp *
             rt_html_json(b, json_object_get(v, "ordinal"));
             RT_HTML_LIT(b, "</a></li>");
         } else {
-            step_item(b, json_object_get(v, "step"));
+            step_item(st, b, json_object_get(v, "step"), (long long)id);
         }
     }
     RT_HTML_LIT(b, "</ol>");
+    rt_http_other_steps(st, b, (long long)id, json_object_get(d, "parties"));
     {
         char action[64];
         snprintf(action, sizeof(action), "/dialogues/%lld/steps", (long long)id);
@@ -918,18 +940,20 @@ out:
     rt_error_release(&err);
 }
 
-static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *resp, json_t *values,
-                       const struct rt_error *ferr)
+static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *resp, const char *form,
+                       json_t *values, const struct rt_error *ferr)
 {
     struct rt_buf *b = &resp->body;
     struct rt_error err = RT_ERROR_INIT;
     json_t *r = NULL, *s = NULL, *v, *w;
+    long long dlg;
     size_t i, k;
 
     if (rt_round_get(st, id, &r, &err) < 0 || rt_since(st, id, NULL, &s, &err) < 0) {
         page_fail(resp, &err);
         goto out;
     }
+    dlg = (long long)json_integer_value(json_object_get(json_object_get(r, "dialogue"), "id"));
     {
         char title[300];
         snprintf(title, sizeof(title), "Round %lld of %s",
@@ -977,16 +1001,21 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
     RT_HTML_LIT(b, "</ul><h2>Topics</h2><ul>");
     json_array_foreach(json_object_get(r, "topics"), i, v)
     {
-        RT_HTML_LIT(b, "<li>");
+        RT_HTML_LIT(b, "<li id=\"topic-");
+        rt_html_json(b, json_object_get(v, "id"));
+        RT_HTML_LIT(b, "\">");
         rt_html_text(b, jstr(v, "text"));
         rt_http_area_tags(b, json_object_get(v, "areas"));
         record_links(b, "topic", json_object_get(v, "id"));
+        rt_http_linked_recs(st, b, json_object_get(v, "recommendations"));
         RT_HTML_LIT(b, "</li>");
     }
     RT_HTML_LIT(b, "</ul><h2>Asks</h2><ul>");
     json_array_foreach(json_object_get(r, "asks"), i, v)
     {
-        RT_HTML_LIT(b, "<li>");
+        RT_HTML_LIT(b, "<li id=\"ask-");
+        rt_html_json(b, json_object_get(v, "id"));
+        RT_HTML_LIT(b, "\">");
         rt_html_text(b, jstr(v, "from"));
         RT_HTML_LIT(b, " asks ");
         rt_html_text(b, jstr(v, "to"));
@@ -999,10 +1028,11 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
             RT_HTML_LIT(b, "</span>");
         }
         record_links(b, "ask", json_object_get(v, "id"));
+        rt_http_linked_recs(st, b, json_object_get(v, "recommendations"));
         RT_HTML_LIT(b, "</li>");
     }
     RT_HTML_LIT(b, "</ul><h2>Steps welcomed</h2><ul>");
-    json_array_foreach(json_object_get(r, "welcomed_steps"), i, v) step_item(b, v);
+    json_array_foreach(json_object_get(r, "welcomed_steps"), i, v) step_item(st, b, v, dlg);
     RT_HTML_LIT(b, "</ul><h2>Commitments</h2><ul>");
     json_array_foreach(json_object_get(r, "commitments"), i, v)
     {
@@ -1030,7 +1060,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         RT_HTML_LIT(b, "<h3>Steps by ");
         rt_html_text(b, jstr(v, "party"));
         RT_HTML_LIT(b, "</h3><ul>");
-        json_array_foreach(json_object_get(v, "steps"), k, w) step_item(b, w);
+        json_array_foreach(json_object_get(v, "steps"), k, w) step_item(st, b, w, dlg);
         if (!json_array_size(json_object_get(v, "steps")))
             RT_HTML_LIT(b, "<li class=\"muted\">none recorded</li>");
         RT_HTML_LIT(b, "</ul>");
@@ -1039,7 +1069,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
     json_array_foreach(json_object_get(s, "assessments"), i, v)
     {
         RT_HTML_LIT(b, "<li>");
-        rt_html_text(b, jstr(v, "target"));
+        rt_http_ref_link(st, b, jstr(v, "target"), dlg, 0);
         RT_HTML_LIT(b, ": <strong>");
         rt_html_text(b, jstr(v, "status"));
         RT_HTML_LIT(b, "</strong> as of ");
@@ -1057,7 +1087,14 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
             action, sizeof(action), "/dialogues/%lld/rounds/%lld/asks",
             (long long)json_integer_value(json_object_get(json_object_get(r, "dialogue"), "id")),
             (long long)json_integer_value(json_object_get(r, "ordinal")));
-        render_form(b, action, "Record an ask", "ask", NULL, values, ferr);
+        render_form(b, action, "Record an ask", "ask", NULL,
+                    form && !strcmp(form, "ask") ? values : NULL,
+                    form && !strcmp(form, "ask") ? ferr : NULL);
+        snprintf(action, sizeof(action), "/dialogues/%lld/rounds/%lld/topics", dlg,
+                 (long long)json_integer_value(json_object_get(r, "ordinal")));
+        render_form(b, action, "Record a topic", "topic", NULL,
+                    form && !strcmp(form, "topic") ? values : NULL,
+                    form && !strcmp(form, "topic") ? ferr : NULL);
     }
     html_end(b);
 out:
@@ -1158,7 +1195,7 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
     rt_search_result_release(&res);
     RT_HTML_LIT(b, "</p><h2>Steps taken</h2><ul>");
     if (rt_step_list(st, 0, ref.code, &steps, NULL) == 0) {
-        json_array_foreach(steps, i, v) step_item(b, v);
+        json_array_foreach(steps, i, v) step_item(st, b, v, 0);
         if (!json_array_size(steps))
             RT_HTML_LIT(b, "<li class=\"muted\">none recorded</li>");
     }
@@ -1191,6 +1228,7 @@ static void post_form(struct rt_store *st, const struct rt_http_req *req, const 
         resp->status = 303;
         if (strcmp(kind, "rounds") || round_url(st, id, resp->location, sizeof(resp->location)))
             snprintf(resp->location, sizeof(resp->location), "/%s/%lld", kind, (long long)id);
+        rt_http_saved_location(resp, what, (long long)new_id); /* the banner (pick.c) */
         RT_HTML_LIT(&resp->body, "Saved.");
         goto out;
     }
@@ -1200,7 +1238,7 @@ static void post_form(struct rt_store *st, const struct rt_http_req *req, const 
     if (!strcmp(kind, "dialogues"))
         dialogue_page(st, id, resp, what, values, &err);
     else if (!strcmp(kind, "rounds"))
-        round_page(st, id, resp, values, &err);
+        round_page(st, id, resp, what, values, &err);
     else
         recommendation_page(st, id, resp, values, &err);
     if (resp->status == 200)
@@ -1241,7 +1279,7 @@ int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_
             page_error(resp, 404, "No such round");
             return 1;
         }
-        if (n == 5 && (!post || strcmp(seg[4], "asks"))) {
+        if (n == 5 && (!post || (strcmp(seg[4], "asks") && strcmp(seg[4], "topics")))) {
             page_error(resp, post ? 404 : 405,
                        post ? "No such page" : "This page can only be read");
             return 1;
@@ -1254,11 +1292,22 @@ int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_
             if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD"))
                 page_error(resp, 405, "This page can only be read");
             else
-                round_page(st, round, resp, NULL, NULL);
+                round_page(st, round, resp, NULL, NULL, NULL);
             return 1;
         }
         if (rt_http_csrf_ok(req))
-            post_form(st, req, "rounds", "ask", round, resp);
+            post_form(st, req, "rounds", strcmp(seg[4], "topics") ? "ask" : "topic", round, resp);
+        else
+            rt_http_page_refused(resp, "This form is out of date",
+                                 "The form did not carry the token of this run of the server: "
+                                 "it was sent from another site, or from a page opened before "
+                                 "the server restarted. Reload the page and send the form "
+                                 "again.");
+        return 1;
+    }
+    if (post && n == 1 && !strcmp(seg[0], "links")) {
+        if (rt_http_csrf_ok(req))
+            rt_http_link_selected(st, req, resp);
         else
             rt_http_page_refused(resp, "This form is out of date",
                                  "The form did not carry the token of this run of the server: "

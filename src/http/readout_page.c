@@ -646,6 +646,9 @@ static void save(struct rt_store *st, const struct rt_http_req *req, struct rt_h
         snprintf(resp->location, sizeof(resp->location), "/dialogues/%lld/rounds/%lld",
                  (long long)dialogue, (long long)json_integer_value(json_object_get(r, "ordinal")));
         json_decref(r);
+        /* The banner there names the round saved (pick.c). */
+        rt_http_saved_location(resp, "round",
+                               (long long)json_integer_value(json_object_get(plan, "round")));
     }
     rt_buf_reset(&resp->body);
     RT_HTML_LIT(&resp->body, "Saved.");

@@ -152,6 +152,7 @@ void rt_http_route(struct rt_store *st, const struct rt_http_req *req, struct rt
     const char *why = writes ? rt_http_cross_site(req) : NULL;
 
     current = req;
+    rt_http_pick_begin(st, req);
     if (why && !strncmp(req->path, "/api/", 5)) {
         rt_http_error(resp, 403, "cross_site", NULL,
                       "refused: the browser says this request comes from another site (%s); "
@@ -183,6 +184,8 @@ void rt_http_route(struct rt_store *st, const struct rt_http_req *req, struct rt
             rt_http_error(resp, 404, "not_found", NULL, "no such endpoint: %s", req->path);
         return;
     }
+    if (rt_http_pick_asset(req, resp))
+        return;
     if (!rt_http_reports(st, req, resp) && !rt_http_imports(st, req, resp) &&
         !rt_http_dialogue_form(st, req, resp) && !rt_http_readout_page(st, req, resp) &&
         !rt_http_record_pages(st, req, resp) && !rt_http_pages(st, req, resp))

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <rightstrack/ledger.h>
+#include <rightstrack/lookup.h>
 #include <rightstrack/report.h>
 
 #include "report/report_int.h"
@@ -193,7 +194,20 @@ static int topics(struct rt_store *st, const json_t *round, const json_t *states
     json_array_foreach(json_object_get(round, "topics"), i, t)
     {
         json_t *topic = rt__report_pick(t, "id", "text", "theme", NULL);
+        json_t *linked = json_array(), *id;
+        size_t n;
         json_object_set(topic, "linked", json_object_get(t, "recommendations"));
+        /* The same, named as a person reads them (lookup.h). */
+        json_array_foreach(json_object_get(t, "recommendations"), n, id)
+        {
+            char ref[40];
+            json_t *e = NULL;
+            snprintf(ref, sizeof(ref), "rec:%lld", (long long)json_integer_value(id));
+            if (rt_ref_name(st, ref, &e, NULL) == 0)
+                json_array_append_new(linked, rt__report_pick(e, "id", "name", "label", NULL));
+            json_decref(e);
+        }
+        json_object_set_new(topic, "linked_recommendations", linked);
         json_object_set_new(topic, "states", json_array());
         json_array_append_new(*out, topic);
         themes = json_array();
@@ -255,8 +269,21 @@ static json_t *moved(struct rt_store *st, const json_t *since, const json_t *all
         json_t *e = party(st, rt__report_str(p, "party")), *steps = json_array();
         json_array_foreach(json_object_get(p, "steps"), j, s)
         {
-            json_t *c = json_deep_copy(s);
+            json_t *c = json_deep_copy(s), *named = json_array(), *a;
+            size_t k;
             json_object_set_new(c, "responds_to_steps", responded_steps(s, all));
+            /* What it answers, named as a person reads it (lookup.h). */
+            json_array_foreach(json_object_get(s, "answers"), k, a)
+            {
+                json_t *n = NULL;
+                if (rt_ref_name(st, json_string_value(a), &n, NULL) == 0)
+                    json_array_append_new(named,
+                                          rt__report_pick(n, "kind", "ref", "name", "label", NULL));
+                else
+                    json_array_append_new(named, json_null());
+                json_decref(n);
+            }
+            json_object_set_new(c, "answers_named", named);
             json_array_append_new(steps, c);
         }
         json_object_set_new(e, "party", json_string(rt__report_str(e, "code")));

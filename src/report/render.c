@@ -822,7 +822,11 @@ static void moved_section(struct out *o, const json_t *r)
             json_array_foreach(json_object_get(s, "answers"), k, t)
             {
                 char ref[96];
-                textf(o, " — answers %s", ref_words(o, json_string_value(t), ref));
+                const json_t *n = json_array_get(json_object_get(s, "answers_named"), k);
+                if (n && !strcmp(STR(n, "kind"), "rec"))
+                    textf(o, " — answers the recommendation to %s", STR(n, "label"));
+                else
+                    textf(o, " — answers %s", ref_words(o, json_string_value(t), ref));
             }
             o->f->item_end(o);
         }
@@ -999,6 +1003,27 @@ static void benchmarks_section(struct out *o)
     o->f->list_end(o);
 }
 
+/* The recommendations linked to a topic by hand, by what a person reads of them. */
+static void linked_list(struct out *o, const json_t *t)
+{
+    json_t *x;
+    size_t i;
+
+    if (!json_array_size(json_object_get(t, "linked_recommendations")))
+        return;
+    o->f->para_begin(o);
+    o->f->strong(o, "Linked by hand");
+    o->f->para_end(o);
+    o->f->list_begin(o);
+    json_array_foreach(json_object_get(t, "linked_recommendations"), i, x)
+    {
+        o->f->item_begin(o);
+        o->f->text(o, STR(x, "label"));
+        o->f->item_end(o);
+    }
+    o->f->list_end(o);
+}
+
 static void topics_section(struct out *o)
 {
     json_t *t, *r, *all = json_array();
@@ -1028,6 +1053,7 @@ static void topics_section(struct out *o)
     json_array_foreach(json_object_get(o->doc, "topics"), i, t)
     {
         o->f->heading(o, 3, STR(t, "text"));
+        linked_list(o, t);
         if (!json_array_size(json_object_get(t, "states"))) {
             o->f->para_begin(o);
             o->f->text(o, "No theme recorded for this topic.");

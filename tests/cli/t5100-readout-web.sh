@@ -133,8 +133,11 @@ check_eq "still nothing written" 0 "$(rounds)"
 out=$(submit "$TMP/review.html" action=save 'p0_title=Director General, Human Rights' 't2_text=prison conditions' 't2_themes=detention')
 check_eq "the corrected draft is saved" 303 "${out% *}"
 rid=${out#*/rounds/}
-check_eq "and the answer goes to the round, by its number in the dialogue" \
-    "/dialogues/1/rounds/3" "${out#* }"
+rid=${rid%%\?*}
+check_eq "and the answer goes to the round, by its number in the dialogue, with the banner" \
+    "/dialogues/1/rounds/3?saved=round:$("$RT" --db "$DB" round show "1#3" --json | json .id)" "${out#* }"
+curl -s -b "$TMP/jar" "$URL${out#* }" | grep -q 'Round 3 of Canada-Laos Human Rights Dialogue saved.'
+check_eq "which says what was saved" 0 $?
 "$RT" --db "$DB" round show "1#$rid" --json >"$TMP/round.json"
 check_eq "round 3" 3 "$(json .ordinal <"$TMP/round.json")"
 check_eq "the corrected title" "Director General, Human Rights" "$(json .participants.0.title <"$TMP/round.json")"

@@ -126,6 +126,13 @@ async function walk(base, asOfs = ['', '?as_of=2015-09', '?as_of=2016', '?as_of=
         await get('/api/v1/rounds/{id}/since', `/api/v1/rounds/${r}/since?as_of=2016-01`);
     }
     await get('/api/v1/session', '/api/v1/session');
+    // The pickers' lookup, of every kind.
+    for (const q of ['kind=rec&q=Belarus+death', 'kind=step,ask,round,topic&dialogue=1',
+                     'kind=party&q=bel&dialogue=1', 'kind=dialogue', 'kind=round&q=1%232']) {
+        const found = await get('/api/v1/lookup', `/api/v1/lookup?${q}`);
+        assert.ok(found.results.length >= 1, `the lookup ${q} finds something`);
+    }
+    await get('/api/v1/lookup', '/api/v1/lookup?kind=nothing', 422);
     if (rounds.length) await get('/api/v1/history', `/api/v1/history?record=round:${rounds[0]}`);
     // Each round and ask as a record a correction starts from (GET /api/v1/records/{ref}).
     for (const r of rounds) {

@@ -1,0 +1,210 @@
+/*
+ * The names of records (lookup.h): one statement per kind builds the entries a
+ * picker lists and a page shows in place of a reference, with SQLite's JSON
+ * functions, so each name is made in one place.
+ */
+#include "base/compat.h"
+
+#include <rightstrack/lookup.h>
+
+#include "store/sqlite/sqlite_int.h"
+
+#pragma GCC diagnostic ignored "-Woverlength-strings"
+
+// clang-format off
+/* A party's name: a state's short name, else its code (an organisation). */
+#define PARTY(col) "coalesce((SELECT pn.name FROM state pn WHERE pn.code = " col "), " col ")"
+/* The start of a text, cut at 90 characters. */
+#define SHORT(col)                                                                             \
+    "CASE WHEN length(" col ") > 90 THEN rtrim(substr(" col ", 1, 88)) || '\xe2\x80\xa6'"      \
+    " ELSE " col " END"
+/* Does haystack hold ?1 (NULL: anything)? */
+#define HOLDS(haystack) "(?1 IS NULL OR instr(lower(" haystack "), lower(?1)) > 0)"
+#define ANY_ID(col) "(?3 = 0 OR " col " = ?3)"
+#define ARRAY_OF(select) "SELECT json_group_array(json(j)) FROM (" select " LIMIT ?4)"
+
+#define ROUND_NAME "'round ' || r.ordinal || ' of ' || d.name"
+#define ROUND_WHEN "' (' || r.date || coalesce(', ' || r.place, '') || ')'"
+#define ASK_NUMBER "(SELECT count(*) FROM ask kn WHERE kn.round_id = k.round_id AND kn.id <= k.id)"
+
+static const char round_sql[] = ARRAY_OF(
+    "SELECT json_object('kind', 'round', 'ref', r.dialogue_id || '#' || r.ordinal, 'id', r.id,"
+    " 'dialogue', r.dialogue_id, 'ordinal', r.ordinal, 'name', " ROUND_NAME ", 'label', "
+    ROUND_NAME " || " ROUND_WHEN ", 'text', coalesce(r.summary, '')) j"
+    " FROM round r JOIN dialogue d ON d.id = r.dialogue_id"
+    " WHERE (?2 = 0 OR r.dialogue_id = ?2) AND " ANY_ID("r.id") " AND "
+    HOLDS("'round ' || r.ordinal || ' ' || d.name || ' ' || r.date || ' ' ||"
+          " coalesce(r.place, '') || ' ' || coalesce(r.summary, '')")
+    " ORDER BY r.dialogue_id, r.ordinal");
+
+#define STEP_NAME "'step of ' || s.date || ' by ' || " PARTY("s.actor")
+/* Steps of dialogue ?2: by its parties or by organisations, or linked to its rounds or asks. */
+#define STEP_OF_DIALOGUE                                                                       \
+    "(?2 = 0 OR s.actor IN (SELECT party FROM dialogue_party WHERE dialogue_id = ?2)"          \
+    " OR NOT EXISTS (SELECT 1 FROM state so WHERE so.code = s.actor)"                          \
+    " OR EXISTS (SELECT 1 FROM link l JOIN round r2 ON r2.id = l.to_id WHERE l.from_kind ="    \
+    " 'step' AND l.from_id = s.id AND l.to_kind = 'round' AND r2.dialogue_id = ?2)"            \
+    " OR EXISTS (SELECT 1 FROM link l JOIN ask k2 ON k2.id = l.to_id JOIN round r2 ON r2.id"   \
+    " = k2.round_id WHERE l.from_kind = 'step' AND l.from_id = s.id AND l.to_kind = 'ask'"     \
+    " AND r2.dialogue_id = ?2))"
+
+static const char step_sql[] = ARRAY_OF(
+    "SELECT json_object('kind', 'step', 'ref', 'step:' || s.id, 'id', s.id, 'name', "
+    STEP_NAME ", 'label', " STEP_NAME " || ': ' || " SHORT("s.text") ", 'text', s.text,"
+    " 'date', s.date, 'actor', s.actor) j FROM step s WHERE " STEP_OF_DIALOGUE " AND "
+    ANY_ID("s.id") " AND " HOLDS("s.date || ' ' || " PARTY("s.actor") " || ' ' || s.actor ||"
+                                 " ' ' || s.kind || ' ' || s.text")
+    " ORDER BY s.date, s.id");
+
+#define ASK_NAME                                                                               \
+    "'ask ' || " ASK_NUMBER " || ' of round ' || r.ordinal || ' (' || " PARTY("k.from_party")  \
+    " || ' to ' || " PARTY("k.to_party") " || ')'"
+
+static const char ask_sql[] = ARRAY_OF(
+    "SELECT json_object('kind', 'ask', 'ref', 'ask:' || k.id, 'id', k.id, 'name', " ASK_NAME
+    ", 'label', " ASK_NAME " || ': ' || " SHORT("k.text") ", 'text', k.text, 'round_ref',"
+    " r.dialogue_id || '#' || r.ordinal, 'dialogue', r.dialogue_id) j"
+    " FROM ask k JOIN round r ON r.id = k.round_id"
+    " WHERE (?2 = 0 OR r.dialogue_id = ?2) AND " ANY_ID("k.id") " AND "
+    HOLDS("k.text || ' ' || " PARTY("k.from_party") " || ' ' || " PARTY("k.to_party")
+          " || ' ' || coalesce(k.theme, '')")
+    " ORDER BY r.dialogue_id, r.ordinal, k.id");
+
+#define TOPIC_NAME "'topic of round ' || r.ordinal"
+
+static const char topic_sql[] = ARRAY_OF(
+    "SELECT json_object('kind', 'topic', 'ref', 'topic:' || t.id, 'id', t.id, 'name', "
+    TOPIC_NAME ", 'label', " TOPIC_NAME " || ': ' || " SHORT("t.text") ", 'text', t.text,"
+    " 'round_ref', r.dialogue_id || '#' || r.ordinal, 'dialogue', r.dialogue_id) j"
+    " FROM topic t JOIN round r ON r.id = t.round_id"
+    " WHERE (?2 = 0 OR r.dialogue_id = ?2) AND " ANY_ID("t.id") " AND "
+    HOLDS("t.text || ' ' || coalesce(t.theme, '')")
+    " ORDER BY r.dialogue_id, r.ordinal, t.id");
+
+#define REC_NAME "s.name || ', session ' || coalesce(r.session, '?')"
+
+static const char rec_sql[] = ARRAY_OF(
+    "SELECT json_object('kind', 'rec', 'ref', 'rec:' || r.id, 'id', r.id, 'name', " REC_NAME
+    ", 'label', " REC_NAME " || ' (' || r.response || '): ' || " SHORT("r.text") ", 'text',"
+    " r.text) j FROM recommendation r JOIN state s ON s.id = r.sur_id"
+    " WHERE " ANY_ID("r.id") " AND " HOLDS("r.text") " AND (?3 <> 0 OR ?1 IS NOT NULL)"
+    " ORDER BY r.id");
+
+/* The organisations a party may be (as rt_party_resolve takes them), and the states. */
+#define ORGANISATIONS                                                                          \
+    "SELECT 'EU' code, 'European Union' name UNION ALL SELECT 'OSCE', 'Organization for"       \
+    " Security and Co-operation in Europe' UNION ALL SELECT 'ODIHR', 'OSCE Office for"         \
+    " Democratic Institutions and Human Rights' UNION ALL SELECT 'UN', 'United Nations'"       \
+    " UNION ALL SELECT 'OHCHR', 'Office of the UN High Commissioner for Human Rights'"         \
+    " UNION ALL SELECT 'COE', 'Council of Europe'"
+
+static const char party_sql[] = ARRAY_OF(
+    "SELECT json_object('kind', 'party', 'ref', p.code, 'id', 0, 'name', p.name, 'label',"
+    " p.label, 'text', '', 'state', json(CASE p.state WHEN 1 THEN 'true' ELSE 'false' END)) j FROM (SELECT code, name, name label, 1 state FROM state UNION ALL"
+    " SELECT code, code, code || ' (' || name || ')', 0 FROM (" ORGANISATIONS ")) p"
+    " WHERE ?3 = 0 AND (" HOLDS("p.label") " OR lower(p.code) = lower(?1)"
+    " OR p.code = (SELECT st.code FROM state st WHERE lower(st.alpha2) = lower(?1)))"
+    " ORDER BY p.code IN (SELECT party FROM dialogue_party WHERE dialogue_id = ?2) DESC,"
+    " lower(p.code) = lower(coalesce(?1, '')) DESC,"
+    " instr(lower(p.label), lower(coalesce(?1, ''))) = 1 DESC, p.state, p.name");
+
+static const char dialogue_sql[] = ARRAY_OF(
+    "SELECT json_object('kind', 'dialogue', 'ref', d.name, 'id', d.id, 'name', d.name,"
+    " 'label', d.name, 'text', '') j FROM dialogue d"
+    " WHERE (?2 = 0 OR d.id = ?2) AND " ANY_ID("d.id") " AND " HOLDS("d.name")
+    " ORDER BY d.name");
+
+/* What an assessment judges, by name. */
+#define ASSESSED                                                                               \
+    "CASE a.target_kind WHEN 'recommendation' THEN (SELECT 'the recommendation to ' || s.name"  \
+    " || ', session ' || coalesce(r.session, '?') FROM recommendation r JOIN state s ON s.id"  \
+    " = r.sur_id WHERE r.id = a.target_id) WHEN 'ask' THEN (SELECT 'ask ' || (SELECT count(*)" \
+    " FROM ask kn WHERE kn.round_id = k.round_id AND kn.id <= k.id) || ' of round ' ||"        \
+    " r.ordinal FROM ask k JOIN round r ON r.id = k.round_id WHERE k.id = a.target_id)"        \
+    " ELSE 'a benchmark' END"
+#define ASSESSMENT_NAME "'assessment of ' || " ASSESSED " || ' as of ' || a.as_of"
+
+static const char assessment_sql[] = ARRAY_OF(
+    "SELECT json_object('kind', 'assessment', 'ref', 'assessment:' || a.id, 'id', a.id,"
+    " 'name', " ASSESSMENT_NAME ", 'label', " ASSESSMENT_NAME " || ': ' || a.status, 'text',"
+    " coalesce(a.evidence, ''), 'rec', CASE a.target_kind WHEN 'recommendation' THEN"
+    " a.target_id ELSE 0 END) j FROM assessment a WHERE " ANY_ID("a.id") " AND "
+    HOLDS("a.status || ' ' || coalesce(a.evidence, '')") " ORDER BY a.id");
+
+static const char benchmark_sql[] = ARRAY_OF(
+    "SELECT json_object('kind', 'benchmark', 'ref', 'benchmark:' || b.id, 'id', b.id, 'name',"
+    " 'benchmark: ' || " SHORT("b.text") ", 'label', 'benchmark: ' || " SHORT("b.text") ","
+    " 'text', b.text, 'dialogue', b.dialogue_id) j FROM benchmark b"
+    " WHERE (?2 = 0 OR b.dialogue_id = ?2) AND " ANY_ID("b.id") " AND " HOLDS("b.text")
+    " ORDER BY b.id");
+
+#define COMMITMENT_NAME "'commitment of ' || " PARTY("c.party") " || ' in round ' || r.ordinal"
+
+static const char commitment_sql[] = ARRAY_OF(
+    "SELECT json_object('kind', 'commitment', 'ref', 'commitment:' || c.id, 'id', c.id,"
+    " 'name', " COMMITMENT_NAME ", 'label', " COMMITMENT_NAME " || ': ' || " SHORT("c.promise")
+    ", 'text', c.promise, 'round_ref', r.dialogue_id || '#' || r.ordinal, 'dialogue',"
+    " r.dialogue_id) j FROM commitment c JOIN round r ON r.id = c.round_id"
+    " WHERE (?2 = 0 OR r.dialogue_id = ?2) AND " ANY_ID("c.id") " AND " HOLDS("c.promise")
+    " ORDER BY c.id");
+
+#define PARTICIPANT_NAME "p.name || ' in round ' || r.ordinal"
+
+static const char participant_sql[] = ARRAY_OF(
+    "SELECT json_object('kind', 'participant', 'ref', 'participant:' || p.id, 'id', p.id,"
+    " 'name', " PARTICIPANT_NAME ", 'label', " PARTICIPANT_NAME ", 'text', coalesce(p.title,"
+    " ''), 'round_ref', r.dialogue_id || '#' || r.ordinal, 'dialogue', r.dialogue_id) j"
+    " FROM participant p JOIN round r ON r.id = p.round_id"
+    " WHERE (?2 = 0 OR r.dialogue_id = ?2) AND " ANY_ID("p.id") " AND " HOLDS("p.name")
+    " ORDER BY p.id");
+// clang-format on
+
+static const struct {
+    const char *kind, *sql;
+} kinds[] = {
+    {"round", round_sql},
+    {"step", step_sql},
+    {"ask", ask_sql},
+    {"topic", topic_sql},
+    {"rec", rec_sql},
+    {"party", party_sql},
+    {"dialogue", dialogue_sql},
+    {"assessment", assessment_sql},
+    {"benchmark", benchmark_sql},
+    {"commitment", commitment_sql},
+    {"participant", participant_sql},
+};
+
+int rt_store_lookup(struct rt_store *st, const char *kind, const char *q, int64_t dialogue_id,
+                    int64_t id, int limit, json_t **out, struct rt_error *err)
+{
+    const char *sql = NULL;
+    sqlite3_stmt *s = NULL;
+    json_error_t jerr;
+    int rc;
+
+    *out = NULL;
+    for (size_t i = 0; kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (!strcmp(kinds[i].kind, kind))
+            sql = kinds[i].sql;
+    if (!sql)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "kind", "no records of kind '%s' to look up",
+                            kind ? kind : "");
+    if (limit < 1 || limit > 100)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "limit", "'limit' must be from 1 to 100");
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return rt__db_error(st, err, "prepare lookup");
+    if (q && *q)
+        sqlite3_bind_text(s, 1, q, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, dialogue_id);
+    sqlite3_bind_int64(s, 3, id);
+    sqlite3_bind_int(s, 4, limit);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *out = json_loads((const char *)sqlite3_column_text(s, 0), 0, &jerr);
+        rc = *out ? 0 : rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "%s", jerr.text);
+    } else {
+        rc = rt__db_error(st, err, "lookup");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
