@@ -40,6 +40,10 @@ static const char *const tables[] = {
     "commitment_status",
     "benchmark",
     "assessment",
+    "person",
+    "person_name",
+    "case_event",
+    "ask_person",
     NULL,
 };
 
