@@ -291,8 +291,10 @@ static int write_merge(struct rt_store *st, int64_t parent, const void *arg, int
     int rc;
 
     (void)parent;
-    if ((rc = rt_person_find(st, w->a, id, err)) < 0 ||
-        (rc = rt_person_find(st, w->b, &other, err)) < 0)
+    /* An id is taken as it is: a person merged already is refused, not followed to
+     * the one it became. */
+    if ((cli_parse_id(w->a, id) < 0 && (rc = rt_person_find(st, w->a, id, err)) < 0) ||
+        (cli_parse_id(w->b, &other) < 0 && (rc = rt_person_find(st, w->b, &other, err)) < 0))
         return rc;
     return rt_person_merge(st, *id, other, err);
 }
