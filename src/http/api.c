@@ -143,6 +143,12 @@ enum route {
     R_READOUT_PARSE,
     R_ADD_READOUT,
     R_HISTORY,
+    R_PERSONS,
+    R_PERSON,
+    R_ASK_PERSONS,
+    R_STEP_PERSONS,
+    R_ADD_PERSON,
+    R_ADD_CASE,
 };
 
 static const struct {
@@ -175,6 +181,13 @@ static const struct {
     {R_READOUT_PARSE, "POST", "/api/v1/readouts/parse", NULL},
     {R_ADD_READOUT, "POST", "/api/v1/dialogues/{id}/readouts", NULL},
     {R_HISTORY, "GET", "/api/v1/history", NULL},
+    /* Persons (person_page.c): private, for those rt_http_persons_allowed lets in. */
+    {R_PERSONS, "GET", "/api/v1/persons", NULL},
+    {R_PERSON, "GET", "/api/v1/persons/{id}", NULL},
+    {R_ASK_PERSONS, "GET", "/api/v1/asks/{id}/persons", NULL},
+    {R_STEP_PERSONS, "GET", "/api/v1/steps/{id}/persons", NULL},
+    {R_ADD_PERSON, "POST", "/api/v1/persons", "person"},
+    {R_ADD_CASE, "POST", "/api/v1/persons/{id}/cases", "case"},
 };
 
 /* POST: a JSON body checked and written; 201 with {"id"}. */
@@ -323,6 +336,11 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     }
     if (as_of && !*as_of)
         as_of = NULL;
+    if (found >= R_PERSONS && !rt_http_persons_allowed(req->who)) {
+        rt_http_error(resp, 403, "private", NULL,
+                      "persons are private: log in with an account that may see them");
+        return 1;
+    }
     switch ((enum route)found) {
     case R_INDEX: {
         json_t *list = json_array();
@@ -401,6 +419,21 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
         break;
     case R_HISTORY:
         rc = history(st, req, &doc, &err);
+        break;
+    case R_PERSONS:
+    case R_PERSON:
+    case R_ASK_PERSONS:
+    case R_STEP_PERSONS:
+        rc = rt_http_person_api(st, req,
+                                found == R_PERSONS       ? "list"
+                                : found == R_PERSON      ? "person"
+                                : found == R_ASK_PERSONS ? "ask"
+                                                         : "step",
+                                id, &doc, &err);
+        break;
+    case R_ADD_PERSON:
+    case R_ADD_CASE:
+        add(st, req, writes, id, resp);
         break;
     }
     if (rc < 0)

@@ -196,6 +196,21 @@ int rt_http_cache_put(struct rt_http_cache *c, const char *key, size_t len, uint
 /* The strong entity tag of a body, quoted. */
 void rt_http_etag(const void *body, size_t len, char out[RT_HTTP_ETAG_SIZE]);
 
+/*
+ * Persons (person_page.c), private records. allowed: may who see them (an account
+ * with a role, or, while the database has no accounts, a request from this machine)?
+ * person_page answers /persons and /persons/{id} (0 for other paths). person_names
+ * appends the persons an ask or a step ("ask", "step") names, for those allowed, to
+ * a page (nothing for others). person_api reads what ("list", "person", "ask",
+ * "step") for the API, which has checked allowed first.
+ */
+int rt_http_persons_allowed(const struct rt_http_who *who);
+int rt_http_person_page(struct rt_store *st, const struct rt_http_req *req,
+                        struct rt_http_resp *resp);
+void rt_http_person_names(struct rt_store *st, struct rt_buf *b, const char *kind, int64_t id);
+int rt_http_person_api(struct rt_store *st, const struct rt_http_req *req, const char *what,
+                       int64_t id, json_t **doc, struct rt_error *err);
+
 /* Splits path "/a/b/c" into at most max segments (pointers into buf); returns the count. */
 size_t rt_http_segments(const char *path, char *buf, size_t bufsize, char **seg, size_t max);
 

@@ -37,6 +37,9 @@ static int round_url(struct rt_store *st, int64_t id, char *out, size_t size)
     return n > 0 && (size_t)n < size ? 0 : -1;
 }
 
+/* The store of the page being made, for the names of persons on its asks and steps. */
+static _Thread_local struct rt_store *page_store;
+
 /* A step as a list item. */
 static void step_item(struct rt_buf *b, json_t *s)
 {
@@ -69,6 +72,7 @@ static void step_item(struct rt_buf *b, json_t *s)
         rt_html_json(b, v);
         RT_HTML_LIT(b, "</span>");
     }
+    rt_http_person_names(page_store, b, "step", json_integer_value(json_object_get(s, "id")));
     RT_HTML_LIT(b, "</li>\n");
 }
 
@@ -919,6 +923,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
             rt_html_text(b, jstr(w, "status"));
             RT_HTML_LIT(b, "</span>");
         }
+        rt_http_person_names(st, b, "ask", json_integer_value(json_object_get(v, "id")));
         RT_HTML_LIT(b, "</li>");
     }
     RT_HTML_LIT(b, "</ul><h2>Steps welcomed</h2><ul>");
@@ -1137,6 +1142,7 @@ int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_
 
     resp->status = 200;
     resp->content_type = "text/html; charset=utf-8";
+    page_store = st;
     if (n == 2 && !strcmp(seg[0], "states") && !post) {
         state_page(st, seg[1], resp);
         return 1;
