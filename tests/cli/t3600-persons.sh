@@ -92,6 +92,14 @@ check_eq "met for both on 22 August 2015" "0 2 released released" \
     "$(r status ask:"$ask" --as-of 2015-08-22 --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["persons_held"], d["persons_freed"], *[p["status"]["status"] for p in d["persons"]])')"
 check "status prints the persons" sh -c "'$RT' --db '$DB' status ask:$ask --as-of 2015-08-22 | grep -q 'Mikalai Statkevich *released, pardon'"
 
+# The briefing's private section on individual cases.
+check_eq "the briefing with --persons: both held the day before" "2 of the 2 persons" \
+    "$(r report brief --dialogue WG --as-of 2015-08-21 --persons | sed -n 's/^\([0-9]* of the [0-9]* persons\).*/\1/p')"
+check_eq "none held on the day" "0 of the 2 persons" \
+    "$(r report brief --dialogue WG --as-of 2015-08-22 --persons | sed -n 's/^\([0-9]* of the [0-9]* persons\).*/\1/p')"
+check_eq "without --persons the briefing names nobody" 0 \
+    "$(r report brief --dialogue WG --as-of 2015-08-21 | grep -c 'Individual cases')"
+
 # Case events by hand: a detention, a release, with the checks.
 check "case add" r case add Statkevich --event detained --date 2020-05-31 --detail "arrested before the election"
 check_eq "held again in 2021" "detained" "$(r person show Statkevich --as-of 2021 --json | json .status.status)"
