@@ -16,7 +16,7 @@ DESTDIR ?=
 O       := build/$(BUILD)
 
 CC      ?= cc
-PKGS    := jansson libutf8proc sqlite3 libsodium libmicrohttpd nettle libzip expat
+PKGS    := jansson libutf8proc sqlite3 libsodium libmicrohttpd nettle libzip expat icu-uc icu-i18n
 # Only rightstrack-serve links libmicrohttpd (and through it GnuTLS).
 SERVE_PKGS := libmicrohttpd
 CSV_LIBS     ?= -lcsv

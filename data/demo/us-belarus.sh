@@ -65,6 +65,19 @@ s_release=$(id step add --actor Belarus --date 2015-08-22 --kind prisoner-releas
     --welcomed-in "$R" ${rec_prisoners:+--answers "$rec_prisoners"} \
     "Presidential pardon frees six political prisoners, among them former presidential candidate Mikalai Statkevich.")
 
+# The six it freed, by name: private records (docs/persons.md), linked to the step,
+# which round 2 welcomed.
+FH="data/belarus/events/2015-08-22-freedomhouse-six-released.txt"
+for name in "Mikalai Statkevich" "Mikalai Dziadok" "Ihar Alinevich" "Yauhen Vaskovich" \
+    "Artsiom Prakapenka" "Yury Rubtsou"; do
+    p=$(id person add "$name" --source "$FH")
+    rt case add "$p" --event released --date 2015-08-22 --how pardon --step "$s_release" \
+        --source "$FH" >/dev/null
+done
+rt case add Statkevich --event sentenced --date 2011-05-26 \
+    --detail "six years, for the protest after the 2010 presidential election" --source "$FH" \
+    >/dev/null
+
 # The US answer in October 2015.
 s_sanctions=$(id step add --actor USA --date 2015-10 --kind sanctions-eased \
     --responds-to "$s_release" --source "US Treasury (OFAC), October 2015" \

@@ -62,6 +62,8 @@ int cmd_edit(struct cli *c, int argc, char **argv);     /* cmd_edit.c: edit a re
 int cmd_withdraw(struct cli *c, int argc, char **argv); /* cmd_edit.c: withdraw one */
 int cmd_audit(struct cli *c, int argc, char **argv);
 int cmd_private(struct cli *c, int argc, char **argv);
+int cmd_person(struct cli *c, int argc, char **argv); /* cmd_person.c: persons */
+int cmd_case(struct cli *c, int argc, char **argv);   /* cmd_person.c: their cases */
 struct rt_audit_entry;
 /* Prints audit log entries for a person, with what changed (cmd_audit.c). */
 void cli_print_audit(const struct rt_audit_entry *v, size_t n);

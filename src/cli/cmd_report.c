@@ -2,11 +2,13 @@
 #include "cli.h"
 
 #include <rightstrack/ledger.h>
+#include <rightstrack/person.h>
 #include <rightstrack/report.h>
 
-static const char usage[] = "rightstrack [--db PATH] report brief --dialogue D | country STATE\n"
-                            "       [--as-of DATE] [--format md|html|pdf] [--out FILE] [--json]\n"
-                            "       [--as WHO]";
+static const char usage[] =
+    "rightstrack [--db PATH] report brief --dialogue D | country STATE\n"
+    "       [--as-of DATE] [--persons] [--format md|html|pdf] [--out FILE] [--json]\n"
+    "       [--as WHO]";
 
 static const char help[] =
     "usage: rightstrack [--db PATH] report brief --dialogue D [OPTIONS]\n"
@@ -23,6 +25,8 @@ static const char help[] =
     "  --as-of DATE     as of that day (YYYY-MM-DD, YYYY-MM or YYYY): nothing dated\n"
     "                   later appears; default: everything recorded. The same database\n"
     "                   and date always give the same bytes, so two briefings diff.\n"
+    "  --persons        brief: add the private section on individual cases, who of\n"
+    "                   the persons the dialogue's asks name is still held\n"
     "  --format F       md (Markdown, the default), html (one self-contained page with\n"
     "                   a print style sheet and SVG charts) or pdf (the HTML printed by\n"
     "                   headless Chromium; needs --out)\n"
@@ -36,6 +40,17 @@ static const char help[] =
     "  rightstrack report brief --dialogue 1 --as-of 2016-12-31 --format html --out brief.html\n"
     "  rightstrack report country Belarus --as-of 2016-12-31\n"
     "  rightstrack report brief --dialogue 1 --as public --format pdf --out public.pdf\n";
+
+/* Adds the persons the dialogue's asks name, and their status, to a briefing. */
+static int brief_persons(struct rt_store *st, int64_t id, const char *as_of, json_t *doc,
+                         struct rt_error *err)
+{
+    json_t *p = NULL;
+    int rc = rt_dialogue_persons(st, id, as_of, &p, err);
+    if (rc == 0)
+        json_object_set_new(doc, "persons", p);
+    return rc;
+}
 
 /* json_dump_callback's sink: appends to an rt_buf. */
 static int add_to_buf(const char *s, size_t n, void *ctx)
@@ -52,11 +67,12 @@ int cmd_report(struct cli *c, int argc, char **argv)
     const char *dialogue = NULL, *as_of = NULL, *out = NULL, *format = NULL, *kind;
     json_t *doc = NULL;
     int64_t id = 0;
-    int json = 0, failed, rc;
+    int json = 0, persons = 0, failed, rc;
     struct cli_option opts[] = {OPT_STRING("dialogue", &dialogue, "D", NULL),
                                 OPT_STRING("as-of", &as_of, "DATE", NULL),
                                 OPT_STRING("format", &format, "F", NULL),
                                 OPT_STRING("out", &out, "FILE", NULL),
+                                OPT_FLAG("persons", &persons, NULL),
                                 OPT_JSON(&json),
                                 OPT_AS(c),
                                 OPT_END()};
@@ -83,7 +99,8 @@ int cmd_report(struct cli *c, int argc, char **argv)
         goto done;
     if (!strcmp(kind, "brief"))
         failed = rt_dialogue_find(st, dialogue, &id, &err) < 0 ||
-                 rt_report_brief(st, id, as_of, &doc, &err) < 0;
+                 rt_report_brief(st, id, as_of, &doc, &err) < 0 ||
+                 (persons && brief_persons(st, id, as_of, doc, &err) < 0);
     else
         failed = rt_report_country(st, argv[1], as_of, &doc, &err) < 0;
     if (!failed && json) {

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <rightstrack/ledger.h>
+#include <rightstrack/person.h>
 
 static const char usage[] = "rightstrack [--db PATH] status REF [--as-of D] [--json]";
 
@@ -16,7 +17,8 @@ static const char help[] =
     "  --json      print {\"target\", \"as_of\", \"status\", \"latest\": {\"status\",\n"
     "              \"as_of\", \"evidence\", \"source\", \"assessor\"}, \"history\": [...]};\n"
     "              for a commitment {\"target\", \"as_of\", \"status\", \"since\", \"step\",\n"
-    "              \"history\"}\n";
+    "              \"history\"}; an ask that names persons adds \"persons\": [{\"id\",\n"
+    "              \"name\", \"status\"}], \"persons_held\" and \"persons_freed\"\n";
 
 struct status_query {
     char target[64];
@@ -26,7 +28,25 @@ struct status_query {
 static int get_status(struct rt_store *st, const void *arg, json_t **doc, struct rt_error *err)
 {
     const struct status_query *q = arg;
-    return rt_status(st, q->target, q->as_of, doc, err);
+    json_t *persons = NULL;
+    int rc;
+
+    if ((rc = rt_status(st, q->target, q->as_of, doc, err)) < 0 || strncmp(q->target, "ask:", 4))
+        return rc;
+    /* The persons the ask names, and who of them is held (the command line is the
+     * operator's: it shows private records). */
+    if ((rc = rt_ask_persons(st, strtoll(q->target + 4, NULL, 10), q->as_of, &persons, err)) < 0) {
+        json_decref(*doc);
+        *doc = NULL;
+        return rc;
+    }
+    if (json_array_size(json_object_get(persons, "persons"))) {
+        json_object_set(*doc, "persons", json_object_get(persons, "persons"));
+        json_object_set(*doc, "persons_held", json_object_get(persons, "held"));
+        json_object_set(*doc, "persons_freed", json_object_get(persons, "freed"));
+    }
+    json_decref(persons);
+    return 0;
 }
 
 int cmd_status(struct cli *c, int argc, char **argv)

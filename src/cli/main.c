@@ -30,6 +30,8 @@ static const struct command commands[] = {
     {"step", cmd_step, "add or list steps the parties took"},
     {"commitment", cmd_commitment, "add or resolve a conditional commitment"},
     {"benchmark", cmd_benchmark, "add or assess a benchmark of a dialogue"},
+    {"person", cmd_person, "the persons behind the numbers: names, status, import"},
+    {"case", cmd_case, "add an event of a person's case (detained, released ...)"},
     {"assess", cmd_assess, "assess a recommendation or an ask as of a date"},
     {"link", cmd_link, "link a step, topic, ask or benchmark to what it concerns"},
     {"status", cmd_status, "the status of a recommendation, ask, benchmark or commitment"},

@@ -632,6 +632,18 @@ void render_status(const json_t *v)
         if (str(latest, "assessor"))
             printf("  Assessor  %s\n", str(latest, "assessor"));
     }
+    if (json_array_size(json_object_get(v, "persons"))) {
+        printf("\nPersons named (%lld held, %lld freed):\n",
+               (long long)json_integer_value(json_object_get(v, "persons_held")),
+               (long long)json_integer_value(json_object_get(v, "persons_freed")));
+        json_array_foreach(json_object_get(v, "persons"), i, x)
+        {
+            const json_t *ps = json_object_get(x, "status");
+            printf("  %-32s %s%s%s\n", str(x, "name") ? str(x, "name") : "?",
+                   str(ps, "status") ? str(ps, "status") : "?", str(ps, "how") ? ", " : "",
+                   str(ps, "how") ? str(ps, "how") : "");
+        }
+    }
     if (h && json_array_size(h)) {
         printf("\nHistory:\n");
         json_array_foreach(h, i, x)

@@ -148,6 +148,12 @@ enum route {
     R_EDIT,
     R_WITHDRAW,
     R_LOOKUP,
+    R_PERSONS,
+    R_PERSON,
+    R_ASK_PERSONS,
+    R_STEP_PERSONS,
+    R_ADD_PERSON,
+    R_ADD_CASE,
 };
 
 static const struct {
@@ -193,6 +199,13 @@ static const struct {
     {R_EDIT, "PATCH", "/api/v1/rounds/{id}", NULL},
     {R_WITHDRAW, "POST", "/api/v1/rounds/{id}/withdraw", NULL},
     {R_LOOKUP, "GET", "/api/v1/lookup", NULL},
+    /* Persons (person_page.c): private, for those rt_http_persons_allowed lets in. */
+    {R_PERSONS, "GET", "/api/v1/persons", NULL},
+    {R_PERSON, "GET", "/api/v1/persons/{id}", NULL},
+    {R_ASK_PERSONS, "GET", "/api/v1/asks/{id}/persons", NULL},
+    {R_STEP_PERSONS, "GET", "/api/v1/steps/{id}/persons", NULL},
+    {R_ADD_PERSON, "POST", "/api/v1/persons", "person"},
+    {R_ADD_CASE, "POST", "/api/v1/persons/{id}/cases", "case"},
 };
 
 /* POST: a JSON body checked and written; 201 with {"id"}. */
@@ -427,6 +440,11 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     }
     if (as_of && !*as_of)
         as_of = NULL;
+    if (found >= R_PERSONS && !rt_http_persons_allowed(req->who)) {
+        rt_http_error(resp, 403, "private", NULL,
+                      "persons are private: log in with an account that may see them");
+        return 1;
+    }
     switch ((enum route)found) {
     case R_INDEX: {
         json_t *list = json_array();
@@ -527,6 +545,21 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     }
     case R_LOOKUP:
         rc = rt_http_lookup(st, req, &doc, &err);
+        break;
+    case R_PERSONS:
+    case R_PERSON:
+    case R_ASK_PERSONS:
+    case R_STEP_PERSONS:
+        rc = rt_http_person_api(st, req,
+                                found == R_PERSONS       ? "list"
+                                : found == R_PERSON      ? "person"
+                                : found == R_ASK_PERSONS ? "ask"
+                                                         : "step",
+                                id, &doc, &err);
+        break;
+    case R_ADD_PERSON:
+    case R_ADD_CASE:
+        add(st, req, writes, id, resp);
         break;
     }
     if (rc < 0)

@@ -254,6 +254,19 @@ void rt_http_dialogue_fields(struct rt_buf *b, struct rt_store *st, const char *
                              size_t n, const char *bad, int required);
 int rt_http_dialogue_create(struct rt_store *st, const struct rt_http_req *req, const char *prefix,
                             int64_t *out_id, struct rt_error *err);
+ * Persons (person_page.c), private records. allowed: may who see them (an account
+ * with a role, or, while the database has no accounts, a request from this machine)?
+ * person_page answers /persons and /persons/{id} (0 for other paths). person_names
+ * appends the persons an ask or a step ("ask", "step") names, for those allowed, to
+ * a page (nothing for others). person_api reads what ("list", "person", "ask",
+ * "step") for the API, which has checked allowed first.
+ */
+int rt_http_persons_allowed(const struct rt_http_who *who);
+int rt_http_person_page(struct rt_store *st, const struct rt_http_req *req,
+                        struct rt_http_resp *resp);
+void rt_http_person_names(struct rt_store *st, struct rt_buf *b, const char *kind, int64_t id);
+int rt_http_person_api(struct rt_store *st, const struct rt_http_req *req, const char *what,
+                       int64_t id, json_t **doc, struct rt_error *err);
 
 /* Splits path "/a/b/c" into at most max segments (pointers into buf); returns the count. */
 size_t rt_http_segments(const char *path, char *buf, size_t bufsize, char **seg, size_t max);

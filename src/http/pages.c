@@ -104,6 +104,7 @@ static void step_item(struct rt_store *st, struct rt_buf *b, json_t *s, long lon
         RT_HTML_LIT(b, "</span>");
     }
     record_links(b, "step", json_object_get(s, "id"));
+    rt_http_person_names(st, b, "step", json_integer_value(json_object_get(s, "id")));
     RT_HTML_LIT(b, "</li>\n");
 }
 
@@ -1029,6 +1030,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         }
         record_links(b, "ask", json_object_get(v, "id"));
         rt_http_linked_recs(st, b, json_object_get(v, "recommendations"));
+        rt_http_person_names(st, b, "ask", json_integer_value(json_object_get(v, "id")));
         RT_HTML_LIT(b, "</li>");
     }
     RT_HTML_LIT(b, "</ul><h2>Steps welcomed</h2><ul>");

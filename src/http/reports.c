@@ -11,6 +11,8 @@
 #include <rightstrack/report.h>
 
 #include "html.h"
+#include <rightstrack/person.h>
+
 #include "http_int.h"
 
 /* Seconds a refused PDF request is told to wait before it asks again. */
@@ -151,11 +153,17 @@ int rt_http_reports(struct rt_store *st, const struct rt_http_req *req, struct r
                    "other reports are read with GET");
         return 1;
     }
-    if (!strcmp(seg[1], "brief"))
+    if (!strcmp(seg[1], "brief")) {
         rc = rt_dialogue_find(st, seg[2], &id, &err) < 0
                  ? err.code
                  : rt_report_brief(st, id, as_of, &doc, &err);
-    else
+        /* The private section on individual cases, for those who may see persons. */
+        if (rc == 0 && rt_http_persons_allowed(req->who)) {
+            json_t *p = NULL;
+            if ((rc = rt_dialogue_persons(st, id, as_of, &p, &err)) == 0)
+                json_object_set_new(doc, "persons", p);
+        }
+    } else
         rc = rt_report_country(st, seg[2], as_of, &doc, &err);
     rt_buf_reset(&resp->body);
     if (rc == 0)

@@ -188,7 +188,8 @@ void rt_http_route(struct rt_store *st, const struct rt_http_req *req, struct rt
         return;
     if (!rt_http_reports(st, req, resp) && !rt_http_imports(st, req, resp) &&
         !rt_http_dialogue_form(st, req, resp) && !rt_http_readout_page(st, req, resp) &&
-        !rt_http_record_pages(st, req, resp) && !rt_http_pages(st, req, resp))
+        !rt_http_record_pages(st, req, resp) && !rt_http_person_page(st, req, resp) &&
+        !rt_http_pages(st, req, resp))
         rt_http_error(resp, 404, "not_found", NULL, "no such page: %s", req->path);
 }
 

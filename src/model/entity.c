@@ -9,6 +9,7 @@
 
 #include <rightstrack/entity.h>
 #include <rightstrack/ledger.h>
+#include <rightstrack/person.h>
 #include <rightstrack/private.h>
 
 #include "model/entity_int.h"
@@ -172,6 +173,43 @@ static const struct rt_field link_fields[] = {
      NULL, "KIND:ID, such as step:1", NULL, 0, 0},
     END};
 
+/* Persons and their cases (person.h): private records, see docs/persons.md. */
+static const char *const sexes[] = {"female", "male", NULL};
+static const char *const if_close_words[] = {"refuse", "new", NULL};
+static const struct rt_field person_fields[] = {
+    {"name", NULL, RT_FIELD_TEXT, REQ, "Name", "the name to show, in any script", "NAME", NULL,
+     NULL, NULL, NULL, 0, 0},
+    {"sex", "sex", RT_FIELD_CHOICE, 0, "Sex", "female or male", "S", sexes, NULL, NULL, NULL, 0, 0},
+    {"birth_year", "born", RT_FIELD_INT, 0, "Year of birth", "the year they were born", "YEAR",
+     NULL, NULL, NULL, NULL, 1850, 2100},
+    {"groups", "groups", RT_FIELD_TEXT, 0, "Groups",
+     "such as journalist, human-rights defender, opposition politician", "G", NULL, NULL, NULL,
+     NULL, 0, 0},
+    {"note", "note", RT_FIELD_LONGTEXT, 0, "Note", "a note, in your own words", "N", NULL, NULL,
+     NULL, NULL, 0, 0},
+    {"source", "source", RT_FIELD_TEXT, 0, "Source", "where the name is spelt so", "S", NULL, NULL,
+     NULL, NULL, 0, 0},
+    {"if_close", "if-close", RT_FIELD_CHOICE, 0, "If the name is close to a known person's",
+     "refuse (the default: the known persons are named) or new (a new person all the same)", "WHAT",
+     if_close_words, NULL, NULL, NULL, 0, 0},
+    END};
+
+static const struct rt_field case_fields[] = {
+    {"event", "event", RT_FIELD_CHOICE, REQ, "Event", "what happened to the person", "E",
+     rt_case_events, NULL, NULL, NULL, 0, 0},
+    {"date", "date", RT_FIELD_DATE, REQ, "Date", DATE_HELP, "D", NULL, NULL, NULL, NULL, 0, 0},
+    {"how", "how", RT_FIELD_CHOICE, 0, "How released",
+     "of a release: served, pardon, amnesty, expelled, acquitted, exchanged or other", "HOW",
+     rt_release_hows, NULL, NULL, NULL, 0, 0},
+    {"detail", "detail", RT_FIELD_TEXT, 0, "Detail",
+     "the article and code charged, the sentence, the place, or who recognised them", "TEXT", NULL,
+     NULL, NULL, NULL, 0, 0},
+    {"source", "source", RT_FIELD_TEXT, 0, "Source", "where the facts come from", "S", NULL, NULL,
+     NULL, NULL, 0, 0},
+    {"step", "step", RT_FIELD_REF, 0, "Freed by step",
+     "of a release: the step (id) that freed them", "STEP", NULL, "step", "a step id", NULL, 0, 0},
+    END};
+
 static const struct rt_entity dialogue_entity = {
     "dialogue", "dialogues", NULL, "a standing forum between two or more parties", dialogue_fields};
 static const struct rt_entity round_entity = {"round", "rounds", "dialogue",
@@ -191,6 +229,11 @@ static const struct rt_entity benchmark_entity = {
 static const struct rt_entity assessment_entity = {
     "assessment", "assessments", NULL, "how far a recommendation, ask or benchmark is met",
     assessment_fields};
+static const struct rt_entity person_entity = {
+    "person", "persons", NULL, "a person whose case the dialogue follows (private)", person_fields};
+static const struct rt_entity case_entity = {
+    "case", "cases", "person", "an event of a person's case: detained, sentenced, released ...",
+    case_fields};
 static const struct rt_entity link_entity = {"link", "links", NULL, "links between records",
                                              link_fields};
 
@@ -204,6 +247,8 @@ const struct rt_entity *const rt_entities[] = {&dialogue_entity,
                                                &benchmark_entity,
                                                &assessment_entity,
                                                &link_entity,
+                                               &person_entity,
+                                               &case_entity,
                                                NULL};
 
 const struct rt_entity *rt_entity_find(const char *name)
@@ -229,6 +274,8 @@ int rt_ledger_find(struct rt_store *st, const char *kind, const char *ref, int64
         return rt_round_find(st, ref, out_id, err);
     if (kind && !strcmp(kind, "dialogue"))
         return rt_dialogue_find(st, ref, out_id, err);
+    if (kind && !strcmp(kind, "person"))
+        return rt_person_find(st, ref, out_id, err);
     return rt_error_set(err, RT_EINVAL, NULL, 0, NULL, "a %s belongs to nothing",
                         kind ? kind : "?");
 }
@@ -492,6 +539,30 @@ static int write_record(struct rt_store *st, const struct rt_entity *e, int64_t 
                 return name_field(rc, "replaces", err);
         }
         return rt_assess_replacing(st, &a, corrects, id, err);
+    }
+    if (!strcmp(n, "person")) {
+        struct rt_person_in p = {str(b, "name"),    str(b, "sex"),  (int)num(b, "birth_year", 0),
+                                 str(b, "groups"),  str(b, "note"), str(b, "source"),
+                                 str(b, "if_close")};
+        return rt_person_add(st, &p, id, err);
+    }
+    if (!strcmp(n, "case")) {
+        char step[80] = "";
+        struct rt_case_in c = {parent,
+                               str(b, "event"),
+                               str(b, "date"),
+                               str(b, "how"),
+                               str(b, "detail"),
+                               str(b, "source"),
+                               0};
+        int rc;
+        if (json_object_get(b, "step") && !json_is_null(json_object_get(b, "step"))) {
+            if ((rc = ref_of(st, json_object_get(b, "step"), "step", step, err)) < 0)
+                return name_field(rc, "step", err);
+            if (strncmp(step, "step:", 5) || (c.step_id = strtoll(step + 5, NULL, 10)) <= 0)
+                return rt_error_set(err, RT_EINVAL, NULL, 0, "step", "'%s' is not a step id", step);
+        }
+        return rt_case_add(st, &c, id, err);
     }
     return write_link(st, e, b, id, err);
 }

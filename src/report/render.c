@@ -1024,6 +1024,39 @@ static void linked_list(struct out *o, const json_t *t)
     o->f->list_end(o);
 }
 
+/*
+ * The persons the dialogue's asks named and who of them is held as of the report's
+ * date: private, so only in a briefing to which the face added "persons"
+ * (rt_dialogue_persons) for someone allowed to see them.
+ */
+static void persons_section(struct out *o)
+{
+    const json_t *p = json_object_get(o->doc, "persons"), *v;
+    size_t i;
+
+    if (!json_is_object(p) || !json_array_size(json_object_get(p, "persons")))
+        return;
+    o->f->heading(o, 2, "Individual cases (private)");
+    o->f->para_begin(o);
+    textf(o, "%lld of the %zu persons named in the dialogue's asks still held.", num(p, "held"),
+          json_array_size(json_object_get(p, "persons")));
+    o->f->para_end(o);
+    o->f->list_begin(o);
+    json_array_foreach(json_object_get(p, "persons"), i, v)
+    {
+        const json_t *x = json_object_get(v, "status");
+        o->f->item_begin(o);
+        o->f->strong(o, STR(v, "name"));
+        textf(o, ": %s", STR(x, "status") ? STR(x, "status") : "unknown");
+        if (STR(x, "how"))
+            textf(o, " (%s)", STR(x, "how"));
+        if (STR(x, "since"))
+            textf(o, " since %s", STR(x, "since"));
+        o->f->item_end(o);
+    }
+    o->f->list_end(o);
+}
+
 static void topics_section(struct out *o)
 {
     json_t *t, *r, *all = json_array();
@@ -1167,6 +1200,7 @@ static void brief(struct out *o)
         commitments_section(o);
     }
     benchmarks_section(o);
+    persons_section(o);
     if (json_is_object(r))
         topics_section(o);
     figures_section(o);

@@ -116,8 +116,16 @@ async function walk(base, asOfs = ['', '?as_of=2015-09', '?as_of=2016', '?as_of=
             await get('/api/v1/dialogues/{id}/reciprocity', `/api/v1/dialogues/${d.id}/reciprocity${asOf}`);
             await get('/api/v1/dialogues/{id}/brief', `/api/v1/dialogues/${d.id}/brief${asOf}`);
         }
-        await get('/api/v1/dialogues/{id}/steps', `/api/v1/dialogues/${d.id}/steps`);
+        const dsteps = await get('/api/v1/dialogues/{id}/steps', `/api/v1/dialogues/${d.id}/steps`);
+        for (const s of dsteps) await get('/api/v1/steps/{id}/persons', `/api/v1/steps/${s.id}/persons`);
     }
+    // Persons: private, but this server runs on loopback without accounts.
+    const persons = await get('/api/v1/persons', '/api/v1/persons');
+    await get('/api/v1/persons', '/api/v1/persons?q=Statkevich&as_of=2015-08-21');
+    for (const p of persons) {
+        for (const asOf of asOfs) await get('/api/v1/persons/{id}', `/api/v1/persons/${p.id}${asOf}`);
+    }
+    await get('/api/v1/persons/{id}', '/api/v1/persons/999999', 404);
     assert.ok(rounds.length >= 2, 'the dialogues have rounds');
     for (const r of rounds) {
         const round = await get('/api/v1/rounds/{id}', `/api/v1/rounds/${r}`);
@@ -151,6 +159,7 @@ async function walk(base, asOfs = ['', '?as_of=2015-09', '?as_of=2016', '?as_of=
     // A party may be a state or not (EU): then 404, with the error schema.
     for (const s of parties) await get('/api/v1/states/{state}/profile', `/api/v1/states/${s}/profile`, [200, 404]);
     assert.ok(asks.length >= 1, 'the rounds have asks');
+    for (const a of asks) await get('/api/v1/asks/{id}/persons', `/api/v1/asks/${a}/persons?as_of=2015-08-22`);
     for (const target of [...asks.map((a) => `ask:${a}`), `rec:${recs[0]}`, 'benchmark:1', 'commitment:1']) {
         await get('/api/v1/status', `/api/v1/status?target=${target}`);
         await get('/api/v1/status', `/api/v1/status?target=${target}&as_of=2015-10`);

@@ -48,6 +48,13 @@ static const struct audited {
     /* Accounts (schema 10): who may write; never a password or a token's hash. */
     {"account", "'account:' || $.id", NULL, NULL, ",password,"},
     {"account_token", "'token:' || $.id", "'account:' || $.account_id", NULL, ",hash,last_used,"},
+    /* Persons and their cases (schema 14). */
+    {"person", "'person:' || $.id", NULL, NULL, NULL},
+    {"person_name", "'person:' || $.person_id || ' name ' || $.name", "'person:' || $.person_id",
+     NULL, NULL},
+    {"case_event", "'case:' || $.id", "'person:' || $.person_id", "'step:' || $.step_id", NULL},
+    {"ask_person", "'ask:' || $.ask_id || ' names person:' || $.person_id", "'ask:' || $.ask_id",
+     "'person:' || $.person_id", NULL},
 };
 
 static const char *const ops[] = {"insert", "update", "delete"};
@@ -598,6 +605,8 @@ int rt_audit_ref(struct rt_store *st, const char *ref, char out[128], struct rt_
         {"source", "source"},
         {"account", "account"},
         {"token", "token"},
+        {"person", "person"},
+        {"case", "case"},
     };
     const char *colon = ref ? strchr(ref, ':') : NULL;
     int64_t id;

@@ -42,6 +42,10 @@ static const char *const tables[] = {
     "benchmark",
     "assessment",
     "private_record",
+    "person",
+    "person_name",
+    "case_event",
+    "ask_person",
     NULL,
 };
 
