@@ -254,6 +254,8 @@ void rt_http_dialogue_fields(struct rt_buf *b, struct rt_store *st, const char *
                              size_t n, const char *bad, int required);
 int rt_http_dialogue_create(struct rt_store *st, const struct rt_http_req *req, const char *prefix,
                             int64_t *out_id, struct rt_error *err);
+
+/*
  * Persons (person_page.c), private records. allowed: may who see them (an account
  * with a role, or, while the database has no accounts, a request from this machine)?
  * person_page answers /persons and /persons/{id} (0 for other paths). person_names
