@@ -113,7 +113,7 @@ check_eq "GET page 3 sorted by state" 200 "$(get "$URL/search?q=torture&sort=sta
 check_eq "page 3 is the current one" yes "$(grep -q '<strong aria-current="page">3</strong>' "$TMP/body" && grep -q 'Page 3 of 72' "$TMP/body" && echo yes)"
 check_eq "the sorted column says so, and reverses" yes "$(grep -q '<th scope="col" aria-sort="ascending"><a href="/search?q=torture&sort=state&order=desc">State under review' "$TMP/body" && echo yes)"
 check_eq "rows 41 to 60 in the order of the API's" "$(curl -s "$URL/api/v1/recommendations?q=torture&sort=state&offset=40" | python3 -c 'import json,sys; print(" ".join(str(h["id"]) for h in json.load(sys.stdin)["hits"]))')" \
-    "$(grep -o '<tr class="hit"><td class="muted">[0-9]*</td><td><a href="/recommendations/[0-9]*"' "$TMP/body" | sed 's/.*recommendations\/\([0-9]*\)"/\1/' | tr '\n' ' ' | sed 's/ $//')"
+    "$(grep -o '<tr class="hit"><td><input type="checkbox"[^>]*></td><td class="muted">[0-9]*</td><td><a href="/recommendations/[0-9]*"' "$TMP/body" | sed 's/.*recommendations\/\([0-9]*\)"/\1/' | tr '\n' ' ' | sed 's/ $//')"
 check_eq "the downloads keep the order" yes "$(grep -q 'href="/api/v1/recommendations?q=torture&sort=state&format=csv"' "$TMP/body" && echo yes)"
 stop
 
