@@ -53,11 +53,13 @@ int cmd_private(struct cli *c, int argc, char **argv)
         rc = cli_fail(c, &err);
         goto done;
     }
-    if (json)
-        cli_print_json(out);
-    else
+    if (json) {
+        cli_print_json(out); /* takes the reference */
+        out = NULL;
+    } else {
         for (int i = 1; i < argc; i++)
             printf("%s is %s\n", argv[i], public ? "public" : "private");
+    }
     rc = EXIT_OK;
 done:
     json_decref(out);
