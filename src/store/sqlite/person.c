@@ -137,11 +137,26 @@ static int texts(struct rt_error *err, ...)
     return rc;
 }
 
+/* Copies at most size - 1 bytes of s (NULL: "") into out, NUL-terminated. */
+static void copy(char *out, size_t size, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n >= size)
+        n = size - 1;
+    memcpy(out, s ? s : "", n);
+    out[n] = '\0';
+}
+
 /* A date as its first day, "YYYY-MM-DD", for comparing dates of any precision. */
 static void first_day(const char *date, char out[11])
 {
     size_t n = date ? strlen(date) : 0;
-    snprintf(out, 11, "%s%s", date ? date : "9999-12-31", n == 4 ? "-01-01" : n == 7 ? "-01" : "");
+
+    copy(out, 11, date ? date : "9999-12-31");
+    if (n == 4)
+        memcpy(out + 4, "-01-01", 7);
+    else if (n == 7)
+        memcpy(out + 7, "-01", 4);
 }
 
 static int person_exists(struct rt_store *st, int64_t id, int64_t *merged, struct rt_error *err)
@@ -226,8 +241,8 @@ static int person_status(struct rt_store *st, int64_t id, const char *as_of, str
         if (strcmp(day, limit) > 0)
             continue;
         out->status = status_of_event(event);
-        snprintf(out->how, sizeof(out->how), "%s", how && !strcmp(event, "released") ? how : "");
-        snprintf(out->since, sizeof(out->since), "%s", date);
+        copy(out->how, sizeof(out->how), how && !strcmp(event, "released") ? how : "");
+        copy(out->since, sizeof(out->since), date);
         out->inferred = 0;
     }
     sqlite3_finalize(s);
