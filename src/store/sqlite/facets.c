@@ -231,13 +231,12 @@ static int build(struct rt_store *st, struct rt__facets *fx, struct rt_error *er
         goto out;
 
     /* Equal keys next to each other, in the order of the GROUP BY's second key. */
-    qsort(fx->g[F_RESPONSE].e, fx->g[F_RESPONSE].n, sizeof(struct fentry), key_cmp);
-    qsort(fx->g[F_CYCLE].e, fx->g[F_CYCLE].n, sizeof(struct fentry), num_cmp);
-    qsort(fx->g[F_THEME].e, fx->g[F_THEME].n, sizeof(struct fentry), key_cmp);
-    qsort(fx->g[F_STATE].e, fx->g[F_STATE].n, sizeof(struct fentry), key_cmp);
-    for (int f = 0; f < F__COUNT; f++)
+    for (int f = 0; f < F__COUNT; f++) {
+        if (fx->g[f].n > 1) /* an empty group has no array to give qsort */
+            qsort(fx->g[f].e, fx->g[f].n, sizeof(struct fentry), f == F_CYCLE ? num_cmp : key_cmp);
         for (size_t i = 0; i < fx->g[f].n; i++)
             roaring_bitmap_run_optimize(fx->g[f].e[i].bm);
+    }
     rc = 0;
 out:
     rt_free(states.at);
