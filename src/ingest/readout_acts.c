@@ -1293,14 +1293,16 @@ static void act_topics(struct doc *d, json_t *list, const struct act_span *ac)
                 a = q + 4;
         }
         /* the verb of the ask */
-        if (a < e && islower((unsigned char)d->t[a]) && !eq_ci(d->t + a, 4, "the ") &&
-            !eq_ci(d->t + a, 2, "a ") && !eq_ci(d->t + a, 3, "an ")) {
+        if (a < e && islower((unsigned char)d->t[a]) &&
+            !(e - a >= 4 && eq_ci(d->t + a, 4, "the ")) &&
+            !(e - a >= 2 && eq_ci(d->t + a, 2, "a ")) &&
+            !(e - a >= 3 && eq_ci(d->t + a, 3, "an "))) {
             while (a < e && !is_space((unsigned char)d->t[a]))
                 a++;
             while (a < e && is_space((unsigned char)d->t[a]))
                 a++;
         }
-    } else if (rt__ro_ent_at(d, a, e, &len) >= 0 || isupper((unsigned char)d->t[a])) {
+    } else if (a < e && (rt__ro_ent_at(d, a, e, &len) >= 0 || isupper((unsigned char)d->t[a]))) {
         /* "Vietnam on the passage of", "Kazakhstan for hosting" */
         size_t q = a;
         if (rt__ro_ent_at(d, a, e, &len) >= 0)
