@@ -1,4 +1,4 @@
-"""Web checks of records picked by name (tests/cli/t5400-pick.sh).
+"""Web checks of records picked by name (tests/cli/t5410-pick.sh).
 
   pick_walk.py forms URL PAGE...   every form field that names a record (data-pick) on
                                    each page takes the record its picker offers: the
