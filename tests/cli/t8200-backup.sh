@@ -47,7 +47,7 @@ check_fails "a backup over an existing file" 1 "$RT" --db "$DB" backup "$TMP/cop
 # Restore into a database: it becomes the copy.
 "$RT" --db "$TMP/r.db" init >/dev/null
 check "restore --json" "$RT" --db "$TMP/r.db" restore "$TMP/copy.db" --json
-check_eq "it says what it checked" 11 "$(json .schema_version <"$TMP/out")"
+check_eq "it says what it checked" "$(ls "$ROOT"/src/store/sqlite/schema/ | sed -n 's/^0*\([0-9][0-9]*\)_.*/\1/p' | sort -n | tail -n 1)" "$(json .schema_version <"$TMP/out")"
 check_eq "and that the audit log holds" verified "$(json .audit <"$TMP/out")"
 check_eq "the restored database holds the copy's steps" "$(steps "$TMP/copy.db")" "$(steps "$TMP/r.db")"
 check_eq "no file is left beside it" "" "$(ls "$TMP" | grep -E 'r\.db\.(restore|part)')"
