@@ -8,86 +8,6 @@
 
 #include "store/sqlite/sqlite_int.h"
 
-/*
- * Binds arguments by a type string: 't' text (NULL binds NULL), 'i' int64,
- * 'I' int64 where 0 binds NULL.
- */
-static void bind_args(sqlite3_stmt *s, const char *types, va_list ap)
-{
-    for (int i = 0; types[i]; i++) {
-        if (types[i] == 't') {
-            const char *v = va_arg(ap, const char *);
-            if (v)
-                sqlite3_bind_text(s, i + 1, v, -1, SQLITE_TRANSIENT);
-        } else {
-            int64_t v = va_arg(ap, int64_t);
-            if (types[i] == 'i' || v)
-                sqlite3_bind_int64(s, i + 1, v);
-        }
-    }
-}
-
-/* Runs a statement that returns no rows; *out_id gets the new rowid when not NULL. */
-static int run(struct rt_store *st, struct rt_error *err, int64_t *out_id, const char *sql,
-               const char *types, ...)
-{
-    sqlite3_stmt *s = NULL;
-    va_list ap;
-    int rc;
-
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return rt__db_error(st, err, "prepare");
-    va_start(ap, types);
-    bind_args(s, types, ap);
-    va_end(ap);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
-        rc = 0;
-        if (out_id)
-            *out_id = sqlite3_last_insert_rowid(st->db);
-    } else if (rc == SQLITE_CONSTRAINT) {
-        rc = rt_error_set(err, RT_EINVAL, NULL, 0, NULL, "%s", sqlite3_errmsg(st->db));
-    } else {
-        rc = rt__db_error(st, err, "write");
-    }
-    sqlite3_finalize(s);
-    return rc;
-}
-
-/* Runs a query whose first column of the first row is an integer (or JSON text). */
-static int scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int, json_t **out_json,
-                  const char *sql, const char *types, ...)
-{
-    sqlite3_stmt *s = NULL;
-    va_list ap;
-    int rc;
-
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return rt__db_error(st, err, "prepare");
-    va_start(ap, types);
-    bind_args(s, types, ap);
-    va_end(ap);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
-        rc = 0;
-        if (out_int)
-            *out_int = sqlite3_column_int64(s, 0);
-        if (out_json) {
-            json_error_t jerr;
-            *out_json = json_loads((const char *)sqlite3_column_text(s, 0), 0, &jerr);
-            if (!*out_json)
-                rc = rt_error_set(err, RT_ESTORE, st->path, 0, NULL, "bad JSON from SQL: %s",
-                                  jerr.text);
-        }
-    } else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
-        rc = RT_ENOTFOUND;
-    } else {
-        rc = rt__db_error(st, err, "read");
-    }
-    sqlite3_finalize(s);
-    return rc;
-}
-
 static int exists(struct rt_store *st, const char *table, int64_t id, const char *what,
                   const char *field, struct rt_error *err)
 {
@@ -96,7 +16,7 @@ static int exists(struct rt_store *st, const char *table, int64_t id, const char
     int rc;
 
     rt_buf_addf(&sql, "SELECT count(*) FROM %s WHERE id = ?1", table);
-    rc = scalar(st, err, &n, NULL, sql.buf, "i", id);
+    rc = rt__scalar(st, err, &n, NULL, sql.buf, "i", id);
     rt_buf_release(&sql);
     if (rc < 0)
         return rc;
@@ -145,7 +65,7 @@ static int need_date(const char *s, const char *field, struct rt_error *err)
 /* Savepoints make a multi-statement write all-or-nothing, inside a transaction or not. */
 static int begin(struct rt_store *st, struct rt_error *err)
 {
-    return run(st, err, NULL, "SAVEPOINT ledger_write", "");
+    return rt__exec(st, err, NULL, "SAVEPOINT ledger_write", "");
 }
 
 static int end(struct rt_store *st, int rc, struct rt_error *err)
@@ -154,7 +74,7 @@ static int end(struct rt_store *st, int rc, struct rt_error *err)
         sqlite3_exec(st->db, "ROLLBACK TO ledger_write; RELEASE ledger_write", NULL, NULL, NULL);
         return rc;
     }
-    return run(st, err, NULL, "RELEASE ledger_write", "");
+    return rt__exec(st, err, NULL, "RELEASE ledger_write", "");
 }
 
 static const char *const organisations[] = {"EU", "OSCE", "ODIHR", "UN", "OHCHR", "COE", NULL};
@@ -227,19 +147,20 @@ int rt_dialogue_add(struct rt_store *st, const char *name, const char *kind,
                 return rt_error_set(err, RT_EINVAL, NULL, 0, "party", "'%s' is named twice",
                                     parties[i]);
     }
-    if ((rc = scalar(st, err, &dup, NULL, "SELECT count(*) FROM dialogue WHERE name = ?1", "t",
-                     name)) < 0)
+    if ((rc = rt__scalar(st, err, &dup, NULL, "SELECT count(*) FROM dialogue WHERE name = ?1", "t",
+                         name)) < 0)
         return rc;
     if (dup)
         return rt_error_set(err, RT_EEXIST, NULL, 0, "name", "a dialogue called '%s' exists", name);
     if ((rc = begin(st, err)) < 0)
         return rc;
-    rc = run(st, err, &id, "INSERT INTO dialogue(name, kind) VALUES (?1, ?2)", "tt", name,
-             kind ? kind : "bilateral");
+    rc = rt__exec(st, err, &id, "INSERT INTO dialogue(name, kind) VALUES (?1, ?2)", "tt", name,
+                  kind ? kind : "bilateral");
     for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = run(st, err, NULL,
-                 "INSERT INTO dialogue_party(dialogue_id, party, position) VALUES (?1, ?2, ?3)",
-                 "iti", id, codes[i], (int64_t)i);
+        rc =
+            rt__exec(st, err, NULL,
+                     "INSERT INTO dialogue_party(dialogue_id, party, position) VALUES (?1, ?2, ?3)",
+                     "iti", id, codes[i], (int64_t)i);
     if ((rc = end(st, rc, err)) == 0)
         *out_id = id;
     return rc;
@@ -253,10 +174,11 @@ int rt_dialogue_find(struct rt_store *st, const char *ref, int64_t *out_id, stru
     if (!ref || !*ref)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "dialogue", "name a dialogue");
     if (digits_only(ref))
-        rc = scalar(st, err, &id, NULL, "SELECT id FROM dialogue WHERE id = ?1", "t", ref);
+        rc = rt__scalar(st, err, &id, NULL, "SELECT id FROM dialogue WHERE id = ?1", "t", ref);
     else
-        rc = scalar(st, err, &id, NULL,
-                    "SELECT id FROM dialogue WHERE name = ?1 COLLATE NOCASE ORDER BY id", "t", ref);
+        rc = rt__scalar(st, err, &id, NULL,
+                        "SELECT id FROM dialogue WHERE name = ?1 COLLATE NOCASE ORDER BY id", "t",
+                        ref);
     if (rc == RT_ENOTFOUND)
         return rt_error_set(err, RT_ENOTFOUND, NULL, 0, "dialogue", "no dialogue '%s'", ref);
     if (rc == 0)
@@ -278,22 +200,22 @@ int rt_round_add(struct rt_store *st, const struct rt_round_in *r, int64_t *out_
         return rc;
     if (ordinal < 0)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "ordinal", "a round's number is 1 or more");
-    if (!ordinal && (rc = scalar(st, err, &ordinal, NULL,
-                                 "SELECT coalesce(max(ordinal), 0) + 1 FROM round"
-                                 " WHERE dialogue_id = ?1",
-                                 "i", r->dialogue_id)) < 0)
+    if (!ordinal && (rc = rt__scalar(st, err, &ordinal, NULL,
+                                     "SELECT coalesce(max(ordinal), 0) + 1 FROM round"
+                                     " WHERE dialogue_id = ?1",
+                                     "i", r->dialogue_id)) < 0)
         return rc;
-    if ((rc = scalar(st, err, &taken, NULL,
-                     "SELECT count(*) FROM round WHERE dialogue_id = ?1 AND ordinal = ?2", "ii",
-                     r->dialogue_id, ordinal)) < 0)
+    if ((rc = rt__scalar(st, err, &taken, NULL,
+                         "SELECT count(*) FROM round WHERE dialogue_id = ?1 AND ordinal = ?2", "ii",
+                         r->dialogue_id, ordinal)) < 0)
         return rc;
     if (taken)
         return rt_error_set(err, RT_EEXIST, NULL, 0, "ordinal",
                             "the dialogue has a round %lld already", (long long)ordinal);
-    return run(st, err, out_id,
-               "INSERT INTO round(dialogue_id, ordinal, date, place, summary, source)"
-               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-               "iitttt", r->dialogue_id, ordinal, r->date, r->place, r->summary, r->source);
+    return rt__exec(st, err, out_id,
+                    "INSERT INTO round(dialogue_id, ordinal, date, place, summary, source)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "iitttt", r->dialogue_id, ordinal, r->date, r->place, r->summary, r->source);
 }
 
 int rt_round_find(struct rt_store *st, const char *ref, int64_t *out_id, struct rt_error *err)
@@ -305,16 +227,16 @@ int rt_round_find(struct rt_store *st, const char *ref, int64_t *out_id, struct 
     if (!ref || !*ref)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "round", "name a round");
     if (digits_only(ref)) {
-        rc = scalar(st, err, &id, NULL, "SELECT id FROM round WHERE id = ?1", "t", ref);
+        rc = rt__scalar(st, err, &id, NULL, "SELECT id FROM round WHERE id = ?1", "t", ref);
     } else if (hash && digits_only(hash + 1)) {
         char *name = rt_xstrndup(ref, (size_t)(hash - ref));
         rc = rt_dialogue_find(st, name, &dialogue, err);
         rt_free(name);
         if (rc < 0)
             return rc;
-        rc = scalar(st, err, &id, NULL,
-                    "SELECT id FROM round WHERE dialogue_id = ?1 AND ordinal = ?2", "it", dialogue,
-                    hash + 1);
+        rc = rt__scalar(st, err, &id, NULL,
+                        "SELECT id FROM round WHERE dialogue_id = ?1 AND ordinal = ?2", "it",
+                        dialogue, hash + 1);
     } else {
         return rt_error_set(err, RT_EINVAL, NULL, 0, "round",
                             "'%s' is not a round: give its id or DIALOGUE#NUMBER", ref);
@@ -340,10 +262,10 @@ int rt_participant_add(struct rt_store *st, int64_t round_id, const char *name, 
         (rc = need_text(name, "name", err)) < 0 ||
         (party && (rc = rt_party_resolve(st, party, code, err)) < 0))
         return rc;
-    return run(st, err, out_id,
-               "INSERT INTO participant(round_id, name, title, organisation, party)"
-               " VALUES (?1, ?2, ?3, ?4, ?5)",
-               "itttt", round_id, name, title, organisation, party ? code : NULL);
+    return rt__exec(st, err, out_id,
+                    "INSERT INTO participant(round_id, name, title, organisation, party)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "itttt", round_id, name, title, organisation, party ? code : NULL);
 }
 
 int rt_topic_add(struct rt_store *st, int64_t round_id, const char *text, const char *theme,
@@ -356,8 +278,8 @@ int rt_topic_add(struct rt_store *st, int64_t round_id, const char *text, const 
     if ((rc = exists(st, "round", round_id, "round", "round", err)) < 0 ||
         (rc = need_text(text, "text", err)) < 0)
         return rc;
-    return run(st, err, out_id, "INSERT INTO topic(round_id, text, theme) VALUES (?1, ?2, ?3)",
-               "itt", round_id, text, theme);
+    return rt__exec(st, err, out_id, "INSERT INTO topic(round_id, text, theme) VALUES (?1, ?2, ?3)",
+                    "itt", round_id, text, theme);
 }
 
 int rt_ask_add(struct rt_store *st, int64_t round_id, const char *from, const char *to,
@@ -372,10 +294,10 @@ int rt_ask_add(struct rt_store *st, int64_t round_id, const char *from, const ch
         (rc = need_text(text, "text", err)) < 0 || (rc = rt_party_resolve(st, from, f, err)) < 0 ||
         (rc = rt_party_resolve(st, to, t, err)) < 0)
         return rc;
-    return run(st, err, out_id,
-               "INSERT INTO ask(round_id, from_party, to_party, text, theme)"
-               " VALUES (?1, ?2, ?3, ?4, ?5)",
-               "itttt", round_id, f, t, text, theme);
+    return rt__exec(st, err, out_id,
+                    "INSERT INTO ask(round_id, from_party, to_party, text, theme)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "itttt", round_id, f, t, text, theme);
 }
 
 int rt_step_add(struct rt_store *st, const struct rt_step_in *s, int64_t *out_id,
@@ -400,14 +322,14 @@ int rt_step_add(struct rt_store *st, const struct rt_step_in *s, int64_t *out_id
     if (s->quantity < -1)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "quantity", "a quantity is 0 or more");
     if (s->quantity >= 0)
-        return run(st, err, out_id,
-                   "INSERT INTO step(actor, date, kind, direction, quantity, text, source)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                   "ttttitt", actor, s->date, s->kind, dir, s->quantity, s->text, s->source);
-    return run(st, err, out_id,
-               "INSERT INTO step(actor, date, kind, direction, text, source)"
-               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-               "tttttt", actor, s->date, s->kind, dir, s->text, s->source);
+        return rt__exec(st, err, out_id,
+                        "INSERT INTO step(actor, date, kind, direction, quantity, text, source)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        "ttttitt", actor, s->date, s->kind, dir, s->quantity, s->text, s->source);
+    return rt__exec(st, err, out_id,
+                    "INSERT INTO step(actor, date, kind, direction, text, source)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "tttttt", actor, s->date, s->kind, dir, s->text, s->source);
 }
 
 /* A "KIND:ID" reference, read. */
@@ -487,32 +409,33 @@ int rt_link_add(struct rt_store *st, const char *from, const char *relation, con
         int64_t later = 0, cycle = 0;
         if (f.id == t.id)
             return rt_error_set(err, RT_EINVAL, NULL, 0, "to", "a step cannot respond to itself");
-        if ((rc = scalar(st, err, &later, NULL,
-                         "SELECT a.date < b.date FROM step a, step b WHERE a.id = ?1 AND b.id = ?2",
-                         "ii", f.id, t.id)) < 0)
+        if ((rc = rt__scalar(
+                 st, err, &later, NULL,
+                 "SELECT a.date < b.date FROM step a, step b WHERE a.id = ?1 AND b.id = ?2", "ii",
+                 f.id, t.id)) < 0)
             return rc;
         if (later)
             return rt_error_set(err, RT_EINVAL, NULL, 0, "to",
                                 "step %lld cannot respond to step %lld, which came later",
                                 (long long)f.id, (long long)t.id);
         /* Would the new link close a circle? It does if `to` already leads back to `from`. */
-        if ((rc = scalar(st, err, &cycle, NULL,
-                         "WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT l.to_id FROM link l"
-                         " JOIN up ON l.from_id = up.id WHERE l.from_kind = 'step'"
-                         " AND l.relation = 'responds-to' AND l.to_kind = 'step')"
-                         " SELECT count(*) FROM up WHERE id = ?2",
-                         "ii", t.id, f.id)) < 0)
+        if ((rc = rt__scalar(st, err, &cycle, NULL,
+                             "WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT l.to_id FROM link l"
+                             " JOIN up ON l.from_id = up.id WHERE l.from_kind = 'step'"
+                             " AND l.relation = 'responds-to' AND l.to_kind = 'step')"
+                             " SELECT count(*) FROM up WHERE id = ?2",
+                             "ii", t.id, f.id)) < 0)
             return rc;
         if (cycle)
             return rt_error_set(err, RT_EINVAL, NULL, 0, "to",
                                 "step %lld already leads back to step %lld: no circles",
                                 (long long)t.id, (long long)f.id);
     }
-    return run(st, err, NULL,
-               "INSERT INTO link(from_kind, from_id, relation, to_kind, to_id)"
-               " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET withdrawn = NULL,"
-               " withdrawn_on = NULL WHERE withdrawn IS NOT NULL",
-               "titti", f.kind, f.id, relation, t.kind, t.id);
+    return rt__exec(st, err, NULL,
+                    "INSERT INTO link(from_kind, from_id, relation, to_kind, to_id)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET withdrawn = NULL,"
+                    " withdrawn_on = NULL WHERE withdrawn IS NOT NULL",
+                    "titti", f.kind, f.id, relation, t.kind, t.id);
 }
 
 int rt_item_theme_add(struct rt_store *st, const char *item, const char *area, const char *origin,
@@ -537,16 +460,16 @@ int rt_item_theme_add(struct rt_store *st, const char *item, const char *area, c
     if ((rc = exists(st, r.table, r.id, r.kind, "item", err)) < 0)
         return rc;
     if ((rc = need_text(area, "area", err)) < 0 ||
-        (rc = scalar(st, err, &known, NULL, "SELECT count(*) FROM theme_area WHERE code = ?1", "t",
-                     area)) < 0)
+        (rc = rt__scalar(st, err, &known, NULL, "SELECT count(*) FROM theme_area WHERE code = ?1",
+                         "t", area)) < 0)
         return rc;
     if (!known)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "area",
                             "'%s' is not an area of the theme taxonomy (see themes areas)", area);
-    return run(st, err, NULL,
-               "INSERT OR IGNORE INTO ledger_theme(item_kind, item_id, area, origin)"
-               " SELECT ?1, ?2, code, ?3 FROM theme_area WHERE code = ?4",
-               "titt", r.kind, r.id, origin, area);
+    return rt__exec(st, err, NULL,
+                    "INSERT OR IGNORE INTO ledger_theme(item_kind, item_id, area, origin)"
+                    " SELECT ?1, ?2, code, ?3 FROM theme_area WHERE code = ?4",
+                    "titt", r.kind, r.id, origin, area);
 }
 
 int rt_commitment_add(struct rt_store *st, int64_t round_id, const char *party,
@@ -565,14 +488,15 @@ int rt_commitment_add(struct rt_store *st, int64_t round_id, const char *party,
         return rc;
     if ((rc = begin(st, err)) < 0)
         return rc;
-    rc = run(st, err, &id,
-             "INSERT INTO commitment(round_id, party, condition, promise) VALUES (?1, ?2, ?3, ?4)",
-             "ittt", round_id, code, condition, promise);
+    rc = rt__exec(
+        st, err, &id,
+        "INSERT INTO commitment(round_id, party, condition, promise) VALUES (?1, ?2, ?3, ?4)",
+        "ittt", round_id, code, condition, promise);
     if (rc == 0)
-        rc = run(st, err, NULL,
-                 "INSERT INTO commitment_status(commitment_id, as_of, status)"
-                 " SELECT ?1, date, 'open' FROM round WHERE id = ?2",
-                 "ii", id, round_id);
+        rc = rt__exec(st, err, NULL,
+                      "INSERT INTO commitment_status(commitment_id, as_of, status)"
+                      " SELECT ?1, date, 'open' FROM round WHERE id = ?2",
+                      "ii", id, round_id);
     if ((rc = end(st, rc, err)) == 0)
         *out_id = id;
     return rc;
@@ -595,10 +519,10 @@ int rt_commitment_resolve(struct rt_store *st, int64_t id, const char *status, i
     if (step_id) {
         int64_t same = 0;
         if ((rc = exists(st, "step", step_id, "step", "step", err)) < 0 ||
-            (rc = scalar(st, err, &same, NULL,
-                         "SELECT s.actor = c.party FROM step s, commitment c"
-                         " WHERE s.id = ?1 AND c.id = ?2",
-                         "ii", step_id, id)) < 0)
+            (rc = rt__scalar(st, err, &same, NULL,
+                             "SELECT s.actor = c.party FROM step s, commitment c"
+                             " WHERE s.id = ?1 AND c.id = ?2",
+                             "ii", step_id, id)) < 0)
             return rc;
         if (!same)
             return rt_error_set(err, RT_EINVAL, NULL, 0, "step",
@@ -606,10 +530,11 @@ int rt_commitment_resolve(struct rt_store *st, int64_t id, const char *status, i
                                 "made commitment %lld",
                                 (long long)step_id, (long long)id);
     }
-    if ((rc = scalar(st, err, NULL, &last,
-                     "SELECT json_object('status', status, 'as_of', as_of) FROM commitment_status"
-                     " WHERE commitment_id = ?1 ORDER BY as_of DESC, id DESC LIMIT 1",
-                     "i", id)) < 0)
+    if ((rc = rt__scalar(
+             st, err, NULL, &last,
+             "SELECT json_object('status', status, 'as_of', as_of) FROM commitment_status"
+             " WHERE commitment_id = ?1 ORDER BY as_of DESC, id DESC LIMIT 1",
+             "i", id)) < 0)
         return rc;
     if (strcmp(json_string_value(json_object_get(last, "status")), "open")) {
         rc = rt_error_set(err, RT_EINVAL, NULL, 0, "commitment",
@@ -621,10 +546,10 @@ int rt_commitment_resolve(struct rt_store *st, int64_t id, const char *status, i
                           "%s is before the commitment was made (%s)", as_of,
                           json_string_value(json_object_get(last, "as_of")));
     } else {
-        rc = run(st, err, NULL,
-                 "INSERT INTO commitment_status(commitment_id, as_of, status, step_id, note)"
-                 " VALUES (?1, ?2, ?3, ?4, ?5)",
-                 "ittIt", id, as_of, status, step_id, note);
+        rc = rt__exec(st, err, NULL,
+                      "INSERT INTO commitment_status(commitment_id, as_of, status, step_id, note)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5)",
+                      "ittIt", id, as_of, status, step_id, note);
     }
     json_decref(last);
     return rc;
@@ -640,8 +565,8 @@ int rt_benchmark_add(struct rt_store *st, int64_t dialogue_id, const char *text,
     if ((rc = exists(st, "dialogue", dialogue_id, "dialogue", "dialogue", err)) < 0 ||
         (rc = need_text(text, "text", err)) < 0)
         return rc;
-    return run(st, err, out_id, "INSERT INTO benchmark(dialogue_id, text) VALUES (?1, ?2)", "it",
-               dialogue_id, text);
+    return rt__exec(st, err, out_id, "INSERT INTO benchmark(dialogue_id, text) VALUES (?1, ?2)",
+                    "it", dialogue_id, text);
 }
 
 int rt_assess(struct rt_store *st, const struct rt_assessment_in *a, int64_t *out_id,
@@ -685,9 +610,9 @@ int rt_assess_replacing(struct rt_store *st, const struct rt_assessment_in *a, i
     }
     if (replaces) {
         int64_t same = 0;
-        rc = scalar(st, err, &same, NULL,
-                    "SELECT target_kind = ?2 AND target_id = ?3 FROM assessment WHERE id = ?1",
-                    "iti", replaces, t.kind, t.id);
+        rc = rt__scalar(st, err, &same, NULL,
+                        "SELECT target_kind = ?2 AND target_id = ?3 FROM assessment WHERE id = ?1",
+                        "iti", replaces, t.kind, t.id);
         if (rc == RT_ENOTFOUND)
             return rt_error_set(err, RT_ENOTFOUND, NULL, 0, "replaces",
                                 "no assessment with id %lld", (long long)replaces);
@@ -698,9 +623,10 @@ int rt_assess_replacing(struct rt_store *st, const struct rt_assessment_in *a, i
                                 "assessment %lld is of another record than %s", (long long)replaces,
                                 a->target);
     }
-    return run(st, err, out_id,
-               "INSERT INTO assessment(target_kind, target_id, as_of, status, evidence, source,"
-               " assessor, replaces) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-               "titttttI", t.kind, t.id, a->as_of, a->status, a->evidence, a->source, a->assessor,
-               replaces);
+    return rt__exec(
+        st, err, out_id,
+        "INSERT INTO assessment(target_kind, target_id, as_of, status, evidence, source,"
+        " assessor, replaces) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "titttttI", t.kind, t.id, a->as_of, a->status, a->evidence, a->source, a->assessor,
+        replaces);
 }

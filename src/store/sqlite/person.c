@@ -15,90 +15,6 @@
 #include "base/alloc.h"
 #include "store/sqlite/sqlite_int.h"
 
-/* Binds by a type string: 't' text (NULL binds NULL), 'i' int64, 'I' int64 (0: NULL). */
-static void bind_va(sqlite3_stmt *s, const char *types, va_list ap)
-{
-    for (int i = 0; types[i]; i++) {
-        if (types[i] == 't') {
-            const char *v = va_arg(ap, const char *);
-            if (v)
-                sqlite3_bind_text(s, i + 1, v, -1, SQLITE_TRANSIENT);
-        } else {
-            int64_t v = va_arg(ap, int64_t);
-            if (types[i] == 'i' || v)
-                sqlite3_bind_int64(s, i + 1, v);
-        }
-    }
-}
-
-static int prep(struct rt_store *st, sqlite3_stmt **s, struct rt_error *err, const char *sql,
-                const char *types, ...)
-{
-    va_list ap;
-
-    if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK) {
-        *s = NULL;
-        return rt__db_error(st, err, "prepare");
-    }
-    va_start(ap, types);
-    bind_va(*s, types, ap);
-    va_end(ap);
-    return 0;
-}
-
-/* A statement that returns no rows; *id gets the new rowid when not NULL. */
-static int run(struct rt_store *st, struct rt_error *err, int64_t *id, const char *sql,
-               const char *types, ...)
-{
-    sqlite3_stmt *s = NULL;
-    va_list ap;
-    int rc;
-
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return rt__db_error(st, err, "prepare");
-    va_start(ap, types);
-    bind_va(s, types, ap);
-    va_end(ap);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
-        rc = 0;
-        if (id)
-            *id = sqlite3_last_insert_rowid(st->db);
-    } else if (rc == SQLITE_CONSTRAINT) {
-        rc = rt_error_set(err, RT_EINVAL, NULL, 0, NULL, "%s", sqlite3_errmsg(st->db));
-    } else {
-        rc = rt__db_error(st, err, "write");
-    }
-    sqlite3_finalize(s);
-    return rc;
-}
-
-/* The first column of the first row as an integer; RT_ENOTFOUND for no row or NULL. */
-static int scalar(struct rt_store *st, struct rt_error *err, int64_t *out, const char *sql,
-                  const char *types, ...)
-{
-    sqlite3_stmt *s = NULL;
-    va_list ap;
-    int rc;
-
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return rt__db_error(st, err, "prepare");
-    va_start(ap, types);
-    bind_va(s, types, ap);
-    va_end(ap);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
-        *out = sqlite3_column_int64(s, 0);
-        rc = 0;
-    } else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
-        rc = RT_ENOTFOUND;
-    } else {
-        rc = rt__db_error(st, err, "read");
-    }
-    sqlite3_finalize(s);
-    return rc;
-}
-
 static json_t *col_str(sqlite3_stmt *s, int i)
 {
     return sqlite3_column_type(s, i) == SQLITE_NULL
@@ -164,7 +80,8 @@ static int person_exists(struct rt_store *st, int64_t id, int64_t *merged, struc
     sqlite3_stmt *s = NULL;
     int rc;
 
-    if ((rc = prep(st, &s, err, "SELECT merged_into FROM person WHERE id = ?1", "i", id)) < 0)
+    if ((rc = rt__prepare(st, &s, err, "SELECT merged_into FROM person WHERE id = ?1", "i", id)) <
+        0)
         return rc;
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
@@ -225,11 +142,11 @@ static int person_status(struct rt_store *st, int64_t id, const char *as_of, str
     memset(out, 0, sizeof(*out));
     out->status = "unknown";
     first_day(as_of, limit);
-    if ((rc = prep(st, &s, err,
-                   "SELECT event, how, date FROM case_event WHERE person_id = ?1"
-                   " ORDER BY CASE length(date) WHEN 4 THEN date || '-01-01'"
-                   " WHEN 7 THEN date || '-01' ELSE date END, id",
-                   "i", id)) < 0)
+    if ((rc = rt__prepare(st, &s, err,
+                          "SELECT event, how, date FROM case_event WHERE person_id = ?1"
+                          " ORDER BY CASE length(date) WHEN 4 THEN date || '-01-01'"
+                          " WHEN 7 THEN date || '-01' ELSE date END, id",
+                          "i", id)) < 0)
         return rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *event = (const char *)sqlite3_column_text(s, 0);
@@ -267,12 +184,12 @@ static json_t *status_json(const struct status *x)
 static int add_name(struct rt_store *st, int64_t id, const char *name, const char *key,
                     const char *source, struct rt_error *err)
 {
-    return run(st, err, NULL,
-               "INSERT OR IGNORE INTO person_name(person_id, name, key, source)"
-               " VALUES (?1, ?2, ?3, ?4)",
-               "itt"
-               "t",
-               id, name, key, source);
+    return rt__exec(st, err, NULL,
+                    "INSERT OR IGNORE INTO person_name(person_id, name, key, source)"
+                    " VALUES (?1, ?2, ?3, ?4)",
+                    "itt"
+                    "t",
+                    id, name, key, source);
 }
 
 struct match {
@@ -300,7 +217,7 @@ static int matches(struct rt_store *st, const char *key, double min, struct matc
 
     *out = NULL;
     *n = 0;
-    if ((rc = prep(
+    if ((rc = rt__prepare(
              st, &s, err,
              "SELECT p.id, p.name, n.key FROM person_name n JOIN person p ON p.id = n.person_id"
              " WHERE p.merged_into IS NULL ORDER BY p.id",
@@ -421,11 +338,12 @@ int rt_person_add(struct rt_store *st, const struct rt_person_in *p, int64_t *ou
         rc = refuse_close(p->name, m, n, err);
         goto out;
     }
-    if ((rc = run(st, err, &id,
-                  "INSERT INTO person(name, sex, birth_year, groups, note) VALUES (?1, ?2, ?3, ?4,"
-                  " ?5)",
-                  "ttItt", p->name, p->sex && *p->sex ? p->sex : NULL, (int64_t)p->birth_year,
-                  p->groups, p->note)) < 0 ||
+    if ((rc = rt__exec(
+             st, err, &id,
+             "INSERT INTO person(name, sex, birth_year, groups, note) VALUES (?1, ?2, ?3, ?4,"
+             " ?5)",
+             "ttItt", p->name, p->sex && *p->sex ? p->sex : NULL, (int64_t)p->birth_year, p->groups,
+             p->note)) < 0 ||
         (rc = add_name(st, id, p->name, key.buf, p->source, err)) < 0)
         goto out;
     *out_id = id;
@@ -473,10 +391,11 @@ static int by_words(struct rt_store *st, const char *ref, const char *q, int64_t
     int rc;
 
     *found = 0;
-    if ((rc = prep(st, &s, err,
-                   "SELECT DISTINCT n.person_id, n.key FROM person_name n JOIN person p ON p.id ="
-                   " n.person_id WHERE p.merged_into IS NULL",
-                   "")) < 0)
+    if ((rc = rt__prepare(
+             st, &s, err,
+             "SELECT DISTINCT n.person_id, n.key FROM person_name n JOIN person p ON p.id ="
+             " n.person_id WHERE p.merged_into IS NULL",
+             "")) < 0)
         return rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(s, 0);
@@ -509,8 +428,8 @@ int rt_person_find(struct rt_store *st, const char *ref, int64_t *out_id, struct
         return kept(st, strtoll(ref, NULL, 10), out_id, err);
     if ((rc = rt_person_name_key(ref, &key, err)) < 0)
         goto out;
-    if ((rc = prep(st, &s, err, "SELECT DISTINCT person_id FROM person_name WHERE key = ?1", "t",
-                   key.buf)) < 0)
+    if ((rc = rt__prepare(st, &s, err, "SELECT DISTINCT person_id FROM person_name WHERE key = ?1",
+                          "t", key.buf)) < 0)
         goto out;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t id;
@@ -570,19 +489,22 @@ int rt_person_merge(struct rt_store *st, int64_t keep, int64_t other, struct rt_
         return rt_error_set(err, RT_EINVAL, NULL, 0, "person",
                             "person %lld was merged into person %lld already",
                             (long long)(mk ? keep : other), (long long)(mk ? mk : mo));
-    if ((rc = run(st, err, NULL,
-                  "INSERT OR IGNORE INTO person_name(person_id, name, key, source, created_at)"
-                  " SELECT ?1, name, key, source, created_at FROM person_name WHERE person_id = ?2",
-                  "ii", keep, other)) < 0 ||
-        (rc = run(st, err, NULL, "DELETE FROM person_name WHERE person_id = ?1", "i", other)) < 0 ||
-        (rc = run(st, err, NULL, "UPDATE case_event SET person_id = ?1 WHERE person_id = ?2", "ii",
-                  keep, other)) < 0 ||
-        (rc = run(st, err, NULL,
-                  "INSERT OR IGNORE INTO ask_person(ask_id, person_id, created_at)"
-                  " SELECT ask_id, ?1, created_at FROM ask_person WHERE person_id = ?2",
-                  "ii", keep, other)) < 0 ||
-        (rc = run(st, err, NULL, "DELETE FROM ask_person WHERE person_id = ?1", "i", other)) < 0 ||
-        (rc = run(
+    if ((rc = rt__exec(
+             st, err, NULL,
+             "INSERT OR IGNORE INTO person_name(person_id, name, key, source, created_at)"
+             " SELECT ?1, name, key, source, created_at FROM person_name WHERE person_id = ?2",
+             "ii", keep, other)) < 0 ||
+        (rc = rt__exec(st, err, NULL, "DELETE FROM person_name WHERE person_id = ?1", "i", other)) <
+            0 ||
+        (rc = rt__exec(st, err, NULL, "UPDATE case_event SET person_id = ?1 WHERE person_id = ?2",
+                       "ii", keep, other)) < 0 ||
+        (rc = rt__exec(st, err, NULL,
+                       "INSERT OR IGNORE INTO ask_person(ask_id, person_id, created_at)"
+                       " SELECT ask_id, ?1, created_at FROM ask_person WHERE person_id = ?2",
+                       "ii", keep, other)) < 0 ||
+        (rc = rt__exec(st, err, NULL, "DELETE FROM ask_person WHERE person_id = ?1", "i", other)) <
+            0 ||
+        (rc = rt__exec(
              st, err, NULL,
              "UPDATE person SET sex = coalesce(sex, (SELECT sex FROM person WHERE id = ?2)),"
              " birth_year = coalesce(birth_year, (SELECT birth_year FROM person WHERE id = ?2)),"
@@ -590,15 +512,16 @@ int rt_person_merge(struct rt_store *st, int64_t keep, int64_t other, struct rt_
              " WHERE id = ?1",
              "ii", keep, other)) < 0)
         return rc;
-    return run(st, err, NULL, "UPDATE person SET merged_into = ?1 WHERE id = ?2", "ii", keep,
-               other);
+    return rt__exec(st, err, NULL, "UPDATE person SET merged_into = ?1 WHERE id = ?2", "ii", keep,
+                    other);
 }
 
 /* Persons a step names (its released events): how many. */
 static int step_named(struct rt_store *st, int64_t step, int64_t *n, struct rt_error *err)
 {
-    return scalar(st, err, n, "SELECT count(DISTINCT person_id) FROM case_event WHERE step_id = ?1",
-                  "i", step);
+    return rt__scalar(st, err, n, NULL,
+                      "SELECT count(DISTINCT person_id) FROM case_event WHERE step_id = ?1", "i",
+                      step);
 }
 
 int rt_case_add(struct rt_store *st, const struct rt_case_in *c, int64_t *out_id,
@@ -639,8 +562,8 @@ int rt_case_add(struct rt_store *st, const struct rt_case_in *c, int64_t *out_id
         if (strcmp(c->event, "released"))
             return rt_error_set(err, RT_EINVAL, NULL, 0, "step",
                                 "only a release names the step that freed the person");
-        if ((rc = prep(st, &s, err, "SELECT coalesce(quantity, -1) FROM step WHERE id = ?1", "i",
-                       c->step_id)) < 0)
+        if ((rc = rt__prepare(st, &s, err, "SELECT coalesce(quantity, -1) FROM step WHERE id = ?1",
+                              "i", c->step_id)) < 0)
             return rc;
         rc = sqlite3_step(s);
         if (rc == SQLITE_ROW)
@@ -651,9 +574,10 @@ int rt_case_add(struct rt_store *st, const struct rt_case_in *c, int64_t *out_id
                                                     "no step with id %lld", (long long)c->step_id)
                                      : rt__db_error(st, err, "read");
         if ((rc = step_named(st, c->step_id, &named, err)) < 0 ||
-            (rc = scalar(st, err, &here,
-                         "SELECT count(*) FROM case_event WHERE step_id = ?1 AND person_id = ?2",
-                         "ii", c->step_id, c->person_id)) < 0)
+            (rc =
+                 rt__scalar(st, err, &here, NULL,
+                            "SELECT count(*) FROM case_event WHERE step_id = ?1 AND person_id = ?2",
+                            "ii", c->step_id, c->person_id)) < 0)
             return rc;
         if (quantity >= 0 && !here && named + 1 > quantity)
             return rt_error_set(err, RT_EINVAL, NULL, 0, "step",
@@ -661,11 +585,11 @@ int rt_case_add(struct rt_store *st, const struct rt_case_in *c, int64_t *out_id
                                 "more would pass its quantity",
                                 (long long)c->step_id, (long long)quantity, (long long)named);
     }
-    return run(st, err, out_id,
-               "INSERT INTO case_event(person_id, date, event, how, detail, source, step_id)"
-               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-               "itttttI", c->person_id, c->date, c->event, c->how && *c->how ? c->how : NULL,
-               c->detail, c->source, c->step_id);
+    return rt__exec(st, err, out_id,
+                    "INSERT INTO case_event(person_id, date, event, how, detail, source, step_id)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    "itttttI", c->person_id, c->date, c->event, c->how && *c->how ? c->how : NULL,
+                    c->detail, c->source, c->step_id);
 }
 
 int rt_ask_person_add(struct rt_store *st, int64_t ask_id, int64_t person_id, struct rt_error *err)
@@ -674,13 +598,15 @@ int rt_ask_person_add(struct rt_store *st, int64_t ask_id, int64_t person_id, st
     int rc;
 
     if ((rc = kept(st, person_id, &person_id, err)) < 0 ||
-        (rc = scalar(st, err, &n, "SELECT count(*) FROM ask WHERE id = ?1", "i", ask_id)) < 0)
+        (rc = rt__scalar(st, err, &n, NULL, "SELECT count(*) FROM ask WHERE id = ?1", "i",
+                         ask_id)) < 0)
         return rc;
     if (!n)
         return rt_error_set(err, RT_ENOTFOUND, NULL, 0, "ask", "no ask with id %lld",
                             (long long)ask_id);
-    return run(st, err, NULL, "INSERT OR IGNORE INTO ask_person(ask_id, person_id) VALUES (?1, ?2)",
-               "ii", ask_id, person_id);
+    return rt__exec(st, err, NULL,
+                    "INSERT OR IGNORE INTO ask_person(ask_id, person_id) VALUES (?1, ?2)", "ii",
+                    ask_id, person_id);
 }
 
 /* Reads. */
@@ -692,10 +618,11 @@ static int names_of(struct rt_store *st, int64_t id, json_t **out, struct rt_err
     int rc;
 
     *out = json_array();
-    if ((rc = prep(st, &s, err,
-                   "SELECT name, source FROM person_name WHERE person_id = ?1 ORDER BY created_at,"
-                   " name",
-                   "i", id)) < 0)
+    if ((rc = rt__prepare(
+             st, &s, err,
+             "SELECT name, source FROM person_name WHERE person_id = ?1 ORDER BY created_at,"
+             " name",
+             "i", id)) < 0)
         return rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
         json_array_append_new(
@@ -717,10 +644,10 @@ int rt_person_get(struct rt_store *st, int64_t id, const char *as_of, json_t **o
     if (as_of && rt_date_check(as_of, NULL) < 0)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "as_of", "'%s' is not a date", as_of);
     first_day(as_of, limit);
-    if ((rc = prep(st, &s, err,
-                   "SELECT id, name, sex, birth_year, groups, note, merged_into FROM person"
-                   " WHERE id = ?1",
-                   "i", id)) < 0)
+    if ((rc = rt__prepare(st, &s, err,
+                          "SELECT id, name, sex, birth_year, groups, note, merged_into FROM person"
+                          " WHERE id = ?1",
+                          "i", id)) < 0)
         return rc;
     if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
         sqlite3_finalize(s);
@@ -742,11 +669,12 @@ int rt_person_get(struct rt_store *st, int64_t id, const char *as_of, json_t **o
     json_object_set_new(doc, "status", status_json(&x));
     events = json_array();
     json_object_set_new(doc, "events", events);
-    if ((rc = prep(st, &s, err,
-                   "SELECT id, date, event, how, detail, source, step_id FROM case_event"
-                   " WHERE person_id = ?1 ORDER BY CASE length(date) WHEN 4 THEN date || '-01-01'"
-                   " WHEN 7 THEN date || '-01' ELSE date END, id",
-                   "i", id)) < 0)
+    if ((rc = rt__prepare(
+             st, &s, err,
+             "SELECT id, date, event, how, detail, source, step_id FROM case_event"
+             " WHERE person_id = ?1 ORDER BY CASE length(date) WHEN 4 THEN date || '-01-01'"
+             " WHEN 7 THEN date || '-01' ELSE date END, id",
+             "i", id)) < 0)
         goto out;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *date = (const char *)sqlite3_column_text(s, 1), *precision = "day";
@@ -770,11 +698,12 @@ int rt_person_get(struct rt_store *st, int64_t id, const char *as_of, json_t **o
     }
     asks = json_array();
     json_object_set_new(doc, "asks", asks);
-    if ((rc = prep(st, &s, err,
-                   "SELECT a.id, a.round_id, a.text, r.ordinal, d.name FROM ask_person x"
-                   " JOIN ask a ON a.id = x.ask_id JOIN round r ON r.id = a.round_id"
-                   " JOIN dialogue d ON d.id = r.dialogue_id WHERE x.person_id = ?1 ORDER BY a.id",
-                   "i", id)) < 0)
+    if ((rc = rt__prepare(
+             st, &s, err,
+             "SELECT a.id, a.round_id, a.text, r.ordinal, d.name FROM ask_person x"
+             " JOIN ask a ON a.id = x.ask_id JOIN round r ON r.id = a.round_id"
+             " JOIN dialogue d ON d.id = r.dialogue_id WHERE x.person_id = ?1 ORDER BY a.id",
+             "i", id)) < 0)
         goto out;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct rt_buf label = RT_BUF_INIT;
@@ -794,10 +723,11 @@ int rt_person_get(struct rt_store *st, int64_t id, const char *as_of, json_t **o
     }
     steps = json_array();
     json_object_set_new(doc, "steps", steps);
-    if ((rc = prep(st, &s, err,
-                   "SELECT DISTINCT step_id FROM case_event WHERE person_id = ?1 AND step_id IS NOT"
-                   " NULL ORDER BY step_id",
-                   "i", id)) < 0)
+    if ((rc = rt__prepare(
+             st, &s, err,
+             "SELECT DISTINCT step_id FROM case_event WHERE person_id = ?1 AND step_id IS NOT"
+             " NULL ORDER BY step_id",
+             "i", id)) < 0)
         goto out;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
         json_array_append_new(steps, json_integer(sqlite3_column_int64(s, 0)));
@@ -821,8 +751,8 @@ static int list_keeps(struct rt_store *st, int64_t id, const char *q, const char
     int rc;
 
     *keep = 0;
-    if ((rc = prep(st, &s, err, "SELECT name, key FROM person_name WHERE person_id = ?1", "i",
-                   id)) < 0)
+    if ((rc = rt__prepare(st, &s, err, "SELECT name, key FROM person_name WHERE person_id = ?1",
+                          "i", id)) < 0)
         return rc;
     while (!*keep && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(s, 0);
@@ -857,10 +787,10 @@ int rt_person_list(struct rt_store *st, const char *q, const char *as_of, json_t
     }
     if (q && *q)
         rt_person_name_key(q, &qkey, NULL);
-    if ((rc = prep(st, &s, err,
-                   "SELECT id, name, groups FROM person WHERE merged_into IS NULL"
-                   " ORDER BY name COLLATE NOCASE, id",
-                   "")) < 0)
+    if ((rc = rt__prepare(st, &s, err,
+                          "SELECT id, name, groups FROM person WHERE merged_into IS NULL"
+                          " ORDER BY name COLLATE NOCASE, id",
+                          "")) < 0)
         goto out;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(s, 0);
@@ -900,8 +830,8 @@ int rt_step_persons(struct rt_store *st, int64_t step_id, json_t **out, struct r
     int rc;
 
     *out = NULL;
-    if ((rc = prep(st, &s, err, "SELECT coalesce(quantity, -1) FROM step WHERE id = ?1", "i",
-                   step_id)) < 0)
+    if ((rc = rt__prepare(st, &s, err, "SELECT coalesce(quantity, -1) FROM step WHERE id = ?1", "i",
+                          step_id)) < 0)
         return rc;
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
@@ -912,10 +842,10 @@ int rt_step_persons(struct rt_store *st, int64_t step_id, json_t **out, struct r
                                                 "no step with id %lld", (long long)step_id)
                                  : rt__db_error(st, err, "read");
     persons = json_array();
-    if ((rc = prep(st, &s, err,
-                   "SELECT DISTINCT p.id, p.name FROM case_event e JOIN person p ON p.id ="
-                   " e.person_id WHERE e.step_id = ?1 ORDER BY p.name COLLATE NOCASE",
-                   "i", step_id)) < 0) {
+    if ((rc = rt__prepare(st, &s, err,
+                          "SELECT DISTINCT p.id, p.name FROM case_event e JOIN person p ON p.id ="
+                          " e.person_id WHERE e.step_id = ?1 ORDER BY p.name COLLATE NOCASE",
+                          "i", step_id)) < 0) {
         json_decref(persons);
         return rc;
     }
@@ -947,17 +877,19 @@ int rt_ask_persons(struct rt_store *st, int64_t ask_id, const char *as_of, json_
     int rc;
 
     *out = NULL;
-    if ((rc = scalar(st, err, &n, "SELECT count(*) FROM ask WHERE id = ?1", "i", ask_id)) < 0)
+    if ((rc = rt__scalar(st, err, &n, NULL, "SELECT count(*) FROM ask WHERE id = ?1", "i",
+                         ask_id)) < 0)
         goto out;
     if (!n) {
         rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, "ask", "no ask with id %lld",
                           (long long)ask_id);
         goto out;
     }
-    if ((rc = prep(st, &s, err,
-                   "SELECT p.id, p.name FROM ask_person x JOIN person p ON p.id = x.person_id"
-                   " WHERE x.ask_id = ?1 ORDER BY p.name COLLATE NOCASE",
-                   "i", ask_id)) < 0)
+    if ((rc =
+             rt__prepare(st, &s, err,
+                         "SELECT p.id, p.name FROM ask_person x JOIN person p ON p.id = x.person_id"
+                         " WHERE x.ask_id = ?1 ORDER BY p.name COLLATE NOCASE",
+                         "i", ask_id)) < 0)
         goto out;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct status x;
@@ -990,7 +922,7 @@ int rt_person_count(struct rt_store *st, const char *as_of, json_t **out, struct
     *out = NULL;
     if (as_of && rt_date_check(as_of, NULL) < 0)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "as_of", "'%s' is not a date", as_of);
-    if ((rc = prep(st, &s, err, "SELECT id FROM person WHERE merged_into IS NULL", "")) < 0)
+    if ((rc = rt__prepare(st, &s, err, "SELECT id FROM person WHERE merged_into IS NULL", "")) < 0)
         return rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct status x;
@@ -1025,11 +957,12 @@ int rt_dialogue_persons(struct rt_store *st, int64_t dialogue_id, const char *as
     int rc;
 
     *out = NULL;
-    if ((rc = prep(st, &s, err,
-                   "SELECT p.id, p.name, a.id FROM ask_person x JOIN person p ON p.id = x.person_id"
-                   " JOIN ask a ON a.id = x.ask_id JOIN round r ON r.id = a.round_id"
-                   " WHERE r.dialogue_id = ?1 ORDER BY p.name COLLATE NOCASE, p.id, a.id",
-                   "i", dialogue_id)) < 0)
+    if ((rc = rt__prepare(
+             st, &s, err,
+             "SELECT p.id, p.name, a.id FROM ask_person x JOIN person p ON p.id = x.person_id"
+             " JOIN ask a ON a.id = x.ask_id JOIN round r ON r.id = a.round_id"
+             " WHERE r.dialogue_id = ?1 ORDER BY p.name COLLATE NOCASE, p.id, a.id",
+             "i", dialogue_id)) < 0)
         goto out;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(s, 0);

@@ -3,6 +3,7 @@
 #define RT_SQLITE_INT_H
 
 #include <sqlite3.h>
+#include <jansson.h>
 
 #include <rightstrack/store.h>
 
@@ -207,6 +208,23 @@ void rt__fts_words_drop(struct rt_store *st);
 
 /* Fills err from the connection's last error; returns RT_ESTORE. */
 int rt__db_error(struct rt_store *st, struct rt_error *err, const char *what);
+
+/*
+ * One-off statements (stmt.c), their arguments bound by types, one letter each: 't'
+ * text (a NULL binds NULL), 'i' int64, 'I' int64 where 0 binds NULL.
+ * rt__prepare prepares sql into *s with its arguments bound (the caller finalizes it).
+ * rt__exec runs a statement that returns no rows and sets *out_id (when not NULL) to
+ * the new rowid; a constraint it breaks is RT_EINVAL. rt__scalar reads the first
+ * column of the first row as an integer into *out_int and/or as JSON text into
+ * *out_json (a new reference); RT_ENOTFOUND for no row or NULL. Otherwise each
+ * returns 0, or RT_ESTORE with err filled.
+ */
+int rt__prepare(struct rt_store *st, sqlite3_stmt **s, struct rt_error *err, const char *sql,
+                const char *types, ...);
+int rt__exec(struct rt_store *st, struct rt_error *err, int64_t *out_id, const char *sql,
+             const char *types, ...);
+int rt__scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int, json_t **out_json,
+               const char *sql, const char *types, ...);
 
 /* Returns the cached prepared statement id, reset and with bindings cleared. */
 sqlite3_stmt *rt__stmt(struct rt_store *st, enum rt__stmt_id id, struct rt_error *err);

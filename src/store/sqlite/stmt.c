@@ -1,0 +1,104 @@
+/*
+ * One-off statements with arguments bound by a type string, for the writes and small
+ * reads of the ledger and the register of persons (sqlite_int.h).
+ */
+#include "base/compat.h"
+
+#include "store/sqlite/sqlite_int.h"
+
+static void bind_types(sqlite3_stmt *s, const char *types, va_list ap)
+{
+    for (int i = 0; types[i]; i++) {
+        if (types[i] == 't') {
+            const char *v = va_arg(ap, const char *);
+            if (v)
+                sqlite3_bind_text(s, i + 1, v, -1, SQLITE_TRANSIENT);
+        } else {
+            int64_t v = va_arg(ap, int64_t);
+            if (types[i] == 'i' || v)
+                sqlite3_bind_int64(s, i + 1, v);
+        }
+    }
+}
+
+static int prepare_va(struct rt_store *st, sqlite3_stmt **s, struct rt_error *err, const char *sql,
+                      const char *types, va_list ap)
+{
+    if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK) {
+        *s = NULL;
+        return rt__db_error(st, err, "prepare");
+    }
+    bind_types(*s, types, ap);
+    return 0;
+}
+
+int rt__prepare(struct rt_store *st, sqlite3_stmt **s, struct rt_error *err, const char *sql,
+                const char *types, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, types);
+    rc = prepare_va(st, s, err, sql, types, ap);
+    va_end(ap);
+    return rc;
+}
+
+int rt__exec(struct rt_store *st, struct rt_error *err, int64_t *out_id, const char *sql,
+             const char *types, ...)
+{
+    sqlite3_stmt *s = NULL;
+    va_list ap;
+    int rc;
+
+    va_start(ap, types);
+    rc = prepare_va(st, &s, err, sql, types, ap);
+    va_end(ap);
+    if (rc < 0)
+        return rc;
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+        rc = 0;
+        if (out_id)
+            *out_id = sqlite3_last_insert_rowid(st->db);
+    } else if (rc == SQLITE_CONSTRAINT) {
+        rc = rt_error_set(err, RT_EINVAL, NULL, 0, NULL, "%s", sqlite3_errmsg(st->db));
+    } else {
+        rc = rt__db_error(st, err, "write");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int rt__scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int, json_t **out_json,
+               const char *sql, const char *types, ...)
+{
+    sqlite3_stmt *s = NULL;
+    va_list ap;
+    int rc;
+
+    va_start(ap, types);
+    rc = prepare_va(st, &s, err, sql, types, ap);
+    va_end(ap);
+    if (rc < 0)
+        return rc;
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+        rc = 0;
+        if (out_int)
+            *out_int = sqlite3_column_int64(s, 0);
+        if (out_json) {
+            json_error_t jerr;
+            *out_json = json_loads((const char *)sqlite3_column_text(s, 0), 0, &jerr);
+            if (!*out_json)
+                rc = rt_error_set(err, RT_ESTORE, st->path, 0, NULL, "bad JSON from SQL: %s",
+                                  jerr.text);
+        }
+    } else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+        rc = RT_ENOTFOUND;
+    } else {
+        rc = rt__db_error(st, err, "read");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
