@@ -366,7 +366,7 @@ static const char *field_kinds(const char *entity, const struct rt_field *f)
         return "ask,rec";
     if (!strcmp(f->name, "tracks"))
         return "ask,rec,step";
-    if (!strcmp(entity, "assessment"))
+    if (!strcmp(entity, "assessment") && !strcmp(f->name, "target"))
         return "rec,ask,benchmark";
     if (!strcmp(entity, "link"))
         return !strcmp(f->name, "from") ? "step,topic,ask,benchmark" : "rec,ask,step,round";
@@ -380,6 +380,10 @@ int rt_http_pick_field(struct rt_buf *b, const char *entity, const char *action,
 
     if (f->type != RT_FIELD_REF && f->type != RT_FIELD_REFS && f->type != RT_FIELD_PARTY &&
         f->type != RT_FIELD_PARTIES)
+        return 0;
+    /* The lookup cannot yet keep to the assessments of the page's own record, so the
+     * assessment an assessment corrects is typed (assessment:ID, as its history shows). */
+    if (f->ref_kind && !strcmp(f->ref_kind, "assessment"))
         return 0;
     RT_HTML_LIT(b, " data-pick=\"");
     rt_html_text(b, field_kinds(entity, f));
