@@ -382,7 +382,7 @@ int rt_http_pick_field(struct rt_buf *b, const char *entity, const char *action,
         f->type != RT_FIELD_PARTIES)
         return 0;
     /* The lookup cannot yet keep to the assessments of the page's own record, so the
-     * assessment an assessment corrects is typed (assessment:ID, as its history shows). */
+     * assessment an assessment corrects is typed as assessment:ID. */
     if (f->ref_kind && !strcmp(f->ref_kind, "assessment"))
         return 0;
     RT_HTML_LIT(b, " data-pick=\"");
