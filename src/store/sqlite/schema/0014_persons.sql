@@ -7,7 +7,7 @@
 -- Persons are private records (issue 18): no public page, report or search shows them.
 -- A merged person is kept, pointing at the one it became (merged_into), so that the
 -- audit log and old references still read.
-CREATE TABLE person (
+CREATE TABLE IF NOT EXISTS person (
     id          INTEGER PRIMARY KEY,
     name        TEXT NOT NULL,                 -- the name shown
     sex         TEXT CHECK (sex IN ('female', 'male')),
@@ -20,7 +20,7 @@ CREATE TABLE person (
 
 -- Every spelling met, with its match key: the name transliterated to Latin by ICU
 -- ("Any-Latin; Latin-ASCII") and folded (src/model/person.c, rt_person_name_key).
-CREATE TABLE person_name (
+CREATE TABLE IF NOT EXISTS person_name (
     person_id  INTEGER NOT NULL REFERENCES person(id),
     name       TEXT NOT NULL,
     key        TEXT NOT NULL,
@@ -28,9 +28,9 @@ CREATE TABLE person_name (
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     PRIMARY KEY (person_id, name)
 ) WITHOUT ROWID;
-CREATE INDEX person_name_key ON person_name(key);
+CREATE INDEX IF NOT EXISTS person_name_key ON person_name(key);
 
-CREATE TABLE case_event (
+CREATE TABLE IF NOT EXISTS case_event (
     id         INTEGER PRIMARY KEY,
     person_id  INTEGER NOT NULL REFERENCES person(id),
     date       TEXT NOT NULL,                  -- YYYY-MM-DD, YYYY-MM or YYYY
@@ -42,14 +42,14 @@ CREATE TABLE case_event (
     step_id    INTEGER REFERENCES step(id),    -- the step that freed the person
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
-CREATE INDEX case_event_person ON case_event(person_id, date);
-CREATE INDEX case_event_step ON case_event(step_id) WHERE step_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS case_event_person ON case_event(person_id, date);
+CREATE INDEX IF NOT EXISTS case_event_step ON case_event(step_id) WHERE step_id IS NOT NULL;
 
 -- The persons an ask names ("release X and Y").
-CREATE TABLE ask_person (
+CREATE TABLE IF NOT EXISTS ask_person (
     ask_id     INTEGER NOT NULL REFERENCES ask(id),
     person_id  INTEGER NOT NULL REFERENCES person(id),
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     PRIMARY KEY (ask_id, person_id)
 ) WITHOUT ROWID;
-CREATE INDEX ask_person_person ON ask_person(person_id);
+CREATE INDEX IF NOT EXISTS ask_person_person ON ask_person(person_id);
