@@ -74,7 +74,7 @@ static void record_page(struct rt_store *st, const char *ref, struct rt_http_res
     struct rt_buf *b = &resp->body, action = RT_BUF_INIT, title = RT_BUF_INIT;
     struct rt_error err = RT_ERROR_INIT;
     char canon[128], kind[32];
-    json_t *doc = NULL, *prefill = NULL;
+    json_t *doc = NULL, *prefill = NULL, *named = NULL;
     const char *colon;
     const struct rt_entity *e;
 
@@ -89,8 +89,15 @@ static void record_page(struct rt_store *st, const char *ref, struct rt_http_res
         goto out;
     }
     e = rt_entity_find(kind);
-    rt_buf_addf(&title, "%c%s %s", kind[0] - 32, kind + 1,
-                jstr(doc, "name") ? jstr(doc, "name") : colon + 1);
+    if (!jstr(doc, "name") && rt_ref_name(st, canon, &named, NULL) == 0 && jstr(named, "name")) {
+        /* what it is, as the lookup names it: "Step of 2015-08-22 by Belarus" */
+        rt_buf_adds(&title, jstr(named, "name"));
+        if (title.buf[0] >= 'a' && title.buf[0] <= 'z')
+            title.buf[0] = (char)(title.buf[0] - 'a' + 'A');
+    } else {
+        rt_buf_addf(&title, "%c%s %s", kind[0] - 32, kind + 1,
+                    jstr(doc, "name") ? jstr(doc, "name") : colon + 1);
+    }
     html_begin(b, title.buf);
     RT_HTML_LIT(b, "<h1>");
     rt_html_text(b, title.buf);
@@ -147,6 +154,7 @@ static void record_page(struct rt_store *st, const char *ref, struct rt_http_res
                    "</button></p></form></section>");
     html_end(b);
 out:
+    json_decref(named);
     json_decref(prefill);
     json_decref(doc);
     rt_buf_release(&action);

@@ -198,6 +198,7 @@ describe("the seed's journey in the browser, on an empty database", { skip: !hav
         await welcomed.getByRole('link', { name: 'edit' }).click();
         await page.waitForURL(new RegExp(`/records/step:${release}$`));
         stepUrl = page.url();
+        assert.equal(await page.locator('h1').innerText(), 'Step of 2015-08 by Belarus', 'titled by what it is');
         const edit = page.locator('form[action$="/edit"]');
         // The round that welcomed it is named by its number, never its row id.
         const rounds = edit.locator('.pick-chosen li').filter({ hasText: /^round 2 of United States-Belarus/ });
