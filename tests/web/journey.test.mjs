@@ -242,7 +242,23 @@ describe("the seed's journey in the browser, on an empty database", { skip: !hav
             kind: 'election-held',
             text: 'Parliamentary elections held, entered twice by mistake (journey test).',
         });
-        // ODIHR's judgement of the elections: an assessment of a linked recommendation.
+        // ODIHR's judgement of the elections the round asked for: an assessment of the ask,
+        // on the round page, the ask picked by name.
+        await page.goto(roundUrl);
+        const assess = page.locator('form[action="/dialogues/1/rounds/2/assessments"]');
+        await pick(assess, /Assessed/, 'ODIHR', /^ask \d+ of round 2/);
+        await assess.locator('[name="status"]').selectOption('partially');
+        await assess.locator('[name="as_of"]').fill('2016-12-08');
+        await assess.locator('[name="assessor"]').fill('ODIHR');
+        await assess.locator('[name="source"]').fill('OSCE/ODIHR final report, 8 December 2016');
+        await assess.locator('[name="evidence"]').fill('ODIHR calls for a full review of electoral law (journey test).');
+        await shot(page, 'ask-assessment-form');
+        assert.match(await save(page, assess.getByRole('button', { name: 'Save' })), /saved\./);
+        assert.match(page.url(), /\/dialogues\/1\/rounds\/2\?saved=assessment:\d+$/);
+        await noRowId(page, 'the round page');
+        await shot(page, 'ask-assessment-saved');
+
+        // And of a linked recommendation, on its own page.
         await page.goto(roundUrl);
         const topic = page.locator('li[id^="topic-"]').filter({ hasText: 'meet international standards' });
         await topic.locator('.linked-by-hand a').first().click();
@@ -293,6 +309,7 @@ describe("the seed's journey in the browser, on an empty database", { skip: !hav
         assert.match(text, /Statkevich/, 'the corrected release');
         assert.match(text, /nine Belarusian state-owned companies/, 'the answer to it');
         assert.match(text, /House of Representatives/, 'the elections');
+        assert.match(text, /ODIHR calls for a full review of electoral law/, "ODIHR's assessment of the ask");
         assert.doesNotMatch(text, /entered twice by mistake/, 'the withdrawn step is left out');
         await noRowId(page, 'the briefing');
         await shot(page, 'briefing');
