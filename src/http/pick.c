@@ -366,8 +366,8 @@ static const char *field_kinds(const char *entity, const struct rt_field *f)
         return "ask,rec";
     if (!strcmp(f->name, "tracks"))
         return "ask,rec,step";
-    if (!strcmp(entity, "assessment"))
-        return "rec,ask,benchmark";
+    if (!strcmp(entity, "assessment") && !strcmp(f->name, "target"))
+        return "rec,ask,benchmark"; /* "replaces" names an assessment (its ref_kind) */
     if (!strcmp(entity, "link"))
         return !strcmp(f->name, "from") ? "step,topic,ask,benchmark" : "rec,ask,step,round";
     return f->ref_kind ? f->ref_kind : "rec";
