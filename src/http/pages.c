@@ -1097,6 +1097,13 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         render_form(b, action, "Record a topic", "topic", NULL,
                     form && !strcmp(form, "topic") ? values : NULL,
                     form && !strcmp(form, "topic") ? ferr : NULL);
+        /* An ask of the round (or a recommendation, a benchmark) judged: ODIHR on the
+         * elections the round asked for, say. */
+        snprintf(action, sizeof(action), "/dialogues/%lld/rounds/%lld/assessments", dlg,
+                 (long long)json_integer_value(json_object_get(r, "ordinal")));
+        render_form(b, action, "Record an assessment", "assessment", NULL,
+                    form && !strcmp(form, "assessment") ? values : NULL,
+                    form && !strcmp(form, "assessment") ? ferr : NULL);
     }
     html_end(b);
 out:
@@ -1222,7 +1229,7 @@ static void post_form(struct rt_store *st, const struct rt_http_req *req, const 
     int64_t new_id = 0, parent = id;
     char target[40];
 
-    if (values && !strcmp(what, "assessment")) {
+    if (values && !strcmp(what, "assessment") && !strcmp(kind, "recommendations")) {
         snprintf(target, sizeof(target), "rec:%lld", (long long)id);
         json_object_set_new(values, "target", json_string(target));
     }
@@ -1281,7 +1288,8 @@ int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_
             page_error(resp, 404, "No such round");
             return 1;
         }
-        if (n == 5 && (!post || (strcmp(seg[4], "asks") && strcmp(seg[4], "topics")))) {
+        if (n == 5 && (!post || (strcmp(seg[4], "asks") && strcmp(seg[4], "topics") &&
+                                 strcmp(seg[4], "assessments")))) {
             page_error(resp, post ? 404 : 405,
                        post ? "No such page" : "This page can only be read");
             return 1;
@@ -1298,7 +1306,11 @@ int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_
             return 1;
         }
         if (rt_http_csrf_ok(req))
-            post_form(st, req, "rounds", strcmp(seg[4], "topics") ? "ask" : "topic", round, resp);
+            post_form(st, req, "rounds",
+                      !strcmp(seg[4], "topics")        ? "topic"
+                      : !strcmp(seg[4], "assessments") ? "assessment"
+                                                       : "ask",
+                      round, resp);
         else
             rt_http_page_refused(resp, "This form is out of date",
                                  "The form did not carry the token of this run of the server: "

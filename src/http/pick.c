@@ -367,7 +367,7 @@ static const char *field_kinds(const char *entity, const struct rt_field *f)
     if (!strcmp(f->name, "tracks"))
         return "ask,rec,step";
     if (!strcmp(entity, "assessment") && !strcmp(f->name, "target"))
-        return "rec,ask,benchmark";
+        return "rec,ask,benchmark"; /* "replaces" names an assessment (its ref_kind) */
     if (!strcmp(entity, "link"))
         return !strcmp(f->name, "from") ? "step,topic,ask,benchmark" : "rec,ask,step,round";
     return f->ref_kind ? f->ref_kind : "rec";
@@ -380,10 +380,6 @@ int rt_http_pick_field(struct rt_buf *b, const char *entity, const char *action,
 
     if (f->type != RT_FIELD_REF && f->type != RT_FIELD_REFS && f->type != RT_FIELD_PARTY &&
         f->type != RT_FIELD_PARTIES)
-        return 0;
-    /* The lookup cannot yet keep to the assessments of the page's own record, so the
-     * assessment an assessment corrects is typed as assessment:ID. */
-    if (f->ref_kind && !strcmp(f->ref_kind, "assessment"))
         return 0;
     RT_HTML_LIT(b, " data-pick=\"");
     rt_html_text(b, field_kinds(entity, f));

@@ -9,6 +9,7 @@
 #include <rightstrack/audit.h>
 #include <rightstrack/entity.h>
 #include <rightstrack/ledger.h>
+#include <rightstrack/lookup.h>
 
 #include "html.h"
 #include "http_int.h"
@@ -33,19 +34,35 @@ static void record_href(struct rt_buf *b, const char *ref, const char *tail)
     rt_html_text(b, tail);
 }
 
-/* The fields of the record as a form's values: lists of ids as text. */
-static json_t *form_values(json_t *fields)
+/* The fields of the record as a form's values: lists of ids as the references the
+ * pickers name ("step:2", "1#2" for a round: never a round's row id), a bare id when
+ * the record is not found. */
+static json_t *form_values(struct rt_store *st, const char *kind, json_t *fields)
 {
-    json_t *out = json_deep_copy(fields), *v, *e;
+    const struct rt_entity *ent = rt_entity_find(kind);
+    json_t *out = json_deep_copy(fields), *v, *e, *entry;
     const char *k;
     size_t i;
+    char ref[64];
 
     json_object_foreach(out, k, v)
     {
+        const struct rt_field *f = ent ? rt_entity_field(ent, k) : NULL;
+
         if (!json_is_array(v))
             continue;
         json_array_foreach(v, i, e) if (json_is_integer(e))
-            json_array_set_new(v, i, json_sprintf("%lld", (long long)json_integer_value(e)));
+        {
+            entry = NULL;
+            snprintf(ref, sizeof(ref), "%s:%lld", f && f->ref_kind ? f->ref_kind : "rec",
+                     (long long)json_integer_value(e));
+            if (f && f->ref_kind && rt_ref_name(st, ref, &entry, NULL) == 0 &&
+                json_is_string(json_object_get(entry, "ref")))
+                json_array_set(v, i, json_object_get(entry, "ref"));
+            else
+                json_array_set_new(v, i, json_sprintf("%lld", (long long)json_integer_value(e)));
+            json_decref(entry);
+        }
     }
     return out;
 }
@@ -57,7 +74,7 @@ static void record_page(struct rt_store *st, const char *ref, struct rt_http_res
     struct rt_buf *b = &resp->body, action = RT_BUF_INIT, title = RT_BUF_INIT;
     struct rt_error err = RT_ERROR_INIT;
     char canon[128], kind[32];
-    json_t *doc = NULL, *prefill = NULL;
+    json_t *doc = NULL, *prefill = NULL, *named = NULL;
     const char *colon;
     const struct rt_entity *e;
 
@@ -72,8 +89,15 @@ static void record_page(struct rt_store *st, const char *ref, struct rt_http_res
         goto out;
     }
     e = rt_entity_find(kind);
-    rt_buf_addf(&title, "%c%s %s", kind[0] - 32, kind + 1,
-                jstr(doc, "name") ? jstr(doc, "name") : colon + 1);
+    if (!jstr(doc, "name") && rt_ref_name(st, canon, &named, NULL) == 0 && jstr(named, "name")) {
+        /* what it is, as the lookup names it: "Step of 2015-08-22 by Belarus" */
+        rt_buf_adds(&title, jstr(named, "name"));
+        if (title.buf[0] >= 'a' && title.buf[0] <= 'z')
+            title.buf[0] = (char)(title.buf[0] - 'a' + 'A');
+    } else {
+        rt_buf_addf(&title, "%c%s %s", kind[0] - 32, kind + 1,
+                    jstr(doc, "name") ? jstr(doc, "name") : colon + 1);
+    }
     html_begin(b, title.buf);
     RT_HTML_LIT(b, "<h1>");
     rt_html_text(b, title.buf);
@@ -101,7 +125,7 @@ static void record_page(struct rt_store *st, const char *ref, struct rt_http_res
     RT_HTML_LIT(b, "<a id=\"history\" href=\"");
     record_href(b, canon, "/history");
     RT_HTML_LIT(b, "\">History of this record</a></p>");
-    prefill = values ? json_incref(values) : form_values(json_object_get(doc, "fields"));
+    prefill = values ? json_incref(values) : form_values(st, kind, json_object_get(doc, "fields"));
     record_href(&action, canon, "/edit");
     rt_http_entity_form(b, action.buf, "Edit", kind, NULL, prefill,
                         form && !strcmp(form, "edit") ? ferr : NULL);
@@ -130,6 +154,7 @@ static void record_page(struct rt_store *st, const char *ref, struct rt_http_res
                    "</button></p></form></section>");
     html_end(b);
 out:
+    json_decref(named);
     json_decref(prefill);
     json_decref(doc);
     rt_buf_release(&action);
@@ -300,6 +325,8 @@ static void record_post(struct rt_store *st, const struct rt_http_req *req, cons
         record_href(&loc, canon, "");
         resp->status = 303;
         snprintf(resp->location, sizeof(resp->location), "%s", loc.buf);
+        if (!strcmp(what, "edit")) /* the banner: "Step of 2015-10 by United States saved." */
+            rt_http_saved_location(resp, kind, strtoll(strchr(canon, ':') + 1, NULL, 10));
         rt_buf_release(&loc);
         RT_HTML_LIT(&resp->body, "Saved.");
     } else {

@@ -88,7 +88,10 @@ def lookup(kinds, q, dialogue):
 
 # What a person would type to find a record of each kind in the demo.
 TYPED = {"party": "bela", "rec": "political prisoners", "ask": "elections", "step": "pardon",
-         "round": "Washington", "topic": "elections", "benchmark": "elections"}
+         "round": "Washington", "topic": "elections", "benchmark": "elections",
+         # the demo's assessment of the political prisoners recommendation, which an
+         # assessment of it (the target picked with "rec" above) corrects
+         "assessment": "Six freed"}
 # A value for each required field the check does not pick.
 DEFAULTS = {"date": "2016-06-01", "as_of": "2016-06-01", "text": "Recorded by the picker check",
             "promise": "a promise", "name": "A name"}
