@@ -181,7 +181,7 @@ static void history_page(struct rt_store *st, const char *ref, struct rt_http_re
     struct rt_audit_filter f = {0};
     struct rt_audit_entry *v = NULL;
     char canon[128], title[180];
-    json_t *entries = NULL, *en;
+    json_t *entries = NULL, *en, *named = NULL;
     size_t n = 0, i;
 
     if (rt_audit_ref(st, ref, canon, &err) < 0 || (f.record = canon, 0) ||
@@ -190,7 +190,13 @@ static void history_page(struct rt_store *st, const char *ref, struct rt_http_re
         goto out;
     }
     entries = rt_audit_entries_json(v, n);
-    snprintf(title, sizeof(title), "History of %s", canon);
+    /* Named as the record page names it: "History: Step of 2015-08-22 by Belarus". */
+    if (rt_ref_name(st, canon, &named, NULL) == 0 && jstr(named, "name")) {
+        snprintf(title, sizeof(title), "History: %s", jstr(named, "name"));
+        if (title[9] >= 'a' && title[9] <= 'z')
+            title[9] = (char)(title[9] - 'a' + 'A');
+    } else
+        snprintf(title, sizeof(title), "History of %s", canon);
     html_begin(b, title);
     RT_HTML_LIT(b, "<h1>");
     rt_html_text(b, title);
@@ -270,6 +276,7 @@ static void history_page(struct rt_store *st, const char *ref, struct rt_http_re
     RT_HTML_LIT(b, "</tbody></table>");
     html_end(b);
 out:
+    json_decref(named);
     json_decref(entries);
     rt_audit_entries_free(v, n);
     rt_error_release(&err);

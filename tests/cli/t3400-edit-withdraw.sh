@@ -153,6 +153,8 @@ check_eq "the dialogue page no longer shows it" "200 0" \
     "$(get "$URL/dialogues/1") $(grep -c 'Six political prisoners pardoned' "$TMP/body")"
 check_eq "its history page shows the edit, old -> new, and the withdrawal" "200 1 1" \
     "$(get "$URL/records/step:1/history") $(grep -c '<del>Presidential pardon' "$TMP/body") $(grep -c 'POST /records/step:1/withdraw' "$TMP/body")"
+check_eq "and is titled by what the record is, not its row id" "1 0" \
+    "$(grep -c '<h1>History: Step of ' "$TMP/body") $(grep -c '<h1>History of step:' "$TMP/body")"
 kill "$SERVE_PID"
 wait "$SERVE_PID" 2>/dev/null
 
