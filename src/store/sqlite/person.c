@@ -253,7 +253,8 @@ static int matches(struct rt_store *st, const char *key, double min, struct matc
         *n = 0;
         return rt__db_error(st, err, "read");
     }
-    qsort(*out, *n, sizeof(**out), by_score);
+    if (*n > 1) /* qsort takes no NULL, even for no items (UBSan) */
+        qsort(*out, *n, sizeof(**out), by_score);
     return 0;
 }
 
