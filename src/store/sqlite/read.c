@@ -186,15 +186,22 @@ int rt_store_stats(struct rt_store *st, int64_t sur_id, struct rt_stats *out, st
         scalar(st, "SELECT count(*) FROM recommendation r" SUR_FILTER, sur_id, &rc, err);
     out->states_under_review = scalar(
         st, "SELECT count(DISTINCT r.sur_id) FROM recommendation r" SUR_FILTER, sur_id, &rc, err);
-    out->recommending_states = scalar(st,
-                                      "SELECT count(DISTINCT b.state_id) FROM recommendation_by b"
-                                      " JOIN recommendation r ON r.id = b.rec_id" SUR_FILTER,
-                                      sur_id, &rc, err);
+    /* Over every recommendation the links are counted without the join (each link
+     * belongs to a recommendation): 2 ms instead of 117 ms on the full UPR import, and
+     * the home page shows these counts. */
+    out->recommending_states =
+        scalar(st,
+               sur_id ? "SELECT count(DISTINCT b.state_id) FROM recommendation_by b"
+                        " JOIN recommendation r ON r.id = b.rec_id" SUR_FILTER
+                      : "SELECT count(DISTINCT state_id) FROM recommendation_by WHERE ?1 = 0",
+               sur_id, &rc, err);
     out->sources = scalar(st, "SELECT count(*) FROM source WHERE ?1 = ?1", sur_id, &rc, err);
-    out->themes = scalar(st,
-                         "SELECT count(DISTINCT rt.theme_id) FROM recommendation_theme rt"
-                         " JOIN recommendation r ON r.id = rt.rec_id" SUR_FILTER,
-                         sur_id, &rc, err);
+    out->themes =
+        scalar(st,
+               sur_id ? "SELECT count(DISTINCT rt.theme_id) FROM recommendation_theme rt"
+                        " JOIN recommendation r ON r.id = rt.rec_id" SUR_FILTER
+                      : "SELECT count(DISTINCT theme_id) FROM recommendation_theme WHERE ?1 = 0",
+               sur_id, &rc, err);
     if (rc < 0)
         return rc;
     if ((rc = prepare(st,
