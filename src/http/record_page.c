@@ -261,7 +261,7 @@ static void history_page(struct rt_store *st, const char *ref, struct rt_http_re
             RT_HTML_LIT(b, "<ul>");
             json_object_foreach(row, key, val)
             {
-                if (json_is_null(val) || !strcmp(key, "created_at"))
+                if (json_is_null(val) || !strcmp(key, "created_at") || !strcmp(key, "id"))
                     continue;
                 RT_HTML_LIT(b, "<li>");
                 rt_html_text(b, key);

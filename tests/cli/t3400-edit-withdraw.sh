@@ -155,6 +155,7 @@ check_eq "its history page shows the edit, old -> new, and the withdrawal" "200 
     "$(get "$URL/records/step:1/history") $(grep -c '<del>Presidential pardon' "$TMP/body") $(grep -c 'POST /records/step:1/withdraw' "$TMP/body")"
 check_eq "and is titled by what the record is, not its row id" "1 0" \
     "$(grep -c '<h1>History: Step of ' "$TMP/body") $(grep -c '<h1>History of step:' "$TMP/body")"
+check_eq "what was added is listed without the row id" 0 "$(grep -c '<li>id: ' "$TMP/body")"
 kill "$SERVE_PID"
 wait "$SERVE_PID" 2>/dev/null
 
