@@ -18,6 +18,8 @@ serve() {
         sleep 0.3
         URL=$(sed -n 's/^listening on //p' "$TMP/serve.out")
     done
+    # Not listening after 36 s: say what the server said, so a failure can be read.
+    fail "serve $* listens" "$(tail -c 1500 "$TMP/serve.err")"
 }
 
 # The recommendation page, on the demo ledger.
