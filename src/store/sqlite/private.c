@@ -29,22 +29,22 @@ const char *const rt_private_kinds[] = {"step", "participant", "assessment", "so
 
 /* What a reader who may not see private records reads instead of each table. */
 static const char *const shadows[] = {
-    "CREATE TEMP VIEW IF NOT EXISTS step AS SELECT * FROM main.step"
-    " WHERE id NOT IN " PRIVATE_IDS("step"),
-    "CREATE TEMP VIEW IF NOT EXISTS participant AS SELECT * FROM main.participant"
-    " WHERE id NOT IN " PRIVATE_IDS("participant"),
-    "CREATE TEMP VIEW IF NOT EXISTS assessment AS SELECT * FROM main.assessment"
-    " WHERE id NOT IN " PRIVATE_IDS("assessment"),
-    "CREATE TEMP VIEW IF NOT EXISTS source AS SELECT * FROM main.source"
-    " WHERE id NOT IN " PRIVATE_IDS("source"),
+    ("CREATE TEMP VIEW IF NOT EXISTS step AS SELECT * FROM main.step"
+     " WHERE id NOT IN " PRIVATE_IDS("step")),
+    ("CREATE TEMP VIEW IF NOT EXISTS participant AS SELECT * FROM main.participant"
+     " WHERE id NOT IN " PRIVATE_IDS("participant")),
+    ("CREATE TEMP VIEW IF NOT EXISTS assessment AS SELECT * FROM main.assessment"
+     " WHERE id NOT IN " PRIVATE_IDS("assessment")),
+    ("CREATE TEMP VIEW IF NOT EXISTS source AS SELECT * FROM main.source"
+     " WHERE id NOT IN " PRIVATE_IDS("source")),
     /* A link to or from a private step would name it (a step's "responded_by"). */
-    "CREATE TEMP VIEW IF NOT EXISTS link AS SELECT * FROM main.link"
-    " WHERE NOT (from_kind = 'step' AND from_id IN " PRIVATE_IDS(
-        "step") ")"
-                " AND NOT (to_kind = 'step' AND to_id IN " PRIVATE_IDS("step") ")",
+    ("CREATE TEMP VIEW IF NOT EXISTS link AS SELECT * FROM main.link"
+     " WHERE NOT (from_kind = 'step' AND from_id IN " PRIVATE_IDS(
+         "step") ")"
+                 " AND NOT (to_kind = 'step' AND to_id IN " PRIVATE_IDS("step") ")"),
     /* Which records are private is itself private (an export for the public has none). */
-    "CREATE TEMP VIEW IF NOT EXISTS private_record AS SELECT * FROM main.private_record"
-    " WHERE 0",
+    ("CREATE TEMP VIEW IF NOT EXISTS private_record AS SELECT * FROM main.private_record"
+     " WHERE 0"),
 };
 static const char *const shadowed[] = {"step",   "participant", "assessment",
                                        "source", "link",        "private_record"};
