@@ -16,7 +16,8 @@ DESTDIR ?=
 O       := build/$(BUILD)
 
 CC      ?= cc
-PKGS    := jansson libutf8proc sqlite3 libsodium libmicrohttpd nettle libzip expat icu-uc icu-i18n
+PKGS    := jansson libutf8proc sqlite3 libsodium libmicrohttpd nettle libzip expat icu-uc icu-i18n \
+           libpq
 # Only rightstrack-serve links libmicrohttpd (and through it GnuTLS).
 SERVE_PKGS := libmicrohttpd
 CSV_LIBS     ?= -lcsv
@@ -56,12 +57,13 @@ SERVE_LIBS  := $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null) $(LIBS)
 ALL_LDFLAGS := $(LDFLAGS_$(BUILD)) $(LDFLAGS)
 
 LIB_SRC := $(wildcard src/base/*.c src/text/*.c src/model/*.c src/store/*.c \
-                      src/store/sqlite/*.c src/ingest/*.c src/search/*.c src/report/*.c \
+                      src/store/sqlite/*.c src/store/pg/*.c src/ingest/*.c src/search/*.c src/report/*.c \
                       src/auth/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 HTTP_SRC := $(wildcard src/http/*.c)
 SCHEMA  := $(sort $(wildcard src/store/sqlite/schema/*.sql))
-EMBED   := $(SCHEMA) data/states/variants.tsv data/states/groups.tsv \
+PG_SCHEMA := $(sort $(wildcard src/store/pg/schema/*.sql))
+EMBED   := $(SCHEMA) $(PG_SCHEMA) data/states/variants.tsv data/states/groups.tsv \
            data/readout/gazetteer.tsv data/readout/words.tsv data/readout/themes.tsv \
            data/themes/areas.tsv data/themes/taxonomy.tsv
 
@@ -231,7 +233,7 @@ lint:
 
 format-check:
 	clang-format --dry-run -Werror $(LIB_SRC) $(CLI_SRC) $(HTTP_SRC) $(wildcard src/*/*.h \
-	    src/store/sqlite/*.h) include/rightstrack/*.h tools/*.c tests/fuzz/*.c
+	    src/store/sqlite/*.h src/store/pg/*.h) include/rightstrack/*.h tools/*.c tests/fuzz/*.c
 
 clean:
 	rm -rf build

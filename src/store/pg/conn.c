@@ -1,0 +1,360 @@
+/*
+ * A libpq connection for the PostgreSQL back end (issue 16): statements prepared once
+ * per connection and kept by name, a dropped connection re-established, transactions
+ * tried again after a serialization failure or a deadlock, every error through
+ * struct rt_error with PostgreSQL's message and SQLSTATE.
+ */
+#include "base/compat.h"
+
+#include <time.h>
+
+#include "store/pg/pg_int.h"
+
+struct pg_stmt {
+    const char *name, *sql;
+    int prepared; /* in the current session: a reconnection clears it */
+};
+
+struct rt_pg {
+    PGconn *conn;
+    struct pg_stmt *stmts;
+    size_t nstmts, cap;
+    int in_txn; /* inside rt__pg_transaction or a migration: no silent reconnect */
+    char sqlstate[6];
+    long prepares, resets;
+};
+
+/* SQLSTATE that marks a lost connection (class 08, connection_failure). */
+static const char lost_state[] = "08006";
+
+PGconn *rt__pg_conn(struct rt_pg *pg)
+{
+    return pg->conn;
+}
+
+const char *rt__pg_sqlstate(const struct rt_pg *pg)
+{
+    return pg->sqlstate;
+}
+
+long rt__pg_prepares(const struct rt_pg *pg)
+{
+    return pg->prepares;
+}
+
+long rt__pg_resets(const struct rt_pg *pg)
+{
+    return pg->resets;
+}
+
+/* libpq's message without its trailing newline, and with its lines joined. */
+static void add_message(struct rt_buf *b, const char *msg)
+{
+    size_t len = msg ? strlen(msg) : 0;
+
+    while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+        len--;
+    for (size_t i = 0; i < len; i++)
+        rt_buf_addch(b, msg[i] == '\n' ? ' ' : msg[i]);
+}
+
+static int lost(const struct rt_pg *pg)
+{
+    return PQstatus(pg->conn) == CONNECTION_BAD;
+}
+
+/*
+ * Fills err from a failed result r (may be NULL) of the statement what, and keeps
+ * its SQLSTATE. A connection found dropped is said as such.
+ */
+static int pg_error(struct rt_pg *pg, const PGresult *r, const char *what, struct rt_error *err)
+{
+    struct rt_buf m = RT_BUF_INIT;
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    int rc;
+
+    if (lost(pg)) {
+        memcpy(pg->sqlstate, lost_state, sizeof(pg->sqlstate));
+        rt_buf_adds(&m, "lost the connection to PostgreSQL: ");
+        add_message(&m, PQerrorMessage(pg->conn));
+    } else {
+        snprintf(pg->sqlstate, sizeof(pg->sqlstate), "%s", state ? state : "");
+        rt_buf_adds(&m, "PostgreSQL: ");
+        add_message(&m, primary ? primary : PQerrorMessage(pg->conn));
+        if (detail) {
+            rt_buf_adds(&m, " (");
+            add_message(&m, detail);
+            rt_buf_addch(&m, ')');
+        }
+        if (state)
+            rt_buf_addf(&m, " [SQLSTATE %s]", state);
+    }
+    rc = rt_error_set(err, RT_ESTORE, NULL, 0, what, "%s", m.buf);
+    rt_buf_release(&m);
+    return rc;
+}
+
+/* PostgreSQL's notices (NOTICE: ... does not exist, skipping) are not errors and
+ * go nowhere: the library prints nothing of its own on stderr. */
+static void quiet(void *ctx, const char *message)
+{
+    (void)ctx;
+    (void)message;
+}
+
+/* What every session needs, at connect and after a reconnection. */
+static int setup_session(struct rt_pg *pg, struct rt_error *err)
+{
+    PGresult *r;
+    int ok;
+
+    if (PQsetClientEncoding(pg->conn, "UTF8") != 0)
+        return pg_error(pg, NULL, "client encoding", err);
+    r = PQexec(pg->conn, "SET TimeZone = 'UTC'");
+    ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        pg_error(pg, r, "session setup", err);
+    PQclear(r);
+    return ok ? 0 : RT_ESTORE;
+}
+
+int rt__pg_connect(const char *conninfo, struct rt_pg **out, struct rt_error *err)
+{
+    struct rt_pg *pg = rt_xcalloc(1, sizeof(*pg));
+    int rc;
+
+    *out = NULL;
+    pg->conn = PQconnectdb(conninfo ? conninfo : "");
+    if (PQstatus(pg->conn) != CONNECTION_OK) {
+        struct rt_buf m = RT_BUF_INIT;
+        add_message(&m, PQerrorMessage(pg->conn));
+        rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "cannot connect to PostgreSQL: %s", m.buf);
+        rt_buf_release(&m);
+        rt__pg_close(pg);
+        return RT_ESTORE;
+    }
+    PQsetNoticeProcessor(pg->conn, quiet, NULL);
+    if ((rc = setup_session(pg, err)) < 0) {
+        rt__pg_close(pg);
+        return rc;
+    }
+    *out = pg;
+    return 0;
+}
+
+void rt__pg_close(struct rt_pg *pg)
+{
+    if (!pg)
+        return;
+    PQfinish(pg->conn);
+    rt_free(pg->stmts);
+    rt_free(pg);
+}
+
+/*
+ * Re-establishes a dropped connection: a new session, so no statement is prepared in
+ * it. The error, when the server stays unreachable, keeps what went wrong first
+ * (why, may be NULL) and says that reconnecting failed too.
+ */
+static int reset(struct rt_pg *pg, const char *why, struct rt_error *err)
+{
+    PQreset(pg->conn);
+    if (PQstatus(pg->conn) != CONNECTION_OK) {
+        struct rt_buf m = RT_BUF_INIT;
+        add_message(&m, PQerrorMessage(pg->conn));
+        memcpy(pg->sqlstate, lost_state, sizeof(pg->sqlstate));
+        rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
+                     "%s%sthe PostgreSQL server cannot be reached, reconnecting failed: %s",
+                     why ? why : "", why ? "; " : "", m.buf);
+        rt_buf_release(&m);
+        return RT_ESTORE;
+    }
+    pg->resets++;
+    for (size_t i = 0; i < pg->nstmts; i++)
+        pg->stmts[i].prepared = 0;
+    return setup_session(pg, err);
+}
+
+static struct pg_stmt *find_stmt(struct rt_pg *pg, const char *name, const char *sql)
+{
+    for (size_t i = 0; i < pg->nstmts; i++) {
+        if (!strcmp(pg->stmts[i].name, name)) {
+            if (strcmp(pg->stmts[i].sql, sql))
+                RT_BUG("statement %s given two texts", name);
+            return &pg->stmts[i];
+        }
+    }
+    if (pg->nstmts == pg->cap) {
+        pg->cap = pg->cap ? 2 * pg->cap : 32;
+        pg->stmts = rt_xrealloc(pg->stmts, pg->cap * sizeof(*pg->stmts));
+    }
+    pg->stmts[pg->nstmts] = (struct pg_stmt){name, sql, 0};
+    return &pg->stmts[pg->nstmts++];
+}
+
+/* Whether a failure may be met by reconnecting and running the statement again. */
+static int may_reconnect(struct rt_pg *pg, int attempt)
+{
+    return attempt == 0 && !pg->in_txn && lost(pg);
+}
+
+PGresult *rt__pg_exec(struct rt_pg *pg, const char *name, const char *sql, int n,
+                      const char *const *values, struct rt_error *err)
+{
+    for (int attempt = 0;; attempt++) {
+        struct pg_stmt *s = find_stmt(pg, name, sql);
+        PGresult *r;
+        ExecStatusType st;
+
+        if (lost(pg) && may_reconnect(pg, attempt)) {
+            if (reset(pg, NULL, err) < 0)
+                return NULL;
+            continue;
+        }
+        if (!s->prepared) {
+            r = PQprepare(pg->conn, name, sql, n, NULL);
+            if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+                if (may_reconnect(pg, attempt)) {
+                    PQclear(r);
+                    if (reset(pg, NULL, err) < 0)
+                        return NULL;
+                    continue;
+                }
+                pg_error(pg, r, name, err);
+                PQclear(r);
+                return NULL;
+            }
+            PQclear(r);
+            s->prepared = 1;
+            pg->prepares++;
+        }
+        r = PQexecPrepared(pg->conn, name, n, values, NULL, NULL, 0);
+        st = PQresultStatus(r);
+        if (r && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
+            pg->sqlstate[0] = '\0';
+            return r;
+        }
+        if (may_reconnect(pg, attempt)) {
+            PQclear(r);
+            if (reset(pg, NULL, err) < 0)
+                return NULL;
+            continue;
+        }
+        pg_error(pg, r, name, err);
+        PQclear(r);
+        return NULL;
+    }
+}
+
+/* PQexec of sql, reconnecting once outside a transaction; the result when it
+ * succeeded (with rows or without), else NULL with err set. */
+static PGresult *exec_plain(struct rt_pg *pg, const char *sql, const char *what,
+                            struct rt_error *err)
+{
+    for (int attempt = 0;; attempt++) {
+        PGresult *r;
+
+        if (lost(pg) && may_reconnect(pg, attempt)) {
+            if (reset(pg, NULL, err) < 0)
+                return NULL;
+            continue;
+        }
+        r = PQexec(pg->conn, sql);
+        if (r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK)) {
+            pg->sqlstate[0] = '\0';
+            return r;
+        }
+        if (may_reconnect(pg, attempt)) {
+            PQclear(r);
+            if (reset(pg, NULL, err) < 0)
+                return NULL;
+            continue;
+        }
+        pg_error(pg, r, what, err);
+        PQclear(r);
+        return NULL;
+    }
+}
+
+int rt__pg_run(struct rt_pg *pg, const char *sql, struct rt_error *err)
+{
+    PGresult *r = exec_plain(pg, sql, NULL, err);
+
+    if (!r)
+        return RT_ESTORE;
+    PQclear(r);
+    return 0;
+}
+
+/* Whether the last error may go away when the transaction is run again. */
+static int retryable(const struct rt_pg *pg)
+{
+    return !strcmp(pg->sqlstate, "40001") || !strcmp(pg->sqlstate, "40P01") ||
+           !strcmp(pg->sqlstate, lost_state);
+}
+
+/* A short wait that grows with each try, so that two clients that clashed part. */
+static void back_off(int attempt)
+{
+    struct timespec ts = {0, 0};
+    long ms = 5L * attempt * attempt + (long)(clock() % 7);
+
+    ts.tv_nsec = ms * 1000000L;
+    nanosleep(&ts, NULL);
+}
+
+static void rollback(struct rt_pg *pg)
+{
+    if (!lost(pg))
+        PQclear(PQexec(pg->conn, "ROLLBACK"));
+    pg->in_txn = 0;
+}
+
+int rt__pg_transaction(struct rt_pg *pg, rt_pg_txn_fn fn, void *ctx, int *tries,
+                       struct rt_error *err)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    const char *note = "";
+    int rc = 0, attempt;
+
+    for (attempt = 1; attempt <= RT_PG_TRIES; attempt++) {
+        if (tries)
+            *tries = attempt;
+        pg->sqlstate[0] = '\0';
+        if (lost(pg) && (rc = reset(pg, e.msg.len ? e.msg.buf : NULL, &e)) < 0)
+            break;
+        if ((rc = rt__pg_run(pg, "BEGIN ISOLATION LEVEL SERIALIZABLE", &e)) < 0)
+            break;
+        pg->in_txn = 1;
+        if ((rc = fn(pg, ctx, &e)) < 0) {
+            rollback(pg);
+            if (!retryable(pg))
+                break;
+            back_off(attempt);
+            continue;
+        }
+        rc = rt__pg_run(pg, "COMMIT", &e);
+        pg->in_txn = 0;
+        if (rc == 0) {
+            rt_error_release(&e);
+            return 0;
+        }
+        if (lost(pg)) {
+            note = "; it happened during COMMIT, so whether the transaction was stored is unknown";
+            break;
+        }
+        if (!retryable(pg))
+            break;
+        back_off(attempt);
+    }
+    if (attempt > RT_PG_TRIES)
+        rt_error_set(err, RT_ESTORE, e.file, e.line, e.field, "gave up after %d tries: %s",
+                     RT_PG_TRIES, e.msg.buf);
+    else
+        rt_error_set(err, rc < 0 ? rc : RT_ESTORE, e.file, e.line, e.field, "%s%s", e.msg.buf,
+                     note);
+    rt_error_release(&e);
+    return rc < 0 && attempt <= RT_PG_TRIES ? rc : RT_ESTORE;
+}

@@ -1,0 +1,246 @@
+/*
+ * COPY ... FROM STDIN in PostgreSQL's text format for the PostgreSQL back end's bulk
+ * loads (issue 16), and the loader of recommendations with their full-text lexemes.
+ */
+#include "base/compat.h"
+
+#include "store/pg/pg_int.h"
+
+/* Rows are sent to the server in blocks of about this size. */
+#define COPY_BLOCK (64 * 1024)
+
+struct rt_pg_copy {
+    struct rt_pg *pg;
+    char *table;
+    int ncols;
+    int active; /* the server is in COPY IN: end or abort it */
+    long rows;
+    struct rt_buf buf;
+};
+
+int rt__pg_copy_escape(struct rt_buf *out, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        switch (s[i]) {
+        case '\0':
+            return RT_EINVAL;
+        case '\\':
+            rt_buf_add(out, "\\\\", 2);
+            break;
+        case '\t':
+            rt_buf_add(out, "\\t", 2);
+            break;
+        case '\n':
+            rt_buf_add(out, "\\n", 2);
+            break;
+        case '\r':
+            rt_buf_add(out, "\\r", 2);
+            break;
+        default:
+            rt_buf_addch(out, s[i]);
+        }
+    }
+    return 0;
+}
+
+/* The error of a copy that failed: what the server or the connection said, and that
+ * nothing of the copy is stored. */
+static int copy_error(struct rt_pg_copy *c, const PGresult *r, struct rt_error *err)
+{
+    PGconn *conn = rt__pg_conn(c->pg);
+    struct rt_buf m = RT_BUF_INIT;
+    const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *context = r ? PQresultErrorField(r, PG_DIAG_CONTEXT) : NULL;
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = primary ? primary : PQerrorMessage(conn);
+    size_t len = strlen(msg);
+
+    c->active = 0;
+    while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+        len--;
+    if (PQstatus(conn) == CONNECTION_BAD)
+        rt_buf_addf(&m, "lost the connection to PostgreSQL during COPY into %s: ", c->table);
+    else
+        rt_buf_addf(&m, "COPY into %s failed: ", c->table);
+    for (size_t i = 0; i < len; i++)
+        rt_buf_addch(&m, msg[i] == '\n' ? ' ' : msg[i]);
+    if (context && primary)
+        rt_buf_addf(&m, " (%s)", context);
+    if (state)
+        rt_buf_addf(&m, " [SQLSTATE %s]", state);
+    rt_buf_adds(&m, "; none of its rows was stored");
+    rt_error_set(err, RT_ESTORE, NULL, 0, c->table, "%s", m.buf);
+    rt_buf_release(&m);
+    return RT_ESTORE;
+}
+
+int rt__pg_copy_begin(struct rt_pg *pg, const char *table, const char *const *cols, int ncols,
+                      struct rt_pg_copy **out, struct rt_error *err)
+{
+    struct rt_buf sql = RT_BUF_INIT;
+    struct rt_pg_copy *c;
+    PGresult *r;
+
+    *out = NULL;
+    rt_buf_addf(&sql, "COPY %s (", table);
+    for (int i = 0; i < ncols; i++)
+        rt_buf_addf(&sql, "%s%s", i ? ", " : "", cols[i]);
+    rt_buf_adds(&sql, ") FROM STDIN");
+    c = rt_xcalloc(1, sizeof(*c));
+    c->pg = pg;
+    c->table = rt_xstrdup(table);
+    c->ncols = ncols;
+    rt_buf_init(&c->buf, 0);
+    r = PQexec(rt__pg_conn(pg), sql.buf);
+    rt_buf_release(&sql);
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+        copy_error(c, r, err);
+        PQclear(r);
+        rt__pg_copy_abort(c);
+        return RT_ESTORE;
+    }
+    PQclear(r);
+    c->active = 1;
+    *out = c;
+    return 0;
+}
+
+static int flush(struct rt_pg_copy *c, struct rt_error *err)
+{
+    if (!c->buf.len)
+        return 0;
+    if (PQputCopyData(rt__pg_conn(c->pg), c->buf.buf, (int)c->buf.len) != 1)
+        return copy_error(c, NULL, err);
+    rt_buf_reset(&c->buf);
+    return 0;
+}
+
+int rt__pg_copy_row(struct rt_pg_copy *c, const char *const *values, const size_t *lens,
+                    struct rt_error *err)
+{
+    size_t start = c->buf.len;
+
+    if (!c->active)
+        return rt_error_set(err, RT_ESTORE, NULL, 0, c->table, "COPY into %s is over", c->table);
+    for (int i = 0; i < c->ncols; i++) {
+        if (i)
+            rt_buf_addch(&c->buf, '\t');
+        if (!values[i]) {
+            rt_buf_add(&c->buf, "\\N", 2);
+        } else if (rt__pg_copy_escape(&c->buf, values[i], lens ? lens[i] : strlen(values[i])) < 0) {
+            rt_buf_setlen(&c->buf, start);
+            return rt_error_set(err, RT_EINVAL, NULL, c->rows + 1, c->table,
+                                "field %d of row %ld holds a NUL byte", i + 1, c->rows + 1);
+        }
+    }
+    rt_buf_addch(&c->buf, '\n');
+    c->rows++;
+    return c->buf.len >= COPY_BLOCK ? flush(c, err) : 0;
+}
+
+int rt__pg_copy_end(struct rt_pg_copy *c, long *rows, struct rt_error *err)
+{
+    PGconn *conn = rt__pg_conn(c->pg);
+    PGresult *r;
+    int rc = 0;
+
+    if (!c->active)
+        return rt_error_set(err, RT_ESTORE, NULL, 0, c->table, "COPY into %s is over", c->table);
+    if (flush(c, err) < 0)
+        return RT_ESTORE;
+    if (PQputCopyEnd(conn, NULL) != 1)
+        return copy_error(c, NULL, err);
+    c->active = 0;
+    r = PQgetResult(conn);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        rc = copy_error(c, r, err);
+    } else if (rows) {
+        char *end;
+        *rows = strtol(PQcmdTuples(r), &end, 10);
+    }
+    PQclear(r);
+    while ((r = PQgetResult(conn)))
+        PQclear(r);
+    return rc;
+}
+
+void rt__pg_copy_abort(struct rt_pg_copy *c)
+{
+    if (!c)
+        return;
+    if (c->active && PQstatus(rt__pg_conn(c->pg)) == CONNECTION_OK) {
+        PGresult *r;
+        PQputCopyEnd(rt__pg_conn(c->pg), "abandoned by rightstrack");
+        while ((r = PQgetResult(rt__pg_conn(c->pg))))
+            PQclear(r);
+    }
+    rt_buf_release(&c->buf);
+    rt_free(c->table);
+    rt_free(c);
+}
+
+struct load {
+    struct rt_tokenizer *t;
+    const struct rt_pg_rec_row *rows;
+    size_t n;
+};
+
+static const char *const rec_cols[] = {"id",        "mechanism",       "cycle",    "session",
+                                       "paragraph", "sur_id",          "text",     "key_hash",
+                                       "response",  "action_category", "source_id"};
+
+static int load_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
+{
+    struct load *l = ctx;
+    struct rt_pg_copy *c = NULL;
+    struct rt_buf lex = RT_BUF_INIT;
+    static const char *const fts_cols[] = {"rec_id", "lexemes"};
+    PGresult *r;
+    int rc;
+
+    if ((rc = rt__pg_copy_begin(pg, "recommendation", rec_cols, (int)RT_ARRAY_SIZE(rec_cols), &c,
+                                err)) < 0)
+        return rc;
+    for (size_t i = 0; i < l->n && rc == 0; i++) {
+        const struct rt_pg_rec_row *w = &l->rows[i];
+        const char *v[] = {w->id,        w->mechanism,       w->cycle,    w->session,
+                           w->paragraph, w->sur_id,          w->text,     w->key_hash,
+                           w->response,  w->action_category, w->source_id};
+        rc = rt__pg_copy_row(c, v, NULL, err);
+    }
+    if (rc == 0)
+        rc = rt__pg_copy_end(c, NULL, err);
+    rt__pg_copy_abort(c);
+    if (rc < 0)
+        return rc;
+    if ((rc = rt__pg_copy_begin(pg, "recommendation_fts", fts_cols, 2, &c, err)) < 0)
+        return rc;
+    for (size_t i = 0; i < l->n && rc == 0; i++) {
+        const char *v[2];
+        rt_buf_reset(&lex);
+        rt__pg_tsvector(l->t, l->rows[i].text, strlen(l->rows[i].text), &lex);
+        v[0] = l->rows[i].id;
+        v[1] = lex.buf;
+        rc = rt__pg_copy_row(c, v, NULL, err);
+    }
+    if (rc == 0)
+        rc = rt__pg_copy_end(c, NULL, err);
+    rt__pg_copy_abort(c);
+    rt_buf_release(&lex);
+    if (rc < 0)
+        return rc;
+    /* The ids were given: the next one made by the table follows the largest. */
+    PQclear(r = rt__pg_exec(pg, "rec_id_seq",
+                            "SELECT setval(pg_get_serial_sequence('recommendation', 'id'),"
+                            " (SELECT coalesce(max(id), 0) + 1 FROM recommendation), false)",
+                            0, NULL, err));
+    return r ? 0 : RT_ESTORE;
+}
+
+int rt__pg_load_recommendations(struct rt_pg *pg, struct rt_tokenizer *t,
+                                const struct rt_pg_rec_row *rows, size_t n, struct rt_error *err)
+{
+    struct load l = {t, rows, n};
+
+    return rt__pg_transaction(pg, load_txn, &l, NULL, err);
+}

@@ -1,0 +1,104 @@
+/*
+ * The PostgreSQL back end's migrations (issue 16): the files of src/store/pg/schema/,
+ * embedded in the binary as SQLite's are, applied in order, each in one transaction
+ * that also records its number in meta ('pg_schema').
+ */
+#include "base/compat.h"
+
+#include "base/embedded.h"
+#include "store/pg/pg_int.h"
+
+/* The advisory lock that makes migrations one at a time across processes. */
+#define MIGRATE_LOCK "SELECT pg_advisory_xact_lock(7242011)"
+
+static int schema_version(struct rt_pg *pg, int *version, struct rt_error *err)
+{
+    PGresult *r = rt__pg_exec(pg, "pg_schema_has_meta", "SELECT to_regclass('meta') IS NOT NULL", 0,
+                              NULL, err);
+    int have;
+
+    if (!r)
+        return RT_ESTORE;
+    have = PQntuples(r) == 1 && !strcmp(PQgetvalue(r, 0, 0), "t");
+    PQclear(r);
+    *version = 0;
+    if (!have)
+        return 0;
+    r = rt__pg_exec(pg, "pg_schema_version", "SELECT value FROM meta WHERE key = 'pg_schema'", 0,
+                    NULL, err);
+    if (!r)
+        return RT_ESTORE;
+    if (PQntuples(r) == 1)
+        *version = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return 0;
+}
+
+/* Applies migration n (sql) unless another process has meanwhile. */
+static int apply(struct rt_pg *pg, long n, const char *name, const char *sql, struct rt_error *err)
+{
+    char num[24];
+    const char *v[1] = {num};
+    PGresult *r;
+    int have, rc;
+
+    snprintf(num, sizeof(num), "%ld", n);
+    if ((rc = rt__pg_run(pg, "BEGIN", err)) < 0)
+        return rc;
+    if ((rc = rt__pg_run(pg, MIGRATE_LOCK, err)) < 0 || (rc = schema_version(pg, &have, err)) < 0)
+        goto fail;
+    if (have >= n)
+        return rt__pg_run(pg, "COMMIT", err);
+    if ((rc = rt__pg_run(pg, sql, err)) < 0) {
+        struct rt_buf m = RT_BUF_INIT;
+        rt_buf_adds(&m, err->msg.buf);
+        rt_error_set(err, RT_ESTORE, name, 0, NULL, "migration failed, nothing of it applied: %s",
+                     m.buf);
+        rt_buf_release(&m);
+        goto fail;
+    }
+    r = rt__pg_exec(pg, "pg_schema_set",
+                    "INSERT INTO meta(key, value) VALUES ('pg_schema', $1)"
+                    " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                    1, v, err);
+    if (!r) {
+        rc = RT_ESTORE;
+        goto fail;
+    }
+    PQclear(r);
+    return rt__pg_run(pg, "COMMIT", err);
+fail:
+    if (PQstatus(rt__pg_conn(pg)) == CONNECTION_OK)
+        PQclear(PQexec(rt__pg_conn(pg), "ROLLBACK"));
+    return rc;
+}
+
+int rt__pg_migrate(struct rt_pg *pg, int *version, struct rt_error *err)
+{
+    static const char prefix[] = "src/store/pg/schema/";
+    int have, rc;
+
+    if ((rc = schema_version(pg, &have, err)) < 0)
+        return rc;
+    for (const struct rt__embedded *e = rt__embedded; e->name; e++) {
+        const char *base;
+        char *end;
+        long n;
+
+        if (strncmp(e->name, prefix, sizeof(prefix) - 1))
+            continue;
+        base = e->name + sizeof(prefix) - 1;
+        errno = 0;
+        n = strtol(base, &end, 10);
+        if (errno || end == base || *end != '_')
+            RT_BUG("bad migration file name %s", e->name);
+        if (n <= have)
+            continue;
+        if ((rc = apply(pg, n, e->name, e->data, err)) < 0)
+            return rc;
+        have = (int)n;
+    }
+    if (version)
+        *version = have;
+    return 0;
+}

@@ -1,0 +1,143 @@
+/*
+ * The PostgreSQL back end's inside (issue 16): a libpq connection with its prepared
+ * statements, reconnection and retried transactions; COPY; the migrations; the
+ * full-text lexemes. Nothing here is public yet: the store's table of operations per
+ * back end (include/rightstrack/store.h) will call it. Only src/store/pg/ and its
+ * tests include this header.
+ */
+#ifndef RT_STORE_PG_INT_H
+#define RT_STORE_PG_INT_H
+
+#include <stddef.h>
+
+#include <rightstrack/rt.h>
+#include <rightstrack/text.h>
+
+#include <libpq-fe.h>
+
+/* How often a transaction is tried when PostgreSQL aborts it for a serialization
+ * failure (SQLSTATE 40001) or a deadlock (40P01), or loses the connection before
+ * its commit was sent. */
+#define RT_PG_TRIES 5
+
+/* One connection. Not thread-safe: one per thread (the web face's workers each
+ * hold one). */
+struct rt_pg;
+
+/*
+ * Connects. conninfo is a URL ("postgresql://user@host/db?..."), a libpq key=value
+ * string ("host=/run/pg dbname=rights"), or NULL or "" for libpq's defaults and the
+ * PG* variables (PGHOST, PGDATABASE, ...). Sets the session to UTC and UTF-8. On
+ * success *out is the connection (close with rt__pg_close) and 0 is returned; on
+ * failure RT_ESTORE with what libpq said in err (never a password), *out NULL.
+ */
+int rt__pg_connect(const char *conninfo, struct rt_pg **out, struct rt_error *err);
+/* Closes pg and frees it with its statement cache; NULL is allowed. */
+void rt__pg_close(struct rt_pg *pg);
+/* The libpq connection, for what this module does not wrap (borrowed). */
+PGconn *rt__pg_conn(struct rt_pg *pg);
+
+/*
+ * Runs the statement sql with n text parameters (values[i] NULL is SQL NULL) and
+ * returns its result (free with PQclear), or NULL with err set (RT_ESTORE; err's
+ * field holds the statement's name, its message PostgreSQL's with the SQLSTATE).
+ * name names the statement: the first call on a connection prepares it (PQprepare),
+ * later calls only execute it, so each statement is parsed once per connection.
+ * name and sql must be string constants that belong together (the cache holds them).
+ * A connection found dropped outside a transaction is re-established (PQreset), its
+ * statements prepared again, and the statement run again once; when that fails the
+ * error says the server is unreachable. Inside a transaction a dropped connection is
+ * an error (rt__pg_transaction tries the transaction again).
+ */
+PGresult *rt__pg_exec(struct rt_pg *pg, const char *name, const char *sql, int n,
+                      const char *const *values, struct rt_error *err);
+/* Runs sql (no parameters, not prepared; several statements allowed) for its
+ * effect; rows it returns are dropped. Returns 0, or RT_ESTORE with err set, as
+ * rt__pg_exec (with no name in err's field). */
+int rt__pg_run(struct rt_pg *pg, const char *sql, struct rt_error *err);
+/* The SQLSTATE of the last error on pg ("40001"), "" when none. */
+const char *rt__pg_sqlstate(const struct rt_pg *pg);
+/* How many statements pg has prepared since it connected, reconnections counted:
+ * tests check that a statement run twice is prepared once. */
+long rt__pg_prepares(const struct rt_pg *pg);
+/* How many times pg has re-established a dropped connection. */
+long rt__pg_resets(const struct rt_pg *pg);
+
+/* The work of one transaction: returns 0 or an RT_E… code with err set. */
+typedef int (*rt_pg_txn_fn)(struct rt_pg *pg, void *ctx, struct rt_error *err);
+/*
+ * Runs fn inside BEGIN ISOLATION LEVEL SERIALIZABLE ... COMMIT. When PostgreSQL aborts
+ * it for a serialization failure or a deadlock (at any statement or at COMMIT), or the
+ * connection is lost before COMMIT was sent, rolls back (reconnecting when needed),
+ * waits a little and runs fn again, RT_PG_TRIES times in all; fn must therefore do
+ * nothing outside the database that it cannot do twice. *tries (may be NULL) is set to
+ * the number of runs. Returns 0 once committed; fn's error (rolled back); or
+ * RT_ESTORE when the tries ran out or COMMIT's outcome is unknown (connection lost
+ * during it), saying so in err.
+ */
+int rt__pg_transaction(struct rt_pg *pg, rt_pg_txn_fn fn, void *ctx, int *tries,
+                       struct rt_error *err);
+
+/*
+ * COPY into a table in PostgreSQL's text format. rt__pg_copy_begin starts
+ * "COPY table (cols) FROM STDIN"; rt__pg_copy_row adds one row of ncols fields
+ * (values[i] NULL is SQL NULL; lens NULL: the values are NUL-terminated, else
+ * lens[i] bytes, which may hold any byte but NUL), escaping backslash, tab, newline
+ * and carriage return; rows are sent in blocks of about 64 KiB. rt__pg_copy_end sends
+ * the end and waits for PostgreSQL's answer: 0 and *rows (may be NULL) the rows it
+ * took, or RT_ESTORE. COPY is one statement, so when the server fails or the
+ * connection drops part way, none of the rows is stored (nor, inside a transaction,
+ * anything of the transaction), and the error says so. After any error the copy is
+ * over: call rt__pg_copy_abort, which also ends a copy still running (NULL allowed).
+ * table and cols are SQL identifiers from the program, never from input.
+ */
+struct rt_pg_copy;
+int rt__pg_copy_begin(struct rt_pg *pg, const char *table, const char *const *cols, int ncols,
+                      struct rt_pg_copy **out, struct rt_error *err);
+int rt__pg_copy_row(struct rt_pg_copy *c, const char *const *values, const size_t *lens,
+                    struct rt_error *err);
+int rt__pg_copy_end(struct rt_pg_copy *c, long *rows, struct rt_error *err);
+void rt__pg_copy_abort(struct rt_pg_copy *c);
+
+/* Appends to out the COPY text form of the len bytes at s (a NUL byte is refused
+ * with RT_EINVAL: text fields cannot hold one). */
+int rt__pg_copy_escape(struct rt_buf *out, const char *s, size_t len);
+
+/*
+ * The full-text lexemes of text as a tsvector literal ("'abolish':1 'penalti':4"):
+ * the terms of our tokenizer t, with positions from 1 (PostgreSQL keeps positions up
+ * to 16383 and so stores later ones as 16383), quoted and escaped for tsvector input.
+ * The SQLite store indexes the same terms (fts.c), so both find the same words.
+ * Terms longer than PostgreSQL's lexeme limit (2047 bytes) are left out. Appends to
+ * out; returns 0 (never fails otherwise).
+ */
+int rt__pg_tsvector(struct rt_tokenizer *t, const char *text, size_t len, struct rt_buf *out);
+
+/* A recommendation row as the bulk loader takes it: text fields, NULL for SQL NULL,
+ * numbers in decimal; id, sur_id, text and key_hash are required (the full-text rows
+ * name the id), the others may be NULL (mechanism and response then get no default:
+ * give them). */
+struct rt_pg_rec_row {
+    const char *id, *mechanism, *cycle, *session, *paragraph, *sur_id, *text, *key_hash, *response,
+        *action_category, *source_id;
+};
+/*
+ * Loads n recommendations and their full-text lexemes (made with t) in one
+ * transaction: COPY into recommendation, then into recommendation_fts. All or
+ * nothing: on any failure (a refused row, the server gone) nothing is stored and err
+ * says what; a row refused by a check names its line of COPY's input. Afterwards the
+ * table's own ids continue after the largest. Returns 0, or RT_ESTORE.
+ */
+int rt__pg_load_recommendations(struct rt_pg *pg, struct rt_tokenizer *t,
+                                const struct rt_pg_rec_row *rows, size_t n, struct rt_error *err);
+
+/*
+ * Applies the embedded migrations (src/store/pg/schema/) newer than the version in
+ * meta 'pg_schema', each in its own transaction with the version written in it,
+ * under an advisory lock so that two processes starting at once apply each once.
+ * Returns 0, or RT_ESTORE naming the migration that failed (nothing of it applied).
+ * *version (may be NULL) is set to the version reached.
+ */
+int rt__pg_migrate(struct rt_pg *pg, int *version, struct rt_error *err);
+
+#endif

@@ -1,0 +1,508 @@
+/* Tests of the PostgreSQL back end's connection module, COPY, lexemes and migrations
+ * (src/store/pg/, issue 16), on a throwaway cluster (see test_pg_common.h). */
+#include <criterion/criterion.h>
+
+#include "base/alloc.h"
+#include "lib/testutil.h"
+#include "store/pg/pg_int.h"
+#include "unit/store/test_pg_common.h"
+
+static const char *user_now(struct rt_pg *pg)
+{
+    static char out[256];
+    snprintf(out, sizeof(out), "%s", pg_value(pg, "who", "SELECT current_user"));
+    snprintf(out + strlen(out), sizeof(out) - strlen(out), " %s",
+             pg_value(pg, "tz", "SELECT current_setting('TimeZone')"));
+    return out;
+}
+
+Test(pg, connects_from_a_string_a_url_and_the_environment)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg;
+    char url[1024];
+    const char *host = getenv("PGHOST"), *port = getenv("PGPORT");
+
+    pg_ok(rt__pg_connect(pg_base(), &pg, &e), &e);
+    cr_assert_str_eq(user_now(pg), "rt UTC");
+    rt__pg_close(pg);
+
+    cr_assert_not_null(host);
+    snprintf(url, sizeof(url), "postgresql:///postgres?host=%s&port=%s&user=rt", host,
+             port ? port : "5432");
+    pg_ok(rt__pg_connect(url, &pg, &e), &e);
+    cr_assert_str_eq(user_now(pg), "rt UTC");
+    rt__pg_close(pg);
+
+    /* PGHOST, PGPORT, PGUSER, PGDATABASE, as tests/lib/pg.sh sets them. */
+    pg_ok(rt__pg_connect(NULL, &pg, &e), &e);
+    cr_assert_str_eq(user_now(pg), "rt UTC");
+    rt__pg_close(pg);
+}
+
+Test(pg, a_server_that_is_not_there_is_a_clear_error_without_the_password)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = (struct rt_pg *)&e;
+
+    cr_assert_eq(rt__pg_connect("host=/nonexistent-rt port=5432 user=rt password=hunter2 "
+                                "connect_timeout=2",
+                                &pg, &e),
+                 RT_ESTORE);
+    cr_assert_null(pg);
+    cr_assert(strstr(e.msg.buf, "cannot connect to PostgreSQL"), "%s", e.msg.buf);
+    cr_assert(strstr(e.msg.buf, "/nonexistent-rt"), "%s", e.msg.buf);
+    cr_assert_null(strstr(e.msg.buf, "hunter2"), "%s", e.msg.buf);
+    cr_assert_null(strchr(e.msg.buf, '\n'), "one line: %s", e.msg.buf);
+    rt_error_release(&e);
+
+    cr_assert_eq(rt__pg_connect("postgresql://[", &pg, &e), RT_ESTORE);
+    cr_assert(strstr(e.msg.buf, "cannot connect to PostgreSQL"), "%s", e.msg.buf);
+    rt_error_release(&e);
+}
+
+Test(pg, a_statement_is_prepared_once_per_connection)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_prepare");
+
+    for (int i = 0; i < 3; i++) {
+        char n[8];
+        const char *v[1] = {n};
+        PGresult *r;
+
+        snprintf(n, sizeof(n), "%d", i);
+        r = rt__pg_exec(pg, "double", "SELECT $1::int * 2", 1, v, &e);
+        cr_assert_not_null(r, "%s", e.msg.buf);
+        cr_assert_eq(strtol(PQgetvalue(r, 0, 0), NULL, 10), 2 * i);
+        PQclear(r);
+    }
+    cr_assert_eq(rt__pg_prepares(pg), 1);
+    cr_assert_str_eq(pg_value(pg, "count_prepared",
+                              "SELECT count(*) FROM pg_prepared_statements WHERE name = 'double'"),
+                     "1");
+    cr_assert_eq(rt__pg_prepares(pg), 2);
+    rt__pg_close(pg);
+}
+
+Test(pg, an_sql_error_names_the_statement_and_its_sqlstate)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_sqlerror");
+
+    cr_assert_null(rt__pg_exec(pg, "bad", "SELECT nosuchcolumn", 0, NULL, &e));
+    cr_assert_eq(e.code, RT_ESTORE);
+    cr_assert_str_eq(e.field, "bad");
+    cr_assert(strstr(e.msg.buf, "nosuchcolumn"), "%s", e.msg.buf);
+    cr_assert(strstr(e.msg.buf, "[SQLSTATE 42703]"), "%s", e.msg.buf);
+    cr_assert_str_eq(rt__pg_sqlstate(pg), "42703");
+    rt_error_release(&e);
+    /* The connection is still good. */
+    cr_assert_str_eq(pg_value(pg, "one", "SELECT 1"), "1");
+    cr_assert_str_eq(rt__pg_sqlstate(pg), "");
+    rt__pg_close(pg);
+}
+
+Test(pg, a_dropped_connection_is_made_again_with_its_statements)
+{
+    struct rt_pg *pg = pg_fresh("t_reconnect"), *other = pg_other("t_reconnect");
+    char pid[32], sql[128];
+
+    snprintf(pid, sizeof(pid), "%s", pg_value(pg, "pid", "SELECT pg_backend_pid()"));
+    snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%s)", pid);
+    cr_assert_str_eq(pg_value(other, "kill", sql), "t");
+    /* The next statement finds the connection gone, reconnects and runs. */
+    cr_assert_str_neq(pg_value(pg, "pid", "SELECT pg_backend_pid()"), pid);
+    cr_assert_eq(rt__pg_resets(pg), 1);
+    cr_assert_eq(rt__pg_prepares(pg), 2, "prepared again in the new session");
+    cr_assert_str_eq(pg_value(pg, "tz", "SELECT current_setting('TimeZone')"), "UTC");
+    rt__pg_close(pg);
+    rt__pg_close(other);
+}
+
+struct clash {
+    struct rt_pg *other;
+    int runs;
+};
+
+/* Reads the table and adds a row; on its first run another client does the same and
+ * commits in between, so that PostgreSQL must abort one of the two. */
+static int clash_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
+{
+    struct clash *c = ctx;
+    struct rt_error e = RT_ERROR_INIT;
+    PGresult *r;
+
+    c->runs++;
+    if (!(r = rt__pg_exec(pg, "count", "SELECT count(*) FROM t", 0, NULL, err)))
+        return RT_ESTORE;
+    PQclear(r);
+    if (c->runs == 1) {
+        pg_ok(rt__pg_run(c->other,
+                         "BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT count(*) FROM t;"
+                         " INSERT INTO t VALUES (2); COMMIT",
+                         &e),
+              &e);
+    }
+    if (!(r = rt__pg_exec(pg, "add", "INSERT INTO t VALUES (1)", 0, NULL, err)))
+        return RT_ESTORE;
+    PQclear(r);
+    return 0;
+}
+
+Test(pg, a_serialization_failure_runs_the_transaction_again)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_serial");
+    struct clash c = {pg_other("t_serial"), 0};
+    int tries = 0;
+
+    pg_ok(rt__pg_run(pg, "CREATE TABLE t (v int)", &e), &e);
+    pg_ok(rt__pg_transaction(pg, clash_txn, &c, &tries, &e), &e);
+    cr_assert_eq(tries, 2);
+    cr_assert_eq(c.runs, 2);
+    cr_assert_str_eq(pg_value(pg, "rows", "SELECT string_agg(v::text, ',' ORDER BY v) FROM t"),
+                     "1,2", "the other client's row and ours, once");
+    rt__pg_close(c.other);
+    rt__pg_close(pg);
+}
+
+struct raise {
+    const char *code;
+    int fail_runs, runs;
+};
+
+static int raise_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
+{
+    struct raise *x = ctx;
+    char sql[256];
+
+    if (rt__pg_run(pg, "INSERT INTO t VALUES (1)", err) < 0)
+        return RT_ESTORE;
+    if (++x->runs > x->fail_runs)
+        return 0;
+    if (!x->code)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "v", "not a database error");
+    snprintf(sql, sizeof(sql),
+             "DO $$ BEGIN RAISE EXCEPTION 'made to fail' USING ERRCODE = '%s'; END $$", x->code);
+    return rt__pg_run(pg, sql, err);
+}
+
+Test(pg, a_deadlock_runs_the_transaction_again)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_deadlock");
+    struct raise x = {"40P01", 1, 0};
+    int tries = 0;
+
+    pg_ok(rt__pg_run(pg, "CREATE TABLE t (v int)", &e), &e);
+    pg_ok(rt__pg_transaction(pg, raise_txn, &x, &tries, &e), &e);
+    cr_assert_eq(tries, 2);
+    cr_assert_str_eq(pg_value(pg, "n", "SELECT count(*) FROM t"), "1",
+                     "the failed run rolled back");
+    rt__pg_close(pg);
+}
+
+Test(pg, retries_are_bounded_and_say_so)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_giveup");
+    struct raise x = {"40001", 100, 0};
+    int tries = 0;
+
+    pg_ok(rt__pg_run(pg, "CREATE TABLE t (v int)", &e), &e);
+    cr_assert_eq(rt__pg_transaction(pg, raise_txn, &x, &tries, &e), RT_ESTORE);
+    cr_assert_eq(tries, RT_PG_TRIES);
+    cr_assert_eq(x.runs, RT_PG_TRIES);
+    cr_assert(strstr(e.msg.buf, "gave up after 5 tries"), "%s", e.msg.buf);
+    cr_assert(strstr(e.msg.buf, "SQLSTATE 40001"), "%s", e.msg.buf);
+    rt_error_release(&e);
+    cr_assert_str_eq(pg_value(pg, "n", "SELECT count(*) FROM t"), "0");
+    rt__pg_close(pg);
+}
+
+Test(pg, other_errors_are_not_retried_and_roll_back)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_noretry");
+    struct raise x = {NULL, 1, 0}, y = {"23505", 1, 0};
+    int tries = 0;
+
+    pg_ok(rt__pg_run(pg, "CREATE TABLE t (v int)", &e), &e);
+    cr_assert_eq(rt__pg_transaction(pg, raise_txn, &x, &tries, &e), RT_EINVAL);
+    cr_assert_eq(tries, 1);
+    cr_assert_str_eq(e.field, "v");
+    rt_error_release(&e);
+    cr_assert_eq(rt__pg_transaction(pg, raise_txn, &y, &tries, &e), RT_ESTORE);
+    cr_assert_eq(tries, 1);
+    cr_assert(strstr(e.msg.buf, "made to fail"), "%s", e.msg.buf);
+    rt_error_release(&e);
+    cr_assert_str_eq(pg_value(pg, "n", "SELECT count(*) FROM t"), "0");
+    rt__pg_close(pg);
+}
+
+Test(pg, copy_carries_every_byte_but_nul)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_copy");
+    struct rt_pg_copy *c;
+    static const char *const cols[] = {"n", "v"};
+    static const char *const vals[] = {
+        "plain", "tab\there", "line\nbreak",        "cr\rlf\r\n", "back\\slash",
+        "\\N",   "",          "Côte d’Ivoire — 国", "\\.",        "end\\"};
+    long rows = 0;
+    char n[8];
+
+    pg_ok(rt__pg_run(pg, "CREATE TABLE t (n int, v text)", &e), &e);
+    pg_ok(rt__pg_copy_begin(pg, "t", cols, 2, &c, &e), &e);
+    for (size_t i = 0; i < RT_ARRAY_SIZE(vals); i++) {
+        const char *row[2] = {n, vals[i]};
+        snprintf(n, sizeof(n), "%zu", i);
+        pg_ok(rt__pg_copy_row(c, row, NULL, &e), &e);
+    }
+    {
+        const char *row[2] = {"99", NULL};
+        pg_ok(rt__pg_copy_row(c, row, NULL, &e), &e);
+    }
+    {
+        const char *row[2] = {"100", "a\0b"};
+        const size_t lens[2] = {3, 3};
+        cr_assert_eq(rt__pg_copy_row(c, row, lens, &e), RT_EINVAL);
+        cr_assert(strstr(e.msg.buf, "NUL"), "%s", e.msg.buf);
+        rt_error_release(&e);
+    }
+    pg_ok(rt__pg_copy_end(c, &rows, &e), &e);
+    rt__pg_copy_abort(c);
+    cr_assert_eq(rows, (long)RT_ARRAY_SIZE(vals) + 1);
+    for (size_t i = 0; i < RT_ARRAY_SIZE(vals); i++) {
+        const char *v[1] = {n};
+        PGresult *r;
+        snprintf(n, sizeof(n), "%zu", i);
+        r = rt__pg_exec(pg, "get", "SELECT v FROM t WHERE n = $1", 1, v, &e);
+        cr_assert_not_null(r, "%s", e.msg.buf);
+        cr_assert_eq(PQntuples(r), 1);
+        cr_assert_str_eq(PQgetvalue(r, 0, 0), vals[i], "row %zu", i);
+        cr_assert_eq(PQgetisnull(r, 0, 0), 0);
+        PQclear(r);
+    }
+    cr_assert_str_eq(pg_value(pg, "null", "SELECT v IS NULL FROM t WHERE n = 99"), "t");
+    rt__pg_close(pg);
+}
+
+Test(pg, a_refused_row_leaves_nothing_of_the_copy)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_copybad");
+    struct rt_pg_copy *c;
+    static const char *const cols[] = {"v"};
+
+    pg_ok(rt__pg_run(pg, "CREATE TABLE t (v int CHECK (v < 100))", &e), &e);
+    pg_ok(rt__pg_copy_begin(pg, "t", cols, 1, &c, &e), &e);
+    for (int i = 0; i < 5000; i++) {
+        char n[16];
+        const char *row[1] = {n};
+        snprintf(n, sizeof(n), "%d", i == 4000 ? 100 : i % 100);
+        pg_ok(rt__pg_copy_row(c, row, NULL, &e), &e);
+    }
+    cr_assert_eq(rt__pg_copy_end(c, NULL, &e), RT_ESTORE);
+    rt__pg_copy_abort(c);
+    cr_assert(strstr(e.msg.buf, "COPY into t failed"), "%s", e.msg.buf);
+    cr_assert(strstr(e.msg.buf, "line 4001"), "names the row: %s", e.msg.buf);
+    cr_assert(strstr(e.msg.buf, "none of its rows was stored"), "%s", e.msg.buf);
+    rt_error_release(&e);
+    cr_assert_str_eq(pg_value(pg, "n", "SELECT count(*) FROM t"), "0");
+    rt__pg_close(pg);
+}
+
+struct terms {
+    char list[64][64];
+    int n;
+};
+
+static int collect(void *ctx, const char *term, size_t len, size_t start, size_t end, int co)
+{
+    struct terms *t = ctx;
+    (void)start;
+    (void)end;
+    (void)co;
+    for (int i = 0; i < t->n; i++)
+        if (strlen(t->list[i]) == len && !memcmp(t->list[i], term, len))
+            return 0;
+    cr_assert_lt(t->n, 64);
+    snprintf(t->list[t->n++], 64, "%.*s", (int)len, term);
+    return 0;
+}
+
+static int by_bytes(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+Test(pg, the_index_holds_our_tokenizers_terms)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_lexemes");
+    struct rt_tokenizer *tok = rt_tokenizer_new("english");
+    static const char text[] = "Abolishing the death penalty: the State's courts, "
+                               "Côte d'Ivoire and ÉTATS-UNIS, 2016/17 and 国家";
+    struct terms want = {.n = 0};
+    struct rt_buf tsv = RT_BUF_INIT, joined = RT_BUF_INIT;
+    const char *v[1];
+    PGresult *r;
+
+    cr_assert_not_null(tok);
+    rt_tokenize(tok, text, strlen(text), 0, collect, &want);
+    qsort(want.list, (size_t)want.n, sizeof(want.list[0]), by_bytes);
+    for (int i = 0; i < want.n; i++)
+        rt_buf_addf(&joined, "%s%s", i ? " " : "", want.list[i]);
+    rt__pg_tsvector(tok, text, strlen(text), &tsv);
+    v[0] = tsv.buf;
+    r = rt__pg_exec(
+        pg, "lexemes",
+        "SELECT array_to_string(ARRAY(SELECT x FROM unnest(tsvector_to_array($1::tsvector))"
+        " x ORDER BY x COLLATE \"C\"), ' '), $1::tsvector @@ 'penalti & death'::tsquery,"
+        " $1::tsvector @@ 'the'::tsquery",
+        1, v, &e);
+    cr_assert_not_null(r, "%s: %s", tsv.buf, e.msg.buf);
+    cr_assert_str_eq(PQgetvalue(r, 0, 0), joined.buf, "tsvector %s", tsv.buf);
+    cr_assert_str_eq(PQgetvalue(r, 0, 1), "t");
+    /* PostgreSQL's English configuration would drop "the"; our lexemes keep it. */
+    cr_assert_str_eq(PQgetvalue(r, 0, 2), "t");
+    PQclear(r);
+    cr_assert(strstr(tsv.buf, "'death':3"), "positions from 1 in order: %s", tsv.buf);
+    rt_buf_release(&tsv);
+    rt_buf_release(&joined);
+    rt_tokenizer_free(tok);
+    rt__pg_close(pg);
+}
+
+Test(pg, a_lexeme_with_a_quote_or_a_backslash_is_escaped)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_lexquote");
+    struct rt_buf tsv = RT_BUF_INIT;
+    struct rt_tokenizer *tok = rt_tokenizer_new(NULL);
+    const char *v[1];
+    PGresult *r;
+
+    /* Our tokenizer never makes such terms today; the literal must still hold them. */
+    rt__pg_tsvector(tok, "plain", 5, &tsv);
+    rt_buf_adds(&tsv, " 'it''s':2 'back\\\\slash':3");
+    v[0] = tsv.buf;
+    r = rt__pg_exec(pg, "lex", "SELECT array_to_string(tsvector_to_array($1::tsvector), '|')", 1, v,
+                    &e);
+    cr_assert_not_null(r, "%s", e.msg.buf);
+    cr_assert_str_eq(PQgetvalue(r, 0, 0), "back\\slash|it's|plain");
+    PQclear(r);
+    rt_buf_release(&tsv);
+    rt_tokenizer_free(tok);
+    rt__pg_close(pg);
+}
+
+Test(pg, migrations_apply_once_and_again_change_nothing)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_migrate"), *other = pg_other("t_migrate");
+    int v1 = 0, v2 = 0;
+
+    pg_ok(rt__pg_migrate(pg, &v1, &e), &e);
+    cr_assert_eq(v1, 15);
+    cr_assert_str_eq(pg_value(pg, "v", "SELECT value FROM meta WHERE key = 'pg_schema'"), "15");
+    pg_ok(rt__pg_migrate(other, &v2, &e), &e);
+    cr_assert_eq(v2, 15);
+    cr_assert_str_eq(pg_value(pg, "n", "SELECT count(*) FROM upr_session"), "50",
+                     "0002's rows once");
+    rt__pg_close(other);
+    rt__pg_close(pg);
+}
+
+Test(pg, a_failed_migration_leaves_nothing_of_it)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_migbad");
+
+    /* A table in the way of 0002: its migration fails as a whole, 0001 stays. */
+    pg_ok(rt__pg_run(pg, "CREATE TABLE dialogue (x int)", &e), &e);
+    cr_assert_eq(rt__pg_migrate(pg, NULL, &e), RT_ESTORE);
+    cr_assert_str_eq(e.file, "src/store/pg/schema/0002_ledger.sql");
+    cr_assert(strstr(e.msg.buf, "nothing of it applied"), "%s", e.msg.buf);
+    cr_assert(strstr(e.msg.buf, "dialogue"), "%s", e.msg.buf);
+    rt_error_release(&e);
+    cr_assert_str_eq(pg_value(pg, "v", "SELECT value FROM meta WHERE key = 'pg_schema'"), "1");
+    cr_assert_str_eq(pg_value(pg, "r", "SELECT to_regclass('round') IS NULL"), "t");
+    rt__pg_close(pg);
+}
+
+/* n recommendations of state 1, with texts about torture on every third. */
+static struct rt_pg_rec_row *rec_rows(size_t n, char (*buf)[4][96])
+{
+    struct rt_pg_rec_row *rows = calloc(n, sizeof(*rows));
+    cr_assert_not_null(rows);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(buf[i][0], 96, "%zu", i + 1);
+        snprintf(buf[i][1], 96, "%s number %zu", i % 3 ? "Ensure free elections" : "End torture",
+                 i + 1);
+        snprintf(buf[i][2], 96, "%zu", i * 7919);
+        snprintf(buf[i][3], 96, "%zu", 1 + i % 40);
+        rows[i] = (struct rt_pg_rec_row){.id = buf[i][0],
+                                         .mechanism = "upr",
+                                         .session = buf[i][3],
+                                         .sur_id = "1",
+                                         .text = buf[i][1],
+                                         .key_hash = buf[i][2],
+                                         .response = "supported"};
+    }
+    return rows;
+}
+
+Test(pg, recommendations_load_through_copy_with_their_lexemes)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_load");
+    struct rt_tokenizer *tok = rt_tokenizer_new("english");
+    size_t n = 3000;
+    char(*buf)[4][96] = calloc(n, sizeof(*buf));
+    struct rt_pg_rec_row *rows = rec_rows(n, buf);
+
+    pg_ok(rt__pg_migrate(pg, NULL, &e), &e);
+    pg_ok(rt__pg_run(pg, "INSERT INTO state(id, code, name) VALUES (1, 'BLR', 'Belarus')", &e), &e);
+    pg_ok(rt__pg_load_recommendations(pg, tok, rows, n, &e), &e);
+    cr_assert_str_eq(pg_value(pg, "n", "SELECT count(*) FROM recommendation"), "3000");
+    cr_assert_str_eq(pg_value(pg, "f", "SELECT count(*) FROM recommendation_fts"), "3000");
+    cr_assert_str_eq(pg_value(pg, "t",
+                              "SELECT count(*) FROM recommendation_fts"
+                              " WHERE lexemes @@ 'tortur'::tsquery"),
+                     "1000");
+    cr_assert_str_eq(pg_value(pg, "next",
+                              "INSERT INTO recommendation(sur_id, text, key_hash)"
+                              " VALUES (1, 'one more', 1) RETURNING id"),
+                     "3001", "ids go on after the loaded ones");
+    rt_tokenizer_free(tok);
+    free(rows);
+    free(buf);
+    rt__pg_close(pg);
+}
+
+Test(pg, a_load_with_a_bad_row_stores_nothing)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_loadbad");
+    struct rt_tokenizer *tok = rt_tokenizer_new("english");
+    size_t n = 2000;
+    char(*buf)[4][96] = calloc(n, sizeof(*buf));
+    struct rt_pg_rec_row *rows = rec_rows(n, buf);
+
+    rows[1500].response = "maybe";
+    pg_ok(rt__pg_migrate(pg, NULL, &e), &e);
+    pg_ok(rt__pg_run(pg, "INSERT INTO state(id, code, name) VALUES (1, 'BLR', 'Belarus')", &e), &e);
+    cr_assert_eq(rt__pg_load_recommendations(pg, tok, rows, n, &e), RT_ESTORE);
+    cr_assert(strstr(e.msg.buf, "COPY into recommendation failed"), "%s", e.msg.buf);
+    cr_assert(strstr(e.msg.buf, "line 1501"), "%s", e.msg.buf);
+    rt_error_release(&e);
+    cr_assert_str_eq(pg_value(pg, "n", "SELECT count(*) FROM recommendation"), "0");
+    cr_assert_str_eq(pg_value(pg, "f", "SELECT count(*) FROM recommendation_fts"), "0");
+    rt_tokenizer_free(tok);
+    free(rows);
+    free(buf);
+    rt__pg_close(pg);
+}
