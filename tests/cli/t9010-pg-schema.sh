@@ -127,4 +127,59 @@ check_eq "the index is searched by our lexemes" 1 \
 q "UPDATE recommendation SET text = 'Abolish capital punishment'" >/dev/null
 check_eq "a changed text drops its index row" 0 "$(q 'SELECT count(*) FROM recommendation_fts')"
 check_eq "and makes the repeats stale" 0 "$(q "SELECT count(*) FROM meta WHERE key = 'repeats'")"
+# The same writes on both stores log the same entries: table, operation, the record's
+# name and the records it belongs to, and the row before and after (compared as JSON:
+# SQLite writes it compact, PostgreSQL with spaces; created_at is the clock's).
+cat >"$TMP/writes.sql" <<'SQL'
+INSERT INTO dialogue(name) VALUES ('US-Belarus');
+INSERT INTO dialogue_party(dialogue_id, party, position) VALUES (1, 'USA', 1);
+INSERT INTO round(dialogue_id, ordinal, date) VALUES (1, 1, '2016-05');
+INSERT INTO topic(round_id, text) VALUES (1, 'Political prisoners');
+INSERT INTO ask(round_id, from_party, to_party, text) VALUES (1, 'USA', 'BLR', 'Release them');
+INSERT INTO step(actor, date, kind, direction, text) VALUES ('BLR', '2016', 'release', 'positive', 'Freed six');
+INSERT INTO link(from_kind, from_id, relation, to_kind, to_id) VALUES ('step', 1, 'answers', 'ask', 1);
+INSERT INTO ledger_theme(item_kind, item_id, area) VALUES ('ask', 1, 'detention');
+UPDATE step SET text = 'Freed six prisoners' WHERE id = 1;
+UPDATE step SET text = 'Freed six prisoners' WHERE id = 1;
+INSERT INTO commitment(round_id, party, promise) VALUES (1, 'USA', 'Lift sanctions');
+INSERT INTO commitment_status(commitment_id, as_of, status) VALUES (1, '2016-06', 'open');
+INSERT INTO benchmark(dialogue_id, text) VALUES (1, 'All freed');
+INSERT INTO assessment(target_kind, target_id, as_of, status) VALUES ('ask', 1, '2016-07', 'partially');
+INSERT INTO person(name) VALUES ('A. B.');
+INSERT INTO person_name(person_id, name, key) VALUES (1, 'A. B.', 'a b');
+INSERT INTO case_event(person_id, date, event) VALUES (1, '2020', 'detained');
+INSERT INTO case_event(person_id, date, event, step_id) VALUES (1, '2021', 'released', 1);
+INSERT INTO ask_person(ask_id, person_id) VALUES (1, 1);
+INSERT INTO account(name, role, password, created_at) VALUES ('alice', 'admin', 'x', '2026');
+UPDATE account SET disabled = 1;
+UPDATE account SET password = 'y';
+INSERT INTO private_record(kind, id) VALUES ('step', 1);
+DELETE FROM private_record;
+UPDATE ask SET withdrawn = 'wrong', withdrawn_on = '2016-08' WHERE id = 1;
+DELETE FROM link;
+SQL
+pg_psql -c 'CREATE DATABASE parity'
+apply_all parity >/dev/null
+cp "$TMP/new.db" "$TMP/parity.db"
+check "the writes run on SQLite (its shell fires the store's audit triggers)" \
+    sqlite3 "$TMP/parity.db" ".read $TMP/writes.sql"
+check "and on PostgreSQL" pg_psql -d parity -f "$TMP/writes.sql"
+log_rows='SELECT tbl, op, record, coalesce(ref1, '"'-'"'), coalesce(ref2, '"'-'"'),
+    coalesce(before, '"'null'"'), coalesce(after, '"'null'"') FROM audit_log ORDER BY id'
+sqlite3 -separator '|' "$TMP/parity.db" "$log_rows" >"$TMP/log.sqlite"
+pg_psql -d parity -F '|' -c "$log_rows" >"$TMP/log.pg"
+norm() {
+    python3 -c 'import json, sys
+for line in sys.stdin:
+    p = line.rstrip("\n").split("|")
+    rows = []
+    for j in p[5:7]:
+        v = json.loads(j)
+        if isinstance(v, dict) and "created_at" in v:
+            v["created_at"] = "T"
+        rows.append(json.dumps(v))
+    print("|".join(p[:5] + rows))' <"$1"
+}
+check_eq "both logs hold the same entries" "$(norm "$TMP/log.sqlite")" "$(norm "$TMP/log.pg")"
+check_eq "every write that changed something logged was logged (not the no-op, not the password)" 24 "$(wc -l <"$TMP/log.pg")"
 done_testing
