@@ -67,7 +67,7 @@ Test(pg, a_statement_is_prepared_once_per_connection)
     struct rt_pg *pg = pg_fresh("t_prepare");
 
     for (int i = 0; i < 3; i++) {
-        char n[8];
+        char n[16];
         const char *v[1] = {n};
         PGresult *r;
 
@@ -251,7 +251,7 @@ Test(pg, copy_carries_every_byte_but_nul)
         "plain", "tab\there", "line\nbreak",        "cr\rlf\r\n", "back\\slash",
         "\\N",   "",          "Côte d’Ivoire — 国", "\\.",        "end\\"};
     long rows = 0;
-    char n[8];
+    char n[24];
 
     pg_ok(rt__pg_run(pg, "CREATE TABLE t (n int, v text)", &e), &e);
     pg_ok(rt__pg_copy_begin(pg, "t", cols, 2, &c, &e), &e);
