@@ -8,6 +8,8 @@
 
 #include <time.h>
 
+#include <sodium.h>
+
 #include "store/pg/pg_int.h"
 
 struct pg_stmt {
@@ -295,13 +297,22 @@ static int retryable(const struct rt_pg *pg)
            !strcmp(pg->sqlstate, lost_state);
 }
 
-/* A short wait that grows with each try, so that two clients that clashed part. */
+/*
+ * A random wait before the next try, up to a bound that doubles with each try
+ * (4, 8, 16 ... ms, at most 250): clients that clashed do not clash again in step.
+ */
 static void back_off(int attempt)
 {
     struct timespec ts = {0, 0};
-    long ms = 5L * attempt * attempt + (long)(clock() % 7);
+    uint32_t bound = 2u << (attempt < 6 ? attempt : 6), ms;
 
-    ts.tv_nsec = ms * 1000000L;
+    if (bound > 250)
+        bound = 250;
+    if (sodium_init() < 0)
+        ms = bound / 2;
+    else
+        ms = 1 + randombytes_uniform(bound);
+    ts.tv_nsec = (long)ms * 1000000L;
     nanosleep(&ts, NULL);
 }
 
