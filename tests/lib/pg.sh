@@ -8,7 +8,7 @@
 # RT_TEST_PG (a libpq connection string), RT_TEST_PG_DATA (the data directory) and
 # RT_TEST_PG_CTL (pg_ctl, as the cluster's owner) for the unit tests.
 #
-# The cluster lives in a new directory under TMPDIR, listens only on a Unix socket
+# The cluster lives in a new directory under TMPDIR (/tmp as root), listens only on a Unix socket
 # there (no TCP port, so tests running at once never meet), trusts local users, and
 # runs without fsync. No system service is used or needed. initdb and postgres refuse
 # to run as root: as root (CI runs so) the cluster runs as the postgres user that
@@ -17,7 +17,13 @@
 PG_DIR=
 PG_WHY=
 
+# The server's programs: $PG_BINDIR when set (t9000 points it nowhere to test the
+# skip), else where pg_config says, else Debian's newest /usr/lib/postgresql/N/bin.
 pg_bindir() {
+    if [ -n "${PG_BINDIR:-}" ]; then
+        [ -x "$PG_BINDIR/initdb" ] && { echo "$PG_BINDIR"; return 0; }
+        return 1
+    fi
     d=$(pg_config --bindir 2>/dev/null)
     if [ -n "$d" ] && [ -x "$d/initdb" ]; then echo "$d"; return 0; fi
     for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4 -n -r); do
@@ -40,7 +46,10 @@ pg_start() {
         fi
         as="runuser -u postgres --"
     fi
-    PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/rt-pg.XXXXXX") || { PG_WHY="mktemp failed"; return 1; }
+    # As root, under /tmp whatever TMPDIR says: the postgres user must reach it.
+    base=${TMPDIR:-/tmp}
+    [ -n "$as" ] && base=/tmp
+    PG_DIR=$(mktemp -d "$base/rt-pg.XXXXXX") || { PG_WHY="mktemp failed"; return 1; }
     # The directory must be reachable by the server's user; the socket goes in it.
     chmod 755 "$PG_DIR"
     [ -n "$as" ] && chown postgres "$PG_DIR"
