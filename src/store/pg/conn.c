@@ -323,6 +323,34 @@ static void rollback(struct rt_pg *pg)
     pg->in_txn = 0;
 }
 
+int rt__pg_begin(struct rt_pg *pg, const char *isolation, struct rt_error *err)
+{
+    struct rt_buf sql = RT_BUF_INIT;
+    int rc;
+
+    rt_buf_adds(&sql, "BEGIN");
+    if (isolation && *isolation)
+        rt_buf_addf(&sql, " ISOLATION LEVEL %s", isolation);
+    rc = rt__pg_run(pg, sql.buf, err);
+    rt_buf_release(&sql);
+    if (rc == 0)
+        pg->in_txn = 1;
+    return rc;
+}
+
+int rt__pg_end(struct rt_pg *pg, int commit, struct rt_error *err)
+{
+    int rc;
+
+    if (!commit) {
+        rollback(pg);
+        return 0;
+    }
+    rc = rt__pg_run(pg, "COMMIT", err);
+    pg->in_txn = 0;
+    return rc;
+}
+
 int rt__pg_transaction(struct rt_pg *pg, rt_pg_txn_fn fn, void *ctx, int *tries,
                        struct rt_error *err)
 {
@@ -336,9 +364,8 @@ int rt__pg_transaction(struct rt_pg *pg, rt_pg_txn_fn fn, void *ctx, int *tries,
         pg->sqlstate[0] = '\0';
         if (lost(pg) && (rc = reset(pg, e.msg.len ? e.msg.buf : NULL, &e)) < 0)
             break;
-        if ((rc = rt__pg_run(pg, "BEGIN ISOLATION LEVEL SERIALIZABLE", &e)) < 0)
+        if ((rc = rt__pg_begin(pg, "SERIALIZABLE", &e)) < 0)
             break;
-        pg->in_txn = 1;
         if ((rc = fn(pg, ctx, &e)) < 0) {
             rollback(pg);
             if (!retryable(pg))
@@ -346,9 +373,7 @@ int rt__pg_transaction(struct rt_pg *pg, rt_pg_txn_fn fn, void *ctx, int *tries,
             back_off(attempt);
             continue;
         }
-        rc = rt__pg_run(pg, "COMMIT", &e);
-        pg->in_txn = 0;
-        if (rc == 0) {
+        if ((rc = rt__pg_end(pg, 1, &e)) == 0) {
             rt_error_release(&e);
             return 0;
         }

@@ -43,12 +43,12 @@ static int apply(struct rt_pg *pg, long n, const char *name, const char *sql, st
     int have, rc;
 
     snprintf(num, sizeof(num), "%ld", n);
-    if ((rc = rt__pg_run(pg, "BEGIN", err)) < 0)
+    if ((rc = rt__pg_begin(pg, NULL, err)) < 0)
         return rc;
     if ((rc = rt__pg_run(pg, MIGRATE_LOCK, err)) < 0 || (rc = schema_version(pg, &have, err)) < 0)
         goto fail;
     if (have >= n)
-        return rt__pg_run(pg, "COMMIT", err);
+        return rt__pg_end(pg, 1, err);
     if ((rc = rt__pg_run(pg, sql, err)) < 0) {
         struct rt_buf m = RT_BUF_INIT;
         rt_buf_adds(&m, err->msg.buf);
@@ -66,10 +66,9 @@ static int apply(struct rt_pg *pg, long n, const char *name, const char *sql, st
         goto fail;
     }
     PQclear(r);
-    return rt__pg_run(pg, "COMMIT", err);
+    return rt__pg_end(pg, 1, err);
 fail:
-    if (PQstatus(rt__pg_conn(pg)) == CONNECTION_OK)
-        PQclear(PQexec(rt__pg_conn(pg), "ROLLBACK"));
+    rt__pg_end(pg, 0, NULL);
     return rc;
 }
 

@@ -63,6 +63,17 @@ long rt__pg_prepares(const struct rt_pg *pg);
 /* How many times pg has re-established a dropped connection. */
 long rt__pg_resets(const struct rt_pg *pg);
 
+/*
+ * A transaction by hand, for work that must not be run twice on its own (migrations):
+ * rt__pg_begin starts one (isolation "SERIALIZABLE", "READ COMMITTED", or NULL for
+ * the server's default); until rt__pg_end, a dropped connection is an error, never a
+ * silent reconnection that would run the rest outside the transaction. rt__pg_end
+ * commits (commit non-zero; RT_ESTORE with err set when COMMIT fails) or rolls back
+ * (always 0; err may be NULL). Both return 0 or RT_ESTORE.
+ */
+int rt__pg_begin(struct rt_pg *pg, const char *isolation, struct rt_error *err);
+int rt__pg_end(struct rt_pg *pg, int commit, struct rt_error *err);
+
 /* The work of one transaction: returns 0 or an RT_E… code with err set. */
 typedef int (*rt_pg_txn_fn)(struct rt_pg *pg, void *ctx, struct rt_error *err);
 /*

@@ -506,3 +506,27 @@ Test(pg, a_load_with_a_bad_row_stores_nothing)
     free(buf);
     rt__pg_close(pg);
 }
+
+Test(pg, a_connection_dropped_inside_a_transaction_is_an_error_not_a_silent_reconnect)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_txdrop"), *other = pg_other("t_txdrop");
+    char sql[128];
+
+    pg_ok(rt__pg_run(pg, "CREATE TABLE t (v int)", &e), &e);
+    pg_ok(rt__pg_begin(pg, "READ COMMITTED", &e), &e);
+    pg_ok(rt__pg_run(pg, "INSERT INTO t VALUES (1)", &e), &e);
+    snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%s)",
+             pg_value(pg, "pid", "SELECT pg_backend_pid()"));
+    cr_assert_str_eq(pg_value(other, "kill", sql), "t");
+    cr_assert_eq(rt__pg_run(pg, "INSERT INTO t VALUES (2)", &e), RT_ESTORE);
+    cr_assert(strstr(e.msg.buf, "lost the connection to PostgreSQL"), "%s", e.msg.buf);
+    cr_assert_eq(rt__pg_resets(pg), 0, "no reconnection inside the transaction");
+    rt_error_release(&e);
+    cr_assert_eq(rt__pg_end(pg, 0, NULL), 0);
+    /* Outside it, the next statement reconnects; nothing of the transaction is there. */
+    cr_assert_str_eq(pg_value(pg, "n", "SELECT count(*) FROM t"), "0");
+    cr_assert_eq(rt__pg_resets(pg), 1);
+    rt__pg_close(other);
+    rt__pg_close(pg);
+}
