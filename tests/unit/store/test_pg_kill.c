@@ -68,5 +68,21 @@ Test(pg_kill, the_server_killed_mid_copy_is_a_clear_error)
     cr_assert(strstr(e.msg.buf, "the PostgreSQL server cannot be reached, reconnecting failed"),
               "%s", e.msg.buf);
     rt_error_release(&e);
+
+    /* So does the loader, at once rather than after its tries. */
+    {
+        struct rt_pg_rec_row row = {.id = "1",
+                                    .mechanism = "upr",
+                                    .sur_id = "1",
+                                    .text = "One more",
+                                    .key_hash = "1",
+                                    .response = "noted"};
+        struct rt_tokenizer *tok = rt_tokenizer_new("english");
+
+        cr_assert_eq(rt__pg_load_recommendations(pg, tok, &row, 1, &e), RT_ESTORE);
+        cr_assert(strstr(e.msg.buf, "the PostgreSQL server cannot be reached"), "%s", e.msg.buf);
+        rt_error_release(&e);
+        rt_tokenizer_free(tok);
+    }
     rt__pg_close(pg);
 }
