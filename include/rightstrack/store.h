@@ -1,6 +1,8 @@
 /*
  * The store: the one interface to the database. Only src/store/ speaks SQL.
- * A struct rt_store is one connection; use one per thread.
+ * A struct rt_store is one connection; use one per thread. Each function here calls
+ * through the table of operations of the store's back end (src/store/backend.h),
+ * chosen by the database URL when the store is opened.
  */
 #ifndef RIGHTSTRACK_STORE_H
 #define RIGHTSTRACK_STORE_H
@@ -16,10 +18,14 @@ enum rt_store_flags {
 };
 
 /*
- * Opens (and with RT_STORE_CREATE creates) the database at path, applies every
- * pending schema migration and loads the states table on first use. *out is NULL
- * on entry and set on success; close with rt_store_close. Returns RT_ESTORE,
- * RT_EIO or RT_ENOTFOUND (no such file, no RT_STORE_CREATE) with err filled.
+ * Opens (and with RT_STORE_CREATE creates) the database path names, applies every
+ * pending schema migration and loads the states table on first use. path is a file
+ * path or "sqlite:PATH" (SQLite, the file PATH); "postgresql://...", "postgres://..."
+ * or a libpq "keyword=value ..." string name PostgreSQL, which this build refuses
+ * with RT_EINVAL ("PostgreSQL store not built in this version"; the message never
+ * repeats the URL, which may hold a password). *out is set to NULL on entry and to
+ * the store on success; close with rt_store_close. Returns RT_ESTORE, RT_EIO or
+ * RT_ENOTFOUND (no such file, no RT_STORE_CREATE) with err filled.
  */
 RT_API int rt_store_open(struct rt_store **out, const char *path, unsigned flags,
                          struct rt_error *err);

@@ -119,7 +119,7 @@ static int load_sources(struct rt_store *st, struct rt_rec *r, struct rt_error *
     return rc;
 }
 
-int rt_store_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct rt_error *err)
+int rt__sqlite_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct rt_error *err)
 {
     sqlite3_stmt *s;
     int rc;
@@ -177,7 +177,8 @@ static int counts(struct rt_store *st, sqlite3_stmt *s, struct rt_count **out, s
 
 #define SUR_FILTER " WHERE (?1 = 0 OR r.sur_id = ?1)"
 
-int rt_store_stats(struct rt_store *st, int64_t sur_id, struct rt_stats *out, struct rt_error *err)
+int rt__sqlite_stats(struct rt_store *st, int64_t sur_id, struct rt_stats *out,
+                     struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
     int rc = 0;
@@ -741,8 +742,8 @@ static void bitmap_page(const roaring_bitmap_t *bm, const struct rt_search_spec 
     *n_ids = (size_t)n;
 }
 
-int rt_store_search(struct rt_store *st, const struct rt_search_spec *q,
-                    struct rt_search_result *res, struct rt_error *err)
+int rt__sqlite_search(struct rt_store *st, const struct rt_search_spec *q,
+                      struct rt_search_result *res, struct rt_error *err)
 {
     enum plan plan = plan_of(q);
     struct idset pass = {0}, hits = {0};
@@ -851,8 +852,8 @@ out:
     return rc;
 }
 
-int rt_store_search_ids(struct rt_store *st, const struct rt_search_spec *spec, int64_t **out,
-                        size_t *out_n, struct rt_error *err)
+int rt__sqlite_search_ids(struct rt_store *st, const struct rt_search_spec *spec, int64_t **out,
+                          size_t *out_n, struct rt_error *err)
 {
     struct rt_search_spec all = *spec;
     enum plan plan = plan_of(spec);
@@ -886,14 +887,14 @@ int rt_store_search_ids(struct rt_store *st, const struct rt_search_spec *spec, 
     return 0;
 }
 
-int rt_store_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struct rt_rec *recs,
-                       struct rt_error *err)
+int rt__sqlite_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struct rt_rec *recs,
+                         struct rt_error *err)
 {
     return load_hits(st, ids, n, recs, err);
 }
 
-int rt_store_prefix_words(struct rt_store *st, const char *prefix, size_t len, struct rt_buf *out,
-                          struct rt_error *err)
+int rt__sqlite_prefix_words(struct rt_store *st, const char *prefix, size_t len, struct rt_buf *out,
+                            struct rt_error *err)
 {
     /* U+10FFFF sorts after every character a word can go on with. */
     sqlite3_stmt *s = rt__stmt_sql(st,

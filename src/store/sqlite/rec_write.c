@@ -10,8 +10,8 @@
 #include "base/hash.h"
 #include "store/sqlite/sqlite_int.h"
 
-int rt_store_state_find(struct rt_store *st, const char *name, size_t len, int64_t *out_id,
-                        struct rt_error *err)
+int rt__sqlite_state_find(struct rt_store *st, const char *name, size_t len, int64_t *out_id,
+                          struct rt_error *err)
 {
     struct rt_buf key = RT_BUF_INIT;
     sqlite3_stmt *s;
@@ -53,8 +53,8 @@ out:
     return rc;
 }
 
-int rt_store_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *ref,
-                       struct rt_error *err)
+int rt__sqlite_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *ref,
+                         struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
     int rc;
@@ -77,8 +77,8 @@ int rt_store_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *ref
     return rc;
 }
 
-int rt_store_source_put(struct rt_store *st, const struct rt_source *src, int64_t *out_id,
-                        int *out_new, struct rt_error *err)
+int rt__sqlite_source_put(struct rt_store *st, const struct rt_source *src, int64_t *out_id,
+                          int *out_new, struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
     int rc;
@@ -422,8 +422,8 @@ static int queue_source(struct rt_store *st, const struct rt_rec_in *r, int64_t 
                : queue_write(st, &st->src_queue, LINK_SOURCE, err);
 }
 
-int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
-                     unsigned *out_flags, struct rt_error *err)
+int rt__sqlite_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
+                       unsigned *out_flags, struct rt_error *err)
 {
     int rc = rec_put(st, r, out_id, out_flags, err);
     return rc < 0 ? rc : queue_source(st, r, *out_id, err);
@@ -479,8 +479,8 @@ static int rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_
     return st->in_tx ? 0 : rt__index_from(st, *out_id - 1, err);
 }
 
-int rt_store_rec_add_by(struct rt_store *st, int64_t rec_id, int64_t state_id, int *out_new,
-                        struct rt_error *err)
+int rt__sqlite_rec_add_by(struct rt_store *st, int64_t rec_id, int64_t state_id, int *out_new,
+                          struct rt_error *err)
 {
     sqlite3_stmt *s = rt__stmt(st, STMT_BY_INSERT, err);
 
@@ -542,9 +542,9 @@ out:
     return rc;
 }
 
-int rt_store_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
-                           const char *label, const char *origin, double confidence, int *out_new,
-                           struct rt_error *err)
+int rt__sqlite_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
+                             const char *label, const char *origin, double confidence, int *out_new,
+                             struct rt_error *err)
 {
     sqlite3_stmt *s;
     int64_t tid;
@@ -612,8 +612,8 @@ static int queue_write(struct rt_store *st, struct rt__link_queue *q, enum link_
     return 0;
 }
 
-int rt_store_rec_queue_by(struct rt_store *st, int64_t rec_id, int64_t state_id,
-                          struct rt_error *err)
+int rt__sqlite_rec_queue_by(struct rt_store *st, int64_t rec_id, int64_t state_id,
+                            struct rt_error *err)
 {
     struct rt__link *l = queue_push(&st->by_queue);
 
@@ -622,9 +622,9 @@ int rt_store_rec_queue_by(struct rt_store *st, int64_t rec_id, int64_t state_id,
     return st->by_queue.n < LINK_QUEUE_MAX ? 0 : queue_write(st, &st->by_queue, LINK_BY, err);
 }
 
-int rt_store_rec_queue_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
-                             const char *label, const char *origin, double confidence,
-                             struct rt_error *err)
+int rt__sqlite_rec_queue_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
+                               const char *label, const char *origin, double confidence,
+                               struct rt_error *err)
 {
     const char *known = NULL;
     struct rt__link *l;
@@ -647,8 +647,8 @@ int rt_store_rec_queue_theme(struct rt_store *st, int64_t rec_id, const char *vo
                                               : queue_write(st, &st->theme_queue, LINK_THEME, err);
 }
 
-int rt_store_rec_links_flush(struct rt_store *st, int64_t *by_new, int64_t *themes_new,
-                             struct rt_error *err)
+int rt__sqlite_rec_links_flush(struct rt_store *st, int64_t *by_new, int64_t *themes_new,
+                               struct rt_error *err)
 {
     int rc;
 

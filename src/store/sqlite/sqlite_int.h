@@ -8,6 +8,8 @@
 #include <rightstrack/store.h>
 
 #include "base/strmap.h"
+#include "store/backend.h"
+#include "store/sqlite/ops.h"
 
 enum rt__stmt_id {
     STMT_STATE_BY_KEY,
@@ -128,6 +130,7 @@ struct rt__fts_words {
 };
 
 struct rt_store {
+    struct rt__store_base base; /* first: rt__sqlite_ops (store.c calls through it) */
     sqlite3 *db;
     char *path;
     int in_tx;
