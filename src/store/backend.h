@@ -60,8 +60,6 @@ struct rt__store_ops {
                       size_t *out_n, struct rt_error *err);
     int (*recs_load)(struct rt_store *st, const int64_t *ids, size_t n, struct rt_rec *recs,
                      struct rt_error *err);
-    int (*prefix_words)(struct rt_store *st, const char *prefix, size_t len, struct rt_buf *out,
-                        struct rt_error *err);
     int (*model_put)(struct rt_store *st, const char *name, const char *kind, const char *info,
                      const void *data, size_t len, struct rt_error *err);
     int (*model_get)(struct rt_store *st, const char *name, struct rt_buf *data,

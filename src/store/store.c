@@ -329,15 +329,6 @@ int rt_store_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struct
     return o->recs_load ? o->recs_load(st, ids, n, recs, err) : missing(o, "recs_load", err);
 }
 
-int rt_store_prefix_words(struct rt_store *st, const char *prefix, size_t len, struct rt_buf *out,
-                          struct rt_error *err)
-{
-    const struct rt__store_ops *o = ops_of(st);
-
-    return o->prefix_words ? o->prefix_words(st, prefix, len, out, err)
-                           : missing(o, "prefix_words", err);
-}
-
 int rt_store_model_put(struct rt_store *st, const char *name, const char *kind, const char *info,
                        const void *data, size_t len, struct rt_error *err)
 {

@@ -29,7 +29,6 @@ const struct rt__store_ops rt__sqlite_ops = {
     .search = rt__sqlite_search,
     .search_ids = rt__sqlite_search_ids,
     .recs_load = rt__sqlite_recs_load,
-    .prefix_words = rt__sqlite_prefix_words,
     .model_put = rt__sqlite_model_put,
     .model_get = rt__sqlite_model_get,
     .rec_texts = rt__sqlite_rec_texts,

@@ -47,8 +47,6 @@ int rt__sqlite_search_ids(struct rt_store *st, const struct rt_search_spec *spec
                           size_t *out_n, struct rt_error *err);
 int rt__sqlite_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struct rt_rec *recs,
                          struct rt_error *err);
-int rt__sqlite_prefix_words(struct rt_store *st, const char *prefix, size_t len, struct rt_buf *out,
-                            struct rt_error *err);
 int rt__sqlite_model_put(struct rt_store *st, const char *name, const char *kind, const char *info,
                          const void *data, size_t len, struct rt_error *err);
 int rt__sqlite_model_get(struct rt_store *st, const char *name, struct rt_buf *data,
