@@ -8,6 +8,7 @@
 #include <rightstrack/text.h>
 
 #include "base/hash.h"
+#include "model/rules.h"
 #include "store/sqlite/sqlite_int.h"
 
 int rt__sqlite_state_find(struct rt_store *st, const char *name, size_t len, int64_t *out_id,
@@ -139,40 +140,10 @@ static int64_t key_hash(const struct rt_rec_in *r)
     return (int64_t)(h >> 1);
 }
 
-static int response_rank(enum rt_response r)
-{
-    switch (r) {
-    case RT_RESPONSE_SUPPORTED:
-        return 3;
-    case RT_RESPONSE_NOTED:
-        return 2;
-    case RT_RESPONSE_PLEDGE:
-        return 1;
-    case RT_RESPONSE_PENDING:
-        break;
-    }
-    return 0;
-}
-
-/*
- * Merges r into the values of its twin in a way that does not depend on the order
- * rows arrive in: the strongest response, the higher category. Returns the
- * enum rt_put_flags that say so (RT_PUT_CONFLICT).
- */
+/* Merges r into the values of its twin: the rule of twins (src/model/rules.c). */
 static unsigned merge_values(enum rt_response *resp, int *cat, const struct rt_rec_in *r)
 {
-    enum rt_response old = *resp;
-    int old_cat = *cat;
-    unsigned flags = 0;
-
-    if ((old != RT_RESPONSE_PENDING && r->response != RT_RESPONSE_PENDING && old != r->response) ||
-        (old_cat && r->action_category && old_cat != r->action_category))
-        flags |= RT_PUT_CONFLICT;
-    if (response_rank(r->response) > response_rank(old))
-        *resp = r->response;
-    if (r->action_category > old_cat)
-        *cat = r->action_category;
-    return flags;
+    return rt__rec_merge(resp, cat, r->response, r->action_category);
 }
 
 /*
