@@ -22,7 +22,7 @@ enum rt_store_flags {
  * pending schema migration and loads the states table on first use. path is a file
  * path or "sqlite:PATH" (SQLite, the file PATH); "postgresql://...", "postgres://..."
  * or a libpq "keyword=value ..." string name PostgreSQL, which this build refuses
- * with RT_EINVAL ("PostgreSQL store not built in this version"; the message never
+ * with RT_ESTORE ("PostgreSQL store not built in this version"; the message never
  * repeats the URL, which may hold a password). *out is set to NULL on entry and to
  * the store on success; close with rt_store_close. Returns RT_ESTORE, RT_EIO or
  * RT_ENOTFOUND (no such file, no RT_STORE_CREATE) with err filled.

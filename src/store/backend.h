@@ -16,7 +16,7 @@
  * name (rt_store_NAME) takes and keeps its contract; open, check_file and restore get
  * the target with any "sqlite:" prefix removed (a path for SQLite, the connection
  * string for PostgreSQL). A member left NULL is an operation the back end does not
- * have: its public function fails with RT_EINVAL saying so (close, read_end and
+ * have: its public function fails with RT_ESTORE saying so (close, read_end and
  * rollback then do nothing; schema_version gives -1).
  */
 struct rt__store_ops {

@@ -95,7 +95,7 @@ static const struct rt__store_ops *ops_for(const char *url, const char **target,
     case RT__STORE_POSTGRESQL:
         break;
     }
-    rt_error_set(err, RT_EINVAL, NULL, 0, NULL,
+    rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
                  "PostgreSQL store not built in this version (give a file path or sqlite:PATH)");
     return NULL;
 }
@@ -108,7 +108,7 @@ static const struct rt__store_ops *ops_of(struct rt_store *st)
 /* The failure of an operation a back end does not have. */
 static int missing(const struct rt__store_ops *o, const char *op, struct rt_error *err)
 {
-    return rt_error_set(err, RT_EINVAL, NULL, 0, NULL, "the %s store cannot do '%s'", o->name, op);
+    return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "the %s store cannot do '%s'", o->name, op);
 }
 
 int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struct rt_error *err)
@@ -118,7 +118,7 @@ int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struc
 
     *out = NULL;
     if (!(o = ops_for(path, &target, err)))
-        return RT_EINVAL;
+        return RT_ESTORE;
     return o->open(out, target, flags, err);
 }
 
@@ -151,7 +151,7 @@ int rt_store_check_file(const char *path, struct rt_store_check *out, struct rt_
     const struct rt__store_ops *o;
 
     if (!(o = ops_for(path, &target, err)))
-        return RT_EINVAL;
+        return RT_ESTORE;
     return o->check_file ? o->check_file(target, out, err) : missing(o, "check_file", err);
 }
 
@@ -162,7 +162,7 @@ int rt_store_restore(const char *db_path, const char *from, struct rt_store_chec
     const struct rt__store_ops *o;
 
     if (!(o = ops_for(db_path, &target, err)))
-        return RT_EINVAL;
+        return RT_ESTORE;
     return o->restore ? o->restore(target, from, out, err) : missing(o, "restore", err);
 }
 

@@ -27,6 +27,11 @@ check_fails "init on a PostgreSQL URL" 1 "$RT" --db "postgresql://localhost/rt" 
 check_eq "prints the same" "$msg" "$(cat "$TMP/err")"
 check_fails "restore into a PostgreSQL URL" 1 "$RT" --db "postgresql://localhost/rt" restore "$DB"
 check_eq "says so first" "$msg" "$(head -n 1 "$TMP/err")"
+check_fails "serve on a PostgreSQL URL" 1 "$RT" --db "postgresql://localhost/rt" serve --port 0
+check_eq "says so" "$msg" "$(cat "$TMP/err")"
+check_fails "the web server program too, with exit 1" 1 "$(dirname "$RT")/rightstrack-serve" \
+    --db "postgresql://rt:s3cret@localhost/rt" --port 0
+check_eq "and the same words" "$msg" "$(cat "$TMP/err")"
 RIGHTSTRACK_DB="postgresql://localhost/rt" "$RT" stats >/dev/null 2>"$TMP/err"
 check_eq "from RIGHTSTRACK_DB too" "$msg" "$(cat "$TMP/err")"
 check_eq "a file named like a keyword string is still a file" 0 \
