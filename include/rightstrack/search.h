@@ -34,17 +34,18 @@ RT_API const char *rt_search_sort_name(int sort);
 RT_API int rt_search_sort_parse(const char *s, int *out);
 
 /*
- * Appends to out the FTS5 expression for a query text: each word and phrase is
- * quoted (so punctuation can never be read as syntax), AND/OR/NOT and
- * parentheses are kept where they make sense and dropped where they do not, a
- * trailing * marks a prefix, and "-word" means NOT word. With a store, a prefix
- * also looks for the words that begin with it but whose stems do not
- * (rt_store_prefix_words); with st NULL, only for the stems that begin with it.
- * Leaves out empty when the text holds no word. RT_EINVAL when it holds only
- * negations; RT_ESTORE when the store fails.
+ * Parses a query text (len bytes, any of them, NUL too) into *out, a new query the
+ * caller frees with rt_search_query_free: each word and "phrase" a term (a trailing *
+ * makes a prefix of its last word), AND/OR/NOT and parentheses kept where they make
+ * sense and dropped where they do not, "-word" meaning NOT word, neighbours without
+ * an operator joined by AND. NOT binds tightest, then AND, then OR. Sets *out to NULL
+ * when the text holds no word. RT_EINVAL (field "query") when it holds only
+ * negations; *out is then NULL.
  */
-RT_API int rt_search_fts_expr(struct rt_store *st, const char *text, size_t len, struct rt_buf *out,
-                              struct rt_error *err);
+RT_API int rt_search_parse(const char *text, size_t len, struct rt_search_query **out,
+                           struct rt_error *err);
+/* Frees q, its nodes and its text; NULL is allowed. */
+RT_API void rt_search_query_free(struct rt_search_query *q);
 
 /*
  * Runs a query. res must be zeroed; release it with rt_search_result_release.

@@ -1,6 +1,8 @@
 /*
  * The store: the one interface to the database. Only src/store/ speaks SQL.
- * A struct rt_store is one connection; use one per thread.
+ * A struct rt_store is one connection; use one per thread. Each function here calls
+ * through the table of operations of the store's back end (src/store/backend.h),
+ * chosen by the database URL when the store is opened.
  */
 #ifndef RIGHTSTRACK_STORE_H
 #define RIGHTSTRACK_STORE_H
@@ -16,10 +18,14 @@ enum rt_store_flags {
 };
 
 /*
- * Opens (and with RT_STORE_CREATE creates) the database at path, applies every
- * pending schema migration and loads the states table on first use. *out is NULL
- * on entry and set on success; close with rt_store_close. Returns RT_ESTORE,
- * RT_EIO or RT_ENOTFOUND (no such file, no RT_STORE_CREATE) with err filled.
+ * Opens (and with RT_STORE_CREATE creates) the database path names, applies every
+ * pending schema migration and loads the states table on first use. path is a file
+ * path or "sqlite:PATH" (SQLite, the file PATH); "postgresql://...", "postgres://..."
+ * or a libpq "keyword=value ..." string name PostgreSQL, which this build refuses
+ * with RT_ESTORE ("PostgreSQL store not built in this version"; the message never
+ * repeats the URL, which may hold a password). *out is set to NULL on entry and to
+ * the store on success; close with rt_store_close. Returns RT_ESTORE, RT_EIO or
+ * RT_ENOTFOUND (no such file, no RT_STORE_CREATE) with err filled.
  */
 RT_API int rt_store_open(struct rt_store **out, const char *path, unsigned flags,
                          struct rt_error *err);
@@ -224,9 +230,45 @@ RT_API int rt_store_stats(struct rt_store *st, int64_t sur_id, struct rt_stats *
  */
 enum rt_search_sort { RT_SORT_RELEVANCE, RT_SORT_SESSION, RT_SORT_STATE, RT_SORT_RESPONSE };
 
+/*
+ * A parsed search text: src/search/query.c makes it from what a user typed
+ * (rt_search_parse, search.h) and every back end renders it in its own dialect
+ * (SQLite: an FTS5 MATCH expression). A tree of nodes; the operators' operands are
+ * listed from child through next.
+ */
+enum rt_search_node_kind {
+    RT_SEARCH_TERM,  /* a word or a phrase */
+    RT_SEARCH_AND,   /* all of its operands */
+    RT_SEARCH_OR,    /* any of its operands */
+    RT_SEARCH_NOT,   /* its first operand and none of the others */
+    RT_SEARCH_GROUP, /* its one operand, in parentheses in the text */
+};
+
+struct rt_search_node {
+    enum rt_search_node_kind kind;
+    /* RT_SEARCH_TERM: what was written, without quotes and the prefix's '*': one word,
+     * or several (a phrase, or a word the tokenizer splits, "ill-treatment"), which
+     * must then follow each other. Any byte may be there, NUL too (read as a space). */
+    const char *text;
+    size_t len;
+    int phrase;        /* RT_SEARCH_TERM: it was in double quotes */
+    int prefix;        /* RT_SEARCH_TERM: its last word is a prefix (it ended in '*') */
+    const char *field; /* RT_SEARCH_TERM: NULL, the recommendation's text (no other yet) */
+    const struct rt_search_node *child; /* operators: the first operand */
+    const struct rt_search_node *next;  /* the next operand of the same operator */
+};
+
+/* A parsed search text; free with rt_search_query_free (search.h). */
+struct rt_search_query {
+    const struct rt_search_node *root;
+    struct rt_search_node *nodes; /* owned: every node */
+    size_t n;
+    char *text; /* owned: the copy of the text that the terms point into */
+};
+
 /* A search, as src/search/ hands it to the store. */
 struct rt_search_spec {
-    const char *match; /* an FTS5 expression over our tokens, or NULL */
+    const struct rt_search_query *query; /* the words to look for, or NULL for none */
     int64_t sur_id, by_id;
     int cycle, session, category;
     int response;      /* enum rt_response, or -1 for any */
@@ -255,7 +297,8 @@ RT_API void rt_search_result_release(struct rt_search_result *res);
 /*
  * Runs spec (borrowed for the call); res must be zeroed by the caller and is
  * released with rt_search_result_release, also after a failure. RT_EINVAL when
- * match is not a valid expression (err says why), RT_ESTORE on failure.
+ * the back end cannot render spec->query (a field it does not know; err says why),
+ * RT_ESTORE on failure.
  */
 RT_API int rt_store_search(struct rt_store *st, const struct rt_search_spec *spec,
                            struct rt_search_result *res, struct rt_error *err);
@@ -275,17 +318,6 @@ RT_API int rt_store_search_ids(struct rt_store *st, const struct rt_search_spec 
  */
 RT_API int rt_store_recs_load(struct rt_store *st, const int64_t *ids, size_t n,
                               struct rt_rec *recs, struct rt_error *err);
-
-/*
- * For a prefix query: appends to out, each ended by a NUL, one word for every stem
- * that words beginning with prefix have but that does not itself begin with it
- * ("investigate" for "investigat", whose stem is "investig"). prefix is folded as
- * the index folds words. The index holds stems, so a prefix must look for these as
- * well as for the stems that begin with it (schema 9). RT_ESTORE (err filled) on
- * failure.
- */
-RT_API int rt_store_prefix_words(struct rt_store *st, const char *prefix, size_t len,
-                                 struct rt_buf *out, struct rt_error *err);
 
 /*
  * Trained models (src/store/sqlite/models.c), kept as named byte blobs.

@@ -1,4 +1,4 @@
-/* The search query language: user text to a safe FTS5 expression, then a store search. */
+/* The search query language: user text to a parsed query (store.h), then a store search. */
 #include "base/compat.h"
 
 #include <rightstrack/search.h>
@@ -11,6 +11,7 @@ struct item {
     const char *ptr; /* TERM: the word or the phrase's inside */
     size_t len;
     int prefix;
+    int phrase; /* TERM: in double quotes */
 };
 
 static int is_word_byte(unsigned char c)
@@ -38,7 +39,7 @@ static size_t lex(const char *s, size_t len, struct item *items, size_t max)
 
     while (i < len && n + 2 < max) {
         unsigned char c = (unsigned char)s[i];
-        struct item it = {TERM, NULL, 0, 0};
+        struct item it = {TERM, NULL, 0, 0, 0};
         int negate = 0;
 
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0') {
@@ -61,6 +62,7 @@ static size_t lex(const char *s, size_t len, struct item *items, size_t max)
                 i++;
             it.ptr = s + start;
             it.len = i - start;
+            it.phrase = 1;
             if (i < len)
                 i++;
         } else {
@@ -89,7 +91,7 @@ static size_t lex(const char *s, size_t len, struct item *items, size_t max)
         if (it.kind == TERM && !has_word(it.ptr, it.len))
             continue;
         if (negate)
-            items[n++] = (struct item){OP_NOT, NULL, 0, 0};
+            items[n++] = (struct item){OP_NOT, NULL, 0, 0, 0};
         items[n++] = it;
     }
     return n;
@@ -150,93 +152,116 @@ static size_t tidy(struct item *it, size_t n)
     return n;
 }
 
-/* Appends s for the inside of an FTS5 string: double quotes doubled, NUL a space. */
-static void add_escaped(struct rt_buf *out, const char *s, size_t len)
-{
-    for (size_t k = 0; k < len; k++) {
-        if (s[k] == '"')
-            rt_buf_addch(out, '"');
-        rt_buf_addch(out, s[k] ? s[k] : ' ');
-    }
-}
-
-/* Appends s as an FTS5 string. */
-static void add_quoted(struct rt_buf *out, const char *s, size_t len)
-{
-    rt_buf_addch(out, '"');
-    add_escaped(out, s, len);
-    rt_buf_addch(out, '"');
-}
-
-struct last_word {
-    struct rt_buf word; /* folded */
-    size_t start, end;  /* where it sits in the term */
+/* Builds the tree of a tidied item list (the grammar of rt_search_parse). */
+struct parser {
+    const struct item *it;
+    size_t n, i;
+    const char *base; /* the text the items point into */
+    struct rt_search_query *q;
 };
 
-static int keep_last(void *ctx, const char *term, size_t len, size_t start, size_t end,
-                     int colocated)
+static struct rt_search_node *node_new(struct parser *p, enum rt_search_node_kind kind)
 {
-    struct last_word *w = ctx;
+    struct rt_search_node *nd = &p->q->nodes[p->q->n++];
 
-    (void)colocated;
-    rt_buf_reset(&w->word);
-    rt_buf_add(&w->word, term, len);
-    w->start = start;
-    w->end = end;
-    return 0;
+    memset(nd, 0, sizeof(*nd));
+    nd->kind = kind;
+    return nd;
+}
+
+static int peek(const struct parser *p, enum item_kind kind)
+{
+    return p->i < p->n && p->it[p->i].kind == kind;
+}
+
+static struct rt_search_node *parse_or(struct parser *p);
+
+/* A term or a group; NULL when the items hold neither here (tidy leaves none such). */
+static struct rt_search_node *parse_primary(struct parser *p)
+{
+    struct rt_search_node *nd;
+
+    if (peek(p, TERM)) {
+        const struct item *it = &p->it[p->i++];
+        nd = node_new(p, RT_SEARCH_TERM);
+        nd->text = p->q->text + (it->ptr - p->base);
+        nd->len = it->len;
+        nd->phrase = it->phrase;
+        nd->prefix = it->prefix;
+        return nd;
+    }
+    if (!peek(p, LPAREN))
+        return NULL;
+    p->i++;
+    nd = node_new(p, RT_SEARCH_GROUP);
+    nd->child = parse_or(p);
+    if (peek(p, RPAREN))
+        p->i++;
+    return nd->child ? nd : NULL;
 }
 
 /*
- * Appends a prefix term. The index holds stems: the prefix finds the stems that
- * begin with it, and with a store, also the words whose stems do not (the
- * store's table word): `investigat*` is ("investigat" * OR "investigate"), where the
- * last one is read as its stem "investig". In a phrase, the last word is the prefix.
+ * operand (OP operand)* for one operator: a node of kind with the operands as its
+ * children, or the one operand alone. implicit: neighbours without an operator are
+ * joined by this one too (AND).
  */
-static int add_prefix(struct rt_store *st, const struct item *it, struct rt_buf *out,
-                      struct rt_error *err)
+static struct rt_search_node *parse_chain(struct parser *p, enum item_kind op,
+                                          enum rt_search_node_kind kind, int implicit,
+                                          struct rt_search_node *(*operand)(struct parser *))
 {
-    struct last_word last = {RT_BUF_INIT, 0, 0};
-    struct rt_buf words = RT_BUF_INIT;
-    struct rt_tokenizer *t;
-    int rc = 0;
+    struct rt_search_node *first = operand(p), *nd = NULL, *last;
 
-    if (st) {
-        t = rt_tokenizer_new("none");
-        rt_tokenize(t, it->ptr, it->len, 0, keep_last, &last);
-        rt_tokenizer_free(t);
-        if (last.word.len)
-            rc = rt_store_prefix_words(st, last.word.buf, last.word.len, &words, err);
-    }
-    if (rc == 0) {
-        if (words.len)
-            rt_buf_addch(out, '(');
-        add_quoted(out, it->ptr, it->len);
-        rt_buf_adds(out, " *");
-        for (size_t i = 0; i < words.len; i += strlen(words.buf + i) + 1) {
-            rt_buf_adds(out, " OR ");
-            rt_buf_addch(out, '"');
-            add_escaped(out, it->ptr, last.start);
-            rt_buf_adds(out, words.buf + i);
-            add_escaped(out, it->ptr + last.end, it->len - last.end);
-            rt_buf_addch(out, '"');
+    if (!first)
+        return NULL;
+    last = first;
+    for (;;) {
+        struct rt_search_node *next;
+        size_t at = p->i;
+
+        if (peek(p, op))
+            p->i++;
+        else if (!(implicit && (peek(p, TERM) || peek(p, LPAREN))))
+            break;
+        if (!(next = operand(p))) {
+            p->i = at;
+            break;
         }
-        if (words.len)
-            rt_buf_addch(out, ')');
+        if (!nd) {
+            nd = node_new(p, kind);
+            nd->child = first;
+        }
+        last->next = next;
+        last = next;
     }
-    rt_buf_release(&last.word);
-    rt_buf_release(&words);
-    return rc;
+    return nd ? nd : first;
 }
 
-int rt_search_fts_expr(struct rt_store *st, const char *text, size_t len, struct rt_buf *out,
-                       struct rt_error *err)
+static struct rt_search_node *parse_not(struct parser *p)
 {
-    int rc;
+    return parse_chain(p, OP_NOT, RT_SEARCH_NOT, 0, parse_primary);
+}
+
+static struct rt_search_node *parse_and(struct parser *p)
+{
+    return parse_chain(p, OP_AND, RT_SEARCH_AND, 1, parse_not);
+}
+
+static struct rt_search_node *parse_or(struct parser *p)
+{
+    return parse_chain(p, OP_OR, RT_SEARCH_OR, 0, parse_and);
+}
+
+int rt_search_parse(const char *text, size_t len, struct rt_search_query **out,
+                    struct rt_error *err)
+{
     struct item items[256];
     size_t n = lex(text, len, items, RT_ARRAY_SIZE(items));
-    size_t start = out->len, terms = 0, negated = 0, lead = 0;
+    size_t terms = 0, negated = 0, lead = 0;
+    struct rt_search_query *q;
+    struct parser p;
 
-    /* FTS5's NOT joins two sides: "-a b" is read as "b NOT a". */
+    *out = NULL;
+    /* FTS5's NOT joins two sides, and so does ours: "-a b" is read as "b NOT a". */
     while (lead + 1 < n && items[lead].kind == OP_NOT && items[lead + 1].kind == TERM)
         lead += 2;
     if (lead && lead < n) {
@@ -255,42 +280,27 @@ int rt_search_fts_expr(struct rt_store *st, const char *text, size_t len, struct
         return rt_error_set(err, RT_EINVAL, NULL, 0, "query",
                             "a query needs a word to look for, not only words to leave out");
     n = tidy(items, n);
+    if (n == 0)
+        return 0;
 
-    for (size_t i = 0; i < n; i++) {
-        const struct item *it = &items[i];
-
-        if (out->len > start)
-            rt_buf_addch(out, ' ');
-        /* FTS5 joins neighbours without an operator only when both are phrases, and
-         * then more tightly than NOT: say AND every time. */
-        if (i > 0 && (it->kind == TERM || it->kind == LPAREN) &&
-            (items[i - 1].kind == TERM || items[i - 1].kind == RPAREN))
-            rt_buf_adds(out, "AND ");
-        switch (it->kind) {
-        case TERM:
-            if (!it->prefix)
-                add_quoted(out, it->ptr, it->len);
-            else if ((rc = add_prefix(st, it, out, err)) < 0)
-                return rc;
-            break;
-        case OP_AND:
-            rt_buf_adds(out, "AND");
-            break;
-        case OP_OR:
-            rt_buf_adds(out, "OR");
-            break;
-        case OP_NOT:
-            rt_buf_adds(out, "NOT");
-            break;
-        case LPAREN:
-            rt_buf_addch(out, '(');
-            break;
-        case RPAREN:
-            rt_buf_addch(out, ')');
-            break;
-        }
-    }
+    q = rt_xcalloc(1, sizeof(*q));
+    q->text = rt_xmalloc(len + 1);
+    memcpy(q->text, text, len);
+    q->text[len] = '\0';
+    q->nodes = rt_xcalloc(2 * n + 1, sizeof(*q->nodes));
+    p = (struct parser){items, n, 0, text, q};
+    q->root = parse_or(&p);
+    *out = q;
     return 0;
+}
+
+void rt_search_query_free(struct rt_search_query *q)
+{
+    if (!q)
+        return;
+    rt_free(q->nodes);
+    rt_free(q->text);
+    rt_free(q);
 }
 
 static int find_state(struct rt_store *st, const char *name, const char *field, int64_t *out,
@@ -306,9 +316,9 @@ static int find_state(struct rt_store *st, const char *name, const char *field, 
     return rc;
 }
 
-/* The store's spec for q; match points into expr, which the caller releases. */
+/* The store's spec for q; its query is *parsed, which the caller frees. */
 static int spec_of(struct rt_store *st, const struct rt_query *q, struct rt_search_spec *spec,
-                   struct rt_buf *expr, struct rt_error *err)
+                   struct rt_search_query **parsed, struct rt_error *err)
 {
     int rc;
 
@@ -326,40 +336,39 @@ static int spec_of(struct rt_store *st, const struct rt_query *q, struct rt_sear
     if ((rc = find_state(st, q->sur, "sur", &spec->sur_id, err)) < 0 ||
         (rc = find_state(st, q->by, "by", &spec->by_id, err)) < 0)
         return rc;
-    if (q->text && (rc = rt_search_fts_expr(st, q->text, strlen(q->text), expr, err)) < 0)
+    if (q->text && (rc = rt_search_parse(q->text, strlen(q->text), parsed, err)) < 0)
         return rc;
     if (q->theme && (rc = rt_store_theme_check(st, q->theme, err)) < 0)
         return rc;
-    if (expr->len)
-        spec->match = expr->buf;
+    spec->query = *parsed;
     return 0;
 }
 
 int rt_search(struct rt_store *st, const struct rt_query *q, struct rt_search_result *res,
               struct rt_error *err)
 {
-    struct rt_buf expr = RT_BUF_INIT;
+    struct rt_search_query *parsed = NULL;
     struct rt_search_spec spec;
     int rc;
 
-    if ((rc = spec_of(st, q, &spec, &expr, err)) == 0)
+    if ((rc = spec_of(st, q, &spec, &parsed, err)) == 0)
         rc = rt_store_search(st, &spec, res, err);
-    rt_buf_release(&expr);
+    rt_search_query_free(parsed);
     return rc;
 }
 
 int rt_search_ids(struct rt_store *st, const struct rt_query *q, int64_t **out, size_t *out_n,
                   struct rt_error *err)
 {
-    struct rt_buf expr = RT_BUF_INIT;
+    struct rt_search_query *parsed = NULL;
     struct rt_search_spec spec;
     int rc;
 
     *out = NULL;
     *out_n = 0;
-    if ((rc = spec_of(st, q, &spec, &expr, err)) == 0)
+    if ((rc = spec_of(st, q, &spec, &parsed, err)) == 0)
         rc = rt_store_search_ids(st, &spec, out, out_n, err);
-    rt_buf_release(&expr);
+    rt_search_query_free(parsed);
     return rc;
 }
 

@@ -1,8 +1,9 @@
 /*
- * libFuzzer target for the search query language (rt_search_fts_expr) and the
- * store's search over what it makes. Any text must give either RT_EINVAL (only
- * negations) or an FTS5 expression that FTS5 accepts: a search with it must never
- * fail, whatever quotes, stars, operators, parentheses or bytes the text holds.
+ * libFuzzer target for the search query language (rt_search_parse), the SQLite back
+ * end's rendering of it (rt__fts_render) and the store's search over what it makes.
+ * Any text must give either RT_EINVAL (only negations) or a query whose FTS5
+ * expression FTS5 accepts: a search with it must never fail, whatever quotes, stars,
+ * operators, parentheses or bytes the text holds.
  * The store is a small one made once, so that prefixes are looked up in its table
  * of words too. A NUL byte once stopped the lexer for good; this target would have
  * found it.
@@ -16,6 +17,7 @@
 #include <rightstrack/search.h>
 
 #include "fuzz.h"
+#include "store/sqlite/sqlite_int.h"
 
 static struct rt_store *store(void)
 {
@@ -57,18 +59,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct rt_store *st = store();
     struct rt_buf expr = RT_BUF_INIT, again = RT_BUF_INIT;
     struct rt_error err = RT_ERROR_INIT;
-    int rc = rt_search_fts_expr(st, (const char *)data, size, &expr, &err);
+    struct rt_search_query *q = NULL;
+    int rc = rt_search_parse((const char *)data, size, &q, &err);
+
+    if (rc == 0)
+        CHECK_MSG(rt__fts_render(st, q, &expr, &err) == 0, "%s", err.msg.buf);
 
     CHECK_MSG(rc == 0 || rc == RT_EINVAL, "rc %d", rc);
     /* Without a store, the same but for the words that prefixes add. */
-    CHECK_MSG(rt_search_fts_expr(NULL, (const char *)data, size, &again, NULL) == rc, "no store");
+    CHECK_MSG(rt__fts_expr(NULL, (const char *)data, size, &again, NULL) == rc, "no store");
+    CHECK_MSG((q != NULL) == (expr.len > 0), "a query without an expression");
     CHECK_MSG(rc < 0 || again.len <= expr.len, "%s / %s", again.buf, expr.buf);
     if (rc == 0 && expr.len) {
         struct rt_search_spec spec = {0};
         struct rt_search_result res = {0};
 
         CHECK_MSG(strlen(expr.buf) == expr.len, "a NUL in the expression");
-        spec.match = expr.buf;
+        spec.query = q;
         spec.response = -1;
         spec.limit = 3;
         spec.facets = (size & 1) != 0;
@@ -78,6 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                   (long long)res.total);
         rt_search_result_release(&res);
     }
+    rt_search_query_free(q);
     rt_buf_release(&expr);
     rt_buf_release(&again);
     rt_error_release(&err);

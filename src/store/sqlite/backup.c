@@ -121,7 +121,7 @@ out:
     return rc;
 }
 
-int rt_store_backup(struct rt_store *st, const char *path, struct rt_error *err)
+int rt__sqlite_backup(struct rt_store *st, const char *path, struct rt_error *err)
 {
     struct stat sb;
 
@@ -144,7 +144,7 @@ static char *first_text(sqlite3 *db, const char *sql)
     return out;
 }
 
-int rt_store_check_file(const char *path, struct rt_store_check *out, struct rt_error *err)
+int rt__sqlite_check_file(const char *path, struct rt_store_check *out, struct rt_error *err)
 {
     struct rt_store *st = NULL;
     char *v = NULL;
@@ -223,8 +223,8 @@ static int open_elsewhere(const char *path)
     return busy;
 }
 
-int rt_store_restore(const char *db_path, const char *from, struct rt_store_check *out,
-                     struct rt_error *err)
+int rt__sqlite_restore(const char *db_path, const char *from, struct rt_store_check *out,
+                       struct rt_error *err)
 {
     struct rt_store *src = NULL, *old = NULL;
     struct rt_buf side = RT_BUF_INIT;

@@ -6,6 +6,7 @@
 #include <rightstrack/ledger.h>
 #include <rightstrack/text.h>
 
+#include "model/rules.h"
 #include "store/sqlite/sqlite_int.h"
 
 static int exists(struct rt_store *st, const char *table, int64_t id, const char *what,
@@ -26,42 +27,6 @@ static int exists(struct rt_store *st, const char *table, int64_t id, const char
     return 0;
 }
 
-/*
- * The text rule (rt_text_check) for each (field, value) pair given, up to a NULL
- * field; a NULL value is skipped. Every write below calls it first, so that every
- * face (command line, API, forms, readouts) gets the same rule.
- */
-static int texts(struct rt_error *err, ...)
-{
-    const char *field, *value;
-    va_list ap;
-    int rc = 0;
-
-    va_start(ap, err);
-    while (rc == 0 && (field = va_arg(ap, const char *)) != NULL) {
-        value = va_arg(ap, const char *);
-        if (value)
-            rc = rt_text_check(field, value, strlen(value), err);
-    }
-    va_end(ap);
-    return rc;
-}
-
-static int need_text(const char *s, const char *field, struct rt_error *err)
-{
-    if (!s || !*s)
-        return rt_error_set(err, RT_EINVAL, NULL, 0, field, "%s must not be empty", field);
-    return 0;
-}
-
-static int need_date(const char *s, const char *field, struct rt_error *err)
-{
-    if (!s || rt_date_check(s, NULL) < 0)
-        return rt_error_set(err, RT_EINVAL, NULL, 0, field,
-                            "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", s ? s : "");
-    return 0;
-}
-
 /* Savepoints make a multi-statement write all-or-nothing, inside a transaction or not. */
 static int begin(struct rt_store *st, struct rt_error *err)
 {
@@ -77,8 +42,6 @@ static int end(struct rt_store *st, int rc, struct rt_error *err)
     return rt__exec(st, err, NULL, "RELEASE ledger_write", "");
 }
 
-static const char *const organisations[] = {"EU", "OSCE", "ODIHR", "UN", "OHCHR", "COE", NULL};
-
 int rt_party_resolve(struct rt_store *st, const char *name, char out[16], struct rt_error *err)
 {
     struct rt_state_ref ref = {{0}, NULL};
@@ -87,14 +50,8 @@ int rt_party_resolve(struct rt_store *st, const char *name, char out[16], struct
 
     if (!name || !*name)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "party", "a party must be named");
-    for (size_t i = 0; organisations[i]; i++) {
-        if (!strcasecmp(name, organisations[i])) {
-            snprintf(out, 16, "%s", organisations[i]);
-            return 0;
-        }
-    }
-    if (!strcasecmp(name, "European Union")) {
-        snprintf(out, 16, "EU");
+    if (rt__organisation(name)) {
+        snprintf(out, 16, "%s", rt__organisation(name));
         return 0;
     }
     rc = rt_store_state_find(st, name, strlen(name), &id, err);
@@ -126,12 +83,12 @@ int rt_dialogue_add(struct rt_store *st, const char *name, const char *kind,
     int64_t id = 0, dup = 0;
     int rc;
 
-    if ((rc = texts(err, "name", name, "kind", kind, NULL)) < 0)
+    if ((rc = rt__check_texts(err, "name", name, "kind", kind, NULL)) < 0)
         return rc;
     for (size_t i = 0; i < n && i < 16; i++)
-        if ((rc = texts(err, "party", parties[i], NULL)) < 0)
+        if ((rc = rt__check_texts(err, "party", parties[i], NULL)) < 0)
             return rc;
-    if ((rc = need_text(name, "name", err)) < 0)
+    if ((rc = rt__need_text(name, "name", err)) < 0)
         return rc;
     if (digits_only(name) || strchr(name, '#'))
         return rt_error_set(err, RT_EINVAL, NULL, 0, "name",
@@ -192,11 +149,11 @@ int rt_round_add(struct rt_store *st, const struct rt_round_in *r, int64_t *out_
     int64_t ordinal = r->ordinal, taken = 0;
     int rc;
 
-    if ((rc = texts(err, "date", r->date, "place", r->place, "summary", r->summary, "source",
-                    r->source, NULL)) < 0)
+    if ((rc = rt__check_texts(err, "date", r->date, "place", r->place, "summary", r->summary,
+                              "source", r->source, NULL)) < 0)
         return rc;
     if ((rc = exists(st, "dialogue", r->dialogue_id, "dialogue", "dialogue", err)) < 0 ||
-        (rc = need_date(r->date, "date", err)) < 0)
+        (rc = rt__need_date(r->date, "date", err)) < 0)
         return rc;
     if (ordinal < 0)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "ordinal", "a round's number is 1 or more");
@@ -255,11 +212,11 @@ int rt_participant_add(struct rt_store *st, int64_t round_id, const char *name, 
     char code[16] = "";
     int rc;
 
-    if ((rc = texts(err, "name", name, "title", title, "organisation", organisation, "party", party,
-                    NULL)) < 0)
+    if ((rc = rt__check_texts(err, "name", name, "title", title, "organisation", organisation,
+                              "party", party, NULL)) < 0)
         return rc;
     if ((rc = exists(st, "round", round_id, "round", "round", err)) < 0 ||
-        (rc = need_text(name, "name", err)) < 0 ||
+        (rc = rt__need_text(name, "name", err)) < 0 ||
         (party && (rc = rt_party_resolve(st, party, code, err)) < 0))
         return rc;
     return rt__exec(st, err, out_id,
@@ -273,10 +230,10 @@ int rt_topic_add(struct rt_store *st, int64_t round_id, const char *text, const 
 {
     int rc;
 
-    if ((rc = texts(err, "text", text, "theme", theme, NULL)) < 0)
+    if ((rc = rt__check_texts(err, "text", text, "theme", theme, NULL)) < 0)
         return rc;
     if ((rc = exists(st, "round", round_id, "round", "round", err)) < 0 ||
-        (rc = need_text(text, "text", err)) < 0)
+        (rc = rt__need_text(text, "text", err)) < 0)
         return rc;
     return rt__exec(st, err, out_id, "INSERT INTO topic(round_id, text, theme) VALUES (?1, ?2, ?3)",
                     "itt", round_id, text, theme);
@@ -288,10 +245,11 @@ int rt_ask_add(struct rt_store *st, int64_t round_id, const char *from, const ch
     char f[16], t[16];
     int rc;
 
-    if ((rc = texts(err, "from", from, "to", to, "text", text, "theme", theme, NULL)) < 0)
+    if ((rc = rt__check_texts(err, "from", from, "to", to, "text", text, "theme", theme, NULL)) < 0)
         return rc;
     if ((rc = exists(st, "round", round_id, "round", "round", err)) < 0 ||
-        (rc = need_text(text, "text", err)) < 0 || (rc = rt_party_resolve(st, from, f, err)) < 0 ||
+        (rc = rt__need_text(text, "text", err)) < 0 ||
+        (rc = rt_party_resolve(st, from, f, err)) < 0 ||
         (rc = rt_party_resolve(st, to, t, err)) < 0)
         return rc;
     return rt__exec(st, err, out_id,
@@ -303,24 +261,16 @@ int rt_ask_add(struct rt_store *st, int64_t round_id, const char *from, const ch
 int rt_step_add(struct rt_store *st, const struct rt_step_in *s, int64_t *out_id,
                 struct rt_error *err)
 {
-    const char *dir = s->direction ? s->direction : "positive";
+    const char *dir;
     char actor[16];
     int rc;
 
-    if ((rc = texts(err, "actor", s->actor, "date", s->date, "kind", s->kind, "direction",
-                    s->direction, "text", s->text, "source", s->source, NULL)) < 0)
+    if ((rc = rt__check_texts(err, "actor", s->actor, "date", s->date, "kind", s->kind, "direction",
+                              s->direction, "text", s->text, "source", s->source, NULL)) < 0)
         return rc;
     if ((rc = rt_party_resolve(st, s->actor, actor, err)) < 0 ||
-        (rc = need_date(s->date, "date", err)) < 0 || (rc = need_text(s->text, "text", err)) < 0)
+        (rc = rt__step_check(s, &dir, err)) < 0)
         return rc;
-    if (!s->kind || !rt_step_kind_valid(s->kind))
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "kind",
-                            "'%s' is not a kind of step (see 'rightstrack step add --help')",
-                            s->kind ? s->kind : "");
-    if (strcmp(dir, "positive") && strcmp(dir, "negative"))
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "direction", "a step is positive or negative");
-    if (s->quantity < -1)
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "quantity", "a quantity is 0 or more");
     if (s->quantity >= 0)
         return rt__exec(st, err, out_id,
                         "INSERT INTO step(actor, date, kind, direction, quantity, text, source)"
@@ -332,74 +282,18 @@ int rt_step_add(struct rt_store *st, const struct rt_step_in *s, int64_t *out_id
                     "tttttt", actor, s->date, s->kind, dir, s->text, s->source);
 }
 
-/* A "KIND:ID" reference, read. */
-struct ref {
-    const char *kind; /* as stored: step, topic, ask, benchmark, recommendation, round,
-                         commitment */
-    const char *table;
-    int64_t id;
-};
-
-static int parse_ref(const char *s, const char *field, struct ref *out, struct rt_error *err)
-{
-    static const struct {
-        const char *word, *kind, *table;
-    } kinds[] = {
-        {"step", "step", "step"},
-        {"topic", "topic", "topic"},
-        {"ask", "ask", "ask"},
-        {"benchmark", "benchmark", "benchmark"},
-        {"recommendation", "recommendation", "recommendation"},
-        {"rec", "recommendation", "recommendation"},
-        {"round", "round", "round"},
-        {"commitment", "commitment", "commitment"},
-    };
-    const char *colon = s ? strchr(s, ':') : NULL;
-    char *end;
-
-    if (!colon)
-        goto bad;
-    for (size_t i = 0; i < RT_ARRAY_SIZE(kinds); i++) {
-        if (strlen(kinds[i].word) == (size_t)(colon - s) &&
-            !strncmp(s, kinds[i].word, (size_t)(colon - s))) {
-            errno = 0;
-            out->id = strtoll(colon + 1, &end, 10);
-            if (errno || end == colon + 1 || *end || out->id <= 0)
-                goto bad;
-            out->kind = kinds[i].kind;
-            out->table = kinds[i].table;
-            return 0;
-        }
-    }
-bad:
-    return rt_error_set(err, RT_EINVAL, NULL, 0, field,
-                        "'%s' is not a reference such as step:3, ask:2, rec:6159 or round:1",
-                        s ? s : "");
-}
-
 int rt_link_add(struct rt_store *st, const char *from, const char *relation, const char *to,
                 struct rt_error *err)
 {
-    static const struct {
-        const char *from, *relation, *to;
-    } allowed[] = {
-        {"step", "answers", "ask"},           {"step", "answers", "recommendation"},
-        {"step", "welcomed-in", "round"},     {"step", "responds-to", "step"},
-        {"topic", "about", "recommendation"}, {"ask", "about", "recommendation"},
-        {"benchmark", "tracks", "ask"},       {"benchmark", "tracks", "recommendation"},
-        {"benchmark", "tracks", "step"},
-    };
-    struct ref f, t;
-    int ok = 0, rc;
+    struct rt__ref f, t;
+    int rc;
 
-    if ((rc = texts(err, "from", from, "relation", relation, "to", to, NULL)) < 0)
+    if ((rc = rt__check_texts(err, "from", from, "relation", relation, "to", to, NULL)) < 0)
         return rc;
-    if ((rc = parse_ref(from, "from", &f, err)) < 0 || (rc = parse_ref(to, "to", &t, err)) < 0)
+    if ((rc = rt__ref_parse(from, "from", &f, err)) < 0 ||
+        (rc = rt__ref_parse(to, "to", &t, err)) < 0)
         return rc;
-    for (size_t i = 0; i < RT_ARRAY_SIZE(allowed); i++)
-        ok |= !strcmp(allowed[i].from, f.kind) && !strcmp(allowed[i].relation, relation) &&
-              !strcmp(allowed[i].to, t.kind);
-    if (!ok)
+    if (!rt__link_allowed(f.kind, relation, t.kind))
         return rt_error_set(err, RT_EINVAL, NULL, 0, "relation",
                             "a %s cannot be linked '%s' to a %s", f.kind, relation, t.kind);
     if ((rc = exists(st, f.table, f.id, f.kind, "from", err)) < 0 ||
@@ -441,13 +335,13 @@ int rt_link_add(struct rt_store *st, const char *from, const char *relation, con
 int rt_item_theme_add(struct rt_store *st, const char *item, const char *area, const char *origin,
                       struct rt_error *err)
 {
-    struct ref r;
+    struct rt__ref r;
     int64_t known = 0;
     int rc;
 
-    if ((rc = texts(err, "item", item, "area", area, "origin", origin, NULL)) < 0)
+    if ((rc = rt__check_texts(err, "item", item, "area", area, "origin", origin, NULL)) < 0)
         return rc;
-    if ((rc = parse_ref(item, "item", &r, err)) < 0)
+    if ((rc = rt__ref_parse(item, "item", &r, err)) < 0)
         return rc;
     if (strcmp(r.kind, "topic") && strcmp(r.kind, "ask"))
         return rt_error_set(err, RT_EINVAL, NULL, 0, "item",
@@ -459,7 +353,7 @@ int rt_item_theme_add(struct rt_store *st, const char *item, const char *area, c
                             "origin is readout, person or model, not '%s'", origin);
     if ((rc = exists(st, r.table, r.id, r.kind, "item", err)) < 0)
         return rc;
-    if ((rc = need_text(area, "area", err)) < 0 ||
+    if ((rc = rt__need_text(area, "area", err)) < 0 ||
         (rc = rt__scalar(st, err, &known, NULL, "SELECT count(*) FROM theme_area WHERE code = ?1",
                          "t", area)) < 0)
         return rc;
@@ -480,11 +374,12 @@ int rt_commitment_add(struct rt_store *st, int64_t round_id, const char *party,
     int64_t id = 0;
     int rc;
 
-    if ((rc = texts(err, "party", party, "condition", condition, "promise", promise, NULL)) < 0)
+    if ((rc = rt__check_texts(err, "party", party, "condition", condition, "promise", promise,
+                              NULL)) < 0)
         return rc;
     if ((rc = exists(st, "round", round_id, "round", "round", err)) < 0 ||
         (rc = rt_party_resolve(st, party, code, err)) < 0 ||
-        (rc = need_text(promise, "promise", err)) < 0)
+        (rc = rt__need_text(promise, "promise", err)) < 0)
         return rc;
     if ((rc = begin(st, err)) < 0)
         return rc;
@@ -508,10 +403,10 @@ int rt_commitment_resolve(struct rt_store *st, int64_t id, const char *status, i
     json_t *last = NULL;
     int rc;
 
-    if ((rc = texts(err, "status", status, "date", as_of, "note", note, NULL)) < 0)
+    if ((rc = rt__check_texts(err, "status", status, "date", as_of, "note", note, NULL)) < 0)
         return rc;
     if ((rc = exists(st, "commitment", id, "commitment", "commitment", err)) < 0 ||
-        (rc = need_date(as_of, "date", err)) < 0)
+        (rc = rt__need_date(as_of, "date", err)) < 0)
         return rc;
     if (!status || (strcmp(status, "fulfilled") && strcmp(status, "lapsed")))
         return rt_error_set(err, RT_EINVAL, NULL, 0, "status",
@@ -560,10 +455,10 @@ int rt_benchmark_add(struct rt_store *st, int64_t dialogue_id, const char *text,
 {
     int rc;
 
-    if ((rc = texts(err, "text", text, NULL)) < 0)
+    if ((rc = rt__check_texts(err, "text", text, NULL)) < 0)
         return rc;
     if ((rc = exists(st, "dialogue", dialogue_id, "dialogue", "dialogue", err)) < 0 ||
-        (rc = need_text(text, "text", err)) < 0)
+        (rc = rt__need_text(text, "text", err)) < 0)
         return rc;
     return rt__exec(st, err, out_id, "INSERT INTO benchmark(dialogue_id, text) VALUES (?1, ?2)",
                     "it", dialogue_id, text);
@@ -582,19 +477,20 @@ int rt_assess_replacing(struct rt_store *st, const struct rt_assessment_in *a, i
                                                "regressed",   "unknown",     NULL};
     static const char *const bench_statuses[] = {"met", "partly-met", "not-met", NULL};
     const char *const *ok;
-    struct ref t;
+    struct rt__ref t;
     int valid = 0, rc;
 
-    if ((rc = texts(err, "target", a->target, "date", a->as_of, "status", a->status, "evidence",
-                    a->evidence, "source", a->source, "assessor", a->assessor, NULL)) < 0)
+    if ((rc = rt__check_texts(err, "target", a->target, "date", a->as_of, "status", a->status,
+                              "evidence", a->evidence, "source", a->source, "assessor", a->assessor,
+                              NULL)) < 0)
         return rc;
-    if ((rc = parse_ref(a->target, "target", &t, err)) < 0)
+    if ((rc = rt__ref_parse(a->target, "target", &t, err)) < 0)
         return rc;
     if (strcmp(t.kind, "recommendation") && strcmp(t.kind, "ask") && strcmp(t.kind, "benchmark"))
         return rt_error_set(err, RT_EINVAL, NULL, 0, "target",
                             "only recommendations, asks and benchmarks are assessed");
     if ((rc = exists(st, t.table, t.id, t.kind, "target", err)) < 0 ||
-        (rc = need_date(a->as_of, "date", err)) < 0)
+        (rc = rt__need_date(a->as_of, "date", err)) < 0)
         return rc;
     ok = strcmp(t.kind, "benchmark") ? rec_statuses : bench_statuses;
     for (size_t i = 0; ok[i]; i++)

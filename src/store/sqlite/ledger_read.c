@@ -7,6 +7,7 @@
 
 #include <rightstrack/ledger.h>
 
+#include "model/documents.h"
 #include "store/sqlite/json_sql.h"
 #include "store/sqlite/sqlite_int.h"
 
@@ -144,16 +145,78 @@ int rt__document(struct rt_store *st, const char *sql, int64_t id, const char *a
     return rt__document_text(st, sql, id, NULL, as_of, what, out, err);
 }
 
+static char *column_dup(sqlite3_stmt *s, int c)
+{
+    const char *t = (const char *)sqlite3_column_text(s, c);
+    return t ? rt_xstrdup(t) : NULL;
+}
+
+/* The rows of the list of dialogues (model/documents.h), in id order. */
+static int dialogue_rows(struct rt_store *st, struct rt__dialogue_row **out, size_t *out_n,
+                         struct rt_error *err)
+{
+    sqlite3_stmt *s = NULL, *p = NULL;
+    struct rt__dialogue_row *rows = NULL;
+    size_t n = 0, alloc = 0;
+    int rc;
+
+    if ((rc = rt__prepare(st, &s, err,
+                          "SELECT d.id, d.name, d.kind, (SELECT count(*) FROM round r"
+                          " WHERE r.dialogue_id = d.id AND " LIVE("r") "), (SELECT max(r.date)"
+                          " FROM round r WHERE r.dialogue_id = d.id AND " LIVE("r") ")"
+                          " FROM dialogue d WHERE " LIVE("d") " ORDER BY d.id",
+                          "")) < 0 ||
+        (rc = rt__prepare(st, &p, err,
+                          "SELECT party FROM dialogue_party WHERE dialogue_id = ?1"
+                          " ORDER BY position",
+                          "")) < 0)
+        goto out;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct rt__dialogue_row *d;
+        size_t pa = 0;
+
+        RT_ALLOC_GROW(rows, n + 1, alloc);
+        d = &rows[n++];
+        memset(d, 0, sizeof(*d));
+        d->id = sqlite3_column_int64(s, 0);
+        d->name = column_dup(s, 1);
+        d->kind = column_dup(s, 2);
+        d->rounds = sqlite3_column_int64(s, 3);
+        d->last_round = column_dup(s, 4);
+        sqlite3_reset(p);
+        sqlite3_bind_int64(p, 1, d->id);
+        while ((rc = sqlite3_step(p)) == SQLITE_ROW) {
+            RT_ALLOC_GROW(d->parties, d->n_parties + 1, pa);
+            d->parties[d->n_parties++] = column_dup(p, 0);
+        }
+        if (rc != SQLITE_DONE)
+            break;
+    }
+    rc = rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "dialogue");
+out:
+    sqlite3_finalize(s);
+    sqlite3_finalize(p);
+    if (rc < 0) {
+        rt__dialogue_rows_free(rows, n);
+        return rc;
+    }
+    *out = rows;
+    *out_n = n;
+    return 0;
+}
+
 int rt_dialogue_list(struct rt_store *st, json_t **out, struct rt_error *err)
 {
-    return rt__document(st,
-                    "SELECT " ARRAY("SELECT json_object('id', d.id, 'name', d.name, 'kind', d.kind,"
-                                    " 'parties', " PARTIES ", 'rounds', (SELECT count(*) FROM"
-                                    " round r WHERE r.dialogue_id = d.id AND " LIVE("r") "),"
-                                    " 'last_round', (SELECT max(r.date) FROM round r"
-                                    " WHERE r.dialogue_id = d.id AND " LIVE("r") ")) j"
-                                    " FROM dialogue d WHERE " LIVE("d") " ORDER BY d.id"),
-                    0, NULL, "dialogue", out, err);
+    struct rt__dialogue_row *rows = NULL;
+    size_t n = 0;
+    int rc;
+
+    *out = NULL;
+    if ((rc = dialogue_rows(st, &rows, &n, err)) < 0)
+        return rc;
+    *out = rt__dialogue_list_json(rows, n);
+    rt__dialogue_rows_free(rows, n);
+    return 0;
 }
 
 int rt_dialogue_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err)

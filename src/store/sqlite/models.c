@@ -12,8 +12,8 @@ static int prepare(struct rt_store *st, const char *sql, sqlite3_stmt **s, struc
     return 0;
 }
 
-int rt_store_model_put(struct rt_store *st, const char *name, const char *kind, const char *info,
-                       const void *data, size_t len, struct rt_error *err)
+int rt__sqlite_model_put(struct rt_store *st, const char *name, const char *kind, const char *info,
+                         const void *data, size_t len, struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
     int rc;
@@ -39,8 +39,8 @@ out:
  * Reads the blob with SQLite's incremental I/O, straight into data: a plain
  * column read would first copy the whole model into a value of its own.
  */
-int rt_store_model_get(struct rt_store *st, const char *name, struct rt_buf *data,
-                       struct rt_buf *info, struct rt_error *err)
+int rt__sqlite_model_get(struct rt_store *st, const char *name, struct rt_buf *data,
+                         struct rt_buf *info, struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
     sqlite3_blob *blob = NULL;
@@ -91,8 +91,8 @@ void rt_rec_texts_free(struct rt_rec_text *a, size_t n)
     rt_free(a);
 }
 
-int rt_store_rec_texts(struct rt_store *st, const char *vocabulary, enum rt_rec_texts_which which,
-                       struct rt_rec_text **out, size_t *out_n, struct rt_error *err)
+int rt__sqlite_rec_texts(struct rt_store *st, const char *vocabulary, enum rt_rec_texts_which which,
+                         struct rt_rec_text **out, size_t *out_n, struct rt_error *err)
 {
     static const char labelled[] =
         "SELECT r.id, r.text, r.action_category, t.label FROM recommendation r"
@@ -158,8 +158,8 @@ out:
     return rc;
 }
 
-int rt_store_model_tags_clear(struct rt_store *st, const char *vocabulary, int64_t *out_n,
-                              struct rt_error *err)
+int rt__sqlite_model_tags_clear(struct rt_store *st, const char *vocabulary, int64_t *out_n,
+                                struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
     int rc;
@@ -181,8 +181,9 @@ out:
     return rc;
 }
 
-int rt_store_rec_set_category(struct rt_store *st, int64_t rec_id, int category, const char *origin,
-                              double confidence, int *out_set, struct rt_error *err)
+int rt__sqlite_rec_set_category(struct rt_store *st, int64_t rec_id, int category,
+                                const char *origin, double confidence, int *out_set,
+                                struct rt_error *err)
 {
     sqlite3_stmt *s;
     int rc;
@@ -226,7 +227,7 @@ int rt_store_rec_set_category(struct rt_store *st, int64_t rec_id, int category,
     return rc;
 }
 
-int rt_store_model_categories_clear(struct rt_store *st, int64_t *out_n, struct rt_error *err)
+int rt__sqlite_model_categories_clear(struct rt_store *st, int64_t *out_n, struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
     int rc;
@@ -251,8 +252,8 @@ void rt_theme_counts_free(struct rt_theme_count *a, size_t n)
     rt_free(a);
 }
 
-int rt_store_theme_counts(struct rt_store *st, const char *vocabulary, struct rt_theme_count **out,
-                          size_t *out_n, struct rt_error *err)
+int rt__sqlite_theme_counts(struct rt_store *st, const char *vocabulary,
+                            struct rt_theme_count **out, size_t *out_n, struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
     struct rt_theme_count *a = NULL;

@@ -119,7 +119,7 @@ static int load_sources(struct rt_store *st, struct rt_rec *r, struct rt_error *
     return rc;
 }
 
-int rt_store_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct rt_error *err)
+int rt__sqlite_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct rt_error *err)
 {
     sqlite3_stmt *s;
     int rc;
@@ -177,7 +177,8 @@ static int counts(struct rt_store *st, sqlite3_stmt *s, struct rt_count **out, s
 
 #define SUR_FILTER " WHERE (?1 = 0 OR r.sur_id = ?1)"
 
-int rt_store_stats(struct rt_store *st, int64_t sur_id, struct rt_stats *out, struct rt_error *err)
+int rt__sqlite_stats(struct rt_store *st, int64_t sur_id, struct rt_stats *out,
+                     struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
     int rc = 0;
@@ -273,7 +274,7 @@ enum plan { PLAN_NONE, PLAN_TEXT, PLAN_FILTER, PLAN_MATCH };
 
 static enum plan plan_of(const struct rt_search_spec *q)
 {
-    if (!q->match)
+    if (!q->query)
         return PLAN_NONE;
     if (q->sur_id || q->by_id || q->session)
         return PLAN_FILTER;
@@ -339,7 +340,7 @@ int rt__search_register(sqlite3 *db)
 static void where_clause(const struct rt_search_spec *q, struct rt_buf *sql)
 {
     rt_buf_adds(sql, " WHERE 1");
-    if (q->match)
+    if (q->query)
         rt_buf_adds(sql, " AND r.id IN (SELECT rowid FROM recommendation_fts"
                          " WHERE recommendation_fts MATCH ?1)");
     if (q->sur_id)
@@ -363,10 +364,11 @@ static void where_clause(const struct rt_search_spec *q, struct rt_buf *sql)
         rt_buf_adds(sql, " AND " THEME_MATCH("r.id", "?8"));
 }
 
-static void bind_spec(sqlite3_stmt *s, const struct rt_search_spec *q, const struct idset *set)
+static void bind_spec(sqlite3_stmt *s, const struct rt_search_spec *q, const char *match,
+                      const struct idset *set)
 {
-    if (q->match)
-        sqlite3_bind_text(s, 1, q->match, -1, SQLITE_STATIC);
+    if (q->query)
+        sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
     if (q->sur_id)
         sqlite3_bind_int64(s, 2, q->sur_id);
     if (q->by_id)
@@ -402,7 +404,7 @@ static sqlite3_stmt *spec_stmt(struct rt_store *st, const struct rt_search_spec 
     struct rt_search_spec rest = *q;
     sqlite3_stmt *s;
 
-    rest.match = NULL;
+    rest.query = NULL;
     rt_buf_adds(&sql, head);
     if (where != NO_WHERE)
         where_clause(where == WITHOUT_MATCH ? &rest : q, &sql);
@@ -410,7 +412,7 @@ static sqlite3_stmt *spec_stmt(struct rt_store *st, const struct rt_search_spec 
     s = rt__stmt_sql(st, sql.buf, err);
     rt_buf_release(&sql);
     if (s)
-        bind_spec(s, q, set);
+        bind_spec(s, q, st->match, set);
     return s;
 }
 
@@ -698,7 +700,7 @@ static int hit_bitmap(struct rt_store *st, struct rt__facets *fx, const struct r
     }
     if ((rc = rt__facets_filter(st, fx, q, &filter, err)) < 0)
         return rc;
-    if (rc == 1 && q->match) {
+    if (rc == 1 && q->query) {
         if (!(s = spec_stmt(st, q, NO_WHERE, FTS_MATCH, "", NULL, err)))
             rc = RT_ESTORE;
         else
@@ -741,8 +743,8 @@ static void bitmap_page(const roaring_bitmap_t *bm, const struct rt_search_spec 
     *n_ids = (size_t)n;
 }
 
-int rt_store_search(struct rt_store *st, const struct rt_search_spec *q,
-                    struct rt_search_result *res, struct rt_error *err)
+static int search(struct rt_store *st, const struct rt_search_spec *q, struct rt_search_result *res,
+                  struct rt_error *err)
 {
     enum plan plan = plan_of(q);
     struct idset pass = {0}, hits = {0};
@@ -851,8 +853,8 @@ out:
     return rc;
 }
 
-int rt_store_search_ids(struct rt_store *st, const struct rt_search_spec *spec, int64_t **out,
-                        size_t *out_n, struct rt_error *err)
+static int search_ids(struct rt_store *st, const struct rt_search_spec *spec, int64_t **out,
+                      size_t *out_n, struct rt_error *err)
 {
     struct rt_search_spec all = *spec;
     enum plan plan = plan_of(spec);
@@ -886,32 +888,53 @@ int rt_store_search_ids(struct rt_store *st, const struct rt_search_spec *spec, 
     return 0;
 }
 
-int rt_store_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struct rt_rec *recs,
-                       struct rt_error *err)
+int rt__sqlite_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struct rt_rec *recs,
+                         struct rt_error *err)
 {
     return load_hits(st, ids, n, recs, err);
 }
 
-int rt_store_prefix_words(struct rt_store *st, const char *prefix, size_t len, struct rt_buf *out,
-                          struct rt_error *err)
+/*
+ * Renders spec's query as an FTS5 expression into match and points st->match at it,
+ * for the statements a search binds; match_end clears both.
+ */
+static int match_begin(struct rt_store *st, const struct rt_search_spec *spec, struct rt_buf *match,
+                       struct rt_error *err)
 {
-    /* U+10FFFF sorts after every character a word can go on with. */
-    sqlite3_stmt *s = rt__stmt_sql(st,
-                                   "SELECT min(word) FROM word"
-                                   " WHERE word >= ?1 AND word < ?1 || char(1114111)"
-                                   " AND substr(stem, 1, length(?1)) <> ?1"
-                                   " GROUP BY stem ORDER BY 1",
-                                   err);
+    int rc = rt__fts_render(st, spec->query, match, err);
+
+    st->match = rc == 0 ? match->buf : NULL;
+    return rc;
+}
+
+static void match_end(struct rt_store *st, struct rt_buf *match)
+{
+    st->match = NULL;
+    rt_buf_release(match);
+}
+
+int rt__sqlite_search(struct rt_store *st, const struct rt_search_spec *q,
+                      struct rt_search_result *res, struct rt_error *err)
+{
+    struct rt_buf match = RT_BUF_INIT;
+    int rc = match_begin(st, q, &match, err);
+
+    if (rc == 0)
+        rc = search(st, q, res, err);
+    match_end(st, &match);
+    return rc;
+}
+
+int rt__sqlite_search_ids(struct rt_store *st, const struct rt_search_spec *spec, int64_t **out,
+                          size_t *out_n, struct rt_error *err)
+{
+    struct rt_buf match = RT_BUF_INIT;
     int rc;
 
-    if (!s)
-        return RT_ESTORE;
-    sqlite3_bind_text(s, 1, prefix, (int)len, SQLITE_STATIC);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        rt_buf_add(out, sqlite3_column_text(s, 0), (size_t)sqlite3_column_bytes(s, 0));
-        rt_buf_addch(out, '\0');
-    }
-    rc = rc == SQLITE_DONE ? 0 : step_error(st, err);
-    sqlite3_reset(s);
+    *out = NULL;
+    *out_n = 0;
+    if ((rc = match_begin(st, spec, &match, err)) == 0)
+        rc = search_ids(st, spec, out, out_n, err);
+    match_end(st, &match);
     return rc;
 }

@@ -8,10 +8,11 @@
 #include <rightstrack/text.h>
 
 #include "base/hash.h"
+#include "model/rules.h"
 #include "store/sqlite/sqlite_int.h"
 
-int rt_store_state_find(struct rt_store *st, const char *name, size_t len, int64_t *out_id,
-                        struct rt_error *err)
+int rt__sqlite_state_find(struct rt_store *st, const char *name, size_t len, int64_t *out_id,
+                          struct rt_error *err)
 {
     struct rt_buf key = RT_BUF_INIT;
     sqlite3_stmt *s;
@@ -53,8 +54,8 @@ out:
     return rc;
 }
 
-int rt_store_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *ref,
-                       struct rt_error *err)
+int rt__sqlite_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *ref,
+                         struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
     int rc;
@@ -77,8 +78,8 @@ int rt_store_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *ref
     return rc;
 }
 
-int rt_store_source_put(struct rt_store *st, const struct rt_source *src, int64_t *out_id,
-                        int *out_new, struct rt_error *err)
+int rt__sqlite_source_put(struct rt_store *st, const struct rt_source *src, int64_t *out_id,
+                          int *out_new, struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
     int rc;
@@ -139,40 +140,10 @@ static int64_t key_hash(const struct rt_rec_in *r)
     return (int64_t)(h >> 1);
 }
 
-static int response_rank(enum rt_response r)
-{
-    switch (r) {
-    case RT_RESPONSE_SUPPORTED:
-        return 3;
-    case RT_RESPONSE_NOTED:
-        return 2;
-    case RT_RESPONSE_PLEDGE:
-        return 1;
-    case RT_RESPONSE_PENDING:
-        break;
-    }
-    return 0;
-}
-
-/*
- * Merges r into the values of its twin in a way that does not depend on the order
- * rows arrive in: the strongest response, the higher category. Returns the
- * enum rt_put_flags that say so (RT_PUT_CONFLICT).
- */
+/* Merges r into the values of its twin: the rule of twins (src/model/rules.c). */
 static unsigned merge_values(enum rt_response *resp, int *cat, const struct rt_rec_in *r)
 {
-    enum rt_response old = *resp;
-    int old_cat = *cat;
-    unsigned flags = 0;
-
-    if ((old != RT_RESPONSE_PENDING && r->response != RT_RESPONSE_PENDING && old != r->response) ||
-        (old_cat && r->action_category && old_cat != r->action_category))
-        flags |= RT_PUT_CONFLICT;
-    if (response_rank(r->response) > response_rank(old))
-        *resp = r->response;
-    if (r->action_category > old_cat)
-        *cat = r->action_category;
-    return flags;
+    return rt__rec_merge(resp, cat, r->response, r->action_category);
 }
 
 /*
@@ -422,8 +393,8 @@ static int queue_source(struct rt_store *st, const struct rt_rec_in *r, int64_t 
                : queue_write(st, &st->src_queue, LINK_SOURCE, err);
 }
 
-int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
-                     unsigned *out_flags, struct rt_error *err)
+int rt__sqlite_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
+                       unsigned *out_flags, struct rt_error *err)
 {
     int rc = rec_put(st, r, out_id, out_flags, err);
     return rc < 0 ? rc : queue_source(st, r, *out_id, err);
@@ -479,8 +450,8 @@ static int rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_
     return st->in_tx ? 0 : rt__index_from(st, *out_id - 1, err);
 }
 
-int rt_store_rec_add_by(struct rt_store *st, int64_t rec_id, int64_t state_id, int *out_new,
-                        struct rt_error *err)
+int rt__sqlite_rec_add_by(struct rt_store *st, int64_t rec_id, int64_t state_id, int *out_new,
+                          struct rt_error *err)
 {
     sqlite3_stmt *s = rt__stmt(st, STMT_BY_INSERT, err);
 
@@ -542,9 +513,9 @@ out:
     return rc;
 }
 
-int rt_store_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
-                           const char *label, const char *origin, double confidence, int *out_new,
-                           struct rt_error *err)
+int rt__sqlite_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
+                             const char *label, const char *origin, double confidence, int *out_new,
+                             struct rt_error *err)
 {
     sqlite3_stmt *s;
     int64_t tid;
@@ -612,8 +583,8 @@ static int queue_write(struct rt_store *st, struct rt__link_queue *q, enum link_
     return 0;
 }
 
-int rt_store_rec_queue_by(struct rt_store *st, int64_t rec_id, int64_t state_id,
-                          struct rt_error *err)
+int rt__sqlite_rec_queue_by(struct rt_store *st, int64_t rec_id, int64_t state_id,
+                            struct rt_error *err)
 {
     struct rt__link *l = queue_push(&st->by_queue);
 
@@ -622,9 +593,9 @@ int rt_store_rec_queue_by(struct rt_store *st, int64_t rec_id, int64_t state_id,
     return st->by_queue.n < LINK_QUEUE_MAX ? 0 : queue_write(st, &st->by_queue, LINK_BY, err);
 }
 
-int rt_store_rec_queue_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
-                             const char *label, const char *origin, double confidence,
-                             struct rt_error *err)
+int rt__sqlite_rec_queue_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
+                               const char *label, const char *origin, double confidence,
+                               struct rt_error *err)
 {
     const char *known = NULL;
     struct rt__link *l;
@@ -647,8 +618,8 @@ int rt_store_rec_queue_theme(struct rt_store *st, int64_t rec_id, const char *vo
                                               : queue_write(st, &st->theme_queue, LINK_THEME, err);
 }
 
-int rt_store_rec_links_flush(struct rt_store *st, int64_t *by_new, int64_t *themes_new,
-                             struct rt_error *err)
+int rt__sqlite_rec_links_flush(struct rt_store *st, int64_t *by_new, int64_t *themes_new,
+                               struct rt_error *err)
 {
     int rc;
 

@@ -114,7 +114,7 @@ static int fingerprint(struct rt_store *st, struct rt_buf *out, struct rt_error 
     return rc;
 }
 
-int rt_store_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt_error *err)
+int rt__sqlite_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt_error *err)
 {
     struct rt_buf want = RT_BUF_INIT;
     sqlite3_stmt *s = NULL;
@@ -223,8 +223,8 @@ out:
     return rc;
 }
 
-int rt_store_repeats_compute(struct rt_store *st, int64_t *out_pairs, int64_t *out_clusters,
-                             struct rt_error *err)
+int rt__sqlite_repeats_compute(struct rt_store *st, int64_t *out_pairs, int64_t *out_clusters,
+                               struct rt_error *err)
 {
     struct corpus c = {0};
     struct rt_sim_pair *p = NULL;
@@ -293,8 +293,8 @@ static int gap_ok(int ca, int cb, int gap)
     return (ca > cb ? ca - cb : cb - ca) >= gap;
 }
 
-int rt_store_repeat_pairs(struct rt_store *st, double threshold, int min_cycle_gap,
-                          struct rt_repeat_pair **out, size_t *out_n, struct rt_error *err)
+int rt__sqlite_repeat_pairs(struct rt_store *st, double threshold, int min_cycle_gap,
+                            struct rt_repeat_pair **out, size_t *out_n, struct rt_error *err)
 {
     struct corpus c = {0};
     struct rt_sim_pair *p = NULL;
@@ -409,8 +409,8 @@ static void others_in_memory(const struct corpus *c, size_t x, double threshold,
     }
 }
 
-int rt_store_repeats_of(struct rt_store *st, int64_t id, double threshold, struct rt_repeats *out,
-                        struct rt_error *err)
+int rt__sqlite_repeats_of(struct rt_store *st, int64_t id, double threshold, struct rt_repeats *out,
+                          struct rt_error *err)
 {
     struct corpus c = {0};
     struct rt_sim_pair *p = NULL;

@@ -98,7 +98,7 @@ int rt_report_prepare(struct rt_store *st, struct rt_error *err)
     return 0;
 }
 
-int rt_store_theme_check(struct rt_store *st, const char *theme, struct rt_error *err)
+int rt__sqlite_theme_check(struct rt_store *st, const char *theme, struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
     struct rt_buf close = RT_BUF_INIT;

@@ -188,7 +188,7 @@ void rt__set_now(struct rt_store *st)
         RT_BUG("cannot format the current time");
 }
 
-int rt_store_schema_version(struct rt_store *st)
+int rt__sqlite_schema_version(struct rt_store *st)
 {
     sqlite3_stmt *s = NULL;
     int v = -1;
@@ -428,7 +428,7 @@ static void sqlite_setup(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struct rt_error *err)
+int rt__sqlite_open(struct rt_store **out, const char *path, unsigned flags, struct rt_error *err)
 {
     static pthread_once_t setup = PTHREAD_ONCE_INIT;
     struct rt_store *st = NULL;
@@ -452,6 +452,7 @@ int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struc
     if (!created && !(flags & RT_STORE_READONLY))
         rt__image_remove_stale(path);
     st = rt_xcalloc(1, sizeof(*st));
+    st->base.ops = &rt__sqlite_ops;
     st->theme_key = (struct rt_buf)RT_BUF_INIT;
     st->recs.strings = (struct rt_buf)RT_BUF_INIT;
     st->words.pending = (struct rt_buf)RT_BUF_INIT;
@@ -509,7 +510,7 @@ fail:
     return rc;
 }
 
-void rt_store_close(struct rt_store *st)
+void rt__sqlite_close(struct rt_store *st)
 {
     if (!st)
         return;
@@ -569,7 +570,7 @@ int rt__index_from(struct rt_store *st, int64_t from, struct rt_error *err)
 }
 
 /* Read transactions come once per web request: their statements are kept prepared. */
-int rt_store_read_begin(struct rt_store *st, struct rt_error *err)
+int rt__sqlite_read_begin(struct rt_store *st, struct rt_error *err)
 {
     sqlite3_stmt *s = rt__stmt_sql(st, "BEGIN DEFERRED", err);
     int rc;
@@ -581,7 +582,7 @@ int rt_store_read_begin(struct rt_store *st, struct rt_error *err)
     return rc;
 }
 
-void rt_store_read_end(struct rt_store *st)
+void rt__sqlite_read_end(struct rt_store *st)
 {
     sqlite3_stmt *s;
 
@@ -600,7 +601,7 @@ void rt_store_read_end(struct rt_store *st)
  * connection's own changes move sqlite3_total_changes64. Both only grow, so their
  * sum does too, and changes when either does.
  */
-int rt_store_version(struct rt_store *st, uint64_t *out, struct rt_error *err)
+int rt__sqlite_version(struct rt_store *st, uint64_t *out, struct rt_error *err)
 {
     sqlite3_stmt *s = rt__stmt_sql(st, "PRAGMA data_version", err);
     int rc;
@@ -617,7 +618,7 @@ int rt_store_version(struct rt_store *st, uint64_t *out, struct rt_error *err)
     return rc;
 }
 
-int rt_store_begin(struct rt_store *st, struct rt_error *err)
+int rt__sqlite_begin(struct rt_store *st, struct rt_error *err)
 {
     int rc = exec(st, "BEGIN IMMEDIATE", err);
     if (rc < 0)
@@ -651,7 +652,7 @@ static int journal_mode(struct rt_store *st, const char *mode)
     return rc;
 }
 
-int rt_store_begin_load(struct rt_store *st, struct rt_error *err)
+int rt__sqlite_begin_load(struct rt_store *st, struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
     int empty, rc;
@@ -698,7 +699,7 @@ static void load_end(struct rt_store *st)
     st->load = 0;
 }
 
-int rt_store_commit(struct rt_store *st, struct rt_error *err)
+int rt__sqlite_commit(struct rt_store *st, struct rt_error *err)
 {
     int rc = rt_store_rec_links_flush(st, NULL, NULL, err);
 
@@ -717,7 +718,7 @@ int rt_store_commit(struct rt_store *st, struct rt_error *err)
     return rc;
 }
 
-void rt_store_rollback(struct rt_store *st)
+void rt__sqlite_rollback(struct rt_store *st)
 {
     if (st->in_tx || !sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);

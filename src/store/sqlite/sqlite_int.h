@@ -8,6 +8,8 @@
 #include <rightstrack/store.h>
 
 #include "base/strmap.h"
+#include "store/backend.h"
+#include "store/sqlite/ops.h"
 
 enum rt__stmt_id {
     STMT_STATE_BY_KEY,
@@ -128,6 +130,7 @@ struct rt__fts_words {
 };
 
 struct rt_store {
+    struct rt__store_base base; /* first: rt__sqlite_ops (store.c calls through it) */
     sqlite3 *db;
     char *path;
     int in_tx;
@@ -151,7 +154,21 @@ struct rt_store {
     /* Private records (private.c): 0 every record is read; 1 the tables of private
      * kinds are shadowed by views without them; 2 a switch to 1 failed half way. */
     int hide_private;
+    /* During a search (read.c): its query as an FTS5 expression (fts_query.c), else NULL. */
+    const char *match;
 };
+
+/*
+ * Appends q (NULL: nothing) to out as an FTS5 MATCH expression (fts_query.c). A prefix
+ * also looks for the words of the table word whose stems do not begin with it; with st
+ * NULL, only for the stems that do. RT_EINVAL for a field the index does not have,
+ * RT_ESTORE when the store fails.
+ */
+int rt__fts_render(struct rt_store *st, const struct rt_search_query *q, struct rt_buf *out,
+                   struct rt_error *err);
+/* rt_search_parse then rt__fts_render: the FTS5 expression of a query text (tests). */
+int rt__fts_expr(struct rt_store *st, const char *text, size_t len, struct rt_buf *out,
+                 struct rt_error *err);
 
 /* Starts queueing the new recommendations of a load into an empty store (rec_write.c). */
 void rt__recs_start(struct rt_store *st);

@@ -151,8 +151,8 @@ void rt_theme_areas_free(struct rt_theme_area *a, size_t n)
     rt_free(a);
 }
 
-int rt_store_theme_areas(struct rt_store *st, struct rt_theme_area **out, size_t *out_n,
-                         struct rt_error *err)
+int rt__sqlite_theme_areas(struct rt_store *st, struct rt_theme_area **out, size_t *out_n,
+                           struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
     struct rt_theme_area *a = NULL;

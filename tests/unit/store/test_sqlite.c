@@ -478,13 +478,13 @@ Test(store, prefixes_find_words_whose_stems_are_shorter)
     cr_assert_str_eq(stem_of("investigate"), "investig");
     cr_assert_str_eq(stem_of("allegations"), "alleg");
     cr_assert_str_eq(stem_of("of"), ""); /* its own stem */
-    cr_assert_eq(rt_search_fts_expr(st, "investigat*", 11, &expr, NULL), 0);
+    cr_assert_eq(rt__fts_expr(st, "investigat*", 11, &expr, NULL), 0);
     cr_assert_str_eq(expr.buf, "(\"investigat\" * OR \"investigate\")");
     rt_buf_reset(&expr);
-    cr_assert_eq(rt_search_fts_expr(st, "\"of tortu\"* -Investigati*", 25, &expr, NULL), 0);
+    cr_assert_eq(rt__fts_expr(st, "\"of tortu\"* -Investigati*", 25, &expr, NULL), 0);
     cr_assert_str_eq(expr.buf, "\"of tortu\" * NOT \"Investigati\" *");
     rt_buf_reset(&expr);
-    cr_assert_eq(rt_search_fts_expr(st, "\"allegations of investigat\"*", 28, &expr, NULL), 0);
+    cr_assert_eq(rt__fts_expr(st, "\"allegations of investigat\"*", 28, &expr, NULL), 0);
     cr_assert_str_eq(expr.buf, "(\"allegations of investigat\" * OR"
                                " \"allegations of investigate\")");
     rt_buf_release(&expr);

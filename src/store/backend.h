@@ -1,0 +1,111 @@
+/*
+ * The store's back ends (docs/developer-guide.md, "Store back ends"). A back end is a
+ * table of operations, one for each function of include/rightstrack/store.h that needs
+ * a database; src/store/store.c picks the table by the database URL when a store is
+ * opened and then calls through it. Every store a back end hands out begins with a
+ * struct rt__store_base naming its table, so store.c finds the table of any store
+ * without knowing the back end's own struct.
+ */
+#ifndef RT_STORE_BACKEND_H
+#define RT_STORE_BACKEND_H
+
+#include <rightstrack/store.h>
+
+/*
+ * What a back end implements. Each member takes what the public function of the same
+ * name (rt_store_NAME) takes and keeps its contract; open, check_file and restore get
+ * the target with any "sqlite:" prefix removed (a path for SQLite, the connection
+ * string for PostgreSQL). A member left NULL is an operation the back end does not
+ * have: its public function fails with RT_ESTORE saying so (close, read_end and
+ * rollback then do nothing; schema_version gives -1).
+ */
+struct rt__store_ops {
+    const char *name; /* "SQLite": for messages */
+    int (*open)(struct rt_store **out, const char *target, unsigned flags, struct rt_error *err);
+    void (*close)(struct rt_store *st);
+    int (*schema_version)(struct rt_store *st);
+    int (*read_begin)(struct rt_store *st, struct rt_error *err);
+    void (*read_end)(struct rt_store *st);
+    int (*version)(struct rt_store *st, uint64_t *out, struct rt_error *err);
+    int (*begin)(struct rt_store *st, struct rt_error *err);
+    int (*commit)(struct rt_store *st, struct rt_error *err);
+    void (*rollback)(struct rt_store *st);
+    int (*begin_load)(struct rt_store *st, struct rt_error *err);
+    int (*state_find)(struct rt_store *st, const char *name, size_t len, int64_t *out_id,
+                      struct rt_error *err);
+    int (*theme_check)(struct rt_store *st, const char *theme, struct rt_error *err);
+    int (*state_get)(struct rt_store *st, int64_t id, struct rt_state_ref *ref,
+                     struct rt_error *err);
+    int (*source_put)(struct rt_store *st, const struct rt_source *src, int64_t *out_id,
+                      int *out_new, struct rt_error *err);
+    int (*rec_put)(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
+                   unsigned *out_flags, struct rt_error *err);
+    int (*rec_add_by)(struct rt_store *st, int64_t rec_id, int64_t state_id, int *out_new,
+                      struct rt_error *err);
+    int (*rec_add_theme)(struct rt_store *st, int64_t rec_id, const char *vocabulary,
+                         const char *label, const char *origin, double confidence, int *out_new,
+                         struct rt_error *err);
+    int (*rec_queue_by)(struct rt_store *st, int64_t rec_id, int64_t state_id,
+                        struct rt_error *err);
+    int (*rec_queue_theme)(struct rt_store *st, int64_t rec_id, const char *vocabulary,
+                           const char *label, const char *origin, double confidence,
+                           struct rt_error *err);
+    int (*rec_links_flush)(struct rt_store *st, int64_t *by_new, int64_t *themes_new,
+                           struct rt_error *err);
+    int (*rec_get)(struct rt_store *st, int64_t id, struct rt_rec *r, struct rt_error *err);
+    int (*stats)(struct rt_store *st, int64_t sur_id, struct rt_stats *s, struct rt_error *err);
+    int (*search)(struct rt_store *st, const struct rt_search_spec *spec,
+                  struct rt_search_result *res, struct rt_error *err);
+    int (*search_ids)(struct rt_store *st, const struct rt_search_spec *spec, int64_t **out,
+                      size_t *out_n, struct rt_error *err);
+    int (*recs_load)(struct rt_store *st, const int64_t *ids, size_t n, struct rt_rec *recs,
+                     struct rt_error *err);
+    int (*model_put)(struct rt_store *st, const char *name, const char *kind, const char *info,
+                     const void *data, size_t len, struct rt_error *err);
+    int (*model_get)(struct rt_store *st, const char *name, struct rt_buf *data,
+                     struct rt_buf *info, struct rt_error *err);
+    int (*rec_texts)(struct rt_store *st, const char *vocabulary, enum rt_rec_texts_which which,
+                     struct rt_rec_text **out, size_t *out_n, struct rt_error *err);
+    int (*model_tags_clear)(struct rt_store *st, const char *vocabulary, int64_t *out_n,
+                            struct rt_error *err);
+    int (*rec_set_category)(struct rt_store *st, int64_t rec_id, int category, const char *origin,
+                            double confidence, int *out_set, struct rt_error *err);
+    int (*model_categories_clear)(struct rt_store *st, int64_t *out_n, struct rt_error *err);
+    int (*theme_counts)(struct rt_store *st, const char *vocabulary, struct rt_theme_count **out,
+                        size_t *out_n, struct rt_error *err);
+    int (*theme_areas)(struct rt_store *st, struct rt_theme_area **out, size_t *out_n,
+                       struct rt_error *err);
+    int (*repeats_compute)(struct rt_store *st, int64_t *out_pairs, int64_t *out_clusters,
+                           struct rt_error *err);
+    int (*repeats_fresh)(struct rt_store *st, int *out_fresh, struct rt_error *err);
+    int (*repeat_pairs)(struct rt_store *st, double threshold, int min_cycle_gap,
+                        struct rt_repeat_pair **out, size_t *out_n, struct rt_error *err);
+    int (*repeats_of)(struct rt_store *st, int64_t id, double threshold, struct rt_repeats *out,
+                      struct rt_error *err);
+    int (*backup)(struct rt_store *st, const char *path, struct rt_error *err);
+    int (*check_file)(const char *target, struct rt_store_check *out, struct rt_error *err);
+    int (*restore)(const char *target, const char *from, struct rt_store_check *out,
+                   struct rt_error *err);
+};
+
+/* The first member of every back end's store. */
+struct rt__store_base {
+    const struct rt__store_ops *ops;
+};
+
+/* What a database URL names. */
+enum rt__store_kind {
+    RT__STORE_SQLITE,     /* a path, or sqlite:PATH */
+    RT__STORE_POSTGRESQL, /* postgresql://..., postgres://..., or libpq's key=value words */
+};
+
+/*
+ * Says which back end url names and sets *target to what that back end opens: url
+ * itself, or what follows "sqlite:". Never fails: what is not PostgreSQL's is a path.
+ */
+enum rt__store_kind rt__store_kind(const char *url, const char **target);
+
+/* The SQLite back end (src/store/sqlite/). */
+extern const struct rt__store_ops rt__sqlite_ops;
+
+#endif

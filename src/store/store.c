@@ -1,0 +1,442 @@
+/*
+ * The store's public functions (include/rightstrack/store.h): each finds the back end's
+ * table of operations (src/store/backend.h) and calls through it. rt_store_open picks
+ * the back end by the database URL.
+ */
+#include "base/compat.h"
+
+#include <string.h>
+
+#include "store/backend.h"
+
+/* libpq's connection keywords: a string that begins "KEYWORD=" is a connection string. */
+static const char *const pg_keywords[] = {
+    "application_name",
+    "channel_binding",
+    "client_encoding",
+    "connect_timeout",
+    "dbname",
+    "fallback_application_name",
+    "gssencmode",
+    "gsslib",
+    "host",
+    "hostaddr",
+    "keepalives",
+    "keepalives_count",
+    "keepalives_idle",
+    "keepalives_interval",
+    "krbsrvname",
+    "load_balance_hosts",
+    "options",
+    "passfile",
+    "password",
+    "port",
+    "replication",
+    "requirepeer",
+    "service",
+    "sslcert",
+    "sslcompression",
+    "sslcrl",
+    "sslcrldir",
+    "sslkey",
+    "sslmode",
+    "sslpassword",
+    "sslrootcert",
+    "sslsni",
+    "ssl_max_protocol_version",
+    "ssl_min_protocol_version",
+    "target_session_attrs",
+    "tcp_user_timeout",
+    "user",
+};
+
+/* Whether s begins as libpq's "keyword = value" strings do, with a keyword of libpq's. */
+static int pg_keyword_string(const char *s)
+{
+    size_t n = 0;
+
+    while (*s == ' ' || *s == '\t')
+        s++;
+    while ((s[n] >= 'a' && s[n] <= 'z') || s[n] == '_')
+        n++;
+    if (n == 0)
+        return 0;
+    for (const char *p = s + n; *p != '='; p++)
+        if (*p != ' ' && *p != '\t')
+            return 0;
+    for (size_t i = 0; i < sizeof(pg_keywords) / sizeof(pg_keywords[0]); i++)
+        if (strlen(pg_keywords[i]) == n && memcmp(pg_keywords[i], s, n) == 0)
+            return 1;
+    return 0;
+}
+
+enum rt__store_kind rt__store_kind(const char *url, const char **target)
+{
+    *target = url;
+    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0 ||
+        pg_keyword_string(url))
+        return RT__STORE_POSTGRESQL;
+    if (strncmp(url, "sqlite:", 7) == 0)
+        *target = url + 7;
+    return RT__STORE_SQLITE;
+}
+
+/*
+ * The table of the back end url names, with *target set as rt__store_kind sets it;
+ * NULL with err filled when this build has no such back end. The message never
+ * repeats url: a connection string may hold a password.
+ */
+static const struct rt__store_ops *ops_for(const char *url, const char **target,
+                                           struct rt_error *err)
+{
+    switch (rt__store_kind(url, target)) {
+    case RT__STORE_SQLITE:
+        return &rt__sqlite_ops;
+    case RT__STORE_POSTGRESQL:
+        break;
+    }
+    rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
+                 "PostgreSQL store not built in this version (give a file path or sqlite:PATH)");
+    return NULL;
+}
+
+static const struct rt__store_ops *ops_of(struct rt_store *st)
+{
+    return ((const struct rt__store_base *)(void *)st)->ops;
+}
+
+/* The failure of an operation a back end does not have. */
+static int missing(const struct rt__store_ops *o, const char *op, struct rt_error *err)
+{
+    return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "the %s store cannot do '%s'", o->name, op);
+}
+
+int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struct rt_error *err)
+{
+    const char *target;
+    const struct rt__store_ops *o;
+
+    *out = NULL;
+    if (!(o = ops_for(path, &target, err)))
+        return RT_ESTORE;
+    return o->open(out, target, flags, err);
+}
+
+void rt_store_close(struct rt_store *st)
+{
+    if (st && ops_of(st)->close)
+        ops_of(st)->close(st);
+}
+
+int rt_store_schema_version(struct rt_store *st)
+{
+    return ops_of(st)->schema_version ? ops_of(st)->schema_version(st) : -1;
+}
+
+void rt_store_read_end(struct rt_store *st)
+{
+    if (ops_of(st)->read_end)
+        ops_of(st)->read_end(st);
+}
+
+void rt_store_rollback(struct rt_store *st)
+{
+    if (ops_of(st)->rollback)
+        ops_of(st)->rollback(st);
+}
+
+int rt_store_check_file(const char *path, struct rt_store_check *out, struct rt_error *err)
+{
+    const char *target;
+    const struct rt__store_ops *o;
+
+    if (!(o = ops_for(path, &target, err)))
+        return RT_ESTORE;
+    return o->check_file ? o->check_file(target, out, err) : missing(o, "check_file", err);
+}
+
+int rt_store_restore(const char *db_path, const char *from, struct rt_store_check *out,
+                     struct rt_error *err)
+{
+    const char *target;
+    const struct rt__store_ops *o;
+
+    if (!(o = ops_for(db_path, &target, err)))
+        return RT_ESTORE;
+    return o->restore ? o->restore(target, from, out, err) : missing(o, "restore", err);
+}
+
+int rt_store_read_begin(struct rt_store *st, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->read_begin ? o->read_begin(st, err) : missing(o, "read_begin", err);
+}
+
+int rt_store_version(struct rt_store *st, uint64_t *out, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->version ? o->version(st, out, err) : missing(o, "version", err);
+}
+
+int rt_store_begin(struct rt_store *st, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->begin ? o->begin(st, err) : missing(o, "begin", err);
+}
+
+int rt_store_commit(struct rt_store *st, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->commit ? o->commit(st, err) : missing(o, "commit", err);
+}
+
+int rt_store_begin_load(struct rt_store *st, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->begin_load ? o->begin_load(st, err) : missing(o, "begin_load", err);
+}
+
+int rt_store_state_find(struct rt_store *st, const char *name, size_t len, int64_t *out_id,
+                        struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->state_find ? o->state_find(st, name, len, out_id, err)
+                         : missing(o, "state_find", err);
+}
+
+int rt_store_theme_check(struct rt_store *st, const char *theme, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->theme_check ? o->theme_check(st, theme, err) : missing(o, "theme_check", err);
+}
+
+int rt_store_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *ref,
+                       struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->state_get ? o->state_get(st, id, ref, err) : missing(o, "state_get", err);
+}
+
+int rt_store_source_put(struct rt_store *st, const struct rt_source *src, int64_t *out_id,
+                        int *out_new, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->source_put ? o->source_put(st, src, out_id, out_new, err)
+                         : missing(o, "source_put", err);
+}
+
+int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
+                     unsigned *out_flags, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->rec_put ? o->rec_put(st, r, out_id, out_flags, err) : missing(o, "rec_put", err);
+}
+
+int rt_store_rec_add_by(struct rt_store *st, int64_t rec_id, int64_t state_id, int *out_new,
+                        struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->rec_add_by ? o->rec_add_by(st, rec_id, state_id, out_new, err)
+                         : missing(o, "rec_add_by", err);
+}
+
+int rt_store_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
+                           const char *label, const char *origin, double confidence, int *out_new,
+                           struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->rec_add_theme
+               ? o->rec_add_theme(st, rec_id, vocabulary, label, origin, confidence, out_new, err)
+               : missing(o, "rec_add_theme", err);
+}
+
+int rt_store_rec_queue_by(struct rt_store *st, int64_t rec_id, int64_t state_id,
+                          struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->rec_queue_by ? o->rec_queue_by(st, rec_id, state_id, err)
+                           : missing(o, "rec_queue_by", err);
+}
+
+int rt_store_rec_queue_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
+                             const char *label, const char *origin, double confidence,
+                             struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->rec_queue_theme
+               ? o->rec_queue_theme(st, rec_id, vocabulary, label, origin, confidence, err)
+               : missing(o, "rec_queue_theme", err);
+}
+
+int rt_store_rec_links_flush(struct rt_store *st, int64_t *by_new, int64_t *themes_new,
+                             struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->rec_links_flush ? o->rec_links_flush(st, by_new, themes_new, err)
+                              : missing(o, "rec_links_flush", err);
+}
+
+int rt_store_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->rec_get ? o->rec_get(st, id, r, err) : missing(o, "rec_get", err);
+}
+
+int rt_store_stats(struct rt_store *st, int64_t sur_id, struct rt_stats *s, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->stats ? o->stats(st, sur_id, s, err) : missing(o, "stats", err);
+}
+
+int rt_store_search(struct rt_store *st, const struct rt_search_spec *spec,
+                    struct rt_search_result *res, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->search ? o->search(st, spec, res, err) : missing(o, "search", err);
+}
+
+int rt_store_search_ids(struct rt_store *st, const struct rt_search_spec *spec, int64_t **out,
+                        size_t *out_n, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->search_ids ? o->search_ids(st, spec, out, out_n, err) : missing(o, "search_ids", err);
+}
+
+int rt_store_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struct rt_rec *recs,
+                       struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->recs_load ? o->recs_load(st, ids, n, recs, err) : missing(o, "recs_load", err);
+}
+
+int rt_store_model_put(struct rt_store *st, const char *name, const char *kind, const char *info,
+                       const void *data, size_t len, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->model_put ? o->model_put(st, name, kind, info, data, len, err)
+                        : missing(o, "model_put", err);
+}
+
+int rt_store_model_get(struct rt_store *st, const char *name, struct rt_buf *data,
+                       struct rt_buf *info, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->model_get ? o->model_get(st, name, data, info, err) : missing(o, "model_get", err);
+}
+
+int rt_store_rec_texts(struct rt_store *st, const char *vocabulary, enum rt_rec_texts_which which,
+                       struct rt_rec_text **out, size_t *out_n, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->rec_texts ? o->rec_texts(st, vocabulary, which, out, out_n, err)
+                        : missing(o, "rec_texts", err);
+}
+
+int rt_store_model_tags_clear(struct rt_store *st, const char *vocabulary, int64_t *out_n,
+                              struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->model_tags_clear ? o->model_tags_clear(st, vocabulary, out_n, err)
+                               : missing(o, "model_tags_clear", err);
+}
+
+int rt_store_rec_set_category(struct rt_store *st, int64_t rec_id, int category, const char *origin,
+                              double confidence, int *out_set, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->rec_set_category
+               ? o->rec_set_category(st, rec_id, category, origin, confidence, out_set, err)
+               : missing(o, "rec_set_category", err);
+}
+
+int rt_store_model_categories_clear(struct rt_store *st, int64_t *out_n, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->model_categories_clear ? o->model_categories_clear(st, out_n, err)
+                                     : missing(o, "model_categories_clear", err);
+}
+
+int rt_store_theme_counts(struct rt_store *st, const char *vocabulary, struct rt_theme_count **out,
+                          size_t *out_n, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->theme_counts ? o->theme_counts(st, vocabulary, out, out_n, err)
+                           : missing(o, "theme_counts", err);
+}
+
+int rt_store_theme_areas(struct rt_store *st, struct rt_theme_area **out, size_t *out_n,
+                         struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->theme_areas ? o->theme_areas(st, out, out_n, err) : missing(o, "theme_areas", err);
+}
+
+int rt_store_repeats_compute(struct rt_store *st, int64_t *out_pairs, int64_t *out_clusters,
+                             struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->repeats_compute ? o->repeats_compute(st, out_pairs, out_clusters, err)
+                              : missing(o, "repeats_compute", err);
+}
+
+int rt_store_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->repeats_fresh ? o->repeats_fresh(st, out_fresh, err)
+                            : missing(o, "repeats_fresh", err);
+}
+
+int rt_store_repeat_pairs(struct rt_store *st, double threshold, int min_cycle_gap,
+                          struct rt_repeat_pair **out, size_t *out_n, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->repeat_pairs ? o->repeat_pairs(st, threshold, min_cycle_gap, out, out_n, err)
+                           : missing(o, "repeat_pairs", err);
+}
+
+int rt_store_repeats_of(struct rt_store *st, int64_t id, double threshold, struct rt_repeats *out,
+                        struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->repeats_of ? o->repeats_of(st, id, threshold, out, err)
+                         : missing(o, "repeats_of", err);
+}
+
+int rt_store_backup(struct rt_store *st, const char *path, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->backup ? o->backup(st, path, err) : missing(o, "backup", err);
+}
