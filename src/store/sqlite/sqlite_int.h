@@ -127,6 +127,9 @@ struct rt__fts_words {
     unsigned forgotten;    /* moves when pending words were dropped: meet them afresh */
 };
 
+/* How long a statement waits for another connection's lock, in milliseconds. */
+#define RT__BUSY_TIMEOUT_MS 5000
+
 struct rt_store {
     sqlite3 *db;
     char *path;
@@ -148,6 +151,9 @@ struct rt_store {
     int audit_ready;   /* the audit log's functions and sealing trigger are set up */
     /* The search facets' bitmaps, built on first use (facets.c). */
     struct rt__facets *facets;
+    /* While a search runs: its index's lengths of rows for rt_rank (rank.c), or NULL. */
+    const uint32_t *rank_len;
+    size_t rank_n;
     /* Private records (private.c): 0 every record is read; 1 the tables of private
      * kinds are shadowed by views without them; 2 a switch to 1 failed half way. */
     int hide_private;
@@ -242,6 +248,9 @@ void rt__facets_free(struct rt__facets *fx);
 
 /* Registers the SQL functions searches use (rt_idset, read.c) on db. */
 int rt__search_register(sqlite3 *db);
+
+/* Registers the FTS5 function rt_rank (rank.c: bm25, reading st->rank_len) on st->db. */
+int rt__rank_register(struct rt_store *st);
 
 /* Seeds the state tables from iso-codes and our embedded variants (schema 1). */
 int rt__states_seed(struct rt_store *st, struct rt_error *err);
