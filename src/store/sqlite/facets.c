@@ -32,7 +32,8 @@ struct rt__facets {
     int64_t stamp;       /* the build's stamp (schema 21's row of facet -1); 0: none */
     int built, unusable; /* unusable: the data has what it cannot hold (build) */
     struct fgroup g[F__COUNT];
-    uint32_t *doclen; /* tokens of recommendation i's text in the full-text index */
+    uint8_t *doclen; /* tokens of recommendation i's text in the full-text index; 0
+                        when none or 256 or more (rank.c then asks FTS5) */
     size_t n_doclen;
 };
 
@@ -289,7 +290,7 @@ static int build_doclen(struct rt_store *st, struct rt__facets *fx, struct rt_er
             fx->n_doclen = (size_t)id + 1;
             memset(fx->doclen + was, 0, (fx->n_doclen - was) * sizeof(*fx->doclen));
         }
-        fx->doclen[id] = (uint32_t)v;
+        fx->doclen[id] = v <= UINT8_MAX ? (uint8_t)v : 0;
     }
     sqlite3_reset(s);
     if (odd)
@@ -314,15 +315,13 @@ static int load(struct rt_store *st, struct rt__facets *fx, struct rt_error *err
         const char *blob = sqlite3_column_blob(s, 3);
         size_t n = (size_t)sqlite3_column_bytes(s, 3);
 
-        if (f == F__COUNT) { /* the lengths, 4 bytes each, least significant first */
-            const unsigned char *p = (const unsigned char *)blob;
+        if (f == F__COUNT) { /* the lengths, a byte each */
             rt_free(fx->doclen);
-            fx->n_doclen = n / 4;
-            RT_ALLOC_ARRAY(fx->doclen, fx->n_doclen ? fx->n_doclen : 1);
-            for (size_t i = 0; i < fx->n_doclen; i++)
-                fx->doclen[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-                                (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
-            odd = n % 4 != 0;
+            fx->n_doclen = n;
+            RT_ALLOC_ARRAY(fx->doclen, n ? n : 1);
+            if (n)
+                memcpy(fx->doclen, blob, n);
+            odd = sqlite3_column_int64(s, 2) != (int64_t)n; /* num: how many */
         } else if (f < F__COUNT && key && blob) {
             struct fentry *e = group_add(&fx->g[f], key, sqlite3_column_int64(s, 2));
             roaring_bitmap_free(e->bm);
@@ -373,11 +372,10 @@ static int store(struct rt_store *st, struct rt__facets *fx, struct rt_error *er
                 sqlite3_bind_text(s, 3, "", 0, SQLITE_STATIC);
                 sqlite3_bind_int64(s, 4, fx->stamp);
             } else if (f == F__COUNT) {
-                len = fx->n_doclen * 4;
+                len = fx->n_doclen;
                 RT_ALLOC_GROW(buf, len, alloc);
-                for (size_t k = 0; k < fx->n_doclen; k++)
-                    for (int b = 0; b < 4; b++)
-                        buf[4 * k + (size_t)b] = (char)(fx->doclen[k] >> (8 * b) & 0xff);
+                if (len)
+                    memcpy(buf, fx->doclen, len);
                 sqlite3_bind_text(s, 3, "", 0, SQLITE_STATIC);
                 sqlite3_bind_int64(s, 4, (int64_t)fx->n_doclen);
             } else {
@@ -527,7 +525,7 @@ int rt__facets_get(struct rt_store *st, struct rt__facets **out, struct rt_error
     return 0;
 }
 
-const uint32_t *rt__facets_doclen(const struct rt__facets *fx, size_t *n)
+const uint8_t *rt__facets_doclen(const struct rt__facets *fx, size_t *n)
 {
     *n = fx ? fx->n_doclen : 0;
     return fx ? fx->doclen : NULL;

@@ -56,9 +56,9 @@ void rt__facets_count(const struct rt__facets *fx, const roaring_bitmap_t *hits,
 
 /*
  * Each recommendation's length in tokens in the full-text index, by id (*n of
- * them; 0 for an id without text), as fx was built; borrowed from fx. NULL with
- * *n 0 when fx is NULL.
+ * them; 0 for an id without text or a length of 256 or more), as fx was built; borrowed from fx.
+ * NULL with *n 0 when fx is NULL.
  */
-const uint32_t *rt__facets_doclen(const struct rt__facets *fx, size_t *n);
+const uint8_t *rt__facets_doclen(const struct rt__facets *fx, size_t *n);
 
 #endif

@@ -7,9 +7,9 @@
  * table, one B-tree lookup per match: on the whole UN index a word like "women"
  * matches tens of thousands of rows, and those lookups were most of the time of a
  * ranked search. The search index (facets.c, schema 21) keeps every row's length
- * in an array; while a search runs, st->rank_len points at it and the length is
- * read from there. Without it (a write transaction, rt_store_search_ids) the
- * function asks FTS5, as bm25 does.
+ * in an array, a byte each (0 for the few of 256 tokens or more); while a search runs, st->rank_len
+ * points at it and the length is read from there. Without it (a write transaction,
+ * rt_store_search_ids) the function asks FTS5, as bm25 does.
  */
 #include "base/compat.h"
 
@@ -94,10 +94,10 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     }
     if (rc == SQLITE_OK) {
         int64_t id = api->xRowid(fts);
-        uint32_t len = st->rank_len && id >= 0 && (uint64_t)id < st->rank_n ? st->rank_len[id] : 0;
+        unsigned len = st->rank_len && id >= 0 && (uint64_t)id < st->rank_n ? st->rank_len[id] : 0;
         int tokens = 0;
 
-        if (len) /* a row that matches has tokens: 0 is a row the array lacks */
+        if (len) /* a row that matches has tokens: 0 is one the array does not hold */
             dl = (double)len;
         else if ((rc = api->xColumnSize(fts, -1, &tokens)) == SQLITE_OK)
             dl = (double)tokens;

@@ -152,7 +152,7 @@ struct rt_store {
     /* The search facets' bitmaps, built on first use (facets.c). */
     struct rt__facets *facets;
     /* While a search runs: its index's lengths of rows for rt_rank (rank.c), or NULL. */
-    const uint32_t *rank_len;
+    const uint8_t *rank_len;
     size_t rank_n;
     /* Private records (private.c): 0 every record is read; 1 the tables of private
      * kinds are shadowed by views without them; 2 a switch to 1 failed half way. */
