@@ -15,6 +15,8 @@
 
 #include <math.h>
 
+#include <roaring/roaring.h>
+
 #include "store/sqlite/sqlite_int.h"
 
 /* What bm25 computes once per query: the IDF of each phrase and the mean length. */
@@ -76,13 +78,16 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
                     sqlite3_value **val)
 {
     const double k1 = 1.2, b = 0.75;
-    const struct rt_store *st = api->xUserData(fts);
+    struct rt_store *st = api->xUserData(fts);
     struct rank_query *q = NULL;
     double score = 0.0, dl = 0.0;
     int rc, n_inst = 0;
 
     (void)n_val;
     (void)val;
+    st->rank_calls++;
+    if (st->rank_hits)
+        roaring_bitmap_add(st->rank_hits, (uint32_t)api->xRowid(fts));
     if ((rc = rank_query(api, fts, &q)) == SQLITE_OK) {
         memset(q->freq, 0, sizeof(double) * (size_t)(q->n_phrase > 0 ? q->n_phrase : 1));
         rc = api->xInstCount(fts, &n_inst);

@@ -753,6 +753,10 @@ int rt_store_search(struct rt_store *st, const struct rt_search_spec *q,
     /* Plans that the facet index can drive: filters without an index of their own. */
     int by_bitmap = q->sort == RT_SORT_RELEVANCE && (plan == PLAN_MATCH || plan == PLAN_NONE);
     int have_hits = 0, own = !st->in_tx && sqlite3_get_autocommit(st->db);
+    /* A ranked page scores every hit once, whatever the limit (rank.c counts them,
+     * and notes them in a bitmap when asked): the total and the facets' hits come
+     * from that, without reading the matches again. Not with LIMIT 0 (nothing runs). */
+    int by_rank = q->sort == RT_SORT_RELEVANCE && plan != PLAN_NONE && q->limit > 0;
     int64_t *ids = NULL;
     size_t n_ids = 0;
     sqlite3_stmt *s;
@@ -801,7 +805,7 @@ int rt_store_search(struct rt_store *st, const struct rt_search_spec *q,
             goto out;
         }
     }
-    if (plan == PLAN_FILTER && (q->facets || q->offset > 0)) {
+    if (plan == PLAN_FILTER && (q->facets || q->offset > 0) && !(by_rank && (fx || !q->facets))) {
         /* The hits among them, when the total or the facets need them (matches are
          * only read, not scored). */
         if (!(s = spec_stmt(st, q, NO_WHERE, FTS_MATCH IN_SET, "", &pass, err))) {
@@ -812,15 +816,24 @@ int rt_store_search(struct rt_store *st, const struct rt_search_spec *q,
             goto out;
         have_hits = 1;
     }
-    if ((rc = page(st, q, plan, &pass, &ids, &n_ids, err)) < 0)
+    st->rank_calls = 0;
+    if (by_rank && fx && q->facets && !have_hits)
+        st->rank_hits = roaring_bitmap_create();
+    rc = page(st, q, plan, &pass, &ids, &n_ids, err);
+    hit_bm = st->rank_hits;
+    st->rank_hits = NULL;
+    if (rc < 0)
         goto out;
     /* With the facet index, the hits as a bitmap: the facets and the total. */
-    if (fx && q->facets && (rc = hit_bitmap(st, fx, q, have_hits ? &hits : NULL, &hit_bm, err)) < 0)
+    if (fx && q->facets && !hit_bm &&
+        (rc = hit_bitmap(st, fx, q, have_hits ? &hits : NULL, &hit_bm, err)) < 0)
         goto out;
 
     /* The total, unless the page shows that it is all there is. */
     if (q->offset == 0 && (int64_t)n_ids < q->limit)
         res->total = (int64_t)n_ids;
+    else if (by_rank)
+        res->total = (int64_t)st->rank_calls;
     else if (have_hits)
         res->total = hits.n;
     else if (hit_bm)

@@ -154,6 +154,8 @@ struct rt_store {
     /* While a search runs: its index's lengths of rows for rt_rank (rank.c), or NULL. */
     const uint8_t *rank_len;
     size_t rank_n;
+    uint64_t rank_calls;                /* rows rt_rank scored since the search set it to 0 */
+    struct roaring_bitmap_s *rank_hits; /* when not NULL, rt_rank adds each row to it */
     /* Private records (private.c): 0 every record is read; 1 the tables of private
      * kinds are shadowed by views without them; 2 a switch to 1 failed half way. */
     int hide_private;
