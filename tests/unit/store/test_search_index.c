@@ -62,7 +62,7 @@ static void put(struct rt_store *s, const char *sur, int session, enum rt_respon
 
 static void fill(void)
 {
-    char text[80];
+    char text[128];
 
     /* Texts differ: the store keeps one of the same text for the same state. */
     for (int i = 0; i < 40; i++) {
