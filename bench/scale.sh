@@ -20,7 +20,7 @@ SIZES=${SIZES:-1 2 4 8}
 LIB=$(dirname "$BIN")/librightstrack.a
 CC=${CC:-cc}
 
-for f in "$BIN" "$LIB" "$CSV" bench/search_driver.c bench/qfile.h bench/queries.sh /usr/bin/time; do
+for f in "$BIN" "$LIB" "$CSV" bench/copies.py bench/search_driver.c bench/qfile.h bench/queries.sh /usr/bin/time; do
     [ -e "$f" ] || { echo "scale.sh: $f is missing (run from the repo root after" \
                           "'make BUILD=release')" >&2; exit 1; }
 done
@@ -49,23 +49,7 @@ first=
 for k in $SIZES; do
     csv=$tmp/upr-$k.csv
     # k copies; copy c > 0 gets new ids and " (copy c)" after each text.
-    python3 - "$CSV" "$k" "$csv" <<'PY'
-import csv, sys
-src, k, dst = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-rows = list(csv.reader(open(src, encoding="utf-8", newline="")))
-head, body = rows[0], rows[1:]
-ti, ii = head.index("text"), head.index("id")
-with open(dst, "w", encoding="utf-8", newline="") as f:
-    w = csv.writer(f)
-    w.writerow(head)
-    for c in range(k):
-        for r in body:
-            r = list(r)
-            if c:
-                r[ii] = str(int(r[ii]) + c * 1000000) if r[ii].isdigit() else r[ii]
-                r[ti] = r[ti] + " (copy %d)" % c
-            w.writerow(r)
-PY
+    python3 bench/copies.py "$CSV" "$k" "$csv"
     db=$tmp/rt-$k.db
     t0=$(now)
     "$BIN" --db "$db" import "$csv" >"$tmp/import.log" 2>&1 ||

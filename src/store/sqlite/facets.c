@@ -27,10 +27,14 @@ static const char *const group_name[F__COUNT] = {"response", "cycle", "theme",
                                                  "state_under_review"};
 
 struct rt__facets {
-    uint64_t version;    /* rt_store_version when built */
+    uint64_t version;    /* rt_store_version when last known fresh */
+    int known;           /* version is set: built, unusable and stamp are of it */
+    int64_t stamp;       /* the build's stamp (schema 21's row of facet -1); 0: none */
     int built, unusable; /* unusable: the data has what it cannot hold (build) */
-    unsigned asks;       /* searches that could have used it since it was last fresh */
     struct fgroup g[F__COUNT];
+    uint8_t *doclen; /* tokens of recommendation i's text in the full-text index; 0
+                        when none or 256 or more (rank.c then asks FTS5) */
+    size_t n_doclen;
 };
 
 static void group_release(struct fgroup *g)
@@ -47,7 +51,11 @@ static void facets_clear(struct rt__facets *fx)
 {
     for (int i = 0; i < F__COUNT; i++)
         group_release(&fx->g[i]);
+    rt_free(fx->doclen);
+    fx->doclen = NULL;
+    fx->n_doclen = 0;
     fx->built = 0;
+    fx->stamp = 0;
 }
 
 void rt__facets_free(struct rt__facets *fx)
@@ -244,51 +252,283 @@ out:
     return rc;
 }
 
+/*
+ * Reads each recommendation's length in the full-text index (FTS5's docsize table:
+ * one varint per column, and the index has one) into fx->doclen. 0, 1 when an id is
+ * beyond 32 bits or a length cannot be read, RT_ESTORE on failure.
+ */
+static int build_doclen(struct rt_store *st, struct rt__facets *fx, struct rt_error *err)
+{
+    sqlite3_stmt *s = rt__stmt_sql(st, "SELECT id, sz FROM recommendation_fts_docsize", err);
+    size_t alloc = 0;
+    int rc, odd = 0;
+
+    if (!s)
+        return RT_ESTORE;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(s, 0);
+        const unsigned char *p = sqlite3_column_blob(s, 1);
+        int n = sqlite3_column_bytes(s, 1), i;
+        uint64_t v = 0;
+
+        for (i = 0; i < n && i < 9; i++) {
+            if (i == 8) {
+                v = v << 8 | p[i];
+                break;
+            }
+            v = v << 7 | (p[i] & 0x7f);
+            if (!(p[i] & 0x80))
+                break;
+        }
+        if (id < 0 || id >= (int64_t)UINT32_MAX || i == n || v > UINT32_MAX) {
+            odd = 1;
+            break;
+        }
+        if ((size_t)id >= fx->n_doclen) {
+            size_t was = fx->n_doclen;
+            RT_ALLOC_GROW(fx->doclen, (size_t)id + 1, alloc);
+            fx->n_doclen = (size_t)id + 1;
+            memset(fx->doclen + was, 0, (fx->n_doclen - was) * sizeof(*fx->doclen));
+        }
+        fx->doclen[id] = v <= UINT8_MAX ? (uint8_t)v : 0;
+    }
+    sqlite3_reset(s);
+    if (odd)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "facet index");
+}
+
+/* Reads stored into fx: 0, 1 when a row cannot be read (then rebuilt), RT_ESTORE. */
+static int load(struct rt_store *st, struct rt__facets *fx, struct rt_error *err)
+{
+    sqlite3_stmt *s = rt__stmt_sql(st,
+                                   "SELECT facet, key, num, bitmap FROM search_index"
+                                   " WHERE facet >= 0 ORDER BY facet, pos",
+                                   err);
+    int rc, odd = 0;
+
+    if (!s)
+        return RT_ESTORE;
+    while (!odd && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int f = sqlite3_column_int(s, 0);
+        const char *key = (const char *)sqlite3_column_text(s, 1);
+        const char *blob = sqlite3_column_blob(s, 3);
+        size_t n = (size_t)sqlite3_column_bytes(s, 3);
+
+        if (f == F__COUNT) { /* the lengths, a byte each */
+            rt_free(fx->doclen);
+            fx->n_doclen = n;
+            RT_ALLOC_ARRAY(fx->doclen, n ? n : 1);
+            if (n)
+                memcpy(fx->doclen, blob, n);
+            odd = sqlite3_column_int64(s, 2) != (int64_t)n; /* num: how many */
+        } else if (f < F__COUNT && key && blob) {
+            struct fentry *e = group_add(&fx->g[f], key, sqlite3_column_int64(s, 2));
+            roaring_bitmap_free(e->bm);
+            /* Sized first: CRoaring says on stderr what it cannot read. */
+            e->bm = roaring_bitmap_portable_deserialize_size(blob, n) == n
+                        ? roaring_bitmap_portable_deserialize_safe(blob, n)
+                        : NULL;
+            if (!e->bm) {
+                e->bm = roaring_bitmap_create();
+                odd = 1;
+            }
+        } else {
+            odd = 1;
+        }
+    }
+    sqlite3_reset(s);
+    if (odd)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "facet index");
+}
+
+/* Writes fx to the table with a new stamp; in the caller's write transaction. */
+static int store(struct rt_store *st, struct rt__facets *fx, struct rt_error *err)
+{
+    sqlite3_stmt *s;
+    char *buf = NULL;
+    size_t alloc = 0;
+    int rc = 0;
+
+    if (sqlite3_exec(st->db, "DELETE FROM search_index", NULL, NULL, NULL) != SQLITE_OK)
+        return rt__db_error(st, err, "facet index");
+    if (!(s = rt__stmt_sql(st,
+                           "INSERT INTO search_index(facet, pos, key, num, bitmap)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5)",
+                           err)))
+        return RT_ESTORE;
+    do
+        sqlite3_randomness(sizeof(fx->stamp), &fx->stamp);
+    while (fx->stamp == 0);
+    for (int f = -1; f <= F__COUNT && rc == 0; f++) {
+        size_t n = f < 0 || f == F__COUNT ? 1 : fx->g[f].n;
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            size_t len = 0;
+
+            sqlite3_bind_int(s, 1, f);
+            sqlite3_bind_int64(s, 2, (int64_t)i);
+            if (f < 0) {
+                sqlite3_bind_text(s, 3, "", 0, SQLITE_STATIC);
+                sqlite3_bind_int64(s, 4, fx->stamp);
+            } else if (f == F__COUNT) {
+                len = fx->n_doclen;
+                RT_ALLOC_GROW(buf, len, alloc);
+                if (len)
+                    memcpy(buf, fx->doclen, len);
+                sqlite3_bind_text(s, 3, "", 0, SQLITE_STATIC);
+                sqlite3_bind_int64(s, 4, (int64_t)fx->n_doclen);
+            } else {
+                const struct fentry *e = &fx->g[f].e[i];
+                len = roaring_bitmap_portable_size_in_bytes(e->bm);
+                RT_ALLOC_GROW(buf, len, alloc);
+                len = roaring_bitmap_portable_serialize(e->bm, buf);
+                sqlite3_bind_text(s, 3, e->key, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(s, 4, e->num);
+            }
+            sqlite3_bind_blob(s, 5, buf ? buf : "", (int)len, SQLITE_STATIC);
+            if (sqlite3_step(s) != SQLITE_DONE)
+                rc = rt__db_error(st, err, "facet index");
+            sqlite3_reset(s);
+        }
+    }
+    sqlite3_clear_bindings(s);
+    rt_free(buf);
+    return rc;
+}
+
+/* The stamp of the stored index: 1 with *stamp, 0 when none is stored (or the table
+ * is missing: a database opened read-only before schema 21), RT_ESTORE. */
+static int stored_stamp(struct rt_store *st, int64_t *stamp, struct rt_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db, "SELECT num FROM search_index WHERE facet = -1", -1, &s, NULL) !=
+        SQLITE_OK) {
+        sqlite3_finalize(s);
+        return 0;
+    }
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *stamp = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "facet index");
+}
+
+/* Builds fx from the tables: 0, 1 when it cannot hold the data, RT_ESTORE. */
+static int build_all(struct rt_store *st, struct rt__facets *fx, struct rt_error *err)
+{
+    int rc;
+
+    facets_clear(fx);
+    if ((rc = build(st, fx, err)) == 0)
+        rc = build_doclen(st, fx, err);
+    if (rc != 0)
+        facets_clear(fx);
+    return rc;
+}
+
+/*
+ * In the read transaction of the caller: fx as stored, kept when it is the build fx
+ * holds, else read; *none set when nothing is stored. The version is read after
+ * the stamp, so that both are of the transaction's moment.
+ */
+static int refresh_stored(struct rt_store *st, struct rt__facets *fx, int *none,
+                          struct rt_error *err)
+{
+    int64_t stamp = 0;
+    int rc;
+
+    *none = 0;
+    if ((rc = stored_stamp(st, &stamp, err)) < 0 || rt_store_version(st, &fx->version, err) < 0)
+        return RT_ESTORE;
+    if (rc == 0) {
+        *none = 1;
+        return 0;
+    }
+    if (fx->built && fx->stamp == stamp)
+        return 0;
+    facets_clear(fx);
+    if ((rc = load(st, fx, err)) < 0)
+        return rc;
+    if (rc == 1) {
+        facets_clear(fx);
+        *none = 1;
+        return 0;
+    }
+    fx->built = 1;
+    fx->stamp = stamp;
+    return 0;
+}
+
 int rt__facets_get(struct rt_store *st, struct rt__facets **out, struct rt_error *err)
 {
     struct rt__facets *fx;
     uint64_t version;
-    int rc;
+    int own, none = 0, rc;
 
     *out = NULL;
-    /* Inside a transaction the index would miss or keep what is not committed. */
-    if (st->in_tx || !sqlite3_get_autocommit(st->db))
+    /* Inside a write transaction the index would miss or keep what is not committed. */
+    if (st->in_tx || sqlite3_txn_state(st->db, NULL) == SQLITE_TXN_WRITE)
         return 0;
     if (rt_store_version(st, &version, err) < 0)
         return RT_ESTORE;
     if (!st->facets)
         st->facets = rt_xcalloc(1, sizeof(*st->facets));
     fx = st->facets;
-    if (fx->built && fx->version == version) {
-        *out = fx;
+    if (fx->known && fx->version == version) {
+        *out = fx->built ? fx : NULL;
         return 0;
     }
-    if (fx->built || fx->version != version) {
-        facets_clear(fx);
-        fx->version = version;
-        fx->asks = 0;
-        fx->unusable = 0;
-    }
-    if (fx->unusable)
-        return 0;
-    /* Built on the second search that asks for it since the data last changed: a
-     * process that searches once (the CLI) counts with SQL, which costs less than
-     * reading every recommendation's facets. */
-    if (++fx->asks < 2)
-        return 0;
-    /* One read transaction, so that the tables are read as of one moment. */
-    if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    fx->known = 0;
+    fx->unusable = 0;
+    /* Outside a transaction, one of our own, so that what is read is of one moment. */
+    own = sqlite3_get_autocommit(st->db);
+    if (own && sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         return rt__db_error(st, err, "facet index");
-    rc = build(st, fx, err);
-    sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
-    if (rc == 0 && rt_store_version(st, &version, err) == 0 && version == fx->version) {
-        fx->built = 1;
-        *out = fx;
-        return 0;
+    rc = refresh_stored(st, fx, &none, err);
+    if (rc == 0 && none && own) {
+        /* Built once for every process: under the write lock if it is free now, so
+         * that what is stored is the data as it is; else only for this one. */
+        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+        sqlite3_busy_timeout(st->db, 0);
+        if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
+            if ((rc = refresh_stored(st, fx, &none, err)) == 0 && none &&
+                (rc = build_all(st, fx, err)) == 0 && (rc = store(st, fx, err)) == 0)
+                rc = rt_store_version(st, &fx->version, err);
+            if (rc == 0 && none)
+                fx->built = 1;
+        } else if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+            rc = rt__db_error(st, err, "facet index");
+        } else if ((rc = build_all(st, fx, err)) == 0) {
+            rc = rt_store_version(st, &fx->version, err);
+            fx->built = 1;
+        }
+        sqlite3_busy_timeout(st->db, RT__BUSY_TIMEOUT_MS);
+    } else if (rc == 0 && none) {
+        /* In the caller's read transaction: for this process only. */
+        if ((rc = build_all(st, fx, err)) == 0)
+            fx->built = 1;
     }
-    facets_clear(fx);
+    if (own)
+        sqlite3_exec(st->db, rc < 0 ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+    if (rc < 0) {
+        facets_clear(fx);
+        return rc;
+    }
     fx->unusable = rc == 1;
-    return rc < 0 ? rc : 0;
+    fx->known = 1;
+    *out = fx->built ? fx : NULL;
+    return 0;
+}
+
+const uint8_t *rt__facets_doclen(const struct rt__facets *fx, size_t *n)
+{
+    *n = fx ? fx->n_doclen : 0;
+    return fx ? fx->doclen : NULL;
 }
 
 static roaring_bitmap_t *and_into(roaring_bitmap_t *acc, roaring_bitmap_t *b)

@@ -21,10 +21,13 @@ static inline void rt__bitmap_free(roaring_bitmap_t *bm)
 
 /*
  * The store's facet index, fresh for the data as it is now: *out is borrowed from
- * st (valid until the next call into the store). It is built on the second call
- * since the data last changed. 0 with *out NULL when the index does not serve (the
- * first call, inside a transaction, or data it cannot hold such as ids beyond 32
- * bits): the caller then uses SQL. RT_ESTORE with err when reading the data fails.
+ * st (valid until the next call into the store). It is kept in the table
+ * search_index (schema 21), which every change to the facets' data empties: read
+ * from there, or when nothing is stored built from the tables and stored for every
+ * process (only outside a transaction, and when the write lock is free at once).
+ * 0 with *out NULL when the index does not serve (inside a write transaction, or
+ * data it cannot hold such as ids beyond 32 bits): the caller then uses SQL.
+ * RT_ESTORE with err when reading the data fails.
  */
 int rt__facets_get(struct rt_store *st, struct rt__facets **out, struct rt_error *err);
 
@@ -50,5 +53,12 @@ int64_t rt__bitmap_to_bits(const roaring_bitmap_t *bm, uint64_t **bits, size_t *
  */
 void rt__facets_count(const struct rt__facets *fx, const roaring_bitmap_t *hits,
                       struct rt_search_result *res);
+
+/*
+ * Each recommendation's length in tokens in the full-text index, by id (*n of
+ * them; 0 for an id without text or a length of 256 or more), as fx was built; borrowed from fx.
+ * NULL with *n 0 when fx is NULL.
+ */
+const uint8_t *rt__facets_doclen(const struct rt__facets *fx, size_t *n);
 
 #endif

@@ -439,7 +439,8 @@ static int collect(struct rt_store *st, sqlite3_stmt *s, struct idset *set, stru
 #define FTS_MATCH "SELECT rowid FROM recommendation_fts WHERE recommendation_fts MATCH ?1"
 #define FTS_COUNT "SELECT count(*) FROM recommendation_fts WHERE recommendation_fts MATCH ?1"
 #define IN_SET " AND rt_idset(rowid, ?11)"
-#define RANKED " ORDER BY rank, rowid LIMIT ?9 OFFSET ?10"
+/* rt_rank is FTS5's bm25 (rank.c), with the lengths of rows from the search index. */
+#define RANKED " ORDER BY rt_rank(recommendation_fts), rowid LIMIT ?9 OFFSET ?10"
 
 /*
  * The orders other than relevance (enum rt_search_sort), over every row that passes
@@ -489,7 +490,8 @@ static int page(struct rt_store *st, const struct rt_search_spec *q, enum plan p
         s = spec_stmt(st, q, WITHOUT_MATCH,
                       "SELECT f.rowid FROM recommendation_fts f"
                       " JOIN recommendation r ON r.id = f.rowid",
-                      " AND recommendation_fts MATCH ?1 ORDER BY f.rank, f.rowid"
+                      " AND recommendation_fts MATCH ?1"
+                      " ORDER BY rt_rank(f.recommendation_fts), f.rowid"
                       " LIMIT ?9 OFFSET ?10",
                       NULL, err);
         break;
@@ -752,14 +754,29 @@ static int search(struct rt_store *st, const struct rt_search_spec *q, struct rt
     roaring_bitmap_t *hit_bm = NULL, *pass_bm = NULL;
     /* Plans that the facet index can drive: filters without an index of their own. */
     int by_bitmap = q->sort == RT_SORT_RELEVANCE && (plan == PLAN_MATCH || plan == PLAN_NONE);
-    int have_hits = 0;
+    int have_hits = 0, own = !st->in_tx && sqlite3_get_autocommit(st->db);
+    /* A ranked page scores every hit once, whatever the limit (rank.c counts them,
+     * and notes them in a bitmap when asked): the total and the facets' hits come
+     * from that, without reading the matches again. Not with LIMIT 0 (nothing runs). */
+    int by_rank = q->sort == RT_SORT_RELEVANCE && plan != PLAN_NONE && q->limit > 0;
     int64_t *ids = NULL;
     size_t n_ids = 0;
     sqlite3_stmt *s;
     int rc;
 
-    if ((q->facets || by_bitmap) && (rc = rt__facets_get(st, &fx, err)) < 0)
+    /* The index serves the facets, the filters and the ranking (rank.c). It is got
+     * once before the search's own read transaction (outside one it may be built and
+     * stored for every process), and again in it, so that it is of the data read. */
+    if ((q->facets || by_bitmap || plan != PLAN_NONE) && (rc = rt__facets_get(st, &fx, err)) < 0)
         goto out;
+    if (own && sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        own = 0;
+        rc = rt__db_error(st, err, "search");
+        goto out;
+    }
+    if (fx && (rc = rt__facets_get(st, &fx, err)) < 0)
+        goto out;
+    st->rank_len = rt__facets_doclen(fx, &st->rank_n);
     if (fx && by_bitmap) {
         if ((rc = rt__facets_filter(st, fx, q, &pass_bm, err)) < 0)
             goto out;
@@ -790,7 +807,7 @@ static int search(struct rt_store *st, const struct rt_search_spec *q, struct rt
             goto out;
         }
     }
-    if (plan == PLAN_FILTER && (q->facets || q->offset > 0)) {
+    if (plan == PLAN_FILTER && (q->facets || q->offset > 0) && !(by_rank && (fx || !q->facets))) {
         /* The hits among them, when the total or the facets need them (matches are
          * only read, not scored). */
         if (!(s = spec_stmt(st, q, NO_WHERE, FTS_MATCH IN_SET, "", &pass, err))) {
@@ -801,15 +818,24 @@ static int search(struct rt_store *st, const struct rt_search_spec *q, struct rt
             goto out;
         have_hits = 1;
     }
-    if ((rc = page(st, q, plan, &pass, &ids, &n_ids, err)) < 0)
+    st->rank_calls = 0;
+    if (by_rank && fx && q->facets && !have_hits)
+        st->rank_hits = roaring_bitmap_create();
+    rc = page(st, q, plan, &pass, &ids, &n_ids, err);
+    hit_bm = st->rank_hits;
+    st->rank_hits = NULL;
+    if (rc < 0)
         goto out;
     /* With the facet index, the hits as a bitmap: the facets and the total. */
-    if (fx && q->facets && (rc = hit_bitmap(st, fx, q, have_hits ? &hits : NULL, &hit_bm, err)) < 0)
+    if (fx && q->facets && !hit_bm &&
+        (rc = hit_bitmap(st, fx, q, have_hits ? &hits : NULL, &hit_bm, err)) < 0)
         goto out;
 
     /* The total, unless the page shows that it is all there is. */
     if (q->offset == 0 && (int64_t)n_ids < q->limit)
         res->total = (int64_t)n_ids;
+    else if (by_rank)
+        res->total = (int64_t)st->rank_calls;
     else if (have_hits)
         res->total = hits.n;
     else if (hit_bm)
@@ -850,6 +876,10 @@ out:
     idset_release(&hits);
     rt__bitmap_free(hit_bm);
     rt__bitmap_free(pass_bm);
+    st->rank_len = NULL;
+    st->rank_n = 0;
+    if (own)
+        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     return rc;
 }
 

@@ -8,14 +8,15 @@
 
 #include "base/embedded.h"
 #include "base/hash.h"
+#include "store/sqlite/facets.h"
 #include "store/sqlite/sqlite_int.h"
 
 /* How long a statement waits for another connection's lock. */
-#define BUSY_TIMEOUT_MS 5000
 
 enum load_flags {
     LOAD_NO_FK = 1 << 0,            /* foreign keys off, checked once before the commit */
     LOAD_ROLLBACK_JOURNAL = 1 << 1, /* journal_mode DELETE, WAL again after */
+    LOAD_INDEX = 1 << 2,            /* the search index is built after the commit */
 };
 
 static void load_end(struct rt_store *st);
@@ -398,7 +399,7 @@ static int refresh_derived(struct rt_store *st, struct rt_error *err)
     if (tok) {
         rt__fts_words_drop(st);
         if ((rc = exec(st,
-                       "DELETE FROM word;"
+                       "DELETE FROM word; DELETE FROM search_index;"
                        " INSERT INTO recommendation_fts(recommendation_fts) VALUES ('rebuild')",
                        err)) < 0 ||
             (rc = rt__fts_words_flush(st, err)) < 0 ||
@@ -463,12 +464,12 @@ int rt__sqlite_open(struct rt_store **out, const char *path, unsigned flags, str
         rc = rt__db_error(st, err, "cannot open database");
         goto fail;
     }
-    sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+    sqlite3_busy_timeout(st->db, RT__BUSY_TIMEOUT_MS);
     if (rt__fts_register(st->db, &st->words) != SQLITE_OK) {
         rc = rt__db_error(st, err, "cannot register the tokenizer");
         goto fail;
     }
-    if (rt__search_register(st->db) != SQLITE_OK) {
+    if (rt__search_register(st->db) != SQLITE_OK || rt__rank_register(st) != SQLITE_OK) {
         rc = rt__db_error(st, err, "cannot register the search functions");
         goto fail;
     }
@@ -647,7 +648,7 @@ static int journal_mode(struct rt_store *st, const char *mode)
         sqlite3_step(s) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(s, 0), mode))
         rc = 0;
     sqlite3_finalize(s);
-    sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+    sqlite3_busy_timeout(st->db, RT__BUSY_TIMEOUT_MS);
     rt_buf_release(&sql);
     return rc;
 }
@@ -679,11 +680,14 @@ int rt__sqlite_begin_load(struct rt_store *st, struct rt_error *err)
             }
         }
     }
-    if ((rc = rt_store_begin(st, err)) < 0)
+    if ((rc = rt_store_begin(st, err)) < 0) {
         load_end(st);
-    else if (st->load && st->fts_from == 0) /* still empty now that we hold the lock */
+        return rc;
+    }
+    if (st->load && st->fts_from == 0) /* still empty now that we hold the lock */
         rt__recs_start(st);
-    return rc;
+    st->load |= LOAD_INDEX;
+    return 0;
 }
 
 /* After the commit or rollback of a load: the store's usual settings again. */
@@ -701,7 +705,8 @@ static void load_end(struct rt_store *st)
 
 int rt__sqlite_commit(struct rt_store *st, struct rt_error *err)
 {
-    int rc = rt_store_rec_links_flush(st, NULL, NULL, err);
+    int rc = rt_store_rec_links_flush(st, NULL, NULL, err), index = st->load & LOAD_INDEX;
+    struct rt__facets *fx;
 
     rt__recs_stop(st);
     if (rc == 0 && (st->load & LOAD_NO_FK))
@@ -715,6 +720,10 @@ int rt__sqlite_commit(struct rt_store *st, struct rt_error *err)
     st->in_tx = 0;
     if (st->load)
         load_end(st);
+    /* After an import the search index is built and stored now, not by the first
+     * search; best effort (the search builds it when this could not). */
+    if (rc == 0 && index)
+        (void)rt__facets_get(st, &fx, NULL);
     return rc;
 }
 

@@ -129,6 +129,9 @@ struct rt__fts_words {
     unsigned forgotten;    /* moves when pending words were dropped: meet them afresh */
 };
 
+/* How long a statement waits for another connection's lock, in milliseconds. */
+#define RT__BUSY_TIMEOUT_MS 5000
+
 struct rt_store {
     struct rt__store_base base; /* first: rt__sqlite_ops (store.c calls through it) */
     sqlite3 *db;
@@ -151,6 +154,11 @@ struct rt_store {
     int audit_ready;   /* the audit log's functions and sealing trigger are set up */
     /* The search facets' bitmaps, built on first use (facets.c). */
     struct rt__facets *facets;
+    /* While a search runs: its index's lengths of rows for rt_rank (rank.c), or NULL. */
+    const uint8_t *rank_len;
+    size_t rank_n;
+    uint64_t rank_calls;                /* rows rt_rank scored since the search set it to 0 */
+    struct roaring_bitmap_s *rank_hits; /* when not NULL, rt_rank adds each row to it */
     /* Private records (private.c): 0 every record is read; 1 the tables of private
      * kinds are shadowed by views without them; 2 a switch to 1 failed half way. */
     int hide_private;
@@ -259,6 +267,9 @@ void rt__facets_free(struct rt__facets *fx);
 
 /* Registers the SQL functions searches use (rt_idset, read.c) on db. */
 int rt__search_register(sqlite3 *db);
+
+/* Registers the FTS5 function rt_rank (rank.c: bm25, reading st->rank_len) on st->db. */
+int rt__rank_register(struct rt_store *st);
 
 /* Seeds the state tables from iso-codes and our embedded variants (schema 1). */
 int rt__states_seed(struct rt_store *st, struct rt_error *err);

@@ -1,0 +1,329 @@
+/*
+ * The search index on disk (schema 21, src/store/sqlite/facets.c) and the ranking
+ * that reads it (rank.c): stored once and read by every connection, emptied by any
+ * change to what it is made of whoever makes it, built again, and rt_rank giving
+ * the very doubles FTS5's bm25 gives.
+ */
+#include <criterion/criterion.h>
+
+#include <rightstrack/ingest.h>
+#include <rightstrack/search.h>
+#include <rightstrack/store.h>
+
+#include "base/alloc.h"
+#include "lib/testutil.h"
+#include "store/sqlite/facets.h"
+#include "store/sqlite/sqlite_int.h"
+
+static struct rt_store *st;
+static char db_path[256];
+
+static void open_db(void)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    snprintf(db_path, sizeof(db_path), "%s/s.db", test_dir());
+    cr_assert_eq(rt_store_open(&st, db_path, RT_STORE_CREATE, &e), 0, "%s", e.msg.buf);
+}
+
+static void close_db(void)
+{
+    rt_store_close(st);
+}
+
+TestSuite(search_index, .init = open_db, .fini = close_db);
+
+static int64_t state_id(struct rt_store *s, const char *name)
+{
+    int64_t id = 0;
+    cr_assert_eq(rt_store_state_find(s, name, strlen(name), &id, NULL), 0, "%s", name);
+    return id;
+}
+
+static void put(struct rt_store *s, const char *sur, int session, enum rt_response resp,
+                const char *theme, const char *text)
+{
+    struct rt_rec_in in = {0};
+    unsigned flags;
+    int64_t id;
+    int added;
+
+    in.sur_id = state_id(s, sur);
+    in.session = session;
+    in.cycle = rt_upr_cycle_of_session(session);
+    in.text = text;
+    in.text_len = strlen(text);
+    in.response = resp;
+    cr_assert_eq(rt_store_rec_put(s, &in, &id, &flags, NULL), 0);
+    cr_assert_eq(rt_store_rec_add_by(s, id, state_id(s, "Canada"), &added, NULL), 0);
+    if (theme)
+        cr_assert_eq(
+            rt_store_rec_add_theme(s, id, "upr-info", theme, "official", 1.0, &added, NULL), 0);
+}
+
+static void fill(void)
+{
+    char text[128];
+
+    /* Texts differ: the store keeps one of the same text for the same state. */
+    for (int i = 0; i < 40; i++) {
+        snprintf(text, sizeof(text), "Protect women%s from violence and torture (%d)",
+                 i % 4 ? "" : " and girls, women defenders", i);
+        put(st, i % 2 ? "France" : "Chile", i % 3 ? 8 : 22,
+            i % 5 ? RT_RESPONSE_NOTED : RT_RESPONSE_SUPPORTED, i % 3 ? "Women's rights" : NULL,
+            text);
+    }
+}
+
+static int64_t facet_count(const struct rt_search_result *res, const char *facet, const char *key)
+{
+    for (size_t f = 0; f < res->n_facets; f++)
+        if (!strcmp(res->facets[f].name, facet))
+            for (size_t i = 0; i < res->facets[f].n; i++)
+                if (!strcmp(res->facets[f].counts[i].key, key))
+                    return res->facets[f].counts[i].n;
+    return 0;
+}
+
+/* The count of facet's key among the matches of text, searched on s. */
+static int64_t count_in(struct rt_store *s, const char *text, const char *facet, const char *key)
+{
+    struct rt_query q = RT_QUERY_INIT;
+    struct rt_search_result res = {0};
+    struct rt_error e = RT_ERROR_INIT;
+    int64_t n;
+
+    q.text = text;
+    q.facets = 1;
+    cr_assert_eq(rt_search(s, &q, &res, &e), 0, "%s", e.msg.buf);
+    n = facet_count(&res, facet, key);
+    rt_search_result_release(&res);
+    return n;
+}
+
+static int64_t scalar(struct rt_store *s, const char *sql)
+{
+    sqlite3_stmt *q;
+    int64_t n = -1;
+
+    cr_assert_eq(sqlite3_prepare_v2(s->db, sql, -1, &q, NULL), SQLITE_OK, "%s", sql);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return n;
+}
+
+#define STAMP "SELECT num FROM search_index WHERE facet = -1"
+#define ROWS "SELECT count(*) FROM search_index"
+
+static struct rt_store *open_other(void)
+{
+    struct rt_store *other;
+    struct rt_error e = RT_ERROR_INIT;
+    cr_assert_eq(rt_store_open(&other, db_path, 0, &e), 0, "%s", e.msg.buf);
+    return other;
+}
+
+Test(search_index, stored_once_then_read_by_every_connection)
+{
+    struct rt_store *other;
+    int64_t stamp;
+
+    fill();
+    cr_assert_eq(scalar(st, ROWS), 0, "nothing is stored before a search needs it");
+    cr_assert_eq(count_in(st, "women", "state_under_review", "FRA"), 20);
+    stamp = scalar(st, STAMP);
+    cr_assert_neq(stamp, -1, "the first search stores the index");
+    /* response, cycle, theme and state entries, and the lengths */
+    cr_assert_eq(scalar(st, "SELECT count(DISTINCT facet) FROM search_index WHERE facet >= 0"), 5);
+
+    other = open_other();
+    cr_assert_eq(count_in(other, "women", "state_under_review", "FRA"), 20);
+    cr_assert_eq(count_in(other, "women", "theme", "Women's rights"), 26);
+    cr_assert_eq(count_in(other, "women", "response", "supported"), 8);
+    cr_assert_eq(count_in(other, "girls", "cycle", "2"), 4);
+    cr_assert_eq(scalar(other, STAMP), stamp, "another connection reads it, builds nothing");
+    rt_store_close(other);
+}
+
+Test(search_index, a_write_from_another_connection_empties_it)
+{
+    struct rt_store *other;
+    int64_t stamp;
+
+    fill();
+    cr_assert_eq(count_in(st, "women", "state_under_review", "KEN"), 0);
+    stamp = scalar(st, STAMP);
+    cr_assert_neq(stamp, -1);
+
+    other = open_other();
+    put(other, "Kenya", 8, RT_RESPONSE_PLEDGE, "Women's rights", "women judges");
+    cr_assert_eq(scalar(other, ROWS), 0, "the new row empties the stored index");
+    rt_store_close(other);
+
+    cr_assert_eq(count_in(st, "women", "state_under_review", "KEN"), 1);
+    cr_assert_eq(count_in(st, "women", "response", "pledge"), 1);
+    cr_assert_eq(count_in(st, "women", "theme", "Women's rights"), 27);
+    cr_assert_neq(scalar(st, STAMP), -1, "stored again");
+    cr_assert_neq(scalar(st, STAMP), stamp, "a new build");
+}
+
+/* Every change to what the facets and the lengths are made of empties the table. */
+Test(search_index, every_change_to_its_data_empties_it)
+{
+    static const char *const changes[] = {
+        "UPDATE recommendation SET response = 'pledge' WHERE id = (SELECT min(id) FROM "
+        "recommendation)",
+        "UPDATE recommendation SET cycle = 3 WHERE id = (SELECT min(id) FROM recommendation)",
+        "UPDATE recommendation SET sur_id = (SELECT id FROM state WHERE code = 'KEN')"
+        " WHERE id = (SELECT min(id) FROM recommendation)",
+        "UPDATE recommendation SET text = 'women, women, women' WHERE id = (SELECT max(id) FROM "
+        "recommendation)",
+        "UPDATE theme SET label = 'Rights of women' WHERE label = 'Women''s rights'",
+        "UPDATE state SET code = 'XCH' WHERE code = 'CHL'",
+        "DELETE FROM recommendation_theme WHERE rec_id = (SELECT min(rec_id) FROM "
+        "recommendation_theme)",
+        "DELETE FROM recommendation WHERE id = (SELECT max(id) FROM recommendation)",
+    };
+
+    fill();
+    for (size_t i = 0; i < RT_ARRAY_SIZE(changes); i++) {
+        cr_assert_gt(count_in(st, "women", "response", "noted"), 0);
+        cr_assert_gt(scalar(st, ROWS), 0, "change %zu: stored", i);
+        cr_assert_eq(sqlite3_exec(st->db, changes[i], NULL, NULL, NULL), SQLITE_OK, "%s",
+                     sqlite3_errmsg(st->db));
+        cr_assert_eq(scalar(st, ROWS), 0, "change %zu empties it: %s", i, changes[i]);
+    }
+    /* And the counts are those of the data as it is now. */
+    cr_assert_eq(count_in(st, "women", "response", "pledge"), 1);
+    cr_assert_eq(count_in(st, "women", "state_under_review", "XCH"), 19);
+    cr_assert_eq(count_in(st, "women", "theme", "Rights of women"), 25);
+}
+
+/* A row that cannot be read is not trusted: the index is built again. */
+Test(search_index, a_damaged_row_is_built_again)
+{
+    struct rt_store *other;
+
+    fill();
+    cr_assert_eq(count_in(st, "women", "state_under_review", "FRA"), 20);
+    cr_assert_eq(sqlite3_exec(st->db, "UPDATE search_index SET bitmap = x'0102' WHERE facet = 3",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    other = open_other();
+    cr_assert_eq(count_in(other, "women", "state_under_review", "FRA"), 20);
+    cr_assert_gt(scalar(other, "SELECT min(length(bitmap)) FROM search_index WHERE facet = 3"), 2);
+    rt_store_close(other);
+}
+
+/* In a read transaction (the web face's), the index serves but is not stored. */
+Test(search_index, a_read_transaction_uses_it_without_writing)
+{
+    struct rt_error e = RT_ERROR_INIT;
+
+    fill();
+    cr_assert_eq(rt_store_read_begin(st, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(count_in(st, "women", "state_under_review", "FRA"), 20);
+    cr_assert_not_null(st->facets, "the index was made");
+    cr_assert_eq(count_in(st, "torture", "response", "supported"), 8);
+    rt_store_read_end(st);
+    cr_assert_eq(scalar(st, ROWS), 0, "nothing written in a read transaction");
+}
+
+/*
+ * rt_rank with the index's lengths gives bm25's doubles, bit for bit, for every
+ * match of each query; and the lengths are FTS5's.
+ */
+static size_t longer; /* of the rows of the last same_as_bm25, those it had no length of */
+
+static size_t same_as_bm25(const char *const *queries, size_t n)
+{
+    struct rt__facets *fx = NULL;
+    struct rt_error e = RT_ERROR_INIT;
+    size_t rows = 0;
+
+    longer = 0;
+    cr_assert_eq(rt__facets_get(st, &fx, &e), 0, "%s", e.msg.buf);
+    cr_assert_not_null(fx);
+    st->rank_len = rt__facets_doclen(fx, &st->rank_n);
+    cr_assert_gt(st->rank_n, 0u);
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_stmt *s;
+        cr_assert_eq(
+            sqlite3_prepare_v2(st->db,
+                               "SELECT rowid, bm25(recommendation_fts),"
+                               " rt_rank(recommendation_fts)"
+                               " FROM recommendation_fts WHERE recommendation_fts MATCH ?1",
+                               -1, &s, NULL),
+            SQLITE_OK, "%s", sqlite3_errmsg(st->db));
+        sqlite3_bind_text(s, 1, queries[i], -1, SQLITE_STATIC);
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            int64_t id = sqlite3_column_int64(s, 0);
+            double bm25 = sqlite3_column_double(s, 1), ours = sqlite3_column_double(s, 2);
+            cr_assert_lt((size_t)id, st->rank_n);
+            if (!st->rank_len[id]) /* 256 tokens or more: rt_rank asks FTS5 */
+                longer++;
+            cr_assert(!memcmp(&bm25, &ours, sizeof(double)), "%s: row %lld: bm25 %.17g, ours %.17g",
+                      queries[i], (long long)id, bm25, ours);
+            rows++;
+        }
+        cr_assert_eq(sqlite3_finalize(s), SQLITE_OK, "%s: %s", queries[i], sqlite3_errmsg(st->db));
+    }
+    st->rank_len = NULL;
+    st->rank_n = 0;
+    return rows;
+}
+
+static const char *const queries[] = {
+    "women",
+    "torture",
+    "\"women defenders\"",
+    "women OR torture",
+    "women NOT girls",
+    "protect AND violence",
+    "wom*",
+    "NEAR(women girls, 3)",
+    "girls women torture",
+};
+
+Test(search_index, rt_rank_is_bm25_on_made_up_data)
+{
+    struct rt_buf text = RT_BUF_INIT;
+
+    fill();
+    /* One text too long for the index's byte: rt_rank asks FTS5 for its length. */
+    for (int i = 0; i < 100; i++)
+        rt_buf_adds(&text, "women and girls in prisons, ");
+    put(st, "Kenya", 8, RT_RESPONSE_NOTED, NULL, text.buf);
+    rt_buf_release(&text);
+    cr_assert_gt(same_as_bm25(queries, RT_ARRAY_SIZE(queries)), 100);
+    cr_assert_gt(longer, 0u, "the long text was ranked without the index's length");
+}
+
+Test(search_index, rt_rank_is_bm25_on_the_upr_import)
+{
+    static const char *const upr[] = {
+        "women",
+        "torture",
+        "\"human rights defenders\"",
+        "death penalty",
+        "child* OR girls",
+        "freedom NOT press",
+        "NEAR(torture prison, 5)",
+        "rights",
+        "ratify optional protocol convention",
+    };
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_import_stats stats = {0};
+    const char *data = shared_data();
+    char path[600];
+    const char *paths[1] = {path};
+
+    snprintf(path, sizeof(path), "%s/upr/upr_info_s01-s18.csv", data);
+    cr_assert_eq(rt_import_files(st, paths, 1, &stats, NULL, NULL, &e), 0, "%s", e.msg.buf);
+    cr_assert_neq(scalar(st, STAMP), -1, "the import stored the index");
+    {
+        size_t n = same_as_bm25(upr, RT_ARRAY_SIZE(upr));
+        cr_assert_gt(n, 20000, "%zu rows", n);
+        cr_assert_lt(longer * 100, n, "%zu of %zu rows have no length in the index", longer, n);
+    }
+}
