@@ -111,6 +111,19 @@ struct rt_case_in {
 RT_API int rt_case_add(struct rt_store *st, const struct rt_case_in *c, int64_t *out_id,
                        struct rt_error *err);
 
+/*
+ * Checks the stored event case_id of a case against the rules rt_case_add applies to a
+ * new one (its event, date and how; a step only for a release, and a step naming no
+ * more persons than its quantity), after a correction (rt_ledger_edit calls it inside
+ * its transaction, which it rolls back on an error). 0, RT_EINVAL (err->field "event",
+ * "date", "how" or "step"), RT_ENOTFOUND, RT_ESTORE.
+ *
+ * A case event is corrected and withdrawn as the ledger's records are (entity.h:
+ * rt_ledger_edit and rt_ledger_withdraw on "case:ID"); the reads below leave out an
+ * event withdrawn without a date, and one withdrawn as of a date from that date on.
+ */
+RT_API int rt_case_check(struct rt_store *st, int64_t case_id, struct rt_error *err);
+
 /* Records that ask ask_id names person person_id; twice is not an error.
  * RT_ENOTFOUND for either missing. */
 RT_API int rt_ask_person_add(struct rt_store *st, int64_t ask_id, int64_t person_id,
@@ -157,6 +170,17 @@ RT_API int rt_person_count(struct rt_store *st, const char *as_of, json_t **out,
  */
 RT_API int rt_person_counts_compare(struct rt_store *st, const char *path, json_t **out,
                                     struct rt_error *err);
+/*
+ * The count of persons held over time, for the persons whose cases concern state (an
+ * alpha-3 code): a standing release of theirs names a step state took, or a standing
+ * ask to state names them. A point for each day on which an event of theirs fell, up
+ * to as_of (NULL: all): {"state", "as_of", "persons", "points": [{"date" (the event's
+ * date as its first day, YYYY-MM-DD), "detained", "inferred"}]}, detained and
+ * inferred as rt_person_count's. RT_EINVAL for a bad date, RT_ESTORE.
+ */
+RT_API int rt_person_series(struct rt_store *st, const char *state, const char *as_of, json_t **out,
+                            struct rt_error *err);
+
 /*
  * The persons raised in a dialogue (named by its asks) and who of them is held as of
  * a date: {"as_of", "persons": [{"id", "name", "status", "asks": [ask ids]}],
