@@ -10,16 +10,17 @@
 #include <rightstrack/person.h>
 
 static const char usage[] =
-    "rightstrack [--db PATH] person add NAME [--sex S] [--born YEAR] [--groups G]\n"
-    "       [--note N] [--source S] [--if-close refuse|new] [--json]\n"
+    "rightstrack [--db PATH] person add NAME [--sex S] [--born YEAR] [--state STATE]\n"
+    "       [--groups G] [--note N] [--source S] [--if-close refuse|new] [--json]\n"
     "       rightstrack [--db PATH] person list [QUERY] [--as-of D] [--json]\n"
     "       rightstrack [--db PATH] person show PERSON [--as-of D] [--json]\n"
     "       rightstrack [--db PATH] person edit PERSON [--name N] [--sex S] [--born YEAR]\n"
-    "       [--groups G] [--note N] [--json]\n"
+    "       [--state STATE] [--groups G] [--note N] [--json]\n"
     "       rightstrack [--db PATH] person name PERSON NAME [--source S] [--json]\n"
     "       rightstrack [--db PATH] person match NAME [--json]\n"
     "       rightstrack [--db PATH] person merge KEEP OTHER [--json]\n"
-    "       rightstrack [--db PATH] person import FILE [--if-close same|new|refuse] [--json]\n"
+    "       rightstrack [--db PATH] person import FILE [--if-close same|new|refuse]\n"
+    "       [--state STATE] [--json]\n"
     "       rightstrack [--db PATH] person count [--as-of D] [--compare FILE] [--json]\n"
     "       rightstrack [--db PATH] person ask ASK [PERSON]... [--as-of D] [--json]\n"
     "       rightstrack [--db PATH] person step STEP [--json]";
@@ -44,7 +45,8 @@ static const char tail[] =
     "                        that freed them\n"
     "    --as-of D           the status and events as of a date (default: all)\n"
     "  edit PERSON           correct the name shown (--name; it becomes one of the\n"
-    "                        person's spellings), --sex, --born, --groups or --note;\n"
+    "                        person's spellings), --sex, --born, --state, --groups\n"
+    "                        or --note;\n"
     "                        an empty value clears a field. What it was stays in the\n"
     "                        history (rightstrack history person:ID)\n"
     "  name PERSON NAME      add a spelling of the person's name (--source S)\n"
@@ -55,6 +57,8 @@ static const char tail[] =
     "                        named_persons, source_url); in one transaction\n"
     "    --if-close W        a name close to a known person's: same (that person),\n"
     "                        new (a new person) or refuse (the default: stop)\n"
+    "    --state STATE       the state that holds or held them: of the persons made,\n"
+    "                        and of the known ones with no state yet\n"
     "  count                 persons detained, released, died as of a date\n"
     "    --compare FILE      beside each count of a CSV (date, count, measure,\n"
     "                        counted_by), the register's count of detained persons\n"
@@ -121,6 +125,8 @@ static void render_person(const json_t *v)
     if (json_is_integer(json_object_get(v, "birth_year")))
         printf("  Born      %lld\n",
                (long long)json_integer_value(json_object_get(v, "birth_year")));
+    if (s_of(v, "state"))
+        printf("  State     %s\n", s_of(v, "state"));
     printf("  Names    ");
     json_array_foreach(json_object_get(v, "names"), i, x)
     {
@@ -249,7 +255,7 @@ static int match(struct cli *c, int argc, char **argv)
 
 /* Writes. */
 struct person_write {
-    const char *a, *b, *source, *if_close, *as_of;
+    const char *a, *b, *source, *if_close, *as_of, *state;
     char **refs;
     int nrefs;
     json_t *result;
@@ -333,7 +339,7 @@ static int write_import(struct rt_store *st, int64_t parent, const void *arg, in
     int rc;
 
     (void)parent;
-    if ((rc = rt_person_import(st, w->a, w->if_close, &w->result, err)) == 0)
+    if ((rc = rt_person_import(st, w->a, w->if_close, w->state, &w->result, err)) == 0)
         *id = json_integer_value(json_object_get(w->result, "events"));
     return rc;
 }
@@ -344,7 +350,8 @@ static int import(struct cli *c, int argc, char **argv)
     int64_t n = 0;
     int json = 0, rc;
     struct cli_option opts[] = {OPT_STRING("if-close", &w.if_close, "same|new|refuse", NULL),
-                                OPT_JSON(&json), OPT_END()};
+                                OPT_STRING("state", &w.state, "STATE", NULL), OPT_JSON(&json),
+                                OPT_END()};
 
     if ((rc = cli_parse_options(c, &argc, argv, opts, usage, cli_ledger_help())) >= 0)
         return rc;

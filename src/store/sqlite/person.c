@@ -76,14 +76,14 @@ static void first_day(const char *date, char out[11])
 }
 
 /*
- * SQL: the case event (of table alias e) stands as of the first day bound as parameter
- * p, or, when that parameter is NULL, today: it was not withdrawn, or withdrawn from a
- * later date (schema 18).
+ * SQL: a case event stands as of the first day bound as ?2, or, when ?2 is NULL,
+ * today: it was not withdrawn, or withdrawn from a later date (schema 18). As of
+ * today it is "withdrawn IS NULL".
  */
-#define STANDING(e, p)                                                                             \
-    " (" e "withdrawn IS NULL OR (" p " IS NOT NULL AND " e "withdrawn_on IS NOT NULL AND " p      \
-    " < CASE length(" e "withdrawn_on) WHEN 4 THEN " e "withdrawn_on || '-01-01' WHEN 7 THEN " e   \
-    "withdrawn_on || '-01' ELSE " e "withdrawn_on END))"
+#define STANDING_AT_2                                                                              \
+    " (withdrawn IS NULL OR (?2 IS NOT NULL AND withdrawn_on IS NOT NULL AND ?2 < CASE"            \
+    " length(withdrawn_on) WHEN 4 THEN withdrawn_on || '-01-01' WHEN 7 THEN withdrawn_on ||"       \
+    " '-01' ELSE withdrawn_on END))"
 
 /* The end of reading the rows of *s: finalized (and NULL), and 0 when its last step rc
  * was SQLITE_DONE, else the store's error. */
@@ -163,9 +163,9 @@ static int person_status(struct rt_store *st, int64_t id, const char *as_of, str
     first_day(as_of, limit);
     if ((rc = rt__prepare(
              st, &s, err,
-             "SELECT event, how, date FROM case_event WHERE person_id = ?1 AND" STANDING(
-                 "", "?2") " ORDER BY CASE length(date) WHEN 4 THEN date || '-01-01'"
-                           " WHEN 7 THEN date || '-01' ELSE date END, id",
+             "SELECT event, how, date FROM case_event WHERE person_id = ?1 AND" STANDING_AT_2
+             " ORDER BY CASE length(date) WHEN 4 THEN date || '-01-01'"
+             " WHEN 7 THEN date || '-01' ELSE date END, id",
              "it", id, as_of ? limit : NULL)) < 0)
         return rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -336,10 +336,11 @@ int rt_person_add(struct rt_store *st, const struct rt_person_in *p, int64_t *ou
     struct match *m = NULL;
     size_t n = 0;
     int64_t id = 0;
+    char state[16] = "";
     int rc;
 
     if ((rc = texts(err, "name", p->name, "sex", p->sex, "groups", p->groups, "note", p->note,
-                    "source", p->source, NULL)) < 0)
+                    "source", p->source, "state", p->state, NULL)) < 0)
         return rc;
     if (!p->name || !*p->name)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "name", "a person needs a name");
@@ -351,6 +352,8 @@ int rt_person_add(struct rt_store *st, const struct rt_person_in *p, int64_t *ou
                             "a birth year is from 1850 to 2100");
     if (p->if_close && strcmp(p->if_close, "new") && strcmp(p->if_close, "refuse"))
         return rt_error_set(err, RT_EINVAL, NULL, 0, "if_close", "if_close is new or refuse");
+    if (p->state && *p->state && (rc = rt_party_resolve(st, p->state, state, err)) < 0)
+        return rc;
     if ((rc = rt_person_name_key(p->name, &key, err)) < 0 ||
         (rc = matches(st, key.buf, RT_PERSON_CLOSE, &m, &n, err)) < 0)
         goto out;
@@ -360,10 +363,10 @@ int rt_person_add(struct rt_store *st, const struct rt_person_in *p, int64_t *ou
     }
     if ((rc = rt__exec(
              st, err, &id,
-             "INSERT INTO person(name, sex, birth_year, groups, note) VALUES (?1, ?2, ?3, ?4,"
-             " ?5)",
-             "ttItt", p->name, p->sex && *p->sex ? p->sex : NULL, (int64_t)p->birth_year, p->groups,
-             p->note)) < 0 ||
+             "INSERT INTO person(name, sex, birth_year, groups, note, state) VALUES (?1, ?2, ?3,"
+             " ?4, ?5, ?6)",
+             "ttIttt", p->name, p->sex && *p->sex ? p->sex : NULL, (int64_t)p->birth_year,
+             p->groups, p->note, state[0] ? state : NULL)) < 0 ||
         (rc = add_name(st, id, p->name, key.buf, p->source, err)) < 0)
         goto out;
     *out_id = id;
@@ -541,7 +544,7 @@ static int step_named(struct rt_store *st, int64_t step, int64_t *n, struct rt_e
 {
     return rt__scalar(st, err, n, NULL,
                       "SELECT count(DISTINCT person_id) FROM case_event WHERE step_id = ?1"
-                      " AND" STANDING("", "NULL"),
+                      " AND withdrawn IS NULL",
                       "i", step);
 }
 
@@ -601,7 +604,7 @@ static int case_rules(struct rt_store *st, const struct rt_case_in *c, int store
             (rc = step_named(st, c->step_id, &named, err)) < 0 ||
             (rc = rt__scalar(st, err, &here, NULL,
                              "SELECT count(*) FROM case_event WHERE step_id = ?1 AND person_id = ?2"
-                             " AND" STANDING("", "NULL"),
+                             " AND withdrawn IS NULL",
                              "ii", c->step_id, c->person_id)) < 0)
             return rc;
         if (quantity >= 0 && (stored ? named > quantity : !here && named + 1 > quantity))
@@ -711,8 +714,8 @@ int rt_person_get(struct rt_store *st, int64_t id, const char *as_of, json_t **o
         return rt_error_set(err, RT_EINVAL, NULL, 0, "as_of", "'%s' is not a date", as_of);
     first_day(as_of, limit);
     if ((rc = rt__prepare(st, &s, err,
-                          "SELECT id, name, sex, birth_year, groups, note, merged_into FROM person"
-                          " WHERE id = ?1",
+                          "SELECT id, name, sex, birth_year, groups, note, merged_into, state"
+                          " FROM person WHERE id = ?1",
                           "i", id)) < 0)
         return rc;
     if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
@@ -721,10 +724,10 @@ int rt_person_get(struct rt_store *st, int64_t id, const char *as_of, json_t **o
                                                 "no person with id %lld", (long long)id)
                                  : rt__db_error(st, err, "read");
     }
-    doc = json_pack("{s:I, s:o, s:n, s:o, s:o, s:o, s:o, s:o, s:s?}", "id", (json_int_t)id, "name",
-                    col_str(s, 1), "names", "sex", col_str(s, 2), "birth_year", col_int(s, 3),
-                    "groups", col_str(s, 4), "note", col_str(s, 5), "merged_into", col_int(s, 6),
-                    "as_of", as_of);
+    doc = json_pack("{s:I, s:o, s:n, s:o, s:o, s:o, s:o, s:o, s:o, s:s?}", "id", (json_int_t)id,
+                    "name", col_str(s, 1), "names", "sex", col_str(s, 2), "birth_year",
+                    col_int(s, 3), "state", col_str(s, 7), "groups", col_str(s, 4), "note",
+                    col_str(s, 5), "merged_into", col_int(s, 6), "as_of", as_of);
     sqlite3_finalize(s);
     if ((rc = names_of(st, id, &names, err)) < 0)
         goto out;
@@ -735,13 +738,13 @@ int rt_person_get(struct rt_store *st, int64_t id, const char *as_of, json_t **o
     json_object_set_new(doc, "status", status_json(&x));
     events = json_array();
     json_object_set_new(doc, "events", events);
-    if ((rc = rt__prepare(
-             st, &s, err,
-             "SELECT id, date, event, how, detail, source, step_id FROM case_event"
-             " WHERE person_id = ?1 AND" STANDING("", "?2") " ORDER BY CASE length(date) WHEN 4"
-                                                            " THEN date || '-01-01' WHEN 7 THEN"
-                                                            " date || '-01' ELSE date END, id",
-             "it", id, as_of ? limit : NULL)) < 0)
+    if ((rc = rt__prepare(st, &s, err,
+                          "SELECT id, date, event, how, detail, source, step_id FROM case_event"
+                          " WHERE person_id = ?1 AND" STANDING_AT_2
+                          " ORDER BY CASE length(date) WHEN 4"
+                          " THEN date || '-01-01' WHEN 7 THEN"
+                          " date || '-01' ELSE date END, id",
+                          "it", id, as_of ? limit : NULL)) < 0)
         goto out;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *date = (const char *)sqlite3_column_text(s, 1), *precision = "day";
@@ -785,7 +788,7 @@ int rt_person_get(struct rt_store *st, int64_t id, const char *as_of, json_t **o
     if ((rc = rt__prepare(
              st, &s, err,
              "SELECT DISTINCT step_id FROM case_event WHERE person_id = ?1 AND step_id IS NOT"
-             " NULL AND" STANDING("", "?2") " ORDER BY step_id",
+             " NULL AND" STANDING_AT_2 " ORDER BY step_id",
              "it", id, as_of ? limit : NULL)) < 0)
         goto out;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
@@ -894,10 +897,8 @@ int rt_step_persons(struct rt_store *st, int64_t step_id, json_t **out, struct r
     persons = json_array();
     if ((rc = rt__prepare(st, &s, err,
                           "SELECT DISTINCT p.id, p.name FROM case_event e JOIN person p ON p.id ="
-                          " e.person_id WHERE e.step_id = ?1 AND" STANDING("e.", "NULL") " ORDER BY"
-                                                                                         " p.name "
-                                                                                         "COLLATE "
-                                                                                         "NOCASE",
+                          " e.person_id WHERE e.step_id = ?1 AND e.withdrawn IS NULL"
+                          " ORDER BY p.name COLLATE NOCASE",
                           "i", step_id)) < 0) {
         json_decref(persons);
         return rc;
@@ -1044,8 +1045,9 @@ out:
     return 0;
 }
 
-/* The persons (not merged) whose cases concern state: a standing release of theirs
- * names a step state took, or a standing ask to state names them. */
+/* The persons (not merged) of state: its own, and those of no state whose cases
+ * concern it (a standing release of theirs names a step state took, or a standing ask
+ * to state names them). */
 static int state_persons(struct rt_store *st, const char *state, int64_t **ids, size_t *n,
                          struct rt_error *err)
 {
@@ -1057,13 +1059,12 @@ static int state_persons(struct rt_store *st, const char *state, int64_t **ids, 
     *n = 0;
     if ((rc = rt__prepare(
              st, &s, err,
-             "SELECT p.id FROM person p WHERE p.merged_into IS NULL AND (EXISTS (SELECT 1 FROM"
-             " case_event e JOIN step x ON x.id = e.step_id WHERE e.person_id = p.id AND"
-             " x.actor = ?1 AND x.withdrawn IS NULL AND" STANDING(
-                 "e.", "NULL") ") OR EXISTS"
-                               " (SELECT 1 FROM ask_person k JOIN ask a ON a.id = k.ask_id WHERE "
-                               "k.person_id ="
-                               " p.id AND a.to_party = ?1 AND a.withdrawn IS NULL)) ORDER BY p.id",
+             "SELECT p.id FROM person p WHERE p.merged_into IS NULL AND (p.state = ?1 OR"
+             " (p.state IS NULL AND (EXISTS (SELECT 1 FROM case_event e JOIN step x ON x.id ="
+             " e.step_id WHERE e.person_id = p.id AND x.actor = ?1 AND x.withdrawn IS NULL"
+             " AND e.withdrawn IS NULL) OR EXISTS (SELECT 1 FROM ask_person k JOIN ask a ON"
+             " a.id = k.ask_id WHERE k.person_id = p.id AND a.to_party = ?1 AND"
+             " a.withdrawn IS NULL)))) ORDER BY p.id",
              "t", state)) < 0)
         return rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -1101,9 +1102,9 @@ int rt_person_series(struct rt_store *st, const char *state, const char *as_of, 
              st, &s, err,
              "SELECT DISTINCT d FROM (SELECT person_id, CASE length(date) WHEN 4 THEN date ||"
              " '-01-01' WHEN 7 THEN date || '-01' ELSE date END d, withdrawn, withdrawn_on FROM"
-             " case_event) WHERE d <= ?1 AND" STANDING("", "?2") " AND person_id IN (SELECT value"
-                                                                 " FROM json_each(?3)) ORDER BY"
-                                                                 " d",
+             " case_event) WHERE d <= ?1 AND" STANDING_AT_2 " AND person_id IN (SELECT value"
+             " FROM json_each(?3)) ORDER BY"
+             " d",
              "ttt", limit, as_of ? limit : NULL, "[]")) < 0)
         goto out;
     {

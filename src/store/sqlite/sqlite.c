@@ -262,6 +262,7 @@ static const struct added_column {
     /* Schema 18: a case event's withdrawal (0018_case_corrections.sql). */
     {18, "case_event", "withdrawn", "TEXT"},
     {18, "case_event", "withdrawn_on", "TEXT"},
+    {18, "person", "state", "TEXT"},
 };
 
 /* Adds the columns of added_columns for migration version that the tables lack. */

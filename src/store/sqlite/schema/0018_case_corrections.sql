@@ -5,7 +5,9 @@
 -- withdrawn_on the date from which it no longer holds. A person's status, the counts
 -- and the steps' named persons leave a withdrawn event out as of that date and after,
 -- and always when it was withdrawn without a date (a mistake).
--- The two columns are added by the store before this file runs, each only when
+-- A person may also name the state that holds or held them (person.state, an ISO
+-- alpha-3 code), so that a state's profile counts its persons held over time.
+-- The three columns are added by the store before this file runs, each only when
 -- missing (added_columns in src/store/sqlite/sqlite.c).
 CREATE INDEX IF NOT EXISTS case_event_withdrawn ON case_event(person_id)
     WHERE withdrawn IS NOT NULL;
