@@ -70,7 +70,7 @@ s_release=$(id step add --actor Belarus --date 2015-08-22 --kind prisoner-releas
 FH="data/belarus/events/2015-08-22-freedomhouse-six-released.txt"
 for name in "Mikalai Statkevich" "Mikalai Dziadok" "Ihar Alinevich" "Yauhen Vaskovich" \
     "Artsiom Prakapenka" "Yury Rubtsou"; do
-    p=$(id person add "$name" --source "$FH")
+    p=$(id person add "$name" --state Belarus --source "$FH")
     rt case add "$p" --event released --date 2015-08-22 --how pardon --step "$s_release" \
         --source "$FH" >/dev/null
 done

@@ -283,7 +283,10 @@ RT_API int rt_store_import_export(struct rt_store *st, const char *path, json_t 
 /*
  * Corrections and withdrawals (schema 12). A dialogue, round, participant, topic, ask,
  * step, commitment or benchmark (kind) is read, corrected and withdrawn by its id; a
- * link by its name, "step:3 answers ask:2". Withdrawn records stay in the database:
+ * link by its name, "step:3 answers ask:2". A person (person.h) is read and corrected,
+ * never withdrawn (RT_EINVAL: it is merged), and an event of a case ("case", schema
+ * 18) is read, corrected and withdrawn as the others; a person's document also has
+ * "merged_into". Withdrawn records stay in the database:
  * the reads leave them out as of their withdrawal date (withdrawn_on) and after,
  * and always when they were withdrawn without a date. These take values the caller
  * checked (rt_ledger_edit and rt_ledger_withdraw in entity.h do): faces call those.

@@ -49,11 +49,13 @@ RT_API double rt_person_key_similarity(const char *a, const char *b);
 RT_API double rt_person_name_similarity(const char *a, const char *b);
 
 /* A person to add. birth_year 0: not known; if_close "new" makes a new person even
- * when the name is close to a known one; NULL or "refuse" refuses then. */
+ * when the name is close to a known one; NULL or "refuse" refuses then; state: the
+ * state that holds or held them (any name or code rt_party_resolve knows), or NULL. */
 struct rt_person_in {
     const char *name, *sex; /* sex: "female", "male" or NULL */
     int birth_year;
     const char *groups, *note, *source, *if_close;
+    const char *state;
 };
 
 /*
@@ -61,7 +63,7 @@ struct rt_person_in {
  * A name whose key is a known person's is that person: RT_EEXIST naming "name" and
  * the person; a name close to a known person's (RT_PERSON_CLOSE) is refused the same
  * way, naming the persons it is close to, unless p->if_close is "new". RT_EINVAL
- * (err->field naming it) for an empty name, a bad sex or birth year; RT_ESTORE.
+ * (err->field naming it) for an empty name, a bad sex, birth year or state; RT_ESTORE.
  */
 RT_API int rt_person_add(struct rt_store *st, const struct rt_person_in *p, int64_t *out_id,
                          struct rt_error *err);
@@ -111,6 +113,19 @@ struct rt_case_in {
 RT_API int rt_case_add(struct rt_store *st, const struct rt_case_in *c, int64_t *out_id,
                        struct rt_error *err);
 
+/*
+ * Checks the stored event case_id of a case against the rules rt_case_add applies to a
+ * new one (its event, date and how; a step only for a release, and a step naming no
+ * more persons than its quantity), after a correction (rt_ledger_edit calls it inside
+ * its transaction, which it rolls back on an error). 0, RT_EINVAL (err->field "event",
+ * "date", "how" or "step"), RT_ENOTFOUND, RT_ESTORE.
+ *
+ * A case event is corrected and withdrawn as the ledger's records are (entity.h:
+ * rt_ledger_edit and rt_ledger_withdraw on "case:ID"); the reads below leave out an
+ * event withdrawn without a date, and one withdrawn as of a date from that date on.
+ */
+RT_API int rt_case_check(struct rt_store *st, int64_t case_id, struct rt_error *err);
+
 /* Records that ask ask_id names person person_id; twice is not an error.
  * RT_ENOTFOUND for either missing. */
 RT_API int rt_ask_person_add(struct rt_store *st, int64_t ask_id, int64_t person_id,
@@ -123,8 +138,8 @@ RT_API int rt_ask_person_add(struct rt_store *st, int64_t ask_id, int64_t person
  * because a later release is on record.
  *
  * rt_person_get: {"id", "name", "names": [{"name", "source"}], "sex", "birth_year",
- * "groups", "note", "merged_into", "as_of", "status", "events": [{"id", "date",
- * "date_precision", "event", "how", "detail", "source", "step"}], "asks": [{"id",
+ * "state" (alpha-3 code or null), "groups", "note", "merged_into", "as_of", "status", "events":
+ * [{"id", "date", "date_precision", "event", "how", "detail", "source", "step"}], "asks": [{"id",
  * "round", "text"}], "steps": [step ids]}. RT_ENOTFOUND.
  */
 RT_API int rt_person_get(struct rt_store *st, int64_t id, const char *as_of, json_t **out,
@@ -155,8 +170,23 @@ RT_API int rt_person_count(struct rt_store *st, const char *as_of, json_t **out,
  * "register", "inferred"}], register and inferred as rt_person_count's detained and
  * inferred. RT_EIO, RT_EINVAL naming the file and line.
  */
+/* The counts others published, read from such a CSV as rt_person_counts_compare
+ * reads it: [{"date", "published", "measure", "counted_by"}] in the file's order.
+ * RT_EIO, RT_EFORMAT, RT_EINVAL naming the file and line. */
+RT_API int rt_person_counts_read(const char *path, json_t **out, struct rt_error *err);
 RT_API int rt_person_counts_compare(struct rt_store *st, const char *path, json_t **out,
                                     struct rt_error *err);
+/*
+ * The count of persons held over time, for the persons of state (an alpha-3 code):
+ * those whose state it is, and those with no state whose case concerns it (a standing
+ * release of theirs names a step state took, or a standing ask to state names them). A point for
+ * each day on which an event of theirs fell, up to as_of (NULL: all): {"state", "as_of", "persons",
+ * "points": [{"date" (the event's date as its first day, YYYY-MM-DD), "detained", "inferred"}]},
+ * detained and inferred as rt_person_count's. RT_EINVAL for a bad date, RT_ESTORE.
+ */
+RT_API int rt_person_series(struct rt_store *st, const char *state, const char *as_of, json_t **out,
+                            struct rt_error *err);
+
 /*
  * The persons raised in a dialogue (named by its asks) and who of them is held as of
  * a date: {"as_of", "persons": [{"id", "name", "status", "asks": [ask ids]}],
@@ -172,11 +202,12 @@ RT_API int rt_dialogue_persons(struct rt_store *st, int64_t dialogue_id, const c
  * source_url, as ../shared/data/belarus/political_prisoner_releases.csv). A name whose
  * key is a known person's is that person; a name close to one is taken as that person
  * when if_close is "same", made a new person when "new", and refused (RT_EEXIST naming
- * the line) when NULL or "refuse". A release on the day of the one step of a release
- * kind that day is linked to it. *out: {"rows", "persons_new", "names_added",
- * "events", "linked", "close": [{"line", "name", "person", "score"}]}.
+ * the line) when NULL or "refuse". state (NULL: none) is the state of the persons
+ * made, and of the known persons with no state yet (RT_EINVAL when it is no party). A release on
+ * the day of the one step of a release kind that day is linked to it. *out: {"rows", "persons_new",
+ * "names_added", "events", "linked", "close": [{"line", "name", "person", "score"}]}.
  */
 RT_API int rt_person_import(struct rt_store *st, const char *path, const char *if_close,
-                            json_t **out, struct rt_error *err);
+                            const char *state, json_t **out, struct rt_error *err);
 
 #endif

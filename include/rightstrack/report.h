@@ -70,6 +70,20 @@ RT_API int rt_report_brief(struct rt_store *st, int64_t dialogue_id, const char 
 RT_API int rt_report_country(struct rt_store *st, const char *state, const char *as_of,
                              json_t **out, struct rt_error *err);
 
+/*
+ * Adds to a state's profile doc (rt_report_country) the private section on persons
+ * held over time: "persons": rt_person_series for the state as of the profile's date
+ * (person.h: the persons a release step of the state freed or an ask to it names),
+ * and, when counts names a CSV of counts others published (rt_person_counts_read,
+ * such as political_prisoners_counts.csv), "published": [{"date", "published",
+ * "measure", "counted_by", "register", "inferred"}] for those dated up to the
+ * profile's date, register and inferred being the series' counts on that day. Only
+ * for someone allowed to see persons: a face adds it, as it adds a briefing's
+ * "persons". 0, or rt_person_series's or rt_person_counts_read's error (doc unchanged).
+ */
+RT_API int rt_report_country_persons(struct rt_store *st, json_t *doc, const char *counts,
+                                     struct rt_error *err);
+
 /* PDF is the HTML printed by headless Chromium (Debian's chromium package, or the
  * program named by $RIGHTSTRACK_CHROMIUM), which takes a second or two. */
 enum rt_report_format { RT_REPORT_MARKDOWN, RT_REPORT_HTML, RT_REPORT_PDF };

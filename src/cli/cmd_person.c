@@ -10,21 +10,24 @@
 #include <rightstrack/person.h>
 
 static const char usage[] =
-    "rightstrack [--db PATH] person add NAME [--sex S] [--born YEAR] [--groups G]\n"
-    "       [--note N] [--source S] [--if-close refuse|new] [--json]\n"
+    "rightstrack [--db PATH] person add NAME [--sex S] [--born YEAR] [--state STATE]\n"
+    "       [--groups G] [--note N] [--source S] [--if-close refuse|new] [--json]\n"
     "       rightstrack [--db PATH] person list [QUERY] [--as-of D] [--json]\n"
     "       rightstrack [--db PATH] person show PERSON [--as-of D] [--json]\n"
+    "       rightstrack [--db PATH] person edit PERSON [--name N] [--sex S] [--born YEAR]\n"
+    "       [--state STATE] [--groups G] [--note N] [--json]\n"
     "       rightstrack [--db PATH] person name PERSON NAME [--source S] [--json]\n"
     "       rightstrack [--db PATH] person match NAME [--json]\n"
     "       rightstrack [--db PATH] person merge KEEP OTHER [--json]\n"
-    "       rightstrack [--db PATH] person import FILE [--if-close same|new|refuse] [--json]\n"
+    "       rightstrack [--db PATH] person import FILE [--if-close same|new|refuse]\n"
+    "       [--state STATE] [--json]\n"
     "       rightstrack [--db PATH] person count [--as-of D] [--compare FILE] [--json]\n"
     "       rightstrack [--db PATH] person ask ASK [PERSON]... [--as-of D] [--json]\n"
     "       rightstrack [--db PATH] person step STEP [--json]";
 
 static const char head[] =
     "usage: rightstrack [--db PATH] person add NAME [OPTIONS]\n"
-    "       rightstrack [--db PATH] person list|show|name|match|merge|import|count|ask|step ...\n"
+    "       rightstrack [--db PATH] person list|show|edit|name|match|merge|import|count|ask|step\n"
     "\n"
     "The persons behind the numbers: people detained, charged, sentenced and freed,\n"
     "with their names in every script and spelling met. A name is matched across\n"
@@ -41,6 +44,11 @@ static const char tail[] =
     "  show PERSON           names, status, events, the asks naming them, the steps\n"
     "                        that freed them\n"
     "    --as-of D           the status and events as of a date (default: all)\n"
+    "  edit PERSON           correct the name shown (--name; it becomes one of the\n"
+    "                        person's spellings), --sex, --born, --state, --groups\n"
+    "                        or --note;\n"
+    "                        an empty value clears a field. What it was stays in the\n"
+    "                        history (rightstrack history person:ID)\n"
     "  name PERSON NAME      add a spelling of the person's name (--source S)\n"
     "  match NAME            the known persons close to a name, best first\n"
     "  merge KEEP OTHER      OTHER is KEEP: names, events and asks move to KEEP\n"
@@ -49,6 +57,8 @@ static const char tail[] =
     "                        named_persons, source_url); in one transaction\n"
     "    --if-close W        a name close to a known person's: same (that person),\n"
     "                        new (a new person) or refuse (the default: stop)\n"
+    "    --state STATE       the state that holds or held them: of the persons made,\n"
+    "                        and of the known ones with no state yet\n"
     "  count                 persons detained, released, died as of a date\n"
     "    --compare FILE      beside each count of a CSV (date, count, measure,\n"
     "                        counted_by), the register's count of detained persons\n"
@@ -115,6 +125,8 @@ static void render_person(const json_t *v)
     if (json_is_integer(json_object_get(v, "birth_year")))
         printf("  Born      %lld\n",
                (long long)json_integer_value(json_object_get(v, "birth_year")));
+    if (s_of(v, "state"))
+        printf("  State     %s\n", s_of(v, "state"));
     printf("  Names    ");
     json_array_foreach(json_object_get(v, "names"), i, x)
     {
@@ -132,7 +144,7 @@ static void render_person(const json_t *v)
                 printf(" - %s", s_of(x, "detail"));
             if (json_is_integer(json_object_get(x, "step")))
                 printf(" [step %lld]", (long long)json_integer_value(json_object_get(x, "step")));
-            printf("\n");
+            printf("  (case:%lld)\n", (long long)json_integer_value(json_object_get(x, "id")));
         }
     }
     if (json_array_size(json_object_get(v, "asks"))) {
@@ -243,7 +255,7 @@ static int match(struct cli *c, int argc, char **argv)
 
 /* Writes. */
 struct person_write {
-    const char *a, *b, *source, *if_close, *as_of;
+    const char *a, *b, *source, *if_close, *as_of, *state;
     char **refs;
     int nrefs;
     json_t *result;
@@ -327,7 +339,7 @@ static int write_import(struct rt_store *st, int64_t parent, const void *arg, in
     int rc;
 
     (void)parent;
-    if ((rc = rt_person_import(st, w->a, w->if_close, &w->result, err)) == 0)
+    if ((rc = rt_person_import(st, w->a, w->if_close, w->state, &w->result, err)) == 0)
         *id = json_integer_value(json_object_get(w->result, "events"));
     return rc;
 }
@@ -338,7 +350,8 @@ static int import(struct cli *c, int argc, char **argv)
     int64_t n = 0;
     int json = 0, rc;
     struct cli_option opts[] = {OPT_STRING("if-close", &w.if_close, "same|new|refuse", NULL),
-                                OPT_JSON(&json), OPT_END()};
+                                OPT_STRING("state", &w.state, "STATE", NULL), OPT_JSON(&json),
+                                OPT_END()};
 
     if ((rc = cli_parse_options(c, &argc, argv, opts, usage, cli_ledger_help())) >= 0)
         return rc;
@@ -550,11 +563,73 @@ static int step(struct cli *c, int argc, char **argv)
     return cli_read(c, json, get_step, &id, render_step);
 }
 
+/*
+ * "person edit PERSON ..." and "case edit|withdraw CASE ...": the record as the ledger
+ * names it ("person:3", "case:5"; a person found by a name too) handed to the ledger's
+ * edit or withdraw (cmd_edit.c), which call rt_ledger_edit and rt_ledger_withdraw as
+ * the API and the web's forms do.
+ */
+static int as_record(struct cli *c, int argc, char **argv, const char *kind, const char *use,
+                     int (*cmd)(struct cli *, int, char **))
+{
+    struct rt_error err = RT_ERROR_INIT;
+    struct rt_store *st = NULL;
+    char ref[64], **args = NULL;
+    int64_t id = 0;
+    int rc, i, at = -1;
+
+    for (i = 1; i < argc && at < 0; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            break;
+        else if (argv[i][0] != '-')
+            at = i;
+    if (at < 0) {
+        char *fake[] = {argv[0],
+                        (char *)(uintptr_t)(strcmp(kind, "person") ? "case:1" : "person:1"),
+                        (char *)(uintptr_t) "--help", NULL};
+        if (i < argc) /* --help: the fields of a record of the kind */
+            return cmd(c, 3, fake);
+        return cli_usage(c, use, "%s %s needs a %s first", kind, argv[0],
+                         strcmp(kind, "person") ? "CASE id" : "PERSON");
+    }
+    if (!strncmp(argv[at], kind, strlen(kind)) && argv[at][strlen(kind)] == ':' &&
+        cli_parse_id(argv[at] + strlen(kind) + 1, &id) == 0) {
+        /* KIND:ID as it is */
+    } else if (cli_parse_id(argv[at], &id) < 0) {
+        if (strcmp(kind, "person"))
+            return cli_usage(c, use, "'%s' is not the id of a case event", argv[at]);
+        if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+            return rc;
+        rc = rt_person_find(st, argv[at], &id, &err) < 0 ? cli_fail(c, &err) : EXIT_OK;
+        rt_store_close(st);
+        rt_error_release(&err);
+        if (rc != EXIT_OK)
+            return rc;
+    }
+    snprintf(ref, sizeof(ref), "%s:%lld", kind, (long long)id);
+    args = rt_xcalloc((size_t)argc + 1, sizeof(*args));
+    for (i = 0; i < argc; i++)
+        args[i] = i == at ? ref : argv[i];
+    args[argc] = NULL;
+    /* The record first, as edit and withdraw take it. */
+    memmove(args + 2, args + 1, (size_t)(at - 1) * sizeof(*args));
+    args[1] = ref;
+    rc = cmd(c, argc, args);
+    rt_free(args);
+    return rc;
+}
+
+static int edit(struct cli *c, int argc, char **argv)
+{
+    return as_record(c, argc, argv, "person", usage, cmd_edit);
+}
+
 int cmd_person(struct cli *c, int argc, char **argv)
 {
     static const struct subcommand subs[] = {{"add", cli_entity_add_sub},
                                              {"list", list},
                                              {"show", show},
+                                             {"edit", edit},
                                              {"name", name},
                                              {"match", match},
                                              {"merge", merge},
@@ -569,7 +644,10 @@ int cmd_person(struct cli *c, int argc, char **argv)
 /* rightstrack case add PERSON --event E --date D ... */
 static const char case_usage[] =
     "rightstrack [--db PATH] case add PERSON --event E --date D [--how H] [--detail T]\n"
-    "       [--source S] [--step STEP] [--json]";
+    "       [--source S] [--step STEP] [--json]\n"
+    "       rightstrack [--db PATH] case edit CASE [--event E] [--date D] [--how H]\n"
+    "       [--detail T] [--source S] [--step STEP] [--json]\n"
+    "       rightstrack [--db PATH] case withdraw CASE --reason TEXT [--date D] [--json]";
 
 static const char case_head[] =
     "usage: rightstrack [--db PATH] case add PERSON --event E --date D [OPTIONS]\n"
@@ -583,13 +661,33 @@ static const char case_head[] =
     "\n"
     "  add PERSON            record an event; prints its id\n";
 
-static const char case_tail[] = "  --json                print {\"id\"}\n";
+static const char case_tail[] =
+    "  edit CASE             correct the event CASE (its id, as person show lists it):\n"
+    "                        the options of add, each checked as add checks it\n"
+    "  withdraw CASE         withdraw an event that was wrong, with --reason; with\n"
+    "                        --date D it no longer holds from D on (before D the status\n"
+    "                        still follows from it), without it was a mistake. It stays\n"
+    "                        in the history (rightstrack history case:ID)\n"
+    "  --json                print {\"id\"}, or the record as it stands after\n";
 
 static const struct cli_entity_cmd case_cmd = {"case",    "PERSON", case_usage, case_head,
                                                case_tail, NULL,     NULL,       NULL};
 
+static int case_edit(struct cli *c, int argc, char **argv)
+{
+    return as_record(c, argc, argv, "case", case_usage, cmd_edit);
+}
+
+static int case_withdraw(struct cli *c, int argc, char **argv)
+{
+    return as_record(c, argc, argv, "case", case_usage, cmd_withdraw);
+}
+
 int cmd_case(struct cli *c, int argc, char **argv)
 {
-    static const struct subcommand subs[] = {{"add", cli_entity_add_sub}, {NULL, NULL}};
+    static const struct subcommand subs[] = {{"add", cli_entity_add_sub},
+                                             {"edit", case_edit},
+                                             {"withdraw", case_withdraw},
+                                             {NULL, NULL}};
     return cli_ledger_command(c, argc, argv, &case_cmd, subs);
 }

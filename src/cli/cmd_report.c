@@ -7,8 +7,8 @@
 
 static const char usage[] =
     "rightstrack [--db PATH] report brief --dialogue D | country STATE\n"
-    "       [--as-of DATE] [--persons] [--format md|html|pdf] [--out FILE] [--json]\n"
-    "       [--as WHO]";
+    "       [--as-of DATE] [--persons] [--counts FILE] [--format md|html|pdf] [--out FILE]\n"
+    "       [--json] [--as WHO]";
 
 static const char help[] =
     "usage: rightstrack [--db PATH] report brief --dialogue D [OPTIONS]\n"
@@ -26,7 +26,12 @@ static const char help[] =
     "                   later appears; default: everything recorded. The same database\n"
     "                   and date always give the same bytes, so two briefings diff.\n"
     "  --persons        brief: add the private section on individual cases, who of\n"
-    "                   the persons the dialogue's asks name is still held\n"
+    "                   the persons the dialogue's asks name is still held; country:\n"
+    "                   add the private section on persons held over time, counted\n"
+    "                   from the register (a chart and a table)\n"
+    "  --counts FILE    country, with --persons: beside the register's count, the\n"
+    "                   counts others published (CSV: date, count, measure,\n"
+    "                   counted_by), each with what it counted\n"
     "  --format F       md (Markdown, the default), html (one self-contained page with\n"
     "                   a print style sheet and SVG charts) or pdf (the HTML printed by\n"
     "                   headless Chromium; needs --out)\n"
@@ -39,6 +44,7 @@ static const char help[] =
     "Examples:\n"
     "  rightstrack report brief --dialogue 1 --as-of 2016-12-31 --format html --out brief.html\n"
     "  rightstrack report country Belarus --as-of 2016-12-31\n"
+    "  rightstrack report country Belarus --persons --counts political_prisoners_counts.csv\n"
     "  rightstrack report brief --dialogue 1 --as public --format pdf --out public.pdf\n";
 
 /* Adds the persons the dialogue's asks name, and their status, to a briefing. */
@@ -64,7 +70,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
     struct rt_buf text = RT_BUF_INIT;
     struct rt_store *st = NULL;
     enum rt_report_format fmt = RT_REPORT_MARKDOWN;
-    const char *dialogue = NULL, *as_of = NULL, *out = NULL, *format = NULL, *kind;
+    const char *dialogue = NULL, *as_of = NULL, *out = NULL, *format = NULL, *counts = NULL, *kind;
     json_t *doc = NULL;
     int64_t id = 0;
     int json = 0, persons = 0, failed, rc;
@@ -73,6 +79,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
                                 OPT_STRING("format", &format, "F", NULL),
                                 OPT_STRING("out", &out, "FILE", NULL),
                                 OPT_FLAG("persons", &persons, NULL),
+                                OPT_STRING("counts", &counts, "FILE", NULL),
                                 OPT_JSON(&json),
                                 OPT_AS(c),
                                 OPT_END()};
@@ -93,6 +100,8 @@ int cmd_report(struct cli *c, int argc, char **argv)
         return cli_usage(c, usage, "report brief needs --dialogue D and no other argument");
     if (!strcmp(kind, "country") && argc != 2)
         return cli_usage(c, usage, "report country needs one STATE");
+    if (counts && (strcmp(kind, "country") || !persons))
+        return cli_usage(c, usage, "--counts is for report country with --persons");
     if (fmt == RT_REPORT_PDF && !json && !out)
         return cli_usage(c, usage, "--format pdf needs --out FILE");
     if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
@@ -102,7 +111,8 @@ int cmd_report(struct cli *c, int argc, char **argv)
                  rt_report_brief(st, id, as_of, &doc, &err) < 0 ||
                  (persons && brief_persons(st, id, as_of, doc, &err) < 0);
     else
-        failed = rt_report_country(st, argv[1], as_of, &doc, &err) < 0;
+        failed = rt_report_country(st, argv[1], as_of, &doc, &err) < 0 ||
+                 (persons && rt_report_country_persons(st, doc, counts, &err) < 0);
     if (!failed && json) {
         /* text has no limit, so the sink cannot fail. */
         json_dump_callback(doc, add_to_buf, &text, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

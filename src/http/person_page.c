@@ -208,8 +208,14 @@ static void person_page(struct rt_store *st, int64_t id, const struct rt_http_re
         }
         RT_HTML_LIT(b, "</li>");
     }
-    RT_HTML_LIT(b, "</ul></dd></dl><h2>Case</h2><table class=\"case\"><thead><tr><th>Date</th>"
-                   "<th>Event</th><th>Detail</th><th>Source</th></tr></thead><tbody>");
+    RT_HTML_LIT(b, "</ul></dd></dl>");
+    rt_buf_addf(b,
+                "<p><a id=\"edit\" href=\"/records/person:%lld#edit\">Correct this person</a> "
+                "&middot; <a href=\"/records/person:%lld/history\">History</a></p>",
+                (long long)id, (long long)id);
+    RT_HTML_LIT(b, "<h2>Case</h2><table class=\"case\"><thead><tr><th>Date</th>"
+                   "<th>Event</th><th>Detail</th><th>Source</th><th>Record</th></tr></thead>"
+                   "<tbody>");
     json_array_foreach(json_object_get(doc, "events"), i, v)
     {
         RT_HTML_LIT(b, "<tr><td>");
@@ -228,7 +234,10 @@ static void person_page(struct rt_store *st, int64_t id, const struct rt_http_re
                           (long long)json_integer_value(json_object_get(v, "step")));
         RT_HTML_LIT(b, "</td><td>");
         rt_html_text(b, jstr(v, "source") ? jstr(v, "source") : "");
-        RT_HTML_LIT(b, "</td></tr>\n");
+        /* Each event is corrected or withdrawn on its record's page, as the ledger's are. */
+        rt_buf_addf(b, "</td><td><a href=\"/records/case:%lld\">case:%lld</a></td></tr>\n",
+                    (long long)json_integer_value(json_object_get(v, "id")),
+                    (long long)json_integer_value(json_object_get(v, "id")));
     }
     RT_HTML_LIT(b, "</tbody></table>");
     if (json_array_size(json_object_get(doc, "asks"))) {

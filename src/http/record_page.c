@@ -14,6 +14,10 @@
 #include "html.h"
 #include "http_int.h"
 
+/* A person's fields that only its adding takes (a spelling's source, what to do with a
+ * close name): not in its Edit form. */
+static const char *const add_only[] = {"source", "if_close", NULL};
+
 static const char *jstr(json_t *o, const char *k)
 {
     return json_string_value(json_object_get(o, k));
@@ -127,8 +131,8 @@ static void record_page(struct rt_store *st, const char *ref, struct rt_http_res
     RT_HTML_LIT(b, "\">History of this record</a></p>");
     prefill = values ? json_incref(values) : form_values(st, kind, json_object_get(doc, "fields"));
     record_href(&action, canon, "/edit");
-    rt_http_entity_form(b, action.buf, "Edit", kind, NULL, prefill,
-                        form && !strcmp(form, "edit") ? ferr : NULL);
+    rt_http_entity_form(b, action.buf, "Edit", kind, !strcmp(kind, "person") ? add_only : NULL,
+                        prefill, form && !strcmp(form, "edit") ? ferr : NULL);
     (void)e;
     rt_buf_reset(&action);
     record_href(&action, canon, "/withdraw");
@@ -357,6 +361,15 @@ int rt_http_record_pages(struct rt_store *st, const struct rt_http_req *req,
         return 0;
     resp->status = 200;
     resp->content_type = "text/html; charset=utf-8";
+    /* A person and the events of a case are private records: their pages, forms and
+     * history only for those who may see persons (person_page.c). */
+    if ((!strncmp(seg[1], "person:", 7) || !strncmp(seg[1], "case:", 5)) &&
+        !rt_http_persons_allowed(req->who)) {
+        rt_http_page_refused(resp, "Persons are private",
+                             "The register of persons is shown only to accounts that may see "
+                             "it.");
+        return 1;
+    }
     if (n == 3 && post && (!strcmp(seg[2], "edit") || !strcmp(seg[2], "withdraw")))
         record_post(st, req, seg[1], seg[2], resp);
     else if (post)

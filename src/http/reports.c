@@ -58,21 +58,38 @@ static void pdf_name(const json_t *doc, const char *as_of, struct rt_buf *out)
     rt_buf_adds(out, ".pdf");
 }
 
-/* The report's document as of the date, read in one snapshot of the database. */
+/*
+ * The report's document as of the date, for the page and its PDF alike (the PDF's read
+ * in one snapshot of the database, snapshot 1): with the private sections on persons
+ * when the visitor may see them (persons 1).
+ */
 static int report_doc(struct rt_store *st, const char *kind, const char *name, const char *as_of,
-                      json_t **doc, struct rt_error *err)
+                      int persons, int snapshot, json_t **doc, struct rt_error *err)
 {
     int64_t id = 0;
     int rc;
 
-    if ((rc = rt_store_read_begin(st, err)) < 0)
+    if (snapshot && (rc = rt_store_read_begin(st, err)) < 0)
         return rc;
-    if (!strcmp(kind, "brief"))
+    if (!strcmp(kind, "brief")) {
         rc = rt_dialogue_find(st, name, &id, err) < 0 ? err->code
                                                       : rt_report_brief(st, id, as_of, doc, err);
-    else
+        if (rc == 0 && persons) {
+            json_t *p = NULL;
+            if ((rc = rt_dialogue_persons(st, id, as_of, &p, err)) == 0)
+                json_object_set_new(*doc, "persons", p);
+        }
+    } else {
         rc = rt_report_country(st, name, as_of, doc, err);
-    rt_store_read_end(st);
+        if (rc == 0 && persons)
+            rc = rt_report_country_persons(st, *doc, NULL, err);
+    }
+    if (snapshot)
+        rt_store_read_end(st);
+    if (rc < 0) {
+        json_decref(*doc);
+        *doc = NULL;
+    }
     return rc;
 }
 
@@ -92,7 +109,8 @@ static void pdf(struct rt_store *st, const struct rt_http_req *req, const char *
                              "server restarted. Reload the page and ask for the PDF again.");
         return;
     }
-    if ((rc = report_doc(st, kind, name, as_of, &doc, &err)) < 0) {
+    if ((rc = report_doc(st, kind, name, as_of, rt_http_persons_allowed(req->who), 1, &doc, &err)) <
+        0) {
         page_fail(resp, &err);
         goto out;
     }
@@ -127,7 +145,6 @@ int rt_http_reports(struct rt_store *st, const struct rt_http_req *req, struct r
     enum rt_report_format fmt = RT_REPORT_HTML;
     int post = !strcmp(req->method, "POST");
     json_t *doc = NULL;
-    int64_t id = 0;
     int rc;
 
     if (n != 3 || strcmp(seg[0], "reports") ||
@@ -153,18 +170,8 @@ int rt_http_reports(struct rt_store *st, const struct rt_http_req *req, struct r
                    "other reports are read with GET");
         return 1;
     }
-    if (!strcmp(seg[1], "brief")) {
-        rc = rt_dialogue_find(st, seg[2], &id, &err) < 0
-                 ? err.code
-                 : rt_report_brief(st, id, as_of, &doc, &err);
-        /* The private section on individual cases, for those who may see persons. */
-        if (rc == 0 && rt_http_persons_allowed(req->who)) {
-            json_t *p = NULL;
-            if ((rc = rt_dialogue_persons(st, id, as_of, &p, &err)) == 0)
-                json_object_set_new(doc, "persons", p);
-        }
-    } else
-        rc = rt_report_country(st, seg[2], as_of, &doc, &err);
+    /* The private sections on individual cases, for those who may see persons. */
+    rc = report_doc(st, seg[1], seg[2], as_of, rt_http_persons_allowed(req->who), 0, &doc, &err);
     rt_buf_reset(&resp->body);
     if (rc == 0)
         rc = rt_report_render(doc, fmt, &resp->body, &err);

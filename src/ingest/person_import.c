@@ -51,19 +51,20 @@ static void rows_free(struct rows *r)
     rt_free(r->v);
 }
 
-static int read_csv(const char *path, struct rows *r, struct rt_error *err)
+/* The bytes of the file path into b, which it sets up (rt_buf_release it either way):
+ * RT_EIO, or RT_ETOOBIG past PERSON_CSV_MAX. */
+static int read_file(const char *path, struct rt_buf *b, struct rt_error *err)
 {
-    struct rt_buf b = RT_BUF_INIT;
     char chunk[8192];
     size_t n;
     FILE *fp;
     int rc = 0;
 
-    rt_buf_init(&b, PERSON_CSV_MAX);
+    rt_buf_init(b, PERSON_CSV_MAX);
     if (!(fp = fopen(path, "rb")))
         return rt_error_errno(err, path, "cannot open");
     while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-        if (rt_buf_add(&b, chunk, n) < 0) {
+        if (rt_buf_add(b, chunk, n) < 0) {
             rc = rt_error_set(err, RT_ETOOBIG, path, 0, NULL, "the file is over %u bytes",
                               PERSON_CSV_MAX);
             break;
@@ -71,6 +72,14 @@ static int read_csv(const char *path, struct rows *r, struct rt_error *err)
     if (rc == 0 && ferror(fp))
         rc = rt_error_errno(err, path, "cannot read");
     fclose(fp);
+    return rc;
+}
+
+static int read_csv(const char *path, struct rows *r, struct rt_error *err)
+{
+    struct rt_buf b = RT_BUF_INIT;
+    int rc = read_file(path, &b, err);
+
     if (rc == 0)
         rc = rt__csv_parse(path, b.buf, b.len, keep_row, r, NULL, NULL, 0, 0, err);
     rt_buf_release(&b);
@@ -99,6 +108,7 @@ struct import {
     json_t *steps; /* rt_step_list, for the steps of a release day */
     int64_t rows, persons_new, names_added, events, linked;
     json_t *close;
+    char state[16]; /* the persons' state, or "" */
 };
 
 /* The person a name in line line is: known by its key, close (as if_close says), or new. */
@@ -119,7 +129,14 @@ static int person_of(struct import *im, const char *name, const char *source, lo
         if ((rc = rt_person_get(im->st, *out, NULL, &names, err)) < 0)
             goto out;
         before = json_array_size(json_object_get(names, "names"));
+        if (im->state[0] && json_is_null(json_object_get(names, "state"))) {
+            json_t *set = json_pack("{s:s}", "state", im->state);
+            rc = rt_record_update(im->st, "person", *out, set, err);
+            json_decref(set);
+        }
         json_decref(names);
+        if (rc < 0)
+            goto out;
         if ((rc = rt_person_name_add(im->st, *out, name, source, err)) < 0 ||
             (rc = rt_person_get(im->st, *out, NULL, &names, err)) < 0)
             goto out;
@@ -143,7 +160,8 @@ static int person_of(struct import *im, const char *name, const char *source, lo
         goto out;
     }
     {
-        struct rt_person_in p = {name, NULL, 0, NULL, NULL, source, "new"};
+        struct rt_person_in p = {name, NULL,   0,     NULL,
+                                 NULL, source, "new", im->state[0] ? im->state : NULL};
         if ((rc = rt_person_add(im->st, &p, out, err)) < 0)
             goto out;
         im->persons_new++;
@@ -322,10 +340,10 @@ static int import_register(struct import *im, const struct rows *r, struct rt_er
     return rc;
 }
 
-int rt_person_import(struct rt_store *st, const char *path, const char *if_close, json_t **out,
-                     struct rt_error *err)
+int rt_person_import(struct rt_store *st, const char *path, const char *if_close, const char *state,
+                     json_t **out, struct rt_error *err)
 {
-    struct import im = {st, path, if_close, NULL, 0, 0, 0, 0, 0, json_array()};
+    struct import im = {st, path, if_close, NULL, 0, 0, 0, 0, 0, json_array(), ""};
     struct rows r = {NULL, 0, 0};
     int rc;
 
@@ -336,6 +354,8 @@ int rt_person_import(struct rt_store *st, const char *path, const char *if_close
         return rt_error_set(err, RT_EINVAL, NULL, 0, "if_close",
                             "if_close is same, new or refuse, not '%s'", if_close);
     }
+    if (state && *state && (rc = rt_party_resolve(st, state, im.state, err)) < 0)
+        goto out;
     if ((rc = read_csv(path, &r, err)) < 0 || (rc = rt_step_list(st, 0, NULL, &im.steps, err)) < 0)
         goto out;
     if (column(&r.v[0], "named_persons") >= 0)
@@ -399,24 +419,9 @@ static void lenient_split(const char *p, const char *end, struct rt__csv_row *ro
 static int read_lenient(const char *path, struct rows *r, struct rt_error *err)
 {
     struct rt_buf b = RT_BUF_INIT;
-    char chunk[8192];
-    size_t n;
     long line = 0;
-    FILE *fp;
-    int rc = 0;
+    int rc = read_file(path, &b, err);
 
-    rt_buf_init(&b, PERSON_CSV_MAX);
-    if (!(fp = fopen(path, "rb")))
-        return rt_error_errno(err, path, "cannot open");
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-        if (rt_buf_add(&b, chunk, n) < 0) {
-            rc = rt_error_set(err, RT_ETOOBIG, path, 0, NULL, "the file is over %u bytes",
-                              PERSON_CSV_MAX);
-            break;
-        }
-    if (rc == 0 && ferror(fp))
-        rc = rt_error_errno(err, path, "cannot read");
-    fclose(fp);
     for (const char *p = b.buf, *end = b.buf + b.len; rc == 0 && p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
         line++;
@@ -436,8 +441,7 @@ static int read_lenient(const char *path, struct rows *r, struct rt_error *err)
     return rc;
 }
 
-int rt_person_counts_compare(struct rt_store *st, const char *path, json_t **out,
-                             struct rt_error *err)
+int rt_person_counts_read(const char *path, json_t **out, struct rt_error *err)
 {
     struct rows r = {NULL, 0, 0};
     json_t *list = json_array();
@@ -455,7 +459,6 @@ int rt_person_counts_compare(struct rt_store *st, const char *path, json_t **out
     }
     for (size_t i = 1; i < r.n; i++) {
         const char *date = field(&r.v[i], cd), *count = field(&r.v[i], cc);
-        json_t *mine = NULL;
         char *end;
         long long n;
         if (!date || rt_date_check(date, NULL) < 0) {
@@ -470,20 +473,41 @@ int rt_person_counts_compare(struct rt_store *st, const char *path, json_t **out
                               count ? count : "");
             goto out;
         }
-        if ((rc = rt_person_count(st, date, &mine, err)) < 0)
-            goto out;
-        json_array_append_new(list, json_pack("{s:s, s:I, s:s?, s:s?, s:O, s:O}", "date", date,
-                                              "published", (json_int_t)n, "measure",
-                                              field(&r.v[i], cm), "counted_by", field(&r.v[i], cb),
-                                              "register", json_object_get(mine, "detained"),
-                                              "inferred", json_object_get(mine, "inferred")));
-        json_decref(mine);
+        json_array_append_new(list, json_pack("{s:s, s:I, s:s?, s:s?}", "date", date, "published",
+                                              (json_int_t)n, "measure", field(&r.v[i], cm),
+                                              "counted_by", field(&r.v[i], cb)));
     }
 out:
     rows_free(&r);
     if (rc < 0) {
         json_decref(list);
         return rc;
+    }
+    *out = list;
+    return 0;
+}
+
+int rt_person_counts_compare(struct rt_store *st, const char *path, json_t **out,
+                             struct rt_error *err)
+{
+    json_t *list = NULL, *row;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    if ((rc = rt_person_counts_read(path, &list, err)) < 0)
+        return rc;
+    json_array_foreach(list, i, row)
+    {
+        json_t *mine = NULL;
+        if ((rc = rt_person_count(st, json_string_value(json_object_get(row, "date")), &mine,
+                                  err)) < 0) {
+            json_decref(list);
+            return rc;
+        }
+        json_object_set(row, "register", json_object_get(mine, "detained"));
+        json_object_set(row, "inferred", json_object_get(mine, "inferred"));
+        json_decref(mine);
     }
     *out = list;
     return 0;

@@ -182,6 +182,8 @@ static const struct rt_field person_fields[] = {
     {"sex", "sex", RT_FIELD_CHOICE, 0, "Sex", "female or male", "S", sexes, NULL, NULL, NULL, 0, 0},
     {"birth_year", "born", RT_FIELD_INT, 0, "Year of birth", "the year they were born", "YEAR",
      NULL, NULL, NULL, NULL, 1850, 2100},
+    {"state", "state", RT_FIELD_PARTY, 0, "State", "the state that holds or held them", "STATE",
+     NULL, NULL, NULL, NULL, 0, 0},
     {"groups", "groups", RT_FIELD_TEXT, 0, "Groups",
      "such as journalist, human-rights defender, opposition politician", "G", NULL, NULL, NULL,
      NULL, 0, 0},
@@ -541,9 +543,9 @@ static int write_record(struct rt_store *st, const struct rt_entity *e, int64_t 
         return rt_assess_replacing(st, &a, corrects, id, err);
     }
     if (!strcmp(n, "person")) {
-        struct rt_person_in p = {str(b, "name"),    str(b, "sex"),  (int)num(b, "birth_year", 0),
-                                 str(b, "groups"),  str(b, "note"), str(b, "source"),
-                                 str(b, "if_close")};
+        struct rt_person_in p = {str(b, "name"),     str(b, "sex"),  (int)num(b, "birth_year", 0),
+                                 str(b, "groups"),   str(b, "note"), str(b, "source"),
+                                 str(b, "if_close"), str(b, "state")};
         return rt_person_add(st, &p, id, err);
     }
     if (!strcmp(n, "case")) {

@@ -1,8 +1,8 @@
 /*
  * Corrections and withdrawals of ledger records, checked against their entity's
  * fields (entity.h) as rt_ledger_write checks an add: the one library call the
- * command line (`edit`, `withdraw`), the API (PATCH, POST .../withdraw) and the web's
- * forms make.
+ * command line (`edit`, `withdraw`, `person edit`, `case edit|withdraw`), the API
+ * (PATCH, POST .../withdraw) and the web's forms make.
  */
 #include "base/compat.h"
 
@@ -11,6 +11,7 @@
 #include <rightstrack/audit.h>
 #include <rightstrack/entity.h>
 #include <rightstrack/ledger.h>
+#include <rightstrack/person.h>
 #include <rightstrack/text.h>
 
 #include "model/entity_int.h"
@@ -95,6 +96,20 @@ static json_t *check_value(struct rt_store *st, const struct rt_entity *e, const
             json_array_append_new(out, json_string(code));
         }
         return out;
+    }
+    if (f->type == RT_FIELD_REF) { /* stored as the id of a record of ref_kind */
+        char ref[80], *end = NULL;
+        size_t n = strlen(f->ref_kind);
+        long long ref_id = 0;
+        if (rt__entity_ref(st, v, f->ref_kind, ref, err) < 0)
+            return NULL;
+        if (!strncmp(ref, f->ref_kind, n) && ref[n] == ':')
+            ref_id = strtoll(ref + n + 1, &end, 10);
+        if (!end || *end || ref_id <= 0) {
+            rt_error_set(err, RT_EINVAL, NULL, 0, f->name, "'%s' is not %s", ref, f->need);
+            return NULL;
+        }
+        return json_integer(ref_id);
     }
     if (!s)
         return json_incref(v);
@@ -184,6 +199,16 @@ int rt_ledger_edit(struct rt_store *st, const char *ref, const json_t *body, cha
         json_t *val;
         if (f->type == RT_FIELD_REFS)
             continue;
+        /* What only the adding of a person takes: left empty by a form, else refused. */
+        if (!strcmp(e->name, "person") && (!strcmp(k, "source") || !strcmp(k, "if_close"))) {
+            if (json_is_null(v) || (json_is_string(v) && !*json_string_value(v)))
+                continue;
+            rc = rt_error_set(err, RT_EINVAL, NULL, 0, k,
+                              "a person's %s is given when it is added; a new spelling "
+                              "with its source is added with 'person name'",
+                              k);
+            goto out;
+        }
         if (!(val = value_of(st, e, f, v, err))) {
             rc = RT_EINVAL;
             goto out;
@@ -196,6 +221,12 @@ int rt_ledger_edit(struct rt_store *st, const char *ref, const json_t *body, cha
     for (const struct rt_field *f = e->fields; rc == 0 && f->name; f++)
         if (f->type == RT_FIELD_REFS && f->relation && json_object_get(body, f->name))
             rc = set_links(st, rec, f, json_object_get(body, f->name), err);
+    /* A person's name shown is one of its spellings; a case event keeps its rules. */
+    if (rc == 0 && !strcmp(e->name, "person") && json_string_value(json_object_get(cols, "name")))
+        rc =
+            rt_person_name_add(st, id, json_string_value(json_object_get(cols, "name")), NULL, err);
+    if (rc == 0 && !strcmp(e->name, "case"))
+        rc = rt_case_check(st, id, err);
     if (rc < 0)
         rt_store_rollback(st);
     else

@@ -1,9 +1,14 @@
-/* A state's profile (rt_report_country): its recommendations, steps and dialogues. */
+/*
+ * A state's profile (rt_report_country): its recommendations, steps and dialogues; and,
+ * for those who may see persons, the count of persons held over time
+ * (rt_report_country_persons).
+ */
 #include "base/compat.h"
 
 #include <string.h>
 
 #include <rightstrack/ledger.h>
+#include <rightstrack/person.h>
 #include <rightstrack/report.h>
 
 #include "report/report_int.h"
@@ -84,4 +89,63 @@ done:
     json_decref(list);
     rt_free(ref.name);
     return rc < 0 ? rc : 0;
+}
+
+/* A date as its first day ("2015-08" is "2015-08-01") into out. */
+static void first_day(const char *date, char out[11])
+{
+    size_t n = date ? strlen(date) : 0;
+
+    if (n > 10)
+        n = 10;
+    memcpy(out, date ? date : "", n);
+    out[n] = '\0';
+    if (n == 4)
+        memcpy(out + 4, "-01-01", 7);
+    else if (n == 7)
+        memcpy(out + 7, "-01", 4);
+}
+
+int rt_report_country_persons(struct rt_store *st, json_t *doc, const char *counts,
+                              struct rt_error *err)
+{
+    const char *code = rt__report_str(json_object_get(doc, "state"), "code");
+    const char *as_of = rt__report_str(doc, "as_of");
+    json_t *series = NULL, *published = NULL, *row, *p;
+    size_t i, k;
+    int rc;
+
+    if ((rc = rt_person_series(st, code, as_of, &series, err)) < 0)
+        return rc;
+    if (counts && (rc = rt_person_counts_read(counts, &published, err)) < 0) {
+        json_decref(series);
+        return rc;
+    }
+    if (published) {
+        json_t *kept = json_array();
+        char day[11], at[11];
+        json_array_foreach(published, i, row)
+        {
+            json_int_t held = 0, inferred = 0;
+            first_day(rt__report_str(row, "date"), day);
+            if (as_of && strcmp(rt__report_str(row, "date"), as_of) > 0)
+                continue;
+            /* The register's count on that day: its last point on or before it. */
+            json_array_foreach(json_object_get(series, "points"), k, p)
+            {
+                first_day(rt__report_str(p, "date"), at);
+                if (strcmp(at, day) > 0)
+                    break;
+                held = json_integer_value(json_object_get(p, "detained"));
+                inferred = json_integer_value(json_object_get(p, "inferred"));
+            }
+            json_object_set_new(row, "register", json_integer(held));
+            json_object_set_new(row, "inferred", json_integer(inferred));
+            json_array_append(kept, row);
+        }
+        json_object_set_new(series, "published", kept);
+        json_decref(published);
+    }
+    json_object_set_new(doc, "persons", series);
+    return 0;
 }

@@ -543,6 +543,99 @@ static void svg_timeline(struct out *o, const json_t *events, const json_t *lane
                       "</figure>\n");
 }
 
+/*
+ * The count of persons held over time as inline SVG: a step line of those held by a
+ * recorded event (solid) and of those with the persons whose detention's date is not
+ * on record (dashed), a dot with its figures at each date, the years and the largest
+ * count marked.
+ */
+static void svg_held(struct out *o, const json_t *points, const char *title)
+{
+    const double left = 50, width = 560, top = 20, height = 160;
+    size_t n = json_array_size(points), i;
+    long lo = 0, hi = 0;
+    json_int_t max = 1;
+    json_t *p;
+
+    if (!n)
+        return;
+    json_array_foreach(points, i, p)
+    {
+        long t = days(STR(p, "date"));
+        json_int_t all = num(p, "detained") + num(p, "inferred");
+        if (!i || t < lo)
+            lo = t;
+        if (!i || t > hi)
+            hi = t;
+        if (all > max)
+            max = all;
+    }
+    lo -= 30;
+    hi += 30;
+#define X(t) (left + width * (double)((t)-lo) / (double)(hi - lo))
+#define Y(v) (top + height - height * (double)(v) / (double)max)
+    RT_HTML_LIT(o->b, "<figure><svg class=\"held\" role=\"img\" viewBox=\"0 0 640 220\" "
+                      "width=\"640\" height=\"220\"><title>");
+    rt_html_text(o->b, title);
+    RT_HTML_LIT(o->b, "</title>");
+    /* The axes: 0 and the largest count, and the years. */
+    rt_buf_addf(o->b,
+                "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#999\"/>"
+                "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">0</text>"
+                "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%lld</text>",
+                left, left + width, top + height, top + height, left - 6, top + height + 4,
+                left - 6, top + 4, (long long)max);
+    for (int y = 1900; y < 2200; y++) {
+        char d[16];
+        long t;
+        snprintf(d, sizeof(d), "%d", y);
+        t = days(d);
+        if (t < lo || t > hi)
+            continue;
+        rt_buf_addf(o->b,
+                    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
+                    "text-anchor=\"middle\">%d</text>",
+                    X(t), top + height + 18, y);
+    }
+    /* The two step lines: held, and held with those inferred. */
+    for (int with_inferred = 1; with_inferred >= 0; with_inferred--) {
+        RT_HTML_LIT(o->b, "<path class=\"");
+        rt_buf_adds(o->b, with_inferred ? "with-inferred" : "detained");
+        RT_HTML_LIT(o->b, "\" fill=\"none\" stroke=\"#123a5a\" stroke-width=\"2\"");
+        if (with_inferred)
+            RT_HTML_LIT(o->b, " stroke-dasharray=\"4 3\" stroke-opacity=\"0.6\"");
+        RT_HTML_LIT(o->b, " d=\"");
+        json_array_foreach(points, i, p)
+        {
+            double x = X(days(STR(p, "date")));
+            double y = Y(num(p, "detained") + (with_inferred ? num(p, "inferred") : 0));
+            if (i)
+                rt_buf_addf(o->b, " H%.1f V%.1f", x, y);
+            else
+                rt_buf_addf(o->b, "M%.1f %.1f", x, y);
+        }
+        rt_buf_addf(o->b, " H%.1f\"/>", left + width);
+    }
+    json_array_foreach(points, i, p)
+    {
+        rt_buf_addf(o->b,
+                    "<circle class=\"point\" r=\"3.5\" fill=\"#123a5a\" cx=\"%.1f\" cy=\"%.1f\">",
+                    X(days(STR(p, "date"))), Y(num(p, "detained")));
+        RT_HTML_LIT(o->b, "<title>");
+        rt_html_textf(o->b, "%s: %lld held", STR(p, "date"), num(p, "detained"));
+        if (num(p, "inferred"))
+            rt_html_textf(o->b, ", and %lld more whose detention's date is not on record",
+                          num(p, "inferred"));
+        RT_HTML_LIT(o->b, "</title></circle>");
+    }
+#undef X
+#undef Y
+    RT_HTML_LIT(o->b, "</svg><figcaption>");
+    rt_html_text(o->b, title);
+    RT_HTML_LIT(o->b, " (solid: held by a recorded event; dashed: also those held until a "
+                      "release on record, their detention's date unknown)</figcaption></figure>\n");
+}
+
 /* Bars of one figure series: a row per date. */
 static void svg_figure(struct out *o, const json_t *f, const char *title)
 {
@@ -1211,6 +1304,74 @@ static void brief(struct out *o)
 
 /* ---- The country profile ------------------------------------------------------- */
 
+/*
+ * The persons held over time from the register, beside the counts others published:
+ * private, so only in a profile to which the face added "persons"
+ * (rt_report_country_persons) for someone allowed to see them.
+ */
+static void held_section(struct out *o, const char *state)
+{
+    const json_t *p = json_object_get(o->doc, "persons"), *x;
+    const json_t *points = json_object_get(p, "points"),
+                 *published = json_object_get(p, "published");
+    char title[240];
+    size_t i;
+
+    if (!json_is_object(p))
+        return;
+    o->f->heading(o, 2, "Persons held over time (private)");
+    o->f->para_begin(o);
+    textf(o,
+          "From the register of persons: the %lld whose cases concern %s (freed by its steps, "
+          "or named by asks to it), counted on each day an event of theirs is dated.",
+          num(p, "persons"), state);
+    o->f->para_end(o);
+    if (!json_array_size(points)) {
+        o->f->para_begin(o);
+        o->f->text(o, "No event of theirs is on record by this date.");
+        o->f->para_end(o);
+    } else {
+        static const char *const head[] = {"Date", "Held", "Held, detention's date unknown"};
+        snprintf(title, sizeof(title), "%s: persons held, from the register", state);
+        if (o->html)
+            svg_held(o, points, title);
+        o->f->row(o, head, 3, 1);
+        json_array_foreach(points, i, x)
+        {
+            char c[2][24];
+            snprintf(c[0], 24, "%lld", num(x, "detained"));
+            snprintf(c[1], 24, "%lld", num(x, "inferred"));
+            const char *cells[] = {STR(x, "date"), c[0], c[1]};
+            o->f->row(o, cells, 3, 0);
+        }
+        o->f->table_end(o);
+    }
+    if (json_array_size(published)) {
+        static const char *const head[] = {"Date", "Published", "What was counted", "Counted by",
+                                           "The register"};
+        o->f->heading(o, 3, "Counts others published");
+        o->f->para_begin(o);
+        o->f->text(o, "Each count with what it counted: a different measure is not the same "
+                      "series, and the register holds only the persons recorded here.");
+        o->f->para_end(o);
+        o->f->row(o, head, 5, 1);
+        json_array_foreach(published, i, x)
+        {
+            char c[2][48];
+            snprintf(c[0], sizeof(c[0]), "%lld", num(x, "published"));
+            if (num(x, "inferred"))
+                snprintf(c[1], sizeof(c[1]), "%lld (+%lld)", num(x, "register"),
+                         num(x, "inferred"));
+            else
+                snprintf(c[1], sizeof(c[1]), "%lld", num(x, "register"));
+            const char *cells[] = {STR(x, "date"), c[0], STR(x, "measure") ? STR(x, "measure") : "",
+                                   STR(x, "counted_by") ? STR(x, "counted_by") : "", c[1]};
+            o->f->row(o, cells, 5, 0);
+        }
+        o->f->table_end(o);
+    }
+}
+
 static void country(struct out *o)
 {
     const json_t *s = json_object_get(o->doc, "state"),
@@ -1294,6 +1455,7 @@ static void country(struct out *o)
     }
     json_decref(events);
     json_decref(lanes);
+    held_section(o, STR(s, "name"));
 
     o->f->heading(o, 2, "Dialogues");
     if (!json_array_size(json_object_get(o->doc, "dialogues"))) {

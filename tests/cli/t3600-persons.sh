@@ -91,6 +91,12 @@ check_eq "held before" "2 0" \
 check_eq "met for both on 22 August 2015" "0 2 released released" \
     "$(r status ask:"$ask" --as-of 2015-08-22 --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["persons_held"], d["persons_freed"], *[p["status"]["status"] for p in d["persons"]])')"
 check "status prints the persons" sh -c "'$RT' --db '$DB' status ask:$ask --as-of 2015-08-22 | grep -q 'Mikalai Statkevich *released, pardon'"
+# As the issue words it: an ask of round 2 naming two of them.
+ask2=$(r ask add 'WG#2' --from USA --to Belarus "Keep Statkevich and Dziadok free." --json | json .id)
+r person ask "$ask2" Statkevich Dziadok >/dev/null
+check_eq "an ask of round 2 naming two: met for both on 22 August 2015, not the day before" \
+    "0 2 2 0" \
+    "$(for d in 2015-08-22 2015-08-21; do r status ask:"$ask2" --as-of $d --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["persons_held"], d["persons_freed"], end=" ")'; done | sed 's/ $//')"
 
 # The briefing's private section on individual cases.
 check_eq "the briefing with --persons: both held the day before" "2 of the 2 persons" \

@@ -20,8 +20,8 @@ struct column {
     const char *field, *column;
 };
 
-/* The records that can be corrected: their table, the column of the record they
- * belong to and its kind, their columns by field, and the lists of links they hold. */
+/* The records that can be corrected: their table (table_of), the column of the record
+ * they belong to and its kind, their columns by field, and the lists of links they hold. */
 static const struct editable {
     const char *kind, *parent_column, *parent_kind;
     struct column cols[8];
@@ -116,7 +116,35 @@ static const struct editable {
                         " l.to_kind END || ':' || l.to_id x FROM link l WHERE l.from_kind ="
                         " 'benchmark' AND l.from_id = t.id AND l.relation = 'tracks' AND"
                         " l.withdrawn IS NULL ORDER BY 1")},
+    /* Persons and their case events (schema 14; a person is not withdrawn but merged,
+     * and its names are added, not corrected: rt_ledger_edit says so). */
+    {"person",
+     NULL,
+     NULL,
+     {{"name", "name"},
+      {"sex", "sex"},
+      {"birth_year", "birth_year"},
+      {"groups", "groups"},
+      {"note", "note"},
+      {"state", "state"}},
+     ""},
+    {"case",
+     "person_id",
+     "person",
+     {{"event", "event"},
+      {"date", "date"},
+      {"how", "how"},
+      {"detail", "detail"},
+      {"source", "source"},
+      {"step", "step_id"}},
+     ""},
 };
+
+/* The table of the records of e: named as the kind, but for a case's events. */
+static const char *table_of(const struct editable *e)
+{
+    return !strcmp(e->kind, "case") ? "case_event" : e->kind;
+}
 
 static const struct editable *find_kind(const char *kind, struct rt_error *err)
 {
@@ -125,7 +153,8 @@ static const struct editable *find_kind(const char *kind, struct rt_error *err)
             return &editable[i];
     rt_error_set(err, RT_EINVAL, NULL, 0, "record",
                  "a %s is not corrected or withdrawn here (dialogues, rounds, participants,"
-                 " topics, asks, steps, links, commitments and benchmarks are)",
+                 " topics, asks, steps, links, commitments, benchmarks, persons and case"
+                 " events are)",
                  kind ? kind : "(null)");
     return NULL;
 }
@@ -148,11 +177,15 @@ int rt_record_get(struct rt_store *st, const char *kind, int64_t id, json_t **ou
         rt_buf_adds(&sql, " 'parent', NULL,");
     if (!strcmp(kind, "round"))
         rt_buf_adds(&sql, " 'name', t.dialogue_id || '#' || t.ordinal,");
-    rt_buf_adds(&sql, " 'withdrawn', t.withdrawn, 'withdrawn_on', t.withdrawn_on,"
-                      " 'fields', json_object(");
+    if (!strcmp(kind, "person")) /* merged, never withdrawn */
+        rt_buf_adds(&sql, " 'withdrawn', NULL, 'withdrawn_on', NULL, 'merged_into',"
+                          " t.merged_into, 'fields', json_object(");
+    else
+        rt_buf_adds(&sql, " 'withdrawn', t.withdrawn, 'withdrawn_on', t.withdrawn_on,"
+                          " 'fields', json_object(");
     for (size_t i = 0; i < RT_ARRAY_SIZE(e->cols) && e->cols[i].field; i++)
         rt_buf_addf(&sql, "%s'%s', t.%s", i ? ", " : "", e->cols[i].field, e->cols[i].column);
-    rt_buf_addf(&sql, "%s)) FROM %s t WHERE t.id = ?1", e->lists, kind);
+    rt_buf_addf(&sql, "%s)) FROM %s t WHERE t.id = ?1", e->lists, table_of(e));
     rc = rt__document(st, sql.buf, id, NULL, kind, out, err);
     rt_buf_release(&sql);
     return rc;
@@ -232,7 +265,7 @@ int rt_record_update(struct rt_store *st, const char *kind, int64_t id, const js
 
     if (!e)
         return RT_EINVAL;
-    rt_buf_addf(&sql, "UPDATE %s SET ", kind);
+    rt_buf_addf(&sql, "UPDATE %s SET ", table_of(e));
     json_object_foreach((json_t *)(uintptr_t)fields, k, v)
     {
         size_t i;
@@ -280,8 +313,13 @@ int rt_record_withdraw(struct rt_store *st, const char *kind, int64_t id, const 
 
     if (!e) {
         rc = RT_EINVAL;
+    } else if (!strcmp(kind, "person")) {
+        rc = rt_error_set(err, RT_EINVAL, NULL, 0, "record",
+                          "a person is not withdrawn: merge a duplicate into the person it is "
+                          "(person merge), or withdraw the events that were wrong");
     } else {
-        rt_buf_addf(&sql, "UPDATE %s SET withdrawn = ?2, withdrawn_on = ?3 WHERE id = ?1", kind);
+        rt_buf_addf(&sql, "UPDATE %s SET withdrawn = ?2, withdrawn_on = ?3 WHERE id = ?1",
+                    table_of(e));
         rc = run_update(st, sql.buf, id, vals, 2, err);
     }
     rt_buf_release(&sql);

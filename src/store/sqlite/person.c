@@ -75,6 +75,25 @@ static void first_day(const char *date, char out[11])
         memcpy(out + 7, "-01", 4);
 }
 
+/*
+ * SQL: a case event stands as of the first day bound as ?2, or, when ?2 is NULL,
+ * today: it was not withdrawn, or withdrawn from a later date (schema 18). As of
+ * today it is "withdrawn IS NULL".
+ */
+#define STANDING_AT_2                                                                              \
+    " (withdrawn IS NULL OR (?2 IS NOT NULL AND withdrawn_on IS NOT NULL AND ?2 < CASE"            \
+    " length(withdrawn_on) WHEN 4 THEN withdrawn_on || '-01-01' WHEN 7 THEN withdrawn_on ||"       \
+    " '-01' ELSE withdrawn_on END))"
+
+/* The end of reading the rows of *s: finalized (and NULL), and 0 when its last step rc
+ * was SQLITE_DONE, else the store's error. */
+static int rows_done(struct rt_store *st, sqlite3_stmt **s, int rc, struct rt_error *err)
+{
+    sqlite3_finalize(*s);
+    *s = NULL;
+    return rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "read");
+}
+
 static int person_exists(struct rt_store *st, int64_t id, int64_t *merged, struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
@@ -142,11 +161,12 @@ static int person_status(struct rt_store *st, int64_t id, const char *as_of, str
     memset(out, 0, sizeof(*out));
     out->status = "unknown";
     first_day(as_of, limit);
-    if ((rc = rt__prepare(st, &s, err,
-                          "SELECT event, how, date FROM case_event WHERE person_id = ?1"
-                          " ORDER BY CASE length(date) WHEN 4 THEN date || '-01-01'"
-                          " WHEN 7 THEN date || '-01' ELSE date END, id",
-                          "i", id)) < 0)
+    if ((rc = rt__prepare(
+             st, &s, err,
+             "SELECT event, how, date FROM case_event WHERE person_id = ?1 AND" STANDING_AT_2
+             " ORDER BY CASE length(date) WHEN 4 THEN date || '-01-01'"
+             " WHEN 7 THEN date || '-01' ELSE date END, id",
+             "it", id, as_of ? limit : NULL)) < 0)
         return rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *event = (const char *)sqlite3_column_text(s, 0);
@@ -162,9 +182,8 @@ static int person_status(struct rt_store *st, int64_t id, const char *as_of, str
         copy(out->since, sizeof(out->since), date);
         out->inferred = 0;
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
-        return rt__db_error(st, err, "read");
+    if ((rc = rows_done(st, &s, rc, err)) < 0)
+        return rc;
     /* Nothing on record yet, but a release later: held until then. */
     if (!strcmp(out->status, "unknown") && first_release) {
         out->status = "detained";
@@ -317,10 +336,11 @@ int rt_person_add(struct rt_store *st, const struct rt_person_in *p, int64_t *ou
     struct match *m = NULL;
     size_t n = 0;
     int64_t id = 0;
+    char state[16] = "";
     int rc;
 
     if ((rc = texts(err, "name", p->name, "sex", p->sex, "groups", p->groups, "note", p->note,
-                    "source", p->source, NULL)) < 0)
+                    "source", p->source, "state", p->state, NULL)) < 0)
         return rc;
     if (!p->name || !*p->name)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "name", "a person needs a name");
@@ -332,6 +352,8 @@ int rt_person_add(struct rt_store *st, const struct rt_person_in *p, int64_t *ou
                             "a birth year is from 1850 to 2100");
     if (p->if_close && strcmp(p->if_close, "new") && strcmp(p->if_close, "refuse"))
         return rt_error_set(err, RT_EINVAL, NULL, 0, "if_close", "if_close is new or refuse");
+    if (p->state && *p->state && (rc = rt_party_resolve(st, p->state, state, err)) < 0)
+        return rc;
     if ((rc = rt_person_name_key(p->name, &key, err)) < 0 ||
         (rc = matches(st, key.buf, RT_PERSON_CLOSE, &m, &n, err)) < 0)
         goto out;
@@ -341,10 +363,10 @@ int rt_person_add(struct rt_store *st, const struct rt_person_in *p, int64_t *ou
     }
     if ((rc = rt__exec(
              st, err, &id,
-             "INSERT INTO person(name, sex, birth_year, groups, note) VALUES (?1, ?2, ?3, ?4,"
-             " ?5)",
-             "ttItt", p->name, p->sex && *p->sex ? p->sex : NULL, (int64_t)p->birth_year, p->groups,
-             p->note)) < 0 ||
+             "INSERT INTO person(name, sex, birth_year, groups, note, state) VALUES (?1, ?2, ?3,"
+             " ?4, ?5, ?6)",
+             "ttIttt", p->name, p->sex && *p->sex ? p->sex : NULL, (int64_t)p->birth_year,
+             p->groups, p->note, state[0] ? state : NULL)) < 0 ||
         (rc = add_name(st, id, p->name, key.buf, p->source, err)) < 0)
         goto out;
     *out_id = id;
@@ -521,14 +543,29 @@ int rt_person_merge(struct rt_store *st, int64_t keep, int64_t other, struct rt_
 static int step_named(struct rt_store *st, int64_t step, int64_t *n, struct rt_error *err)
 {
     return rt__scalar(st, err, n, NULL,
-                      "SELECT count(DISTINCT person_id) FROM case_event WHERE step_id = ?1", "i",
-                      step);
+                      "SELECT count(DISTINCT person_id) FROM case_event WHERE step_id = ?1"
+                      " AND withdrawn IS NULL",
+                      "i", step);
 }
 
-int rt_case_add(struct rt_store *st, const struct rt_case_in *c, int64_t *out_id,
-                struct rt_error *err)
+/* A step's quantity (-1: none) into *quantity; RT_ENOTFOUND when there is no step. */
+static int step_quantity(struct rt_store *st, int64_t step, int64_t *quantity, struct rt_error *err)
 {
-    sqlite3_stmt *s = NULL;
+    int rc = rt__scalar(st, err, quantity, NULL,
+                        "SELECT coalesce(quantity, -1) FROM step WHERE id = ?1", "i", step);
+    if (rc == RT_ENOTFOUND)
+        rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, "step", "no step with id %lld",
+                          (long long)step);
+    return rc;
+}
+
+/*
+ * The rules of an event of a case, for a new one (stored 0) or one stored already and
+ * corrected (stored 1, counted among the step's named persons).
+ */
+static int case_rules(struct rt_store *st, const struct rt_case_in *c, int stored,
+                      struct rt_error *err)
+{
     int64_t merged = 0;
     int rc;
 
@@ -536,7 +573,7 @@ int rt_case_add(struct rt_store *st, const struct rt_case_in *c, int64_t *out_id
                     "source", c->source, NULL)) < 0 ||
         (rc = person_exists(st, c->person_id, &merged, err)) < 0)
         return rc;
-    if (merged)
+    if (merged && !stored)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "person",
                             "person %lld was merged into person %lld: add to that one",
                             (long long)c->person_id, (long long)merged);
@@ -563,34 +600,65 @@ int rt_case_add(struct rt_store *st, const struct rt_case_in *c, int64_t *out_id
         if (strcmp(c->event, "released"))
             return rt_error_set(err, RT_EINVAL, NULL, 0, "step",
                                 "only a release names the step that freed the person");
-        if ((rc = rt__prepare(st, &s, err, "SELECT coalesce(quantity, -1) FROM step WHERE id = ?1",
-                              "i", c->step_id)) < 0)
+        if ((rc = step_quantity(st, c->step_id, &quantity, err)) < 0 ||
+            (rc = step_named(st, c->step_id, &named, err)) < 0 ||
+            (rc = rt__scalar(st, err, &here, NULL,
+                             "SELECT count(*) FROM case_event WHERE step_id = ?1 AND person_id = ?2"
+                             " AND withdrawn IS NULL",
+                             "ii", c->step_id, c->person_id)) < 0)
             return rc;
-        rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW)
-            quantity = sqlite3_column_int64(s, 0);
-        sqlite3_finalize(s);
-        if (rc != SQLITE_ROW)
-            return rc == SQLITE_DONE ? rt_error_set(err, RT_ENOTFOUND, NULL, 0, "step",
-                                                    "no step with id %lld", (long long)c->step_id)
-                                     : rt__db_error(st, err, "read");
-        if ((rc = step_named(st, c->step_id, &named, err)) < 0 ||
-            (rc =
-                 rt__scalar(st, err, &here, NULL,
-                            "SELECT count(*) FROM case_event WHERE step_id = ?1 AND person_id = ?2",
-                            "ii", c->step_id, c->person_id)) < 0)
-            return rc;
-        if (quantity >= 0 && !here && named + 1 > quantity)
+        if (quantity >= 0 && (stored ? named > quantity : !here && named + 1 > quantity))
             return rt_error_set(err, RT_EINVAL, NULL, 0, "step",
                                 "step %lld freed %lld persons and names %lld already: a person "
                                 "more would pass its quantity",
-                                (long long)c->step_id, (long long)quantity, (long long)named);
+                                (long long)c->step_id, (long long)quantity,
+                                (long long)(stored ? named - 1 : named));
     }
+    return 0;
+}
+
+int rt_case_add(struct rt_store *st, const struct rt_case_in *c, int64_t *out_id,
+                struct rt_error *err)
+{
+    int rc = case_rules(st, c, 0, err);
+
+    if (rc < 0)
+        return rc;
     return rt__exec(st, err, out_id,
                     "INSERT INTO case_event(person_id, date, event, how, detail, source, step_id)"
                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     "itttttI", c->person_id, c->date, c->event, c->how && *c->how ? c->how : NULL,
                     c->detail, c->source, c->step_id);
+}
+
+int rt_case_check(struct rt_store *st, int64_t case_id, struct rt_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if ((rc = rt__prepare(st, &s, err,
+                          "SELECT person_id, event, date, how, detail, source, step_id"
+                          " FROM case_event WHERE id = ?1",
+                          "i", case_id)) < 0)
+        return rc;
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        struct rt_case_in c = {sqlite3_column_int64(s, 0),
+                               (const char *)sqlite3_column_text(s, 1),
+                               (const char *)sqlite3_column_text(s, 2),
+                               (const char *)sqlite3_column_text(s, 3),
+                               (const char *)sqlite3_column_text(s, 4),
+                               (const char *)sqlite3_column_text(s, 5),
+                               sqlite3_column_int64(s, 6)};
+        rc = case_rules(st, &c, 1, err);
+    } else if (rc == SQLITE_DONE) {
+        rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, "case", "no case event with id %lld",
+                          (long long)case_id);
+    } else {
+        rc = rt__db_error(st, err, "read");
+    }
+    sqlite3_finalize(s);
+    return rc;
 }
 
 int rt_ask_person_add(struct rt_store *st, int64_t ask_id, int64_t person_id, struct rt_error *err)
@@ -646,8 +714,8 @@ int rt_person_get(struct rt_store *st, int64_t id, const char *as_of, json_t **o
         return rt_error_set(err, RT_EINVAL, NULL, 0, "as_of", "'%s' is not a date", as_of);
     first_day(as_of, limit);
     if ((rc = rt__prepare(st, &s, err,
-                          "SELECT id, name, sex, birth_year, groups, note, merged_into FROM person"
-                          " WHERE id = ?1",
+                          "SELECT id, name, sex, birth_year, groups, note, merged_into, state"
+                          " FROM person WHERE id = ?1",
                           "i", id)) < 0)
         return rc;
     if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
@@ -656,10 +724,10 @@ int rt_person_get(struct rt_store *st, int64_t id, const char *as_of, json_t **o
                                                 "no person with id %lld", (long long)id)
                                  : rt__db_error(st, err, "read");
     }
-    doc = json_pack("{s:I, s:o, s:n, s:o, s:o, s:o, s:o, s:o, s:s?}", "id", (json_int_t)id, "name",
-                    col_str(s, 1), "names", "sex", col_str(s, 2), "birth_year", col_int(s, 3),
-                    "groups", col_str(s, 4), "note", col_str(s, 5), "merged_into", col_int(s, 6),
-                    "as_of", as_of);
+    doc = json_pack("{s:I, s:o, s:n, s:o, s:o, s:o, s:o, s:o, s:o, s:s?}", "id", (json_int_t)id,
+                    "name", col_str(s, 1), "names", "sex", col_str(s, 2), "birth_year",
+                    col_int(s, 3), "state", col_str(s, 7), "groups", col_str(s, 4), "note",
+                    col_str(s, 5), "merged_into", col_int(s, 6), "as_of", as_of);
     sqlite3_finalize(s);
     if ((rc = names_of(st, id, &names, err)) < 0)
         goto out;
@@ -670,12 +738,13 @@ int rt_person_get(struct rt_store *st, int64_t id, const char *as_of, json_t **o
     json_object_set_new(doc, "status", status_json(&x));
     events = json_array();
     json_object_set_new(doc, "events", events);
-    if ((rc = rt__prepare(
-             st, &s, err,
-             "SELECT id, date, event, how, detail, source, step_id FROM case_event"
-             " WHERE person_id = ?1 ORDER BY CASE length(date) WHEN 4 THEN date || '-01-01'"
-             " WHEN 7 THEN date || '-01' ELSE date END, id",
-             "i", id)) < 0)
+    if ((rc = rt__prepare(st, &s, err,
+                          "SELECT id, date, event, how, detail, source, step_id FROM case_event"
+                          " WHERE person_id = ?1 AND" STANDING_AT_2
+                          " ORDER BY CASE length(date) WHEN 4"
+                          " THEN date || '-01-01' WHEN 7 THEN"
+                          " date || '-01' ELSE date END, id",
+                          "it", id, as_of ? limit : NULL)) < 0)
         goto out;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *date = (const char *)sqlite3_column_text(s, 1), *precision = "day";
@@ -691,12 +760,8 @@ int rt_person_get(struct rt_store *st, int64_t id, const char *as_of, json_t **o
                                         col_str(s, 3), "detail", col_str(s, 4), "source",
                                         col_str(s, 5), "step", col_int(s, 6)));
     }
-    sqlite3_finalize(s);
-    s = NULL;
-    if (rc != SQLITE_DONE) {
-        rc = rt__db_error(st, err, "read");
+    if ((rc = rows_done(st, &s, rc, err)) < 0)
         goto out;
-    }
     asks = json_array();
     json_object_set_new(doc, "asks", asks);
     if ((rc = rt__prepare(
@@ -716,19 +781,15 @@ int rt_person_get(struct rt_store *st, int64_t id, const char *as_of, json_t **o
                                               col_str(s, 2), "round_label", label.buf));
         rt_buf_release(&label);
     }
-    sqlite3_finalize(s);
-    s = NULL;
-    if (rc != SQLITE_DONE) {
-        rc = rt__db_error(st, err, "read");
+    if ((rc = rows_done(st, &s, rc, err)) < 0)
         goto out;
-    }
     steps = json_array();
     json_object_set_new(doc, "steps", steps);
     if ((rc = rt__prepare(
              st, &s, err,
              "SELECT DISTINCT step_id FROM case_event WHERE person_id = ?1 AND step_id IS NOT"
-             " NULL ORDER BY step_id",
-             "i", id)) < 0)
+             " NULL AND" STANDING_AT_2 " ORDER BY step_id",
+             "it", id, as_of ? limit : NULL)) < 0)
         goto out;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
         json_array_append_new(steps, json_integer(sqlite3_column_int64(s, 0)));
@@ -831,21 +892,13 @@ int rt_step_persons(struct rt_store *st, int64_t step_id, json_t **out, struct r
     int rc;
 
     *out = NULL;
-    if ((rc = rt__prepare(st, &s, err, "SELECT coalesce(quantity, -1) FROM step WHERE id = ?1", "i",
-                          step_id)) < 0)
+    if ((rc = step_quantity(st, step_id, &quantity, err)) < 0)
         return rc;
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        quantity = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    if (rc != SQLITE_ROW)
-        return rc == SQLITE_DONE ? rt_error_set(err, RT_ENOTFOUND, NULL, 0, "step",
-                                                "no step with id %lld", (long long)step_id)
-                                 : rt__db_error(st, err, "read");
     persons = json_array();
     if ((rc = rt__prepare(st, &s, err,
                           "SELECT DISTINCT p.id, p.name FROM case_event e JOIN person p ON p.id ="
-                          " e.person_id WHERE e.step_id = ?1 ORDER BY p.name COLLATE NOCASE",
+                          " e.person_id WHERE e.step_id = ?1 AND e.withdrawn IS NULL"
+                          " ORDER BY p.name COLLATE NOCASE",
                           "i", step_id)) < 0) {
         json_decref(persons);
         return rc;
@@ -989,5 +1042,104 @@ out:
     }
     *out =
         json_pack("{s:s?, s:I, s:o}", "as_of", as_of, "held", (json_int_t)held, "persons", persons);
+    return 0;
+}
+
+/* The persons (not merged) of state: its own, and those of no state whose cases
+ * concern it (a standing release of theirs names a step state took, or a standing ask
+ * to state names them). */
+static int state_persons(struct rt_store *st, const char *state, int64_t **ids, size_t *n,
+                         struct rt_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    size_t alloc = 0;
+    int rc;
+
+    *ids = NULL;
+    *n = 0;
+    if ((rc = rt__prepare(
+             st, &s, err,
+             "SELECT p.id FROM person p WHERE p.merged_into IS NULL AND (p.state = ?1 OR"
+             " (p.state IS NULL AND (EXISTS (SELECT 1 FROM case_event e JOIN step x ON x.id ="
+             " e.step_id WHERE e.person_id = p.id AND x.actor = ?1 AND x.withdrawn IS NULL"
+             " AND e.withdrawn IS NULL) OR EXISTS (SELECT 1 FROM ask_person k JOIN ask a ON"
+             " a.id = k.ask_id WHERE k.person_id = p.id AND a.to_party = ?1 AND"
+             " a.withdrawn IS NULL)))) ORDER BY p.id",
+             "t", state)) < 0)
+        return rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        RT_ALLOC_GROW(*ids, *n + 1, alloc);
+        (*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+    }
+    if ((rc = rows_done(st, &s, rc, err)) < 0) {
+        rt_free(*ids);
+        *ids = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+int rt_person_series(struct rt_store *st, const char *state, const char *as_of, json_t **out,
+                     struct rt_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    json_t *points = json_array();
+    int64_t *ids = NULL;
+    size_t n = 0;
+    char limit[11];
+    int rc;
+
+    *out = NULL;
+    if (as_of && rt_date_check(as_of, NULL) < 0) {
+        rc = rt_error_set(err, RT_EINVAL, NULL, 0, "as_of", "'%s' is not a date", as_of);
+        goto out;
+    }
+    first_day(as_of, limit);
+    if ((rc = state_persons(st, state, &ids, &n, err)) < 0)
+        goto out;
+    /* The days on which an event of theirs fell (each date as its first day). */
+    if ((rc = rt__prepare(
+             st, &s, err,
+             "SELECT DISTINCT d FROM (SELECT person_id, CASE length(date) WHEN 4 THEN date ||"
+             " '-01-01' WHEN 7 THEN date || '-01' ELSE date END d, withdrawn, withdrawn_on FROM"
+             " case_event) WHERE d <= ?1 AND" STANDING_AT_2 " AND person_id IN (SELECT value"
+             " FROM json_each(?3)) ORDER BY"
+             " d",
+             "ttt", limit, as_of ? limit : NULL, "[]")) < 0)
+        goto out;
+    {
+        /* The persons as a JSON list, bound as ?3. */
+        struct rt_buf list = RT_BUF_INIT;
+        rt_buf_addch(&list, '[');
+        for (size_t i = 0; i < n; i++)
+            rt_buf_addf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
+        rt_buf_addch(&list, ']');
+        sqlite3_bind_text(s, 3, list.buf, (int)list.len, SQLITE_TRANSIENT);
+        rt_buf_release(&list);
+    }
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *day = (const char *)sqlite3_column_text(s, 0);
+        int64_t held = 0, inferred = 0;
+        for (size_t i = 0; i < n; i++) {
+            struct status x;
+            if ((rc = person_status(st, ids[i], day, &x, err)) < 0)
+                goto out;
+            held += !x.inferred && !strcmp(x.status, "detained");
+            inferred += x.inferred;
+        }
+        json_array_append_new(points,
+                              json_pack("{s:s, s:I, s:I}", "date", day, "detained",
+                                        (json_int_t)held, "inferred", (json_int_t)inferred));
+    }
+    rc = rows_done(st, &s, rc, err);
+out:
+    sqlite3_finalize(s);
+    rt_free(ids);
+    if (rc < 0) {
+        json_decref(points);
+        return rc;
+    }
+    *out = json_pack("{s:s, s:s?, s:I, s:o}", "state", state, "as_of", as_of, "persons",
+                     (json_int_t)n, "points", points);
     return 0;
 }

@@ -260,6 +260,10 @@ static const struct added_column {
     {12, "benchmark", "withdrawn", "TEXT"},
     {12, "benchmark", "withdrawn_on", "TEXT"},
     {12, "assessment", "replaces", "INTEGER REFERENCES assessment(id)"},
+    /* Schema 18: a case event's withdrawal (0018_case_corrections.sql). */
+    {18, "case_event", "withdrawn", "TEXT"},
+    {18, "case_event", "withdrawn_on", "TEXT"},
+    {18, "person", "state", "TEXT"},
 };
 
 /* Adds the columns of added_columns for migration version that the tables lack. */
