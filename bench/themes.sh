@@ -30,7 +30,9 @@
 #                once (4 x the texts in the difference of the times)
 #   whole process `themes predict --json` and `fasttext predict-prob` from start
 #                to end: loading, predicting and printing every line
-# and last the ratios of the F1 (higher is better; target > 1), the peer's last.
+# and rightstrack trained on all of sessions 1-18 (wall and CPU seconds, model size),
+# and last both F1 figures and the ratios of the F1 (higher is better; target > 1),
+# the peer's last. FASTTEXT=none leaves fastText out.
 set -eu
 
 BIN=${1:-build/release/rightstrack}
