@@ -30,7 +30,9 @@
 #                once (4 x the texts in the difference of the times)
 #   whole process `themes predict --json` and `fasttext predict-prob` from start
 #                to end: loading, predicting and printing every line
-# and last the ratios of the F1 (higher is better; target > 1), the peer's last.
+# and rightstrack trained on all of sessions 1-18 (wall and CPU seconds, model size),
+# and last both F1 figures and the ratios of the F1 (higher is better; target > 1),
+# the peer's last. FASTTEXT=none leaves fastText out.
 set -eu
 
 BIN=${1:-build/release/rightstrack}
@@ -46,8 +48,12 @@ for f in "$BIN" "$LIB" "$CSV" bench/themes_driver.c; do
     [ -e "$f" ] || { echo "themes.sh: $f is missing (run from the repo root after" \
                           "'make BUILD=release')" >&2; exit 1; }
 done
-command -v "$FT" >/dev/null || { echo "themes.sh: fasttext is not installed" \
-                                       "(scripts/bootstrap installs it)" >&2; exit 1; }
+# FASTTEXT=none leaves fastText out (it takes minutes to train).
+if [ "$FT" != none ]; then
+    command -v "$FT" >/dev/null || { echo "themes.sh: fasttext is not installed" \
+                                           "(scripts/bootstrap installs it; FASTTEXT=none" \
+                                           "leaves it out)" >&2; exit 1; }
+fi
 command -v python3 >/dev/null || { echo "themes.sh: python3 is not installed" >&2; exit 1; }
 "$PEER_PYTHON" -c 'import sklearn' 2>/dev/null || { echo "themes.sh: scikit-learn is not" \
     "installed for $PEER_PYTHON (scripts/bootstrap bench installs python3-sklearn)" >&2; exit 1; }
@@ -94,10 +100,14 @@ with open(src, encoding="utf-8", newline="") as f, \
     rd = csv.DictReader(f)
     w = csv.DictWriter(tr, fieldnames=rd.fieldnames)
     w.writeheader()
+    al = open(os.path.join(out, "all.csv"), "w", encoding="utf-8", newline="")
+    wa = csv.DictWriter(al, fieldnames=rd.fieldnames)
+    wa.writeheader()
     for r in rd:
         s = int(r["session"])
         if s <= 16:
             w.writerow(r)
+        wa.writerow(r)
         text = " ".join(u.normalize("NFC", r["text"]).split())
         k = (s, r["state_under_review"], text)
         if k not in groups:
@@ -162,18 +172,27 @@ print("%.4f %.4f %.4f" % (P, R, 2 * P * R / (P + R) if tp else 0))
 EOF
 }
 
+# cpu_of OUT CMD...: runs CMD, its output to OUT; prints its wall and CPU seconds.
+cpu_of() {
+    python3 -c 'import resource, subprocess, sys, time
+t = time.time()
+subprocess.run(sys.argv[2:], check=True, stdout=open(sys.argv[1], "w"))
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.2f %.2f" % (time.time() - t, r.ru_utime + r.ru_stime))' "$@"
+}
+
 echo "themes: multi-label UPR Info issues, train sessions 1-16, test sessions 17-18"
 echo "  rightstrack  $BIN themes train / predict"
-echo "  fastText     $(dpkg-query -W -f='${Version}' fasttext 2>/dev/null || echo "$FT") -loss ova -wordNgrams 2 -thread 2"
+[ "$FT" = none ] ||
+    echo "  fastText     $(dpkg-query -W -f='${Version}' fasttext 2>/dev/null || echo "$FT") -loss ova -wordNgrams 2 -thread 2"
+echo "  machine      $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 
 # rightstrack
 db=$tmp/rt.db
 "$BIN" --db "$db" import "$tmp/train.csv" >"$tmp/import.log" 2>&1 ||
     { cat "$tmp/import.log" >&2; exit 1; }
-t0=$(now)
-"$BIN" --db "$db" themes train --json >"$tmp/train.json"
-t1=$(now)
-rt_train=$(secs "$t0" "$t1")
+set -- $(cpu_of "$tmp/train.json" "$BIN" --db "$db" themes train --json)
+rt_train=$1 rt_train_cpu=$2
 rt_bytes=$(python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["bytes"] / 1e6))' "$tmp/train.json")
 "$BIN" --db "$db" themes predict --json <"$tmp/test.txt" >"$tmp/rt.pred"
 rt_prf=$(score rt "$tmp/rt.pred")
@@ -189,6 +208,15 @@ rt_pps_lib=$(rate "$n_many" "$rt_pred")
 rt_whole=$(best_of sh -c '"$1" --db "$2" themes predict --json <"$3"' sh "$BIN" "$db" "$tmp/many.txt")
 rt_pps=$(rate "$n_many" "$rt_whole")
 
+# rightstrack trained on every session, 1-18: the time the target is about.
+dball=$tmp/all.db
+"$BIN" --db "$dball" import "$tmp/all.csv" >"$tmp/import-all.log" 2>&1 ||
+    { cat "$tmp/import-all.log" >&2; exit 1; }
+set -- $(cpu_of "$tmp/train-all.json" "$BIN" --db "$dball" themes train --json)
+rt_all=$1 rt_all_cpu=$2
+rt_all_bytes=$(python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["bytes"] / 1e6))' "$tmp/train-all.json")
+
+if [ "$FT" != none ]; then
 # fastText: pick the setting and threshold on the development slice.
 best=""
 for setting in "25 0.5" "25 1.0" "50 0.5" "50 1.0"; do
@@ -239,6 +267,8 @@ ft_whole5=$(best_of "$FT" predict-prob "$tmp/ft.bin" "$tmp/many5-ft.txt" -1 "$ft
 ft_pps=$(rate "$n_many" "$ft_whole")
 ft_pps_lib=$(python3 -c 'import sys; d = float(sys.argv[2]) - float(sys.argv[3])
 print(int(4 * int(sys.argv[1]) / d) if d > 0 else "n/a")' "$n_many" "$ft_whole5" "$ft_whole")
+ft_bytes=$(python3 -c 'import os,sys; print("%.1f" % (os.path.getsize(sys.argv[1]) / 1e6))' "$tmp/ft.bin")
+fi
 
 # The peer. Prints "P R F1 threshold validation-F1 train-cpu-s train-wall-s predictions/s".
 peer=$("$PEER_PYTHON" - "$tmp" <<'EOF'
@@ -286,19 +316,24 @@ print("%.4f %.4f %.4f %.2f %.4f %.1f %.1f %d" % (p, r, 2 * p * r / (p + r), best
 EOF
 )
 
-ft_bytes=$(python3 -c 'import os,sys; print("%.1f" % (os.path.getsize(sys.argv[1]) / 1e6))' "$tmp/ft.bin")
 set -- $rt_prf
-echo "rightstrack: P $1 R $2 F1 $3; train ${rt_train} s; model ${rt_bytes} MB"
+echo "rightstrack: P $1 R $2 F1 $3; train on sessions 1-16 ${rt_train} s (${rt_train_cpu} s CPU); model ${rt_bytes} MB"
+echo "  trained on all of sessions 1-18: ${rt_all} s wall, ${rt_all_cpu} s CPU (both threads); model ${rt_all_bytes} MB"
 echo "  held out inside training: $(python3 -c 'import json,sys; h=json.load(open(sys.argv[1]))["heldout"]; print("F1 %.4f, action category accuracy %.3f" % (h["f1"], h["category_accuracy"]))' "$tmp/train.json")"
 echo "  predicting $n_many texts: load ${rt_load} s; $rt_pps_lib predictions/s apart from loading; whole process $rt_pps predictions/s"
 rt_f1=$3
-set -- $ft_prf
-echo "fastText (epoch $ft_epoch, lr $ft_lr, threshold $ft_thr): P $1 R $2 F1 $3; train ${ft_train} s; model ${ft_bytes} MB"
-echo "  predicting $n_many texts: load ${ft_load} s; $ft_pps_lib predictions/s apart from loading; whole process $ft_pps predictions/s"
-ft_f1=$3
+if [ "$FT" != none ]; then
+    set -- $ft_prf
+    echo "fastText (epoch $ft_epoch, lr $ft_lr, threshold $ft_thr): P $1 R $2 F1 $3; train ${ft_train} s; model ${ft_bytes} MB"
+    echo "  predicting $n_many texts: load ${ft_load} s; $ft_pps_lib predictions/s apart from loading; whole process $ft_pps predictions/s"
+    ft_f1=$3
+fi
 set -- $peer
 echo "peer TF-IDF + LinearSVC (threshold $4, F1 $5 on sessions 15-16): P $1 R $2 F1 $3; train $6 s CPU, $7 s wall; $8 predictions/s with the transform"
 peer_f1=$3
 echo "targets: F1 above the peer's and fastText's, training all of sessions 1-18 under 30 s, at least 50000 predictions/s (apart from loading), model under 64 MB"
-python3 -c 'import sys; print("ratio themes F1 rightstrack/fasttext: %.3f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$rt_f1" "$ft_f1"
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end (times are wall unless said; the CPU times count both threads)"
+[ "$FT" = none ] ||
+    python3 -c 'import sys; print("ratio themes F1 rightstrack/fasttext: %.3f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$rt_f1" "$ft_f1"
+python3 -c 'import sys; print("themes micro-F1 on sessions 17-18: rightstrack %s, peer %s" % (sys.argv[1], sys.argv[2]))' "$rt_f1" "$peer_f1"
 python3 -c 'import sys; print("ratio themes F1 rightstrack/peer: %.3f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$rt_f1" "$peer_f1"

@@ -71,6 +71,14 @@ json_t *rt_classify_report_to_json(const struct rt_classify_report *rep,
     json_object_set_new(s, "lr", json_real(opts->lr));
     json_object_set_new(s, "holdout", json_real(opts->holdout));
     json_object_set_new(s, "refit", json_boolean(opts->refit));
+    json_object_set_new(s, "char_surface", json_boolean(opts->char_surface));
+    json_object_set_new(s, "label_thresholds", json_boolean(opts->label_thresholds));
+    json_object_set_new(s, "labels_by", json_string(opts->svm_c > 0 ? "svm" : "sgd"));
+    if (opts->svm_c > 0) {
+        json_object_set_new(s, "svm_c", json_real(opts->svm_c));
+        json_object_set_new(s, "svm_iter", json_integer(opts->svm_iter));
+        json_object_set_new(s, "svm_eps", json_real(opts->svm_eps));
+    }
     json_object_set_new(o, "settings", s);
     return o;
 }

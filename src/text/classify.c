@@ -17,13 +17,15 @@
 #include "base/hash.h"
 
 #define N_CAT 5                         /* action categories 1..5 */
-#define MAGIC "RTCLASS3"                /* blob header: quantised rows, character n-grams */
+#define MAGIC "RTCLASS4"                /* blob header: quantised rows, character n-grams, flags */
+#define MAGIC_V3 "RTCLASS3"             /* the third format: no flags (n-grams of stems) */
 #define MAGIC_V2 "RTCLASS2"             /* the second format: quantised rows, words only */
 #define MAGIC_V1 "RTCLASS1"             /* the first format: float32 rows */
 #define CHAR_SEED 0x6A09E667F3BCC908ULL /* FNV-1a start of character n-grams */
 #define MIN_TUNE_POS 4 /* fewer positives in a tuning slice: keep the global threshold */
 #define NO_ROW UINT32_MAX
-#define LANES 8 /* rows are padded to a multiple of this many weights */
+#define FLAG_SURFACE 1u /* blob flag: character n-grams of the words as written */
+#define LANES 8         /* rows are padded to a multiple of this many weights */
 
 /* Starts reading the cache line at p (a hint; nothing where the compiler has no
  * such built-in). */
@@ -208,6 +210,8 @@ struct feats {
     uint32_t *bucket;
     size_t n, n_word, alloc;
     unsigned bits, char_min, char_max; /* what collect_token needs */
+    int surface;                       /* character n-grams of the words as written */
+    const char *text;
 };
 
 /* The bucket of a feature hash h among 2^bits (every saved model depends on this). */
@@ -252,7 +256,15 @@ static int collect_token(void *ctx, const char *term, size_t len, size_t start, 
     (void)start, (void)end, (void)colocated;
     RT_ALLOC_GROW(f->tok, f->n_tok + 1, f->alloc_tok);
     f->tok[f->n_tok++] = rt__fnv1a(RT__FNV1A_INIT, term, len);
-    if (f->char_max)
+    if (f->char_max && f->surface) {
+        char w[64];
+        size_t m = end - start < sizeof(w) ? end - start : sizeof(w);
+        for (size_t i = 0; i < m; i++) {
+            unsigned char ch = (unsigned char)f->text[start + i];
+            w[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+        }
+        char_grams(f, w, m);
+    } else if (f->char_max)
         char_grams(f, term, len);
     return 0;
 }
@@ -262,6 +274,7 @@ struct featspec {
     unsigned bits;
     int bigrams;
     unsigned char_min, char_max; /* 0 0: no character n-grams */
+    int surface;                 /* 1: of the words as written (lower case); 0: of the stems */
 };
 
 static int cmp_u32(const void *a, const void *b)
@@ -285,6 +298,8 @@ static void hash_features(struct rt_tokenizer *tok, const struct featspec *fs, c
     f->bits = bits;
     f->char_min = fs->char_min;
     f->char_max = fs->char_max;
+    f->surface = fs->surface;
+    f->text = text;
     rt_tokenize(tok, text, len, 0, collect_token, f);
     RT_ALLOC_GROW(f->bucket, f->n_tok * 2 + f->n_c + 1, f->alloc);
     for (size_t i = 0; i < f->n_tok; i++) {
@@ -400,10 +415,17 @@ struct rt_trainset *rt_trainset_new(const struct rt_classify_opts *opts)
         ts->o.char_min = ts->o.char_max = 0;
     if (!(ts->o.char_weight >= 0 && ts->o.char_weight <= 100))
         ts->o.char_weight = def.char_weight;
+    if (!(ts->o.svm_c >= 0 && ts->o.svm_c <= 1e6))
+        ts->o.svm_c = def.svm_c;
+    if (ts->o.svm_iter < 1 || ts->o.svm_iter > 100000)
+        ts->o.svm_iter = def.svm_iter;
+    if (!(ts->o.svm_eps > 0 && ts->o.svm_eps <= 100))
+        ts->o.svm_eps = def.svm_eps;
     ts->fs.bits = ts->o.hash_bits;
     ts->fs.bigrams = ts->o.bigrams;
     ts->fs.char_min = (unsigned)ts->o.char_min;
     ts->fs.char_max = (unsigned)ts->o.char_max;
+    ts->fs.surface = ts->o.char_surface != 0;
     ts->tok = rt_tokenizer_new("english");
     if (!ts->tok)
         RT_BUG("no English stemmer");
@@ -624,7 +646,7 @@ static void sgd(const struct view *v, const struct rt_classify_opts *o, size_t *
 
             for (size_t j = 0; j < v->n_labels; j++)
                 g[j] = z[j];
-            for (size_t j = 0; j < d->n_label; j++)
+            for (size_t j = 0; j < (v->n_labels ? d->n_label : 0); j++)
                 g[lab[j]] -= 1.0f;
             for (size_t j = v->n_labels; j < k; j++)
                 g[j] = d->category ? z[j] : 0;
@@ -684,10 +706,10 @@ static void count_label(const struct scored *sc, const size_t *rows, size_t m, s
 
 /*
  * Tunes thresholds th[l] on docs rows[0..m) for micro-F1: the best global
- * threshold first, then each label's own in two rounds of coordinate ascent
- * (labels with few positives here keep the global one).
+ * threshold first, then (per_label) each label's own in two rounds of
+ * coordinate ascent (labels with few positives here keep the global one).
  */
-static void tune(const struct scored *sc, const size_t *rows, size_t m, float *th)
+static void tune(const struct scored *sc, const size_t *rows, size_t m, float *th, int per_label)
 {
     size_t l = sc->l;
     struct counts *per = rt_xcalloc(l, sizeof(*per)), all;
@@ -708,7 +730,7 @@ static void tune(const struct scored *sc, const size_t *rows, size_t m, float *t
         th[j] = best_t;
         count_label(sc, rows, m, j, best_t, &per[j]);
     }
-    for (int round = 0; round < 2; round++) {
+    for (int round = 0; round < (per_label ? 2 : 0); round++) {
         for (size_t j = 0; j < l; j++) {
             struct counts rest = {0, 0, 0};
             float bt = th[j];
@@ -800,6 +822,402 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * The labels as one-vs-rest linear SVMs: L2-regularised squared hinge loss,
+ * min_w 1/2 |w|^2 + C sum_i max(0, 1 - y_i (w.x_i + b))^2 with the bias as a
+ * feature of value 1, solved in the dual by coordinate descent with shrinking
+ * (Hsieh et al., ICML 2008, as liblinear and scikit-learn's LinearSVC do it).
+ */
+
+/* The training texts as a sparse matrix: each text's kept features with their
+ * values (the feature's weight times its block's factor, as forward uses them). */
+struct csr {
+    size_t *off; /* n_docs + 1 */
+    uint32_t *col;
+    float *val;
+    float *sq; /* n_docs: the squared length of each text, the bias's 1 included */
+};
+
+static void csr_build(const struct view *v, struct csr *m)
+{
+    const struct rt_trainset *ts = v->ts;
+    size_t n = ts->n_docs, nnz = 0;
+
+    RT_ALLOC_ARRAY(m->off, n + 1);
+    RT_ALLOC_ARRAY(m->col, ts->n_feat + 1);
+    RT_ALLOC_ARRAY(m->val, ts->n_feat + 1);
+    RT_ALLOC_ARRAY(m->sq, n + 1);
+    for (size_t i = 0; i < n; i++) {
+        const struct doc *d = &ts->docs[i];
+        const uint32_t *feat = ts->feat + d->feat_off;
+        float ss = 0, sc = 0, x[2], q = 1;
+
+        for (size_t f = 0; f < d->n_feat; f++) {
+            uint32_t r = v->remap[feat[f]];
+            if (r == NO_ROW)
+                continue;
+            if (f < d->n_word)
+                ss += v->fw[r] * v->fw[r];
+            else
+                sc += v->fw[r] * v->fw[r];
+        }
+        x[0] = block_value(ss, 1.0f);
+        x[1] = block_value(sc, v->char_weight);
+        m->off[i] = nnz;
+        for (size_t f = 0; f < d->n_feat; f++) {
+            uint32_t r = v->remap[feat[f]];
+            if (r == NO_ROW)
+                continue;
+            m->col[nnz] = r;
+            m->val[nnz] = v->fw[r] * x[f < d->n_word ? 0 : 1];
+            q += m->val[nnz] * m->val[nnz];
+            nnz++;
+        }
+        m->sq[i] = q;
+    }
+    m->off[n] = nnz;
+}
+
+static void csr_release(struct csr *m)
+{
+    rt_free(m->off);
+    rt_free(m->col);
+    rt_free(m->val);
+    rt_free(m->sq);
+}
+
+/* w.x_i + b. */
+static double csr_dot(const struct csr *m, size_t i, const float *w, float b)
+{
+    const uint32_t *col = m->col + m->off[i];
+    const float *val = m->val + m->off[i];
+    size_t n = m->off[i + 1] - m->off[i], p = 0;
+    float s[4] = {b, 0, 0, 0};
+
+    /* Four sums, so that the multiplications do not wait on each other. */
+    for (; p + 4 <= n; p += 4)
+        for (size_t q = 0; q < 4; q++)
+            s[q] += w[col[p + q]] * val[p + q];
+    for (; p < n; p++)
+        s[0] += w[col[p]] * val[p];
+    return (double)(s[0] + s[1]) + (double)(s[2] + s[3]);
+}
+
+/*
+ * One label's SVM over docs[0..nd), from the dual alpha (per doc) and the w, b it
+ * gives (zero, or left by an earlier call over fewer docs: a warm start).
+ * y[i * ystride] says whether doc i has the label. order: nd scratch slots.
+ */
+static void svm_solve(const struct csr *m, const uint8_t *y, size_t ystride, const size_t *docs,
+                      size_t nd, const struct rt_classify_opts *o, float *alpha, float *w, float *b,
+                      size_t *order, uint64_t *seed)
+{
+    double diag = 0.5 / o->svm_c, pgmax_old = HUGE_VAL;
+    size_t active = nd;
+
+    memcpy(order, docs, nd * sizeof(*order));
+    for (int it = 0; it < o->svm_iter; it++) {
+        double pgmax = -HUGE_VAL, pgmin = HUGE_VAL;
+        size_t s = 0;
+
+        shuffle(order, active, seed);
+        while (s < active) {
+            size_t i = order[s];
+            float yi = y[i * ystride] ? 1.0f : -1.0f, old = alpha[i], d;
+            double g = yi * csr_dot(m, i, w, *b) - 1 + old * diag, pg = g;
+
+            if (old == 0) {
+                if (g > pgmax_old) { /* shrink: it stays at 0 */
+                    order[s] = order[--active];
+                    order[active] = i;
+                    continue;
+                }
+                if (g > 0)
+                    pg = 0;
+            }
+            pgmax = pg > pgmax ? pg : pgmax;
+            pgmin = pg < pgmin ? pg : pgmin;
+            s++;
+            if (fabs(pg) <= 1e-12)
+                continue;
+            alpha[i] = (float)fmax(old - g / (m->sq[i] + diag), 0);
+            d = (alpha[i] - old) * yi;
+            for (size_t p = m->off[i]; p < m->off[i + 1]; p++)
+                w[m->col[p]] += d * m->val[p];
+            *b += d;
+        }
+        if (pgmax - pgmin <= o->svm_eps) {
+            if (active == nd)
+                break;
+            active = nd;
+            pgmax_old = HUGE_VAL;
+            continue;
+        }
+        pgmax_old = pgmax <= 0 ? HUGE_VAL : pgmax;
+    }
+}
+
+/* The labels' SVMs, shared by the training threads: each takes the next label. */
+struct svm_work {
+    const struct csr *m;
+    const struct rt_classify_opts *o;
+    const uint8_t *y; /* n_docs x n_labels */
+    const size_t *idx;
+    size_t n, n_train, n_rows, n_labels; /* idx[n_train..n): held out */
+    float *w;                            /* n_labels x n_rows: the final weights */
+    float *b;                            /* n_labels */
+    float *heldout;                      /* (n - n_train) x n_labels: the first fit's values */
+    pthread_mutex_t lock;
+    size_t next; /* the next label to train, under lock */
+};
+
+/* Trains labels until none is left: first on idx[0..n_train), scoring the held
+ * out docs, then again on every doc from there. */
+static void *svm_main(void *arg)
+{
+    struct svm_work *sw = arg;
+    float *alpha = rt_xcalloc(sw->n + 1, sizeof(*alpha));
+    size_t *order = rt_xcalloc(sw->n + 1, sizeof(*order)), *all;
+
+    RT_ALLOC_ARRAY(all, sw->n + 1);
+    for (size_t i = 0; i < sw->n; i++)
+        all[i] = i;
+    for (;;) {
+        size_t j;
+        float *w;
+        uint64_t seed;
+
+        pthread_mutex_lock(&sw->lock);
+        j = sw->next++;
+        pthread_mutex_unlock(&sw->lock);
+        if (j >= sw->n_labels)
+            break;
+        w = sw->w + j * sw->n_rows;
+        seed = sw->o->seed ^ (0x9E3779B97F4A7C15ULL * (j + 1));
+        memset(alpha, 0, sw->n * sizeof(*alpha));
+        memset(w, 0, sw->n_rows * sizeof(*w));
+        sw->b[j] = 0;
+        svm_solve(sw->m, sw->y + j, sw->n_labels, sw->idx, sw->n_train, sw->o, alpha, w, &sw->b[j],
+                  order, &seed);
+        for (size_t h = sw->n_train; h < sw->n; h++)
+            sw->heldout[(h - sw->n_train) * sw->n_labels + j] =
+                (float)csr_dot(sw->m, sw->idx[h], w, sw->b[j]);
+        if (sw->o->refit)
+            svm_solve(sw->m, sw->y + j, sw->n_labels, all, sw->n, sw->o, alpha, w, &sw->b[j], order,
+                      &seed);
+    }
+    rt_free(alpha);
+    rt_free(order);
+    rt_free(all);
+    return NULL;
+}
+
+/*
+ * Platt scaling with one slope and offset for every label: the a, b that make
+ * sigmoid(a f + b) the best probability (log loss) of the label given the SVM's
+ * value f, over n values. Newton's method on the two parameters.
+ */
+static void platt(const float *f, const uint8_t *y, size_t n, float *a_out, float *b_out)
+{
+    double a = 1, b = 0;
+
+    for (int it = 0; it < 50; it++) {
+        double ga = 0, gb = 0, haa = 1e-9, hab = 0, hbb = 1e-9, det, da, db;
+        for (size_t i = 0; i < n; i++) {
+            double p = 1 / (1 + exp(-(a * f[i] + b))), r = p - y[i], q = p * (1 - p);
+            ga += r * f[i];
+            gb += r;
+            haa += q * f[i] * f[i];
+            hab += q * f[i];
+            hbb += q;
+        }
+        det = haa * hbb - hab * hab;
+        if (!(det > 0))
+            break;
+        da = (hbb * ga - hab * gb) / det;
+        db = (haa * gb - hab * ga) / det;
+        a -= da;
+        b -= db;
+        if (fabs(da) < 1e-6 && fabs(db) < 1e-6)
+            break;
+    }
+    *a_out = (float)a;
+    *b_out = (float)b;
+}
+
+/*
+ * Training with the labels as SVMs (o->svm_c > 0): the labels on both threads,
+ * one label at a time, each first on idx[0..n_train) to score the held-out
+ * docs, then on every doc from where that left off; the category by SGD over
+ * the word features; one Platt scaling for every label, and the thresholds
+ * tuned on the held-out docs' scaled values.
+ */
+static int train_svm(const struct view *v, const struct rt_classify_opts *o, size_t *idx,
+                     size_t n_train, struct rt_classify_report *rep, double t0,
+                     struct rt_classifier **out)
+{
+    const struct rt_trainset *ts = v->ts;
+    size_t n = ts->n_docs, n_hold = n - n_train, l = v->n_labels, half, cat_n = 0, cat_ok = 0;
+    struct csr m = {0};
+    struct svm_work sw;
+    struct view vc = *v;
+    struct scored sc = {0};
+    struct counts cf = {0, 0, 0};
+    struct rt_classifier *c;
+    uint8_t *y;
+    float *wc, *bc, *row, *z, *th_a, pa, pb;
+    size_t *rows;
+    uint64_t seed = o->seed ^ 0xC2B2AE3D27D4EB4FULL;
+    pthread_t thread;
+    int threaded;
+
+    csr_build(v, &m);
+    y = rt_xcalloc(rt_st_mult(n, l) + 1, 1);
+    for (size_t i = 0; i < n; i++) {
+        const struct doc *d = &ts->docs[i];
+        for (size_t q = 0; q < d->n_label; q++)
+            y[i * l + ts->label[d->label_off + q]] = 1;
+    }
+    memset(&sw, 0, sizeof(sw));
+    sw.m = &m;
+    sw.o = o;
+    sw.y = y;
+    sw.idx = idx;
+    sw.n = n;
+    sw.n_train = n_train;
+    sw.n_rows = v->n_rows;
+    sw.n_labels = l;
+    sw.w = rt_xcalloc(rt_st_mult(l, v->n_rows) + 1, sizeof(*sw.w));
+    sw.b = rt_xcalloc(l + 1, sizeof(*sw.b));
+    sw.heldout = rt_xcalloc(rt_st_mult(n_hold, l) + 1, sizeof(*sw.heldout));
+    pthread_mutex_init(&sw.lock, NULL);
+    threaded = pthread_create(&thread, NULL, svm_main, &sw) == 0;
+    svm_main(&sw);
+    if (threaded)
+        pthread_join(thread, NULL);
+    pthread_mutex_destroy(&sw.lock);
+    csr_release(&m);
+
+    /* The held-out docs' values, as probabilities, and the thresholds. */
+    sc.n = n_hold;
+    sc.l = l;
+    sc.s = sw.heldout;
+    sc.y = rt_xcalloc(rt_st_mult(n_hold, l) + 1, 1);
+    for (size_t h = 0; h < n_hold; h++)
+        memcpy(sc.y + h * l, y + idx[n_train + h] * l, l);
+    platt(sc.s, sc.y, n_hold * l, &pa, &pb);
+    for (size_t i = 0; i < n_hold * l; i++)
+        sc.s[i] = sigmoidf(pa * sc.s[i] + pb);
+    RT_ALLOC_ARRAY(rows, n_hold + 1);
+    RT_ALLOC_ARRAY(th_a, l + 1);
+    for (size_t i = 0; i < n_hold; i++)
+        rows[i] = i;
+    half = n_hold / 2;
+    for (int side = 0; side < 2; side++) {
+        const size_t *tune_rows = side ? rows + half : rows, *test_rows = side ? rows : rows + half;
+        size_t n_tune = side ? n_hold - half : half, n_test = side ? half : n_hold - half;
+        tune(&sc, tune_rows, n_tune, th_a, o->label_thresholds);
+        for (size_t j = 0; j < l; j++)
+            count_label(&sc, test_rows, n_test, j, th_a[j], &cf);
+    }
+
+    /* The action category: a softmax over the word features alone, by SGD. */
+    vc.n_labels = 0;
+    vc.k = N_CAT;
+    vc.kp = padded(N_CAT);
+    RT_ALLOC_ARRAY(vc.remap, ts->n_rows + 1);
+    for (size_t r = 0; r < ts->n_rows; r++)
+        vc.remap[r] = ts->bucket[r] >> ts->fs.bits ? NO_ROW : v->remap[r];
+    RT_ALLOC_ARRAY(wc, rt_st_mult(v->n_rows + 1, vc.kp));
+    RT_ALLOC_ARRAY(bc, vc.kp);
+    z = rt_xcalloc(vc.kp, sizeof(*z));
+    sgd(&vc, o, idx, n_train, wc, bc, &seed);
+    for (size_t h = n_train; h < n; h++) {
+        const struct doc *d = &ts->docs[idx[h]];
+        size_t best = 0;
+        float x[2];
+        if (!d->category)
+            continue;
+        forward(&vc, wc, bc, d, z, x);
+        for (size_t q = 1; q < N_CAT; q++)
+            best = z[q] > z[best] ? q : best;
+        cat_n++;
+        cat_ok += (int)best + 1 == d->category;
+    }
+    if (o->refit)
+        sgd(&vc, o, idx, n, wc, bc, &seed);
+
+    c = rt_xcalloc(1, sizeof(*c));
+    c->fs = ts->fs;
+    c->char_weight = v->char_weight;
+    c->n_labels = l;
+    c->k = l + N_CAT;
+    c->kp = padded(c->k);
+    RT_ALLOC_ARRAY(c->labels, l);
+    for (size_t j = 0; j < l; j++)
+        c->labels[j] = rt_xstrdup(ts->names[j]);
+    RT_ALLOC_ARRAY(c->thresholds, l);
+    tune(&sc, rows, n_hold, c->thresholds, o->label_thresholds);
+    c->bias = rt_xcalloc(c->kp, sizeof(*c->bias));
+    for (size_t j = 0; j < l; j++)
+        c->bias[j] = pa * sw.b[j] + pb;
+    for (size_t q = 0; q < N_CAT; q++)
+        c->bias[l + q] = bc[q];
+    /* The rows, scaled, pruned and quantised. */
+    row = rt_xcalloc(c->kp, sizeof(*row));
+    RT_ALLOC_ARRAY(c->bucket, v->n_rows + 1);
+    RT_ALLOC_ARRAY(c->scale, v->n_rows + 1);
+    RT_ALLOC_ARRAY(c->fw, v->n_rows + 1);
+    c->q = rt_xcalloc(rt_st_mult(v->n_rows + 1, c->kp), 1);
+    fmap_init(&c->map, v->n_rows);
+    for (size_t r = 0; r < ts->n_rows; r++) {
+        uint32_t vr = v->remap[r];
+        if (vr == NO_ROW)
+            continue;
+        for (size_t j = 0; j < l; j++)
+            row[j] = pa * sw.w[j * v->n_rows + vr];
+        for (size_t q = 0; q < N_CAT; q++)
+            row[l + q] = vc.remap[r] == NO_ROW ? 0 : wc[(size_t)vr * vc.kp + q];
+        if (!row_kept(row, c->k, o->min_weight))
+            continue;
+        c->bucket[c->n_rows] = ts->bucket[r];
+        fmap_put(&c->map, ts->bucket[r], (uint32_t)c->n_rows);
+        quantise(row, c->k, c->q + c->n_rows * c->kp, &c->scale[c->n_rows]);
+        c->fw[c->n_rows] = v->fw[vr];
+        c->n_rows++;
+    }
+    c->seen = rt_xcalloc(c->n_rows + 1, sizeof(*c->seen));
+    c->tok = rt_tokenizer_new("english");
+    c->z = rt_xcalloc(c->kp, sizeof(*c->z));
+
+    if (rep) {
+        rep->n_texts = n;
+        rep->n_train = n_train;
+        rep->n_heldout = n_hold;
+        rep->n_features = c->n_rows;
+        rep->n_labels = l;
+        rep->precision = cf.tp ? cf.tp / (cf.tp + cf.fp) : 0;
+        rep->recall = cf.tp ? cf.tp / (cf.tp + cf.fn) : 0;
+        rep->f1 = f1_of(cf);
+        rep->category_accuracy = cat_n ? (double)cat_ok / (double)cat_n : -1;
+        rep->seconds = now() - t0;
+    }
+    *out = c;
+    rt_free(y);
+    rt_free(sw.w);
+    rt_free(sw.b);
+    rt_free(sc.s);
+    rt_free(sc.y);
+    rt_free(rows);
+    rt_free(th_a);
+    rt_free(vc.remap);
+    rt_free(wc);
+    rt_free(bc);
+    rt_free(z);
+    rt_free(row);
+    return 0;
+}
+
 int rt_classifier_train(struct rt_classifier **out, struct rt_trainset *ts,
                         struct rt_classify_report *rep, struct rt_error *err)
 {
@@ -840,8 +1258,6 @@ int rt_classifier_train(struct rt_classifier **out, struct rt_trainset *ts,
         if (v.remap[r] != NO_ROW)
             v.fw[v.remap[r]] = o->idf ? idf_of(ts->df[r], n) : 1.0f;
     v.kp = padded(v.k);
-    RT_ALLOC_ARRAY(w, rt_st_mult(v.n_rows + 1, v.kp));
-    RT_ALLOC_ARRAY(b, v.kp);
     RT_ALLOC_ARRAY(idx, n);
     for (size_t i = 0; i < n; i++)
         idx[i] = i;
@@ -850,6 +1266,12 @@ int rt_classifier_train(struct rt_classifier **out, struct rt_trainset *ts,
     if (n_hold < 10)
         n_hold = 10;
     n_train = n - n_hold;
+    if (o->svm_c > 0) {
+        rc = train_svm(&v, o, idx, n_train, rep, t0, out);
+        goto out;
+    }
+    RT_ALLOC_ARRAY(w, rt_st_mult(v.n_rows + 1, v.kp));
+    RT_ALLOC_ARRAY(b, v.kp);
 
     /*
      * Train without the held-out slice idx[n_train..n), then score it. The final
@@ -891,7 +1313,7 @@ int rt_classifier_train(struct rt_classifier **out, struct rt_trainset *ts,
     for (int side = 0; side < 2; side++) {
         const size_t *tune_rows = side ? rows + half : rows, *test_rows = side ? rows : rows + half;
         size_t n_tune = side ? n_hold - half : half, n_test = side ? half : n_hold - half;
-        tune(&sc, tune_rows, n_tune, th_a);
+        tune(&sc, tune_rows, n_tune, th_a, o->label_thresholds);
         for (size_t j = 0; j < v.n_labels; j++)
             count_label(&sc, test_rows, n_test, j, th_a[j], &cf);
     }
@@ -912,7 +1334,7 @@ int rt_classifier_train(struct rt_classifier **out, struct rt_trainset *ts,
     for (size_t j = 0; j < c->n_labels; j++)
         c->labels[j] = rt_xstrdup(ts->names[j]);
     RT_ALLOC_ARRAY(c->thresholds, c->n_labels);
-    tune(&sc, rows, n_hold, c->thresholds);
+    tune(&sc, rows, n_hold, c->thresholds, o->label_thresholds);
 
     if (o->refit) {
         if (threaded)
@@ -1117,6 +1539,7 @@ int rt_classifier_save(const struct rt_classifier *c, struct rt_buf *out)
     put_u32(out, c->fs.char_min);
     put_u32(out, c->fs.char_max);
     put_floats(out, &c->char_weight, 1);
+    put_u32(out, c->fs.surface ? FLAG_SURFACE : 0);
     for (size_t j = 0; j < c->n_labels; j++) {
         size_t n = strlen(c->labels[j]);
         put_u32(out, (uint32_t)n);
@@ -1173,18 +1596,19 @@ int rt_classifier_load(struct rt_classifier **out, const void *data, size_t len,
 {
     struct reader r = {data, len};
     struct rt_classifier *c = NULL;
-    uint32_t bits, bigrams, n_labels, n_rows, n, cmin = 0, cmax = 0;
+    uint32_t bits, bigrams, n_labels, n_rows, n, cmin = 0, cmax = 0, flags = 0;
     float *row = NULL, cw = 0;
-    int rc = 0, v1, v3;
+    int rc = 0, v1, v3, v4;
 
     *out = NULL;
-    if (len < 8 ||
-        (memcmp(data, MAGIC, 8) && memcmp(data, MAGIC_V2, 8) && memcmp(data, MAGIC_V1, 8))) {
+    if (len < 8 || (memcmp(data, MAGIC, 8) && memcmp(data, MAGIC_V3, 8) &&
+                    memcmp(data, MAGIC_V2, 8) && memcmp(data, MAGIC_V1, 8))) {
         rc = rt_error_set(err, RT_EFORMAT, NULL, 0, NULL, "not a rightstrack classifier");
         goto out;
     }
     v1 = !memcmp(data, MAGIC_V1, 8);
-    v3 = !memcmp(data, MAGIC, 8);
+    v4 = !memcmp(data, MAGIC, 8);
+    v3 = v4 || !memcmp(data, MAGIC_V3, 8);
     r.p += 8;
     r.left -= 8;
     if (get_u32(&r, &bits) || get_u32(&r, &bigrams) || get_u32(&r, &n_labels) ||
@@ -1194,6 +1618,8 @@ int rt_classifier_load(struct rt_classifier **out, const void *data, size_t len,
     if (v3 && (get_u32(&r, &cmin) || get_u32(&r, &cmax) || get_floats(&r, &cw, 1) || cmax > 8 ||
                cmin > cmax || (cmax && !cmin) || !(cw >= 0 && cw <= 100)))
         goto bad;
+    if (v4 && (get_u32(&r, &flags) || flags & ~FLAG_SURFACE))
+        goto bad;
     if (n_rows > r.left / 4)
         goto bad;
     c = rt_xcalloc(1, sizeof(*c));
@@ -1201,6 +1627,7 @@ int rt_classifier_load(struct rt_classifier **out, const void *data, size_t len,
     c->fs.bigrams = (int)bigrams;
     c->fs.char_min = cmin;
     c->fs.char_max = cmax;
+    c->fs.surface = (flags & FLAG_SURFACE) != 0;
     c->char_weight = cw;
     c->k = (size_t)n_labels + N_CAT;
     c->kp = padded(c->k);

@@ -149,7 +149,7 @@ Test(classify, a_saved_model_predicts_the_same)
     c = train(300, NULL);
     with_chars = 0;
     cr_assert_eq(rt_classifier_save(c, &blob), 0);
-    cr_assert_eq(memcmp(blob.buf, "RTCLASS3", 8), 0);
+    cr_assert_eq(memcmp(blob.buf, "RTCLASS4", 8), 0);
     cr_assert_eq(rt_classifier_load(&d, blob.buf, blob.len, &err), 0);
     for (size_t j = 0; j < 4; j++) {
         cr_assert_str_eq(rt_classifier_label(c, j), rt_classifier_label(d, j));
@@ -254,25 +254,31 @@ static void wrf(struct rt_buf *b, float f)
 }
 
 /*
- * Rewrites a blob of the current format (RTCLASS3) of a model of words alone,
- * each of weight 1, in the second one (RTCLASS2: the same without the character
- * fields and the feature weights) or, v1 set, in the first one (RTCLASS1: float32
- * rows), as models trained before were stored.
+ * Rewrites a blob of the current format (RTCLASS4) of a model of words alone,
+ * each of weight 1, in an older one, as models trained before were stored:
+ * version 3 (RTCLASS3: the same without the flags), 2 (RTCLASS2: without the
+ * character fields and the feature weights either) or 1 (RTCLASS1: float32 rows).
  */
-static void to_old(const struct rt_buf *v3, struct rt_buf *out, int v1)
+static void to_old(const struct rt_buf *v4, struct rt_buf *out, int version)
 {
-    const unsigned char *p = (const unsigned char *)v3->buf;
+    const unsigned char *p = (const unsigned char *)v4->buf;
     uint32_t n_labels = rd32(p + 16), n_rows = rd32(p + 20), k = n_labels + 5;
-    size_t off = 36;
+    size_t off = 40;
     const unsigned char *scale, *fw, *q;
 
-    cr_assert_eq(memcmp(p, "RTCLASS3", 8), 0);
+    cr_assert_eq(memcmp(p, "RTCLASS4", 8), 0);
     cr_assert_eq(rd32(p + 28), 0, "a model with character n-grams");
+    if (version == 3) {
+        rt_buf_add(out, "RTCLASS3", 8);
+        rt_buf_add(out, p + 8, 28);
+        rt_buf_add(out, p + 40, v4->len - 40);
+        return;
+    }
     for (uint32_t j = 0; j < n_labels; j++)
         off += 4 + rd32(p + off);
-    rt_buf_add(out, v1 ? "RTCLASS1" : "RTCLASS2", 8);
+    rt_buf_add(out, version == 1 ? "RTCLASS1" : "RTCLASS2", 8);
     rt_buf_add(out, p + 8, 16);                           /* header */
-    rt_buf_add(out, p + 36, off - 36);                    /* labels */
+    rt_buf_add(out, p + 40, off - 40);                    /* labels */
     rt_buf_add(out, p + off, 4 * ((size_t)n_labels + k)); /* thresholds, biases */
     off += 4 * ((size_t)n_labels + k);
     rt_buf_add(out, p + off, 4 * (size_t)n_rows); /* buckets */
@@ -280,10 +286,10 @@ static void to_old(const struct rt_buf *v3, struct rt_buf *out, int v1)
     scale = p + off;
     fw = scale + 4 * (size_t)n_rows;
     q = fw + 4 * (size_t)n_rows;
-    cr_assert_eq(v3->len, off + (size_t)n_rows * (8 + k));
+    cr_assert_eq(v4->len, off + (size_t)n_rows * (8 + k));
     for (uint32_t r = 0; r < n_rows; r++)
         cr_assert_eq(rdf(fw + 4 * r), 1.0f);
-    if (!v1) {
+    if (version == 2) {
         rt_buf_add(out, scale, 4 * (size_t)n_rows);
         rt_buf_add(out, q, (size_t)n_rows * k);
         return;
@@ -295,8 +301,8 @@ static void to_old(const struct rt_buf *v3, struct rt_buf *out, int v1)
 
 Test(classify, models_in_the_older_formats_still_load)
 {
-    struct rt_classifier *c, *d = NULL, *e = NULL;
-    struct rt_buf blob = RT_BUF_INIT, v1 = RT_BUF_INIT, v2 = RT_BUF_INIT;
+    struct rt_classifier *c, *d = NULL, *e = NULL, *f = NULL;
+    struct rt_buf blob = RT_BUF_INIT, v1 = RT_BUF_INIT, v2 = RT_BUF_INIT, v3 = RT_BUF_INIT;
     struct rt_error err = RT_ERROR_INIT;
     char buf[512];
 
@@ -304,7 +310,9 @@ Test(classify, models_in_the_older_formats_still_load)
     c = train(300, NULL);
     words_only = 0;
     cr_assert_eq(rt_classifier_save(c, &blob), 0);
-    to_old(&blob, &v2, 0);
+    to_old(&blob, &v3, 3);
+    cr_assert_eq(rt_classifier_load(&f, v3.buf, v3.len, &err), 0);
+    to_old(&blob, &v2, 2);
     cr_assert_eq(rt_classifier_load(&e, v2.buf, v2.len, &err), 0);
     to_old(&blob, &v1, 1);
     cr_assert_gt(v1.len, blob.len);
@@ -324,10 +332,15 @@ Test(classify, models_in_the_older_formats_still_load)
         rt_classifier_predict(e, buf, strlen(buf), s2, &c2, NULL);
         cr_assert_eq(c1, c2);
         cr_assert_eq(memcmp(s1, s2, sizeof(s1)), 0, "RTCLASS2 scores differ on '%s'", buf);
+        rt_classifier_predict(f, buf, strlen(buf), s2, &c2, NULL);
+        cr_assert_eq(c1, c2);
+        cr_assert_eq(memcmp(s1, s2, sizeof(s1)), 0, "RTCLASS3 scores differ on '%s'", buf);
     }
     rt_classifier_free(d);
     rt_classifier_free(e);
+    rt_classifier_free(f);
     rt_buf_release(&v2);
+    rt_buf_release(&v3);
     d = NULL;
     cr_assert_eq(rt_classifier_load(&d, v1.buf, v1.len - 4, &err), RT_EFORMAT);
     cr_assert_null(d);
@@ -344,7 +357,7 @@ Test(classify, a_blob_with_a_bad_scale_is_refused)
     struct rt_error err = RT_ERROR_INIT;
     const unsigned char *p;
     uint32_t n_labels, n_rows;
-    size_t off = 36;
+    size_t off = 40;
     float nan = NAN;
 
     cr_assert_eq(rt_classifier_save(c, &blob), 0);
