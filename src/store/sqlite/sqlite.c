@@ -23,7 +23,8 @@ static void load_end(struct rt_store *st);
 static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_STATE_BY_KEY] = "SELECT state_id FROM state_name WHERE key = ?1",
     [STMT_REC_FIND] = "SELECT id, response, action_category, paragraph FROM recommendation"
-                      " WHERE sur_id = ?1 AND key_hash = ?4 AND session IS ?2 AND text = ?3",
+                      " WHERE sur_id = ?1 AND key_hash = ?4 AND session IS ?2 AND text = ?3"
+                      " AND (mechanism = 'upr' OR paragraph IS ?5)",
     [STMT_REC_INSERT] = "INSERT INTO recommendation(mechanism, cycle, session, paragraph,"
                         " sur_id, text, response, action_category, source_id, key_hash,"
                         " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",

@@ -237,6 +237,14 @@ sqlite3_stmt *rt__stmt(struct rt_store *st, enum rt__stmt_id id, struct rt_error
  */
 sqlite3_stmt *rt__stmt_sql(struct rt_store *st, const char *sql, struct rt_error *err);
 
+/*
+ * The hash by which the store finds a recommendation's twins (recommendation.key_hash):
+ * of its session and text, and for a mechanism other than "upr" (NULL is "upr") of
+ * its paragraph too, which names an ODIHR recommendation's election.
+ */
+int64_t rt__rec_key_hash(const char *text, size_t len, int session, const char *mechanism,
+                         const char *paragraph);
+
 /* Frees a facet index (facets.c); NULL is fine. */
 void rt__facets_free(struct rt__facets *fx);
 
