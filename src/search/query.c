@@ -160,6 +160,20 @@ static void add_escaped(struct rt_buf *out, const char *s, size_t len)
     }
 }
 
+/*
+ * Is the term a bare number ("19")? The index's second column, the paragraph, is
+ * made of numbers ("A/HRC/30/3, 127.1"): a bare number looks in the text only, so
+ * that "article 19" does not find every paragraph with a 19 in it. A report symbol
+ * or a paragraph number (A/HRC/30/3, 127.1) looks in both.
+ */
+static int bare_number(const struct item *it)
+{
+    for (size_t k = 0; k < it->len; k++)
+        if (it->ptr[k] < '0' || it->ptr[k] > '9')
+            return 0;
+    return it->len > 0;
+}
+
 /* Appends s as an FTS5 string. */
 static void add_quoted(struct rt_buf *out, const char *s, size_t len)
 {
@@ -268,6 +282,8 @@ int rt_search_fts_expr(struct rt_store *st, const char *text, size_t len, struct
             rt_buf_adds(out, "AND ");
         switch (it->kind) {
         case TERM:
+            if (!it->prefix && bare_number(it))
+                rt_buf_adds(out, "text : ");
             if (!it->prefix)
                 add_quoted(out, it->ptr, it->len);
             else if ((rc = add_prefix(st, it, out, err)) < 0)

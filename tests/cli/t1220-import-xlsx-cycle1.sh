@@ -98,6 +98,13 @@ n_upr=$("$RT" --db "$B" stats --json | json .recommendations)
 check_eq "UPR Info then upr1.xlsx: the overlap merged" \
     $((n_upr + $(fig .recommendations) - $(fig .matched))) \
     "$("$RT" --db "$B" stats --json | json .recommendations)"
+check_eq "the paragraphs upr1.xlsx gave recommendations indexed before are searchable" \
+    "$(sqlite3 "$B" "SELECT count(*) FROM recommendation WHERE paragraph LIKE 'A/HRC/15/16%'")" \
+    "$("$RT" --db "$B" search --limit 1 --json '"A/HRC/15/16"' | json .total)"
+check_eq "and their texts still are, once each" \
+    "$(sqlite3 "$B" "SELECT count(*) FROM recommendation WHERE paragraph LIKE 'A/HRC/15/16%'
+        AND text LIKE '%death penalty%'")" \
+    "$("$RT" --db "$B" search --limit 1 --json '"A/HRC/15/16" "death penalty"' | json .total)"
 "$RT" --db "$B" import "$X2" >/dev/null
 check_eq "and upr2.xlsx: each state reviewed in one session per cycle, as UPR Info has it" "" \
     "$(sqlite3 "$B" "SELECT s.name FROM recommendation r JOIN state s ON s.id = r.sur_id

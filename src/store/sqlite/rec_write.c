@@ -218,6 +218,9 @@ static int merge_stored(struct rt_store *st, sqlite3_stmt *s, int64_t id, const 
         if (sqlite3_step(s) != SQLITE_DONE)
             return rt__db_error(st, err, "update recommendation");
         sqlite3_reset(s);
+        /* The paragraph is indexed: a row indexed without one is indexed again. */
+        if (!has_par && r->paragraph && (!st->in_tx || id <= st->fts_from))
+            return rt__fts_redo_note(st, id, err);
     }
     return 0;
 }
