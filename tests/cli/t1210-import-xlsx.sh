@@ -81,6 +81,14 @@ check_eq "python reads the workbook" 0 $?
 fig() { json "$1" <"$TMP/fig.json"; }
 check_eq "python: 35,996 rows (the README's figure)" 35996 "$(fig .rows)"
 check_eq "python: 34,686 recommendations (the README's figure)" 34686 "$(fig .recommendations)"
+check_eq "python: Belarus session 22, 270 rows and 259 paragraphs (the README's figures)" \
+    "270 259" "$(fig .session22.Belarus.rows) $(fig .session22.Belarus.paragraphs)"
+check_eq "python: the United States session 22, 387 rows and 343 paragraphs (the README's)" \
+    "387 343" "$(fig '.session22.United States of America.rows') $(fig '.session22.United States of America.paragraphs')"
+check_eq "python: 1,966 rows without a plain paragraph (the README's figure): 1,959 with the symbol alone, 7 odd ('A/HRC/25/3OLD', '42.')" \
+    "1966 1959" "$(fig .rows_without_plain_paragraph) $(fig .bare_symbol_rows)"
+check_eq "python: 13,697 recommendations of sessions 13-18 (the README's figure)" 13697 \
+    "$(fig .sessions_13_18)"
 
 D="$TMP/d.db"
 start=$(date +%s.%N)
@@ -93,6 +101,8 @@ check_eq "recommendations as python counts them" "$(fig .recommendations)" \
     "$(json .recommendations_added <"$TMP/d.json")"
 check_eq "the rest merged" $(($(fig .rows) - $(fig .recommendations))) \
     "$(json .recommendations_existing <"$TMP/d.json")"
+check_eq "sessions 13-18: as many recommendations as python counts" "$(fig .sessions_13_18)" \
+    "$(sqlite3 "$D" "SELECT count(*) FROM recommendation WHERE session BETWEEN 13 AND 18")"
 
 # Belarus and the United States, session 22, against python's figures and texts.
 session22() { # STATE NAME-IN-WORKBOOK

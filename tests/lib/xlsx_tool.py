@@ -80,6 +80,8 @@ def figures(path, upr_info=None):
 
     rows = 0
     recs = {}
+    bare = odd = 0
+    rows22 = {}
     for row in it:
         if not any(row):
             continue
@@ -87,6 +89,13 @@ def figures(path, upr_info=None):
         doc = get(row, "Document")
         m = re.match(r"Source:A/HRC/(\d+)/", doc)
         session = int(m.group(1)) - 8
+        para = doc.split("|")[1] if "|" in doc else ""
+        bare += not para
+        odd += not re.match(r"^Source:A/HRC/\d+/\d+\|\d+(\.\d+)?\|$", doc)
+        if session == 22:
+            r22 = rows22.setdefault(get(row, "Recommendation"), {"rows": 0, "paragraphs": set()})
+            r22["rows"] += 1
+            r22["paragraphs"].add((doc.split("|")[0], para))
         key = (session, get(row, "Recommendation"), clean(get(row, "Tekst")))
         rec = recs.setdefault(key, {"response": get(row, "Response"), "by": set(),
                                     "sdg": set()})
@@ -97,7 +106,9 @@ def figures(path, upr_info=None):
                 label = label.strip()
                 if label and label != "No SDG link identified":
                     rec["sdg"].add(label)
-    out = {"rows": rows, "recommendations": len(recs), "session22": {}}
+    out = {"rows": rows, "recommendations": len(recs), "session22": {},
+           "bare_symbol_rows": bare, "rows_without_plain_paragraph": odd,
+           "sessions_13_18": sum(1 for (s, _, _) in recs if 13 <= s <= 18)}
     for (session, sur, text), rec in recs.items():
         if session != 22:
             continue
@@ -108,6 +119,8 @@ def figures(path, upr_info=None):
             s["sdg"][label] = s["sdg"].get(label, 0) + 1
         s[rec["response"]] = s.get(rec["response"], 0) + 1
         s["texts"][text] = sorted(rec["by"])
+        s["rows"] = rows22[sur]["rows"]
+        s["paragraphs"] = len(rows22[sur]["paragraphs"])
     if upr_info:
         known = set()
         with open(upr_info, newline="", encoding="utf-8") as f:
