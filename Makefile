@@ -65,7 +65,7 @@ SCHEMA  := $(sort $(wildcard src/store/sqlite/schema/*.sql))
 PG_SCHEMA := $(sort $(wildcard src/store/pg/schema/*.sql))
 EMBED   := $(SCHEMA) $(PG_SCHEMA) data/states/variants.tsv data/states/groups.tsv \
            data/readout/gazetteer.tsv data/readout/words.tsv data/readout/themes.tsv \
-           data/themes/areas.tsv data/themes/taxonomy.tsv
+           data/themes/areas.tsv data/themes/taxonomy.tsv data/upr/hrc_sessions.tsv
 
 LIB_CORE_OBJ := $(LIB_SRC:%.c=$(O)/%.o) $(O)/gen/embedded.o
 LIB_OBJ := $(LIB_CORE_OBJ) $(O)/gen/schema_image.o

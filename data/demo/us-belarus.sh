@@ -7,7 +7,9 @@
 #
 # The database must exist and hold the demo recommendations (data/demo/
 # recommendations.csv); the UPR recommendations assessed here are found by search at
-# run time, since their ids depend on the order of imports.
+# run time, since their ids depend on the order of imports. When it also holds the
+# second UPR cycle (upr2.xlsx) and ODIHR's recommendations to Belarus (scripts/tour
+# imports them from ../shared/data), round 2's topics are linked to them.
 set -eu
 if [ $# -ne 3 ] || [ "$2" != --db ]; then
     echo "usage: sh data/demo/us-belarus.sh RIGHTSTRACK --db PATH" >&2
@@ -20,6 +22,14 @@ rt() { "$RT" --db "$DB" "$@"; }
 # The id in the JSON the command prints: {"id": N}, or the first hit of a search.
 id() { rt "$@" --json | sed -n 's/^ *"id": \([0-9][0-9]*\).*/\1/p' | head -n 1; }
 rec() { id search "$1" --sur Belarus --limit 1; }
+# ids_of PATTERN SEARCH...: the id of every hit whose paragraph (which follows the id)
+# starts with PATTERN (a sed pattern), one a line.
+ids_of() {
+    p=$1
+    shift
+    rt search "$@" --limit 1000 --json | sed -n -e '/^      "id": /{s/^      "id": \([0-9]*\).*/\1/;h;}' \
+        -e "/^      \"paragraph\": \"$p/{x;p;}"
+}
 
 D="US-Belarus Working Group for Democracy and Human Rights"
 READOUT="US Department of State media note on the second working group, 16 December 2015"
@@ -51,13 +61,34 @@ rec_prisoners=$(rec 'political prisoners')
 rec_elections=$(rec 'elections OSCE')
 rec_death=$(rec '"death penalty" OR executions')
 
-rt topic add "$R" "2016 parliamentary elections and international standards" --theme Elections \
-    ${rec_elections:+--rec "$rec_elections"} >/dev/null
-rt topic add "$R" "OSCE commitments on freedom of expression, peaceful assembly and association" \
-    --theme expression >/dev/null
+t_elections=$(id topic add "$R" "2016 parliamentary elections and international standards" \
+    --theme Elections ${rec_elections:+--rec "$rec_elections"})
+t_freedoms=$(id topic add "$R" \
+    "OSCE commitments on freedom of expression, peaceful assembly and association" \
+    --theme expression)
 rt topic add "$R" "Space for civil society and independent media" --theme "Civil society" >/dev/null
 rt topic add "$R" "Rule of law: good practice" --theme rule-of-law >/dev/null
-rt topic add "$R" "Outcomes of both countries' second-cycle UPR" --theme "UPR process" >/dev/null
+t_upr=$(id topic add "$R" "Outcomes of both countries' second-cycle UPR" --theme "UPR process")
+
+# Both countries' second reviews (UPR session 22, May 2015), and on elections and the
+# freedoms, Belarus's recommendations of that review and ODIHR's after the elections
+# of 2010 and 2012 (those of 2016 came after the round), when the database has them.
+# The review's are those of its report, A/HRC/30/…, as the DIHR's export gives them (the
+# demo's own recommendations of session 22 are our rewording of some of them);
+# ODIHR's name their election.
+S22='A\/HRC\/30\/'
+E1012='ODIHR, .* of 201[02]-'
+
+# shellcheck disable=SC2046 # one id per word
+link_all() { [ $# -lt 3 ] || rt link "$@" >/dev/null; }
+link_all "topic:$t_upr" about $(ids_of "$S22" --sur Belarus --session 22) \
+    $(ids_of "$S22" --sur USA --session 22)
+link_all "topic:$t_elections" about \
+    $(ids_of "$S22" --sur Belarus --session 22 'election* OR electoral') \
+    $(ids_of "$E1012" --sur Belarus --theme Elections)
+FREEDOMS='expression OR assembly OR association OR media'
+link_all "topic:$t_freedoms" about $(ids_of "$S22" --sur Belarus --session 22 "$FREEDOMS") \
+    $(ids_of "$E1012" --sur Belarus "$FREEDOMS")
 
 # The August 2015 release, welcomed in round 2.
 s_release=$(id step add --actor Belarus --date 2015-08-22 --kind prisoner-release --quantity 6 \

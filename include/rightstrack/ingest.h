@@ -17,6 +17,7 @@ enum rt_format {
     RT_FORMAT_UHRI,         /* UHRI thematic list: country,cycle,session,paragraph_id,... */
     RT_FORMAT_EXPORT,       /* a rightstrack JSON export (restored into an empty database) */
     RT_FORMAT_DIHR,         /* SDG-Human Rights Data Explorer export (XLSX): Goals,Tekst,... */
+    RT_FORMAT_ODIHR,        /* ODIHR election recommendations: election,election_date,... */
 };
 /*
  * The name of a format, as import statistics show it ("upr-info", …,
@@ -49,6 +50,22 @@ typedef void (*rt_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 RT_API int rt_import_files(struct rt_store *st, const char *const *paths, size_t n,
                            struct rt_import_stats *stats, rt_progress_fn progress, void *pctx,
                            struct rt_error *err);
+
+/* What an import may be told besides its files (strings borrowed). */
+struct rt_import_opts {
+    /* The state under review of the rows of a file that names none: an ODIHR file
+     * without a "state" column (its code, name or variant); NULL: none. */
+    const char *state;
+};
+
+/*
+ * rt_import_files with opts (NULL: none). An ODIHR file that names no state, given
+ * no opts->state, is refused (RT_EINVAL, err->field "state"), as is an opts->state
+ * that matches no state.
+ */
+RT_API int rt_import_files_opts(struct rt_store *st, const char *const *paths, size_t n,
+                                const struct rt_import_opts *opts, struct rt_import_stats *stats,
+                                rt_progress_fn progress, void *pctx, struct rt_error *err);
 
 /* What rt_tag_unlabelled did. */
 struct rt_tag_stats {

@@ -75,6 +75,11 @@ struct rt_rec {
     /* every source it came from, oldest first (filled by rt_store_rec_get only) */
     struct rt_rec_source *sources;
     size_t n_sources;
+    /* an ODIHR recommendation's election (filled by rt_store_rec_get only; election
+     * NULL for others): its kind, its date, the final report's date (NULL when
+     * unknown), and 1 when the report made it a priority */
+    char *election, *election_date, *report_date;
+    int priority;
 };
 
 /*

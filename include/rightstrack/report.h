@@ -52,7 +52,10 @@ RT_API int rt_report_recs(struct rt_store *st, const char *state, const char *th
  *    "moved": [{"party", "name", "steps": [step + "responds_to_steps": [{"id", "actor",
  *              "date", "text"}]]}], "asks_open", "asks_closed", "commitments",
  *    "benchmarks": [{"id", "text", "status", "latest"}], "assessments",
- *    "topics": [{"id", "text", "theme", "linked": [ids], "states": [rt_report_recs]}],
+ *    "topics": [{"id", "text", "theme", "linked": [ids], "states": [rt_report_recs],
+ *                "linked_recommendations": [{"id", "name", "label"}] (up to 12 linked), or
+ *                with more, "linked_summary": [{"state", "mechanism", "session", "total",
+ *                "supported", "noted", "pledge", "themes": [{"label", "count"}]}]}],
  *    "figures": [{"actor", "kind", "total", "points": [{"date", "quantity", "step"}]}],
  *    "timeline": [timeline events], "sources": [{"n", "text"}]}
  * Every object that names a source also carries "cite": its number in "sources".

@@ -118,6 +118,14 @@ struct rt_source {
 RT_API int rt_store_source_put(struct rt_store *st, const struct rt_source *src, int64_t *out_id,
                                int *out_new, struct rt_error *err);
 
+/* The election an ODIHR recommendation followed (strings borrowed). */
+struct rt_election_in {
+    const char *election;      /* its kind, as the report names it: "parliamentary elections" */
+    const char *election_date; /* YYYY-MM-DD, YYYY-MM or YYYY */
+    const char *report_date;   /* the final report's; NULL when unknown */
+    int priority;              /* 1: a priority recommendation of the report */
+};
+
 /* A recommendation as an importer gives it. text must be clean (rt_text_clean). */
 struct rt_rec_in {
     const char *mechanism; /* NULL: "upr" */
@@ -129,6 +137,9 @@ struct rt_rec_in {
     enum rt_response response;
     int action_category; /* 0: unknown */
     int64_t source_id;   /* 0: none */
+    /* mechanism "odihr": the election (kept in recommendation_election); its twins
+     * are those of the same paragraph too, which names the election */
+    const struct rt_election_in *election;
 };
 
 /* What rt_store_rec_put did. */

@@ -5,15 +5,18 @@
 
 #include <rightstrack/ingest.h>
 
-static const char usage[] = "rightstrack [--db PATH] import [--json] FILE...";
+static const char usage[] = "rightstrack [--db PATH] import [--state STATE] [--json] FILE...";
 
 static const char help[] =
-    "usage: rightstrack [--db PATH] import [--json] FILE...\n"
+    "usage: rightstrack [--db PATH] import [--state STATE] [--json] FILE...\n"
     "\n"
     "Imports recommendation files. The format is read from each file's header:\n"
     "  - a UPR Info export as downloaded (MacRoman or UTF-8, any line ends)\n"
     "  - the normalised UPR Info file (upr_info_s01-s18.csv)\n"
     "  - a UHRI thematic list of recommendations\n"
+    "  - a DIHR SDG-Human Rights Data Explorer export (.xlsx)\n"
+    "  - ODIHR election-observation recommendations (election, election_date,\n"
+    "    recommendation, ...; see the user guide)\n"
     "  - a rightstrack export (rightstrack export --json), restored into an empty\n"
     "    database\n"
     "A recommendation is the same when its state under review, session and text\n"
@@ -22,7 +25,9 @@ static const char help[] =
     "All files go in as one transaction: if one is bad, nothing is imported, and the\n"
     "error names the file, the line and the field. The database is created if needed.\n"
     "\n"
-    "  --json   print a summary per file and in total\n";
+    "  --state STATE  the state under review of an ODIHR file that has no 'state'\n"
+    "                 column (code, name or variant: --state BLR)\n"
+    "  --json         print a summary per file and in total\n";
 
 int cmd_import(struct cli *c, int argc, char **argv)
 {
@@ -31,8 +36,11 @@ int cmd_import(struct cli *c, int argc, char **argv)
     struct rt_tag_stats tags = {0};
     struct rt_store *st = NULL;
     struct progress *bar = NULL;
+    struct rt_import_opts iopts = {NULL};
     int json = 0, rc, n;
-    struct cli_option opts[] = {OPT_JSON(&json), OPT_END()};
+    struct cli_option opts[] = {
+        OPT_STRING("state", &iopts.state, "STATE", "the state of an ODIHR file without one"),
+        OPT_JSON(&json), OPT_END()};
 
     if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
         return rc;
@@ -51,8 +59,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
         return rc;
     stats = rt_xcalloc((size_t)n, sizeof(*stats));
     bar = progress_new("importing");
-    if (rt_import_files(st, (const char *const *)(argv + 1), (size_t)n, stats, progress_update, bar,
-                        &err) < 0) {
+    if (rt_import_files_opts(st, (const char *const *)(argv + 1), (size_t)n, &iopts, stats,
+                             progress_update, bar, &err) < 0) {
         progress_done(bar);
         rc = cli_fail(c, &err);
         fprintf(stderr, "%s: nothing was imported\n", c->prog);

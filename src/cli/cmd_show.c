@@ -52,9 +52,17 @@ int cmd_show(struct cli *c, int argc, char **argv)
         printf("  Recommended by      ");
         for (size_t i = 0; i < r.n_by; i++)
             printf("%s%s", i ? ", " : "", r.by[i].name);
-        printf("%s\n", r.n_by ? "" : "(unknown)");
+        printf("%s\n", r.n_by       ? ""
+                       : r.election ? "OSCE/ODIHR (election observation)"
+                                    : "(unknown)");
         if (r.cycle)
             printf("  Cycle, session      %d, %d\n", r.cycle, r.session);
+        if (r.election) {
+            printf("  Election            %s of %s\n", r.election,
+                   r.election_date ? r.election_date : "?");
+            printf("  Final report        %s%s\n", r.report_date ? r.report_date : "date unknown",
+                   r.priority ? "; a priority recommendation" : "");
+        }
         printf("  Response            %s\n", rt_response_name(r.response));
         if (r.action_category && r.action_category_origin &&
             strcmp(r.action_category_origin, "official"))

@@ -786,8 +786,12 @@ static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_
             RT_HTML_LIT(b, ", ");
         rt_html_text(b, r.by[k].name);
     }
-    RT_HTML_LIT(b, "</td></tr><tr><th>Cycle, session</th><td>");
-    rt_html_textf(b, "%d, %d", r.cycle, r.session);
+    if (!r.n_by && r.election)
+        RT_HTML_LIT(b, "OSCE/ODIHR (election observation)");
+    if (r.cycle) {
+        RT_HTML_LIT(b, "</td></tr><tr><th>Cycle, session</th><td>");
+        rt_html_textf(b, "%d, %d", r.cycle, r.session);
+    }
     RT_HTML_LIT(b, "</td></tr><tr><th>Response</th><td>");
     rt_html_text(b, rt_response_name(r.response));
     RT_HTML_LIT(b, "</td></tr>");
@@ -807,6 +811,15 @@ static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_
         RT_HTML_LIT(b, "</a>");
     }
     RT_HTML_LIT(b, "</td></tr>");
+    if (r.election) {
+        RT_HTML_LIT(b, "<tr><th>Election</th><td>");
+        rt_html_textf(b, "%s of %s", r.election, r.election_date ? r.election_date : "?");
+        RT_HTML_LIT(b, "</td></tr><tr><th>Final report</th><td>");
+        rt_html_text(b, r.report_date ? r.report_date : "date unknown");
+        if (r.priority)
+            RT_HTML_LIT(b, "; a priority recommendation");
+        RT_HTML_LIT(b, "</td></tr>");
+    }
     if (r.paragraph) {
         RT_HTML_LIT(b, "<tr><th>Report, paragraph</th><td>");
         rt_html_text(b, r.paragraph);

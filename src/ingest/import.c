@@ -14,6 +14,7 @@
 #include <rightstrack/ledger.h>
 #include <rightstrack/text.h>
 
+#include "base/embedded.h"
 #include "ingest/ingest_int.h"
 
 #define MAX_FILE_SIZE ((size_t)1 << 30)
@@ -30,6 +31,11 @@ enum col {
     COL_CYCLE,
     COL_PARAGRAPH,
     COL_GOALS, /* a second theme column, of the same vocabulary */
+    COL_ELECTION,
+    COL_ELECTION_DATE,
+    COL_REPORT_DATE,
+    COL_STATEMENT, /* how the source worded it: "key recommendation …" is a priority */
+    COL_PRIORITY,
     COL__COUNT
 };
 
@@ -44,6 +50,7 @@ struct format_spec {
     int macroman;                 /* bytes that are not UTF-8 are MacRoman */
     int strip_sponsors;           /* the text ends with "(State) (State, State);" */
     int report_symbol;            /* COL_PARAGRAPH is "Source:A/HRC/N/x|para|": session N - 8 */
+    int election;                 /* ODIHR: the election columns, the state perhaps given */
 };
 
 #define REQ(c) (1u << (c))
@@ -62,6 +69,7 @@ static const struct format_spec formats[] = {
      REQ(COL_SUR) | REQ(COL_BY) | REQ(COL_TEXT) | REQ(COL_RESPONSE) | REQ(COL_SESSION),
      1,
      0,
+     0,
      0},
     {RT_FORMAT_UPR_INFO,
      "upr-info",
@@ -72,6 +80,7 @@ static const struct format_spec formats[] = {
      {"state_under_review", "recommending_state", "text", "response", "action_category", "issues",
       "session", "cycle", NULL, NULL},
      REQ(COL_SUR) | REQ(COL_BY) | REQ(COL_TEXT) | REQ(COL_RESPONSE) | REQ(COL_SESSION),
+     0,
      0,
      0,
      0},
@@ -86,6 +95,7 @@ static const struct format_spec formats[] = {
      REQ(COL_SUR) | REQ(COL_BY) | REQ(COL_TEXT) | REQ(COL_RESPONSE) | REQ(COL_PARAGRAPH),
      0,
      1,
+     0,
      0},
     /* The DIHR's SDG-Human Rights Data Explorer: "Recommendation" is the state under
      * review, and the session comes from the report's symbol. */
@@ -101,6 +111,22 @@ static const struct format_spec formats[] = {
          REQ(COL_GOALS),
      0,
      0,
+     1,
+     0},
+    /* ODIHR's election-observation recommendations (docs/user-guide.md): the state
+     * under review in a column "state", or given to the import (--state). */
+    {RT_FORMAT_ODIHR,
+     "odihr",
+     "odihr",
+     "odihr",
+     0,
+     0,
+     {"state", NULL, "recommendation", NULL, NULL, NULL, NULL, NULL, NULL, NULL, "election",
+      "election_date", "report_date", "statement_type", "priority"},
+     REQ(COL_TEXT) | REQ(COL_ELECTION) | REQ(COL_ELECTION_DATE),
+     0,
+     0,
+     0,
      1},
 };
 
@@ -113,6 +139,18 @@ const char *rt_format_name(enum rt_format f)
             return formats[i].name;
     return "unknown";
 }
+
+/*
+ * One line of data/upr/hrc_sessions.tsv: the Human Rights Council session hrc
+ * adopted the reports of UPR session upr; states, when the line lists them (one HRC
+ * session, several UPR sessions), are the ids of the states that UPR session
+ * reviewed.
+ */
+struct hrc_session {
+    int hrc, upr;
+    int64_t *states;
+    size_t n_states;
+};
 
 /* A name that matched no state, with where it was met. */
 struct unknown {
@@ -135,6 +173,11 @@ struct job {
     struct unknown *unknown;
     size_t n_unknown, alloc_unknown;
     struct rt_buf text, key, para;
+    struct hrc_session *hrc; /* data/upr/hrc_sessions.tsv, read when a format needs it */
+    size_t n_hrc, alloc_hrc;
+    int row_hrc;       /* the HRC session of the row's report symbol */
+    const char *state; /* the state under review a file names none for (--state) */
+    int64_t state_id;  /* its id, found when the header asks for it */
 };
 
 /* Index of column name in the header, or -1. */
@@ -181,7 +224,8 @@ static int detect(struct job *j, const struct rt__csv_row *hdr, struct rt_error 
                             best->cols[best_missing], best->name);
     return rt_error_set(err, RT_EFORMAT, j->path, 1, NULL,
                         "unknown format: the header is not that of a UPR Info export, "
-                        "a normalised UPR Info file, a UHRI thematic list or a DIHR export "
+                        "a normalised UPR Info file, a UHRI thematic list, a DIHR export "
+                        "or an ODIHR recommendations file "
                         "(it starts '%.60s')",
                         hdr->n ? hdr->fields[0] : "");
 }
@@ -386,11 +430,96 @@ static int audit_import(struct rt_store *st, const char *path, const char *kind,
     return rc;
 }
 
+/* hrc_sessions.tsv's lines, into j->hrc: "HRC<TAB>UPR[<TAB>CODE CODE …]". */
+static void load_hrc_sessions(struct job *j)
+{
+    static const char name[] = "data/upr/hrc_sessions.tsv";
+    const struct rt__embedded *e = rt__embedded_find(name);
+    const char *p, *end;
+
+    if (!e)
+        RT_BUG("%s is not embedded", name);
+    for (p = e->data, end = e->data + e->len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p)), *q;
+        struct hrc_session *h;
+        char *stop;
+        size_t alloc = 0;
+
+        if (!nl)
+            nl = end;
+        if (p == nl || *p == '#') {
+            p = nl + 1;
+            continue;
+        }
+        RT_ALLOC_GROW(j->hrc, j->n_hrc + 1, j->alloc_hrc);
+        h = &j->hrc[j->n_hrc++];
+        memset(h, 0, sizeof(*h));
+        h->hrc = (int)strtol(p, &stop, 10);
+        h->upr = (int)strtol(stop, &stop, 10);
+        if (h->hrc <= 0 || h->upr <= 0)
+            RT_BUG("%s: bad line '%.*s'", name, (int)(nl - p), p);
+        for (q = stop; q < nl;) {
+            const char *code;
+            int64_t id;
+
+            while (q < nl && (*q == ' ' || *q == '\t'))
+                q++;
+            for (code = q; q < nl && *q != ' ' && *q != '\t';)
+                q++;
+            if (q == code)
+                break;
+            if (rt_store_state_find(j->st, code, (size_t)(q - code), &id, NULL) != 0)
+                RT_BUG("%s: unknown state '%.*s'", name, (int)(q - code), code);
+            RT_ALLOC_GROW(h->states, h->n_states + 1, alloc);
+            h->states[h->n_states++] = id;
+        }
+        p = nl + 1;
+    }
+}
+
+/*
+ * The UPR session of a row whose report symbol gave the HRC session j->row_hrc, for
+ * the state under review sur_id (data/upr/hrc_sessions.tsv): when that HRC session
+ * adopted the reports of several UPR sessions, the one that reviewed the state.
+ */
+static int session_of_hrc(struct job *j, const struct rt__csv_row *row, int64_t sur_id, int *out,
+                          struct rt_error *err)
+{
+    struct rt_buf which = RT_BUF_INIT;
+    int rc;
+
+    for (size_t i = 0; i < j->n_hrc; i++) {
+        const struct hrc_session *h = &j->hrc[i];
+        if (h->hrc != j->row_hrc)
+            continue;
+        if (!h->n_states) {
+            *out = h->upr;
+            return 0;
+        }
+        for (size_t k = 0; k < h->n_states; k++) {
+            if (h->states[k] == sur_id) {
+                *out = h->upr;
+                return 0;
+            }
+        }
+        rt_buf_addf(&which, "%s%d", which.len ? " or " : "", h->upr);
+    }
+    rc = rt_error_set(err, RT_EINVAL, j->path, row->line, j->fmt->cols[COL_SUR],
+                      "the report A/HRC/%d/… is of UPR session %s, and the state under review "
+                      "is not among the states those sessions reviewed "
+                      "(data/upr/hrc_sessions.tsv)",
+                      j->row_hrc, which.buf);
+    rt_buf_release(&which);
+    return rc;
+}
+
 /*
  * The DIHR's "Document": "Source:A/HRC/30/3|127.1|" (or the symbol alone). The
- * report A/HRC/N/… of UPR cycles 1 and 2 was adopted at Human Rights Council session
- * N, UPR session N - 8 (HRC sessions 9 to 34: UPR sessions 1 to 26). The paragraph
- * kept is "A/HRC/30/3, 127.1" (j->para holds it).
+ * report A/HRC/N/… of a UPR review was adopted at Human Rights Council session N;
+ * data/upr/hrc_sessions.tsv gives the UPR session (N - 7 in cycle 1, N - 8 in cycle
+ * 2; HRC 8 adopted UPR sessions 1 and 2), which session_of_hrc picks once the state
+ * under review is known: j->row_hrc holds N. The paragraph kept is "A/HRC/30/3,
+ * 127.1" (j->para holds it).
  */
 static int report_symbol(struct job *j, const struct rt__csv_row *row, struct rt_rec_in *in,
                          struct rt_error *err)
@@ -399,7 +528,7 @@ static int report_symbol(struct job *j, const struct rt__csv_row *row, struct rt
     size_t n, sym_len, para_len = 0;
     const char *p = field(j, row, COL_PARAGRAPH, &n), *sym, *para = NULL, *bar;
     long hrc = 0;
-    int rc;
+    int rc, known = 0;
 
     if ((rc = text_field(j, row, COL_PARAGRAPH, p, n, err)) < 0)
         return rc;
@@ -425,12 +554,17 @@ static int report_symbol(struct job *j, const struct rt__csv_row *row, struct rt
         if (k == 6 || (k < sym_len && sym[k] != '/'))
             hrc = 0;
     }
-    if (hrc < 9 || hrc > 34)
+    if (!j->n_hrc)
+        load_hrc_sessions(j);
+    for (size_t i = 0; i < j->n_hrc; i++)
+        known |= j->hrc[i].hrc == hrc;
+    if (!known)
         return rt_error_set(err, RT_EINVAL, j->path, row->line, col,
                             "'%.*s' is not the symbol of a UPR report of cycles 1 or 2 "
-                            "(A/HRC/9/… to A/HRC/34/…), so it gives no session",
+                            "(A/HRC/8/… to A/HRC/34/…), so it gives no session",
                             (int)(n > 60 ? 60 : n), p);
-    in->session = (int)(hrc - 8);
+    j->row_hrc = (int)hrc;
+    in->session = 0; /* session_of_hrc, once the state is known */
     rt_buf_reset(&j->para);
     rt_buf_add(&j->para, sym, sym_len);
     if (para_len) {
@@ -441,11 +575,88 @@ static int report_symbol(struct job *j, const struct rt__csv_row *row, struct rt
     return 0;
 }
 
+/* The state an ODIHR file without a state column is about (--state), found once. */
+static int header_state(struct job *j, struct rt_error *err)
+{
+    int rc;
+
+    if (!j->fmt->election || (!j->state && j->col[COL_SUR] >= 0))
+        return 0;
+    if (!j->state)
+        return rt_error_set(err, RT_EINVAL, j->path, 1, "state",
+                            "an ODIHR file without a 'state' column needs the state whose "
+                            "elections it is about (import --state CODE)");
+    rc = rt_store_state_find(j->st, j->state, strlen(j->state), &j->state_id, err);
+    if (rc == RT_ENOTFOUND)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "state", "no state called '%s'", j->state);
+    return rc;
+}
+
+/*
+ * An ODIHR row's election into *e and in->paragraph ("ODIHR, parliamentary elections
+ * of 2016-09-11", kept in j->para: the twin key of an ODIHR recommendation), its
+ * date checked; a priority where the "priority" column says yes, or the statement
+ * type is a key or priority recommendation.
+ */
+static int election_row(struct job *j, const struct rt__csv_row *row, struct rt_rec_in *in,
+                        struct rt_election_in *e, struct rt_error *err)
+{
+    static const enum col dates[] = {COL_ELECTION_DATE, COL_REPORT_DATE};
+    const char *p;
+    size_t n;
+    int rc;
+
+    for (enum col c = COL_ELECTION; c <= COL_PRIORITY; c++) {
+        p = field(j, row, c, &n);
+        if ((rc = text_field(j, row, c, p, n, err)) < 0)
+            return rc;
+    }
+    p = field(j, row, COL_ELECTION, &n);
+    trim(&p, &n);
+    if (!n)
+        return rt_error_set(err, RT_EINVAL, j->path, row->line, j->fmt->cols[COL_ELECTION],
+                            "the election is missing");
+    for (size_t k = 0; k < RT_ARRAY_SIZE(dates); k++) {
+        size_t dn;
+        const char *d = field(j, row, dates[k], &dn);
+        if ((!*d && dates[k] == COL_REPORT_DATE) || rt_date_check(d, NULL) == 0)
+            continue;
+        return rt_error_set(err, RT_EINVAL, j->path, row->line, j->fmt->cols[dates[k]],
+                            "'%.40s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", d);
+    }
+    e->election = row->fields[j->col[COL_ELECTION]];
+    e->election_date = row->fields[j->col[COL_ELECTION_DATE]];
+    e->report_date = j->col[COL_REPORT_DATE] >= 0 ? row->fields[j->col[COL_REPORT_DATE]] : NULL;
+    p = field(j, row, COL_PRIORITY, &n);
+    trim(&p, &n);
+    if (n) {
+        char buf[8];
+        snprintf(buf, sizeof(buf), "%.*s", (int)(n < 7 ? n : 7), p);
+        if (!strcasecmp(buf, "yes") || !strcasecmp(buf, "true") || !strcmp(buf, "1"))
+            e->priority = 1;
+        else if (strcasecmp(buf, "no") && strcasecmp(buf, "false") && strcmp(buf, "0"))
+            return rt_error_set(err, RT_EINVAL, j->path, row->line, j->fmt->cols[COL_PRIORITY],
+                                "'%s' is not yes or no", buf);
+    } else {
+        p = field(j, row, COL_STATEMENT, &n);
+        for (size_t k = 0; k + 3 <= n && !e->priority; k++)
+            e->priority =
+                !strncasecmp(p + k, "key", 3) || (k + 8 <= n && !strncasecmp(p + k, "priority", 8));
+    }
+    rt_buf_reset(&j->para);
+    rt_buf_addf(&j->para, "ODIHR, %s of %s", e->election, e->election_date);
+    in->paragraph = j->para.buf;
+    in->mechanism = "odihr";
+    in->election = e;
+    return 0;
+}
+
 static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error *err)
 {
     struct job *j = ctx;
     const struct format_spec *fs;
     struct rt_rec_in in = {0};
+    struct rt_election_in election = {0};
     const char *p, *text;
     size_t n, text_len;
     int64_t rec_id = 0;
@@ -455,7 +666,7 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
     if (!j->fmt) {
         struct rt_source src = {NULL, NULL, j->path, NULL};
         int is_new = 0;
-        if ((rc = detect(j, row, err)) < 0)
+        if ((rc = detect(j, row, err)) < 0 || (rc = header_state(j, err)) < 0)
             return rc;
         /* Here, not before the parse: the reader thread reads on meanwhile. */
         file_digest(j->raw, j->raw_len, j->sha256);
@@ -516,6 +727,9 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
     if (fs->report_symbol) {
         if ((rc = report_symbol(j, row, &in, err)) < 0)
             return rc;
+    } else if (fs->election) {
+        if ((rc = election_row(j, row, &in, &election, err)) < 0)
+            return rc;
     } else if (j->col[COL_PARAGRAPH] >= 0) {
         p = field(j, row, COL_PARAGRAPH, &n);
         if ((rc = text_field(j, row, COL_PARAGRAPH, p, n, err)) < 0)
@@ -524,27 +738,36 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
         if (n)
             in.paragraph = row->fields[j->col[COL_PARAGRAPH]];
     }
-    in.cycle = cycle ? cycle : rt_upr_cycle_of_session(in.session);
 
     /* The state under review. */
     p = field(j, row, COL_SUR, &n);
     if ((rc = text_field(j, row, COL_SUR, p, n, err)) < 0)
         return rc;
     trim(&p, &n);
-    if (!n)
+    if (!n && j->state_id) {
+        in.sur_id = j->state_id;
+        rc = 0;
+    } else if (!n) {
         return rt_error_set(err, RT_EINVAL, j->path, row->line, fs->cols[COL_SUR],
                             "the state under review is missing");
-    rc = rt_store_state_find(j->st, p, n, &in.sur_id, err);
+    } else {
+        rc = rt_store_state_find(j->st, p, n, &in.sur_id, err);
+    }
     if (rc == RT_ENOTFOUND) {
         note_unknown(j, p, n, COL_SUR, row->line);
         known = 0;
     } else if (rc < 0) {
         return rc;
     }
+    if (known && fs->report_symbol &&
+        (rc = session_of_hrc(j, row, in.sur_id, &in.session, err)) < 0)
+        return rc;
+    in.cycle = cycle ? cycle : rt_upr_cycle_of_session(in.session);
 
     /* The recommendation itself, unless some name is unknown (then only names are checked). */
     if (known && j->n_unknown == 0) {
-        in.mechanism = "upr";
+        if (!in.mechanism)
+            in.mechanism = "upr";
         in.source_id = j->source_id;
         if ((rc = rt_store_rec_put(j->st, &in, &rec_id, &flags, err)) < 0)
             return rc;
@@ -591,6 +814,12 @@ static int import_row(void *ctx, const struct rt__csv_row *row, struct rt_error 
             (rc = rt_store_rec_queue_by(j->st, rec_id, by_id, err)) < 0)
             return rc;
     }
+
+    /* An ODIHR recommendation is about elections (data/themes/taxonomy.tsv). */
+    if (fs->election && rec_id && !j->n_unknown &&
+        (rc = rt_store_rec_queue_theme(j->st, rec_id, fs->vocabulary, "Elections", "official", 1.0,
+                                       err)) < 0)
+        return rc;
 
     /* Themes, as the source labelled them (its goals too, in the DIHR's export). */
     for (enum col tc = COL_THEMES; tc <= COL_GOALS; tc += COL_GOALS - COL_THEMES) {
@@ -733,9 +962,9 @@ static int import_export(struct rt_store *st, const char *path, const char *data
     return rc;
 }
 
-static int import_one(struct rt_store *st, const char *path, struct rt_import_stats *stats,
-                      rt_progress_fn progress, void *pctx, uint64_t base, uint64_t total,
-                      struct rt_error *err)
+static int import_one(struct rt_store *st, const char *path, const struct rt_import_opts *opts,
+                      struct rt_import_stats *stats, rt_progress_fn progress, void *pctx,
+                      uint64_t base, uint64_t total, struct rt_error *err)
 {
     struct file_map raw;
     struct rt_buf conv = RT_BUF_INIT;
@@ -744,7 +973,8 @@ static int import_one(struct rt_store *st, const char *path, struct rt_import_st
                     .stats = stats,
                     .text = RT_BUF_INIT,
                     .key = RT_BUF_INIT,
-                    .para = RT_BUF_INIT};
+                    .para = RT_BUF_INIT,
+                    .state = opts ? opts->state : NULL};
     const char *data;
     size_t len, lead = 0;
     int rc;
@@ -820,6 +1050,9 @@ out:
         rt_free(j.unknown[i].field);
     }
     rt_free(j.unknown);
+    for (size_t i = 0; i < j.n_hrc; i++)
+        rt_free(j.hrc[i].states);
+    rt_free(j.hrc);
     rt_buf_release(&j.text);
     rt_buf_release(&j.key);
     rt_buf_release(&j.para);
@@ -831,6 +1064,13 @@ out:
 int rt_import_files(struct rt_store *st, const char *const *paths, size_t n,
                     struct rt_import_stats *stats, rt_progress_fn progress, void *pctx,
                     struct rt_error *err)
+{
+    return rt_import_files_opts(st, paths, n, NULL, stats, progress, pctx, err);
+}
+
+int rt_import_files_opts(struct rt_store *st, const char *const *paths, size_t n,
+                         const struct rt_import_opts *opts, struct rt_import_stats *stats,
+                         rt_progress_fn progress, void *pctx, struct rt_error *err)
 {
     struct rt_import_stats scratch;
     uint64_t total = 0, base = 0;
@@ -848,7 +1088,7 @@ int rt_import_files(struct rt_store *st, const char *const *paths, size_t n,
         struct rt_import_stats *s = stats ? &stats[i] : &scratch;
         if (!stats)
             memset(&scratch, 0, sizeof(scratch));
-        if ((rc = import_one(st, paths[i], s, progress, pctx, base, total, err)) < 0) {
+        if ((rc = import_one(st, paths[i], opts, s, progress, pctx, base, total, err)) < 0) {
             rt_store_rollback(st);
             return rc;
         }

@@ -68,6 +68,12 @@ json_t *rt_rec_to_json(const struct rt_rec *r, int detail)
         }
         json_object_set_new(o, "sources", sources);
         json_object_set_new(o, "sources_disagree", json_boolean(disagree));
+        json_object_set_new(o, "election",
+                            r->election
+                                ? json_pack("{s:s, s:o, s:o, s:b}", "election", r->election, "date",
+                                            str_or_null(r->election_date), "report_date",
+                                            str_or_null(r->report_date), "priority", r->priority)
+                                : json_null());
         json_object_set_new(o, "created_at", str_or_null(r->created_at));
     }
     return o;

@@ -77,5 +77,8 @@ void rt_rec_release(struct rt_rec *r)
         rt_free(r->sources[i].path);
     }
     rt_free(r->sources);
+    rt_free(r->election);
+    rt_free(r->election_date);
+    rt_free(r->report_date);
     rt_rec_init(r);
 }

@@ -180,9 +180,108 @@ static json_t *figures(const json_t *steps, const char *as_of)
     return out;
 }
 
+/* A topic linked by hand to more recommendations than this is summed up, not listed. */
+#define LINKED_LISTED 12
+
+/* The commonest themes kept of a group of linked recommendations. */
+#define SUMMARY_THEMES 5
+
+/*
+ * The recommendations linked to a topic, summed up by state under review, mechanism
+ * and session (a whole UPR review, or ODIHR's): [{"state", "mechanism", "session",
+ * "total", "supported", "noted", "pledge", "themes": [{"label", "count"}] (the
+ * commonest first, at most SUMMARY_THEMES)}], in the order first met.
+ */
+static int linked_summary(struct rt_store *st, const json_t *ids, json_t **out,
+                          struct rt_error *err)
+{
+    json_t *id, *g, *all_themes = json_array();
+    size_t n, k;
+
+    *out = json_array();
+    json_array_foreach(ids, n, id)
+    {
+        struct rt_rec r;
+        const char *resp;
+        json_t *themes;
+        rt_rec_init(&r);
+        if (rt_store_rec_get(st, json_integer_value(id), &r, err) < 0) {
+            rt_rec_release(&r);
+            json_decref(all_themes);
+            return err->code;
+        }
+        g = NULL;
+        json_array_foreach(*out, k, g)
+        {
+            if (!strcmp(json_string_value(json_object_get(g, "state")), r.sur.code) &&
+                !strcmp(json_string_value(json_object_get(g, "mechanism")),
+                        r.mechanism ? r.mechanism : "upr") &&
+                json_integer_value(json_object_get(g, "session")) == r.session)
+                break;
+            g = NULL;
+        }
+        if (!g) {
+            g = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "state", r.sur.code, "mechanism",
+                          r.mechanism ? r.mechanism : "upr", "session", (json_int_t)r.session,
+                          "total", (json_int_t)0, "supported", (json_int_t)0, "noted",
+                          (json_int_t)0, "pledge", (json_int_t)0);
+            json_array_append_new(*out, g);
+            json_array_append_new(all_themes, json_object());
+        }
+        k = json_array_size(*out) - 1;
+        while (json_array_get(*out, k) != g)
+            k--;
+        themes = json_array_get(all_themes, k);
+        json_object_set_new(g, "total",
+                            json_integer(json_integer_value(json_object_get(g, "total")) + 1));
+        resp = rt_response_name(r.response);
+        if (json_object_get(g, resp))
+            json_object_set_new(g, resp,
+                                json_integer(json_integer_value(json_object_get(g, resp)) + 1));
+        for (size_t t = 0; t < r.n_themes; t++) {
+            int dup = 0;
+            for (size_t u = 0; u < t; u++)
+                dup |= !strcmp(r.themes[u].label, r.themes[t].label);
+            if (!dup)
+                json_object_set_new(
+                    themes, r.themes[t].label,
+                    json_integer(json_integer_value(json_object_get(themes, r.themes[t].label)) +
+                                 1));
+        }
+        rt_rec_release(&r);
+    }
+    /* Each group's commonest themes, ties by label. */
+    json_array_foreach(*out, n, g)
+    {
+        json_t *themes = json_array_get(all_themes, n), *top = json_array(), *v;
+        const char *label;
+        for (int i = 0; i < SUMMARY_THEMES; i++) {
+            const char *best = NULL;
+            json_int_t most = 0;
+            json_object_foreach(themes, label, v)
+            {
+                json_int_t c = json_integer_value(v);
+                if (c > most || (c == most && best && strcmp(label, best) < 0)) {
+                    best = label;
+                    most = c;
+                }
+            }
+            if (!best)
+                break;
+            json_array_append_new(top, json_pack("{s:s, s:I}", "label", best, "count", most));
+            json_object_set_new(themes, best, json_integer(0));
+        }
+        json_object_set_new(g, "themes", top);
+    }
+    json_decref(all_themes);
+    return 0;
+}
+
 /*
  * Each topic with the counterparts' recommendations on its theme; a topic without
- * one uses the taxonomy areas it was tagged with (a readout's topics are).
+ * one uses the taxonomy areas it was tagged with (a readout's topics are). What was
+ * linked by hand is listed by name, or summed up when there is more of it than
+ * LINKED_LISTED (a whole review).
  */
 static int topics(struct rt_store *st, const json_t *round, const json_t *states, const char *as_of,
                   json_t **out, struct rt_error *err)
@@ -197,9 +296,21 @@ static int topics(struct rt_store *st, const json_t *round, const json_t *states
         json_t *linked = json_array(), *id;
         size_t n;
         json_object_set(topic, "linked", json_object_get(t, "recommendations"));
+        if (json_array_size(json_object_get(t, "recommendations")) > LINKED_LISTED) {
+            json_t *sum = NULL;
+            if (linked_summary(st, json_object_get(t, "recommendations"), &sum, err) < 0) {
+                json_decref(sum);
+                json_decref(linked);
+                json_decref(topic);
+                return err->code;
+            }
+            json_object_set_new(topic, "linked_summary", sum);
+        }
         /* The same, named as a person reads them (lookup.h). */
         json_array_foreach(json_object_get(t, "recommendations"), n, id)
         {
+            if (json_array_size(json_object_get(t, "recommendations")) > LINKED_LISTED)
+                break;
             char ref[40];
             json_t *e = NULL;
             snprintf(ref, sizeof(ref), "rec:%lld", (long long)json_integer_value(id));

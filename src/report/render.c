@@ -1102,6 +1102,39 @@ static void linked_list(struct out *o, const json_t *t)
     json_t *x;
     size_t i;
 
+    if (json_array_size(json_object_get(t, "linked_summary"))) {
+        o->f->para_begin(o);
+        o->f->strong(o, "Linked by hand");
+        textf(o, ": %zu recommendations", json_array_size(json_object_get(t, "linked")));
+        o->f->para_end(o);
+        o->f->list_begin(o);
+        json_array_foreach(json_object_get(t, "linked_summary"), i, x)
+        {
+            json_t *th;
+            size_t k;
+            o->f->item_begin(o);
+            if (!strcmp(STR(x, "mechanism"), "upr") && num(x, "session"))
+                textf(o, "%s, UPR session %lld: ", party_name(o, STR(x, "state")),
+                      num(x, "session"));
+            else
+                textf(o, "%s, %s: ", party_name(o, STR(x, "state")),
+                      !strcmp(STR(x, "mechanism"), "odihr") ? "ODIHR" : STR(x, "mechanism"));
+            if (!strcmp(STR(x, "mechanism"), "upr"))
+                response_counts(o, x);
+            else
+                textf(o, "%lld recommendation%s.", num(x, "total"),
+                      num(x, "total") == 1 ? "" : "s");
+            if (json_array_size(json_object_get(x, "themes")))
+                o->f->text(o, " Commonest themes:");
+            json_array_foreach(json_object_get(x, "themes"), k, th)
+                textf(o, "%s %s (%lld)", k ? "," : "", STR(th, "label"), num(th, "count"));
+            if (k)
+                o->f->text(o, ".");
+            o->f->item_end(o);
+        }
+        o->f->list_end(o);
+        return;
+    }
     if (!json_array_size(json_object_get(t, "linked_recommendations")))
         return;
     o->f->para_begin(o);
@@ -1197,7 +1230,13 @@ static void topics_section(struct out *o)
                 size_t k;
                 o->f->text(o, " By cycle:");
                 json_array_foreach(json_object_get(r, "by_cycle"), k, c)
-                    textf(o, "%s cycle %lld: %lld", k ? "," : "", num(c, "cycle"), num(c, "total"));
+                {
+                    if (num(c, "cycle"))
+                        textf(o, "%s cycle %lld: %lld", k ? "," : "", num(c, "cycle"),
+                              num(c, "total"));
+                    else /* ODIHR's */
+                        textf(o, "%s outside the UPR: %lld", k ? "," : "", num(c, "total"));
+                }
                 o->f->text(o, ". ");
                 status_counts(o, r);
             }

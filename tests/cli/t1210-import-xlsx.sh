@@ -81,6 +81,14 @@ check_eq "python reads the workbook" 0 $?
 fig() { json "$1" <"$TMP/fig.json"; }
 check_eq "python: 35,996 rows (the README's figure)" 35996 "$(fig .rows)"
 check_eq "python: 34,686 recommendations (the README's figure)" 34686 "$(fig .recommendations)"
+check_eq "python: Belarus session 22, 270 rows and 259 paragraphs (the README's figures)" \
+    "270 259" "$(fig .session22.Belarus.rows) $(fig .session22.Belarus.paragraphs)"
+check_eq "python: the United States session 22, 387 rows and 343 paragraphs (the README's)" \
+    "387 343" "$(fig '.session22.United States of America.rows') $(fig '.session22.United States of America.paragraphs')"
+check_eq "python: 1,966 rows without a plain paragraph (the README's figure): 1,959 with the symbol alone, 7 odd ('A/HRC/25/3OLD', '42.')" \
+    "1966 1959" "$(fig .rows_without_plain_paragraph) $(fig .bare_symbol_rows)"
+check_eq "python: 13,697 recommendations of sessions 13-18 (the README's figure)" 13697 \
+    "$(fig .sessions_13_18)"
 
 D="$TMP/d.db"
 start=$(date +%s.%N)
@@ -93,6 +101,8 @@ check_eq "recommendations as python counts them" "$(fig .recommendations)" \
     "$(json .recommendations_added <"$TMP/d.json")"
 check_eq "the rest merged" $(($(fig .rows) - $(fig .recommendations))) \
     "$(json .recommendations_existing <"$TMP/d.json")"
+check_eq "sessions 13-18: as many recommendations as python counts" "$(fig .sessions_13_18)" \
+    "$(sqlite3 "$D" "SELECT count(*) FROM recommendation WHERE session BETWEEN 13 AND 18")"
 
 # Belarus and the United States, session 22, against python's figures and texts.
 session22() { # STATE NAME-IN-WORKBOOK
@@ -143,6 +153,19 @@ check_eq "one recommendation: found once" 1 "$(json .total <"$TMP/one.json")"
 check_eq "its paragraph" "A/HRC/30/3, 127.1" "$(json .hits.0.paragraph <"$TMP/one.json")"
 check_eq "its response" supported "$(json .hits.0.response <"$TMP/one.json")"
 check_eq "its recommending state" '["Estonia"]' "$(json .hits.0.recommending_states <"$TMP/one.json")"
+
+# The report and paragraph are searchable: the symbol finds its report's
+# recommendations, the paragraph number its own; a bare number looks in the text only.
+check_eq "search for A/HRC/30/3: Belarus's recommendations of session 22" \
+    "$(fig .session22.Belarus.total)" \
+    "$("$RT" --db "$D" search --limit 1 --json 'A/HRC/30/3' | json .total)"
+check_eq "search for A/HRC/30/3 127.1: those of that paragraph" \
+    "$(sqlite3 "$D" "SELECT count(*) FROM recommendation WHERE paragraph = 'A/HRC/30/3, 127.1'")" \
+    "$("$RT" --db "$D" search --limit 1 --json 'A/HRC/30/3 127.1' | json .total)"
+check_eq "a bare number, 30, only in texts: Belarus's session 22 has none with it" \
+    "$(sqlite3 "$D" "SELECT count(*) FROM recommendation r JOIN state s ON s.id = r.sur_id
+        WHERE s.code = 'BLR' AND r.session = 22 AND ' ' || r.text || ' ' GLOB '*[^0-9]30[^0-9]*'")" \
+    "$("$RT" --db "$D" search --sur Belarus --session 22 --limit 1 --json 30 | json .total)"
 
 # Importing the same file again changes nothing.
 "$RT" --db "$D" import --json "$X" >"$TMP/again.json"
@@ -209,6 +232,10 @@ R2="$TMP/rev.db"
 check_eq "DIHR then UPR Info: 56,386 too" 56386 "$("$RT" --db "$R2" stats --json | json .recommendations)"
 check_eq "the same recommendations, states, themes and sources in either order" \
     "$(fingerprint "$B")" "$(fingerprint "$R2")"
+"$RT" --db "$B" export --json | python3 "$ROOT/tests/lib/export_content.py" >"$TMP/c1"
+"$RT" --db "$R2" export --json | python3 "$ROOT/tests/lib/export_content.py" >"$TMP/c2"
+check_eq "export --json: the same content in either order (ids and times aside)" \
+    "56386 $(md5sum <"$TMP/c1")" "$(wc -l <"$TMP/c2" | tr -d ' ') $(md5sum <"$TMP/c2")"
 before=$(fingerprint "$B")
 "$RT" --db "$B" import --json "$UPR" "$X" >"$TMP/again2.json"
 check_eq "both again: nothing added" 0 "$(json .recommendations_added <"$TMP/again2.json")"

@@ -8,6 +8,13 @@ usage:
       session 22 its recommendations by response and their texts, and with the UPR
       Info file, how many recommendations of sessions 13-18 have the same session and
       text there (matched) and how many do not (unmatched).
+  xlsx_tool.py cycle1 DIHR.xlsx UPR_INFO.csv
+      the same for the cycle-1 workbook, whose report symbols give no session by
+      arithmetic alone: a recommendation's session is the one UPR Info gives its state
+      under review (by name; a state UPR Info names otherwise takes the session UPR
+      Info gives the other states of the same report's HRC session). Prints rows,
+      recommendations, per session the recommendations, Belarus by response, the
+      sessions as (session, text) pairs, and matched / unmatched as above.
   xlsx_tool.py make OUT.xlsx KIND
       writes a small workbook: "good" (shared and inline strings, a rich-text run, a
       number, left-out cells), or a bad one (see BAD below).
@@ -73,6 +80,8 @@ def figures(path, upr_info=None):
 
     rows = 0
     recs = {}
+    bare = odd = 0
+    rows22 = {}
     for row in it:
         if not any(row):
             continue
@@ -80,6 +89,13 @@ def figures(path, upr_info=None):
         doc = get(row, "Document")
         m = re.match(r"Source:A/HRC/(\d+)/", doc)
         session = int(m.group(1)) - 8
+        para = doc.split("|")[1] if "|" in doc else ""
+        bare += not para
+        odd += not re.match(r"^Source:A/HRC/\d+/\d+\|\d+(\.\d+)?\|$", doc)
+        if session == 22:
+            r22 = rows22.setdefault(get(row, "Recommendation"), {"rows": 0, "paragraphs": set()})
+            r22["rows"] += 1
+            r22["paragraphs"].add((doc.split("|")[0], para))
         key = (session, get(row, "Recommendation"), clean(get(row, "Tekst")))
         rec = recs.setdefault(key, {"response": get(row, "Response"), "by": set(),
                                     "sdg": set()})
@@ -90,7 +106,9 @@ def figures(path, upr_info=None):
                 label = label.strip()
                 if label and label != "No SDG link identified":
                     rec["sdg"].add(label)
-    out = {"rows": rows, "recommendations": len(recs), "session22": {}}
+    out = {"rows": rows, "recommendations": len(recs), "session22": {},
+           "bare_symbol_rows": bare, "rows_without_plain_paragraph": odd,
+           "sessions_13_18": sum(1 for (s, _, _) in recs if 13 <= s <= 18)}
     for (session, sur, text), rec in recs.items():
         if session != 22:
             continue
@@ -101,6 +119,8 @@ def figures(path, upr_info=None):
             s["sdg"][label] = s["sdg"].get(label, 0) + 1
         s[rec["response"]] = s.get(rec["response"], 0) + 1
         s["texts"][text] = sorted(rec["by"])
+        s["rows"] = rows22[sur]["rows"]
+        s["paragraphs"] = len(rows22[sur]["paragraphs"])
     if upr_info:
         known = set()
         with open(upr_info, newline="", encoding="utf-8") as f:
@@ -115,6 +135,60 @@ def figures(path, upr_info=None):
                     unmatched += 1
         out["matched"] = matched
         out["unmatched"] = unmatched
+    return out
+
+
+def cycle1(path, upr_info):
+    it = sheet_rows(path)
+    head = next(it)
+    col = {name: i for i, name in enumerate(head)}
+    known = set()
+    session_of = {}
+    with open(upr_info, newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            s = int(r["session"])
+            known.add((s, clean(r["text"])))
+            if s <= 12:
+                session_of[r["state_under_review"]] = s
+    # The states of HRC session 8 (UPR sessions 1 and 2 both) UPR Info names otherwise.
+    session_of["Czechia"] = session_of["Czech Republic"]
+    session_of["United Kingdom of Great Britain and Northern Ireland"] = \
+        session_of["United Kingdom"]
+    rows = 0
+    recs = {}
+    for row in it:
+        if not any(row):
+            continue
+        rows += 1
+        get = lambda name: row[col[name]] if col[name] < len(row) else ""
+        hrc = int(re.match(r"Source:A/HRC/(\d+)/", get("Document")).group(1))
+        key = (hrc, get("Recommendation"), clean(get("Tekst")))
+        rec = recs.setdefault(key, {"response": get("Response")})
+    # The sessions UPR Info gives the states of each HRC session; a state it names
+    # otherwise takes the one other states of its HRC session have, if only one.
+    by_hrc = {}
+    for (hrc, sur, text) in recs:
+        if sur in session_of:
+            by_hrc.setdefault(hrc, set()).add(session_of[sur])
+    out = {"rows": rows, "recommendations": len(recs), "sessions": {}, "belarus": {},
+           "pairs": [], "matched": 0, "unmatched": 0, "unplaced": 0}
+    for (hrc, sur, text), rec in recs.items():
+        if sur in session_of:
+            s = session_of[sur]
+        elif len(by_hrc.get(hrc, ())) == 1:
+            s = next(iter(by_hrc[hrc]))
+        else:
+            out["unplaced"] += 1
+            continue
+        out["sessions"][s] = out["sessions"].get(s, 0) + 1
+        out["pairs"].append([s, text])
+        if sur == "Belarus":
+            out["belarus"][rec["response"]] = out["belarus"].get(rec["response"], 0) + 1
+            out["belarus"]["session"] = s
+        if (s, text) in known:
+            out["matched"] += 1
+        else:
+            out["unmatched"] += 1
     return out
 
 
@@ -284,6 +358,8 @@ def make(out, kind):
 if __name__ == "__main__":
     if sys.argv[1] == "figures":
         print(json.dumps(figures(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)))
+    elif sys.argv[1] == "cycle1":
+        print(json.dumps(cycle1(sys.argv[2], sys.argv[3])))
     elif sys.argv[1] == "make":
         make(sys.argv[2], sys.argv[3])
     else:

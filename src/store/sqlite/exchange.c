@@ -27,6 +27,7 @@ static const char *const tables[] = {
     "recommendation_by",
     "recommendation_theme",
     "recommendation_source",
+    "recommendation_election",
     "recommendation_category",
     "dialogue",
     "dialogue_party",
@@ -241,14 +242,6 @@ static const char *row_field(struct rt_buf *b, const char *table, size_t i, cons
     return b->buf;
 }
 
-/* The hash by which the store finds a recommendation's twins (key_hash in sqlite.c). */
-static int64_t rec_key_hash(const char *text, size_t len, int64_t session)
-{
-    uint64_t h = rt__hash(text, len);
-    h ^= (uint64_t)(unsigned)session * 0x9E3779B97F4A7C15ULL;
-    return (int64_t)(h >> 1);
-}
-
 static int one_check(struct rt_store *st, enum check c, const char *v)
 {
     char code[16];
@@ -372,8 +365,10 @@ static int check_row(struct rt_store *st, const char *path, const char *table, s
                               "a session is a whole number or null");
             goto out;
         }
-        *key_hash = rec_key_hash(json_string_value(text), json_string_length(text),
-                                 json_integer_value(session));
+        *key_hash = rt__rec_key_hash(json_string_value(text), json_string_length(text),
+                                     (int)json_integer_value(session),
+                                     json_string_value(json_object_get(row, "mechanism")),
+                                     json_string_value(json_object_get(row, "paragraph")));
         if (given && !json_is_null(given) &&
             (!json_is_integer(given) || json_integer_value(given) != *key_hash)) {
             rc = rt_error_set(err, RT_EINVAL, path, 0, row_field(&field, table, i, "key_hash"),

@@ -119,6 +119,30 @@ static int load_sources(struct rt_store *st, struct rt_rec *r, struct rt_error *
     return rc;
 }
 
+/* The election of an ODIHR recommendation, if r is one. */
+static int load_election(struct rt_store *st, struct rt_rec *r, struct rt_error *err)
+{
+    sqlite3_stmt *s = rt__stmt_sql(st,
+                                   "SELECT election, election_date, report_date, priority"
+                                   " FROM recommendation_election WHERE rec_id = ?1",
+                                   err);
+    int rc;
+
+    if (!s)
+        return RT_ESTORE;
+    sqlite3_bind_int64(s, 1, r->id);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        r->election = rt__col_strdup(s, 0);
+        r->election_date = rt__col_strdup(s, 1);
+        r->report_date = rt__col_strdup(s, 2);
+        r->priority = sqlite3_column_int(s, 3);
+    }
+    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "election");
+    sqlite3_reset(s);
+    return rc;
+}
+
 int rt__sqlite_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct rt_error *err)
 {
     sqlite3_stmt *s;
@@ -138,7 +162,7 @@ int rt__sqlite_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct
     rec_fill(s, 0, r);
     sqlite3_reset(s);
     if ((rc = load_by(st, r, err)) < 0 || (rc = load_themes(st, r, err)) < 0 ||
-        (rc = load_sources(st, r, err)) < 0)
+        (rc = load_sources(st, r, err)) < 0 || (rc = load_election(st, r, err)) < 0)
         return rc;
     return 0;
 }

@@ -132,12 +132,27 @@ static void bind_int_or_null(sqlite3_stmt *s, int i, int v)
         sqlite3_bind_null(s, i);
 }
 
-/* The hash that finds a recommendation's twins: session and text. */
+/* Is r a recommendation whose twins must have its paragraph too (an ODIHR one, whose
+ * paragraph names the election)? */
+static int keyed_by_paragraph(const struct rt_rec_in *r)
+{
+    return r->mechanism && strcmp(r->mechanism, "upr") != 0;
+}
+
+int64_t rt__rec_key_hash(const char *text, size_t len, int session, const char *mechanism,
+                         const char *paragraph)
+{
+    uint64_t h = rt__hash(text, len);
+    h ^= (uint64_t)(unsigned)session * 0x9E3779B97F4A7C15ULL;
+    if (mechanism && strcmp(mechanism, "upr") != 0 && paragraph)
+        h ^= rt__hash(paragraph, strlen(paragraph)) * 0xC2B2AE3D27D4EB4FULL;
+    return (int64_t)(h >> 1);
+}
+
+/* The hash that finds a recommendation's twins: session and text (and paragraph). */
 static int64_t key_hash(const struct rt_rec_in *r)
 {
-    uint64_t h = rt__hash(r->text, r->text_len);
-    h ^= (uint64_t)(unsigned)r->session * 0x9E3779B97F4A7C15ULL;
-    return (int64_t)(h >> 1);
+    return rt__rec_key_hash(r->text, r->text_len, r->session, r->mechanism, r->paragraph);
 }
 
 /* Merges r into the values of its twin: the rule of twins (src/model/rules.c). */
@@ -174,6 +189,9 @@ static int merge_stored(struct rt_store *st, sqlite3_stmt *s, int64_t id, const 
         if (sqlite3_step(s) != SQLITE_DONE)
             return rt__db_error(st, err, "update recommendation");
         sqlite3_reset(s);
+        /* The paragraph is indexed: a row indexed without one is indexed again. */
+        if (!has_par && r->paragraph && (!st->in_tx || id <= st->fts_from))
+            return rt__fts_redo_note(st, id, err);
     }
     return 0;
 }
@@ -316,7 +334,9 @@ static int rec_put_queued(struct rt_store *st, const struct rt_rec_in *r, int64_
             row = &q->v[id - q->v[0].id];
             if (row->sur_id != r->sur_id || row->key_hash != hash || row->session != r->session ||
                 row->text_len != r->text_len ||
-                memcmp(q->strings.buf + row->text, r->text, r->text_len))
+                memcmp(q->strings.buf + row->text, r->text, r->text_len) ||
+                (keyed_by_paragraph(r) &&
+                 strcmp(q->strings.buf + row->paragraph, r->paragraph ? r->paragraph : "")))
                 continue;
             *out_flags |= merge_values(&row->response, &row->action_category, r);
             if (!row->paragraph && r->paragraph)
@@ -335,7 +355,11 @@ static int rec_put_queued(struct rt_store *st, const struct rt_rec_in *r, int64_
             same = sqlite3_column_int64(s, 5) == r->sur_id &&
                    sqlite3_column_int(s, 4) == r->session &&
                    (size_t)sqlite3_column_bytes(s, 0) == r->text_len &&
-                   (!r->text_len || !memcmp(text, r->text, r->text_len));
+                   (!r->text_len || !memcmp(text, r->text, r->text_len)) &&
+                   (!keyed_by_paragraph(r) || !strcmp(sqlite3_column_type(s, 3) == SQLITE_NULL
+                                                          ? ""
+                                                          : (const char *)sqlite3_column_text(s, 3),
+                                                      r->paragraph ? r->paragraph : ""));
             if (!same) {
                 sqlite3_reset(s);
                 continue;
@@ -393,10 +417,45 @@ static int queue_source(struct rt_store *st, const struct rt_rec_in *r, int64_t 
                : queue_write(st, &st->src_queue, LINK_SOURCE, err);
 }
 
+/*
+ * Keeps the election of an ODIHR recommendation id: the first one given stays, and
+ * a priority once given stays. A recommendation still queued is written first.
+ */
+static int put_election(struct rt_store *st, const struct rt_election_in *e, int64_t id,
+                        struct rt_error *err)
+{
+    sqlite3_stmt *s;
+    int rc;
+
+    if (st->recs.on && st->recs.n && (rc = recs_write(st, err)) < 0)
+        return rc;
+    if (!(s = rt__stmt_sql(st,
+                           "INSERT INTO recommendation_election(rec_id, election, election_date,"
+                           " report_date, priority) VALUES (?1, ?2, ?3, ?4, ?5)"
+                           " ON CONFLICT (rec_id) DO UPDATE SET"
+                           " priority = max(priority, excluded.priority),"
+                           " report_date = coalesce(report_date, excluded.report_date)",
+                           err)))
+        return RT_ESTORE;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_text(s, 2, e->election, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, e->election_date, -1, SQLITE_STATIC);
+    if (e->report_date && *e->report_date)
+        sqlite3_bind_text(s, 4, e->report_date, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, 4);
+    sqlite3_bind_int(s, 5, e->priority ? 1 : 0);
+    rc = sqlite3_step(s) == SQLITE_DONE ? 0 : rt__db_error(st, err, "add election");
+    sqlite3_reset(s);
+    return rc;
+}
+
 int rt__sqlite_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
                        unsigned *out_flags, struct rt_error *err)
 {
     int rc = rec_put(st, r, out_id, out_flags, err);
+    if (rc == 0 && r->election)
+        rc = put_election(st, r->election, *out_id, err);
     return rc < 0 ? rc : queue_source(st, r, *out_id, err);
 }
 
@@ -416,6 +475,10 @@ static int rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_
     bind_int_or_null(s, 2, r->session);
     sqlite3_bind_text(s, 3, r->text, (int)r->text_len, SQLITE_STATIC);
     sqlite3_bind_int64(s, 4, hash);
+    if (r->paragraph)
+        sqlite3_bind_text(s, 5, r->paragraph, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, 5);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         *out_id = sqlite3_column_int64(s, 0);

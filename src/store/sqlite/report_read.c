@@ -32,12 +32,14 @@
 /*
  * ?1 the state's id, ?2 the theme or NULL, ?9 the as-of date or NULL. recs: what the
  * state had received by then (a recommendation of a session whose date we do not
- * know counts as received); sel: those on the theme; latest: sel's latest status.
+ * know counts as received; an ODIHR one, by its report's date, else its election's); sel: those on the theme; latest: sel's latest status.
  */
 static const char recs_sql[] =
     "WITH recs AS (SELECT r.id, r.cycle, r.session, r.response, r.text FROM recommendation r"
-    " LEFT JOIN upr_session u ON u.session = r.session WHERE r.sur_id = ?1"
-    " AND (?9 IS NULL OR u.date IS NULL OR u.date <= ?9)),"
+    " LEFT JOIN upr_session u ON u.session = r.session"
+    " LEFT JOIN recommendation_election e ON e.rec_id = r.id WHERE r.sur_id = ?1"
+    " AND (?9 IS NULL OR u.date IS NULL OR u.date <= ?9)"
+    " AND (?9 IS NULL OR e.rec_id IS NULL OR coalesce(e.report_date, e.election_date) <= ?9)),"
     " sel AS (SELECT * FROM recs r WHERE ?2 IS NULL OR " THEME_MATCH("r.id", "?2") "),"
     " latest AS (SELECT sel.id, (SELECT a.status FROM assessment a"
     " WHERE a.target_kind = 'recommendation' AND a.target_id = sel.id AND " AS_OF("a.as_of")

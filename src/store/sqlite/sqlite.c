@@ -24,7 +24,8 @@ static void load_end(struct rt_store *st);
 static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_STATE_BY_KEY] = "SELECT state_id FROM state_name WHERE key = ?1",
     [STMT_REC_FIND] = "SELECT id, response, action_category, paragraph FROM recommendation"
-                      " WHERE sur_id = ?1 AND key_hash = ?4 AND session IS ?2 AND text = ?3",
+                      " WHERE sur_id = ?1 AND key_hash = ?4 AND session IS ?2 AND text = ?3"
+                      " AND (mechanism = 'upr' OR paragraph IS ?5)",
     [STMT_REC_INSERT] = "INSERT INTO recommendation(mechanism, cycle, session, paragraph,"
                         " sur_id, text, response, action_category, source_id, key_hash,"
                         " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -54,8 +55,8 @@ static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_REC_GET_THEMES] = "SELECT t.vocabulary, t.label, rt.origin, rt.confidence"
                             " FROM recommendation_theme rt JOIN theme t ON t.id = rt.theme_id"
                             " WHERE rt.rec_id = ?1 ORDER BY t.vocabulary, t.label, rt.origin",
-    [STMT_FTS_INSERT] = "INSERT INTO recommendation_fts(rowid, text)"
-                        " SELECT id, text FROM recommendation WHERE id > ?1",
+    [STMT_FTS_INSERT] = "INSERT INTO recommendation_fts(rowid, text, paragraph)"
+                        " SELECT id, text, paragraph FROM recommendation WHERE id > ?1",
     /* Nothing when the data has a category, or when a model's would replace a
      * person's (models.c, rt_store_rec_set_category). */
     [STMT_REC_CATEGORY_SET] =
@@ -561,10 +562,69 @@ static int max_rec_id(struct rt_store *st, int64_t *out, struct rt_error *err)
     return rc;
 }
 
+/*
+ * Indexes again the recommendations already indexed whose paragraph a merge filled
+ * in (rt__fts_redo_note): out of the index as they were (no paragraph), in as they
+ * are. Nothing to do when none was noted.
+ */
+static int fts_redo(struct rt_store *st, struct rt_error *err)
+{
+    static const char *const sql[] = {
+        "INSERT INTO recommendation_fts(recommendation_fts, rowid, text, paragraph)"
+        " SELECT 'delete', r.id, r.text, NULL FROM temp.fts_redo f"
+        " JOIN recommendation r ON r.id = f.id",
+        "INSERT INTO recommendation_fts(rowid, text, paragraph)"
+        " SELECT r.id, r.text, r.paragraph FROM temp.fts_redo f JOIN recommendation r ON r.id = "
+        "f.id",
+        "DELETE FROM temp.fts_redo",
+    };
+
+    if (!st->fts_redo)
+        return 0;
+    for (size_t i = 0; i < RT_ARRAY_SIZE(sql); i++) {
+        sqlite3_stmt *s = rt__stmt_sql(st, sql[i], err);
+        if (!s)
+            return RT_ESTORE;
+        if (sqlite3_step(s) != SQLITE_DONE) {
+            sqlite3_reset(s);
+            return rt__db_error(st, err, "full-text index");
+        }
+        sqlite3_reset(s);
+    }
+    st->fts_redo = 0;
+    return 0;
+}
+
+int rt__fts_redo_note(struct rt_store *st, int64_t id, struct rt_error *err)
+{
+    sqlite3_stmt *s;
+
+    if (!st->fts_redo_table) {
+        if (sqlite3_exec(st->db, "CREATE TEMP TABLE IF NOT EXISTS fts_redo(id INTEGER PRIMARY KEY)",
+                         NULL, NULL, NULL) != SQLITE_OK)
+            return rt__db_error(st, err, "full-text index");
+        st->fts_redo_table = 1;
+    }
+    if (!(s = rt__stmt_sql(st, "INSERT OR IGNORE INTO temp.fts_redo(id) VALUES (?1)", err)))
+        return RT_ESTORE;
+    sqlite3_bind_int64(s, 1, id);
+    if (sqlite3_step(s) != SQLITE_DONE) {
+        sqlite3_reset(s);
+        return rt__db_error(st, err, "full-text index");
+    }
+    sqlite3_reset(s);
+    st->fts_redo = 1;
+    /* Outside a transaction the row was indexed at once: so is its paragraph. */
+    return st->in_tx ? 0 : fts_redo(st, err);
+}
+
 int rt__index_from(struct rt_store *st, int64_t from, struct rt_error *err)
 {
     sqlite3_stmt *s = rt__stmt(st, STMT_FTS_INSERT, err);
+    int rc;
 
+    if ((rc = fts_redo(st, err)) < 0)
+        return rc;
     if (!s)
         return RT_ESTORE;
     sqlite3_bind_int64(s, 1, from);
@@ -740,6 +800,8 @@ void rt__sqlite_rollback(struct rt_store *st)
     rt__strmap_release(&st->theme_cache);
     st->by_queue.n = st->theme_queue.n = st->src_queue.n = 0;
     st->by_queue.added = st->theme_queue.added = st->src_queue.added = 0;
+    st->fts_redo = 0; /* the rows noted went with the rollback, and perhaps the table */
+    st->fts_redo_table = 0;
     rt__fts_words_drop(st);
     rt__recs_stop(st);
     if (st->load)

@@ -137,8 +137,10 @@ struct rt_store {
     sqlite3 *db;
     char *path;
     int in_tx;
-    unsigned load;    /* in rt_store_begin_load's transaction: enum load_flags of sqlite.c */
-    int64_t fts_from; /* in a transaction: rows with a larger id are not indexed yet */
+    unsigned load;      /* in rt_store_begin_load's transaction: enum load_flags of sqlite.c */
+    int64_t fts_from;   /* in a transaction: rows with a larger id are not indexed yet */
+    int fts_redo;       /* rows noted in temp.fts_redo (rt__fts_redo_note) */
+    int fts_redo_table; /* temp.fts_redo exists on this connection */
     sqlite3_stmt *stmt[STMT__COUNT];
     struct rt__sql_slot sql_cache[RT__SQL_CACHE];
     uint64_t sql_tick;
@@ -202,6 +204,13 @@ void rt__set_now(struct rt_store *st);
  */
 int rt__index_from(struct rt_store *st, int64_t from, struct rt_error *err);
 
+/*
+ * Notes that recommendation id, already in the full-text index without a paragraph,
+ * now has one: it is indexed again at commit (rt__index_from), or at once outside a
+ * transaction. RT_ESTORE (err filled) on failure.
+ */
+int rt__fts_redo_note(struct rt_store *st, int64_t id, struct rt_error *err);
+
 /* rt_store_open: replay the migrations even when there is a schema image (tests). */
 #define RT__STORE_NO_IMAGE (1u << 16)
 
@@ -261,6 +270,14 @@ sqlite3_stmt *rt__stmt(struct rt_store *st, enum rt__stmt_id id, struct rt_error
  * read transaction open. NULL with err on a bad statement.
  */
 sqlite3_stmt *rt__stmt_sql(struct rt_store *st, const char *sql, struct rt_error *err);
+
+/*
+ * The hash by which the store finds a recommendation's twins (recommendation.key_hash):
+ * of its session and text, and for a mechanism other than "upr" (NULL is "upr") of
+ * its paragraph too, which names an ODIHR recommendation's election.
+ */
+int64_t rt__rec_key_hash(const char *text, size_t len, int session, const char *mechanism,
+                         const char *paragraph);
 
 /* Frees a facet index (facets.c); NULL is fine. */
 void rt__facets_free(struct rt__facets *fx);

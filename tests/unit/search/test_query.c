@@ -134,6 +134,17 @@ Test(query, phrases_prefixes_operators)
     expect("a -b c", "\"a\" NOT \"b\" AND \"c\"");
 }
 
+/* The index's paragraph column holds report symbols and paragraph numbers: a bare
+ * number looks in the text only, a symbol or a paragraph number in both. */
+Test(query, bare_numbers_look_in_the_text)
+{
+    expect("article 19", "\"article\" AND text : \"19\"");
+    expect("-19 torture", "\"torture\" NOT text : \"19\"");
+    expect("\"article 19\"", "\"article 19\"");
+    expect("A/HRC/30/3 127.1", "\"A/HRC/30/3\" AND \"127.1\"");
+    expect("19*", "\"19\" *");
+}
+
 Test(query, lowercase_operators_are_words)
 {
     expect("law and order", "\"law\" AND \"and\" AND \"order\"");
