@@ -254,7 +254,7 @@ out:
 
 /*
  * Reads each recommendation's length in the full-text index (FTS5's docsize table:
- * one varint per column, and the index has one) into fx->doclen. 0, 1 when an id is
+ * one varint per column, summed as bm25 sums them) into fx->doclen. 0, 1 when an id is
  * beyond 32 bits or a length cannot be read, RT_ESTORE on failure.
  */
 static int build_doclen(struct rt_store *st, struct rt__facets *fx, struct rt_error *err)
@@ -268,19 +268,27 @@ static int build_doclen(struct rt_store *st, struct rt__facets *fx, struct rt_er
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(s, 0);
         const unsigned char *p = sqlite3_column_blob(s, 1);
-        int n = sqlite3_column_bytes(s, 1), i;
+        int n = sqlite3_column_bytes(s, 1), i = 0;
         uint64_t v = 0;
 
-        for (i = 0; i < n && i < 9; i++) {
-            if (i == 8) {
-                v = v << 8 | p[i];
-                break;
+        /* bm25's length of a row is its tokens in every column: the sum of the varints */
+        while (i < n && v <= UINT32_MAX) {
+            uint64_t c = 0;
+            int k;
+            for (k = 0; i < n && k < 9; k++, i++) {
+                if (k == 8) {
+                    c = c << 8 | p[i++];
+                    break;
+                }
+                c = c << 7 | (p[i] & 0x7f);
+                if (!(p[i] & 0x80)) {
+                    i++;
+                    break;
+                }
             }
-            v = v << 7 | (p[i] & 0x7f);
-            if (!(p[i] & 0x80))
-                break;
+            v += c;
         }
-        if (id < 0 || id >= (int64_t)UINT32_MAX || i == n || v > UINT32_MAX) {
+        if (id < 0 || id >= (int64_t)UINT32_MAX || n == 0 || v > UINT32_MAX) {
             odd = 1;
             break;
         }

@@ -25,7 +25,7 @@ CREATE TRIGGER IF NOT EXISTS search_index_stale_rec_ad AFTER DELETE ON recommend
     DELETE FROM search_index;
 END;
 CREATE TRIGGER IF NOT EXISTS search_index_stale_rec_au
-    AFTER UPDATE OF id, response, cycle, sur_id, text ON recommendation BEGIN
+    AFTER UPDATE OF id, response, cycle, sur_id, text, paragraph ON recommendation BEGIN
     DELETE FROM search_index;
 END;
 CREATE TRIGGER IF NOT EXISTS search_index_stale_theme_ai AFTER INSERT ON recommendation_theme BEGIN
