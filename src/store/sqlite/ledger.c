@@ -387,7 +387,7 @@ int rt_link_add(struct rt_store *st, const char *from, const char *relation, con
         {"step", "welcomed-in", "round"},     {"step", "responds-to", "step"},
         {"topic", "about", "recommendation"}, {"ask", "about", "recommendation"},
         {"benchmark", "tracks", "ask"},       {"benchmark", "tracks", "recommendation"},
-        {"benchmark", "tracks", "step"},
+        {"benchmark", "tracks", "step"},      {"round", "about", "recommendation"},
     };
     struct ref f, t;
     int ok = 0, rc;
