@@ -337,7 +337,7 @@ static void history_page(struct rt_store *st, const char *ref, struct rt_http_re
         rt_html_text(b, jstr(en, "actor") ? jstr(en, "actor") : "?");
         if (jstr(en, "via")) {
             RT_HTML_LIT(b, "<br><small class=\"muted\">");
-            rt_html_text(b, jstr(en, "via"));
+            record_words(st, b, jstr(en, "via")); /* "assess ask 1 of round 2 (…)" */
             RT_HTML_LIT(b, "</small>");
         }
         RT_HTML_LIT(b, "</td><td>");
