@@ -232,6 +232,49 @@ static void record_words(struct rt_store *st, struct rt_buf *b, const char *reco
     }
 }
 
+/* How a change was made, as a person says it: a command with its records named
+ * ("assess ask 1 of round 2 (…)"), or for a web request ("POST /records/step:4/withdraw")
+ * what it was, without the address and its row ids. */
+static void via_words(struct rt_store *st, struct rt_buf *b, const char *via)
+{
+    static const char *const methods[] = {"POST ", "PATCH ", "PUT ", "DELETE "};
+    static const struct {
+        const char *tail, *words;
+    } forms[] = {{"/withdraw", "the Withdraw form"},
+                 {"/edit", "the Edit form"},
+                 {"/links", "the search's Link the selected"},
+                 {"/steps", "the step form"},
+                 {"/asks", "the ask form"},
+                 {"/topics", "the topic form"},
+                 {"/assessments", "the assessment form"},
+                 {"/rounds", "the round form"},
+                 {"/readouts", "the readout page"},
+                 {"/imports", "the import page"}};
+
+    for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+        const char *path = via + strlen(methods[i]);
+        size_t n;
+        if (strncmp(via, methods[i], strlen(methods[i])) || *path != '/')
+            continue;
+        if (!strncmp(path, "/api/", 5)) {
+            rt_html_textf(b, "the API (%.*s)", (int)strlen(methods[i]) - 1, via);
+            return;
+        }
+        n = strcspn(path, "?");
+        for (size_t k = 0; k < sizeof(forms) / sizeof(forms[0]); k++) {
+            size_t t = strlen(forms[k].tail);
+            if (n >= t && !strncmp(path + n - t, forms[k].tail, t)) {
+                rt_html_text(b, forms[k].words);
+                RT_HTML_LIT(b, " on the web");
+                return;
+            }
+        }
+        RT_HTML_LIT(b, "a form on the web");
+        return;
+    }
+    record_words(st, b, via);
+}
+
 /* Is key of row a party column? */
 static int party_key(const char *key)
 {
@@ -337,7 +380,7 @@ static void history_page(struct rt_store *st, const char *ref, struct rt_http_re
         rt_html_text(b, jstr(en, "actor") ? jstr(en, "actor") : "?");
         if (jstr(en, "via")) {
             RT_HTML_LIT(b, "<br><small class=\"muted\">");
-            record_words(st, b, jstr(en, "via")); /* "assess ask 1 of round 2 (…)" */
+            via_words(st, b, jstr(en, "via")); /* "assess ask 1 of round 2 (…)" */
             RT_HTML_LIT(b, "</small>");
         }
         RT_HTML_LIT(b, "</td><td>");

@@ -124,6 +124,11 @@ grep -q 'actor: Belarus' "$TMP/body"
 check_eq "and a party by its name" 0 $?
 grep -q 'actor: BLR' "$TMP/body"
 check_eq "not its code" 1 $?
+get "$URL/records/round:2/history" >/dev/null
+grep -q 'the Withdraw form on the web' "$TMP/body"
+check_eq "a change made on the web says by which form, not its address" 0 $?
+grep -q 'POST /links' "$TMP/body"
+check_eq "(no address with row ids in it)" 1 $?
 kill "$SERVE_PID" 2>/dev/null
 wait "$SERVE_PID" 2>/dev/null
 

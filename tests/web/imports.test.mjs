@@ -114,7 +114,8 @@ describe('starting a job on the web', { skip: !have && 'no ../shared/data' }, ()
         await page.waitForLoadState('load');
         if (page.url().endsWith('/readouts/new')) // items to leave out: confirm
             await page.getByRole('button', { name: 'Save as a round' }).click();
-        await page.waitForURL(/\/dialogues\/1\/rounds\/2(\?saved=[^&]*)?$/);
+        await page.waitForURL(/\/dialogues\/1\/rounds\/2(\?saved=[^&]*&readout=1)?$/);
+        assert.match(await page.locator(".banner").innerText(), /Saved from the readout with the round/);
         await shot(page, '6-round-saved');
     });
 
