@@ -112,7 +112,7 @@ static void step_item(struct rt_store *st, struct rt_buf *b, json_t *s, long lon
 static void home(struct rt_store *st, struct rt_http_resp *resp)
 {
     struct rt_buf *b = &resp->body;
-    struct rt_stats s = {0};
+    int64_t recs = 0, states = 0;
     json_t *list = NULL, *d;
     size_t i;
 
@@ -125,13 +125,12 @@ static void home(struct rt_store *st, struct rt_http_resp *resp)
                 "<div><label for=\"sur\">State under review</label>"
                 "<input id=\"sur\" name=\"sur\" size=\"16\" placeholder=\"e.g. Belarus\"></div>"
                 "<button type=\"submit\">Search</button></form>");
-    if (rt_store_stats(st, 0, &s, NULL) == 0) {
+    if (rt_store_totals(st, &recs, &states, NULL) == 0) {
         RT_HTML_LIT(b, "<p class=\"muted\">");
-        rt_html_textf(b, "%lld recommendations to %lld states.", (long long)s.recommendations,
-                      (long long)s.states_under_review);
+        rt_html_textf(b, "%lld recommendations to %lld states.", (long long)recs,
+                      (long long)states);
         RT_HTML_LIT(b, "</p>");
     }
-    rt_stats_release(&s);
     RT_HTML_LIT(b, "<h2>Dialogues</h2><ul>");
     if (rt_dialogue_list(st, &list, NULL) == 0) {
         json_array_foreach(list, i, d)
