@@ -133,7 +133,8 @@ RT_API int rt_step_add(struct rt_store *st, const struct rt_step_in *s, int64_t 
  * Links, as "KIND:ID" references (kinds: step, topic, ask, benchmark, recommendation
  * or rec, round). Allowed: step answers ask|recommendation; step welcomed-in round;
  * step responds-to step (never itself, never in a cycle, and not to a later step);
- * topic|ask about recommendation; benchmark tracks ask|recommendation|step.
+ * topic|ask|round about recommendation (a round itself: schema 20); benchmark tracks
+ * ask|recommendation|step.
  * Linking twice is not an error; linking again what was withdrawn restores the link.
  */
 RT_API int rt_link_add(struct rt_store *st, const char *from, const char *relation, const char *to,
@@ -213,7 +214,8 @@ RT_API int rt_dialogue_list(struct rt_store *st, json_t **out, struct rt_error *
  *  "summary", "source"}], "benchmarks": [{"id", "text", "tracks", "assessment"}]} */
 RT_API int rt_dialogue_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err);
 /* {"id", "dialogue": {"id", "name", "parties"}, "ordinal", "date", "date_precision",
- *  "place", "summary", "source", "participants": [{"id", "name", "title",
+ *  "place", "summary", "source", "recommendations": [ids linked to the round itself by
+ *  hand], "participants": [{"id", "name", "title",
  *  "organisation", "party"}], "topics": [{"id", "text", "theme", "areas",
  *  "recommendations"}], "asks": [ask], "welcomed_steps": [step], "commitments":
  *  [commitment], "linked_recommendations": {"states": [codes], "count", "areas":
@@ -246,7 +248,7 @@ RT_API int rt_status(struct rt_store *st, const char *target, const char *as_of,
  * it), "assessments": [{"id", "as_of", "status", "evidence", "source", "assessor"}]
  * (its own, in date order)}, where a round is {"id", "ordinal", "date", "dialogue":
  * {"id", "name"}, "label": "round 2 of NAME"} and "rounds" are those of its topics
- * and asks. RT_ENOTFOUND when there is no such recommendation.
+ * and asks and those linked to it themselves. RT_ENOTFOUND when there is no such recommendation.
  */
 RT_API int rt_rec_ledger(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,
                          struct rt_error *err);

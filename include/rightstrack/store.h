@@ -232,6 +232,15 @@ RT_API void rt_stats_release(struct rt_stats *s);
  */
 RT_API int rt_store_stats(struct rt_store *st, int64_t sur_id, struct rt_stats *s,
                           struct rt_error *err);
+/*
+ * Sets *recommendations to the number of recommendations and *states to the number
+ * of states under review, as rt_store_stats counts them for every recommendation,
+ * without its other counts (the home page's line: a few milliseconds where the full
+ * statistics take a hundred on the UPR import). RT_ESTORE (err filled) on failure;
+ * the counts are 0 then.
+ */
+RT_API int rt_store_totals(struct rt_store *st, int64_t *recommendations, int64_t *states,
+                           struct rt_error *err);
 
 /*
  * The orders of a search's hits. Relevance is the rank of the text (BM25), or the

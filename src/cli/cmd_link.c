@@ -1,4 +1,5 @@
-/* rightstrack link: link a step, topic, ask or benchmark to what it concerns, to many at once. */
+/* rightstrack link: link a step, topic, ask, round or benchmark to what it concerns, to many at
+ * once. */
 #include "cli.h"
 
 static const char usage[] = "rightstrack [--db PATH] link [--json] FROM RELATION TO...";
@@ -13,8 +14,9 @@ static const char help[] =
     "  step:ID welcomed-in round:ID           a round welcomed the step\n"
     "  step:ID responds-to step:ID            the step responds to another party's earlier\n"
     "                                         step (never itself, never in a cycle)\n"
-    "  topic:ID about rec:ID                  a topic or an ask is about a recommendation\n"
-    "  ask:ID about rec:ID\n"
+    "  topic:ID about rec:ID                  a topic, an ask or a round is about a\n"
+    "  ask:ID about rec:ID                    recommendation (a round also as\n"
+    "  round:ID about rec:ID                  DIALOGUE#ORDINAL: 1#2 about rec:14)\n"
     "  benchmark:ID tracks ask:ID | rec:ID | step:ID\n"
     "\n"
     "A bare id for TO means a recommendation (about, answers, tracks), a step\n"
@@ -39,8 +41,10 @@ int cmd_link(struct cli *c, int argc, char **argv)
     if (argc < 4)
         return cli_usage(c, usage, "link needs FROM, RELATION and TO");
     relation = argv[2];
-    if (cli_ref(argv[1], NULL, from) < 0)
+    if (cli_ref(argv[1], NULL, from) < 0 && !strchr(argv[1], '#'))
         return cli_usage(c, usage, "'%s' is not KIND:ID, such as step:2", argv[1]);
+    if (!strchr(argv[1], ':')) /* a round as DIALOGUE#ORDINAL: the library finds it */
+        snprintf(from, sizeof(from), "%s", argv[1]);
     bare = !strcmp(relation, "responds-to")   ? "step"
            : !strcmp(relation, "welcomed-in") ? "round"
                                               : "rec";

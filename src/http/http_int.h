@@ -295,8 +295,15 @@ void rt_http_saved_location(struct rt_http_resp *resp, const char *what, long lo
 void rt_http_ref_href(const json_t *entry, long long dialogue, struct rt_buf *out);
 int rt_http_ref_link(struct rt_store *st, struct rt_buf *b, const char *ref, long long dialogue,
                      int with_text);
-/* The recommendations (ids) linked by hand to a topic or ask, as a list of links. */
-void rt_http_linked_recs(struct rt_store *st, struct rt_buf *b, const json_t *ids);
+/* The recommendations (ids) linked by hand to record from ("topic:3", "ask:2",
+ * "round:1"), as a list of links, each with a form that withdraws it (with a reason,
+ * posted to /links/withdraw, which then goes back to the page back). */
+void rt_http_linked_recs(struct rt_store *st, struct rt_buf *b, const json_t *ids, const char *from,
+                         const char *back);
+/* POST /links/withdraw: rt_ledger_withdraw of the link named in "link" for "reason",
+ * then back to "back" with the banner; an error page (422, 404) when refused. */
+void rt_http_link_withdraw(struct rt_store *st, const struct rt_http_req *req,
+                           struct rt_http_resp *resp);
 /* The steps of dialogue that are not its parties' (by organisations, or linked to it),
  * as a section of its page; nothing when there are none. */
 void rt_http_other_steps(struct rt_store *st, struct rt_buf *b, long long dialogue,

@@ -4,6 +4,7 @@
 #include <rightstrack/entity.h>
 #include <rightstrack/json.h>
 #include <rightstrack/ledger.h>
+#include <rightstrack/lookup.h>
 #include <rightstrack/report.h>
 #include <rightstrack/search.h>
 
@@ -111,7 +112,7 @@ static void step_item(struct rt_store *st, struct rt_buf *b, json_t *s, long lon
 static void home(struct rt_store *st, struct rt_http_resp *resp)
 {
     struct rt_buf *b = &resp->body;
-    struct rt_stats s = {0};
+    int64_t recs = 0, states = 0;
     json_t *list = NULL, *d;
     size_t i;
 
@@ -124,13 +125,12 @@ static void home(struct rt_store *st, struct rt_http_resp *resp)
                 "<div><label for=\"sur\">State under review</label>"
                 "<input id=\"sur\" name=\"sur\" size=\"16\" placeholder=\"e.g. Belarus\"></div>"
                 "<button type=\"submit\">Search</button></form>");
-    if (rt_store_stats(st, 0, &s, NULL) == 0) {
+    if (rt_store_totals(st, &recs, &states, NULL) == 0) {
         RT_HTML_LIT(b, "<p class=\"muted\">");
-        rt_html_textf(b, "%lld recommendations to %lld states.", (long long)s.recommendations,
-                      (long long)s.states_under_review);
+        rt_html_textf(b, "%lld recommendations to %lld states.", (long long)recs,
+                      (long long)states);
         RT_HTML_LIT(b, "</p>");
     }
-    rt_stats_release(&s);
     RT_HTML_LIT(b, "<h2>Dialogues</h2><ul>");
     if (rt_dialogue_list(st, &list, NULL) == 0) {
         json_array_foreach(list, i, d)
@@ -770,9 +770,18 @@ static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_
         page_fail(resp, &err);
         goto out;
     }
-    html_begin(b, "Recommendation");
-    RT_HTML_LIT(b, "<h1>Recommendation ");
-    rt_html_textf(b, "%lld", (long long)r.id);
+    {
+        /* Named as every page names it: to whom, at which session; never its row id. */
+        char title[200];
+        if (r.session > 0)
+            snprintf(title, sizeof(title), "Recommendation to %s, session %d", r.sur.name,
+                     r.session);
+        else
+            snprintf(title, sizeof(title), "Recommendation to %s", r.sur.name);
+        html_begin(b, title);
+        RT_HTML_LIT(b, "<h1>");
+        rt_html_text(b, title);
+    }
     RT_HTML_LIT(b, "</h1><blockquote><p>");
     rt_html_text(b, r.text);
     RT_HTML_LIT(b, "</p></blockquote><table><tr><th>State under review</th><td><a href=\"/states/");
@@ -962,6 +971,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
     json_t *r = NULL, *s = NULL, *v, *w;
     long long dlg;
     size_t i, k;
+    char from[48], back[80];
 
     if (rt_round_get(st, id, &r, &err) < 0 || rt_since(st, id, NULL, &s, &err) < 0) {
         page_fail(resp, &err);
@@ -995,7 +1005,15 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         rt_html_text(b, jstr(r, "summary"));
         RT_HTML_LIT(b, "</p>");
     }
-    RT_HTML_LIT(b, "<h2>Participants</h2><ul>");
+    snprintf(back, sizeof(back), "/dialogues/%lld/rounds/%lld", dlg,
+             (long long)json_integer_value(json_object_get(r, "ordinal")));
+    if (json_array_size(json_object_get(r, "recommendations"))) {
+        /* Recommendations linked to the round itself (a search's check boxes). */
+        RT_HTML_LIT(b, "<h2 id=\"recommendations\">Recommendations linked to this round</h2>");
+        snprintf(from, sizeof(from), "round:%lld", (long long)id);
+        rt_http_linked_recs(st, b, json_object_get(r, "recommendations"), from, back);
+    }
+    RT_HTML_LIT(b, "<h2 id=\"participants\">Participants</h2><ul>");
     json_array_foreach(json_object_get(r, "participants"), i, v)
     {
         RT_HTML_LIT(b, "<li>");
@@ -1012,7 +1030,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         record_links(b, "participant", json_object_get(v, "id"));
         RT_HTML_LIT(b, "</li>");
     }
-    RT_HTML_LIT(b, "</ul><h2>Topics</h2><ul>");
+    RT_HTML_LIT(b, "</ul><h2 id=\"topics\">Topics</h2><ul>");
     json_array_foreach(json_object_get(r, "topics"), i, v)
     {
         RT_HTML_LIT(b, "<li id=\"topic-");
@@ -1021,10 +1039,12 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         rt_html_text(b, jstr(v, "text"));
         rt_http_area_tags(b, json_object_get(v, "areas"));
         record_links(b, "topic", json_object_get(v, "id"));
-        rt_http_linked_recs(st, b, json_object_get(v, "recommendations"));
+        snprintf(from, sizeof(from), "topic:%lld",
+                 (long long)json_integer_value(json_object_get(v, "id")));
+        rt_http_linked_recs(st, b, json_object_get(v, "recommendations"), from, back);
         RT_HTML_LIT(b, "</li>");
     }
-    RT_HTML_LIT(b, "</ul><h2>Asks</h2><ul>");
+    RT_HTML_LIT(b, "</ul><h2 id=\"asks\">Asks</h2><ul>");
     json_array_foreach(json_object_get(r, "asks"), i, v)
     {
         RT_HTML_LIT(b, "<li id=\"ask-");
@@ -1042,13 +1062,15 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
             RT_HTML_LIT(b, "</span>");
         }
         record_links(b, "ask", json_object_get(v, "id"));
-        rt_http_linked_recs(st, b, json_object_get(v, "recommendations"));
+        snprintf(from, sizeof(from), "ask:%lld",
+                 (long long)json_integer_value(json_object_get(v, "id")));
+        rt_http_linked_recs(st, b, json_object_get(v, "recommendations"), from, back);
         rt_http_person_names(st, b, "ask", json_integer_value(json_object_get(v, "id")));
         RT_HTML_LIT(b, "</li>");
     }
-    RT_HTML_LIT(b, "</ul><h2>Steps welcomed</h2><ul>");
+    RT_HTML_LIT(b, "</ul><h2 id=\"welcomed\">Steps welcomed</h2><ul>");
     json_array_foreach(json_object_get(r, "welcomed_steps"), i, v) step_item(st, b, v, dlg);
-    RT_HTML_LIT(b, "</ul><h2>Commitments</h2><ul>");
+    RT_HTML_LIT(b, "</ul><h2 id=\"commitments\">Commitments</h2><ul>");
     json_array_foreach(json_object_get(r, "commitments"), i, v)
     {
         RT_HTML_LIT(b, "<li>");
@@ -1234,6 +1256,19 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
 
 /* A form posted: saved and redirected (303) to its page, or the page again with the
  * user's input and the error. */
+/* Does dialogue's page list step id (its parties' steps and those linked to it)? */
+static int step_shown(struct rt_store *st, int64_t id, int64_t dialogue)
+{
+    json_t *list = NULL;
+    int shown;
+
+    if (rt_store_lookup(st, "step", NULL, dialogue, id, 1, &list, NULL) < 0)
+        return 1;
+    shown = json_is_true(json_object_get(json_array_get(list, 0), "shown"));
+    json_decref(list);
+    return shown;
+}
+
 static void post_form(struct rt_store *st, const struct rt_http_req *req, const char *kind,
                       const char *what, int64_t id, struct rt_http_resp *resp)
 {
@@ -1250,6 +1285,10 @@ static void post_form(struct rt_store *st, const struct rt_http_req *req, const 
         resp->status = 303;
         if (strcmp(kind, "rounds") || round_url(st, id, resp->location, sizeof(resp->location)))
             snprintf(resp->location, sizeof(resp->location), "/%s/%lld", kind, (long long)id);
+        if (!strcmp(what, "step") && !strcmp(kind, "dialogues") &&
+            !step_shown(st, new_id, id)) /* an organisation's, linked to nothing here */
+            snprintf(resp->location, sizeof(resp->location), "/records/step:%lld",
+                     (long long)new_id);
         rt_http_saved_location(resp, what, (long long)new_id); /* the banner (pick.c) */
         RT_HTML_LIT(&resp->body, "Saved.");
         goto out;
@@ -1281,6 +1320,17 @@ int rt_http_pages(struct rt_store *st, const struct rt_http_req *req, struct rt_
     resp->content_type = "text/html; charset=utf-8";
     if (n == 2 && !strcmp(seg[0], "states") && !post) {
         state_page(st, seg[1], resp);
+        return 1;
+    }
+    if (n == 2 && post && !strcmp(seg[0], "links") && !strcmp(seg[1], "withdraw")) {
+        if (rt_http_csrf_ok(req))
+            rt_http_link_withdraw(st, req, resp);
+        else
+            rt_http_page_refused(resp, "This form is out of date",
+                                 "The form did not carry the token of this run of the server: "
+                                 "it was sent from another site, or from a page opened before "
+                                 "the server restarted. Reload the page and send the form "
+                                 "again.");
         return 1;
     }
     if (n >= 2) {

@@ -61,10 +61,16 @@ void rt_http_ref_href(const json_t *e, long long dialogue, struct rt_buf *out)
     } else if (!strcmp(kind, "step")) {
         if (dialogue > 0)
             rt_buf_addf(out, "/dialogues/%lld#step-%lld", dialogue, jint(e, "id"));
+        else if (json_is_false(json_object_get(e, "state"))) /* an organisation: no page */
+            rt_buf_addf(out, "/records/step:%lld", jint(e, "id"));
         else
             rt_buf_addf(out, "/states/%s#step-%lld", jstr(e, "actor"), jint(e, "id"));
     } else if (!strcmp(kind, "assessment") && jint(e, "rec") > 0) {
         rt_buf_addf(out, "/recommendations/%lld#assessments", jint(e, "rec"));
+    } else if (!strcmp(kind, "assessment") && round_parts(jstr(e, "ask_round"), &d, &n)) {
+        rt_buf_addf(out, "/dialogues/%lld/rounds/%lld#ask-%lld", d, n, jint(e, "ask"));
+    } else if (!strcmp(kind, "assessment") && jint(e, "dialogue") > 0) {
+        rt_buf_addf(out, "/records/benchmark:%lld", jint(e, "target_id"));
     } else if (!strcmp(kind, "dialogue") || !strcmp(kind, "benchmark")) {
         rt_buf_addf(out, "/dialogues/%lld",
                     !strcmp(kind, "dialogue") ? jint(e, "id") : jint(e, "dialogue"));
@@ -97,7 +103,8 @@ int rt_http_ref_link(struct rt_store *st, struct rt_buf *b, const char *ref, lon
     return 0;
 }
 
-void rt_http_linked_recs(struct rt_store *st, struct rt_buf *b, const json_t *ids)
+void rt_http_linked_recs(struct rt_store *st, struct rt_buf *b, const json_t *ids, const char *from,
+                         const char *back)
 {
     const json_t *v;
     size_t i;
@@ -107,13 +114,64 @@ void rt_http_linked_recs(struct rt_store *st, struct rt_buf *b, const json_t *id
     RT_HTML_LIT(b, "<ul class=\"linked-by-hand\"><li class=\"muted\">Linked by hand:</li>");
     json_array_foreach(ids, i, v)
     {
-        char ref[40];
-        snprintf(ref, sizeof(ref), "rec:%lld", (long long)json_integer_value(v));
+        char ref[40], link[120];
+        long long rec = (long long)json_integer_value(v);
+        snprintf(ref, sizeof(ref), "rec:%lld", rec);
+        snprintf(link, sizeof(link), "%s about recommendation:%lld", from, rec);
         RT_HTML_LIT(b, "<li>");
         rt_http_ref_link(st, b, ref, 0, 1);
-        RT_HTML_LIT(b, "</li>");
+        /* Withdrawn as `withdraw "topic:3 about rec:5"` does, with a reason; no script. */
+        RT_HTML_LIT(b, " <details class=\"unlink\"><summary>Withdraw this link</summary>"
+                       "<form method=\"post\" action=\"/links/withdraw\">");
+        rt_http_csrf_field(b);
+        RT_HTML_LIT(b, "<input type=\"hidden\" name=\"link\" value=\"");
+        rt_html_text(b, link);
+        RT_HTML_LIT(b, "\"><input type=\"hidden\" name=\"back\" value=\"");
+        rt_html_text(b, back);
+        RT_HTML_LIT(b, "\"><label>Why is it withdrawn? <input name=\"reason\" size=\"40\" "
+                       "required></label> <button type=\"submit\">Withdraw the link</button>"
+                       "</form></details></li>");
     }
     RT_HTML_LIT(b, "</ul>");
+}
+
+void rt_http_link_withdraw(struct rt_store *st, const struct rt_http_req *req,
+                           struct rt_http_resp *resp)
+{
+    struct rt_error err = RT_ERROR_INIT;
+    const char *link = rt_http_arg(req, "link"), *back = rt_http_arg(req, "back");
+    char out[128], from[64];
+    const char *sp;
+
+    /* The same write as the command line's `withdraw "topic:3 about rec:5" --reason`. */
+    if (rt_ledger_withdraw(st, link ? link : "", rt_http_arg(req, "reason"), NULL, out, &err) < 0) {
+        struct rt_buf *b = &resp->body;
+        resp->status = err.code == RT_ENOTFOUND ? 404 : 422;
+        resp->content_type = "text/html; charset=utf-8";
+        rt_buf_reset(b);
+        html_begin(b, "Error: the link was not withdrawn");
+        RT_HTML_LIT(b,
+                    "<div class=\"error-summary\" role=\"alert\"><h1>There is a problem</h1><p>");
+        rt_html_text(b, err.msg.len ? err.msg.buf : rt_strerror(err.code));
+        RT_HTML_LIT(b, "</p><p>The link was not withdrawn. Go back, say why it is withdrawn and "
+                       "send the form again.</p></div>");
+        html_end(b);
+        rt_error_release(&err);
+        return;
+    }
+    /* Back to the page the form was on (only a page of this site), with the banner. */
+    resp->status = 303;
+    snprintf(resp->location, sizeof(resp->location), "%s",
+             back && back[0] == '/' && back[1] != '/' && !strpbrk(back, "\r\n\\") ? back
+                                                                                  : "/dialogues");
+    sp = strchr(link, ' ');
+    snprintf(from, sizeof(from), "%.*s", sp ? (int)(sp - link) : 0, link);
+    if (strchr(from, ':')) {
+        size_t len = strlen(resp->location);
+        snprintf(resp->location + len, sizeof(resp->location) - len, "%ssaved=%s&unlinked=1",
+                 strchr(resp->location, '?') ? "&" : "?", from);
+    }
+    RT_HTML_LIT(&resp->body, "Withdrawn.");
 }
 
 void rt_http_other_steps(struct rt_store *st, struct rt_buf *b, long long dialogue,
@@ -128,8 +186,8 @@ void rt_http_other_steps(struct rt_store *st, struct rt_buf *b, long long dialog
     {
         int party = 0;
         json_array_foreach(parties, k, p) party |= !strcmp(json_string_value(p), jstr(e, "actor"));
-        if (party)
-            continue;
+        if (party || !json_is_true(json_object_get(e, "shown")))
+            continue; /* its parties' are above; others' only when linked to it (lookup.c) */
         if (!n++)
             RT_HTML_LIT(b, "<h2>Steps of others</h2><p class=\"muted\">Steps of organisations "
                            "and of other states linked to this dialogue.</p><ul class=\"others\">");
@@ -152,14 +210,15 @@ void rt_http_select_begin(struct rt_buf *b)
 {
     RT_HTML_LIT(b, "<form method=\"post\" action=\"/links\" id=\"link-selected\">");
     rt_http_csrf_field(b);
-    RT_HTML_LIT(b, "<fieldset><legend>Link the selected recommendations</legend>"
-                   "<label for=\"f-links-target\">To this topic, ask or benchmark</label> "
-                   "<input size=\"40\" id=\"f-links-target\" name=\"target\" "
-                   "data-pick=\"topic,ask,benchmark\" autocomplete=\"off\" "
-                   "aria-describedby=\"h-links-target\"> <small class=\"muted\" "
-                   "id=\"h-links-target\">type part of its text or of its round's dialogue, and "
-                   "pick it; then tick the recommendations below</small> "
-                   "<button type=\"submit\">Link the selected</button></fieldset>");
+    RT_HTML_LIT(b,
+                "<fieldset><legend>Link the selected recommendations</legend>"
+                "<label for=\"f-links-target\">To this round, topic, ask or benchmark</label> "
+                "<input size=\"40\" id=\"f-links-target\" name=\"target\" "
+                "data-pick=\"round,topic,ask,benchmark\" autocomplete=\"off\" "
+                "aria-describedby=\"h-links-target\"> <small class=\"muted\" "
+                "id=\"h-links-target\">type part of its text, or a round's number or dialogue, and "
+                "pick it; then tick the recommendations below</small> "
+                "<button type=\"submit\">Link the selected</button></fieldset>");
 }
 
 void rt_http_select_box(struct rt_buf *b, long long id, const char *text)
@@ -248,7 +307,7 @@ void rt_http_link_selected(struct rt_store *st, const struct rt_http_req *req,
         target++;
     if (!target || !*target) {
         rt_error_set(&err, RT_EINVAL, NULL, 0, "target",
-                     "say what to link them to: pick a topic, an ask or a benchmark");
+                     "say what to link them to: pick a round, a topic, an ask or a benchmark");
         goto out;
     }
     if (!json_array_size(to)) {
@@ -369,7 +428,7 @@ static const char *field_kinds(const char *entity, const struct rt_field *f)
     if (!strcmp(entity, "assessment") && !strcmp(f->name, "target"))
         return "rec,ask,benchmark"; /* "replaces" names an assessment (its ref_kind) */
     if (!strcmp(entity, "link"))
-        return !strcmp(f->name, "from") ? "step,topic,ask,benchmark" : "rec,ask,step,round";
+        return !strcmp(f->name, "from") ? "step,topic,ask,round,benchmark" : "rec,ask,step,round";
     return f->ref_kind ? f->ref_kind : "rec";
 }
 
@@ -394,11 +453,72 @@ int rt_http_pick_field(struct rt_buf *b, const char *entity, const char *action,
     return 1;
 }
 
+/* "n things" into b, or nothing when n is 0; *first is cleared once something is said. */
+static void count_words(struct rt_buf *b, size_t n, const char *one, const char *many,
+                        const char *anchor, int *first)
+{
+    if (!n)
+        return;
+    if (!*first)
+        RT_HTML_LIT(b, ", ");
+    *first = 0;
+    RT_HTML_LIT(b, "<a href=\"#");
+    rt_html_text(b, anchor);
+    RT_HTML_LIT(b, "\">");
+    rt_html_textf(b, "%zu %s", n, n == 1 ? one : many);
+    RT_HTML_LIT(b, "</a>");
+}
+
+/* What a readout saved with round id, read back from the store: the counts, each
+ * linked to its list on the round's page, and every step welcomed in the round by
+ * name, for the steps were saved too and must not be entered again. */
+static void readout_saved(struct rt_buf *b, long long id)
+{
+    json_t *r = NULL, *v;
+    size_t i;
+    int first = 1;
+
+    if (rt_round_get(cur_st, id, &r, NULL) < 0)
+        return;
+    RT_HTML_LIT(b, "<p>Saved from the readout with the round: ");
+    count_words(b, json_array_size(json_object_get(r, "participants")), "participant",
+                "participants", "participants", &first);
+    count_words(b, json_array_size(json_object_get(r, "topics")), "topic", "topics", "topics",
+                &first);
+    count_words(b, json_array_size(json_object_get(r, "asks")), "ask", "asks", "asks", &first);
+    count_words(b, json_array_size(json_object_get(r, "welcomed_steps")), "step welcomed",
+                "steps welcomed", "welcomed", &first);
+    count_words(b, json_array_size(json_object_get(r, "commitments")), "commitment", "commitments",
+                "commitments", &first);
+    if (first)
+        RT_HTML_LIT(b, "nothing else");
+    RT_HTML_LIT(b, ".</p>");
+    if (json_array_size(json_object_get(r, "welcomed_steps"))) {
+        RT_HTML_LIT(b, "<p>The steps the readout welcomed are recorded as steps, welcomed in "
+                       "this round; do not enter them again (correct them from their page):</p>"
+                       "<ul class=\"saved-steps\">");
+        json_array_foreach(json_object_get(r, "welcomed_steps"), i, v)
+        {
+            char ref[40];
+            snprintf(ref, sizeof(ref), "step:%lld", jint(v, "id"));
+            RT_HTML_LIT(b, "<li>");
+            rt_http_ref_link(cur_st, b, ref, jint(json_object_get(r, "dialogue"), "id"), 1);
+            RT_HTML_LIT(b, " <small><a href=\"/records/");
+            rt_html_text(b, ref);
+            RT_HTML_LIT(b, "\">correct or withdraw</a></small></li>");
+        }
+        RT_HTML_LIT(b, "</ul>");
+    }
+    json_decref(r);
+}
+
 /* The banner: "Step of 2015-08-22 by Belarus saved." with a link to it. */
 void rt_http_flash(struct rt_buf *b)
 {
     const char *saved = cur_req ? rt_http_arg(cur_req, "saved") : NULL;
     const char *linked = cur_req ? rt_http_arg(cur_req, "linked") : NULL;
+    const char *unlinked = cur_req ? rt_http_arg(cur_req, "unlinked") : NULL;
+    const char *readout = cur_req ? rt_http_arg(cur_req, "readout") : NULL;
     const char *path = cur_req ? cur_req->path : "";
     struct rt_buf text = RT_BUF_INIT, href = RT_BUF_INIT;
     long long dialogue = 0, n = 0;
@@ -411,7 +531,9 @@ void rt_http_flash(struct rt_buf *b)
         dialogue = strtoll(path + 11, NULL, 10);
     if (linked && *linked)
         n = strtoll(linked, NULL, 10);
-    if (n > 0)
+    if (unlinked && *unlinked)
+        rt_buf_addf(&text, "A link of %s to a recommendation withdrawn", jstr(e, "name"));
+    else if (n > 0)
         rt_buf_addf(&text, "%lld recommendation%s linked to %s", n, n == 1 ? "" : "s",
                     jstr(e, "name"));
     else
@@ -426,12 +548,15 @@ void rt_http_flash(struct rt_buf *b)
         RT_HTML_LIT(b, " <a href=\"");
         rt_html_text(b, href.buf);
         RT_HTML_LIT(b, "\">");
-        rt_html_text(b, n > 0 ? "Open it" : "Show what was saved");
+        rt_html_text(b, n > 0 || (unlinked && *unlinked) ? "Open it" : "Show what was saved");
         RT_HTML_LIT(b, "</a>");
     }
     RT_HTML_LIT(b, "</p><p class=\"muted\">");
     rt_html_text(b, jstr(e, "label"));
-    RT_HTML_LIT(b, "</p></div>\n");
+    RT_HTML_LIT(b, "</p>");
+    if (readout && *readout && !strcmp(jstr(e, "kind"), "round"))
+        readout_saved(b, jint(e, "id"));
+    RT_HTML_LIT(b, "</div>\n");
     rt_buf_release(&text);
     rt_buf_release(&href);
     json_decref(e);

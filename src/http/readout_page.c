@@ -649,6 +649,8 @@ static void save(struct rt_store *st, const struct rt_http_req *req, struct rt_h
         /* The banner there names the round saved (pick.c). */
         rt_http_saved_location(resp, "round",
                                (long long)json_integer_value(json_object_get(plan, "round")));
+        if (strlen(resp->location) + 10 < sizeof(resp->location)) /* and what came with it */
+            memcpy(resp->location + strlen(resp->location), "&readout=1", 11);
     }
     rt_buf_reset(&resp->body);
     RT_HTML_LIT(&resp->body, "Saved.");

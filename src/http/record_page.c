@@ -177,6 +177,161 @@ static void value_text(struct rt_buf *b, json_t *v)
         rt_html_json(b, v);
 }
 
+/* The name of the record ref ("step:4", "recommendation:5", "round:2") as the pages
+ * name it, into b; "a KIND" when it is not found (never its row id). */
+static void ref_words(struct rt_store *st, struct rt_buf *b, const char *ref)
+{
+    char kind[32], canon[64];
+    const char *colon = strchr(ref, ':');
+    json_t *e = NULL;
+
+    snprintf(kind, sizeof(kind), "%.*s", colon ? (int)(colon - ref) : 0, ref);
+    snprintf(canon, sizeof(canon), "%s%s", !strcmp(kind, "recommendation") ? "rec" : kind,
+             colon ? colon : "");
+    if (colon && rt_ref_name(st, canon, &e, NULL) == 0 && jstr(e, "name")) {
+        rt_html_text(b, !strcmp(kind, "rec") || !strcmp(kind, "recommendation") ? jstr(e, "label")
+                                                                                : jstr(e, "name"));
+    } else {
+        RT_HTML_LIT(b, "a ");
+        rt_html_text(b, colon ? kind : ref);
+    }
+    json_decref(e);
+}
+
+/* A party's name ("Belarus" for BLR); the code itself for one that is not known. */
+static void party_words(struct rt_store *st, struct rt_buf *b, const char *code)
+{
+    json_t *list = NULL, *e;
+
+    if (rt_store_lookup(st, "party", code, 0, 0, 1, &list, NULL) == 0 &&
+        (e = json_array_get(list, 0)) && jstr(e, "ref") && !strcmp(jstr(e, "ref"), code))
+        rt_html_text(b, jstr(e, "name"));
+    else
+        rt_html_text(b, code);
+    json_decref(list);
+}
+
+/* The audit's record ("topic:3 about recommendation:5", "dialogue:1 party BLR"), each reference
+ * and party in it named. */
+static void record_words(struct rt_store *st, struct rt_buf *b, const char *record)
+{
+    char word[96];
+    const char *p = record, *sp;
+    int after_party = 0;
+
+    while (*p) {
+        sp = strchr(p, ' ');
+        snprintf(word, sizeof(word), "%.*s", sp ? (int)(sp - p) : (int)strlen(p), p);
+        if (strchr(word, ':') && word[0] >= 'a' && word[0] <= 'z')
+            ref_words(st, b, word);
+        else if (after_party)
+            party_words(st, b, word);
+        else
+            rt_html_text(b, word);
+        after_party = !strcmp(word, "party");
+        if (!sp)
+            break;
+        RT_HTML_LIT(b, " ");
+        p = sp + 1;
+    }
+}
+
+/* How a change was made, as a person says it: a command with its records named
+ * ("assess ask 1 of round 2 (…)"), or for a web request ("POST /records/step:4/withdraw")
+ * what it was, without the address and its row ids. */
+static void via_words(struct rt_store *st, struct rt_buf *b, const char *via)
+{
+    static const char *const methods[] = {"POST ", "PATCH ", "PUT ", "DELETE "};
+    static const struct {
+        const char *tail, *words;
+    } forms[] = {{"/withdraw", "the Withdraw form"},
+                 {"/edit", "the Edit form"},
+                 {"/links", "the search's Link the selected"},
+                 {"/steps", "the step form"},
+                 {"/asks", "the ask form"},
+                 {"/topics", "the topic form"},
+                 {"/assessments", "the assessment form"},
+                 {"/rounds", "the round form"},
+                 {"/readouts", "the readout page"},
+                 {"/imports", "the import page"}};
+
+    for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+        const char *path = via + strlen(methods[i]);
+        size_t n;
+        if (strncmp(via, methods[i], strlen(methods[i])) || *path != '/')
+            continue;
+        if (!strncmp(path, "/api/", 5)) {
+            rt_html_textf(b, "the API (%.*s)", (int)strlen(methods[i]) - 1, via);
+            return;
+        }
+        n = strcspn(path, "?");
+        for (size_t k = 0; k < sizeof(forms) / sizeof(forms[0]); k++) {
+            size_t t = strlen(forms[k].tail);
+            if (n >= t && !strncmp(path + n - t, forms[k].tail, t)) {
+                rt_html_text(b, forms[k].words);
+                RT_HTML_LIT(b, " on the web");
+                return;
+            }
+        }
+        RT_HTML_LIT(b, "a form on the web");
+        return;
+    }
+    record_words(st, b, via);
+}
+
+/* Is key of row a party column? */
+static int party_key(const char *key)
+{
+    return !strcmp(key, "actor") || !strcmp(key, "party") || !strcmp(key, "from_party") ||
+           !strcmp(key, "to_party");
+}
+
+/* A column of an audited row, as a person reads it: a reference column (round_id, or
+ * from_id with its from_kind) by the record's name, a party by its name. *skip is set
+ * for a column said with another (from_kind with from_id). Writes "key: value". */
+static void column_text(struct rt_store *st, struct rt_buf *b, json_t *row, const char *key,
+                        json_t *v)
+{
+    size_t n = strlen(key);
+    char kind[64], kind_key[64], ref[96];
+
+    if (n > 3 && !strcmp(key + n - 3, "_id") && json_is_integer(v)) {
+        snprintf(kind_key, sizeof(kind_key), "%.*s_kind", (int)(n - 3), key);
+        snprintf(kind, sizeof(kind), "%s",
+                 jstr(row, kind_key) ? jstr(row, kind_key) : key); /* from_kind's value */
+        if (!jstr(row, kind_key))
+            kind[n - 3] = '\0'; /* round_id: a round */
+        snprintf(ref, sizeof(ref), "%s:%lld", kind, (long long)json_integer_value(v));
+        rt_html_textf(b, "%.*s: ", (int)(n - 3), key);
+        ref_words(st, b, ref);
+        return;
+    }
+    if (!strcmp(key, "replaces") && json_is_integer(v)) { /* an assessment's correction */
+        snprintf(ref, sizeof(ref), "assessment:%lld", (long long)json_integer_value(v));
+        RT_HTML_LIT(b, "replaces: ");
+        ref_words(st, b, ref);
+        return;
+    }
+    rt_html_text(b, key);
+    RT_HTML_LIT(b, ": ");
+    if (party_key(key) && json_is_string(v))
+        party_words(st, b, json_string_value(v));
+    else
+        value_text(b, v);
+}
+
+/* Is key said with another column (from_kind with from_id)? */
+static int said_with_id(json_t *row, const char *key)
+{
+    size_t n = strlen(key);
+    char id_key[64];
+
+    if (n <= 5 || strcmp(key + n - 5, "_kind"))
+        return 0;
+    snprintf(id_key, sizeof(id_key), "%.*s_id", (int)(n - 5), key);
+    return json_object_get(row, id_key) != NULL;
+}
+
 /* The history page: every entry of the audit log about the record, oldest first. */
 static void history_page(struct rt_store *st, const char *ref, struct rt_http_resp *resp)
 {
@@ -229,11 +384,11 @@ static void history_page(struct rt_store *st, const char *ref, struct rt_http_re
         rt_html_text(b, jstr(en, "actor") ? jstr(en, "actor") : "?");
         if (jstr(en, "via")) {
             RT_HTML_LIT(b, "<br><small class=\"muted\">");
-            rt_html_text(b, jstr(en, "via"));
+            via_words(st, b, jstr(en, "via")); /* "assess ask 1 of round 2 (…)" */
             RT_HTML_LIT(b, "</small>");
         }
         RT_HTML_LIT(b, "</td><td>");
-        rt_html_text(b, jstr(en, "record"));
+        record_words(st, b, jstr(en, "record") ? jstr(en, "record") : "");
         RT_HTML_LIT(b, "</td><td>");
         if (withdrawal) {
             RT_HTML_LIT(b, "<strong>Withdrawn");
@@ -247,12 +402,20 @@ static void history_page(struct rt_store *st, const char *ref, struct rt_http_re
             RT_HTML_LIT(b, "<ul>");
             json_array_foreach(json_object_get(en, "changed"), k, c)
             {
+                const char *key = json_string_value(c);
+                json_t *was = json_object_get(before, key), *now = json_object_get(after, key);
                 RT_HTML_LIT(b, "<li>");
-                rt_html_text(b, json_string_value(c));
+                rt_html_text(b, key);
                 RT_HTML_LIT(b, ": <del>");
-                value_text(b, json_object_get(before, json_string_value(c)));
+                if (party_key(key) && json_is_string(was))
+                    party_words(st, b, json_string_value(was));
+                else
+                    value_text(b, was);
                 RT_HTML_LIT(b, "</del> &rarr; <ins>");
-                value_text(b, json_object_get(after, json_string_value(c)));
+                if (party_key(key) && json_is_string(now))
+                    party_words(st, b, json_string_value(now));
+                else
+                    value_text(b, now);
                 RT_HTML_LIT(b, "</ins></li>");
             }
             RT_HTML_LIT(b, "</ul>");
@@ -265,12 +428,11 @@ static void history_page(struct rt_store *st, const char *ref, struct rt_http_re
             RT_HTML_LIT(b, "<ul>");
             json_object_foreach(row, key, val)
             {
-                if (json_is_null(val) || !strcmp(key, "created_at") || !strcmp(key, "id"))
+                if (json_is_null(val) || !strcmp(key, "created_at") || !strcmp(key, "id") ||
+                    said_with_id(row, key))
                     continue;
                 RT_HTML_LIT(b, "<li>");
-                rt_html_text(b, key);
-                RT_HTML_LIT(b, ": ");
-                value_text(b, val);
+                column_text(st, b, row, key, val);
                 RT_HTML_LIT(b, "</li>");
             }
             RT_HTML_LIT(b, "</ul>");

@@ -164,8 +164,9 @@ static const struct rt_field assessment_fields[] = {
     END};
 
 static const struct rt_field link_fields[] = {
-    {"from", NULL, RT_FIELD_REF, REQ, "From", "a step, topic, ask or benchmark: KIND:ID", "FROM",
-     NULL, NULL, "KIND:ID, such as step:2", NULL, 0, 0},
+    {"from", NULL, RT_FIELD_REF, REQ, "From",
+     "a step, topic, ask or benchmark (KIND:ID), or a round (D#N)", "FROM", NULL, NULL,
+     "KIND:ID, such as step:2", NULL, 0, 0},
     {"relation", NULL, RT_FIELD_CHOICE, REQ, "Relation",
      "answers, welcomed-in, responds-to, about or tracks", "RELATION", rt_link_relations, NULL,
      NULL, NULL, 0, 0},
@@ -472,7 +473,10 @@ static int write_link(struct rt_store *st, const struct rt_entity *e, const json
     int rc;
 
     *out = 0;
-    if ((rc = ref_of(st, json_object_get(body, "from"), NULL, from, err)) < 0)
+    const char *f = json_string_value(json_object_get(body, "from"));
+    /* A round may be named as people do, D#N ("1#2"); any other from is KIND:ID. */
+    const char *from_kind = f && !strchr(f, ':') && strchr(f, '#') ? "round" : NULL;
+    if ((rc = ref_of(st, json_object_get(body, "from"), from_kind, from, err)) < 0)
         return name_field(rc, "from", err);
     if (!strchr(from, ':'))
         return rt_error_set(err, RT_EINVAL, NULL, 0, "from", "'%s' is not KIND:ID, such as step:2",

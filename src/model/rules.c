@@ -129,7 +129,7 @@ int rt__link_allowed(const char *from_kind, const char *relation, const char *to
         {"step", "welcomed-in", "round"},     {"step", "responds-to", "step"},
         {"topic", "about", "recommendation"}, {"ask", "about", "recommendation"},
         {"benchmark", "tracks", "ask"},       {"benchmark", "tracks", "recommendation"},
-        {"benchmark", "tracks", "step"},
+        {"benchmark", "tracks", "step"},      {"round", "about", "recommendation"},
     };
 
     for (size_t i = 0; i < RT_ARRAY_SIZE(allowed); i++)

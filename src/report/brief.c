@@ -277,6 +277,61 @@ static int linked_summary(struct rt_store *st, const json_t *ids, json_t **out,
     return 0;
 }
 
+/* The recommendations (ids) linked by hand, named as a person reads them (lookup.h):
+ * [{"id", "name", "label"}], a new array. */
+static json_t *named_recs(struct rt_store *st, const json_t *ids)
+{
+    json_t *out = json_array(), *id;
+    size_t n;
+
+    json_array_foreach(ids, n, id)
+    {
+        char ref[40];
+        json_t *e = NULL;
+        snprintf(ref, sizeof(ref), "rec:%lld", (long long)json_integer_value(id));
+        if (rt_ref_name(st, ref, &e, NULL) == 0)
+            json_array_append_new(out, rt__report_pick(e, "id", "name", "label", NULL));
+        json_decref(e);
+    }
+    return out;
+}
+
+/* A copy of the asks of list, each with its hand-made links named
+ * ("linked_recommendations", as a topic's). */
+static json_t *asks_named(struct rt_store *st, const json_t *list)
+{
+    json_t *out = json_deep_copy(list), *a;
+    size_t i;
+
+    if (!out)
+        return json_array();
+    json_array_foreach(out, i, a) json_object_set_new(
+        a, "linked_recommendations", named_recs(st, json_object_get(a, "recommendations")));
+    return out;
+}
+
+/* A copy of the assessments of list, each with its target named ("target_named":
+ * {"kind", "name", "label"}, null when the target is not found). */
+static json_t *assessments_named(struct rt_store *st, const json_t *list)
+{
+    json_t *out = json_deep_copy(list), *a;
+    size_t i;
+
+    if (!out)
+        return json_array();
+    json_array_foreach(out, i, a)
+    {
+        json_t *e = NULL;
+        if (rt_ref_name(st, rt__report_str(a, "target"), &e, NULL) == 0)
+            json_object_set_new(a, "target_named",
+                                rt__report_pick(e, "kind", "name", "label", NULL));
+        else
+            json_object_set_new(a, "target_named", json_null());
+        json_decref(e);
+    }
+    return out;
+}
+
 /*
  * Each topic with the counterparts' recommendations on its theme; a topic without
  * one uses the taxonomy areas it was tagged with (a readout's topics are). What was
@@ -293,32 +348,21 @@ static int topics(struct rt_store *st, const json_t *round, const json_t *states
     json_array_foreach(json_object_get(round, "topics"), i, t)
     {
         json_t *topic = rt__report_pick(t, "id", "text", "theme", NULL);
-        json_t *linked = json_array(), *id;
-        size_t n;
         json_object_set(topic, "linked", json_object_get(t, "recommendations"));
         if (json_array_size(json_object_get(t, "recommendations")) > LINKED_LISTED) {
             json_t *sum = NULL;
             if (linked_summary(st, json_object_get(t, "recommendations"), &sum, err) < 0) {
                 json_decref(sum);
-                json_decref(linked);
                 json_decref(topic);
                 return err->code;
             }
             json_object_set_new(topic, "linked_summary", sum);
         }
         /* The same, named as a person reads them (lookup.h). */
-        json_array_foreach(json_object_get(t, "recommendations"), n, id)
-        {
-            if (json_array_size(json_object_get(t, "recommendations")) > LINKED_LISTED)
-                break;
-            char ref[40];
-            json_t *e = NULL;
-            snprintf(ref, sizeof(ref), "rec:%lld", (long long)json_integer_value(id));
-            if (rt_ref_name(st, ref, &e, NULL) == 0)
-                json_array_append_new(linked, rt__report_pick(e, "id", "name", "label", NULL));
-            json_decref(e);
-        }
-        json_object_set_new(topic, "linked_recommendations", linked);
+        json_object_set_new(topic, "linked_recommendations",
+                            json_array_size(json_object_get(t, "recommendations")) > LINKED_LISTED
+                                ? json_array()
+                                : named_recs(st, json_object_get(t, "recommendations")));
         json_object_set_new(topic, "states", json_array());
         json_array_append_new(*out, topic);
         themes = json_array();
@@ -440,6 +484,9 @@ int rt_report_brief(struct rt_store *st, int64_t dialogue_id, const char *as_of,
         /* The round as of the date: its record, without what came later. */
         json_object_del(round, "asks");
         json_object_del(round, "commitments");
+        /* The recommendations linked to the round itself by hand, named. */
+        json_object_set_new(round, "linked_by_hand",
+                            named_recs(st, json_object_get(round, "recommendations")));
         json_object_set(doc, "last_round", round);
         /* Whom the round asked, else the dialogue's parties that are states. */
         json_object_set(
@@ -448,10 +495,12 @@ int rt_report_brief(struct rt_store *st, int64_t dialogue_id, const char *as_of,
         /* In the order the renderers show them, so that sources number in reading order. */
         json_object_set_new(doc, "moved", moved(st, since, all));
         json_object_set_new(doc, "reciprocity", reciprocity(all, as_of));
-        json_object_set(doc, "assessments", json_object_get(since, "assessments"));
+        json_object_set_new(doc, "assessments",
+                            assessments_named(st, json_object_get(since, "assessments")));
         json_object_set(doc, "new_recommendations", json_object_get(since, "new_recommendations"));
-        json_object_set(doc, "asks_open", json_object_get(since, "asks_open"));
-        json_object_set(doc, "asks_closed", json_object_get(since, "asks_closed"));
+        json_object_set_new(doc, "asks_open", asks_named(st, json_object_get(since, "asks_open")));
+        json_object_set_new(doc, "asks_closed",
+                            asks_named(st, json_object_get(since, "asks_closed")));
         json_object_set(doc, "commitments", json_object_get(since, "commitments"));
     } else {
         json_object_set_new(doc, "last_round", json_null());

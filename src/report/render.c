@@ -342,10 +342,26 @@ static const char *ref_words(const struct out *o, const char *ref, char out[96])
                 }
             }
         snprintf(out, 96, "an ask");
-    } else if (!strncmp(ref, "rec:", 4)) {
-        snprintf(out, 96, "recommendation %s", colon + 1);
+    } else if (!strncmp(ref, "rec:", 4) || !strncmp(ref, "recommendation:", 15)) {
+        snprintf(out, 96, "a recommendation"); /* never its row id (named where known) */
+    } else if (!strncmp(ref, "benchmark:", 10)) {
+        json_array_foreach(json_object_get(o->doc, "benchmarks"), i, a)
+        {
+            if (json_integer_value(json_object_get(a, "id")) == strtoll(colon + 1, NULL, 10)) {
+                size_t n;
+                snprintf(out, 96, "the benchmark: %s", STR(a, "text"));
+                n = strlen(out);
+                if (n == 95) /* cut: never half a character */
+                    while (n > 0 && ((unsigned char)out[n - 1] & 0xC0) == 0x80)
+                        out[--n] = '\0';
+                if (n > 0 && (unsigned char)out[n - 1] >= 0xC0)
+                    out[--n] = '\0';
+                return out;
+            }
+        }
+        snprintf(out, 96, "a benchmark");
     } else {
-        snprintf(out, 96, "%.*s %s", (int)(colon - ref), ref, colon + 1);
+        snprintf(out, 96, "a %.*s", (int)(colon - ref), ref);
     }
     return out;
 }
@@ -820,6 +836,8 @@ static void brief_header(struct out *o)
     o->f->para_end(o);
 }
 
+static void linked_list(struct out *o, const json_t *t, const char *key, const char *title);
+
 static void last_round(struct out *o, const json_t *r)
 {
     json_t *x;
@@ -872,6 +890,7 @@ static void last_round(struct out *o, const json_t *r)
         }
         o->f->list_end(o);
     }
+    linked_list(o, r, "linked_by_hand", "Recommendations linked to the round by hand");
     if (json_array_size(json_object_get(r, "welcomed_steps"))) {
         o->f->para_begin(o);
         o->f->strong(o, "Steps welcomed");
@@ -931,10 +950,16 @@ static void moved_section(struct out *o, const json_t *r)
         json_array_foreach(json_object_get(o->doc, "assessments"), i, t)
         {
             char ref[96];
+            const json_t *n = json_object_get(t, "target_named");
             o->f->item_begin(o);
-            ref_words(o, STR(t, "target"), ref);
-            ref[0] = (char)(ref[0] >= 'a' && ref[0] <= 'z' ? ref[0] - 'a' + 'A' : ref[0]);
-            textf(o, "%s: ", ref);
+            if (json_is_object(n) && !strcmp(STR(n, "kind"), "rec")) {
+                /* named as the rest of the briefing names them, never by row id */
+                textf(o, "The recommendation to %s — ", STR(n, "label"));
+            } else {
+                ref_words(o, STR(t, "target"), ref);
+                ref[0] = (char)(ref[0] >= 'a' && ref[0] <= 'z' ? ref[0] - 'a' + 'A' : ref[0]);
+                textf(o, "%s: ", ref);
+            }
             assessment_text(o, t);
             o->f->item_end(o);
         }
@@ -1025,6 +1050,13 @@ static void asks_list(struct out *o, const char *key, const char *title)
                     o->f->text(o, "a later step");
             }
         }
+        if (json_array_size(json_object_get(a, "linked_recommendations"))) {
+            json_t *x;
+            size_t k;
+            o->f->text(o, ". Linked by hand: ");
+            json_array_foreach(json_object_get(a, "linked_recommendations"), k, x)
+                textf(o, "%s%s", k ? "; " : "", STR(x, "label"));
+        }
         o->f->item_end(o);
     }
     o->f->list_end(o);
@@ -1096,8 +1128,9 @@ static void benchmarks_section(struct out *o)
     o->f->list_end(o);
 }
 
-/* The recommendations linked to a topic by hand, by what a person reads of them. */
-static void linked_list(struct out *o, const json_t *t)
+/* The recommendations linked to a topic (or the round) by hand, by what a person reads
+ * of them: the list key of t. */
+static void linked_list(struct out *o, const json_t *t, const char *key, const char *title)
 {
     json_t *x;
     size_t i;
@@ -1135,13 +1168,13 @@ static void linked_list(struct out *o, const json_t *t)
         o->f->list_end(o);
         return;
     }
-    if (!json_array_size(json_object_get(t, "linked_recommendations")))
+    if (!json_array_size(json_object_get(t, key)))
         return;
     o->f->para_begin(o);
-    o->f->strong(o, "Linked by hand");
+    o->f->strong(o, title);
     o->f->para_end(o);
     o->f->list_begin(o);
-    json_array_foreach(json_object_get(t, "linked_recommendations"), i, x)
+    json_array_foreach(json_object_get(t, key), i, x)
     {
         o->f->item_begin(o);
         o->f->text(o, STR(x, "label"));
@@ -1212,7 +1245,7 @@ static void topics_section(struct out *o)
     json_array_foreach(json_object_get(o->doc, "topics"), i, t)
     {
         o->f->heading(o, 3, STR(t, "text"));
-        linked_list(o, t);
+        linked_list(o, t, "linked_recommendations", "Linked by hand");
         if (!json_array_size(json_object_get(t, "states"))) {
             o->f->para_begin(o);
             o->f->text(o, "No theme recorded for this topic.");

@@ -152,7 +152,7 @@ check_eq "the record's page says it is withdrawn, and why" "200 1" \
 check_eq "the dialogue page no longer shows it" "200 0" \
     "$(get "$URL/dialogues/1") $(grep -c 'Six political prisoners pardoned' "$TMP/body")"
 check_eq "its history page shows the edit, old -> new, and the withdrawal" "200 1 1" \
-    "$(get "$URL/records/step:1/history") $(grep -c '<del>Presidential pardon' "$TMP/body") $(grep -c 'POST /records/step:1/withdraw' "$TMP/body")"
+    "$(get "$URL/records/step:1/history") $(grep -c '<del>Presidential pardon' "$TMP/body") $(grep -c 'the Withdraw form on the web' "$TMP/body")"
 check_eq "and is titled by what the record is, not its row id" "1 0" \
     "$(grep -c '<h1>History: Step of ' "$TMP/body") $(grep -c '<h1>History of step:' "$TMP/body")"
 check_eq "what was added is listed without the row id" 0 "$(grep -c '<li>id: ' "$TMP/body")"

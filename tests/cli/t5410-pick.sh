@@ -65,10 +65,15 @@ check_eq "the banner never carries markup it was sent" 0 \
 curl -s "$URL/dialogues/1?saved=step:999" >"$TMP/body"
 check_eq "nor names a record that is not there" 0 "$(grep -c 'role="status"' "$TMP/body")"
 
-# A step saved from the dialogue page shows on that page, linked from the banner.
+# A step saved from the dialogue page shows on that page, linked from the banner, when
+# it belongs to the dialogue: ODIHR's report on the elections, in response to them.
 T=$(curl -s -b "$TMP/jar" -c "$TMP/jar" "$URL/dialogues/1" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1)
+get "$URL/api/v1/lookup?kind=step&dialogue=1&q=2016-09-11" >/dev/null
+elections=$(results | head -n 1 | cut -d' ' -f1)
+check_eq "the elections step, picked" "step:" "$(echo "$elections" | cut -c1-5)"
 loc=$(curl -s -b "$TMP/jar" -c "$TMP/jar" -o /dev/null -w '%{redirect_url}' -H "Origin: $URL" \
     --data-urlencode "csrf=$T" --data "actor=ODIHR&date=2016-12-08&kind=statement" \
+    --data-urlencode "responds_to=$elections" \
     --data-urlencode "text=ODIHR's final report on the elections" "$URL/dialogues/1/steps")
 id=$(echo "$loc" | sed -n 's/.*saved=step:\([0-9]*\).*/\1/p')
 check_eq "an organisation's step is saved from the dialogue page" yes "$([ -n "$id" ] && echo yes)"
@@ -77,12 +82,31 @@ grep -q "Step of 2016-12-08 by ODIHR saved.</strong> <a href=\"/dialogues/1#step
 check_eq "the page says what was saved, with a link" 0 $?
 grep -q "<li id=\"step-$id\">" "$TMP/body"
 check_eq "and shows it where the link goes" 0 $?
+# One linked to nothing of the dialogue is not listed there (docs/web.md, "Steps of
+# others"): the write lands on the step's own page, which says so.
+loc=$(curl -s -b "$TMP/jar" -c "$TMP/jar" -o /dev/null -w '%{redirect_url}' -H "Origin: $URL" \
+    --data-urlencode "csrf=$T" --data "actor=OHCHR&date=2016-11-01&kind=statement" \
+    --data-urlencode "text=OHCHR's note on another country" "$URL/dialogues/1/steps")
+other=$(echo "$loc" | sed -n 's/.*saved=step:\([0-9]*\).*/\1/p')
+check_eq "an unlinked organisation's step lands on its own page" "/records/step:$other?saved=step:$other" "${loc#"$URL"}"
+get "$loc" >/dev/null
+grep -q "Step of 2016-11-01 by OHCHR saved.</strong> <a href=\"/records/step:$other\"" "$TMP/body"
+check_eq "which says what was saved, linked to where it is" 0 $?
+get "$URL/dialogues/1" >/dev/null
+check_eq "the dialogue lists ODIHR's step on its elections" 1 "$(grep -c "<li id=\"step-$id\">" "$TMP/body")"
+check_eq "but not OHCHR's, linked to nothing of it" 0 "$(grep -c "<li id=\"step-$other\">" "$TMP/body")"
+"$RT" --db "$DB" link "step:$other" responds-to "$elections" >/dev/null
+get "$URL/dialogues/1" >/dev/null
+check_eq "until it is linked to a step of its parties" 1 "$(grep -c "<li id=\"step-$other\">" "$TMP/body")"
+"$RT" --db "$DB" withdraw "step:$other responds-to $elections" --reason "not about this" >/dev/null
+get "$URL/dialogues/1" >/dev/null
+check_eq "and leaves when the link is withdrawn" 0 "$(grep -c "<li id=\"step-$other\">" "$TMP/body")"
 
 # The search's check boxes: many recommendations linked to a topic in one write.
 get "$URL/search?sur=Belarus" >/dev/null
 recs=$(grep -o 'name="rec" value="[0-9]*"' "$TMP/body" | sed 's/.*value="//;s/"//' | head -n 3)
 check_eq "search results carry check boxes" 3 "$(echo "$recs" | wc -l)"
-check_eq "and a picker for what to link them to" 1 "$(grep -c 'data-pick="topic,ask,benchmark"' "$TMP/body")"
+check_eq "and a picker for what to link them to (a round too)" 1 "$(grep -c 'data-pick="round,topic,ask,benchmark"' "$TMP/body")"
 args=$(for r in $recs; do printf -- '--data rec=%s ' "$r"; done)
 # shellcheck disable=SC2086
 loc=$(curl -s -b "$TMP/jar" -c "$TMP/jar" -o /dev/null -w '%{redirect_url}' -H "Origin: $URL" \

@@ -154,10 +154,13 @@ def forms(pages):
 
 
 # A row id where a name belongs: a reference as the library writes it, a bare
-# "step 1", a round id.
+# "step 1" or "Recommendation 6139" (an ask is named by its number in its round,
+# "ask 2 of round 2"), a round id.
 ROW_ID = re.compile(r"\b(?:rec|recommendation|step|ask|topic|round|benchmark|commitment|"
                     r"assessment):\d+|\bin response to step \d+|\banswers (?:recommendation|rec)[: ]\d+|"
-                    r"\banswers ask[: ]\d+(?! of round)|\bround id\b|\bstep \d+\b", re.I)
+                    r"\banswers ask[: ]\d+(?! of round)|\bround id\b|\bstep \d+\b|"
+                    r"\b(?:recommendation|benchmark|commitment|assessment|participant|topic) \d+(?![.\d])|"
+                    r"\bask \d+(?![.\d]| of round)", re.I)
 
 
 def text_of(body):

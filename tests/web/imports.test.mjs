@@ -8,12 +8,10 @@
 // under CI). Run: RT=build/debug/rightstrack node --test tests/web/imports.test.mjs
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
-import { ROOT, SHOTS, LAUNCH } from './server.mjs';
+import { ROOT, SHOTS, emptySuite } from './server.mjs';
 
 const DATA = process.env.RIGHTSTRACK_SHARED_DATA || resolve(ROOT, '..', 'shared', 'data');
 const UPR = join(DATA, 'upr', 'raw', 'v2-upr-info', '18.csv');
@@ -21,37 +19,6 @@ const READOUT = join(DATA, 'readouts', 'us-belarus-wg-2015-12-16.txt');
 const RT = resolve(ROOT, process.env.RT || 'build/debug/rightstrack');
 const have = existsSync(UPR) && existsSync(READOUT);
 if (!have && process.env.CI) throw new Error(`missing ${UPR} or ${READOUT} under CI`);
-
-// serve on a database file that is not there yet: serve makes it.
-async function startEmpty(dir) {
-    const db = join(dir, 'new.db');
-    const child = spawn(RT, ['--db', db, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise((res) => child.once('exit', (code, sig) => res({ code, sig })));
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (s) => { stderr += s; });
-    const url = await new Promise((res, rej) => {
-        let out = '';
-        const timer = setTimeout(() => rej(new Error(`serve printed no URL: ${out}${stderr}`)), 10000);
-        child.stdout.setEncoding('utf8');
-        child.stdout.on('data', (s) => {
-            out += s;
-            const m = out.match(/^listening on (http:\/\/127\.0\.0\.1:\d+)$/m);
-            if (m) { clearTimeout(timer); res(m[1]); }
-        });
-        exited.then(({ code, sig }) => { clearTimeout(timer); rej(new Error(`serve exited (${code ?? sig}): ${stderr}`)); });
-    });
-    return {
-        url, db,
-        async stop() {
-            if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-            const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-            const st = await exited;
-            clearTimeout(killer);
-            return st;
-        },
-    };
-}
 
 async function shot(page, name) {
     const file = join(SHOTS, `import-${name}.png`);
@@ -67,21 +34,13 @@ async function summary(page) {
 }
 
 describe('starting a job on the web', { skip: !have && 'no ../shared/data' }, () => {
-    let dir, server, browser, context, page;
+    let dir, server, page;
 
-    before(async () => {
-        mkdirSync(SHOTS, { recursive: true });
-        dir = mkdtempSync(join(tmpdir(), 'rt-web-import-'));
-        server = await startEmpty(dir);
-        browser = await chromium.launch(LAUNCH);
-        context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
-        page = await context.newPage();
-    });
-    after(async () => {
-        await context?.close();
-        await browser?.close();
-        if (server) assert.deepEqual(await server.stop(), { code: 0, sig: null }, 'serve stops cleanly');
-        if (dir) rmSync(dir, { recursive: true, force: true });
+    // The server on a database that does not exist yet, chromium and a page (server.mjs).
+    const suite = emptySuite({ viewport: { width: 1024, height: 768 } }, 'new.db');
+    before(() => {
+        ({ server, page } = suite);
+        dir = server.dir;
     });
 
     it('imports the UPR Info export through the page, with the counts of import --json', async () => {
@@ -155,7 +114,8 @@ describe('starting a job on the web', { skip: !have && 'no ../shared/data' }, ()
         await page.waitForLoadState('load');
         if (page.url().endsWith('/readouts/new')) // items to leave out: confirm
             await page.getByRole('button', { name: 'Save as a round' }).click();
-        await page.waitForURL(/\/dialogues\/1\/rounds\/2(\?saved=[^&]*)?$/);
+        await page.waitForURL(/\/dialogues\/1\/rounds\/2(\?saved=[^&]*&readout=1)?$/);
+        assert.match(await page.locator(".banner").innerText(), /Saved from the readout with the round/);
         await shot(page, '6-round-saved');
     });
 

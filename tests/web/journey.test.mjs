@@ -13,51 +13,16 @@
 // under CI). Run: RT=build/debug/rightstrack node --test tests/web/journey.test.mjs
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
-import { ROOT, SHOTS, LAUNCH } from './server.mjs';
+import { ROOT, SHOTS, emptySuite } from './server.mjs';
 
 const DATA = process.env.RIGHTSTRACK_SHARED_DATA || resolve(ROOT, '..', 'shared', 'data');
 // The whole normalised UPR Info export, sessions 1-18 (Belarus: session 8).
 const UPR = join(DATA, 'upr', 'upr_info_s01-s18.csv');
 const READOUT = join(DATA, 'readouts', 'us-belarus-wg-2015-12-16.txt');
-const RT = resolve(ROOT, process.env.RT || 'build/debug/rightstrack');
 const have = existsSync(UPR) && existsSync(READOUT);
 if (!have && process.env.CI) throw new Error(`missing ${UPR} or ${READOUT} under CI`);
-
-// serve on a database file that is not there yet: serve makes it.
-async function startEmpty(dir) {
-    const db = join(dir, 'journey.db');
-    const child = spawn(RT, ['--db', db, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise((res) => child.once('exit', (code, sig) => res({ code, sig })));
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (s) => { stderr += s; });
-    const url = await new Promise((res, rej) => {
-        let out = '';
-        const timer = setTimeout(() => rej(new Error(`serve printed no URL: ${out}${stderr}`)), 10000);
-        child.stdout.setEncoding('utf8');
-        child.stdout.on('data', (s) => {
-            out += s;
-            const m = out.match(/^listening on (http:\/\/127\.0\.0\.1:\d+)$/m);
-            if (m) { clearTimeout(timer); res(m[1]); }
-        });
-        exited.then(({ code, sig }) => { clearTimeout(timer); rej(new Error(`serve exited (${code ?? sig}): ${stderr}`)); });
-    });
-    return {
-        url,
-        async stop() {
-            if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-            const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-            const st = await exited;
-            clearTimeout(killer);
-            return st;
-        },
-    };
-}
 
 let shots = 0;
 async function shot(page, name) {
@@ -91,23 +56,12 @@ async function noRowId(page, where) {
 }
 
 describe("the seed's journey in the browser, on an empty database", { skip: !have && 'no ../shared/data' }, () => {
-    let dir, server, browser, context, page;
+    let server, page;
     let roundUrl, stepUrl;
 
-    before(async () => {
-        mkdirSync(SHOTS, { recursive: true });
-        dir = mkdtempSync(join(tmpdir(), 'rt-web-journey-'));
-        server = await startEmpty(dir);
-        browser = await chromium.launch(LAUNCH);
-        context = await browser.newContext({ viewport: { width: 1024, height: 800 }, acceptDownloads: true });
-        page = await context.newPage();
-    });
-    after(async () => {
-        await context?.close();
-        await browser?.close();
-        if (server) assert.deepEqual(await server.stop(), { code: 0, sig: null }, 'serve stops cleanly');
-        if (dir) rmSync(dir, { recursive: true, force: true });
-    });
+    // The server on a database that does not exist yet, chromium and a page (server.mjs).
+    const suite = emptySuite({ viewport: { width: 1024, height: 800 }, acceptDownloads: true }, 'journey.db');
+    before(() => ({ server, page } = suite));
 
     it('starts on an empty database and imports the UPR Info export through the page', async () => {
         await page.goto(server.url + '/');
@@ -145,6 +99,12 @@ describe("the seed's journey in the browser, on an empty database", { skip: !hav
         await page.waitForURL(/\/dialogues\/1\/rounds\/2(\?.*)?$/);
         roundUrl = server.url + '/dialogues/1/rounds/2';
         assert.match(await page.locator('h1').innerText(), /Round 2\b/);
+        // The banner says what came with the round: the welcomed release is a step now,
+        // named and linked, so that no one enters it twice.
+        const banner = page.locator('.banner[role="status"]');
+        assert.match(await banner.innerText(), /Saved from the readout with the round: \d+ participants?, .*1 step welcomed/);
+        assert.match(await banner.locator('.saved-steps').innerText(), /step of 2015-08 by Belarus: .*six political prisoners/i);
+        assert.match(await banner.locator('.saved-steps a').first().getAttribute('href'), /^\/dialogues\/1#step-\d+$/);
         await noRowId(page, 'the round page');
         await shot(page, 'round-2-saved');
     });
@@ -154,7 +114,7 @@ describe("the seed's journey in the browser, on an empty database", { skip: !hav
         const boxes = page.locator('input[type="checkbox"][name="rec"]');
         assert.ok(await boxes.count() >= 5, 'five hits to tick');
         for (let i = 0; i < 5; i++) await boxes.nth(i).check();
-        await pick(page, /To this topic, ask or benchmark/, 'parliamentary elections', /^topic of round 2: next year/);
+        await pick(page, /To this round, topic, ask or benchmark/, 'parliamentary elections', /^topic of round 2: next year/);
         await shot(page, 'search-ticked');
         const banner = await save(page, page.getByRole('button', { name: 'Link the selected' }));
         assert.match(banner, /5 recommendations linked to topic of round 2\./);
@@ -255,6 +215,8 @@ describe("the seed's journey in the browser, on an empty database", { skip: !hav
         await shot(page, 'ask-assessment-form');
         assert.match(await save(page, assess.getByRole('button', { name: 'Save' })), /saved\./);
         assert.match(page.url(), /\/dialogues\/1\/rounds\/2\?saved=assessment:\d+$/);
+        assert.match(await page.locator('.banner').getByRole('link', { name: 'Show what was saved' }).getAttribute('href'),
+            /^\/dialogues\/1\/rounds\/2#ask-\d+$/, 'the banner links to the ask assessed');
         await noRowId(page, 'the round page');
         await shot(page, 'ask-assessment-saved');
 
@@ -289,6 +251,8 @@ describe("the seed's journey in the browser, on an empty database", { skip: !hav
         const history = await page.locator('main').innerText();
         assert.match(history, /withdr/i, 'the history says it was withdrawn');
         assert.match(history, /Entered twice/, 'with the reason');
+        assert.match(history, /actor: Belarus/, 'parties by name');
+        assert.doesNotMatch(history, /\bBLR\b|\b(step|round|ask|recommendation):\d+/, 'no code, no row id');
         await shot(page, 'withdrawn-history');
 
         await page.goto(stepUrl + '/history');

@@ -87,7 +87,7 @@ describe('picking records by name', () => {
         const boxes = page.locator('input[type="checkbox"][name="rec"]');
         await boxes.nth(0).check();
         await boxes.nth(1).check();
-        await pick(page, /To this topic, ask or benchmark/, 'civil society', /^topic of round 2: Space for civil society/);
+        await pick(page, /To this round, topic, ask or benchmark/, 'civil society', /^topic of round 2: Space for civil society/);
         await shot(page, 'search-ticked');
         await save(page, page.getByRole('button', { name: 'Link the selected' }));
         assert.match(page.url(), /\/dialogues\/1\/rounds\/2\?saved=topic:\d+&linked=2$/);
@@ -95,5 +95,32 @@ describe('picking records by name', () => {
         const topic = page.locator('li[id^="topic-"]').filter({ hasText: 'Space for civil society' });
         assert.ok(await topic.locator('.linked-by-hand a').count() >= 2, 'the links show on the round page');
         await shot(page, 'search-linked');
+    });
+
+    it('links ticked results to the round itself, and withdraws one from the round page', async () => {
+        await page.goto(suite.server.url + '/search?sur=Belarus&q=prisoners');
+        const boxes = page.locator('input[type="checkbox"][name="rec"]');
+        await boxes.nth(0).check();
+        await boxes.nth(1).check();
+        await pick(page, /To this round, topic, ask or benchmark/, 'washington', /^round 2 of US-Belarus/);
+        await save(page, page.getByRole('button', { name: 'Link the selected' }));
+        assert.match(page.url(), /\/dialogues\/1\/rounds\/2\?saved=round:\d+&linked=2$/);
+        assert.match(await page.locator('.banner').innerText(), /2 recommendations linked to round 2 of US-Belarus/);
+        const heading = page.locator('#recommendations');
+        assert.equal(await heading.innerText(), 'Recommendations linked to this round');
+        const list = page.locator('#recommendations + ul.linked-by-hand > li:not(.muted)');
+        assert.equal(await list.count(), 2, 'both show on the round page');
+        const first = await list.first().locator('a').first().innerText();
+        await shot(page, 'round-linked');
+
+        // Each link made by hand has its own withdraw control, with a reason.
+        await list.first().locator('summary', { hasText: 'Withdraw this link' }).click();
+        await list.first().getByLabel('Why is it withdrawn?').fill('Not discussed in this round (web test)');
+        await shot(page, 'round-link-withdraw');
+        await save(page, list.first().getByRole('button', { name: 'Withdraw the link' }));
+        assert.match(await page.locator('.banner').innerText(), /A link of round 2 of US-Belarus .* withdrawn\./);
+        assert.equal(await page.locator('#recommendations + ul.linked-by-hand > li:not(.muted)').count(), 1, 'one is left');
+        assert.doesNotMatch(await page.locator('#recommendations + ul').innerText(), new RegExp(first.slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+        await shot(page, 'round-link-withdrawn');
     });
 });

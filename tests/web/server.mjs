@@ -59,6 +59,16 @@ export async function startServer() {
         throw new Error(`building the test database failed: ${e.message}\n${e.stderr || ''}`);
     }
 
+    try {
+        return await serve(rt, db, dir);
+    } catch (e) {
+        rmSync(dir, { recursive: true, force: true });
+        throw e;
+    }
+}
+
+// Runs `rightstrack serve` on db until stop(); dir (a temporary directory) goes with it.
+async function serve(rt, db, dir) {
     const child = spawn(rt, ['--db', db, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8');
@@ -78,11 +88,12 @@ export async function startServer() {
             clearTimeout(timer);
             rej(new Error(`serve exited (${code ?? sig}) before listening: ${stderr}`));
         });
-    }).catch((e) => { rmSync(dir, { recursive: true, force: true }); throw e; });
+    });
 
     return {
         url,
         db,
+        dir,
         // SIGTERM lets the server finish the requests under way; returns its exit status.
         async stop() {
             if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -93,6 +104,44 @@ export async function startServer() {
             return st;
         },
     };
+}
+
+// `serve` on a database file that is not there yet (serve makes it, as a desk officer
+// starting from nothing would), in a new temporary directory (srv.dir, for the test's
+// own files) that stop() removes.
+export async function startEmptyServer(name = 'new.db') {
+    const rt = resolve(ROOT, process.env.RT || 'build/debug/rightstrack');
+    const dir = mkdtempSync(join(tmpdir(), 'rt-web-empty-'));
+    try {
+        return await serve(rt, join(dir, name), dir);
+    } catch (e) {
+        rmSync(dir, { recursive: true, force: true });
+        throw e;
+    }
+}
+
+// The hooks of a browser test that starts from nothing, registered where it is called
+// (inside a describe, so that a skipped describe starts nothing): before its tests, a
+// server on a database that does not exist yet (startEmptyServer), chromium, a context
+// made with contextOptions and a page in it; after them, all closed, and the server must
+// have stopped cleanly on SIGTERM. suite.server, .browser, .context and .page are set
+// once the before hook has run.
+export function emptySuite(contextOptions = {}, dbName = 'new.db') {
+    const suite = {};
+    before(async () => {
+        mkdirSync(SHOTS, { recursive: true });
+        suite.server = await startEmptyServer(dbName);
+        suite.browser = await chromium.launch(LAUNCH);
+        suite.context = await suite.browser.newContext(contextOptions);
+        suite.page = await suite.context.newPage();
+    });
+    after(async () => {
+        await suite.context?.close();
+        await suite.browser?.close();
+        if (suite.server)
+            assert.deepEqual(await suite.server.stop(), { code: 0, sig: null }, 'serve stops cleanly on SIGTERM');
+    });
+    return suite;
 }
 
 // The hooks every browser test file needs: before its tests, a server on a fresh

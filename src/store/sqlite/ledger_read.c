@@ -250,6 +250,9 @@ int rt_round_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error 
         " 'date', r.date, 'date_precision', "
         PRECISION("r.date") ", 'place', r.place, 'summary', r.summary, 'source', r.source,"
         " 'withdrawn', r.withdrawn, 'withdrawn_on', r.withdrawn_on,"
+        " 'recommendations', " IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'round'"
+                                   " AND l.from_id = r.id AND l.relation = 'about' AND "
+                                   LIVE("l") " ORDER BY 1") ","
         " 'participants', " ARRAY("SELECT json_object('id', p.id, 'name', p.name, 'title',"
                                   " p.title, 'organisation', p.organisation, 'party', p.party) j"
                                   " FROM participant p WHERE p.round_id = r.id AND " LIVE("p")

@@ -48,10 +48,23 @@ static const char round_sql[] = ARRAY_OF(
     " = k2.round_id WHERE l.from_kind = 'step' AND l.from_id = s.id AND l.to_kind = 'ask'"     \
     " AND r2.dialogue_id = ?2))"
 
+/*
+ * Is step s one dialogue ?2's page shows (docs/web.md, "Steps of others")? Its parties'
+ * steps, and another's step linked to the dialogue: welcomed in one of its rounds,
+ * answering one of its asks or a recommendation linked to its rounds, topics or asks,
+ * in response to (or answered by) a step of one of its parties, fulfilling one of its
+ * commitments, or tracked by one of its benchmarks. An organisation's step linked to
+ * nothing of the dialogue is not shown there, whatever dialogue it was typed on.
+ */
+#define LINK_LIVE "l.withdrawn IS NULL AND l.from_kind = 'step' AND l.from_id = s.id"
+#define STEP_SHOWN                                                                                 "(?2 = 0 OR s.actor IN (SELECT party FROM dialogue_party WHERE dialogue_id = ?2)"              " OR EXISTS (SELECT 1 FROM link l JOIN round r2 ON r2.id = l.to_id WHERE " LINK_LIVE           " AND l.to_kind = 'round' AND r2.dialogue_id = ?2)"                                            " OR EXISTS (SELECT 1 FROM link l JOIN ask k2 ON k2.id = l.to_id JOIN round r2 ON r2.id"       " = k2.round_id WHERE " LINK_LIVE " AND l.to_kind = 'ask' AND r2.dialogue_id = ?2)"            " OR EXISTS (SELECT 1 FROM link l JOIN link lr ON lr.to_kind = 'recommendation' AND"           " lr.to_id = l.to_id AND lr.relation = 'about' AND lr.withdrawn IS NULL WHERE " LINK_LIVE      " AND l.to_kind = 'recommendation' AND ((lr.from_kind = 'round' AND lr.from_id IN"             " (SELECT id FROM round WHERE dialogue_id = ?2)) OR (lr.from_kind = 'topic' AND"               " lr.from_id IN (SELECT t3.id FROM topic t3 JOIN round r3 ON r3.id = t3.round_id WHERE"        " r3.dialogue_id = ?2)) OR (lr.from_kind = 'ask' AND lr.from_id IN (SELECT k3.id FROM"         " ask k3 JOIN round r3 ON r3.id = k3.round_id WHERE r3.dialogue_id = ?2))))"                   " OR EXISTS (SELECT 1 FROM link l JOIN step p2 ON p2.id = CASE WHEN l.from_id = s.id"          " THEN l.to_id ELSE l.from_id END WHERE l.withdrawn IS NULL AND l.relation ="                  " 'responds-to' AND ((l.from_kind = 'step' AND l.from_id = s.id) OR (l.to_kind = 'step'"       " AND l.to_id = s.id)) AND p2.actor IN (SELECT party FROM dialogue_party WHERE"                " dialogue_id = ?2))"                                                                          " OR EXISTS (SELECT 1 FROM commitment_status cs JOIN commitment c2 ON c2.id ="                 " cs.commitment_id JOIN round r2 ON r2.id = c2.round_id WHERE cs.step_id = s.id AND"           " r2.dialogue_id = ?2)"                                                                        " OR EXISTS (SELECT 1 FROM link l JOIN benchmark b2 ON b2.id = l.from_id WHERE"                " l.withdrawn IS NULL AND l.from_kind = 'benchmark' AND l.to_kind = 'step' AND l.to_id ="      " s.id AND b2.dialogue_id = ?2))"
+
 static const char step_sql[] = ARRAY_OF(
     "SELECT json_object('kind', 'step', 'ref', 'step:' || s.id, 'id', s.id, 'name', "
     STEP_NAME ", 'label', " STEP_NAME " || ': ' || " SHORT("s.text") ", 'text', s.text,"
-    " 'date', s.date, 'actor', s.actor) j FROM step s WHERE " STEP_OF_DIALOGUE " AND "
+    " 'date', s.date, 'actor', s.actor, 'state', json(CASE WHEN EXISTS (SELECT 1 FROM state"
+    " sa WHERE sa.code = s.actor) THEN 'true' ELSE 'false' END), 'shown', json(CASE WHEN "
+    STEP_SHOWN " THEN 'true' ELSE 'false' END)) j FROM step s WHERE " STEP_OF_DIALOGUE " AND "
     ANY_ID("s.id") " AND " HOLDS("s.date || ' ' || " PARTY("s.actor") " || ' ' || s.actor ||"
                                  " ' ' || s.kind || ' ' || s.text")
     " ORDER BY s.date, s.id");
@@ -128,7 +141,11 @@ static const char assessment_sql[] = ARRAY_OF(
     "SELECT json_object('kind', 'assessment', 'ref', 'assessment:' || a.id, 'id', a.id,"
     " 'name', " ASSESSMENT_NAME ", 'label', " ASSESSMENT_NAME " || ': ' || a.status, 'text',"
     " coalesce(a.evidence, ''), 'rec', CASE a.target_kind WHEN 'recommendation' THEN"
-    " a.target_id ELSE 0 END) j FROM assessment a WHERE " ANY_ID("a.id") " AND "
+    " a.target_id ELSE 0 END, 'ask', CASE a.target_kind WHEN 'ask' THEN a.target_id ELSE 0"
+    " END, 'ask_round', (SELECT r.dialogue_id || '#' || r.ordinal FROM ask k JOIN round r ON"
+    " r.id = k.round_id WHERE a.target_kind = 'ask' AND k.id = a.target_id), 'dialogue',"
+    " (SELECT b.dialogue_id FROM benchmark b WHERE a.target_kind = 'benchmark' AND b.id ="
+    " a.target_id), 'target_id', a.target_id) j FROM assessment a WHERE " ANY_ID("a.id") " AND "
     HOLDS("a.status || ' ' || coalesce(a.evidence, '')") " ORDER BY a.id");
 
 static const char benchmark_sql[] = ARRAY_OF(

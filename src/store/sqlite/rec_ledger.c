@@ -27,7 +27,8 @@
     " 'rounds', " ARRAY("SELECT " ROUND_JSON " j FROM round r JOIN dialogue d"                 \
                         " ON d.id = r.dialogue_id WHERE r.id IN (SELECT t.round_id FROM topic" \
                         " t WHERE t.id IN (" ABOUT("topic") ") AND " LIVE("t") " UNION SELECT k.round_id FROM"   \
-                        " ask k WHERE k.id IN (" ABOUT("ask") ") AND " LIVE("k") ") AND "         \
+                        " ask k WHERE k.id IN (" ABOUT("ask") ") AND " LIVE("k")               \
+                        " UNION " ABOUT("round") ") AND "                                      \
                         LIVE("r") " ORDER BY r.date, r.id") ","                                \
     " 'topics', " ARRAY("SELECT json_object('id', t.id, 'text', t.text, 'theme', t.theme,"     \
                         " 'round', json(" ROUND_JSON ")) j FROM topic t JOIN round r"          \
