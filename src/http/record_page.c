@@ -11,6 +11,8 @@
 #include <rightstrack/ledger.h>
 #include <rightstrack/lookup.h>
 
+#include <rightstrack/private.h>
+
 #include "html.h"
 #include "http_int.h"
 
@@ -102,6 +104,14 @@ static void record_page(struct rt_store *st, const char *ref, struct rt_http_res
     RT_HTML_LIT(b, "<h1>");
     rt_html_text(b, title.buf);
     RT_HTML_LIT(b, "</h1>");
+    {
+        int on = 0;
+        /* Kinds that cannot be private answer RT_EINVAL: not marked. */
+        if (rt_private_get(st, canon, &on, NULL) == 0 && on)
+            RT_HTML_LIT(b, "<p role=\"status\" id=\"private\"><span class=\"tag private\">"
+                           "private</span> Only editors and admins see this record: not "
+                           "viewers, not the public.</p>");
+    }
     if (jstr(doc, "withdrawn")) {
         RT_HTML_LIT(b, "<p role=\"status\" class=\"neg\" id=\"withdrawn\"><strong>Withdrawn");
         if (jstr(doc, "withdrawn_on")) {

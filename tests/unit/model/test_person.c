@@ -5,6 +5,7 @@
 
 #include <rightstrack/ledger.h>
 #include <rightstrack/person.h>
+#include <rightstrack/private.h>
 
 #include "lib/testutil.h"
 
@@ -126,9 +127,9 @@ Test(person, register_status_and_step)
     struct rt_step_in s = {"Belarus",    "2015-08-22", "prisoner-release", "positive", 1,
                            "A release.", NULL};
     struct rt_person_in a = {
-        "Mikalai Statkevich", "male", 1956, "opposition politician", NULL, NULL, NULL};
-    struct rt_person_in b = {"Nikolai Statkevich", NULL, 0, NULL, NULL, NULL, NULL};
-    struct rt_person_in c = {"Ales Bialiatski", NULL, 0, NULL, NULL, NULL, NULL};
+        "Mikalai Statkevich", "male", 1956, "opposition politician", NULL, NULL, NULL, 0};
+    struct rt_person_in b = {"Nikolai Statkevich", NULL, 0, NULL, NULL, NULL, NULL, 0};
+    struct rt_person_in c = {"Ales Bialiatski", NULL, 0, NULL, NULL, NULL, NULL, 0};
 
     snprintf(path, sizeof(path), "%s/p.db", test_dir());
     cr_assert_eq(rt_store_open(&st, path, RT_STORE_CREATE, &e), 0, "%s", e.msg.buf);
@@ -182,6 +183,60 @@ Test(person, register_status_and_step)
     cr_assert_eq(json_integer_value(json_object_get(doc, "persons")), 2);
     cr_assert_eq(json_integer_value(json_object_get(doc, "detained")), 1);
     cr_assert_eq(json_integer_value(json_object_get(doc, "unknown")), 1);
+    json_decref(doc);
+    rt_error_release(&e);
+    rt_store_close(st);
+}
+
+/* Persons are private unless added public (issue 14): a store reading for the public
+ * finds only the public ones, with none of the others' names, events or asks, and a
+ * person made public again is found with their case. */
+Test(person, private_unless_public)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_store *st;
+    char path[256];
+    int64_t hid = 0, pub = 0, found = 0, ev = 0;
+    json_t *doc = NULL;
+    int on = -1;
+    struct rt_person_in a = {"Mikalai Statkevich", NULL, 0, NULL, NULL, NULL, NULL, 0};
+    struct rt_person_in b = {"Maria Kalesnikava", NULL, 0, NULL, NULL, NULL, NULL, 1};
+
+    snprintf(path, sizeof(path), "%s/pp.db", test_dir());
+    cr_assert_eq(rt_store_open(&st, path, RT_STORE_CREATE, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(rt_person_add(st, &a, &hid, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(rt_person_add(st, &b, &pub, &e), 0, "%s", e.msg.buf);
+    {
+        struct rt_case_in held = {hid, "detained", "2010-12-19", NULL, NULL, NULL, 0};
+        cr_assert_eq(rt_case_add(st, &held, &ev, &e), 0, "%s", e.msg.buf);
+    }
+    cr_assert_eq(rt_private_get(st, "person:1", &on, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(on, 1);
+    cr_assert_eq(rt_private_get(st, "person:2", &on, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(on, 0);
+    cr_assert_eq(rt_person_get(st, hid, NULL, &doc, &e), 0, "%s", e.msg.buf);
+    cr_assert(json_is_true(json_object_get(doc, "private")), "the mark for who sees it");
+    json_decref(doc);
+
+    cr_assert_eq(rt_store_set_reader(st, RT_READER_PUBLIC, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(rt_person_list(st, NULL, NULL, &doc, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(json_array_size(doc), 1);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(doc, 0), "name")),
+                     "Maria Kalesnikava");
+    cr_assert_null(json_object_get(json_array_get(doc, 0), "private"));
+    json_decref(doc);
+    cr_assert_eq(rt_person_get(st, hid, NULL, &doc, &e), RT_ENOTFOUND);
+    cr_assert_eq(rt_person_find(st, "Statkevich", &found, &e), RT_ENOTFOUND);
+    cr_assert_eq(rt_person_count(st, NULL, &doc, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(json_integer_value(json_object_get(doc, "persons")), 1);
+    cr_assert_eq(json_integer_value(json_object_get(doc, "detained")), 0);
+    json_decref(doc);
+
+    cr_assert_eq(rt_store_set_reader(st, RT_READER_ALL, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(rt_private_set(st, "person:1", 0, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(rt_store_set_reader(st, RT_READER_PUBLIC, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(rt_person_get(st, hid, NULL, &doc, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(json_array_size(json_object_get(doc, "events")), 1);
     json_decref(doc);
     rt_error_release(&e);
     rt_store_close(st);
