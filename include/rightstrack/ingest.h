@@ -34,6 +34,8 @@ struct rt_import_stats {
     int64_t themes_new;    /* theme tags added */
     int64_t unknown_by;    /* rows whose recommending state the export calls "(Unknown)" */
     int source_new;        /* 1 when the file itself had not been imported before */
+    int64_t source_id;     /* the file's source record (0: an export restored) */
+    int marked_private;    /* 1 when the file's source was marked private */
 };
 
 /* Progress: bytes done of total, over all files. */
@@ -49,6 +51,24 @@ typedef void (*rt_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 RT_API int rt_import_files(struct rt_store *st, const char *const *paths, size_t n,
                            struct rt_import_stats *stats, rt_progress_fn progress, void *pctx,
                            struct rt_error *err);
+
+/* Flags of rt_import_files_as. */
+enum {
+    /* Mark each file's source record private (private.h): the public and viewers are
+     * not told which file a recommendation came from, nor that the file was read.
+     * Recommendations are published records and stay visible to all. */
+    RT_IMPORT_PRIVATE = 1 << 0,
+};
+
+/*
+ * rt_import_files with flags (RT_IMPORT_*); the faces' import (CLI and web) calls
+ * this. With RT_IMPORT_PRIVATE, an export (which keeps the marks it was made with)
+ * is refused: RT_EINVAL naming the field "private" and the file. Otherwise as
+ * rt_import_files; stats[i].marked_private says what was marked.
+ */
+RT_API int rt_import_files_as(struct rt_store *st, const char *const *paths, size_t n,
+                              unsigned flags, struct rt_import_stats *stats,
+                              rt_progress_fn progress, void *pctx, struct rt_error *err);
 
 /* What rt_tag_unlabelled did. */
 struct rt_tag_stats {

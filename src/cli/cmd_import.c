@@ -5,10 +5,10 @@
 
 #include <rightstrack/ingest.h>
 
-static const char usage[] = "rightstrack [--db PATH] import [--json] FILE...";
+static const char usage[] = "rightstrack [--db PATH] import [--private] [--json] FILE...";
 
 static const char help[] =
-    "usage: rightstrack [--db PATH] import [--json] FILE...\n"
+    "usage: rightstrack [--db PATH] import [--private] [--json] FILE...\n"
     "\n"
     "Imports recommendation files. The format is read from each file's header:\n"
     "  - a UPR Info export as downloaded (MacRoman or UTF-8, any line ends)\n"
@@ -22,7 +22,11 @@ static const char help[] =
     "All files go in as one transaction: if one is bad, nothing is imported, and the\n"
     "error names the file, the line and the field. The database is created if needed.\n"
     "\n"
-    "  --json   print a summary per file and in total\n";
+    "  --private  mark each file's source private: only editors and admins are told\n"
+    "             which file a recommendation came from (the recommendations are\n"
+    "             published records and stay visible to all); not for an export,\n"
+    "             which keeps its own marks\n"
+    "  --json     print a summary per file and in total\n";
 
 int cmd_import(struct cli *c, int argc, char **argv)
 {
@@ -31,8 +35,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
     struct rt_tag_stats tags = {0};
     struct rt_store *st = NULL;
     struct progress *bar = NULL;
-    int json = 0, rc, n;
-    struct cli_option opts[] = {OPT_JSON(&json), OPT_END()};
+    int json = 0, private = 0, rc, n;
+    struct cli_option opts[] = {OPT_FLAG("private", &private, NULL), OPT_JSON(&json), OPT_END()};
 
     if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
         return rc;
@@ -51,8 +55,9 @@ int cmd_import(struct cli *c, int argc, char **argv)
         return rc;
     stats = rt_xcalloc((size_t)n, sizeof(*stats));
     bar = progress_new("importing");
-    if (rt_import_files(st, (const char *const *)(argv + 1), (size_t)n, stats, progress_update, bar,
-                        &err) < 0) {
+    if (rt_import_files_as(st, (const char *const *)(argv + 1), (size_t)n,
+                           private ? RT_IMPORT_PRIVATE : 0, stats, progress_update, bar,
+                           &err) < 0) {
         progress_done(bar);
         rc = cli_fail(c, &err);
         fprintf(stderr, "%s: nothing was imported\n", c->prog);
@@ -87,9 +92,10 @@ int cmd_import(struct cli *c, int argc, char **argv)
                 printf("%s: restored %lld records, %lld of them recommendations\n", argv[1 + i],
                        (long long)stats[i].rows, (long long)stats[i].recs_new);
             else
-                printf("%s: %s, %lld rows: %lld recommendations added, %lld already there\n",
+                printf("%s: %s, %lld rows: %lld recommendations added, %lld already there%s\n",
                        argv[1 + i], rt_format_name(stats[i].format), (long long)stats[i].rows,
-                       (long long)stats[i].recs_new, (long long)stats[i].recs_existing);
+                       (long long)stats[i].recs_new, (long long)stats[i].recs_existing,
+                       stats[i].marked_private ? " (its source private)" : "");
         }
         if (tags.tagged)
             printf("tagged %lld recommendations without themes by the theme model\n",

@@ -12,6 +12,7 @@
 
 #include <rightstrack/audit.h>
 #include <rightstrack/ledger.h>
+#include <rightstrack/private.h>
 #include <rightstrack/text.h>
 
 #include "ingest/ingest_int.h"
@@ -733,9 +734,9 @@ static int import_export(struct rt_store *st, const char *path, const char *data
     return rc;
 }
 
-static int import_one(struct rt_store *st, const char *path, struct rt_import_stats *stats,
-                      rt_progress_fn progress, void *pctx, uint64_t base, uint64_t total,
-                      struct rt_error *err)
+static int import_one(struct rt_store *st, const char *path, unsigned flags,
+                      struct rt_import_stats *stats, rt_progress_fn progress, void *pctx,
+                      uint64_t base, uint64_t total, struct rt_error *err)
 {
     struct file_map raw;
     struct rt_buf conv = RT_BUF_INIT;
@@ -772,7 +773,12 @@ static int import_one(struct rt_store *st, const char *path, struct rt_import_st
         goto out;
     }
     if (data[lead] == '{') {
-        rc = import_export(st, path, raw.buf, raw.len, stats, err);
+        if (flags & RT_IMPORT_PRIVATE)
+            rc = rt_error_set(err, RT_EINVAL, path, 0, "private",
+                              "an export keeps the private marks it was made with; import it "
+                              "without --private");
+        else
+            rc = import_export(st, path, raw.buf, raw.len, stats, err);
         goto out;
     }
 
@@ -802,6 +808,13 @@ finish:
                           "the file has a header but no recommendations");
     if (rc == 0 && !j.n_unknown)
         rc = audit_import(st, path, j.fmt->kind, j.sha256, j.source_id, stats, err);
+    stats->source_id = j.source_id;
+    if (rc == 0 && !j.n_unknown && (flags & RT_IMPORT_PRIVATE) && j.source_id) {
+        char ref[40];
+        snprintf(ref, sizeof(ref), "source:%lld", (long long)j.source_id);
+        if ((rc = rt_private_set(st, ref, 1, err)) == 0)
+            stats->marked_private = 1;
+    }
     if (rc == 0 && j.n_unknown) {
         struct rt_buf msg = RT_BUF_INIT;
         rt_buf_addf(&msg, "%zu name%s match%s no state:", j.n_unknown, j.n_unknown == 1 ? "" : "s",
@@ -832,6 +845,13 @@ int rt_import_files(struct rt_store *st, const char *const *paths, size_t n,
                     struct rt_import_stats *stats, rt_progress_fn progress, void *pctx,
                     struct rt_error *err)
 {
+    return rt_import_files_as(st, paths, n, 0, stats, progress, pctx, err);
+}
+
+int rt_import_files_as(struct rt_store *st, const char *const *paths, size_t n, unsigned flags,
+                       struct rt_import_stats *stats, rt_progress_fn progress, void *pctx,
+                       struct rt_error *err)
+{
     struct rt_import_stats scratch;
     uint64_t total = 0, base = 0;
     int rc;
@@ -848,7 +868,7 @@ int rt_import_files(struct rt_store *st, const char *const *paths, size_t n,
         struct rt_import_stats *s = stats ? &stats[i] : &scratch;
         if (!stats)
             memset(&scratch, 0, sizeof(scratch));
-        if ((rc = import_one(st, paths[i], s, progress, pctx, base, total, err)) < 0) {
+        if ((rc = import_one(st, paths[i], flags, s, progress, pctx, base, total, err)) < 0) {
             rt_store_rollback(st);
             return rc;
         }

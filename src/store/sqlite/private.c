@@ -38,6 +38,9 @@ static const char *const shadows[] = {
      " WHERE id NOT IN " PRIVATE_IDS("assessment")),
     ("CREATE TEMP VIEW IF NOT EXISTS source AS SELECT * FROM main.source"
      " WHERE id NOT IN " PRIVATE_IDS("source")),
+    /* That a recommendation came from a private source (import --private) is private. */
+    ("CREATE TEMP VIEW IF NOT EXISTS recommendation_source AS SELECT * FROM"
+     " main.recommendation_source WHERE source_id NOT IN " PRIVATE_IDS("source")),
     /* A link to or from a private step would name it (a step's "responded_by"). */
     ("CREATE TEMP VIEW IF NOT EXISTS link AS SELECT * FROM main.link"
      " WHERE NOT (from_kind = 'step' AND from_id IN " PRIVATE_IDS(
@@ -59,9 +62,10 @@ static const char *const shadows[] = {
     ("CREATE TEMP VIEW IF NOT EXISTS private_record AS SELECT * FROM main.private_record"
      " WHERE 0"),
 };
-static const char *const shadowed[] = {"step",       "participant",   "assessment",  "source",
-                                       "link",       "person",        "person_name", "case_event",
-                                       "ask_person", "private_record"};
+static const char *const shadowed[] = {
+    "step",   "participant", "assessment", "source",     "recommendation_source", "link",
+    "person", "person_name", "case_event", "ask_person", "private_record"};
+_Static_assert(RT_ARRAY_SIZE(shadows) == RT_ARRAY_SIZE(shadowed), "one view per table shadowed");
 
 static int exec_sql(struct rt_store *st, const char *sql, struct rt_error *err)
 {
