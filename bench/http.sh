@@ -24,6 +24,7 @@ DATA=${RIGHTSTRACK_SHARED_DATA:-../shared/data}/upr/upr_info_s01-s18.csv
 . "$(dirname "$0")/lib.sh"
 [ -f "$DATA" ] || { echo "http.sh: no data at $DATA" >&2; exit 1; }
 bench_init http.sh
+NPORT=${NGINX_PORT:-18089} # nginx's port: another one when that is taken
 "$BIN" --db "$T/b.db" import "$DATA" >/dev/null
 cp "$T/b.db" "$T/d.db" # for the distinct load, without accounts
 "$BIN" --db "$T/b.db" serve --port 0 --threads 2 >"$T/serve.out" 2>&1 &
@@ -36,7 +37,7 @@ curl -s "$URL$Q" >"$T/static.json"
 mkdir -p "$T/www"
 cp "$T/static.json" "$T/www/search.json"
 chmod 644 "$T/www/search.json"
-nginx_start 18089 "$T/www"
+nginx_start $NPORT "$T/www"
 
 run() { # URL [wrk args] -> "rps p99_ms errors"
     wrk_run 64 "$@"
@@ -47,7 +48,7 @@ echo "  nginx        the same bytes as a static file"
 r=$(run "$URL$Q")
 f=$(run "$URL$Q" -H 'Cache-Control: no-cache')
 rss=$(ps -o rss= -p "$SPID" | tr -d ' ')
-n=$(run "http://127.0.0.1:18089/search.json")
+n=$(run "http://127.0.0.1:$NPORT/search.json")
 # The same with accounts and a logged-in session: each request's cookie is checked
 # against the database, and the answer is still taken from the cache.
 echo 'bench pass phrase' | "$BIN" --db "$T/b.db" user add bench --role viewer >/dev/null
@@ -110,7 +111,7 @@ LUA
 start "$T/d.db"
 dd=$(PATHS="$T/paths" run "$URL" -s "$T/turns.lua")
 da=$(PATHS="$T/paths" run "$URL" -s "$T/turns.lua" -H 'Cache-Control: no-cache')
-dn=$(PATHS="$T/files" run "http://127.0.0.1:18089" -s "$T/turns.lua")
+dn=$(PATHS="$T/files" run "http://127.0.0.1:$NPORT" -s "$T/turns.lua")
 
 set -- $r
 echo "rightstrack         $1 req/s  p99 $2  errors $3 ${4:-}"

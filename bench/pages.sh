@@ -13,6 +13,7 @@ DATA=${RIGHTSTRACK_SHARED_DATA:-$ROOT/../shared/data}/upr/upr_info_s01-s18.csv
 . "$ROOT/bench/lib.sh"
 [ -f "$DATA" ] || { echo "pages.sh: no data at $DATA" >&2; exit 1; }
 bench_init pages.sh
+NPORT=${NGINX_PORT:-18090} # nginx's port: another one when that is taken
 "$BIN" --db "$T/p.db" import "$DATA" >/dev/null
 sh "$ROOT/data/demo/us-belarus.sh" "$BIN" --db "$T/p.db" >/dev/null
 "$BIN" --db "$T/p.db" serve --port 0 --threads 2 >"$T/serve.out" 2>&1 &
@@ -36,7 +37,7 @@ echo "$PAGES" | while IFS='=' read -r name path; do
     curl -s -o "$T/www/$name.html" "$URL$path"
 done
 chmod 644 "$T/www"/*.html
-nginx_start 18090 "$T/www"
+nginx_start $NPORT "$T/www"
 
 run() { # URL [wrk args] -> "rps p99 errors"
     wrk_run 8 "$@"
@@ -49,7 +50,7 @@ for line in $PAGES; do
     name=${line%%=*} path=${line#*=}
     set -- $(run "$URL$path" -H 'Cache-Control: no-cache')
     rr=$1 rp=$(ms "$2") re=$3
-    set -- $(run "http://127.0.0.1:18090/$name.html")
+    set -- $(run "http://127.0.0.1:$NPORT/$name.html")
     nr=$1 np=$(ms "$2")
     printf '%-16s %10s %9s %6s %10s %9s %8s\n' "$name" "$rr" "$rp" "$re" "$nr" "$np" \
         "$(awk -v a="$rr" -v b="$nr" 'BEGIN { printf "%.3f", a / b }')"
