@@ -21,18 +21,10 @@ BIN=${1:-build/release/rightstrack}
 SECS=${2:-60}
 DISTINCT=${DISTINCT:-2000}
 DATA=${RIGHTSTRACK_SHARED_DATA:-../shared/data}/upr/upr_info_s01-s18.csv
-for tool in wrk nginx; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "http.sh: needs $tool: run scripts/bootstrap bench" >&2; exit 1; }
-done
+. "$(dirname "$0")/lib.sh"
 [ -f "$DATA" ] || { echo "http.sh: no data at $DATA" >&2; exit 1; }
-T=$(mktemp -d)
-SPID= NPID=
-cleanup() {
-    [ -n "$SPID" ] && kill "$SPID" 2>/dev/null
-    [ -n "$NPID" ] && kill "$(cat "$T/nginx.pid" 2>/dev/null)" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
+bench_init http.sh
+NPORT=${NGINX_PORT:-18089} # nginx's port: another one when that is taken
 "$BIN" --db "$T/b.db" import "$DATA" >/dev/null
 cp "$T/b.db" "$T/d.db" # for the distinct load, without accounts
 "$BIN" --db "$T/b.db" serve --port 0 --threads 2 >"$T/serve.out" 2>&1 &
@@ -43,30 +35,12 @@ Q="/api/v1/recommendations?q=torture&sur=Belarus&limit=20"
 curl -s "$URL$Q" >"$T/static.json"
 
 mkdir -p "$T/www"
-chmod 755 "$T" "$T/www"
 cp "$T/static.json" "$T/www/search.json"
 chmod 644 "$T/www/search.json"
-cat >"$T/nginx.conf" <<CONF
-worker_processes 2;
-pid $T/nginx.pid;
-error_log $T/nginx.err;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    server { listen 127.0.0.1:18089; root $T/www; }
-}
-CONF
-nginx -c "$T/nginx.conf" -p "$T" && NPID=1
-sleep 0.3
+nginx_start $NPORT "$T/www"
 
 run() { # URL [wrk args] -> "rps p99_ms errors"
-    u=$1; shift
-    wrk -t2 -c64 -d"${SECS}s" --latency "$@" "$u" >"$T/wrk.out" 2>&1
-    rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$T/wrk.out")
-    p99=$(sed -n 's/^ *99% *\([0-9.]*[a-z]*\).*/\1/p' "$T/wrk.out")
-    errs=$(sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$T/wrk.out")
-    sock=$(sed -n 's/.*Socket errors:.*/&/p' "$T/wrk.out")
-    echo "$rps ${p99:-?} ${errs:-0} ${sock:+socket-errors}"
+    wrk_run 64 "$@"
 }
 echo "HTTP load, ${SECS}s each, 64 connections, 2 wrk threads"
 echo "  rightstrack  GET $Q (full UPR import, $(wc -c <"$T/static.json") bytes)"
@@ -74,7 +48,7 @@ echo "  nginx        the same bytes as a static file"
 r=$(run "$URL$Q")
 f=$(run "$URL$Q" -H 'Cache-Control: no-cache')
 rss=$(ps -o rss= -p "$SPID" | tr -d ' ')
-n=$(run "http://127.0.0.1:18089/search.json")
+n=$(run "http://127.0.0.1:$NPORT/search.json")
 # The same with accounts and a logged-in session: each request's cookie is checked
 # against the database, and the answer is still taken from the cache.
 echo 'bench pass phrase' | "$BIN" --db "$T/b.db" user add bench --role viewer >/dev/null
@@ -137,7 +111,7 @@ LUA
 start "$T/d.db"
 dd=$(PATHS="$T/paths" run "$URL" -s "$T/turns.lua")
 da=$(PATHS="$T/paths" run "$URL" -s "$T/turns.lua" -H 'Cache-Control: no-cache')
-dn=$(PATHS="$T/files" run "http://127.0.0.1:18089" -s "$T/turns.lua")
+dn=$(PATHS="$T/files" run "http://127.0.0.1:$NPORT" -s "$T/turns.lua")
 
 set -- $r
 echo "rightstrack         $1 req/s  p99 $2  errors $3 ${4:-}"

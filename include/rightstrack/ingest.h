@@ -35,6 +35,8 @@ struct rt_import_stats {
     int64_t themes_new;    /* theme tags added */
     int64_t unknown_by;    /* rows whose recommending state the export calls "(Unknown)" */
     int source_new;        /* 1 when the file itself had not been imported before */
+    int64_t source_id;     /* the file's source record (0: an export restored) */
+    int marked_private;    /* 1 when the file's source was marked private */
 };
 
 /* Progress: bytes done of total, over all files. */
@@ -51,17 +53,29 @@ RT_API int rt_import_files(struct rt_store *st, const char *const *paths, size_t
                            struct rt_import_stats *stats, rt_progress_fn progress, void *pctx,
                            struct rt_error *err);
 
+/* Flags of struct rt_import_opts. */
+enum {
+    /* Mark each file's source record private (private.h): the public and viewers are
+     * not told which file a recommendation came from, nor that the file was read.
+     * Recommendations are published records and stay visible to all. */
+    RT_IMPORT_PRIVATE = 1 << 0,
+};
+
 /* What an import may be told besides its files (strings borrowed). */
 struct rt_import_opts {
     /* The state under review of the rows of a file that names none: an ODIHR file
      * without a "state" column (its code, name or variant); NULL: none. */
     const char *state;
+    unsigned flags; /* RT_IMPORT_* */
 };
 
 /*
- * rt_import_files with opts (NULL: none). An ODIHR file that names no state, given
- * no opts->state, is refused (RT_EINVAL, err->field "state"), as is an opts->state
- * that matches no state.
+ * rt_import_files with opts (NULL: none); the faces' import (CLI and web) calls
+ * this. An ODIHR file that names no state, given no opts->state, is refused
+ * (RT_EINVAL, err->field "state"), as is an opts->state that matches no state.
+ * With RT_IMPORT_PRIVATE, an export (which keeps the marks it was made with) is
+ * refused: RT_EINVAL naming the field "private" and the file; stats[i].marked_private
+ * says what was marked.
  */
 RT_API int rt_import_files_opts(struct rt_store *st, const char *const *paths, size_t n,
                                 const struct rt_import_opts *opts, struct rt_import_stats *stats,

@@ -50,16 +50,19 @@ RT_API double rt_person_name_similarity(const char *a, const char *b);
 
 /* A person to add. birth_year 0: not known; if_close "new" makes a new person even
  * when the name is close to a known one; NULL or "refuse" refuses then; state: the
- * state that holds or held them (any name or code rt_party_resolve knows), or NULL. */
+ * state that holds or held them (any name or code rt_party_resolve knows), or NULL.
+ * A person is a private record (private.h) unless is_public is set. */
 struct rt_person_in {
     const char *name, *sex; /* sex: "female", "male" or NULL */
     int birth_year;
     const char *groups, *note, *source, *if_close;
     const char *state;
+    int is_public;
 };
 
 /*
- * Adds a person called p->name (its first spelling, from p->source) and sets *out_id.
+ * Adds a person called p->name (its first spelling, from p->source) and sets *out_id,
+ * marked private (only editors and admins see them) unless p->is_public.
  * A name whose key is a known person's is that person: RT_EEXIST naming "name" and
  * the person; a name close to a known person's (RT_PERSON_CLOSE) is refused the same
  * way, naming the persons it is close to, unless p->if_close is "new". RT_EINVAL

@@ -5,10 +5,11 @@
 
 #include <rightstrack/ingest.h>
 
-static const char usage[] = "rightstrack [--db PATH] import [--state STATE] [--json] FILE...";
+static const char usage[] =
+    "rightstrack [--db PATH] import [--state STATE] [--private] [--json] FILE...";
 
 static const char help[] =
-    "usage: rightstrack [--db PATH] import [--state STATE] [--json] FILE...\n"
+    "usage: rightstrack [--db PATH] import [--state STATE] [--private] [--json] FILE...\n"
     "\n"
     "Imports recommendation files. The format is read from each file's header:\n"
     "  - a UPR Info export as downloaded (MacRoman or UTF-8, any line ends)\n"
@@ -27,6 +28,10 @@ static const char help[] =
     "\n"
     "  --state STATE  the state under review of an ODIHR file that has no 'state'\n"
     "                 column (code, name or variant: --state BLR)\n"
+    "  --private      mark each file's source private: only editors and admins are\n"
+    "                 told which file a recommendation came from (the recommendations\n"
+    "                 are published records and stay visible to all); not for an\n"
+    "                 export, which keeps its own marks\n"
     "  --json         print a summary per file and in total\n";
 
 int cmd_import(struct cli *c, int argc, char **argv)
@@ -36,11 +41,11 @@ int cmd_import(struct cli *c, int argc, char **argv)
     struct rt_tag_stats tags = {0};
     struct rt_store *st = NULL;
     struct progress *bar = NULL;
-    struct rt_import_opts iopts = {NULL};
-    int json = 0, rc, n;
+    struct rt_import_opts iopts = {NULL, 0};
+    int json = 0, private = 0, rc, n;
     struct cli_option opts[] = {
         OPT_STRING("state", &iopts.state, "STATE", "the state of an ODIHR file without one"),
-        OPT_JSON(&json), OPT_END()};
+        OPT_FLAG("private", &private, NULL), OPT_JSON(&json), OPT_END()};
 
     if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0)
         return rc;
@@ -59,6 +64,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
         return rc;
     stats = rt_xcalloc((size_t)n, sizeof(*stats));
     bar = progress_new("importing");
+    iopts.flags = private ? RT_IMPORT_PRIVATE : 0;
     if (rt_import_files_opts(st, (const char *const *)(argv + 1), (size_t)n, &iopts, stats,
                              progress_update, bar, &err) < 0) {
         progress_done(bar);
@@ -95,9 +101,10 @@ int cmd_import(struct cli *c, int argc, char **argv)
                 printf("%s: restored %lld records, %lld of them recommendations\n", argv[1 + i],
                        (long long)stats[i].rows, (long long)stats[i].recs_new);
             else
-                printf("%s: %s, %lld rows: %lld recommendations added, %lld already there\n",
+                printf("%s: %s, %lld rows: %lld recommendations added, %lld already there%s\n",
                        argv[1 + i], rt_format_name(stats[i].format), (long long)stats[i].rows,
-                       (long long)stats[i].recs_new, (long long)stats[i].recs_existing);
+                       (long long)stats[i].recs_new, (long long)stats[i].recs_existing,
+                       stats[i].marked_private ? " (its source private)" : "");
         }
         if (tags.tagged)
             printf("tagged %lld recommendations without themes by the theme model\n",

@@ -1,7 +1,7 @@
 /*
  * rightstrack person and rightstrack case: the register of persons behind the numbers
- * (person.h, docs/persons.md). Persons are private records: the command line is the
- * operator's own, so it shows them; the web face shows them only to those allowed.
+ * (person.h, docs/persons.md). Persons are private records unless marked public: the
+ * command line is the operator's own, so it shows them all.
  */
 #include "cli.h"
 
@@ -11,7 +11,7 @@
 
 static const char usage[] =
     "rightstrack [--db PATH] person add NAME [--sex S] [--born YEAR] [--state STATE]\n"
-    "       [--groups G] [--note N] [--source S] [--if-close refuse|new] [--json]\n"
+    "       [--groups G] [--note N] [--source S] [--if-close refuse|new] [--public] [--json]\n"
     "       rightstrack [--db PATH] person list [QUERY] [--as-of D] [--json]\n"
     "       rightstrack [--db PATH] person show PERSON [--as-of D] [--json]\n"
     "       rightstrack [--db PATH] person edit PERSON [--name N] [--sex S] [--born YEAR]\n"
@@ -33,8 +33,10 @@ static const char head[] =
     "with their names in every script and spelling met. A name is matched across\n"
     "scripts and romanisations (\"Статкевич\", \"Statkevich\", \"Statkevic\"); a name close\n"
     "to a known person's is offered as that person, never merged without being told.\n"
-    "Persons are private: the web face shows them only to those allowed. PERSON is an\n"
-    "id or a name of one person. Events of a case: 'rightstrack case add --help'.\n"
+    "A person is private unless added with --public (or made public later with\n"
+    "'rightstrack private --public person:ID'): viewers and the public see only the\n"
+    "persons marked public. PERSON is an id or a name of one person. Events of a\n"
+    "case: 'rightstrack case add --help'.\n"
     "\n"
     "  add NAME              record a person; prints the id\n";
 

@@ -8,9 +8,10 @@ static const char usage[] = "rightstrack [--db PATH] private [--public] [--json]
 static const char help[] =
     "usage: rightstrack [--db PATH] private [--public] [--json] REF...\n"
     "\n"
-    "Marks each record REF private: step:ID, participant:ID, assessment:ID or\n"
-    "source:ID. A private record is seen by editors and admins (and here, on the\n"
-    "command line) but never by viewers or the public: not on a page, in the API, a\n"
+    "Marks each record REF private: step:ID, participant:ID, assessment:ID,\n"
+    "source:ID or person:ID (a person is private unless added --public). A private\n"
+    "record is seen by editors and admins (and here, on the command line) but never\n"
+    "by viewers or the public: not on a page, in the API, a\n"
     "report, an export, a count or the history. 'step add --private' and the other\n"
     "add commands mark a record private as it is made.\n"
     "\n"

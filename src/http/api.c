@@ -199,7 +199,7 @@ static const struct {
     {R_EDIT, "PATCH", "/api/v1/rounds/{id}", NULL},
     {R_WITHDRAW, "POST", "/api/v1/rounds/{id}/withdraw", NULL},
     {R_LOOKUP, "GET", "/api/v1/lookup", NULL},
-    /* Persons (person_page.c): private, for those rt_http_persons_allowed lets in. */
+    /* Persons (person_page.c): private records unless marked public. */
     {R_PERSONS, "GET", "/api/v1/persons", NULL},
     {R_PERSON, "GET", "/api/v1/persons/{id}", NULL},
     {R_ASK_PERSONS, "GET", "/api/v1/asks/{id}/persons", NULL},
@@ -327,12 +327,6 @@ static void edit_api(struct rt_store *st, const struct rt_http_req *req, const c
     rt_error_release(&err);
 }
 
-/* Does ref name a person or an event of a case ("person:3", "case:5")? */
-static int person_ref(const char *ref)
-{
-    return ref && (!strncmp(ref, "person:", 7) || !strncmp(ref, "case:", 5));
-}
-
 /* GET /api/v1/history?record=REF[&since=DATE]: the audit log's entries about a record. */
 static int history(struct rt_store *st, const struct rt_http_req *req, json_t **doc,
                    struct rt_error *err)
@@ -446,15 +440,6 @@ int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_ht
     }
     if (as_of && !*as_of)
         as_of = NULL;
-    /* A person's or a case event's record and history are private as persons are. */
-    if ((found >= R_PERSONS ||
-         ((found == R_RECORD || found == R_EDIT || found == R_WITHDRAW) && person_ref(name)) ||
-         (found == R_HISTORY && person_ref(rt_http_arg(req, "record")))) &&
-        !rt_http_persons_allowed(req->who)) {
-        rt_http_error(resp, 403, "private", NULL,
-                      "persons are private: log in with an account that may see them");
-        return 1;
-    }
     switch ((enum route)found) {
     case R_INDEX: {
         json_t *list = json_array();

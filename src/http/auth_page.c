@@ -191,7 +191,7 @@ void rt_http_auth_cache_key(const struct rt_http_req *req, struct rt_buf *key)
         return;
     /* The API's answers differ by role at most; a page shows the user and carries the
      * form token of the session (or browser), so it is kept for that one alone. */
-    rt_buf_addf(key, "\nwho:%d:%d", (int)who->p.role, rt_http_persons_allowed(who));
+    rt_buf_addf(key, "\nwho:%d:%d", (int)who->p.role, rt_http_sees_private(who));
     if (strncmp(req->path, "/api/", 5) || !strcmp(req->path, "/api/v1/session"))
         rt_buf_addf(key, ":%s", who->csrf);
 }

@@ -54,6 +54,7 @@ void html_begin(struct rt_buf *b, const char *title)
            "margin:0 .2rem .2rem 0;font-size:.85rem}label{display:block;font-weight:600}"
            "input,select{font:inherit;padding:.2rem}form.search{display:flex;flex-wrap:wrap;"
            "gap:.5rem;align-items:end}.pos{color:#1b6e20}.neg{color:#a31515}"
+           ".tag.private{background:#fbe3c4;color:#5c3200;font-weight:600}"
            ".banner{border:4px solid #1b6e20;padding:0 1rem;margin:0 0 1rem}"
            ".pick-list{list-style:none;margin:0;padding:0;border:1px solid #777;"
            "max-width:44rem;max-height:18rem;overflow:auto;background:#fff}"

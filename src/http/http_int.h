@@ -141,6 +141,12 @@ void rt_http_auth_cache_key(const struct rt_http_req *req, struct rt_buf *key);
  * another path; private_routes appends it to the API's list of routes.
  */
 int rt_http_reader(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);
+/* Whether who reads private records (an editor or admin, or anyone while the database
+ * has no accounts, when the server is on loopback): 1, or 0 for the public and viewers. */
+int rt_http_sees_private(const struct rt_http_who *who);
+/* Appends the "private" mark to a page when the record doc (a store's document) is
+ * marked private; documents read for the public or a viewer never are (private.h). */
+void rt_http_private_mark(struct rt_buf *b, const json_t *doc);
 int rt_http_private_api(struct rt_store *st, const struct rt_http_req *req,
                         struct rt_http_resp *resp);
 void rt_http_private_routes(json_t *list);
@@ -256,14 +262,12 @@ int rt_http_dialogue_create(struct rt_store *st, const struct rt_http_req *req, 
                             int64_t *out_id, struct rt_error *err);
 
 /*
- * Persons (person_page.c), private records. allowed: may who see them (an account
- * with a role, or, while the database has no accounts, a request from this machine)?
- * person_page answers /persons and /persons/{id} (0 for other paths). person_names
- * appends the persons an ask or a step ("ask", "step") names, for those allowed, to
- * a page (nothing for others). person_api reads what ("list", "person", "ask",
- * "step") for the API, which has checked allowed first.
+ * Persons (person_page.c), private records unless marked public: the store reads
+ * them for the request's reader (private.h), so the public and viewers meet only
+ * the persons marked public. person_page answers /persons and /persons/{id} (0 for
+ * other paths). person_names appends the persons an ask or a step ("ask", "step")
+ * names to a page. person_api reads what ("list", "person", "ask", "step") for the API.
  */
-int rt_http_persons_allowed(const struct rt_http_who *who);
 int rt_http_person_page(struct rt_store *st, const struct rt_http_req *req,
                         struct rt_http_resp *resp);
 void rt_http_person_names(struct rt_store *st, struct rt_buf *b, const char *kind, int64_t id);

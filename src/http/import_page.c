@@ -28,6 +28,7 @@ struct job {
     char name[256]; /* the file's name as the browser sent it */
     char path[300]; /* the job's file: the upload, renamed */
     char actor[96];
+    unsigned flags; /* RT_IMPORT_* */
     uint64_t done, total;
     struct rt_import_stats stats;
     struct rt_tag_stats tags;
@@ -72,14 +73,22 @@ static void error_as(struct rt_error *out, const struct rt_error *err, const cha
     rt_buf_release(&msg);
 }
 
+/* The import's flags from the request: "private" checked (a form's "on"), or true. */
+static unsigned import_flags(const struct rt_http_req *req)
+{
+    const char *v = rt_http_arg(req, "private");
+    return v && (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "1")) ? RT_IMPORT_PRIVATE : 0;
+}
+
 /* Imports the file at path as the command line does (then the theme model's tags). */
-static int import_file(struct rt_store *st, const char *path, struct rt_import_stats *stats,
-                       struct rt_tag_stats *tags, int *tag_failed, rt_progress_fn progress,
-                       void *ctx, struct rt_error *err)
+static int import_file(struct rt_store *st, const char *path, unsigned flags,
+                       struct rt_import_stats *stats, struct rt_tag_stats *tags, int *tag_failed,
+                       rt_progress_fn progress, void *ctx, struct rt_error *err)
 {
     struct rt_error terr = RT_ERROR_INIT;
     const char *paths[1] = {path};
-    int rc = rt_import_files(st, paths, 1, stats, progress, ctx, err);
+    struct rt_import_opts opts = {NULL, flags};
+    int rc = rt_import_files_opts(st, paths, 1, &opts, stats, progress, ctx, err);
 
     if (rc < 0)
         return rc;
@@ -110,7 +119,7 @@ static void *job_run(void *arg)
     rc = rt_store_open(&st, import_db, RT_STORE_CREATE, &err);
     if (rc == 0) {
         rt_store_set_actor(st, j->actor, "POST /imports");
-        rc = import_file(st, j->path, &stats, &tags, &tag_failed, job_progress, j, &err);
+        rc = import_file(st, j->path, j->flags, &stats, &tags, &tag_failed, job_progress, j, &err);
     }
     rt_store_close(st);
     pthread_mutex_lock(&jobs_lock);
@@ -202,7 +211,11 @@ static void imports_page(struct rt_http_resp *resp, int status, const char *prob
                     "export (JSON), at most %u MB</span></label><input id=\"f-file\" "
                     "type=\"file\" name=\"file\" required></p>",
                     RT_HTTP_MAX_UPLOAD >> 20);
-        RT_HTML_LIT(b, "<p><button type=\"submit\">Import</button></p></form>");
+        RT_HTML_LIT(b, "<p><label><input type=\"checkbox\" name=\"private\"> Private<span "
+                       "class=\"hint\">only editors and admins are told which file the "
+                       "recommendations came from; the recommendations themselves are "
+                       "published records and stay visible to all</span></label></p>"
+                       "<p><button type=\"submit\">Import</button></p></form>");
     }
     pthread_mutex_lock(&jobs_lock);
     for (long id = last_id; id > 0 && id > last_id - JOBS; id--) {
@@ -277,6 +290,7 @@ static void imports_post(const struct rt_http_req *req, struct rt_http_resp *res
     snprintf(j->actor, sizeof(j->actor), "web:%s",
              who && who->p.name[0] ? who->p.name : "anonymous");
     j->total = req->upload_bytes;
+    j->flags = import_flags(req);
     /* The job takes the file: the server deletes the upload's name when the request
      * ends, and the job deletes its own when it is done. */
     if (rename(req->upload_path, j->path) < 0 || pthread_create(&t, NULL, job_run, j) != 0) {
@@ -399,6 +413,12 @@ static void import_page(long id, struct rt_http_resp *resp)
     RT_HTML_LIT(b, "</tbody></table>");
     if (!j.stats.source_new)
         RT_HTML_LIT(b, "<p class=\"muted\">This file had been imported before.</p>");
+    if (j.stats.marked_private)
+        rt_buf_addf(b,
+                    "<p><span class=\"tag private\">private</span> The file's source record "
+                    "(source:%lld) is private: only editors and admins are told that "
+                    "recommendations came from it.</p>",
+                    (long long)j.stats.source_id);
     if (j.tag_failed)
         RT_HTML_LIT(b, "<p class=\"neg\">The import is saved, but tagging it with the theme "
                        "model failed.</p>");
@@ -446,7 +466,8 @@ static void import_api(struct rt_store *st, const struct rt_http_req *req,
         rt_http_error(resp, 409, "busy", NULL, "another import is running; send this one after");
         return;
     }
-    rc = import_file(st, req->upload_path, &stats, &tags, &tag_failed, NULL, NULL, &err);
+    rc = import_file(st, req->upload_path, import_flags(req), &stats, &tags, &tag_failed, NULL,
+                     NULL, &err);
     pthread_mutex_lock(&jobs_lock);
     api_importing = 0;
     pthread_mutex_unlock(&jobs_lock);

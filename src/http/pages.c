@@ -86,7 +86,9 @@ static void step_item(struct rt_store *st, struct rt_buf *b, json_t *s, long lon
         RT_HTML_LIT(b, ", ");
         rt_html_json(b, json_object_get(s, "quantity"));
     }
-    RT_HTML_LIT(b, "</span> ");
+    RT_HTML_LIT(b, "</span>");
+    rt_http_private_mark(b, s);
+    RT_HTML_LIT(b, " ");
     if (!strcmp(jstr(s, "direction") ? jstr(s, "direction") : "", "negative"))
         RT_HTML_LIT(b, "<span class=\"neg\">(negative)</span> ");
     rt_html_text(b, jstr(s, "text"));
@@ -743,6 +745,7 @@ static void rec_ledger_sections(struct rt_buf *b, json_t *ledger)
         rt_html_text(b, jstr(v, "as_of"));
         RT_HTML_LIT(b, "</td><td>");
         rt_html_text(b, jstr(v, "status"));
+        rt_http_private_mark(b, v);
         RT_HTML_LIT(b, "</td><td>");
         if (jstr(v, "assessor"))
             rt_html_text(b, jstr(v, "assessor"));
@@ -1018,6 +1021,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
     {
         RT_HTML_LIT(b, "<li>");
         rt_html_text(b, jstr(v, "name"));
+        rt_http_private_mark(b, v);
         if (jstr(v, "title")) {
             RT_HTML_LIT(b, ", ");
             rt_html_text(b, jstr(v, "title"));

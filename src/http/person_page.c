@@ -1,35 +1,15 @@
 /*
  * Persons on the web face (person.h): the list with search, a page per person, their
  * names on the round page's asks and steps, and the API's person routes. Persons are
- * private records: all of it is shown only to those rt_http_persons_allowed lets in,
- * and the rest get a 403 (the API) or nothing at all (the names on other pages).
+ * private records unless marked public: the store reads for the request's reader
+ * (private.h), so the public and viewers meet only those marked public, and nothing
+ * here decides who sees whom.
  */
-#include <arpa/inet.h>
-
 #include <rightstrack/entity.h>
 #include <rightstrack/person.h>
 
 #include "html.h"
 #include "http_int.h"
-
-int rt_http_persons_allowed(const struct rt_http_who *who)
-{
-    struct in6_addr a6;
-    struct in_addr a4;
-    const char *addr;
-
-    if (!who)
-        return 0;
-    if (who->accounts)
-        return who->p.id != 0 && who->p.role >= RT_ROLE_VIEWER;
-    /* No accounts yet: only on this machine. */
-    addr = who->addr;
-    if (!strncmp(addr, "::ffff:", 7))
-        addr += 7;
-    if (inet_pton(AF_INET, addr, &a4) == 1)
-        return (ntohl(a4.s_addr) >> 24) == 127;
-    return inet_pton(AF_INET6, addr, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
-}
 
 static const char *jstr(const json_t *v, const char *k)
 {
@@ -68,7 +48,7 @@ void rt_http_person_names(struct rt_store *st, struct rt_buf *b, const char *kin
     size_t i;
     int rc;
 
-    if (!st || !rt_http_persons_allowed(rt_http_who_now()))
+    if (!st)
         return;
     rc = !strcmp(kind, "ask") ? rt_ask_persons(st, id, NULL, &doc, NULL)
                               : rt_step_persons(st, id, &doc, NULL);
@@ -95,14 +75,6 @@ void rt_http_person_names(struct rt_store *st, struct rt_buf *b, const char *kin
     json_decref(doc);
 }
 
-static void refused(struct rt_http_resp *resp)
-{
-    rt_http_page_refused(resp, "Persons are private",
-                         "The register of persons is shown only to accounts that may see it. "
-                         "Log in to see it; without accounts, it is shown only on the machine "
-                         "that runs rightstrack.");
-}
-
 static void list_page(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp)
 {
     struct rt_error err = RT_ERROR_INIT;
@@ -121,8 +93,9 @@ static void list_page(struct rt_store *st, const struct rt_http_req *req, struct
         return;
     }
     html_begin(b, "Persons");
-    RT_HTML_LIT(b, "<h1>Persons</h1><p class=\"muted\">Private: people detained, charged, "
-                   "sentenced and freed, with their status as of a date.</p>"
+    RT_HTML_LIT(b, "<h1>Persons</h1><p class=\"muted\">People detained, charged, sentenced "
+                   "and freed, with their status as of a date. A person is private (seen by "
+                   "editors and admins only) unless marked public.</p>"
                    "<form method=\"get\" action=\"/persons\"><label>Name <input name=\"q\" "
                    "value=\"");
     rt_html_text(b, q ? q : "");
@@ -139,6 +112,7 @@ static void list_page(struct rt_store *st, const struct rt_http_req *req, struct
         size_t k, shown = 0;
         RT_HTML_LIT(b, "<tr><td>");
         person_link(b, p);
+        rt_http_private_mark(b, p);
         RT_HTML_LIT(b, "</td><td>");
         json_array_foreach(json_object_get(p, "names"), k, n)
         {
@@ -179,7 +153,12 @@ static void person_page(struct rt_store *st, int64_t id, const struct rt_http_re
     html_begin(b, jstr(doc, "name"));
     RT_HTML_LIT(b, "<h1>");
     rt_html_text(b, jstr(doc, "name"));
-    RT_HTML_LIT(b, "</h1><p>");
+    RT_HTML_LIT(b, "</h1>");
+    if (json_is_true(json_object_get(doc, "private")))
+        RT_HTML_LIT(b, "<p role=\"status\" id=\"private\"><span class=\"tag private\">private"
+                       "</span> Only editors and admins see this person: not viewers, not the "
+                       "public.</p>");
+    RT_HTML_LIT(b, "<p>");
     status_text(b, json_object_get(doc, "status"));
     RT_HTML_LIT(b, ", as of ");
     rt_html_text(b, as_of ? as_of : "today");
@@ -270,10 +249,6 @@ int rt_http_person_page(struct rt_store *st, const struct rt_http_req *req,
     resp->content_type = "text/html; charset=utf-8";
     if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD")) {
         page_error(resp, 405, "This page can only be read");
-        return 1;
-    }
-    if (!rt_http_persons_allowed(req->who)) {
-        refused(resp);
         return 1;
     }
     if (n == 1) {

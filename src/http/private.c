@@ -5,15 +5,19 @@
  */
 #include <rightstrack/private.h>
 
+#include "html.h"
 #include "http_int.h"
+
+int rt_http_sees_private(const struct rt_http_who *who)
+{
+    /* Without accounts the server is the machine's own user's, on loopback. */
+    return !(who && who->accounts && who->p.role < RT_ROLE_EDITOR);
+}
 
 int rt_http_reader(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp)
 {
-    const struct rt_http_who *who = req->who;
     struct rt_error err = RT_ERROR_INIT;
-    /* Without accounts the server is the machine's own user's, on loopback. */
-    enum rt_reader reader =
-        who && who->accounts && who->p.role < RT_ROLE_EDITOR ? RT_READER_PUBLIC : RT_READER_ALL;
+    enum rt_reader reader = rt_http_sees_private(req->who) ? RT_READER_ALL : RT_READER_PUBLIC;
     int refused = 0;
 
     if (rt_store_set_reader(st, reader, &err) < 0) {
@@ -22,6 +26,13 @@ int rt_http_reader(struct rt_store *st, const struct rt_http_req *req, struct rt
     }
     rt_error_release(&err);
     return refused;
+}
+
+void rt_http_private_mark(struct rt_buf *b, const json_t *doc)
+{
+    if (json_is_true(json_object_get(doc, "private")))
+        RT_HTML_LIT(b, " <span class=\"tag private\" title=\"Only editors and admins see this "
+                       "record: not viewers, not the public\">private</span>");
 }
 
 void rt_http_private_routes(json_t *list)

@@ -11,6 +11,8 @@
 #include <rightstrack/ledger.h>
 #include <rightstrack/lookup.h>
 
+#include <rightstrack/private.h>
+
 #include "html.h"
 #include "http_int.h"
 
@@ -106,6 +108,14 @@ static void record_page(struct rt_store *st, const char *ref, struct rt_http_res
     RT_HTML_LIT(b, "<h1>");
     rt_html_text(b, title.buf);
     RT_HTML_LIT(b, "</h1>");
+    {
+        int on = 0;
+        /* Kinds that cannot be private answer RT_EINVAL: not marked. */
+        if (rt_private_get(st, canon, &on, NULL) == 0 && on)
+            RT_HTML_LIT(b, "<p role=\"status\" id=\"private\"><span class=\"tag private\">"
+                           "private</span> Only editors and admins see this record: not "
+                           "viewers, not the public.</p>");
+    }
     if (jstr(doc, "withdrawn")) {
         RT_HTML_LIT(b, "<p role=\"status\" class=\"neg\" id=\"withdrawn\"><strong>Withdrawn");
         if (jstr(doc, "withdrawn_on")) {
@@ -523,15 +533,6 @@ int rt_http_record_pages(struct rt_store *st, const struct rt_http_req *req,
         return 0;
     resp->status = 200;
     resp->content_type = "text/html; charset=utf-8";
-    /* A person and the events of a case are private records: their pages, forms and
-     * history only for those who may see persons (person_page.c). */
-    if ((!strncmp(seg[1], "person:", 7) || !strncmp(seg[1], "case:", 5)) &&
-        !rt_http_persons_allowed(req->who)) {
-        rt_http_page_refused(resp, "Persons are private",
-                             "The register of persons is shown only to accounts that may see "
-                             "it.");
-        return 1;
-    }
     if (n == 3 && post && (!strcmp(seg[2], "edit") || !strcmp(seg[2], "withdraw")))
         record_post(st, req, seg[1], seg[2], resp);
     else if (post)

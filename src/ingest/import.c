@@ -12,6 +12,7 @@
 
 #include <rightstrack/audit.h>
 #include <rightstrack/ledger.h>
+#include <rightstrack/private.h>
 #include <rightstrack/text.h>
 
 #include "base/embedded.h"
@@ -1002,7 +1003,12 @@ static int import_one(struct rt_store *st, const char *path, const struct rt_imp
         goto out;
     }
     if (data[lead] == '{') {
-        rc = import_export(st, path, raw.buf, raw.len, stats, err);
+        if (opts && (opts->flags & RT_IMPORT_PRIVATE))
+            rc = rt_error_set(err, RT_EINVAL, path, 0, "private",
+                              "an export keeps the private marks it was made with; import it "
+                              "without --private");
+        else
+            rc = import_export(st, path, raw.buf, raw.len, stats, err);
         goto out;
     }
 
@@ -1032,6 +1038,13 @@ finish:
                           "the file has a header but no recommendations");
     if (rc == 0 && !j.n_unknown)
         rc = audit_import(st, path, j.fmt->kind, j.sha256, j.source_id, stats, err);
+    stats->source_id = j.source_id;
+    if (rc == 0 && !j.n_unknown && opts && (opts->flags & RT_IMPORT_PRIVATE) && j.source_id) {
+        char ref[40];
+        snprintf(ref, sizeof(ref), "source:%lld", (long long)j.source_id);
+        if ((rc = rt_private_set(st, ref, 1, err)) == 0)
+            stats->marked_private = 1;
+    }
     if (rc == 0 && j.n_unknown) {
         struct rt_buf msg = RT_BUF_INIT;
         rt_buf_addf(&msg, "%zu name%s match%s no state:", j.n_unknown, j.n_unknown == 1 ? "" : "s",

@@ -160,8 +160,8 @@ static int person_of(struct import *im, const char *name, const char *source, lo
         goto out;
     }
     {
-        struct rt_person_in p = {name, NULL,   0,     NULL,
-                                 NULL, source, "new", im->state[0] ? im->state : NULL};
+        struct rt_person_in p = {
+            name, NULL, 0, NULL, NULL, source, "new", im->state[0] ? im->state : NULL, 0};
         if ((rc = rt_person_add(im->st, &p, out, err)) < 0)
             goto out;
         im->persons_new++;

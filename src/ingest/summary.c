@@ -5,13 +5,13 @@
 
 static json_t *file_json(const char *name, const struct rt_import_stats *s)
 {
-    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b}", "file", name, "format",
+    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b}", "file", name, "format",
                      rt_format_name(s->format), "rows", (json_int_t)s->rows,
                      "recommendations_added", (json_int_t)s->recs_new, "recommendations_existing",
                      (json_int_t)s->recs_existing, "recommending_states_added",
                      (json_int_t)s->by_new, "themes_added", (json_int_t)s->themes_new,
                      "unknown_recommending_state", (json_int_t)s->unknown_by, "new_source",
-                     s->source_new);
+                     s->source_new, "private", s->marked_private);
 }
 
 json_t *rt_import_summary_json(const char *const *names, const struct rt_import_stats *stats,

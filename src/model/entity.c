@@ -195,6 +195,9 @@ static const struct rt_field person_fields[] = {
     {"if_close", "if-close", RT_FIELD_CHOICE, 0, "If the name is close to a known person's",
      "refuse (the default: the known persons are named) or new (a new person all the same)", "WHAT",
      if_close_words, NULL, NULL, NULL, 0, 0},
+    {"public", "public", RT_FIELD_FLAG, 0, "Public",
+     "shown to viewers and the public too; a person is private unless marked public", NULL, NULL,
+     NULL, NULL, NULL, 0, 0},
     END};
 
 static const struct rt_field case_fields[] = {
@@ -233,7 +236,8 @@ static const struct rt_entity assessment_entity = {
     "assessment", "assessments", NULL, "how far a recommendation, ask or benchmark is met",
     assessment_fields};
 static const struct rt_entity person_entity = {
-    "person", "persons", NULL, "a person whose case the dialogue follows (private)", person_fields};
+    "person", "persons", NULL,
+    "a person whose case the dialogue follows (private unless marked public)", person_fields};
 static const struct rt_entity case_entity = {
     "case", "cases", "person", "an event of a person's case: detained, sentenced, released ...",
     case_fields};
@@ -547,9 +551,10 @@ static int write_record(struct rt_store *st, const struct rt_entity *e, int64_t 
         return rt_assess_replacing(st, &a, corrects, id, err);
     }
     if (!strcmp(n, "person")) {
-        struct rt_person_in p = {str(b, "name"),     str(b, "sex"),  (int)num(b, "birth_year", 0),
-                                 str(b, "groups"),   str(b, "note"), str(b, "source"),
-                                 str(b, "if_close"), str(b, "state")};
+        struct rt_person_in p = {
+            str(b, "name"),     str(b, "sex"),   (int)num(b, "birth_year", 0),
+            str(b, "groups"),   str(b, "note"),  str(b, "source"),
+            str(b, "if_close"), str(b, "state"), json_is_true(json_object_get(b, "public"))};
         return rt_person_add(st, &p, id, err);
     }
     if (!strcmp(n, "case")) {

@@ -13,6 +13,8 @@ healthy() { # ok when the database, opened again (which rolls back what a kill l
 # there whole or not at all.
 DB="$TMP/w.db"
 "$RT" --db "$DB" init >/dev/null
+# With accounts on (issue 14); restore --check verifies the audit chain too.
+echo 'editor pass phrase' | "$RT" --db "$DB" user add ed --role editor >/dev/null
 bad=0
 for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
     "$RT" --db "$DB" dialogue add "D$i" --party USA --party Belarus --party France >/dev/null 2>&1 &
@@ -25,6 +27,7 @@ done
 check_eq "kill -9 at twelve moments of writes: no database damaged" 0 $bad
 check_eq "every dialogue has its three parties" "" \
     "$("$RT" --db "$DB" dialogue list --json | python3 -c 'import json,sys; print(" ".join(d["name"] for d in json.load(sys.stdin) if len(d["parties"]) != 3))')"
+check "the audit log explains what is there" "$RT" --db "$DB" audit verify
 
 # A file left by an init killed after it began: the next init removes it.
 sh -c 'exit 0' &

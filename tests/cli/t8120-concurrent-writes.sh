@@ -1,5 +1,7 @@
 #!/bin/sh
-# Concurrent writers: 300 writes from three processes at once, none lost.
+# Concurrent writers: 300 writes from three processes at once, none lost, with
+# accounts and the audit log on: two processes of the command line and a script
+# writing through the server's API with an editor's token (issue 14).
 . "$(dirname "$0")/../lib/test-lib.sh"
 
 t0=$(date +%s)
@@ -9,6 +11,10 @@ healthy() { # ok when the database, opened again (which rolls back what a kill l
 }
 DB="$TMP/w.db"
 "$RT" --db "$DB" init >/dev/null
+echo 'editor pass phrase' | "$RT" --db "$DB" user add ed --role editor >/dev/null
+TOKEN=$("$RT" --db "$DB" user token add ed --write 2>/dev/null)
+serve_start "$DB"
+check "the server listens, with accounts" test -n "$URL"
 # 300 writes from three processes at once.
 writer() {
     for i in $(seq 1 100); do
@@ -16,17 +22,31 @@ writer() {
             echo "p$1 $i" >>"$TMP/lost"
     done
 }
+api_writer() {
+    for i in $(seq 1 100); do
+        c=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+            -H 'Content-Type: application/json' \
+            -d "{\"actor\": \"Belarus\", \"date\": \"2016\", \"kind\": \"statement\", \"text\": \"p$1 $i\"}" \
+            "$URL/api/v1/steps")
+        [ "$c" = 201 ] || echo "p$1 $i ($c)" >>"$TMP/lost"
+    done
+}
 : >"$TMP/lost"
 writer 1 &
 a=$!
 writer 2 &
 b=$!
-writer 3 &
+api_writer 3 &
 c=$!
 wait $a $b $c
+kill "$SERVE_PID" 2>/dev/null
+wait "$SERVE_PID" 2>/dev/null
 check_eq "300 writes from three processes: none failed" 0 "$(wc -l <"$TMP/lost")"
 check_eq "and all 300 are there" 300 \
     "$("$RT" --db "$DB" step list --json | python3 -c 'import json,sys; print(sum(1 for s in json.load(sys.stdin) if s["text"].startswith("p")))')"
+check "the audit log explains every one" "$RT" --db "$DB" audit verify
+check_eq "the API's writes are logged as the editor's" 100 \
+    "$("$RT" --db "$DB" audit log --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(1 for e in d if e["table"] == "step" and e["op"] == "insert" and e["actor"] == "web:ed"))')"
 
 say "# took $(($(date +%s) - t0)) s"
 done_testing

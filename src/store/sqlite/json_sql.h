@@ -24,6 +24,15 @@ struct rt_store;
 #define ARRAY(select) "json((SELECT json_group_array(json(j)) FROM (" select ")))"
 #define IDS(select) "json((SELECT json_group_array(x) FROM (" select ")))"
 
+/*
+ * Object obj (a JSON expression) of record kind:id, with "private": true when the
+ * record is private (private.h). A reader who may not see private records reads an
+ * empty private_record, so their documents never carry the mark.
+ */
+#define MARKED(kind, id, obj)                                                                      \
+    "json_patch(" obj ", CASE WHEN EXISTS (SELECT 1 FROM private_record pv WHERE pv.kind = '" kind \
+    "' AND pv.id = " id ") THEN '{\"private\":true}' ELSE '{}' END)"
+
 /* The words of a label col, lowercased, between spaces: " women s rights ". */
 #define THEME_WORDS(col)                                                                           \
     "(' ' || replace(replace(replace(replace(replace(replace(lower(" col "), ',', ' '), '''',"     \

@@ -17,7 +17,8 @@
 /* The SQL of this file is laid out as SQL, in macros clang-format cannot keep. */
 // clang-format off
 /* A step, as alias s. */
-#define STEP_JSON                                                                              \
+#define STEP_JSON MARKED("step", "s.id", STEP_OBJ)
+#define STEP_OBJ                                                                               \
     "json_object('id', s.id, 'actor', s.actor, 'date', s.date, 'date_precision', "             \
     PRECISION("s.date") ", 'kind', s.kind, 'direction', s.direction, 'quantity', s.quantity,"  \
     " 'text', s.text, 'source', s.source,"                                                     \
@@ -253,8 +254,9 @@ int rt_round_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error 
         " 'recommendations', " IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'round'"
                                    " AND l.from_id = r.id AND l.relation = 'about' AND "
                                    LIVE("l") " ORDER BY 1") ","
-        " 'participants', " ARRAY("SELECT json_object('id', p.id, 'name', p.name, 'title',"
-                                  " p.title, 'organisation', p.organisation, 'party', p.party) j"
+                " 'participants', " ARRAY("SELECT " MARKED("participant", "p.id",
+                                  "json_object('id', p.id, 'name', p.name, 'title',"
+                                  " p.title, 'organisation', p.organisation, 'party', p.party)") " j"
                                   " FROM participant p WHERE p.round_id = r.id AND " LIVE("p")
                                   " ORDER BY p.id")
         ", 'topics', " ARRAY("SELECT json_object('id', t.id, 'text', t.text, 'theme', t.theme,"
@@ -364,9 +366,10 @@ int rt_status(struct rt_store *st, const char *target, const char *as_of, json_t
                     " WHERE a.target_kind = '%s' AND a.target_id = t.id AND " AS_OF("a.as_of")
                     " AND " NOT_REPLACED("a") " ORDER BY a.as_of DESC, a.id DESC LIMIT 1), 'unassessed'),"
                     " 'latest', json(" LATEST("%s", "t.id") "), 'history', "
-                    ARRAY("SELECT json_object('id', a.id, 'as_of', a.as_of, 'status', a.status,"
+                    ARRAY("SELECT " MARKED("assessment", "a.id",
+                          "json_object('id', a.id, 'as_of', a.as_of, 'status', a.status,"
                           " 'evidence', a.evidence, 'source', a.source, 'assessor', a.assessor,"
-                          " 'replaces', a.replaces) j"
+                          " 'replaces', a.replaces)") " j"
                           " FROM assessment a WHERE a.target_kind = '%s'"
                           " AND a.target_id = t.id AND " AS_OF("a.as_of")
                           " AND " NOT_REPLACED("a") " ORDER BY a.as_of, a.id")

@@ -367,7 +367,12 @@ int rt_person_add(struct rt_store *st, const struct rt_person_in *p, int64_t *ou
              " ?4, ?5, ?6)",
              "ttIttt", p->name, p->sex && *p->sex ? p->sex : NULL, (int64_t)p->birth_year,
              p->groups, p->note, state[0] ? state : NULL)) < 0 ||
-        (rc = add_name(st, id, p->name, key.buf, p->source, err)) < 0)
+        (rc = add_name(st, id, p->name, key.buf, p->source, err)) < 0 ||
+        /* The names of political prisoners are sensitive: private unless said public. */
+        (!p->is_public &&
+         (rc = rt__exec(st, err, NULL,
+                        "INSERT OR IGNORE INTO main.private_record(kind, id) VALUES ('person', ?1)",
+                        "i", id)) < 0))
         goto out;
     *out_id = id;
 out:
@@ -700,6 +705,10 @@ static int names_of(struct rt_store *st, int64_t id, json_t **out, struct rt_err
     return rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "read");
 }
 
+/* 1 when the person (of the row's id) is private and the reader may know it (private.h). */
+#define PRIVATE_COL                                                                                \
+    "EXISTS (SELECT 1 FROM private_record pv WHERE pv.kind = 'person' AND pv.id = person.id)"
+
 int rt_person_get(struct rt_store *st, int64_t id, const char *as_of, json_t **out,
                   struct rt_error *err)
 {
@@ -713,10 +722,11 @@ int rt_person_get(struct rt_store *st, int64_t id, const char *as_of, json_t **o
     if (as_of && rt_date_check(as_of, NULL) < 0)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "as_of", "'%s' is not a date", as_of);
     first_day(as_of, limit);
-    if ((rc = rt__prepare(st, &s, err,
-                          "SELECT id, name, sex, birth_year, groups, note, merged_into, state"
-                          " FROM person WHERE id = ?1",
-                          "i", id)) < 0)
+    if ((rc = rt__prepare(
+             st, &s, err,
+             "SELECT id, name, sex, birth_year, groups, note, merged_into, state, " PRIVATE_COL
+             " FROM person WHERE id = ?1",
+             "i", id)) < 0)
         return rc;
     if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
         sqlite3_finalize(s);
@@ -728,6 +738,8 @@ int rt_person_get(struct rt_store *st, int64_t id, const char *as_of, json_t **o
                     "name", col_str(s, 1), "names", "sex", col_str(s, 2), "birth_year",
                     col_int(s, 3), "state", col_str(s, 7), "groups", col_str(s, 4), "note",
                     col_str(s, 5), "merged_into", col_int(s, 6), "as_of", as_of);
+    if (sqlite3_column_int(s, 8))
+        json_object_set_new(doc, "private", json_true());
     sqlite3_finalize(s);
     if ((rc = names_of(st, id, &names, err)) < 0)
         goto out;
@@ -850,8 +862,8 @@ int rt_person_list(struct rt_store *st, const char *q, const char *as_of, json_t
     if (q && *q)
         rt_person_name_key(q, &qkey, NULL);
     if ((rc = rt__prepare(st, &s, err,
-                          "SELECT id, name, groups FROM person WHERE merged_into IS NULL"
-                          " ORDER BY name COLLATE NOCASE, id",
+                          "SELECT id, name, groups, " PRIVATE_COL
+                          " FROM person WHERE merged_into IS NULL ORDER BY name COLLATE NOCASE, id",
                           "")) < 0)
         goto out;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -870,6 +882,8 @@ int rt_person_list(struct rt_store *st, const char *q, const char *as_of, json_t
         }
         item = json_pack("{s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)id, "name", col_str(s, 1),
                          "names", names, "groups", col_str(s, 2), "status", status_json(&x));
+        if (sqlite3_column_int(s, 3))
+            json_object_set_new(item, "private", json_true());
         json_array_append_new(list, item);
     }
     rc = rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "read");

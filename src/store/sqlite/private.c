@@ -22,7 +22,8 @@
 
 #include "store/sqlite/sqlite_int.h"
 
-const char *const rt_private_kinds[] = {"step", "participant", "assessment", "source", NULL};
+const char *const rt_private_kinds[] = {"step",   "participant", "assessment",
+                                        "source", "person",      NULL};
 
 /* The ids of kind k that are private, as SQL. */
 #define PRIVATE_IDS(k) "(SELECT pr.id FROM main.private_record pr WHERE pr.kind = '" k "')"
@@ -37,17 +38,34 @@ static const char *const shadows[] = {
      " WHERE id NOT IN " PRIVATE_IDS("assessment")),
     ("CREATE TEMP VIEW IF NOT EXISTS source AS SELECT * FROM main.source"
      " WHERE id NOT IN " PRIVATE_IDS("source")),
+    /* That a recommendation came from a private source (import --private) is private. */
+    ("CREATE TEMP VIEW IF NOT EXISTS recommendation_source AS SELECT * FROM"
+     " main.recommendation_source WHERE source_id NOT IN " PRIVATE_IDS("source")),
     /* A link to or from a private step would name it (a step's "responded_by"). */
     ("CREATE TEMP VIEW IF NOT EXISTS link AS SELECT * FROM main.link"
      " WHERE NOT (from_kind = 'step' AND from_id IN " PRIVATE_IDS(
          "step") ")"
                  " AND NOT (to_kind = 'step' AND to_id IN " PRIVATE_IDS("step") ")"),
+    /* A person's names, case and the asks that name them are the person's (schema 16);
+     * a case event keeps its date and kind without a private step's id. */
+    ("CREATE TEMP VIEW IF NOT EXISTS person AS SELECT * FROM main.person"
+     " WHERE id NOT IN " PRIVATE_IDS("person")),
+    ("CREATE TEMP VIEW IF NOT EXISTS person_name AS SELECT * FROM main.person_name"
+     " WHERE person_id NOT IN " PRIVATE_IDS("person")),
+    ("CREATE TEMP VIEW IF NOT EXISTS case_event AS SELECT id, person_id, date, event, how,"
+     " detail, source, CASE WHEN step_id IN " PRIVATE_IDS(
+         "step") " THEN NULL ELSE step_id END AS step_id, created_at FROM main.case_event"
+                 " WHERE person_id NOT IN " PRIVATE_IDS("person")),
+    ("CREATE TEMP VIEW IF NOT EXISTS ask_person AS SELECT * FROM main.ask_person"
+     " WHERE person_id NOT IN " PRIVATE_IDS("person")),
     /* Which records are private is itself private (an export for the public has none). */
     ("CREATE TEMP VIEW IF NOT EXISTS private_record AS SELECT * FROM main.private_record"
      " WHERE 0"),
 };
-static const char *const shadowed[] = {"step",   "participant", "assessment",
-                                       "source", "link",        "private_record"};
+static const char *const shadowed[] = {
+    "step",   "participant", "assessment", "source",     "recommendation_source", "link",
+    "person", "person_name", "case_event", "ask_person", "private_record"};
+_Static_assert(RT_ARRAY_SIZE(shadows) == RT_ARRAY_SIZE(shadowed), "one view per table shadowed");
 
 static int exec_sql(struct rt_store *st, const char *sql, struct rt_error *err)
 {
@@ -119,9 +137,10 @@ static int parse_ref(const char *ref, const char **kind, int64_t *id, struct rt_
         *id = v;
         return 0;
     }
-    return rt_error_set(err, RT_EINVAL, NULL, 0, "record",
-                        "'%s' is not step:ID, participant:ID, assessment:ID or source:ID",
-                        ref ? ref : "");
+    return rt_error_set(
+        err, RT_EINVAL, NULL, 0, "record",
+        "'%s' is not step:ID, participant:ID, assessment:ID, source:ID or person:ID",
+        ref ? ref : "");
 }
 
 /* Runs sql with ?1 kind and ?2 id; *out the first column of its row (0 without one). */

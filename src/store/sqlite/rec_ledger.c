@@ -48,9 +48,10 @@
                        " WHERE l.to_kind = 'recommendation' AND l.to_id = ?1"                  \
                        " AND l.from_kind = 'step' AND l.relation = 'answers' AND " LIVE("l") \
                        ") AND " AS_OF("s.date") " AND " LIVE("s") " ORDER BY s.date, s.id") "," \
-    " 'assessments', " ARRAY("SELECT json_object('id', a.id, 'as_of', a.as_of, 'status',"      \
+    " 'assessments', " ARRAY("SELECT " MARKED("assessment", "a.id",                           \
+                             "json_object('id', a.id, 'as_of', a.as_of, 'status',"             \
                              " a.status, 'evidence', a.evidence, 'source', a.source,"          \
-                             " 'assessor', a.assessor) j FROM assessment a"                    \
+                             " 'assessor', a.assessor)") " j FROM assessment a"                \
                              " WHERE a.target_kind = 'recommendation' AND a.target_id = ?1"    \
                              " AND " AS_OF("a.as_of") " AND " NOT_REPLACED("a")                   \
                              " ORDER BY a.as_of, a.id")                                        \

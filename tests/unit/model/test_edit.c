@@ -5,27 +5,19 @@
 #include <rightstrack/entity.h>
 #include <rightstrack/ledger.h>
 
-#include "lib/testutil.h"
+#include "lib/ledger_fixture.h"
 
 static struct rt_store *st;
 static int64_t dlg, round1, release, eased, ask1;
 
 static void ok(int rc, struct rt_error *e)
 {
-    cr_assert_eq(rc, 0, "%s: %s", e->field ? e->field : "", e->msg.buf);
+    fx_ok(rc, e);
 }
 
 static int64_t add(const char *entity, int64_t parent, const char *body_json)
 {
-    struct rt_error e = RT_ERROR_INIT;
-    json_t *body = json_loads(body_json, 0, NULL);
-    int64_t id = 0;
-
-    cr_assert_not_null(body, "%s", body_json);
-    ok(rt_ledger_write(st, entity, parent, body, &id, &e), &e);
-    json_decref(body);
-    rt_error_release(&e);
-    return id;
+    return fx_add(st, entity, parent, body_json);
 }
 
 /* rt_ledger_edit of ref with body_json: its return code, err->field in field. */
@@ -56,23 +48,16 @@ static json_t *record(const char *kind, int64_t id)
 
 static void build(void)
 {
-    struct rt_error e = RT_ERROR_INIT;
-    char path[256];
+    struct fx_ledger l;
 
-    snprintf(path, sizeof(path), "%s/e.db", test_dir());
-    ok(rt_store_open(&st, path, RT_STORE_CREATE, &e), &e);
-    dlg = add("dialogue", 0, "{\"name\": \"US-Belarus\", \"parties\": [\"USA\", \"Belarus\"]}");
-    round1 = add("round", dlg, "{\"date\": \"2015-12-16\", \"place\": \"Minsk\"}");
-    ask1 = add("ask", round1,
-               "{\"from\": \"USA\", \"to\": \"BLR\", \"text\": \"Release the others\"}");
-    release = add("step", 0,
-                  "{\"actor\": \"BLR\", \"date\": \"2015-08-22\", \"kind\": "
-                  "\"prisoner-release\", \"quantity\": 6, \"text\": \"Six released\","
-                  " \"answers\": [\"ask:1\"]}");
+    fx_open("e.db", &st, &l);
+    dlg = l.dialogue;
+    round1 = l.round;
+    ask1 = l.ask;
+    release = l.release;
     eased = add("step", 0,
                 "{\"actor\": \"USA\", \"date\": \"2015-10-29\", \"kind\": \"sanctions-eased\","
                 " \"text\": \"Sanctions eased\", \"responds_to\": [1]}");
-    rt_error_release(&e);
 }
 
 static void teardown(void)

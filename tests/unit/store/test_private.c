@@ -6,7 +6,7 @@
 #include <rightstrack/ledger.h>
 #include <rightstrack/private.h>
 
-#include "lib/testutil.h"
+#include "lib/ledger_fixture.h"
 #include "store/sqlite/sqlite_int.h"
 
 static struct rt_store *st;
@@ -14,43 +14,25 @@ static int64_t dlg, rnd, open_step, secret_step, secret_part, secret_assessment;
 
 static void ok(int rc, struct rt_error *e)
 {
-    cr_assert_eq(rc, 0, "%s: %s", e->field ? e->field : "", e->msg.buf);
+    fx_ok(rc, e);
 }
 
-/* Writes entity from the JSON text body through rt_ledger_write; its id. */
 static int64_t add_rec(const char *entity, int64_t parent, const char *body)
 {
-    struct rt_error e = RT_ERROR_INIT;
-    json_t *b = json_loads(body, 0, NULL);
-    int64_t id = 0;
-
-    cr_assert(b, "bad JSON in the test: %s", body);
-    ok(rt_ledger_write(st, entity, parent, b, &id, &e), &e);
-    json_decref(b);
-    rt_error_release(&e);
-    return id;
+    return fx_add(st, entity, parent, body);
 }
 
+/* The fixture's ledger, with a private participant, step and assessment. */
 static void build(void)
 {
-    struct rt_error e = RT_ERROR_INIT;
-    char path[256];
-    const char *parties[] = {"United States", "Belarus"};
-    struct rt_round_in ri = {0};
+    struct fx_ledger l;
 
-    snprintf(path, sizeof(path), "%s/p.db", test_dir());
-    ok(rt_store_open(&st, path, RT_STORE_CREATE, &e), &e);
-    ok(rt_dialogue_add(st, "US-Belarus WG", NULL, parties, 2, &dlg, &e), &e);
-    ri.dialogue_id = dlg;
-    ri.date = "2015-12-16";
-    ok(rt_round_add(st, &ri, &rnd, &e), &e);
+    fx_open("p.db", &st, &l);
+    dlg = l.dialogue;
+    rnd = l.round;
+    open_step = l.release;
     add_rec("participant", rnd, "{\"name\": \"Open Person\"}");
     secret_part = add_rec("participant", rnd, "{\"name\": \"Secret Person\", \"private\": true}");
-    add_rec("ask", rnd, "{\"from\": \"USA\", \"to\": \"BLR\", \"text\": \"Release them\"}");
-    open_step =
-        add_rec("step", 0,
-                "{\"actor\": \"BLR\", \"date\": \"2015-08\", \"kind\": \"prisoner-release\","
-                " \"text\": \"Six released\", \"answers\": [\"ask:1\"]}");
     secret_step = add_rec("step", 0,
                           "{\"actor\": \"BLR\", \"date\": \"2016-02\", \"kind\": \"pardon\","
                           " \"text\": \"Secret pardon\", \"answers\": [\"ask:1\"],"
@@ -61,7 +43,6 @@ static void build(void)
         add_rec("assessment", 0,
                 "{\"target\": \"ask:1\", \"status\": \"fully\", \"as_of\": \"2016-03\","
                 " \"evidence\": \"Secret evidence\", \"private\": true}");
-    rt_error_release(&e);
 }
 
 static void teardown(void)
