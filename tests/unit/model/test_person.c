@@ -125,10 +125,17 @@ Test(person, register_status_and_step)
     json_t *doc = NULL;
     struct rt_step_in s = {"Belarus",    "2015-08-22", "prisoner-release", "positive", 1,
                            "A release.", NULL};
-    struct rt_person_in a = {
-        "Mikalai Statkevich", "male", 1956, "opposition politician", NULL, NULL, NULL, "Belarus"};
-    struct rt_person_in b = {"Nikolai Statkevich", NULL, 0, NULL, NULL, NULL, NULL, NULL};
-    struct rt_person_in c = {"Ales Bialiatski", NULL, 0, NULL, NULL, NULL, NULL, NULL};
+    struct rt_person_in a = {"Mikalai Statkevich",
+                             "male",
+                             1956,
+                             "opposition politician",
+                             NULL,
+                             NULL,
+                             NULL,
+                             "Belarus",
+                             0};
+    struct rt_person_in b = {"Nikolai Statkevich", NULL, 0, NULL, NULL, NULL, NULL, NULL, 0};
+    struct rt_person_in c = {"Ales Bialiatski", NULL, 0, NULL, NULL, NULL, NULL, NULL, 0};
 
     snprintf(path, sizeof(path), "%s/p.db", test_dir());
     cr_assert_eq(rt_store_open(&st, path, RT_STORE_CREATE, &e), 0, "%s", e.msg.buf);
