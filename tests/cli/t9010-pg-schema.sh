@@ -79,12 +79,12 @@ check "a foreign key added to one store only is named" \
 
 # The migrations that SQLite's store runs again on an older database (IF NOT EXISTS).
 rerun() {
-    for n in 0010 0012 0013 0015; do
+    for n in 0010 0012 0013 0015 0016 0017 0018 0020 0021; do
         pg_psql -d rt -1 -f "$ROOT"/src/store/pg/schema/${n}_*.sql >/dev/null 2>"$TMP/rerun.err" ||
             { cat "$TMP/rerun.err" >&2; return 1; }
     done
 }
-check "0010, 0012, 0013 and 0015 run again without harm" rerun
+check "0010, 0012, 0013, 0015 and 0016-0021 run again without harm" rerun
 
 q() { pg_psql -d rt -c "$1" 2>"$TMP/q.err"; }
 q "INSERT INTO dialogue(name) VALUES ('US-Belarus');
@@ -127,6 +127,16 @@ check_eq "the index is searched by our lexemes" 1 \
 q "UPDATE recommendation SET text = 'Abolish capital punishment'" >/dev/null
 check_eq "a changed text drops its index row" 0 "$(q 'SELECT count(*) FROM recommendation_fts')"
 check_eq "and makes the repeats stale" 0 "$(q "SELECT count(*) FROM meta WHERE key = 'repeats'")"
+# Schema 17-21: an ODIHR recommendation's election goes with it; a round links to
+# recommendations; the search index on disk is emptied by a change of what it is made of.
+q "INSERT INTO recommendation_election(rec_id, election, election_date) VALUES (1, 'elections', '2024');
+   INSERT INTO search_index VALUES (0, 0, 'noted', 0, '\\x00');
+   INSERT INTO link(from_kind, from_id, relation, to_kind, to_id) VALUES ('round', 5, 'about', 'recommendation', 1);
+   UPDATE recommendation SET paragraph = 'A/HRC/30/3, 127.1'" >/dev/null
+check_eq "a round links to a recommendation" 1 "$(q "SELECT count(*) FROM link WHERE from_kind = 'round'")"
+check_eq "a changed paragraph empties the search index" 0 "$(q 'SELECT count(*) FROM search_index')"
+q "DELETE FROM recommendation" >/dev/null
+check_eq "a recommendation's election goes with it" 0 "$(q 'SELECT count(*) FROM recommendation_election')"
 # The same writes on both stores log the same entries: table, operation, the record's
 # name and the records it belongs to, and the row before and after (compared as JSON:
 # SQLite writes it compact, PostgreSQL with spaces; created_at is the clock's).
