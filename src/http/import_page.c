@@ -29,6 +29,7 @@ struct job {
     char path[300]; /* the job's file: the upload, renamed */
     char actor[96];
     unsigned flags; /* RT_IMPORT_* */
+    char sur[64];   /* the state under review of an ODIHR file that names none, or "" */
     uint64_t done, total;
     struct rt_import_stats stats;
     struct rt_tag_stats tags;
@@ -80,14 +81,22 @@ static unsigned import_flags(const struct rt_http_req *req)
     return v && (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "1")) ? RT_IMPORT_PRIVATE : 0;
 }
 
-/* Imports the file at path as the command line does (then the theme model's tags). */
-static int import_file(struct rt_store *st, const char *path, unsigned flags,
+/* The state under review the request names for a file without one ("state"), or NULL. */
+static const char *import_state(const struct rt_http_req *req)
+{
+    const char *v = rt_http_arg(req, "state");
+    return v && *v ? v : NULL;
+}
+
+/* Imports the file at path as the command line does (then the theme model's tags); sur:
+ * the state under review of an ODIHR file that names none (import --state), or NULL. */
+static int import_file(struct rt_store *st, const char *path, unsigned flags, const char *sur,
                        struct rt_import_stats *stats, struct rt_tag_stats *tags, int *tag_failed,
                        rt_progress_fn progress, void *ctx, struct rt_error *err)
 {
     struct rt_error terr = RT_ERROR_INIT;
     const char *paths[1] = {path};
-    struct rt_import_opts opts = {NULL, flags};
+    struct rt_import_opts opts = {sur && *sur ? sur : NULL, flags};
     int rc = rt_import_files_opts(st, paths, 1, &opts, stats, progress, ctx, err);
 
     if (rc < 0)
@@ -119,7 +128,8 @@ static void *job_run(void *arg)
     rc = rt_store_open(&st, import_db, RT_STORE_CREATE, &err);
     if (rc == 0) {
         rt_store_set_actor(st, j->actor, "POST /imports");
-        rc = import_file(st, j->path, j->flags, &stats, &tags, &tag_failed, job_progress, j, &err);
+        rc = import_file(st, j->path, j->flags, j->sur, &stats, &tags, &tag_failed, job_progress, j,
+                         &err);
     }
     rt_store_close(st);
     pthread_mutex_lock(&jobs_lock);
@@ -211,6 +221,10 @@ static void imports_page(struct rt_http_resp *resp, int status, const char *prob
                     "export (JSON), at most %u MB</span></label><input id=\"f-file\" "
                     "type=\"file\" name=\"file\" required></p>",
                     RT_HTTP_MAX_UPLOAD >> 20);
+        RT_HTML_LIT(b, "<p><label for=\"f-state\">State under review<span class=\"hint\">only "
+                       "for an ODIHR file that names none: its code or name, such as BLR"
+                       "</span></label><input id=\"f-state\" name=\"state\" "
+                       "autocomplete=\"off\"></p>");
         RT_HTML_LIT(b, "<p><label><input type=\"checkbox\" name=\"private\"> Private<span "
                        "class=\"hint\">only editors and admins are told which file the "
                        "recommendations came from; the recommendations themselves are "
@@ -291,6 +305,7 @@ static void imports_post(const struct rt_http_req *req, struct rt_http_resp *res
              who && who->p.name[0] ? who->p.name : "anonymous");
     j->total = req->upload_bytes;
     j->flags = import_flags(req);
+    snprintf(j->sur, sizeof(j->sur), "%s", import_state(req) ? import_state(req) : "");
     /* The job takes the file: the server deletes the upload's name when the request
      * ends, and the job deletes its own when it is done. */
     if (rename(req->upload_path, j->path) < 0 || pthread_create(&t, NULL, job_run, j) != 0) {
@@ -466,8 +481,8 @@ static void import_api(struct rt_store *st, const struct rt_http_req *req,
         rt_http_error(resp, 409, "busy", NULL, "another import is running; send this one after");
         return;
     }
-    rc = import_file(st, req->upload_path, import_flags(req), &stats, &tags, &tag_failed, NULL,
-                     NULL, &err);
+    rc = import_file(st, req->upload_path, import_flags(req), import_state(req), &stats, &tags,
+                     &tag_failed, NULL, NULL, &err);
     pthread_mutex_lock(&jobs_lock);
     api_importing = 0;
     pthread_mutex_unlock(&jobs_lock);

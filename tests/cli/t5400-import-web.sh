@@ -55,6 +55,8 @@ grep -q 'href="/imports">Import</a>' "$TMP/body"
 check_eq "is in the site's menu" 0 $?
 grep -q 'enctype="multipart/form-data"' "$TMP/body"
 check_eq "and uploads as multipart/form-data" 0 $?
+grep -q 'name="state"' "$TMP/body"
+check_eq "with a field for an ODIHR list's state" 0 $?
 T=$(csrf_of)
 check_eq "without the form's token the upload is refused" 403 \
     "$(page -F "file=@$FILE" "$URL/imports")"
@@ -140,6 +142,19 @@ check_eq "it was all there" "$(json .rows <"$TMP/api.json")" "$(json .recommenda
 check_eq "an empty body is refused" 422 \
     "$(code -X POST -H 'Content-Type: text/csv' "$URL/api/v1/imports")"
 check_eq "GET is not allowed" 405 "$(code "$URL/api/v1/imports")"
+# An ODIHR list without a state column: refused without one, imported with one.
+printf 'election,election_date,priority,recommendation\nparliamentary,2016-09-11,yes,Publish the count at each polling station.\n' \
+    >"$TMP/odihr.csv"
+before=$(count "$DB")
+check_eq "an ODIHR list naming no state, given none: 422" 422 \
+    "$(code --data-binary "@$TMP/odihr.csv" -H 'Content-Type: text/csv' "$URL/api/v1/imports?name=odihr.csv")"
+check_eq "the field named is the state" state "$(json .error.field <"$TMP/body")"
+check_eq "nothing imported" "$before" "$(count "$DB")"
+check_eq "given the state, as import --state" 200 \
+    "$(code --data-binary "@$TMP/odihr.csv" -H 'Content-Type: text/csv' "$URL/api/v1/imports?name=odihr.csv&state=BLR")"
+check_eq "its format" odihr "$(json .files.0.format <"$TMP/body")"
+check_eq "one added" 1 "$(json .recommendations_added <"$TMP/body")"
+check_eq "to Belarus" BLR "$(sqlite3 "$DB" "SELECT s.code FROM recommendation r JOIN state s ON s.id = r.sur_id WHERE r.mechanism = 'odihr'")"
 check_eq "the uploads are gone" "" "$(ls "$TMP/up")"
 kill -TERM $PID
 wait $PID
