@@ -147,6 +147,9 @@ int rt_http_sees_private(const struct rt_http_who *who);
 /* Appends the "private" mark to a page when the record doc (a store's document) is
  * marked private; documents read for the public or a viewer never are (private.h). */
 void rt_http_private_mark(struct rt_buf *b, const json_t *doc);
+/* Appends a party's name, escaped ("Belarus" for BLR, "OSCE/ODIHR" for an organisation),
+ * or the code itself for one that is not known (record_page.c). */
+void rt_http_party_text(struct rt_store *st, struct rt_buf *b, const char *code);
 int rt_http_private_api(struct rt_store *st, const struct rt_http_req *req,
                         struct rt_http_resp *resp);
 void rt_http_private_routes(json_t *list);

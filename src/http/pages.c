@@ -79,7 +79,7 @@ static void step_item(struct rt_store *st, struct rt_buf *b, json_t *s, long lon
     RT_HTML_LIT(b, "\"><strong>");
     rt_html_text(b, jstr(s, "date"));
     RT_HTML_LIT(b, "</strong> ");
-    rt_html_text(b, jstr(s, "actor"));
+    rt_http_party_text(st, b, jstr(s, "actor") ? jstr(s, "actor") : "");
     RT_HTML_LIT(b, " <span class=\"tag\">");
     rt_html_text(b, jstr(s, "kind"));
     if (json_is_integer(json_object_get(s, "quantity"))) {
@@ -645,7 +645,7 @@ static void round_ref(struct rt_buf *b, json_t *round)
  * What the ledger links to a recommendation (rt_rec_ledger): the rounds, topics and
  * asks about it, the steps that answer it, and its assessments with who made them.
  */
-static void rec_ledger_sections(struct rt_buf *b, json_t *ledger)
+static void rec_ledger_sections(struct rt_store *st, struct rt_buf *b, json_t *ledger)
 {
     json_t *rounds = json_object_get(ledger, "rounds"), *topics = json_object_get(ledger, "topics");
     json_t *asks = json_object_get(ledger, "asks"), *steps = json_object_get(ledger, "steps");
@@ -719,7 +719,7 @@ static void rec_ledger_sections(struct rt_buf *b, json_t *ledger)
             RT_HTML_LIT(b, "<tr><td>");
             rt_html_text(b, jstr(v, "date"));
             RT_HTML_LIT(b, "</td><td>");
-            rt_html_text(b, jstr(v, "actor"));
+            rt_http_party_text(st, b, jstr(v, "actor") ? jstr(v, "actor") : "");
             RT_HTML_LIT(b, "</td><td>");
             rt_html_text(b, jstr(v, "kind"));
             RT_HTML_LIT(b, "</td><td>");
@@ -860,7 +860,7 @@ static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_
         rt_html_text(b, err.msg.buf);
         RT_HTML_LIT(b, "</p>");
     }
-    rec_ledger_sections(b, ledger);
+    rec_ledger_sections(st, b, ledger);
     {
         char action[64];
         snprintf(action, sizeof(action), "/recommendations/%lld/assessments", (long long)id);

@@ -208,8 +208,7 @@ static void ref_words(struct rt_store *st, struct rt_buf *b, const char *ref)
     json_decref(e);
 }
 
-/* A party's name ("Belarus" for BLR); the code itself for one that is not known. */
-static void party_words(struct rt_store *st, struct rt_buf *b, const char *code)
+void rt_http_party_text(struct rt_store *st, struct rt_buf *b, const char *code)
 {
     json_t *list = NULL, *e;
 
@@ -235,7 +234,7 @@ static void record_words(struct rt_store *st, struct rt_buf *b, const char *reco
         if (strchr(word, ':') && word[0] >= 'a' && word[0] <= 'z')
             ref_words(st, b, word);
         else if (after_party)
-            party_words(st, b, word);
+            rt_http_party_text(st, b, word);
         else
             rt_html_text(b, word);
         after_party = !strcmp(word, "party");
@@ -325,7 +324,7 @@ static void column_text(struct rt_store *st, struct rt_buf *b, json_t *row, cons
     rt_html_text(b, key);
     RT_HTML_LIT(b, ": ");
     if (party_key(key) && json_is_string(v))
-        party_words(st, b, json_string_value(v));
+        rt_http_party_text(st, b, json_string_value(v));
     else
         value_text(b, v);
 }
@@ -418,12 +417,12 @@ static void history_page(struct rt_store *st, const char *ref, struct rt_http_re
                 rt_html_text(b, key);
                 RT_HTML_LIT(b, ": <del>");
                 if (party_key(key) && json_is_string(was))
-                    party_words(st, b, json_string_value(was));
+                    rt_http_party_text(st, b, json_string_value(was));
                 else
                     value_text(b, was);
                 RT_HTML_LIT(b, "</del> &rarr; <ins>");
                 if (party_key(key) && json_is_string(now))
-                    party_words(st, b, json_string_value(now));
+                    rt_http_party_text(st, b, json_string_value(now));
                 else
                     value_text(b, now);
                 RT_HTML_LIT(b, "</ins></li>");

@@ -109,7 +109,8 @@ static void pdf(struct rt_store *st, const struct rt_http_req *req, const char *
                              "server restarted. Reload the page and ask for the PDF again.");
         return;
     }
-    if ((rc = report_doc(st, kind, name, as_of, 1, 1, &doc, &err)) < 0) {
+    if ((rc = report_doc(st, kind, name, as_of, rt_http_sees_private(req->who), 1, &doc, &err)) <
+        0) {
         page_fail(resp, &err);
         goto out;
     }
@@ -169,8 +170,8 @@ int rt_http_reports(struct rt_store *st, const struct rt_http_req *req, struct r
                    "other reports are read with GET");
         return 1;
     }
-    /* The sections on individual cases: the persons this reader may see. */
-    rc = report_doc(st, seg[1], seg[2], as_of, 1, 0, &doc, &err);
+    /* The private sections on individual cases, for those who see private records. */
+    rc = report_doc(st, seg[1], seg[2], as_of, rt_http_sees_private(req->who), 0, &doc, &err);
     rt_buf_reset(&resp->body);
     if (rc == 0)
         rc = rt_report_render(doc, fmt, &resp->body, &err);

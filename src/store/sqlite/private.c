@@ -54,7 +54,8 @@ static const char *const shadows[] = {
      " WHERE person_id NOT IN " PRIVATE_IDS("person")),
     ("CREATE TEMP VIEW IF NOT EXISTS case_event AS SELECT id, person_id, date, event, how,"
      " detail, source, CASE WHEN step_id IN " PRIVATE_IDS(
-         "step") " THEN NULL ELSE step_id END AS step_id, created_at FROM main.case_event"
+         "step") " THEN NULL ELSE step_id END AS step_id, created_at, withdrawn, withdrawn_on"
+                 " FROM main.case_event"
                  " WHERE person_id NOT IN " PRIVATE_IDS("person")),
     ("CREATE TEMP VIEW IF NOT EXISTS ask_person AS SELECT * FROM main.ask_person"
      " WHERE person_id NOT IN " PRIVATE_IDS("person")),
