@@ -135,7 +135,7 @@ check_eq "the corrected draft is saved" 303 "${out% *}"
 rid=${out#*/rounds/}
 rid=${rid%%\?*}
 check_eq "and the answer goes to the round, by its number in the dialogue, with the banner" \
-    "/dialogues/1/rounds/3?saved=round:$("$RT" --db "$DB" round show "1#3" --json | json .id)" "${out#* }"
+    "/dialogues/1/rounds/3?saved=round:$("$RT" --db "$DB" round show "1#3" --json | json .id)&readout=1" "${out#* }"
 curl -s -b "$TMP/jar" "$URL${out#* }" | grep -q 'Round 3 of Canada-Laos Human Rights Dialogue saved.'
 check_eq "which says what was saved" 0 $?
 "$RT" --db "$DB" round show "1#$rid" --json >"$TMP/round.json"
