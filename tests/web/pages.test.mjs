@@ -91,7 +91,7 @@ for (const js of [true, false]) {
             assert.equal(await hit.count(), 1);
             const text = await hit.innerText();
             await follow(page, hit, /\/recommendations\/\d+$/);
-            assert.match(await page.locator('h1').innerText(), /^Recommendation \d+$/);
+            assert.match(await page.locator('h1').innerText(), /^Recommendation to Belarus, session \d+$/);
             assert.equal(await page.locator('main blockquote').innerText(), text);
             const sur = page.locator('tr', { has: page.locator('th', { hasText: 'State under review' }) });
             assert.equal(await sur.locator('td').innerText(), 'Belarus');

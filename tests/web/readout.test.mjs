@@ -96,7 +96,7 @@ for (const js of [true, false]) {
             assert.ok(blank, 'an empty row for another topic');
             await page.locator(`[name="${blank}"]`).fill('prison conditions');
             await page.locator(`[name="${blank.replace('_text', '_themes')}"]`).fill('detention');
-            await Promise.all([page.waitForURL(new RegExp(`/dialogues/1/rounds/${ordinal}\\?saved=round:\\d+$`)),
+            await Promise.all([page.waitForURL(new RegExp(`/dialogues/1/rounds/${ordinal}\\?saved=round:\\d+&readout=1$`)),
                                page.getByRole('button', { name: 'Save as a round' }).click()]);
             await page.waitForLoadState('load');
             assert.match(await page.locator('h1').innerText(), new RegExp(`^Round ${ordinal} of`));
