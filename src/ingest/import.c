@@ -500,6 +500,7 @@ static int session_of_hrc(struct job *j, const struct rt__csv_row *row, int64_t 
         for (size_t k = 0; k < h->n_states; k++) {
             if (h->states[k] == sur_id) {
                 *out = h->upr;
+                rt_buf_release(&which); /* it may name an earlier session already */
                 return 0;
             }
         }
