@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs every test of one build: the Criterion unit tests, then the CLI scripts.
-# ONLY=PATTERN runs just the CLI scripts whose name holds PATTERN (ONLY=t7000).
+# ONLY=PATTERN runs just the CLI scripts whose name holds PATTERN (ONLY=t7000);
+# JOBS=N runs N CLI scripts at a time (see below).
 # Prints each suite's output and one closing line "tests: N passed, N failed".
 # Under ASan/UBSan (build/asan) any sanitizer report fails the run, even one that
 # Criterion would let pass (a LeakSanitizer report inside a test does not fail it).
@@ -37,21 +38,41 @@ for t in $UNITS; do
     if [ $rc -ne 0 ] && [ -z "$f" -o "$f" = "0 0" ]; then failed=$((failed + 1)); fi
 done
 
+# The CLI scripts run JOBS at a time (default 2: this is a two-core machine; JOBS=1
+# runs them one by one). Each writes its own log; a line says when each one ends, and
+# the logs are printed whole, in name order, once all have run. Every script makes its
+# own temporary folder, database and ephemeral port, so they do not meet.
+JOBS=${JOBS:-2}
+CLI=$(mktemp -d)
+trap 'rm -rf "$LOG" "$SAN" "$CLI"' EXIT
+for t in tests/cli/t[0-9]*.sh; do
+    case $t in *"$ONLY"*) echo "$t" ;; esac
+done | xargs -P "$JOBS" -I{} sh -c '
+    b=$(basename "$1" .sh); s=$(date +%s)
+    if sh "$1" >"$2/$b.log" 2>&1; then rc=0; else rc=$?; fi
+    echo "$rc $(($(date +%s) - s))" >"$2/$b.rc"
+    echo "-- $1 ended ($(($(date +%s) - s)) s, exit $rc)"' _ {} "$CLI"
+
 for t in tests/cli/t[0-9]*.sh; do
     case $t in *"$ONLY"*) ;; *) continue ;; esac
+    b=$(basename "$t" .sh)
     echo "== $t"
-    if sh "$t" >"$LOG" 2>&1; then rc=0; else rc=1; fi
-    cat "$LOG"
-    if grep -qE 'ERROR: (LeakSanitizer|AddressSanitizer)|runtime error:' "$LOG"; then
+    cat "$CLI/$b.log" 2>/dev/null
+    set -- $(cat "$CLI/$b.rc" 2>/dev/null || echo "1 0")
+    rc=$1
+    if grep -qE 'ERROR: (LeakSanitizer|AddressSanitizer)|runtime error:' "$CLI/$b.log" 2>/dev/null; then
         echo "!! sanitizer report in $t"
         failed=$((failed + 1))
     fi
-    p=$(grep -c '^ok - ' "$LOG")
-    f=$(grep -c '^not ok - ' "$LOG")
-    passed=$((passed + p))
-    failed=$((failed + f))
-    if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); echo "!! $t exited $rc"; fi
+    p=$(grep -c '^ok - ' "$CLI/$b.log" 2>/dev/null)
+    f=$(grep -c '^not ok - ' "$CLI/$b.log" 2>/dev/null)
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0}))
+    if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); echo "!! $t exited $rc"; fi
 done
+echo
+echo "slowest CLI scripts (seconds):"
+for r in "$CLI"/*.rc; do [ -f "$r" ] && echo "$(cut -d' ' -f2 "$r") $(basename "$r" .rc)"; done | sort -rn | head -8
 
 if [ -n "$(ls "$SAN")" ]; then
     echo "!! sanitizer reports:"
