@@ -3,6 +3,7 @@
 #                            with the server $SPID and nginx stopped)
 #   nginx_start PORT ROOT    nginx serving the files under ROOT on 127.0.0.1:PORT
 #   wrk_run CONNS URL [ARGS] wrk for $SECS seconds: prints "rps p99 errors [socket-errors]"
+#                            (WRK_OUT=FILE: wrk's output there, for two at once)
 #   ms TIME                  wrk's "812.00us", "12.3ms", "1.2s" in milliseconds
 
 bench_init() {
@@ -39,11 +40,12 @@ CONF
 
 wrk_run() {
     c=$1 u=$2; shift 2
-    wrk -t2 -c"$c" -d"${SECS}s" --latency "$@" "$u" >"$T/wrk.out" 2>&1
-    rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$T/wrk.out")
-    p99=$(sed -n 's/^ *99% *\([0-9.]*[a-z]*\).*/\1/p' "$T/wrk.out")
-    errs=$(sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$T/wrk.out")
-    sock=$(sed -n 's/.*Socket errors:.*/&/p' "$T/wrk.out")
+    o=${WRK_OUT:-$T/wrk.out} # another file for a second wrk at the same time
+    wrk -t2 -c"$c" -d"${SECS}s" --latency "$@" "$u" >"$o" 2>&1
+    rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$o")
+    p99=$(sed -n 's/^ *99% *\([0-9.]*[a-z]*\).*/\1/p' "$o")
+    errs=$(sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$o")
+    sock=$(sed -n 's/.*Socket errors:.*/&/p' "$o")
     echo "$rps ${p99:-?} ${errs:-0} ${sock:+socket-errors}"
 }
 
