@@ -391,7 +391,8 @@ static void cache_key(const struct rt_http_req *req, struct rt_buf *key)
  * a request whose If-None-Match names it gets 304 and no body.
  */
 static enum MHD_Result answer_read(struct MHD_Connection *c, struct rt_store *st,
-                                   const struct rt_http_req *req, struct rt_http_resp *resp)
+                                   struct rt_http_req *req, struct rt_http_who *who,
+                                   struct rt_http_resp *resp)
 {
     const char *cc = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cache-Control");
     const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
@@ -404,7 +405,11 @@ static enum MHD_Result answer_read(struct MHD_Connection *c, struct rt_store *st
     int kept = 1, rc;
     enum MHD_Result ok;
 
+    /* Who asks is read in the same snapshot as the answer: one read transaction a
+     * request, with accounts or without (a session's note of its last use, once a
+     * minute, is committed with it). */
     rc = rt_store_read_begin(st, &err);
+    rt_http_auth_request(st, req, who, resp);
     if (rc == 0 && (rc = rt_store_version(st, &version, &err)) == 0) {
         cache_key(req, &key);
         if (!(cc && strstr(cc, "no-cache")))
@@ -697,8 +702,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     } else if (!(st = store_for_thread(&err))) {
         rt_http_fail(&resp, &err);
     } else if (!strcmp(method, "GET") || !strcmp(method, "HEAD")) {
-        rt_http_auth_request(st, &req, &who, &resp);
-        ok = answer_read(c, st, &req, &resp);
+        ok = answer_read(c, st, &req, &who, &resp);
         rt_buf_release(&resp.body);
         return ok;
     } else {
