@@ -92,7 +92,7 @@ check_eq "nothing imported" 0 "$("$RT" --db "$TMP/bad.db" stats --json | json .r
 # the one UPR Info gives it (the table of HRC sessions checked against UPR Info, for
 # cycle 1 here and for sessions 13-18 with upr2.xlsx).
 B="$TMP/both.db"
-"$RT" --db "$B" import "$UPR" >/dev/null
+upr_db "$B"
 n_upr=$("$RT" --db "$B" stats --json | json .recommendations)
 "$RT" --db "$B" import "$X" >/dev/null
 check_eq "UPR Info then upr1.xlsx: the overlap merged" \

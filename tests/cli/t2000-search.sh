@@ -5,7 +5,7 @@
 need_data
 
 DB="$TMP/s.db"
-"$RT" --db "$DB" import "$DATA/upr/upr_info_s01-s18.csv" >/dev/null
+upr_db "$DB"
 s() { "$RT" --db "$DB" search --json "$@"; }
 total() { s "$@" | json .total; }
 

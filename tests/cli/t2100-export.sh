@@ -35,7 +35,7 @@ check_fails "search: a bad filter stops the export" 2 "$RT" --db "$DEMO" search 
 
 need_data
 DB="$TMP/e.db"
-"$RT" --db "$DB" import "$DATA/upr/upr_info_s01-s18.csv" >/dev/null
+upr_db "$DB"
 
 # Every recommendation of the UPR Info file: 35,368 rows.
 for off in 0 10000 20000 30000; do

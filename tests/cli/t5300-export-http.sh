@@ -55,7 +55,7 @@ stop
 
 need_data
 DB="$TMP/h.db"
-"$RT" --db "$DB" import "$DATA/upr/upr_info_s01-s18.csv" >/dev/null
+upr_db "$DB"
 for off in 0 10000 20000 30000; do
     "$RT" --db "$DB" search --json --limit 10000 --offset $off >"$TMP/all-$off.json"
 done

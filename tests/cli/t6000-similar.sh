@@ -89,7 +89,7 @@ check_fails "a missing database fails" 1 "$RT" --db "$TMP/none.db" similar --all
 
 need_data
 REAL="$TMP/real.db"
-check "import the real data" "$RT" --db "$REAL" import "$DATA/upr/upr_info_s01-s18.csv"
+check "the real data, imported" upr_db "$REAL"
 "$RT" --db "$REAL" similar --all --json >"$TMP/all.json"
 check_eq "similar --all --json exits 0" 0 $?
 "$RT" --db "$REAL" similar --all --json --min-cycle-gap 1 >"$TMP/gap.json"

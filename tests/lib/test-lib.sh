@@ -8,6 +8,7 @@
 #   check_fails NAME CODE CMD...  passes when CMD exits with CODE
 #   serve_start DB [ARGS...]  starts `serve --port 0` on DB; sets URL and SERVE_PID
 #   need_data   skips the rest of the file when ../shared/data is missing (fails under CI)
+#   upr_db DB   makes DB a copy of the whole UPR Info import (after need_data)
 #   done_testing  prints the summary line and exits 0 or 1
 set -u
 
@@ -76,6 +77,22 @@ need_data() {
         fi
         done_testing
     fi
+}
+
+# The UPR Info file imported once per binary, not once per script: the first script
+# that asks imports it beside the binary (fixtures/upr-CKSUM.db, under flock, so that
+# scripts running at the same time wait for it), and each gets a page-for-page copy
+# (sqlite3's .backup). Scripts that test the import itself import the file themselves.
+upr_db() {
+    fx_dir="$(dirname "$RT")/fixtures"
+    mkdir -p "$fx_dir" || return 1
+    fx="$fx_dir/upr-$(cksum <"$RT" | cut -d' ' -f1).db"
+    flock "$fx.lock" sh -c '
+        [ -f "$2" ] && exit 0
+        rm -f "$2.tmp" "$2.tmp-wal" "$2.tmp-shm"
+        "$1" --db "$2.tmp" import "$3" >/dev/null && mv "$2.tmp" "$2"' _ \
+        "$RT" "$fx" "$DATA/upr/upr_info_s01-s18.csv" || return 1
+    sqlite3 "$fx" ".backup '$1'"
 }
 
 done_testing() {
