@@ -562,8 +562,8 @@ static void svg_timeline(struct out *o, const json_t *events, const json_t *lane
 /*
  * The count of persons held over time as inline SVG: a step line of those held by a
  * recorded event (solid) and of those with the persons whose detention's date is not
- * on record (dashed), a dot with its figures at each date, the years and the largest
- * count marked.
+ * on record (dashed), a dot with its figures at each date, the years and the counts
+ * marked.
  */
 static void svg_held(struct out *o, const json_t *points, const char *title)
 {
@@ -594,13 +594,30 @@ static void svg_held(struct out *o, const json_t *points, const char *title)
                       "width=\"640\" height=\"220\"><title>");
     rt_html_text(o->b, title);
     RT_HTML_LIT(o->b, "</title>");
-    /* The axes: 0 and the largest count, and the years. */
-    rt_buf_addf(o->b,
-                "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#999\"/>"
-                "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">0</text>"
-                "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%lld</text>",
-                left, left + width, top + height, top + height, left - 6, top + height + 4,
-                left - 6, top + 4, (long long)max);
+    /* The count's axis: a step of 1, 2 or 5 times a power of ten, at most five of them
+     * to the top, which is the largest count rounded up to a step; a light line at each.
+     * Then the years. */
+    json_int_t step = 1, ten = 1;
+    for (int k = 0; (max + step - 1) / step > 5; k++) {
+        static const int mult[] = {2, 5, 10};
+        step = ten * mult[k % 3];
+        if (k % 3 == 2)
+            ten *= 10;
+    }
+    max = (max + step - 1) / step * step;
+    rt_buf_addf(o->b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#999\"/>",
+                left, left + width, top + height, top + height);
+    for (json_int_t v = 0; v <= max; v += step) {
+        if (v)
+            rt_buf_addf(o->b,
+                        "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
+                        "y2=\"%.1f\" stroke=\"#ddd\"/>",
+                        left, left + width, Y(v), Y(v));
+        rt_buf_addf(o->b,
+                    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
+                    "text-anchor=\"end\">%lld</text>",
+                    left - 6, Y(v) + 4, (long long)v);
+    }
     for (int y = 1900; y < 2200; y++) {
         char d[16];
         long t;
