@@ -1025,6 +1025,12 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
         find_ci(p, n, 0, "of") < 0 && islower((unsigned char)p[0]))
         rt_buf_add(&b, prefix->buf, prefix->len);
     add_clean(&b, p, n, " ,;:.");
+    /* one lower-case word alone ("harassment", "migrants", "role") is a word of a
+     * longer subject the list broke up, not a subject */
+    if (b.len && islower((unsigned char)b.buf[0]) && !memchr(b.buf, ' ', b.len)) {
+        rt_buf_release(&b);
+        return;
+    }
     {
         rt_buf_reset(prefix);
         if (find_ci(b.buf, b.len, 0, "freedom of") >= 0 ||
