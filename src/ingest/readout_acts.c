@@ -923,6 +923,56 @@ static size_t word_count(const char *p, size_t n)
     return c;
 }
 
+/*
+ * A light head that names an effort or a step, not its subject: "ongoing work to
+ * harmonise the laws", "Laos's progress and achievements in reducing poverty",
+ * "efforts of the government to consult". Returns where the subject starts after
+ * the head and its preposition (the verb of "to" stays), or 0 when p[0, n) opens
+ * with no such head within its first five words.
+ */
+static size_t light_head(const char *p, size_t n)
+{
+    static const char *const heads[] = {"effort",     "efforts",      "work",         "step",
+                                        "steps",      "measures",     "ways",         "progress",
+                                        "advances",   "achievements", "results",      "challenge",
+                                        "challenges", "commitment",   "plans",        "intention",
+                                        "impact",     "recognition",  "announcement", NULL};
+    static const char *const preps[] = {"to", "of", "in", "on", "for", "towards", NULL};
+    size_t i = 0, words = 0;
+    int head = 0;
+
+    while (i < n && words < 6) {
+        size_t a;
+        while (i < n && is_space((unsigned char)p[i]))
+            i++;
+        a = i;
+        while (i < n && !is_space((unsigned char)p[i]))
+            i++;
+        if (i == a)
+            break;
+        words++;
+        if (head) {
+            for (int k = 0; preps[k]; k++)
+                if (eq_ci(p + a, i - a, preps[k])) {
+                    /* "efforts of the government to consult": past the actor too */
+                    if (eq_ci(p + a, i - a, "of")) {
+                        long to = find_ci(p, n, i, "to");
+                        if (to > 0 && word_count(p + i, (size_t)to - i) <= 4 &&
+                            memchr(p + i, ',', (size_t)to - i) == NULL)
+                            return (size_t)to + 2;
+                    }
+                    return i;
+                }
+            if (!eq_ci(p + a, i - a, "and"))
+                head = 0;
+        }
+        for (int k = 0; heads[k]; k++)
+            if (eq_ci(p + a, i - a, heads[k]))
+                head = 1;
+    }
+    return 0;
+}
+
 /* Cleans one listed item and adds it; distributes "freedom of" over short
  * items. */
 static void add_topic(struct doc *d, json_t *list, const struct sent *s, const char *p, size_t n,
@@ -979,7 +1029,7 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
     struct rt_buf b = RT_BUF_INIT;
     int again = 1;
     json_t *v;
-    size_t i;
+    size_t i, at2;
 
     while (again) {
         again = 0;
@@ -1012,6 +1062,18 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
     }
     while (n && (is_space((unsigned char)p[n - 1]) || p[n - 1] == '.' || p[n - 1] == ','))
         n--;
+    if (word_count(p, n) > 4 && (at2 = light_head(p, n)) > 0 && at2 < n) {
+        p += at2;
+        n -= at2;
+        while (n && is_space((unsigned char)*p)) {
+            p++;
+            n--;
+        }
+        if (n > 4 && eq_ci(p, 4, "the ")) {
+            p += 4;
+            n -= 4;
+        }
+    }
     if (!n || all_generic(d, p, n) || word_count(p, n) > 25)
         return;
     /* a relative clause ("where elections will take place") is not a subject */
