@@ -562,6 +562,40 @@ static void keep_act(struct doc *d, size_t si, const char *w, size_t n, int urge
     d->nacts++;
 }
 
+/*
+ * Where in w[0, n) a second ask starts with its own verb after " and ": "review
+ * the case and arrange for a visit", "release the lawyers and allow them to
+ * work". Returns the offset of the verb, or 0. A verb used as a noun ("an
+ * independent review and release of") is not one.
+ */
+static size_t second_ask(const char *w, size_t n)
+{
+    static const char *const verbs[] = {
+        "ensure",    "guarantee",     "allow",         "release",   "arrange",    "protect",
+        "respect",   "review",        "ratify",        "abolish",   "lift",       "end",
+        "stop",      "take",          "provide",       "establish", "adopt",      "implement",
+        "bring",     "grant",         "facilitate",    "engage",    "strengthen", "improve",
+        "address",   "cooperate",     "consider",      "refrain",   "repeal",     "amend",
+        "revise",    "create",        "accept",        "combat",    "promote",    "uphold",
+        "remove",    "extend",        "continue",      "involve",   "align",      "cease",
+        "prevent",   "withdraw",      "investigate",   "enable",    "permit",     "respond",
+        "eliminate", "decriminalise", "decriminalize", "publish",   "support",    "consult",
+        "resume",    "reconsider",    "halt",          "expand",    NULL};
+    long at = 0;
+
+    while ((at = find_ci(w, n, (size_t)at, " and ")) > 0) {
+        size_t v = (size_t)at + 5, e = v;
+        while (e < n && isalpha((unsigned char)w[e]))
+            e++;
+        for (int i = 0; verbs[i]; i++)
+            if (eq_ci(w + v, e - v, verbs[i]) && !(e + 4 <= n && eq_ci(w + e, 4, " of ")) &&
+                e + 1 < n && w[e] == ' ')
+                return v;
+        at++;
+    }
+    return 0;
+}
+
 /* Words that open a sentence with a circumstance ("During the dialogue, ..."). */
 static int opens_with_circumstance(const char *t, size_t n)
 {
@@ -756,6 +790,10 @@ void rt__ro_find_cue_items(struct doc *d)
                     continue;
                 by = subj;
                 trim_front(&w, &wn);
+                for (size_t v; (v = second_ask(w, wn)) > 0; w += v, wn -= v) {
+                    keep_act(d, si, w, v - 5, 2);
+                    add_item(d, urged, s, rt__ro_other_side(d, by), by, w, v - 5, 1);
+                }
                 keep_act(d, si, w, wn, 2);
                 add_item(d, urged, s, rt__ro_other_side(d, by), by, w, wn, 1);
                 continue;
@@ -808,9 +846,18 @@ void rt__ro_find_cue_items(struct doc *d)
             if ((c->cat == C_URGE || c->cat == C_WELCOME || c->cat == C_CONCERN) &&
                 !(c->flags & (CF_KEEP | CF_WHOLE)))
                 keep_act(d, si, w, wn, c->cat == C_URGE);
-            if (c->cat == C_URGE)
+            if (c->cat == C_URGE) {
+                /* "urged X to review the case and arrange for a visit": two asks */
+                size_t v = second_ask(w, wn);
+                if (v > 0 && !(c->flags & (CF_KEEP | CF_WHOLE))) {
+                    add_item(d, urged, s, by, target, w, v - 5, 1);
+                    d->acts[d->nacts - 1].len = v - 5;
+                    keep_act(d, si, w + v, wn - v, 2);
+                    w += v;
+                    wn -= v;
+                }
                 add_item(d, urged, s, by, target, w, wn, 1);
-            else if (c->cat == C_WELCOME && !hardship(w, wn))
+            } else if (c->cat == C_WELCOME && !hardship(w, wn))
                 add_item(d, welcomed, s, by, NULL, w, wn, 0);
             else if (c->cat == C_REAFFIRM)
                 add_item(d, reaff, s, by, NULL, w, wn, 0);
