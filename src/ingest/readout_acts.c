@@ -1068,9 +1068,23 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
                                          "concern about ",
                                          "concerns regarding ",
                                          "concern regarding ",
+                                         "how ",
+                                         "whether ",
                                          NULL};
-    static const char *const cutters[] = {" in order to ", " with a view to ", " and other issues",
-                                          " and other ",   " both in ",        NULL};
+    /* (a finite verb makes the item a clause: "the amended code has abolished ...",
+     * "exchanges at expert level were discussed"; its subject is the topic) */
+    static const char *const cutters[] = {" in order to ",
+                                          " with a view to ",
+                                          " and other issues",
+                                          " and other ",
+                                          " both in ",
+                                          " has ",
+                                          " have ",
+                                          " had ",
+                                          " was ",
+                                          " were ",
+                                          " will ",
+                                          NULL};
     static const char *const splitters[] = {" as well as ", ", including ", " including ",
                                             " and the ", NULL};
     struct rt_buf b = RT_BUF_INIT;
