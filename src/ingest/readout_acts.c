@@ -1145,9 +1145,18 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
     /* (rights go to one-word groups only: "rights of women, children" but not
      * "rights of persons with disabilities, land tenure") */
     if (word_count(p, n) <= (prefix->len && prefix->buf[0] == 'r' ? 1u : 3u) && prefix->len &&
-        find_ci(p, n, 0, "of") < 0 && islower((unsigned char)p[0]))
+        find_ci(p, n, 0, "of") < 0 && islower((unsigned char)p[0]) &&
+        find_ci(p, n, 0, "freedom") < 0 && find_ci(p, n, 0, "freedoms") < 0)
         rt_buf_add(&b, prefix->buf, prefix->len);
     add_clean(&b, p, n, " ,;:.");
+    /* "freedoms of expression", "press freedoms": each item names one freedom */
+    for (long f = 0; b.len && (f = find_ci(b.buf, b.len, (size_t)f, "freedoms")) >= 0;) {
+        size_t at = (size_t)f + 7;
+        for (size_t k = at; k + 1 < b.len; k++)
+            b.buf[k] = b.buf[k + 1];
+        b.len--;
+        b.buf[b.len] = '\0';
+    }
     /* one lower-case word alone ("harassment", "migrants", "role") is a word of a
      * longer subject the list broke up, not a subject */
     if (b.len && islower((unsigned char)b.buf[0]) && !memchr(b.buf, ' ', b.len)) {
