@@ -192,7 +192,10 @@ static size_t find_cues(const struct doc *d, const struct sent *s, struct hit *h
         if (i && word_byte(p - 1, 1))
             continue;
         for (const struct cue *c = cues; c->text; c++) {
-            size_t m = strlen(c->text);
+            size_t m;
+            if (lower((unsigned char)*p) != lower((unsigned char)c->text[0]))
+                continue;
+            m = strlen(c->text);
             if (m > s->len - i || !eq_ci(p, m, c->text) ||
                 !boundary_after(d->t, s->off + i + m, s->off + s->len))
                 continue;
@@ -254,10 +257,10 @@ static const char *subject_by(struct doc *d, size_t a, size_t b)
         /* "X and Y" (or "X and the Y") is both; "the X delegation ... in Y, and
          * urged" is X: the "and" must join two mentions of different sides */
         const struct mention *prev = NULL;
-        for (size_t i = 0; i < d->nm; i++) {
+        for (size_t i = rt__ro_first_mention(d, a); i < d->nm && d->m[i].off < b; i++) {
             const struct mention *m = &d->m[i];
             const char *ms;
-            if (m->off < a || m->off >= b || !(ms = rt__ro_ent_side(d, m->ent)))
+            if (!(ms = rt__ro_ent_side(d, m->ent)))
                 continue;
             if (prev && strcmp(rt__ro_ent_side(d, prev->ent), ms)) {
                 size_t g = prev->off + prev->len;
@@ -514,8 +517,8 @@ static const char *modal_subject(const struct doc *d, size_t a, size_t b)
     const struct mention *last = NULL;
     size_t words = 0;
 
-    for (size_t i = 0; i < d->nm; i++)
-        if (d->m[i].off >= a && d->m[i].off + d->m[i].len <= b && rt__ro_ent_side(d, d->m[i].ent))
+    for (size_t i = rt__ro_first_mention(d, a); i < d->nm && d->m[i].off < b; i++)
+        if (d->m[i].off + d->m[i].len <= b && rt__ro_ent_side(d, d->m[i].ent))
             last = &d->m[i];
     if (!last)
         return NULL;
@@ -1283,18 +1286,30 @@ static void split_topics(struct doc *d, json_t *list, const struct sent *s, cons
     rt_buf_release(&prefix);
 }
 
-/* The next topic cue in t[from, n): its offset and length, or -1. */
+/* The next topic cue in t[from, n): its offset and length, or -1. One pass that
+ * stops at the first cue (the longest there), so a long text stays linear. */
 static long next_topic_cue(const char *t, size_t n, size_t from, size_t *len)
 {
-    long at = -1;
-    for (int c = 0; topic_cues[c]; c++) {
-        long f = find_ci(t, n, from, topic_cues[c]);
-        if (f >= 0 && (at < 0 || f < at || (f == at && strlen(topic_cues[c]) > *len))) {
-            at = f;
-            *len = strlen(topic_cues[c]);
+    for (size_t i = from; i < n; i++) {
+        size_t best = 0;
+        if (!boundary_before(t, i))
+            continue;
+        for (int c = 0; topic_cues[c]; c++) {
+            size_t m;
+            if (lower((unsigned char)t[i]) != lower((unsigned char)topic_cues[c][0]))
+                continue;
+            m = strlen(topic_cues[c]);
+            if (m > n - i || m <= best || !eq_ci(t + i, m, topic_cues[c]) ||
+                !boundary_after(t, i + m, n))
+                continue;
+            best = m;
+        }
+        if (best) {
+            *len = best;
+            return (long)i;
         }
     }
-    return at;
+    return -1;
 }
 
 /*

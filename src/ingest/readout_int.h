@@ -299,6 +299,9 @@ void rt__ro_find_dialogue_name(struct doc *d, const struct sent *title);
 json_t *rt__ro_sent_json(const struct doc *d, const struct sent *s);
 void rt__ro_evidence(const struct doc *d, json_t *item, const struct sent *s);
 int rt__ro_sides_in(const struct doc *d, size_t a, size_t b, const char *out[2]);
+/* The index of the first mention at or after offset a (d->nm when none): a binary
+ * search, the mentions being in text order. */
+size_t rt__ro_first_mention(const struct doc *d, size_t a);
 const char *rt__ro_other_side(const struct doc *d, const char *s);
 void rt__ro_find_sides(struct doc *d, const struct sent *title);
 int rt__ro_possessive(const struct doc *d, const struct tok *t);
