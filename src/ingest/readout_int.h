@@ -189,10 +189,15 @@ static inline int boundary_after(const char *base, size_t end, size_t n)
 static inline long find_ci(const char *s, size_t n, size_t from, const char *pat)
 {
     size_t m = strlen(pat);
+    unsigned char lo, up;
     if (!m || m > n)
         return -1;
+    /* the first byte in either case, compared as is: this loop is the parser's
+     * hottest */
+    lo = (unsigned char)lower((unsigned char)pat[0]);
+    up = lo >= 'a' && lo <= 'z' ? (unsigned char)(lo - 32) : lo;
     for (size_t i = from; i + m <= n; i++) {
-        if (lower((unsigned char)s[i]) != lower((unsigned char)pat[0]))
+        if ((unsigned char)s[i] != lo && (unsigned char)s[i] != up)
             continue;
         if (!eq_ci(s + i, m, pat))
             continue;
