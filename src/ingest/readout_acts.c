@@ -987,7 +987,7 @@ static size_t light_head(const char *p, size_t n)
                                         "advances",   "achievements", "results",      "challenge",
                                         "challenges", "commitment",   "plans",        "intention",
                                         "impact",     "recognition",  "announcement", NULL};
-    static const char *const preps[] = {"to", "of", "in", "on", "for", "towards", NULL};
+    static const char *const preps[] = {"to", "of", "in", "on", "for", "towards", "by", NULL};
     size_t i = 0, words = 0;
     int head = 0;
 
@@ -1005,7 +1005,7 @@ static size_t light_head(const char *p, size_t n)
             for (int k = 0; preps[k]; k++)
                 if (eq_ci(p + a, i - a, preps[k])) {
                     /* "efforts of the government to consult": past the actor too */
-                    if (eq_ci(p + a, i - a, "of")) {
+                    if (eq_ci(p + a, i - a, "of") || eq_ci(p + a, i - a, "by")) {
                         long to = find_ci(p, n, i, "to");
                         if (to > 0 && word_count(p + i, (size_t)to - i) <= 4 &&
                             memchr(p + i, ',', (size_t)to - i) == NULL)
@@ -1013,7 +1013,9 @@ static size_t light_head(const char *p, size_t n)
                     }
                     return i;
                 }
-            if (!eq_ci(p + a, i - a, "and"))
+            if (!eq_ci(p + a, i - a, "and") && !eq_ci(p + a, i - a, "made") &&
+                !eq_ci(p + a, i - a, "taken") && !eq_ci(p + a, i - a, "achieved") &&
+                !eq_ci(p + a, i - a, "undertaken"))
                 head = 0;
         }
         for (int k = 0; heads[k]; k++)
@@ -1073,6 +1075,16 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
                                          "concern regarding ",
                                          "how ",
                                          "whether ",
+                                         "concerns in relation to ",
+                                         "concern in relation to ",
+                                         "concerns over ",
+                                         "concern over ",
+                                         "different views of ",
+                                         "different views on ",
+                                         "views on ",
+                                         "views of ",
+                                         "two countries' ",
+                                         "both countries' ",
                                          NULL};
     /* (a finite verb makes the item a clause: "the amended code has abolished ...",
      * "exchanges at expert level were discussed"; its subject is the topic) */
