@@ -1172,6 +1172,24 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
         b.len--;
         b.buf[b.len] = '\0';
     }
+    /* a subject is a noun phrase: not one that ends on a preposition or a
+     * conjunction ("the importance of", "questions concerning"), nor an infinitive
+     * or a negation ("to resort to force", "not harassing protesters") */
+    {
+        static const char *const ends[] = {" of",  " to", " for", " on", " in",         " with",
+                                           " and", " or", " the", " by", " concerning", NULL};
+        for (int k = 0; ends[k]; k++) {
+            size_t m = strlen(ends[k]);
+            if (b.len > m && eq_ci(b.buf + b.len - m, m, ends[k])) {
+                rt_buf_release(&b);
+                return;
+            }
+        }
+        if ((b.len > 3 && eq_ci(b.buf, 3, "to ")) || (b.len > 4 && eq_ci(b.buf, 4, "not "))) {
+            rt_buf_release(&b);
+            return;
+        }
+    }
     /* one lower-case word alone ("harassment", "migrants", "role") is a word of a
      * longer subject the list broke up, not a subject */
     if (b.len && islower((unsigned char)b.buf[0]) && !memchr(b.buf, ' ', b.len)) {
