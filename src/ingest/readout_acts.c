@@ -312,7 +312,8 @@ static void add_item(struct doc *d, json_t *list, const struct sent *s, const ch
     json_t *item, *w;
     if (!(w = jclean(what, n)))
         return;
-    if (json_string_length(w) < 4 || !strchr(json_string_value(w), ' ')) {
+    /* (with_target 3: an ask of one noun is enough, "the importance of accountability") */
+    if (json_string_length(w) < 4 || (with_target != 3 && !strchr(json_string_value(w), ' '))) {
         json_decref(w);
         return;
     }
@@ -859,7 +860,7 @@ void rt__ro_find_cue_items(struct doc *d)
                     w += v;
                     wn -= v;
                 }
-                add_item(d, urged, s, by, target, w, wn, 1);
+                add_item(d, urged, s, by, target, w, wn, (c->flags & CF_IMPORT) ? 3 : 1);
             } else if (c->cat == C_WELCOME && !hardship(w, wn))
                 add_item(d, welcomed, s, by, NULL, w, wn, 0);
             else if (c->cat == C_REAFFIRM)
