@@ -125,6 +125,22 @@ static const struct cue cues[] = {
     {"reaffirming", C_REAFFIRM, 0},
     {"reiterating", C_REAFFIRM, 0},
     {"reconfirmed", C_REAFFIRM, 0},
+    /* a position shared or renewed, in other words */
+    {"agreed that", C_REAFFIRM, 0},
+    {"shared the view that", C_REAFFIRM, 0},
+    {"reaffirmation of", C_REAFFIRM, 0},
+    {"recalled its commitment", C_REAFFIRM, CF_KEEP},
+    {"recalled their commitment", C_REAFFIRM, CF_KEEP},
+    {"confirmed its commitment", C_REAFFIRM, CF_KEEP},
+    {"confirmed their commitment", C_REAFFIRM, CF_KEEP},
+    {"renewed its commitment", C_REAFFIRM, CF_KEEP},
+    {"renewed their commitment", C_REAFFIRM, CF_KEEP},
+    {"underlined its commitment", C_REAFFIRM, CF_KEEP},
+    {"underlined their commitment", C_REAFFIRM, CF_KEEP},
+    {"stressed its commitment", C_REAFFIRM, CF_KEEP},
+    {"stressed their commitment", C_REAFFIRM, CF_KEEP},
+    {"emphasised its commitment", C_REAFFIRM, CF_KEEP},
+    {"emphasized its commitment", C_REAFFIRM, CF_KEEP},
     {"restated", C_REAFFIRM, 0},
     {"remains committed", C_REAFFIRM, CF_KEEP},
     {"remain committed", C_REAFFIRM, CF_KEEP},
@@ -455,9 +471,13 @@ static const struct cue *reaffirmed_as(const struct cue *c, const char *w, size_
 {
     static const struct cue concern = {"reiterated", C_CONCERN, 0};
     static const struct cue welcome = {"reiterated", C_WELCOME, 0};
+    static const struct cue step = {"reiterated", C_TOPIC, 0};
     static const char *const skip[] = {
-        "its",   "their",  "his",       "her",   "our",     "the",      "serious", "deep",
-        "grave", "strong", "continued", "great", "sincere", "profound", "ongoing", NULL};
+        "its",         "their",    "his",     "her",         "our",       "the",
+        "serious",     "deep",     "grave",   "strong",      "continued", "great",
+        "sincere",     "profound", "ongoing", "significant", "good",      "considerable",
+        "substantial", "notable",  "real",    "there",       "has",       "have",
+        "had",         "been",     "some",    "much",        NULL};
     size_t i = 0;
 
     for (;;) {
@@ -478,6 +498,10 @@ static const struct cue *reaffirmed_as(const struct cue *c, const char *w, size_
             return &concern;
         if (eq_ci(w + a, i - a, "recognition") || eq_ci(w + a, i - a, "appreciation"))
             return &welcome;
+        /* "agreed that significant progress had been made": a step welcomed, which
+         * praised_steps files already */
+        if (eq_ci(w + a, i - a, "progress") || eq_ci(w + a, i - a, "improvements"))
+            return &step;
         return c;
     }
 }
