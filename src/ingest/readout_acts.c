@@ -125,6 +125,22 @@ static const struct cue cues[] = {
     {"reaffirming", C_REAFFIRM, 0},
     {"reiterating", C_REAFFIRM, 0},
     {"reconfirmed", C_REAFFIRM, 0},
+    /* a position shared or renewed, in other words */
+    {"agreed that", C_REAFFIRM, 0},
+    {"shared the view that", C_REAFFIRM, 0},
+    {"reaffirmation of", C_REAFFIRM, 0},
+    {"recalled its commitment", C_REAFFIRM, CF_KEEP},
+    {"recalled their commitment", C_REAFFIRM, CF_KEEP},
+    {"confirmed its commitment", C_REAFFIRM, CF_KEEP},
+    {"confirmed their commitment", C_REAFFIRM, CF_KEEP},
+    {"renewed its commitment", C_REAFFIRM, CF_KEEP},
+    {"renewed their commitment", C_REAFFIRM, CF_KEEP},
+    {"underlined its commitment", C_REAFFIRM, CF_KEEP},
+    {"underlined their commitment", C_REAFFIRM, CF_KEEP},
+    {"stressed its commitment", C_REAFFIRM, CF_KEEP},
+    {"stressed their commitment", C_REAFFIRM, CF_KEEP},
+    {"emphasised its commitment", C_REAFFIRM, CF_KEEP},
+    {"emphasized its commitment", C_REAFFIRM, CF_KEEP},
     {"restated", C_REAFFIRM, 0},
     {"remains committed", C_REAFFIRM, CF_KEEP},
     {"remain committed", C_REAFFIRM, CF_KEEP},
@@ -192,7 +208,10 @@ static size_t find_cues(const struct doc *d, const struct sent *s, struct hit *h
         if (i && word_byte(p - 1, 1))
             continue;
         for (const struct cue *c = cues; c->text; c++) {
-            size_t m = strlen(c->text);
+            size_t m;
+            if (lower((unsigned char)*p) != lower((unsigned char)c->text[0]))
+                continue;
+            m = strlen(c->text);
             if (m > s->len - i || !eq_ci(p, m, c->text) ||
                 !boundary_after(d->t, s->off + i + m, s->off + s->len))
                 continue;
@@ -254,10 +273,10 @@ static const char *subject_by(struct doc *d, size_t a, size_t b)
         /* "X and Y" (or "X and the Y") is both; "the X delegation ... in Y, and
          * urged" is X: the "and" must join two mentions of different sides */
         const struct mention *prev = NULL;
-        for (size_t i = 0; i < d->nm; i++) {
+        for (size_t i = rt__ro_first_mention(d, a); i < d->nm && d->m[i].off < b; i++) {
             const struct mention *m = &d->m[i];
             const char *ms;
-            if (m->off < a || m->off >= b || !(ms = rt__ro_ent_side(d, m->ent)))
+            if (!(ms = rt__ro_ent_side(d, m->ent)))
                 continue;
             if (prev && strcmp(rt__ro_ent_side(d, prev->ent), ms)) {
                 size_t g = prev->off + prev->len;
@@ -309,7 +328,8 @@ static void add_item(struct doc *d, json_t *list, const struct sent *s, const ch
     json_t *item, *w;
     if (!(w = jclean(what, n)))
         return;
-    if (json_string_length(w) < 4 || !strchr(json_string_value(w), ' ')) {
+    /* (with_target 3: an ask of one noun is enough, "the importance of accountability") */
+    if (json_string_length(w) < 4 || (with_target != 3 && !strchr(json_string_value(w), ' '))) {
         json_decref(w);
         return;
     }
@@ -451,9 +471,13 @@ static const struct cue *reaffirmed_as(const struct cue *c, const char *w, size_
 {
     static const struct cue concern = {"reiterated", C_CONCERN, 0};
     static const struct cue welcome = {"reiterated", C_WELCOME, 0};
+    static const struct cue step = {"reiterated", C_TOPIC, 0};
     static const char *const skip[] = {
-        "its",   "their",  "his",       "her",   "our",     "the",      "serious", "deep",
-        "grave", "strong", "continued", "great", "sincere", "profound", "ongoing", NULL};
+        "its",         "their",    "his",     "her",         "our",       "the",
+        "serious",     "deep",     "grave",   "strong",      "continued", "great",
+        "sincere",     "profound", "ongoing", "significant", "good",      "considerable",
+        "substantial", "notable",  "real",    "there",       "has",       "have",
+        "had",         "been",     "some",    "much",        NULL};
     size_t i = 0;
 
     for (;;) {
@@ -474,6 +498,10 @@ static const struct cue *reaffirmed_as(const struct cue *c, const char *w, size_
             return &concern;
         if (eq_ci(w + a, i - a, "recognition") || eq_ci(w + a, i - a, "appreciation"))
             return &welcome;
+        /* "agreed that significant progress had been made": a step welcomed, which
+         * praised_steps files already */
+        if (eq_ci(w + a, i - a, "progress") || eq_ci(w + a, i - a, "improvements"))
+            return &step;
         return c;
     }
 }
@@ -514,8 +542,8 @@ static const char *modal_subject(const struct doc *d, size_t a, size_t b)
     const struct mention *last = NULL;
     size_t words = 0;
 
-    for (size_t i = 0; i < d->nm; i++)
-        if (d->m[i].off >= a && d->m[i].off + d->m[i].len <= b && rt__ro_ent_side(d, d->m[i].ent))
+    for (size_t i = rt__ro_first_mention(d, a); i < d->nm && d->m[i].off < b; i++)
+        if (d->m[i].off + d->m[i].len <= b && rt__ro_ent_side(d, d->m[i].ent))
             last = &d->m[i];
     if (!last)
         return NULL;
@@ -560,6 +588,40 @@ static void keep_act(struct doc *d, size_t si, const char *w, size_t n, int urge
     d->acts[d->nacts].sent = si;
     d->acts[d->nacts].urge = urge;
     d->nacts++;
+}
+
+/*
+ * Where in w[0, n) a second ask starts with its own verb after " and ": "review
+ * the case and arrange for a visit", "release the lawyers and allow them to
+ * work". Returns the offset of the verb, or 0. A verb used as a noun ("an
+ * independent review and release of") is not one.
+ */
+static size_t second_ask(const char *w, size_t n)
+{
+    static const char *const verbs[] = {
+        "ensure",    "guarantee",     "allow",         "release",   "arrange",    "protect",
+        "respect",   "review",        "ratify",        "abolish",   "lift",       "end",
+        "stop",      "take",          "provide",       "establish", "adopt",      "implement",
+        "bring",     "grant",         "facilitate",    "engage",    "strengthen", "improve",
+        "address",   "cooperate",     "consider",      "refrain",   "repeal",     "amend",
+        "revise",    "create",        "accept",        "combat",    "promote",    "uphold",
+        "remove",    "extend",        "continue",      "involve",   "align",      "cease",
+        "prevent",   "withdraw",      "investigate",   "enable",    "permit",     "respond",
+        "eliminate", "decriminalise", "decriminalize", "publish",   "support",    "consult",
+        "resume",    "reconsider",    "halt",          "expand",    NULL};
+    long at = 0;
+
+    while ((at = find_ci(w, n, (size_t)at, " and ")) > 0) {
+        size_t v = (size_t)at + 5, e = v;
+        while (e < n && isalpha((unsigned char)w[e]))
+            e++;
+        for (int i = 0; verbs[i]; i++)
+            if (eq_ci(w + v, e - v, verbs[i]) && !(e + 4 <= n && eq_ci(w + e, 4, " of ")) &&
+                e + 1 < n && w[e] == ' ')
+                return v;
+        at++;
+    }
+    return 0;
 }
 
 /* Words that open a sentence with a circumstance ("During the dialogue, ..."). */
@@ -756,6 +818,10 @@ void rt__ro_find_cue_items(struct doc *d)
                     continue;
                 by = subj;
                 trim_front(&w, &wn);
+                for (size_t v; (v = second_ask(w, wn)) > 0; w += v, wn -= v) {
+                    keep_act(d, si, w, v - 5, 2);
+                    add_item(d, urged, s, rt__ro_other_side(d, by), by, w, v - 5, 1);
+                }
                 keep_act(d, si, w, wn, 2);
                 add_item(d, urged, s, rt__ro_other_side(d, by), by, w, wn, 1);
                 continue;
@@ -808,9 +874,18 @@ void rt__ro_find_cue_items(struct doc *d)
             if ((c->cat == C_URGE || c->cat == C_WELCOME || c->cat == C_CONCERN) &&
                 !(c->flags & (CF_KEEP | CF_WHOLE)))
                 keep_act(d, si, w, wn, c->cat == C_URGE);
-            if (c->cat == C_URGE)
-                add_item(d, urged, s, by, target, w, wn, 1);
-            else if (c->cat == C_WELCOME && !hardship(w, wn))
+            if (c->cat == C_URGE) {
+                /* "urged X to review the case and arrange for a visit": two asks */
+                size_t v = second_ask(w, wn);
+                if (v > 0 && !(c->flags & (CF_KEEP | CF_WHOLE))) {
+                    add_item(d, urged, s, by, target, w, v - 5, 1);
+                    d->acts[d->nacts - 1].len = v - 5;
+                    keep_act(d, si, w + v, wn - v, 2);
+                    w += v;
+                    wn -= v;
+                }
+                add_item(d, urged, s, by, target, w, wn, (c->flags & CF_IMPORT) ? 3 : 1);
+            } else if (c->cat == C_WELCOME && !hardship(w, wn))
                 add_item(d, welcomed, s, by, NULL, w, wn, 0);
             else if (c->cat == C_REAFFIRM)
                 add_item(d, reaff, s, by, NULL, w, wn, 0);
@@ -923,6 +998,58 @@ static size_t word_count(const char *p, size_t n)
     return c;
 }
 
+/*
+ * A light head that names an effort or a step, not its subject: "ongoing work to
+ * harmonise the laws", "Laos's progress and achievements in reducing poverty",
+ * "efforts of the government to consult". Returns where the subject starts after
+ * the head and its preposition (the verb of "to" stays), or 0 when p[0, n) opens
+ * with no such head within its first five words.
+ */
+static size_t light_head(const char *p, size_t n)
+{
+    static const char *const heads[] = {"effort",     "efforts",      "work",         "step",
+                                        "steps",      "measures",     "ways",         "progress",
+                                        "advances",   "achievements", "results",      "challenge",
+                                        "challenges", "commitment",   "plans",        "intention",
+                                        "impact",     "recognition",  "announcement", NULL};
+    static const char *const preps[] = {"to", "of", "in", "on", "for", "towards", "by", NULL};
+    size_t i = 0, words = 0;
+    int head = 0;
+
+    while (i < n && words < 6) {
+        size_t a;
+        while (i < n && is_space((unsigned char)p[i]))
+            i++;
+        a = i;
+        while (i < n && !is_space((unsigned char)p[i]))
+            i++;
+        if (i == a)
+            break;
+        words++;
+        if (head) {
+            for (int k = 0; preps[k]; k++)
+                if (eq_ci(p + a, i - a, preps[k])) {
+                    /* "efforts of the government to consult": past the actor too */
+                    if (eq_ci(p + a, i - a, "of") || eq_ci(p + a, i - a, "by")) {
+                        long to = find_ci(p, n, i, "to");
+                        if (to > 0 && word_count(p + i, (size_t)to - i) <= 4 &&
+                            memchr(p + i, ',', (size_t)to - i) == NULL)
+                            return (size_t)to + 2;
+                    }
+                    return i;
+                }
+            if (!eq_ci(p + a, i - a, "and") && !eq_ci(p + a, i - a, "made") &&
+                !eq_ci(p + a, i - a, "taken") && !eq_ci(p + a, i - a, "achieved") &&
+                !eq_ci(p + a, i - a, "undertaken"))
+                head = 0;
+        }
+        for (int k = 0; heads[k]; k++)
+            if (eq_ci(p + a, i - a, heads[k]))
+                head = 1;
+    }
+    return 0;
+}
+
 /* Cleans one listed item and adds it; distributes "freedom of" over short
  * items. */
 static void add_topic(struct doc *d, json_t *list, const struct sent *s, const char *p, size_t n,
@@ -971,15 +1098,39 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
                                          "concern about ",
                                          "concerns regarding ",
                                          "concern regarding ",
+                                         "how ",
+                                         "whether ",
+                                         "concerns in relation to ",
+                                         "concern in relation to ",
+                                         "concerns over ",
+                                         "concern over ",
+                                         "different views of ",
+                                         "different views on ",
+                                         "views on ",
+                                         "views of ",
+                                         "two countries' ",
+                                         "both countries' ",
                                          NULL};
-    static const char *const cutters[] = {" in order to ", " with a view to ", " and other issues",
-                                          " and other ",   " both in ",        NULL};
+    /* (a finite verb makes the item a clause: "the amended code has abolished ...",
+     * "exchanges at expert level were discussed"; its subject is the topic) */
+    static const char *const cutters[] = {" in order to ",
+                                          " with a view to ",
+                                          " and other issues",
+                                          " and other ",
+                                          " both in ",
+                                          " has ",
+                                          " have ",
+                                          " had ",
+                                          " was ",
+                                          " were ",
+                                          " will ",
+                                          NULL};
     static const char *const splitters[] = {" as well as ", ", including ", " including ",
                                             " and the ", NULL};
     struct rt_buf b = RT_BUF_INIT;
     int again = 1;
     json_t *v;
-    size_t i;
+    size_t i, at2;
 
     while (again) {
         again = 0;
@@ -1012,6 +1163,18 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
     }
     while (n && (is_space((unsigned char)p[n - 1]) || p[n - 1] == '.' || p[n - 1] == ','))
         n--;
+    if (word_count(p, n) > 4 && (at2 = light_head(p, n)) > 0 && at2 < n) {
+        p += at2;
+        n -= at2;
+        while (n && is_space((unsigned char)*p)) {
+            p++;
+            n--;
+        }
+        if (n > 4 && eq_ci(p, 4, "the ")) {
+            p += 4;
+            n -= 4;
+        }
+    }
     if (!n || all_generic(d, p, n) || word_count(p, n) > 25)
         return;
     /* a relative clause ("where elections will take place") is not a subject */
@@ -1022,9 +1185,42 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
     /* (rights go to one-word groups only: "rights of women, children" but not
      * "rights of persons with disabilities, land tenure") */
     if (word_count(p, n) <= (prefix->len && prefix->buf[0] == 'r' ? 1u : 3u) && prefix->len &&
-        find_ci(p, n, 0, "of") < 0 && islower((unsigned char)p[0]))
+        find_ci(p, n, 0, "of") < 0 && islower((unsigned char)p[0]) &&
+        find_ci(p, n, 0, "freedom") < 0 && find_ci(p, n, 0, "freedoms") < 0)
         rt_buf_add(&b, prefix->buf, prefix->len);
     add_clean(&b, p, n, " ,;:.");
+    /* "freedoms of expression", "press freedoms": each item names one freedom */
+    for (long f = 0; b.len && (f = find_ci(b.buf, b.len, (size_t)f, "freedoms")) >= 0;) {
+        size_t at = (size_t)f + 7;
+        for (size_t k = at; k + 1 < b.len; k++)
+            b.buf[k] = b.buf[k + 1];
+        b.len--;
+        b.buf[b.len] = '\0';
+    }
+    /* a subject is a noun phrase: not one that ends on a preposition or a
+     * conjunction ("the importance of", "questions concerning"), nor an infinitive
+     * or a negation ("to resort to force", "not harassing protesters") */
+    {
+        static const char *const ends[] = {" of",  " to", " for", " on", " in",         " with",
+                                           " and", " or", " the", " by", " concerning", NULL};
+        for (int k = 0; ends[k]; k++) {
+            size_t m = strlen(ends[k]);
+            if (b.len > m && eq_ci(b.buf + b.len - m, m, ends[k])) {
+                rt_buf_release(&b);
+                return;
+            }
+        }
+        if ((b.len > 3 && eq_ci(b.buf, 3, "to ")) || (b.len > 4 && eq_ci(b.buf, 4, "not "))) {
+            rt_buf_release(&b);
+            return;
+        }
+    }
+    /* one lower-case word alone ("harassment", "migrants", "role") is a word of a
+     * longer subject the list broke up, not a subject */
+    if (b.len && islower((unsigned char)b.buf[0]) && !memchr(b.buf, ' ', b.len)) {
+        rt_buf_release(&b);
+        return;
+    }
     {
         rt_buf_reset(prefix);
         if (find_ci(b.buf, b.len, 0, "freedom of") >= 0 ||
@@ -1145,18 +1341,30 @@ static void split_topics(struct doc *d, json_t *list, const struct sent *s, cons
     rt_buf_release(&prefix);
 }
 
-/* The next topic cue in t[from, n): its offset and length, or -1. */
+/* The next topic cue in t[from, n): its offset and length, or -1. One pass that
+ * stops at the first cue (the longest there), so a long text stays linear. */
 static long next_topic_cue(const char *t, size_t n, size_t from, size_t *len)
 {
-    long at = -1;
-    for (int c = 0; topic_cues[c]; c++) {
-        long f = find_ci(t, n, from, topic_cues[c]);
-        if (f >= 0 && (at < 0 || f < at || (f == at && strlen(topic_cues[c]) > *len))) {
-            at = f;
-            *len = strlen(topic_cues[c]);
+    for (size_t i = from; i < n; i++) {
+        size_t best = 0;
+        if (!boundary_before(t, i))
+            continue;
+        for (int c = 0; topic_cues[c]; c++) {
+            size_t m;
+            if (lower((unsigned char)t[i]) != lower((unsigned char)topic_cues[c][0]))
+                continue;
+            m = strlen(topic_cues[c]);
+            if (m > n - i || m <= best || !eq_ci(t + i, m, topic_cues[c]) ||
+                !boundary_after(t, i + m, n))
+                continue;
+            best = m;
+        }
+        if (best) {
+            *len = best;
+            return (long)i;
         }
     }
-    return at;
+    return -1;
 }
 
 /*

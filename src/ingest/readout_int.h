@@ -189,10 +189,15 @@ static inline int boundary_after(const char *base, size_t end, size_t n)
 static inline long find_ci(const char *s, size_t n, size_t from, const char *pat)
 {
     size_t m = strlen(pat);
+    unsigned char lo, up;
     if (!m || m > n)
         return -1;
+    /* the first byte in either case, compared as is: this loop is the parser's
+     * hottest */
+    lo = (unsigned char)lower((unsigned char)pat[0]);
+    up = lo >= 'a' && lo <= 'z' ? (unsigned char)(lo - 32) : lo;
     for (size_t i = from; i + m <= n; i++) {
-        if (lower((unsigned char)s[i]) != lower((unsigned char)pat[0]))
+        if ((unsigned char)s[i] != lo && (unsigned char)s[i] != up)
             continue;
         if (!eq_ci(s + i, m, pat))
             continue;
@@ -299,6 +304,9 @@ void rt__ro_find_dialogue_name(struct doc *d, const struct sent *title);
 json_t *rt__ro_sent_json(const struct doc *d, const struct sent *s);
 void rt__ro_evidence(const struct doc *d, json_t *item, const struct sent *s);
 int rt__ro_sides_in(const struct doc *d, size_t a, size_t b, const char *out[2]);
+/* The index of the first mention at or after offset a (d->nm when none): a binary
+ * search, the mentions being in text order. */
+size_t rt__ro_first_mention(const struct doc *d, size_t a);
 const char *rt__ro_other_side(const struct doc *d, const char *s);
 void rt__ro_find_sides(struct doc *d, const struct sent *title);
 int rt__ro_possessive(const struct doc *d, const struct tok *t);

@@ -440,9 +440,24 @@ struct sent rt__ro_title_sent(struct doc *d)
 {
     struct sent s = {0, 0, 0, 0};
     if (d->title.len) {
+        size_t body = d->nm, nt;
         s.off = (size_t)(d->title.ptr - d->t);
         s.len = d->title.len;
         tokenize(d, &s);
+        /* the title comes before the body: its mentions move to the front, so that
+         * all stay in text order (rt__ro_first_mention searches them) */
+        nt = d->nm - body;
+        if (nt && body && d->m[body].off < d->m[0].off) {
+            struct mention *m = rt_xmalloc(d->nm * sizeof *m);
+            memcpy(m, d->m + body, nt * sizeof *m);
+            memcpy(m + nt, d->m, body * sizeof *m);
+            memcpy(d->m, m, d->nm * sizeof *m);
+            rt_free(m);
+            for (size_t k = 0; k < d->ntk; k++)
+                if (d->tk[k].ent >= 0)
+                    d->tk[k].ent = (size_t)d->tk[k].ent >= body ? d->tk[k].ent - (int)body
+                                                                : d->tk[k].ent + (int)nt;
+        }
     }
     return s;
 }

@@ -21,12 +21,25 @@ void rt__ro_evidence(const struct doc *d, json_t *item, const struct sent *s)
 
 /* Side mentions in text [a, b): fills up to two distinct sides; returns the
  * count. */
+size_t rt__ro_first_mention(const struct doc *d, size_t a)
+{
+    size_t lo = 0, hi = d->nm;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->m[mid].off < a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 int rt__ro_sides_in(const struct doc *d, size_t a, size_t b, const char *out[2])
 {
     int n = 0;
-    for (size_t i = 0; i < d->nm; i++) {
+    for (size_t i = rt__ro_first_mention(d, a); i < d->nm && d->m[i].off < b; i++) {
         const char *s;
-        if (d->m[i].off < a || d->m[i].off >= b || !(s = rt__ro_ent_side(d, d->m[i].ent)))
+        if (!(s = rt__ro_ent_side(d, d->m[i].ent)))
             continue;
         if (n && !strcmp(out[0], s))
             continue;
