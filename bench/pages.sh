@@ -8,29 +8,25 @@
 set -eu
 BIN=${1:-build/release/rightstrack}
 SECS=${2:-10}
+CONNS=${CONNS:-2} # one a server thread: a page's own time, not its wait behind others
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DATA=${RIGHTSTRACK_SHARED_DATA:-$ROOT/../shared/data}/upr/upr_info_s01-s18.csv
 . "$ROOT/bench/lib.sh"
 [ -f "$DATA" ] || { echo "pages.sh: no data at $DATA" >&2; exit 1; }
 bench_init pages.sh
 NPORT=${NGINX_PORT:-18090} # nginx's port: another one when that is taken
-"$BIN" --db "$T/p.db" import "$DATA" >/dev/null
-sh "$ROOT/data/demo/us-belarus.sh" "$BIN" --db "$T/p.db" >/dev/null
+if [ -n "${DB:-}" ]; then # a database made before (the import and the demo), copied
+    cp "$DB" "$T/p.db"
+else
+    "$BIN" --db "$T/p.db" import "$DATA" >/dev/null
+    sh "$ROOT/data/demo/us-belarus.sh" "$BIN" --db "$T/p.db" >/dev/null
+fi
 "$BIN" --db "$T/p.db" serve --port 0 --threads 2 >"$T/serve.out" 2>&1 &
 SPID=$!
 for _ in $(seq 1 50); do grep -q listening "$T/serve.out" && break; sleep 0.1; done
 URL=$(sed -n 's/^listening on //p' "$T/serve.out")
 
-# The pages, by a name for the file nginx serves.
-PAGES="home=/
-search=/search?q=torture&sur=Belarus
-search-facets=/search?q=women
-recommendation=/recommendations/6159
-state=/states/BLR
-dialogue=/dialogues/1
-round=/dialogues/1/rounds/2
-briefing=/reports/brief/1?as_of=2016-12-31
-country=/reports/country/BLR?as_of=2016-12-31"
+. "$ROOT/bench/pages.list" # PAGES: NAME=PATH, one a line
 
 mkdir -p "$T/www"
 echo "$PAGES" | while IFS='=' read -r name path; do
@@ -40,19 +36,23 @@ chmod 644 "$T/www"/*.html
 nginx_start $NPORT "$T/www"
 
 run() { # URL [wrk args] -> "rps p99 errors"
-    wrk_run 8 "$@"
+    wrk_run "$CONNS" "$@"
 }
-echo "Pages built afresh (Cache-Control: no-cache), ${SECS}s each, 8 connections;"
-echo "nginx serves each page's bytes as a file. p99 in ms."
-printf '%-16s %10s %9s %6s %10s %9s %8s\n' page "rt req/s" "rt p99" errors "nginx/s" "nginx p99" ratio
+p50() { # wrk's median of the last run, in ms
+    ms "$(sed -n 's/^ *50% *\([0-9.]*[a-z]*\).*/\1/p' "$T/wrk.out")"
+}
+echo "Pages built afresh (Cache-Control: no-cache), ${SECS}s each, $CONNS connections"
+echo "on 2 server threads; nginx serves each page's bytes as a file. p50 and p99 in ms."
+printf '%-16s %10s %8s %8s %6s %10s %9s %8s\n' page "rt req/s" "rt p50" "rt p99" errors \
+    "nginx/s" "nginx p99" ratio
 met=0 all=0
 for line in $PAGES; do
     name=${line%%=*} path=${line#*=}
     set -- $(run "$URL$path" -H 'Cache-Control: no-cache')
-    rr=$1 rp=$(ms "$2") re=$3
+    rr=$1 rp=$(ms "$2") re=$3 rm=$(p50)
     set -- $(run "http://127.0.0.1:$NPORT/$name.html")
     nr=$1 np=$(ms "$2")
-    printf '%-16s %10s %9s %6s %10s %9s %8s\n' "$name" "$rr" "$rp" "$re" "$nr" "$np" \
+    printf '%-16s %10s %8s %8s %6s %10s %9s %8s\n' "$name" "$rr" "$rm" "$rp" "$re" "$nr" "$np" \
         "$(awk -v a="$rr" -v b="$nr" 'BEGIN { printf "%.3f", a / b }')"
     all=$((all + 1))
     if awk -v p="$rp" 'BEGIN { exit !(p + 0 < 50) }'; then met=$((met + 1)); fi

@@ -68,7 +68,9 @@ RT_API json_t *rt_audit_entries_json(const struct rt_audit_entry *v, size_t n);
 /*
  * Turns a record as a person names it into the form the log keeps: "step:3",
  * "ask:2", "topic:1", "dialogue:1", "rec:14" ("recommendation:14"), and a round as
- * "round:5" or DIALOGUE#N (both "round:5"). out holds 128 bytes. RT_EINVAL (field
+ * "round:5" or DIALOGUE#N (both "round:5"), and a link as its three words with either
+ * end in any of those forms ("1#2 about rec:14" is "round:5 about recommendation:14";
+ * a bare id at the end as `link` takes it). out holds 128 bytes. RT_EINVAL (field
  * "record") for what is no record, RT_ENOTFOUND for a round or dialogue that does
  * not exist (err filled for both).
  */

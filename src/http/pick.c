@@ -120,6 +120,13 @@ void rt_http_linked_recs(struct rt_store *st, struct rt_buf *b, const json_t *id
         snprintf(link, sizeof(link), "%s about recommendation:%lld", from, rec);
         RT_HTML_LIT(b, "<li>");
         rt_http_ref_link(st, b, ref, 0, 1);
+        RT_HTML_LIT(b, " <small><a href=\"/records/");
+        for (const char *p = link; *p; p++)
+            if (*p == ' ')
+                RT_HTML_LIT(b, "%20");
+            else
+                rt_html_textf(b, "%c", *p);
+        RT_HTML_LIT(b, "/history\">history of the link</a></small>");
         /* Withdrawn as `withdraw "topic:3 about rec:5"` does, with a reason; no script. */
         RT_HTML_LIT(b, " <details class=\"unlink\"><summary>Withdraw this link</summary>"
                        "<form method=\"post\" action=\"/links/withdraw\">");
@@ -196,8 +203,8 @@ void rt_http_other_steps(struct rt_store *st, struct rt_buf *b, long long dialog
         RT_HTML_LIT(b, "\"><strong>");
         rt_html_text(b, jstr(e, "date"));
         RT_HTML_LIT(b, "</strong> ");
-        rt_html_text(b, jstr(e, "actor"));
-        RT_HTML_LIT(b, " ");
+        rt_http_party_text(st, b, jstr(e, "actor")); /* Belarus, not BLR */
+        RT_HTML_LIT(b, ": ");
         rt_html_text(b, jstr(e, "text"));
         RT_HTML_LIT(b, "</li>");
     }

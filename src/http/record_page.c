@@ -358,19 +358,34 @@ static void history_page(struct rt_store *st, const char *ref, struct rt_http_re
         goto out;
     }
     entries = rt_audit_entries_json(v, n);
-    /* Named as the record page names it: "History: Step of 2015-08-22 by Belarus". */
-    if (rt_ref_name(st, canon, &named, NULL) == 0 && jstr(named, "name")) {
+    if (strchr(canon, ' ')) { /* a link: its ends named, and the page of the one it is from */
+        char from[128];
+        snprintf(from, sizeof(from), "%.*s", (int)(strchr(canon, ' ') - canon), canon);
+        html_begin(b, "History of a link");
+        RT_HTML_LIT(b, "<h1>History of a link</h1><p class=\"link-named\">");
+        record_words(st, b, canon);
+        RT_HTML_LIT(b, "</p><p><a href=\"");
+        /* A round by its number in its dialogue (1#2), as the pages name it. */
+        if (rt_ref_name(st, from, &named, NULL) == 0 && jstr(named, "ref"))
+            snprintf(from, sizeof(from), "%s", jstr(named, "ref"));
+        record_href(b, from, "");
+        RT_HTML_LIT(b, "\">The record it links from</a></p>");
+    } else if (rt_ref_name(st, canon, &named, NULL) == 0 && jstr(named, "name")) {
+        /* Named as the record page names it: "History: Step of 2015-08-22 by Belarus". */
         snprintf(title, sizeof(title), "History: %s", jstr(named, "name"));
         if (title[9] >= 'a' && title[9] <= 'z')
             title[9] = (char)(title[9] - 'a' + 'A');
-    } else
+    } else {
         snprintf(title, sizeof(title), "History of %s", canon);
-    html_begin(b, title);
-    RT_HTML_LIT(b, "<h1>");
-    rt_html_text(b, title);
-    RT_HTML_LIT(b, "</h1><p><a href=\"");
-    record_href(b, canon, "");
-    RT_HTML_LIT(b, "\">The record, to edit or withdraw it</a></p>");
+    }
+    if (!strchr(canon, ' ')) {
+        html_begin(b, title);
+        RT_HTML_LIT(b, "<h1>");
+        rt_html_text(b, title);
+        RT_HTML_LIT(b, "</h1><p><a href=\"");
+        record_href(b, canon, "");
+        RT_HTML_LIT(b, "\">The record, to edit or withdraw it</a></p>");
+    }
     if (!n)
         RT_HTML_LIT(b, "<p>No change is recorded.</p>");
     RT_HTML_LIT(b, "<table class=\"history\"><thead><tr><th scope=\"col\">When</th>"

@@ -257,8 +257,10 @@ int rt_ledger_withdraw(struct rt_store *st, const char *ref, const char *reason,
                             "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", date);
     if (date && !*date)
         date = NULL;
-    if (is_link(ref)) {
-        rc = rt_link_withdraw(st, ref, reason, date, err);
+    if (is_link(ref)) { /* its ends in any form a record takes (1#2 about rec:14) */
+        if ((rc = rt_audit_ref(st, ref, rec, err)) < 0)
+            return rc;
+        rc = rt_link_withdraw(st, rec, reason, date, err);
         if (rc == 0 && out_ref)
             snprintf(out_ref, 128, "%s", ref);
         return rc;

@@ -586,6 +586,44 @@ static int digits(const char *s)
     return 1;
 }
 
+/* A link as the command line names it, "FROM RELATION TO" (FROM and TO in any form a
+ * record takes, TO also a bare id as `link` takes it), into the log's "step:3 answers
+ * recommendation:14"; 1 when ref is no link (a round of a dialogue whose name has spaces
+ * is one record). */
+static int link_ref(struct rt_store *st, const char *ref, char out[128], struct rt_error *err)
+{
+    const char *hash = strrchr(ref, '#'), *to, *rel;
+    char from[128], relation[32], a[128], b[128], bare[64], whole[300];
+    int rc;
+
+    if ((hash && digits(hash + 1)) || !(to = strrchr(ref, ' ')))
+        return 1;
+    for (rel = to; rel > ref && rel[-1] != ' '; rel--)
+        ;
+    if (rel == ref || to - rel == 0 || (size_t)(to - rel) >= sizeof(relation) ||
+        (size_t)(rel - 1 - ref) >= sizeof(from) || !to[1])
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "record",
+                            "'%s' is not a link such as 'step:3 answers ask:2'", ref);
+    snprintf(relation, sizeof(relation), "%.*s", (int)(to - rel), rel);
+    snprintf(from, sizeof(from), "%.*s", (int)(rel - 1 - ref), ref);
+    to++;
+    if (digits(to)) { /* a bare id, as `link` takes it */
+        snprintf(bare, sizeof(bare), "%s:%.40s",
+                 !strcmp(relation, "responds-to")   ? "step"
+                 : !strcmp(relation, "welcomed-in") ? "round"
+                                                    : "rec",
+                 to);
+        to = bare;
+    }
+    if ((rc = rt_audit_ref(st, from, a, err)) < 0 || (rc = rt_audit_ref(st, to, b, err)) < 0)
+        return rc;
+    snprintf(whole, sizeof(whole), "%s %s %s", a, relation, b);
+    if (strlen(whole) >= 128)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "record", "'%s' is too long", ref);
+    memcpy(out, whole, strlen(whole) + 1);
+    return 0;
+}
+
 int rt_audit_ref(struct rt_store *st, const char *ref, char out[128], struct rt_error *err)
 {
     static const struct {
@@ -613,8 +651,10 @@ int rt_audit_ref(struct rt_store *st, const char *ref, char out[128], struct rt_
     int rc;
     const char *hash = ref ? strrchr(ref, '#') : NULL;
 
-    if (hash && digits(hash + 1)) { /* DIALOGUE#N, whatever the name holds */
-        if ((rc = rt_round_find(st, ref, &id, err)) < 0)
+    if (ref && (rc = link_ref(st, ref, out, err)) <= 0)
+        return rc;
+    if (hash && digits(hash + 1)) { /* DIALOGUE#N or round:DIALOGUE#N, whatever the name holds */
+        if ((rc = rt_round_find(st, strncmp(ref, "round:", 6) ? ref : ref + 6, &id, err)) < 0)
             return rc;
         snprintf(out, 128, "round:%lld", (long long)id);
         return 0;
@@ -635,7 +675,8 @@ int rt_audit_ref(struct rt_store *st, const char *ref, char out[128], struct rt_
         }
     }
     return rt_error_set(err, RT_EINVAL, NULL, 0, "record",
-                        "'%s' is not a record such as step:3, ask:2, rec:14 or DIALOGUE#2",
+                        "'%s' is not a record such as step:3, ask:2, rec:14, DIALOGUE#2 or a "
+                        "link (step:3 answers ask:2)",
                         ref ? ref : "");
 }
 

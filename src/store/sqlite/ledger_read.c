@@ -80,21 +80,23 @@
                             LIVE("l") " AND " LIVE("s2") " ORDER BY 1")                        \
     ", 'assessment', json(" LATEST("ask", "k.id") "))"
 
-/* The theme areas of round r's topics and asks. */
+/* The theme areas of round ?1's topics and asks (rt_round_get's: the round as ?1, not r.id,
+ * so that SQLite reads each list once, not once a recommendation). */
 #define ROUND_AREAS                                                                            \
     "SELECT lt.area FROM ledger_theme lt JOIN topic t2 ON lt.item_kind = 'topic'"              \
-    " AND lt.item_id = t2.id WHERE t2.round_id = r.id AND " LIVE("t2") " UNION SELECT lt.area FROM ledger_theme"  \
-    " lt JOIN ask k2 ON lt.item_kind = 'ask' AND lt.item_id = k2.id WHERE k2.round_id = r.id"   \
+    " AND lt.item_id = t2.id WHERE t2.round_id = ?1 AND " LIVE("t2") " UNION SELECT lt.area FROM ledger_theme"  \
+    " lt JOIN ask k2 ON lt.item_kind = 'ask' AND lt.item_id = k2.id WHERE k2.round_id = ?1"   \
     " AND " LIVE("k2")
 
-/* The states (ids) round r is about: those its asks address, else the dialogue's. */
+/* The states (ids) round ?1 is about: those its asks address, else the dialogue's. */
 #define ROUND_STATES                                                                           \
     "SELECT s3.id FROM state s3 WHERE s3.code IN (SELECT k3.to_party FROM ask k3"              \
-    " WHERE k3.round_id = r.id AND " LIVE("k3") ") OR (NOT EXISTS (SELECT 1 FROM ask k4 JOIN state s4"            \
-    " ON s4.code = k4.to_party WHERE k4.round_id = r.id AND " LIVE("k4") ") AND s3.code IN (SELECT dp.party"      \
-    " FROM dialogue_party dp WHERE dp.dialogue_id = r.dialogue_id))"
+    " WHERE k3.round_id = ?1 AND " LIVE("k3") ") OR (NOT EXISTS (SELECT 1 FROM ask k4 JOIN state s4"            \
+    " ON s4.code = k4.to_party WHERE k4.round_id = ?1 AND " LIVE("k4") ") AND s3.code IN (SELECT dp.party"      \
+    " FROM dialogue_party dp WHERE dp.dialogue_id = (SELECT r5.dialogue_id FROM round r5"      \
+    " WHERE r5.id = ?1)))"
 
-/* (rec, area): recommendations to round r's states with a theme on one of its areas. */
+/* (rec, area): recommendations to round ?1's states with a theme on one of its areas. */
 #define LINKED_RECS                                                                            \
     "SELECT rt.rec_id rec, m.area area FROM recommendation rec"                                \
     " JOIN recommendation_theme rt ON rt.rec_id = rec.id JOIN theme th ON th.id = rt.theme_id" \
@@ -117,8 +119,10 @@ int rt__document_text(struct rt_store *st, const char *sql, int64_t id, const ch
     if (as_of && rt_date_check(as_of, NULL) < 0)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "as-of",
                             "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", as_of);
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return rt__db_error(st, err, "prepare");
+    /* From the connection's cache: these statements are long, and preparing one cost
+     * more than running it (a third of a briefing's instructions). */
+    if (!(s = rt__stmt_sql(st, sql, err)))
+        return RT_ESTORE;
     sqlite3_bind_int64(s, 1, id);
     if (text)
         sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
@@ -136,7 +140,7 @@ int rt__document_text(struct rt_store *st, const char *sql, int64_t id, const ch
     } else {
         rc = rt__db_error(st, err, what);
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 

@@ -20,7 +20,11 @@
     " ELSE " col " END"
 /* Does haystack hold ?1 (NULL: anything)? */
 #define HOLDS(haystack) "(?1 IS NULL OR instr(lower(" haystack "), lower(?1)) > 0)"
-#define ANY_ID(col) "(?3 = 0 OR " col " = ?3)"
+/* Is col ?3 (0: any)? As a range of the row id, so that one record is found by its key,
+ * not by reading the table (a page names many recommendations of 35,000). */
+#define ANY_ID(col)                                                                            \
+    "(" col " BETWEEN (CASE WHEN ?3 = 0 THEN 0 ELSE ?3 END) AND (CASE WHEN ?3 = 0 THEN"        \
+    " 9223372036854775807 ELSE ?3 END))"
 #define ARRAY_OF(select) "SELECT json_group_array(json(j)) FROM (" select " LIMIT ?4)"
 
 #define ROUND_NAME "'round ' || r.ordinal || ' of ' || d.name"
@@ -67,7 +71,9 @@ static const char step_sql[] = ARRAY_OF(
     STEP_SHOWN " THEN 'true' ELSE 'false' END)) j FROM step s WHERE " STEP_OF_DIALOGUE " AND "
     ANY_ID("s.id") " AND " HOLDS("s.date || ' ' || " PARTY("s.actor") " || ' ' || s.actor ||"
                                  " ' ' || s.kind || ' ' || s.text")
-    " ORDER BY s.date, s.id");
+    /* The dialogue's own first (its parties', and others' linked to it): an
+     * organisation's step linked to nothing of it comes after them all. */
+    " ORDER BY " STEP_SHOWN " DESC, s.date, s.id");
 
 #define ASK_NAME                                                                               \
     "'ask ' || " ASK_NUMBER " || ' of round ' || r.ordinal || ' (' || " PARTY("k.from_party")  \
@@ -209,8 +215,8 @@ int rt_store_lookup(struct rt_store *st, const char *kind, const char *q, int64_
                             kind ? kind : "");
     if (limit < 1 || limit > 100)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "limit", "'limit' must be from 1 to 100");
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return rt__db_error(st, err, "prepare lookup");
+    if (!(s = rt__stmt_sql(st, sql, err))) /* prepared once a connection: pages name many */
+        return RT_ESTORE;
     if (q && *q)
         sqlite3_bind_text(s, 1, q, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, dialogue_id);
@@ -222,6 +228,6 @@ int rt_store_lookup(struct rt_store *st, const char *kind, const char *q, int64_
     } else {
         rc = rt__db_error(st, err, "lookup");
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }

@@ -3,6 +3,7 @@
 
 #include <rightstrack/text.h>
 
+#include "store/sqlite/ops.h"
 #include "store/sqlite/sqlite_int.h"
 
 /* Every recommendation's id, cycle and shingle set, in id order. */
@@ -118,9 +119,16 @@ int rt__sqlite_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt_erro
 {
     struct rt_buf want = RT_BUF_INIT;
     sqlite3_stmt *s = NULL;
+    uint64_t version = 0;
     int rc;
 
     *out_fresh = 0;
+    if ((rc = rt__sqlite_version(st, &version, err)) < 0)
+        return rc;
+    if (st->repeats_known && st->repeats_version == version) {
+        *out_fresh = st->repeats_fresh;
+        return 0;
+    }
     if ((rc = fingerprint(st, &want, err)) < 0)
         goto out;
     if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = 'repeats'", -1, &s, NULL) !=
@@ -131,6 +139,11 @@ int rt__sqlite_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt_erro
     if ((rc = sqlite3_step(s)) == SQLITE_ROW)
         *out_fresh = !strcmp((const char *)sqlite3_column_text(s, 0), want.buf);
     rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "meta");
+    if (rc == 0) {
+        st->repeats_known = 1;
+        st->repeats_fresh = *out_fresh;
+        st->repeats_version = version;
+    }
 out:
     sqlite3_finalize(s);
     rt_buf_release(&want);

@@ -166,6 +166,11 @@ struct rt_store {
     int hide_private;
     /* During a search (read.c): its query as an FTS5 expression (fts_query.c), else NULL. */
     const char *match;
+    /* Are the repeats fresh (repeats.c)? Known while the data version (rt__sqlite_version)
+     * is repeats_version: a page that reports asks it on every request, and the answer
+     * counts the recommendations. */
+    int repeats_known, repeats_fresh;
+    uint64_t repeats_version;
 };
 
 /*
