@@ -46,6 +46,17 @@ static void record_links(struct rt_buf *b, const char *kind, json_t *id)
     RT_HTML_LIT(b, "/history\">history</a></small>");
 }
 
+/* The same for a round, named as the CLI names it (D#N, the # escaped), not by its row. */
+static void round_record_links(struct rt_buf *b, long long dialogue, json_t *r)
+{
+    long long n = (long long)json_integer_value(json_object_get(r, "ordinal"));
+
+    rt_buf_addf(b,
+                " <small class=\"record-links\"><a href=\"/records/%lld%%23%lld\">edit</a>"
+                " &middot; <a href=\"/records/%lld%%23%lld/history\">history</a></small>",
+                dialogue, n, dialogue, n);
+}
+
 static void round_href(struct rt_buf *b, long long dialogue, json_t *r)
 {
     rt_buf_addf(b, "/dialogues/%lld/rounds/%lld", dialogue,
@@ -1000,7 +1011,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         RT_HTML_LIT(b, ", ");
         rt_html_text(b, jstr(r, "place"));
     }
-    record_links(b, "round", json_object_get(r, "id"));
+    round_record_links(b, dlg, r);
     RT_HTML_LIT(b, "</p>");
     withdrawn_note(b, r);
     if (jstr(r, "summary")) {

@@ -40,6 +40,21 @@ static void record_href(struct rt_buf *b, const char *ref, const char *tail)
     rt_html_text(b, tail);
 }
 
+/* ref as a person is shown it: a round as D#N (its dialogue and its number there),
+ * never its row; any other record as it is. */
+static void shown_ref(struct rt_store *st, const char *ref, char *out, size_t size)
+{
+    json_t *r = NULL;
+
+    snprintf(out, size, "%s", ref);
+    if (strncmp(ref, "round:", 6) || rt_round_get(st, strtoll(ref + 6, NULL, 10), &r, NULL) < 0)
+        return;
+    snprintf(out, size, "%lld#%lld",
+             (long long)json_integer_value(json_object_get(json_object_get(r, "dialogue"), "id")),
+             (long long)json_integer_value(json_object_get(r, "ordinal")));
+    json_decref(r);
+}
+
 /* The fields of the record as a form's values: lists of ids as the references the
  * pickers name ("step:2", "1#2" for a round: never a round's row id), a bare id when
  * the record is not found. */
@@ -79,7 +94,7 @@ static void record_page(struct rt_store *st, const char *ref, struct rt_http_res
 {
     struct rt_buf *b = &resp->body, action = RT_BUF_INIT, title = RT_BUF_INIT;
     struct rt_error err = RT_ERROR_INIT;
-    char canon[128], kind[32];
+    char canon[128], shown[128], kind[32];
     json_t *doc = NULL, *prefill = NULL, *named = NULL;
     const char *colon;
     const struct rt_entity *e;
@@ -130,22 +145,29 @@ static void record_page(struct rt_store *st, const char *ref, struct rt_http_res
     }
     RT_HTML_LIT(b, "<p>");
     if (jstr(doc, "parent")) {
+        json_t *pn = NULL;
+        shown_ref(st, jstr(doc, "parent"), shown, sizeof(shown));
         RT_HTML_LIT(b, "Belongs to <a href=\"");
-        record_href(b, jstr(doc, "parent"), "");
+        record_href(b, shown, "");
         RT_HTML_LIT(b, "\">");
-        rt_html_text(b, jstr(doc, "parent"));
+        if (rt_ref_name(st, jstr(doc, "parent"), &pn, NULL) == 0 && jstr(pn, "name"))
+            rt_html_text(b, jstr(pn, "name"));
+        else
+            rt_html_text(b, shown);
+        json_decref(pn);
         RT_HTML_LIT(b, "</a>. ");
     }
+    shown_ref(st, canon, shown, sizeof(shown));
     RT_HTML_LIT(b, "<a id=\"history\" href=\"");
-    record_href(b, canon, "/history");
+    record_href(b, shown, "/history");
     RT_HTML_LIT(b, "\">History of this record</a></p>");
     prefill = values ? json_incref(values) : form_values(st, kind, json_object_get(doc, "fields"));
-    record_href(&action, canon, "/edit");
+    record_href(&action, shown, "/edit");
     rt_http_entity_form(b, action.buf, "Edit", kind, !strcmp(kind, "person") ? add_only : NULL,
                         prefill, form && !strcmp(form, "edit") ? ferr : NULL);
     (void)e;
     rt_buf_reset(&action);
-    record_href(&action, canon, "/withdraw");
+    record_href(&action, shown, "/withdraw");
     RT_HTML_LIT(b, "<section><h2 id=\"withdraw\">Withdraw</h2>");
     if (form && !strcmp(form, "withdraw") && ferr && ferr->code) {
         RT_HTML_LIT(b, "<p role=\"alert\" class=\"neg\"><strong>Not withdrawn: ");
