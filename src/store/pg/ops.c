@@ -530,12 +530,17 @@ static int table_triggers(struct pg_store *s, const char *table, int on, struct 
 /*
  * The transaction that moves the load into PostgreSQL. The load's triggers already
  * made what PostgreSQL's would (the audit entries, the repeats' marks), so PostgreSQL's
- * are off for the copy, in the transaction only.
+ * are off for the copy, in the transaction only: for a superuser through
+ * session_replication_role, which also skips the checks of foreign keys (the load's
+ * SQLite store checked them); for others table by table (ALTER TABLE … DISABLE
+ * TRIGGER USER), the foreign keys then checked row by row. The full-text index is
+ * made again after its rows are in, which is faster than growing it row by row.
  */
 static int transfer_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
 {
     struct transfer *x = ctx;
-    int rc, empty;
+    PGresult *r;
+    int rc, empty, super;
 
     (void)pg;
     if ((rc = pg_empty(x->s, &empty, err)) < 0)
@@ -543,6 +548,19 @@ static int transfer_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
     if (!empty)
         return pg_fail(err, "importing into a database that already holds recommendations"
                             " (another client imported meanwhile)");
+    if (!(r = rt__pg_exec(x->s->pg, "pg_super",
+                          "SELECT rolsuper FROM pg_roles WHERE rolname = current_user", 0, NULL,
+                          err)))
+        return RT_ESTORE;
+    super = PQntuples(r) && !strcmp(PQgetvalue(r, 0, 0), "t");
+    PQclear(r);
+    if ((super &&
+         (rc = rt__pg_run(x->s->pg, "SET LOCAL session_replication_role = replica", err)) < 0) ||
+        (rc = rt__pg_run(x->s->pg,
+                         "SET LOCAL maintenance_work_mem = '128MB';"
+                         " DROP INDEX recommendation_fts_gin",
+                         err)) < 0)
+        return rc;
     for (size_t i = x->n; i-- > 0;) {
         struct rt_buf sql = RT_BUF_INIT;
         rt_buf_addf(&sql, "DELETE FROM \"%s\"", x->t[i].name);
@@ -552,13 +570,17 @@ static int transfer_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
             return rc;
     }
     for (size_t i = 0; i < x->n; i++) {
-        if ((rc = table_triggers(x->s, x->t[i].name, 0, err)) < 0 ||
+        if ((!super && (rc = table_triggers(x->s, x->t[i].name, 0, err)) < 0) ||
             (rc = copy_table(x, &x->t[i], err)) < 0 ||
-            (rc = table_triggers(x->s, x->t[i].name, 1, err)) < 0 ||
+            (!super && (rc = table_triggers(x->s, x->t[i].name, 1, err)) < 0) ||
             (rc = move_sequence(x->s, x->t[i].name, err)) < 0)
             return rc;
     }
-    if ((rc = copy_lexemes(x, err)) < 0)
+    if ((rc = copy_lexemes(x, err)) < 0 ||
+        (rc = rt__pg_run(x->s->pg,
+                         "CREATE INDEX recommendation_fts_gin ON recommendation_fts"
+                         " USING gin (lexemes)",
+                         err)) < 0)
         return rc;
     return rt__pg_run(x->s->pg, "DELETE FROM search_index", err);
 }
@@ -764,11 +786,61 @@ static int pg_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *re
     return rc;
 }
 
+/* The SQL of src/store/sqlite/json_sql.h's THEME_IDS in PostgreSQL's words, with the
+ * theme as $T (theme_sql puts the parameter's number there). NOCASE becomes lower(). */
+#define PG_THEME_WORDS(col)                                                                        \
+    "(' ' || replace(replace(replace(replace(replace(replace(lower(" col                           \
+    " COLLATE \"C\"), ',', ' '), '''',"                                                            \
+    " ' '), '-', ' '), '&', ' '), '/', ' '), '.', ' ') || ' ')"
+#define PG_WORD_IN(col) "strpos(" PG_THEME_WORDS(col) ", ' ' || trim(lower($T)) || ' ') > 0"
+#define PG_THEME_IDS                                                                               \
+    "SELECT t.id FROM theme t WHERE lower(t.label) = lower($T) OR lower(t.code) = lower($T)"       \
+    " OR " PG_WORD_IN("t.label") " OR EXISTS (SELECT 1 FROM theme_area_label m"                    \
+                                 " WHERE m.vocabulary = t.vocabulary AND m.label = t.label AND "   \
+                                 "m.area IN (SELECT a.code"                                        \
+                                 " FROM theme_area a WHERE a.code = $T OR lower(a.label) = "       \
+                                 "lower($T) OR " PG_WORD_IN(                                       \
+                                     "a.label") " UNION SELECT m2.area FROM theme_area_label m2 "  \
+                                                "WHERE lower(m2.label) = lower($T)"                \
+                                                " OR " PG_WORD_IN("m2.label") "))"
+
+/* Appends sql with each $T replaced by the parameter name p ("$8"). */
+static void theme_sql(struct rt_buf *out, const char *sql, const char *p)
+{
+    for (const char *q = sql; *q; q++) {
+        if (q[0] == '$' && q[1] == 'T') {
+            rt_buf_adds(out, p);
+            q++;
+        } else {
+            rt_buf_addch(out, *q);
+        }
+    }
+}
+
 static int pg_theme_check(struct rt_store *st, const char *theme, struct rt_error *err)
 {
-    if (PG(st)->scratch)
-        return rt__sqlite_theme_check(PG(st)->scratch, theme, err);
-    return pg_fail(err, "searching by theme");
+    struct pg_store *s = PG(st);
+    struct rt_buf sql = RT_BUF_INIT;
+    const char *v[1] = {theme};
+    PGresult *r;
+    int have;
+
+    if (s->scratch)
+        return rt__sqlite_theme_check(s->scratch, theme, err);
+    rt_buf_adds(&sql, "SELECT EXISTS (");
+    theme_sql(&sql, PG_THEME_IDS, "$1");
+    rt_buf_adds(&sql, ")");
+    r = PQexecParams(rt__pg_conn(s->pg), sql.buf, 1, NULL, v, NULL, NULL, 0);
+    rt_buf_release(&sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        rt_error_set(err, RT_ESTORE, NULL, 0, "theme", "theme: %s", PQresultErrorMessage(r));
+        PQclear(r);
+        return RT_ESTORE;
+    }
+    have = !strcmp(PQgetvalue(r, 0, 0), "t");
+    PQclear(r);
+    return have ? 0
+                : rt_error_set(err, RT_EINVAL, NULL, 0, "theme", "no theme matches '%s'", theme);
 }
 
 static int pg_model_get(struct rt_store *st, const char *name, struct rt_buf *data,
@@ -1240,8 +1312,6 @@ static int where_of(struct pg_store *s, const struct rt_search_spec *q, struct w
     memset(w, 0, sizeof(*w));
     w->sql = (struct rt_buf)RT_BUF_INIT;
     w->tsq = (struct rt_buf)RT_BUF_INIT;
-    if (q->theme)
-        return pg_fail(err, "searching by theme");
     rt_buf_adds(&w->sql, " WHERE true");
     if (q->query && q->query->root) {
         struct rt_tokenizer *t = rt_tokenizer_new("english");
@@ -1269,6 +1339,12 @@ static int where_of(struct pg_store *s, const struct rt_search_spec *q, struct w
     if (q->response >= 0)
         rt_buf_addf(&w->sql, " AND r.response = %s",
                     param(w, rt_response_name((enum rt_response)q->response)));
+    if (q->theme) {
+        rt_buf_adds(&w->sql, " AND EXISTS (SELECT 1 FROM recommendation_theme rt0"
+                             " WHERE rt0.rec_id = r.id AND rt0.theme_id IN (");
+        theme_sql(&w->sql, PG_THEME_IDS, param(w, q->theme));
+        rt_buf_adds(&w->sql, "))");
+    }
     return 0;
 }
 
@@ -1314,11 +1390,12 @@ static PGresult *run(struct pg_store *s, const char *sql, const struct where *w,
     return r;
 }
 
-static const char *const facet_sql[4][2] = {
-    {"response", "SELECT r.response, count(*)"},
-    {"cycle", "SELECT coalesce(r.cycle, 0), count(*)"},
-    {"theme", "SELECT t.label, count(*)"},
-    {"state_under_review", "SELECT s.code, count(*)"},
+/* The facets: name, key, and the key's order among equal counts (as SQLite's). */
+static const char *const facet_sql[4][3] = {
+    {"response", "r.response", "r.response COLLATE \"C\""},
+    {"cycle", "coalesce(r.cycle, 0)", "1"},
+    {"theme", "t.label", "t.label COLLATE \"C\""},
+    {"state_under_review", "s.code", "s.code COLLATE \"C\""},
 };
 
 static int pg_search_ids(struct rt_store *st, const struct rt_search_spec *spec, int64_t **out,
@@ -1403,14 +1480,13 @@ static int pg_search(struct rt_store *st, const struct rt_search_spec *spec,
     for (size_t f = 0; spec->facets && f < RT_ARRAY_SIZE(facet_sql); f++) {
         struct rt_facet *fc = &res->facets[res->n_facets++];
         rt_buf_reset(&sql);
-        rt_buf_addf(&sql, "%s%s", facet_sql[f][1], from_of(spec));
+        rt_buf_addf(&sql, "SELECT %s, count(*)%s", facet_sql[f][1], from_of(spec));
         if (f == 2)
             rt_buf_adds(&sql, " JOIN recommendation_theme rt ON rt.rec_id = r.id"
                               " JOIN theme t ON t.id = rt.theme_id");
         if (f == 3)
             rt_buf_adds(&sql, " JOIN state s ON s.id = r.sur_id");
-        rt_buf_addf(&sql, "%s GROUP BY 1 ORDER BY 2 DESC, 1%s", w.sql.buf,
-                    f == 1 ? "" : " COLLATE \"C\"");
+        rt_buf_addf(&sql, "%s GROUP BY 1 ORDER BY 2 DESC, %s", w.sql.buf, facet_sql[f][2]);
         fc->name = facet_sql[f][0];
         if (!(r = run(s, sql.buf, &w, err))) {
             rc = RT_ESTORE;
