@@ -1571,8 +1571,9 @@ static int export_table(struct pg_store *s, const char *table, json_t *tabs, str
     if (!(cols = rt__pg_exec(
               s->pg, "pg_export_columns",
               "SELECT c.column_name, c.data_type,"
-              " coalesce((SELECT array_position(i.indkey::int2[], a.attnum::int2)"
-              " FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+              " coalesce((SELECT k.n FROM pg_index i,"
+              " unnest(i.indkey::int2[]) WITH ORDINALITY k(att, n)"
+              " JOIN pg_attribute a ON a.attrelid = to_regclass($1) AND a.attnum = k.att"
               " WHERE i.indrelid = to_regclass($1) AND i.indisprimary"
               " AND a.attname = c.column_name), 0)"
               " FROM information_schema.columns c WHERE c.table_schema = current_schema()"
