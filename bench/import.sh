@@ -103,7 +103,7 @@ if [ "${PG:-1}" != 0 ]; then
              "(COPY, one transaction); target at most $PGTARGET x rightstrack on SQLite"
         pg_best='' i=0
         while [ "$i" -lt "$RUNS" ]; do
-            pg_psql -d postgres -c 'DROP DATABASE IF EXISTS rtbench' -c 'CREATE DATABASE rtbench'
+            pg_psql -d postgres -c 'DROP DATABASE IF EXISTS rtbench' -c 'CREATE DATABASE rtbench' 2>/dev/null
             best=$pg_best; t0=$(now)
             "$BIN" --db "postgresql:///rtbench?host=$PG_DIR" import "$CSV" >"$tmp/log" 2>&1 ||
                 { cat "$tmp/log" >&2; echo "import.sh: rightstrack import into PostgreSQL failed" >&2; exit 1; }

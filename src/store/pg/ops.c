@@ -229,7 +229,8 @@ static int pg_begin_load(struct rt_store *st, struct rt_error *err)
     rt_buf_release(&path);
     if (rc == 0) {
         rt_store_set_actor(s->scratch, s->actor, s->via);
-        rc = rt__sqlite_begin_load(s->scratch, err);
+        if ((rc = rt__sqlite_begin_load(s->scratch, err)) == 0)
+            rt__sqlite_load_scratch(s->scratch);
     }
     if (rc < 0)
         scratch_drop(s);
@@ -453,26 +454,83 @@ out:
     return rc;
 }
 
-/* The full-text lexemes of every recommendation of the load. */
+/* PostgreSQL's limits: a lexeme's length (MAXSTRLEN) and a position (MAXENTRYPOS - 1),
+ * as fts.c keeps them. */
+#define PG_LEXEME_MAX 2047
+#define PG_POS_MAX 16383
+
+/* One text's lexemes as a tsvector literal (as rt__pg_tsvector makes it), and the new
+ * words the tokenizer met, each with its stem, for the table word (as SQLite's fts.c
+ * notes them). */
+struct lex {
+    struct rt_buf *tsv;   /* NULL: only the words */
+    struct rt_buf *words; /* word NUL stem NUL … */
+    long pos;
+    const char *stem;
+    size_t stem_len;
+};
+
+static int lex_term(void *ctx, const char *term, size_t len, size_t start, size_t end,
+                    int colocated)
+{
+    struct lex *l = ctx;
+
+    (void)start;
+    (void)end;
+    if (colocated) {
+        rt_buf_add(l->words, term, len);
+        rt_buf_addch(l->words, '\0');
+        rt_buf_add(l->words, l->stem, l->stem_len);
+        rt_buf_addch(l->words, '\0');
+        return 0;
+    }
+    l->stem = term;
+    l->stem_len = len;
+    l->pos++;
+    if (!l->tsv || len == 0 || len > PG_LEXEME_MAX)
+        return 0;
+    if (l->tsv->len)
+        rt_buf_addch(l->tsv, ' ');
+    rt_buf_addch(l->tsv, '\'');
+    for (size_t i = 0; i < len; i++) {
+        if (term[i] == '\'' || term[i] == '\\')
+            rt_buf_addch(l->tsv, term[i]);
+        rt_buf_addch(l->tsv, term[i]);
+    }
+    rt_buf_addf(l->tsv, "':%ld", l->pos < PG_POS_MAX ? l->pos : (long)PG_POS_MAX);
+    return 0;
+}
+
+/* The full-text lexemes of every recommendation of the load (its text), then the words
+ * of its texts and paragraphs into the table word. */
 static int copy_lexemes(struct transfer *x, struct rt_error *err)
 {
     static const char *const cols[] = {"rec_id", "lexemes"};
-    struct rt_buf tsv = RT_BUF_INIT;
+    static const char *const wcols[] = {"word", "stem"};
+    struct rt_buf tsv = RT_BUF_INIT, words = RT_BUF_INIT;
     struct rt_pg_copy *cp = NULL;
     sqlite3_stmt *q = NULL;
     char id[24];
     int rc, step;
 
-    if (sqlite3_prepare_v2(x->db, "SELECT id, text FROM recommendation", -1, &q, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(x->db, "SELECT id, text, paragraph FROM recommendation", -1, &q, NULL) !=
+        SQLITE_OK)
         return sq_error(x->db, err, "recommendation");
+    rt_tokenizer_forget(x->tok);
     if ((rc = rt__pg_copy_begin(x->s->pg, "recommendation_fts", cols, 2, &cp, err)) < 0)
         goto out;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
         const char *v[2] = {id, NULL};
+        struct lex l = {&tsv, &words, 0, NULL, 0};
         snprintf(id, sizeof(id), "%lld", (long long)sqlite3_column_int64(q, 0));
         rt_buf_reset(&tsv);
-        rt__pg_tsvector(x->tok, (const char *)sqlite3_column_text(q, 1),
-                        (size_t)sqlite3_column_bytes(q, 1), &tsv);
+        rt_tokenize(x->tok, (const char *)sqlite3_column_text(q, 1),
+                    (size_t)sqlite3_column_bytes(q, 1), RT_TOKENIZE_NEW_WORDS, lex_term, &l);
+        if (sqlite3_column_type(q, 2) != SQLITE_NULL) {
+            struct lex p = {NULL, &words, 0, NULL, 0};
+            rt_tokenize(x->tok, (const char *)sqlite3_column_text(q, 2),
+                        (size_t)sqlite3_column_bytes(q, 2), RT_TOKENIZE_NEW_WORDS, lex_term, &p);
+        }
         v[1] = tsv.buf ? tsv.buf : "";
         if ((rc = rt__pg_copy_row(cp, v, NULL, err)) < 0)
             goto out;
@@ -481,12 +539,53 @@ static int copy_lexemes(struct transfer *x, struct rt_error *err)
         rc = sq_error(x->db, err, "recommendation");
         goto out;
     }
+    if ((rc = rt__pg_copy_end(cp, NULL, err)) < 0)
+        goto out;
+    cp = NULL;
+    if ((rc = rt__pg_copy_begin(x->s->pg, "word", wcols, 2, &cp, err)) < 0)
+        goto out;
+    for (size_t i = 0; i < words.len;) {
+        const char *v[2] = {words.buf + i, NULL};
+        v[1] = v[0] + strlen(v[0]) + 1;
+        i = (size_t)(v[1] - words.buf) + strlen(v[1]) + 1;
+        if ((rc = rt__pg_copy_row(cp, v, NULL, err)) < 0)
+            goto out;
+    }
     rc = rt__pg_copy_end(cp, NULL, err);
     cp = NULL;
 out:
     rt__pg_copy_abort(cp);
     sqlite3_finalize(q);
     rt_buf_release(&tsv);
+    rt_buf_release(&words);
+    return rc;
+}
+
+/* The indexes of table that no constraint owns, as CREATE INDEX statements appended to
+ * defs (each ended by NUL); each is dropped now, to be made again after the copy. */
+static int indexes_drop(struct pg_store *s, const char *table, struct rt_buf *defs,
+                        struct rt_error *err)
+{
+    const char *v[1] = {table};
+    PGresult *r = rt__pg_exec(s->pg, "pg_indexes",
+                              "SELECT indexname, indexdef FROM pg_indexes i"
+                              " WHERE schemaname = current_schema() AND tablename = $1"
+                              " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid ="
+                              " format('%I.%I', i.schemaname, i.indexname)::regclass)",
+                              1, v, err);
+    int rc = 0;
+
+    if (!r)
+        return RT_ESTORE;
+    for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
+        struct rt_buf sql = RT_BUF_INIT;
+        rt_buf_addf(&sql, "DROP INDEX \"%s\"", PQgetvalue(r, i, 0));
+        rc = rt__pg_run(s->pg, sql.buf, err);
+        rt_buf_release(&sql);
+        rt_buf_adds(defs, PQgetvalue(r, i, 1));
+        rt_buf_addch(defs, '\0');
+    }
+    PQclear(r);
     return rc;
 }
 
@@ -533,12 +632,14 @@ static int table_triggers(struct pg_store *s, const char *table, int on, struct 
  * are off for the copy, in the transaction only: for a superuser through
  * session_replication_role, which also skips the checks of foreign keys (the load's
  * SQLite store checked them); for others table by table (ALTER TABLE … DISABLE
- * TRIGGER USER), the foreign keys then checked row by row. The full-text index is
- * made again after its rows are in, which is faster than growing it row by row.
+ * TRIGGER USER), the foreign keys then checked row by row. The indexes that no
+ * constraint owns are made again after the rows are in, which is faster than growing
+ * them row by row.
  */
 static int transfer_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
 {
     struct transfer *x = ctx;
+    struct rt_buf defs = RT_BUF_INIT;
     PGresult *r;
     int rc, empty, super;
 
@@ -556,33 +657,37 @@ static int transfer_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
     PQclear(r);
     if ((super &&
          (rc = rt__pg_run(x->s->pg, "SET LOCAL session_replication_role = replica", err)) < 0) ||
-        (rc = rt__pg_run(x->s->pg,
-                         "SET LOCAL maintenance_work_mem = '128MB';"
-                         " DROP INDEX recommendation_fts_gin",
-                         err)) < 0)
-        return rc;
+        (rc = rt__pg_run(x->s->pg, "SET LOCAL maintenance_work_mem = '128MB'", err)) < 0 ||
+        (rc = indexes_drop(x->s, "recommendation_fts", &defs, err)) < 0 ||
+        (rc = indexes_drop(x->s, "word", &defs, err)) < 0)
+        goto out;
     for (size_t i = x->n; i-- > 0;) {
         struct rt_buf sql = RT_BUF_INIT;
         rt_buf_addf(&sql, "DELETE FROM \"%s\"", x->t[i].name);
         rc = rt__pg_run(x->s->pg, sql.buf, err);
         rt_buf_release(&sql);
         if (rc < 0)
-            return rc;
+            goto out;
     }
+    for (size_t i = 0; i < x->n; i++)
+        if ((rc = indexes_drop(x->s, x->t[i].name, &defs, err)) < 0)
+            goto out;
     for (size_t i = 0; i < x->n; i++) {
         if ((!super && (rc = table_triggers(x->s, x->t[i].name, 0, err)) < 0) ||
             (rc = copy_table(x, &x->t[i], err)) < 0 ||
             (!super && (rc = table_triggers(x->s, x->t[i].name, 1, err)) < 0) ||
             (rc = move_sequence(x->s, x->t[i].name, err)) < 0)
-            return rc;
+            goto out;
     }
-    if ((rc = copy_lexemes(x, err)) < 0 ||
-        (rc = rt__pg_run(x->s->pg,
-                         "CREATE INDEX recommendation_fts_gin ON recommendation_fts"
-                         " USING gin (lexemes)",
-                         err)) < 0)
-        return rc;
-    return rt__pg_run(x->s->pg, "DELETE FROM search_index", err);
+    if ((rc = copy_lexemes(x, err)) < 0)
+        goto out;
+    for (size_t i = 0; i < defs.len && rc == 0; i += strlen(defs.buf + i) + 1)
+        rc = rt__pg_run(x->s->pg, defs.buf + i, err);
+    if (rc == 0)
+        rc = rt__pg_run(x->s->pg, "DELETE FROM search_index", err);
+out:
+    rt_buf_release(&defs);
+    return rc;
 }
 
 static int transfer(struct pg_store *s, struct rt_error *err)
@@ -600,11 +705,6 @@ static int transfer(struct pg_store *s, struct rt_error *err)
         goto out;
     x.tok = rt_tokenizer_new("english");
     rc = rt__pg_transaction(s->pg, transfer_txn, &x, NULL, err);
-    if (rc == 0) /* the planner's statistics, for the searches that follow */
-        rt__pg_run(s->pg,
-                   "ANALYZE recommendation; ANALYZE recommendation_fts;"
-                   " ANALYZE recommendation_by; ANALYZE recommendation_theme",
-                   NULL);
 out:
     rt_tokenizer_free(x.tok);
     tables_free(x.t, x.n);
