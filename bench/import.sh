@@ -104,6 +104,11 @@ if [ "${PG:-1}" != 0 ]; then
         pg_best='' i=0
         while [ "$i" -lt "$RUNS" ]; do
             pg_psql -d postgres -c 'DROP DATABASE IF EXISTS rtbench' -c 'CREATE DATABASE rtbench' 2>/dev/null
+            # The schema first, as `init` makes SQLite's (there from an image, at once).
+            t0=$(now)
+            "$BIN" --db "postgresql:///rtbench?host=$PG_DIR" stats >/dev/null 2>&1 ||
+                { echo "import.sh: rightstrack cannot make its tables in PostgreSQL" >&2; exit 1; }
+            t1=$(now); schema_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
             best=$pg_best; t0=$(now)
             "$BIN" --db "postgresql:///rtbench?host=$PG_DIR" import "$CSV" >"$tmp/log" 2>&1 ||
                 { cat "$tmp/log" >&2; echo "import.sh: rightstrack import into PostgreSQL failed" >&2; exit 1; }
@@ -111,7 +116,8 @@ if [ "${PG:-1}" != 0 ]; then
             i=$((i + 1))
         done
         pgrecs=$(pg_psql -d rtbench -c 'SELECT count(*) FROM recommendation')
-        printf 'postgresql   %7.3f s  (%s recommendations; schema made in the run)\n' "$pg_best" "$pgrecs"
+        printf 'postgresql   %7.3f s  (%s recommendations; its schema made before, in %s s)\n' \
+            "$pg_best" "$pgrecs" "$schema_s"
         awk -v a="$pg_best" -v b="$rt_best" -v tg="$PGTARGET" 'BEGIN {
             r = a / b
             printf "target: at most %s (%s)\n", tg, r <= tg ? "met" : "MISSED"

@@ -41,7 +41,7 @@ echo "  raw sqlite3  the same SQL through the sqlite3 API, built-in porter token
 echo "  best of $RUNS runs; target: rightstrack/raw at most $TARGET"
 
 # The flags of the release build (Makefile: BASE_CFLAGS, CFLAGS_release, LIBS).
-PKGS="jansson libutf8proc sqlite3 libsodium nettle"
+PKGS="jansson libutf8proc sqlite3 libsodium nettle libpq"
 CFLAGS="-std=c17 -D_DEFAULT_SOURCE -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 -Wformat=2 -Wvla -Wcast-qual -O2 -DNDEBUG -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE"
 # shellcheck disable=SC2046,SC2086

@@ -705,6 +705,8 @@ static int transfer(struct pg_store *s, struct rt_error *err)
         goto out;
     x.tok = rt_tokenizer_new("english");
     rc = rt__pg_transaction(s->pg, transfer_txn, &x, NULL, err);
+    if (rc == 0) /* the planner's statistics, for the searches that follow */
+        rt__pg_run(s->pg, "ANALYZE", NULL);
 out:
     rt_tokenizer_free(x.tok);
     tables_free(x.t, x.n);
@@ -1090,15 +1092,98 @@ static int pg_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct 
     return 0;
 }
 
+/* The place in ids of the recommendation whose id is in column 0 of row; -1 if none. */
+static long place_of(const PGresult *q, int row, const int64_t *ids, size_t n)
+{
+    int64_t id = strtoll(PQgetvalue(q, row, 0), NULL, 10);
+
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == id)
+            return (long)i;
+    return -1;
+}
+
+/* As rec_get loads one, without sources and election (as SQLite's recs_load), in four
+ * statements for all of them. */
 static int pg_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struct rt_rec *recs,
                         struct rt_error *err)
 {
-    for (size_t i = 0; i < n; i++) {
-        int rc = pg_rec_get(st, ids[i], &recs[i], err);
-        if (rc < 0)
-            return rc;
+    struct pg_store *s = PG(st);
+    struct rt_buf arr = RT_BUF_INIT;
+    const char *v[1];
+    PGresult *q;
+    size_t found = 0;
+    int rc = 0;
+
+    if (!n)
+        return 0;
+    rt_buf_addch(&arr, '{');
+    for (size_t i = 0; i < n; i++)
+        rt_buf_addf(&arr, "%s%lld", i ? "," : "", (long long)ids[i]);
+    rt_buf_addch(&arr, '}');
+    v[0] = arr.buf;
+    if (!(q = rt__pg_exec(s->pg, "pg_recs_load", REC_SELECT " WHERE r.id = ANY($1::bigint[])", 1, v,
+                          err))) {
+        rc = RT_ESTORE;
+        goto out;
     }
-    return 0;
+    for (int row = 0; row < PQntuples(q); row++) {
+        long i = place_of(q, row, ids, n);
+        if (i >= 0 && !recs[i].id) {
+            rec_fill(q, row, &recs[i]);
+            found++;
+        }
+    }
+    PQclear(q);
+    if (found < n) {
+        rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "a recommendation is no longer there");
+        goto out;
+    }
+    if (!(q = rt__pg_exec(s->pg, "pg_recs_by",
+                          "SELECT b.rec_id, s.code, s.name FROM recommendation_by b JOIN state s"
+                          " ON s.id = b.state_id WHERE b.rec_id = ANY($1::bigint[])"
+                          " ORDER BY b.rec_id, s.name COLLATE \"C\"",
+                          1, v, err))) {
+        rc = RT_ESTORE;
+        goto out;
+    }
+    for (int row = 0; row < PQntuples(q); row++) {
+        long i = place_of(q, row, ids, n);
+        struct rt_rec *r = &recs[i];
+        if (i < 0)
+            continue;
+        r->by = rt_xrealloc(r->by, (r->n_by + 1) * sizeof(*r->by));
+        snprintf(r->by[r->n_by].code, sizeof(r->by[r->n_by].code), "%s", PQgetvalue(q, row, 1));
+        r->by[r->n_by++].name = rt_xstrdup(PQgetvalue(q, row, 2));
+    }
+    PQclear(q);
+    if (!(q = rt__pg_exec(s->pg, "pg_recs_themes",
+                          "SELECT rt.rec_id, t.vocabulary, t.label, rt.origin, rt.confidence"
+                          " FROM recommendation_theme rt JOIN theme t ON t.id = rt.theme_id"
+                          " WHERE rt.rec_id = ANY($1::bigint[]) ORDER BY rt.rec_id,"
+                          " t.vocabulary COLLATE \"C\", t.label COLLATE \"C\","
+                          " rt.origin COLLATE \"C\"",
+                          1, v, err))) {
+        rc = RT_ESTORE;
+        goto out;
+    }
+    for (int row = 0; row < PQntuples(q); row++) {
+        long i = place_of(q, row, ids, n);
+        struct rt_rec *r = &recs[i];
+        struct rt_rec_theme *t;
+        if (i < 0)
+            continue;
+        r->themes = rt_xrealloc(r->themes, (r->n_themes + 1) * sizeof(*r->themes));
+        t = &r->themes[r->n_themes++];
+        t->vocabulary = rt_xstrdup(PQgetvalue(q, row, 1));
+        t->label = rt_xstrdup(PQgetvalue(q, row, 2));
+        t->origin = rt_xstrdup(PQgetvalue(q, row, 3));
+        t->confidence = strtod(PQgetvalue(q, row, 4), NULL);
+    }
+    PQclear(q);
+out:
+    rt_buf_release(&arr);
+    return rc;
 }
 
 /* The dialogue ledger is not kept on PostgreSQL yet: a recommendation's is empty. */
