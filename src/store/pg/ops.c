@@ -442,7 +442,6 @@ static int copy_table(struct transfer *x, const struct table *t, struct rt_error
         goto out;
     }
     rc = rt__pg_copy_end(cp, NULL, err);
-    cp = NULL;
 out:
     rt__pg_copy_abort(cp);
     sqlite3_finalize(q);
@@ -541,6 +540,7 @@ static int copy_lexemes(struct transfer *x, struct rt_error *err)
     }
     if ((rc = rt__pg_copy_end(cp, NULL, err)) < 0)
         goto out;
+    rt__pg_copy_abort(cp); /* frees the ended copy */
     cp = NULL;
     if ((rc = rt__pg_copy_begin(x->s->pg, "word", wcols, 2, &cp, err)) < 0)
         goto out;
@@ -552,7 +552,6 @@ static int copy_lexemes(struct transfer *x, struct rt_error *err)
             goto out;
     }
     rc = rt__pg_copy_end(cp, NULL, err);
-    cp = NULL;
 out:
     rt__pg_copy_abort(cp);
     sqlite3_finalize(q);
