@@ -24,7 +24,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/rt-bench-compare.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
-PKGS="jansson libutf8proc sqlite3 libsodium nettle"
+PKGS="jansson libutf8proc sqlite3 libsodium nettle libpq"
 for side in old new; do
     if [ $side = old ]; then lib=$OLD/librightstrack.a; else lib=$NEW/librightstrack.a; fi
     # shellcheck disable=SC2046,SC2086

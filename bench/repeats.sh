@@ -37,7 +37,7 @@ echo "  naive        rt_text_shingles + an inverted index counting every overlap
 echo "  best of $RUNS runs, reading the texts not timed; target: rightstrack under $TARGET s"
 
 # The flags of the release build (Makefile: BASE_CFLAGS, CFLAGS_release, LIBS).
-PKGS="jansson libutf8proc sqlite3 libsodium nettle"
+PKGS="jansson libutf8proc sqlite3 libsodium nettle libpq"
 CFLAGS="-std=c17 -D_DEFAULT_SOURCE -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 -Wformat=2 -Wvla -Wcast-qual -O2 -DNDEBUG -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE"
 for d in repeats_driver repeats_naive; do

@@ -31,7 +31,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/rt-bench-scale.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
-PKGS="jansson libutf8proc sqlite3 libsodium nettle"
+PKGS="jansson libutf8proc sqlite3 libsodium nettle libpq"
 CFLAGS="-std=c17 -D_DEFAULT_SOURCE -Wall -Wextra -O2 -DNDEBUG -D_FORTIFY_SOURCE=2 -fPIE"
 # shellcheck disable=SC2046,SC2086
 $CC $CFLAGS -Iinclude $(pkg-config --cflags $PKGS) -pie -o "$tmp/search_driver" \

@@ -9,7 +9,10 @@
 #   raw sqlite3  bench/search_raw.c: the SQL of src/store/sqlite/read.c through the
 #                sqlite3 API, query text handed to MATCH as it is
 # Each driver runs RUNS times (default 3); the best wall time counts.
-# The last line is the ratio rightstrack/raw; the target is at most 1.2.
+# The ratio rightstrack/raw follows; the target is at most 1.2. Then, when a throwaway
+# PostgreSQL cluster can be started, the same driver on the same import in PostgreSQL
+# (issue 16): its time per query beside SQLite's (target: at most 2x) and whether the
+# totals agree.
 set -eu
 
 BIN=${1:-build/release/rightstrack}
@@ -38,7 +41,7 @@ echo "  raw sqlite3  the same SQL through the sqlite3 API, built-in porter token
 echo "  best of $RUNS runs; target: rightstrack/raw at most $TARGET"
 
 # The flags of the release build (Makefile: BASE_CFLAGS, CFLAGS_release, LIBS).
-PKGS="jansson libutf8proc sqlite3 libsodium nettle"
+PKGS="jansson libutf8proc sqlite3 libsodium nettle libpq"
 CFLAGS="-std=c17 -D_DEFAULT_SOURCE -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 -Wformat=2 -Wvla -Wcast-qual -O2 -DNDEBUG -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE"
 # shellcheck disable=SC2046,SC2086
@@ -125,3 +128,32 @@ awk -v a="$rt_best" -v b="$raw_best" -v tg="$TARGET" 'BEGIN {
     r = a / b
     printf "target: at most %s (%s)\n", tg, r <= tg ? "met" : "MISSED"
     printf "ratio search rightstrack/sqlite3: %.2f\n", r }'
+
+# PostgreSQL (issue 16): the same queries through the same driver against the same
+# import in a throwaway cluster (tests/lib/pg.sh), beside rightstrack on SQLite.
+# Target: at most 2x per query; the totals must agree. PG=0 skips it.
+PGTARGET=2
+if [ "${PG:-1}" != 0 ]; then
+    . "$(dirname "$0")/../tests/lib/pg.sh"
+    if pg_start; then
+        trap 'pg_stop; rm -rf "$tmp"' EXIT
+        pgurl="postgresql:///postgres?host=$PG_DIR"
+        "$BIN" --db "$pgurl" import "$CSV" >"$tmp/import.log" 2>&1 ||
+            { cat "$tmp/import.log" >&2; echo "search.sh: import into PostgreSQL failed" >&2; exit 1; }
+        run postgresql "$tmp/search_driver" "$pgurl"
+        pg_best=$best pg_line=$line
+        report postgresql "$pg_line" "$pg_best"
+        paste "$tmp/totals.rightstrack" "$tmp/totals.postgresql" |
+            awk '{ n++; agree += ($1 == $2) }
+                 END { printf "totals agree, postgresql and sqlite: %d of %d queries\n", agree, n }'
+        awk -v a="$pg_best" -v b="$rt_best" -v q="$QUERIES" -v tg="$PGTARGET" 'BEGIN {
+            r = a / b
+            printf "per query: sqlite %.2f ms, postgresql %.2f ms\n", 1000 * b / q, 1000 * a / q
+            printf "target: at most %s (%s)\n", tg, r <= tg ? "met" : "MISSED"
+            printf "ratio search postgresql/sqlite: %.2f\n", r }'
+        pg_stop
+        trap 'rm -rf "$tmp"' EXIT
+    else
+        echo "search.sh: skipping PostgreSQL: $PG_WHY"
+    fi
+fi

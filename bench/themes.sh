@@ -80,7 +80,7 @@ rate() { python3 -c 'import sys; print(int(int(sys.argv[1]) / float(sys.argv[2])
 
 # The driver, with the flags of the release build (Makefile: BASE_CFLAGS,
 # CFLAGS_release, LIBS), as bench/search.sh builds its own.
-PKGS="jansson libutf8proc sqlite3 libsodium"
+PKGS="jansson libutf8proc sqlite3 libsodium libpq"
 CFLAGS="-std=c17 -D_DEFAULT_SOURCE -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 -Wformat=2 -Wvla -Wcast-qual -O2 -DNDEBUG -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE"
 # shellcheck disable=SC2046,SC2086

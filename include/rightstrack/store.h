@@ -15,17 +15,22 @@ struct rt_store;
 enum rt_store_flags {
     RT_STORE_CREATE = 1 << 0,   /* create the file when missing */
     RT_STORE_READONLY = 1 << 1, /* open read-only (no migration) */
+    /* The caller uses only the core every back end has: import, search, show, stats,
+     * export. Without it the PostgreSQL store refuses to open, as it has not the rest
+     * yet (the ledger, persons, reports, models, the web face). */
+    RT_STORE_CORE = 1 << 2,
 };
 
 /*
  * Opens (and with RT_STORE_CREATE creates) the database path names, applies every
  * pending schema migration and loads the states table on first use. path is a file
  * path or "sqlite:PATH" (SQLite, the file PATH); "postgresql://...", "postgres://..."
- * or a libpq "keyword=value ..." string name PostgreSQL, which this build refuses
- * with RT_ESTORE ("PostgreSQL store not built in this version"; the message never
- * repeats the URL, which may hold a password). *out is set to NULL on entry and to
- * the store on success; close with rt_store_close. Returns RT_ESTORE, RT_EIO or
- * RT_ENOTFOUND (no such file, no RT_STORE_CREATE) with err filled.
+ * or a libpq "keyword=value ..." string name PostgreSQL (the server's database, which
+ * must exist; its tables are made on first use), opened only with RT_STORE_CORE and
+ * refused otherwise with RT_ESTORE saying the command is not yet supported on
+ * PostgreSQL (no message repeats the URL, which may hold a password). *out is set to NULL on entry
+ * and to the store on success; close with rt_store_close. Returns RT_ESTORE, RT_EIO or RT_ENOTFOUND
+ * (no such file, no RT_STORE_CREATE) with err filled.
  */
 RT_API int rt_store_open(struct rt_store **out, const char *path, unsigned flags,
                          struct rt_error *err);

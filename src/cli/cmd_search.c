@@ -159,7 +159,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
         rc = cli_usage(c, usage, "an xlsx file is not for a terminal: give --out FILE");
         goto out;
     }
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+    if ((rc = cli_open(c, RT_STORE_CORE, &st)) != EXIT_OK)
         goto out;
     if (export) {
         struct rt_export *x = NULL;

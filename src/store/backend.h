@@ -9,6 +9,9 @@
 #ifndef RT_STORE_BACKEND_H
 #define RT_STORE_BACKEND_H
 
+#include <jansson.h>
+
+#include <rightstrack/private.h>
 #include <rightstrack/store.h>
 
 /*
@@ -86,6 +89,15 @@ struct rt__store_ops {
     int (*check_file)(const char *target, struct rt_store_check *out, struct rt_error *err);
     int (*restore)(const char *target, const char *from, struct rt_store_check *out,
                    struct rt_error *err);
+    /* Those of the other headers that every command reaches (private.h, audit.h,
+     * ledger.h): a back end without set_actor ignores the actor. */
+    void (*set_actor)(struct rt_store *st, const char *actor, const char *via);
+    int (*set_reader)(struct rt_store *st, enum rt_reader reader, struct rt_error *err);
+    int (*audit_note)(struct rt_store *st, const char *table, const char *op, const char *record,
+                      const char *after, struct rt_error *err);
+    int (*rec_ledger)(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,
+                      struct rt_error *err);
+    int (*export)(struct rt_store *st, json_t **out, struct rt_error *err);
 };
 
 /* The first member of every back end's store. */
@@ -107,5 +119,9 @@ enum rt__store_kind rt__store_kind(const char *url, const char **target);
 
 /* The SQLite back end (src/store/sqlite/). */
 extern const struct rt__store_ops rt__sqlite_ops;
+
+/* The PostgreSQL back end (src/store/pg/ops.c): the commands that open the store with
+ * RT_STORE_CORE; it refuses to open for the others. */
+extern const struct rt__store_ops rt__pg_ops;
 
 #endif

@@ -7,6 +7,9 @@
 
 #include <string.h>
 
+#include <rightstrack/audit.h>
+#include <rightstrack/ledger.h>
+
 #include "store/backend.h"
 
 /* libpq's connection keywords: a string that begins "KEYWORD=" is a connection string. */
@@ -93,10 +96,9 @@ static const struct rt__store_ops *ops_for(const char *url, const char **target,
     case RT__STORE_SQLITE:
         return &rt__sqlite_ops;
     case RT__STORE_POSTGRESQL:
-        break;
+        return &rt__pg_ops;
     }
-    rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
-                 "PostgreSQL store not built in this version (give a file path or sqlite:PATH)");
+    rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "a database URL of no known kind");
     return NULL;
 }
 
@@ -108,7 +110,8 @@ static const struct rt__store_ops *ops_of(struct rt_store *st)
 /* The failure of an operation a back end does not have. */
 static int missing(const struct rt__store_ops *o, const char *op, struct rt_error *err)
 {
-    return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "the %s store cannot do '%s'", o->name, op);
+    return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "'%s' is not yet supported on %s", op,
+                        o->name);
 }
 
 int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struct rt_error *err)
@@ -439,4 +442,43 @@ int rt_store_backup(struct rt_store *st, const char *path, struct rt_error *err)
     const struct rt__store_ops *o = ops_of(st);
 
     return o->backup ? o->backup(st, path, err) : missing(o, "backup", err);
+}
+
+void rt_store_set_actor(struct rt_store *st, const char *actor, const char *via)
+{
+    if (ops_of(st)->set_actor)
+        ops_of(st)->set_actor(st, actor, via);
+}
+
+int rt_store_set_reader(struct rt_store *st, enum rt_reader reader, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->set_reader ? o->set_reader(st, reader, err) : missing(o, "set_reader", err);
+}
+
+int rt_audit_note(struct rt_store *st, const char *table, const char *op, const char *record,
+                  const char *after, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->audit_note ? o->audit_note(st, table, op, record, after, err)
+                         : missing(o, "audit_note", err);
+}
+
+int rt_rec_ledger(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,
+                  struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->rec_ledger ? o->rec_ledger(st, rec_id, as_of, out, err)
+                         : missing(o, "rec_ledger", err);
+}
+
+int rt_store_export(struct rt_store *st, json_t **out, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    *out = NULL;
+    return o->export ? o->export(st, out, err) : missing(o, "export", err);
 }

@@ -393,7 +393,7 @@ int rt__audit_migrated(struct rt_store *st, int version, struct rt_error *err)
     return rc;
 }
 
-void rt_store_set_actor(struct rt_store *st, const char *actor, const char *via)
+void rt__sqlite_set_actor(struct rt_store *st, const char *actor, const char *via)
 {
     rt_free(st->actor);
     rt_free(st->via);
@@ -401,8 +401,8 @@ void rt_store_set_actor(struct rt_store *st, const char *actor, const char *via)
     st->via = via ? rt_xstrdup(via) : NULL;
 }
 
-int rt_audit_note(struct rt_store *st, const char *table, const char *op, const char *record,
-                  const char *after, struct rt_error *err)
+int rt__sqlite_audit_note(struct rt_store *st, const char *table, const char *op,
+                          const char *record, const char *after, struct rt_error *err)
 {
     sqlite3_stmt *s;
     int rc;

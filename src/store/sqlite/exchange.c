@@ -102,7 +102,7 @@ static const char *key_of(const char *col)
     return col;
 }
 
-int rt_store_export(struct rt_store *st, json_t **out, struct rt_error *err)
+int rt__sqlite_export(struct rt_store *st, json_t **out, struct rt_error *err)
 {
     json_t *doc = json_object(), *tabs = json_object();
     int rc = 0;

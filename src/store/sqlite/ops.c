@@ -44,4 +44,9 @@ const struct rt__store_ops rt__sqlite_ops = {
     .backup = rt__sqlite_backup,
     .check_file = rt__sqlite_check_file,
     .restore = rt__sqlite_restore,
+    .set_actor = rt__sqlite_set_actor,
+    .set_reader = rt__sqlite_set_reader,
+    .audit_note = rt__sqlite_audit_note,
+    .rec_ledger = rt__sqlite_rec_ledger,
+    .export = rt__sqlite_export,
 };

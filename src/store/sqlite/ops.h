@@ -5,6 +5,9 @@
 #ifndef RT_SQLITE_OPS_H
 #define RT_SQLITE_OPS_H
 
+#include <jansson.h>
+
+#include <rightstrack/private.h>
 #include <rightstrack/store.h>
 
 int rt__sqlite_open(struct rt_store **out, const char *target, unsigned flags,
@@ -74,5 +77,16 @@ int rt__sqlite_backup(struct rt_store *st, const char *path, struct rt_error *er
 int rt__sqlite_check_file(const char *target, struct rt_store_check *out, struct rt_error *err);
 int rt__sqlite_restore(const char *target, const char *from, struct rt_store_check *out,
                        struct rt_error *err);
+void rt__sqlite_set_actor(struct rt_store *st, const char *actor, const char *via);
+int rt__sqlite_set_reader(struct rt_store *st, enum rt_reader reader, struct rt_error *err);
+int rt__sqlite_audit_note(struct rt_store *st, const char *table, const char *op,
+                          const char *record, const char *after, struct rt_error *err);
+int rt__sqlite_rec_ledger(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,
+                          struct rt_error *err);
+int rt__sqlite_export(struct rt_store *st, json_t **out, struct rt_error *err);
+/* For a store that only carries a load elsewhere (the PostgreSQL import's working copy),
+ * called after rt__sqlite_begin_load: no syncs, no full-text index (nor its table word)
+ * and no search index for the load's rows. */
+void rt__sqlite_load_scratch(struct rt_store *st);
 
 #endif

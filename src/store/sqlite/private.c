@@ -80,7 +80,7 @@ static int exec_sql(struct rt_store *st, const char *sql, struct rt_error *err)
     return RT_ESTORE;
 }
 
-int rt_store_set_reader(struct rt_store *st, enum rt_reader reader, struct rt_error *err)
+int rt__sqlite_set_reader(struct rt_store *st, enum rt_reader reader, struct rt_error *err)
 {
     int rc = 0;
 

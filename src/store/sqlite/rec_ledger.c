@@ -58,8 +58,8 @@
     ") FROM recommendation rec WHERE rec.id = ?1"
 // clang-format on
 
-int rt_rec_ledger(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,
-                  struct rt_error *err)
+int rt__sqlite_rec_ledger(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,
+                          struct rt_error *err)
 {
     return rt__document(st, REC_LEDGER, rec_id, as_of, "recommendation", out, err);
 }

@@ -767,6 +767,13 @@ static void load_end(struct rt_store *st)
     st->load = 0;
 }
 
+void rt__sqlite_load_scratch(struct rt_store *st)
+{
+    st->load &= ~(unsigned)LOAD_INDEX;
+    st->fts_from = INT64_MAX; /* rows from here on are not indexed */
+    sqlite3_exec(st->db, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
+}
+
 int rt__sqlite_commit(struct rt_store *st, struct rt_error *err)
 {
     int rc = rt_store_rec_links_flush(st, NULL, NULL, err), index = st->load & LOAD_INDEX;

@@ -1,0 +1,1867 @@
+/*
+ * The PostgreSQL back end's table of operations (src/store/backend.h): the core that
+ * import, search, show, stats and export --json use. The rest of the table is left
+ * empty, so that store.c answers "not yet supported on PostgreSQL", and the store
+ * opens only for callers that ask for the core (RT_STORE_CORE).
+ *
+ * An import is built in a private SQLite store in a temporary directory, by the SQLite
+ * back end and so with every domain rule it applies (twins merged, responses ranked,
+ * sources, themes, the audit entry), and at commit streamed into PostgreSQL with COPY,
+ * table by table, in one serializable transaction: all or nothing. Until the domain
+ * rules move out of the SQLite back end (issue 16, step 1), this keeps both stores'
+ * rows the same by construction. It needs a PostgreSQL store without recommendations.
+ * Reads are PostgreSQL's own SQL.
+ */
+#include "base/compat.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include <rightstrack/audit.h>
+#include <rightstrack/ledger.h>
+#include <rightstrack/search.h>
+#include <rightstrack/text.h>
+
+#include "store/backend.h"
+#include "store/pg/pg_int.h"
+#include "store/sqlite/ops.h"
+
+/* What this store says when asked for more than its core. */
+#define PG_CORE_ONLY                                                                               \
+    "this command is not yet supported on PostgreSQL (import, search, show, stats and"             \
+    " export --json are)"
+
+struct pg_store {
+    struct rt__store_base base; /* first: &rt__pg_ops */
+    struct rt_pg *pg;
+    int schema;
+    int in_tx;   /* a transaction begun by rt_store_begin (not a load) */
+    int in_read; /* rt_store_read_begin's */
+    char *actor, *via;
+    /* During a load: the SQLite store it is built in, and its directory. */
+    struct rt_store *scratch;
+    char *scratch_dir;
+};
+
+static struct pg_store *PG(struct rt_store *st)
+{
+    return (struct pg_store *)(void *)st;
+}
+
+static int pg_fail(struct rt_error *err, const char *what)
+{
+    return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "not yet supported on PostgreSQL: %s", what);
+}
+
+/* Opening and closing. */
+
+static int pg_open(struct rt_store **out, const char *target, unsigned flags, struct rt_error *err)
+{
+    struct pg_store *s;
+    int rc;
+
+    *out = NULL;
+    if (!(flags & RT_STORE_CORE))
+        return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "%s", PG_CORE_ONLY);
+    s = rt_xcalloc(1, sizeof(*s));
+    s->base.ops = &rt__pg_ops;
+    if ((rc = rt__pg_connect(target, &s->pg, err)) < 0) {
+        rt_free(s);
+        return rc;
+    }
+    if (flags & RT_STORE_READONLY) {
+        PGresult *r = rt__pg_exec(s->pg, "pg_open_version",
+                                  "SELECT value FROM meta WHERE key = 'pg_schema'", 0, NULL, err);
+        if (!r) {
+            rc = RT_ESTORE;
+        } else {
+            s->schema = PQntuples(r) ? (int)strtol(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+            PQclear(r);
+        }
+    } else {
+        rc = rt__pg_migrate(s->pg, &s->schema, err);
+    }
+    if (rc < 0) {
+        rt__pg_close(s->pg);
+        rt_free(s);
+        return rc;
+    }
+    *out = (struct rt_store *)(void *)s;
+    return 0;
+}
+
+static void scratch_drop(struct pg_store *s)
+{
+    static const char *const files[] = {"load.db", "load.db-wal", "load.db-shm", "load.db-journal"};
+    struct rt_buf p = RT_BUF_INIT;
+
+    if (s->scratch)
+        rt__sqlite_close(s->scratch);
+    s->scratch = NULL;
+    if (!s->scratch_dir)
+        return;
+    for (size_t i = 0; i < RT_ARRAY_SIZE(files); i++) {
+        rt_buf_reset(&p);
+        rt_buf_addf(&p, "%s/%s", s->scratch_dir, files[i]);
+        unlink(p.buf);
+    }
+    rmdir(s->scratch_dir);
+    rt_buf_release(&p);
+    rt_free(s->scratch_dir);
+    s->scratch_dir = NULL;
+}
+
+static void pg_close(struct rt_store *st)
+{
+    struct pg_store *s = PG(st);
+
+    scratch_drop(s);
+    if (s->in_tx || s->in_read)
+        rt__pg_end(s->pg, 0, NULL);
+    rt__pg_close(s->pg);
+    rt_free(s->actor);
+    rt_free(s->via);
+    rt_free(s);
+}
+
+static int pg_schema_version(struct rt_store *st)
+{
+    return PG(st)->schema;
+}
+
+static void pg_set_actor(struct rt_store *st, const char *actor, const char *via)
+{
+    struct pg_store *s = PG(st);
+
+    rt_free(s->actor);
+    rt_free(s->via);
+    s->actor = actor ? rt_xstrdup(actor) : NULL;
+    s->via = via ? rt_xstrdup(via) : NULL;
+}
+
+static int pg_set_reader(struct rt_store *st, enum rt_reader reader, struct rt_error *err)
+{
+    (void)st;
+    return reader == RT_READER_ALL ? 0 : pg_fail(err, "reading as the public (--as)");
+}
+
+/* Transactions. */
+
+static int pg_read_begin(struct rt_store *st, struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+    int rc;
+
+    if (s->in_tx || s->in_read)
+        return 0;
+    if ((rc = rt__pg_begin(s->pg, "REPEATABLE READ", err)) == 0)
+        s->in_read = 1;
+    return rc;
+}
+
+static void pg_read_end(struct rt_store *st)
+{
+    struct pg_store *s = PG(st);
+
+    if (s->in_read)
+        rt__pg_end(s->pg, 0, NULL);
+    s->in_read = 0;
+}
+
+static int pg_begin(struct rt_store *st, struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+    int rc;
+
+    if (s->in_tx || s->scratch)
+        return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "a transaction is already open");
+    pg_read_end(st);
+    if ((rc = rt__pg_begin(s->pg, "SERIALIZABLE", err)) == 0)
+        s->in_tx = 1;
+    return rc;
+}
+
+/* Whether PostgreSQL holds any recommendation or audit entry: a load needs neither. */
+static int pg_empty(struct pg_store *s, int *empty, struct rt_error *err)
+{
+    PGresult *r = rt__pg_exec(s->pg, "pg_empty",
+                              "SELECT NOT EXISTS (SELECT 1 FROM recommendation)"
+                              " AND NOT EXISTS (SELECT 1 FROM audit_log)",
+                              0, NULL, err);
+
+    if (!r)
+        return RT_ESTORE;
+    *empty = !strcmp(PQgetvalue(r, 0, 0), "t");
+    PQclear(r);
+    return 0;
+}
+
+static int pg_begin_load(struct rt_store *st, struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+    struct rt_buf path = RT_BUF_INIT;
+    const char *tmp = getenv("TMPDIR");
+    int empty, rc;
+
+    if (s->in_tx || s->scratch)
+        return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "a transaction is already open");
+    pg_read_end(st);
+    if ((rc = pg_empty(s, &empty, err)) < 0)
+        return rc;
+    if (!empty)
+        return pg_fail(err, "importing into a database that already holds recommendations"
+                            " (import every file in one run into a new database)");
+    rt_buf_addf(&path, "%s/rightstrack-pg-load.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(path.buf)) {
+        rc = rt_error_set(err, RT_EIO, path.buf, 0, NULL,
+                          "cannot make the import's working directory: %s", strerror(errno));
+        rt_buf_release(&path);
+        return rc;
+    }
+    s->scratch_dir = rt_xstrdup(path.buf);
+    rt_buf_adds(&path, "/load.db");
+    rc = rt__sqlite_open(&s->scratch, path.buf, RT_STORE_CREATE, err);
+    rt_buf_release(&path);
+    if (rc == 0) {
+        rt_store_set_actor(s->scratch, s->actor, s->via);
+        if ((rc = rt__sqlite_begin_load(s->scratch, err)) == 0)
+            rt__sqlite_load_scratch(s->scratch);
+    }
+    if (rc < 0)
+        scratch_drop(s);
+    return rc;
+}
+
+/* Copying the load's rows into PostgreSQL. */
+
+struct table {
+    char *name;
+    char **cols;
+    size_t ncols;
+    int done;
+};
+
+static void tables_free(struct table *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t c = 0; c < t[i].ncols; c++)
+            rt_free(t[i].cols[c]);
+        rt_free(t[i].cols);
+        rt_free(t[i].name);
+    }
+    rt_free(t);
+}
+
+static int sq_error(sqlite3 *db, struct rt_error *err, const char *what)
+{
+    return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "%s: %s", what, sqlite3_errmsg(db));
+}
+
+/* Whether table t's references all point at tables already placed. */
+static int refs_placed(sqlite3 *db, const struct table *v, size_t n, const struct table *t)
+{
+    struct rt_buf sql = RT_BUF_INIT;
+    sqlite3_stmt *q = NULL;
+    int ok = 1;
+
+    rt_buf_addf(&sql, "SELECT \"table\" FROM pragma_foreign_key_list('%s')", t->name);
+    if (sqlite3_prepare_v2(db, sql.buf, -1, &q, NULL) == SQLITE_OK) {
+        while (ok && sqlite3_step(q) == SQLITE_ROW) {
+            const char *to = (const char *)sqlite3_column_text(q, 0);
+            if (!strcmp(to, t->name))
+                continue;
+            for (size_t i = 0; i < n; i++)
+                if (!strcmp(v[i].name, to) && !v[i].done)
+                    ok = 0;
+        }
+    }
+    sqlite3_finalize(q);
+    rt_buf_release(&sql);
+    return ok;
+}
+
+/*
+ * The load's tables that hold rows and that PostgreSQL has, in an order that satisfies
+ * their references: every table but SQLite's own, the full-text index (made here from
+ * the texts), the search index on disk (made again when needed) and meta.
+ */
+static int load_tables(sqlite3 *db, struct pg_store *s, struct table **out, size_t *out_n,
+                       struct rt_error *err)
+{
+    struct table *v = NULL, *sorted;
+    size_t n = 0, alloc = 0, placed = 0;
+    sqlite3_stmt *q = NULL;
+    int rc = 0;
+
+    if (sqlite3_prepare_v2(db,
+                           "SELECT name FROM sqlite_master WHERE type = 'table'"
+                           " AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'recommendation_fts%'"
+                           " AND name NOT IN ('meta', 'search_index') ORDER BY rootpage",
+                           -1, &q, NULL) != SQLITE_OK)
+        return sq_error(db, err, "the import's tables");
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(q, 0);
+        struct rt_buf sql = RT_BUF_INIT;
+        sqlite3_stmt *c = NULL;
+        const char *v1[1] = {name};
+        PGresult *r;
+        int rows = 0, there;
+
+        rt_buf_addf(&sql, "SELECT EXISTS (SELECT 1 FROM \"%s\")", name);
+        if (sqlite3_prepare_v2(db, sql.buf, -1, &c, NULL) == SQLITE_OK &&
+            sqlite3_step(c) == SQLITE_ROW)
+            rows = sqlite3_column_int(c, 0);
+        sqlite3_finalize(c);
+        rt_buf_release(&sql);
+        if (!rows)
+            continue;
+        if (!(r = rt__pg_exec(s->pg, "pg_has_table", "SELECT to_regclass($1) IS NOT NULL", 1, v1,
+                              err))) {
+            rc = RT_ESTORE;
+            break;
+        }
+        there = !strcmp(PQgetvalue(r, 0, 0), "t");
+        PQclear(r);
+        if (!there)
+            continue;
+        RT_ALLOC_GROW(v, n + 1, alloc);
+        memset(&v[n], 0, sizeof(v[n]));
+        v[n].name = rt_xstrdup(name);
+        {
+            struct rt_buf ti = RT_BUF_INIT;
+            size_t calloc_n = 0;
+            rt_buf_addf(&ti, "SELECT name FROM pragma_table_info('%s') ORDER BY cid", name);
+            if (sqlite3_prepare_v2(db, ti.buf, -1, &c, NULL) == SQLITE_OK)
+                while (sqlite3_step(c) == SQLITE_ROW) {
+                    RT_ALLOC_GROW(v[n].cols, v[n].ncols + 1, calloc_n);
+                    v[n].cols[v[n].ncols++] = rt_xstrdup((const char *)sqlite3_column_text(c, 0));
+                }
+            sqlite3_finalize(c);
+            rt_buf_release(&ti);
+        }
+        n++;
+    }
+    sqlite3_finalize(q);
+    if (rc < 0) {
+        tables_free(v, n);
+        return rc;
+    }
+    /* References first: repeatedly place a table whose references are placed. */
+    sorted = rt_xcalloc(n ? n : 1, sizeof(*sorted));
+    while (placed < n) {
+        size_t before = placed;
+        for (size_t i = 0; i < n; i++)
+            if (!v[i].done && refs_placed(db, v, n, &v[i])) {
+                v[i].done = 1;
+                sorted[placed++] = v[i];
+            }
+        if (placed == before) /* a cycle: keep the rest in creation order */
+            for (size_t i = 0; i < n; i++)
+                if (!v[i].done) {
+                    v[i].done = 1;
+                    sorted[placed++] = v[i];
+                }
+    }
+    rt_free(v);
+    *out = sorted;
+    *out_n = n;
+    return 0;
+}
+
+struct transfer {
+    struct pg_store *s;
+    sqlite3 *db;
+    struct table *t;
+    size_t n;
+    struct rt_tokenizer *tok;
+};
+
+/* COPY one table's rows from the load into PostgreSQL. */
+static int copy_table(struct transfer *x, const struct table *t, struct rt_error *err)
+{
+    struct rt_buf sql = RT_BUF_INIT, num = RT_BUF_INIT;
+    struct rt_pg_copy *cp = NULL;
+    sqlite3_stmt *q = NULL;
+    const char **vals = rt_xcalloc(t->ncols, sizeof(*vals));
+    size_t *lens = rt_xcalloc(t->ncols, sizeof(*lens)), *offs = rt_xcalloc(t->ncols, sizeof(*offs));
+    int rc, step;
+
+    rt_buf_adds(&sql, "SELECT ");
+    for (size_t c = 0; c < t->ncols; c++)
+        rt_buf_addf(&sql, "%s\"%s\"", c ? ", " : "", t->cols[c]);
+    rt_buf_addf(&sql, " FROM \"%s\"", t->name);
+    if (sqlite3_prepare_v2(x->db, sql.buf, -1, &q, NULL) != SQLITE_OK) {
+        rc = sq_error(x->db, err, t->name);
+        goto out;
+    }
+    if ((rc = rt__pg_copy_begin(x->s->pg, t->name, (const char *const *)t->cols, (int)t->ncols, &cp,
+                                err)) < 0)
+        goto out;
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        /* Numbers are written into num first: its buffer may move while it grows. */
+        rt_buf_reset(&num);
+        for (size_t c = 0; c < t->ncols; c++) {
+            int type = sqlite3_column_type(q, (int)c);
+            offs[c] = num.len;
+            if (type == SQLITE_INTEGER)
+                rt_buf_addf(&num, "%lld", (long long)sqlite3_column_int64(q, (int)c));
+            else if (type == SQLITE_FLOAT)
+                rt_buf_addf(&num, "%.17g", sqlite3_column_double(q, (int)c));
+            else if (type == SQLITE_BLOB) {
+                const unsigned char *b = sqlite3_column_blob(q, (int)c);
+                int bn = sqlite3_column_bytes(q, (int)c);
+                rt_buf_adds(&num, "\\x");
+                for (int k = 0; k < bn; k++)
+                    rt_buf_addf(&num, "%02x", b[k]);
+            }
+            lens[c] = num.len - offs[c];
+            rt_buf_addch(&num, '\0');
+        }
+        for (size_t c = 0; c < t->ncols; c++) {
+            int type = sqlite3_column_type(q, (int)c);
+            if (type == SQLITE_NULL) {
+                vals[c] = NULL;
+                lens[c] = 0;
+            } else if (type == SQLITE_TEXT) {
+                vals[c] = (const char *)sqlite3_column_text(q, (int)c);
+                lens[c] = (size_t)sqlite3_column_bytes(q, (int)c);
+            } else {
+                vals[c] = num.buf + offs[c];
+            }
+        }
+        if ((rc = rt__pg_copy_row(cp, vals, lens, err)) < 0)
+            goto out;
+    }
+    if (step != SQLITE_DONE) {
+        rc = sq_error(x->db, err, t->name);
+        goto out;
+    }
+    rc = rt__pg_copy_end(cp, NULL, err);
+out:
+    rt__pg_copy_abort(cp);
+    sqlite3_finalize(q);
+    rt_buf_release(&sql);
+    rt_buf_release(&num);
+    rt_free(vals);
+    rt_free(lens);
+    rt_free(offs);
+    return rc;
+}
+
+/* PostgreSQL's limits: a lexeme's length (MAXSTRLEN) and a position (MAXENTRYPOS - 1),
+ * as fts.c keeps them. */
+#define PG_LEXEME_MAX 2047
+#define PG_POS_MAX 16383
+
+/* One text's lexemes as a tsvector literal (as rt__pg_tsvector makes it), and the new
+ * words the tokenizer met, each with its stem, for the table word (as SQLite's fts.c
+ * notes them). */
+struct lex {
+    struct rt_buf *tsv;   /* NULL: only the words */
+    struct rt_buf *words; /* word NUL stem NUL … */
+    long pos;
+    const char *stem;
+    size_t stem_len;
+};
+
+static int lex_term(void *ctx, const char *term, size_t len, size_t start, size_t end,
+                    int colocated)
+{
+    struct lex *l = ctx;
+
+    (void)start;
+    (void)end;
+    if (colocated) {
+        rt_buf_add(l->words, term, len);
+        rt_buf_addch(l->words, '\0');
+        rt_buf_add(l->words, l->stem, l->stem_len);
+        rt_buf_addch(l->words, '\0');
+        return 0;
+    }
+    l->stem = term;
+    l->stem_len = len;
+    l->pos++;
+    if (!l->tsv || len == 0 || len > PG_LEXEME_MAX)
+        return 0;
+    if (l->tsv->len)
+        rt_buf_addch(l->tsv, ' ');
+    rt_buf_addch(l->tsv, '\'');
+    for (size_t i = 0; i < len; i++) {
+        if (term[i] == '\'' || term[i] == '\\')
+            rt_buf_addch(l->tsv, term[i]);
+        rt_buf_addch(l->tsv, term[i]);
+    }
+    rt_buf_addf(l->tsv, "':%ld", l->pos < PG_POS_MAX ? l->pos : (long)PG_POS_MAX);
+    return 0;
+}
+
+/* The full-text lexemes of every recommendation of the load (its text), then the words
+ * of its texts and paragraphs into the table word. */
+static int copy_lexemes(struct transfer *x, struct rt_error *err)
+{
+    static const char *const cols[] = {"rec_id", "lexemes"};
+    static const char *const wcols[] = {"word", "stem"};
+    struct rt_buf tsv = RT_BUF_INIT, words = RT_BUF_INIT;
+    struct rt_pg_copy *cp = NULL;
+    sqlite3_stmt *q = NULL;
+    char id[24];
+    int rc, step;
+
+    if (sqlite3_prepare_v2(x->db, "SELECT id, text, paragraph FROM recommendation", -1, &q, NULL) !=
+        SQLITE_OK)
+        return sq_error(x->db, err, "recommendation");
+    rt_tokenizer_forget(x->tok);
+    if ((rc = rt__pg_copy_begin(x->s->pg, "recommendation_fts", cols, 2, &cp, err)) < 0)
+        goto out;
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *v[2] = {id, NULL};
+        struct lex l = {&tsv, &words, 0, NULL, 0};
+        snprintf(id, sizeof(id), "%lld", (long long)sqlite3_column_int64(q, 0));
+        rt_buf_reset(&tsv);
+        rt_tokenize(x->tok, (const char *)sqlite3_column_text(q, 1),
+                    (size_t)sqlite3_column_bytes(q, 1), RT_TOKENIZE_NEW_WORDS, lex_term, &l);
+        if (sqlite3_column_type(q, 2) != SQLITE_NULL) {
+            struct lex p = {NULL, &words, 0, NULL, 0};
+            rt_tokenize(x->tok, (const char *)sqlite3_column_text(q, 2),
+                        (size_t)sqlite3_column_bytes(q, 2), RT_TOKENIZE_NEW_WORDS, lex_term, &p);
+        }
+        v[1] = tsv.buf ? tsv.buf : "";
+        if ((rc = rt__pg_copy_row(cp, v, NULL, err)) < 0)
+            goto out;
+    }
+    if (step != SQLITE_DONE) {
+        rc = sq_error(x->db, err, "recommendation");
+        goto out;
+    }
+    if ((rc = rt__pg_copy_end(cp, NULL, err)) < 0)
+        goto out;
+    rt__pg_copy_abort(cp); /* frees the ended copy */
+    cp = NULL;
+    if ((rc = rt__pg_copy_begin(x->s->pg, "word", wcols, 2, &cp, err)) < 0)
+        goto out;
+    for (size_t i = 0; i < words.len;) {
+        const char *v[2] = {words.buf + i, NULL};
+        v[1] = v[0] + strlen(v[0]) + 1;
+        i = (size_t)(v[1] - words.buf) + strlen(v[1]) + 1;
+        if ((rc = rt__pg_copy_row(cp, v, NULL, err)) < 0)
+            goto out;
+    }
+    rc = rt__pg_copy_end(cp, NULL, err);
+out:
+    rt__pg_copy_abort(cp);
+    sqlite3_finalize(q);
+    rt_buf_release(&tsv);
+    rt_buf_release(&words);
+    return rc;
+}
+
+/* The indexes of table that no constraint owns, as CREATE INDEX statements appended to
+ * defs (each ended by NUL); each is dropped now, to be made again after the copy. */
+static int indexes_drop(struct pg_store *s, const char *table, struct rt_buf *defs,
+                        struct rt_error *err)
+{
+    const char *v[1] = {table};
+    PGresult *r = rt__pg_exec(s->pg, "pg_indexes",
+                              "SELECT indexname, indexdef FROM pg_indexes i"
+                              " WHERE schemaname = current_schema() AND tablename = $1"
+                              " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid ="
+                              " format('%I.%I', i.schemaname, i.indexname)::regclass)",
+                              1, v, err);
+    int rc = 0;
+
+    if (!r)
+        return RT_ESTORE;
+    for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
+        struct rt_buf sql = RT_BUF_INIT;
+        rt_buf_addf(&sql, "DROP INDEX \"%s\"", PQgetvalue(r, i, 0));
+        rc = rt__pg_run(s->pg, sql.buf, err);
+        rt_buf_release(&sql);
+        rt_buf_adds(defs, PQgetvalue(r, i, 1));
+        rt_buf_addch(defs, '\0');
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* Moves table's identity sequence past its largest id, when it has one. */
+static int move_sequence(struct pg_store *s, const char *table, struct rt_error *err)
+{
+    const char *v[1] = {table};
+    PGresult *r = rt__pg_exec(s->pg, "pg_identity",
+                              "SELECT column_name FROM information_schema.columns"
+                              " WHERE table_schema = current_schema() AND table_name = $1"
+                              " AND is_identity = 'YES'",
+                              1, v, err);
+    int rc = 0;
+
+    if (!r)
+        return RT_ESTORE;
+    if (PQntuples(r) == 1) {
+        struct rt_buf sql = RT_BUF_INIT;
+        rt_buf_addf(&sql,
+                    "SELECT setval(pg_get_serial_sequence('%s', '%s'), max(\"%s\"))"
+                    " FROM \"%s\" HAVING max(\"%s\") IS NOT NULL",
+                    table, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 0), table, PQgetvalue(r, 0, 0));
+        rc = rt__pg_run(s->pg, sql.buf, err);
+        rt_buf_release(&sql);
+    }
+    PQclear(r);
+    return rc;
+}
+
+static int table_triggers(struct pg_store *s, const char *table, int on, struct rt_error *err)
+{
+    struct rt_buf sql = RT_BUF_INIT;
+    int rc;
+
+    rt_buf_addf(&sql, "ALTER TABLE \"%s\" %s TRIGGER USER", table, on ? "ENABLE" : "DISABLE");
+    rc = rt__pg_run(s->pg, sql.buf, err);
+    rt_buf_release(&sql);
+    return rc;
+}
+
+/*
+ * The transaction that moves the load into PostgreSQL. The load's triggers already
+ * made what PostgreSQL's would (the audit entries, the repeats' marks), so PostgreSQL's
+ * are off for the copy, in the transaction only: for a superuser through
+ * session_replication_role, which also skips the checks of foreign keys (the load's
+ * SQLite store checked them); for others table by table (ALTER TABLE … DISABLE
+ * TRIGGER USER), the foreign keys then checked row by row. The indexes that no
+ * constraint owns are made again after the rows are in, which is faster than growing
+ * them row by row.
+ */
+static int transfer_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
+{
+    struct transfer *x = ctx;
+    struct rt_buf defs = RT_BUF_INIT;
+    PGresult *r;
+    int rc, empty, super;
+
+    (void)pg;
+    if ((rc = pg_empty(x->s, &empty, err)) < 0)
+        return rc;
+    if (!empty)
+        return pg_fail(err, "importing into a database that already holds recommendations"
+                            " (another client imported meanwhile)");
+    if (!(r = rt__pg_exec(x->s->pg, "pg_super",
+                          "SELECT rolsuper FROM pg_roles WHERE rolname = current_user", 0, NULL,
+                          err)))
+        return RT_ESTORE;
+    super = PQntuples(r) && !strcmp(PQgetvalue(r, 0, 0), "t");
+    PQclear(r);
+    if ((super &&
+         (rc = rt__pg_run(x->s->pg, "SET LOCAL session_replication_role = replica", err)) < 0) ||
+        (rc = rt__pg_run(x->s->pg, "SET LOCAL maintenance_work_mem = '128MB'", err)) < 0 ||
+        (rc = indexes_drop(x->s, "recommendation_fts", &defs, err)) < 0 ||
+        (rc = indexes_drop(x->s, "word", &defs, err)) < 0)
+        goto out;
+    for (size_t i = x->n; i-- > 0;) {
+        struct rt_buf sql = RT_BUF_INIT;
+        rt_buf_addf(&sql, "DELETE FROM \"%s\"", x->t[i].name);
+        rc = rt__pg_run(x->s->pg, sql.buf, err);
+        rt_buf_release(&sql);
+        if (rc < 0)
+            goto out;
+    }
+    for (size_t i = 0; i < x->n; i++)
+        if ((rc = indexes_drop(x->s, x->t[i].name, &defs, err)) < 0)
+            goto out;
+    for (size_t i = 0; i < x->n; i++) {
+        if ((!super && (rc = table_triggers(x->s, x->t[i].name, 0, err)) < 0) ||
+            (rc = copy_table(x, &x->t[i], err)) < 0 ||
+            (!super && (rc = table_triggers(x->s, x->t[i].name, 1, err)) < 0) ||
+            (rc = move_sequence(x->s, x->t[i].name, err)) < 0)
+            goto out;
+    }
+    if ((rc = copy_lexemes(x, err)) < 0)
+        goto out;
+    for (size_t i = 0; i < defs.len && rc == 0; i += strlen(defs.buf + i) + 1)
+        rc = rt__pg_run(x->s->pg, defs.buf + i, err);
+    if (rc == 0)
+        rc = rt__pg_run(x->s->pg, "DELETE FROM search_index", err);
+out:
+    rt_buf_release(&defs);
+    return rc;
+}
+
+static int transfer(struct pg_store *s, struct rt_error *err)
+{
+    struct rt_buf path = RT_BUF_INIT;
+    struct transfer x = {s, NULL, NULL, 0, NULL};
+    int rc;
+
+    rt_buf_addf(&path, "%s/load.db", s->scratch_dir);
+    if (sqlite3_open_v2(path.buf, &x.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        rc = sq_error(x.db, err, "the import's working copy");
+        goto out;
+    }
+    if ((rc = load_tables(x.db, s, &x.t, &x.n, err)) < 0)
+        goto out;
+    x.tok = rt_tokenizer_new("english");
+    rc = rt__pg_transaction(s->pg, transfer_txn, &x, NULL, err);
+    if (rc == 0) /* the planner's statistics, for the searches that follow */
+        rt__pg_run(s->pg, "ANALYZE", NULL);
+out:
+    rt_tokenizer_free(x.tok);
+    tables_free(x.t, x.n);
+    sqlite3_close(x.db);
+    rt_buf_release(&path);
+    return rc;
+}
+
+static int pg_commit(struct rt_store *st, struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+    int rc;
+
+    if (s->scratch) {
+        rc = rt__sqlite_commit(s->scratch, err);
+        rt__sqlite_close(s->scratch);
+        s->scratch = NULL;
+        if (rc == 0)
+            rc = transfer(s, err);
+        scratch_drop(s);
+        return rc;
+    }
+    if (!s->in_tx)
+        return 0;
+    s->in_tx = 0;
+    return rt__pg_end(s->pg, 1, err);
+}
+
+static void pg_rollback(struct rt_store *st)
+{
+    struct pg_store *s = PG(st);
+
+    if (s->scratch)
+        rt__sqlite_rollback(s->scratch);
+    scratch_drop(s);
+    if (s->in_tx)
+        rt__pg_end(s->pg, 0, NULL);
+    s->in_tx = 0;
+}
+
+/* The writes of a load: done in the load's SQLite store. */
+
+#define IN_LOAD(s, what)                                                                           \
+    do {                                                                                           \
+        if (!(s)->scratch)                                                                         \
+            return pg_fail(err, what " outside an import");                                        \
+    } while (0)
+
+static int pg_source_put(struct rt_store *st, const struct rt_source *src, int64_t *out_id,
+                         int *out_new, struct rt_error *err)
+{
+    IN_LOAD(PG(st), "adding a source");
+    return rt__sqlite_source_put(PG(st)->scratch, src, out_id, out_new, err);
+}
+
+static int pg_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
+                      unsigned *out_flags, struct rt_error *err)
+{
+    IN_LOAD(PG(st), "adding a recommendation");
+    return rt__sqlite_rec_put(PG(st)->scratch, r, out_id, out_flags, err);
+}
+
+static int pg_rec_add_by(struct rt_store *st, int64_t rec_id, int64_t state_id, int *out_new,
+                         struct rt_error *err)
+{
+    IN_LOAD(PG(st), "linking a recommending state");
+    return rt__sqlite_rec_add_by(PG(st)->scratch, rec_id, state_id, out_new, err);
+}
+
+static int pg_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
+                            const char *label, const char *origin, double confidence, int *out_new,
+                            struct rt_error *err)
+{
+    IN_LOAD(PG(st), "tagging a theme");
+    return rt__sqlite_rec_add_theme(PG(st)->scratch, rec_id, vocabulary, label, origin, confidence,
+                                    out_new, err);
+}
+
+static int pg_rec_queue_by(struct rt_store *st, int64_t rec_id, int64_t state_id,
+                           struct rt_error *err)
+{
+    IN_LOAD(PG(st), "linking a recommending state");
+    return rt__sqlite_rec_queue_by(PG(st)->scratch, rec_id, state_id, err);
+}
+
+static int pg_rec_queue_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
+                              const char *label, const char *origin, double confidence,
+                              struct rt_error *err)
+{
+    IN_LOAD(PG(st), "tagging a theme");
+    return rt__sqlite_rec_queue_theme(PG(st)->scratch, rec_id, vocabulary, label, origin,
+                                      confidence, err);
+}
+
+static int pg_rec_links_flush(struct rt_store *st, int64_t *by_new, int64_t *themes_new,
+                              struct rt_error *err)
+{
+    if (!PG(st)->scratch) {
+        if (by_new)
+            *by_new = 0;
+        if (themes_new)
+            *themes_new = 0;
+        return 0;
+    }
+    return rt__sqlite_rec_links_flush(PG(st)->scratch, by_new, themes_new, err);
+}
+
+static int pg_audit_note(struct rt_store *st, const char *table, const char *op, const char *record,
+                         const char *after, struct rt_error *err)
+{
+    IN_LOAD(PG(st), "writing to the audit log");
+    return rt_audit_note(PG(st)->scratch, table, op, record, after, err);
+}
+
+/* Reads. */
+
+/* Runs a statement with one int64 parameter. */
+static PGresult *exec_id(struct pg_store *s, const char *name, const char *sql, int64_t id,
+                         struct rt_error *err)
+{
+    char num[24];
+    const char *v[1] = {num};
+
+    snprintf(num, sizeof(num), "%lld", (long long)id);
+    return rt__pg_exec(s->pg, name, sql, 1, v, err);
+}
+
+static char *dup_or_null(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? NULL : rt_xstrdup(PQgetvalue(r, row, col));
+}
+
+static int pg_state_find(struct rt_store *st, const char *name, size_t len, int64_t *out_id,
+                         struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+    struct rt_buf key = RT_BUF_INIT;
+    const char *v[1];
+    PGresult *r;
+    int rc;
+
+    if (s->scratch)
+        return rt__sqlite_state_find(s->scratch, name, len, out_id, err);
+    if (rt_text_name_key(name, len, &key) < 0 || !key.len) {
+        rt_buf_release(&key);
+        return RT_ENOTFOUND;
+    }
+    v[0] = key.buf;
+    r = rt__pg_exec(s->pg, "pg_state_find", "SELECT state_id FROM state_name WHERE key = $1", 1, v,
+                    err);
+    rt_buf_release(&key);
+    if (!r)
+        return RT_ESTORE;
+    rc = PQntuples(r) ? 0 : RT_ENOTFOUND;
+    if (rc == 0)
+        *out_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return rc;
+}
+
+static int pg_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *ref,
+                        struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+    PGresult *r;
+    int rc = 0;
+
+    if (s->scratch)
+        return rt__sqlite_state_get(s->scratch, id, ref, err);
+    if (!(r = exec_id(s, "pg_state_get", "SELECT code, name FROM state WHERE id = $1", id, err)))
+        return RT_ESTORE;
+    if (PQntuples(r)) {
+        snprintf(ref->code, sizeof(ref->code), "%s", PQgetvalue(r, 0, 0));
+        ref->name = rt_xstrdup(PQgetvalue(r, 0, 1));
+    } else {
+        rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "no state with id %lld", (long long)id);
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* The SQL of src/store/sqlite/json_sql.h's THEME_IDS in PostgreSQL's words, with the
+ * theme as $T (theme_sql puts the parameter's number there). NOCASE becomes lower(). */
+#define PG_THEME_WORDS(col)                                                                        \
+    "(' ' || replace(replace(replace(replace(replace(replace(lower(" col                           \
+    " COLLATE \"C\"), ',', ' '), '''',"                                                            \
+    " ' '), '-', ' '), '&', ' '), '/', ' '), '.', ' ') || ' ')"
+#define PG_WORD_IN(col) "strpos(" PG_THEME_WORDS(col) ", ' ' || trim(lower($T)) || ' ') > 0"
+#define PG_THEME_IDS                                                                               \
+    "SELECT t.id FROM theme t WHERE lower(t.label) = lower($T) OR lower(t.code) = lower($T)"       \
+    " OR " PG_WORD_IN("t.label") " OR EXISTS (SELECT 1 FROM theme_area_label m"                    \
+                                 " WHERE m.vocabulary = t.vocabulary AND m.label = t.label AND "   \
+                                 "m.area IN (SELECT a.code"                                        \
+                                 " FROM theme_area a WHERE a.code = $T OR lower(a.label) = "       \
+                                 "lower($T) OR " PG_WORD_IN(                                       \
+                                     "a.label") " UNION SELECT m2.area FROM theme_area_label m2 "  \
+                                                "WHERE lower(m2.label) = lower($T)"                \
+                                                " OR " PG_WORD_IN("m2.label") "))"
+
+/* Appends sql with each $T replaced by the parameter name p ("$8"). */
+static void theme_sql(struct rt_buf *out, const char *sql, const char *p)
+{
+    for (const char *q = sql; *q; q++) {
+        if (q[0] == '$' && q[1] == 'T') {
+            rt_buf_adds(out, p);
+            q++;
+        } else {
+            rt_buf_addch(out, *q);
+        }
+    }
+}
+
+static int pg_theme_check(struct rt_store *st, const char *theme, struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+    struct rt_buf sql = RT_BUF_INIT;
+    const char *v[1] = {theme};
+    PGresult *r;
+    int have;
+
+    if (s->scratch)
+        return rt__sqlite_theme_check(s->scratch, theme, err);
+    rt_buf_adds(&sql, "SELECT EXISTS (");
+    theme_sql(&sql, PG_THEME_IDS, "$1");
+    rt_buf_adds(&sql, ")");
+    r = PQexecParams(rt__pg_conn(s->pg), sql.buf, 1, NULL, v, NULL, NULL, 0);
+    rt_buf_release(&sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        rt_error_set(err, RT_ESTORE, NULL, 0, "theme", "theme: %s", PQresultErrorMessage(r));
+        PQclear(r);
+        return RT_ESTORE;
+    }
+    have = !strcmp(PQgetvalue(r, 0, 0), "t");
+    PQclear(r);
+    return have ? 0
+                : rt_error_set(err, RT_EINVAL, NULL, 0, "theme", "no theme matches '%s'", theme);
+}
+
+static int pg_model_get(struct rt_store *st, const char *name, struct rt_buf *data,
+                        struct rt_buf *info, struct rt_error *err)
+{
+    const char *v[1] = {name};
+    PGresult *r = rt__pg_exec(PG(st)->pg, "pg_model_get",
+                              "SELECT EXISTS (SELECT 1 FROM model WHERE name = $1)", 1, v, err);
+    int have;
+
+    (void)data;
+    (void)info;
+    if (!r)
+        return RT_ESTORE;
+    have = !strcmp(PQgetvalue(r, 0, 0), "t");
+    PQclear(r);
+    if (!have)
+        return rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "no model '%s'", name);
+    return pg_fail(err, "reading a trained model");
+}
+
+/* The recommendation columns of read.c's RT__REC_SELECT, in its order. */
+#define REC_SELECT                                                                                 \
+    "SELECT r.id, r.mechanism, r.cycle, r.session, r.paragraph, r.text, s.code, s.name,"           \
+    " r.response, coalesce(r.action_category, c.category), r.source_id, src.path,"                 \
+    " r.created_at,"                                                                               \
+    " CASE WHEN r.action_category IS NOT NULL THEN 'official' ELSE c.origin END,"                  \
+    " CASE WHEN r.action_category IS NOT NULL THEN 1.0 ELSE c.confidence END"                      \
+    " FROM recommendation r JOIN state s ON s.id = r.sur_id"                                       \
+    " LEFT JOIN source src ON src.id = r.source_id"                                                \
+    " LEFT JOIN recommendation_category c ON c.rec_id = r.id"
+
+static void rec_fill(const PGresult *q, int row, struct rt_rec *r)
+{
+    r->id = strtoll(PQgetvalue(q, row, 0), NULL, 10);
+    r->mechanism = rt_xstrdup(PQgetvalue(q, row, 1));
+    r->cycle = (int)strtol(PQgetvalue(q, row, 2), NULL, 10);
+    r->session = (int)strtol(PQgetvalue(q, row, 3), NULL, 10);
+    r->paragraph = dup_or_null(q, row, 4);
+    r->text = rt_xstrdup(PQgetvalue(q, row, 5));
+    snprintf(r->sur.code, sizeof(r->sur.code), "%s", PQgetvalue(q, row, 6));
+    r->sur.name = rt_xstrdup(PQgetvalue(q, row, 7));
+    if (rt_response_parse(PQgetvalue(q, row, 8), &r->response) < 0)
+        r->response = RT_RESPONSE_PENDING;
+    r->action_category = (int)strtol(PQgetvalue(q, row, 9), NULL, 10);
+    r->source_id = strtoll(PQgetvalue(q, row, 10), NULL, 10);
+    r->source_path = dup_or_null(q, row, 11);
+    r->created_at = rt_xstrdup(PQgetvalue(q, row, 12));
+    if (!PQgetisnull(q, row, 13)) {
+        r->action_category_origin = rt_xstrdup(PQgetvalue(q, row, 13));
+        r->action_category_confidence = strtod(PQgetvalue(q, row, 14), NULL);
+    }
+}
+
+/* The recommending states and themes of r. */
+static int rec_links(struct pg_store *s, struct rt_rec *r, struct rt_error *err)
+{
+    PGresult *q;
+    int n;
+
+    if (!(q = exec_id(s, "pg_rec_by",
+                      "SELECT s.code, s.name FROM recommendation_by b JOIN state s"
+                      " ON s.id = b.state_id WHERE b.rec_id = $1 ORDER BY s.name COLLATE \"C\"",
+                      r->id, err)))
+        return RT_ESTORE;
+    n = PQntuples(q);
+    if (n) {
+        r->by = rt_xcalloc((size_t)n, sizeof(*r->by));
+        for (int i = 0; i < n; i++) {
+            snprintf(r->by[i].code, sizeof(r->by[i].code), "%s", PQgetvalue(q, i, 0));
+            r->by[i].name = rt_xstrdup(PQgetvalue(q, i, 1));
+        }
+        r->n_by = (size_t)n;
+    }
+    PQclear(q);
+    if (!(q = exec_id(s, "pg_rec_themes",
+                      "SELECT t.vocabulary, t.label, rt.origin, rt.confidence"
+                      " FROM recommendation_theme rt JOIN theme t ON t.id = rt.theme_id"
+                      " WHERE rt.rec_id = $1 ORDER BY t.vocabulary COLLATE \"C\","
+                      " t.label COLLATE \"C\", rt.origin COLLATE \"C\"",
+                      r->id, err)))
+        return RT_ESTORE;
+    n = PQntuples(q);
+    if (n) {
+        r->themes = rt_xcalloc((size_t)n, sizeof(*r->themes));
+        for (int i = 0; i < n; i++) {
+            r->themes[i].vocabulary = rt_xstrdup(PQgetvalue(q, i, 0));
+            r->themes[i].label = rt_xstrdup(PQgetvalue(q, i, 1));
+            r->themes[i].origin = rt_xstrdup(PQgetvalue(q, i, 2));
+            r->themes[i].confidence = strtod(PQgetvalue(q, i, 3), NULL);
+        }
+        r->n_themes = (size_t)n;
+    }
+    PQclear(q);
+    return 0;
+}
+
+static int pg_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+    PGresult *q;
+    int n, rc;
+
+    if (!(q = exec_id(s, "pg_rec_get", REC_SELECT " WHERE r.id = $1", id, err)))
+        return RT_ESTORE;
+    if (!PQntuples(q)) {
+        PQclear(q);
+        return rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "no recommendation with id %lld",
+                            (long long)id);
+    }
+    rec_fill(q, 0, r);
+    PQclear(q);
+    if ((rc = rec_links(s, r, err)) < 0)
+        return rc;
+    if (!(q = exec_id(s, "pg_rec_sources",
+                      "SELECT src.id, src.kind, src.path, rs.response"
+                      " FROM recommendation_source rs JOIN source src ON src.id = rs.source_id"
+                      " WHERE rs.rec_id = $1 ORDER BY src.id",
+                      id, err)))
+        return RT_ESTORE;
+    n = PQntuples(q);
+    if (n) {
+        r->sources = rt_xcalloc((size_t)n, sizeof(*r->sources));
+        for (int i = 0; i < n; i++) {
+            struct rt_rec_source *src = &r->sources[i];
+            src->id = strtoll(PQgetvalue(q, i, 0), NULL, 10);
+            src->kind = rt_xstrdup(PQgetvalue(q, i, 1));
+            src->path = rt_xstrdup(PQgetvalue(q, i, 2));
+            src->response = RT_RESPONSE_PENDING;
+            rt_response_parse(PQgetvalue(q, i, 3), &src->response);
+        }
+        r->n_sources = (size_t)n;
+    }
+    PQclear(q);
+    if (!(q = exec_id(s, "pg_rec_election",
+                      "SELECT election, election_date, report_date, priority"
+                      " FROM recommendation_election WHERE rec_id = $1",
+                      id, err)))
+        return RT_ESTORE;
+    if (PQntuples(q)) {
+        r->election = dup_or_null(q, 0, 0);
+        r->election_date = dup_or_null(q, 0, 1);
+        r->report_date = dup_or_null(q, 0, 2);
+        r->priority = (int)strtol(PQgetvalue(q, 0, 3), NULL, 10);
+    }
+    PQclear(q);
+    return 0;
+}
+
+/* The place in ids of the recommendation whose id is in column 0 of row; -1 if none. */
+static long place_of(const PGresult *q, int row, const int64_t *ids, size_t n)
+{
+    int64_t id = strtoll(PQgetvalue(q, row, 0), NULL, 10);
+
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == id)
+            return (long)i;
+    return -1;
+}
+
+/* As rec_get loads one, without sources and election (as SQLite's recs_load), in four
+ * statements for all of them. */
+static int pg_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struct rt_rec *recs,
+                        struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+    struct rt_buf arr = RT_BUF_INIT;
+    const char *v[1];
+    PGresult *q;
+    size_t found = 0;
+    int rc = 0;
+
+    if (!n)
+        return 0;
+    rt_buf_addch(&arr, '{');
+    for (size_t i = 0; i < n; i++)
+        rt_buf_addf(&arr, "%s%lld", i ? "," : "", (long long)ids[i]);
+    rt_buf_addch(&arr, '}');
+    v[0] = arr.buf;
+    if (!(q = rt__pg_exec(s->pg, "pg_recs_load", REC_SELECT " WHERE r.id = ANY($1::bigint[])", 1, v,
+                          err))) {
+        rc = RT_ESTORE;
+        goto out;
+    }
+    for (int row = 0; row < PQntuples(q); row++) {
+        long i = place_of(q, row, ids, n);
+        if (i >= 0 && !recs[i].id) {
+            rec_fill(q, row, &recs[i]);
+            found++;
+        }
+    }
+    PQclear(q);
+    if (found < n) {
+        rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "a recommendation is no longer there");
+        goto out;
+    }
+    if (!(q = rt__pg_exec(s->pg, "pg_recs_by",
+                          "SELECT b.rec_id, s.code, s.name FROM recommendation_by b JOIN state s"
+                          " ON s.id = b.state_id WHERE b.rec_id = ANY($1::bigint[])"
+                          " ORDER BY b.rec_id, s.name COLLATE \"C\"",
+                          1, v, err))) {
+        rc = RT_ESTORE;
+        goto out;
+    }
+    for (int row = 0; row < PQntuples(q); row++) {
+        long i = place_of(q, row, ids, n);
+        struct rt_rec *r = &recs[i];
+        if (i < 0)
+            continue;
+        r->by = rt_xrealloc(r->by, (r->n_by + 1) * sizeof(*r->by));
+        snprintf(r->by[r->n_by].code, sizeof(r->by[r->n_by].code), "%s", PQgetvalue(q, row, 1));
+        r->by[r->n_by++].name = rt_xstrdup(PQgetvalue(q, row, 2));
+    }
+    PQclear(q);
+    if (!(q = rt__pg_exec(s->pg, "pg_recs_themes",
+                          "SELECT rt.rec_id, t.vocabulary, t.label, rt.origin, rt.confidence"
+                          " FROM recommendation_theme rt JOIN theme t ON t.id = rt.theme_id"
+                          " WHERE rt.rec_id = ANY($1::bigint[]) ORDER BY rt.rec_id,"
+                          " t.vocabulary COLLATE \"C\", t.label COLLATE \"C\","
+                          " rt.origin COLLATE \"C\"",
+                          1, v, err))) {
+        rc = RT_ESTORE;
+        goto out;
+    }
+    for (int row = 0; row < PQntuples(q); row++) {
+        long i = place_of(q, row, ids, n);
+        struct rt_rec *r = &recs[i];
+        struct rt_rec_theme *t;
+        if (i < 0)
+            continue;
+        r->themes = rt_xrealloc(r->themes, (r->n_themes + 1) * sizeof(*r->themes));
+        t = &r->themes[r->n_themes++];
+        t->vocabulary = rt_xstrdup(PQgetvalue(q, row, 1));
+        t->label = rt_xstrdup(PQgetvalue(q, row, 2));
+        t->origin = rt_xstrdup(PQgetvalue(q, row, 3));
+        t->confidence = strtod(PQgetvalue(q, row, 4), NULL);
+    }
+    PQclear(q);
+out:
+    rt_buf_release(&arr);
+    return rc;
+}
+
+/* The dialogue ledger is not kept on PostgreSQL yet: a recommendation's is empty. */
+static int pg_rec_ledger(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,
+                         struct rt_error *err)
+{
+    (void)st;
+    (void)as_of;
+    (void)err;
+    *out = json_pack("{s:I,s:[],s:[],s:[],s:[],s:[]}", "recommendation", (json_int_t)rec_id,
+                     "rounds", "topics", "asks", "steps", "assessments");
+    return 0;
+}
+
+static int64_t scalar(struct pg_store *s, const char *name, const char *sql, int64_t sur_id,
+                      int *rc, struct rt_error *err)
+{
+    PGresult *r;
+    int64_t v = 0;
+
+    if (*rc < 0)
+        return 0;
+    if (!(r = exec_id(s, name, sql, sur_id, err))) {
+        *rc = RT_ESTORE;
+        return 0;
+    }
+    if (PQntuples(r))
+        v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return v;
+}
+
+/* Every recommendation ($1 = 0) or those to the state $1. */
+#define SUR_R " WHERE ($1 = 0 OR r.sur_id = $1)"
+
+static int counts_of(PGresult *r, struct rt_count **out, size_t *n)
+{
+    int rows = PQntuples(r);
+
+    *out = rt_xcalloc(rows ? (size_t)rows : 1, sizeof(**out));
+    for (int i = 0; i < rows; i++) {
+        (*out)[i].key = rt_xstrdup(PQgetvalue(r, i, 0));
+        (*out)[i].n = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+    }
+    *n = (size_t)rows;
+    return 0;
+}
+
+static int pg_stats(struct rt_store *st, int64_t sur_id, struct rt_stats *out, struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+    PGresult *r;
+    int rc = 0;
+
+    out->recommendations =
+        scalar(s, "pg_stats_recs", "SELECT count(*) FROM recommendation r" SUR_R, sur_id, &rc, err);
+    out->states_under_review =
+        scalar(s, "pg_stats_sur", "SELECT count(DISTINCT r.sur_id) FROM recommendation r" SUR_R,
+               sur_id, &rc, err);
+    out->recommending_states = scalar(s, "pg_stats_by",
+                                      "SELECT count(DISTINCT b.state_id) FROM recommendation r"
+                                      " JOIN recommendation_by b ON b.rec_id = r.id" SUR_R,
+                                      sur_id, &rc, err);
+    out->sources =
+        scalar(s, "pg_stats_sources", "SELECT count(*) + 0 * $1 FROM source", sur_id, &rc, err);
+    out->themes = scalar(s, "pg_stats_themes",
+                         "SELECT count(DISTINCT rt.theme_id) FROM recommendation r"
+                         " JOIN recommendation_theme rt ON rt.rec_id = r.id" SUR_R,
+                         sur_id, &rc, err);
+    if (rc < 0)
+        return rc;
+    if (!(r = exec_id(s, "pg_stats_responses",
+                      "SELECT r.response, count(*) FROM recommendation r" SUR_R
+                      " GROUP BY r.response",
+                      sur_id, err)))
+        return RT_ESTORE;
+    for (int i = 0; i < PQntuples(r); i++) {
+        enum rt_response resp;
+        if (rt_response_parse(PQgetvalue(r, i, 0), &resp) == 0)
+            out->by_response[resp] = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+    }
+    PQclear(r);
+    if (!(r = exec_id(s, "pg_stats_cycles",
+                      "SELECT coalesce(r.cycle, 0), count(*) FROM recommendation r" SUR_R
+                      " GROUP BY 1 ORDER BY 1",
+                      sur_id, err)))
+        return RT_ESTORE;
+    counts_of(r, &out->by_cycle, &out->n_by_cycle);
+    PQclear(r);
+    return 0;
+}
+
+/* Search: the parsed query as a tsquery over the lexemes our tokenizer made. */
+
+struct tsq_terms {
+    struct rt_buf *out;
+    long last_pos;
+    int n;
+    int prefix_last; /* the last term is a prefix (:*) */
+    size_t count, seen;
+};
+
+static void add_lexeme(struct rt_buf *out, const char *term, size_t len)
+{
+    rt_buf_addch(out, '\'');
+    for (size_t i = 0; i < len; i++) {
+        if (term[i] == '\'' || term[i] == '\\')
+            rt_buf_addch(out, term[i]);
+        rt_buf_addch(out, term[i]);
+    }
+    rt_buf_addch(out, '\'');
+}
+
+static int count_term(void *ctx, const char *term, size_t len, size_t start, size_t end,
+                      int colocated)
+{
+    (void)term;
+    (void)start;
+    (void)end;
+    if (len && !colocated)
+        ((struct tsq_terms *)ctx)->count++;
+    return 0;
+}
+
+static int phrase_term(void *ctx, const char *term, size_t len, size_t start, size_t end,
+                       int colocated)
+{
+    struct tsq_terms *p = ctx;
+
+    (void)start;
+    (void)end;
+    if (!len || colocated)
+        return 0;
+    p->seen++;
+    if (p->n++)
+        rt_buf_adds(p->out, " <-> ");
+    add_lexeme(p->out, term, len);
+    if (p->prefix_last && p->seen == p->count)
+        rt_buf_adds(p->out, ":*");
+    return 0;
+}
+
+/* The words of the table word whose stems do not begin with prefix (fts_query.c). */
+static int prefix_words(struct pg_store *s, const char *prefix, size_t len, struct rt_buf *out,
+                        struct rt_error *err)
+{
+    struct rt_buf p = RT_BUF_INIT;
+    const char *v[1];
+    PGresult *r;
+
+    rt_buf_add(&p, prefix, len);
+    v[0] = p.buf;
+    r = rt__pg_exec(s->pg, "pg_prefix_words",
+                    "SELECT min(word COLLATE \"C\") FROM word"
+                    " WHERE word COLLATE \"C\" >= $1 AND word COLLATE \"C\" < $1 || chr(1114111)"
+                    " AND substr(stem, 1, length($1)) <> $1 GROUP BY stem ORDER BY 1",
+                    1, v, err);
+    rt_buf_release(&p);
+    if (!r)
+        return RT_ESTORE;
+    for (int i = 0; i < PQntuples(r); i++) {
+        rt_buf_adds(out, PQgetvalue(r, i, 0));
+        rt_buf_addch(out, '\0');
+    }
+    PQclear(r);
+    return 0;
+}
+
+struct last_word {
+    struct rt_buf word;
+    size_t start, end;
+};
+
+static int keep_last(void *ctx, const char *term, size_t len, size_t start, size_t end,
+                     int colocated)
+{
+    struct last_word *w = ctx;
+
+    (void)colocated;
+    rt_buf_reset(&w->word);
+    rt_buf_add(&w->word, term, len);
+    w->start = start;
+    w->end = end;
+    return 0;
+}
+
+/* One term (a word or a phrase) as a tsquery; an empty one matches nothing. */
+static void render_phrase(struct rt_tokenizer *t, const char *text, size_t len, int prefix,
+                          struct rt_buf *out)
+{
+    struct tsq_terms p = {out, 0, 0, prefix, 0, 0};
+    size_t mark = out->len;
+
+    rt_tokenize(t, text, len, prefix ? RT_TOKENIZE_LAST_UNSTEMMED : 0, count_term, &p);
+    if (!p.count) {
+        rt_buf_adds(out, "'' & !''"); /* never true */
+        return;
+    }
+    if (p.count > 1)
+        rt_buf_addch(out, '(');
+    rt_tokenize(t, text, len, prefix ? RT_TOKENIZE_LAST_UNSTEMMED : 0, phrase_term, &p);
+    if (p.count > 1)
+        rt_buf_addch(out, ')');
+    (void)mark;
+}
+
+static int render_term(struct pg_store *s, struct rt_tokenizer *t, const struct rt_search_node *nd,
+                       struct rt_buf *out, struct rt_error *err)
+{
+    struct last_word last = {RT_BUF_INIT, 0, 0};
+    struct rt_buf words = RT_BUF_INIT, alt = RT_BUF_INIT;
+    struct rt_tokenizer *none;
+    int rc = 0;
+
+    if (nd->field)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "query",
+                            "the PostgreSQL store cannot search the field '%s'", nd->field);
+    if (!nd->prefix) {
+        render_phrase(t, nd->text, nd->len, 0, out);
+        return 0;
+    }
+    none = rt_tokenizer_new("none");
+    rt_tokenize(none, nd->text, nd->len, 0, keep_last, &last);
+    rt_tokenizer_free(none);
+    if (last.word.len)
+        rc = prefix_words(s, last.word.buf, last.word.len, &words, err);
+    if (rc == 0) {
+        rt_buf_addch(out, '(');
+        render_phrase(t, nd->text, nd->len, 1, out);
+        for (size_t i = 0; i < words.len; i += strlen(words.buf + i) + 1) {
+            rt_buf_reset(&alt);
+            rt_buf_add(&alt, nd->text, last.start);
+            rt_buf_adds(&alt, words.buf + i);
+            rt_buf_add(&alt, nd->text + last.end, nd->len - last.end);
+            rt_buf_adds(out, " | ");
+            render_phrase(t, alt.buf, alt.len, 0, out);
+        }
+        rt_buf_addch(out, ')');
+    }
+    rt_buf_release(&last.word);
+    rt_buf_release(&words);
+    rt_buf_release(&alt);
+    return rc;
+}
+
+/* The tree's operators bind as FTS5's do; a NOT node is its first operand without the
+ * others. */
+static int render(struct pg_store *s, struct rt_tokenizer *t, const struct rt_search_node *nd,
+                  struct rt_buf *out, struct rt_error *err)
+{
+    int rc = 0;
+
+    switch (nd->kind) {
+    case RT_SEARCH_TERM:
+        return render_term(s, t, nd, out, err);
+    case RT_SEARCH_GROUP:
+        rt_buf_addch(out, '(');
+        if ((rc = render(s, t, nd->child, out, err)) < 0)
+            return rc;
+        rt_buf_addch(out, ')');
+        return 0;
+    case RT_SEARCH_AND:
+    case RT_SEARCH_OR:
+    case RT_SEARCH_NOT:
+        rt_buf_addch(out, '(');
+        for (const struct rt_search_node *c = nd->child; c; c = c->next) {
+            if (c != nd->child)
+                rt_buf_adds(out, nd->kind == RT_SEARCH_AND  ? " & "
+                                 : nd->kind == RT_SEARCH_OR ? " | "
+                                                            : " & !");
+            if (nd->kind == RT_SEARCH_NOT && c != nd->child)
+                rt_buf_addch(out, '(');
+            if ((rc = render(s, t, c, out, err)) < 0)
+                return rc;
+            if (nd->kind == RT_SEARCH_NOT && c != nd->child)
+                rt_buf_addch(out, ')');
+        }
+        rt_buf_addch(out, ')');
+        return 0;
+    }
+    return rt_error_set(err, RT_EINVAL, NULL, 0, "query", "a query node of unknown kind");
+}
+
+/* The WHERE clause of spec, with its parameters $1 … in v (strings in nums). */
+struct where {
+    struct rt_buf sql;
+    struct rt_buf tsq;
+    char nums[8][24];
+    const char *v[8];
+    int n;
+};
+
+static const char *param(struct where *w, const char *s)
+{
+    static const char *const names[] = {"$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8"};
+    w->v[w->n] = s;
+    return names[w->n++];
+}
+
+static const char *param_int(struct where *w, int64_t x)
+{
+    snprintf(w->nums[w->n], sizeof(w->nums[w->n]), "%lld", (long long)x);
+    return param(w, w->nums[w->n]);
+}
+
+static int where_of(struct pg_store *s, const struct rt_search_spec *q, struct where *w,
+                    struct rt_error *err)
+{
+    int rc;
+
+    memset(w, 0, sizeof(*w));
+    w->sql = (struct rt_buf)RT_BUF_INIT;
+    w->tsq = (struct rt_buf)RT_BUF_INIT;
+    rt_buf_adds(&w->sql, " WHERE true");
+    if (q->query && q->query->root) {
+        struct rt_tokenizer *t = rt_tokenizer_new("english");
+        rc = render(s, t, q->query->root, &w->tsq, err);
+        rt_tokenizer_free(t);
+        if (rc < 0)
+            return rc;
+        rt_buf_addf(&w->sql, " AND f.lexemes @@ %s::tsquery", param(w, w->tsq.buf));
+    }
+    if (q->sur_id)
+        rt_buf_addf(&w->sql, " AND r.sur_id = %s", param_int(w, q->sur_id));
+    if (q->by_id)
+        rt_buf_addf(&w->sql,
+                    " AND r.id IN (SELECT b.rec_id FROM recommendation_by b WHERE b.state_id = %s)",
+                    param_int(w, q->by_id));
+    if (q->cycle)
+        rt_buf_addf(&w->sql, " AND r.cycle = %s", param_int(w, q->cycle));
+    if (q->session)
+        rt_buf_addf(&w->sql, " AND r.session = %s", param_int(w, q->session));
+    if (q->category)
+        rt_buf_addf(&w->sql,
+                    " AND coalesce(r.action_category, (SELECT c.category"
+                    " FROM recommendation_category c WHERE c.rec_id = r.id)) = %s",
+                    param_int(w, q->category));
+    if (q->response >= 0)
+        rt_buf_addf(&w->sql, " AND r.response = %s",
+                    param(w, rt_response_name((enum rt_response)q->response)));
+    if (q->theme) {
+        rt_buf_adds(&w->sql, " AND EXISTS (SELECT 1 FROM recommendation_theme rt0"
+                             " WHERE rt0.rec_id = r.id AND rt0.theme_id IN (");
+        theme_sql(&w->sql, PG_THEME_IDS, param(w, q->theme));
+        rt_buf_adds(&w->sql, "))");
+    }
+    return 0;
+}
+
+static void where_release(struct where *w)
+{
+    rt_buf_release(&w->sql);
+    rt_buf_release(&w->tsq);
+}
+
+/* FROM with the lexemes when the search has text. */
+static const char *from_of(const struct rt_search_spec *q)
+{
+    return q->query && q->query->root
+               ? " FROM recommendation r JOIN recommendation_fts f ON f.rec_id = r.id"
+               : " FROM recommendation r";
+}
+
+/* The ORDER BY of spec: relevance (ts_rank, ties by id) with text, else by id. */
+static int order_of(const struct rt_search_spec *q, struct rt_buf *out, struct rt_error *err)
+{
+    const char *dir = q->desc ? " DESC" : "";
+
+    if (q->sort != RT_SORT_RELEVANCE)
+        return pg_fail(err, "sorting a search other than by relevance");
+    if (q->query && q->query->root)
+        rt_buf_addf(out, " ORDER BY ts_rank(f.lexemes, $1::tsquery)%s, r.id%s",
+                    q->desc ? "" : " DESC", dir);
+    else
+        rt_buf_addf(out, " ORDER BY r.id%s", dir);
+    return 0;
+}
+
+static PGresult *run(struct pg_store *s, const char *sql, const struct where *w,
+                     struct rt_error *err)
+{
+    PGresult *r = PQexecParams(rt__pg_conn(s->pg), sql, w->n, NULL, w->v, NULL, NULL, 0);
+
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        rt_error_set(err, RT_ESTORE, NULL, 0, "search", "search: %s", PQresultErrorMessage(r));
+        PQclear(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* The facets: name, key, and the key's order among equal counts (as SQLite's). */
+static const char *const facet_sql[4][3] = {
+    {"response", "r.response", "r.response COLLATE \"C\""},
+    {"cycle", "coalesce(r.cycle, 0)", "1"},
+    {"theme", "t.label", "t.label COLLATE \"C\""},
+    {"state_under_review", "s.code", "s.code COLLATE \"C\""},
+};
+
+static int pg_search_ids(struct rt_store *st, const struct rt_search_spec *spec, int64_t **out,
+                         size_t *out_n, struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+    struct rt_buf sql = RT_BUF_INIT;
+    struct where w;
+    PGresult *r = NULL;
+    int rc;
+
+    *out = NULL;
+    *out_n = 0;
+    if ((rc = where_of(s, spec, &w, err)) < 0)
+        goto out;
+    rt_buf_addf(&sql, "SELECT r.id%s%s", from_of(spec), w.sql.buf);
+    if ((rc = order_of(spec, &sql, err)) < 0)
+        goto out;
+    if (!(r = run(s, sql.buf, &w, err))) {
+        rc = RT_ESTORE;
+        goto out;
+    }
+    if (PQntuples(r)) {
+        *out = rt_xcalloc((size_t)PQntuples(r), sizeof(**out));
+        for (int i = 0; i < PQntuples(r); i++)
+            (*out)[i] = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+        *out_n = (size_t)PQntuples(r);
+    }
+out:
+    PQclear(r);
+    where_release(&w);
+    rt_buf_release(&sql);
+    return rc;
+}
+
+static int pg_search(struct rt_store *st, const struct rt_search_spec *spec,
+                     struct rt_search_result *res, struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+    struct rt_buf sql = RT_BUF_INIT;
+    struct where w;
+    PGresult *r = NULL;
+    int64_t *ids = NULL;
+    int rc;
+
+    if ((rc = where_of(s, spec, &w, err)) < 0)
+        goto out;
+    rt_buf_addf(&sql, "SELECT count(*)%s%s", from_of(spec), w.sql.buf);
+    if (!(r = run(s, sql.buf, &w, err))) {
+        rc = RT_ESTORE;
+        goto out;
+    }
+    res->total = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    r = NULL;
+    rt_buf_reset(&sql);
+    rt_buf_addf(&sql, "SELECT r.id%s%s", from_of(spec), w.sql.buf);
+    if ((rc = order_of(spec, &sql, err)) < 0)
+        goto out;
+    if (spec->limit >= 0)
+        rt_buf_addf(&sql, " LIMIT %lld", (long long)spec->limit);
+    if (spec->offset > 0)
+        rt_buf_addf(&sql, " OFFSET %lld", (long long)spec->offset);
+    if (!(r = run(s, sql.buf, &w, err))) {
+        rc = RT_ESTORE;
+        goto out;
+    }
+    if (PQntuples(r)) {
+        size_t n = (size_t)PQntuples(r);
+        ids = rt_xcalloc(n, sizeof(*ids));
+        for (size_t i = 0; i < n; i++)
+            ids[i] = strtoll(PQgetvalue(r, (int)i, 0), NULL, 10);
+        res->hits = rt_xcalloc(n, sizeof(*res->hits));
+        for (size_t i = 0; i < n; i++)
+            rt_rec_init(&res->hits[i]);
+        res->n_hits = n;
+        if ((rc = pg_recs_load(st, ids, n, res->hits, err)) < 0)
+            goto out;
+    }
+    PQclear(r);
+    r = NULL;
+    for (size_t f = 0; spec->facets && f < RT_ARRAY_SIZE(facet_sql); f++) {
+        struct rt_facet *fc = &res->facets[res->n_facets++];
+        rt_buf_reset(&sql);
+        rt_buf_addf(&sql, "SELECT %s, count(*)%s", facet_sql[f][1], from_of(spec));
+        if (f == 2)
+            rt_buf_adds(&sql, " JOIN recommendation_theme rt ON rt.rec_id = r.id"
+                              " JOIN theme t ON t.id = rt.theme_id");
+        if (f == 3)
+            rt_buf_adds(&sql, " JOIN state s ON s.id = r.sur_id");
+        rt_buf_addf(&sql, "%s GROUP BY 1 ORDER BY 2 DESC, %s", w.sql.buf, facet_sql[f][2]);
+        fc->name = facet_sql[f][0];
+        if (!(r = run(s, sql.buf, &w, err))) {
+            rc = RT_ESTORE;
+            goto out;
+        }
+        counts_of(r, &fc->counts, &fc->n);
+        PQclear(r);
+        r = NULL;
+    }
+out:
+    PQclear(r);
+    rt_free(ids);
+    where_release(&w);
+    rt_buf_release(&sql);
+    return rc;
+}
+
+/* export --json: the tables of src/store/sqlite/exchange.c, in its form. */
+
+static const char *const export_tables[] = {
+    "source",
+    "theme",
+    "recommendation",
+    "recommendation_by",
+    "recommendation_theme",
+    "recommendation_source",
+    "recommendation_election",
+    "recommendation_category",
+    "dialogue",
+    "dialogue_party",
+    "round",
+    "participant",
+    "topic",
+    "ask",
+    "step",
+    "link",
+    "ledger_theme",
+    "commitment",
+    "commitment_status",
+    "benchmark",
+    "assessment",
+    "private_record",
+    "person",
+    "person_name",
+    "case_event",
+    "ask_person",
+    NULL,
+};
+
+static const char *key_of(const char *col)
+{
+    if (!strcmp(col, "sur_id"))
+        return "state_under_review";
+    if (!strcmp(col, "state_id"))
+        return "state";
+    return col;
+}
+
+/* A value of PostgreSQL's text output as JSON, by the column's type. */
+static json_t *value_json(const PGresult *r, int row, int col, const char *type)
+{
+    const char *v;
+
+    if (PQgetisnull(r, row, col))
+        return json_null();
+    v = PQgetvalue(r, row, col);
+    if (!strcmp(type, "bigint") || !strcmp(type, "integer") || !strcmp(type, "smallint"))
+        return json_integer(strtoll(v, NULL, 10));
+    if (!strcmp(type, "double precision") || !strcmp(type, "real") || !strcmp(type, "numeric"))
+        return json_real(strtod(v, NULL));
+    return json_string(v);
+}
+
+static int export_table(struct pg_store *s, const char *table, json_t *tabs, struct rt_error *err)
+{
+    const char *v[1] = {table};
+    struct rt_buf sql = RT_BUF_INIT, order = RT_BUF_INIT;
+    PGresult *cols, *rows = NULL;
+    json_t *arr;
+    int n, rc = 0;
+
+    if (!(cols = rt__pg_exec(
+              s->pg, "pg_export_columns",
+              "SELECT c.column_name, c.data_type,"
+              " coalesce((SELECT k.n FROM pg_index i,"
+              " unnest(i.indkey::int2[]) WITH ORDINALITY k(att, n)"
+              " JOIN pg_attribute a ON a.attrelid = to_regclass($1) AND a.attnum = k.att"
+              " WHERE i.indrelid = to_regclass($1) AND i.indisprimary"
+              " AND a.attname = c.column_name), 0)"
+              " FROM information_schema.columns c WHERE c.table_schema = current_schema()"
+              " AND c.table_name = $1 ORDER BY c.ordinal_position",
+              1, v, err)))
+        return RT_ESTORE;
+    n = PQntuples(cols);
+    if (!n) {
+        PQclear(cols);
+        json_object_set_new(tabs, table, json_array());
+        return 0;
+    }
+    rt_buf_adds(&sql, "SELECT ");
+    for (int i = 0; i < n; i++) {
+        const char *c = PQgetvalue(cols, i, 0);
+        if (i)
+            rt_buf_adds(&sql, ", ");
+        if (!strcmp(c, "sur_id") || !strcmp(c, "state_id"))
+            rt_buf_addf(&sql, "(SELECT code FROM state WHERE id = t.%s)", c);
+        else
+            rt_buf_addf(&sql, "t.%s", c);
+    }
+    for (int k = 1; k <= n; k++)
+        for (int i = 0; i < n; i++)
+            if (strtol(PQgetvalue(cols, i, 2), NULL, 10) == k)
+                rt_buf_addf(&order, "%st.%s", order.len ? ", " : "", PQgetvalue(cols, i, 0));
+    rt_buf_addf(&sql, " FROM %s t ORDER BY %s", table, order.len ? order.buf : "1");
+    rows = PQexec(rt__pg_conn(s->pg), sql.buf);
+    if (PQresultStatus(rows) != PGRES_TUPLES_OK) {
+        rc = rt_error_set(err, RT_ESTORE, NULL, 0, table, "export: %s", PQresultErrorMessage(rows));
+        goto out;
+    }
+    arr = json_array();
+    for (int row = 0; row < PQntuples(rows); row++) {
+        json_t *o = json_object();
+        for (int i = 0; i < n; i++) {
+            const char *c = PQgetvalue(cols, i, 0);
+            json_t *val = !strcmp(c, "sur_id") || !strcmp(c, "state_id")
+                              ? value_json(rows, row, i, "text")
+                              : value_json(rows, row, i, PQgetvalue(cols, i, 1));
+            json_object_set_new(o, key_of(c), val);
+        }
+        json_array_append_new(arr, o);
+    }
+    json_object_set_new(tabs, table, arr);
+out:
+    PQclear(rows);
+    PQclear(cols);
+    rt_buf_release(&sql);
+    rt_buf_release(&order);
+    return rc;
+}
+
+static int pg_export(struct rt_store *st, json_t **out, struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+    json_t *doc = json_object(), *tabs = json_object();
+    int rc = 0;
+
+    *out = NULL;
+    json_object_set_new(doc, "format", json_string("rightstrack"));
+    json_object_set_new(doc, "version", json_integer(1));
+    json_object_set_new(doc, "schema", json_integer(s->schema));
+    json_object_set_new(doc, "tables", tabs);
+    for (size_t t = 0; export_tables[t] && rc == 0; t++)
+        rc = export_table(s, export_tables[t], tabs, err);
+    if (rc < 0) {
+        json_decref(doc);
+        return rc;
+    }
+    *out = doc;
+    return 0;
+}
+
+const struct rt__store_ops rt__pg_ops = {
+    .name = "PostgreSQL",
+    .open = pg_open,
+    .close = pg_close,
+    .schema_version = pg_schema_version,
+    .read_begin = pg_read_begin,
+    .read_end = pg_read_end,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .begin_load = pg_begin_load,
+    .state_find = pg_state_find,
+    .theme_check = pg_theme_check,
+    .state_get = pg_state_get,
+    .source_put = pg_source_put,
+    .rec_put = pg_rec_put,
+    .rec_add_by = pg_rec_add_by,
+    .rec_add_theme = pg_rec_add_theme,
+    .rec_queue_by = pg_rec_queue_by,
+    .rec_queue_theme = pg_rec_queue_theme,
+    .rec_links_flush = pg_rec_links_flush,
+    .rec_get = pg_rec_get,
+    .stats = pg_stats,
+    .search = pg_search,
+    .search_ids = pg_search_ids,
+    .recs_load = pg_recs_load,
+    .model_get = pg_model_get,
+    .set_actor = pg_set_actor,
+    .set_reader = pg_set_reader,
+    .audit_note = pg_audit_note,
+    .rec_ledger = pg_rec_ledger,
+    .export = pg_export,
+};
