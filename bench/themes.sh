@@ -270,9 +270,10 @@ print(int(4 * int(sys.argv[1]) / d) if d > 0 else "n/a")' "$n_many" "$ft_whole5"
 ft_bytes=$(python3 -c 'import os,sys; print("%.1f" % (os.path.getsize(sys.argv[1]) / 1e6))' "$tmp/ft.bin")
 fi
 
-# The peer. Prints "P R F1 threshold validation-F1 train-cpu-s train-wall-s predictions/s".
+# The peer. Prints "P R F1 threshold validation-F1 train-cpu-s train-wall-s predictions/s
+# model-MB" (the model: the pickled vectoriser, classifiers and label list).
 peer=$("$PEER_PYTHON" - "$tmp" <<'EOF'
-import os, sys, time
+import os, pickle, sys, time
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.multiclass import OneVsRestClassifier
@@ -311,8 +312,8 @@ S = clf.decision_function(vec.transform(Xt))
 w2 = time.time()
 tp, fp, fn = counts(S, mlb.transform(Yt), best[1])
 p, r = tp / (tp + fp), tp / (tp + fn)
-print("%.4f %.4f %.4f %.2f %.4f %.1f %.1f %d" % (p, r, 2 * p * r / (p + r), best[1], best[0],
-      c1 - c0, w1 - w0, len(Xt) / (w2 - w1)))
+print("%.4f %.4f %.4f %.2f %.4f %.1f %.1f %d %.1f" % (p, r, 2 * p * r / (p + r), best[1], best[0],
+      c1 - c0, w1 - w0, len(Xt) / (w2 - w1), len(pickle.dumps((vec, clf, mlb))) / 1e6))
 EOF
 )
 
@@ -329,8 +330,23 @@ if [ "$FT" != none ]; then
     ft_f1=$3
 fi
 set -- $peer
-echo "peer TF-IDF + LinearSVC (threshold $4, F1 $5 on sessions 15-16): P $1 R $2 F1 $3; train $6 s CPU, $7 s wall; $8 predictions/s with the transform"
+echo "peer TF-IDF + LinearSVC (threshold $4, F1 $5 on sessions 15-16): P $1 R $2 F1 $3; train $6 s CPU, $7 s wall; $8 predictions/s with the transform; model $9 MB"
 peer_f1=$3
+# Ours against the peer, side by side: both trained on sessions 1-16 (wall
+# seconds), predicting apart from loading (the peer with its TF-IDF transform),
+# the stored model against the pickled one.
+python3 - "$rt_f1" "$3" "$rt_train" "$7" "$rt_pps_lib" "$8" "$rt_bytes" "$9" <<'EOF'
+import sys
+a = [float(x) for x in sys.argv[1:]]
+print("ours against the peer          rightstrack        peer   ratio (ours/peer)")
+for name, ours, peer, better in (("micro-F1, sessions 17-18", a[0], a[1], "higher"),
+                                 ("training s (1-16, wall)", a[2], a[3], "lower"),
+                                 ("texts/s predicted", a[4], a[5], "higher"),
+                                 ("model MB", a[6], a[7], "lower")):
+    fmt = "%.4f" if name.startswith("micro") else "%.1f" if ours < 1000 else "%.0f"
+    print("  %-26s %11s %11s   %6.3f  (%s is better)" % (name, fmt % ours, fmt % peer,
+                                                      ours / peer if peer else float("nan"), better))
+EOF
 echo "targets: F1 above the peer's and fastText's, training all of sessions 1-18 under 30 s, at least 50000 predictions/s (apart from loading), model under 64 MB"
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end (times are wall unless said; the CPU times count both threads)"
 [ "$FT" = none ] ||

@@ -1147,6 +1147,45 @@ static void svm_solve(const struct csr *m, const uint8_t *y, size_t ystride, con
     }
 }
 
+/*
+ * The action category: a softmax over the word features alone (vc), by SGD on
+ * idx[0..n_train), scored on the held-out rest, then (refit) again on every doc.
+ * It has its own copy of the docs' order and its own seed, so it can run beside
+ * the labels' SVMs and give what it gives alone.
+ */
+struct cat_job {
+    const struct view *vc;
+    const struct rt_classify_opts *o;
+    size_t *idx; /* its own */
+    size_t n, n_train;
+    float *wc, *bc;
+    uint64_t seed;
+    size_t cat_n, cat_ok; /* held-out docs with a category, and those predicted right */
+};
+
+static void cat_train(struct cat_job *cj)
+{
+    const struct view *vc = cj->vc;
+    float *z = rt_xcalloc(vc->kp, sizeof(*z));
+
+    sgd(vc, cj->o, cj->idx, cj->n_train, cj->wc, cj->bc, &cj->seed);
+    for (size_t h = cj->n_train; h < cj->n; h++) {
+        const struct doc *d = &vc->ts->docs[cj->idx[h]];
+        size_t best = 0;
+        float x[2];
+        if (!d->category)
+            continue;
+        forward(vc, cj->wc, cj->bc, d, z, x);
+        for (size_t q = 1; q < N_CAT; q++)
+            best = z[q] > z[best] ? q : best;
+        cj->cat_n++;
+        cj->cat_ok += (int)best + 1 == d->category;
+    }
+    if (cj->o->refit)
+        sgd(vc, cj->o, cj->idx, cj->n, cj->wc, cj->bc, &cj->seed);
+    rt_free(z);
+}
+
 /* The labels' SVMs, shared by the training threads: each takes the next label. */
 struct svm_work {
     const struct csr *m;
@@ -1158,7 +1197,8 @@ struct svm_work {
     float *b;                            /* n_labels */
     float *heldout;                      /* (n - n_train) x n_labels: the first fit's values */
     pthread_mutex_t lock;
-    size_t next; /* the next label to train, under lock */
+    size_t next; /* the next job, under lock: 0 the action category, then the labels */
+    struct cat_job *cat;
 };
 
 /* Trains labels until none is left: first on idx[0..n_train), scoring the held
@@ -1180,7 +1220,11 @@ static void *svm_main(void *arg)
         pthread_mutex_lock(&sw->lock);
         j = sw->next++;
         pthread_mutex_unlock(&sw->lock);
-        if (j >= sw->n_labels)
+        if (j == 0) {
+            cat_train(sw->cat);
+            continue;
+        }
+        if (--j >= sw->n_labels)
             break;
         w = sw->w + j * sw->n_rows;
         seed = sw->o->seed ^ (0x9E3779B97F4A7C15ULL * (j + 1));
@@ -1255,9 +1299,9 @@ static int train_svm(const struct view *v, const struct rt_classify_opts *o, siz
     struct counts cf = {0, 0, 0};
     struct rt_classifier *c;
     uint8_t *y;
-    float *wc, *bc, *row, *z, *th_a, pa, pb;
+    float *wc, *bc, *row, *th_a, pa, pb;
     size_t *rows;
-    uint64_t seed = o->seed ^ 0xC2B2AE3D27D4EB4FULL;
+    struct cat_job cj;
     uint32_t *perm;
     pthread_t thread;
     int threaded;
@@ -1281,6 +1325,26 @@ static int train_svm(const struct view *v, const struct rt_classify_opts *o, siz
     sw.w = rt_xcalloc(rt_st_mult(l, v->n_rows) + 1, sizeof(*sw.w));
     sw.b = rt_xcalloc(l + 1, sizeof(*sw.b));
     sw.heldout = rt_xcalloc(rt_st_mult(n_hold, l) + 1, sizeof(*sw.heldout));
+    /* The action category: a job of the pool (cat_train), first, as the longest. */
+    vc.n_labels = 0;
+    vc.k = N_CAT;
+    vc.kp = padded(N_CAT);
+    RT_ALLOC_ARRAY(vc.remap, ts->n_rows + 1);
+    for (size_t r = 0; r < ts->n_rows; r++)
+        vc.remap[r] = ts->bucket[r] >> ts->fs.bits ? NO_ROW : v->remap[r];
+    RT_ALLOC_ARRAY(wc, rt_st_mult(v->n_rows + 1, vc.kp));
+    RT_ALLOC_ARRAY(bc, vc.kp);
+    memset(&cj, 0, sizeof(cj));
+    cj.vc = &vc;
+    cj.o = o;
+    RT_ALLOC_ARRAY(cj.idx, n + 1);
+    memcpy(cj.idx, idx, n * sizeof(*idx));
+    cj.n = n;
+    cj.n_train = n_train;
+    cj.wc = wc;
+    cj.bc = bc;
+    cj.seed = o->seed ^ 0xC2B2AE3D27D4EB4FULL;
+    sw.cat = &cj;
     pthread_mutex_init(&sw.lock, NULL);
     threaded = pthread_create(&thread, NULL, svm_main, &sw) == 0;
     svm_main(&sw);
@@ -1314,31 +1378,8 @@ static int train_svm(const struct view *v, const struct rt_classify_opts *o, siz
             count_label(&sc, test_rows, n_test, j, th_a[j], &cf);
     }
 
-    /* The action category: a softmax over the word features alone, by SGD. */
-    vc.n_labels = 0;
-    vc.k = N_CAT;
-    vc.kp = padded(N_CAT);
-    RT_ALLOC_ARRAY(vc.remap, ts->n_rows + 1);
-    for (size_t r = 0; r < ts->n_rows; r++)
-        vc.remap[r] = ts->bucket[r] >> ts->fs.bits ? NO_ROW : v->remap[r];
-    RT_ALLOC_ARRAY(wc, rt_st_mult(v->n_rows + 1, vc.kp));
-    RT_ALLOC_ARRAY(bc, vc.kp);
-    z = rt_xcalloc(vc.kp, sizeof(*z));
-    sgd(&vc, o, idx, n_train, wc, bc, &seed);
-    for (size_t h = n_train; h < n; h++) {
-        const struct doc *d = &ts->docs[idx[h]];
-        size_t best = 0;
-        float x[2];
-        if (!d->category)
-            continue;
-        forward(&vc, wc, bc, d, z, x);
-        for (size_t q = 1; q < N_CAT; q++)
-            best = z[q] > z[best] ? q : best;
-        cat_n++;
-        cat_ok += (int)best + 1 == d->category;
-    }
-    if (o->refit)
-        sgd(&vc, o, idx, n, wc, bc, &seed);
+    cat_n = cj.cat_n;
+    cat_ok = cj.cat_ok;
 
     c = rt_xcalloc(1, sizeof(*c));
     c->fs = ts->fs;
@@ -1398,7 +1439,7 @@ static int train_svm(const struct view *v, const struct rt_classify_opts *o, siz
     rt_free(vc.remap);
     rt_free(wc);
     rt_free(bc);
-    rt_free(z);
+    rt_free(cj.idx);
     rt_free(row);
     rt_free(perm);
     return 0;
