@@ -25,14 +25,17 @@
 #                empty file
 #   predictions/s apart from loading: rightstrack in one process through the
 #                library (themes_driver.c: rt_classifier_predict and the labels
-#                over their thresholds, nothing printed); fastText from the
+#                over their thresholds, nothing printed), in wall time and per
+#                second of the driver's CPU time; fastText from the
 #                difference between its whole process on the texts 5 times and
 #                once (4 x the texts in the difference of the times)
 #   whole process `themes predict --json` and `fasttext predict-prob` from start
 #                to end: loading, predicting and printing every line
 # and rightstrack trained on all of sessions 1-18 (wall and CPU seconds, model size),
-# and last both F1 figures and the ratios of the F1 (higher is better; target > 1),
-# the peer's last. FASTTEXT=none leaves fastText out.
+# then ours against the peer side by side with their ratios (F1, training
+# seconds on sessions 1-16, predictions/s, model size), and last both F1 figures
+# and the ratios of the F1 (higher is better; target > 1), the peer's last.
+# FASTTEXT=none leaves fastText out.
 set -eu
 
 BIN=${1:-build/release/rightstrack}
@@ -197,14 +200,16 @@ rt_bytes=$(python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[
 "$BIN" --db "$db" themes predict --json <"$tmp/test.txt" >"$tmp/rt.pred"
 rt_prf=$(score rt "$tmp/rt.pred")
 # The driver: best load time and best prediction time of RUNS runs.
-rt_load="" rt_pred=""
+rt_load="" rt_pred="" rt_pred_cpu=""
 for run in $(seq "$RUNS"); do
     set -- $("$tmp/themes_driver" "$db" "$tmp/test.txt" "$REPEAT")
     [ "$2" -eq "$n_many" ] || { echo "themes.sh: the driver predicted $2 texts, not $n_many" >&2; exit 1; }
     rt_load=$(python3 -c 'import sys; print("%.3f" % min(float(a) for a in sys.argv[1:] if a))' "$1" "$rt_load")
     rt_pred=$(python3 -c 'import sys; print(min(float(a) for a in sys.argv[1:] if a))' "$3" "$rt_pred")
+    rt_pred_cpu=$(python3 -c 'import sys; print(min(float(a) for a in sys.argv[1:] if a))' "$5" "$rt_pred_cpu")
 done
 rt_pps_lib=$(rate "$n_many" "$rt_pred")
+rt_pps_cpu=$(rate "$n_many" "$rt_pred_cpu")
 rt_whole=$(best_of sh -c '"$1" --db "$2" themes predict --json <"$3"' sh "$BIN" "$db" "$tmp/many.txt")
 rt_pps=$(rate "$n_many" "$rt_whole")
 
@@ -321,7 +326,7 @@ set -- $rt_prf
 echo "rightstrack: P $1 R $2 F1 $3; train on sessions 1-16 ${rt_train} s (${rt_train_cpu} s CPU); model ${rt_bytes} MB"
 echo "  trained on all of sessions 1-18: ${rt_all} s wall, ${rt_all_cpu} s CPU (both threads); model ${rt_all_bytes} MB"
 echo "  held out inside training: $(python3 -c 'import json,sys; h=json.load(open(sys.argv[1]))["heldout"]; print("F1 %.4f, action category accuracy %.3f" % (h["f1"], h["category_accuracy"]))' "$tmp/train.json")"
-echo "  predicting $n_many texts: load ${rt_load} s; $rt_pps_lib predictions/s apart from loading; whole process $rt_pps predictions/s"
+echo "  predicting $n_many texts: load ${rt_load} s; $rt_pps_lib predictions/s apart from loading ($rt_pps_cpu per second of CPU); whole process $rt_pps predictions/s"
 rt_f1=$3
 if [ "$FT" != none ]; then
     set -- $ft_prf
