@@ -25,14 +25,17 @@
 #                empty file
 #   predictions/s apart from loading: rightstrack in one process through the
 #                library (themes_driver.c: rt_classifier_predict and the labels
-#                over their thresholds, nothing printed); fastText from the
+#                over their thresholds, nothing printed), in wall time and per
+#                second of the driver's CPU time; fastText from the
 #                difference between its whole process on the texts 5 times and
 #                once (4 x the texts in the difference of the times)
 #   whole process `themes predict --json` and `fasttext predict-prob` from start
 #                to end: loading, predicting and printing every line
 # and rightstrack trained on all of sessions 1-18 (wall and CPU seconds, model size),
-# and last both F1 figures and the ratios of the F1 (higher is better; target > 1),
-# the peer's last. FASTTEXT=none leaves fastText out.
+# then ours against the peer side by side with their ratios (F1, training
+# seconds on sessions 1-16, predictions/s, model size), and last both F1 figures
+# and the ratios of the F1 (higher is better; target > 1), the peer's last.
+# FASTTEXT=none leaves fastText out.
 set -eu
 
 BIN=${1:-build/release/rightstrack}
@@ -197,14 +200,16 @@ rt_bytes=$(python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[
 "$BIN" --db "$db" themes predict --json <"$tmp/test.txt" >"$tmp/rt.pred"
 rt_prf=$(score rt "$tmp/rt.pred")
 # The driver: best load time and best prediction time of RUNS runs.
-rt_load="" rt_pred=""
+rt_load="" rt_pred="" rt_pred_cpu=""
 for run in $(seq "$RUNS"); do
     set -- $("$tmp/themes_driver" "$db" "$tmp/test.txt" "$REPEAT")
     [ "$2" -eq "$n_many" ] || { echo "themes.sh: the driver predicted $2 texts, not $n_many" >&2; exit 1; }
     rt_load=$(python3 -c 'import sys; print("%.3f" % min(float(a) for a in sys.argv[1:] if a))' "$1" "$rt_load")
     rt_pred=$(python3 -c 'import sys; print(min(float(a) for a in sys.argv[1:] if a))' "$3" "$rt_pred")
+    rt_pred_cpu=$(python3 -c 'import sys; print(min(float(a) for a in sys.argv[1:] if a))' "$5" "$rt_pred_cpu")
 done
 rt_pps_lib=$(rate "$n_many" "$rt_pred")
+rt_pps_cpu=$(rate "$n_many" "$rt_pred_cpu")
 rt_whole=$(best_of sh -c '"$1" --db "$2" themes predict --json <"$3"' sh "$BIN" "$db" "$tmp/many.txt")
 rt_pps=$(rate "$n_many" "$rt_whole")
 
@@ -270,9 +275,10 @@ print(int(4 * int(sys.argv[1]) / d) if d > 0 else "n/a")' "$n_many" "$ft_whole5"
 ft_bytes=$(python3 -c 'import os,sys; print("%.1f" % (os.path.getsize(sys.argv[1]) / 1e6))' "$tmp/ft.bin")
 fi
 
-# The peer. Prints "P R F1 threshold validation-F1 train-cpu-s train-wall-s predictions/s".
+# The peer. Prints "P R F1 threshold validation-F1 train-cpu-s train-wall-s predictions/s
+# model-MB" (the model: the pickled vectoriser, classifiers and label list).
 peer=$("$PEER_PYTHON" - "$tmp" <<'EOF'
-import os, sys, time
+import os, pickle, sys, time
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.multiclass import OneVsRestClassifier
@@ -311,8 +317,8 @@ S = clf.decision_function(vec.transform(Xt))
 w2 = time.time()
 tp, fp, fn = counts(S, mlb.transform(Yt), best[1])
 p, r = tp / (tp + fp), tp / (tp + fn)
-print("%.4f %.4f %.4f %.2f %.4f %.1f %.1f %d" % (p, r, 2 * p * r / (p + r), best[1], best[0],
-      c1 - c0, w1 - w0, len(Xt) / (w2 - w1)))
+print("%.4f %.4f %.4f %.2f %.4f %.1f %.1f %d %.1f" % (p, r, 2 * p * r / (p + r), best[1], best[0],
+      c1 - c0, w1 - w0, len(Xt) / (w2 - w1), len(pickle.dumps((vec, clf, mlb))) / 1e6))
 EOF
 )
 
@@ -320,7 +326,7 @@ set -- $rt_prf
 echo "rightstrack: P $1 R $2 F1 $3; train on sessions 1-16 ${rt_train} s (${rt_train_cpu} s CPU); model ${rt_bytes} MB"
 echo "  trained on all of sessions 1-18: ${rt_all} s wall, ${rt_all_cpu} s CPU (both threads); model ${rt_all_bytes} MB"
 echo "  held out inside training: $(python3 -c 'import json,sys; h=json.load(open(sys.argv[1]))["heldout"]; print("F1 %.4f, action category accuracy %.3f" % (h["f1"], h["category_accuracy"]))' "$tmp/train.json")"
-echo "  predicting $n_many texts: load ${rt_load} s; $rt_pps_lib predictions/s apart from loading; whole process $rt_pps predictions/s"
+echo "  predicting $n_many texts: load ${rt_load} s; $rt_pps_lib predictions/s apart from loading ($rt_pps_cpu per second of CPU); whole process $rt_pps predictions/s"
 rt_f1=$3
 if [ "$FT" != none ]; then
     set -- $ft_prf
@@ -329,8 +335,23 @@ if [ "$FT" != none ]; then
     ft_f1=$3
 fi
 set -- $peer
-echo "peer TF-IDF + LinearSVC (threshold $4, F1 $5 on sessions 15-16): P $1 R $2 F1 $3; train $6 s CPU, $7 s wall; $8 predictions/s with the transform"
+echo "peer TF-IDF + LinearSVC (threshold $4, F1 $5 on sessions 15-16): P $1 R $2 F1 $3; train $6 s CPU, $7 s wall; $8 predictions/s with the transform; model $9 MB"
 peer_f1=$3
+# Ours against the peer, side by side: both trained on sessions 1-16 (wall
+# seconds), predicting apart from loading (the peer with its TF-IDF transform),
+# the stored model against the pickled one.
+python3 - "$rt_f1" "$3" "$rt_train" "$7" "$rt_pps_lib" "$8" "$rt_bytes" "$9" <<'EOF'
+import sys
+a = [float(x) for x in sys.argv[1:]]
+print("ours against the peer          rightstrack        peer   ratio (ours/peer)")
+for name, ours, peer, better in (("micro-F1, sessions 17-18", a[0], a[1], "higher"),
+                                 ("training s (1-16, wall)", a[2], a[3], "lower"),
+                                 ("texts/s predicted", a[4], a[5], "higher"),
+                                 ("model MB", a[6], a[7], "lower")):
+    fmt = "%.4f" if name.startswith("micro") else "%.1f" if ours < 1000 else "%.0f"
+    print("  %-26s %11s %11s   %6.3f  (%s is better)" % (name, fmt % ours, fmt % peer,
+                                                      ours / peer if peer else float("nan"), better))
+EOF
 echo "targets: F1 above the peer's and fastText's, training all of sessions 1-18 under 30 s, at least 50000 predictions/s (apart from loading), model under 64 MB"
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end (times are wall unless said; the CPU times count both threads)"
 [ "$FT" = none ] ||

@@ -212,6 +212,7 @@ struct feats {
     unsigned bits, char_min, char_max; /* what collect_token needs */
     int surface;                       /* character n-grams of the words as written */
     const char *text;
+    struct wcache *wc; /* predicting: the character block as model rows, through this */
 };
 
 /* The bucket of a feature hash h among 2^bits (every saved model depends on this). */
@@ -224,12 +225,13 @@ static uint32_t bucket_of(uint64_t h, unsigned bits)
  * The character n-grams of a term, within its bounds as scikit-learn's char_wb
  * makes them: the term with a space on each side, every run of char_min to
  * char_max bytes. Their buckets are 2^bits above the words', so the two never
- * share a row.
+ * share a row. Writes them to out (room for (len + 2) * (char_max - char_min + 1)
+ * of at most 64 bytes of the term) in that order; returns how many.
  */
-static void char_grams(struct feats *f, const char *term, size_t len)
+static size_t char_buckets(const struct feats *f, const char *term, size_t len, uint32_t *out)
 {
     char w[66];
-    size_t m;
+    size_t m, n_out = 0;
 
     if (len > sizeof(w) - 2)
         len = sizeof(w) - 2;
@@ -237,15 +239,136 @@ static void char_grams(struct feats *f, const char *term, size_t len)
     memcpy(w + 1, term, len);
     w[len + 1] = ' ';
     m = len + 2;
-    RT_ALLOC_GROW(f->cbucket, f->n_c + m * (f->char_max - f->char_min + 1), f->alloc_c);
     for (size_t i = 0; i < m; i++) {
         uint64_t h = CHAR_SEED;
         for (size_t n = 1; n <= f->char_max && i + n <= m; n++) {
             h = rt__fnv1a_byte(h, (unsigned char)w[i + n - 1]);
             if (n >= f->char_min)
-                f->cbucket[f->n_c++] = (1U << f->bits) | bucket_of(h, f->bits);
+                out[n_out++] = (1U << f->bits) | bucket_of(h, f->bits);
         }
     }
+    return n_out;
+}
+
+/*
+ * Predicting meets the same words again and again, so it keeps, per word (its
+ * bytes as char_buckets takes them), the model rows of its character n-grams in
+ * their order, absent ones left out. What it holds depends only on the word and
+ * the model, so the predictions are those of computing them every time. Bounded:
+ * when full, it starts again empty.
+ */
+struct wentry {
+    uint64_t h; /* 0: empty */
+    uint32_t key_off, row_off;
+    uint16_t key_len, n_rows;
+};
+
+struct wcache {
+    const struct fmap *map; /* the model's: bucket -> row */
+    struct wentry *slot;
+    size_t cap, n; /* cap a power of two */
+    char *keys;
+    size_t n_keys, alloc_keys;
+    uint32_t *rows;
+    size_t n_rows, alloc_rows;
+};
+
+#define WCACHE_MIN (1u << 12)
+#define WCACHE_MAX (1u << 17)  /* slots: up to half as many words */
+#define WCACHE_ROWS (1u << 22) /* rows kept for all of them */
+
+static void wcache_release(struct wcache *wc)
+{
+    if (!wc)
+        return;
+    rt_free(wc->slot);
+    rt_free(wc->keys);
+    rt_free(wc->rows);
+    rt_free(wc);
+}
+
+static void wcache_rehash(struct wcache *wc, size_t cap)
+{
+    struct wentry *old = wc->slot;
+    size_t old_cap = wc->cap;
+
+    wc->slot = rt_xcalloc(cap, sizeof(*wc->slot));
+    wc->cap = cap;
+    for (size_t i = 0; i < old_cap; i++) {
+        size_t j = old[i].h & (cap - 1);
+        if (!old[i].h)
+            continue;
+        while (wc->slot[j].h)
+            j = (j + 1) & (cap - 1);
+        wc->slot[j] = old[i];
+    }
+    rt_free(old);
+}
+
+/* Appends the rows of the character n-grams of w[0..m) to f->cbucket. */
+static void cached_char_rows(struct feats *f, const char *w, size_t m)
+{
+    struct wcache *wc = f->wc;
+    uint64_t h = rt__mix64(rt__fnv1a(RT__FNV1A_INIT, w, m)) | 1;
+    size_t i = h & (wc->cap - 1);
+    struct wentry *e;
+    uint32_t tmp[66 * 8];
+    size_t nb;
+
+    for (; wc->slot[i].h; i = (i + 1) & (wc->cap - 1)) {
+        e = &wc->slot[i];
+        if (e->h == h && e->key_len == m && !memcmp(wc->keys + e->key_off, w, m)) {
+            RT_ALLOC_GROW(f->cbucket, f->n_c + e->n_rows, f->alloc_c);
+            memcpy(f->cbucket + f->n_c, wc->rows + e->row_off, e->n_rows * sizeof(*wc->rows));
+            f->n_c += e->n_rows;
+            return;
+        }
+    }
+    /* A new word: its rows, kept for the next time. */
+    nb = char_buckets(f, w, m, tmp);
+    if ((wc->n + 1) * 2 > wc->cap || wc->n_rows + nb > WCACHE_ROWS) {
+        if ((wc->n + 1) * 2 > wc->cap && wc->cap < WCACHE_MAX) {
+            wcache_rehash(wc, wc->cap * 2);
+        } else {
+            memset(wc->slot, 0, wc->cap * sizeof(*wc->slot));
+            wc->n = wc->n_keys = wc->n_rows = 0;
+        }
+        for (i = h & (wc->cap - 1); wc->slot[i].h; i = (i + 1) & (wc->cap - 1))
+            ;
+    }
+    e = &wc->slot[i];
+    e->h = h;
+    e->key_off = (uint32_t)wc->n_keys;
+    e->key_len = (uint16_t)m;
+    e->row_off = (uint32_t)wc->n_rows;
+    RT_ALLOC_GROW(wc->keys, wc->n_keys + m + 1, wc->alloc_keys);
+    memcpy(wc->keys + wc->n_keys, w, m);
+    wc->n_keys += m;
+    RT_ALLOC_GROW(wc->rows, wc->n_rows + nb + 1, wc->alloc_rows);
+    for (size_t j = 0; j < nb; j++) {
+        uint32_t r = fmap_get(wc->map, tmp[j]);
+        if (r != NO_ROW)
+            wc->rows[wc->n_rows++] = r;
+    }
+    e->n_rows = (uint16_t)(wc->n_rows - e->row_off);
+    wc->n++;
+    RT_ALLOC_GROW(f->cbucket, f->n_c + e->n_rows, f->alloc_c);
+    memcpy(f->cbucket + f->n_c, wc->rows + e->row_off, e->n_rows * sizeof(*wc->rows));
+    f->n_c += e->n_rows;
+}
+
+/* Appends the character n-grams of a term to f->cbucket: their buckets, or
+ * (predicting, f->wc set) their model rows. */
+static void char_grams(struct feats *f, const char *term, size_t len)
+{
+    if (len > 64)
+        len = 64;
+    if (f->wc) {
+        cached_char_rows(f, term, len);
+        return;
+    }
+    RT_ALLOC_GROW(f->cbucket, f->n_c + (len + 2) * (f->char_max - f->char_min + 1), f->alloc_c);
+    f->n_c += char_buckets(f, term, len, f->cbucket + f->n_c);
 }
 
 static int collect_token(void *ctx, const char *term, size_t len, size_t start, size_t end,
@@ -393,6 +516,8 @@ struct rt_classifier {
     uint32_t *seen; /* n_rows: the stamp of the last text that used the row */
     uint32_t stamp;
     float *z; /* kp, scratch */
+    struct wcache *wc;
+    int simd; /* 2: AVX-512, 1: AVX2, 0: neither (add_qrows) */
 };
 
 struct rt_trainset *rt_trainset_new(const struct rt_classify_opts *opts)
@@ -799,6 +924,41 @@ static void scored_release(struct scored *sc)
     rt_free(sc->cat_pred);
 }
 
+/*
+ * Adds a trained row of c->k weights for bucket to the model c, quantised, when
+ * the pruning keeps it (one of its weights at least min_weight); fw is the
+ * feature's weight. c->bucket, c->scale, c->fw and c->q have room for it.
+ */
+static void model_add_row(struct rt_classifier *c, uint32_t bucket, const float *row, float fw,
+                          double min_weight)
+{
+    if (!row_kept(row, c->k, min_weight))
+        return;
+    c->bucket[c->n_rows] = bucket;
+    fmap_put(&c->map, bucket, (uint32_t)c->n_rows);
+    quantise(row, c->k, c->q + c->n_rows * c->kp, &c->scale[c->n_rows]);
+    c->fw[c->n_rows] = fw;
+    c->n_rows++;
+}
+
+/* Gives a model whose rows are in place what predicting needs. */
+static void model_ready(struct rt_classifier *c)
+{
+    c->seen = rt_xcalloc(c->n_rows + 1, sizeof(*c->seen));
+    c->tok = rt_tokenizer_new("english");
+    c->z = rt_xcalloc(c->kp, sizeof(*c->z));
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+    __builtin_cpu_init();
+    c->simd = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
+#endif
+    if (c->fs.char_max) {
+        c->wc = rt_xcalloc(1, sizeof(*c->wc));
+        c->wc->map = &c->map;
+        wcache_rehash(c->wc, WCACHE_MIN);
+        c->scratch.wc = c->wc;
+    }
+}
+
 /* The final model's training, run on a thread of its own. */
 struct refit {
     const struct view *v;
@@ -832,11 +992,39 @@ static double now(void)
 /* The training texts as a sparse matrix: each text's kept features with their
  * values (the feature's weight times its block's factor, as forward uses them). */
 struct csr {
-    size_t *off; /* n_docs + 1 */
-    uint32_t *col;
+    size_t *off;    /* n_docs + 1 */
+    uint32_t *col;  /* perm[model row] */
+    uint32_t *perm; /* model row -> column: the most frequent features first, so that
+                       the weights most texts use share the cache */
     float *val;
     float *sq; /* n_docs: the squared length of each text, the bias's 1 included */
 };
+
+/* The columns of the model rows of v: by the number of texts each feature is in,
+ * most first (ties by row); the caller frees it. */
+static uint32_t *column_order(const struct view *v)
+{
+    const struct rt_trainset *ts = v->ts;
+    uint32_t *df = rt_xcalloc(v->n_rows + 1, sizeof(*df)), *perm, *count, max = 0;
+
+    for (size_t r = 0; r < ts->n_rows; r++)
+        if (v->remap[r] != NO_ROW) {
+            df[v->remap[r]] = ts->df[r];
+            max = ts->df[r] > max ? ts->df[r] : max;
+        }
+    /* A counting sort on df, descending. */
+    count = rt_xcalloc((size_t)max + 2, sizeof(*count));
+    for (size_t r = 0; r < v->n_rows; r++)
+        count[max - df[r] + 1]++;
+    for (size_t d = 1; d <= (size_t)max + 1; d++)
+        count[d] += count[d - 1];
+    RT_ALLOC_ARRAY(perm, v->n_rows + 1);
+    for (size_t r = 0; r < v->n_rows; r++)
+        perm[r] = count[max - df[r]]++;
+    rt_free(df);
+    rt_free(count);
+    return perm;
+}
 
 static void csr_build(const struct view *v, struct csr *m)
 {
@@ -847,6 +1035,7 @@ static void csr_build(const struct view *v, struct csr *m)
     RT_ALLOC_ARRAY(m->col, ts->n_feat + 1);
     RT_ALLOC_ARRAY(m->val, ts->n_feat + 1);
     RT_ALLOC_ARRAY(m->sq, n + 1);
+    m->perm = column_order(v);
     for (size_t i = 0; i < n; i++) {
         const struct doc *d = &ts->docs[i];
         const uint32_t *feat = ts->feat + d->feat_off;
@@ -868,7 +1057,7 @@ static void csr_build(const struct view *v, struct csr *m)
             uint32_t r = v->remap[feat[f]];
             if (r == NO_ROW)
                 continue;
-            m->col[nnz] = r;
+            m->col[nnz] = m->perm[r];
             m->val[nnz] = v->fw[r] * x[f < d->n_word ? 0 : 1];
             q += m->val[nnz] * m->val[nnz];
             nnz++;
@@ -884,6 +1073,7 @@ static void csr_release(struct csr *m)
     rt_free(m->col);
     rt_free(m->val);
     rt_free(m->sq);
+    rt_free(m->perm);
 }
 
 /* w.x_i + b. */
@@ -957,6 +1147,45 @@ static void svm_solve(const struct csr *m, const uint8_t *y, size_t ystride, con
     }
 }
 
+/*
+ * The action category: a softmax over the word features alone (vc), by SGD on
+ * idx[0..n_train), scored on the held-out rest, then (refit) again on every doc.
+ * It has its own copy of the docs' order and its own seed, so it can run beside
+ * the labels' SVMs and give what it gives alone.
+ */
+struct cat_job {
+    const struct view *vc;
+    const struct rt_classify_opts *o;
+    size_t *idx; /* its own */
+    size_t n, n_train;
+    float *wc, *bc;
+    uint64_t seed;
+    size_t cat_n, cat_ok; /* held-out docs with a category, and those predicted right */
+};
+
+static void cat_train(struct cat_job *cj)
+{
+    const struct view *vc = cj->vc;
+    float *z = rt_xcalloc(vc->kp, sizeof(*z));
+
+    sgd(vc, cj->o, cj->idx, cj->n_train, cj->wc, cj->bc, &cj->seed);
+    for (size_t h = cj->n_train; h < cj->n; h++) {
+        const struct doc *d = &vc->ts->docs[cj->idx[h]];
+        size_t best = 0;
+        float x[2];
+        if (!d->category)
+            continue;
+        forward(vc, cj->wc, cj->bc, d, z, x);
+        for (size_t q = 1; q < N_CAT; q++)
+            best = z[q] > z[best] ? q : best;
+        cj->cat_n++;
+        cj->cat_ok += (int)best + 1 == d->category;
+    }
+    if (cj->o->refit)
+        sgd(vc, cj->o, cj->idx, cj->n, cj->wc, cj->bc, &cj->seed);
+    rt_free(z);
+}
+
 /* The labels' SVMs, shared by the training threads: each takes the next label. */
 struct svm_work {
     const struct csr *m;
@@ -968,7 +1197,8 @@ struct svm_work {
     float *b;                            /* n_labels */
     float *heldout;                      /* (n - n_train) x n_labels: the first fit's values */
     pthread_mutex_t lock;
-    size_t next; /* the next label to train, under lock */
+    size_t next; /* the next job, under lock: 0 the action category, then the labels */
+    struct cat_job *cat;
 };
 
 /* Trains labels until none is left: first on idx[0..n_train), scoring the held
@@ -990,7 +1220,11 @@ static void *svm_main(void *arg)
         pthread_mutex_lock(&sw->lock);
         j = sw->next++;
         pthread_mutex_unlock(&sw->lock);
-        if (j >= sw->n_labels)
+        if (j == 0) {
+            cat_train(sw->cat);
+            continue;
+        }
+        if (--j >= sw->n_labels)
             break;
         w = sw->w + j * sw->n_rows;
         seed = sw->o->seed ^ (0x9E3779B97F4A7C15ULL * (j + 1));
@@ -1065,9 +1299,10 @@ static int train_svm(const struct view *v, const struct rt_classify_opts *o, siz
     struct counts cf = {0, 0, 0};
     struct rt_classifier *c;
     uint8_t *y;
-    float *wc, *bc, *row, *z, *th_a, pa, pb;
+    float *wc, *bc, *row, *th_a, pa, pb;
     size_t *rows;
-    uint64_t seed = o->seed ^ 0xC2B2AE3D27D4EB4FULL;
+    struct cat_job cj;
+    uint32_t *perm;
     pthread_t thread;
     int threaded;
 
@@ -1090,12 +1325,34 @@ static int train_svm(const struct view *v, const struct rt_classify_opts *o, siz
     sw.w = rt_xcalloc(rt_st_mult(l, v->n_rows) + 1, sizeof(*sw.w));
     sw.b = rt_xcalloc(l + 1, sizeof(*sw.b));
     sw.heldout = rt_xcalloc(rt_st_mult(n_hold, l) + 1, sizeof(*sw.heldout));
+    /* The action category: a job of the pool (cat_train), first, as the longest. */
+    vc.n_labels = 0;
+    vc.k = N_CAT;
+    vc.kp = padded(N_CAT);
+    RT_ALLOC_ARRAY(vc.remap, ts->n_rows + 1);
+    for (size_t r = 0; r < ts->n_rows; r++)
+        vc.remap[r] = ts->bucket[r] >> ts->fs.bits ? NO_ROW : v->remap[r];
+    RT_ALLOC_ARRAY(wc, rt_st_mult(v->n_rows + 1, vc.kp));
+    RT_ALLOC_ARRAY(bc, vc.kp);
+    memset(&cj, 0, sizeof(cj));
+    cj.vc = &vc;
+    cj.o = o;
+    RT_ALLOC_ARRAY(cj.idx, n + 1);
+    memcpy(cj.idx, idx, n * sizeof(*idx));
+    cj.n = n;
+    cj.n_train = n_train;
+    cj.wc = wc;
+    cj.bc = bc;
+    cj.seed = o->seed ^ 0xC2B2AE3D27D4EB4FULL;
+    sw.cat = &cj;
     pthread_mutex_init(&sw.lock, NULL);
     threaded = pthread_create(&thread, NULL, svm_main, &sw) == 0;
     svm_main(&sw);
     if (threaded)
         pthread_join(thread, NULL);
     pthread_mutex_destroy(&sw.lock);
+    perm = m.perm; /* sw.w's columns */
+    m.perm = NULL;
     csr_release(&m);
 
     /* The held-out docs' values, as probabilities, and the thresholds. */
@@ -1121,31 +1378,8 @@ static int train_svm(const struct view *v, const struct rt_classify_opts *o, siz
             count_label(&sc, test_rows, n_test, j, th_a[j], &cf);
     }
 
-    /* The action category: a softmax over the word features alone, by SGD. */
-    vc.n_labels = 0;
-    vc.k = N_CAT;
-    vc.kp = padded(N_CAT);
-    RT_ALLOC_ARRAY(vc.remap, ts->n_rows + 1);
-    for (size_t r = 0; r < ts->n_rows; r++)
-        vc.remap[r] = ts->bucket[r] >> ts->fs.bits ? NO_ROW : v->remap[r];
-    RT_ALLOC_ARRAY(wc, rt_st_mult(v->n_rows + 1, vc.kp));
-    RT_ALLOC_ARRAY(bc, vc.kp);
-    z = rt_xcalloc(vc.kp, sizeof(*z));
-    sgd(&vc, o, idx, n_train, wc, bc, &seed);
-    for (size_t h = n_train; h < n; h++) {
-        const struct doc *d = &ts->docs[idx[h]];
-        size_t best = 0;
-        float x[2];
-        if (!d->category)
-            continue;
-        forward(&vc, wc, bc, d, z, x);
-        for (size_t q = 1; q < N_CAT; q++)
-            best = z[q] > z[best] ? q : best;
-        cat_n++;
-        cat_ok += (int)best + 1 == d->category;
-    }
-    if (o->refit)
-        sgd(&vc, o, idx, n, wc, bc, &seed);
+    cat_n = cj.cat_n;
+    cat_ok = cj.cat_ok;
 
     c = rt_xcalloc(1, sizeof(*c));
     c->fs = ts->fs;
@@ -1175,20 +1409,12 @@ static int train_svm(const struct view *v, const struct rt_classify_opts *o, siz
         if (vr == NO_ROW)
             continue;
         for (size_t j = 0; j < l; j++)
-            row[j] = pa * sw.w[j * v->n_rows + vr];
+            row[j] = pa * sw.w[j * v->n_rows + perm[vr]];
         for (size_t q = 0; q < N_CAT; q++)
             row[l + q] = vc.remap[r] == NO_ROW ? 0 : wc[(size_t)vr * vc.kp + q];
-        if (!row_kept(row, c->k, o->min_weight))
-            continue;
-        c->bucket[c->n_rows] = ts->bucket[r];
-        fmap_put(&c->map, ts->bucket[r], (uint32_t)c->n_rows);
-        quantise(row, c->k, c->q + c->n_rows * c->kp, &c->scale[c->n_rows]);
-        c->fw[c->n_rows] = v->fw[vr];
-        c->n_rows++;
+        model_add_row(c, ts->bucket[r], row, v->fw[vr], o->min_weight);
     }
-    c->seen = rt_xcalloc(c->n_rows + 1, sizeof(*c->seen));
-    c->tok = rt_tokenizer_new("english");
-    c->z = rt_xcalloc(c->kp, sizeof(*c->z));
+    model_ready(c);
 
     if (rep) {
         rep->n_texts = n;
@@ -1213,8 +1439,9 @@ static int train_svm(const struct view *v, const struct rt_classify_opts *o, siz
     rt_free(vc.remap);
     rt_free(wc);
     rt_free(bc);
-    rt_free(z);
+    rt_free(cj.idx);
     rt_free(row);
+    rt_free(perm);
     return 0;
 }
 
@@ -1359,18 +1586,11 @@ int rt_classifier_train(struct rt_classifier **out, struct rt_trainset *ts,
     fmap_init(&c->map, c->n_rows);
     c->n_rows = 0;
     for (size_t r = 0; r < ts->n_rows; r++) {
-        const float *row = v.remap[r] == NO_ROW ? NULL : w + (size_t)v.remap[r] * v.kp;
-        if (!row || !row_kept(row, v.k, o->min_weight))
-            continue;
-        c->bucket[c->n_rows] = ts->bucket[r];
-        fmap_put(&c->map, ts->bucket[r], (uint32_t)c->n_rows);
-        quantise(row, c->k, c->q + c->n_rows * c->kp, &c->scale[c->n_rows]);
-        c->fw[c->n_rows] = v.fw[v.remap[r]];
-        c->n_rows++;
+        if (v.remap[r] != NO_ROW)
+            model_add_row(c, ts->bucket[r], w + (size_t)v.remap[r] * v.kp, v.fw[v.remap[r]],
+                          o->min_weight);
     }
-    c->seen = rt_xcalloc(c->n_rows + 1, sizeof(*c->seen));
-    c->tok = rt_tokenizer_new("english");
-    c->z = rt_xcalloc(c->kp, sizeof(*c->z));
+    model_ready(c);
 
     if (rep) {
         rep->n_texts = n;
@@ -1423,6 +1643,7 @@ void rt_classifier_free(struct rt_classifier *c)
     rt_tokenizer_free(c->tok);
     feats_release(&c->scratch);
     rt_free(c->z);
+    wcache_release(c->wc);
     rt_free(c);
 }
 
@@ -1441,6 +1662,107 @@ double rt_classifier_threshold(const struct rt_classifier *c, size_t i)
     return i < c->n_labels ? c->thresholds[i] : 1.0;
 }
 
+/*
+ * z[j] += scale[r] * fw[r] * q[r][j] over the rows rows[0..n), in that order:
+ * each product rounded to float, then added, as add_qrow does, so that every
+ * path gives the same bits. Where the processor has AVX2 or AVX-512, the sums
+ * of 32 or 64 outputs at a time stay in registers over all the rows.
+ */
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+#include <immintrin.h>
+#define HAVE_X86_KERNELS 1
+
+/* The outputs from j on (a multiple of 8). */
+__attribute__((target("avx2"))) static void add_qrows_avx2(float *z, const int8_t *q, size_t kp,
+                                                           const float *scale, const float *fw,
+                                                           const uint32_t *rows, size_t n, size_t j)
+{
+
+    for (; j + 32 <= kp; j += 32) {
+        __m256 a0 = _mm256_loadu_ps(z + j), a1 = _mm256_loadu_ps(z + j + 8),
+               a2 = _mm256_loadu_ps(z + j + 16), a3 = _mm256_loadu_ps(z + j + 24);
+        for (size_t i = 0; i < n; i++) {
+            const int8_t *p = q + (size_t)rows[i] * kp + j;
+            __m256 s = _mm256_set1_ps(scale[rows[i]] * fw[rows[i]]);
+            __m128i b = _mm_loadu_si128((const __m128i *)p),
+                    b2 = _mm_loadu_si128((const __m128i *)(p + 16));
+            a0 = _mm256_add_ps(a0, _mm256_mul_ps(s, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(b))));
+            a1 = _mm256_add_ps(
+                a1,
+                _mm256_mul_ps(s, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(b, 8)))));
+            a2 = _mm256_add_ps(a2, _mm256_mul_ps(s, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(b2))));
+            a3 = _mm256_add_ps(
+                a3,
+                _mm256_mul_ps(s, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(b2, 8)))));
+        }
+        _mm256_storeu_ps(z + j, a0);
+        _mm256_storeu_ps(z + j + 8, a1);
+        _mm256_storeu_ps(z + j + 16, a2);
+        _mm256_storeu_ps(z + j + 24, a3);
+    }
+    for (; j < kp; j += 8) {
+        __m256 a0 = _mm256_loadu_ps(z + j);
+        for (size_t i = 0; i < n; i++) {
+            const int8_t *p = q + (size_t)rows[i] * kp + j;
+            __m256 s = _mm256_set1_ps(scale[rows[i]] * fw[rows[i]]);
+            a0 = _mm256_add_ps(a0, _mm256_mul_ps(s, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(
+                                                        _mm_loadl_epi64((const __m128i *)p)))));
+        }
+        _mm256_storeu_ps(z + j, a0);
+    }
+}
+
+__attribute__((target("avx512f"))) static void add_qrows_avx512(float *z, const int8_t *q,
+                                                                size_t kp, const float *scale,
+                                                                const float *fw,
+                                                                const uint32_t *rows, size_t n)
+{
+    size_t j = 0;
+
+    for (; j + 64 <= kp; j += 64) {
+        __m512 a0 = _mm512_loadu_ps(z + j), a1 = _mm512_loadu_ps(z + j + 16),
+               a2 = _mm512_loadu_ps(z + j + 32), a3 = _mm512_loadu_ps(z + j + 48);
+        for (size_t i = 0; i < n; i++) {
+            const int8_t *p = q + (size_t)rows[i] * kp + j;
+            __m512 s = _mm512_set1_ps(scale[rows[i]] * fw[rows[i]]);
+            a0 = _mm512_add_ps(a0, _mm512_mul_ps(s, _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(
+                                                        _mm_loadu_si128((const __m128i *)p)))));
+            a1 = _mm512_add_ps(a1,
+                               _mm512_mul_ps(s, _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(
+                                                    _mm_loadu_si128((const __m128i *)(p + 16))))));
+            a2 = _mm512_add_ps(a2,
+                               _mm512_mul_ps(s, _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(
+                                                    _mm_loadu_si128((const __m128i *)(p + 32))))));
+            a3 = _mm512_add_ps(a3,
+                               _mm512_mul_ps(s, _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(
+                                                    _mm_loadu_si128((const __m128i *)(p + 48))))));
+        }
+        _mm512_storeu_ps(z + j, a0);
+        _mm512_storeu_ps(z + j + 16, a1);
+        _mm512_storeu_ps(z + j + 32, a2);
+        _mm512_storeu_ps(z + j + 48, a3);
+    }
+    if (j < kp)
+        add_qrows_avx2(z, q, kp, scale, fw, rows, n, j);
+}
+#endif
+
+static void add_qrows(float *z, const struct rt_classifier *c, const uint32_t *rows, size_t n)
+{
+#ifdef HAVE_X86_KERNELS
+    if (c->simd == 2) {
+        add_qrows_avx512(z, c->q, c->kp, c->scale, c->fw, rows, n);
+        return;
+    }
+    if (c->simd == 1) {
+        add_qrows_avx2(z, c->q, c->kp, c->scale, c->fw, rows, n, 0);
+        return;
+    }
+#endif
+    for (size_t i = 0; i < n; i++)
+        add_qrow(z, c->q + (size_t)rows[i] * c->kp, c->scale[rows[i]] * c->fw[rows[i]], c->kp);
+}
+
 void rt_classifier_predict(struct rt_classifier *c, const char *text, size_t len, float *scores,
                            int *category, float *category_p)
 {
@@ -1450,20 +1772,21 @@ void rt_classifier_predict(struct rt_classifier *c, const char *text, size_t len
 
     /*
      * The look-ups miss the cache, one after the other if done one feature at a
-     * time. So in three passes, each starting the memory reads of the next: the
-     * map slots of every feature, then the rows they point to, then the sums.
-     * Each distinct feature counts once: a row used already by this text carries
-     * this text's stamp, so there is no need to sort the buckets.
+     * time. So in passes, each starting the memory reads of the next: the map
+     * slots of the word features, then the rows they point to, then the sums.
+     * The character block comes as rows already (the word cache). Each distinct
+     * feature counts once: a row used already by this text carries this text's
+     * stamp, so there is no need to sort the buckets.
      */
     hash_features(c->tok, &c->fs, text, len, f);
-    for (size_t i = 0; i < f->n; i++)
+    for (size_t i = 0; i < f->n_word; i++)
         PREFETCH(&c->map.slot[mix32(f->bucket[i]) & (c->map.cap - 1)]);
     if (++c->stamp == 0) {
         memset(c->seen, 0, c->n_rows * sizeof(*c->seen));
         c->stamp = 1;
     }
     for (size_t i = 0; i < f->n; i++) {
-        uint32_t r = fmap_get(&c->map, f->bucket[i]);
+        uint32_t r = i < f->n_word ? fmap_get(&c->map, f->bucket[i]) : f->bucket[i];
         if (i == f->n_word)
             nw = n;
         if (r == NO_ROW || c->seen[r] == c->stamp)
@@ -1475,21 +1798,16 @@ void rt_classifier_predict(struct rt_classifier *c, const char *text, size_t len
     if (f->n_word == f->n)
         nw = n;
     memset(z, 0, c->kp * sizeof(*z));
-    for (size_t i = 0; i < nw; i++) {
-        uint32_t r = f->bucket[i];
-        add_qrow(z, c->q + (size_t)r * c->kp, c->scale[r] * c->fw[r], c->kp);
-        ss += c->fw[r] * c->fw[r];
-    }
+    add_qrows(z, c, f->bucket, nw);
+    for (size_t i = 0; i < nw; i++)
+        ss += c->fw[f->bucket[i]] * c->fw[f->bucket[i]];
     for (size_t i = nw; i < n; i++)
         sc += c->fw[f->bucket[i]] * c->fw[f->bucket[i]];
     x = block_value(ss, 1.0f);
     xc = block_value(sc, c->char_weight);
     if (xc > 0) {
         scale_row(z, x / xc, c->kp);
-        for (size_t i = nw; i < n; i++) {
-            uint32_t r = f->bucket[i];
-            add_qrow(z, c->q + (size_t)r * c->kp, c->scale[r] * c->fw[r], c->kp);
-        }
+        add_qrows(z, c, f->bucket + nw, n - nw);
         x = xc;
     }
     for (size_t j = 0; j < k; j++)
@@ -1679,9 +1997,7 @@ int rt_classifier_load(struct rt_classifier **out, const void *data, size_t len,
             r.left -= c->k;
         }
     }
-    c->seen = rt_xcalloc((size_t)n_rows + 1, sizeof(*c->seen));
-    c->tok = rt_tokenizer_new("english");
-    c->z = rt_xcalloc(c->kp, sizeof(*c->z));
+    model_ready(c);
     *out = c;
     c = NULL;
     goto out;

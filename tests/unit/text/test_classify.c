@@ -413,3 +413,59 @@ Test(classify, character_ngrams_carry_unseen_spellings)
     rt_classifier_free(chars);
     rt_classifier_free(plain);
 }
+
+/*
+ * Predicting keeps each word's character n-gram rows in a cache that starts
+ * again empty when full. Scores must not depend on it: the same texts score the
+ * same to the bit before and after 80,000 other words went through it (more than
+ * it holds, so it was emptied on the way), and as a freshly loaded model with
+ * an empty cache scores them in the opposite order.
+ */
+Test(classify, the_word_cache_changes_no_score)
+{
+    struct rt_classifier *c, *d = NULL;
+    struct rt_buf blob = RT_BUF_INIT;
+    struct rt_error err = RT_ERROR_INIT;
+    char texts[50][600], buf[600];
+    float first[50][4], s[4];
+    int cat[50], got;
+
+    rng = 4242;
+    with_chars = 1;
+    c = train(300, NULL);
+    with_chars = 0;
+    for (int i = 0; i < 50; i++) {
+        unsigned lab[2];
+        size_t n_lab;
+        int k;
+        make_text(texts[i], sizeof(texts[i]), lab, &n_lab, &k);
+        if (i == 7) { /* a word longer than the 64 bytes the n-grams are taken from */
+            size_t len = strlen(texts[i]);
+            snprintf(texts[i] + len, sizeof(texts[i]) - len, " Torture%s",
+                     "torturetorturetorturetorturetorturetorturetorturetorturetorturetorture");
+        }
+        rt_classifier_predict(c, texts[i], strlen(texts[i]), first[i], &cat[i], NULL);
+    }
+    for (unsigned i = 0; i < 10000; i++) {
+        int len = 0;
+        for (unsigned w = 0; w < 8; w++)
+            len += snprintf(buf + len, sizeof(buf) - (size_t)len, "%storture%05uq%u ",
+                            w % 2 ? "anti" : "", i, w);
+        rt_classifier_predict(c, buf, (size_t)len, s, &got, NULL);
+    }
+    cr_assert_eq(rt_classifier_save(c, &blob), 0);
+    cr_assert_eq(rt_classifier_load(&d, blob.buf, blob.len, &err), 0);
+    for (int i = 0; i < 50; i++) {
+        rt_classifier_predict(c, texts[i], strlen(texts[i]), s, &got, NULL);
+        cr_assert_eq(memcmp(s, first[i], sizeof(s)), 0, "scores differ on '%s'", texts[i]);
+        cr_assert_eq(got, cat[i]);
+    }
+    for (int i = 49; i >= 0; i--) {
+        rt_classifier_predict(d, texts[i], strlen(texts[i]), s, &got, NULL);
+        cr_assert_eq(memcmp(s, first[i], sizeof(s)), 0, "a fresh model differs on '%s'", texts[i]);
+        cr_assert_eq(got, cat[i]);
+    }
+    rt_buf_release(&blob);
+    rt_classifier_free(c);
+    rt_classifier_free(d);
+}
