@@ -115,6 +115,10 @@ q "INSERT INTO assessment(target_kind, target_id, as_of, status) VALUES ('ask', 
 check_fails "assessments are append-only" 1 pg_psql -d rt -c "UPDATE assessment SET status = 'met'"
 cp "$TMP/err" "$TMP/refusal"
 check "with SQLite's message" grep -q 'assessments are history: add a new one instead' "$TMP/refusal"
+check_eq "schema 23: an assessment may be mostly" 1 \
+    "$(q "INSERT INTO assessment(target_kind, target_id, as_of, status) VALUES ('ask', 1, '2019', 'mostly') RETURNING 1")"
+check_fails "schema 23: a status that is none is refused" 1 pg_psql -d rt -c \
+    "INSERT INTO assessment(target_kind, target_id, as_of, status) VALUES ('ask', 1, '2019', 'largely')"
 
 q "INSERT INTO state(code, name) VALUES ('BLR', 'Belarus');
    INSERT INTO recommendation(sur_id, text, key_hash) VALUES (1, 'Abolish the death penalty', 7);
