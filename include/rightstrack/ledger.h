@@ -178,7 +178,7 @@ RT_API int rt_benchmark_add(struct rt_store *st, int64_t dialogue_id, const char
 
 /*
  * Assesses a target ("rec:ID", "ask:ID", "benchmark:ID") as of a date. Statuses of
- * recommendations and asks: not-started, in-progress, partially, fully, regressed,
+ * recommendations and asks: not-started, in-progress, partially, mostly, fully, regressed,
  * unknown; of benchmarks: met, partly-met, not-met. Never overwrites: each is a new row.
  */
 struct rt_assessment_in {

@@ -16,13 +16,18 @@ struct rt_query {
     int response;                 /* enum rt_response, or -1 for any */
     int64_t limit, offset;
     int facets;
-    int sort; /* enum rt_search_sort (store.h); 0: relevance */
-    int desc; /* 1: the order reversed */
+    int sort;              /* enum rt_search_sort (store.h); 0: relevance */
+    int desc;              /* 1: the order reversed */
+    const char *mechanism; /* "upr", "odihr", "treaty-body" … (rt_mechanisms); NULL: any */
 };
 #define RT_QUERY_INIT                                                                              \
     {                                                                                              \
-        NULL, NULL, NULL, NULL, 0, 0, 0, -1, 20, 0, 0, 0, 0                                        \
+        NULL, NULL, NULL, NULL, 0, 0, 0, -1, 20, 0, 0, 0, 0, NULL                                  \
     }
+
+/* The mechanisms a recommendation comes from, as the filter and the data name them:
+ * upr, odihr, treaty-body, special-procedure, bilateral; NULL-terminated. */
+RT_API extern const char *const rt_mechanisms[];
 
 /*
  * The name of an order (enum rt_search_sort) as users and URLs give it: "relevance",
@@ -50,7 +55,7 @@ RT_API void rt_search_query_free(struct rt_search_query *q);
 /*
  * Runs a query. res must be zeroed; release it with rt_search_result_release.
  * RT_EINVAL with err->field "sur", "by" or "query" when a state is unknown or
- * the text cannot be read.
+ * the text cannot be read, "mechanism" when it is none of rt_mechanisms.
  */
 RT_API int rt_search(struct rt_store *st, const struct rt_query *q, struct rt_search_result *res,
                      struct rt_error *err);

@@ -300,8 +300,9 @@ struct rt_search_spec {
     const char *theme; /* label or code, any vocabulary; NULL for any */
     int64_t limit, offset;
     int facets;
-    int sort; /* enum rt_search_sort */
-    int desc; /* 1: the order reversed (ties still by id, reversed too) */
+    int sort;              /* enum rt_search_sort */
+    int desc;              /* 1: the order reversed (ties still by id, reversed too) */
+    const char *mechanism; /* recommendation.mechanism ("upr", "odihr" …); NULL for any */
 };
 
 struct rt_facet {

@@ -14,8 +14,9 @@ static const char head[] =
     "--replaces assessment:ID (the id status --json gives): the old one stays in the\n"
     "database and its history, and leaves the reads.\n"
     "\n"
-    "STATUS of a recommendation or an ask: not-started, in-progress, partially, fully,\n"
-    "regressed, unknown; of a benchmark: met, partly-met, not-met.\n"
+    "STATUS of a recommendation or an ask: not-started, in-progress, partially, mostly\n"
+    "(mostly implemented, as ODIHR says), fully, regressed, unknown; of a benchmark: met,\n"
+    "partly-met, not-met.\n"
     "\n";
 
 static const char tail[] = "  --json                print {\"id\"}\n";

@@ -9,7 +9,9 @@
 static const char usage[] =
     "rightstrack [--db PATH] search [QUERY] [--sur STATE] [--by STATE] [--cycle N]\n"
     "       [--session N] [--response supported|noted|pledge|pending] [--theme T]\n"
-    "       [--category N] [--sort ORDER] [--desc] [--limit N] [--offset N] [--facets]\n"
+    "       [--category N] [--mechanism M] [--sort ORDER] [--desc] [--limit N] [--offset N]\n"
+    "       [--facets]"
+    "\n"
     "       [--json | --format csv|xlsx [--out FILE]]";
 
 static const char help[] =
@@ -29,6 +31,9 @@ static const char help[] =
     "                     ('death-penalty'): finds every label sharing an area with T\n"
     "                     in any vocabulary (see `themes areas`)\n"
     "  --category N       action category 1 (minimal) to 5 (specific action)\n"
+    "  --mechanism M      where the recommendations come from: upr (the Universal\n"
+    "                     Periodic Review), odihr (OSCE/ODIHR election observation),\n"
+    "                     treaty-body, special-procedure or bilateral\n"
     "  --limit N          hits to print (default 20, at most 10000)\n"
     "  --offset N         hits to skip (for paging)\n"
     "  --facets           add counts by response, cycle, theme and state under review\n"
@@ -113,6 +118,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
                                 OPT_STRING("response", &response, "R", NULL),
                                 OPT_STRING("theme", &q.theme, "T", NULL),
                                 OPT_INT("category", &category, 1, 5, "N", NULL),
+                                OPT_STRING("mechanism", &q.mechanism, "M", NULL),
                                 OPT_INT("limit", &limit, 1, 10000, "N", NULL),
                                 OPT_INT("offset", &offset, 0, 1000000000L, "N", NULL),
                                 OPT_FLAG("facets", &q.facets, NULL),

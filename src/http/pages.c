@@ -371,6 +371,24 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
     RT_HTML_LIT(b, "</select></div>");
     snprintf(num, sizeof(num), "%d", q.cycle);
     input(b, "cycle", "Cycle", q.cycle ? num : "", "3");
+    RT_HTML_LIT(b, "<div><label for=\"mechanism\">From</label><select id=\"mechanism\" "
+                   "name=\"mechanism\"><option value=\"\">any mechanism</option>");
+    {
+        /* The mechanisms the data holds today, by the names a desk officer knows. */
+        static const char *const ms[][2] = {
+            {"upr", "UPR"}, {"odihr", "OSCE/ODIHR"}, {"treaty-body", "treaty bodies"}};
+        for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+            RT_HTML_LIT(b, "<option value=\"");
+            rt_html_text(b, ms[i][0]);
+            RT_HTML_LIT(b, "\"");
+            if (q.mechanism && !strcmp(q.mechanism, ms[i][0]))
+                RT_HTML_LIT(b, " selected");
+            RT_HTML_LIT(b, ">");
+            rt_html_text(b, ms[i][1]);
+            RT_HTML_LIT(b, "</option>");
+        }
+    }
+    RT_HTML_LIT(b, "</select></div>");
     RT_HTML_LIT(b, "<button type=\"submit\">Search</button></form>\n");
     if (bad || rt_search(st, &q, &res, &err) < 0) {
         RT_HTML_LIT(b, "<p role=\"alert\"><strong>");

@@ -221,9 +221,9 @@ static const char *text_arg(const struct rt_http_req *req, const char *key)
 
 int rt_http_query(const struct rt_http_req *req, struct rt_query *q, struct rt_error *err)
 {
-    static const char *const known[] = {"q",        "sur",   "by",       "cycle",  "session",
-                                        "response", "theme", "category", "limit",  "offset",
-                                        "facets",   "sort",  "order",    "format", NULL};
+    static const char *const known[] = {
+        "q",         "sur",   "by",     "cycle",  "session", "response", "theme",  "category",
+        "mechanism", "limit", "offset", "facets", "sort",    "order",    "format", NULL};
     long cycle = 0, session = 0, category = 0, limit = q->limit, offset = 0;
     const char *r;
 
@@ -253,6 +253,7 @@ int rt_http_query(const struct rt_http_req *req, struct rt_query *q, struct rt_e
     q->sur = text_arg(req, "sur");
     q->by = text_arg(req, "by");
     q->theme = text_arg(req, "theme");
+    q->mechanism = text_arg(req, "mechanism");
     q->cycle = (int)cycle;
     q->session = (int)session;
     q->category = (int)category;

@@ -15,8 +15,8 @@
 #include "model/entity_int.h"
 
 const char *const rt_directions[] = {"positive", "negative", NULL};
-const char *const rt_assessment_statuses[] = {"not-started", "in-progress", "partially", "fully",
-                                              "regressed",   "unknown",     NULL};
+const char *const rt_assessment_statuses[] = {"not-started", "in-progress", "partially", "mostly",
+                                              "fully",       "regressed",   "unknown",   NULL};
 const char *const rt_benchmark_statuses[] = {"met", "partly-met", "not-met", NULL};
 const char *const rt_link_relations[] = {"answers", "welcomed-in", "responds-to",
                                          "about",   "tracks",      NULL};
@@ -146,8 +146,8 @@ static const struct rt_field assessment_fields[] = {
     {"target", NULL, RT_FIELD_REF, REQ, "Assessed", "rec:ID (or a bare id), ask:ID or benchmark:ID",
      "REF", NULL, "rec", "a reference such as rec:6159 or ask:3", NULL, 0, 0},
     {"status", NULL, RT_FIELD_CHOICE, REQ | RT_FIELD_OPEN, "Status",
-     "of a recommendation or an ask: not-started, in-progress, partially, fully, regressed,\n"
-     "unknown; of a benchmark: met, partly-met, not-met",
+     "of a recommendation or an ask: not-started, in-progress, partially, mostly, fully,\n"
+     "regressed, unknown; of a benchmark: met, partly-met, not-met",
      "STATUS", rt_assessment_statuses, NULL, NULL, NULL, 0, 0},
     {"as_of", "date", RT_FIELD_DATE, REQ, "As of", "as of when: " DATE_HELP, "D", NULL, NULL, NULL,
      NULL, 0, 0},

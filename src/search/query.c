@@ -303,6 +303,9 @@ void rt_search_query_free(struct rt_search_query *q)
     rt_free(q);
 }
 
+const char *const rt_mechanisms[] = {"upr",       "odihr", "treaty-body", "special-procedure",
+                                     "bilateral", NULL};
+
 static int find_state(struct rt_store *st, const char *name, const char *field, int64_t *out,
                       struct rt_error *err)
 {
@@ -333,6 +336,17 @@ static int spec_of(struct rt_store *st, const struct rt_query *q, struct rt_sear
     spec->facets = q->facets;
     spec->sort = q->sort;
     spec->desc = q->desc;
+    if (q->mechanism) {
+        int known = 0;
+        for (size_t i = 0; rt_mechanisms[i]; i++)
+            known |= !strcmp(q->mechanism, rt_mechanisms[i]);
+        if (!known)
+            return rt_error_set(err, RT_EINVAL, NULL, 0, "mechanism",
+                                "no mechanism called '%s' (upr, odihr, treaty-body, "
+                                "special-procedure or bilateral)",
+                                q->mechanism);
+        spec->mechanism = q->mechanism;
+    }
     if ((rc = find_state(st, q->sur, "sur", &spec->sur_id, err)) < 0 ||
         (rc = find_state(st, q->by, "by", &spec->by_id, err)) < 0)
         return rc;

@@ -99,6 +99,8 @@ say "# upr2.xlsx imported in $(python3 -c "print(round($end - $start, 2))") s ($
 check_eq "rows as python counts them" "$(fig .rows)" "$(json .rows <"$TMP/d.json")"
 check_eq "recommendations as python counts them" "$(fig .recommendations)" \
     "$(json .recommendations_added <"$TMP/d.json")"
+check_eq "34,686 recommendations as we import them (the issue's figure)" 34686 \
+    "$("$RT" --db "$D" stats --json | json .recommendations)"
 check_eq "the rest merged" $(($(fig .rows) - $(fig .recommendations))) \
     "$(json .recommendations_existing <"$TMP/d.json")"
 check_eq "sessions 13-18: as many recommendations as python counts" "$(fig .sessions_13_18)" \
@@ -140,9 +142,15 @@ EOF
         "$(fig ".session22.$2.total")" "$(cat "$TMP/cmp")"
 }
 session22 Belarus Belarus
+check_eq "Belarus session 22 as we import it: 261 recommendations, 156 supported, 105 noted (the issue's figures)" \
+    "261 156 105" \
+    "$(json .total <"$TMP/s22.json") $(json .facets.response.supported <"$TMP/s22.json") $(json .facets.response.noted <"$TMP/s22.json")"
 check_eq "Belarus: 261, 156 supported (the issue's figures)" "261 156" \
     "$(fig .session22.Belarus.total) $(fig .session22.Belarus.Supported)"
 session22 USA "United States of America"
+check_eq "the United States session 22 as we import it: 361 recommendations, 159 supported, 202 noted (the issue's figures)" \
+    "361 159 202" \
+    "$(json .total <"$TMP/s22.json") $(json .facets.response.supported <"$TMP/s22.json") $(json .facets.response.noted <"$TMP/s22.json")"
 check_eq "United States: 361, 202 noted (the issue's figures)" "361 202" \
     "$(fig '.session22.United States of America.total') $(fig '.session22.United States of America.Noted')"
 
@@ -194,6 +202,17 @@ check_eq "sessions 13-18 gain only the unmatched" $(($(s1318 "$TMP/upr.db") + $(
 check_eq "every merged recommendation has both sources" "$(fig .matched)" \
     "$(sqlite3 "$B" "SELECT count(*) FROM (SELECT rec_id FROM recommendation_source
         GROUP BY rec_id HAVING count(*) = 2)")"
+
+# Every merged recommendation keeps every UPR Info issue and every SDG goal and target:
+# as many links of each vocabulary as each file gives alone.
+links() { sqlite3 "$1" "SELECT count(*) FROM recommendation_theme x JOIN theme t ON t.id = x.theme_id
+    WHERE t.vocabulary = '$2'"; }
+check_eq "merged: UPR Info's issues all kept" "$(links "$TMP/upr.db" upr-info)" "$(links "$B" upr-info)"
+check_eq "merged: the DIHR's SDG goals and targets all kept" "$(links "$D" sdg)" "$(links "$B" sdg)"
+check_eq "merged: the 29 unmatched have one source each, the DIHR" 29 \
+    "$(sqlite3 "$B" "SELECT count(*) FROM recommendation r WHERE r.session BETWEEN 13 AND 18
+        AND NOT EXISTS (SELECT 1 FROM recommendation_source rs JOIN source so
+            ON so.id = rs.source_id WHERE rs.rec_id = r.id AND so.kind = 'upr-info')")"
 
 # A merged recommendation through show: both sources, UPR Info's issues and the SDG
 # goals and targets, the paragraph the DIHR gives.

@@ -79,12 +79,12 @@ check "a foreign key added to one store only is named" \
 
 # The migrations that SQLite's store runs again on an older database (IF NOT EXISTS).
 rerun() {
-    for n in 0010 0012 0013 0015 0016 0017 0018 0020 0021; do
+    for n in 0010 0012 0013 0015 0016 0017 0018 0020 0021 0023; do
         pg_psql -d rt -1 -f "$ROOT"/src/store/pg/schema/${n}_*.sql >/dev/null 2>"$TMP/rerun.err" ||
             { cat "$TMP/rerun.err" >&2; return 1; }
     done
 }
-check "0010, 0012, 0013, 0015 and 0016-0021 run again without harm" rerun
+check "0010, 0012, 0013, 0015, 0016-0021 and 0023 run again without harm" rerun
 
 q() { pg_psql -d rt -c "$1" 2>"$TMP/q.err"; }
 q "INSERT INTO dialogue(name) VALUES ('US-Belarus');
@@ -115,6 +115,10 @@ q "INSERT INTO assessment(target_kind, target_id, as_of, status) VALUES ('ask', 
 check_fails "assessments are append-only" 1 pg_psql -d rt -c "UPDATE assessment SET status = 'met'"
 cp "$TMP/err" "$TMP/refusal"
 check "with SQLite's message" grep -q 'assessments are history: add a new one instead' "$TMP/refusal"
+check_eq "schema 23: an assessment may be mostly" 1 \
+    "$(q "INSERT INTO assessment(target_kind, target_id, as_of, status) VALUES ('ask', 1, '2019', 'mostly') RETURNING 1")"
+check_fails "schema 23: a status that is none is refused" 1 pg_psql -d rt -c \
+    "INSERT INTO assessment(target_kind, target_id, as_of, status) VALUES ('ask', 1, '2019', 'largely')"
 
 q "INSERT INTO state(code, name) VALUES ('BLR', 'Belarus');
    INSERT INTO recommendation(sur_id, text, key_hash) VALUES (1, 'Abolish the death penalty', 7);

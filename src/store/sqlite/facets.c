@@ -565,7 +565,7 @@ int rt__facets_filter(struct rt_store *st, struct rt__facets *fx, const struct r
     roaring_bitmap_t *acc = NULL;
 
     *out = NULL;
-    if (q->by_id || q->session || q->category)
+    if (q->by_id || q->session || q->category || q->mechanism)
         return 0;
     if (q->sur_id)
         acc = and_into(acc, entry_of(&fx->g[F_STATE], q->sur_id, NULL));

@@ -473,8 +473,8 @@ int rt_assess(struct rt_store *st, const struct rt_assessment_in *a, int64_t *ou
 int rt_assess_replacing(struct rt_store *st, const struct rt_assessment_in *a, int64_t replaces,
                         int64_t *out_id, struct rt_error *err)
 {
-    static const char *const rec_statuses[] = {"not-started", "in-progress", "partially", "fully",
-                                               "regressed",   "unknown",     NULL};
+    static const char *const rec_statuses[] = {"not-started", "in-progress", "partially", "mostly",
+                                               "fully",       "regressed",   "unknown",   NULL};
     static const char *const bench_statuses[] = {"met", "partly-met", "not-met", NULL};
     const char *const *ok;
     struct rt__ref t;

@@ -315,7 +315,8 @@ void rt_search_result_release(struct rt_search_result *res)
  *                pass all the filters are collected first (a few hundred at most),
  *                then the matches are read from the index and only those in that set
  *                are scored; nothing else of a match is looked up.
- *   PLAN_MATCH   only filters without an index (cycle, category, response, theme):
+ *   PLAN_MATCH   only filters without an index (cycle, category, response, theme,
+ *                mechanism):
  *                each match is looked up and checked, and scored when it passes.
  *
  * bm25 depends on the whole index, not on the rows scored, so every plan gives the
@@ -330,7 +331,7 @@ static enum plan plan_of(const struct rt_search_spec *q)
         return PLAN_NONE;
     if (q->sur_id || q->by_id || q->session)
         return PLAN_FILTER;
-    if (q->cycle || q->category || q->response >= 0 || q->theme)
+    if (q->cycle || q->category || q->response >= 0 || q->theme || q->mechanism)
         return PLAN_MATCH;
     return PLAN_TEXT;
 }
@@ -387,7 +388,7 @@ int rt__search_register(sqlite3 *db)
 /*
  * The WHERE clause of a search; parameters are numbered and always all bound
  * (?1 match, ?2 sur, ?3 by, ?4 cycle, ?5 session, ?6 category, ?7 response, ?8 theme,
- * ?9 limit, ?10 offset, ?11 an id set).
+ * ?9 limit, ?10 offset, ?11 an id set, ?12 mechanism).
  */
 static void where_clause(const struct rt_search_spec *q, struct rt_buf *sql)
 {
@@ -414,6 +415,8 @@ static void where_clause(const struct rt_search_spec *q, struct rt_buf *sql)
     /* A theme, through the taxonomy (json_sql.h). */
     if (q->theme)
         rt_buf_adds(sql, " AND " THEME_MATCH("r.id", "?8"));
+    if (q->mechanism)
+        rt_buf_adds(sql, " AND r.mechanism = ?12");
 }
 
 static void bind_spec(sqlite3_stmt *s, const struct rt_search_spec *q, const char *match,
@@ -439,6 +442,8 @@ static void bind_spec(sqlite3_stmt *s, const struct rt_search_spec *q, const cha
     sqlite3_bind_int64(s, 10, q->offset);
     if (set)
         sqlite3_bind_pointer(s, 11, (void *)(uintptr_t)set, IDSET_TYPE, NULL);
+    if (q->mechanism)
+        sqlite3_bind_text(s, 12, q->mechanism, -1, SQLITE_STATIC);
 }
 
 /*

@@ -60,7 +60,7 @@ static const char recs_sql[] =
                         " ORDER BY count(DISTINCT s.id) DESC, a.code")
     ", 'status', " ARRAY("SELECT json_object('status', coalesce(l.status, 'unassessed'),"
                          " 'count', count(*)) j FROM latest l GROUP BY coalesce(l.status, 'unassessed') ORDER BY"
-                         " instr(',fully,partially,in-progress,not-started,regressed,unknown,"
+                         " instr(',fully,mostly,partially,in-progress,not-started,regressed,unknown,"
                          "unassessed,', ',' || coalesce(l.status, 'unassessed') || ',')")
     ", 'assessed', " ARRAY("SELECT json_object('id', s.id, 'cycle', s.cycle, 'session',"
                            " s.session, 'response', s.response, 'text', s.text, 'assessment',"

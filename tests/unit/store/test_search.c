@@ -57,6 +57,8 @@ static void plain_where(const struct rt_search_spec *q, int on_f, struct rt_buf 
         rt_buf_adds(sql, " AND r.session = ?5");
     if (q->category)
         rt_buf_adds(sql, " AND r.action_category = ?6");
+    if (q->mechanism)
+        rt_buf_adds(sql, " AND r.mechanism = ?12");
     if (q->response >= 0)
         rt_buf_adds(sql, " AND r.response = ?7");
     if (q->theme)
@@ -98,6 +100,8 @@ static sqlite3_stmt *plain(const struct rt_search_spec *q, const char *head, int
         sqlite3_bind_text(s, 8, q->theme, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 9, q->limit);
     sqlite3_bind_int64(s, 10, q->offset);
+    if (q->mechanism)
+        sqlite3_bind_text(s, 12, q->mechanism, -1, SQLITE_STATIC);
     return s;
 }
 
@@ -137,6 +141,7 @@ static int64_t same_as_plain(const struct rt_query *q)
     spec.category = q->category;
     spec.response = q->response;
     spec.theme = q->theme;
+    spec.mechanism = q->mechanism;
     spec.limit = q->limit;
     spec.offset = q->offset;
     if (q->text)
@@ -197,6 +202,7 @@ static int64_t same_as_plain(const struct rt_query *q)
 struct filters {
     const char *sur, *by, *theme;
     int cycle, session, category, response;
+    const char *mechanism;
 };
 
 static int64_t run_matrix(const char *const *texts, size_t n_texts, const struct filters *fs,
@@ -217,11 +223,12 @@ static int64_t run_matrix(const char *const *texts, size_t n_texts, const struct
                 q.session = fs[f].session;
                 q.category = fs[f].category;
                 q.response = fs[f].response;
+                q.mechanism = fs[f].mechanism;
                 q.limit = pages[p][0];
                 q.offset = pages[p][1];
                 q.facets = p % 2 == 0;
                 if (!q.text && !q.sur && !q.by && !q.theme && !q.cycle && !q.session &&
-                    !q.category && q.response < 0 && q.limit == 1000)
+                    !q.category && q.response < 0 && !q.mechanism && q.limit == 1000)
                     continue; /* everything, unfiltered: nothing a plan decides */
                 hits += same_as_plain(&q);
             }
@@ -276,6 +283,9 @@ Test(search, every_plan_gives_the_plain_answer)
         {.by = "Norway", .response = RT_RESPONSE_SUPPORTED},
         {.sur = "France", .theme = "Women's rights"},
         {.session = 22, .by = "Brazil"},
+        {.mechanism = "odihr"},
+        {.mechanism = "upr", .sur = "Belarus"},
+        {.mechanism = "odihr", .response = RT_RESPONSE_NOTED},
     };
     char text[256];
     int n = 0;
@@ -290,6 +300,11 @@ Test(search, every_plan_gives_the_plain_answer)
         n++;
     }
     cr_assert_eq(rt_store_commit(st, NULL), 0);
+    /* A fifth of them from another mechanism, for the mechanism filter. */
+    cr_assert_eq(sqlite3_exec(st->db,
+                              "UPDATE recommendation SET mechanism = 'odihr' WHERE id % 5 = 0",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
     cr_assert_gt(run_matrix(texts, RT_ARRAY_SIZE(texts), fs, RT_ARRAY_SIZE(fs)), 1000);
 }
 
@@ -314,6 +329,8 @@ Test(search, every_plan_gives_the_plain_answer_on_the_upr_import, .timeout = 300
         {.sur = "Belarus", .cycle = 2},
         {.by = "France", .response = RT_RESPONSE_SUPPORTED},
         {.sur = "China", .theme = "Women's rights"},
+        {.mechanism = "upr", .cycle = 1},
+        {.mechanism = "odihr"},
     };
     struct rt_error e = RT_ERROR_INIT;
     struct rt_import_stats stats = {0};
