@@ -108,7 +108,7 @@ static int collect_row(const Fts5ExtensionApi *api, Fts5Context *fts, struct rt_
                        struct rt__rank_collect *c)
 {
     int64_t id = api->xRowid(fts);
-    int rc = SQLITE_OK, n_inst = 0;
+    int rc = SQLITE_OK;
     size_t at;
 
     if (!c->ready) {
@@ -142,21 +142,19 @@ static int collect_row(const Fts5ExtensionApi *api, Fts5Context *fts, struct rt_
                                                   (size_t)(c->n_phrase > 0 ? c->n_phrase : 1)));
     }
     at = c->n;
-    if ((rc = row_length(api, fts, st, &c->dl[at])) != SQLITE_OK ||
-        (rc = api->xInstCount(fts, &n_inst)) != SQLITE_OK)
+    if ((rc = row_length(api, fts, st, &c->dl[at])) != SQLITE_OK)
         return rc;
-    if (c->n_phrase == 1) {
-        c->freq[at] = (uint32_t)n_inst;
-    } else {
-        uint32_t *f = c->freq + at * (size_t)c->n_phrase;
-        memset(f, 0, sizeof(*f) * (size_t)c->n_phrase);
-        for (int i = 0; rc == SQLITE_OK && i < n_inst; i++) {
-            int phrase, col, off;
-            if ((rc = api->xInst(fts, i, &phrase, &col, &off)) == SQLITE_OK)
-                f[phrase]++;
-        }
-        if (rc != SQLITE_OK)
+    /* Each phrase's hits in the row, read from its list of positions: the instances
+     * xInst gives, without building the array of them. */
+    for (int i = 0; i < c->n_phrase; i++) {
+        Fts5PhraseIter it;
+        int col = -1, off = 0;
+        uint32_t n = 0;
+        if ((rc = api->xPhraseFirst(fts, i, &it, &col, &off)) != SQLITE_OK)
             return rc;
+        for (; col >= 0; api->xPhraseNext(fts, &it, &col, &off))
+            n++;
+        c->freq[at * (size_t)c->n_phrase + (size_t)i] = n;
     }
     c->ids[at] = id;
     c->n++;
