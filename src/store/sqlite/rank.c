@@ -41,6 +41,47 @@ static double idf_of(sqlite3_int64 rows, sqlite3_int64 hits)
     return idf <= 0.0 ? 1e-6 : idf;
 }
 
+/*
+ * The text of phrase i of a query of n, from st->match_phrases, into *key and *len;
+ * 0 when the phrases cannot be told apart by text (struct rt_store), or the
+ * cache's data is not known to be of the data read.
+ */
+static int phrase_key(struct rt_store *st, int n, int i, const char **key, size_t *len)
+{
+    const char *p = st->match_phrases.buf;
+
+    if (!st->search_version_known || !st->match_phrases.len || (size_t)n != st->match_n)
+        return 0;
+    for (int k = 0; k < i; k++)
+        p += strlen(p) + 1;
+    *key = p;
+    *len = strlen(p);
+    if (st->phrase_rows_version != st->search_version || st->phrase_rows.n > 65536) {
+        rt__strmap_release(&st->phrase_rows);
+        st->phrase_rows_version = st->search_version;
+    }
+    return 1;
+}
+
+/* How many rows of the index phrase i of the query matches (st->phrase_rows). */
+static int phrase_rows(const Fts5ExtensionApi *api, Fts5Context *fts, struct rt_store *st, int n,
+                       int i, sqlite3_int64 *hits)
+{
+    const char *key;
+    size_t len;
+    int64_t v;
+    int known = phrase_key(st, n, i, &key, &len), rc;
+
+    if (known && rt__strmap_get(&st->phrase_rows, key, len, &v)) {
+        *hits = v;
+        return SQLITE_OK;
+    }
+    *hits = 0;
+    if ((rc = api->xQueryPhrase(fts, i, hits, count_row)) == SQLITE_OK && known)
+        rt__strmap_put(&st->phrase_rows, key, len, *hits);
+    return rc;
+}
+
 static void rank_query_free(void *p)
 {
     rt_free(p);
@@ -66,7 +107,7 @@ static int rank_query(const Fts5ExtensionApi *api, Fts5Context *fts, struct rank
         p->avgdl = (double)tokens / (double)rows;
     for (int i = 0; rc == SQLITE_OK && i < n; i++) {
         sqlite3_int64 hits = 0;
-        if ((rc = api->xQueryPhrase(fts, i, &hits, count_row)) == SQLITE_OK)
+        if ((rc = phrase_rows(api, fts, api->xUserData(fts), n, i, &hits)) == SQLITE_OK)
             p->idf[i] = idf_of(rows, hits);
     }
     if (rc == SQLITE_OK)
@@ -123,7 +164,7 @@ static int collect_row(const Fts5ExtensionApi *api, Fts5Context *fts, struct rt_
         c->idf = rt_xcalloc((size_t)(c->n_phrase > 0 ? c->n_phrase : 1), sizeof(double));
         for (int i = 0; !c->deferred && rc == SQLITE_OK && i < c->n_phrase; i++) {
             sqlite3_int64 hits = 0;
-            if ((rc = api->xQueryPhrase(fts, i, &hits, count_row)) == SQLITE_OK)
+            if ((rc = phrase_rows(api, fts, st, c->n_phrase, i, &hits)) == SQLITE_OK)
                 c->idf[i] = idf_of(rows, hits);
         }
         if (rc != SQLITE_OK)

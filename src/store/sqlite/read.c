@@ -881,6 +881,8 @@ static int search(struct rt_store *st, const struct rt_search_spec *q, struct rt
     if (fx && (rc = rt__facets_get(st, &fx, err)) < 0)
         goto out;
     st->rank_len = rt__facets_doclen(fx, &st->rank_n);
+    st->search_version = rt__facets_version(fx);
+    st->search_version_known = fx != NULL;
     if (fx && by_bitmap) {
         if ((rc = rt__facets_filter(st, fx, q, &pass_bm, err)) < 0)
             goto out;
@@ -982,6 +984,7 @@ out:
     rt__bitmap_free(pass_bm);
     st->rank_len = NULL;
     st->rank_n = 0;
+    st->search_version_known = 0;
     if (own)
         sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     return rc;
@@ -1032,8 +1035,13 @@ int rt__sqlite_recs_load(struct rt_store *st, const int64_t *ids, size_t n, stru
  * Renders spec's query as an FTS5 expression into match and points st->match at it,
  * for the statements a search binds; match_end clears both.
  */
-/* Is nd terms joined by OR only (or_only), and without a bare number (plain)? */
-static void query_shape(const struct rt_search_node *nd, int *or_only, int *plain)
+/*
+ * Is nd terms joined by OR only (or_only), and without a bare number (plain)? The
+ * terms' texts go to phrases, each ended by a NUL, and *simple stays 1 while each
+ * term is one phrase (no prefix, no column).
+ */
+static void query_shape(const struct rt_search_node *nd, int *or_only, int *plain,
+                        struct rt_buf *phrases, size_t *n, int *simple)
 {
     switch (nd->kind) {
     case RT_SEARCH_TERM: {
@@ -1042,6 +1050,11 @@ static void query_shape(const struct rt_search_node *nd, int *or_only, int *plai
             digits = nd->text[k] >= '0' && nd->text[k] <= '9';
         if (digits || nd->field)
             *plain = 0;
+        if (digits || nd->field || nd->prefix || memchr(nd->text, '\0', nd->len))
+            *simple = 0;
+        rt_buf_add(phrases, nd->text, nd->len);
+        rt_buf_addch(phrases, '\0');
+        (*n)++;
         return;
     }
     case RT_SEARCH_GROUP:
@@ -1052,7 +1065,7 @@ static void query_shape(const struct rt_search_node *nd, int *or_only, int *plai
         break;
     }
     for (const struct rt_search_node *c = nd->child; c; c = c->next)
-        query_shape(c, or_only, plain);
+        query_shape(c, or_only, plain, phrases, n, simple);
 }
 
 static int match_begin(struct rt_store *st, const struct rt_search_spec *spec, struct rt_buf *match,
@@ -1062,9 +1075,17 @@ static int match_begin(struct rt_store *st, const struct rt_search_spec *spec, s
 
     st->match = rc == 0 ? match->buf : NULL;
     st->match_or = st->match_plain = 0;
+    rt_buf_reset(&st->match_phrases);
+    st->match_n = 0;
     if (rc == 0 && spec->query && spec->query->root) {
+        int simple = 1;
         st->match_or = st->match_plain = 1;
-        query_shape(spec->query->root, &st->match_or, &st->match_plain);
+        query_shape(spec->query->root, &st->match_or, &st->match_plain, &st->match_phrases,
+                    &st->match_n, &simple);
+        if (!simple) {
+            rt_buf_reset(&st->match_phrases);
+            st->match_n = 0;
+        }
     }
     return rc;
 }
@@ -1073,6 +1094,8 @@ static void match_end(struct rt_store *st, struct rt_buf *match)
 {
     st->match = NULL;
     st->match_or = st->match_plain = 0;
+    rt_buf_reset(&st->match_phrases);
+    st->match_n = 0;
     rt_buf_release(match);
 }
 

@@ -166,6 +166,18 @@ struct rt_store {
     /* During a search (read.c): its query is terms joined by OR only; it has no term
      * limited to a column (a bare number, fts_query.c). */
     int match_or, match_plain;
+    /* During a search (read.c): the texts of its terms in order, each ended by a NUL,
+     * when each term is one phrase of FTS5's (no prefix, no column): FTS5 numbers
+     * its phrases in that order. match_n of them; match_phrases.len 0 otherwise. */
+    struct rt_buf match_phrases;
+    size_t match_n;
+    /* rank.c: how many rows of the index each phrase matches, by its text, for bm25's
+     * IDF, while the data stays at phrase_rows_version (rt_store_version). During a
+     * search with the search index at hand, search_version is the data's version and
+     * search_version_known 1. */
+    struct rt__strmap phrase_rows;
+    uint64_t phrase_rows_version, search_version;
+    int search_version_known;
     /* Private records (private.c): 0 every record is read; 1 the tables of private
      * kinds are shadowed by views without them; 2 a switch to 1 failed half way. */
     int hide_private;
