@@ -518,8 +518,10 @@ static int ranked_page(struct rt_store *st, const struct rt_search_spec *q,
                        const struct idset *pass, int64_t **ids, size_t *n_ids, struct rt_error *err)
 {
     struct rt__rank_collect c = {0};
-    sqlite3_stmt *s =
-        spec_stmt(st, q, NO_WHERE, "SELECT rt_rank(recommendation_fts)" FTS_FROM, "", NULL, err);
+    /* rt_rank notes each row and gives NULL: no row comes back to be stepped over. */
+    sqlite3_stmt *s = spec_stmt(st, q, NO_WHERE,
+                                "SELECT 1" FTS_FROM " AND rt_rank(recommendation_fts) IS NOT NULL",
+                                "", NULL, err);
     int rc;
 
     if (!s)
