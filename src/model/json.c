@@ -277,13 +277,13 @@ static void jw_str_or_null(struct jw *w, const char *s)
 static void jw_real(struct jw *w, double v)
 {
     json_t *j = json_real(v);
-    char *s = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    char num[64];
+    size_t n = j ? json_dumpb(j, num, sizeof(num), JSON_ENCODE_ANY) : 0;
 
-    if (s)
-        rt_buf_adds(w->out, s);
+    if (n > 0 && n < sizeof(num))
+        rt_buf_add(w->out, num, n);
     else
         w->bad = 1;
-    rt_free(s); /* jansson allocates with malloc (no allocator is set) */
     json_decref(j);
 }
 
