@@ -29,6 +29,16 @@ RT_API json_t *rt_rec_to_json(const struct rt_rec *r, int detail);
 RT_API json_t *rt_search_result_to_json(const struct rt_search_result *res, int64_t limit,
                                         int64_t offset);
 /*
+ * The same document written to out as json_dump_callback writes it with
+ * JSON_INDENT(1) | JSON_PRESERVE_ORDER, byte for byte, but straight from res (no
+ * document is built: the web face's answer to a search). Returns 0, or -1 with out
+ * as it was when res holds what jansson would not take as it is (text that is not
+ * UTF-8, a missing name, a key twice): the caller then dumps
+ * rt_search_result_to_json.
+ */
+RT_API int rt_search_result_write_json(const struct rt_search_result *res, int64_t limit,
+                                       int64_t offset, struct rt_buf *out);
+/*
  * The store's figures, as a new reference (json_decref it): {"recommendations",
  * "states_under_review", "recommending_states", "by_response": {...}, "by_cycle":
  * {...}, "sources", "themes"}.

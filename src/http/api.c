@@ -98,6 +98,23 @@ static void list_export(const struct rt_http_req *req, json_t *doc, enum rt_expo
     rt_error_release(&err);
 }
 
+/*
+ * A search's answer: the bytes rt_http_json gives for rt_search_result_to_json,
+ * written without building the document when they can be.
+ */
+static void search_json(struct rt_http_resp *resp, const struct rt_search_result *res,
+                        int64_t limit, int64_t offset)
+{
+    rt_buf_reset(&resp->body);
+    if (rt_search_result_write_json(res, limit, offset, &resp->body) < 0) {
+        rt_http_json(resp, 200, rt_search_result_to_json(res, limit, offset));
+        return;
+    }
+    rt_buf_addch(&resp->body, '\n');
+    resp->status = 200;
+    resp->content_type = "application/json";
+}
+
 static void search(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp)
 {
     struct rt_query q = RT_QUERY_INIT;
@@ -115,7 +132,7 @@ static void search(struct rt_store *st, const struct rt_http_req *req, struct rt
     else if (rt_search(st, &q, &res, &err) < 0)
         rt_http_fail(resp, &err);
     else
-        rt_http_json(resp, 200, rt_search_result_to_json(&res, q.limit, q.offset));
+        search_json(resp, &res, q.limit, q.offset);
     rt_search_result_release(&res);
     rt_error_release(&err);
 }

@@ -119,3 +119,288 @@ json_t *rt_stats_to_json(const struct rt_stats *s)
     json_object_set_new(o, "themes", json_integer(s->themes));
     return o;
 }
+
+/*
+ * The search result written straight to bytes, as json_dump_callback writes the
+ * document of rt_search_result_to_json with JSON_INDENT(1) | JSON_PRESERVE_ORDER
+ * (jansson 2.14's dump.c: the same indentation, separators and escapes), without
+ * building the document first.
+ */
+struct jw {
+    struct rt_buf *out;
+    int depth;
+    int first; /* nothing in the array or object just opened yet */
+    int bad;   /* a string jansson would refuse (not UTF-8): the caller falls back */
+};
+
+/* Bytes of the UTF-8 character at s (n bytes left), or 0 when jansson refuses it. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    size_t k;
+    uint32_t v;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] < 0xC2)
+        return 0;
+    k = s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : s[0] < 0xF5 ? 4 : 0;
+    if (!k || k > n)
+        return 0;
+    v = s[0] & (k == 2 ? 0x1F : k == 3 ? 0x0F : 0x07);
+    for (size_t i = 1; i < k; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = v << 6 | (s[i] & 0x3F);
+    }
+    if ((k == 3 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) ||
+        (k == 4 && (v < 0x10000 || v > 0x10FFFF)))
+        return 0;
+    return k;
+}
+
+static void jw_string(struct jw *w, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t n = strlen(str), run = 0;
+
+    rt_buf_addch(w->out, '"');
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_len(s + i, n - i);
+        const char *esc = NULL;
+        char u[8];
+
+        if (!k) {
+            w->bad = 1;
+            return;
+        }
+        if (s[i] == '"')
+            esc = "\\\"";
+        else if (s[i] == '\\')
+            esc = "\\\\";
+        else if (s[i] < 0x20) {
+            switch (s[i]) {
+            case '\b':
+                esc = "\\b";
+                break;
+            case '\f':
+                esc = "\\f";
+                break;
+            case '\n':
+                esc = "\\n";
+                break;
+            case '\r':
+                esc = "\\r";
+                break;
+            case '\t':
+                esc = "\\t";
+                break;
+            default:
+                snprintf(u, sizeof(u), "\\u%04X", s[i]);
+                esc = u;
+            }
+        }
+        if (esc) {
+            rt_buf_add(w->out, s + i - run, run);
+            rt_buf_adds(w->out, esc);
+            run = 0;
+        } else {
+            run += k;
+        }
+        i += k;
+    }
+    rt_buf_add(w->out, s + n - run, run);
+    rt_buf_addch(w->out, '"');
+}
+
+/* Before a value or a key: the comma and the new line with its indentation. */
+static void jw_next(struct jw *w)
+{
+    if (!w->first)
+        rt_buf_addch(w->out, ',');
+    w->first = 0;
+    rt_buf_addch(w->out, '\n');
+    for (int i = 0; i < w->depth; i++)
+        rt_buf_addch(w->out, ' ');
+}
+
+static void jw_key(struct jw *w, const char *key)
+{
+    jw_next(w);
+    jw_string(w, key);
+    rt_buf_add(w->out, ": ", 2);
+}
+
+static void jw_open(struct jw *w, char c)
+{
+    rt_buf_addch(w->out, c);
+    w->depth++;
+    w->first = 1;
+}
+
+static void jw_close(struct jw *w, char c)
+{
+    w->depth--;
+    if (!w->first) { /* empty: "[]" and "{}" as jansson writes them */
+        rt_buf_addch(w->out, '\n');
+        for (int i = 0; i < w->depth; i++)
+            rt_buf_addch(w->out, ' ');
+    }
+    w->first = 0;
+    rt_buf_addch(w->out, c);
+}
+
+static void jw_int(struct jw *w, int64_t v)
+{
+    char num[24];
+    int n = snprintf(num, sizeof(num), "%lld", (long long)v);
+
+    rt_buf_add(w->out, num, (size_t)n);
+}
+
+static void jw_int_or_null(struct jw *w, int64_t v)
+{
+    if (v)
+        jw_int(w, v);
+    else
+        rt_buf_add(w->out, "null", 4);
+}
+
+static void jw_str_or_null(struct jw *w, const char *s)
+{
+    if (s)
+        jw_string(w, s);
+    else
+        rt_buf_add(w->out, "null", 4);
+}
+
+/* A real as jansson writes it: through jansson itself, as they are few. */
+static void jw_real(struct jw *w, double v)
+{
+    json_t *j = json_real(v);
+    char num[64];
+    size_t n = j ? json_dumpb(j, num, sizeof(num), JSON_ENCODE_ANY) : 0;
+
+    if (n > 0 && n < sizeof(num))
+        rt_buf_add(w->out, num, n);
+    else
+        w->bad = 1;
+    json_decref(j);
+}
+
+static void jw_rec(struct jw *w, const struct rt_rec *r)
+{
+    jw_open(w, '{');
+    jw_key(w, "id");
+    jw_int(w, r->id);
+    jw_key(w, "mechanism");
+    jw_str_or_null(w, r->mechanism);
+    jw_key(w, "cycle");
+    jw_int_or_null(w, r->cycle);
+    jw_key(w, "session");
+    jw_int_or_null(w, r->session);
+    jw_key(w, "paragraph");
+    jw_str_or_null(w, r->paragraph);
+    jw_key(w, "text");
+    jw_string(w, r->text ? r->text : "");
+    jw_key(w, "state_under_review");
+    jw_str_or_null(w, r->sur.name);
+    jw_key(w, "state_under_review_code");
+    jw_string(w, r->sur.code);
+    jw_key(w, "recommending_states");
+    jw_open(w, '[');
+    for (size_t i = 0; i < r->n_by; i++) {
+        jw_next(w);
+        jw_string(w, r->by[i].name);
+    }
+    jw_close(w, ']');
+    jw_key(w, "recommending_state_codes");
+    jw_open(w, '[');
+    for (size_t i = 0; i < r->n_by; i++) {
+        jw_next(w);
+        jw_string(w, r->by[i].code);
+    }
+    jw_close(w, ']');
+    jw_key(w, "response");
+    jw_string(w, rt_response_name(r->response));
+    jw_key(w, "action_category");
+    jw_int_or_null(w, r->action_category);
+    jw_key(w, "action_category_origin");
+    jw_str_or_null(w, r->action_category ? r->action_category_origin : NULL);
+    jw_key(w, "action_category_confidence");
+    if (r->action_category && r->action_category_origin)
+        jw_real(w, r->action_category_confidence);
+    else
+        rt_buf_add(w->out, "null", 4);
+    jw_key(w, "themes");
+    jw_open(w, '[');
+    for (size_t i = 0; i < r->n_themes; i++) {
+        int dup = 0;
+        for (size_t k = 0; k < i; k++)
+            dup |= !strcmp(r->themes[k].label, r->themes[i].label);
+        if (!dup) {
+            jw_next(w);
+            jw_string(w, r->themes[i].label);
+        }
+    }
+    jw_close(w, ']');
+    jw_close(w, '}');
+}
+
+int rt_search_result_write_json(const struct rt_search_result *res, int64_t limit, int64_t offset,
+                                struct rt_buf *out)
+{
+    struct jw w = {out, 0, 1, 0};
+    size_t start = out->len;
+
+    for (size_t i = 0; i < res->n_hits; i++) {
+        const struct rt_rec *r = &res->hits[i];
+        for (size_t k = 0; k < r->n_by; k++)
+            if (!r->by[k].name)
+                return -1; /* json_string(NULL): jansson leaves the item out */
+        for (size_t k = 0; k < r->n_themes; k++)
+            if (!r->themes[k].label)
+                return -1;
+    }
+    jw_open(&w, '{');
+    jw_key(&w, "total");
+    jw_int(&w, res->total);
+    jw_key(&w, "limit");
+    jw_int(&w, limit);
+    jw_key(&w, "offset");
+    jw_int(&w, offset);
+    jw_key(&w, "hits");
+    jw_open(&w, '[');
+    for (size_t i = 0; i < res->n_hits && !w.bad; i++) {
+        jw_next(&w);
+        jw_rec(&w, &res->hits[i]);
+    }
+    jw_close(&w, ']');
+    jw_key(&w, "facets");
+    jw_open(&w, '{');
+    for (size_t f = 0; f < res->n_facets && !w.bad; f++) {
+        const struct rt_facet *fc = &res->facets[f];
+        for (size_t i = 0; i < res->n_facets; i++)
+            if (i != f && !strcmp(res->facets[i].name, fc->name))
+                w.bad = 1; /* a key twice: jansson keeps the last value in the first place */
+        for (size_t i = 1; i < fc->n && !w.bad; i++)
+            for (size_t k = 0; k < i && !w.bad; k++)
+                if (!strcmp(fc->counts[i].key, fc->counts[k].key))
+                    w.bad = 1;
+        jw_key(&w, fc->name);
+        jw_open(&w, '{');
+        for (size_t i = 0; i < fc->n && !w.bad; i++) {
+            jw_key(&w, fc->counts[i].key);
+            jw_int(&w, fc->counts[i].n);
+        }
+        jw_close(&w, '}');
+    }
+    jw_close(&w, '}');
+    jw_close(&w, '}');
+    if (w.bad) {
+        out->len = start;
+        if (out->cap)
+            out->buf[start] = '\0';
+        return -1;
+    }
+    return 0;
+}

@@ -533,6 +533,11 @@ int rt__facets_get(struct rt_store *st, struct rt__facets **out, struct rt_error
     return 0;
 }
 
+uint64_t rt__facets_version(const struct rt__facets *fx)
+{
+    return fx ? fx->version : 0;
+}
+
 const uint8_t *rt__facets_doclen(const struct rt__facets *fx, size_t *n)
 {
     *n = fx ? fx->n_doclen : 0;

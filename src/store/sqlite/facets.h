@@ -61,4 +61,7 @@ void rt__facets_count(const struct rt__facets *fx, const roaring_bitmap_t *hits,
  */
 const uint8_t *rt__facets_doclen(const struct rt__facets *fx, size_t *n);
 
+/* The data's version (rt_store_version) fx is fresh for; 0 when fx is NULL. */
+uint64_t rt__facets_version(const struct rt__facets *fx);
+
 #endif

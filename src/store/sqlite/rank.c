@@ -34,6 +34,54 @@ static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *arg)
     return SQLITE_OK;
 }
 
+/* bm25's IDF of a phrase that rows of the index's hits match. */
+static double idf_of(sqlite3_int64 rows, sqlite3_int64 hits)
+{
+    double idf = log((rows - hits + 0.5) / (hits + 0.5));
+    return idf <= 0.0 ? 1e-6 : idf;
+}
+
+/*
+ * The text of phrase i of a query of n, from st->match_phrases, into *key and *len;
+ * 0 when the phrases cannot be told apart by text (struct rt_store), or the
+ * cache's data is not known to be of the data read.
+ */
+static int phrase_key(struct rt_store *st, int n, int i, const char **key, size_t *len)
+{
+    const char *p = st->match_phrases.buf;
+
+    if (!st->search_version_known || !st->match_phrases.len || (size_t)n != st->match_n)
+        return 0;
+    for (int k = 0; k < i; k++)
+        p += strlen(p) + 1;
+    *key = p;
+    *len = strlen(p);
+    if (st->phrase_rows_version != st->search_version || st->phrase_rows.n > 65536) {
+        rt__strmap_release(&st->phrase_rows);
+        st->phrase_rows_version = st->search_version;
+    }
+    return 1;
+}
+
+/* How many rows of the index phrase i of the query matches (st->phrase_rows). */
+static int phrase_rows(const Fts5ExtensionApi *api, Fts5Context *fts, struct rt_store *st, int n,
+                       int i, sqlite3_int64 *hits)
+{
+    const char *key;
+    size_t len;
+    int64_t v;
+    int known = phrase_key(st, n, i, &key, &len), rc;
+
+    if (known && rt__strmap_get(&st->phrase_rows, key, len, &v)) {
+        *hits = v;
+        return SQLITE_OK;
+    }
+    *hits = 0;
+    if ((rc = api->xQueryPhrase(fts, i, hits, count_row)) == SQLITE_OK && known)
+        rt__strmap_put(&st->phrase_rows, key, len, *hits);
+    return rc;
+}
+
 static void rank_query_free(void *p)
 {
     rt_free(p);
@@ -59,12 +107,8 @@ static int rank_query(const Fts5ExtensionApi *api, Fts5Context *fts, struct rank
         p->avgdl = (double)tokens / (double)rows;
     for (int i = 0; rc == SQLITE_OK && i < n; i++) {
         sqlite3_int64 hits = 0;
-        if ((rc = api->xQueryPhrase(fts, i, &hits, count_row)) == SQLITE_OK) {
-            double idf = log((rows - hits + 0.5) / (hits + 0.5));
-            if (idf <= 0.0)
-                idf = 1e-6;
-            p->idf[i] = idf;
-        }
+        if ((rc = phrase_rows(api, fts, api->xUserData(fts), n, i, &hits)) == SQLITE_OK)
+            p->idf[i] = idf_of(rows, hits);
     }
     if (rc == SQLITE_OK)
         rc = api->xSetAuxdata(fts, p, rank_query_free);
@@ -74,17 +118,107 @@ static int rank_query(const Fts5ExtensionApi *api, Fts5Context *fts, struct rank
     return rc;
 }
 
+/* bm25 of a row of length dl with freq[i] hits of phrase i, as FTS5 computes it. */
+static double score_of(const double *idf, const double *freq, int n_phrase, double dl, double avgdl)
+{
+    const double k1 = 1.2, b = 0.75;
+    double score = 0.0;
+
+    for (int i = 0; i < n_phrase; i++)
+        score += idf[i] * ((freq[i] * (k1 + 1.0)) / (freq[i] + k1 * (1 - b + b * dl / avgdl)));
+    return -1.0 * score;
+}
+
+/* The row's length: from the search index, else from FTS5. */
+static int row_length(const Fts5ExtensionApi *api, Fts5Context *fts, const struct rt_store *st,
+                      double *dl)
+{
+    int64_t id = api->xRowid(fts);
+    unsigned len = st->rank_len && id >= 0 && (uint64_t)id < st->rank_n ? st->rank_len[id] : 0;
+    int tokens = 0, rc = SQLITE_OK;
+
+    if (len) /* a row that matches has tokens: 0 is one the array does not hold */
+        *dl = (double)len;
+    else if ((rc = api->xColumnSize(fts, -1, &tokens)) == SQLITE_OK)
+        *dl = (double)tokens;
+    return rc;
+}
+
+/* rt_rank with st->rank_collect: notes the row (struct rt__rank_collect). */
+static int collect_row(const Fts5ExtensionApi *api, Fts5Context *fts, struct rt_store *st,
+                       struct rt__rank_collect *c)
+{
+    int64_t id = api->xRowid(fts);
+    int rc = SQLITE_OK;
+    size_t at;
+
+    if (!c->ready) {
+        sqlite3_int64 rows = 0, tokens = 0;
+        c->n_phrase = api->xPhraseCount(fts);
+        if ((rc = api->xRowCount(fts, &rows)) != SQLITE_OK ||
+            (rc = api->xColumnTotalSize(fts, -1, &tokens)) != SQLITE_OK)
+            return rc;
+        c->rows = rows;
+        c->avgdl = (double)tokens / (double)rows;
+        c->deferred = c->plain && (c->n_phrase == 1 || (c->or_query && !c->filtered));
+        c->idf = rt_xcalloc((size_t)(c->n_phrase > 0 ? c->n_phrase : 1), sizeof(double));
+        for (int i = 0; !c->deferred && rc == SQLITE_OK && i < c->n_phrase; i++) {
+            sqlite3_int64 hits = 0;
+            if ((rc = phrase_rows(api, fts, st, c->n_phrase, i, &hits)) == SQLITE_OK)
+                c->idf[i] = idf_of(rows, hits);
+        }
+        if (rc != SQLITE_OK)
+            return rc;
+        c->ready = 1;
+    }
+    c->matched++;
+    if (c->filtered && !(id >= 0 && (size_t)id / 64 < c->pass_words &&
+                         (c->pass[(size_t)id / 64] >> (id % 64) & 1)))
+        return SQLITE_OK;
+    if (c->n == c->alloc) {
+        c->alloc = c->alloc < 64 ? 64 : c->alloc * 2;
+        RT_REALLOC_ARRAY(c->ids, c->alloc);
+        RT_REALLOC_ARRAY(c->dl, c->alloc);
+        c->freq = rt_xrealloc(c->freq, rt_st_mult(rt_st_mult(sizeof(*c->freq), c->alloc),
+                                                  (size_t)(c->n_phrase > 0 ? c->n_phrase : 1)));
+    }
+    at = c->n;
+    if ((rc = row_length(api, fts, st, &c->dl[at])) != SQLITE_OK)
+        return rc;
+    /* Each phrase's hits in the row, read from its list of positions: the instances
+     * xInst gives, without building the array of them. */
+    for (int i = 0; i < c->n_phrase; i++) {
+        Fts5PhraseIter it;
+        int col = -1, off = 0;
+        uint32_t n = 0;
+        if ((rc = api->xPhraseFirst(fts, i, &it, &col, &off)) != SQLITE_OK)
+            return rc;
+        for (; col >= 0; api->xPhraseNext(fts, &it, &col, &off))
+            n++;
+        c->freq[at * (size_t)c->n_phrase + (size_t)i] = n;
+    }
+    c->ids[at] = id;
+    c->n++;
+    return SQLITE_OK;
+}
+
 static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int n_val,
                     sqlite3_value **val)
 {
-    const double k1 = 1.2, b = 0.75;
     struct rt_store *st = api->xUserData(fts);
     struct rank_query *q = NULL;
-    double score = 0.0, dl = 0.0;
+    double dl = 0.0;
     int rc, n_inst = 0;
 
     (void)n_val;
     (void)val;
+    if (st->rank_collect) {
+        if ((rc = collect_row(api, fts, st, st->rank_collect)) == SQLITE_OK)
+            sqlite3_result_null(ctx);
+        else
+            sqlite3_result_error_code(ctx, rc);
+        return;
+    }
     st->rank_calls++;
     if (st->rank_hits)
         roaring_bitmap_add(st->rank_hits, (uint32_t)api->xRowid(fts));
@@ -97,21 +231,10 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
         if ((rc = api->xInst(fts, i, &phrase, &col, &off)) == SQLITE_OK)
             q->freq[phrase] += 1.0;
     }
-    if (rc == SQLITE_OK) {
-        int64_t id = api->xRowid(fts);
-        unsigned len = st->rank_len && id >= 0 && (uint64_t)id < st->rank_n ? st->rank_len[id] : 0;
-        int tokens = 0;
-
-        if (len) /* a row that matches has tokens: 0 is one the array does not hold */
-            dl = (double)len;
-        else if ((rc = api->xColumnSize(fts, -1, &tokens)) == SQLITE_OK)
-            dl = (double)tokens;
-    }
-    for (int i = 0; rc == SQLITE_OK && i < q->n_phrase; i++)
-        score += q->idf[i] *
-                 ((q->freq[i] * (k1 + 1.0)) / (q->freq[i] + k1 * (1 - b + b * dl / q->avgdl)));
     if (rc == SQLITE_OK)
-        sqlite3_result_double(ctx, -1.0 * score);
+        rc = row_length(api, fts, st, &dl);
+    if (rc == SQLITE_OK)
+        sqlite3_result_double(ctx, score_of(q->idf, q->freq, q->n_phrase, dl, q->avgdl));
     else
         sqlite3_result_error_code(ctx, rc);
 }
@@ -130,4 +253,114 @@ int rt__rank_register(struct rt_store *st)
     if (rc != SQLITE_OK || !api)
         return rc ? rc : SQLITE_ERROR;
     return api->xCreateFunction(api, "rt_rank", st, rank_fn, NULL);
+}
+
+/* A ranked row: its score as rt_rank gives it, and its id, which breaks ties. */
+struct ranked {
+    double score;
+    int64_t id;
+};
+
+/* a before b in "ORDER BY rt_rank(...), rowid" */
+static int ranked_before(const struct ranked *a, const struct ranked *b)
+{
+    return a->score < b->score || (a->score == b->score && a->id < b->id);
+}
+
+static int ranked_cmp(const void *x, const void *y)
+{
+    const struct ranked *a = x, *b = y;
+    return ranked_before(a, b) ? -1 : ranked_before(b, a);
+}
+
+/* Restores the heap h of n (the last of the order at the top) from slot i down. */
+static void sift_down(struct ranked *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        struct ranked t;
+        if (l < n && ranked_before(&h[m], &h[l]))
+            m = l;
+        if (r < n && ranked_before(&h[m], &h[r]))
+            m = r;
+        if (m == i)
+            return;
+        t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+static void sift_up(struct ranked *h, size_t i)
+{
+    while (i > 0) {
+        size_t up = (i - 1) / 2;
+        struct ranked t;
+        if (!ranked_before(&h[up], &h[i]))
+            return;
+        t = h[i];
+        h[i] = h[up];
+        h[up] = t;
+        i = up;
+    }
+}
+
+void rt__rank_top(struct rt__rank_collect *c, int64_t offset, int64_t limit, int64_t **ids,
+                  size_t *n_ids)
+{
+    size_t from = offset > 0 ? (size_t)offset : 0, k = c->n, n_heap = 0;
+    double *freq;
+    struct ranked *heap;
+
+    *ids = NULL;
+    *n_ids = 0;
+    if (limit >= 0 && (uint64_t)limit < (uint64_t)c->n && from + (size_t)limit < c->n)
+        k = from + (size_t)limit;
+    if (!c->n || k <= from)
+        return;
+    if (c->deferred) {
+        /* The number of rows each phrase matches, from the pass (see sqlite_int.h). */
+        for (int i = 0; i < c->n_phrase; i++) {
+            sqlite3_int64 hits = 0;
+            if (c->n_phrase == 1)
+                hits = c->matched;
+            else
+                for (size_t r = 0; r < c->n; r++)
+                    hits += c->freq[r * (size_t)c->n_phrase + (size_t)i] > 0;
+            c->idf[i] = idf_of(c->rows, hits);
+        }
+    }
+    RT_ALLOC_ARRAY(freq, (size_t)(c->n_phrase > 0 ? c->n_phrase : 1));
+    RT_ALLOC_ARRAY(heap, k);
+    for (size_t r = 0; r < c->n; r++) {
+        struct ranked x;
+        for (int i = 0; i < c->n_phrase; i++)
+            freq[i] = (double)c->freq[r * (size_t)c->n_phrase + (size_t)i];
+        x.score = score_of(c->idf, freq, c->n_phrase, c->dl[r], c->avgdl);
+        x.id = c->ids[r];
+        if (n_heap < k) {
+            heap[n_heap] = x;
+            sift_up(heap, n_heap++);
+        } else if (ranked_before(&x, &heap[0])) {
+            heap[0] = x;
+            sift_down(heap, n_heap, 0);
+        }
+    }
+    qsort(heap, n_heap, sizeof(*heap), ranked_cmp);
+    RT_ALLOC_ARRAY(*ids, n_heap - from);
+    for (size_t i = from; i < n_heap; i++)
+        (*ids)[i - from] = heap[i].id;
+    *n_ids = n_heap - from;
+    rt_free(heap);
+    rt_free(freq);
+}
+
+void rt__rank_collect_release(struct rt__rank_collect *c)
+{
+    rt_free(c->idf);
+    rt_free(c->ids);
+    rt_free(c->dl);
+    rt_free(c->freq);
+    memset(c, 0, sizeof(*c));
 }

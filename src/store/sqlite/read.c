@@ -493,7 +493,8 @@ static int collect(struct rt_store *st, sqlite3_stmt *s, struct idset *set, stru
     return rc;
 }
 
-#define FTS_MATCH "SELECT rowid FROM recommendation_fts WHERE recommendation_fts MATCH ?1"
+#define FTS_FROM " FROM recommendation_fts WHERE recommendation_fts MATCH ?1"
+#define FTS_MATCH "SELECT rowid" FTS_FROM
 #define FTS_COUNT "SELECT count(*) FROM recommendation_fts WHERE recommendation_fts MATCH ?1"
 #define IN_SET " AND rt_idset(rowid, ?11)"
 /* rt_rank is FTS5's bm25 (rank.c), with the lengths of rows from the search index. */
@@ -510,6 +511,55 @@ static const char *const sort_key[4] = {
     "s.name",
     "CASE r.response WHEN 'supported' THEN 0 WHEN 'noted' THEN 1 WHEN 'pledge' THEN 2 ELSE 3 END",
 };
+
+/*
+ * A ranked page in one pass over the matches (rank.c, struct rt__rank_collect): the
+ * rows in pass (every match when NULL) are noted, then ranked in C. Gives what the
+ * statement "... ORDER BY rt_rank(...), rowid LIMIT OFFSET" gives; *scored is the
+ * number of rows ranked, as st->rank_calls counts them, and they go into
+ * st->rank_hits when it is there.
+ */
+static int ranked_page(struct rt_store *st, const struct rt_search_spec *q,
+                       const struct idset *pass, int64_t **ids, size_t *n_ids, struct rt_error *err)
+{
+    struct rt__rank_collect c = {0};
+    /* rt_rank notes each row and gives NULL: no row comes back to be stepped over. */
+    sqlite3_stmt *s = spec_stmt(st, q, NO_WHERE,
+                                "SELECT 1" FTS_FROM " AND rt_rank(recommendation_fts) IS NOT NULL",
+                                "", NULL, err);
+    int rc;
+
+    if (!s)
+        return RT_ESTORE;
+    if (pass) {
+        c.filtered = 1;
+        c.pass = pass->bits;
+        c.pass_words = pass->words;
+    }
+    c.or_query = st->match_or;
+    c.plain = st->match_plain;
+    st->rank_collect = &c;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        ;
+    st->rank_collect = NULL;
+    rc = rc == SQLITE_DONE ? 0 : step_error(st, err);
+    sqlite3_reset(s);
+    if (rc == 0) {
+        rt__rank_top(&c, q->offset, q->limit, ids, n_ids);
+        st->rank_calls = c.n;
+        if (st->rank_hits) {
+            for (size_t i = 0; i < c.n; i += 4096) {
+                size_t m = c.n - i < 4096 ? c.n - i : 4096;
+                uint32_t buf[4096];
+                for (size_t j = 0; j < m; j++)
+                    buf[j] = (uint32_t)c.ids[i + j];
+                roaring_bitmap_add_many(st->rank_hits, m, buf);
+            }
+        }
+    }
+    rt__rank_collect_release(&c);
+    return rc;
+}
 
 /* The page of hits' ids, into *ids. */
 static int page(struct rt_store *st, const struct rt_search_spec *q, enum plan plan,
@@ -537,9 +587,13 @@ static int page(struct rt_store *st, const struct rt_search_spec *q, enum plan p
                       NULL, err);
         break;
     case PLAN_TEXT:
+        if (q->limit != 0)
+            return ranked_page(st, q, NULL, ids, n_ids, err);
         s = spec_stmt(st, q, NO_WHERE, FTS_MATCH RANKED, "", NULL, err);
         break;
     case PLAN_FILTER:
+        if (q->limit != 0)
+            return ranked_page(st, q, pass, ids, n_ids, err);
         s = spec_stmt(st, q, NO_WHERE, FTS_MATCH IN_SET RANKED, "", pass, err);
         break;
     case PLAN_MATCH:
@@ -834,6 +888,8 @@ static int search(struct rt_store *st, const struct rt_search_spec *q, struct rt
     if (fx && (rc = rt__facets_get(st, &fx, err)) < 0)
         goto out;
     st->rank_len = rt__facets_doclen(fx, &st->rank_n);
+    st->search_version = rt__facets_version(fx);
+    st->search_version_known = fx != NULL;
     if (fx && by_bitmap) {
         if ((rc = rt__facets_filter(st, fx, q, &pass_bm, err)) < 0)
             goto out;
@@ -935,6 +991,7 @@ out:
     rt__bitmap_free(pass_bm);
     st->rank_len = NULL;
     st->rank_n = 0;
+    st->search_version_known = 0;
     if (own)
         sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     return rc;
@@ -985,18 +1042,67 @@ int rt__sqlite_recs_load(struct rt_store *st, const int64_t *ids, size_t n, stru
  * Renders spec's query as an FTS5 expression into match and points st->match at it,
  * for the statements a search binds; match_end clears both.
  */
+/*
+ * Is nd terms joined by OR only (or_only), and without a bare number (plain)? The
+ * terms' texts go to phrases, each ended by a NUL, and *simple stays 1 while each
+ * term is one phrase (no prefix, no column).
+ */
+static void query_shape(const struct rt_search_node *nd, int *or_only, int *plain,
+                        struct rt_buf *phrases, size_t *n, int *simple)
+{
+    switch (nd->kind) {
+    case RT_SEARCH_TERM: {
+        int digits = nd->len > 0 && !nd->prefix;
+        for (size_t k = 0; digits && k < nd->len; k++)
+            digits = nd->text[k] >= '0' && nd->text[k] <= '9';
+        if (digits || nd->field)
+            *plain = 0;
+        if (digits || nd->field || nd->prefix || memchr(nd->text, '\0', nd->len))
+            *simple = 0;
+        rt_buf_add(phrases, nd->text, nd->len);
+        rt_buf_addch(phrases, '\0');
+        (*n)++;
+        return;
+    }
+    case RT_SEARCH_GROUP:
+    case RT_SEARCH_OR:
+        break;
+    default:
+        *or_only = 0;
+        break;
+    }
+    for (const struct rt_search_node *c = nd->child; c; c = c->next)
+        query_shape(c, or_only, plain, phrases, n, simple);
+}
+
 static int match_begin(struct rt_store *st, const struct rt_search_spec *spec, struct rt_buf *match,
                        struct rt_error *err)
 {
     int rc = rt__fts_render(st, spec->query, match, err);
 
     st->match = rc == 0 ? match->buf : NULL;
+    st->match_or = st->match_plain = 0;
+    rt_buf_reset(&st->match_phrases);
+    st->match_n = 0;
+    if (rc == 0 && spec->query && spec->query->root) {
+        int simple = 1;
+        st->match_or = st->match_plain = 1;
+        query_shape(spec->query->root, &st->match_or, &st->match_plain, &st->match_phrases,
+                    &st->match_n, &simple);
+        if (!simple) {
+            rt_buf_reset(&st->match_phrases);
+            st->match_n = 0;
+        }
+    }
     return rc;
 }
 
 static void match_end(struct rt_store *st, struct rt_buf *match)
 {
     st->match = NULL;
+    st->match_or = st->match_plain = 0;
+    rt_buf_reset(&st->match_phrases);
+    st->match_n = 0;
     rt_buf_release(match);
 }
 

@@ -532,6 +532,8 @@ void rt__sqlite_close(struct rt_store *st)
     sqlite3_close(st->db);
     rt__strmap_release(&st->state_cache);
     rt__strmap_release(&st->theme_cache);
+    rt__strmap_release(&st->phrase_rows);
+    rt_buf_release(&st->match_phrases);
     rt_buf_release(&st->theme_key);
     rt_free(st->by_queue.v);
     rt_free(st->theme_queue.v);

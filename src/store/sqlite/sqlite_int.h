@@ -161,6 +161,23 @@ struct rt_store {
     size_t rank_n;
     uint64_t rank_calls;                /* rows rt_rank scored since the search set it to 0 */
     struct roaring_bitmap_s *rank_hits; /* when not NULL, rt_rank adds each row to it */
+    /* When not NULL, rt_rank collects instead of scoring (struct rt__rank_collect). */
+    struct rt__rank_collect *rank_collect;
+    /* During a search (read.c): its query is terms joined by OR only; it has no term
+     * limited to a column (a bare number, fts_query.c). */
+    int match_or, match_plain;
+    /* During a search (read.c): the texts of its terms in order, each ended by a NUL,
+     * when each term is one phrase of FTS5's (no prefix, no column): FTS5 numbers
+     * its phrases in that order. match_n of them; match_phrases.len 0 otherwise. */
+    struct rt_buf match_phrases;
+    size_t match_n;
+    /* rank.c: how many rows of the index each phrase matches, by its text, for bm25's
+     * IDF, while the data stays at phrase_rows_version (rt_store_version). During a
+     * search with the search index at hand, search_version is the data's version and
+     * search_version_known 1. */
+    struct rt__strmap phrase_rows;
+    uint64_t phrase_rows_version, search_version;
+    int search_version_known;
     /* Private records (private.c): 0 every record is read; 1 the tables of private
      * kinds are shadowed by views without them; 2 a switch to 1 failed half way. */
     int hide_private;
@@ -292,6 +309,48 @@ int rt__search_register(sqlite3 *db);
 
 /* Registers the FTS5 function rt_rank (rank.c: bm25, reading st->rank_len) on st->db. */
 int rt__rank_register(struct rt_store *st);
+
+/*
+ * A ranked search in one pass (rank.c). With st->rank_collect pointing at one, the
+ * statement "SELECT rt_rank(recommendation_fts) ... MATCH ?1" gives NULL for each
+ * match and notes instead the row's id, length and each phrase's count of hits, for
+ * the rows in pass (all of them when pass is NULL). bm25 needs, for each phrase, the
+ * number of rows of the whole index that it matches: FTS5's bm25 reads the phrase's
+ * list of rows once more for that. When the query is one phrase, that number is the
+ * count of matches, and when it is phrases joined by OR (or_query), the count of
+ * matches in which the phrase has hits; the pass counts them, and the second read is
+ * saved. Zero-initialise, set filtered, pass, pass_words, or_query and plain;
+ * rt__rank_collect_release.
+ */
+struct rt__rank_collect {
+    int filtered;         /* 0: every row is noted; 1: only those in pass */
+    const uint64_t *pass; /* a bitset of ids (read.c's struct idset) */
+    size_t pass_words;
+    int or_query; /* st->match_or */
+    int plain;    /* st->match_plain: without it, the second read is never saved */
+    /* Filled by rt_rank. */
+    int ready, deferred, n_phrase;
+    int64_t rows; /* in the index */
+    double avgdl;
+    double *idf;     /* n_phrase of them, known unless deferred */
+    int64_t matched; /* matches seen, in pass or not */
+    int64_t *ids;    /* of the rows in pass, n of them */
+    double *dl;      /* their lengths */
+    uint32_t *freq;  /* their phrases' hits: n_phrase for each */
+    size_t n, alloc;
+};
+
+/*
+ * After the statement of rt__rank_collect ran: into *ids (rt_free, n_ids of them)
+ * the ids of the collected rows ranked as "ORDER BY rt_rank(...), rowid LIMIT limit
+ * OFFSET offset" ranks them (limit < 0: no limit), with the same scores to the bit.
+ * Cannot fail.
+ */
+void rt__rank_top(struct rt__rank_collect *c, int64_t offset, int64_t limit, int64_t **ids,
+                  size_t *n_ids);
+
+/* Frees what c holds (not c). */
+void rt__rank_collect_release(struct rt__rank_collect *c);
 
 /* Seeds the state tables from iso-codes and our embedded variants (schema 1). */
 int rt__states_seed(struct rt_store *st, struct rt_error *err);

@@ -268,8 +268,11 @@ Test(search, every_plan_gives_the_plain_answer)
     static const char *const words[] = {"torture",         "detention", "women",
                                         "prisons",         "children",  "the death penalty",
                                         "free expression", "tortured"};
-    static const char *const texts[] = {
-        "torture", "tortur*", "\"death penalty\"", "women OR children", "detention -prisons", NULL};
+    static const char *const texts[] = {"torture", "tortur*", "\"death penalty\"",
+                                        "women OR children", "detention -prisons",
+                                        /* terms joined by OR only, a prefix among them: rank.c
+                                         * counts each phrase's rows in the pass itself */
+                                        "\"death penalty\" OR women OR tortur*", NULL};
     static const struct filters fs[] = {
         {0},
         {.sur = "Belarus"},
@@ -315,6 +318,8 @@ Test(search, every_plan_gives_the_plain_answer_on_the_upr_import, .timeout = 300
                                         "tortured prison*",
                                         "\"death penalty\"",
                                         "women OR girls",
+                                        "girls OR child* OR \"death penalty\"",
+                                        "19",
                                         "rights -children",
                                         "freedom expression",
                                         NULL};
@@ -414,6 +419,49 @@ Test(search, facets_follow_changes_to_the_data)
     cr_assert_eq(women_in("state_under_review", "KEN"), 2);
     cr_assert_eq(women_in("response", "pledge"), 1);
     cr_assert_eq(women_in("theme", "Women's rights"), 22);
+}
+
+/*
+ * rank.c keeps how many rows each word matches (bm25's IDF) while the data does not
+ * change: after a change here or through another connection, the ranks are still
+ * those of FTS5's bm25.
+ */
+Test(search, ranks_follow_changes_to_the_data)
+{
+    static const char *const texts[] = {"women violence", "violence -girls", "women OR girls",
+                                        "\"from violence\" protect", NULL};
+    static const struct filters fs[] = {{.response = -1},
+                                        {.sur = "France", .response = -1},
+                                        {.cycle = 1, .response = RT_RESPONSE_NOTED}};
+    struct rt_store *other;
+    struct rt_error e = RT_ERROR_INIT;
+    char path[256], text[80];
+
+    for (int i = 0; i < 30; i++) {
+        snprintf(text, sizeof(text), "Protect women%s from violence (%d)",
+                 i % 4 ? "" : " and girls", i);
+        put(i % 2 ? "France" : "Chile", "Canada", 8, RT_RESPONSE_NOTED, NULL, text);
+    }
+    cr_assert_gt(run_matrix(texts, RT_ARRAY_SIZE(texts), fs, RT_ARRAY_SIZE(fs)), 50);
+    /* Rows that change how rare each word is. */
+    for (int i = 0; i < 40; i++) {
+        snprintf(text, sizeof(text), "Violence against girls, and women's violence (%d)", i);
+        put("France", "Canada", 22, RT_RESPONSE_NOTED, NULL, text);
+    }
+    cr_assert_gt(run_matrix(texts, RT_ARRAY_SIZE(texts), fs, RT_ARRAY_SIZE(fs)), 50);
+    snprintf(path, sizeof(path), "%s/s.db", test_dir());
+    cr_assert_eq(rt_store_open(&other, path, 0, &e), 0, "%s", e.msg.buf);
+    {
+        struct rt_store *mine = st;
+        st = other;
+        for (int i = 0; i < 40; i++) {
+            snprintf(text, sizeof(text), "Girls protect girls from girls (%d)", i);
+            put("Chile", "Canada", 8, RT_RESPONSE_NOTED, NULL, text);
+        }
+        st = mine;
+    }
+    rt_store_close(other);
+    cr_assert_gt(run_matrix(texts, RT_ARRAY_SIZE(texts), fs, RT_ARRAY_SIZE(fs)), 50);
 }
 
 /*
