@@ -1042,7 +1042,8 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
     if (json_array_size(json_object_get(r, "recommendations"))) {
         /* Recommendations linked to the round itself (a search's check boxes). */
         RT_HTML_LIT(b, "<h2 id=\"recommendations\">Recommendations linked to this round</h2>");
-        snprintf(from, sizeof(from), "round:%lld", (long long)id);
+        snprintf(from, sizeof(from), "%lld#%lld", dlg,
+                 (long long)json_integer_value(json_object_get(r, "ordinal")));
         rt_http_linked_recs(st, b, json_object_get(r, "recommendations"), from, back);
     }
     RT_HTML_LIT(b, "<h2 id=\"participants\">Participants</h2><ul>");

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 
+#include <rightstrack/audit.h>
 #include <rightstrack/entity.h>
 #include <rightstrack/json.h>
 #include <rightstrack/ledger.h>
@@ -124,6 +125,8 @@ void rt_http_linked_recs(struct rt_store *st, struct rt_buf *b, const json_t *id
         for (const char *p = link; *p; p++)
             if (*p == ' ')
                 RT_HTML_LIT(b, "%20");
+            else if (*p == '#') /* a round, D#N */
+                RT_HTML_LIT(b, "%23");
             else
                 rt_html_textf(b, "%c", *p);
         RT_HTML_LIT(b, "/history\">history of the link</a></small>");
@@ -147,9 +150,13 @@ void rt_http_link_withdraw(struct rt_store *st, const struct rt_http_req *req,
 {
     struct rt_error err = RT_ERROR_INIT;
     const char *link = rt_http_arg(req, "link"), *back = rt_http_arg(req, "back");
-    char out[128], from[64];
+    char out[128], canon[128], from[64];
     const char *sp;
 
+    /* The link as the log names it ("round:2 about recommendation:3", whether the form
+     * named the round 1#2 or round:2), for the banner of the page it is from. */
+    if (!link || rt_audit_ref(st, link, canon, NULL) < 0)
+        snprintf(canon, sizeof(canon), "%s", link ? link : "");
     /* The same write as the command line's `withdraw "topic:3 about rec:5" --reason`. */
     if (rt_ledger_withdraw(st, link ? link : "", rt_http_arg(req, "reason"), NULL, out, &err) < 0) {
         struct rt_buf *b = &resp->body;
@@ -171,8 +178,8 @@ void rt_http_link_withdraw(struct rt_store *st, const struct rt_http_req *req,
     snprintf(resp->location, sizeof(resp->location), "%s",
              back && back[0] == '/' && back[1] != '/' && !strpbrk(back, "\r\n\\") ? back
                                                                                   : "/dialogues");
-    sp = strchr(link, ' ');
-    snprintf(from, sizeof(from), "%.*s", sp ? (int)(sp - link) : 0, link);
+    sp = strchr(canon, ' ');
+    snprintf(from, sizeof(from), "%.*s", sp ? (int)(sp - canon) : 0, canon);
     if (strchr(from, ':')) {
         size_t len = strlen(resp->location);
         snprintf(resp->location + len, sizeof(resp->location) - len, "%ssaved=%s&unlinked=1",

@@ -66,14 +66,15 @@ check_eq "the round page lists them" 3 \
     "$(python3 -c 'import re,sys; b=open(sys.argv[1]).read(); s=b[b.index("<h2 id=\"recommendations\">"):]; print(len(re.findall(r"href=\"/recommendations/\d+\"", s[:s.index("</ul>")])))' "$TMP/body")"
 check_eq "each hand link on the page has a withdraw control (round 3, topic 1, ask 1)" 5 "$(grep -o 'action="/links/withdraw"' "$TMP/body" | wc -l)"
 
-# Withdrawn from the page, with a reason, as `withdraw` does.
+# Withdrawn from the page, with a reason, as `withdraw` does; the round named as the
+# page names it (D#N).
 T=$(token)
 wd() { curl -s -b "$TMP/jar" -c "$TMP/jar" -o "$TMP/wd" -w '%{http_code} %{redirect_url}' -H "Origin: $URL" --data-urlencode "csrf=$T" "$@" "$URL/links/withdraw"; }
 out=$(wd --data-urlencode "link=round:2 about recommendation:3" --data-urlencode "back=/dialogues/1/rounds/2")
 check_eq "a link without a reason is refused" "422 " "$out"
 grep -q 'The link was not withdrawn' "$TMP/wd"
 check_eq "and the page says why" 0 $?
-out=$(wd --data-urlencode "link=round:2 about recommendation:3" --data-urlencode "reason=ticked by mistake" --data-urlencode "back=/dialogues/1/rounds/2")
+out=$(wd --data-urlencode "link=1#2 about recommendation:3" --data-urlencode "reason=ticked by mistake" --data-urlencode "back=/dialogues/1/rounds/2")
 check_eq "withdrawn, back to the round" "303 $URL/dialogues/1/rounds/2?saved=round:2&unlinked=1" "$out"
 check_eq "the round no longer holds it" "2 4" "$(recs_of_round)"
 r history "round:2 about rec:3" --json >"$TMP/h.json" 2>/dev/null || r history round:2 --json >"$TMP/h.json"
