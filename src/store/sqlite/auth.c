@@ -328,7 +328,11 @@ int rt__token_use(struct rt_store *st, const unsigned char *hash, struct rt__tok
         if (!(s = stmt(st, "UPDATE account_token SET last_used = " NOW_TEXT " WHERE id = ?1", err)))
             return RT_ESTORE;
         sqlite3_bind_int64(s, 1, out->id);
-        rc = done(st, s, "note token use", err);
+        /* A busy database only delays the note, as a session's: the web face reads who
+         * asks inside the request's read snapshot, where another connection's newer
+         * write makes this one fail (SQLITE_BUSY_SNAPSHOT). The token stays good. */
+        if (done(st, s, "note token use", err) < 0 && err)
+            rt_error_release(err);
     }
     return rc;
 }
