@@ -305,6 +305,16 @@ static void wcache_rehash(struct wcache *wc, size_t cap)
     rt_free(old);
 }
 
+/* Appends n model rows to f->cbucket (none: f->cbucket may still be NULL). */
+static void add_rows(struct feats *f, const uint32_t *rows, size_t n)
+{
+    if (!n)
+        return;
+    RT_ALLOC_GROW(f->cbucket, f->n_c + n, f->alloc_c);
+    memcpy(f->cbucket + f->n_c, rows, n * sizeof(*rows));
+    f->n_c += n;
+}
+
 /* Appends the rows of the character n-grams of w[0..m) to f->cbucket. */
 static void cached_char_rows(struct feats *f, const char *w, size_t m)
 {
@@ -318,9 +328,7 @@ static void cached_char_rows(struct feats *f, const char *w, size_t m)
     for (; wc->slot[i].h; i = (i + 1) & (wc->cap - 1)) {
         e = &wc->slot[i];
         if (e->h == h && e->key_len == m && !memcmp(wc->keys + e->key_off, w, m)) {
-            RT_ALLOC_GROW(f->cbucket, f->n_c + e->n_rows, f->alloc_c);
-            memcpy(f->cbucket + f->n_c, wc->rows + e->row_off, e->n_rows * sizeof(*wc->rows));
-            f->n_c += e->n_rows;
+            add_rows(f, wc->rows + e->row_off, e->n_rows);
             return;
         }
     }
@@ -352,9 +360,7 @@ static void cached_char_rows(struct feats *f, const char *w, size_t m)
     }
     e->n_rows = (uint16_t)(wc->n_rows - e->row_off);
     wc->n++;
-    RT_ALLOC_GROW(f->cbucket, f->n_c + e->n_rows, f->alloc_c);
-    memcpy(f->cbucket + f->n_c, wc->rows + e->row_off, e->n_rows * sizeof(*wc->rows));
-    f->n_c += e->n_rows;
+    add_rows(f, wc->rows + e->row_off, e->n_rows);
 }
 
 /* Appends the character n-grams of a term to f->cbucket: their buckets, or

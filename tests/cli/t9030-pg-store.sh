@@ -9,6 +9,10 @@
 
 need_data
 need_pg
+# The import's working copies go under this script's own folder, so that the check
+# that none is left finds this script's alone (t9030 and t9031 may run at once).
+mkdir -p "$TMP/work"
+export TMPDIR="$TMP/work"
 CSV=$DATA/upr/upr_info_s01-s18.csv
 PG="postgresql:///postgres?host=$PG_DIR"
 LITE=$TMP/lite.db
@@ -24,7 +28,7 @@ check_eq "and their lexemes" 35368 "$(pg_psql -c 'SELECT count(*) FROM recommend
 check_eq "and the import's audit entry" 1 \
     "$(pg_psql -c "SELECT count(*) FROM audit_log WHERE op = 'import'")"
 check_eq "no working copy is left behind" "" \
-    "$(ls -d "${TMPDIR:-/tmp}"/rightstrack-pg-load.* 2>/dev/null)"
+    "$(ls -d "$TMP/work"/rightstrack-pg-load.* 2>/dev/null)"
 
 "$RT" --db "$PG" stats --json >"$TMP/stats.pg" 2>&1
 "$RT" --db "$LITE" stats --json >"$TMP/stats.lite" 2>&1

@@ -9,6 +9,10 @@
 
 need_data
 need_pg
+# The import's working copies go under this script's own folder, so that the check
+# that none is left finds this script's alone (t9030 and t9031 may run at once).
+mkdir -p "$TMP/work"
+export TMPDIR="$TMP/work"
 CSV=$DATA/upr/upr_info_s01-s18.csv
 PG="postgresql:///postgres?host=$PG_DIR"
 
@@ -35,7 +39,7 @@ say "# $(head -n 2 "$TMP/import.err" | tr '\n' ' ')"
 check "saying that the connection was lost" grep -q "lost the connection to PostgreSQL\|cannot be reached" "$TMP/import.err"
 check "and that nothing was imported" grep -q "nothing was imported" "$TMP/import.err"
 check_eq "no working copy is left behind" "" \
-    "$(ls -d "${TMPDIR:-/tmp}"/rightstrack-pg-load.* 2>/dev/null)"
+    "$(ls -d "$TMP/work"/rightstrack-pg-load.* 2>/dev/null)"
 
 check "the server starts again" pg_restart
 check_eq "nothing of the import is there" "0 0 0" \
