@@ -124,4 +124,8 @@ extern const struct rt__store_ops rt__sqlite_ops;
  * RT_STORE_CORE; it refuses to open for the others. */
 extern const struct rt__store_ops rt__pg_ops;
 
+/* The tables of export --json, in an order that satisfies their references; NULL-ended
+ * (src/store/store.c). */
+extern const char *const rt__export_tables[];
+
 #endif

@@ -482,3 +482,35 @@ int rt_store_export(struct rt_store *st, json_t **out, struct rt_error *err)
     *out = NULL;
     return o->export ? o->export(st, out, err) : missing(o, "export", err);
 }
+
+/* The tables an export carries, in an order that satisfies their references: one list
+ * for both stores, so that their exports cannot drift apart. */
+const char *const rt__export_tables[] = {
+    "source",
+    "theme",
+    "recommendation",
+    "recommendation_by",
+    "recommendation_theme",
+    "recommendation_source",
+    "recommendation_election",
+    "recommendation_category",
+    "dialogue",
+    "dialogue_party",
+    "round",
+    "participant",
+    "topic",
+    "ask",
+    "step",
+    "link",
+    "ledger_theme",
+    "commitment",
+    "commitment_status",
+    "benchmark",
+    "assessment",
+    "private_record",
+    "person",
+    "person_name",
+    "case_event",
+    "ask_person",
+    NULL,
+};

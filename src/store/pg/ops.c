@@ -1688,37 +1688,8 @@ out:
     return rc;
 }
 
-/* export --json: the tables of src/store/sqlite/exchange.c, in its form. */
-
-static const char *const export_tables[] = {
-    "source",
-    "theme",
-    "recommendation",
-    "recommendation_by",
-    "recommendation_theme",
-    "recommendation_source",
-    "recommendation_election",
-    "recommendation_category",
-    "dialogue",
-    "dialogue_party",
-    "round",
-    "participant",
-    "topic",
-    "ask",
-    "step",
-    "link",
-    "ledger_theme",
-    "commitment",
-    "commitment_status",
-    "benchmark",
-    "assessment",
-    "private_record",
-    "person",
-    "person_name",
-    "case_event",
-    "ask_person",
-    NULL,
-};
+/* export --json: the tables of rt__export_tables (src/store/store.c), in the form of
+ * src/store/sqlite/exchange.c. */
 
 static const char *key_of(const char *col)
 {
@@ -1822,8 +1793,8 @@ static int pg_export(struct rt_store *st, json_t **out, struct rt_error *err)
     json_object_set_new(doc, "version", json_integer(1));
     json_object_set_new(doc, "schema", json_integer(s->schema));
     json_object_set_new(doc, "tables", tabs);
-    for (size_t t = 0; export_tables[t] && rc == 0; t++)
-        rc = export_table(s, export_tables[t], tabs, err);
+    for (size_t t = 0; rt__export_tables[t] && rc == 0; t++)
+        rc = export_table(s, rt__export_tables[t], tabs, err);
     if (rc < 0) {
         json_decref(doc);
         return rc;

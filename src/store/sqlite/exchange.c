@@ -19,37 +19,6 @@
 
 #define EXPORT_VERSION 1
 
-/* The tables, in an order that satisfies their references. */
-static const char *const tables[] = {
-    "source",
-    "theme",
-    "recommendation",
-    "recommendation_by",
-    "recommendation_theme",
-    "recommendation_source",
-    "recommendation_election",
-    "recommendation_category",
-    "dialogue",
-    "dialogue_party",
-    "round",
-    "participant",
-    "topic",
-    "ask",
-    "step",
-    "link",
-    "ledger_theme",
-    "commitment",
-    "commitment_status",
-    "benchmark",
-    "assessment",
-    "private_record",
-    "person",
-    "person_name",
-    "case_event",
-    "ask_person",
-    NULL,
-};
-
 static int is_state_column(const char *col)
 {
     return !strcmp(col, "sur_id") || !strcmp(col, "state_id");
@@ -112,7 +81,7 @@ int rt__sqlite_export(struct rt_store *st, json_t **out, struct rt_error *err)
     json_object_set_new(doc, "version", json_integer(EXPORT_VERSION));
     json_object_set_new(doc, "schema", json_integer(rt_store_schema_version(st)));
     json_object_set_new(doc, "tables", tabs);
-    for (size_t t = 0; tables[t] && rc == 0; t++) {
+    for (size_t t = 0; rt__export_tables[t] && rc == 0; t++) {
         struct rt_buf sql = RT_BUF_INIT, order = RT_BUF_INIT;
         struct column *cols;
         sqlite3_stmt *s = NULL;
@@ -120,7 +89,7 @@ int rt__sqlite_export(struct rt_store *st, json_t **out, struct rt_error *err)
         json_error_t jerr;
         json_t *rows;
 
-        if ((rc = columns(st, tables[t], &cols, &n, err)) < 0)
+        if ((rc = columns(st, rt__export_tables[t], &cols, &n, err)) < 0)
             break;
         rt_buf_adds(&sql, "SELECT json_group_array(json(j)) FROM (SELECT json_object(");
         for (size_t i = 0; i < n; i++) {
@@ -139,7 +108,7 @@ int rt__sqlite_export(struct rt_store *st, json_t **out, struct rt_error *err)
             for (size_t i = 0; i < n; i++)
                 if (cols[i].pk == k)
                     rt_buf_addf(&order, "%st.%s", order.len ? ", " : "", cols[i].name);
-        rt_buf_addf(&sql, ") j FROM %s t ORDER BY %s)", tables[t],
+        rt_buf_addf(&sql, ") j FROM %s t ORDER BY %s)", rt__export_tables[t],
                     order.len ? order.buf : "t.rowid");
         if (sqlite3_prepare_v2(st->db, sql.buf, -1, &s, NULL) != SQLITE_OK ||
             sqlite3_step(s) != SQLITE_ROW) {
@@ -147,9 +116,10 @@ int rt__sqlite_export(struct rt_store *st, json_t **out, struct rt_error *err)
         } else {
             rows = json_loads((const char *)sqlite3_column_text(s, 0), 0, &jerr);
             if (!rows)
-                rc = rt_error_set(err, RT_ESTORE, NULL, 0, tables[t], "export: %s", jerr.text);
+                rc = rt_error_set(err, RT_ESTORE, NULL, 0, rt__export_tables[t], "export: %s",
+                                  jerr.text);
             else
-                json_object_set_new(tabs, tables[t], rows);
+                json_object_set_new(tabs, rt__export_tables[t], rows);
         }
         sqlite3_finalize(s);
         rt_buf_release(&sql);
@@ -629,8 +599,8 @@ int rt_store_import_export(struct rt_store *st, const char *path, json_t *doc, s
     json_object_foreach(tabs, k, v)
     {
         int known = 0;
-        for (size_t t = 0; tables[t]; t++)
-            known |= !strcmp(tables[t], k);
+        for (size_t t = 0; rt__export_tables[t]; t++)
+            known |= !strcmp(rt__export_tables[t], k);
         if (!known)
             return rt_error_set(err, RT_EINVAL, path, 0, "tables", "unknown table '%s'", k);
     }
@@ -651,16 +621,16 @@ int rt_store_import_export(struct rt_store *st, const char *path, json_t *doc, s
     if (used)
         return rt_error_set(err, RT_EINVAL, path, 0, NULL,
                             "an export is restored into an empty database; this one holds data");
-    for (size_t t = 0; tables[t]; t++) {
-        json_t *rows = json_object_get(tabs, tables[t]);
-        if (rows && ((rc = import_table(st, path, tables[t], rows, err)) < 0 ||
-                     (rc = check_references(st, path, tables[t], rows, err)) < 0))
+    for (size_t t = 0; rt__export_tables[t]; t++) {
+        json_t *rows = json_object_get(tabs, rt__export_tables[t]);
+        if (rows && ((rc = import_table(st, path, rt__export_tables[t], rows, err)) < 0 ||
+                     (rc = check_references(st, path, rt__export_tables[t], rows, err)) < 0))
             return rc;
     }
     /* A link may point at a row of a table written after it: these come at the end. */
-    for (size_t t = 0; tables[t]; t++) {
-        json_t *rows = json_object_get(tabs, tables[t]);
-        if (rows && (rc = check_kind_refs(st, path, tables[t], rows, err)) < 0)
+    for (size_t t = 0; rt__export_tables[t]; t++) {
+        json_t *rows = json_object_get(tabs, rt__export_tables[t]);
+        if (rows && (rc = check_kind_refs(st, path, rt__export_tables[t], rows, err)) < 0)
             return rc;
     }
     /* An export from before schema 15 has no recommendation_source: each recommendation
