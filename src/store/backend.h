@@ -128,4 +128,19 @@ extern const struct rt__store_ops rt__pg_ops;
  * (src/store/store.c). */
 extern const char *const rt__export_tables[];
 
+/*
+ * A recommendation's own row, as both stores' rec_fill take it (read.c, pg/ops.c): the official
+ * action category, or where the data has none a predicted one, with its origin and confidence. Add
+ * the WHERE clause.
+ */
+#define RT__REC_SELECT                                                                             \
+    "SELECT r.id, r.mechanism, r.cycle, r.session, r.paragraph, r.text, s.code, s.name,"           \
+    " r.response, coalesce(r.action_category, c.category), r.source_id, src.path,"                 \
+    " r.created_at,"                                                                               \
+    " CASE WHEN r.action_category IS NOT NULL THEN 'official' ELSE c.origin END,"                  \
+    " CASE WHEN r.action_category IS NOT NULL THEN 1.0 ELSE c.confidence END"                      \
+    " FROM recommendation r JOIN state s ON s.id = r.sur_id"                                       \
+    " LEFT JOIN source src ON src.id = r.source_id"                                                \
+    " LEFT JOIN recommendation_category c ON c.rec_id = r.id"
+
 #endif

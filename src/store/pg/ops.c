@@ -963,17 +963,6 @@ static int pg_model_get(struct rt_store *st, const char *name, struct rt_buf *da
     return pg_fail(err, "reading a trained model");
 }
 
-/* The recommendation columns of read.c's RT__REC_SELECT, in its order. */
-#define REC_SELECT                                                                                 \
-    "SELECT r.id, r.mechanism, r.cycle, r.session, r.paragraph, r.text, s.code, s.name,"           \
-    " r.response, coalesce(r.action_category, c.category), r.source_id, src.path,"                 \
-    " r.created_at,"                                                                               \
-    " CASE WHEN r.action_category IS NOT NULL THEN 'official' ELSE c.origin END,"                  \
-    " CASE WHEN r.action_category IS NOT NULL THEN 1.0 ELSE c.confidence END"                      \
-    " FROM recommendation r JOIN state s ON s.id = r.sur_id"                                       \
-    " LEFT JOIN source src ON src.id = r.source_id"                                                \
-    " LEFT JOIN recommendation_category c ON c.rec_id = r.id"
-
 static void rec_fill(const PGresult *q, int row, struct rt_rec *r)
 {
     r->id = strtoll(PQgetvalue(q, row, 0), NULL, 10);
@@ -1045,7 +1034,7 @@ static int pg_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct 
     PGresult *q;
     int n, rc;
 
-    if (!(q = exec_id(s, "pg_rec_get", REC_SELECT " WHERE r.id = $1", id, err)))
+    if (!(q = exec_id(s, "pg_rec_get", RT__REC_SELECT " WHERE r.id = $1", id, err)))
         return RT_ESTORE;
     if (!PQntuples(q)) {
         PQclear(q);
@@ -1121,8 +1110,8 @@ static int pg_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struc
         rt_buf_addf(&arr, "%s%lld", i ? "," : "", (long long)ids[i]);
     rt_buf_addch(&arr, '}');
     v[0] = arr.buf;
-    if (!(q = rt__pg_exec(s->pg, "pg_recs_load", REC_SELECT " WHERE r.id = ANY($1::bigint[])", 1, v,
-                          err))) {
+    if (!(q = rt__pg_exec(s->pg, "pg_recs_load", RT__REC_SELECT " WHERE r.id = ANY($1::bigint[])",
+                          1, v, err))) {
         rc = RT_ESTORE;
         goto out;
     }
@@ -1148,9 +1137,10 @@ static int pg_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struc
     }
     for (int row = 0; row < PQntuples(q); row++) {
         long i = place_of(q, row, ids, n);
-        struct rt_rec *r = &recs[i];
+        struct rt_rec *r;
         if (i < 0)
             continue;
+        r = &recs[i];
         r->by = rt_xrealloc(r->by, (r->n_by + 1) * sizeof(*r->by));
         snprintf(r->by[r->n_by].code, sizeof(r->by[r->n_by].code), "%s", PQgetvalue(q, row, 1));
         r->by[r->n_by++].name = rt_xstrdup(PQgetvalue(q, row, 2));
@@ -1168,10 +1158,11 @@ static int pg_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struc
     }
     for (int row = 0; row < PQntuples(q); row++) {
         long i = place_of(q, row, ids, n);
-        struct rt_rec *r = &recs[i];
+        struct rt_rec *r;
         struct rt_rec_theme *t;
         if (i < 0)
             continue;
+        r = &recs[i];
         r->themes = rt_xrealloc(r->themes, (r->n_themes + 1) * sizeof(*r->themes));
         t = &r->themes[r->n_themes++];
         t->vocabulary = rt_xstrdup(PQgetvalue(q, row, 1));

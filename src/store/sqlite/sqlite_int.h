@@ -36,21 +36,6 @@ enum rt__stmt_id {
     STMT__COUNT
 };
 
-/*
- * A recommendation's own row, as read.c's rec_fill takes it: the official action
- * category, or where the data has none a predicted one, with its origin and
- * confidence. Add the WHERE clause.
- */
-#define RT__REC_SELECT                                                                             \
-    "SELECT r.id, r.mechanism, r.cycle, r.session, r.paragraph, r.text, s.code, s.name,"           \
-    " r.response, coalesce(r.action_category, c.category), r.source_id, src.path,"                 \
-    " r.created_at,"                                                                               \
-    " CASE WHEN r.action_category IS NOT NULL THEN 'official' ELSE c.origin END,"                  \
-    " CASE WHEN r.action_category IS NOT NULL THEN 1.0 ELSE c.confidence END"                      \
-    " FROM recommendation r JOIN state s ON s.id = r.sur_id"                                       \
-    " LEFT JOIN source src ON src.id = r.source_id"                                                \
-    " LEFT JOIN recommendation_category c ON c.rec_id = r.id"
-
 /* Statements prepared from SQL built at run time (searches), kept per connection. */
 #define RT__SQL_CACHE 32
 
