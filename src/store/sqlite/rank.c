@@ -144,33 +144,14 @@ static int row_length(const Fts5ExtensionApi *api, Fts5Context *fts, const struc
     return rc;
 }
 
-/* rt_rank with st->rank_collect: notes the row (struct rt__rank_collect). */
-static int collect_row(const Fts5ExtensionApi *api, Fts5Context *fts, struct rt_store *st,
-                       struct rt__rank_collect *c)
+/* Notes the row fts is at, when in pass (struct rt__rank_collect). */
+static int note_row(const Fts5ExtensionApi *api, Fts5Context *fts, const struct rt_store *st,
+                    struct rt__rank_collect *c)
 {
     int64_t id = api->xRowid(fts);
     int rc = SQLITE_OK;
     size_t at;
 
-    if (!c->ready) {
-        sqlite3_int64 rows = 0, tokens = 0;
-        c->n_phrase = api->xPhraseCount(fts);
-        if ((rc = api->xRowCount(fts, &rows)) != SQLITE_OK ||
-            (rc = api->xColumnTotalSize(fts, -1, &tokens)) != SQLITE_OK)
-            return rc;
-        c->rows = rows;
-        c->avgdl = (double)tokens / (double)rows;
-        c->deferred = c->plain && (c->n_phrase == 1 || (c->or_query && !c->filtered));
-        c->idf = rt_xcalloc((size_t)(c->n_phrase > 0 ? c->n_phrase : 1), sizeof(double));
-        for (int i = 0; !c->deferred && rc == SQLITE_OK && i < c->n_phrase; i++) {
-            sqlite3_int64 hits = 0;
-            if ((rc = phrase_rows(api, fts, st, c->n_phrase, i, &hits)) == SQLITE_OK)
-                c->idf[i] = idf_of(rows, hits);
-        }
-        if (rc != SQLITE_OK)
-            return rc;
-        c->ready = 1;
-    }
     c->matched++;
     if (c->filtered && !(id >= 0 && (size_t)id / 64 < c->pass_words &&
                          (c->pass[(size_t)id / 64] >> (id % 64) & 1)))
@@ -202,6 +183,56 @@ static int collect_row(const Fts5ExtensionApi *api, Fts5Context *fts, struct rt_
     return SQLITE_OK;
 }
 
+struct sweep {
+    const struct rt_store *st;
+    struct rt__rank_collect *c;
+};
+
+/* xQueryPhrase's callback of a sweep: each match of the phrase, in the phrase's own
+ * query (its phrase 0). */
+static int sweep_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *arg)
+{
+    struct sweep *w = arg;
+    return note_row(api, fts, w->st, w->c);
+}
+
+/* rt_rank with st->rank_collect: notes the row (struct rt__rank_collect), or every
+ * match at once (swept). */
+static int collect_row(const Fts5ExtensionApi *api, Fts5Context *fts, struct rt_store *st,
+                       struct rt__rank_collect *c)
+{
+    int rc = SQLITE_OK;
+
+    if (!c->ready) {
+        sqlite3_int64 rows = 0, tokens = 0;
+        c->n_phrase = api->xPhraseCount(fts);
+        if ((rc = api->xRowCount(fts, &rows)) != SQLITE_OK ||
+            (rc = api->xColumnTotalSize(fts, -1, &tokens)) != SQLITE_OK)
+            return rc;
+        c->rows = rows;
+        c->avgdl = (double)tokens / (double)rows;
+        c->deferred = c->plain && (c->n_phrase == 1 || (c->or_query && !c->filtered));
+        c->idf = rt_xcalloc((size_t)(c->n_phrase > 0 ? c->n_phrase : 1), sizeof(double));
+        for (int i = 0; !c->deferred && rc == SQLITE_OK && i < c->n_phrase; i++) {
+            sqlite3_int64 hits = 0;
+            if ((rc = phrase_rows(api, fts, st, c->n_phrase, i, &hits)) == SQLITE_OK)
+                c->idf[i] = idf_of(rows, hits);
+        }
+        if (rc != SQLITE_OK)
+            return rc;
+        c->ready = 1;
+        if (c->plain && c->n_phrase == 1) {
+            /* A query of one phrase (no column, no bare number) matches what the
+             * phrase matches: FTS5 walks its rows here in one loop, without a step of
+             * the statement for each. The statement then stops (rank_fn). */
+            struct sweep w = {st, c};
+            c->swept = 1;
+            return api->xQueryPhrase(fts, 0, &w, sweep_row);
+        }
+    }
+    return note_row(api, fts, st, c);
+}
+
 static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int n_val,
                     sqlite3_value **val)
 {
@@ -213,10 +244,12 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     (void)n_val;
     (void)val;
     if (st->rank_collect) {
-        if ((rc = collect_row(api, fts, st, st->rank_collect)) == SQLITE_OK)
-            sqlite3_result_null(ctx);
-        else
+        if ((rc = collect_row(api, fts, st, st->rank_collect)) != SQLITE_OK)
             sqlite3_result_error_code(ctx, rc);
+        else if (st->rank_collect->swept)
+            sqlite3_result_int(ctx, 1); /* every match is noted: a row, to stop */
+        else
+            sqlite3_result_null(ctx);
         return;
     }
     st->rank_calls++;

@@ -539,9 +539,11 @@ static int ranked_page(struct rt_store *st, const struct rt_search_spec *q,
     c.or_query = st->match_or;
     c.plain = st->match_plain;
     st->rank_collect = &c;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && !c.swept)
         ;
     st->rank_collect = NULL;
+    if (rc == SQLITE_ROW)
+        rc = SQLITE_DONE; /* swept (rank.c): the rows are all noted */
     rc = rc == SQLITE_DONE ? 0 : step_error(st, err);
     sqlite3_reset(s);
     if (rc == 0) {

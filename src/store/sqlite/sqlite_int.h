@@ -315,6 +315,7 @@ struct rt__rank_collect {
     int plain;    /* st->match_plain: without it, the second read is never saved */
     /* Filled by rt_rank. */
     int ready, deferred, n_phrase;
+    int swept;    /* every match was noted in the first row's call (rank.c) */
     int64_t rows; /* in the index */
     double avgdl;
     double *idf;     /* n_phrase of them, known unless deferred */
