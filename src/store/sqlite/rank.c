@@ -131,9 +131,8 @@ static double score_of(const double *idf, const double *freq, int n_phrase, doub
 
 /* The row's length: from the search index, else from FTS5. */
 static int row_length(const Fts5ExtensionApi *api, Fts5Context *fts, const struct rt_store *st,
-                      double *dl)
+                      int64_t id, double *dl)
 {
-    int64_t id = api->xRowid(fts);
     unsigned len = st->rank_len && id >= 0 && (uint64_t)id < st->rank_n ? st->rank_len[id] : 0;
     int tokens = 0, rc = SQLITE_OK;
 
@@ -164,7 +163,7 @@ static int note_row(const Fts5ExtensionApi *api, Fts5Context *fts, const struct 
                                                   (size_t)(c->n_phrase > 0 ? c->n_phrase : 1)));
     }
     at = c->n;
-    if ((rc = row_length(api, fts, st, &c->dl[at])) != SQLITE_OK)
+    if ((rc = row_length(api, fts, st, id, &c->dl[at])) != SQLITE_OK)
         return rc;
     /* Each phrase's hits in the row, read from its list of positions: the instances
      * xInst gives, without building the array of them. */
@@ -226,8 +225,25 @@ static int collect_row(const Fts5ExtensionApi *api, Fts5Context *fts, struct rt_
              * phrase matches: FTS5 walks its rows here in one loop, without a step of
              * the statement for each. The statement then stops (rank_fn). */
             struct sweep w = {st, c};
+            const char *key;
+            size_t len;
+            int64_t rows_known = 0;
+            /* The arrays at their size when the phrase's count of rows is known. */
+            if (!c->filtered && phrase_key(st, 1, 0, &key, &len) &&
+                rt__strmap_get(&st->phrase_rows, key, len, &rows_known) && rows_known > 64 &&
+                (uint64_t)rows_known < SIZE_MAX / 64) {
+                c->alloc = (size_t)rows_known;
+                RT_ALLOC_ARRAY(c->ids, c->alloc);
+                RT_ALLOC_ARRAY(c->dl, c->alloc);
+                RT_ALLOC_ARRAY(c->freq, c->alloc);
+            }
             c->swept = 1;
-            return api->xQueryPhrase(fts, 0, &w, sweep_row);
+            /* Every match was seen, in the filters' set or not: the phrase's count of
+             * rows, for later queries with it (phrase_rows). */
+            if ((rc = api->xQueryPhrase(fts, 0, &w, sweep_row)) == SQLITE_OK &&
+                phrase_key(st, 1, 0, &key, &len))
+                rt__strmap_put(&st->phrase_rows, key, len, c->matched);
+            return rc;
         }
     }
     return note_row(api, fts, st, c);
@@ -265,7 +281,7 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
             q->freq[phrase] += 1.0;
     }
     if (rc == SQLITE_OK)
-        rc = row_length(api, fts, st, &dl);
+        rc = row_length(api, fts, st, api->xRowid(fts), &dl);
     if (rc == SQLITE_OK)
         sqlite3_result_double(ctx, score_of(q->idf, q->freq, q->n_phrase, dl, q->avgdl));
     else
