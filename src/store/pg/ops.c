@@ -713,8 +713,20 @@ static int transfer(struct pg_store *s, struct rt_error *err)
         goto out;
     x.tok = rt_tokenizer_new("english");
     rc = rt__pg_transaction(s->pg, transfer_txn, &x, NULL, err);
-    if (rc == 0) /* the planner's statistics, for the searches that follow */
-        rt__pg_run(s->pg, "ANALYZE", NULL);
+    if (rc == 0) {
+        /* The planner's statistics, for the searches that follow: of the tables the
+         * import filled only (not the whole database's, catalogs included), from a
+         * sample of 3,000 rows rather than 30,000 (statistics target 10, not 100): a
+         * third of the time, and enough for the few values the filters take; autovacuum
+         * samples more when the tables change. */
+        struct rt_buf sql = RT_BUF_INIT;
+        rt_buf_adds(&sql, "SET default_statistics_target = 10; ANALYZE recommendation_fts");
+        for (size_t i = 0; i < x.n; i++)
+            rt_buf_addf(&sql, ", \"%s\"", x.t[i].name);
+        rt_buf_adds(&sql, "; RESET default_statistics_target");
+        rt__pg_run(s->pg, sql.buf, NULL);
+        rt_buf_release(&sql);
+    }
 out:
     rt_tokenizer_free(x.tok);
     tables_free(x.t, x.n);
