@@ -467,12 +467,11 @@ out:
 #define PG_LEXEME_MAX 2047
 #define PG_POS_MAX 16383
 
-/* One text's lexemes as a tsvector literal (as rt__pg_tsvector makes it), and the new
- * words the tokenizer met, each with its stem, for the table word (as SQLite's fts.c
- * notes them). */
+/* One text's lexemes (gathered for rt__pg_lexemes_pack), and the new words the
+ * tokenizer met, each with its stem, for the table word (as SQLite's fts.c notes them). */
 struct lex {
-    struct rt_buf *tsv;   /* NULL: only the words */
-    struct rt_buf *words; /* word NUL stem NUL … */
+    struct rt_pg_lexemes *lx; /* NULL: only the words */
+    struct rt_buf *words;     /* word NUL stem NUL … */
     long pos;
     const char *stem;
     size_t stem_len;
@@ -495,17 +494,8 @@ static int lex_term(void *ctx, const char *term, size_t len, size_t start, size_
     l->stem = term;
     l->stem_len = len;
     l->pos++;
-    if (!l->tsv || len == 0 || len > PG_LEXEME_MAX)
-        return 0;
-    if (l->tsv->len)
-        rt_buf_addch(l->tsv, ' ');
-    rt_buf_addch(l->tsv, '\'');
-    for (size_t i = 0; i < len; i++) {
-        if (term[i] == '\'' || term[i] == '\\')
-            rt_buf_addch(l->tsv, term[i]);
-        rt_buf_addch(l->tsv, term[i]);
-    }
-    rt_buf_addf(l->tsv, "':%ld", l->pos < PG_POS_MAX ? l->pos : (long)PG_POS_MAX);
+    if (l->lx)
+        rt__pg_lexemes_add(l->lx, term, len, l->pos);
     return 0;
 }
 
@@ -516,6 +506,7 @@ static int copy_lexemes(struct transfer *x, struct rt_error *err)
     static const char *const cols[] = {"rec_id", "lexemes"};
     static const char *const wcols[] = {"word", "stem"};
     struct rt_buf tsv = RT_BUF_INIT, words = RT_BUF_INIT;
+    struct rt_pg_lexemes lx = RT_PG_LEXEMES_INIT;
     struct rt_pg_copy *cp = NULL;
     sqlite3_stmt *q = NULL;
     char id[24];
@@ -525,12 +516,15 @@ static int copy_lexemes(struct transfer *x, struct rt_error *err)
         SQLITE_OK)
         return sq_error(x->db, err, "recommendation");
     rt_tokenizer_forget(x->tok);
-    if ((rc = rt__pg_copy_begin(x->s->pg, "recommendation_fts", cols, 2, &cp, err)) < 0)
+    if ((rc = rt__pg_copy_begin_binary(x->s->pg, "recommendation_fts", cols, 2, &cp, err)) < 0)
         goto out;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
         const char *v[2] = {id, NULL};
-        struct lex l = {&tsv, &words, 0, NULL, 0};
-        snprintf(id, sizeof(id), "%lld", (long long)sqlite3_column_int64(q, 0));
+        size_t lens[2] = {8, 0};
+        struct lex l = {&lx, &words, 0, NULL, 0};
+        uint64_t rec_id = (uint64_t)sqlite3_column_int64(q, 0);
+        for (int b = 0; b < 8; b++) /* int8's binary form: big-endian */
+            id[b] = (char)((rec_id >> (8 * (7 - b))) & 0xff);
         rt_buf_reset(&tsv);
         rt_tokenize(x->tok, (const char *)sqlite3_column_text(q, 1),
                     (size_t)sqlite3_column_bytes(q, 1), RT_TOKENIZE_NEW_WORDS, lex_term, &l);
@@ -539,8 +533,10 @@ static int copy_lexemes(struct transfer *x, struct rt_error *err)
             rt_tokenize(x->tok, (const char *)sqlite3_column_text(q, 2),
                         (size_t)sqlite3_column_bytes(q, 2), RT_TOKENIZE_NEW_WORDS, lex_term, &p);
         }
-        v[1] = tsv.buf ? tsv.buf : "";
-        if ((rc = rt__pg_copy_row(cp, v, NULL, err)) < 0)
+        rt__pg_lexemes_pack(&lx, &tsv);
+        v[1] = tsv.buf;
+        lens[1] = tsv.len;
+        if ((rc = rt__pg_copy_row_binary(cp, v, lens, err)) < 0)
             goto out;
     }
     if (step != SQLITE_DONE) {
@@ -564,6 +560,7 @@ static int copy_lexemes(struct transfer *x, struct rt_error *err)
 out:
     rt__pg_copy_abort(cp);
     sqlite3_finalize(q);
+    rt__pg_lexemes_release(&lx);
     rt_buf_release(&tsv);
     rt_buf_release(&words);
     return rc;
