@@ -1554,14 +1554,17 @@ static void where_release(struct where *w)
 /*
  * The rows a search matches, as the CTE m (id, score) that its one statement reads:
  * with text, the lexemes' GIN index finds them (recommendation r joined only when a
- * filter names it) and score is ts_rank; without, the filters alone, score 0.
+ * filter names it) and score is ts_rank divided by 1 + the log of the text's length
+ * (normalization 1: bm25 too favours shorter texts; on bench/search.sh's queries it
+ * gives SQLite's first page more often than ts_rank alone); without text, the filters
+ * alone, score 0.
  */
 static void matches_of(const struct rt_search_spec *q, const struct where *w, struct rt_buf *out)
 {
     if (q->query && q->query->root)
         rt_buf_addf(out,
                     "WITH m AS MATERIALIZED (SELECT f.rec_id AS id,"
-                    " ts_rank(f.lexemes, $1::tsquery) AS score FROM recommendation_fts f%s%s)",
+                    " ts_rank(f.lexemes, $1::tsquery, 1) AS score FROM recommendation_fts f%s%s)",
                     w->uses_r ? " JOIN recommendation r ON r.id = f.rec_id" : "", w->sql.buf);
     else
         rt_buf_addf(out,
