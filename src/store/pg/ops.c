@@ -1561,16 +1561,21 @@ static void where_release(struct where *w)
  */
 static void matches_of(const struct rt_search_spec *q, const struct where *w, struct rt_buf *out)
 {
+    /* With facets, m carries the columns they count, so that they need not join
+     * recommendation again. */
+    const char *cols = q->facets ? ", r.response, coalesce(r.cycle, 0) AS cycle, r.sur_id" : "";
+
     if (q->query && q->query->root)
         rt_buf_addf(out,
                     "WITH m AS MATERIALIZED (SELECT f.rec_id AS id,"
-                    " ts_rank(f.lexemes, $1::tsquery, 1) AS score FROM recommendation_fts f%s%s)",
-                    w->uses_r ? " JOIN recommendation r ON r.id = f.rec_id" : "", w->sql.buf);
+                    " ts_rank(f.lexemes, $1::tsquery, 1) AS score%s FROM recommendation_fts f%s%s)",
+                    cols, w->uses_r || q->facets ? " JOIN recommendation r ON r.id = f.rec_id" : "",
+                    w->sql.buf);
     else
         rt_buf_addf(out,
-                    "WITH m AS MATERIALIZED (SELECT r.id, 0::real AS score"
+                    "WITH m AS MATERIALIZED (SELECT r.id, 0::real AS score%s"
                     " FROM recommendation r%s)",
-                    w->sql.buf);
+                    cols, w->sql.buf);
 }
 
 /* The ORDER BY of spec over the rows called a (m, or a part of it): relevance (ts_rank,
@@ -1631,15 +1636,12 @@ static PGresult *run(struct pg_store *s, const char *sql, const struct where *w,
 /* The facets: name, key, the tables it needs joined to m, and the key's order among
  * equal counts (as SQLite's). */
 static const char *const facet_sql[4][4] = {
-    {"response", "r.response", " JOIN recommendation r ON r.id = m.id", "r.response COLLATE \"C\""},
-    {"cycle", "coalesce(r.cycle, 0)", " JOIN recommendation r ON r.id = m.id",
-     "coalesce(r.cycle, 0)"},
+    {"response", "m.response", "", "m.response COLLATE \"C\""},
+    {"cycle", "m.cycle", "", "m.cycle"},
     {"theme", "t.label",
      " JOIN recommendation_theme rt ON rt.rec_id = m.id JOIN theme t ON t.id = rt.theme_id",
      "t.label COLLATE \"C\""},
-    {"state_under_review", "s.code",
-     " JOIN recommendation r ON r.id = m.id JOIN state s ON s.id = r.sur_id",
-     "s.code COLLATE \"C\""},
+    {"state_under_review", "s.code", " JOIN state s ON s.id = m.sur_id", "s.code COLLATE \"C\""},
 };
 
 static int pg_search_ids(struct rt_store *st, const struct rt_search_spec *spec, int64_t **out,
