@@ -59,20 +59,17 @@ void rt__pg_lexemes_add(struct rt_pg_lexemes *l, const char *term, size_t len, l
         l->cap = l->cap ? 2 * l->cap : 64;
         l->v = rt_xrealloc(l->v, l->cap * sizeof(*l->v));
     }
-    l->v[l->n++] =
-        (struct rt_pg_lexpos){l->text.len, len, pos < PG_POS_MAX ? (unsigned)pos : PG_POS_MAX};
+    l->v[l->n++] = (struct rt_pg_lexpos){l->text.len, len,
+                                         pos < PG_POS_MAX ? (unsigned)pos : PG_POS_MAX, NULL};
     rt_buf_add(&l->text, term, len);
 }
-
-/* The text the qsort below compares in (qsort has no context argument). */
-static const char *pack_text;
 
 /* PostgreSQL's order of lexemes (tsCompareString: bytes, then the shorter first),
  * then positions. */
 static int lexpos_cmp(const void *a, const void *b)
 {
     const struct rt_pg_lexpos *x = a, *y = b;
-    int c = memcmp(pack_text + x->at, pack_text + y->at, x->len < y->len ? x->len : y->len);
+    int c = memcmp(x->p, y->p, x->len < y->len ? x->len : y->len);
 
     if (c)
         return c;
@@ -95,11 +92,10 @@ void rt__pg_lexemes_pack(struct rt_pg_lexemes *l, struct rt_buf *out)
     size_t count_at = out->len, entries = 0;
 
     put_be(out, 0, 4); /* the number of lexemes, written below */
-    if (l->n) {
-        pack_text = l->text.buf;
+    for (size_t i = 0; i < l->n; i++)
+        l->v[i].p = l->text.buf + l->v[i].at;
+    if (l->n)
         qsort(l->v, l->n, sizeof(*l->v), lexpos_cmp);
-        pack_text = NULL;
-    }
     for (size_t i = 0; i < l->n;) {
         const struct rt_pg_lexpos *first = &l->v[i];
         size_t j = i, npos_at, npos = 0;

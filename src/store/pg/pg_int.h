@@ -152,6 +152,7 @@ struct rt_pg_lexemes {
     struct rt_pg_lexpos { /* each term noted: where in text, how long, its position */
         size_t at, len;
         unsigned pos;
+        const char *p; /* text.buf + at, set when packed (text may move before) */
     } * v;
     size_t n, cap;
 };
