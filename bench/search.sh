@@ -131,7 +131,8 @@ awk -v a="$rt_best" -v b="$raw_best" -v tg="$TARGET" 'BEGIN {
 
 # PostgreSQL (issue 16): the same queries through the same driver against the same
 # import in a throwaway cluster (tests/lib/pg.sh), beside rightstrack on SQLite.
-# Target: at most 2x per query; the totals must agree. PG=0 skips it.
+# Target: at most 2x per query; the totals must agree. PG=0 skips it. The two stores
+# run in turn (PostgreSQL, SQLite, PostgreSQL, ...) and the ratio is of those runs.
 PGTARGET=2
 if [ "${PG:-1}" != 0 ]; then
     . "$(dirname "$0")/../tests/lib/pg.sh"
@@ -140,13 +141,42 @@ if [ "${PG:-1}" != 0 ]; then
         pgurl="postgresql:///postgres?host=$PG_DIR"
         "$BIN" --db "$pgurl" import "$CSV" >"$tmp/import.log" 2>&1 ||
             { cat "$tmp/import.log" >&2; echo "search.sh: import into PostgreSQL failed" >&2; exit 1; }
-        run postgresql "$tmp/search_driver" "$pgurl"
-        pg_best=$best pg_line=$line
+        # PostgreSQL and SQLite in turn, RUNS times each, so that both meet the same
+        # machine; the best of each counts. The last runs also write each query's
+        # total, page and facets, to compare.
+        pg_best='' sq_best='' i=0
+        while [ "$i" -lt "$RUNS" ]; do
+            t0=$(now)
+            pg_line=$("$tmp/search_driver" "$pgurl" "$tmp/queries.tsv" "$tmp/totals.postgresql" \
+                "$tmp/dump.postgresql") || { echo "search.sh: the postgresql driver failed" >&2; exit 1; }
+            t1=$(now)
+            pg_best=$(awk -v a="$t0" -v b="$t1" -v m="$pg_best" \
+                          'BEGIN { t = b - a; if (m == "" || t < m) m = t; printf "%.3f", m }')
+            t0=$(now)
+            "$tmp/search_driver" "$db" "$tmp/queries.tsv" "$tmp/totals.sqlite" "$tmp/dump.sqlite" \
+                >/dev/null || { echo "search.sh: the rightstrack driver failed" >&2; exit 1; }
+            t1=$(now)
+            sq_best=$(awk -v a="$t0" -v b="$t1" -v m="$sq_best" \
+                          'BEGIN { t = b - a; if (m == "" || t < m) m = t; printf "%.3f", m }')
+            i=$((i + 1))
+        done
         report postgresql "$pg_line" "$pg_best"
-        paste "$tmp/totals.rightstrack" "$tmp/totals.postgresql" |
+        report "sqlite again" "$rt_line" "$sq_best"
+        paste "$tmp/totals.sqlite" "$tmp/totals.postgresql" |
             awk '{ n++; agree += ($1 == $2) }
                  END { printf "totals agree, postgresql and sqlite: %d of %d queries\n", agree, n }'
-        awk -v a="$pg_best" -v b="$rt_best" -v q="$QUERIES" -v tg="$PGTARGET" 'BEGIN {
+        # The first page: the same ids in the same order (the ranking differs: bm25 in
+        # SQLite, ts_rank in PostgreSQL), and the same facets.
+        paste -d '\t' "$tmp/queries.tsv" "$tmp/dump.sqlite" "$tmp/dump.postgresql" | awk -F '\t' '
+            { n++; a = $7; b = $8
+              ia = a; sub(/.*"ids": \[/, "", ia); sub(/\].*/, "", ia)
+              ib = b; sub(/.*"ids": \[/, "", ib); sub(/\].*/, "", ib)
+              fa = a; sub(/.*"facets": /, "", fa); fb = b; sub(/.*"facets": /, "", fb)
+              same = (ia == ib); page += same; facets += (fa == fb)
+              if ($1 == "") { nf++; pf += same } else { nt++; pt += same } }
+            END { printf "first page agrees: %d of %d queries (no text: %d of %d; with text:" \
+                         " %d of %d); facets agree: %d of %d\n", page, n, pf, nf, pt, nt, facets, n }'
+        awk -v a="$pg_best" -v b="$sq_best" -v q="$QUERIES" -v tg="$PGTARGET" 'BEGIN {
             r = a / b
             printf "per query: sqlite %.2f ms, postgresql %.2f ms\n", 1000 * b / q, 1000 * a / q
             printf "target: at most %s (%s)\n", tg, r <= tg ? "met" : "MISSED"

@@ -40,7 +40,7 @@ struct rt_classify_opts {
 };
 #define RT_CLASSIFY_OPTS_INIT                                                                      \
     {                                                                                              \
-        21, 1, 1, 20, 1.5, 0.1, 1, 20240601u, 0.5, 2, 5, 1.0, 1, 0.5, 60, 0.3, 1, 0                \
+        21, 1, 1, 20, 1.5, 0.1, 1, 20240601u, 0.5, 2, 5, 1.0, 1, 0.5, 60, 2.0, 1, 0                \
     }
 
 /* What training measured on the held-out slice (thresholds cross-fitted on its

@@ -114,7 +114,7 @@ static int setup_session(struct rt_pg *pg, struct rt_error *err)
 
     if (PQsetClientEncoding(pg->conn, "UTF8") != 0)
         return pg_error(pg, NULL, "client encoding", err);
-    r = PQexec(pg->conn, "SET TimeZone = 'UTC'");
+    r = PQexec(pg->conn, "SET TimeZone = 'UTC'; SET max_parallel_workers_per_gather = 0");
     ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok)
         pg_error(pg, r, "session setup", err);

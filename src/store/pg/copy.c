@@ -14,6 +14,7 @@ struct rt_pg_copy {
     char *table;
     int ncols;
     int active; /* the server is in COPY IN: end or abort it */
+    int binary; /* COPY's binary format (rt__pg_copy_begin_binary) */
     long rows;
     struct rt_buf buf;
 };
@@ -74,8 +75,8 @@ static int copy_error(struct rt_pg_copy *c, const PGresult *r, struct rt_error *
     return RT_ESTORE;
 }
 
-int rt__pg_copy_begin(struct rt_pg *pg, const char *table, const char *const *cols, int ncols,
-                      struct rt_pg_copy **out, struct rt_error *err)
+static int copy_begin(struct rt_pg *pg, const char *table, const char *const *cols, int ncols,
+                      int binary, struct rt_pg_copy **out, struct rt_error *err)
 {
     struct rt_buf sql = RT_BUF_INIT;
     struct rt_pg_copy *c;
@@ -85,11 +86,12 @@ int rt__pg_copy_begin(struct rt_pg *pg, const char *table, const char *const *co
     rt_buf_addf(&sql, "COPY %s (", table);
     for (int i = 0; i < ncols; i++)
         rt_buf_addf(&sql, "%s%s", i ? ", " : "", cols[i]);
-    rt_buf_adds(&sql, ") FROM STDIN");
+    rt_buf_adds(&sql, binary ? ") FROM STDIN (FORMAT binary)" : ") FROM STDIN");
     c = rt_xcalloc(1, sizeof(*c));
     c->pg = pg;
     c->table = rt_xstrdup(table);
     c->ncols = ncols;
+    c->binary = binary;
     rt_buf_init(&c->buf, 0);
     r = PQexec(rt__pg_conn(pg), sql.buf);
     rt_buf_release(&sql);
@@ -101,8 +103,22 @@ int rt__pg_copy_begin(struct rt_pg *pg, const char *table, const char *const *co
     }
     PQclear(r);
     c->active = 1;
+    if (binary) /* the signature, no flags, no header extension */
+        rt_buf_add(&c->buf, "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0", 19);
     *out = c;
     return 0;
+}
+
+int rt__pg_copy_begin(struct rt_pg *pg, const char *table, const char *const *cols, int ncols,
+                      struct rt_pg_copy **out, struct rt_error *err)
+{
+    return copy_begin(pg, table, cols, ncols, 0, out, err);
+}
+
+int rt__pg_copy_begin_binary(struct rt_pg *pg, const char *table, const char *const *cols,
+                             int ncols, struct rt_pg_copy **out, struct rt_error *err)
+{
+    return copy_begin(pg, table, cols, ncols, 1, out, err);
 }
 
 static int flush(struct rt_pg_copy *c, struct rt_error *err)
@@ -138,6 +154,30 @@ int rt__pg_copy_row(struct rt_pg_copy *c, const char *const *values, const size_
     return c->buf.len >= COPY_BLOCK ? flush(c, err) : 0;
 }
 
+static void put_be(struct rt_buf *b, uint32_t v, int bytes)
+{
+    for (int i = bytes - 1; i >= 0; i--)
+        rt_buf_addch(b, (char)((v >> (8 * i)) & 0xff));
+}
+
+int rt__pg_copy_row_binary(struct rt_pg_copy *c, const char *const *values, const size_t *lens,
+                           struct rt_error *err)
+{
+    if (!c->active)
+        return rt_error_set(err, RT_ESTORE, NULL, 0, c->table, "COPY into %s is over", c->table);
+    put_be(&c->buf, (uint32_t)c->ncols, 2);
+    for (int i = 0; i < c->ncols; i++) {
+        if (!values[i]) {
+            put_be(&c->buf, 0xffffffffu, 4); /* -1: NULL */
+            continue;
+        }
+        put_be(&c->buf, (uint32_t)lens[i], 4);
+        rt_buf_add(&c->buf, values[i], lens[i]);
+    }
+    c->rows++;
+    return c->buf.len >= COPY_BLOCK ? flush(c, err) : 0;
+}
+
 int rt__pg_copy_end(struct rt_pg_copy *c, long *rows, struct rt_error *err)
 {
     PGconn *conn = rt__pg_conn(c->pg);
@@ -146,6 +186,8 @@ int rt__pg_copy_end(struct rt_pg_copy *c, long *rows, struct rt_error *err)
 
     if (!c->active)
         return rt_error_set(err, RT_ESTORE, NULL, 0, c->table, "COPY into %s is over", c->table);
+    if (c->binary)
+        put_be(&c->buf, 0xffffu, 2); /* the trailer: -1 fields */
     if (flush(c, err) < 0)
         return RT_ESTORE;
     if (PQputCopyEnd(conn, NULL) != 1)

@@ -46,6 +46,9 @@ struct pg_store {
     /* During a load: the SQLite store it is built in, and its directory. */
     struct rt_store *scratch;
     char *scratch_dir;
+    /* The search statements prepared so far (run(), in the search part below). */
+    char **search_sql, **search_name;
+    size_t n_search;
 };
 
 static struct pg_store *PG(struct rt_store *st)
@@ -124,6 +127,12 @@ static void pg_close(struct rt_store *st)
     if (s->in_tx || s->in_read)
         rt__pg_end(s->pg, 0, NULL);
     rt__pg_close(s->pg);
+    for (size_t i = 0; i < s->n_search; i++) {
+        rt_free(s->search_sql[i]);
+        rt_free(s->search_name[i]);
+    }
+    rt_free(s->search_sql);
+    rt_free(s->search_name);
     rt_free(s->actor);
     rt_free(s->via);
     rt_free(s);
@@ -458,12 +467,11 @@ out:
 #define PG_LEXEME_MAX 2047
 #define PG_POS_MAX 16383
 
-/* One text's lexemes as a tsvector literal (as rt__pg_tsvector makes it), and the new
- * words the tokenizer met, each with its stem, for the table word (as SQLite's fts.c
- * notes them). */
+/* One text's lexemes (gathered for rt__pg_lexemes_pack), and the new words the
+ * tokenizer met, each with its stem, for the table word (as SQLite's fts.c notes them). */
 struct lex {
-    struct rt_buf *tsv;   /* NULL: only the words */
-    struct rt_buf *words; /* word NUL stem NUL … */
+    struct rt_pg_lexemes *lx; /* NULL: only the words */
+    struct rt_buf *words;     /* word NUL stem NUL … */
     long pos;
     const char *stem;
     size_t stem_len;
@@ -486,17 +494,8 @@ static int lex_term(void *ctx, const char *term, size_t len, size_t start, size_
     l->stem = term;
     l->stem_len = len;
     l->pos++;
-    if (!l->tsv || len == 0 || len > PG_LEXEME_MAX)
-        return 0;
-    if (l->tsv->len)
-        rt_buf_addch(l->tsv, ' ');
-    rt_buf_addch(l->tsv, '\'');
-    for (size_t i = 0; i < len; i++) {
-        if (term[i] == '\'' || term[i] == '\\')
-            rt_buf_addch(l->tsv, term[i]);
-        rt_buf_addch(l->tsv, term[i]);
-    }
-    rt_buf_addf(l->tsv, "':%ld", l->pos < PG_POS_MAX ? l->pos : (long)PG_POS_MAX);
+    if (l->lx)
+        rt__pg_lexemes_add(l->lx, term, len, l->pos);
     return 0;
 }
 
@@ -507,6 +506,7 @@ static int copy_lexemes(struct transfer *x, struct rt_error *err)
     static const char *const cols[] = {"rec_id", "lexemes"};
     static const char *const wcols[] = {"word", "stem"};
     struct rt_buf tsv = RT_BUF_INIT, words = RT_BUF_INIT;
+    struct rt_pg_lexemes lx = RT_PG_LEXEMES_INIT;
     struct rt_pg_copy *cp = NULL;
     sqlite3_stmt *q = NULL;
     char id[24];
@@ -516,12 +516,15 @@ static int copy_lexemes(struct transfer *x, struct rt_error *err)
         SQLITE_OK)
         return sq_error(x->db, err, "recommendation");
     rt_tokenizer_forget(x->tok);
-    if ((rc = rt__pg_copy_begin(x->s->pg, "recommendation_fts", cols, 2, &cp, err)) < 0)
+    if ((rc = rt__pg_copy_begin_binary(x->s->pg, "recommendation_fts", cols, 2, &cp, err)) < 0)
         goto out;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
         const char *v[2] = {id, NULL};
-        struct lex l = {&tsv, &words, 0, NULL, 0};
-        snprintf(id, sizeof(id), "%lld", (long long)sqlite3_column_int64(q, 0));
+        size_t lens[2] = {8, 0};
+        struct lex l = {&lx, &words, 0, NULL, 0};
+        uint64_t rec_id = (uint64_t)sqlite3_column_int64(q, 0);
+        for (int b = 0; b < 8; b++) /* int8's binary form: big-endian */
+            id[b] = (char)((rec_id >> (8 * (7 - b))) & 0xff);
         rt_buf_reset(&tsv);
         rt_tokenize(x->tok, (const char *)sqlite3_column_text(q, 1),
                     (size_t)sqlite3_column_bytes(q, 1), RT_TOKENIZE_NEW_WORDS, lex_term, &l);
@@ -530,8 +533,10 @@ static int copy_lexemes(struct transfer *x, struct rt_error *err)
             rt_tokenize(x->tok, (const char *)sqlite3_column_text(q, 2),
                         (size_t)sqlite3_column_bytes(q, 2), RT_TOKENIZE_NEW_WORDS, lex_term, &p);
         }
-        v[1] = tsv.buf ? tsv.buf : "";
-        if ((rc = rt__pg_copy_row(cp, v, NULL, err)) < 0)
+        rt__pg_lexemes_pack(&lx, &tsv);
+        v[1] = tsv.buf;
+        lens[1] = tsv.len;
+        if ((rc = rt__pg_copy_row_binary(cp, v, lens, err)) < 0)
             goto out;
     }
     if (step != SQLITE_DONE) {
@@ -555,6 +560,7 @@ static int copy_lexemes(struct transfer *x, struct rt_error *err)
 out:
     rt__pg_copy_abort(cp);
     sqlite3_finalize(q);
+    rt__pg_lexemes_release(&lx);
     rt_buf_release(&tsv);
     rt_buf_release(&words);
     return rc;
@@ -704,8 +710,20 @@ static int transfer(struct pg_store *s, struct rt_error *err)
         goto out;
     x.tok = rt_tokenizer_new("english");
     rc = rt__pg_transaction(s->pg, transfer_txn, &x, NULL, err);
-    if (rc == 0) /* the planner's statistics, for the searches that follow */
-        rt__pg_run(s->pg, "ANALYZE", NULL);
+    if (rc == 0) {
+        /* The planner's statistics, for the searches that follow: of the tables the
+         * import filled only (not the whole database's, catalogs included), from a
+         * sample of 3,000 rows rather than 30,000 (statistics target 10, not 100): a
+         * third of the time, and enough for the few values the filters take; autovacuum
+         * samples more when the tables change. */
+        struct rt_buf sql = RT_BUF_INIT;
+        rt_buf_adds(&sql, "SET default_statistics_target = 10; ANALYZE recommendation_fts");
+        for (size_t i = 0; i < x.n; i++)
+            rt_buf_addf(&sql, ", \"%s\"", x.t[i].name);
+        rt_buf_adds(&sql, "; RESET default_statistics_target");
+        rt__pg_run(s->pg, sql.buf, NULL);
+        rt_buf_release(&sql);
+    }
 out:
     rt_tokenizer_free(x.tok);
     tables_free(x.t, x.n);
@@ -1461,14 +1479,16 @@ static int render(struct pg_store *s, struct rt_tokenizer *t, const struct rt_se
 struct where {
     struct rt_buf sql;
     struct rt_buf tsq;
-    char nums[8][24];
-    const char *v[8];
+    char nums[12][24];
+    const char *v[12];
     int n;
+    int uses_r; /* the clause names recommendation r (a filter) */
 };
 
 static const char *param(struct where *w, const char *s)
 {
-    static const char *const names[] = {"$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8"};
+    static const char *const names[] = {"$1", "$2", "$3", "$4",  "$5",  "$6",
+                                        "$7", "$8", "$9", "$10", "$11", "$12"};
     w->v[w->n] = s;
     return names[w->n++];
 }
@@ -1520,6 +1540,8 @@ static int where_of(struct pg_store *s, const struct rt_search_spec *q, struct w
         theme_sql(&w->sql, PG_THEME_IDS, param(w, q->theme));
         rt_buf_adds(&w->sql, "))");
     }
+    w->uses_r = q->sur_id || q->by_id || q->cycle || q->session || q->category ||
+                q->response >= 0 || q->theme;
     return 0;
 }
 
@@ -1529,34 +1551,80 @@ static void where_release(struct where *w)
     rt_buf_release(&w->tsq);
 }
 
-/* FROM with the lexemes when the search has text. */
-static const char *from_of(const struct rt_search_spec *q)
+/*
+ * The rows a search matches, as the CTE m (id, score) that its one statement reads:
+ * with text, the lexemes' GIN index finds them (recommendation r joined only when a
+ * filter names it) and score is ts_rank divided by 1 + the log of the text's length
+ * (normalization 1: bm25 too favours shorter texts; on bench/search.sh's queries it
+ * gives SQLite's first page more often than ts_rank alone); without text, the filters
+ * alone, score 0.
+ */
+static void matches_of(const struct rt_search_spec *q, const struct where *w, struct rt_buf *out)
 {
-    return q->query && q->query->root
-               ? " FROM recommendation r JOIN recommendation_fts f ON f.rec_id = r.id"
-               : " FROM recommendation r";
+    /* With facets, m carries the columns they count, so that they need not join
+     * recommendation again. */
+    const char *cols = q->facets ? ", r.response, coalesce(r.cycle, 0) AS cycle, r.sur_id" : "";
+
+    if (q->query && q->query->root)
+        rt_buf_addf(out,
+                    "WITH m AS MATERIALIZED (SELECT f.rec_id AS id,"
+                    " ts_rank(f.lexemes, $1::tsquery, 1) AS score%s FROM recommendation_fts f%s%s)",
+                    cols, w->uses_r || q->facets ? " JOIN recommendation r ON r.id = f.rec_id" : "",
+                    w->sql.buf);
+    else
+        rt_buf_addf(out,
+                    "WITH m AS MATERIALIZED (SELECT r.id, 0::real AS score%s"
+                    " FROM recommendation r%s)",
+                    cols, w->sql.buf);
 }
 
-/* The ORDER BY of spec: relevance (ts_rank, ties by id) with text, else by id. */
-static int order_of(const struct rt_search_spec *q, struct rt_buf *out, struct rt_error *err)
+/* The ORDER BY of spec over the rows called a (m, or a part of it): relevance (ts_rank,
+ * ties by id) with text, else by id. */
+static int order_of(const struct rt_search_spec *q, const char *a, struct rt_buf *out,
+                    struct rt_error *err)
 {
     const char *dir = q->desc ? " DESC" : "";
 
     if (q->sort != RT_SORT_RELEVANCE)
         return pg_fail(err, "sorting a search other than by relevance");
     if (q->query && q->query->root)
-        rt_buf_addf(out, " ORDER BY ts_rank(f.lexemes, $1::tsquery)%s, r.id%s",
-                    q->desc ? "" : " DESC", dir);
+        rt_buf_addf(out, "ORDER BY %s.score%s, %s.id%s", a, q->desc ? "" : " DESC", a, dir);
     else
-        rt_buf_addf(out, " ORDER BY r.id%s", dir);
+        rt_buf_addf(out, "ORDER BY %s.id%s", a, dir);
     return 0;
 }
+
+/*
+ * Runs a search's statement: prepared once per connection and kept by the store (the
+ * statements differ only by which filters a search has, so there are few), or, past
+ * PG_SEARCH_STMTS of them, sent unprepared.
+ */
+#define PG_SEARCH_STMTS 64
 
 static PGresult *run(struct pg_store *s, const char *sql, const struct where *w,
                      struct rt_error *err)
 {
-    PGresult *r = PQexecParams(rt__pg_conn(s->pg), sql, w->n, NULL, w->v, NULL, NULL, 0);
+    PGresult *r;
+    size_t i;
 
+    for (i = 0; i < s->n_search; i++)
+        if (!strcmp(s->search_sql[i], sql))
+            break;
+    if (i == s->n_search && i < PG_SEARCH_STMTS) {
+        char name[32];
+        s->search_sql = rt_xrealloc(s->search_sql, (i + 1) * sizeof(*s->search_sql));
+        s->search_name = rt_xrealloc(s->search_name, (i + 1) * sizeof(*s->search_name));
+        snprintf(name, sizeof(name), "pg_search_%zu", i);
+        s->search_sql[i] = rt_xstrdup(sql);
+        s->search_name[i] = rt_xstrdup(name);
+        s->n_search++;
+    }
+    if (i < s->n_search) {
+        if (!(r = rt__pg_exec(s->pg, s->search_name[i], s->search_sql[i], w->n, w->v, err)))
+            return NULL;
+        return r;
+    }
+    r = PQexecParams(rt__pg_conn(s->pg), sql, w->n, NULL, w->v, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         rt_error_set(err, RT_ESTORE, NULL, 0, "search", "search: %s", PQresultErrorMessage(r));
         PQclear(r);
@@ -1565,12 +1633,15 @@ static PGresult *run(struct pg_store *s, const char *sql, const struct where *w,
     return r;
 }
 
-/* The facets: name, key, and the key's order among equal counts (as SQLite's). */
-static const char *const facet_sql[4][3] = {
-    {"response", "r.response", "r.response COLLATE \"C\""},
-    {"cycle", "coalesce(r.cycle, 0)", "1"},
-    {"theme", "t.label", "t.label COLLATE \"C\""},
-    {"state_under_review", "s.code", "s.code COLLATE \"C\""},
+/* The facets: name, key, the tables it needs joined to m, and the key's order among
+ * equal counts (as SQLite's). */
+static const char *const facet_sql[4][4] = {
+    {"response", "m.response", "", "m.response COLLATE \"C\""},
+    {"cycle", "m.cycle", "", "m.cycle"},
+    {"theme", "t.label",
+     " JOIN recommendation_theme rt ON rt.rec_id = m.id JOIN theme t ON t.id = rt.theme_id",
+     "t.label COLLATE \"C\""},
+    {"state_under_review", "s.code", " JOIN state s ON s.id = m.sur_id", "s.code COLLATE \"C\""},
 };
 
 static int pg_search_ids(struct rt_store *st, const struct rt_search_spec *spec, int64_t **out,
@@ -1586,8 +1657,9 @@ static int pg_search_ids(struct rt_store *st, const struct rt_search_spec *spec,
     *out_n = 0;
     if ((rc = where_of(s, spec, &w, err)) < 0)
         goto out;
-    rt_buf_addf(&sql, "SELECT r.id%s%s", from_of(spec), w.sql.buf);
-    if ((rc = order_of(spec, &sql, err)) < 0)
+    matches_of(spec, &w, &sql);
+    rt_buf_adds(&sql, " SELECT m.id FROM m ");
+    if ((rc = order_of(spec, "m", &sql, err)) < 0)
         goto out;
     if (!(r = run(s, sql.buf, &w, err))) {
         rc = RT_ESTORE;
@@ -1606,6 +1678,12 @@ out:
     return rc;
 }
 
+/*
+ * One statement for the total, the page and the facets, each a part of a UNION ALL
+ * over the matches m, found once: rows (part, place, key, n), part 0 the total, 1 the
+ * page's ids in order, 2 + f the counts of facet f in order. Then the page's rows
+ * (recs_load).
+ */
 static int pg_search(struct rt_store *st, const struct rt_search_spec *spec,
                      struct rt_search_result *res, struct rt_error *err)
 {
@@ -1614,63 +1692,64 @@ static int pg_search(struct rt_store *st, const struct rt_search_spec *spec,
     struct where w;
     PGresult *r = NULL;
     int64_t *ids = NULL;
+    size_t n = 0, nf[4] = {0};
     int rc;
 
     if ((rc = where_of(s, spec, &w, err)) < 0)
         goto out;
-    rt_buf_addf(&sql, "SELECT count(*)%s%s", from_of(spec), w.sql.buf);
+    matches_of(spec, &w, &sql);
+    rt_buf_adds(&sql, " SELECT 0, 0::bigint, NULL::text, count(*) FROM m"
+                      " UNION ALL SELECT 1, row_number() OVER (");
+    if ((rc = order_of(spec, "p", &sql, err)) < 0)
+        goto out;
+    rt_buf_adds(&sql, "), NULL, p.id FROM (SELECT m.id, m.score FROM m ");
+    order_of(spec, "m", &sql, err);
+    rt_buf_addf(&sql, " LIMIT %s::bigint", spec->limit >= 0 ? param_int(&w, spec->limit) : "NULL");
+    rt_buf_addf(&sql, " OFFSET %s::bigint) p", param_int(&w, spec->offset > 0 ? spec->offset : 0));
+    for (size_t f = 0; spec->facets && f < RT_ARRAY_SIZE(facet_sql); f++)
+        rt_buf_addf(&sql,
+                    " UNION ALL SELECT %zu, row_number() OVER (ORDER BY count(*) DESC, %s),"
+                    " (%s)::text, count(*) FROM m%s GROUP BY %s",
+                    f + 2, facet_sql[f][3], facet_sql[f][1], facet_sql[f][2], facet_sql[f][1]);
+    rt_buf_adds(&sql, " ORDER BY 1, 2");
     if (!(r = run(s, sql.buf, &w, err))) {
         rc = RT_ESTORE;
         goto out;
     }
-    res->total = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-    PQclear(r);
-    r = NULL;
-    rt_buf_reset(&sql);
-    rt_buf_addf(&sql, "SELECT r.id%s%s", from_of(spec), w.sql.buf);
-    if ((rc = order_of(spec, &sql, err)) < 0)
-        goto out;
-    if (spec->limit >= 0)
-        rt_buf_addf(&sql, " LIMIT %lld", (long long)spec->limit);
-    if (spec->offset > 0)
-        rt_buf_addf(&sql, " OFFSET %lld", (long long)spec->offset);
-    if (!(r = run(s, sql.buf, &w, err))) {
-        rc = RT_ESTORE;
-        goto out;
+    for (int i = 0; i < PQntuples(r); i++) {
+        long part = strtol(PQgetvalue(r, i, 0), NULL, 10);
+        if (part == 1)
+            n++;
+        else if (part >= 2 && part < 6)
+            nf[part - 2]++;
     }
-    if (PQntuples(r)) {
-        size_t n = (size_t)PQntuples(r);
+    if (n) {
         ids = rt_xcalloc(n, sizeof(*ids));
-        for (size_t i = 0; i < n; i++)
-            ids[i] = strtoll(PQgetvalue(r, (int)i, 0), NULL, 10);
         res->hits = rt_xcalloc(n, sizeof(*res->hits));
         for (size_t i = 0; i < n; i++)
             rt_rec_init(&res->hits[i]);
         res->n_hits = n;
-        if ((rc = pg_recs_load(st, ids, n, res->hits, err)) < 0)
-            goto out;
     }
-    PQclear(r);
-    r = NULL;
     for (size_t f = 0; spec->facets && f < RT_ARRAY_SIZE(facet_sql); f++) {
         struct rt_facet *fc = &res->facets[res->n_facets++];
-        rt_buf_reset(&sql);
-        rt_buf_addf(&sql, "SELECT %s, count(*)%s", facet_sql[f][1], from_of(spec));
-        if (f == 2)
-            rt_buf_adds(&sql, " JOIN recommendation_theme rt ON rt.rec_id = r.id"
-                              " JOIN theme t ON t.id = rt.theme_id");
-        if (f == 3)
-            rt_buf_adds(&sql, " JOIN state s ON s.id = r.sur_id");
-        rt_buf_addf(&sql, "%s GROUP BY 1 ORDER BY 2 DESC, %s", w.sql.buf, facet_sql[f][2]);
         fc->name = facet_sql[f][0];
-        if (!(r = run(s, sql.buf, &w, err))) {
-            rc = RT_ESTORE;
-            goto out;
-        }
-        counts_of(r, &fc->counts, &fc->n);
-        PQclear(r);
-        r = NULL;
+        fc->counts = rt_xcalloc(nf[f] ? nf[f] : 1, sizeof(*fc->counts));
     }
+    for (int i = 0, k = 0; i < PQntuples(r); i++) {
+        long part = strtol(PQgetvalue(r, i, 0), NULL, 10);
+        int64_t v = strtoll(PQgetvalue(r, i, 3), NULL, 10);
+        if (part == 0) {
+            res->total = v;
+        } else if (part == 1) {
+            ids[k++] = v;
+        } else if (part >= 2 && part < 6 && spec->facets) {
+            struct rt_facet *fc = &res->facets[part - 2];
+            fc->counts[fc->n].key = rt_xstrdup(PQgetvalue(r, i, 2));
+            fc->counts[fc->n++].n = v;
+        }
+    }
+    if (n && (rc = pg_recs_load(st, ids, n, res->hits, err)) < 0)
+        goto out;
 out:
     PQclear(r);
     rt_free(ids);

@@ -110,6 +110,19 @@ int rt__pg_copy_row(struct rt_pg_copy *c, const char *const *values, const size_
 int rt__pg_copy_end(struct rt_pg_copy *c, long *rows, struct rt_error *err);
 void rt__pg_copy_abort(struct rt_pg_copy *c);
 
+/*
+ * The same in COPY's binary format, for fields whose binary form the caller makes
+ * (rt__pg_tsvector_pack): rt__pg_copy_begin_binary starts "COPY table (cols) FROM
+ * STDIN (FORMAT binary)"; rt__pg_copy_row_binary adds a row of ncols fields, values[i]
+ * being lens[i] bytes of the column type's binary form (NULL: SQL NULL; lens is
+ * required). rt__pg_copy_end and rt__pg_copy_abort end it as above. A field in a form
+ * the server does not accept fails the whole copy at rt__pg_copy_end.
+ */
+int rt__pg_copy_begin_binary(struct rt_pg *pg, const char *table, const char *const *cols,
+                             int ncols, struct rt_pg_copy **out, struct rt_error *err);
+int rt__pg_copy_row_binary(struct rt_pg_copy *c, const char *const *values, const size_t *lens,
+                           struct rt_error *err);
+
 /* Appends to out the COPY text form of the len bytes at s (a NUL byte is refused
  * with RT_EINVAL: text fields cannot hold one). */
 int rt__pg_copy_escape(struct rt_buf *out, const char *s, size_t len);
@@ -123,6 +136,33 @@ int rt__pg_copy_escape(struct rt_buf *out, const char *s, size_t len);
  * out; returns 0 (never fails otherwise).
  */
 int rt__pg_tsvector(struct rt_tokenizer *t, const char *text, size_t len, struct rt_buf *out);
+
+/*
+ * A text's lexemes gathered one by one, then packed into a tsvector's binary form (as
+ * COPY's binary format and tsvectorrecv take it): the same value that the literal of
+ * rt__pg_tsvector gives once PostgreSQL has read it (lexemes in order, each once, with
+ * its positions in order, each once, at most 256 of them). Start with
+ * RT_PG_LEXEMES_INIT; rt__pg_lexemes_add notes term (len bytes, 1 to 2047) at
+ * position pos (from 1; later ones are noted at 16383); rt__pg_lexemes_pack appends
+ * the packed tsvector to out and empties l for the next text; rt__pg_lexemes_release
+ * frees l. None fails.
+ */
+struct rt_pg_lexemes {
+    struct rt_buf text;   /* the terms, one after the other */
+    struct rt_pg_lexpos { /* each term noted: where in text, how long, its position */
+        size_t at, len;
+        unsigned pos;
+        const char *p; /* text.buf + at, set when packed (text may move before) */
+    } * v;
+    size_t n, cap;
+};
+#define RT_PG_LEXEMES_INIT                                                                         \
+    {                                                                                              \
+        RT_BUF_INIT, NULL, 0, 0                                                                    \
+    }
+void rt__pg_lexemes_add(struct rt_pg_lexemes *l, const char *term, size_t len, long pos);
+void rt__pg_lexemes_pack(struct rt_pg_lexemes *l, struct rt_buf *out);
+void rt__pg_lexemes_release(struct rt_pg_lexemes *l);
 
 /* A recommendation row as the bulk loader takes it: text fields, NULL for SQL NULL,
  * numbers in decimal; id, sur_id, text and key_hash are required (the full-text rows

@@ -376,6 +376,99 @@ Test(pg, the_index_holds_our_tokenizers_terms)
     rt__pg_close(pg);
 }
 
+/* Notes each term of a text at its position, as the import's copy does (ops.c). */
+struct lex_note {
+    struct rt_pg_lexemes *lx;
+    long pos;
+};
+
+static int note_lexeme(void *ctx, const char *term, size_t len, size_t start, size_t end,
+                       int colocated)
+{
+    struct lex_note *n = ctx;
+
+    (void)start;
+    (void)end;
+    if (!colocated)
+        rt__pg_lexemes_add(n->lx, term, len, ++n->pos);
+    return 0;
+}
+
+Test(pg, packed_lexemes_through_a_binary_copy_equal_the_literal)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_lexbin");
+    struct rt_tokenizer *tok = rt_tokenizer_new("english");
+    struct rt_pg_lexemes lx = RT_PG_LEXEMES_INIT;
+    struct rt_buf text = RT_BUF_INIT, lit = RT_BUF_INIT, bin = RT_BUF_INIT;
+    static const char *const cols[] = {"id", "bin"};
+    struct rt_pg_copy *c;
+    const char *v[2];
+    size_t lens[2];
+    long rows = 0;
+    PGresult *r;
+
+    pg_ok(rt__pg_run(pg, "CREATE TABLE t (id bigint, bin tsvector)", &e), &e);
+    pg_ok(rt__pg_copy_begin_binary(pg, "t", cols, 2, &c, &e), &e);
+    for (int row = 0; row < 3; row++) {
+        static const char id[3][8] = {
+            {0, 0, 0, 0, 0, 0, 0, 1}, {0, 0, 0, 0, 0, 0, 0, 2}, {0, 0, 0, 0, 0, 0, 0, 3}};
+        struct lex_note n = {&lx, 0};
+        rt_buf_reset(&text);
+        if (row == 0) /* repeated words, in no order, accents, another script */
+            rt_buf_adds(&text,
+                        "the death penalty, the State's death penalty, Côte d'Ivoire 国家 the");
+        else if (row == 1) /* more than 256 positions of a word, past position 16383 */
+            for (int i = 0; i < 17000; i++)
+                rt_buf_adds(&text, i % 3 ? "rights " : "zebra ");
+        /* row 2: no words at all */
+        rt_tokenize(tok, text.buf ? text.buf : "", text.len, 0, note_lexeme, &n);
+        rt_buf_reset(&bin);
+        rt__pg_lexemes_pack(&lx, &bin);
+        v[0] = id[row];
+        v[1] = bin.buf;
+        lens[0] = 8;
+        lens[1] = bin.len;
+        pg_ok(rt__pg_copy_row_binary(c, v, lens, &e), &e);
+    }
+    pg_ok(rt__pg_copy_end(c, &rows, &e), &e);
+    rt__pg_copy_abort(c);
+    cr_assert_eq(rows, 3);
+    for (int row = 0; row < 3; row++) {
+        char id[8];
+        rt_buf_reset(&text);
+        if (row == 0)
+            rt_buf_adds(&text,
+                        "the death penalty, the State's death penalty, Côte d'Ivoire 国家 the");
+        else if (row == 1)
+            for (int i = 0; i < 17000; i++)
+                rt_buf_adds(&text, i % 3 ? "rights " : "zebra ");
+        rt_buf_reset(&lit);
+        rt__pg_tsvector(tok, text.buf ? text.buf : "", text.len, &lit);
+        snprintf(id, sizeof(id), "%d", row + 1);
+        v[0] = id;
+        v[1] = lit.buf ? lit.buf : "";
+        r = rt__pg_exec(
+            pg, "lexbin",
+            "SELECT bin = $2::tsvector, bin::text, length(bin) FROM t WHERE id = $1::bigint", 2, v,
+            &e);
+        cr_assert_not_null(r, "%s", e.msg.buf);
+        cr_assert_eq(PQntuples(r), 1);
+        cr_assert_str_eq(PQgetvalue(r, 0, 0), "t", "row %d: %s", row + 1, PQgetvalue(r, 0, 1));
+        if (row == 0)
+            cr_assert(strstr(PQgetvalue(r, 0, 1), "'death':2,"), "%s", PQgetvalue(r, 0, 1));
+        if (row == 2)
+            cr_assert_str_eq(PQgetvalue(r, 0, 2), "0");
+        PQclear(r);
+    }
+    rt__pg_lexemes_release(&lx);
+    rt_buf_release(&text);
+    rt_buf_release(&lit);
+    rt_buf_release(&bin);
+    rt_tokenizer_free(tok);
+    rt__pg_close(pg);
+}
+
 Test(pg, a_lexeme_with_a_quote_or_a_backslash_is_escaped)
 {
     struct rt_error e = RT_ERROR_INIT;
