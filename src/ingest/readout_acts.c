@@ -45,6 +45,27 @@ static const struct cue cues[] = {
     {"noted with satisfaction", C_WELCOME, 0},
     {"noted with appreciation", C_WELCOME, 0},
     {"thanked", C_WELCOME, 0},
+    {"commend", C_WELCOME, CF_PRONOUN},
+    {"note with appreciation", C_WELCOME, CF_PRONOUN},
+    {"notes with appreciation", C_WELCOME, 0},
+    {"notes with satisfaction", C_WELCOME, 0},
+    {"took note with appreciation", C_WELCOME, 0},
+    {"took note with satisfaction", C_WELCOME, 0},
+    {"expressed satisfaction with", C_WELCOME, 0},
+    {"expressed its satisfaction with", C_WELCOME, 0},
+    {"expressed appreciation of", C_WELCOME, 0},
+    {"expressed its appreciation of", C_WELCOME, 0},
+    {"appreciates", C_WELCOME, 0},
+    {"appreciate", C_WELCOME, CF_PRONOUN},
+    {"applauds", C_WELCOME, 0},
+    {"applaud", C_WELCOME, CF_PRONOUN},
+    {"praises", C_WELCOME, 0},
+    {"lauded", C_WELCOME, 0},
+    {"hailed", C_WELCOME, 0},
+    {"saluted", C_WELCOME, 0},
+    {"acknowledged the progress", C_WELCOME, CF_KEEP},
+    {"acknowledged the efforts", C_WELCOME, CF_KEEP},
+    {"acknowledged the steps", C_WELCOME, CF_KEEP},
     /* the participles of the same verbs: "while welcoming", "recognising X, ..." */
     {"welcoming", C_WELCOME, 0},
     {"commending", C_WELCOME, 0},
@@ -116,6 +137,40 @@ static const struct cue cues[] = {
     {"emphasising the importance", C_URGE, CF_IMPORT},
     {"emphasizing the importance", C_URGE, CF_IMPORT},
     {"their wish to", C_URGE, 0},
+    {"call upon", C_URGE, CF_TARGET | CF_PRONOUN},
+    {"calls upon", C_URGE, CF_TARGET},
+    {"pleaded for", C_URGE, 0},
+    {"demanded", C_URGE, CF_TARGET},
+    {"demands", C_URGE, CF_TARGET},
+    {"demand", C_URGE, CF_TARGET | CF_PRONOUN},
+    {"asks", C_URGE, CF_TARGET},
+    {"requests", C_URGE, CF_TARGET},
+    {"invites", C_URGE, CF_TARGET},
+    {"invite", C_URGE, CF_TARGET | CF_PRONOUN},
+    {"recommends", C_URGE, 0},
+    {"stressed the necessity", C_URGE, 0},
+    {"underlined the necessity", C_URGE, 0},
+    {"emphasised the necessity", C_URGE, 0},
+    {"emphasized the necessity", C_URGE, 0},
+    {"highlighted the necessity", C_URGE, 0},
+    {"pointed to the need", C_URGE, 0},
+    {"pointed out the need", C_URGE, 0},
+    {"stresses the need", C_URGE, 0},
+    {"underlines the need", C_URGE, 0},
+    {"insisted that", C_URGE, 0},
+    {"expressed the wish", C_URGE, 0},
+    {"expressed its wish", C_URGE, 0},
+    {"stresses the importance", C_URGE, CF_IMPORT},
+    {"underlines the importance", C_URGE, CF_IMPORT},
+    {"emphasises the importance", C_URGE, CF_IMPORT},
+    {"emphasizes the importance", C_URGE, CF_IMPORT},
+    {"emphasised the importance", C_URGE, CF_IMPORT},
+    {"pointed to the importance", C_URGE, CF_IMPORT},
+    {"underlined the value", C_URGE, CF_IMPORT},
+    {"stressed the value", C_URGE, CF_IMPORT},
+    {"emphasised the value", C_URGE, CF_IMPORT},
+    {"emphasized the value", C_URGE, CF_IMPORT},
+    {"highlighted the value", C_URGE, CF_IMPORT},
     {"reaffirmed", C_REAFFIRM, 0},
     {"reaffirms", C_REAFFIRM, 0},
     {"reaffirm", C_REAFFIRM, CF_PRONOUN},
@@ -181,6 +236,42 @@ static const struct cue cues[] = {
     {"concerns were expressed", C_CONCERN, CF_PASSIVE},
     {"concern was expressed", C_CONCERN, CF_PASSIVE},
     {"remain behind bars", C_CONCERN, CF_WHOLE},
+    {"recommitted to", C_REAFFIRM, CF_KEEP},
+    {"recommit to", C_REAFFIRM, CF_KEEP | CF_PRONOUN},
+    {"reasserted", C_REAFFIRM, 0},
+    {"reaffirmed the value", C_REAFFIRM, CF_KEEP},
+    {"confirmed its intention", C_REAFFIRM, CF_KEEP},
+    {"confirmed their intention", C_REAFFIRM, CF_KEEP},
+    {"confirmed its support", C_REAFFIRM, CF_KEEP},
+    {"renewed its support", C_REAFFIRM, CF_KEEP},
+    {"voiced concern", C_CONCERN, 0},
+    {"voiced its concern", C_CONCERN, 0},
+    {"voiced serious concern", C_CONCERN, 0},
+    {"voiced deep concern", C_CONCERN, 0},
+    {"expressed serious concern", C_CONCERN, 0},
+    {"expressed grave concern", C_CONCERN, 0},
+    {"expressed its serious concern", C_CONCERN, 0},
+    {"expressed its deep concern", C_CONCERN, 0},
+    {"raised its concerns", C_CONCERN, 0},
+    {"raised its concern", C_CONCERN, 0},
+    {"raised their concerns", C_CONCERN, 0},
+    {"raised serious concerns", C_CONCERN, 0},
+    {"set out its concern", C_CONCERN, 0},
+    {"set out its deep concern", C_CONCERN, 0},
+    {"set out its concerns", C_CONCERN, 0},
+    {"is alarmed by", C_CONCERN, 0},
+    {"is alarmed at", C_CONCERN, 0},
+    {"remains concerned", C_CONCERN, 0},
+    {"remains gravely concerned", C_CONCERN, 0},
+    {"remains deeply concerned", C_CONCERN, 0},
+    {"deplore", C_CONCERN, CF_PRONOUN},
+    {"deplores", C_CONCERN, 0},
+    {"condemn", C_CONCERN, CF_PRONOUN},
+    {"condemns", C_CONCERN, 0},
+    {"talked about", C_TOPIC, 0},
+    {"touched upon", C_TOPIC, 0},
+    {"touched on", C_TOPIC, 0},
+    {"took stock of", C_TOPIC, 0},
     {"discussed", C_TOPIC, 0},
     {"addressed", C_TOPIC, 0},
     {"exchanged views", C_TOPIC, 0},
@@ -232,6 +323,7 @@ static size_t find_cues(const struct doc *d, const struct sent *s, struct hit *h
                   eq_ci(d->t + s->off + w, we - w, "they") ||
                   eq_ci(d->t + s->off + w, we - w, "i") ||
                   eq_ci(d->t + s->off + w, we - w, "also") ||
+                  eq_ci(d->t + s->off + w, we - w, "me") ||
                   eq_ci(d->t + s->off + w, we - w, "warmly") ||
                   eq_ci(d->t + s->off + w, we - w, "strongly")))
                 continue;
@@ -591,12 +683,14 @@ static void keep_act(struct doc *d, size_t si, const char *w, size_t n, int urge
 }
 
 /*
- * Where in w[0, n) a second ask starts with its own verb after " and ": "review
- * the case and arrange for a visit", "release the lawyers and allow them to
- * work". Returns the offset of the verb, or 0. A verb used as a noun ("an
- * independent review and release of") is not one.
+ * Where in w[0, n) a second ask starts with its own verb: after " and " ("review
+ * the case and arrange for a visit"), after a comma or "and" before "to" ("to
+ * disclose their whereabouts, to allow them access to lawyers, and to release
+ * ..."), or after "and that" ("that China implement X and that it put an end to
+ * Y"). Returns the offset of the verb, or 0, and sets *cut to where the first ask
+ * ends. A verb used as a noun ("an independent review and release of") is not one.
  */
-static size_t second_ask(const char *w, size_t n)
+static size_t second_ask(const char *w, size_t n, size_t *cut)
 {
     static const char *const verbs[] = {
         "ensure",    "guarantee",     "allow",         "release",   "arrange",    "protect",
@@ -608,20 +702,55 @@ static size_t second_ask(const char *w, size_t n)
         "remove",    "extend",        "continue",      "involve",   "align",      "cease",
         "prevent",   "withdraw",      "investigate",   "enable",    "permit",     "respond",
         "eliminate", "decriminalise", "decriminalize", "publish",   "support",    "consult",
-        "resume",    "reconsider",    "halt",          "expand",    NULL};
-    long at = 0;
+        "resume",    "reconsider",    "halt",          "expand",    "disclose",   "register",
+        "put",       "reduce",        "account",       "conduct",   "simplify",   "become",
+        "join",      "invite",        "issue",         "open",      "close",      "free",
+        "drop",      "reform",        "hold",          "make",      "set",        "re-engage",
+        "abide",     "comply",        "fulfil",        "fulfill",   "honour",     "honor",
+        "reverse",   "restore",       "recognise",     "recognize", "safeguard",  "secure",
+        "submit",    "sign",          "accede",        "harmonise", "harmonize",  "tackle",
+        "increase",  "pursue",        "hand",          "return",    "clarify",    "inform",
+        "treat",     "give",          "let",           "keep",      "work",       "meet",
+        "seek",      "deliver",       "follow",        "prosecute", "punish",     "compensate",
+        "ban",       "limit",         "guide",         "train",     NULL};
+    static const char *const seps[] = {", and to ",  " and to ", ", to ", ", and that ",
+                                       " and that ", ", and ",   " and ", NULL};
+    size_t best = 0, best_cut = 0;
 
-    while ((at = find_ci(w, n, (size_t)at, " and ")) > 0) {
-        size_t v = (size_t)at + 5, e = v;
-        while (e < n && isalpha((unsigned char)w[e]))
-            e++;
-        for (int i = 0; verbs[i]; i++)
-            if (eq_ci(w + v, e - v, verbs[i]) && !(e + 4 <= n && eq_ci(w + e, 4, " of ")) &&
-                e + 1 < n && w[e] == ' ')
-                return v;
-        at++;
+    for (int k = 0; seps[k]; k++) {
+        size_t m = strlen(seps[k]);
+        long at = 0;
+        while ((at = find_ci(w, n, (size_t)at, seps[k])) > 0) {
+            size_t v = (size_t)at + m, e;
+            int hit = 0;
+            /* "that it put an end to": past the subject pronoun */
+            if (strstr(seps[k], "that")) {
+                static const char *const pro[] = {"it ", "they ", "he ", "she ", NULL};
+                for (int q = 0; pro[q]; q++)
+                    if (n - v > strlen(pro[q]) && eq_ci(w + v, strlen(pro[q]), pro[q])) {
+                        v += strlen(pro[q]);
+                        break;
+                    }
+            }
+            e = v;
+            while (e < n && (isalpha((unsigned char)w[e]) || w[e] == '-'))
+                e++;
+            for (int i = 0; verbs[i] && !hit; i++)
+                if (eq_ci(w + v, e - v, verbs[i]) && !(e + 4 <= n && eq_ci(w + e, 4, " of ")) &&
+                    e + 1 < n && w[e] == ' ')
+                    hit = 1;
+            if (hit) {
+                if (!best || v < best) {
+                    best = v;
+                    best_cut = (size_t)at;
+                }
+                break;
+            }
+            at++;
+        }
     }
-    return 0;
+    *cut = best_cut;
+    return best;
 }
 
 /* Words that open a sentence with a circumstance ("During the dialogue, ..."). */
@@ -818,9 +947,9 @@ void rt__ro_find_cue_items(struct doc *d)
                     continue;
                 by = subj;
                 trim_front(&w, &wn);
-                for (size_t v; (v = second_ask(w, wn)) > 0; w += v, wn -= v) {
-                    keep_act(d, si, w, v - 5, 2);
-                    add_item(d, urged, s, rt__ro_other_side(d, by), by, w, v - 5, 1);
+                for (size_t v, cut; (v = second_ask(w, wn, &cut)) > 0; w += v, wn -= v) {
+                    keep_act(d, si, w, cut, 2);
+                    add_item(d, urged, s, rt__ro_other_side(d, by), by, w, cut, 1);
                 }
                 keep_act(d, si, w, wn, 2);
                 add_item(d, urged, s, rt__ro_other_side(d, by), by, w, wn, 1);
@@ -869,6 +998,10 @@ void rt__ro_find_cue_items(struct doc *d)
              * what is repeated decides what it is */
             if (c->cat == C_REAFFIRM && !(c->flags & (CF_KEEP | CF_WHOLE)))
                 c = reaffirmed_as(c, w, wn);
+            /* "agreed that the next round would be held in ...": a next step */
+            if (c->cat == C_REAFFIRM && h[i].len == 11 && eq_ci(d->t + h[i].off, 6, "agreed") &&
+                (eq_ci(w, wn < 9 ? wn : 9, "the next ") || eq_ci(w, wn < 5 ? wn : 5, "next ")))
+                continue;
             if (c->cat == C_CONCERN)
                 concern_object(&w, &wn);
             if ((c->cat == C_URGE || c->cat == C_WELCOME || c->cat == C_CONCERN) &&
@@ -876,14 +1009,20 @@ void rt__ro_find_cue_items(struct doc *d)
                 keep_act(d, si, w, wn, c->cat == C_URGE);
             if (c->cat == C_URGE) {
                 /* "urged X to review the case and arrange for a visit": two asks */
-                size_t v = second_ask(w, wn);
-                if (v > 0 && !(c->flags & (CF_KEEP | CF_WHOLE))) {
-                    add_item(d, urged, s, by, target, w, v - 5, 1);
-                    d->acts[d->nacts - 1].len = v - 5;
-                    keep_act(d, si, w + v, wn - v, 2);
+                size_t v, cut;
+                int first = 1;
+                while (!(c->flags & (CF_KEEP | CF_WHOLE)) && (v = second_ask(w, wn, &cut)) > 0) {
+                    add_item(d, urged, s, by, target, w, cut, 1);
+                    if (first)
+                        d->acts[d->nacts - 1].len = cut;
+                    else
+                        keep_act(d, si, w, cut, 2);
+                    first = 0;
                     w += v;
                     wn -= v;
                 }
+                if (!first)
+                    keep_act(d, si, w, wn, 2);
                 add_item(d, urged, s, by, target, w, wn, (c->flags & CF_IMPORT) ? 3 : 1);
             } else if (c->cat == C_WELCOME && !hardship(w, wn))
                 add_item(d, welcomed, s, by, NULL, w, wn, 0);
@@ -929,6 +1068,12 @@ static const char *const topic_cues[] = {"featured discussions on",
                                          "discussion on",
                                          "discussion of",
                                          "discussed",
+                                         "talked about",
+                                         "touched upon",
+                                         "touched on",
+                                         "gave an account of",
+                                         "presented its views on",
+                                         "presented their views on",
                                          "addressed",
                                          "raised",
                                          "covered",
