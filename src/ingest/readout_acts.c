@@ -714,7 +714,8 @@ static size_t second_ask(const char *w, size_t n, size_t *cut)
         "seek",      "deliver",       "follow",        "prosecute", "punish",     "compensate",
         "ban",       "limit",         "guide",         "train",     NULL};
     static const char *const seps[] = {", and to ",  " and to ", ", to ", ", and that ",
-                                       " and that ", ", and ",   " and ", NULL};
+                                       " and that ", ", and ",   " and ", ", and for ",
+                                       " and for ",  NULL};
     size_t best = 0, best_cut = 0;
 
     for (int k = 0; seps[k]; k++) {
@@ -735,6 +736,10 @@ static size_t second_ask(const char *w, size_t n, size_t *cut)
             e = v;
             while (e < n && (isalpha((unsigned char)w[e]) || w[e] == '-'))
                 e++;
+            /* "called for X and for Y": two things asked for, each a noun */
+            if (strstr(seps[k], "for"))
+                hit = v < n && (eq_ci(w + v, n - v < 4 ? n - v : 4, "the ") ||
+                                eq_ci(w + v, n - v < 2 ? n - v : 2, "a "));
             for (int i = 0; verbs[i] && !hit; i++)
                 if (eq_ci(w + v, e - v, verbs[i]) && !(e + 4 <= n && eq_ci(w + e, 4, " of ")) &&
                     e + 1 < n && w[e] == ' ')
@@ -883,6 +888,7 @@ void rt__ro_find_cue_items(struct doc *d)
             size_t a = h[i].off + h[i].len, end, sub_a = prev, pas;
             const char *w;
             size_t wn;
+            int verb_first = 0;
 
             clause_end(d, s, h, nh, i, &end);
             /* the subject starts after the previous clause */
@@ -1004,9 +1010,24 @@ void rt__ro_find_cue_items(struct doc *d)
                 continue;
             if (c->cat == C_CONCERN)
                 concern_object(&w, &wn);
+            {
+                /* "requested that China implement ...": the ask starts at its verb */
+                size_t len;
+                int e;
+                if (c->cat == C_URGE && w >= d->t + 5 && eq_ci(w - 5, 5, "that ") &&
+                    (e = rt__ro_ent_at(d, (size_t)(w - d->t), (size_t)(w - d->t) + wn, &len)) >=
+                        0 &&
+                    rt__ro_ent_side(d, e) && len + 1 < wn && w[len] == ' ' &&
+                    islower((unsigned char)w[len + 1])) {
+                    w += len + 1;
+                    wn -= len + 1;
+                    target = rt__ro_ent_side(d, e);
+                    verb_first = 1;
+                }
+            }
             if ((c->cat == C_URGE || c->cat == C_WELCOME || c->cat == C_CONCERN) &&
                 !(c->flags & (CF_KEEP | CF_WHOLE)))
-                keep_act(d, si, w, wn, c->cat == C_URGE);
+                keep_act(d, si, w, wn, c->cat == C_URGE ? 1 + verb_first : 0);
             if (c->cat == C_URGE) {
                 /* "urged X to review the case and arrange for a visit": two asks */
                 size_t v, cut;
@@ -1197,6 +1218,47 @@ static size_t light_head(const char *p, size_t n)
 
 /* Cleans one listed item and adds it; distributes "freedom of" over short
  * items. */
+/*
+ * Where " and " in p[0, n) joins two subjects rather than two words of one: before
+ * a freedom or a right when the first part names neither ("the death penalty and
+ * freedom of religion"), or between two names ("Tibet and Hong Kong", "Wu Gan and
+ * Huang Qi") that are not one name the lexicon knows ("Bosnia and Herzegovina").
+ * Returns the offset of " and ", or 0.
+ */
+static size_t pair_split(const struct doc *d, const char *p, size_t n)
+{
+    static const char *const heads[] = {"freedom of ", "freedoms of ",   "the right to ",
+                                        "rights of ",  "the rights of ", NULL};
+    long at = find_ci(p, n, 0, " and ");
+    size_t r;
+    int names = 1;
+
+    if (at <= 0 || find_ci(p, n, (size_t)at + 1, " and ") > 0)
+        return 0;
+    r = (size_t)at + 5;
+    for (int i = 0; heads[i]; i++)
+        if (n - r > strlen(heads[i]) && eq_ci(p + r, strlen(heads[i]), heads[i]) &&
+            word_count(p, (size_t)at) >= 2 && find_ci(p, (size_t)at, 0, "freedom") < 0 &&
+            find_ci(p, (size_t)at, 0, "freedoms") < 0 && find_ci(p, (size_t)at, 0, "right") < 0 &&
+            find_ci(p, (size_t)at, 0, "rights") < 0)
+            return (size_t)at;
+    /* two names: every word capitalised, at most three a side */
+    for (size_t i = 0; i < n && names; i++)
+        if ((i == 0 || p[i - 1] == ' ') && (i < (size_t)at || i >= r) &&
+            !isupper((unsigned char)p[i]))
+            names = 0;
+    if (!names || word_count(p, (size_t)at) > 3 || word_count(p + r, n - r) > 3)
+        return 0;
+    {
+        size_t off = (size_t)(p - d->t) + (size_t)at;
+        for (size_t i = rt__ro_first_mention(d, off >= 40 ? off - 40 : 0);
+             i < d->nm && d->m[i].off <= off; i++)
+            if (d->m[i].off + d->m[i].len > off)
+                return 0;
+    }
+    return (size_t)at;
+}
+
 static void add_topic(struct doc *d, json_t *list, const struct sent *s, const char *p, size_t n,
                       struct rt_buf *prefix)
 {
@@ -1254,6 +1316,9 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
                                          "views on ",
                                          "views of ",
                                          "two countries' ",
+                                         "among them ",
+                                         "among others ",
+                                         "that ",
                                          "both countries' ",
                                          NULL};
     /* (a finite verb makes the item a clause: "the amended code has abolished ...",
@@ -1269,9 +1334,17 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
                                           " was ",
                                           " were ",
                                           " will ",
+                                          " can ",
+                                          " could ",
+                                          " would ",
+                                          " should ",
+                                          " must ",
+                                          " who ",
+                                          " whose ",
+                                          " without delay",
                                           NULL};
-    static const char *const splitters[] = {" as well as ", ", including ", " including ",
-                                            " and the ", NULL};
+    static const char *const splitters[] = {
+        " as well as ", ", including ", " including ", " and the ", " and an ", " and a ", NULL};
     struct rt_buf b = RT_BUF_INIT;
     int again = 1;
     json_t *v;
@@ -1292,6 +1365,16 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
             }
         }
     }
+    /* a relative clause ("where elections will take place and a new President will
+     * be elected") is not a subject, nor are its parts */
+    if (eq_ci(p, n < 6 ? n : 6, "where ") || eq_ci(p, n < 6 ? n : 6, "which ") ||
+        eq_ci(p, n < 4 ? n : 4, "who ") || eq_ci(p, n < 6 ? n : 6, "whose "))
+        return;
+    if ((at2 = pair_split(d, p, n)) > 0) {
+        add_topic(d, list, s, p, at2, prefix);
+        add_topic(d, list, s, p + at2 + 5, n - at2 - 5, prefix);
+        return;
+    }
     for (int c = 0; splitters[c]; c++) {
         long at = find_ci(p, n, 0, splitters[c]);
         if (at > 0) {
@@ -1308,6 +1391,9 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
     }
     while (n && (is_space((unsigned char)p[n - 1]) || p[n - 1] == '.' || p[n - 1] == ','))
         n--;
+    /* "... an agreement with the OHCHR that [would allow]" */
+    if (n > 5 && eq_ci(p + n - 5, 5, " that"))
+        n -= 5;
     if (word_count(p, n) > 4 && (at2 = light_head(p, n)) > 0 && at2 < n) {
         p += at2;
         n -= at2;
@@ -1324,7 +1410,7 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
         return;
     /* a relative clause ("where elections will take place") is not a subject */
     if (eq_ci(p, n < 6 ? n : 6, "where ") || eq_ci(p, n < 6 ? n : 6, "which ") ||
-        eq_ci(p, n < 4 ? n : 4, "who "))
+        eq_ci(p, n < 4 ? n : 4, "who ") || eq_ci(p, n < 6 ? n : 6, "whose "))
         return;
     /* "freedom of expression, assembly and religion" */
     /* (rights go to one-word groups only: "rights of women, children" but not
@@ -1513,6 +1599,36 @@ static long next_topic_cue(const char *t, size_t n, size_t from, size_t *len)
 }
 
 /*
+ * Where a list in t[a, e) gives way to a second verb of its subject: ", and pressed
+ * for their release", ", and urged Vietnam to": a word in -ed after ", and " with a
+ * preposition, a determiner or a name after it ("and related issues" stays).
+ * Returns the new end.
+ */
+static size_t verb_after_and(const char *t, size_t a, size_t e)
+{
+    static const char *const next[] = {"for", "the", "that", "its", "their", "to",  "on",
+                                       "a",   "an",  "his",  "her", "with",  "all", NULL};
+    for (long f = a; (f = find_ci(t, e, (size_t)f, ", and ")) > 0; f++) {
+        size_t v = (size_t)f + 6, ve = v, nx, ne;
+        while (ve < e && isalpha((unsigned char)t[ve]))
+            ve++;
+        if (ve - v < 4 || !eq_ci(t + ve - 2, 2, "ed") || ve >= e || t[ve] != ' ')
+            continue;
+        nx = ve + 1;
+        for (ne = nx; ne < e && isalpha((unsigned char)t[ne]); ne++)
+            ;
+        if (ne == nx)
+            continue;
+        if (isupper((unsigned char)t[nx]))
+            return (size_t)f;
+        for (int k = 0; next[k]; k++)
+            if (eq_ci(t + nx, ne - nx, next[k]))
+                return (size_t)f;
+    }
+    return e;
+}
+
+/*
  * The subjects in t[a, e) of sentence s: a list, maybe after a head that names
  * the kind of subject ("legal reforms, including the Criminal Code and ..."); a head
  * that says nothing ("a range of issues such as") is dropped, a long one is a list
@@ -1644,6 +1760,10 @@ static void act_topics(struct doc *d, json_t *list, const struct act_span *ac)
                 q++;
             if (e - q > 4 && eq_ci(d->t + q, 4, " to "))
                 a = q + 4;
+            else if (rt__ro_ent_at(d, a, e, &len) >= 0 &&
+                     rt__ro_ent_side(d, rt__ro_ent_at(d, a, e, &len)) && a + len + 1 < e &&
+                     d->t[a + len] == ' ' && islower((unsigned char)d->t[a + len + 1]))
+                a += len + 1; /* "(requested that) China implement ..." */
         }
         /* the verb of the ask */
         if (a < e && islower((unsigned char)d->t[a]) &&
@@ -1708,6 +1828,7 @@ void rt__ro_find_topics(struct doc *d)
                     if (f > (long)a)
                         e = (size_t)f;
                 }
+                e = verb_after_and(t, a, e);
             }
             while (a < e && is_space((unsigned char)t[a]))
                 a++;
