@@ -911,9 +911,9 @@ void rt__ro_find_cue_items(struct doc *d)
             if (c->cat == C_TOPIC || (is_cond && c->cat != C_REAFFIRM))
                 continue;
             /* "reiterated its call on X to ...", "reiterated its wish to ...": an ask
-             */
+             * ("reaffirms that those responsible must be held to account" is not) */
             if (c->cat == C_REAFFIRM && i + 1 < nh && h[i + 1].cue->cat == C_URGE &&
-                h[i + 1].off < end)
+                !(h[i + 1].cue->flags & CF_MODAL) && h[i + 1].off < end)
                 continue;
             if (c->flags & CF_IMPORT) {
                 /* by both sides a shared position, in its own words; by one an ask
