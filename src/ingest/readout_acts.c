@@ -716,14 +716,17 @@ static size_t second_ask(const char *w, size_t n, size_t *cut)
     static const char *const seps[] = {", and to ",  " and to ", ", to ", ", and that ",
                                        " and that ", ", and ",   " and ", ", and for ",
                                        " and for ",  NULL};
-    size_t best = 0, best_cut = 0;
-
-    for (int k = 0; seps[k]; k++) {
-        size_t m = strlen(seps[k]);
-        long at = 0;
-        while ((at = find_ci(w, n, (size_t)at, seps[k])) > 0) {
-            size_t v = (size_t)at + m, e;
+    /* one pass from the left that stops at the first ask, so that the caller's
+     * loop over a chain of asks stays linear in the length of the text */
+    for (size_t at = 1; at < n; at++) {
+        if (w[at] != ',' && w[at] != ' ')
+            continue;
+        for (int k = 0; seps[k]; k++) {
+            size_t m = strlen(seps[k]), v, e;
             int hit = 0;
+            if (n - at < m || !eq_ci(w + at, m, seps[k]))
+                continue;
+            v = at + m;
             /* "that it put an end to": past the subject pronoun */
             if (strstr(seps[k], "that")) {
                 static const char *const pro[] = {"it ", "they ", "he ", "she ", NULL};
@@ -734,7 +737,7 @@ static size_t second_ask(const char *w, size_t n, size_t *cut)
                     }
             }
             e = v;
-            while (e < n && (isalpha((unsigned char)w[e]) || w[e] == '-'))
+            while (e < n && e - v < 32 && (isalpha((unsigned char)w[e]) || w[e] == '-'))
                 e++;
             /* "called for X and for Y": two things asked for, each a noun */
             if (strstr(seps[k], "for"))
@@ -745,17 +748,13 @@ static size_t second_ask(const char *w, size_t n, size_t *cut)
                     e + 1 < n && w[e] == ' ')
                     hit = 1;
             if (hit) {
-                if (!best || v < best) {
-                    best = v;
-                    best_cut = (size_t)at;
-                }
-                break;
+                *cut = at;
+                return v;
             }
-            at++;
         }
     }
-    *cut = best_cut;
-    return best;
+    *cut = 0;
+    return 0;
 }
 
 /* Words that open a sentence with a circumstance ("During the dialogue, ..."). */
