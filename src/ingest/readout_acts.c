@@ -262,6 +262,9 @@ static const struct cue cues[] = {
     {"is alarmed by", C_CONCERN, 0},
     {"is alarmed at", C_CONCERN, 0},
     {"remains concerned", C_CONCERN, 0},
+    {"remain concerned", C_CONCERN, CF_PRONOUN},
+    {"remain deeply concerned", C_CONCERN, CF_PRONOUN},
+    {"remain gravely concerned", C_CONCERN, CF_PRONOUN},
     {"remains gravely concerned", C_CONCERN, 0},
     {"remains deeply concerned", C_CONCERN, 0},
     {"deplore", C_CONCERN, CF_PRONOUN},
@@ -873,6 +876,22 @@ void rt__ro_find_cue_items(struct doc *d)
     json_t *welcomed = json_array(), *urged = json_array(), *cond = json_array(),
            *reaff = json_array(), *commit = json_array(), *concern = json_array();
     struct hit h[32];
+
+    /* "We call on ...", before any side has spoken: the author, that is the first
+     * side named as the subject of a speech act ("Canada reiterates ..."). */
+    for (size_t si = 0; si < d->ns && !d->last_by; si++) {
+        const struct sent *s = &d->s[si];
+        size_t nh = find_cues(d, s, h, 32);
+        for (size_t i = 0; i < nh && !d->last_by; i++) {
+            const char *sd[2];
+            size_t from = i ? h[i - 1].off + h[i - 1].len : s->off;
+            if (h[i].cue->cat == C_TOPIC || (h[i].cue->flags & CF_MODAL))
+                continue;
+            if (h[i].off - from < 48 && passive_at(d, from, h[i].off) == from &&
+                rt__ro_sides_in(d, from, h[i].off, sd) == 1)
+                d->last_by = sd[0];
+        }
+    }
 
     for (size_t si = 0; si < d->ns; si++) {
         const struct sent *s = &d->s[si];
