@@ -45,6 +45,27 @@ static const struct cue cues[] = {
     {"noted with satisfaction", C_WELCOME, 0},
     {"noted with appreciation", C_WELCOME, 0},
     {"thanked", C_WELCOME, 0},
+    {"commend", C_WELCOME, CF_PRONOUN},
+    {"note with appreciation", C_WELCOME, CF_PRONOUN},
+    {"notes with appreciation", C_WELCOME, 0},
+    {"notes with satisfaction", C_WELCOME, 0},
+    {"took note with appreciation", C_WELCOME, 0},
+    {"took note with satisfaction", C_WELCOME, 0},
+    {"expressed satisfaction with", C_WELCOME, 0},
+    {"expressed its satisfaction with", C_WELCOME, 0},
+    {"expressed appreciation of", C_WELCOME, 0},
+    {"expressed its appreciation of", C_WELCOME, 0},
+    {"appreciates", C_WELCOME, 0},
+    {"appreciate", C_WELCOME, CF_PRONOUN},
+    {"applauds", C_WELCOME, 0},
+    {"applaud", C_WELCOME, CF_PRONOUN},
+    {"praises", C_WELCOME, 0},
+    {"lauded", C_WELCOME, 0},
+    {"hailed", C_WELCOME, 0},
+    {"saluted", C_WELCOME, 0},
+    {"acknowledged the progress", C_WELCOME, CF_KEEP},
+    {"acknowledged the efforts", C_WELCOME, CF_KEEP},
+    {"acknowledged the steps", C_WELCOME, CF_KEEP},
     /* the participles of the same verbs: "while welcoming", "recognising X, ..." */
     {"welcoming", C_WELCOME, 0},
     {"commending", C_WELCOME, 0},
@@ -116,6 +137,40 @@ static const struct cue cues[] = {
     {"emphasising the importance", C_URGE, CF_IMPORT},
     {"emphasizing the importance", C_URGE, CF_IMPORT},
     {"their wish to", C_URGE, 0},
+    {"call upon", C_URGE, CF_TARGET | CF_PRONOUN},
+    {"calls upon", C_URGE, CF_TARGET},
+    {"pleaded for", C_URGE, 0},
+    {"demanded", C_URGE, CF_TARGET},
+    {"demands", C_URGE, CF_TARGET},
+    {"demand", C_URGE, CF_TARGET | CF_PRONOUN},
+    {"asks", C_URGE, CF_TARGET},
+    {"requests", C_URGE, CF_TARGET},
+    {"invites", C_URGE, CF_TARGET},
+    {"invite", C_URGE, CF_TARGET | CF_PRONOUN},
+    {"recommends", C_URGE, 0},
+    {"stressed the necessity", C_URGE, 0},
+    {"underlined the necessity", C_URGE, 0},
+    {"emphasised the necessity", C_URGE, 0},
+    {"emphasized the necessity", C_URGE, 0},
+    {"highlighted the necessity", C_URGE, 0},
+    {"pointed to the need", C_URGE, 0},
+    {"pointed out the need", C_URGE, 0},
+    {"stresses the need", C_URGE, 0},
+    {"underlines the need", C_URGE, 0},
+    {"insisted that", C_URGE, 0},
+    {"expressed the wish", C_URGE, 0},
+    {"expressed its wish", C_URGE, 0},
+    {"stresses the importance", C_URGE, CF_IMPORT},
+    {"underlines the importance", C_URGE, CF_IMPORT},
+    {"emphasises the importance", C_URGE, CF_IMPORT},
+    {"emphasizes the importance", C_URGE, CF_IMPORT},
+    {"emphasised the importance", C_URGE, CF_IMPORT},
+    {"pointed to the importance", C_URGE, CF_IMPORT},
+    {"underlined the value", C_URGE, CF_IMPORT},
+    {"stressed the value", C_URGE, CF_IMPORT},
+    {"emphasised the value", C_URGE, CF_IMPORT},
+    {"emphasized the value", C_URGE, CF_IMPORT},
+    {"highlighted the value", C_URGE, CF_IMPORT},
     {"reaffirmed", C_REAFFIRM, 0},
     {"reaffirms", C_REAFFIRM, 0},
     {"reaffirm", C_REAFFIRM, CF_PRONOUN},
@@ -181,6 +236,45 @@ static const struct cue cues[] = {
     {"concerns were expressed", C_CONCERN, CF_PASSIVE},
     {"concern was expressed", C_CONCERN, CF_PASSIVE},
     {"remain behind bars", C_CONCERN, CF_WHOLE},
+    {"recommitted to", C_REAFFIRM, CF_KEEP},
+    {"recommit to", C_REAFFIRM, CF_KEEP | CF_PRONOUN},
+    {"reasserted", C_REAFFIRM, 0},
+    {"reaffirmed the value", C_REAFFIRM, CF_KEEP},
+    {"confirmed its intention", C_REAFFIRM, CF_KEEP},
+    {"confirmed their intention", C_REAFFIRM, CF_KEEP},
+    {"confirmed its support", C_REAFFIRM, CF_KEEP},
+    {"renewed its support", C_REAFFIRM, CF_KEEP},
+    {"voiced concern", C_CONCERN, 0},
+    {"voiced its concern", C_CONCERN, 0},
+    {"voiced serious concern", C_CONCERN, 0},
+    {"voiced deep concern", C_CONCERN, 0},
+    {"expressed serious concern", C_CONCERN, 0},
+    {"expressed grave concern", C_CONCERN, 0},
+    {"expressed its serious concern", C_CONCERN, 0},
+    {"expressed its deep concern", C_CONCERN, 0},
+    {"raised its concerns", C_CONCERN, 0},
+    {"raised its concern", C_CONCERN, 0},
+    {"raised their concerns", C_CONCERN, 0},
+    {"raised serious concerns", C_CONCERN, 0},
+    {"set out its concern", C_CONCERN, 0},
+    {"set out its deep concern", C_CONCERN, 0},
+    {"set out its concerns", C_CONCERN, 0},
+    {"is alarmed by", C_CONCERN, 0},
+    {"is alarmed at", C_CONCERN, 0},
+    {"remains concerned", C_CONCERN, 0},
+    {"remain concerned", C_CONCERN, CF_PRONOUN},
+    {"remain deeply concerned", C_CONCERN, CF_PRONOUN},
+    {"remain gravely concerned", C_CONCERN, CF_PRONOUN},
+    {"remains gravely concerned", C_CONCERN, 0},
+    {"remains deeply concerned", C_CONCERN, 0},
+    {"deplore", C_CONCERN, CF_PRONOUN},
+    {"deplores", C_CONCERN, 0},
+    {"condemn", C_CONCERN, CF_PRONOUN},
+    {"condemns", C_CONCERN, 0},
+    {"talked about", C_TOPIC, 0},
+    {"touched upon", C_TOPIC, 0},
+    {"touched on", C_TOPIC, 0},
+    {"took stock of", C_TOPIC, 0},
     {"discussed", C_TOPIC, 0},
     {"addressed", C_TOPIC, 0},
     {"exchanged views", C_TOPIC, 0},
@@ -232,6 +326,7 @@ static size_t find_cues(const struct doc *d, const struct sent *s, struct hit *h
                   eq_ci(d->t + s->off + w, we - w, "they") ||
                   eq_ci(d->t + s->off + w, we - w, "i") ||
                   eq_ci(d->t + s->off + w, we - w, "also") ||
+                  eq_ci(d->t + s->off + w, we - w, "me") ||
                   eq_ci(d->t + s->off + w, we - w, "warmly") ||
                   eq_ci(d->t + s->off + w, we - w, "strongly")))
                 continue;
@@ -591,12 +686,14 @@ static void keep_act(struct doc *d, size_t si, const char *w, size_t n, int urge
 }
 
 /*
- * Where in w[0, n) a second ask starts with its own verb after " and ": "review
- * the case and arrange for a visit", "release the lawyers and allow them to
- * work". Returns the offset of the verb, or 0. A verb used as a noun ("an
- * independent review and release of") is not one.
+ * Where in w[0, n) a second ask starts with its own verb: after " and " ("review
+ * the case and arrange for a visit"), after a comma or "and" before "to" ("to
+ * disclose their whereabouts, to allow them access to lawyers, and to release
+ * ..."), or after "and that" ("that China implement X and that it put an end to
+ * Y"). Returns the offset of the verb, or 0, and sets *cut to where the first ask
+ * ends. A verb used as a noun ("an independent review and release of") is not one.
  */
-static size_t second_ask(const char *w, size_t n)
+static size_t second_ask(const char *w, size_t n, size_t *cut)
 {
     static const char *const verbs[] = {
         "ensure",    "guarantee",     "allow",         "release",   "arrange",    "protect",
@@ -608,19 +705,58 @@ static size_t second_ask(const char *w, size_t n)
         "remove",    "extend",        "continue",      "involve",   "align",      "cease",
         "prevent",   "withdraw",      "investigate",   "enable",    "permit",     "respond",
         "eliminate", "decriminalise", "decriminalize", "publish",   "support",    "consult",
-        "resume",    "reconsider",    "halt",          "expand",    NULL};
-    long at = 0;
-
-    while ((at = find_ci(w, n, (size_t)at, " and ")) > 0) {
-        size_t v = (size_t)at + 5, e = v;
-        while (e < n && isalpha((unsigned char)w[e]))
-            e++;
-        for (int i = 0; verbs[i]; i++)
-            if (eq_ci(w + v, e - v, verbs[i]) && !(e + 4 <= n && eq_ci(w + e, 4, " of ")) &&
-                e + 1 < n && w[e] == ' ')
+        "resume",    "reconsider",    "halt",          "expand",    "disclose",   "register",
+        "put",       "reduce",        "account",       "conduct",   "simplify",   "become",
+        "join",      "invite",        "issue",         "open",      "close",      "free",
+        "drop",      "reform",        "hold",          "make",      "set",        "re-engage",
+        "abide",     "comply",        "fulfil",        "fulfill",   "honour",     "honor",
+        "reverse",   "restore",       "recognise",     "recognize", "safeguard",  "secure",
+        "submit",    "sign",          "accede",        "harmonise", "harmonize",  "tackle",
+        "increase",  "pursue",        "hand",          "return",    "clarify",    "inform",
+        "treat",     "give",          "let",           "keep",      "work",       "meet",
+        "seek",      "deliver",       "follow",        "prosecute", "punish",     "compensate",
+        "ban",       "limit",         "guide",         "train",     NULL};
+    static const char *const seps[] = {", and to ",  " and to ", ", to ", ", and that ",
+                                       " and that ", ", and ",   " and ", ", and for ",
+                                       " and for ",  NULL};
+    /* one pass from the left that stops at the first ask, so that the caller's
+     * loop over a chain of asks stays linear in the length of the text */
+    for (size_t at = 1; at < n; at++) {
+        if (w[at] != ',' && w[at] != ' ')
+            continue;
+        for (int k = 0; seps[k]; k++) {
+            size_t m = strlen(seps[k]), v, e;
+            int hit = 0;
+            if (n - at < m || !eq_ci(w + at, m, seps[k]))
+                continue;
+            v = at + m;
+            /* "that it put an end to": past the subject pronoun */
+            if (strstr(seps[k], "that")) {
+                static const char *const pro[] = {"it ", "they ", "he ", "she ", NULL};
+                for (int q = 0; pro[q]; q++)
+                    if (n - v > strlen(pro[q]) && eq_ci(w + v, strlen(pro[q]), pro[q])) {
+                        v += strlen(pro[q]);
+                        break;
+                    }
+            }
+            e = v;
+            while (e < n && e - v < 32 && (isalpha((unsigned char)w[e]) || w[e] == '-'))
+                e++;
+            /* "called for X and for Y": two things asked for, each a noun */
+            if (strstr(seps[k], "for"))
+                hit = v < n && (eq_ci(w + v, n - v < 4 ? n - v : 4, "the ") ||
+                                eq_ci(w + v, n - v < 2 ? n - v : 2, "a "));
+            for (int i = 0; verbs[i] && !hit; i++)
+                if (eq_ci(w + v, e - v, verbs[i]) && !(e + 4 <= n && eq_ci(w + e, 4, " of ")) &&
+                    e + 1 < n && w[e] == ' ')
+                    hit = 1;
+            if (hit) {
+                *cut = at;
                 return v;
-        at++;
+            }
+        }
     }
+    *cut = 0;
     return 0;
 }
 
@@ -741,6 +877,22 @@ void rt__ro_find_cue_items(struct doc *d)
            *reaff = json_array(), *commit = json_array(), *concern = json_array();
     struct hit h[32];
 
+    /* "We call on ...", before any side has spoken: the author, that is the first
+     * side named as the subject of a speech act ("Canada reiterates ..."). */
+    for (size_t si = 0; si < d->ns && !d->last_by; si++) {
+        const struct sent *s = &d->s[si];
+        size_t nh = find_cues(d, s, h, 32);
+        for (size_t i = 0; i < nh && !d->last_by; i++) {
+            const char *sd[2];
+            size_t from = i ? h[i - 1].off + h[i - 1].len : s->off;
+            if (h[i].cue->cat == C_TOPIC || (h[i].cue->flags & CF_MODAL))
+                continue;
+            if (h[i].off - from < 48 && passive_at(d, from, h[i].off) == from &&
+                rt__ro_sides_in(d, from, h[i].off, sd) == 1)
+                d->last_by = sd[0];
+        }
+    }
+
     for (size_t si = 0; si < d->ns; si++) {
         const struct sent *s = &d->s[si];
         size_t nh = find_cues(d, s, h, 32), prev = s->off;
@@ -754,6 +906,7 @@ void rt__ro_find_cue_items(struct doc *d)
             size_t a = h[i].off + h[i].len, end, sub_a = prev, pas;
             const char *w;
             size_t wn;
+            int verb_first = 0;
 
             clause_end(d, s, h, nh, i, &end);
             /* the subject starts after the previous clause */
@@ -776,9 +929,9 @@ void rt__ro_find_cue_items(struct doc *d)
             if (c->cat == C_TOPIC || (is_cond && c->cat != C_REAFFIRM))
                 continue;
             /* "reiterated its call on X to ...", "reiterated its wish to ...": an ask
-             */
+             * ("reaffirms that those responsible must be held to account" is not) */
             if (c->cat == C_REAFFIRM && i + 1 < nh && h[i + 1].cue->cat == C_URGE &&
-                h[i + 1].off < end)
+                !(h[i + 1].cue->flags & CF_MODAL) && h[i + 1].off < end)
                 continue;
             if (c->flags & CF_IMPORT) {
                 /* by both sides a shared position, in its own words; by one an ask
@@ -818,9 +971,9 @@ void rt__ro_find_cue_items(struct doc *d)
                     continue;
                 by = subj;
                 trim_front(&w, &wn);
-                for (size_t v; (v = second_ask(w, wn)) > 0; w += v, wn -= v) {
-                    keep_act(d, si, w, v - 5, 2);
-                    add_item(d, urged, s, rt__ro_other_side(d, by), by, w, v - 5, 1);
+                for (size_t v, cut; (v = second_ask(w, wn, &cut)) > 0; w += v, wn -= v) {
+                    keep_act(d, si, w, cut, 2);
+                    add_item(d, urged, s, rt__ro_other_side(d, by), by, w, cut, 1);
                 }
                 keep_act(d, si, w, wn, 2);
                 add_item(d, urged, s, rt__ro_other_side(d, by), by, w, wn, 1);
@@ -869,21 +1022,46 @@ void rt__ro_find_cue_items(struct doc *d)
              * what is repeated decides what it is */
             if (c->cat == C_REAFFIRM && !(c->flags & (CF_KEEP | CF_WHOLE)))
                 c = reaffirmed_as(c, w, wn);
+            /* "agreed that the next round would be held in ...": a next step */
+            if (c->cat == C_REAFFIRM && h[i].len == 11 && eq_ci(d->t + h[i].off, 6, "agreed") &&
+                (eq_ci(w, wn < 9 ? wn : 9, "the next ") || eq_ci(w, wn < 5 ? wn : 5, "next ")))
+                continue;
             if (c->cat == C_CONCERN)
                 concern_object(&w, &wn);
+            {
+                /* "requested that China implement ...": the ask starts at its verb */
+                size_t len;
+                int e;
+                if (c->cat == C_URGE && w >= d->t + 5 && eq_ci(w - 5, 5, "that ") &&
+                    (e = rt__ro_ent_at(d, (size_t)(w - d->t), (size_t)(w - d->t) + wn, &len)) >=
+                        0 &&
+                    rt__ro_ent_side(d, e) && len + 1 < wn && w[len] == ' ' &&
+                    islower((unsigned char)w[len + 1])) {
+                    w += len + 1;
+                    wn -= len + 1;
+                    target = rt__ro_ent_side(d, e);
+                    verb_first = 1;
+                }
+            }
             if ((c->cat == C_URGE || c->cat == C_WELCOME || c->cat == C_CONCERN) &&
                 !(c->flags & (CF_KEEP | CF_WHOLE)))
-                keep_act(d, si, w, wn, c->cat == C_URGE);
+                keep_act(d, si, w, wn, c->cat == C_URGE ? 1 + verb_first : 0);
             if (c->cat == C_URGE) {
                 /* "urged X to review the case and arrange for a visit": two asks */
-                size_t v = second_ask(w, wn);
-                if (v > 0 && !(c->flags & (CF_KEEP | CF_WHOLE))) {
-                    add_item(d, urged, s, by, target, w, v - 5, 1);
-                    d->acts[d->nacts - 1].len = v - 5;
-                    keep_act(d, si, w + v, wn - v, 2);
+                size_t v, cut;
+                int first = 1;
+                while (!(c->flags & (CF_KEEP | CF_WHOLE)) && (v = second_ask(w, wn, &cut)) > 0) {
+                    add_item(d, urged, s, by, target, w, cut, 1);
+                    if (first)
+                        d->acts[d->nacts - 1].len = cut;
+                    else
+                        keep_act(d, si, w, cut, 2);
+                    first = 0;
                     w += v;
                     wn -= v;
                 }
+                if (!first)
+                    keep_act(d, si, w, wn, 2);
                 add_item(d, urged, s, by, target, w, wn, (c->flags & CF_IMPORT) ? 3 : 1);
             } else if (c->cat == C_WELCOME && !hardship(w, wn))
                 add_item(d, welcomed, s, by, NULL, w, wn, 0);
@@ -929,6 +1107,12 @@ static const char *const topic_cues[] = {"featured discussions on",
                                          "discussion on",
                                          "discussion of",
                                          "discussed",
+                                         "talked about",
+                                         "touched upon",
+                                         "touched on",
+                                         "gave an account of",
+                                         "presented its views on",
+                                         "presented their views on",
                                          "addressed",
                                          "raised",
                                          "covered",
@@ -1052,6 +1236,47 @@ static size_t light_head(const char *p, size_t n)
 
 /* Cleans one listed item and adds it; distributes "freedom of" over short
  * items. */
+/*
+ * Where " and " in p[0, n) joins two subjects rather than two words of one: before
+ * a freedom or a right when the first part names neither ("the death penalty and
+ * freedom of religion"), or between two names ("Tibet and Hong Kong", "Wu Gan and
+ * Huang Qi") that are not one name the lexicon knows ("Bosnia and Herzegovina").
+ * Returns the offset of " and ", or 0.
+ */
+static size_t pair_split(const struct doc *d, const char *p, size_t n)
+{
+    static const char *const heads[] = {"freedom of ", "freedoms of ",   "the right to ",
+                                        "rights of ",  "the rights of ", NULL};
+    long at = find_ci(p, n, 0, " and ");
+    size_t r;
+    int names = 1;
+
+    if (at <= 0 || find_ci(p, n, (size_t)at + 1, " and ") > 0)
+        return 0;
+    r = (size_t)at + 5;
+    for (int i = 0; heads[i]; i++)
+        if (n - r > strlen(heads[i]) && eq_ci(p + r, strlen(heads[i]), heads[i]) &&
+            word_count(p, (size_t)at) >= 2 && find_ci(p, (size_t)at, 0, "freedom") < 0 &&
+            find_ci(p, (size_t)at, 0, "freedoms") < 0 && find_ci(p, (size_t)at, 0, "right") < 0 &&
+            find_ci(p, (size_t)at, 0, "rights") < 0)
+            return (size_t)at;
+    /* two names: every word capitalised, at most three a side */
+    for (size_t i = 0; i < n && names; i++)
+        if ((i == 0 || p[i - 1] == ' ') && (i < (size_t)at || i >= r) &&
+            !isupper((unsigned char)p[i]))
+            names = 0;
+    if (!names || word_count(p, (size_t)at) > 3 || word_count(p + r, n - r) > 3)
+        return 0;
+    {
+        size_t off = (size_t)(p - d->t) + (size_t)at;
+        for (size_t i = rt__ro_first_mention(d, off >= 40 ? off - 40 : 0);
+             i < d->nm && d->m[i].off <= off; i++)
+            if (d->m[i].off + d->m[i].len > off)
+                return 0;
+    }
+    return (size_t)at;
+}
+
 static void add_topic(struct doc *d, json_t *list, const struct sent *s, const char *p, size_t n,
                       struct rt_buf *prefix)
 {
@@ -1109,6 +1334,9 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
                                          "views on ",
                                          "views of ",
                                          "two countries' ",
+                                         "among them ",
+                                         "among others ",
+                                         "that ",
                                          "both countries' ",
                                          NULL};
     /* (a finite verb makes the item a clause: "the amended code has abolished ...",
@@ -1124,9 +1352,17 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
                                           " was ",
                                           " were ",
                                           " will ",
+                                          " can ",
+                                          " could ",
+                                          " would ",
+                                          " should ",
+                                          " must ",
+                                          " who ",
+                                          " whose ",
+                                          " without delay",
                                           NULL};
-    static const char *const splitters[] = {" as well as ", ", including ", " including ",
-                                            " and the ", NULL};
+    static const char *const splitters[] = {
+        " as well as ", ", including ", " including ", " and the ", " and an ", " and a ", NULL};
     struct rt_buf b = RT_BUF_INIT;
     int again = 1;
     json_t *v;
@@ -1147,6 +1383,16 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
             }
         }
     }
+    /* a relative clause ("where elections will take place and a new President will
+     * be elected") is not a subject, nor are its parts */
+    if (eq_ci(p, n < 6 ? n : 6, "where ") || eq_ci(p, n < 6 ? n : 6, "which ") ||
+        eq_ci(p, n < 4 ? n : 4, "who ") || eq_ci(p, n < 6 ? n : 6, "whose "))
+        return;
+    if ((at2 = pair_split(d, p, n)) > 0) {
+        add_topic(d, list, s, p, at2, prefix);
+        add_topic(d, list, s, p + at2 + 5, n - at2 - 5, prefix);
+        return;
+    }
     for (int c = 0; splitters[c]; c++) {
         long at = find_ci(p, n, 0, splitters[c]);
         if (at > 0) {
@@ -1163,6 +1409,9 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
     }
     while (n && (is_space((unsigned char)p[n - 1]) || p[n - 1] == '.' || p[n - 1] == ','))
         n--;
+    /* "... an agreement with the OHCHR that [would allow]" */
+    if (n > 5 && eq_ci(p + n - 5, 5, " that"))
+        n -= 5;
     if (word_count(p, n) > 4 && (at2 = light_head(p, n)) > 0 && at2 < n) {
         p += at2;
         n -= at2;
@@ -1179,7 +1428,7 @@ static void add_topic(struct doc *d, json_t *list, const struct sent *s, const c
         return;
     /* a relative clause ("where elections will take place") is not a subject */
     if (eq_ci(p, n < 6 ? n : 6, "where ") || eq_ci(p, n < 6 ? n : 6, "which ") ||
-        eq_ci(p, n < 4 ? n : 4, "who "))
+        eq_ci(p, n < 4 ? n : 4, "who ") || eq_ci(p, n < 6 ? n : 6, "whose "))
         return;
     /* "freedom of expression, assembly and religion" */
     /* (rights go to one-word groups only: "rights of women, children" but not
@@ -1368,6 +1617,36 @@ static long next_topic_cue(const char *t, size_t n, size_t from, size_t *len)
 }
 
 /*
+ * Where a list in t[a, e) gives way to a second verb of its subject: ", and pressed
+ * for their release", ", and urged Vietnam to": a word in -ed after ", and " with a
+ * preposition, a determiner or a name after it ("and related issues" stays).
+ * Returns the new end.
+ */
+static size_t verb_after_and(const char *t, size_t a, size_t e)
+{
+    static const char *const next[] = {"for", "the", "that", "its", "their", "to",  "on",
+                                       "a",   "an",  "his",  "her", "with",  "all", NULL};
+    for (long f = a; (f = find_ci(t, e, (size_t)f, ", and ")) > 0; f++) {
+        size_t v = (size_t)f + 6, ve = v, nx, ne;
+        while (ve < e && isalpha((unsigned char)t[ve]))
+            ve++;
+        if (ve - v < 4 || !eq_ci(t + ve - 2, 2, "ed") || ve >= e || t[ve] != ' ')
+            continue;
+        nx = ve + 1;
+        for (ne = nx; ne < e && isalpha((unsigned char)t[ne]); ne++)
+            ;
+        if (ne == nx)
+            continue;
+        if (isupper((unsigned char)t[nx]))
+            return (size_t)f;
+        for (int k = 0; next[k]; k++)
+            if (eq_ci(t + nx, ne - nx, next[k]))
+                return (size_t)f;
+    }
+    return e;
+}
+
+/*
  * The subjects in t[a, e) of sentence s: a list, maybe after a head that names
  * the kind of subject ("legal reforms, including the Criminal Code and ..."); a head
  * that says nothing ("a range of issues such as") is dropped, a long one is a list
@@ -1499,6 +1778,10 @@ static void act_topics(struct doc *d, json_t *list, const struct act_span *ac)
                 q++;
             if (e - q > 4 && eq_ci(d->t + q, 4, " to "))
                 a = q + 4;
+            else if (rt__ro_ent_at(d, a, e, &len) >= 0 &&
+                     rt__ro_ent_side(d, rt__ro_ent_at(d, a, e, &len)) && a + len + 1 < e &&
+                     d->t[a + len] == ' ' && islower((unsigned char)d->t[a + len + 1]))
+                a += len + 1; /* "(requested that) China implement ..." */
         }
         /* the verb of the ask */
         if (a < e && islower((unsigned char)d->t[a]) &&
@@ -1563,6 +1846,7 @@ void rt__ro_find_topics(struct doc *d)
                     if (f > (long)a)
                         e = (size_t)f;
                 }
+                e = verb_after_and(t, a, e);
             }
             while (a < e && is_space((unsigned char)t[a]))
                 a++;

@@ -420,7 +420,7 @@ void rt__ro_find_place(struct doc *d)
                 if (t->ent < 0 || rt__ro_ent(d, e = d->m[t->ent].ent)->kind != ENT_PLACE)
                     continue;
                 if (rt__ro_tok_is(d, k - 1, "in") || rt__ro_tok_is(d, k - 1, "at") ||
-                    (k == s->tok0 + 1 && 0) || t->off == s->off) {
+                    t->off == s->off) {
                     place = json_string(rt__ro_ent(d, e)->canon);
                     break;
                 }
@@ -461,6 +461,24 @@ void rt__ro_find_place(struct doc *d)
             if (find_ci(d->t + d->s[i].off, d->s[i].len, 0, virt[v]) >= 0 &&
                 meeting_cue(d, &d->s[i]))
                 place = json_string(strcmp(virt[v], "online") ? "virtual" : "online");
+    /* 4. A dateline: a known place at the start of a line before a comma
+     * ("Vienna, 9 November 2023"), in the first lines of the body. */
+    for (size_t i = 0; i < d->ns && i < 4 && !place; i++) {
+        const struct sent *s = &d->s[i];
+        for (size_t k = s->tok0; k + 1 < s->tok0 + s->ntok && !place; k++) {
+            const struct tok *t = &d->tk[k];
+            int e;
+            if (t->ent < 0 || rt__ro_ent(d, e = d->m[t->ent].ent)->kind != ENT_PLACE ||
+                !(t->off == 0 || d->t[t->off - 1] == '\n'))
+                continue;
+            for (size_t q = k + 1; q < s->tok0 + s->ntok; q++)
+                if (d->tk[q].off >= d->m[t->ent].off + d->m[t->ent].len) {
+                    if (rt__ro_tok_is(d, q, ","))
+                        place = json_string(rt__ro_ent(d, e)->canon);
+                    break;
+                }
+        }
+    }
     jset(d->out, "place", place);
 }
 

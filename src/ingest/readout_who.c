@@ -736,6 +736,7 @@ void rt__ro_find_participants(struct doc *d)
         size_t e = s->tok0 + s->ntok;
         if (si < 4 && byline(d, s, list))
             continue;
+        int takes_part = -1; /* taking_part(d, s), asked once a sentence */
         rt_free(stop);
         stop = rt_xcalloc(s->ntok + 1, 1);
         /* Mark the runs of name-like tokens; titles stop at them, and at words that
@@ -778,7 +779,8 @@ void rt__ro_find_participants(struct doc *d)
             if (b - k > 4 || rt__ro_possessive(d, &d->tk[b - 1]) ||
                 (b < e && d->tk[b].type == T_WORD && isupper((unsigned char)d->t[d->tk[b].off]) &&
                  !d->tk[b].inent && !postnominal(d, b)) ||
-                held_person(d, s, k) || (b - k == 1 && !taking_part(d, s)) ||
+                held_person(d, s, k) ||
+                (b - k == 1 && !(takes_part < 0 ? (takes_part = taking_part(d, s)) : takes_part)) ||
                 (k > s->tok0 &&
                  (rt__ro_tok_is(d, k - 1, "for") || rt__ro_tok_is(d, k - 1, "of") ||
                   rt__ro_tok_is(d, k - 1, "to") || rt__ro_tok_is(d, k - 1, "on") ||
