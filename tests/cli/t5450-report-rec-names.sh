@@ -3,7 +3,7 @@
 # never by the row id a person cannot look up: "Assessed" and "Made again" lists of the
 # briefing and the country profile, in Markdown and HTML. In this database another
 # state's recommendations come first, so the row ids are not small numbers that could
-# pass for anything else.
+# pass for anything else. The round page names participants' parties the same way.
 . "$(dirname "$0")/../lib/test-lib.sh"
 
 DB="$TMP/r.db"
@@ -25,4 +25,14 @@ check_eq "a repeat names the later one the same way" 1 \
 for f in brief.md brief.html country.md country.html; do
     check_eq "$f shows no recommendation row id" 0 "$(grep -c '#[0-9][0-9]* (cycle\|(\\\\\?#[0-9]' "$TMP/$f")"
 done
+
+# The round page names each participant's party as a person reads it, not by its code.
+serve_start "$DB"
+get() { curl -s -o "$TMP/body" -w '%{http_code}' "$URL$1"; }
+check_eq "round 2's page" 200 "$(get /dialogues/1/rounds/2)"
+sed -n '/id="participants"/,/id="topics"/p' "$TMP/body" >"$TMP/participants"
+check_eq "its participants' parties by name" 0 \
+    "$(grep -c '<span class="muted">([A-Z][A-Z][A-Z])</span>' "$TMP/participants")"
+check_eq "the United States and Belarus among them" "1 1" \
+    "$(grep -c '(United States)' "$TMP/participants") $(grep -c '(Belarus)' "$TMP/participants")"
 done_testing
