@@ -1058,7 +1058,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         }
         if (jstr(v, "party")) {
             RT_HTML_LIT(b, " <span class=\"muted\">(");
-            rt_html_text(b, jstr(v, "party"));
+            rt_http_party_text(st, b, jstr(v, "party")); /* United States, not USA */
             RT_HTML_LIT(b, ")</span>");
         }
         record_links(b, "participant", json_object_get(v, "id"));

@@ -761,9 +761,27 @@ static void status_counts(struct out *o, const json_t *r)
     o->f->text(o, ".");
 }
 
+/* A recommendation as its UPR record names it (session, cycle, response), not by our
+ * row id: "UPR session 8, cycle 1, noted"; one made outside the UPR (ODIHR's) has no
+ * session. */
+static void rec_ref(struct out *o, const json_t *x)
+{
+    const char *resp = STR(x, "response") ? STR(x, "response") : "no response recorded";
+
+    if (num(x, "session"))
+        textf(o, "UPR session %lld, cycle %lld, %s", num(x, "session"), num(x, "cycle"), resp);
+    else
+        textf(o, "outside the UPR, %s", resp);
+}
+
 static void rec_head(struct out *o, const json_t *x)
 {
-    textf(o, "#%lld (cycle %lld, %s): ", num(x, "id"), num(x, "cycle"), STR(x, "response"));
+    if (num(x, "session"))
+        rec_ref(o, x);
+    else
+        textf(o, "Outside the UPR, %s",
+              STR(x, "response") ? STR(x, "response") : "no response recorded");
+    o->f->text(o, ": ");
     o->f->text(o, STR(x, "text"));
 }
 
@@ -815,11 +833,10 @@ static void repeated_list(struct out *o, const json_t *r, size_t max)
         {
             json_t *by;
             size_t k;
-            textf(o, "%s again in cycle %lld (#%lld, %s", j ? ";" : " — made", num(y, "cycle"),
-                  num(y, "id"), STR(y, "response"));
+            o->f->text(o, j ? "; " : " — made again: ");
+            rec_ref(o, y);
             json_array_foreach(json_object_get(y, "by"), k, by)
                 textf(o, "%s%s", k ? ", " : ", by ", json_string_value(by));
-            o->f->text(o, ")");
         }
         o->f->item_end(o);
     }

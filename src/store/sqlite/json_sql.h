@@ -33,10 +33,9 @@ struct rt_store;
     "json_patch(" obj ", CASE WHEN EXISTS (SELECT 1 FROM private_record pv WHERE pv.kind = '" kind \
     "' AND pv.id = " id ") THEN '{\"private\":true}' ELSE '{}' END)"
 
-/* The words of a label col, lowercased, between spaces: " women s rights ". */
-#define THEME_WORDS(col)                                                                           \
-    "(' ' || replace(replace(replace(replace(replace(replace(lower(" col "), ',', ' '), '''',"     \
-    " ' '), '-', ' '), '&', ' '), '/', ' '), '.', ' ') || ' ')"
+/* The words of a label col, lowercased, between spaces: " women s rights " (the SQL
+ * function rt_theme_words, read.c: lower() with , ' - & / . made spaces). */
+#define THEME_WORDS(col) "rt_theme_words(" col ")"
 
 /* Does label col contain theme (an SQL parameter) as a word or words? */
 #define THEME_WORD_IN(col, theme)                                                                  \

@@ -301,14 +301,15 @@ int rt_step_list(struct rt_store *st, int64_t dialogue_id, const char *actor, js
     *out = NULL;
     if (actor && (rc = rt_party_resolve(st, actor, code, err)) < 0)
         return rc;
-    if (sqlite3_prepare_v2(
-            st->db,
-            "SELECT " ARRAY("SELECT " STEP_JSON " j FROM step s WHERE (?1 = 0 OR s.actor IN"
-                            " (SELECT party FROM dialogue_party WHERE dialogue_id = ?1))"
-                            " AND (?2 IS NULL OR s.actor = ?2) AND " LIVE("s")
-                            " ORDER BY s.date, s.id"),
-            -1, &s, NULL) != SQLITE_OK)
-        return rt__db_error(st, err, "prepare");
+    /* From the connection's cache: preparing it cost a briefing 1 M instructions. */
+    if (!(s = rt__stmt_sql(st,
+                           "SELECT " ARRAY("SELECT " STEP_JSON " j FROM step s WHERE (?1 = 0 OR"
+                                           " s.actor IN (SELECT party FROM dialogue_party"
+                                           " WHERE dialogue_id = ?1)) AND (?2 IS NULL OR"
+                                           " s.actor = ?2) AND " LIVE("s")
+                                           " ORDER BY s.date, s.id"),
+                           err)))
+        return RT_ESTORE;
     sqlite3_bind_int64(s, 1, dialogue_id);
     if (actor)
         sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
@@ -318,7 +319,7 @@ int rt_step_list(struct rt_store *st, int64_t dialogue_id, const char *actor, js
     } else {
         rc = rt__db_error(st, err, "steps");
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 

@@ -379,10 +379,53 @@ static void idset_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
                                 (set->bits[(size_t)id / 64] >> (id % 64) & 1));
 }
 
+/*
+ * rt_theme_words(label): the words of a theme label between spaces, as THEME_WORDS
+ * (json_sql.h) wants them: ASCII letters lowercased as SQL's lower() does, each of
+ * , ' - & / . made a space, one space before and after (" women s rights "); NULL
+ * for NULL. The same bytes as lower() under six replace()s, at a small part of the
+ * cost: a theme filter reads every label of the taxonomy, and those string copies
+ * were 5 M instructions of each topic of a briefing.
+ */
+static void theme_words_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const unsigned char *in;
+    char *out;
+    int n, i;
+
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+        return;
+    in = sqlite3_value_text(argv[0]);
+    n = sqlite3_value_bytes(argv[0]);
+    if (!in) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    out = rt_xmalloc((size_t)n + 3);
+    out[0] = ' ';
+    for (i = 0; i < n; i++) {
+        unsigned char c = in[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c - 'A' + 'a');
+        else if (c == ',' || c == '\'' || c == '-' || c == '&' || c == '/' || c == '.')
+            c = ' ';
+        out[i + 1] = (char)c;
+    }
+    out[n + 1] = ' ';
+    out[n + 2] = '\0';
+    sqlite3_result_text(ctx, out, n + 2, rt_free);
+}
+
 int rt__search_register(sqlite3 *db)
 {
-    return sqlite3_create_function(db, "rt_idset", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL,
-                                   idset_fn, NULL, NULL);
+    int rc = sqlite3_create_function(db, "rt_idset", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL,
+                                     idset_fn, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function(db, "rt_theme_words", 1,
+                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                     theme_words_fn, NULL, NULL);
+    return rc;
 }
 
 /*

@@ -289,7 +289,8 @@ int64_t rt__rec_key_hash(const char *text, size_t len, int session, const char *
 /* Frees a facet index (facets.c); NULL is fine. */
 void rt__facets_free(struct rt__facets *fx);
 
-/* Registers the SQL functions searches use (rt_idset, read.c) on db. */
+/* Registers the SQL functions searches and theme filters use (rt_idset, rt_theme_words; read.c) on
+ * db. */
 int rt__search_register(sqlite3 *db);
 
 /* Registers the FTS5 function rt_rank (rank.c: bm25, reading st->rank_len) on st->db. */

@@ -1,0 +1,38 @@
+#!/bin/sh
+# The reports name a recommendation as its UPR record does (session, cycle, response),
+# never by the row id a person cannot look up: "Assessed" and "Made again" lists of the
+# briefing and the country profile, in Markdown and HTML. In this database another
+# state's recommendations come first, so the row ids are not small numbers that could
+# pass for anything else. The round page names participants' parties the same way.
+. "$(dirname "$0")/../lib/test-lib.sh"
+
+DB="$TMP/r.db"
+WG="US-Belarus Working Group for Democracy and Human Rights"
+r() { "$RT" --db "$DB" "$@"; }
+r import "$ROOT/data/demo/recommendations.csv" >/dev/null
+sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB" >/dev/null 2>&1
+check_eq "the demo ledger is recorded" 0 $?
+r report brief --dialogue "$WG" --as-of 2016-12-31 >"$TMP/brief.md"
+r report brief --dialogue "$WG" --as-of 2016-12-31 --format html >"$TMP/brief.html"
+r report country BLR --as-of 2016-12-31 >"$TMP/country.md"
+r report country BLR --as-of 2016-12-31 --format html >"$TMP/country.html"
+check_eq "the briefing's assessed recommendations by session, cycle and response" 2 \
+    "$(grep -c '^- UPR session [0-9]*, cycle [12], noted: ' "$TMP/brief.md")"
+check_eq "the country profile's, and the one made again" 3 \
+    "$(grep -c '^- UPR session [0-9]*, cycle [12], noted: ' "$TMP/country.md")"
+check_eq "a repeat names the later one the same way" 1 \
+    "$(grep -c ' — made again: UPR session 22, cycle 2, noted, by ' "$TMP/country.md")"
+for f in brief.md brief.html country.md country.html; do
+    check_eq "$f shows no recommendation row id" 0 "$(grep -c '#[0-9][0-9]* (cycle\|(\\\\\?#[0-9]' "$TMP/$f")"
+done
+
+# The round page names each participant's party as a person reads it, not by its code.
+serve_start "$DB"
+get() { curl -s -o "$TMP/body" -w '%{http_code}' "$URL$1"; }
+check_eq "round 2's page" 200 "$(get /dialogues/1/rounds/2)"
+sed -n '/id="participants"/,/id="topics"/p' "$TMP/body" >"$TMP/participants"
+check_eq "its participants' parties by name" 0 \
+    "$(grep -c '<span class="muted">([A-Z][A-Z][A-Z])</span>' "$TMP/participants")"
+check_eq "the United States and Belarus among them" "1 1" \
+    "$(grep -c '(United States)' "$TMP/participants") $(grep -c '(Belarus)' "$TMP/participants")"
+done_testing
