@@ -215,7 +215,7 @@ void rt_http_readout_parse_api(const struct rt_http_req *req, struct rt_http_res
 void rt_http_readout_save_api(struct rt_store *st, const struct rt_http_req *req,
                               int64_t dialogue_id, struct rt_http_resp *resp);
 void rt_http_area_tags(struct rt_buf *b, const json_t *areas);
-void rt_http_round_links(struct rt_buf *b, const json_t *round);
+void rt_http_round_links(struct rt_store *st, struct rt_buf *b, const json_t *round);
 
 /*
  * The response cache (cache.c), one a worker thread: values (the server's prepared

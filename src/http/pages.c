@@ -723,7 +723,9 @@ static void rec_ledger_sections(struct rt_store *st, struct rt_buf *b, json_t *l
             RT_HTML_LIT(b, "<tr><td>");
             rt_html_text(b, jstr(v, "text"));
             RT_HTML_LIT(b, "</td><td>");
-            rt_html_textf(b, "%s to %s", jstr(v, "from"), jstr(v, "to"));
+            rt_http_party_text(st, b, jstr(v, "from"));
+            RT_HTML_LIT(b, " to ");
+            rt_http_party_text(st, b, jstr(v, "to"));
             RT_HTML_LIT(b, "</td><td>");
             round_ref(b, json_object_get(v, "round"));
             RT_HTML_LIT(b, "</td><td>");
@@ -1084,9 +1086,9 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         RT_HTML_LIT(b, "<li id=\"ask-");
         rt_html_json(b, json_object_get(v, "id"));
         RT_HTML_LIT(b, "\">");
-        rt_html_text(b, jstr(v, "from"));
+        rt_http_party_text(st, b, jstr(v, "from"));
         RT_HTML_LIT(b, " asks ");
-        rt_html_text(b, jstr(v, "to"));
+        rt_http_party_text(st, b, jstr(v, "to"));
         RT_HTML_LIT(b, ": ");
         rt_html_text(b, jstr(v, "text"));
         rt_http_area_tags(b, json_object_get(v, "areas"));
@@ -1108,7 +1110,7 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
     json_array_foreach(json_object_get(r, "commitments"), i, v)
     {
         RT_HTML_LIT(b, "<li>");
-        rt_html_text(b, jstr(v, "party"));
+        rt_http_party_text(st, b, jstr(v, "party"));
         if (jstr(v, "condition")) {
             RT_HTML_LIT(b, ": if ");
             rt_html_text(b, jstr(v, "condition"));
@@ -1124,12 +1126,12 @@ static void round_page(struct rt_store *st, int64_t id, struct rt_http_resp *res
         RT_HTML_LIT(b, "</li>");
     }
     RT_HTML_LIT(b, "</ul>");
-    rt_http_round_links(b, r);
+    rt_http_round_links(st, b, r);
     RT_HTML_LIT(b, "<h2>What moved since this round</h2>");
     json_array_foreach(json_object_get(s, "steps"), i, v)
     {
         RT_HTML_LIT(b, "<h3>Steps by ");
-        rt_html_text(b, jstr(v, "party"));
+        rt_http_party_text(st, b, jstr(v, "party"));
         RT_HTML_LIT(b, "</h3><ul>");
         json_array_foreach(json_object_get(v, "steps"), k, w) step_item(st, b, w, dlg);
         if (!json_array_size(json_object_get(v, "steps")))

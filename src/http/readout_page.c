@@ -863,7 +863,7 @@ void rt_http_area_tags(struct rt_buf *b, const json_t *areas)
     }
 }
 
-void rt_http_round_links(struct rt_buf *b, const json_t *round)
+void rt_http_round_links(struct rt_store *st, struct rt_buf *b, const json_t *round)
 {
     const json_t *linked = json_object_get(round, "linked_recommendations");
     const json_t *states = json_object_get(linked, "states"), *v, *s;
@@ -880,7 +880,7 @@ void rt_http_round_links(struct rt_buf *b, const json_t *round)
     {
         if (i)
             RT_HTML_LIT(b, ", ");
-        rt_html_text(b, json_string_value(s));
+        rt_http_party_text(st, b, json_string_value(s));
     }
     RT_HTML_LIT(b, " on the themes of this round's topics and asks.</p><ul>");
     json_array_foreach(json_object_get(linked, "areas"), i, v)
@@ -895,8 +895,8 @@ void rt_http_round_links(struct rt_buf *b, const json_t *round)
             rt_html_url_arg(b, json_string_value(s));
             RT_HTML_LIT(b, "&amp;theme=");
             rt_html_url_arg(b, jstr(v, "code"));
-            RT_HTML_LIT(b, "\">");
-            rt_html_text(b, json_string_value(s));
+            RT_HTML_LIT(b, "\">search ");
+            rt_http_party_text(st, b, json_string_value(s)); /* Belarus, not BLR */
             RT_HTML_LIT(b, "</a>");
         }
         RT_HTML_LIT(b, "</li>");

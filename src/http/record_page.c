@@ -234,6 +234,8 @@ void rt_http_party_text(struct rt_store *st, struct rt_buf *b, const char *code)
 {
     json_t *list = NULL, *e;
 
+    if (!code)
+        return;
     if (rt_store_lookup(st, "party", code, 0, 0, 1, &list, NULL) == 0 &&
         (e = json_array_get(list, 0)) && jstr(e, "ref") && !strcmp(jstr(e, "ref"), code))
         rt_html_text(b, jstr(e, "name"));

@@ -3,7 +3,8 @@
 # never by the row id a person cannot look up: "Assessed" and "Made again" lists of the
 # briefing and the country profile, in Markdown and HTML. In this database another
 # state's recommendations come first, so the row ids are not small numbers that could
-# pass for anything else. The round page names participants' parties the same way.
+# pass for anything else. The round page names parties the same way: participants, asks,
+# commitments, steps since and the recommendations on the same themes.
 . "$(dirname "$0")/../lib/test-lib.sh"
 
 DB="$TMP/r.db"
@@ -35,4 +36,12 @@ check_eq "its participants' parties by name" 0 \
     "$(grep -c '<span class="muted">([A-Z][A-Z][A-Z])</span>' "$TMP/participants")"
 check_eq "the United States and Belarus among them" "1 1" \
     "$(grep -c '(United States)' "$TMP/participants") $(grep -c '(Belarus)' "$TMP/participants")"
+check_eq "its asks name both parties" 0 \
+    "$(sed -n '/id="asks"/,/id="welcomed"/p' "$TMP/body" | grep -c 'USA asks\|asks BLR')"
+sed -n '/id="asks"/,/id="welcomed"/p' "$TMP/body" | grep -q 'United States asks Belarus'
+check_eq "and the United States asks Belarus" 0 $?
+check_eq "steps since by party name" "0 1" \
+    "$(grep -c 'Steps by [A-Z][A-Z][A-Z]<' "$TMP/body") $(grep -c 'Steps by Belarus<' "$TMP/body")"
+check_eq "the recommendations on the same themes are to Belarus, not BLR" "1 0" \
+    "$(grep -c 'recommendations to Belarus on the themes' "$TMP/body") $(grep -c '>BLR</a>' "$TMP/body")"
 done_testing

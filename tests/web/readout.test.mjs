@@ -105,7 +105,7 @@ for (const js of [true, false]) {
             assert.match(main, /prison conditions/);
             assert.match(main, /register independent trade unions/);
             assert.match(main, /Recommendations on the same themes/);
-            assert.match(await page.locator('#linked').innerText(), /^\d+ recommendations to BLR/);
+            assert.match(await page.locator('#linked').innerText(), /^\d+ recommendations to Belarus/);
             await shot(page, `readout-saved-${tag}`);
         });
     });
