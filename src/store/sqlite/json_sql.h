@@ -13,6 +13,7 @@
 #include <rightstrack/rt.h>
 
 struct rt_store;
+struct sqlite3_stmt;
 
 #define AS_OF(col) "(?9 IS NULL OR " col " <= ?9)"
 /* Record alias a stands as of ?9: not withdrawn, or withdrawn after ?9 (schema 12; one
@@ -77,8 +78,16 @@ struct rt_store;
  */
 int rt__document(struct rt_store *st, const char *sql, int64_t id, const char *as_of,
                  const char *what, json_t **out, struct rt_error *err);
-/* The same, binding ?2 = text as well (when not NULL). */
-int rt__document_text(struct rt_store *st, const char *sql, int64_t id, const char *text,
-                      const char *as_of, const char *what, json_t **out, struct rt_error *err);
+/*
+ * rt__document in two halves, for a statement with more parameters: *s is sql from the
+ * connection's cache with ?1 = id, ?2 = text and ?9 = as_of bound (text and as_of when
+ * not NULL; as_of checked as a date), for the caller to bind the rest; 0, or a negative
+ * RT_E* with err set and *s NULL. rt__document_run steps s, parses its one JSON value
+ * into *out as rt__document does (what and id name a missing row) and resets s.
+ */
+int rt__document_stmt(struct rt_store *st, const char *sql, int64_t id, const char *text,
+                      const char *as_of, struct sqlite3_stmt **s, struct rt_error *err);
+int rt__document_run(struct rt_store *st, struct sqlite3_stmt *s, int64_t id, const char *what,
+                     json_t **out, struct rt_error *err);
 
 #endif

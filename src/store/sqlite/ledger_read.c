@@ -108,27 +108,32 @@
     "json((SELECT json_group_array(party) FROM (SELECT party FROM dialogue_party"              \
     " WHERE dialogue_id = d.id ORDER BY position)))"
 
-int rt__document_text(struct rt_store *st, const char *sql, int64_t id, const char *text,
-                      const char *as_of, const char *what, json_t **out, struct rt_error *err)
+int rt__document_stmt(struct rt_store *st, const char *sql, int64_t id, const char *text,
+                      const char *as_of, sqlite3_stmt **s, struct rt_error *err)
 {
-    sqlite3_stmt *s = NULL;
-    json_error_t jerr;
-    int rc;
-
-    *out = NULL;
+    *s = NULL;
     if (as_of && rt_date_check(as_of, NULL) < 0)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "as-of",
                             "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", as_of);
     /* From the connection's cache: these statements are long, and preparing one cost
      * more than running it (a third of a briefing's instructions). */
-    if (!(s = rt__stmt_sql(st, sql, err)))
+    if (!(*s = rt__stmt_sql(st, sql, err)))
         return RT_ESTORE;
-    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(*s, 1, id);
     if (text)
-        sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
+        sqlite3_bind_text(*s, 2, text, -1, SQLITE_STATIC);
     if (as_of)
-        sqlite3_bind_text(s, 9, as_of, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s);
+        sqlite3_bind_text(*s, 9, as_of, -1, SQLITE_STATIC);
+    return 0;
+}
+
+int rt__document_run(struct rt_store *st, sqlite3_stmt *s, int64_t id, const char *what,
+                     json_t **out, struct rt_error *err)
+{
+    json_error_t jerr;
+    int rc = sqlite3_step(s);
+
+    *out = NULL;
     if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
         *out = json_loads((const char *)sqlite3_column_text(s, 0), JSON_DECODE_ANY, &jerr);
         rc = *out ? 0
@@ -147,7 +152,13 @@ int rt__document_text(struct rt_store *st, const char *sql, int64_t id, const ch
 int rt__document(struct rt_store *st, const char *sql, int64_t id, const char *as_of,
                  const char *what, json_t **out, struct rt_error *err)
 {
-    return rt__document_text(st, sql, id, NULL, as_of, what, out, err);
+    sqlite3_stmt *s;
+    int rc;
+
+    *out = NULL;
+    if ((rc = rt__document_stmt(st, sql, id, NULL, as_of, &s, err)) < 0)
+        return rc;
+    return rt__document_run(st, s, id, what, out, err);
 }
 
 static char *column_dup(sqlite3_stmt *s, int c)

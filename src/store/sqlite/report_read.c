@@ -164,7 +164,6 @@ int rt_report_recs(struct rt_store *st, const char *state, const char *theme, co
     int64_t state_id = 0;
     sqlite3_stmt *s;
     char *ids[2] = {NULL, NULL};
-    json_error_t jerr;
     int rc, i;
 
     *out = NULL;
@@ -172,17 +171,10 @@ int rt_report_recs(struct rt_store *st, const char *state, const char *theme, co
         return rt_error_set(err, RT_EINVAL, NULL, 0, "state", "no state given");
     if (rt_store_state_find(st, state, strlen(state), &state_id, err) < 0)
         return rt_error_set(err, RT_ENOTFOUND, NULL, 0, "state", "no state is called '%s'", state);
-    if (as_of && rt_date_check(as_of, NULL) < 0)
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "as-of",
-                            "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", as_of);
-    /* Both statements from the connection's cache (stmt.c): they are long. */
-    if (!(s = rt__stmt_sql(st, recs_ids_sql, err)))
-        return RT_ESTORE;
-    sqlite3_bind_int64(s, 1, state_id);
-    if (theme)
-        sqlite3_bind_text(s, 2, theme, -1, SQLITE_STATIC);
-    if (as_of)
-        sqlite3_bind_text(s, 9, as_of, -1, SQLITE_STATIC);
+    /* The ids first, then the document that reads them: both statements from the
+     * connection's cache (stmt.c), for they are long. */
+    if ((rc = rt__document_stmt(st, recs_ids_sql, state_id, theme, as_of, &s, err)) < 0)
+        return rc;
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
         for (i = 0; i < 2; i++)
@@ -193,27 +185,11 @@ int rt_report_recs(struct rt_store *st, const char *state, const char *theme, co
         rc = rt__db_error(st, err, "state");
         goto out;
     }
-    if (!(s = rt__stmt_sql(st, recs_sql, err))) {
-        rc = RT_ESTORE;
+    if ((rc = rt__document_stmt(st, recs_sql, state_id, theme, as_of, &s, err)) < 0)
         goto out;
-    }
-    sqlite3_bind_int64(s, 1, state_id);
-    if (theme)
-        sqlite3_bind_text(s, 2, theme, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, ids[0], -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, ids[1], -1, SQLITE_STATIC);
-    if (as_of)
-        sqlite3_bind_text(s, 9, as_of, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
-        *out = json_loads((const char *)sqlite3_column_text(s, 0), JSON_DECODE_ANY, &jerr);
-        rc = *out ? 0
-                  : rt_error_set(err, RT_ESTORE, st->path, 0, NULL, "bad JSON from SQL: %s",
-                                 jerr.text);
-    } else {
-        rc = rt__db_error(st, err, "state");
-    }
-    sqlite3_reset(s);
+    rc = rt__document_run(st, s, state_id, "state", out, err);
 out:
     rt_free(ids[0]);
     rt_free(ids[1]);
