@@ -154,7 +154,7 @@ int rt__pg_copy_row(struct rt_pg_copy *c, const char *const *values, const size_
     return c->buf.len >= COPY_BLOCK ? flush(c, err) : 0;
 }
 
-static void put_be(struct rt_buf *b, uint32_t v, int bytes)
+void rt__pg_put_be(struct rt_buf *b, uint32_t v, int bytes)
 {
     for (int i = bytes - 1; i >= 0; i--)
         rt_buf_addch(b, (char)((v >> (8 * i)) & 0xff));
@@ -165,13 +165,13 @@ int rt__pg_copy_row_binary(struct rt_pg_copy *c, const char *const *values, cons
 {
     if (!c->active)
         return rt_error_set(err, RT_ESTORE, NULL, 0, c->table, "COPY into %s is over", c->table);
-    put_be(&c->buf, (uint32_t)c->ncols, 2);
+    rt__pg_put_be(&c->buf, (uint32_t)c->ncols, 2);
     for (int i = 0; i < c->ncols; i++) {
         if (!values[i]) {
-            put_be(&c->buf, 0xffffffffu, 4); /* -1: NULL */
+            rt__pg_put_be(&c->buf, 0xffffffffu, 4); /* -1: NULL */
             continue;
         }
-        put_be(&c->buf, (uint32_t)lens[i], 4);
+        rt__pg_put_be(&c->buf, (uint32_t)lens[i], 4);
         rt_buf_add(&c->buf, values[i], lens[i]);
     }
     c->rows++;
@@ -187,7 +187,7 @@ int rt__pg_copy_end(struct rt_pg_copy *c, long *rows, struct rt_error *err)
     if (!c->active)
         return rt_error_set(err, RT_ESTORE, NULL, 0, c->table, "COPY into %s is over", c->table);
     if (c->binary)
-        put_be(&c->buf, 0xffffu, 2); /* the trailer: -1 fields */
+        rt__pg_put_be(&c->buf, 0xffffu, 2); /* the trailer: -1 fields */
     if (flush(c, err) < 0)
         return RT_ESTORE;
     if (PQputCopyEnd(conn, NULL) != 1)

@@ -78,12 +78,6 @@ static int lexpos_cmp(const void *a, const void *b)
     return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-static void put_be(struct rt_buf *b, uint32_t v, int bytes)
-{
-    for (int i = bytes - 1; i >= 0; i--)
-        rt_buf_addch(b, (char)((v >> (8 * i)) & 0xff));
-}
-
 /* tsvectorrecv's limit on a lexeme's positions (MAXNUMPOS). */
 #define PG_NUMPOS_MAX 256
 
@@ -91,7 +85,7 @@ void rt__pg_lexemes_pack(struct rt_pg_lexemes *l, struct rt_buf *out)
 {
     size_t count_at = out->len, entries = 0;
 
-    put_be(out, 0, 4); /* the number of lexemes, written below */
+    rt__pg_put_be(out, 0, 4); /* the number of lexemes, written below */
     for (size_t i = 0; i < l->n; i++)
         l->v[i].p = l->text.buf + l->v[i].at;
     if (l->n)
@@ -103,13 +97,13 @@ void rt__pg_lexemes_pack(struct rt_pg_lexemes *l, struct rt_buf *out)
         rt_buf_add(out, l->text.buf + first->at, first->len);
         rt_buf_addch(out, '\0');
         npos_at = out->len;
-        put_be(out, 0, 2);
+        rt__pg_put_be(out, 0, 2);
         for (; j < l->n && l->v[j].len == first->len &&
                !memcmp(l->text.buf + l->v[j].at, l->text.buf + first->at, first->len);
              j++) {
             if (npos == PG_NUMPOS_MAX || (npos && l->v[j].pos == last))
                 continue;
-            put_be(out, l->v[j].pos, 2);
+            rt__pg_put_be(out, l->v[j].pos, 2);
             last = l->v[j].pos;
             npos++;
         }

@@ -122,6 +122,9 @@ int rt__pg_copy_begin_binary(struct rt_pg *pg, const char *table, const char *co
                              int ncols, struct rt_pg_copy **out, struct rt_error *err);
 int rt__pg_copy_row_binary(struct rt_pg_copy *c, const char *const *values, const size_t *lens,
                            struct rt_error *err);
+/* Appends the low bytes of v to b, most significant first: the integers of COPY's
+ * binary format and of a tsvector's binary form are big-endian. */
+void rt__pg_put_be(struct rt_buf *b, uint32_t v, int bytes);
 
 /* Appends to out the COPY text form of the len bytes at s (a NUL byte is refused
  * with RT_EINVAL: text fields cannot hold one). */
