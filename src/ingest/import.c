@@ -17,6 +17,7 @@
 
 #include "base/embedded.h"
 #include "ingest/ingest_int.h"
+#include "model/rules.h"
 
 #define MAX_FILE_SIZE ((size_t)1 << 30)
 
@@ -623,8 +624,7 @@ static int election_row(struct job *j, const struct rt__csv_row *row, struct rt_
         const char *d = field(j, row, dates[k], &dn);
         if ((!*d && dates[k] == COL_REPORT_DATE) || rt_date_check(d, NULL) == 0)
             continue;
-        return rt_error_set(err, RT_EINVAL, j->path, row->line, j->fmt->cols[dates[k]],
-                            "'%.40s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", d);
+        return rt__need_date_at(d, j->path, row->line, j->fmt->cols[dates[k]], err);
     }
     e->election = row->fields[j->col[COL_ELECTION]];
     e->election_date = row->fields[j->col[COL_ELECTION_DATE]];

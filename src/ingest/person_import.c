@@ -15,6 +15,7 @@
 
 #include "base/alloc.h"
 #include "ingest/ingest_int.h"
+#include "model/rules.h"
 
 #define PERSON_CSV_MAX (16u << 20)
 
@@ -278,10 +279,8 @@ static int import_releases(struct import *im, const struct rows *r, struct rt_er
         im->rows++;
         if (!names)
             continue;
-        if (!date || rt_date_check(date, NULL) < 0)
-            return rt_error_set(err, RT_EINVAL, im->path, row->line, "date",
-                                "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)",
-                                date ? date : "");
+        if ((rc = rt__need_date_at(date, im->path, row->line, "date", err)) < 0)
+            return rc;
         copy = rt_xstrdup(names);
         for (p = copy; p && rc == 0;) {
             char *bar = strchr(p, '|');
@@ -461,11 +460,8 @@ int rt_person_counts_read(const char *path, json_t **out, struct rt_error *err)
         const char *date = field(&r.v[i], cd), *count = field(&r.v[i], cc);
         char *end;
         long long n;
-        if (!date || rt_date_check(date, NULL) < 0) {
-            rc = rt_error_set(err, RT_EINVAL, path, r.v[i].line, "date",
-                              "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", date ? date : "");
+        if ((rc = rt__need_date_at(date, path, r.v[i].line, "date", err)) < 0)
             goto out;
-        }
         errno = 0;
         n = count ? strtoll(count, &end, 10) : -1;
         if (!count || errno || *end || n < 0) {

@@ -6,6 +6,7 @@
  * by a person is stored exactly as a parsed one.
  */
 #include "base/compat.h"
+#include "model/rules.h"
 
 #include <inttypes.h>
 
@@ -150,9 +151,8 @@ static int check_draft(const json_t *d, struct rt_error *err)
     if (!jstr(d, "date"))
         return rt_error_set(err, RT_EINVAL, NULL, 0, "date",
                             "no date found in the readout: a round needs one");
-    if (rt_date_check(jstr(d, "date"), NULL) < 0)
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "date",
-                            "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", jstr(d, "date"));
+    if ((rc = rt__need_date(jstr(d, "date"), "date", err)) < 0)
+        return rc;
     v = json_object_get(d, "round");
     if (json_is_integer(v) && (json_integer_value(v) <= 0 || json_integer_value(v) > 100000))
         return rt_error_set(err, RT_EINVAL, NULL, 0, "round",

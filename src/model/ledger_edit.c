@@ -15,6 +15,7 @@
 #include <rightstrack/text.h>
 
 #include "model/entity_int.h"
+#include "model/rules.h"
 
 /* Whether ref names a link ("step:3 answers ask:2") rather than a record; a round
  * of a dialogue whose name has spaces ("US-Belarus WG#2") is a record. */
@@ -115,11 +116,8 @@ static json_t *check_value(struct rt_store *st, const struct rt_entity *e, const
         return json_incref(v);
     if (rt_text_check(f->name, s, strlen(s), err) < 0)
         return NULL;
-    if (f->type == RT_FIELD_DATE && rt_date_check(s, NULL) < 0) {
-        rt_error_set(err, RT_EINVAL, NULL, 0, f->name,
-                     "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", s);
+    if (f->type == RT_FIELD_DATE && rt__need_date(s, f->name, err) < 0)
         return NULL;
-    }
     if (f->type == RT_FIELD_PARTY) {
         if (rt_party_resolve(st, s, code, err) < 0)
             return NULL;
@@ -252,9 +250,8 @@ int rt_ledger_withdraw(struct rt_store *st, const char *ref, const char *reason,
                             "a withdrawal needs a reason, in your own words");
     if ((rc = rt_text_check("reason", reason, strlen(reason), err)) < 0)
         return rc;
-    if (date && *date && rt_date_check(date, NULL) < 0)
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "date",
-                            "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", date);
+    if (date && *date && (rc = rt__need_date(date, "date", err)) < 0)
+        return rc;
     if (date && !*date)
         date = NULL;
     if (is_link(ref)) { /* its ends in any form a record takes (1#2 about rec:14) */

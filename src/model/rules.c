@@ -63,12 +63,18 @@ int rt__need_text(const char *s, const char *field, struct rt_error *err)
     return 0;
 }
 
-int rt__need_date(const char *s, const char *field, struct rt_error *err)
+int rt__need_date_at(const char *s, const char *file, long line, const char *field,
+                     struct rt_error *err)
 {
     if (!s || rt_date_check(s, NULL) < 0)
-        return rt_error_set(err, RT_EINVAL, NULL, 0, field,
-                            "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", s ? s : "");
+        return rt_error_set(err, RT_EINVAL, file, line, field,
+                            "'%.40s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", s ? s : "");
     return 0;
+}
+
+int rt__need_date(const char *s, const char *field, struct rt_error *err)
+{
+    return rt__need_date_at(s, NULL, 0, field, err);
 }
 
 const char *const rt__organisations[] = {"EU", "OSCE", "ODIHR", "UN", "OHCHR", "COE", NULL};

@@ -31,8 +31,14 @@ unsigned rt__rec_merge(enum rt_response *resp, int *cat, enum rt_response in_res
 int rt__check_texts(struct rt_error *err, ...);
 /* RT_EINVAL on field when s is NULL or empty ("FIELD must not be empty"). */
 int rt__need_text(const char *s, const char *field, struct rt_error *err);
-/* RT_EINVAL on field when s is not a date rt_date_check takes. */
+/*
+ * RT_EINVAL on field when s (NULL counts as "") is not a date rt_date_check takes, with
+ * the one message every reader of dates gives: "'S' is not a date (YYYY-MM-DD, YYYY-MM
+ * or YYYY)". rt__need_date_at also names the file and line the date came from.
+ */
 int rt__need_date(const char *s, const char *field, struct rt_error *err);
+int rt__need_date_at(const char *s, const char *file, long line, const char *field,
+                     struct rt_error *err);
 
 /*
  * The organisations a party may be instead of a state, as codes (EU, OSCE, ODIHR, UN,

@@ -13,6 +13,7 @@
 
 #include "auth/audit_int.h"
 #include "base/alloc.h"
+#include "model/rules.h"
 #include "store/sqlite/sqlite_int.h"
 
 /*
@@ -459,9 +460,8 @@ int rt_audit_log(struct rt_store *st, const struct rt_audit_filter *f, struct rt
 
     *out = NULL;
     *out_n = 0;
-    if (f && f->since && !since_valid(f->since))
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "since",
-                            "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", f->since);
+    if (f && f->since && !since_valid(f->since)) /* the message for the whole text */
+        return rt__need_date(f->since, "since", err);
     if ((rc = table_exists(st, "audit_log", &have, err)) < 0)
         return rc;
     if (!have) {

@@ -10,6 +10,7 @@
 #include "model/documents.h"
 #include "store/sqlite/json_sql.h"
 #include "store/sqlite/sqlite_int.h"
+#include "model/rules.h"
 
 /* The statements below are long string literals by design; gcc and clang take them. */
 #pragma GCC diagnostic ignored "-Woverlength-strings"
@@ -112,9 +113,8 @@ int rt__document_stmt(struct rt_store *st, const char *sql, int64_t id, const ch
                       const char *as_of, sqlite3_stmt **s, struct rt_error *err)
 {
     *s = NULL;
-    if (as_of && rt_date_check(as_of, NULL) < 0)
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "as-of",
-                            "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", as_of);
+    if (as_of && rt__need_date(as_of, "as-of", err) < 0)
+        return RT_EINVAL;
     /* From the connection's cache: these statements are long, and preparing one cost
      * more than running it (a third of a briefing's instructions). */
     if (!(*s = rt__stmt_sql(st, sql, err)))

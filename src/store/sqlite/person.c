@@ -14,6 +14,7 @@
 
 #include "base/alloc.h"
 #include "store/sqlite/sqlite_int.h"
+#include "model/rules.h"
 
 static json_t *col_str(sqlite3_stmt *s, int i)
 {
@@ -587,10 +588,8 @@ static int case_rules(struct rt_store *st, const struct rt_case_in *c, int store
                             "'%s' is not an event of a case: detained, charged, sentenced, moved, "
                             "recognised, released or died",
                             c->event ? c->event : "");
-    if (rt_date_check(c->date, NULL) < 0)
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "date",
-                            "'%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)",
-                            c->date ? c->date : "");
+    if (rt__need_date(c->date, "date", err) < 0)
+        return RT_EINVAL;
     if (c->how && *c->how) {
         if (strcmp(c->event, "released"))
             return rt_error_set(err, RT_EINVAL, NULL, 0, "how", "only a release says how");
