@@ -763,24 +763,21 @@ static void status_counts(struct out *o, const json_t *r)
 
 /* A recommendation as its UPR record names it (session, cycle, response), not by our
  * row id: "UPR session 8, cycle 1, noted"; one made outside the UPR (ODIHR's) has no
- * session. */
-static void rec_ref(struct out *o, const json_t *x)
+ * session. "Outside" when it begins a sentence (cap). */
+static void rec_ref(struct out *o, const json_t *x, int cap)
 {
     const char *resp = STR(x, "response") ? STR(x, "response") : "no response recorded";
 
     if (num(x, "session"))
         textf(o, "UPR session %lld, cycle %lld, %s", num(x, "session"), num(x, "cycle"), resp);
     else
-        textf(o, "outside the UPR, %s", resp);
+        textf(o, "%cutside the UPR, %s", cap ? 'O' : 'o', resp);
 }
 
+/* "UPR session 8, cycle 1, noted: TEXT", at the head of an item. */
 static void rec_head(struct out *o, const json_t *x)
 {
-    if (num(x, "session"))
-        rec_ref(o, x);
-    else
-        textf(o, "Outside the UPR, %s",
-              STR(x, "response") ? STR(x, "response") : "no response recorded");
+    rec_ref(o, x, 1);
     o->f->text(o, ": ");
     o->f->text(o, STR(x, "text"));
 }
@@ -834,7 +831,7 @@ static void repeated_list(struct out *o, const json_t *r, size_t max)
             json_t *by;
             size_t k;
             o->f->text(o, j ? "; " : " — made again: ");
-            rec_ref(o, y);
+            rec_ref(o, y, 0);
             json_array_foreach(json_object_get(y, "by"), k, by)
                 textf(o, "%s%s", k ? ", " : ", by ", json_string_value(by));
         }
