@@ -89,8 +89,8 @@ static const char recs_sql[] =
           " 'response', x.response, 'text', x.text, 'again', "
           ARRAY("SELECT json_object('id', y.id, 'cycle', y.cycle, 'session', y.session,"
                 " 'response', y.response, 'by', "
-                IDS("SELECT st.code x FROM recommendation_by b JOIN state st"
-                    " ON st.id = b.state_id WHERE b.rec_id = y.id ORDER BY st.code")
+                IDS("SELECT st.name x FROM recommendation_by b JOIN state st"
+                    " ON st.id = b.state_id WHERE b.rec_id = y.id ORDER BY st.name")
                 ") j FROM " REPEATS_OF("x") " o JOIN recommendation y ON y.id = o.o" IN_RECS("y")
                 " WHERE y.cycle > x.cycle ORDER BY y.cycle, y.session, y.id")
           ") j FROM sel x WHERE EXISTS (SELECT 1 FROM " REPEATS_OF("x") " o"
