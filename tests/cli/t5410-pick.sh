@@ -32,9 +32,10 @@ get "$URL/api/v1/lookup?kind=step&q=pardon" >/dev/null
 results | grep -q "^step:1 step of 2015-08-22 by Belarus: Presidential pardon"
 check_eq "a step by its date, actor and text" 0 $?
 get "$URL/api/v1/lookup?kind=round&dialogue=1" >/dev/null
-check_eq "rounds of a dialogue by their number, date and place" \
+check_eq "rounds of a dialogue by their number, date and place, the latest first" \
     "1#2 round 2 of US-Belarus Working Group for Democracy and Human Rights (2015-12-16, Washington, DC)" \
-    "$(results | sed -n 2p)"
+    "$(results | sed -n 1p)"
+check_eq "the round before it second" "1#1" "$(results | sed -n 2p | cut -d' ' -f1)"
 get "$URL/api/v1/lookup?kind=ask,topic&dialogue=1&q=elections" >/dev/null
 check_eq "asks and topics at once, by number in their round" \
     "ask:2 ask 2 of round 2 (United States to Belarus)|topic:1 topic of round 2" \

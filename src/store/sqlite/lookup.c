@@ -39,7 +39,9 @@ static const char round_sql[] = ARRAY_OF(
     " WHERE (?2 = 0 OR r.dialogue_id = ?2) AND " ANY_ID("r.id") " AND "
     HOLDS("'round ' || r.ordinal || ' ' || d.name || ' ' || r.date || ' ' ||"
           " coalesce(r.place, '') || ' ' || coalesce(r.summary, '')")
-    " ORDER BY r.dialogue_id, r.ordinal");
+    /* The latest first: a desk officer picks the round just held or the one before it,
+     * and with a long history the oldest would fill the list (LIMIT ?4). */
+    " ORDER BY r.date DESC, r.dialogue_id, r.ordinal DESC");
 
 #define STEP_NAME "'step of ' || s.date || ' by ' || " PARTY("s.actor")
 /* Steps of dialogue ?2: by its parties or by organisations, or linked to its rounds or asks. */
@@ -87,7 +89,7 @@ static const char ask_sql[] = ARRAY_OF(
     " WHERE (?2 = 0 OR r.dialogue_id = ?2) AND " ANY_ID("k.id") " AND "
     HOLDS("k.text || ' ' || " PARTY("k.from_party") " || ' ' || " PARTY("k.to_party")
           " || ' ' || coalesce(k.theme, '')")
-    " ORDER BY r.dialogue_id, r.ordinal, k.id");
+    " ORDER BY r.date DESC, r.dialogue_id, r.ordinal DESC, k.id");
 
 #define TOPIC_NAME "'topic of round ' || r.ordinal"
 
@@ -98,7 +100,7 @@ static const char topic_sql[] = ARRAY_OF(
     " FROM topic t JOIN round r ON r.id = t.round_id"
     " WHERE (?2 = 0 OR r.dialogue_id = ?2) AND " ANY_ID("t.id") " AND "
     HOLDS("t.text || ' ' || coalesce(t.theme, '')")
-    " ORDER BY r.dialogue_id, r.ordinal, t.id");
+    " ORDER BY r.date DESC, r.dialogue_id, r.ordinal DESC, t.id");
 
 #define REC_NAME "s.name || ', session ' || coalesce(r.session, '?')"
 
