@@ -7,8 +7,9 @@
  * Each line of a file: text TAB labels (|-separated) TAB action category (0-5).
  * NAME is a field of struct rt_classify_opts: bits, epochs, lr, holdout, refit,
  * min_weight, char_min, char_max, char_weight, idf, svm_c, svm_iter, svm_eps,
- * seed (the rest keep RT_CLASSIFY_OPTS_INIT). Writes one line to stdout:
- * "P R F1 heldout-F1 category-accuracy train-seconds train-cpu-seconds features
+ * seed, bigrams (2: trigrams too), char_surface, label_thresholds, folds,
+ * fold_random, pos_weight (svm_pos_weight) (the rest keep RT_CLASSIFY_OPTS_INIT). Writes one line
+ * to stdout: "P R F1 heldout-F1 category-accuracy train-seconds train-cpu-seconds features
  * blob-bytes predictions/s". bench/themes.sh uses it to choose the settings on
  * sessions 1-14 against 15-16 (SELECT=1).
  */
@@ -123,6 +124,12 @@ static void set_opt(struct rt_classify_opts *o, const char *arg)
     OPT("svm_iter", svm_iter, int)
     OPT("svm_eps", svm_eps, double)
     OPT("seed", seed, uint64_t)
+    OPT("bigrams", bigrams, int)
+    OPT("char_surface", char_surface, int)
+    OPT("label_thresholds", label_thresholds, int)
+    OPT("folds", folds, int)
+    OPT("fold_random", fold_random, int)
+    OPT("pos_weight", svm_pos_weight, double)
 #undef OPT
     fprintf(stderr, "themes_eval: unknown setting %s\n", arg);
     exit(2);

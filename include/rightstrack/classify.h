@@ -14,33 +14,41 @@
 
 /* Training settings. RT_CLASSIFY_OPTS_INIT holds the measured defaults. */
 struct rt_classify_opts {
-    unsigned hash_bits;   /* feature hashing into 2^hash_bits buckets (16..24) */
-    int bigrams;          /* 1: unigrams and bigrams of stems; 0: unigrams only */
-    int min_count;        /* drop features seen in fewer training texts */
-    int epochs;           /* passes of SGD over the training texts */
-    double lr;            /* initial learning rate, decayed linearly to 0 */
-    double holdout;       /* share of texts held out to tune thresholds (0.02..0.5) */
-    int refit;            /* 1: after tuning, train again on every text */
-    uint64_t seed;        /* shuffling and the held-out slice */
-    double min_weight;    /* prune: keep a feature only when one of its weights is at least
-                             this large in absolute value (0 keeps all) */
-    int char_min;         /* character n-grams of each stem (with a space on each side), */
-    int char_max;         /* from char_min to char_max bytes (1..8); 0 0: none (the default:
-                             docs/themes.md says why) */
-    double char_weight;   /* the length of the character block against the word block's 1 */
-    int idf;              /* 1: each feature weighs its inverse document frequency; 0: 1 */
-    double svm_c;         /* > 0: the labels are one-vs-rest linear SVMs (squared hinge, L2,
-                             this C), solved by dual coordinate descent; 0: logistic
-                             regressions trained by SGD with the category */
-    int svm_iter;         /* most passes of coordinate descent per label */
-    double svm_eps;       /* stop when the projected gradients span less than this */
-    int char_surface;     /* 1: character n-grams of the words as written (lower case), as
-                             scikit-learn's char_wb; 0: of the stems */
-    int label_thresholds; /* 1: each label's own threshold; 0: one for every label */
+    unsigned hash_bits;    /* feature hashing into 2^hash_bits buckets (16..24) */
+    int bigrams;           /* 2: unigrams, bigrams and trigrams of stems; 1: unigrams and
+                              bigrams; 0: unigrams only */
+    int min_count;         /* drop features seen in fewer training texts */
+    int epochs;            /* passes of SGD over the training texts */
+    double lr;             /* initial learning rate, decayed linearly to 0 */
+    double holdout;        /* share of texts held out to tune thresholds (0.02..0.5) */
+    int refit;             /* 1: after tuning, train again on every text */
+    uint64_t seed;         /* shuffling and the held-out slice */
+    double min_weight;     /* prune: keep a feature only when one of its weights is at least
+                              this large in absolute value (0 keeps all) */
+    int char_min;          /* character n-grams of each stem (with a space on each side), */
+    int char_max;          /* from char_min to char_max bytes (1..8); 0 0: none (the default:
+                              docs/themes.md says why) */
+    double char_weight;    /* the length of the character block against the word block's 1 */
+    int idf;               /* 1: each feature weighs its inverse document frequency; 0: 1 */
+    double svm_c;          /* > 0: the labels are one-vs-rest linear SVMs (squared hinge, L2,
+                              this C), solved by dual coordinate descent; 0: logistic
+                              regressions trained by SGD with the category */
+    int svm_iter;          /* most passes of coordinate descent per label */
+    double svm_eps;        /* stop when the projected gradients span less than this */
+    int char_surface;      /* 1: character n-grams of the words as written (lower case), as
+                              scikit-learn's char_wb; 0: of the stems */
+    int label_thresholds;  /* 1: each label's own threshold; 0: one for every label */
+    int folds;             /* >= 2 (SVMs only): the labels' thresholds and probabilities from
+                              cross-fitting, each of this many blocks of the texts scored by
+                              the SVMs trained without it; 0: from the held-out share */
+    int fold_random;       /* 1: the blocks are random; 0: runs of the texts in the order
+                              given (the import's order, so sessions apart) */
+    double svm_pos_weight; /* the SVMs' C for a label's positive texts is svm_c times this
+                              (0 or 1: the same as for the negatives) */
 };
 #define RT_CLASSIFY_OPTS_INIT                                                                      \
     {                                                                                              \
-        21, 1, 1, 20, 1.5, 0.1, 1, 20240601u, 0.5, 2, 5, 1.0, 1, 0.5, 60, 2.0, 1, 0                \
+        21, 2, 1, 20, 1.5, 0.1, 1, 20240601u, 0.5, 2, 5, 1.0, 1, 0.5, 60, 2.0, 1, 0, 0, 0, 1.0     \
     }
 
 /* What training measured on the held-out slice (thresholds cross-fitted on its

@@ -61,6 +61,7 @@ json_t *rt_classify_report_to_json(const struct rt_classify_report *rep,
     json_object_set_new(o, "seconds", json_real(rep->seconds));
     json_object_set_new(s, "hash_bits", json_integer(opts->hash_bits));
     json_object_set_new(s, "bigrams", json_boolean(opts->bigrams));
+    json_object_set_new(s, "trigrams", json_boolean(opts->bigrams > 1));
     json_object_set_new(s, "min_count", json_integer(opts->min_count));
     json_object_set_new(s, "min_weight", json_real(opts->min_weight));
     json_object_set_new(s, "idf", json_boolean(opts->idf));
@@ -78,6 +79,8 @@ json_t *rt_classify_report_to_json(const struct rt_classify_report *rep,
         json_object_set_new(s, "svm_c", json_real(opts->svm_c));
         json_object_set_new(s, "svm_iter", json_integer(opts->svm_iter));
         json_object_set_new(s, "svm_eps", json_real(opts->svm_eps));
+        json_object_set_new(s, "folds", json_integer(opts->folds));
+        json_object_set_new(s, "svm_pos_weight", json_real(opts->svm_pos_weight));
     }
     json_object_set_new(o, "settings", s);
     return o;

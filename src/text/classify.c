@@ -430,12 +430,17 @@ static void hash_features(struct rt_tokenizer *tok, const struct featspec *fs, c
     f->surface = fs->surface;
     f->text = text;
     rt_tokenize(tok, text, len, 0, collect_token, f);
-    RT_ALLOC_GROW(f->bucket, f->n_tok * 2 + f->n_c + 1, f->alloc);
+    RT_ALLOC_GROW(f->bucket, f->n_tok * 3 + f->n_c + 1, f->alloc);
     for (size_t i = 0; i < f->n_tok; i++) {
         f->bucket[f->n++] = bucket_of(f->tok[i], bits);
         if (bigrams && i > 0)
             f->bucket[f->n++] =
                 bucket_of(f->tok[i - 1] * 0x9E3779B97F4A7C15ULL + f->tok[i] + 0x632BE5ABULL, bits);
+        if (bigrams > 1 && i > 1)
+            f->bucket[f->n++] = bucket_of((f->tok[i - 2] * 0x9E3779B97F4A7C15ULL + f->tok[i - 1]) *
+                                                  0xC2B2AE3D27D4EB4FULL +
+                                              f->tok[i] + 0x165667B1ULL,
+                                          bits);
     }
     f->n_word = f->n;
     if (f->n_c) /* cbucket is NULL until a text has character n-grams */
@@ -552,6 +557,12 @@ struct rt_trainset *rt_trainset_new(const struct rt_classify_opts *opts)
         ts->o.svm_iter = def.svm_iter;
     if (!(ts->o.svm_eps > 0 && ts->o.svm_eps <= 100))
         ts->o.svm_eps = def.svm_eps;
+    if (ts->o.bigrams < 0 || ts->o.bigrams > 2)
+        ts->o.bigrams = def.bigrams;
+    if (ts->o.folds < 0 || ts->o.folds > 100)
+        ts->o.folds = 0;
+    if (!(ts->o.svm_pos_weight > 0 && ts->o.svm_pos_weight <= 1000))
+        ts->o.svm_pos_weight = 1;
     ts->fs.bits = ts->o.hash_bits;
     ts->fs.bigrams = ts->o.bigrams;
     ts->fs.char_min = (unsigned)ts->o.char_min;
@@ -1108,7 +1119,8 @@ static void svm_solve(const struct csr *m, const uint8_t *y, size_t ystride, con
                       size_t nd, const struct rt_classify_opts *o, float *alpha, float *w, float *b,
                       size_t *order, uint64_t *seed)
 {
-    double diag = 0.5 / o->svm_c, pgmax_old = HUGE_VAL;
+    double dneg = 0.5 / o->svm_c, dpos = dneg / (o->svm_pos_weight > 0 ? o->svm_pos_weight : 1),
+           pgmax_old = HUGE_VAL;
     size_t active = nd;
 
     memcpy(order, docs, nd * sizeof(*order));
@@ -1120,6 +1132,7 @@ static void svm_solve(const struct csr *m, const uint8_t *y, size_t ystride, con
         while (s < active) {
             size_t i = order[s];
             float yi = y[i * ystride] ? 1.0f : -1.0f, old = alpha[i], d;
+            double diag = y[i * ystride] ? dpos : dneg;
             double g = yi * csr_dot(m, i, w, *b) - 1 + old * diag, pg = g;
 
             if (old == 0) {
@@ -1205,7 +1218,48 @@ struct svm_work {
     pthread_mutex_t lock;
     size_t next; /* the next job, under lock: 0 the action category, then the labels */
     struct cat_job *cat;
+    /* Cross-fitting (folds >= 2): block f's docs are out[f][0..n_out[f]), the rest
+     * in[f][0..n_in[f]); heldout is then n_docs x n_labels, by doc. */
+    size_t folds;
+    size_t **in, **out, *n_in, *n_out;
 };
+
+/* Takes docs[0..nd) out of the solution w, b of label ystride-strided y: their
+ * alphas go back to 0 and their share of w and b with them. */
+static void svm_drop(const struct csr *m, const uint8_t *y, size_t ystride, const size_t *docs,
+                     size_t nd, float *alpha, float *w, float *b)
+{
+    for (size_t k = 0; k < nd; k++) {
+        size_t i = docs[k];
+        float d;
+        if (alpha[i] == 0)
+            continue;
+        d = -alpha[i] * (y[i * ystride] ? 1.0f : -1.0f);
+        for (size_t p = m->off[i]; p < m->off[i + 1]; p++)
+            w[m->col[p]] += d * m->val[p];
+        *b += d;
+        alpha[i] = 0;
+    }
+}
+
+/* Cross-fits label j: for each block, the SVM on the other blocks (each warm
+ * from the last) scores it; then the SVM on every doc, warm from the last. */
+static void svm_folds(struct svm_work *sw, size_t j, float *alpha, float *w, size_t *order,
+                      size_t *all, uint64_t *seed)
+{
+    const uint8_t *y = sw->y + j;
+    size_t l = sw->n_labels;
+
+    for (size_t f = 0; f < sw->folds; f++) {
+        svm_drop(sw->m, y, l, sw->out[f], sw->n_out[f], alpha, w, &sw->b[j]);
+        svm_solve(sw->m, y, l, sw->in[f], sw->n_in[f], sw->o, alpha, w, &sw->b[j], order, seed);
+        for (size_t k = 0; k < sw->n_out[f]; k++) {
+            size_t i = sw->out[f][k];
+            sw->heldout[i * l + j] = (float)csr_dot(sw->m, i, w, sw->b[j]);
+        }
+    }
+    svm_solve(sw->m, y, l, all, sw->n, sw->o, alpha, w, &sw->b[j], order, seed);
+}
 
 /* Trains labels until none is left: first on idx[0..n_train), scoring the held
  * out docs, then again on every doc from there. */
@@ -1237,6 +1291,10 @@ static void *svm_main(void *arg)
         memset(alpha, 0, sw->n * sizeof(*alpha));
         memset(w, 0, sw->n_rows * sizeof(*w));
         sw->b[j] = 0;
+        if (sw->folds >= 2) {
+            svm_folds(sw, j, alpha, w, order, all, &seed);
+            continue;
+        }
         svm_solve(sw->m, sw->y + j, sw->n_labels, sw->idx, sw->n_train, sw->o, alpha, w, &sw->b[j],
                   order, &seed);
         for (size_t h = sw->n_train; h < sw->n; h++)
@@ -1330,6 +1388,31 @@ static int train_svm(const struct view *v, const struct rt_classify_opts *o, siz
     sw.n_labels = l;
     sw.w = rt_xcalloc(rt_st_mult(l, v->n_rows) + 1, sizeof(*sw.w));
     sw.b = rt_xcalloc(l + 1, sizeof(*sw.b));
+    if (o->folds >= 2 && (size_t)o->folds <= n) {
+        /* Block f: positions [f n / K, (f + 1) n / K) of the docs in the order given
+         * (or shuffled); in[f] the rest, in the order given. */
+        size_t K = (size_t)o->folds, *fold = rt_xcalloc(n + 1, sizeof(*fold));
+        for (size_t p = 0; p < n; p++)
+            fold[o->fold_random ? idx[p] : p] = p * K / n;
+        sw.folds = K;
+        sw.in = rt_xcalloc(K, sizeof(*sw.in));
+        sw.out = rt_xcalloc(K, sizeof(*sw.out));
+        sw.n_in = rt_xcalloc(K, sizeof(*sw.n_in));
+        sw.n_out = rt_xcalloc(K, sizeof(*sw.n_out));
+        for (size_t f = 0; f < K; f++) {
+            RT_ALLOC_ARRAY(sw.in[f], n + 1);
+            RT_ALLOC_ARRAY(sw.out[f], n + 1);
+        }
+        for (size_t i = 0; i < n; i++)
+            for (size_t f = 0; f < K; f++) {
+                if (fold[i] == f)
+                    sw.out[f][sw.n_out[f]++] = i;
+                else
+                    sw.in[f][sw.n_in[f]++] = i;
+            }
+        rt_free(fold);
+        n_hold = n;
+    }
     sw.heldout = rt_xcalloc(rt_st_mult(n_hold, l) + 1, sizeof(*sw.heldout));
     /* The action category: a job of the pool (cat_train), first, as the longest. */
     vc.n_labels = 0;
@@ -1367,7 +1450,7 @@ static int train_svm(const struct view *v, const struct rt_classify_opts *o, siz
     sc.s = sw.heldout;
     sc.y = rt_xcalloc(rt_st_mult(n_hold, l) + 1, 1);
     for (size_t h = 0; h < n_hold; h++)
-        memcpy(sc.y + h * l, y + idx[n_train + h] * l, l);
+        memcpy(sc.y + h * l, y + (sw.folds ? h : idx[n_train + h]) * l, l);
     platt(sc.s, sc.y, n_hold * l, &pa, &pb);
     for (size_t i = 0; i < n_hold * l; i++)
         sc.s[i] = sigmoidf(pa * sc.s[i] + pb);
@@ -1376,13 +1459,27 @@ static int train_svm(const struct view *v, const struct rt_classify_opts *o, siz
     for (size_t i = 0; i < n_hold; i++)
         rows[i] = i;
     half = n_hold / 2;
-    for (int side = 0; side < 2; side++) {
+    for (size_t f = 0; f < sw.folds; f++) {
+        /* Thresholds tuned on the other blocks score each block. */
+        tune(&sc, sw.in[f], sw.n_in[f], th_a, o->label_thresholds);
+        for (size_t j = 0; j < l; j++)
+            count_label(&sc, sw.out[f], sw.n_out[f], j, th_a[j], &cf);
+    }
+    for (int side = 0; side < (sw.folds ? 0 : 2); side++) {
         const size_t *tune_rows = side ? rows + half : rows, *test_rows = side ? rows : rows + half;
         size_t n_tune = side ? n_hold - half : half, n_test = side ? half : n_hold - half;
         tune(&sc, tune_rows, n_tune, th_a, o->label_thresholds);
         for (size_t j = 0; j < l; j++)
             count_label(&sc, test_rows, n_test, j, th_a[j], &cf);
     }
+    for (size_t f = 0; f < sw.folds; f++) {
+        rt_free(sw.in[f]);
+        rt_free(sw.out[f]);
+    }
+    rt_free(sw.in);
+    rt_free(sw.out);
+    rt_free(sw.n_in);
+    rt_free(sw.n_out);
 
     cat_n = cj.cat_n;
     cat_ok = cj.cat_ok;
@@ -1936,7 +2033,7 @@ int rt_classifier_load(struct rt_classifier **out, const void *data, size_t len,
     r.p += 8;
     r.left -= 8;
     if (get_u32(&r, &bits) || get_u32(&r, &bigrams) || get_u32(&r, &n_labels) ||
-        get_u32(&r, &n_rows) || bits < 10 || bits > 26 || bigrams > 1 || !n_labels ||
+        get_u32(&r, &n_rows) || bits < 10 || bits > 26 || bigrams > 2 || !n_labels ||
         n_labels > 100000)
         goto bad;
     if (v3 && (get_u32(&r, &cmin) || get_u32(&r, &cmax) || get_floats(&r, &cw, 1) || cmax > 8 ||

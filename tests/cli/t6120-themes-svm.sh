@@ -63,6 +63,9 @@ check_eq "the themes are learnt by SVMs" svm "$(json .settings.labels_by <"$TMP/
 check_eq "with character n-grams of the words as written" True \
     "$(json .settings.char_surface <"$TMP/out")"
 check_eq "and one threshold for every label" False "$(json .settings.label_thresholds <"$TMP/out")"
+check_eq "over word trigrams too" True "$(json .settings.trigrams <"$TMP/out")"
+check_eq "with thresholds from the held-out tenth, not cross-fitted blocks" 0 \
+    "$(json .settings.folds <"$TMP/out")"
 heldout=$(json .heldout.f1 <"$TMP/out")
 check_eq "held-out F1 $heldout above 0.8" yes "$(python3 -c "print('yes' if $heldout > 0.8 else 'no')")"
 check_eq "the held-out action category accuracy is far above the commonest's (0.4)" yes \

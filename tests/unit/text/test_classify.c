@@ -52,6 +52,9 @@ static void make_text(char *buf, size_t cap, unsigned *lab, size_t *n_lab, int *
 /* words_only: train on words alone, each of weight 1 (the features of the older
  * formats); with_chars: add the character n-grams of the words, 2 to 5 bytes. */
 static int words_only, with_chars;
+/* folds: the thresholds from cross-fitting over this many blocks (0: the tenth);
+ * word_n: 1 unigrams and bigrams, 2 trigrams too (0: the default). */
+static int folds, word_n;
 
 static struct rt_classifier *train_with(size_t n, struct rt_classify_report *rep, double min_weight)
 {
@@ -66,7 +69,11 @@ static struct rt_classifier *train_with(size_t n, struct rt_classify_report *rep
     if (words_only) {
         o.char_min = o.char_max = 0;
         o.idf = 0;
+        o.bigrams = 1;
     }
+    o.folds = folds;
+    if (word_n)
+        o.bigrams = word_n;
     if (with_chars) {
         o.char_min = 2;
         o.char_max = 5;
@@ -136,6 +143,32 @@ Test(classify, learns_a_separable_problem)
     cr_assert_eq(rep.n_texts, 600);
     cr_assert_eq(rep.n_labels, 4);
     rt_classifier_free(c);
+}
+
+Test(classify, cross_fitting_and_trigrams_learn_too)
+{
+    struct rt_classify_report rep, rep2;
+    struct rt_classifier *c, *d;
+    double f1, acc;
+
+    folds = 3;
+    c = train(600, &rep);
+    folds = 0;
+    evaluate(c, 300, &f1, &acc);
+    cr_assert_gt(f1, 0.9, "F1 %.3f with thresholds from 3 blocks", f1);
+    cr_assert_gt(rep.f1, 0.85, "cross-fitted F1 %.3f", rep.f1);
+    rt_classifier_free(c);
+    /* Trigrams (the default) add features to unigrams and bigrams. */
+    word_n = 1;
+    c = train(600, &rep);
+    word_n = 2;
+    d = train(600, &rep2);
+    word_n = 0;
+    cr_assert_gt(rep2.n_features, rep.n_features);
+    evaluate(d, 300, &f1, &acc);
+    cr_assert_gt(f1, 0.9, "F1 %.3f with trigrams", f1);
+    rt_classifier_free(c);
+    rt_classifier_free(d);
 }
 
 Test(classify, a_saved_model_predicts_the_same)
