@@ -3,6 +3,8 @@
  * type. */
 #include "base/compat.h"
 
+#include <pthread.h>
+
 #include "ingest/readout_int.h"
 
 /* ----------------------------------------------------------------------------------
@@ -292,25 +294,59 @@ struct hit {
     const struct cue *cue;
 };
 
+#define N_CUES (sizeof(cues) / sizeof(cues[0]) - 1)
+
+/* The cues grouped by their first byte in lower case, in table order within a
+ * group, with their lengths: a word is compared with the few cues that start as
+ * it does, not with all of them. Built once. */
+static struct {
+    unsigned short by[N_CUES];  /* indexes into cues[], grouped by first byte */
+    unsigned short first[257];  /* by[first[c] .. first[c + 1]) start with byte c */
+    unsigned short len[N_CUES]; /* strlen(cues[i].text) */
+} cue_index;
+static pthread_once_t cue_index_once = PTHREAD_ONCE_INIT;
+
+static void cue_index_build(void)
+{
+    size_t count[257] = {0}, at[256];
+
+    for (size_t i = 0; i < N_CUES; i++) {
+        cue_index.len[i] = (unsigned short)strlen(cues[i].text);
+        count[lower((unsigned char)cues[i].text[0]) + 1]++;
+    }
+    for (size_t c = 0; c < 256; c++) {
+        count[c + 1] += count[c];
+        cue_index.first[c] = (unsigned short)count[c];
+        at[c] = count[c];
+    }
+    cue_index.first[256] = (unsigned short)N_CUES;
+    for (size_t i = 0; i < N_CUES; i++)
+        cue_index.by[at[lower((unsigned char)cues[i].text[0])]++] = (unsigned short)i;
+}
+
 /* Every cue in sentence s, in text order, longest first at a position. */
 static size_t find_cues(const struct doc *d, const struct sent *s, struct hit *h, size_t max)
 {
     size_t n = 0;
+
+    pthread_once(&cue_index_once, cue_index_build);
     for (size_t i = 0; i < s->len && n < max; i++) {
         const char *p = d->t + s->off + i;
         const struct cue *best = NULL;
+        size_t best_len = 0, c0;
         if (i && word_byte(p - 1, 1))
             continue;
-        for (const struct cue *c = cues; c->text; c++) {
-            size_t m;
-            if (lower((unsigned char)*p) != lower((unsigned char)c->text[0]))
-                continue;
-            m = strlen(c->text);
+        c0 = (size_t)lower((unsigned char)*p);
+        for (size_t j = cue_index.first[c0]; j < cue_index.first[c0 + 1]; j++) {
+            const struct cue *c = &cues[cue_index.by[j]];
+            size_t m = cue_index.len[cue_index.by[j]];
             if (m > s->len - i || !eq_ci(p, m, c->text) ||
                 !boundary_after(d->t, s->off + i + m, s->off + s->len))
                 continue;
-            if (!best || m > strlen(best->text))
+            if (!best || m > best_len) {
                 best = c;
+                best_len = m;
+            }
         }
         if (!best)
             continue;
