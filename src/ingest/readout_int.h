@@ -287,7 +287,12 @@ struct sent rt__ro_title_sent(struct doc *d);
  */
 int rt__ro_cardinal_value(const char *p, size_t n);
 int rt__ro_month_value(const char *p, size_t n);
-int rt__ro_tok_is(const struct doc *d, size_t k, const char *s);
+/* Is token k the word or mark s, in any case? (Inline: the parser's most called
+ * test.) */
+static inline int rt__ro_tok_is(const struct doc *d, size_t k, const char *s)
+{
+    return k < d->ntk && eq_ci(d->t + d->tk[k].off, d->tk[k].len, s);
+}
 int rt__ro_is_dash_tok(const struct doc *d, size_t k);
 int rt__ro_next_date(const struct doc *d, size_t k, size_t end, struct tdate *out);
 int rt__ro_fmt_date(char out[16], int y, int m, int dd);
