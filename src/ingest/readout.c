@@ -1,7 +1,7 @@
 /* Rule-based parsing of human-rights dialogue readouts into draft round
  * records: the checks and the entry points. The parser is split as SQLite splits
- * where.c: readout_text.c, readout_when.c, readout_who.c and readout_acts.c
- * around readout_int.h. */
+ * where.c: readout_text.c, readout_when.c, readout_who.c, readout_acts.c and
+ * readout_topics.c around readout_int.h. */
 #include "base/compat.h"
 
 #include <pthread.h>
