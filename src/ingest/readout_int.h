@@ -49,8 +49,8 @@ struct lex {
     struct variant *vars;  /* every spelling of every entity */
     size_t n_vars, a_vars; /* how many, and room for how many */
     size_t first[257];     /* vars sorted by first byte: vars[first[b]..first[b+1]) */
-    struct word *w;        /* the word list, in file order (a word may be of several kinds) */
-    size_t n_w, a_w;       /* how many, and room for how many */
+    struct word *w;  /* the word list, by length then bytes (a word may be of several kinds) */
+    size_t n_w, a_w; /* how many, and room for how many */
 };
 
 /* One token of a sentence: a word (letters, digits, inner ' ’ - and the dots of
