@@ -28,8 +28,13 @@
 #include <rightstrack/rt.h>
 #include <rightstrack/store.h>
 
-/* The largest readout accepted, in bytes: readouts are a few kilobytes. */
-#define RT_READOUT_MAX (1024 * 1024)
+/*
+ * The largest readout accepted, in bytes (16 MiB). Readouts are a few kilobytes;
+ * the parser is linear and takes well under a second on 5 MB, so the limit only
+ * stops a file that is not a readout at all (a log, a database dump) from being
+ * read whole. A larger text fails with RT_ETOOBIG, naming the file.
+ */
+#define RT_READOUT_MAX (16 * 1024 * 1024)
 
 enum rt_readout_flags {
     /* Adds "sentence" (the sentence it came from) to every extracted item, and

@@ -1,7 +1,7 @@
 /* Rule-based parsing of human-rights dialogue readouts into draft round
  * records: the checks and the entry points. The parser is split as SQLite splits
- * where.c: readout_text.c, readout_when.c, readout_who.c and readout_acts.c
- * around readout_int.h. */
+ * where.c: readout_text.c, readout_when.c, readout_who.c, readout_acts.c and
+ * readout_topics.c around readout_int.h. */
 #include "base/compat.h"
 
 #include <pthread.h>
@@ -127,7 +127,8 @@ int rt_readout_parse(const char *text, size_t len, const char *name, unsigned fl
     d.notes = (struct rt_buf)RT_BUF_INIT;
     if (len > RT_READOUT_MAX)
         return rt_error_set(err, RT_ETOOBIG, name, 0, NULL,
-                            "a readout is at most %d bytes; this one has %zu", RT_READOUT_MAX, len);
+                            "a readout is at most %d bytes (%d MiB); this one has %zu",
+                            RT_READOUT_MAX, RT_READOUT_MAX >> 20, len);
     if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
         text += 3;
         len -= 3;
@@ -257,14 +258,15 @@ int rt_readout_parse_file(const char *path, unsigned flags, json_t **out, struct
     }
     if (sb.st_size > RT_READOUT_MAX) {
         rc = rt_error_set(err, RT_ETOOBIG, path, 0, NULL,
-                          "a readout is at most %d bytes; this file has %lld", RT_READOUT_MAX,
-                          (long long)sb.st_size);
+                          "a readout is at most %d bytes (%d MiB); this file has %lld",
+                          RT_READOUT_MAX, RT_READOUT_MAX >> 20, (long long)sb.st_size);
         goto out;
     }
     while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
         if (rt_buf_add(&b, chunk, n) < 0) {
-            rc = rt_error_set(err, RT_ETOOBIG, path, 0, NULL, "a readout is at most %d bytes",
-                              RT_READOUT_MAX);
+            rc = rt_error_set(err, RT_ETOOBIG, path, 0, NULL,
+                              "a readout is at most %d bytes (%d MiB)", RT_READOUT_MAX,
+                              RT_READOUT_MAX >> 20);
             goto out;
         }
     }

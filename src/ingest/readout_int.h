@@ -21,33 +21,36 @@
 enum ent_kind { ENT_SIDE = 'S', ENT_AGENCY = 'A', ENT_ORG = 'O', ENT_PLACE = 'P' };
 
 struct ent {
-    const char *canon, *code;
-    char kind;
+    const char *canon; /* the canonical name ("European Union"), into lex.gaz */
+    const char *code;  /* its code (a state's ISO code), or NULL ("-" in the file) */
+    char kind;         /* an enum ent_kind */
 };
 
+/* One spelling of an entity ("EU", "the European Union", "Brussels"). */
 struct variant {
-    const char *p;
-    size_t len;
-    int ent;
+    const char *p; /* the spelling, into lex.gaz (not NUL-terminated) */
+    size_t len;    /* its length in bytes */
+    int ent;       /* the entity it names: lex.ents[ent] */
 };
 
 enum word_kind { W_HEAD = 1, W_HONORIFIC = 2, W_WORD = 4, W_MOD = 8, W_ORG = 16 };
 
+/* A word of data/readout/words.tsv and what it can be. */
 struct word {
-    const char *p;
-    size_t len;
-    unsigned kinds;
+    const char *p;  /* the word, into lex.words */
+    size_t len;     /* its length in bytes */
+    unsigned kinds; /* enum word_kind bits: a title's head, an honorific, ... */
 };
 
 struct lex {
-    char *gaz, *words; /* owned copies, cut into strings */
-    struct ent *ents;
-    size_t n_ents, a_ents;
-    struct variant *vars;
-    size_t n_vars, a_vars;
-    size_t first[257]; /* vars sorted by first byte: vars[first[b]..first[b+1]) */
-    struct word *w;
-    size_t n_w, a_w;
+    char *gaz, *words;     /* owned copies, cut into strings */
+    struct ent *ents;      /* the gazetteer's entities */
+    size_t n_ents, a_ents; /* how many, and room for how many */
+    struct variant *vars;  /* every spelling of every entity */
+    size_t n_vars, a_vars; /* how many, and room for how many */
+    size_t first[257];     /* vars sorted by first byte: vars[first[b]..first[b+1]) */
+    struct word *w;  /* the word list, by length then bytes (a word may be of several kinds) */
+    size_t n_w, a_w; /* how many, and room for how many */
 };
 
 /* One token of a sentence: a word (letters, digits, inner ' ’ - and the dots of
@@ -56,10 +59,10 @@ struct lex {
 enum tok_type { T_WORD = 'w', T_NUM = 'n', T_PUNCT = 'p' };
 
 struct tok {
-    size_t off, len;
-    char type;
-    int ent;   /* index of the entity mention that starts here, or -1 */
-    int inent; /* inside an entity mention */
+    size_t off, len; /* in the text */
+    char type;       /* an enum tok_type */
+    int ent;         /* index of the entity mention that starts here, or -1 */
+    int inent;       /* inside an entity mention */
 };
 
 struct sent {
@@ -90,8 +93,8 @@ struct doc {
     const char *last_by;   /* the side that spoke last, for "the delegation", "we" */
     struct act_span *acts; /* objects of the speech acts, found before the topics */
     size_t nacts, aacts;   /* how many, and room for how many */
-    struct rt_buf notes;
-    json_t *out;
+    struct rt_buf notes;   /* the draft's "notes" (no date found, ...), as written */
+    json_t *out;           /* the draft being filled in, key by key (owned) */
 };
 
 /* The object of a speech act (what was welcomed, urged, reaffirmed, of concern):
@@ -287,7 +290,12 @@ struct sent rt__ro_title_sent(struct doc *d);
  */
 int rt__ro_cardinal_value(const char *p, size_t n);
 int rt__ro_month_value(const char *p, size_t n);
-int rt__ro_tok_is(const struct doc *d, size_t k, const char *s);
+/* Is token k the word or mark s, in any case? (Inline: the parser's most called
+ * test.) */
+static inline int rt__ro_tok_is(const struct doc *d, size_t k, const char *s)
+{
+    return k < d->ntk && eq_ci(d->t + d->tk[k].off, d->tk[k].len, s);
+}
 int rt__ro_is_dash_tok(const struct doc *d, size_t k);
 int rt__ro_next_date(const struct doc *d, size_t k, size_t end, struct tdate *out);
 int rt__ro_fmt_date(char out[16], int y, int m, int dd);
@@ -314,10 +322,19 @@ int rt__ro_namey(const struct doc *d, const struct tok *t);
 void rt__ro_find_participants(struct doc *d);
 
 /*
- * readout_acts.c: the finders of speech acts, topics, events and themes, and the
- * document type.
+ * readout_acts.c: the finder of the speech acts (it sets "welcomed", "urged",
+ * "conditional_commitments", "reaffirmations", "commitments" and "concerns" of
+ * d->out, and fills d->acts), and whether a text opens with a circumstance ("During
+ * the dialogue, ..."), which readout_topics.c asks too.
  */
 void rt__ro_find_cue_items(struct doc *d);
+int rt__ro_opens_with_circumstance(const char *t, size_t n);
+
+/*
+ * readout_topics.c: the finders of the topics (from topic cues and from d->acts, so
+ * after rt__ro_find_cue_items), events, persons of concern and next steps, the theme
+ * areas, and the document type.
+ */
 void rt__ro_find_topics(struct doc *d);
 void rt__ro_find_events(struct doc *d);
 void rt__ro_find_themes(struct doc *d);

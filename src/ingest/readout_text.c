@@ -59,6 +59,15 @@ static int var_cmp(const void *a, const void *b)
     return x->ent - y->ent;
 }
 
+/* Orders words by length, then bytes: a word's entries are found by bisection. */
+static int word_cmp(const void *a, const void *b)
+{
+    const struct word *x = a, *y = b;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return memcmp(x->p, y->p, x->len);
+}
+
 void rt__ro_lex_load(struct lex *lx)
 {
     char *p, *line;
@@ -121,6 +130,7 @@ void rt__ro_lex_load(struct lex *lx)
                                                             : W_WORD;
         lx->n_w++;
     }
+    qsort(lx->w, lx->n_w, sizeof(*lx->w), word_cmp);
 }
 
 void rt__ro_lex_release(struct lex *lx)
@@ -147,9 +157,17 @@ unsigned rt__ro_word_kinds(const struct lex *lx, const char *p, size_t len)
     }
     if (len > 1 && p[len - 1] == '.')
         len--;
-    for (size_t i = 0; i < lx->n_w; i++)
-        if (lx->w[i].len == len && !memcmp(lx->w[i].p, p, len))
-            k |= lx->w[i].kinds;
+    struct word key = {p, len, 0};
+    size_t lo = 0, hi = lx->n_w;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (word_cmp(&lx->w[mid], &key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < lx->n_w && !word_cmp(&lx->w[lo], &key); lo++)
+        k |= lx->w[lo].kinds; /* a word may be of several kinds, one line each */
     return k;
 }
 

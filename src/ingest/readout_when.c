@@ -102,14 +102,6 @@ static int days_in(int y, int m)
     return dm[m - 1];
 }
 
-/* A date found in a sentence, with its precision; y is 0 when the text gives
- * none. */
-
-int rt__ro_tok_is(const struct doc *d, size_t k, const char *s)
-{
-    return k < d->ntk && eq_ci(d->t + d->tk[k].off, d->tk[k].len, s);
-}
-
 /* A day number: 16, 6th, 1st; or 0. */
 static int day_value(const struct doc *d, size_t k)
 {

@@ -2,6 +2,9 @@
  * participants with their titles, organisations and sides. */
 #include "base/compat.h"
 
+#include <stdint.h>
+
+#include "base/strmap.h"
 #include "ingest/readout_int.h"
 
 /* ----------------------------------------------------------------------------------
@@ -302,6 +305,35 @@ struct person {
     int byline;
 };
 
+/*
+ * What the participant search remembers between the names of one sentence, so
+ * that a sentence of thousands of names is read a few times, not once a name
+ * (each answer is the one a fresh scan would give: the names of a sentence come
+ * in text order, and a scan goes on from where the last one stopped).
+ */
+struct who_memo {
+    size_t sent;             /* the sentence the rest holds for: its tok0 + 1; 0 none */
+    size_t for_from, for_at; /* the first "for [the] SIDE" at or after token for_from
+                              * is at for_at (SIZE_MAX: none in the sentence) */
+    size_t side_upto;        /* the last side mention before token side_upto ... */
+    size_t side_at;          /* ... is at token side_at - 1 (0: none) */
+    int led_both;            /* "led their respective delegations" in it: 1 or 0; -1
+                              * not looked for yet */
+    struct rt__strmap names; /* the names emitted so far, to emit each once */
+};
+
+/* Makes m hold for sentence s, forgetting what it held for another. */
+static void memo_for(struct who_memo *m, const struct sent *s)
+{
+    if (m->sent == s->tok0 + 1)
+        return;
+    m->sent = s->tok0 + 1;
+    m->for_from = m->for_at = SIZE_MAX;
+    m->side_upto = s->tok0;
+    m->side_at = 0;
+    m->led_both = -1;
+}
+
 /* Walks back from token a over a title ("Deputy Assistant Secretary for
  * European and Eurasian Affairs"); sets [*ta, a) and returns 1 when it holds a
  * head word. */
@@ -393,35 +425,71 @@ static void add_name(struct rt_buf *b, const struct doc *d, size_t a, size_t e, 
     }
 }
 
-static const char *person_side(const struct doc *d, const struct sent *s, const struct person *p)
+/* The side named by "for [the] SIDE" at token k, or NULL. */
+static const char *for_side(const struct doc *d, size_t k, size_t e)
+{
+    size_t q = k + 1;
+    if (!rt__ro_tok_is(d, k, "for"))
+        return NULL;
+    if (rt__ro_tok_is(d, q, "the"))
+        q++;
+    if (q < e && d->tk[q].ent >= 0)
+        return rt__ro_ent_side(d, d->m[d->tk[q].ent].ent);
+    return NULL;
+}
+
+static const char *tok_side(const struct doc *d, size_t k)
+{
+    return d->tk[k].ent >= 0 ? rt__ro_ent_side(d, d->m[d->tk[k].ent].ent) : NULL;
+}
+
+static const char *person_side(const struct doc *d, const struct sent *s, const struct person *p,
+                               struct who_memo *m)
 {
     const char *sd[2];
-    size_t e = s->tok0 + s->ntok;
+    size_t e = s->tok0 + s->ntok, k, at;
 
     if (p->ta < p->tb &&
         rt__ro_sides_in(d, d->tk[p->ta].off, d->tk[p->tb - 1].off + d->tk[p->tb - 1].len, sd) >= 1)
         return sd[0];
+    memo_for(m, s);
     /* "... participated for the United States" */
-    for (size_t k = p->b; k + 2 < e; k++)
-        if (rt__ro_tok_is(d, k, "for")) {
-            size_t q = k + 1;
-            if (rt__ro_tok_is(d, q, "the"))
-                q++;
-            if (q < e && d->tk[q].ent >= 0 && rt__ro_ent_side(d, d->m[d->tk[q].ent].ent))
-                return rt__ro_ent_side(d, d->m[d->tk[q].ent].ent);
-        }
+    if (m->for_from != SIZE_MAX && m->for_from <= p->b && p->b <= m->for_at) {
+        at = m->for_at;
+    } else {
+        for (at = SIZE_MAX, k = p->b; k + 2 < e && at == SIZE_MAX; k++)
+            if (for_side(d, k, e))
+                at = k;
+        m->for_from = p->b;
+        m->for_at = at;
+    }
+    if (at != SIZE_MAX)
+        return for_side(d, at, e);
     /* the nearest side mentioned before, in the sentence */
-    for (size_t k = p->a; k > s->tok0; k--)
-        if (d->tk[k - 1].ent >= 0 && rt__ro_ent_side(d, d->m[d->tk[k - 1].ent].ent))
-            return rt__ro_ent_side(d, d->m[d->tk[k - 1].ent].ent);
+    if (p->a >= m->side_upto) {
+        at = 0;
+        for (k = p->a; k > m->side_upto && !at; k--)
+            if (tok_side(d, k - 1))
+                at = k;
+        if (!at)
+            at = m->side_at;
+        m->side_upto = p->a;
+        m->side_at = at;
+    } else {
+        for (at = 0, k = p->a; k > s->tok0 && !at; k--)
+            if (tok_side(d, k - 1))
+                at = k;
+    }
+    if (at)
+        return tok_side(d, at - 1);
     if (p->byline) {
         /* the side that speaks first: "The United States welcomes ..." */
         for (size_t i = 0; i < d->ns; i++) {
-            size_t k = d->s[i].tok0;
-            if (rt__ro_tok_is(d, k, "The") && d->s[i].ntok > 1)
-                k++;
-            if (d->tk[k].ent >= 0 && rt__ro_ent_side(d, d->m[d->tk[k].ent].ent))
-                return rt__ro_ent_side(d, d->m[d->tk[k].ent].ent);
+            size_t f = d->s[i].tok0;
+            if (rt__ro_tok_is(d, f, "The") && d->s[i].ntok > 1)
+                f++;
+            if (d->tk[f].ent >= 0 && rt__ro_ent_side(d, d->m[d->tk[f].ent].ent))
+                return rt__ro_ent_side(d, d->m[d->tk[f].ent].ent);
         }
         return d->side[0];
     }
@@ -614,7 +682,8 @@ static json_t *person_org(const struct doc *d, struct person *p)
     return NULL;
 }
 
-static json_t *person_role(const struct doc *d, const struct sent *s, const struct person *p)
+static json_t *person_role(const struct doc *d, const struct sent *s, const struct person *p,
+                           struct who_memo *m)
 {
     size_t k = p->ta < p->tb && p->ta < p->a ? p->ta : p->a;
     const char *txt = d->t + s->off;
@@ -634,34 +703,34 @@ static json_t *person_role(const struct doc *d, const struct sent *s, const stru
         return json_string("co-moderator");
     if (k >= s->tok0 + 2 && rt__ro_tok_is(d, k - 1, "by") && rt__ro_tok_is(d, k - 2, "co-chaired"))
         return json_string("co-chair");
-    if (find_ci(txt, s->len, 0, "led their respective delegations") >= 0 ||
-        (p->b < s->tok0 + s->ntok &&
-         (rt__ro_tok_is(d, p->b, "led") || rt__ro_tok_is(d, p->b, "headed"))))
+    memo_for(m, s);
+    if (m->led_both < 0)
+        m->led_both = find_ci(txt, s->len, 0, "led their respective delegations") >= 0;
+    if (m->led_both || (p->b < s->tok0 + s->ntok &&
+                        (rt__ro_tok_is(d, p->b, "led") || rt__ro_tok_is(d, p->b, "headed"))))
         return json_string("delegation lead");
     return NULL;
 }
 
-static void emit_person(struct doc *d, json_t *list, const struct sent *s, struct person *p)
+static void emit_person(struct doc *d, json_t *list, const struct sent *s, struct person *p,
+                        struct who_memo *m)
 {
     struct rt_buf name = RT_BUF_INIT;
     const char *side;
     json_t *item, *org;
-    size_t i;
     json_t *v;
+    int64_t seen;
 
     add_name(&name, d, p->a, p->b, p->byline);
-    json_array_foreach(list, i, v)
-    {
-        const char *n = json_string_value(json_object_get(v, "name"));
-        if (n && !strcmp(n, name.buf)) {
-            rt_buf_release(&name);
-            return;
-        }
+    if (rt__strmap_get(&m->names, name.buf, name.len, &seen)) {
+        rt_buf_release(&name);
+        return;
     }
+    rt__strmap_put(&m->names, name.buf, name.len, 1);
     item = json_object();
     jset(item, "name", json_stringn(name.buf, name.len));
-    side = person_side(d, s, p); /* from the whole title: "Laotian Interior Ministry ..." */
-    org = person_org(d, p);      /* narrows the title to what is not the organisation */
+    side = person_side(d, s, p, m); /* from the whole title: "Laotian Interior Ministry ..." */
+    org = person_org(d, p);         /* narrows the title to what is not the organisation */
     if (p->ta < p->tb) {
         if (p->byline) {
             struct rt_buf t = RT_BUF_INIT;
@@ -678,7 +747,7 @@ static void emit_person(struct doc *d, json_t *list, const struct sent *s, struc
     }
     jset(item, "organization", org);
     jset(item, "side", side ? json_string(side) : NULL);
-    v = person_role(d, s, p);
+    v = person_role(d, s, p, m);
     if (v)
         jset(item, "role", v);
     rt__ro_evidence(d, item, s);
@@ -688,7 +757,7 @@ static void emit_person(struct doc *d, json_t *list, const struct sent *s, struc
 
 /* A byline "NED PRICE, DEPARTMENT SPOKESPERSON": a line in capitals, a name, a
  * comma and a title. */
-static int byline(struct doc *d, const struct sent *s, json_t *list)
+static int byline(struct doc *d, const struct sent *s, json_t *list, struct who_memo *m)
 {
     size_t e = s->tok0 + s->ntok, comma = e;
     struct person p = {0, 0, 0, 0, 1};
@@ -722,7 +791,7 @@ static int byline(struct doc *d, const struct sent *s, json_t *list)
     p.b = comma;
     p.ta = comma + 1;
     p.tb = e;
-    emit_person(d, list, s, &p);
+    emit_person(d, list, s, &p, m);
     return 1;
 }
 
@@ -730,11 +799,12 @@ void rt__ro_find_participants(struct doc *d)
 {
     json_t *list = json_array();
     char *stop = NULL;
+    struct who_memo memo = {0, 0, 0, 0, 0, -1, RT_STRMAP_INIT};
 
     for (size_t si = 0; si < d->ns; si++) {
         const struct sent *s = &d->s[si];
         size_t e = s->tok0 + s->ntok;
-        if (si < 4 && byline(d, s, list))
+        if (si < 4 && byline(d, s, list, &memo))
             continue;
         int takes_part = -1; /* taking_part(d, s), asked once a sentence */
         rt_free(stop);
@@ -832,10 +902,11 @@ void rt__ro_find_participants(struct doc *d)
                 p.tb = tb;
             }
             if (ok)
-                emit_person(d, list, s, &p);
+                emit_person(d, list, s, &p, &memo);
             k = b - 1;
         }
     }
     rt_free(stop);
+    rt__strmap_release(&memo.names);
     jset(d->out, "participants", list);
 }

@@ -32,6 +32,10 @@ static struct table {
     struct area *a;
     size_t n_areas, a_alloc;
     size_t longest;
+    size_t *by_first; /* the phrases (of one stem or more) sorted by first stem, then
+                       * by their place in p: a text's stem is looked up, not compared
+                       * with every phrase */
+    size_t n_by_first;
 } table;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
@@ -159,6 +163,28 @@ static int same_stems(const struct phrase *a, const struct phrase *b)
     return 1;
 }
 
+static int by_first_cmp(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, k = *(const size_t *)b;
+    int c = strcmp(table.p[i].stems[0], table.p[k].stems[0]);
+    return c ? c : (i > k) - (i < k);
+}
+
+/* The first of the phrases in table.by_first whose first stem is stem (or where it
+ * would be). */
+static size_t first_with(const char *stem)
+{
+    size_t lo = 0, hi = table.n_by_first;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(table.p[table.by_first[mid]].stems[0], stem) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static void load(void)
 {
     struct rt_tokenizer *tok = rt_tokenizer_new("english");
@@ -182,6 +208,11 @@ static void load(void)
                 table.p[k].area = NULL;
     }
     rt_tokenizer_free(tok);
+    table.by_first = rt_xcalloc(table.n ? table.n : 1, sizeof(size_t));
+    for (size_t i = 0; i < table.n; i++)
+        if (table.p[i].n)
+            table.by_first[table.n_by_first++] = i;
+    qsort(table.by_first, table.n_by_first, sizeof(size_t), by_first_cmp);
 }
 
 const char *rt_theme_area_label(const char *code)
@@ -255,17 +286,23 @@ json_t *rt_readout_themes(const char *text, size_t len)
         return out;
     rt_tokenize(thread_tokenizer(), text, len, 0, add_stem, &st);
     for (size_t i = 0; i < st.n;) {
-        size_t best = 0;
-        for (size_t k = 0; k < table.n; k++)
-            if (table.p[k].n > best && match_at(&table.p[k], &st, i))
-                best = table.p[k].n;
+        size_t best = 0, lo = first_with(st.s[i]), hi = lo;
+        while (hi < table.n_by_first && !strcmp(table.p[table.by_first[hi]].stems[0], st.s[i]))
+            hi++;
+        for (size_t j = lo; j < hi; j++) {
+            const struct phrase *p = &table.p[table.by_first[j]];
+            if (p->n > best && match_at(p, &st, i))
+                best = p->n;
+        }
         if (!best) {
             i++;
             continue;
         }
-        for (size_t k = 0; k < table.n; k++)
-            if (table.p[k].n == best && table.p[k].area && match_at(&table.p[k], &st, i))
-                add_area(out, table.p[k].area);
+        for (size_t j = lo; j < hi; j++) {
+            const struct phrase *p = &table.p[table.by_first[j]];
+            if (p->n == best && p->area && match_at(p, &st, i))
+                add_area(out, p->area);
+        }
         i += best;
     }
     stems_release(&st);
