@@ -191,17 +191,40 @@ static inline int boundary_after(const char *base, size_t end, size_t n)
  */
 static inline long find_ci(const char *s, size_t n, size_t from, const char *pat)
 {
-    size_t m = strlen(pat);
-    unsigned char lo, up;
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t m = strlen(pat), last;
+    unsigned char lo;
+    int letter;
+    uint64_t lo8;
+
     if (!m || m > n)
         return -1;
-    /* the first byte in either case, compared as is: this loop is the parser's
-     * hottest */
+    last = n - m; /* the last offset pat can start at */
     lo = (unsigned char)lower((unsigned char)pat[0]);
-    up = lo >= 'a' && lo <= 'z' ? (unsigned char)(lo - 32) : lo;
-    for (size_t i = from; i + m <= n; i++) {
-        if ((unsigned char)s[i] != lo && (unsigned char)s[i] != up)
-            continue;
+    letter = lo >= 'a' && lo <= 'z';
+    lo8 = ones * lo;
+    for (size_t i = from; i <= last; i++) {
+        /* This loop is the parser's hottest. Skip to the first byte: for a letter, 8
+         * bytes at a time while none of them, with the case bit set (| 0x20), is the
+         * letter (the classic "has a zero byte" test; it may also stop a little early,
+         * never late); for anything else, memchr. */
+        if (letter) {
+            for (uint64_t w; i + 8 <= n; i += 8) {
+                memcpy(&w, s + i, 8);
+                w = (w | ones * 0x20) ^ lo8;
+                if ((w - ones) & ~w & highs)
+                    break;
+            }
+            if (i > last)
+                break;
+            if (((unsigned char)s[i] | 0x20) != lo)
+                continue;
+        } else {
+            const char *f = memchr(s + i, lo, last + 1 - i);
+            if (!f)
+                break;
+            i = (size_t)(f - s);
+        }
         if (!eq_ci(s + i, m, pat))
             continue;
         if (is_ascii_alnum((unsigned char)pat[0]) && !boundary_before(s, i))
@@ -211,6 +234,16 @@ static inline long find_ci(const char *s, size_t n, size_t from, const char *pat
         return (long)i;
     }
     return -1;
+}
+
+/* Does pat start at s[at] (in s[0, n)), as find_ci would find it there? Without
+ * reading past it. */
+static inline int word_at(const char *s, size_t n, size_t at, const char *pat)
+{
+    size_t m = strlen(pat);
+    return m && at + m <= n && eq_ci(s + at, m, pat) &&
+           (!is_ascii_alnum((unsigned char)pat[0]) || boundary_before(s, at)) &&
+           (!is_ascii_alnum((unsigned char)pat[m - 1]) || boundary_after(s, at + m, n));
 }
 
 /* Appends s[0, n) to b with runs of white space folded and the ends trimmed of

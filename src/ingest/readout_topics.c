@@ -774,9 +774,8 @@ void rt__ro_find_topics(struct doc *d)
             while (a < e && is_space((unsigned char)t[a]))
                 a++;
             /* "topics discussed in Havana": a place or a time, not a subject */
-            if (find_ci(t, e, a, "in") == (long)a || find_ci(t, e, a, "at") == (long)a ||
-                find_ci(t, e, a, "during") == (long)a || find_ci(t, e, a, "before") == (long)a ||
-                find_ci(t, e, a, "with") == (long)a || find_ci(t, e, a, "by") == (long)a)
+            if (word_at(t, e, a, "in") || word_at(t, e, a, "at") || word_at(t, e, a, "during") ||
+                word_at(t, e, a, "before") || word_at(t, e, a, "with") || word_at(t, e, a, "by"))
                 continue;
             topic_stretch(d, list, s, t, a, e);
         }

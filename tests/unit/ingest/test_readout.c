@@ -531,3 +531,40 @@ Test(readout, real_readouts_parse)
     json_decref(d);
     rt_error_release(&e);
 }
+
+/*
+ * find_ci (readout_int.h) skips to a pattern's first byte 8 bytes at a time: against a
+ * plain byte-by-byte search, on random texts of letters of both cases, spaces,
+ * punctuation and UTF-8, every offset, length and pattern (letters first or not).
+ */
+#include "ingest/readout_int.h"
+
+static long find_ci_plain(const char *s, size_t n, size_t from, const char *pat)
+{
+    size_t m = strlen(pat);
+    for (size_t i = from; m && i + m <= n; i++)
+        if (word_at(s, n, i, pat))
+            return (long)i;
+    return -1;
+}
+
+Test(readout, find_ci_agrees_with_a_plain_search)
+{
+    static const char alphabet[] = "aAbBnNdD  ,.-'\xc3\xa9";
+    static const char *const pats[] = {"and", "an", " and ", "d", "ba", ", and", "-", "é", "A"};
+    unsigned seed = 7;
+    char s[80];
+
+    for (int round = 0; round < 3000; round++) {
+        size_t n = (size_t)(round % 79);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            s[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+        }
+        s[n] = '\0';
+        for (size_t p = 0; p < sizeof(pats) / sizeof(pats[0]); p++)
+            for (size_t from = 0; from <= n; from += 3)
+                cr_assert_eq(find_ci(s, n, from, pats[p]), find_ci_plain(s, n, from, pats[p]),
+                             "'%s' in '%s' from %zu", pats[p], s, from);
+    }
+}
