@@ -38,6 +38,15 @@
     "this command is not yet supported on PostgreSQL (import, search, show, stats and"             \
     " export --json are)"
 
+/*
+ * A connection reads the whole full-text index into memory (about 25 MB for the UPR
+ * Info file, a few hundred ms) only once it has run this many searches with text:
+ * a process that runs one search (the command line) does better with PostgreSQL's
+ * GIN index, one that runs many (the web face, bench/search_driver) with its own.
+ * RT_PG_TEXT_AFTER in the environment sets another number (0: at once), for tests.
+ */
+#define PG_TEXT_AFTER 3
+
 struct pg_store {
     struct rt__store_base base; /* first: &rt__pg_ops */
     struct rt_pg *pg;
@@ -61,8 +70,8 @@ struct pg_store {
     /* The full-text index in memory (text.c), of fx_version too; read once this
      * connection has run PG_TEXT_AFTER searches with text. */
     struct rt__pg_text *tx;
-    int tx_read; /* tx was read (it may be NULL: data it cannot hold) */
-    unsigned n_text;
+    int tx_read;                 /* tx was read (it may be NULL: data it cannot hold) */
+    unsigned n_text, text_after; /* PG_TEXT_AFTER, or $RT_PG_TEXT_AFTER (tests) */
     /* Answers kept until the index is read again (fx_build): a state's id by its
      * name key (pg_state_find, found ones only), a theme filter's theme ids
      * (theme_ids: the offset in theme_pool of their count, then the ids), and with
@@ -96,6 +105,10 @@ static int pg_open(struct rt_store **out, const char *target, unsigned flags, st
         return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "%s", PG_CORE_ONLY);
     s = rt_xcalloc(1, sizeof(*s));
     rt_buf_init(&s->theme_ids_sql, 0);
+    {
+        const char *after = getenv("RT_PG_TEXT_AFTER");
+        s->text_after = after && *after ? (unsigned)strtoul(after, NULL, 10) : PG_TEXT_AFTER;
+    }
     s->base.ops = &rt__pg_ops;
     if ((rc = rt__pg_connect(target, &s->pg, err)) < 0) {
         rt_free(s);
@@ -1860,14 +1873,6 @@ static int fx_read(struct pg_store *s, struct rt__facets *fx, int64_t *version,
     return 0;
 }
 
-/*
- * A connection reads the whole full-text index into memory (about 25 MB for the UPR
- * Info file, a few hundred ms) only once it has run this many searches with text:
- * a process that runs one search (the command line) does better with PostgreSQL's
- * GIN index, one that runs many (the web face, bench/search_driver) with its own.
- */
-#define PG_TEXT_AFTER 8
-
 /* The table word into s->words and s->stems, sorted by word as COLLATE "C" sorts. */
 static int words_read(struct pg_store *s, struct rt_error *err)
 {
@@ -1892,18 +1897,26 @@ static int words_read(struct pg_store *s, struct rt_error *err)
  * or in one of its own): 0 (s->fx_state says whether it serves), RT_ESTORE. */
 static int fx_build(struct pg_store *s, struct rt_error *err)
 {
-    int own = !s->in_read, rc;
+    int own = !s->in_read, keep, rc = 0;
+    int64_t v = -1;
 
-    rt__facets_free(s->fx);
-    s->fx = rt__facets_new();
-    s->fx_state = 0;
     if (own && rt__pg_begin(s->pg, "REPEATABLE READ", err) < 0)
         return RT_ESTORE;
-    rc = fx_read(s, s->fx, &s->fx_version, err);
+    /* When only the text index is wanted and the bitmaps are still of the data, they
+     * are kept. */
+    keep = s->fx_state == 1 && !s->tx_read && s->n_text >= s->text_after;
+    if (keep && (rc = data_version(s, &v, err)) == 0)
+        keep = v == s->fx_version;
+    if (rc == 0 && !keep) {
+        rt__facets_free(s->fx);
+        s->fx = rt__facets_new();
+        s->fx_state = 0;
+        rc = fx_read(s, s->fx, &s->fx_version, err);
+    }
     rt__pg_text_free(s->tx);
     s->tx = NULL;
     caches_clear(s);
-    s->tx_read = rc == 0 && s->n_text >= PG_TEXT_AFTER;
+    s->tx_read = rc == 0 && s->n_text >= s->text_after;
     if (s->tx_read && (rc = rt__pg_text_load(s->pg, &s->tx, err)) == 0)
         rc = words_read(s, err);
     if (own && rt__pg_end(s->pg, rc == 0 || rc == 1, rc < 0 ? NULL : err) < 0 && rc >= 0)
@@ -1911,6 +1924,8 @@ static int fx_build(struct pg_store *s, struct rt_error *err)
     if (rc < 0) {
         rt__facets_free(s->fx);
         s->fx = NULL;
+        s->fx_state = 0;
+        s->tx_read = 0;
         return rc;
     }
     s->fx_state = rc == 0 ? 1 : -1;
@@ -1958,6 +1973,30 @@ static int scored_cmp(const void *a, const void *b)
     if (x->score != y->score)
         return x->score > y->score ? -1 : 1;
     return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Puts the k first of the n matches in m (scored_cmp's order) at its start, in
+ * order; the rest is left in no order, and some of it overwritten. */
+static void top_k(struct rt__pg_hit *m, size_t n, size_t k)
+{
+    size_t have = 0;
+
+    if (k > 256 || k >= n / 4) {
+        qsort(m, n, sizeof(*m), scored_cmp);
+        return;
+    }
+    for (size_t i = 0; i < n && k; i++) {
+        struct rt__pg_hit x = m[i];
+        size_t j;
+        if (have == k && scored_cmp(&x, &m[k - 1]) >= 0)
+            continue;
+        j = have < k ? have++ : k - 1;
+        while (j > 0 && scored_cmp(&x, &m[j - 1]) < 0) {
+            m[j] = m[j - 1];
+            j--;
+        }
+        m[j] = x;
+    }
 }
 
 /*
@@ -2046,9 +2085,9 @@ static int fx_search(struct pg_store *s, const struct rt_search_spec *q,
     if (q->sort != RT_SORT_RELEVANCE || q->by_id || q->session || q->category || q->mechanism ||
         s->in_tx || s->scratch)
         return 0;
-    if (text && s->n_text < PG_TEXT_AFTER)
+    if (text && s->n_text < s->text_after)
         s->n_text++;
-    in_memory = text && s->n_text >= PG_TEXT_AFTER;
+    in_memory = text && s->n_text >= s->text_after;
     if (text && !filters && !q->facets && !in_memory)
         return 0;
 again:
@@ -2091,7 +2130,10 @@ again:
                 roaring_bitmap_add(hits, (uint32_t)m[i].id);
         }
         n = k;
-        qsort(m, n, sizeof(*m), scored_cmp);
+        if (q->desc || q->limit < 0)
+            qsort(m, n, sizeof(*m), scored_cmp);
+        else
+            top_k(m, n, off + (size_t)q->limit);
         if (q->desc)
             for (size_t i = 0; i < n / 2; i++) {
                 struct rt__pg_hit x = m[i];

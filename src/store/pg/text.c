@@ -200,6 +200,7 @@ struct qnode {
     roaring_bitmap_t *bm; /* the recommendations it matches */
     double idf;           /* of a Q_LEX or Q_PHRASE outside any NOT */
     int scored;
+    uint32_t *tf; /* when scored: its occurrences by recommendation id */
 };
 
 struct parser {
@@ -426,18 +427,6 @@ static uint32_t phrase_count(const struct rt__pg_text *tx, const struct qnode *n
     return count;
 }
 
-static uint32_t lex_count(const struct rt__pg_text *tx, const struct qnode *n, uint32_t doc)
-{
-    uint32_t count = 0;
-
-    for (size_t k = n->lo; k < n->hi; k++) {
-        const struct posting *p = posting_of(&tx->lex[k], doc);
-        if (p)
-            count += p->npos;
-    }
-    return count;
-}
-
 static bool keep_phrase(uint32_t doc, void *arg);
 
 struct phrase_ctx {
@@ -449,8 +438,12 @@ struct phrase_ctx {
 static bool keep_phrase(uint32_t doc, void *arg)
 {
     struct phrase_ctx *c = arg;
-    if (phrase_count(c->tx, c->n, doc))
+    uint32_t count = phrase_count(c->tx, c->n, doc);
+
+    if (count)
         roaring_bitmap_add(c->out, doc);
+    if (c->n->tf)
+        c->n->tf[doc] = count;
     return true;
 }
 
@@ -460,14 +453,23 @@ static void eval(const struct rt__pg_text *tx, struct qnode *n, int negated)
     switch (n->kind) {
     case Q_LEX:
         n->bm = roaring_bitmap_create();
-        for (size_t k = n->lo; k < n->hi; k++)
-            for (size_t j = 0; j < tx->lex[k].n; j++)
-                roaring_bitmap_add(n->bm, tx->lex[k].p[j].doc);
         n->scored = !negated;
+        if (n->scored)
+            n->tf = rt_xcalloc(tx->n_doclen + 1, sizeof(*n->tf));
+        for (size_t k = n->lo; k < n->hi; k++)
+            for (size_t j = 0; j < tx->lex[k].n; j++) {
+                const struct posting *p = &tx->lex[k].p[j];
+                roaring_bitmap_add(n->bm, p->doc);
+                if (n->tf)
+                    n->tf[p->doc] += p->npos;
+            }
         break;
     case Q_PHRASE: {
         roaring_bitmap_t *cand = NULL;
         struct phrase_ctx c = {tx, n, roaring_bitmap_create()};
+        n->scored = !negated;
+        if (n->scored)
+            n->tf = rt_xcalloc(tx->n_doclen + 1, sizeof(*n->tf));
         for (size_t i = 0; i < n->n_parts; i++) {
             eval(tx, n->parts[i], 1);
             if (!cand)
@@ -478,7 +480,6 @@ static void eval(const struct rt__pg_text *tx, struct qnode *n, int negated)
         roaring_iterate(cand, keep_phrase, &c);
         roaring_bitmap_free(cand);
         n->bm = c.out;
-        n->scored = !negated;
         break;
     }
     case Q_AND:
@@ -518,7 +519,7 @@ static bool score_doc(uint32_t doc, void *arg)
 
     for (size_t i = 0; i < c->n_leaves; i++) {
         const struct qnode *l = c->leaves[i];
-        double f = l->kind == Q_PHRASE ? phrase_count(c->tx, l, doc) : lex_count(c->tx, l, doc);
+        double f = l->tf[doc];
         score += l->idf * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * dl / c->tx->avgdl)));
     }
     c->out[c->n].id = doc;
@@ -563,6 +564,7 @@ out:
         if (ps.all[i]->bm)
             roaring_bitmap_free(ps.all[i]->bm);
         rt_free(ps.all[i]->parts);
+        rt_free(ps.all[i]->tf);
         rt_free(ps.all[i]);
     }
     rt_free(ps.all);
