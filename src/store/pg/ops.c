@@ -1506,7 +1506,7 @@ static void render_phrase(struct rt_tokenizer *t, const char *text, size_t len, 
 
     rt_tokenize(t, text, len, prefix ? RT_TOKENIZE_LAST_UNSTEMMED : 0, count_term, &p);
     if (!p.count) {
-        rt_buf_adds(out, "'' & !''"); /* never true */
+        rt_buf_adds(out, "'a' & !'a'"); /* never true (PostgreSQL refuses an empty lexeme) */
         return;
     }
     if (p.count > 1)
