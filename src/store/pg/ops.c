@@ -39,7 +39,7 @@
     " export --json are)"
 
 /*
- * A connection reads the whole full-text index into memory (about 25 MB for the UPR
+ * A connection reads the whole full-text index into memory (some 20 MB for the UPR
  * Info file, a few hundred ms) only once it has run this many searches with text:
  * a process that runs one search (the command line) does better with PostgreSQL's
  * GIN index, one that runs many (the web face, bench/search_driver) with its own.
