@@ -250,6 +250,72 @@ PGresult *rt__pg_exec(struct rt_pg *pg, const char *name, const char *sql, int n
     }
 }
 
+int rt__pg_exec_many(struct rt_pg *pg, size_t n, const struct rt_pg_call *calls, PGresult **res,
+                     struct rt_error *err)
+{
+    int sequential = lost(pg), rc = 0;
+    size_t got = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        res[i] = NULL;
+        sequential |= !find_stmt(pg, calls[i].name, calls[i].sql)->prepared;
+    }
+    /* The first time (statements to prepare), or to reconnect: one by one. */
+    if (sequential || PQpipelineStatus(pg->conn) != PQ_PIPELINE_OFF) {
+        for (size_t i = 0; i < n; i++)
+            if (!(res[i] = rt__pg_exec(pg, calls[i].name, calls[i].sql, calls[i].n, calls[i].values,
+                                       err))) {
+                for (size_t k = 0; k < i; k++) {
+                    PQclear(res[k]);
+                    res[k] = NULL;
+                }
+                return RT_ESTORE;
+            }
+        return 0;
+    }
+    if (!PQenterPipelineMode(pg->conn))
+        return pg_error(pg, NULL, calls[0].name, err);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (!PQsendQueryPrepared(pg->conn, calls[i].name, calls[i].n, calls[i].values, NULL, NULL,
+                                 0))
+            rc = pg_error(pg, NULL, calls[i].name, err);
+    if (rc == 0 && !PQpipelineSync(pg->conn))
+        rc = pg_error(pg, NULL, calls[0].name, err);
+    /* Each statement's result, then NULL; then the sync's. */
+    while (rc == 0 && got < n) {
+        PGresult *r = PQgetResult(pg->conn);
+        ExecStatusType st = PQresultStatus(r);
+        if (!r) {
+            rc = pg_error(pg, NULL, calls[got].name, err);
+        } else if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+            res[got++] = r;
+            PQclear(PQgetResult(pg->conn)); /* the NULL that ends it */
+        } else {
+            rc = pg_error(pg, r, calls[got].name, err);
+            PQclear(r);
+        }
+    }
+    for (;;) { /* up to the sync, whatever came before it */
+        PGresult *r = PQgetResult(pg->conn);
+        int sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        if (!r && PQstatus(pg->conn) != CONNECTION_OK)
+            break;
+        PQclear(r);
+        if (sync)
+            break;
+    }
+    PQexitPipelineMode(pg->conn);
+    if (rc == 0) {
+        pg->sqlstate[0] = '\0';
+        return 0;
+    }
+    for (size_t i = 0; i < got; i++) {
+        PQclear(res[i]);
+        res[i] = NULL;
+    }
+    return RT_ESTORE;
+}
+
 /* PQexec of sql, reconnecting once outside a transaction; the result when it
  * succeeded (with rows or without), else NULL with err set. */
 static PGresult *exec_plain(struct rt_pg *pg, const char *sql, const char *what,

@@ -27,14 +27,25 @@
 #include <rightstrack/search.h>
 #include <rightstrack/text.h>
 
+#include "base/strmap.h"
 #include "store/backend.h"
 #include "store/pg/pg_int.h"
+#include "store/sqlite/facets.h"
 #include "store/sqlite/ops.h"
 
 /* What this store says when asked for more than its core. */
 #define PG_CORE_ONLY                                                                               \
     "this command is not yet supported on PostgreSQL (import, search, show, stats and"             \
     " export --json are)"
+
+/*
+ * A connection reads the whole full-text index into memory (some 20 MB for the UPR
+ * Info file, a few hundred ms) only once it has run this many searches with text:
+ * a process that runs one search (the command line) does better with PostgreSQL's
+ * GIN index, one that runs many (the web face, bench/search_driver) with its own.
+ * RT_PG_TEXT_AFTER in the environment sets another number (0: at once), for tests.
+ */
+#define PG_TEXT_AFTER 3
 
 struct pg_store {
     struct rt__store_base base; /* first: &rt__pg_ops */
@@ -49,6 +60,27 @@ struct pg_store {
     /* The search statements prepared so far (run(), in the search part below). */
     char **search_sql, **search_name;
     size_t n_search;
+    /* The facet index (facets.h) of data version fx_version, built from this
+     * connection's reads; fx_state 1 built, -1 the data has what it cannot hold, 0
+     * not yet read. */
+    struct rt__facets *fx;
+    int64_t fx_version;
+    int fx_state;
+    struct rt_buf theme_ids_sql; /* PG_THEME_IDS with $1 (theme_ids) */
+    /* The full-text index in memory (text.c), of fx_version too; read once this
+     * connection has run PG_TEXT_AFTER searches with text. */
+    struct rt__pg_text *tx;
+    int tx_read;                 /* tx was read (it may be NULL: data it cannot hold) */
+    unsigned n_text, text_after; /* PG_TEXT_AFTER, or $RT_PG_TEXT_AFTER (tests) */
+    /* Answers kept until the index is read again (fx_build): a state's id by its
+     * name key (pg_state_find, found ones only), a theme filter's theme ids
+     * (theme_ids: the offset in theme_pool of their count, then the ids), and with
+     * tx the table word, sorted (prefix_words). */
+    struct rt__strmap state_ids, theme_at;
+    int64_t *theme_pool;
+    size_t n_theme_pool, theme_pool_alloc;
+    char **words, **stems;
+    size_t n_words;
 };
 
 static struct pg_store *PG(struct rt_store *st)
@@ -72,6 +104,11 @@ static int pg_open(struct rt_store **out, const char *target, unsigned flags, st
     if (!(flags & RT_STORE_CORE))
         return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "%s", PG_CORE_ONLY);
     s = rt_xcalloc(1, sizeof(*s));
+    rt_buf_init(&s->theme_ids_sql, 0);
+    {
+        const char *after = getenv("RT_PG_TEXT_AFTER");
+        s->text_after = after && *after ? (unsigned)strtoul(after, NULL, 10) : PG_TEXT_AFTER;
+    }
     s->base.ops = &rt__pg_ops;
     if ((rc = rt__pg_connect(target, &s->pg, err)) < 0) {
         rt_free(s);
@@ -119,6 +156,23 @@ static void scratch_drop(struct pg_store *s)
     s->scratch_dir = NULL;
 }
 
+static void caches_clear(struct pg_store *s)
+{
+    rt__strmap_release(&s->state_ids);
+    rt__strmap_release(&s->theme_at);
+    rt_free(s->theme_pool);
+    s->theme_pool = NULL;
+    s->n_theme_pool = s->theme_pool_alloc = 0;
+    for (size_t i = 0; i < s->n_words; i++) {
+        rt_free(s->words[i]);
+        rt_free(s->stems[i]);
+    }
+    rt_free(s->words);
+    rt_free(s->stems);
+    s->words = s->stems = NULL;
+    s->n_words = 0;
+}
+
 static void pg_close(struct rt_store *st)
 {
     struct pg_store *s = PG(st);
@@ -133,6 +187,10 @@ static void pg_close(struct rt_store *st)
     }
     rt_free(s->search_sql);
     rt_free(s->search_name);
+    rt__facets_free(s->fx);
+    rt__pg_text_free(s->tx);
+    caches_clear(s);
+    rt_buf_release(&s->theme_ids_sql);
     rt_free(s->actor);
     rt_free(s->via);
     rt_free(s);
@@ -641,6 +699,17 @@ static int table_triggers(struct pg_store *s, const char *table, int on, struct 
  * constraint owns are made again after the rows are in, which is faster than growing
  * them row by row.
  */
+/*
+ * The data version: meta 'data_version', a number that every write transaction
+ * raises before its COMMIT (none yet: 0). Being a row, it is read in the same
+ * snapshot as the data, so a reader never pairs a new version with old rows; two
+ * writers that raise it at once conflict, and rt__pg_transaction runs one again.
+ */
+#define PG_BUMP_VERSION                                                                            \
+    "INSERT INTO meta(key, value) VALUES ('data_version', '1') ON CONFLICT (key)"                  \
+    " DO UPDATE SET value = (meta.value::bigint + 1)::text"
+#define PG_VERSION "SELECT coalesce((SELECT value::bigint FROM meta WHERE key = 'data_version'), 0)"
+
 static int transfer_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
 {
     struct transfer *x = ctx;
@@ -690,6 +759,8 @@ static int transfer_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
         rc = rt__pg_run(x->s->pg, defs.buf + i, err);
     if (rc == 0)
         rc = rt__pg_run(x->s->pg, "DELETE FROM search_index", err);
+    if (rc == 0)
+        rc = rt__pg_run(x->s->pg, PG_BUMP_VERSION, err);
 out:
     rt_buf_release(&defs);
     return rc;
@@ -871,15 +942,23 @@ static int pg_state_find(struct rt_store *st, const char *name, size_t len, int6
         rt_buf_release(&key);
         return RT_ENOTFOUND;
     }
+    if (rt__strmap_get(&s->state_ids, key.buf, key.len, out_id)) {
+        rt_buf_release(&key);
+        return 0;
+    }
     v[0] = key.buf;
     r = rt__pg_exec(s->pg, "pg_state_find", "SELECT state_id FROM state_name WHERE key = $1", 1, v,
                     err);
-    rt_buf_release(&key);
-    if (!r)
+    if (!r) {
+        rt_buf_release(&key);
         return RT_ESTORE;
+    }
     rc = PQntuples(r) ? 0 : RT_ENOTFOUND;
-    if (rc == 0)
+    if (rc == 0) {
         *out_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        rt__strmap_put(&s->state_ids, key.buf, key.len, *out_id);
+    }
+    rt_buf_release(&key);
     PQclear(r);
     return rc;
 }
@@ -1109,30 +1188,57 @@ static long place_of(const PGresult *q, int row, const int64_t *ids, size_t n)
     return -1;
 }
 
-/* As rec_get loads one, without sources and election (as SQLite's recs_load), in four
- * statements for all of them. */
-static int pg_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struct rt_rec *recs,
-                        struct rt_error *err)
+/*
+ * As rec_get loads one, without sources and election (as SQLite's recs_load): three
+ * statements for all of them, in one round trip (rt__pg_exec_many), and with
+ * version not NULL a fourth before them that sets *version to the data version
+ * (PG_VERSION), so that a search learns in the same round trip whether the facet
+ * index it used is still of the data.
+ */
+static int recs_load(struct pg_store *s, const int64_t *ids, size_t n, struct rt_rec *recs,
+                     int64_t *version, struct rt_error *err)
 {
-    struct pg_store *s = PG(st);
     struct rt_buf arr = RT_BUF_INIT;
     const char *v[1];
-    PGresult *q;
-    size_t found = 0;
+    struct rt_pg_call calls[4];
+    PGresult *res[4] = {NULL, NULL, NULL, NULL}, *q;
+    size_t found = 0, nc = 0, at = 0;
     int rc = 0;
 
-    if (!n)
+    if (!n && !version)
         return 0;
     rt_buf_addch(&arr, '{');
     for (size_t i = 0; i < n; i++)
         rt_buf_addf(&arr, "%s%lld", i ? "," : "", (long long)ids[i]);
     rt_buf_addch(&arr, '}');
     v[0] = arr.buf;
-    if (!(q = rt__pg_exec(s->pg, "pg_recs_load", RT__REC_SELECT " WHERE r.id = ANY($1::bigint[])",
-                          1, v, err))) {
-        rc = RT_ESTORE;
-        goto out;
+    if (version)
+        calls[nc++] = (struct rt_pg_call){"pg_data_version", PG_VERSION, 0, NULL};
+    if (n) {
+        calls[nc++] = (struct rt_pg_call){"pg_recs_load",
+                                          RT__REC_SELECT " WHERE r.id = ANY($1::bigint[])", 1, v};
+        calls[nc++] = (struct rt_pg_call){
+            "pg_recs_by",
+            "SELECT b.rec_id, s.code, s.name FROM recommendation_by b JOIN state s"
+            " ON s.id = b.state_id WHERE b.rec_id = ANY($1::bigint[])"
+            " ORDER BY b.rec_id, s.name COLLATE \"C\"",
+            1, v};
+        calls[nc++] =
+            (struct rt_pg_call){"pg_recs_themes",
+                                "SELECT rt.rec_id, t.vocabulary, t.label, rt.origin, rt.confidence"
+                                " FROM recommendation_theme rt JOIN theme t ON t.id = rt.theme_id"
+                                " WHERE rt.rec_id = ANY($1::bigint[]) ORDER BY rt.rec_id,"
+                                " t.vocabulary COLLATE \"C\", t.label COLLATE \"C\","
+                                " rt.origin COLLATE \"C\"",
+                                1, v};
     }
+    if ((rc = rt__pg_exec_many(s->pg, nc, calls, res, err)) < 0)
+        goto out;
+    if (version)
+        *version = strtoll(PQgetvalue(res[at++], 0, 0), NULL, 10);
+    if (!n)
+        goto out;
+    q = res[at++];
     for (int row = 0; row < PQntuples(q); row++) {
         long i = place_of(q, row, ids, n);
         if (i >= 0 && !recs[i].id) {
@@ -1140,19 +1246,11 @@ static int pg_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struc
             found++;
         }
     }
-    PQclear(q);
     if (found < n) {
         rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "a recommendation is no longer there");
         goto out;
     }
-    if (!(q = rt__pg_exec(s->pg, "pg_recs_by",
-                          "SELECT b.rec_id, s.code, s.name FROM recommendation_by b JOIN state s"
-                          " ON s.id = b.state_id WHERE b.rec_id = ANY($1::bigint[])"
-                          " ORDER BY b.rec_id, s.name COLLATE \"C\"",
-                          1, v, err))) {
-        rc = RT_ESTORE;
-        goto out;
-    }
+    q = res[at++];
     for (int row = 0; row < PQntuples(q); row++) {
         long i = place_of(q, row, ids, n);
         struct rt_rec *r;
@@ -1163,17 +1261,7 @@ static int pg_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struc
         snprintf(r->by[r->n_by].code, sizeof(r->by[r->n_by].code), "%s", PQgetvalue(q, row, 1));
         r->by[r->n_by++].name = rt_xstrdup(PQgetvalue(q, row, 2));
     }
-    PQclear(q);
-    if (!(q = rt__pg_exec(s->pg, "pg_recs_themes",
-                          "SELECT rt.rec_id, t.vocabulary, t.label, rt.origin, rt.confidence"
-                          " FROM recommendation_theme rt JOIN theme t ON t.id = rt.theme_id"
-                          " WHERE rt.rec_id = ANY($1::bigint[]) ORDER BY rt.rec_id,"
-                          " t.vocabulary COLLATE \"C\", t.label COLLATE \"C\","
-                          " rt.origin COLLATE \"C\"",
-                          1, v, err))) {
-        rc = RT_ESTORE;
-        goto out;
-    }
+    q = res[at++];
     for (int row = 0; row < PQntuples(q); row++) {
         long i = place_of(q, row, ids, n);
         struct rt_rec *r;
@@ -1188,10 +1276,17 @@ static int pg_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struc
         t->origin = rt_xstrdup(PQgetvalue(q, row, 3));
         t->confidence = strtod(PQgetvalue(q, row, 4), NULL);
     }
-    PQclear(q);
 out:
+    for (size_t i = 0; i < nc; i++)
+        PQclear(res[i]);
     rt_buf_release(&arr);
     return rc;
+}
+
+static int pg_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struct rt_rec *recs,
+                        struct rt_error *err)
+{
+    return recs_load(PG(st), ids, n, recs, NULL, err);
 }
 
 /* The dialogue ledger is not kept on PostgreSQL yet: a recommendation's is empty. */
@@ -1342,6 +1437,30 @@ static int prefix_words(struct pg_store *s, const char *prefix, size_t len, stru
     const char *v[1];
     PGresult *r;
 
+    if (s->words) {
+        /* As the statement below, from the table read with the index: the least
+         * word of each stem that does not begin with the prefix. */
+        struct rt__strmap seen = RT_STRMAP_INIT;
+        size_t lo = 0, hi = s->n_words;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strncmp(s->words[mid], prefix, len) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < s->n_words && !strncmp(s->words[lo], prefix, len); lo++) {
+            int64_t x;
+            const char *stem = s->stems[lo];
+            if (!strncmp(stem, prefix, len) || rt__strmap_get(&seen, stem, strlen(stem), &x))
+                continue;
+            rt__strmap_put(&seen, stem, strlen(stem), 1);
+            rt_buf_adds(out, s->words[lo]);
+            rt_buf_addch(out, '\0');
+        }
+        rt__strmap_release(&seen);
+        return 0;
+    }
     rt_buf_add(&p, prefix, len);
     v[0] = p.buf;
     r = rt__pg_exec(s->pg, "pg_prefix_words",
@@ -1387,7 +1506,7 @@ static void render_phrase(struct rt_tokenizer *t, const char *text, size_t len, 
 
     rt_tokenize(t, text, len, prefix ? RT_TOKENIZE_LAST_UNSTEMMED : 0, count_term, &p);
     if (!p.count) {
-        rt_buf_adds(out, "'' & !''"); /* never true */
+        rt_buf_adds(out, "'a' & !'a'"); /* never true (PostgreSQL refuses an empty lexeme) */
         return;
     }
     if (p.count > 1)
@@ -1679,6 +1798,400 @@ out:
 }
 
 /*
+ * The facet index (src/store/sqlite/facets.c, shared with SQLite's store): for each
+ * value of the four facets a bitmap of the recommendations that have it, read once
+ * per data version and connection. A search then asks PostgreSQL only for the
+ * matches of its text; the filters on state, cycle, response and theme, the total,
+ * the facets and, without text, the page come from the bitmaps in C.
+ */
+
+/* The data version as this connection sees it now (PG_VERSION). */
+static int data_version(struct pg_store *s, int64_t *out, struct rt_error *err)
+{
+    PGresult *r = rt__pg_exec(s->pg, "pg_data_version", PG_VERSION, 0, NULL, err);
+
+    if (!r)
+        return RT_ESTORE;
+    *out = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return 0;
+}
+
+static int pg_version(struct rt_store *st, uint64_t *out, struct rt_error *err)
+{
+    int64_t v;
+
+    if (data_version(PG(st), &v, err) < 0)
+        return RT_ESTORE;
+    *out = (uint64_t)v;
+    return 0;
+}
+
+static const char *value_or_null(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+}
+
+/* Reads the index from the tables at the data version of the same snapshot: 0 built,
+ * 1 the data has what it cannot hold, RT_ESTORE. */
+static int fx_read(struct pg_store *s, struct rt__facets *fx, int64_t *version,
+                   struct rt_error *err)
+{
+    static const char *const sql[4] = {
+        "SELECT id, response, coalesce(cycle, 0), sur_id FROM recommendation",
+        "SELECT rec_id, theme_id, origin FROM recommendation_theme",
+        "SELECT id, code FROM state",
+        "SELECT id, label FROM theme",
+    };
+    static const char *const name[4] = {"pg_fx_recs", "pg_fx_themes", "pg_fx_states",
+                                        "pg_fx_labels"};
+    int odd = 0;
+
+    if (data_version(s, version, err) < 0)
+        return RT_ESTORE;
+    for (int q = 0; q < 4 && !odd; q++) {
+        PGresult *r = rt__pg_exec(s->pg, name[q], sql[q], 0, NULL, err);
+        if (!r)
+            return RT_ESTORE;
+        for (int i = 0; i < PQntuples(r) && !odd; i++) {
+            int64_t a = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+            if (q == 0)
+                odd = rt__facets_add_rec(fx, a, value_or_null(r, i, 1),
+                                         strtoll(PQgetvalue(r, i, 2), NULL, 10),
+                                         strtoll(PQgetvalue(r, i, 3), NULL, 10));
+            else if (q == 1)
+                odd = rt__facets_add_theme(fx, a, strtoll(PQgetvalue(r, i, 1), NULL, 10),
+                                           value_or_null(r, i, 2));
+            else
+                rt__facets_name(fx, q == 3, a, PQgetvalue(r, i, 1));
+        }
+        PQclear(r);
+    }
+    if (odd)
+        return 1;
+    rt__facets_done(fx);
+    return 0;
+}
+
+/* The table word into s->words and s->stems, sorted by word as COLLATE "C" sorts. */
+static int words_read(struct pg_store *s, struct rt_error *err)
+{
+    PGresult *r =
+        rt__pg_exec(s->pg, "pg_fx_words", "SELECT word, stem FROM word ORDER BY word COLLATE \"C\"",
+                    0, NULL, err);
+
+    if (!r)
+        return RT_ESTORE;
+    s->n_words = (size_t)PQntuples(r);
+    s->words = rt_xcalloc(s->n_words + 1, sizeof(*s->words));
+    s->stems = rt_xcalloc(s->n_words + 1, sizeof(*s->stems));
+    for (size_t i = 0; i < s->n_words; i++) {
+        s->words[i] = rt_xstrdup(PQgetvalue(r, (int)i, 0));
+        s->stems[i] = rt_xstrdup(PQgetvalue(r, (int)i, 1));
+    }
+    PQclear(r);
+    return 0;
+}
+
+/* Makes s->fx the index of the data as it is now (in the caller's read transaction,
+ * or in one of its own): 0 (s->fx_state says whether it serves), RT_ESTORE. */
+static int fx_build(struct pg_store *s, struct rt_error *err)
+{
+    int own = !s->in_read, keep, rc = 0;
+    int64_t v = -1;
+
+    if (own && rt__pg_begin(s->pg, "REPEATABLE READ", err) < 0)
+        return RT_ESTORE;
+    /* When only the text index is wanted and the bitmaps are still of the data, they
+     * are kept. */
+    keep = s->fx_state == 1 && !s->tx_read && s->n_text >= s->text_after;
+    if (keep && (rc = data_version(s, &v, err)) == 0)
+        keep = v == s->fx_version;
+    if (rc == 0 && !keep) {
+        rt__facets_free(s->fx);
+        s->fx = rt__facets_new();
+        s->fx_state = 0;
+        rc = fx_read(s, s->fx, &s->fx_version, err);
+    }
+    rt__pg_text_free(s->tx);
+    s->tx = NULL;
+    caches_clear(s);
+    s->tx_read = rc == 0 && s->n_text >= s->text_after;
+    if (s->tx_read && (rc = rt__pg_text_load(s->pg, &s->tx, err)) == 0)
+        rc = words_read(s, err);
+    if (own && rt__pg_end(s->pg, rc == 0 || rc == 1, rc < 0 ? NULL : err) < 0 && rc >= 0)
+        rc = RT_ESTORE;
+    if (rc < 0) {
+        rt__facets_free(s->fx);
+        s->fx = NULL;
+        s->fx_state = 0;
+        s->tx_read = 0;
+        return rc;
+    }
+    s->fx_state = rc == 0 ? 1 : -1;
+    return 0;
+}
+
+/* The ids of the themes the filter theme names (THEME_IDS), in *out (rt_free). */
+static int theme_ids(struct pg_store *s, const char *theme, int64_t **out, size_t *n,
+                     struct rt_error *err)
+{
+    const char *v[1] = {theme};
+    PGresult *r;
+
+    if (!s->theme_ids_sql.len) /* kept: rt__pg_exec keeps the text it prepared */
+        theme_sql(&s->theme_ids_sql, PG_THEME_IDS, "$1");
+    int64_t at;
+
+    if (rt__strmap_get(&s->theme_at, theme, strlen(theme), &at)) {
+        *n = (size_t)s->theme_pool[at];
+        *out = rt_xcalloc(*n ? *n : 1, sizeof(**out));
+        if (*n)
+            memcpy(*out, s->theme_pool + at + 1, *n * sizeof(**out));
+        return 0;
+    }
+    if (!(r = rt__pg_exec(s->pg, "pg_fx_theme_ids", s->theme_ids_sql.buf, 1, v, err)))
+        return RT_ESTORE;
+    *n = (size_t)PQntuples(r);
+    *out = rt_xcalloc(*n ? *n : 1, sizeof(**out));
+    for (size_t i = 0; i < *n; i++)
+        (*out)[i] = strtoll(PQgetvalue(r, (int)i, 0), NULL, 10);
+    PQclear(r);
+    RT_ALLOC_GROW(s->theme_pool, s->n_theme_pool + *n + 1, s->theme_pool_alloc);
+    at = (int64_t)s->n_theme_pool;
+    s->theme_pool[s->n_theme_pool++] = (int64_t)*n;
+    if (*n)
+        memcpy(s->theme_pool + s->n_theme_pool, *out, *n * sizeof(**out));
+    s->n_theme_pool += *n;
+    rt__strmap_put(&s->theme_at, theme, strlen(theme), at);
+    return 0;
+}
+
+static int scored_cmp(const void *a, const void *b)
+{
+    const struct rt__pg_hit *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Puts the k first of the n matches in m (scored_cmp's order) at its start, in
+ * order; the rest is left in no order, and some of it overwritten. */
+static void top_k(struct rt__pg_hit *m, size_t n, size_t k)
+{
+    size_t have = 0;
+
+    if (k > 256 || k >= n / 4) {
+        qsort(m, n, sizeof(*m), scored_cmp);
+        return;
+    }
+    for (size_t i = 0; i < n && k; i++) {
+        struct rt__pg_hit x = m[i];
+        size_t j;
+        if (have == k && scored_cmp(&x, &m[k - 1]) >= 0)
+            continue;
+        j = have < k ? have++ : k - 1;
+        while (j > 0 && scored_cmp(&x, &m[j - 1]) < 0) {
+            m[j] = m[j - 1];
+            j--;
+        }
+        m[j] = x;
+    }
+}
+
+/*
+ * The matches of q's text that pass (NULL: all), as rows of (id, score) in *out
+ * (rt_free), and in hits; run with the data version's row, so that an index of
+ * another version is read again and the statement run once more. 0, RT_ESTORE.
+ */
+static int fx_matches(struct pg_store *s, const struct rt_search_spec *q, const char *tsq,
+                      roaring_bitmap_t **pass, struct rt__pg_hit **out, size_t *n,
+                      roaring_bitmap_t *hits, struct rt_error *err)
+{
+    const char *v[1] = {tsq};
+
+    *out = NULL;
+    *n = 0;
+    for (int tries = 0;; tries++) {
+        PGresult *r = rt__pg_exec(s->pg, "pg_fx_match",
+                                  "SELECT NULL::bigint, NULL::real, (" PG_VERSION ")"
+                                  " UNION ALL SELECT rec_id, ts_rank(lexemes, $1::tsquery, 1),"
+                                  " NULL FROM recommendation_fts WHERE lexemes @@ $1::tsquery",
+                                  1, v, err);
+        int64_t version = -1;
+        size_t k = 0;
+
+        if (!r)
+            return RT_ESTORE;
+        for (int i = 0; i < PQntuples(r); i++)
+            if (PQgetisnull(r, i, 0))
+                version = strtoll(PQgetvalue(r, i, 2), NULL, 10);
+        if (version != s->fx_version && tries < 3) {
+            int rc;
+            PQclear(r);
+            if ((rc = fx_build(s, err)) < 0)
+                return rc;
+            if (s->fx_state != 1)
+                return 0;
+            /* The filters are of the index read before. */
+            if (*pass) {
+                roaring_bitmap_free(*pass);
+                *pass = NULL;
+                return 2;
+            }
+            continue;
+        }
+        *out = rt_xcalloc((size_t)PQntuples(r) + 1, sizeof(**out));
+        for (int i = 0; i < PQntuples(r); i++) {
+            int64_t id;
+            if (PQgetisnull(r, i, 0))
+                continue;
+            id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+            if (id < 0 || id > (int64_t)UINT32_MAX ||
+                (*pass && !roaring_bitmap_contains(*pass, (uint32_t)id)))
+                continue;
+            (*out)[k].id = id;
+            (*out)[k++].score = strtod(PQgetvalue(r, i, 1), NULL);
+            if (q->facets)
+                roaring_bitmap_add(hits, (uint32_t)id);
+        }
+        *n = k;
+        PQclear(r);
+        return 1;
+    }
+}
+
+/*
+ * A search through the facet index: 1 with res filled but for the page's rows, whose
+ * ids are in *page (rt_free); 0 when the index does not serve q (a filter it does not
+ * hold, another sort, a plain text search that SQL answers in one statement, data it
+ * cannot hold); RT_ESTORE or RT_EINVAL with err.
+ */
+static int fx_search(struct pg_store *s, const struct rt_search_spec *q,
+                     struct rt_search_result *res, int64_t **page, size_t *n_page,
+                     struct rt_error *err)
+{
+    int text = q->query && q->query->root;
+    int filters = q->sur_id || q->cycle || q->response >= 0 || q->theme;
+    int64_t *themes = NULL;
+    size_t n_themes = 0, n = 0, off = q->offset > 0 ? (size_t)q->offset : 0, lim;
+    struct rt__pg_hit *m = NULL;
+    roaring_bitmap_t *pass = NULL, *hits = NULL;
+    struct rt_buf tsq = RT_BUF_INIT;
+    int rc, rounds = 0, in_memory;
+
+    *page = NULL;
+    *n_page = 0;
+    if (q->sort != RT_SORT_RELEVANCE || q->by_id || q->session || q->category || q->mechanism ||
+        s->in_tx || s->scratch)
+        return 0;
+    if (text && s->n_text < s->text_after)
+        s->n_text++;
+    in_memory = text && s->n_text >= s->text_after;
+    if (text && !filters && !q->facets && !in_memory)
+        return 0;
+again:
+    /* The index is checked against the data version when the page's rows are read
+     * (pg_search), or with the matches (fx_matches); one that could not serve, here. */
+    if (s->fx_state == -1) {
+        int64_t v = -1;
+        if ((rc = data_version(s, &v, err)) < 0)
+            goto out;
+        if (v != s->fx_version && (rc = fx_build(s, err)) < 0)
+            goto out;
+    } else if ((s->fx_state == 0 || (in_memory && !s->tx_read)) && (rc = fx_build(s, err)) < 0) {
+        goto out;
+    }
+    rc = 0;
+    if (s->fx_state != 1)
+        goto out;
+    /* After the index: a prefix's words and a theme's ids are kept with it. */
+    rt_buf_reset(&tsq);
+    if (text) {
+        struct rt_tokenizer *t = rt_tokenizer_new("english");
+        rc = render(s, t, q->query->root, &tsq, err);
+        rt_tokenizer_free(t);
+        if (rc < 0)
+            goto out;
+    }
+    rt_free(themes);
+    themes = NULL;
+    if (q->theme && (rc = theme_ids(s, q->theme, &themes, &n_themes, err)) < 0)
+        goto out;
+    rt__facets_pass(s->fx, q, themes, n_themes, &pass);
+    hits = roaring_bitmap_create();
+    if (text && s->tx && (rc = rt__pg_text_match(s->tx, tsq.buf, &m, &n)) == 1) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (pass && !roaring_bitmap_contains(pass, (uint32_t)m[i].id))
+                continue;
+            m[k++] = m[i];
+            if (q->facets)
+                roaring_bitmap_add(hits, (uint32_t)m[i].id);
+        }
+        n = k;
+        if (q->desc || q->limit < 0)
+            qsort(m, n, sizeof(*m), scored_cmp);
+        else
+            top_k(m, n, off + (size_t)q->limit);
+        if (q->desc)
+            for (size_t i = 0; i < n / 2; i++) {
+                struct rt__pg_hit x = m[i];
+                m[i] = m[n - 1 - i];
+                m[n - 1 - i] = x;
+            }
+    } else if (text) {
+        if ((rc = fx_matches(s, q, tsq.buf, &pass, &m, &n, hits, err)) == 2 && rounds++ < 3) {
+            roaring_bitmap_free(hits);
+            hits = NULL;
+            goto again;
+        }
+        if (rc != 1) {
+            rc = rc == 2 ? 0 : rc; /* the data kept changing: SQL answers */
+            goto out;
+        }
+        qsort(m, n, sizeof(*m), scored_cmp);
+        if (q->desc)
+            for (size_t i = 0; i < n / 2; i++) {
+                struct rt__pg_hit x = m[i];
+                m[i] = m[n - 1 - i];
+                m[n - 1 - i] = x;
+            }
+    } else {
+        roaring_bitmap_free(hits);
+        hits = pass ? pass : rt__facets_all(s->fx);
+        pass = NULL;
+        n = (size_t)roaring_bitmap_get_cardinality(hits);
+    }
+    res->total = (int64_t)n;
+    lim = off >= n ? 0 : n - off;
+    if (q->limit >= 0 && (size_t)q->limit < lim)
+        lim = (size_t)q->limit;
+    if (lim) {
+        *page = rt_xcalloc(lim, sizeof(**page));
+        for (size_t i = 0; i < lim; i++) {
+            uint32_t id = 0;
+            size_t at = off + i;
+            if (text)
+                (*page)[i] = m[at].id;
+            else if (roaring_bitmap_select(hits, (uint32_t)(q->desc ? n - 1 - at : at), &id))
+                (*page)[i] = id;
+        }
+        *n_page = lim;
+    }
+    if (q->facets)
+        rt__facets_count(s->fx, hits, res);
+    rc = 1;
+out:
+    rt__bitmap_free(pass);
+    rt__bitmap_free(hits);
+    rt_free(m);
+    rt_free(themes);
+    rt_buf_release(&tsq);
+    return rc;
+}
+
+/*
  * One statement for the total, the page and the facets, each a part of a UNION ALL
  * over the matches m, found once: rows (part, place, key, n), part 0 the total, 1 the
  * page's ids in order, 2 + f the counts of facet f in order. Then the page's rows
@@ -1695,6 +2208,36 @@ static int pg_search(struct rt_store *st, const struct rt_search_spec *spec,
     size_t n = 0, nf[4] = {0};
     int rc;
 
+    memset(&w, 0, sizeof(w));
+    /* Through the facet index, which is trusted to be of the data until the page's
+     * rows come back with the data version: when that is another, the index is read
+     * again and the search run again. */
+    for (int round = 0;; round++) {
+        int64_t v = -1;
+        if ((rc = fx_search(s, spec, res, &ids, &n, err)) <= 0)
+            break;
+        if (n) {
+            res->hits = rt_xcalloc(n, sizeof(*res->hits));
+            for (size_t i = 0; i < n; i++)
+                rt_rec_init(&res->hits[i]);
+            res->n_hits = n;
+        }
+        rc = recs_load(s, ids, n, res->hits, &v, err);
+        if ((rc == 0 || rc == RT_ENOTFOUND) && v != s->fx_version && round < 2) {
+            rt_search_result_release(res);
+            rt_free(ids);
+            ids = NULL;
+            n = 0;
+            s->fx_state = 0;
+            continue;
+        }
+        rc = rc < 0 ? rc : 1;
+        break;
+    }
+    if (rc != 0) {
+        rc = rc > 0 ? 0 : rc;
+        goto out;
+    }
     if ((rc = where_of(s, spec, &w, err)) < 0)
         goto out;
     matches_of(spec, &w, &sql);
@@ -1878,6 +2421,7 @@ const struct rt__store_ops rt__pg_ops = {
     .open = pg_open,
     .close = pg_close,
     .schema_version = pg_schema_version,
+    .version = pg_version,
     .read_begin = pg_read_begin,
     .read_end = pg_read_end,
     .begin = pg_begin,

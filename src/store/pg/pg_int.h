@@ -194,4 +194,49 @@ int rt__pg_load_recommendations(struct rt_pg *pg, struct rt_tokenizer *t,
  */
 int rt__pg_migrate(struct rt_pg *pg, int *version, struct rt_error *err);
 
+/* One statement of rt__pg_exec_many: as rt__pg_exec's arguments. */
+struct rt_pg_call {
+    const char *name, *sql;
+    int n;
+    const char *const *values;
+};
+
+/*
+ * Runs the n statements of calls in one round trip (libpq's pipeline mode), each
+ * prepared once per connection as rt__pg_exec prepares it: res[i] is the result of
+ * calls[i] (PQclear each). The first time a statement is met, or when the connection
+ * must be made again, they run one by one through rt__pg_exec instead. Returns 0,
+ * or RT_ESTORE with err naming the statement that failed and every res[i] NULL.
+ */
+int rt__pg_exec_many(struct rt_pg *pg, size_t n, const struct rt_pg_call *calls, PGresult **res,
+                     struct rt_error *err);
+
+/*
+ * The full-text index in memory (text.c): every recommendation's lexemes as
+ * recommendation_fts holds them, read in one statement (in the caller's snapshot).
+ * rt__pg_text_load sets *out to a new index (rt__pg_text_free), or to NULL when a
+ * row cannot be read (an id beyond 32 bits, a tsvector it does not understand): the
+ * caller then asks PostgreSQL. Returns 0, or RT_ESTORE with err.
+ */
+struct rt__pg_text;
+int rt__pg_text_load(struct rt_pg *pg, struct rt__pg_text **out, struct rt_error *err);
+void rt__pg_text_free(struct rt__pg_text *tx);
+
+/* A match and its relevance (higher first). */
+struct rt__pg_hit {
+    int64_t id;
+    double score;
+};
+
+/*
+ * The recommendations that the tsquery text tsq (as ops.c's render() writes it)
+ * matches, the same as PostgreSQL's @@ would give, each with its bm25 score (the
+ * formula of SQLite's FTS5: k1 1.2, b 0.75, a leaf's IDF from the rows it matches,
+ * a text's length its count of positions): 1 with *out (rt_free, in id order) and
+ * *n; 0 when tsq has a shape it does not evaluate (a phrase of groups), and then
+ * *out is NULL.
+ */
+int rt__pg_text_match(const struct rt__pg_text *tx, const char *tsq, struct rt__pg_hit **out,
+                      size_t *n);
+
 #endif

@@ -35,6 +35,7 @@ struct rt__facets {
     uint8_t *doclen; /* tokens of recommendation i's text in the full-text index; 0
                         when none or 256 or more (rank.c then asks FTS5) */
     size_t n_doclen;
+    struct rt__facets_build *b; /* while rt__facets_add_* build it */
 };
 
 static void group_release(struct fgroup *g)
@@ -47,8 +48,11 @@ static void group_release(struct fgroup *g)
     memset(g, 0, sizeof(*g));
 }
 
+static void builder_free(struct rt__facets *fx);
+
 static void facets_clear(struct rt__facets *fx)
 {
+    builder_free(fx);
     for (int i = 0; i < F__COUNT; i++)
         group_release(&fx->g[i]);
     rt_free(fx->doclen);
@@ -99,37 +103,6 @@ static struct fentry *slot_entry(struct slots *sl, struct fgroup *g, size_t i, i
     return &g->e[sl->at[i] - 1];
 }
 
-/* Gives each entry of g whose num names a row of sql (id, key) that key; drops the others. */
-static int name_entries(struct rt_store *st, struct fgroup *g, const char *sql, int by_theme,
-                        struct rt_error *err)
-{
-    sqlite3_stmt *s = rt__stmt_sql(st, sql, err);
-    size_t m = 0;
-    int rc;
-
-    if (!s)
-        return RT_ESTORE;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(s, 0);
-        const char *key = (const char *)sqlite3_column_text(s, 1);
-        for (size_t i = 0; i < g->n; i++)
-            if (g->e[i].num == id && !g->e[i].key)
-                g->e[i].key = rt_xstrdup(key ? key : "");
-        (void)by_theme;
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return rt__db_error(st, err, "facet index");
-    for (size_t i = 0; i < g->n; i++) {
-        if (g->e[i].key)
-            g->e[m++] = g->e[i];
-        else
-            roaring_bitmap_free(g->e[i].bm);
-    }
-    g->n = m;
-    return 0;
-}
-
 static int key_cmp(const void *a, const void *b)
 {
     const struct fentry *x = a, *y = b;
@@ -142,6 +115,126 @@ static int num_cmp(const void *a, const void *b)
     return x->num < y->num ? -1 : x->num > y->num;
 }
 
+/* Entries of the builder's groups indexed by a small id (facets.h: rt__facets_add_*). */
+struct rt__facets_build {
+    struct slots states, themes;
+    struct fentry *last_cycle;
+};
+
+struct rt__facets *rt__facets_new(void)
+{
+    return rt_xcalloc(1, sizeof(struct rt__facets));
+}
+
+static struct rt__facets_build *builder(struct rt__facets *fx)
+{
+    if (!fx->b)
+        fx->b = rt_xcalloc(1, sizeof(*fx->b));
+    return fx->b;
+}
+
+static void builder_free(struct rt__facets *fx)
+{
+    if (!fx->b)
+        return;
+    rt_free(fx->b->states.at);
+    rt_free(fx->b->themes.at);
+    rt_free(fx->b);
+    fx->b = NULL;
+}
+
+int rt__facets_add_rec(struct rt__facets *fx, int64_t id, const char *response, int64_t cycle,
+                       int64_t sur)
+{
+    struct rt__facets_build *b = builder(fx);
+    struct fgroup *g = &fx->g[F_RESPONSE];
+    struct fentry *e = NULL;
+
+    if (id < 0 || id > (int64_t)UINT32_MAX || !response || sur < 0 || sur > 1 << 20)
+        return 1;
+    for (size_t i = 0; i < g->n && !e; i++)
+        if (!strcmp(g->e[i].key, response))
+            e = &g->e[i];
+    roaring_bitmap_add((e ? e : group_add(g, response, 0))->bm, (uint32_t)id);
+
+    if (!b->last_cycle || b->last_cycle->num != cycle) {
+        g = &fx->g[F_CYCLE];
+        b->last_cycle = NULL;
+        for (size_t i = 0; i < g->n && !b->last_cycle; i++)
+            if (g->e[i].num == cycle)
+                b->last_cycle = &g->e[i];
+        if (!b->last_cycle) {
+            char buf[24];
+            snprintf(buf, sizeof(buf), "%lld", (long long)cycle);
+            b->last_cycle = group_add(g, buf, cycle);
+        }
+    }
+    roaring_bitmap_add(b->last_cycle->bm, (uint32_t)id);
+    roaring_bitmap_add(slot_entry(&b->states, &fx->g[F_STATE], (size_t)sur, sur)->bm, (uint32_t)id);
+    return 0;
+}
+
+int rt__facets_add_theme(struct rt__facets *fx, int64_t rec, int64_t theme, const char *origin)
+{
+    static const char *const origins[3] = {"official", "model", "person"};
+    struct rt__facets_build *b = builder(fx);
+    size_t o = 0;
+
+    if (rec < 0 || rec > (int64_t)UINT32_MAX || theme < 0 || theme > 1 << 20 || !origin)
+        return 1;
+    while (o < 3 && strcmp(origins[o], origin))
+        o++;
+    if (o == 3)
+        return 1;
+    /* The group's array may move as entries are added: the cycle found last goes. */
+    b->last_cycle = NULL;
+    roaring_bitmap_add(slot_entry(&b->themes, &fx->g[F_THEME], (size_t)theme * 3 + o, theme)->bm,
+                       (uint32_t)rec);
+    return 0;
+}
+
+void rt__facets_name(struct rt__facets *fx, int themes, int64_t id, const char *key)
+{
+    struct fgroup *g = &fx->g[themes ? F_THEME : F_STATE];
+
+    for (size_t i = 0; i < g->n; i++)
+        if (g->e[i].num == id && !g->e[i].key)
+            g->e[i].key = rt_xstrdup(key ? key : "");
+}
+
+void rt__facets_done(struct rt__facets *fx)
+{
+    builder_free(fx);
+    /* Equal keys next to each other, in the order of the GROUP BY's second key. An
+     * entry no row named (a dangling id) gets the empty key. */
+    for (int f = 0; f < F__COUNT; f++) {
+        for (size_t i = 0; i < fx->g[f].n; i++)
+            if (!fx->g[f].e[i].key)
+                fx->g[f].e[i].key = rt_xstrdup("");
+        if (fx->g[f].n > 1) /* an empty group has no array to give qsort */
+            qsort(fx->g[f].e, fx->g[f].n, sizeof(struct fentry), f == F_CYCLE ? num_cmp : key_cmp);
+        for (size_t i = 0; i < fx->g[f].n; i++)
+            roaring_bitmap_run_optimize(fx->g[f].e[i].bm);
+    }
+    fx->built = 1;
+}
+
+/* Gives each entry of a group whose num names a row of sql (id, key) that key. */
+static int name_entries(struct rt_store *st, struct rt__facets *fx, const char *sql, int themes,
+                        struct rt_error *err)
+{
+    sqlite3_stmt *s = rt__stmt_sql(st, sql, err);
+    int rc;
+
+    if (!s)
+        return RT_ESTORE;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        rt__facets_name(fx, themes, sqlite3_column_int64(s, 0),
+                        (const char *)sqlite3_column_text(s, 1));
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "facet index");
+}
+
 /*
  * Reads the facets of every recommendation. 0 when built, 1 when the data has
  * something the index cannot hold (an id beyond 32 bits, a cycle that is not a
@@ -149,9 +242,6 @@ static int num_cmp(const void *a, const void *b)
  */
 static int build(struct rt_store *st, struct rt__facets *fx, struct rt_error *err)
 {
-    static const char *const origins[3] = {"official", "model", "person"};
-    struct slots states = {0}, themes = {0};
-    struct fentry *last_cycle = NULL;
     sqlite3_stmt *s;
     int rc, odd = 0;
 
@@ -159,71 +249,12 @@ static int build(struct rt_store *st, struct rt__facets *fx, struct rt_error *er
     if (!s)
         return RT_ESTORE;
     while (!odd && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(s, 0), sur = sqlite3_column_int64(s, 3), cycle = 0;
-        const char *resp = (const char *)sqlite3_column_text(s, 1);
-        struct fgroup *g = &fx->g[F_RESPONSE];
-        struct fentry *e = NULL;
         int ct = sqlite3_column_type(s, 2);
 
-        if (id < 0 || id > (int64_t)UINT32_MAX || !resp || sur < 0 || sur > 1 << 20 ||
-            (ct != SQLITE_INTEGER && ct != SQLITE_NULL)) {
-            odd = 1;
-            break;
-        }
-        for (size_t i = 0; i < g->n && !e; i++)
-            if (!strcmp(g->e[i].key, resp))
-                e = &g->e[i];
-        roaring_bitmap_add((e ? e : group_add(g, resp, 0))->bm, (uint32_t)id);
-
-        cycle = ct == SQLITE_NULL ? 0 : sqlite3_column_int64(s, 2);
-        if (!last_cycle || last_cycle->num != cycle) {
-            g = &fx->g[F_CYCLE];
-            last_cycle = NULL;
-            for (size_t i = 0; i < g->n && !last_cycle; i++)
-                if (g->e[i].num == cycle)
-                    last_cycle = &g->e[i];
-            if (!last_cycle) {
-                char buf[24];
-                snprintf(buf, sizeof(buf), "%lld", (long long)cycle);
-                last_cycle = group_add(g, buf, cycle);
-            }
-        }
-        roaring_bitmap_add(last_cycle->bm, (uint32_t)id);
-        roaring_bitmap_add(slot_entry(&states, &fx->g[F_STATE], (size_t)sur, sur)->bm,
-                           (uint32_t)id);
-    }
-    sqlite3_reset(s);
-    if (!odd && rc != SQLITE_DONE) {
-        rc = rt__db_error(st, err, "facet index");
-        goto out;
-    }
-    if (odd) {
-        rc = 1;
-        goto out;
-    }
-
-    s = rt__stmt_sql(st, "SELECT rec_id, theme_id, origin FROM recommendation_theme", err);
-    if (!s) {
-        rc = RT_ESTORE;
-        goto out;
-    }
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t rec = sqlite3_column_int64(s, 0), theme = sqlite3_column_int64(s, 1);
-        const char *origin = (const char *)sqlite3_column_text(s, 2);
-        size_t o = 0;
-
-        if (rec < 0 || rec > (int64_t)UINT32_MAX || theme < 0 || theme > 1 << 20 || !origin) {
-            odd = 1;
-            break;
-        }
-        while (o < 3 && strcmp(origins[o], origin))
-            o++;
-        if (o == 3) {
-            odd = 1;
-            break;
-        }
-        roaring_bitmap_add(slot_entry(&themes, &fx->g[F_THEME], (size_t)theme * 3 + o, theme)->bm,
-                           (uint32_t)rec);
+        odd = (ct != SQLITE_INTEGER && ct != SQLITE_NULL) ||
+              rt__facets_add_rec(
+                  fx, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+                  ct == SQLITE_NULL ? 0 : sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3));
     }
     sqlite3_reset(s);
     if (odd) {
@@ -234,21 +265,31 @@ static int build(struct rt_store *st, struct rt__facets *fx, struct rt_error *er
         rc = rt__db_error(st, err, "facet index");
         goto out;
     }
-    if ((rc = name_entries(st, &fx->g[F_STATE], "SELECT id, code FROM state", 0, err)) < 0 ||
-        (rc = name_entries(st, &fx->g[F_THEME], "SELECT id, label FROM theme", 1, err)) < 0)
-        goto out;
 
-    /* Equal keys next to each other, in the order of the GROUP BY's second key. */
-    for (int f = 0; f < F__COUNT; f++) {
-        if (fx->g[f].n > 1) /* an empty group has no array to give qsort */
-            qsort(fx->g[f].e, fx->g[f].n, sizeof(struct fentry), f == F_CYCLE ? num_cmp : key_cmp);
-        for (size_t i = 0; i < fx->g[f].n; i++)
-            roaring_bitmap_run_optimize(fx->g[f].e[i].bm);
+    s = rt__stmt_sql(st, "SELECT rec_id, theme_id, origin FROM recommendation_theme", err);
+    if (!s) {
+        rc = RT_ESTORE;
+        goto out;
     }
-    rc = 0;
+    while (!odd && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        odd = rt__facets_add_theme(fx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
+                                   (const char *)sqlite3_column_text(s, 2));
+    sqlite3_reset(s);
+    if (odd) {
+        rc = 1;
+        goto out;
+    }
+    if (rc != SQLITE_DONE) {
+        rc = rt__db_error(st, err, "facet index");
+        goto out;
+    }
+    if ((rc = name_entries(st, fx, "SELECT id, code FROM state", 0, err)) < 0 ||
+        (rc = name_entries(st, fx, "SELECT id, label FROM theme", 1, err)) < 0)
+        goto out;
+    rt__facets_done(fx);
+    return 0;
 out:
-    rt_free(states.at);
-    rt_free(themes.at);
+    builder_free(fx);
     return rc;
 }
 
@@ -564,8 +605,18 @@ static roaring_bitmap_t *entry_of(const struct fgroup *g, int64_t num, const cha
     return bm;
 }
 
-int rt__facets_filter(struct rt_store *st, struct rt__facets *fx, const struct rt_search_spec *q,
-                      roaring_bitmap_t **out, struct rt_error *err)
+roaring_bitmap_t *rt__facets_all(const struct rt__facets *fx)
+{
+    roaring_bitmap_t *bm = roaring_bitmap_create();
+
+    /* Every recommendation has one response. */
+    for (size_t i = 0; i < fx->g[F_RESPONSE].n; i++)
+        roaring_bitmap_or_inplace(bm, fx->g[F_RESPONSE].e[i].bm);
+    return bm;
+}
+
+int rt__facets_pass(const struct rt__facets *fx, const struct rt_search_spec *q,
+                    const int64_t *themes, size_t n_themes, roaring_bitmap_t **out)
 {
     roaring_bitmap_t *acc = NULL;
 
@@ -581,33 +632,48 @@ int rt__facets_filter(struct rt_store *st, struct rt__facets *fx, const struct r
             acc, entry_of(&fx->g[F_RESPONSE], 0, rt_response_name((enum rt_response)q->response)));
     if (q->theme) {
         /* The themes the filter names, as THEME_MATCH finds them. */
-        sqlite3_stmt *s = rt__stmt_sql(st, THEME_IDS("?1"), err);
-        roaring_bitmap_t *bm;
-        int rc;
+        roaring_bitmap_t *bm = roaring_bitmap_create();
+        const struct fgroup *g = &fx->g[F_THEME];
 
-        if (!s) {
-            rt__bitmap_free(acc);
-            return RT_ESTORE;
-        }
-        bm = roaring_bitmap_create();
-        sqlite3_bind_text(s, 1, q->theme, -1, SQLITE_STATIC);
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            int64_t id = sqlite3_column_int64(s, 0);
-            const struct fgroup *g = &fx->g[F_THEME];
+        for (size_t k = 0; k < n_themes; k++)
             for (size_t i = 0; i < g->n; i++)
-                if (g->e[i].num == id)
+                if (g->e[i].num == themes[k])
                     roaring_bitmap_or_inplace(bm, g->e[i].bm);
-        }
-        sqlite3_reset(s);
-        if (rc != SQLITE_DONE) {
-            roaring_bitmap_free(bm);
-            rt__bitmap_free(acc);
-            return rt__db_error(st, err, "theme filter");
-        }
         acc = and_into(acc, bm);
     }
     *out = acc;
     return 1;
+}
+
+int rt__facets_filter(struct rt_store *st, struct rt__facets *fx, const struct rt_search_spec *q,
+                      roaring_bitmap_t **out, struct rt_error *err)
+{
+    int64_t *themes = NULL;
+    size_t n = 0, alloc = 0;
+    int rc;
+
+    *out = NULL;
+    if (q->by_id || q->session || q->category || q->mechanism)
+        return 0;
+    if (q->theme) {
+        sqlite3_stmt *s = rt__stmt_sql(st, THEME_IDS("?1"), err);
+
+        if (!s)
+            return RT_ESTORE;
+        sqlite3_bind_text(s, 1, q->theme, -1, SQLITE_STATIC);
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            RT_ALLOC_GROW(themes, n + 1, alloc);
+            themes[n++] = sqlite3_column_int64(s, 0);
+        }
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE) {
+            rt_free(themes);
+            return rt__db_error(st, err, "theme filter");
+        }
+    }
+    rc = rt__facets_pass(fx, q, themes, n, out);
+    rt_free(themes);
+    return rc;
 }
 
 struct fcount {

@@ -32,6 +32,34 @@ static inline void rt__bitmap_free(roaring_bitmap_t *bm)
 int rt__facets_get(struct rt_store *st, struct rt__facets **out, struct rt_error *err);
 
 /*
+ * Building an index row by row, for a back end that reads its rows itself (the
+ * PostgreSQL store; build() here feeds SQLite's rows the same way):
+ * rt__facets_new gives an empty index (rt__facets_free); rt__facets_add_rec adds one
+ * recommendation (cycle 0 when it has none), rt__facets_add_theme one row of
+ * recommendation_theme; both return 1, adding nothing, when the row has what the
+ * index cannot hold (an id beyond 32 bits, an unknown origin), and the caller then
+ * frees the index and does without it. rt__facets_name gives the state (themes 0) or
+ * theme (themes 1) of that id its key; rt__facets_done ends the build (entries in
+ * key order, bitmaps compacted). key is copied.
+ */
+struct rt__facets *rt__facets_new(void);
+int rt__facets_add_rec(struct rt__facets *fx, int64_t id, const char *response, int64_t cycle,
+                       int64_t sur);
+int rt__facets_add_theme(struct rt__facets *fx, int64_t rec, int64_t theme, const char *origin);
+void rt__facets_name(struct rt__facets *fx, int themes, int64_t id, const char *key);
+void rt__facets_done(struct rt__facets *fx);
+
+/*
+ * rt__facets_filter without a store: the theme filter's themes are given as their
+ * ids (themes, n_themes; as THEME_IDS finds them). The same returns, never an error.
+ */
+/* Every recommendation the index holds, as a new bitmap (roaring_bitmap_free). */
+roaring_bitmap_t *rt__facets_all(const struct rt__facets *fx);
+
+int rt__facets_pass(const struct rt__facets *fx, const struct rt_search_spec *q,
+                    const int64_t *themes, size_t n_themes, roaring_bitmap_t **out);
+
+/*
  * The recommendations that pass the filters of q other than its text, as a new
  * bitmap in *out (roaring_bitmap_free), or *out NULL when q has no filter. Returns
  * 1 when it could, 0 when q has a filter the index does not hold (by, session,

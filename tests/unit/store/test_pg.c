@@ -623,3 +623,104 @@ Test(pg, a_connection_dropped_inside_a_transaction_is_an_error_not_a_silent_reco
     rt__pg_close(other);
     rt__pg_close(pg);
 }
+
+/* The ids PostgreSQL's @@ finds for tsq, as "1,4,7". */
+static void pg_matches(struct rt_pg *pg, const char *tsq, char *out, size_t cap)
+{
+    const char *v[1] = {tsq};
+    struct rt_error e = RT_ERROR_INIT;
+    PGresult *r = rt__pg_exec(pg, "t_at",
+                              "SELECT coalesce(string_agg(rec_id::text, ',' ORDER BY rec_id), '')"
+                              " FROM recommendation_fts WHERE lexemes @@ $1::tsquery",
+                              1, v, &e);
+    cr_assert_not_null(r, "%s: %s", tsq, e.msg);
+    snprintf(out, cap, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+}
+
+Test(pg, the_text_index_in_memory_matches_as_postgresql_does)
+{
+    static const char *const texts[] = {
+        "End torture now",
+        "Ensure free elections and end torture",
+        "Free the press; free speech",
+        "O'Brien's report on torture\\abuse",
+        "Elections elections elections",
+        "Protect children and women",
+        "End child labour",
+        "Torture, torture and more torture in detention",
+    };
+    static const char *const queries[] = {
+        "'tortur'",
+        "'tortur' & 'end'",
+        "'tortur' | 'elect'",
+        "'end' <-> 'tortur'",
+        "'free':*",
+        "'chil':*",
+        "'tortur' & !'end'",
+        "!'tortur'",
+        "('free' | 'end') & 'tortur'",
+        "'end' <-> 'chil':*",
+        "'a' & !'a'",
+        "'nothing'",
+        "('end' <-> 'tortur') | 'press'",
+        "'o''brien'",
+        "'tortur' & !('end' | 'detent')",
+    };
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_text");
+    struct rt_tokenizer *tok = rt_tokenizer_new("english");
+    size_t n = sizeof(texts) / sizeof(*texts), found = 0;
+    char buf[8][4][96];
+    struct rt_pg_rec_row rows[8];
+    struct rt__pg_text *tx = NULL;
+    struct rt__pg_hit *hits;
+    size_t nh;
+
+    for (size_t i = 0; i < n; i++) {
+        snprintf(buf[i][0], 96, "%zu", i + 1);
+        snprintf(buf[i][2], 96, "%zu", i * 7919);
+        rows[i] = (struct rt_pg_rec_row){.id = buf[i][0],
+                                         .mechanism = "upr",
+                                         .session = "1",
+                                         .sur_id = "1",
+                                         .text = texts[i],
+                                         .key_hash = buf[i][2],
+                                         .response = "supported"};
+    }
+    pg_ok(rt__pg_migrate(pg, NULL, &e), &e);
+    pg_ok(rt__pg_run(pg, "INSERT INTO state(id, code, name) VALUES (1, 'BLR', 'Belarus')", &e), &e);
+    pg_ok(rt__pg_load_recommendations(pg, tok, rows, n, &e), &e);
+    pg_ok(rt__pg_text_load(pg, &tx, &e), &e);
+    cr_assert_not_null(tx);
+    for (size_t q = 0; q < sizeof(queries) / sizeof(*queries); q++) {
+        char want[256], got[256] = "";
+        size_t at = 0;
+        pg_matches(pg, queries[q], want, sizeof(want));
+        cr_assert_eq(rt__pg_text_match(tx, queries[q], &hits, &nh), 1, "%s", queries[q]);
+        for (size_t i = 0; i < nh; i++)
+            at += (size_t)snprintf(got + at, sizeof(got) - at, "%s%lld", i ? "," : "",
+                                   (long long)hits[i].id);
+        cr_assert_str_eq(got, want, "%s: in memory %s, PostgreSQL %s", queries[q], got, want);
+        found += nh > 0;
+        for (size_t i = 0; i < nh; i++)
+            cr_assert(hits[i].score > 0 || !strncmp(queries[q], "!", 1), "%s", queries[q]);
+        rt_free(hits);
+    }
+    cr_assert_geq(found, 10, "most queries match something (%zu)", found);
+
+    /* bm25: three tortures in a text of eight tokens above one in three. */
+    cr_assert_eq(rt__pg_text_match(tx, "'tortur'", &hits, &nh), 1);
+    cr_assert_eq(nh, 4);
+    cr_assert_eq(hits[0].id, 1);
+    cr_assert_eq(hits[3].id, 8);
+    cr_assert_gt(hits[3].score, hits[0].score);
+    rt_free(hits);
+
+    /* A phrase of groups is left to PostgreSQL. */
+    cr_assert_eq(rt__pg_text_match(tx, "('end' | 'free') <-> 'tortur'", &hits, &nh), 0);
+    cr_assert_null(hits);
+    rt__pg_text_free(tx);
+    rt_tokenizer_free(tok);
+    rt__pg_close(pg);
+}

@@ -1,0 +1,573 @@
+/*
+ * The PostgreSQL store's full-text index in memory (pg_int.h): every recommendation's
+ * lexemes, as recommendation_fts holds them, read once per data version into lists
+ * of (recommendation, positions) per lexeme. A search then finds its matches in C
+ * instead of one GIN lookup and one heap visit per matching row on the server, and
+ * ranks them with bm25 (the formula of SQLite's FTS5, as src/store/sqlite/rank.c
+ * computes it) from the lengths and counts the index holds.
+ *
+ * The query is the tsquery text that ops.c's render() writes: quoted lexemes, ':*'
+ * for a prefix, '<->' between the lexemes of a phrase, '&', '|', '!' and
+ * parentheses, with PostgreSQL's precedence (! before <-> before & before |). The
+ * matches are those of PostgreSQL's @@ for such queries; a query of another shape
+ * (a phrase of groups) is refused, and the caller asks PostgreSQL.
+ */
+#include "base/compat.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <roaring/roaring.h>
+
+#include "base/strmap.h"
+#include "store/pg/pg_int.h"
+
+struct posting {
+    uint32_t doc;
+    uint32_t pos;  /* index of its first position in tx->pos */
+    uint16_t npos; /* how many */
+};
+
+struct lexeme {
+    char *text; /* owned */
+    size_t len;
+    struct posting *p;
+    size_t n, alloc;
+};
+
+struct rt__pg_text {
+    struct lexeme *lex; /* sorted by text (bytes), for prefixes */
+    size_t n_lex;
+    uint16_t *pos;
+    size_t n_pos;
+    uint32_t *doclen; /* by recommendation id: tokens (positions) of its text */
+    size_t n_doclen;
+    roaring_bitmap_t *all;
+    double avgdl;
+    int64_t docs;
+};
+
+void rt__pg_text_free(struct rt__pg_text *tx)
+{
+    if (!tx)
+        return;
+    for (size_t i = 0; i < tx->n_lex; i++) {
+        rt_free(tx->lex[i].text);
+        rt_free(tx->lex[i].p);
+    }
+    rt_free(tx->lex);
+    rt_free(tx->pos);
+    rt_free(tx->doclen);
+    if (tx->all)
+        roaring_bitmap_free(tx->all);
+    rt_free(tx);
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint16_t be16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static int lex_cmp(const void *a, const void *b)
+{
+    const struct lexeme *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->text, y->text, n);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Adds one row's tsvector (tsvectorsend's binary form) to tx: 0, or 1 when it cannot
+ * be read. Rows come in id order, so each lexeme's list stays in id order. */
+static int add_row(struct rt__pg_text *tx, struct rt__strmap *map, size_t *lex_alloc,
+                   size_t *pos_alloc, uint32_t doc, const unsigned char *p, size_t len)
+{
+    const unsigned char *end = p + len;
+    uint32_t n, tokens = 0;
+
+    if (len < 4)
+        return 1;
+    n = be32(p);
+    p += 4;
+    for (uint32_t i = 0; i < n; i++) {
+        const unsigned char *z = memchr(p, 0, (size_t)(end - p));
+        size_t wl;
+        int64_t at;
+        struct lexeme *lx;
+        uint16_t np;
+
+        if (!z || end - z < 3)
+            return 1;
+        wl = (size_t)(z - p);
+        if (!rt__strmap_get(map, (const char *)p, wl, &at)) {
+            RT_ALLOC_GROW(tx->lex, tx->n_lex + 1, *lex_alloc);
+            lx = &tx->lex[tx->n_lex];
+            memset(lx, 0, sizeof(*lx));
+            lx->text = rt_xcalloc(wl + 1, 1);
+            memcpy(lx->text, p, wl);
+            lx->len = wl;
+            at = (int64_t)tx->n_lex++;
+            rt__strmap_put(map, (const char *)p, wl, at);
+        }
+        lx = &tx->lex[at];
+        np = be16(z + 1);
+        p = z + 3;
+        if ((size_t)(end - p) < 2 * (size_t)np)
+            return 1;
+        RT_ALLOC_GROW(lx->p, lx->n + 1, lx->alloc);
+        lx->p[lx->n++] = (struct posting){doc, (uint32_t)tx->n_pos, np};
+        RT_ALLOC_GROW(tx->pos, tx->n_pos + np, *pos_alloc);
+        for (uint16_t k = 0; k < np; k++)
+            tx->pos[tx->n_pos++] = be16(p + 2 * k) & 0x3fff;
+        p += 2 * np;
+        tokens += np;
+    }
+    if (doc >= tx->n_doclen) {
+        size_t was = tx->n_doclen, want = (size_t)doc + 1 > 2 * was ? (size_t)doc + 1 : 2 * was;
+        RT_REALLOC_ARRAY(tx->doclen, want);
+        memset(tx->doclen + was, 0, (want - was) * sizeof(*tx->doclen));
+        tx->n_doclen = want;
+    }
+    tx->doclen[doc] = tokens;
+    roaring_bitmap_add(tx->all, doc);
+    return 0;
+}
+
+int rt__pg_text_load(struct rt_pg *pg, struct rt__pg_text **out, struct rt_error *err)
+{
+    struct rt__pg_text *tx = rt_xcalloc(1, sizeof(*tx));
+    struct rt__strmap map = RT_STRMAP_INIT;
+    size_t lex_alloc = 0, pos_alloc = 0;
+    double total = 0;
+    PGresult *r;
+    int odd = 0;
+
+    *out = NULL;
+    tx->all = roaring_bitmap_create();
+    r = PQexecParams(rt__pg_conn(pg),
+                     "SELECT rec_id, lexemes FROM recommendation_fts ORDER BY rec_id", 0, NULL,
+                     NULL, NULL, NULL, 1);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        rt_error_set(err, RT_ESTORE, NULL, 0, "recommendation_fts",
+                     "reading the full-text index: %s", PQresultErrorMessage(r));
+        PQclear(r);
+        rt__pg_text_free(tx);
+        return RT_ESTORE;
+    }
+    for (int i = 0; i < PQntuples(r) && !odd; i++) {
+        const unsigned char *id = (const unsigned char *)PQgetvalue(r, i, 0);
+        uint64_t v;
+        if (PQgetlength(r, i, 0) != 8 || PQgetisnull(r, i, 1)) {
+            odd = 1;
+            break;
+        }
+        v = (uint64_t)be32(id) << 32 | be32(id + 4);
+        odd = v > UINT32_MAX ||
+              add_row(tx, &map, &lex_alloc, &pos_alloc, (uint32_t)v,
+                      (const unsigned char *)PQgetvalue(r, i, 1), (size_t)PQgetlength(r, i, 1));
+    }
+    PQclear(r);
+    rt__strmap_release(&map);
+    if (odd) {
+        rt__pg_text_free(tx);
+        return 0; /* the caller asks PostgreSQL */
+    }
+    if (tx->n_lex > 1)
+        qsort(tx->lex, tx->n_lex, sizeof(*tx->lex), lex_cmp);
+    tx->docs = (int64_t)roaring_bitmap_get_cardinality(tx->all);
+    for (size_t i = 0; i < tx->n_doclen; i++)
+        total += tx->doclen[i];
+    tx->avgdl = tx->docs ? total / (double)tx->docs : 1.0;
+    *out = tx;
+    return 0;
+}
+
+/* The query. */
+
+enum { Q_LEX, Q_PHRASE, Q_AND, Q_OR, Q_NOT };
+
+struct qnode {
+    int kind;
+    size_t lo, hi;        /* Q_LEX: the lexemes [lo, hi) of tx->lex it stands for */
+    struct qnode *a, *b;  /* operands (Q_NOT: a) */
+    struct qnode **parts; /* Q_PHRASE: its Q_LEX operands */
+    size_t n_parts;
+    roaring_bitmap_t *bm; /* the recommendations it matches */
+    double idf;           /* of a Q_LEX or Q_PHRASE outside any NOT */
+    int scored;
+    uint32_t *tf; /* when scored: its occurrences by recommendation id */
+};
+
+struct parser {
+    const struct rt__pg_text *tx;
+    const char *p;
+    int bad;
+    struct qnode **all; /* every node, to free */
+    size_t n_all, alloc;
+};
+
+static struct qnode *node(struct parser *ps, int kind)
+{
+    struct qnode *n = rt_xcalloc(1, sizeof(*n));
+    n->kind = kind;
+    RT_ALLOC_GROW(ps->all, ps->n_all + 1, ps->alloc);
+    ps->all[ps->n_all++] = n;
+    return n;
+}
+
+static void skip_ws(struct parser *ps)
+{
+    while (*ps->p == ' ')
+        ps->p++;
+}
+
+/* The first lexeme of tx not below key (of len bytes), comparing only n bytes. */
+static size_t lower_bound(const struct rt__pg_text *tx, const char *key, size_t len, int prefix)
+{
+    size_t lo = 0, hi = tx->n_lex;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct lexeme *l = &tx->lex[mid];
+        size_t n = l->len < len ? l->len : len;
+        int c = memcmp(l->text, key, n);
+        if (c == 0 && !prefix)
+            c = (l->len > len) - (l->len < len);
+        else if (c == 0 && prefix)
+            c = l->len < len ? -1 : 0;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static struct qnode *parse_or(struct parser *ps);
+
+static struct qnode *parse_primary(struct parser *ps)
+{
+    struct rt_buf w = RT_BUF_INIT;
+    struct qnode *n;
+    const struct rt__pg_text *tx = ps->tx;
+
+    skip_ws(ps);
+    if (*ps->p == '(') {
+        ps->p++;
+        n = parse_or(ps);
+        skip_ws(ps);
+        if (*ps->p != ')')
+            ps->bad = 1;
+        else
+            ps->p++;
+        return n;
+    }
+    if (*ps->p != '\'') {
+        ps->bad = 1;
+        return node(ps, Q_LEX);
+    }
+    for (ps->p++;; ps->p++) {
+        if (!*ps->p) {
+            ps->bad = 1;
+            break;
+        }
+        if (*ps->p == '\\' && ps->p[1]) {
+            rt_buf_addch(&w, *++ps->p);
+        } else if (*ps->p == '\'') {
+            if (ps->p[1] != '\'') {
+                ps->p++;
+                break;
+            }
+            rt_buf_addch(&w, *++ps->p);
+        } else {
+            rt_buf_addch(&w, *ps->p);
+        }
+    }
+    n = node(ps, Q_LEX);
+    if (ps->p[0] == ':' && ps->p[1] == '*') {
+        ps->p += 2;
+        n->lo = lower_bound(tx, w.buf, w.len, 1);
+        n->hi = n->lo;
+        while (n->hi < tx->n_lex && tx->lex[n->hi].len >= w.len &&
+               !memcmp(tx->lex[n->hi].text, w.buf, w.len))
+            n->hi++;
+    } else {
+        n->lo = lower_bound(tx, w.buf, w.len, 0);
+        n->hi = n->lo < tx->n_lex && tx->lex[n->lo].len == w.len &&
+                        !memcmp(tx->lex[n->lo].text, w.buf, w.len)
+                    ? n->lo + 1
+                    : n->lo;
+    }
+    rt_buf_release(&w);
+    return n;
+}
+
+static struct qnode *parse_not(struct parser *ps)
+{
+    skip_ws(ps);
+    if (*ps->p == '!') {
+        struct qnode *n = node(ps, Q_NOT);
+        ps->p++;
+        n->a = parse_not(ps);
+        return n;
+    }
+    return parse_primary(ps);
+}
+
+static struct qnode *parse_phrase(struct parser *ps)
+{
+    struct qnode *first = parse_not(ps), *ph = NULL;
+
+    for (;;) {
+        struct qnode *next;
+        skip_ws(ps);
+        if (strncmp(ps->p, "<->", 3))
+            return ph ? ph : first;
+        ps->p += 3;
+        next = parse_not(ps);
+        if (!ph) {
+            ph = node(ps, Q_PHRASE);
+            if (first->kind != Q_LEX)
+                ps->bad = 1;
+            RT_ALLOC_ARRAY(ph->parts, 1);
+            ph->parts[ph->n_parts++] = first;
+        }
+        if (next->kind != Q_LEX)
+            ps->bad = 1; /* a phrase of groups: PostgreSQL's rules are not copied here */
+        RT_REALLOC_ARRAY(ph->parts, ph->n_parts + 1);
+        ph->parts[ph->n_parts++] = next;
+    }
+}
+
+static struct qnode *parse_and(struct parser *ps)
+{
+    struct qnode *n = parse_phrase(ps);
+
+    for (;;) {
+        struct qnode *x;
+        skip_ws(ps);
+        if (*ps->p != '&')
+            return n;
+        ps->p++;
+        x = node(ps, Q_AND);
+        x->a = n;
+        x->b = parse_phrase(ps);
+        n = x;
+    }
+}
+
+static struct qnode *parse_or(struct parser *ps)
+{
+    struct qnode *n = parse_and(ps);
+
+    for (;;) {
+        struct qnode *x;
+        skip_ws(ps);
+        if (*ps->p != '|')
+            return n;
+        ps->p++;
+        x = node(ps, Q_OR);
+        x->a = n;
+        x->b = parse_and(ps);
+        n = x;
+    }
+}
+
+/* The posting of doc in lexeme l, or NULL. */
+static const struct posting *posting_of(const struct lexeme *l, uint32_t doc)
+{
+    size_t lo = 0, hi = l->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->p[mid].doc < doc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < l->n && l->p[lo].doc == doc ? &l->p[lo] : NULL;
+}
+
+static int has_pos(const struct rt__pg_text *tx, const struct qnode *n, uint32_t doc, uint32_t pos)
+{
+    for (size_t k = n->lo; k < n->hi; k++) {
+        const struct posting *p = posting_of(&tx->lex[k], doc);
+        if (!p)
+            continue;
+        for (uint16_t j = 0; j < p->npos; j++)
+            if (tx->pos[p->pos + j] == pos)
+                return 1;
+    }
+    return 0;
+}
+
+/* How many times the phrase n occurs in doc (its starts). */
+static uint32_t phrase_count(const struct rt__pg_text *tx, const struct qnode *n, uint32_t doc)
+{
+    const struct qnode *f = n->parts[0];
+    uint32_t count = 0;
+
+    for (size_t k = f->lo; k < f->hi; k++) {
+        const struct posting *p = posting_of(&tx->lex[k], doc);
+        if (!p)
+            continue;
+        for (uint16_t j = 0; j < p->npos; j++) {
+            uint32_t at = tx->pos[p->pos + j];
+            size_t i = 1;
+            while (i < n->n_parts && has_pos(tx, n->parts[i], doc, at + (uint32_t)i))
+                i++;
+            count += i == n->n_parts;
+        }
+    }
+    return count;
+}
+
+static bool keep_phrase(uint32_t doc, void *arg);
+
+struct phrase_ctx {
+    const struct rt__pg_text *tx;
+    const struct qnode *n;
+    roaring_bitmap_t *out;
+};
+
+static bool keep_phrase(uint32_t doc, void *arg)
+{
+    struct phrase_ctx *c = arg;
+    uint32_t count = phrase_count(c->tx, c->n, doc);
+
+    if (count)
+        roaring_bitmap_add(c->out, doc);
+    if (c->n->tf)
+        c->n->tf[doc] = count;
+    return true;
+}
+
+/* Sets n->bm (and its operands'), marking scored the leaves outside a NOT. */
+static void eval(const struct rt__pg_text *tx, struct qnode *n, int negated)
+{
+    switch (n->kind) {
+    case Q_LEX:
+        n->bm = roaring_bitmap_create();
+        n->scored = !negated;
+        if (n->scored)
+            n->tf = rt_xcalloc(tx->n_doclen + 1, sizeof(*n->tf));
+        for (size_t k = n->lo; k < n->hi; k++)
+            for (size_t j = 0; j < tx->lex[k].n; j++) {
+                const struct posting *p = &tx->lex[k].p[j];
+                roaring_bitmap_add(n->bm, p->doc);
+                if (n->tf)
+                    n->tf[p->doc] += p->npos;
+            }
+        break;
+    case Q_PHRASE: {
+        roaring_bitmap_t *cand = NULL;
+        struct phrase_ctx c = {tx, n, roaring_bitmap_create()};
+        n->scored = !negated;
+        if (n->scored)
+            n->tf = rt_xcalloc(tx->n_doclen + 1, sizeof(*n->tf));
+        for (size_t i = 0; i < n->n_parts; i++) {
+            eval(tx, n->parts[i], 1);
+            if (!cand)
+                cand = roaring_bitmap_copy(n->parts[i]->bm);
+            else
+                roaring_bitmap_and_inplace(cand, n->parts[i]->bm);
+        }
+        roaring_iterate(cand, keep_phrase, &c);
+        roaring_bitmap_free(cand);
+        n->bm = c.out;
+        break;
+    }
+    case Q_AND:
+    case Q_OR:
+        eval(tx, n->a, negated);
+        eval(tx, n->b, negated);
+        if (n->kind == Q_OR) {
+            n->bm = roaring_bitmap_or(n->a->bm, n->b->bm);
+        } else if (n->b->kind == Q_NOT) {
+            n->bm = roaring_bitmap_andnot(n->a->bm, n->b->a->bm);
+        } else if (n->a->kind == Q_NOT) {
+            n->bm = roaring_bitmap_andnot(n->b->bm, n->a->a->bm);
+        } else {
+            n->bm = roaring_bitmap_and(n->a->bm, n->b->bm);
+        }
+        break;
+    case Q_NOT:
+        eval(tx, n->a, !negated);
+        n->bm = roaring_bitmap_andnot(tx->all, n->a->bm);
+        break;
+    }
+}
+
+struct score_ctx {
+    const struct rt__pg_text *tx;
+    struct qnode **leaves;
+    size_t n_leaves;
+    struct rt__pg_hit *out;
+    size_t n;
+};
+
+static bool score_doc(uint32_t doc, void *arg)
+{
+    struct score_ctx *c = arg;
+    const double k1 = 1.2, b = 0.75;
+    double dl = doc < c->tx->n_doclen ? c->tx->doclen[doc] : 0, score = 0;
+
+    for (size_t i = 0; i < c->n_leaves; i++) {
+        const struct qnode *l = c->leaves[i];
+        double f = l->tf[doc];
+        score += l->idf * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * dl / c->tx->avgdl)));
+    }
+    c->out[c->n].id = doc;
+    c->out[c->n++].score = score;
+    return true;
+}
+
+int rt__pg_text_match(const struct rt__pg_text *tx, const char *tsq, struct rt__pg_hit **out,
+                      size_t *n)
+{
+    struct parser ps = {tx, tsq, 0, NULL, 0, 0};
+    struct score_ctx c = {tx, NULL, 0, NULL, 0};
+    struct qnode *root;
+    int rc = 0;
+
+    *out = NULL;
+    *n = 0;
+    root = parse_or(&ps);
+    skip_ws(&ps);
+    if (ps.bad || *ps.p)
+        goto out;
+    eval(tx, root, 0);
+    /* bm25 over the leaves that a match must or may have: their IDF from the rows of
+     * the whole index that they match, as FTS5 counts a phrase's rows. */
+    for (size_t i = 0; i < ps.n_all; i++) {
+        struct qnode *l = ps.all[i];
+        if ((l->kind == Q_LEX || l->kind == Q_PHRASE) && l->scored) {
+            double hits = (double)roaring_bitmap_get_cardinality(l->bm);
+            double idf = log(((double)tx->docs - hits + 0.5) / (hits + 0.5));
+            l->idf = idf <= 0.0 ? 1e-6 : idf;
+            RT_REALLOC_ARRAY(c.leaves, c.n_leaves + 1);
+            c.leaves[c.n_leaves++] = l;
+        }
+    }
+    c.out = rt_xcalloc((size_t)roaring_bitmap_get_cardinality(root->bm) + 1, sizeof(*c.out));
+    roaring_iterate(root->bm, score_doc, &c);
+    *out = c.out;
+    *n = c.n;
+    rc = 1;
+out:
+    for (size_t i = 0; i < ps.n_all; i++) {
+        if (ps.all[i]->bm)
+            roaring_bitmap_free(ps.all[i]->bm);
+        rt_free(ps.all[i]->parts);
+        rt_free(ps.all[i]->tf);
+        rt_free(ps.all[i]);
+    }
+    rt_free(ps.all);
+    rt_free(c.leaves);
+    return rc;
+}
