@@ -421,7 +421,8 @@ static int store(struct rt_store *st, struct rt__facets *fx, struct rt_error *er
     sqlite3_clear_bindings(s);
     rt_free(buf);
     if (rc == 0)
-        rc = rt__postings_store(st, fx->dl32, fx->n_doclen, &fx->post_rows, &fx->post_tokens, err);
+        rc = rt__postings_store(st, fx->dl32, fx->doclen, fx->n_doclen, &fx->post_rows,
+                                &fx->post_tokens, err);
     return rc;
 }
 

@@ -82,11 +82,11 @@ struct rt__term {
  * writes them to search_index (facet 5), with the row that says they were built; in
  * the caller's write transaction, after the facets' rows. dl: each row's length in
  * tokens by id, n_dl of them (0 for a row without text), or NULL to write only that
- * row, with nothing built. *rows and *tokens: the index's counts (FTS5's averages),
- * 0 when none were built. Returns 0, RT_ESTORE with err.
+ * row, with nothing built; doclen the same as bytes (rt__facets_doclen). *rows and *tokens: the
+ * index's counts (FTS5's averages), 0 when none were built. Returns 0, RT_ESTORE with err.
  */
-int rt__postings_store(struct rt_store *st, const uint32_t *dl, size_t n_dl, int64_t *rows,
-                       int64_t *tokens, struct rt_error *err);
+int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint8_t *doclen, size_t n_dl,
+                       int64_t *rows, int64_t *tokens, struct rt_error *err);
 
 /*
  * Reads the row that says the postings were built: 1 with *rows and *tokens (both 0

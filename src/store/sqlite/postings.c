@@ -80,14 +80,150 @@ struct posting {
     uint32_t id, tf, dl;
 };
 
-static int posting_cmp(const void *a, const void *b)
+/*
+ * Sorts p (in id order) into the order (tf, dl, id): two stable counting sorts, by dl
+ * then by tf, instead of qsort's comparisons (most of the build's time).
+ */
+static void posting_sort(struct posting *p, size_t n)
 {
-    const struct posting *x = a, *y = b;
-    if (x->tf != y->tf)
-        return x->tf < y->tf ? -1 : 1;
-    if (x->dl != y->dl)
-        return x->dl < y->dl ? -1 : 1;
-    return x->id < y->id ? -1 : x->id > y->id;
+    struct posting *tmp;
+    size_t *count, max = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (p[i].dl > max)
+            max = p[i].dl;
+        if (p[i].tf > max)
+            max = p[i].tf;
+    }
+    RT_ALLOC_ARRAY(tmp, n);
+    count = rt_xcalloc(max + 2, sizeof(*count));
+    for (int pass = 0; pass < 2; pass++) {
+        memset(count, 0, (max + 2) * sizeof(*count));
+        for (size_t i = 0; i < n; i++)
+            count[(pass ? p[i].tf : p[i].dl) + 1]++;
+        for (size_t k = 1; k < max + 2; k++)
+            count[k] += count[k - 1];
+        for (size_t i = 0; i < n; i++)
+            tmp[count[pass ? p[i].tf : p[i].dl]++] = p[i];
+        memcpy(p, tmp, n * sizeof(*p));
+    }
+    rt_free(count);
+    rt_free(tmp);
+}
+
+static int take_token(void *ctx, const char *term, size_t len, size_t start, size_t end,
+                      int colocated);
+
+/* Keeps the last term given by the tokenizer, and counts them. */
+struct one_token {
+    struct rt_buf term;
+    int n;
+};
+
+/* The query word text as the one token FTS5 looks for, into tok: 1, else 0. */
+static int query_token(struct rt_store *st, const char *text, size_t len, struct one_token *tok)
+{
+    /* The table's tokenizer ("rightstrack" is English, fts.c) on a query. */
+    if (!st->query_tok && !(st->query_tok = rt_tokenizer_new("english")))
+        return 0;
+    rt_tokenize(st->query_tok, text, len, 0, take_token, tok);
+    return tok->n == 1 && tok->term.len;
+}
+
+/*
+ * The rows of the token term and its count in each, in id order, into *out (n): by
+ * FTS5's own walk of the word's rows (rank.c's pass over a phrase) when a query of
+ * the token finds the token itself, else from the instances of fts5vocab (slower:
+ * a row of SQL for every instance).
+ */
+static int word_rows(struct rt_store *st, sqlite3_stmt *inst, const char *term, int len,
+                     const uint8_t *doclen, size_t n_dl, struct posting **out, size_t *n,
+                     struct rt_error *err)
+{
+    struct one_token tok = {RT_BUF_INIT, 0};
+    struct posting *p = NULL;
+    size_t alloc = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (query_token(st, term, (size_t)len, &tok) && tok.term.len == (size_t)len &&
+        !memcmp(tok.term.buf, term, (size_t)len)) {
+        struct rt__rank_collect c = {0};
+        struct rt_buf match = RT_BUF_INIT;
+        sqlite3_stmt *s = rt__stmt_sql(st,
+                                       "SELECT 1 FROM recommendation_fts WHERE recommendation_fts"
+                                       " MATCH ?1 AND rt_rank(recommendation_fts) IS NOT NULL",
+                                       err);
+        rt_buf_release(&tok.term);
+        if (!s)
+            return RT_ESTORE;
+        rt_buf_addch(&match, '"');
+        for (int i = 0; i < len; i++) {
+            if (term[i] == '"')
+                rt_buf_addch(&match, '"');
+            rt_buf_addch(&match, term[i]);
+        }
+        rt_buf_addch(&match, '"');
+        sqlite3_bind_text(s, 1, match.buf, (int)match.len, SQLITE_STATIC);
+        c.plain = 1;
+        st->rank_collect = &c;
+        st->search_version_known = 0; /* no cache of rows by phrase (rank.c) */
+        st->rank_len = doclen;
+        st->rank_n = n_dl;
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW && !c.swept)
+            ;
+        st->rank_collect = NULL;
+        st->rank_len = NULL;
+        st->rank_n = 0;
+        sqlite3_reset(s);
+        rt_buf_release(&match);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            rt__rank_collect_release(&c);
+            return rt__db_error(st, err, "postings");
+        }
+        if (c.n_phrase == 1 && c.n) {
+            RT_ALLOC_ARRAY(p, c.n);
+            for (size_t i = 0; i < c.n; i++)
+                p[i] = (struct posting){(uint32_t)c.ids[i], c.freq[i], 0};
+            *n = c.n;
+            for (size_t i = 1; i < c.n; i++)
+                if (p[i].id <= p[i - 1].id)
+                    *n = 0; /* not in id order: left to FTS5 */
+        }
+        rt__rank_collect_release(&c);
+        if (!*n)
+            rt_free(p);
+        else
+            *out = p;
+        return 0;
+    }
+    rt_buf_release(&tok.term);
+    sqlite3_bind_text(inst, 1, term, len, SQLITE_STATIC);
+    while ((rc = sqlite3_step(inst)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(inst, 0);
+        if (id < 0 || id > (int64_t)UINT32_MAX || (*n && p[*n - 1].id > (uint32_t)id)) {
+            *n = 0;
+            break;
+        }
+        if (*n && p[*n - 1].id == (uint32_t)id) {
+            p[*n - 1].tf++;
+            continue;
+        }
+        RT_ALLOC_GROW(p, *n + 1, alloc);
+        p[(*n)++] = (struct posting){(uint32_t)id, 1, 0};
+    }
+    sqlite3_reset(inst);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        rt_free(p);
+        *n = 0;
+        return rt__db_error(st, err, "postings");
+    }
+    if (!*n)
+        rt_free(p);
+    else
+        *out = p;
+    return 0;
 }
 
 /* The index's rows and tokens, from FTS5's averages record: 1, 0 when unreadable. */
@@ -117,51 +253,40 @@ static int averages(struct rt_store *st, int64_t *rows, int64_t *tokens, struct 
     return ok;
 }
 
-/* The postings of one word (its instances read from stmt inst) as a row of facet 5. */
+/* The postings of one word as a row of facet 5. */
 static int store_word(struct rt_store *st, sqlite3_stmt *inst, sqlite3_stmt *ins, const char *term,
-                      int len, const uint32_t *dl, size_t n_dl, struct rt_buf *blob,
-                      struct rt_error *err)
+                      int len, const uint32_t *dl, const uint8_t *doclen, size_t n_dl,
+                      struct rt_buf *blob, struct rt_error *err)
 {
     struct posting *p = NULL;
-    size_t n = 0, alloc = 0, n_class = 0;
+    size_t n = 0, n_class = 0;
     roaring_bitmap_t *bm;
-    int rc, odd = 0;
+    int rc;
 
-    sqlite3_bind_text(inst, 1, term, len, SQLITE_STATIC);
-    while ((rc = sqlite3_step(inst)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(inst, 0);
-        if (id < 0 || (uint64_t)id >= n_dl || !dl[id]) {
-            odd = 1;
+    if ((rc = word_rows(st, inst, term, len, doclen, n_dl, &p, &n, err)) < 0)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        if ((size_t)p[i].id >= n_dl || !dl[p[i].id]) {
+            n = 0;
             break;
         }
-        if (n && p[n - 1].id == (uint32_t)id) {
-            p[n - 1].tf++;
-            continue;
-        }
-        RT_ALLOC_GROW(p, n + 1, alloc);
-        p[n++] = (struct posting){(uint32_t)id, 1, dl[id]};
+        p[i].dl = dl[p[i].id];
     }
-    sqlite3_reset(inst);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        rt_free(p);
-        return rt__db_error(st, err, "postings");
-    }
-    if (odd || !n) { /* left to FTS5 */
+    if (!n) { /* left to FTS5 */
         rt_free(p);
         return 0;
     }
     bm = roaring_bitmap_create();
     for (size_t i = 0; i < n; i++)
         roaring_bitmap_add(bm, p[i].id);
-    /* Rows come in id order, but a row's instances in its columns one after the other:
-     * the bitmap counts each row once. */
+    /* Rows come in id order, each once: the bitmap says so. */
     if (roaring_bitmap_get_cardinality(bm) != n) {
         roaring_bitmap_free(bm);
         rt_free(p);
         return 0;
     }
     roaring_bitmap_run_optimize(bm);
-    qsort(p, n, sizeof(*p), posting_cmp);
+    posting_sort(p, n);
     rt_buf_reset(blob);
     for (size_t i = 0; i < n; i++)
         n_class += !i || p[i].tf != p[i - 1].tf || p[i].dl != p[i - 1].dl;
@@ -193,8 +318,8 @@ static int store_word(struct rt_store *st, sqlite3_stmt *inst, sqlite3_stmt *ins
     return rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "postings");
 }
 
-int rt__postings_store(struct rt_store *st, const uint32_t *dl, size_t n_dl, int64_t *rows,
-                       int64_t *tokens, struct rt_error *err)
+int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint8_t *doclen, size_t n_dl,
+                       int64_t *rows, int64_t *tokens, struct rt_error *err)
 {
     sqlite3_stmt *voc, *inst, *ins;
     struct rt_buf terms = RT_BUF_INIT, blob = RT_BUF_INIT, key = RT_BUF_INIT;
@@ -238,8 +363,8 @@ int rt__postings_store(struct rt_store *st, const uint32_t *dl, size_t n_dl, int
         }
         rc = 0;
         for (size_t i = 0; i < terms.len && rc == 0; i += strlen(terms.buf + i) + 1) {
-            rc = store_word(st, inst, ins, terms.buf + i, (int)strlen(terms.buf + i), dl, n_dl,
-                            &blob, err);
+            rc = store_word(st, inst, ins, terms.buf + i, (int)strlen(terms.buf + i), dl, doclen,
+                            n_dl, &blob, err);
             n_terms++;
         }
         sqlite3_clear_bindings(ins);
@@ -299,12 +424,6 @@ int rt__postings_marker(struct rt_store *st, int64_t *rows, int64_t *tokens, str
     return found;
 }
 
-/* Keeps the last term given by the tokenizer, and counts them. */
-struct one_token {
-    struct rt_buf term;
-    int n;
-};
-
 static int take_token(void *ctx, const char *term, size_t len, size_t start, size_t end,
                       int colocated)
 {
@@ -318,16 +437,6 @@ static int take_token(void *ctx, const char *term, size_t len, size_t start, siz
     rt_buf_reset(&t->term);
     rt_buf_add(&t->term, term, len);
     return 0;
-}
-
-/* The query word text as the one token FTS5 looks for, into tok: 1, else 0. */
-static int query_token(struct rt_store *st, const char *text, size_t len, struct one_token *tok)
-{
-    /* The table's tokenizer ("rightstrack" is English, fts.c) on a query. */
-    if (!st->query_tok && !(st->query_tok = rt_tokenizer_new("english")))
-        return 0;
-    rt_tokenize(st->query_tok, text, len, 0, take_token, tok);
-    return tok->n == 1 && tok->term.len;
 }
 
 int rt__postings_rows(struct rt_store *st, const char *text, size_t len, int64_t *rows)
