@@ -36,6 +36,10 @@ struct rt__facets {
                         when none or 256 or more (rank.c then asks FTS5) */
     size_t n_doclen;
     struct rt__facets_build *b; /* while rt__facets_add_* build it */
+    uint32_t *dl32; /* while built and not yet stored: every length, for the postings */
+    /* The postings (postings.c): the index's rows and tokens when they were built, 0
+     * when none were. */
+    int64_t post_rows, post_tokens;
 };
 
 static void group_release(struct fgroup *g)
@@ -58,6 +62,9 @@ static void facets_clear(struct rt__facets *fx)
     rt_free(fx->doclen);
     fx->doclen = NULL;
     fx->n_doclen = 0;
+    rt_free(fx->dl32);
+    fx->dl32 = NULL;
+    fx->post_rows = fx->post_tokens = 0;
     fx->built = 0;
     fx->stamp = 0;
 }
@@ -301,7 +308,7 @@ out:
 static int build_doclen(struct rt_store *st, struct rt__facets *fx, struct rt_error *err)
 {
     sqlite3_stmt *s = rt__stmt_sql(st, "SELECT id, sz FROM recommendation_fts_docsize", err);
-    size_t alloc = 0;
+    size_t alloc = 0, alloc32 = 0;
     int rc, odd = 0;
 
     if (!s)
@@ -338,8 +345,14 @@ static int build_doclen(struct rt_store *st, struct rt__facets *fx, struct rt_er
             RT_ALLOC_GROW(fx->doclen, (size_t)id + 1, alloc);
             fx->n_doclen = (size_t)id + 1;
             memset(fx->doclen + was, 0, (fx->n_doclen - was) * sizeof(*fx->doclen));
+            if (alloc32 != alloc) {
+                RT_REALLOC_ARRAY(fx->dl32, alloc);
+                alloc32 = alloc;
+            }
+            memset(fx->dl32 + was, 0, (fx->n_doclen - was) * sizeof(*fx->dl32));
         }
         fx->doclen[id] = v <= UINT8_MAX ? (uint8_t)v : 0;
+        fx->dl32[id] = (uint32_t)v;
     }
     sqlite3_reset(s);
     if (odd)
@@ -352,7 +365,7 @@ static int load(struct rt_store *st, struct rt__facets *fx, struct rt_error *err
 {
     sqlite3_stmt *s = rt__stmt_sql(st,
                                    "SELECT facet, key, num, bitmap FROM search_index"
-                                   " WHERE facet >= 0 ORDER BY facet, pos",
+                                   " WHERE facet BETWEEN 0 AND 4 ORDER BY facet, pos",
                                    err);
     int rc, odd = 0;
 
@@ -389,7 +402,12 @@ static int load(struct rt_store *st, struct rt__facets *fx, struct rt_error *err
     sqlite3_reset(s);
     if (odd)
         return 1;
-    return rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "facet index");
+    if (rc != SQLITE_DONE)
+        return rt__db_error(st, err, "facet index");
+    /* An index stored without the postings (by an older build) is built again. */
+    if ((rc = rt__postings_marker(st, &fx->post_rows, &fx->post_tokens, err)) < 0)
+        return rc;
+    return rc == 1 ? 0 : 1;
 }
 
 /* Writes fx to the table with a new stamp; in the caller's write transaction. */
@@ -443,6 +461,9 @@ static int store(struct rt_store *st, struct rt__facets *fx, struct rt_error *er
     }
     sqlite3_clear_bindings(s);
     rt_free(buf);
+    if (rc == 0)
+        rc = rt__postings_store(st, fx->dl32, fx->doclen, fx->n_doclen, &fx->post_rows,
+                                &fx->post_tokens, err);
     return rc;
 }
 
@@ -568,10 +589,19 @@ int rt__facets_get(struct rt_store *st, struct rt__facets **out, struct rt_error
         facets_clear(fx);
         return rc;
     }
+    rt_free(fx->dl32); /* only the postings read it */
+    fx->dl32 = NULL;
     fx->unusable = rc == 1;
     fx->known = 1;
     *out = fx->built ? fx : NULL;
     return 0;
+}
+
+int rt__facets_postings(const struct rt__facets *fx, int64_t *rows, int64_t *tokens)
+{
+    *rows = fx ? fx->post_rows : 0;
+    *tokens = fx ? fx->post_tokens : 0;
+    return *rows > 0 && *tokens > 0;
 }
 
 uint64_t rt__facets_version(const struct rt__facets *fx)

@@ -92,4 +92,70 @@ const uint8_t *rt__facets_doclen(const struct rt__facets *fx, size_t *n);
 /* The data's version (rt_store_version) fx is fresh for; 0 when fx is NULL. */
 uint64_t rt__facets_version(const struct rt__facets *fx);
 
+/*
+ * Postings in bm25 order (postings.c): for a word of the full-text index that many
+ * rows have, its rows grouped by (tf, dl), the word's count in the row and the row's
+ * length in tokens as bm25 reads them. cls holds n_class triples (tf, dl, count) in
+ * the order (tf, dl); ids the n_post row ids, group after group, each ascending; bm
+ * every row of the word. Release with rt__term_release.
+ */
+struct rt__term {
+    uint32_t n_class, n_post;
+    uint32_t *cls, *ids;
+    roaring_bitmap_t *bm;
+};
+
+/*
+ * Builds the postings of every word of the full-text index in at least 512 rows and
+ * writes them to search_index (facet 5), with the row that says they were built; in
+ * the caller's write transaction, after the facets' rows. dl: each row's length in
+ * tokens by id, n_dl of them (0 for a row without text), or NULL to write only that
+ * row, with nothing built; doclen the same as bytes (rt__facets_doclen). *rows and *tokens: the
+ * index's counts (FTS5's averages), 0 when none were built. Returns 0, RT_ESTORE with err.
+ */
+int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint8_t *doclen, size_t n_dl,
+                       int64_t *rows, int64_t *tokens, struct rt_error *err);
+
+/*
+ * Reads the row that says the postings were built: 1 with *rows and *tokens (both 0
+ * when none were), 0 when there is no such row, RT_ESTORE with err.
+ */
+int rt__postings_marker(struct rt_store *st, int64_t *rows, int64_t *tokens, struct rt_error *err);
+
+/*
+ * The postings of the word text (len bytes, a query's term) into *out, when the
+ * word is one token of the index with postings: 1, else 0 (*out empty), RT_ESTORE
+ * with err.
+ */
+int rt__postings_get(struct rt_store *st, const char *text, size_t len, struct rt__term *out,
+                     struct rt_error *err);
+
+/*
+ * How many rows have the word text (len bytes, a query's term) when it is one token
+ * of the index with postings: 1 with *rows (what FTS5 counts walking the word's
+ * rows), else 0; an error reading is a 0 (FTS5 then counts). In a search, with the
+ * search index fresh (rt__facets_postings).
+ */
+int rt__postings_rows(struct rt_store *st, const char *text, size_t len, int64_t *rows);
+
+/* Frees what t holds; t is then empty. */
+void rt__term_release(struct rt__term *t);
+
+/*
+ * The page of a query of the one word of t, ranked as "ORDER BY rt_rank(...), rowid
+ * LIMIT limit OFFSET offset" ranks its matches (limit < 0: no limit), with the same
+ * scores to the bit, over the rows in filter (every row when NULL); rows and tokens
+ * are the index's (rt__facets_postings). Into *ids (rt_free), n_ids of them. Reads
+ * as many postings as the page needs, not every one. Cannot fail.
+ */
+void rt__rank_term(const struct rt__term *t, int64_t rows, int64_t tokens,
+                   const roaring_bitmap_t *filter, int64_t offset, int64_t limit, int64_t **ids,
+                   size_t *n_ids);
+
+/*
+ * The index's counts of rows and tokens when fx's postings were built: 1, else 0
+ * (then FTS5 serves every word). fx may be NULL.
+ */
+int rt__facets_postings(const struct rt__facets *fx, int64_t *rows, int64_t *tokens);
+
 #endif

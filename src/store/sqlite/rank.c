@@ -17,6 +17,7 @@
 
 #include <roaring/roaring.h>
 
+#include "store/sqlite/facets.h"
 #include "store/sqlite/sqlite_int.h"
 
 /* What bm25 computes once per query: the IDF of each phrase and the mean length. */
@@ -69,11 +70,18 @@ static int phrase_rows(const Fts5ExtensionApi *api, Fts5Context *fts, struct rt_
 {
     const char *key;
     size_t len;
-    int64_t v;
+    int64_t v, rows;
     int known = phrase_key(st, n, i, &key, &len), rc;
 
     if (known && rt__strmap_get(&st->phrase_rows, key, len, &v)) {
         *hits = v;
+        return SQLITE_OK;
+    }
+    /* A word with postings: its count of rows is stored with them (postings.c). */
+    if (known && rt__facets_postings(st->facets, &v, &rows) &&
+        rt__postings_rows(st, key, len, &v)) {
+        *hits = v;
+        rt__strmap_put(&st->phrase_rows, key, len, v);
         return SQLITE_OK;
     }
     *hits = 0;
@@ -412,4 +420,80 @@ void rt__rank_collect_release(struct rt__rank_collect *c)
     rt_free(c->dl);
     rt_free(c->freq);
     memset(c, 0, sizeof(*c));
+}
+
+/* A group of a word's postings (struct rt__term) with its bm25 score. */
+struct term_group {
+    double score;
+    size_t at, n; /* its ids: t->ids[at..at + n) */
+};
+
+static int group_cmp(const void *x, const void *y)
+{
+    const struct term_group *a = x, *b = y;
+    if (a->score != b->score)
+        return a->score < b->score ? -1 : 1;
+    return a->at < b->at ? -1 : a->at > b->at;
+}
+
+static int u32_cmp(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+void rt__rank_term(const struct rt__term *t, int64_t rows, int64_t tokens,
+                   const roaring_bitmap_t *filter, int64_t offset, int64_t limit, int64_t **ids,
+                   size_t *n_ids)
+{
+    size_t from = offset > 0 ? (size_t)offset : 0, want = SIZE_MAX, seen = 0, n = 0, alloc = 0;
+    double avgdl = (double)tokens / (double)rows, idf = idf_of(rows, (sqlite3_int64)t->n_post);
+    struct term_group *g;
+    uint32_t *tmp = NULL;
+    size_t tmp_alloc = 0;
+
+    *ids = NULL;
+    *n_ids = 0;
+    if (limit >= 0)
+        want = from + (size_t)limit;
+    if (!t->n_class || want <= from)
+        return;
+    RT_ALLOC_ARRAY(g, t->n_class);
+    for (size_t c = 0, at = 0; c < t->n_class; c++) {
+        /* bm25 of one phrase, as score_of computes it for the row (the same operations) */
+        double freq = (double)t->cls[c * 3], dl = (double)t->cls[c * 3 + 1];
+        g[c].score = score_of(&idf, &freq, 1, dl, avgdl);
+        g[c].at = at;
+        g[c].n = t->cls[c * 3 + 2];
+        at += g[c].n;
+    }
+    qsort(g, t->n_class, sizeof(*g), group_cmp);
+    /* Groups in the order of their scores; the rows of groups of one score by id. */
+    for (size_t a = 0, b; a < t->n_class && seen < want; a = b) {
+        const uint32_t *v = t->ids + g[a].at;
+        size_t m = g[a].n;
+        for (b = a + 1; b < t->n_class && g[b].score == g[a].score; b++)
+            ;
+        if (b - a > 1) {
+            m = 0;
+            for (size_t k = a; k < b; k++) {
+                RT_ALLOC_GROW(tmp, m + g[k].n, tmp_alloc);
+                memcpy(tmp + m, t->ids + g[k].at, g[k].n * sizeof(*tmp));
+                m += g[k].n;
+            }
+            qsort(tmp, m, sizeof(*tmp), u32_cmp);
+            v = tmp;
+        }
+        for (size_t i = 0; i < m && seen < want; i++) {
+            if (filter && !roaring_bitmap_contains(filter, v[i]))
+                continue;
+            if (seen++ < from)
+                continue;
+            RT_ALLOC_GROW(*ids, n + 1, alloc);
+            (*ids)[n++] = v[i];
+        }
+    }
+    *n_ids = n;
+    rt_free(tmp);
+    rt_free(g);
 }

@@ -555,6 +555,48 @@ static const char *const sort_key[4] = {
     "CASE r.response WHEN 'supported' THEN 0 WHEN 'noted' THEN 1 WHEN 'pledge' THEN 2 ELSE 3 END",
 };
 
+static void idset_to_bitmap(const struct idset *set, roaring_bitmap_t *bm);
+
+/*
+ * A ranked page of a query of one word from the word's postings in bm25 order
+ * (postings.c, rank.c), when the search index has them, over the rows in pass_bm
+ * or else in pass (every row when both are NULL): 1 with *ids, the total in
+ * st->rank_calls and the hits in st->rank_hits when it is there, as ranked_page
+ * gives them; 0 when the word has none (FTS5 then serves it), RT_ESTORE with err.
+ */
+static int term_page(struct rt_store *st, const struct rt_search_spec *q,
+                     const roaring_bitmap_t *pass_bm, const struct idset *pass, int64_t **ids,
+                     size_t *n_ids, struct rt_error *err)
+{
+    struct rt__term t;
+    roaring_bitmap_t *own = NULL;
+    const roaring_bitmap_t *filter = pass_bm;
+    int64_t rows, tokens;
+    int rc;
+
+    if (!st->search_version_known || st->match_n != 1 || !st->match_plain ||
+        !st->match_phrases.len || !rt__facets_postings(st->facets, &rows, &tokens))
+        return 0;
+    if ((rc = rt__postings_get(st, st->match_phrases.buf, strlen(st->match_phrases.buf), &t,
+                               err)) <= 0)
+        return rc;
+    if (!filter && pass) {
+        filter = own = roaring_bitmap_create();
+        idset_to_bitmap(pass, own);
+    }
+    rt__rank_term(&t, rows, tokens, filter, q->offset, q->limit, ids, n_ids);
+    st->rank_calls = filter ? roaring_bitmap_and_cardinality(t.bm, filter) : t.n_post;
+    if (st->rank_hits) {
+        roaring_bitmap_or_inplace(st->rank_hits, t.bm);
+        if (filter)
+            roaring_bitmap_and_inplace(st->rank_hits, filter);
+    }
+    rt__bitmap_free(own);
+    rt__term_release(&t);
+    st->postings_served++;
+    return 1;
+}
+
 /*
  * A ranked page in one pass over the matches (rank.c, struct rt__rank_collect): the
  * rows in pass (every match when NULL) are noted, then ranked in C. Gives what the
@@ -574,6 +616,8 @@ static int ranked_page(struct rt_store *st, const struct rt_search_spec *q,
 
     if (!s)
         return RT_ESTORE;
+    if ((rc = term_page(st, q, NULL, pass, ids, n_ids, err)) != 0)
+        return rc < 0 ? rc : 0;
     if (pass) {
         c.filtered = 1;
         c.pass = pass->bits;
@@ -908,8 +952,9 @@ static int search(struct rt_store *st, const struct rt_search_spec *q, struct rt
     struct idset pass = {0}, hits = {0};
     struct rt__facets *fx = NULL;
     roaring_bitmap_t *hit_bm = NULL, *pass_bm = NULL;
-    /* Plans that the facet index can drive: filters without an index of their own. */
-    int by_bitmap = q->sort == RT_SORT_RELEVANCE && (plan == PLAN_MATCH || plan == PLAN_NONE);
+    /* Plans that the facet index can drive: any filter it holds (state under review,
+     * cycle, response, theme), which it gives as a bitmap without reading rows. */
+    int by_bitmap = q->sort == RT_SORT_RELEVANCE && plan != PLAN_TEXT;
     int have_hits = 0, own = !st->in_tx && sqlite3_get_autocommit(st->db);
     /* A ranked page scores every hit once, whatever the limit (rank.c counts them,
      * and notes them in a bitmap when asked): the total and the facets' hits come
@@ -951,6 +996,22 @@ static int search(struct rt_store *st, const struct rt_search_spec *q, struct rt
         pass_bm = NULL;
         goto load;
     }
+    if (by_rank && (pass_bm || plan == PLAN_TEXT)) {
+        /* A query of one word with postings: its page, total and hits from them, over
+         * the filters' bitmap as it is. */
+        if (fx && q->facets)
+            st->rank_hits = roaring_bitmap_create();
+        rc = term_page(st, q, pass_bm, NULL, &ids, &n_ids, err);
+        if (rc == 1) {
+            hit_bm = st->rank_hits;
+            st->rank_hits = NULL;
+            goto total;
+        }
+        rt__bitmap_free(st->rank_hits);
+        st->rank_hits = NULL;
+        if (rc < 0)
+            goto out;
+    }
     if (pass_bm) {
         /* Text and filters: the rows that pass the filters from the bitmaps, then as
          * PLAN_FILTER, without looking up each match's row. */
@@ -989,6 +1050,7 @@ static int search(struct rt_store *st, const struct rt_search_spec *q, struct rt
         (rc = hit_bitmap(st, fx, q, have_hits ? &hits : NULL, &hit_bm, err)) < 0)
         goto out;
 
+total:
     /* The total, unless the page shows that it is all there is. */
     if (q->offset == 0 && (int64_t)n_ids < q->limit)
         res->total = (int64_t)n_ids;

@@ -6,6 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rightstrack/text.h>
+
 #include "base/embedded.h"
 #include "base/hash.h"
 #include "store/sqlite/facets.h"
@@ -545,6 +547,7 @@ void rt__sqlite_close(struct rt_store *st)
     rt_free(st->actor);
     rt_free(st->via);
     rt__facets_free(st->facets);
+    rt_tokenizer_free(st->query_tok);
     rt_free(st->path);
     rt_free(st);
 }

@@ -163,6 +163,12 @@ struct rt_store {
     struct rt__strmap phrase_rows;
     uint64_t phrase_rows_version, search_version;
     int search_version_known;
+    /* The full-text index's tokenizer on queries, for the postings (postings.c). */
+    struct rt_tokenizer *query_tok;
+    /* postings.c: words in at least this many rows get postings when the search index
+     * is built (0: the default, 512; tests set less); pages served from them. */
+    int64_t postings_min_rows;
+    uint64_t postings_served;
     /* Private records (private.c): 0 every record is read; 1 the tables of private
      * kinds are shadowed by views without them; 2 a switch to 1 failed half way. */
     int hide_private;
