@@ -21,6 +21,7 @@
 #include <roaring/roaring.h>
 
 #include "base/strmap.h"
+#include "store/bm25.h"
 #include "store/pg/pg_int.h"
 
 struct posting {
@@ -514,13 +515,11 @@ struct score_ctx {
 static bool score_doc(uint32_t doc, void *arg)
 {
     struct score_ctx *c = arg;
-    const double k1 = 1.2, b = 0.75;
     double dl = doc < c->tx->n_doclen ? c->tx->doclen[doc] : 0, score = 0;
 
     for (size_t i = 0; i < c->n_leaves; i++) {
         const struct qnode *l = c->leaves[i];
-        double f = l->tf[doc];
-        score += l->idf * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * dl / c->tx->avgdl)));
+        score += rt__bm25_part(l->idf, l->tf[doc], dl, c->tx->avgdl);
     }
     c->out[c->n].id = doc;
     c->out[c->n++].score = score;
@@ -548,8 +547,7 @@ int rt__pg_text_match(const struct rt__pg_text *tx, const char *tsq, struct rt__
         struct qnode *l = ps.all[i];
         if ((l->kind == Q_LEX || l->kind == Q_PHRASE) && l->scored) {
             double hits = (double)roaring_bitmap_get_cardinality(l->bm);
-            double idf = log(((double)tx->docs - hits + 0.5) / (hits + 0.5));
-            l->idf = idf <= 0.0 ? 1e-6 : idf;
+            l->idf = rt__bm25_idf((double)tx->docs, hits);
             RT_REALLOC_ARRAY(c.leaves, c.n_leaves + 1);
             c.leaves[c.n_leaves++] = l;
         }

@@ -18,6 +18,7 @@
 #include <roaring/roaring.h>
 
 #include "store/sqlite/facets.h"
+#include "store/bm25.h"
 #include "store/sqlite/sqlite_int.h"
 
 /* What bm25 computes once per query: the IDF of each phrase and the mean length. */
@@ -38,8 +39,7 @@ static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *arg)
 /* bm25's IDF of a phrase that rows of the index's hits match. */
 static double idf_of(sqlite3_int64 rows, sqlite3_int64 hits)
 {
-    double idf = log((rows - hits + 0.5) / (hits + 0.5));
-    return idf <= 0.0 ? 1e-6 : idf;
+    return rt__bm25_idf((double)rows, (double)hits);
 }
 
 /*
@@ -129,11 +129,10 @@ static int rank_query(const Fts5ExtensionApi *api, Fts5Context *fts, struct rank
 /* bm25 of a row of length dl with freq[i] hits of phrase i, as FTS5 computes it. */
 static double score_of(const double *idf, const double *freq, int n_phrase, double dl, double avgdl)
 {
-    const double k1 = 1.2, b = 0.75;
     double score = 0.0;
 
     for (int i = 0; i < n_phrase; i++)
-        score += idf[i] * ((freq[i] * (k1 + 1.0)) / (freq[i] + k1 * (1 - b + b * dl / avgdl)));
+        score += rt__bm25_part(idf[i], freq[i], dl, avgdl);
     return -1.0 * score;
 }
 
