@@ -36,7 +36,7 @@ struct rt__facets {
                         when none or 256 or more (rank.c then asks FTS5) */
     size_t n_doclen;
     struct rt__facets_build *b; /* while rt__facets_add_* build it */
-    uint32_t *dl32; /* while built and not yet stored: every length, for the postings */
+    uint32_t *dl32;             /* while built and not yet stored: every length, for the postings */
     /* The postings (postings.c): the index's rows and tokens when they were built, 0
      * when none were. */
     int64_t post_rows, post_tokens;
