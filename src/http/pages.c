@@ -932,7 +932,7 @@ static void dialogue_page(struct rt_store *st, int64_t id, struct rt_http_resp *
     {
         if (i)
             RT_HTML_LIT(b, " and ");
-        rt_html_json(b, v);
+        rt_http_party_text(st, b, json_string_value(v));
     }
     RT_HTML_LIT(b, ".");
     record_links(b, "dialogue", json_object_get(d, "id"));

@@ -44,4 +44,7 @@ check_eq "steps since by party name" "0 1" \
     "$(grep -c 'Steps by [A-Z][A-Z][A-Z]<' "$TMP/body") $(grep -c 'Steps by Belarus<' "$TMP/body")"
 check_eq "the recommendations on the same themes are to Belarus, not BLR" "1 0" \
     "$(grep -c 'recommendations to Belarus on the themes' "$TMP/body") $(grep -c '>BLR</a>' "$TMP/body")"
+check_eq "the dialogue's page" 200 "$(get /dialogues/1)"
+check_eq "names its parties, not their codes" "1 0" \
+    "$(grep -c 'Between United States and Belarus\.' "$TMP/body") $(grep -c 'Between USA' "$TMP/body")"
 done_testing
