@@ -538,8 +538,10 @@ int rt__postings_walk(struct rt_store *st, const char *text, size_t len, struct 
     rt_buf_release(&tok.term);
     if (!one)
         return 0;
+    /* Not the text of read.c's statement of the same work, which a search may have
+     * bound (the statements are kept by their text). */
     if (!(s = rt__stmt_sql(st,
-                           "SELECT 1 FROM recommendation_fts WHERE recommendation_fts"
+                           "SELECT 2 FROM recommendation_fts WHERE recommendation_fts"
                            " MATCH ?1 AND rt_rank(recommendation_fts) IS NOT NULL",
                            err)))
         return RT_ESTORE;
@@ -560,6 +562,7 @@ int rt__postings_walk(struct rt_store *st, const char *text, size_t len, struct 
     st->rank_collect = NULL;
     st->search_version_known = known;
     sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
     rt_buf_release(&match);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         rt__rank_collect_release(&c);

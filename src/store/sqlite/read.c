@@ -665,16 +665,17 @@ static int ranked_page(struct rt_store *st, const struct rt_search_spec *q,
                        const struct idset *pass, int64_t **ids, size_t *n_ids, struct rt_error *err)
 {
     struct rt__rank_collect c = {0};
-    /* rt_rank notes each row and gives NULL: no row comes back to be stepped over. */
-    sqlite3_stmt *s = spec_stmt(st, q, NO_WHERE,
-                                "SELECT 1" FTS_FROM " AND rt_rank(recommendation_fts) IS NOT NULL",
-                                "", NULL, err);
+    sqlite3_stmt *s;
     int rc;
 
-    if (!s)
-        return RT_ESTORE;
+    /* First, as it may run statements of its own (rt__postings_walk). */
     if ((rc = term_page(st, q, NULL, pass, ids, n_ids, err)) != 0)
         return rc < 0 ? rc : 0;
+    /* rt_rank notes each row and gives NULL: no row comes back to be stepped over. */
+    if (!(s = spec_stmt(st, q, NO_WHERE,
+                        "SELECT 1" FTS_FROM " AND rt_rank(recommendation_fts) IS NOT NULL", "",
+                        NULL, err)))
+        return RT_ESTORE;
     if (pass) {
         c.filtered = 1;
         c.pass = pass->bits;
