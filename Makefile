@@ -51,7 +51,8 @@ LIB_CFLAGS  := $(BASE_CFLAGS) -Iinclude -Isrc -I$(O)/gen
 # The faces include only include/rightstrack/; banned.h comes to them forced, so that a
 # banned libc call in src/cli/ or src/http/ fails to compile as it does in the library.
 FACE_CFLAGS := $(BASE_CFLAGS) -Iinclude -include src/base/banned.h
-LIBS        := $(filter-out $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null),$(PKG_LIBS)) \
+# libpq is not linked: src/store/pg/pq.c loads it when a PostgreSQL store is opened.
+LIBS        := $(filter-out $(shell pkg-config --libs $(SERVE_PKGS) libpq 2>/dev/null),$(PKG_LIBS)) \
                $(CSV_LIBS) $(STEMMER_LIBS) $(XLSX_LIBS) $(ROARING_LIBS) -lm -lpthread
 SERVE_LIBS  := $(shell pkg-config --libs $(SERVE_PKGS) 2>/dev/null) $(LIBS)
 ALL_LDFLAGS := $(LDFLAGS_$(BUILD)) $(LDFLAGS)

@@ -124,10 +124,13 @@ static int setup_session(struct rt_pg *pg, struct rt_error *err)
 
 int rt__pg_connect(const char *conninfo, struct rt_pg **out, struct rt_error *err)
 {
-    struct rt_pg *pg = rt_xcalloc(1, sizeof(*pg));
+    struct rt_pg *pg;
     int rc;
 
     *out = NULL;
+    if ((rc = rt__pq_load(err)) < 0)
+        return rc;
+    pg = rt_xcalloc(1, sizeof(*pg));
     pg->conn = PQconnectdb(conninfo ? conninfo : "");
     if (PQstatus(pg->conn) != CONNECTION_OK) {
         struct rt_buf m = RT_BUF_INIT;

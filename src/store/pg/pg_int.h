@@ -15,6 +15,8 @@
 
 #include <libpq-fe.h>
 
+#include "store/pg/pq.h"
+
 /* How often a transaction is tried when PostgreSQL aborts it for a serialization
  * failure (SQLSTATE 40001) or a deadlock (40P01), or loses the connection before
  * its commit was sent. */

@@ -138,6 +138,16 @@ int rt__postings_get(struct rt_store *st, const char *text, size_t len, struct r
  */
 int rt__postings_rows(struct rt_store *st, const char *text, size_t len, int64_t *rows);
 
+/*
+ * The postings of the word text (len bytes, a query's term, one token of the index)
+ * as rt__postings_get gives them, made from FTS5's walk of the word's rows, for a
+ * word without postings stored (fewer rows): 1 with *out, 0 when the word is not one
+ * token or has no rows (*out empty), RT_ESTORE with err. In a search, with
+ * st->rank_len set; its cost is a walk of the word's rows.
+ */
+int rt__postings_walk(struct rt_store *st, const char *text, size_t len, struct rt__term *out,
+                      struct rt_error *err);
+
 /* Frees what t holds; t is then empty. */
 void rt__term_release(struct rt__term *t);
 
@@ -151,6 +161,25 @@ void rt__term_release(struct rt__term *t);
 void rt__rank_term(const struct rt__term *t, int64_t rows, int64_t tokens,
                    const roaring_bitmap_t *filter, int64_t offset, int64_t limit, int64_t **ids,
                    size_t *n_ids);
+
+/*
+ * The page of a query of the n words of t (in the query's order) joined by AND (all
+ * 1) or by OR (all 0), ranked as "ORDER BY rt_rank(...), rowid LIMIT limit OFFSET
+ * offset" ranks its matches (limit < 0: no limit), with the same scores to the bit
+ * (bm25 summed over the words in their order). hits: the query's matches that pass
+ * its filters (the words' bitmaps intersected or joined, and cut by filter, the rows
+ * that pass the filters, NULL when there are none);
+ * doclen the rows' lengths as bytes (rt__facets_doclen, n_doclen of them, NULL for
+ * none); rows and tokens the index's (rt__facets_postings). Into *ids (rt_free),
+ * n_ids of them. With at most direct_max hits (0: 2048, < 0: none), or few beside
+ * the words' rows, scores each hit; else reads the words' groups in the order of
+ * their share of the score and stops when no row left can enter the page. Cannot
+ * fail.
+ */
+void rt__rank_terms(const struct rt__term *t, size_t n, int all, const roaring_bitmap_t *hits,
+                    const roaring_bitmap_t *filter, const uint8_t *doclen, size_t n_doclen,
+                    int64_t rows, int64_t tokens, int64_t direct_max, int64_t offset, int64_t limit,
+                    int64_t **ids, size_t *n_ids);
 
 /*
  * The index's counts of rows and tokens when fx's postings were built: 1, else 0

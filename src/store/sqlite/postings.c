@@ -521,3 +521,92 @@ void rt__term_release(struct rt__term *t)
     rt__bitmap_free(t->bm);
     memset(t, 0, sizeof(*t));
 }
+
+int rt__postings_walk(struct rt_store *st, const char *text, size_t len, struct rt__term *out,
+                      struct rt_error *err)
+{
+    struct one_token tok = {RT_BUF_INIT, 0};
+    struct rt__rank_collect c = {0};
+    struct rt_buf match = RT_BUF_INIT;
+    struct posting *p = NULL;
+    roaring_bitmap_t *bm;
+    sqlite3_stmt *s;
+    int known = st->search_version_known, one, rc, ok;
+
+    memset(out, 0, sizeof(*out));
+    one = query_token(st, text, len, &tok);
+    rt_buf_release(&tok.term);
+    if (!one)
+        return 0;
+    /* Not the text of read.c's statement of the same work, which a search may have
+     * bound (the statements are kept by their text). */
+    if (!(s = rt__stmt_sql(st,
+                           "SELECT 2 FROM recommendation_fts WHERE recommendation_fts"
+                           " MATCH ?1 AND rt_rank(recommendation_fts) IS NOT NULL",
+                           err)))
+        return RT_ESTORE;
+    /* The word as a phrase of its one token, walked by FTS5 in one call (rank.c). */
+    rt_buf_addch(&match, '"');
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '"')
+            rt_buf_addch(&match, '"');
+        rt_buf_addch(&match, text[i]);
+    }
+    rt_buf_addch(&match, '"');
+    sqlite3_bind_text(s, 1, match.buf, (int)match.len, SQLITE_STATIC);
+    c.plain = 1;
+    st->rank_collect = &c;
+    st->search_version_known = 0; /* not the search's phrases: no cache of rows by phrase */
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && !c.swept)
+        ;
+    st->rank_collect = NULL;
+    st->search_version_known = known;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    rt_buf_release(&match);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        rt__rank_collect_release(&c);
+        return rt__db_error(st, err, "postings");
+    }
+    ok = c.swept && c.n_phrase == 1 && c.n && (int64_t)c.n == c.matched && c.n <= UINT32_MAX;
+    if (ok) {
+        RT_ALLOC_ARRAY(p, c.n);
+        for (size_t i = 0; i < c.n && ok; i++) {
+            ok = c.ids[i] >= 0 && c.ids[i] <= (int64_t)UINT32_MAX &&
+                 (!i || c.ids[i] > c.ids[i - 1]) && c.dl[i] >= 1.0 &&
+                 c.dl[i] <= (double)UINT32_MAX && c.freq[i];
+            if (ok)
+                p[i] = (struct posting){(uint32_t)c.ids[i], c.freq[i], (uint32_t)c.dl[i]};
+        }
+    }
+    if (!ok) { /* left to FTS5 */
+        rt_free(p);
+        rt__rank_collect_release(&c);
+        return 0;
+    }
+    bm = roaring_bitmap_create();
+    for (size_t i = 0; i < c.n; i++)
+        roaring_bitmap_add(bm, p[i].id);
+    out->n_post = (uint32_t)c.n;
+    out->bm = bm;
+    rt__rank_collect_release(&c);
+    /* Groups by (tf, dl), ids ascending in each, as rt__postings_get gives them. */
+    posting_sort(p, out->n_post);
+    for (size_t i = 0; i < out->n_post; i++)
+        out->n_class += !i || p[i].tf != p[i - 1].tf || p[i].dl != p[i - 1].dl;
+    RT_ALLOC_ARRAY(out->cls, (size_t)out->n_class * 3 + 1);
+    RT_ALLOC_ARRAY(out->ids, (size_t)out->n_post + 1);
+    for (size_t i = 0, from = 0, k = 0; i <= out->n_post; i++) {
+        if (i == out->n_post || (i > from && (p[i].tf != p[from].tf || p[i].dl != p[from].dl))) {
+            out->cls[k * 3] = p[from].tf;
+            out->cls[k * 3 + 1] = p[from].dl;
+            out->cls[k * 3 + 2] = (uint32_t)(i - from);
+            k++;
+            from = i;
+        }
+        if (i < out->n_post)
+            out->ids[i] = p[i].id;
+    }
+    rt_free(p);
+    return 1;
+}

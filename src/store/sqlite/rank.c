@@ -496,3 +496,261 @@ void rt__rank_term(const struct rt__term *t, int64_t rows, int64_t tokens,
     rt_free(tmp);
     rt_free(g);
 }
+
+/* A word of a query of several, ranked from its postings (rt__rank_terms). */
+struct word_rank {
+    const struct rt__term *t;
+    double idf;
+    double *part;    /* each group's share of a row's score, in the order of t->cls */
+    size_t *at;      /* each group's first id in t->ids */
+    uint32_t *order; /* the groups by share, largest first */
+    size_t pos;      /* groups of order read so far */
+    size_t *run;     /* groups of one tf: run[r] to run[r + 1], n_run of them */
+    size_t n_run;
+    uint8_t *visited; /* each group: 1 once its rows were read */
+};
+
+/* Is id among group c's ids (ascending)? */
+static int in_group(const struct word_rank *w, size_t c, uint32_t id)
+{
+    const uint32_t *v = w->t->ids + w->at[c];
+    size_t lo = 0, hi = w->t->cls[c * 3 + 2];
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < w->t->cls[c * 3 + 2] && v[lo] == id;
+}
+
+/*
+ * The word's count in row id, which has it, and its group in *group: the groups of
+ * each tf are in the order of dl, so with the row's length *dl known it is a search
+ * per tf; with *dl 0 (a length the search index does not hold) every group is looked
+ * in, and *dl is set.
+ */
+static uint32_t word_tf(const struct word_rank *w, uint32_t id, uint32_t *dl, size_t *group)
+{
+    const uint32_t *cls = w->t->cls;
+
+    for (size_t r = 0; r < w->n_run; r++) {
+        size_t lo = w->run[r], hi = w->run[r + 1];
+        if (!*dl) {
+            for (size_t c = lo; c < hi; c++)
+                if (in_group(w, c, id)) {
+                    *dl = cls[c * 3 + 1];
+                    *group = c;
+                    return cls[c * 3];
+                }
+            continue;
+        }
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (cls[mid * 3 + 1] < *dl)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < w->run[r + 1] && cls[lo * 3 + 1] == *dl && in_group(w, lo, id)) {
+            *group = lo;
+            return cls[lo * 3];
+        }
+    }
+    *group = 0;
+    return 0;
+}
+
+/* The word's groups' shares, places and order. */
+static void word_rank_init(struct word_rank *w, const struct rt__term *t, double idf, double avgdl)
+{
+    size_t at = 0;
+
+    memset(w, 0, sizeof(*w));
+    w->t = t;
+    w->idf = idf;
+    RT_ALLOC_ARRAY(w->part, (size_t)t->n_class + 1);
+    RT_ALLOC_ARRAY(w->at, (size_t)t->n_class + 1);
+    RT_ALLOC_ARRAY(w->order, (size_t)t->n_class + 1);
+    RT_ALLOC_ARRAY(w->run, (size_t)t->n_class + 2);
+    w->visited = rt_xcalloc((size_t)t->n_class + 1, 1);
+    for (size_t c = 0; c < t->n_class; c++) {
+        w->part[c] = rt__bm25_part(idf, (double)t->cls[c * 3], (double)t->cls[c * 3 + 1], avgdl);
+        w->at[c] = at;
+        at += t->cls[c * 3 + 2];
+        w->order[c] = (uint32_t)c;
+        if (!c || t->cls[c * 3] != t->cls[(c - 1) * 3])
+            w->run[w->n_run++] = c;
+    }
+    w->run[w->n_run] = t->n_class;
+    /* By share, largest first: an insertion sort would do for most words, qsort for all. */
+    for (size_t i = 1; i < t->n_class; i++) {
+        uint32_t x = w->order[i];
+        size_t j = i;
+        for (; j > 0 && w->part[w->order[j - 1]] < w->part[x]; j--)
+            w->order[j] = w->order[j - 1];
+        w->order[j] = x;
+    }
+}
+
+static void word_rank_release(struct word_rank *w)
+{
+    rt_free(w->part);
+    rt_free(w->at);
+    rt_free(w->order);
+    rt_free(w->run);
+    rt_free(w->visited);
+}
+
+/* Keeps x in the heap of the best k (the last of them at the top). */
+static void heap_offer(struct ranked *heap, size_t *n_heap, size_t k, struct ranked x)
+{
+    if (*n_heap < k) {
+        heap[*n_heap] = x;
+        sift_up(heap, (*n_heap)++);
+    } else if (ranked_before(&x, &heap[0])) {
+        heap[0] = x;
+        sift_down(heap, *n_heap, 0);
+    }
+}
+
+/* Scores row id, of length dl (0: unknown), a hit: each word's count, then bm25. */
+static struct ranked score_row(const struct word_rank *w, size_t n, double *freq, uint32_t id,
+                               uint32_t dl, double avgdl, double *idf)
+{
+    struct ranked x;
+    size_t g;
+
+    for (size_t j = 0; j < n; j++)
+        freq[j] =
+            roaring_bitmap_contains(w[j].t->bm, id) ? (double)word_tf(&w[j], id, &dl, &g) : 0.0;
+    x.score = score_of(idf, freq, (int)n, (double)dl, avgdl);
+    x.id = id;
+    return x;
+}
+
+/*
+ * Row id of group c (length dl) of word pick, read in the order of shares: 1 with its
+ * score in *x when it is a hit not read before (through another word's group), else
+ * 0. filter: the rows that pass the filters, or NULL for every row.
+ */
+static int score_new_row(const struct word_rank *w, size_t n, int all, size_t pick, size_t c,
+                         const roaring_bitmap_t *filter, double *freq, uint32_t id, uint32_t dl,
+                         double avgdl, double *idf, struct ranked *x)
+{
+    if (filter && !roaring_bitmap_contains(filter, id))
+        return 0;
+    for (size_t j = 0; j < n; j++) {
+        size_t g;
+        if (j == pick) {
+            freq[j] = (double)w[j].t->cls[c * 3];
+        } else if (!roaring_bitmap_contains(w[j].t->bm, id)) {
+            if (all)
+                return 0;
+            freq[j] = 0.0;
+        } else {
+            freq[j] = (double)word_tf(&w[j], id, &dl, &g);
+            if (w[j].visited[g])
+                return 0;
+        }
+    }
+    x->score = score_of(idf, freq, (int)n, (double)dl, avgdl);
+    x->id = id;
+    return 1;
+}
+
+void rt__rank_terms(const struct rt__term *t, size_t n, int all, const roaring_bitmap_t *hits,
+                    const roaring_bitmap_t *filter, const uint8_t *doclen, size_t n_doclen,
+                    int64_t rows, int64_t tokens, int64_t direct_max, int64_t offset, int64_t limit,
+                    int64_t **ids, size_t *n_ids)
+{
+    size_t from = offset > 0 ? (size_t)offset : 0, want, n_heap = 0, sum_post = 0;
+    uint64_t card = roaring_bitmap_get_cardinality(hits);
+    double avgdl = (double)tokens / (double)rows, *idf, *freq;
+    struct word_rank *w;
+    struct ranked *heap;
+
+    *ids = NULL;
+    *n_ids = 0;
+    want = limit >= 0 && (uint64_t)limit < card && from + (size_t)limit < card
+               ? from + (size_t)limit
+               : (size_t)card;
+    if (!n || want <= from)
+        return;
+    RT_ALLOC_ARRAY(w, n);
+    RT_ALLOC_ARRAY(idf, n);
+    RT_ALLOC_ARRAY(freq, n);
+    RT_ALLOC_ARRAY(heap, want);
+    for (size_t i = 0; i < n; i++) {
+        idf[i] = idf_of(rows, (sqlite3_int64)t[i].n_post);
+        word_rank_init(&w[i], &t[i], idf[i], avgdl);
+        sum_post += t[i].n_post;
+    }
+    if (!direct_max)
+        direct_max = 2048;
+    if (direct_max > 0 && (card <= (uint64_t)direct_max || card * 8 <= sum_post)) {
+        /* Few hits, or few of the words' rows: each hit scored. */
+        roaring_uint32_iterator_t it;
+        for (roaring_init_iterator(hits, &it); it.has_value; roaring_advance_uint32_iterator(&it)) {
+            uint32_t id = it.current_value;
+            uint32_t dl = doclen && id < n_doclen ? doclen[id] : 0;
+            heap_offer(heap, &n_heap, want, score_row(w, n, freq, id, dl, avgdl, idf));
+        }
+    } else {
+        /*
+         * Groups in the order of their share, the largest share of all words first
+         * (Fagin's threshold algorithm): a hit not yet seen scores at most the sum of
+         * the shares of each word's next group, so once the page is full of rows that
+         * score more than that, no row left can enter it.
+         */
+        uint64_t n_seen = 0;
+        for (;;) {
+            double bound = 0.0, best = -1.0;
+            size_t pick = n, ended = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (w[i].pos == t[i].n_class) {
+                    ended++;
+                    continue;
+                }
+                bound += w[i].part[w[i].order[w[i].pos]];
+                if (w[i].part[w[i].order[w[i].pos]] > best) {
+                    best = w[i].part[w[i].order[w[i].pos]];
+                    pick = i;
+                }
+            }
+            if (pick == n || n_seen == card || (all && ended))
+                break;
+            /* With a margin for the rounding of sums in another order. */
+            if (n_heap == want && -heap[0].score > bound + bound * 1e-9)
+                break;
+            {
+                size_t c = w[pick].order[w[pick].pos++];
+                const uint32_t *v = t[pick].ids + w[pick].at[c];
+                uint32_t dl = t[pick].cls[c * 3 + 1];
+                struct ranked x;
+                for (size_t k = 0; k < t[pick].cls[c * 3 + 2]; k++)
+                    if (score_new_row(w, n, all, pick, c, filter, freq, v[k], dl, avgdl, idf, &x)) {
+                        n_seen++;
+                        heap_offer(heap, &n_heap, want, x);
+                    }
+                /* After its rows: a row read again through another word is skipped. */
+                w[pick].visited[c] = 1;
+            }
+        }
+    }
+    qsort(heap, n_heap, sizeof(*heap), ranked_cmp);
+    if (n_heap > from) {
+        RT_ALLOC_ARRAY(*ids, n_heap - from);
+        for (size_t i = from; i < n_heap; i++)
+            (*ids)[i - from] = heap[i].id;
+        *n_ids = n_heap - from;
+    }
+    for (size_t i = 0; i < n; i++)
+        word_rank_release(&w[i]);
+    rt_free(w);
+    rt_free(idf);
+    rt_free(freq);
+    rt_free(heap);
+}

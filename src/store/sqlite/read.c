@@ -557,42 +557,99 @@ static const char *const sort_key[4] = {
 
 static void idset_to_bitmap(const struct idset *set, roaring_bitmap_t *bm);
 
+/* Words a query may join and still be ranked from their postings (term_page). */
+#define TERM_WORDS_MAX 8
+
 /*
- * A ranked page of a query of one word from the word's postings in bm25 order
- * (postings.c, rank.c), when the search index has them, over the rows in pass_bm
- * or else in pass (every row when both are NULL): 1 with *ids, the total in
- * st->rank_calls and the hits in st->rank_hits when it is there, as ranked_page
- * gives them; 0 when the word has none (FTS5 then serves it), RT_ESTORE with err.
+ * The words of a query of plain words, one alone or joined by one operator: how many
+ * (*all 1 for one word or AND, 0 for OR), else 0.
+ */
+static size_t words_of(const struct rt_search_node *nd, int *all)
+{
+    size_t n = 0;
+
+    if (!nd)
+        return 0;
+    *all = 1;
+    if (nd->kind == RT_SEARCH_TERM)
+        return 1;
+    if (nd->kind != RT_SEARCH_AND && nd->kind != RT_SEARCH_OR)
+        return 0;
+    *all = nd->kind == RT_SEARCH_AND;
+    for (const struct rt_search_node *c = nd->child; c; c = c->next, n++)
+        if (c->kind != RT_SEARCH_TERM)
+            return 0;
+    return n;
+}
+
+/*
+ * A ranked page of a query of one word, or of words joined by AND or by OR, from the
+ * words' postings in bm25 order (postings.c, rank.c), when the search index has them
+ * for every word, over the rows in pass_bm or else in pass (every row when both are
+ * NULL): 1 with *ids, the total in st->rank_calls and the hits in st->rank_hits when
+ * it is there, as ranked_page gives them; 0 when a word has none (FTS5 then serves
+ * the query), RT_ESTORE with err.
  */
 static int term_page(struct rt_store *st, const struct rt_search_spec *q,
                      const roaring_bitmap_t *pass_bm, const struct idset *pass, int64_t **ids,
                      size_t *n_ids, struct rt_error *err)
 {
-    struct rt__term t;
+    struct rt__term t[TERM_WORDS_MAX];
     roaring_bitmap_t *own = NULL;
     const roaring_bitmap_t *filter = pass_bm;
+    const char *p = st->match_phrases.buf;
     int64_t rows, tokens;
-    int rc;
+    size_t n = 0, got = 0;
+    int rc = 1, all = 1;
 
-    if (!st->search_version_known || st->match_n != 1 || !st->match_plain ||
-        !st->match_phrases.len || !rt__facets_postings(st->facets, &rows, &tokens))
+    if (!st->search_version_known || !q->query || !st->match_plain || !st->match_phrases.len ||
+        (n = words_of(q->query->root, &all)) == 0 || n != st->match_n || n > TERM_WORDS_MAX ||
+        !rt__facets_postings(st->facets, &rows, &tokens))
         return 0;
-    if ((rc = rt__postings_get(st, st->match_phrases.buf, strlen(st->match_phrases.buf), &t,
-                               err)) <= 0)
+    /* A word without postings stored has few rows (fewer than the words that have
+     * them): beside others, FTS5's walk of its rows gives them. */
+    for (; got < n && rc == 1; got++, p += strlen(p) + 1)
+        if ((rc = rt__postings_get(st, p, strlen(p), &t[got], err)) == 0 && n > 1)
+            rc = rt__postings_walk(st, p, strlen(p), &t[got], err);
+    if (rc != 1) {
+        for (size_t i = 0; i + 1 < got; i++)
+            rt__term_release(&t[i]);
         return rc;
+    }
     if (!filter && pass) {
         filter = own = roaring_bitmap_create();
         idset_to_bitmap(pass, own);
     }
-    rt__rank_term(&t, rows, tokens, filter, q->offset, q->limit, ids, n_ids);
-    st->rank_calls = filter ? roaring_bitmap_and_cardinality(t.bm, filter) : t.n_post;
-    if (st->rank_hits) {
-        roaring_bitmap_or_inplace(st->rank_hits, t.bm);
+    if (n == 1) {
+        rt__rank_term(&t[0], rows, tokens, filter, q->offset, q->limit, ids, n_ids);
+        st->rank_calls = filter ? roaring_bitmap_and_cardinality(t[0].bm, filter) : t[0].n_post;
+        if (st->rank_hits) {
+            roaring_bitmap_or_inplace(st->rank_hits, t[0].bm);
+            if (filter)
+                roaring_bitmap_and_inplace(st->rank_hits, filter);
+        }
+    } else {
+        /* The matches: the words' rows intersected (AND) or joined (OR), then cut by
+         * the filters; the total and the facets' hits are theirs. */
+        roaring_bitmap_t *hits = roaring_bitmap_copy(t[0].bm);
+        for (size_t i = 1; i < n; i++) {
+            if (all)
+                roaring_bitmap_and_inplace(hits, t[i].bm);
+            else
+                roaring_bitmap_or_inplace(hits, t[i].bm);
+        }
         if (filter)
-            roaring_bitmap_and_inplace(st->rank_hits, filter);
+            roaring_bitmap_and_inplace(hits, filter);
+        rt__rank_terms(t, n, all, hits, filter, st->rank_len, st->rank_n, rows, tokens,
+                       st->postings_direct_max, q->offset, q->limit, ids, n_ids);
+        st->rank_calls = roaring_bitmap_get_cardinality(hits);
+        if (st->rank_hits)
+            roaring_bitmap_or_inplace(st->rank_hits, hits);
+        roaring_bitmap_free(hits);
     }
     rt__bitmap_free(own);
-    rt__term_release(&t);
+    for (size_t i = 0; i < n; i++)
+        rt__term_release(&t[i]);
     st->postings_served++;
     return 1;
 }
@@ -608,16 +665,17 @@ static int ranked_page(struct rt_store *st, const struct rt_search_spec *q,
                        const struct idset *pass, int64_t **ids, size_t *n_ids, struct rt_error *err)
 {
     struct rt__rank_collect c = {0};
-    /* rt_rank notes each row and gives NULL: no row comes back to be stepped over. */
-    sqlite3_stmt *s = spec_stmt(st, q, NO_WHERE,
-                                "SELECT 1" FTS_FROM " AND rt_rank(recommendation_fts) IS NOT NULL",
-                                "", NULL, err);
+    sqlite3_stmt *s;
     int rc;
 
-    if (!s)
-        return RT_ESTORE;
+    /* First, as it may run statements of its own (rt__postings_walk). */
     if ((rc = term_page(st, q, NULL, pass, ids, n_ids, err)) != 0)
         return rc < 0 ? rc : 0;
+    /* rt_rank notes each row and gives NULL: no row comes back to be stepped over. */
+    if (!(s = spec_stmt(st, q, NO_WHERE,
+                        "SELECT 1" FTS_FROM " AND rt_rank(recommendation_fts) IS NOT NULL", "",
+                        NULL, err)))
+        return RT_ESTORE;
     if (pass) {
         c.filtered = 1;
         c.pass = pass->bits;

@@ -169,6 +169,10 @@ struct rt_store {
      * is built (0: the default, 512; tests set less); pages served from them. */
     int64_t postings_min_rows;
     uint64_t postings_served;
+    /* rank.c: a query of several words with postings and at most this many hits scores
+     * each hit; with more it reads the words' groups best first and stops early
+     * (rt__rank_terms). 0: the default, 2048; tests set -1 for always the latter. */
+    int64_t postings_direct_max;
     /* Private records (private.c): 0 every record is read; 1 the tables of private
      * kinds are shadowed by views without them; 2 a switch to 1 failed half way. */
     int hide_private;

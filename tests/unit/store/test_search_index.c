@@ -401,3 +401,137 @@ Test(search_index, postings_rank_as_fts5_does)
     cr_assert_gt(st->postings_served, served, "and the pages came from them");
     cr_assert_eq(count_in(st, "women", "state_under_review", "KEN"), 10);
 }
+
+/* The facets of a search as one string, to compare two searches' facets. */
+static void facets_of(struct rt_query *q, struct rt_buf *out, int64_t *total)
+{
+    struct rt_search_result res = {0};
+    struct rt_error e = RT_ERROR_INIT;
+
+    rt_buf_reset(out);
+    cr_assert_eq(rt_search(st, q, &res, &e), 0, "%s", e.msg.buf);
+    for (size_t f = 0; f < res.n_facets; f++) {
+        rt_buf_addf(out, "%s:", res.facets[f].name);
+        for (size_t i = 0; i < res.facets[f].n; i++)
+            rt_buf_addf(out, " %s=%lld", res.facets[f].counts[i].key,
+                        (long long)res.facets[f].counts[i].n);
+        rt_buf_addch(out, ';');
+    }
+    *total = res.total;
+    rt_search_result_release(&res);
+}
+
+/*
+ * Words joined by AND or by OR, each with postings, are ranked from them too (rank.c,
+ * rt__rank_terms): the same hits in the same order as FTS5 ranking every match
+ * (bm25 summed over the words in their order, ties by id), the same totals, and the
+ * same facets as the search without a page (LIMIT 0, which FTS5 answers), with and
+ * without filters, on pages after the first, whether each hit is scored or the
+ * groups are read best first and the reading stops early; a word of few rows
+ * without postings stored is walked by FTS5 and ranked with the others.
+ */
+Test(search_index, postings_rank_and_or_as_fts5_does)
+{
+    static const char *const texts[] = {
+        "women violence",
+        "women OR torture",
+        "violence AND girls",
+        "girls OR violence OR protect",
+        "women women",
+        "protect OR girls",
+        "end violence women",
+        "torture OR end",
+        /* "now" (12 rows) and "defenders" (10) have none: FTS5's walk of their rows */
+        "women OR now",
+        "now violence",
+        "now OR defenders",
+    };
+    static const int64_t direct[] = {0, -1, INT64_MAX};
+    struct rt_buf want = RT_BUF_INIT, got = RT_BUF_INIT;
+    char text[160];
+    size_t served;
+
+    st->postings_min_rows = 15;
+    fill();
+    for (int i = 0; i < 60; i++) {
+        snprintf(text, sizeof(text), "%s women %s violence against women (%d)%s",
+                 i % 3 ? "Women" : "End", i % 4 ? "and girls" : "", i % 7,
+                 i % 5 ? "" : " end torture now, end it");
+        put(st, i % 3 ? "Chile" : "Kenya", i % 2 ? 8 : 22,
+            i % 4 ? RT_RESPONSE_SUPPORTED : RT_RESPONSE_NOTED, i % 2 ? "Women's rights" : NULL,
+            text);
+    }
+    served = st->postings_served;
+    for (size_t d = 0; d < RT_ARRAY_SIZE(direct); d++) {
+        st->postings_direct_max = direct[d];
+        for (size_t w = 0; w < RT_ARRAY_SIZE(texts); w++) {
+            for (int f = 0; f < 4; f++) {
+                struct rt_query q = RT_QUERY_INIT;
+                struct rt_error e = RT_ERROR_INIT;
+                int64_t *all = NULL, ids[200], total = 0, total0 = 0;
+                size_t n_all = 0, n;
+
+                q.text = texts[w];
+                q.sur = f == 1 ? "Chile" : NULL;
+                q.response = f == 2 ? (int)RT_RESPONSE_SUPPORTED : -1;
+                q.theme = f == 3 ? "Women's rights" : NULL;
+                cr_assert_eq(rt_search_ids(st, &q, &all, &n_all, &e), 0, "%s", e.msg.buf);
+                cr_assert_gt(n_all, 0, "%s, filter %d: some hits", texts[w], f);
+                q.limit = 200;
+                n = page_of(&q, ids, 200, &total);
+                cr_assert_eq(total, (int64_t)n_all, "%s, filter %d: total", texts[w], f);
+                cr_assert_eq(n, n_all, "%s, filter %d", texts[w], f);
+                for (size_t i = 0; i < n; i++)
+                    cr_assert_eq(ids[i], all[i], "%s, filter %d, %lld: hit %zu", texts[w], f,
+                                 (long long)direct[d], i);
+                for (int64_t off = 1; off < 12; off += 5) {
+                    q.offset = off;
+                    q.limit = 4;
+                    n = page_of(&q, ids, 200, &total);
+                    cr_assert_eq(total, (int64_t)n_all);
+                    for (size_t i = 0; i < n; i++)
+                        cr_assert_eq(ids[i], all[i + (size_t)off],
+                                     "%s, filter %d, offset %lld: hit %zu", texts[w], f,
+                                     (long long)off, i);
+                }
+                q.facets = 1;
+                q.offset = 0;
+                q.limit = 0;
+                facets_of(&q, &want, &total0);
+                q.limit = 3;
+                q.offset = 2;
+                facets_of(&q, &got, &total);
+                cr_assert_str_eq(got.buf, want.buf, "%s, filter %d: facets", texts[w], f);
+                cr_assert_eq(total, total0);
+                rt_free(all);
+            }
+        }
+    }
+    cr_assert_eq(st->postings_served, served + 3 * 11 * 4 * 5, "every page came from postings");
+    /* A word without rows after one walked: FTS5 answers the query after all. */
+    for (int k = 0; k < 2; k++) {
+        struct rt_query q = RT_QUERY_INIT;
+        struct rt_error e = RT_ERROR_INIT;
+        int64_t *all = NULL, ids[200], total = 0;
+        size_t n_all = 0, n;
+
+        q.text = k ? "now xyzzy" : "now OR xyzzy";
+        cr_assert_eq(rt_search_ids(st, &q, &all, &n_all, &e), 0, "%s", e.msg.buf);
+        cr_assert_eq(n_all, k ? 0 : 12, "%s", q.text);
+        q.limit = 200;
+        served = st->postings_served;
+        n = page_of(&q, ids, 200, &total);
+        cr_assert_eq(st->postings_served, served, "%s: not from postings", q.text);
+        cr_assert_eq(total, (int64_t)n_all, "%s: total", q.text);
+        cr_assert_eq(n, n_all);
+        for (size_t i = 0; i < n; i++)
+            cr_assert_eq(ids[i], all[i], "%s: hit %zu", q.text, i);
+        rt_free(all);
+    }
+    cr_assert_eq(scalar(st, "SELECT count(*) FROM search_index WHERE facet = 5 AND key = 'now'"), 0,
+                 "a word of few rows has no postings stored");
+    cr_assert_gt(scalar(st, "SELECT count(*) FROM search_index WHERE facet = 5 AND key = 'women'"),
+                 0, "a word of many has");
+    rt_buf_release(&want);
+    rt_buf_release(&got);
+}

@@ -1,0 +1,86 @@
+/*
+ * libpq, loaded when a PostgreSQL store is first opened (dlopen), not when the
+ * program starts: libpq brings 20 of the command line's 44 libraries (Kerberos,
+ * LDAP, GnuTLS and theirs), whose mapping and relocation were about 14 ms of every
+ * command's start, a search of a SQLite store included (bench/README.md, issue 21).
+ * After this header, each PQ function of libpq-fe.h that the store calls is the
+ * pointer of the same name in rt__pq, set by rt__pq_load. Only pg_int.h includes it.
+ */
+#ifndef RT_STORE_PG_PQ_H
+#define RT_STORE_PG_PQ_H
+
+#include <rightstrack/rt.h>
+
+#include <libpq-fe.h>
+
+/* The functions of libpq the store calls, with their own types. */
+struct rt__pq_api {
+    __typeof__(&PQclear) f_PQclear;
+    __typeof__(&PQcmdTuples) f_PQcmdTuples;
+    __typeof__(&PQconnectdb) f_PQconnectdb;
+    __typeof__(&PQenterPipelineMode) f_PQenterPipelineMode;
+    __typeof__(&PQerrorMessage) f_PQerrorMessage;
+    __typeof__(&PQexec) f_PQexec;
+    __typeof__(&PQexecParams) f_PQexecParams;
+    __typeof__(&PQexecPrepared) f_PQexecPrepared;
+    __typeof__(&PQexitPipelineMode) f_PQexitPipelineMode;
+    __typeof__(&PQfinish) f_PQfinish;
+    __typeof__(&PQgetResult) f_PQgetResult;
+    __typeof__(&PQgetisnull) f_PQgetisnull;
+    __typeof__(&PQgetlength) f_PQgetlength;
+    __typeof__(&PQgetvalue) f_PQgetvalue;
+    __typeof__(&PQntuples) f_PQntuples;
+    __typeof__(&PQpipelineStatus) f_PQpipelineStatus;
+    __typeof__(&PQpipelineSync) f_PQpipelineSync;
+    __typeof__(&PQprepare) f_PQprepare;
+    __typeof__(&PQputCopyData) f_PQputCopyData;
+    __typeof__(&PQputCopyEnd) f_PQputCopyEnd;
+    __typeof__(&PQreset) f_PQreset;
+    __typeof__(&PQresultErrorField) f_PQresultErrorField;
+    __typeof__(&PQresultErrorMessage) f_PQresultErrorMessage;
+    __typeof__(&PQresultStatus) f_PQresultStatus;
+    __typeof__(&PQsendQueryPrepared) f_PQsendQueryPrepared;
+    __typeof__(&PQsetClientEncoding) f_PQsetClientEncoding;
+    __typeof__(&PQsetNoticeProcessor) f_PQsetNoticeProcessor;
+    __typeof__(&PQstatus) f_PQstatus;
+};
+
+extern struct rt__pq_api rt__pq;
+
+/*
+ * Loads libpq (once per process, whichever thread asks first) and sets rt__pq.
+ * Returns 0, or RT_ESTORE with err saying that libpq could not be loaded (then
+ * PostgreSQL stores cannot be opened; SQLite ones do not need it).
+ */
+int rt__pq_load(struct rt_error *err);
+
+#define PQclear (rt__pq.f_PQclear)
+#define PQcmdTuples (rt__pq.f_PQcmdTuples)
+#define PQconnectdb (rt__pq.f_PQconnectdb)
+#define PQenterPipelineMode (rt__pq.f_PQenterPipelineMode)
+#define PQerrorMessage (rt__pq.f_PQerrorMessage)
+#define PQexec (rt__pq.f_PQexec)
+#define PQexecParams (rt__pq.f_PQexecParams)
+#define PQexecPrepared (rt__pq.f_PQexecPrepared)
+#define PQexitPipelineMode (rt__pq.f_PQexitPipelineMode)
+#define PQfinish (rt__pq.f_PQfinish)
+#define PQgetResult (rt__pq.f_PQgetResult)
+#define PQgetisnull (rt__pq.f_PQgetisnull)
+#define PQgetlength (rt__pq.f_PQgetlength)
+#define PQgetvalue (rt__pq.f_PQgetvalue)
+#define PQntuples (rt__pq.f_PQntuples)
+#define PQpipelineStatus (rt__pq.f_PQpipelineStatus)
+#define PQpipelineSync (rt__pq.f_PQpipelineSync)
+#define PQprepare (rt__pq.f_PQprepare)
+#define PQputCopyData (rt__pq.f_PQputCopyData)
+#define PQputCopyEnd (rt__pq.f_PQputCopyEnd)
+#define PQreset (rt__pq.f_PQreset)
+#define PQresultErrorField (rt__pq.f_PQresultErrorField)
+#define PQresultErrorMessage (rt__pq.f_PQresultErrorMessage)
+#define PQresultStatus (rt__pq.f_PQresultStatus)
+#define PQsendQueryPrepared (rt__pq.f_PQsendQueryPrepared)
+#define PQsetClientEncoding (rt__pq.f_PQsetClientEncoding)
+#define PQsetNoticeProcessor (rt__pq.f_PQsetNoticeProcessor)
+#define PQstatus (rt__pq.f_PQstatus)
+
+#endif
