@@ -16,6 +16,13 @@ enum rt_response {
 
 /* The name of a response: "supported", "noted", "pledge", "pending" (static). */
 RT_API const char *rt_response_name(enum rt_response r);
+
+/*
+ * What UPR Info's action category 1-5 asks of the state, in a few words for a reader:
+ * "other states or assistance", "continue", "consider", "general action", "specific
+ * action" (static); "no such category" for any other number.
+ */
+RT_API const char *rt_action_category_text(int category);
 /*
  * Reads a response as users and exports write it: "supported", "Accepted",
  * "support", "noted", "Voluntary Pledge", "pledge", "pending" (any case).

@@ -66,10 +66,12 @@ int cmd_show(struct cli *c, int argc, char **argv)
         printf("  Response            %s\n", rt_response_name(r.response));
         if (r.action_category && r.action_category_origin &&
             strcmp(r.action_category_origin, "official"))
-            printf("  Action category     %d (%s, %.2f)\n", r.action_category,
-                   r.action_category_origin, r.action_category_confidence);
+            printf("  Action category     %d (%s; %s, %.2f)\n", r.action_category,
+                   rt_action_category_text(r.action_category), r.action_category_origin,
+                   r.action_category_confidence);
         else if (r.action_category)
-            printf("  Action category     %d\n", r.action_category);
+            printf("  Action category     %d (%s)\n", r.action_category,
+                   rt_action_category_text(r.action_category));
         for (size_t i = 0; i < r.n_themes; i++)
             printf("  %s %s (%s, %s)\n", i ? "                   " : "Themes             ",
                    r.themes[i].label, r.themes[i].vocabulary, r.themes[i].origin);

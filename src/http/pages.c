@@ -338,7 +338,11 @@ static void input(struct rt_buf *b, const char *id, const char *label, const cha
 static void search_page(struct rt_store *st, const struct rt_http_req *req,
                         struct rt_http_resp *resp)
 {
-    static const char *const facet_arg[] = {"response", "cycle", "theme", "sur"};
+    /* Each facet's name in the store, its argument in the page's links and its heading. */
+    static const char *const facet[][3] = {{"response", "response", "Response"},
+                                           {"cycle", "cycle", "Cycle"},
+                                           {"theme", "theme", "Theme"},
+                                           {"state_under_review", "sur", "State under review"}};
     struct rt_buf *b = &resp->body;
     struct rt_query q = RT_QUERY_INIT;
     struct rt_search_result res = {0};
@@ -404,14 +408,23 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
                       (long long)q.offset + (long long)res.n_hits);
     RT_HTML_LIT(b, "</p><div class=\"facets\">");
     for (size_t f = 0; f < res.n_facets; f++) {
+        size_t i = 0;
+        int states;
+
+        while (i < 3 && strcmp(facet[i][0], res.facets[f].name))
+            i++;
+        states = !strcmp(facet[i][0], "state_under_review");
         RT_HTML_LIT(b, "<p><strong>");
-        rt_html_text(b, res.facets[f].name);
+        rt_html_text(b, facet[i][2]);
         RT_HTML_LIT(b, ":</strong> ");
         for (size_t k = 0; k < res.facets[f].n && k < 12; k++) {
             RT_HTML_LIT(b, "<a href=\"");
-            self_link(b, req, facet_arg[f], res.facets[f].counts[k].key);
+            self_link(b, req, facet[i][1], res.facets[f].counts[k].key);
             RT_HTML_LIT(b, "\">");
-            rt_html_text(b, res.facets[f].counts[k].key);
+            if (states)
+                rt_http_party_text(st, b, res.facets[f].counts[k].key);
+            else
+                rt_html_text(b, res.facets[f].counts[k].key);
             RT_HTML_LIT(b, "</a> (");
             rt_html_textf(b, "%lld", (long long)res.facets[f].counts[k].n);
             RT_HTML_LIT(b, ") ");
@@ -840,9 +853,10 @@ static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_
     RT_HTML_LIT(b, "</td></tr>");
     if (r.action_category) {
         RT_HTML_LIT(b, "<tr><th>Action category</th><td>");
-        rt_html_textf(b, "%d", r.action_category);
+        rt_html_textf(b, "%d (%s", r.action_category, rt_action_category_text(r.action_category));
         if (r.action_category_origin && strcmp(r.action_category_origin, "official"))
-            rt_html_textf(b, " (%s, %.2f)", r.action_category_origin, r.action_category_confidence);
+            rt_html_textf(b, "; %s, %.2f", r.action_category_origin, r.action_category_confidence);
+        RT_HTML_LIT(b, ")");
         RT_HTML_LIT(b, "</td></tr>");
     }
     RT_HTML_LIT(b, "<tr><th>Themes</th><td>");

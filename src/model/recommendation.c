@@ -20,6 +20,14 @@ const char *rt_response_name(enum rt_response r)
     return "pending";
 }
 
+const char *rt_action_category_text(int category)
+{
+    static const char *const text[] = {"other states or assistance", "continue", "consider",
+                                       "general action", "specific action"};
+
+    return category >= 1 && category <= 5 ? text[category - 1] : "no such category";
+}
+
 int rt_response_parse(const char *s, enum rt_response *out)
 {
     static const struct {

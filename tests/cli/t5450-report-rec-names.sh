@@ -47,4 +47,15 @@ check_eq "the recommendations on the same themes are to Belarus, not BLR" "1 0" 
 check_eq "the dialogue's page" 200 "$(get /dialogues/1)"
 check_eq "names its parties, not their codes" "1 0" \
     "$(grep -c 'Between United States and Belarus\.' "$TMP/body") $(grep -c 'Between USA' "$TMP/body")"
+
+# The search page's facets: headings a person reads, states by name; a recommendation's
+# action category says what it asks for.
+check_eq "a search with facets" 200 "$(get '/search?q=law')"
+check_eq "its facet headings are words, not the store's keys" "1 0" \
+    "$(grep -c '<strong>State under review:</strong>' "$TMP/body") $(grep -c 'state_under_review:' "$TMP/body")"
+check_eq "its states by name" "0 1" \
+    "$(sed -n '/class="facets"/,/<\/div>/p' "$TMP/body" | grep -c '>[A-Z][A-Z][A-Z]</a>') $(grep -c '">Belarus</a> (' "$TMP/body")"
+check_eq "a recommendation's page" 200 "$(get /recommendations/1)"
+check_eq "its action category in words" 1 \
+    "$(grep -c '<th>Action category</th><td>[1-5] (\(other states or assistance\|continue\|consider\|general action\|specific action\))' "$TMP/body")"
 done_testing

@@ -74,7 +74,7 @@ check_eq "an official category is never overwritten" "2 official 1.0" \
 check_eq "official themes are not doubled by the model's" '["Torture and other CID"]' \
     "$(show 'torture in prisons' | python3 -c 'import json,sys; print(json.dumps([t["label"] for t in json.load(sys.stdin)["theme_tags"]]))')"
 check "plain show says where the category comes from" "$RT" --db "$DB" show "$(id_of 'death penalty without delay')"
-check_eq "plain show names the model" yes "$(grep -q 'Action category *5 (model, 0\.[0-9][0-9])' "$TMP/out" && echo yes)"
+check_eq "plain show names the model" yes "$(grep -q 'Action category *5 (specific action; model, 0\.[0-9][0-9])' "$TMP/out" && echo yes)"
 
 # Search by category: official and predicted ones, each marked.
 check "search --category 5" "$RT" --db "$DB" search --category 5 --limit 1000 --json
