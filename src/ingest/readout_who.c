@@ -465,6 +465,11 @@ static const char *person_side(const struct doc *d, const struct sent *s, const 
     }
     if (at != SIZE_MAX)
         return for_side(d, at, e);
+    /* "... led the U.S. delegation", "... headed the Belarusian delegation": a side
+     * followed by "delegation" in the few words after the name */
+    for (k = p->b + 1; k < e && k < p->b + 6; k++)
+        if (rt__ro_tok_is(d, k, "delegation") && tok_side(d, k - 1))
+            return tok_side(d, k - 1);
     /* the nearest side mentioned before, in the sentence */
     if (p->a >= m->side_upto) {
         at = 0;

@@ -63,6 +63,20 @@ check_eq "an ask after 'that Laos' starts at its verb" "revise the decree on ass
     "$(json .urged.3.what <"$TMP/c.json")"
 check_eq "the dateline's place" Ottawa "$(json .place <"$TMP/c.json")"
 
+# A delegation's leader is on the side whose delegation they led, named after them.
+cat >"$TMP/d.txt" <<'TXT'
+Canada-Laos Human Rights Dialogue
+2023-04-18
+written for the rightstrack tests
+
+Canada and Laos held their dialogue in Vientiane. Director General Anne Tremblay led the Canadian delegation. Vice Minister Somsak Vongsa headed the Lao delegation.
+TXT
+"$RT" readout parse --json "$TMP/d.txt" >"$TMP/d.json"
+check_eq "the leader of the Canadian delegation" "Anne Tremblay Canada" \
+    "$(json .participants.0.name <"$TMP/d.json") $(json .participants.0.side <"$TMP/d.json")"
+check_eq "the leader of the Lao delegation" "Somsak Vongsa Laos" \
+    "$(json .participants.1.name <"$TMP/d.json") $(json .participants.1.side <"$TMP/d.json")"
+
 # A 300 KB sentence of chained asks and one of names parse (each
 # step is linear: these took minutes when it was not).
 python3 -c '

@@ -71,6 +71,7 @@ for (const js of [true, false]) {
             assert.equal(await page.locator('[name="round"]').inputValue(), '3');
             assert.equal(await page.locator('[name="place"]').inputValue(), 'Minsk');
             assert.equal(await page.locator('[name="p0_name"]').inputValue(), 'Karen Holloway');
+            assert.equal(await page.locator('[name="p0_side"]').inputValue(), 'United States');
             assert.match(await page.locator('[name="u0_what"]').inputValue(), /register independent trade unions/);
             assert.match(await page.locator('[name="u0_themes"]').inputValue(), /association/);
             await shot(page, `readout-review-${tag}`);
