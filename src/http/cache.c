@@ -43,11 +43,14 @@ struct rt_http_cache {
 };
 
 static unsigned char hash_key[crypto_shorthash_KEYBYTES];
+static unsigned char etag_key[crypto_shorthash_siphashx24_KEYBYTES];
 static pthread_once_t keyed = PTHREAD_ONCE_INIT;
 
 static void make_key(void)
 {
-    crypto_shorthash_keygen(hash_key); /* sodium_init has run: rt_http_csrf_init */
+    /* sodium_init has run: rt_http_csrf_init */
+    crypto_shorthash_keygen(hash_key);
+    randombytes_buf(etag_key, sizeof(etag_key));
 }
 
 struct rt_http_cache *rt_http_cache_new(size_t budget, void (*hold)(void *value),
@@ -213,11 +216,18 @@ int rt_http_cache_put(struct rt_http_cache *c, const char *key, size_t len, uint
     return 1;
 }
 
+/*
+ * SipHash-2-4 with a 128-bit result, keyed afresh each run: about five times as fast
+ * as BLAKE2b over a search's answer (it was 5 % of an answer built afresh), and as a
+ * keyed function nobody can make two bodies share a tag. A tag holds for one run of
+ * the server; after a restart a browser's If-None-Match gets the body again once.
+ */
 void rt_http_etag(const void *body, size_t len, char out[RT_HTTP_ETAG_SIZE])
 {
-    unsigned char h[16];
+    unsigned char h[crypto_shorthash_siphashx24_BYTES];
 
-    crypto_generichash(h, sizeof(h), body, len, NULL, 0);
+    pthread_once(&keyed, make_key);
+    crypto_shorthash_siphashx24(h, body, len, etag_key);
     out[0] = '"';
     sodium_bin2hex(out + 1, 2 * sizeof(h) + 1, h, sizeof(h));
     out[1 + 2 * sizeof(h)] = '"';

@@ -240,7 +240,8 @@ void *rt_http_cache_get(struct rt_http_cache *c, const char *key, size_t len, ui
                         char etag[RT_HTTP_ETAG_SIZE]);
 int rt_http_cache_put(struct rt_http_cache *c, const char *key, size_t len, uint64_t version,
                       void *value, size_t bytes, const char *etag);
-/* The strong entity tag of a body, quoted. */
+/* The strong entity tag of a body, quoted: a keyed hash, the same for the same body
+ * while the server runs (cache.c). */
 void rt_http_etag(const void *body, size_t len, char out[RT_HTTP_ETAG_SIZE]);
 
 /*

@@ -401,12 +401,20 @@ static int etag_matches(const char *inm, const char *etag)
 /* What a read is known by in the response cache: its path and arguments, in order. */
 static void cache_key(const struct rt_http_req *req, struct rt_buf *key)
 {
+    char num[24];
+
     rt_buf_adds(key, req->path);
-    for (size_t i = 0; i < req->n_args; i++)
-        rt_buf_addf(key, "\n%zu:%s%zu:%s", strlen(req->args[i].key), req->args[i].key,
-                    strlen(req->args[i].value), req->args[i].value);
-    if (req->accept) /* the API answers by it */
-        rt_buf_addf(key, "\naccept:%s", req->accept);
+    for (size_t i = 0; i < req->n_args; i++) { /* "\n3:sur7:Belarus", without printf */
+        size_t kn = strlen(req->args[i].key), vn = strlen(req->args[i].value);
+        rt_buf_add(key, num, (size_t)snprintf(num, sizeof(num), "\n%zu:", kn));
+        rt_buf_add(key, req->args[i].key, kn);
+        rt_buf_add(key, num, (size_t)snprintf(num, sizeof(num), "%zu:", vn));
+        rt_buf_add(key, req->args[i].value, vn);
+    }
+    if (req->accept) { /* the API answers by it */
+        rt_buf_adds(key, "\naccept:");
+        rt_buf_adds(key, req->accept);
+    }
     rt_http_auth_cache_key(req, key); /* who may see another answer */
 }
 
