@@ -68,10 +68,13 @@ static int get(struct rt_http_cache *c, int i, uint64_t version)
     return v ? (int)(v - values) : -1;
 }
 
-/* What the cache holds of i: its holds less its drops. */
+/* What is held of i: its holds less its drops. The drops are read first, so that
+ * while other threads hold and drop it the answer is never below what this thread
+ * holds. */
 static int held(int i)
 {
-    return atomic_load(&holds[i]) - atomic_load(&drops[i]);
+    int d = atomic_load(&drops[i]);
+    return atomic_load(&holds[i]) - d;
 }
 
 static void none_held(int n)
