@@ -218,21 +218,30 @@ void rt_http_area_tags(struct rt_buf *b, const json_t *areas);
 void rt_http_round_links(struct rt_store *st, struct rt_buf *b, const json_t *round);
 
 /*
- * The response cache (cache.c), one a worker thread: values (the server's prepared
- * responses, dropped with the function given) kept by key (the request) and the
- * store's version (rt_store_version), within a budget of bytes. get returns NULL
- * when key is not kept at that version, else the value and its ETag; put returns 1
- * when it kept the value (then the cache drops it), 0 when it is too big to keep.
+ * The response cache (cache.c), one for all the worker threads (it locks): values
+ * (the server's prepared responses) kept by key (the request and who asks) and
+ * version (the server's generation of the data, which only grows), within a budget
+ * of bytes; the least recently used go first. Values are shared: the cache calls
+ * hold(value) for each reference it hands out or keeps and drop(value) for each it
+ * gives up, so a value lives while anyone holds it.
+ * get: NULL when key is not kept at version (an entry of an older version is dropped
+ * then); else the value, held for the caller, who drops it when done, and its ETag
+ * copied into etag.
+ * put: keeps value (holding it: the caller's own reference stays the caller's) and
+ * returns 1; returns 0 when the value is too big to keep (over an eighth of the
+ * budget) or an answer of a newer version is kept already.
  */
 #define RT_HTTP_ETAG_SIZE 35 /* a quoted hex digest of 16 bytes */
 struct rt_http_cache;
-struct rt_http_cache *rt_http_cache_new(size_t budget, void (*drop)(void *value));
+struct rt_http_cache *rt_http_cache_new(size_t budget, void (*hold)(void *value),
+                                        void (*drop)(void *value));
 void rt_http_cache_free(struct rt_http_cache *c);
 void *rt_http_cache_get(struct rt_http_cache *c, const char *key, size_t len, uint64_t version,
-                        const char **etag);
+                        char etag[RT_HTTP_ETAG_SIZE]);
 int rt_http_cache_put(struct rt_http_cache *c, const char *key, size_t len, uint64_t version,
                       void *value, size_t bytes, const char *etag);
-/* The strong entity tag of a body, quoted. */
+/* The strong entity tag of a body, quoted: a keyed hash, the same for the same body
+ * while the server runs (cache.c). */
 void rt_http_etag(const void *body, size_t len, char out[RT_HTTP_ETAG_SIZE]);
 
 /*

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <strings.h>
@@ -20,24 +21,50 @@
 #include "http_int.h"
 
 /*
- * One store connection and one response cache per worker thread, closed when the
- * server stops. The caches share CACHE_BYTES.
+ * One store connection per worker thread, closed when the server stops, and one
+ * response cache for them all (cache.c), of CACHE_BYTES.
  */
-#define CACHE_BYTES ((size_t)16 << 20)
+#define CACHE_BYTES ((size_t)64 << 20)
 static pthread_mutex_t stores_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct worker {
-    struct rt_store *store;
-    struct rt_http_cache *cache;
-} workers[64];
+static struct rt_store *workers[64];
 static size_t n_workers;
 static _Thread_local struct rt_store *thread_store;
-static _Thread_local struct rt_http_cache *thread_cache;
 static const char *db_path;
-static size_t cache_bytes;
+static struct rt_http_cache *cache;
 
-static void drop_response(void *r)
+/*
+ * The cache's versions. Each connection's rt_store_version is its own (SQLite's
+ * data_version counts the commits it has seen), so the threads share a generation
+ * instead: a thread whose connection sees a version other than the one it saw last
+ * raises it, and answers that request without the cache. A request reads the
+ * generation before its snapshot begins and keeps and looks up its answer under
+ * that: whoever's snapshot holds a commit the generation has not yet been raised
+ * for raises it itself, so an answer kept under a generation never lacks a commit
+ * made before a request of that generation began (docs/developer-guide.md).
+ */
+static atomic_uint_fast64_t generation = 1;
+static _Thread_local uint64_t thread_version;
+static _Thread_local int thread_seen;
+
+/* A prepared response held by the cache and by the requests that send it. */
+struct kept {
+    struct MHD_Response *r;
+    atomic_int refs;
+};
+
+static void kept_hold(void *v)
 {
-    MHD_destroy_response(r);
+    atomic_fetch_add(&((struct kept *)v)->refs, 1);
+}
+
+static void kept_drop(void *v)
+{
+    struct kept *k = v;
+
+    if (k && atomic_fetch_sub(&k->refs, 1) == 1) {
+        MHD_destroy_response(k->r); /* MHD keeps it while a connection sends it */
+        rt_free(k);
+    }
 }
 
 static struct rt_store *store_for_thread(struct rt_error *err)
@@ -45,10 +72,9 @@ static struct rt_store *store_for_thread(struct rt_error *err)
     if (!thread_store) {
         if (rt_store_open(&thread_store, db_path, 0, err) < 0)
             return NULL;
-        thread_cache = rt_http_cache_new(cache_bytes, drop_response);
         pthread_mutex_lock(&stores_lock);
         if (n_workers < sizeof(workers) / sizeof(workers[0]))
-            workers[n_workers++] = (struct worker){thread_store, thread_cache};
+            workers[n_workers++] = thread_store;
         pthread_mutex_unlock(&stores_lock);
     }
     return thread_store;
@@ -375,20 +401,28 @@ static int etag_matches(const char *inm, const char *etag)
 /* What a read is known by in the response cache: its path and arguments, in order. */
 static void cache_key(const struct rt_http_req *req, struct rt_buf *key)
 {
+    char num[24];
+
     rt_buf_adds(key, req->path);
-    for (size_t i = 0; i < req->n_args; i++)
-        rt_buf_addf(key, "\n%zu:%s%zu:%s", strlen(req->args[i].key), req->args[i].key,
-                    strlen(req->args[i].value), req->args[i].value);
-    if (req->accept) /* the API answers by it */
-        rt_buf_addf(key, "\naccept:%s", req->accept);
+    for (size_t i = 0; i < req->n_args; i++) { /* "\n3:sur7:Belarus", without printf */
+        size_t kn = strlen(req->args[i].key), vn = strlen(req->args[i].value);
+        rt_buf_add(key, num, (size_t)snprintf(num, sizeof(num), "\n%zu:", kn));
+        rt_buf_add(key, req->args[i].key, kn);
+        rt_buf_add(key, num, (size_t)snprintf(num, sizeof(num), "%zu:", vn));
+        rt_buf_add(key, req->args[i].value, vn);
+    }
+    if (req->accept) { /* the API answers by it */
+        rt_buf_adds(key, "\naccept:");
+        rt_buf_adds(key, req->accept);
+    }
     rt_http_auth_cache_key(req, key); /* who may see another answer */
 }
 
 /*
  * A GET or HEAD: one snapshot of the database. An answer of 200 is kept in the
- * thread's cache and given again while the database is at the same version, unless
- * the client asks for a fresh one (Cache-Control: no-cache); it carries an ETag, and
- * a request whose If-None-Match names it gets 304 and no body.
+ * cache and given again, by any thread, while the data stays at the same generation,
+ * unless the client asks for a fresh one (Cache-Control: no-cache); it carries an
+ * ETag, and a request whose If-None-Match names it gets 304 and no body.
  */
 static enum MHD_Result answer_read(struct MHD_Connection *c, struct rt_store *st,
                                    struct rt_http_req *req, struct rt_http_who *who,
@@ -398,11 +432,10 @@ static enum MHD_Result answer_read(struct MHD_Connection *c, struct rt_store *st
     const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
     struct rt_error err = RT_ERROR_INIT;
     struct rt_buf key = RT_BUF_INIT;
-    struct MHD_Response *r = NULL;
+    struct kept *k = NULL;
     char etag[RT_HTTP_ETAG_SIZE];
-    const char *tag = NULL;
-    uint64_t version = 0;
-    int kept = 1, rc;
+    uint64_t version = 0, gen = atomic_load(&generation); /* before the snapshot */
+    int use_cache = 0, rc;
     enum MHD_Result ok;
 
     /* Who asks is read in the same snapshot as the answer: one read transaction a
@@ -411,41 +444,49 @@ static enum MHD_Result answer_read(struct MHD_Connection *c, struct rt_store *st
     rc = rt_store_read_begin(st, &err);
     rt_http_auth_request(st, req, who, resp);
     if (rc == 0 && (rc = rt_store_version(st, &version, &err)) == 0) {
+        if (thread_seen && version == thread_version) {
+            use_cache = 1;
+        } else { /* the data changed (or this thread is new): a new generation */
+            thread_version = version;
+            thread_seen = 1;
+            atomic_fetch_add(&generation, 1);
+        }
         cache_key(req, &key);
-        if (!(cc && strstr(cc, "no-cache")))
-            r = rt_http_cache_get(thread_cache, key.buf, key.len, version, &tag);
-        if (!r)
+        if (use_cache && !(cc && strstr(cc, "no-cache")))
+            k = rt_http_cache_get(cache, key.buf, key.len, gen, etag);
+        if (!k)
             rt_http_route(st, req, resp);
     }
     rt_store_read_end(st);
     if (rc < 0)
         rt_http_fail(resp, &err);
     rt_error_release(&err);
-    if (!r && (resp->status != 200 || resp->export || resp->cookies[0][0] || resp->no_cache)) {
+    if (!k && (resp->status != 200 || resp->export || resp->cookies[0][0] || resp->no_cache)) {
         /* downloads are not kept, and a cookie is for one browser */
         rt_buf_release(&key);
         return send_response(c, resp);
     }
-    if (!r) {
+    if (!k) {
         size_t bytes = resp->body.len;
         rt_http_etag(resp->body.buf, resp->body.len, etag);
-        tag = etag;
-        r = make_response(resp, tag);
-        kept = rt_http_cache_put(thread_cache, key.buf, key.len, version, r, bytes, tag);
+        k = rt_xmalloc(sizeof(*k));
+        atomic_init(&k->refs, 1);
+        k->r = make_response(resp, etag);
+        if (use_cache)
+            rt_http_cache_put(cache, key.buf, key.len, gen, k, bytes, etag);
     }
     rt_buf_release(&key);
-    if (inm && etag_matches(inm, tag)) {
+    if (inm && etag_matches(inm, etag)) {
         struct MHD_Response *same =
             MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-        MHD_add_response_header(same, "ETag", tag);
+        MHD_add_response_header(same, "ETag", etag);
         MHD_add_response_header(same, "Cache-Control", "no-cache");
         ok = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, same);
         MHD_destroy_response(same);
     } else {
-        ok = MHD_queue_response(c, MHD_HTTP_OK, r);
+        ok = MHD_queue_response(c, MHD_HTTP_OK, k->r);
     }
-    if (!kept) /* else the cache holds it until it drops it */
-        MHD_destroy_response(r);
+    kept_drop(k); /* the cache may still hold it */
     return ok;
 }
 
@@ -716,6 +757,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         if (rt_http_media_is(req.content_type, "application/x-www-form-urlencoded"))
             parse_form(&req, conn->body.buf);
         rt_http_route(st, &req, &resp);
+        atomic_fetch_add(&generation, 1); /* what it wrote is read afresh by every thread */
     }
     ok = send_response(c, &resp);
     rt_buf_release(&resp.body);
@@ -814,9 +856,9 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
     served_port = o->port;
     db_path = o->db_path;
     rt_http_imports_setup(o->db_path);
-    cache_bytes = CACHE_BYTES / (o->threads ? o->threads : 2u);
     if ((rc = rt_http_csrf_init(err)) < 0)
         return rc;
+    cache = rt_http_cache_new(CACHE_BYTES, kept_hold, kept_drop);
 
     /* Signals are taken by sigwait below, not by the worker threads. */
     sigemptyset(&set);
@@ -839,6 +881,8 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
     if (!d) {
         rt_free(cert);
         rt_free(key);
+        rt_http_cache_free(cache);
+        cache = NULL;
         return rt_error_set(err, RT_EIO, NULL, 0, "port", "cannot listen on %s:%u: %s", host,
                             o->port,
                             tls_on ? "or the TLS key and certificate do not fit" : strerror(errno));
@@ -860,11 +904,11 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
     sigwait(&set, &sig);
     drain(d);
     MHD_stop_daemon(d);
-    for (size_t i = 0; i < n_workers; i++) {
-        rt_http_cache_free(workers[i].cache);
-        rt_store_close(workers[i].store);
-    }
+    for (size_t i = 0; i < n_workers; i++)
+        rt_store_close(workers[i]);
     n_workers = 0;
+    rt_http_cache_free(cache);
+    cache = NULL;
     rt_free(cert);
     rt_free(key);
     draining = 0;

@@ -158,69 +158,103 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return k;
 }
 
+/* One byte; the buffer's room is made before (rt_buf_grow) when it can be. */
+static void jw_ch(struct jw *w, char c)
+{
+    struct rt_buf *b = w->out;
+
+    if (b->len + 1 < b->cap) {
+        b->buf[b->len++] = c;
+        b->buf[b->len] = '\0';
+    } else {
+        rt_buf_addch(b, c);
+    }
+}
+
+/*
+ * A string, escaped as jansson escapes it: '"', '\\' and the bytes below 0x20; all
+ * else, 0x7F and UTF-8 included, as it is. Runs of bytes that need nothing are copied
+ * whole; only bytes from 0x80 up are checked as UTF-8.
+ */
 static void jw_string(struct jw *w, const char *str)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t n = strlen(str), run = 0;
+    size_t n = strlen(str), i = 0, from = 0;
 
-    rt_buf_addch(w->out, '"');
-    for (size_t i = 0; i < n;) {
-        size_t k = utf8_len(s + i, n - i);
-        const char *esc = NULL;
+    rt_buf_grow(w->out, n + 2);
+    jw_ch(w, '"');
+    while (i < n) {
+        unsigned char c = s[i];
+        const char *esc;
         char u[8];
 
-        if (!k) {
-            w->bad = 1;
-            return;
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            i++;
+            continue;
         }
-        if (s[i] == '"')
-            esc = "\\\"";
-        else if (s[i] == '\\')
-            esc = "\\\\";
-        else if (s[i] < 0x20) {
-            switch (s[i]) {
-            case '\b':
-                esc = "\\b";
-                break;
-            case '\f':
-                esc = "\\f";
-                break;
-            case '\n':
-                esc = "\\n";
-                break;
-            case '\r':
-                esc = "\\r";
-                break;
-            case '\t':
-                esc = "\\t";
-                break;
-            default:
-                snprintf(u, sizeof(u), "\\u%04X", s[i]);
-                esc = u;
+        if (c >= 0x80) {
+            size_t k = utf8_len(s + i, n - i);
+            if (!k) {
+                w->bad = 1;
+                return;
             }
+            i += k;
+            continue;
         }
-        if (esc) {
-            rt_buf_add(w->out, s + i - run, run);
-            rt_buf_adds(w->out, esc);
-            run = 0;
-        } else {
-            run += k;
+        switch (c) {
+        case '"':
+            esc = "\\\"";
+            break;
+        case '\\':
+            esc = "\\\\";
+            break;
+        case '\b':
+            esc = "\\b";
+            break;
+        case '\f':
+            esc = "\\f";
+            break;
+        case '\n':
+            esc = "\\n";
+            break;
+        case '\r':
+            esc = "\\r";
+            break;
+        case '\t':
+            esc = "\\t";
+            break;
+        default:
+            snprintf(u, sizeof(u), "\\u%04X", c);
+            esc = u;
         }
-        i += k;
+        rt_buf_add(w->out, s + from, i - from);
+        rt_buf_adds(w->out, esc);
+        from = ++i;
     }
-    rt_buf_add(w->out, s + n - run, run);
-    rt_buf_addch(w->out, '"');
+    rt_buf_add(w->out, s + from, n - from);
+    jw_ch(w, '"');
+}
+
+static const char spaces[] = "                                ";
+
+/* A new line and the indentation of depth. */
+static void jw_line(struct jw *w)
+{
+    int d = w->depth;
+
+    jw_ch(w, '\n');
+    for (; d > (int)sizeof(spaces) - 1; d -= (int)sizeof(spaces) - 1)
+        rt_buf_add(w->out, spaces, sizeof(spaces) - 1);
+    rt_buf_add(w->out, spaces, (size_t)d);
 }
 
 /* Before a value or a key: the comma and the new line with its indentation. */
 static void jw_next(struct jw *w)
 {
     if (!w->first)
-        rt_buf_addch(w->out, ',');
+        jw_ch(w, ',');
     w->first = 0;
-    rt_buf_addch(w->out, '\n');
-    for (int i = 0; i < w->depth; i++)
-        rt_buf_addch(w->out, ' ');
+    jw_line(w);
 }
 
 static void jw_key(struct jw *w, const char *key)
@@ -232,7 +266,7 @@ static void jw_key(struct jw *w, const char *key)
 
 static void jw_open(struct jw *w, char c)
 {
-    rt_buf_addch(w->out, c);
+    jw_ch(w, c);
     w->depth++;
     w->first = 1;
 }
@@ -240,21 +274,23 @@ static void jw_open(struct jw *w, char c)
 static void jw_close(struct jw *w, char c)
 {
     w->depth--;
-    if (!w->first) { /* empty: "[]" and "{}" as jansson writes them */
-        rt_buf_addch(w->out, '\n');
-        for (int i = 0; i < w->depth; i++)
-            rt_buf_addch(w->out, ' ');
-    }
+    if (!w->first) /* empty: "[]" and "{}" as jansson writes them */
+        jw_line(w);
     w->first = 0;
-    rt_buf_addch(w->out, c);
+    jw_ch(w, c);
 }
 
 static void jw_int(struct jw *w, int64_t v)
 {
-    char num[24];
-    int n = snprintf(num, sizeof(num), "%lld", (long long)v);
+    char num[24], *p = num + sizeof(num);
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 
-    rt_buf_add(w->out, num, (size_t)n);
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        *--p = '-';
+    rt_buf_add(w->out, p, (size_t)(num + sizeof(num) - p));
 }
 
 static void jw_int_or_null(struct jw *w, int64_t v)
@@ -346,11 +382,35 @@ static void jw_rec(struct jw *w, const struct rt_rec *r)
     jw_close(w, '}');
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Are the keys of fc all different? (Sorted, not compared each with each: a facet of
+ * states has some 190 keys.) */
+static int keys_distinct(const struct rt_facet *fc)
+{
+    const char **k;
+    int ok = 1;
+
+    if (fc->n < 2)
+        return 1;
+    k = rt_xmalloc(fc->n * sizeof(*k));
+    for (size_t i = 0; i < fc->n; i++)
+        k[i] = fc->counts[i].key;
+    qsort(k, fc->n, sizeof(*k), cmp_key);
+    for (size_t i = 1; i < fc->n && ok; i++)
+        ok = strcmp(k[i - 1], k[i]) != 0;
+    rt_free(k);
+    return ok;
+}
+
 int rt_search_result_write_json(const struct rt_search_result *res, int64_t limit, int64_t offset,
                                 struct rt_buf *out)
 {
     struct jw w = {out, 0, 1, 0};
-    size_t start = out->len;
+    size_t start = out->len, room = 256;
 
     for (size_t i = 0; i < res->n_hits; i++) {
         const struct rt_rec *r = &res->hits[i];
@@ -361,6 +421,13 @@ int rt_search_result_write_json(const struct rt_search_result *res, int64_t limi
             if (!r->themes[k].label)
                 return -1;
     }
+    /* Room for it all at once, roughly: no copy as the buffer grows. */
+    for (size_t i = 0; i < res->n_hits; i++)
+        room += 640 + (res->hits[i].text ? strlen(res->hits[i].text) : 0) +
+                80 * (res->hits[i].n_by + res->hits[i].n_themes);
+    for (size_t f = 0; f < res->n_facets; f++)
+        room += 64 + 32 * res->facets[f].n;
+    rt_buf_grow(out, room);
     jw_open(&w, '{');
     jw_key(&w, "total");
     jw_int(&w, res->total);
@@ -382,10 +449,8 @@ int rt_search_result_write_json(const struct rt_search_result *res, int64_t limi
         for (size_t i = 0; i < res->n_facets; i++)
             if (i != f && !strcmp(res->facets[i].name, fc->name))
                 w.bad = 1; /* a key twice: jansson keeps the last value in the first place */
-        for (size_t i = 1; i < fc->n && !w.bad; i++)
-            for (size_t k = 0; k < i && !w.bad; k++)
-                if (!strcmp(fc->counts[i].key, fc->counts[k].key))
-                    w.bad = 1;
+        if (!w.bad && !keys_distinct(fc))
+            w.bad = 1;
         jw_key(&w, fc->name);
         jw_open(&w, '{');
         for (size_t i = 0; i < fc->n && !w.bad; i++) {

@@ -114,3 +114,21 @@ Test(search_json, refuses_what_jansson_would_change)
     res.n_facets = 1;
     cr_assert_eq(same_as_jansson(&res, 20, 0), -1);
 }
+
+Test(search_json, a_facet_of_many_keys)
+{
+    struct rt_search_result res = {0};
+    static struct rt_count many[200];
+    static char keys[200][8];
+
+    for (int i = 0; i < 200; i++) {
+        snprintf(keys[i], sizeof(keys[i]), "K%03d", (i * 37) % 200); /* all different */
+        many[i] = (struct rt_count){keys[i], 200 - i};
+    }
+    res.total = -5;
+    res.facets[0] = (struct rt_facet){"recommending_state", many, 200};
+    res.n_facets = 1;
+    cr_assert_eq(same_as_jansson(&res, INT64_MIN, INT64_MAX), 0);
+    memcpy(keys[150], keys[3], sizeof(keys[3])); /* one key twice, far apart */
+    cr_assert_eq(same_as_jansson(&res, 20, 0), -1);
+}
