@@ -40,6 +40,9 @@ struct rt__facets {
     /* The postings (postings.c): the index's rows and tokens when they were built, 0
      * when none were. */
     int64_t post_rows, post_tokens;
+    /* The full-text index's words (postings.c), read at the first prefix query. */
+    struct rt__vocab *vocab;
+    int vocab_read;
 };
 
 static void group_release(struct fgroup *g)
@@ -65,6 +68,9 @@ static void facets_clear(struct rt__facets *fx)
     rt_free(fx->dl32);
     fx->dl32 = NULL;
     fx->post_rows = fx->post_tokens = 0;
+    rt__vocab_free(fx->vocab);
+    fx->vocab = NULL;
+    fx->vocab_read = 0;
     fx->built = 0;
     fx->stamp = 0;
 }
@@ -602,6 +608,17 @@ int rt__facets_postings(const struct rt__facets *fx, int64_t *rows, int64_t *tok
     *rows = fx ? fx->post_rows : 0;
     *tokens = fx ? fx->post_tokens : 0;
     return *rows > 0 && *tokens > 0;
+}
+
+const struct rt__vocab *rt__facets_vocab(struct rt_store *st, struct rt__facets *fx)
+{
+    if (!fx || !fx->post_rows)
+        return NULL;
+    if (!fx->vocab_read) {
+        fx->vocab_read = 1;
+        fx->vocab = rt__vocab_read(st);
+    }
+    return fx->vocab;
 }
 
 uint64_t rt__facets_version(const struct rt__facets *fx)

@@ -182,6 +182,42 @@ void rt__rank_terms(const struct rt__term *t, size_t n, int all, const roaring_b
                     int64_t **ids, size_t *n_ids);
 
 /*
+ * Every word of the full-text index with its count of rows, in the index's order
+ * (bytes), as the search index keeps them (facet 6, postings.c): n words, word i at
+ * text + off[i] (NUL-ended) in doc[i] rows.
+ */
+struct rt__vocab {
+    size_t n;
+    uint32_t *off, *doc;
+    char *text;
+};
+
+/* Reads the words stored with the postings: a new rt__vocab, or NULL when there is
+ * none or it cannot be read (FTS5 then serves prefixes). */
+struct rt__vocab *rt__vocab_read(struct rt_store *st);
+
+/* Frees v (NULL: nothing). */
+void rt__vocab_free(struct rt__vocab *v);
+
+/*
+ * The words of fx's index (rt__vocab_read), read once per build of fx and kept with
+ * it; NULL when fx has no postings or no words were stored. Owned by fx.
+ */
+const struct rt__vocab *rt__facets_vocab(struct rt_store *st, struct rt__facets *fx);
+
+/*
+ * The postings of the prefix term text (len bytes, a query's term whose last word is
+ * a prefix) as one phrase, as FTS5 matches it: the words of v that begin with the
+ * prefix, their rows joined and their counts in each row added, each word's from
+ * its stored postings or else walked by FTS5 (rt__postings_walk). 1 with *out (the
+ * rows that have one of the words; empty when none does), 0 when the term is not
+ * one token or a word cannot be read this way (FTS5 then serves the query),
+ * RT_ESTORE with err. In a search, with st->rank_len set.
+ */
+int rt__postings_prefix(struct rt_store *st, const struct rt__vocab *v, const char *text,
+                        size_t len, struct rt__term *out, struct rt_error *err);
+
+/*
  * The index's counts of rows and tokens when fx's postings were built: 1, else 0
  * (then FTS5 serves every word). fx may be NULL.
  */
