@@ -77,9 +77,10 @@ int64_t rt__bitmap_to_bits(const roaring_bitmap_t *bm, uint64_t **bits, size_t *
 /*
  * Fills res->facets[res->n_facets..] with the four facets counted over hits, in the
  * order and with the keys of the SQL GROUP BY they replace (count descending, then
- * key). Cannot fail.
+ * key). The states may be counted from each row's state, which fx then keeps. Cannot
+ * fail.
  */
-void rt__facets_count(const struct rt__facets *fx, const roaring_bitmap_t *hits,
+void rt__facets_count(struct rt__facets *fx, const roaring_bitmap_t *hits,
                       struct rt_search_result *res);
 
 /*
