@@ -684,7 +684,7 @@ static void term_from(struct posting *p, size_t n, roaring_bitmap_t *bm, struct 
     RT_ALLOC_ARRAY(out->cls, (size_t)out->n_class * 3 + 1);
     RT_ALLOC_ARRAY(out->ids, (size_t)out->n_post + 1);
     for (size_t i = 0, from = 0, k = 0; i <= out->n_post; i++) {
-        if (i == out->n_post || (i > from && (p[i].tf != p[from].tf || p[i].dl != p[from].dl))) {
+        if (i > from && (i == out->n_post || p[i].tf != p[from].tf || p[i].dl != p[from].dl)) {
             out->cls[k * 3] = p[from].tf;
             out->cls[k * 3 + 1] = p[from].dl;
             out->cls[k * 3 + 2] = (uint32_t)(i - from);
