@@ -77,9 +77,10 @@ int64_t rt__bitmap_to_bits(const roaring_bitmap_t *bm, uint64_t **bits, size_t *
 /*
  * Fills res->facets[res->n_facets..] with the four facets counted over hits, in the
  * order and with the keys of the SQL GROUP BY they replace (count descending, then
- * key). Cannot fail.
+ * key). The states may be counted from each row's state, which fx then keeps. Cannot
+ * fail.
  */
-void rt__facets_count(const struct rt__facets *fx, const roaring_bitmap_t *hits,
+void rt__facets_count(struct rt__facets *fx, const roaring_bitmap_t *hits,
                       struct rt_search_result *res);
 
 /*
@@ -180,6 +181,42 @@ void rt__rank_terms(const struct rt__term *t, size_t n, int all, const roaring_b
                     const roaring_bitmap_t *filter, const uint8_t *doclen, size_t n_doclen,
                     int64_t rows, int64_t tokens, int64_t direct_max, int64_t offset, int64_t limit,
                     int64_t **ids, size_t *n_ids);
+
+/*
+ * Every word of the full-text index with its count of rows, in the index's order
+ * (bytes), as the search index keeps them (facet 6, postings.c): n words, word i at
+ * text + off[i] (NUL-ended) in doc[i] rows.
+ */
+struct rt__vocab {
+    size_t n;
+    uint32_t *off, *doc;
+    char *text;
+};
+
+/* Reads the words stored with the postings: a new rt__vocab, or NULL when there is
+ * none or it cannot be read (FTS5 then serves prefixes). */
+struct rt__vocab *rt__vocab_read(struct rt_store *st);
+
+/* Frees v (NULL: nothing). */
+void rt__vocab_free(struct rt__vocab *v);
+
+/*
+ * The words of fx's index (rt__vocab_read), read once per build of fx and kept with
+ * it; NULL when fx has no postings or no words were stored. Owned by fx.
+ */
+const struct rt__vocab *rt__facets_vocab(struct rt_store *st, struct rt__facets *fx);
+
+/*
+ * The postings of the prefix term text (len bytes, a query's term whose last word is
+ * a prefix) as one phrase, as FTS5 matches it: the words of v that begin with the
+ * prefix, their rows joined and their counts in each row added, each word's from
+ * its stored postings or else walked by FTS5 (rt__postings_walk). 1 with *out (the
+ * rows that have one of the words; empty when none does), 0 when the term is not
+ * one token or a word cannot be read this way (FTS5 then serves the query),
+ * RT_ESTORE with err. In a search, with st->rank_len set.
+ */
+int rt__postings_prefix(struct rt_store *st, const struct rt__vocab *v, const char *text,
+                        size_t len, struct rt__term *out, struct rt_error *err);
 
 /*
  * The index's counts of rows and tokens when fx's postings were built: 1, else 0

@@ -133,6 +133,29 @@ static int add_prefix(struct rt_store *st, const struct rt_search_node *nd, stru
     return rc;
 }
 
+int rt__fts_prefix_phrases(struct rt_store *st, const struct rt_search_node *nd, struct rt_buf *out,
+                           struct rt_error *err)
+{
+    struct last_word last = {RT_BUF_INIT, 0, 0};
+    struct rt_buf words = RT_BUF_INIT;
+    struct rt_tokenizer *t = rt_tokenizer_new("none");
+    int rc = 0;
+
+    rt_tokenize(t, nd->text, nd->len, 0, keep_last, &last);
+    rt_tokenizer_free(t);
+    if (last.word.len)
+        rc = prefix_words(st, last.word.buf, last.word.len, &words, err);
+    for (size_t i = 0; rc == 0 && i < words.len; i += strlen(words.buf + i) + 1) {
+        rt_buf_add(out, nd->text, last.start);
+        rt_buf_adds(out, words.buf + i);
+        rt_buf_add(out, nd->text + last.end, nd->len - last.end);
+        rt_buf_addch(out, '\0');
+    }
+    rt_buf_release(&last.word);
+    rt_buf_release(&words);
+    return rc;
+}
+
 /*
  * Appends node nd. The tree's operators bind as FTS5's do (NOT, then AND, then OR),
  * so only groups need parentheses; every operator is written out, as FTS5 joins

@@ -22,6 +22,12 @@
  * The row of facet 5, pos 0, says that the postings were built, and of which index:
  * its key is "<rows> <tokens>", the index's count of rows and of tokens (FTS5's
  * averages), from which bm25 takes the mean length.
+ *
+ * The row of facet 6, pos 0, holds every word of the index with its count of rows,
+ * for prefixes (rt__postings_prefix): n (u32), n counts (u32 each), then the n words
+ * in the index's order, each ended by a NUL. A word that a query of it does not find
+ * (its stem is another word) gets postings whatever its count, since FTS5 cannot walk
+ * it on its own.
  */
 #include "base/compat.h"
 
@@ -318,11 +324,53 @@ static int store_word(struct rt_store *st, sqlite3_stmt *inst, sqlite3_stmt *ins
     return rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "postings");
 }
 
+/* Does a query of the index's token term (len bytes) look for the token itself? */
+static int own_query_form(struct rt_store *st, const char *term, size_t len)
+{
+    struct one_token tok = {RT_BUF_INIT, 0};
+    int own =
+        query_token(st, term, len, &tok) && tok.term.len == len && !memcmp(tok.term.buf, term, len);
+
+    rt_buf_release(&tok.term);
+    return own;
+}
+
+/*
+ * The row of facet 6, pos 0: every word of the index (n of them) with its count of
+ * rows, for prefixes (rt__vocab_read): n, the n counts, the words each ended by a NUL,
+ * in the index's order.
+ */
+static int store_vocab(struct rt_store *st, uint32_t n, const struct rt_buf *docs,
+                       const struct rt_buf *words, struct rt_error *err)
+{
+    struct rt_buf blob = RT_BUF_INIT;
+    sqlite3_stmt *ins = rt__stmt_sql(st,
+                                     "INSERT INTO search_index(facet, pos, key, num, bitmap)"
+                                     " VALUES (6, 0, '', ?1, ?2)",
+                                     err);
+    int rc;
+
+    if (!ins)
+        return RT_ESTORE;
+    put_u32(&blob, n);
+    rt_buf_add(&blob, docs->buf, docs->len);
+    rt_buf_add(&blob, words->buf, words->len);
+    sqlite3_bind_int64(ins, 1, (int64_t)n);
+    sqlite3_bind_blob(ins, 2, blob.buf, (int)blob.len, SQLITE_STATIC);
+    rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : rt__db_error(st, err, "postings");
+    sqlite3_reset(ins);
+    sqlite3_clear_bindings(ins);
+    rt_buf_release(&blob);
+    return rc;
+}
+
 int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint8_t *doclen, size_t n_dl,
                        int64_t *rows, int64_t *tokens, struct rt_error *err)
 {
     sqlite3_stmt *voc, *inst, *ins;
     struct rt_buf terms = RT_BUF_INIT, blob = RT_BUF_INIT, key = RT_BUF_INIT;
+    struct rt_buf docs = RT_BUF_INIT, words = RT_BUF_INIT;
+    uint32_t n_words = 0;
     int64_t n_terms = 0;
     int rc;
 
@@ -339,13 +387,30 @@ int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint8_t *d
         return rt__db_error(st, err, "postings");
     if (rc == 1 && dl) {
         /* The words first (the statement ends before the instances are read). */
-        if (!(voc = rt__stmt_sql(st, "SELECT term FROM temp.rt_vocab_row WHERE doc >= ?1", err)))
+        int64_t min = st->postings_min_rows > 0 ? st->postings_min_rows : POSTINGS_MIN_ROWS;
+        if (!(voc = rt__stmt_sql(st, "SELECT term, doc FROM temp.rt_vocab_row", err)))
             return RT_ESTORE;
-        sqlite3_bind_int64(voc, 1,
-                           st->postings_min_rows > 0 ? st->postings_min_rows : POSTINGS_MIN_ROWS);
         while ((rc = sqlite3_step(voc)) == SQLITE_ROW) {
-            rt_buf_add(&terms, sqlite3_column_text(voc, 0), (size_t)sqlite3_column_bytes(voc, 0));
-            rt_buf_addch(&terms, '\0');
+            int64_t doc = sqlite3_column_int64(voc, 1);
+            const unsigned char *w = sqlite3_column_text(voc, 0);
+            size_t wlen = (size_t)sqlite3_column_bytes(voc, 0);
+            if (!w || memchr(w, '\0', wlen) || doc < 0 || doc > (int64_t)UINT32_MAX) {
+                n_words = UINT32_MAX; /* no vocabulary row: FTS5 serves prefixes */
+                continue;
+            }
+            /* A word that a query of it does not find (its stem is another word) cannot
+             * be walked by FTS5 when a prefix needs it: it gets postings whatever its
+             * count. */
+            if (doc >= min || !own_query_form(st, (const char *)w, wlen)) {
+                rt_buf_add(&terms, w, wlen);
+                rt_buf_addch(&terms, '\0');
+            }
+            if (n_words < UINT32_MAX) {
+                put_u32(&docs, (uint32_t)doc);
+                rt_buf_add(&words, w, wlen);
+                rt_buf_addch(&words, '\0');
+                n_words++;
+            }
         }
         sqlite3_reset(voc);
         if (rc != SQLITE_DONE) {
@@ -370,6 +435,8 @@ int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint8_t *d
         sqlite3_clear_bindings(ins);
         if (rc < 0)
             goto out;
+        if (n_words < UINT32_MAX && (rc = store_vocab(st, n_words, &docs, &words, err)) < 0)
+            goto out;
     } else {
         *rows = *tokens = 0;
     }
@@ -388,6 +455,8 @@ int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint8_t *d
     sqlite3_reset(ins);
     sqlite3_clear_bindings(ins);
 out:
+    rt_buf_release(&docs);
+    rt_buf_release(&words);
     rt_buf_release(&terms);
     rt_buf_release(&blob);
     rt_buf_release(&key);
@@ -460,27 +529,20 @@ int rt__postings_rows(struct rt_store *st, const char *text, size_t len, int64_t
     return found;
 }
 
-int rt__postings_get(struct rt_store *st, const char *text, size_t len, struct rt__term *out,
-                     struct rt_error *err)
+/* The stored postings of the index's token term (len bytes): as rt__postings_get. */
+static int term_postings(struct rt_store *st, const char *term, size_t len, struct rt__term *out,
+                         struct rt_error *err)
 {
-    struct one_token tok = {RT_BUF_INIT, 0};
     sqlite3_stmt *s;
     int rc, found = 0;
 
     memset(out, 0, sizeof(*out));
-    if (!query_token(st, text, len, &tok)) {
-        rt_buf_release(&tok.term);
-        return 0;
-    }
     if (!(s = rt__stmt_sql(st, "SELECT key, bitmap FROM search_index WHERE facet = 5 AND pos = ?1",
-                           err))) {
-        rt_buf_release(&tok.term);
+                           err)))
         return RT_ESTORE;
-    }
-    sqlite3_bind_int64(s, 1, (int64_t)hash_of(tok.term.buf, tok.term.len));
-    if ((rc = sqlite3_step(s)) == SQLITE_ROW &&
-        (size_t)sqlite3_column_bytes(s, 0) == tok.term.len &&
-        !memcmp(sqlite3_column_text(s, 0), tok.term.buf, tok.term.len)) {
+    sqlite3_bind_int64(s, 1, (int64_t)hash_of(term, len));
+    if ((rc = sqlite3_step(s)) == SQLITE_ROW && (size_t)sqlite3_column_bytes(s, 0) == len &&
+        !memcmp(sqlite3_column_text(s, 0), term, len)) {
         const unsigned char *p = sqlite3_column_blob(s, 1);
         size_t n = (size_t)sqlite3_column_bytes(s, 1), need;
         if (p && n >= 8) {
@@ -504,7 +566,6 @@ int rt__postings_get(struct rt_store *st, const char *text, size_t len, struct r
         }
     }
     sqlite3_reset(s);
-    rt_buf_release(&tok.term);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         rt__term_release(out);
         return rt__db_error(st, err, "postings");
@@ -514,6 +575,19 @@ int rt__postings_get(struct rt_store *st, const char *text, size_t len, struct r
     return found;
 }
 
+int rt__postings_get(struct rt_store *st, const char *text, size_t len, struct rt__term *out,
+                     struct rt_error *err)
+{
+    struct one_token tok = {RT_BUF_INIT, 0};
+    int rc = 0;
+
+    memset(out, 0, sizeof(*out));
+    if (query_token(st, text, len, &tok))
+        rc = term_postings(st, tok.term.buf, tok.term.len, out, err);
+    rt_buf_release(&tok.term);
+    return rc;
+}
+
 void rt__term_release(struct rt__term *t)
 {
     rt_free(t->cls);
@@ -521,6 +595,8 @@ void rt__term_release(struct rt__term *t)
     rt__bitmap_free(t->bm);
     memset(t, 0, sizeof(*t));
 }
+
+static void term_from(struct posting *p, size_t n, roaring_bitmap_t *bm, struct rt__term *out);
 
 int rt__postings_walk(struct rt_store *st, const char *text, size_t len, struct rt__term *out,
                       struct rt_error *err)
@@ -587,9 +663,20 @@ int rt__postings_walk(struct rt_store *st, const char *text, size_t len, struct 
     bm = roaring_bitmap_create();
     for (size_t i = 0; i < c.n; i++)
         roaring_bitmap_add(bm, p[i].id);
-    out->n_post = (uint32_t)c.n;
-    out->bm = bm;
+    term_from(p, c.n, bm, out);
     rt__rank_collect_release(&c);
+    rt_free(p);
+    return 1;
+}
+
+/*
+ * The postings p (n, in id order, each id once: the rows of bm) as a term's groups into
+ * *out, which takes bm; sorts p.
+ */
+static void term_from(struct posting *p, size_t n, roaring_bitmap_t *bm, struct rt__term *out)
+{
+    out->n_post = (uint32_t)n;
+    out->bm = bm;
     /* Groups by (tf, dl), ids ascending in each, as rt__postings_get gives them. */
     posting_sort(p, out->n_post);
     for (size_t i = 0; i < out->n_post; i++)
@@ -597,7 +684,7 @@ int rt__postings_walk(struct rt_store *st, const char *text, size_t len, struct 
     RT_ALLOC_ARRAY(out->cls, (size_t)out->n_class * 3 + 1);
     RT_ALLOC_ARRAY(out->ids, (size_t)out->n_post + 1);
     for (size_t i = 0, from = 0, k = 0; i <= out->n_post; i++) {
-        if (i == out->n_post || (i > from && (p[i].tf != p[from].tf || p[i].dl != p[from].dl))) {
+        if (i > from && (i == out->n_post || p[i].tf != p[from].tf || p[i].dl != p[from].dl)) {
             out->cls[k * 3] = p[from].tf;
             out->cls[k * 3 + 1] = p[from].dl;
             out->cls[k * 3 + 2] = (uint32_t)(i - from);
@@ -607,6 +694,163 @@ int rt__postings_walk(struct rt_store *st, const char *text, size_t len, struct 
         if (i < out->n_post)
             out->ids[i] = p[i].id;
     }
-    rt_free(p);
-    return 1;
+}
+
+struct rt__vocab *rt__vocab_read(struct rt_store *st)
+{
+    sqlite3_stmt *s =
+        rt__stmt_sql(st, "SELECT bitmap FROM search_index WHERE facet = 6 AND pos = 0", NULL);
+    struct rt__vocab *v = NULL;
+
+    if (!s)
+        return NULL;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        const unsigned char *b = sqlite3_column_blob(s, 0);
+        size_t n = (size_t)sqlite3_column_bytes(s, 0), at, k;
+        if (b && n >= 4 && (size_t)get_u32(b) <= (n - 4) / 4) {
+            v = rt_xcalloc(1, sizeof(*v));
+            v->n = get_u32(b);
+            RT_ALLOC_ARRAY(v->doc, v->n + 1);
+            RT_ALLOC_ARRAY(v->off, v->n + 1);
+            for (size_t i = 0; i < v->n; i++)
+                v->doc[i] = get_u32(b + 4 + i * 4);
+            at = 4 + v->n * 4;
+            v->text = rt_xmalloc(n - at + 1);
+            memcpy(v->text, b + at, n - at);
+            /* Each word ended by a NUL, and no more than n of them. */
+            for (k = 0, at = 0; k < v->n && at < n - 4 - v->n * 4; k++) {
+                const char *e = memchr(v->text + at, '\0', n - 4 - v->n * 4 - at);
+                if (!e)
+                    break;
+                v->off[k] = (uint32_t)at;
+                at = (size_t)(e - v->text) + 1;
+            }
+            if (k != v->n || at != n - 4 - v->n * 4) {
+                rt__vocab_free(v);
+                v = NULL;
+            }
+        }
+    }
+    sqlite3_reset(s);
+    return v;
+}
+
+void rt__vocab_free(struct rt__vocab *v)
+{
+    if (!v)
+        return;
+    rt_free(v->off);
+    rt_free(v->doc);
+    rt_free(v->text);
+    rt_free(v);
+}
+
+/* The first word of v not before the bytes p (len) in the index's order. */
+static size_t vocab_seek(const struct rt__vocab *v, const char *p, size_t len)
+{
+    size_t lo = 0, hi = v->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *w = v->text + v->off[mid];
+        size_t wl = strlen(w);
+        int c = memcmp(w, p, wl < len ? wl : len);
+        if (c < 0 || (c == 0 && wl < len))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+int rt__postings_prefix(struct rt_store *st, const struct rt__vocab *v, const char *text,
+                        size_t len, struct rt__term *out, struct rt_error *err)
+{
+    struct one_token tok = {RT_BUF_INIT, 0};
+    struct rt__term *m = NULL;
+    size_t n = 0, alloc = 0;
+    int64_t min = st->postings_min_rows > 0 ? st->postings_min_rows : POSTINGS_MIN_ROWS;
+    int rc = 1, own;
+
+    memset(out, 0, sizeof(*out));
+    if (!v)
+        return 0;
+    /* The prefix as FTS5 gives it to the index: the last word folded, not stemmed. */
+    if (!st->query_tok && !(st->query_tok = rt_tokenizer_new("english")))
+        return 0;
+    rt_tokenize(st->query_tok, text, len, RT_TOKENIZE_LAST_UNSTEMMED, take_token, &tok);
+    if (tok.n != 1 || !tok.term.len) {
+        rt_buf_release(&tok.term);
+        return 0;
+    }
+    for (size_t i = vocab_seek(v, tok.term.buf, tok.term.len); i < v->n && rc == 1; i++) {
+        const char *w = v->text + v->off[i];
+        size_t wl = strlen(w);
+        struct one_token self = {RT_BUF_INIT, 0};
+        if (wl < tok.term.len || memcmp(w, tok.term.buf, tok.term.len))
+            break;
+        RT_ALLOC_GROW(m, n + 1, alloc);
+        memset(&m[n], 0, sizeof(m[n]));
+        own = query_token(st, w, wl, &self) && self.term.len == wl && !memcmp(self.term.buf, w, wl);
+        /* Postings are stored for the words in enough rows and those a query does not
+         * find (rt__postings_store); the others are walked. */
+        rc = 0;
+        if (v->doc[i] >= min || !own)
+            rc = term_postings(st, w, wl, &m[n], err);
+        if (rc == 0 && own)
+            rc = rt__postings_walk(st, w, wl, &m[n], err);
+        rt_buf_release(&self.term);
+        if (rc == 1)
+            n++;
+    }
+    rt_buf_release(&tok.term);
+    if (rc == 1 && n == 1) {
+        *out = m[0];
+        n = 0;
+    } else if (rc == 1) {
+        /* The words' rows joined, their counts in a row added (FTS5's count of the
+         * phrase's hits there), each row's length from any word's group. */
+        roaring_bitmap_t *bm;
+        struct posting *p;
+        uint32_t *acc, *idv;
+        size_t k = 0, max, card;
+        const roaring_bitmap_t **all;
+        RT_ALLOC_ARRAY(all, n);
+        for (size_t i = 0; i < n; i++)
+            all[i] = m[i].bm;
+        bm = roaring_bitmap_or_many(n, all);
+        rt_free(all);
+        max = roaring_bitmap_is_empty(bm) ? 0 : roaring_bitmap_maximum(bm);
+        card = (size_t)roaring_bitmap_get_cardinality(bm);
+        /* Kept zeroed between queries: only the rows touched are cleared again. */
+        if (st->prefix_acc_n < max + 1) {
+            rt_free(st->prefix_acc);
+            st->prefix_acc = rt_xcalloc(max + 1, 2 * sizeof(*st->prefix_acc));
+            st->prefix_acc_n = max + 1;
+        }
+        acc = st->prefix_acc;
+        for (size_t i = 0; i < n; i++)
+            for (size_t c = 0, at = 0; c < m[i].n_class; c++)
+                for (size_t e = at + m[i].cls[c * 3 + 2]; at < e; at++) {
+                    acc[m[i].ids[at] * 2] += m[i].cls[c * 3];
+                    acc[m[i].ids[at] * 2 + 1] = m[i].cls[c * 3 + 1];
+                }
+        RT_ALLOC_ARRAY(p, card + 1);
+        RT_ALLOC_ARRAY(idv, card + 1);
+        roaring_bitmap_to_uint32_array(bm, idv);
+        for (; k < card; k++) {
+            uint32_t id = idv[k];
+            p[k] = (struct posting){id, acc[id * 2], acc[id * 2 + 1]};
+            acc[id * 2] = acc[id * 2 + 1] = 0;
+        }
+        rt_free(idv);
+        term_from(p, k, bm, out);
+        rt_free(p);
+    }
+    for (size_t i = 0; i < n; i++)
+        rt__term_release(&m[i]);
+    rt_free(m);
+    if (rc == 1 && !out->bm)
+        out->bm = roaring_bitmap_create(); /* no word begins with it */
+    return rc;
 }

@@ -536,6 +536,7 @@ void rt__sqlite_close(struct rt_store *st)
     rt__strmap_release(&st->theme_cache);
     rt__strmap_release(&st->phrase_rows);
     rt_buf_release(&st->match_phrases);
+    rt_free(st->prefix_acc);
     rt_buf_release(&st->theme_key);
     rt_free(st->by_queue.v);
     rt_free(st->theme_queue.v);

@@ -173,6 +173,10 @@ struct rt_store {
      * each hit; with more it reads the words' groups best first and stops early
      * (rt__rank_terms). 0: the default, 2048; tests set -1 for always the latter. */
     int64_t postings_direct_max;
+    /* postings.c: a prefix's count and length by row id while its words' postings are
+     * joined (rt__postings_prefix), two each; all 0 between queries. */
+    uint32_t *prefix_acc;
+    size_t prefix_acc_n;
     /* Private records (private.c): 0 every record is read; 1 the tables of private
      * kinds are shadowed by views without them; 2 a switch to 1 failed half way. */
     int hide_private;
@@ -193,6 +197,14 @@ struct rt_store {
  */
 int rt__fts_render(struct rt_store *st, const struct rt_search_query *q, struct rt_buf *out,
                    struct rt_error *err);
+/*
+ * The texts of the phrases that the prefix term nd is rendered with after the prefix
+ * itself, in their order, each ended by a NUL, appended to out: one for each word of
+ * the table word whose stem does not begin with the prefix (add_prefix). Returns 0,
+ * RT_ESTORE with err.
+ */
+int rt__fts_prefix_phrases(struct rt_store *st, const struct rt_search_node *nd, struct rt_buf *out,
+                           struct rt_error *err);
 /* rt_search_parse then rt__fts_render: the FTS5 expression of a query text (tests). */
 int rt__fts_expr(struct rt_store *st, const char *text, size_t len, struct rt_buf *out,
                  struct rt_error *err);

@@ -133,8 +133,9 @@ Test(search_index, stored_once_then_read_by_every_connection)
     cr_assert_eq(count_in(st, "women", "state_under_review", "FRA"), 20);
     stamp = scalar(st, STAMP);
     cr_assert_neq(stamp, -1, "the first search stores the index");
-    /* response, cycle, theme and state entries, the lengths, and the postings' row */
-    cr_assert_eq(scalar(st, "SELECT count(DISTINCT facet) FROM search_index WHERE facet >= 0"), 6);
+    /* response, cycle, theme and state entries, the lengths, the postings' row and the
+     * index's words */
+    cr_assert_eq(scalar(st, "SELECT count(DISTINCT facet) FROM search_index WHERE facet >= 0"), 7);
 
     other = open_other();
     cr_assert_eq(count_in(other, "women", "state_under_review", "FRA"), 20);
@@ -534,4 +535,146 @@ Test(search_index, postings_rank_and_or_as_fts5_does)
                  0, "a word of many has");
     rt_buf_release(&want);
     rt_buf_release(&got);
+}
+
+/*
+ * A prefix is ranked from the postings of the index's words that begin with it
+ * (postings.c, rt__postings_prefix): their rows joined, their counts in a row added,
+ * as FTS5 counts the hits of a prefix's phrase; a word of few rows is walked by FTS5,
+ * and a prefix that also looks for words whose stems do not begin with it
+ * ("investigat*") adds their phrases as an OR. The same hits in the same order as
+ * FTS5 ranking every match, the same totals and facets, with and without filters and
+ * on pages after the first.
+ */
+Test(search_index, postings_rank_prefix_as_fts5_does)
+{
+    static const char *const texts[] = {
+        "wom*", "viol*", "defen*", "investigat*", "end*", "tort*", "girl*", "protect*", "xyzq*",
+    };
+    struct rt_buf want = RT_BUF_INIT, got = RT_BUF_INIT;
+    char text[200];
+    size_t served;
+
+    st->postings_min_rows = 15;
+    fill();
+    for (int i = 0; i < 60; i++) {
+        snprintf(text, sizeof(text), "%s women %s violations of violence against %s (%d)%s%s",
+                 i % 3 ? "Women" : "End", i % 4 ? "and girls" : "defenders",
+                 i % 6 ? "women" : "woman defending her", i % 7,
+                 i % 5 ? "" : " end torture now, end it, investigate",
+                 i % 9 ? "" : " investigations of violent endings defended");
+        put(st, i % 3 ? "Chile" : "Kenya", i % 2 ? 8 : 22,
+            i % 4 ? RT_RESPONSE_SUPPORTED : RT_RESPONSE_NOTED, i % 2 ? "Women's rights" : NULL,
+            text);
+    }
+    served = st->postings_served;
+    for (size_t w = 0; w < RT_ARRAY_SIZE(texts); w++) {
+        for (int f = 0; f < 4; f++) {
+            struct rt_query q = RT_QUERY_INIT;
+            struct rt_error e = RT_ERROR_INIT;
+            int64_t *all = NULL, ids[200], total = 0, total0 = 0;
+            size_t n_all = 0, n;
+
+            q.text = texts[w];
+            q.sur = f == 1 ? "Chile" : NULL;
+            q.response = f == 2 ? (int)RT_RESPONSE_SUPPORTED : -1;
+            q.theme = f == 3 ? "Women's rights" : NULL;
+            cr_assert_eq(rt_search_ids(st, &q, &all, &n_all, &e), 0, "%s", e.msg.buf);
+            if (strcmp(texts[w], "xyzq*"))
+                cr_assert_gt(n_all, 0, "%s, filter %d: some hits", texts[w], f);
+            q.limit = 200;
+            n = page_of(&q, ids, 200, &total);
+            cr_assert_eq(total, (int64_t)n_all, "%s, filter %d: total", texts[w], f);
+            cr_assert_eq(n, n_all, "%s, filter %d", texts[w], f);
+            for (size_t i = 0; i < n; i++)
+                cr_assert_eq(ids[i], all[i], "%s, filter %d: hit %zu", texts[w], f, i);
+            for (int64_t off = 1; off < 12; off += 5) {
+                q.offset = off;
+                q.limit = 4;
+                n = page_of(&q, ids, 200, &total);
+                cr_assert_eq(total, (int64_t)n_all);
+                for (size_t i = 0; i < n; i++)
+                    cr_assert_eq(ids[i], all[i + (size_t)off],
+                                 "%s, filter %d, offset %lld: hit %zu", texts[w], f, (long long)off,
+                                 i);
+            }
+            q.facets = 1;
+            q.offset = 0;
+            q.limit = 0;
+            facets_of(&q, &want, &total0);
+            q.limit = 3;
+            q.offset = 2;
+            facets_of(&q, &got, &total);
+            cr_assert_str_eq(got.buf, want.buf, "%s, filter %d: facets", texts[w], f);
+            cr_assert_eq(total, total0);
+            rt_free(all);
+        }
+    }
+    /* Every page came from the postings (five of each prefix and filter). */
+    cr_assert_eq(st->postings_served, served + RT_ARRAY_SIZE(texts) * 4 * 5,
+                 "every page came from postings");
+    cr_assert_eq(scalar(st, "SELECT count(*) FROM search_index WHERE facet = 6"), 1,
+                 "the index's words are stored");
+    rt_buf_release(&want);
+    rt_buf_release(&got);
+}
+
+/* The facets of a search in store s as one string (facets_of for another connection). */
+static void facets_in(struct rt_store *s, struct rt_query *q, struct rt_buf *out)
+{
+    struct rt_search_result res = {0};
+    struct rt_error e = RT_ERROR_INIT;
+
+    rt_buf_reset(out);
+    cr_assert_eq(rt_search(s, q, &res, &e), 0, "%s", e.msg.buf);
+    rt_buf_addf(out, "%lld;", (long long)res.total);
+    for (size_t f = 0; f < res.n_facets; f++) {
+        rt_buf_addf(out, "%s:", res.facets[f].name);
+        for (size_t i = 0; i < res.facets[f].n; i++)
+            rt_buf_addf(out, " %s=%lld", res.facets[f].counts[i].key,
+                        (long long)res.facets[f].counts[i].n);
+        rt_buf_addch(out, ';');
+    }
+    rt_search_result_release(&res);
+}
+
+/*
+ * From its second count on, a connection counts the facets in one pass over the hits
+ * from each row's entries (facets.c, row_counts) instead of intersecting the hits
+ * with every entry's rows: the same counts, in the same order, as the first count of
+ * a connection opened afresh, for searches with few and with many hits, filters,
+ * themes given twice and no text at all.
+ */
+Test(search_index, facet_counts_by_rows_as_by_intersections)
+{
+    static const char *const texts[] = {"women",     "torture", "girls OR violence",
+                                        "defenders", "xyzzy",   NULL};
+    struct rt_buf first = RT_BUF_INIT, again = RT_BUF_INIT;
+    int with_hits = 0;
+
+    fill();
+    for (size_t w = 0; w < RT_ARRAY_SIZE(texts); w++) {
+        for (int f = 0; f < 3; f++) {
+            struct rt_query q = RT_QUERY_INIT;
+            struct rt_store *other = open_other();
+
+            q.text = texts[w];
+            q.sur = f == 1 ? "Kenya" : NULL;
+            q.theme = f == 2 ? "Women's rights" : NULL;
+            q.facets = 1;
+            q.limit = 3;
+            facets_in(other, &q, &first);
+            facets_in(other, &q, &again);
+            cr_assert_str_eq(again.buf, first.buf, "%s, filter %d", texts[w] ? texts[w] : "-", f);
+            if (first.buf[0] != '0') { /* some hits: a state has them */
+                cr_assert(strstr(first.buf, "state_under_review: "), "%s: states counted",
+                          first.buf);
+                with_hits++;
+            }
+            rt_store_close(other);
+        }
+    }
+    cr_assert_geq(with_hits, 8, "most searches have hits");
+    rt_buf_release(&first);
+    rt_buf_release(&again);
 }
