@@ -1556,6 +1556,12 @@ static int render_term(struct pg_store *s, struct rt_tokenizer *t, const struct 
     return rc;
 }
 
+static int words_of(void *ctx, const char *prefix, size_t len, struct rt_buf *out,
+                    struct rt_error *err)
+{
+    return prefix_words(ctx, prefix, len, out, err);
+}
+
 /* The tree's operators bind as FTS5's do; a NOT node is its first operand without the
  * others. */
 static int render(struct pg_store *s, struct rt_tokenizer *t, const struct rt_search_node *nd,
@@ -2106,21 +2112,23 @@ again:
     if (s->fx_state != 1)
         goto out;
     /* After the index: a prefix's words and a theme's ids are kept with it. */
-    rt_buf_reset(&tsq);
-    if (text) {
-        struct rt_tokenizer *t = rt_tokenizer_new("english");
-        rc = render(s, t, q->query->root, &tsq, err);
-        rt_tokenizer_free(t);
-        if (rc < 0)
-            goto out;
-    }
     rt_free(themes);
     themes = NULL;
     if (q->theme && (rc = theme_ids(s, q->theme, &themes, &n_themes, err)) < 0)
         goto out;
     rt__facets_pass(s->fx, q, themes, n_themes, &pass);
     hits = roaring_bitmap_create();
-    if (text && s->tx && (rc = rt__pg_text_match(s->tx, tsq.buf, &m, &n)) == 1) {
+    /* In memory, the parsed query itself is evaluated; PostgreSQL gets it as a tsquery. */
+    if (text && s->tx) {
+        struct rt_tokenizer *t = rt_tokenizer_new("english");
+        rt_free(m);
+        m = NULL;
+        rc = rt__pg_text_match(s->tx, q->query->root, t, words_of, s, &m, &n, err);
+        rt_tokenizer_free(t);
+        if (rc < 0)
+            goto out;
+    }
+    if (text && rc == 1) {
         size_t k = 0;
         for (size_t i = 0; i < n; i++) {
             if (pass && !roaring_bitmap_contains(pass, (uint32_t)m[i].id))
@@ -2141,6 +2149,12 @@ again:
                 m[n - 1 - i] = x;
             }
     } else if (text) {
+        struct rt_tokenizer *t = rt_tokenizer_new("english");
+        rt_buf_reset(&tsq);
+        rc = render(s, t, q->query->root, &tsq, err);
+        rt_tokenizer_free(t);
+        if (rc < 0)
+            goto out;
         if ((rc = fx_matches(s, q, tsq.buf, &pass, &m, &n, hits, err)) == 2 && rounds++ < 3) {
             roaring_bitmap_free(hits);
             hits = NULL;
