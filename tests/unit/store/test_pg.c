@@ -753,3 +753,66 @@ Test(pg, the_text_index_in_memory_matches_as_postgresql_does)
     rt_tokenizer_free(tok);
     rt__pg_close(pg);
 }
+
+/* The data version as a store on a connection of its own reads it (rt_store_version). */
+static uint64_t store_version(struct rt_store *st)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    uint64_t v = 0;
+
+    pg_ok(rt_store_version(st, &v, &e), &e);
+    return v;
+}
+
+Test(pg, every_commit_that_writes_raises_the_version_that_every_connection_reads)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *writer = pg_fresh("t_version");
+    struct rt_store *reader = NULL, *again = NULL;
+    char url[1024];
+    uint64_t v0, v1, v2, v3;
+
+    snprintf(url, sizeof(url), "%s dbname=t_version", pg_base());
+    /* The store makes the schema, and the triggers, when it opens. */
+    pg_ok(rt_store_open(&reader, url, RT_STORE_CORE, &e), &e);
+    cr_assert_str_eq(pg_value(writer, "n",
+                              "SELECT count(*) FROM pg_class c WHERE c.relkind = 'r'"
+                              " AND c.relnamespace = current_schema()::regnamespace"
+                              " AND c.relname <> 'meta' AND NOT EXISTS (SELECT 1 FROM pg_trigger g"
+                              " WHERE g.tgrelid = c.oid AND g.tgname = 'rt_data_version')"),
+                     "0", "every table but meta has the trigger");
+    v0 = store_version(reader);
+
+    /* A write through another connection (as psql, another server or a CLI writer
+     * would) shows at once in this one's version. */
+    pg_ok(rt__pg_run(writer, "INSERT INTO state(code, name) VALUES ('ZZA', 'Zedland')", &e), &e);
+    v1 = store_version(reader);
+    cr_assert_gt(v1, v0, "an INSERT committed elsewhere raises the version (%llu, %llu)",
+                 (unsigned long long)v0, (unsigned long long)v1);
+
+    /* Several writes in one transaction: once, and only at its commit. */
+    pg_ok(rt__pg_begin(writer, NULL, &e), &e);
+    pg_ok(rt__pg_run(writer, "INSERT INTO state(code, name) VALUES ('ZZB', 'Bland')", &e), &e);
+    pg_ok(rt__pg_run(writer, "UPDATE state SET name = 'Zedland!' WHERE code = 'ZZA'", &e), &e);
+    cr_assert_eq(store_version(reader), v1, "not before the commit");
+    pg_ok(rt__pg_end(writer, 1, &e), &e);
+    v2 = store_version(reader);
+    cr_assert_eq(v2, v1 + 1, "one commit, one step");
+
+    /* A DELETE too; a rolled-back write and a read change nothing. */
+    pg_ok(rt__pg_run(writer, "DELETE FROM state WHERE code = 'ZZB'", &e), &e);
+    v3 = store_version(reader);
+    cr_assert_eq(v3, v2 + 1);
+    pg_ok(rt__pg_begin(writer, NULL, &e), &e);
+    pg_ok(rt__pg_run(writer, "DELETE FROM state WHERE code = 'ZZA'", &e), &e);
+    pg_ok(rt__pg_end(writer, 0, &e), &e);
+    pg_ok(rt__pg_run(writer, "SELECT count(*) FROM state", &e), &e);
+    cr_assert_eq(store_version(reader), v3, "a rollback and a read leave it");
+
+    /* A second store, opened later (another server), reads the same number. */
+    pg_ok(rt_store_open(&again, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(store_version(again), v3);
+    rt_store_close(again);
+    rt_store_close(reader);
+    rt__pg_close(writer);
+}
