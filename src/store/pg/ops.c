@@ -1015,30 +1015,25 @@ static void theme_sql(struct rt_buf *out, const char *sql, const char *p)
     }
 }
 
+static int theme_ids(struct pg_store *s, const char *theme, int64_t **out, size_t *n,
+                     struct rt_error *err);
+
 static int pg_theme_check(struct rt_store *st, const char *theme, struct rt_error *err)
 {
     struct pg_store *s = PG(st);
-    struct rt_buf sql = RT_BUF_INIT;
-    const char *v[1] = {theme};
-    PGresult *r;
-    int have;
+    int64_t *ids = NULL;
+    size_t n = 0;
+    int rc;
 
     if (s->scratch)
         return rt__sqlite_theme_check(s->scratch, theme, err);
-    rt_buf_adds(&sql, "SELECT EXISTS (");
-    theme_sql(&sql, PG_THEME_IDS, "$1");
-    rt_buf_adds(&sql, ")");
-    r = PQexecParams(rt__pg_conn(s->pg), sql.buf, 1, NULL, v, NULL, NULL, 0);
-    rt_buf_release(&sql);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rt_error_set(err, RT_ESTORE, NULL, 0, "theme", "theme: %s", PQresultErrorMessage(r));
-        PQclear(r);
-        return RT_ESTORE;
-    }
-    have = !strcmp(PQgetvalue(r, 0, 0), "t");
-    PQclear(r);
-    return have ? 0
-                : rt_error_set(err, RT_EINVAL, NULL, 0, "theme", "no theme matches '%s'", theme);
+    /* The theme's ids, as the search's filter takes them and keeps them (theme_ids,
+     * until the index is read again for new data): a search with a theme, which
+     * checks it first, then asks the server once per theme, not twice a search. */
+    if ((rc = theme_ids(s, theme, &ids, &n, err)) < 0)
+        return rc;
+    rt_free(ids);
+    return n ? 0 : rt_error_set(err, RT_EINVAL, NULL, 0, "theme", "no theme matches '%s'", theme);
 }
 
 static int pg_model_get(struct rt_store *st, const char *name, struct rt_buf *data,
