@@ -1015,7 +1015,7 @@ static void theme_sql(struct rt_buf *out, const char *sql, const char *p)
     }
 }
 
-static int theme_ids(struct pg_store *s, const char *theme, int64_t **out, size_t *n,
+static int theme_ids(struct pg_store *s, const char *theme, int known, int64_t **out, size_t *n,
                      struct rt_error *err);
 
 static int pg_theme_check(struct rt_store *st, const char *theme, struct rt_error *err)
@@ -1029,8 +1029,10 @@ static int pg_theme_check(struct rt_store *st, const char *theme, struct rt_erro
         return rt__sqlite_theme_check(s->scratch, theme, err);
     /* The theme's ids, as the search's filter takes them and keeps them (theme_ids,
      * until the index is read again for new data): a search with a theme, which
-     * checks it first, then asks the server once per theme, not twice a search. */
-    if ((rc = theme_ids(s, theme, &ids, &n, err)) < 0)
+     * checks it first, then asks the server once per theme, not twice a search. A
+     * theme found unknown is asked again: the search that would notice new data
+     * does not run after a refusal. */
+    if ((rc = theme_ids(s, theme, 1, &ids, &n, err)) < 0)
         return rc;
     rt_free(ids);
     return n ? 0 : rt_error_set(err, RT_EINVAL, NULL, 0, "theme", "no theme matches '%s'", theme);
@@ -1933,8 +1935,9 @@ static int fx_build(struct pg_store *s, struct rt_error *err)
     return 0;
 }
 
-/* The ids of the themes the filter theme names (THEME_IDS), in *out (rt_free). */
-static int theme_ids(struct pg_store *s, const char *theme, int64_t **out, size_t *n,
+/* The ids of the themes the filter theme names (THEME_IDS), in *out (rt_free); kept
+ * with the index, and with known a kept empty answer is not trusted. */
+static int theme_ids(struct pg_store *s, const char *theme, int known, int64_t **out, size_t *n,
                      struct rt_error *err)
 {
     const char *v[1] = {theme};
@@ -1944,7 +1947,8 @@ static int theme_ids(struct pg_store *s, const char *theme, int64_t **out, size_
         theme_sql(&s->theme_ids_sql, PG_THEME_IDS, "$1");
     int64_t at;
 
-    if (rt__strmap_get(&s->theme_at, theme, strlen(theme), &at)) {
+    if (rt__strmap_get(&s->theme_at, theme, strlen(theme), &at) &&
+        (!known || s->theme_pool[at] > 0)) {
         *n = (size_t)s->theme_pool[at];
         *out = rt_xcalloc(*n ? *n : 1, sizeof(**out));
         if (*n)
@@ -2109,7 +2113,7 @@ again:
     /* After the index: a prefix's words and a theme's ids are kept with it. */
     rt_free(themes);
     themes = NULL;
-    if (q->theme && (rc = theme_ids(s, q->theme, &themes, &n_themes, err)) < 0)
+    if (q->theme && (rc = theme_ids(s, q->theme, 0, &themes, &n_themes, err)) < 0)
         goto out;
     rt__facets_pass(s->fx, q, themes, n_themes, &pass);
     hits = roaring_bitmap_create();

@@ -816,3 +816,29 @@ Test(pg, every_commit_that_writes_raises_the_version_that_every_connection_reads
     rt_store_close(reader);
     rt__pg_close(writer);
 }
+
+Test(pg, a_theme_added_by_another_client_is_known_at_once)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *writer = pg_fresh("t_theme");
+    struct rt_store *st = NULL;
+    char url[1024];
+
+    snprintf(url, sizeof(url), "%s dbname=t_theme", pg_base());
+    pg_ok(rt_store_open(&st, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(rt_store_theme_check(st, "Zebra crossings", &e), RT_EINVAL);
+    cr_assert(strstr(e.msg.buf, "no theme matches 'Zebra crossings'"), "%s", e.msg.buf);
+    rt_error_release(&e);
+    /* Refused once, the answer is not kept: the theme another client adds is known
+     * to the same store at the next check. */
+    pg_ok(rt__pg_run(writer,
+                     "INSERT INTO theme(vocabulary, label) VALUES ('test', 'Zebra crossings')", &e),
+          &e);
+    pg_ok(rt_store_theme_check(st, "Zebra crossings", &e), &e);
+    /* A known one stays known (kept with the index), and an unknown one refused. */
+    pg_ok(rt_store_theme_check(st, "Zebra crossings", &e), &e);
+    cr_assert_eq(rt_store_theme_check(st, "Nothing like it", &e), RT_EINVAL);
+    rt_error_release(&e);
+    rt_store_close(st);
+    rt__pg_close(writer);
+}
