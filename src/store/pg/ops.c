@@ -1896,11 +1896,120 @@ static int words_read(struct pg_store *s, struct rt_error *err)
     return 0;
 }
 
+/*
+ * The facet index kept in search_index (schema 21), as SQLite keeps its own, so that
+ * a new connection reads one value instead of building it from the tables: one row
+ * (facet PG_FX_ROW, pos 0) whose bitmap is rt__facets_serialize's bytes and whose num
+ * is the data version it was built at. It is used only when that is the data
+ * version of the reading snapshot (every commit that writes raises it); the triggers
+ * of schema 21 also empty the table when the facets' data changes.
+ */
+#define PG_FX_ROW "100"
+
+/* The bytes of a bytea in the server's hex output ("\x0a1b...", n characters) into
+ * *out (rt_free), *len of them; -1 when it is not such text. */
+static int unhex(const char *t, size_t n, unsigned char **out, size_t *len)
+{
+    static const char digits[] = "0123456789abcdef";
+    unsigned char *b;
+
+    if (n < 2 || t[0] != '\\' || t[1] != 'x' || n % 2)
+        return -1;
+    *len = (n - 2) / 2;
+    b = rt_xmalloc(*len ? *len : 1);
+    for (size_t i = 0; i < *len; i++) {
+        const char *hi = memchr(digits, t[2 + 2 * i] | 0x20, 16),
+                   *lo = memchr(digits, t[3 + 2 * i] | 0x20, 16);
+        if (!hi || !lo) {
+            rt_free(b);
+            return -1;
+        }
+        b[i] = (unsigned char)((hi - digits) << 4 | (lo - digits));
+    }
+    *out = b;
+    return 0;
+}
+
+/* In the caller's snapshot: the stored index into *out when it is of the data version
+ * v (1), else 0 with *out NULL; RT_ESTORE. */
+static int fx_load(struct pg_store *s, int64_t v, struct rt__facets **out, struct rt_error *err)
+{
+    PGresult *r =
+        rt__pg_exec(s->pg, "pg_fx_load",
+                    "SELECT num, bitmap FROM search_index WHERE facet = " PG_FX_ROW " AND pos = 0",
+                    0, NULL, err);
+    unsigned char *b = NULL;
+    size_t n = 0;
+
+    *out = NULL;
+    if (!r)
+        return RT_ESTORE;
+    if (PQntuples(r) == 1 && strtoll(PQgetvalue(r, 0, 0), NULL, 10) == v &&
+        unhex(PQgetvalue(r, 0, 1), (size_t)PQgetlength(r, 0, 1), &b, &n) == 0)
+        *out = rt__facets_deserialize(b, n);
+    PQclear(r);
+    rt_free(b);
+    return *out ? 1 : 0;
+}
+
+/*
+ * Stores s->fx, built at data version s->fx_version, for the next connections, in a
+ * transaction of its own. Only while that is still the data version; the row does
+ * not raise it (nothing the caches show changes). A failure (a role that may not
+ * write, a dropped connection) only means the next connection builds it again.
+ */
+static void fx_save(struct pg_store *s)
+{
+    static const char digits[] = "0123456789abcdef";
+    struct rt_buf b = RT_BUF_INIT;
+    struct rt_error e = RT_ERROR_INIT;
+    char ver[24], *hex;
+    const char *v[2];
+    PGresult *r;
+    int ok;
+
+    rt__facets_serialize(s->fx, &b);
+    hex = rt_xmalloc(2 * b.len + 3);
+    hex[0] = '\\';
+    hex[1] = 'x';
+    for (size_t i = 0; i < b.len; i++) {
+        hex[2 + 2 * i] = digits[(unsigned char)b.buf[i] >> 4];
+        hex[3 + 2 * i] = digits[(unsigned char)b.buf[i] & 15];
+    }
+    hex[2 + 2 * b.len] = '\0';
+    snprintf(ver, sizeof(ver), "%lld", (long long)s->fx_version);
+    v[0] = ver;
+    v[1] = hex;
+    if (rt__pg_begin(s->pg, "READ COMMITTED", &e) == 0) {
+        r = rt__pg_exec(s->pg, "pg_fx_save_quiet",
+                        "SELECT set_config('rightstrack.version_raised', txid_current()::text,"
+                        " true)",
+                        0, NULL, &e);
+        ok = r != NULL;
+        PQclear(r);
+        if (ok) {
+            r = rt__pg_exec(s->pg, "pg_fx_save",
+                            "INSERT INTO search_index(facet, pos, key, num, bitmap)"
+                            " SELECT " PG_FX_ROW ", 0, 'facets', $1::bigint, $2::bytea"
+                            " WHERE (" PG_VERSION ") = $1::bigint"
+                            " ON CONFLICT (facet, pos) DO UPDATE"
+                            " SET num = excluded.num, bitmap = excluded.bitmap",
+                            2, v, &e);
+            ok = r != NULL;
+            PQclear(r);
+        }
+        rt__pg_end(s->pg, ok, NULL);
+    }
+    rt_error_release(&e);
+    rt_buf_release(&b);
+    rt_free(hex);
+}
+
 /* Makes s->fx the index of the data as it is now (in the caller's read transaction,
  * or in one of its own): 0 (s->fx_state says whether it serves), RT_ESTORE. */
 static int fx_build(struct pg_store *s, struct rt_error *err)
 {
-    int own = !s->in_read, keep, rc = 0;
+    int own = !s->in_read, keep, rc = 0, save = 0;
     int64_t v = -1;
 
     if (own && rt__pg_begin(s->pg, "REPEATABLE READ", err) < 0)
@@ -1911,10 +2020,20 @@ static int fx_build(struct pg_store *s, struct rt_error *err)
     if (keep && (rc = data_version(s, &v, err)) == 0)
         keep = v == s->fx_version;
     if (rc == 0 && !keep) {
+        struct rt__facets *kept = NULL;
+
         rt__facets_free(s->fx);
-        s->fx = rt__facets_new();
+        s->fx = NULL;
         s->fx_state = 0;
-        rc = fx_read(s, s->fx, &s->fx_version, err);
+        if ((rc = data_version(s, &v, err)) == 0 && (rc = fx_load(s, v, &kept, err)) == 1) {
+            s->fx = kept;
+            s->fx_version = v;
+            rc = 0;
+        } else if (rc == 0) {
+            s->fx = rt__facets_new();
+            rc = fx_read(s, s->fx, &s->fx_version, err);
+            save = rc == 0 && own;
+        }
     }
     rt__pg_text_free(s->tx);
     s->tx = NULL;
@@ -1932,6 +2051,8 @@ static int fx_build(struct pg_store *s, struct rt_error *err)
         return rc;
     }
     s->fx_state = rc == 0 ? 1 : -1;
+    if (save)
+        fx_save(s);
     return 0;
 }
 

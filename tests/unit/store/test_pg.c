@@ -842,3 +842,81 @@ Test(pg, a_theme_added_by_another_client_is_known_at_once)
     rt_store_close(st);
     rt__pg_close(writer);
 }
+
+/* The count of key in facet over every recommendation, as st's search gives it. */
+static int64_t facet_n(struct rt_store *st, const char *facet, const char *key)
+{
+    struct rt_query q = RT_QUERY_INIT;
+    struct rt_search_result res = {0};
+    struct rt_error e = RT_ERROR_INIT;
+    int64_t n = 0;
+
+    q.facets = 1;
+    pg_ok(rt_search(st, &q, &res, &e), &e);
+    for (size_t i = 0; i < res.n_facets; i++)
+        for (size_t j = 0; j < res.facets[i].n && !strcmp(res.facets[i].name, facet); j++)
+            if (!strcmp(res.facets[i].counts[j].key, key))
+                n = res.facets[i].counts[j].n;
+    rt_search_result_release(&res);
+    return n;
+}
+
+#define FX_ROW "SELECT num FROM search_index WHERE facet = 100 AND pos = 0"
+
+Test(pg, the_facet_index_is_stored_and_read_by_the_next_connection)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *writer = pg_fresh("t_fxkeep");
+    struct rt_tokenizer *tok = rt_tokenizer_new("english");
+    struct rt_store *st = NULL, *next = NULL, *third = NULL;
+    size_t n = 30;
+    char(*buf)[4][96] = calloc(n, sizeof(*buf));
+    struct rt_pg_rec_row *rows = rec_rows(n, buf);
+    char url[1024], v[32];
+
+    snprintf(url, sizeof(url), "%s dbname=t_fxkeep", pg_base());
+    pg_ok(rt_store_open(&st, url, RT_STORE_CORE, &e), &e);
+    pg_ok(rt__pg_run(writer, "INSERT INTO state(id, code, name) VALUES (1, 'BLR', 'Belarus')", &e),
+          &e);
+    pg_ok(rt__pg_load_recommendations(writer, tok, rows, n, &e), &e);
+    cr_assert_str_eq(pg_value(writer, "c", "SELECT count(*) FROM search_index"), "0");
+
+    /* The first search builds the index from the tables and stores it, at the data
+     * version it was built at, without raising that version. */
+    snprintf(v, sizeof(v), "%llu", (unsigned long long)store_version(st));
+    cr_assert_eq(facet_n(st, "response", "supported"), 30);
+    cr_assert_str_eq(pg_value(writer, "r", FX_ROW), v, "stored at the data version");
+    cr_assert_eq(store_version(st), strtoull(v, NULL, 10), "storing it is not a write");
+
+    /* A change no trigger sees (replica mode fires none: neither the version nor
+     * schema 21's emptying) shows that the next connection reads the stored index. */
+    pg_ok(rt__pg_run(writer, "SET session_replication_role = replica", &e), &e);
+    pg_ok(rt__pg_run(writer, "UPDATE recommendation SET response = 'noted' WHERE id <= 5", &e), &e);
+    pg_ok(rt__pg_run(writer, "SET session_replication_role = origin", &e), &e);
+    pg_ok(rt_store_open(&next, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(facet_n(next, "response", "supported"), 30, "read from search_index");
+    rt_store_close(next);
+
+    /* A write as any client makes one raises the version: the stored index is no
+     * longer used, the next connection builds it again and stores the new one. */
+    pg_ok(rt__pg_run(writer, "UPDATE recommendation SET response = 'noted' WHERE id = 6", &e), &e);
+    pg_ok(rt_store_open(&next, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(facet_n(next, "response", "supported"), 24);
+    cr_assert_eq(facet_n(next, "response", "noted"), 6);
+    snprintf(v, sizeof(v), "%llu", (unsigned long long)store_version(next));
+    cr_assert_str_eq(pg_value(writer, "r2", FX_ROW), v, "stored again");
+    rt_store_close(next);
+
+    /* Bytes that are not an index are not trusted: the index is built again. */
+    pg_ok(rt__pg_run(writer, "SET session_replication_role = replica", &e), &e);
+    pg_ok(rt__pg_run(writer, "UPDATE search_index SET bitmap = '\\x0102'", &e), &e);
+    pg_ok(rt__pg_run(writer, "SET session_replication_role = origin", &e), &e);
+    pg_ok(rt_store_open(&third, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(facet_n(third, "response", "noted"), 6);
+    rt_store_close(third);
+    rt_store_close(st);
+    free(rows);
+    free(buf);
+    rt_tokenizer_free(tok);
+    rt__pg_close(writer);
+}
