@@ -72,6 +72,63 @@ fail:
     return rc;
 }
 
+/*
+ * The data version (meta 'data_version', which the response caches and the store's
+ * indexes in memory compare): every commit that writes a table raises it once, at
+ * its end, whoever the client is. A trigger on each table but meta, deferred to the
+ * commit (a constraint trigger, the only kind that waits so), runs the function below;
+ * a setting local to the transaction makes it raise the number once per transaction.
+ * The row lock on meta is thus taken last, held only while the commit ends, and two
+ * writers that raise it at once conflict as any two writers of one row do (the
+ * serializable one is run again, rt__pg_transaction). Like SQLite's audit triggers,
+ * these are made by the store: after the migrations, on every table that lacks one,
+ * so a table a later migration adds gets one too.
+ */
+#define VERSION_MISSING                                                                            \
+    "SELECT c.oid::regclass FROM pg_class c"                                                       \
+    " WHERE c.relkind IN ('r', 'p') AND c.relnamespace = current_schema()::regnamespace"           \
+    " AND c.relname <> 'meta' AND NOT EXISTS (SELECT 1 FROM pg_trigger g"                          \
+    " WHERE g.tgrelid = c.oid AND g.tgname = 'rt_data_version')"
+#define VERSION_FUNCTION                                                                           \
+    "CREATE OR REPLACE FUNCTION rt_data_version_raise() RETURNS trigger LANGUAGE plpgsql AS $$"    \
+    " BEGIN"                                                                                       \
+    " IF coalesce(current_setting('rightstrack.version_raised', true), '')"                        \
+    " <> txid_current()::text THEN"                                                                \
+    " PERFORM set_config('rightstrack.version_raised', txid_current()::text, true);"               \
+    " INSERT INTO meta(key, value) VALUES ('data_version', '1') ON CONFLICT (key)"                 \
+    " DO UPDATE SET value = (meta.value::bigint + 1)::text;"                                       \
+    " END IF;"                                                                                     \
+    " RETURN NULL;"                                                                                \
+    " END $$"
+#define VERSION_ATTACH                                                                             \
+    "DO $$ DECLARE t regclass; BEGIN FOR t IN " VERSION_MISSING " LOOP"                            \
+    " EXECUTE format('CREATE CONSTRAINT TRIGGER rt_data_version"                                   \
+    " AFTER INSERT OR UPDATE OR DELETE ON %s DEFERRABLE INITIALLY DEFERRED"                        \
+    " FOR EACH ROW EXECUTE FUNCTION rt_data_version_raise()', t);"                                 \
+    " END LOOP; END $$"
+
+static int version_triggers(struct rt_pg *pg, struct rt_error *err)
+{
+    PGresult *r = rt__pg_exec(pg, "pg_version_missing", VERSION_MISSING, 0, NULL, err);
+    int rc, missing;
+
+    if (!r)
+        return RT_ESTORE;
+    missing = PQntuples(r);
+    PQclear(r);
+    if (!missing)
+        return 0;
+    if ((rc = rt__pg_begin(pg, NULL, err)) < 0)
+        return rc;
+    if ((rc = rt__pg_run(pg, MIGRATE_LOCK, err)) < 0 ||
+        (rc = rt__pg_run(pg, VERSION_FUNCTION, err)) < 0 ||
+        (rc = rt__pg_run(pg, VERSION_ATTACH, err)) < 0) {
+        rt__pg_end(pg, 0, NULL);
+        return rc;
+    }
+    return rt__pg_end(pg, 1, err);
+}
+
 int rt__pg_migrate(struct rt_pg *pg, int *version, struct rt_error *err)
 {
     static const char prefix[] = "src/store/pg/schema/";
@@ -97,6 +154,8 @@ int rt__pg_migrate(struct rt_pg *pg, int *version, struct rt_error *err)
             return rc;
         have = (int)n;
     }
+    if (have && (rc = version_triggers(pg, err)) < 0)
+        return rc;
     if (version)
         *version = have;
     return 0;

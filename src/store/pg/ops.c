@@ -1015,30 +1015,27 @@ static void theme_sql(struct rt_buf *out, const char *sql, const char *p)
     }
 }
 
+static int theme_ids(struct pg_store *s, const char *theme, int known, int64_t **out, size_t *n,
+                     struct rt_error *err);
+
 static int pg_theme_check(struct rt_store *st, const char *theme, struct rt_error *err)
 {
     struct pg_store *s = PG(st);
-    struct rt_buf sql = RT_BUF_INIT;
-    const char *v[1] = {theme};
-    PGresult *r;
-    int have;
+    int64_t *ids = NULL;
+    size_t n = 0;
+    int rc;
 
     if (s->scratch)
         return rt__sqlite_theme_check(s->scratch, theme, err);
-    rt_buf_adds(&sql, "SELECT EXISTS (");
-    theme_sql(&sql, PG_THEME_IDS, "$1");
-    rt_buf_adds(&sql, ")");
-    r = PQexecParams(rt__pg_conn(s->pg), sql.buf, 1, NULL, v, NULL, NULL, 0);
-    rt_buf_release(&sql);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rt_error_set(err, RT_ESTORE, NULL, 0, "theme", "theme: %s", PQresultErrorMessage(r));
-        PQclear(r);
-        return RT_ESTORE;
-    }
-    have = !strcmp(PQgetvalue(r, 0, 0), "t");
-    PQclear(r);
-    return have ? 0
-                : rt_error_set(err, RT_EINVAL, NULL, 0, "theme", "no theme matches '%s'", theme);
+    /* The theme's ids, as the search's filter takes them and keeps them (theme_ids,
+     * until the index is read again for new data): a search with a theme, which
+     * checks it first, then asks the server once per theme, not twice a search. A
+     * theme found unknown is asked again: the search that would notice new data
+     * does not run after a refusal. */
+    if ((rc = theme_ids(s, theme, 1, &ids, &n, err)) < 0)
+        return rc;
+    rt_free(ids);
+    return n ? 0 : rt_error_set(err, RT_EINVAL, NULL, 0, "theme", "no theme matches '%s'", theme);
 }
 
 static int pg_model_get(struct rt_store *st, const char *name, struct rt_buf *data,
@@ -1556,6 +1553,12 @@ static int render_term(struct pg_store *s, struct rt_tokenizer *t, const struct 
     return rc;
 }
 
+static int words_of(void *ctx, const char *prefix, size_t len, struct rt_buf *out,
+                    struct rt_error *err)
+{
+    return prefix_words(ctx, prefix, len, out, err);
+}
+
 /* The tree's operators bind as FTS5's do; a NOT node is its first operand without the
  * others. */
 static int render(struct pg_store *s, struct rt_tokenizer *t, const struct rt_search_node *nd,
@@ -1893,11 +1896,120 @@ static int words_read(struct pg_store *s, struct rt_error *err)
     return 0;
 }
 
+/*
+ * The facet index kept in search_index (schema 21), as SQLite keeps its own, so that
+ * a new connection reads one value instead of building it from the tables: one row
+ * (facet PG_FX_ROW, pos 0) whose bitmap is rt__facets_serialize's bytes and whose num
+ * is the data version it was built at. It is used only when that is the data
+ * version of the reading snapshot (every commit that writes raises it); the triggers
+ * of schema 21 also empty the table when the facets' data changes.
+ */
+#define PG_FX_ROW "100"
+
+/* The bytes of a bytea in the server's hex output ("\x0a1b...", n characters) into
+ * *out (rt_free), *len of them; -1 when it is not such text. */
+static int unhex(const char *t, size_t n, unsigned char **out, size_t *len)
+{
+    static const char digits[] = "0123456789abcdef";
+    unsigned char *b;
+
+    if (n < 2 || t[0] != '\\' || t[1] != 'x' || n % 2)
+        return -1;
+    *len = (n - 2) / 2;
+    b = rt_xmalloc(*len ? *len : 1);
+    for (size_t i = 0; i < *len; i++) {
+        const char *hi = memchr(digits, t[2 + 2 * i] | 0x20, 16),
+                   *lo = memchr(digits, t[3 + 2 * i] | 0x20, 16);
+        if (!hi || !lo) {
+            rt_free(b);
+            return -1;
+        }
+        b[i] = (unsigned char)((hi - digits) << 4 | (lo - digits));
+    }
+    *out = b;
+    return 0;
+}
+
+/* In the caller's snapshot: the stored index into *out when it is of the data version
+ * v (1), else 0 with *out NULL; RT_ESTORE. */
+static int fx_load(struct pg_store *s, int64_t v, struct rt__facets **out, struct rt_error *err)
+{
+    PGresult *r =
+        rt__pg_exec(s->pg, "pg_fx_load",
+                    "SELECT num, bitmap FROM search_index WHERE facet = " PG_FX_ROW " AND pos = 0",
+                    0, NULL, err);
+    unsigned char *b = NULL;
+    size_t n = 0;
+
+    *out = NULL;
+    if (!r)
+        return RT_ESTORE;
+    if (PQntuples(r) == 1 && strtoll(PQgetvalue(r, 0, 0), NULL, 10) == v &&
+        unhex(PQgetvalue(r, 0, 1), (size_t)PQgetlength(r, 0, 1), &b, &n) == 0)
+        *out = rt__facets_deserialize(b, n);
+    PQclear(r);
+    rt_free(b);
+    return *out ? 1 : 0;
+}
+
+/*
+ * Stores s->fx, built at data version s->fx_version, for the next connections, in a
+ * transaction of its own. Only while that is still the data version; the row does
+ * not raise it (nothing the caches show changes). A failure (a role that may not
+ * write, a dropped connection) only means the next connection builds it again.
+ */
+static void fx_save(struct pg_store *s)
+{
+    static const char digits[] = "0123456789abcdef";
+    struct rt_buf b = RT_BUF_INIT;
+    struct rt_error e = RT_ERROR_INIT;
+    char ver[24], *hex;
+    const char *v[2];
+    PGresult *r;
+    int ok;
+
+    rt__facets_serialize(s->fx, &b);
+    hex = rt_xmalloc(2 * b.len + 3);
+    hex[0] = '\\';
+    hex[1] = 'x';
+    for (size_t i = 0; i < b.len; i++) {
+        hex[2 + 2 * i] = digits[(unsigned char)b.buf[i] >> 4];
+        hex[3 + 2 * i] = digits[(unsigned char)b.buf[i] & 15];
+    }
+    hex[2 + 2 * b.len] = '\0';
+    snprintf(ver, sizeof(ver), "%lld", (long long)s->fx_version);
+    v[0] = ver;
+    v[1] = hex;
+    if (rt__pg_begin(s->pg, "READ COMMITTED", &e) == 0) {
+        r = rt__pg_exec(s->pg, "pg_fx_save_quiet",
+                        "SELECT set_config('rightstrack.version_raised', txid_current()::text,"
+                        " true)",
+                        0, NULL, &e);
+        ok = r != NULL;
+        PQclear(r);
+        if (ok) {
+            r = rt__pg_exec(s->pg, "pg_fx_save",
+                            "INSERT INTO search_index(facet, pos, key, num, bitmap)"
+                            " SELECT " PG_FX_ROW ", 0, 'facets', $1::bigint, $2::bytea"
+                            " WHERE (" PG_VERSION ") = $1::bigint"
+                            " ON CONFLICT (facet, pos) DO UPDATE"
+                            " SET num = excluded.num, bitmap = excluded.bitmap",
+                            2, v, &e);
+            ok = r != NULL;
+            PQclear(r);
+        }
+        rt__pg_end(s->pg, ok, NULL);
+    }
+    rt_error_release(&e);
+    rt_buf_release(&b);
+    rt_free(hex);
+}
+
 /* Makes s->fx the index of the data as it is now (in the caller's read transaction,
  * or in one of its own): 0 (s->fx_state says whether it serves), RT_ESTORE. */
 static int fx_build(struct pg_store *s, struct rt_error *err)
 {
-    int own = !s->in_read, keep, rc = 0;
+    int own = !s->in_read, keep, rc = 0, save = 0;
     int64_t v = -1;
 
     if (own && rt__pg_begin(s->pg, "REPEATABLE READ", err) < 0)
@@ -1908,10 +2020,20 @@ static int fx_build(struct pg_store *s, struct rt_error *err)
     if (keep && (rc = data_version(s, &v, err)) == 0)
         keep = v == s->fx_version;
     if (rc == 0 && !keep) {
+        struct rt__facets *kept = NULL;
+
         rt__facets_free(s->fx);
-        s->fx = rt__facets_new();
+        s->fx = NULL;
         s->fx_state = 0;
-        rc = fx_read(s, s->fx, &s->fx_version, err);
+        if ((rc = data_version(s, &v, err)) == 0 && (rc = fx_load(s, v, &kept, err)) == 1) {
+            s->fx = kept;
+            s->fx_version = v;
+            rc = 0;
+        } else if (rc == 0) {
+            s->fx = rt__facets_new();
+            rc = fx_read(s, s->fx, &s->fx_version, err);
+            save = rc == 0 && own;
+        }
     }
     rt__pg_text_free(s->tx);
     s->tx = NULL;
@@ -1929,11 +2051,14 @@ static int fx_build(struct pg_store *s, struct rt_error *err)
         return rc;
     }
     s->fx_state = rc == 0 ? 1 : -1;
+    if (save)
+        fx_save(s);
     return 0;
 }
 
-/* The ids of the themes the filter theme names (THEME_IDS), in *out (rt_free). */
-static int theme_ids(struct pg_store *s, const char *theme, int64_t **out, size_t *n,
+/* The ids of the themes the filter theme names (THEME_IDS), in *out (rt_free); kept
+ * with the index, and with known a kept empty answer is not trusted. */
+static int theme_ids(struct pg_store *s, const char *theme, int known, int64_t **out, size_t *n,
                      struct rt_error *err)
 {
     const char *v[1] = {theme};
@@ -1943,7 +2068,8 @@ static int theme_ids(struct pg_store *s, const char *theme, int64_t **out, size_
         theme_sql(&s->theme_ids_sql, PG_THEME_IDS, "$1");
     int64_t at;
 
-    if (rt__strmap_get(&s->theme_at, theme, strlen(theme), &at)) {
+    if (rt__strmap_get(&s->theme_at, theme, strlen(theme), &at) &&
+        (!known || s->theme_pool[at] > 0)) {
         *n = (size_t)s->theme_pool[at];
         *out = rt_xcalloc(*n ? *n : 1, sizeof(**out));
         if (*n)
@@ -2106,21 +2232,23 @@ again:
     if (s->fx_state != 1)
         goto out;
     /* After the index: a prefix's words and a theme's ids are kept with it. */
-    rt_buf_reset(&tsq);
-    if (text) {
+    rt_free(themes);
+    themes = NULL;
+    if (q->theme && (rc = theme_ids(s, q->theme, 0, &themes, &n_themes, err)) < 0)
+        goto out;
+    rt__facets_pass(s->fx, q, themes, n_themes, &pass);
+    hits = roaring_bitmap_create();
+    /* In memory, the parsed query itself is evaluated; PostgreSQL gets it as a tsquery. */
+    if (text && s->tx) {
         struct rt_tokenizer *t = rt_tokenizer_new("english");
-        rc = render(s, t, q->query->root, &tsq, err);
+        rt_free(m);
+        m = NULL;
+        rc = rt__pg_text_match(s->tx, q->query->root, t, words_of, s, &m, &n, err);
         rt_tokenizer_free(t);
         if (rc < 0)
             goto out;
     }
-    rt_free(themes);
-    themes = NULL;
-    if (q->theme && (rc = theme_ids(s, q->theme, &themes, &n_themes, err)) < 0)
-        goto out;
-    rt__facets_pass(s->fx, q, themes, n_themes, &pass);
-    hits = roaring_bitmap_create();
-    if (text && s->tx && (rc = rt__pg_text_match(s->tx, tsq.buf, &m, &n)) == 1) {
+    if (text && rc == 1) {
         size_t k = 0;
         for (size_t i = 0; i < n; i++) {
             if (pass && !roaring_bitmap_contains(pass, (uint32_t)m[i].id))
@@ -2141,6 +2269,12 @@ again:
                 m[n - 1 - i] = x;
             }
     } else if (text) {
+        struct rt_tokenizer *t = rt_tokenizer_new("english");
+        rt_buf_reset(&tsq);
+        rc = render(s, t, q->query->root, &tsq, err);
+        rt_tokenizer_free(t);
+        if (rc < 0)
+            goto out;
         if ((rc = fx_matches(s, q, tsq.buf, &pass, &m, &n, hits, err)) == 2 && rounds++ < 3) {
             roaring_bitmap_free(hits);
             hits = NULL;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include <rightstrack/rt.h>
+#include <rightstrack/store.h>
 #include <rightstrack/text.h>
 
 #include <libpq-fe.h>
@@ -231,14 +232,25 @@ struct rt__pg_hit {
 };
 
 /*
- * The recommendations that the tsquery text tsq (as ops.c's render() writes it)
- * matches, the same as PostgreSQL's @@ would give, each with its bm25 score (the
- * formula of SQLite's FTS5: k1 1.2, b 0.75, a leaf's IDF from the rows it matches,
- * a text's length its count of positions): 1 with *out (rt_free, in id order) and
- * *n; 0 when tsq has a shape it does not evaluate (a phrase of groups), and then
- * *out is NULL.
+ * Gives the words that a prefix of len bytes also stands for (FTS5's rule, kept by
+ * ops.c's prefix_words: the least word of each stem that does not begin with it),
+ * appended to out each ended by a NUL; 0, or an error with err.
  */
-int rt__pg_text_match(const struct rt__pg_text *tx, const char *tsq, struct rt__pg_hit **out,
-                      size_t *n);
+typedef int (*rt__pg_words_fn)(void *ctx, const char *prefix, size_t len, struct rt_buf *out,
+                               struct rt_error *err);
+
+/*
+ * The recommendations that the parsed query root matches, the same as PostgreSQL's
+ * @@ gives for the tsquery that ops.c writes from it: its terms made into lexemes by
+ * t (the tokenizer of the index), a prefix's other words from words(ctx, ...) (NULL:
+ * none). Each match has its bm25 score (the formula of SQLite's FTS5: k1 1.2, b 0.75,
+ * a leaf's IDF from the rows it matches, a text's length its count of positions).
+ * Returns 1 with *out (rt_free, in id order) and *n; 0 when the query searches a
+ * field the index does not hold (then *out is NULL and the caller asks PostgreSQL);
+ * or the error of words, with err.
+ */
+int rt__pg_text_match(const struct rt__pg_text *tx, const struct rt_search_node *root,
+                      struct rt_tokenizer *t, rt__pg_words_fn words, void *ctx,
+                      struct rt__pg_hit **out, size_t *n, struct rt_error *err);
 
 #endif

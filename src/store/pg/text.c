@@ -6,11 +6,10 @@
  * ranks them with bm25 (the formula of SQLite's FTS5, as src/store/sqlite/rank.c
  * computes it) from the lengths and counts the index holds.
  *
- * The query is the tsquery text that ops.c's render() writes: quoted lexemes, ':*'
- * for a prefix, '<->' between the lexemes of a phrase, '&', '|', '!' and
- * parentheses, with PostgreSQL's precedence (! before <-> before & before |). The
- * matches are those of PostgreSQL's @@ for such queries; a query of another shape
- * (a phrase of groups) is refused, and the caller asks PostgreSQL.
+ * The query is the parsed query itself (rt_search_node, as src/search/query.c makes
+ * it), its terms made into lexemes here: no query text is written and read again.
+ * The matches are those of PostgreSQL's @@ for the tsquery that ops.c's render()
+ * writes from the same tree (tests/unit/store/test_pg.c compares the two).
  */
 #include "base/compat.h"
 
@@ -188,46 +187,49 @@ int rt__pg_text_load(struct rt_pg *pg, struct rt__pg_text **out, struct rt_error
     return 0;
 }
 
-/* The query. */
+/* The query: a tree built from the parsed query (rt_search_node), each term's words
+ * made into lexemes by the tokenizer that made the index's. */
 
-enum { Q_LEX, Q_PHRASE, Q_AND, Q_OR, Q_NOT };
+enum { Q_NONE, Q_LEX, Q_PHRASE, Q_AND, Q_OR, Q_NOT };
 
 struct qnode {
     int kind;
-    size_t lo, hi;        /* Q_LEX: the lexemes [lo, hi) of tx->lex it stands for */
-    struct qnode *a, *b;  /* operands (Q_NOT: a) */
-    struct qnode **parts; /* Q_PHRASE: its Q_LEX operands */
-    size_t n_parts;
+    size_t lo, hi;       /* Q_LEX: the lexemes [lo, hi) of tx->lex it stands for */
+    struct qnode **kids; /* operands (Q_NOT: the first without the others; Q_PHRASE:
+                          * its Q_LEX parts, in order) */
+    size_t n_kids;
     roaring_bitmap_t *bm; /* the recommendations it matches */
     double idf;           /* of a Q_LEX or Q_PHRASE outside any NOT */
     int scored;
     uint32_t *tf; /* when scored: its occurrences by recommendation id */
 };
 
-struct parser {
+struct builder {
     const struct rt__pg_text *tx;
-    const char *p;
-    int bad;
+    struct rt_tokenizer *t;
+    rt__pg_words_fn words;
+    void *ctx;
     struct qnode **all; /* every node, to free */
     size_t n_all, alloc;
 };
 
-static struct qnode *node(struct parser *ps, int kind)
+static struct qnode *node(struct builder *b, int kind)
 {
     struct qnode *n = rt_xcalloc(1, sizeof(*n));
     n->kind = kind;
-    RT_ALLOC_GROW(ps->all, ps->n_all + 1, ps->alloc);
-    ps->all[ps->n_all++] = n;
+    RT_ALLOC_GROW(b->all, b->n_all + 1, b->alloc);
+    b->all[b->n_all++] = n;
     return n;
 }
 
-static void skip_ws(struct parser *ps)
+static void add_kid(struct qnode *n, struct qnode *kid)
 {
-    while (*ps->p == ' ')
-        ps->p++;
+    RT_REALLOC_ARRAY(n->kids, n->n_kids + 1);
+    n->kids[n->n_kids++] = kid;
 }
 
-/* The first lexeme of tx not below key (of len bytes), comparing only n bytes. */
+/* The first lexeme of tx not below key (of len bytes); with prefix, the first that
+ * begins with key or sorts after it. */
 static size_t lower_bound(const struct rt__pg_text *tx, const char *key, size_t len, int prefix)
 {
     size_t lo = 0, hi = tx->n_lex;
@@ -249,134 +251,155 @@ static size_t lower_bound(const struct rt__pg_text *tx, const char *key, size_t 
     return lo;
 }
 
-static struct qnode *parse_or(struct parser *ps);
-
-static struct qnode *parse_primary(struct parser *ps)
+/* A lexeme as a leaf: the one equal to it, or with prefix every one it begins. */
+static struct qnode *leaf(struct builder *b, const char *w, size_t len, int prefix)
 {
-    struct rt_buf w = RT_BUF_INIT;
-    struct qnode *n;
-    const struct rt__pg_text *tx = ps->tx;
+    const struct rt__pg_text *tx = b->tx;
+    struct qnode *n = node(b, Q_LEX);
 
-    skip_ws(ps);
-    if (*ps->p == '(') {
-        ps->p++;
-        n = parse_or(ps);
-        skip_ws(ps);
-        if (*ps->p != ')')
-            ps->bad = 1;
-        else
-            ps->p++;
-        return n;
-    }
-    if (*ps->p != '\'') {
-        ps->bad = 1;
-        return node(ps, Q_LEX);
-    }
-    for (ps->p++;; ps->p++) {
-        if (!*ps->p) {
-            ps->bad = 1;
-            break;
-        }
-        if (*ps->p == '\\' && ps->p[1]) {
-            rt_buf_addch(&w, *++ps->p);
-        } else if (*ps->p == '\'') {
-            if (ps->p[1] != '\'') {
-                ps->p++;
-                break;
-            }
-            rt_buf_addch(&w, *++ps->p);
-        } else {
-            rt_buf_addch(&w, *ps->p);
-        }
-    }
-    n = node(ps, Q_LEX);
-    if (ps->p[0] == ':' && ps->p[1] == '*') {
-        ps->p += 2;
-        n->lo = lower_bound(tx, w.buf, w.len, 1);
-        n->hi = n->lo;
-        while (n->hi < tx->n_lex && tx->lex[n->hi].len >= w.len &&
-               !memcmp(tx->lex[n->hi].text, w.buf, w.len))
+    n->lo = lower_bound(tx, w, len, prefix);
+    n->hi = n->lo;
+    if (prefix) {
+        while (n->hi < tx->n_lex && tx->lex[n->hi].len >= len &&
+               !memcmp(tx->lex[n->hi].text, w, len))
             n->hi++;
-    } else {
-        n->lo = lower_bound(tx, w.buf, w.len, 0);
-        n->hi = n->lo < tx->n_lex && tx->lex[n->lo].len == w.len &&
-                        !memcmp(tx->lex[n->lo].text, w.buf, w.len)
-                    ? n->lo + 1
-                    : n->lo;
+    } else if (n->lo < tx->n_lex && tx->lex[n->lo].len == len &&
+               !memcmp(tx->lex[n->lo].text, w, len)) {
+        n->hi = n->lo + 1;
     }
-    rt_buf_release(&w);
     return n;
 }
 
-static struct qnode *parse_not(struct parser *ps)
+struct words {
+    struct rt_buf all; /* the lexemes, each ended by a NUL */
+    size_t count;
+};
+
+static int keep_word(void *ctx, const char *term, size_t len, size_t start, size_t end,
+                     int colocated)
 {
-    skip_ws(ps);
-    if (*ps->p == '!') {
-        struct qnode *n = node(ps, Q_NOT);
-        ps->p++;
-        n->a = parse_not(ps);
-        return n;
+    struct words *w = ctx;
+
+    (void)start;
+    (void)end;
+    if (len && !colocated) {
+        rt_buf_add(&w->all, term, len);
+        rt_buf_addch(&w->all, '\0');
+        w->count++;
     }
-    return parse_primary(ps);
+    return 0;
 }
 
-static struct qnode *parse_phrase(struct parser *ps)
+/* One term's words (a phrase when more than one; prefix: the last one is a prefix,
+ * unstemmed); a term without words matches nothing. */
+static struct qnode *phrase(struct builder *b, const char *text, size_t len, int prefix)
 {
-    struct qnode *first = parse_not(ps), *ph = NULL;
+    struct words w = {RT_BUF_INIT, 0};
+    struct qnode *n;
+    size_t at = 0;
 
-    for (;;) {
-        struct qnode *next;
-        skip_ws(ps);
-        if (strncmp(ps->p, "<->", 3))
-            return ph ? ph : first;
-        ps->p += 3;
-        next = parse_not(ps);
-        if (!ph) {
-            ph = node(ps, Q_PHRASE);
-            if (first->kind != Q_LEX)
-                ps->bad = 1;
-            RT_ALLOC_ARRAY(ph->parts, 1);
-            ph->parts[ph->n_parts++] = first;
+    rt_tokenize(b->t, text, len, prefix ? RT_TOKENIZE_LAST_UNSTEMMED : 0, keep_word, &w);
+    if (!w.count) {
+        n = node(b, Q_NONE);
+    } else if (w.count == 1) {
+        n = leaf(b, w.all.buf, strlen(w.all.buf), prefix);
+    } else {
+        n = node(b, Q_PHRASE);
+        for (size_t i = 0; i < w.count; i++) {
+            size_t l = strlen(w.all.buf + at);
+            add_kid(n, leaf(b, w.all.buf + at, l, prefix && i + 1 == w.count));
+            at += l + 1;
         }
-        if (next->kind != Q_LEX)
-            ps->bad = 1; /* a phrase of groups: PostgreSQL's rules are not copied here */
-        RT_REALLOC_ARRAY(ph->parts, ph->n_parts + 1);
-        ph->parts[ph->n_parts++] = next;
     }
+    rt_buf_release(&w.all);
+    return n;
 }
 
-static struct qnode *parse_and(struct parser *ps)
-{
-    struct qnode *n = parse_phrase(ps);
+struct last_word {
+    struct rt_buf word;
+    size_t start, end;
+};
 
-    for (;;) {
-        struct qnode *x;
-        skip_ws(ps);
-        if (*ps->p != '&')
-            return n;
-        ps->p++;
-        x = node(ps, Q_AND);
-        x->a = n;
-        x->b = parse_phrase(ps);
-        n = x;
-    }
+static int keep_last(void *ctx, const char *term, size_t len, size_t start, size_t end,
+                     int colocated)
+{
+    struct last_word *w = ctx;
+
+    (void)colocated;
+    rt_buf_reset(&w->word);
+    rt_buf_add(&w->word, term, len);
+    w->start = start;
+    w->end = end;
+    return 0;
 }
 
-static struct qnode *parse_or(struct parser *ps)
+/* A term; a prefix also stands for the words that b->words gives for its last word
+ * (those whose stems do not begin with it), each in its place: any of them. */
+static int term(struct builder *b, const struct rt_search_node *nd, struct qnode **out,
+                struct rt_error *err)
 {
-    struct qnode *n = parse_and(ps);
+    struct last_word last = {RT_BUF_INIT, 0, 0};
+    struct rt_buf words = RT_BUF_INIT, alt = RT_BUF_INIT;
+    struct rt_tokenizer *none;
+    struct qnode *any;
+    int rc = 0;
 
-    for (;;) {
-        struct qnode *x;
-        skip_ws(ps);
-        if (*ps->p != '|')
-            return n;
-        ps->p++;
-        x = node(ps, Q_OR);
-        x->a = n;
-        x->b = parse_and(ps);
-        n = x;
+    if (!nd->prefix) {
+        *out = phrase(b, nd->text, nd->len, 0);
+        return 0;
     }
+    none = rt_tokenizer_new("none");
+    rt_tokenize(none, nd->text, nd->len, 0, keep_last, &last);
+    rt_tokenizer_free(none);
+    if (last.word.len && b->words)
+        rc = b->words(b->ctx, last.word.buf, last.word.len, &words, err);
+    any = node(b, Q_OR);
+    add_kid(any, phrase(b, nd->text, nd->len, 1));
+    for (size_t i = 0; rc == 0 && i < words.len; i += strlen(words.buf + i) + 1) {
+        rt_buf_reset(&alt);
+        rt_buf_add(&alt, nd->text, last.start);
+        rt_buf_adds(&alt, words.buf + i);
+        rt_buf_add(&alt, nd->text + last.end, nd->len - last.end);
+        add_kid(any, phrase(b, alt.buf, alt.len, 0));
+    }
+    *out = any;
+    rt_buf_release(&last.word);
+    rt_buf_release(&words);
+    rt_buf_release(&alt);
+    return rc;
+}
+
+/* The tree of nd: 1 with *out, 0 when it searches a field the index does not hold,
+ * or an error. */
+static int build(struct builder *b, const struct rt_search_node *nd, struct qnode **out,
+                 struct rt_error *err)
+{
+    struct qnode *n;
+    int rc;
+
+    switch (nd->kind) {
+    case RT_SEARCH_TERM:
+        if (nd->field)
+            return 0;
+        return (rc = term(b, nd, out, err)) < 0 ? rc : 1;
+    case RT_SEARCH_GROUP:
+        return build(b, nd->child, out, err);
+    case RT_SEARCH_AND:
+    case RT_SEARCH_OR:
+    case RT_SEARCH_NOT:
+        n = node(b, nd->kind == RT_SEARCH_AND ? Q_AND : nd->kind == RT_SEARCH_OR ? Q_OR : Q_NOT);
+        for (const struct rt_search_node *c = nd->child; c; c = c->next) {
+            struct qnode *kid;
+            if ((rc = build(b, c, &kid, err)) != 1)
+                return rc;
+            add_kid(n, kid);
+        }
+        if (!n->n_kids)
+            n->kind = Q_NONE;
+        *out = n;
+        return 1;
+    }
+    return 0;
 }
 
 /* The posting of doc in lexeme l, or NULL. */
@@ -410,7 +433,7 @@ static int has_pos(const struct rt__pg_text *tx, const struct qnode *n, uint32_t
 /* How many times the phrase n occurs in doc (its starts). */
 static uint32_t phrase_count(const struct rt__pg_text *tx, const struct qnode *n, uint32_t doc)
 {
-    const struct qnode *f = n->parts[0];
+    const struct qnode *f = n->kids[0];
     uint32_t count = 0;
 
     for (size_t k = f->lo; k < f->hi; k++) {
@@ -420,9 +443,9 @@ static uint32_t phrase_count(const struct rt__pg_text *tx, const struct qnode *n
         for (uint16_t j = 0; j < p->npos; j++) {
             uint32_t at = tx->pos[p->pos + j];
             size_t i = 1;
-            while (i < n->n_parts && has_pos(tx, n->parts[i], doc, at + (uint32_t)i))
+            while (i < n->n_kids && has_pos(tx, n->kids[i], doc, at + (uint32_t)i))
                 i++;
-            count += i == n->n_parts;
+            count += i == n->n_kids;
         }
     }
     return count;
@@ -448,10 +471,14 @@ static bool keep_phrase(uint32_t doc, void *arg)
     return true;
 }
 
-/* Sets n->bm (and its operands'), marking scored the leaves outside a NOT. */
+/* Sets n->bm (and its operands'), marking scored the leaves outside a NOT (an
+ * operand that a NOT excludes counts as negated; excluded twice, as not). */
 static void eval(const struct rt__pg_text *tx, struct qnode *n, int negated)
 {
     switch (n->kind) {
+    case Q_NONE:
+        n->bm = roaring_bitmap_create();
+        break;
     case Q_LEX:
         n->bm = roaring_bitmap_create();
         n->scored = !negated;
@@ -471,12 +498,12 @@ static void eval(const struct rt__pg_text *tx, struct qnode *n, int negated)
         n->scored = !negated;
         if (n->scored)
             n->tf = rt_xcalloc(tx->n_doclen + 1, sizeof(*n->tf));
-        for (size_t i = 0; i < n->n_parts; i++) {
-            eval(tx, n->parts[i], 1);
+        for (size_t i = 0; i < n->n_kids; i++) {
+            eval(tx, n->kids[i], 1);
             if (!cand)
-                cand = roaring_bitmap_copy(n->parts[i]->bm);
+                cand = roaring_bitmap_copy(n->kids[i]->bm);
             else
-                roaring_bitmap_and_inplace(cand, n->parts[i]->bm);
+                roaring_bitmap_and_inplace(cand, n->kids[i]->bm);
         }
         roaring_iterate(cand, keep_phrase, &c);
         roaring_bitmap_free(cand);
@@ -485,21 +512,19 @@ static void eval(const struct rt__pg_text *tx, struct qnode *n, int negated)
     }
     case Q_AND:
     case Q_OR:
-        eval(tx, n->a, negated);
-        eval(tx, n->b, negated);
-        if (n->kind == Q_OR) {
-            n->bm = roaring_bitmap_or(n->a->bm, n->b->bm);
-        } else if (n->b->kind == Q_NOT) {
-            n->bm = roaring_bitmap_andnot(n->a->bm, n->b->a->bm);
-        } else if (n->a->kind == Q_NOT) {
-            n->bm = roaring_bitmap_andnot(n->b->bm, n->a->a->bm);
-        } else {
-            n->bm = roaring_bitmap_and(n->a->bm, n->b->bm);
-        }
-        break;
     case Q_NOT:
-        eval(tx, n->a, !negated);
-        n->bm = roaring_bitmap_andnot(tx->all, n->a->bm);
+        for (size_t i = 0; i < n->n_kids; i++) {
+            struct qnode *k = n->kids[i];
+            eval(tx, k, n->kind == Q_NOT && i ? !negated : negated);
+            if (!i)
+                n->bm = roaring_bitmap_copy(k->bm);
+            else if (n->kind == Q_AND)
+                roaring_bitmap_and_inplace(n->bm, k->bm);
+            else if (n->kind == Q_OR)
+                roaring_bitmap_or_inplace(n->bm, k->bm);
+            else
+                roaring_bitmap_andnot_inplace(n->bm, k->bm);
+        }
         break;
     }
 }
@@ -526,25 +551,24 @@ static bool score_doc(uint32_t doc, void *arg)
     return true;
 }
 
-int rt__pg_text_match(const struct rt__pg_text *tx, const char *tsq, struct rt__pg_hit **out,
-                      size_t *n)
+int rt__pg_text_match(const struct rt__pg_text *tx, const struct rt_search_node *root,
+                      struct rt_tokenizer *t, rt__pg_words_fn words, void *ctx,
+                      struct rt__pg_hit **out, size_t *n, struct rt_error *err)
 {
-    struct parser ps = {tx, tsq, 0, NULL, 0, 0};
+    struct builder b = {tx, t, words, ctx, NULL, 0, 0};
     struct score_ctx c = {tx, NULL, 0, NULL, 0};
-    struct qnode *root;
-    int rc = 0;
+    struct qnode *top = NULL;
+    int rc;
 
     *out = NULL;
     *n = 0;
-    root = parse_or(&ps);
-    skip_ws(&ps);
-    if (ps.bad || *ps.p)
+    if ((rc = build(&b, root, &top, err)) != 1)
         goto out;
-    eval(tx, root, 0);
+    eval(tx, top, 0);
     /* bm25 over the leaves that a match must or may have: their IDF from the rows of
      * the whole index that they match, as FTS5 counts a phrase's rows. */
-    for (size_t i = 0; i < ps.n_all; i++) {
-        struct qnode *l = ps.all[i];
+    for (size_t i = 0; i < b.n_all; i++) {
+        struct qnode *l = b.all[i];
         if ((l->kind == Q_LEX || l->kind == Q_PHRASE) && l->scored) {
             double hits = (double)roaring_bitmap_get_cardinality(l->bm);
             l->idf = rt__bm25_idf((double)tx->docs, hits);
@@ -552,20 +576,19 @@ int rt__pg_text_match(const struct rt__pg_text *tx, const char *tsq, struct rt__
             c.leaves[c.n_leaves++] = l;
         }
     }
-    c.out = rt_xcalloc((size_t)roaring_bitmap_get_cardinality(root->bm) + 1, sizeof(*c.out));
-    roaring_iterate(root->bm, score_doc, &c);
+    c.out = rt_xcalloc((size_t)roaring_bitmap_get_cardinality(top->bm) + 1, sizeof(*c.out));
+    roaring_iterate(top->bm, score_doc, &c);
     *out = c.out;
     *n = c.n;
-    rc = 1;
 out:
-    for (size_t i = 0; i < ps.n_all; i++) {
-        if (ps.all[i]->bm)
-            roaring_bitmap_free(ps.all[i]->bm);
-        rt_free(ps.all[i]->parts);
-        rt_free(ps.all[i]->tf);
-        rt_free(ps.all[i]);
+    for (size_t i = 0; i < b.n_all; i++) {
+        if (b.all[i]->bm)
+            roaring_bitmap_free(b.all[i]->bm);
+        rt_free(b.all[i]->kids);
+        rt_free(b.all[i]->tf);
+        rt_free(b.all[i]);
     }
-    rt_free(ps.all);
+    rt_free(b.all);
     rt_free(c.leaves);
     return rc;
 }

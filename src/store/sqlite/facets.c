@@ -624,6 +624,108 @@ int rt__facets_get(struct rt_store *st, struct rt__facets **out, struct rt_error
     return 0;
 }
 
+/* The serialised form (facets.h): numbers little-endian, whatever the machine. */
+static void put_u64(struct rt_buf *b, uint64_t v)
+{
+    unsigned char c[8];
+
+    for (int i = 0; i < 8; i++)
+        c[i] = (unsigned char)(v >> (8 * i));
+    rt_buf_add(b, c, sizeof(c));
+}
+
+static int get_u64(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+    if (end - *p < 8)
+        return -1;
+    *v = 0;
+    for (int i = 0; i < 8; i++)
+        *v |= (uint64_t)(*p)[i] << (8 * i);
+    *p += 8;
+    return 0;
+}
+
+#define FX_MAGIC "rtfacet1"
+
+void rt__facets_serialize(const struct rt__facets *fx, struct rt_buf *out)
+{
+    char *bm = NULL;
+    size_t alloc = 0;
+
+    rt_buf_add(out, FX_MAGIC, 8);
+    for (int f = 0; f < F__COUNT; f++) {
+        put_u64(out, fx->g[f].n);
+        for (size_t i = 0; i < fx->g[f].n; i++) {
+            const struct fentry *e = &fx->g[f].e[i];
+            size_t k = strlen(e->key), len = roaring_bitmap_portable_size_in_bytes(e->bm);
+
+            put_u64(out, k);
+            rt_buf_add(out, e->key, k);
+            put_u64(out, (uint64_t)e->num);
+            RT_ALLOC_GROW(bm, len, alloc);
+            len = roaring_bitmap_portable_serialize(e->bm, bm);
+            put_u64(out, len);
+            rt_buf_add(out, bm, len);
+        }
+    }
+    put_u64(out, fx->n_doclen);
+    rt_buf_add(out, fx->doclen, fx->n_doclen);
+    rt_free(bm);
+}
+
+struct rt__facets *rt__facets_deserialize(const void *data, size_t len)
+{
+    const unsigned char *p = data, *end = p + len;
+    struct rt__facets *fx = rt__facets_new();
+    uint64_t n, v;
+
+    if (len < 8 || memcmp(p, FX_MAGIC, 8))
+        goto bad;
+    p += 8;
+    for (int f = 0; f < F__COUNT; f++) {
+        if (get_u64(&p, end, &n) < 0 || n > (uint64_t)(end - p))
+            goto bad;
+        for (uint64_t i = 0; i < n; i++) {
+            struct fentry *e;
+            uint64_t k, num;
+            char *key;
+
+            if (get_u64(&p, end, &k) < 0 || k > (uint64_t)(end - p))
+                goto bad;
+            key = rt_xcalloc(k + 1, 1);
+            memcpy(key, p, k);
+            p += k;
+            e = group_add(&fx->g[f], key, 0);
+            rt_free(key);
+            if (get_u64(&p, end, &num) < 0 || get_u64(&p, end, &v) < 0 || v > (uint64_t)(end - p))
+                goto bad;
+            e->num = (int64_t)num;
+            roaring_bitmap_free(e->bm);
+            /* Sized first: CRoaring says on stderr what it cannot read. */
+            e->bm = roaring_bitmap_portable_deserialize_size((const char *)p, v) == v
+                        ? roaring_bitmap_portable_deserialize_safe((const char *)p, v)
+                        : NULL;
+            if (!e->bm) {
+                e->bm = roaring_bitmap_create();
+                goto bad;
+            }
+            p += v;
+        }
+    }
+    if (get_u64(&p, end, &n) < 0 || n != (uint64_t)(end - p))
+        goto bad;
+    if (n) {
+        RT_ALLOC_ARRAY(fx->doclen, n);
+        memcpy(fx->doclen, p, n);
+        fx->n_doclen = n;
+    }
+    fx->built = 1;
+    return fx;
+bad:
+    rt__facets_free(fx);
+    return NULL;
+}
+
 int rt__facets_postings(const struct rt__facets *fx, int64_t *rows, int64_t *tokens)
 {
     *rows = fx ? fx->post_rows : 0;

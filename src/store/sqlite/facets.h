@@ -50,6 +50,18 @@ void rt__facets_name(struct rt__facets *fx, int themes, int64_t id, const char *
 void rt__facets_done(struct rt__facets *fx);
 
 /*
+ * The index as bytes, for a back end that keeps it in one value (the PostgreSQL
+ * store's row of search_index): rt__facets_serialize appends fx's groups (each
+ * entry's key, number and CRoaring's portable bitmap, as SQLite's rows of
+ * search_index hold them one by one) and its lengths to out, numbers little-endian;
+ * not the version, stamp or postings, which the caller keeps. rt__facets_deserialize
+ * reads len bytes at data back into a new index, built (rt__facets_free), or gives
+ * NULL when they are not such bytes (a caller then builds from the tables).
+ */
+void rt__facets_serialize(const struct rt__facets *fx, struct rt_buf *out);
+struct rt__facets *rt__facets_deserialize(const void *data, size_t len);
+
+/*
  * rt__facets_filter without a store: the theme filter's themes are given as their
  * ids (themes, n_themes; as THEME_IDS finds them). The same returns, never an error.
  */

@@ -1,6 +1,7 @@
 /* Tests of the PostgreSQL back end's connection module, COPY, lexemes and migrations
  * (src/store/pg/, issue 16), on a throwaway cluster (see test_pg_common.h). */
 #include <criterion/criterion.h>
+#include <rightstrack/search.h>
 
 #include "base/alloc.h"
 #include "lib/testutil.h"
@@ -624,6 +625,20 @@ Test(pg, a_connection_dropped_inside_a_transaction_is_an_error_not_a_silent_reco
     rt__pg_close(pg);
 }
 
+/* A prefix's other words, as ops.c's prefix_words gives them: "elections" for
+ * "elections" (its stem, 'elect', does not begin with it). */
+static int some_words(void *ctx, const char *prefix, size_t len, struct rt_buf *out,
+                      struct rt_error *err)
+{
+    (void)ctx;
+    (void)err;
+    if (len == 9 && !memcmp(prefix, "elections", 9)) {
+        rt_buf_adds(out, "elections");
+        rt_buf_addch(out, '\0');
+    }
+    return 0;
+}
+
 /* The ids PostgreSQL's @@ finds for tsq, as "1,4,7". */
 static void pg_matches(struct rt_pg *pg, const char *tsq, char *out, size_t cap)
 {
@@ -650,22 +665,24 @@ Test(pg, the_text_index_in_memory_matches_as_postgresql_does)
         "End child labour",
         "Torture, torture and more torture in detention",
     };
-    static const char *const queries[] = {
-        "'tortur'",
-        "'tortur' & 'end'",
-        "'tortur' | 'elect'",
-        "'end' <-> 'tortur'",
-        "'free':*",
-        "'chil':*",
-        "'tortur' & !'end'",
-        "!'tortur'",
-        "('free' | 'end') & 'tortur'",
-        "'end' <-> 'chil':*",
-        "'a' & !'a'",
-        "'nothing'",
-        "('end' <-> 'tortur') | 'press'",
-        "'o''brien'",
-        "'tortur' & !('end' | 'detent')",
+    /* A query as users write it, and the tsquery that ops.c's render() writes from
+     * its tree: the index evaluates the tree itself and must find what PostgreSQL's
+     * @@ finds for the tsquery. */
+    static const char *const queries[][2] = {
+        {"torture", "'tortur'"},
+        {"torture end", "('tortur' & 'end')"},
+        {"torture OR elections", "('tortur' | 'elect')"},
+        {"\"end torture\"", "('end' <-> 'tortur')"},
+        {"free*", "('free':*)"},
+        {"chil*", "('chil':*)"},
+        {"\"end chil*\"", "(('end' <-> 'chil':*))"},
+        {"torture -end", "('tortur' & !('end'))"},
+        {"(free OR end) torture", "((('free' | 'end')) & 'tortur')"},
+        {"zebra", "'zebra'"},
+        {"\"end torture\" OR press", "(('end' <-> 'tortur') | 'press')"},
+        {"torture NOT (end OR detention)", "('tortur' & !((('end' | 'detent'))))"},
+        {"torture NOT (end NOT free)", "('tortur' & !((('end' & !('free')))))"},
+        {"elections* OR child", "(('elections':* | 'elect') | 'child')"},
     };
     struct rt_error e = RT_ERROR_INIT;
     struct rt_pg *pg = pg_fresh("t_text");
@@ -696,31 +713,210 @@ Test(pg, the_text_index_in_memory_matches_as_postgresql_does)
     for (size_t q = 0; q < sizeof(queries) / sizeof(*queries); q++) {
         char want[256], got[256] = "";
         size_t at = 0;
-        pg_matches(pg, queries[q], want, sizeof(want));
-        cr_assert_eq(rt__pg_text_match(tx, queries[q], &hits, &nh), 1, "%s", queries[q]);
+        struct rt_search_query *sq = NULL;
+        pg_ok(rt_search_parse(queries[q][0], strlen(queries[q][0]), &sq, &e), &e);
+        cr_assert_not_null(sq, "%s", queries[q][0]);
+        pg_matches(pg, queries[q][1], want, sizeof(want));
+        cr_assert_eq(rt__pg_text_match(tx, sq->root, tok, some_words, NULL, &hits, &nh, &e), 1,
+                     "%s", queries[q][0]);
         for (size_t i = 0; i < nh; i++)
             at += (size_t)snprintf(got + at, sizeof(got) - at, "%s%lld", i ? "," : "",
                                    (long long)hits[i].id);
-        cr_assert_str_eq(got, want, "%s: in memory %s, PostgreSQL %s", queries[q], got, want);
+        cr_assert_str_eq(got, want, "%s: in memory %s, PostgreSQL %s", queries[q][0], got, want);
         found += nh > 0;
         for (size_t i = 0; i < nh; i++)
-            cr_assert(hits[i].score > 0 || !strncmp(queries[q], "!", 1), "%s", queries[q]);
+            cr_assert_gt(hits[i].score, 0, "%s", queries[q][0]);
         rt_free(hits);
+        rt_search_query_free(sq);
     }
     cr_assert_geq(found, 10, "most queries match something (%zu)", found);
 
     /* bm25: three tortures in a text of eight tokens above one in three. */
-    cr_assert_eq(rt__pg_text_match(tx, "'tortur'", &hits, &nh), 1);
-    cr_assert_eq(nh, 4);
-    cr_assert_eq(hits[0].id, 1);
-    cr_assert_eq(hits[3].id, 8);
-    cr_assert_gt(hits[3].score, hits[0].score);
-    rt_free(hits);
+    {
+        struct rt_search_node t1 = {.kind = RT_SEARCH_TERM, .text = "torture", .len = 7};
+        cr_assert_eq(rt__pg_text_match(tx, &t1, tok, NULL, NULL, &hits, &nh, &e), 1);
+        cr_assert_eq(nh, 4);
+        cr_assert_eq(hits[0].id, 1);
+        cr_assert_eq(hits[3].id, 8);
+        cr_assert_gt(hits[3].score, hits[0].score);
+        rt_free(hits);
+    }
 
-    /* A phrase of groups is left to PostgreSQL. */
-    cr_assert_eq(rt__pg_text_match(tx, "('end' | 'free') <-> 'tortur'", &hits, &nh), 0);
-    cr_assert_null(hits);
+    /* A field the index does not hold is left to PostgreSQL (which refuses it). */
+    {
+        struct rt_search_node f = {
+            .kind = RT_SEARCH_TERM, .text = "torture", .len = 7, .field = "title"};
+        cr_assert_eq(rt__pg_text_match(tx, &f, tok, NULL, NULL, &hits, &nh, &e), 0);
+        cr_assert_null(hits);
+    }
     rt__pg_text_free(tx);
     rt_tokenizer_free(tok);
     rt__pg_close(pg);
+}
+
+/* The data version as a store on a connection of its own reads it (rt_store_version). */
+static uint64_t store_version(struct rt_store *st)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    uint64_t v = 0;
+
+    pg_ok(rt_store_version(st, &v, &e), &e);
+    return v;
+}
+
+Test(pg, every_commit_that_writes_raises_the_version_that_every_connection_reads)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *writer = pg_fresh("t_version");
+    struct rt_store *reader = NULL, *again = NULL;
+    char url[1024];
+    uint64_t v0, v1, v2, v3;
+
+    snprintf(url, sizeof(url), "%s dbname=t_version", pg_base());
+    /* The store makes the schema, and the triggers, when it opens. */
+    pg_ok(rt_store_open(&reader, url, RT_STORE_CORE, &e), &e);
+    cr_assert_str_eq(pg_value(writer, "n",
+                              "SELECT count(*) FROM pg_class c WHERE c.relkind = 'r'"
+                              " AND c.relnamespace = current_schema()::regnamespace"
+                              " AND c.relname <> 'meta' AND NOT EXISTS (SELECT 1 FROM pg_trigger g"
+                              " WHERE g.tgrelid = c.oid AND g.tgname = 'rt_data_version')"),
+                     "0", "every table but meta has the trigger");
+    v0 = store_version(reader);
+
+    /* A write through another connection (as psql, another server or a CLI writer
+     * would) shows at once in this one's version. */
+    pg_ok(rt__pg_run(writer, "INSERT INTO state(code, name) VALUES ('ZZA', 'Zedland')", &e), &e);
+    v1 = store_version(reader);
+    cr_assert_gt(v1, v0, "an INSERT committed elsewhere raises the version (%llu, %llu)",
+                 (unsigned long long)v0, (unsigned long long)v1);
+
+    /* Several writes in one transaction: once, and only at its commit. */
+    pg_ok(rt__pg_begin(writer, NULL, &e), &e);
+    pg_ok(rt__pg_run(writer, "INSERT INTO state(code, name) VALUES ('ZZB', 'Bland')", &e), &e);
+    pg_ok(rt__pg_run(writer, "UPDATE state SET name = 'Zedland!' WHERE code = 'ZZA'", &e), &e);
+    cr_assert_eq(store_version(reader), v1, "not before the commit");
+    pg_ok(rt__pg_end(writer, 1, &e), &e);
+    v2 = store_version(reader);
+    cr_assert_eq(v2, v1 + 1, "one commit, one step");
+
+    /* A DELETE too; a rolled-back write and a read change nothing. */
+    pg_ok(rt__pg_run(writer, "DELETE FROM state WHERE code = 'ZZB'", &e), &e);
+    v3 = store_version(reader);
+    cr_assert_eq(v3, v2 + 1);
+    pg_ok(rt__pg_begin(writer, NULL, &e), &e);
+    pg_ok(rt__pg_run(writer, "DELETE FROM state WHERE code = 'ZZA'", &e), &e);
+    pg_ok(rt__pg_end(writer, 0, &e), &e);
+    pg_ok(rt__pg_run(writer, "SELECT count(*) FROM state", &e), &e);
+    cr_assert_eq(store_version(reader), v3, "a rollback and a read leave it");
+
+    /* A second store, opened later (another server), reads the same number. */
+    pg_ok(rt_store_open(&again, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(store_version(again), v3);
+    rt_store_close(again);
+    rt_store_close(reader);
+    rt__pg_close(writer);
+}
+
+Test(pg, a_theme_added_by_another_client_is_known_at_once)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *writer = pg_fresh("t_theme");
+    struct rt_store *st = NULL;
+    char url[1024];
+
+    snprintf(url, sizeof(url), "%s dbname=t_theme", pg_base());
+    pg_ok(rt_store_open(&st, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(rt_store_theme_check(st, "Zebra crossings", &e), RT_EINVAL);
+    cr_assert(strstr(e.msg.buf, "no theme matches 'Zebra crossings'"), "%s", e.msg.buf);
+    rt_error_release(&e);
+    /* Refused once, the answer is not kept: the theme another client adds is known
+     * to the same store at the next check. */
+    pg_ok(rt__pg_run(writer,
+                     "INSERT INTO theme(vocabulary, label) VALUES ('test', 'Zebra crossings')", &e),
+          &e);
+    pg_ok(rt_store_theme_check(st, "Zebra crossings", &e), &e);
+    /* A known one stays known (kept with the index), and an unknown one refused. */
+    pg_ok(rt_store_theme_check(st, "Zebra crossings", &e), &e);
+    cr_assert_eq(rt_store_theme_check(st, "Nothing like it", &e), RT_EINVAL);
+    rt_error_release(&e);
+    rt_store_close(st);
+    rt__pg_close(writer);
+}
+
+/* The count of key in facet over every recommendation, as st's search gives it. */
+static int64_t facet_n(struct rt_store *st, const char *facet, const char *key)
+{
+    struct rt_query q = RT_QUERY_INIT;
+    struct rt_search_result res = {0};
+    struct rt_error e = RT_ERROR_INIT;
+    int64_t n = 0;
+
+    q.facets = 1;
+    pg_ok(rt_search(st, &q, &res, &e), &e);
+    for (size_t i = 0; i < res.n_facets; i++)
+        for (size_t j = 0; j < res.facets[i].n && !strcmp(res.facets[i].name, facet); j++)
+            if (!strcmp(res.facets[i].counts[j].key, key))
+                n = res.facets[i].counts[j].n;
+    rt_search_result_release(&res);
+    return n;
+}
+
+#define FX_ROW "SELECT num FROM search_index WHERE facet = 100 AND pos = 0"
+
+Test(pg, the_facet_index_is_stored_and_read_by_the_next_connection)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *writer = pg_fresh("t_fxkeep");
+    struct rt_tokenizer *tok = rt_tokenizer_new("english");
+    struct rt_store *st = NULL, *next = NULL, *third = NULL;
+    size_t n = 30;
+    char(*buf)[4][96] = calloc(n, sizeof(*buf));
+    struct rt_pg_rec_row *rows = rec_rows(n, buf);
+    char url[1024], v[32];
+
+    snprintf(url, sizeof(url), "%s dbname=t_fxkeep", pg_base());
+    pg_ok(rt_store_open(&st, url, RT_STORE_CORE, &e), &e);
+    pg_ok(rt__pg_run(writer, "INSERT INTO state(id, code, name) VALUES (1, 'BLR', 'Belarus')", &e),
+          &e);
+    pg_ok(rt__pg_load_recommendations(writer, tok, rows, n, &e), &e);
+    cr_assert_str_eq(pg_value(writer, "c", "SELECT count(*) FROM search_index"), "0");
+
+    /* The first search builds the index from the tables and stores it, at the data
+     * version it was built at, without raising that version. */
+    snprintf(v, sizeof(v), "%llu", (unsigned long long)store_version(st));
+    cr_assert_eq(facet_n(st, "response", "supported"), 30);
+    cr_assert_str_eq(pg_value(writer, "r", FX_ROW), v, "stored at the data version");
+    cr_assert_eq(store_version(st), strtoull(v, NULL, 10), "storing it is not a write");
+
+    /* A change no trigger sees (replica mode fires none: neither the version nor
+     * schema 21's emptying) shows that the next connection reads the stored index. */
+    pg_ok(rt__pg_run(writer, "SET session_replication_role = replica", &e), &e);
+    pg_ok(rt__pg_run(writer, "UPDATE recommendation SET response = 'noted' WHERE id <= 5", &e), &e);
+    pg_ok(rt__pg_run(writer, "SET session_replication_role = origin", &e), &e);
+    pg_ok(rt_store_open(&next, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(facet_n(next, "response", "supported"), 30, "read from search_index");
+    rt_store_close(next);
+
+    /* A write as any client makes one raises the version: the stored index is no
+     * longer used, the next connection builds it again and stores the new one. */
+    pg_ok(rt__pg_run(writer, "UPDATE recommendation SET response = 'noted' WHERE id = 6", &e), &e);
+    pg_ok(rt_store_open(&next, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(facet_n(next, "response", "supported"), 24);
+    cr_assert_eq(facet_n(next, "response", "noted"), 6);
+    snprintf(v, sizeof(v), "%llu", (unsigned long long)store_version(next));
+    cr_assert_str_eq(pg_value(writer, "r2", FX_ROW), v, "stored again");
+    rt_store_close(next);
+
+    /* Bytes that are not an index are not trusted: the index is built again. */
+    pg_ok(rt__pg_run(writer, "SET session_replication_role = replica", &e), &e);
+    pg_ok(rt__pg_run(writer, "UPDATE search_index SET bitmap = '\\x0102'", &e), &e);
+    pg_ok(rt__pg_run(writer, "SET session_replication_role = origin", &e), &e);
+    pg_ok(rt_store_open(&third, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(facet_n(third, "response", "noted"), 6);
+    rt_store_close(third);
+    rt_store_close(st);
+    free(rows);
+    free(buf);
+    rt_tokenizer_free(tok);
+    rt__pg_close(writer);
 }
