@@ -2005,11 +2005,92 @@ static void fx_save(struct pg_store *s)
     rt_free(hex);
 }
 
+/*
+ * The text index kept the same way (facet PG_TX_ROW, pos 0): its bytes are
+ * rt__pg_text_serialize's (the lexemes and their postings, not the tsvector text),
+ * num the data version it was read at. Sent and read in libpq's binary format, so
+ * that a few megabytes are not written out in hex.
+ */
+#define PG_TX_ROW "101"
+
+/* In the caller's snapshot: the stored text index into *out when it is of the data
+ * version v (1), else 0 with *out NULL; RT_ESTORE. */
+static int tx_load(struct pg_store *s, int64_t v, struct rt__pg_text **out, struct rt_error *err)
+{
+    PGresult *r = PQexecParams(rt__pg_conn(s->pg),
+                               "SELECT num, bitmap FROM search_index"
+                               " WHERE facet = " PG_TX_ROW " AND pos = 0",
+                               0, NULL, NULL, NULL, NULL, 1);
+    const unsigned char *num;
+    uint64_t at = 0;
+
+    *out = NULL;
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        rt_error_set(err, RT_ESTORE, NULL, 0, "search_index", "reading the text index: %s",
+                     PQresultErrorMessage(r));
+        PQclear(r);
+        return RT_ESTORE;
+    }
+    if (PQntuples(r) == 1 && PQgetlength(r, 0, 0) == 8) {
+        num = (const unsigned char *)PQgetvalue(r, 0, 0);
+        for (int i = 0; i < 8; i++)
+            at = at << 8 | num[i];
+        if ((int64_t)at == v)
+            *out = rt__pg_text_deserialize((const unsigned char *)PQgetvalue(r, 0, 1),
+                                           (size_t)PQgetlength(r, 0, 1));
+    }
+    PQclear(r);
+    return *out ? 1 : 0;
+}
+
+/* Stores s->tx, read at data version v, for the next connections, as fx_save stores
+ * the facets: in a transaction of its own, only while v is still the data version;
+ * a failure only means the next connection reads the tables again. */
+static void tx_save(struct pg_store *s, int64_t v)
+{
+    struct rt_buf b = RT_BUF_INIT;
+    struct rt_error e = RT_ERROR_INIT;
+    unsigned char ver[8];
+    const char *vals[2];
+    int lens[2], fmts[2] = {1, 1}, ok;
+    PGresult *r;
+
+    rt__pg_text_serialize(s->tx, &b);
+    for (int i = 0; i < 8; i++)
+        ver[i] = (unsigned char)((uint64_t)v >> (56 - 8 * i));
+    vals[0] = (const char *)ver;
+    lens[0] = 8;
+    vals[1] = b.buf;
+    lens[1] = (int)b.len;
+    if (b.len < INT32_MAX && rt__pg_begin(s->pg, "READ COMMITTED", &e) == 0) {
+        r = rt__pg_exec(s->pg, "pg_fx_save_quiet",
+                        "SELECT set_config('rightstrack.version_raised', txid_current()::text,"
+                        " true)",
+                        0, NULL, &e);
+        ok = r != NULL;
+        PQclear(r);
+        if (ok) {
+            r = PQexecParams(rt__pg_conn(s->pg),
+                             "INSERT INTO search_index(facet, pos, key, num, bitmap)"
+                             " SELECT " PG_TX_ROW ", 0, 'text', $1::bigint, $2::bytea"
+                             " WHERE (" PG_VERSION ") = $1::bigint"
+                             " ON CONFLICT (facet, pos) DO UPDATE"
+                             " SET num = excluded.num, bitmap = excluded.bitmap",
+                             2, NULL, vals, lens, fmts, 0);
+            ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+            PQclear(r);
+        }
+        rt__pg_end(s->pg, ok, NULL);
+    }
+    rt_error_release(&e);
+    rt_buf_release(&b);
+}
+
 /* Makes s->fx the index of the data as it is now (in the caller's read transaction,
  * or in one of its own): 0 (s->fx_state says whether it serves), RT_ESTORE. */
 static int fx_build(struct pg_store *s, struct rt_error *err)
 {
-    int own = !s->in_read, keep, rc = 0, save = 0;
+    int own = !s->in_read, keep, rc = 0, save = 0, save_tx = 0;
     int64_t v = -1;
 
     if (own && rt__pg_begin(s->pg, "REPEATABLE READ", err) < 0)
@@ -2039,7 +2120,11 @@ static int fx_build(struct pg_store *s, struct rt_error *err)
     s->tx = NULL;
     caches_clear(s);
     s->tx_read = rc == 0 && s->n_text >= s->text_after;
-    if (s->tx_read && (rc = rt__pg_text_load(s->pg, &s->tx, err)) == 0)
+    if (s->tx_read && (rc = tx_load(s, v, &s->tx, err)) == 0) {
+        rc = rt__pg_text_load(s->pg, &s->tx, err);
+        save_tx = rc == 0 && own && s->tx;
+    }
+    if (s->tx_read && rc >= 0)
         rc = words_read(s, err);
     if (own && rt__pg_end(s->pg, rc == 0 || rc == 1, rc < 0 ? NULL : err) < 0 && rc >= 0)
         rc = RT_ESTORE;
@@ -2053,6 +2138,8 @@ static int fx_build(struct pg_store *s, struct rt_error *err)
     s->fx_state = rc == 0 ? 1 : -1;
     if (save)
         fx_save(s);
+    if (save_tx)
+        tx_save(s, v);
     return 0;
 }
 

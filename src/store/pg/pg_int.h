@@ -225,6 +225,16 @@ struct rt__pg_text;
 int rt__pg_text_load(struct rt_pg *pg, struct rt__pg_text **out, struct rt_error *err);
 void rt__pg_text_free(struct rt__pg_text *tx);
 
+/*
+ * The index as bytes and back, to keep it in search_index for the next connection
+ * (the format is text.c's). rt__pg_text_serialize appends tx's bytes to out;
+ * rt__pg_text_deserialize returns a new index (rt__pg_text_free) equal to the one
+ * the bytes were made of, or NULL when they are not such bytes (damaged, cut short,
+ * another format): the caller then reads the index from the tables.
+ */
+void rt__pg_text_serialize(const struct rt__pg_text *tx, struct rt_buf *out);
+struct rt__pg_text *rt__pg_text_deserialize(const unsigned char *b, size_t len);
+
 /* A match and its relevance (higher first). */
 struct rt__pg_hit {
     int64_t id;

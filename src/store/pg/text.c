@@ -187,6 +187,211 @@ int rt__pg_text_load(struct rt_pg *pg, struct rt__pg_text **out, struct rt_error
     return 0;
 }
 
+/*
+ * The index as bytes, to keep in search_index (ops.c): what the index holds, not the
+ * tsvector text. All numbers are unsigned LEB128 varints:
+ *
+ *   "rtpgtx01"                             8 bytes
+ *   D, then D times: doc - previous doc (the first: doc), its length in tokens
+ *   L, then L times, in the index's order (bytes of the text):
+ *     length, text bytes, P, then P times: doc - previous doc, npos, npos positions
+ *   FNV-1a 64 of all the bytes before it, 8 bytes little-endian
+ *
+ * Read back, the index is the one rt__pg_text_load made; damaged bytes are refused.
+ */
+#define PG_TEXT_POS_MAX 0x3fff /* a tsvector's positions: 14 bits */
+
+static const char tx_magic[8] = {'r', 't', 'p', 'g', 't', 'x', '0', '1'};
+
+static void put_var(struct rt_buf *b, uint64_t v)
+{
+    unsigned char c[10];
+    size_t n = 0;
+
+    do {
+        c[n] = (unsigned char)(v & 0x7f);
+        v >>= 7;
+        if (v)
+            c[n] |= 0x80;
+        n++;
+    } while (v);
+    rt_buf_add(b, c, n);
+}
+
+static uint64_t fnv64(const unsigned char *p, size_t n)
+{
+    uint64_t h = 14695981039346656037ULL;
+
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+struct doc_put {
+    const struct rt__pg_text *tx;
+    struct rt_buf *b;
+    uint32_t prev;
+};
+
+static bool put_doc(uint32_t doc, void *arg)
+{
+    struct doc_put *d = arg;
+
+    put_var(d->b, doc - d->prev);
+    put_var(d->b, doc < d->tx->n_doclen ? d->tx->doclen[doc] : 0);
+    d->prev = doc;
+    return true;
+}
+
+void rt__pg_text_serialize(const struct rt__pg_text *tx, struct rt_buf *out)
+{
+    struct doc_put d = {tx, out, 0};
+    size_t start = out->len;
+    uint64_t h;
+    unsigned char c[8];
+
+    rt_buf_add(out, tx_magic, sizeof(tx_magic));
+    put_var(out, (uint64_t)roaring_bitmap_get_cardinality(tx->all));
+    roaring_iterate(tx->all, put_doc, &d);
+    put_var(out, tx->n_lex);
+    for (size_t i = 0; i < tx->n_lex; i++) {
+        const struct lexeme *l = &tx->lex[i];
+        uint32_t prev = 0;
+        put_var(out, l->len);
+        rt_buf_add(out, l->text, l->len);
+        put_var(out, l->n);
+        for (size_t j = 0; j < l->n; j++) {
+            put_var(out, l->p[j].doc - prev);
+            prev = l->p[j].doc;
+            put_var(out, l->p[j].npos);
+            for (uint16_t k = 0; k < l->p[j].npos; k++)
+                put_var(out, tx->pos[l->p[j].pos + k]);
+        }
+    }
+    h = fnv64((const unsigned char *)out->buf + start, out->len - start);
+    for (int i = 0; i < 8; i++)
+        c[i] = (unsigned char)(h >> (8 * i));
+    rt_buf_add(out, c, 8);
+}
+
+struct reader {
+    const unsigned char *p, *end;
+    int bad;
+};
+
+static uint64_t get_var(struct reader *r)
+{
+    uint64_t v = 0;
+
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (r->p >= r->end) {
+            r->bad = 1;
+            return 0;
+        }
+        v |= (uint64_t)(*r->p & 0x7f) << shift;
+        if (!(*r->p++ & 0x80))
+            return v;
+    }
+    r->bad = 1;
+    return 0;
+}
+
+struct rt__pg_text *rt__pg_text_deserialize(const unsigned char *b, size_t len)
+{
+    struct reader r = {b, b + len - 8, 0};
+    struct rt__pg_text *tx;
+    uint64_t h = 0, docs, doc = 0, n_pos = 0;
+    size_t pos_alloc = 0;
+    double total = 0;
+
+    if (len < sizeof(tx_magic) + 8 || memcmp(b, tx_magic, sizeof(tx_magic)))
+        return NULL;
+    for (int i = 0; i < 8; i++)
+        h |= (uint64_t)b[len - 8 + i] << (8 * i);
+    if (h != fnv64(b, len - 8))
+        return NULL;
+    r.p += sizeof(tx_magic);
+    tx = rt_xcalloc(1, sizeof(*tx));
+    tx->all = roaring_bitmap_create();
+    docs = get_var(&r);
+    if (docs > (uint64_t)(r.end - r.p) / 2)
+        r.bad = 1;
+    for (uint64_t i = 0; i < docs && !r.bad; i++) {
+        uint64_t step = get_var(&r), dl = get_var(&r);
+        doc += step;
+        if ((i && !step) || doc > UINT32_MAX - 1 || dl > UINT32_MAX) {
+            r.bad = 1;
+            break;
+        }
+        if (doc >= tx->n_doclen) {
+            size_t was = tx->n_doclen, want = (size_t)doc + 1 > 2 * was ? (size_t)doc + 1 : 2 * was;
+            RT_REALLOC_ARRAY(tx->doclen, want);
+            memset(tx->doclen + was, 0, (want - was) * sizeof(*tx->doclen));
+            tx->n_doclen = want;
+        }
+        tx->doclen[doc] = (uint32_t)dl;
+        roaring_bitmap_add(tx->all, (uint32_t)doc);
+    }
+    tx->n_lex = r.bad ? 0 : (size_t)get_var(&r);
+    if (tx->n_lex > (uint64_t)(r.end - r.p) / 2)
+        r.bad = 1;
+    if (!r.bad)
+        tx->lex = rt_xcalloc(tx->n_lex + 1, sizeof(*tx->lex));
+    for (size_t i = 0; i < tx->n_lex && !r.bad; i++) {
+        struct lexeme *l = &tx->lex[i];
+        uint64_t wl = get_var(&r), np;
+        if (r.bad || wl > (uint64_t)(r.end - r.p)) {
+            r.bad = 1;
+            break;
+        }
+        l->text = rt_xcalloc((size_t)wl + 1, 1);
+        memcpy(l->text, r.p, (size_t)wl);
+        l->len = (size_t)wl;
+        r.p += wl;
+        if (i && lex_cmp(&tx->lex[i - 1], l) >= 0) {
+            r.bad = 1;
+            break;
+        }
+        np = get_var(&r);
+        if (np > (uint64_t)(r.end - r.p) / 2) {
+            r.bad = 1;
+            break;
+        }
+        l->n = l->alloc = (size_t)np;
+        l->p = rt_xcalloc(l->n + 1, sizeof(*l->p));
+        doc = 0;
+        for (size_t j = 0; j < l->n && !r.bad; j++) {
+            uint64_t step = get_var(&r), k = get_var(&r);
+            doc += step;
+            if ((j && !step) || doc >= tx->n_doclen || k > UINT16_MAX ||
+                k > (uint64_t)(r.end - r.p) || n_pos + k > UINT32_MAX) {
+                r.bad = 1;
+                break;
+            }
+            l->p[j] = (struct posting){(uint32_t)doc, (uint32_t)n_pos, (uint16_t)k};
+            RT_ALLOC_GROW(tx->pos, n_pos + k, pos_alloc);
+            for (uint64_t m = 0; m < k; m++) {
+                uint64_t at = get_var(&r);
+                if (at > PG_TEXT_POS_MAX)
+                    r.bad = 1;
+                tx->pos[n_pos++] = (uint16_t)at;
+            }
+        }
+    }
+    tx->n_pos = (size_t)n_pos;
+    if (r.bad || r.p != r.end) {
+        rt__pg_text_free(tx);
+        return NULL;
+    }
+    tx->docs = (int64_t)roaring_bitmap_get_cardinality(tx->all);
+    for (size_t i = 0; i < tx->n_doclen; i++)
+        total += tx->doclen[i];
+    tx->avgdl = tx->docs ? total / (double)tx->docs : 1.0;
+    return tx;
+}
+
 /* The query: a tree built from the parsed query (rt_search_node), each term's words
  * made into lexemes by the tokenizer that made the index's. */
 

@@ -749,6 +749,47 @@ Test(pg, the_text_index_in_memory_matches_as_postgresql_does)
         cr_assert_eq(rt__pg_text_match(tx, &f, tok, NULL, NULL, &hits, &nh, &e), 0);
         cr_assert_null(hits);
     }
+    /* As bytes (what search_index keeps) and back: the same index, the same bytes
+     * again, every query the same matches and scores; damaged or cut bytes refused. */
+    {
+        struct rt_buf b = RT_BUF_INIT, again = RT_BUF_INIT;
+        struct rt__pg_text *copy;
+        struct rt__pg_hit *h2;
+        size_t n2;
+
+        rt__pg_text_serialize(tx, &b);
+        copy = rt__pg_text_deserialize((const unsigned char *)b.buf, b.len);
+        cr_assert_not_null(copy);
+        rt__pg_text_serialize(copy, &again);
+        cr_assert_eq(again.len, b.len);
+        cr_assert(!memcmp(again.buf, b.buf, b.len), "read back, the same bytes");
+        for (size_t q = 0; q < sizeof(queries) / sizeof(*queries); q++) {
+            struct rt_search_query *sq = NULL;
+            pg_ok(rt_search_parse(queries[q][0], strlen(queries[q][0]), &sq, &e), &e);
+            cr_assert_eq(rt__pg_text_match(tx, sq->root, tok, some_words, NULL, &hits, &nh, &e), 1);
+            cr_assert_eq(rt__pg_text_match(copy, sq->root, tok, some_words, NULL, &h2, &n2, &e), 1);
+            cr_assert_eq(n2, nh, "%s", queries[q][0]);
+            for (size_t i = 0; i < nh; i++) {
+                cr_assert_eq(h2[i].id, hits[i].id, "%s", queries[q][0]);
+                cr_assert(h2[i].score == hits[i].score, "%s: the same score", queries[q][0]);
+            }
+            rt_free(hits);
+            rt_free(h2);
+            rt_search_query_free(sq);
+        }
+        for (size_t i = 0; i < b.len; i += 7) {
+            b.buf[i] ^= 0x20;
+            cr_assert_null(rt__pg_text_deserialize((const unsigned char *)b.buf, b.len),
+                           "byte %zu changed", i);
+            b.buf[i] ^= 0x20;
+        }
+        for (size_t cut = 0; cut < b.len; cut += 5)
+            cr_assert_null(rt__pg_text_deserialize((const unsigned char *)b.buf, cut), "cut %zu",
+                           cut);
+        rt__pg_text_free(copy);
+        rt_buf_release(&b);
+        rt_buf_release(&again);
+    }
     rt__pg_text_free(tx);
     rt_tokenizer_free(tok);
     rt__pg_close(pg);
@@ -914,6 +955,117 @@ Test(pg, the_facet_index_is_stored_and_read_by_the_next_connection)
     pg_ok(rt_store_open(&third, url, RT_STORE_CORE, &e), &e);
     cr_assert_eq(facet_n(third, "response", "noted"), 6);
     rt_store_close(third);
+    rt_store_close(st);
+    free(rows);
+    free(buf);
+    rt_tokenizer_free(tok);
+    rt__pg_close(writer);
+}
+
+/* The total of a search for text, as st gives it. */
+static int64_t text_total(struct rt_store *st, const char *text)
+{
+    struct rt_query q = RT_QUERY_INIT;
+    struct rt_search_result res = {0};
+    struct rt_error e = RT_ERROR_INIT;
+    int64_t n;
+
+    q.text = text;
+    pg_ok(rt_search(st, &q, &res, &e), &e);
+    n = res.total;
+    rt_search_result_release(&res);
+    return n;
+}
+
+#define TX_ROW "SELECT num FROM search_index WHERE facet = 101 AND pos = 0"
+#define TX_SUM "SELECT md5(bitmap) FROM search_index WHERE facet = 101 AND pos = 0"
+
+Test(pg, the_text_index_is_stored_and_read_by_the_next_connection)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *writer = pg_fresh("t_txkeep");
+    struct rt_tokenizer *tok = rt_tokenizer_new("english");
+    struct rt_store *st = NULL, *next = NULL;
+    size_t n = 30;
+    char(*buf)[4][96] = calloc(n, sizeof(*buf));
+    struct rt_pg_rec_row *rows = rec_rows(n, buf);
+    char url[1024], v[32], sum[64];
+
+    /* The text index from the first search with text (the default waits for three). */
+    setenv("RT_PG_TEXT_AFTER", "0", 1);
+    snprintf(url, sizeof(url), "%s dbname=t_txkeep", pg_base());
+    pg_ok(rt_store_open(&st, url, RT_STORE_CORE, &e), &e);
+    pg_ok(rt__pg_run(writer, "INSERT INTO state(id, code, name) VALUES (1, 'BLR', 'Belarus')", &e),
+          &e);
+    pg_ok(rt__pg_load_recommendations(writer, tok, rows, n, &e), &e);
+    cr_assert_str_eq(pg_value(writer, "c", "SELECT count(*) FROM search_index"), "0");
+
+    /* The connection that reads it from the tables stores it, at the data version it
+     * was read at, without raising that version. */
+    snprintf(v, sizeof(v), "%llu", (unsigned long long)store_version(st));
+    cr_assert_eq(text_total(st, "torture"), 10);
+    cr_assert_str_eq(pg_value(writer, "r", TX_ROW), v, "stored at the data version");
+    cr_assert_eq(store_version(st), strtoull(v, NULL, 10), "storing it is not a write");
+    snprintf(sum, sizeof(sum), "%s", pg_value(writer, "s", TX_SUM));
+
+    /* A change of the lexemes that no trigger sees (replica mode) shows that the next
+     * connection reads the stored index, not the tables. */
+    pg_ok(rt__pg_run(writer, "SET session_replication_role = replica", &e), &e);
+    pg_ok(rt__pg_run(writer,
+                     "UPDATE recommendation_fts SET lexemes = 'zebra:1'::tsvector WHERE rec_id = 1",
+                     &e),
+          &e);
+    pg_ok(rt__pg_run(writer, "SET session_replication_role = origin", &e), &e);
+    pg_ok(rt_store_open(&next, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(text_total(next, "torture"), 10, "read from search_index");
+    cr_assert_eq(text_total(next, "zebra"), 0, "read from search_index");
+    rt_store_close(next);
+
+    /* A write raises the version and empties the table: the next connection reads
+     * the tables again and stores the new index at the new version. */
+    pg_ok(rt__pg_run(writer, "UPDATE recommendation SET response = 'noted' WHERE id = 6", &e), &e);
+    cr_assert_str_eq(pg_value(writer, "c2", "SELECT count(*) FROM search_index"), "0");
+    pg_ok(rt_store_open(&next, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(text_total(next, "torture"), 9);
+    cr_assert_eq(text_total(next, "zebra"), 1);
+    snprintf(v, sizeof(v), "%llu", (unsigned long long)store_version(next));
+    cr_assert_str_eq(pg_value(writer, "r2", TX_ROW), v, "stored again");
+    cr_assert_str_neq(pg_value(writer, "s2", TX_SUM), sum, "a new index");
+    snprintf(sum, sizeof(sum), "%s", pg_value(writer, "s3", TX_SUM));
+    rt_store_close(next);
+
+    /* A row of the wrong version is not used; damaged bytes are not trusted: the
+     * index is read from the tables, and stored whole again. */
+    pg_ok(rt__pg_run(writer, "SET session_replication_role = replica", &e), &e);
+    pg_ok(rt__pg_run(writer,
+                     "UPDATE recommendation_fts SET lexemes = 'zebra:1'::tsvector WHERE rec_id = 4",
+                     &e),
+          &e);
+    pg_ok(rt__pg_run(writer, "UPDATE search_index SET num = num - 1 WHERE facet = 101", &e), &e);
+    pg_ok(rt__pg_run(writer, "SET session_replication_role = origin", &e), &e);
+    pg_ok(rt_store_open(&next, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(text_total(next, "zebra"), 2, "another version's row is not read");
+    rt_store_close(next);
+    cr_assert_str_eq(pg_value(writer, "r3", TX_ROW), v, "stored at the version again");
+    snprintf(sum, sizeof(sum), "%s", pg_value(writer, "s4", TX_SUM));
+    pg_ok(rt__pg_run(writer, "SET session_replication_role = replica", &e), &e);
+    pg_ok(rt__pg_run(writer,
+                     "UPDATE recommendation_fts SET lexemes = 'zebra:1'::tsvector WHERE rec_id = 7",
+                     &e),
+          &e);
+    pg_ok(rt__pg_run(writer,
+                     "UPDATE search_index SET bitmap = overlay(bitmap placing '\\xff'::bytea"
+                     " from 20 for 1) WHERE facet = 101",
+                     &e),
+          &e);
+    pg_ok(rt__pg_run(writer, "SET session_replication_role = origin", &e), &e);
+    cr_assert_str_neq(pg_value(writer, "s5", TX_SUM), sum, "damaged");
+    pg_ok(rt_store_open(&next, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(text_total(next, "zebra"), 3, "a damaged row is not read");
+    cr_assert_eq(text_total(next, "torture"), 7);
+    rt_store_close(next);
+    cr_assert_str_eq(pg_value(writer, "r4", TX_ROW), v);
+    cr_assert_str_neq(pg_value(writer, "s6", TX_SUM), sum, "stored whole again, as read now");
     rt_store_close(st);
     free(rows);
     free(buf);
