@@ -72,6 +72,7 @@ struct pg_store {
     struct rt__pg_text *tx;
     int tx_read;                 /* tx was read (it may be NULL: data it cannot hold) */
     unsigned n_text, text_after; /* PG_TEXT_AFTER, or $RT_PG_TEXT_AFTER (tests) */
+    int64_t tx_kept;             /* the data version of the text index in search_index (-1: none) */
     /* Answers kept until the index is read again (fx_build): a state's id by its
      * name key (pg_state_find, found ones only), a theme filter's theme ids
      * (theme_ids: the offset in theme_pool of their count, then the ids), and with
@@ -108,6 +109,7 @@ static int pg_open(struct rt_store **out, const char *target, unsigned flags, st
     {
         const char *after = getenv("RT_PG_TEXT_AFTER");
         s->text_after = after && *after ? (unsigned)strtoul(after, NULL, 10) : PG_TEXT_AFTER;
+        s->tx_kept = -1;
     }
     s->base.ops = &rt__pg_ops;
     if ((rc = rt__pg_connect(target, &s->pg, err)) < 0) {
@@ -2086,6 +2088,20 @@ static void tx_save(struct pg_store *s, int64_t v)
     rt_buf_release(&b);
 }
 
+/* Notes in s->tx_kept the data version of the stored text index, or -1. 0, RT_ESTORE. */
+static int tx_kept(struct pg_store *s, struct rt_error *err)
+{
+    PGresult *r = rt__pg_exec(
+        s->pg, "pg_tx_kept", "SELECT num FROM search_index WHERE facet = " PG_TX_ROW " AND pos = 0",
+        0, NULL, err);
+
+    if (!r)
+        return RT_ESTORE;
+    s->tx_kept = PQntuples(r) == 1 ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : -1;
+    PQclear(r);
+    return 0;
+}
+
 /* Makes s->fx the index of the data as it is now (in the caller's read transaction,
  * or in one of its own): 0 (s->fx_state says whether it serves), RT_ESTORE. */
 static int fx_build(struct pg_store *s, struct rt_error *err)
@@ -2095,9 +2111,11 @@ static int fx_build(struct pg_store *s, struct rt_error *err)
 
     if (own && rt__pg_begin(s->pg, "REPEATABLE READ", err) < 0)
         return RT_ESTORE;
-    /* When only the text index is wanted and the bitmaps are still of the data, they
-     * are kept. */
-    keep = s->fx_state == 1 && !s->tx_read && s->n_text >= s->text_after;
+    /* When only the text index is wanted (after PG_TEXT_AFTER searches with text, or
+     * at the first when search_index keeps it) and the bitmaps are still of the data,
+     * they are kept. */
+    keep = s->fx_state == 1 && !s->tx_read &&
+           (s->n_text >= s->text_after || s->tx_kept == s->fx_version);
     if (keep && (rc = data_version(s, &v, err)) == 0)
         keep = v == s->fx_version;
     if (rc == 0 && !keep) {
@@ -2106,7 +2124,8 @@ static int fx_build(struct pg_store *s, struct rt_error *err)
         rt__facets_free(s->fx);
         s->fx = NULL;
         s->fx_state = 0;
-        if ((rc = data_version(s, &v, err)) == 0 && (rc = fx_load(s, v, &kept, err)) == 1) {
+        if ((rc = data_version(s, &v, err)) == 0 && (rc = tx_kept(s, err)) == 0 &&
+            (rc = fx_load(s, v, &kept, err)) == 1) {
             s->fx = kept;
             s->fx_version = v;
             rc = 0;
@@ -2119,7 +2138,8 @@ static int fx_build(struct pg_store *s, struct rt_error *err)
     rt__pg_text_free(s->tx);
     s->tx = NULL;
     caches_clear(s);
-    s->tx_read = rc == 0 && s->n_text >= s->text_after;
+    /* Read after PG_TEXT_AFTER searches with text, or at the first when it is kept. */
+    s->tx_read = rc == 0 && (s->n_text >= s->text_after || (s->n_text && s->tx_kept == v));
     if (s->tx_read && (rc = tx_load(s, v, &s->tx, err)) == 0) {
         rc = rt__pg_text_load(s->pg, &s->tx, err);
         save_tx = rc == 0 && own && s->tx;
@@ -2300,7 +2320,8 @@ static int fx_search(struct pg_store *s, const struct rt_search_spec *q,
         return 0;
     if (text && s->n_text < s->text_after)
         s->n_text++;
-    in_memory = text && s->n_text >= s->text_after;
+    in_memory = text && (s->n_text >= s->text_after ||
+                         (s->fx_state == 1 && s->tx_kept >= 0 && s->tx_kept == s->fx_version));
     if (text && !filters && !q->facets && !in_memory)
         return 0;
 again:

@@ -1020,6 +1020,14 @@ Test(pg, the_text_index_is_stored_and_read_by_the_next_connection)
     cr_assert_eq(text_total(next, "torture"), 10, "read from search_index");
     cr_assert_eq(text_total(next, "zebra"), 0, "read from search_index");
     rt_store_close(next);
+    /* With the default (three searches with text before the index is read), a kept
+     * index is read at the first search that builds the facet index. */
+    setenv("RT_PG_TEXT_AFTER", "3", 1);
+    pg_ok(rt_store_open(&next, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(facet_n(next, "response", "supported"), 30);
+    cr_assert_eq(text_total(next, "torture"), 10, "the kept index at the first search with text");
+    rt_store_close(next);
+    setenv("RT_PG_TEXT_AFTER", "0", 1);
 
     /* A write raises the version and empties the table: the next connection reads
      * the tables again and stores the new index at the new version. */
