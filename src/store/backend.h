@@ -143,4 +143,16 @@ extern const char *const rt__export_tables[];
     " LEFT JOIN source src ON src.id = r.source_id"                                                \
     " LEFT JOIN recommendation_category c ON c.rec_id = r.id"
 
+/*
+ * The last word of a query term as the "none" tokenizer folds it, and where it sits in
+ * the term (bytes [start, end)), for a prefix: each back end looks up the index's words
+ * that begin with it. w->word is empty when the term has no word; the caller releases
+ * it (rt_buf_release). Shared by both back ends' query renderers.
+ */
+struct rt__last_word {
+    struct rt_buf word;
+    size_t start, end;
+};
+void rt__last_word(const char *text, size_t len, struct rt__last_word *w);
+
 #endif

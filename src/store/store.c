@@ -9,6 +9,7 @@
 
 #include <rightstrack/audit.h>
 #include <rightstrack/ledger.h>
+#include <rightstrack/text.h>
 
 #include "store/backend.h"
 
@@ -514,3 +515,26 @@ const char *const rt__export_tables[] = {
     "ask_person",
     NULL,
 };
+
+static int keep_last(void *ctx, const char *term, size_t len, size_t start, size_t end,
+                     int colocated)
+{
+    struct rt__last_word *w = ctx;
+
+    (void)colocated;
+    rt_buf_reset(&w->word);
+    rt_buf_add(&w->word, term, len);
+    w->start = start;
+    w->end = end;
+    return 0;
+}
+
+void rt__last_word(const char *text, size_t len, struct rt__last_word *w)
+{
+    struct rt_tokenizer *none = rt_tokenizer_new("none");
+
+    w->start = w->end = 0;
+    rt_buf_reset(&w->word);
+    rt_tokenize(none, text, len, 0, keep_last, w);
+    rt_tokenizer_free(none);
+}

@@ -1478,24 +1478,6 @@ static int prefix_words(struct pg_store *s, const char *prefix, size_t len, stru
     return 0;
 }
 
-struct last_word {
-    struct rt_buf word;
-    size_t start, end;
-};
-
-static int keep_last(void *ctx, const char *term, size_t len, size_t start, size_t end,
-                     int colocated)
-{
-    struct last_word *w = ctx;
-
-    (void)colocated;
-    rt_buf_reset(&w->word);
-    rt_buf_add(&w->word, term, len);
-    w->start = start;
-    w->end = end;
-    return 0;
-}
-
 /* One term (a word or a phrase) as a tsquery; an empty one matches nothing. */
 static void render_phrase(struct rt_tokenizer *t, const char *text, size_t len, int prefix,
                           struct rt_buf *out)
@@ -1519,9 +1501,8 @@ static void render_phrase(struct rt_tokenizer *t, const char *text, size_t len, 
 static int render_term(struct pg_store *s, struct rt_tokenizer *t, const struct rt_search_node *nd,
                        struct rt_buf *out, struct rt_error *err)
 {
-    struct last_word last = {RT_BUF_INIT, 0, 0};
+    struct rt__last_word last = {RT_BUF_INIT, 0, 0};
     struct rt_buf words = RT_BUF_INIT, alt = RT_BUF_INIT;
-    struct rt_tokenizer *none;
     int rc = 0;
 
     if (nd->field)
@@ -1531,9 +1512,7 @@ static int render_term(struct pg_store *s, struct rt_tokenizer *t, const struct 
         render_phrase(t, nd->text, nd->len, 0, out);
         return 0;
     }
-    none = rt_tokenizer_new("none");
-    rt_tokenize(none, nd->text, nd->len, 0, keep_last, &last);
-    rt_tokenizer_free(none);
+    rt__last_word(nd->text, nd->len, &last);
     if (last.word.len)
         rc = prefix_words(s, last.word.buf, last.word.len, &words, err);
     if (rc == 0) {

@@ -20,6 +20,7 @@
 #include <roaring/roaring.h>
 
 #include "base/strmap.h"
+#include "store/backend.h"
 #include "store/bm25.h"
 #include "store/pg/pg_int.h"
 
@@ -520,32 +521,13 @@ static struct qnode *phrase(struct builder *b, const char *text, size_t len, int
     return n;
 }
 
-struct last_word {
-    struct rt_buf word;
-    size_t start, end;
-};
-
-static int keep_last(void *ctx, const char *term, size_t len, size_t start, size_t end,
-                     int colocated)
-{
-    struct last_word *w = ctx;
-
-    (void)colocated;
-    rt_buf_reset(&w->word);
-    rt_buf_add(&w->word, term, len);
-    w->start = start;
-    w->end = end;
-    return 0;
-}
-
 /* A term; a prefix also stands for the words that b->words gives for its last word
  * (those whose stems do not begin with it), each in its place: any of them. */
 static int term(struct builder *b, const struct rt_search_node *nd, struct qnode **out,
                 struct rt_error *err)
 {
-    struct last_word last = {RT_BUF_INIT, 0, 0};
+    struct rt__last_word last = {RT_BUF_INIT, 0, 0};
     struct rt_buf words = RT_BUF_INIT, alt = RT_BUF_INIT;
-    struct rt_tokenizer *none;
     struct qnode *any;
     int rc = 0;
 
@@ -553,9 +535,7 @@ static int term(struct builder *b, const struct rt_search_node *nd, struct qnode
         *out = phrase(b, nd->text, nd->len, 0);
         return 0;
     }
-    none = rt_tokenizer_new("none");
-    rt_tokenize(none, nd->text, nd->len, 0, keep_last, &last);
-    rt_tokenizer_free(none);
+    rt__last_word(nd->text, nd->len, &last);
     if (last.word.len && b->words)
         rc = b->words(b->ctx, last.word.buf, last.word.len, &words, err);
     any = node(b, Q_OR);

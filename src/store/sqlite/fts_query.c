@@ -73,24 +73,6 @@ static int prefix_words(struct rt_store *st, const char *prefix, size_t len, str
     return rc;
 }
 
-struct last_word {
-    struct rt_buf word; /* folded */
-    size_t start, end;  /* where it sits in the term */
-};
-
-static int keep_last(void *ctx, const char *term, size_t len, size_t start, size_t end,
-                     int colocated)
-{
-    struct last_word *w = ctx;
-
-    (void)colocated;
-    rt_buf_reset(&w->word);
-    rt_buf_add(&w->word, term, len);
-    w->start = start;
-    w->end = end;
-    return 0;
-}
-
 /*
  * Appends a prefix term. The index holds stems: the prefix finds the stems that
  * begin with it, and with a store, also the words whose stems do not (the
@@ -100,15 +82,12 @@ static int keep_last(void *ctx, const char *term, size_t len, size_t start, size
 static int add_prefix(struct rt_store *st, const struct rt_search_node *nd, struct rt_buf *out,
                       struct rt_error *err)
 {
-    struct last_word last = {RT_BUF_INIT, 0, 0};
+    struct rt__last_word last = {RT_BUF_INIT, 0, 0};
     struct rt_buf words = RT_BUF_INIT;
-    struct rt_tokenizer *t;
     int rc = 0;
 
     if (st) {
-        t = rt_tokenizer_new("none");
-        rt_tokenize(t, nd->text, nd->len, 0, keep_last, &last);
-        rt_tokenizer_free(t);
+        rt__last_word(nd->text, nd->len, &last);
         if (last.word.len)
             rc = prefix_words(st, last.word.buf, last.word.len, &words, err);
     }
@@ -136,13 +115,11 @@ static int add_prefix(struct rt_store *st, const struct rt_search_node *nd, stru
 int rt__fts_prefix_phrases(struct rt_store *st, const struct rt_search_node *nd, struct rt_buf *out,
                            struct rt_error *err)
 {
-    struct last_word last = {RT_BUF_INIT, 0, 0};
+    struct rt__last_word last = {RT_BUF_INIT, 0, 0};
     struct rt_buf words = RT_BUF_INIT;
-    struct rt_tokenizer *t = rt_tokenizer_new("none");
     int rc = 0;
 
-    rt_tokenize(t, nd->text, nd->len, 0, keep_last, &last);
-    rt_tokenizer_free(t);
+    rt__last_word(nd->text, nd->len, &last);
     if (last.word.len)
         rc = prefix_words(st, last.word.buf, last.word.len, &words, err);
     for (size_t i = 0; rc == 0 && i < words.len; i += strlen(words.buf + i) + 1) {
