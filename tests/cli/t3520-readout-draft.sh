@@ -32,9 +32,11 @@ check "the corrected draft imports" "$RT" --db "$DB" readout import "$TMP/fixed.
 check_eq "as round 2" 2 "$(round_of 2 ordinal)"
 check_eq "with the corrected place" Minsk "$(round_of 2 place)"
 check_eq "citing --source, not a file name" "$SRC" "$(round_of 2 source)"
-check_eq "with the draft's participants" \
-    "$(json .participants <"$TMP/fixed.json" | python3 -c 'import ast,sys; print(len(ast.literal_eval(sys.stdin.read())))')" \
-    "$(json .written.participants <"$TMP/out" | python3 -c 'import ast,sys; print(len(ast.literal_eval(sys.stdin.read())))')"
+# json prints a list as JSON; count it with json.load, and compare with what the draft has.
+count_list() { python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+n_draft=$(json .participants <"$TMP/fixed.json" | count_list)
+check_eq "the draft names five participants" 5 "$n_draft"
+check_eq "with the draft's participants" "$n_draft" "$(json .written.participants <"$TMP/out" | count_list)"
 
 # Without --source the file's name is cited, as before; the text form still works.
 sed 's/"round": 2/"round": 3/' "$TMP/fixed.json" >"$TMP/r3.json"
