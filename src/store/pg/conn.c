@@ -167,12 +167,15 @@ static int reset(struct rt_pg *pg, const char *why, struct rt_error *err)
 {
     PQreset(pg->conn);
     if (PQstatus(pg->conn) != CONNECTION_OK) {
+        /* why may be err's own message, which rt_error_set frees first: the whole
+         * message is made before err is touched. */
         struct rt_buf m = RT_BUF_INIT;
+        if (why)
+            rt_buf_addf(&m, "%s; ", why);
+        rt_buf_adds(&m, "the PostgreSQL server cannot be reached, reconnecting failed: ");
         add_message(&m, PQerrorMessage(pg->conn));
         memcpy(pg->sqlstate, lost_state, sizeof(pg->sqlstate));
-        rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
-                     "%s%sthe PostgreSQL server cannot be reached, reconnecting failed: %s",
-                     why ? why : "", why ? "; " : "", m.buf);
+        rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "%s", m.buf);
         rt_buf_release(&m);
         return RT_ESTORE;
     }

@@ -3,6 +3,7 @@
  * tests/cli/t9020-pg-conn.sh starts the server again afterwards and checks that
  * nothing of the COPY was stored. Alone, this skips (see test_pg_common.h). */
 #include <signal.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -84,5 +85,43 @@ Test(pg_kill, the_server_killed_mid_copy_is_a_clear_error)
         rt_error_release(&e);
         rt_tokenizer_free(tok);
     }
+    rt__pg_close(pg);
+}
+
+/* A transaction whose server dies inside it: the first try fails on the lost
+ * connection (which makes it worth another try), the second finds it lost and cannot reconnect. The error says both,
+ * the first failure kept in front (it is the error's own message when reset is
+ * called, and was once read after being freed). t9020 runs this alone, after the
+ * server was started again. */
+static int kill_then_select(struct rt_pg *pg, void *ctx, struct rt_error *err)
+{
+    int *calls = ctx;
+
+    if ((*calls)++ == 0) {
+        cr_assert_eq(kill((pid_t)postmaster_pid(), SIGQUIT), 0);
+        sleep(1);
+        /* The first statement after the kill may read the server's farewell rather
+         * than find the connection gone; the next one finds it gone. */
+        rt__pg_run(pg, "SELECT 1", err);
+    }
+    return rt__pg_run(pg, "SELECT 1", err);
+}
+
+Test(pg_kill, a_transaction_that_loses_the_server_says_so_and_why)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg;
+    int calls = 0, tries = 0;
+
+    pg_base();
+    pg = pg_fresh("t_kill_txn");
+    cr_assert_eq(rt__pg_transaction(pg, kill_then_select, &calls, &tries, &e), RT_ESTORE);
+    cr_assert_eq(calls, 1, "the transaction ran once before the server was found gone");
+    cr_assert_eq(tries, 2, "and was tried a second time: %d, %s", tries, e.msg.buf);
+    cr_assert(strstr(e.msg.buf, "lost the connection to PostgreSQL"), "%s", e.msg.buf);
+    cr_assert(strstr(e.msg.buf, "; the PostgreSQL server cannot be reached, reconnecting failed"),
+              "%s", e.msg.buf);
+    cr_assert_null(strchr(e.msg.buf, '\n'), "one line: %s", e.msg.buf);
+    rt_error_release(&e);
     rt__pg_close(pg);
 }
