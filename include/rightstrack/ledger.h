@@ -28,6 +28,12 @@ RT_API int rt_date_check(const char *date, const char **precision);
 RT_API int rt_party_resolve(struct rt_store *st, const char *name, char out[16],
                             struct rt_error *err);
 
+/* A party's name for people: a state's short name ("Belarus" for BLR), an
+ * organisation's code as it is ("OSCE"); code itself when the store does not know it.
+ * A new string: rt_free it. The web pages, the briefing and the command line all name
+ * parties with it. */
+RT_API char *rt_party_name(struct rt_store *st, const char *code);
+
 /*
  * The parties rt_party_resolve knows, for a form's completion: a new array (json_decref
  * it) of {"code", "name", "kind": "organisation" or "state"}, the organisations first,

@@ -131,6 +131,35 @@ static void printable(json_t *v)
     }
 }
 
+/* For the text view: the parties of every "parties" list by their names for people
+ * ("between United States and Belarus", as the web pages say); --json keeps the codes. */
+static void name_parties(struct rt_store *st, json_t *v)
+{
+    const char *k;
+    json_t *x, *p;
+    size_t i;
+
+    if (json_is_object(v)) {
+        json_object_foreach(v, k, x)
+        {
+            if (!strcmp(k, "parties") && json_is_array(x)) {
+                json_array_foreach(x, i, p)
+                {
+                    if (json_is_string(p)) {
+                        char *name = rt_party_name(st, json_string_value(p));
+                        json_array_set_new(x, i, json_string(name));
+                        rt_free(name);
+                    }
+                }
+            } else {
+                name_parties(st, x);
+            }
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, x) name_parties(st, x);
+    }
+}
+
 int cli_read(struct cli *c, int json, cli_get_fn *get, const void *arg,
              void (*render)(const json_t *doc))
 {
@@ -147,6 +176,7 @@ int cli_read(struct cli *c, int json, cli_get_fn *get, const void *arg,
         cli_print_json(doc);
         doc = NULL;
     } else {
+        name_parties(st, doc);
         printable(doc);
         render(doc);
     }

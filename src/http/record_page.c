@@ -232,16 +232,13 @@ static void ref_words(struct rt_store *st, struct rt_buf *b, const char *ref)
 
 void rt_http_party_text(struct rt_store *st, struct rt_buf *b, const char *code)
 {
-    json_t *list = NULL, *e;
+    char *name;
 
     if (!code)
         return;
-    if (rt_store_lookup(st, "party", code, 0, 0, 1, &list, NULL) == 0 &&
-        (e = json_array_get(list, 0)) && jstr(e, "ref") && !strcmp(jstr(e, "ref"), code))
-        rt_html_text(b, jstr(e, "name"));
-    else
-        rt_html_text(b, code);
-    json_decref(list);
+    name = rt_party_name(st, code);
+    rt_html_text(b, name);
+    rt_free(name);
 }
 
 /* The audit's record ("topic:3 about recommendation:5", "dialogue:1 party BLR"), each reference

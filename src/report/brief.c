@@ -38,20 +38,14 @@ static int on_or_before(const char *date, const char *as_of)
     return !as_of || (date && strcmp(date, as_of) <= 0);
 }
 
-/* {"code", "name"}: a state's short name, or an organisation's code as it is. */
+/* {"code", "name"}: the party and its name for people (rt_party_name). */
 static json_t *party(struct rt_store *st, const char *code)
 {
-    struct rt_state_ref ref = {{0}, NULL};
-    int64_t id = 0;
-    json_t *p;
+    char *name = rt_party_name(st, code);
+    json_t *p = json_pack("{s:s, s:s}", "code", code, "name", name);
 
-    if (rt_store_state_find(st, code, strlen(code), &id, NULL) == 0 &&
-        rt_store_state_get(st, id, &ref, NULL) == 0) {
-        p = json_pack("{s:s, s:s}", "code", code, "name", ref.name);
-        rt_free(ref.name);
-        return p;
-    }
-    return json_pack("{s:s, s:s}", "code", code, "name", code);
+    rt_free(name);
+    return p;
 }
 
 static json_t *parties(struct rt_store *st, const json_t *codes)

@@ -46,4 +46,11 @@ texts timeline timeline "$WG"
 texts reciprocity reciprocity "$WG"
 grep -q "answers step 1 of BLR" "$TMP/o"
 check_eq "reciprocity text says what answered what" 0 $?
+# The text names the parties as the web pages do; --json keeps their codes.
+check_eq "the dialogue's head names the parties" 1 \
+    "$(grep -c "between United States and Belarus$" "$TMP/o")"
+texts "round show" round show "$WG#2"
+check_eq "so does a round's" 1 "$(grep -c "^  Parties  United States and Belarus$" "$TMP/o")"
+check_eq "and dialogue list" 1 "$(r dialogue list | grep -c "between United States and Belarus$")"
+check_eq "the JSON keeps the codes" '["USA", "BLR"]' "$(r dialogue show "$WG" --json | json .parties)"
 done_testing

@@ -66,6 +66,18 @@ int rt_party_resolve(struct rt_store *st, const char *name, char out[16], struct
     return 0;
 }
 
+char *rt_party_name(struct rt_store *st, const char *code)
+{
+    struct rt_state_ref ref = {{0}, NULL};
+    int64_t id = 0;
+
+    if (!rt__organisation(code) && rt_store_state_find(st, code, strlen(code), &id, NULL) == 0 &&
+        rt_store_state_get(st, id, &ref, NULL) == 0 && ref.name)
+        return ref.name;
+    rt_free(ref.name);
+    return rt_xstrdup(code);
+}
+
 static int digits_only(const char *s)
 {
     if (!*s)
