@@ -76,7 +76,12 @@ for r in "$CLI"/*.rc; do [ -f "$r" ] && echo "$(cut -d' ' -f2 "$r") $(basename "
 
 if [ -n "$(ls "$SAN")" ]; then
     echo "!! sanitizer reports:"
-    cat "$SAN"/*
+    for f in "$SAN"/*; do
+        # The file's name holds the process id; an empty one is a process that died
+        # while it began its report.
+        echo "-- $(basename "$f") ($(wc -c <"$f") bytes)"
+        cat "$f"
+    done
     failed=$((failed + $(ls "$SAN" | wc -l)))
 fi
 
