@@ -60,11 +60,16 @@ serve_start() {
     "$RT" --db "$db" serve --port 0 "$@" >"$TMP/serve.out" 2>"$TMP/serve.err" &
     SERVE_PID=$!
     URL=
-    for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    # Up to 60 s: under ASan on a loaded machine a server may take several seconds to
+    # listen. A server that died stops the wait at once; either way the failure says
+    # what the server printed.
+    for _ in $(seq 1 300); do
         URL=$(sed -n 's/^listening on //p' "$TMP/serve.out")
-        [ -n "$URL" ] && break
-        sleep 0.3
+        [ -n "$URL" ] && return 0
+        kill -0 "$SERVE_PID" 2>/dev/null || break
+        sleep 0.2
     done
+    fail "serve listens" "$(tail -c 1500 "$TMP/serve.err")"
 }
 
 need_data() {
