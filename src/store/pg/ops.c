@@ -1059,25 +1059,26 @@ static int pg_model_get(struct rt_store *st, const char *name, struct rt_buf *da
     return pg_fail(err, "reading a trained model");
 }
 
-static void rec_fill(const PGresult *q, int row, struct rt_rec *r)
+/* A recommendation's own row (RT__REC_COLUMNS, from column c on) into r. */
+static void rec_fill(const PGresult *q, int row, int c, struct rt_rec *r)
 {
-    r->id = strtoll(PQgetvalue(q, row, 0), NULL, 10);
-    r->mechanism = rt_xstrdup(PQgetvalue(q, row, 1));
-    r->cycle = (int)strtol(PQgetvalue(q, row, 2), NULL, 10);
-    r->session = (int)strtol(PQgetvalue(q, row, 3), NULL, 10);
-    r->paragraph = dup_or_null(q, row, 4);
-    r->text = rt_xstrdup(PQgetvalue(q, row, 5));
-    snprintf(r->sur.code, sizeof(r->sur.code), "%s", PQgetvalue(q, row, 6));
-    r->sur.name = rt_xstrdup(PQgetvalue(q, row, 7));
-    if (rt_response_parse(PQgetvalue(q, row, 8), &r->response) < 0)
+    r->id = strtoll(PQgetvalue(q, row, c), NULL, 10);
+    r->mechanism = rt_xstrdup(PQgetvalue(q, row, c + 1));
+    r->cycle = (int)strtol(PQgetvalue(q, row, c + 2), NULL, 10);
+    r->session = (int)strtol(PQgetvalue(q, row, c + 3), NULL, 10);
+    r->paragraph = dup_or_null(q, row, c + 4);
+    r->text = rt_xstrdup(PQgetvalue(q, row, c + 5));
+    snprintf(r->sur.code, sizeof(r->sur.code), "%s", PQgetvalue(q, row, c + 6));
+    r->sur.name = rt_xstrdup(PQgetvalue(q, row, c + 7));
+    if (rt_response_parse(PQgetvalue(q, row, c + 8), &r->response) < 0)
         r->response = RT_RESPONSE_PENDING;
-    r->action_category = (int)strtol(PQgetvalue(q, row, 9), NULL, 10);
-    r->source_id = strtoll(PQgetvalue(q, row, 10), NULL, 10);
-    r->source_path = dup_or_null(q, row, 11);
-    r->created_at = rt_xstrdup(PQgetvalue(q, row, 12));
-    if (!PQgetisnull(q, row, 13)) {
-        r->action_category_origin = rt_xstrdup(PQgetvalue(q, row, 13));
-        r->action_category_confidence = strtod(PQgetvalue(q, row, 14), NULL);
+    r->action_category = (int)strtol(PQgetvalue(q, row, c + 9), NULL, 10);
+    r->source_id = strtoll(PQgetvalue(q, row, c + 10), NULL, 10);
+    r->source_path = dup_or_null(q, row, c + 11);
+    r->created_at = rt_xstrdup(PQgetvalue(q, row, c + 12));
+    if (!PQgetisnull(q, row, c + 13)) {
+        r->action_category_origin = rt_xstrdup(PQgetvalue(q, row, c + 13));
+        r->action_category_confidence = strtod(PQgetvalue(q, row, c + 14), NULL);
     }
 }
 
@@ -1137,7 +1138,7 @@ static int pg_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct 
         return rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "no recommendation with id %lld",
                             (long long)id);
     }
-    rec_fill(q, 0, r);
+    rec_fill(q, 0, 0, r);
     PQclear(q);
     if ((rc = rec_links(s, r, err)) < 0)
         return rc;
@@ -1176,109 +1177,121 @@ static int pg_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct 
     return 0;
 }
 
-/* The place in ids of the recommendation whose id is in column 0 of row; -1 if none. */
-static long place_of(const PGresult *q, int row, const int64_t *ids, size_t n)
-{
-    int64_t id = strtoll(PQgetvalue(q, row, 0), NULL, 10);
+/*
+ * The page's rows in one statement, whatever the page (prepared once, ids an array in
+ * the page's order): rows (part, place, then RT__REC_COLUMNS, then a state's code and
+ * name, then a theme's vocabulary, label, origin and confidence), in no order. Part 0
+ * is one row whose place is the data version (PG_VERSION), of the same snapshot as
+ * the rest; part 1 a recommendation's row, place its index in the array; part 2 a
+ * recommending state and part 3 a theme of the recommendation at place (recs_load
+ * sorts them as rec_links' statements do). The NULLs of the first part give the later
+ * parts' types.
+ */
+#define PG_PAGE_NULLS15 "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+#define PG_PAGE_SQL                                                                                \
+    "WITH ids(id, place) AS (SELECT u.id, u.n - 1 FROM unnest($1::bigint[])"                       \
+    " WITH ORDINALITY u(id, n))"                                                                   \
+    " SELECT 1, ids.place, " RT__REC_COLUMNS ","                                                   \
+    " NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::float8"                    \
+    " FROM ids JOIN " RT__REC_TABLES " ON r.id = ids.id"                                           \
+    " UNION ALL SELECT 0, (" PG_VERSION "), " PG_PAGE_NULLS15 " NULL, NULL, NULL,"                 \
+    " NULL, NULL, NULL, NULL, NULL, NULL"                                                          \
+    " UNION ALL SELECT 2, ids.place, " PG_PAGE_NULLS15 " NULL, NULL, NULL, s.code, s.name,"        \
+    " NULL, NULL, NULL, NULL"                                                                      \
+    " FROM ids JOIN recommendation_by b ON b.rec_id = ids.id JOIN state s ON s.id = b.state_id"    \
+    " UNION ALL SELECT 3, ids.place, " PG_PAGE_NULLS15 " NULL, NULL, NULL, NULL, NULL,"            \
+    " t.vocabulary, t.label, rt.origin, rt.confidence"                                             \
+    " FROM ids JOIN recommendation_theme rt ON rt.rec_id = ids.id"                                 \
+    " JOIN theme t ON t.id = rt.theme_id"
 
-    for (size_t i = 0; i < n; i++)
-        if (ids[i] == id)
-            return (long)i;
-    return -1;
+/* rec_links' orders: states by name, themes by vocabulary, label and origin, as
+ * COLLATE "C" sorts (bytes). */
+static int by_cmp(const void *a, const void *b)
+{
+    const struct rt_state_ref *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : strcmp(x->code, y->code);
 }
 
+static int theme_cmp(const void *a, const void *b)
+{
+    const struct rt_rec_theme *x = a, *y = b;
+    int c = strcmp(x->vocabulary, y->vocabulary);
+    if (!c)
+        c = strcmp(x->label, y->label);
+    return c ? c : strcmp(x->origin, y->origin);
+}
+
+static int data_version(struct pg_store *s, int64_t *out, struct rt_error *err);
+
 /*
- * As rec_get loads one, without sources and election (as SQLite's recs_load): three
- * statements for all of them, in one round trip (rt__pg_exec_many), and with
- * version not NULL a fourth before them that sets *version to the data version
- * (PG_VERSION), so that a search learns in the same round trip whether the facet
- * index it used is still of the data.
+ * As rec_get loads one, without sources and election (as SQLite's recs_load): one
+ * statement for all of them (PG_PAGE_SQL), one round trip; with version not NULL,
+ * *version is the data version of the same snapshot, so that a search learns with
+ * its page whether the facet index it used is still of the data (with no page, that
+ * alone).
  */
 static int recs_load(struct pg_store *s, const int64_t *ids, size_t n, struct rt_rec *recs,
                      int64_t *version, struct rt_error *err)
 {
+    enum { C_REC = 2, C_BY = C_REC + 15, C_THEME = C_BY + 2 };
     struct rt_buf arr = RT_BUF_INIT;
     const char *v[1];
-    struct rt_pg_call calls[4];
-    PGresult *res[4] = {NULL, NULL, NULL, NULL}, *q;
-    size_t found = 0, nc = 0, at = 0;
+    PGresult *q;
+    size_t found = 0;
     int rc = 0;
 
-    if (!n && !version)
-        return 0;
+    if (!n)
+        return version ? data_version(s, version, err) : 0;
     rt_buf_addch(&arr, '{');
     for (size_t i = 0; i < n; i++)
         rt_buf_addf(&arr, "%s%lld", i ? "," : "", (long long)ids[i]);
     rt_buf_addch(&arr, '}');
     v[0] = arr.buf;
-    if (version)
-        calls[nc++] = (struct rt_pg_call){"pg_data_version", PG_VERSION, 0, NULL};
-    if (n) {
-        calls[nc++] = (struct rt_pg_call){"pg_recs_load",
-                                          RT__REC_SELECT " WHERE r.id = ANY($1::bigint[])", 1, v};
-        calls[nc++] = (struct rt_pg_call){
-            "pg_recs_by",
-            "SELECT b.rec_id, s.code, s.name FROM recommendation_by b JOIN state s"
-            " ON s.id = b.state_id WHERE b.rec_id = ANY($1::bigint[])"
-            " ORDER BY b.rec_id, s.name COLLATE \"C\"",
-            1, v};
-        calls[nc++] =
-            (struct rt_pg_call){"pg_recs_themes",
-                                "SELECT rt.rec_id, t.vocabulary, t.label, rt.origin, rt.confidence"
-                                " FROM recommendation_theme rt JOIN theme t ON t.id = rt.theme_id"
-                                " WHERE rt.rec_id = ANY($1::bigint[]) ORDER BY rt.rec_id,"
-                                " t.vocabulary COLLATE \"C\", t.label COLLATE \"C\","
-                                " rt.origin COLLATE \"C\"",
-                                1, v};
-    }
-    if ((rc = rt__pg_exec_many(s->pg, nc, calls, res, err)) < 0)
-        goto out;
-    if (version)
-        *version = strtoll(PQgetvalue(res[at++], 0, 0), NULL, 10);
-    if (!n)
-        goto out;
-    q = res[at++];
+    q = rt__pg_exec(s->pg, "pg_recs_page", PG_PAGE_SQL, 1, v, err);
+    rt_buf_release(&arr);
+    if (!q)
+        return RT_ESTORE;
     for (int row = 0; row < PQntuples(q); row++) {
-        long i = place_of(q, row, ids, n);
-        if (i >= 0 && !recs[i].id) {
-            rec_fill(q, row, &recs[i]);
+        long part = strtol(PQgetvalue(q, row, 0), NULL, 10);
+        long long at = strtoll(PQgetvalue(q, row, 1), NULL, 10);
+        struct rt_rec *r;
+
+        if (part == 0) {
+            if (version)
+                *version = at;
+            continue;
+        }
+        if (at < 0 || (size_t)at >= n)
+            continue;
+        r = &recs[at];
+        if (part == 1 && !r->id) {
+            rec_fill(q, row, C_REC, r);
             found++;
+        } else if (part == 2) {
+            r->by = rt_xrealloc(r->by, (r->n_by + 1) * sizeof(*r->by));
+            snprintf(r->by[r->n_by].code, sizeof(r->by[r->n_by].code), "%s",
+                     PQgetvalue(q, row, C_BY));
+            r->by[r->n_by++].name = rt_xstrdup(PQgetvalue(q, row, C_BY + 1));
+        } else if (part == 3) {
+            struct rt_rec_theme *t;
+            r->themes = rt_xrealloc(r->themes, (r->n_themes + 1) * sizeof(*r->themes));
+            t = &r->themes[r->n_themes++];
+            t->vocabulary = rt_xstrdup(PQgetvalue(q, row, C_THEME));
+            t->label = rt_xstrdup(PQgetvalue(q, row, C_THEME + 1));
+            t->origin = rt_xstrdup(PQgetvalue(q, row, C_THEME + 2));
+            t->confidence = strtod(PQgetvalue(q, row, C_THEME + 3), NULL);
         }
     }
-    if (found < n) {
+    PQclear(q);
+    for (size_t i = 0; i < n; i++) {
+        if (recs[i].n_by > 1)
+            qsort(recs[i].by, recs[i].n_by, sizeof(*recs[i].by), by_cmp);
+        if (recs[i].n_themes > 1)
+            qsort(recs[i].themes, recs[i].n_themes, sizeof(*recs[i].themes), theme_cmp);
+    }
+    if (found < n)
         rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "a recommendation is no longer there");
-        goto out;
-    }
-    q = res[at++];
-    for (int row = 0; row < PQntuples(q); row++) {
-        long i = place_of(q, row, ids, n);
-        struct rt_rec *r;
-        if (i < 0)
-            continue;
-        r = &recs[i];
-        r->by = rt_xrealloc(r->by, (r->n_by + 1) * sizeof(*r->by));
-        snprintf(r->by[r->n_by].code, sizeof(r->by[r->n_by].code), "%s", PQgetvalue(q, row, 1));
-        r->by[r->n_by++].name = rt_xstrdup(PQgetvalue(q, row, 2));
-    }
-    q = res[at++];
-    for (int row = 0; row < PQntuples(q); row++) {
-        long i = place_of(q, row, ids, n);
-        struct rt_rec *r;
-        struct rt_rec_theme *t;
-        if (i < 0)
-            continue;
-        r = &recs[i];
-        r->themes = rt_xrealloc(r->themes, (r->n_themes + 1) * sizeof(*r->themes));
-        t = &r->themes[r->n_themes++];
-        t->vocabulary = rt_xstrdup(PQgetvalue(q, row, 1));
-        t->label = rt_xstrdup(PQgetvalue(q, row, 2));
-        t->origin = rt_xstrdup(PQgetvalue(q, row, 3));
-        t->confidence = strtod(PQgetvalue(q, row, 4), NULL);
-    }
-out:
-    for (size_t i = 0; i < nc; i++)
-        PQclear(res[i]);
-    rt_buf_release(&arr);
     return rc;
 }
 

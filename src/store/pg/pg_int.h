@@ -197,23 +197,6 @@ int rt__pg_load_recommendations(struct rt_pg *pg, struct rt_tokenizer *t,
  */
 int rt__pg_migrate(struct rt_pg *pg, int *version, struct rt_error *err);
 
-/* One statement of rt__pg_exec_many: as rt__pg_exec's arguments. */
-struct rt_pg_call {
-    const char *name, *sql;
-    int n;
-    const char *const *values;
-};
-
-/*
- * Runs the n statements of calls in one round trip (libpq's pipeline mode), each
- * prepared once per connection as rt__pg_exec prepares it: res[i] is the result of
- * calls[i] (PQclear each). The first time a statement is met, or when the connection
- * must be made again, they run one by one through rt__pg_exec instead. Returns 0,
- * or RT_ESTORE with err naming the statement that failed and every res[i] NULL.
- */
-int rt__pg_exec_many(struct rt_pg *pg, size_t n, const struct rt_pg_call *calls, PGresult **res,
-                     struct rt_error *err);
-
 /*
  * The full-text index in memory (text.c): every recommendation's lexemes as
  * recommendation_fts holds them, read in one statement (in the caller's snapshot).
