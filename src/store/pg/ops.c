@@ -1947,56 +1947,68 @@ static int fx_load(struct pg_store *s, int64_t v, struct rt__facets **out, struc
 }
 
 /*
- * Stores s->fx, built at data version s->fx_version, for the next connections, in a
- * transaction of its own. Only while that is still the data version; the row does
- * not raise it (nothing the caches show changes). A failure (a role that may not
- * write, a dropped connection) only means the next connection builds it again.
+ * Stores bytes as row (facet, 0) of search_index, named key, for the next connections:
+ * at data version v, in a transaction of its own, only while v is still the data
+ * version, and without raising it (the row changes nothing the caches show). Not tried
+ * where nothing can be written (a standby in recovery, default_transaction_read_only),
+ * which would only leave an error in the server's log at every new connection. A
+ * failure (a role that may not write, a dropped connection) only means the next
+ * connection builds the index again. Sent in libpq's binary format, so that megabytes
+ * are not written out in hex.
  */
+static void save_row(struct pg_store *s, const char *facet, const char *key, int64_t v,
+                     const struct rt_buf *bytes)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    unsigned char ver[8];
+    const char *vals[4];
+    int lens[4], fmts[4] = {0, 0, 1, 1}, ok;
+    PGresult *r;
+
+    if (bytes->len >= INT32_MAX || rt__pg_begin(s->pg, "READ COMMITTED", &e) < 0) {
+        rt_error_release(&e);
+        return;
+    }
+    r = rt__pg_exec(s->pg, "pg_save_writable",
+                    "SELECT CASE WHEN pg_is_in_recovery()"
+                    " OR current_setting('transaction_read_only') = 'on' THEN false"
+                    " ELSE set_config('rightstrack.version_raised', txid_current()::text, true)"
+                    " IS NOT NULL END",
+                    0, NULL, &e);
+    ok = r && PQntuples(r) == 1 && !strcmp(PQgetvalue(r, 0, 0), "t");
+    PQclear(r);
+    if (ok) {
+        for (int i = 0; i < 8; i++)
+            ver[i] = (unsigned char)((uint64_t)v >> (56 - 8 * i));
+        vals[0] = facet;
+        vals[1] = key;
+        lens[0] = lens[1] = 0;
+        vals[2] = (const char *)ver;
+        lens[2] = 8;
+        vals[3] = bytes->buf ? bytes->buf : "";
+        lens[3] = (int)bytes->len;
+        r = PQexecParams(rt__pg_conn(s->pg),
+                         "INSERT INTO search_index(facet, pos, key, num, bitmap)"
+                         " SELECT $1::bigint, 0, $2::text, $3::bigint, $4::bytea"
+                         " WHERE (" PG_VERSION ") = $3::bigint"
+                         " ON CONFLICT (facet, pos) DO UPDATE"
+                         " SET num = excluded.num, bitmap = excluded.bitmap",
+                         4, NULL, vals, lens, fmts, 0);
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+    }
+    rt__pg_end(s->pg, ok, NULL);
+    rt_error_release(&e);
+}
+
+/* Stores s->fx, built at data version s->fx_version, for the next connections. */
 static void fx_save(struct pg_store *s)
 {
-    static const char digits[] = "0123456789abcdef";
     struct rt_buf b = RT_BUF_INIT;
-    struct rt_error e = RT_ERROR_INIT;
-    char ver[24], *hex;
-    const char *v[2];
-    PGresult *r;
-    int ok;
 
     rt__facets_serialize(s->fx, &b);
-    hex = rt_xmalloc(2 * b.len + 3);
-    hex[0] = '\\';
-    hex[1] = 'x';
-    for (size_t i = 0; i < b.len; i++) {
-        hex[2 + 2 * i] = digits[(unsigned char)b.buf[i] >> 4];
-        hex[3 + 2 * i] = digits[(unsigned char)b.buf[i] & 15];
-    }
-    hex[2 + 2 * b.len] = '\0';
-    snprintf(ver, sizeof(ver), "%lld", (long long)s->fx_version);
-    v[0] = ver;
-    v[1] = hex;
-    if (rt__pg_begin(s->pg, "READ COMMITTED", &e) == 0) {
-        r = rt__pg_exec(s->pg, "pg_fx_save_quiet",
-                        "SELECT set_config('rightstrack.version_raised', txid_current()::text,"
-                        " true)",
-                        0, NULL, &e);
-        ok = r != NULL;
-        PQclear(r);
-        if (ok) {
-            r = rt__pg_exec(s->pg, "pg_fx_save",
-                            "INSERT INTO search_index(facet, pos, key, num, bitmap)"
-                            " SELECT " PG_FX_ROW ", 0, 'facets', $1::bigint, $2::bytea"
-                            " WHERE (" PG_VERSION ") = $1::bigint"
-                            " ON CONFLICT (facet, pos) DO UPDATE"
-                            " SET num = excluded.num, bitmap = excluded.bitmap",
-                            2, v, &e);
-            ok = r != NULL;
-            PQclear(r);
-        }
-        rt__pg_end(s->pg, ok, NULL);
-    }
-    rt_error_release(&e);
+    save_row(s, PG_FX_ROW, "facets", s->fx_version, &b);
     rt_buf_release(&b);
-    rt_free(hex);
 }
 
 /*
@@ -2037,46 +2049,13 @@ static int tx_load(struct pg_store *s, int64_t v, struct rt__pg_text **out, stru
     return *out ? 1 : 0;
 }
 
-/* Stores s->tx, read at data version v, for the next connections, as fx_save stores
- * the facets: in a transaction of its own, only while v is still the data version;
- * a failure only means the next connection reads the tables again. */
+/* Stores s->tx, read at data version v, for the next connections (save_row). */
 static void tx_save(struct pg_store *s, int64_t v)
 {
     struct rt_buf b = RT_BUF_INIT;
-    struct rt_error e = RT_ERROR_INIT;
-    unsigned char ver[8];
-    const char *vals[2];
-    int lens[2], fmts[2] = {1, 1}, ok;
-    PGresult *r;
 
     rt__pg_text_serialize(s->tx, &b);
-    for (int i = 0; i < 8; i++)
-        ver[i] = (unsigned char)((uint64_t)v >> (56 - 8 * i));
-    vals[0] = (const char *)ver;
-    lens[0] = 8;
-    vals[1] = b.buf;
-    lens[1] = (int)b.len;
-    if (b.len < INT32_MAX && rt__pg_begin(s->pg, "READ COMMITTED", &e) == 0) {
-        r = rt__pg_exec(s->pg, "pg_fx_save_quiet",
-                        "SELECT set_config('rightstrack.version_raised', txid_current()::text,"
-                        " true)",
-                        0, NULL, &e);
-        ok = r != NULL;
-        PQclear(r);
-        if (ok) {
-            r = PQexecParams(rt__pg_conn(s->pg),
-                             "INSERT INTO search_index(facet, pos, key, num, bitmap)"
-                             " SELECT " PG_TX_ROW ", 0, 'text', $1::bigint, $2::bytea"
-                             " WHERE (" PG_VERSION ") = $1::bigint"
-                             " ON CONFLICT (facet, pos) DO UPDATE"
-                             " SET num = excluded.num, bitmap = excluded.bitmap",
-                             2, NULL, vals, lens, fmts, 0);
-            ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-            PQclear(r);
-        }
-        rt__pg_end(s->pg, ok, NULL);
-    }
-    rt_error_release(&e);
+    save_row(s, PG_TX_ROW, "text", v, &b);
     rt_buf_release(&b);
 }
 

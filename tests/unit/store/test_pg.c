@@ -1080,3 +1080,77 @@ Test(pg, the_text_index_is_stored_and_read_by_the_next_connection)
     rt_tokenizer_free(tok);
     rt__pg_close(writer);
 }
+
+/* The lines of the cluster's server log (tests/lib/pg.sh: server.log beside the
+ * socket) that say a write was refused as read-only. */
+static int read_only_errors(void)
+{
+    char path[1024], line[4096];
+    const char *host = getenv("PGHOST");
+    FILE *fp;
+    int n = 0;
+
+    cr_assert_not_null(host);
+    snprintf(path, sizeof(path), "%s/server.log", host);
+    fp = fopen(path, "r");
+    cr_assert_not_null(fp, "%s", path);
+    while (fgets(line, sizeof(line), fp))
+        n += strstr(line, "ERROR:") && strstr(line, "read-only transaction") ? 1 : 0;
+    fclose(fp);
+    return n;
+}
+
+Test(pg, a_read_only_connection_searches_without_trying_to_store_the_indexes)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *writer = pg_fresh("t_rokeep"), *ro = NULL;
+    struct rt_tokenizer *tok = rt_tokenizer_new("english");
+    struct rt_store *st = NULL;
+    size_t n = 30;
+    char(*buf)[4][96] = calloc(n, sizeof(*buf));
+    struct rt_pg_rec_row *rows = rec_rows(n, buf);
+    char url[1024];
+    int before;
+
+    snprintf(url, sizeof(url), "%s dbname=t_rokeep", pg_base());
+    pg_ok(rt_store_open(&st, url, RT_STORE_CORE, &e), &e); /* the schema */
+    rt_store_close(st);
+    pg_ok(rt__pg_run(writer, "INSERT INTO state(id, code, name) VALUES (1, 'BLR', 'Belarus')", &e),
+          &e);
+    pg_ok(rt__pg_load_recommendations(writer, tok, rows, n, &e), &e);
+    /* As a hot standby's connections are (every transaction read-only). The log is
+     * read: a write refused there leaves a line in it. */
+    snprintf(url, sizeof(url), "%s dbname=t_rokeep options='-c default_transaction_read_only=on'",
+             pg_base());
+    pg_ok(rt__pg_connect(url, &ro, &e), &e);
+    before = read_only_errors();
+    cr_assert_null(rt__pg_exec(ro, "t_ro_insert", "INSERT INTO meta(key, value) VALUES ('x', '1')",
+                               0, NULL, &e));
+    rt_error_release(&e);
+    cr_assert_eq(read_only_errors(), before + 1, "the log shows a refused write");
+    rt__pg_close(ro);
+
+    /* A store on such a connection builds both indexes and answers from them, and
+     * stores neither: no refused write in the log, nothing in search_index. */
+    setenv("RT_PG_TEXT_AFTER", "0", 1);
+    before = read_only_errors();
+    pg_ok(rt_store_open(&st, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(facet_n(st, "response", "supported"), 30);
+    cr_assert_eq(text_total(st, "torture"), 10);
+    cr_assert_eq(text_total(st, "torture"), 10);
+    rt_store_close(st);
+    cr_assert_eq(read_only_errors(), before, "no write tried");
+    cr_assert_str_eq(pg_value(writer, "c", "SELECT count(*) FROM search_index"), "0");
+
+    /* The same on a connection that may write: both rows are stored. */
+    snprintf(url, sizeof(url), "%s dbname=t_rokeep", pg_base());
+    pg_ok(rt_store_open(&st, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(facet_n(st, "response", "supported"), 30);
+    cr_assert_eq(text_total(st, "torture"), 10);
+    rt_store_close(st);
+    cr_assert_str_eq(pg_value(writer, "c2", "SELECT count(*) FROM search_index"), "2");
+    free(rows);
+    free(buf);
+    rt_tokenizer_free(tok);
+    rt__pg_close(writer);
+}
