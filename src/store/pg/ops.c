@@ -80,8 +80,7 @@ struct pg_store {
     struct rt__strmap state_ids, theme_at;
     int64_t *theme_pool;
     size_t n_theme_pool, theme_pool_alloc;
-    char **words, **stems;
-    size_t n_words;
+    struct rt__pg_words words;
 };
 
 static struct pg_store *PG(struct rt_store *st)
@@ -165,14 +164,7 @@ static void caches_clear(struct pg_store *s)
     rt_free(s->theme_pool);
     s->theme_pool = NULL;
     s->n_theme_pool = s->theme_pool_alloc = 0;
-    for (size_t i = 0; i < s->n_words; i++) {
-        rt_free(s->words[i]);
-        rt_free(s->stems[i]);
-    }
-    rt_free(s->words);
-    rt_free(s->stems);
-    s->words = s->stems = NULL;
-    s->n_words = 0;
+    rt__pg_words_release(&s->words);
 }
 
 static void pg_close(struct rt_store *st)
@@ -1449,25 +1441,25 @@ static int prefix_words(struct pg_store *s, const char *prefix, size_t len, stru
     const char *v[1];
     PGresult *r;
 
-    if (s->words) {
+    if (s->words.word) {
         /* As the statement below, from the table read with the index: the least
          * word of each stem that does not begin with the prefix. */
         struct rt__strmap seen = RT_STRMAP_INIT;
-        size_t lo = 0, hi = s->n_words;
+        size_t lo = 0, hi = s->words.n;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (strncmp(s->words[mid], prefix, len) < 0)
+            if (strncmp(s->words.word[mid], prefix, len) < 0)
                 lo = mid + 1;
             else
                 hi = mid;
         }
-        for (; lo < s->n_words && !strncmp(s->words[lo], prefix, len); lo++) {
+        for (; lo < s->words.n && !strncmp(s->words.word[lo], prefix, len); lo++) {
             int64_t x;
-            const char *stem = s->stems[lo];
+            const char *stem = s->words.stem[lo];
             if (!strncmp(stem, prefix, len) || rt__strmap_get(&seen, stem, strlen(stem), &x))
                 continue;
             rt__strmap_put(&seen, stem, strlen(stem), 1);
-            rt_buf_adds(out, s->words[lo]);
+            rt_buf_adds(out, s->words.word[lo]);
             rt_buf_addch(out, '\0');
         }
         rt__strmap_release(&seen);
@@ -1870,7 +1862,7 @@ static int fx_read(struct pg_store *s, struct rt__facets *fx, int64_t *version,
     return 0;
 }
 
-/* The table word into s->words and s->stems, sorted by word as COLLATE "C" sorts. */
+/* The table word into s->words, sorted by word as COLLATE "C" sorts. */
 static int words_read(struct pg_store *s, struct rt_error *err)
 {
     PGresult *r =
@@ -1879,12 +1871,13 @@ static int words_read(struct pg_store *s, struct rt_error *err)
 
     if (!r)
         return RT_ESTORE;
-    s->n_words = (size_t)PQntuples(r);
-    s->words = rt_xcalloc(s->n_words + 1, sizeof(*s->words));
-    s->stems = rt_xcalloc(s->n_words + 1, sizeof(*s->stems));
-    for (size_t i = 0; i < s->n_words; i++) {
-        s->words[i] = rt_xstrdup(PQgetvalue(r, (int)i, 0));
-        s->stems[i] = rt_xstrdup(PQgetvalue(r, (int)i, 1));
+    rt__pg_words_release(&s->words);
+    s->words.n = (size_t)PQntuples(r);
+    s->words.word = rt_xcalloc(s->words.n + 1, sizeof(*s->words.word));
+    s->words.stem = rt_xcalloc(s->words.n + 1, sizeof(*s->words.stem));
+    for (size_t i = 0; i < s->words.n; i++) {
+        s->words.word[i] = rt_xstrdup(PQgetvalue(r, (int)i, 0));
+        s->words.stem[i] = rt_xstrdup(PQgetvalue(r, (int)i, 1));
     }
     PQclear(r);
     return 0;
@@ -2013,14 +2006,14 @@ static void fx_save(struct pg_store *s)
 
 /*
  * The text index kept the same way (facet PG_TX_ROW, pos 0): its bytes are
- * rt__pg_text_serialize's (the lexemes and their postings, not the tsvector text),
- * num the data version it was read at. Sent and read in libpq's binary format, so
- * that a few megabytes are not written out in hex.
+ * rt__pg_text_serialize's (the lexemes and their postings, not the tsvector text, and
+ * the table word that prefixes need), num the data version it was read at. Sent and
+ * read in libpq's binary format, so that a few megabytes are not written out in hex.
  */
 #define PG_TX_ROW "101"
 
-/* In the caller's snapshot: the stored text index into *out when it is of the data
- * version v (1), else 0 with *out NULL; RT_ESTORE. */
+/* In the caller's snapshot: the stored text index into *out, and the table word into
+ * s->words, when it is of the data version v (1), else 0 with *out NULL; RT_ESTORE. */
 static int tx_load(struct pg_store *s, int64_t v, struct rt__pg_text **out, struct rt_error *err)
 {
     PGresult *r = PQexecParams(rt__pg_conn(s->pg),
@@ -2043,7 +2036,7 @@ static int tx_load(struct pg_store *s, int64_t v, struct rt__pg_text **out, stru
             at = at << 8 | num[i];
         if ((int64_t)at == v)
             *out = rt__pg_text_deserialize((const unsigned char *)PQgetvalue(r, 0, 1),
-                                           (size_t)PQgetlength(r, 0, 1));
+                                           (size_t)PQgetlength(r, 0, 1), &s->words);
     }
     PQclear(r);
     return *out ? 1 : 0;
@@ -2054,7 +2047,7 @@ static void tx_save(struct pg_store *s, int64_t v)
 {
     struct rt_buf b = RT_BUF_INIT;
 
-    rt__pg_text_serialize(s->tx, &b);
+    rt__pg_text_serialize(s->tx, &s->words, &b);
     save_row(s, PG_TX_ROW, "text", v, &b);
     rt_buf_release(&b);
 }
@@ -2114,9 +2107,11 @@ static int fx_build(struct pg_store *s, struct rt_error *err)
     if (s->tx_read && (rc = tx_load(s, v, &s->tx, err)) == 0) {
         rc = rt__pg_text_load(s->pg, &s->tx, err);
         save_tx = rc == 0 && own && s->tx;
+        if (rc == 0) /* from the tables, then the table word too (a stored row has it) */
+            rc = words_read(s, err);
+    } else if (s->tx_read && rc == 1) {
+        rc = 0;
     }
-    if (s->tx_read && rc >= 0)
-        rc = words_read(s, err);
     if (own && rt__pg_end(s->pg, rc == 0 || rc == 1, rc < 0 ? NULL : err) < 0 && rc >= 0)
         rc = RT_ESTORE;
     if (rc < 0) {

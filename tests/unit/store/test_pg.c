@@ -756,13 +756,26 @@ Test(pg, the_text_index_in_memory_matches_as_postgresql_does)
         struct rt__pg_text *copy;
         struct rt__pg_hit *h2;
         size_t n2;
+        char *word[] = {"election", "elections", "électeur"},
+             *stem[] = {"elect", "elect", "électeur"};
+        struct rt__pg_words w = {word, stem, 3}, back = {NULL, NULL, 0};
 
-        rt__pg_text_serialize(tx, &b);
-        copy = rt__pg_text_deserialize((const unsigned char *)b.buf, b.len);
+        rt__pg_text_serialize(tx, &w, &b);
+        copy = rt__pg_text_deserialize((const unsigned char *)b.buf, b.len, &back);
         cr_assert_not_null(copy);
-        rt__pg_text_serialize(copy, &again);
+        cr_assert_eq(back.n, 3, "the words kept with it");
+        for (size_t i = 0; i < 3; i++) {
+            cr_assert_str_eq(back.word[i], word[i]);
+            cr_assert_str_eq(back.stem[i], stem[i]);
+        }
+        rt__pg_text_serialize(copy, &back, &again);
         cr_assert_eq(again.len, b.len);
         cr_assert(!memcmp(again.buf, b.buf, b.len), "read back, the same bytes");
+        rt__pg_words_release(&back);
+        /* The form before the words were kept (rtpgtx01) is refused: the tables are
+         * read again. */
+        memcpy(again.buf + 6, "01", 2);
+        cr_assert_null(rt__pg_text_deserialize((const unsigned char *)again.buf, again.len, NULL));
         for (size_t q = 0; q < sizeof(queries) / sizeof(*queries); q++) {
             struct rt_search_query *sq = NULL;
             pg_ok(rt_search_parse(queries[q][0], strlen(queries[q][0]), &sq, &e), &e);
@@ -779,13 +792,14 @@ Test(pg, the_text_index_in_memory_matches_as_postgresql_does)
         }
         for (size_t i = 0; i < b.len; i += 7) {
             b.buf[i] ^= 0x20;
-            cr_assert_null(rt__pg_text_deserialize((const unsigned char *)b.buf, b.len),
+            cr_assert_null(rt__pg_text_deserialize((const unsigned char *)b.buf, b.len, &back),
                            "byte %zu changed", i);
             b.buf[i] ^= 0x20;
         }
         for (size_t cut = 0; cut < b.len; cut += 5)
-            cr_assert_null(rt__pg_text_deserialize((const unsigned char *)b.buf, cut), "cut %zu",
-                           cut);
+            cr_assert_null(rt__pg_text_deserialize((const unsigned char *)b.buf, cut, &back),
+                           "cut %zu", cut);
+        cr_assert_null(back.word, "nothing read from refused bytes");
         rt__pg_text_free(copy);
         rt_buf_release(&b);
         rt_buf_release(&again);
@@ -1020,6 +1034,13 @@ Test(pg, the_text_index_is_stored_and_read_by_the_next_connection)
     cr_assert_eq(text_total(next, "torture"), 10, "read from search_index");
     cr_assert_eq(text_total(next, "zebra"), 0, "read from search_index");
     rt_store_close(next);
+    /* The row holds the table word too (for a prefix's words): a connection that reads
+     * the row reads nothing else, and answers with the table out of the way. */
+    pg_ok(rt__pg_run(writer, "ALTER TABLE word RENAME TO word_away", &e), &e);
+    pg_ok(rt_store_open(&next, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(text_total(next, "tortur*"), 10, "the words from search_index");
+    rt_store_close(next);
+    pg_ok(rt__pg_run(writer, "ALTER TABLE word_away RENAME TO word", &e), &e);
     /* With the default (three searches with text before the index is read), a kept
      * index is read at the first search that builds the facet index. */
     setenv("RT_PG_TEXT_AFTER", "3", 1);
