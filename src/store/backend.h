@@ -131,17 +131,20 @@ extern const char *const rt__export_tables[];
 /*
  * A recommendation's own row, as both stores' rec_fill take it (read.c, pg/ops.c): the official
  * action category, or where the data has none a predicted one, with its origin and confidence. Add
- * the WHERE clause.
+ * the WHERE clause. RT__REC_COLUMNS and RT__REC_TABLES are its two halves, for a statement that
+ * selects more (the PostgreSQL store's page in one statement).
  */
-#define RT__REC_SELECT                                                                             \
-    "SELECT r.id, r.mechanism, r.cycle, r.session, r.paragraph, r.text, s.code, s.name,"           \
+#define RT__REC_COLUMNS                                                                            \
+    "r.id, r.mechanism, r.cycle, r.session, r.paragraph, r.text, s.code, s.name,"                  \
     " r.response, coalesce(r.action_category, c.category), r.source_id, src.path,"                 \
     " r.created_at,"                                                                               \
     " CASE WHEN r.action_category IS NOT NULL THEN 'official' ELSE c.origin END,"                  \
-    " CASE WHEN r.action_category IS NOT NULL THEN 1.0 ELSE c.confidence END"                      \
-    " FROM recommendation r JOIN state s ON s.id = r.sur_id"                                       \
+    " CASE WHEN r.action_category IS NOT NULL THEN 1.0 ELSE c.confidence END"
+#define RT__REC_TABLES                                                                             \
+    "recommendation r JOIN state s ON s.id = r.sur_id"                                             \
     " LEFT JOIN source src ON src.id = r.source_id"                                                \
     " LEFT JOIN recommendation_category c ON c.rec_id = r.id"
+#define RT__REC_SELECT "SELECT " RT__REC_COLUMNS " FROM " RT__REC_TABLES
 
 /*
  * The last word of a query term as the "none" tokenizer folds it, and where it sits in

@@ -55,6 +55,35 @@ check_fails "show of a missing id fails on PostgreSQL too" 1 "$RT" --db "$PG" sh
 check "export --json is non-trivial" test "$(wc -c <"$TMP/exp.pg")" -gt 10000000
 check "export --json is the same, created_at aside" cmp "$TMP/exp.pg" "$TMP/exp.lite"
 
+# Whole pages of searches (rows, recommending states, themes, in their orders), as
+# the page's one statement reads them (src/store/pg/ops.c, recs_load): searches
+# without text, ordered by id on both stores; through the facet index and through SQL
+# (--by). Some hits have several states and several themes, whose order is checked.
+: >"$TMP/pages.pg"
+: >"$TMP/pages.lite"
+for args in "--sur BLR --limit 60" "--theme Women --limit 100 --offset 40" \
+    "--by France --limit 100" "--cycle 2 --response noted --limit 50 --offset 500"; do
+    # shellcheck disable=SC2086
+    "$RT" --db "$PG" search $args --json 2>&1 | sed "$stamp" >>"$TMP/pages.pg"
+    # shellcheck disable=SC2086
+    "$RT" --db "$LITE" search $args --json 2>&1 | sed "$stamp" >>"$TMP/pages.lite"
+done
+check "whole pages are the same, created_at aside" cmp "$TMP/pages.pg" "$TMP/pages.lite"
+many=$(python3 -c '
+import json, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+dec, at, states, themes, hits = json.JSONDecoder(), 0, 0, 0, 0
+while at < len(text):
+    doc, at = dec.raw_decode(text, at)
+    while at < len(text) and text[at].isspace():
+        at += 1
+    for h in doc["hits"]:
+        hits += 1
+        states += len(h["recommending_states"]) > 1
+        themes += len(h["themes"]) > 1
+print(hits, states > 0 and themes > 0)' "$TMP/pages.pg")
+check_eq "310 hits, some with several states and several themes" "310 True" "$many"
+
 # The first 100 queries of bench/queries.sh: totals and facets. The order of the
 # hits is not compared here: a process's first searches rank with PostgreSQL's
 # ts_rank, SQLite with bm25 (below, the in-memory index ranks with bm25 too).

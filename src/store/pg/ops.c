@@ -80,8 +80,7 @@ struct pg_store {
     struct rt__strmap state_ids, theme_at;
     int64_t *theme_pool;
     size_t n_theme_pool, theme_pool_alloc;
-    char **words, **stems;
-    size_t n_words;
+    struct rt__pg_words words;
 };
 
 static struct pg_store *PG(struct rt_store *st)
@@ -165,14 +164,7 @@ static void caches_clear(struct pg_store *s)
     rt_free(s->theme_pool);
     s->theme_pool = NULL;
     s->n_theme_pool = s->theme_pool_alloc = 0;
-    for (size_t i = 0; i < s->n_words; i++) {
-        rt_free(s->words[i]);
-        rt_free(s->stems[i]);
-    }
-    rt_free(s->words);
-    rt_free(s->stems);
-    s->words = s->stems = NULL;
-    s->n_words = 0;
+    rt__pg_words_release(&s->words);
 }
 
 static void pg_close(struct rt_store *st)
@@ -1059,25 +1051,26 @@ static int pg_model_get(struct rt_store *st, const char *name, struct rt_buf *da
     return pg_fail(err, "reading a trained model");
 }
 
-static void rec_fill(const PGresult *q, int row, struct rt_rec *r)
+/* A recommendation's own row (RT__REC_COLUMNS, from column c on) into r. */
+static void rec_fill(const PGresult *q, int row, int c, struct rt_rec *r)
 {
-    r->id = strtoll(PQgetvalue(q, row, 0), NULL, 10);
-    r->mechanism = rt_xstrdup(PQgetvalue(q, row, 1));
-    r->cycle = (int)strtol(PQgetvalue(q, row, 2), NULL, 10);
-    r->session = (int)strtol(PQgetvalue(q, row, 3), NULL, 10);
-    r->paragraph = dup_or_null(q, row, 4);
-    r->text = rt_xstrdup(PQgetvalue(q, row, 5));
-    snprintf(r->sur.code, sizeof(r->sur.code), "%s", PQgetvalue(q, row, 6));
-    r->sur.name = rt_xstrdup(PQgetvalue(q, row, 7));
-    if (rt_response_parse(PQgetvalue(q, row, 8), &r->response) < 0)
+    r->id = strtoll(PQgetvalue(q, row, c), NULL, 10);
+    r->mechanism = rt_xstrdup(PQgetvalue(q, row, c + 1));
+    r->cycle = (int)strtol(PQgetvalue(q, row, c + 2), NULL, 10);
+    r->session = (int)strtol(PQgetvalue(q, row, c + 3), NULL, 10);
+    r->paragraph = dup_or_null(q, row, c + 4);
+    r->text = rt_xstrdup(PQgetvalue(q, row, c + 5));
+    snprintf(r->sur.code, sizeof(r->sur.code), "%s", PQgetvalue(q, row, c + 6));
+    r->sur.name = rt_xstrdup(PQgetvalue(q, row, c + 7));
+    if (rt_response_parse(PQgetvalue(q, row, c + 8), &r->response) < 0)
         r->response = RT_RESPONSE_PENDING;
-    r->action_category = (int)strtol(PQgetvalue(q, row, 9), NULL, 10);
-    r->source_id = strtoll(PQgetvalue(q, row, 10), NULL, 10);
-    r->source_path = dup_or_null(q, row, 11);
-    r->created_at = rt_xstrdup(PQgetvalue(q, row, 12));
-    if (!PQgetisnull(q, row, 13)) {
-        r->action_category_origin = rt_xstrdup(PQgetvalue(q, row, 13));
-        r->action_category_confidence = strtod(PQgetvalue(q, row, 14), NULL);
+    r->action_category = (int)strtol(PQgetvalue(q, row, c + 9), NULL, 10);
+    r->source_id = strtoll(PQgetvalue(q, row, c + 10), NULL, 10);
+    r->source_path = dup_or_null(q, row, c + 11);
+    r->created_at = rt_xstrdup(PQgetvalue(q, row, c + 12));
+    if (!PQgetisnull(q, row, c + 13)) {
+        r->action_category_origin = rt_xstrdup(PQgetvalue(q, row, c + 13));
+        r->action_category_confidence = strtod(PQgetvalue(q, row, c + 14), NULL);
     }
 }
 
@@ -1137,7 +1130,7 @@ static int pg_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct 
         return rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "no recommendation with id %lld",
                             (long long)id);
     }
-    rec_fill(q, 0, r);
+    rec_fill(q, 0, 0, r);
     PQclear(q);
     if ((rc = rec_links(s, r, err)) < 0)
         return rc;
@@ -1176,109 +1169,121 @@ static int pg_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct 
     return 0;
 }
 
-/* The place in ids of the recommendation whose id is in column 0 of row; -1 if none. */
-static long place_of(const PGresult *q, int row, const int64_t *ids, size_t n)
-{
-    int64_t id = strtoll(PQgetvalue(q, row, 0), NULL, 10);
+/*
+ * The page's rows in one statement, whatever the page (prepared once, ids an array in
+ * the page's order): rows (part, place, then RT__REC_COLUMNS, then a state's code and
+ * name, then a theme's vocabulary, label, origin and confidence), in no order. Part 0
+ * is one row whose place is the data version (PG_VERSION), of the same snapshot as
+ * the rest; part 1 a recommendation's row, place its index in the array; part 2 a
+ * recommending state and part 3 a theme of the recommendation at place (recs_load
+ * sorts them as rec_links' statements do). The NULLs of the first part give the later
+ * parts' types.
+ */
+#define PG_PAGE_NULLS15 "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+#define PG_PAGE_SQL                                                                                \
+    "WITH ids(id, place) AS (SELECT u.id, u.n - 1 FROM unnest($1::bigint[])"                       \
+    " WITH ORDINALITY u(id, n))"                                                                   \
+    " SELECT 1, ids.place, " RT__REC_COLUMNS ","                                                   \
+    " NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::float8"                    \
+    " FROM ids JOIN " RT__REC_TABLES " ON r.id = ids.id"                                           \
+    " UNION ALL SELECT 0, (" PG_VERSION "), " PG_PAGE_NULLS15 " NULL, NULL, NULL,"                 \
+    " NULL, NULL, NULL, NULL, NULL, NULL"                                                          \
+    " UNION ALL SELECT 2, ids.place, " PG_PAGE_NULLS15 " NULL, NULL, NULL, s.code, s.name,"        \
+    " NULL, NULL, NULL, NULL"                                                                      \
+    " FROM ids JOIN recommendation_by b ON b.rec_id = ids.id JOIN state s ON s.id = b.state_id"    \
+    " UNION ALL SELECT 3, ids.place, " PG_PAGE_NULLS15 " NULL, NULL, NULL, NULL, NULL,"            \
+    " t.vocabulary, t.label, rt.origin, rt.confidence"                                             \
+    " FROM ids JOIN recommendation_theme rt ON rt.rec_id = ids.id"                                 \
+    " JOIN theme t ON t.id = rt.theme_id"
 
-    for (size_t i = 0; i < n; i++)
-        if (ids[i] == id)
-            return (long)i;
-    return -1;
+/* rec_links' orders: states by name, themes by vocabulary, label and origin, as
+ * COLLATE "C" sorts (bytes). */
+static int by_cmp(const void *a, const void *b)
+{
+    const struct rt_state_ref *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : strcmp(x->code, y->code);
 }
 
+static int theme_cmp(const void *a, const void *b)
+{
+    const struct rt_rec_theme *x = a, *y = b;
+    int c = strcmp(x->vocabulary, y->vocabulary);
+    if (!c)
+        c = strcmp(x->label, y->label);
+    return c ? c : strcmp(x->origin, y->origin);
+}
+
+static int data_version(struct pg_store *s, int64_t *out, struct rt_error *err);
+
 /*
- * As rec_get loads one, without sources and election (as SQLite's recs_load): three
- * statements for all of them, in one round trip (rt__pg_exec_many), and with
- * version not NULL a fourth before them that sets *version to the data version
- * (PG_VERSION), so that a search learns in the same round trip whether the facet
- * index it used is still of the data.
+ * As rec_get loads one, without sources and election (as SQLite's recs_load): one
+ * statement for all of them (PG_PAGE_SQL), one round trip; with version not NULL,
+ * *version is the data version of the same snapshot, so that a search learns with
+ * its page whether the facet index it used is still of the data (with no page, that
+ * alone).
  */
 static int recs_load(struct pg_store *s, const int64_t *ids, size_t n, struct rt_rec *recs,
                      int64_t *version, struct rt_error *err)
 {
+    enum { C_REC = 2, C_BY = C_REC + 15, C_THEME = C_BY + 2 };
     struct rt_buf arr = RT_BUF_INIT;
     const char *v[1];
-    struct rt_pg_call calls[4];
-    PGresult *res[4] = {NULL, NULL, NULL, NULL}, *q;
-    size_t found = 0, nc = 0, at = 0;
+    PGresult *q;
+    size_t found = 0;
     int rc = 0;
 
-    if (!n && !version)
-        return 0;
+    if (!n)
+        return version ? data_version(s, version, err) : 0;
     rt_buf_addch(&arr, '{');
     for (size_t i = 0; i < n; i++)
         rt_buf_addf(&arr, "%s%lld", i ? "," : "", (long long)ids[i]);
     rt_buf_addch(&arr, '}');
     v[0] = arr.buf;
-    if (version)
-        calls[nc++] = (struct rt_pg_call){"pg_data_version", PG_VERSION, 0, NULL};
-    if (n) {
-        calls[nc++] = (struct rt_pg_call){"pg_recs_load",
-                                          RT__REC_SELECT " WHERE r.id = ANY($1::bigint[])", 1, v};
-        calls[nc++] = (struct rt_pg_call){
-            "pg_recs_by",
-            "SELECT b.rec_id, s.code, s.name FROM recommendation_by b JOIN state s"
-            " ON s.id = b.state_id WHERE b.rec_id = ANY($1::bigint[])"
-            " ORDER BY b.rec_id, s.name COLLATE \"C\"",
-            1, v};
-        calls[nc++] =
-            (struct rt_pg_call){"pg_recs_themes",
-                                "SELECT rt.rec_id, t.vocabulary, t.label, rt.origin, rt.confidence"
-                                " FROM recommendation_theme rt JOIN theme t ON t.id = rt.theme_id"
-                                " WHERE rt.rec_id = ANY($1::bigint[]) ORDER BY rt.rec_id,"
-                                " t.vocabulary COLLATE \"C\", t.label COLLATE \"C\","
-                                " rt.origin COLLATE \"C\"",
-                                1, v};
-    }
-    if ((rc = rt__pg_exec_many(s->pg, nc, calls, res, err)) < 0)
-        goto out;
-    if (version)
-        *version = strtoll(PQgetvalue(res[at++], 0, 0), NULL, 10);
-    if (!n)
-        goto out;
-    q = res[at++];
+    q = rt__pg_exec(s->pg, "pg_recs_page", PG_PAGE_SQL, 1, v, err);
+    rt_buf_release(&arr);
+    if (!q)
+        return RT_ESTORE;
     for (int row = 0; row < PQntuples(q); row++) {
-        long i = place_of(q, row, ids, n);
-        if (i >= 0 && !recs[i].id) {
-            rec_fill(q, row, &recs[i]);
+        long part = strtol(PQgetvalue(q, row, 0), NULL, 10);
+        long long at = strtoll(PQgetvalue(q, row, 1), NULL, 10);
+        struct rt_rec *r;
+
+        if (part == 0) {
+            if (version)
+                *version = at;
+            continue;
+        }
+        if (at < 0 || (size_t)at >= n)
+            continue;
+        r = &recs[at];
+        if (part == 1 && !r->id) {
+            rec_fill(q, row, C_REC, r);
             found++;
+        } else if (part == 2) {
+            r->by = rt_xrealloc(r->by, (r->n_by + 1) * sizeof(*r->by));
+            snprintf(r->by[r->n_by].code, sizeof(r->by[r->n_by].code), "%s",
+                     PQgetvalue(q, row, C_BY));
+            r->by[r->n_by++].name = rt_xstrdup(PQgetvalue(q, row, C_BY + 1));
+        } else if (part == 3) {
+            struct rt_rec_theme *t;
+            r->themes = rt_xrealloc(r->themes, (r->n_themes + 1) * sizeof(*r->themes));
+            t = &r->themes[r->n_themes++];
+            t->vocabulary = rt_xstrdup(PQgetvalue(q, row, C_THEME));
+            t->label = rt_xstrdup(PQgetvalue(q, row, C_THEME + 1));
+            t->origin = rt_xstrdup(PQgetvalue(q, row, C_THEME + 2));
+            t->confidence = strtod(PQgetvalue(q, row, C_THEME + 3), NULL);
         }
     }
-    if (found < n) {
+    PQclear(q);
+    for (size_t i = 0; i < n; i++) {
+        if (recs[i].n_by > 1)
+            qsort(recs[i].by, recs[i].n_by, sizeof(*recs[i].by), by_cmp);
+        if (recs[i].n_themes > 1)
+            qsort(recs[i].themes, recs[i].n_themes, sizeof(*recs[i].themes), theme_cmp);
+    }
+    if (found < n)
         rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "a recommendation is no longer there");
-        goto out;
-    }
-    q = res[at++];
-    for (int row = 0; row < PQntuples(q); row++) {
-        long i = place_of(q, row, ids, n);
-        struct rt_rec *r;
-        if (i < 0)
-            continue;
-        r = &recs[i];
-        r->by = rt_xrealloc(r->by, (r->n_by + 1) * sizeof(*r->by));
-        snprintf(r->by[r->n_by].code, sizeof(r->by[r->n_by].code), "%s", PQgetvalue(q, row, 1));
-        r->by[r->n_by++].name = rt_xstrdup(PQgetvalue(q, row, 2));
-    }
-    q = res[at++];
-    for (int row = 0; row < PQntuples(q); row++) {
-        long i = place_of(q, row, ids, n);
-        struct rt_rec *r;
-        struct rt_rec_theme *t;
-        if (i < 0)
-            continue;
-        r = &recs[i];
-        r->themes = rt_xrealloc(r->themes, (r->n_themes + 1) * sizeof(*r->themes));
-        t = &r->themes[r->n_themes++];
-        t->vocabulary = rt_xstrdup(PQgetvalue(q, row, 1));
-        t->label = rt_xstrdup(PQgetvalue(q, row, 2));
-        t->origin = rt_xstrdup(PQgetvalue(q, row, 3));
-        t->confidence = strtod(PQgetvalue(q, row, 4), NULL);
-    }
-out:
-    for (size_t i = 0; i < nc; i++)
-        PQclear(res[i]);
-    rt_buf_release(&arr);
     return rc;
 }
 
@@ -1436,25 +1441,25 @@ static int prefix_words(struct pg_store *s, const char *prefix, size_t len, stru
     const char *v[1];
     PGresult *r;
 
-    if (s->words) {
+    if (s->words.word) {
         /* As the statement below, from the table read with the index: the least
          * word of each stem that does not begin with the prefix. */
         struct rt__strmap seen = RT_STRMAP_INIT;
-        size_t lo = 0, hi = s->n_words;
+        size_t lo = 0, hi = s->words.n;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (strncmp(s->words[mid], prefix, len) < 0)
+            if (strncmp(s->words.word[mid], prefix, len) < 0)
                 lo = mid + 1;
             else
                 hi = mid;
         }
-        for (; lo < s->n_words && !strncmp(s->words[lo], prefix, len); lo++) {
+        for (; lo < s->words.n && !strncmp(s->words.word[lo], prefix, len); lo++) {
             int64_t x;
-            const char *stem = s->stems[lo];
+            const char *stem = s->words.stem[lo];
             if (!strncmp(stem, prefix, len) || rt__strmap_get(&seen, stem, strlen(stem), &x))
                 continue;
             rt__strmap_put(&seen, stem, strlen(stem), 1);
-            rt_buf_adds(out, s->words[lo]);
+            rt_buf_adds(out, s->words.word[lo]);
             rt_buf_addch(out, '\0');
         }
         rt__strmap_release(&seen);
@@ -1857,7 +1862,7 @@ static int fx_read(struct pg_store *s, struct rt__facets *fx, int64_t *version,
     return 0;
 }
 
-/* The table word into s->words and s->stems, sorted by word as COLLATE "C" sorts. */
+/* The table word into s->words, sorted by word as COLLATE "C" sorts. */
 static int words_read(struct pg_store *s, struct rt_error *err)
 {
     PGresult *r =
@@ -1866,12 +1871,13 @@ static int words_read(struct pg_store *s, struct rt_error *err)
 
     if (!r)
         return RT_ESTORE;
-    s->n_words = (size_t)PQntuples(r);
-    s->words = rt_xcalloc(s->n_words + 1, sizeof(*s->words));
-    s->stems = rt_xcalloc(s->n_words + 1, sizeof(*s->stems));
-    for (size_t i = 0; i < s->n_words; i++) {
-        s->words[i] = rt_xstrdup(PQgetvalue(r, (int)i, 0));
-        s->stems[i] = rt_xstrdup(PQgetvalue(r, (int)i, 1));
+    rt__pg_words_release(&s->words);
+    s->words.n = (size_t)PQntuples(r);
+    s->words.word = rt_xcalloc(s->words.n + 1, sizeof(*s->words.word));
+    s->words.stem = rt_xcalloc(s->words.n + 1, sizeof(*s->words.stem));
+    for (size_t i = 0; i < s->words.n; i++) {
+        s->words.word[i] = rt_xstrdup(PQgetvalue(r, (int)i, 0));
+        s->words.stem[i] = rt_xstrdup(PQgetvalue(r, (int)i, 1));
     }
     PQclear(r);
     return 0;
@@ -1934,68 +1940,80 @@ static int fx_load(struct pg_store *s, int64_t v, struct rt__facets **out, struc
 }
 
 /*
- * Stores s->fx, built at data version s->fx_version, for the next connections, in a
- * transaction of its own. Only while that is still the data version; the row does
- * not raise it (nothing the caches show changes). A failure (a role that may not
- * write, a dropped connection) only means the next connection builds it again.
+ * Stores bytes as row (facet, 0) of search_index, named key, for the next connections:
+ * at data version v, in a transaction of its own, only while v is still the data
+ * version, and without raising it (the row changes nothing the caches show). Not tried
+ * where nothing can be written (a standby in recovery, default_transaction_read_only),
+ * which would only leave an error in the server's log at every new connection. A
+ * failure (a role that may not write, a dropped connection) only means the next
+ * connection builds the index again. Sent in libpq's binary format, so that megabytes
+ * are not written out in hex.
  */
+static void save_row(struct pg_store *s, const char *facet, const char *key, int64_t v,
+                     const struct rt_buf *bytes)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    unsigned char ver[8];
+    const char *vals[4];
+    int lens[4], fmts[4] = {0, 0, 1, 1}, ok;
+    PGresult *r;
+
+    if (bytes->len >= INT32_MAX || rt__pg_begin(s->pg, "READ COMMITTED", &e) < 0) {
+        rt_error_release(&e);
+        return;
+    }
+    r = rt__pg_exec(s->pg, "pg_save_writable",
+                    "SELECT CASE WHEN pg_is_in_recovery()"
+                    " OR current_setting('transaction_read_only') = 'on' THEN false"
+                    " ELSE set_config('rightstrack.version_raised', txid_current()::text, true)"
+                    " IS NOT NULL END",
+                    0, NULL, &e);
+    ok = r && PQntuples(r) == 1 && !strcmp(PQgetvalue(r, 0, 0), "t");
+    PQclear(r);
+    if (ok) {
+        for (int i = 0; i < 8; i++)
+            ver[i] = (unsigned char)((uint64_t)v >> (56 - 8 * i));
+        vals[0] = facet;
+        vals[1] = key;
+        lens[0] = lens[1] = 0;
+        vals[2] = (const char *)ver;
+        lens[2] = 8;
+        vals[3] = bytes->buf ? bytes->buf : "";
+        lens[3] = (int)bytes->len;
+        r = PQexecParams(rt__pg_conn(s->pg),
+                         "INSERT INTO search_index(facet, pos, key, num, bitmap)"
+                         " SELECT $1::bigint, 0, $2::text, $3::bigint, $4::bytea"
+                         " WHERE (" PG_VERSION ") = $3::bigint"
+                         " ON CONFLICT (facet, pos) DO UPDATE"
+                         " SET num = excluded.num, bitmap = excluded.bitmap",
+                         4, NULL, vals, lens, fmts, 0);
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+    }
+    rt__pg_end(s->pg, ok, NULL);
+    rt_error_release(&e);
+}
+
+/* Stores s->fx, built at data version s->fx_version, for the next connections. */
 static void fx_save(struct pg_store *s)
 {
-    static const char digits[] = "0123456789abcdef";
     struct rt_buf b = RT_BUF_INIT;
-    struct rt_error e = RT_ERROR_INIT;
-    char ver[24], *hex;
-    const char *v[2];
-    PGresult *r;
-    int ok;
 
     rt__facets_serialize(s->fx, &b);
-    hex = rt_xmalloc(2 * b.len + 3);
-    hex[0] = '\\';
-    hex[1] = 'x';
-    for (size_t i = 0; i < b.len; i++) {
-        hex[2 + 2 * i] = digits[(unsigned char)b.buf[i] >> 4];
-        hex[3 + 2 * i] = digits[(unsigned char)b.buf[i] & 15];
-    }
-    hex[2 + 2 * b.len] = '\0';
-    snprintf(ver, sizeof(ver), "%lld", (long long)s->fx_version);
-    v[0] = ver;
-    v[1] = hex;
-    if (rt__pg_begin(s->pg, "READ COMMITTED", &e) == 0) {
-        r = rt__pg_exec(s->pg, "pg_fx_save_quiet",
-                        "SELECT set_config('rightstrack.version_raised', txid_current()::text,"
-                        " true)",
-                        0, NULL, &e);
-        ok = r != NULL;
-        PQclear(r);
-        if (ok) {
-            r = rt__pg_exec(s->pg, "pg_fx_save",
-                            "INSERT INTO search_index(facet, pos, key, num, bitmap)"
-                            " SELECT " PG_FX_ROW ", 0, 'facets', $1::bigint, $2::bytea"
-                            " WHERE (" PG_VERSION ") = $1::bigint"
-                            " ON CONFLICT (facet, pos) DO UPDATE"
-                            " SET num = excluded.num, bitmap = excluded.bitmap",
-                            2, v, &e);
-            ok = r != NULL;
-            PQclear(r);
-        }
-        rt__pg_end(s->pg, ok, NULL);
-    }
-    rt_error_release(&e);
+    save_row(s, PG_FX_ROW, "facets", s->fx_version, &b);
     rt_buf_release(&b);
-    rt_free(hex);
 }
 
 /*
  * The text index kept the same way (facet PG_TX_ROW, pos 0): its bytes are
- * rt__pg_text_serialize's (the lexemes and their postings, not the tsvector text),
- * num the data version it was read at. Sent and read in libpq's binary format, so
- * that a few megabytes are not written out in hex.
+ * rt__pg_text_serialize's (the lexemes and their postings, not the tsvector text, and
+ * the table word that prefixes need), num the data version it was read at. Sent and
+ * read in libpq's binary format, so that a few megabytes are not written out in hex.
  */
 #define PG_TX_ROW "101"
 
-/* In the caller's snapshot: the stored text index into *out when it is of the data
- * version v (1), else 0 with *out NULL; RT_ESTORE. */
+/* In the caller's snapshot: the stored text index into *out, and the table word into
+ * s->words, when it is of the data version v (1), else 0 with *out NULL; RT_ESTORE. */
 static int tx_load(struct pg_store *s, int64_t v, struct rt__pg_text **out, struct rt_error *err)
 {
     PGresult *r = PQexecParams(rt__pg_conn(s->pg),
@@ -2018,52 +2036,19 @@ static int tx_load(struct pg_store *s, int64_t v, struct rt__pg_text **out, stru
             at = at << 8 | num[i];
         if ((int64_t)at == v)
             *out = rt__pg_text_deserialize((const unsigned char *)PQgetvalue(r, 0, 1),
-                                           (size_t)PQgetlength(r, 0, 1));
+                                           (size_t)PQgetlength(r, 0, 1), &s->words);
     }
     PQclear(r);
     return *out ? 1 : 0;
 }
 
-/* Stores s->tx, read at data version v, for the next connections, as fx_save stores
- * the facets: in a transaction of its own, only while v is still the data version;
- * a failure only means the next connection reads the tables again. */
+/* Stores s->tx, read at data version v, for the next connections (save_row). */
 static void tx_save(struct pg_store *s, int64_t v)
 {
     struct rt_buf b = RT_BUF_INIT;
-    struct rt_error e = RT_ERROR_INIT;
-    unsigned char ver[8];
-    const char *vals[2];
-    int lens[2], fmts[2] = {1, 1}, ok;
-    PGresult *r;
 
-    rt__pg_text_serialize(s->tx, &b);
-    for (int i = 0; i < 8; i++)
-        ver[i] = (unsigned char)((uint64_t)v >> (56 - 8 * i));
-    vals[0] = (const char *)ver;
-    lens[0] = 8;
-    vals[1] = b.buf;
-    lens[1] = (int)b.len;
-    if (b.len < INT32_MAX && rt__pg_begin(s->pg, "READ COMMITTED", &e) == 0) {
-        r = rt__pg_exec(s->pg, "pg_fx_save_quiet",
-                        "SELECT set_config('rightstrack.version_raised', txid_current()::text,"
-                        " true)",
-                        0, NULL, &e);
-        ok = r != NULL;
-        PQclear(r);
-        if (ok) {
-            r = PQexecParams(rt__pg_conn(s->pg),
-                             "INSERT INTO search_index(facet, pos, key, num, bitmap)"
-                             " SELECT " PG_TX_ROW ", 0, 'text', $1::bigint, $2::bytea"
-                             " WHERE (" PG_VERSION ") = $1::bigint"
-                             " ON CONFLICT (facet, pos) DO UPDATE"
-                             " SET num = excluded.num, bitmap = excluded.bitmap",
-                             2, NULL, vals, lens, fmts, 0);
-            ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-            PQclear(r);
-        }
-        rt__pg_end(s->pg, ok, NULL);
-    }
-    rt_error_release(&e);
+    rt__pg_text_serialize(s->tx, &s->words, &b);
+    save_row(s, PG_TX_ROW, "text", v, &b);
     rt_buf_release(&b);
 }
 
@@ -2122,9 +2107,11 @@ static int fx_build(struct pg_store *s, struct rt_error *err)
     if (s->tx_read && (rc = tx_load(s, v, &s->tx, err)) == 0) {
         rc = rt__pg_text_load(s->pg, &s->tx, err);
         save_tx = rc == 0 && own && s->tx;
+        if (rc == 0) /* from the tables, then the table word too (a stored row has it) */
+            rc = words_read(s, err);
+    } else if (s->tx_read && rc == 1) {
+        rc = 0;
     }
-    if (s->tx_read && rc >= 0)
-        rc = words_read(s, err);
     if (own && rt__pg_end(s->pg, rc == 0 || rc == 1, rc < 0 ? NULL : err) < 0 && rc >= 0)
         rc = RT_ESTORE;
     if (rc < 0) {

@@ -197,23 +197,6 @@ int rt__pg_load_recommendations(struct rt_pg *pg, struct rt_tokenizer *t,
  */
 int rt__pg_migrate(struct rt_pg *pg, int *version, struct rt_error *err);
 
-/* One statement of rt__pg_exec_many: as rt__pg_exec's arguments. */
-struct rt_pg_call {
-    const char *name, *sql;
-    int n;
-    const char *const *values;
-};
-
-/*
- * Runs the n statements of calls in one round trip (libpq's pipeline mode), each
- * prepared once per connection as rt__pg_exec prepares it: res[i] is the result of
- * calls[i] (PQclear each). The first time a statement is met, or when the connection
- * must be made again, they run one by one through rt__pg_exec instead. Returns 0,
- * or RT_ESTORE with err naming the statement that failed and every res[i] NULL.
- */
-int rt__pg_exec_many(struct rt_pg *pg, size_t n, const struct rt_pg_call *calls, PGresult **res,
-                     struct rt_error *err);
-
 /*
  * The full-text index in memory (text.c): every recommendation's lexemes as
  * recommendation_fts holds them, read in one statement (in the caller's snapshot).
@@ -226,14 +209,29 @@ int rt__pg_text_load(struct rt_pg *pg, struct rt__pg_text **out, struct rt_error
 void rt__pg_text_free(struct rt__pg_text *tx);
 
 /*
- * The index as bytes and back, to keep it in search_index for the next connection
- * (the format is text.c's). rt__pg_text_serialize appends tx's bytes to out;
- * rt__pg_text_deserialize returns a new index (rt__pg_text_free) equal to the one
- * the bytes were made of, or NULL when they are not such bytes (damaged, cut short,
- * another format): the caller then reads the index from the tables.
+ * The table word (each word and its stem), sorted by word as COLLATE "C" sorts, as the
+ * store keeps it beside the index for prefixes: word NULL when it was not read.
+ * rt__pg_words_release frees both arrays and their strings.
  */
-void rt__pg_text_serialize(const struct rt__pg_text *tx, struct rt_buf *out);
-struct rt__pg_text *rt__pg_text_deserialize(const unsigned char *b, size_t len);
+struct rt__pg_words {
+    char **word, **stem;
+    size_t n;
+};
+void rt__pg_words_release(struct rt__pg_words *w);
+
+/*
+ * The index as bytes and back, to keep it in search_index for the next connection
+ * (the format is text.c's), with the table word beside it (w; NULL keeps none) so that
+ * a connection that reads the row needs nothing else. rt__pg_text_serialize appends
+ * tx's bytes to out; rt__pg_text_deserialize returns a new index (rt__pg_text_free)
+ * equal to the one the bytes were made of, with the words in *w (released first; w may
+ * be NULL), or NULL when they are not such bytes (damaged, cut short, another format
+ * or an older one): the caller then reads the index from the tables.
+ */
+void rt__pg_text_serialize(const struct rt__pg_text *tx, const struct rt__pg_words *w,
+                           struct rt_buf *out);
+struct rt__pg_text *rt__pg_text_deserialize(const unsigned char *b, size_t len,
+                                            struct rt__pg_words *w);
 
 /* A match and its relevance (higher first). */
 struct rt__pg_hit {

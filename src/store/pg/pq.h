@@ -18,20 +18,16 @@ struct rt__pq_api {
     __typeof__(&PQclear) f_PQclear;
     __typeof__(&PQcmdTuples) f_PQcmdTuples;
     __typeof__(&PQconnectdb) f_PQconnectdb;
-    __typeof__(&PQenterPipelineMode) f_PQenterPipelineMode;
     __typeof__(&PQerrorMessage) f_PQerrorMessage;
     __typeof__(&PQexec) f_PQexec;
     __typeof__(&PQexecParams) f_PQexecParams;
     __typeof__(&PQexecPrepared) f_PQexecPrepared;
-    __typeof__(&PQexitPipelineMode) f_PQexitPipelineMode;
     __typeof__(&PQfinish) f_PQfinish;
     __typeof__(&PQgetResult) f_PQgetResult;
     __typeof__(&PQgetisnull) f_PQgetisnull;
     __typeof__(&PQgetlength) f_PQgetlength;
     __typeof__(&PQgetvalue) f_PQgetvalue;
     __typeof__(&PQntuples) f_PQntuples;
-    __typeof__(&PQpipelineStatus) f_PQpipelineStatus;
-    __typeof__(&PQpipelineSync) f_PQpipelineSync;
     __typeof__(&PQprepare) f_PQprepare;
     __typeof__(&PQputCopyData) f_PQputCopyData;
     __typeof__(&PQputCopyEnd) f_PQputCopyEnd;
@@ -39,7 +35,6 @@ struct rt__pq_api {
     __typeof__(&PQresultErrorField) f_PQresultErrorField;
     __typeof__(&PQresultErrorMessage) f_PQresultErrorMessage;
     __typeof__(&PQresultStatus) f_PQresultStatus;
-    __typeof__(&PQsendQueryPrepared) f_PQsendQueryPrepared;
     __typeof__(&PQsetClientEncoding) f_PQsetClientEncoding;
     __typeof__(&PQsetNoticeProcessor) f_PQsetNoticeProcessor;
     __typeof__(&PQstatus) f_PQstatus;
@@ -57,20 +52,16 @@ int rt__pq_load(struct rt_error *err);
 #define PQclear (rt__pq.f_PQclear)
 #define PQcmdTuples (rt__pq.f_PQcmdTuples)
 #define PQconnectdb (rt__pq.f_PQconnectdb)
-#define PQenterPipelineMode (rt__pq.f_PQenterPipelineMode)
 #define PQerrorMessage (rt__pq.f_PQerrorMessage)
 #define PQexec (rt__pq.f_PQexec)
 #define PQexecParams (rt__pq.f_PQexecParams)
 #define PQexecPrepared (rt__pq.f_PQexecPrepared)
-#define PQexitPipelineMode (rt__pq.f_PQexitPipelineMode)
 #define PQfinish (rt__pq.f_PQfinish)
 #define PQgetResult (rt__pq.f_PQgetResult)
 #define PQgetisnull (rt__pq.f_PQgetisnull)
 #define PQgetlength (rt__pq.f_PQgetlength)
 #define PQgetvalue (rt__pq.f_PQgetvalue)
 #define PQntuples (rt__pq.f_PQntuples)
-#define PQpipelineStatus (rt__pq.f_PQpipelineStatus)
-#define PQpipelineSync (rt__pq.f_PQpipelineSync)
 #define PQprepare (rt__pq.f_PQprepare)
 #define PQputCopyData (rt__pq.f_PQputCopyData)
 #define PQputCopyEnd (rt__pq.f_PQputCopyEnd)
@@ -78,7 +69,6 @@ int rt__pq_load(struct rt_error *err);
 #define PQresultErrorField (rt__pq.f_PQresultErrorField)
 #define PQresultErrorMessage (rt__pq.f_PQresultErrorMessage)
 #define PQresultStatus (rt__pq.f_PQresultStatus)
-#define PQsendQueryPrepared (rt__pq.f_PQsendQueryPrepared)
 #define PQsetClientEncoding (rt__pq.f_PQsetClientEncoding)
 #define PQsetNoticeProcessor (rt__pq.f_PQsetNoticeProcessor)
 #define PQstatus (rt__pq.f_PQstatus)

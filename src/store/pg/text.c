@@ -196,13 +196,17 @@ int rt__pg_text_load(struct rt_pg *pg, struct rt__pg_text **out, struct rt_error
  *   D, then D times: doc - previous doc (the first: doc), its length in tokens
  *   L, then L times, in the index's order (bytes of the text):
  *     length, text bytes, P, then P times: doc - previous doc, npos, npos positions
+ *   W, then W times, in the words' order (bytes): length, word, length, its stem
  *   FNV-1a 64 of all the bytes before it, 8 bytes little-endian
+ *
+ * ("rtpgtx01", before the table word was kept here, had no W part: such a row is
+ * refused, and the connection that reads the tables again stores the new form.)
  *
  * Read back, the index is the one rt__pg_text_load made; damaged bytes are refused.
  */
 #define PG_TEXT_POS_MAX 0x3fff /* a tsvector's positions: 14 bits */
 
-static const char tx_magic[8] = {'r', 't', 'p', 'g', 't', 'x', '0', '1'};
+static const char tx_magic[8] = {'r', 't', 'p', 'g', 't', 'x', '0', '2'};
 
 static void put_var(struct rt_buf *b, uint64_t v)
 {
@@ -246,7 +250,20 @@ static bool put_doc(uint32_t doc, void *arg)
     return true;
 }
 
-void rt__pg_text_serialize(const struct rt__pg_text *tx, struct rt_buf *out)
+void rt__pg_words_release(struct rt__pg_words *w)
+{
+    for (size_t i = 0; w->word && i < w->n; i++) {
+        rt_free(w->word[i]);
+        rt_free(w->stem[i]);
+    }
+    rt_free(w->word);
+    rt_free(w->stem);
+    w->word = w->stem = NULL;
+    w->n = 0;
+}
+
+void rt__pg_text_serialize(const struct rt__pg_text *tx, const struct rt__pg_words *w,
+                           struct rt_buf *out)
 {
     struct doc_put d = {tx, out, 0};
     size_t start = out->len;
@@ -270,6 +287,13 @@ void rt__pg_text_serialize(const struct rt__pg_text *tx, struct rt_buf *out)
             for (uint16_t k = 0; k < l->p[j].npos; k++)
                 put_var(out, tx->pos[l->p[j].pos + k]);
         }
+    }
+    put_var(out, w && w->word ? w->n : 0);
+    for (size_t i = 0; w && w->word && i < w->n; i++) {
+        put_var(out, strlen(w->word[i]));
+        rt_buf_adds(out, w->word[i]);
+        put_var(out, strlen(w->stem[i]));
+        rt_buf_adds(out, w->stem[i]);
     }
     h = fnv64((const unsigned char *)out->buf + start, out->len - start);
     for (int i = 0; i < 8; i++)
@@ -299,8 +323,45 @@ static uint64_t get_var(struct reader *r)
     return 0;
 }
 
-struct rt__pg_text *rt__pg_text_deserialize(const unsigned char *b, size_t len)
+/* A string of the bytes: its length, then itself (no NUL byte); NULL when bad. */
+static char *get_str(struct reader *r)
 {
+    uint64_t n = get_var(r);
+    char *out;
+
+    if (r->bad || n > (uint64_t)(r->end - r->p) || memchr(r->p, '\0', (size_t)n)) {
+        r->bad = 1;
+        return NULL;
+    }
+    out = rt_xcalloc((size_t)n + 1, 1);
+    memcpy(out, r->p, (size_t)n);
+    r->p += n;
+    return out;
+}
+
+/* The W part into w (sorted, each word once), or r->bad. */
+static void get_words(struct reader *r, struct rt__pg_words *w)
+{
+    uint64_t n = get_var(r);
+
+    if (r->bad || n > (uint64_t)(r->end - r->p) / 2) {
+        r->bad = 1;
+        return;
+    }
+    w->word = rt_xcalloc((size_t)n + 1, sizeof(*w->word));
+    w->stem = rt_xcalloc((size_t)n + 1, sizeof(*w->stem));
+    for (w->n = 0; w->n < n && !r->bad; w->n++) {
+        w->word[w->n] = get_str(r);
+        w->stem[w->n] = get_str(r);
+        if (!r->bad && w->n && strcmp(w->word[w->n - 1], w->word[w->n]) >= 0)
+            r->bad = 1;
+    }
+}
+
+struct rt__pg_text *rt__pg_text_deserialize(const unsigned char *b, size_t len,
+                                            struct rt__pg_words *w)
+{
+    struct rt__pg_words words = {NULL, NULL, 0};
     struct reader r = {b, b + len - 8, 0};
     struct rt__pg_text *tx;
     uint64_t h = 0, docs, doc = 0, n_pos = 0;
@@ -382,9 +443,18 @@ struct rt__pg_text *rt__pg_text_deserialize(const unsigned char *b, size_t len)
         }
     }
     tx->n_pos = (size_t)n_pos;
+    if (!r.bad)
+        get_words(&r, &words);
     if (r.bad || r.p != r.end) {
+        rt__pg_words_release(&words);
         rt__pg_text_free(tx);
         return NULL;
+    }
+    if (w) {
+        rt__pg_words_release(w);
+        *w = words;
+    } else {
+        rt__pg_words_release(&words);
     }
     tx->docs = (int64_t)roaring_bitmap_get_cardinality(tx->all);
     for (size_t i = 0; i < tx->n_doclen; i++)

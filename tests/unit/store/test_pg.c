@@ -756,13 +756,26 @@ Test(pg, the_text_index_in_memory_matches_as_postgresql_does)
         struct rt__pg_text *copy;
         struct rt__pg_hit *h2;
         size_t n2;
+        char *word[] = {"election", "elections", "électeur"},
+             *stem[] = {"elect", "elect", "électeur"};
+        struct rt__pg_words w = {word, stem, 3}, back = {NULL, NULL, 0};
 
-        rt__pg_text_serialize(tx, &b);
-        copy = rt__pg_text_deserialize((const unsigned char *)b.buf, b.len);
+        rt__pg_text_serialize(tx, &w, &b);
+        copy = rt__pg_text_deserialize((const unsigned char *)b.buf, b.len, &back);
         cr_assert_not_null(copy);
-        rt__pg_text_serialize(copy, &again);
+        cr_assert_eq(back.n, 3, "the words kept with it");
+        for (size_t i = 0; i < 3; i++) {
+            cr_assert_str_eq(back.word[i], word[i]);
+            cr_assert_str_eq(back.stem[i], stem[i]);
+        }
+        rt__pg_text_serialize(copy, &back, &again);
         cr_assert_eq(again.len, b.len);
         cr_assert(!memcmp(again.buf, b.buf, b.len), "read back, the same bytes");
+        rt__pg_words_release(&back);
+        /* The form before the words were kept (rtpgtx01) is refused: the tables are
+         * read again. */
+        memcpy(again.buf + 6, "01", 2);
+        cr_assert_null(rt__pg_text_deserialize((const unsigned char *)again.buf, again.len, NULL));
         for (size_t q = 0; q < sizeof(queries) / sizeof(*queries); q++) {
             struct rt_search_query *sq = NULL;
             pg_ok(rt_search_parse(queries[q][0], strlen(queries[q][0]), &sq, &e), &e);
@@ -779,13 +792,14 @@ Test(pg, the_text_index_in_memory_matches_as_postgresql_does)
         }
         for (size_t i = 0; i < b.len; i += 7) {
             b.buf[i] ^= 0x20;
-            cr_assert_null(rt__pg_text_deserialize((const unsigned char *)b.buf, b.len),
+            cr_assert_null(rt__pg_text_deserialize((const unsigned char *)b.buf, b.len, &back),
                            "byte %zu changed", i);
             b.buf[i] ^= 0x20;
         }
         for (size_t cut = 0; cut < b.len; cut += 5)
-            cr_assert_null(rt__pg_text_deserialize((const unsigned char *)b.buf, cut), "cut %zu",
-                           cut);
+            cr_assert_null(rt__pg_text_deserialize((const unsigned char *)b.buf, cut, &back),
+                           "cut %zu", cut);
+        cr_assert_null(back.word, "nothing read from refused bytes");
         rt__pg_text_free(copy);
         rt_buf_release(&b);
         rt_buf_release(&again);
@@ -1020,6 +1034,13 @@ Test(pg, the_text_index_is_stored_and_read_by_the_next_connection)
     cr_assert_eq(text_total(next, "torture"), 10, "read from search_index");
     cr_assert_eq(text_total(next, "zebra"), 0, "read from search_index");
     rt_store_close(next);
+    /* The row holds the table word too (for a prefix's words): a connection that reads
+     * the row reads nothing else, and answers with the table out of the way. */
+    pg_ok(rt__pg_run(writer, "ALTER TABLE word RENAME TO word_away", &e), &e);
+    pg_ok(rt_store_open(&next, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(text_total(next, "tortur*"), 10, "the words from search_index");
+    rt_store_close(next);
+    pg_ok(rt__pg_run(writer, "ALTER TABLE word_away RENAME TO word", &e), &e);
     /* With the default (three searches with text before the index is read), a kept
      * index is read at the first search that builds the facet index. */
     setenv("RT_PG_TEXT_AFTER", "3", 1);
@@ -1075,6 +1096,80 @@ Test(pg, the_text_index_is_stored_and_read_by_the_next_connection)
     cr_assert_str_eq(pg_value(writer, "r4", TX_ROW), v);
     cr_assert_str_neq(pg_value(writer, "s6", TX_SUM), sum, "stored whole again, as read now");
     rt_store_close(st);
+    free(rows);
+    free(buf);
+    rt_tokenizer_free(tok);
+    rt__pg_close(writer);
+}
+
+/* The lines of the cluster's server log (tests/lib/pg.sh: server.log beside the
+ * socket) that say a write was refused as read-only. */
+static int read_only_errors(void)
+{
+    char path[1024], line[4096];
+    const char *host = getenv("PGHOST");
+    FILE *fp;
+    int n = 0;
+
+    cr_assert_not_null(host);
+    snprintf(path, sizeof(path), "%s/server.log", host);
+    fp = fopen(path, "r");
+    cr_assert_not_null(fp, "%s", path);
+    while (fgets(line, sizeof(line), fp))
+        n += strstr(line, "ERROR:") && strstr(line, "read-only transaction") ? 1 : 0;
+    fclose(fp);
+    return n;
+}
+
+Test(pg, a_read_only_connection_searches_without_trying_to_store_the_indexes)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *writer = pg_fresh("t_rokeep"), *ro = NULL;
+    struct rt_tokenizer *tok = rt_tokenizer_new("english");
+    struct rt_store *st = NULL;
+    size_t n = 30;
+    char(*buf)[4][96] = calloc(n, sizeof(*buf));
+    struct rt_pg_rec_row *rows = rec_rows(n, buf);
+    char url[1024];
+    int before;
+
+    snprintf(url, sizeof(url), "%s dbname=t_rokeep", pg_base());
+    pg_ok(rt_store_open(&st, url, RT_STORE_CORE, &e), &e); /* the schema */
+    rt_store_close(st);
+    pg_ok(rt__pg_run(writer, "INSERT INTO state(id, code, name) VALUES (1, 'BLR', 'Belarus')", &e),
+          &e);
+    pg_ok(rt__pg_load_recommendations(writer, tok, rows, n, &e), &e);
+    /* As a hot standby's connections are (every transaction read-only). The log is
+     * read: a write refused there leaves a line in it. */
+    snprintf(url, sizeof(url), "%s dbname=t_rokeep options='-c default_transaction_read_only=on'",
+             pg_base());
+    pg_ok(rt__pg_connect(url, &ro, &e), &e);
+    before = read_only_errors();
+    cr_assert_null(rt__pg_exec(ro, "t_ro_insert", "INSERT INTO meta(key, value) VALUES ('x', '1')",
+                               0, NULL, &e));
+    rt_error_release(&e);
+    cr_assert_eq(read_only_errors(), before + 1, "the log shows a refused write");
+    rt__pg_close(ro);
+
+    /* A store on such a connection builds both indexes and answers from them, and
+     * stores neither: no refused write in the log, nothing in search_index. */
+    setenv("RT_PG_TEXT_AFTER", "0", 1);
+    before = read_only_errors();
+    pg_ok(rt_store_open(&st, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(facet_n(st, "response", "supported"), 30);
+    cr_assert_eq(text_total(st, "torture"), 10);
+    cr_assert_eq(text_total(st, "torture"), 10);
+    rt_store_close(st);
+    cr_assert_eq(read_only_errors(), before, "no write tried");
+    cr_assert_str_eq(pg_value(writer, "c", "SELECT count(*) FROM search_index"), "0");
+
+    /* The same on a connection that may write: both rows are stored. */
+    snprintf(url, sizeof(url), "%s dbname=t_rokeep", pg_base());
+    pg_ok(rt_store_open(&st, url, RT_STORE_CORE, &e), &e);
+    cr_assert_eq(facet_n(st, "response", "supported"), 30);
+    cr_assert_eq(text_total(st, "torture"), 10);
+    rt_store_close(st);
+    cr_assert_str_eq(pg_value(writer, "c2", "SELECT count(*) FROM search_index"), "2");
     free(rows);
     free(buf);
     rt_tokenizer_free(tok);
