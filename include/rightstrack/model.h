@@ -24,6 +24,23 @@ RT_API const char *rt_response_name(enum rt_response r);
  */
 RT_API const char *rt_action_category_text(int category);
 /*
+ * A mechanism by the name a desk officer knows: "UPR", "OSCE/ODIHR", "treaty body"
+ * (static); the stored word itself for any other (mechanism, not NULL).
+ */
+RT_API const char *rt_mechanism_text(const char *mechanism);
+/*
+ * A search facet's heading: "Response", "Cycle", "Theme", "State under review"
+ * (static), for the store's names of the facets; name itself for any other.
+ */
+RT_API const char *rt_facet_heading(const char *name);
+/*
+ * What goes before a theme's label for a reader: "SDG " for a goal or target of the
+ * Sustainable Development Goals, whose labels alone are numbers ("16.1",
+ * "16. Peace, justice and strong institutions"), else "" (static). The label stays
+ * what is stored and filtered on.
+ */
+RT_API const char *rt_theme_prefix(const char *label);
+/*
  * Reads a response as users and exports write it: "supported", "Accepted",
  * "support", "noted", "Voluntary Pledge", "pledge", "pending" (any case).
  * Returns 0, or RT_EINVAL for anything else.
@@ -96,5 +113,12 @@ struct rt_rec {
  */
 RT_API void rt_rec_init(struct rt_rec *r);
 RT_API void rt_rec_release(struct rt_rec *r);
+
+/*
+ * Where a recommendation was made, in a few words: "session 13 (cycle 2)" for the
+ * UPR ("cycle 2" when the session is unknown, "UPR" when both are); the mechanism's
+ * name for any other ("OSCE/ODIHR"). Written into out, which it returns.
+ */
+RT_API const char *rt_rec_made_text(const struct rt_rec *r, char out[48]);
 
 #endif

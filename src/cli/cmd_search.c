@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <rightstrack/export.h>
+#include <rightstrack/ledger.h>
 #include <rightstrack/search.h>
 
 static const char usage[] =
@@ -188,8 +189,9 @@ int cmd_search(struct cli *c, int argc, char **argv)
         printf("\n");
         for (size_t i = 0; i < res.n_hits; i++) {
             const struct rt_rec *r = &res.hits[i];
-            printf("\n[%lld] %s, cycle %d, session %d, %s\n    %s\n", (long long)r->id, r->sur.name,
-                   r->cycle, r->session, rt_response_name(r->response), r->text);
+            char made[48];
+            printf("\n[%lld] %s, %s, %s\n    %s\n", (long long)r->id, r->sur.name,
+                   rt_rec_made_text(r, made), rt_response_name(r->response), r->text);
             if (r->n_by) {
                 printf("    by ");
                 for (size_t k = 0; k < r->n_by; k++)
@@ -197,11 +199,18 @@ int cmd_search(struct cli *c, int argc, char **argv)
                 printf("\n");
             }
         }
+        /* As the web page shows them: headings, states and themes by their names. */
         for (size_t f = 0; f < res.n_facets; f++) {
-            printf("\n%s:", res.facets[f].name);
-            for (size_t k = 0; k < res.facets[f].n && k < 15; k++)
-                printf("%s %s %lld", k ? "," : "", res.facets[f].counts[k].key,
-                       (long long)res.facets[f].counts[k].n);
+            int states = !strcmp(res.facets[f].name, "state_under_review");
+            int themes = !strcmp(res.facets[f].name, "theme");
+            printf("\n%s:", rt_facet_heading(res.facets[f].name));
+            for (size_t k = 0; k < res.facets[f].n && k < 15; k++) {
+                const char *key = res.facets[f].counts[k].key;
+                char *name = states ? rt_party_name(st, key) : NULL;
+                printf("%s %s%s (%lld)", k ? "," : "", themes ? rt_theme_prefix(key) : "",
+                       name ? name : key, (long long)res.facets[f].counts[k].n);
+                rt_free(name);
+            }
             if (res.facets[f].n > 15)
                 printf(", ... (%zu in all)", res.facets[f].n);
             printf("\n");

@@ -339,10 +339,11 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
                         struct rt_http_resp *resp)
 {
     /* Each facet's name in the store, its argument in the page's links and its heading. */
-    static const char *const facet[][3] = {{"response", "response", "Response"},
-                                           {"cycle", "cycle", "Cycle"},
-                                           {"theme", "theme", "Theme"},
-                                           {"state_under_review", "sur", "State under review"}};
+    /* A facet's name in the store and the argument that filters on it. */
+    static const char *const facet[][2] = {{"response", "response"},
+                                           {"cycle", "cycle"},
+                                           {"theme", "theme"},
+                                           {"state_under_review", "sur"}};
     struct rt_buf *b = &resp->body;
     struct rt_query q = RT_QUERY_INIT;
     struct rt_search_result res = {0};
@@ -379,16 +380,15 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
                    "name=\"mechanism\"><option value=\"\">any mechanism</option>");
     {
         /* The mechanisms the data holds today, by the names a desk officer knows. */
-        static const char *const ms[][2] = {
-            {"upr", "UPR"}, {"odihr", "OSCE/ODIHR"}, {"treaty-body", "treaty bodies"}};
+        static const char *const ms[] = {"upr", "odihr", "treaty-body"};
         for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
             RT_HTML_LIT(b, "<option value=\"");
-            rt_html_text(b, ms[i][0]);
+            rt_html_text(b, ms[i]);
             RT_HTML_LIT(b, "\"");
-            if (q.mechanism && !strcmp(q.mechanism, ms[i][0]))
+            if (q.mechanism && !strcmp(q.mechanism, ms[i]))
                 RT_HTML_LIT(b, " selected");
             RT_HTML_LIT(b, ">");
-            rt_html_text(b, ms[i][1]);
+            rt_html_text(b, rt_mechanism_text(ms[i]));
             RT_HTML_LIT(b, "</option>");
         }
     }
@@ -415,16 +415,19 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
             i++;
         states = !strcmp(facet[i][0], "state_under_review");
         RT_HTML_LIT(b, "<p><strong>");
-        rt_html_text(b, facet[i][2]);
+        rt_html_text(b, rt_facet_heading(facet[i][0]));
         RT_HTML_LIT(b, ":</strong> ");
         for (size_t k = 0; k < res.facets[f].n && k < 12; k++) {
             RT_HTML_LIT(b, "<a href=\"");
             self_link(b, req, facet[i][1], res.facets[f].counts[k].key);
             RT_HTML_LIT(b, "\">");
-            if (states)
+            if (states) {
                 rt_http_party_text(st, b, res.facets[f].counts[k].key);
-            else
+            } else {
+                if (!strcmp(facet[i][0], "theme"))
+                    rt_html_text(b, rt_theme_prefix(res.facets[f].counts[k].key));
                 rt_html_text(b, res.facets[f].counts[k].key);
+            }
             RT_HTML_LIT(b, "</a> (");
             rt_html_textf(b, "%lld", (long long)res.facets[f].counts[k].n);
             RT_HTML_LIT(b, ") ");
@@ -472,7 +475,10 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
             rt_html_text(b, r->by[k].name);
         }
         RT_HTML_LIT(b, "</td><td>");
-        rt_html_textf(b, "%d (cycle %d)", r->session, r->cycle);
+        {
+            char made[48];
+            rt_html_text(b, rt_rec_made_text(r, made));
+        }
         RT_HTML_LIT(b, "</td><td>");
         rt_html_text(b, rt_response_name(r->response));
         RT_HTML_LIT(b, "</td></tr>\n");
@@ -864,6 +870,7 @@ static void recommendation_page(struct rt_store *st, int64_t id, struct rt_http_
         RT_HTML_LIT(b, "<a class=\"tag\" href=\"/search?theme=");
         rt_html_url_arg(b, r.themes[k].label);
         RT_HTML_LIT(b, "\">");
+        rt_html_text(b, rt_theme_prefix(r.themes[k].label));
         rt_html_text(b, r.themes[k].label);
         RT_HTML_LIT(b, "</a>");
     }

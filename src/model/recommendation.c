@@ -1,6 +1,8 @@
 /* Recommendation values: responses, cycles, lifecycle. */
 #include "base/compat.h"
 
+#include <stdio.h>
+#include <string.h>
 #include <strings.h>
 
 #include <rightstrack/model.h>
@@ -26,6 +28,56 @@ const char *rt_action_category_text(int category)
                                        "general action", "specific action"};
 
     return category >= 1 && category <= 5 ? text[category - 1] : "no such category";
+}
+
+const char *rt_mechanism_text(const char *mechanism)
+{
+    static const char *const names[][2] = {{"upr", "UPR"},
+                                           {"odihr", "OSCE/ODIHR"},
+                                           {"treaty-body", "treaty body"},
+                                           {"special-procedure", "special procedure"}};
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!strcmp(mechanism, names[i][0]))
+            return names[i][1];
+    return mechanism;
+}
+
+const char *rt_facet_heading(const char *name)
+{
+    static const char *const names[][2] = {{"response", "Response"},
+                                           {"cycle", "Cycle"},
+                                           {"theme", "Theme"},
+                                           {"state_under_review", "State under review"}};
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!strcmp(name, names[i][0]))
+            return names[i][1];
+    return name;
+}
+
+const char *rt_theme_prefix(const char *label)
+{
+    size_t n = 0;
+
+    while (label[n] >= '0' && label[n] <= '9')
+        n++;
+    return n >= 1 && n <= 2 && label[n] == '.' ? "SDG " : "";
+}
+
+const char *rt_rec_made_text(const struct rt_rec *r, char out[48])
+{
+    if (r->mechanism && strcmp(r->mechanism, "upr"))
+        snprintf(out, 48, "%s", rt_mechanism_text(r->mechanism));
+    else if (r->session > 0 && r->cycle > 0)
+        snprintf(out, 48, "session %d (cycle %d)", r->session, r->cycle);
+    else if (r->session > 0)
+        snprintf(out, 48, "session %d", r->session);
+    else if (r->cycle > 0)
+        snprintf(out, 48, "cycle %d", r->cycle);
+    else
+        snprintf(out, 48, "UPR");
+    return out;
 }
 
 int rt_response_parse(const char *s, enum rt_response *out)

@@ -24,6 +24,11 @@ check_eq "cycle 2 from the session" 2 "$(json .hits.0.cycle <"$TMP/gs.json")"
 check_eq "report and paragraph kept" "A/HRC/30/3, 127.40" "$(json .hits.0.paragraph <"$TMP/gs.json")"
 check_eq "goal and target as sdg themes" '["4. Quality education", "4.7"]' \
     "$(json .hits.0.themes <"$TMP/gs.json")"
+# A reader sees a goal or target as the SDG's, not as a bare number; filters keep the label.
+"$RT" --db "$DB" search --facets >"$TMP/gf.txt"
+check_eq "the text's theme facet: SDG goals and targets so named" 1 \
+    "$(grep -c '^Theme: SDG 4. Quality education (2), .* SDG 16.3 (1), SDG 4.7 (1)' "$TMP/gf.txt")"
+check_eq "and filtered on by their labels" 1 "$("$RT" --db "$DB" search --theme 4.7 --json | json .total)"
 check_eq "rich-text runs joined, phonetic run left out, text rule applied" \
     "Abolish the death penalty" "$(json .hits.1.text <"$TMP/gs.json")"
 check_eq "the symbol alone: no paragraph" "A/HRC/30/3" "$(json .hits.1.paragraph <"$TMP/gs.json")"

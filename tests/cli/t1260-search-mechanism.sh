@@ -32,6 +32,14 @@ check_eq "with words, UPR's only: none of these speak of polling stations" \
 check_eq "facets count only the mechanism's" 3 "$(json .facets.theme.Elections <"$TMP/f.json")"
 check_eq "every hit is ODIHR's" "odihr odihr odihr" \
     "$(python3 -c 'import json,sys; print(" ".join(h["mechanism"] for h in json.load(sys.stdin)["hits"]))' <"$TMP/f.json")"
+check_eq "the cycle facet has no entry for recommendations without a cycle" "{}" \
+    "$(json .facets.cycle <"$TMP/f.json")"
+"$RT" --db "$DB" search --facets --mechanism odihr observers >"$TMP/f.txt"
+check_eq "a hit's line says where it was made, not 'cycle 0, session 0'" 2 \
+    "$(grep -c '^\[[0-9]*\] Belarus, OSCE/ODIHR, pending$' "$TMP/f.txt")"
+check_eq "the text's facets are headed as the page's, states by name" 1 \
+    "$(grep -c '^State under review: Belarus (2)$' "$TMP/f.txt")"
+check_eq "with no cycle 0" 0 "$(grep -c '^Cycle:.* 0 (' "$TMP/f.txt")"
 check_eq "sorted by state, still ODIHR's" 3 "$(total --mechanism odihr --sort state)"
 check_fails "an unknown mechanism: exit 2" 2 "$RT" --db "$DB" search --mechanism treaty
 grep -q "no mechanism called 'treaty'" "$TMP/err"
@@ -53,6 +61,11 @@ grep -q '<option value="odihr" selected>OSCE/ODIHR</option>' "$TMP/body"
 check_eq "the form keeps the choice" 0 $?
 grep -q '<select id="mechanism" name="mechanism">' "$TMP/body"
 check_eq "the form offers the mechanisms" 0 $?
+check_eq "the page with mechanism=odihr and facets" 200 "$(get "$URL/search?mechanism=odihr&facets=1")"
+check_eq "its rows say OSCE/ODIHR where a UPR row says the session" 3 \
+    "$(grep -o '<td>OSCE/ODIHR</td>' "$TMP/body" | wc -l | tr -d ' ')"
+check_eq "no row says cycle 0" 0 "$(grep -c 'cycle 0' "$TMP/body")"
+check_eq "and no facet offers cycle=0" 0 "$(grep -c 'cycle=0' "$TMP/body")"
 kill -TERM "$SERVE_PID"
 wait "$SERVE_PID" 2>/dev/null
 done_testing

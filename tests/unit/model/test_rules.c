@@ -148,3 +148,36 @@ Test(rules, texts)
     cr_assert_str_eq(e.field, "note");
     rt_error_release(&e);
 }
+
+/* The words a reader sees for stored values (model.h), the same on both faces. */
+Test(rules, words_for_readers)
+{
+    struct rt_rec r;
+    char out[48];
+
+    cr_assert_str_eq(rt_theme_prefix("16.1"), "SDG ");
+    cr_assert_str_eq(rt_theme_prefix("16. Peace, justice and strong institutions"), "SDG ");
+    cr_assert_str_eq(rt_theme_prefix("4.b"), "SDG ");
+    cr_assert_str_eq(rt_theme_prefix("Women's rights"), "");
+    cr_assert_str_eq(rt_theme_prefix("1325 agenda"), "");
+    cr_assert_str_eq(rt_theme_prefix("123.4"), "");
+    cr_assert_str_eq(rt_theme_prefix(""), "");
+
+    cr_assert_str_eq(rt_facet_heading("state_under_review"), "State under review");
+    cr_assert_str_eq(rt_facet_heading("cycle"), "Cycle");
+    cr_assert_str_eq(rt_facet_heading("other"), "other");
+    cr_assert_str_eq(rt_mechanism_text("odihr"), "OSCE/ODIHR");
+    cr_assert_str_eq(rt_mechanism_text("something"), "something");
+
+    rt_rec_init(&r);
+    r.mechanism = (char *)"upr";
+    r.cycle = 2;
+    r.session = 13;
+    cr_assert_str_eq(rt_rec_made_text(&r, out), "session 13 (cycle 2)");
+    r.session = 0;
+    cr_assert_str_eq(rt_rec_made_text(&r, out), "cycle 2");
+    r.cycle = 0;
+    cr_assert_str_eq(rt_rec_made_text(&r, out), "UPR");
+    r.mechanism = (char *)"odihr";
+    cr_assert_str_eq(rt_rec_made_text(&r, out), "OSCE/ODIHR");
+}
