@@ -1231,11 +1231,16 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
     RT_HTML_LIT(b, "</h1><p>");
     rt_html_textf(b,
                   "%lld recommendations received from %lld states: %lld supported, %lld noted, "
-                  "%lld voluntary pledges.",
+                  "%lld voluntary pledge%s",
                   (long long)s.recommendations, (long long)s.recommending_states,
                   (long long)s.by_response[RT_RESPONSE_SUPPORTED],
                   (long long)s.by_response[RT_RESPONSE_NOTED],
-                  (long long)s.by_response[RT_RESPONSE_PLEDGE]);
+                  (long long)s.by_response[RT_RESPONSE_PLEDGE],
+                  s.by_response[RT_RESPONSE_PLEDGE] == 1 ? "" : "s");
+    if (s.by_response[RT_RESPONSE_PENDING])
+        rt_html_textf(b, ", %lld without a response yet",
+                      (long long)s.by_response[RT_RESPONSE_PENDING]);
+    RT_HTML_LIT(b, ".");
     RT_HTML_LIT(b, " <a href=\"/search?sur=");
     rt_html_url_arg(b, ref.code);
     RT_HTML_LIT(b, "\">Read them</a>.</p>");
@@ -1248,11 +1253,16 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
     counts = rt_xcalloc(s.n_by_cycle + 1, sizeof(*counts));
     labels = rt_xcalloc(s.n_by_cycle + 1, sizeof(*labels));
     names = rt_xcalloc(s.n_by_cycle + 1, sizeof(*names));
-    for (i = 0; i < s.n_by_cycle; i++) {
-        snprintf(names[i], sizeof(names[i]), "cycle %s", s.by_cycle[i].key);
+    /* The UPR's cycles: cycle "0" (OSCE/ODIHR's recommendations, which have none) would
+     * search with no cycle at all, and is left out of the chart. */
+    i = 0;
+    for (size_t c = 0; c < s.n_by_cycle; c++) {
+        if (!strcmp(s.by_cycle[c].key, "0"))
+            continue;
+        snprintf(names[i], sizeof(names[i]), "cycle %s", s.by_cycle[c].key);
         labels[i] = names[i];
         q.sur = ref.code;
-        q.cycle = (int)strtol(s.by_cycle[i].key, NULL, 10);
+        q.cycle = (int)strtol(s.by_cycle[c].key, NULL, 10);
         q.limit = 1;
         q.facets = 1;
         if (rt_search(st, &q, &res, NULL) == 0 && res.n_facets) {
@@ -1267,10 +1277,11 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
             }
         }
         rt_search_result_release(&res);
+        i++;
     }
-    if (s.n_by_cycle)
+    if (i)
         rt_html_svg_bars(b, "Recommendations by cycle and response", labels,
-                         (const int64_t(*)[3])counts, s.n_by_cycle, series);
+                         (const int64_t(*)[3])counts, i, series);
     q = (struct rt_query)RT_QUERY_INIT;
     q.sur = ref.code;
     q.limit = 1;

@@ -66,6 +66,12 @@ check_eq "its rows say OSCE/ODIHR where a UPR row says the session" 3 \
     "$(grep -o '<td>OSCE/ODIHR</td>' "$TMP/body" | wc -l | tr -d ' ')"
 check_eq "no row says cycle 0" 0 "$(grep -c 'cycle 0' "$TMP/body")"
 check_eq "and no facet offers cycle=0" 0 "$(grep -c 'cycle=0' "$TMP/body")"
+check_eq "the state's page" 200 "$(get "$URL/states/BLR")"
+check_eq "charts the UPR's cycles only, not a 'cycle 0' of everything" 0 "$(grep -c 'cycle 0' "$TMP/body")"
+check_eq "and counts the ODIHR recommendations as without a response yet" 1 \
+    "$(grep -c '3 without a response yet' "$TMP/body")"
+check_eq "stats --sur: no 'cycle 0' either" "no cycle (not UPR)    3" \
+    "$("$RT" --db "$DB" stats --sur Belarus | grep '^no cycle')"
 kill -TERM "$SERVE_PID"
 wait "$SERVE_PID" 2>/dev/null
 done_testing
