@@ -708,12 +708,15 @@ static void svg_responses(struct out *o, const json_t *rows, const char *label_k
     counts = rt_xcalloc(n, sizeof(*counts));
     labels = rt_xcalloc(n, sizeof(*labels));
     names = rt_xcalloc(n, sizeof(*names));
-    json_array_foreach(rows, i, r)
-    {
+    i = 0;
+    for (size_t k = 0; k < json_array_size(rows) && i < n; k++) {
         json_t *l;
-        if (i == n)
-            break;
+        r = json_array_get(rows, k);
         l = json_object_get(r, label_key);
+        /* A row without a label (the recommendations without a cycle: OSCE/ODIHR's)
+         * is in the table beside the chart, not among the bars. */
+        if (!json_is_integer(l) && !json_is_string(l))
+            continue;
         if (json_is_integer(l))
             snprintf(names[i], sizeof(names[i]), "%s%lld", prefix,
                      (long long)json_integer_value(l));
@@ -731,8 +734,10 @@ static void svg_responses(struct out *o, const json_t *rows, const char *label_k
         counts[i][0] = num(r, "supported");
         counts[i][1] = num(r, "noted");
         counts[i][2] = num(r, "pledge");
+        i++;
     }
-    rt_html_svg_bars(o->b, title, labels, (const int64_t(*)[3])counts, n, series);
+    if (i)
+        rt_html_svg_bars(o->b, title, labels, (const int64_t(*)[3])counts, i, series);
     rt_free(counts);
     rt_free(labels);
     rt_free(names);
@@ -746,6 +751,13 @@ static void response_counts(struct out *o, const json_t *r)
           num(r, "total") == 1 ? "" : "s", num(r, "supported"), num(r, "noted"));
     if (num(r, "pledge"))
         textf(o, ", %lld voluntary pledge%s", num(r, "pledge"), num(r, "pledge") == 1 ? "" : "s");
+    {
+        /* OSCE/ODIHR's recommendations have no response: say how many, so that the
+         * figures add up to the total. */
+        long long rest = num(r, "total") - num(r, "supported") - num(r, "noted") - num(r, "pledge");
+        if (rest > 0)
+            textf(o, ", %lld without a response", rest);
+    }
     o->f->text(o, ".");
 }
 
@@ -1499,7 +1511,10 @@ static void country(struct out *o)
         json_array_foreach(json_object_get(r, "by_cycle"), i, x)
         {
             char c[5][24];
-            snprintf(c[0], 24, "%lld", num(x, "cycle"));
+            if (json_is_integer(json_object_get(x, "cycle")))
+                snprintf(c[0], 24, "%lld", num(x, "cycle"));
+            else
+                snprintf(c[0], 24, "none (not UPR)");
             snprintf(c[1], 24, "%lld", num(x, "total"));
             snprintf(c[2], 24, "%lld", num(x, "supported"));
             snprintf(c[3], 24, "%lld", num(x, "noted"));

@@ -70,6 +70,13 @@ check_eq "the state's page" 200 "$(get "$URL/states/BLR")"
 check_eq "charts the UPR's cycles only, not a 'cycle 0' of everything" 0 "$(grep -c 'cycle 0' "$TMP/body")"
 check_eq "and counts the ODIHR recommendations as without a response yet" 1 \
     "$(grep -c '3 without a response yet' "$TMP/body")"
+"$RT" --db "$DB" report country Belarus --format md >"$TMP/c.md"
+check_eq "the country profile's table: ODIHR's as 'none (not UPR)'" "| none (not UPR) | 3 | 0 | 0 | 0 |" \
+    "$(grep '^| none' "$TMP/c.md")"
+check_eq "its sentence adds up to the total" 1 "$(grep -c ', 3 without a response\.$' "$TMP/c.md")"
+"$RT" --db "$DB" report country Belarus --format html >"$TMP/c.html"
+check_eq "its chart has no bar named (null)" 0 "$(grep -c '(null)' "$TMP/c.html")"
+check_eq "but the cycles' bars" 1 "$(grep -c '>cycle 1<' "$TMP/c.html")"
 check_eq "stats --sur: no 'cycle 0' either" "no cycle (not UPR)    3" \
     "$("$RT" --db "$DB" stats --sur Belarus | grep '^no cycle')"
 kill -TERM "$SERVE_PID"
