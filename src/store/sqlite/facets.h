@@ -126,8 +126,9 @@ struct rt__term {
  * row, with nothing built; doclen the same as bytes (rt__facets_doclen). *rows and *tokens: the
  * index's counts (FTS5's averages), 0 when none were built. Returns 0, RT_ESTORE with err.
  */
-int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint8_t *doclen, size_t n_dl,
-                       int64_t *rows, int64_t *tokens, struct rt_error *err);
+int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint32_t *len0,
+                       const uint8_t *doclen, size_t n_dl, int64_t *rows, int64_t *tokens,
+                       struct rt_error *err);
 
 /*
  * Reads the row that says the postings were built: 1 with *rows and *tokens (both 0
