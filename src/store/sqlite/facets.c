@@ -41,6 +41,7 @@ struct rt__facets {
     size_t n_doclen;
     struct rt__facets_build *b; /* while rt__facets_add_* build it */
     uint32_t *dl32;             /* while built and not yet stored: every length, for the postings */
+    uint32_t *len0;             /* the same, of the first column (the text) alone */
     /* The postings (postings.c): the index's rows and tokens when they were built, 0
      * when none were. */
     int64_t post_rows, post_tokens;
@@ -79,6 +80,8 @@ static void facets_clear(struct rt__facets *fx)
     fx->n_doclen = 0;
     rt_free(fx->dl32);
     fx->dl32 = NULL;
+    rt_free(fx->len0);
+    fx->len0 = NULL;
     fx->post_rows = fx->post_tokens = 0;
     rt__vocab_free(fx->vocab);
     fx->vocab = NULL;
@@ -343,8 +346,8 @@ static int build_doclen(struct rt_store *st, struct rt__facets *fx, struct rt_er
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(s, 0);
         const unsigned char *p = sqlite3_column_blob(s, 1);
-        int n = sqlite3_column_bytes(s, 1), i = 0;
-        uint64_t v = 0;
+        int n = sqlite3_column_bytes(s, 1), i = 0, col = 0;
+        uint64_t v = 0, v0 = 0;
 
         /* bm25's length of a row is its tokens in every column: the sum of the varints */
         while (i < n && v <= UINT32_MAX) {
@@ -362,6 +365,8 @@ static int build_doclen(struct rt_store *st, struct rt__facets *fx, struct rt_er
                 }
             }
             v += c;
+            if (col++ == 0)
+                v0 = c;
         }
         if (id < 0 || id >= (int64_t)UINT32_MAX || n == 0 || v > UINT32_MAX) {
             odd = 1;
@@ -374,12 +379,15 @@ static int build_doclen(struct rt_store *st, struct rt__facets *fx, struct rt_er
             memset(fx->doclen + was, 0, (fx->n_doclen - was) * sizeof(*fx->doclen));
             if (alloc32 != alloc) {
                 RT_REALLOC_ARRAY(fx->dl32, alloc);
+                RT_REALLOC_ARRAY(fx->len0, alloc);
                 alloc32 = alloc;
             }
             memset(fx->dl32 + was, 0, (fx->n_doclen - was) * sizeof(*fx->dl32));
+            memset(fx->len0 + was, 0, (fx->n_doclen - was) * sizeof(*fx->len0));
         }
         fx->doclen[id] = v <= UINT8_MAX ? (uint8_t)v : 0;
         fx->dl32[id] = (uint32_t)v;
+        fx->len0[id] = (uint32_t)v0;
     }
     sqlite3_reset(s);
     if (odd)
@@ -489,7 +497,7 @@ static int store(struct rt_store *st, struct rt__facets *fx, struct rt_error *er
     sqlite3_clear_bindings(s);
     rt_free(buf);
     if (rc == 0)
-        rc = rt__postings_store(st, fx->dl32, fx->doclen, fx->n_doclen, &fx->post_rows,
+        rc = rt__postings_store(st, fx->dl32, fx->len0, fx->doclen, fx->n_doclen, &fx->post_rows,
                                 &fx->post_tokens, err);
     return rc;
 }
@@ -616,8 +624,10 @@ int rt__facets_get(struct rt_store *st, struct rt__facets **out, struct rt_error
         facets_clear(fx);
         return rc;
     }
-    rt_free(fx->dl32); /* only the postings read it */
+    rt_free(fx->dl32); /* only the postings read them */
     fx->dl32 = NULL;
+    rt_free(fx->len0);
+    fx->len0 = NULL;
     fx->unusable = rc == 1;
     fx->known = 1;
     *out = fx->built ? fx : NULL;

@@ -123,11 +123,15 @@ struct rt__term {
  * writes them to search_index (facet 5), with the row that says they were built; in
  * the caller's write transaction, after the facets' rows. dl: each row's length in
  * tokens by id, n_dl of them (0 for a row without text), or NULL to write only that
- * row, with nothing built; doclen the same as bytes (rt__facets_doclen). *rows and *tokens: the
- * index's counts (FTS5's averages), 0 when none were built. Returns 0, RT_ESTORE with err.
+ * row, with nothing built; doclen the same as bytes (rt__facets_doclen). With len0,
+ * each row's length in its first column (the text), also the postings of every pair
+ * of tokens next to each other in at least 512 rows (facet 7). *rows and *tokens:
+ * the index's counts (FTS5's averages), 0 when none were built. Returns 0, RT_ESTORE
+ * with err.
  */
-int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint8_t *doclen, size_t n_dl,
-                       int64_t *rows, int64_t *tokens, struct rt_error *err);
+int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint32_t *len0,
+                       const uint8_t *doclen, size_t n_dl, int64_t *rows, int64_t *tokens,
+                       struct rt_error *err);
 
 /*
  * Reads the row that says the postings were built: 1 with *rows and *tokens (both 0
@@ -137,7 +141,8 @@ int rt__postings_marker(struct rt_store *st, int64_t *rows, int64_t *tokens, str
 
 /*
  * The postings of the word text (len bytes, a query's term) into *out, when the
- * word is one token of the index with postings: 1, else 0 (*out empty), RT_ESTORE
+ * word is one token of the index with postings, or two tokens whose pair has them
+ * (a phrase of two words, as FTS5 matches it): 1, else 0 (*out empty), RT_ESTORE
  * with err.
  */
 int rt__postings_get(struct rt_store *st, const char *text, size_t len, struct rt__term *out,
@@ -145,9 +150,9 @@ int rt__postings_get(struct rt_store *st, const char *text, size_t len, struct r
 
 /*
  * How many rows have the word text (len bytes, a query's term) when it is one token
- * of the index with postings: 1 with *rows (what FTS5 counts walking the word's
- * rows), else 0; an error reading is a 0 (FTS5 then counts). In a search, with the
- * search index fresh (rt__facets_postings).
+ * of the index with postings, or two tokens whose pair has them: 1 with *rows (what
+ * FTS5 counts walking the phrase's rows), else 0; an error reading is a 0 (FTS5 then
+ * counts). In a search, with the search index fresh (rt__facets_postings).
  */
 int rt__postings_rows(struct rt_store *st, const char *text, size_t len, int64_t *rows);
 

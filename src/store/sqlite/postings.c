@@ -28,6 +28,17 @@
  * in the index's order, each ended by a NUL. A word that a query of it does not find
  * (its stem is another word) gets postings whatever its count, since FTS5 cannot walk
  * it on its own.
+ *
+ * A row of facet 7 is a pair of words that follow each other in many rows (a phrase
+ * of two words, "death penalty" as the index holds it, "death penalti"), as a row of
+ * facet 5 is a word: pos a hash of the key, key the two words with a space between,
+ * num the pair's count of rows, bitmap the blob of facet 5, each row's count being
+ * how many times the pair is in it (in one column, the second word at the position
+ * after the first), which is FTS5's count of the phrase's hits there. A pair in 512
+ * rows or more has both its words in 512 rows or more, so the pairs are found from
+ * the positions of the words of facet 5, which FTS5's walk of each word gives while
+ * its postings are built (struct rt__grid): no text is tokenized again. A phrase of
+ * two words whose pair has no row is left to FTS5.
  */
 #include "base/compat.h"
 
@@ -76,6 +87,16 @@ static void put_u32(struct rt_buf *b, uint32_t v)
     rt_buf_add(b, c, 4);
 }
 
+/* v at p, little-endian; returns p + 4. */
+static unsigned char *set_u32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+    return p + 4;
+}
+
 static uint32_t get_u32(const unsigned char *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -85,6 +106,101 @@ static uint32_t get_u32(const unsigned char *p)
 struct posting {
     uint32_t id, tf, dl;
 };
+
+/*
+ * The positions of the words walked for their postings, for the postings of pairs.
+ * Every token of every row has a slot, row after row: row id's slots begin at
+ * base[id], the first column's len0[id] tokens, an empty slot, the second column's
+ * tokens, an empty slot (base[id + 1] - base[id] is the row's length plus 2, 0
+ * without text), so that two slots are next to each other only for two tokens next
+ * to each other in one column of one row. A word's walk notes the slots of its
+ * tokens in at[] as FTS5 gives them (by row, then position: ascending); word w's
+ * (numbered from 1 in the order walked) are at[from[w] .. from[w + 1]). The pairs
+ * are then read a block of slots at a time (pairs_scan): writing each token's word
+ * into one array of every slot as the walks go wrote all over 20 MB at 8x, a cache
+ * miss a token, and took more time than the rest of the pairs.
+ */
+struct rt__grid {
+    uint32_t *base; /* n_rows + 1 */
+    const uint32_t *len0;
+    size_t n_rows;
+    uint32_t *at; /* the slots noted, at most one a slot */
+    size_t n_at, alloc_at;
+    size_t *from; /* n_words + 2 */
+    size_t n_words;
+    int bad; /* a position out of its row or out of order: no pairs */
+};
+
+void rt__grid_note(struct rt__grid *g, int64_t id, int col, int off)
+{
+    uint64_t at;
+
+    if (id < 0 || (uint64_t)id >= g->n_rows || off < 0 || col < 0 || col > 1 ||
+        (col == 0 && (uint32_t)off >= g->len0[id]) || g->n_at == g->alloc_at) {
+        g->bad = 1;
+        return;
+    }
+    at = (uint64_t)g->base[id] + (col ? (uint64_t)g->len0[id] + 1 : 0) + (uint64_t)off;
+    /* In the row's slots but its last, after the slot the word had before. */
+    if (at + 1 >= g->base[id + 1] || (g->n_at > g->from[g->n_words] && g->at[g->n_at - 1] >= at)) {
+        g->bad = 1;
+        return;
+    }
+    g->at[g->n_at++] = (uint32_t)at;
+}
+
+/* A grid for rows of dl tokens (n_dl of them; len0 of the first column) and at most
+ * n_words words: 1, else 0 (too many tokens). */
+static int grid_make(struct rt__grid *g, const uint32_t *dl, const uint32_t *len0, size_t n_dl,
+                     size_t n_words)
+{
+    uint64_t at = 0;
+
+    memset(g, 0, sizeof(*g));
+    RT_ALLOC_ARRAY(g->base, n_dl + 1);
+    for (size_t id = 0; id < n_dl; id++) {
+        g->base[id] = (uint32_t)at;
+        if (len0[id] > dl[id])
+            g->bad = 1;
+        at += dl[id] ? (uint64_t)dl[id] + 2 : 0;
+        if (at >= UINT32_MAX)
+            g->bad = 1;
+    }
+    if (g->bad) {
+        rt_free(g->base);
+        g->base = NULL;
+        return 0;
+    }
+    g->base[n_dl] = (uint32_t)at;
+    g->len0 = len0;
+    g->n_rows = n_dl;
+    /* At most a slot a token: the memory is touched only as far as it is written. */
+    g->alloc_at = (size_t)at;
+    RT_ALLOC_ARRAY(g->at, g->alloc_at + 1);
+    g->from = rt_xcalloc(n_words + 2, sizeof(*g->from));
+    return 1;
+}
+
+/* The next word's walk begins. */
+static void grid_word(struct rt__grid *g)
+{
+    g->from[++g->n_words] = g->n_at;
+    g->from[g->n_words + 1] = g->n_at;
+}
+
+/* The walk of the word begun last is over. */
+static void grid_word_end(struct rt__grid *g)
+{
+    g->from[g->n_words + 1] = g->n_at;
+}
+
+static void grid_free(struct rt__grid *g)
+{
+    rt_free(g->base);
+    rt_free(g->at);
+    rt_free(g->from);
+    memset(g, 0, sizeof(*g));
+}
 
 /*
  * Sorts p (in id order) into the order (tf, dl, id): two stable counting sorts, by dl
@@ -143,8 +259,8 @@ static int query_token(struct rt_store *st, const char *text, size_t len, struct
  * a row of SQL for every instance).
  */
 static int word_rows(struct rt_store *st, sqlite3_stmt *inst, const char *term, int len,
-                     const uint8_t *doclen, size_t n_dl, struct posting **out, size_t *n,
-                     struct rt_error *err)
+                     const uint8_t *doclen, size_t n_dl, struct rt__grid *grid,
+                     struct posting **out, size_t *n, int *walked, struct rt_error *err)
 {
     struct one_token tok = {RT_BUF_INIT, 0};
     struct posting *p = NULL;
@@ -153,6 +269,7 @@ static int word_rows(struct rt_store *st, sqlite3_stmt *inst, const char *term, 
 
     *out = NULL;
     *n = 0;
+    *walked = 0;
     if (query_token(st, term, (size_t)len, &tok) && tok.term.len == (size_t)len &&
         !memcmp(tok.term.buf, term, (size_t)len)) {
         struct rt__rank_collect c = {0};
@@ -173,6 +290,7 @@ static int word_rows(struct rt_store *st, sqlite3_stmt *inst, const char *term, 
         rt_buf_addch(&match, '"');
         sqlite3_bind_text(s, 1, match.buf, (int)match.len, SQLITE_STATIC);
         c.plain = 1;
+        c.grid = grid;
         st->rank_collect = &c;
         st->search_version_known = 0; /* no cache of rows by phrase (rank.c) */
         st->rank_len = doclen;
@@ -189,6 +307,8 @@ static int word_rows(struct rt_store *st, sqlite3_stmt *inst, const char *term, 
             return rt__db_error(st, err, "postings");
         }
         if (c.n_phrase == 1 && c.n) {
+            /* Every match noted, and so every position of the word in grid. */
+            *walked = c.swept && (int64_t)c.n == c.matched;
             RT_ALLOC_ARRAY(p, c.n);
             for (size_t i = 0; i < c.n; i++)
                 p[i] = (struct posting){(uint32_t)c.ids[i], c.freq[i], 0};
@@ -196,6 +316,7 @@ static int word_rows(struct rt_store *st, sqlite3_stmt *inst, const char *term, 
             for (size_t i = 1; i < c.n; i++)
                 if (p[i].id <= p[i - 1].id)
                     *n = 0; /* not in id order: left to FTS5 */
+            *walked = *walked && *n;
         }
         rt__rank_collect_release(&c);
         if (!*n)
@@ -259,17 +380,78 @@ static int averages(struct rt_store *st, int64_t *rows, int64_t *tokens, struct 
     return ok;
 }
 
-/* The postings of one word as a row of facet 5. */
-static int store_word(struct rt_store *st, sqlite3_stmt *inst, sqlite3_stmt *ins, const char *term,
-                      int len, const uint32_t *dl, const uint8_t *doclen, size_t n_dl,
-                      struct rt_buf *blob, struct rt_error *err)
+/*
+ * The postings p of key (len bytes; n of them, in id order, each row once, its
+ * length set) as a row of ins (facet 5 or 7: pos, key, num, bitmap), with blob as
+ * room; sorts p. 0 (nothing written when the rows are not each once), RT_ESTORE.
+ */
+static int write_postings(struct rt_store *st, sqlite3_stmt *ins, const char *key, size_t len,
+                          struct posting *p, size_t n, struct rt_buf *blob, struct rt_error *err)
 {
-    struct posting *p = NULL;
-    size_t n = 0, n_class = 0;
+    size_t n_class = 0, size;
     roaring_bitmap_t *bm;
+    unsigned char *at;
+    uint32_t *ids;
     int rc;
 
-    if ((rc = word_rows(st, inst, term, len, doclen, n_dl, &p, &n, err)) < 0)
+    RT_ALLOC_ARRAY(ids, n + 1);
+    for (size_t i = 0; i < n; i++)
+        ids[i] = p[i].id;
+    bm = roaring_bitmap_create();
+    roaring_bitmap_add_many(bm, n, ids);
+    rt_free(ids);
+    /* Rows come in id order, each once: the bitmap says so. */
+    if (roaring_bitmap_get_cardinality(bm) != n) {
+        roaring_bitmap_free(bm);
+        return 0;
+    }
+    roaring_bitmap_run_optimize(bm);
+    posting_sort(p, n);
+    for (size_t i = 0; i < n; i++)
+        n_class += !i || p[i].tf != p[i - 1].tf || p[i].dl != p[i - 1].dl;
+    /* Written in place: the numbers, then the bitmap. */
+    size = 8 + (n_class * 3 + n) * 4;
+    rt_buf_reset(blob);
+    rt_buf_grow(blob, size + roaring_bitmap_portable_size_in_bytes(bm));
+    at = (unsigned char *)blob->buf;
+    at = set_u32(at, (uint32_t)n_class);
+    at = set_u32(at, (uint32_t)n);
+    for (size_t i = 0, from = 0; i <= n; i++) {
+        if (i == n || (i > from && (p[i].tf != p[from].tf || p[i].dl != p[from].dl))) {
+            at = set_u32(at, p[from].tf);
+            at = set_u32(at, p[from].dl);
+            at = set_u32(at, (uint32_t)(i - from));
+            from = i;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        at = set_u32(at, p[i].id);
+    size += roaring_bitmap_portable_serialize(bm, (char *)at);
+    blob->len = size; /* within the room made above */
+    blob->buf[size] = '\0';
+    roaring_bitmap_free(bm);
+    sqlite3_bind_int64(ins, 1, (int64_t)hash_of(key, len));
+    sqlite3_bind_text(ins, 2, key, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(ins, 3, (int64_t)n);
+    sqlite3_bind_blob(ins, 4, blob->buf, (int)blob->len, SQLITE_STATIC);
+    rc = sqlite3_step(ins);
+    sqlite3_reset(ins);
+    return rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "postings");
+}
+
+/*
+ * The postings of one word as a row of facet 5; with grid, FTS5's walk of the word
+ * notes its positions there, and *walked says whether all of them were.
+ */
+static int store_word(struct rt_store *st, sqlite3_stmt *inst, sqlite3_stmt *ins, const char *term,
+                      int len, const uint32_t *dl, const uint8_t *doclen, size_t n_dl,
+                      struct rt__grid *grid, int *walked, struct rt_buf *blob, struct rt_error *err)
+{
+    struct posting *p = NULL;
+    size_t n = 0;
+    int rc;
+
+    if ((rc = word_rows(st, inst, term, len, doclen, n_dl, grid, &p, &n, walked, err)) < 0)
         return rc;
     for (size_t i = 0; i < n; i++) {
         if ((size_t)p[i].id >= n_dl || !dl[p[i].id]) {
@@ -278,50 +460,231 @@ static int store_word(struct rt_store *st, sqlite3_stmt *inst, sqlite3_stmt *ins
         }
         p[i].dl = dl[p[i].id];
     }
-    if (!n) { /* left to FTS5 */
-        rt_free(p);
-        return 0;
+    if (n)
+        rc = write_postings(st, ins, term, (size_t)len, p, n, blob, err);
+    /* else left to FTS5 */
+    rt_free(p);
+    return rc;
+}
+
+/* A pair of words while the pairs are counted: its key (first << 16 | second), its
+ * count of rows, and then where its postings go. */
+struct pair {
+    uint32_t key, rows;
+    uint32_t last; /* the last row counted; then how many postings are in */
+    uint32_t at;   /* its first posting in the batch; UINT32_MAX when not kept */
+    uint32_t batch;
+};
+
+struct pair_map {
+    struct pair *p;
+    size_t cap, n; /* cap a power of 2 */
+};
+
+static struct pair *pair_find(struct pair_map *m, uint32_t key)
+{
+    uint32_t h = key;
+    size_t i;
+
+    /* murmur3's finaliser: every bit of the key moves the low bits taken. */
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    i = (size_t)h & (m->cap - 1);
+
+    while (m->p[i].key && m->p[i].key != key)
+        i = (i + 1) & (m->cap - 1);
+    return &m->p[i];
+}
+
+/* The pair of key, added (its count 0) when new. */
+static struct pair *pair_add(struct pair_map *m, uint32_t key)
+{
+    struct pair *e;
+
+    if ((m->n + 1) * 2 > m->cap) {
+        struct pair_map bigger = {NULL, m->cap ? m->cap * 2 : 4096, m->n};
+        bigger.p = rt_xcalloc(bigger.cap, sizeof(*bigger.p));
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->p[i].key)
+                *pair_find(&bigger, m->p[i].key) = m->p[i];
+        rt_free(m->p);
+        *m = bigger;
     }
-    bm = roaring_bitmap_create();
-    for (size_t i = 0; i < n; i++)
-        roaring_bitmap_add(bm, p[i].id);
-    /* Rows come in id order, each once: the bitmap says so. */
-    if (roaring_bitmap_get_cardinality(bm) != n) {
-        roaring_bitmap_free(bm);
-        rt_free(p);
-        return 0;
+    e = pair_find(m, key);
+    if (!e->key) {
+        e->key = key;
+        e->last = UINT32_MAX;
+        m->n++;
     }
-    roaring_bitmap_run_optimize(bm);
-    posting_sort(p, n);
-    rt_buf_reset(blob);
-    for (size_t i = 0; i < n; i++)
-        n_class += !i || p[i].tf != p[i - 1].tf || p[i].dl != p[i - 1].dl;
-    put_u32(blob, (uint32_t)n_class);
-    put_u32(blob, (uint32_t)n);
-    for (size_t i = 0, from = 0; i <= n; i++) {
-        if (i == n || (i > from && (p[i].tf != p[from].tf || p[i].dl != p[from].dl))) {
-            put_u32(blob, p[from].tf);
-            put_u32(blob, p[from].dl);
-            put_u32(blob, (uint32_t)(i - from));
-            from = i;
+    return e;
+}
+
+/* Postings of pairs made in one pass over the slots, at most (the rest in more). */
+#define PAIRS_BATCH (4u << 20)
+
+/* Slots laid out at once by pairs_scan: 512 KiB of words. */
+#define GRID_BLOCK (1u << 18)
+
+/*
+ * Lays out in blk the words of g (those ok) at the slots b0 to b1 (both in), from
+ * cur[w], word w's first slot not below b0, which moves on to its first not below
+ * b1. 1 when two words have one slot (no pairs then), else 0.
+ */
+static int grid_block(const struct rt__grid *g, const uint8_t *ok, size_t *cur, uint64_t b0,
+                      uint64_t b1, uint16_t *blk)
+{
+    memset(blk, 0, (size_t)(b1 - b0 + 1) * sizeof(*blk));
+    for (size_t w = 1; w <= g->n_words; w++) {
+        size_t k = cur[w], end = g->from[w + 1];
+        if (!ok[w])
+            continue;
+        for (; k < end && g->at[k] <= b1; k++) {
+            uint16_t *slot = &blk[g->at[k] - b0];
+            if (*slot)
+                return 1;
+            *slot = (uint16_t)w;
+        }
+        if (k > cur[w] && g->at[k - 1] == b1)
+            k--; /* the next block's first */
+        cur[w] = k;
+    }
+    return 0;
+}
+
+/*
+ * Every two words (those ok) next to each other, block of slots after block, in row
+ * order: counted into m (a pair's count of rows, emit 0), or (emit 1) each row's
+ * count of the pairs of batch written to their postings in post, a row's length from
+ * dl. 1 when two words have one slot, else 0.
+ */
+static int pairs_scan(const struct rt__grid *g, const uint8_t *ok, struct pair_map *m, int emit,
+                      uint32_t batch, struct posting *post, const uint32_t *dl)
+{
+    uint64_t n = g->base[g->n_rows];
+    size_t *cur, r = 0;
+    uint16_t *blk;
+    int bad = 0;
+
+    RT_ALLOC_ARRAY(cur, g->n_words + 2);
+    for (size_t w = 1; w <= g->n_words; w++)
+        cur[w] = g->from[w];
+    RT_ALLOC_ARRAY(blk, (size_t)GRID_BLOCK + 1);
+    for (uint64_t b0 = 0; b0 < n && !bad; b0 += GRID_BLOCK) {
+        uint64_t b1 = n - b0 > GRID_BLOCK ? b0 + GRID_BLOCK : n;
+        if ((bad = grid_block(g, ok, cur, b0, b1, blk)))
+            break;
+        for (uint64_t p = b0; p < b1; p++) {
+            uint16_t a = blk[p - b0], b = blk[p - b0 + 1];
+            uint32_t key = (uint32_t)a << 16 | b;
+            struct pair *e;
+            struct posting *q;
+            if (!a || !b)
+                continue;
+            while (g->base[r + 1] <= p)
+                r++;
+            if (!emit) {
+                e = pair_add(m, key);
+                if (e->last != (uint32_t)r) {
+                    e->last = (uint32_t)r;
+                    e->rows++;
+                }
+                continue;
+            }
+            e = pair_find(m, key);
+            if (e->at == UINT32_MAX || e->batch != batch)
+                continue;
+            q = &post[e->at + e->last];
+            if (e->last && q[-1].id == (uint32_t)r) {
+                q[-1].tf++;
+            } else {
+                *q = (struct posting){(uint32_t)r, 1, dl[r]};
+                e->last++;
+            }
         }
     }
-    for (size_t i = 0; i < n; i++)
-        put_u32(blob, p[i].id);
-    {
-        char *tmp = rt_xmalloc(roaring_bitmap_portable_size_in_bytes(bm));
-        rt_buf_add(blob, tmp, roaring_bitmap_portable_serialize(bm, tmp));
-        rt_free(tmp);
+    rt_free(blk);
+    rt_free(cur);
+    return bad;
+}
+
+/*
+ * The postings of every pair of words of g (by number, their text in words; ok[w]
+ * when all of word w's positions are in g) next to each other in at least min rows,
+ * as rows of facet 7 (ins). 0, RT_ESTORE with err.
+ */
+static int store_pairs(struct rt_store *st, sqlite3_stmt *ins, const struct rt__grid *g,
+                       const char *const *words, const uint8_t *ok, const uint32_t *dl, int64_t min,
+                       struct rt_buf *blob, struct rt_error *err)
+{
+    struct pair_map m = {NULL, 0, 0};
+    struct posting *post = NULL;
+    struct rt_buf key = RT_BUF_INIT;
+    uint32_t n_batch = 0;
+    uint64_t fill = 0;
+    int rc = 0;
+
+    /* The pairs' counts of rows (none when two words had one slot). */
+    if (pairs_scan(g, ok, &m, 0, 0, NULL, dl)) {
+        rt_free(m.p);
+        return 0;
     }
-    roaring_bitmap_free(bm);
-    rt_free(p);
-    sqlite3_bind_int64(ins, 1, (int64_t)hash_of(term, (size_t)len));
-    sqlite3_bind_text(ins, 2, term, len, SQLITE_STATIC);
-    sqlite3_bind_int64(ins, 3, (int64_t)n);
-    sqlite3_bind_blob(ins, 4, blob->buf, (int)blob->len, SQLITE_STATIC);
-    rc = sqlite3_step(ins);
-    sqlite3_reset(ins);
-    return rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "postings");
+    /* Those in min rows or more, in batches of postings. */
+    for (size_t i = 0; i < m.cap; i++) {
+        struct pair *e = &m.p[i];
+        if (!e->key)
+            continue;
+        e->at = UINT32_MAX;
+        e->last = 0;
+        if ((int64_t)e->rows < min)
+            continue;
+        if (fill && fill + e->rows > PAIRS_BATCH) {
+            n_batch++;
+            fill = 0;
+        }
+        e->batch = n_batch;
+        e->at = (uint32_t)fill;
+        fill += e->rows;
+    }
+    if (fill)
+        n_batch++;
+    for (uint32_t batch = 0; batch < n_batch && rc == 0; batch++) {
+        size_t size = 0;
+        for (size_t i = 0; i < m.cap; i++)
+            if (m.p[i].key && m.p[i].at != UINT32_MAX && m.p[i].batch == batch &&
+                m.p[i].at + m.p[i].rows > size)
+                size = m.p[i].at + m.p[i].rows;
+        RT_REALLOC_ARRAY(post, size ? size : 1);
+        /* Each row's count of the pair, row after row. */
+        if (pairs_scan(g, ok, &m, 1, batch, post, dl))
+            break;
+        for (size_t i = 0; i < m.cap && rc == 0; i++) {
+            struct pair *e = &m.p[i];
+            if (!e->key || e->at == UINT32_MAX || e->batch != batch || e->last != e->rows)
+                continue;
+            rt_buf_reset(&key);
+            rt_buf_adds(&key, words[e->key >> 16]);
+            rt_buf_addch(&key, ' ');
+            rt_buf_adds(&key, words[e->key & 0xffff]);
+            rc = write_postings(st, ins, key.buf, key.len, post + e->at, e->rows, blob, err);
+        }
+    }
+    rt_free(post);
+    rt_free(m.p);
+    rt_buf_release(&key);
+    return rc;
+}
+
+/* How many words terms holds, each ended by a NUL. */
+static size_t n_terms_of(const struct rt_buf *terms)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < terms->len; i++)
+        n += terms->buf[i] == '\0';
+    return n;
 }
 
 /* Does a query of the index's token term (len bytes) look for the token itself? */
@@ -364,10 +727,14 @@ static int store_vocab(struct rt_store *st, uint32_t n, const struct rt_buf *doc
     return rc;
 }
 
-int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint8_t *doclen, size_t n_dl,
-                       int64_t *rows, int64_t *tokens, struct rt_error *err)
+int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint32_t *len0,
+                       const uint8_t *doclen, size_t n_dl, int64_t *rows, int64_t *tokens,
+                       struct rt_error *err)
 {
-    sqlite3_stmt *voc, *inst, *ins;
+    sqlite3_stmt *voc, *inst, *ins, *ins_pair;
+    struct rt__grid grid = {0};
+    const char **word_of = NULL; /* by number in grid */
+    uint8_t *ok = NULL;
     struct rt_buf terms = RT_BUF_INIT, blob = RT_BUF_INIT, key = RT_BUF_INIT;
     struct rt_buf docs = RT_BUF_INIT, words = RT_BUF_INIT;
     uint32_t n_words = 0;
@@ -422,17 +789,43 @@ int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint8_t *d
                            "INSERT OR IGNORE INTO search_index(facet, pos, key, num, bitmap)"
                            " VALUES (5, ?1, ?2, ?3, ?4)",
                            err);
-        if (!inst || !ins) {
+        ins_pair = rt__stmt_sql(st,
+                                "INSERT OR IGNORE INTO search_index(facet, pos, key, num, bitmap)"
+                                " VALUES (7, ?1, ?2, ?3, ?4)",
+                                err);
+        if (!inst || !ins || !ins_pair) {
             rc = RT_ESTORE;
             goto out;
         }
+        /* The words' positions while they are walked, for the pairs (a number of
+         * 16 bits each). */
+        if (len0 && (uint64_t)n_terms_of(&terms) < UINT16_MAX &&
+            grid_make(&grid, dl, len0, n_dl, n_terms_of(&terms))) {
+            RT_ALLOC_ARRAY(word_of, n_terms_of(&terms) + 1);
+            ok = rt_xcalloc(n_terms_of(&terms) + 1, 1);
+        }
         rc = 0;
         for (size_t i = 0; i < terms.len && rc == 0; i += strlen(terms.buf + i) + 1) {
-            rc = store_word(st, inst, ins, terms.buf + i, (int)strlen(terms.buf + i), dl, doclen,
-                            n_dl, &blob, err);
+            const char *w = terms.buf + i;
+            int walked = 0;
+            if (grid.base) {
+                grid_word(&grid);
+                word_of[grid.n_words] = w;
+            }
+            rc = store_word(st, inst, ins, w, (int)strlen(w), dl, doclen, n_dl,
+                            grid.base ? &grid : NULL, &walked, &blob, err);
+            /* A word with a space would make a pair's key another pair's. */
+            if (grid.base) {
+                grid_word_end(&grid);
+                ok[grid.n_words] = (uint8_t)(walked && !strchr(w, ' '));
+            }
             n_terms++;
         }
         sqlite3_clear_bindings(ins);
+        if (rc == 0 && grid.base && !grid.bad)
+            rc = store_pairs(st, ins_pair, &grid, word_of, ok, dl, min, &blob, err);
+        sqlite3_clear_bindings(ins_pair);
+        grid_free(&grid);
         if (rc < 0)
             goto out;
         if (n_words < UINT32_MAX && (rc = store_vocab(st, n_words, &docs, &words, err)) < 0)
@@ -455,6 +848,9 @@ int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint8_t *d
     sqlite3_reset(ins);
     sqlite3_clear_bindings(ins);
 out:
+    grid_free(&grid);
+    rt_free(word_of);
+    rt_free(ok);
     rt_buf_release(&docs);
     rt_buf_release(&words);
     rt_buf_release(&terms);
@@ -508,39 +904,78 @@ static int take_token(void *ctx, const char *term, size_t len, size_t start, siz
     return 0;
 }
 
+/* Keeps the tokens given by the tokenizer, a space between two, and counts them. */
+struct tokens {
+    struct rt_buf text;
+    int n;
+};
+
+static int take_tokens(void *ctx, const char *term, size_t len, size_t start, size_t end,
+                       int colocated)
+{
+    struct tokens *t = ctx;
+
+    (void)start;
+    (void)end;
+    if (colocated)
+        return 0;
+    if (t->n++)
+        rt_buf_addch(&t->text, ' ');
+    rt_buf_add(&t->text, term, len);
+    return 0;
+}
+
+/*
+ * The query word or phrase text as the tokens FTS5 looks for, into tok->text (a
+ * space between two): 1 when one or two tokens, else 0. *facet: where the search
+ * index keeps the postings of such (5 a word, 7 a pair).
+ */
+static int query_tokens(struct rt_store *st, const char *text, size_t len, struct tokens *tok,
+                        int *facet)
+{
+    if (!st->query_tok && !(st->query_tok = rt_tokenizer_new("english")))
+        return 0;
+    rt_tokenize(st->query_tok, text, len, 0, take_tokens, tok);
+    *facet = tok->n == 2 ? 7 : 5;
+    return (tok->n == 1 || tok->n == 2) && tok->text.len;
+}
+
 int rt__postings_rows(struct rt_store *st, const char *text, size_t len, int64_t *rows)
 {
-    struct one_token tok = {RT_BUF_INIT, 0};
+    struct tokens tok = {RT_BUF_INIT, 0};
     sqlite3_stmt *s;
-    int found = 0;
+    int found = 0, facet;
 
-    if (query_token(st, text, len, &tok) &&
-        (s = rt__stmt_sql(st, "SELECT key, num FROM search_index WHERE facet = 5 AND pos = ?1",
+    if (query_tokens(st, text, len, &tok, &facet) &&
+        (s = rt__stmt_sql(st, "SELECT key, num FROM search_index WHERE facet = ?2 AND pos = ?1",
                           NULL))) {
-        sqlite3_bind_int64(s, 1, (int64_t)hash_of(tok.term.buf, tok.term.len));
-        if (sqlite3_step(s) == SQLITE_ROW && (size_t)sqlite3_column_bytes(s, 0) == tok.term.len &&
-            !memcmp(sqlite3_column_text(s, 0), tok.term.buf, tok.term.len)) {
+        sqlite3_bind_int64(s, 1, (int64_t)hash_of(tok.text.buf, tok.text.len));
+        sqlite3_bind_int(s, 2, facet);
+        if (sqlite3_step(s) == SQLITE_ROW && (size_t)sqlite3_column_bytes(s, 0) == tok.text.len &&
+            !memcmp(sqlite3_column_text(s, 0), tok.text.buf, tok.text.len)) {
             *rows = sqlite3_column_int64(s, 1);
             found = 1;
         }
         sqlite3_reset(s);
     }
-    rt_buf_release(&tok.term);
+    rt_buf_release(&tok.text);
     return found;
 }
 
-/* The stored postings of the index's token term (len bytes): as rt__postings_get. */
-static int term_postings(struct rt_store *st, const char *term, size_t len, struct rt__term *out,
-                         struct rt_error *err)
+/* The stored postings of the index's token term (len bytes; facet 5), or pair of
+ * tokens (facet 7): as rt__postings_get. */
+static int term_postings(struct rt_store *st, int facet, const char *term, size_t len,
+                         struct rt__term *out, struct rt_error *err)
 {
     sqlite3_stmt *s;
     int rc, found = 0;
 
     memset(out, 0, sizeof(*out));
-    if (!(s = rt__stmt_sql(st, "SELECT key, bitmap FROM search_index WHERE facet = 5 AND pos = ?1",
+    if (!(s = rt__stmt_sql(st, "SELECT key, bitmap FROM search_index WHERE facet = ?2 AND pos = ?1",
                            err)))
         return RT_ESTORE;
     sqlite3_bind_int64(s, 1, (int64_t)hash_of(term, len));
+    sqlite3_bind_int(s, 2, facet);
     if ((rc = sqlite3_step(s)) == SQLITE_ROW && (size_t)sqlite3_column_bytes(s, 0) == len &&
         !memcmp(sqlite3_column_text(s, 0), term, len)) {
         const unsigned char *p = sqlite3_column_blob(s, 1);
@@ -578,13 +1013,13 @@ static int term_postings(struct rt_store *st, const char *term, size_t len, stru
 int rt__postings_get(struct rt_store *st, const char *text, size_t len, struct rt__term *out,
                      struct rt_error *err)
 {
-    struct one_token tok = {RT_BUF_INIT, 0};
-    int rc = 0;
+    struct tokens tok = {RT_BUF_INIT, 0};
+    int rc = 0, facet;
 
     memset(out, 0, sizeof(*out));
-    if (query_token(st, text, len, &tok))
-        rc = term_postings(st, tok.term.buf, tok.term.len, out, err);
-    rt_buf_release(&tok.term);
+    if (query_tokens(st, text, len, &tok, &facet))
+        rc = term_postings(st, facet, tok.text.buf, tok.text.len, out, err);
+    rt_buf_release(&tok.text);
     return rc;
 }
 
@@ -796,7 +1231,7 @@ int rt__postings_prefix(struct rt_store *st, const struct rt__vocab *v, const ch
          * find (rt__postings_store); the others are walked. */
         rc = 0;
         if (v->doc[i] >= min || !own)
-            rc = term_postings(st, w, wl, &m[n], err);
+            rc = term_postings(st, 5, w, wl, &m[n], err);
         if (rc == 0 && own)
             rc = rt__postings_walk(st, w, wl, &m[n], err);
         rt_buf_release(&self.term);

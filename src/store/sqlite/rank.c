@@ -180,8 +180,11 @@ static int note_row(const Fts5ExtensionApi *api, Fts5Context *fts, const struct 
         uint32_t n = 0;
         if ((rc = api->xPhraseFirst(fts, i, &it, &col, &off)) != SQLITE_OK)
             return rc;
-        for (; col >= 0; api->xPhraseNext(fts, &it, &col, &off))
+        for (; col >= 0; api->xPhraseNext(fts, &it, &col, &off)) {
+            if (c->grid && i == 0)
+                rt__grid_note(c->grid, id, col, off);
             n++;
+        }
         c->freq[at * (size_t)c->n_phrase + (size_t)i] = n;
     }
     c->ids[at] = id;

@@ -347,7 +347,13 @@ struct rt__rank_collect {
     double *dl;      /* their lengths */
     uint32_t *freq;  /* their phrases' hits: n_phrase for each */
     size_t n, alloc;
+    /* When not NULL, every position of phrase 0 in a noted row goes to it (postings.c,
+     * the postings of word pairs). */
+    struct rt__grid *grid;
 };
+
+/* Notes that the word g is walking is at (col, off) of row id (postings.c). */
+void rt__grid_note(struct rt__grid *g, int64_t id, int col, int off);
 
 /*
  * After the statement of rt__rank_collect ran: into *ids (rt_free, n_ids of them)

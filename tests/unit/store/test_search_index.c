@@ -678,3 +678,157 @@ Test(search_index, facet_counts_by_rows_as_by_intersections)
     rt_buf_release(&first);
     rt_buf_release(&again);
 }
+
+/*
+ * The ranked ids of q's text (all of them, from rt_search) against FTS5 ranking every
+ * match (rt_search_ids), the total too, with the filter f (as the tests above) and on
+ * a page after the first; then the facets of a page against those of the search
+ * without one (LIMIT 0). Returns how many hits.
+ */
+static size_t same_as_fts5(const char *text, int f)
+{
+    struct rt_query q = RT_QUERY_INIT;
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_buf want = RT_BUF_INIT, got = RT_BUF_INIT;
+    int64_t *all = NULL, *ids, total = 0, total0 = 0;
+    size_t n_all = 0, n;
+
+    q.text = text;
+    q.sur = f == 1 ? "Chile" : NULL;
+    q.response = f == 2 ? (int)RT_RESPONSE_SUPPORTED : -1;
+    q.theme = f == 3 ? "Women's rights" : NULL;
+    cr_assert_eq(rt_search_ids(st, &q, &all, &n_all, &e), 0, "%s", e.msg.buf);
+    RT_ALLOC_ARRAY(ids, n_all + 1);
+    q.limit = (int64_t)n_all + 1;
+    n = page_of(&q, ids, n_all + 1, &total);
+    cr_assert_eq(total, (int64_t)n_all, "%s, filter %d: total", text, f);
+    cr_assert_eq(n, n_all, "%s, filter %d", text, f);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(ids[i], all[i], "%s, filter %d: hit %zu", text, f, i);
+    q.offset = 7;
+    q.limit = 5;
+    n = page_of(&q, ids, n_all + 1, &total);
+    cr_assert_eq(total, (int64_t)n_all);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(ids[i], all[i + 7], "%s, filter %d, offset 7: hit %zu", text, f, i);
+    q.facets = 1;
+    q.offset = 0;
+    q.limit = 0;
+    facets_of(&q, &want, &total0);
+    q.limit = 3;
+    q.offset = 2;
+    facets_of(&q, &got, &total);
+    cr_assert_str_eq(got.buf, want.buf, "%s, filter %d: facets", text, f);
+    cr_assert_eq(total, total0);
+    rt_free(ids);
+    rt_free(all);
+    rt_buf_release(&want);
+    rt_buf_release(&got);
+    return n_all;
+}
+
+/*
+ * A phrase of two words whose pair is in many rows is ranked from the pair's postings
+ * (postings.c, facet 7): the same hits in the same order, totals and facets as FTS5
+ * ranking every match, counting a pair twice in a row, overlapping itself ("women
+ * women" in "women women women"), in the second column (the paragraph) and not
+ * across the two columns; a pair in few rows is left to FTS5.
+ */
+Test(search_index, pair_postings_rank_as_fts5_does)
+{
+    static const char *const texts[] = {
+        "\"violence against\"",       "\"women women\"",
+        "\"against women\"",          "\"hrc 30\"",
+        "\"violence against\" girls", "\"against women\" OR torture",
+    };
+    char text[200];
+    size_t served;
+
+    st->postings_min_rows = 15;
+    fill();
+    for (int i = 0; i < 60; i++) {
+        struct rt_rec_in in = {0};
+        unsigned flags;
+        int64_t id;
+        int added;
+        snprintf(text, sizeof(text), "%s women %s violence against women (%d)%s now",
+                 i % 3 ? "Women" : "End", i % 4 ? "and girls" : "women women", i % 7,
+                 i % 5 ? "" : ", end violence against women, hrc 30");
+        in.sur_id = state_id(st, i % 3 ? "Chile" : "Kenya");
+        in.session = i % 2 ? 8 : 22;
+        in.cycle = rt_upr_cycle_of_session(in.session);
+        in.text = text;
+        in.text_len = strlen(text);
+        in.response = i % 4 ? RT_RESPONSE_SUPPORTED : RT_RESPONSE_NOTED;
+        /* "A/HRC/30/3, 12.1": the pair "hrc 30" in the paragraph; "now a" not one */
+        in.paragraph = i % 2 ? "A/HRC/30/3, 12.1" : NULL;
+        cr_assert_eq(rt_store_rec_put(st, &in, &id, &flags, NULL), 0);
+        cr_assert_eq(rt_store_rec_add_by(st, id, state_id(st, "Canada"), &added, NULL), 0);
+        if (i % 2)
+            cr_assert_eq(rt_store_rec_add_theme(st, id, "upr-info", "Women's rights", "official",
+                                                1.0, &added, NULL),
+                         0);
+    }
+    served = st->postings_served;
+    for (size_t w = 0; w < RT_ARRAY_SIZE(texts); w++)
+        for (int f = 0; f < 4; f++)
+            cr_assert_gt(same_as_fts5(texts[w], f), 0, "%s, filter %d: some hits", texts[w], f);
+    /* Three pages of each search came from postings (FTS5 answers LIMIT 0). */
+    cr_assert_eq(st->postings_served, served + RT_ARRAY_SIZE(texts) * 4 * 3,
+                 "every page came from postings");
+    cr_assert_gt(scalar(st, "SELECT num FROM search_index WHERE facet = 7 AND key = 'women women'"),
+                 14, "the pair's rows are counted");
+    cr_assert_eq(scalar(st, "SELECT count(*) FROM search_index WHERE facet = 7 AND key = 'now a'"),
+                 0, "no pair across the columns");
+    /* A pair in 12 rows, and phrases in none: FTS5 answers. */
+    served = st->postings_served;
+    cr_assert_eq(same_as_fts5("\"end violence\"", 0), 12);
+    cr_assert_eq(same_as_fts5("\"now a\"", 0), 0);
+    cr_assert_eq(same_as_fts5("\"torture girls\"", 0), 0);
+    cr_assert_eq(st->postings_served, served, "not from postings");
+}
+
+/*
+ * The same on the UPR Info file, with the search index as an import builds it (pairs
+ * in 512 rows or more): every pair it keeps, searched as a phrase of its two words,
+ * ranked as FTS5 ranks it; and phrases of everyday words with and without filters.
+ */
+Test(search_index, pair_postings_rank_as_fts5_does_on_the_upr_import)
+{
+    static const char *const phrases[] = {
+        "\"human rights\"",     "\"death penalty\"",     "\"of the\"",    "\"freedom of\"",
+        "\"rights defenders\"", "\"domestic violence\"", "\"to ensure\"", "\"complying with\"",
+    };
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_import_stats stats = {0};
+    const char *data = shared_data();
+    char path[600];
+    const char *paths[1] = {path};
+    sqlite3_stmt *s;
+    size_t pairs = 0, served;
+
+    snprintf(path, sizeof(path), "%s/upr/upr_info_s01-s18.csv", data);
+    cr_assert_eq(rt_import_files(st, paths, 1, &stats, NULL, NULL, &e), 0, "%s", e.msg.buf);
+    cr_assert_gt(scalar(st, "SELECT count(*) FROM search_index WHERE facet = 7"), 100,
+                 "the import kept the pairs");
+    cr_assert_eq(scalar(st, "SELECT count(*) FROM search_index WHERE facet = 7 AND num < 512"), 0,
+                 "of 512 rows or more");
+    cr_assert_eq(
+        sqlite3_prepare_v2(st->db, "SELECT key, num FROM search_index WHERE facet = 7 ORDER BY key",
+                           -1, &s, NULL),
+        SQLITE_OK);
+    served = st->postings_served;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        char phrase[200];
+        snprintf(phrase, sizeof(phrase), "\"%s\"", (const char *)sqlite3_column_text(s, 0));
+        cr_assert_eq(same_as_fts5(phrase, 0), (size_t)sqlite3_column_int64(s, 1), "%s", phrase);
+        pairs++;
+    }
+    sqlite3_finalize(s);
+    /* Most keys (stems) are found as they are: their pages came from the pairs. */
+    cr_assert_gt(st->postings_served, served + pairs * 3 * 9 / 10, "%zu pairs", pairs);
+    for (size_t i = 0; i < RT_ARRAY_SIZE(phrases); i++)
+        for (int f = 0; f < 4; f++)
+            same_as_fts5(phrases[i], f);
+    cr_assert_gt(same_as_fts5("\"human rights\"", 0), 5000);
+}
