@@ -22,12 +22,17 @@
 
 /*
  * One store connection per worker thread, closed when the server stops, and one
- * response cache for them all (cache.c), of CACHE_BYTES.
+ * response cache for them all (cache.c), of CACHE_BYTES. The connections are opened
+ * before the server listens, each keeping what searches read (rt_store_keep_search),
+ * so that no request waits while a thread's first search loads it; a thread takes
+ * one of them (ready) on its first request.
  */
 #define CACHE_BYTES ((size_t)64 << 20)
 static pthread_mutex_t stores_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rt_store *workers[64];
 static size_t n_workers;
+static struct rt_store *ready[64];
+static size_t n_ready;
 static _Thread_local struct rt_store *thread_store;
 static const char *db_path;
 static struct rt_http_cache *cache;
@@ -67,10 +72,28 @@ static void kept_drop(void *v)
     }
 }
 
+/* A store for search, opened and loaded; NULL with err. */
+static struct rt_store *open_store(struct rt_error *err)
+{
+    struct rt_store *st = NULL;
+
+    if (rt_store_open(&st, db_path, 0, err) < 0)
+        return NULL;
+    if (rt_store_keep_search(st, err) < 0) {
+        rt_store_close(st);
+        return NULL;
+    }
+    return st;
+}
+
 static struct rt_store *store_for_thread(struct rt_error *err)
 {
     if (!thread_store) {
-        if (rt_store_open(&thread_store, db_path, 0, err) < 0)
+        pthread_mutex_lock(&stores_lock);
+        if (n_ready > 0)
+            thread_store = ready[--n_ready];
+        pthread_mutex_unlock(&stores_lock);
+        if (!thread_store && !(thread_store = open_store(err)))
             return NULL;
         pthread_mutex_lock(&stores_lock);
         if (n_workers < sizeof(workers) / sizeof(workers[0]))
@@ -859,6 +882,17 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
     if ((rc = rt_http_csrf_init(err)) < 0)
         return rc;
     cache = rt_http_cache_new(CACHE_BYTES, kept_hold, kept_drop);
+    /* A store for each worker thread, loaded before the first request; one that
+     * fails here is opened again by its thread, which then says why. */
+    for (unsigned i = 0;
+         i < (o->threads ? o->threads : 2u) && n_ready < sizeof(ready) / sizeof(ready[0]); i++) {
+        struct rt_error open_err = RT_ERROR_INIT;
+        struct rt_store *st = open_store(&open_err);
+        rt_error_release(&open_err);
+        if (!st)
+            break;
+        ready[n_ready++] = st;
+    }
 
     /* Signals are taken by sigwait below, not by the worker threads. */
     sigemptyset(&set);
@@ -879,13 +913,17 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         256u, MHD_OPTION_END);
     if (!d) {
+        int why = errno;
         rt_free(cert);
         rt_free(key);
         rt_http_cache_free(cache);
         cache = NULL;
+        for (size_t i = 0; i < n_ready; i++)
+            rt_store_close(ready[i]);
+        n_ready = 0;
         return rt_error_set(err, RT_EIO, NULL, 0, "port", "cannot listen on %s:%u: %s", host,
                             o->port,
-                            tls_on ? "or the TLS key and certificate do not fit" : strerror(errno));
+                            tls_on ? "or the TLS key and certificate do not fit" : strerror(why));
     }
     info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     served_port = info ? (unsigned)info->port : o->port;
@@ -907,6 +945,9 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
     for (size_t i = 0; i < n_workers; i++)
         rt_store_close(workers[i]);
     n_workers = 0;
+    for (size_t i = 0; i < n_ready; i++)
+        rt_store_close(ready[i]);
+    n_ready = 0;
     rt_http_cache_free(cache);
     cache = NULL;
     rt_free(cert);
