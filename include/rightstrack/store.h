@@ -61,6 +61,16 @@ RT_API void rt_store_read_end(struct rt_store *st);
 RT_API int rt_store_version(struct rt_store *st, uint64_t *out, struct rt_error *err);
 
 /*
+ * For a store that serves many searches (the web server's): what the first search
+ * would load is loaded now (the facet index), and from now on the recommending states
+ * and themes of every recommendation are kept in memory while the data stays at one
+ * version (read again after it changes, about 60 ms for the UPR Info file), so that a
+ * page of hits reads only its own rows. The answers are the same. A store without
+ * this (the PostgreSQL one) ignores it. RT_ESTORE with err.
+ */
+RT_API int rt_store_keep_search(struct rt_store *st, struct rt_error *err);
+
+/*
  * Write transactions. rt_store_begin starts one (BEGIN IMMEDIATE: it waits up to 5
  * seconds for another writer) and returns RT_ESTORE (err filled) when it cannot.
  * rt_store_commit writes what is queued (links, new recommendations of a load),

@@ -131,6 +131,10 @@ struct jw {
     int depth;
     int first; /* nothing in the array or object just opened yet */
     int bad;   /* a string jansson would refuse (not UTF-8): the caller falls back */
+    /* The last real written and jansson's bytes for it (a page's are mostly one). */
+    double real;
+    char real_text[64];
+    size_t real_len; /* 0: none yet */
 };
 
 /* Bytes of the UTF-8 character at s (n bytes left), or 0 when jansson refuses it. */
@@ -156,6 +160,21 @@ static size_t utf8_len(const unsigned char *s, size_t n)
         (k == 4 && (v < 0x10000 || v > 0x10FFFF)))
         return 0;
     return k;
+}
+
+/*
+ * Are the 8 bytes of v all printable ASCII other than '"' and '\\' (bytes a JSON
+ * string holds as they are)? The tests of "Bit Twiddling Hacks" for a byte of 0x80
+ * or more, one below 0x20, and one equal to '"' or '\\'.
+ */
+static int plain8(uint64_t v)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t quote = v ^ (ones * '"'), slash = v ^ (ones * '\\');
+
+    return !(
+        (v | ((v - ones * 0x20) & ~v) | ((quote - ones) & ~quote) | ((slash - ones) & ~slash)) &
+        highs);
 }
 
 /* One byte; the buffer's room is made before (rt_buf_grow) when it can be. */
@@ -188,6 +207,14 @@ static void jw_string(struct jw *w, const char *str)
         const char *esc;
         char u[8];
 
+        if (n - i >= 8) { /* most of a text is plain: eight bytes at a time */
+            uint64_t v;
+            memcpy(&v, s + i, 8);
+            if (plain8(v)) {
+                i += 8;
+                continue;
+            }
+        }
         if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
             i++;
             continue;
@@ -309,18 +336,27 @@ static void jw_str_or_null(struct jw *w, const char *s)
         rt_buf_add(w->out, "null", 4);
 }
 
-/* A real as jansson writes it: through jansson itself, as they are few. */
+/* A real as jansson writes it: through jansson itself, unless it is the last one. */
 static void jw_real(struct jw *w, double v)
 {
-    json_t *j = json_real(v);
-    char num[64];
-    size_t n = j ? json_dumpb(j, num, sizeof(num), JSON_ENCODE_ANY) : 0;
+    json_t *j;
+    size_t n;
 
-    if (n > 0 && n < sizeof(num))
-        rt_buf_add(w->out, num, n);
-    else
-        w->bad = 1;
+    if (w->real_len && !memcmp(&w->real, &v, sizeof(v))) {
+        rt_buf_add(w->out, w->real_text, w->real_len);
+        return;
+    }
+    j = json_real(v);
+    n = j ? json_dumpb(j, w->real_text, sizeof(w->real_text), JSON_ENCODE_ANY) : 0;
     json_decref(j);
+    if (n > 0 && n < sizeof(w->real_text)) {
+        rt_buf_add(w->out, w->real_text, n);
+        w->real = v;
+        w->real_len = n;
+    } else {
+        w->real_len = 0;
+        w->bad = 1;
+    }
 }
 
 static void jw_rec(struct jw *w, const struct rt_rec *r)
@@ -409,7 +445,7 @@ static int keys_distinct(const struct rt_facet *fc)
 int rt_search_result_write_json(const struct rt_search_result *res, int64_t limit, int64_t offset,
                                 struct rt_buf *out)
 {
-    struct jw w = {out, 0, 1, 0};
+    struct jw w = {.out = out, .first = 1};
     size_t start = out->len, room = 256;
 
     for (size_t i = 0; i < res->n_hits; i++) {

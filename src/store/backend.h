@@ -61,6 +61,7 @@ struct rt__store_ops {
                   struct rt_search_result *res, struct rt_error *err);
     int (*search_ids)(struct rt_store *st, const struct rt_search_spec *spec, int64_t **out,
                       size_t *out_n, struct rt_error *err);
+    int (*keep_search)(struct rt_store *st, struct rt_error *err);
     int (*recs_load)(struct rt_store *st, const int64_t *ids, size_t n, struct rt_rec *recs,
                      struct rt_error *err);
     int (*model_put)(struct rt_store *st, const char *name, const char *kind, const char *info,

@@ -325,6 +325,12 @@ int rt_store_search_ids(struct rt_store *st, const struct rt_search_spec *spec, 
     return o->search_ids ? o->search_ids(st, spec, out, out_n, err) : missing(o, "search_ids", err);
 }
 
+int rt_store_keep_search(struct rt_store *st, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+    return o->keep_search ? o->keep_search(st, err) : 0;
+}
+
 int rt_store_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struct rt_rec *recs,
                        struct rt_error *err)
 {

@@ -28,6 +28,7 @@ const struct rt__store_ops rt__sqlite_ops = {
     .stats = rt__sqlite_stats,
     .search = rt__sqlite_search,
     .search_ids = rt__sqlite_search_ids,
+    .keep_search = rt__sqlite_keep_search,
     .recs_load = rt__sqlite_recs_load,
     .model_put = rt__sqlite_model_put,
     .model_get = rt__sqlite_model_get,

@@ -48,6 +48,7 @@ int rt__sqlite_search(struct rt_store *st, const struct rt_search_spec *spec,
                       struct rt_search_result *res, struct rt_error *err);
 int rt__sqlite_search_ids(struct rt_store *st, const struct rt_search_spec *spec, int64_t **out,
                           size_t *out_n, struct rt_error *err);
+int rt__sqlite_keep_search(struct rt_store *st, struct rt_error *err);
 int rt__sqlite_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struct rt_rec *recs,
                          struct rt_error *err);
 int rt__sqlite_model_put(struct rt_store *st, const char *name, const char *kind, const char *info,

@@ -866,7 +866,8 @@ static int place_cmp(const void *a, const void *b)
 /*
  * Loads the page: hits[i] (initialised) gets recommendation ids[i]. Three statements
  * for the whole page instead of three for each hit; the rows, states and themes are
- * the ones, in the order, rt_store_rec_get gives.
+ * the ones, in the order, rt_store_rec_get gives. When the store keeps every
+ * recommendation's states and themes (hit_rows.c), only the first.
  */
 static int load_hits(struct rt_store *st, const int64_t *ids, size_t n, struct rt_rec *hits,
                      struct rt_error *err)
@@ -882,21 +883,31 @@ static int load_hits(struct rt_store *st, const int64_t *ids, size_t n, struct r
         " ORDER BY rt.rec_id, t.vocabulary, t.label, rt.origin",
     };
     static const char *const what[3] = {"recommendation", "recommending states", "themes"};
+    const struct rt__hit_rows *kept = NULL;
     struct rt_buf list = RT_BUF_INIT;
     struct place *places;
     int rc = 0;
 
-    if (!n)
-        return 0;
+    if (!n || (rc = rt__hit_rows_get(st, &kept, err)) < 0)
+        return rc;
     RT_ALLOC_ARRAY(places, n);
     rt_buf_addch(&list, '[');
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) { /* "[12,7,...]", without printf */
+        char num[24], *p = num + sizeof(num);
+        uint64_t u = ids[i] < 0 ? (uint64_t)0 - (uint64_t)ids[i] : (uint64_t)ids[i];
         places[i] = (struct place){ids[i], i};
-        rt_buf_addf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
+        do
+            *--p = (char)('0' + u % 10);
+        while ((u /= 10) != 0);
+        if (ids[i] < 0)
+            *--p = '-';
+        if (i)
+            *--p = ',';
+        rt_buf_add(&list, p, (size_t)(num + sizeof(num) - p));
     }
     rt_buf_addch(&list, ']');
     qsort(places, n, sizeof(*places), place_cmp);
-    for (int k = 0; k < 3 && rc == 0; k++) {
+    for (int k = 0; k < (kept ? 1 : 3) && rc == 0; k++) {
         sqlite3_stmt *s = rt__stmt_sql(st, sql[k], err);
         struct rt_rec *r = NULL;
         int64_t cur = 0;
@@ -932,6 +943,8 @@ static int load_hits(struct rt_store *st, const int64_t *ids, size_t n, struct r
                 if (!hits[i].text)
                     rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL,
                                       "no recommendation with id %lld", (long long)ids[i]);
+            for (size_t i = 0; i < n && rc == 0 && kept; i++)
+                rt__hit_rows_fill(kept, &hits[i]);
         }
     }
     rt_free(places);

@@ -548,6 +548,7 @@ void rt__sqlite_close(struct rt_store *st)
     rt_free(st->actor);
     rt_free(st->via);
     rt__facets_free(st->facets);
+    rt__hit_rows_free(st->hit_rows);
     rt_tokenizer_free(st->query_tok);
     rt_free(st->path);
     rt_free(st);

@@ -141,6 +141,9 @@ struct rt_store {
     int audit_ready;   /* the audit log's functions and sealing trigger are set up */
     /* The search facets' bitmaps, built on first use (facets.c). */
     struct rt__facets *facets;
+    /* Every recommendation's states and themes in memory (hit_rows.c), when the store
+     * keeps them (rt_store_keep_search); else NULL. */
+    struct rt__hit_rows *hit_rows;
     /* While a search runs: its index's lengths of rows for rt_rank (rank.c), or NULL. */
     const uint8_t *rank_len;
     size_t rank_n;
@@ -310,6 +313,20 @@ int64_t rt__rec_key_hash(const char *text, size_t len, int session, const char *
 
 /* Frees a facet index (facets.c); NULL is fine. */
 void rt__facets_free(struct rt__facets *fx);
+
+/*
+ * Every recommendation's recommending states and theme tags (hit_rows.c), kept when
+ * rt_store_keep_search asked for them. rt__hit_rows_get gives them, fresh for the data
+ * as the caller's read transaction sees it (*out borrowed from st until the next call
+ * into the store), or *out NULL when they are not kept, outside a read transaction or
+ * inside a write one, or for data they cannot hold: the caller then uses SQL.
+ * RT_ESTORE with err. rt__hit_rows_fill adds r->id's states and themes to r (both
+ * empty before), as load_hits' statements (read.c) give them.
+ */
+struct rt__hit_rows;
+int rt__hit_rows_get(struct rt_store *st, const struct rt__hit_rows **out, struct rt_error *err);
+void rt__hit_rows_fill(const struct rt__hit_rows *h, struct rt_rec *r);
+void rt__hit_rows_free(struct rt__hit_rows *h);
 
 /* Registers the SQL functions searches and theme filters use (rt_idset, rt_theme_words; read.c) on
  * db. */
