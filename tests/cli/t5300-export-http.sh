@@ -10,23 +10,12 @@ get() { curl -s -o "$TMP/body" -D "$TMP/head" -w '%{http_code}' "$@"; }
 header() { tr -d '\r' <"$TMP/head" | sed -n "s/^$1: //Ip" | head -1; }
 stop() { kill "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID" 2>/dev/null; }
 today=$(date -u +%Y-%m-%d)
-# serve_start, waiting longer: on the full import, under ASan, starting takes a while.
-serve() {
-    serve_start "$@"
-    for _ in $(seq 1 100); do
-        [ -n "$URL" ] && return
-        sleep 0.3
-        URL=$(sed -n 's/^listening on //p' "$TMP/serve.out")
-    done
-    # Not listening after 36 s: say what the server said, so a failure can be read.
-    fail "serve $* listens" "$(tail -c 1500 "$TMP/serve.err")"
-}
 
 # The recommendation page, on the demo ledger.
 DEMO="$TMP/demo.db"
 "$RT" --db "$DEMO" import "$ROOT/data/demo/recommendations.csv" >/dev/null
 sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DEMO" >/dev/null 2>&1
-serve "$DEMO"
+serve_start "$DEMO"
 check_eq "GET /recommendations/5" 200 "$(get "$URL/recommendations/5")"
 check_eq "its rounds, by number in the dialogue" yes "$(grep -q '<ul class="ledger-rounds"><li><a href="/rounds/[0-9]*">round 2 of US-Belarus' "$TMP/body" && echo yes)"
 check_eq "its topics and asks, with their round" yes "$(grep -q 'class="ledger-topics"' "$TMP/body" && grep -q 'class="ledger-asks".*Run the 2016 parliamentary elections' "$TMP/body" && echo yes)"
@@ -59,7 +48,7 @@ upr_db "$DB"
 for off in 0 10000 20000 30000; do
     "$RT" --db "$DB" search --json --limit 10000 --offset $off >"$TMP/all-$off.json"
 done
-serve "$DB"
+serve_start "$DB"
 rss() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$SERVE_PID/status"; }
 hwm() { sed -n 's/^VmHWM:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$SERVE_PID/status"; }
 

@@ -57,6 +57,9 @@ print(json.dumps(v) if isinstance(v,(dict,list)) else v)' "$1"
 
 serve_start() {
     db=$1; shift
+    # Emptied here, not by the background command's redirection, which may come after
+    # the first read below: a second server of a test would be given the first's URL.
+    : >"$TMP/serve.out"
     "$RT" --db "$db" serve --port 0 "$@" >"$TMP/serve.out" 2>"$TMP/serve.err" &
     SERVE_PID=$!
     URL=
