@@ -86,6 +86,34 @@ check "copy into a second, new PostgreSQL database" "$RT" copy --from "$BACK" --
 check "its export is the same" sh -c '"$1" --db "$2" export --json | cmp - "$3"' _ \
     "$RT" "$PG2" "$TMP/exp.lite"
 
+# All or nothing: a copy that fails part way leaves the target as it was. A small
+# source (the demo alone); a NUL in a text, which PostgreSQL's COPY cannot carry.
+SMALL=$TMP/small.db
+PG3="postgresql:///third?host=$PG_DIR"
+"$RT" --db "$SMALL" import "$ROOT/data/demo/recommendations.csv" >/dev/null
+sqlite3 "$SMALL" ".backup '$TMP/nul.db'"
+sqlite3 "$TMP/nul.db" "UPDATE state SET name = name || char(0) || 'x' WHERE code = 'BLR'"
+pg_psql -c 'CREATE DATABASE third' >/dev/null
+check_fails "a copy into PostgreSQL that fails part way exits 1" 1 \
+    "$RT" copy --from "$TMP/nul.db" --to "$PG3"
+check_eq "and leaves no row behind" "0 0 0" \
+    "$(pg_psql -d third -c 'SELECT (SELECT count(*) FROM recommendation) || '"' '"' ||
+        (SELECT count(*) FROM source) || '"' '"' || (SELECT count(*) FROM audit_log)')"
+check "the same target then takes a good copy" "$RT" copy --from "$SMALL" --to "$PG3"
+# A reference to nothing, which SQLite's check at the end of the copy refuses.
+pg_psql -d third -c 'SET session_replication_role = replica' \
+    -c 'INSERT INTO recommendation_by VALUES (999999, (SELECT min(id) FROM state))'
+check_fails "a copy into SQLite that fails at its end exits 1" 1 \
+    "$RT" copy --from "$PG3" --to "$TMP/fk.db"
+check "and removes the file it made" test ! -e "$TMP/fk.db"
+"$RT" --db "$TMP/init2.db" init >/dev/null
+"$RT" --db "$TMP/init2.db" export --json >"$TMP/init2.before"
+check_fails "into a file that init made, too" 1 "$RT" copy --from "$PG3" --to "$TMP/init2.db"
+check "which keeps its empty export" sh -c '"$1" --db "$2" export --json | cmp - "$3"' _ \
+    "$RT" "$TMP/init2.db" "$TMP/init2.before"
+check_eq "and its empty recommendation table" 0 \
+    "$(sqlite3 "$TMP/init2.db" 'SELECT count(*) FROM recommendation')"
+
 # Bad URLs and options.
 check_fails "copy without --to is a usage error" 2 "$RT" copy --from "$LITE"
 check_fails "copy with an argument is a usage error" 2 "$RT" copy --from "$LITE" --to "$PG" x
