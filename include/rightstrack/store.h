@@ -535,6 +535,28 @@ RT_API void rt_repeats_release(struct rt_repeats *r);
  */
 RT_API int rt_store_backup(struct rt_store *st, const char *path, struct rt_error *err);
 
+/* What rt_store_copy copied: the tables that had rows, and their rows. */
+struct rt_store_copy_stats {
+    int64_t tables, rows;
+};
+/*
+ * Moving a database between stores (store.c, src/store/pg/). rt_store_copy copies
+ * every table of the store the URL from names into the empty store to names, one
+ * SQLite and the other PostgreSQL (URLs as rt_store_open takes them), streaming row
+ * by row, in one transaction of the target: all or nothing. The derived tables (the
+ * full-text and search indexes, the table word) are made again in the target, so
+ * that both stores' export --json is the same afterwards. The source is only read;
+ * it must have the schema version the target's migrations give. A SQLite target
+ * that does not exist is created (and removed again when the copy fails). RT_EINVAL
+ * when both URLs name the same kind of store, RT_EEXIST when the target holds data
+ * (err names it and the table), RT_EIO or RT_ESTORE when reading or writing fails.
+ * progress (may be NULL) is called with the rows copied so far and the total.
+ * stats (may be NULL) gets the tables and rows copied.
+ */
+RT_API int rt_store_copy(const char *from, const char *to, struct rt_store_copy_stats *stats,
+                         void (*progress)(void *ctx, uint64_t done, uint64_t total), void *pctx,
+                         struct rt_error *err);
+
 /* What rt_store_check_file found. */
 struct rt_store_check {
     int schema_version;

@@ -16,6 +16,7 @@ static const struct command commands[] = {
     {"export", cmd_export, "write the whole database as one JSON document"},
     {"backup", cmd_backup, "copy the database, also while it is in use"},
     {"restore", cmd_restore, "check a backup and put it in the database's place"},
+    {"copy", cmd_copy, "copy a database between SQLite and PostgreSQL"},
     {"serve", cmd_serve, "serve the web pages and the JSON API"},
     {"search", cmd_search, "find recommendations by words and filters"},
     {"show", cmd_show, "show one recommendation"},

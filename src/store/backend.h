@@ -125,6 +125,23 @@ extern const struct rt__store_ops rt__sqlite_ops;
  * RT_STORE_CORE; it refuses to open for the others. */
 extern const struct rt__store_ops rt__pg_ops;
 
+/*
+ * rt_store_copy's two directions (src/store/pg/ops.c, move.c): from the SQLite file
+ * sqlite_path into the PostgreSQL database pg_target (a connection string), and from
+ * pg_target into sqlite_path. Both refuse a target with rows in any table of
+ * rt__export_tables or rt__copy_more_tables.
+ */
+typedef void (*rt__copy_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+int rt__pg_copy_in(const char *sqlite_path, const char *pg_target,
+                   struct rt_store_copy_stats *stats, rt__copy_progress_fn progress, void *pctx,
+                   struct rt_error *err);
+int rt__pg_copy_out(const char *pg_target, const char *sqlite_path,
+                    struct rt_store_copy_stats *stats, rt__copy_progress_fn progress, void *pctx,
+                    struct rt_error *err);
+/* With rt__export_tables, the tables that make a store not empty for rt_store_copy:
+ * the audit log, the accounts and the models; NULL-ended (src/store/store.c). */
+extern const char *const rt__copy_more_tables[];
+
 /* The tables of export --json, in an order that satisfies their references; NULL-ended
  * (src/store/store.c). */
 extern const char *const rt__export_tables[];

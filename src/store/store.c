@@ -522,6 +522,30 @@ const char *const rt__export_tables[] = {
     NULL,
 };
 
+const char *const rt__copy_more_tables[] = {"audit_log", "account", "model", NULL};
+
+int rt_store_copy(const char *from, const char *to, struct rt_store_copy_stats *stats,
+                  void (*progress)(void *ctx, uint64_t done, uint64_t total), void *pctx,
+                  struct rt_error *err)
+{
+    const char *src, *dst;
+    enum rt__store_kind kf = rt__store_kind(from, &src), kt = rt__store_kind(to, &dst);
+
+    if (stats)
+        stats->tables = stats->rows = 0;
+    if (!*src || !*dst)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, NULL, "copy needs a source and a target");
+    if (kf == kt)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, NULL,
+                            "copy moves between SQLite and PostgreSQL: both URLs name %s (%s)",
+                            kf == RT__STORE_SQLITE ? "a SQLite file" : "a PostgreSQL database",
+                            kf == RT__STORE_SQLITE ? "for a copy of a SQLite file, use backup"
+                                                   : "between PostgreSQL databases, use pg_dump");
+    if (kf == RT__STORE_SQLITE)
+        return rt__pg_copy_in(src, dst, stats, progress, pctx, err);
+    return rt__pg_copy_out(src, dst, stats, progress, pctx, err);
+}
+
 static int keep_last(void *ctx, const char *term, size_t len, size_t start, size_t end,
                      int colocated)
 {

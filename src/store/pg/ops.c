@@ -348,8 +348,9 @@ static int refs_placed(sqlite3 *db, const struct table *v, size_t n, const struc
 
 /*
  * The load's tables that hold rows and that PostgreSQL has, in an order that satisfies
- * their references: every table but SQLite's own, the full-text index (made here from
- * the texts), the search index on disk (made again when needed) and meta.
+ * their references: every table but SQLite's own, the full-text index and the table
+ * word (made here from the texts), the search index on disk (made again when needed)
+ * and meta.
  */
 static int load_tables(sqlite3 *db, struct pg_store *s, struct table **out, size_t *out_n,
                        struct rt_error *err)
@@ -362,7 +363,7 @@ static int load_tables(sqlite3 *db, struct pg_store *s, struct table **out, size
     if (sqlite3_prepare_v2(db,
                            "SELECT name FROM sqlite_master WHERE type = 'table'"
                            " AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'recommendation_fts%'"
-                           " AND name NOT IN ('meta', 'search_index') ORDER BY rootpage",
+                           " AND name NOT IN ('meta', 'search_index', 'word') ORDER BY rootpage",
                            -1, &q, NULL) != SQLITE_OK)
         return sq_error(db, err, "the import's tables");
     while (sqlite3_step(q) == SQLITE_ROW) {
@@ -440,6 +441,10 @@ struct transfer {
     struct table *t;
     size_t n;
     struct rt_tokenizer *tok;
+    /* For rt_store_copy: its progress, the rows to copy and those copied so far. */
+    rt__copy_progress_fn progress;
+    void *pctx;
+    uint64_t total, done;
 };
 
 /* COPY one table's rows from the load into PostgreSQL. */
@@ -497,6 +502,8 @@ static int copy_table(struct transfer *x, const struct table *t, struct rt_error
         }
         if ((rc = rt__pg_copy_row(cp, vals, lens, err)) < 0)
             goto out;
+        if (++x->done % 4096 == 0 && x->progress)
+            x->progress(x->pctx, x->done, x->total);
     }
     if (step != SQLITE_DONE) {
         rc = sq_error(x->db, err, t->name);
@@ -712,6 +719,7 @@ static int transfer_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
     int rc, empty, super;
 
     (void)pg;
+    x->done = 0; /* run again after a serialization failure */
     if ((rc = pg_empty(x->s, &empty, err)) < 0)
         return rc;
     if (!empty)
@@ -760,21 +768,29 @@ out:
     return rc;
 }
 
-static int transfer(struct pg_store *s, struct rt_error *err)
+/* Moves the rows of the SQLite database x->db into PostgreSQL (x->s). */
+static int transfer_from(struct transfer *x, struct rt_error *err)
 {
-    struct rt_buf path = RT_BUF_INIT;
-    struct transfer x = {s, NULL, NULL, 0, NULL};
+    struct pg_store *s = x->s;
     int rc;
 
-    rt_buf_addf(&path, "%s/load.db", s->scratch_dir);
-    if (sqlite3_open_v2(path.buf, &x.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        rc = sq_error(x.db, err, "the import's working copy");
-        goto out;
+    if ((rc = load_tables(x->db, s, &x->t, &x->n, err)) < 0)
+        return rc;
+    if (x->progress) {
+        x->total = 0;
+        for (size_t i = 0; i < x->n; i++) {
+            struct rt_buf sql = RT_BUF_INIT;
+            sqlite3_stmt *q = NULL;
+            rt_buf_addf(&sql, "SELECT count(*) FROM \"%s\"", x->t[i].name);
+            if (sqlite3_prepare_v2(x->db, sql.buf, -1, &q, NULL) == SQLITE_OK &&
+                sqlite3_step(q) == SQLITE_ROW)
+                x->total += (uint64_t)sqlite3_column_int64(q, 0);
+            sqlite3_finalize(q);
+            rt_buf_release(&sql);
+        }
     }
-    if ((rc = load_tables(x.db, s, &x.t, &x.n, err)) < 0)
-        goto out;
-    x.tok = rt_tokenizer_new("english");
-    rc = rt__pg_transaction(s->pg, transfer_txn, &x, NULL, err);
+    x->tok = rt_tokenizer_new("english");
+    rc = rt__pg_transaction(s->pg, transfer_txn, x, NULL, err);
     if (rc == 0) {
         /* The planner's statistics, for the searches that follow: of the tables the
          * import filled only (not the whole database's, catalogs included), from a
@@ -783,17 +799,97 @@ static int transfer(struct pg_store *s, struct rt_error *err)
          * samples more when the tables change. */
         struct rt_buf sql = RT_BUF_INIT;
         rt_buf_adds(&sql, "SET default_statistics_target = 10; ANALYZE recommendation_fts");
-        for (size_t i = 0; i < x.n; i++)
-            rt_buf_addf(&sql, ", \"%s\"", x.t[i].name);
+        for (size_t i = 0; i < x->n; i++)
+            rt_buf_addf(&sql, ", \"%s\"", x->t[i].name);
         rt_buf_adds(&sql, "; RESET default_statistics_target");
         rt__pg_run(s->pg, sql.buf, NULL);
         rt_buf_release(&sql);
+        if (x->progress)
+            x->progress(x->pctx, x->done, x->total);
+    }
+    return rc;
+}
+
+static void transfer_release(struct transfer *x)
+{
+    rt_tokenizer_free(x->tok);
+    tables_free(x->t, x->n);
+    sqlite3_close(x->db);
+}
+
+static int transfer(struct pg_store *s, struct rt_error *err)
+{
+    struct rt_buf path = RT_BUF_INIT;
+    struct transfer x = {s, NULL, NULL, 0, NULL, NULL, NULL, 0, 0};
+    int rc;
+
+    rt_buf_addf(&path, "%s/load.db", s->scratch_dir);
+    if (sqlite3_open_v2(path.buf, &x.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        rc = sq_error(x.db, err, "the import's working copy");
+    else
+        rc = transfer_from(&x, err);
+    transfer_release(&x);
+    rt_buf_release(&path);
+    return rc;
+}
+
+/*
+ * rt_store_copy from SQLite into PostgreSQL: the transfer of an import, from the
+ * SQLite file itself (opened read-only) instead of an import's working copy.
+ */
+int rt__pg_copy_in(const char *sqlite_path, const char *pg_target,
+                   struct rt_store_copy_stats *stats, rt__copy_progress_fn progress, void *pctx,
+                   struct rt_error *err)
+{
+    struct transfer x = {NULL, NULL, NULL, 0, NULL, progress, pctx, 0, 0};
+    struct rt_store *st = NULL;
+    sqlite3_stmt *q = NULL;
+    int rc, version = -1;
+
+    if (sqlite3_open_v2(sqlite_path, &x.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        rc = rt_error_set(err, RT_EIO, sqlite_path, 0, NULL, "cannot open the source: %s",
+                          sqlite3_errmsg(x.db));
+        goto out;
+    }
+    if (sqlite3_prepare_v2(x.db, "PRAGMA user_version", -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW)
+        version = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    q = NULL;
+    if (sqlite3_prepare_v2(x.db, "SELECT 1 FROM recommendation LIMIT 1", -1, &q, NULL) !=
+        SQLITE_OK) {
+        rc = rt_error_set(err, RT_EFORMAT, sqlite_path, 0, NULL,
+                          "the source is not a rightstrack database: %s", sqlite3_errmsg(x.db));
+        goto out;
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    if ((rc = pg_open(&st, pg_target, RT_STORE_CORE, err)) < 0)
+        goto out;
+    x.s = PG(st);
+    if (version != x.s->schema) {
+        rc = rt_error_set(err, RT_EINVAL, sqlite_path, 0, NULL,
+                          "the source has schema version %d, the target %d: open the source"
+                          " with this version of rightstrack first (any command brings it up"
+                          " to date)",
+                          version, x.s->schema);
+        goto out;
+    }
+    if ((rc = rt__pg_copy_empty(x.s->pg, err)) < 0)
+        goto out;
+    /* One snapshot of the source for every table, while others may write to it. */
+    if (sqlite3_exec(x.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = sq_error(x.db, err, "the source");
+        goto out;
+    }
+    if ((rc = transfer_from(&x, err)) == 0 && stats) {
+        stats->tables = (int64_t)x.n;
+        stats->rows = (int64_t)x.done;
     }
 out:
-    rt_tokenizer_free(x.tok);
-    tables_free(x.t, x.n);
-    sqlite3_close(x.db);
-    rt_buf_release(&path);
+    sqlite3_finalize(q);
+    transfer_release(&x);
+    rt_store_close(st);
     return rc;
 }
 

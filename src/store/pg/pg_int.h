@@ -261,4 +261,9 @@ int rt__pg_text_match(const struct rt__pg_text *tx, const struct rt_search_node 
                       struct rt_tokenizer *t, rt__pg_words_fn words, void *ctx,
                       struct rt__pg_hit **out, size_t *n, struct rt_error *err);
 
+/* For rt_store_copy (move.c): 0 when the database holds no row in rt__export_tables
+ * and rt__copy_more_tables (src/store/backend.h), else RT_EEXIST naming the database
+ * and the table, or RT_ESTORE. */
+int rt__pg_copy_empty(struct rt_pg *pg, struct rt_error *err);
+
 #endif

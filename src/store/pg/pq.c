@@ -20,14 +20,16 @@ static void load(void)
     } syms[] = {{"PQclear", (void **)&rt__pq.f_PQclear},
                 {"PQcmdTuples", (void **)&rt__pq.f_PQcmdTuples},
                 {"PQconnectdb", (void **)&rt__pq.f_PQconnectdb},
+                {"PQdb", (void **)&rt__pq.f_PQdb},
                 {"PQerrorMessage", (void **)&rt__pq.f_PQerrorMessage},
                 {"PQexec", (void **)&rt__pq.f_PQexec},
                 {"PQexecParams", (void **)&rt__pq.f_PQexecParams},
                 {"PQexecPrepared", (void **)&rt__pq.f_PQexecPrepared},
                 {"PQfinish", (void **)&rt__pq.f_PQfinish},
-                {"PQgetResult", (void **)&rt__pq.f_PQgetResult},
+                {"PQftype", (void **)&rt__pq.f_PQftype},
                 {"PQgetisnull", (void **)&rt__pq.f_PQgetisnull},
                 {"PQgetlength", (void **)&rt__pq.f_PQgetlength},
+                {"PQgetResult", (void **)&rt__pq.f_PQgetResult},
                 {"PQgetvalue", (void **)&rt__pq.f_PQgetvalue},
                 {"PQntuples", (void **)&rt__pq.f_PQntuples},
                 {"PQprepare", (void **)&rt__pq.f_PQprepare},
@@ -37,8 +39,10 @@ static void load(void)
                 {"PQresultErrorField", (void **)&rt__pq.f_PQresultErrorField},
                 {"PQresultErrorMessage", (void **)&rt__pq.f_PQresultErrorMessage},
                 {"PQresultStatus", (void **)&rt__pq.f_PQresultStatus},
+                {"PQsendQuery", (void **)&rt__pq.f_PQsendQuery},
                 {"PQsetClientEncoding", (void **)&rt__pq.f_PQsetClientEncoding},
                 {"PQsetNoticeProcessor", (void **)&rt__pq.f_PQsetNoticeProcessor},
+                {"PQsetSingleRowMode", (void **)&rt__pq.f_PQsetSingleRowMode},
                 {"PQstatus", (void **)&rt__pq.f_PQstatus}};
     void *lib = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
 

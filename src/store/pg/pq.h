@@ -18,14 +18,16 @@ struct rt__pq_api {
     __typeof__(&PQclear) f_PQclear;
     __typeof__(&PQcmdTuples) f_PQcmdTuples;
     __typeof__(&PQconnectdb) f_PQconnectdb;
+    __typeof__(&PQdb) f_PQdb;
     __typeof__(&PQerrorMessage) f_PQerrorMessage;
     __typeof__(&PQexec) f_PQexec;
     __typeof__(&PQexecParams) f_PQexecParams;
     __typeof__(&PQexecPrepared) f_PQexecPrepared;
     __typeof__(&PQfinish) f_PQfinish;
-    __typeof__(&PQgetResult) f_PQgetResult;
+    __typeof__(&PQftype) f_PQftype;
     __typeof__(&PQgetisnull) f_PQgetisnull;
     __typeof__(&PQgetlength) f_PQgetlength;
+    __typeof__(&PQgetResult) f_PQgetResult;
     __typeof__(&PQgetvalue) f_PQgetvalue;
     __typeof__(&PQntuples) f_PQntuples;
     __typeof__(&PQprepare) f_PQprepare;
@@ -35,8 +37,10 @@ struct rt__pq_api {
     __typeof__(&PQresultErrorField) f_PQresultErrorField;
     __typeof__(&PQresultErrorMessage) f_PQresultErrorMessage;
     __typeof__(&PQresultStatus) f_PQresultStatus;
+    __typeof__(&PQsendQuery) f_PQsendQuery;
     __typeof__(&PQsetClientEncoding) f_PQsetClientEncoding;
     __typeof__(&PQsetNoticeProcessor) f_PQsetNoticeProcessor;
+    __typeof__(&PQsetSingleRowMode) f_PQsetSingleRowMode;
     __typeof__(&PQstatus) f_PQstatus;
 };
 
@@ -52,14 +56,16 @@ int rt__pq_load(struct rt_error *err);
 #define PQclear (rt__pq.f_PQclear)
 #define PQcmdTuples (rt__pq.f_PQcmdTuples)
 #define PQconnectdb (rt__pq.f_PQconnectdb)
+#define PQdb (rt__pq.f_PQdb)
 #define PQerrorMessage (rt__pq.f_PQerrorMessage)
 #define PQexec (rt__pq.f_PQexec)
 #define PQexecParams (rt__pq.f_PQexecParams)
 #define PQexecPrepared (rt__pq.f_PQexecPrepared)
 #define PQfinish (rt__pq.f_PQfinish)
-#define PQgetResult (rt__pq.f_PQgetResult)
+#define PQftype (rt__pq.f_PQftype)
 #define PQgetisnull (rt__pq.f_PQgetisnull)
 #define PQgetlength (rt__pq.f_PQgetlength)
+#define PQgetResult (rt__pq.f_PQgetResult)
 #define PQgetvalue (rt__pq.f_PQgetvalue)
 #define PQntuples (rt__pq.f_PQntuples)
 #define PQprepare (rt__pq.f_PQprepare)
@@ -69,8 +75,10 @@ int rt__pq_load(struct rt_error *err);
 #define PQresultErrorField (rt__pq.f_PQresultErrorField)
 #define PQresultErrorMessage (rt__pq.f_PQresultErrorMessage)
 #define PQresultStatus (rt__pq.f_PQresultStatus)
+#define PQsendQuery (rt__pq.f_PQsendQuery)
 #define PQsetClientEncoding (rt__pq.f_PQsetClientEncoding)
 #define PQsetNoticeProcessor (rt__pq.f_PQsetNoticeProcessor)
+#define PQsetSingleRowMode (rt__pq.f_PQsetSingleRowMode)
 #define PQstatus (rt__pq.f_PQstatus)
 
 #endif
