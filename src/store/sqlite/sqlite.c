@@ -783,13 +783,16 @@ void rt__sqlite_load_scratch(struct rt_store *st)
 int rt__sqlite_commit(struct rt_store *st, struct rt_error *err)
 {
     int rc = rt_store_rec_links_flush(st, NULL, NULL, err), index = st->load & LOAD_INDEX;
-    struct rt__facets *fx;
 
     rt__recs_stop(st);
     if (rc == 0 && (st->load & LOAD_NO_FK))
         rc = foreign_key_check(st, "import", err);
     if (rc == 0)
         rc = rt__index_from(st, st->fts_from, err);
+    /* The search index is built and stored in the import's transaction, not by the
+     * first search: one commit writes both. */
+    if (rc == 0 && index)
+        rt__facets_store_in_load(st);
     if (rc == 0)
         rc = exec(st, "COMMIT", err);
     if (rc < 0)
@@ -797,10 +800,6 @@ int rt__sqlite_commit(struct rt_store *st, struct rt_error *err)
     st->in_tx = 0;
     if (st->load)
         load_end(st);
-    /* After an import the search index is built and stored now, not by the first
-     * search; best effort (the search builds it when this could not). */
-    if (rc == 0 && index)
-        (void)rt__facets_get(st, &fx, NULL);
     return rc;
 }
 
