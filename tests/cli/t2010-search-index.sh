@@ -42,6 +42,11 @@ check_eq "another process's import made a new index" yes \
     "$(s2=$(stamp "$ONE"); [ "$s2" != none ] && [ "$s2" != "$s1" ] && echo yes)"
 check_eq "the second file changed the answer" yes "$([ "$after" != "$before" ] && echo yes)"
 
+s2=$(stamp "$ONE")
+"$RT" --db "$ONE" import "$B" >/dev/null
+check_eq "an import that adds nothing keeps the stored index" "$s2" "$(stamp "$ONE")"
+check_eq "and its answer" "$after" "$(ask "$ONE")"
+
 "$RT" --db "$TWO" import "$A" "$B" >/dev/null
 check_eq "the answer is that of both files imported at once" "$(ask "$TWO")" "$after"
 

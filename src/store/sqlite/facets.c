@@ -634,6 +634,43 @@ int rt__facets_get(struct rt_store *st, struct rt__facets **out, struct rt_error
     return 0;
 }
 
+/*
+ * At the end of an import, in its write transaction and before its COMMIT: the index
+ * built from the tables and stored with them, so that one commit writes both (after
+ * the commit it took a transaction of its own, its WAL frames and their checkpoint).
+ * Best effort under a savepoint: when it fails, or the data is what the index cannot
+ * hold, nothing is stored and a search builds it as before.
+ */
+void rt__facets_store_in_load(struct rt_store *st)
+{
+    struct rt__facets *fx;
+    int64_t stamp;
+    int rc;
+
+    /* Still stored when the import changed nothing that the index holds (every change
+     * empties it): a search reads it. */
+    if (stored_stamp(st, &stamp, NULL) != 0)
+        return;
+    if (!st->facets)
+        st->facets = rt_xcalloc(1, sizeof(*st->facets));
+    fx = st->facets;
+    fx->known = 0; /* the version moves at the commit; the stamp says it is this build */
+    fx->built = 0;
+    if (sqlite3_exec(st->db, "SAVEPOINT rt_facets", NULL, NULL, NULL) != SQLITE_OK)
+        return;
+    if ((rc = build_all(st, fx, NULL)) == 0 && (rc = store(st, fx, NULL)) == 0)
+        fx->built = 1;
+    else
+        facets_clear(fx);
+    if (rc != 0)
+        sqlite3_exec(st->db, "ROLLBACK TO rt_facets", NULL, NULL, NULL);
+    sqlite3_exec(st->db, "RELEASE rt_facets", NULL, NULL, NULL);
+    rt_free(fx->dl32); /* only the postings read them */
+    fx->dl32 = NULL;
+    rt_free(fx->len0);
+    fx->len0 = NULL;
+}
+
 /* The serialised form (facets.h): numbers little-endian, whatever the machine. */
 static void put_u64(struct rt_buf *b, uint64_t v)
 {

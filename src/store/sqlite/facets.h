@@ -31,6 +31,10 @@ static inline void rt__bitmap_free(roaring_bitmap_t *bm)
  */
 int rt__facets_get(struct rt_store *st, struct rt__facets **out, struct rt_error *err);
 
+/* In an import's write transaction, before its COMMIT: the index built and stored
+ * with the data (best effort; a search builds it when this could not). */
+void rt__facets_store_in_load(struct rt_store *st);
+
 /*
  * Building an index row by row, for a back end that reads its rows itself (the
  * PostgreSQL store; build() here feeds SQLite's rows the same way):

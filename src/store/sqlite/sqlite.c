@@ -535,6 +535,8 @@ void rt__sqlite_close(struct rt_store *st)
     rt__strmap_release(&st->state_cache);
     rt__strmap_release(&st->theme_cache);
     rt__strmap_release(&st->phrase_rows);
+    for (size_t i = 0; i < RT_ARRAY_SIZE(st->load_trigger_sql); i++)
+        rt_free(st->load_trigger_sql[i]);
     rt_buf_release(&st->match_phrases);
     rt_free(st->prefix_acc);
     rt_buf_release(&st->theme_key);
@@ -724,6 +726,72 @@ static int journal_mode(struct rt_store *st, const char *mode)
     return rc;
 }
 
+/*
+ * The two triggers that empty the search index when a recommendation or a theme tag
+ * is added ask, for every row written, whether the index holds anything (schema 23):
+ * a tenth of an import's time. When the index is empty as a load begins nothing can
+ * be stale, so they are dropped in the load's transaction and made again, with the
+ * same SQL, before its commit (load_triggers_restore), which also builds the index.
+ * Other connections never see them missing; a rollback brings them back.
+ */
+static const char *const load_trigger_name[2] = {"search_index_stale_rec_ai",
+                                                 "search_index_stale_theme_ai"};
+
+static void load_triggers_forget(struct rt_store *st)
+{
+    for (size_t i = 0; i < RT_ARRAY_SIZE(st->load_trigger_sql); i++)
+        RT_FREE_AND_NULL(st->load_trigger_sql[i]);
+}
+
+static int load_triggers_drop(struct rt_store *st, struct rt_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = 0, empty;
+
+    if (sqlite3_prepare_v2(st->db, "SELECT NOT EXISTS (SELECT 1 FROM search_index)", -1, &s,
+                           NULL) != SQLITE_OK ||
+        sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_finalize(s);
+        return 0; /* no table (an older schema): nothing to drop */
+    }
+    empty = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    if (!empty)
+        return 0;
+    if (!(s = rt__stmt_sql(st, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
+                           err)))
+        return RT_ESTORE;
+    for (size_t i = 0; i < RT_ARRAY_SIZE(load_trigger_name) && rc == 0; i++) {
+        struct rt_buf drop = RT_BUF_INIT;
+        sqlite3_bind_text(s, 1, load_trigger_name[i], -1, SQLITE_STATIC);
+        if ((rc = sqlite3_step(s)) == SQLITE_ROW && sqlite3_column_text(s, 0)) {
+            st->load_trigger_sql[i] = rt_xstrdup((const char *)sqlite3_column_text(s, 0));
+            rc = 0;
+        } else {
+            rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "begin");
+        }
+        sqlite3_reset(s);
+        if (rc == 0 && st->load_trigger_sql[i]) {
+            rt_buf_addf(&drop, "DROP TRIGGER %s", load_trigger_name[i]);
+            rc = exec(st, drop.buf, err);
+        }
+        rt_buf_release(&drop);
+    }
+    sqlite3_clear_bindings(s);
+    return rc;
+}
+
+static int load_triggers_restore(struct rt_store *st, struct rt_error *err)
+{
+    int rc = 0;
+
+    for (size_t i = 0; i < RT_ARRAY_SIZE(st->load_trigger_sql) && rc == 0; i++)
+        if (st->load_trigger_sql[i])
+            rc = exec(st, st->load_trigger_sql[i], err);
+    load_triggers_forget(st);
+    return rc;
+}
+
 int rt__sqlite_begin_load(struct rt_store *st, struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
@@ -757,6 +825,10 @@ int rt__sqlite_begin_load(struct rt_store *st, struct rt_error *err)
     }
     if (st->load && st->fts_from == 0) /* still empty now that we hold the lock */
         rt__recs_start(st);
+    if ((rc = load_triggers_drop(st, err)) < 0) {
+        rt_store_rollback(st);
+        return rc;
+    }
     st->load |= LOAD_INDEX;
     return 0;
 }
@@ -784,7 +856,6 @@ void rt__sqlite_load_scratch(struct rt_store *st)
 int rt__sqlite_commit(struct rt_store *st, struct rt_error *err)
 {
     int rc = rt_store_rec_links_flush(st, NULL, NULL, err), index = st->load & LOAD_INDEX;
-    struct rt__facets *fx;
 
     rt__recs_stop(st);
     if (rc == 0 && (st->load & LOAD_NO_FK))
@@ -792,16 +863,18 @@ int rt__sqlite_commit(struct rt_store *st, struct rt_error *err)
     if (rc == 0)
         rc = rt__index_from(st, st->fts_from, err);
     if (rc == 0)
+        rc = load_triggers_restore(st, err);
+    /* The search index is built and stored in the import's transaction, not by the
+     * first search: one commit writes both. */
+    if (rc == 0 && index)
+        rt__facets_store_in_load(st);
+    if (rc == 0)
         rc = exec(st, "COMMIT", err);
     if (rc < 0)
         rt_store_rollback(st);
     st->in_tx = 0;
     if (st->load)
         load_end(st);
-    /* After an import the search index is built and stored now, not by the first
-     * search; best effort (the search builds it when this could not). */
-    if (rc == 0 && index)
-        (void)rt__facets_get(st, &fx, NULL);
     return rc;
 }
 
@@ -818,6 +891,7 @@ void rt__sqlite_rollback(struct rt_store *st)
     st->fts_redo_table = 0;
     rt__fts_words_drop(st);
     rt__recs_stop(st);
+    load_triggers_forget(st); /* the rollback made them again */
     if (st->load)
         load_end(st);
 }

@@ -122,10 +122,11 @@ struct rt_store {
     sqlite3 *db;
     char *path;
     int in_tx;
-    unsigned load;      /* in rt_store_begin_load's transaction: enum load_flags of sqlite.c */
-    int64_t fts_from;   /* in a transaction: rows with a larger id are not indexed yet */
-    int fts_redo;       /* rows noted in temp.fts_redo (rt__fts_redo_note) */
-    int fts_redo_table; /* temp.fts_redo exists on this connection */
+    unsigned load; /* in rt_store_begin_load's transaction: enum load_flags of sqlite.c */
+    char *load_trigger_sql[2]; /* the search index's triggers dropped for a load (sqlite.c) */
+    int64_t fts_from;          /* in a transaction: rows with a larger id are not indexed yet */
+    int fts_redo;              /* rows noted in temp.fts_redo (rt__fts_redo_note) */
+    int fts_redo_table;        /* temp.fts_redo exists on this connection */
     sqlite3_stmt *stmt[STMT__COUNT];
     struct rt__sql_slot sql_cache[RT__SQL_CACHE];
     uint64_t sql_tick;

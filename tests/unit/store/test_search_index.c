@@ -168,6 +168,40 @@ Test(search_index, a_write_from_another_connection_empties_it)
     cr_assert_neq(scalar(st, STAMP), stamp, "a new build");
 }
 
+#define LOAD_TRIGGERS                                                                              \
+    "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN"                        \
+    " ('search_index_stale_rec_ai', 'search_index_stale_theme_ai')"
+
+/*
+ * A load into an empty index does without the two triggers of added rows (sqlite.c):
+ * they are there again after its rollback and after its commit, and then empty the
+ * index as before.
+ */
+Test(search_index, a_load_leaves_the_triggers_as_they_were)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_store *other;
+
+    cr_assert_eq(scalar(st, LOAD_TRIGGERS), 2);
+    cr_assert_eq(rt_store_begin_load(st, &e), 0, "%s", e.msg.buf);
+    put(st, "France", 8, RT_RESPONSE_NOTED, "Women's rights", "women judges, rolled back");
+    rt_store_rollback(st);
+    cr_assert_eq(scalar(st, LOAD_TRIGGERS), 2, "back after a rollback");
+    cr_assert_eq(scalar(st, "SELECT count(*) FROM recommendation"), 0);
+
+    cr_assert_eq(rt_store_begin_load(st, &e), 0, "%s", e.msg.buf);
+    fill();
+    cr_assert_eq(rt_store_commit(st, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(scalar(st, LOAD_TRIGGERS), 2, "back after a commit");
+    cr_assert_neq(scalar(st, STAMP), -1, "the load stored the index");
+
+    other = open_other();
+    put(other, "Kenya", 8, RT_RESPONSE_PLEDGE, "Women's rights", "women judges");
+    cr_assert_eq(scalar(other, ROWS), 0, "a row added later empties it");
+    rt_store_close(other);
+    cr_assert_eq(count_in(st, "women", "state_under_review", "KEN"), 1);
+}
+
 /* Every change to what the facets and the lengths are made of empties the table. */
 Test(search_index, every_change_to_its_data_empties_it)
 {
