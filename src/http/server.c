@@ -809,16 +809,15 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
  * handler has started is answered (at most DRAIN_SECONDS), so that none is cut off
  * and a write is never saved without its answer.
  */
-static void drain(struct MHD_Daemon **d, size_t n)
+static void drain(struct MHD_Daemon *d)
 {
+    MHD_socket listen_fd;
     long left;
 
     draining = 1;
-    for (size_t i = 0; i < n; i++) {
-        MHD_socket listen_fd = MHD_quiesce_daemon(d[i]);
-        if (listen_fd != MHD_INVALID_SOCKET)
-            close(listen_fd);
-    }
+    listen_fd = MHD_quiesce_daemon(d);
+    if (listen_fd != MHD_INVALID_SOCKET)
+        close(listen_fd);
     for (int waited = 0; waited < DRAIN_SECONDS * 20; waited++) {
         pthread_mutex_lock(&flight_lock);
         left = in_flight;
@@ -833,8 +832,7 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
 {
     const char *host = o->host ? o->host : "127.0.0.1";
     struct sockaddr_in addr;
-    struct MHD_Daemon *d[64];
-    size_t n_d = 0, want;
+    struct MHD_Daemon *d;
     struct rt_store *check = NULL;
     const union MHD_DaemonInfo *info;
     char *cert = NULL, *key = NULL;
@@ -906,55 +904,16 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
     struct MHD_OptionItem tls[] = {{MHD_OPTION_HTTPS_MEM_KEY, 0, key},
                                    {MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
                                    {MHD_OPTION_END, 0, NULL}};
-    /*
-     * One daemon, with one thread, for each worker thread, all listening on the port
-     * (SO_REUSEPORT: the kernel spreads new connections over them). A pool of MHD's
-     * threads shares one listening socket, and the thread that wakes first accepts
-     * every connection waiting: of 64 that came at once, one thread often took 62 to
-     * 64 and the other answered nothing. A port given is first bound without reuse,
-     * so that one in use (another server's) is refused as before.
-     */
-    want = o->threads ? o->threads : 2u;
-    if (want > sizeof(d) / sizeof(d[0]))
-        want = sizeof(d) / sizeof(d[0]);
-    served_port = o->port;
-    if (o->port != 0) {
-        int probe = socket(AF_INET, SOCK_STREAM, 0), one = 1, taken;
-        if (probe >= 0)
-            setsockopt(probe, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        taken = probe < 0 || bind(probe, (struct sockaddr *)&addr, sizeof(addr)) < 0;
-        if (taken) {
-            int why = errno;
-            if (probe >= 0)
-                close(probe);
-            errno = why;
-            want = 0;
-        } else {
-            close(probe);
-        }
-    }
-    for (; n_d < want; n_d++) {
-        addr.sin_port = htons((uint16_t)served_port);
-        d[n_d] = MHD_start_daemon(
-            MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-                (tls_on ? MHD_USE_TLS : 0),
-            0, NULL, NULL, handle, NULL, MHD_OPTION_ARRAY, tls_on ? tls : tls + 2,
-            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
-            MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_NOTIFY_CONNECTION,
-            on_connection, NULL, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
-            MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-            (size_t)32 * 1024, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u, MHD_OPTION_END);
-        if (!d[n_d])
-            break;
-        if (n_d == 0) { /* the port bound, when 0 was asked: the others join it */
-            info = MHD_get_daemon_info(d[0], MHD_DAEMON_INFO_BIND_PORT);
-            served_port = info ? (unsigned)info->port : o->port;
-        }
-    }
-    if (n_d < want || n_d == 0) {
+    d = MHD_start_daemon(
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | (tls_on ? MHD_USE_TLS : 0),
+        0, NULL, NULL, handle, NULL, MHD_OPTION_ARRAY, tls_on ? tls : tls + 2, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 2u,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+        NULL, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        256u, MHD_OPTION_END);
+    if (!d) {
         int why = errno;
-        for (size_t i = 0; i < n_d; i++)
-            MHD_stop_daemon(d[i]);
         rt_free(cert);
         rt_free(key);
         rt_http_cache_free(cache);
@@ -966,6 +925,8 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
                             o->port,
                             tls_on ? "or the TLS key and certificate do not fit" : strerror(why));
     }
+    info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    served_port = info ? (unsigned)info->port : o->port;
     /* The names it answers to: its address, and for loopback the usual names of it. */
     rt_buf_reset(&hosts);
     add_host(host);
@@ -979,9 +940,8 @@ int rt_http_serve(const struct rt_http_opts *o, struct rt_error *err)
     printf("listening on http%s://%s:%u\n", tls_on ? "s" : "", host, served_port);
     fflush(stdout);
     sigwait(&set, &sig);
-    drain(d, n_d);
-    for (size_t i = 0; i < n_d; i++)
-        MHD_stop_daemon(d[i]);
+    drain(d);
+    MHD_stop_daemon(d);
     for (size_t i = 0; i < n_workers; i++)
         rt_store_close(workers[i]);
     n_workers = 0;
