@@ -122,6 +122,19 @@ static void step_item(struct rt_store *st, struct rt_buf *b, json_t *s, long lon
     RT_HTML_LIT(b, "</li>\n");
 }
 
+/* n with thousands separated by commas: 1,433. */
+static void add_count(struct rt_buf *b, long long n)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof(digits), "%lld", n < 0 ? 0 : n);
+
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            rt_buf_addch(b, ',');
+        rt_buf_addch(b, digits[i]);
+    }
+}
+
 static void home(struct rt_store *st, struct rt_http_resp *resp)
 {
     struct rt_buf *b = &resp->body;
@@ -140,8 +153,10 @@ static void home(struct rt_store *st, struct rt_http_resp *resp)
                 "<button type=\"submit\">Search</button></form>");
     if (rt_store_totals(st, &recs, &states, NULL) == 0) {
         RT_HTML_LIT(b, "<p class=\"muted\">");
-        rt_html_textf(b, "%lld recommendations to %lld states.", (long long)recs,
-                      (long long)states);
+        add_count(b, (long long)recs);
+        rt_html_text(b, " recommendations to ");
+        add_count(b, (long long)states);
+        rt_html_text(b, " states.");
         RT_HTML_LIT(b, "</p>");
     }
     RT_HTML_LIT(b, "<h2>Dialogues</h2><ul>");
@@ -204,19 +219,6 @@ static void self_link(struct rt_buf *b, const struct rt_http_req *req, const cha
 {
     const char *drop[] = {key, NULL};
     search_link(b, req, "/search", drop, value ? key : NULL, value);
-}
-
-/* n with thousands separated by commas: 1,433. */
-static void add_count(struct rt_buf *b, long long n)
-{
-    char digits[32];
-    int len = snprintf(digits, sizeof(digits), "%lld", n < 0 ? 0 : n);
-
-    for (int i = 0; i < len; i++) {
-        if (i && (len - i) % 3 == 0)
-            rt_buf_addch(b, ',');
-        rt_buf_addch(b, digits[i]);
-    }
 }
 
 /*
@@ -401,7 +403,8 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
         goto out;
     }
     RT_HTML_LIT(b, "<p><strong>");
-    rt_html_textf(b, "%lld recommendation%s", (long long)res.total, res.total == 1 ? "" : "s");
+    add_count(b, (long long)res.total);
+    rt_html_text(b, res.total == 1 ? " recommendation" : " recommendations");
     RT_HTML_LIT(b, "</strong>");
     if (res.n_hits)
         rt_html_textf(b, ", %lld to %lld", (long long)q.offset + 1,
@@ -429,7 +432,7 @@ static void search_page(struct rt_store *st, const struct rt_http_req *req,
                 rt_html_text(b, res.facets[f].counts[k].key);
             }
             RT_HTML_LIT(b, "</a> (");
-            rt_html_textf(b, "%lld", (long long)res.facets[f].counts[k].n);
+            add_count(b, (long long)res.facets[f].counts[k].n);
             RT_HTML_LIT(b, ") ");
         }
         RT_HTML_LIT(b, "</p>");
@@ -1229,17 +1232,22 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
     RT_HTML_LIT(b, "<h1>");
     rt_html_text(b, ref.name);
     RT_HTML_LIT(b, "</h1><p>");
-    rt_html_textf(b,
-                  "%lld recommendations received from %lld states: %lld supported, %lld noted, "
-                  "%lld voluntary pledge%s",
-                  (long long)s.recommendations, (long long)s.recommending_states,
-                  (long long)s.by_response[RT_RESPONSE_SUPPORTED],
-                  (long long)s.by_response[RT_RESPONSE_NOTED],
-                  (long long)s.by_response[RT_RESPONSE_PLEDGE],
-                  s.by_response[RT_RESPONSE_PLEDGE] == 1 ? "" : "s");
-    if (s.by_response[RT_RESPONSE_PENDING])
-        rt_html_textf(b, ", %lld without a response yet",
-                      (long long)s.by_response[RT_RESPONSE_PENDING]);
+    add_count(b, (long long)s.recommendations);
+    rt_html_text(b, " recommendations received from ");
+    add_count(b, (long long)s.recommending_states);
+    rt_html_text(b, " states: ");
+    add_count(b, (long long)s.by_response[RT_RESPONSE_SUPPORTED]);
+    rt_html_text(b, " supported, ");
+    add_count(b, (long long)s.by_response[RT_RESPONSE_NOTED]);
+    rt_html_text(b, " noted, ");
+    add_count(b, (long long)s.by_response[RT_RESPONSE_PLEDGE]);
+    rt_html_text(b, s.by_response[RT_RESPONSE_PLEDGE] == 1 ? " voluntary pledge"
+                                                           : " voluntary pledges");
+    if (s.by_response[RT_RESPONSE_PENDING]) {
+        rt_html_text(b, ", ");
+        add_count(b, (long long)s.by_response[RT_RESPONSE_PENDING]);
+        rt_html_text(b, " without a response yet");
+    }
     RT_HTML_LIT(b, ".");
     RT_HTML_LIT(b, " <a href=\"/search?sur=");
     rt_html_url_arg(b, ref.code);

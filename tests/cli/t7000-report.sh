@@ -301,6 +301,13 @@ check_eq "the profile's count of expression is what search --theme finds" \
 serve_start "$DB"
 check_eq "the state page says the same" 1 \
     "$(curl -s "$URL/states/BLR" | grep -c "href=\"/search?sur=BLR&amp;theme=expression\">Freedom of opinion and expression ($expr)</a>")"
+# Counts of thousands are written as people read them: 35,368, not 35368.
+total=$("$RT" --db "$DB" search --json --limit 1 | json .total)
+commas=$(python3 -c 'import sys; print(f"{int(sys.argv[1]):,}")' "$total")
+check_eq "the start page counts the recommendations with commas" 1 \
+    "$(curl -s "$URL/" | grep -c ">$commas recommendations to ")"
+check_eq "and so does a search's count" 1 \
+    "$(curl -s "$URL/search" | grep -c "<strong>$commas recommendations</strong>")"
 kill "$SERVE_PID" 2>/dev/null
 wait "$SERVE_PID" 2>/dev/null
 # Germany's second review (session 16, April 2013) made some first-cycle
