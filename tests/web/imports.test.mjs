@@ -133,7 +133,7 @@ describe('starting a job on the web', { skip: !have && 'no ../shared/data' }, ()
         assert.equal(Number(got['Rows read']), 36381, 'the rows of the README');
         await page.goto(server.url + '/');
         // With 18.csv before it: the 35,368 recommendations of the README, as the raw files give.
-        assert.match(await page.locator('main').textContent(), /35368 recommendations/);
+        assert.match(await page.locator('main').textContent(), /35,368 recommendations/);
     });
 
     it('creates a dialogue on /dialogues/new, the parties completed from the known ones', async () => {
