@@ -30,6 +30,15 @@ const char *rt_action_category_text(int category)
     return category >= 1 && category <= 5 ? text[category - 1] : "no such category";
 }
 
+/* The second word of the pair whose first is key in names (n pairs), else key. */
+static const char *word_for(const char *const (*names)[2], size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(key, names[i][0]))
+            return names[i][1];
+    return key;
+}
+
 const char *rt_mechanism_text(const char *mechanism)
 {
     static const char *const names[][2] = {{"upr", "UPR"},
@@ -37,10 +46,7 @@ const char *rt_mechanism_text(const char *mechanism)
                                            {"treaty-body", "treaty body"},
                                            {"special-procedure", "special procedure"}};
 
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-        if (!strcmp(mechanism, names[i][0]))
-            return names[i][1];
-    return mechanism;
+    return word_for(names, RT_ARRAY_SIZE(names), mechanism);
 }
 
 const char *rt_facet_heading(const char *name)
@@ -50,10 +56,7 @@ const char *rt_facet_heading(const char *name)
                                            {"theme", "Theme"},
                                            {"state_under_review", "State under review"}};
 
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-        if (!strcmp(name, names[i][0]))
-            return names[i][1];
-    return name;
+    return word_for(names, RT_ARRAY_SIZE(names), name);
 }
 
 const char *rt_theme_prefix(const char *label)
