@@ -41,7 +41,8 @@ RT_API int rt_search_result_write_json(const struct rt_search_result *res, int64
 /*
  * The store's figures, as a new reference (json_decref it): {"recommendations",
  * "states_under_review", "recommending_states", "by_response": {...}, "by_cycle":
- * {...}, "sources", "themes"}.
+ * {"1": n, ...} (the UPR cycles), "no_cycle" (the others, OSCE/ODIHR's), "sources",
+ * "themes"}.
  */
 RT_API json_t *rt_stats_to_json(const struct rt_stats *s);
 

@@ -232,9 +232,10 @@ struct rt_stats {
     int64_t recommendations;
     int64_t states_under_review;
     int64_t recommending_states;
-    int64_t by_response[4]; /* indexed by enum rt_response */
-    struct rt_count *by_cycle;
+    int64_t by_response[4];    /* indexed by enum rt_response */
+    struct rt_count *by_cycle; /* the UPR cycles, "1", "2", ... */
     size_t n_by_cycle;
+    int64_t no_cycle; /* those of no UPR cycle (OSCE/ODIHR's): by_cycle leaves them out */
     int64_t sources;
     int64_t themes;
 };

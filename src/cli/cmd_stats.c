@@ -55,13 +55,10 @@ int cmd_stats(struct cli *c, int argc, char **argv)
         printf("voluntary pledges     %lld\n", (long long)s.by_response[RT_RESPONSE_PLEDGE]);
         if (s.by_response[RT_RESPONSE_PENDING])
             printf("pending               %lld\n", (long long)s.by_response[RT_RESPONSE_PENDING]);
-        for (size_t i = 0; i < s.n_by_cycle; i++) {
-            /* Cycle "0": recommendations of other mechanisms (OSCE/ODIHR), which have none. */
-            if (!strcmp(s.by_cycle[i].key, "0"))
-                printf("no cycle (not UPR)    %lld\n", (long long)s.by_cycle[i].n);
-            else
-                printf("cycle %-15s %lld\n", s.by_cycle[i].key, (long long)s.by_cycle[i].n);
-        }
+        for (size_t i = 0; i < s.n_by_cycle; i++)
+            printf("cycle %-15s %lld\n", s.by_cycle[i].key, (long long)s.by_cycle[i].n);
+        if (s.no_cycle)
+            printf("no cycle (not UPR)    %lld\n", (long long)s.no_cycle);
     }
     rc = EXIT_OK;
 out:

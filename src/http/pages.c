@@ -1261,12 +1261,8 @@ static void state_page(struct rt_store *st, const char *name, struct rt_http_res
     counts = rt_xcalloc(s.n_by_cycle + 1, sizeof(*counts));
     labels = rt_xcalloc(s.n_by_cycle + 1, sizeof(*labels));
     names = rt_xcalloc(s.n_by_cycle + 1, sizeof(*names));
-    /* The UPR's cycles: cycle "0" (OSCE/ODIHR's recommendations, which have none) would
-     * search with no cycle at all, and is left out of the chart. */
     i = 0;
     for (size_t c = 0; c < s.n_by_cycle; c++) {
-        if (!strcmp(s.by_cycle[c].key, "0"))
-            continue;
         snprintf(names[i], sizeof(names[i]), "cycle %s", s.by_cycle[c].key);
         labels[i] = names[i];
         q.sur = ref.code;

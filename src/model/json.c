@@ -115,6 +115,7 @@ json_t *rt_stats_to_json(const struct rt_stats *s)
     for (size_t i = 0; i < s->n_by_cycle; i++)
         json_object_set_new(cyc, s->by_cycle[i].key, json_integer(s->by_cycle[i].n));
     json_object_set_new(o, "by_cycle", cyc);
+    json_object_set_new(o, "no_cycle", json_integer(s->no_cycle));
     json_object_set_new(o, "sources", json_integer(s->sources));
     json_object_set_new(o, "themes", json_integer(s->themes));
     return o;

@@ -358,29 +358,6 @@ static int spec_of(struct rt_store *st, const struct rt_query *q, struct rt_sear
     return 0;
 }
 
-/*
- * The stores count a recommendation without a cycle (OSCE/ODIHR's, a treaty body's)
- * under cycle "0", which no one can filter on (--cycle takes 1 to 999): that entry
- * leaves the cycle facet, whose counts then add up to the UPR hits.
- */
-static void drop_no_cycle(struct rt_search_result *res)
-{
-    for (size_t f = 0; f < res->n_facets; f++) {
-        struct rt_facet *x = &res->facets[f];
-        size_t kept = 0;
-
-        if (strcmp(x->name, "cycle"))
-            continue;
-        for (size_t k = 0; k < x->n; k++) {
-            if (!strcmp(x->counts[k].key, "0"))
-                rt_free(x->counts[k].key);
-            else
-                x->counts[kept++] = x->counts[k];
-        }
-        x->n = kept;
-    }
-}
-
 int rt_search(struct rt_store *st, const struct rt_query *q, struct rt_search_result *res,
               struct rt_error *err)
 {
@@ -391,8 +368,6 @@ int rt_search(struct rt_store *st, const struct rt_query *q, struct rt_search_re
     if ((rc = spec_of(st, q, &spec, &parsed, err)) == 0)
         rc = rt_store_search(st, &spec, res, err);
     rt_search_query_free(parsed);
-    if (rc == 0)
-        drop_no_cycle(res);
     return rc;
 }
 

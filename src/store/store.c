@@ -305,8 +305,14 @@ int rt_store_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct r
 int rt_store_stats(struct rt_store *st, int64_t sur_id, struct rt_stats *s, struct rt_error *err)
 {
     const struct rt__store_ops *o = ops_of(st);
+    int rc = o->stats ? o->stats(st, sur_id, s, err) : missing(o, "stats", err);
 
-    return o->stats ? o->stats(st, sur_id, s, err) : missing(o, "stats", err);
+    if (rc == 0) {
+        s->no_cycle = s->recommendations;
+        for (size_t i = 0; i < s->n_by_cycle; i++)
+            s->no_cycle -= s->by_cycle[i].n;
+    }
+    return rc;
 }
 
 int rt_store_search(struct rt_store *st, const struct rt_search_spec *spec,

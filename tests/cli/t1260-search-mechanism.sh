@@ -79,6 +79,16 @@ check_eq "its chart has no bar named (null)" 0 "$(grep -c '(null)' "$TMP/c.html"
 check_eq "but the cycles' bars" 1 "$(grep -c '>cycle 1<' "$TMP/c.html")"
 check_eq "stats --sur: no 'cycle 0' either" "no cycle (not UPR)    3" \
     "$("$RT" --db "$DB" stats --sur Belarus | grep '^no cycle')"
+"$RT" --db "$DB" stats --sur Belarus --json >"$TMP/s.json"
+check_eq "stats --json: the ODIHR ones as no_cycle, by_cycle the UPR's cycles alone" "3 ['1', '2']" \
+    "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["no_cycle"], sorted(d["by_cycle"]))' <"$TMP/s.json")"
+# The server counts a second search's facets another way (each row's entries): neither
+# has a cycle 0.
+for n in 1 2 3; do
+    get "$URL/api/v1/recommendations?sur=BLR&facets=1&limit=1" >/dev/null
+    check_eq "facets over HTTP, request $n: no cycle 0" "['1', '2']" \
+        "$(python3 -c 'import json,sys; print(sorted(json.load(sys.stdin)["facets"]["cycle"]))' <"$TMP/body")"
+done
 kill -TERM "$SERVE_PID"
 wait "$SERVE_PID" 2>/dev/null
 done_testing

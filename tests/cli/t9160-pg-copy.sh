@@ -19,6 +19,11 @@ upr_db "$LITE"
 "$RT" --db "$LITE" import "$ROOT/data/demo/recommendations.csv" >/dev/null
 check "the demo ledger is written" sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$LITE"
 check "the source has a ledger" test "$(sqlite3 "$LITE" 'SELECT count(*) FROM step')" -gt 0
+# ... and recommendations of no UPR cycle (ODIHR's), which count under no cycle.
+printf '%s\n' 'election,election_date,report_date,priority,recommendation' \
+    'parliamentary elections,2016-09-11,2016-12-08,yes,Publish the results of each polling station.' \
+    'presidential election,2015-10-11,2016-01-28,no,Let observers watch the count.' >"$TMP/odihr.csv"
+check "an ODIHR list imports" "$RT" --db "$LITE" import --state BLR "$TMP/odihr.csv"
 "$RT" --db "$LITE" export --json >"$TMP/exp.lite"
 
 check "copy SQLite into PostgreSQL" "$RT" copy --from "$LITE" --to "$PG" --json
@@ -35,6 +40,18 @@ check_eq "and the audit log" "$(sqlite3 "$LITE" 'SELECT count(*) FROM audit_log'
 "$RT" --db "$PG" export --json >"$TMP/exp.pg"
 check "export --json is non-trivial" test "$(wc -c <"$TMP/exp.pg")" -gt 10000000
 check "export --json of PostgreSQL is SQLite's, byte for byte" cmp "$TMP/exp.lite" "$TMP/exp.pg"
+for store in LITE PG; do
+    eval "db=\$$store"
+    "$RT" --db "$db" stats --sur Belarus --json >"$TMP/stats.$store"
+    "$RT" --db "$db" search --sur Belarus --facets --json --limit 1 >"$TMP/facets.$store"
+done
+check_eq "stats on PostgreSQL: the ODIHR ones under no_cycle, no cycle 0" "2 True" \
+    "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+print(d["no_cycle"], "0" not in d["by_cycle"])' "$TMP/stats.PG")"
+check "and as SQLite's" cmp "$TMP/stats.LITE" "$TMP/stats.PG"
+check_eq "a search's cycle facet on PostgreSQL has no cycle 0" False \
+    "$(python3 -c 'import json,sys; print("0" in json.load(open(sys.argv[1]))["facets"]["cycle"])' "$TMP/facets.PG")"
+check "and its facets are SQLite's" cmp "$TMP/facets.LITE" "$TMP/facets.PG"
 
 check "copy PostgreSQL into a new SQLite file" "$RT" copy --from "$PG" --to "sqlite:$BACK"
 cp "$TMP/out" "$TMP/msg"

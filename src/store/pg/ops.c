@@ -1470,8 +1470,8 @@ static int pg_stats(struct rt_store *st, int64_t sur_id, struct rt_stats *out, s
     }
     PQclear(r);
     if (!(r = exec_id(s, "pg_stats_cycles",
-                      "SELECT coalesce(r.cycle, 0), count(*) FROM recommendation r" SUR_R
-                      " GROUP BY 1 ORDER BY 1",
+                      "SELECT r.cycle, count(*) FROM recommendation r" SUR_R
+                      " AND r.cycle > 0 GROUP BY 1 ORDER BY 1",
                       sur_id, err)))
         return RT_ESTORE;
     counts_of(r, &out->by_cycle, &out->n_by_cycle);
@@ -1841,7 +1841,7 @@ static PGresult *run(struct pg_store *s, const char *sql, const struct where *w,
  * equal counts (as SQLite's). */
 static const char *const facet_sql[4][4] = {
     {"response", "m.response", "", "m.response COLLATE \"C\""},
-    {"cycle", "m.cycle", "", "m.cycle"},
+    {"cycle", "nullif(m.cycle, 0)", "", "nullif(m.cycle, 0)"}, /* no UPR cycle: none */
     {"theme", "t.label",
      " JOIN recommendation_theme rt ON rt.rec_id = m.id JOIN theme t ON t.id = rt.theme_id",
      "t.label COLLATE \"C\""},
@@ -2589,7 +2589,7 @@ static int pg_search(struct rt_store *st, const struct rt_search_spec *spec,
             res->total = v;
         } else if (part == 1) {
             ids[k++] = v;
-        } else if (part >= 2 && part < 6 && spec->facets) {
+        } else if (part >= 2 && part < 6 && spec->facets && !PQgetisnull(r, i, 2)) {
             struct rt_facet *fc = &res->facets[part - 2];
             fc->counts[fc->n].key = rt_xstrdup(PQgetvalue(r, i, 2));
             fc->counts[fc->n++].n = v;

@@ -1009,8 +1009,12 @@ void rt__facets_count(struct rt__facets *fx, const roaring_bitmap_t *hits,
             continue;
         RT_ALLOC_ARRAY(c, g->n);
         for (size_t i = 0; i < g->n; i++) {
-            int64_t k = pass ? (int64_t)by_row[f][i + 1]
-                             : (int64_t)roaring_bitmap_and_cardinality(hits, g->e[i].bm);
+            int64_t k;
+            /* The rows of no UPR cycle (OSCE/ODIHR's, cycle 0) count under no cycle. */
+            if (f == F_CYCLE && g->e[i].num <= 0)
+                continue;
+            k = pass ? (int64_t)by_row[f][i + 1]
+                     : (int64_t)roaring_bitmap_and_cardinality(hits, g->e[i].bm);
             if (n && (f == F_CYCLE ? c[n - 1].e->num == g->e[i].num
                                    : !strcmp(c[n - 1].e->key, g->e[i].key)))
                 c[n - 1].n += k;

@@ -184,6 +184,7 @@ static int64_t scalar(struct rt_store *st, const char *sql, int64_t sur_id, int 
     return v;
 }
 
+/* Reads (key, count) rows into *out; a NULL key (no value) counts under none. */
 static int counts(struct rt_store *st, sqlite3_stmt *s, struct rt_count **out, size_t *n,
                   struct rt_error *err)
 {
@@ -191,6 +192,8 @@ static int counts(struct rt_store *st, sqlite3_stmt *s, struct rt_count **out, s
     int rc;
 
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+            continue;
         RT_ALLOC_GROW(*out, *n + 1, alloc);
         (*out)[*n].key = rt__col_strdup(s, 0);
         (*out)[*n].n = sqlite3_column_int64(s, 1);
@@ -270,10 +273,10 @@ int rt__sqlite_stats(struct rt_store *st, int64_t sur_id, struct rt_stats *out,
     if (rc != SQLITE_DONE)
         return rt__db_error(st, err, "statistics");
     if ((rc = prepare(st,
-                      SUR("SELECT coalesce(r.cycle, 0), count(*) FROM recommendation r"
-                          " GROUP BY 1 ORDER BY 1",
-                          "SELECT coalesce(r.cycle, 0), count(*) FROM recommendation r"
-                          " WHERE r.sur_id = ?1 GROUP BY 1 ORDER BY 1"),
+                      SUR("SELECT r.cycle, count(*) FROM recommendation r"
+                          " WHERE r.cycle > 0 GROUP BY 1 ORDER BY 1",
+                          "SELECT r.cycle, count(*) FROM recommendation r"
+                          " WHERE r.sur_id = ?1 AND r.cycle > 0 GROUP BY 1 ORDER BY 1"),
                       &s, err)) < 0)
         return rc;
     sqlite3_bind_int64(s, 1, sur_id);
@@ -818,7 +821,8 @@ static int count(struct rt_store *st, const struct rt_search_spec *q, enum plan 
 
 static const char *const facet_sql[4][2] = {
     {"response", "SELECT r.response, count(*) FROM recommendation r"},
-    {"cycle", "SELECT coalesce(r.cycle, 0), count(*) FROM recommendation r"},
+    /* Recommendations of no UPR cycle (OSCE/ODIHR's) count under no cycle. */
+    {"cycle", "SELECT CASE WHEN r.cycle > 0 THEN r.cycle END, count(*) FROM recommendation r"},
     {"theme", "SELECT t.label, count(*) FROM recommendation r"
               " JOIN recommendation_theme rt ON rt.rec_id = r.id"
               " JOIN theme t ON t.id = rt.theme_id"},
