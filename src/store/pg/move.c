@@ -91,80 +91,15 @@ static int sq_has(void *ctx, const char *table, struct rt_error *err)
     return rc;
 }
 
-/* One table to fill: its name and columns, as the SQLite store has them. */
-struct out_table {
-    char *name;
-    struct rt_buf cols; /* "a", "b", ... quoted, for both statements */
-    int ncols;
-};
-
 struct copy_out {
     struct rt_pg *pg;
     struct rt_store *st;
-    struct out_table *t;
+    struct rt__pg_table *t; /* the tables to fill (rt__pg_tables) */
     size_t n;
     rt__copy_progress_fn progress;
     void *pctx;
     uint64_t total, done;
 };
-
-static void out_tables_free(struct copy_out *x)
-{
-    for (size_t i = 0; i < x->n; i++) {
-        rt_free(x->t[i].name);
-        rt_buf_release(&x->t[i].cols);
-    }
-    rt_free(x->t);
-}
-
-/* The tables of the SQLite store that PostgreSQL has, but for the derived ones (the
- * full-text index, the table word, the search index) and meta. */
-static int out_tables(struct copy_out *x, struct rt_error *err)
-{
-    sqlite3_stmt *q = NULL;
-    size_t alloc = 0;
-    int rc = 0;
-
-    if (sqlite3_prepare_v2(x->st->db,
-                           "SELECT name FROM sqlite_master WHERE type = 'table'"
-                           " AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'recommendation_fts%'"
-                           " AND name NOT IN ('meta', 'search_index', 'word') ORDER BY rootpage",
-                           -1, &q, NULL) != SQLITE_OK)
-        return rt__db_error(x->st, err, "the target's tables");
-    while (rc == 0 && sqlite3_step(q) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(q, 0);
-        const char *v[1] = {name};
-        struct out_table *t;
-        struct rt_buf sql = RT_BUF_INIT;
-        sqlite3_stmt *c = NULL;
-        PGresult *r = rt__pg_exec(x->pg, "pg_move_has_table",
-                                  "SELECT to_regclass(quote_ident($1)) IS NOT NULL", 1, v, err);
-        int there;
-
-        if (!r) {
-            rc = RT_ESTORE;
-            break;
-        }
-        there = !strcmp(PQgetvalue(r, 0, 0), "t");
-        PQclear(r);
-        if (!there)
-            continue;
-        RT_ALLOC_GROW(x->t, x->n + 1, alloc);
-        t = &x->t[x->n++];
-        memset(t, 0, sizeof(*t));
-        t->name = rt_xstrdup(name);
-        rt_buf_init(&t->cols, 0);
-        rt_buf_addf(&sql, "SELECT name FROM pragma_table_info('%s') ORDER BY cid", name);
-        if (sqlite3_prepare_v2(x->st->db, sql.buf, -1, &c, NULL) == SQLITE_OK)
-            while (sqlite3_step(c) == SQLITE_ROW)
-                rt_buf_addf(&t->cols, "%s\"%s\"", t->ncols++ ? ", " : "",
-                            (const char *)sqlite3_column_text(c, 0));
-        sqlite3_finalize(c);
-        rt_buf_release(&sql);
-    }
-    sqlite3_finalize(q);
-    return rc;
-}
 
 static int hexval(char h)
 {
@@ -207,13 +142,16 @@ static void bind_value(sqlite3_stmt *ins, const PGresult *r, int c, struct rt_bu
 }
 
 /* Streams one table's rows from PostgreSQL into SQLite. */
-static int copy_out_table(struct copy_out *x, const struct out_table *t, struct rt_error *err)
+static int copy_out_table(struct copy_out *x, const struct rt__pg_table *t, struct rt_error *err)
 {
     PGconn *conn = rt__pg_conn(x->pg);
-    struct rt_buf sql = RT_BUF_INIT, blob = RT_BUF_INIT;
+    struct rt_buf sql = RT_BUF_INIT, blob = RT_BUF_INIT, cols = RT_BUF_INIT;
     sqlite3_stmt *ins = NULL;
     PGresult *r;
     int rc = 0, ended = 0;
+
+    for (size_t c = 0; c < t->ncols; c++) /* "a", "b", ... quoted, for both statements */
+        rt_buf_addf(&cols, "%s\"%s\"", c ? ", " : "", t->cols[c]);
 
     rt_buf_addf(&sql, "DELETE FROM \"%s\"", t->name); /* rows the migrations put in */
     if (sqlite3_exec(x->st->db, sql.buf, NULL, NULL, NULL) != SQLITE_OK) {
@@ -221,8 +159,8 @@ static int copy_out_table(struct copy_out *x, const struct out_table *t, struct 
         goto out;
     }
     rt_buf_reset(&sql);
-    rt_buf_addf(&sql, "INSERT INTO \"%s\" (%s) VALUES (", t->name, t->cols.buf);
-    for (int c = 0; c < t->ncols; c++)
+    rt_buf_addf(&sql, "INSERT INTO \"%s\" (%s) VALUES (", t->name, cols.buf);
+    for (size_t c = 0; c < t->ncols; c++)
         rt_buf_adds(&sql, c ? ", ?" : "?");
     rt_buf_adds(&sql, ")");
     if (sqlite3_prepare_v2(x->st->db, sql.buf, -1, &ins, NULL) != SQLITE_OK) {
@@ -230,7 +168,7 @@ static int copy_out_table(struct copy_out *x, const struct out_table *t, struct 
         goto out;
     }
     rt_buf_reset(&sql);
-    rt_buf_addf(&sql, "SELECT %s FROM \"%s\"", t->cols.buf, t->name);
+    rt_buf_addf(&sql, "SELECT %s FROM \"%s\"", cols.buf, t->name);
     if (!PQsendQuery(conn, sql.buf) || !PQsetSingleRowMode(conn)) {
         rc = rt_error_set(err, RT_ESTORE, NULL, 0, t->name, "%s", PQerrorMessage(conn));
         goto out;
@@ -238,8 +176,8 @@ static int copy_out_table(struct copy_out *x, const struct out_table *t, struct 
     while ((r = PQgetResult(conn))) {
         ExecStatusType status = PQresultStatus(r);
         if (status == PGRES_SINGLE_TUPLE && rc == 0) {
-            for (int c = 0; c < t->ncols; c++)
-                bind_value(ins, r, c, &blob);
+            for (size_t c = 0; c < t->ncols; c++)
+                bind_value(ins, r, (int)c, &blob);
             if (sqlite3_step(ins) != SQLITE_DONE)
                 rc = rt__db_error(x->st, err, t->name);
             sqlite3_reset(ins);
@@ -259,6 +197,7 @@ out:
     sqlite3_finalize(ins);
     rt_buf_release(&sql);
     rt_buf_release(&blob);
+    rt_buf_release(&cols);
     return rc;
 }
 
@@ -381,7 +320,7 @@ int rt__pg_copy_out(const char *pg_target, const char *sqlite_path,
     if ((rc = rt__pg_begin(x.pg, "REPEATABLE READ READ ONLY", err)) < 0)
         goto out;
     in_pg = 1;
-    if ((rc = out_tables(&x, err)) < 0)
+    if ((rc = rt__pg_tables(x.st->db, x.pg, 0, &x.t, &x.n, err)) < 0)
         goto out;
     if (progress)
         for (size_t i = 0; i < x.n; i++)
@@ -412,7 +351,7 @@ out:
         rt__sqlite_rollback(x.st);
     if (in_pg)
         rt__pg_end(x.pg, 0, NULL);
-    out_tables_free(&x);
+    rt__pg_tables_free(x.t, x.n);
     rt_buf_release(&defs);
     if (x.st)
         rt__sqlite_close(x.st);

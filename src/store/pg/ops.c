@@ -300,31 +300,14 @@ static int pg_begin_load(struct rt_store *st, struct rt_error *err)
 
 /* Copying the load's rows into PostgreSQL. */
 
-struct table {
-    char *name;
-    char **cols;
-    size_t ncols;
-    int done;
-};
-
-static void tables_free(struct table *t, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        for (size_t c = 0; c < t[i].ncols; c++)
-            rt_free(t[i].cols[c]);
-        rt_free(t[i].cols);
-        rt_free(t[i].name);
-    }
-    rt_free(t);
-}
-
 static int sq_error(sqlite3 *db, struct rt_error *err, const char *what)
 {
     return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "%s: %s", what, sqlite3_errmsg(db));
 }
 
 /* Whether table t's references all point at tables already placed. */
-static int refs_placed(sqlite3 *db, const struct table *v, size_t n, const struct table *t)
+static int refs_placed(sqlite3 *db, const struct rt__pg_table *v, size_t n,
+                       const struct rt__pg_table *t)
 {
     struct rt_buf sql = RT_BUF_INIT;
     sqlite3_stmt *q = NULL;
@@ -352,67 +335,15 @@ static int refs_placed(sqlite3 *db, const struct table *v, size_t n, const struc
  * word (made here from the texts), the search index on disk (made again when needed)
  * and meta.
  */
-static int load_tables(sqlite3 *db, struct pg_store *s, struct table **out, size_t *out_n,
+static int load_tables(sqlite3 *db, struct pg_store *s, struct rt__pg_table **out, size_t *out_n,
                        struct rt_error *err)
 {
-    struct table *v = NULL, *sorted;
-    size_t n = 0, alloc = 0, placed = 0;
-    sqlite3_stmt *q = NULL;
-    int rc = 0;
+    struct rt__pg_table *v, *sorted;
+    size_t n, placed = 0;
+    int rc;
 
-    if (sqlite3_prepare_v2(db,
-                           "SELECT name FROM sqlite_master WHERE type = 'table'"
-                           " AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'recommendation_fts%'"
-                           " AND name NOT IN ('meta', 'search_index', 'word') ORDER BY rootpage",
-                           -1, &q, NULL) != SQLITE_OK)
-        return sq_error(db, err, "the import's tables");
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(q, 0);
-        struct rt_buf sql = RT_BUF_INIT;
-        sqlite3_stmt *c = NULL;
-        const char *v1[1] = {name};
-        PGresult *r;
-        int rows = 0, there;
-
-        rt_buf_addf(&sql, "SELECT EXISTS (SELECT 1 FROM \"%s\")", name);
-        if (sqlite3_prepare_v2(db, sql.buf, -1, &c, NULL) == SQLITE_OK &&
-            sqlite3_step(c) == SQLITE_ROW)
-            rows = sqlite3_column_int(c, 0);
-        sqlite3_finalize(c);
-        rt_buf_release(&sql);
-        if (!rows)
-            continue;
-        if (!(r = rt__pg_exec(s->pg, "pg_has_table", "SELECT to_regclass($1) IS NOT NULL", 1, v1,
-                              err))) {
-            rc = RT_ESTORE;
-            break;
-        }
-        there = !strcmp(PQgetvalue(r, 0, 0), "t");
-        PQclear(r);
-        if (!there)
-            continue;
-        RT_ALLOC_GROW(v, n + 1, alloc);
-        memset(&v[n], 0, sizeof(v[n]));
-        v[n].name = rt_xstrdup(name);
-        {
-            struct rt_buf ti = RT_BUF_INIT;
-            size_t calloc_n = 0;
-            rt_buf_addf(&ti, "SELECT name FROM pragma_table_info('%s') ORDER BY cid", name);
-            if (sqlite3_prepare_v2(db, ti.buf, -1, &c, NULL) == SQLITE_OK)
-                while (sqlite3_step(c) == SQLITE_ROW) {
-                    RT_ALLOC_GROW(v[n].cols, v[n].ncols + 1, calloc_n);
-                    v[n].cols[v[n].ncols++] = rt_xstrdup((const char *)sqlite3_column_text(c, 0));
-                }
-            sqlite3_finalize(c);
-            rt_buf_release(&ti);
-        }
-        n++;
-    }
-    sqlite3_finalize(q);
-    if (rc < 0) {
-        tables_free(v, n);
+    if ((rc = rt__pg_tables(db, s->pg, 1, &v, &n, err)) < 0)
         return rc;
-    }
     /* References first: repeatedly place a table whose references are placed. */
     sorted = rt_xcalloc(n ? n : 1, sizeof(*sorted));
     while (placed < n) {
@@ -438,7 +369,7 @@ static int load_tables(sqlite3 *db, struct pg_store *s, struct table **out, size
 struct transfer {
     struct pg_store *s;
     sqlite3 *db;
-    struct table *t;
+    struct rt__pg_table *t;
     size_t n;
     struct rt_tokenizer *tok;
     /* For rt_store_copy: its progress, the rows to copy and those copied so far. */
@@ -448,7 +379,7 @@ struct transfer {
 };
 
 /* COPY one table's rows from the load into PostgreSQL. */
-static int copy_table(struct transfer *x, const struct table *t, struct rt_error *err)
+static int copy_table(struct transfer *x, const struct rt__pg_table *t, struct rt_error *err)
 {
     struct rt_buf sql = RT_BUF_INIT, num = RT_BUF_INIT;
     struct rt_pg_copy *cp = NULL;
@@ -813,7 +744,7 @@ static int transfer_from(struct transfer *x, struct rt_error *err)
 static void transfer_release(struct transfer *x)
 {
     rt_tokenizer_free(x->tok);
-    tables_free(x->t, x->n);
+    rt__pg_tables_free(x->t, x->n);
     sqlite3_close(x->db);
 }
 

@@ -266,4 +266,22 @@ int rt__pg_text_match(const struct rt__pg_text *tx, const struct rt_search_node 
  * and the table, or RT_ESTORE. */
 int rt__pg_copy_empty(struct rt_pg *pg, struct rt_error *err);
 
+/*
+ * The tables that move between a SQLite file and PostgreSQL (tables.c): those of the
+ * SQLite database db that pg has too, in creation order, each with its columns in
+ * SQLite's order; never SQLite's own, the full-text index, the table word and the
+ * search index (each store makes them from the rest), nor meta. With with_rows, only
+ * those that hold a row. 0 with *out (rt__pg_tables_free) and *n, or RT_ESTORE.
+ */
+struct sqlite3;
+struct rt__pg_table {
+    char *name;
+    char **cols;
+    size_t ncols;
+    int done; /* for the caller */
+};
+int rt__pg_tables(struct sqlite3 *db, struct rt_pg *pg, int with_rows, struct rt__pg_table **out,
+                  size_t *n, struct rt_error *err);
+void rt__pg_tables_free(struct rt__pg_table *t, size_t n);
+
 #endif
