@@ -10,7 +10,12 @@
 
 #include <sodium.h>
 
+#include "auth/audit_int.h"
 #include "store/pg/pg_int.h"
+
+/* The session-level advisory lock that makes writes one at a time (rt__pg_begin). */
+#define WRITERS_LOCK "SELECT pg_advisory_lock(7242024)"
+#define WRITERS_UNLOCK "SELECT pg_advisory_unlock(7242024)"
 
 struct pg_stmt {
     const char *name, *sql;
@@ -22,6 +27,9 @@ struct rt_pg {
     struct pg_stmt *stmts;
     size_t nstmts, cap;
     int in_txn; /* inside rt__pg_transaction or a migration: no silent reconnect */
+    int writer; /* holds the writers' lock: a SERIALIZABLE transaction is open */
+    int audit;  /* seal the audit log's new entries at COMMIT (rt__pg_set_audit) */
+    char *actor, *via;
     char sqlstate[6];
     long prepares, resets;
 };
@@ -155,6 +163,8 @@ void rt__pg_close(struct rt_pg *pg)
         return;
     PQfinish(pg->conn);
     rt_free(pg->stmts);
+    rt_free(pg->actor);
+    rt_free(pg->via);
     rt_free(pg);
 }
 
@@ -180,6 +190,7 @@ static int reset(struct rt_pg *pg, const char *why, struct rt_error *err)
         return RT_ESTORE;
     }
     pg->resets++;
+    pg->writer = 0; /* a new session holds no lock */
     for (size_t i = 0; i < pg->nstmts; i++)
         pg->stmts[i].prepared = 0;
     return setup_session(pg, err);
@@ -322,11 +333,106 @@ static void back_off(int attempt)
     nanosleep(&ts, NULL);
 }
 
+/* Lets the next writer in (a lost connection has let go of the lock already). */
+static void unlock(struct rt_pg *pg)
+{
+    if (pg->writer && !lost(pg))
+        PQclear(PQexec(pg->conn, WRITERS_UNLOCK));
+    pg->writer = 0;
+}
+
 static void rollback(struct rt_pg *pg)
 {
     if (!lost(pg))
         PQclear(PQexec(pg->conn, "ROLLBACK"));
     pg->in_txn = 0;
+    unlock(pg);
+}
+
+void rt__pg_set_audit(struct rt_pg *pg, const char *actor, const char *via)
+{
+    rt_free(pg->actor);
+    rt_free(pg->via);
+    pg->actor = rt_xstrdup(actor ? actor : "rightstrack");
+    pg->via = via ? rt_xstrdup(via) : NULL;
+    pg->audit = 1;
+}
+
+/* A text column of row i of r, as the hash takes it (NULL for SQL NULL). */
+static struct rt__audit_bytes column(const PGresult *r, int i, int c)
+{
+    struct rt__audit_bytes b = {NULL, 0};
+
+    if (!PQgetisnull(r, i, c)) {
+        b.ptr = PQgetvalue(r, i, c);
+        b.len = (size_t)PQgetlength(r, i, c);
+    }
+    return b;
+}
+
+/*
+ * Seals the entries this transaction added to the audit log, as SQLite's trigger seals
+ * each one (src/store/sqlite/audit.c): when, who, through what, the hash of the entry
+ * sealed before it and its own (rt__audit_hash). Run under the writers' lock just
+ * before COMMIT, so the entry before is the last one sealed and the chain never forks.
+ */
+static int seal(struct rt_pg *pg, struct rt_error *err)
+{
+    PGresult *u, *p;
+    char prev[65] = "", at[24];
+    time_t t = time(NULL);
+    struct tm tm;
+    int rc = 0;
+
+    if (!(u = rt__pg_exec(pg, "pg_audit_unsealed",
+                          "SELECT id, tbl, op, record, ref1, ref2, before, after FROM audit_log"
+                          " WHERE hash IS NULL ORDER BY id",
+                          0, NULL, err)))
+        return RT_ESTORE;
+    if (!PQntuples(u)) {
+        PQclear(u);
+        return 0;
+    }
+    if (!(p = rt__pg_exec(
+              pg, "pg_audit_last",
+              "SELECT hash FROM audit_log WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1", 0, NULL,
+              err))) {
+        PQclear(u);
+        return RT_ESTORE;
+    }
+    if (PQntuples(p))
+        snprintf(prev, sizeof(prev), "%s", PQgetvalue(p, 0, 0));
+    PQclear(p);
+    if (!gmtime_r(&t, &tm) || !strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm))
+        RT_BUG("cannot format the current time");
+    for (int i = 0; i < PQntuples(u) && rc == 0; i++) {
+        struct rt__audit_bytes f[RT__AUDIT_NFIELDS] = {
+            [RT__AUDIT_PREV] = {*prev ? prev : NULL, strlen(prev)},
+            [RT__AUDIT_AT] = {at, strlen(at)},
+            [RT__AUDIT_ACTOR] = {pg->actor, strlen(pg->actor)},
+            [RT__AUDIT_VIA] = {pg->via, pg->via ? strlen(pg->via) : 0},
+            [RT__AUDIT_TABLE] = column(u, i, 1),
+            [RT__AUDIT_OP] = column(u, i, 2),
+            [RT__AUDIT_RECORD] = column(u, i, 3),
+            [RT__AUDIT_REF1] = column(u, i, 4),
+            [RT__AUDIT_REF2] = column(u, i, 5),
+            [RT__AUDIT_BEFORE] = column(u, i, 6),
+            [RT__AUDIT_AFTER] = column(u, i, 7),
+        };
+        char hash[65];
+        const char *v[6] = {PQgetvalue(u, i, 0), at, pg->actor, pg->via, *prev ? prev : NULL, hash};
+
+        rt__audit_hash(f, hash);
+        if (!(p = rt__pg_exec(pg, "pg_audit_seal",
+                              "UPDATE audit_log SET at = $2, actor = $3, via = $4, prev_hash = $5,"
+                              " hash = $6 WHERE id = $1",
+                              6, v, err)))
+            rc = RT_ESTORE;
+        PQclear(p);
+        memcpy(prev, hash, sizeof(prev));
+    }
+    PQclear(u);
+    return rc;
 }
 
 int rt__pg_begin(struct rt_pg *pg, const char *isolation, struct rt_error *err)
@@ -334,6 +440,13 @@ int rt__pg_begin(struct rt_pg *pg, const char *isolation, struct rt_error *err)
     struct rt_buf sql = RT_BUF_INIT;
     int rc;
 
+    /* A writer waits for the one before it, outside any transaction: its snapshot then
+     * holds every write before it, the audit log's last sealed entry among them. */
+    if (isolation && !strcmp(isolation, "SERIALIZABLE") && !pg->writer) {
+        if ((rc = rt__pg_run(pg, WRITERS_LOCK, err)) < 0)
+            return rc;
+        pg->writer = 1;
+    }
     rt_buf_adds(&sql, "BEGIN");
     if (isolation && *isolation)
         rt_buf_addf(&sql, " ISOLATION LEVEL %s", isolation);
@@ -341,6 +454,8 @@ int rt__pg_begin(struct rt_pg *pg, const char *isolation, struct rt_error *err)
     rt_buf_release(&sql);
     if (rc == 0)
         pg->in_txn = 1;
+    else
+        unlock(pg);
     return rc;
 }
 
@@ -352,8 +467,13 @@ int rt__pg_end(struct rt_pg *pg, int commit, struct rt_error *err)
         rollback(pg);
         return 0;
     }
+    if (pg->writer && pg->audit && (rc = seal(pg, err)) < 0) {
+        rollback(pg);
+        return rc;
+    }
     rc = rt__pg_run(pg, "COMMIT", err);
     pg->in_txn = 0;
+    unlock(pg);
     return rc;
 }
 

@@ -132,6 +132,8 @@ static int pg_open(struct rt_store **out, const char *target, unsigned flags, st
         rt_free(s);
         return rc;
     }
+    if (s->schema >= 11) /* the audit log's: its entries are sealed at COMMIT */
+        rt__pg_set_audit(s->pg, NULL, NULL);
     *out = (struct rt_store *)(void *)s;
     return 0;
 }
@@ -203,6 +205,8 @@ static void pg_set_actor(struct rt_store *st, const char *actor, const char *via
     rt_free(s->via);
     s->actor = actor ? rt_xstrdup(actor) : NULL;
     s->via = via ? rt_xstrdup(via) : NULL;
+    if (s->schema >= 11) /* the audit log's: its entries are sealed at COMMIT */
+        rt__pg_set_audit(s->pg, actor, via);
 }
 
 static int pg_set_reader(struct rt_store *st, enum rt_reader reader, struct rt_error *err)

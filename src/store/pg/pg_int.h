@@ -76,6 +76,15 @@ long rt__pg_resets(const struct rt_pg *pg);
  */
 int rt__pg_begin(struct rt_pg *pg, const char *isolation, struct rt_error *err);
 int rt__pg_end(struct rt_pg *pg, int commit, struct rt_error *err);
+/*
+ * Writes are one at a time: a SERIALIZABLE transaction (rt__pg_begin, and so
+ * rt__pg_transaction) is a write, and first waits for PostgreSQL's session-level
+ * advisory lock 7242024, which it holds until it ends, before it begins, so that its
+ * snapshot holds every write before it. Once rt__pg_set_audit has been called, such a
+ * transaction seals the audit log's entries it added (at, actor, via, prev_hash, hash,
+ * as SQLite's store seals them) just before its COMMIT; actor NULL is "rightstrack".
+ */
+void rt__pg_set_audit(struct rt_pg *pg, const char *actor, const char *via);
 
 /* The work of one transaction: returns 0 or an RT_E… code with err set. */
 typedef int (*rt_pg_txn_fn)(struct rt_pg *pg, void *ctx, struct rt_error *err);

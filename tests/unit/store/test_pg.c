@@ -1,7 +1,11 @@
 /* Tests of the PostgreSQL back end's connection module, COPY, lexemes and migrations
  * (src/store/pg/, issue 16), on a throwaway cluster (see test_pg_common.h). */
+#include <pthread.h>
+
 #include <criterion/criterion.h>
 #include <rightstrack/search.h>
+
+#include "auth/audit_int.h"
 
 #include "base/alloc.h"
 #include "lib/testutil.h"
@@ -500,10 +504,10 @@ Test(pg, migrations_apply_once_and_again_change_nothing)
     int v1 = 0, v2 = 0;
 
     pg_ok(rt__pg_migrate(pg, &v1, &e), &e);
-    cr_assert_eq(v1, 23); /* the last migration of src/store/pg/schema */
-    cr_assert_str_eq(pg_value(pg, "v", "SELECT value FROM meta WHERE key = 'pg_schema'"), "23");
+    cr_assert_eq(v1, 24); /* the last migration of src/store/pg/schema */
+    cr_assert_str_eq(pg_value(pg, "v", "SELECT value FROM meta WHERE key = 'pg_schema'"), "24");
     pg_ok(rt__pg_migrate(other, &v2, &e), &e);
-    cr_assert_eq(v2, 23);
+    cr_assert_eq(v2, 24);
     cr_assert_str_eq(pg_value(pg, "n", "SELECT count(*) FROM upr_session"), "50",
                      "0002's rows once");
     rt__pg_close(other);
@@ -1174,4 +1178,94 @@ Test(pg, a_read_only_connection_searches_without_trying_to_store_the_indexes)
     free(buf);
     rt_tokenizer_free(tok);
     rt__pg_close(writer);
+}
+
+/* The audit log's seal (conn.c): writers one at a time, each entry chained. */
+
+struct writer {
+    const char *db, *actor;
+    int n;
+};
+
+static void *write_dialogues(void *arg)
+{
+    const struct writer *w = arg;
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_other(w->db);
+
+    rt__pg_set_audit(pg, w->actor, "test");
+    for (int i = 0; i < w->n; i++) {
+        char name[64];
+        const char *v[1] = {name};
+        PGresult *r;
+
+        snprintf(name, sizeof(name), "%s %d", w->actor, i);
+        pg_ok(rt__pg_begin(pg, "SERIALIZABLE", &e), &e);
+        r = rt__pg_exec(pg, "ins", "INSERT INTO dialogue(name) VALUES ($1)", 1, v, &e);
+        cr_assert_not_null(r, "%s", e.msg.buf);
+        PQclear(r);
+        pg_ok(rt__pg_end(pg, 1, &e), &e);
+    }
+    rt__pg_close(pg);
+    return NULL;
+}
+
+Test(pg, writers_seal_the_audit_log_one_chain_at_commit)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_seal");
+    struct writer w[4] = {
+        {"t_seal", "ann", 25}, {"t_seal", "bob", 25}, {"t_seal", "cat", 25}, {"t_seal", "dan", 25}};
+    pthread_t th[4];
+    PGresult *r;
+    char prev[65] = "";
+
+    pg_ok(rt__pg_migrate(pg, NULL, &e), &e);
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(pthread_create(&th[i], NULL, write_dialogues, &w[i]), 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    /* A transaction that is rolled back leaves no entry, sealed or not. */
+    rt__pg_set_audit(pg, "eve", NULL);
+    pg_ok(rt__pg_begin(pg, "SERIALIZABLE", &e), &e);
+    pg_ok(rt__pg_run(pg, "INSERT INTO dialogue(name) VALUES ('undone')", &e), &e);
+    rt__pg_end(pg, 0, NULL);
+
+    cr_assert_str_eq(pg_value(pg, "n", "SELECT count(*) FROM dialogue"), "100");
+    cr_assert_str_eq(pg_value(pg, "u", "SELECT count(*) FROM audit_log WHERE hash IS NULL"), "0",
+                     "every entry sealed");
+    r = rt__pg_exec(pg, "log",
+                    "SELECT prev_hash, at, actor, via, tbl, op, record, ref1, ref2, before, after,"
+                    " hash FROM audit_log ORDER BY id",
+                    0, NULL, &e);
+    cr_assert_not_null(r, "%s", e.msg.buf);
+    cr_assert_eq(PQntuples(r), 100);
+    for (int i = 0; i < PQntuples(r); i++) {
+        struct rt__audit_bytes f[RT__AUDIT_NFIELDS];
+        char hash[65];
+
+        for (int c = 0; c < RT__AUDIT_NFIELDS; c++)
+            f[c] = PQgetisnull(r, i, c) ? (struct rt__audit_bytes){NULL, 0}
+                                        : (struct rt__audit_bytes){PQgetvalue(r, i, c),
+                                                                   (size_t)PQgetlength(r, i, c)};
+        rt__audit_hash(f, hash);
+        cr_assert_str_eq(PQgetvalue(r, i, 11), hash, "entry %d's hash is its fields'", i);
+        if (i == 0)
+            cr_assert(PQgetisnull(r, i, 0), "the first entry follows none");
+        else
+            cr_assert_str_eq(PQgetvalue(r, i, 0), prev, "entry %d follows entry %d", i, i - 1);
+        snprintf(prev, sizeof(prev), "%s", PQgetvalue(r, i, 11));
+        cr_assert_str_eq(PQgetvalue(r, i, 3), "test");
+    }
+    /* Each writer's entries carry its name, and its rows as SQLite writes them. */
+    cr_assert_str_eq(pg_value(pg, "a", "SELECT count(*) FROM audit_log WHERE actor = 'ann'"), "25");
+    cr_assert_str_eq(
+        pg_value(pg, "j",
+                 "SELECT regexp_replace(regexp_replace(after, '\"created_at\":\"[^\"]*\"',"
+                 " '\"created_at\":\"X\"'), '^\\{\"id\":[0-9]+', '{\"id\":N')"
+                 " FROM audit_log WHERE after LIKE '%\"ann 0\"%'"),
+        "{\"id\":N,\"name\":\"ann 0\",\"kind\":\"bilateral\",\"created_at\":\"X\","
+        "\"withdrawn\":null,\"withdrawn_on\":null}");
+    PQclear(r);
+    rt__pg_close(pg);
 }
