@@ -1025,6 +1025,10 @@ int rt__postings_get(struct rt_store *st, const char *text, size_t len, struct r
 
 void rt__term_release(struct rt__term *t)
 {
+    if (t->shared) {
+        memset(t, 0, sizeof(*t));
+        return;
+    }
     rt_free(t->cls);
     rt_free(t->ids);
     rt__bitmap_free(t->bm);
@@ -1288,4 +1292,92 @@ int rt__postings_prefix(struct rt_store *st, const struct rt__vocab *v, const ch
     if (rc == 1 && !out->bm)
         out->bm = roaring_bitmap_create(); /* no word begins with it */
     return rc;
+}
+
+/* What the cache of terms may hold past a search before the next empties it. */
+#define TERM_CACHE_BYTES (48u << 20)
+
+struct rt__term_cache {
+    struct rt__strmap at; /* kind and text -> index in terms */
+    struct rt__term *terms;
+    size_t n, alloc, bytes;
+    uint64_t version;
+    struct rt_buf key;
+};
+
+static void term_cache_clear(struct rt__term_cache *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        rt__term_release(&c->terms[i]);
+    c->n = 0;
+    c->bytes = 0;
+    rt__strmap_release(&c->at);
+}
+
+void rt__postings_cache_begin(struct rt_store *st)
+{
+    struct rt__term_cache *c = st->term_cache;
+
+    if (!c)
+        c = st->term_cache = rt_xcalloc(1, sizeof(*c));
+    if (c->version != st->search_version || c->bytes > TERM_CACHE_BYTES) {
+        term_cache_clear(c);
+        c->version = st->search_version;
+    }
+}
+
+int rt__postings_cached(struct rt_store *st, int kind, const char *text, size_t len,
+                        struct rt__term *out, struct rt_error *err)
+{
+    struct rt__term_cache *c = st->term_cache;
+    int64_t i;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (c) {
+        rt_buf_reset(&c->key);
+        rt_buf_addch(&c->key, (char)kind);
+        rt_buf_add(&c->key, text, len);
+        if (rt__strmap_get(&c->at, c->key.buf, c->key.len, &i)) {
+            if (!c->terms[i].bm)
+                return 0;
+            *out = c->terms[i];
+            out->shared = 1;
+            return 1;
+        }
+    }
+    if (kind == 'g')
+        rc = rt__postings_get(st, text, len, out, err);
+    else if (kind == 'w')
+        rc = rt__postings_walk(st, text, len, out, err);
+    else
+        rc = rt__postings_prefix(st, rt__facets_vocab(st, st->facets), text, len, out, err);
+    if (!c || rc < 0)
+        return rc;
+    /* Kept, an answer of 0 too; the key was made above. */
+    RT_ALLOC_GROW(c->terms, c->n + 1, c->alloc);
+    c->terms[c->n] = *out;
+    if (rc == 1) {
+        c->bytes += ((size_t)out->n_class * 3 + out->n_post) * 4 +
+                    roaring_bitmap_size_in_bytes(out->bm) + sizeof(*out);
+        out->shared = 1;
+    } else {
+        memset(&c->terms[c->n], 0, sizeof(c->terms[c->n]));
+    }
+    rt__strmap_put(&c->at, c->key.buf, c->key.len, (int64_t)c->n);
+    c->n++;
+    return rc;
+}
+
+void rt__postings_cache_free(struct rt_store *st)
+{
+    struct rt__term_cache *c = st->term_cache;
+
+    if (!c)
+        return;
+    term_cache_clear(c);
+    rt_free(c->terms);
+    rt_buf_release(&c->key);
+    rt_free(c);
+    st->term_cache = NULL;
 }
