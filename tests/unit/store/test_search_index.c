@@ -146,6 +146,27 @@ Test(search_index, stored_once_then_read_by_every_connection)
     rt_store_close(other);
 }
 
+/*
+ * Schema 24: the rows have row ids, so that a lookup by (facet, pos) goes through the
+ * key's index and reads no other row (a WITHOUT ROWID table has no rowid column); the
+ * key's index still refuses a second row of one (facet, pos).
+ */
+Test(search_index, kept_in_a_table_with_row_ids)
+{
+    fill();
+    cr_assert_eq(count_in(st, "women", "state_under_review", "FRA"), 20);
+    cr_assert_gt(scalar(st, ROWS), 0);
+    cr_assert_eq(scalar(st, "SELECT count(rowid) FROM search_index"), scalar(st, ROWS));
+    cr_assert_eq(scalar(st, "SELECT count(*) FROM pragma_index_list('search_index')"
+                            " WHERE \"unique\" AND origin = 'pk'"),
+                 1);
+    cr_assert_neq(sqlite3_exec(st->db,
+                               "INSERT INTO search_index(facet, pos, key, num, bitmap)"
+                               " SELECT facet, pos, key, num, bitmap FROM search_index LIMIT 1",
+                               NULL, NULL, NULL),
+                  SQLITE_OK, "one row a (facet, pos)");
+}
+
 Test(search_index, a_write_from_another_connection_empties_it)
 {
     struct rt_store *other;
