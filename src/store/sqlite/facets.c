@@ -49,13 +49,19 @@ struct rt__facets {
     struct rt__vocab *vocab;
     int vocab_read;
     /* Each row's entry of each facet of one value a row (its index in g[f] plus 1, 0
-     * for none; NULL for the themes) and its theme entries as bits, n_rows of each,
+     * for none; of[F_THEME] unused) and its theme entries as bits, n_rows of them,
      * made at the second count (rows_make); rows_made -1 when they cannot be used. */
-    uint16_t *row_of[F__COUNT];
-    uint64_t *theme_of;
+    struct row_entries *rows;
     size_t n_rows;
     int rows_made;
     uint64_t counts; /* rt__facets_count calls */
+};
+
+/* A row's entries, together: a pass over sparse hits reads one cache line a hit, not
+ * one in each of four arrays (2.3 MB of themes and 0.6 MB per facet at 8x). */
+struct row_entries {
+    uint64_t themes;
+    uint16_t of[F__COUNT];
 };
 
 static void group_release(struct fgroup *g)
@@ -86,12 +92,8 @@ static void facets_clear(struct rt__facets *fx)
     rt__vocab_free(fx->vocab);
     fx->vocab = NULL;
     fx->vocab_read = 0;
-    for (int f = 0; f < F__COUNT; f++) {
-        rt_free(fx->row_of[f]);
-        fx->row_of[f] = NULL;
-    }
-    rt_free(fx->theme_of);
-    fx->theme_of = NULL;
+    rt_free(fx->rows);
+    fx->rows = NULL;
     fx->n_rows = 0;
     fx->rows_made = 0;
     fx->counts = 0;
@@ -907,7 +909,7 @@ static int count_cmp(const void *a, const void *b)
 }
 
 /*
- * Makes fx->row_of and fx->theme_of: each row's entry of each facet of one value per
+ * Makes fx->rows: each row's entry of each facet of one value per
  * row, and its themes' entries as bits. 1 when they can be used, else 0 (a row in two
  * entries of one such facet, more than 64 theme entries or 65,535 of another facet).
  */
@@ -928,12 +930,9 @@ static int rows_make(struct rt__facets *fx)
                 max = (size_t)roaring_bitmap_maximum(g->e[i].bm) + 1;
     }
     fx->n_rows = max;
+    fx->rows = rt_xcalloc(max ? max : 1, sizeof(*fx->rows));
     for (int f = 0; f < F__COUNT; f++) {
         const struct fgroup *g = &fx->g[f];
-        if (f == F_THEME)
-            fx->theme_of = rt_xcalloc(max ? max : 1, sizeof(*fx->theme_of));
-        else
-            fx->row_of[f] = rt_xcalloc(max ? max : 1, sizeof(*fx->row_of[f]));
         for (size_t i = 0; i < g->n; i++) {
             roaring_uint32_iterator_t it;
             uint32_t buf[1024], got;
@@ -941,12 +940,12 @@ static int rows_make(struct rt__facets *fx)
             while ((got = roaring_read_uint32_iterator(&it, buf, 1024)) > 0)
                 for (uint32_t j = 0; j < got; j++) {
                     if (f == F_THEME) {
-                        fx->theme_of[buf[j]] |= (uint64_t)1 << i;
+                        fx->rows[buf[j]].themes |= (uint64_t)1 << i;
                         continue;
                     }
-                    if (fx->row_of[f][buf[j]])
+                    if (fx->rows[buf[j]].of[f])
                         return 0; /* freed with fx */
-                    fx->row_of[f][buf[j]] = (uint16_t)(i + 1);
+                    fx->rows[buf[j]].of[f] = (uint16_t)(i + 1);
                 }
         }
     }
@@ -974,16 +973,18 @@ static int row_counts(struct rt__facets *fx, const roaring_bitmap_t *hits, uint6
     while ((got = roaring_read_uint32_iterator(&it, buf, 1024)) > 0)
         for (uint32_t j = 0; j < got; j++) {
             uint32_t id = buf[j];
+            const struct row_entries *r;
             uint64_t m;
             if (id >= fx->n_rows) {
                 for (int f = 0; f < F__COUNT; f++)
                     k[f][0]++;
                 continue;
             }
-            k[F_RESPONSE][fx->row_of[F_RESPONSE][id]]++;
-            k[F_CYCLE][fx->row_of[F_CYCLE][id]]++;
-            k[F_STATE][fx->row_of[F_STATE][id]]++;
-            for (m = fx->theme_of[id]; m; m &= m - 1)
+            r = &fx->rows[id];
+            k[F_RESPONSE][r->of[F_RESPONSE]]++;
+            k[F_CYCLE][r->of[F_CYCLE]]++;
+            k[F_STATE][r->of[F_STATE]]++;
+            for (m = r->themes; m; m &= m - 1)
                 k[F_THEME][__builtin_ctzll(m) + 1]++;
         }
     return 1;

@@ -120,6 +120,7 @@ struct rt__term {
     uint32_t n_class, n_post;
     uint32_t *cls, *ids;
     roaring_bitmap_t *bm;
+    int shared; /* borrowed from the connection's cache (rt__postings_cached) */
 };
 
 /*
@@ -170,8 +171,24 @@ int rt__postings_rows(struct rt_store *st, const char *text, size_t len, int64_t
 int rt__postings_walk(struct rt_store *st, const char *text, size_t len, struct rt__term *out,
                       struct rt_error *err);
 
-/* Frees what t holds; t is then empty. */
+/* Frees what t holds (nothing when it is shared); t is then empty. */
 void rt__term_release(struct rt__term *t);
+
+/*
+ * The connection's cache of terms as rt__postings_get (kind 'g'), rt__postings_walk
+ * ('w') and rt__postings_prefix ('p') give them, decoded, by kind and query text, so
+ * that a word a later search asks again is not read from its blob (or walked, or its
+ * prefix's words joined) again. rt__postings_cache_begin, at the start of a search's
+ * use of it with the search index at hand (st->search_version_known), empties it
+ * when the data's version moved or it holds more than its budget; nothing leaves it
+ * until the next begin, so the terms it lends stay valid until then.
+ * rt__postings_cached answers as the function of kind does, *out shared when 1 (its
+ * rt__term_release frees nothing); errors are not kept.
+ */
+void rt__postings_cache_begin(struct rt_store *st);
+int rt__postings_cached(struct rt_store *st, int kind, const char *text, size_t len,
+                        struct rt__term *out, struct rt_error *err);
+void rt__postings_cache_free(struct rt_store *st);
 
 /*
  * The page of a query of the one word of t, ranked as "ORDER BY rt_rank(...), rowid

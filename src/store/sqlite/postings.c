@@ -202,22 +202,45 @@ static void grid_free(struct rt__grid *g)
     memset(g, 0, sizeof(*g));
 }
 
+/* Keys of (tf, dl) that one counting sort takes at once (a count each). */
+#define SORT_KEYS_MAX (1u << 16)
+
 /*
- * Sorts p (in id order) into the order (tf, dl, id): two stable counting sorts, by dl
- * then by tf, instead of qsort's comparisons (most of the build's time).
+ * Sorts p (in id order) into the order (tf, dl, id): counting sorts, stable, instead
+ * of qsort's comparisons (most of the build's time). One by the pair (tf, dl) when
+ * there are few enough pairs for a count each, else two, by dl then by tf.
  */
 static void posting_sort(struct posting *p, size_t n)
 {
     struct posting *tmp;
-    size_t *count, max = 0;
+    size_t *count, max = 0, max_tf = 0, max_dl = 0;
 
     for (size_t i = 0; i < n; i++) {
-        if (p[i].dl > max)
-            max = p[i].dl;
-        if (p[i].tf > max)
-            max = p[i].tf;
+        if (p[i].dl > max_dl)
+            max_dl = p[i].dl;
+        if (p[i].tf > max_tf)
+            max_tf = p[i].tf;
     }
-    RT_ALLOC_ARRAY(tmp, n);
+    RT_ALLOC_ARRAY(tmp, n + 1);
+    max = max_tf > max_dl ? max_tf : max_dl;
+    /* One pass reads the keys' counts once and the postings twice, where two read
+     * twice their counts and four times the postings. */
+    if (max_tf < SORT_KEYS_MAX && max_dl < SORT_KEYS_MAX &&
+        (max_tf + 1) * (max_dl + 1) <= SORT_KEYS_MAX &&
+        (max_tf + 1) * (max_dl + 1) <= 2 * (max + 2) + 2 * n) {
+        size_t keys = (max_tf + 1) * (max_dl + 1);
+        count = rt_xcalloc(keys + 1, sizeof(*count));
+        for (size_t i = 0; i < n; i++)
+            count[p[i].tf * (max_dl + 1) + p[i].dl + 1]++;
+        for (size_t k = 1; k <= keys; k++)
+            count[k] += count[k - 1];
+        for (size_t i = 0; i < n; i++)
+            tmp[count[p[i].tf * (max_dl + 1) + p[i].dl]++] = p[i];
+        memcpy(p, tmp, n * sizeof(*p));
+        rt_free(count);
+        rt_free(tmp);
+        return;
+    }
     count = rt_xcalloc(max + 2, sizeof(*count));
     for (int pass = 0; pass < 2; pass++) {
         memset(count, 0, (max + 2) * sizeof(*count));
@@ -1025,6 +1048,10 @@ int rt__postings_get(struct rt_store *st, const char *text, size_t len, struct r
 
 void rt__term_release(struct rt__term *t)
 {
+    if (t->shared) {
+        memset(t, 0, sizeof(*t));
+        return;
+    }
     rt_free(t->cls);
     rt_free(t->ids);
     rt__bitmap_free(t->bm);
@@ -1288,4 +1315,92 @@ int rt__postings_prefix(struct rt_store *st, const struct rt__vocab *v, const ch
     if (rc == 1 && !out->bm)
         out->bm = roaring_bitmap_create(); /* no word begins with it */
     return rc;
+}
+
+/* What the cache of terms may hold past a search before the next empties it. */
+#define TERM_CACHE_BYTES (48u << 20)
+
+struct rt__term_cache {
+    struct rt__strmap at; /* kind and text -> index in terms */
+    struct rt__term *terms;
+    size_t n, alloc, bytes;
+    uint64_t version;
+    struct rt_buf key;
+};
+
+static void term_cache_clear(struct rt__term_cache *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        rt__term_release(&c->terms[i]);
+    c->n = 0;
+    c->bytes = 0;
+    rt__strmap_release(&c->at);
+}
+
+void rt__postings_cache_begin(struct rt_store *st)
+{
+    struct rt__term_cache *c = st->term_cache;
+
+    if (!c)
+        c = st->term_cache = rt_xcalloc(1, sizeof(*c));
+    if (c->version != st->search_version || c->bytes > TERM_CACHE_BYTES) {
+        term_cache_clear(c);
+        c->version = st->search_version;
+    }
+}
+
+int rt__postings_cached(struct rt_store *st, int kind, const char *text, size_t len,
+                        struct rt__term *out, struct rt_error *err)
+{
+    struct rt__term_cache *c = st->term_cache;
+    int64_t i;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (c) {
+        rt_buf_reset(&c->key);
+        rt_buf_addch(&c->key, (char)kind);
+        rt_buf_add(&c->key, text, len);
+        if (rt__strmap_get(&c->at, c->key.buf, c->key.len, &i)) {
+            if (!c->terms[i].bm)
+                return 0;
+            *out = c->terms[i];
+            out->shared = 1;
+            return 1;
+        }
+    }
+    if (kind == 'g')
+        rc = rt__postings_get(st, text, len, out, err);
+    else if (kind == 'w')
+        rc = rt__postings_walk(st, text, len, out, err);
+    else
+        rc = rt__postings_prefix(st, rt__facets_vocab(st, st->facets), text, len, out, err);
+    if (!c || rc < 0)
+        return rc;
+    /* Kept, an answer of 0 too; the key was made above. */
+    RT_ALLOC_GROW(c->terms, c->n + 1, c->alloc);
+    c->terms[c->n] = *out;
+    if (rc == 1) {
+        c->bytes += ((size_t)out->n_class * 3 + out->n_post) * 4 +
+                    roaring_bitmap_size_in_bytes(out->bm) + sizeof(*out);
+        out->shared = 1;
+    } else {
+        memset(&c->terms[c->n], 0, sizeof(c->terms[c->n]));
+    }
+    rt__strmap_put(&c->at, c->key.buf, c->key.len, (int64_t)c->n);
+    c->n++;
+    return rc;
+}
+
+void rt__postings_cache_free(struct rt_store *st)
+{
+    struct rt__term_cache *c = st->term_cache;
+
+    if (!c)
+        return;
+    term_cache_clear(c);
+    rt_free(c->terms);
+    rt_buf_release(&c->key);
+    rt_free(c);
+    st->term_cache = NULL;
 }

@@ -611,21 +611,21 @@ static int term_page(struct rt_store *st, const struct rt_search_spec *q,
     if (!st->search_version_known || !root || !st->match_plain ||
         !rt__facets_postings(st->facets, &rows, &tokens))
         return 0;
+    rt__postings_cache_begin(st);
     if (root->kind == RT_SEARCH_TERM && root->prefix && !root->field &&
         !memchr(root->text, '\0', root->len)) {
         /* A prefix: FTS5's phrase of every word that begins with it, then a phrase for
          * each word whose stem does not (fts_query.c), joined by OR. */
         if ((rc = rt__fts_prefix_phrases(st, root, &more, err)) == 0)
-            rc = rt__postings_prefix(st, rt__facets_vocab(st, st->facets), root->text, root->len,
-                                     &t[0], err);
+            rc = rt__postings_cached(st, 'p', root->text, root->len, &t[0], err);
         got = rc == 1;
         for (p = more.buf; rc == 1 && p && p < more.buf + more.len; p += strlen(p) + 1, got++) {
             if (got == TERM_WORDS_MAX) {
                 rc = 0;
                 break;
             }
-            if ((rc = rt__postings_get(st, p, strlen(p), &t[got], err)) == 0)
-                rc = rt__postings_walk(st, p, strlen(p), &t[got], err);
+            if ((rc = rt__postings_cached(st, 'g', p, strlen(p), &t[got], err)) == 0)
+                rc = rt__postings_cached(st, 'w', p, strlen(p), &t[got], err);
         }
         rt_buf_release(&more);
         n = got;
@@ -639,8 +639,8 @@ static int term_page(struct rt_store *st, const struct rt_search_spec *q,
         /* A word without postings stored has few rows (fewer than the words that have
          * them): beside others, FTS5's walk of its rows gives them. */
         for (; got < n && rc == 1; got++, p += strlen(p) + 1)
-            if ((rc = rt__postings_get(st, p, strlen(p), &t[got], err)) == 0 && n > 1)
-                rc = rt__postings_walk(st, p, strlen(p), &t[got], err);
+            if ((rc = rt__postings_cached(st, 'g', p, strlen(p), &t[got], err)) == 0 && n > 1)
+                rc = rt__postings_cached(st, 'w', p, strlen(p), &t[got], err);
     }
     if (rc != 1) {
         for (size_t i = 0; i + 1 < got; i++)

@@ -539,6 +539,7 @@ void rt__sqlite_close(struct rt_store *st)
         rt_free(st->load_trigger_sql[i]);
     rt_buf_release(&st->match_phrases);
     rt_free(st->prefix_acc);
+    rt__postings_cache_free(st);
     rt_buf_release(&st->theme_key);
     rt_free(st->by_queue.v);
     rt_free(st->theme_queue.v);

@@ -181,6 +181,8 @@ struct rt_store {
      * joined (rt__postings_prefix), two each; all 0 between queries. */
     uint32_t *prefix_acc;
     size_t prefix_acc_n;
+    /* postings.c: decoded terms by kind and query text (rt__postings_cached). */
+    struct rt__term_cache *term_cache;
     /* Private records (private.c): 0 every record is read; 1 the tables of private
      * kinds are shadowed by views without them; 2 a switch to 1 failed half way. */
     int hide_private;

@@ -146,6 +146,27 @@ Test(search_index, stored_once_then_read_by_every_connection)
     rt_store_close(other);
 }
 
+/*
+ * Schema 24: the rows have row ids, so that a lookup by (facet, pos) goes through the
+ * key's index and reads no other row (a WITHOUT ROWID table has no rowid column); the
+ * key's index still refuses a second row of one (facet, pos).
+ */
+Test(search_index, kept_in_a_table_with_row_ids)
+{
+    fill();
+    cr_assert_eq(count_in(st, "women", "state_under_review", "FRA"), 20);
+    cr_assert_gt(scalar(st, ROWS), 0);
+    cr_assert_eq(scalar(st, "SELECT count(rowid) FROM search_index"), scalar(st, ROWS));
+    cr_assert_eq(scalar(st, "SELECT count(*) FROM pragma_index_list('search_index')"
+                            " WHERE \"unique\" AND origin = 'pk'"),
+                 1);
+    cr_assert_neq(sqlite3_exec(st->db,
+                               "INSERT INTO search_index(facet, pos, key, num, bitmap)"
+                               " SELECT facet, pos, key, num, bitmap FROM search_index LIMIT 1",
+                               NULL, NULL, NULL),
+                  SQLITE_OK, "one row a (facet, pos)");
+}
+
 Test(search_index, a_write_from_another_connection_empties_it)
 {
     struct rt_store *other;
@@ -435,6 +456,56 @@ Test(search_index, postings_rank_as_fts5_does)
                  "the words have postings");
     cr_assert_gt(st->postings_served, served, "and the pages came from them");
     cr_assert_eq(count_in(st, "women", "state_under_review", "KEN"), 10);
+}
+
+/*
+ * The connection keeps the postings it decoded (rt__postings_cached): a word, a
+ * prefix and an AND asked again are answered from what it kept, with the same pages
+ * and totals, and after a change to the data from the new index, not the old terms.
+ */
+Test(search_index, kept_postings_follow_the_data)
+{
+    static const char *const texts[] = {"women", "wom*", "women violence", "girls OR torture"};
+    int64_t first[RT_ARRAY_SIZE(texts)][20], again[20], total[RT_ARRAY_SIZE(texts)], t;
+    size_t n[RT_ARRAY_SIZE(texts)], m, served;
+
+    st->postings_min_rows = 1;
+    fill();
+    for (size_t k = 0; k < RT_ARRAY_SIZE(texts); k++) {
+        struct rt_query q = RT_QUERY_INIT;
+        q.text = texts[k];
+        q.limit = 20;
+        served = st->postings_served;
+        n[k] = page_of(&q, first[k], 20, &total[k]);
+        cr_assert_eq(st->postings_served, served + 1, "%s: from postings", texts[k]);
+    }
+    for (int round = 0; round < 2; round++)
+        for (size_t k = 0; k < RT_ARRAY_SIZE(texts); k++) {
+            struct rt_query q = RT_QUERY_INIT;
+            q.text = texts[k];
+            q.limit = 20;
+            served = st->postings_served;
+            m = page_of(&q, again, 20, &t);
+            cr_assert_eq(st->postings_served, served + 1, "%s: from postings", texts[k]);
+            cr_assert_eq(t, total[k], "%s: the same total", texts[k]);
+            cr_assert_eq(m, n[k], "%s", texts[k]);
+            for (size_t i = 0; i < m; i++)
+                cr_assert_eq(again[i], first[k][i], "%s: hit %zu", texts[k], i);
+        }
+    /* A new row with every word: each total grows by one, and the row is a hit. */
+    put(st, "Kenya", 8, RT_RESPONSE_NOTED, NULL, "Women, women and girls: violence and torture");
+    for (size_t k = 0; k < RT_ARRAY_SIZE(texts); k++) {
+        struct rt_query q = RT_QUERY_INIT;
+        int64_t all[64];
+        q.text = texts[k];
+        q.limit = 64;
+        served = st->postings_served;
+        m = page_of(&q, all, 64, &t);
+        cr_assert_eq(st->postings_served, served + 1, "%s: from postings", texts[k]);
+        cr_assert_eq(t, total[k] + 1, "%s: the new row counted", texts[k]);
+        cr_assert_eq(m, (size_t)t, "%s", texts[k]);
+        cr_assert_eq(count_in(st, texts[k], "state_under_review", "KEN"), 1, "%s", texts[k]);
+    }
 }
 
 /* The facets of a search as one string, to compare two searches' facets. */
