@@ -79,12 +79,12 @@ check "a foreign key added to one store only is named" \
 
 # The migrations that SQLite's store runs again on an older database (IF NOT EXISTS).
 rerun() {
-    for n in 0010 0012 0013 0015 0016 0017 0018 0020 0021 0023 0024; do
+    for n in 0010 0012 0013 0015 0016 0017 0018 0020 0021 0023 0024 0025; do
         pg_psql -d rt -1 -f "$ROOT"/src/store/pg/schema/${n}_*.sql >/dev/null 2>"$TMP/rerun.err" ||
             { cat "$TMP/rerun.err" >&2; return 1; }
     done
 }
-check "0010, 0012, 0013, 0015, 0016-0021, 0023 and 0024 run again without harm" rerun
+check "0010, 0012, 0013, 0015, 0016-0021 and 0023-0025 run again without harm" rerun
 
 q() { pg_psql -d rt -c "$1" 2>"$TMP/q.err"; }
 q "INSERT INTO dialogue(name) VALUES ('US-Belarus');

@@ -1317,8 +1317,11 @@ int rt__postings_prefix(struct rt_store *st, const struct rt__vocab *v, const ch
     return rc;
 }
 
-/* What the cache of terms may hold past a search before the next empties it. */
-#define TERM_CACHE_BYTES (48u << 20)
+/* What the cache of terms may hold past a search before the next empties it. Each web
+ * worker keeps one (two by default), and the server's whole RSS with the UPR Info file
+ * is meant to stay under 64 MB (bench/http.sh): 8 MB holds the postings of the hundred
+ * or so frequent words that make up most of a mix's repeats. */
+#define TERM_CACHE_BYTES (8u << 20)
 
 struct rt__term_cache {
     struct rt__strmap at; /* kind and text -> index in terms */

@@ -504,10 +504,10 @@ Test(pg, migrations_apply_once_and_again_change_nothing)
     int v1 = 0, v2 = 0;
 
     pg_ok(rt__pg_migrate(pg, &v1, &e), &e);
-    cr_assert_eq(v1, 24); /* the last migration of src/store/pg/schema */
-    cr_assert_str_eq(pg_value(pg, "v", "SELECT value FROM meta WHERE key = 'pg_schema'"), "24");
+    cr_assert_eq(v1, 25); /* the last migration of src/store/pg/schema */
+    cr_assert_str_eq(pg_value(pg, "v", "SELECT value FROM meta WHERE key = 'pg_schema'"), "25");
     pg_ok(rt__pg_migrate(other, &v2, &e), &e);
-    cr_assert_eq(v2, 24);
+    cr_assert_eq(v2, 25);
     cr_assert_str_eq(pg_value(pg, "n", "SELECT count(*) FROM upr_session"), "50",
                      "0002's rows once");
     rt__pg_close(other);

@@ -1,4 +1,4 @@
--- rightstrack schema 24: the search index (schema 21) in a table with row ids.
+-- rightstrack schema 25: the search index (schema 21) in a table with row ids.
 --
 -- As a WITHOUT ROWID table, search_index kept each whole row in its B-tree, the
 -- postings' blobs (facets 5 and 7, up to a megabyte each at eight times the UPR Info

@@ -1,4 +1,4 @@
--- rightstrack schema 24 in PostgreSQL's dialect: nothing changes here. SQLite's file of
+-- rightstrack schema 25 in PostgreSQL's dialect: nothing changes here. SQLite's file of
 -- the same number moves its search_index out of a WITHOUT ROWID table, so that a
 -- lookup no longer reads the rows it passes; PostgreSQL's heap and primary key index
 -- already keep them apart. The number is taken so that both stores stay at the same
