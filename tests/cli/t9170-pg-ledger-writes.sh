@@ -88,7 +88,7 @@ check "a round is named D#N" grep -q '^added round 1#1$' "$TMP/log.pg"
 check "an unknown dialogue is said" grep -q "no dialogue 'No such dialogue'" "$TMP/log.pg"
 check "a bad date is said" grep -q "date.*2016-13-45" "$TMP/log.pg"
 check "a link back in time is refused" grep -q "which came later" "$TMP/log.pg"
-check "a step cannot answer itself" grep -q "cannot respond to itself" "$TMP/log.pg"
+check "a step cannot respond to itself" grep -q "cannot respond to itself" "$TMP/log.pg"
 check "a dialogue's name is taken once" grep -q "a dialogue called '$D' exists" "$TMP/log.pg"
 check "a step whose link fails is not written" grep -q "no recommendation with id 999999" \
     "$TMP/log.pg"
@@ -158,5 +158,27 @@ check_eq "the data version counts every write (and the import)" 402 \
     "$(pg_psql -d many -c "SELECT value FROM meta WHERE key = 'data_version'")"
 check_eq "export --json holds them all" 400 \
     "$("$RT" --db "$MANY" export --json | jq '.tables.step | length')"
+
+# A transaction aborted for a clash (SQLSTATE 40001) is run again, five times at most:
+# a trigger made to fail the first inserts, counted by a sequence (never rolled back).
+flaky() {
+    pg_psql -d many -c "CREATE OR REPLACE FUNCTION flaky() RETURNS trigger LANGUAGE plpgsql AS
+        \$\$ BEGIN IF nextval('flaky') <= $1 THEN
+        RAISE EXCEPTION 'made to clash' USING ERRCODE = '40001'; END IF; RETURN NEW; END \$\$"
+}
+pg_psql -d many -c 'CREATE SEQUENCE flaky' >/dev/null
+flaky 2
+pg_psql -d many -c 'CREATE TRIGGER flaky BEFORE INSERT ON step FOR EACH ROW
+    EXECUTE FUNCTION flaky()' >/dev/null
+check_eq "a write aborted twice for a clash is run again, and stored once" "added step 401" \
+    "$("$RT" --db "$MANY" step add --actor USA --date 2016 --kind other "Clashed twice." 2>&1)"
+check_eq "the trigger was met three times" 3 "$(pg_psql -d many -c 'SELECT last_value FROM flaky')"
+flaky 1000
+check_fails "a write that clashes every time gives up" 1 \
+    "$RT" --db "$MANY" step add --actor USA --date 2016 --kind other "Clashed always."
+cp "$TMP/err" "$TMP/msg"
+check "saying so" grep -q "gave up after 5 tries: .*made to clash" "$TMP/msg"
+check_eq "after five tries" 8 "$(pg_psql -d many -c 'SELECT last_value FROM flaky')"
+check_eq "and storing nothing" 401 "$(pg_psql -d many -c 'SELECT count(*) FROM step')"
 
 done_testing

@@ -23,9 +23,11 @@ int rt__pg_write_lock(struct rt_pg *pg, struct rt_error *err)
     return rt__pg_run(pg, "SELECT pg_advisory_lock(" PG_WRITE_LOCK ")", err);
 }
 
+/* By hand, not rt__pg_run: the SQLSTATE of the failure that ended the transaction is
+ * kept for rt__pg_conflict. */
 void rt__pg_write_unlock(struct rt_pg *pg)
 {
-    rt__pg_run(pg, "SELECT pg_advisory_unlock(" PG_WRITE_LOCK ")", NULL);
+    PQclear(PQexec(rt__pg_conn(pg), "SELECT pg_advisory_unlock(" PG_WRITE_LOCK ")"));
 }
 
 void rt__pg_sql_release(struct rt__pg_sql *c)
@@ -219,8 +221,10 @@ int rt__pg_sql_group(struct rt_pg *pg, struct rt__pg_sql *c, int in_tx, int op,
         rt__pg_write_unlock(pg);
         return rc;
     }
-    if (op == RT__SQL_GROUP_ROLLBACK)
-        return rt__pg_run(pg, "ROLLBACK TO SAVEPOINT ledger_write; RELEASE SAVEPOINT ledger_write",
-                          NULL);
+    if (op == RT__SQL_GROUP_ROLLBACK) { /* by hand too: the failure's SQLSTATE stays */
+        PQclear(PQexec(rt__pg_conn(pg),
+                       "ROLLBACK TO SAVEPOINT ledger_write; RELEASE SAVEPOINT ledger_write"));
+        return 0;
+    }
     return rt__pg_run(pg, "RELEASE SAVEPOINT ledger_write", err);
 }
