@@ -251,14 +251,9 @@ static int pg_begin(struct rt_store *st, struct rt_error *err)
     if (s->in_tx || s->scratch)
         return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "a transaction is already open");
     pg_read_end(st);
-    if ((rc = rt__pg_write_lock(s->pg, err)) < 0)
-        return rc;
-    if ((rc = rt__pg_begin(s->pg, "SERIALIZABLE", err)) < 0) {
-        rt__pg_write_unlock(s->pg);
-        return rc;
-    }
-    s->in_tx = 1;
-    return 0;
+    if ((rc = rt__pg_begin(s->pg, "SERIALIZABLE", err)) == 0)
+        s->in_tx = 1;
+    return rc;
 }
 
 /* Whether PostgreSQL holds any recommendation or audit entry: a load needs neither. */
@@ -855,9 +850,7 @@ static int pg_commit(struct rt_store *st, struct rt_error *err)
     if (!s->in_tx)
         return 0;
     s->in_tx = 0;
-    rc = rt__pg_end(s->pg, 1, err);
-    rt__pg_write_unlock(s->pg);
-    return rc;
+    return rt__pg_end(s->pg, 1, err);
 }
 
 static void pg_rollback(struct rt_store *st)
@@ -867,10 +860,8 @@ static void pg_rollback(struct rt_store *st)
     if (s->scratch)
         rt__sqlite_rollback(s->scratch);
     scratch_drop(s);
-    if (s->in_tx) {
+    if (s->in_tx)
         rt__pg_end(s->pg, 0, NULL);
-        rt__pg_write_unlock(s->pg);
-    }
     s->in_tx = 0;
 }
 

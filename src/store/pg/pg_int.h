@@ -127,22 +127,12 @@ struct rt__pg_sql {
     }
 void rt__pg_sql_release(struct rt__pg_sql *c);
 /*
- * The writers' turn: a write transaction holds this session lock from before its BEGIN
- * to after its end, so that writers take turns as SQLite's do (BEGIN IMMEDIATE). Their
- * checks then see every earlier writer's rows, a new row's id (one more than the
- * largest, as SQLite gives it) is never taken twice, and the data version they all
- * raise is not a clash that aborts one of them. rt__pg_write_lock waits for it (0, or
- * RT_ESTORE); rt__pg_write_unlock gives it back (a connection that drops gives it back
- * too).
- */
-int rt__pg_write_lock(struct rt_pg *pg, struct rt_error *err);
-void rt__pg_write_unlock(struct rt_pg *pg);
-/*
  * rt__sql_exec, rt__sql_scalar and a group's operation (sql.h) on pg; in_tx says
  * whether the store has a transaction open (rt_store_begin's). A write outside one,
- * and outside a group, is a serializable transaction of its own (the writers' turn
- * taken), run again (RT_PG_TRIES times in all) after a serialization failure or a
- * deadlock. Every commit that writes raises the data version (migrate.c's triggers).
+ * and outside a group, is a serializable transaction of its own (rt__pg_begin: the
+ * writers' lock taken, the audit entries sealed at its commit), run again (RT_PG_TRIES times in
+ * all) after a serialization failure or a deadlock. Every commit that writes raises the data
+ * version (migrate.c's triggers).
  */
 int rt__pg_sql_exec(struct rt_pg *pg, struct rt__pg_sql *c, int in_tx, struct rt_error *err,
                     int64_t *out_id, const char *sql, const char *types, va_list ap);

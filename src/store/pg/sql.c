@@ -15,21 +15,6 @@
 /* At most this many arguments a statement (the ledger's take eight). */
 #define PG_SQL_ARGS 16
 
-/* The key of the writers' lock (migrate.c's is 7242011). */
-#define PG_WRITE_LOCK "7242012"
-
-int rt__pg_write_lock(struct rt_pg *pg, struct rt_error *err)
-{
-    return rt__pg_run(pg, "SELECT pg_advisory_lock(" PG_WRITE_LOCK ")", err);
-}
-
-/* By hand, not rt__pg_run: the SQLSTATE of the failure that ended the transaction is
- * kept for rt__pg_conflict. */
-void rt__pg_write_unlock(struct rt_pg *pg)
-{
-    PQclear(PQexec(rt__pg_conn(pg), "SELECT pg_advisory_unlock(" PG_WRITE_LOCK ")"));
-}
-
 void rt__pg_sql_release(struct rt__pg_sql *c)
 {
     for (size_t i = 0; i < c->n; i++) {
@@ -144,21 +129,14 @@ int rt__pg_sql_exec(struct rt_pg *pg, struct rt__pg_sql *c, int in_tx, struct rt
     for (int attempt = 1; attempt <= RT_PG_TRIES; attempt++) {
         va_list aq;
 
-        if ((rc = rt__pg_write_lock(pg, err)) < 0)
+        if ((rc = rt__pg_begin(pg, "SERIALIZABLE", err)) < 0)
             return rc;
-        if ((rc = rt__pg_begin(pg, "SERIALIZABLE", err)) < 0) {
-            rt__pg_write_unlock(pg);
-            return rc;
-        }
         va_copy(aq, ap);
         rc = exec_one(pg, c, err, out_id, sql, types, aq);
         va_end(aq);
-        if (rc == 0 && (rc = rt__pg_end(pg, 1, err)) == 0) {
-            rt__pg_write_unlock(pg);
+        if (rc == 0 && (rc = rt__pg_end(pg, 1, err)) == 0)
             return 0;
-        }
         rt__pg_end(pg, 0, NULL);
-        rt__pg_write_unlock(pg);
         if (!rt__pg_conflict(pg))
             return rc;
         if (attempt < RT_PG_TRIES)
@@ -206,20 +184,13 @@ int rt__pg_sql_group(struct rt_pg *pg, struct rt__pg_sql *c, int in_tx, int op,
     if (op == RT__SQL_GROUP_BEGIN) {
         if (in_tx)
             return rt__pg_run(pg, "SAVEPOINT ledger_write", err);
-        if ((rc = rt__pg_write_lock(pg, err)) < 0)
-            return rc;
-        if ((rc = rt__pg_begin(pg, "SERIALIZABLE", err)) < 0) {
-            rt__pg_write_unlock(pg);
-            return rc;
-        }
-        c->group = 1;
-        return 0;
+        if ((rc = rt__pg_begin(pg, "SERIALIZABLE", err)) == 0)
+            c->group = 1;
+        return rc;
     }
     if (c->group) {
         c->group = 0;
-        rc = rt__pg_end(pg, op == RT__SQL_GROUP_COMMIT, err);
-        rt__pg_write_unlock(pg);
-        return rc;
+        return rt__pg_end(pg, op == RT__SQL_GROUP_COMMIT, err);
     }
     if (op == RT__SQL_GROUP_ROLLBACK) { /* by hand too: the failure's SQLSTATE stays */
         PQclear(PQexec(rt__pg_conn(pg),
