@@ -91,6 +91,13 @@ RT_API int rt_round_add(struct rt_store *st, const struct rt_round_in *r, int64_
  */
 RT_API int rt_round_find(struct rt_store *st, const char *ref, int64_t *out_id,
                          struct rt_error *err);
+/*
+ * Where round round_id sits: its dialogue's id and its number in it (people name it
+ * "DIALOGUE#ORDINAL"). 0, RT_ENOTFOUND (no such round, err->field "round") or
+ * RT_ESTORE. Every back end has it (the writes' commands print the reference).
+ */
+RT_API int rt_round_place(struct rt_store *st, int64_t round_id, int64_t *dialogue_id,
+                          int64_t *ordinal, struct rt_error *err);
 
 /*
  * Adds a participant to round round_id: name (required); title, organisation and

@@ -19,6 +19,10 @@ enum rt_store_flags {
      * export. Without it the PostgreSQL store refuses to open, as it has not the rest
      * yet (the ledger, persons, reports, models, the web face). */
     RT_STORE_CORE = 1 << 2,
+    /* The caller uses the core and the dialogue ledger's writes (ledger.h: the *_add
+     * functions, rt_link_add, rt_item_theme_add, rt_commitment_resolve, rt_assess, and
+     * the finds and rt_round_place they need), which every back end has. */
+    RT_STORE_LEDGER_WRITE = 1 << 3,
 };
 
 /*
@@ -26,11 +30,11 @@ enum rt_store_flags {
  * pending schema migration and loads the states table on first use. path is a file
  * path or "sqlite:PATH" (SQLite, the file PATH); "postgresql://...", "postgres://..."
  * or a libpq "keyword=value ..." string name PostgreSQL (the server's database, which
- * must exist; its tables are made on first use), opened only with RT_STORE_CORE and
- * refused otherwise with RT_ESTORE saying the command is not yet supported on
- * PostgreSQL (no message repeats the URL, which may hold a password). *out is set to NULL on entry
- * and to the store on success; close with rt_store_close. Returns RT_ESTORE, RT_EIO or RT_ENOTFOUND
- * (no such file, no RT_STORE_CREATE) with err filled.
+ * must exist; its tables are made on first use), opened only with RT_STORE_CORE or
+ * RT_STORE_LEDGER_WRITE and refused otherwise with RT_ESTORE saying the command is not yet
+ * supported on PostgreSQL (no message repeats the URL, which may hold a password). *out is set to
+ * NULL on entry and to the store on success; close with rt_store_close. Returns RT_ESTORE, RT_EIO
+ * or RT_ENOTFOUND (no such file, no RT_STORE_CREATE) with err filled.
  */
 RT_API int rt_store_open(struct rt_store **out, const char *path, unsigned flags,
                          struct rt_error *err);

@@ -253,7 +253,8 @@ char *cli_join(int argc, char **argv, int from);
 typedef int cli_find_fn(struct rt_store *st, const char *ref, int64_t *out_id,
                         struct rt_error *err);
 /*
- * Runs one write of the ledger. Opens the store and, in one transaction, finds the
+ * Runs one write of the ledger. Opens the store (with flags: RT_STORE_LEDGER_WRITE
+ * for what every back end writes) and, in one transaction, finds the
  * parent record (find(st, parent, …): the round or dialogue the new record belongs
  * to; none when find is NULL), then calls fn(st, parent_id, arg, id, err), which
  * writes, sets *id to the record it wrote and returns 0 or the library's error.
@@ -262,8 +263,8 @@ typedef int cli_find_fn(struct rt_store *st, const char *ref, int64_t *out_id,
  */
 typedef int cli_write_fn(struct rt_store *st, int64_t parent, const void *arg, int64_t *id,
                          struct rt_error *err);
-int cli_write(struct cli *c, cli_find_fn *find, const char *parent, cli_write_fn *fn,
-              const void *arg, int64_t *id);
+int cli_write(struct cli *c, unsigned flags, cli_find_fn *find, const char *parent,
+              cli_write_fn *fn, const void *arg, int64_t *id);
 /*
  * Reads one document of the ledger: opens the store, calls get(st, arg, &doc, err)
  * and prints the document, as JSON with json, else through render. Returns the exit

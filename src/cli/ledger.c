@@ -69,15 +69,15 @@ char *cli_join(int argc, char **argv, int from)
     return rt_buf_detach(&b, NULL);
 }
 
-int cli_write(struct cli *c, cli_find_fn *find, const char *parent, cli_write_fn *fn,
-              const void *arg, int64_t *id)
+int cli_write(struct cli *c, unsigned flags, cli_find_fn *find, const char *parent,
+              cli_write_fn *fn, const void *arg, int64_t *id)
 {
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
     int64_t parent_id = 0;
     int rc;
 
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+    if ((rc = cli_open(c, flags, &st)) != EXIT_OK)
         return rc;
     if (rt_store_begin(st, &err) < 0 || (find && find(st, parent, &parent_id, &err) < 0) ||
         fn(st, parent_id, arg, id, &err) < 0) {
@@ -448,6 +448,13 @@ void cli_entity_release(struct cli_entity *v)
     v->body = NULL;
 }
 
+/* The ledger's writes work on every back end (RT_STORE_LEDGER_WRITE); persons and
+ * their cases only on SQLite so far. */
+static unsigned write_flags(const struct rt_entity *e)
+{
+    return strcmp(e->name, "person") && strcmp(e->name, "case") ? RT_STORE_LEDGER_WRITE : 0;
+}
+
 int cli_entity_write(struct cli *c, struct cli_entity *v, int64_t *id)
 {
     struct rt_error err = RT_ERROR_INIT;
@@ -455,7 +462,7 @@ int cli_entity_write(struct cli *c, struct cli_entity *v, int64_t *id)
     int64_t parent = 0;
     int rc;
 
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+    if ((rc = cli_open(c, write_flags(v->e), &st)) != EXIT_OK)
         return rc;
     if ((v->parent && rt_ledger_find(st, v->e->parent, v->parent, &parent, &err) < 0) ||
         rt_ledger_write(st, v->e->name, parent, v->body, id, &err) < 0) {
@@ -473,15 +480,22 @@ int cli_entity_write(struct cli *c, struct cli_entity *v, int64_t *id)
     return rc;
 }
 
-/* The round of record id as rt_round_get gives it (with its "ref", D#N), or NULL. */
+/* Where round id sits: {"dialogue": {"id"}, "ordinal", "ref"} (people name a round
+ * D#N), or NULL. */
 static json_t *round_named(struct cli *c, int64_t id)
 {
     struct rt_store *st = NULL;
     struct rt_error err = RT_ERROR_INIT;
+    int64_t dialogue = 0, ordinal = 0;
     json_t *doc = NULL;
 
-    if (cli_open(c, 0, &st) == EXIT_OK && rt_round_get(st, id, &doc, &err) < 0)
-        doc = NULL;
+    if (cli_open(c, RT_STORE_LEDGER_WRITE, &st) == EXIT_OK &&
+        rt_round_place(st, id, &dialogue, &ordinal, &err) == 0) {
+        char ref[48];
+        snprintf(ref, sizeof(ref), "%" PRId64 "#%" PRId64, dialogue, ordinal);
+        doc = json_pack("{s:{s:I}, s:I, s:s}", "dialogue", "id", (json_int_t)dialogue, "ordinal",
+                        (json_int_t)ordinal, "ref", ref);
+    }
     rt_error_release(&err);
     rt_store_close(st);
     return doc;

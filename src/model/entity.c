@@ -13,6 +13,7 @@
 #include <rightstrack/private.h>
 
 #include "model/entity_int.h"
+#include "store/sql.h"
 
 const char *const rt_directions[] = {"positive", "negative", NULL};
 const char *const rt_assessment_statuses[] = {"not-started", "in-progress", "partially", "mostly",
@@ -578,23 +579,18 @@ static int write_record(struct rt_store *st, const struct rt_entity *e, int64_t 
     return write_link(st, e, b, id, err);
 }
 
-int rt_ledger_write(struct rt_store *st, const char *entity, int64_t parent_id, const json_t *body,
-                    int64_t *out_id, struct rt_error *err)
+/* One try of rt_ledger_write: its transaction, rolled back on failure. */
+static int write_once(struct rt_store *st, const struct rt_entity *e, int64_t parent_id,
+                      const json_t *body, int64_t *id, struct rt_error *err)
 {
-    const struct rt_entity *e = rt_entity_find(entity);
-    int64_t id = 0;
     char from[80];
     int rc;
 
-    if (!e)
-        return rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "nothing called %s to add",
-                            entity ? entity : "(null)");
-    if ((rc = rt_entity_check(e, body, err)) < 0)
-        return rc;
+    *id = 0;
     if ((rc = rt_store_begin(st, err)) < 0)
         return rc;
-    rc = write_record(st, e, parent_id, body, &id, err);
-    snprintf(from, sizeof(from), "%s:%" PRId64, e->name, id);
+    rc = write_record(st, e, parent_id, body, id, err);
+    snprintf(from, sizeof(from), "%s:%" PRId64, e->name, *id);
     if (rc == 0 && json_is_true(json_object_get(body, "private")))
         rc = name_field(rt_private_set(st, from, 1, err), "private", err);
     for (const struct rt_field *f = e->fields; rc == 0 && f->name; f++)
@@ -604,8 +600,26 @@ int rt_ledger_write(struct rt_store *st, const char *entity, int64_t parent_id, 
         rt_store_rollback(st);
         return rc;
     }
-    if ((rc = rt_store_commit(st, err)) < 0)
+    return rt_store_commit(st, err);
+}
+
+int rt_ledger_write(struct rt_store *st, const char *entity, int64_t parent_id, const json_t *body,
+                    int64_t *out_id, struct rt_error *err)
+{
+    const struct rt_entity *e = rt_entity_find(entity);
+    int64_t id = 0;
+    int rc;
+
+    if (!e)
+        return rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "nothing called %s to add",
+                            entity ? entity : "(null)");
+    if ((rc = rt_entity_check(e, body, err)) < 0)
         return rc;
+    /* A transaction the database aborted for a clash with another writer (PostgreSQL's
+     * serialization failures) is run again, a bounded number of times. */
+    for (int attempt = 1; (rc = write_once(st, e, parent_id, body, &id, err)) < 0; attempt++)
+        if (!rt__store_retry(st, attempt, err))
+            return rc;
     *out_id = id;
     return 0;
 }

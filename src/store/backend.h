@@ -9,6 +9,8 @@
 #ifndef RT_STORE_BACKEND_H
 #define RT_STORE_BACKEND_H
 
+#include <stdarg.h>
+
 #include <jansson.h>
 
 #include <rightstrack/private.h>
@@ -90,6 +92,18 @@ struct rt__store_ops {
     int (*check_file)(const char *target, struct rt_store_check *out, struct rt_error *err);
     int (*restore)(const char *target, const char *from, struct rt_store_check *out,
                    struct rt_error *err);
+    /* The ledger's writes, written once for every back end (src/store/sql.h): one-off
+     * statements with ?N placeholders and arguments bound by a type string, with
+     * rt__sql_exec's and rt__sql_scalar's contract; sql_group begins (op
+     * RT__SQL_GROUP_BEGIN) and ends (RT__SQL_GROUP_COMMIT, RT__SQL_GROUP_ROLLBACK) a
+     * group of them that is all or nothing, inside rt_store_begin's transaction or not;
+     * retry says whether a failed transaction is worth running again (NULL: never). */
+    int (*sql_exec)(struct rt_store *st, struct rt_error *err, int64_t *out_id, const char *sql,
+                    const char *types, va_list ap);
+    int (*sql_scalar)(struct rt_store *st, struct rt_error *err, int64_t *out_int,
+                      json_t **out_json, const char *sql, const char *types, va_list ap);
+    int (*sql_group)(struct rt_store *st, int op, struct rt_error *err);
+    int (*retry)(struct rt_store *st, int attempt, struct rt_error *err);
     /* Those of the other headers that every command reaches (private.h, audit.h,
      * ledger.h): a back end without set_actor ignores the actor. */
     void (*set_actor)(struct rt_store *st, const char *actor, const char *via);
@@ -105,6 +119,12 @@ struct rt__store_ops {
 struct rt__store_base {
     const struct rt__store_ops *ops;
 };
+
+/* Whether store is one of the back end o: for what only one back end has so far. */
+static inline int rt__store_is(struct rt_store *store, const struct rt__store_ops *o)
+{
+    return ((const struct rt__store_base *)(void *)store)->ops == o;
+}
 
 /* What a database URL names. */
 enum rt__store_kind {

@@ -314,11 +314,16 @@ static int retryable(const struct rt_pg *pg)
            !strcmp(pg->sqlstate, lost_state);
 }
 
+int rt__pg_conflict(const struct rt_pg *pg)
+{
+    return !strcmp(pg->sqlstate, "40001") || !strcmp(pg->sqlstate, "40P01");
+}
+
 /*
  * A random wait before the next try, up to a bound that doubles with each try
  * (4, 8, 16 ... ms, at most 250): clients that clashed do not clash again in step.
  */
-static void back_off(int attempt)
+void rt__pg_back_off(int attempt)
 {
     struct timespec ts = {0, 0};
     uint32_t bound = 2u << (attempt < 6 ? attempt : 6), ms;
@@ -496,7 +501,7 @@ int rt__pg_transaction(struct rt_pg *pg, rt_pg_txn_fn fn, void *ctx, int *tries,
             rollback(pg);
             if (!retryable(pg))
                 break;
-            back_off(attempt);
+            rt__pg_back_off(attempt);
             continue;
         }
         if ((rc = rt__pg_end(pg, 1, &e)) == 0) {
@@ -509,7 +514,7 @@ int rt__pg_transaction(struct rt_pg *pg, rt_pg_txn_fn fn, void *ctx, int *tries,
         }
         if (!retryable(pg))
             break;
-        back_off(attempt);
+        rt__pg_back_off(attempt);
     }
     if (attempt > RT_PG_TRIES)
         rt_error_set(err, RT_ESTORE, e.file, e.line, e.field, "gave up after %d tries: %s",

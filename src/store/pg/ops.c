@@ -1,8 +1,10 @@
 /*
  * The PostgreSQL back end's table of operations (src/store/backend.h): the core that
- * import, search, show, stats and export --json use. The rest of the table is left
- * empty, so that store.c answers "not yet supported on PostgreSQL", and the store
- * opens only for callers that ask for the core (RT_STORE_CORE).
+ * import, search, show, stats and export --json use, and the executor of the ledger's
+ * writes (sql_exec, sql_scalar, sql_group, retry: pg/sql.c). The rest of the table is
+ * left empty, so that store.c answers "not yet supported on PostgreSQL", and the store
+ * opens only for callers that ask for the core (RT_STORE_CORE) or the ledger's writes
+ * (RT_STORE_LEDGER_WRITE).
  *
  * An import is built in a private SQLite store in a temporary directory, by the SQLite
  * back end and so with every domain rule it applies (twins merged, responses ranked,
@@ -30,6 +32,7 @@
 #include "base/strmap.h"
 #include "store/backend.h"
 #include "store/pg/pg_int.h"
+#include "store/sql.h"
 #include "store/sqlite/facets.h"
 #include "store/sqlite/ops.h"
 
@@ -81,6 +84,7 @@ struct pg_store {
     int64_t *theme_pool;
     size_t n_theme_pool, theme_pool_alloc;
     struct rt__pg_words words;
+    struct rt__pg_sql sql; /* the ledger's writes (sql.c) */
 };
 
 static struct pg_store *PG(struct rt_store *st)
@@ -101,7 +105,7 @@ static int pg_open(struct rt_store **out, const char *target, unsigned flags, st
     int rc;
 
     *out = NULL;
-    if (!(flags & RT_STORE_CORE))
+    if (!(flags & (RT_STORE_CORE | RT_STORE_LEDGER_WRITE)))
         return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "%s", PG_CORE_ONLY);
     s = rt_xcalloc(1, sizeof(*s));
     rt_buf_init(&s->theme_ids_sql, 0);
@@ -177,6 +181,7 @@ static void pg_close(struct rt_store *st)
     if (s->in_tx || s->in_read)
         rt__pg_end(s->pg, 0, NULL);
     rt__pg_close(s->pg);
+    rt__pg_sql_release(&s->sql);
     for (size_t i = 0; i < s->n_search; i++) {
         rt_free(s->search_sql[i]);
         rt_free(s->search_name[i]);
@@ -2655,6 +2660,62 @@ static int pg_export(struct rt_store *st, json_t **out, struct rt_error *err)
     return 0;
 }
 
+/* The ledger's writes (src/store/sql.h, pg/sql.c). A read transaction ends first. */
+
+static int pg_sql_exec(struct rt_store *st, struct rt_error *err, int64_t *out_id, const char *sql,
+                       const char *types, va_list ap)
+{
+    struct pg_store *s = PG(st);
+
+    if (s->scratch)
+        return pg_fail(err, "the ledger's writes during an import");
+    pg_read_end(st);
+    return rt__pg_sql_exec(s->pg, &s->sql, s->in_tx, err, out_id, sql, types, ap);
+}
+
+static int pg_sql_scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int,
+                         json_t **out_json, const char *sql, const char *types, va_list ap)
+{
+    struct pg_store *s = PG(st);
+
+    if (s->scratch)
+        return pg_fail(err, "the ledger's writes during an import");
+    return rt__pg_sql_scalar(s->pg, &s->sql, err, out_int, out_json, sql, types, ap);
+}
+
+static int pg_sql_group(struct rt_store *st, int op, struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+
+    if (s->scratch)
+        return pg_fail(err, "the ledger's writes during an import");
+    if (op == RT__SQL_GROUP_BEGIN && !s->in_tx)
+        pg_read_end(st);
+    return rt__pg_sql_group(s->pg, &s->sql, s->in_tx, op, err);
+}
+
+/* A transaction PostgreSQL aborted for a conflict with another writer is run again,
+ * RT_PG_TRIES times in all. */
+static int pg_retry(struct rt_store *st, int attempt, struct rt_error *err)
+{
+    char *msg;
+
+    if (!rt__pg_conflict(PG(st)->pg))
+        return 0;
+    if (attempt < RT_PG_TRIES) {
+        rt__pg_back_off(attempt);
+        if (err)
+            rt_error_release(err);
+        return 1;
+    }
+    if (err) {
+        msg = rt_xstrdup(err->msg.buf ? err->msg.buf : "");
+        rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "gave up after %d tries: %s", attempt, msg);
+        rt_free(msg);
+    }
+    return 0;
+}
+
 const struct rt__store_ops rt__pg_ops = {
     .name = "PostgreSQL",
     .open = pg_open,
@@ -2683,6 +2744,10 @@ const struct rt__store_ops rt__pg_ops = {
     .search_ids = pg_search_ids,
     .recs_load = pg_recs_load,
     .model_get = pg_model_get,
+    .sql_exec = pg_sql_exec,
+    .sql_scalar = pg_sql_scalar,
+    .sql_group = pg_sql_group,
+    .retry = pg_retry,
     .set_actor = pg_set_actor,
     .set_reader = pg_set_reader,
     .audit_note = pg_audit_note,

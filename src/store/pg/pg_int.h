@@ -8,7 +8,10 @@
 #ifndef RT_STORE_PG_INT_H
 #define RT_STORE_PG_INT_H
 
+#include <stdarg.h>
 #include <stddef.h>
+
+#include <jansson.h>
 
 #include <rightstrack/rt.h>
 #include <rightstrack/store.h>
@@ -100,6 +103,44 @@ typedef int (*rt_pg_txn_fn)(struct rt_pg *pg, void *ctx, struct rt_error *err);
  */
 int rt__pg_transaction(struct rt_pg *pg, rt_pg_txn_fn fn, void *ctx, int *tries,
                        struct rt_error *err);
+/* Whether the last error on pg was a serialization failure (SQLSTATE 40001) or a
+ * deadlock (40P01): the transaction it aborted may be run again. */
+int rt__pg_conflict(const struct rt_pg *pg);
+/* The wait before running a transaction again for the attempt-th time (from 1): random,
+ * up to a bound that doubles with each attempt (4, 8, 16 ... ms, at most 250). */
+void rt__pg_back_off(int attempt);
+
+/*
+ * The statements written once for every back end (src/store/sql.h), run on a
+ * connection (sql.c): each one's text with $N for ?N, prepared once per connection
+ * under a name of its own. Start with RT__PG_SQL_INIT, free with rt__pg_sql_release
+ * after closing the connection (it holds the names and texts).
+ */
+struct rt__pg_sql {
+    char **sql, **name;
+    size_t n;
+    int group; /* a group of statements in a transaction of its own (rt__pg_sql_group) */
+};
+#define RT__PG_SQL_INIT                                                                            \
+    {                                                                                              \
+        NULL, NULL, 0, 0                                                                           \
+    }
+void rt__pg_sql_release(struct rt__pg_sql *c);
+/*
+ * rt__sql_exec, rt__sql_scalar and a group's operation (sql.h) on pg; in_tx says
+ * whether the store has a transaction open (rt_store_begin's). A write outside one,
+ * and outside a group, is a serializable transaction of its own (rt__pg_begin: the
+ * writers' lock taken, the audit entries sealed at its commit), run again (RT_PG_TRIES times in
+ * all) after a serialization failure or a deadlock. Every commit that writes raises the data
+ * version (migrate.c's triggers).
+ */
+int rt__pg_sql_exec(struct rt_pg *pg, struct rt__pg_sql *c, int in_tx, struct rt_error *err,
+                    int64_t *out_id, const char *sql, const char *types, va_list ap);
+int rt__pg_sql_scalar(struct rt_pg *pg, struct rt__pg_sql *c, struct rt_error *err,
+                      int64_t *out_int, json_t **out_json, const char *sql, const char *types,
+                      va_list ap);
+int rt__pg_sql_group(struct rt_pg *pg, struct rt__pg_sql *c, int in_tx, int op,
+                     struct rt_error *err);
 
 /*
  * COPY into a table in PostgreSQL's text format. rt__pg_copy_begin starts

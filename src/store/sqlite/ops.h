@@ -5,6 +5,8 @@
 #ifndef RT_SQLITE_OPS_H
 #define RT_SQLITE_OPS_H
 
+#include <stdarg.h>
+
 #include <jansson.h>
 
 #include <rightstrack/private.h>
@@ -78,6 +80,15 @@ int rt__sqlite_backup(struct rt_store *st, const char *path, struct rt_error *er
 int rt__sqlite_check_file(const char *target, struct rt_store_check *out, struct rt_error *err);
 int rt__sqlite_restore(const char *target, const char *from, struct rt_store_check *out,
                        struct rt_error *err);
+/* The ledger's writes through src/store/sql.h (stmt.c): rt__exec's and rt__scalar's
+ * contract, the arguments as a va_list; the group is a savepoint; no transaction is
+ * run again. */
+int rt__sqlite_sql_exec(struct rt_store *st, struct rt_error *err, int64_t *out_id, const char *sql,
+                        const char *types, va_list ap);
+int rt__sqlite_sql_scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int,
+                          json_t **out_json, const char *sql, const char *types, va_list ap);
+int rt__sqlite_sql_group(struct rt_store *st, int op, struct rt_error *err);
+int rt__sqlite_sql_retry(struct rt_store *st, int attempt, struct rt_error *err);
 void rt__sqlite_set_actor(struct rt_store *st, const char *actor, const char *via);
 int rt__sqlite_set_reader(struct rt_store *st, enum rt_reader reader, struct rt_error *err);
 int rt__sqlite_audit_note(struct rt_store *st, const char *table, const char *op,

@@ -195,8 +195,12 @@ int rt_private_set(struct rt_store *st, const char *ref, int on, struct rt_error
 {
     const char *kind;
     int64_t id;
-    int own = !st->in_tx, rc;
+    int own, rc;
 
+    if (!rt__store_is(st, &rt__sqlite_ops)) /* the ledger's writes reach it on any store */
+        return rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
+                            "not yet supported on PostgreSQL: private records");
+    own = !st->in_tx;
     if ((rc = parse_ref(ref, &kind, &id, err)) < 0)
         return rc;
     if (st->hide_private)

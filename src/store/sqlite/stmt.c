@@ -1,9 +1,11 @@
 /*
- * One-off statements with arguments bound by a type string, for the writes and small
- * reads of the ledger and the register of persons (sqlite_int.h).
+ * One-off statements with arguments bound by a type string, for the small reads and
+ * writes of the register of persons (sqlite_int.h), and the SQLite side of the
+ * statements written once for every back end (src/store/sql.h: the ledger's writes).
  */
 #include "base/compat.h"
 
+#include "store/sql.h"
 #include "store/sqlite/sqlite_int.h"
 
 static void bind_types(sqlite3_stmt *s, const char *types, va_list ap)
@@ -44,17 +46,13 @@ int rt__prepare(struct rt_store *st, sqlite3_stmt **s, struct rt_error *err, con
     return rc;
 }
 
-int rt__exec(struct rt_store *st, struct rt_error *err, int64_t *out_id, const char *sql,
-             const char *types, ...)
+int rt__sqlite_sql_exec(struct rt_store *st, struct rt_error *err, int64_t *out_id, const char *sql,
+                        const char *types, va_list ap)
 {
     sqlite3_stmt *s = NULL;
-    va_list ap;
     int rc;
 
-    va_start(ap, types);
-    rc = prepare_va(st, &s, err, sql, types, ap);
-    va_end(ap);
-    if (rc < 0)
+    if ((rc = prepare_va(st, &s, err, sql, types, ap)) < 0)
         return rc;
     rc = sqlite3_step(s);
     if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
@@ -70,17 +68,25 @@ int rt__exec(struct rt_store *st, struct rt_error *err, int64_t *out_id, const c
     return rc;
 }
 
-int rt__scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int, json_t **out_json,
-               const char *sql, const char *types, ...)
+int rt__exec(struct rt_store *st, struct rt_error *err, int64_t *out_id, const char *sql,
+             const char *types, ...)
 {
-    sqlite3_stmt *s = NULL;
     va_list ap;
     int rc;
 
     va_start(ap, types);
-    rc = prepare_va(st, &s, err, sql, types, ap);
+    rc = rt__sqlite_sql_exec(st, err, out_id, sql, types, ap);
     va_end(ap);
-    if (rc < 0)
+    return rc;
+}
+
+int rt__sqlite_sql_scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int,
+                          json_t **out_json, const char *sql, const char *types, va_list ap)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if ((rc = prepare_va(st, &s, err, sql, types, ap)) < 0)
         return rc;
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
@@ -101,4 +107,38 @@ int rt__scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int, json
     }
     sqlite3_finalize(s);
     return rc;
+}
+
+int rt__scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int, json_t **out_json,
+               const char *sql, const char *types, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, types);
+    rc = rt__sqlite_sql_scalar(st, err, out_int, out_json, sql, types, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* A savepoint is a group all or nothing, inside a transaction or not. */
+int rt__sqlite_sql_group(struct rt_store *st, int op, struct rt_error *err)
+{
+    if (op == RT__SQL_GROUP_BEGIN)
+        return rt__exec(st, err, NULL, "SAVEPOINT ledger_write", "");
+    if (op == RT__SQL_GROUP_ROLLBACK) {
+        sqlite3_exec(st->db, "ROLLBACK TO ledger_write; RELEASE ledger_write", NULL, NULL, NULL);
+        return 0;
+    }
+    return rt__exec(st, err, NULL, "RELEASE ledger_write", "");
+}
+
+/* SQLite's writers take turns (BEGIN IMMEDIATE, the busy timeout): no transaction is
+ * aborted for a clash with another, so none is run again. */
+int rt__sqlite_sql_retry(struct rt_store *st, int attempt, struct rt_error *err)
+{
+    (void)st;
+    (void)attempt;
+    (void)err;
+    return 0;
 }

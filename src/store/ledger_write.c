@@ -1,13 +1,19 @@
-/* The dialogue ledger in SQLite: checked writes, and reads built as JSON by SQL. */
+/*
+ * The dialogue ledger's checked writes, written once for every back end: their SQL is
+ * of the dialect SQLite and PostgreSQL both accept, run through src/store/sql.h. The
+ * rules about what the data means are src/model/rules.c's; here is only what needs
+ * the database (does the record exist, is the name taken, would a link close a circle).
+ */
 #include "base/compat.h"
 
-#include <strings.h>
+#include <errno.h>
+#include <stdlib.h>
 
 #include <rightstrack/ledger.h>
 #include <rightstrack/text.h>
 
 #include "model/rules.h"
-#include "store/sqlite/sqlite_int.h"
+#include "store/sql.h"
 
 static int exists(struct rt_store *st, const char *table, int64_t id, const char *what,
                   const char *field, struct rt_error *err)
@@ -17,7 +23,7 @@ static int exists(struct rt_store *st, const char *table, int64_t id, const char
     int rc;
 
     rt_buf_addf(&sql, "SELECT count(*) FROM %s WHERE id = ?1", table);
-    rc = rt__scalar(st, err, &n, NULL, sql.buf, "i", id);
+    rc = rt__sql_scalar(st, err, &n, NULL, sql.buf, "i", id);
     rt_buf_release(&sql);
     if (rc < 0)
         return rc;
@@ -25,21 +31,6 @@ static int exists(struct rt_store *st, const char *table, int64_t id, const char
         return rt_error_set(err, RT_ENOTFOUND, NULL, 0, field, "no %s with id %lld", what,
                             (long long)id);
     return 0;
-}
-
-/* Savepoints make a multi-statement write all-or-nothing, inside a transaction or not. */
-static int begin(struct rt_store *st, struct rt_error *err)
-{
-    return rt__exec(st, err, NULL, "SAVEPOINT ledger_write", "");
-}
-
-static int end(struct rt_store *st, int rc, struct rt_error *err)
-{
-    if (rc < 0) {
-        sqlite3_exec(st->db, "ROLLBACK TO ledger_write; RELEASE ledger_write", NULL, NULL, NULL);
-        return rc;
-    }
-    return rt__exec(st, err, NULL, "RELEASE ledger_write", "");
 }
 
 int rt_party_resolve(struct rt_store *st, const char *name, char out[16], struct rt_error *err)
@@ -88,6 +79,24 @@ static int digits_only(const char *s)
     return 1;
 }
 
+/*
+ * A new row's id, as SQLite gives a table without AUTOINCREMENT: one more than the
+ * largest (an id a failed write took is taken again). PostgreSQL's identity sequence
+ * would skip it, and the two stores would part; its writers take turns (pg_begin's lock).
+ */
+#define NEXT_ID(table) "(SELECT coalesce(max(id), 0) + 1 FROM " table ")"
+
+/* The id that ref (all digits) gives; 0, which no record has, when too big for one.
+ * (SQLite compared the text with the id column; PostgreSQL would refuse the number.) */
+static int64_t id_of(const char *ref)
+{
+    long long v;
+
+    errno = 0;
+    v = strtoll(ref, NULL, 10);
+    return errno ? 0 : (int64_t)v;
+}
+
 int rt_dialogue_add(struct rt_store *st, const char *name, const char *kind,
                     const char *const *parties, size_t n, int64_t *out_id, struct rt_error *err)
 {
@@ -116,21 +125,23 @@ int rt_dialogue_add(struct rt_store *st, const char *name, const char *kind,
                 return rt_error_set(err, RT_EINVAL, NULL, 0, "party", "'%s' is named twice",
                                     parties[i]);
     }
-    if ((rc = rt__scalar(st, err, &dup, NULL, "SELECT count(*) FROM dialogue WHERE name = ?1", "t",
-                         name)) < 0)
+    if ((rc = rt__sql_scalar(st, err, &dup, NULL, "SELECT count(*) FROM dialogue WHERE name = ?1",
+                             "t", name)) < 0)
         return rc;
     if (dup)
         return rt_error_set(err, RT_EEXIST, NULL, 0, "name", "a dialogue called '%s' exists", name);
-    if ((rc = begin(st, err)) < 0)
+    if ((rc = rt__sql_begin(st, err)) < 0)
         return rc;
-    rc = rt__exec(st, err, &id, "INSERT INTO dialogue(name, kind) VALUES (?1, ?2)", "tt", name,
-                  kind ? kind : "bilateral");
+    rc = rt__sql_exec(
+        st, err, &id,
+        "INSERT INTO dialogue(id, name, kind) VALUES (" NEXT_ID("dialogue") ", ?1, ?2)", "tt", name,
+        kind ? kind : "bilateral");
     for (size_t i = 0; rc == 0 && i < n; i++)
-        rc =
-            rt__exec(st, err, NULL,
-                     "INSERT INTO dialogue_party(dialogue_id, party, position) VALUES (?1, ?2, ?3)",
-                     "iti", id, codes[i], (int64_t)i);
-    if ((rc = end(st, rc, err)) == 0)
+        rc = rt__sql_exec(
+            st, err, NULL,
+            "INSERT INTO dialogue_party(dialogue_id, party, position) VALUES (?1, ?2, ?3)", "iti",
+            id, codes[i], (int64_t)i);
+    if ((rc = rt__sql_end(st, rc, err)) == 0)
         *out_id = id;
     return rc;
 }
@@ -143,11 +154,15 @@ int rt_dialogue_find(struct rt_store *st, const char *ref, int64_t *out_id, stru
     if (!ref || !*ref)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "dialogue", "name a dialogue");
     if (digits_only(ref))
-        rc = rt__scalar(st, err, &id, NULL, "SELECT id FROM dialogue WHERE id = ?1", "t", ref);
-    else
-        rc = rt__scalar(st, err, &id, NULL,
-                        "SELECT id FROM dialogue WHERE name = ?1 COLLATE NOCASE ORDER BY id", "t",
-                        ref);
+        rc = rt__sql_scalar(st, err, &id, NULL, "SELECT id FROM dialogue WHERE id = ?1", "i",
+                            id_of(ref));
+    else /* a name in any case of its ASCII letters, as SQLite's NOCASE compares */
+        rc = rt__sql_scalar(
+            st, err, &id, NULL,
+            rt__sql_pick(st, "SELECT id FROM dialogue WHERE name = ?1 COLLATE NOCASE ORDER BY id",
+                         "SELECT id FROM dialogue WHERE lower(name COLLATE \"C\")"
+                         " = lower(?1 COLLATE \"C\") ORDER BY id"),
+            "t", ref);
     if (rc == RT_ENOTFOUND)
         return rt_error_set(err, RT_ENOTFOUND, NULL, 0, "dialogue", "no dialogue '%s'", ref);
     if (rc == 0)
@@ -169,22 +184,23 @@ int rt_round_add(struct rt_store *st, const struct rt_round_in *r, int64_t *out_
         return rc;
     if (ordinal < 0)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "ordinal", "a round's number is 1 or more");
-    if (!ordinal && (rc = rt__scalar(st, err, &ordinal, NULL,
-                                     "SELECT coalesce(max(ordinal), 0) + 1 FROM round"
-                                     " WHERE dialogue_id = ?1",
-                                     "i", r->dialogue_id)) < 0)
+    if (!ordinal && (rc = rt__sql_scalar(st, err, &ordinal, NULL,
+                                         "SELECT coalesce(max(ordinal), 0) + 1 FROM round"
+                                         " WHERE dialogue_id = ?1",
+                                         "i", r->dialogue_id)) < 0)
         return rc;
-    if ((rc = rt__scalar(st, err, &taken, NULL,
-                         "SELECT count(*) FROM round WHERE dialogue_id = ?1 AND ordinal = ?2", "ii",
-                         r->dialogue_id, ordinal)) < 0)
+    if ((rc = rt__sql_scalar(st, err, &taken, NULL,
+                             "SELECT count(*) FROM round WHERE dialogue_id = ?1 AND ordinal = ?2",
+                             "ii", r->dialogue_id, ordinal)) < 0)
         return rc;
     if (taken)
         return rt_error_set(err, RT_EEXIST, NULL, 0, "ordinal",
                             "the dialogue has a round %lld already", (long long)ordinal);
-    return rt__exec(st, err, out_id,
-                    "INSERT INTO round(dialogue_id, ordinal, date, place, summary, source)"
-                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    "iitttt", r->dialogue_id, ordinal, r->date, r->place, r->summary, r->source);
+    return rt__sql_exec(st, err, out_id,
+                        "INSERT INTO round(id, dialogue_id, ordinal, date, place, summary, source)"
+                        " VALUES (" NEXT_ID("round") ", ?1, ?2, ?3, ?4, ?5, ?6)",
+                        "iitttt", r->dialogue_id, ordinal, r->date, r->place, r->summary,
+                        r->source);
 }
 
 int rt_round_find(struct rt_store *st, const char *ref, int64_t *out_id, struct rt_error *err)
@@ -196,16 +212,17 @@ int rt_round_find(struct rt_store *st, const char *ref, int64_t *out_id, struct 
     if (!ref || !*ref)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "round", "name a round");
     if (digits_only(ref)) {
-        rc = rt__scalar(st, err, &id, NULL, "SELECT id FROM round WHERE id = ?1", "t", ref);
+        rc = rt__sql_scalar(st, err, &id, NULL, "SELECT id FROM round WHERE id = ?1", "i",
+                            id_of(ref));
     } else if (hash && digits_only(hash + 1)) {
         char *name = rt_xstrndup(ref, (size_t)(hash - ref));
         rc = rt_dialogue_find(st, name, &dialogue, err);
         rt_free(name);
         if (rc < 0)
             return rc;
-        rc = rt__scalar(st, err, &id, NULL,
-                        "SELECT id FROM round WHERE dialogue_id = ?1 AND ordinal = ?2", "it",
-                        dialogue, hash + 1);
+        rc = rt__sql_scalar(st, err, &id, NULL,
+                            "SELECT id FROM round WHERE dialogue_id = ?1 AND ordinal = ?2", "ii",
+                            dialogue, id_of(hash + 1));
     } else {
         return rt_error_set(err, RT_EINVAL, NULL, 0, "round",
                             "'%s' is not a round: give its id or DIALOGUE#NUMBER", ref);
@@ -231,10 +248,10 @@ int rt_participant_add(struct rt_store *st, int64_t round_id, const char *name, 
         (rc = rt__need_text(name, "name", err)) < 0 ||
         (party && (rc = rt_party_resolve(st, party, code, err)) < 0))
         return rc;
-    return rt__exec(st, err, out_id,
-                    "INSERT INTO participant(round_id, name, title, organisation, party)"
-                    " VALUES (?1, ?2, ?3, ?4, ?5)",
-                    "itttt", round_id, name, title, organisation, party ? code : NULL);
+    return rt__sql_exec(st, err, out_id,
+                        "INSERT INTO participant(id, round_id, name, title, organisation, party)"
+                        " VALUES (" NEXT_ID("participant") ", ?1, ?2, ?3, ?4, ?5)",
+                        "itttt", round_id, name, title, organisation, party ? code : NULL);
 }
 
 int rt_topic_add(struct rt_store *st, int64_t round_id, const char *text, const char *theme,
@@ -247,8 +264,10 @@ int rt_topic_add(struct rt_store *st, int64_t round_id, const char *text, const 
     if ((rc = exists(st, "round", round_id, "round", "round", err)) < 0 ||
         (rc = rt__need_text(text, "text", err)) < 0)
         return rc;
-    return rt__exec(st, err, out_id, "INSERT INTO topic(round_id, text, theme) VALUES (?1, ?2, ?3)",
-                    "itt", round_id, text, theme);
+    return rt__sql_exec(
+        st, err, out_id,
+        "INSERT INTO topic(id, round_id, text, theme) VALUES (" NEXT_ID("topic") ", ?1, ?2, ?3)",
+        "itt", round_id, text, theme);
 }
 
 int rt_ask_add(struct rt_store *st, int64_t round_id, const char *from, const char *to,
@@ -264,10 +283,10 @@ int rt_ask_add(struct rt_store *st, int64_t round_id, const char *from, const ch
         (rc = rt_party_resolve(st, from, f, err)) < 0 ||
         (rc = rt_party_resolve(st, to, t, err)) < 0)
         return rc;
-    return rt__exec(st, err, out_id,
-                    "INSERT INTO ask(round_id, from_party, to_party, text, theme)"
-                    " VALUES (?1, ?2, ?3, ?4, ?5)",
-                    "itttt", round_id, f, t, text, theme);
+    return rt__sql_exec(st, err, out_id,
+                        "INSERT INTO ask(id, round_id, from_party, to_party, text, theme)"
+                        " VALUES (" NEXT_ID("ask") ", ?1, ?2, ?3, ?4, ?5)",
+                        "itttt", round_id, f, t, text, theme);
 }
 
 int rt_step_add(struct rt_store *st, const struct rt_step_in *s, int64_t *out_id,
@@ -284,14 +303,15 @@ int rt_step_add(struct rt_store *st, const struct rt_step_in *s, int64_t *out_id
         (rc = rt__step_check(s, &dir, err)) < 0)
         return rc;
     if (s->quantity >= 0)
-        return rt__exec(st, err, out_id,
-                        "INSERT INTO step(actor, date, kind, direction, quantity, text, source)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                        "ttttitt", actor, s->date, s->kind, dir, s->quantity, s->text, s->source);
-    return rt__exec(st, err, out_id,
-                    "INSERT INTO step(actor, date, kind, direction, text, source)"
-                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    "tttttt", actor, s->date, s->kind, dir, s->text, s->source);
+        return rt__sql_exec(
+            st, err, out_id,
+            "INSERT INTO step(id, actor, date, kind, direction, quantity, text, source)"
+            " VALUES (" NEXT_ID("step") ", ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "ttttitt", actor, s->date, s->kind, dir, s->quantity, s->text, s->source);
+    return rt__sql_exec(st, err, out_id,
+                        "INSERT INTO step(id, actor, date, kind, direction, text, source)"
+                        " VALUES (" NEXT_ID("step") ", ?1, ?2, ?3, ?4, ?5, ?6)",
+                        "tttttt", actor, s->date, s->kind, dir, s->text, s->source);
 }
 
 int rt_link_add(struct rt_store *st, const char *from, const char *relation, const char *to,
@@ -315,33 +335,40 @@ int rt_link_add(struct rt_store *st, const char *from, const char *relation, con
         int64_t later = 0, cycle = 0;
         if (f.id == t.id)
             return rt_error_set(err, RT_EINVAL, NULL, 0, "to", "a step cannot respond to itself");
-        if ((rc = rt__scalar(
+        if ((rc = rt__sql_scalar(
                  st, err, &later, NULL,
-                 "SELECT a.date < b.date FROM step a, step b WHERE a.id = ?1 AND b.id = ?2", "ii",
-                 f.id, t.id)) < 0)
+                 rt__sql_pick(st,
+                              "SELECT a.date < b.date FROM step a, step b"
+                              " WHERE a.id = ?1 AND b.id = ?2",
+                              "SELECT a.date < b.date COLLATE \"C\" FROM step a, step b"
+                              " WHERE a.id = ?1 AND b.id = ?2"),
+                 "ii", f.id, t.id)) < 0)
             return rc;
         if (later)
             return rt_error_set(err, RT_EINVAL, NULL, 0, "to",
                                 "step %lld cannot respond to step %lld, which came later",
                                 (long long)f.id, (long long)t.id);
         /* Would the new link close a circle? It does if `to` already leads back to `from`. */
-        if ((rc = rt__scalar(st, err, &cycle, NULL,
-                             "WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT l.to_id FROM link l"
-                             " JOIN up ON l.from_id = up.id WHERE l.from_kind = 'step'"
-                             " AND l.relation = 'responds-to' AND l.to_kind = 'step')"
-                             " SELECT count(*) FROM up WHERE id = ?2",
-                             "ii", t.id, f.id)) < 0)
+        if ((rc = rt__sql_scalar(st, err, &cycle, NULL,
+                                 "WITH RECURSIVE up(id) AS (SELECT CAST(?1 AS bigint) UNION SELECT "
+                                 "l.to_id FROM link l"
+                                 " JOIN up ON l.from_id = up.id WHERE l.from_kind = 'step'"
+                                 " AND l.relation = 'responds-to' AND l.to_kind = 'step')"
+                                 " SELECT count(*) FROM up WHERE id = ?2",
+                                 "ii", t.id, f.id)) < 0)
             return rc;
         if (cycle)
             return rt_error_set(err, RT_EINVAL, NULL, 0, "to",
                                 "step %lld already leads back to step %lld: no circles",
                                 (long long)t.id, (long long)f.id);
     }
-    return rt__exec(st, err, NULL,
-                    "INSERT INTO link(from_kind, from_id, relation, to_kind, to_id)"
-                    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET withdrawn = NULL,"
-                    " withdrawn_on = NULL WHERE withdrawn IS NOT NULL",
-                    "titti", f.kind, f.id, relation, t.kind, t.id);
+    return rt__sql_exec(
+        st, err, NULL,
+        "INSERT INTO link(from_kind, from_id, relation, to_kind, to_id)"
+        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (from_kind, from_id, relation, to_kind, to_id)"
+        " DO UPDATE SET withdrawn = NULL, withdrawn_on = NULL"
+        " WHERE link.withdrawn IS NOT NULL",
+        "titti", f.kind, f.id, relation, t.kind, t.id);
 }
 
 int rt_item_theme_add(struct rt_store *st, const char *item, const char *area, const char *origin,
@@ -366,16 +393,17 @@ int rt_item_theme_add(struct rt_store *st, const char *item, const char *area, c
     if ((rc = exists(st, r.table, r.id, r.kind, "item", err)) < 0)
         return rc;
     if ((rc = rt__need_text(area, "area", err)) < 0 ||
-        (rc = rt__scalar(st, err, &known, NULL, "SELECT count(*) FROM theme_area WHERE code = ?1",
-                         "t", area)) < 0)
+        (rc = rt__sql_scalar(st, err, &known, NULL,
+                             "SELECT count(*) FROM theme_area WHERE code = ?1", "t", area)) < 0)
         return rc;
     if (!known)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "area",
                             "'%s' is not an area of the theme taxonomy (see themes areas)", area);
-    return rt__exec(st, err, NULL,
-                    "INSERT OR IGNORE INTO ledger_theme(item_kind, item_id, area, origin)"
-                    " SELECT ?1, ?2, code, ?3 FROM theme_area WHERE code = ?4",
-                    "titt", r.kind, r.id, origin, area);
+    return rt__sql_exec(st, err, NULL,
+                        "INSERT INTO ledger_theme(item_kind, item_id, area, origin)"
+                        " SELECT CAST(?1 AS text), CAST(?2 AS bigint), code, CAST(?3 AS text)"
+                        " FROM theme_area WHERE code = ?4 ON CONFLICT DO NOTHING",
+                        "titt", r.kind, r.id, origin, area);
 }
 
 int rt_commitment_add(struct rt_store *st, int64_t round_id, const char *party,
@@ -393,18 +421,21 @@ int rt_commitment_add(struct rt_store *st, int64_t round_id, const char *party,
         (rc = rt_party_resolve(st, party, code, err)) < 0 ||
         (rc = rt__need_text(promise, "promise", err)) < 0)
         return rc;
-    if ((rc = begin(st, err)) < 0)
+    if ((rc = rt__sql_begin(st, err)) < 0)
         return rc;
-    rc = rt__exec(
+    rc = rt__sql_exec(
         st, err, &id,
-        "INSERT INTO commitment(round_id, party, condition, promise) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO commitment(id, round_id, party, condition, promise) VALUES (" NEXT_ID(
+            "commitment") ", ?1, ?2, ?3, ?4)",
         "ittt", round_id, code, condition, promise);
     if (rc == 0)
-        rc = rt__exec(st, err, NULL,
-                      "INSERT INTO commitment_status(commitment_id, as_of, status)"
-                      " SELECT ?1, date, 'open' FROM round WHERE id = ?2",
-                      "ii", id, round_id);
-    if ((rc = end(st, rc, err)) == 0)
+        rc = rt__sql_exec(
+            st, err, NULL,
+            "INSERT INTO commitment_status(id, commitment_id, as_of, status)"
+            " SELECT " NEXT_ID(
+                "commitment_status") ", CAST(?1 AS bigint), date, 'open' FROM round WHERE id = ?2",
+            "ii", id, round_id);
+    if ((rc = rt__sql_end(st, rc, err)) == 0)
         *out_id = id;
     return rc;
 }
@@ -426,10 +457,10 @@ int rt_commitment_resolve(struct rt_store *st, int64_t id, const char *status, i
     if (step_id) {
         int64_t same = 0;
         if ((rc = exists(st, "step", step_id, "step", "step", err)) < 0 ||
-            (rc = rt__scalar(st, err, &same, NULL,
-                             "SELECT s.actor = c.party FROM step s, commitment c"
-                             " WHERE s.id = ?1 AND c.id = ?2",
-                             "ii", step_id, id)) < 0)
+            (rc = rt__sql_scalar(st, err, &same, NULL,
+                                 "SELECT s.actor = c.party FROM step s, commitment c"
+                                 " WHERE s.id = ?1 AND c.id = ?2",
+                                 "ii", step_id, id)) < 0)
             return rc;
         if (!same)
             return rt_error_set(err, RT_EINVAL, NULL, 0, "step",
@@ -437,10 +468,15 @@ int rt_commitment_resolve(struct rt_store *st, int64_t id, const char *status, i
                                 "made commitment %lld",
                                 (long long)step_id, (long long)id);
     }
-    if ((rc = rt__scalar(
+    if ((rc = rt__sql_scalar(
              st, err, NULL, &last,
-             "SELECT json_object('status', status, 'as_of', as_of) FROM commitment_status"
-             " WHERE commitment_id = ?1 ORDER BY as_of DESC, id DESC LIMIT 1",
+             rt__sql_pick(st,
+                          "SELECT json_object('status', status, 'as_of', as_of)"
+                          " FROM commitment_status WHERE commitment_id = ?1"
+                          " ORDER BY as_of DESC, id DESC LIMIT 1",
+                          "SELECT json_build_object('status', status, 'as_of', as_of)"
+                          " FROM commitment_status WHERE commitment_id = ?1"
+                          " ORDER BY as_of COLLATE \"C\" DESC, id DESC LIMIT 1"),
              "i", id)) < 0)
         return rc;
     if (strcmp(json_string_value(json_object_get(last, "status")), "open")) {
@@ -453,10 +489,11 @@ int rt_commitment_resolve(struct rt_store *st, int64_t id, const char *status, i
                           "%s is before the commitment was made (%s)", as_of,
                           json_string_value(json_object_get(last, "as_of")));
     } else {
-        rc = rt__exec(st, err, NULL,
-                      "INSERT INTO commitment_status(commitment_id, as_of, status, step_id, note)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5)",
-                      "ittIt", id, as_of, status, step_id, note);
+        rc = rt__sql_exec(
+            st, err, NULL,
+            "INSERT INTO commitment_status(id, commitment_id, as_of, status, step_id, note)"
+            " VALUES (" NEXT_ID("commitment_status") ", ?1, ?2, ?3, ?4, ?5)",
+            "ittIt", id, as_of, status, step_id, note);
     }
     json_decref(last);
     return rc;
@@ -472,8 +509,10 @@ int rt_benchmark_add(struct rt_store *st, int64_t dialogue_id, const char *text,
     if ((rc = exists(st, "dialogue", dialogue_id, "dialogue", "dialogue", err)) < 0 ||
         (rc = rt__need_text(text, "text", err)) < 0)
         return rc;
-    return rt__exec(st, err, out_id, "INSERT INTO benchmark(dialogue_id, text) VALUES (?1, ?2)",
-                    "it", dialogue_id, text);
+    return rt__sql_exec(
+        st, err, out_id,
+        "INSERT INTO benchmark(id, dialogue_id, text) VALUES (" NEXT_ID("benchmark") ", ?1, ?2)",
+        "it", dialogue_id, text);
 }
 
 int rt_assess(struct rt_store *st, const struct rt_assessment_in *a, int64_t *out_id,
@@ -518,9 +557,10 @@ int rt_assess_replacing(struct rt_store *st, const struct rt_assessment_in *a, i
     }
     if (replaces) {
         int64_t same = 0;
-        rc = rt__scalar(st, err, &same, NULL,
-                        "SELECT target_kind = ?2 AND target_id = ?3 FROM assessment WHERE id = ?1",
-                        "iti", replaces, t.kind, t.id);
+        rc = rt__sql_scalar(
+            st, err, &same, NULL,
+            "SELECT target_kind = ?2 AND target_id = ?3 FROM assessment WHERE id = ?1", "iti",
+            replaces, t.kind, t.id);
         if (rc == RT_ENOTFOUND)
             return rt_error_set(err, RT_ENOTFOUND, NULL, 0, "replaces",
                                 "no assessment with id %lld", (long long)replaces);
@@ -531,10 +571,25 @@ int rt_assess_replacing(struct rt_store *st, const struct rt_assessment_in *a, i
                                 "assessment %lld is of another record than %s", (long long)replaces,
                                 a->target);
     }
-    return rt__exec(
+    return rt__sql_exec(
         st, err, out_id,
-        "INSERT INTO assessment(target_kind, target_id, as_of, status, evidence, source,"
-        " assessor, replaces) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO assessment(id, target_kind, target_id, as_of, status, evidence, source,"
+        " assessor, replaces) VALUES (" NEXT_ID("assessment") ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         "titttttI", t.kind, t.id, a->as_of, a->status, a->evidence, a->source, a->assessor,
         replaces);
+}
+
+int rt_round_place(struct rt_store *st, int64_t round_id, int64_t *dialogue_id, int64_t *ordinal,
+                   struct rt_error *err)
+{
+    int rc;
+
+    if ((rc = rt__sql_scalar(st, err, dialogue_id, NULL,
+                             "SELECT dialogue_id FROM round WHERE id = ?1", "i", round_id)) < 0 ||
+        (rc = rt__sql_scalar(st, err, ordinal, NULL, "SELECT ordinal FROM round WHERE id = ?1", "i",
+                             round_id)) < 0)
+        return rc == RT_ENOTFOUND ? rt_error_set(err, RT_ENOTFOUND, NULL, 0, "round",
+                                                 "no round with id %lld", (long long)round_id)
+                                  : rc;
+    return 0;
 }
