@@ -171,6 +171,14 @@ check_eq "the data version counts every write (and the import)" 402 \
     "$(pg_psql -d many -c "SELECT value FROM meta WHERE key = 'data_version'")"
 check_eq "export --json holds them all" 400 \
     "$("$RT" --db "$MANY" export --json | jq '.tables.step | length')"
+check_eq "each step in the audit log, every entry sealed" "400|0" \
+    "$(pg_psql -d many -c "SELECT count(*) FILTER (WHERE tbl = 'step'),
+        count(*) FILTER (WHERE hash IS NULL) FROM audit_log")"
+check_eq "each by its writer, named as SQLite names it" 400 \
+    "$(pg_psql -d many -c "SELECT count(*) FROM audit_log WHERE tbl = 'step' AND via = 'step add'")"
+check "the log copied into SQLite" "$RT" copy --from "$MANY" --to "sqlite:$TMP/many.db"
+check "is one chain there, every hash its entry's (audit verify)" \
+    "$RT" --db "$TMP/many.db" audit verify
 
 # A transaction aborted for a clash (SQLSTATE 40001) is run again, five times at most:
 # a trigger made to fail the first inserts, counted by a sequence (never rolled back).
