@@ -7,6 +7,7 @@
 #include <rightstrack/text.h>
 
 #include "model/rules.h"
+#include "store/sqlite/ops.h"
 #include "store/sqlite/sqlite_int.h"
 
 static int exists(struct rt_store *st, const char *table, int64_t id, const char *what,
@@ -135,7 +136,8 @@ int rt_dialogue_add(struct rt_store *st, const char *name, const char *kind,
     return rc;
 }
 
-int rt_dialogue_find(struct rt_store *st, const char *ref, int64_t *out_id, struct rt_error *err)
+int rt__sqlite_dialogue_find(struct rt_store *st, const char *ref, int64_t *out_id,
+                             struct rt_error *err)
 {
     int64_t id = 0;
     int rc;
@@ -187,7 +189,8 @@ int rt_round_add(struct rt_store *st, const struct rt_round_in *r, int64_t *out_
                     "iitttt", r->dialogue_id, ordinal, r->date, r->place, r->summary, r->source);
 }
 
-int rt_round_find(struct rt_store *st, const char *ref, int64_t *out_id, struct rt_error *err)
+int rt__sqlite_round_find(struct rt_store *st, const char *ref, int64_t *out_id,
+                          struct rt_error *err)
 {
     const char *hash = ref ? strrchr(ref, '#') : NULL;
     int64_t id = 0, dialogue = 0;
