@@ -2655,6 +2655,11 @@ static int pg_export(struct rt_store *st, json_t **out, struct rt_error *err)
     return 0;
 }
 
+struct rt_pg *rt__pg_store_conn(struct rt_store *st)
+{
+    return PG(st)->pg;
+}
+
 const struct rt__store_ops rt__pg_ops = {
     .name = "PostgreSQL",
     .open = pg_open,
@@ -2688,4 +2693,14 @@ const struct rt__store_ops rt__pg_ops = {
     .audit_note = pg_audit_note,
     .rec_ledger = pg_rec_ledger,
     .export = pg_export,
+    .dialogue_list = rt__pg_dialogue_list,
+    .dialogue_get = rt__pg_dialogue_get,
+    .round_get = rt__pg_round_get,
+    .step_list = rt__pg_step_list,
+    .status = rt__pg_status,
+    .since = rt__pg_since,
+    .timeline = rt__pg_timeline,
+    .reciprocity = rt__pg_reciprocity,
+    .dialogue_find = rt__pg_dialogue_find,
+    .round_find = rt__pg_round_find,
 };
