@@ -267,8 +267,11 @@ int cli_write(struct cli *c, cli_find_fn *find, const char *parent, cli_write_fn
 /*
  * Reads one document of the ledger: opens the store, calls get(st, arg, &doc, err)
  * and prints the document, as JSON with json, else through render. Returns the exit
- * code.
+ * code. cli_read_store opens the store with flags (RT_STORE_CORE: get calls only what
+ * every back end has, so a PostgreSQL store opens too).
  */
+int cli_read_store(struct cli *c, unsigned flags, int json, cli_get_fn *get, const void *arg,
+                   void (*render)(const json_t *doc));
 int cli_read(struct cli *c, int json, cli_get_fn *get, const void *arg,
              void (*render)(const json_t *doc));
 

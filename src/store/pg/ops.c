@@ -35,8 +35,8 @@
 
 /* What this store says when asked for more than its core. */
 #define PG_CORE_ONLY                                                                               \
-    "this command is not yet supported on PostgreSQL (import, search, show, stats and"             \
-    " export --json are)"
+    "this command is not yet supported on PostgreSQL (import, search, show, stats, export --json"  \
+    " and the ledger's reads are)"
 
 /*
  * A connection reads the whole full-text index into memory (some 20 MB for the UPR
