@@ -303,6 +303,52 @@
               " AND " AS_OF("a.date") " AND " LIVE("l") " AND " LIVE("a") " AND " LIVE("b")    \
               " ORDER BY a.date, a.id")                                                        \
         ") FROM dialogue d WHERE d.id = ?1"
+/* rt_rec_ledger: what the ledger links to recommendation ?1.
+ * Round r of dialogue d, named by its number in the dialogue. */
+#define ROUND_JSON                                                                             \
+    JOBJ "('id', r.id, 'ordinal', r.ordinal, 'date', r.date, 'dialogue',"                \
+    " " JOBJ "('id', d.id, 'name', d.name), 'label', 'round ' || r.ordinal || ' of ' ||"    \
+    " d.name)"
+
+/* The items of kind (topic, ask) linked to the recommendation ?1 as 'about'. */
+#define ABOUT(kind) \
+    "SELECT l.from_id FROM link l WHERE l.to_kind = 'recommendation' AND l.to_id = ?1"         \
+    " AND l.from_kind = '" kind "' AND l.relation = 'about' AND " LIVE("l")
+
+#define LEDGER_REC_SQL                                                                             \
+    "SELECT " JOBJ "('recommendation', rec.id,"                                             \
+    " 'rounds', " ARRAY("SELECT " ROUND_JSON " j FROM round r JOIN dialogue d"                 \
+                        " ON d.id = r.dialogue_id WHERE r.id IN (SELECT t.round_id FROM topic" \
+                        " t WHERE t.id IN (" ABOUT("topic") ") AND " LIVE("t") " UNION SELECT k.round_id FROM"   \
+                        " ask k WHERE k.id IN (" ABOUT("ask") ") AND " LIVE("k")               \
+                        " UNION " ABOUT("round") ") AND "                                      \
+                        LIVE("r") " ORDER BY r.date, r.id") ","                                \
+    " 'topics', " ARRAY("SELECT " JOBJ "('id', t.id, 'text', t.text, 'theme', t.theme,"     \
+                        " 'round', " NEST(ROUND_JSON) ") j FROM topic t JOIN round r"          \
+                        " ON r.id = t.round_id JOIN dialogue d ON d.id = r.dialogue_id"        \
+                        " WHERE t.id IN (" ABOUT("topic") ") AND " LIVE("t") " AND " LIVE("r") \
+                        " ORDER BY r.date, t.id") ","                                          \
+    " 'asks', " ARRAY("SELECT " JOBJ "('id', k.id, 'from', k.from_party, 'to',"             \
+                      " k.to_party, 'text', k.text, 'theme', k.theme, 'round', "               \
+                      NEST(ROUND_JSON) ", 'assessment', " NEST(LATEST("ask", "k.id")) ") j"         \
+                      " FROM ask k JOIN round r ON r.id = k.round_id JOIN dialogue d"          \
+                      " ON d.id = r.dialogue_id WHERE k.id IN (" ABOUT("ask") ") AND "         \
+                      LIVE("k") " AND " LIVE("r")                                              \
+                      " ORDER BY r.date, k.id") ","                                            \
+    " 'steps', " ARRAY("SELECT " JOBJ "('id', s.id, 'actor', s.actor, 'date', s.date,"      \
+                       " 'kind', s.kind, 'direction', s.direction, 'text', s.text, 'source',"  \
+                       " s.source) j FROM step s WHERE s.id IN (SELECT l.from_id FROM link l"  \
+                       " WHERE l.to_kind = 'recommendation' AND l.to_id = ?1"                  \
+                       " AND l.from_kind = 'step' AND l.relation = 'answers' AND " LIVE("l") \
+                       ") AND " AS_OF("s.date") " AND " LIVE("s") " ORDER BY s.date, s.id") "," \
+    " 'assessments', " ARRAY("SELECT " MARKED("assessment", "a.id",                           \
+                             JOBJ "('id', a.id, 'as_of', a.as_of, 'status',"             \
+                             " a.status, 'evidence', a.evidence, 'source', a.source,"          \
+                             " 'assessor', a.assessor)") " j FROM assessment a"                \
+                             " WHERE a.target_kind = 'recommendation' AND a.target_id = ?1"    \
+                             " AND " AS_OF("a.as_of") " AND " NOT_REPLACED("a")                   \
+                             " ORDER BY a.as_of, a.id")                                        \
+    ") FROM recommendation rec WHERE rec.id = ?1"
 // clang-format on
 
 #endif

@@ -34,6 +34,10 @@ T1=$(id topic add "$R1" 'Elections and the media' --theme Elections)
 A1=$(id ask add "$R1" --from EU --to BLR --theme Elections 'Invite observers')
 A2=$(id ask add "$R2" --from USA --to BLR 'Register the party')
 r link "step:$S4" answers "ask:$A1" >/dev/null
+r link "step:$S1" answers rec:2 >/dev/null
+r link "topic:$T1" about rec:5 >/dev/null
+r link "ask:$A2" about rec:5 >/dev/null
+r link "round:$R2" about rec:5 >/dev/null
 r participant add "$R1" --name 'Jane Roe' --title Envoy --party USA >/dev/null
 P2=$(id participant add "$R1" --name 'Private Person' --organisation 'NGO')
 r private "participant:$P2" >/dev/null
@@ -97,7 +101,15 @@ reciprocity 1 --json
 reciprocity $D --json
 reciprocity $D --as-of 2016-06 --json
 reciprocity $D
+show 2 --json
+show 5 --json
+show 5
 EOF2
+# Every recommendation the ledger names, as show prints it (its ledger at the end).
+for rec in $(sqlite3 "$LITE" "SELECT to_id FROM link WHERE to_kind = 'recommendation'
+    UNION SELECT target_id FROM assessment WHERE target_kind = 'recommendation'"); do
+    echo "show $rec --json" >>"$TMP/reads"
+done
 cat >"$TMP/misses" <<EOF2
 dialogue show 99 --json
 dialogue show nobody
@@ -148,6 +160,10 @@ check "round show $R1 has topics with areas" grep -q '"media"' "$TMP/round"
 check "and a private participant, marked" grep -q '"private": true' "$TMP/round"
 "$RT" --db "$PG" step list --json >"$TMP/steps"
 check "step list has a step that others respond to" grep -q '"responded_by": \[$' "$TMP/steps"
+"$RT" --db "$PG" show 5 --json >"$TMP/show"
+check "show 5 has its ledger: topics, asks, rounds" python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))["ledger"]
+sys.exit(0 if d["topics"] and d["asks"] and len(d["rounds"]) >= 2 else 1)' "$TMP/show"
 check_fails "an unknown dialogue fails on PostgreSQL" 1 "$RT" --db "$PG" dialogue show 99 --json
 check_eq "saying which" "rightstrack: field 'dialogue': no dialogue '99'" "$(cat "$TMP/err")"
 check_fails "an unknown round's id too" 1 "$RT" --db "$PG" since 99

@@ -226,6 +226,12 @@ int rt__pg_reciprocity(struct rt_store *st, int64_t dialogue_id, const char *as_
     return document(st, LEDGER_RECIPROCITY_SQL, dialogue_id, NULL, as_of, "dialogue", out, err);
 }
 
+int rt__pg_rec_ledger(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,
+                      struct rt_error *err)
+{
+    return document(st, LEDGER_REC_SQL, rec_id, NULL, as_of, "recommendation", out, err);
+}
+
 /* The look-ups, as the SQLite back end's (src/store/sqlite/ledger.c) with its messages. */
 
 static int digits_only(const char *s)

@@ -1324,18 +1324,6 @@ static int pg_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struc
     return recs_load(PG(st), ids, n, recs, NULL, err);
 }
 
-/* The dialogue ledger is not kept on PostgreSQL yet: a recommendation's is empty. */
-static int pg_rec_ledger(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,
-                         struct rt_error *err)
-{
-    (void)st;
-    (void)as_of;
-    (void)err;
-    *out = json_pack("{s:I,s:[],s:[],s:[],s:[],s:[]}", "recommendation", (json_int_t)rec_id,
-                     "rounds", "topics", "asks", "steps", "assessments");
-    return 0;
-}
-
 static int64_t scalar(struct pg_store *s, const char *name, const char *sql, int64_t sur_id,
                       int *rc, struct rt_error *err)
 {
@@ -2691,7 +2679,7 @@ const struct rt__store_ops rt__pg_ops = {
     .set_actor = pg_set_actor,
     .set_reader = pg_set_reader,
     .audit_note = pg_audit_note,
-    .rec_ledger = pg_rec_ledger,
+    .rec_ledger = rt__pg_rec_ledger,
     .export = pg_export,
     .dialogue_list = rt__pg_dialogue_list,
     .dialogue_get = rt__pg_dialogue_get,

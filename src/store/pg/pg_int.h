@@ -316,5 +316,7 @@ int rt__pg_reciprocity(struct rt_store *st, int64_t dialogue_id, const char *as_
 int rt__pg_dialogue_find(struct rt_store *st, const char *ref, int64_t *out_id,
                          struct rt_error *err);
 int rt__pg_round_find(struct rt_store *st, const char *ref, int64_t *out_id, struct rt_error *err);
+int rt__pg_rec_ledger(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,
+                      struct rt_error *err);
 
 #endif
