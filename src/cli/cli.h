@@ -214,7 +214,8 @@ int cli_export(struct rt_export *x, const char *path, struct rt_error *err);
  * *out stay NULL when not given). A list that has them calls cli_list_export instead
  * of cli_read when fmt or out is set: it reads the list with get and writes it as csv
  * or xlsx (sheet names the sheet) to out or standard output. Returns the exit code.
- * (cmd_search.c)
+ * It opens the store with RT_STORE_CORE, as cli_read_store does: get must call only
+ * what every back end has (step list's does). (cmd_search.c)
  */
 #define OPT_EXPORT(fmt, out)                                                                       \
     OPT_STRING("format", (fmt), "csv|xlsx", "write every row as a csv or xlsx file"),              \

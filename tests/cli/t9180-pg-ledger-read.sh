@@ -81,6 +81,8 @@ step list
 step list --actor Belarus --json
 step list --dialogue $D --json
 step list --dialogue 1 --actor USA --json
+step list --format csv
+step list --dialogue $D --format csv
 status rec:2 --json
 status rec:2 --as-of 2015 --json
 status benchmark:$B1 --json
