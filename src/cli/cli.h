@@ -214,7 +214,8 @@ int cli_export(struct rt_export *x, const char *path, struct rt_error *err);
  * *out stay NULL when not given). A list that has them calls cli_list_export instead
  * of cli_read when fmt or out is set: it reads the list with get and writes it as csv
  * or xlsx (sheet names the sheet) to out or standard output. Returns the exit code.
- * (cmd_search.c)
+ * It opens the store with RT_STORE_CORE, as cli_read_store does: get must call only
+ * what every back end has (step list's does). (cmd_search.c)
  */
 #define OPT_EXPORT(fmt, out)                                                                       \
     OPT_STRING("format", (fmt), "csv|xlsx", "write every row as a csv or xlsx file"),              \
@@ -268,8 +269,11 @@ int cli_write(struct cli *c, unsigned flags, cli_find_fn *find, const char *pare
 /*
  * Reads one document of the ledger: opens the store, calls get(st, arg, &doc, err)
  * and prints the document, as JSON with json, else through render. Returns the exit
- * code.
+ * code. cli_read_store opens the store with flags (RT_STORE_CORE: get calls only what
+ * every back end has, so a PostgreSQL store opens too).
  */
+int cli_read_store(struct cli *c, unsigned flags, int json, cli_get_fn *get, const void *arg,
+                   void (*render)(const json_t *doc));
 int cli_read(struct cli *c, int json, cli_get_fn *get, const void *arg,
              void (*render)(const json_t *doc));
 

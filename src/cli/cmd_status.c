@@ -60,5 +60,7 @@ int cmd_status(struct cli *c, int argc, char **argv)
     if (cli_ref(a.ref, "rec", q.target) < 0)
         return cli_usage(c, usage, "'%s' is not a reference such as rec:6159 or ask:3", a.ref);
     q.as_of = a.as_of;
-    return cli_read(c, a.json, get_status, &q, render_status);
+    /* An ask's persons (person.h) are SQLite's alone so far. */
+    return cli_read_store(c, strncmp(q.target, "ask:", 4) ? RT_STORE_CORE : 0, a.json, get_status,
+                          &q, render_status);
 }

@@ -160,15 +160,15 @@ static void name_parties(struct rt_store *st, json_t *v)
     }
 }
 
-int cli_read(struct cli *c, int json, cli_get_fn *get, const void *arg,
-             void (*render)(const json_t *doc))
+int cli_read_store(struct cli *c, unsigned flags, int json, cli_get_fn *get, const void *arg,
+                   void (*render)(const json_t *doc))
 {
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
     json_t *doc = NULL;
     int rc;
 
-    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
+    if ((rc = cli_open(c, flags, &st)) != EXIT_OK)
         return rc;
     if (get(st, arg, &doc, &err) < 0) {
         rc = cli_fail(c, &err);
@@ -184,6 +184,12 @@ int cli_read(struct cli *c, int json, cli_get_fn *get, const void *arg,
     rt_error_release(&err);
     rt_store_close(st);
     return rc;
+}
+
+int cli_read(struct cli *c, int json, cli_get_fn *get, const void *arg,
+             void (*render)(const json_t *doc))
+{
+    return cli_read_store(c, 0, json, get, arg, render);
 }
 
 int cli_asof_args(struct cli *c, int argc, char **argv, const char *usage, const char *help,
@@ -224,7 +230,8 @@ int cli_asof_read(struct cli *c, int argc, char **argv, const struct asof_read *
 
     if ((rc = cli_asof_args(c, argc, argv, cmd->usage, cmd->help, cmd->what, &q.args)) >= 0)
         return rc;
-    return cli_read(c, q.args.json, get_asof, &q, cmd->render);
+    /* since, timeline, reciprocity: every back end has them. */
+    return cli_read_store(c, RT_STORE_CORE, q.args.json, get_asof, &q, cmd->render);
 }
 
 /*

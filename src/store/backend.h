@@ -113,6 +113,22 @@ struct rt__store_ops {
     int (*rec_ledger)(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,
                       struct rt_error *err);
     int (*export)(struct rt_store *st, json_t **out, struct rt_error *err);
+    /* The dialogue ledger's reads (ledger.h; src/store/ledger_read.c): the documents of
+     * src/store/ledger_sql.h, and the look-ups of dialogues and rounds the commands
+     * that read them make. */
+    int (*dialogue_list)(struct rt_store *st, json_t **out, struct rt_error *err);
+    int (*dialogue_get)(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err);
+    int (*round_get)(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err);
+    int (*step_list)(struct rt_store *st, int64_t dialogue_id, const char *actor, json_t **out,
+                     struct rt_error *err);
+    int (*status)(struct rt_store *st, const char *target, const char *as_of, json_t **out,
+                  struct rt_error *err);
+    int (*since)(struct rt_store *st, int64_t round_id, const char *as_of, json_t **out,
+                 struct rt_error *err);
+    int (*timeline)(struct rt_store *st, int64_t dialogue_id, const char *as_of, json_t **out,
+                    struct rt_error *err);
+    int (*reciprocity)(struct rt_store *st, int64_t dialogue_id, const char *as_of, json_t **out,
+                       struct rt_error *err);
 };
 
 /* The first member of every back end's store. */
@@ -195,5 +211,13 @@ struct rt__last_word {
     size_t start, end;
 };
 void rt__last_word(const char *text, size_t len, struct rt__last_word *w);
+
+/*
+ * rt_status's target ("rec:ID", "recommendation:ID", "ask:ID", "benchmark:ID",
+ * "commitment:ID"): *kind the kind as the tables name it ("recommendation", ...;
+ * static), *id its id. RT_EINVAL (err->field "target") for anything else. Both back
+ * ends' status (src/store/ledger_read.c).
+ */
+int rt__status_target(const char *target, const char **kind, int64_t *id, struct rt_error *err);
 
 #endif

@@ -18,10 +18,10 @@ RIGHTSTRACK_DB="sqlite:$DB" "$RT" search torture --json >"$TMP/env"
 "$RT" --db "$DB" search torture --json >"$TMP/plain"
 check_eq "RIGHTSTRACK_DB takes the URL too" "$(cat "$TMP/plain")" "$(cat "$TMP/env")"
 
-msg="rightstrack: this command is not yet supported on PostgreSQL (import, search, show, stats and export --json are)"
+msg="rightstrack: this command is not yet supported on PostgreSQL (import, search, show, stats, export --json and the ledger's reads and additions are)"
 for url in "postgresql://rt:s3cret@localhost/rt" "postgres://localhost/rt" \
     "dbname=rt password=s3cret" "host=/tmp port=5432"; do
-    check_fails "a PostgreSQL URL fails with exit 1 ($url)" 1 "$RT" --db "$url" dialogue list
+    check_fails "a PostgreSQL URL fails with exit 1 ($url)" 1 "$RT" --db "$url" audit verify
     check_eq "with the message, never the password" "$msg" "$(cat "$TMP/err")"
 done
 check_fails "stats on a PostgreSQL server that is not there" 1 "$RT" --db \

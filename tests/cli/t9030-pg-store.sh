@@ -140,7 +140,7 @@ check_fails "a second import into the same database is refused" 1 \
 cp "$TMP/err" "$TMP/why"
 check "saying why" grep -q "not yet supported on PostgreSQL: importing into a database that already holds" "$TMP/why"
 check_eq "and nothing was added" 35368 "$(pg_psql -c 'SELECT count(*) FROM recommendation')"
-check_fails "the ledger refuses a PostgreSQL store" 1 "$RT" --db "$PG" dialogue list
+check_fails "the audit log refuses a PostgreSQL store" 1 "$RT" --db "$PG" audit verify
 cp "$TMP/err" "$TMP/why"
 check "with a clear message" grep -q "not yet supported on PostgreSQL" "$TMP/why"
 check_fails "so does the web face" 1 "$RT" --db "$PG" serve --port 0

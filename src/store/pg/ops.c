@@ -38,8 +38,8 @@
 
 /* What this store says when asked for more than its core. */
 #define PG_CORE_ONLY                                                                               \
-    "this command is not yet supported on PostgreSQL (import, search, show, stats and"             \
-    " export --json are)"
+    "this command is not yet supported on PostgreSQL (import, search, show, stats, export --json"  \
+    " and the ledger's reads and additions are)"
 
 /*
  * A connection reads the whole full-text index into memory (some 20 MB for the UPR
@@ -1327,18 +1327,6 @@ static int pg_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struc
                         struct rt_error *err)
 {
     return recs_load(PG(st), ids, n, recs, NULL, err);
-}
-
-/* The dialogue ledger is not kept on PostgreSQL yet: a recommendation's is empty. */
-static int pg_rec_ledger(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,
-                         struct rt_error *err)
-{
-    (void)st;
-    (void)as_of;
-    (void)err;
-    *out = json_pack("{s:I,s:[],s:[],s:[],s:[],s:[]}", "recommendation", (json_int_t)rec_id,
-                     "rounds", "topics", "asks", "steps", "assessments");
-    return 0;
 }
 
 static int64_t scalar(struct pg_store *s, const char *name, const char *sql, int64_t sur_id,
@@ -2716,6 +2704,11 @@ static int pg_retry(struct rt_store *st, int attempt, struct rt_error *err)
     return 0;
 }
 
+struct rt_pg *rt__pg_store_conn(struct rt_store *st)
+{
+    return PG(st)->pg;
+}
+
 const struct rt__store_ops rt__pg_ops = {
     .name = "PostgreSQL",
     .open = pg_open,
@@ -2751,6 +2744,14 @@ const struct rt__store_ops rt__pg_ops = {
     .set_actor = pg_set_actor,
     .set_reader = pg_set_reader,
     .audit_note = pg_audit_note,
-    .rec_ledger = pg_rec_ledger,
+    .rec_ledger = rt__pg_rec_ledger,
     .export = pg_export,
+    .dialogue_list = rt__pg_dialogue_list,
+    .dialogue_get = rt__pg_dialogue_get,
+    .round_get = rt__pg_round_get,
+    .step_list = rt__pg_step_list,
+    .status = rt__pg_status,
+    .since = rt__pg_since,
+    .timeline = rt__pg_timeline,
+    .reciprocity = rt__pg_reciprocity,
 };

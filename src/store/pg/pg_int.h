@@ -334,4 +334,25 @@ int rt__pg_tables(struct sqlite3 *db, struct rt_pg *pg, int with_rows, struct rt
                   size_t *n, struct rt_error *err);
 void rt__pg_tables_free(struct rt__pg_table *t, size_t n);
 
+/* The connection of PostgreSQL store st (ops.c), for the operations kept in other files. */
+struct rt_pg *rt__pg_store_conn(struct rt_store *st);
+
+/* The dialogue ledger's reads and look-ups (ledger_read.c), members of rt__pg_ops: the
+ * functions of ledger.h of the same names. */
+int rt__pg_dialogue_list(struct rt_store *st, json_t **out, struct rt_error *err);
+int rt__pg_dialogue_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err);
+int rt__pg_round_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err);
+int rt__pg_step_list(struct rt_store *st, int64_t dialogue_id, const char *actor, json_t **out,
+                     struct rt_error *err);
+int rt__pg_status(struct rt_store *st, const char *target, const char *as_of, json_t **out,
+                  struct rt_error *err);
+int rt__pg_since(struct rt_store *st, int64_t round_id, const char *as_of, json_t **out,
+                 struct rt_error *err);
+int rt__pg_timeline(struct rt_store *st, int64_t dialogue_id, const char *as_of, json_t **out,
+                    struct rt_error *err);
+int rt__pg_reciprocity(struct rt_store *st, int64_t dialogue_id, const char *as_of, json_t **out,
+                       struct rt_error *err);
+int rt__pg_rec_ledger(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,
+                      struct rt_error *err);
+
 #endif

@@ -1,9 +1,9 @@
 /*
  * SQL shared by the store's reads: the theme match of searches and reports, and the
  * pieces of reads that return JSON documents built by one SQL statement with
- * SQLite's JSON functions (ledger_read.c, report_read.c). In those statements ?9
- * is the as-of date (NULL: no limit); dates compare as text, so a date of month or
- * year precision counts from its first day ("2016" <= "2016-05-03").
+ * SQLite's JSON functions (ledger_read.c, report_read.c): SQLite's dialect of
+ * src/store/doc_sql.h (AS_OF, LIVE, LATEST, ... are there). In those statements ?9
+ * is the as-of date (NULL: no limit).
  */
 #ifndef RT_SQLITE_JSON_SQL_H
 #define RT_SQLITE_JSON_SQL_H
@@ -12,16 +12,16 @@
 
 #include <rightstrack/rt.h>
 
+#include "store/doc_sql.h"
+
 struct rt_store;
 struct sqlite3_stmt;
 
-#define AS_OF(col) "(?9 IS NULL OR " col " <= ?9)"
-/* Record alias a stands as of ?9: not withdrawn, or withdrawn after ?9 (schema 12; one
- * withdrawn without a date, or any withdrawn one when ?9 is NULL, does not). */
-#define LIVE(a) "(" a ".withdrawn IS NULL OR " a ".withdrawn_on > ?9)"
-/* Assessment alias a is not replaced by a correction. */
-#define NOT_REPLACED(a) "NOT EXISTS (SELECT 1 FROM assessment ax WHERE ax.replaces = " a ".id)"
-#define PRECISION(col) "CASE length(" col ") WHEN 10 THEN 'day' WHEN 7 THEN 'month' ELSE 'year' END"
+/* The JSON primitives of src/store/doc_sql.h in SQLite's words: json() gives back its
+ * JSON subtype to what a sub-select returns as text. */
+#define JOBJ "json_object"
+#define NEST(x) "json(" x ")"
+#define JFIELD(x, key) "(" x ") ->> '" key "'"
 #define ARRAY(select) "json((SELECT json_group_array(json(j)) FROM (" select ")))"
 #define IDS(select) "json((SELECT json_group_array(x) FROM (" select ")))"
 
@@ -63,13 +63,6 @@ struct sqlite3_stmt;
 #define THEME_MATCH(rec, theme)                                                                    \
     "EXISTS (SELECT 1 FROM recommendation_theme rt WHERE rt.rec_id = " rec                         \
     " AND rt.theme_id IN (" THEME_IDS(theme) "))"
-
-/* The latest assessment of (kind, id) as of ?9 that no correction replaces, or NULL. */
-#define LATEST(kind, id)                                                                           \
-    "(SELECT json_object('status', a.status, 'as_of', a.as_of, 'evidence', a.evidence,"            \
-    " 'source', a.source, 'assessor', a.assessor) FROM assessment a"                               \
-    " WHERE a.target_kind = '" kind "' AND a.target_id = " id " AND " AS_OF(                       \
-        "a.as_of") " AND " NOT_REPLACED("a") " ORDER BY a.as_of DESC, a.id DESC LIMIT 1)"
 
 /*
  * Runs sql, binding ?1 = id and ?9 = as_of (checked as a date when not NULL), and

@@ -1,113 +1,24 @@
 /*
- * Reads of the dialogue ledger. Each document is built by one SQL statement with
- * SQLite's JSON functions, so its shape is stated in one place; jansson parses it
- * for the faces. ?9 is always the as-of date (NULL: no limit).
+ * Reads of the dialogue ledger in SQLite. Each document is built by one SQL statement
+ * of src/store/ledger_sql.h, in SQLite's JSON functions here (json_sql.h) and in
+ * PostgreSQL's in src/store/pg/ledger_read.c, so its shape is stated in one place for
+ * both back ends; jansson parses it for the faces. ?9 is always the as-of date (NULL:
+ * no limit).
  */
 #include "base/compat.h"
 
 #include <rightstrack/ledger.h>
 
 #include "model/documents.h"
-#include "store/sqlite/json_sql.h"
-#include "store/sqlite/sqlite_int.h"
 #include "model/rules.h"
+#include "store/backend.h"
+#include "store/sqlite/json_sql.h"
+#include "store/ledger_sql.h"
+#include "store/sqlite/ops.h"
+#include "store/sqlite/sqlite_int.h"
 
 /* The statements below are long string literals by design; gcc and clang take them. */
 #pragma GCC diagnostic ignored "-Woverlength-strings"
-
-/* The SQL of this file is laid out as SQL, in macros clang-format cannot keep. */
-// clang-format off
-/* A step, as alias s. */
-#define STEP_JSON MARKED("step", "s.id", STEP_OBJ)
-#define STEP_OBJ                                                                               \
-    "json_object('id', s.id, 'actor', s.actor, 'date', s.date, 'date_precision', "             \
-    PRECISION("s.date") ", 'kind', s.kind, 'direction', s.direction, 'quantity', s.quantity,"  \
-    " 'text', s.text, 'source', s.source,"                                                     \
-    " 'responds_to', " IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'step'"           \
-                           " AND l.from_id = s.id AND l.relation = 'responds-to' AND " LIVE("l") \
-                           " ORDER BY 1")                                                     \
-    ", 'responded_by', " IDS("SELECT l.from_id x FROM link l WHERE l.to_kind = 'step'"         \
-                             " AND l.to_id = s.id AND l.relation = 'responds-to' AND " LIVE("l")  \
-                             " AND EXISTS (SELECT 1 FROM step sr WHERE sr.id = l.from_id AND " \
-                             LIVE("sr") ") ORDER BY 1")                                        \
-    ", 'answers', " IDS("SELECT l.to_kind || ':' || l.to_id x FROM link l"                     \
-                        " WHERE l.from_kind = 'step' AND l.from_id = s.id"                     \
-                        " AND l.relation = 'answers' AND " LIVE("l") " ORDER BY 1")        \
-    ", 'welcomed_in', " IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'step'"          \
-                            " AND l.from_id = s.id AND l.relation = 'welcomed-in' AND " LIVE("l") \
-                            " ORDER BY 1")                                                     \
-    ", 'welcomed_in_rounds', " IDS("SELECT wr.dialogue_id || '#' || wr.ordinal x FROM link l"  \
-                                   " JOIN round wr ON wr.id = l.to_id WHERE l.from_kind ="     \
-                                   " 'step' AND l.from_id = s.id AND l.relation ="             \
-                                   " 'welcomed-in' AND l.to_kind = 'round' AND " LIVE("l")    \
-                                   " ORDER BY l.to_id")                                        \
-    ")"
-
-
-/* How people name the round whose id is col: its dialogue, its number there, "D#N". */
-#define ROUND_NAME(col)                                                                        \
-    "'round_ordinal', (SELECT rn.ordinal FROM round rn WHERE rn.id = " col "), 'round_ref',"   \
-    " (SELECT rn.dialogue_id || '#' || rn.ordinal FROM round rn WHERE rn.id = " col ")"
-
-/* The step that fulfilled a commitment (cs.step_id), if the reader may see it (private.h). */
-#define CS_STEP "(SELECT fs.id FROM step fs WHERE fs.id = cs.step_id)"
-
-/* The status of commitment c as of ?9. */
-#define COMMITMENT_STATUS                                                                      \
-    "(SELECT json_object('status', cs.status, 'as_of', cs.as_of, 'step', " CS_STEP ","         \
-    " 'note', cs.note) FROM commitment_status cs WHERE cs.commitment_id = c.id AND "           \
-    AS_OF("cs.as_of") " ORDER BY cs.as_of DESC, cs.id DESC LIMIT 1)"
-
-#define COMMITMENT_JSON                                                                        \
-    "json_object('id', c.id, 'round', c.round_id, " ROUND_NAME("c.round_id") ", 'party',"      \
-    " c.party, 'condition', c.condition, 'promise', c.promise, 'status',"                      \
-    " json(" COMMITMENT_STATUS "))"
-
-/* The theme areas of a topic or an ask, in the taxonomy's order. */
-#define AREAS(kind, id)                                                                        \
-    IDS("SELECT lt.area x FROM ledger_theme lt LEFT JOIN theme_area ta ON ta.code = lt.area"   \
-        " WHERE lt.item_kind = '" kind "' AND lt.item_id = " id " ORDER BY ta.pos, lt.area")
-
-#define ASK_JSON                                                                               \
-    "json_object('id', k.id, 'round', k.round_id, " ROUND_NAME("k.round_id") ", 'number',"     \
-    " (SELECT count(*) FROM ask kn WHERE kn.round_id = k.round_id AND kn.id <= k.id),"         \
-    " 'from', k.from_party, 'to', k.to_party, 'text', k.text, 'theme', k.theme, 'areas', " AREAS("ask", "k.id") ","                    \
-    " 'recommendations', "                                                                     \
-    IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'ask' AND l.from_id = k.id"          \
-        " AND l.relation = 'about' AND " LIVE("l") " ORDER BY 1")                              \
-    ", 'answered_by', " IDS("SELECT l.from_id x FROM link l JOIN step s2 ON s2.id = l.from_id" \
-                            " WHERE l.to_kind = 'ask' AND l.to_id = k.id"                      \
-                            " AND l.relation = 'answers' AND " AS_OF("s2.date") " AND "     \
-                            LIVE("l") " AND " LIVE("s2") " ORDER BY 1")                        \
-    ", 'assessment', json(" LATEST("ask", "k.id") "))"
-
-/* The theme areas of round ?1's topics and asks (rt_round_get's: the round as ?1, not r.id,
- * so that SQLite reads each list once, not once a recommendation). */
-#define ROUND_AREAS                                                                            \
-    "SELECT lt.area FROM ledger_theme lt JOIN topic t2 ON lt.item_kind = 'topic'"              \
-    " AND lt.item_id = t2.id WHERE t2.round_id = ?1 AND " LIVE("t2") " UNION SELECT lt.area FROM ledger_theme"  \
-    " lt JOIN ask k2 ON lt.item_kind = 'ask' AND lt.item_id = k2.id WHERE k2.round_id = ?1"   \
-    " AND " LIVE("k2")
-
-/* The states (ids) round ?1 is about: those its asks address, else the dialogue's. */
-#define ROUND_STATES                                                                           \
-    "SELECT s3.id FROM state s3 WHERE s3.code IN (SELECT k3.to_party FROM ask k3"              \
-    " WHERE k3.round_id = ?1 AND " LIVE("k3") ") OR (NOT EXISTS (SELECT 1 FROM ask k4 JOIN state s4"            \
-    " ON s4.code = k4.to_party WHERE k4.round_id = ?1 AND " LIVE("k4") ") AND s3.code IN (SELECT dp.party"      \
-    " FROM dialogue_party dp WHERE dp.dialogue_id = (SELECT r5.dialogue_id FROM round r5"      \
-    " WHERE r5.id = ?1)))"
-
-/* (rec, area): recommendations to round ?1's states with a theme on one of its areas. */
-#define LINKED_RECS                                                                            \
-    "SELECT rt.rec_id rec, m.area area FROM recommendation rec"                                \
-    " JOIN recommendation_theme rt ON rt.rec_id = rec.id JOIN theme th ON th.id = rt.theme_id" \
-    " JOIN theme_area_label m ON m.vocabulary = th.vocabulary AND m.label = th.label"          \
-    " WHERE rec.sur_id IN (" ROUND_STATES ") AND m.area IN (" ROUND_AREAS ")"
-
-/* Parties of dialogue ?1 in their order. */
-#define PARTIES                                                                                \
-    "json((SELECT json_group_array(party) FROM (SELECT party FROM dialogue_party"              \
-    " WHERE dialogue_id = d.id ORDER BY position)))"
 
 int rt__document_stmt(struct rt_store *st, const char *sql, int64_t id, const char *text,
                       const char *as_of, sqlite3_stmt **s, struct rt_error *err)
@@ -176,16 +87,8 @@ static int dialogue_rows(struct rt_store *st, struct rt__dialogue_row **out, siz
     size_t n = 0, alloc = 0;
     int rc;
 
-    if ((rc = rt__prepare(st, &s, err,
-                          "SELECT d.id, d.name, d.kind, (SELECT count(*) FROM round r"
-                          " WHERE r.dialogue_id = d.id AND " LIVE("r") "), (SELECT max(r.date)"
-                          " FROM round r WHERE r.dialogue_id = d.id AND " LIVE("r") ")"
-                          " FROM dialogue d WHERE " LIVE("d") " ORDER BY d.id",
-                          "")) < 0 ||
-        (rc = rt__prepare(st, &p, err,
-                          "SELECT party FROM dialogue_party WHERE dialogue_id = ?1"
-                          " ORDER BY position",
-                          "")) < 0)
+    if ((rc = rt__prepare(st, &s, err, LEDGER_DIALOGUE_ROWS_SQL, "")) < 0 ||
+        (rc = rt__prepare(st, &p, err, LEDGER_DIALOGUE_PARTIES_SQL, "")) < 0)
         goto out;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct rt__dialogue_row *d;
@@ -221,7 +124,7 @@ out:
     return 0;
 }
 
-int rt_dialogue_list(struct rt_store *st, json_t **out, struct rt_error *err)
+int rt__sqlite_dialogue_list(struct rt_store *st, json_t **out, struct rt_error *err)
 {
     struct rt__dialogue_row *rows = NULL;
     size_t n = 0;
@@ -235,74 +138,18 @@ int rt_dialogue_list(struct rt_store *st, json_t **out, struct rt_error *err)
     return 0;
 }
 
-int rt_dialogue_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err)
+int rt__sqlite_dialogue_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err)
 {
-    return rt__document(
-        st,
-        "SELECT json_object('id', d.id, 'name', d.name, 'kind', d.kind, 'parties', " PARTIES
-        ", 'withdrawn', d.withdrawn, 'withdrawn_on', d.withdrawn_on"
-        ", 'rounds', " ARRAY("SELECT json_object('id', r.id, 'dialogue', r.dialogue_id, 'ordinal',"
-                             " r.ordinal, 'ref', r.dialogue_id || '#' || r.ordinal, 'date',"
-                             " r.date, 'place', r.place, 'summary', r.summary, 'source', r.source) j"
-                             " FROM round r WHERE r.dialogue_id = d.id AND " LIVE("r")
-                             " ORDER BY r.ordinal")
-        ", 'benchmarks', " ARRAY("SELECT json_object('id', b.id, 'text', b.text, 'tracks', "
-                                 IDS("SELECT l.to_kind || ':' || l.to_id x FROM link l"
-                                     " WHERE l.from_kind = 'benchmark' AND l.from_id = b.id"
-                                     " AND " LIVE("l") " ORDER BY 1")
-                                 ", 'assessment', json(" LATEST("benchmark", "b.id") ")) j"
-                                 " FROM benchmark b WHERE b.dialogue_id = d.id AND " LIVE("b")
-                                 " ORDER BY b.id")
-        ") FROM dialogue d WHERE d.id = ?1",
-        id, NULL, "dialogue", out, err);
+    return rt__document(st, LEDGER_DIALOGUE_GET_SQL, id, NULL, "dialogue", out, err);
 }
 
-int rt_round_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err)
+int rt__sqlite_round_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err)
 {
-    return rt__document(
-        st,
-        "SELECT json_object('id', r.id, 'dialogue', json_object('id', d.id, 'name', d.name,"
-        " 'parties', " PARTIES "), 'ordinal', r.ordinal, 'ref', d.id || '#' || r.ordinal,"
-        " 'date', r.date, 'date_precision', "
-        PRECISION("r.date") ", 'place', r.place, 'summary', r.summary, 'source', r.source,"
-        " 'withdrawn', r.withdrawn, 'withdrawn_on', r.withdrawn_on,"
-        " 'recommendations', " IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'round'"
-                                   " AND l.from_id = r.id AND l.relation = 'about' AND "
-                                   LIVE("l") " ORDER BY 1") ","
-                " 'participants', " ARRAY("SELECT " MARKED("participant", "p.id",
-                                  "json_object('id', p.id, 'name', p.name, 'title',"
-                                  " p.title, 'organisation', p.organisation, 'party', p.party)") " j"
-                                  " FROM participant p WHERE p.round_id = r.id AND " LIVE("p")
-                                  " ORDER BY p.id")
-        ", 'topics', " ARRAY("SELECT json_object('id', t.id, 'text', t.text, 'theme', t.theme,"
-                             " 'areas', " AREAS("topic", "t.id") ", 'recommendations', "
-                             IDS("SELECT l.to_id x FROM link l WHERE l.from_kind = 'topic'"
-                                 " AND l.from_id = t.id AND l.relation = 'about' AND " LIVE("l")
-                                 " ORDER BY 1")
-                             ") j FROM topic t WHERE t.round_id = r.id AND " LIVE("t")
-                             " ORDER BY t.id")
-        ", 'asks', " ARRAY("SELECT " ASK_JSON " j FROM ask k WHERE k.round_id = r.id"
-                           " AND " LIVE("k") " ORDER BY k.id")
-        ", 'welcomed_steps', " ARRAY("SELECT " STEP_JSON " j FROM step s JOIN link l"
-                                     " ON l.from_kind = 'step' AND l.from_id = s.id"
-                                     " AND l.relation = 'welcomed-in' AND l.to_kind = 'round'"
-                                     " WHERE l.to_id = r.id AND " LIVE("l") " AND " LIVE("s")
-                                     " ORDER BY s.date, s.id")
-        ", 'commitments', " ARRAY("SELECT " COMMITMENT_JSON " j FROM commitment c"
-                                  " WHERE c.round_id = r.id AND " LIVE("c") " ORDER BY c.id")
-        ", 'linked_recommendations', json_object('states', "
-        IDS("SELECT s.code x FROM state s WHERE s.id IN (" ROUND_STATES ") ORDER BY 1")
-        ", 'count', (SELECT count(DISTINCT lr.rec) FROM (" LINKED_RECS ") lr)"
-        ", 'areas', " ARRAY("SELECT json_object('code', ta.code, 'label', ta.label, 'count',"
-                            " (SELECT count(DISTINCT lr.rec) FROM (" LINKED_RECS ") lr"
-                            " WHERE lr.area = ta.code)) j FROM theme_area ta"
-                            " WHERE ta.code IN (" ROUND_AREAS ") ORDER BY ta.pos")
-        ")) FROM round r JOIN dialogue d ON d.id = r.dialogue_id WHERE r.id = ?1",
-        id, NULL, "round", out, err);
+    return rt__document(st, LEDGER_ROUND_GET_SQL, id, NULL, "round", out, err);
 }
 
-int rt_step_list(struct rt_store *st, int64_t dialogue_id, const char *actor, json_t **out,
-                 struct rt_error *err)
+int rt__sqlite_step_list(struct rt_store *st, int64_t dialogue_id, const char *actor, json_t **out,
+                         struct rt_error *err)
 {
     char code[16] = "";
     sqlite3_stmt *s = NULL;
@@ -313,13 +160,7 @@ int rt_step_list(struct rt_store *st, int64_t dialogue_id, const char *actor, js
     if (actor && (rc = rt_party_resolve(st, actor, code, err)) < 0)
         return rc;
     /* From the connection's cache: preparing it cost a briefing 1 M instructions. */
-    if (!(s = rt__stmt_sql(st,
-                           "SELECT " ARRAY("SELECT " STEP_JSON " j FROM step s WHERE (?1 = 0 OR"
-                                           " s.actor IN (SELECT party FROM dialogue_party"
-                                           " WHERE dialogue_id = ?1)) AND (?2 IS NULL OR"
-                                           " s.actor = ?2) AND " LIVE("s")
-                                           " ORDER BY s.date, s.id"),
-                           err)))
+    if (!(s = rt__stmt_sql(st, LEDGER_STEP_LIST_SQL, err)))
         return RT_ESTORE;
     sqlite3_bind_int64(s, 1, dialogue_id);
     if (actor)
@@ -334,177 +175,39 @@ int rt_step_list(struct rt_store *st, int64_t dialogue_id, const char *actor, js
     return rc;
 }
 
-int rt_status(struct rt_store *st, const char *target, const char *as_of, json_t **out,
-              struct rt_error *err)
+int rt__sqlite_status(struct rt_store *st, const char *target, const char *as_of, json_t **out,
+                      struct rt_error *err)
 {
-    static const struct {
-        const char *prefix, *kind;
-    } kinds[] = {{"rec:", "recommendation"}, {"recommendation:", "recommendation"},
-                 {"ask:", "ask"},            {"benchmark:", "benchmark"},
-                 {"commitment:", "commitment"}};
-    const char *kind = NULL, *num = NULL;
-    char *end;
-    long long id;
-    struct rt_buf sql = RT_BUF_INIT;
+    const char *kind;
+    int64_t id;
     int rc;
 
     *out = NULL;
-    for (size_t i = 0; target && i < RT_ARRAY_SIZE(kinds); i++) {
-        if (!strncmp(target, kinds[i].prefix, strlen(kinds[i].prefix))) {
-            kind = kinds[i].kind;
-            num = target + strlen(kinds[i].prefix);
-        }
-    }
-    errno = 0;
-    id = num ? strtoll(num, &end, 10) : 0;
-    if (!kind || errno || end == num || *end || id <= 0)
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "target",
-                            "'%s' is not rec:ID, ask:ID, benchmark:ID or commitment:ID",
-                            target ? target : "");
-    if (!strcmp(kind, "commitment")) {
-        rt_buf_adds(&sql,
-                    "SELECT json_object('target', 'commitment:' || c.id, 'as_of', ?9,"
-                    " 'status', (" COMMITMENT_STATUS ") ->> 'status', 'since',"
-                    " (" COMMITMENT_STATUS ") ->> 'as_of', 'step', (" COMMITMENT_STATUS
-                    ") ->> 'step', 'history', "
-                    ARRAY("SELECT json_object('as_of', cs.as_of, 'status', cs.status, 'step',"
-                          " " CS_STEP ", 'note', cs.note) j FROM commitment_status cs"
-                          " WHERE cs.commitment_id = c.id AND " AS_OF("cs.as_of")
-                          " ORDER BY cs.as_of, cs.id")
-                    ") FROM commitment c WHERE c.id = ?1");
-    } else {
-        const char *table = !strcmp(kind, "recommendation") ? "recommendation"
-                            : !strcmp(kind, "ask")          ? "ask"
-                                                            : "benchmark";
-        rt_buf_addf(&sql,
-                    "SELECT json_object('target', '%s:' || t.id, 'as_of', ?9,"
-                    " 'status', coalesce((SELECT a.status FROM assessment a"
-                    " WHERE a.target_kind = '%s' AND a.target_id = t.id AND " AS_OF("a.as_of")
-                    " AND " NOT_REPLACED("a") " ORDER BY a.as_of DESC, a.id DESC LIMIT 1), 'unassessed'),"
-                    " 'latest', json(" LATEST("%s", "t.id") "), 'history', "
-                    ARRAY("SELECT " MARKED("assessment", "a.id",
-                          "json_object('id', a.id, 'as_of', a.as_of, 'status', a.status,"
-                          " 'evidence', a.evidence, 'source', a.source, 'assessor', a.assessor,"
-                          " 'replaces', a.replaces)") " j"
-                          " FROM assessment a WHERE a.target_kind = '%s'"
-                          " AND a.target_id = t.id AND " AS_OF("a.as_of")
-                          " AND " NOT_REPLACED("a") " ORDER BY a.as_of, a.id")
-                    ") FROM %s t WHERE t.id = ?1",
-                    kind, kind, kind, kind, table);
-    }
-    rc = rt__document(st, sql.buf, id, as_of, kind, out, err);
-    rt_buf_release(&sql);
-    return rc;
+    if ((rc = rt__status_target(target, &kind, &id, err)) < 0)
+        return rc;
+    return rt__document(st,
+                        !strcmp(kind, "commitment") ? LEDGER_STATUS_COMMITMENT_SQL
+                        : !strcmp(kind, "recommendation")
+                            ? LEDGER_STATUS_SQL("recommendation", "recommendation")
+                        : !strcmp(kind, "ask") ? LEDGER_STATUS_SQL("ask", "ask")
+                                               : LEDGER_STATUS_SQL("benchmark", "benchmark"),
+                        id, as_of, kind, out, err);
 }
 
-int rt_since(struct rt_store *st, int64_t round_id, const char *as_of, json_t **out,
-             struct rt_error *err)
+int rt__sqlite_since(struct rt_store *st, int64_t round_id, const char *as_of, json_t **out,
+                     struct rt_error *err)
 {
-    return rt__document(
-        st,
-        "SELECT json_object('round', json_object('id', r.id, 'dialogue', d.id, 'ordinal',"
-        " r.ordinal, 'ref', d.id || '#' || r.ordinal, 'date', r.date, 'place', r.place), 'dialogue', json_object('id', d.id, 'name', d.name,"
-        " 'parties', " PARTIES "), 'as_of', ?9,"
-        " 'steps', " ARRAY("SELECT json_object('party', dp.party, 'steps', "
-                           ARRAY("SELECT " STEP_JSON " j FROM step s WHERE s.actor = dp.party"
-                                 " AND s.date > r.date AND " AS_OF("s.date") " AND " LIVE("s")
-                                 " ORDER BY s.date, s.id")
-                           ") j FROM dialogue_party dp WHERE dp.dialogue_id = d.id"
-                           " ORDER BY dp.position")
-        ", 'asks_open', " ARRAY("SELECT " ASK_JSON " j FROM ask k JOIN round kr"
-                                " ON kr.id = k.round_id WHERE kr.dialogue_id = d.id"
-                                " AND " AS_OF("kr.date") " AND " LIVE("k") " AND " LIVE("kr") " AND coalesce((" LATEST("ask", "k.id")
-                                ") ->> 'status', '') <> 'fully' ORDER BY kr.date, k.id")
-        ", 'asks_closed', " ARRAY("SELECT " ASK_JSON " j FROM ask k JOIN round kr"
-                                  " ON kr.id = k.round_id WHERE kr.dialogue_id = d.id"
-                                  " AND " AS_OF("kr.date") " AND " LIVE("k") " AND " LIVE("kr") " AND (" LATEST("ask", "k.id")
-                                  ") ->> 'status' = 'fully' ORDER BY kr.date, k.id")
-        ", 'commitments', " ARRAY("SELECT " COMMITMENT_JSON " j FROM commitment c JOIN round cr"
-                                  " ON cr.id = c.round_id WHERE cr.dialogue_id = d.id"
-                                  " AND " AS_OF("cr.date") " AND " LIVE("c") " AND " LIVE("cr")
-                                  " ORDER BY cr.date, c.id")
-        ", 'assessments', " ARRAY("SELECT json_object('target', CASE a.target_kind"
-                                  " WHEN 'recommendation' THEN 'rec' ELSE a.target_kind END"
-                                  " || ':' || a.target_id, 'as_of', a.as_of, 'status', a.status,"
-                                  " 'evidence', a.evidence, 'source', a.source) j"
-                                  " FROM assessment a WHERE a.as_of > r.date AND "
-                                  AS_OF("a.as_of") " AND " NOT_REPLACED("a") " AND a.status IS NOT (SELECT p.status"
-                                  " FROM assessment p WHERE p.target_kind = a.target_kind"
-                                  " AND p.target_id = a.target_id AND (p.as_of < a.as_of"
-                                  " OR (p.as_of = a.as_of AND p.id < a.id)) AND " NOT_REPLACED("p")
-                                  " ORDER BY p.as_of DESC, p.id DESC LIMIT 1)"
-                                  " AND ((a.target_kind = 'recommendation'"
-                                  " AND a.target_id IN (SELECT rec.id FROM recommendation rec"
-                                  " JOIN state s2 ON s2.id = rec.sur_id JOIN dialogue_party dp2"
-                                  " ON dp2.party = s2.code WHERE dp2.dialogue_id = d.id))"
-                                  " OR (a.target_kind = 'ask' AND a.target_id IN (SELECT k2.id"
-                                  " FROM ask k2 JOIN round r2 ON r2.id = k2.round_id"
-                                  " WHERE r2.dialogue_id = d.id)) OR (a.target_kind ="
-                                  " 'benchmark' AND a.target_id IN (SELECT b2.id FROM"
-                                  " benchmark b2 WHERE b2.dialogue_id = d.id)))"
-                                  " ORDER BY a.as_of, a.id")
-        ", 'new_recommendations', " ARRAY("SELECT json_object('id', rec.id, 'state_under_review',"
-                                          " s3.code, 'session', rec.session, 'date', us.date,"
-                                          " 'response', rec.response, 'text', rec.text) j"
-                                          " FROM recommendation rec JOIN state s3"
-                                          " ON s3.id = rec.sur_id JOIN upr_session us"
-                                          " ON us.session = rec.session JOIN dialogue_party dp3"
-                                          " ON dp3.party = s3.code AND dp3.dialogue_id = d.id"
-                                          " WHERE us.date > r.date AND " AS_OF("us.date")
-                                          " ORDER BY us.date, rec.id")
-        ") FROM round r JOIN dialogue d ON d.id = r.dialogue_id WHERE r.id = ?1",
-        round_id, as_of, "round", out, err);
+    return rt__document(st, LEDGER_SINCE_SQL, round_id, as_of, "round", out, err);
 }
 
-int rt_timeline(struct rt_store *st, int64_t dialogue_id, const char *as_of, json_t **out,
-                struct rt_error *err)
+int rt__sqlite_timeline(struct rt_store *st, int64_t dialogue_id, const char *as_of, json_t **out,
+                        struct rt_error *err)
 {
-    return rt__document(
-        st,
-        "SELECT json_object('dialogue', json_object('id', d.id, 'name', d.name, 'parties', "
-        PARTIES "), 'as_of', ?9, 'events', "
-        ARRAY("SELECT j FROM (SELECT r.date AS date, 0 AS k, r.id AS id,"
-              " json_object('type', 'round', 'date', r.date, 'id', r.id, 'dialogue', d.id,"
-              " 'ordinal', r.ordinal, 'ref', d.id || '#' || r.ordinal,"
-              " 'place', r.place, 'summary', r.summary) AS j FROM round r WHERE r.dialogue_id = d.id AND "
-              AS_OF("r.date") " AND " LIVE("r") " UNION ALL SELECT s.date, 1, s.id, json_object('type', 'step',"
-              " 'date', s.date, 'step', json(" STEP_JSON "), 'in_response_to', "
-              ARRAY("SELECT json_object('id', p.id, 'actor', p.actor, 'date', p.date, 'kind',"
-                    " p.kind, 'text', p.text) j FROM step p JOIN link l ON l.to_id = p.id"
-                    " AND l.to_kind = 'step' WHERE l.from_kind = 'step' AND l.from_id = s.id"
-                    " AND l.relation = 'responds-to' AND " LIVE("l") " AND " LIVE("p")
-                    " ORDER BY p.date, p.id")
-              ") FROM step s WHERE s.actor IN (SELECT party FROM dialogue_party"
-              " WHERE dialogue_id = d.id) AND " AS_OF("s.date") " AND " LIVE("s")
-              ") ORDER BY date, k, id")
-        ") FROM dialogue d WHERE d.id = ?1",
-        dialogue_id, as_of, "dialogue", out, err);
+    return rt__document(st, LEDGER_TIMELINE_SQL, dialogue_id, as_of, "dialogue", out, err);
 }
 
-int rt_reciprocity(struct rt_store *st, int64_t dialogue_id, const char *as_of, json_t **out,
-                   struct rt_error *err)
+int rt__sqlite_reciprocity(struct rt_store *st, int64_t dialogue_id, const char *as_of,
+                           json_t **out, struct rt_error *err)
 {
-    return rt__document(
-        st,
-        "SELECT json_object('dialogue', json_object('id', d.id, 'name', d.name, 'parties', "
-        PARTIES "), 'as_of', ?9, 'parties', "
-        ARRAY("SELECT json_object('party', dp.party, 'positive', (SELECT count(*) FROM step s"
-              " WHERE s.actor = dp.party AND s.direction = 'positive' AND " AS_OF("s.date")
-              " AND " LIVE("s") "), 'negative', (SELECT count(*) FROM step s WHERE s.actor = dp.party"
-              " AND s.direction = 'negative' AND " AS_OF("s.date") " AND " LIVE("s")
-              "), 'steps', "
-              ARRAY("SELECT " STEP_JSON " j FROM step s WHERE s.actor = dp.party AND "
-                    AS_OF("s.date") " AND " LIVE("s") " ORDER BY s.date, s.id")
-              ") j FROM dialogue_party dp WHERE dp.dialogue_id = d.id ORDER BY dp.position")
-        ", 'responses', "
-        ARRAY("SELECT json_object('step', a.id, 'actor', a.actor, 'date', a.date, 'text', a.text,"
-              " 'responds_to', b.id, 'to_actor', b.actor, 'to_date', b.date, 'to_text', b.text) j"
-              " FROM link l JOIN step a ON a.id = l.from_id JOIN step b ON b.id = l.to_id"
-              " WHERE l.from_kind = 'step' AND l.relation = 'responds-to' AND l.to_kind = 'step'"
-              " AND a.actor IN (SELECT party FROM dialogue_party WHERE dialogue_id = d.id)"
-              " AND " AS_OF("a.date") " AND " LIVE("l") " AND " LIVE("a") " AND " LIVE("b")
-              " ORDER BY a.date, a.id")
-        ") FROM dialogue d WHERE d.id = ?1",
-        dialogue_id, as_of, "dialogue", out, err);
+    return rt__document(st, LEDGER_RECIPROCITY_SQL, dialogue_id, as_of, "dialogue", out, err);
 }
-// clang-format on

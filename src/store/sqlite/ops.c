@@ -54,4 +54,12 @@ const struct rt__store_ops rt__sqlite_ops = {
     .audit_note = rt__sqlite_audit_note,
     .rec_ledger = rt__sqlite_rec_ledger,
     .export = rt__sqlite_export,
+    .dialogue_list = rt__sqlite_dialogue_list,
+    .dialogue_get = rt__sqlite_dialogue_get,
+    .round_get = rt__sqlite_round_get,
+    .step_list = rt__sqlite_step_list,
+    .status = rt__sqlite_status,
+    .since = rt__sqlite_since,
+    .timeline = rt__sqlite_timeline,
+    .reciprocity = rt__sqlite_reciprocity,
 };

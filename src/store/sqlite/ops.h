@@ -96,6 +96,20 @@ int rt__sqlite_audit_note(struct rt_store *st, const char *table, const char *op
 int rt__sqlite_rec_ledger(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,
                           struct rt_error *err);
 int rt__sqlite_export(struct rt_store *st, json_t **out, struct rt_error *err);
+/* The dialogue ledger's reads (ledger_read.c) and look-ups (ledger.c). */
+int rt__sqlite_dialogue_list(struct rt_store *st, json_t **out, struct rt_error *err);
+int rt__sqlite_dialogue_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err);
+int rt__sqlite_round_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err);
+int rt__sqlite_step_list(struct rt_store *st, int64_t dialogue_id, const char *actor, json_t **out,
+                         struct rt_error *err);
+int rt__sqlite_status(struct rt_store *st, const char *target, const char *as_of, json_t **out,
+                      struct rt_error *err);
+int rt__sqlite_since(struct rt_store *st, int64_t round_id, const char *as_of, json_t **out,
+                     struct rt_error *err);
+int rt__sqlite_timeline(struct rt_store *st, int64_t dialogue_id, const char *as_of, json_t **out,
+                        struct rt_error *err);
+int rt__sqlite_reciprocity(struct rt_store *st, int64_t dialogue_id, const char *as_of,
+                           json_t **out, struct rt_error *err);
 /* For a store that only carries a load elsewhere (the PostgreSQL import's working copy),
  * called after rt__sqlite_begin_load: no syncs, no full-text index (nor its table word)
  * and no search index for the load's rows. */
