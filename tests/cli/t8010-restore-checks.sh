@@ -3,6 +3,7 @@
 # command line would: tampered files built from a real export are each refused, with
 # the file, the row and the field named, and nothing is written.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "restore into a SQLite file"
 
 A="$TMP/a.db"
 "$RT" --db "$A" import "$ROOT/data/demo/recommendations.csv" >/dev/null
