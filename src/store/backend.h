@@ -99,6 +99,7 @@ struct rt__store_ops {
     int (*rec_ledger)(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,
                       struct rt_error *err);
     int (*export)(struct rt_store *st, json_t **out, struct rt_error *err);
+    int (*import_export)(struct rt_store *st, const char *path, json_t *doc, struct rt_error *err);
 };
 
 /* The first member of every back end's store. */

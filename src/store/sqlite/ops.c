@@ -50,4 +50,5 @@ const struct rt__store_ops rt__sqlite_ops = {
     .audit_note = rt__sqlite_audit_note,
     .rec_ledger = rt__sqlite_rec_ledger,
     .export = rt__sqlite_export,
+    .import_export = rt__sqlite_import_export,
 };
