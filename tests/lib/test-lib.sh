@@ -19,6 +19,8 @@
 #                 one a line, columns joined by |)
 #   pg_not_yet REASON  on PostgreSQL, ends the script here: it is SQLite-only for
 #                 now, and the run's summary lists it with REASON. Nothing on SQLite
+#   sqlite_only_below REASON  on PostgreSQL, ends the script here with done_testing,
+#                 and the summary lists the rest of the script as SQLite-only
 #   on_sqlite REASON   true on SQLite; on PostgreSQL false, and the summary lists the
 #                 part it guards as SQLite-only (if on_sqlite "the ledger"; then ...)
 set -u
@@ -170,6 +172,12 @@ pg_not_yet() {
     n_skip=$((n_skip + 1))
     say "# $(basename "$0"): $n_pass passed, $n_fail failed, $n_skip skipped"
     exit 0
+}
+
+sqlite_only_below() {
+    [ "$RT_TEST_STORE" = sqlite ] && return 0
+    say "# sqlite-only part: $1"
+    done_testing
 }
 
 on_sqlite() {
