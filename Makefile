@@ -207,8 +207,10 @@ fuzz-check:
 
 test: bootstrap
 	$(MAKE) BUILD=debug check
+	$(MAKE) BUILD=debug check-pg
 	$(MAKE) BUILD=debug check-web
 	$(MAKE) BUILD=asan check
+	$(MAKE) BUILD=asan check-pg
 	$(MAKE) fuzz-check
 
 bench:
