@@ -28,8 +28,12 @@ set -u
 : "${RT:?set RT to the rightstrack binary}"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DATA=${RIGHTSTRACK_SHARED_DATA:-$ROOT/../shared/data}
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/rt-test.XXXXXX")
 RT_TEST_STORE=${RT_TEST_STORE:-sqlite}
+if [ "$RT_TEST_STORE" = postgresql ] && [ -z "${RT_TEST_PG_HOST:-}" ]; then
+    echo "not ok - RT_TEST_STORE=postgresql needs tests/run.sh's cluster (make check-pg)"
+    exit 1
+fi
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/rt-test.XXXXXX")
 trap 'pg_drop_mine; rm -rf "$TMP"' EXIT
 export RIGHTSTRACK_DB="$TMP/default.db"
 n_pass=0
