@@ -49,13 +49,20 @@ postgresql)
     export RT_TEST_PG_HOST="$PG_DIR" RT_TEST_PG_BIN="$PG_BIN" RT_TEST_PG_LOCKS="$TMP"
     # SQLite's group_concat for the scripts' queries (sql in test-lib.sh), in template1
     # so that every database made in the run has it; not part of the store's schema.
-    pg_psql -d template1 >/dev/null <<'EOF'
-CREATE FUNCTION rt_test_gc(s text, v anyelement, sep text DEFAULT ',') RETURNS text
+    if ! pg_psql -d template1 >/dev/null <<'EOF'; then
+CREATE FUNCTION rt_test_gc(s text, v anyelement, sep text) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE WHEN v IS NULL THEN s WHEN s IS NULL THEN v::text ELSE s || sep || v::text END $$;
+CREATE FUNCTION rt_test_gc(s text, v anyelement) RETURNS text
+    LANGUAGE sql IMMUTABLE AS $$ SELECT rt_test_gc(s, v, ',') $$;
 CREATE AGGREGATE group_concat(anyelement) (SFUNC = rt_test_gc, STYPE = text);
 CREATE AGGREGATE group_concat(anyelement, text) (SFUNC = rt_test_gc, STYPE = text);
 EOF
+        echo "!! group_concat could not be added to the cluster's template1"
+        echo
+        echo "tests: 0 passed, 1 failed (store: postgresql)"
+        exit 1
+    fi
     echo "== PostgreSQL pass: cluster at $PG_DIR ($("$PG_BIN/postgres" --version))"
     ;;
 *)

@@ -30,9 +30,9 @@ check_eq "BLR is Belarus" 167 "$("$RT" --db "$DB" stats --sur BLR --json | json 
 fingerprint() {
     sql "$1" "SELECT s.code, r.session, r.cycle, r.response, r.action_category, r.text,
         (SELECT group_concat(c) FROM (SELECT st.code c FROM recommendation_by b
-            JOIN state st ON st.id = b.state_id WHERE b.rec_id = r.id ORDER BY 1)),
+            JOIN state st ON st.id = b.state_id WHERE b.rec_id = r.id ORDER BY 1) o),
         (SELECT group_concat(l) FROM (SELECT t.label l FROM recommendation_theme x
-            JOIN theme t ON t.id = x.theme_id WHERE x.rec_id = r.id ORDER BY 1))
+            JOIN theme t ON t.id = x.theme_id WHERE x.rec_id = r.id ORDER BY 1) o)
         FROM recommendation r JOIN state s ON s.id = r.sur_id ORDER BY 1, 2, 6" | md5sum
 }
 

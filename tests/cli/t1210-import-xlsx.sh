@@ -252,13 +252,13 @@ fingerprint() {
     sql "$1" "SELECT s.code, r.session, r.cycle, r.response, r.action_category, r.paragraph,
         r.text,
         (SELECT group_concat(c) FROM (SELECT st.code c FROM recommendation_by b
-            JOIN state st ON st.id = b.state_id WHERE b.rec_id = r.id ORDER BY 1)),
+            JOIN state st ON st.id = b.state_id WHERE b.rec_id = r.id ORDER BY 1) o),
         (SELECT group_concat(l) FROM (SELECT t.vocabulary || ':' || t.label l
             FROM recommendation_theme x JOIN theme t ON t.id = x.theme_id
-            WHERE x.rec_id = r.id ORDER BY 1)),
+            WHERE x.rec_id = r.id ORDER BY 1) o),
         (SELECT group_concat(k) FROM (SELECT so.kind || ':' || rs.response k
             FROM recommendation_source rs JOIN source so ON so.id = rs.source_id
-            WHERE rs.rec_id = r.id ORDER BY 1))
+            WHERE rs.rec_id = r.id ORDER BY 1) o)
         FROM recommendation r JOIN state s ON s.id = r.sur_id ORDER BY 1, 2, 7" | md5sum
 }
 R2=$(new_db rev)

@@ -139,8 +139,12 @@ pg_sql() {
         -d "$1" -c "$2"
 }
 
+# A query that fails prints a "not ok" line on standard error, which tests/run.sh
+# counts: sql is mostly called inside $(...), whose empty output could otherwise
+# equal another empty output (two fingerprints of nothing).
 sql() {
-    if [ "$RT_TEST_STORE" = sqlite ]; then sqlite3 "$1" "$2"; else pg_sql "$1" "$2"; fi
+    if [ "$RT_TEST_STORE" = sqlite ]; then sqlite3 "$1" "$2"; else pg_sql "$1" "$2"; fi ||
+        { echo "not ok - sql on $RT_TEST_STORE failed: $(echo "$2" | head -c 200)" >&2; return 1; }
 }
 
 pg_drop_mine() {
