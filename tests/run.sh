@@ -125,7 +125,7 @@ done
 # (done_testing), "# sqlite-only: WHY" (pg_not_yet), "# sqlite-only part: WHY"
 # (on_sqlite), "# own-cluster: ..." (need_pg in the PostgreSQL pass).
 echo
-on=; lite=; part=; own=; none=
+on=; lite=; part=; own=; none=; files=
 for t in tests/cli/t[0-9]*.sh; do
     case $t in *"$ONLY"*) ;; *) continue ;; esac
     b=$(basename "$t" .sh); l=$CLI/$b.log
@@ -139,6 +139,9 @@ for t in tests/cli/t[0-9]*.sh; do
         w=$(sed -n 's/^# sqlite-only part: //p' "$l" | sort -u | paste -sd ';' - | sed 's/;/; /g')
         [ -n "$w" ] && part="$part
   $b: $w"
+        w=$(sed -n 's/^# sqlite files: //p' "$l")
+        [ -n "$w" ] && files="$files
+  $b: $w"
     else none="$none $n"
     fi
 done
@@ -146,6 +149,7 @@ echo "CLI scripts run on $RT_TEST_STORE:${on:- none}"
 if [ "$RT_TEST_STORE" = postgresql ]; then
     echo "with parts run on SQLite only:${part:- none}"
     echo "SQLite-only for now (pg_not_yet):${lite:- none}"
+    [ -n "$files" ] && echo "SQLite files made in the PostgreSQL pass (paths instead of new_db?):$files"
     [ -n "$own" ] && echo "starting their own cluster (run in the SQLite pass):$own"
 fi
 [ -n "$none" ] && echo "ended before saying their store:$none"
