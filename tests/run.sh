@@ -46,6 +46,9 @@ postgresql)
         exit 1
     fi
     trap 'pg_stop; rm -rf "$LOG" "$SAN" "$TMP"' EXIT
+    # A run stopped by a signal (^C, or its output closed: make check-pg | head) ends
+    # through exit, so that the EXIT trap stops and removes the cluster all the same.
+    trap 'exit 1' HUP INT TERM PIPE
     export RT_TEST_PG_HOST="$PG_DIR" RT_TEST_PG_BIN="$PG_BIN" RT_TEST_PG_LOCKS="$TMP"
     # SQLite's group_concat for the scripts' queries (sql in test-lib.sh), in template1
     # so that every database made in the run has it; not part of the store's schema.
