@@ -114,8 +114,7 @@ struct rt__store_ops {
                       struct rt_error *err);
     int (*export)(struct rt_store *st, json_t **out, struct rt_error *err);
     /* The dialogue ledger's reads (ledger.h; src/store/ledger_read.c): the documents of
-     * src/store/ledger_sql.h, and the look-ups of dialogues and rounds the commands
-     * that read them make. */
+     * src/store/ledger_sql.h. */
     int (*dialogue_list)(struct rt_store *st, json_t **out, struct rt_error *err);
     int (*dialogue_get)(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err);
     int (*round_get)(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err);
@@ -129,6 +128,8 @@ struct rt__store_ops {
                     struct rt_error *err);
     int (*reciprocity)(struct rt_store *st, int64_t dialogue_id, const char *as_of, json_t **out,
                        struct rt_error *err);
+    /* rt_store_import_export (ledger.h): an export restored into an empty store. */
+    int (*import_export)(struct rt_store *st, const char *path, json_t *doc, struct rt_error *err);
 };
 
 /* The first member of every back end's store. */

@@ -496,6 +496,14 @@ int rt_store_export(struct rt_store *st, json_t **out, struct rt_error *err)
     return o->export ? o->export(st, out, err) : missing(o, "export", err);
 }
 
+int rt_store_import_export(struct rt_store *st, const char *path, json_t *doc, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->import_export ? o->import_export(st, path, doc, err)
+                            : missing(o, "import_export", err);
+}
+
 /* The tables an export carries, in an order that satisfies their references: one list
  * for both stores, so that their exports cannot drift apart. */
 const char *const rt__export_tables[] = {

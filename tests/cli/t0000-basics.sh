@@ -1,6 +1,7 @@
 #!/bin/sh
 # Basics of the command line: help, version, exit codes, the database choice.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "init (not on PostgreSQL yet) and SQLite file paths"
 
 check "--help" "$RT" --help
 check "--version" "$RT" --version

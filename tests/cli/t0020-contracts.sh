@@ -2,6 +2,7 @@
 # tools/check-contracts.sh (run by make lint): every RT_API function of the public
 # headers has a contract comment above it, and a bare one is caught.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "uses no store"
 
 C="$ROOT/tools/check-contracts.sh"
 

@@ -4,6 +4,7 @@
 # Nothing here compiles the project: `make -n` only plans, and the scratch files are
 # single small units.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "uses no store"
 
 cd "$ROOT" || exit 1
 # The build under test: build/debug, build/asan, ... (RT is BUILD_DIR/rightstrack).

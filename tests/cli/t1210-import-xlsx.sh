@@ -10,7 +10,7 @@ make_xlsx() { python3 "$TOOL" make "$TMP/$1.xlsx" "$1"; }
 # --- A small good workbook: shared and inline strings, a rich-text run, numbers,
 # cells and a row left out. ---
 make_xlsx good
-DB="$TMP/g.db"
+DB=$(new_db g)
 "$RT" --db "$DB" import --json "$TMP/good.xlsx" >"$TMP/g.json"
 check_eq "good workbook imports" 0 $?
 check_eq "format dihr" dihr "$(json .files.0.format <"$TMP/g.json")"
@@ -39,13 +39,18 @@ check_eq "a goal with a comma in its name; numbers 16.3 and 1.63E1 as 16.3" \
     "$(json .hits.1.themes <"$TMP/gs.json")"
 
 # --- Bad workbooks: a clear error, exit 1, nothing imported. ---
+# On SQLite into the database of the good workbook, which must keep its two rows; on
+# PostgreSQL, which imports into an empty database only for now, into a new one.
+n_db=0
 refused() {
     name=$1 file=$2 where=$3
-    "$RT" --db "$DB" import "$TMP/$file.xlsx" >"$TMP/out" 2>"$TMP/err"
+    into=$DB want=2
+    if [ "$RT_TEST_STORE" != sqlite ]; then n_db=$((n_db + 1)) into=$(new_db "x$n_db") want=0; fi
+    "$RT" --db "$into" import "$TMP/$file.xlsx" >"$TMP/out" 2>"$TMP/err"
     check_eq "$name: exit 1" 1 $?
     grep -qF -- "$where" "$TMP/err"
     check_eq "$name: the message says '$where'" 0 $?
-    check_eq "$name: database unchanged" 2 "$("$RT" --db "$DB" stats --json | json .recommendations)"
+    check_eq "$name: database unchanged" "$want" "$("$RT" --db "$into" stats --json | json .recommendations)"
 }
 for k in truncated zip-bomb zip-bomb-liar external-entity billion-laughs missing-strings no-strings-part \
     other-columns empty-sheet bad-response bad-index beyond-header; do
@@ -73,9 +78,10 @@ refused "a shared string that does not exist" bad-index \
 refused "a value beyond the header" beyond-header \
     "sheet 'Explorer', row 3, column Q: a value beyond the header's last column"
 # With a good file before it, a bad one takes it down too (one transaction).
-"$RT" --db "$TMP/two.db" import "$TMP/good.xlsx" "$TMP/bad-response.xlsx" >/dev/null 2>&1
+TWO_DB=$(new_db two)
+"$RT" --db "$TWO_DB" import "$TMP/good.xlsx" "$TMP/bad-response.xlsx" >/dev/null 2>&1
 check_eq "good + bad: exit 1" 1 $?
-check_eq "good + bad: nothing imported" 0 "$("$RT" --db "$TMP/two.db" stats --json | json .recommendations)"
+check_eq "good + bad: nothing imported" 0 "$("$RT" --db "$TWO_DB" stats --json | json .recommendations)"
 
 # --- The real DIHR export, cycle 2. ---
 need_data
@@ -95,7 +101,7 @@ check_eq "python: 1,966 rows without a plain paragraph (the README's figure): 1,
 check_eq "python: 13,697 recommendations of sessions 13-18 (the README's figure)" 13697 \
     "$(fig .sessions_13_18)"
 
-D="$TMP/d.db"
+D=$(new_db d)
 start=$(date +%s.%N)
 "$RT" --db "$D" import --json "$X" >"$TMP/d.json"
 check_eq "upr2.xlsx imports" 0 $?
@@ -109,7 +115,7 @@ check_eq "34,686 recommendations as we import them (the issue's figure)" 34686 \
 check_eq "the rest merged" $(($(fig .rows) - $(fig .recommendations))) \
     "$(json .recommendations_existing <"$TMP/d.json")"
 check_eq "sessions 13-18: as many recommendations as python counts" "$(fig .sessions_13_18)" \
-    "$(sqlite3 "$D" "SELECT count(*) FROM recommendation WHERE session BETWEEN 13 AND 18")"
+    "$(sql "$D" "SELECT count(*) FROM recommendation WHERE session BETWEEN 13 AND 18")"
 
 # Belarus and the United States, session 22, against python's figures and texts.
 session22() { # STATE NAME-IN-WORKBOOK
@@ -169,17 +175,21 @@ check_eq "its recommending state" '["Estonia"]' "$(json .hits.0.recommending_sta
 
 # The report and paragraph are searchable: the symbol finds its report's
 # recommendations, the paragraph number its own; a bare number looks in the text only.
-check_eq "search for A/HRC/30/3: Belarus's recommendations of session 22" \
-    "$(fig .session22.Belarus.total)" \
-    "$("$RT" --db "$D" search --limit 1 --json 'A/HRC/30/3' | json .total)"
-check_eq "search for A/HRC/30/3 127.1: those of that paragraph" \
-    "$(sqlite3 "$D" "SELECT count(*) FROM recommendation WHERE paragraph = 'A/HRC/30/3, 127.1'")" \
-    "$("$RT" --db "$D" search --limit 1 --json 'A/HRC/30/3 127.1' | json .total)"
-check_eq "a bare number, 30, only in texts: Belarus's session 22 has none with it" \
-    "$(sqlite3 "$D" "SELECT count(*) FROM recommendation r JOIN state s ON s.id = r.sur_id
-        WHERE s.code = 'BLR' AND r.session = 22 AND ' ' || r.text || ' ' GLOB '*[^0-9]30[^0-9]*'")" \
-    "$("$RT" --db "$D" search --sur Belarus --session 22 --limit 1 --json 30 | json .total)"
+# PostgreSQL's index leaves the paragraph out for now (see docs/developer-guide.md).
+if on_sqlite "search in the paragraph (A/HRC/30/3, 127.1)"; then
+    check_eq "search for A/HRC/30/3: Belarus's recommendations of session 22" \
+        "$(fig .session22.Belarus.total)" \
+        "$("$RT" --db "$D" search --limit 1 --json 'A/HRC/30/3' | json .total)"
+    check_eq "search for A/HRC/30/3 127.1: those of that paragraph" \
+        "$(sql "$D" "SELECT count(*) FROM recommendation WHERE paragraph = 'A/HRC/30/3, 127.1'")" \
+        "$("$RT" --db "$D" search --limit 1 --json 'A/HRC/30/3 127.1' | json .total)"
+    check_eq "a bare number, 30, only in texts: Belarus's session 22 has none with it" \
+        "$(sql "$D" "SELECT count(*) FROM recommendation r JOIN state s ON s.id = r.sur_id
+            WHERE s.code = 'BLR' AND r.session = 22 AND ' ' || r.text || ' ' GLOB '*[^0-9]30[^0-9]*'")" \
+        "$("$RT" --db "$D" search --sur Belarus --session 22 --limit 1 --json 30 | json .total)"
+fi
 
+sqlite_only_below "an import into a database that holds recommendations"
 # Importing the same file again changes nothing.
 "$RT" --db "$D" import --json "$X" >"$TMP/again.json"
 check_eq "again: nothing added" 0 "$(json .recommendations_added <"$TMP/again.json")"
@@ -190,7 +200,7 @@ check_eq "again: no themes" 0 "$(json .themes_added <"$TMP/again.json")"
 check_eq "python: 13,668 of sessions 13-18 match UPR Info (the README's figure)" 13668 \
     "$(fig .matched)"
 check_eq "python: 29 do not" 29 "$(fig .unmatched)"
-B="$TMP/both.db"
+B=$(new_db both)
 upr_db "$B"
 n_upr=$("$RT" --db "$B" stats --json | json .recommendations)
 "$RT" --db "$B" import --json "$X" >"$TMP/b.json"
@@ -200,28 +210,29 @@ check_eq "UPR Info then DIHR: the overlap merged" \
     "$("$RT" --db "$B" stats --json | json .recommendations)"
 check_eq "56,386 recommendations (the issue's figure)" 56386 \
     "$("$RT" --db "$B" stats --json | json .recommendations)"
-s1318() { sqlite3 "$1" "SELECT count(*) FROM recommendation WHERE session BETWEEN 13 AND 18"; }
-upr_db "$TMP/upr.db"
-check_eq "sessions 13-18 gain only the unmatched" $(($(s1318 "$TMP/upr.db") + $(fig .unmatched))) \
+s1318() { sql "$1" "SELECT count(*) FROM recommendation WHERE session BETWEEN 13 AND 18"; }
+UPR_DB=$(new_db upr)
+upr_db "$UPR_DB"
+check_eq "sessions 13-18 gain only the unmatched" $(($(s1318 "$UPR_DB") + $(fig .unmatched))) \
     "$(s1318 "$B")"
 check_eq "every merged recommendation has both sources" "$(fig .matched)" \
-    "$(sqlite3 "$B" "SELECT count(*) FROM (SELECT rec_id FROM recommendation_source
+    "$(sql "$B" "SELECT count(*) FROM (SELECT rec_id FROM recommendation_source
         GROUP BY rec_id HAVING count(*) = 2)")"
 
 # Every merged recommendation keeps every UPR Info issue and every SDG goal and target:
 # as many links of each vocabulary as each file gives alone.
-links() { sqlite3 "$1" "SELECT count(*) FROM recommendation_theme x JOIN theme t ON t.id = x.theme_id
+links() { sql "$1" "SELECT count(*) FROM recommendation_theme x JOIN theme t ON t.id = x.theme_id
     WHERE t.vocabulary = '$2'"; }
-check_eq "merged: UPR Info's issues all kept" "$(links "$TMP/upr.db" upr-info)" "$(links "$B" upr-info)"
+check_eq "merged: UPR Info's issues all kept" "$(links "$UPR_DB" upr-info)" "$(links "$B" upr-info)"
 check_eq "merged: the DIHR's SDG goals and targets all kept" "$(links "$D" sdg)" "$(links "$B" sdg)"
 check_eq "merged: the 29 unmatched have one source each, the DIHR" 29 \
-    "$(sqlite3 "$B" "SELECT count(*) FROM recommendation r WHERE r.session BETWEEN 13 AND 18
+    "$(sql "$B" "SELECT count(*) FROM recommendation r WHERE r.session BETWEEN 13 AND 18
         AND NOT EXISTS (SELECT 1 FROM recommendation_source rs JOIN source so
             ON so.id = rs.source_id WHERE rs.rec_id = r.id AND so.kind = 'upr-info')")"
 
 # A merged recommendation through show: both sources, UPR Info's issues and the SDG
 # goals and targets, the paragraph the DIHR gives.
-id=$(sqlite3 "$B" "SELECT rs.rec_id FROM recommendation_source rs
+id=$(sql "$B" "SELECT rs.rec_id FROM recommendation_source rs
     JOIN recommendation_theme x ON x.rec_id = rs.rec_id JOIN theme t ON t.id = x.theme_id
     GROUP BY rs.rec_id HAVING count(DISTINCT rs.source_id) = 2
     AND count(DISTINCT t.vocabulary) = 2 ORDER BY rs.rec_id LIMIT 1")
@@ -238,20 +249,20 @@ check_eq "show lists both sources" 2 "$(grep -cE 'upr_info_s01-s18.csv \(upr-inf
 
 # The same database in either order, and importing both again changes nothing.
 fingerprint() {
-    sqlite3 "$1" "SELECT s.code, r.session, r.cycle, r.response, r.action_category, r.paragraph,
+    sql "$1" "SELECT s.code, r.session, r.cycle, r.response, r.action_category, r.paragraph,
         r.text,
         (SELECT group_concat(c) FROM (SELECT st.code c FROM recommendation_by b
-            JOIN state st ON st.id = b.state_id WHERE b.rec_id = r.id ORDER BY 1)),
+            JOIN state st ON st.id = b.state_id WHERE b.rec_id = r.id ORDER BY 1) o),
         (SELECT group_concat(l) FROM (SELECT t.vocabulary || ':' || t.label l
             FROM recommendation_theme x JOIN theme t ON t.id = x.theme_id
-            WHERE x.rec_id = r.id ORDER BY 1)),
+            WHERE x.rec_id = r.id ORDER BY 1) o),
         (SELECT group_concat(k) FROM (SELECT so.kind || ':' || rs.response k
             FROM recommendation_source rs JOIN source so ON so.id = rs.source_id
-            WHERE rs.rec_id = r.id ORDER BY 1))
+            WHERE rs.rec_id = r.id ORDER BY 1) o)
         FROM recommendation r JOIN state s ON s.id = r.sur_id ORDER BY 1, 2, 7" | md5sum
 }
-R2="$TMP/rev.db"
-sqlite3 "$D" ".backup '$R2'" # upr2.xlsx alone, imported above
+R2=$(new_db rev)
+sql "$D" ".backup '$R2'" # upr2.xlsx alone, imported above
 "$RT" --db "$R2" import "$UPR" >/dev/null
 check_eq "DIHR then UPR Info: 56,386 too" 56386 "$("$RT" --db "$R2" stats --json | json .recommendations)"
 check_eq "the same recommendations, states, themes and sources in either order" \
@@ -267,8 +278,9 @@ check_eq "both again: the data unchanged" "$before" "$(fingerprint "$B")"
 
 # Export and restore carry the sources.
 "$RT" --db "$B" export --json >"$TMP/e1.json"
-"$RT" --db "$TMP/restored.db" import "$TMP/e1.json" >/dev/null
-check_eq "restored: the same data, sources included" "$before" "$(fingerprint "$TMP/restored.db")"
-"$RT" --db "$TMP/restored.db" export --json >"$TMP/e2.json"
+RESTORED_DB=$(new_db restored)
+"$RT" --db "$RESTORED_DB" import "$TMP/e1.json" >/dev/null
+check_eq "restored: the same data, sources included" "$before" "$(fingerprint "$RESTORED_DB")"
+"$RT" --db "$RESTORED_DB" export --json >"$TMP/e2.json"
 check "export, restore, export: the same bytes" cmp "$TMP/e1.json" "$TMP/e2.json"
 done_testing

@@ -17,7 +17,7 @@ fig() { json "$1" <"$TMP/fig.json"; }
 check_eq "python: 20,678 rows (the README's figure)" 20678 "$(fig .rows)"
 check_eq "python: every recommendation placed in a session UPR Info knows" 0 "$(fig .unplaced)"
 
-D="$TMP/d.db"
+D=$(new_db d)
 "$RT" --db "$D" import --json "$X" >"$TMP/d.json"
 check_eq "upr1.xlsx imports" 0 $?
 check_eq "format dihr" dihr "$(json .files.0.format <"$TMP/d.json")"
@@ -34,7 +34,11 @@ check_eq "all of them in cycle 1" "$(fig .recommendations)" \
     "$("$RT" --db "$D" search --cycle 1 --limit 1 --json | json .total)"
 
 # Every (session, text) python finds is in the database.
-sqlite3 -json "$D" "SELECT session, text FROM recommendation" >"$TMP/ours.json"
+if [ "$RT_TEST_STORE" = sqlite ]; then
+    sqlite3 -json "$D" "SELECT session, text FROM recommendation" >"$TMP/ours.json"
+else
+    sql "$D" "SELECT json_agg(r) FROM (SELECT session, text FROM recommendation) r" >"$TMP/ours.json"
+fi
 python3 - "$TMP/fig.json" "$TMP/ours.json" >"$TMP/cmp" 2>&1 <<'EOF'
 import json, sys
 fig = json.load(open(sys.argv[1]))["pairs"]
@@ -57,7 +61,7 @@ check_eq "Belarus: supported as python counts them" "$(fig .belarus.Supported)" 
 check_eq "Belarus: noted as python counts them" "$(fig .belarus.Noted)" \
     "$(json .facets.response.noted <"$TMP/blr.json")"
 check_eq "the report symbol kept as Belarus's paragraphs" "A/HRC/15/16" \
-    "$(sqlite3 "$D" "SELECT DISTINCT substr(paragraph, 1, 11) FROM recommendation r
+    "$(sql "$D" "SELECT DISTINCT substr(paragraph, 1, 11) FROM recommendation r
         JOIN state s ON s.id = r.sur_id WHERE s.code = 'BLR'")"
 
 # A report of an HRC session that adopted no UPR session, and a state not among those
@@ -77,21 +81,23 @@ with zipfile.ZipFile(src) as zi, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)
 EOF
 }
 sed_xlsx "$TMP/hrc20.xlsx" "A/HRC/30/3" "A/HRC/20/3"
-"$RT" --db "$TMP/bad.db" import "$TMP/hrc20.xlsx" >/dev/null 2>"$TMP/err"
+BAD_DB=$(new_db bad)
+"$RT" --db "$BAD_DB" import "$TMP/hrc20.xlsx" >/dev/null 2>"$TMP/err"
 check_eq "HRC session 20 (no UPR session): exit 1" 1 $?
 grep -qF "is not the symbol of a UPR report of cycles 1 or 2" "$TMP/err"
 check_eq "HRC session 20: the message says why" 0 $?
 sed_xlsx "$TMP/hrc8.xlsx" "A/HRC/30/3" "A/HRC/8/3"
-"$RT" --db "$TMP/bad.db" import "$TMP/hrc8.xlsx" >/dev/null 2>"$TMP/err"
+"$RT" --db "$BAD_DB" import "$TMP/hrc8.xlsx" >/dev/null 2>"$TMP/err"
 check_eq "HRC session 8 for a state it did not review: exit 1" 1 $?
 grep -qF "is of UPR session 1 or 2, and the state under review is not among" "$TMP/err"
 check_eq "HRC session 8: the message names both sessions" 0 $?
-check_eq "nothing imported" 0 "$("$RT" --db "$TMP/bad.db" stats --json | json .recommendations)"
+check_eq "nothing imported" 0 "$("$RT" --db "$BAD_DB" stats --json | json .recommendations)"
 
+sqlite_only_below "an import into a database that holds recommendations"
 # With UPR Info: the overlap merges, and every state sits in one session per cycle,
 # the one UPR Info gives it (the table of HRC sessions checked against UPR Info, for
 # cycle 1 here and for sessions 13-18 with upr2.xlsx).
-B="$TMP/both.db"
+B=$(new_db both)
 upr_db "$B"
 n_upr=$("$RT" --db "$B" stats --json | json .recommendations)
 "$RT" --db "$B" import "$X" >/dev/null
@@ -99,14 +105,14 @@ check_eq "UPR Info then upr1.xlsx: the overlap merged" \
     $((n_upr + $(fig .recommendations) - $(fig .matched))) \
     "$("$RT" --db "$B" stats --json | json .recommendations)"
 check_eq "the paragraphs upr1.xlsx gave recommendations indexed before are searchable" \
-    "$(sqlite3 "$B" "SELECT count(*) FROM recommendation WHERE paragraph LIKE 'A/HRC/15/16%'")" \
+    "$(sql "$B" "SELECT count(*) FROM recommendation WHERE paragraph LIKE 'A/HRC/15/16%'")" \
     "$("$RT" --db "$B" search --limit 1 --json '"A/HRC/15/16"' | json .total)"
 check_eq "and their texts still are, once each" \
-    "$(sqlite3 "$B" "SELECT count(*) FROM recommendation WHERE paragraph LIKE 'A/HRC/15/16%'
+    "$(sql "$B" "SELECT count(*) FROM recommendation WHERE paragraph LIKE 'A/HRC/15/16%'
         AND text LIKE '%death penalty%'")" \
     "$("$RT" --db "$B" search --limit 1 --json '"A/HRC/15/16" "death penalty"' | json .total)"
 "$RT" --db "$B" import "$X2" >/dev/null
 check_eq "and upr2.xlsx: each state reviewed in one session per cycle, as UPR Info has it" "" \
-    "$(sqlite3 "$B" "SELECT s.name FROM recommendation r JOIN state s ON s.id = r.sur_id
+    "$(sql "$B" "SELECT s.name FROM recommendation r JOIN state s ON s.id = r.sur_id
         GROUP BY r.sur_id, r.cycle HAVING count(DISTINCT r.session) > 1")"
 done_testing

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../lib/test-lib.sh"
 need_data
 
-DB="$TMP/s.db"
+DB=$(new_db s)
 upr_db "$DB"
 s() { "$RT" --db "$DB" search --json "$@"; }
 total() { s "$@" | json .total; }

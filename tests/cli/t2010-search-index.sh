@@ -4,6 +4,7 @@
 # counts the data as it is: the same answers as a database that imported both
 # files before its first search.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "SQLite's table search_index, and an import into a database that holds recommendations"
 need_data
 
 A="$DATA/upr/upr_info_s01-s18.csv"
@@ -22,8 +23,8 @@ with open(sys.argv[2], "w", encoding="utf-8", newline="") as f:
         r[ii] = str(int(r[ii]) + 1000000) if r[ii].isdigit() else r[ii]
         w.writerow(r)
 PY
-ONE="$TMP/one.db" TWO="$TMP/two.db"
-stamp() { sqlite3 "$1" "SELECT coalesce((SELECT num FROM search_index WHERE facet = -1), 'none')"; }
+ONE=$(new_db one) TWO=$(new_db two)
+stamp() { sql "$1" "SELECT coalesce((SELECT num FROM search_index WHERE facet = -1), 'none')"; }
 ask() { "$RT" --db "$1" search women --facets --limit 5 --json; }
 
 "$RT" --db "$ONE" import "$A" >/dev/null
@@ -32,7 +33,7 @@ check_eq "the import stored the index" yes "$([ "$s1" != none ] && echo yes)"
 before=$(ask "$ONE")
 check_eq "a search reads it, builds nothing" "$s1" "$(stamp "$ONE")"
 check_eq "the stored index counts as SQL does" \
-    "$(sqlite3 "$ONE" "SELECT count(*) FROM recommendation r JOIN state s ON s.id = r.sur_id
+    "$(sql "$ONE" "SELECT count(*) FROM recommendation r JOIN state s ON s.id = r.sur_id
        WHERE s.code = 'FRA' AND r.response = 'supported'")" \
     "$("$RT" --db "$ONE" search --sur France --facets --json | json .facets.response.supported)"
 
@@ -51,7 +52,7 @@ check_eq "and its answer" "$after" "$(ask "$ONE")"
 check_eq "the answer is that of both files imported at once" "$(ask "$TWO")" "$after"
 
 # A write that is not an import: the index is emptied and built again.
-sqlite3 "$ONE" "UPDATE recommendation SET response = 'pledge' WHERE id = (SELECT min(id) FROM recommendation)"
+sql "$ONE" "UPDATE recommendation SET response = 'pledge' WHERE id = (SELECT min(id) FROM recommendation)"
 check_eq "a write by any program empties it" none "$(stamp "$ONE")"
 check_eq "the next search builds it again" yes \
     "$(ask "$ONE" >/dev/null; [ "$(stamp "$ONE")" != none ] && echo yes)"

@@ -5,6 +5,7 @@
 # and leaves the ledger as it was. Also the --as-of date of the reads, which the
 # library checks.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "the ledger"
 
 DB="$TMP/l.db"
 "$RT" --db "$DB" init >/dev/null

@@ -3,6 +3,7 @@
 # targets in one call, all or none; the options, the help and the checks of the
 # commands come from the description.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "the ledger"
 
 DB="$TMP/f.db"
 "$RT" --db "$DB" init >/dev/null

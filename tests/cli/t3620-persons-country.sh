@@ -6,6 +6,7 @@
 # --persons, and on the web only for those who may see persons); and the PDF briefing
 # and profile carry the private sections as the HTML does.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "the ledger"
 need_data
 
 REL="$DATA/belarus/political_prisoner_releases.csv"

@@ -3,6 +3,7 @@
 # or in ../libexec/rightstrack/ as make install lays it out; no other command loads
 # libmicrohttpd.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "serve (the web face)"
 
 SERVE="$(dirname "$RT")/rightstrack-serve"
 DB="$TMP/s.db"

@@ -3,6 +3,7 @@
 # form, get a refused save back with the input kept, save it as a round; the API
 # parses as `readout parse --json` does and saves a draft.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "serve (the web face)"
 
 DB="$TMP/w.db"
 "$RT" --db "$DB" init >/dev/null

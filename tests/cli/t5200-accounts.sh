@@ -3,6 +3,7 @@
 # what each role may do, form tokens per session, the login rate limit, and what the
 # database keeps (argon2id strings and hashes, never a password or token in clear).
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "serve (the web face)"
 
 DB="$TMP/a.db"
 "$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null

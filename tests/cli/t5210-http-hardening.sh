@@ -5,6 +5,7 @@
 # is not text; each gets a clear refusal at once. And SIGTERM answers every request
 # in flight before the server exits.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "serve (the web face)"
 
 DB="$TMP/w.db"
 "$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null

@@ -5,6 +5,7 @@
 # recommendation came from that file, in the API, an export or the history; the
 # recommendations themselves stay public. An export is refused with --private.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "serve (the web face)"
 
 DB="$TMP/i.db"
 rt() { "$RT" --db "$DB" "$@"; }

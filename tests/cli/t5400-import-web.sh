@@ -6,6 +6,7 @@
 # the line and field, and imports nothing; a viewer may not import; no upload is
 # left behind in the temporary folder.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "serve (the web face)"
 need_data
 
 RAW="$DATA/upr/raw/v2-upr-info"

@@ -5,6 +5,7 @@
 # link many recommendations in one write; no page or report of the demo or of the real
 # data shows a row id where a name belongs.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "serve (the web face)"
 
 DB="$TMP/demo.db"
 "$RT" --db "$DB" init >/dev/null

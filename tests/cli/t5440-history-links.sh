@@ -5,6 +5,7 @@
 # dialogue's own steps before an organisation's step linked to nothing of it; the
 # dialogue page names the party of another's step (Lithuania, not LTU).
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "serve (the web face)"
 
 DB="$TMP/demo.db"
 "$RT" --db "$DB" init >/dev/null

@@ -3,6 +3,7 @@
 # for all, on a hand-made file with known pairs, then on the real data against a
 # naive count in Python.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "similar"
 
 H='id,session,cycle,review_year,state_under_review,sur_region,sur_orgs,recommending_state,rs_region,rs_orgs,response,action_category,issues,text,source_file'
 M='Establish a moratorium on executions with a view to abolishing the death penalty'

@@ -5,6 +5,7 @@
 # again; search by --category shows which kind each hit has. On made-up data, so
 # that it needs nothing from ../shared.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "themes train/tag"
 
 H='id,session,cycle,review_year,state_under_review,sur_region,sur_orgs,recommending_state,rs_region,rs_orgs,response,action_category,issues,text,source_file'
 

@@ -7,6 +7,7 @@
 # beat the older model on the same texts, and both must be far above what a
 # model that ignores its input can reach.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "themes train/tag"
 
 check_fails "train --passes needs a number" 2 "$RT" themes train --passes many
 check_fails "train --passes 0 is out of range" 2 "$RT" themes train --passes 0

@@ -3,6 +3,7 @@
 # data maps to an area, `themes areas` lists them, and `search --theme` finds records
 # tagged in one vocabulary by a label of another or by an area.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "themes areas"
 
 TAX=$ROOT/data/themes
 

@@ -5,6 +5,7 @@
 # text, and rendered pages that are not blank (their pictures are kept for review in
 # build/report-shots/).
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "reports"
 
 GOLD="$ROOT/tests/golden/report"
 SHOTS="$ROOT/build/report-shots"

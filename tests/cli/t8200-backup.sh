@@ -4,6 +4,7 @@
 # refuses a damaged file, an unknown schema and broken references without replacing
 # anything, and refuses while a server has the database open.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "backup and restore of a SQLite file"
 
 DB="$TMP/b.db"
 "$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null

@@ -6,6 +6,7 @@
 # schema, audit chain, every value and reference) and holds every write committed
 # before the backup began; the reads got no error and the writes went on meanwhile.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "backup and restore of a SQLite file"
 
 SECS=${LOAD_SECS:-60}
 DB="$TMP/l.db"

@@ -5,6 +5,7 @@
 # SQL; and after another process changes them, or adds recommendations, every thread
 # answers with the new ones.
 . "$(dirname "$0")/../lib/test-lib.sh"
+pg_not_yet "serve (the web face)"
 
 DB="$TMP/h.db"
 "$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null

@@ -10,13 +10,31 @@
 #   need_data   skips the rest of the file when ../shared/data is missing (fails under CI)
 #   upr_db DB   makes DB a copy of the whole UPR Info import (after need_data)
 #   done_testing  prints the summary line and exits 0 or 1
+# The store the script runs on (issue 16): RT_TEST_STORE is sqlite (the default) or
+# postgresql (tests/run.sh starts one cluster for the whole run and exports
+# RT_TEST_PG_HOST, its socket's directory, and RT_TEST_PG_BIN, its programs).
+#   new_db NAME   prints a new, empty database's address: $TMP/NAME.db on SQLite, a
+#                 new database's postgresql:// URL on PostgreSQL (dropped at exit)
+#   sql DB QUERY  runs one query on DB (sqlite3, or psql with the same output: rows
+#                 one a line, columns joined by |)
+#   pg_not_yet REASON  on PostgreSQL, ends the script here: it is SQLite-only for
+#                 now, and the run's summary lists it with REASON. Nothing on SQLite
+#   sqlite_only_below REASON  on PostgreSQL, ends the script here with done_testing,
+#                 and the summary lists the rest of the script as SQLite-only
+#   on_sqlite REASON   true on SQLite; on PostgreSQL false, and the summary lists the
+#                 part it guards as SQLite-only (if on_sqlite "the ledger"; then ...)
 set -u
 
 : "${RT:?set RT to the rightstrack binary}"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DATA=${RIGHTSTRACK_SHARED_DATA:-$ROOT/../shared/data}
+RT_TEST_STORE=${RT_TEST_STORE:-sqlite}
+if [ "$RT_TEST_STORE" = postgresql ] && [ -z "${RT_TEST_PG_HOST:-}" ]; then
+    echo "not ok - RT_TEST_STORE=postgresql needs tests/run.sh's cluster (make check-pg)"
+    exit 1
+fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/rt-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+trap 'pg_drop_mine; rm -rf "$TMP"' EXIT
 export RIGHTSTRACK_DB="$TMP/default.db"
 n_pass=0
 n_fail=0
@@ -92,6 +110,7 @@ need_data() {
 # scripts running at the same time wait for it), and each gets a page-for-page copy
 # (sqlite3's .backup). Scripts that test the import itself import the file themselves.
 upr_db() {
+    if [ "$RT_TEST_STORE" = postgresql ]; then pg_upr_db "$1"; return; fi
     fx_dir="$(dirname "$RT")/fixtures"
     mkdir -p "$fx_dir" || return 1
     fx="$fx_dir/upr-$(cksum <"$RT" | cut -d' ' -f1).db"
@@ -103,7 +122,85 @@ upr_db() {
     sqlite3 "$fx" ".backup '$1'"
 }
 
+new_db() {
+    if [ "$RT_TEST_STORE" = sqlite ]; then echo "$TMP/$1.db"; return 0; fi
+    # One cluster serves every script of the run: the name holds this script's
+    # process id, so that scripts running at once never meet.
+    d="rt_$(echo "$1" | tr -c 'a-zA-Z0-9\n' _ | tr 'A-Z' 'a-z')_$$"
+    echo "$d" >>"$TMP/pg-dbs"
+    pg_sql postgres "DROP DATABASE IF EXISTS $d" >/dev/null &&
+        pg_sql postgres "CREATE DATABASE $d" >/dev/null || return 1
+    echo "postgresql:///$d?host=$RT_TEST_PG_HOST"
+}
+
+# psql on one database of the run's cluster: a name or a URL new_db gave.
+pg_sql() {
+    PGOPTIONS="-c client_min_messages=warning" "$RT_TEST_PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$RT_TEST_PG_HOST" -U rt \
+        -d "$1" -c "$2"
+}
+
+# A query that fails prints a "not ok" line on standard error, which tests/run.sh
+# counts: sql is mostly called inside $(...), whose empty output could otherwise
+# equal another empty output (two fingerprints of nothing).
+sql() {
+    if [ "$RT_TEST_STORE" = sqlite ]; then sqlite3 "$1" "$2"; else pg_sql "$1" "$2"; fi ||
+        { echo "not ok - sql on $RT_TEST_STORE failed: $(echo "$2" | head -c 200)" >&2; return 1; }
+}
+
+# At exit: on PostgreSQL, names the SQLite files the script made all the same (a path
+# written by hand instead of new_db; tests/run.sh lists them), and drops its databases.
+pg_drop_mine() {
+    [ "$RT_TEST_STORE" = sqlite ] && return 0
+    f=$(cd "$TMP" && find . -name '*.db' | sed 's|^\./||' | sort | paste -sd ' ' -)
+    [ -n "$f" ] && say "# sqlite files: $f"
+    [ -f "$TMP/pg-dbs" ] || return 0
+    for d in $(sort -u "$TMP/pg-dbs"); do
+        pg_sql postgres "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1
+    done
+}
+
+# The UPR Info import once per run on PostgreSQL too: a database the first script
+# that asks imports it into (under flock), used as the template of each copy.
+pg_upr_db() {
+    d=${1#postgresql:///}; d=${d%%\?*}
+    (
+        flock 9
+        have=$(pg_sql postgres "SELECT 1 FROM pg_database WHERE datname = 'rt_upr_fixture'")
+        if [ -z "$have" ]; then
+            pg_sql postgres "DROP DATABASE IF EXISTS rt_upr_fixture_tmp" >/dev/null &&
+                pg_sql postgres "CREATE DATABASE rt_upr_fixture_tmp" >/dev/null &&
+                "$RT" --db "postgresql:///rt_upr_fixture_tmp?host=$RT_TEST_PG_HOST" \
+                    import "$DATA/upr/upr_info_s01-s18.csv" >/dev/null &&
+                pg_sql postgres "ALTER DATABASE rt_upr_fixture_tmp RENAME TO rt_upr_fixture" \
+                    >/dev/null || exit 1
+        fi
+        pg_sql postgres "DROP DATABASE IF EXISTS $d" >/dev/null &&
+            pg_sql postgres "CREATE DATABASE $d TEMPLATE rt_upr_fixture" >/dev/null
+    ) 9>"$RT_TEST_PG_LOCKS/upr.lock"
+}
+
+pg_not_yet() {
+    [ "$RT_TEST_STORE" = sqlite ] && return 0
+    say "# sqlite-only: $1"
+    n_skip=$((n_skip + 1))
+    say "# $(basename "$0"): $n_pass passed, $n_fail failed, $n_skip skipped"
+    exit 0
+}
+
+sqlite_only_below() {
+    [ "$RT_TEST_STORE" = sqlite ] && return 0
+    say "# sqlite-only part: $1"
+    done_testing
+}
+
+on_sqlite() {
+    [ "$RT_TEST_STORE" = sqlite ] && return 0
+    say "# sqlite-only part: $1"
+    return 1
+}
+
 done_testing() {
+    say "# store: $RT_TEST_STORE"
     say "# $(basename "$0"): $n_pass passed, $n_fail failed, $n_skip skipped"
     [ "$n_fail" = 0 ] && exit 0
     exit 1

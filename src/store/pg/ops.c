@@ -939,6 +939,16 @@ static int pg_audit_note(struct rt_store *st, const char *table, const char *op,
     return rt_audit_note(PG(st)->scratch, table, op, record, after, err);
 }
 
+/* A restore (import of an export file) is written into the load's working copy by
+ * SQLite's rules and checks, as any import; the commit moves every table it filled,
+ * the ledger's too. Before, the SQLite function was given the PostgreSQL store. */
+static int pg_import_export(struct rt_store *st, const char *path, json_t *doc,
+                            struct rt_error *err)
+{
+    IN_LOAD(PG(st), "restoring an export");
+    return rt__sqlite_import_export(PG(st)->scratch, path, doc, err);
+}
+
 /* Reads. */
 
 /* Runs a statement with one int64 parameter. */
@@ -2754,4 +2764,5 @@ const struct rt__store_ops rt__pg_ops = {
     .since = rt__pg_since,
     .timeline = rt__pg_timeline,
     .reciprocity = rt__pg_reciprocity,
+    .import_export = pg_import_export,
 };

@@ -577,7 +577,8 @@ out:
     return rc;
 }
 
-int rt_store_import_export(struct rt_store *st, const char *path, json_t *doc, struct rt_error *err)
+int rt__sqlite_import_export(struct rt_store *st, const char *path, json_t *doc,
+                             struct rt_error *err)
 {
     json_t *tabs = json_object_get(doc, "tables"), *v;
     const char *k;

@@ -62,4 +62,5 @@ const struct rt__store_ops rt__sqlite_ops = {
     .since = rt__sqlite_since,
     .timeline = rt__sqlite_timeline,
     .reciprocity = rt__sqlite_reciprocity,
+    .import_export = rt__sqlite_import_export,
 };

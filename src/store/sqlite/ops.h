@@ -96,7 +96,7 @@ int rt__sqlite_audit_note(struct rt_store *st, const char *table, const char *op
 int rt__sqlite_rec_ledger(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,
                           struct rt_error *err);
 int rt__sqlite_export(struct rt_store *st, json_t **out, struct rt_error *err);
-/* The dialogue ledger's reads (ledger_read.c) and look-ups (ledger.c). */
+/* The dialogue ledger's reads (ledger_read.c). */
 int rt__sqlite_dialogue_list(struct rt_store *st, json_t **out, struct rt_error *err);
 int rt__sqlite_dialogue_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err);
 int rt__sqlite_round_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err);
@@ -110,6 +110,8 @@ int rt__sqlite_timeline(struct rt_store *st, int64_t dialogue_id, const char *as
                         struct rt_error *err);
 int rt__sqlite_reciprocity(struct rt_store *st, int64_t dialogue_id, const char *as_of,
                            json_t **out, struct rt_error *err);
+int rt__sqlite_import_export(struct rt_store *st, const char *path, json_t *doc,
+                             struct rt_error *err);
 /* For a store that only carries a load elsewhere (the PostgreSQL import's working copy),
  * called after rt__sqlite_begin_load: no syncs, no full-text index (nor its table word)
  * and no search index for the load's rows. */
