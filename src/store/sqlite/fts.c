@@ -80,6 +80,10 @@ static int fts_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text
     unsigned how = 0;
     int rc;
 
+    if ((flags & FTS5_TOKENIZE_DOCUMENT) && ft->words->replay &&
+        (rc = rt__tokcap_replay(ft->words->replay, text, n, x_token, ctx, &ft->words->pending)) !=
+            -1)
+        return rc;
     if (n <= 0) {
         if ((flags & FTS5_TOKENIZE_DOCUMENT) && ft->words->cap)
             rt__tokcap_column(ft->words->cap);

@@ -446,7 +446,9 @@ static void fn_tokcap_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     struct rt_store *st = sqlite3_user_data(ctx);
 
     (void)argc;
-    if (st->words.cap)
+    if (st->words.replay)
+        rt__tokcap_replay_row(st->words.replay, sqlite3_value_int64(argv[0]));
+    else if (st->words.cap)
         rt__tokcap_row(st->words.cap, sqlite3_value_int64(argv[0]));
     sqlite3_result_value(ctx, argv[0]);
 }
@@ -556,6 +558,8 @@ void rt__sqlite_close(struct rt_store *st)
         rt_free(st->load_trigger_sql[i]);
     rt_buf_release(&st->match_phrases);
     rt_free(st->prefix_acc);
+    rt__tokwork_cancel(st->tokwork);
+    rt__tokcap_free(st->words.cap);
     rt_buf_release(&st->theme_key);
     rt_free(st->by_queue.v);
     rt_free(st->theme_queue.v);
@@ -657,10 +661,25 @@ int rt__index_from(struct rt_store *st, int64_t from, struct rt_error *err)
     if (!s)
         return RT_ESTORE;
     rt__tokcap_free(st->words.cap);
-    st->words.cap = capture ? rt__tokcap_new() : NULL;
+    st->words.cap = NULL;
+    /* The rows' tokens from the load's thread, given to FTS5 again; else made here. */
+    if (capture)
+        st->words.replay = rt__tokwork_finish(st->tokwork);
+    else
+        rt__tokwork_cancel(st->tokwork);
+    st->tokwork = NULL;
+    if (capture && !st->words.replay)
+        st->words.cap = rt__tokcap_new();
     sqlite3_bind_int64(s, 1, from);
     rc = sqlite3_step(s);
     sqlite3_reset(s);
+    if (st->words.replay) {
+        if (rc == SQLITE_DONE && rt__tokcap_replayed(st->words.replay))
+            st->words.cap = st->words.replay;
+        else
+            rt__tokcap_free(st->words.replay);
+        st->words.replay = NULL;
+    }
     if (rc != SQLITE_DONE) {
         rt__tokcap_free(st->words.cap);
         st->words.cap = NULL;
@@ -849,8 +868,10 @@ int rt__sqlite_begin_load(struct rt_store *st, struct rt_error *err)
         load_end(st);
         return rc;
     }
-    if (st->load && st->fts_from == 0) /* still empty now that we hold the lock */
+    if (st->load && st->fts_from == 0) { /* still empty now that we hold the lock */
         rt__recs_start(st);
+        st->tokwork = rt__tokwork_start(); /* NULL: tokenized at commit as before */
+    }
     if ((rc = load_triggers_drop(st, err)) < 0) {
         rt_store_rollback(st);
         return rc;
@@ -920,6 +941,8 @@ void rt__sqlite_rollback(struct rt_store *st)
     rt__fts_words_drop(st);
     rt__tokcap_free(st->words.cap);
     st->words.cap = NULL;
+    rt__tokwork_cancel(st->tokwork);
+    st->tokwork = NULL;
     rt__recs_stop(st);
     load_triggers_forget(st); /* the rollback made them again */
     if (st->load)

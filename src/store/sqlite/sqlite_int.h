@@ -111,9 +111,10 @@ struct rt__rec_queue {
 
 /* The words the full-text index met since the last commit, for the table word. */
 struct rt__fts_words {
-    struct rt_buf pending;  /* word NUL stem NUL, word NUL stem NUL, ... */
-    unsigned forgotten;     /* moves when pending words were dropped: meet them afresh */
-    struct rt__tokcap *cap; /* when not NULL, the tokens of documents go there too */
+    struct rt_buf pending;     /* word NUL stem NUL, word NUL stem NUL, ... */
+    unsigned forgotten;        /* moves when pending words were dropped: meet them afresh */
+    struct rt__tokcap *cap;    /* when not NULL, the tokens of documents go there too */
+    struct rt__tokcap *replay; /* when not NULL, documents are tokenized from it */
 };
 
 /*
@@ -145,6 +146,28 @@ void rt__tokcap_select(struct rt__tokcap *c, const uint8_t *chosen);
 size_t rt__tokcap_occ(const struct rt__tokcap *c, uint32_t t, size_t i, int64_t *id, int *col,
                       int *off);
 
+/*
+ * The load's tokenizer thread (tokcap.c): started with the load, given each row as
+ * it is written (its text, and its paragraph or NULL), and finished at commit, when
+ * it hands over its capture, whose tokens FTS5 is then given again, or cancelled.
+ */
+struct rt__tokwork;
+struct rt__tokwork *rt__tokwork_start(void);
+void rt__tokwork_row(struct rt__tokwork *w, int64_t id, const char *text, size_t text_len,
+                     const char *par);
+struct rt__tokcap *rt__tokwork_finish(struct rt__tokwork *w);
+void rt__tokwork_cancel(struct rt__tokwork *w);
+/* Row id's texts are given to FTS5 next (from rt_tokcap_row). */
+void rt__tokcap_replay_row(struct rt__tokcap *c, int64_t id);
+/* Gives FTS5 (x_token, ctx) the tokens of text (n bytes), the next column of the row,
+ * and appends its new words to pending: SQLite's code, or -1 when the text is not the
+ * one the thread tokenized (the caller tokenizes it; the capture is then not used). */
+int rt__tokcap_replay(struct rt__tokcap *c, const char *text, int n,
+                      int (*x_token)(void *, int, const char *, int, int, int), void *ctx,
+                      struct rt_buf *pending);
+/* 1 when every text FTS5 was given came from the thread. */
+int rt__tokcap_replayed(const struct rt__tokcap *c);
+
 /* How long a statement waits for another connection's lock, in milliseconds. */
 #define RT__BUSY_TIMEOUT_MS 5000
 
@@ -167,6 +190,7 @@ struct rt_store {
     struct rt__link_queue by_queue, theme_queue;
     struct rt__link_queue src_queue; /* to_id: the source; origin: its response's name */
     struct rt__rec_queue recs;
+    struct rt__tokwork *tokwork; /* a load's tokenizer thread, or NULL */
     char now[24]; /* in a transaction: its time, UTC, as created_at columns hold it */
     struct rt__fts_words words;
     char *actor, *via; /* who writes, for the audit log (rt_store_set_actor); owned */
