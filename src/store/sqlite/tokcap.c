@@ -544,8 +544,10 @@ int rt__tokcap_replay(struct rt__tokcap *c, const char *text, int n,
     uint32_t from, to;
     int rc = SQLITE_OK;
 
-    if (c->bad || c->cur == SIZE_MAX)
+    if (c->bad || c->cur == SIZE_MAX) {
+        c->bad = 1; /* a row the thread was not given (written by other means) */
         return -1;
+    }
     r = &c->row[c->cur];
     if (c->cur_col >= r->n_col) {
         c->bad = 1;
