@@ -22,7 +22,8 @@ struct emit_ctx {
     void *fts_ctx;
     int (*x_token)(void *, int, const char *, int, int, int);
     struct rt__fts_words *words;
-    const char *stem; /* the last term given to FTS5 */
+    struct rt__tokcap *cap; /* the tokens given to FTS5 also go there, when not NULL */
+    const char *stem;       /* the last term given to FTS5 */
     size_t stem_len;
 };
 
@@ -66,6 +67,8 @@ static int emit(void *ctx, const char *term, size_t term_len, size_t start, size
     }
     e->stem = term;
     e->stem_len = term_len;
+    if (e->cap)
+        rt__tokcap_token(e->cap, term, term_len);
     return e->x_token(e->fts_ctx, 0, term, (int)term_len, (int)start, (int)end);
 }
 
@@ -73,11 +76,19 @@ static int fts_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text
                         int (*x_token)(void *, int, const char *, int, int, int))
 {
     struct fts_tok *ft = (struct fts_tok *)p;
-    struct emit_ctx e = {ctx, x_token, ft->words, NULL, 0};
+    struct emit_ctx e = {ctx, x_token, ft->words, NULL, NULL, 0};
     unsigned how = 0;
+    int rc;
 
-    if (n <= 0)
+    if ((flags & FTS5_TOKENIZE_DOCUMENT) && ft->words->replay &&
+        (rc = rt__tokcap_replay(ft->words->replay, text, n, x_token, ctx, &ft->words->pending)) !=
+            -1)
+        return rc;
+    if (n <= 0) {
+        if ((flags & FTS5_TOKENIZE_DOCUMENT) && ft->words->cap)
+            rt__tokcap_column(ft->words->cap);
         return SQLITE_OK;
+    }
     /* A query looks for stems, but for its word when it ends in a prefix
      * ("investigat*" must not become "investig*"). */
     if (flags & FTS5_TOKENIZE_DOCUMENT) {
@@ -86,10 +97,14 @@ static int fts_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text
             ft->forgotten = ft->words->forgotten;
         }
         how = RT_TOKENIZE_NEW_WORDS;
+        e.cap = ft->words->cap;
     } else if (flags & FTS5_TOKENIZE_PREFIX) {
         how = RT_TOKENIZE_LAST_UNSTEMMED;
     }
-    return rt_tokenize(ft->t, text, (size_t)n, how, emit, &e);
+    rc = rt_tokenize(ft->t, text, (size_t)n, how, emit, &e);
+    if (e.cap)
+        rt__tokcap_column(e.cap);
+    return rc;
 }
 
 int rt__fts_register(sqlite3 *db, struct rt__fts_words *words)

@@ -490,6 +490,48 @@ static int store_word(struct rt_store *st, sqlite3_stmt *inst, sqlite3_stmt *ins
     return rc;
 }
 
+static int own_query_form(struct rt_store *st, const char *term, size_t len);
+
+/*
+ * store_word from the tokens of a load (tokcap.c) instead of FTS5's walk: token t of
+ * cap, with the same rows, counts and positions as the walk gives (the walk is taken
+ * only for a word that a query of it finds; the others note no positions).
+ */
+static int store_word_cap(struct rt_store *st, const struct rt__tokcap *cap, uint32_t t,
+                          sqlite3_stmt *ins, const char *term, size_t len, const uint32_t *dl,
+                          size_t n_dl, struct rt__grid *grid, int *walked, struct rt_buf *blob,
+                          struct rt_error *err)
+{
+    struct posting *p = NULL;
+    int64_t id = 0;
+    int col = 0, off = 0, own = own_query_form(st, term, len), rc = 0;
+    size_t n_occ = rt__tokcap_occ(cap, t, 0, &id, &col, &off), n = 0;
+
+    *walked = 0;
+    if (!n_occ)
+        return 0;
+    RT_ALLOC_ARRAY(p, n_occ);
+    for (size_t i = 0; i < n_occ; i++) {
+        rt__tokcap_occ(cap, t, i, &id, &col, &off);
+        if (own && grid)
+            rt__grid_note(grid, id, col, off);
+        if (n && p[n - 1].id == (uint32_t)id) {
+            p[n - 1].tf++;
+            continue;
+        }
+        if (id < 0 || (uint64_t)id >= n_dl || !dl[id]) {
+            n = 0;
+            break;
+        }
+        p[n++] = (struct posting){(uint32_t)id, 1, dl[id]};
+    }
+    *walked = own && n;
+    if (n)
+        rc = write_postings(st, ins, term, len, p, n, blob, err);
+    rt_free(p);
+    return rc;
+}
+
 /* A pair of words while the pairs are counted: its key (first << 16 | second), its
  * count of rows, and then where its postings go. */
 struct pair {
@@ -760,14 +802,27 @@ int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint32_t *
     uint8_t *ok = NULL;
     struct rt_buf terms = RT_BUF_INIT, blob = RT_BUF_INIT, key = RT_BUF_INIT;
     struct rt_buf docs = RT_BUF_INIT, words = RT_BUF_INIT;
-    uint32_t n_words = 0;
+    struct rt__tokcap *cap = NULL;
+    uint32_t n_words = 0, *order = NULL, *term_num = NULL;
+    uint8_t *chosen = NULL;
+    size_t n_order = 0, k = 0;
     int64_t n_terms = 0;
     int rc;
 
     *rows = *tokens = 0;
     if ((rc = averages(st, rows, tokens, err)) < 0)
         return rc;
-    if (rc == 1 && dl &&
+    /* The tokens of the load that filled the index, when they are all of it: no
+     * reading back of the vocabulary and of each word's rows. */
+    if (rc == 1 && dl && rt__tokcap_check(st->words.cap, *rows, *tokens, dl, len0, n_dl)) {
+        cap = st->words.cap;
+        st->postings_from_load++;
+        order = rt__tokcap_order(cap);
+        n_order = rt__tokcap_terms(cap);
+        RT_ALLOC_ARRAY(term_num, n_order + 1);
+        chosen = rt_xcalloc(n_order + 1, 1);
+    }
+    if (rc == 1 && dl && !cap &&
         (sqlite3_exec(st->db,
                       "CREATE VIRTUAL TABLE IF NOT EXISTS temp.rt_vocab_row"
                       " USING fts5vocab(main, recommendation_fts, row);"
@@ -778,12 +833,26 @@ int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint32_t *
     if (rc == 1 && dl) {
         /* The words first (the statement ends before the instances are read). */
         int64_t min = st->postings_min_rows > 0 ? st->postings_min_rows : POSTINGS_MIN_ROWS;
-        if (!(voc = rt__stmt_sql(st, "SELECT term, doc FROM temp.rt_vocab_row", err)))
-            return RT_ESTORE;
-        while ((rc = sqlite3_step(voc)) == SQLITE_ROW) {
-            int64_t doc = sqlite3_column_int64(voc, 1);
-            const unsigned char *w = sqlite3_column_text(voc, 0);
-            size_t wlen = (size_t)sqlite3_column_bytes(voc, 0);
+        voc = cap ? NULL : rt__stmt_sql(st, "SELECT term, doc FROM temp.rt_vocab_row", err);
+        if (!cap && !voc) {
+            rc = RT_ESTORE;
+            goto out;
+        }
+        while (cap ? (rc = k < n_order ? SQLITE_ROW : SQLITE_DONE) == SQLITE_ROW
+                   : (rc = sqlite3_step(voc)) == SQLITE_ROW) {
+            int64_t doc;
+            const unsigned char *w;
+            size_t wlen;
+            if (cap) {
+                uint32_t d;
+                w = (const unsigned char *)rt__tokcap_term(cap, order[k], &wlen, &d);
+                doc = d;
+                k++;
+            } else {
+                doc = sqlite3_column_int64(voc, 1);
+                w = sqlite3_column_text(voc, 0);
+                wlen = (size_t)sqlite3_column_bytes(voc, 0);
+            }
             if (!w || memchr(w, '\0', wlen) || doc < 0 || doc > (int64_t)UINT32_MAX) {
                 n_words = UINT32_MAX; /* no vocabulary row: FTS5 serves prefixes */
                 continue;
@@ -794,6 +863,10 @@ int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint32_t *
             if (doc >= min || !own_query_form(st, (const char *)w, wlen)) {
                 rt_buf_add(&terms, w, wlen);
                 rt_buf_addch(&terms, '\0');
+                if (cap) {
+                    term_num[n_terms_of(&terms) - 1] = order[k - 1];
+                    chosen[order[k - 1]] = 1;
+                }
             }
             if (n_words < UINT32_MAX) {
                 put_u32(&docs, (uint32_t)doc);
@@ -802,12 +875,16 @@ int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint32_t *
                 n_words++;
             }
         }
-        sqlite3_reset(voc);
+        if (voc)
+            sqlite3_reset(voc);
         if (rc != SQLITE_DONE) {
             rc = rt__db_error(st, err, "postings");
             goto out;
         }
-        inst = rt__stmt_sql(st, "SELECT doc FROM temp.rt_vocab_inst WHERE term = ?1", err);
+        if (cap)
+            rt__tokcap_select(cap, chosen);
+        inst = cap ? NULL
+                   : rt__stmt_sql(st, "SELECT doc FROM temp.rt_vocab_inst WHERE term = ?1", err);
         ins = rt__stmt_sql(st,
                            "INSERT OR IGNORE INTO search_index(facet, pos, key, num, bitmap)"
                            " VALUES (5, ?1, ?2, ?3, ?4)",
@@ -816,7 +893,7 @@ int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint32_t *
                                 "INSERT OR IGNORE INTO search_index(facet, pos, key, num, bitmap)"
                                 " VALUES (7, ?1, ?2, ?3, ?4)",
                                 err);
-        if (!inst || !ins || !ins_pair) {
+        if ((!cap && !inst) || !ins || !ins_pair) {
             rc = RT_ESTORE;
             goto out;
         }
@@ -835,8 +912,12 @@ int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint32_t *
                 grid_word(&grid);
                 word_of[grid.n_words] = w;
             }
-            rc = store_word(st, inst, ins, w, (int)strlen(w), dl, doclen, n_dl,
-                            grid.base ? &grid : NULL, &walked, &blob, err);
+            if (cap)
+                rc = store_word_cap(st, cap, term_num[n_terms], ins, w, strlen(w), dl, n_dl,
+                                    grid.base ? &grid : NULL, &walked, &blob, err);
+            else
+                rc = store_word(st, inst, ins, w, (int)strlen(w), dl, doclen, n_dl,
+                                grid.base ? &grid : NULL, &walked, &blob, err);
             /* A word with a space would make a pair's key another pair's. */
             if (grid.base) {
                 grid_word_end(&grid);
@@ -872,6 +953,9 @@ int rt__postings_store(struct rt_store *st, const uint32_t *dl, const uint32_t *
     sqlite3_clear_bindings(ins);
 out:
     grid_free(&grid);
+    rt_free(order);
+    rt_free(term_num);
+    rt_free(chosen);
     rt_free(word_of);
     rt_free(ok);
     rt_buf_release(&docs);

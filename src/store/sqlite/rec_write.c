@@ -234,6 +234,12 @@ static int recs_write(struct rt_store *st, struct rt_error *err)
         if (sqlite3_step(s) != SQLITE_DONE)
             return rt__db_error(st, err, "add recommendations");
         sqlite3_reset(s);
+        /* Tokenized for the full-text index on the other core meanwhile (tokcap.c). */
+        for (size_t k = 0; st->tokwork && k < rows; k++) {
+            const struct rt__rec_row *row = &q->v[i + k];
+            rt__tokwork_row(st->tokwork, row->id, q->strings.buf + row->text, row->text_len,
+                            row->paragraph ? q->strings.buf + row->paragraph : NULL);
+        }
         i += rows;
     }
     q->n = 0;

@@ -59,6 +59,10 @@ static const char *const stmt_sql[STMT__COUNT] = {
                             " WHERE rt.rec_id = ?1 ORDER BY t.vocabulary, t.label, rt.origin",
     [STMT_FTS_INSERT] = "INSERT INTO recommendation_fts(rowid, text, paragraph)"
                         " SELECT id, text, paragraph FROM recommendation WHERE id > ?1",
+    /* The same, each row's id noted before its texts are tokenized (tokcap.c). */
+    [STMT_FTS_INSERT_CAP] = "INSERT INTO recommendation_fts(rowid, text, paragraph)"
+                            " SELECT rt_tokcap_row(id), text, paragraph FROM recommendation"
+                            " WHERE id > ?1",
     /* Nothing when the data has a category, or when a model's would replace a
      * person's (models.c, rt_store_rec_set_category). */
     [STMT_REC_CATEGORY_SET] =
@@ -436,6 +440,19 @@ static void sqlite_setup(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* rt_tokcap_row(id): id, noted as the row whose texts FTS5 is given next. */
+static void fn_tokcap_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct rt_store *st = sqlite3_user_data(ctx);
+
+    (void)argc;
+    if (st->words.replay)
+        rt__tokcap_replay_row(st->words.replay, sqlite3_value_int64(argv[0]));
+    else if (st->words.cap)
+        rt__tokcap_row(st->words.cap, sqlite3_value_int64(argv[0]));
+    sqlite3_result_value(ctx, argv[0]);
+}
+
 int rt__sqlite_open(struct rt_store **out, const char *path, unsigned flags, struct rt_error *err)
 {
     static pthread_once_t setup = PTHREAD_ONCE_INIT;
@@ -472,7 +489,9 @@ int rt__sqlite_open(struct rt_store **out, const char *path, unsigned flags, str
         goto fail;
     }
     sqlite3_busy_timeout(st->db, RT__BUSY_TIMEOUT_MS);
-    if (rt__fts_register(st->db, &st->words) != SQLITE_OK) {
+    if (rt__fts_register(st->db, &st->words) != SQLITE_OK ||
+        sqlite3_create_function(st->db, "rt_tokcap_row", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, st,
+                                fn_tokcap_row, NULL, NULL) != SQLITE_OK) {
         rc = rt__db_error(st, err, "cannot register the tokenizer");
         goto fail;
     }
@@ -540,6 +559,8 @@ void rt__sqlite_close(struct rt_store *st)
     rt_buf_release(&st->match_phrases);
     rt_free(st->prefix_acc);
     rt__postings_cache_free(st);
+    rt__tokwork_cancel(st->tokwork);
+    rt__tokcap_free(st->words.cap);
     rt_buf_release(&st->theme_key);
     rt_free(st->by_queue.v);
     rt_free(st->theme_queue.v);
@@ -630,17 +651,41 @@ int rt__fts_redo_note(struct rt_store *st, int64_t id, struct rt_error *err)
 
 int rt__index_from(struct rt_store *st, int64_t from, struct rt_error *err)
 {
-    sqlite3_stmt *s = rt__stmt(st, STMT_FTS_INSERT, err);
+    /* A load into an empty index keeps the tokens FTS5 is given, for the search
+     * index built before its commit (rt__facets_store_in_load, postings.c). */
+    int capture = (st->load & LOAD_INDEX) && from == 0;
+    sqlite3_stmt *s = rt__stmt(st, capture ? STMT_FTS_INSERT_CAP : STMT_FTS_INSERT, err);
     int rc;
 
     if ((rc = fts_redo(st, err)) < 0)
         return rc;
     if (!s)
         return RT_ESTORE;
+    rt__tokcap_free(st->words.cap);
+    st->words.cap = NULL;
+    /* The rows' tokens from the load's thread, given to FTS5 again; else made here. */
+    if (capture)
+        st->words.replay = rt__tokwork_finish(st->tokwork);
+    else
+        rt__tokwork_cancel(st->tokwork);
+    st->tokwork = NULL;
+    if (capture && !st->words.replay)
+        st->words.cap = rt__tokcap_new();
     sqlite3_bind_int64(s, 1, from);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        return rt__db_error(st, err, "full-text index");
+    rc = sqlite3_step(s);
     sqlite3_reset(s);
+    if (st->words.replay) {
+        if (rc == SQLITE_DONE && rt__tokcap_replayed(st->words.replay))
+            st->words.cap = st->words.replay;
+        else
+            rt__tokcap_free(st->words.replay);
+        st->words.replay = NULL;
+    }
+    if (rc != SQLITE_DONE) {
+        rt__tokcap_free(st->words.cap);
+        st->words.cap = NULL;
+        return rt__db_error(st, err, "full-text index");
+    }
     return rt__fts_words_flush(st, err);
 }
 
@@ -824,8 +869,10 @@ int rt__sqlite_begin_load(struct rt_store *st, struct rt_error *err)
         load_end(st);
         return rc;
     }
-    if (st->load && st->fts_from == 0) /* still empty now that we hold the lock */
+    if (st->load && st->fts_from == 0) { /* still empty now that we hold the lock */
         rt__recs_start(st);
+        st->tokwork = rt__tokwork_start(); /* NULL: tokenized at commit as before */
+    }
     if ((rc = load_triggers_drop(st, err)) < 0) {
         rt_store_rollback(st);
         return rc;
@@ -869,6 +916,8 @@ int rt__sqlite_commit(struct rt_store *st, struct rt_error *err)
      * first search: one commit writes both. */
     if (rc == 0 && index)
         rt__facets_store_in_load(st);
+    rt__tokcap_free(st->words.cap);
+    st->words.cap = NULL;
     if (rc == 0)
         rc = exec(st, "COMMIT", err);
     if (rc < 0)
@@ -891,6 +940,10 @@ void rt__sqlite_rollback(struct rt_store *st)
     st->fts_redo = 0; /* the rows noted went with the rollback, and perhaps the table */
     st->fts_redo_table = 0;
     rt__fts_words_drop(st);
+    rt__tokcap_free(st->words.cap);
+    st->words.cap = NULL;
+    rt__tokwork_cancel(st->tokwork);
+    st->tokwork = NULL;
     rt__recs_stop(st);
     load_triggers_forget(st); /* the rollback made them again */
     if (st->load)

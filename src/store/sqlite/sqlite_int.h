@@ -24,6 +24,7 @@ enum rt__stmt_id {
     STMT_REC_GET_BY,
     STMT_REC_GET_THEMES,
     STMT_FTS_INSERT,
+    STMT_FTS_INSERT_CAP,
     STMT_REC_CATEGORY_SET,
     STMT_BY_INSERT_MANY,        /* LINK_BATCH rows of STMT_BY_INSERT */
     STMT_REC_THEME_INSERT_MANY, /* LINK_BATCH rows of STMT_REC_THEME_INSERT */
@@ -110,9 +111,62 @@ struct rt__rec_queue {
 
 /* The words the full-text index met since the last commit, for the table word. */
 struct rt__fts_words {
-    struct rt_buf pending; /* word NUL stem NUL, word NUL stem NUL, ... */
-    unsigned forgotten;    /* moves when pending words were dropped: meet them afresh */
+    struct rt_buf pending;     /* word NUL stem NUL, word NUL stem NUL, ... */
+    unsigned forgotten;        /* moves when pending words were dropped: meet them afresh */
+    struct rt__tokcap *cap;    /* when not NULL, the tokens of documents go there too */
+    struct rt__tokcap *replay; /* when not NULL, documents are tokenized from it */
 };
+
+/*
+ * The tokens a load's rows gave the full-text index (tokcap.c): each distinct token
+ * with its count of rows, and every token in order, row by row, column by column, so
+ * that the search index is built from them and not read back out of FTS5.
+ */
+struct rt__tokcap;
+struct rt__tokcap *rt__tokcap_new(void);
+void rt__tokcap_free(struct rt__tokcap *c);
+/* Row id begins (ids ascending). */
+void rt__tokcap_row(struct rt__tokcap *c, int64_t id);
+/* A token of the row begun last; a column of it is over. */
+void rt__tokcap_token(struct rt__tokcap *c, const char *s, size_t len);
+void rt__tokcap_column(struct rt__tokcap *c);
+/* 1 when the capture is the whole index: rows and tokens FTS5's counts, each row's
+ * length dl[id] and first column's len0[id] (n_dl of them); else 0. */
+int rt__tokcap_check(const struct rt__tokcap *c, int64_t rows, int64_t tokens, const uint32_t *dl,
+                     const uint32_t *len0, size_t n_dl);
+/* How many distinct tokens; token t's bytes (*len) and count of rows (*docs). */
+size_t rt__tokcap_terms(const struct rt__tokcap *c);
+const char *rt__tokcap_term(const struct rt__tokcap *c, uint32_t t, size_t *len, uint32_t *docs);
+/* The tokens' numbers in FTS5's order of terms (bytes, a prefix first); rt_free. */
+uint32_t *rt__tokcap_order(const struct rt__tokcap *c);
+/* Gathers the occurrences of the tokens t with chosen[t] set, for rt__tokcap_occ. */
+void rt__tokcap_select(struct rt__tokcap *c, const uint8_t *chosen);
+/* The i-th occurrence of chosen token t (row id, column, position in the column, in
+ * that order ascending) when i is below the returned count of them. */
+size_t rt__tokcap_occ(const struct rt__tokcap *c, uint32_t t, size_t i, int64_t *id, int *col,
+                      int *off);
+
+/*
+ * The load's tokenizer thread (tokcap.c): started with the load, given each row as
+ * it is written (its text, and its paragraph or NULL), and finished at commit, when
+ * it hands over its capture, whose tokens FTS5 is then given again, or cancelled.
+ */
+struct rt__tokwork;
+struct rt__tokwork *rt__tokwork_start(void);
+void rt__tokwork_row(struct rt__tokwork *w, int64_t id, const char *text, size_t text_len,
+                     const char *par);
+struct rt__tokcap *rt__tokwork_finish(struct rt__tokwork *w);
+void rt__tokwork_cancel(struct rt__tokwork *w);
+/* Row id's texts are given to FTS5 next (from rt_tokcap_row). */
+void rt__tokcap_replay_row(struct rt__tokcap *c, int64_t id);
+/* Gives FTS5 (x_token, ctx) the tokens of text (n bytes), the next column of the row,
+ * and appends its new words to pending: SQLite's code, or -1 when the text is not the
+ * one the thread tokenized (the caller tokenizes it; the capture is then not used). */
+int rt__tokcap_replay(struct rt__tokcap *c, const char *text, int n,
+                      int (*x_token)(void *, int, const char *, int, int, int), void *ctx,
+                      struct rt_buf *pending);
+/* 1 when every text FTS5 was given came from the thread. */
+int rt__tokcap_replayed(const struct rt__tokcap *c);
 
 /* How long a statement waits for another connection's lock, in milliseconds. */
 #define RT__BUSY_TIMEOUT_MS 5000
@@ -136,6 +190,7 @@ struct rt_store {
     struct rt__link_queue by_queue, theme_queue;
     struct rt__link_queue src_queue; /* to_id: the source; origin: its response's name */
     struct rt__rec_queue recs;
+    struct rt__tokwork *tokwork; /* a load's tokenizer thread, or NULL */
     char now[24]; /* in a transaction: its time, UTC, as created_at columns hold it */
     struct rt__fts_words words;
     char *actor, *via; /* who writes, for the audit log (rt_store_set_actor); owned */
@@ -173,6 +228,8 @@ struct rt_store {
      * is built (0: the default, 512; tests set less); pages served from them. */
     int64_t postings_min_rows;
     uint64_t postings_served;
+    /* postings.c: search indexes built from a load's tokens (tokcap.c), not FTS5's */
+    uint64_t postings_from_load;
     /* rank.c: a query of several words with postings and at most this many hits scores
      * each hit; with more it reads the words' groups best first and stops early
      * (rt__rank_terms). 0: the default, 2048; tests set -1 for always the latter. */

@@ -937,3 +937,112 @@ Test(search_index, pair_postings_rank_as_fts5_does_on_the_upr_import)
             same_as_fts5(phrases[i], f);
     cr_assert_gt(same_as_fts5("\"human rights\"", 0), 5000);
 }
+
+/* Every row of the stored index but its stamp, in order, into out. */
+static void dump_index(struct rt_buf *out)
+{
+    sqlite3_stmt *s;
+
+    cr_assert_eq(sqlite3_prepare_v2(st->db,
+                                    "SELECT facet, pos, key, num, bitmap FROM search_index"
+                                    " WHERE facet >= 0 ORDER BY facet, pos",
+                                    -1, &s, NULL),
+                 SQLITE_OK);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        rt_buf_addf(out, "%d %lld %s %lld %d:", sqlite3_column_int(s, 0),
+                    (long long)sqlite3_column_int64(s, 1), (const char *)sqlite3_column_text(s, 2),
+                    (long long)sqlite3_column_int64(s, 3), sqlite3_column_bytes(s, 4));
+        rt_buf_add(out, sqlite3_column_blob(s, 4), (size_t)sqlite3_column_bytes(s, 4));
+    }
+    sqlite3_finalize(s);
+}
+
+/*
+ * A load into an empty store builds the search index from the tokens its rows gave
+ * FTS5 (tokcap.c), not from FTS5's index read back: byte for byte the index that a
+ * search builds from FTS5 once it is emptied.
+ */
+Test(search_index, a_load_builds_the_index_from_its_tokens_as_fts5_would)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_import_stats stats = {0};
+    struct rt_buf load = RT_BUF_INIT, again = RT_BUF_INIT;
+    const char *data = shared_data();
+    char path[600];
+    const char *paths[1] = {path};
+
+    snprintf(path, sizeof(path), "%s/upr/upr_info_s01-s18.csv", data);
+    cr_assert_eq(rt_import_files(st, paths, 1, &stats, NULL, NULL, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(st->postings_from_load, 1, "built from the load's tokens");
+    cr_assert_null(st->words.cap, "the tokens are let go at the commit");
+    dump_index(&load);
+    cr_assert_gt(scalar(st, "SELECT count(*) FROM search_index WHERE facet = 5"), 200);
+    cr_assert_gt(scalar(st, "SELECT count(*) FROM search_index WHERE facet = 7"), 100);
+
+    cr_assert_eq(sqlite3_exec(st->db, "DELETE FROM search_index", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_gt(count_in(st, "women", "state_under_review", "FRA"), 0);
+    cr_assert_neq(scalar(st, STAMP), -1, "the search stored it again");
+    cr_assert_eq(st->postings_from_load, 1, "from FTS5 this time");
+    dump_index(&again);
+    cr_assert_eq(load.len, again.len);
+    cr_assert(!memcmp(load.buf, again.buf, load.len), "the same bytes");
+    rt_buf_release(&load);
+    rt_buf_release(&again);
+}
+
+/*
+ * The load's thread tokenizes each row as it is written; a text changed after that
+ * (here a paragraph set by hand) is tokenized at commit as before, FTS5 indexes the
+ * text as it is, and the search index is then built from FTS5 (the capture would
+ * miss the change): the same index a search builds.
+ */
+Test(search_index, a_text_changed_after_its_row_was_written_is_indexed_as_it_is)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_buf load = RT_BUF_INIT, again = RT_BUF_INIT;
+
+    st->postings_min_rows = 4;
+    cr_assert_eq(rt_store_begin_load(st, &e), 0, "%s", e.msg.buf);
+    cr_assert_not_null(st->tokwork, "a load into an empty store starts the thread");
+    fill(); /* 40 rows: 32 of them written before the commit */
+    cr_assert_eq(sqlite3_exec(st->db,
+                              "UPDATE recommendation SET paragraph = 'zebras and giraffes'"
+                              " WHERE id = 1",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(rt_store_commit(st, &e), 0, "%s", e.msg.buf);
+    cr_assert_null(st->tokwork);
+    cr_assert_eq(st->postings_from_load, 0, "built from FTS5");
+    cr_assert_eq(count_in(st, "zebras", "state_under_review", "CHL"), 1, "the paragraph's words");
+    cr_assert_eq(scalar(st, "SELECT count(*) FROM word WHERE word = 'zebras'"), 1);
+    dump_index(&load);
+    cr_assert_gt(scalar(st, "SELECT count(*) FROM search_index WHERE facet = 5"), 3);
+
+    cr_assert_eq(sqlite3_exec(st->db, "DELETE FROM search_index", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_gt(count_in(st, "women", "state_under_review", "FRA"), 0);
+    dump_index(&again);
+    cr_assert_eq(load.len, again.len);
+    cr_assert(!memcmp(load.buf, again.buf, load.len), "the same bytes");
+    rt_buf_release(&load);
+    rt_buf_release(&again);
+}
+
+/* A load rolled back ends its thread and leaves nothing. */
+Test(search_index, a_load_rolled_back_leaves_nothing)
+{
+    struct rt_error e = RT_ERROR_INIT;
+
+    cr_assert_eq(rt_store_begin_load(st, &e), 0, "%s", e.msg.buf);
+    fill();
+    rt_store_rollback(st);
+    cr_assert_null(st->tokwork);
+    cr_assert_eq(scalar(st, "SELECT count(*) FROM recommendation"), 0);
+    cr_assert_eq(scalar(st, "SELECT count(*) FROM recommendation_fts"), 0);
+    cr_assert_eq(scalar(st, "SELECT count(*) FROM word"), 0);
+    /* and the next load is built from its tokens */
+    cr_assert_eq(rt_store_begin_load(st, &e), 0, "%s", e.msg.buf);
+    fill();
+    cr_assert_eq(rt_store_commit(st, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(st->postings_from_load, 1);
+    cr_assert_eq(scalar(st, "SELECT count(*) FROM recommendation"), 40);
+}
