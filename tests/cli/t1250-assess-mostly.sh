@@ -60,11 +60,11 @@ R_DB=$(new_db r)
 check_eq "restored: still mostly" mostly "$("$RT" --db "$R_DB" status "rec:$1" --json | json .status)"
 
 # Schema 23 rebuilt the table: still append-only, with its indexes.
-check_fails "assessments stay append-only" 19 sql "$DB" "UPDATE assessment SET status = 'fully'"
+check_fails "assessments stay append-only" 19 sqlite3 "$DB" "UPDATE assessment SET status = 'fully'"
 check_eq "the table keeps its indexes" "assessment_replaces assessment_target" \
     "$(sql "$DB" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master
         WHERE type = 'index' AND tbl_name = 'assessment' AND sql IS NOT NULL ORDER BY name)")"
-check_fails "SQLite refuses a status that is none" 19 sql "$DB" \
+check_fails "SQLite refuses a status that is none" 19 sqlite3 "$DB" \
     "INSERT INTO assessment(target_kind, target_id, as_of, status) VALUES ('ask', 1, '2019', 'largely')"
 
 # The search index's triggers (schema 23) empty it only when it holds something, and
