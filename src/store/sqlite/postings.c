@@ -37,8 +37,10 @@
  * after the first), which is FTS5's count of the phrase's hits there. A pair in 512
  * rows or more has both its words in 512 rows or more, so the pairs are found from
  * the positions of the words of facet 5, which FTS5's walk of each word gives while
- * its postings are built (struct rt__grid): no text is tokenized again. A phrase of
- * two words whose pair has no row is left to FTS5.
+ * its postings are built (struct rt__grid): no text is tokenized again. Pairs of
+ * those words in fewer rows are kept too when FTS5 would read many positions for
+ * them (pair_kept: "of crc" is in few rows, but a phrase reads every "of"). A phrase
+ * of two words whose pair has no row is left to FTS5.
  */
 #include "base/compat.h"
 
@@ -545,6 +547,12 @@ static struct pair *pair_add(struct pair_map *m, uint32_t key)
     return e;
 }
 
+/* A pair in fewer rows than a word needs for postings still gets them when it is in
+ * PAIR_MIN_ROWS rows or more and FTS5 would read PAIR_COST times that many positions
+ * of its words for it (pair_kept). */
+#define PAIR_MIN_ROWS 8
+#define PAIR_COST 16
+
 /* Postings of pairs made in one pass over the slots, at most (the rest in more). */
 #define PAIRS_BATCH (4u << 20)
 
@@ -634,6 +642,23 @@ static int pairs_scan(const struct rt__grid *g, const uint8_t *ok, struct pair_m
 }
 
 /*
+ * Is pair e of g's words (counted) worth postings? FTS5 answers a phrase by reading
+ * every position of both its words, however few rows the pair itself is in: a pair
+ * gets postings when it is in min rows or more, or in PAIR_MIN_ROWS or more and its
+ * two words have at least PAIR_COST x min positions between them ("of crc": few rows,
+ * but FTS5 would read every "of").
+ */
+static int pair_kept(const struct rt__grid *g, const struct pair *e, int64_t min)
+{
+    uint32_t a = e->key >> 16, b = e->key & 0xffff;
+    uint64_t read = (uint64_t)(g->from[a + 1] - g->from[a]) + (g->from[b + 1] - g->from[b]);
+
+    if ((int64_t)e->rows >= min)
+        return 1;
+    return e->rows >= PAIR_MIN_ROWS && read >= (uint64_t)min * PAIR_COST;
+}
+
+/*
  * The postings of every pair of words of g (by number, their text in words; ok[w]
  * when all of word w's positions are in g) next to each other in at least min rows,
  * as rows of facet 7 (ins). 0, RT_ESTORE with err.
@@ -661,7 +686,7 @@ static int store_pairs(struct rt_store *st, sqlite3_stmt *ins, const struct rt__
             continue;
         e->at = UINT32_MAX;
         e->last = 0;
-        if ((int64_t)e->rows < min)
+        if (!pair_kept(g, e, min))
             continue;
         if (fill && fill + e->rows > PAIRS_BATCH) {
             n_batch++;
