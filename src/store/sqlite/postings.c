@@ -1351,7 +1351,8 @@ int rt__postings_prefix(struct rt_store *st, const struct rt__vocab *v, const ch
 struct rt__term_cache {
     struct rt__strmap at; /* kind and text -> index in terms */
     struct rt__term *terms;
-    size_t n, alloc, bytes;
+    uint32_t *uses; /* how many times each term was found here since kept */
+    size_t n, alloc, uses_alloc, bytes;
     uint64_t version;
     struct rt_buf key;
 };
@@ -1365,15 +1366,90 @@ static void term_cache_clear(struct rt__term_cache *c)
     rt__strmap_release(&c->at);
 }
 
+/* What the cache counts for t (0 for a term without rows). */
+static size_t term_bytes(const struct rt__term *t)
+{
+    if (!t->bm)
+        return 0;
+    return ((size_t)t->n_class * 3 + t->n_post) * 4 + roaring_bitmap_size_in_bytes(t->bm) +
+           sizeof(*t);
+}
+
+struct term_use {
+    uint64_t saved; /* uses x bytes: what decoding it again would cost */
+    uint32_t i;
+};
+
+static int term_use_cmp(const void *a, const void *b)
+{
+    const struct term_use *x = a, *y = b;
+    if (x->saved != y->saved)
+        return x->saved > y->saved ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * The cache past its bound at the start of a search: keeps the terms found here again,
+ * those that would cost most to decode again first (times found by size), in up to
+ * three quarters of the bound, and lets the others go (emptying it all, as it did,
+ * made the 8x data decode its frequent words again every few searches); the kept
+ * terms' counts are halved, so that terms no longer asked make way.
+ */
+static void term_cache_trim(struct rt__term_cache *c, size_t bound)
+{
+    struct term_use *u;
+    struct rt__strmap at = RT_STRMAP_INIT;
+    int64_t *to;
+    size_t kept = 0, n = 0;
+
+    RT_ALLOC_ARRAY(u, c->n + 1);
+    RT_ALLOC_ARRAY(to, c->n + 1);
+    for (size_t i = 0; i < c->n; i++) {
+        u[i] = (struct term_use){(uint64_t)c->uses[i] * term_bytes(&c->terms[i]), (uint32_t)i};
+        to[i] = -1;
+    }
+    qsort(u, c->n, sizeof(*u), term_use_cmp);
+    for (size_t k = 0; k < c->n && u[k].saved > 0; k++) {
+        size_t b = term_bytes(&c->terms[u[k].i]);
+        if (kept + b > bound / 4 * 3)
+            continue;
+        kept += b;
+        to[u[k].i] = 0;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        if (to[i] < 0) {
+            rt__term_release(&c->terms[i]);
+            continue;
+        }
+        to[i] = (int64_t)n;
+        c->uses[n] = c->uses[i] / 2;
+        c->terms[n++] = c->terms[i];
+    }
+    for (size_t s = 0; s < c->at.cap; s++) {
+        const struct rt__strmap_slot *e = &c->at.slots[s];
+        if (e->key && to[e->value] >= 0)
+            rt__strmap_put(&at, e->key, e->len, to[e->value]);
+    }
+    rt__strmap_release(&c->at);
+    c->at = at;
+    c->n = n;
+    c->bytes = kept;
+    rt_free(u);
+    rt_free(to);
+}
+
 void rt__postings_cache_begin(struct rt_store *st)
 {
     struct rt__term_cache *c = st->term_cache;
+    size_t bound = st->term_cache_bytes ? st->term_cache_bytes : TERM_CACHE_BYTES;
 
     if (!c)
         c = st->term_cache = rt_xcalloc(1, sizeof(*c));
-    if (c->version != st->search_version || c->bytes > TERM_CACHE_BYTES) {
+    if (c->version != st->search_version) {
         term_cache_clear(c);
         c->version = st->search_version;
+    } else if (c->bytes > bound) {
+        term_cache_trim(c, bound);
     }
 }
 
@@ -1390,6 +1466,7 @@ int rt__postings_cached(struct rt_store *st, int kind, const char *text, size_t 
         rt_buf_addch(&c->key, (char)kind);
         rt_buf_add(&c->key, text, len);
         if (rt__strmap_get(&c->at, c->key.buf, c->key.len, &i)) {
+            c->uses[i]++;
             if (!c->terms[i].bm)
                 return 0;
             *out = c->terms[i];
@@ -1407,10 +1484,11 @@ int rt__postings_cached(struct rt_store *st, int kind, const char *text, size_t 
         return rc;
     /* Kept, an answer of 0 too; the key was made above. */
     RT_ALLOC_GROW(c->terms, c->n + 1, c->alloc);
+    RT_ALLOC_GROW(c->uses, c->n + 1, c->uses_alloc);
     c->terms[c->n] = *out;
+    c->uses[c->n] = 0;
     if (rc == 1) {
-        c->bytes += ((size_t)out->n_class * 3 + out->n_post) * 4 +
-                    roaring_bitmap_size_in_bytes(out->bm) + sizeof(*out);
+        c->bytes += term_bytes(out);
         out->shared = 1;
     } else {
         memset(&c->terms[c->n], 0, sizeof(c->terms[c->n]));
@@ -1428,6 +1506,7 @@ void rt__postings_cache_free(struct rt_store *st)
         return;
     term_cache_clear(c);
     rt_free(c->terms);
+    rt_free(c->uses);
     rt_buf_release(&c->key);
     rt_free(c);
     st->term_cache = NULL;

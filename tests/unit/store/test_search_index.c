@@ -508,6 +508,42 @@ Test(search_index, kept_postings_follow_the_data)
     }
 }
 
+/*
+ * The cache past its bound keeps the terms asked again and lets the others go
+ * (term_cache_trim): with a bound of a few terms, searches asked over and over, in
+ * turns with others, give the same pages and totals each time.
+ */
+Test(search_index, kept_postings_past_the_bound)
+{
+    static const char *const texts[] = {"women",    "wom*",    "women violence", "girls OR torture",
+                                        "violence", "protec*", "torture",        "girls"};
+    int64_t first[RT_ARRAY_SIZE(texts)][20], again[20], total[RT_ARRAY_SIZE(texts)], t;
+    size_t n[RT_ARRAY_SIZE(texts)], m;
+
+    st->postings_min_rows = 1;
+    st->term_cache_bytes = 1200;
+    fill();
+    for (size_t k = 0; k < RT_ARRAY_SIZE(texts); k++) {
+        struct rt_query q = RT_QUERY_INIT;
+        q.text = texts[k];
+        q.limit = 20;
+        n[k] = page_of(&q, first[k], 20, &total[k]);
+        cr_assert_gt(total[k], 0, "%s", texts[k]);
+    }
+    for (int round = 0; round < 40; round++) {
+        /* The first three most often, the others in turns. */
+        size_t k = round % 2 ? (size_t)round % 3 : 3 + (size_t)round % 5;
+        struct rt_query q = RT_QUERY_INIT;
+        q.text = texts[k];
+        q.limit = 20;
+        m = page_of(&q, again, 20, &t);
+        cr_assert_eq(t, total[k], "%s, round %d: the same total", texts[k], round);
+        cr_assert_eq(m, n[k], "%s", texts[k]);
+        for (size_t i = 0; i < m; i++)
+            cr_assert_eq(again[i], first[k][i], "%s, round %d: hit %zu", texts[k], round, i);
+    }
+}
+
 /* The facets of a search as one string, to compare two searches' facets. */
 static void facets_of(struct rt_query *q, struct rt_buf *out, int64_t *total)
 {
