@@ -27,6 +27,11 @@ enum { F_RESPONSE, F_CYCLE, F_THEME, F_STATE, F__COUNT };
  * fewer than the rows over this, else by intersections: measured at 8x. */
 #define ROWS_PASS_SHARE 1
 
+/* The pass counts hits by class when they are more than the classes over this (a
+ * class without hits costs a load and a test at the end, a hit counted by class saves
+ * the three facets' increments and its themes'). */
+#define CLASS_PASS_SHARE 2
+
 static const char *const group_name[F__COUNT] = {"response", "cycle", "theme",
                                                  "state_under_review"};
 
@@ -49,10 +54,14 @@ struct rt__facets {
     struct rt__vocab *vocab;
     int vocab_read;
     /* Each row's entry of each facet of one value a row (its index in g[f] plus 1, 0
-     * for none; of[F_THEME] unused) and its theme entries as bits, n_rows of them,
-     * made at the second count (rows_make); rows_made -1 when they cannot be used. */
-    struct row_entries *rows;
+     * for none; of[F_THEME] unused) and its theme entries as bits, made at the second
+     * count (rows_make); rows_made -1 when they cannot be used. Rows of the same
+     * entries share a class: class_of[id] (n_rows of them) is row id's, cls[c] its
+     * entries (n_cls classes). */
+    uint32_t *class_of;
     size_t n_rows;
+    struct row_entries *cls;
+    size_t n_cls;
     int rows_made;
     uint64_t counts; /* rt__facets_count calls */
 };
@@ -92,9 +101,12 @@ static void facets_clear(struct rt__facets *fx)
     rt__vocab_free(fx->vocab);
     fx->vocab = NULL;
     fx->vocab_read = 0;
-    rt_free(fx->rows);
-    fx->rows = NULL;
+    rt_free(fx->class_of);
+    fx->class_of = NULL;
     fx->n_rows = 0;
+    rt_free(fx->cls);
+    fx->cls = NULL;
+    fx->n_cls = 0;
     fx->rows_made = 0;
     fx->counts = 0;
     fx->built = 0;
@@ -908,14 +920,37 @@ static int count_cmp(const void *a, const void *b)
     return x->e < y->e ? -1 : x->e > y->e; /* entries are in key order */
 }
 
+/* A class of rows' entries while they are numbered: the slot's class plus 1, 0 free. */
+static size_t class_slot(const uint32_t *slot, size_t cap, const struct row_entries *cls,
+                         const struct row_entries *r)
+{
+    uint64_t h = r->themes ^ ((uint64_t)r->of[0] | (uint64_t)r->of[1] << 16 |
+                              (uint64_t)r->of[2] << 32 | (uint64_t)r->of[3] << 48) *
+                                 0x9e3779b97f4a7c15u;
+    size_t i;
+
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9u;
+    h ^= h >> 32;
+    for (i = (size_t)h & (cap - 1); slot[i]; i = (i + 1) & (cap - 1)) {
+        const struct row_entries *c = &cls[slot[i] - 1];
+        if (c->themes == r->themes && !memcmp(c->of, r->of, sizeof(c->of)))
+            break;
+    }
+    return i;
+}
+
 /*
- * Makes fx->rows: each row's entry of each facet of one value per
- * row, and its themes' entries as bits. 1 when they can be used, else 0 (a row in two
- * entries of one such facet, more than 64 theme entries or 65,535 of another facet).
+ * Makes fx->class_of and fx->cls: each row's entry of each facet of one value per
+ * row, and its themes' entries as bits, the rows of the same entries in one class. 1
+ * when they can be used, else 0 (a row in two entries of one such facet, more than 64
+ * theme entries or 65,535 of another facet).
  */
 static int rows_make(struct rt__facets *fx)
 {
-    size_t max = 0;
+    struct row_entries *rows;
+    uint32_t *slot;
+    size_t max = 0, cap = 1024, alloc = 0;
 
     if (fx->rows_made)
         return fx->rows_made > 0;
@@ -929,8 +964,7 @@ static int rows_make(struct rt__facets *fx)
                 roaring_bitmap_maximum(g->e[i].bm) + 1 > max)
                 max = (size_t)roaring_bitmap_maximum(g->e[i].bm) + 1;
     }
-    fx->n_rows = max;
-    fx->rows = rt_xcalloc(max ? max : 1, sizeof(*fx->rows));
+    rows = rt_xcalloc(max ? max : 1, sizeof(*rows));
     for (int f = 0; f < F__COUNT; f++) {
         const struct fgroup *g = &fx->g[f];
         for (size_t i = 0; i < g->n; i++) {
@@ -940,53 +974,85 @@ static int rows_make(struct rt__facets *fx)
             while ((got = roaring_read_uint32_iterator(&it, buf, 1024)) > 0)
                 for (uint32_t j = 0; j < got; j++) {
                     if (f == F_THEME) {
-                        fx->rows[buf[j]].themes |= (uint64_t)1 << i;
+                        rows[buf[j]].themes |= (uint64_t)1 << i;
                         continue;
                     }
-                    if (fx->rows[buf[j]].of[f])
-                        return 0; /* freed with fx */
-                    fx->rows[buf[j]].of[f] = (uint16_t)(i + 1);
+                    if (rows[buf[j]].of[f]) {
+                        rt_free(rows);
+                        return 0;
+                    }
+                    rows[buf[j]].of[f] = (uint16_t)(i + 1);
                 }
         }
     }
+    /* The classes, numbered in the order of their first row. */
+    while (cap < max * 2)
+        cap *= 2;
+    slot = rt_xcalloc(cap, sizeof(*slot));
+    RT_ALLOC_ARRAY(fx->class_of, max ? max : 1);
+    for (size_t id = 0; id < max; id++) {
+        size_t i = class_slot(slot, cap, fx->cls, &rows[id]);
+        if (!slot[i]) {
+            RT_ALLOC_GROW(fx->cls, fx->n_cls + 1, alloc);
+            fx->cls[fx->n_cls++] = rows[id];
+            slot[i] = (uint32_t)fx->n_cls;
+        }
+        fx->class_of[id] = slot[i] - 1;
+    }
+    rt_free(slot);
+    rt_free(rows);
+    fx->n_rows = max;
     fx->rows_made = 1;
     return 1;
 }
 
+/* Adds n to the counts k of the entries of class c. */
+static void class_add(uint64_t **k, const struct row_entries *c, uint64_t n)
+{
+    k[F_RESPONSE][c->of[F_RESPONSE]] += n;
+    k[F_CYCLE][c->of[F_CYCLE]] += n;
+    k[F_STATE][c->of[F_STATE]] += n;
+    for (uint64_t m = c->themes; m; m &= m - 1)
+        k[F_THEME][__builtin_ctzll(m) + 1] += n;
+}
+
 /*
  * Each facet entry's count of hits, k[f][i + 1] for entry i of facet f (each g->n + 1
- * long, zeroed), from each hit's entries (rows_make): one pass over the hits instead of
- * an intersection with each entry's rows, for hits fewer than the rows of the index
- * over ROWS_PASS_SHARE. 1, else 0 (not counted).
+ * long, zeroed), from each hit's class of entries (rows_make): one pass over the hits
+ * instead of an intersection with each entry's rows, for hits fewer than the rows of
+ * the index over ROWS_PASS_SHARE. When the hits are more than the classes over
+ * CLASS_PASS_SHARE, the pass only counts each class's hits, and each class adds its count to its
+ * entries after: an increment a hit, not one per facet and theme. 1, else 0 (not counted).
  */
 static int row_counts(struct rt__facets *fx, const roaring_bitmap_t *hits, uint64_t **k)
 {
-    uint64_t card = roaring_bitmap_get_cardinality(hits);
+    uint64_t card = roaring_bitmap_get_cardinality(hits), out = 0;
     roaring_uint32_iterator_t it;
-    uint32_t buf[1024], got;
+    uint32_t buf[1024], got, *by_class = NULL;
 
     /* Not at the first count: a process that counts once (the command line) would
      * spend more making the rows' entries than the pass saves. */
     if (fx->counts++ < 1 || !rows_make(fx) || card * ROWS_PASS_SHARE > fx->n_rows)
         return 0;
+    if (card * CLASS_PASS_SHARE > fx->n_cls)
+        by_class = rt_xcalloc(fx->n_cls ? fx->n_cls : 1, sizeof(*by_class));
     roaring_init_iterator(hits, &it);
     while ((got = roaring_read_uint32_iterator(&it, buf, 1024)) > 0)
         for (uint32_t j = 0; j < got; j++) {
             uint32_t id = buf[j];
-            const struct row_entries *r;
-            uint64_t m;
-            if (id >= fx->n_rows) {
-                for (int f = 0; f < F__COUNT; f++)
-                    k[f][0]++;
-                continue;
-            }
-            r = &fx->rows[id];
-            k[F_RESPONSE][r->of[F_RESPONSE]]++;
-            k[F_CYCLE][r->of[F_CYCLE]]++;
-            k[F_STATE][r->of[F_STATE]]++;
-            for (m = r->themes; m; m &= m - 1)
-                k[F_THEME][__builtin_ctzll(m) + 1]++;
+            if (id >= fx->n_rows)
+                out++;
+            else if (by_class)
+                by_class[fx->class_of[id]]++;
+            else
+                class_add(k, &fx->cls[fx->class_of[id]], 1);
         }
+    for (size_t c = 0; by_class && c < fx->n_cls; c++)
+        if (by_class[c])
+            class_add(k, &fx->cls[c], by_class[c]);
+    for (int f = 0; f < F__COUNT; f++)
+        k[f][0] += out;
+    rt_free(by_class);
     return 1;
 }
 

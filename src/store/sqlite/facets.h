@@ -130,7 +130,8 @@ struct rt__term {
  * tokens by id, n_dl of them (0 for a row without text), or NULL to write only that
  * row, with nothing built; doclen the same as bytes (rt__facets_doclen). With len0,
  * each row's length in its first column (the text), also the postings of every pair
- * of tokens next to each other in at least 512 rows (facet 7). *rows and *tokens:
+ * of tokens next to each other in at least 512 rows, or in 8 whose two words have
+ * 8,192 positions or more between them (facet 7). *rows and *tokens:
  * the index's counts (FTS5's averages), 0 when none were built. Returns 0, RT_ESTORE
  * with err.
  */

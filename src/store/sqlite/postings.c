@@ -37,8 +37,10 @@
  * after the first), which is FTS5's count of the phrase's hits there. A pair in 512
  * rows or more has both its words in 512 rows or more, so the pairs are found from
  * the positions of the words of facet 5, which FTS5's walk of each word gives while
- * its postings are built (struct rt__grid): no text is tokenized again. A phrase of
- * two words whose pair has no row is left to FTS5.
+ * its postings are built (struct rt__grid): no text is tokenized again. Pairs of
+ * those words in fewer rows are kept too when FTS5 would read many positions for
+ * them (pair_kept: "of crc" is in few rows, but a phrase reads every "of"). A phrase
+ * of two words whose pair has no row is left to FTS5.
  */
 #include "base/compat.h"
 
@@ -587,6 +589,12 @@ static struct pair *pair_add(struct pair_map *m, uint32_t key)
     return e;
 }
 
+/* A pair in fewer rows than a word needs for postings still gets them when it is in
+ * PAIR_MIN_ROWS rows or more and FTS5 would read PAIR_COST times that many positions
+ * of its words for it (pair_kept). */
+#define PAIR_MIN_ROWS 8
+#define PAIR_COST 16
+
 /* Postings of pairs made in one pass over the slots, at most (the rest in more). */
 #define PAIRS_BATCH (4u << 20)
 
@@ -676,6 +684,23 @@ static int pairs_scan(const struct rt__grid *g, const uint8_t *ok, struct pair_m
 }
 
 /*
+ * Is pair e of g's words (counted) worth postings? FTS5 answers a phrase by reading
+ * every position of both its words, however few rows the pair itself is in: a pair
+ * gets postings when it is in min rows or more, or in PAIR_MIN_ROWS or more and its
+ * two words have at least PAIR_COST x min positions between them ("of crc": few rows,
+ * but FTS5 would read every "of").
+ */
+static int pair_kept(const struct rt__grid *g, const struct pair *e, int64_t min)
+{
+    uint32_t a = e->key >> 16, b = e->key & 0xffff;
+    uint64_t read = (uint64_t)(g->from[a + 1] - g->from[a]) + (g->from[b + 1] - g->from[b]);
+
+    if ((int64_t)e->rows >= min)
+        return 1;
+    return e->rows >= PAIR_MIN_ROWS && read >= (uint64_t)min * PAIR_COST;
+}
+
+/*
  * The postings of every pair of words of g (by number, their text in words; ok[w]
  * when all of word w's positions are in g) next to each other in at least min rows,
  * as rows of facet 7 (ins). 0, RT_ESTORE with err.
@@ -703,7 +728,7 @@ static int store_pairs(struct rt_store *st, sqlite3_stmt *ins, const struct rt__
             continue;
         e->at = UINT32_MAX;
         e->last = 0;
-        if ((int64_t)e->rows < min)
+        if (!pair_kept(g, e, min))
             continue;
         if (fill && fill + e->rows > PAIRS_BATCH) {
             n_batch++;
@@ -1410,7 +1435,8 @@ int rt__postings_prefix(struct rt_store *st, const struct rt__vocab *v, const ch
 struct rt__term_cache {
     struct rt__strmap at; /* kind and text -> index in terms */
     struct rt__term *terms;
-    size_t n, alloc, bytes;
+    uint32_t *uses; /* how many times each term was found here since kept */
+    size_t n, alloc, uses_alloc, bytes;
     uint64_t version;
     struct rt_buf key;
 };
@@ -1424,15 +1450,90 @@ static void term_cache_clear(struct rt__term_cache *c)
     rt__strmap_release(&c->at);
 }
 
+/* What the cache counts for t (0 for a term without rows). */
+static size_t term_bytes(const struct rt__term *t)
+{
+    if (!t->bm)
+        return 0;
+    return ((size_t)t->n_class * 3 + t->n_post) * 4 + roaring_bitmap_size_in_bytes(t->bm) +
+           sizeof(*t);
+}
+
+struct term_use {
+    uint64_t saved; /* uses x bytes: what decoding it again would cost */
+    uint32_t i;
+};
+
+static int term_use_cmp(const void *a, const void *b)
+{
+    const struct term_use *x = a, *y = b;
+    if (x->saved != y->saved)
+        return x->saved > y->saved ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * The cache past its bound at the start of a search: keeps the terms found here again,
+ * those that would cost most to decode again first (times found by size), in up to
+ * three quarters of the bound, and lets the others go (emptying it all, as it did,
+ * made the 8x data decode its frequent words again every few searches); the kept
+ * terms' counts are halved, so that terms no longer asked make way.
+ */
+static void term_cache_trim(struct rt__term_cache *c, size_t bound)
+{
+    struct term_use *u;
+    struct rt__strmap at = RT_STRMAP_INIT;
+    int64_t *to;
+    size_t kept = 0, n = 0;
+
+    RT_ALLOC_ARRAY(u, c->n + 1);
+    RT_ALLOC_ARRAY(to, c->n + 1);
+    for (size_t i = 0; i < c->n; i++) {
+        u[i] = (struct term_use){(uint64_t)c->uses[i] * term_bytes(&c->terms[i]), (uint32_t)i};
+        to[i] = -1;
+    }
+    qsort(u, c->n, sizeof(*u), term_use_cmp);
+    for (size_t k = 0; k < c->n && u[k].saved > 0; k++) {
+        size_t b = term_bytes(&c->terms[u[k].i]);
+        if (kept + b > bound / 4 * 3)
+            continue;
+        kept += b;
+        to[u[k].i] = 0;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        if (to[i] < 0) {
+            rt__term_release(&c->terms[i]);
+            continue;
+        }
+        to[i] = (int64_t)n;
+        c->uses[n] = c->uses[i] / 2;
+        c->terms[n++] = c->terms[i];
+    }
+    for (size_t s = 0; s < c->at.cap; s++) {
+        const struct rt__strmap_slot *e = &c->at.slots[s];
+        if (e->key && to[e->value] >= 0)
+            rt__strmap_put(&at, e->key, e->len, to[e->value]);
+    }
+    rt__strmap_release(&c->at);
+    c->at = at;
+    c->n = n;
+    c->bytes = kept;
+    rt_free(u);
+    rt_free(to);
+}
+
 void rt__postings_cache_begin(struct rt_store *st)
 {
     struct rt__term_cache *c = st->term_cache;
+    size_t bound = st->term_cache_bytes ? st->term_cache_bytes : TERM_CACHE_BYTES;
 
     if (!c)
         c = st->term_cache = rt_xcalloc(1, sizeof(*c));
-    if (c->version != st->search_version || c->bytes > TERM_CACHE_BYTES) {
+    if (c->version != st->search_version) {
         term_cache_clear(c);
         c->version = st->search_version;
+    } else if (c->bytes > bound) {
+        term_cache_trim(c, bound);
     }
 }
 
@@ -1449,6 +1550,7 @@ int rt__postings_cached(struct rt_store *st, int kind, const char *text, size_t 
         rt_buf_addch(&c->key, (char)kind);
         rt_buf_add(&c->key, text, len);
         if (rt__strmap_get(&c->at, c->key.buf, c->key.len, &i)) {
+            c->uses[i]++;
             if (!c->terms[i].bm)
                 return 0;
             *out = c->terms[i];
@@ -1466,10 +1568,11 @@ int rt__postings_cached(struct rt_store *st, int kind, const char *text, size_t 
         return rc;
     /* Kept, an answer of 0 too; the key was made above. */
     RT_ALLOC_GROW(c->terms, c->n + 1, c->alloc);
+    RT_ALLOC_GROW(c->uses, c->n + 1, c->uses_alloc);
     c->terms[c->n] = *out;
+    c->uses[c->n] = 0;
     if (rc == 1) {
-        c->bytes += ((size_t)out->n_class * 3 + out->n_post) * 4 +
-                    roaring_bitmap_size_in_bytes(out->bm) + sizeof(*out);
+        c->bytes += term_bytes(out);
         out->shared = 1;
     } else {
         memset(&c->terms[c->n], 0, sizeof(c->terms[c->n]));
@@ -1487,6 +1590,7 @@ void rt__postings_cache_free(struct rt_store *st)
         return;
     term_cache_clear(c);
     rt_free(c->terms);
+    rt_free(c->uses);
     rt_buf_release(&c->key);
     rt_free(c);
     st->term_cache = NULL;

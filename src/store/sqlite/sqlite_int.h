@@ -230,6 +230,9 @@ struct rt_store {
     uint64_t postings_served;
     /* postings.c: search indexes built from a load's tokens (tokcap.c), not FTS5's */
     uint64_t postings_from_load;
+    /* postings.c: the bound of the connection's cache of decoded terms (0: the default,
+     * 8 MB; tests set less). */
+    size_t term_cache_bytes;
     /* rank.c: a query of several words with postings and at most this many hits scores
      * each hit; with more it reads the words' groups best first and stops early
      * (rt__rank_terms). 0: the default, 2048; tests set -1 for always the latter. */
