@@ -2,9 +2,9 @@
 # The demo script data/demo/us-belarus.sh records the US-Belarus dialogue of 2015-2016
 # on the demo recommendations; the tour relies on what it writes.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "the ledger"
+pg_not_yet "data/demo/us-belarus.sh records persons and cases (person add, case add)"
 
-DB="$TMP/demo.db"
+DB=$(new_db demo)
 "$RT" --db "$DB" init >/dev/null
 "$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null
 check "the demo script runs" sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB"
