@@ -2,7 +2,7 @@
 # readout import of a JSON draft (what readout parse --json wrote, corrected by
 # hand) and --source, what the round cites; the API's ?source= the same.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "the ledger"
+pg_not_yet "readout import (SQLite's alone so far) and serve"
 need_data
 
 R="$DATA/readouts/us-belarus-wg-2015-12-16.txt"
