@@ -8,18 +8,8 @@
 . "$(dirname "$0")/../lib/test-lib.sh"
 
 DB=$(new_db t)
-if [ "$RT_TEST_STORE" = sqlite ]; then
-    "$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null
-    sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB" >/dev/null 2>&1
-else
-    # The demo script records persons, which PostgreSQL does not hold yet: the demo
-    # ledger is made on SQLite and restored into PostgreSQL.
-    "$RT" --db "$TMP/demo.db" import "$ROOT/data/demo/recommendations.csv" >/dev/null
-    sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$TMP/demo.db" >/dev/null 2>&1
-    "$RT" --db "$TMP/demo.db" export --json --out "$TMP/demo.json" &&
-        "$RT" --db "$DB" import "$TMP/demo.json" >/dev/null
-    check_eq "the demo ledger restores into PostgreSQL" 0 $?
-fi
+demo_ledger "$DB"
+check_eq "the demo ledger is made (on PostgreSQL, restored from SQLite)" 0 $?
 r() { "$RT" --db "$DB" "$@"; }
 D="US-Belarus Working Group for Democracy and Human Rights"
 R="$D#2"
