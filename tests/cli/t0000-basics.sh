@@ -17,10 +17,16 @@ check_fails "bad number is a usage error" 2 "$RT" search --cycle x
 check_fails "bad response is a usage error" 2 "$RT" search --response maybe
 check_fails "show needs an id" 2 "$RT" show
 check_fails "help on an unknown command is a usage error" 2 "$RT" help nope
-if on_sqlite "a missing database file"; then
+if [ "$RT_TEST_STORE" = sqlite ]; then
     check_fails "missing database is a failure" 1 "$RT" --db "$TMP/none.db" stats
     grep -q "rightstrack init" "$TMP/err"
     check_eq "missing database says how to create one" 0 $?
+else
+    # init makes the schema in a database that exists; it does not create one.
+    none="postgresql:///rt_none_$$?host=$RT_TEST_PG_HOST"
+    check_fails "missing database is a failure" 1 "$RT" --db "$none" stats
+    check_eq "saying so" 1 "$(grep -c "database \"rt_none_$$\" does not exist" "$TMP/err")"
+    check_fails "init does not create it" 1 "$RT" --db "$none" init
 fi
 
 A=$(new_db a)
