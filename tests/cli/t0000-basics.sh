@@ -51,4 +51,6 @@ n=$("$RT" --db "$A" stats --json | json .recommendations)
 check_eq "a new database is empty" 0 "$n"
 check_fails "show of a missing id fails" 1 "$RT" --db "$A" show 5
 check_fails "stats of an unknown state is a usage error" 2 "$RT" --db "$A" stats --sur Atlantis
+check "init gives the states: a dialogue can name its parties before any import" \
+    "$RT" --db "$A" dialogue add "Canada-Laos" --party Canada --party "Lao People's Democratic Republic"
 done_testing

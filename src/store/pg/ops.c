@@ -106,6 +106,33 @@ static int pg_fail(struct rt_error *err, const char *what)
 
 /* Opening and closing. */
 
+static int pg_begin_load(struct rt_store *st, struct rt_error *err);
+static int pg_commit(struct rt_store *st, struct rt_error *err);
+static void pg_close(struct rt_store *st);
+
+/*
+ * init (RT_STORE_INIT) gives a new database the states (ISO 3166, their names and
+ * groups) as a new SQLite file gets them from its first migration, so that a ledger can
+ * be written before any import (dialogue add --party Canada): an empty load, whose
+ * commit moves the seeded tables of its working copy. An import moves them anyway.
+ */
+static int pg_seed(struct rt_store *st, struct rt_error *err)
+{
+    PGresult *r =
+        rt__pg_exec(PG(st)->pg, "pg_seeded", "SELECT EXISTS (SELECT 1 FROM state)", 0, NULL, err);
+    int seeded, rc;
+
+    if (!r)
+        return RT_ESTORE;
+    seeded = !strcmp(PQgetvalue(r, 0, 0), "t");
+    PQclear(r);
+    if (seeded)
+        return 0;
+    if ((rc = pg_begin_load(st, err)) < 0)
+        return rc;
+    return pg_commit(st, err);
+}
+
 static int pg_open(struct rt_store **out, const char *target, unsigned flags, struct rt_error *err)
 {
     struct pg_store *s;
@@ -145,6 +172,11 @@ static int pg_open(struct rt_store **out, const char *target, unsigned flags, st
     }
     if (s->schema >= 11) /* the audit log's: its entries are sealed at COMMIT */
         rt__pg_set_audit(s->pg, NULL, NULL);
+    if ((flags & RT_STORE_INIT) && !(flags & RT_STORE_READONLY) &&
+        (rc = pg_seed((struct rt_store *)(void *)s, err)) < 0) {
+        pg_close((struct rt_store *)(void *)s);
+        return rc;
+    }
     *out = (struct rt_store *)(void *)s;
     return 0;
 }
