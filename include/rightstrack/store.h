@@ -23,6 +23,10 @@ enum rt_store_flags {
      * functions, rt_link_add, rt_item_theme_add, rt_commitment_resolve, rt_assess, and
      * the finds and rt_round_place they need), which every back end has. */
     RT_STORE_LEDGER_WRITE = 1 << 3,
+    /* The caller is init: a new database gets the states (their names and groups) now.
+     * A SQLite file gets them from its first migration anyway; a PostgreSQL database
+     * otherwise from its first import. */
+    RT_STORE_INIT = 1 << 4,
 };
 
 /*

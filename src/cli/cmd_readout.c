@@ -282,7 +282,9 @@ static int readout_import(struct cli *c, int argc, char **argv)
         rc = cli_fail(c, &err);
         goto out;
     }
-    if ((rc = cli_open(c, dry ? RT_STORE_READONLY : 0, &st)) != EXIT_OK)
+    /* Its writes are the ledger's additions (ledger_write.c): on every back end. */
+    if ((rc = cli_open(c, dry ? RT_STORE_READONLY | RT_STORE_CORE : RT_STORE_LEDGER_WRITE, &st)) !=
+        EXIT_OK)
         goto out;
     if (rt_dialogue_find(st, dialogue, &dlg, &err) < 0 ||
         rt_readout_import(st, draft, source ? source : argv[1], dlg, dry ? RT_READOUT_DRY_RUN : 0,

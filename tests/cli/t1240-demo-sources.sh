@@ -6,7 +6,7 @@
 # Belarus's review up by response and theme.
 . "$(dirname "$0")/../lib/test-lib.sh"
 
-pg_not_yet "the ledger: the demo's rounds and reports"
+pg_not_yet "imports into a database that holds recommendations (three runs, one with --state), the demo script's persons, and reports"
 need_data
 DB=$(new_db demo)
 "$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" "$DATA/upr/upr_info_s01-s18.csv" \

@@ -3,14 +3,12 @@
 # readers other than ours (python's csv, openpyxl or xlsx2csv), holds the rows of
 # `search --json`; sorting; a ledger list as CSV.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "the ledger's lists; search --sort and search --format (which reads as the public)"
 
 ROWS="$ROOT/tests/lib/export_rows.py"
 
 # A ledger list first, on the demo data (no real data needed).
 DEMO=$(new_db demo)
-"$RT" --db "$DEMO" import "$ROOT/data/demo/recommendations.csv" >/dev/null
-sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DEMO" >/dev/null 2>&1
+demo_ledger "$DEMO"
 "$RT" --db "$DEMO" step add --actor Belarus --date 2016-10 --kind statement \
     'A statement, with a comma and "quotes"' >/dev/null
 "$RT" --db "$DEMO" step list --json >"$TMP/steps.json"
@@ -34,6 +32,7 @@ check_fails "search: --sort must be an order we know" 2 "$RT" --db "$DEMO" searc
 check_fails "search: a bad filter stops the export" 2 "$RT" --db "$DEMO" search --sur Atlantis \
     --format csv
 
+sqlite_only_below "search --sort and search --format (which reads as the public)"
 need_data
 DB=$(new_db e)
 upr_db "$DB"

@@ -3,9 +3,8 @@
 # targets in one call, all or none; the options, the help and the checks of the
 # commands come from the description.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "the ledger"
 
-DB="$TMP/f.db"
+DB=$(new_db f)
 "$RT" --db "$DB" init >/dev/null
 "$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null
 r() { "$RT" --db "$DB" "$@"; }

@@ -2,12 +2,22 @@
 # The demo script data/demo/us-belarus.sh records the US-Belarus dialogue of 2015-2016
 # on the demo recommendations; the tour relies on what it writes.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "the ledger"
 
-DB="$TMP/demo.db"
-"$RT" --db "$DB" init >/dev/null
-"$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null
-check "the demo script runs" sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB"
+DB=$(new_db demo)
+if [ "$RT_TEST_STORE" = sqlite ]; then
+    "$RT" --db "$DB" init >/dev/null
+    "$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null
+    check "the demo script runs" sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB"
+else
+    # The demo script records persons and cases, which PostgreSQL does not hold yet:
+    # it runs on SQLite, and its export is restored into PostgreSQL, where the reads
+    # below must answer as they do on SQLite.
+    "$RT" --db "$TMP/demo.db" import "$ROOT/data/demo/recommendations.csv" >/dev/null
+    check "the demo script runs (on SQLite)" sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$TMP/demo.db"
+    "$RT" --db "$TMP/demo.db" export --json --out "$TMP/demo.json" &&
+        "$RT" --db "$DB" import "$TMP/demo.json" >/dev/null
+    check_eq "its export restores into PostgreSQL" 0 $?
+fi
 check_fails "the demo script wants --db" 2 sh "$ROOT/data/demo/us-belarus.sh" "$RT"
 r() { "$RT" --db "$DB" "$@"; }
 len() { python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
@@ -21,8 +31,10 @@ check_eq "the sanctions relief answers the release" "USA 2015-10 1" \
     "$(r reciprocity "$WG" --json | json .responses.0.actor) $(r reciprocity "$WG" --json | json .responses.0.date) $(r reciprocity "$WG" --json | json .responses.0.responds_to)"
 check_eq "the 2016 elections are a step of Belarus after round 2" "election-held 2016-09-11" \
     "$(r since "$WG#2" --json | json .steps.1.steps.0.kind) $(r since "$WG#2" --json | json .steps.1.steps.0.date)"
-check_eq "the elections ask as of mid-2016 and as of 2017" "unassessed partially" \
-    "$(r status ask:2 --as-of 2016-06-30 --json | json .status) $(r status ask:2 --as-of 2017 --json | json .status)"
+if on_sqlite "status ask:N (an ask's persons)"; then
+    check_eq "the elections ask as of mid-2016 and as of 2017" "unassessed partially" \
+        "$(r status ask:2 --as-of 2016-06-30 --json | json .status) $(r status ask:2 --as-of 2017 --json | json .status)"
+fi
 check_eq "the benchmark is partly met" "partly-met" \
     "$(r dialogue show "$WG" --json | json .benchmarks.0.assessment.status)"
 check_eq "the commitment is open" "open" "$(r status commitment:1 --json | json .status)"
@@ -54,4 +66,28 @@ texts "round show" round show "$WG#2"
 check_eq "so does a round's" 1 "$(grep -c "^  Parties  United States and Belarus$" "$TMP/o")"
 check_eq "and dialogue list" 1 "$(r dialogue list | grep -c "between United States and Belarus$")"
 check_eq "the JSON keeps the codes" '["USA", "BLR"]' "$(r dialogue show "$WG" --json | json .parties)"
+
+# On PostgreSQL: each read answers to the byte as it does on the SQLite database the
+# demo ran on.
+if [ "$RT_TEST_STORE" = postgresql ]; then
+    same() {
+        name=$1; shift
+        check_eq "$name: the same as on SQLite" "$("$RT" --db "$TMP/demo.db" "$@" 2>&1; echo "exit $?")" \
+            "$(r "$@" 2>&1; echo "exit $?")"
+    }
+    for j in "" --json; do
+        same "dialogue list $j" dialogue list $j
+        same "dialogue show $j" dialogue show "$WG" $j
+        same "round show 1 $j" round show "$WG#1" $j
+        same "round show 2 $j" round show "$WG#2" $j
+        same "since $j" since "$WG#2" $j
+        same "since --as-of $j" since "$WG#2" --as-of 2016-06 $j
+        same "timeline $j" timeline "$WG" $j
+        same "reciprocity $j" reciprocity "$WG" $j
+        same "step list $j" step list $j
+        same "status commitment:1 $j" status commitment:1 $j
+        same "status benchmark:1 $j" status benchmark:1 $j
+        same "status rec:$pp $j" status "rec:$pp" $j
+    done
+fi
 done_testing

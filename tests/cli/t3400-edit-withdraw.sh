@@ -5,7 +5,7 @@
 # assessment is corrected by a new one that replaces it; `history` shows each change,
 # field by field, with the command that made it. On the demo dialogue (data/demo).
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "the ledger"
+pg_not_yet "edits and withdrawals, and history; its demo ledger records persons"
 
 DB="$TMP/e.db"
 D="US-Belarus Working Group for Democracy and Human Rights"

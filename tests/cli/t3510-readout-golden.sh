@@ -6,7 +6,7 @@
 # diff here; UPDATE_GOLDEN=1 rewrites the expected files, to be read before committing.
 test_description='readout parser golden cases'
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "the ledger"
+pg_not_yet "uses no store"
 
 GOLD="$ROOT/tests/golden/readout"
 n=0

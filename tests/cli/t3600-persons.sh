@@ -5,7 +5,7 @@
 # (pardon) that day; an ask naming two of them is met for both; the count of held
 # persons over time equals one made here in Python from the same file.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "the ledger"
+pg_not_yet "persons (the register is SQLite's alone so far)"
 need_data
 
 REL="$DATA/belarus/political_prisoner_releases.csv"

@@ -8,7 +8,7 @@
 # and refused whole (403) to the public; the person routes now answer as every
 # record's do: what the reader may not see is not there.)
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "the ledger"
+pg_not_yet "persons and serve (the web face)"
 
 DB="$TMP/w.db"
 "$RT" --db "$DB" init >/dev/null

@@ -6,7 +6,7 @@
 # --persons, and on the web only for those who may see persons); and the PDF briefing
 # and profile carry the private sections as the HTML does.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "the ledger"
+pg_not_yet "persons (the register is SQLite's alone so far)"
 need_data
 
 REL="$DATA/belarus/political_prisoner_releases.csv"

@@ -7,7 +7,7 @@
 # brought in: a chain of asks, a dateline, and a long chain that must stay fast.
 test_description='readout parser on our own readouts'
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "the ledger"
+pg_not_yet "uses no store"
 
 OWN="$ROOT/tests/data/readouts-own"
 SCORER="$ROOT/../shared/tools/readout_score.py"

@@ -36,6 +36,12 @@
 #include "store/sqlite/facets.h"
 #include "store/sqlite/ops.h"
 
+/* What an import into a database with recommendations is told (a restore is told
+ * what SQLite tells it: pg_import_export). */
+#define PG_LOAD_HELD                                                                               \
+    "importing into a database that already holds recommendations"                                 \
+    " (import every file in one run into a new database)"
+
 /* What this store says when asked for more than its core. */
 #define PG_CORE_ONLY                                                                               \
     "this command is not yet supported on PostgreSQL (import, search, show, stats, export --json"  \
@@ -60,6 +66,7 @@ struct pg_store {
     /* During a load: the SQLite store it is built in, and its directory. */
     struct rt_store *scratch;
     char *scratch_dir;
+    int load_held; /* the load began on a database with data: its writes are refused */
     /* The search statements prepared so far (run(), in the search part below). */
     char **search_sql, **search_name;
     size_t n_search;
@@ -98,6 +105,33 @@ static int pg_fail(struct rt_error *err, const char *what)
 }
 
 /* Opening and closing. */
+
+static int pg_begin_load(struct rt_store *st, struct rt_error *err);
+static int pg_commit(struct rt_store *st, struct rt_error *err);
+static void pg_close(struct rt_store *st);
+
+/*
+ * init (RT_STORE_INIT) gives a new database the states (ISO 3166, their names and
+ * groups) as a new SQLite file gets them from its first migration, so that a ledger can
+ * be written before any import (dialogue add --party Canada): an empty load, whose
+ * commit moves the seeded tables of its working copy. An import moves them anyway.
+ */
+static int pg_seed(struct rt_store *st, struct rt_error *err)
+{
+    PGresult *r =
+        rt__pg_exec(PG(st)->pg, "pg_seeded", "SELECT EXISTS (SELECT 1 FROM state)", 0, NULL, err);
+    int seeded, rc;
+
+    if (!r)
+        return RT_ESTORE;
+    seeded = !strcmp(PQgetvalue(r, 0, 0), "t");
+    PQclear(r);
+    if (seeded)
+        return 0;
+    if ((rc = pg_begin_load(st, err)) < 0)
+        return rc;
+    return pg_commit(st, err);
+}
 
 static int pg_open(struct rt_store **out, const char *target, unsigned flags, struct rt_error *err)
 {
@@ -138,6 +172,11 @@ static int pg_open(struct rt_store **out, const char *target, unsigned flags, st
     }
     if (s->schema >= 11) /* the audit log's: its entries are sealed at COMMIT */
         rt__pg_set_audit(s->pg, NULL, NULL);
+    if ((flags & RT_STORE_INIT) && !(flags & RT_STORE_READONLY) &&
+        (rc = pg_seed((struct rt_store *)(void *)s, err)) < 0) {
+        pg_close((struct rt_store *)(void *)s);
+        return rc;
+    }
     *out = (struct rt_store *)(void *)s;
     return 0;
 }
@@ -161,6 +200,7 @@ static void scratch_drop(struct pg_store *s)
     rt_buf_release(&p);
     rt_free(s->scratch_dir);
     s->scratch_dir = NULL;
+    s->load_held = 0;
 }
 
 static void caches_clear(struct pg_store *s)
@@ -283,9 +323,8 @@ static int pg_begin_load(struct rt_store *st, struct rt_error *err)
     pg_read_end(st);
     if ((rc = pg_empty(s, &empty, err)) < 0)
         return rc;
-    if (!empty)
-        return pg_fail(err, "importing into a database that already holds recommendations"
-                            " (import every file in one run into a new database)");
+    /* A load on a database with data is refused at its first write, not here, so
+     * that a restore is told what SQLite tells it (pg_import_export). */
     rt_buf_addf(&path, "%s/rightstrack-pg-load.XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(path.buf)) {
         rc = rt_error_set(err, RT_EIO, path.buf, 0, NULL,
@@ -304,6 +343,8 @@ static int pg_begin_load(struct rt_store *st, struct rt_error *err)
     }
     if (rc < 0)
         scratch_drop(s);
+    else
+        s->load_held = !empty;
     return rc;
 }
 
@@ -833,11 +874,17 @@ out:
     return rc;
 }
 
+static void pg_rollback(struct rt_store *st);
+
 static int pg_commit(struct rt_store *st, struct rt_error *err)
 {
     struct pg_store *s = PG(st);
     int rc;
 
+    if (s->scratch && s->load_held) {
+        pg_rollback(st);
+        return pg_fail(err, PG_LOAD_HELD);
+    }
     if (s->scratch) {
         rc = rt__sqlite_commit(s->scratch, err);
         rt__sqlite_close(s->scratch);
@@ -871,6 +918,8 @@ static void pg_rollback(struct rt_store *st)
     do {                                                                                           \
         if (!(s)->scratch)                                                                         \
             return pg_fail(err, what " outside an import");                                        \
+        if ((s)->load_held)                                                                        \
+            return pg_fail(err, PG_LOAD_HELD);                                                     \
     } while (0)
 
 static int pg_source_put(struct rt_store *st, const struct rt_source *src, int64_t *out_id,
@@ -945,6 +994,9 @@ static int pg_audit_note(struct rt_store *st, const char *table, const char *op,
 static int pg_import_export(struct rt_store *st, const char *path, json_t *doc,
                             struct rt_error *err)
 {
+    if (PG(st)->scratch && PG(st)->load_held) /* SQLite's words (sqlite/exchange.c) */
+        return rt_error_set(err, RT_EINVAL, path, 0, NULL,
+                            "an export is restored into an empty database; this one holds data");
     IN_LOAD(PG(st), "restoring an export");
     return rt__sqlite_import_export(PG(st)->scratch, path, doc, err);
 }
