@@ -30,8 +30,11 @@ check_fails "stats on a PostgreSQL server that is not there" 1 "$RT" --db \
 cp "$TMP/err" "$TMP/why"
 check "says it cannot reach it" grep -q "PostgreSQL\|connection" "$TMP/why"
 check_eq "never with the password" "" "$(grep s3cret "$TMP/why")"
-check_fails "init on a PostgreSQL URL" 1 "$RT" --db "postgresql://localhost/rt" init
-check_eq "prints the same" "$msg" "$(cat "$TMP/err")"
+check_fails "init on a PostgreSQL server that is not there" 1 "$RT" --db \
+    "host=$TMP/nowhere dbname=rt password=s3cret connect_timeout=2" init
+cp "$TMP/err" "$TMP/why"
+check "says it cannot reach it" grep -q "cannot connect to PostgreSQL" "$TMP/why"
+check_eq "never with the password" "" "$(grep s3cret "$TMP/why")"
 check_fails "restore into a PostgreSQL URL" 1 "$RT" --db "postgresql://localhost/rt" restore "$DB"
 cp "$TMP/err" "$TMP/why"
 check "says it is not supported" grep -q "not yet supported on PostgreSQL" "$TMP/why"
@@ -40,7 +43,7 @@ check_eq "says so" "$msg" "$(cat "$TMP/err")"
 check_fails "the web server program too, with exit 1" 1 "$(dirname "$RT")/rightstrack-serve" \
     --db "postgresql://rt:s3cret@localhost/rt" --port 0
 check_eq "and the same words" "$msg" "$(cat "$TMP/err")"
-RIGHTSTRACK_DB="postgresql://localhost/rt" "$RT" init >/dev/null 2>"$TMP/err"
+RIGHTSTRACK_DB="postgresql://localhost/rt" "$RT" audit verify >/dev/null 2>"$TMP/err"
 check_eq "from RIGHTSTRACK_DB too" "$msg" "$(cat "$TMP/err")"
 check_eq "a file named like a keyword string is still a file" 0 \
     "$(cd "$TMP" && "$RT" --db "a=b.db" init >/dev/null && [ -f "$TMP/a=b.db" ]; echo $?)"
