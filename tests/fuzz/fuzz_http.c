@@ -100,12 +100,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     rt_http_route(st, &req, &resp);
     s = resp.status;
-    CHECK_MSG(s == 200 || s == 201 || s == 303 || s == 400 || s == 403 || s == 404 || s == 405 ||
-                  s == 409 || s == 413 || s == 415 || s == 422,
+    CHECK_MSG(s == 200 || s == 201 || s == 301 || s == 303 || s == 400 || s == 403 || s == 404 ||
+                  s == 405 || s == 409 || s == 413 || s == 415 || s == 422,
               "status %d for %s %s", s, req.method, req.path);
     CHECK(resp.content_type != NULL);
     CHECK_MSG(s < 400 || resp.body.len > 0, "an error without a body: %d", s);
     CHECK(s != 303 || resp.location[0] == '/');
+    CHECK(s != 301 || resp.location[0] == '/'); /* /rounds/ID, moved to its round's page */
     rt_buf_release(&resp.body);
     rt_export_free(resp.export);
     free(text);
