@@ -11,16 +11,7 @@
 #include <rightstrack/lookup.h>
 #include <rightstrack/search.h>
 
-/* Is s all digits (and not empty)? */
-static int digits(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return 0;
-    return 1;
-}
+#include "model/rules.h"
 
 static int64_t number(const char *s)
 {
@@ -65,7 +56,7 @@ int rt_ref_name(struct rt_store *st, const char *ref, json_t **out, struct rt_er
     *out = NULL;
     if (!ref || !*ref)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "ref", "no reference given");
-    if (digits(ref))
+    if (rt__digits_only(ref))
         return by_id(st, "rec", number(ref), ref, out, err);
     if (!colon || strchr(colon + 1, '#') || (size_t)(colon - ref) >= sizeof(kind)) {
         /* A round as DIALOGUE#ORDINAL, or round:DIALOGUE#ORDINAL. */
@@ -181,9 +172,9 @@ static int names_one(const char *kind, const char *q)
 
     if (!strcmp(kind, "round"))
         return strchr(q, '#') != NULL;
-    if (!strcmp(kind, "rec") && (digits(q) || !strncmp(q, "recommendation:", 15)))
+    if (!strcmp(kind, "rec") && (rt__digits_only(q) || !strncmp(q, "recommendation:", 15)))
         return 1;
-    return !strncmp(q, kind, n) && q[n] == ':' && digits(q + n + 1);
+    return !strncmp(q, kind, n) && q[n] == ':' && rt__digits_only(q + n + 1);
 }
 
 int rt_lookup(struct rt_store *st, const char *kind, const char *q, int64_t dialogue_id, int limit,

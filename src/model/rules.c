@@ -163,3 +163,13 @@ int rt__step_check(const struct rt_step_in *s, const char **dir, struct rt_error
         return rt_error_set(err, RT_EINVAL, NULL, 0, "quantity", "a quantity is 0 or more");
     return 0;
 }
+
+int rt__digits_only(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}

@@ -16,6 +16,9 @@
  */
 int rt__response_rank(enum rt_response r);
 
+/* Whether s is all ASCII digits and not empty: a bare record id, as references give it. */
+int rt__digits_only(const char *s);
+
 /*
  * Merges a twin's response in_resp and action category in_cat (0: unknown) into
  * *resp and *cat, whatever order the twins arrive in: the strongest response, the

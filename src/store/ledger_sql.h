@@ -208,6 +208,13 @@
           " AND " NOT_REPLACED("a") " ORDER BY a.as_of, a.id")                                 \
     ") FROM " table " t WHERE t.id = ?1"
 
+/* rt_status's statement for a target of kind (as rt__status_target gives it). */
+#define LEDGER_STATUS_SQL_OF(kind)                                                             \
+    (!strcmp(kind, "commitment")       ? LEDGER_STATUS_COMMITMENT_SQL                        \
+     : !strcmp(kind, "recommendation") ? LEDGER_STATUS_SQL("recommendation", "recommendation") \
+     : !strcmp(kind, "ask")            ? LEDGER_STATUS_SQL("ask", "ask")                     \
+                                       : LEDGER_STATUS_SQL("benchmark", "benchmark"))
+
 /* rt_since: what moved after round ?1. */
 #define LEDGER_SINCE_SQL                                                                       \
         "SELECT " JOBJ "('round', " JOBJ "('id', r.id, 'dialogue', d.id, 'ordinal',"           \

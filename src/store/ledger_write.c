@@ -69,16 +69,6 @@ char *rt_party_name(struct rt_store *st, const char *code)
     return rt_xstrdup(code);
 }
 
-static int digits_only(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return 0;
-    return 1;
-}
-
 /*
  * A new row's id, as SQLite gives a table without AUTOINCREMENT: one more than the
  * largest (an id a failed write took is taken again). PostgreSQL's identity sequence
@@ -111,7 +101,7 @@ int rt_dialogue_add(struct rt_store *st, const char *name, const char *kind,
             return rc;
     if ((rc = rt__need_text(name, "name", err)) < 0)
         return rc;
-    if (digits_only(name) || strchr(name, '#'))
+    if (rt__digits_only(name) || strchr(name, '#'))
         return rt_error_set(err, RT_EINVAL, NULL, 0, "name",
                             "a dialogue's name must not be a number or contain '#'");
     if (n < 2 || n > 16)
@@ -153,7 +143,7 @@ int rt_dialogue_find(struct rt_store *st, const char *ref, int64_t *out_id, stru
 
     if (!ref || !*ref)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "dialogue", "name a dialogue");
-    if (digits_only(ref))
+    if (rt__digits_only(ref))
         rc = rt__sql_scalar(st, err, &id, NULL, "SELECT id FROM dialogue WHERE id = ?1", "i",
                             id_of(ref));
     else /* a name in any case of its ASCII letters, as SQLite's NOCASE compares */
@@ -211,10 +201,10 @@ int rt_round_find(struct rt_store *st, const char *ref, int64_t *out_id, struct 
 
     if (!ref || !*ref)
         return rt_error_set(err, RT_EINVAL, NULL, 0, "round", "name a round");
-    if (digits_only(ref)) {
+    if (rt__digits_only(ref)) {
         rc = rt__sql_scalar(st, err, &id, NULL, "SELECT id FROM round WHERE id = ?1", "i",
                             id_of(ref));
-    } else if (hash && digits_only(hash + 1)) {
+    } else if (hash && rt__digits_only(hash + 1)) {
         char *name = rt_xstrndup(ref, (size_t)(hash - ref));
         rc = rt_dialogue_find(st, name, &dialogue, err);
         rt_free(name);

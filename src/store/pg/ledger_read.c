@@ -198,13 +198,7 @@ int rt__pg_status(struct rt_store *st, const char *target, const char *as_of, js
     *out = NULL;
     if ((rc = rt__status_target(target, &kind, &id, err)) < 0)
         return rc;
-    return document(st,
-                    !strcmp(kind, "commitment") ? LEDGER_STATUS_COMMITMENT_SQL
-                    : !strcmp(kind, "recommendation")
-                        ? LEDGER_STATUS_SQL("recommendation", "recommendation")
-                    : !strcmp(kind, "ask") ? LEDGER_STATUS_SQL("ask", "ask")
-                                           : LEDGER_STATUS_SQL("benchmark", "benchmark"),
-                    id, NULL, as_of, kind, out, err);
+    return document(st, LEDGER_STATUS_SQL_OF(kind), id, NULL, as_of, kind, out, err);
 }
 
 int rt__pg_since(struct rt_store *st, int64_t round_id, const char *as_of, json_t **out,

@@ -576,16 +576,6 @@ json_t *rt_audit_entries_json(const struct rt_audit_entry *v, size_t n)
     return a;
 }
 
-static int digits(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (!isdigit((unsigned char)*s))
-            return 0;
-    return 1;
-}
-
 /* A link as the command line names it, "FROM RELATION TO" (FROM and TO in any form a
  * record takes, TO also a bare id as `link` takes it), into the log's "step:3 answers
  * recommendation:14"; 1 when ref is no link (a round of a dialogue whose name has spaces
@@ -596,7 +586,7 @@ static int link_ref(struct rt_store *st, const char *ref, char out[128], struct 
     char from[128], relation[32], a[128], b[128], bare[64], whole[300];
     int rc;
 
-    if ((hash && digits(hash + 1)) || !(to = strrchr(ref, ' ')))
+    if ((hash && rt__digits_only(hash + 1)) || !(to = strrchr(ref, ' ')))
         return 1;
     for (rel = to; rel > ref && rel[-1] != ' '; rel--)
         ;
@@ -607,7 +597,7 @@ static int link_ref(struct rt_store *st, const char *ref, char out[128], struct 
     snprintf(relation, sizeof(relation), "%.*s", (int)(to - rel), rel);
     snprintf(from, sizeof(from), "%.*s", (int)(rel - 1 - ref), ref);
     to++;
-    if (digits(to)) { /* a bare id, as `link` takes it */
+    if (rt__digits_only(to)) { /* a bare id, as `link` takes it */
         snprintf(bare, sizeof(bare), "%s:%.40s",
                  !strcmp(relation, "responds-to")   ? "step"
                  : !strcmp(relation, "welcomed-in") ? "round"
@@ -653,13 +643,14 @@ int rt_audit_ref(struct rt_store *st, const char *ref, char out[128], struct rt_
 
     if (ref && (rc = link_ref(st, ref, out, err)) <= 0)
         return rc;
-    if (hash && digits(hash + 1)) { /* DIALOGUE#N or round:DIALOGUE#N, whatever the name holds */
+    if (hash &&
+        rt__digits_only(hash + 1)) { /* DIALOGUE#N or round:DIALOGUE#N, whatever the name holds */
         if ((rc = rt_round_find(st, strncmp(ref, "round:", 6) ? ref : ref + 6, &id, err)) < 0)
             return rc;
         snprintf(out, 128, "round:%lld", (long long)id);
         return 0;
     }
-    if (colon && digits(colon + 1) && strlen(colon + 1) < 19) {
+    if (colon && rt__digits_only(colon + 1) && strlen(colon + 1) < 19) {
         for (size_t i = 0; i < RT_ARRAY_SIZE(kinds); i++) {
             if (strlen(kinds[i].word) == (size_t)(colon - ref) &&
                 !strncmp(ref, kinds[i].word, (size_t)(colon - ref))) {

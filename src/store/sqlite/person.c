@@ -382,16 +382,6 @@ out:
     return rc;
 }
 
-static int digits(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return 0;
-    return 1;
-}
-
 /* Does every word of the key q stand among the words of key k? */
 static int words_in(const char *q, const char *k)
 {
@@ -453,7 +443,7 @@ int rt_person_find(struct rt_store *st, const char *ref, int64_t *out_id, struct
         return rt_error_set(err, RT_EINVAL, NULL, 0, "person", "which person?");
     if (!strncmp(ref, "person:", 7))
         ref += 7;
-    if (digits(ref) && strlen(ref) < 19)
+    if (rt__digits_only(ref) && strlen(ref) < 19)
         return kept(st, strtoll(ref, NULL, 10), out_id, err);
     if ((rc = rt_person_name_key(ref, &key, err)) < 0)
         goto out;
