@@ -70,7 +70,7 @@ int main(int argc, char **argv)
         perror(argv[4]);
         return 2;
     }
-    if (rt_store_open(&st, argv[1], RT_STORE_CORE, &err) < 0) {
+    if (rt_store_open(&st, argv[1], 0, &err) < 0) {
         rt_error_print(&err, "search_driver", stderr);
         return 1;
     }

@@ -15,14 +15,6 @@ struct rt_store;
 enum rt_store_flags {
     RT_STORE_CREATE = 1 << 0,   /* create the file when missing */
     RT_STORE_READONLY = 1 << 1, /* open read-only (no migration) */
-    /* The caller uses only the core every back end has: import, search, show, stats,
-     * export. Without it the PostgreSQL store refuses to open, as it has not the rest
-     * yet (the ledger, persons, reports, models, the web face). */
-    RT_STORE_CORE = 1 << 2,
-    /* The caller uses the core and the dialogue ledger's writes (ledger.h: the *_add
-     * functions, rt_link_add, rt_item_theme_add, rt_commitment_resolve, rt_assess, and
-     * the finds and rt_round_place they need), which every back end has. */
-    RT_STORE_LEDGER_WRITE = 1 << 3,
     /* The caller is init: a new database gets the states (their names and groups) now.
      * A SQLite file gets them from its first migration anyway; a PostgreSQL database
      * otherwise from its first import. */
@@ -34,9 +26,8 @@ enum rt_store_flags {
  * pending schema migration and loads the states table on first use. path is a file
  * path or "sqlite:PATH" (SQLite, the file PATH); "postgresql://...", "postgres://..."
  * or a libpq "keyword=value ..." string name PostgreSQL (the server's database, which
- * must exist; its tables are made on first use), opened only with RT_STORE_CORE or
- * RT_STORE_LEDGER_WRITE and refused otherwise with RT_ESTORE saying the command is not yet
- * supported on PostgreSQL (no message repeats the URL, which may hold a password). *out is set to
+ * must exist; its tables are made on first use; what it has not yet fails when called,
+ * with RT_ESTORE saying so; no message repeats the URL, which may hold a password). *out is set to
  * NULL on entry and to the store on success; close with rt_store_close. Returns RT_ESTORE, RT_EIO
  * or RT_ENOTFOUND (no such file, no RT_STORE_CREATE) with err filled.
  */

@@ -214,8 +214,7 @@ int cli_export(struct rt_export *x, const char *path, struct rt_error *err);
  * *out stay NULL when not given). A list that has them calls cli_list_export instead
  * of cli_read when fmt or out is set: it reads the list with get and writes it as csv
  * or xlsx (sheet names the sheet) to out or standard output. Returns the exit code.
- * It opens the store with RT_STORE_CORE, as cli_read_store does: get must call only
- * what every back end has (step list's does). (cmd_search.c)
+ * (cmd_search.c)
  */
 #define OPT_EXPORT(fmt, out)                                                                       \
     OPT_STRING("format", (fmt), "csv|xlsx", "write every row as a csv or xlsx file"),              \
@@ -254,8 +253,7 @@ char *cli_join(int argc, char **argv, int from);
 typedef int cli_find_fn(struct rt_store *st, const char *ref, int64_t *out_id,
                         struct rt_error *err);
 /*
- * Runs one write of the ledger. Opens the store (with flags: RT_STORE_LEDGER_WRITE
- * for what every back end writes) and, in one transaction, finds the
+ * Runs one write of the ledger. Opens the store and, in one transaction, finds the
  * parent record (find(st, parent, …): the round or dialogue the new record belongs
  * to; none when find is NULL), then calls fn(st, parent_id, arg, id, err), which
  * writes, sets *id to the record it wrote and returns 0 or the library's error.
@@ -264,16 +262,13 @@ typedef int cli_find_fn(struct rt_store *st, const char *ref, int64_t *out_id,
  */
 typedef int cli_write_fn(struct rt_store *st, int64_t parent, const void *arg, int64_t *id,
                          struct rt_error *err);
-int cli_write(struct cli *c, unsigned flags, cli_find_fn *find, const char *parent,
+int cli_write(struct cli *c, cli_find_fn *find, const char *parent,
               cli_write_fn *fn, const void *arg, int64_t *id);
 /*
  * Reads one document of the ledger: opens the store, calls get(st, arg, &doc, err)
  * and prints the document, as JSON with json, else through render. Returns the exit
- * code. cli_read_store opens the store with flags (RT_STORE_CORE: get calls only what
- * every back end has, so a PostgreSQL store opens too).
+ * code.
  */
-int cli_read_store(struct cli *c, unsigned flags, int json, cli_get_fn *get, const void *arg,
-                   void (*render)(const json_t *doc));
 int cli_read(struct cli *c, int json, cli_get_fn *get, const void *arg,
              void (*render)(const json_t *doc));
 

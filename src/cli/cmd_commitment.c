@@ -76,7 +76,7 @@ static int resolve(struct cli *c, int argc, char **argv)
                          r.status);
     if (!r.date)
         return cli_usage(c, usage, "commitment resolve needs --date");
-    if ((rc = cli_write(c, RT_STORE_LEDGER_WRITE, NULL, NULL, resolve_commitment, &r, &id)) !=
+    if ((rc = cli_write(c, NULL, NULL, resolve_commitment, &r, &id)) !=
         EXIT_OK)
         return rc;
     if (json)

@@ -51,7 +51,7 @@ static int list_or_show(struct cli *c, int argc, char **argv)
         return cli_usage(c, usage,
                          show ? "dialogue show needs one DIALOGUE"
                               : "dialogue list takes no arguments");
-    return cli_read_store(c, RT_STORE_CORE, json, get_dialogues, show ? argv[1] : NULL,
+    return cli_read(c, json, get_dialogues, show ? argv[1] : NULL,
                           show ? render_dialogue : render_dialogue_list);
 }
 

@@ -41,7 +41,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
     if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0 ||
         (rc = cli_no_args(c, argc, argv, usage)) >= 0)
         return rc;
-    if ((rc = cli_open(c, RT_STORE_CORE, &st)) != EXIT_OK)
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         return rc;
     if (rt_store_export(st, &doc, &err) < 0) {
         rc = cli_fail(c, &err);

@@ -60,7 +60,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
      * M_TOP_PAD is glibc's; other C libraries do without. */
     mallopt(M_TOP_PAD, 16 << 20);
 #endif
-    if ((rc = cli_open(c, RT_STORE_CREATE | RT_STORE_CORE, &st)) != EXIT_OK)
+    if ((rc = cli_open(c, RT_STORE_CREATE, &st)) != EXIT_OK)
         return rc;
     stats = rt_xcalloc((size_t)n, sizeof(*stats));
     bar = progress_new("importing");

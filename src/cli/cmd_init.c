@@ -20,7 +20,7 @@ int cmd_init(struct cli *c, int argc, char **argv)
     if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0 ||
         (rc = cli_no_args(c, argc, argv, usage)) >= 0)
         return rc;
-    if ((rc = cli_open(c, RT_STORE_CREATE | RT_STORE_CORE | RT_STORE_INIT, &st)) != EXIT_OK)
+    if ((rc = cli_open(c, RT_STORE_CREATE | RT_STORE_INIT, &st)) != EXIT_OK)
         return rc;
     if (json)
         cli_print_json(json_pack("{s:s, s:i}", "database", c->db_path, "schema_version",

@@ -288,7 +288,7 @@ static int name(struct cli *c, int argc, char **argv)
     if (argc != 3)
         return cli_usage(c, usage, "person name needs a PERSON and a NAME");
     w.a = argv[1], w.b = argv[2];
-    if ((rc = cli_write(c, 0, NULL, NULL, write_name, &w, &id)) != EXIT_OK)
+    if ((rc = cli_write(c, NULL, NULL, write_name, &w, &id)) != EXIT_OK)
         return rc;
     if (json)
         cli_print_json(json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", w.b));
@@ -325,7 +325,7 @@ static int merge(struct cli *c, int argc, char **argv)
     if (argc != 3)
         return cli_usage(c, usage, "person merge needs KEEP and OTHER");
     w.a = argv[1], w.b = argv[2];
-    if ((rc = cli_write(c, 0, NULL, NULL, write_merge, &w, &id)) != EXIT_OK)
+    if ((rc = cli_write(c, NULL, NULL, write_merge, &w, &id)) != EXIT_OK)
         return rc;
     if (json)
         cli_print_json(json_pack("{s:I, s:s}", "id", (json_int_t)id, "merged", w.b));
@@ -363,7 +363,7 @@ static int import(struct cli *c, int argc, char **argv)
         strcmp(w.if_close, "refuse"))
         return cli_usage(c, usage, "--if-close is same, new or refuse, not '%s'", w.if_close);
     w.a = argv[1];
-    if ((rc = cli_write(c, 0, NULL, NULL, write_import, &w, &n)) != EXIT_OK) {
+    if ((rc = cli_write(c, NULL, NULL, write_import, &w, &n)) != EXIT_OK) {
         json_decref(w.result);
         return rc;
     }
@@ -519,7 +519,7 @@ static int ask(struct cli *c, int argc, char **argv)
         w.a = argv[1];
         w.refs = argv + 2;
         w.nrefs = argc - 2;
-        if ((rc = cli_write(c, 0, NULL, NULL, write_ask, &w, &id)) != EXIT_OK)
+        if ((rc = cli_write(c, NULL, NULL, write_ask, &w, &id)) != EXIT_OK)
             return rc;
     }
     return cli_read(c, json, get_ask, &r, render_ask);

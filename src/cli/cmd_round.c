@@ -51,7 +51,7 @@ static int read_one(struct cli *c, int argc, char **argv, const char *need, cli_
         return rc;
     if (argc != 2)
         return cli_usage(c, usage, "round %s needs one %s", argv[0], need);
-    return cli_read_store(c, RT_STORE_CORE, json, get, argv[1], render);
+    return cli_read(c, json, get, argv[1], render);
 }
 
 static int show(struct cli *c, int argc, char **argv)

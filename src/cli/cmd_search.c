@@ -90,7 +90,7 @@ int cli_list_export(struct cli *c, const char *use, const char *fmt, const char 
         return cli_usage(c, use, "--format is csv or xlsx");
     if (f == RT_EXPORT_XLSX && !out && isatty(STDOUT_FILENO))
         return cli_usage(c, use, "an xlsx file is not for a terminal: give --out FILE");
-    if ((rc = cli_open(c, RT_STORE_CORE, &st)) != EXIT_OK)
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         return rc;
     if (get(st, arg, &doc, &err) < 0 || rt_export_rows(doc, f, sheet, &x, &err) < 0 ||
         cli_export(x, out, &err) < 0)
@@ -166,7 +166,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
         rc = cli_usage(c, usage, "an xlsx file is not for a terminal: give --out FILE");
         goto out;
     }
-    if ((rc = cli_open(c, RT_STORE_CORE, &st)) != EXIT_OK)
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         goto out;
     if (export) {
         struct rt_export *x = NULL;

@@ -31,7 +31,7 @@ int cmd_show(struct cli *c, int argc, char **argv)
         return cli_usage(c, usage, "show needs one recommendation id");
     if (cli_parse_int(argv[1], 1, 0x7fffffffffffffffL, &id) < 0)
         return cli_usage(c, usage, "'%s' is not a recommendation id", argv[1]);
-    if ((rc = cli_open(c, RT_STORE_CORE, &st)) != EXIT_OK)
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         return rc;
     rt_rec_init(&r);
     if (rt_store_rec_get(st, id, &r, &err) < 0 || rt_rec_ledger(st, id, NULL, &ledger, &err) < 0) {

@@ -28,7 +28,7 @@ int cmd_stats(struct cli *c, int argc, char **argv)
     if ((rc = cli_parse_options(c, &argc, argv, opts, usage, help)) >= 0 ||
         (rc = cli_no_args(c, argc, argv, usage)) >= 0)
         return rc;
-    if ((rc = cli_open(c, RT_STORE_CORE, &st)) != EXIT_OK)
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         return rc;
     if (sur) {
         rc = rt_store_state_find(st, sur, strlen(sur), &sur_id, &err);

@@ -74,7 +74,7 @@ static int list(struct cli *c, int argc, char **argv)
     if (format || out)
         return json ? cli_usage(c, usage, "--json and --format are two outputs: give one")
                     : cli_list_export(c, usage, format, out, get_steps, &f, "Steps");
-    return cli_read_store(c, RT_STORE_CORE, json, get_steps, &f, render_steps);
+    return cli_read(c, json, get_steps, &f, render_steps);
 }
 
 int cmd_step(struct cli *c, int argc, char **argv)

@@ -69,7 +69,7 @@ char *cli_join(int argc, char **argv, int from)
     return rt_buf_detach(&b, NULL);
 }
 
-int cli_write(struct cli *c, unsigned flags, cli_find_fn *find, const char *parent,
+int cli_write(struct cli *c, cli_find_fn *find, const char *parent,
               cli_write_fn *fn, const void *arg, int64_t *id)
 {
     struct rt_error err = RT_ERROR_INIT;
@@ -77,7 +77,7 @@ int cli_write(struct cli *c, unsigned flags, cli_find_fn *find, const char *pare
     int64_t parent_id = 0;
     int rc;
 
-    if ((rc = cli_open(c, flags, &st)) != EXIT_OK)
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         return rc;
     if (rt_store_begin(st, &err) < 0 || (find && find(st, parent, &parent_id, &err) < 0) ||
         fn(st, parent_id, arg, id, &err) < 0) {
@@ -160,15 +160,15 @@ static void name_parties(struct rt_store *st, json_t *v)
     }
 }
 
-int cli_read_store(struct cli *c, unsigned flags, int json, cli_get_fn *get, const void *arg,
-                   void (*render)(const json_t *doc))
+int cli_read(struct cli *c, int json, cli_get_fn *get, const void *arg,
+             void (*render)(const json_t *doc))
 {
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
     json_t *doc = NULL;
     int rc;
 
-    if ((rc = cli_open(c, flags, &st)) != EXIT_OK)
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         return rc;
     if (get(st, arg, &doc, &err) < 0) {
         rc = cli_fail(c, &err);
@@ -184,12 +184,6 @@ int cli_read_store(struct cli *c, unsigned flags, int json, cli_get_fn *get, con
     rt_error_release(&err);
     rt_store_close(st);
     return rc;
-}
-
-int cli_read(struct cli *c, int json, cli_get_fn *get, const void *arg,
-             void (*render)(const json_t *doc))
-{
-    return cli_read_store(c, 0, json, get, arg, render);
 }
 
 int cli_asof_args(struct cli *c, int argc, char **argv, const char *usage, const char *help,
@@ -231,7 +225,7 @@ int cli_asof_read(struct cli *c, int argc, char **argv, const struct asof_read *
     if ((rc = cli_asof_args(c, argc, argv, cmd->usage, cmd->help, cmd->what, &q.args)) >= 0)
         return rc;
     /* since, timeline, reciprocity: every back end has them. */
-    return cli_read_store(c, RT_STORE_CORE, q.args.json, get_asof, &q, cmd->render);
+    return cli_read(c, q.args.json, get_asof, &q, cmd->render);
 }
 
 /*
@@ -455,13 +449,6 @@ void cli_entity_release(struct cli_entity *v)
     v->body = NULL;
 }
 
-/* The ledger's writes work on every back end (RT_STORE_LEDGER_WRITE); persons and
- * their cases only on SQLite so far. */
-static unsigned write_flags(const struct rt_entity *e)
-{
-    return strcmp(e->name, "person") && strcmp(e->name, "case") ? RT_STORE_LEDGER_WRITE : 0;
-}
-
 int cli_entity_write(struct cli *c, struct cli_entity *v, int64_t *id)
 {
     struct rt_error err = RT_ERROR_INIT;
@@ -469,7 +456,7 @@ int cli_entity_write(struct cli *c, struct cli_entity *v, int64_t *id)
     int64_t parent = 0;
     int rc;
 
-    if ((rc = cli_open(c, write_flags(v->e), &st)) != EXIT_OK)
+    if ((rc = cli_open(c, 0, &st)) != EXIT_OK)
         return rc;
     if ((v->parent && rt_ledger_find(st, v->e->parent, v->parent, &parent, &err) < 0) ||
         rt_ledger_write(st, v->e->name, parent, v->body, id, &err) < 0) {
@@ -496,7 +483,7 @@ static json_t *round_named(struct cli *c, int64_t id)
     int64_t dialogue = 0, ordinal = 0;
     json_t *doc = NULL;
 
-    if (cli_open(c, RT_STORE_LEDGER_WRITE, &st) == EXIT_OK &&
+    if (cli_open(c, 0, &st) == EXIT_OK &&
         rt_round_place(st, id, &dialogue, &ordinal, &err) == 0) {
         char ref[48];
         snprintf(ref, sizeof(ref), "%" PRId64 "#%" PRId64, dialogue, ordinal);

@@ -143,6 +143,15 @@ static inline int rt__store_is(struct rt_store *store, const struct rt__store_op
     return ((const struct rt__store_base *)(void *)store)->ops == o;
 }
 
+/*
+ * For a function that the SQLite back end alone has so far (persons, edits, the audit
+ * log's reads, reports, accounts, private records): 0 on a SQLite store; on another,
+ * RT_ESTORE with err saying "not yet supported on" the back end ": WHAT". Every such
+ * function calls it first, so that any command opens any store and fails there, at
+ * the first thing its back end lacks, never by reading another back end's struct.
+ */
+int rt__sqlite_only(struct rt_store *st, const char *what, struct rt_error *err);
+
 /* What a database URL names. */
 enum rt__store_kind {
     RT__STORE_SQLITE,     /* a path, or sqlite:PATH */
@@ -158,8 +167,7 @@ enum rt__store_kind rt__store_kind(const char *url, const char **target);
 /* The SQLite back end (src/store/sqlite/). */
 extern const struct rt__store_ops rt__sqlite_ops;
 
-/* The PostgreSQL back end (src/store/pg/ops.c): the commands that open the store with
- * RT_STORE_CORE; it refuses to open for the others. */
+/* The PostgreSQL back end (src/store/pg/ops.c). */
 extern const struct rt__store_ops rt__pg_ops;
 
 /*

@@ -115,6 +115,16 @@ static int missing(const struct rt__store_ops *o, const char *op, struct rt_erro
                         o->name);
 }
 
+int rt__sqlite_only(struct rt_store *st, const char *what, struct rt_error *err)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    if (o == &rt__sqlite_ops)
+        return 0;
+    return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "not yet supported on %s: %s", o->name,
+                        what);
+}
+
 int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struct rt_error *err)
 {
     const char *target;

@@ -2,9 +2,8 @@
  * The PostgreSQL back end's table of operations (src/store/backend.h): the core that
  * import, search, show, stats and export --json use, and the executor of the ledger's
  * writes (sql_exec, sql_scalar, sql_group, retry: pg/sql.c). The rest of the table is
- * left empty, so that store.c answers "not yet supported on PostgreSQL", and the store
- * opens only for callers that ask for the core (RT_STORE_CORE) or the ledger's writes
- * (RT_STORE_LEDGER_WRITE).
+ * left empty, so that store.c answers "not yet supported on PostgreSQL"; the functions
+ * that SQLite alone has so far say the same (rt__sqlite_only).
  *
  * An import is built in a private SQLite store in a temporary directory, by the SQLite
  * back end and so with every domain rule it applies (twins merged, responses ranked,
@@ -41,11 +40,6 @@
 #define PG_LOAD_HELD                                                                               \
     "importing into a database that already holds recommendations"                                 \
     " (import every file in one run into a new database)"
-
-/* What this store says when asked for more than its core. */
-#define PG_CORE_ONLY                                                                               \
-    "this command is not yet supported on PostgreSQL (import, search, show, stats, export --json"  \
-    " and the ledger's reads and additions are)"
 
 /*
  * A connection reads the whole full-text index into memory (some 20 MB for the UPR
@@ -139,8 +133,6 @@ static int pg_open(struct rt_store **out, const char *target, unsigned flags, st
     int rc;
 
     *out = NULL;
-    if (!(flags & (RT_STORE_CORE | RT_STORE_LEDGER_WRITE)))
-        return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "%s", PG_CORE_ONLY);
     s = rt_xcalloc(1, sizeof(*s));
     rt_buf_init(&s->theme_ids_sql, 0);
     {
@@ -845,7 +837,7 @@ int rt__pg_copy_in(const char *sqlite_path, const char *pg_target,
     }
     sqlite3_finalize(q);
     q = NULL;
-    if ((rc = pg_open(&st, pg_target, RT_STORE_CORE, err)) < 0)
+    if ((rc = pg_open(&st, pg_target, 0, err)) < 0)
         goto out;
     x.s = PG(st);
     if (version != x.s->schema) {

@@ -448,6 +448,8 @@ static int since_valid(const char *since)
 int rt_audit_log(struct rt_store *st, const struct rt_audit_filter *f, struct rt_audit_entry **out,
                  size_t *out_n, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "the audit log", err) < 0)
+        return RT_ESTORE;
     static const char sql[] =
         "SELECT * FROM (SELECT id, at, actor, via, tbl, op, record, before, after, prev_hash,"
         " hash FROM audit_log WHERE (?1 IS NULL OR at >= ?1)"
@@ -616,6 +618,8 @@ static int link_ref(struct rt_store *st, const char *ref, char out[128], struct 
 
 int rt_audit_ref(struct rt_store *st, const char *ref, char out[128], struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "the audit log", err) < 0)
+        return RT_ESTORE;
     static const struct {
         const char *word, *kind;
     } kinds[] = {
@@ -674,6 +678,8 @@ int rt_audit_ref(struct rt_store *st, const char *ref, char out[128], struct rt_
 int rt_audit_head(struct rt_store *st, int64_t *out_id, char out_hash[RT_AUDIT_HASH_HEX],
                   struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "the audit log", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = NULL;
     int rc = 0, have = 0;
 
@@ -1005,6 +1011,8 @@ static int hex64(const char *s)
 int rt_audit_verify(struct rt_store *st, const char *head, struct rt_audit_report *out,
                     struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "the audit log", err) < 0)
+        return RT_ESTORE;
     struct link *chain = NULL;
     size_t n = 0;
     int rc, have = 0, own = 0;

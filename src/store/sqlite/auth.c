@@ -44,6 +44,8 @@ static void copy_col(char *out, size_t size, sqlite3_stmt *s, int i)
 
 int rt__account_count(struct rt_store *st, int64_t *out, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "accounts", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = stmt(st, "SELECT count(*) FROM account", err);
     int rc;
 
@@ -63,6 +65,8 @@ int rt__account_count(struct rt_store *st, int64_t *out, struct rt_error *err)
 int rt__account_add(struct rt_store *st, const char *name, const char *role, const char *pwhash,
                     int64_t *out_id, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "accounts", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = stmt(st,
                            "INSERT INTO account (name, role, password, created_at)"
                            " VALUES (?1, ?2, ?3, " NOW_TEXT ")",
@@ -88,6 +92,8 @@ int rt__account_add(struct rt_store *st, const char *name, const char *role, con
 int rt__account_get(struct rt_store *st, const char *name, struct rt__account *a,
                     struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "accounts", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = stmt(st,
                            "SELECT id, name, role, password, disabled, created_at"
                            " FROM account WHERE name = ?1",
@@ -118,6 +124,8 @@ int rt__account_get(struct rt_store *st, const char *name, struct rt__account *a
 int rt__account_set(struct rt_store *st, const char *name, const char *what, const char *value,
                     struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "accounts", err) < 0)
+        return RT_ESTORE;
     const char *sql = !strcmp(what, "password") ? "UPDATE account SET password = ?2 WHERE name = ?1"
                       : !strcmp(what, "role")   ? "UPDATE account SET role = ?2 WHERE name = ?1"
                                               : "UPDATE account SET disabled = ?2 WHERE name = ?1";
@@ -150,6 +158,8 @@ int rt__account_set(struct rt_store *st, const char *name, const char *what, con
 
 int rt__account_list(struct rt_store *st, int64_t now, json_t **out, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "accounts", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = stmt(st,
                            "SELECT a.id, a.name, a.role, a.disabled, a.created_at,"
                            " (SELECT count(*) FROM account_token t WHERE t.account_id = a.id"
@@ -188,6 +198,8 @@ int rt__account_list(struct rt_store *st, int64_t now, json_t **out, struct rt_e
 int rt__session_add(struct rt_store *st, const unsigned char *hash, int64_t account_id, int64_t now,
                     int64_t expires_at, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "accounts", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = stmt(st,
                            "INSERT INTO account_session (hash, account_id, created_at,"
                            " last_seen, expires_at) VALUES (?1, ?2, ?3, ?3, ?4)",
@@ -205,6 +217,8 @@ int rt__session_add(struct rt_store *st, const unsigned char *hash, int64_t acco
 int rt__session_get(struct rt_store *st, const unsigned char *hash, struct rt__session *out,
                     struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "accounts", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = stmt(st,
                            "SELECT x.account_id, x.created_at, x.last_seen, x.expires_at,"
                            " a.disabled, a.name, a.role FROM account_session x"
@@ -237,6 +251,8 @@ int rt__session_get(struct rt_store *st, const unsigned char *hash, struct rt__s
 int rt__session_touch(struct rt_store *st, const unsigned char *hash, int64_t now,
                       struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "accounts", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = stmt(st, "UPDATE account_session SET last_seen = ?2 WHERE hash = ?1", err);
 
     if (!s)
@@ -248,6 +264,8 @@ int rt__session_touch(struct rt_store *st, const unsigned char *hash, int64_t no
 
 int rt__session_end(struct rt_store *st, const unsigned char *hash, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "accounts", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = stmt(st, "DELETE FROM account_session WHERE hash = ?1", err);
 
     if (!s)
@@ -258,6 +276,8 @@ int rt__session_end(struct rt_store *st, const unsigned char *hash, struct rt_er
 
 int rt__session_purge(struct rt_store *st, int64_t now, int64_t idle_before, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "accounts", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = stmt(st,
                            "DELETE FROM account_session WHERE expires_at <= ?1"
                            " OR last_seen < ?2",
@@ -273,6 +293,8 @@ int rt__session_purge(struct rt_store *st, int64_t now, int64_t idle_before, str
 int rt__token_add(struct rt_store *st, int64_t account_id, const unsigned char *hash,
                   const char *scope, int64_t *out_id, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "accounts", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = stmt(st,
                            "INSERT INTO account_token (account_id, hash, scope, created_at)"
                            " VALUES (?1, ?2, ?3, " NOW_TEXT ")",
@@ -292,6 +314,8 @@ int rt__token_add(struct rt_store *st, int64_t account_id, const unsigned char *
 int rt__token_use(struct rt_store *st, const unsigned char *hash, struct rt__token *out,
                   struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "accounts", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = stmt(st,
                            "SELECT t.id, t.account_id, a.disabled, t.revoked_at IS NOT NULL,"
                            " t.scope = 'write', a.name, a.role,"
@@ -339,6 +363,8 @@ int rt__token_use(struct rt_store *st, const unsigned char *hash, struct rt__tok
 
 int rt__token_list(struct rt_store *st, int64_t account_id, json_t **out, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "accounts", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = stmt(st,
                            "SELECT id, scope, created_at, last_used, revoked_at"
                            " FROM account_token WHERE account_id = ?1 ORDER BY id",
@@ -370,6 +396,8 @@ int rt__token_list(struct rt_store *st, int64_t account_id, json_t **out, struct
 
 int rt__token_revoke(struct rt_store *st, int64_t id, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "accounts", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = stmt(st,
                            "UPDATE account_token SET revoked_at = " NOW_TEXT
                            " WHERE id = ?1 AND revoked_at IS NULL",

@@ -162,6 +162,8 @@ static const struct editable *find_kind(const char *kind, struct rt_error *err)
 int rt_record_get(struct rt_store *st, const char *kind, int64_t id, json_t **out,
                   struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "edits and withdrawals", err) < 0)
+        return RT_ESTORE;
     const struct editable *e = find_kind(kind, err);
     struct rt_buf sql = RT_BUF_INIT;
     int rc;
@@ -255,6 +257,8 @@ static int set_parties(struct rt_store *st, int64_t id, const json_t *list, stru
 int rt_record_update(struct rt_store *st, const char *kind, int64_t id, const json_t *fields,
                      struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "edits and withdrawals", err) < 0)
+        return RT_ESTORE;
     const struct editable *e = find_kind(kind, err);
     const json_t *vals[8];
     struct rt_buf sql = RT_BUF_INIT;
@@ -295,6 +299,8 @@ int rt_record_update(struct rt_store *st, const char *kind, int64_t id, const js
 
 int rt_record_exists(struct rt_store *st, const char *kind, int64_t id, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "edits and withdrawals", err) < 0)
+        return RT_ESTORE;
     json_t *doc = NULL;
     int rc = rt_record_get(st, kind, id, &doc, err);
 
@@ -305,6 +311,8 @@ int rt_record_exists(struct rt_store *st, const char *kind, int64_t id, struct r
 int rt_record_withdraw(struct rt_store *st, const char *kind, int64_t id, const char *reason,
                        const char *date, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "edits and withdrawals", err) < 0)
+        return RT_ESTORE;
     const struct editable *e = find_kind(kind, err);
     json_t *r = json_string(reason ? reason : ""), *d = date ? json_string(date) : json_null();
     const json_t *vals[2] = {r, d};
@@ -359,6 +367,8 @@ static int split_ref(const char *s, size_t n, const char **kind, int64_t *id)
 int rt_link_withdraw(struct rt_store *st, const char *link, const char *reason, const char *date,
                      struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "edits and withdrawals", err) < 0)
+        return RT_ESTORE;
     const char *sp1 = link ? strchr(link, ' ') : NULL, *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
     const char *fk = NULL, *tk = NULL;
     int64_t fid = 0, tid = 0;
@@ -406,6 +416,8 @@ static int add_to_buf(const char *buffer, size_t size, void *data)
 int rt_links_keep(struct rt_store *st, const char *from, const char *relation, const json_t *keep,
                   const char *reason, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "edits and withdrawals", err) < 0)
+        return RT_ESTORE;
     const char *fk = NULL;
     int64_t fid = 0;
     struct rt_buf list = RT_BUF_INIT;

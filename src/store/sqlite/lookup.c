@@ -203,6 +203,8 @@ static const struct {
 int rt_store_lookup(struct rt_store *st, const char *kind, const char *q, int64_t dialogue_id,
                     int64_t id, int limit, json_t **out, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "finding records by name", err) < 0)
+        return RT_ESTORE;
     const char *sql = NULL;
     sqlite3_stmt *s = NULL;
     json_error_t jerr;

@@ -21,6 +21,8 @@ static const struct {
 
 int rt_party_list(struct rt_store *st, json_t **out, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "the parties list", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s;
     json_t *list;
     int rc;

@@ -287,6 +287,8 @@ static void matches_free(struct match *m, size_t n)
 
 int rt_person_match(struct rt_store *st, const char *name, json_t **out, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "persons", err) < 0)
+        return RT_ESTORE;
     struct rt_buf key = RT_BUF_INIT;
     struct match *m = NULL;
     size_t n = 0;
@@ -333,6 +335,8 @@ static int refuse_close(const char *name, const struct match *m, size_t n, struc
 int rt_person_add(struct rt_store *st, const struct rt_person_in *p, int64_t *out_id,
                   struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "persons", err) < 0)
+        return RT_ESTORE;
     struct rt_buf key = RT_BUF_INIT;
     struct match *m = NULL;
     size_t n = 0;
@@ -434,6 +438,8 @@ static int by_words(struct rt_store *st, const char *ref, const char *q, int64_t
 
 int rt_person_find(struct rt_store *st, const char *ref, int64_t *out_id, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "persons", err) < 0)
+        return RT_ESTORE;
     struct rt_buf key = RT_BUF_INIT;
     sqlite3_stmt *s = NULL;
     int64_t found = 0;
@@ -481,6 +487,8 @@ out:
 int rt_person_name_add(struct rt_store *st, int64_t id, const char *name, const char *source,
                        struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "persons", err) < 0)
+        return RT_ESTORE;
     struct rt_buf key = RT_BUF_INIT;
     int rc;
 
@@ -495,6 +503,8 @@ int rt_person_name_add(struct rt_store *st, int64_t id, const char *name, const 
 
 int rt_person_merge(struct rt_store *st, int64_t keep, int64_t other, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "persons", err) < 0)
+        return RT_ESTORE;
     int64_t mk = 0, mo = 0;
     int rc;
 
@@ -614,6 +624,8 @@ static int case_rules(struct rt_store *st, const struct rt_case_in *c, int store
 int rt_case_add(struct rt_store *st, const struct rt_case_in *c, int64_t *out_id,
                 struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "persons", err) < 0)
+        return RT_ESTORE;
     int rc = case_rules(st, c, 0, err);
 
     if (rc < 0)
@@ -627,6 +639,8 @@ int rt_case_add(struct rt_store *st, const struct rt_case_in *c, int64_t *out_id
 
 int rt_case_check(struct rt_store *st, int64_t case_id, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "persons", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = NULL;
     int rc;
 
@@ -657,6 +671,8 @@ int rt_case_check(struct rt_store *st, int64_t case_id, struct rt_error *err)
 
 int rt_ask_person_add(struct rt_store *st, int64_t ask_id, int64_t person_id, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "persons", err) < 0)
+        return RT_ESTORE;
     int64_t n = 0;
     int rc;
 
@@ -701,6 +717,8 @@ static int names_of(struct rt_store *st, int64_t id, json_t **out, struct rt_err
 int rt_person_get(struct rt_store *st, int64_t id, const char *as_of, json_t **out,
                   struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "persons", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = NULL;
     json_t *doc = NULL, *names = NULL, *events, *asks, *steps;
     struct status x;
@@ -838,6 +856,8 @@ static int list_keeps(struct rt_store *st, int64_t id, const char *q, const char
 int rt_person_list(struct rt_store *st, const char *q, const char *as_of, json_t **out,
                    struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "persons", err) < 0)
+        return RT_ESTORE;
     struct rt_buf qkey = RT_BUF_INIT;
     sqlite3_stmt *s = NULL;
     json_t *list = json_array();
@@ -889,6 +909,8 @@ out:
 
 int rt_step_persons(struct rt_store *st, int64_t step_id, json_t **out, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "persons", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = NULL;
     json_t *doc, *persons;
     int64_t quantity = -1, named = 0;
@@ -928,6 +950,8 @@ int rt_step_persons(struct rt_store *st, int64_t step_id, json_t **out, struct r
 int rt_ask_persons(struct rt_store *st, int64_t ask_id, const char *as_of, json_t **out,
                    struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "persons", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = NULL;
     json_t *persons = json_array();
     int64_t n = 0, held = 0, freed = 0;
@@ -972,6 +996,8 @@ out:
 
 int rt_person_count(struct rt_store *st, const char *as_of, json_t **out, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "persons", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = NULL;
     int64_t n[5] = {0}, all = 0;
     int rc;
@@ -1008,6 +1034,8 @@ int rt_person_count(struct rt_store *st, const char *as_of, json_t **out, struct
 int rt_dialogue_persons(struct rt_store *st, int64_t dialogue_id, const char *as_of, json_t **out,
                         struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "persons", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = NULL;
     json_t *persons = json_array(), *last = NULL;
     int64_t held = 0, prev = 0;
@@ -1085,6 +1113,8 @@ static int state_persons(struct rt_store *st, const char *state, int64_t **ids, 
 int rt_person_series(struct rt_store *st, const char *state, const char *as_of, json_t **out,
                      struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "persons", err) < 0)
+        return RT_ESTORE;
     sqlite3_stmt *s = NULL;
     json_t *points = json_array();
     int64_t *ids = NULL;

@@ -180,6 +180,8 @@ static int exists(struct rt_store *st, const char *kind, int64_t id, struct rt_e
 
 int rt_private_get(struct rt_store *st, const char *ref, int *out, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "private records", err) < 0)
+        return RT_ESTORE;
     const char *kind;
     int64_t id;
     int rc;
@@ -197,9 +199,8 @@ int rt_private_set(struct rt_store *st, const char *ref, int on, struct rt_error
     int64_t id;
     int own, rc;
 
-    if (!rt__store_is(st, &rt__sqlite_ops)) /* the ledger's writes reach it on any store */
-        return rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
-                            "not yet supported on PostgreSQL: private records");
+    if (rt__sqlite_only(st, "private records", err) < 0) /* the ledger's writes reach it */
+        return RT_ESTORE;
     own = !st->in_tx;
     if ((rc = parse_ref(ref, &kind, &id, err)) < 0)
         return rc;

@@ -214,6 +214,8 @@ static int counts(struct rt_store *st, sqlite3_stmt *s, struct rt_count **out, s
 int rt_store_totals(struct rt_store *st, int64_t *recommendations, int64_t *states,
                     struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "totals", err) < 0)
+        return RT_ESTORE;
     int rc = 0;
 
     *recommendations = scalar(st, "SELECT count(*) FROM recommendation", 0, &rc, err);

@@ -106,6 +106,8 @@ static const char recs_sql[] =
 // clang-format on
 int rt_report_prepare(struct rt_store *st, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "reports", err) < 0)
+        return RT_ESTORE;
     int fresh = 0;
 
     if (rt_store_repeats_fresh(st, &fresh, err) < 0)
@@ -161,6 +163,8 @@ int rt__sqlite_theme_check(struct rt_store *st, const char *theme, struct rt_err
 int rt_report_recs(struct rt_store *st, const char *state, const char *theme, const char *as_of,
                    json_t **out, struct rt_error *err)
 {
+    if (rt__sqlite_only(st, "reports", err) < 0)
+        return RT_ESTORE;
     int64_t state_id = 0;
     sqlite3_stmt *s;
     char *ids[2] = {NULL, NULL};

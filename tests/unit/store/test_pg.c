@@ -833,7 +833,7 @@ Test(pg, every_commit_that_writes_raises_the_version_that_every_connection_reads
 
     snprintf(url, sizeof(url), "%s dbname=t_version", pg_base());
     /* The store makes the schema, and the triggers, when it opens. */
-    pg_ok(rt_store_open(&reader, url, RT_STORE_CORE, &e), &e);
+    pg_ok(rt_store_open(&reader, url, 0, &e), &e);
     cr_assert_str_eq(pg_value(writer, "n",
                               "SELECT count(*) FROM pg_class c WHERE c.relkind = 'r'"
                               " AND c.relnamespace = current_schema()::regnamespace"
@@ -869,7 +869,7 @@ Test(pg, every_commit_that_writes_raises_the_version_that_every_connection_reads
     cr_assert_eq(store_version(reader), v3, "a rollback and a read leave it");
 
     /* A second store, opened later (another server), reads the same number. */
-    pg_ok(rt_store_open(&again, url, RT_STORE_CORE, &e), &e);
+    pg_ok(rt_store_open(&again, url, 0, &e), &e);
     cr_assert_eq(store_version(again), v3);
     rt_store_close(again);
     rt_store_close(reader);
@@ -884,7 +884,7 @@ Test(pg, a_theme_added_by_another_client_is_known_at_once)
     char url[1024];
 
     snprintf(url, sizeof(url), "%s dbname=t_theme", pg_base());
-    pg_ok(rt_store_open(&st, url, RT_STORE_CORE, &e), &e);
+    pg_ok(rt_store_open(&st, url, 0, &e), &e);
     cr_assert_eq(rt_store_theme_check(st, "Zebra crossings", &e), RT_EINVAL);
     cr_assert(strstr(e.msg.buf, "no theme matches 'Zebra crossings'"), "%s", e.msg.buf);
     rt_error_release(&e);
@@ -934,7 +934,7 @@ Test(pg, the_facet_index_is_stored_and_read_by_the_next_connection)
     char url[1024], v[32];
 
     snprintf(url, sizeof(url), "%s dbname=t_fxkeep", pg_base());
-    pg_ok(rt_store_open(&st, url, RT_STORE_CORE, &e), &e);
+    pg_ok(rt_store_open(&st, url, 0, &e), &e);
     pg_ok(rt__pg_run(writer, "INSERT INTO state(id, code, name) VALUES (1, 'BLR', 'Belarus')", &e),
           &e);
     pg_ok(rt__pg_load_recommendations(writer, tok, rows, n, &e), &e);
@@ -952,14 +952,14 @@ Test(pg, the_facet_index_is_stored_and_read_by_the_next_connection)
     pg_ok(rt__pg_run(writer, "SET session_replication_role = replica", &e), &e);
     pg_ok(rt__pg_run(writer, "UPDATE recommendation SET response = 'noted' WHERE id <= 5", &e), &e);
     pg_ok(rt__pg_run(writer, "SET session_replication_role = origin", &e), &e);
-    pg_ok(rt_store_open(&next, url, RT_STORE_CORE, &e), &e);
+    pg_ok(rt_store_open(&next, url, 0, &e), &e);
     cr_assert_eq(facet_n(next, "response", "supported"), 30, "read from search_index");
     rt_store_close(next);
 
     /* A write as any client makes one raises the version: the stored index is no
      * longer used, the next connection builds it again and stores the new one. */
     pg_ok(rt__pg_run(writer, "UPDATE recommendation SET response = 'noted' WHERE id = 6", &e), &e);
-    pg_ok(rt_store_open(&next, url, RT_STORE_CORE, &e), &e);
+    pg_ok(rt_store_open(&next, url, 0, &e), &e);
     cr_assert_eq(facet_n(next, "response", "supported"), 24);
     cr_assert_eq(facet_n(next, "response", "noted"), 6);
     snprintf(v, sizeof(v), "%llu", (unsigned long long)store_version(next));
@@ -970,7 +970,7 @@ Test(pg, the_facet_index_is_stored_and_read_by_the_next_connection)
     pg_ok(rt__pg_run(writer, "SET session_replication_role = replica", &e), &e);
     pg_ok(rt__pg_run(writer, "UPDATE search_index SET bitmap = '\\x0102'", &e), &e);
     pg_ok(rt__pg_run(writer, "SET session_replication_role = origin", &e), &e);
-    pg_ok(rt_store_open(&third, url, RT_STORE_CORE, &e), &e);
+    pg_ok(rt_store_open(&third, url, 0, &e), &e);
     cr_assert_eq(facet_n(third, "response", "noted"), 6);
     rt_store_close(third);
     rt_store_close(st);
@@ -1012,7 +1012,7 @@ Test(pg, the_text_index_is_stored_and_read_by_the_next_connection)
     /* The text index from the first search with text (the default waits for three). */
     setenv("RT_PG_TEXT_AFTER", "0", 1);
     snprintf(url, sizeof(url), "%s dbname=t_txkeep", pg_base());
-    pg_ok(rt_store_open(&st, url, RT_STORE_CORE, &e), &e);
+    pg_ok(rt_store_open(&st, url, 0, &e), &e);
     pg_ok(rt__pg_run(writer, "INSERT INTO state(id, code, name) VALUES (1, 'BLR', 'Belarus')", &e),
           &e);
     pg_ok(rt__pg_load_recommendations(writer, tok, rows, n, &e), &e);
@@ -1034,21 +1034,21 @@ Test(pg, the_text_index_is_stored_and_read_by_the_next_connection)
                      &e),
           &e);
     pg_ok(rt__pg_run(writer, "SET session_replication_role = origin", &e), &e);
-    pg_ok(rt_store_open(&next, url, RT_STORE_CORE, &e), &e);
+    pg_ok(rt_store_open(&next, url, 0, &e), &e);
     cr_assert_eq(text_total(next, "torture"), 10, "read from search_index");
     cr_assert_eq(text_total(next, "zebra"), 0, "read from search_index");
     rt_store_close(next);
     /* The row holds the table word too (for a prefix's words): a connection that reads
      * the row reads nothing else, and answers with the table out of the way. */
     pg_ok(rt__pg_run(writer, "ALTER TABLE word RENAME TO word_away", &e), &e);
-    pg_ok(rt_store_open(&next, url, RT_STORE_CORE, &e), &e);
+    pg_ok(rt_store_open(&next, url, 0, &e), &e);
     cr_assert_eq(text_total(next, "tortur*"), 10, "the words from search_index");
     rt_store_close(next);
     pg_ok(rt__pg_run(writer, "ALTER TABLE word_away RENAME TO word", &e), &e);
     /* With the default (three searches with text before the index is read), a kept
      * index is read at the first search that builds the facet index. */
     setenv("RT_PG_TEXT_AFTER", "3", 1);
-    pg_ok(rt_store_open(&next, url, RT_STORE_CORE, &e), &e);
+    pg_ok(rt_store_open(&next, url, 0, &e), &e);
     cr_assert_eq(facet_n(next, "response", "supported"), 30);
     cr_assert_eq(text_total(next, "torture"), 10, "the kept index at the first search with text");
     rt_store_close(next);
@@ -1058,7 +1058,7 @@ Test(pg, the_text_index_is_stored_and_read_by_the_next_connection)
      * the tables again and stores the new index at the new version. */
     pg_ok(rt__pg_run(writer, "UPDATE recommendation SET response = 'noted' WHERE id = 6", &e), &e);
     cr_assert_str_eq(pg_value(writer, "c2", "SELECT count(*) FROM search_index"), "0");
-    pg_ok(rt_store_open(&next, url, RT_STORE_CORE, &e), &e);
+    pg_ok(rt_store_open(&next, url, 0, &e), &e);
     cr_assert_eq(text_total(next, "torture"), 9);
     cr_assert_eq(text_total(next, "zebra"), 1);
     snprintf(v, sizeof(v), "%llu", (unsigned long long)store_version(next));
@@ -1076,7 +1076,7 @@ Test(pg, the_text_index_is_stored_and_read_by_the_next_connection)
           &e);
     pg_ok(rt__pg_run(writer, "UPDATE search_index SET num = num - 1 WHERE facet = 101", &e), &e);
     pg_ok(rt__pg_run(writer, "SET session_replication_role = origin", &e), &e);
-    pg_ok(rt_store_open(&next, url, RT_STORE_CORE, &e), &e);
+    pg_ok(rt_store_open(&next, url, 0, &e), &e);
     cr_assert_eq(text_total(next, "zebra"), 2, "another version's row is not read");
     rt_store_close(next);
     cr_assert_str_eq(pg_value(writer, "r3", TX_ROW), v, "stored at the version again");
@@ -1093,7 +1093,7 @@ Test(pg, the_text_index_is_stored_and_read_by_the_next_connection)
           &e);
     pg_ok(rt__pg_run(writer, "SET session_replication_role = origin", &e), &e);
     cr_assert_str_neq(pg_value(writer, "s5", TX_SUM), sum, "damaged");
-    pg_ok(rt_store_open(&next, url, RT_STORE_CORE, &e), &e);
+    pg_ok(rt_store_open(&next, url, 0, &e), &e);
     cr_assert_eq(text_total(next, "zebra"), 3, "a damaged row is not read");
     cr_assert_eq(text_total(next, "torture"), 7);
     rt_store_close(next);
@@ -1138,7 +1138,7 @@ Test(pg, a_read_only_connection_searches_without_trying_to_store_the_indexes)
     int before;
 
     snprintf(url, sizeof(url), "%s dbname=t_rokeep", pg_base());
-    pg_ok(rt_store_open(&st, url, RT_STORE_CORE, &e), &e); /* the schema */
+    pg_ok(rt_store_open(&st, url, 0, &e), &e); /* the schema */
     rt_store_close(st);
     pg_ok(rt__pg_run(writer, "INSERT INTO state(id, code, name) VALUES (1, 'BLR', 'Belarus')", &e),
           &e);
@@ -1159,7 +1159,7 @@ Test(pg, a_read_only_connection_searches_without_trying_to_store_the_indexes)
      * stores neither: no refused write in the log, nothing in search_index. */
     setenv("RT_PG_TEXT_AFTER", "0", 1);
     before = read_only_errors();
-    pg_ok(rt_store_open(&st, url, RT_STORE_CORE, &e), &e);
+    pg_ok(rt_store_open(&st, url, 0, &e), &e);
     cr_assert_eq(facet_n(st, "response", "supported"), 30);
     cr_assert_eq(text_total(st, "torture"), 10);
     cr_assert_eq(text_total(st, "torture"), 10);
@@ -1169,7 +1169,7 @@ Test(pg, a_read_only_connection_searches_without_trying_to_store_the_indexes)
 
     /* The same on a connection that may write: both rows are stored. */
     snprintf(url, sizeof(url), "%s dbname=t_rokeep", pg_base());
-    pg_ok(rt_store_open(&st, url, RT_STORE_CORE, &e), &e);
+    pg_ok(rt_store_open(&st, url, 0, &e), &e);
     cr_assert_eq(facet_n(st, "response", "supported"), 30);
     cr_assert_eq(text_total(st, "torture"), 10);
     rt_store_close(st);

@@ -18,7 +18,7 @@ static struct rt_store *open_store(const char *db)
     char url[1024];
 
     snprintf(url, sizeof(url), "%s dbname=%s", pg_base(), db);
-    pg_ok(rt_store_open(&st, url, RT_STORE_LEDGER_WRITE, &e), &e);
+    pg_ok(rt_store_open(&st, url, 0, &e), &e);
     return st;
 }
 
