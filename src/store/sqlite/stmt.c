@@ -15,6 +15,14 @@ static void bind_types(sqlite3_stmt *s, const char *types, va_list ap)
             const char *v = va_arg(ap, const char *);
             if (v)
                 sqlite3_bind_text(s, i + 1, v, -1, SQLITE_TRANSIENT);
+        } else if (types[i] == 'x') {
+            const char *v = va_arg(ap, const char *);
+            unsigned char b[64];
+            size_t n = 0;
+            unsigned hi, lo;
+            while (n < sizeof(b) && sscanf(v + 2 * n, "%1x%1x", &hi, &lo) == 2)
+                b[n++] = (unsigned char)(hi << 4 | lo);
+            sqlite3_bind_blob(s, i + 1, b, (int)n, SQLITE_TRANSIENT);
         } else {
             int64_t v = va_arg(ap, int64_t);
             if (types[i] == 'i' || v)
