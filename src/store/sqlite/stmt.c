@@ -8,6 +8,14 @@
 #include "store/sql.h"
 #include "store/sqlite/sqlite_int.h"
 
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
 static void bind_types(sqlite3_stmt *s, const char *types, va_list ap)
 {
     for (int i = 0; types[i]; i++) {
@@ -15,13 +23,14 @@ static void bind_types(sqlite3_stmt *s, const char *types, va_list ap)
             const char *v = va_arg(ap, const char *);
             if (v)
                 sqlite3_bind_text(s, i + 1, v, -1, SQLITE_TRANSIENT);
-        } else if (types[i] == 'x') {
+        } else if (types[i] == 'x') { /* hex digits, bound as the bytes they spell */
             const char *v = va_arg(ap, const char *);
             unsigned char b[64];
             size_t n = 0;
-            unsigned hi, lo;
-            while (n < sizeof(b) && sscanf(v + 2 * n, "%1x%1x", &hi, &lo) == 2)
-                b[n++] = (unsigned char)(hi << 4 | lo);
+            while (n < sizeof(b) && hex_digit(v[2 * n]) >= 0 && hex_digit(v[2 * n + 1]) >= 0) {
+                b[n] = (unsigned char)(hex_digit(v[2 * n]) << 4 | hex_digit(v[2 * n + 1]));
+                n++;
+            }
             sqlite3_bind_blob(s, i + 1, b, (int)n, SQLITE_TRANSIENT);
         } else {
             int64_t v = va_arg(ap, int64_t);
