@@ -567,7 +567,8 @@ static uint32_t word_tf(const struct word_rank *w, uint32_t id, uint32_t *dl, si
 }
 
 /* The word's groups' shares, places and order. */
-static void word_rank_init(struct word_rank *w, const struct rt__term *t, double idf, double avgdl)
+static void word_rank_init(struct word_rank *w, const struct rt__term *t, double idf, double avgdl,
+                           int ordered)
 {
     size_t at = 0;
 
@@ -588,8 +589,9 @@ static void word_rank_init(struct word_rank *w, const struct rt__term *t, double
             w->run[w->n_run++] = c;
     }
     w->run[w->n_run] = t->n_class;
-    /* By share, largest first: an insertion sort would do for most words, qsort for all. */
-    for (size_t i = 1; i < t->n_class; i++) {
+    /* By share, largest first: an insertion sort would do for most words, qsort for all.
+     * Not when each hit is scored (ordered 0): only the groups best first need it. */
+    for (size_t i = 1; ordered && i < t->n_class; i++) {
         uint32_t x = w->order[i];
         size_t j = i;
         for (; j > 0 && w->part[w->order[j - 1]] < w->part[x]; j--)
@@ -674,6 +676,7 @@ void rt__rank_terms(const struct rt__term *t, size_t n, int all, const roaring_b
     double avgdl = (double)tokens / (double)rows, *idf, *freq;
     struct word_rank *w;
     struct ranked *heap;
+    int direct;
 
     *ids = NULL;
     *n_ids = 0;
@@ -686,14 +689,16 @@ void rt__rank_terms(const struct rt__term *t, size_t n, int all, const roaring_b
     RT_ALLOC_ARRAY(idf, n);
     RT_ALLOC_ARRAY(freq, n);
     RT_ALLOC_ARRAY(heap, want);
-    for (size_t i = 0; i < n; i++) {
-        idf[i] = idf_of(rows, (sqlite3_int64)t[i].n_post);
-        word_rank_init(&w[i], &t[i], idf[i], avgdl);
+    for (size_t i = 0; i < n; i++)
         sum_post += t[i].n_post;
-    }
     if (!direct_max)
         direct_max = 2048;
-    if (direct_max > 0 && (card <= (uint64_t)direct_max || card * 8 <= sum_post)) {
+    direct = direct_max > 0 && (card <= (uint64_t)direct_max || card * 8 <= sum_post);
+    for (size_t i = 0; i < n; i++) {
+        idf[i] = idf_of(rows, (sqlite3_int64)t[i].n_post);
+        word_rank_init(&w[i], &t[i], idf[i], avgdl, !direct);
+    }
+    if (direct) {
         /* Few hits, or few of the words' rows: each hit scored. */
         roaring_uint32_iterator_t it;
         for (roaring_init_iterator(hits, &it); it.has_value; roaring_advance_uint32_iterator(&it)) {
