@@ -1246,8 +1246,46 @@ int rt__postings_walk(struct rt_store *st, const char *text, size_t len, struct 
  */
 static void term_from(struct posting *p, size_t n, roaring_bitmap_t *bm, struct rt__term *out)
 {
+    size_t max_tf = 0, max_dl = 0, keys;
+
     out->n_post = (uint32_t)n;
     out->bm = bm;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i].dl > max_dl)
+            max_dl = p[i].dl;
+        if (p[i].tf > max_tf)
+            max_tf = p[i].tf;
+    }
+    keys = (max_tf + 1) * (max_dl + 1);
+    if (max_tf < SORT_KEYS_MAX && max_dl < SORT_KEYS_MAX && keys <= SORT_KEYS_MAX &&
+        keys <= 4 * n + 256) {
+        /* Few keys (tf, dl): one counting sort that writes the ids into their groups and
+         * the groups from its counts, as posting_sort and the loop below would (stable:
+         * the ids stay ascending in each group), without moving the postings twice. */
+        uint32_t *count = rt_xcalloc(keys + 1, sizeof(*count));
+        size_t k = 0, at = 0;
+        for (size_t i = 0; i < n; i++)
+            count[p[i].tf * (max_dl + 1) + p[i].dl]++;
+        for (size_t c = 0; c < keys; c++)
+            out->n_class += count[c] > 0;
+        RT_ALLOC_ARRAY(out->cls, (size_t)out->n_class * 3 + 1);
+        RT_ALLOC_ARRAY(out->ids, (size_t)out->n_post + 1);
+        for (size_t c = 0; c < keys; c++) {
+            uint32_t m = count[c];
+            if (!m)
+                continue;
+            out->cls[k * 3] = (uint32_t)(c / (max_dl + 1));
+            out->cls[k * 3 + 1] = (uint32_t)(c % (max_dl + 1));
+            out->cls[k * 3 + 2] = m;
+            k++;
+            count[c] = (uint32_t)at;
+            at += m;
+        }
+        for (size_t i = 0; i < n; i++)
+            out->ids[count[p[i].tf * (max_dl + 1) + p[i].dl]++] = p[i].id;
+        rt_free(count);
+        return;
+    }
     /* Groups by (tf, dl), ids ascending in each, as rt__postings_get gives them. */
     posting_sort(p, out->n_post);
     for (size_t i = 0; i < out->n_post; i++)
