@@ -44,6 +44,8 @@
  */
 #include "base/compat.h"
 
+#include <limits.h>
+
 #include <rightstrack/text.h>
 
 #include "store/sqlite/facets.h"
@@ -1094,44 +1096,69 @@ int rt__postings_rows(struct rt_store *st, const char *text, size_t len, int64_t
     return found;
 }
 
-/* The stored postings of the index's token term (len bytes; facet 5), or pair of
- * tokens (facet 7): as rt__postings_get. */
+/* n little-endian u32 of the blob at off into v (as get_u32 reads them), 1 when read. */
+static int blob_u32s(sqlite3_blob *b, uint32_t *v, size_t n, size_t off)
+{
+    const uint16_t one = 1;
+
+    if (n && sqlite3_blob_read(b, v, (int)(n * 4), (int)off) != SQLITE_OK)
+        return 0;
+    if (!*(const unsigned char *)&one) /* a big-endian host */
+        for (size_t i = 0; i < n; i++)
+            v[i] = get_u32((const unsigned char *)&v[i]);
+    return 1;
+}
+
+/*
+ * The stored postings of the index's token term (len bytes; facet 5), or pair of
+ * tokens (facet 7): as rt__postings_get. The blob is read with sqlite3_blob_read
+ * straight into the term's arrays: a column read would first copy all of it (over a
+ * megabyte for a frequent word at 8x) into memory of SQLite's own. The statement
+ * stays on its row meanwhile, so the blob is the row's in the same read.
+ */
 static int term_postings(struct rt_store *st, int facet, const char *term, size_t len,
                          struct rt__term *out, struct rt_error *err)
 {
     sqlite3_stmt *s;
+    sqlite3_blob *b = NULL;
     int rc, found = 0;
 
     memset(out, 0, sizeof(*out));
-    if (!(s = rt__stmt_sql(st, "SELECT key, bitmap FROM search_index WHERE facet = ?2 AND pos = ?1",
+    if (!(s = rt__stmt_sql(st,
+                           "SELECT key, rowid, length(bitmap) FROM search_index"
+                           " WHERE facet = ?2 AND pos = ?1",
                            err)))
         return RT_ESTORE;
     sqlite3_bind_int64(s, 1, (int64_t)hash_of(term, len));
     sqlite3_bind_int(s, 2, facet);
     if ((rc = sqlite3_step(s)) == SQLITE_ROW && (size_t)sqlite3_column_bytes(s, 0) == len &&
-        !memcmp(sqlite3_column_text(s, 0), term, len)) {
-        const unsigned char *p = sqlite3_column_blob(s, 1);
-        size_t n = (size_t)sqlite3_column_bytes(s, 1), need;
-        if (p && n >= 8) {
-            out->n_class = get_u32(p);
-            out->n_post = get_u32(p + 4);
+        !memcmp(sqlite3_column_text(s, 0), term, len) && sqlite3_column_int64(s, 2) >= 8 &&
+        sqlite3_column_int64(s, 2) <= INT_MAX &&
+        sqlite3_blob_open(st->db, "main", "search_index", "bitmap", sqlite3_column_int64(s, 1), 0,
+                          &b) == SQLITE_OK) {
+        size_t n = (size_t)sqlite3_column_int64(s, 2), need;
+        unsigned char head[8];
+        char *tail;
+        if (sqlite3_blob_read(b, head, 8, 0) == SQLITE_OK) {
+            out->n_class = get_u32(head);
+            out->n_post = get_u32(head + 4);
             need = 8 + ((size_t)out->n_class * 3 + out->n_post) * 4;
-            if (need <= n &&
-                roaring_bitmap_portable_deserialize_size((const char *)p + need, n - need) ==
-                    n - need &&
-                (out->bm =
-                     roaring_bitmap_portable_deserialize_safe((const char *)p + need, n - need))) {
+            if (need <= n) {
                 RT_ALLOC_ARRAY(out->cls, (size_t)out->n_class * 3 + 1);
                 RT_ALLOC_ARRAY(out->ids, (size_t)out->n_post + 1);
-                for (size_t i = 0; i < (size_t)out->n_class * 3; i++)
-                    out->cls[i] = get_u32(p + 8 + i * 4);
-                p += 8 + (size_t)out->n_class * 12;
-                for (size_t i = 0; i < out->n_post; i++)
-                    out->ids[i] = get_u32(p + i * 4);
-                found = roaring_bitmap_get_cardinality(out->bm) == out->n_post;
+                tail = rt_xmalloc(n - need + 1);
+                if (blob_u32s(b, out->cls, (size_t)out->n_class * 3, 8) &&
+                    blob_u32s(b, out->ids, out->n_post, 8 + (size_t)out->n_class * 12) &&
+                    (n == need ||
+                     sqlite3_blob_read(b, tail, (int)(n - need), (int)need) == SQLITE_OK) &&
+                    roaring_bitmap_portable_deserialize_size(tail, n - need) == n - need &&
+                    (out->bm = roaring_bitmap_portable_deserialize_safe(tail, n - need)))
+                    found = roaring_bitmap_get_cardinality(out->bm) == out->n_post;
+                rt_free(tail);
             }
         }
     }
+    sqlite3_blob_close(b);
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         rt__term_release(out);
