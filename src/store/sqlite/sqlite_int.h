@@ -231,7 +231,8 @@ struct rt_store {
     /* postings.c: search indexes built from a load's tokens (tokcap.c), not FTS5's */
     uint64_t postings_from_load;
     /* postings.c: the bound of the connection's cache of decoded terms (0: the default,
-     * 8 MB; tests set less). */
+     * 224 bytes a row of the search index, at least 8 MB and at most 128 MB; tests set
+     * less). */
     size_t term_cache_bytes;
     /* rank.c: a query of several words with postings and at most this many hits scores
      * each hit; with more it reads the words' groups best first and stops early
