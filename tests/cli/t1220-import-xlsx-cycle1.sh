@@ -113,9 +113,11 @@ if on_sqlite "search in the paragraphs a second import filled in"; then
             AND text LIKE '%death penalty%'")" \
         "$("$RT" --db "$B" search --limit 1 --json '"A/HRC/15/16" "death penalty"' | json .total)"
 fi
-check_eq "every recommendation, old and new, is in the full-text index once" \
-    "$(sql "$B" "SELECT count(*) FROM recommendation")" \
-    "$(sql "$B" "SELECT count(*) FROM recommendation_fts")"
+if [ "$RT_TEST_STORE" = postgresql ]; then # (SQLite's shell lacks our FTS5 tokenizer)
+    check_eq "every recommendation, old and new, has its lexemes once" \
+        "$(sql "$B" "SELECT count(*) FROM recommendation")" \
+        "$(sql "$B" "SELECT count(*) FROM recommendation_fts")"
+fi
 "$RT" --db "$B" import "$X2" >/dev/null
 check_eq "and upr2.xlsx: each state reviewed in one session per cycle, as UPR Info has it" "" \
     "$(sql "$B" "SELECT s.name FROM recommendation r JOIN state s ON s.id = r.sur_id
