@@ -2189,35 +2189,58 @@ static void where_release(struct where *w)
  * gives SQLite's first page more often than ts_rank alone); without text, the filters
  * alone, score 0.
  */
+/*
+ * The keys of the orders other than relevance (enum rt_search_sort), as SQLite's
+ * (sqlite/read.c, sort_key): the state's name in the order of its bytes, as BINARY
+ * orders it; the response in the order of enum rt_response. order_of adds the id.
+ */
+static const char *const sort_key[4] = {
+    "r.id",
+    "r.session",
+    "(SELECT st.name FROM state st WHERE st.id = r.sur_id) COLLATE \"C\"",
+    "CASE r.response WHEN 'supported' THEN 0 WHEN 'noted' THEN 1 WHEN 'pledge' THEN 2 ELSE 3 END",
+};
+
 static void matches_of(const struct rt_search_spec *q, const struct where *w, struct rt_buf *out)
 {
     /* With facets, m carries the columns they count, so that they need not join
-     * recommendation again. */
-    const char *cols = q->facets ? ", r.response, coalesce(r.cycle, 0) AS cycle, r.sur_id" : "";
+     * recommendation again; with another order than relevance, its key k. */
+    struct rt_buf cols = RT_BUF_INIT;
+    int sorted = q->sort != RT_SORT_RELEVANCE;
 
+    if (q->facets)
+        rt_buf_adds(&cols, ", r.response, coalesce(r.cycle, 0) AS cycle, r.sur_id");
+    if (sorted)
+        rt_buf_addf(&cols, ", %s AS k", sort_key[q->sort < 4 ? q->sort : 1]);
     if (q->query && q->query->root)
         rt_buf_addf(out,
                     "WITH m AS MATERIALIZED (SELECT f.rec_id AS id,"
                     " ts_rank(f.lexemes, $1::tsquery, 1) AS score%s FROM recommendation_fts f%s%s)",
-                    cols, w->uses_r || q->facets ? " JOIN recommendation r ON r.id = f.rec_id" : "",
+                    cols.buf,
+                    w->uses_r || q->facets || sorted ? " JOIN recommendation r ON r.id = f.rec_id"
+                                                     : "",
                     w->sql.buf);
     else
         rt_buf_addf(out,
                     "WITH m AS MATERIALIZED (SELECT r.id, 0::real AS score%s"
                     " FROM recommendation r%s)",
-                    cols, w->sql.buf);
+                    cols.buf, w->sql.buf);
+    rt_buf_release(&cols);
 }
 
-/* The ORDER BY of spec over the rows called a (m, or a part of it): relevance (ts_rank,
- * ties by id) with text, else by id. */
+/* The ORDER BY of spec over the rows called a (m, or a part of it): another order's
+ * key k then the id (NULL first, as SQLite orders it), or relevance (ts_rank, ties by
+ * id) with text, else by id. */
 static int order_of(const struct rt_search_spec *q, const char *a, struct rt_buf *out,
                     struct rt_error *err)
 {
     const char *dir = q->desc ? " DESC" : "";
 
+    (void)err;
     if (q->sort != RT_SORT_RELEVANCE)
-        return pg_fail(err, "sorting a search other than by relevance");
-    if (q->query && q->query->root)
+        rt_buf_addf(out, "ORDER BY %s.k%s, %s.id%s", a,
+                    q->desc ? " DESC NULLS LAST" : " NULLS FIRST", a, dir);
+    else if (q->query && q->query->root)
         rt_buf_addf(out, "ORDER BY %s.score%s, %s.id%s", a, q->desc ? "" : " DESC", a, dir);
     else
         rt_buf_addf(out, "ORDER BY %s.id%s", a, dir);
@@ -2975,7 +2998,8 @@ static int pg_search(struct rt_store *st, const struct rt_search_spec *spec,
                       " UNION ALL SELECT 1, row_number() OVER (");
     if ((rc = order_of(spec, "p", &sql, err)) < 0)
         goto out;
-    rt_buf_adds(&sql, "), NULL, p.id FROM (SELECT m.id, m.score FROM m ");
+    rt_buf_addf(&sql, "), NULL, p.id FROM (SELECT m.id, m.score%s FROM m ",
+                spec->sort != RT_SORT_RELEVANCE ? ", m.k" : "");
     order_of(spec, "m", &sql, err);
     rt_buf_addf(&sql, " LIMIT %s::bigint", spec->limit >= 0 ? param_int(&w, spec->limit) : "NULL");
     rt_buf_addf(&sql, " OFFSET %s::bigint) p", param_int(&w, spec->offset > 0 ? spec->offset : 0));
