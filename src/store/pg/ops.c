@@ -2170,8 +2170,10 @@ static int where_of(struct pg_store *s, const struct rt_search_spec *q, struct w
         theme_sql(&w->sql, PG_THEME_IDS, param(w, q->theme));
         rt_buf_adds(&w->sql, "))");
     }
+    if (q->mechanism)
+        rt_buf_addf(&w->sql, " AND r.mechanism = %s", param(w, q->mechanism));
     w->uses_r = q->sur_id || q->by_id || q->cycle || q->session || q->category ||
-                q->response >= 0 || q->theme;
+                q->response >= 0 || q->theme || q->mechanism;
     return 0;
 }
 
