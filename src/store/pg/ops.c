@@ -728,8 +728,9 @@ static int transfer_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
     if ((rc = pg_empty(x->s, &empty, err)) < 0)
         return rc;
     if (!empty)
-        return pg_fail(err, "importing into a database that already holds recommendations"
-                            " (another client imported meanwhile)");
+        return rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
+                            "another client wrote to the database while this import was"
+                            " prepared; nothing was imported (import again)");
     if (!(r = rt__pg_exec(x->s->pg, "pg_super",
                           "SELECT rolsuper FROM pg_roles WHERE rolname = current_user", 0, NULL,
                           err)))
