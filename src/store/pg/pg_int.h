@@ -334,6 +334,14 @@ int rt__pg_tables(struct sqlite3 *db, struct rt_pg *pg, int with_rows, struct rt
                   size_t *n, struct rt_error *err);
 void rt__pg_tables_free(struct rt__pg_table *t, size_t n);
 
+/* Fills st, a new SQLite store (an import's working copy, outside any transaction), with
+ * every row of pg's tables, read in pg's open transaction, and starts *out, a session
+ * of SQLite's session extension that records every later change to st's tables
+ * (move.c). The caller deletes *out before it closes st. */
+struct sqlite3_session;
+int rt__pg_seed(struct rt_pg *pg, struct rt_store *st, struct sqlite3_session **out,
+                struct rt_error *err);
+
 /* The connection of PostgreSQL store st (ops.c), for the operations kept in other files. */
 struct rt_pg *rt__pg_store_conn(struct rt_store *st);
 

@@ -114,7 +114,8 @@ int rt__sqlite_import_export(struct rt_store *st, const char *path, json_t *doc,
                              struct rt_error *err);
 /* For a store that only carries a load elsewhere (the PostgreSQL import's working copy),
  * called after rt__sqlite_begin_load: no syncs, no full-text index (nor its table word)
- * and no search index for the load's rows. */
+ * and no search index for the load's rows, nor, from then on, for any row whose paragraph
+ * a merge fills in (the rows a PostgreSQL store copied in were never indexed). */
 void rt__sqlite_load_scratch(struct rt_store *st);
 
 #endif

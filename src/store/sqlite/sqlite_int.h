@@ -181,6 +181,7 @@ struct rt_store {
     int64_t fts_from;          /* in a transaction: rows with a larger id are not indexed yet */
     int fts_redo;              /* rows noted in temp.fts_redo (rt__fts_redo_note) */
     int fts_redo_table;        /* temp.fts_redo exists on this connection */
+    int no_fts;                /* a PostgreSQL import's working copy: nothing is indexed */
     sqlite3_stmt *stmt[STMT__COUNT];
     struct rt__sql_slot sql_cache[RT__SQL_CACHE];
     uint64_t sql_tick;
