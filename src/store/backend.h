@@ -108,6 +108,7 @@ struct rt__store_ops {
      * ledger.h): a back end without set_actor ignores the actor. */
     void (*set_actor)(struct rt_store *st, const char *actor, const char *via);
     int (*set_reader)(struct rt_store *st, enum rt_reader reader, struct rt_error *err);
+    enum rt_reader (*reader)(const struct rt_store *st); /* NULL: always RT_READER_ALL */
     int (*audit_note)(struct rt_store *st, const char *table, const char *op, const char *record,
                       const char *after, struct rt_error *err);
     int (*rec_ledger)(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,

@@ -85,7 +85,8 @@ struct pg_store {
     int64_t *theme_pool;
     size_t n_theme_pool, theme_pool_alloc;
     struct rt__pg_words words;
-    struct rt__pg_sql sql; /* the ledger's writes (sql.c) */
+    struct rt__pg_sql sql;   /* the ledger's writes (sql.c) */
+    struct rt__pg_reader rd; /* who the connection reads for (private.c) */
 };
 
 static struct pg_store *PG(struct rt_store *st)
@@ -141,6 +142,7 @@ static int pg_open(struct rt_store **out, const char *target, unsigned flags, st
         s->tx_kept = -1;
     }
     s->base.ops = &rt__pg_ops;
+    s->rd = (struct rt__pg_reader)RT__PG_READER_INIT;
     if ((rc = rt__pg_connect(target, &s->pg, err)) < 0) {
         rt_free(s);
         return rc;
@@ -214,6 +216,7 @@ static void pg_close(struct rt_store *st)
         rt__pg_end(s->pg, 0, NULL);
     rt__pg_close(s->pg);
     rt__pg_sql_release(&s->sql);
+    rt__pg_reader_release(&s->rd);
     for (size_t i = 0; i < s->n_search; i++) {
         rt_free(s->search_sql[i]);
         rt_free(s->search_name[i]);
@@ -248,8 +251,16 @@ static void pg_set_actor(struct rt_store *st, const char *actor, const char *via
 
 static int pg_set_reader(struct rt_store *st, enum rt_reader reader, struct rt_error *err)
 {
-    (void)st;
-    return reader == RT_READER_ALL ? 0 : pg_fail(err, "reading as the public (--as)");
+    struct pg_store *s = PG(st);
+
+    if (s->scratch)
+        return pg_fail(err, "changing the reader during an import");
+    return rt__pg_reader_set(s->pg, &s->rd, s->in_tx || s->in_read, reader, err);
+}
+
+static enum rt_reader pg_reader(const struct rt_store *st)
+{
+    return ((const struct pg_store *)(const void *)st)->rd.reader;
 }
 
 /* Transactions. */
@@ -270,8 +281,11 @@ static void pg_read_end(struct rt_store *st)
 {
     struct pg_store *s = PG(st);
 
+    /* A read wrote nothing: committed when the reader changed in it, so that the
+     * change stays (else rolled back, and the change made again). */
     if (s->in_read)
-        rt__pg_end(s->pg, 0, NULL);
+        rt__pg_reader_ended(s->pg, &s->rd,
+                            rt__pg_end(s->pg, s->rd.dirty, NULL) == 0 && s->rd.dirty);
     s->in_read = 0;
 }
 
@@ -889,7 +903,9 @@ static int pg_commit(struct rt_store *st, struct rt_error *err)
     if (!s->in_tx)
         return 0;
     s->in_tx = 0;
-    return rt__pg_end(s->pg, 1, err);
+    rc = rt__pg_end(s->pg, 1, err);
+    rt__pg_reader_ended(s->pg, &s->rd, rc == 0);
+    return rc;
 }
 
 static void pg_rollback(struct rt_store *st)
@@ -899,8 +915,10 @@ static void pg_rollback(struct rt_store *st)
     if (s->scratch)
         rt__sqlite_rollback(s->scratch);
     scratch_drop(s);
-    if (s->in_tx)
+    if (s->in_tx) {
         rt__pg_end(s->pg, 0, NULL);
+        rt__pg_reader_ended(s->pg, &s->rd, 0);
+    }
     s->in_tx = 0;
 }
 
@@ -2624,14 +2642,20 @@ static int export_table(struct pg_store *s, const char *table, json_t *tabs, str
 
     if (!(cols = rt__pg_exec(
               s->pg, "pg_export_columns",
-              "SELECT c.column_name, c.data_type,"
+              /* The table in the schema of the tables (meta's), not the view that
+               * shadows it for the public (private.c), nor pg_temp, which is then the
+               * current schema. */
+              "WITH s AS (SELECT n.nspname, to_regclass(format('%I.%I', n.nspname, $1::text)) AS t"
+              " FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace"
+              " WHERE k.oid = to_regclass('meta'))"
+              " SELECT c.column_name, c.data_type,"
               " coalesce((SELECT k.n FROM pg_index i,"
               " unnest(i.indkey::int2[]) WITH ORDINALITY k(att, n)"
-              " JOIN pg_attribute a ON a.attrelid = to_regclass($1) AND a.attnum = k.att"
-              " WHERE i.indrelid = to_regclass($1) AND i.indisprimary"
+              " JOIN pg_attribute a ON a.attrelid = s.t AND a.attnum = k.att"
+              " WHERE i.indrelid = s.t AND i.indisprimary"
               " AND a.attname = c.column_name), 0)"
-              " FROM information_schema.columns c WHERE c.table_schema = current_schema()"
-              " AND c.table_name = $1 ORDER BY c.ordinal_position",
+              " FROM s, information_schema.columns c WHERE c.table_schema = s.nspname"
+              " AND c.table_name = $1::text ORDER BY c.ordinal_position",
               1, v, err)))
         return RT_ESTORE;
     n = PQntuples(cols);
@@ -2647,6 +2671,9 @@ static int export_table(struct pg_store *s, const char *table, json_t *tabs, str
             rt_buf_adds(&sql, ", ");
         if (!strcmp(c, "sur_id") || !strcmp(c, "state_id"))
             rt_buf_addf(&sql, "(SELECT code FROM state WHERE id = t.%s)", c);
+        else if (!strcmp(c, "source_id") || !strcmp(c, "step_id"))
+            /* null: a record private.h hides from the reader (as exchange.c) */
+            rt_buf_addf(&sql, "(SELECT id FROM %.*s WHERE id = t.%s)", (int)(strlen(c) - 3), c, c);
         else
             rt_buf_addf(&sql, "t.%s", c);
     }
@@ -2797,6 +2824,7 @@ const struct rt__store_ops rt__pg_ops = {
     .retry = pg_retry,
     .set_actor = pg_set_actor,
     .set_reader = pg_set_reader,
+    .reader = pg_reader,
     .audit_note = pg_audit_note,
     .rec_ledger = rt__pg_rec_ledger,
     .export = pg_export,

@@ -51,6 +51,7 @@ const struct rt__store_ops rt__sqlite_ops = {
     .retry = rt__sqlite_sql_retry,
     .set_actor = rt__sqlite_set_actor,
     .set_reader = rt__sqlite_set_reader,
+    .reader = rt__sqlite_reader,
     .audit_note = rt__sqlite_audit_note,
     .rec_ledger = rt__sqlite_rec_ledger,
     .export = rt__sqlite_export,
