@@ -84,6 +84,9 @@ struct rt__store_ops {
     int (*repeats_compute)(struct rt_store *st, int64_t *out_pairs, int64_t *out_clusters,
                            struct rt_error *err);
     int (*repeats_fresh)(struct rt_store *st, int *out_fresh, struct rt_error *err);
+    /* Whether a write may begin now: the store is writable and no transaction is open
+     * (rt_report_prepare recomputes stale repeats only then); NULL: never. */
+    int (*may_write)(struct rt_store *st);
     int (*repeat_pairs)(struct rt_store *st, double threshold, int min_cycle_gap,
                         struct rt_repeat_pair **out, size_t *out_n, struct rt_error *err);
     int (*repeats_of)(struct rt_store *st, int64_t id, double threshold, struct rt_repeats *out,

@@ -189,6 +189,32 @@ cat >"$TMP/public" <<EOF2
 --as public export --json
 EOF2
 same "$TMP/public" 0
+
+# Reports (src/store/report_read.c): the country profile whole, the briefing's counts of
+# the recommendations its topics name (its other parts name records through look-ups,
+# lookup.h, SQLite's alone so far), as of dates; repeats computed on each store.
+cat >"$TMP/reports" <<EOF2
+report country Belarus --as-of 2016-12-31
+report country BLR --json
+report country BLR --as-of 2015 --format html
+--as public report country BLR --as-of 2016-12-31 --json
+report country USA --json
+EOF2
+same "$TMP/reports" 0
+for dl in "$D" 1; do
+    for d in 2015-09-30 2016-12-31; do
+        for s in LITE PG; do
+            eval db=\$$s
+            "$RT" --db "$db" report brief --dialogue "$dl" --as-of $d --json |
+                jq -c '[.topics[].states]' >"$TMP/topics.$s"
+        done
+        check "the briefing of dialogue $dl: its counts as of $d the same on both stores" \
+            cmp "$TMP/topics.LITE" "$TMP/topics.PG"
+    done
+done
+check "and count something" grep -q '"total":[1-9]' "$TMP/topics.PG"
+check "the repeats were computed on PostgreSQL" test \
+    "$(pg_psql -c "SELECT count(*) FROM meta WHERE key = 'repeats'")" = 1
 cat >"$TMP/public-misses" <<EOF2
 --as public private step:$S3
 --as public private participant:1

@@ -30,6 +30,7 @@
 
 #include "base/strmap.h"
 #include "store/backend.h"
+#include "store/pg/json_sql.h"
 #include "store/pg/pg_int.h"
 #include "store/sql.h"
 #include "store/sqlite/facets.h"
@@ -54,8 +55,9 @@ struct pg_store {
     struct rt__store_base base; /* first: &rt__pg_ops */
     struct rt_pg *pg;
     int schema;
-    int in_tx;   /* a transaction begun by rt_store_begin (not a load) */
-    int in_read; /* rt_store_read_begin's */
+    int in_tx;    /* a transaction begun by rt_store_begin (not a load) */
+    int in_read;  /* rt_store_read_begin's */
+    int readonly; /* opened RT_STORE_READONLY */
     char *actor, *via;
     /* During a load: the SQLite store it is built in, and its directory. */
     struct rt_store *scratch;
@@ -147,6 +149,7 @@ static int pg_open(struct rt_store **out, const char *target, unsigned flags, st
         rt_free(s);
         return rc;
     }
+    s->readonly = (flags & RT_STORE_READONLY) != 0;
     if (flags & RT_STORE_READONLY) {
         PGresult *r = rt__pg_exec(s->pg, "pg_open_version",
                                   "SELECT value FROM meta WHERE key = 'pg_schema'", 0, NULL, err);
@@ -261,6 +264,40 @@ static int pg_set_reader(struct rt_store *st, enum rt_reader reader, struct rt_e
 static enum rt_reader pg_reader(const struct rt_store *st)
 {
     return ((const struct pg_store *)(const void *)st)->rd.reader;
+}
+
+/* Repeats (repeats.c). */
+
+static void pg_read_end(struct rt_store *st);
+
+static int pg_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+
+    if (s->scratch)
+        return pg_fail(err, "repeats during an import");
+    return rt__pg_repeats_fresh(s->pg, out_fresh, err);
+}
+
+static int pg_repeats_compute(struct rt_store *st, int64_t *out_pairs, int64_t *out_clusters,
+                              struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+
+    if (s->scratch)
+        return pg_fail(err, "repeats during an import");
+    if (s->readonly)
+        return rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
+                            "the database is open read-only: repeats cannot be stored");
+    pg_read_end(st);
+    return rt__pg_repeats_compute(s->pg, s->in_tx, out_pairs, out_clusters, err);
+}
+
+static int pg_may_write(struct rt_store *st)
+{
+    struct pg_store *s = PG(st);
+
+    return !s->readonly && !s->in_tx && !s->in_read && !s->scratch;
 }
 
 /* Transactions. */
@@ -1086,23 +1123,9 @@ static int pg_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *re
     return rc;
 }
 
-/* The SQL of src/store/sqlite/json_sql.h's THEME_IDS in PostgreSQL's words, with the
- * theme as $T (theme_sql puts the parameter's number there). NOCASE becomes lower(). */
-#define PG_THEME_WORDS(col)                                                                        \
-    "(' ' || replace(replace(replace(replace(replace(replace(lower(" col                           \
-    " COLLATE \"C\"), ',', ' '), '''',"                                                            \
-    " ' '), '-', ' '), '&', ' '), '/', ' '), '.', ' ') || ' ')"
-#define PG_WORD_IN(col) "strpos(" PG_THEME_WORDS(col) ", ' ' || trim(lower($T)) || ' ') > 0"
-#define PG_THEME_IDS                                                                               \
-    "SELECT t.id FROM theme t WHERE lower(t.label) = lower($T) OR lower(t.code) = lower($T)"       \
-    " OR " PG_WORD_IN("t.label") " OR EXISTS (SELECT 1 FROM theme_area_label m"                    \
-                                 " WHERE m.vocabulary = t.vocabulary AND m.label = t.label AND "   \
-                                 "m.area IN (SELECT a.code"                                        \
-                                 " FROM theme_area a WHERE a.code = $T OR lower(a.label) = "       \
-                                 "lower($T) OR " PG_WORD_IN(                                       \
-                                     "a.label") " UNION SELECT m2.area FROM theme_area_label m2 "  \
-                                                "WHERE lower(m2.label) = lower($T)"                \
-                                                " OR " PG_WORD_IN("m2.label") "))"
+/* THEME_IDS of src/store/pg/json_sql.h with the theme as $T (theme_sql puts the
+ * parameter's number there). */
+#define PG_THEME_IDS THEME_IDS("$T")
 
 /* Appends sql with each $T replaced by the parameter name p ("$8"). */
 static void theme_sql(struct rt_buf *out, const char *sql, const char *p)
@@ -2823,6 +2846,9 @@ const struct rt__store_ops rt__pg_ops = {
     .sql_group = pg_sql_group,
     .retry = pg_retry,
     .set_actor = pg_set_actor,
+    .repeats_fresh = pg_repeats_fresh,
+    .repeats_compute = pg_repeats_compute,
+    .may_write = pg_may_write,
     .set_reader = pg_set_reader,
     .reader = pg_reader,
     .audit_note = pg_audit_note,

@@ -375,6 +375,15 @@ int rt__pg_reader_set(struct rt_pg *pg, struct rt__pg_reader *r, int in_tx, enum
 void rt__pg_reader_ended(struct rt_pg *pg, struct rt__pg_reader *r, int committed);
 void rt__pg_reader_release(struct rt__pg_reader *r);
 
+/*
+ * Repeats (repeats.c), as SQLite's store computes and keeps them: whether the stored
+ * pairs were computed from the data as it is (*out_fresh), and computing and storing
+ * them again, in the open transaction (in_tx) or in one of its own. 0 or RT_ESTORE.
+ */
+int rt__pg_repeats_fresh(struct rt_pg *pg, int *out_fresh, struct rt_error *err);
+int rt__pg_repeats_compute(struct rt_pg *pg, int in_tx, int64_t *out_pairs, int64_t *out_clusters,
+                           struct rt_error *err);
+
 /* The dialogue ledger's reads and look-ups (ledger_read.c), members of rt__pg_ops: the
  * functions of ledger.h of the same names. */
 int rt__pg_dialogue_list(struct rt_store *st, json_t **out, struct rt_error *err);

@@ -52,6 +52,7 @@ const struct rt__store_ops rt__sqlite_ops = {
     .set_actor = rt__sqlite_set_actor,
     .set_reader = rt__sqlite_set_reader,
     .reader = rt__sqlite_reader,
+    .may_write = rt__sqlite_may_write,
     .audit_note = rt__sqlite_audit_note,
     .rec_ledger = rt__sqlite_rec_ledger,
     .export = rt__sqlite_export,

@@ -83,11 +83,14 @@ int rt__exec(struct rt_store *st, struct rt_error *err, int64_t *out_id, const c
 int rt__sqlite_sql_scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int,
                           json_t **out_json, const char *sql, const char *types, va_list ap)
 {
-    sqlite3_stmt *s = NULL;
+    sqlite3_stmt *s;
     int rc;
 
-    if ((rc = prepare_va(st, &s, err, sql, types, ap)) < 0)
-        return rc;
+    /* From the connection's cache: the reports' statements (report_sql.h) are long,
+     * and preparing one cost more than running it. */
+    if (!(s = rt__stmt_sql(st, sql, err)))
+        return RT_ESTORE;
+    bind_types(s, types, ap);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
         rc = 0;
@@ -105,7 +108,7 @@ int rt__sqlite_sql_scalar(struct rt_store *st, struct rt_error *err, int64_t *ou
     } else {
         rc = rt__db_error(st, err, "read");
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return rc;
 }
 
