@@ -363,6 +363,10 @@ static int pg_begin_load(struct rt_store *st, struct rt_error *err)
 
     if (s->in_tx || s->scratch)
         return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "a transaction is already open");
+    /* The transfer names the tables by current_schema(), which is pg_temp then. */
+    if (s->rd.reader != RT_READER_ALL)
+        return rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
+                            "this store reads for the public and cannot write");
     pg_read_end(st);
     if ((rc = pg_empty(s, &empty, err)) < 0)
         return rc;

@@ -151,6 +151,7 @@ Test(pg_ledger, reading_as_the_public)
     cr_assert_eq(rt_private_set(st, "source:1", 1, &e), RT_EINVAL);
     cr_assert_lt(rt_participant_add(st, round, "Third", NULL, "EU", NULL, &id, &e), 0);
     cr_assert(strstr(e.msg.buf, "reads for the public"), "%s", e.msg.buf);
+    cr_assert_lt(rt_store_begin_load(st, &e), 0, "nor load");
     pg_ok(rt_store_set_reader(st, RT_READER_ALL, &e), &e);
     cr_assert_str_eq(count_now(st, "t_parts", steps), "2", "the tables again");
     cr_assert_str_eq(count_now(st, "t_marks", "SELECT count(*) FROM private_record"), "2");
