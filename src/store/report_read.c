@@ -47,6 +47,31 @@ char *rt__report_sql_params(const char *src, char n, int cast)
     return rt_buf_detach(&b, NULL);
 }
 
+char *rt__sql_typed(const char *src, const char *types)
+{
+    struct rt_buf b = RT_BUF_INIT;
+    size_t n = strlen(types);
+    char quote = 0;
+
+    for (const char *p = src; *p; p++) {
+        if (quote) {
+            quote = *p == quote ? 0 : quote;
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+        } else if (*p == '?' && p[1] >= '1' && p[1] <= '9' && (size_t)(p[1] - '1') < n) {
+            char t = types[p[1] - '1'];
+            rt_buf_addf(&b, "CAST(?%c AS %s)", p[1],
+                        t == 'i'   ? "bigint"
+                        : t == 'j' ? "json"
+                                   : "text");
+            p++;
+            continue;
+        }
+        rt_buf_addch(&b, *p);
+    }
+    return rt_buf_detach(&b, NULL);
+}
+
 static int add_to_buf(const char *b, size_t n, void *ctx)
 {
     rt_buf_add(ctx, b, n);

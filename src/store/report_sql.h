@@ -29,6 +29,13 @@ const char *rt__pg_report_sql(int which);
  */
 char *rt__report_sql_params(const char *src, char n, int cast);
 
+/*
+ * src with each ?N outside quotes written CAST(?N AS type), by types[N - 1]: 't' text,
+ * 'i' bigint, 'j' json (PostgreSQL's statements of lookup_sql.h). A new string
+ * (rt_free).
+ */
+char *rt__sql_typed(const char *src, const char *types);
+
 #ifdef JOBJ
 /* The SQL below is laid out as SQL, in macros clang-format cannot keep. */
 // clang-format off

@@ -46,8 +46,6 @@ check_eq "names it" "rightstrack: field 'state': no state is called 'Atlantis'" 
 check_fails "as of a date that is none" 1 "$RT" --db "$DB" report country BLR --as-of 2016-13-01
 check_eq "the message names the field" yes "$(grep -q "as-of" "$TMP/err" && echo yes)"
 
-sqlite_only_below "the briefing names records through look-ups (lookup.h), the web face"
-
 for d in 2016-01-31 2016-12-31; do
     "$RT" --db "$DB" report brief --dialogue "$WG" --as-of $d >"$TMP/brief-$d.md"
     check_eq "report brief --as-of $d" 0 $?
@@ -139,6 +137,8 @@ check_fails "an unknown state" 1 "$RT" --db "$DB" report country Atlantis
 check_eq "the message names it" yes "$(grep -q "Atlantis" "$TMP/err" && echo yes)"
 check "--help" "$RT" report --help
 check_eq "--help shows both reports" yes "$(grep -q 'report country' "$TMP/out" && echo yes)"
+
+sqlite_only_below "the web face"
 
 # The web face serves the same bytes and the same data.
 serve_start "$DB"

@@ -190,15 +190,19 @@ cat >"$TMP/public" <<EOF2
 EOF2
 same "$TMP/public" 0
 
-# Reports (src/store/report_read.c): the country profile whole, the briefing's counts of
-# the recommendations its topics name (its other parts name records through look-ups,
-# lookup.h, SQLite's alone so far), as of dates; repeats computed on each store.
+# Reports (src/store/report_read.c): the country profile and the briefing (which names
+# records through the look-ups, src/store/lookup.c), as of dates, as the public too;
+# repeats computed on each store; and the briefing's counts per topic on their own.
 cat >"$TMP/reports" <<EOF2
 report country Belarus --as-of 2016-12-31
 report country BLR --json
 report country BLR --as-of 2015 --format html
 --as public report country BLR --as-of 2016-12-31 --json
 report country USA --json
+report brief --dialogue 1 --as-of 2016-12-31
+report brief --dialogue $D --json
+report brief --dialogue $D --as-of 2016-06 --format html
+--as public report brief --dialogue $D --json
 EOF2
 same "$TMP/reports" 0
 for dl in "$D" 1; do

@@ -21,6 +21,8 @@
 #define JSON_IDS(p) "SELECT value::bigint FROM json_array_elements_text(" p ")"
 #define JARR "json_build_array"
 #define STRPOS "strpos"
+/* A JSON true or false: whether cond holds (lookup_sql.h). */
+#define JBOOL(cond) "(" cond ")"
 #define BYTEWISE " COLLATE \"C\""
 
 /*

@@ -30,6 +30,8 @@ struct sqlite3_stmt;
 #define JSON_IDS(p) "SELECT value FROM json_each(" p ")"
 #define JARR "json_array"
 #define STRPOS "instr"
+/* A JSON true or false: whether cond holds (lookup_sql.h). */
+#define JBOOL(cond) "json(CASE WHEN " cond " THEN 'true' ELSE 'false' END)"
 #define BYTEWISE ""
 
 /*
