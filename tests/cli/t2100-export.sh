@@ -55,6 +55,20 @@ if on_sqlite "search --format (which reads as the public)"; then
         "$("$RT" --db "$DB" search --out "$TMP/all2.csv" && wc -c <"$TMP/all2.csv")"
 fi
 
+# The export reads for the reader it began for (rt_export_search): as the public, a
+# private source is named nowhere (the views of src/store/private.c).
+"$RT" --db "$DB" private source:1 >/dev/null
+sources() { python3 -c 'import csv,sys
+print(",".join(sorted({r["source"] for r in csv.DictReader(open(sys.argv[1],newline="",encoding="utf-8"))})))' "$1"; }
+"$RT" --db "$DB" --as public search --sur Belarus --format csv >"$TMP/pub.csv"
+"$RT" --db "$DB" search --sur Belarus --format csv >"$TMP/everyone.csv"
+check_eq "as the public, the same rows" "$(wc -l <"$TMP/everyone.csv")" "$(wc -l <"$TMP/pub.csv")"
+check_eq "without the private source" "" "$(sources "$TMP/pub.csv")"
+check "which everybody reads" grep -q 'upr_info_s01-s18.csv' "$TMP/everyone.csv"
+"$RT" --db "$DB" private --public source:1 >/dev/null
+
+sqlite_only_below "search --sort"
+
 # A text search, sorted: the export keeps the order of the search.
 "$RT" --db "$DB" search --json --limit 10000 torture --sort state >"$TMP/t.json"
 if on_sqlite "search --format of a sorted search"; then

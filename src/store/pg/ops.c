@@ -32,6 +32,7 @@
 
 #include "base/strmap.h"
 #include "store/backend.h"
+#include "store/pg/json_sql.h"
 #include "store/pg/pg_int.h"
 #include "store/sql.h"
 #include "store/sqlite/facets.h"
@@ -50,8 +51,9 @@ struct pg_store {
     struct rt__store_base base; /* first: &rt__pg_ops */
     struct rt_pg *pg;
     int schema;
-    int in_tx;   /* a transaction begun by rt_store_begin (not a load) */
-    int in_read; /* rt_store_read_begin's */
+    int in_tx;    /* a transaction begun by rt_store_begin (not a load) */
+    int in_read;  /* rt_store_read_begin's */
+    int readonly; /* opened RT_STORE_READONLY */
     char *actor, *via;
     /* During a load: the SQLite store it is built in, and its directory. */
     struct rt_store *scratch;
@@ -86,7 +88,8 @@ struct pg_store {
     int64_t *theme_pool;
     size_t n_theme_pool, theme_pool_alloc;
     struct rt__pg_words words;
-    struct rt__pg_sql sql; /* the ledger's writes (sql.c) */
+    struct rt__pg_sql sql;   /* the ledger's writes (sql.c) */
+    struct rt__pg_reader rd; /* who the connection reads for (private.c) */
 };
 
 static struct pg_store *PG(struct rt_store *st)
@@ -142,10 +145,12 @@ static int pg_open(struct rt_store **out, const char *target, unsigned flags, st
         s->tx_kept = -1;
     }
     s->base.ops = &rt__pg_ops;
+    s->rd = (struct rt__pg_reader)RT__PG_READER_INIT;
     if ((rc = rt__pg_connect(target, &s->pg, err)) < 0) {
         rt_free(s);
         return rc;
     }
+    s->readonly = (flags & RT_STORE_READONLY) != 0;
     if (flags & RT_STORE_READONLY) {
         PGresult *r = rt__pg_exec(s->pg, "pg_open_version",
                                   "SELECT value FROM meta WHERE key = 'pg_schema'", 0, NULL, err);
@@ -218,6 +223,7 @@ static void pg_close(struct rt_store *st)
         rt__pg_end(s->pg, 0, NULL);
     rt__pg_close(s->pg);
     rt__pg_sql_release(&s->sql);
+    rt__pg_reader_release(&s->rd);
     for (size_t i = 0; i < s->n_search; i++) {
         rt_free(s->search_sql[i]);
         rt_free(s->search_name[i]);
@@ -252,8 +258,50 @@ static void pg_set_actor(struct rt_store *st, const char *actor, const char *via
 
 static int pg_set_reader(struct rt_store *st, enum rt_reader reader, struct rt_error *err)
 {
-    (void)st;
-    return reader == RT_READER_ALL ? 0 : pg_fail(err, "reading as the public (--as)");
+    struct pg_store *s = PG(st);
+
+    if (s->scratch)
+        return pg_fail(err, "changing the reader during an import");
+    return rt__pg_reader_set(s->pg, &s->rd, s->in_tx || s->in_read, reader, err);
+}
+
+static enum rt_reader pg_reader(const struct rt_store *st)
+{
+    return ((const struct pg_store *)(const void *)st)->rd.reader;
+}
+
+/* Repeats (repeats.c). */
+
+static void pg_read_end(struct rt_store *st);
+
+static int pg_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+
+    if (s->scratch)
+        return pg_fail(err, "repeats during an import");
+    return rt__pg_repeats_fresh(s->pg, out_fresh, err);
+}
+
+static int pg_repeats_compute(struct rt_store *st, int64_t *out_pairs, int64_t *out_clusters,
+                              struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+
+    if (s->scratch)
+        return pg_fail(err, "repeats during an import");
+    if (s->readonly)
+        return rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
+                            "the database is open read-only: repeats cannot be stored");
+    pg_read_end(st);
+    return rt__pg_repeats_compute(s->pg, s->in_tx, out_pairs, out_clusters, err);
+}
+
+static int pg_may_write(struct rt_store *st)
+{
+    struct pg_store *s = PG(st);
+
+    return !s->readonly && !s->in_tx && !s->in_read && !s->scratch;
 }
 
 /* Transactions. */
@@ -274,8 +322,11 @@ static void pg_read_end(struct rt_store *st)
 {
     struct pg_store *s = PG(st);
 
+    /* A read wrote nothing: committed when the reader changed in it, so that the
+     * change stays (else rolled back, and the change made again). */
     if (s->in_read)
-        rt__pg_end(s->pg, 0, NULL);
+        rt__pg_reader_ended(s->pg, &s->rd,
+                            rt__pg_end(s->pg, s->rd.dirty, NULL) == 0 && s->rd.dirty);
     s->in_read = 0;
 }
 
@@ -334,6 +385,10 @@ static int pg_begin_load(struct rt_store *st, struct rt_error *err)
 
     if (s->in_tx || s->scratch)
         return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "a transaction is already open");
+    /* The transfer names the tables by current_schema(), which is pg_temp then. */
+    if (s->rd.reader != RT_READER_ALL)
+        return rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
+                            "this store reads for the public and cannot write");
     pg_read_end(st);
     if ((rc = pg_empty(s, &empty, err)) < 0)
         return rc;
@@ -1338,7 +1393,9 @@ static int pg_commit(struct rt_store *st, struct rt_error *err)
     if (!s->in_tx)
         return 0;
     s->in_tx = 0;
-    return rt__pg_end(s->pg, 1, err);
+    rc = rt__pg_end(s->pg, 1, err);
+    rt__pg_reader_ended(s->pg, &s->rd, rc == 0);
+    return rc;
 }
 
 static void pg_rollback(struct rt_store *st)
@@ -1348,8 +1405,10 @@ static void pg_rollback(struct rt_store *st)
     if (s->scratch)
         rt__sqlite_rollback(s->scratch);
     scratch_drop(s);
-    if (s->in_tx)
+    if (s->in_tx) {
         rt__pg_end(s->pg, 0, NULL);
+        rt__pg_reader_ended(s->pg, &s->rd, 0);
+    }
     s->in_tx = 0;
 }
 
@@ -1513,23 +1572,9 @@ static int pg_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *re
     return rc;
 }
 
-/* The SQL of src/store/sqlite/json_sql.h's THEME_IDS in PostgreSQL's words, with the
- * theme as $T (theme_sql puts the parameter's number there). NOCASE becomes lower(). */
-#define PG_THEME_WORDS(col)                                                                        \
-    "(' ' || replace(replace(replace(replace(replace(replace(lower(" col                           \
-    " COLLATE \"C\"), ',', ' '), '''',"                                                            \
-    " ' '), '-', ' '), '&', ' '), '/', ' '), '.', ' ') || ' ')"
-#define PG_WORD_IN(col) "strpos(" PG_THEME_WORDS(col) ", ' ' || trim(lower($T)) || ' ') > 0"
-#define PG_THEME_IDS                                                                               \
-    "SELECT t.id FROM theme t WHERE lower(t.label) = lower($T) OR lower(t.code) = lower($T)"       \
-    " OR " PG_WORD_IN("t.label") " OR EXISTS (SELECT 1 FROM theme_area_label m"                    \
-                                 " WHERE m.vocabulary = t.vocabulary AND m.label = t.label AND "   \
-                                 "m.area IN (SELECT a.code"                                        \
-                                 " FROM theme_area a WHERE a.code = $T OR lower(a.label) = "       \
-                                 "lower($T) OR " PG_WORD_IN(                                       \
-                                     "a.label") " UNION SELECT m2.area FROM theme_area_label m2 "  \
-                                                "WHERE lower(m2.label) = lower($T)"                \
-                                                " OR " PG_WORD_IN("m2.label") "))"
+/* THEME_IDS of src/store/pg/json_sql.h with the theme as $T (theme_sql puts the
+ * parameter's number there). */
+#define PG_THEME_IDS THEME_IDS("$T")
 
 /* Appends sql with each $T replaced by the parameter name p ("$8"). */
 static void theme_sql(struct rt_buf *out, const char *sql, const char *p)
@@ -3108,14 +3153,20 @@ static int export_table(struct pg_store *s, const char *table, json_t *tabs, str
 
     if (!(cols = rt__pg_exec(
               s->pg, "pg_export_columns",
-              "SELECT c.column_name, c.data_type,"
+              /* The table in the schema of the tables (meta's), not the view that
+               * shadows it for the public (private.c), nor pg_temp, which is then the
+               * current schema. */
+              "WITH s AS (SELECT n.nspname, to_regclass(format('%I.%I', n.nspname, $1::text)) AS t"
+              " FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace"
+              " WHERE k.oid = to_regclass('meta'))"
+              " SELECT c.column_name, c.data_type,"
               " coalesce((SELECT k.n FROM pg_index i,"
               " unnest(i.indkey::int2[]) WITH ORDINALITY k(att, n)"
-              " JOIN pg_attribute a ON a.attrelid = to_regclass($1) AND a.attnum = k.att"
-              " WHERE i.indrelid = to_regclass($1) AND i.indisprimary"
+              " JOIN pg_attribute a ON a.attrelid = s.t AND a.attnum = k.att"
+              " WHERE i.indrelid = s.t AND i.indisprimary"
               " AND a.attname = c.column_name), 0)"
-              " FROM information_schema.columns c WHERE c.table_schema = current_schema()"
-              " AND c.table_name = $1 ORDER BY c.ordinal_position",
+              " FROM s, information_schema.columns c WHERE c.table_schema = s.nspname"
+              " AND c.table_name = $1::text ORDER BY c.ordinal_position",
               1, v, err)))
         return RT_ESTORE;
     n = PQntuples(cols);
@@ -3131,6 +3182,9 @@ static int export_table(struct pg_store *s, const char *table, json_t *tabs, str
             rt_buf_adds(&sql, ", ");
         if (!strcmp(c, "sur_id") || !strcmp(c, "state_id"))
             rt_buf_addf(&sql, "(SELECT code FROM state WHERE id = t.%s)", c);
+        else if (!strcmp(c, "source_id") || !strcmp(c, "step_id"))
+            /* null: a record private.h hides from the reader (as exchange.c) */
+            rt_buf_addf(&sql, "(SELECT id FROM %.*s WHERE id = t.%s)", (int)(strlen(c) - 3), c, c);
         else
             rt_buf_addf(&sql, "t.%s", c);
     }
@@ -3287,7 +3341,11 @@ const struct rt__store_ops rt__pg_ops = {
     .sql_group = pg_sql_group,
     .retry = pg_retry,
     .set_actor = pg_set_actor,
+    .repeats_fresh = pg_repeats_fresh,
+    .repeats_compute = pg_repeats_compute,
+    .may_write = pg_may_write,
     .set_reader = pg_set_reader,
+    .reader = pg_reader,
     .audit_note = pg_audit_note,
     .rec_ledger = rt__pg_rec_ledger,
     .export = pg_export,

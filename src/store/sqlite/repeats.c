@@ -3,6 +3,7 @@
 
 #include <rightstrack/text.h>
 
+#include "store/repeats_int.h"
 #include "store/sqlite/ops.h"
 #include "store/sqlite/sqlite_int.h"
 
@@ -59,44 +60,6 @@ static int corpus_load(struct rt_store *st, struct corpus *c, struct rt_error *e
     return rc;
 }
 
-/* Union-find over corpus indexes: each root is the smallest index of its set. */
-static size_t find(size_t *up, size_t i)
-{
-    while (up[i] != i) {
-        up[i] = up[up[i]];
-        i = up[i];
-    }
-    return i;
-}
-
-static void unite(size_t *up, size_t a, size_t b)
-{
-    a = find(up, a);
-    b = find(up, b);
-    if (a < b)
-        up[b] = a;
-    else if (b < a)
-        up[a] = b;
-}
-
-/* Sets up[] (n entries, new array) to the clusters of pairs. */
-static size_t *clusters(const struct rt_sim_pair *p, size_t n_pairs, size_t n)
-{
-    size_t *up;
-
-    RT_ALLOC_ARRAY(up, n ? n : 1);
-    for (size_t i = 0; i < n; i++)
-        up[i] = i;
-    for (size_t k = 0; k < n_pairs; k++)
-        unite(up, p[k].a, p[k].b);
-    for (size_t i = 0; i < n; i++)
-        up[i] = find(up, i);
-    return up;
-}
-
-/* What the pairs were computed with: bump when the shingles or the join change. */
-#define REPEATS_VERSION "1"
-
 /* What the stored pairs must have been computed from to be fresh. */
 static int fingerprint(struct rt_store *st, struct rt_buf *out, struct rt_error *err)
 {
@@ -107,8 +70,7 @@ static int fingerprint(struct rt_store *st, struct rt_buf *out, struct rt_error 
                            &s, NULL) != SQLITE_OK)
         return rt__db_error(st, err, "prepare");
     if (sqlite3_step(s) == SQLITE_ROW)
-        rt_buf_addf(out, "v" REPEATS_VERSION " %.17g %lld %lld", RT_REPEAT_THRESHOLD,
-                    (long long)sqlite3_column_int64(s, 0), (long long)sqlite3_column_int64(s, 1));
+        rt__repeats_fingerprint(out, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1));
     else
         rc = rt__db_error(st, err, "recommendations");
     sqlite3_finalize(s);
@@ -186,7 +148,7 @@ static int store(struct rt_store *st, const struct corpus *c, const struct rt_si
     }
     sqlite3_finalize(s);
     s = NULL;
-    up = clusters(p, n_pairs, c->n);
+    up = rt__repeat_clusters(p, n_pairs, c->n);
     if (sqlite3_prepare_v2(st->db, "INSERT INTO repeat_cluster(rec_id, cluster_id) VALUES (?1, ?2)",
                            -1, &s, NULL) != SQLITE_OK) {
         rc = rt__db_error(st, err, "prepare");
@@ -518,7 +480,7 @@ int rt__sqlite_repeats_of(struct rt_store *st, int64_t id, double threshold, str
                                   "too many recommendations to compare");
                 goto out;
             }
-            up = clusters(p, n_p, c.n);
+            up = rt__repeat_clusters(p, n_p, c.n);
             cluster = c.id[up[lo]];
             size = 0;
             for (size_t i = 0; i < c.n; i++)
