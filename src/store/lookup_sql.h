@@ -1,5 +1,4 @@
 /*
-<<<<<<<< HEAD:src/store/lookup_sql.h
  * The names of records (lookup.h): one statement per kind builds the entries a
  * picker lists and a page shows in place of a reference, so each name is made in one
  * place, in words both dialects share. src/store/lookup.c includes this file twice,
@@ -188,22 +187,3 @@ static const char LK(participant_sql)[] = ARRAY_OF(
     " WHERE (?2 = 0 OR r.dialogue_id = ?2) AND " ANY_ID("p.id") " AND " HOLDS("p.name")
     " ORDER BY p.id");
 // clang-format on
-========
- * The names of records (lookup.h) on SQLite: the statements of src/store/lookup_sql.h
- * in SQLite's words (src/store/lookup.c runs them).
- */
-#include "base/compat.h"
-
-#include <string.h>
-
-#include "store/sqlite/json_sql.h"
-#include "store/lookup_sql.h"
-
-const char *rt__sqlite_lookup_sql(const char *kind)
-{
-    for (size_t i = 0; kind && i < RT_ARRAY_SIZE(lookup_kinds); i++)
-        if (!strcmp(lookup_kinds[i].kind, kind))
-            return lookup_kinds[i].sql;
-    return NULL;
-}
->>>>>>>> wt-pgprivrep:src/store/sqlite/lookup.c
