@@ -149,7 +149,7 @@ static inline int rt__store_is(struct rt_store *store, const struct rt__store_op
 }
 
 /*
- * For a function that the SQLite back end alone has so far (persons, edits, the audit
+ * For a function that the SQLite back end alone has so far (edits, the audit
  * log's reads, reports, accounts, private records): 0 on a SQLite store; on another,
  * RT_ESTORE with err saying "not yet supported on" the back end ": WHAT". Every such
  * function calls it first, so that any command opens any store and fails there, at

@@ -2731,7 +2731,7 @@ static int pg_sql_rows(struct rt_store *st, struct rt_error *err, rt__sql_row_fn
     struct pg_store *s = PG(st);
 
     if (s->scratch)
-        return pg_fail(err, "reads of persons during an import");
+        return pg_fail(err, "the ledger's reads during an import");
     return rt__pg_sql_rows(s->pg, &s->sql, err, fn, ctx, sql, types, ap);
 }
 
