@@ -38,6 +38,10 @@ RT_API int rt_store_open(struct rt_store **out, const char *path, unsigned flags
  * texts indexed outside one are written first. NULL is allowed.
  */
 RT_API void rt_store_close(struct rt_store *st);
+
+/* The file a database URL names (what follows any "sqlite:"), or NULL when the URL names
+ * a server (PostgreSQL): for a command that says it made a new file. */
+RT_API const char *rt_store_url_file(const char *url);
 /* The schema version of an open store (PRAGMA user_version), or -1 when unreadable. */
 RT_API int rt_store_schema_version(struct rt_store *st);
 

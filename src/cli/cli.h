@@ -262,8 +262,8 @@ typedef int cli_find_fn(struct rt_store *st, const char *ref, int64_t *out_id,
  */
 typedef int cli_write_fn(struct rt_store *st, int64_t parent, const void *arg, int64_t *id,
                          struct rt_error *err);
-int cli_write(struct cli *c, cli_find_fn *find, const char *parent,
-              cli_write_fn *fn, const void *arg, int64_t *id);
+int cli_write(struct cli *c, cli_find_fn *find, const char *parent, cli_write_fn *fn,
+              const void *arg, int64_t *id);
 /*
  * Reads one document of the ledger: opens the store, calls get(st, arg, &doc, err)
  * and prints the document, as JSON with json, else through render. Returns the exit

@@ -76,8 +76,7 @@ static int resolve(struct cli *c, int argc, char **argv)
                          r.status);
     if (!r.date)
         return cli_usage(c, usage, "commitment resolve needs --date");
-    if ((rc = cli_write(c, NULL, NULL, resolve_commitment, &r, &id)) !=
-        EXIT_OK)
+    if ((rc = cli_write(c, NULL, NULL, resolve_commitment, &r, &id)) != EXIT_OK)
         return rc;
     if (json)
         cli_print_json(json_pack("{s:I,s:s,s:s}", "id", (json_int_t)r.id, "status", r.status,

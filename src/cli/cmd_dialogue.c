@@ -52,7 +52,7 @@ static int list_or_show(struct cli *c, int argc, char **argv)
                          show ? "dialogue show needs one DIALOGUE"
                               : "dialogue list takes no arguments");
     return cli_read(c, json, get_dialogues, show ? argv[1] : NULL,
-                          show ? render_dialogue : render_dialogue_list);
+                    show ? render_dialogue : render_dialogue_list);
 }
 
 int cmd_dialogue(struct cli *c, int argc, char **argv)

@@ -283,8 +283,7 @@ static int readout_import(struct cli *c, int argc, char **argv)
         goto out;
     }
     /* Its writes are the ledger's additions (ledger_write.c): on every back end. */
-    if ((rc = cli_open(c, dry ? RT_STORE_READONLY : 0, &st)) !=
-        EXIT_OK)
+    if ((rc = cli_open(c, dry ? RT_STORE_READONLY : 0, &st)) != EXIT_OK)
         goto out;
     if (rt_dialogue_find(st, dialogue, &dlg, &err) < 0 ||
         rt_readout_import(st, draft, source ? source : argv[1], dlg, dry ? RT_READOUT_DRY_RUN : 0,

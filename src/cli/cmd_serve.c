@@ -114,9 +114,9 @@ int cmd_serve(struct cli *c, int argc, char **argv)
     {
         /* A database that does not exist yet is made, as import makes one. */
         struct rt_store *st = NULL;
-        /* sqlite:PATH names the file PATH (store.h); other URLs are no file. */
-        const char *file = strncmp(c->db_path, "sqlite:", 7) == 0 ? c->db_path + 7 : c->db_path;
-        int fresh = access(file, F_OK) != 0;
+        /* sqlite:PATH names the file PATH (store.h); a PostgreSQL URL is no file. */
+        const char *file = rt_store_url_file(c->db_path);
+        int fresh = file && access(file, F_OK) != 0;
         if (cli_open(c, RT_STORE_CREATE, &st) != EXIT_OK)
             return EXIT_FAIL;
         rt_store_close(st);

@@ -61,6 +61,5 @@ int cmd_status(struct cli *c, int argc, char **argv)
         return cli_usage(c, usage, "'%s' is not a reference such as rec:6159 or ask:3", a.ref);
     q.as_of = a.as_of;
     /* An ask's persons (person.h) are SQLite's alone so far. */
-    return cli_read(c, a.json, get_status,
-                          &q, render_status);
+    return cli_read(c, a.json, get_status, &q, render_status);
 }

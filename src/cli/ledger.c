@@ -69,8 +69,8 @@ char *cli_join(int argc, char **argv, int from)
     return rt_buf_detach(&b, NULL);
 }
 
-int cli_write(struct cli *c, cli_find_fn *find, const char *parent,
-              cli_write_fn *fn, const void *arg, int64_t *id)
+int cli_write(struct cli *c, cli_find_fn *find, const char *parent, cli_write_fn *fn,
+              const void *arg, int64_t *id)
 {
     struct rt_error err = RT_ERROR_INIT;
     struct rt_store *st = NULL;
@@ -483,8 +483,7 @@ static json_t *round_named(struct cli *c, int64_t id)
     int64_t dialogue = 0, ordinal = 0;
     json_t *doc = NULL;
 
-    if (cli_open(c, 0, &st) == EXIT_OK &&
-        rt_round_place(st, id, &dialogue, &ordinal, &err) == 0) {
+    if (cli_open(c, 0, &st) == EXIT_OK && rt_round_place(st, id, &dialogue, &ordinal, &err) == 0) {
         char ref[48];
         snprintf(ref, sizeof(ref), "%" PRId64 "#%" PRId64, dialogue, ordinal);
         doc = json_pack("{s:{s:I}, s:I, s:s}", "dialogue", "id", (json_int_t)dialogue, "ordinal",

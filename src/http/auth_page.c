@@ -143,8 +143,10 @@ void rt_http_auth_request(struct rt_store *st, struct rt_http_req *req, struct r
         last_forwarded(req->forwarded_for, who->addr, sizeof(who->addr));
     if (proxied && req->forwarded_proto && !strcmp(req->forwarded_proto, "https"))
         who->secure = 1;
-    if (rt_auth_has_accounts(st, &who->accounts, &err) < 0)
+    if (rt_auth_has_accounts(st, &who->accounts, &err) < 0) {
         who->accounts = 1; /* when in doubt, ask for a login */
+        who->down = rt_http_store_status(&err) == 503;
+    }
     rt_error_release(&err);
     if (who->accounts && req->authorization) {
         const char *a = req->authorization;

@@ -105,7 +105,9 @@ void page_error(struct rt_http_resp *resp, int status, const char *msg)
     resp->status = status;
     resp->content_type = "text/html; charset=utf-8";
     rt_buf_reset(&resp->body);
-    html_begin(&resp->body, "Not found");
+    html_begin(&resp->body, status == 503   ? "Database unavailable"
+                            : status == 501 ? "Not yet supported"
+                                            : "Not found");
     RT_HTML_LIT(&resp->body, "<h1>");
     rt_html_text(&resp->body, msg);
     RT_HTML_LIT(&resp->body, "</h1><p><a href=\"/\">Back to the start</a></p>");
@@ -114,10 +116,21 @@ void page_error(struct rt_http_resp *resp, int status, const char *msg)
 
 void page_fail(struct rt_http_resp *resp, const struct rt_error *err)
 {
+    int store = rt_http_store_status(err);
+
+    if (store == 503) {
+        struct rt_buf m = RT_BUF_INIT;
+        rt_buf_addf(&m, "The database cannot be reached just now; try again in a moment (%s)",
+                    err->msg.buf);
+        page_error(resp, 503, m.buf);
+        rt_buf_release(&m);
+        return;
+    }
     page_error(resp,
-               err->code == RT_ENOTFOUND ? 404
-               : err->code == RT_EINVAL  ? 400
-                                         : 500,
+               store                       ? store
+               : err->code == RT_ENOTFOUND ? 404
+               : err->code == RT_EINVAL    ? 400
+                                           : 500,
                err->msg.len ? err->msg.buf : rt_strerror(err->code));
 }
 

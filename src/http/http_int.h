@@ -60,6 +60,7 @@ struct rt_http_who {
     int bearer;                       /* it came with an API token (Authorization: Bearer) */
     int bad_bearer;                   /* it came with a token that is not valid: 401 */
     int secure;                       /* served over TLS, or by the trusted proxy over https */
+    int down;                         /* the database could not be reached to say who asks */
     struct rt_principal p;            /* p.id 0: nobody logged in */
     char session[RT_AUTH_TOKEN_SIZE]; /* the session's token; "" none */
     char csrf[RT_AUTH_TOKEN_SIZE];    /* the form token of this session or browser */
@@ -163,6 +164,11 @@ void rt_http_error(struct rt_http_resp *resp, int status, const char *code, cons
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Maps a library error to an HTTP status and an error document. */
 void rt_http_fail(struct rt_http_resp *resp, const struct rt_error *err);
+/* The status of a store's failure that is not the request's fault: 503 when the
+ * database server cannot be reached (PostgreSQL stopped or restarting: the thread's
+ * connection is made again by its next request), 501 for what the store's back end
+ * does not have yet ("not yet supported on PostgreSQL: ..."); else 0. */
+int rt_http_store_status(const struct rt_error *err);
 
 /* The JSON API (api.c) and the pages (pages.c); each returns 0 when the path is not theirs. */
 int rt_http_api(struct rt_store *st, const struct rt_http_req *req, struct rt_http_resp *resp);

@@ -18,6 +18,7 @@
 #include <rightstrack/report.h>
 #include <rightstrack/text.h>
 
+#include "html.h"
 #include "http_int.h"
 
 /*
@@ -481,8 +482,10 @@ static enum MHD_Result answer_read(struct MHD_Connection *c, struct rt_store *st
             rt_http_route(st, req, resp);
     }
     rt_store_read_end(st);
-    if (rc < 0)
+    if (rc < 0 && !strncmp(req->path, "/api/", 5))
         rt_http_fail(resp, &err);
+    else if (rc < 0) /* a page: the database stopped, say (503) */
+        page_fail(resp, &err);
     rt_error_release(&err);
     if (!k && (resp->status != 200 || resp->export || resp->cookies[0][0] || resp->no_cache)) {
         /* downloads are not kept, and a cookie is for one browser */
@@ -764,7 +767,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (request_refused(c, &req, conn, &resp)) {
         /* resp says why */
     } else if (!(st = store_for_thread(&err))) {
-        rt_http_fail(&resp, &err);
+        if (!strncmp(url, "/api/", 5))
+            rt_http_fail(&resp, &err);
+        else
+            page_fail(&resp, &err);
     } else if (!strcmp(method, "GET") || !strcmp(method, "HEAD")) {
         ok = answer_read(c, st, &req, &who, &resp);
         rt_buf_release(&resp.body);
@@ -772,6 +778,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     } else {
         char actor[96], via[160];
         rt_http_auth_request(st, &req, &who, &resp);
+        if (who.down) { /* nothing is written: 503, said as a page or to a program */
+            rt_error_set(&err, RT_ESTORE, NULL, 0, NULL,
+                         "the PostgreSQL server cannot be reached: nothing was written");
+            if (!strncmp(url, "/api/", 5))
+                rt_http_fail(&resp, &err);
+            else
+                page_fail(&resp, &err);
+            ok = send_response(c, &resp);
+            rt_buf_release(&resp.body);
+            rt_error_release(&err);
+            return ok;
+        }
         /* Writes make their own transactions; the audit log says who made them: the
          * account of the request, or web:anonymous on a database without accounts. */
         snprintf(actor, sizeof(actor), "web:%s", who.p.name[0] ? who.p.name : "anonymous");

@@ -85,6 +85,13 @@ enum rt__store_kind rt__store_kind(const char *url, const char **target)
     return RT__STORE_SQLITE;
 }
 
+const char *rt_store_url_file(const char *url)
+{
+    const char *target;
+
+    return rt__store_kind(url, &target) == RT__STORE_SQLITE ? target : NULL;
+}
+
 /*
  * The table of the back end url names, with *target set as rt__store_kind sets it;
  * NULL with err filled when this build has no such back end. The message never

@@ -2,11 +2,9 @@
 # The web face over real HTTP: the API answers with the CLI's JSON, pages render,
 # hostile requests get clear errors, data is escaped, and the server stops cleanly.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "serve (the web face)"
 
-DB="$TMP/w.db"
-"$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null
-sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB" >/dev/null 2>&1
+DB=$(new_db w)
+demo_ledger "$DB"
 "$RT" --db "$DB" step add --actor Belarus --date 2016-10 --kind statement \
     '<script>alert(1)</script> & "quoted"' >/dev/null
 check_eq "a step with markup in its text is stored" 0 $?

@@ -3,10 +3,9 @@
 # or in ../libexec/rightstrack/ as make install lays it out; no other command loads
 # libmicrohttpd.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "serve (the web face)"
 
 SERVE="$(dirname "$RT")/rightstrack-serve"
-DB="$TMP/s.db"
+DB=$(new_db s)
 "$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null
 
 check_eq "rightstrack-serve is built beside rightstrack" yes "$([ -x "$SERVE" ] && echo yes)"

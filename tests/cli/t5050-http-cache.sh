@@ -3,11 +3,9 @@
 # the database is unchanged, and afresh once anything writes to it, through the
 # server or from another process; ETag / If-None-Match give 304.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "serve (the web face)"
 
-DB="$TMP/c.db"
-"$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null
-sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB" >/dev/null 2>&1
+DB=$(new_db c)
+demo_ledger "$DB"
 
 # One worker thread, so that every request meets the same cache; then two.
 for threads in 1 2; do

@@ -3,9 +3,7 @@
 # form, get a refused save back with the input kept, save it as a round; the API
 # parses as `readout parse --json` does and saves a draft.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "serve (the web face)"
-
-DB="$TMP/w.db"
+DB=$(new_db w)
 "$RT" --db "$DB" init >/dev/null
 "$RT" --db "$DB" dialogue add "Canada-Laos Human Rights Dialogue" --party Canada --party Laos >/dev/null
 "$RT" --db "$DB" dialogue add "Other" --party Canada --party Peru >/dev/null

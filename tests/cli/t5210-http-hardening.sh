@@ -5,11 +5,8 @@
 # is not text; each gets a clear refusal at once. And SIGTERM answers every request
 # in flight before the server exits.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "serve (the web face)"
-
-DB="$TMP/w.db"
-"$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null
-sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB" >/dev/null 2>&1
+DB=$(new_db w)
+demo_ledger "$DB"
 serve_start "$DB" --allow-host rights.example.org
 PORT=${URL##*:}
 get() { curl -s -m 10 -o "$TMP/body" -D "$TMP/head" -w '%{http_code}' "$@"; }

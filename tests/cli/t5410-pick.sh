@@ -5,12 +5,9 @@
 # link many recommendations in one write; no page or report of the demo or of the real
 # data shows a row id where a name belongs.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "serve (the web face)"
 
-DB="$TMP/demo.db"
-"$RT" --db "$DB" init >/dev/null
-"$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null
-sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB" >/dev/null
+DB=$(new_db demo)
+demo_ledger "$DB"
 serve_start "$DB"
 get() { curl -s -b "$TMP/jar" -c "$TMP/jar" -o "$TMP/body" -w '%{http_code}' "$@"; }
 results() { python3 -c 'import json,sys; d=json.load(sys.stdin); print("\n".join(r["ref"] + " " + r["label"] for r in d["results"]))' <"$TMP/body"; }
@@ -100,9 +97,11 @@ check_eq "but not OHCHR's, linked to nothing of it" 0 "$(grep -c "<li id=\"step-
 "$RT" --db "$DB" link "step:$other" responds-to "$elections" >/dev/null
 get "$URL/dialogues/1" >/dev/null
 check_eq "until it is linked to a step of its parties" 1 "$(grep -c "<li id=\"step-$other\">" "$TMP/body")"
-"$RT" --db "$DB" withdraw "step:$other responds-to $elections" --reason "not about this" >/dev/null
-get "$URL/dialogues/1" >/dev/null
-check_eq "and leaves when the link is withdrawn" 0 "$(grep -c "<li id=\"step-$other\">" "$TMP/body")"
+if on_sqlite "withdrawals: not yet on PostgreSQL"; then
+    "$RT" --db "$DB" withdraw "step:$other responds-to $elections" --reason "not about this" >/dev/null
+    get "$URL/dialogues/1" >/dev/null
+    check_eq "and leaves when the link is withdrawn" 0 "$(grep -c "<li id=\"step-$other\">" "$TMP/body")"
+fi
 
 # The search's check boxes: many recommendations linked to a topic in one write.
 get "$URL/search?sur=Belarus" >/dev/null
@@ -125,20 +124,25 @@ check_eq "nothing ticked is refused" 422 "$(get -H "Origin: $URL" --data "csrf=$
 check_eq "a target that is not there" 404 "$(get -H "Origin: $URL" --data "csrf=$T&target=topic:99&rec=1" "$URL/links")"
 grep -q 'There is a problem' "$TMP/body"
 check_eq "says why nothing was linked" 0 $?
-"$RT" --db "$DB" report brief --dialogue 1 >"$TMP/brief.md"
-grep -A6 'Space for civil society' "$TMP/brief.md" | grep -q 'Linked by hand'
-check_eq "the briefing lists the links made by hand" 0 $?
+# The reports, where the store has them (not yet on PostgreSQL).
+REPORTS="/reports/brief/1 /reports/brief/1?as_of=2016-01-31 /reports/country/BLR"
+if on_sqlite "reports: not yet on PostgreSQL"; then
+    "$RT" --db "$DB" report brief --dialogue 1 >"$TMP/brief.md"
+    grep -A6 'Space for civil society' "$TMP/brief.md" | grep -q 'Linked by hand'
+    check_eq "the briefing lists the links made by hand" 0 $?
+else
+    REPORTS=
+fi
 
 # Names, not row ids, on every page and report of the demo.
 walk names "$URL" / /dialogues /dialogues/1 /dialogues/1/rounds/1 /dialogues/1/rounds/2 \
-    /recommendations/14 /recommendations/5 /states/BLR "/search?q=prisoners" \
-    /reports/brief/1 "/reports/brief/1?as_of=2016-01-31" /reports/country/BLR
+    /recommendations/14 /recommendations/5 /states/BLR "/search?q=prisoners" $REPORTS
 kill "$SERVE_PID" 2>/dev/null
 wait "$SERVE_PID" 2>/dev/null
 
 # And of the real data: a ledger on Belarus's real UPR recommendations.
 need_data
-DB="$TMP/real.db"
+DB=$(new_db real)
 "$RT" --db "$DB" init >/dev/null
 "$RT" --db "$DB" import "$DATA/belarus/upr_cycle1_2010_uprinfo.csv" >/dev/null
 r() { "$RT" --db "$DB" "$@" >/dev/null; }
@@ -150,8 +154,8 @@ r ask add 1#1 --from EU --to Belarus "A moratorium on executions" --rec "$rec"
 r step add --actor Belarus --date 2016-07 --kind statement "A working group on the death penalty" --answers "rec:$rec" --answers ask:1
 r step add --actor EU --date 2016-09 --kind statement "The EU welcomes the working group" --responds-to 1 --welcomed-in 1#1
 serve_start "$DB"
-walk names "$URL" /dialogues/1 /dialogues/1/rounds/1 "/recommendations/$rec" /states/BLR \
-    /reports/brief/1 /reports/country/BLR
+[ -n "$REPORTS" ] && REPORTS="/reports/brief/1 /reports/country/BLR"
+walk names "$URL" /dialogues/1 /dialogues/1/rounds/1 "/recommendations/$rec" /states/BLR $REPORTS
 get "$URL/dialogues/1" >/dev/null
 grep -q 'in response to <a href="/dialogues/1#step-1">step of 2016-07 by Belarus: A working group' "$TMP/body"
 check_eq "a response names the step it answers" 0 $?

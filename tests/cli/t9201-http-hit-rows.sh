@@ -5,9 +5,8 @@
 # SQL; and after another process changes them, or adds recommendations, every thread
 # answers with the new ones.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "serve (the web face)"
 
-DB="$TMP/h.db"
+DB=$(new_db h)
 "$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null
 rt() { "$RT" --db "$DB" "$@"; }
 serve_start "$DB" --threads 2
@@ -45,7 +44,7 @@ check_eq "a page of several" 6 "$(same law)"
 check_eq "the first hit's lists" "ITA,SWE Death penalty" "$(lists executions)"
 
 # Another process adds a recommending state and a theme tag to recommendation 1.
-sqlite3 "$DB" "INSERT INTO recommendation_by (rec_id, state_id)
+sql "$DB" "INSERT INTO recommendation_by (rec_id, state_id)
                    SELECT 1, id FROM state WHERE code = 'FRA';
                INSERT INTO recommendation_theme (rec_id, theme_id, origin)
                    SELECT 1, id, 'official' FROM theme WHERE label = 'Detention'"
@@ -55,20 +54,22 @@ for _ in 1 2 3 4 5 6; do
     [ "$(lists executions)" = "FRA,ITA,SWE Death penalty,Detention" ] && n=$((n + 1))
 done
 check_eq "every thread gives them at once" 6 "$n"
-sqlite3 "$DB" "DELETE FROM recommendation_by WHERE rec_id = 1 AND state_id IN
+sql "$DB" "DELETE FROM recommendation_by WHERE rec_id = 1 AND state_id IN
                    (SELECT id FROM state WHERE code IN ('FRA', 'ITA'))"
 check_eq "and without the states taken away" "SWE Death penalty,Detention" "$(lists executions)"
 
-# New recommendations, with ids beyond those kept.
-cat >"$TMP/more.csv" <<'CSV'
+if on_sqlite "an import into a database with data: not yet on PostgreSQL"; then
+    # New recommendations, with ids beyond those kept.
+    cat >"$TMP/more.csv" <<'CSV'
 id,session,cycle,review_year,state_under_review,sur_region,sur_orgs,recommending_state,rs_region,rs_orgs,response,action_category,issues,text,source_file
 1,30,3,2018,Belarus,EEG,,Norway,WEOG,,Supported,4,Torture and other CID treatment|Detention,"Quintessential oversight of every zyxt place of confinement.",more
 2,30,3,2018,Belarus,EEG,,Chile,GRULAC,,Supported,4,Torture and other CID treatment|Detention,"Quintessential oversight of every zyxt place of confinement.",more
 CSV
-rt import "$TMP/more.csv" >/dev/null
-check_eq "recommendations imported by another process" 6 "$(same zyxt)"
-check_eq "with their states and themes" "CHL,NOR Detention,Torture and other CID treatment" \
-    "$(lists zyxt)"
+    rt import "$TMP/more.csv" >/dev/null
+    check_eq "recommendations imported by another process" 6 "$(same zyxt)"
+    check_eq "with their states and themes" "CHL,NOR Detention,Torture and other CID treatment" \
+        "$(lists zyxt)"
+fi
 
 kill -TERM $PID
 wait $PID

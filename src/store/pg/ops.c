@@ -2207,6 +2207,19 @@ static int fx_build(struct pg_store *s, struct rt_error *err)
     return 0;
 }
 
+/* A store that serves many searches (the web face's threads): the text index is read
+ * at once rather than after PG_TEXT_AFTER searches with text, and both indexes now,
+ * before the first request. */
+static int pg_keep_search(struct rt_store *st, struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+
+    if (s->scratch || s->in_tx)
+        return 0;
+    s->text_after = 0;
+    return fx_build(s, err);
+}
+
 /* The ids of the themes the filter theme names (THEME_IDS), in *out (rt_free); kept
  * with the index, and with known a kept empty answer is not trusted. */
 static int theme_ids(struct pg_store *s, const char *theme, int known, int64_t **out, size_t *n,
@@ -2702,17 +2715,23 @@ static int pg_export(struct rt_store *st, json_t **out, struct rt_error *err)
     return 0;
 }
 
-/* The ledger's writes (src/store/sql.h, pg/sql.c). A read transaction ends first. */
+/* The ledger's writes (src/store/sql.h, pg/sql.c). A read transaction ends first and
+ * begins again after the write (a web request notes a session's use inside its read),
+ * in a snapshot that holds the write. */
 
 static int pg_sql_exec(struct rt_store *st, struct rt_error *err, int64_t *out_id, const char *sql,
                        const char *types, va_list ap)
 {
     struct pg_store *s = PG(st);
+    int reading = s->in_read, rc;
 
     if (s->scratch)
         return pg_fail(err, "the ledger's writes during an import");
     pg_read_end(st);
-    return rt__pg_sql_exec(s->pg, &s->sql, s->in_tx, err, out_id, sql, types, ap);
+    rc = rt__pg_sql_exec(s->pg, &s->sql, s->in_tx, err, out_id, sql, types, ap);
+    if (reading)
+        pg_read_begin(st, NULL);
+    return rc;
 }
 
 static int pg_sql_scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int,
@@ -2799,6 +2818,7 @@ const struct rt__store_ops rt__pg_ops = {
     .stats = pg_stats,
     .search = pg_search,
     .search_ids = pg_search_ids,
+    .keep_search = pg_keep_search,
     .recs_load = pg_recs_load,
     .model_get = pg_model_get,
     .sql_exec = pg_sql_exec,

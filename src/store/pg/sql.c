@@ -75,7 +75,7 @@ static size_t stmt_of(struct rt__pg_sql *c, const char *sql, int returning)
 static PGresult *run(struct rt_pg *pg, struct rt__pg_sql *c, const char *sql, int returning,
                      const char *types, va_list ap, struct rt_error *err)
 {
-    char nums[PG_SQL_ARGS][24];
+    char nums[PG_SQL_ARGS][132]; /* an integer, or bytea's "\\x" and 128 hex digits */
     const char *values[PG_SQL_ARGS];
     int n = (int)strlen(types);
     size_t i;
@@ -86,6 +86,9 @@ static PGresult *run(struct rt_pg *pg, struct rt__pg_sql *c, const char *sql, in
     for (int k = 0; k < n; k++) {
         if (types[k] == 't') {
             values[k] = va_arg(ap, const char *);
+        } else if (types[k] == 'x') {
+            snprintf(nums[k], sizeof(nums[k]), "\\x%.128s", va_arg(ap, const char *));
+            values[k] = nums[k];
         } else {
             int64_t v = va_arg(ap, int64_t);
             snprintf(nums[k], sizeof(nums[k]), "%lld", (long long)v);

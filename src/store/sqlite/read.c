@@ -211,21 +211,6 @@ static int counts(struct rt_store *st, sqlite3_stmt *s, struct rt_count **out, s
  */
 #define SUR(all, one) (sur_id ? one : all)
 
-int rt_store_totals(struct rt_store *st, int64_t *recommendations, int64_t *states,
-                    struct rt_error *err)
-{
-    if (rt__sqlite_only(st, "totals", err) < 0)
-        return RT_ESTORE;
-    int rc = 0;
-
-    *recommendations = scalar(st, "SELECT count(*) FROM recommendation", 0, &rc, err);
-    *states = scalar(st,
-                     "SELECT count(*) FROM state s WHERE EXISTS (SELECT 1 FROM recommendation r"
-                     " WHERE r.sur_id = s.id)",
-                     0, &rc, err);
-    return rc;
-}
-
 int rt__sqlite_stats(struct rt_store *st, int64_t sur_id, struct rt_stats *out,
                      struct rt_error *err)
 {
