@@ -16,6 +16,8 @@
 #include <rightstrack/private.h>
 #include <rightstrack/store.h>
 
+#include "store/sql.h"
+
 /*
  * What a back end implements. Each member takes what the public function of the same
  * name (rt_store_NAME) takes and keeps its contract; open, check_file and restore get
@@ -106,6 +108,9 @@ struct rt__store_ops {
     int (*sql_scalar)(struct rt_store *st, struct rt_error *err, int64_t *out_int,
                       json_t **out_json, const char *sql, const char *types, va_list ap);
     int (*sql_group)(struct rt_store *st, int op, struct rt_error *err);
+    /* rt__sql_rows (sql.h): each row of a statement to fn. */
+    int (*sql_rows)(struct rt_store *st, struct rt_error *err, rt__sql_row_fn fn, void *ctx,
+                    const char *sql, const char *types, va_list ap);
     int (*retry)(struct rt_store *st, int attempt, struct rt_error *err);
     /* Those of the other headers that every command reaches (private.h, audit.h,
      * ledger.h): a back end without set_actor ignores the actor. */
@@ -148,7 +153,7 @@ static inline int rt__store_is(struct rt_store *store, const struct rt__store_op
 }
 
 /*
- * For a function that the SQLite back end alone has so far (persons, edits, the audit
+ * For a function that the SQLite back end alone has so far (edits, the audit
  * log's reads, reports, accounts, private records): 0 on a SQLite store; on another,
  * RT_ESTORE with err saying "not yet supported on" the back end ": WHAT". Every such
  * function calls it first, so that any command opens any store and fails there, at

@@ -2,6 +2,7 @@
 #include "base/compat.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 
 #include <rightstrack/private.h>
 
@@ -61,6 +62,44 @@ int rt__sql_scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int, 
     rc = o->sql_scalar(st, err, out_int, out_json, sql, types, ap);
     va_end(ap);
     return rc;
+}
+
+int rt__sql_rows(struct rt_store *st, struct rt_error *err, rt__sql_row_fn fn, void *ctx,
+                 const char *sql, const char *types, ...)
+{
+    const struct rt__store_ops *o = ops_of(st);
+    va_list ap;
+    int rc;
+
+    if (!o->sql_rows)
+        return missing(o, err);
+    va_start(ap, types);
+    rc = o->sql_rows(st, err, fn, ctx, sql, types, ap);
+    va_end(ap);
+    return rc;
+}
+
+const char *rt__sql_text(const struct rt__sql_row *row, int i)
+{
+    return i < row->n ? row->col[i] : NULL;
+}
+
+int64_t rt__sql_int(const struct rt__sql_row *row, int i)
+{
+    const char *v = rt__sql_text(row, i);
+    return v ? strtoll(v, NULL, 10) : 0;
+}
+
+json_t *rt__sql_json_text(const struct rt__sql_row *row, int i)
+{
+    const char *v = rt__sql_text(row, i);
+    return v ? json_string(v) : json_null();
+}
+
+json_t *rt__sql_json_int(const struct rt__sql_row *row, int i)
+{
+    const char *v = rt__sql_text(row, i);
+    return v ? json_integer(strtoll(v, NULL, 10)) : json_null();
 }
 
 int rt__sql_begin(struct rt_store *st, struct rt_error *err)

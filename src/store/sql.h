@@ -30,6 +30,32 @@ int rt__sql_exec(struct rt_store *st, struct rt_error *err, int64_t *out_id, con
 int rt__sql_scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int, json_t **out_json,
                    const char *sql, const char *types, ...);
 
+/*
+ * Rows read one at a time, for reads that C shapes (the register of persons): each
+ * row's columns as text, an integer in decimal, a boolean 1 or 0, SQL NULL as NULL;
+ * valid only during the call. rt__sql_rows runs sql (placeholders and types as above)
+ * and calls fn for each row, in the order the statement gives: fn returns 0 to go on,
+ * 1 to stop early (rt__sql_rows then returns 0), or an error code, which rt__sql_rows
+ * returns as it is (fn fills err). fn may run statements of its own on the same store.
+ * No row is not an error. Order by text in C or by integers: the two stores compare
+ * text by different collations.
+ */
+struct rt__sql_row {
+    int n;                  /* columns */
+    const char *const *col; /* col[i]: column i's text, NULL for NULL */
+};
+typedef int (*rt__sql_row_fn)(void *ctx, const struct rt__sql_row *row, struct rt_error *err);
+int rt__sql_rows(struct rt_store *st, struct rt_error *err, rt__sql_row_fn fn, void *ctx,
+                 const char *sql, const char *types, ...);
+/* Column i as text (NULL for NULL), as an integer (0 for NULL), as JSON (a string or
+ * an integer, null for NULL: a new reference). */
+const char *rt__sql_text(const struct rt__sql_row *row, int i);
+int64_t rt__sql_int(const struct rt__sql_row *row, int i);
+json_t *rt__sql_json_text(const struct rt__sql_row *row, int i);
+json_t *rt__sql_json_int(const struct rt__sql_row *row, int i);
+/* The most columns a row of rt__sql_rows may have. */
+#define RT__SQL_COLS 16
+
 /* sql_group's operations. */
 enum { RT__SQL_GROUP_BEGIN, RT__SQL_GROUP_COMMIT, RT__SQL_GROUP_ROLLBACK };
 

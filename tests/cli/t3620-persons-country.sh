@@ -6,12 +6,11 @@
 # --persons, and on the web only for those who may see persons); and the PDF briefing
 # and profile carry the private sections as the HTML does.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "persons (the register is SQLite's alone so far)"
 need_data
 
 REL="$DATA/belarus/political_prisoner_releases.csv"
 COUNTS="$DATA/belarus/political_prisoners_counts.csv"
-DB="$TMP/c.db"
+DB=$(new_db c)
 r() { "$RT" --db "$DB" "$@"; }
 code() { curl -s -o "$TMP/body" -w '%{http_code}' "$@"; }
 r init >/dev/null
@@ -29,6 +28,9 @@ r person add "Nguyen Van Dai" --state Vietnam >/dev/null
 r case add "Nguyen Van Dai" --event detained --date 2015-12-16 >/dev/null
 r person add "Somebody Unlinked" >/dev/null
 r case add "Somebody Unlinked" --event detained --date 2016-03 >/dev/null
+check_eq "the register holds them" "Nguyen Van Dai: Vietnam, detained since 2015-12-16" \
+    "$(r person show "Nguyen Van Dai" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print("%s: %s, %s since %s" % (d["name"], "Vietnam" if d["state"] == "VNM" else d["state"], d["status"]["status"], d["status"]["since"]))')"
+sqlite_only_below "the profile's persons over time (report country, the web face)"
 
 check_fails "--counts without --persons" 2 r report country Belarus --counts "$COUNTS"
 check_fails "--counts on a briefing" 2 r report brief --dialogue WG --persons --counts "$COUNTS"

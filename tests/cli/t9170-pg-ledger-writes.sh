@@ -128,9 +128,10 @@ check_eq "every entry sealed" 0 "$(pg_psql -c 'SELECT count(*) FROM audit_log WH
 check "every write raised the data version" test \
     "$(pg_psql -c "SELECT value FROM meta WHERE key = 'data_version'")" -ge 23
 
-# What is still SQLite's alone is refused, exit 1, and writes nothing.
-check_fails "person add is refused" 1 "$RT" --db "$PG" person add "Some One" --state Belarus
-check_eq "saying what" "rightstrack: not yet supported on PostgreSQL: persons" "$(cat "$TMP/err")"
+# Persons are written once for both stores too (src/store/person.c; t9182 compares them).
+check "person add works" "$RT" --db "$PG" person add "Some One" --state Belarus
+check_eq "and writes one person, private" "1 1" \
+    "$(pg_psql -c "SELECT count(*) FROM person") $(pg_psql -c "SELECT count(*) FROM private_record WHERE kind = 'person'")"
 # Private records (src/store/private.c): the same marks on both stores, written with a
 # step and by the private command, bad references failing alike; then what the public
 # reads (--as public) the same on both, and without the private records.
@@ -161,7 +162,7 @@ diff "$TMP/priv.lite.n" "$TMP/priv.pg.n" >&2 || true
 check "private records: the same output on both stores, --as public included" \
     cmp "$TMP/priv.lite.n" "$TMP/priv.pg.n"
 check_eq "four of the fourteen commands fail" 4 "$(grep -c '^exit 1$' "$TMP/priv.pg")"
-check_eq "the marks are stored" "participant 2|step 5" \
+check_eq "the marks are stored" "participant 2|person 1|step 5" \
     "$(pg_psql -c "SELECT string_agg(kind || ' ' || id, '|' ORDER BY kind, id) FROM private_record")"
 check "the public cannot mark" grep -q "reads for the public and cannot mark" "$TMP/priv.pg"
 "$RT" --db "$PG" --as public step list >"$TMP/pub"

@@ -16,9 +16,7 @@
 #   new_db NAME   prints a new, empty database's address: $TMP/NAME.db on SQLite, a
 #                 new database's postgresql:// URL on PostgreSQL (dropped at exit)
 #   demo_ledger DB  fills DB with the demo recommendations and data/demo/us-belarus.sh's
-#                 ledger; on PostgreSQL, which does not hold the persons the demo
-#                 records yet, they are made on SQLite ($TMP/demo-ledger.db) and its
-#                 export is restored into DB
+#                 ledger (its persons too), on either store
 #   sql DB QUERY  runs one query on DB (sqlite3, or psql with the same output: rows
 #                 one a line, columns joined by |)
 #   pg_not_yet REASON  on PostgreSQL, ends the script here: it is SQLite-only for
@@ -148,16 +146,8 @@ copy_db() {
 }
 
 demo_ledger() {
-    if [ "$RT_TEST_STORE" = sqlite ]; then
-        "$RT" --db "$1" import "$ROOT/data/demo/recommendations.csv" >/dev/null &&
-            sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$1" >/dev/null 2>&1
-        return
-    fi
-    rm -f "$TMP/demo-ledger.db" "$TMP/demo-ledger.json"
-    "$RT" --db "$TMP/demo-ledger.db" import "$ROOT/data/demo/recommendations.csv" >/dev/null &&
-        sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$TMP/demo-ledger.db" >/dev/null 2>&1 &&
-        "$RT" --db "$TMP/demo-ledger.db" export --json --out "$TMP/demo-ledger.json" &&
-        "$RT" --db "$1" import "$TMP/demo-ledger.json" >/dev/null
+    "$RT" --db "$1" import "$ROOT/data/demo/recommendations.csv" >/dev/null &&
+        sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$1" >/dev/null 2>&1
 }
 
 # psql on one database of the run's cluster: a name or a URL new_db gave.

@@ -3269,6 +3269,16 @@ static int pg_sql_scalar(struct rt_store *st, struct rt_error *err, int64_t *out
     return rt__pg_sql_scalar(s->pg, &s->sql, err, out_int, out_json, sql, types, ap);
 }
 
+static int pg_sql_rows(struct rt_store *st, struct rt_error *err, rt__sql_row_fn fn, void *ctx,
+                       const char *sql, const char *types, va_list ap)
+{
+    struct pg_store *s = PG(st);
+
+    if (s->scratch)
+        return pg_fail(err, "the ledger's reads during an import");
+    return rt__pg_sql_rows(s->pg, &s->sql, err, fn, ctx, sql, types, ap);
+}
+
 static int pg_sql_group(struct rt_store *st, int op, struct rt_error *err)
 {
     struct pg_store *s = PG(st);
@@ -3339,6 +3349,7 @@ const struct rt__store_ops rt__pg_ops = {
     .sql_exec = pg_sql_exec,
     .sql_scalar = pg_sql_scalar,
     .sql_group = pg_sql_group,
+    .sql_rows = pg_sql_rows,
     .retry = pg_retry,
     .set_actor = pg_set_actor,
     .repeats_fresh = pg_repeats_fresh,

@@ -21,6 +21,7 @@
 #include <libpq-fe.h>
 
 #include "store/pg/pq.h"
+#include "store/sql.h"
 
 /* How often a transaction is tried when PostgreSQL aborts it for a serialization
  * failure (SQLSTATE 40001) or a deadlock (40P01), or loses the connection before
@@ -149,6 +150,9 @@ int rt__pg_sql_scalar(struct rt_pg *pg, struct rt__pg_sql *c, struct rt_error *e
                       va_list ap);
 int rt__pg_sql_group(struct rt_pg *pg, struct rt__pg_sql *c, int in_tx, int op,
                      struct rt_error *err);
+/* rt__sql_rows (sql.h) on pg: the whole result is read first, so fn may run statements. */
+int rt__pg_sql_rows(struct rt_pg *pg, struct rt__pg_sql *c, struct rt_error *err, rt__sql_row_fn fn,
+                    void *ctx, const char *sql, const char *types, va_list ap);
 
 /*
  * COPY into a table in PostgreSQL's text format. rt__pg_copy_begin starts

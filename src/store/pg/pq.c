@@ -31,6 +31,7 @@ static void load(void)
                 {"PQgetlength", (void **)&rt__pq.f_PQgetlength},
                 {"PQgetResult", (void **)&rt__pq.f_PQgetResult},
                 {"PQgetvalue", (void **)&rt__pq.f_PQgetvalue},
+                {"PQnfields", (void **)&rt__pq.f_PQnfields},
                 {"PQntuples", (void **)&rt__pq.f_PQntuples},
                 {"PQprepare", (void **)&rt__pq.f_PQprepare},
                 {"PQputCopyData", (void **)&rt__pq.f_PQputCopyData},

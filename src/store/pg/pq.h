@@ -29,6 +29,7 @@ struct rt__pq_api {
     __typeof__(&PQgetlength) f_PQgetlength;
     __typeof__(&PQgetResult) f_PQgetResult;
     __typeof__(&PQgetvalue) f_PQgetvalue;
+    __typeof__(&PQnfields) f_PQnfields;
     __typeof__(&PQntuples) f_PQntuples;
     __typeof__(&PQprepare) f_PQprepare;
     __typeof__(&PQputCopyData) f_PQputCopyData;
@@ -67,6 +68,7 @@ int rt__pq_load(struct rt_error *err);
 #define PQgetlength (rt__pq.f_PQgetlength)
 #define PQgetResult (rt__pq.f_PQgetResult)
 #define PQgetvalue (rt__pq.f_PQgetvalue)
+#define PQnfields (rt__pq.f_PQnfields)
 #define PQntuples (rt__pq.f_PQntuples)
 #define PQprepare (rt__pq.f_PQprepare)
 #define PQputCopyData (rt__pq.f_PQputCopyData)

@@ -179,6 +179,35 @@ int rt__pg_sql_scalar(struct rt_pg *pg, struct rt__pg_sql *c, struct rt_error *e
     return rc;
 }
 
+int rt__pg_sql_rows(struct rt_pg *pg, struct rt__pg_sql *c, struct rt_error *err, rt__sql_row_fn fn,
+                    void *ctx, const char *sql, const char *types, va_list ap)
+{
+    const char *col[RT__SQL_COLS];
+    PGresult *r = run(pg, c, sql, 0, types, ap, err);
+    int n, rows, rc = 0;
+
+    if (!r)
+        return err && err->code ? err->code : RT_ESTORE;
+    if ((n = PQnfields(r)) > RT__SQL_COLS)
+        RT_BUG("a statement of %d columns", n);
+    rows = PQntuples(r);
+    for (int i = 0; i < rows && rc == 0; i++) {
+        struct rt__sql_row row = {n, col};
+        for (int k = 0; k < n; k++) {
+            const char *v = PQgetvalue(r, i, k);
+            if (PQgetisnull(r, i, k))
+                col[k] = NULL;
+            else if (PQftype(r, k) == 16) /* bool: 1 or 0, as SQLite gives it */
+                col[k] = !strcmp(v, "t") ? "1" : "0";
+            else
+                col[k] = v;
+        }
+        rc = fn(ctx, &row, err);
+    }
+    PQclear(r);
+    return rc < 0 ? rc : 0;
+}
+
 int rt__pg_sql_group(struct rt_pg *pg, struct rt__pg_sql *c, int in_tx, int op,
                      struct rt_error *err)
 {

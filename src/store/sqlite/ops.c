@@ -48,6 +48,7 @@ const struct rt__store_ops rt__sqlite_ops = {
     .sql_exec = rt__sqlite_sql_exec,
     .sql_scalar = rt__sqlite_sql_scalar,
     .sql_group = rt__sqlite_sql_group,
+    .sql_rows = rt__sqlite_sql_rows,
     .retry = rt__sqlite_sql_retry,
     .set_actor = rt__sqlite_set_actor,
     .set_reader = rt__sqlite_set_reader,

@@ -12,6 +12,8 @@
 #include <rightstrack/private.h>
 #include <rightstrack/store.h>
 
+#include "store/sql.h"
+
 int rt__sqlite_open(struct rt_store **out, const char *target, unsigned flags,
                     struct rt_error *err);
 void rt__sqlite_close(struct rt_store *st);
@@ -88,6 +90,8 @@ int rt__sqlite_sql_exec(struct rt_store *st, struct rt_error *err, int64_t *out_
 int rt__sqlite_sql_scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int,
                           json_t **out_json, const char *sql, const char *types, va_list ap);
 int rt__sqlite_sql_group(struct rt_store *st, int op, struct rt_error *err);
+int rt__sqlite_sql_rows(struct rt_store *st, struct rt_error *err, rt__sql_row_fn fn, void *ctx,
+                        const char *sql, const char *types, va_list ap);
 int rt__sqlite_sql_retry(struct rt_store *st, int attempt, struct rt_error *err);
 void rt__sqlite_set_actor(struct rt_store *st, const char *actor, const char *via);
 int rt__sqlite_set_reader(struct rt_store *st, enum rt_reader reader, struct rt_error *err);

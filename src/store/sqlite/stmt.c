@@ -1,7 +1,7 @@
 /*
- * One-off statements with arguments bound by a type string, for the small reads and
- * writes of the register of persons (sqlite_int.h), and the SQLite side of the
- * statements written once for every back end (src/store/sql.h: the ledger's writes).
+ * One-off statements with arguments bound by a type string, for SQLite's own small reads
+ * and writes (sqlite_int.h), and the SQLite side of the statements written once for every
+ * back end (src/store/sql.h: the ledger's writes, the register of persons' rows).
  */
 #include "base/compat.h"
 
@@ -139,6 +139,34 @@ int rt__scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int, json
     va_start(ap, types);
     rc = rt__sqlite_sql_scalar(st, err, out_int, out_json, sql, types, ap);
     va_end(ap);
+    return rc;
+}
+
+int rt__sqlite_sql_rows(struct rt_store *st, struct rt_error *err, rt__sql_row_fn fn, void *ctx,
+                        const char *sql, const char *types, va_list ap)
+{
+    const char *col[RT__SQL_COLS];
+    sqlite3_stmt *s = NULL;
+    int rc, n;
+
+    if ((rc = prepare_va(st, &s, err, sql, types, ap)) < 0)
+        return rc;
+    if ((n = sqlite3_column_count(s)) > RT__SQL_COLS)
+        RT_BUG("a statement of %d columns", n);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct rt__sql_row row = {n, col};
+        int r;
+        for (int i = 0; i < n; i++)
+            col[i] = sqlite3_column_type(s, i) == SQLITE_NULL
+                         ? NULL
+                         : (const char *)sqlite3_column_text(s, i);
+        if ((r = fn(ctx, &row, err)) != 0) {
+            sqlite3_finalize(s);
+            return r < 0 ? r : 0;
+        }
+    }
+    rc = rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "read");
+    sqlite3_finalize(s);
     return rc;
 }
 

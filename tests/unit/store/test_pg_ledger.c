@@ -3,9 +3,12 @@
  * over src/store/sql.h and pg/sql.c), where the command line does not reach: writes
  * outside a transaction (each its own), a group all or nothing outside one and inside
  * one, a broken constraint as RT_EINVAL, finds by a name in another case and by a
- * number too big for an id, a theme noted twice. tests/cli/t9170-pg-ledger-writes.sh
+ * number too big for an id, a theme noted twice; and rt__sql_rows, whose rows read the
+ * same on both stores. tests/cli/t9170-pg-ledger-writes.sh
  * runs it on its cluster; alone it skips.
  */
+#include <unistd.h>
+
 #include <rightstrack/ledger.h>
 
 #include "store/sql.h"
@@ -190,4 +193,84 @@ Test(pg_ledger, reading_as_the_public)
     rt_error_release(&e);
     rt_store_close(st);
     rt__pg_close(pg);
+
+/* Collects rows of rt__sql_rows as "a|b|NULL" lines; stops at the row whose first
+ * column is "stop", fails at "fail". */
+static int collect(void *ctx, const struct rt__sql_row *row, struct rt_error *err)
+{
+    struct rt_buf *b = ctx;
+    const char *first = rt__sql_text(row, 0);
+
+    if (first && !strcmp(first, "stop"))
+        return 1;
+    if (first && !strcmp(first, "fail"))
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "row", "a row refused");
+    for (int i = 0; i < row->n; i++) {
+        const char *v = rt__sql_text(row, i);
+        rt_buf_addf(b, "%s%s", i ? "|" : "", v ? v : "NULL");
+    }
+    rt_buf_addch(b, '\n');
+    return 0;
+}
+
+/* The rows of sql (with one text argument) on st, as collect writes them. */
+static int rows_of(struct rt_store *st, const char *sql, const char *arg, struct rt_buf *out,
+                   struct rt_error *e)
+{
+    rt_buf_reset(out);
+    return rt__sql_rows(st, e, collect, out, sql, "ti", arg, (int64_t)7);
+}
+
+Test(pg_ledger, rows_read_alike_on_both_stores)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_buf lite = RT_BUF_INIT, pg = RT_BUF_INIT;
+    struct rt_pg *conn = pg_fresh("t_rows");
+    struct rt_store *ps = open_store("t_rows"), *ls = NULL;
+    char path[] = "/tmp/rt-rows-XXXXXX";
+    struct rt_store *both[2];
+    int fd = mkstemp(path);
+    /* Integers, text, NULL, a boolean and a comparison; an argument in two places. */
+    const char *sql = "SELECT CAST(?2 AS bigint) + 1, CAST(?1 AS text), NULL,"
+                      " CASE WHEN ?1 = 'x' THEN 1 ELSE 0 END, EXISTS (SELECT 1 WHERE ?2 > 6)"
+                      " UNION ALL SELECT -3, 'naïve «é»', 'z', 0, 1 = 0 ORDER BY 1";
+
+    cr_assert_geq(fd, 0);
+    close(fd);
+    pg_ok(rt_store_open(&ls, path, RT_STORE_CREATE, &e), &e);
+    both[0] = ls;
+    both[1] = ps;
+    pg_ok(rows_of(ls, sql, "x", &lite, &e), &e);
+    pg_ok(rows_of(ps, sql, "x", &pg, &e), &e);
+    cr_assert_str_eq(lite.buf, "-3|naïve «é»|z|0|0\n8|x|NULL|1|1\n");
+    cr_assert_str_eq(pg.buf, lite.buf, "a boolean is 1 or 0 on both");
+    for (int i = 0; i < 2; i++) {
+        struct rt_buf *b = i ? &pg : &lite;
+        /* No row is no error; 1 stops early with 0; an error comes back as it is. */
+        pg_ok(
+            rows_of(both[i], "SELECT CAST(?1 AS text), CAST(?2 AS bigint) WHERE 1 = 0", "x", b, &e),
+            &e);
+        cr_assert_str_eq(b->buf ? b->buf : "", "");
+        pg_ok(rows_of(both[i],
+                      "SELECT CAST(?1 AS text), CAST(?2 AS bigint) UNION ALL SELECT 'after', 0",
+                      "stop", b, &e),
+              &e);
+        cr_assert_str_eq(b->buf ? b->buf : "", "");
+        cr_assert_eq(rows_of(both[i], "SELECT CAST(?1 AS text), CAST(?2 AS bigint)", "fail", b, &e),
+                     RT_EINVAL);
+        cr_assert_str_eq(e.field, "row");
+        cr_assert_eq(rows_of(both[i], "SELECT nothing FROM nowhere WHERE ?1 = ?2", "x", b, &e),
+                     RT_ESTORE);
+    }
+    rt_buf_release(&lite);
+    rt_buf_release(&pg);
+    rt_error_release(&e);
+    rt_store_close(ls);
+    rt_store_close(ps);
+    rt__pg_close(conn);
+    for (int i = 0; i < 3; i++) {
+        char f[64];
+        snprintf(f, sizeof(f), "%s%s", path, i == 0 ? "" : i == 1 ? "-wal" : "-shm");
+        unlink(f);
+    }
 }
