@@ -208,9 +208,6 @@ check "and they are pages" test "$(grep -c '"total"' "$TMP/sorted.pg")" = 24
 check_fails "the audit log refuses a PostgreSQL store" 1 "$RT" --db "$PG" audit verify
 cp "$TMP/err" "$TMP/why"
 check "with a clear message" grep -q "not yet supported on PostgreSQL" "$TMP/why"
-check_fails "so does the web face" 1 "$RT" --db "$PG" serve --port 0
-cp "$TMP/err" "$TMP/why"
-check "with the same message" grep -q "not yet supported on PostgreSQL" "$TMP/why"
 # Read as the public (src/store/pg/private.c): with the source private, a search (no
 # text: the order of text hits is its own on PostgreSQL) and a
 # recommendation name it on neither store, and say the same otherwise.
