@@ -193,6 +193,7 @@ Test(pg_ledger, reading_as_the_public)
     rt_error_release(&e);
     rt_store_close(st);
     rt__pg_close(pg);
+}
 
 /* Collects rows of rt__sql_rows as "a|b|NULL" lines; stops at the row whose first
  * column is "stop", fails at "fail". */
