@@ -5,14 +5,12 @@
 # assessment is corrected by a new one that replaces it; `history` shows each change,
 # field by field, with the command that made it. On the demo dialogue (data/demo).
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "edits and withdrawals, and history; its demo ledger records persons"
 
-DB="$TMP/e.db"
+DB=$(new_db e)
 D="US-Belarus Working Group for Democracy and Human Rights"
 r() { "$RT" --db "$DB" "$@"; }
 
-r import "$ROOT/data/demo/recommendations.csv" >/dev/null
-sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB" >/dev/null 2>&1
+demo_ledger "$DB"
 check_eq "the demo dialogue is recorded" 0 $?
 
 # edit: only the fields given; the record as it stands after, in JSON.
