@@ -21,8 +21,8 @@ struct column {
 };
 
 /* A list of the links a record holds: its key in the record's JSON and the SELECT of
- * its members, each as column x, in order ("@C" where text is compared: SQLite
- * compares bytes, PostgreSQL its collation unless told COLLATE "C"). */
+ * its members, each as column x, in order ("@C" after a text sorted: SQLite compares
+ * bytes, PostgreSQL by its collation unless told COLLATE "C"). */
 struct list {
     const char *key, *select;
 };
@@ -78,10 +78,10 @@ static const struct editable {
       {"quantity", "quantity"},
       {"text", "text"},
       {"source", "source"}},
-     {{"answers", "SELECT CASE l.to_kind WHEN 'recommendation' THEN 'rec' ELSE l.to_kind END"
-                  " || ':' || l.to_id x FROM link l WHERE l.from_kind = 'step' AND"
+     {{"answers", "SELECT (CASE l.to_kind WHEN 'recommendation' THEN 'rec' ELSE l.to_kind END"
+                  " || ':' || l.to_id)@C x FROM link l WHERE l.from_kind = 'step' AND"
                   " l.from_id = t.id AND l.relation = 'answers' AND l.withdrawn IS NULL"
-                  " ORDER BY x@C"},
+                  " ORDER BY 1"},
       {"welcomed_in", "SELECT wr.dialogue_id || '#' || wr.ordinal x FROM link l JOIN round wr"
                       " ON wr.id = l.to_id WHERE l.from_kind = 'step' AND l.from_id = t.id AND"
                       " l.relation = 'welcomed-in' AND l.withdrawn IS NULL ORDER BY l.to_id"},
@@ -97,10 +97,10 @@ static const struct editable {
      "dialogue_id",
      "dialogue",
      {{"text", "text"}},
-     {{"tracks", "SELECT CASE l.to_kind WHEN 'recommendation' THEN 'rec' ELSE l.to_kind END"
-                 " || ':' || l.to_id x FROM link l WHERE l.from_kind = 'benchmark' AND"
+     {{"tracks", "SELECT (CASE l.to_kind WHEN 'recommendation' THEN 'rec' ELSE l.to_kind END"
+                 " || ':' || l.to_id)@C x FROM link l WHERE l.from_kind = 'benchmark' AND"
                  " l.from_id = t.id AND l.relation = 'tracks' AND l.withdrawn IS NULL"
-                 " ORDER BY x@C"}}},
+                 " ORDER BY 1"}}},
     /* Persons and their case events (schema 14; a person is not withdrawn but merged,
      * and its names are added, not corrected: rt_ledger_edit says so). */
     {"person",
