@@ -228,12 +228,26 @@ static int update_one(struct rt_store *st, const char *sql, int64_t id, const ch
     return rc;
 }
 
-/* A dialogue's parties, all of them replaced by list (codes, checked by the caller). */
+/* A dialogue's parties, all of them replaced by list (codes, checked by the caller). The
+ * old ones go one by one in the order of their codes' bytes, so that the audit log
+ * notes the same entries in the same order on every store. */
 static int set_parties(struct rt_store *st, int64_t id, const json_t *list, struct rt_error *err)
 {
-    int rc =
-        rt__sql_exec(st, err, NULL, "DELETE FROM dialogue_party WHERE dialogue_id = ?1", "i", id);
+    json_t *old = NULL;
+    int rc = rt__sql_scalar(
+        st, err, NULL, &old,
+        rt__sql_pick(st,
+                     "SELECT json_group_array(party) FROM (SELECT party FROM dialogue_party"
+                     " WHERE dialogue_id = ?1 ORDER BY party)",
+                     "SELECT coalesce(json_agg(party ORDER BY party COLLATE \"C\"), '[]')"
+                     " FROM dialogue_party WHERE dialogue_id = ?1"),
+        "i", id);
 
+    for (size_t i = 0; rc == 0 && i < json_array_size(old); i++)
+        rc = rt__sql_exec(st, err, NULL,
+                          "DELETE FROM dialogue_party WHERE dialogue_id = ?1 AND party = ?2", "it",
+                          id, json_string_value(json_array_get(old, i)));
+    json_decref(old);
     for (size_t i = 0; rc == 0 && i < json_array_size(list); i++)
         rc = rt__sql_exec(st, err, NULL,
                           "INSERT INTO dialogue_party(dialogue_id, party, position)"
