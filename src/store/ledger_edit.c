@@ -182,9 +182,8 @@ int rt_record_get(struct rt_store *st, const char *kind, int64_t id, json_t **ou
     rt_buf_addf(&sql, " 'fields', %s", obj);
     for (size_t i = 0; i < RT_ARRAY_SIZE(e->cols) && e->cols[i].field; i++)
         rt_buf_addf(&sql, "%s'%s', t.%s", i ? ", " : "", e->cols[i].field, e->cols[i].column);
-    rt_buf_adds(&sql, ")");
-    /* A list as a JSON array, [] when empty: SQLite's json_group_array, PostgreSQL's
-     * json_agg (NULL of no rows). */
+    /* A list of links, among the fields, as a JSON array, [] when empty: SQLite's
+     * json_group_array, PostgreSQL's json_agg (NULL of no rows). */
     for (size_t i = 0; i < RT_ARRAY_SIZE(e->lists) && e->lists[i].key; i++) {
         rt_buf_addf(&sql, ", '%s', ", e->lists[i].key);
         rt_buf_adds(&sql, rt__sql_pick(st, "json((SELECT json_group_array(x) FROM (",
@@ -192,7 +191,7 @@ int rt_record_get(struct rt_store *st, const char *kind, int64_t id, json_t **ou
         add_sql(st, &sql, e->lists[i].select);
         rt_buf_adds(&sql, rt__sql_pick(st, ")))", ") ja)"));
     }
-    rt_buf_addf(&sql, ") FROM %s t WHERE t.id = ?1", table_of(e));
+    rt_buf_addf(&sql, ")) FROM %s t WHERE t.id = ?1", table_of(e));
     rc = rt__sql_scalar(st, err, NULL, out, sql.buf, "i", id);
     rt_buf_release(&sql);
     if (rc == RT_ENOTFOUND)

@@ -148,4 +148,8 @@ check "an edited entry is named" grep -q '^edited: entry 5 was changed after it 
 check "and the guard dropped" grep -q '^trigger: the trigger audit_log_no_update is missing' \
     "$TMP/vout"
 
+# A record's lists of links are among its fields, as the forms and the API read them.
+check_eq "a step's answers are a field" '["ask:1"]' \
+    "$("$RT" --db "$PG" edit step:3 --answers ask:1 --json | jq -c .fields.answers)"
+
 done_testing
