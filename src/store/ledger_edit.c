@@ -255,6 +255,36 @@ static int set_parties(struct rt_store *st, int64_t id, const json_t *list, stru
     return rc;
 }
 
+/* What a table's unique keys would refuse, said as an add says it, the same on every
+ * store: a dialogue's name, a round's number in its dialogue. */
+static int still_unique(struct rt_store *st, const char *kind, int64_t id, const json_t *fields,
+                        struct rt_error *err)
+{
+    const json_t *name = json_object_get(fields, "name");
+    const json_t *ordinal = json_object_get(fields, "ordinal");
+    int64_t n = 0;
+    int rc = 0;
+
+    if (!strcmp(kind, "dialogue") && json_is_string(name)) {
+        rc = rt__sql_scalar(st, err, &n, NULL,
+                            "SELECT count(*) FROM dialogue WHERE name = ?1 AND id <> ?2", "ti",
+                            json_string_value(name), id);
+        if (rc == 0 && n)
+            return rt_error_set(err, RT_EEXIST, NULL, 0, "name", "a dialogue called '%s' exists",
+                                json_string_value(name));
+    } else if (!strcmp(kind, "round") && json_is_integer(ordinal)) {
+        rc = rt__sql_scalar(st, err, &n, NULL,
+                            "SELECT count(*) FROM round WHERE dialogue_id = (SELECT dialogue_id"
+                            " FROM round WHERE id = ?1) AND ordinal = ?2 AND id <> ?1",
+                            "ii", id, (int64_t)json_integer_value(ordinal));
+        if (rc == 0 && n)
+            return rt_error_set(err, RT_EEXIST, NULL, 0, "ordinal",
+                                "the dialogue has a round %lld already",
+                                (long long)json_integer_value(ordinal));
+    }
+    return rc;
+}
+
 int rt_record_update(struct rt_store *st, const char *kind, int64_t id, const json_t *fields,
                      struct rt_error *err)
 {
@@ -299,8 +329,10 @@ int rt_record_update(struct rt_store *st, const char *kind, int64_t id, const js
     rt_buf_adds(&sql, " WHERE id = ?1 RETURNING id");
     snprintf(missing, sizeof(missing), "no record with id %" PRId64, id);
     if ((rc = rt__sql_begin(st, err)) == 0) {
-        rc = n ? update_one(st, sql.buf, id, vals, n, missing, err)
-               : rt_record_exists(st, kind, id, err);
+        rc = still_unique(st, kind, id, fields, err);
+        if (rc == 0)
+            rc = n ? update_one(st, sql.buf, id, vals, n, missing, err)
+                   : rt_record_exists(st, kind, id, err);
         if (rc == 0 && !strcmp(kind, "dialogue") && json_object_get(fields, "parties"))
             rc = set_parties(st, id, json_object_get(fields, "parties"), err);
         rc = rt__sql_end(st, rc, err);

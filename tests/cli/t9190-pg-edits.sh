@@ -74,6 +74,9 @@ build() {
     w withdraw step:1 likes ask:1 --reason x
     w withdraw step:3 --reason x --date 2016-02-30
     w withdraw person:1 --reason x
+    w dialogue add "Second dialogue" --party USA --party EU
+    w edit dialogue:2 --name "Edited dialogue"
+    w edit "Edited dialogue#2" --ordinal 1
     # What the log says.
     w history step:1
     w history "Edited dialogue#2"
@@ -92,12 +95,16 @@ when "$TMP/log.pg" >"$TMP/log.pg.n"
 diff "$TMP/log.lite.n" "$TMP/log.pg.n" >&2 || true
 check "the edits print the same on both stores, failures and history included" \
     cmp "$TMP/log.lite.n" "$TMP/log.pg.n"
-check_eq "the adds, twelve corrections, four withdrawals and five reads succeeded" 32 \
+check_eq "the adds, twelve corrections, four withdrawals and five reads succeeded" 33 \
     "$(grep -c '^exit 0$' "$TMP/log.pg")"
-check_eq "eleven failed, exit 1, and two were usage errors" "11 2" \
+check_eq "thirteen failed, exit 1, and two were usage errors" "13 2" \
     "$(grep -c '^exit 1$' "$TMP/log.pg") $(grep -c '^exit 2$' "$TMP/log.pg")"
 check "a missing record is said" grep -q "no step with id 99" "$TMP/log.pg"
 check "a missing link is said" grep -q "there is no link 'step:1 answers ask:9'" "$TMP/log.pg"
+check "a name taken is said as add says it" \
+    grep -q "field 'name': a dialogue called 'Edited dialogue' exists" "$TMP/log.pg"
+check "so is a round's number taken" \
+    grep -q "field 'ordinal': the dialogue has a round 1 already" "$TMP/log.pg"
 check "a withdrawn record says so" grep -q '"withdrawn": "Entered twice"' "$TMP/log.pg"
 check "a list given is the new list" grep -q '"answers": \[' "$TMP/log.pg"
 
