@@ -101,7 +101,6 @@ check_eq "history --json of an edit: the fields that changed" '["text"]' \
 check_eq "and the command" "edit step:3" \
     "$(python3 -c 'import json,sys; print([e["via"] for e in json.load(open(sys.argv[1])) if e["op"]=="update" and e["table"]=="step"][0])' "$TMP/h.json")"
 
-sqlite_only_below "the API and the web forms: serve is not yet on PostgreSQL"
 # The API: PATCH on a record's URL, POST .../withdraw; the same checks and history.
 serve_start "$DB"
 code=$(curl -s -o "$TMP/body" -w '%{http_code}' -X PATCH -H 'Content-Type: application/json' \
