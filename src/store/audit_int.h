@@ -47,12 +47,10 @@ int rt__audit_replay_sql(struct rt_store *st, const struct rt__audited *a, struc
                          struct rt_error *err);
 
 /* SQLite's half (sqlite/audit.c): a's row as json_object() of its logged columns,
- * prefix"col" each; the check of its triggers; whether no transaction is open; whether
- * the reader may not see private records (private.h). */
+ * prefix"col" each; the check of its triggers; whether no transaction is open. */
 int rt__sqlite_audit_row_json(struct rt_store *st, const struct rt__audited *a, const char *prefix,
                               struct rt_buf *b, struct rt_error *err);
 int rt__sqlite_audit_triggers(struct rt_store *st, struct rt_audit_report *r, struct rt_error *err);
 int rt__sqlite_idle(struct rt_store *st);
-int rt__sqlite_hides_private(struct rt_store *st);
 
 #endif

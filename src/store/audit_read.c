@@ -15,6 +15,7 @@
 
 #include <rightstrack/audit.h>
 #include <rightstrack/ledger.h>
+#include <rightstrack/private.h>
 
 #include "auth/audit_int.h"
 #include "base/alloc.h"
@@ -204,7 +205,7 @@ static int since_valid(const char *since)
 int rt_audit_log(struct rt_store *st, const struct rt_audit_filter *f, struct rt_audit_entry **out,
                  size_t *out_n, struct rt_error *err)
 {
-    struct rt_buf sel = RT_BUF_INIT, sql = RT_BUF_INIT;
+    struct rt_buf sel = RT_BUF_INIT, sql = RT_BUF_INIT, table = RT_BUF_INIT;
     struct rt_audit_entry *v = NULL;
     json_t *doc = NULL, *row;
     size_t n = 0, i;
@@ -222,14 +223,28 @@ int rt_audit_log(struct rt_store *st, const struct rt_audit_filter *f, struct rt
     }
     /* private.h: a reader who may not see private records sees no entry of one, nor of
      * a record that belongs to one or joins one. */
-    hide = !is_pg(st) && rt__sqlite_hides_private(st);
+    hide = rt_store_reader(st) != RT_READER_ALL;
+    if (hide && is_pg(st)) { /* the table itself, not the public's empty view */
+        json_t *name = NULL;
+        if ((rc = rt__sql_scalar(st, err, NULL, &name,
+                                 "SELECT to_json(quote_ident(n.nspname) || '.private_record')"
+                                 " FROM pg_class c JOIN pg_namespace n ON n.oid ="
+                                 " c.relnamespace WHERE c.relname = 'private_record' AND"
+                                 " c.relkind = 'r' ORDER BY n.nspname LIMIT 1",
+                                 "")) < 0)
+            return rc;
+        rt_buf_adds(&table, json_string_value(name) ? json_string_value(name) : "private_record");
+        json_decref(name);
+    } else {
+        rt_buf_adds(&table, rt__sql_pick(st, "main.private_record", "private_record"));
+    }
     rt_buf_addf(&sel,
                 "SELECT * FROM (SELECT id, at, actor, via, tbl, op, record, before, after,"
                 " prev_hash, hash FROM audit_log e WHERE (CAST(?1 AS TEXT) IS NULL OR at >= ?1)"
                 " AND (CAST(?2 AS TEXT) IS NULL OR record = ?2 OR ref1 = ?2 OR ref2 = ?2)"
                 " AND (?4 = 0 OR NOT EXISTS (SELECT 1 FROM %s pr WHERE pr.kind || ':' || pr.id"
                 " IN (e.record, e.ref1, e.ref2))) ORDER BY id DESC LIMIT ?3) l ORDER BY id",
-                rt__sql_pick(st, "main.private_record", "private_record"));
+                table.buf);
     rows_sql(st, &sql, "id, at, actor, via, tbl, op, record, before, after, prev_hash, hash",
              sel.buf);
     rc = rt__sql_scalar(st, err, NULL, &doc, sql.buf, "ttii", f ? f->since : NULL,
@@ -237,6 +252,7 @@ int rt_audit_log(struct rt_store *st, const struct rt_audit_filter *f, struct rt
                         (int64_t)hide);
     rt_buf_release(&sel);
     rt_buf_release(&sql);
+    rt_buf_release(&table);
     if (rc < 0)
         return rc;
     v = rt_xcalloc(json_array_size(doc) ? json_array_size(doc) : 1, sizeof(*v));

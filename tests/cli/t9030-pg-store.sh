@@ -204,7 +204,7 @@ check "search --sort session|state|response: the same 24 pages as SQLite's" \
     cmp "$TMP/sorted.pg" "$TMP/sorted.lite"
 check "and they are pages" test "$(grep -c '"total"' "$TMP/sorted.pg")" = 24
 
-# What PostgreSQL does not have yet: a clear refusal, exit 1.
+# The audit log, checked on PostgreSQL itself.
 check "audit verify holds on the PostgreSQL store after the imports" "$RT" --db "$PG" audit verify
 cp "$TMP/out" "$TMP/verified"
 check "and says what it checked" grep -q "^the log holds: [1-9][0-9]* entries" "$TMP/verified"

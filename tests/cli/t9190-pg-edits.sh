@@ -155,6 +155,16 @@ check "an edited entry is named" grep -q '^edited: entry 5 was changed after it 
 check "and the guard dropped" grep -q '^trigger: the trigger audit_log_no_update is missing' \
     "$TMP/vout"
 
+# The public reads no entry of a private record (its view of private_record is empty:
+# the filter reads the table), everybody else reads them all.
+for db in "$LITE" "$PG"; do
+    "$RT" --db "$db" private step:3 >/dev/null
+    echo "$("$RT" --db "$db" --as public audit log --record step:3 --json | jq length)" \
+        "$("$RT" --db "$db" audit log --record step:3 --json | jq 'length > 0')" >>"$TMP/pub"
+done
+check_eq "as the public, a private record has no entries; else it has" "0 true
+0 true" "$(cat "$TMP/pub")"
+
 # A record's lists of links are among its fields, as the forms and the API read them.
 check_eq "a step's answers are a field" '["ask:1"]' \
     "$("$RT" --db "$PG" edit step:3 --answers ask:1 --json | jq -c .fields.answers)"

@@ -370,8 +370,3 @@ int rt__sqlite_idle(struct rt_store *st)
 {
     return sqlite3_get_autocommit(st->db) != 0;
 }
-
-int rt__sqlite_hides_private(struct rt_store *st)
-{
-    return st->hide_private != 0;
-}
