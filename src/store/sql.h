@@ -19,9 +19,10 @@
  * SQLite and a bytea on PostgreSQL (the accounts' hashes). rt__sql_exec runs a statement that
  * returns no rows and sets *out_id (when not NULL) to the id of the row it inserted (the statement
  * is an INSERT into a table with an id); a constraint it breaks (unique, check, foreign key, not
- * null) is RT_EINVAL with the database's message. rt__sql_scalar reads the first column of the
- * first row as an integer into *out_int (a boolean is 1 or 0) and/or as JSON text into *out_json (a
- * new reference); RT_ENOTFOUND for no row or NULL. Otherwise each returns 0, or RT_ESTORE with err
+ * null) is RT_EINVAL with the database's message (and rt__sql_scalar's: an UPDATE ...
+ * RETURNING id). rt__sql_scalar reads the first column of the first row as an integer into
+ * *out_int (a boolean is 1 or 0) and/or as JSON text into *out_json (a new reference);
+ * RT_ENOTFOUND for no row or NULL. Otherwise each returns 0, or RT_ESTORE with err
  * filled. On PostgreSQL each statement is prepared once per connection, and a write outside a
  * transaction is its own transaction (tried again after a serialization failure or a deadlock).
  */

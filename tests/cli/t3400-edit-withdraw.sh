@@ -5,14 +5,12 @@
 # assessment is corrected by a new one that replaces it; `history` shows each change,
 # field by field, with the command that made it. On the demo dialogue (data/demo).
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "edits and withdrawals, and history; its demo ledger records persons"
 
-DB="$TMP/e.db"
+DB=$(new_db e)
 D="US-Belarus Working Group for Democracy and Human Rights"
 r() { "$RT" --db "$DB" "$@"; }
 
-r import "$ROOT/data/demo/recommendations.csv" >/dev/null
-sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB" >/dev/null 2>&1
+demo_ledger "$DB"
 check_eq "the demo dialogue is recorded" 0 $?
 
 # edit: only the fields given; the record as it stands after, in JSON.
@@ -80,14 +78,16 @@ r withdraw step:3 answers ask:2 --reason "Not an answer" >/dev/null
 check_eq "a withdrawn link leaves the step" "[]" "$(r step list --json | json .1.answers | tr -d ' \n')"
 
 # An assessment corrected by a new one.
-A=$(r status ask:2 --json | json .history.0.id)
-r assess ask:2 in-progress --date 2016-12-08 --assessor ODIHR --replaces "assessment:$A" \
-    --json >/dev/null
-check_eq "the correction stands for the ask" in-progress "$(r status ask:2 --json | json .status)"
-check_eq "and the replaced one leaves its history of statuses" "1 in-progress $A" \
-    "$(r status ask:2 --json | python3 -c 'import json,sys; h=json.load(sys.stdin)["history"]; print(len(h), h[0]["status"], h[0]["replaces"])')"
-check_fails "only an assessment of the same record is replaced" 1 \
-    r assess ask:1 fully --date 2017 --replaces "assessment:$A"
+if on_sqlite "an assessment replaced: status reads persons, not yet on PostgreSQL"; then
+    A=$(r status ask:2 --json | json .history.0.id)
+    r assess ask:2 in-progress --date 2016-12-08 --assessor ODIHR --replaces "assessment:$A" \
+        --json >/dev/null
+    check_eq "the correction stands for the ask" in-progress "$(r status ask:2 --json | json .status)"
+    check_eq "and the replaced one leaves its history of statuses" "1 in-progress $A" \
+        "$(r status ask:2 --json | python3 -c 'import json,sys; h=json.load(sys.stdin)["history"]; print(len(h), h[0]["status"], h[0]["replaces"])')"
+    check_fails "only an assessment of the same record is replaced" 1 \
+        r assess ask:1 fully --date 2017 --replaces "assessment:$A"
+fi
 
 # history: what changed, field by field, by which command.
 r history step:2 >"$TMP/h.txt"

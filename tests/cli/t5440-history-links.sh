@@ -5,12 +5,9 @@
 # dialogue's own steps before an organisation's step linked to nothing of it; the
 # dialogue page names the party of another's step (Lithuania, not LTU).
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "serve (the web face)"
 
-DB="$TMP/demo.db"
-"$RT" --db "$DB" init >/dev/null
-"$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null
-sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB" >/dev/null
+DB=$(new_db demo)
+demo_ledger "$DB"
 r() { "$RT" --db "$DB" "$@"; }
 WG="US-Belarus Working Group for Democracy and Human Rights"
 

@@ -123,6 +123,8 @@ int rt__sqlite_sql_scalar(struct rt_store *st, struct rt_error *err, int64_t *ou
         }
     } else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
         rc = RT_ENOTFOUND;
+    } else if (rc == SQLITE_CONSTRAINT) { /* an UPDATE ... RETURNING, as rt__sql_exec */
+        rc = rt_error_set(err, RT_EINVAL, NULL, 0, NULL, "%s", sqlite3_errmsg(st->db));
     } else {
         rc = rt__db_error(st, err, "read");
     }
