@@ -3,10 +3,13 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include <rightstrack/private.h>
 
 #include "store/backend.h"
+#include "store/private_int.h"
 #include "store/sql.h"
 
 static const struct rt__store_ops *ops_of(struct rt_store *st)
@@ -14,11 +17,41 @@ static const struct rt__store_ops *ops_of(struct rt_store *st)
     return ((const struct rt__store_base *)(void *)st)->ops;
 }
 
-/* A store reading for the public writes nothing (private.h): its reads go through
- * views, which SQLite cannot write and PostgreSQL would write through. */
-static int public_write(struct rt_store *st, struct rt_error *err)
+/* Whether sql writes (INSERT INTO, UPDATE, DELETE FROM) a table that a public reader
+ * reads through a view (rt__private_shadowed), named without a schema. */
+static int writes_shadowed(const char *sql)
 {
-    if (rt_store_reader(st) == RT_READER_ALL)
+    static const char *const verbs[] = {"INTO ", "UPDATE ", "DELETE FROM "};
+
+    for (const char *p = sql; *p; p++) {
+        for (size_t v = 0; v < RT_ARRAY_SIZE(verbs); v++) {
+            size_t n = strlen(verbs[v]), len;
+            const char *t;
+
+            if ((p != sql && p[-1] != ' ') || strncasecmp(p, verbs[v], n))
+                continue;
+            for (t = p + n; *t == ' '; t++)
+                ;
+            len = strspn(t, "abcdefghijklmnopqrstuvwxyz_");
+            if (t[len] == '.')
+                continue; /* main.x, public.x: the table itself */
+            for (size_t i = 0; i < rt__private_n_shadowed; i++)
+                if (strlen(rt__private_shadowed[i]) == len &&
+                    !strncmp(t, rt__private_shadowed[i], len))
+                    return 1;
+        }
+    }
+    return 0;
+}
+
+/* A store reading for the public writes nothing that it reads through a view
+ * (private.h): SQLite cannot write a view and PostgreSQL would write through it. What
+ * has no view (the accounts and sessions of a sign-in, made while the visitor still
+ * reads as the public) is written. A group (rt__sql_begin) is the ledger's, and
+ * refused as a whole (sql NULL). */
+static int public_write(struct rt_store *st, const char *sql, struct rt_error *err)
+{
+    if (rt_store_reader(st) == RT_READER_ALL || (sql && !writes_shadowed(sql)))
         return 0;
     return rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
                         "this store reads for the public and cannot write");
@@ -41,7 +74,7 @@ int rt__sql_exec(struct rt_store *st, struct rt_error *err, int64_t *out_id, con
 
     if (!o->sql_exec)
         return missing(o, err);
-    if (public_write(st, err) < 0)
+    if (public_write(st, sql, err) < 0)
         return RT_ESTORE;
     va_start(ap, types);
     rc = o->sql_exec(st, err, out_id, sql, types, ap);
@@ -106,7 +139,7 @@ int rt__sql_begin(struct rt_store *st, struct rt_error *err)
 {
     const struct rt__store_ops *o = ops_of(st);
 
-    if (public_write(st, err) < 0)
+    if (public_write(st, NULL, err) < 0)
         return RT_ESTORE;
     return o->sql_group ? o->sql_group(st, RT__SQL_GROUP_BEGIN, err) : missing(o, err);
 }

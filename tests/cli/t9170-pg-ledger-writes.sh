@@ -17,7 +17,7 @@ PG="postgresql:///postgres?host=$PG_DIR"
 UNIT=$(dirname "$RT")/tests/unit/store
 "$UNIT/test_pg_ledger" >"$TMP/crit" 2>&1
 cat "$TMP/crit" >&2
-check_eq "test_pg_ledger runs on the cluster and passes" "Tested: 2 | Passing: 2" \
+check_eq "test_pg_ledger runs on the cluster and passes" "Tested: 3 | Passing: 3" \
     "$(grep -o 'Tested: [0-9]* | Passing: [0-9]*' "$TMP/crit" | tail -n 1)"
 LITE=$TMP/lite.db
 D="Test dialogue"
