@@ -358,6 +358,14 @@ int rt__pg_theme_counts(struct rt_store *st, const char *vocabulary, struct rt_t
                         size_t *out_n, struct rt_error *err);
 int rt__pg_theme_areas(struct rt_store *st, struct rt_theme_area **out, size_t *out_n,
                        struct rt_error *err);
+/* Repeats (repeats.c), members of rt__pg_ops. */
+int rt__pg_repeats_compute(struct rt_store *st, int64_t *out_pairs, int64_t *out_clusters,
+                           struct rt_error *err);
+int rt__pg_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt_error *err);
+int rt__pg_repeat_pairs(struct rt_store *st, double threshold, int min_cycle_gap,
+                        struct rt_repeat_pair **out, size_t *out_n, struct rt_error *err);
+int rt__pg_repeats_of(struct rt_store *st, int64_t id, double threshold, struct rt_repeats *out,
+                      struct rt_error *err);
 
 /* The dialogue ledger's reads and look-ups (ledger_read.c), members of rt__pg_ops: the
  * functions of ledger.h of the same names. */
