@@ -91,7 +91,9 @@ static int copy_pairs(struct rt_store *st, const struct rt__corpus *c, const str
             return rc;
         }
     }
-    return rt__pg_copy_end(cp, NULL, err);
+    rc = rt__pg_copy_end(cp, NULL, err);
+    rt__pg_copy_abort(cp); /* frees the ended copy */
+    return rc;
 }
 
 /* Only recommendations with a repeat, each with its cluster's smallest id. */
@@ -126,6 +128,7 @@ static int copy_clusters(struct rt_store *st, const struct rt__corpus *c,
     }
     if ((rc = rt__pg_copy_end(cp, NULL, err)) == 0 && out_clusters)
         *out_clusters = n_clusters;
+    rt__pg_copy_abort(cp); /* frees the ended copy */
 out:
     rt_free(has);
     rt_free(up);
