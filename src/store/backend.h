@@ -84,6 +84,9 @@ struct rt__store_ops {
     int (*repeats_compute)(struct rt_store *st, int64_t *out_pairs, int64_t *out_clusters,
                            struct rt_error *err);
     int (*repeats_fresh)(struct rt_store *st, int *out_fresh, struct rt_error *err);
+    /* Whether a write may begin now: the store is writable and no transaction is open
+     * (rt_report_prepare recomputes stale repeats only then); NULL: never. */
+    int (*may_write)(struct rt_store *st);
     int (*repeat_pairs)(struct rt_store *st, double threshold, int min_cycle_gap,
                         struct rt_repeat_pair **out, size_t *out_n, struct rt_error *err);
     int (*repeats_of)(struct rt_store *st, int64_t id, double threshold, struct rt_repeats *out,
@@ -108,6 +111,7 @@ struct rt__store_ops {
      * ledger.h): a back end without set_actor ignores the actor. */
     void (*set_actor)(struct rt_store *st, const char *actor, const char *via);
     int (*set_reader)(struct rt_store *st, enum rt_reader reader, struct rt_error *err);
+    enum rt_reader (*reader)(const struct rt_store *st); /* NULL: always RT_READER_ALL */
     int (*audit_note)(struct rt_store *st, const char *table, const char *op, const char *record,
                       const char *after, struct rt_error *err);
     int (*rec_ledger)(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,

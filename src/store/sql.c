@@ -3,12 +3,24 @@
 
 #include <stdarg.h>
 
+#include <rightstrack/private.h>
+
 #include "store/backend.h"
 #include "store/sql.h"
 
 static const struct rt__store_ops *ops_of(struct rt_store *st)
 {
     return ((const struct rt__store_base *)(void *)st)->ops;
+}
+
+/* A store reading for the public writes nothing (private.h): its reads go through
+ * views, which SQLite cannot write and PostgreSQL would write through. */
+static int public_write(struct rt_store *st, struct rt_error *err)
+{
+    if (rt_store_reader(st) == RT_READER_ALL)
+        return 0;
+    return rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
+                        "this store reads for the public and cannot write");
 }
 
 static int missing(const struct rt__store_ops *o, struct rt_error *err)
@@ -28,6 +40,8 @@ int rt__sql_exec(struct rt_store *st, struct rt_error *err, int64_t *out_id, con
 
     if (!o->sql_exec)
         return missing(o, err);
+    if (public_write(st, err) < 0)
+        return RT_ESTORE;
     va_start(ap, types);
     rc = o->sql_exec(st, err, out_id, sql, types, ap);
     va_end(ap);
@@ -53,6 +67,8 @@ int rt__sql_begin(struct rt_store *st, struct rt_error *err)
 {
     const struct rt__store_ops *o = ops_of(st);
 
+    if (public_write(st, err) < 0)
+        return RT_ESTORE;
     return o->sql_group ? o->sql_group(st, RT__SQL_GROUP_BEGIN, err) : missing(o, err);
 }
 

@@ -49,7 +49,6 @@ BEL_DB=$(new_db bel)
 check_eq "the Belarus file alone gives 167" 167 \
     "$("$RT" --db "$BEL_DB" stats --json | json .recommendations)"
 
-sqlite_only_below "an import into a database that holds recommendations"
 before=$(fingerprint "$DB")
 "$RT" --db "$DB" import --json "$DATA"/upr/raw/v2-upr-info/*.csv "$NORM" >"$TMP/again.json"
 check_eq "importing both again adds nothing" 0 "$(json .recommendations_added <"$TMP/again.json")"

@@ -93,7 +93,6 @@ grep -qF "is of UPR session 1 or 2, and the state under review is not among" "$T
 check_eq "HRC session 8: the message names both sessions" 0 $?
 check_eq "nothing imported" 0 "$("$RT" --db "$BAD_DB" stats --json | json .recommendations)"
 
-sqlite_only_below "an import into a database that holds recommendations"
 # With UPR Info: the overlap merges, and every state sits in one session per cycle,
 # the one UPR Info gives it (the table of HRC sessions checked against UPR Info, for
 # cycle 1 here and for sessions 13-18 with upr2.xlsx).
@@ -104,15 +103,23 @@ n_upr=$("$RT" --db "$B" stats --json | json .recommendations)
 check_eq "UPR Info then upr1.xlsx: the overlap merged" \
     $((n_upr + $(fig .recommendations) - $(fig .matched))) \
     "$("$RT" --db "$B" stats --json | json .recommendations)"
-check_eq "the paragraphs upr1.xlsx gave recommendations indexed before are searchable" \
-    "$(sql "$B" "SELECT count(*) FROM recommendation WHERE paragraph LIKE 'A/HRC/15/16%'")" \
-    "$("$RT" --db "$B" search --limit 1 --json '"A/HRC/15/16"' | json .total)"
-check_eq "and their texts still are, once each" \
-    "$(sql "$B" "SELECT count(*) FROM recommendation WHERE paragraph LIKE 'A/HRC/15/16%'
-        AND text LIKE '%death penalty%'")" \
-    "$("$RT" --db "$B" search --limit 1 --json '"A/HRC/15/16" "death penalty"' | json .total)"
+# PostgreSQL's index leaves the paragraph out for now (see docs/developer-guide.md).
+if on_sqlite "search in the paragraphs a second import filled in"; then
+    check_eq "the paragraphs upr1.xlsx gave recommendations indexed before are searchable" \
+        "$(sql "$B" "SELECT count(*) FROM recommendation WHERE paragraph LIKE 'A/HRC/15/16%'")" \
+        "$("$RT" --db "$B" search --limit 1 --json '"A/HRC/15/16"' | json .total)"
+    check_eq "and their texts still are, once each" \
+        "$(sql "$B" "SELECT count(*) FROM recommendation WHERE paragraph LIKE 'A/HRC/15/16%'
+            AND text LIKE '%death penalty%'")" \
+        "$("$RT" --db "$B" search --limit 1 --json '"A/HRC/15/16" "death penalty"' | json .total)"
+fi
+if [ "$RT_TEST_STORE" = postgresql ]; then # (SQLite's shell lacks our FTS5 tokenizer)
+    check_eq "every recommendation, old and new, has its lexemes once" \
+        "$(sql "$B" "SELECT count(*) FROM recommendation")" \
+        "$(sql "$B" "SELECT count(*) FROM recommendation_fts")"
+fi
 "$RT" --db "$B" import "$X2" >/dev/null
 check_eq "and upr2.xlsx: each state reviewed in one session per cycle, as UPR Info has it" "" \
     "$(sql "$B" "SELECT s.name FROM recommendation r JOIN state s ON s.id = r.sur_id
-        GROUP BY r.sur_id, r.cycle HAVING count(DISTINCT r.session) > 1")"
+        GROUP BY r.sur_id, s.name, r.cycle HAVING count(DISTINCT r.session) > 1")"
 done_testing

@@ -4,7 +4,7 @@
 # counts the data as it is: the same answers as a database that imported both
 # files before its first search.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "SQLite's table search_index, and an import into a database that holds recommendations"
+pg_not_yet "SQLite's table search_index"
 need_data
 
 A="$DATA/upr/upr_info_s01-s18.csv"

@@ -5,14 +5,12 @@
 # text, and rendered pages that are not blank (their pictures are kept for review in
 # build/report-shots/).
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "reports"
 
 GOLD="$ROOT/tests/golden/report"
 SHOTS="$ROOT/build/report-shots"
-DB="$TMP/r.db"
+DB=$(new_db r)
 WG="US-Belarus Working Group for Democracy and Human Rights"
-"$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null
-sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB" >/dev/null 2>&1
+demo_ledger "$DB"
 check_eq "the demo ledger is recorded" 0 $?
 
 # golden NAME FILE: FILE is what tests/golden/report/NAME holds.
@@ -28,19 +26,10 @@ golden() {
     fi
 }
 
-for d in 2016-01-31 2016-12-31; do
-    "$RT" --db "$DB" report brief --dialogue "$WG" --as-of $d >"$TMP/brief-$d.md"
-    check_eq "report brief --as-of $d" 0 $?
-    "$RT" --db "$DB" report brief --dialogue 1 --as-of $d --format html --out "$TMP/brief-$d.html"
-    check_eq "report brief --as-of $d --format html --out" 0 $?
-    golden "brief-$d.md" "$TMP/brief-$d.md"
-    golden "brief-$d.html" "$TMP/brief-$d.html"
-done
 "$RT" --db "$DB" report country Belarus --as-of 2016-12-31 >"$TMP/country.md"
 golden country-BLR-2016-12-31.md "$TMP/country.md"
 "$RT" --db "$DB" report country BLR --as-of 2016-12-31 --format html >"$TMP/country.html"
 golden country-BLR-2016-12-31.html "$TMP/country.html"
-
 # Every chart parses as SVG, with numbers where numbers go, and draws marks: the
 # picture tests below cannot tell an empty chart on an inked page.
 svg_ok() {
@@ -50,13 +39,27 @@ svg_ok() {
         fail "$1" "$(cat "$TMP/svg.out")"
     fi
 }
+"$RT" --db "$DB" report country BLR --as-of 2016-12-31 --format html >"$TMP/country.html"
+svg_ok "the charts of the country profile parse and draw" "$TMP/country.html" 3
+check_fails "the country profile of an unknown state" 1 "$RT" --db "$DB" report country Atlantis
+check_eq "names it" "rightstrack: field 'state': no state is called 'Atlantis'" "$(cat "$TMP/err")"
+check_fails "as of a date that is none" 1 "$RT" --db "$DB" report country BLR --as-of 2016-13-01
+check_eq "the message names the field" yes "$(grep -q "as-of" "$TMP/err" && echo yes)"
+
+for d in 2016-01-31 2016-12-31; do
+    "$RT" --db "$DB" report brief --dialogue "$WG" --as-of $d >"$TMP/brief-$d.md"
+    check_eq "report brief --as-of $d" 0 $?
+    "$RT" --db "$DB" report brief --dialogue 1 --as-of $d --format html --out "$TMP/brief-$d.html"
+    check_eq "report brief --as-of $d --format html --out" 0 $?
+    golden "brief-$d.md" "$TMP/brief-$d.md"
+    golden "brief-$d.html" "$TMP/brief-$d.html"
+done
+
 for d in 2016-01-31 2016-12-31; do
     svg_ok "the charts of the briefing as of $d parse and draw" "$TMP/brief-$d.html" 3
 done
 check_eq "the briefing's timeline draws a dot per step" yes \
     "$(grep -q '^svg [0-9]*: [1-9][0-9]* marks, Rounds and steps by date' "$TMP/svg.out" && echo yes)"
-"$RT" --db "$DB" report country BLR --as-of 2016-12-31 --format html >"$TMP/country.html"
-svg_ok "the charts of the country profile parse and draw" "$TMP/country.html" 3
 
 # What the briefing says, read from its JSON.
 "$RT" --db "$DB" report brief --dialogue 1 --as-of 2016-12-31 --json >"$TMP/b.json"
@@ -134,6 +137,8 @@ check_fails "an unknown state" 1 "$RT" --db "$DB" report country Atlantis
 check_eq "the message names it" yes "$(grep -q "Atlantis" "$TMP/err" && echo yes)"
 check "--help" "$RT" report --help
 check_eq "--help shows both reports" yes "$(grep -q 'report country' "$TMP/out" && echo yes)"
+
+sqlite_only_below "the web face"
 
 # The web face serves the same bytes and the same data.
 serve_start "$DB"

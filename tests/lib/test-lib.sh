@@ -137,6 +137,16 @@ new_db() {
     echo "postgresql:///$d?host=$RT_TEST_PG_HOST"
 }
 
+# Makes database $2 (from new_db) a copy of database $1: SQLite's .backup, or on
+# PostgreSQL a new database with $1 as its template.
+copy_db() {
+    if [ "$RT_TEST_STORE" = sqlite ]; then sqlite3 "$1" ".backup '$2'"; return; fi
+    from=${1#postgresql:///}; from=${from%%\?*}
+    to=${2#postgresql:///}; to=${to%%\?*}
+    pg_sql postgres "DROP DATABASE IF EXISTS $to" >/dev/null &&
+        pg_sql postgres "CREATE DATABASE $to TEMPLATE $from" >/dev/null
+}
+
 demo_ledger() {
     if [ "$RT_TEST_STORE" = sqlite ]; then
         "$RT" --db "$1" import "$ROOT/data/demo/recommendations.csv" >/dev/null &&

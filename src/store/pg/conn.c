@@ -30,6 +30,7 @@ struct rt_pg {
     int writer; /* holds the writers' lock: a SERIALIZABLE transaction is open */
     int audit;  /* seal the audit log's new entries at COMMIT (rt__pg_set_audit) */
     char *actor, *via;
+    char *session; /* run after the setup of every session (rt__pg_set_session) */
     char sqlstate[6];
     long prepares, resets;
 };
@@ -127,7 +128,19 @@ static int setup_session(struct rt_pg *pg, struct rt_error *err)
     if (!ok)
         pg_error(pg, r, "session setup", err);
     PQclear(r);
+    if (ok && pg->session) {
+        r = PQexec(pg->conn, pg->session);
+        if (!(ok = PQresultStatus(r) == PGRES_COMMAND_OK))
+            pg_error(pg, r, "session setup", err);
+        PQclear(r);
+    }
     return ok ? 0 : RT_ESTORE;
+}
+
+void rt__pg_set_session(struct rt_pg *pg, const char *sql)
+{
+    rt_free(pg->session);
+    pg->session = sql ? rt_xstrdup(sql) : NULL;
 }
 
 int rt__pg_connect(const char *conninfo, struct rt_pg **out, struct rt_error *err)
@@ -165,6 +178,7 @@ void rt__pg_close(struct rt_pg *pg)
     rt_free(pg->stmts);
     rt_free(pg->actor);
     rt_free(pg->via);
+    rt_free(pg->session);
     rt_free(pg);
 }
 

@@ -7,6 +7,7 @@
  * import's (rt__sqlite_begin_load: foreign keys checked once at the end), whose commit
  * makes the full-text index, the table word and the search index from the rows.
  */
+#define SQLITE_ENABLE_SESSION 1 /* sqlite3.h's session API, for rt__pg_seed */
 #include "base/compat.h"
 
 #include <stdlib.h>
@@ -358,5 +359,52 @@ out:
     rt__pg_close(x.pg);
     if (rc < 0 && made)
         remove_made(sqlite_path);
+    return rc;
+}
+
+/*
+ * An import into a PostgreSQL database that holds data (ops.c, pg_begin_load): the
+ * working copy st, new and still outside any transaction, is given every row of
+ * PostgreSQL's tables, read in the caller's transaction on pg (one snapshot), with
+ * its triggers off as copy's are and nothing indexed (rt__sqlite_load_scratch). Then
+ * a session (SQLite's session extension) starts recording every change made to st's
+ * tables, which is what the commit writes into PostgreSQL.
+ */
+int rt__pg_seed(struct rt_pg *pg, struct rt_store *st, struct sqlite3_session **out,
+                struct rt_error *err)
+{
+    struct copy_out x = {pg, st, NULL, 0, NULL, NULL, 0, 0};
+    struct rt_buf defs = RT_BUF_INIT;
+    sqlite3_session *sess = NULL;
+    int rc;
+
+    *out = NULL;
+    if ((rc = rt__pg_tables(st->db, pg, 0, &x.t, &x.n, err)) < 0)
+        return rc;
+    if ((rc = rt__sqlite_begin_load(st, err)) < 0)
+        goto out;
+    rt__sqlite_load_scratch(st);
+    rc = triggers_drop(st, &defs, err);
+    for (size_t i = 0; i < x.n && rc == 0; i++)
+        rc = copy_out_table(&x, &x.t[i], err);
+    if (rc == 0)
+        rc = triggers_make(st, &defs, err);
+    if (rc < 0) {
+        rt__sqlite_rollback(st);
+        goto out;
+    }
+    if ((rc = rt__sqlite_commit(st, err)) < 0)
+        goto out;
+    if (sqlite3session_create(st->db, "main", &sess) != SQLITE_OK ||
+        sqlite3session_attach(sess, NULL) != SQLITE_OK) {
+        rc = rt__db_error(st, err, "the import's record of changes");
+        if (sess)
+            sqlite3session_delete(sess);
+        goto out;
+    }
+    *out = sess;
+out:
+    rt__pg_tables_free(x.t, x.n);
+    rt_buf_release(&defs);
     return rc;
 }

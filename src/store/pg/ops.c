@@ -10,9 +10,11 @@
  * sources, themes, the audit entry), and at commit streamed into PostgreSQL with COPY,
  * table by table, in one serializable transaction: all or nothing. Until the domain
  * rules move out of the SQLite back end (issue 16, step 1), this keeps both stores'
- * rows the same by construction. It needs a PostgreSQL store without recommendations.
- * Reads are PostgreSQL's own SQL.
+ * rows the same by construction. Into a database that already holds data, the working
+ * copy is first given PostgreSQL's rows, and the commit writes only what the import
+ * changed in it (merge_txn). Reads are PostgreSQL's own SQL.
  */
+#define SQLITE_ENABLE_SESSION 1 /* sqlite3.h's session API: a merging import's changes */
 #include "base/compat.h"
 
 #include <stdlib.h>
@@ -30,16 +32,11 @@
 
 #include "base/strmap.h"
 #include "store/backend.h"
+#include "store/pg/json_sql.h"
 #include "store/pg/pg_int.h"
 #include "store/sql.h"
 #include "store/sqlite/facets.h"
 #include "store/sqlite/ops.h"
-
-/* What an import into a database with recommendations is told (a restore is told
- * what SQLite tells it: pg_import_export). */
-#define PG_LOAD_HELD                                                                               \
-    "importing into a database that already holds recommendations"                                 \
-    " (import every file in one run into a new database)"
 
 /*
  * A connection reads the whole full-text index into memory (some 20 MB for the UPR
@@ -54,13 +51,19 @@ struct pg_store {
     struct rt__store_base base; /* first: &rt__pg_ops */
     struct rt_pg *pg;
     int schema;
-    int in_tx;   /* a transaction begun by rt_store_begin (not a load) */
-    int in_read; /* rt_store_read_begin's */
+    int in_tx;    /* a transaction begun by rt_store_begin (not a load) */
+    int in_read;  /* rt_store_read_begin's */
+    int readonly; /* opened RT_STORE_READONLY */
     char *actor, *via;
     /* During a load: the SQLite store it is built in, and its directory. */
     struct rt_store *scratch;
     char *scratch_dir;
-    int load_held; /* the load began on a database with data: its writes are refused */
+    /* The load began on a database with data (merge): the working copy holds
+     * PostgreSQL's rows of data version merge_version, and track records what the
+     * load changes in it. */
+    int merge;
+    int64_t merge_version;
+    struct sqlite3_session *track;
     /* The search statements prepared so far (run(), in the search part below). */
     char **search_sql, **search_name;
     size_t n_search;
@@ -85,7 +88,8 @@ struct pg_store {
     int64_t *theme_pool;
     size_t n_theme_pool, theme_pool_alloc;
     struct rt__pg_words words;
-    struct rt__pg_sql sql; /* the ledger's writes (sql.c) */
+    struct rt__pg_sql sql;   /* the ledger's writes (sql.c) */
+    struct rt__pg_reader rd; /* who the connection reads for (private.c) */
 };
 
 static struct pg_store *PG(struct rt_store *st)
@@ -141,10 +145,12 @@ static int pg_open(struct rt_store **out, const char *target, unsigned flags, st
         s->tx_kept = -1;
     }
     s->base.ops = &rt__pg_ops;
+    s->rd = (struct rt__pg_reader)RT__PG_READER_INIT;
     if ((rc = rt__pg_connect(target, &s->pg, err)) < 0) {
         rt_free(s);
         return rc;
     }
+    s->readonly = (flags & RT_STORE_READONLY) != 0;
     if (flags & RT_STORE_READONLY) {
         PGresult *r = rt__pg_exec(s->pg, "pg_open_version",
                                   "SELECT value FROM meta WHERE key = 'pg_schema'", 0, NULL, err);
@@ -178,6 +184,9 @@ static void scratch_drop(struct pg_store *s)
     static const char *const files[] = {"load.db", "load.db-wal", "load.db-shm", "load.db-journal"};
     struct rt_buf p = RT_BUF_INIT;
 
+    if (s->track)
+        sqlite3session_delete(s->track);
+    s->track = NULL;
     if (s->scratch)
         rt__sqlite_close(s->scratch);
     s->scratch = NULL;
@@ -192,7 +201,7 @@ static void scratch_drop(struct pg_store *s)
     rt_buf_release(&p);
     rt_free(s->scratch_dir);
     s->scratch_dir = NULL;
-    s->load_held = 0;
+    s->merge = 0;
 }
 
 static void caches_clear(struct pg_store *s)
@@ -214,6 +223,7 @@ static void pg_close(struct rt_store *st)
         rt__pg_end(s->pg, 0, NULL);
     rt__pg_close(s->pg);
     rt__pg_sql_release(&s->sql);
+    rt__pg_reader_release(&s->rd);
     for (size_t i = 0; i < s->n_search; i++) {
         rt_free(s->search_sql[i]);
         rt_free(s->search_name[i]);
@@ -248,8 +258,50 @@ static void pg_set_actor(struct rt_store *st, const char *actor, const char *via
 
 static int pg_set_reader(struct rt_store *st, enum rt_reader reader, struct rt_error *err)
 {
-    (void)st;
-    return reader == RT_READER_ALL ? 0 : pg_fail(err, "reading as the public (--as)");
+    struct pg_store *s = PG(st);
+
+    if (s->scratch)
+        return pg_fail(err, "changing the reader during an import");
+    return rt__pg_reader_set(s->pg, &s->rd, s->in_tx || s->in_read, reader, err);
+}
+
+static enum rt_reader pg_reader(const struct rt_store *st)
+{
+    return ((const struct pg_store *)(const void *)st)->rd.reader;
+}
+
+/* Repeats (repeats.c). */
+
+static void pg_read_end(struct rt_store *st);
+
+static int pg_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+
+    if (s->scratch)
+        return pg_fail(err, "repeats during an import");
+    return rt__pg_repeats_fresh(s->pg, out_fresh, err);
+}
+
+static int pg_repeats_compute(struct rt_store *st, int64_t *out_pairs, int64_t *out_clusters,
+                              struct rt_error *err)
+{
+    struct pg_store *s = PG(st);
+
+    if (s->scratch)
+        return pg_fail(err, "repeats during an import");
+    if (s->readonly)
+        return rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
+                            "the database is open read-only: repeats cannot be stored");
+    pg_read_end(st);
+    return rt__pg_repeats_compute(s->pg, s->in_tx, out_pairs, out_clusters, err);
+}
+
+static int pg_may_write(struct rt_store *st)
+{
+    struct pg_store *s = PG(st);
+
+    return !s->readonly && !s->in_tx && !s->in_read && !s->scratch;
 }
 
 /* Transactions. */
@@ -270,8 +322,11 @@ static void pg_read_end(struct rt_store *st)
 {
     struct pg_store *s = PG(st);
 
+    /* A read wrote nothing: committed when the reader changed in it, so that the
+     * change stays (else rolled back, and the change made again). */
     if (s->in_read)
-        rt__pg_end(s->pg, 0, NULL);
+        rt__pg_reader_ended(s->pg, &s->rd,
+                            rt__pg_end(s->pg, s->rd.dirty, NULL) == 0 && s->rd.dirty);
     s->in_read = 0;
 }
 
@@ -303,6 +358,24 @@ static int pg_empty(struct pg_store *s, int *empty, struct rt_error *err)
     return 0;
 }
 
+static int data_version(struct pg_store *s, int64_t *out, struct rt_error *err);
+
+/* The working copy of a load on a database with data gets PostgreSQL's rows, and the
+ * data version they are of, from one snapshot (rt__pg_seed, move.c). */
+static int merge_seed(struct pg_store *s, struct rt_error *err)
+{
+    int rc;
+
+    if ((rc = rt__pg_begin(s->pg, "REPEATABLE READ READ ONLY", err)) < 0)
+        return rc;
+    if ((rc = data_version(s, &s->merge_version, err)) == 0)
+        rc = rt__pg_seed(s->pg, s->scratch, &s->track, err);
+    rt__pg_end(s->pg, 0, NULL);
+    if (rc == 0)
+        s->merge = 1;
+    return rc;
+}
+
 static int pg_begin_load(struct rt_store *st, struct rt_error *err)
 {
     struct pg_store *s = PG(st);
@@ -312,11 +385,13 @@ static int pg_begin_load(struct rt_store *st, struct rt_error *err)
 
     if (s->in_tx || s->scratch)
         return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "a transaction is already open");
+    /* The transfer names the tables by current_schema(), which is pg_temp then. */
+    if (s->rd.reader != RT_READER_ALL)
+        return rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
+                            "this store reads for the public and cannot write");
     pg_read_end(st);
     if ((rc = pg_empty(s, &empty, err)) < 0)
         return rc;
-    /* A load on a database with data is refused at its first write, not here, so
-     * that a restore is told what SQLite tells it (pg_import_export). */
     rt_buf_addf(&path, "%s/rightstrack-pg-load.XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(path.buf)) {
         rc = rt_error_set(err, RT_EIO, path.buf, 0, NULL,
@@ -330,13 +405,13 @@ static int pg_begin_load(struct rt_store *st, struct rt_error *err)
     rt_buf_release(&path);
     if (rc == 0) {
         rt_store_set_actor(s->scratch, s->actor, s->via);
-        if ((rc = rt__sqlite_begin_load(s->scratch, err)) == 0)
-            rt__sqlite_load_scratch(s->scratch);
+        if (!empty)
+            rc = merge_seed(s, err);
     }
+    if (rc == 0 && (rc = rt__sqlite_begin_load(s->scratch, err)) == 0)
+        rt__sqlite_load_scratch(s->scratch);
     if (rc < 0)
         scratch_drop(s);
-    else
-        s->load_held = !empty;
     return rc;
 }
 
@@ -377,14 +452,14 @@ static int refs_placed(sqlite3 *db, const struct rt__pg_table *v, size_t n,
  * word (made here from the texts), the search index on disk (made again when needed)
  * and meta.
  */
-static int load_tables(sqlite3 *db, struct pg_store *s, struct rt__pg_table **out, size_t *out_n,
-                       struct rt_error *err)
+static int load_tables(sqlite3 *db, struct pg_store *s, int with_rows, struct rt__pg_table **out,
+                       size_t *out_n, struct rt_error *err)
 {
     struct rt__pg_table *v, *sorted;
     size_t n, placed = 0;
     int rc;
 
-    if ((rc = rt__pg_tables(db, s->pg, 1, &v, &n, err)) < 0)
+    if ((rc = rt__pg_tables(db, s->pg, with_rows, &v, &n, err)) < 0)
         return rc;
     /* References first: repeatedly place a table whose references are placed. */
     sorted = rt_xcalloc(n ? n : 1, sizeof(*sorted));
@@ -531,9 +606,12 @@ static int lex_term(void *ctx, const char *term, size_t len, size_t start, size_
     return 0;
 }
 
-/* The full-text lexemes of every recommendation of the load (its text), then the words
- * of its texts and paragraphs into the table word. */
-static int copy_lexemes(struct transfer *x, struct rt_error *err)
+/* The full-text lexemes of every recommendation of the load (its text), or of those
+ * whose ids the JSON array ids lists, then the words of their texts and paragraphs into
+ * the table word_table (word, or a merge's temporary table); with paragraphs_only, only
+ * the words of their paragraphs (a merge that filled paragraphs in). */
+static int copy_lexemes(struct transfer *x, const char *ids, int paragraphs_only,
+                        const char *word_table, struct rt_error *err)
 {
     static const char *const cols[] = {"rec_id", "lexemes"};
     static const char *const wcols[] = {"word", "stem"};
@@ -544,11 +622,17 @@ static int copy_lexemes(struct transfer *x, struct rt_error *err)
     char id[24];
     int rc, step;
 
-    if (sqlite3_prepare_v2(x->db, "SELECT id, text, paragraph FROM recommendation", -1, &q, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_prepare_v2(x->db,
+                           ids ? "SELECT id, text, paragraph FROM recommendation"
+                                 " WHERE id IN (SELECT value FROM json_each(?1))"
+                               : "SELECT id, text, paragraph FROM recommendation",
+                           -1, &q, NULL) != SQLITE_OK)
         return sq_error(x->db, err, "recommendation");
+    if (ids)
+        sqlite3_bind_text(q, 1, ids, -1, SQLITE_STATIC);
     rt_tokenizer_forget(x->tok);
-    if ((rc = rt__pg_copy_begin_binary(x->s->pg, "recommendation_fts", cols, 2, &cp, err)) < 0)
+    if (!paragraphs_only &&
+        (rc = rt__pg_copy_begin_binary(x->s->pg, "recommendation_fts", cols, 2, &cp, err)) < 0)
         goto out;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
         const char *v[2] = {id, NULL};
@@ -558,13 +642,16 @@ static int copy_lexemes(struct transfer *x, struct rt_error *err)
         for (int b = 0; b < 8; b++) /* int8's binary form: big-endian */
             id[b] = (char)((rec_id >> (8 * (7 - b))) & 0xff);
         rt_buf_reset(&tsv);
-        rt_tokenize(x->tok, (const char *)sqlite3_column_text(q, 1),
-                    (size_t)sqlite3_column_bytes(q, 1), RT_TOKENIZE_NEW_WORDS, lex_term, &l);
+        if (!paragraphs_only)
+            rt_tokenize(x->tok, (const char *)sqlite3_column_text(q, 1),
+                        (size_t)sqlite3_column_bytes(q, 1), RT_TOKENIZE_NEW_WORDS, lex_term, &l);
         if (sqlite3_column_type(q, 2) != SQLITE_NULL) {
             struct lex p = {NULL, &words, 0, NULL, 0};
             rt_tokenize(x->tok, (const char *)sqlite3_column_text(q, 2),
                         (size_t)sqlite3_column_bytes(q, 2), RT_TOKENIZE_NEW_WORDS, lex_term, &p);
         }
+        if (paragraphs_only)
+            continue;
         rt__pg_lexemes_pack(&lx, &tsv);
         v[1] = tsv.buf;
         lens[1] = tsv.len;
@@ -575,11 +662,11 @@ static int copy_lexemes(struct transfer *x, struct rt_error *err)
         rc = sq_error(x->db, err, "recommendation");
         goto out;
     }
-    if ((rc = rt__pg_copy_end(cp, NULL, err)) < 0)
+    if (cp && (rc = rt__pg_copy_end(cp, NULL, err)) < 0)
         goto out;
     rt__pg_copy_abort(cp); /* frees the ended copy */
     cp = NULL;
-    if ((rc = rt__pg_copy_begin(x->s->pg, "word", wcols, 2, &cp, err)) < 0)
+    if ((rc = rt__pg_copy_begin(x->s->pg, word_table, wcols, 2, &cp, err)) < 0)
         goto out;
     for (size_t i = 0; i < words.len;) {
         const char *v[2] = {words.buf + i, NULL};
@@ -696,8 +783,9 @@ static int transfer_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
     if ((rc = pg_empty(x->s, &empty, err)) < 0)
         return rc;
     if (!empty)
-        return pg_fail(err, "importing into a database that already holds recommendations"
-                            " (another client imported meanwhile)");
+        return rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
+                            "another client wrote to the database while this import was"
+                            " prepared; nothing was imported (import again)");
     if (!(r = rt__pg_exec(x->s->pg, "pg_super",
                           "SELECT rolsuper FROM pg_roles WHERE rolname = current_user", 0, NULL,
                           err)))
@@ -728,7 +816,7 @@ static int transfer_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
             (rc = move_sequence(x->s, x->t[i].name, err)) < 0)
             goto out;
     }
-    if ((rc = copy_lexemes(x, err)) < 0)
+    if ((rc = copy_lexemes(x, NULL, 0, "word", err)) < 0)
         goto out;
     for (size_t i = 0; i < defs.len && rc == 0; i += strlen(defs.buf + i) + 1)
         rc = rt__pg_run(x->s->pg, defs.buf + i, err);
@@ -747,7 +835,7 @@ static int transfer_from(struct transfer *x, struct rt_error *err)
     struct pg_store *s = x->s;
     int rc;
 
-    if ((rc = load_tables(x->db, s, &x->t, &x->n, err)) < 0)
+    if ((rc = load_tables(x->db, s, 1, &x->t, &x->n, err)) < 0)
         return rc;
     if (x->progress) {
         x->total = 0;
@@ -866,6 +954,410 @@ out:
     return rc;
 }
 
+/*
+ * An import into a database that holds data. Its working copy was given PostgreSQL's
+ * rows first (merge_seed), so SQLite's rules merged the import into them as they do
+ * on a SQLite store; a session of SQLite's session extension recorded what changed:
+ * each row added, changed (the new values of the changed columns) or removed, by
+ * primary key, once however often it changed. The commit writes just that, in one
+ * serializable transaction: rows removed (none that an import makes today), rows
+ * added with one COPY a table, changed rows with an UPDATE each, every table in the
+ * order of its references; the identity sequences moved past the largest id; the
+ * lexemes of the recommendations added or changed made again, and their new words;
+ * the search index emptied and the data version raised. The transaction first checks
+ * that the data version is still the one the working copy was seeded at: a write by
+ * another client meanwhile fails the import, which leaves nothing, rather than
+ * writing rows computed from data that is no longer there. PostgreSQL's triggers are
+ * off, as for a first import: the working copy's made the audit entry, chained to the
+ * last one copied from PostgreSQL.
+ */
+struct merge {
+    struct transfer x; /* db: the working copy; t, n: its tables, references first */
+    void *cs;          /* the session's changeset */
+    int cs_len;
+    int64_t version;
+    char *touched;             /* x.t[i] has changes */
+    struct rt_buf ids, ids_pg; /* recommendations added or with a new text: [1,2] and {1,2} */
+    struct rt_buf pids;        /* those with only a new paragraph: [1,2] */
+    struct rt_buf *vb;         /* a value's text form, per column */
+    const char **vals;
+    size_t *lens;
+};
+
+/* The text form of value v (COPY's and PQexecParams' alike) into vals[c]. */
+static void merge_value(struct merge *m, size_t c, sqlite3_value *v)
+{
+    struct rt_buf *b = &m->vb[c];
+
+    rt_buf_reset(b);
+    switch (v ? sqlite3_value_type(v) : SQLITE_NULL) {
+    case SQLITE_NULL:
+        m->vals[c] = NULL;
+        m->lens[c] = 0;
+        return;
+    case SQLITE_INTEGER:
+        rt_buf_addf(b, "%lld", (long long)sqlite3_value_int64(v));
+        break;
+    case SQLITE_FLOAT:
+        rt_buf_addf(b, "%.17g", sqlite3_value_double(v));
+        break;
+    case SQLITE_BLOB: {
+        const unsigned char *p = sqlite3_value_blob(v);
+        int n = sqlite3_value_bytes(v);
+        rt_buf_adds(b, "\\x");
+        for (int k = 0; k < n; k++)
+            rt_buf_addf(b, "%02x", p[k]);
+        break;
+    }
+    default:
+        rt_buf_add(b, (const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v));
+    }
+    m->vals[c] = b->buf;
+    m->lens[c] = b->len;
+}
+
+/* Runs sql with n text parameters, unprepared (its text differs row by row). */
+static int merge_exec(struct merge *m, const char *table, const char *sql, int n,
+                      struct rt_error *err)
+{
+    PGresult *r = PQexecParams(rt__pg_conn(m->x.s->pg), sql, n, NULL, m->vals, NULL, NULL, 0);
+    int rc = 0;
+
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        rc = rt_error_set(err, RT_ESTORE, NULL, 0, table, "%s: %s", table, PQresultErrorMessage(r));
+    PQclear(r);
+    return rc;
+}
+
+/* Notes recommendation id: new, or with a new text (its lexemes and words made again),
+ * or with only a new paragraph (paragraph: its words). */
+static void merge_note_rec(struct merge *m, sqlite3_value *v, int paragraph)
+{
+    if (!v)
+        return;
+    if (paragraph) {
+        rt_buf_addf(&m->pids, "%s%lld", m->pids.len > 1 ? "," : "",
+                    (long long)sqlite3_value_int64(v));
+        return;
+    }
+    rt_buf_addf(&m->ids, "%s%lld", m->ids.len > 1 ? "," : "", (long long)sqlite3_value_int64(v));
+    rt_buf_addf(&m->ids_pg, "%s%lld", m->ids_pg.len > 1 ? "," : "",
+                (long long)sqlite3_value_int64(v));
+}
+
+/* Whether the change at it gives a recommendation a new column col. */
+static int merge_changed(sqlite3_changeset_iter *it, const struct rt__pg_table *t, const char *col)
+{
+    for (size_t c = 0; c < t->ncols; c++) {
+        sqlite3_value *v = NULL;
+        if (!strcmp(t->cols[c], col) && sqlite3changeset_new(it, (int)c, &v) == SQLITE_OK && v)
+            return 1;
+    }
+    return 0;
+}
+
+/* The statement that reads a row of t from the working copy by its primary key (the
+ * columns pk marks), for a changed row whose changeset holds only what changed. */
+static sqlite3_stmt *merge_row_stmt(struct merge *m, const struct rt__pg_table *t,
+                                    const unsigned char *pk, struct rt_error *err)
+{
+    struct rt_buf sql = RT_BUF_INIT;
+    sqlite3_stmt *q = NULL;
+
+    rt_buf_adds(&sql, "SELECT ");
+    for (size_t c = 0; c < t->ncols; c++)
+        rt_buf_addf(&sql, "%s\"%s\"", c ? ", " : "", t->cols[c]);
+    rt_buf_addf(&sql, " FROM \"%s\"", t->name);
+    for (size_t c = 0, k = 0; c < t->ncols; c++)
+        if (pk[c])
+            rt_buf_addf(&sql, "%s\"%s\" = ?%zu", k++ ? " AND " : " WHERE ", t->cols[c], c + 1);
+    if (sqlite3_prepare_v2(m->x.db, sql.buf, -1, &q, NULL) != SQLITE_OK) {
+        sq_error(m->x.db, err, t->name);
+        q = NULL;
+    }
+    rt_buf_release(&sql);
+    return q;
+}
+
+/*
+ * The changes of op (SQLITE_INSERT, _UPDATE or _DELETE) to table t. Added rows go in
+ * with one COPY; changed rows, read whole from the working copy, with one COPY into a
+ * temporary table and one UPDATE … FROM it; removed rows with a DELETE each. *added
+ * tells whether rows were added.
+ */
+static int merge_table(struct merge *m, const struct rt__pg_table *t, int op_of, int *added,
+                       struct rt_error *err)
+{
+    sqlite3_changeset_iter *it = NULL;
+    sqlite3_stmt *row = NULL;
+    struct rt_pg_copy *cp = NULL;
+    struct rt_buf sql = RT_BUF_INIT, tmp = RT_BUF_INIT;
+    int rc = 0, is_rec = !strcmp(t->name, "recommendation"), any = 0;
+    unsigned char *keys = NULL;
+
+    rt_buf_addf(&tmp, "rt_merge_%s", t->name);
+    if (sqlite3changeset_start(&it, m->cs_len, m->cs) != SQLITE_OK)
+        return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "the import's changes cannot be read");
+    while (rc == 0 && sqlite3changeset_next(it) == SQLITE_ROW) {
+        const char *name;
+        int ncol, op, indirect, n = 0;
+        unsigned char *pk;
+        sqlite3_value *v = NULL;
+
+        sqlite3changeset_op(it, &name, &ncol, &op, &indirect);
+        if (op != op_of || strcmp(name, t->name))
+            continue;
+        if ((size_t)ncol != t->ncols) {
+            rc = rt_error_set(err, RT_ESTORE, NULL, 0, t->name,
+                              "%s: the import's changes have %d columns, the table %zu", t->name,
+                              ncol, t->ncols);
+            break;
+        }
+        sqlite3changeset_pk(it, &pk, NULL);
+        if (op == SQLITE_DELETE) {
+            rt_buf_reset(&sql);
+            rt_buf_addf(&sql, "DELETE FROM \"%s\"", t->name);
+            for (size_t c = 0, k = 0; c < t->ncols; c++) {
+                if (!pk[c])
+                    continue;
+                v = NULL;
+                sqlite3changeset_old(it, (int)c, &v);
+                merge_value(m, (size_t)n, v);
+                rt_buf_addf(&sql, "%s\"%s\" = $%d", k++ ? " AND " : " WHERE ", t->cols[c], n + 1);
+                n++;
+            }
+            rc = merge_exec(m, t->name, sql.buf, n, err);
+            continue;
+        }
+        if (!any) {
+            if (op == SQLITE_UPDATE) {
+                keys = rt_xcalloc(t->ncols, 1);
+                memcpy(keys, pk, t->ncols);
+                if (!(row = merge_row_stmt(m, t, pk, err))) {
+                    rc = RT_ESTORE;
+                    break;
+                }
+                rt_buf_reset(&sql);
+                rt_buf_addf(&sql,
+                            "CREATE TEMP TABLE IF NOT EXISTS \"%s\" (LIKE \"%s\")"
+                            " ON COMMIT DROP; TRUNCATE \"%s\"",
+                            tmp.buf, t->name, tmp.buf);
+                if ((rc = rt__pg_run(m->x.s->pg, sql.buf, err)) < 0)
+                    break;
+            }
+            if ((rc = rt__pg_copy_begin(m->x.s->pg, op == SQLITE_UPDATE ? tmp.buf : t->name,
+                                        (const char *const *)t->cols, (int)t->ncols, &cp, err)) < 0)
+                break;
+            any = 1;
+        }
+        if (op == SQLITE_INSERT) {
+            for (size_t c = 0; c < t->ncols; c++) {
+                v = NULL;
+                sqlite3changeset_new(it, (int)c, &v);
+                merge_value(m, c, v);
+            }
+            *added = 1;
+            if (is_rec) {
+                v = NULL;
+                sqlite3changeset_new(it, 0, &v);
+                merge_note_rec(m, v, 0);
+            }
+        } else {
+            for (size_t c = 0; c < t->ncols; c++)
+                if (pk[c]) {
+                    v = NULL;
+                    sqlite3changeset_old(it, (int)c, &v);
+                    sqlite3_bind_value(row, (int)c + 1, v);
+                }
+            if (sqlite3_step(row) != SQLITE_ROW) {
+                rc = sq_error(m->x.db, err, t->name);
+                break;
+            }
+            for (size_t c = 0; c < t->ncols; c++)
+                merge_value(m, c, sqlite3_column_value(row, (int)c));
+            if (is_rec && (merge_changed(it, t, "text") || merge_changed(it, t, "paragraph"))) {
+                v = NULL;
+                sqlite3changeset_old(it, 0, &v);
+                merge_note_rec(m, v, !merge_changed(it, t, "text"));
+            }
+        }
+        rc = rt__pg_copy_row(cp, m->vals, m->lens, err);
+        if (row)
+            sqlite3_reset(row);
+    }
+    if (rc == 0 && cp)
+        rc = rt__pg_copy_end(cp, NULL, err);
+    if (rc == 0 && op_of == SQLITE_UPDATE && any) {
+        /* UPDATE "t" SET ("a", "b") = (ROW(u."a", u."b")) FROM tmp u WHERE "t"."k" = u."k" */
+        size_t n = 0;
+        rt_buf_reset(&sql);
+        rt_buf_addf(&sql, "UPDATE \"%s\" SET (", t->name);
+        for (size_t c = 0; c < t->ncols; c++)
+            if (!keys[c])
+                rt_buf_addf(&sql, "%s\"%s\"", n++ ? ", " : "", t->cols[c]);
+        rt_buf_adds(&sql, ") = ROW(");
+        n = 0;
+        for (size_t c = 0; c < t->ncols; c++)
+            if (!keys[c])
+                rt_buf_addf(&sql, "%su.\"%s\"", n++ ? ", " : "", t->cols[c]);
+        rt_buf_addf(&sql, ") FROM \"%s\" u", tmp.buf);
+        n = 0;
+        for (size_t c = 0; c < t->ncols; c++)
+            if (keys[c])
+                rt_buf_addf(&sql, "%s\"%s\".\"%s\" = u.\"%s\"", n++ ? " AND " : " WHERE ", t->name,
+                            t->cols[c], t->cols[c]);
+        rc = rt__pg_run(m->x.s->pg, sql.buf, err);
+    }
+    rt__pg_copy_abort(cp);
+    sqlite3_finalize(row);
+    sqlite3changeset_finalize(it);
+    rt_buf_release(&sql);
+    rt_buf_release(&tmp);
+    rt_free(keys);
+    return rc;
+}
+
+static int merge_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
+{
+    struct merge *m = ctx;
+    struct pg_store *s = m->x.s;
+    int64_t v;
+    PGresult *r;
+    int rc, super;
+
+    (void)pg;
+    rt_buf_reset(&m->ids);
+    rt_buf_reset(&m->ids_pg);
+    rt_buf_reset(&m->pids);
+    rt_buf_addch(&m->ids, '[');
+    rt_buf_addch(&m->ids_pg, '{');
+    rt_buf_addch(&m->pids, '[');
+    if ((rc = data_version(s, &v, err)) < 0)
+        return rc;
+    if (v != m->version)
+        return rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
+                            "another client wrote to the database while this import was"
+                            " prepared; nothing was imported (import again)");
+    if (!(r = rt__pg_exec(s->pg, "pg_super",
+                          "SELECT rolsuper FROM pg_roles WHERE rolname = current_user", 0, NULL,
+                          err)))
+        return RT_ESTORE;
+    super = PQntuples(r) && !strcmp(PQgetvalue(r, 0, 0), "t");
+    PQclear(r);
+    if (super)
+        rc = rt__pg_run(s->pg, "SET LOCAL session_replication_role = replica", err);
+    for (size_t i = 0; i < m->x.n && rc == 0; i++)
+        if (!super && m->touched[i])
+            rc = table_triggers(s, m->x.t[i].name, 0, err);
+    for (size_t i = m->x.n; i-- > 0 && rc == 0;)
+        if (m->touched[i])
+            rc = merge_table(m, &m->x.t[i], SQLITE_DELETE, &(int){0}, err);
+    for (size_t i = 0; i < m->x.n && rc == 0; i++) {
+        int added = 0;
+        if (!m->touched[i])
+            continue;
+        if ((rc = merge_table(m, &m->x.t[i], SQLITE_INSERT, &added, err)) == 0 &&
+            (rc = merge_table(m, &m->x.t[i], SQLITE_UPDATE, &added, err)) == 0 && added)
+            rc = move_sequence(s, m->x.t[i].name, err);
+    }
+    rt_buf_addch(&m->ids, ']');
+    rt_buf_addch(&m->ids_pg, '}');
+    rt_buf_addch(&m->pids, ']');
+    if (rc == 0 && (m->ids.len > 2 || m->pids.len > 2))
+        rc = rt__pg_run(s->pg,
+                        "CREATE TEMP TABLE IF NOT EXISTS rt_merge_word"
+                        " (word text, stem text) ON COMMIT DROP",
+                        err);
+    if (rc == 0 && m->ids.len > 2) {
+        const char *p[1] = {m->ids_pg.buf};
+        if (!(r = rt__pg_exec(s->pg, "pg_merge_fts",
+                              "DELETE FROM recommendation_fts WHERE rec_id = ANY ($1::bigint[])", 1,
+                              p, err)))
+            return RT_ESTORE;
+        PQclear(r);
+        rc = copy_lexemes(&m->x, m->ids.buf, 0, "rt_merge_word", err);
+    }
+    if (rc == 0 && m->pids.len > 2)
+        rc = copy_lexemes(&m->x, m->pids.buf, 1, "rt_merge_word", err);
+    if (rc == 0 && (m->ids.len > 2 || m->pids.len > 2))
+        rc = rt__pg_run(s->pg,
+                        "INSERT INTO word SELECT word, stem FROM rt_merge_word"
+                        " ON CONFLICT (word) DO NOTHING",
+                        err);
+    for (size_t i = 0; i < m->x.n && rc == 0; i++)
+        if (!super && m->touched[i])
+            rc = table_triggers(s, m->x.t[i].name, 1, err);
+    if (rc == 0)
+        rc = rt__pg_run(s->pg, "DELETE FROM search_index", err);
+    if (rc == 0)
+        rc = rt__pg_run(s->pg, PG_BUMP_VERSION, err);
+    return rc;
+}
+
+/* Writes into PostgreSQL what the load changed in its working copy (changeset cs). */
+static int merge_write(struct pg_store *s, void *cs, int cs_len, struct rt_error *err)
+{
+    struct rt_buf path = RT_BUF_INIT;
+    struct merge m;
+    sqlite3_changeset_iter *it = NULL;
+    size_t maxcols = 1;
+    int rc;
+
+    memset(&m, 0, sizeof(m));
+    rt_buf_init(&m.ids, 0);
+    rt_buf_init(&m.ids_pg, 0);
+    rt_buf_init(&m.pids, 0);
+    m.x.s = s;
+    m.cs = cs;
+    m.cs_len = cs_len;
+    m.version = s->merge_version;
+    rt_buf_addf(&path, "%s/load.db", s->scratch_dir);
+    if (sqlite3_open_v2(path.buf, &m.x.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        rc = sq_error(m.x.db, err, "the import's working copy");
+        goto out;
+    }
+    if ((rc = load_tables(m.x.db, s, 0, &m.x.t, &m.x.n, err)) < 0)
+        goto out;
+    m.touched = rt_xcalloc(m.x.n ? m.x.n : 1, 1);
+    if (sqlite3changeset_start(&it, cs_len, cs) != SQLITE_OK) {
+        rc = rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "the import's changes cannot be read");
+        goto out;
+    }
+    while (sqlite3changeset_next(it) == SQLITE_ROW) {
+        const char *name;
+        int ncol, op, indirect;
+        sqlite3changeset_op(it, &name, &ncol, &op, &indirect);
+        for (size_t i = 0; i < m.x.n; i++)
+            if (!strcmp(m.x.t[i].name, name)) {
+                m.touched[i] = 1;
+                if (m.x.t[i].ncols > maxcols)
+                    maxcols = m.x.t[i].ncols;
+            }
+    }
+    sqlite3changeset_finalize(it);
+    m.vb = rt_xcalloc(maxcols, sizeof(*m.vb));
+    m.vals = rt_xcalloc(maxcols, sizeof(*m.vals));
+    m.lens = rt_xcalloc(maxcols, sizeof(*m.lens));
+    for (size_t c = 0; c < maxcols; c++)
+        rt_buf_init(&m.vb[c], 0);
+    m.x.tok = rt_tokenizer_new("english");
+    rc = rt__pg_transaction(s->pg, merge_txn, &m, NULL, err);
+out:
+    if (m.vb)
+        for (size_t c = 0; c < maxcols; c++)
+            rt_buf_release(&m.vb[c]);
+    rt_free(m.vb);
+    rt_free(m.vals);
+    rt_free(m.lens);
+    rt_free(m.touched);
+    rt_buf_release(&m.ids);
+    rt_buf_release(&m.ids_pg);
+    rt_buf_release(&m.pids);
+    transfer_release(&m.x);
+    rt_buf_release(&path);
+    return rc;
+}
+
 static void pg_rollback(struct rt_store *st);
 
 static int pg_commit(struct rt_store *st, struct rt_error *err)
@@ -873,9 +1365,21 @@ static int pg_commit(struct rt_store *st, struct rt_error *err)
     struct pg_store *s = PG(st);
     int rc;
 
-    if (s->scratch && s->load_held) {
-        pg_rollback(st);
-        return pg_fail(err, PG_LOAD_HELD);
+    if (s->scratch && s->merge) {
+        void *cs = NULL;
+        int cs_len = 0;
+        rc = rt__sqlite_commit(s->scratch, err);
+        if (rc == 0 && sqlite3session_changeset(s->track, &cs_len, &cs) != SQLITE_OK)
+            rc = rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "the import's changes cannot be read");
+        sqlite3session_delete(s->track);
+        s->track = NULL;
+        rt__sqlite_close(s->scratch);
+        s->scratch = NULL;
+        if (rc == 0)
+            rc = merge_write(s, cs, cs_len, err);
+        sqlite3_free(cs);
+        scratch_drop(s);
+        return rc;
     }
     if (s->scratch) {
         rc = rt__sqlite_commit(s->scratch, err);
@@ -889,7 +1393,9 @@ static int pg_commit(struct rt_store *st, struct rt_error *err)
     if (!s->in_tx)
         return 0;
     s->in_tx = 0;
-    return rt__pg_end(s->pg, 1, err);
+    rc = rt__pg_end(s->pg, 1, err);
+    rt__pg_reader_ended(s->pg, &s->rd, rc == 0);
+    return rc;
 }
 
 static void pg_rollback(struct rt_store *st)
@@ -899,8 +1405,10 @@ static void pg_rollback(struct rt_store *st)
     if (s->scratch)
         rt__sqlite_rollback(s->scratch);
     scratch_drop(s);
-    if (s->in_tx)
+    if (s->in_tx) {
         rt__pg_end(s->pg, 0, NULL);
+        rt__pg_reader_ended(s->pg, &s->rd, 0);
+    }
     s->in_tx = 0;
 }
 
@@ -910,8 +1418,6 @@ static void pg_rollback(struct rt_store *st)
     do {                                                                                           \
         if (!(s)->scratch)                                                                         \
             return pg_fail(err, what " outside an import");                                        \
-        if ((s)->load_held)                                                                        \
-            return pg_fail(err, PG_LOAD_HELD);                                                     \
     } while (0)
 
 static int pg_source_put(struct rt_store *st, const struct rt_source *src, int64_t *out_id,
@@ -985,13 +1491,11 @@ static int pg_audit_note(struct rt_store *st, const char *table, const char *op,
 
 /* A restore (import of an export file) is written into the load's working copy by
  * SQLite's rules and checks, as any import; the commit moves every table it filled,
- * the ledger's too. Before, the SQLite function was given the PostgreSQL store. */
+ * the ledger's too. Into a database with data, the working copy holds its rows, and
+ * SQLite refuses the restore as it does on its own store. */
 static int pg_import_export(struct rt_store *st, const char *path, json_t *doc,
                             struct rt_error *err)
 {
-    if (PG(st)->scratch && PG(st)->load_held) /* SQLite's words (sqlite/exchange.c) */
-        return rt_error_set(err, RT_EINVAL, path, 0, NULL,
-                            "an export is restored into an empty database; this one holds data");
     IN_LOAD(PG(st), "restoring an export");
     return rt__sqlite_import_export(PG(st)->scratch, path, doc, err);
 }
@@ -1071,23 +1575,9 @@ static int pg_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *re
     return rc;
 }
 
-/* The SQL of src/store/sqlite/json_sql.h's THEME_IDS in PostgreSQL's words, with the
- * theme as $T (theme_sql puts the parameter's number there). NOCASE becomes lower(). */
-#define PG_THEME_WORDS(col)                                                                        \
-    "(' ' || replace(replace(replace(replace(replace(replace(lower(" col                           \
-    " COLLATE \"C\"), ',', ' '), '''',"                                                            \
-    " ' '), '-', ' '), '&', ' '), '/', ' '), '.', ' ') || ' ')"
-#define PG_WORD_IN(col) "strpos(" PG_THEME_WORDS(col) ", ' ' || trim(lower($T)) || ' ') > 0"
-#define PG_THEME_IDS                                                                               \
-    "SELECT t.id FROM theme t WHERE lower(t.label) = lower($T) OR lower(t.code) = lower($T)"       \
-    " OR " PG_WORD_IN("t.label") " OR EXISTS (SELECT 1 FROM theme_area_label m"                    \
-                                 " WHERE m.vocabulary = t.vocabulary AND m.label = t.label AND "   \
-                                 "m.area IN (SELECT a.code"                                        \
-                                 " FROM theme_area a WHERE a.code = $T OR lower(a.label) = "       \
-                                 "lower($T) OR " PG_WORD_IN(                                       \
-                                     "a.label") " UNION SELECT m2.area FROM theme_area_label m2 "  \
-                                                "WHERE lower(m2.label) = lower($T)"                \
-                                                " OR " PG_WORD_IN("m2.label") "))"
+/* THEME_IDS of src/store/pg/json_sql.h with the theme as $T (theme_sql puts the
+ * parameter's number there). */
+#define PG_THEME_IDS THEME_IDS("$T")
 
 /* Appends sql with each $T replaced by the parameter name p ("$8"). */
 static void theme_sql(struct rt_buf *out, const char *sql, const char *p)
@@ -1119,7 +1609,7 @@ static int theme_unknown(struct pg_store *s, const char *theme, struct rt_error 
 
     if (!(r = rt__pg_exec(s->pg, "pg_theme_area",
                           "SELECT 1 FROM theme_area a WHERE lower(a.code) = lower($1)"
-                          " OR lower(a.label) = lower($1) OR strpos(" PG_THEME_WORDS(
+                          " OR lower(a.label) = lower($1) OR strpos(" THEME_WORDS(
                               "a.label") ", ' ' || trim(lower($1)) || ' ') > 0 LIMIT 1",
                           1, v, err)))
         return RT_ESTORE;
@@ -1130,7 +1620,7 @@ static int theme_unknown(struct pg_store *s, const char *theme, struct rt_error 
     /* Labels with a word that begins with its first three letters, shortest first. */
     if (!(r = rt__pg_exec(s->pg, "pg_theme_close",
                           "SELECT l FROM (SELECT label COLLATE \"C\" l FROM theme_area UNION"
-                          " SELECT label COLLATE \"C\" FROM theme) x WHERE strpos(" PG_THEME_WORDS(
+                          " SELECT label COLLATE \"C\" FROM theme) x WHERE strpos(" THEME_WORDS(
                               "l") ", ' ' || lower(substr(trim($1), 1, 3))) > 0"
                                    " ORDER BY length(l), l LIMIT 5",
                           1, v, err)))
@@ -1751,8 +2241,10 @@ static int where_of(struct pg_store *s, const struct rt_search_spec *q, struct w
         theme_sql(&w->sql, PG_THEME_IDS, param(w, q->theme));
         rt_buf_adds(&w->sql, "))");
     }
+    if (q->mechanism)
+        rt_buf_addf(&w->sql, " AND r.mechanism = %s", param(w, q->mechanism));
     w->uses_r = q->sur_id || q->by_id || q->cycle || q->session || q->category ||
-                q->response >= 0 || q->theme;
+                q->response >= 0 || q->theme || q->mechanism;
     return 0;
 }
 
@@ -1770,35 +2262,58 @@ static void where_release(struct where *w)
  * gives SQLite's first page more often than ts_rank alone); without text, the filters
  * alone, score 0.
  */
+/*
+ * The keys of the orders other than relevance (enum rt_search_sort), as SQLite's
+ * (sqlite/read.c, sort_key): the state's name in the order of its bytes, as BINARY
+ * orders it; the response in the order of enum rt_response. order_of adds the id.
+ */
+static const char *const sort_key[4] = {
+    "r.id",
+    "r.session",
+    "(SELECT st.name FROM state st WHERE st.id = r.sur_id) COLLATE \"C\"",
+    "CASE r.response WHEN 'supported' THEN 0 WHEN 'noted' THEN 1 WHEN 'pledge' THEN 2 ELSE 3 END",
+};
+
 static void matches_of(const struct rt_search_spec *q, const struct where *w, struct rt_buf *out)
 {
     /* With facets, m carries the columns they count, so that they need not join
-     * recommendation again. */
-    const char *cols = q->facets ? ", r.response, coalesce(r.cycle, 0) AS cycle, r.sur_id" : "";
+     * recommendation again; with another order than relevance, its key k. */
+    struct rt_buf cols = RT_BUF_INIT;
+    int sorted = q->sort != RT_SORT_RELEVANCE;
 
+    if (q->facets)
+        rt_buf_adds(&cols, ", r.response, coalesce(r.cycle, 0) AS cycle, r.sur_id");
+    if (sorted)
+        rt_buf_addf(&cols, ", %s AS k", sort_key[q->sort < 4 ? q->sort : 1]);
     if (q->query && q->query->root)
         rt_buf_addf(out,
                     "WITH m AS MATERIALIZED (SELECT f.rec_id AS id,"
                     " ts_rank(f.lexemes, $1::tsquery, 1) AS score%s FROM recommendation_fts f%s%s)",
-                    cols, w->uses_r || q->facets ? " JOIN recommendation r ON r.id = f.rec_id" : "",
+                    cols.buf,
+                    w->uses_r || q->facets || sorted ? " JOIN recommendation r ON r.id = f.rec_id"
+                                                     : "",
                     w->sql.buf);
     else
         rt_buf_addf(out,
                     "WITH m AS MATERIALIZED (SELECT r.id, 0::real AS score%s"
                     " FROM recommendation r%s)",
-                    cols, w->sql.buf);
+                    cols.buf, w->sql.buf);
+    rt_buf_release(&cols);
 }
 
-/* The ORDER BY of spec over the rows called a (m, or a part of it): relevance (ts_rank,
- * ties by id) with text, else by id. */
+/* The ORDER BY of spec over the rows called a (m, or a part of it): another order's
+ * key k then the id (NULL first, as SQLite orders it), or relevance (ts_rank, ties by
+ * id) with text, else by id. */
 static int order_of(const struct rt_search_spec *q, const char *a, struct rt_buf *out,
                     struct rt_error *err)
 {
     const char *dir = q->desc ? " DESC" : "";
 
+    (void)err;
     if (q->sort != RT_SORT_RELEVANCE)
-        return pg_fail(err, "sorting a search other than by relevance");
-    if (q->query && q->query->root)
+        rt_buf_addf(out, "ORDER BY %s.k%s, %s.id%s", a,
+                    q->desc ? " DESC NULLS LAST" : " NULLS FIRST", a, dir);
+    else if (q->query && q->query->root)
         rt_buf_addf(out, "ORDER BY %s.score%s, %s.id%s", a, q->desc ? "" : " DESC", a, dir);
     else
         rt_buf_addf(out, "ORDER BY %s.id%s", a, dir);
@@ -2569,7 +3084,8 @@ static int pg_search(struct rt_store *st, const struct rt_search_spec *spec,
                       " UNION ALL SELECT 1, row_number() OVER (");
     if ((rc = order_of(spec, "p", &sql, err)) < 0)
         goto out;
-    rt_buf_adds(&sql, "), NULL, p.id FROM (SELECT m.id, m.score FROM m ");
+    rt_buf_addf(&sql, "), NULL, p.id FROM (SELECT m.id, m.score%s FROM m ",
+                spec->sort != RT_SORT_RELEVANCE ? ", m.k" : "");
     order_of(spec, "m", &sql, err);
     rt_buf_addf(&sql, " LIMIT %s::bigint", spec->limit >= 0 ? param_int(&w, spec->limit) : "NULL");
     rt_buf_addf(&sql, " OFFSET %s::bigint) p", param_int(&w, spec->offset > 0 ? spec->offset : 0));
@@ -2667,14 +3183,20 @@ static int export_table(struct pg_store *s, const char *table, json_t *tabs, str
 
     if (!(cols = rt__pg_exec(
               s->pg, "pg_export_columns",
-              "SELECT c.column_name, c.data_type,"
+              /* The table in the schema of the tables (meta's), not the view that
+               * shadows it for the public (private.c), nor pg_temp, which is then the
+               * current schema. */
+              "WITH s AS (SELECT n.nspname, to_regclass(format('%I.%I', n.nspname, $1::text)) AS t"
+              " FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace"
+              " WHERE k.oid = to_regclass('meta'))"
+              " SELECT c.column_name, c.data_type,"
               " coalesce((SELECT k.n FROM pg_index i,"
               " unnest(i.indkey::int2[]) WITH ORDINALITY k(att, n)"
-              " JOIN pg_attribute a ON a.attrelid = to_regclass($1) AND a.attnum = k.att"
-              " WHERE i.indrelid = to_regclass($1) AND i.indisprimary"
+              " JOIN pg_attribute a ON a.attrelid = s.t AND a.attnum = k.att"
+              " WHERE i.indrelid = s.t AND i.indisprimary"
               " AND a.attname = c.column_name), 0)"
-              " FROM information_schema.columns c WHERE c.table_schema = current_schema()"
-              " AND c.table_name = $1 ORDER BY c.ordinal_position",
+              " FROM s, information_schema.columns c WHERE c.table_schema = s.nspname"
+              " AND c.table_name = $1::text ORDER BY c.ordinal_position",
               1, v, err)))
         return RT_ESTORE;
     n = PQntuples(cols);
@@ -2690,6 +3212,9 @@ static int export_table(struct pg_store *s, const char *table, json_t *tabs, str
             rt_buf_adds(&sql, ", ");
         if (!strcmp(c, "sur_id") || !strcmp(c, "state_id"))
             rt_buf_addf(&sql, "(SELECT code FROM state WHERE id = t.%s)", c);
+        else if (!strcmp(c, "source_id") || !strcmp(c, "step_id"))
+            /* null: a record private.h hides from the reader (as exchange.c) */
+            rt_buf_addf(&sql, "(SELECT id FROM %.*s WHERE id = t.%s)", (int)(strlen(c) - 3), c, c);
         else
             rt_buf_addf(&sql, "t.%s", c);
     }
@@ -2848,8 +3373,6 @@ const struct rt__store_ops rt__pg_ops = {
     .model_categories_clear = rt__pg_model_categories_clear,
     .theme_counts = rt__pg_theme_counts,
     .theme_areas = rt__pg_theme_areas,
-    .repeats_compute = rt__pg_repeats_compute,
-    .repeats_fresh = rt__pg_repeats_fresh,
     .repeat_pairs = rt__pg_repeat_pairs,
     .repeats_of = rt__pg_repeats_of,
     .sql_exec = pg_sql_exec,
@@ -2857,7 +3380,11 @@ const struct rt__store_ops rt__pg_ops = {
     .sql_group = pg_sql_group,
     .retry = pg_retry,
     .set_actor = pg_set_actor,
+    .repeats_fresh = pg_repeats_fresh,
+    .repeats_compute = pg_repeats_compute,
+    .may_write = pg_may_write,
     .set_reader = pg_set_reader,
+    .reader = pg_reader,
     .audit_note = pg_audit_note,
     .rec_ledger = rt__pg_rec_ledger,
     .export = pg_export,

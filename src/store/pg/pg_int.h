@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include <rightstrack/private.h>
 #include <rightstrack/rt.h>
 #include <rightstrack/store.h>
 #include <rightstrack/text.h>
@@ -68,6 +69,13 @@ const char *rt__pg_sqlstate(const struct rt_pg *pg);
 long rt__pg_prepares(const struct rt_pg *pg);
 /* How many times pg has re-established a dropped connection. */
 long rt__pg_resets(const struct rt_pg *pg);
+/*
+ * sql (several statements allowed; NULL: none) is run after the session's own setup
+ * whenever pg re-establishes a dropped connection, so that a new session is put back
+ * as the old one was (the public reader's views, src/store/pg/private.c). pg keeps a
+ * copy. It is not run now: the caller has done it.
+ */
+void rt__pg_set_session(struct rt_pg *pg, const char *sql);
 
 /*
  * A transaction by hand, for work that must not be run twice on its own (migrations):
@@ -334,6 +342,14 @@ int rt__pg_tables(struct sqlite3 *db, struct rt_pg *pg, int with_rows, struct rt
                   size_t *n, struct rt_error *err);
 void rt__pg_tables_free(struct rt__pg_table *t, size_t n);
 
+/* Fills st, a new SQLite store (an import's working copy, outside any transaction), with
+ * every row of pg's tables, read in pg's open transaction, and starts *out, a session
+ * of SQLite's session extension that records every later change to st's tables
+ * (move.c). The caller deletes *out before it closes st. */
+struct sqlite3_session;
+int rt__pg_seed(struct rt_pg *pg, struct rt_store *st, struct sqlite3_session **out,
+                struct rt_error *err);
+
 /* The connection of PostgreSQL store st (ops.c), for the operations kept in other files. */
 struct rt_pg *rt__pg_store_conn(struct rt_store *st);
 
@@ -358,14 +374,49 @@ int rt__pg_theme_counts(struct rt_store *st, const char *vocabulary, struct rt_t
                         size_t *out_n, struct rt_error *err);
 int rt__pg_theme_areas(struct rt_store *st, struct rt_theme_area **out, size_t *out_n,
                        struct rt_error *err);
-/* Repeats (repeats.c), members of rt__pg_ops. */
-int rt__pg_repeats_compute(struct rt_store *st, int64_t *out_pairs, int64_t *out_clusters,
-                           struct rt_error *err);
-int rt__pg_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt_error *err);
+/* similar's reads (repeats.c), members of rt__pg_ops. */
 int rt__pg_repeat_pairs(struct rt_store *st, double threshold, int min_cycle_gap,
                         struct rt_repeat_pair **out, size_t *out_n, struct rt_error *err);
 int rt__pg_repeats_of(struct rt_store *st, int64_t id, double threshold, struct rt_repeats *out,
                       struct rt_error *err);
+/*
+ * Who a connection reads for (private.h): for RT_READER_PUBLIC, temporary views
+ * named like the tables that hold private rows (src/store/private.c) and a
+ * search_path that puts pg_temp first; for RT_READER_ALL, pg_temp last. Changing the
+ * search_path makes PostgreSQL plan each prepared statement again at its next use, so
+ * statements prepared before the change read what the new reader may see. Start with
+ * RT__PG_READER_INIT; release with rt__pg_reader_release.
+ */
+struct rt__pg_reader {
+    enum rt_reader reader;   /* what the connection reads for */
+    enum rt_reader before;   /* ... when the open transaction began (dirty) */
+    int views, views_before; /* the views exist in this session (and did before) */
+    int dirty;               /* changed inside the open transaction: its rollback undoes it */
+    int broken;              /* could not be put back after a rollback: reads find no table */
+    char *path_all, *path_public, *views_sql; /* made at the first change */
+};
+#define RT__PG_READER_INIT                                                                         \
+    {                                                                                              \
+        RT_READER_ALL, RT_READER_ALL, 0, 0, 0, 0, NULL, NULL, NULL                                 \
+    }
+/* Reads for reader from now on; in_tx says whether a transaction is open (its rollback
+ * would undo the change: call rt__pg_reader_ended). 0, or RT_ESTORE with err, the
+ * reader then unchanged. */
+int rt__pg_reader_set(struct rt_pg *pg, struct rt__pg_reader *r, int in_tx, enum rt_reader reader,
+                      struct rt_error *err);
+/* After the transaction ended: committed, or rolled back (then what was changed in it is
+ * made again outside it). */
+void rt__pg_reader_ended(struct rt_pg *pg, struct rt__pg_reader *r, int committed);
+void rt__pg_reader_release(struct rt__pg_reader *r);
+
+/*
+ * Repeats (repeats.c), as SQLite's store computes and keeps them: whether the stored
+ * pairs were computed from the data as it is (*out_fresh), and computing and storing
+ * them again, in the open transaction (in_tx) or in one of its own. 0 or RT_ESTORE.
+ */
+int rt__pg_repeats_fresh(struct rt_pg *pg, int *out_fresh, struct rt_error *err);
+int rt__pg_repeats_compute(struct rt_pg *pg, int in_tx, int64_t *out_pairs, int64_t *out_clusters,
+                           struct rt_error *err);
 
 /* The dialogue ledger's reads and look-ups (ledger_read.c), members of rt__pg_ops: the
  * functions of ledger.h of the same names. */

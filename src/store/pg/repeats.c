@@ -1,19 +1,157 @@
 /*
- * Repeats on PostgreSQL (docs/developer-guide.md §21, "Theme models, categories,
- * areas and repeats"): SQLite's statements of src/store/sqlite/repeats.c in
- * PostgreSQL's words, the rest shared (src/store/repeats.c). The pairs are stored with
- * COPY, their Jaccard written with 17 digits, so both stores hold the same doubles.
- * The stored pairs are recomputed whenever they are stale; a store whose role may not
- * write fails there (SQLite's read-only store computes them in memory instead).
+ * Repeats on PostgreSQL (rt_store_repeats_fresh, rt_store_repeats_compute): the same
+ * pairs as SQLite's store computes (src/store/sqlite/repeats.c), from the same shingles
+ * and join, with the same clusters and fingerprint (src/store/repeats.c), so the reports
+ * say the same on both stores. The pairs and clusters go in by COPY; each jaccard as
+ * %.17g, which PostgreSQL reads back as the same double.
  */
 #include "base/compat.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include <rightstrack/text.h>
+
 #include "store/pg/pg_int.h"
 #include "store/repeats_int.h"
 #include "store/sql.h"
+
+/* The fingerprint of the data now into want, and whether meta holds it (*fresh). */
+static int fingerprint(struct rt_pg *pg, struct rt_buf *want, int *fresh, struct rt_error *err)
+{
+    PGresult *r = rt__pg_exec(pg, "pg_repeats_fp",
+                              "SELECT count(*), coalesce(max(id), 0),"
+                              " (SELECT value FROM meta WHERE key = 'repeats') FROM recommendation",
+                              0, NULL, err);
+
+    if (!r)
+        return RT_ESTORE;
+    rt__repeats_fingerprint(want, strtoll(PQgetvalue(r, 0, 0), NULL, 10),
+                            strtoll(PQgetvalue(r, 0, 1), NULL, 10));
+    *fresh = !PQgetisnull(r, 0, 2) && !strcmp(PQgetvalue(r, 0, 2), want->buf);
+    PQclear(r);
+    return 0;
+}
+
+int rt__pg_repeats_fresh(struct rt_pg *pg, int *out_fresh, struct rt_error *err)
+{
+    struct rt_buf want = RT_BUF_INIT;
+    int rc = fingerprint(pg, &want, out_fresh, err);
+
+    rt_buf_release(&want);
+    return rc;
+}
+
+/* Computes and stores the pairs and clusters, in the caller's transaction. */
+static int compute(struct rt_pg *pg, int64_t *out_pairs, int64_t *out_clusters,
+                   struct rt_error *err)
+{
+    static const char *const pair_cols[] = {"a", "b", "jaccard"};
+    static const char *const cluster_cols[] = {"rec_id", "cluster_id"};
+    struct rt_buf fp = RT_BUF_INIT;
+    PGresult *r;
+    size_t n, n_pairs = 0, *up = NULL;
+    uint64_t **sets = NULL;
+    size_t *lens = NULL;
+    struct rt_sim_pair *p = NULL;
+    struct rt_pg_copy *c = NULL;
+    unsigned char *has = NULL;
+    int64_t n_clusters = 0;
+    int fresh, rc = 0;
+
+    if (!(r = rt__pg_exec(pg, "pg_repeats_corpus",
+                          "SELECT id, coalesce(cycle, 0), text FROM recommendation ORDER BY id", 0,
+                          NULL, err)))
+        return RT_ESTORE;
+    n = (size_t)PQntuples(r);
+    RT_ALLOC_ARRAY(sets, n ? n : 1);
+    RT_ALLOC_ARRAY(lens, n ? n : 1);
+    for (size_t i = 0; i < n; i++)
+        rt_text_shingles(PQgetvalue(r, (int)i, 2), (size_t)PQgetlength(r, (int)i, 2), &sets[i],
+                         &lens[i]);
+    if (rt_shingle_join((const uint64_t *const *)sets, lens, n, RT_REPEAT_THRESHOLD, &p, &n_pairs) <
+        0) {
+        rc = rt_error_set(err, RT_EINVAL, NULL, 0, NULL, "too many recommendations to compare");
+        goto out;
+    }
+    if ((rc = rt__pg_run(pg, "DELETE FROM repeat_pair; DELETE FROM repeat_cluster", err)) < 0 ||
+        (rc = rt__pg_copy_begin(pg, "repeat_pair", pair_cols, 3, &c, err)) < 0)
+        goto out;
+    for (size_t k = 0; k < n_pairs && rc == 0; k++) {
+        char jac[32];
+        const char *v[3] = {PQgetvalue(r, (int)p[k].a, 0), PQgetvalue(r, (int)p[k].b, 0), jac};
+        snprintf(jac, sizeof(jac), "%.17g", p[k].jaccard);
+        rc = rt__pg_copy_row(c, v, NULL, err);
+    }
+    if (rc < 0 || (rc = rt__pg_copy_end(c, NULL, err)) < 0)
+        goto out;
+    rt__pg_copy_abort(c);
+    c = NULL;
+    /* Only recommendations with a repeat, as SQLite's store keeps them. */
+    up = rt__repeat_clusters(p, n_pairs, n);
+    has = rt_xcalloc(n ? n : 1, 1);
+    for (size_t k = 0; k < n_pairs; k++)
+        has[p[k].a] = has[p[k].b] = 1;
+    if ((rc = rt__pg_copy_begin(pg, "repeat_cluster", cluster_cols, 2, &c, err)) < 0)
+        goto out;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const char *v[2] = {PQgetvalue(r, (int)i, 0), PQgetvalue(r, (int)up[i], 0)};
+        if (!has[i])
+            continue;
+        if (up[i] == i)
+            n_clusters++;
+        rc = rt__pg_copy_row(c, v, NULL, err);
+    }
+    if (rc < 0 || (rc = rt__pg_copy_end(c, NULL, err)) < 0)
+        goto out;
+    rt__pg_copy_abort(c);
+    c = NULL;
+    if ((rc = fingerprint(pg, &fp, &fresh, err)) < 0)
+        goto out;
+    {
+        const char *v[1] = {fp.buf};
+        PGresult *w = rt__pg_exec(pg, "pg_repeats_meta",
+                                  "INSERT INTO meta(key, value) VALUES ('repeats', $1)"
+                                  " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                  1, v, err);
+        rc = w ? 0 : RT_ESTORE;
+        PQclear(w);
+    }
+    if (rc == 0 && out_pairs)
+        *out_pairs = (int64_t)n_pairs;
+    if (rc == 0 && out_clusters)
+        *out_clusters = n_clusters;
+out:
+    rt__pg_copy_abort(c);
+    for (size_t i = 0; i < n; i++)
+        rt_free(sets[i]);
+    rt_free(sets);
+    rt_free(lens);
+    rt_free(p);
+    rt_free(up);
+    rt_free(has);
+    rt_buf_release(&fp);
+    PQclear(r);
+    return rc;
+}
+
+int rt__pg_repeats_compute(struct rt_pg *pg, int in_tx, int64_t *out_pairs, int64_t *out_clusters,
+                           struct rt_error *err)
+{
+    int rc;
+
+    if (in_tx)
+        return compute(pg, out_pairs, out_clusters, err);
+    if ((rc = rt__pg_begin(pg, "SERIALIZABLE", err)) < 0)
+        return rc;
+    if ((rc = compute(pg, out_pairs, out_clusters, err)) < 0) {
+        rt__pg_end(pg, 0, NULL);
+        return rc;
+    }
+    return rt__pg_end(pg, 1, err);
+}
+
+/* The reads of similar (repeat_pairs, repeats_of), SQLite's statements. */
 
 static struct rt_pg *conn(struct rt_store *st)
 {
@@ -34,145 +172,6 @@ static int corpus_load(struct rt_store *st, struct rt__corpus *c, struct rt_erro
                        (size_t)PQgetlength(r, i, 2));
     PQclear(r);
     return 0;
-}
-
-static int fingerprint(struct rt_store *st, struct rt_buf *out, struct rt_error *err)
-{
-    PGresult *r =
-        rt__pg_exec(conn(st), "pg_rep_fingerprint",
-                    "SELECT count(*), coalesce(max(id), 0) FROM recommendation", 0, NULL, err);
-
-    if (!r)
-        return RT_ESTORE;
-    rt__repeats_fingerprint(out, strtoll(PQgetvalue(r, 0, 0), NULL, 10),
-                            strtoll(PQgetvalue(r, 0, 1), NULL, 10));
-    PQclear(r);
-    return 0;
-}
-
-int rt__pg_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt_error *err)
-{
-    struct rt_buf want = RT_BUF_INIT;
-    PGresult *r;
-    int rc;
-
-    *out_fresh = 0;
-    if ((rc = fingerprint(st, &want, err)) < 0)
-        goto out;
-    if (!(r = rt__pg_exec(conn(st), "pg_rep_meta", "SELECT value FROM meta WHERE key = 'repeats'",
-                          0, NULL, err))) {
-        rc = RT_ESTORE;
-        goto out;
-    }
-    *out_fresh = PQntuples(r) && !strcmp(PQgetvalue(r, 0, 0), want.buf);
-    PQclear(r);
-out:
-    rt_buf_release(&want);
-    return rc;
-}
-
-static int copy_pairs(struct rt_store *st, const struct rt__corpus *c, const struct rt_sim_pair *p,
-                      size_t n_pairs, struct rt_error *err)
-{
-    static const char *const cols[] = {"a", "b", "jaccard"};
-    struct rt_pg_copy *cp;
-    char a[24], b[24], j[40];
-    const char *v[3] = {a, b, j};
-    int rc;
-
-    if ((rc = rt__pg_copy_begin(conn(st), "repeat_pair", cols, 3, &cp, err)) < 0)
-        return rc;
-    for (size_t k = 0; k < n_pairs; k++) {
-        snprintf(a, sizeof(a), "%lld", (long long)c->id[p[k].a]);
-        snprintf(b, sizeof(b), "%lld", (long long)c->id[p[k].b]);
-        snprintf(j, sizeof(j), "%.17g", p[k].jaccard);
-        if ((rc = rt__pg_copy_row(cp, v, NULL, err)) < 0) {
-            rt__pg_copy_abort(cp);
-            return rc;
-        }
-    }
-    rc = rt__pg_copy_end(cp, NULL, err);
-    rt__pg_copy_abort(cp); /* frees the ended copy */
-    return rc;
-}
-
-/* Only recommendations with a repeat, each with its cluster's smallest id. */
-static int copy_clusters(struct rt_store *st, const struct rt__corpus *c,
-                         const struct rt_sim_pair *p, size_t n_pairs, int64_t *out_clusters,
-                         struct rt_error *err)
-{
-    static const char *const cols[] = {"rec_id", "cluster_id"};
-    size_t *up = rt__repeat_clusters(p, n_pairs, c->n);
-    unsigned char *has = rt_xcalloc(c->n ? c->n : 1, 1);
-    struct rt_pg_copy *cp = NULL;
-    char a[24], b[24];
-    const char *v[2] = {a, b};
-    int64_t n_clusters = 0;
-    int rc;
-
-    for (size_t k = 0; k < n_pairs; k++)
-        has[p[k].a] = has[p[k].b] = 1;
-    if ((rc = rt__pg_copy_begin(conn(st), "repeat_cluster", cols, 2, &cp, err)) < 0)
-        goto out;
-    for (size_t i = 0; i < c->n; i++) {
-        if (!has[i])
-            continue;
-        if (up[i] == i)
-            n_clusters++;
-        snprintf(a, sizeof(a), "%lld", (long long)c->id[i]);
-        snprintf(b, sizeof(b), "%lld", (long long)c->id[up[i]]);
-        if ((rc = rt__pg_copy_row(cp, v, NULL, err)) < 0) {
-            rt__pg_copy_abort(cp);
-            goto out;
-        }
-    }
-    if ((rc = rt__pg_copy_end(cp, NULL, err)) == 0 && out_clusters)
-        *out_clusters = n_clusters;
-    rt__pg_copy_abort(cp); /* frees the ended copy */
-out:
-    rt_free(has);
-    rt_free(up);
-    return rc;
-}
-
-int rt__pg_repeats_compute(struct rt_store *st, int64_t *out_pairs, int64_t *out_clusters,
-                           struct rt_error *err)
-{
-    struct rt__corpus c = {0};
-    struct rt_sim_pair *p = NULL;
-    struct rt_buf fp = RT_BUF_INIT;
-    size_t n_pairs = 0;
-    const char *v[1];
-    PGresult *r;
-    int rc;
-
-    if ((rc = rt__sql_begin(st, err)) < 0)
-        return rc;
-    if ((rc = corpus_load(st, &c, err)) < 0 ||
-        (rc = rt__corpus_join(&c, RT_REPEAT_THRESHOLD, &p, &n_pairs, err)) < 0 ||
-        (rc = rt__pg_run(conn(st), "DELETE FROM repeat_pair; DELETE FROM repeat_cluster", err)) <
-            0 ||
-        (rc = copy_pairs(st, &c, p, n_pairs, err)) < 0 ||
-        (rc = copy_clusters(st, &c, p, n_pairs, out_clusters, err)) < 0 ||
-        (rc = fingerprint(st, &fp, err)) < 0)
-        goto out;
-    v[0] = fp.buf;
-    if (!(r = rt__pg_exec(conn(st), "pg_rep_meta_set",
-                          "INSERT INTO meta(key, value) VALUES ('repeats', $1)"
-                          " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                          1, v, err))) {
-        rc = RT_ESTORE;
-        goto out;
-    }
-    PQclear(r);
-    if (out_pairs)
-        *out_pairs = (int64_t)n_pairs;
-out:
-    rc = rt__sql_end(st, rc, err);
-    rt_buf_release(&fp);
-    rt_free(p);
-    rt__corpus_release(&c);
-    return rc;
 }
 
 /* Makes the stored repeats fresh when they are not. */

@@ -181,7 +181,8 @@ void rt__term_release(struct rt__term *t);
  * that a word a later search asks again is not read from its blob (or walked, or its
  * prefix's words joined) again. rt__postings_cache_begin, at the start of a search's
  * use of it with the search index at hand (st->search_version_known), empties it
- * when the data's version moved or it holds more than its budget; nothing leaves it
+ * when the data's version moved, and trims it when it holds more than its bound (so
+ * many bytes a row of the search index, postings.c); nothing leaves it
  * until the next begin, so the terms it lends stay valid until then.
  * rt__postings_cached answers as the function of kind does, *out shared when 1 (its
  * rt__term_release frees nothing); errors are not kept.

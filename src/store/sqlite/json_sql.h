@@ -25,6 +25,15 @@ struct sqlite3_stmt;
 #define ARRAY(select) "json((SELECT json_group_array(json(j)) FROM (" select ")))"
 #define IDS(select) "json((SELECT json_group_array(x) FROM (" select ")))"
 
+/* The primitives of src/store/report_sql.h. */
+#define JGROUP(col, filter) "json_group_array(" col ")" filter
+#define JSON_IDS(p) "SELECT value FROM json_each(" p ")"
+#define JARR "json_array"
+#define STRPOS "instr"
+/* A JSON true or false: whether cond holds (lookup_sql.h). */
+#define JBOOL(cond) "json(CASE WHEN " cond " THEN 'true' ELSE 'false' END)"
+#define BYTEWISE ""
+
 /*
  * Object obj (a JSON expression) of record kind:id, with "private": true when the
  * record is private (private.h). A reader who may not see private records reads an

@@ -91,6 +91,8 @@ int rt__sqlite_sql_group(struct rt_store *st, int op, struct rt_error *err);
 int rt__sqlite_sql_retry(struct rt_store *st, int attempt, struct rt_error *err);
 void rt__sqlite_set_actor(struct rt_store *st, const char *actor, const char *via);
 int rt__sqlite_set_reader(struct rt_store *st, enum rt_reader reader, struct rt_error *err);
+enum rt_reader rt__sqlite_reader(const struct rt_store *st);
+int rt__sqlite_may_write(struct rt_store *st);
 int rt__sqlite_audit_note(struct rt_store *st, const char *table, const char *op,
                           const char *record, const char *after, struct rt_error *err);
 int rt__sqlite_rec_ledger(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,
@@ -114,7 +116,8 @@ int rt__sqlite_import_export(struct rt_store *st, const char *path, json_t *doc,
                              struct rt_error *err);
 /* For a store that only carries a load elsewhere (the PostgreSQL import's working copy),
  * called after rt__sqlite_begin_load: no syncs, no full-text index (nor its table word)
- * and no search index for the load's rows. */
+ * and no search index for the load's rows, nor, from then on, for any row whose paragraph
+ * a merge fills in (the rows a PostgreSQL store copied in were never indexed). */
 void rt__sqlite_load_scratch(struct rt_store *st);
 
 #endif

@@ -44,6 +44,8 @@
  */
 #include "base/compat.h"
 
+#include <limits.h>
+
 #include <rightstrack/text.h>
 
 #include "store/sqlite/facets.h"
@@ -1094,44 +1096,69 @@ int rt__postings_rows(struct rt_store *st, const char *text, size_t len, int64_t
     return found;
 }
 
-/* The stored postings of the index's token term (len bytes; facet 5), or pair of
- * tokens (facet 7): as rt__postings_get. */
+/* n little-endian u32 of the blob at off into v (as get_u32 reads them), 1 when read. */
+static int blob_u32s(sqlite3_blob *b, uint32_t *v, size_t n, size_t off)
+{
+    const uint16_t one = 1;
+
+    if (n && sqlite3_blob_read(b, v, (int)(n * 4), (int)off) != SQLITE_OK)
+        return 0;
+    if (!*(const unsigned char *)&one) /* a big-endian host */
+        for (size_t i = 0; i < n; i++)
+            v[i] = get_u32((const unsigned char *)&v[i]);
+    return 1;
+}
+
+/*
+ * The stored postings of the index's token term (len bytes; facet 5), or pair of
+ * tokens (facet 7): as rt__postings_get. The blob is read with sqlite3_blob_read
+ * straight into the term's arrays: a column read would first copy all of it (over a
+ * megabyte for a frequent word at 8x) into memory of SQLite's own. The statement
+ * stays on its row meanwhile, so the blob is the row's in the same read.
+ */
 static int term_postings(struct rt_store *st, int facet, const char *term, size_t len,
                          struct rt__term *out, struct rt_error *err)
 {
     sqlite3_stmt *s;
+    sqlite3_blob *b = NULL;
     int rc, found = 0;
 
     memset(out, 0, sizeof(*out));
-    if (!(s = rt__stmt_sql(st, "SELECT key, bitmap FROM search_index WHERE facet = ?2 AND pos = ?1",
+    if (!(s = rt__stmt_sql(st,
+                           "SELECT key, rowid, length(bitmap) FROM search_index"
+                           " WHERE facet = ?2 AND pos = ?1",
                            err)))
         return RT_ESTORE;
     sqlite3_bind_int64(s, 1, (int64_t)hash_of(term, len));
     sqlite3_bind_int(s, 2, facet);
     if ((rc = sqlite3_step(s)) == SQLITE_ROW && (size_t)sqlite3_column_bytes(s, 0) == len &&
-        !memcmp(sqlite3_column_text(s, 0), term, len)) {
-        const unsigned char *p = sqlite3_column_blob(s, 1);
-        size_t n = (size_t)sqlite3_column_bytes(s, 1), need;
-        if (p && n >= 8) {
-            out->n_class = get_u32(p);
-            out->n_post = get_u32(p + 4);
+        !memcmp(sqlite3_column_text(s, 0), term, len) && sqlite3_column_int64(s, 2) >= 8 &&
+        sqlite3_column_int64(s, 2) <= INT_MAX &&
+        sqlite3_blob_open(st->db, "main", "search_index", "bitmap", sqlite3_column_int64(s, 1), 0,
+                          &b) == SQLITE_OK) {
+        size_t n = (size_t)sqlite3_column_int64(s, 2), need;
+        unsigned char head[8];
+        char *tail;
+        if (sqlite3_blob_read(b, head, 8, 0) == SQLITE_OK) {
+            out->n_class = get_u32(head);
+            out->n_post = get_u32(head + 4);
             need = 8 + ((size_t)out->n_class * 3 + out->n_post) * 4;
-            if (need <= n &&
-                roaring_bitmap_portable_deserialize_size((const char *)p + need, n - need) ==
-                    n - need &&
-                (out->bm =
-                     roaring_bitmap_portable_deserialize_safe((const char *)p + need, n - need))) {
+            if (need <= n) {
                 RT_ALLOC_ARRAY(out->cls, (size_t)out->n_class * 3 + 1);
                 RT_ALLOC_ARRAY(out->ids, (size_t)out->n_post + 1);
-                for (size_t i = 0; i < (size_t)out->n_class * 3; i++)
-                    out->cls[i] = get_u32(p + 8 + i * 4);
-                p += 8 + (size_t)out->n_class * 12;
-                for (size_t i = 0; i < out->n_post; i++)
-                    out->ids[i] = get_u32(p + i * 4);
-                found = roaring_bitmap_get_cardinality(out->bm) == out->n_post;
+                tail = rt_xmalloc(n - need + 1);
+                if (blob_u32s(b, out->cls, (size_t)out->n_class * 3, 8) &&
+                    blob_u32s(b, out->ids, out->n_post, 8 + (size_t)out->n_class * 12) &&
+                    (n == need ||
+                     sqlite3_blob_read(b, tail, (int)(n - need), (int)need) == SQLITE_OK) &&
+                    roaring_bitmap_portable_deserialize_size(tail, n - need) == n - need &&
+                    (out->bm = roaring_bitmap_portable_deserialize_safe(tail, n - need)))
+                    found = roaring_bitmap_get_cardinality(out->bm) == out->n_post;
+                rt_free(tail);
             }
         }
     }
+    sqlite3_blob_close(b);
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         rt__term_release(out);
@@ -1246,8 +1273,46 @@ int rt__postings_walk(struct rt_store *st, const char *text, size_t len, struct 
  */
 static void term_from(struct posting *p, size_t n, roaring_bitmap_t *bm, struct rt__term *out)
 {
+    size_t max_tf = 0, max_dl = 0, keys;
+
     out->n_post = (uint32_t)n;
     out->bm = bm;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i].dl > max_dl)
+            max_dl = p[i].dl;
+        if (p[i].tf > max_tf)
+            max_tf = p[i].tf;
+    }
+    keys = (max_tf + 1) * (max_dl + 1);
+    if (max_tf < SORT_KEYS_MAX && max_dl < SORT_KEYS_MAX && keys <= SORT_KEYS_MAX &&
+        keys <= 4 * n + 256) {
+        /* Few keys (tf, dl): one counting sort that writes the ids into their groups and
+         * the groups from its counts, as posting_sort and the loop below would (stable:
+         * the ids stay ascending in each group), without moving the postings twice. */
+        uint32_t *count = rt_xcalloc(keys + 1, sizeof(*count));
+        size_t k = 0, at = 0;
+        for (size_t i = 0; i < n; i++)
+            count[p[i].tf * (max_dl + 1) + p[i].dl]++;
+        for (size_t c = 0; c < keys; c++)
+            out->n_class += count[c] > 0;
+        RT_ALLOC_ARRAY(out->cls, (size_t)out->n_class * 3 + 1);
+        RT_ALLOC_ARRAY(out->ids, (size_t)out->n_post + 1);
+        for (size_t c = 0; c < keys; c++) {
+            uint32_t m = count[c];
+            if (!m)
+                continue;
+            out->cls[k * 3] = (uint32_t)(c / (max_dl + 1));
+            out->cls[k * 3 + 1] = (uint32_t)(c % (max_dl + 1));
+            out->cls[k * 3 + 2] = m;
+            k++;
+            count[c] = (uint32_t)at;
+            at += m;
+        }
+        for (size_t i = 0; i < n; i++)
+            out->ids[count[p[i].tf * (max_dl + 1) + p[i].dl]++] = p[i].id;
+        rt_free(count);
+        return;
+    }
     /* Groups by (tf, dl), ids ascending in each, as rt__postings_get gives them. */
     posting_sort(p, out->n_post);
     for (size_t i = 0; i < out->n_post; i++)
@@ -1426,11 +1491,20 @@ int rt__postings_prefix(struct rt_store *st, const struct rt__vocab *v, const ch
     return rc;
 }
 
-/* What the cache of terms may hold past a search before the next empties it. Each web
- * worker keeps one (two by default), and the server's whole RSS with the UPR Info file
- * is meant to stay under 64 MB (bench/http.sh): 8 MB holds the postings of the hundred
- * or so frequent words that make up most of a mix's repeats. */
-#define TERM_CACHE_BYTES (8u << 20)
+/*
+ * What the cache of terms may hold past a search before the next trims it: so many
+ * bytes a row of the search index, at least TERM_CACHE_MIN and at most TERM_CACHE_MAX.
+ * A word's decoded postings grow with its rows, so the same searches over data eight
+ * times as large read eight times as much: a flat bound kept the frequent words of the
+ * UPR Info file (1x, about 35,000 rows, under 8 MB for scale.sh's mix) but made the 8x
+ * data (about 28 MB for the same mix) decode them again every few searches. Each web
+ * worker keeps one (two by default); with the UPR Info file (35,369 rows, 7.9 MB) the
+ * bound is the floor, 8 MB, as before, so the server's RSS stays under 64 MB
+ * (bench/http.sh); eight times the file gives 63 MB.
+ */
+#define TERM_CACHE_ROW_BYTES 224u
+#define TERM_CACHE_MIN (8u << 20)
+#define TERM_CACHE_MAX (128u << 20)
 
 struct rt__term_cache {
     struct rt__strmap at; /* kind and text -> index in terms */
@@ -1525,8 +1599,18 @@ static void term_cache_trim(struct rt__term_cache *c, size_t bound)
 void rt__postings_cache_begin(struct rt_store *st)
 {
     struct rt__term_cache *c = st->term_cache;
-    size_t bound = st->term_cache_bytes ? st->term_cache_bytes : TERM_CACHE_BYTES;
+    size_t bound = st->term_cache_bytes;
+    int64_t rows = 0, tokens;
 
+    if (!bound) {
+        if (!rt__facets_postings(st->facets, &rows, &tokens) || rows < 0)
+            rows = 0;
+        bound = (uint64_t)rows > TERM_CACHE_MAX / TERM_CACHE_ROW_BYTES
+                    ? TERM_CACHE_MAX
+                    : (size_t)rows * TERM_CACHE_ROW_BYTES;
+        if (bound < TERM_CACHE_MIN)
+            bound = TERM_CACHE_MIN;
+    }
     if (!c)
         c = st->term_cache = rt_xcalloc(1, sizeof(*c));
     if (c->version != st->search_version) {

@@ -510,14 +510,50 @@ struct word_rank {
     size_t pos;      /* groups of order read so far */
     size_t *run;     /* groups of one tf: run[r] to run[r + 1], n_run of them */
     size_t n_run;
+    /* While another word's group is read (word_at_dl): this word's groups of its
+     * length, one a run at most, n_cand of them, each with where its ids were left. */
+    size_t *cand, *cur, n_cand;
+    /* When each hit is scored, in id order: where each group's ids were left. */
+    size_t *gcur;
     uint8_t *visited; /* each group: 1 once its rows were read */
 };
 
-/* Is id among group c's ids (ascending)? */
+/* The first of v's n ids (ascending) from k on that is not below id: a galloping search
+ * from k, cheap when it is near. */
+static size_t gallop(const uint32_t *v, size_t n, size_t k, uint32_t id)
+{
+    size_t lo = k, hi = k + 1, step = 1;
+
+    if (k >= n || v[k] >= id)
+        return k;
+    while (hi < n && v[hi] < id) {
+        lo = hi;
+        step *= 2;
+        hi = lo + step;
+    }
+    if (hi > n)
+        hi = n;
+    for (lo++; lo < hi;) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Is id among group c's ids (ascending)? With w->gcur, the ids are asked in ascending
+ * order and each group's search goes on from where the last left it. */
 static int in_group(const struct word_rank *w, size_t c, uint32_t id)
 {
     const uint32_t *v = w->t->ids + w->at[c];
     size_t lo = 0, hi = w->t->cls[c * 3 + 2];
+
+    if (w->gcur) {
+        lo = w->gcur[c] = gallop(v, hi, w->gcur[c], id);
+        return lo < hi && v[lo] == id;
+    }
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -566,8 +602,54 @@ static uint32_t word_tf(const struct word_rank *w, uint32_t id, uint32_t *dl, si
     return 0;
 }
 
+/* Makes w's groups of rows of length dl its candidates (word_tf_next), cursors at their
+ * first ids. */
+static void word_at_dl(struct word_rank *w, uint32_t dl)
+{
+    const uint32_t *cls = w->t->cls;
+
+    w->n_cand = 0;
+    for (size_t r = 0; r < w->n_run; r++) {
+        size_t lo = w->run[r], hi = w->run[r + 1];
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (cls[mid * 3 + 1] < dl)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < w->run[r + 1] && cls[lo * 3 + 1] == dl) {
+            w->cand[w->n_cand] = lo;
+            w->cur[w->n_cand++] = 0;
+        }
+    }
+}
+
+/*
+ * word_tf for row id of the length word_at_dl was given, the rows asked in ascending
+ * order (those of one group of another word): each candidate group's ids are read on
+ * from where the last row left them (a galloping search), not searched from the start.
+ * The word's count in the row and its group in *group, or 0 when the row has no group
+ * of that length (the word is not in it).
+ */
+static uint32_t word_tf_next(struct word_rank *w, uint32_t id, size_t *group)
+{
+    for (size_t i = 0; i < w->n_cand; i++) {
+        size_t c = w->cand[i], n = w->t->cls[c * 3 + 2], k;
+        const uint32_t *v = w->t->ids + w->at[c];
+        k = w->cur[i] = gallop(v, n, w->cur[i], id);
+        if (k < n && v[k] == id) {
+            *group = c;
+            return w->t->cls[c * 3];
+        }
+    }
+    *group = 0;
+    return 0;
+}
+
 /* The word's groups' shares, places and order. */
-static void word_rank_init(struct word_rank *w, const struct rt__term *t, double idf, double avgdl)
+static void word_rank_init(struct word_rank *w, const struct rt__term *t, double idf, double avgdl,
+                           int ordered)
 {
     size_t at = 0;
 
@@ -578,6 +660,8 @@ static void word_rank_init(struct word_rank *w, const struct rt__term *t, double
     RT_ALLOC_ARRAY(w->at, (size_t)t->n_class + 1);
     RT_ALLOC_ARRAY(w->order, (size_t)t->n_class + 1);
     RT_ALLOC_ARRAY(w->run, (size_t)t->n_class + 2);
+    RT_ALLOC_ARRAY(w->cand, (size_t)t->n_class + 1);
+    RT_ALLOC_ARRAY(w->cur, (size_t)t->n_class + 1);
     w->visited = rt_xcalloc((size_t)t->n_class + 1, 1);
     for (size_t c = 0; c < t->n_class; c++) {
         w->part[c] = rt__bm25_part(idf, (double)t->cls[c * 3], (double)t->cls[c * 3 + 1], avgdl);
@@ -588,8 +672,9 @@ static void word_rank_init(struct word_rank *w, const struct rt__term *t, double
             w->run[w->n_run++] = c;
     }
     w->run[w->n_run] = t->n_class;
-    /* By share, largest first: an insertion sort would do for most words, qsort for all. */
-    for (size_t i = 1; i < t->n_class; i++) {
+    /* By share, largest first: an insertion sort would do for most words, qsort for all.
+     * Not when each hit is scored (ordered 0): only the groups best first need it. */
+    for (size_t i = 1; ordered && i < t->n_class; i++) {
         uint32_t x = w->order[i];
         size_t j = i;
         for (; j > 0 && w->part[w->order[j - 1]] < w->part[x]; j--)
@@ -604,6 +689,9 @@ static void word_rank_release(struct word_rank *w)
     rt_free(w->at);
     rt_free(w->order);
     rt_free(w->run);
+    rt_free(w->cand);
+    rt_free(w->cur);
+    rt_free(w->gcur);
     rt_free(w->visited);
 }
 
@@ -639,7 +727,7 @@ static struct ranked score_row(const struct word_rank *w, size_t n, double *freq
  * score in *x when it is a hit not read before (through another word's group), else
  * 0. filter: the rows that pass the filters, or NULL for every row.
  */
-static int score_new_row(const struct word_rank *w, size_t n, int all, size_t pick, size_t c,
+static int score_new_row(struct word_rank *w, size_t n, int all, size_t pick, size_t c,
                          const roaring_bitmap_t *filter, double *freq, uint32_t id, uint32_t dl,
                          double avgdl, double *idf, struct ranked *x)
 {
@@ -647,14 +735,15 @@ static int score_new_row(const struct word_rank *w, size_t n, int all, size_t pi
         return 0;
     for (size_t j = 0; j < n; j++) {
         size_t g;
+        uint32_t tf;
         if (j == pick) {
             freq[j] = (double)w[j].t->cls[c * 3];
-        } else if (!roaring_bitmap_contains(w[j].t->bm, id)) {
+        } else if (!(tf = word_tf_next(&w[j], id, &g))) {
             if (all)
                 return 0;
             freq[j] = 0.0;
         } else {
-            freq[j] = (double)word_tf(&w[j], id, &dl, &g);
+            freq[j] = (double)tf;
             if (w[j].visited[g])
                 return 0;
         }
@@ -674,6 +763,7 @@ void rt__rank_terms(const struct rt__term *t, size_t n, int all, const roaring_b
     double avgdl = (double)tokens / (double)rows, *idf, *freq;
     struct word_rank *w;
     struct ranked *heap;
+    int direct;
 
     *ids = NULL;
     *n_ids = 0;
@@ -686,14 +776,18 @@ void rt__rank_terms(const struct rt__term *t, size_t n, int all, const roaring_b
     RT_ALLOC_ARRAY(idf, n);
     RT_ALLOC_ARRAY(freq, n);
     RT_ALLOC_ARRAY(heap, want);
-    for (size_t i = 0; i < n; i++) {
-        idf[i] = idf_of(rows, (sqlite3_int64)t[i].n_post);
-        word_rank_init(&w[i], &t[i], idf[i], avgdl);
+    for (size_t i = 0; i < n; i++)
         sum_post += t[i].n_post;
-    }
     if (!direct_max)
         direct_max = 2048;
-    if (direct_max > 0 && (card <= (uint64_t)direct_max || card * 8 <= sum_post)) {
+    direct = direct_max > 0 && (card <= (uint64_t)direct_max || card * 8 <= sum_post);
+    for (size_t i = 0; i < n; i++) {
+        idf[i] = idf_of(rows, (sqlite3_int64)t[i].n_post);
+        word_rank_init(&w[i], &t[i], idf[i], avgdl, !direct);
+        if (direct) /* the hits come in id order */
+            w[i].gcur = rt_xcalloc((size_t)t[i].n_class + 1, sizeof(*w[i].gcur));
+    }
+    if (direct) {
         /* Few hits, or few of the words' rows: each hit scored. */
         roaring_uint32_iterator_t it;
         for (roaring_init_iterator(hits, &it); it.has_value; roaring_advance_uint32_iterator(&it)) {
@@ -733,6 +827,10 @@ void rt__rank_terms(const struct rt__term *t, size_t n, int all, const roaring_b
                 const uint32_t *v = t[pick].ids + w[pick].at[c];
                 uint32_t dl = t[pick].cls[c * 3 + 1];
                 struct ranked x;
+                /* Its rows have one length, and come in id order. */
+                for (size_t j = 0; j < n; j++)
+                    if (j != pick)
+                        word_at_dl(&w[j], dl);
                 for (size_t k = 0; k < t[pick].cls[c * 3 + 2]; k++)
                     if (score_new_row(w, n, all, pick, c, filter, freq, v[k], dl, avgdl, idf, &x)) {
                         n_seen++;

@@ -550,6 +550,9 @@ static void idset_to_bitmap(const struct idset *set, roaring_bitmap_t *bm);
 /* Words a query may join and still be ranked from their postings (term_page). */
 #define TERM_WORDS_MAX 8
 
+/* What scoring a row costs against testing one against the filters (few_pass). */
+#define FEW_PASS_COST 4
+
 /*
  * The words of a query of plain words, one alone or joined by one operator: how many
  * (*all 1 for one word or AND, 0 for OR), else 0.
@@ -570,6 +573,22 @@ static size_t words_of(const struct rt_search_node *nd, int *all)
         if (c->kind != RT_SEARCH_TERM)
             return 0;
     return n;
+}
+
+/*
+ * Are the rows of term t that pass filter so few that scoring each of them costs less
+ * than reading t's rows best first until the page has enough that pass? Scoring a row
+ * costs about four tests of the filter; the walk reads about (the page's end) x (t's
+ * rows) / (the rows that pass) rows, each tested against the filter.
+ */
+static int few_pass(const struct rt__term *t, const roaring_bitmap_t *filter,
+                    const struct rt_search_spec *q)
+{
+    uint64_t want =
+        q->limit < 0 ? t->n_post : (uint64_t)q->limit + (uint64_t)(q->offset > 0 ? q->offset : 0);
+    uint64_t card = roaring_bitmap_and_cardinality(t->bm, filter);
+
+    return card * card * FEW_PASS_COST <= want * t->n_post;
 }
 
 /*
@@ -638,7 +657,17 @@ static int term_page(struct rt_store *st, const struct rt_search_spec *q,
         filter = own = roaring_bitmap_create();
         idset_to_bitmap(pass, own);
     }
-    if (n == 1) {
+    if (n == 1 && filter && few_pass(&t[0], filter, q)) {
+        /* Few of the word's rows pass the filters: each of them scored, rather than
+         * the word's rows read best first until enough of them pass. */
+        roaring_bitmap_t *hits = roaring_bitmap_and(t[0].bm, filter);
+        rt__rank_terms(t, 1, 1, hits, filter, st->rank_len, st->rank_n, rows, tokens,
+                       st->postings_direct_max, q->offset, q->limit, ids, n_ids);
+        st->rank_calls = roaring_bitmap_get_cardinality(hits);
+        if (st->rank_hits)
+            roaring_bitmap_or_inplace(st->rank_hits, hits);
+        roaring_bitmap_free(hits);
+    } else if (n == 1) {
         rt__rank_term(&t[0], rows, tokens, filter, q->offset, q->limit, ids, n_ids);
         st->rank_calls = filter ? roaring_bitmap_and_cardinality(t[0].bm, filter) : t[0].n_post;
         if (st->rank_hits) {

@@ -630,6 +630,8 @@ int rt__fts_redo_note(struct rt_store *st, int64_t id, struct rt_error *err)
 {
     sqlite3_stmt *s;
 
+    if (st->no_fts)
+        return 0;
     if (!st->fts_redo_table) {
         if (sqlite3_exec(st->db, "CREATE TEMP TABLE IF NOT EXISTS fts_redo(id INTEGER PRIMARY KEY)",
                          NULL, NULL, NULL) != SQLITE_OK)
@@ -898,6 +900,7 @@ void rt__sqlite_load_scratch(struct rt_store *st)
 {
     st->load &= ~(unsigned)LOAD_INDEX;
     st->fts_from = INT64_MAX; /* rows from here on are not indexed */
+    st->no_fts = 1;           /* nor again: the rows copied in were never indexed */
     sqlite3_exec(st->db, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
 }
 

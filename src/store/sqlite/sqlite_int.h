@@ -181,6 +181,7 @@ struct rt_store {
     int64_t fts_from;          /* in a transaction: rows with a larger id are not indexed yet */
     int fts_redo;              /* rows noted in temp.fts_redo (rt__fts_redo_note) */
     int fts_redo_table;        /* temp.fts_redo exists on this connection */
+    int no_fts;                /* a PostgreSQL import's working copy: nothing is indexed */
     sqlite3_stmt *stmt[STMT__COUNT];
     struct rt__sql_slot sql_cache[RT__SQL_CACHE];
     uint64_t sql_tick;
@@ -231,7 +232,8 @@ struct rt_store {
     /* postings.c: search indexes built from a load's tokens (tokcap.c), not FTS5's */
     uint64_t postings_from_load;
     /* postings.c: the bound of the connection's cache of decoded terms (0: the default,
-     * 8 MB; tests set less). */
+     * 224 bytes a row of the search index, at least 8 MB and at most 128 MB; tests set
+     * less). */
     size_t term_cache_bytes;
     /* rank.c: a query of several words with postings and at most this many hits scores
      * each hit; with more it reads the words' groups best first and stops early

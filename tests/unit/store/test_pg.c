@@ -1,8 +1,10 @@
 /* Tests of the PostgreSQL back end's connection module, COPY, lexemes and migrations
  * (src/store/pg/, issue 16), on a throwaway cluster (see test_pg_common.h). */
 #include <pthread.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <rightstrack/ingest.h>
 #include <rightstrack/search.h>
 
 #include "auth/audit_int.h"
@@ -1268,4 +1270,90 @@ Test(pg, writers_seal_the_audit_log_one_chain_at_commit)
         "\"withdrawn\":null,\"withdrawn_on\":null}");
     PQclear(r);
     rt__pg_close(pg);
+}
+
+/* An import into a database that holds data (ops.c, merge_txn): merged as SQLite
+ * merges it, all or nothing, and refused when another client wrote meanwhile. */
+#define UHRI_HEAD                                                                                  \
+    "country,cycle,session,paragraph_id,text,recommending_states,position,themes,sdgs,"            \
+    "affected_persons,source,primary_theme,theme_codes,position_source\n"
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The progress of an import: the first call writes through another connection. */
+static void write_meanwhile(void *ctx, uint64_t done, uint64_t total)
+{
+    struct rt_pg **other = ctx;
+    struct rt_error e = RT_ERROR_INIT;
+
+    (void)done;
+    (void)total;
+    if (!*other)
+        return;
+    pg_ok(rt__pg_run(*other, "INSERT INTO state(code, name) VALUES ('ZZM', 'Meanwhile')", &e), &e);
+    rt__pg_close(*other);
+    *other = NULL;
+}
+
+Test(pg, a_second_import_merges_and_a_write_meanwhile_fails_it_leaving_nothing)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_merge"), *other = pg_other("t_merge");
+    struct rt_store *st = NULL;
+    struct rt_import_stats stats;
+    char url[1024], a[512], b[512];
+    const char *tmp = getenv("TMPDIR");
+    const char *pa[1] = {a}, *pb[1] = {b};
+
+    snprintf(url, sizeof(url), "%s dbname=t_merge", pg_base());
+    snprintf(a, sizeof(a), "%s/t_merge_a.csv", tmp && *tmp ? tmp : "/tmp");
+    snprintf(b, sizeof(b), "%s/t_merge_b.csv", tmp && *tmp ? tmp : "/tmp");
+    write_file(a, UHRI_HEAD "Slovenia,2,20,115.1,Ratify the first test convention.,Croatia,"
+                            "Noted,,,,,,,\n");
+    write_file(b, UHRI_HEAD "Slovenia,2,20,115.1,Ratify the first test convention.,France,"
+                            "Supported,,,,,,,\n"
+                            "Slovenia,2,20,115.2,Ratify the second test convention.,Chile,"
+                            "Noted,,,,,,,\n");
+    pg_ok(rt_store_open(&st, url, 0, &e), &e);
+    memset(&stats, 0, sizeof(stats));
+    pg_ok(rt_import_files(st, pa, 1, &stats, NULL, NULL, &e), &e);
+    cr_assert_str_eq(pg_value(pg, "merge_n", "SELECT count(*) FROM recommendation"), "1");
+
+    /* Another client writes while the second import is prepared: refused, nothing of it. */
+    memset(&stats, 0, sizeof(stats));
+    cr_assert_eq(rt_import_files(st, pb, 1, &stats, write_meanwhile, &other, &e), RT_ESTORE);
+    cr_assert(strstr(e.msg.buf, "another client wrote to the database"), "%s", e.msg.buf);
+    rt_error_release(&e);
+    cr_assert_null(other, "the import's progress wrote meanwhile");
+    cr_assert_str_eq(pg_value(pg, "merge_n", "SELECT count(*) FROM recommendation"), "1");
+    cr_assert_str_eq(pg_value(pg, "merge_r", "SELECT response FROM recommendation"), "noted");
+    cr_assert_str_eq(pg_value(pg, "merge_a", "SELECT count(*) FROM audit_log WHERE op = 'import'"),
+                     "1");
+
+    /* Again: merged (the stronger response, a second recommending state and source),
+     * the new one added with its lexemes, the sequence past it. */
+    memset(&stats, 0, sizeof(stats));
+    pg_ok(rt_import_files(st, pb, 1, &stats, NULL, NULL, &e), &e);
+    cr_assert_str_eq(pg_value(pg, "merge_n", "SELECT count(*) FROM recommendation"), "2");
+    cr_assert_str_eq(pg_value(pg, "r1", "SELECT response FROM recommendation WHERE id = 1"),
+                     "supported");
+    cr_assert_str_eq(
+        pg_value(pg, "merge_b", "SELECT count(*) FROM recommendation_by WHERE rec_id = 1"), "2");
+    cr_assert_str_eq(pg_value(pg, "merge_f", "SELECT count(*) FROM recommendation_fts"), "2");
+    cr_assert_str_eq(pg_value(pg, "merge_s", "SELECT last_value >= 2 FROM recommendation_id_seq"),
+                     "t");
+    cr_assert_str_eq(pg_value(pg, "merge_c",
+                              "SELECT count(*) FROM audit_log a JOIN audit_log x"
+                              " ON x.prev_hash = a.hash WHERE a.op = 'import' AND x.op = 'import'"),
+                     "1", "the second import's entry chained to the first");
+    rt_store_close(st);
+    rt__pg_close(pg);
+    unlink(a);
+    unlink(b);
 }

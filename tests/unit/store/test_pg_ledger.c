@@ -94,3 +94,100 @@ Test(pg_ledger, writes_outside_a_transaction_and_groups_all_or_nothing)
     rt_store_close(st);
     rt__pg_close(pg);
 }
+
+/* The number a statement prepared once on st's connection gives now. */
+static const char *count_now(struct rt_store *st, const char *name, const char *sql)
+{
+    return pg_value(rt__pg_store_conn(st), name, sql);
+}
+
+/*
+ * Reading as the public (src/store/pg/private.c): statements prepared before a change of
+ * reader read what the new reader may see (the views, then the tables again), a reader
+ * changed inside a read that is rolled back stays changed, the marks are written once
+ * for both stores, a dropped connection's new session reads for the same reader, and a
+ * write through a store reading for the public is refused.
+ */
+Test(pg_ledger, reading_as_the_public)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_reader");
+    struct rt_store *st = open_store("t_reader");
+    const char *const parties[] = {"EU", "OSCE"};
+    const char *steps = "SELECT count(*) FROM participant", *srcs = "SELECT count(*) FROM source";
+    int64_t id = 0, round = 0, p1 = 0, p2 = 0;
+    int on = -1;
+    char sql[128];
+
+    pg_ok(rt_dialogue_add(st, "D", NULL, parties, 2, &id, &e), &e);
+    pg_ok(rt_round_add(st, &(struct rt_round_in){id, 0, "2016-05", NULL, NULL, NULL}, &round, &e),
+          &e);
+    pg_ok(rt_participant_add(st, round, "Open", NULL, "EU", NULL, &p1, &e), &e);
+    pg_ok(rt_participant_add(st, round, "Secret", NULL, "EU", NULL, &p2, &e), &e);
+    pg_ok(rt__pg_run(pg,
+                     "INSERT INTO source(kind, path, sha256) VALUES ('csv', 'a.csv', 'a'),"
+                     " ('csv', 'b.csv', 'b')",
+                     &e),
+          &e);
+    snprintf(sql, sizeof(sql), "participant:%lld", (long long)p2);
+    pg_ok(rt_private_set(st, sql, 1, &e), &e);
+    pg_ok(rt_private_set(st, "source:2", 1, &e), &e);
+    pg_ok(rt_private_set(st, "source:2", 1, &e), &e); /* twice is once */
+    pg_ok(rt_private_get(st, sql, &on, &e), &e);
+    cr_assert_eq(on, 1);
+    cr_assert_eq(rt_private_get(st, "participant:99", &on, &e), RT_ENOTFOUND);
+    cr_assert_eq(rt_private_set(st, "dialogue:1", 1, &e), RT_EINVAL);
+    cr_assert_str_eq(pg_value(pg, "marks", "SELECT count(*) FROM private_record"), "2");
+
+    /* Prepared while everything is read. */
+    cr_assert_str_eq(count_now(st, "t_parts", steps), "2");
+    cr_assert_str_eq(count_now(st, "t_srcs", srcs), "2");
+    pg_ok(rt_store_set_reader(st, RT_READER_PUBLIC, &e), &e);
+    cr_assert_eq(rt_store_reader(st), RT_READER_PUBLIC);
+    cr_assert_str_eq(count_now(st, "t_parts", steps), "1");
+    cr_assert_str_eq(count_now(st, "t_srcs", srcs), "1");
+    cr_assert_str_eq(count_now(st, "t_marks", "SELECT count(*) FROM private_record"), "0");
+    cr_assert_eq(rt_private_get(st, sql, &on, &e), RT_ENOTFOUND, "hidden from the public");
+    cr_assert_eq(rt_private_set(st, "source:1", 1, &e), RT_EINVAL);
+    cr_assert_lt(rt_participant_add(st, round, "Third", NULL, "EU", NULL, &id, &e), 0);
+    cr_assert(strstr(e.msg.buf, "reads for the public"), "%s", e.msg.buf);
+    cr_assert_lt(rt_store_begin_load(st, &e), 0, "nor load");
+    pg_ok(rt_store_set_reader(st, RT_READER_ALL, &e), &e);
+    cr_assert_str_eq(count_now(st, "t_parts", steps), "2", "the tables again");
+    cr_assert_str_eq(count_now(st, "t_marks", "SELECT count(*) FROM private_record"), "2");
+
+    /* Changed inside a read, which ends in a rollback: the change stays, both ways. */
+    pg_ok(rt_store_read_begin(st, &e), &e);
+    pg_ok(rt_store_set_reader(st, RT_READER_PUBLIC, &e), &e);
+    cr_assert_str_eq(count_now(st, "t_parts", steps), "1");
+    rt_store_read_end(st);
+    cr_assert_str_eq(count_now(st, "t_parts", steps), "1", "still the public's after the read");
+    pg_ok(rt_store_read_begin(st, &e), &e);
+    pg_ok(rt_store_set_reader(st, RT_READER_ALL, &e), &e);
+    rt_store_read_end(st);
+    cr_assert_str_eq(count_now(st, "t_parts", steps), "2");
+    pg_ok(rt_store_begin(st, &e), &e);
+    pg_ok(rt_store_set_reader(st, RT_READER_PUBLIC, &e), &e);
+    rt_store_rollback(st);
+    cr_assert_eq(rt_store_reader(st), RT_READER_PUBLIC);
+    cr_assert_str_eq(count_now(st, "t_parts", steps), "1", "and after a write rolled back");
+
+    /* A dropped connection: the new session reads for the public too. */
+    pg_ok(rt__pg_run(pg,
+                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                     " WHERE datname = 't_reader' AND pid <> pg_backend_pid()",
+                     &e),
+          &e);
+    cr_assert_str_eq(count_now(st, "t_parts", steps), "1", "after a reconnection");
+    cr_assert_eq(rt__pg_resets(rt__pg_store_conn(st)), 1);
+    pg_ok(rt_store_set_reader(st, RT_READER_ALL, &e), &e);
+    cr_assert_str_eq(count_now(st, "t_parts", steps), "2");
+
+    /* Public again: marked public again, the record is read by the public. */
+    pg_ok(rt_private_set(st, sql, 0, &e), &e);
+    pg_ok(rt_store_set_reader(st, RT_READER_PUBLIC, &e), &e);
+    cr_assert_str_eq(count_now(st, "t_parts", steps), "2");
+    rt_error_release(&e);
+    rt_store_close(st);
+    rt__pg_close(pg);
+}
