@@ -402,6 +402,17 @@ int rt_store_rec_set_category(struct rt_store *st, int64_t rec_id, int category,
 {
     const struct rt__store_ops *o = ops_of(st);
 
+    *out_set = 0;
+    if (category < 1 || category > 5)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "category", "action category %d is not 1 to 5",
+                            category);
+    if (!origin || (strcmp(origin, "model") && strcmp(origin, "person")))
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "origin",
+                            "the origin of a category is 'model' or 'person', not '%s'",
+                            origin ? origin : "");
+    if (!(confidence >= 0 && confidence <= 1))
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "confidence",
+                            "a confidence is from 0 to 1, not %g", confidence);
     return o->rec_set_category
                ? o->rec_set_category(st, rec_id, category, origin, confidence, out_set, err)
                : missing(o, "rec_set_category", err);

@@ -7,7 +7,6 @@
 # beat the older model on the same texts, and both must be far above what a
 # model that ignores its input can reach.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "themes train/tag"
 
 check_fails "train --passes needs a number" 2 "$RT" themes train --passes many
 check_fails "train --passes 0 is out of range" 2 "$RT" themes train --passes 0
@@ -56,7 +55,7 @@ common = [l for l, _ in Counter(l for g in gold for l in g).most_common(3)]
 print("%.4f %.4f" % (f1(pred), max(f1([set(common[:k])] * len(gold)) for k in (1, 2, 3))))
 PY
 }
-DB="$TMP/t.db"
+DB=$(new_db t)
 check "import sessions 1-6" "$RT" --db "$DB" import "$TMP/train.csv"
 
 check "train the default model" "$RT" --db "$DB" themes train --json

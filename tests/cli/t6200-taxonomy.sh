@@ -3,7 +3,8 @@
 # data maps to an area, `themes areas` lists them, and `search --theme` finds records
 # tagged in one vocabulary by a label of another or by an area.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "themes areas"
+EMPTY=$(new_db empty)
+RIGHTSTRACK_DB=$(new_db main)
 
 TAX=$ROOT/data/themes
 
@@ -37,21 +38,21 @@ unused = set(codes) - {p[2] for p in pairs}
 assert not unused, f"areas no label maps to: {sorted(unused)}"
 EOF2
 
-check "init" "$RT" --db "$TMP/empty.db" init
-"$RT" --db "$TMP/empty.db" themes areas --json >"$TMP/areas.json"
+check "init" "$RT" --db "$EMPTY" init
+"$RT" --db "$EMPTY" themes areas --json >"$TMP/areas.json"
 check_eq "themes areas lists every area of areas.tsv" \
     "$(grep -vc '^#' "$TAX/areas.tsv")" "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' <"$TMP/areas.json")"
 check_eq "an OSCE area with its labels" "True [\"Freedom of the press\"] [\"Freedom of the media\", \"media\"]" \
     "$(python3 -c 'import json,sys
 a = {x["code"]: x for x in json.load(open(sys.argv[1]))}["media"]
 print(a["osce"], json.dumps(a["labels"]["upr-info"]), json.dumps(a["labels"]["osce"]))' "$TMP/areas.json")"
-check "themes areas as text" "$RT" --db "$TMP/empty.db" themes areas
-check_fails "themes areas takes no argument" 2 "$RT" --db "$TMP/empty.db" themes areas x
+check "themes areas as text" "$RT" --db "$EMPTY" themes areas
+check_fails "themes areas takes no argument" 2 "$RT" --db "$EMPTY" themes areas x
 check_fails "an unknown theme is a usage error, as an unknown state is" 2 \
-    "$RT" --db "$TMP/empty.db" search --theme 'no such theme' --json
+    "$RT" --db "$EMPTY" search --theme 'no such theme' --json
 check_eq "that says no theme matches" 1 "$(grep -c "no theme matches 'no such theme'" "$TMP/err")"
 check_eq "a word of an area's label finds it on an empty database" 0 \
-    "$("$RT" --db "$TMP/empty.db" search --theme death --json | json .total)"
+    "$("$RT" --db "$EMPTY" search --theme death --json | json .total)"
 
 need_data
 
@@ -82,8 +83,9 @@ assert not missing, f"{len(missing)} labels without an area: {missing[:10]}"
 print(len(need), "labels")
 EOF2
 
-check "import UPR Info" "$RT" import "$DATA/upr/upr_info_s01-s18.csv"
-check "import the UHRI list" "$RT" import "$DATA/uhri/uhri_thematic_recommendations.csv"
+# Both files in one run: PostgreSQL takes an import into an empty database only.
+check "import UPR Info and the UHRI list" "$RT" import "$DATA/upr/upr_info_s01-s18.csv" \
+    "$DATA/uhri/uhri_thematic_recommendations.csv"
 total() { "$RT" search "$@" --json | json .total; }
 
 k=$(total --theme death-penalty)

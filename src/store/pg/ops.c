@@ -1445,6 +1445,9 @@ static int pg_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *voc
                             const char *label, const char *origin, double confidence, int *out_new,
                             struct rt_error *err)
 {
+    if (!PG(st)->scratch) /* themes tag */
+        return rt__pg_rec_add_theme(st, rec_id, vocabulary, label, origin, confidence, out_new,
+                                    err);
     IN_LOAD(PG(st), "tagging a theme");
     return rt__sqlite_rec_add_theme(PG(st)->scratch, rec_id, vocabulary, label, origin, confidence,
                                     out_new, err);
@@ -1592,6 +1595,47 @@ static void theme_sql(struct rt_buf *out, const char *sql, const char *p)
 static int theme_ids(struct pg_store *s, const char *theme, int known, int64_t **out, size_t *n,
                      struct rt_error *err);
 
+/*
+ * A theme no theme row matches: still known when it names an area (by its code, its
+ * label or a word of it: SQLite's rt__sqlite_theme_check), which finds nothing on a
+ * database without themes yet; else refused with the close labels, as on SQLite.
+ */
+static int theme_unknown(struct pg_store *s, const char *theme, struct rt_error *err)
+{
+    const char *v[1] = {theme};
+    struct rt_buf close = RT_BUF_INIT;
+    PGresult *r;
+    int rc, n;
+
+    if (!(r = rt__pg_exec(s->pg, "pg_theme_area",
+                          "SELECT 1 FROM theme_area a WHERE lower(a.code) = lower($1)"
+                          " OR lower(a.label) = lower($1) OR strpos(" THEME_WORDS(
+                              "a.label") ", ' ' || trim(lower($1)) || ' ') > 0 LIMIT 1",
+                          1, v, err)))
+        return RT_ESTORE;
+    n = PQntuples(r);
+    PQclear(r);
+    if (n)
+        return 0;
+    /* Labels with a word that begins with its first three letters, shortest first. */
+    if (!(r = rt__pg_exec(s->pg, "pg_theme_close",
+                          "SELECT l FROM (SELECT label COLLATE \"C\" l FROM theme_area UNION"
+                          " SELECT label COLLATE \"C\" FROM theme) x WHERE strpos(" THEME_WORDS(
+                              "l") ", ' ' || lower(substr(trim($1), 1, 3))) > 0"
+                                   " ORDER BY length(l), l LIMIT 5",
+                          1, v, err)))
+        return RT_ESTORE;
+    n = PQntuples(r);
+    for (int i = 0; i < n; i++)
+        rt_buf_addf(&close, "%s'%s'", i ? ", " : "", PQgetvalue(r, i, 0));
+    PQclear(r);
+    rc = rt_error_set(err, RT_EINVAL, NULL, 0, "theme", "no theme matches '%s'%s%s", theme,
+                      n ? "; close: " : " ('rightstrack themes areas' lists the areas)",
+                      close.buf ? close.buf : "");
+    rt_buf_release(&close);
+    return rc;
+}
+
 static int pg_theme_check(struct rt_store *st, const char *theme, struct rt_error *err)
 {
     struct pg_store *s = PG(st);
@@ -1609,26 +1653,7 @@ static int pg_theme_check(struct rt_store *st, const char *theme, struct rt_erro
     if ((rc = theme_ids(s, theme, 1, &ids, &n, err)) < 0)
         return rc;
     rt_free(ids);
-    return n ? 0 : rt_error_set(err, RT_EINVAL, NULL, 0, "theme", "no theme matches '%s'", theme);
-}
-
-static int pg_model_get(struct rt_store *st, const char *name, struct rt_buf *data,
-                        struct rt_buf *info, struct rt_error *err)
-{
-    const char *v[1] = {name};
-    PGresult *r = rt__pg_exec(PG(st)->pg, "pg_model_get",
-                              "SELECT EXISTS (SELECT 1 FROM model WHERE name = $1)", 1, v, err);
-    int have;
-
-    (void)data;
-    (void)info;
-    if (!r)
-        return RT_ESTORE;
-    have = !strcmp(PQgetvalue(r, 0, 0), "t");
-    PQclear(r);
-    if (!have)
-        return rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "no model '%s'", name);
-    return pg_fail(err, "reading a trained model");
+    return n ? 0 : theme_unknown(s, theme, err);
 }
 
 /* A recommendation's own row (RT__REC_COLUMNS, from column c on) into r. */
@@ -3138,8 +3163,13 @@ static json_t *value_json(const PGresult *r, int row, int col, const char *type)
     v = PQgetvalue(r, row, col);
     if (!strcmp(type, "bigint") || !strcmp(type, "integer") || !strcmp(type, "smallint"))
         return json_integer(strtoll(v, NULL, 10));
-    if (!strcmp(type, "double precision") || !strcmp(type, "real") || !strcmp(type, "numeric"))
-        return json_real(strtod(v, NULL));
+    if (!strcmp(type, "double precision") || !strcmp(type, "real") || !strcmp(type, "numeric")) {
+        /* SQLite's json_object writes a real with 15 significant digits, which its
+         * export reads back: the same rounding here (a model's confidences). */
+        char d[40];
+        snprintf(d, sizeof(d), "%.15g", strtod(v, NULL));
+        return json_real(strtod(d, NULL));
+    }
     return json_string(v);
 }
 
@@ -3345,7 +3375,16 @@ const struct rt__store_ops rt__pg_ops = {
     .search_ids = pg_search_ids,
     .keep_search = pg_keep_search,
     .recs_load = pg_recs_load,
-    .model_get = pg_model_get,
+    .model_put = rt__pg_model_put,
+    .model_get = rt__pg_model_get,
+    .rec_texts = rt__pg_rec_texts,
+    .model_tags_clear = rt__pg_model_tags_clear,
+    .rec_set_category = rt__pg_rec_set_category,
+    .model_categories_clear = rt__pg_model_categories_clear,
+    .theme_counts = rt__pg_theme_counts,
+    .theme_areas = rt__pg_theme_areas,
+    .repeat_pairs = rt__pg_repeat_pairs,
+    .repeats_of = rt__pg_repeats_of,
     .sql_exec = pg_sql_exec,
     .sql_scalar = pg_sql_scalar,
     .sql_group = pg_sql_group,

@@ -357,6 +357,32 @@ int rt__pg_seed(struct rt_pg *pg, struct rt_store *st, struct sqlite3_session **
 /* The connection of PostgreSQL store st (ops.c), for the operations kept in other files. */
 struct rt_pg *rt__pg_store_conn(struct rt_store *st);
 
+/* The theme classifier's data (models.c), members of rt__pg_ops with the contracts of
+ * store.h's functions of the same names. rt__pg_rec_add_theme is rec_add_theme outside
+ * an import. */
+int rt__pg_model_put(struct rt_store *st, const char *name, const char *kind, const char *info,
+                     const void *data, size_t len, struct rt_error *err);
+int rt__pg_model_get(struct rt_store *st, const char *name, struct rt_buf *data,
+                     struct rt_buf *info, struct rt_error *err);
+int rt__pg_rec_texts(struct rt_store *st, const char *vocabulary, enum rt_rec_texts_which which,
+                     struct rt_rec_text **out, size_t *out_n, struct rt_error *err);
+int rt__pg_model_tags_clear(struct rt_store *st, const char *vocabulary, int64_t *out_n,
+                            struct rt_error *err);
+int rt__pg_model_categories_clear(struct rt_store *st, int64_t *out_n, struct rt_error *err);
+int rt__pg_rec_set_category(struct rt_store *st, int64_t rec_id, int category, const char *origin,
+                            double confidence, int *out_set, struct rt_error *err);
+int rt__pg_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
+                         const char *label, const char *origin, double confidence, int *out_new,
+                         struct rt_error *err);
+int rt__pg_theme_counts(struct rt_store *st, const char *vocabulary, struct rt_theme_count **out,
+                        size_t *out_n, struct rt_error *err);
+int rt__pg_theme_areas(struct rt_store *st, struct rt_theme_area **out, size_t *out_n,
+                       struct rt_error *err);
+/* similar's reads (repeats.c), members of rt__pg_ops. */
+int rt__pg_repeat_pairs(struct rt_store *st, double threshold, int min_cycle_gap,
+                        struct rt_repeat_pair **out, size_t *out_n, struct rt_error *err);
+int rt__pg_repeats_of(struct rt_store *st, int64_t id, double threshold, struct rt_repeats *out,
+                      struct rt_error *err);
 /*
  * Who a connection reads for (private.h): for RT_READER_PUBLIC, temporary views
  * named like the tables that hold private rows (src/store/private.c) and a

@@ -188,17 +188,7 @@ int rt__sqlite_rec_set_category(struct rt_store *st, int64_t rec_id, int categor
     sqlite3_stmt *s;
     int rc;
 
-    *out_set = 0;
-    if (category < 1 || category > 5)
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "category", "action category %d is not 1 to 5",
-                            category);
-    if (!origin || (strcmp(origin, "model") && strcmp(origin, "person")))
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "origin",
-                            "the origin of a category is 'model' or 'person', not '%s'",
-                            origin ? origin : "");
-    if (!(confidence >= 0 && confidence <= 1))
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "confidence",
-                            "a confidence is from 0 to 1, not %g", confidence);
+    *out_set = 0; /* the arguments are checked by rt_store_rec_set_category */
     if (!(s = rt__stmt(st, STMT_REC_CATEGORY_SET, err)))
         return RT_ESTORE;
     sqlite3_bind_int64(s, 1, rec_id);

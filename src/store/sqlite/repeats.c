@@ -1,4 +1,5 @@
-/* Repeats: pairs of recommendations with similar word shingles, and their clusters. */
+/* Repeats: pairs of recommendations with similar word shingles, and their clusters.
+ * SQLite's reads and writes; the rest is src/store/repeats.c (repeats_int.h). */
 #include "base/compat.h"
 
 #include <rightstrack/text.h>
@@ -7,56 +8,22 @@
 #include "store/sqlite/ops.h"
 #include "store/sqlite/sqlite_int.h"
 
-/* Every recommendation's id, cycle and shingle set, in id order. */
-struct corpus {
-    int64_t *id;
-    int *cycle;
-    uint64_t **sets;
-    size_t *lens;
-    size_t n;
-};
-
-static void corpus_release(struct corpus *c)
-{
-    for (size_t i = 0; i < c->n; i++)
-        rt_free(c->sets[i]);
-    rt_free(c->sets);
-    rt_free(c->lens);
-    rt_free(c->cycle);
-    rt_free(c->id);
-    memset(c, 0, sizeof(*c));
-}
-
-static int corpus_load(struct rt_store *st, struct corpus *c, struct rt_error *err)
+static int corpus_load(struct rt_store *st, struct rt__corpus *c, struct rt_error *err)
 {
     sqlite3_stmt *s = NULL;
-    size_t alloc = 0;
     int rc;
 
     if (sqlite3_prepare_v2(st->db,
                            "SELECT id, coalesce(cycle, 0), text FROM recommendation ORDER BY id",
                            -1, &s, NULL) != SQLITE_OK)
         return rt__db_error(st, err, "prepare");
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        size_t n = c->n;
-        if (n + 1 > alloc) {
-            size_t want = alloc;
-            RT_ALLOC_GROW(c->id, n + 1, want);
-            RT_REALLOC_ARRAY(c->cycle, want);
-            RT_REALLOC_ARRAY(c->sets, want);
-            RT_REALLOC_ARRAY(c->lens, want);
-            alloc = want;
-        }
-        c->id[n] = sqlite3_column_int64(s, 0);
-        c->cycle[n] = sqlite3_column_int(s, 1);
-        rt_text_shingles((const char *)sqlite3_column_text(s, 2),
-                         (size_t)sqlite3_column_bytes(s, 2), &c->sets[n], &c->lens[n]);
-        c->n++;
-    }
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        rt__corpus_add(c, sqlite3_column_int64(s, 0), sqlite3_column_int(s, 1),
+                       (const char *)sqlite3_column_text(s, 2), (size_t)sqlite3_column_bytes(s, 2));
     rc = rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "recommendations");
     sqlite3_finalize(s);
     if (rc < 0)
-        corpus_release(c);
+        rt__corpus_release(c);
     return rc;
 }
 
@@ -120,7 +87,7 @@ static int exec(struct rt_store *st, const char *sql, struct rt_error *err)
 }
 
 /* Replaces the stored pairs and clusters (inside a transaction). */
-static int store(struct rt_store *st, const struct corpus *c, const struct rt_sim_pair *p,
+static int store(struct rt_store *st, const struct rt__corpus *c, const struct rt_sim_pair *p,
                  size_t n_pairs, int64_t *out_clusters, struct rt_error *err)
 {
     struct rt_buf fp = RT_BUF_INIT;
@@ -201,7 +168,7 @@ out:
 int rt__sqlite_repeats_compute(struct rt_store *st, int64_t *out_pairs, int64_t *out_clusters,
                                struct rt_error *err)
 {
-    struct corpus c = {0};
+    struct rt__corpus c = {0};
     struct rt_sim_pair *p = NULL;
     size_t n_pairs = 0;
     int own = !st->in_tx, rc;
@@ -211,14 +178,9 @@ int rt__sqlite_repeats_compute(struct rt_store *st, int64_t *out_pairs, int64_t 
                             "the database is open read-only: repeats cannot be stored");
     if (own && (rc = exec(st, "BEGIN IMMEDIATE", err)) < 0)
         return rc;
-    if ((rc = corpus_load(st, &c, err)) < 0)
-        goto out;
-    if (rt_shingle_join((const uint64_t *const *)c.sets, c.lens, c.n, RT_REPEAT_THRESHOLD, &p,
-                        &n_pairs) < 0) {
-        rc = rt_error_set(err, RT_EINVAL, st->path, 0, NULL, "too many recommendations to compare");
-        goto out;
-    }
-    if ((rc = store(st, &c, p, n_pairs, out_clusters, err)) < 0)
+    if ((rc = corpus_load(st, &c, err)) < 0 ||
+        (rc = rt__corpus_join(&c, RT_REPEAT_THRESHOLD, &p, &n_pairs, err)) < 0 ||
+        (rc = store(st, &c, p, n_pairs, out_clusters, err)) < 0)
         goto out;
     if (own && (rc = exec(st, "COMMIT", err)) < 0)
         goto out;
@@ -228,7 +190,7 @@ out:
     if (rc < 0 && own)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     rt_free(p);
-    corpus_release(&c);
+    rt__corpus_release(&c);
     return rc;
 }
 
@@ -251,151 +213,70 @@ static int ensure(struct rt_store *st, int *stored, struct rt_error *err)
     return 0;
 }
 
-static int check_threshold(double t, struct rt_error *err)
-{
-    if (!(t > 0 && t <= 1))
-        return rt_error_set(err, RT_EINVAL, NULL, 0, "threshold",
-                            "the threshold must be above 0 and at most 1");
-    return 0;
-}
-
-static int gap_ok(int ca, int cb, int gap)
-{
-    if (gap <= 0)
-        return 1;
-    if (!ca || !cb)
-        return 0;
-    return (ca > cb ? ca - cb : cb - ca) >= gap;
-}
-
 int rt__sqlite_repeat_pairs(struct rt_store *st, double threshold, int min_cycle_gap,
                             struct rt_repeat_pair **out, size_t *out_n, struct rt_error *err)
 {
-    struct corpus c = {0};
-    struct rt_sim_pair *p = NULL;
+    struct rt__corpus c = {0};
     struct rt_repeat_pair *res = NULL;
     sqlite3_stmt *s = NULL;
-    size_t n_p = 0, n = 0, alloc = 0;
+    size_t n = 0, alloc = 0;
     int stored, rc;
 
     *out = NULL;
     *out_n = 0;
-    if ((rc = check_threshold(threshold, err)) < 0 || (rc = ensure(st, &stored, err)) < 0)
+    if ((rc = rt__repeat_threshold_check(threshold, err)) < 0 ||
+        (rc = ensure(st, &stored, err)) < 0)
         return rc;
-    if (stored && threshold >= RT_REPEAT_THRESHOLD) {
-        if (sqlite3_prepare_v2(st->db,
-                               "SELECT p.a, p.b, p.jaccard, coalesce(ra.cycle, 0),"
-                               " coalesce(rb.cycle, 0) FROM repeat_pair p"
-                               " JOIN recommendation ra ON ra.id = p.a"
-                               " JOIN recommendation rb ON rb.id = p.b"
-                               " WHERE p.jaccard >= ?1 ORDER BY p.a, p.b",
-                               -1, &s, NULL) != SQLITE_OK) {
-            rc = rt__db_error(st, err, "prepare");
-            goto out;
-        }
-        sqlite3_bind_double(s, 1, threshold);
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            int ca = sqlite3_column_int(s, 3), cb = sqlite3_column_int(s, 4);
-            if (!gap_ok(ca, cb, min_cycle_gap))
-                continue;
-            RT_ALLOC_GROW(res, n + 1, alloc);
-            res[n].a = sqlite3_column_int64(s, 0);
-            res[n].b = sqlite3_column_int64(s, 1);
-            res[n].jaccard = sqlite3_column_double(s, 2);
-            res[n].cycle_a = ca;
-            res[n].cycle_b = cb;
-            n++;
-        }
-        if (rc != SQLITE_DONE) {
-            rc = rt__db_error(st, err, "repeat pairs");
-            goto out;
-        }
-        rc = 0;
-    } else {
-        if ((rc = corpus_load(st, &c, err)) < 0)
-            goto out;
-        if (rt_shingle_join((const uint64_t *const *)c.sets, c.lens, c.n, threshold, &p, &n_p) <
-            0) {
-            rc = rt_error_set(err, RT_EINVAL, st->path, 0, NULL,
-                              "too many recommendations to compare");
-            goto out;
-        }
-        for (size_t k = 0; k < n_p; k++) {
-            int ca = c.cycle[p[k].a], cb = c.cycle[p[k].b];
-            if (!gap_ok(ca, cb, min_cycle_gap))
-                continue;
-            RT_ALLOC_GROW(res, n + 1, alloc);
-            /* The corpus is in id order, so a < b as indexes means a < b as ids. */
-            res[n].a = c.id[p[k].a];
-            res[n].b = c.id[p[k].b];
-            res[n].jaccard = p[k].jaccard;
-            res[n].cycle_a = ca;
-            res[n].cycle_b = cb;
-            n++;
-        }
+    if (!(stored && threshold >= RT_REPEAT_THRESHOLD)) {
+        if ((rc = corpus_load(st, &c, err)) == 0)
+            rc = rt__repeat_pairs_memory(&c, threshold, min_cycle_gap, out, out_n, err);
+        rt__corpus_release(&c);
+        return rc;
     }
-    *out = res;
-    *out_n = n;
-    res = NULL;
-out:
-    sqlite3_finalize(s);
-    rt_free(res);
-    rt_free(p);
-    corpus_release(&c);
-    return rc;
-}
-
-void rt_repeats_release(struct rt_repeats *r)
-{
-    for (size_t i = 0; i < r->n; i++)
-        rt_rec_release(&r->items[i].rec);
-    rt_free(r->items);
-    memset(r, 0, sizeof(*r));
-}
-
-static int repeat_cmp(const void *x, const void *y)
-{
-    const struct rt_repeat *a = x, *b = y;
-    if (a->rec.cycle != b->rec.cycle)
-        return a->rec.cycle < b->rec.cycle ? -1 : 1;
-    if (a->rec.session != b->rec.session)
-        return a->rec.session < b->rec.session ? -1 : 1;
-    return a->rec.id < b->rec.id ? -1 : a->rec.id > b->rec.id;
-}
-
-/* The repeats of c's index x at threshold, by comparing x with every other set. */
-static void others_in_memory(const struct corpus *c, size_t x, double threshold, int64_t **ids,
-                             double **js, size_t *n)
-{
-    size_t alloc = 0, alloc2 = 0;
-
-    for (size_t i = 0; i < c->n; i++) {
-        double j;
-        if (i == x || !c->lens[x] || !c->lens[i])
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT p.a, p.b, p.jaccard, coalesce(ra.cycle, 0),"
+                           " coalesce(rb.cycle, 0) FROM repeat_pair p"
+                           " JOIN recommendation ra ON ra.id = p.a"
+                           " JOIN recommendation rb ON rb.id = p.b"
+                           " WHERE p.jaccard >= ?1 ORDER BY p.a, p.b",
+                           -1, &s, NULL) != SQLITE_OK)
+        return rt__db_error(st, err, "prepare");
+    sqlite3_bind_double(s, 1, threshold);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int ca = sqlite3_column_int(s, 3), cb = sqlite3_column_int(s, 4);
+        if (!rt__repeat_gap_ok(ca, cb, min_cycle_gap))
             continue;
-        j = rt_jaccard(c->sets[x], c->lens[x], c->sets[i], c->lens[i]);
-        if (j >= threshold) {
-            RT_ALLOC_GROW(*ids, *n + 1, alloc);
-            RT_ALLOC_GROW(*js, *n + 1, alloc2);
-            (*ids)[*n] = c->id[i];
-            (*js)[*n] = j;
-            (*n)++;
-        }
+        RT_ALLOC_GROW(res, n + 1, alloc);
+        res[n].a = sqlite3_column_int64(s, 0);
+        res[n].b = sqlite3_column_int64(s, 1);
+        res[n].jaccard = sqlite3_column_double(s, 2);
+        res[n].cycle_a = ca;
+        res[n].cycle_b = cb;
+        n++;
     }
+    if (rc != SQLITE_DONE) {
+        rc = rt__db_error(st, err, "repeat pairs");
+        rt_free(res);
+    } else {
+        rc = 0;
+        *out = res;
+        *out_n = n;
+    }
+    sqlite3_finalize(s);
+    return rc;
 }
 
 int rt__sqlite_repeats_of(struct rt_store *st, int64_t id, double threshold, struct rt_repeats *out,
                           struct rt_error *err)
 {
-    struct corpus c = {0};
-    struct rt_sim_pair *p = NULL;
+    struct rt__corpus c = {0};
     sqlite3_stmt *s = NULL;
     int64_t *ids = NULL, cluster = id, size = 1;
     double *js = NULL;
-    size_t n = 0, n_p = 0;
+    size_t n = 0;
     int stored, rc, cycle = 0;
 
-    if ((rc = check_threshold(threshold, err)) < 0)
+    if ((rc = rt__repeat_threshold_check(threshold, err)) < 0)
         return rc;
     if (sqlite3_prepare_v2(st->db, "SELECT coalesce(cycle, 0) FROM recommendation WHERE id = ?1",
                            -1, &s, NULL) != SQLITE_OK)
@@ -456,62 +337,17 @@ int rt__sqlite_repeats_of(struct rt_store *st, int64_t id, double threshold, str
             goto out;
         }
     } else {
-        size_t lo = 0, hi;
-        if ((rc = corpus_load(st, &c, err)) < 0)
+        /* read-only and stale: the cluster from pairs computed here */
+        if ((rc = corpus_load(st, &c, err)) < 0 ||
+            (rc = rt__repeats_memory(&c, id, threshold, !stored, &ids, &js, &n, &cluster, &size,
+                                     err)) < 0)
             goto out;
-        for (hi = c.n; lo < hi;) { /* the corpus is in id order */
-            size_t mid = lo + (hi - lo) / 2;
-            if (c.id[mid] < id)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo == c.n || c.id[lo] != id) {
-            rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "no recommendation with id %lld",
-                              (long long)id);
-            goto out;
-        }
-        others_in_memory(&c, lo, threshold, &ids, &js, &n);
-        if (!stored) { /* read-only and stale: the cluster from pairs computed here */
-            size_t *up;
-            if (rt_shingle_join((const uint64_t *const *)c.sets, c.lens, c.n, RT_REPEAT_THRESHOLD,
-                                &p, &n_p) < 0) {
-                rc = rt_error_set(err, RT_EINVAL, st->path, 0, NULL,
-                                  "too many recommendations to compare");
-                goto out;
-            }
-            up = rt__repeat_clusters(p, n_p, c.n);
-            cluster = c.id[up[lo]];
-            size = 0;
-            for (size_t i = 0; i < c.n; i++)
-                size += up[i] == up[lo];
-            rt_free(up);
-        }
     }
-    rc = 0;
-    out->id = id;
-    out->cycle = cycle;
-    out->threshold = threshold;
-    out->cluster_id = cluster;
-    out->cluster_size = size;
-    if (n)
-        out->items = rt_xcalloc(n, sizeof(*out->items));
-    for (size_t i = 0; i < n; i++) {
-        rt_rec_init(&out->items[i].rec);
-        out->items[i].jaccard = js[i];
-        out->n++;
-        if ((rc = rt_store_rec_get(st, ids[i], &out->items[i].rec, err)) < 0)
-            break;
-    }
-    if (rc < 0)
-        rt_repeats_release(out);
-    else if (out->n > 1)
-        qsort(out->items, out->n, sizeof(*out->items), repeat_cmp);
+    rc = rt__repeats_fill(st, id, cycle, threshold, cluster, size, ids, js, n, out, err);
 out:
     sqlite3_finalize(s);
-    rt_free(p);
     rt_free(ids);
     rt_free(js);
-    corpus_release(&c);
+    rt__corpus_release(&c);
     return rc;
 }
