@@ -262,7 +262,7 @@ int rt__pg_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *vocabu
 {
     char id[24], tid[24], conf[32];
     const char *v[4] = {id, tid, origin, conf};
-    int64_t t, n = 0;
+    int64_t t = 0, n = 0;
     int rc;
 
     if ((rc = theme_id(st, vocabulary, label, &t, err)) < 0)
