@@ -8,9 +8,8 @@
 # and refused whole (403) to the public; the person routes now answer as every
 # record's do: what the reader may not see is not there.)
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "persons and serve (the web face)"
 
-DB="$TMP/w.db"
+DB=$(new_db w)
 "$RT" --db "$DB" init >/dev/null
 "$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null
 sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB" >/dev/null

@@ -5,9 +5,8 @@
 # withdrawn event leaves the status, the step's named persons and the counts; the
 # rules of a new event hold for a corrected one; persons' records stay private.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "persons, their edits and withdrawals, and serve"
 
-DB="$TMP/e.db"
+DB=$(new_db e)
 r() { "$RT" --db "$DB" "$@"; }
 code() { curl -s -o "$TMP/body" -w '%{http_code}' "$@"; }
 r init >/dev/null

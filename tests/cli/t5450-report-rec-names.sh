@@ -6,9 +6,8 @@
 # pass for anything else. The round page names parties the same way: participants, asks,
 # commitments, steps since and the recommendations on the same themes.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "serve (the web face)"
 
-DB="$TMP/r.db"
+DB=$(new_db r)
 WG="US-Belarus Working Group for Democracy and Human Rights"
 r() { "$RT" --db "$DB" "$@"; }
 r import "$ROOT/data/demo/recommendations.csv" >/dev/null

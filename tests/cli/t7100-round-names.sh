@@ -4,9 +4,8 @@
 # of rounds differ from their numbers (another dialogue's three rounds come first, so
 # the demo's round 1 is record 4 and its round 2 record 5), and nothing may show them.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "the demo ledger written by its script (persons), the web face"
 
-DB="$TMP/r.db"
+DB=$(new_db r)
 WG="US-Belarus Working Group for Democracy and Human Rights"
 r() { "$RT" --db "$DB" "$@"; }
 r import "$ROOT/data/demo/recommendations.csv" >/dev/null
