@@ -12,10 +12,7 @@
 
 need_pg
 PG="postgresql:///postgres?host=$PG_DIR"
-"$RT" --db "$TMP/demo.db" import "$ROOT/data/demo/recommendations.csv" >/dev/null &&
-    sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$TMP/demo.db" >/dev/null 2>&1 &&
-    "$RT" --db "$TMP/demo.db" export --json --out "$TMP/demo.json" &&
-    "$RT" --db "$PG" import "$TMP/demo.json" >/dev/null
+demo_ledger "$PG"
 check_eq "the demo ledger is in PostgreSQL" 3 \
     "$("$RT" --db "$PG" step list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 

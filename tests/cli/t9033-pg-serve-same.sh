@@ -8,8 +8,7 @@
 
 need_pg
 PG="postgresql:///postgres?host=$PG_DIR"
-"$RT" --db "$TMP/demo.db" import "$ROOT/data/demo/recommendations.csv" >/dev/null &&
-    sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$TMP/demo.db" >/dev/null 2>&1 &&
+demo_ledger "$TMP/demo.db" &&
     "$RT" --db "$TMP/demo.db" export --json --out "$TMP/demo.json" &&
     "$RT" --db "$PG" import "$TMP/demo.json" >/dev/null
 check_eq "the demo ledger is in both stores" 0 $?

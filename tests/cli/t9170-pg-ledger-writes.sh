@@ -31,11 +31,6 @@ check_eq "both stores give the recommendations the same ids" "$rec $rec2" \
     "$("$RT" --db "$PG" search 'political prisoners' --sur Belarus --json | json .hits.0.id) $(
         "$RT" --db "$PG" search 'elections' --sur Belarus --json | json .hits.0.id)"
 
-# One command of the ledger into db, its output and exit code appended to log.
-w() {
-    "$RT" --db "$db" "$@" >>"$log" 2>&1
-    echo "exit $?" >>"$log"
-}
 # The ledger, every write command, with good and bad input, into db; its log in log.
 build() {
     db=$1

@@ -18,11 +18,6 @@ NAT="postgresql:///native?host=$PG_DIR"
 PG="postgresql:///postgres?host=$PG_DIR"
 LITE=$TMP/lite.db
 
-# One write into db, its output and exit code appended to log.
-w() {
-    "$RT" --db "$db" "$@" >>"$log" 2>&1
-    echo "exit $?" >>"$log"
-}
 # The demo ledger and more persons into db; the writes' log in log.
 build() {
     db=$1

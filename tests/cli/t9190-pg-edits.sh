@@ -20,11 +20,6 @@ check "the demo recommendations go into PostgreSQL" \
 rec=$("$RT" --db "$LITE" search 'political prisoners' --sur Belarus --json | json .hits.0.id)
 rec2=$("$RT" --db "$LITE" search 'elections' --sur Belarus --json | json .hits.0.id)
 
-# One command into db, its output and exit code appended to log.
-w() {
-    "$RT" --db "$db" "$@" >>"$log" 2>&1
-    echo "exit $?" >>"$log"
-}
 build() {
     db=$1
     log=$2

@@ -150,6 +150,13 @@ demo_ledger() {
         sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$1" >/dev/null 2>&1
 }
 
+# One command into the database $db, its output and exit code appended to the file
+# $log: for the scripts that write the same ledger into two stores and compare logs.
+w() {
+    "$RT" --db "$db" "$@" >>"$log" 2>&1
+    echo "exit $?" >>"$log"
+}
+
 # psql on one database of the run's cluster: a name or a URL new_db gave.
 pg_sql() {
     PGOPTIONS="-c client_min_messages=warning" "$RT_TEST_PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$RT_TEST_PG_HOST" -U rt \
