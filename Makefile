@@ -72,6 +72,8 @@ LIB_CORE_OBJ := $(LIB_SRC:%.c=$(O)/%.o) $(O)/gen/embedded.o
 LIB_OBJ := $(LIB_CORE_OBJ) $(O)/gen/schema_image.o
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
 HTTP_OBJ := $(HTTP_SRC:%.c=$(O)/%.o)
+# The web face's request handling without the server (no libmicrohttpd).
+HTTP_ROUTE_OBJ := $(filter-out $(O)/src/http/main.o $(O)/src/http/server.o,$(HTTP_OBJ))
 LIB     := $(O)/librightstrack.a
 BIN     := $(O)/rightstrack
 SERVE_BIN := $(O)/rightstrack-serve
@@ -131,11 +133,12 @@ $(O)/tests/unit/%: tests/unit/%.c $(LIB)
 	$(CC) $(LIB_CFLAGS) -Wno-missing-prototypes -Itests $(shell pkg-config --cflags criterion) \
 	    $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS) $(shell pkg-config --libs criterion)
 
-# The web face is not in the library: its tests link the part they test.
-$(O)/tests/unit/http/test_cache: tests/unit/http/test_cache.c $(O)/src/http/cache.o $(LIB)
+# The web face is not in the library: its tests link its request handling (no
+# libmicrohttpd), as the fuzz target does.
+$(O)/tests/unit/http/%: tests/unit/http/%.c $(HTTP_ROUTE_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LIB_CFLAGS) -Wno-missing-prototypes -Itests $(shell pkg-config --cflags criterion) \
-	    $(ALL_LDFLAGS) -o $@ $< $(O)/src/http/cache.o $(LIB) $(LIBS) \
+	    $(ALL_LDFLAGS) -o $@ $< $(HTTP_ROUTE_OBJ) $(LIB) $(LIBS) \
 	    $(shell pkg-config --libs criterion)
 
 bootstrap:
@@ -192,8 +195,6 @@ FUZZ_RUN = mkdir -p build/fuzz/corpus-$(1) && \
 $(O)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB)
 	$(CC) $(LIB_CFLAGS) -fsanitize=fuzzer $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-# The web face's request handling without the server (no libmicrohttpd).
-HTTP_ROUTE_OBJ := $(filter-out $(O)/src/http/main.o $(O)/src/http/server.o,$(HTTP_OBJ))
 $(O)/fuzz_http: tests/fuzz/fuzz_http.c $(HTTP_ROUTE_OBJ) $(LIB)
 	$(CC) $(LIB_CFLAGS) -fsanitize=fuzzer $(ALL_LDFLAGS) -o $@ $< $(HTTP_ROUTE_OBJ) $(LIB) $(LIBS)
 

@@ -25,6 +25,8 @@ enum rt_errcode {
     RT_EFORMAT = -5,   /* a file is not in a format we know */
     RT_ESTORE = -6,    /* the database failed */
     RT_EEXIST = -7,    /* the record exists already */
+    RT_EUNAVAIL = -8,  /* the database cannot be reached just now: nothing was done, try again */
+    RT_ENOTSUP = -9,   /* this store cannot do that (yet) */
 };
 
 /*

@@ -22,6 +22,10 @@ const char *rt_strerror(int code)
         return "database error";
     case RT_EEXIST:
         return "already exists";
+    case RT_EUNAVAIL:
+        return "database unavailable";
+    case RT_ENOTSUP:
+        return "not supported";
     }
     return "unknown error";
 }

@@ -164,10 +164,10 @@ void rt_http_error(struct rt_http_resp *resp, int status, const char *code, cons
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Maps a library error to an HTTP status and an error document. */
 void rt_http_fail(struct rt_http_resp *resp, const struct rt_error *err);
-/* The status of a store's failure that is not the request's fault: 503 when the
- * database server cannot be reached (PostgreSQL stopped or restarting: the thread's
- * connection is made again by its next request), 501 for what the store's back end
- * does not have yet ("not yet supported on PostgreSQL: ..."); else 0. */
+/* The status of a store's failure that is not the request's fault: 503 for
+ * RT_EUNAVAIL, the database server cannot be reached (PostgreSQL stopped or
+ * restarting: the thread's connection is made again by its next request), 501 for
+ * RT_ENOTSUP, what the store's back end does not have; else 0. */
 int rt_http_store_status(const struct rt_error *err);
 
 /* The JSON API (api.c) and the pages (pages.c); each returns 0 when the path is not theirs. */

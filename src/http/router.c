@@ -87,18 +87,7 @@ void rt_http_error(struct rt_http_resp *resp, int status, const char *code, cons
 
 int rt_http_store_status(const struct rt_error *err)
 {
-    const char *msg = err->msg.len ? err->msg.buf : "";
-
-    if (err->code != RT_ESTORE)
-        return 0;
-    /* The PostgreSQL store's words (src/store/pg/conn.c, store.c). */
-    if (strstr(msg, "PostgreSQL server cannot be reached") ||
-        strstr(msg, "lost the connection to PostgreSQL") ||
-        strstr(msg, "cannot connect to PostgreSQL"))
-        return 503;
-    if (strstr(msg, "not yet supported on "))
-        return 501;
-    return 0;
+    return err->code == RT_EUNAVAIL ? 503 : err->code == RT_ENOTSUP ? 501 : 0;
 }
 
 void rt_http_fail(struct rt_http_resp *resp, const struct rt_error *err)

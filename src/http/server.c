@@ -779,7 +779,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         char actor[96], via[160];
         rt_http_auth_request(st, &req, &who, &resp);
         if (who.down) { /* nothing is written: 503, said as a page or to a program */
-            rt_error_set(&err, RT_ESTORE, NULL, 0, NULL,
+            rt_error_set(&err, RT_EUNAVAIL, NULL, 0, NULL,
                          "the PostgreSQL server cannot be reached: nothing was written");
             if (!strncmp(url, "/api/", 5))
                 rt_http_fail(&resp, &err);

@@ -153,13 +153,12 @@ static inline int rt__store_is(struct rt_store *store, const struct rt__store_op
 }
 
 /*
- * For a function that the SQLite back end alone has so far (edits, the audit
- * log's reads, reports, accounts, private records): 0 on a SQLite store; on another,
- * RT_ESTORE with err saying "not yet supported on" the back end ": WHAT". Every such
- * function calls it first, so that any command opens any store and fails there, at
- * the first thing its back end lacks, never by reading another back end's struct.
+ * The failure of an operation that back end o's table leaves empty (NULL): RT_ENOTSUP,
+ * "'OP' is not yet supported on NAME". Every public function that goes through the
+ * table says so, so that any command opens any store and fails there, at the first
+ * thing its back end lacks.
  */
-int rt__sqlite_only(struct rt_store *st, const char *what, struct rt_error *err);
+int rt__store_missing(const struct rt__store_ops *o, const char *op, struct rt_error *err);
 
 /* What a database URL names. */
 enum rt__store_kind {

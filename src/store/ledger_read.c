@@ -16,12 +16,6 @@ static const struct rt__store_ops *ops_of(struct rt_store *st)
     return ((const struct rt__store_base *)(const void *)st)->ops;
 }
 
-static int missing(const struct rt__store_ops *o, const char *op, struct rt_error *err)
-{
-    return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "'%s' is not yet supported on %s", op,
-                        o->name);
-}
-
 int rt__status_target(const char *target, const char **kind, int64_t *id, struct rt_error *err)
 {
     static const struct {
@@ -57,7 +51,8 @@ int rt_dialogue_list(struct rt_store *st, json_t **out, struct rt_error *err)
     const struct rt__store_ops *o = ops_of(st);
 
     *out = NULL;
-    return o->dialogue_list ? o->dialogue_list(st, out, err) : missing(o, "dialogue_list", err);
+    return o->dialogue_list ? o->dialogue_list(st, out, err)
+                            : rt__store_missing(o, "dialogue_list", err);
 }
 
 int rt_dialogue_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err)
@@ -65,7 +60,8 @@ int rt_dialogue_get(struct rt_store *st, int64_t id, json_t **out, struct rt_err
     const struct rt__store_ops *o = ops_of(st);
 
     *out = NULL;
-    return o->dialogue_get ? o->dialogue_get(st, id, out, err) : missing(o, "dialogue_get", err);
+    return o->dialogue_get ? o->dialogue_get(st, id, out, err)
+                           : rt__store_missing(o, "dialogue_get", err);
 }
 
 int rt_round_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error *err)
@@ -73,7 +69,7 @@ int rt_round_get(struct rt_store *st, int64_t id, json_t **out, struct rt_error 
     const struct rt__store_ops *o = ops_of(st);
 
     *out = NULL;
-    return o->round_get ? o->round_get(st, id, out, err) : missing(o, "round_get", err);
+    return o->round_get ? o->round_get(st, id, out, err) : rt__store_missing(o, "round_get", err);
 }
 
 int rt_step_list(struct rt_store *st, int64_t dialogue_id, const char *actor, json_t **out,
@@ -83,7 +79,7 @@ int rt_step_list(struct rt_store *st, int64_t dialogue_id, const char *actor, js
 
     *out = NULL;
     return o->step_list ? o->step_list(st, dialogue_id, actor, out, err)
-                        : missing(o, "step_list", err);
+                        : rt__store_missing(o, "step_list", err);
 }
 
 int rt_status(struct rt_store *st, const char *target, const char *as_of, json_t **out,
@@ -92,7 +88,7 @@ int rt_status(struct rt_store *st, const char *target, const char *as_of, json_t
     const struct rt__store_ops *o = ops_of(st);
 
     *out = NULL;
-    return o->status ? o->status(st, target, as_of, out, err) : missing(o, "status", err);
+    return o->status ? o->status(st, target, as_of, out, err) : rt__store_missing(o, "status", err);
 }
 
 int rt_since(struct rt_store *st, int64_t round_id, const char *as_of, json_t **out,
@@ -101,7 +97,7 @@ int rt_since(struct rt_store *st, int64_t round_id, const char *as_of, json_t **
     const struct rt__store_ops *o = ops_of(st);
 
     *out = NULL;
-    return o->since ? o->since(st, round_id, as_of, out, err) : missing(o, "since", err);
+    return o->since ? o->since(st, round_id, as_of, out, err) : rt__store_missing(o, "since", err);
 }
 
 int rt_timeline(struct rt_store *st, int64_t dialogue_id, const char *as_of, json_t **out,
@@ -111,7 +107,7 @@ int rt_timeline(struct rt_store *st, int64_t dialogue_id, const char *as_of, jso
 
     *out = NULL;
     return o->timeline ? o->timeline(st, dialogue_id, as_of, out, err)
-                       : missing(o, "timeline", err);
+                       : rt__store_missing(o, "timeline", err);
 }
 
 int rt_reciprocity(struct rt_store *st, int64_t dialogue_id, const char *as_of, json_t **out,
@@ -121,5 +117,5 @@ int rt_reciprocity(struct rt_store *st, int64_t dialogue_id, const char *as_of, 
 
     *out = NULL;
     return o->reciprocity ? o->reciprocity(st, dialogue_id, as_of, out, err)
-                          : missing(o, "reciprocity", err);
+                          : rt__store_missing(o, "reciprocity", err);
 }

@@ -57,14 +57,6 @@ static int public_write(struct rt_store *st, const char *sql, struct rt_error *e
                         "this store reads for the public and cannot write");
 }
 
-static int missing(const struct rt__store_ops *o, struct rt_error *err)
-{
-    return rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
-                        "the ledger's writes are not yet supported"
-                        " on %s",
-                        o->name);
-}
-
 int rt__sql_exec(struct rt_store *st, struct rt_error *err, int64_t *out_id, const char *sql,
                  const char *types, ...)
 {
@@ -73,7 +65,7 @@ int rt__sql_exec(struct rt_store *st, struct rt_error *err, int64_t *out_id, con
     int rc;
 
     if (!o->sql_exec)
-        return missing(o, err);
+        return rt__store_missing(o, "sql_exec", err);
     if (public_write(st, sql, err) < 0)
         return RT_ESTORE;
     va_start(ap, types);
@@ -90,7 +82,7 @@ int rt__sql_scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int, 
     int rc;
 
     if (!o->sql_scalar)
-        return missing(o, err);
+        return rt__store_missing(o, "sql_scalar", err);
     va_start(ap, types);
     rc = o->sql_scalar(st, err, out_int, out_json, sql, types, ap);
     va_end(ap);
@@ -105,7 +97,7 @@ int rt__sql_rows(struct rt_store *st, struct rt_error *err, rt__sql_row_fn fn, v
     int rc;
 
     if (!o->sql_rows)
-        return missing(o, err);
+        return rt__store_missing(o, "sql_rows", err);
     va_start(ap, types);
     rc = o->sql_rows(st, err, fn, ctx, sql, types, ap);
     va_end(ap);
@@ -141,7 +133,8 @@ int rt__sql_begin(struct rt_store *st, struct rt_error *err)
 
     if (public_write(st, NULL, err) < 0)
         return RT_ESTORE;
-    return o->sql_group ? o->sql_group(st, RT__SQL_GROUP_BEGIN, err) : missing(o, err);
+    return o->sql_group ? o->sql_group(st, RT__SQL_GROUP_BEGIN, err)
+                        : rt__store_missing(o, "sql_group", err);
 }
 
 int rt__sql_end(struct rt_store *st, int rc, struct rt_error *err)
@@ -149,7 +142,7 @@ int rt__sql_end(struct rt_store *st, int rc, struct rt_error *err)
     const struct rt__store_ops *o = ops_of(st);
 
     if (!o->sql_group)
-        return rc < 0 ? rc : missing(o, err);
+        return rc < 0 ? rc : rt__store_missing(o, "sql_group", err);
     if (rc < 0) {
         o->sql_group(st, RT__SQL_GROUP_ROLLBACK, NULL);
         return rc;

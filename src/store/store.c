@@ -115,21 +115,10 @@ static const struct rt__store_ops *ops_of(struct rt_store *st)
     return ((const struct rt__store_base *)(void *)st)->ops;
 }
 
-/* The failure of an operation a back end does not have. */
-static int missing(const struct rt__store_ops *o, const char *op, struct rt_error *err)
+int rt__store_missing(const struct rt__store_ops *o, const char *op, struct rt_error *err)
 {
-    return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "'%s' is not yet supported on %s", op,
+    return rt_error_set(err, RT_ENOTSUP, NULL, 0, NULL, "'%s' is not yet supported on %s", op,
                         o->name);
-}
-
-int rt__sqlite_only(struct rt_store *st, const char *what, struct rt_error *err)
-{
-    const struct rt__store_ops *o = ops_of(st);
-
-    if (o == &rt__sqlite_ops)
-        return 0;
-    return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "not yet supported on %s: %s", o->name,
-                        what);
 }
 
 int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struct rt_error *err)
@@ -173,7 +162,8 @@ int rt_store_check_file(const char *path, struct rt_store_check *out, struct rt_
 
     if (!(o = ops_for(path, &target, err)))
         return RT_ESTORE;
-    return o->check_file ? o->check_file(target, out, err) : missing(o, "check_file", err);
+    return o->check_file ? o->check_file(target, out, err)
+                         : rt__store_missing(o, "check_file", err);
 }
 
 int rt_store_restore(const char *db_path, const char *from, struct rt_store_check *out,
@@ -184,42 +174,42 @@ int rt_store_restore(const char *db_path, const char *from, struct rt_store_chec
 
     if (!(o = ops_for(db_path, &target, err)))
         return RT_ESTORE;
-    return o->restore ? o->restore(target, from, out, err) : missing(o, "restore", err);
+    return o->restore ? o->restore(target, from, out, err) : rt__store_missing(o, "restore", err);
 }
 
 int rt_store_read_begin(struct rt_store *st, struct rt_error *err)
 {
     const struct rt__store_ops *o = ops_of(st);
 
-    return o->read_begin ? o->read_begin(st, err) : missing(o, "read_begin", err);
+    return o->read_begin ? o->read_begin(st, err) : rt__store_missing(o, "read_begin", err);
 }
 
 int rt_store_version(struct rt_store *st, uint64_t *out, struct rt_error *err)
 {
     const struct rt__store_ops *o = ops_of(st);
 
-    return o->version ? o->version(st, out, err) : missing(o, "version", err);
+    return o->version ? o->version(st, out, err) : rt__store_missing(o, "version", err);
 }
 
 int rt_store_begin(struct rt_store *st, struct rt_error *err)
 {
     const struct rt__store_ops *o = ops_of(st);
 
-    return o->begin ? o->begin(st, err) : missing(o, "begin", err);
+    return o->begin ? o->begin(st, err) : rt__store_missing(o, "begin", err);
 }
 
 int rt_store_commit(struct rt_store *st, struct rt_error *err)
 {
     const struct rt__store_ops *o = ops_of(st);
 
-    return o->commit ? o->commit(st, err) : missing(o, "commit", err);
+    return o->commit ? o->commit(st, err) : rt__store_missing(o, "commit", err);
 }
 
 int rt_store_begin_load(struct rt_store *st, struct rt_error *err)
 {
     const struct rt__store_ops *o = ops_of(st);
 
-    return o->begin_load ? o->begin_load(st, err) : missing(o, "begin_load", err);
+    return o->begin_load ? o->begin_load(st, err) : rt__store_missing(o, "begin_load", err);
 }
 
 int rt_store_state_find(struct rt_store *st, const char *name, size_t len, int64_t *out_id,
@@ -228,14 +218,15 @@ int rt_store_state_find(struct rt_store *st, const char *name, size_t len, int64
     const struct rt__store_ops *o = ops_of(st);
 
     return o->state_find ? o->state_find(st, name, len, out_id, err)
-                         : missing(o, "state_find", err);
+                         : rt__store_missing(o, "state_find", err);
 }
 
 int rt_store_theme_check(struct rt_store *st, const char *theme, struct rt_error *err)
 {
     const struct rt__store_ops *o = ops_of(st);
 
-    return o->theme_check ? o->theme_check(st, theme, err) : missing(o, "theme_check", err);
+    return o->theme_check ? o->theme_check(st, theme, err)
+                          : rt__store_missing(o, "theme_check", err);
 }
 
 int rt_store_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *ref,
@@ -243,7 +234,7 @@ int rt_store_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *ref
 {
     const struct rt__store_ops *o = ops_of(st);
 
-    return o->state_get ? o->state_get(st, id, ref, err) : missing(o, "state_get", err);
+    return o->state_get ? o->state_get(st, id, ref, err) : rt__store_missing(o, "state_get", err);
 }
 
 int rt_store_source_put(struct rt_store *st, const struct rt_source *src, int64_t *out_id,
@@ -252,7 +243,7 @@ int rt_store_source_put(struct rt_store *st, const struct rt_source *src, int64_
     const struct rt__store_ops *o = ops_of(st);
 
     return o->source_put ? o->source_put(st, src, out_id, out_new, err)
-                         : missing(o, "source_put", err);
+                         : rt__store_missing(o, "source_put", err);
 }
 
 int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *out_id,
@@ -260,7 +251,8 @@ int rt_store_rec_put(struct rt_store *st, const struct rt_rec_in *r, int64_t *ou
 {
     const struct rt__store_ops *o = ops_of(st);
 
-    return o->rec_put ? o->rec_put(st, r, out_id, out_flags, err) : missing(o, "rec_put", err);
+    return o->rec_put ? o->rec_put(st, r, out_id, out_flags, err)
+                      : rt__store_missing(o, "rec_put", err);
 }
 
 int rt_store_rec_add_by(struct rt_store *st, int64_t rec_id, int64_t state_id, int *out_new,
@@ -269,7 +261,7 @@ int rt_store_rec_add_by(struct rt_store *st, int64_t rec_id, int64_t state_id, i
     const struct rt__store_ops *o = ops_of(st);
 
     return o->rec_add_by ? o->rec_add_by(st, rec_id, state_id, out_new, err)
-                         : missing(o, "rec_add_by", err);
+                         : rt__store_missing(o, "rec_add_by", err);
 }
 
 int rt_store_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
@@ -280,7 +272,7 @@ int rt_store_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *voca
 
     return o->rec_add_theme
                ? o->rec_add_theme(st, rec_id, vocabulary, label, origin, confidence, out_new, err)
-               : missing(o, "rec_add_theme", err);
+               : rt__store_missing(o, "rec_add_theme", err);
 }
 
 int rt_store_rec_queue_by(struct rt_store *st, int64_t rec_id, int64_t state_id,
@@ -289,7 +281,7 @@ int rt_store_rec_queue_by(struct rt_store *st, int64_t rec_id, int64_t state_id,
     const struct rt__store_ops *o = ops_of(st);
 
     return o->rec_queue_by ? o->rec_queue_by(st, rec_id, state_id, err)
-                           : missing(o, "rec_queue_by", err);
+                           : rt__store_missing(o, "rec_queue_by", err);
 }
 
 int rt_store_rec_queue_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
@@ -300,7 +292,7 @@ int rt_store_rec_queue_theme(struct rt_store *st, int64_t rec_id, const char *vo
 
     return o->rec_queue_theme
                ? o->rec_queue_theme(st, rec_id, vocabulary, label, origin, confidence, err)
-               : missing(o, "rec_queue_theme", err);
+               : rt__store_missing(o, "rec_queue_theme", err);
 }
 
 int rt_store_rec_links_flush(struct rt_store *st, int64_t *by_new, int64_t *themes_new,
@@ -309,20 +301,20 @@ int rt_store_rec_links_flush(struct rt_store *st, int64_t *by_new, int64_t *them
     const struct rt__store_ops *o = ops_of(st);
 
     return o->rec_links_flush ? o->rec_links_flush(st, by_new, themes_new, err)
-                              : missing(o, "rec_links_flush", err);
+                              : rt__store_missing(o, "rec_links_flush", err);
 }
 
 int rt_store_rec_get(struct rt_store *st, int64_t id, struct rt_rec *r, struct rt_error *err)
 {
     const struct rt__store_ops *o = ops_of(st);
 
-    return o->rec_get ? o->rec_get(st, id, r, err) : missing(o, "rec_get", err);
+    return o->rec_get ? o->rec_get(st, id, r, err) : rt__store_missing(o, "rec_get", err);
 }
 
 int rt_store_stats(struct rt_store *st, int64_t sur_id, struct rt_stats *s, struct rt_error *err)
 {
     const struct rt__store_ops *o = ops_of(st);
-    int rc = o->stats ? o->stats(st, sur_id, s, err) : missing(o, "stats", err);
+    int rc = o->stats ? o->stats(st, sur_id, s, err) : rt__store_missing(o, "stats", err);
 
     if (rc == 0) {
         s->no_cycle = s->recommendations;
@@ -337,7 +329,7 @@ int rt_store_search(struct rt_store *st, const struct rt_search_spec *spec,
 {
     const struct rt__store_ops *o = ops_of(st);
 
-    return o->search ? o->search(st, spec, res, err) : missing(o, "search", err);
+    return o->search ? o->search(st, spec, res, err) : rt__store_missing(o, "search", err);
 }
 
 int rt_store_search_ids(struct rt_store *st, const struct rt_search_spec *spec, int64_t **out,
@@ -345,7 +337,8 @@ int rt_store_search_ids(struct rt_store *st, const struct rt_search_spec *spec, 
 {
     const struct rt__store_ops *o = ops_of(st);
 
-    return o->search_ids ? o->search_ids(st, spec, out, out_n, err) : missing(o, "search_ids", err);
+    return o->search_ids ? o->search_ids(st, spec, out, out_n, err)
+                         : rt__store_missing(o, "search_ids", err);
 }
 
 int rt_store_keep_search(struct rt_store *st, struct rt_error *err)
@@ -359,7 +352,8 @@ int rt_store_recs_load(struct rt_store *st, const int64_t *ids, size_t n, struct
 {
     const struct rt__store_ops *o = ops_of(st);
 
-    return o->recs_load ? o->recs_load(st, ids, n, recs, err) : missing(o, "recs_load", err);
+    return o->recs_load ? o->recs_load(st, ids, n, recs, err)
+                        : rt__store_missing(o, "recs_load", err);
 }
 
 int rt_store_model_put(struct rt_store *st, const char *name, const char *kind, const char *info,
@@ -368,7 +362,7 @@ int rt_store_model_put(struct rt_store *st, const char *name, const char *kind, 
     const struct rt__store_ops *o = ops_of(st);
 
     return o->model_put ? o->model_put(st, name, kind, info, data, len, err)
-                        : missing(o, "model_put", err);
+                        : rt__store_missing(o, "model_put", err);
 }
 
 int rt_store_model_get(struct rt_store *st, const char *name, struct rt_buf *data,
@@ -376,7 +370,8 @@ int rt_store_model_get(struct rt_store *st, const char *name, struct rt_buf *dat
 {
     const struct rt__store_ops *o = ops_of(st);
 
-    return o->model_get ? o->model_get(st, name, data, info, err) : missing(o, "model_get", err);
+    return o->model_get ? o->model_get(st, name, data, info, err)
+                        : rt__store_missing(o, "model_get", err);
 }
 
 int rt_store_rec_texts(struct rt_store *st, const char *vocabulary, enum rt_rec_texts_which which,
@@ -385,7 +380,7 @@ int rt_store_rec_texts(struct rt_store *st, const char *vocabulary, enum rt_rec_
     const struct rt__store_ops *o = ops_of(st);
 
     return o->rec_texts ? o->rec_texts(st, vocabulary, which, out, out_n, err)
-                        : missing(o, "rec_texts", err);
+                        : rt__store_missing(o, "rec_texts", err);
 }
 
 int rt_store_model_tags_clear(struct rt_store *st, const char *vocabulary, int64_t *out_n,
@@ -394,7 +389,7 @@ int rt_store_model_tags_clear(struct rt_store *st, const char *vocabulary, int64
     const struct rt__store_ops *o = ops_of(st);
 
     return o->model_tags_clear ? o->model_tags_clear(st, vocabulary, out_n, err)
-                               : missing(o, "model_tags_clear", err);
+                               : rt__store_missing(o, "model_tags_clear", err);
 }
 
 int rt_store_rec_set_category(struct rt_store *st, int64_t rec_id, int category, const char *origin,
@@ -415,7 +410,7 @@ int rt_store_rec_set_category(struct rt_store *st, int64_t rec_id, int category,
                             "a confidence is from 0 to 1, not %g", confidence);
     return o->rec_set_category
                ? o->rec_set_category(st, rec_id, category, origin, confidence, out_set, err)
-               : missing(o, "rec_set_category", err);
+               : rt__store_missing(o, "rec_set_category", err);
 }
 
 int rt_store_model_categories_clear(struct rt_store *st, int64_t *out_n, struct rt_error *err)
@@ -423,7 +418,7 @@ int rt_store_model_categories_clear(struct rt_store *st, int64_t *out_n, struct 
     const struct rt__store_ops *o = ops_of(st);
 
     return o->model_categories_clear ? o->model_categories_clear(st, out_n, err)
-                                     : missing(o, "model_categories_clear", err);
+                                     : rt__store_missing(o, "model_categories_clear", err);
 }
 
 int rt_store_theme_counts(struct rt_store *st, const char *vocabulary, struct rt_theme_count **out,
@@ -432,7 +427,7 @@ int rt_store_theme_counts(struct rt_store *st, const char *vocabulary, struct rt
     const struct rt__store_ops *o = ops_of(st);
 
     return o->theme_counts ? o->theme_counts(st, vocabulary, out, out_n, err)
-                           : missing(o, "theme_counts", err);
+                           : rt__store_missing(o, "theme_counts", err);
 }
 
 int rt_store_theme_areas(struct rt_store *st, struct rt_theme_area **out, size_t *out_n,
@@ -440,7 +435,8 @@ int rt_store_theme_areas(struct rt_store *st, struct rt_theme_area **out, size_t
 {
     const struct rt__store_ops *o = ops_of(st);
 
-    return o->theme_areas ? o->theme_areas(st, out, out_n, err) : missing(o, "theme_areas", err);
+    return o->theme_areas ? o->theme_areas(st, out, out_n, err)
+                          : rt__store_missing(o, "theme_areas", err);
 }
 
 int rt_store_repeats_compute(struct rt_store *st, int64_t *out_pairs, int64_t *out_clusters,
@@ -449,7 +445,7 @@ int rt_store_repeats_compute(struct rt_store *st, int64_t *out_pairs, int64_t *o
     const struct rt__store_ops *o = ops_of(st);
 
     return o->repeats_compute ? o->repeats_compute(st, out_pairs, out_clusters, err)
-                              : missing(o, "repeats_compute", err);
+                              : rt__store_missing(o, "repeats_compute", err);
 }
 
 int rt_store_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt_error *err)
@@ -457,7 +453,7 @@ int rt_store_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt_error 
     const struct rt__store_ops *o = ops_of(st);
 
     return o->repeats_fresh ? o->repeats_fresh(st, out_fresh, err)
-                            : missing(o, "repeats_fresh", err);
+                            : rt__store_missing(o, "repeats_fresh", err);
 }
 
 int rt_store_repeat_pairs(struct rt_store *st, double threshold, int min_cycle_gap,
@@ -466,7 +462,7 @@ int rt_store_repeat_pairs(struct rt_store *st, double threshold, int min_cycle_g
     const struct rt__store_ops *o = ops_of(st);
 
     return o->repeat_pairs ? o->repeat_pairs(st, threshold, min_cycle_gap, out, out_n, err)
-                           : missing(o, "repeat_pairs", err);
+                           : rt__store_missing(o, "repeat_pairs", err);
 }
 
 int rt_store_repeats_of(struct rt_store *st, int64_t id, double threshold, struct rt_repeats *out,
@@ -475,14 +471,14 @@ int rt_store_repeats_of(struct rt_store *st, int64_t id, double threshold, struc
     const struct rt__store_ops *o = ops_of(st);
 
     return o->repeats_of ? o->repeats_of(st, id, threshold, out, err)
-                         : missing(o, "repeats_of", err);
+                         : rt__store_missing(o, "repeats_of", err);
 }
 
 int rt_store_backup(struct rt_store *st, const char *path, struct rt_error *err)
 {
     const struct rt__store_ops *o = ops_of(st);
 
-    return o->backup ? o->backup(st, path, err) : missing(o, "backup", err);
+    return o->backup ? o->backup(st, path, err) : rt__store_missing(o, "backup", err);
 }
 
 void rt_store_set_actor(struct rt_store *st, const char *actor, const char *via)
@@ -495,7 +491,7 @@ int rt_store_set_reader(struct rt_store *st, enum rt_reader reader, struct rt_er
 {
     const struct rt__store_ops *o = ops_of(st);
 
-    return o->set_reader ? o->set_reader(st, reader, err) : missing(o, "set_reader", err);
+    return o->set_reader ? o->set_reader(st, reader, err) : rt__store_missing(o, "set_reader", err);
 }
 
 int rt_audit_note(struct rt_store *st, const char *table, const char *op, const char *record,
@@ -504,7 +500,7 @@ int rt_audit_note(struct rt_store *st, const char *table, const char *op, const 
     const struct rt__store_ops *o = ops_of(st);
 
     return o->audit_note ? o->audit_note(st, table, op, record, after, err)
-                         : missing(o, "audit_note", err);
+                         : rt__store_missing(o, "audit_note", err);
 }
 
 int rt_rec_ledger(struct rt_store *st, int64_t rec_id, const char *as_of, json_t **out,
@@ -513,7 +509,7 @@ int rt_rec_ledger(struct rt_store *st, int64_t rec_id, const char *as_of, json_t
     const struct rt__store_ops *o = ops_of(st);
 
     return o->rec_ledger ? o->rec_ledger(st, rec_id, as_of, out, err)
-                         : missing(o, "rec_ledger", err);
+                         : rt__store_missing(o, "rec_ledger", err);
 }
 
 int rt_store_export(struct rt_store *st, json_t **out, struct rt_error *err)
@@ -521,7 +517,7 @@ int rt_store_export(struct rt_store *st, json_t **out, struct rt_error *err)
     const struct rt__store_ops *o = ops_of(st);
 
     *out = NULL;
-    return o->export ? o->export(st, out, err) : missing(o, "export", err);
+    return o->export ? o->export(st, out, err) : rt__store_missing(o, "export", err);
 }
 
 int rt_store_import_export(struct rt_store *st, const char *path, json_t *doc, struct rt_error *err)
@@ -529,7 +525,7 @@ int rt_store_import_export(struct rt_store *st, const char *path, json_t *doc, s
     const struct rt__store_ops *o = ops_of(st);
 
     return o->import_export ? o->import_export(st, path, doc, err)
-                            : missing(o, "import_export", err);
+                            : rt__store_missing(o, "import_export", err);
 }
 
 /* The tables an export carries, in an order that satisfies their references: one list

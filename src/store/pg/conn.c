@@ -102,7 +102,7 @@ static int pg_error(struct rt_pg *pg, const PGresult *r, const char *what, struc
         if (state)
             rt_buf_addf(&m, " [SQLSTATE %s]", state);
     }
-    rc = rt_error_set(err, RT_ESTORE, NULL, 0, what, "%s", m.buf);
+    rc = rt_error_set(err, lost(pg) ? RT_EUNAVAIL : RT_ESTORE, NULL, 0, what, "%s", m.buf);
     rt_buf_release(&m);
     return rc;
 }
@@ -119,22 +119,22 @@ static void quiet(void *ctx, const char *message)
 static int setup_session(struct rt_pg *pg, struct rt_error *err)
 {
     PGresult *r;
-    int ok;
+    int ok, rc = 0;
 
     if (PQsetClientEncoding(pg->conn, "UTF8") != 0)
         return pg_error(pg, NULL, "client encoding", err);
     r = PQexec(pg->conn, "SET TimeZone = 'UTC'; SET max_parallel_workers_per_gather = 0");
     ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok)
-        pg_error(pg, r, "session setup", err);
+        rc = pg_error(pg, r, "session setup", err);
     PQclear(r);
     if (ok && pg->session) {
         r = PQexec(pg->conn, pg->session);
         if (!(ok = PQresultStatus(r) == PGRES_COMMAND_OK))
-            pg_error(pg, r, "session setup", err);
+            rc = pg_error(pg, r, "session setup", err);
         PQclear(r);
     }
-    return ok ? 0 : RT_ESTORE;
+    return rc;
 }
 
 void rt__pg_set_session(struct rt_pg *pg, const char *sql)
@@ -151,15 +151,30 @@ int rt__pg_connect(const char *conninfo, struct rt_pg **out, struct rt_error *er
     *out = NULL;
     if ((rc = rt__pq_load(err)) < 0)
         return rc;
+    /* An address libpq cannot read is the caller's mistake (RT_EINVAL); a server that
+     * does not answer is not (RT_EUNAVAIL). */
+    {
+        char *why = NULL;
+        PQconninfoOption *opts = PQconninfoParse(conninfo ? conninfo : "", &why);
+        if (!opts) {
+            struct rt_buf m = RT_BUF_INIT;
+            add_message(&m, why ? why : "out of memory");
+            rt_error_set(err, RT_EINVAL, NULL, 0, NULL, "cannot connect to PostgreSQL: %s", m.buf);
+            rt_buf_release(&m);
+            PQfreemem(why);
+            return RT_EINVAL;
+        }
+        PQconninfoFree(opts);
+    }
     pg = rt_xcalloc(1, sizeof(*pg));
     pg->conn = PQconnectdb(conninfo ? conninfo : "");
     if (PQstatus(pg->conn) != CONNECTION_OK) {
         struct rt_buf m = RT_BUF_INIT;
         add_message(&m, PQerrorMessage(pg->conn));
-        rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "cannot connect to PostgreSQL: %s", m.buf);
+        rt_error_set(err, RT_EUNAVAIL, NULL, 0, NULL, "cannot connect to PostgreSQL: %s", m.buf);
         rt_buf_release(&m);
         rt__pg_close(pg);
-        return RT_ESTORE;
+        return RT_EUNAVAIL;
     }
     PQsetNoticeProcessor(pg->conn, quiet, NULL);
     if ((rc = setup_session(pg, err)) < 0) {
@@ -199,9 +214,9 @@ static int reset(struct rt_pg *pg, const char *why, struct rt_error *err)
         rt_buf_adds(&m, "the PostgreSQL server cannot be reached, reconnecting failed: ");
         add_message(&m, PQerrorMessage(pg->conn));
         memcpy(pg->sqlstate, lost_state, sizeof(pg->sqlstate));
-        rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "%s", m.buf);
+        rt_error_set(err, RT_EUNAVAIL, NULL, 0, NULL, "%s", m.buf);
         rt_buf_release(&m);
-        return RT_ESTORE;
+        return RT_EUNAVAIL;
     }
     pg->resets++;
     pg->writer = 0; /* a new session holds no lock */
@@ -530,9 +545,12 @@ int rt__pg_transaction(struct rt_pg *pg, rt_pg_txn_fn fn, void *ctx, int *tries,
             break;
         rt__pg_back_off(attempt);
     }
+    /* e's code says whether the server was lost (RT_EUNAVAIL): kept for the caller. */
+    if (e.code < 0)
+        rc = e.code;
     if (attempt > RT_PG_TRIES)
-        rt_error_set(err, RT_ESTORE, e.file, e.line, e.field, "gave up after %d tries: %s",
-                     RT_PG_TRIES, e.msg.buf);
+        rt_error_set(err, rc < 0 ? rc : RT_ESTORE, e.file, e.line, e.field,
+                     "gave up after %d tries: %s", RT_PG_TRIES, e.msg.buf);
     else
         rt_error_set(err, rc < 0 ? rc : RT_ESTORE, e.file, e.line, e.field, "%s%s", e.msg.buf,
                      note);

@@ -55,11 +55,12 @@ static int copy_error(struct rt_pg_copy *c, const PGresult *r, struct rt_error *
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = primary ? primary : PQerrorMessage(conn);
     size_t len = strlen(msg);
+    int code = PQstatus(conn) == CONNECTION_BAD ? RT_EUNAVAIL : RT_ESTORE;
 
     c->active = 0;
     while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
         len--;
-    if (PQstatus(conn) == CONNECTION_BAD)
+    if (code == RT_EUNAVAIL)
         rt_buf_addf(&m, "lost the connection to PostgreSQL during COPY into %s: ", c->table);
     else
         rt_buf_addf(&m, "COPY into %s failed: ", c->table);
@@ -70,9 +71,9 @@ static int copy_error(struct rt_pg_copy *c, const PGresult *r, struct rt_error *
     if (state)
         rt_buf_addf(&m, " [SQLSTATE %s]", state);
     rt_buf_adds(&m, "; none of its rows was stored");
-    rt_error_set(err, RT_ESTORE, NULL, 0, c->table, "%s", m.buf);
+    rt_error_set(err, code, NULL, 0, c->table, "%s", m.buf);
     rt_buf_release(&m);
-    return RT_ESTORE;
+    return code;
 }
 
 static int copy_begin(struct rt_pg *pg, const char *table, const char *const *cols, int ncols,

@@ -2,8 +2,8 @@
  * The PostgreSQL back end's table of operations (src/store/backend.h): the core that
  * import, search, show, stats and export --json use, and the executor of the ledger's
  * writes (sql_exec, sql_scalar, sql_group, retry: pg/sql.c). The rest of the table is
- * left empty, so that store.c answers "not yet supported on PostgreSQL"; the functions
- * that SQLite alone has so far say the same (rt__sqlite_only).
+ * left empty, so that store.c answers "not yet supported on PostgreSQL"
+ * (rt__store_missing).
  *
  * An import is built in a private SQLite store in a temporary directory, by the SQLite
  * back end and so with every domain rule it applies (twins merged, responses ranked,
@@ -99,7 +99,8 @@ static struct pg_store *PG(struct rt_store *st)
 
 static int pg_fail(struct rt_error *err, const char *what)
 {
-    return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "not yet supported on PostgreSQL: %s", what);
+    return rt_error_set(err, RT_ENOTSUP, NULL, 0, NULL, "not yet supported on PostgreSQL: %s",
+                        what);
 }
 
 /* Opening and closing. */

@@ -18,12 +18,15 @@ struct rt__pq_api {
     __typeof__(&PQclear) f_PQclear;
     __typeof__(&PQcmdTuples) f_PQcmdTuples;
     __typeof__(&PQconnectdb) f_PQconnectdb;
+    __typeof__(&PQconninfoFree) f_PQconninfoFree;
+    __typeof__(&PQconninfoParse) f_PQconninfoParse;
     __typeof__(&PQdb) f_PQdb;
     __typeof__(&PQerrorMessage) f_PQerrorMessage;
     __typeof__(&PQexec) f_PQexec;
     __typeof__(&PQexecParams) f_PQexecParams;
     __typeof__(&PQexecPrepared) f_PQexecPrepared;
     __typeof__(&PQfinish) f_PQfinish;
+    __typeof__(&PQfreemem) f_PQfreemem;
     __typeof__(&PQftype) f_PQftype;
     __typeof__(&PQgetisnull) f_PQgetisnull;
     __typeof__(&PQgetlength) f_PQgetlength;
@@ -57,12 +60,15 @@ int rt__pq_load(struct rt_error *err);
 #define PQclear (rt__pq.f_PQclear)
 #define PQcmdTuples (rt__pq.f_PQcmdTuples)
 #define PQconnectdb (rt__pq.f_PQconnectdb)
+#define PQconninfoFree (rt__pq.f_PQconninfoFree)
+#define PQconninfoParse (rt__pq.f_PQconninfoParse)
 #define PQdb (rt__pq.f_PQdb)
 #define PQerrorMessage (rt__pq.f_PQerrorMessage)
 #define PQexec (rt__pq.f_PQexec)
 #define PQexecParams (rt__pq.f_PQexecParams)
 #define PQexecPrepared (rt__pq.f_PQexecPrepared)
 #define PQfinish (rt__pq.f_PQfinish)
+#define PQfreemem (rt__pq.f_PQfreemem)
 #define PQftype (rt__pq.f_PQftype)
 #define PQgetisnull (rt__pq.f_PQgetisnull)
 #define PQgetlength (rt__pq.f_PQgetlength)

@@ -55,7 +55,8 @@ Test(pg, a_server_that_is_not_there_is_a_clear_error_without_the_password)
     cr_assert_eq(rt__pg_connect("host=/nonexistent-rt port=5432 user=rt password=hunter2 "
                                 "connect_timeout=2",
                                 &pg, &e),
-                 RT_ESTORE);
+                 RT_EUNAVAIL);
+    cr_assert_eq(e.code, RT_EUNAVAIL, "the web face answers 503 for it");
     cr_assert_null(pg);
     cr_assert(strstr(e.msg.buf, "cannot connect to PostgreSQL"), "%s", e.msg.buf);
     cr_assert(strstr(e.msg.buf, "/nonexistent-rt"), "%s", e.msg.buf);
@@ -63,7 +64,7 @@ Test(pg, a_server_that_is_not_there_is_a_clear_error_without_the_password)
     cr_assert_null(strchr(e.msg.buf, '\n'), "one line: %s", e.msg.buf);
     rt_error_release(&e);
 
-    cr_assert_eq(rt__pg_connect("postgresql://[", &pg, &e), RT_ESTORE);
+    cr_assert_eq(rt__pg_connect("postgresql://[", &pg, &e), RT_EINVAL, "a bad address: not 503");
     cr_assert(strstr(e.msg.buf, "cannot connect to PostgreSQL"), "%s", e.msg.buf);
     rt_error_release(&e);
 }
