@@ -22,11 +22,16 @@ void rt__account_release(struct rt__account *a)
     memset(a, 0, sizeof(*a));
 }
 
-/* hash as 64 hex digits. */
+/* hash as 64 hex digits (every request with a session comes here: no printf). */
 static void hex(const unsigned char *hash, char out[2 * RT__AUTH_HASH_BYTES + 1])
 {
-    for (int i = 0; i < RT__AUTH_HASH_BYTES; i++)
-        snprintf(out + 2 * i, 3, "%02x", hash[i]);
+    static const char digit[] = "0123456789abcdef";
+
+    for (int i = 0; i < RT__AUTH_HASH_BYTES; i++) {
+        out[2 * i] = digit[hash[i] >> 4];
+        out[2 * i + 1] = digit[hash[i] & 15];
+    }
+    out[2 * RT__AUTH_HASH_BYTES] = '\0';
 }
 
 /* Item i of a row as an integer: a boolean is 1 or 0 (PostgreSQL gives booleans where
@@ -186,32 +191,40 @@ int rt__session_add(struct rt_store *st, const unsigned char *hash, int64_t acco
     return rc;
 }
 
-#define SESSION_COLS                                                                               \
-    "x.account_id, x.created_at, x.last_seen, x.expires_at,"                                       \
-    " a.disabled, a.name, a.role) FROM account_session x"                                          \
-    " JOIN account a ON a.id = x.account_id WHERE x.hash = ?1"
+/* The session's one row, its columns read as they come (every request with a session
+ * asks: no JSON built and parsed). */
+static int session_row(void *ctx, const struct rt__sql_row *row, struct rt_error *err)
+{
+    struct rt__session *out = ctx;
+    const char *name = rt__sql_text(row, 5), *role = rt__sql_text(row, 6);
+
+    (void)err;
+    out->account_id = rt__sql_int(row, 0);
+    out->created_at = rt__sql_int(row, 1);
+    out->last_seen = rt__sql_int(row, 2);
+    out->expires_at = rt__sql_int(row, 3);
+    out->disabled = rt__sql_int(row, 4) != 0;
+    snprintf(out->name, sizeof(out->name), "%s", name ? name : "");
+    snprintf(out->role, sizeof(out->role), "%s", role ? role : "");
+    return 1; /* one row */
+}
 
 int rt__session_get(struct rt_store *st, const unsigned char *hash, struct rt__session *out,
                     struct rt_error *err)
 {
     char h[2 * RT__AUTH_HASH_BYTES + 1];
-    json_t *row = NULL;
     int rc;
 
     hex(hash, h);
-    rc = rt__sql_scalar(st, err, NULL, &row,
-                        rt__sql_pick(st, ROW_SQL(SESSION_COLS), ROW_PG(SESSION_COLS)), "x", h);
+    out->account_id = 0;
+    rc = rt__sql_rows(st, err, session_row, out,
+                      "SELECT x.account_id, x.created_at, x.last_seen, x.expires_at,"
+                      " a.disabled, a.name, a.role FROM account_session x"
+                      " JOIN account a ON a.id = x.account_id WHERE x.hash = ?1",
+                      "x", h);
     if (rc < 0)
         return rc;
-    out->account_id = jint(row, 0);
-    out->created_at = jint(row, 1);
-    out->last_seen = jint(row, 2);
-    out->expires_at = jint(row, 3);
-    out->disabled = (int)jint(row, 4);
-    jcopy(out->name, sizeof(out->name), row, 5);
-    jcopy(out->role, sizeof(out->role), row, 6);
-    json_decref(row);
-    return 0;
+    return out->account_id ? 0 : RT_ENOTFOUND;
 }
 
 int rt__session_touch(struct rt_store *st, const unsigned char *hash, int64_t now,

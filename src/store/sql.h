@@ -37,7 +37,9 @@ int rt__sql_scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int, 
  * valid only during the call. rt__sql_rows runs sql (placeholders and types as above)
  * and calls fn for each row, in the order the statement gives: fn returns 0 to go on,
  * 1 to stop early (rt__sql_rows then returns 0), or an error code, which rt__sql_rows
- * returns as it is (fn fills err). fn may run statements of its own on the same store.
+ * returns as it is (fn fills err). fn may run statements of its own on the same store,
+ * this one too. Both stores prepare each statement once per connection (SQLite: its
+ * statement cache, the slot held while fn runs).
  * No row is not an error. Order by text in C or by integers: the two stores compare
  * text by different collations.
  */

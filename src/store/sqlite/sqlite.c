@@ -138,17 +138,20 @@ sqlite3_stmt *rt__stmt(struct rt_store *st, enum rt__stmt_id id, struct rt_error
     return s;
 }
 
-sqlite3_stmt *rt__stmt_sql(struct rt_store *st, const char *sql, struct rt_error *err)
+sqlite3_stmt *rt__stmt_sql_slot(struct rt_store *st, const char *sql, struct rt__sql_slot **out,
+                                struct rt_error *err)
 {
     uint64_t hash = rt__hash(sql, strlen(sql));
-    struct rt__sql_slot *slot = NULL, *oldest = &st->sql_cache[0];
+    struct rt__sql_slot *slot = NULL, *oldest = NULL;
     sqlite3_stmt *s;
 
     for (size_t i = 0; i < RT__SQL_CACHE && !slot; i++) {
         struct rt__sql_slot *c = &st->sql_cache[i];
+        if (c->held)
+            continue;
         if (c->stmt && c->hash == hash && !strcmp(sqlite3_sql(c->stmt), sql))
             slot = c;
-        else if (c->used < oldest->used)
+        else if (!oldest || c->used < oldest->used)
             oldest = c;
     }
     if (slot) {
@@ -156,6 +159,8 @@ sqlite3_stmt *rt__stmt_sql(struct rt_store *st, const char *sql, struct rt_error
         sqlite3_reset(s);
         sqlite3_clear_bindings(s);
     } else {
+        if (!oldest)
+            RT_BUG("all %d cached statements are being stepped through", RT__SQL_CACHE);
         if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
             rt__db_error(st, err, "prepare");
             return NULL;
@@ -166,7 +171,15 @@ sqlite3_stmt *rt__stmt_sql(struct rt_store *st, const char *sql, struct rt_error
         slot->hash = hash;
     }
     slot->used = ++st->sql_tick;
+    *out = slot;
     return s;
+}
+
+sqlite3_stmt *rt__stmt_sql(struct rt_store *st, const char *sql, struct rt_error *err)
+{
+    struct rt__sql_slot *slot;
+
+    return rt__stmt_sql_slot(st, sql, &slot, err);
 }
 
 char *rt__col_strdup(sqlite3_stmt *stmt, int i)

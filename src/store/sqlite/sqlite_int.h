@@ -44,6 +44,7 @@ struct rt__sql_slot {
     sqlite3_stmt *stmt; /* NULL when empty; sqlite3_sql(stmt) is its key */
     uint64_t hash;
     uint64_t used; /* the store's tick when last handed out; the oldest is replaced */
+    int held;      /* stepped through by rt__sqlite_sql_rows: not handed out nor replaced */
 };
 
 /* Rows per statement when queued links are written. */
@@ -364,9 +365,14 @@ sqlite3_stmt *rt__stmt(struct rt_store *st, enum rt__stmt_id id, struct rt_error
  * Returns a prepared statement for sql, reset and with bindings cleared, from the
  * connection's cache (prepared on first use). It stays valid until RT__SQL_CACHE
  * other statements have been asked for; reset it when done, so that it holds no
- * read transaction open. NULL with err on a bad statement.
+ * read transaction open. NULL with err on a bad statement. A slot that is held
+ * (rt__sqlite_sql_rows stepping through its rows, whose callback may ask for
+ * statements, the same one too) is neither handed out nor replaced.
  */
 sqlite3_stmt *rt__stmt_sql(struct rt_store *st, const char *sql, struct rt_error *err);
+/* The same, and its slot, which the caller marks held while it steps. */
+sqlite3_stmt *rt__stmt_sql_slot(struct rt_store *st, const char *sql, struct rt__sql_slot **out,
+                                struct rt_error *err);
 
 /*
  * The hash by which the store finds a recommendation's twins (recommendation.key_hash):

@@ -148,27 +148,31 @@ int rt__sqlite_sql_rows(struct rt_store *st, struct rt_error *err, rt__sql_row_f
                         const char *sql, const char *types, va_list ap)
 {
     const char *col[RT__SQL_COLS];
-    sqlite3_stmt *s = NULL;
-    int rc, n;
+    struct rt__sql_slot *slot;
+    sqlite3_stmt *s = rt__stmt_sql_slot(st, sql, &slot, err);
+    int rc, n, r = 0;
 
-    if ((rc = prepare_va(st, &s, err, sql, types, ap)) < 0)
-        return rc;
+    if (!s)
+        return RT_ESTORE;
+    bind_types(s, types, ap);
     if ((n = sqlite3_column_count(s)) > RT__SQL_COLS)
         RT_BUG("a statement of %d columns", n);
+    slot->held = 1; /* fn may ask for statements, this one too */
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct rt__sql_row row = {n, col};
-        int r;
         for (int i = 0; i < n; i++)
             col[i] = sqlite3_column_type(s, i) == SQLITE_NULL
                          ? NULL
                          : (const char *)sqlite3_column_text(s, i);
-        if ((r = fn(ctx, &row, err)) != 0) {
-            sqlite3_finalize(s);
-            return r < 0 ? r : 0;
-        }
+        if ((r = fn(ctx, &row, err)) != 0)
+            break;
     }
-    rc = rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "read");
-    sqlite3_finalize(s);
+    slot->held = 0;
+    if (r != 0)
+        rc = r < 0 ? r : 0;
+    else
+        rc = rc == SQLITE_DONE ? 0 : rt__db_error(st, err, "read");
+    sqlite3_reset(s);
     return rc;
 }
 
