@@ -67,6 +67,11 @@ struct rt_import_opts {
      * without a "state" column (its code, name or variant); NULL: none. */
     const char *state;
     unsigned flags; /* RT_IMPORT_* */
+    /* The name the first file is known by where its path means nothing to a reader
+     * (the web's upload, stored under a temporary name: the name the browser sent):
+     * its source record, the audit log and the errors say it instead of the path.
+     * NULL: the path. */
+    const char *name;
 };
 
 /*

@@ -41,7 +41,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
     struct rt_tag_stats tags = {0};
     struct rt_store *st = NULL;
     struct progress *bar = NULL;
-    struct rt_import_opts iopts = {NULL, 0};
+    struct rt_import_opts iopts = {0};
     int json = 0, private = 0, rc, n;
     struct cli_option opts[] = {
         OPT_STRING("state", &iopts.state, "STATE", "the state of an ODIHR file without one"),

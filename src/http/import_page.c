@@ -88,15 +88,16 @@ static const char *import_state(const struct rt_http_req *req)
     return v && *v ? v : NULL;
 }
 
-/* Imports the file at path as the command line does (then the theme model's tags); sur:
- * the state under review of an ODIHR file that names none (import --state), or NULL. */
-static int import_file(struct rt_store *st, const char *path, unsigned flags, const char *sur,
-                       struct rt_import_stats *stats, struct rt_tag_stats *tags, int *tag_failed,
-                       rt_progress_fn progress, void *ctx, struct rt_error *err)
+/* Imports the file at path as the command line does (then the theme model's tags), and
+ * records it by name, the name the browser sent (its source, the audit log); sur: the
+ * state under review of an ODIHR file that names none (import --state), or NULL. */
+static int import_file(struct rt_store *st, const char *path, const char *name, unsigned flags,
+                       const char *sur, struct rt_import_stats *stats, struct rt_tag_stats *tags,
+                       int *tag_failed, rt_progress_fn progress, void *ctx, struct rt_error *err)
 {
     struct rt_error terr = RT_ERROR_INIT;
     const char *paths[1] = {path};
-    struct rt_import_opts opts = {sur && *sur ? sur : NULL, flags};
+    struct rt_import_opts opts = {sur && *sur ? sur : NULL, flags, name};
     int rc = rt_import_files_opts(st, paths, 1, &opts, stats, progress, ctx, err);
 
     if (rc < 0)
@@ -128,8 +129,8 @@ static void *job_run(void *arg)
     rc = rt_store_open(&st, import_db, RT_STORE_CREATE, &err);
     if (rc == 0) {
         rt_store_set_actor(st, j->actor, "POST /imports");
-        rc = import_file(st, j->path, j->flags, j->sur, &stats, &tags, &tag_failed, job_progress, j,
-                         &err);
+        rc = import_file(st, j->path, j->name, j->flags, j->sur, &stats, &tags, &tag_failed,
+                         job_progress, j, &err);
     }
     rt_store_close(st);
     pthread_mutex_lock(&jobs_lock);
@@ -481,8 +482,8 @@ static void import_api(struct rt_store *st, const struct rt_http_req *req,
         rt_http_error(resp, 409, "busy", NULL, "another import is running; send this one after");
         return;
     }
-    rc = import_file(st, req->upload_path, import_flags(req), import_state(req), &stats, &tags,
-                     &tag_failed, NULL, NULL, &err);
+    rc = import_file(st, req->upload_path, name, import_flags(req), import_state(req), &stats,
+                     &tags, &tag_failed, NULL, NULL, &err);
     pthread_mutex_lock(&jobs_lock);
     api_importing = 0;
     pthread_mutex_unlock(&jobs_lock);

@@ -964,9 +964,11 @@ static int import_export(struct rt_store *st, const char *path, const char *data
     return rc;
 }
 
-static int import_one(struct rt_store *st, const char *path, const struct rt_import_opts *opts,
-                      struct rt_import_stats *stats, rt_progress_fn progress, void *pctx,
-                      uint64_t base, uint64_t total, struct rt_error *err)
+/* Imports the file at file; path is the name it is recorded and reported by. */
+static int import_one(struct rt_store *st, const char *file, const char *path,
+                      const struct rt_import_opts *opts, struct rt_import_stats *stats,
+                      rt_progress_fn progress, void *pctx, uint64_t base, uint64_t total,
+                      struct rt_error *err)
 {
     struct file_map raw;
     struct rt_buf conv = RT_BUF_INIT;
@@ -981,7 +983,7 @@ static int import_one(struct rt_store *st, const char *path, const struct rt_imp
     size_t len, lead = 0;
     int rc;
 
-    if ((rc = map_file(path, &raw, err)) < 0)
+    if ((rc = map_file(file, &raw, err)) < 0)
         goto out;
     data = raw.buf;
     len = raw.len;
@@ -1102,7 +1104,8 @@ int rt_import_files_opts(struct rt_store *st, const char *const *paths, size_t n
         struct rt_import_stats *s = stats ? &stats[i] : &scratch;
         if (!stats)
             memset(&scratch, 0, sizeof(scratch));
-        if ((rc = import_one(st, paths[i], opts, s, progress, pctx, base, total, err)) < 0) {
+        const char *name = i == 0 && opts && opts->name ? opts->name : paths[i];
+        if ((rc = import_one(st, paths[i], name, opts, s, progress, pctx, base, total, err)) < 0) {
             rt_store_rollback(st);
             return rc;
         }

@@ -4,7 +4,8 @@
 # (the file as the body, and as a multipart part) gives the same counts as
 # `import --json` on a fresh database; a file with a broken line is refused naming
 # the line and field, and imports nothing; a viewer may not import; no upload is
-# left behind in the temporary folder.
+# left behind in the temporary folder; the file is recorded by its name (its source
+# and audit entry), not by the upload's temporary one.
 . "$(dirname "$0")/../lib/test-lib.sh"
 pg_not_yet "serve (the web face)"
 need_data
@@ -76,6 +77,12 @@ check_eq "the import page lists it" 200 "$(page "$URL/imports")"
 grep -q 'href="/imports/1">1</a>' "$TMP/body"
 check_eq "with a link" 0 $?
 check_eq "no upload is left in the temporary folder" "" "$(ls "$TMP/up")"
+check_eq "its source is the file's name, not the upload's temporary one" 18.csv \
+    "$(sql "$DB" "SELECT path FROM source ORDER BY id")"
+check_eq "and so is its import's audit entry" 1 \
+    "$(sql "$DB" "SELECT count(*) FROM audit_log WHERE op = 'import' AND after LIKE '%\"file\":\"18.csv\"%'")"
+check_eq "no entry names the upload's temporary file" 0 \
+    "$(sql "$DB" "SELECT count(*) FROM audit_log WHERE after LIKE '%rightstrack-upload%'")"
 check_eq "an unknown import is 404" 404 "$(page "$URL/imports/99")"
 check_eq "the form without a file" 422 \
     "$(page --data "csrf=$T" "$URL/imports")"
@@ -136,6 +143,8 @@ cp "$TMP/body" "$TMP/api.json"
 check_eq "answers import --json's summary" "$CLI2" "$(summary "$TMP/api.json")"
 check_eq "naming the file" 1-5.csv "$(json .files.0.file <"$TMP/api.json")"
 check_eq "with its format" upr-info-raw "$(json .files.0.format <"$TMP/api.json")"
+check_eq "recorded by that name" "18.csv 1-5.csv" \
+    "$(sql "$DB" "SELECT path FROM source ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
 check_eq "the same file again as multipart" 200 \
     "$(code -F "file=@$FILE2" "$URL/api/v1/imports")"
 check_eq "adds nothing" 0 "$(json .recommendations_added <"$TMP/body")"
