@@ -15,7 +15,7 @@ export RT="${RT:-build/debug/rightstrack}"
 LOG=$(mktemp)
 trap 'rm -rf "$LOG"' EXIT
 
-export RT_TEST_STORE=${RT_TEST_STORE:-sqlite}
+export RT_TEST_STORE="${RT_TEST_STORE:-sqlite}"
 case $RT_TEST_STORE in
 sqlite)
     echo "== web tests on SQLite"
