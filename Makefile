@@ -81,7 +81,7 @@ SERVE_BIN := $(O)/rightstrack-serve
 UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit/%)
 
-.PHONY: all run test check check-pg check-unit check-cli check-web api-lint install uninstall clean lint \
+.PHONY: all run test check check-pg check-unit check-cli check-web check-web-pg api-lint install uninstall clean lint \
         format-check bootstrap bench fuzz fuzz-check
 all: $(BIN) $(SERVE_BIN)
 
@@ -170,9 +170,15 @@ REDOCLY := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
 api-lint: $(WEB_DEPS)
 	$(REDOCLY) lint --format=stylish docs/api.yaml
 
-# node --test prints its own summary (# tests, # pass, # fail).
+# The browser and API tests on SQLite: tests/web/run.sh runs node --test on tests/web/
+# and ends with "web tests: N passed, N failed (store: sqlite)".
 check-web: api-lint $(BIN) $(SERVE_BIN) $(WEB_DEPS)
-	RT=$(O)/rightstrack node --test tests/web/
+	RT=$(O)/rightstrack sh tests/web/run.sh
+
+# The same browser and API tests on PostgreSQL (issue 16): one throwaway cluster for the
+# run (tests/lib/pg.sh), a database per server; screenshots to build/web-screenshots-pg.
+check-web-pg: $(BIN) $(SERVE_BIN) $(WEB_DEPS)
+	RT=$(O)/rightstrack RT_TEST_STORE=postgresql sh tests/web/run.sh
 
 # The fuzz targets (tests/fuzz/fuzz_T.c: T = readout, the readout parser; query, the
 # search query language; text, clean-up, name keys and the tokenizer; import, the
@@ -210,6 +216,7 @@ test: bootstrap
 	$(MAKE) BUILD=debug check
 	$(MAKE) BUILD=debug check-pg
 	$(MAKE) BUILD=debug check-web
+	$(MAKE) BUILD=debug check-web-pg
 	$(MAKE) BUILD=asan check
 	$(MAKE) BUILD=asan check-pg
 	$(MAKE) fuzz-check

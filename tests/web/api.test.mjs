@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import Ajv from 'ajv';
-import { startServer, ROOT } from './server.mjs';
+import { startServer, newDb, dropDb, assertStore, ROOT } from './server.mjs';
 
 // Documented before the server has them: accounts land in their own branch.
 const NOT_YET_SERVED = new Set(['POST /api/v1/session', 'DELETE /api/v1/session']);
@@ -172,6 +172,7 @@ describe('the API and docs/api.yaml', () => {
         api = loadApi();
         ajv = new Ajv({ strict: true, strictTypes: false, allErrors: true });
         srv = await startServer();
+        assertStore(srv.db);
     });
     after(async () => {
         if (srv) {
@@ -290,7 +291,7 @@ const DATA = process.env.RIGHTSTRACK_SHARED_DATA || resolve(ROOT, '..', 'shared'
 
 function realDatabase(dir) {
     const rt = resolve(ROOT, process.env.RT || 'build/debug/rightstrack');
-    const db = join(dir, 'real.db');
+    const db = newDb(dir, 'real.db');
     const run = (args) => execFileSync(rt, ['--db', db, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     run(['import', join(ROOT, 'data/demo/recommendations.csv')]);
     execFileSync('sh', [join(ROOT, 'data/demo/us-belarus.sh'), rt, '--db', db], { cwd: ROOT, stdio: 'ignore' });
@@ -336,10 +337,12 @@ describe('the API and docs/api.yaml, on the real data', { skip: !existsSync(DATA
         dir = mkdtempSync(join(tmpdir(), 'rt-api-real-'));
         real = realDatabase(dir);
         server = await serve(real.rt, real.db);
+        assertStore(real.db);
     });
     after(async () => {
         if (server) assert.deepEqual(await server.stop(), { code: 0, sig: null }, 'serve stops cleanly');
         if (dir) rmSync(dir, { recursive: true, force: true });
+        if (real) dropDb(real.db);
     });
 
     it('answers every documented GET route as its schema says', async () => {
