@@ -3215,6 +3215,16 @@ static int rows_read(struct pg_store *s, struct rt_error *err)
     return rc < 0 ? rc : 0;
 }
 
+/* Whether s->rows serve a search now: of the index's data version, and read for
+ * everybody as the connection reads now. The public reader's `source` is a view that
+ * hides private sources (src/store/private.c), whose paths the rows hold: a connection
+ * reading for the public reads its pages from the server, and never reads rows. */
+static int rows_serve(const struct pg_store *s)
+{
+    return s->rows && rt__pg_rows_version(s->rows) == s->fx_version &&
+           s->rd.reader == RT_READER_ALL;
+}
+
 /*
  * The page's rows as recs_load gives them, from s->rows when they are of the index's
  * data version (then the server is asked only for the data version, *version), else
@@ -3226,7 +3236,7 @@ static int page_rows(struct pg_store *s, const int64_t *ids, size_t n, struct rt
 {
     int rc;
 
-    if (n && rt__pg_rows_version(s->rows) != s->fx_version && s->rows_tried != s->fx_version) {
+    if (n && !rows_serve(s) && s->rows_tried != s->fx_version && s->rd.reader == RT_READER_ALL) {
         if (s->pages_version != s->fx_version) {
             s->pages_version = s->fx_version;
             s->n_pages = 0;
@@ -3236,7 +3246,7 @@ static int page_rows(struct pg_store *s, const int64_t *ids, size_t n, struct rt
         else if ((rc = rows_read(s, err)) < 0)
             return rc;
     }
-    if (!n || rt__pg_rows_version(s->rows) != s->fx_version)
+    if (!n || !rows_serve(s))
         return recs_load(s, ids, n, recs, version, err);
     if ((rc = data_version(s, version, err)) < 0)
         return rc;
@@ -3279,8 +3289,7 @@ static int pg_search(struct rt_store *st, const struct rt_search_spec *spec,
         /* With the page's rows in memory, the server is asked only for the data
          * version: sent now, it is read (data_version) once the search is worked out
          * in memory. */
-        if (s->fx_state == 1 && rt__pg_rows_version(s->rows) == s->fx_version && !s->in_tx &&
-            !s->scratch)
+        if (s->fx_state == 1 && rows_serve(s) && !s->in_tx && !s->scratch)
             rt__pg_send(s->pg, "pg_data_version", PG_VERSION);
         if ((rc = fx_search(s, spec, res, &ids, &n, err)) <= 0)
             break;

@@ -1233,6 +1233,30 @@ Test(pg, page_rows_in_memory_show_a_write_by_another_connection_at_the_next_sear
     cr_assert_eq(h.n_themes, 1);
     cr_assert_str_eq(h.themes[0].label, "Torture");
     rt_rec_release(&h);
+
+    /* A private source's path is for everybody's reader only: the rows, read for
+     * everybody, never answer the public's (whose `source` hides it). */
+    pg_ok(
+        rt__pg_run(writer,
+                   "INSERT INTO source(id, kind, path, sha256) VALUES (1, 'upr-info', 'secret.csv',"
+                   " 'x'); UPDATE recommendation SET source_id = 1 WHERE id = 1;"
+                   " INSERT INTO private_record(kind, id) VALUES ('source', 1)",
+                   &e),
+        &e);
+    first_hit(st, "torture", &h);
+    cr_assert_str_eq(h.source_path, "secret.csv");
+    rt_rec_release(&h);
+    first_hit(st, "torture", &h); /* from memory now */
+    cr_assert_str_eq(h.source_path, "secret.csv");
+    rt_rec_release(&h);
+    pg_ok(rt_store_set_reader(st, RT_READER_PUBLIC, &e), &e);
+    first_hit(st, "torture", &h);
+    cr_assert_null(h.source_path, "the public does not see the private source");
+    rt_rec_release(&h);
+    pg_ok(rt_store_set_reader(st, RT_READER_ALL, &e), &e);
+    first_hit(st, "torture", &h);
+    cr_assert_str_eq(h.source_path, "secret.csv");
+    rt_rec_release(&h);
     rt_store_close(st);
     free(rows);
     free(buf);
