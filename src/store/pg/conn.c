@@ -33,14 +33,82 @@ struct rt_pg {
     char *session; /* run after the setup of every session (rt__pg_set_session) */
     char sqlstate[6];
     long prepares, resets;
+    /* A statement sent ahead (rt__pg_send) and not yet read: its name, and once read
+     * its result, until rt__pg_take asks for it; any other use of the connection
+     * reads it first and drops it (settle). */
+    const char *ahead;
+    int ahead_sent;
+    PGresult *ahead_r;
 };
+
+static struct pg_stmt *find_stmt(struct rt_pg *pg, const char *name, const char *sql);
 
 /* SQLSTATE that marks a lost connection (class 08, connection_failure). */
 static const char lost_state[] = "08006";
 
+/* Reads the result of a statement sent ahead, if any, into pg->ahead_r (the first
+ * result; libpq's NULL ends them). */
+static void ahead_read(struct rt_pg *pg)
+{
+    PGresult *r;
+
+    if (!pg->ahead_sent)
+        return;
+    pg->ahead_sent = 0;
+    while ((r = PQgetResult(pg->conn))) {
+        if (!pg->ahead_r)
+            pg->ahead_r = r;
+        else
+            PQclear(r);
+    }
+}
+
+/* Before any other statement: the one sent ahead is read and dropped. */
+static void settle(struct rt_pg *pg)
+{
+    ahead_read(pg);
+    PQclear(pg->ahead_r);
+    pg->ahead_r = NULL;
+    pg->ahead = NULL;
+}
+
 PGconn *rt__pg_conn(struct rt_pg *pg)
 {
+    settle(pg);
     return pg->conn;
+}
+
+int rt__pg_send(struct rt_pg *pg, const char *name, const char *sql)
+{
+    struct pg_stmt *s;
+
+    settle(pg);
+    if (PQstatus(pg->conn) != CONNECTION_OK)
+        return -1;
+    s = find_stmt(pg, name, sql);
+    if (!s->prepared || !PQsendQueryPrepared(pg->conn, name, 0, NULL, NULL, NULL, 0))
+        return -1;
+    pg->ahead = name;
+    pg->ahead_sent = 1;
+    return 0;
+}
+
+PGresult *rt__pg_take(struct rt_pg *pg, const char *name, const char *sql, struct rt_error *err)
+{
+    PGresult *r;
+
+    if (pg->ahead && !strcmp(pg->ahead, name)) {
+        ahead_read(pg);
+        r = pg->ahead_r;
+        pg->ahead_r = NULL;
+        pg->ahead = NULL;
+        if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+            pg->sqlstate[0] = '\0';
+            return r;
+        }
+        PQclear(r); /* a failure: as if it had not been sent (a reconnection, the error) */
+    }
+    return rt__pg_exec(pg, name, sql, 0, NULL, err);
 }
 
 const char *rt__pg_sqlstate(const struct rt_pg *pg)
@@ -189,6 +257,7 @@ void rt__pg_close(struct rt_pg *pg)
 {
     if (!pg)
         return;
+    settle(pg);
     PQfinish(pg->conn);
     rt_free(pg->stmts);
     rt_free(pg->actor);
@@ -204,6 +273,7 @@ void rt__pg_close(struct rt_pg *pg)
  */
 static int reset(struct rt_pg *pg, const char *why, struct rt_error *err)
 {
+    settle(pg);
     PQreset(pg->conn);
     if (PQstatus(pg->conn) != CONNECTION_OK) {
         /* why may be err's own message, which rt_error_set frees first: the whole
@@ -251,6 +321,7 @@ static int may_reconnect(struct rt_pg *pg, int attempt)
 PGresult *rt__pg_exec(struct rt_pg *pg, const char *name, const char *sql, int n,
                       const char *const *values, struct rt_error *err)
 {
+    settle(pg);
     for (int attempt = 0;; attempt++) {
         struct pg_stmt *s = find_stmt(pg, name, sql);
         PGresult *r;
@@ -301,6 +372,7 @@ PGresult *rt__pg_exec(struct rt_pg *pg, const char *name, const char *sql, int n
 static PGresult *exec_plain(struct rt_pg *pg, const char *sql, const char *what,
                             struct rt_error *err)
 {
+    settle(pg);
     for (int attempt = 0;; attempt++) {
         PGresult *r;
 
@@ -370,6 +442,7 @@ void rt__pg_back_off(int attempt)
 /* Lets the next writer in (a lost connection has let go of the lock already). */
 static void unlock(struct rt_pg *pg)
 {
+    settle(pg);
     if (pg->writer && !lost(pg))
         PQclear(PQexec(pg->conn, WRITERS_UNLOCK));
     pg->writer = 0;
@@ -377,6 +450,7 @@ static void unlock(struct rt_pg *pg)
 
 static void rollback(struct rt_pg *pg)
 {
+    settle(pg);
     if (!lost(pg))
         PQclear(PQexec(pg->conn, "ROLLBACK"));
     pg->in_txn = 0;

@@ -47,6 +47,16 @@
  */
 #define PG_TEXT_AFTER 3
 
+/*
+ * A connection reads every recommendation's page row (rows.c: some 13 MB and 0.1-0.2 s
+ * for the UPR Info file) once it has read this many pages at one data version from the
+ * server: then a search asks the server only for the data version. A process that runs
+ * a few searches (the command line), or a web face whose data keeps changing, reads
+ * only its pages. RT_PG_ROWS_AFTER in the environment sets another number (0: at the
+ * first page), for tests and bench/.
+ */
+#define PG_ROWS_AFTER 40
+
 struct pg_store {
     struct rt__store_base base; /* first: &rt__pg_ops */
     struct rt_pg *pg;
@@ -80,6 +90,12 @@ struct pg_store {
     int tx_read;                 /* tx was read (it may be NULL: data it cannot hold) */
     unsigned n_text, text_after; /* PG_TEXT_AFTER, or $RT_PG_TEXT_AFTER (tests) */
     int64_t tx_kept;             /* the data version of the text index in search_index (-1: none) */
+    /* Every recommendation's page row (rows.c), of its own data version: used while
+     * that is fx_version; read once n_pages pages were read at one version. */
+    struct rt__pg_rows *rows;
+    unsigned n_pages, rows_after; /* PG_ROWS_AFTER, or $RT_PG_ROWS_AFTER */
+    int64_t rows_tried;           /* the data version rows could not hold (-1: none) */
+    int64_t pages_version;        /* the data version n_pages counts at */
     /* Answers kept until the index is read again (fx_build): a state's id by its
      * name key (pg_state_find, found ones only), a theme filter's theme ids
      * (theme_ids: the offset in theme_pool of their count, then the ids), and with
@@ -144,6 +160,9 @@ static int pg_open(struct rt_store **out, const char *target, unsigned flags, st
         const char *after = getenv("RT_PG_TEXT_AFTER");
         s->text_after = after && *after ? (unsigned)strtoul(after, NULL, 10) : PG_TEXT_AFTER;
         s->tx_kept = -1;
+        after = getenv("RT_PG_ROWS_AFTER");
+        s->rows_after = after && *after ? (unsigned)strtoul(after, NULL, 10) : PG_ROWS_AFTER;
+        s->rows_tried = -1;
     }
     s->base.ops = &rt__pg_ops;
     s->rd = (struct rt__pg_reader)RT__PG_READER_INIT;
@@ -222,6 +241,7 @@ static void pg_close(struct rt_store *st)
     scratch_drop(s);
     if (s->in_tx || s->in_read)
         rt__pg_end(s->pg, 0, NULL);
+    rt__pg_rows_free(s->rows);
     rt__pg_close(s->pg);
     rt__pg_sql_release(&s->sql);
     rt__pg_reader_release(&s->rd);
@@ -2416,7 +2436,7 @@ out:
 /* The data version as this connection sees it now (PG_VERSION). */
 static int data_version(struct pg_store *s, int64_t *out, struct rt_error *err)
 {
-    PGresult *r = rt__pg_exec(s->pg, "pg_data_version", PG_VERSION, 0, NULL, err);
+    PGresult *r = rt__pg_take(s->pg, "pg_data_version", PG_VERSION, err);
 
     if (!r)
         return RT_ESTORE;
@@ -3031,6 +3051,219 @@ out:
     return rc;
 }
 
+/* A small table's rows by id (the first column of r), for rows_read's joins in C. */
+struct by_id {
+    int64_t id;
+    int row;
+};
+
+static int by_id_cmp(const void *a, const void *b)
+{
+    const struct by_id *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static struct by_id *by_id_of(const PGresult *r)
+{
+    int n = PQntuples(r);
+    struct by_id *m = rt_xcalloc(n ? (size_t)n : 1, sizeof(*m));
+
+    for (int i = 0; i < n; i++) {
+        m[i].id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+        m[i].row = i;
+    }
+    qsort(m, (size_t)n, sizeof(*m), by_id_cmp);
+    return m;
+}
+
+/* The row of id in r (by_id_of's m), or -1. */
+static int row_by_id(const PGresult *r, const struct by_id *m, const char *id)
+{
+    struct by_id k = {strtoll(id, NULL, 10), 0};
+    const struct by_id *f;
+
+    if (!*id)
+        return -1;
+    f = bsearch(&k, m, (size_t)PQntuples(r), sizeof(*m), by_id_cmp);
+    return f ? f->row : -1;
+}
+
+/*
+ * Every recommendation's page row into s->rows (rows.c), in one snapshot whose data
+ * version must be the index's (s->fx_version): else nothing is read, and the search
+ * that asked finds its index out of date with its page. The rows are those of
+ * RT__REC_SELECT and of PG_PAGE_SQL's parts 2 and 3, with the small tables (state,
+ * source, theme) joined here rather than sent once per row: seven statements in a
+ * transaction of their own (or the caller's read), each table's rows in one result (the
+ * largest, the recommendations' own rows, some 15 MB in libpq for a moment). Where the
+ * rows cannot be held, s->rows_tried notes the version. 0, RT_ESTORE.
+ */
+enum { RQ_SIZE, RQ_STATE, RQ_SOURCE, RQ_THEME, RQ_RECS, RQ_BY, RQ_THEMES, RQ_N };
+
+static int rows_read(struct pg_store *s, struct rt_error *err)
+{
+    static const char *const sql[RQ_N] = {
+        PG_VERSION,
+        "SELECT id, code, name FROM state",
+        "SELECT id, path FROM source",
+        "SELECT id, vocabulary, label FROM theme",
+        /* RT__REC_COLUMNS with the state's and the source's ids for their columns */
+        "SELECT r.id, r.mechanism, r.cycle, r.session, r.paragraph, r.text, r.sur_id,"
+        " r.response, coalesce(r.action_category, c.category), r.source_id, r.created_at,"
+        " CASE WHEN r.action_category IS NOT NULL THEN 'official' ELSE c.origin END,"
+        " CASE WHEN r.action_category IS NOT NULL THEN 1.0 ELSE c.confidence END"
+        " FROM recommendation r LEFT JOIN recommendation_category c ON c.rec_id = r.id",
+        "SELECT rec_id, state_id FROM recommendation_by",
+        "SELECT rec_id, theme_id, origin, confidence FROM recommendation_theme",
+    };
+    static const char *const name[RQ_N] = {"pg_data_version", "pg_rows_state", "pg_rows_source",
+                                           "pg_rows_theme",   "pg_rows_recs",  "pg_rows_by",
+                                           "pg_rows_themes"};
+    PGresult *r[RQ_N] = {NULL};
+    struct by_id *m[RQ_N] = {NULL};
+    int own = !s->in_read, rc = 0;
+    struct rt__pg_rows *c = NULL;
+    int64_t v = -1;
+
+    rt__pg_rows_free(s->rows);
+    s->rows = NULL;
+    if (!s->fx)
+        return 0;
+    if (own && rt__pg_begin(s->pg, "REPEATABLE READ", err) < 0)
+        return RT_ESTORE;
+    for (int q = 0; q < RQ_N && rc == 0; q++) {
+        PGresult *x = r[q] = rt__pg_exec(s->pg, name[q], sql[q], 0, NULL, err);
+        if (!x) {
+            rc = RT_ESTORE;
+            break;
+        }
+        if (q == RQ_SIZE) {
+            /* The index, of this version, knows how many rows there are. */
+            roaring_bitmap_t *all = rt__facets_all(s->fx);
+            v = strtoll(PQgetvalue(x, 0, 0), NULL, 10);
+            if (v == s->fx_version &&
+                !(c = rt__pg_rows_new(v, (int64_t)roaring_bitmap_maximum(all),
+                                      (int64_t)roaring_bitmap_get_cardinality(all))))
+                s->rows_tried = v;
+            roaring_bitmap_free(all);
+            rc = c ? 0 : 1;
+        } else if (q < RQ_RECS) {
+            m[q] = by_id_of(x);
+        }
+        for (int i = 0; q >= RQ_RECS && i < PQntuples(x); i++) {
+            int64_t id = strtoll(PQgetvalue(x, i, 0), NULL, 10);
+            if (q == RQ_RECS) {
+                /* As rec_fill fills it; a row without its state is not a page's row. */
+                int st = row_by_id(r[RQ_STATE], m[RQ_STATE], PQgetvalue(x, i, 6)),
+                    src = row_by_id(r[RQ_SOURCE], m[RQ_SOURCE], PQgetvalue(x, i, 9));
+                struct rt_rec rec;
+                if (st < 0)
+                    continue;
+                rt_rec_init(&rec);
+                rec.id = id;
+                rec.mechanism = PQgetvalue(x, i, 1);
+                rec.cycle = (int)strtol(PQgetvalue(x, i, 2), NULL, 10);
+                rec.session = (int)strtol(PQgetvalue(x, i, 3), NULL, 10);
+                rec.paragraph = PQgetisnull(x, i, 4) ? NULL : PQgetvalue(x, i, 4);
+                rec.text = PQgetvalue(x, i, 5);
+                snprintf(rec.sur.code, sizeof(rec.sur.code), "%s", PQgetvalue(r[RQ_STATE], st, 1));
+                rec.sur.name = PQgetvalue(r[RQ_STATE], st, 2);
+                if (rt_response_parse(PQgetvalue(x, i, 7), &rec.response) < 0)
+                    rec.response = RT_RESPONSE_PENDING;
+                rec.action_category = (int)strtol(PQgetvalue(x, i, 8), NULL, 10);
+                rec.source_id = strtoll(PQgetvalue(x, i, 9), NULL, 10);
+                rec.source_path = src < 0 || PQgetisnull(r[RQ_SOURCE], src, 1)
+                                      ? NULL
+                                      : PQgetvalue(r[RQ_SOURCE], src, 1);
+                rec.created_at = PQgetvalue(x, i, 10);
+                if (!PQgetisnull(x, i, 11)) {
+                    rec.action_category_origin = PQgetvalue(x, i, 11);
+                    rec.action_category_confidence = strtod(PQgetvalue(x, i, 12), NULL);
+                }
+                rt__pg_rows_add(c, &rec); /* copies the strings */
+            } else if (q == RQ_BY) {
+                int st = row_by_id(r[RQ_STATE], m[RQ_STATE], PQgetvalue(x, i, 1));
+                if (st >= 0)
+                    rt__pg_rows_add_by(c, id, PQgetvalue(r[RQ_STATE], st, 1),
+                                       PQgetvalue(r[RQ_STATE], st, 2));
+            } else {
+                int t = row_by_id(r[RQ_THEME], m[RQ_THEME], PQgetvalue(x, i, 1));
+                if (t >= 0)
+                    rt__pg_rows_add_theme(c, id, PQgetvalue(r[RQ_THEME], t, 1),
+                                          PQgetvalue(r[RQ_THEME], t, 2), PQgetvalue(x, i, 2),
+                                          strtod(PQgetvalue(x, i, 3), NULL));
+            }
+        }
+        if (q >= RQ_RECS) { /* the largest results, one at a time */
+            PQclear(x);
+            r[q] = NULL;
+        }
+    }
+    for (int q = 0; q < RQ_N; q++) {
+        PQclear(r[q]);
+        rt_free(m[q]);
+    }
+    if (own && rt__pg_end(s->pg, rc >= 0, rc < 0 ? NULL : err) < 0 && rc >= 0)
+        rc = RT_ESTORE;
+    if (rc == 0 && rt__pg_rows_done(c) < 0) {
+        s->rows_tried = v;
+        rc = 1;
+    }
+    if (rc == 0)
+        s->rows = c;
+    else
+        rt__pg_rows_free(c);
+    return rc < 0 ? rc : 0;
+}
+
+/* Whether s->rows serve a search now: of the index's data version, and read for
+ * everybody as the connection reads now. The public reader's `source` is a view that
+ * hides private sources (src/store/private.c), whose paths the rows hold: a connection
+ * reading for the public reads its pages from the server, and never reads rows. */
+static int rows_serve(const struct pg_store *s)
+{
+    return s->rows && rt__pg_rows_version(s->rows) == s->fx_version &&
+           s->rd.reader == RT_READER_ALL;
+}
+
+/*
+ * The page's rows as recs_load gives them, from s->rows when they are of the index's
+ * data version (then the server is asked only for the data version, *version), else
+ * from the server (recs_load), reading s->rows first once this connection has read
+ * s->rows_after pages at the index's version. 0, RT_ENOTFOUND, RT_ESTORE.
+ */
+static int page_rows(struct pg_store *s, const int64_t *ids, size_t n, struct rt_rec *recs,
+                     int64_t *version, struct rt_error *err)
+{
+    int rc;
+
+    if (n && !rows_serve(s) && s->rows_tried != s->fx_version && s->rd.reader == RT_READER_ALL) {
+        if (s->pages_version != s->fx_version) {
+            s->pages_version = s->fx_version;
+            s->n_pages = 0;
+        }
+        if (s->n_pages < s->rows_after)
+            s->n_pages++;
+        else if ((rc = rows_read(s, err)) < 0)
+            return rc;
+    }
+    if (!n || !rows_serve(s))
+        return recs_load(s, ids, n, recs, version, err);
+    if ((rc = data_version(s, version, err)) < 0)
+        return rc;
+    /* Another version: the rows as they are now, with it (the caller reads the index
+     * again, or takes them as they are once the data has kept changing). */
+    if (*version != s->fx_version)
+        return recs_load(s, ids, n, recs, version, err);
+    for (size_t i = 0; i < n; i++)
+        if (!rt__pg_rows_get(s->rows, ids[i], &recs[i])) {
+            for (size_t j = 0; j < i; j++)
+                rt_rec_release(&recs[j]);
+            return recs_load(s, ids, n, recs, version, err);
+        }
+    return 0;
+}
+
 /*
  * One statement for the total, the page and the facets, each a part of a UNION ALL
  * over the matches m, found once: rows (part, place, key, n), part 0 the total, 1 the
@@ -3054,6 +3287,11 @@ static int pg_search(struct rt_store *st, const struct rt_search_spec *spec,
      * again and the search run again. */
     for (int round = 0;; round++) {
         int64_t v = -1;
+        /* With the page's rows in memory, the server is asked only for the data
+         * version: sent now, it is read (data_version) once the search is worked out
+         * in memory. */
+        if (s->fx_state == 1 && rows_serve(s) && !s->in_tx && !s->scratch)
+            rt__pg_send(s->pg, "pg_data_version", PG_VERSION);
         if ((rc = fx_search(s, spec, res, &ids, &n, err)) <= 0)
             break;
         if (n) {
@@ -3062,7 +3300,7 @@ static int pg_search(struct rt_store *st, const struct rt_search_spec *spec,
                 rt_rec_init(&res->hits[i]);
             res->n_hits = n;
         }
-        rc = recs_load(s, ids, n, res->hits, &v, err);
+        rc = page_rows(s, ids, n, res->hits, &v, err);
         if ((rc == 0 || rc == RT_ENOTFOUND) && v != s->fx_version && round < 2) {
             rt_search_result_release(res);
             rt_free(ids);

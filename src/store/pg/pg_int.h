@@ -59,6 +59,18 @@ PGconn *rt__pg_conn(struct rt_pg *pg);
  */
 PGresult *rt__pg_exec(struct rt_pg *pg, const char *name, const char *sql, int n,
                       const char *const *values, struct rt_error *err);
+/*
+ * A prepared statement without parameters sent ahead, its result read later, so that
+ * the server runs it while the client works (a search's data version, while the
+ * search is worked out in memory). rt__pg_send sends name (sql) when it is already
+ * prepared on the connection: 0, or -1 when it was not sent. rt__pg_take returns the
+ * result of name as rt__pg_exec does: the one sent ahead when it is name's and
+ * succeeded, else it runs the statement now. Any other use of the connection (every
+ * function here, rt__pg_conn included) first reads the statement sent ahead and
+ * drops its result.
+ */
+int rt__pg_send(struct rt_pg *pg, const char *name, const char *sql);
+PGresult *rt__pg_take(struct rt_pg *pg, const char *name, const char *sql, struct rt_error *err);
 /* Runs sql (no parameters, not prepared; several statements allowed) for its
  * effect; rows it returns are dropped. Returns 0, or RT_ESTORE with err set, as
  * rt__pg_exec (with no name in err's field). */
@@ -322,6 +334,31 @@ typedef int (*rt__pg_words_fn)(void *ctx, const char *prefix, size_t len, struct
 int rt__pg_text_match(const struct rt__pg_text *tx, const struct rt_search_node *root,
                       struct rt_tokenizer *t, rt__pg_words_fn words, void *ctx,
                       struct rt__pg_hit **out, size_t *n, struct rt_error *err);
+
+/*
+ * The page rows in memory (rows.c): every recommendation as a search's page shows it
+ * (rt_rec's own row, its recommending states and its themes, sorted as ops.c's
+ * recs_load sorts them), of one data version, so that a search asks the server only
+ * for the data version. rt__pg_rows_new returns an empty set for ids up to max_id and
+ * about count rows, or NULL where that would take too much memory (ids too sparse,
+ * more than RT__PG_ROWS_MAX rows); the rows are added (each rt_rec's strings copied,
+ * its links ignored), then their links, then rt__pg_rows_done sorts them: 0, or -1
+ * when a row or link could not be held (then free it and read from the server).
+ * rt__pg_rows_get fills r (rt_rec_init'ed; the caller releases it) with copies: 1,
+ * or 0 when there is no such row.
+ */
+#define RT__PG_ROWS_MAX 100000
+struct rt__pg_rows;
+struct rt__pg_rows *rt__pg_rows_new(int64_t version, int64_t max_id, int64_t count);
+void rt__pg_rows_free(struct rt__pg_rows *c);
+void rt__pg_rows_add(struct rt__pg_rows *c, const struct rt_rec *r);
+void rt__pg_rows_add_by(struct rt__pg_rows *c, int64_t id, const char *code, const char *name);
+void rt__pg_rows_add_theme(struct rt__pg_rows *c, int64_t id, const char *vocabulary,
+                           const char *label, const char *origin, double confidence);
+int rt__pg_rows_done(struct rt__pg_rows *c);
+int rt__pg_rows_get(const struct rt__pg_rows *c, int64_t id, struct rt_rec *r);
+int64_t rt__pg_rows_version(const struct rt__pg_rows *c); /* -1 for NULL */
+size_t rt__pg_rows_bytes(const struct rt__pg_rows *c);    /* what it takes, about */
 
 /* For rt_store_copy (move.c): 0 when the database holds no row in rt__export_tables
  * and rt__copy_more_tables (src/store/backend.h), else RT_EEXIST naming the database

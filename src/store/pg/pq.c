@@ -44,6 +44,7 @@ static void load(void)
                 {"PQresultErrorMessage", (void **)&rt__pq.f_PQresultErrorMessage},
                 {"PQresultStatus", (void **)&rt__pq.f_PQresultStatus},
                 {"PQsendQuery", (void **)&rt__pq.f_PQsendQuery},
+                {"PQsendQueryPrepared", (void **)&rt__pq.f_PQsendQueryPrepared},
                 {"PQsetClientEncoding", (void **)&rt__pq.f_PQsetClientEncoding},
                 {"PQsetNoticeProcessor", (void **)&rt__pq.f_PQsetNoticeProcessor},
                 {"PQsetSingleRowMode", (void **)&rt__pq.f_PQsetSingleRowMode},

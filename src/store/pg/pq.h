@@ -42,6 +42,7 @@ struct rt__pq_api {
     __typeof__(&PQresultErrorMessage) f_PQresultErrorMessage;
     __typeof__(&PQresultStatus) f_PQresultStatus;
     __typeof__(&PQsendQuery) f_PQsendQuery;
+    __typeof__(&PQsendQueryPrepared) f_PQsendQueryPrepared;
     __typeof__(&PQsetClientEncoding) f_PQsetClientEncoding;
     __typeof__(&PQsetNoticeProcessor) f_PQsetNoticeProcessor;
     __typeof__(&PQsetSingleRowMode) f_PQsetSingleRowMode;
@@ -84,6 +85,7 @@ int rt__pq_load(struct rt_error *err);
 #define PQresultErrorMessage (rt__pq.f_PQresultErrorMessage)
 #define PQresultStatus (rt__pq.f_PQresultStatus)
 #define PQsendQuery (rt__pq.f_PQsendQuery)
+#define PQsendQueryPrepared (rt__pq.f_PQsendQueryPrepared)
 #define PQsetClientEncoding (rt__pq.f_PQsetClientEncoding)
 #define PQsetNoticeProcessor (rt__pq.f_PQsetNoticeProcessor)
 #define PQsetSingleRowMode (rt__pq.f_PQsetSingleRowMode)

@@ -1109,6 +1109,162 @@ Test(pg, the_text_index_is_stored_and_read_by_the_next_connection)
     rt__pg_close(writer);
 }
 
+Test(pg, a_statement_sent_ahead_gives_its_result_or_gives_way)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_ahead");
+    PGresult *r;
+
+    /* Only a statement already prepared is sent ahead. */
+    cr_assert_eq(rt__pg_send(pg, "t_seven", "SELECT 7"), -1);
+    r = rt__pg_take(pg, "t_seven", "SELECT 7", &e);
+    cr_assert_not_null(r, "%s", e.msg.buf);
+    cr_assert_str_eq(PQgetvalue(r, 0, 0), "7");
+    PQclear(r);
+    /* Sent, then taken: its own result. */
+    cr_assert_eq(rt__pg_send(pg, "t_seven", "SELECT 7"), 0);
+    r = rt__pg_take(pg, "t_seven", "SELECT 7", &e);
+    cr_assert_not_null(r, "%s", e.msg.buf);
+    cr_assert_str_eq(PQgetvalue(r, 0, 0), "7");
+    PQclear(r);
+    /* Sent, then another statement: that one runs (the one ahead is read and dropped),
+     * and a later take runs its statement again. */
+    cr_assert_eq(rt__pg_send(pg, "t_seven", "SELECT 7"), 0);
+    cr_assert_str_eq(pg_value(pg, "t_eight", "SELECT 8"), "8");
+    pg_ok(rt__pg_run(pg, "CREATE TABLE t_ahead_x(a int)", &e), &e);
+    r = rt__pg_take(pg, "t_seven", "SELECT 7", &e);
+    cr_assert_not_null(r, "%s", e.msg.buf);
+    cr_assert_str_eq(PQgetvalue(r, 0, 0), "7");
+    PQclear(r);
+    /* Sent and never taken: closing the connection drops it. */
+    cr_assert_eq(rt__pg_send(pg, "t_seven", "SELECT 7"), 0);
+    rt__pg_close(pg);
+}
+
+/* The first hit of a search for text on st, in *out (rt_rec_release). */
+static void first_hit(struct rt_store *st, const char *text, struct rt_rec *out)
+{
+    struct rt_query q = RT_QUERY_INIT;
+    struct rt_search_result res = {0};
+    struct rt_error e = RT_ERROR_INIT;
+
+    q.text = text;
+    pg_ok(rt_search(st, &q, &res, &e), &e);
+    cr_assert_gt(res.n_hits, 0, "a hit for %s", text);
+    *out = res.hits[0];
+    rt_rec_init(&res.hits[0]);
+    rt_search_result_release(&res);
+}
+
+Test(pg, page_rows_in_memory_show_a_write_by_another_connection_at_the_next_search)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *writer = pg_fresh("t_rows");
+    struct rt_tokenizer *tok = rt_tokenizer_new("english");
+    struct rt_store *st = NULL;
+    size_t n = 30;
+    char(*buf)[4][96] = calloc(n, sizeof(*buf));
+    struct rt_pg_rec_row *rows = rec_rows(n, buf);
+    struct rt_rec h;
+    char url[1024];
+
+    /* Both indexes and every page row in memory from the first search. */
+    setenv("RT_PG_TEXT_AFTER", "0", 1);
+    setenv("RT_PG_ROWS_AFTER", "0", 1);
+    snprintf(url, sizeof(url), "%s dbname=t_rows", pg_base());
+    pg_ok(rt_store_open(&st, url, 0, &e), &e);
+    pg_ok(rt__pg_run(writer,
+                     "INSERT INTO state(id, code, name) VALUES (1, 'BLR', 'Belarus'),"
+                     " (2, 'FRA', 'France'), (3, 'CAN', 'Canada');"
+                     " INSERT INTO theme(id, vocabulary, label) VALUES (1, 'upr-info', 'Women'),"
+                     " (2, 'upr-info', 'Torture')",
+                     &e),
+          &e);
+    pg_ok(rt__pg_load_recommendations(writer, tok, rows, n, &e), &e);
+    pg_ok(rt__pg_run(writer,
+                     "INSERT INTO recommendation_by(rec_id, state_id) VALUES (1, 2);"
+                     " INSERT INTO recommendation_theme(rec_id, theme_id, origin, confidence)"
+                     " VALUES (1, 2, 'official', 1), (1, 1, 'model', 0.25)",
+                     &e),
+          &e);
+
+    first_hit(st, "torture", &h);
+    cr_assert_eq(h.id, 1);
+    cr_assert_str_eq(h.text, "End torture number 1");
+    cr_assert_str_eq(h.sur.name, "Belarus");
+    cr_assert_eq(h.n_by, 1);
+    cr_assert_str_eq(h.by[0].name, "France");
+    cr_assert_eq(h.n_themes, 2, "its themes, in label order");
+    cr_assert_str_eq(h.themes[0].label, "Torture");
+    cr_assert_str_eq(h.themes[1].label, "Women");
+    cr_assert_str_eq(h.themes[1].origin, "model");
+    cr_assert_float_eq(h.themes[1].confidence, 0.25, 1e-9);
+    rt_rec_release(&h);
+
+    /* A change that raises no data version (replica mode fires no trigger) is not
+     * seen: the page's rows come from memory, not from the tables. */
+    pg_ok(rt__pg_run(writer,
+                     "SET session_replication_role = replica;"
+                     " UPDATE state SET name = 'Unseen' WHERE id = 1;"
+                     " SET session_replication_role = origin",
+                     &e),
+          &e);
+    first_hit(st, "torture", &h);
+    cr_assert_str_eq(h.sur.name, "Belarus", "from memory");
+    rt_rec_release(&h);
+
+    /* A write by another connection raises the version: the next search on this
+     * connection shows it, and the tables as they are now. */
+    pg_ok(rt__pg_run(writer, "INSERT INTO recommendation_by(rec_id, state_id) VALUES (1, 3)", &e),
+          &e);
+    first_hit(st, "torture", &h);
+    cr_assert_eq(h.n_by, 2, "the new recommending state at once");
+    cr_assert_str_eq(h.by[0].name, "Canada");
+    cr_assert_str_eq(h.by[1].name, "France");
+    cr_assert_str_eq(h.sur.name, "Unseen", "read again");
+    rt_rec_release(&h);
+    pg_ok(rt__pg_run(writer, "UPDATE state SET name = 'Belarus' WHERE id = 1", &e), &e);
+    first_hit(st, "torture", &h);
+    cr_assert_str_eq(h.sur.name, "Belarus");
+    rt_rec_release(&h);
+    pg_ok(rt__pg_run(writer, "DELETE FROM recommendation_theme WHERE rec_id = 1 AND theme_id = 1",
+                     &e),
+          &e);
+    first_hit(st, "torture", &h);
+    cr_assert_eq(h.n_themes, 1);
+    cr_assert_str_eq(h.themes[0].label, "Torture");
+    rt_rec_release(&h);
+
+    /* A private source's path is for everybody's reader only: the rows, read for
+     * everybody, never answer the public's (whose `source` hides it). */
+    pg_ok(
+        rt__pg_run(writer,
+                   "INSERT INTO source(id, kind, path, sha256) VALUES (1, 'upr-info', 'secret.csv',"
+                   " 'x'); UPDATE recommendation SET source_id = 1 WHERE id = 1;"
+                   " INSERT INTO private_record(kind, id) VALUES ('source', 1)",
+                   &e),
+        &e);
+    first_hit(st, "torture", &h);
+    cr_assert_str_eq(h.source_path, "secret.csv");
+    rt_rec_release(&h);
+    first_hit(st, "torture", &h); /* from memory now */
+    cr_assert_str_eq(h.source_path, "secret.csv");
+    rt_rec_release(&h);
+    pg_ok(rt_store_set_reader(st, RT_READER_PUBLIC, &e), &e);
+    first_hit(st, "torture", &h);
+    cr_assert_null(h.source_path, "the public does not see the private source");
+    rt_rec_release(&h);
+    pg_ok(rt_store_set_reader(st, RT_READER_ALL, &e), &e);
+    first_hit(st, "torture", &h);
+    cr_assert_str_eq(h.source_path, "secret.csv");
+    rt_rec_release(&h);
+    rt_store_close(st);
+    free(rows);
+    free(buf);
+    rt_tokenizer_free(tok);
+    rt__pg_close(writer);
+}
+
 /* The lines of the cluster's server log (tests/lib/pg.sh: server.log beside the
  * socket) that say a write was refused as read-only. */
 static int read_only_errors(void)
