@@ -17,6 +17,7 @@
 #define SQLITE_ENABLE_SESSION 1 /* sqlite3.h's session API: a merging import's changes */
 #include "base/compat.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -495,6 +496,31 @@ struct transfer {
     uint64_t total, done;
 };
 
+/* Appends v in decimal: what "%lld" writes, without printf's cost on every number of
+ * a copy. */
+static void add_int(struct rt_buf *b, long long v)
+{
+    char d[24];
+    size_t n = sizeof(d);
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+    do
+        d[--n] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        d[--n] = '-';
+    rt_buf_add(b, d + n, sizeof(d) - n);
+}
+
+/* Appends v as "%.17g" would, integers (most confidences are 1) without printf. */
+static void add_double(struct rt_buf *b, double v)
+{
+    if (v > -1e15 && v < 1e15 && v == (double)(long long)v && (v != 0 || !signbit(v)))
+        add_int(b, (long long)v);
+    else
+        rt_buf_addf(b, "%.17g", v);
+}
+
 /* COPY one table's rows from the load into PostgreSQL. */
 static int copy_table(struct transfer *x, const struct rt__pg_table *t, struct rt_error *err)
 {
@@ -523,9 +549,9 @@ static int copy_table(struct transfer *x, const struct rt__pg_table *t, struct r
             int type = sqlite3_column_type(q, (int)c);
             offs[c] = num.len;
             if (type == SQLITE_INTEGER)
-                rt_buf_addf(&num, "%lld", (long long)sqlite3_column_int64(q, (int)c));
+                add_int(&num, (long long)sqlite3_column_int64(q, (int)c));
             else if (type == SQLITE_FLOAT)
-                rt_buf_addf(&num, "%.17g", sqlite3_column_double(q, (int)c));
+                add_double(&num, sqlite3_column_double(q, (int)c));
             else if (type == SQLITE_BLOB) {
                 const unsigned char *b = sqlite3_column_blob(q, (int)c);
                 int bn = sqlite3_column_bytes(q, (int)c);
@@ -685,57 +711,82 @@ out:
     return rc;
 }
 
-/* The indexes of table that no constraint owns, as CREATE INDEX statements appended to
- * defs (each ended by NUL); each is dropped now, to be made again after the copy. */
-static int indexes_drop(struct pg_store *s, const char *table, struct rt_buf *defs,
+/* The names of the tables of t marked in only (NULL: all), and extra (NULL-ended), as
+ * an array literal of text: {"a","b"}. */
+static void table_names(struct rt_buf *out, const struct rt__pg_table *t, size_t n,
+                        const char *only, const char *const *extra)
+{
+    size_t k = 0;
+
+    rt_buf_addch(out, '{');
+    for (; extra && *extra; extra++)
+        rt_buf_addf(out, "%s\"%s\"", k++ ? "," : "", *extra);
+    for (size_t i = 0; i < n; i++)
+        if (!only || only[i])
+            rt_buf_addf(out, "%s\"%s\"", k++ ? "," : "", t[i].name);
+    rt_buf_addch(out, '}');
+}
+
+/* The indexes of the tables named (an array literal) that no constraint owns, as CREATE
+ * INDEX statements appended to defs (each ended by NUL); they are dropped now, in one
+ * round trip, to be made again after the copy. */
+static int indexes_drop(struct pg_store *s, const char *tables, struct rt_buf *defs,
                         struct rt_error *err)
 {
-    const char *v[1] = {table};
+    const char *v[1] = {tables};
     PGresult *r = rt__pg_exec(s->pg, "pg_indexes",
                               "SELECT indexname, indexdef FROM pg_indexes i"
-                              " WHERE schemaname = current_schema() AND tablename = $1"
+                              " WHERE schemaname = current_schema()"
+                              " AND tablename = ANY ($1::text[])"
                               " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid ="
-                              " format('%I.%I', i.schemaname, i.indexname)::regclass)",
+                              " format('%I.%I', i.schemaname, i.indexname)::regclass)"
+                              " ORDER BY array_position($1::text[], tablename::text), indexname",
                               1, v, err);
+    struct rt_buf sql = RT_BUF_INIT;
     int rc = 0;
 
     if (!r)
         return RT_ESTORE;
-    for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
-        struct rt_buf sql = RT_BUF_INIT;
-        rt_buf_addf(&sql, "DROP INDEX \"%s\"", PQgetvalue(r, i, 0));
-        rc = rt__pg_run(s->pg, sql.buf, err);
-        rt_buf_release(&sql);
+    for (int i = 0; i < PQntuples(r); i++) {
+        rt_buf_addf(&sql, "DROP INDEX \"%s\";", PQgetvalue(r, i, 0));
         rt_buf_adds(defs, PQgetvalue(r, i, 1));
         rt_buf_addch(defs, '\0');
     }
     PQclear(r);
+    if (sql.len)
+        rc = rt__pg_run(s->pg, sql.buf, err);
+    rt_buf_release(&sql);
     return rc;
 }
 
-/* Moves table's identity sequence past its largest id, when it has one. */
-static int move_sequence(struct pg_store *s, const char *table, struct rt_error *err)
+/* Moves the identity sequence of each table named (an array literal) that has one past
+ * its largest id, in two round trips whatever the number of tables. */
+static int move_sequences(struct pg_store *s, const char *tables, struct rt_error *err)
 {
-    const char *v[1] = {table};
+    const char *v[1] = {tables};
     PGresult *r = rt__pg_exec(s->pg, "pg_identity",
-                              "SELECT column_name FROM information_schema.columns"
-                              " WHERE table_schema = current_schema() AND table_name = $1"
-                              " AND is_identity = 'YES'",
+                              "SELECT c.relname, a.attname FROM pg_attribute a"
+                              " JOIN pg_class c ON c.oid = a.attrelid"
+                              " WHERE c.relnamespace = current_schema()::regnamespace"
+                              " AND c.relname = ANY ($1::text[]) AND a.attidentity <> ''"
+                              " AND NOT a.attisdropped AND a.attnum > 0",
                               1, v, err);
+    struct rt_buf sql = RT_BUF_INIT;
     int rc = 0;
 
     if (!r)
         return RT_ESTORE;
-    if (PQntuples(r) == 1) {
-        struct rt_buf sql = RT_BUF_INIT;
+    for (int i = 0; i < PQntuples(r); i++) {
+        const char *t = PQgetvalue(r, i, 0), *c = PQgetvalue(r, i, 1);
         rt_buf_addf(&sql,
                     "SELECT setval(pg_get_serial_sequence('%s', '%s'), max(\"%s\"))"
-                    " FROM \"%s\" HAVING max(\"%s\") IS NOT NULL",
-                    table, PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 0), table, PQgetvalue(r, 0, 0));
-        rc = rt__pg_run(s->pg, sql.buf, err);
-        rt_buf_release(&sql);
+                    " FROM \"%s\" HAVING max(\"%s\") IS NOT NULL;",
+                    t, c, c, t, c);
     }
     PQclear(r);
+    if (sql.len)
+        rc = rt__pg_run(s->pg, sql.buf, err);
+    rt_buf_release(&sql);
     return rc;
 }
 
@@ -773,8 +824,9 @@ static int table_triggers(struct pg_store *s, const char *table, int on, struct 
 
 static int transfer_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
 {
+    static const char *const fts_tables[] = {"recommendation_fts", "word", NULL};
     struct transfer *x = ctx;
-    struct rt_buf defs = RT_BUF_INIT;
+    struct rt_buf defs = RT_BUF_INIT, sql = RT_BUF_INIT, names = RT_BUF_INIT;
     PGresult *r;
     int rc, empty, super;
 
@@ -794,28 +846,26 @@ static int transfer_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
     PQclear(r);
     if ((super &&
          (rc = rt__pg_run(x->s->pg, "SET LOCAL session_replication_role = replica", err)) < 0) ||
-        (rc = rt__pg_run(x->s->pg, "SET LOCAL maintenance_work_mem = '128MB'", err)) < 0 ||
-        (rc = indexes_drop(x->s, "recommendation_fts", &defs, err)) < 0 ||
-        (rc = indexes_drop(x->s, "word", &defs, err)) < 0)
+        (rc = rt__pg_run(x->s->pg, "SET LOCAL maintenance_work_mem = '128MB'", err)) < 0)
         goto out;
-    for (size_t i = x->n; i-- > 0;) {
-        struct rt_buf sql = RT_BUF_INIT;
-        rt_buf_addf(&sql, "DELETE FROM \"%s\"", x->t[i].name);
-        rc = rt__pg_run(x->s->pg, sql.buf, err);
-        rt_buf_release(&sql);
-        if (rc < 0)
-            goto out;
-    }
-    for (size_t i = 0; i < x->n; i++)
-        if ((rc = indexes_drop(x->s, x->t[i].name, &defs, err)) < 0)
-            goto out;
+    /* The seeded rows go, the indexes no constraint owns too: a few round trips. */
+    for (size_t i = x->n; i-- > 0;)
+        rt_buf_addf(&sql, "DELETE FROM \"%s\";", x->t[i].name);
+    if (sql.len && (rc = rt__pg_run(x->s->pg, sql.buf, err)) < 0)
+        goto out;
+    table_names(&names, x->t, x->n, NULL, fts_tables);
+    if ((rc = indexes_drop(x->s, names.buf, &defs, err)) < 0)
+        goto out;
     for (size_t i = 0; i < x->n; i++) {
         if ((!super && (rc = table_triggers(x->s, x->t[i].name, 0, err)) < 0) ||
             (rc = copy_table(x, &x->t[i], err)) < 0 ||
-            (!super && (rc = table_triggers(x->s, x->t[i].name, 1, err)) < 0) ||
-            (rc = move_sequence(x->s, x->t[i].name, err)) < 0)
+            (!super && (rc = table_triggers(x->s, x->t[i].name, 1, err)) < 0))
             goto out;
     }
+    rt_buf_reset(&names);
+    table_names(&names, x->t, x->n, NULL, NULL);
+    if ((rc = move_sequences(x->s, names.buf, err)) < 0)
+        goto out;
     if ((rc = copy_lexemes(x, NULL, 0, "word", err)) < 0)
         goto out;
     for (size_t i = 0; i < defs.len && rc == 0; i += strlen(defs.buf + i) + 1)
@@ -826,6 +876,8 @@ static int transfer_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
         rc = rt__pg_run(x->s->pg, PG_BUMP_VERSION, err);
 out:
     rt_buf_release(&defs);
+    rt_buf_release(&sql);
+    rt_buf_release(&names);
     return rc;
 }
 
@@ -885,7 +937,8 @@ static int transfer(struct pg_store *s, struct rt_error *err)
     int rc;
 
     rt_buf_addf(&path, "%s/load.db", s->scratch_dir);
-    if (sqlite3_open_v2(path.buf, &x.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    if (sqlite3_open_v2(path.buf, &x.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK)
         rc = sq_error(x.db, err, "the import's working copy");
     else
         rc = transfer_from(&x, err);
@@ -907,7 +960,8 @@ int rt__pg_copy_in(const char *sqlite_path, const char *pg_target,
     sqlite3_stmt *q = NULL;
     int rc, version = -1;
 
-    if (sqlite3_open_v2(sqlite_path, &x.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(sqlite_path, &x.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
         rc = rt_error_set(err, RT_EIO, sqlite_path, 0, NULL, "cannot open the source: %s",
                           sqlite3_errmsg(x.db));
         goto out;
@@ -971,12 +1025,23 @@ out:
  * off, as for a first import: the working copy's made the audit entry, chained to the
  * last one copied from PostgreSQL.
  */
+/* One table's changes in COPY's text form: rows added, and changed rows read whole from
+ * the working copy (keys: the primary key's columns); del: rows were removed. */
+struct merge_rows {
+    struct rt_buf ins, upd;
+    long n_ins, n_upd;
+    int del;
+    unsigned char *keys;
+    sqlite3_stmt *row; /* reads a changed row by its primary key */
+};
+
 struct merge {
     struct transfer x; /* db: the working copy; t, n: its tables, references first */
     void *cs;          /* the session's changeset */
     int cs_len;
     int64_t version;
     char *touched;             /* x.t[i] has changes */
+    struct merge_rows *rows;   /* x.t[i]'s changes, made ready before the transaction */
     struct rt_buf ids, ids_pg; /* recommendations added or with a new text: [1,2] and {1,2} */
     struct rt_buf pids;        /* those with only a new paragraph: [1,2] */
     struct rt_buf *vb;         /* a value's text form, per column */
@@ -996,10 +1061,10 @@ static void merge_value(struct merge *m, size_t c, sqlite3_value *v)
         m->lens[c] = 0;
         return;
     case SQLITE_INTEGER:
-        rt_buf_addf(b, "%lld", (long long)sqlite3_value_int64(v));
+        add_int(b, (long long)sqlite3_value_int64(v));
         break;
     case SQLITE_FLOAT:
-        rt_buf_addf(b, "%.17g", sqlite3_value_double(v));
+        add_double(b, sqlite3_value_double(v));
         break;
     case SQLITE_BLOB: {
         const unsigned char *p = sqlite3_value_blob(v);
@@ -1079,34 +1144,80 @@ static sqlite3_stmt *merge_row_stmt(struct merge *m, const struct rt__pg_table *
     return q;
 }
 
-/*
- * The changes of op (SQLITE_INSERT, _UPDATE or _DELETE) to table t. Added rows go in
- * with one COPY; changed rows, read whole from the working copy, with one COPY into a
- * temporary table and one UPDATE … FROM it; removed rows with a DELETE each. *added
- * tells whether rows were added.
- */
-static int merge_table(struct merge *m, const struct rt__pg_table *t, int op_of, int *added,
-                       struct rt_error *err)
+/* The rows removed from table t, with a DELETE each (an import removes none today). */
+static int merge_deletes(struct merge *m, const struct rt__pg_table *t, struct rt_error *err)
 {
     sqlite3_changeset_iter *it = NULL;
-    sqlite3_stmt *row = NULL;
-    struct rt_pg_copy *cp = NULL;
-    struct rt_buf sql = RT_BUF_INIT, tmp = RT_BUF_INIT;
-    int rc = 0, is_rec = !strcmp(t->name, "recommendation"), any = 0;
-    unsigned char *keys = NULL;
+    struct rt_buf sql = RT_BUF_INIT;
+    int rc = 0;
 
-    rt_buf_addf(&tmp, "rt_merge_%s", t->name);
     if (sqlite3changeset_start(&it, m->cs_len, m->cs) != SQLITE_OK)
         return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "the import's changes cannot be read");
     while (rc == 0 && sqlite3changeset_next(it) == SQLITE_ROW) {
         const char *name;
         int ncol, op, indirect, n = 0;
         unsigned char *pk;
-        sqlite3_value *v = NULL;
 
         sqlite3changeset_op(it, &name, &ncol, &op, &indirect);
-        if (op != op_of || strcmp(name, t->name))
+        if (op != SQLITE_DELETE || strcmp(name, t->name))
             continue;
+        sqlite3changeset_pk(it, &pk, NULL);
+        rt_buf_reset(&sql);
+        rt_buf_addf(&sql, "DELETE FROM \"%s\"", t->name);
+        for (size_t c = 0, k = 0; c < t->ncols; c++) {
+            sqlite3_value *v = NULL;
+            if (!pk[c])
+                continue;
+            sqlite3changeset_old(it, (int)c, &v);
+            merge_value(m, (size_t)n, v);
+            rt_buf_addf(&sql, "%s\"%s\" = $%d", k++ ? " AND " : " WHERE ", t->cols[c], n + 1);
+            n++;
+        }
+        rc = merge_exec(m, t->name, sql.buf, n, err);
+    }
+    sqlite3changeset_finalize(it);
+    rt_buf_release(&sql);
+    return rc;
+}
+
+/*
+ * Reads the changeset once, before the transaction, into m->rows: for each table the
+ * rows added (their new values) and the rows changed (read whole from the working
+ * copy, since the changeset holds only what changed) in COPY's text form, and whether
+ * rows were removed; the recommendations whose lexemes or words are made again are
+ * noted. Reading the changeset once per table and kind of change cost about 0.1 s a
+ * pass for the UPR Info database, inside the transaction.
+ */
+static int merge_collect(struct merge *m, struct rt_error *err)
+{
+    sqlite3_changeset_iter *it = NULL;
+    size_t i = m->x.n;
+    const char *last = NULL;
+    int rc = 0;
+
+    rt_buf_addch(&m->ids, '[');
+    rt_buf_addch(&m->ids_pg, '{');
+    rt_buf_addch(&m->pids, '[');
+    if (sqlite3changeset_start(&it, m->cs_len, m->cs) != SQLITE_OK)
+        return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "the import's changes cannot be read");
+    while (rc == 0 && sqlite3changeset_next(it) == SQLITE_ROW) {
+        const char *name;
+        int ncol, op, indirect, bad;
+        unsigned char *pk;
+        sqlite3_value *v = NULL;
+        const struct rt__pg_table *t;
+        struct merge_rows *w;
+
+        sqlite3changeset_op(it, &name, &ncol, &op, &indirect);
+        if (!last || strcmp(name, last)) { /* a table's changes come together */
+            for (i = 0; i < m->x.n && strcmp(m->x.t[i].name, name); i++)
+                ;
+            last = i < m->x.n ? m->x.t[i].name : NULL;
+        }
+        if (i == m->x.n)
+            continue;
+        t = &m->x.t[i];
+        w = &m->rows[i];
         if ((size_t)ncol != t->ncols) {
             rc = rt_error_set(err, RT_ESTORE, NULL, 0, t->name,
                               "%s: the import's changes have %d columns, the table %zu", t->name,
@@ -1115,40 +1226,8 @@ static int merge_table(struct merge *m, const struct rt__pg_table *t, int op_of,
         }
         sqlite3changeset_pk(it, &pk, NULL);
         if (op == SQLITE_DELETE) {
-            rt_buf_reset(&sql);
-            rt_buf_addf(&sql, "DELETE FROM \"%s\"", t->name);
-            for (size_t c = 0, k = 0; c < t->ncols; c++) {
-                if (!pk[c])
-                    continue;
-                v = NULL;
-                sqlite3changeset_old(it, (int)c, &v);
-                merge_value(m, (size_t)n, v);
-                rt_buf_addf(&sql, "%s\"%s\" = $%d", k++ ? " AND " : " WHERE ", t->cols[c], n + 1);
-                n++;
-            }
-            rc = merge_exec(m, t->name, sql.buf, n, err);
+            w->del = 1;
             continue;
-        }
-        if (!any) {
-            if (op == SQLITE_UPDATE) {
-                keys = rt_xcalloc(t->ncols, 1);
-                memcpy(keys, pk, t->ncols);
-                if (!(row = merge_row_stmt(m, t, pk, err))) {
-                    rc = RT_ESTORE;
-                    break;
-                }
-                rt_buf_reset(&sql);
-                rt_buf_addf(&sql,
-                            "CREATE TEMP TABLE IF NOT EXISTS \"%s\" (LIKE \"%s\")"
-                            " ON COMMIT DROP; TRUNCATE \"%s\"",
-                            tmp.buf, t->name, tmp.buf);
-                if ((rc = rt__pg_run(m->x.s->pg, sql.buf, err)) < 0)
-                    break;
-            }
-            if ((rc = rt__pg_copy_begin(m->x.s->pg, op == SQLITE_UPDATE ? tmp.buf : t->name,
-                                        (const char *const *)t->cols, (int)t->ncols, &cp, err)) < 0)
-                break;
-            any = 1;
         }
         if (op == SQLITE_INSERT) {
             for (size_t c = 0; c < t->ncols; c++) {
@@ -1156,64 +1235,114 @@ static int merge_table(struct merge *m, const struct rt__pg_table *t, int op_of,
                 sqlite3changeset_new(it, (int)c, &v);
                 merge_value(m, c, v);
             }
-            *added = 1;
-            if (is_rec) {
+            if (!strcmp(t->name, "recommendation")) {
                 v = NULL;
                 sqlite3changeset_new(it, 0, &v);
                 merge_note_rec(m, v, 0);
             }
+            bad = rt__pg_copy_encode(&w->ins, (int)t->ncols, m->vals, m->lens);
+            w->n_ins++;
         } else {
+            if (!w->row) {
+                w->keys = rt_xcalloc(t->ncols, 1);
+                memcpy(w->keys, pk, t->ncols);
+                if (!(w->row = merge_row_stmt(m, t, pk, err))) {
+                    rc = RT_ESTORE;
+                    break;
+                }
+            }
             for (size_t c = 0; c < t->ncols; c++)
                 if (pk[c]) {
                     v = NULL;
                     sqlite3changeset_old(it, (int)c, &v);
-                    sqlite3_bind_value(row, (int)c + 1, v);
+                    sqlite3_bind_value(w->row, (int)c + 1, v);
                 }
-            if (sqlite3_step(row) != SQLITE_ROW) {
+            if (sqlite3_step(w->row) != SQLITE_ROW) {
                 rc = sq_error(m->x.db, err, t->name);
                 break;
             }
             for (size_t c = 0; c < t->ncols; c++)
-                merge_value(m, c, sqlite3_column_value(row, (int)c));
-            if (is_rec && (merge_changed(it, t, "text") || merge_changed(it, t, "paragraph"))) {
+                merge_value(m, c, sqlite3_column_value(w->row, (int)c));
+            if (!strcmp(t->name, "recommendation") &&
+                (merge_changed(it, t, "text") || merge_changed(it, t, "paragraph"))) {
                 v = NULL;
                 sqlite3changeset_old(it, 0, &v);
                 merge_note_rec(m, v, !merge_changed(it, t, "text"));
             }
+            bad = rt__pg_copy_encode(&w->upd, (int)t->ncols, m->vals, m->lens);
+            sqlite3_reset(w->row);
+            w->n_upd++;
         }
-        rc = rt__pg_copy_row(cp, m->vals, m->lens, err);
-        if (row)
-            sqlite3_reset(row);
+        if (bad < 0)
+            rc = rt_error_set(err, RT_EINVAL, NULL, 0, t->name,
+                              "%s: field %d of a row holds a NUL byte", t->name, -bad);
     }
-    if (rc == 0 && cp)
-        rc = rt__pg_copy_end(cp, NULL, err);
-    if (rc == 0 && op_of == SQLITE_UPDATE && any) {
-        /* UPDATE "t" SET ("a", "b") = (ROW(u."a", u."b")) FROM tmp u WHERE "t"."k" = u."k" */
-        size_t n = 0;
-        rt_buf_reset(&sql);
-        rt_buf_addf(&sql, "UPDATE \"%s\" SET (", t->name);
-        for (size_t c = 0; c < t->ncols; c++)
-            if (!keys[c])
-                rt_buf_addf(&sql, "%s\"%s\"", n++ ? ", " : "", t->cols[c]);
-        rt_buf_adds(&sql, ") = ROW(");
-        n = 0;
-        for (size_t c = 0; c < t->ncols; c++)
-            if (!keys[c])
-                rt_buf_addf(&sql, "%su.\"%s\"", n++ ? ", " : "", t->cols[c]);
-        rt_buf_addf(&sql, ") FROM \"%s\" u", tmp.buf);
-        n = 0;
-        for (size_t c = 0; c < t->ncols; c++)
-            if (keys[c])
-                rt_buf_addf(&sql, "%s\"%s\".\"%s\" = u.\"%s\"", n++ ? " AND " : " WHERE ", t->name,
-                            t->cols[c], t->cols[c]);
-        rc = rt__pg_run(m->x.s->pg, sql.buf, err);
-    }
-    rt__pg_copy_abort(cp);
-    sqlite3_finalize(row);
     sqlite3changeset_finalize(it);
+    rt_buf_addch(&m->ids, ']');
+    rt_buf_addch(&m->ids_pg, '}');
+    rt_buf_addch(&m->pids, ']');
+    return rc;
+}
+
+/* Sends rows (n of them, made by merge_collect) with one COPY into table. */
+static int merge_copy(struct merge *m, const char *table, const struct rt__pg_table *t,
+                      const struct rt_buf *rows, long n, struct rt_error *err)
+{
+    struct rt_pg_copy *cp = NULL;
+    int rc;
+
+    if ((rc = rt__pg_copy_begin(m->x.s->pg, table, (const char *const *)t->cols, (int)t->ncols, &cp,
+                                err)) == 0 &&
+        (rc = rt__pg_copy_put(cp, rows->buf, rows->len, n, err)) == 0)
+        rc = rt__pg_copy_end(cp, NULL, err);
+    rt__pg_copy_abort(cp);
+    return rc;
+}
+
+/*
+ * Table t's rows added (one COPY) and changed (one COPY into a temporary table and one
+ * UPDATE … FROM it), from w.
+ */
+static int merge_table(struct merge *m, const struct rt__pg_table *t, const struct merge_rows *w,
+                       struct rt_error *err)
+{
+    struct rt_buf sql = RT_BUF_INIT, tmp = RT_BUF_INIT;
+    int rc = 0;
+    size_t n = 0;
+
+    if (w->n_ins && (rc = merge_copy(m, t->name, t, &w->ins, w->n_ins, err)) < 0)
+        return rc;
+    if (!w->n_upd)
+        return 0;
+    rt_buf_addf(&tmp, "rt_merge_%s", t->name);
+    rt_buf_addf(&sql,
+                "CREATE TEMP TABLE IF NOT EXISTS \"%s\" (LIKE \"%s\")"
+                " ON COMMIT DROP; TRUNCATE \"%s\"",
+                tmp.buf, t->name, tmp.buf);
+    if ((rc = rt__pg_run(m->x.s->pg, sql.buf, err)) < 0 ||
+        (rc = merge_copy(m, tmp.buf, t, &w->upd, w->n_upd, err)) < 0)
+        goto out;
+    /* UPDATE "t" SET ("a", "b") = (ROW(u."a", u."b")) FROM tmp u WHERE "t"."k" = u."k" */
+    rt_buf_reset(&sql);
+    rt_buf_addf(&sql, "UPDATE \"%s\" SET (", t->name);
+    for (size_t c = 0; c < t->ncols; c++)
+        if (!w->keys[c])
+            rt_buf_addf(&sql, "%s\"%s\"", n++ ? ", " : "", t->cols[c]);
+    rt_buf_adds(&sql, ") = ROW(");
+    n = 0;
+    for (size_t c = 0; c < t->ncols; c++)
+        if (!w->keys[c])
+            rt_buf_addf(&sql, "%su.\"%s\"", n++ ? ", " : "", t->cols[c]);
+    rt_buf_addf(&sql, ") FROM \"%s\" u", tmp.buf);
+    n = 0;
+    for (size_t c = 0; c < t->ncols; c++)
+        if (w->keys[c])
+            rt_buf_addf(&sql, "%s\"%s\".\"%s\" = u.\"%s\"", n++ ? " AND " : " WHERE ", t->name,
+                        t->cols[c], t->cols[c]);
+    rc = rt__pg_run(m->x.s->pg, sql.buf, err);
+out:
     rt_buf_release(&sql);
     rt_buf_release(&tmp);
-    rt_free(keys);
     return rc;
 }
 
@@ -1226,12 +1355,6 @@ static int merge_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
     int rc, super;
 
     (void)pg;
-    rt_buf_reset(&m->ids);
-    rt_buf_reset(&m->ids_pg);
-    rt_buf_reset(&m->pids);
-    rt_buf_addch(&m->ids, '[');
-    rt_buf_addch(&m->ids_pg, '{');
-    rt_buf_addch(&m->pids, '[');
     if ((rc = data_version(s, &v, err)) < 0)
         return rc;
     if (v != m->version)
@@ -1250,19 +1373,22 @@ static int merge_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
         if (!super && m->touched[i])
             rc = table_triggers(s, m->x.t[i].name, 0, err);
     for (size_t i = m->x.n; i-- > 0 && rc == 0;)
+        if (m->rows[i].del)
+            rc = merge_deletes(m, &m->x.t[i], err);
+    for (size_t i = 0; i < m->x.n && rc == 0; i++)
         if (m->touched[i])
-            rc = merge_table(m, &m->x.t[i], SQLITE_DELETE, &(int){0}, err);
-    for (size_t i = 0; i < m->x.n && rc == 0; i++) {
-        int added = 0;
-        if (!m->touched[i])
-            continue;
-        if ((rc = merge_table(m, &m->x.t[i], SQLITE_INSERT, &added, err)) == 0 &&
-            (rc = merge_table(m, &m->x.t[i], SQLITE_UPDATE, &added, err)) == 0 && added)
-            rc = move_sequence(s, m->x.t[i].name, err);
+            rc = merge_table(m, &m->x.t[i], &m->rows[i], err);
+    if (rc == 0) {
+        struct rt_buf names = RT_BUF_INIT;
+        char *added = rt_xcalloc(m->x.n ? m->x.n : 1, 1);
+        for (size_t i = 0; i < m->x.n; i++)
+            added[i] = m->rows[i].n_ins > 0;
+        table_names(&names, m->x.t, m->x.n, added, NULL);
+        if (names.len > 2)
+            rc = move_sequences(s, names.buf, err);
+        rt_buf_release(&names);
+        rt_free(added);
     }
-    rt_buf_addch(&m->ids, ']');
-    rt_buf_addch(&m->ids_pg, '}');
-    rt_buf_addch(&m->pids, ']');
     if (rc == 0 && (m->ids.len > 2 || m->pids.len > 2))
         rc = rt__pg_run(s->pg,
                         "CREATE TEMP TABLE IF NOT EXISTS rt_merge_word"
@@ -1312,7 +1438,8 @@ static int merge_write(struct pg_store *s, void *cs, int cs_len, struct rt_error
     m.cs_len = cs_len;
     m.version = s->merge_version;
     rt_buf_addf(&path, "%s/load.db", s->scratch_dir);
-    if (sqlite3_open_v2(path.buf, &m.x.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path.buf, &m.x.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
         rc = sq_error(m.x.db, err, "the import's working copy");
         goto out;
     }
@@ -1341,8 +1468,22 @@ static int merge_write(struct pg_store *s, void *cs, int cs_len, struct rt_error
     for (size_t c = 0; c < maxcols; c++)
         rt_buf_init(&m.vb[c], 0);
     m.x.tok = rt_tokenizer_new("english");
-    rc = rt__pg_transaction(s->pg, merge_txn, &m, NULL, err);
+    m.rows = rt_xcalloc(m.x.n ? m.x.n : 1, sizeof(*m.rows));
+    for (size_t i = 0; i < m.x.n; i++) {
+        rt_buf_init(&m.rows[i].ins, 0);
+        rt_buf_init(&m.rows[i].upd, 0);
+    }
+    if ((rc = merge_collect(&m, err)) == 0)
+        rc = rt__pg_transaction(s->pg, merge_txn, &m, NULL, err);
 out:
+    if (m.rows)
+        for (size_t i = 0; i < m.x.n; i++) {
+            rt_buf_release(&m.rows[i].ins);
+            rt_buf_release(&m.rows[i].upd);
+            rt_free(m.rows[i].keys);
+            sqlite3_finalize(m.rows[i].row);
+        }
+    rt_free(m.rows);
     if (m.vb)
         for (size_t c = 0; c < maxcols; c++)
             rt_buf_release(&m.vb[c]);
