@@ -3413,7 +3413,10 @@ static int pg_export(struct rt_store *st, json_t **out, struct rt_error *err)
 
 /* The ledger's writes (src/store/sql.h, pg/sql.c). A read transaction ends first and
  * begins again after the write (a web request notes a session's use inside its read),
- * in a snapshot that holds the write. */
+ * in a snapshot that holds the write. During an import they go to its working copy,
+ * through SQLite's store, as the import's own writes do (the private mark of
+ * `import --private`, rt_private_set): its triggers make the audit entry, and the
+ * commit writes the rows into PostgreSQL with the rest. */
 
 static int pg_sql_exec(struct rt_store *st, struct rt_error *err, int64_t *out_id, const char *sql,
                        const char *types, va_list ap)
@@ -3422,7 +3425,7 @@ static int pg_sql_exec(struct rt_store *st, struct rt_error *err, int64_t *out_i
     int reading = s->in_read, rc;
 
     if (s->scratch)
-        return pg_fail(err, "the ledger's writes during an import");
+        return rt__sqlite_ops.sql_exec(s->scratch, err, out_id, sql, types, ap);
     pg_read_end(st);
     rc = rt__pg_sql_exec(s->pg, &s->sql, s->in_tx, err, out_id, sql, types, ap);
     if (reading)
@@ -3436,7 +3439,7 @@ static int pg_sql_scalar(struct rt_store *st, struct rt_error *err, int64_t *out
     struct pg_store *s = PG(st);
 
     if (s->scratch)
-        return pg_fail(err, "the ledger's writes during an import");
+        return rt__sqlite_ops.sql_scalar(s->scratch, err, out_int, out_json, sql, types, ap);
     return rt__pg_sql_scalar(s->pg, &s->sql, err, out_int, out_json, sql, types, ap);
 }
 
@@ -3446,7 +3449,7 @@ static int pg_sql_rows(struct rt_store *st, struct rt_error *err, rt__sql_row_fn
     struct pg_store *s = PG(st);
 
     if (s->scratch)
-        return pg_fail(err, "the ledger's reads during an import");
+        return rt__sqlite_ops.sql_rows(s->scratch, err, fn, ctx, sql, types, ap);
     return rt__pg_sql_rows(s->pg, &s->sql, err, fn, ctx, sql, types, ap);
 }
 
@@ -3455,7 +3458,7 @@ static int pg_sql_group(struct rt_store *st, int op, struct rt_error *err)
     struct pg_store *s = PG(st);
 
     if (s->scratch)
-        return pg_fail(err, "the ledger's writes during an import");
+        return rt__sqlite_ops.sql_group(s->scratch, op, err);
     if (op == RT__SQL_GROUP_BEGIN && !s->in_tx)
         pg_read_end(st);
     return rt__pg_sql_group(s->pg, &s->sql, s->in_tx, op, err);
