@@ -18,6 +18,7 @@
 #include "base/compat.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -494,6 +495,7 @@ struct transfer {
     rt__copy_progress_fn progress;
     void *pctx;
     uint64_t total, done;
+    struct lexemes_job *lex; /* an import's lexemes made meanwhile, or NULL */
 };
 
 /* Appends v in decimal: what "%lld" writes, without printf's cost on every number of
@@ -632,83 +634,198 @@ static int lex_term(void *ctx, const char *term, size_t len, size_t start, size_
     return 0;
 }
 
-/* The full-text lexemes of every recommendation of the load (its text), or of those
- * whose ids the JSON array ids lists, then the words of their texts and paragraphs into
- * the table word_table (word, or a merge's temporary table); with paragraphs_only, only
- * the words of their paragraphs (a merge that filled paragraphs in). */
-static int copy_lexemes(struct transfer *x, const char *ids, int paragraphs_only,
-                        const char *word_table, struct rt_error *err)
-{
-    static const char *const cols[] = {"rec_id", "lexemes"};
-    static const char *const wcols[] = {"word", "stem"};
-    struct rt_buf tsv = RT_BUF_INIT, words = RT_BUF_INIT;
-    struct rt_pg_lexemes lx = RT_PG_LEXEMES_INIT;
-    struct rt_pg_copy *cp = NULL;
-    sqlite3_stmt *q = NULL;
-    char id[24];
-    int rc, step;
+/* The lexemes of texts and the new words met in them, made ready for their COPYs. */
+struct lexemes {
+    struct rt_buf rows; /* recommendation_fts's rows in COPY's binary form */
+    long nrows;
+    struct rt_buf words; /* word NUL stem NUL … */
+};
 
-    if (sqlite3_prepare_v2(x->db,
+/* The full-text lexemes of every recommendation in db (its text), or of those whose ids
+ * the JSON array ids lists, then the words of their texts and paragraphs, into out;
+ * with paragraphs_only, only the words of their paragraphs (a merge that filled
+ * paragraphs in). 0, or RT_ESTORE and SQLite's message in msg. */
+static int lexemes_make(sqlite3 *db, struct rt_tokenizer *tok, const char *ids, int paragraphs_only,
+                        struct lexemes *out, char *msg, size_t msg_len)
+{
+    struct rt_buf tsv = RT_BUF_INIT;
+    struct rt_pg_lexemes lx = RT_PG_LEXEMES_INIT;
+    sqlite3_stmt *q = NULL;
+    int step;
+
+    if (sqlite3_prepare_v2(db,
                            ids ? "SELECT id, text, paragraph FROM recommendation"
                                  " WHERE id IN (SELECT value FROM json_each(?1))"
                                : "SELECT id, text, paragraph FROM recommendation",
-                           -1, &q, NULL) != SQLITE_OK)
-        return sq_error(x->db, err, "recommendation");
+                           -1, &q, NULL) != SQLITE_OK) {
+        snprintf(msg, msg_len, "%s", sqlite3_errmsg(db));
+        return RT_ESTORE;
+    }
     if (ids)
         sqlite3_bind_text(q, 1, ids, -1, SQLITE_STATIC);
-    rt_tokenizer_forget(x->tok);
-    if (!paragraphs_only &&
-        (rc = rt__pg_copy_begin_binary(x->s->pg, "recommendation_fts", cols, 2, &cp, err)) < 0)
-        goto out;
+    rt_tokenizer_forget(tok);
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *v[2] = {id, NULL};
-        size_t lens[2] = {8, 0};
-        struct lex l = {&lx, &words, 0, NULL, 0};
+        struct lex l = {&lx, &out->words, 0, NULL, 0};
         uint64_t rec_id = (uint64_t)sqlite3_column_int64(q, 0);
-        for (int b = 0; b < 8; b++) /* int8's binary form: big-endian */
-            id[b] = (char)((rec_id >> (8 * (7 - b))) & 0xff);
-        rt_buf_reset(&tsv);
         if (!paragraphs_only)
-            rt_tokenize(x->tok, (const char *)sqlite3_column_text(q, 1),
+            rt_tokenize(tok, (const char *)sqlite3_column_text(q, 1),
                         (size_t)sqlite3_column_bytes(q, 1), RT_TOKENIZE_NEW_WORDS, lex_term, &l);
         if (sqlite3_column_type(q, 2) != SQLITE_NULL) {
-            struct lex p = {NULL, &words, 0, NULL, 0};
-            rt_tokenize(x->tok, (const char *)sqlite3_column_text(q, 2),
+            struct lex p = {NULL, &out->words, 0, NULL, 0};
+            rt_tokenize(tok, (const char *)sqlite3_column_text(q, 2),
                         (size_t)sqlite3_column_bytes(q, 2), RT_TOKENIZE_NEW_WORDS, lex_term, &p);
         }
         if (paragraphs_only)
             continue;
+        /* A row of two fields: the id as int8 (big-endian), the packed tsvector. */
+        rt_buf_reset(&tsv);
         rt__pg_lexemes_pack(&lx, &tsv);
-        v[1] = tsv.buf;
-        lens[1] = tsv.len;
-        if ((rc = rt__pg_copy_row_binary(cp, v, lens, err)) < 0)
-            goto out;
+        rt__pg_put_be(&out->rows, 2, 2);
+        rt__pg_put_be(&out->rows, 8, 4);
+        rt__pg_put_be(&out->rows, (uint32_t)(rec_id >> 32), 4);
+        rt__pg_put_be(&out->rows, (uint32_t)rec_id, 4);
+        rt__pg_put_be(&out->rows, (uint32_t)tsv.len, 4);
+        rt_buf_add(&out->rows, tsv.buf, tsv.len);
+        out->nrows++;
     }
-    if (step != SQLITE_DONE) {
-        rc = sq_error(x->db, err, "recommendation");
-        goto out;
-    }
-    if (cp && (rc = rt__pg_copy_end(cp, NULL, err)) < 0)
+    if (step != SQLITE_DONE)
+        snprintf(msg, msg_len, "%s", sqlite3_errmsg(db));
+    sqlite3_finalize(q);
+    rt__pg_lexemes_release(&lx);
+    rt_buf_release(&tsv);
+    return step == SQLITE_DONE ? 0 : RT_ESTORE;
+}
+
+static void lexemes_release(struct lexemes *l)
+{
+    rt_buf_release(&l->rows);
+    rt_buf_release(&l->words);
+}
+
+/* Sends l: its rows into recommendation_fts (none with paragraphs_only), its words
+ * into word_table (word, or a merge's temporary table). */
+static int lexemes_send(struct pg_store *s, const struct lexemes *l, int paragraphs_only,
+                        const char *word_table, struct rt_error *err)
+{
+    static const char *const cols[] = {"rec_id", "lexemes"};
+    static const char *const wcols[] = {"word", "stem"};
+    struct rt_pg_copy *cp = NULL;
+    int rc = 0;
+
+    if (!paragraphs_only &&
+        ((rc = rt__pg_copy_begin_binary(s->pg, "recommendation_fts", cols, 2, &cp, err)) < 0 ||
+         (rc = rt__pg_copy_put(cp, l->rows.buf, l->rows.len, l->nrows, err)) < 0 ||
+         (rc = rt__pg_copy_end(cp, NULL, err)) < 0))
         goto out;
     rt__pg_copy_abort(cp); /* frees the ended copy */
     cp = NULL;
-    if ((rc = rt__pg_copy_begin(x->s->pg, word_table, wcols, 2, &cp, err)) < 0)
+    if ((rc = rt__pg_copy_begin(s->pg, word_table, wcols, 2, &cp, err)) < 0)
         goto out;
-    for (size_t i = 0; i < words.len;) {
-        const char *v[2] = {words.buf + i, NULL};
+    for (size_t i = 0; i < l->words.len;) {
+        const char *v[2] = {l->words.buf + i, NULL};
         v[1] = v[0] + strlen(v[0]) + 1;
-        i = (size_t)(v[1] - words.buf) + strlen(v[1]) + 1;
+        i = (size_t)(v[1] - l->words.buf) + strlen(v[1]) + 1;
         if ((rc = rt__pg_copy_row(cp, v, NULL, err)) < 0)
             goto out;
     }
     rc = rt__pg_copy_end(cp, NULL, err);
 out:
     rt__pg_copy_abort(cp);
-    sqlite3_finalize(q);
-    rt__pg_lexemes_release(&lx);
-    rt_buf_release(&tsv);
-    rt_buf_release(&words);
     return rc;
+}
+
+/* The lexemes and words of the recommendations ids lists (NULL: all), made and sent
+ * (lexemes_make, lexemes_send). */
+static int copy_lexemes(struct transfer *x, const char *ids, int paragraphs_only,
+                        const char *word_table, struct rt_error *err)
+{
+    struct lexemes l;
+    char msg[256] = "";
+    int rc;
+
+    memset(&l, 0, sizeof(l));
+    rt_buf_init(&l.rows, 0);
+    rt_buf_init(&l.words, 0);
+    if ((rc = lexemes_make(x->db, x->tok, ids, paragraphs_only, &l, msg, sizeof(msg))) < 0)
+        rc = rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "recommendation: %s", msg);
+    else
+        rc = lexemes_send(x->s, &l, paragraphs_only, word_table, err);
+    lexemes_release(&l);
+    return rc;
+}
+
+/*
+ * A first import's lexemes are made by a thread of their own, from the working copy
+ * (opened again, read-only), while the transaction copies the tables before them:
+ * tokenizing the texts, the largest part of the client's work in the transfer, then
+ * overlaps with the server's instead of holding up the COPY of recommendation_fts.
+ * Nobody else writes the working copy, so the thread reads the rows the transfer
+ * reads. When the thread cannot be started or fails, transfer_txn makes them itself
+ * (copy_lexemes). rt_store_copy does not use it: it reads its source in one snapshot
+ * of one connection.
+ */
+struct lexemes_job {
+    char *path;
+    const char *ids, *pids; /* a merge's (merge_collect), else NULL: every text */
+    pthread_t thread;
+    int started, rc;
+    struct lexemes l, lp; /* lp: the words of the paragraphs of pids */
+};
+
+static void *lexemes_thread(void *arg)
+{
+    struct lexemes_job *j = arg;
+    struct rt_tokenizer *tok = rt_tokenizer_new("english");
+    sqlite3 *db = NULL;
+    char msg[256];
+
+    if (tok && sqlite3_open_v2(j->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) ==
+                   SQLITE_OK) {
+        j->rc = 0;
+        if (j->ids || !j->pids)
+            j->rc = lexemes_make(db, tok, j->ids, 0, &j->l, msg, sizeof(msg));
+        if (j->rc == 0 && j->pids)
+            j->rc = lexemes_make(db, tok, j->pids, 1, &j->lp, msg, sizeof(msg));
+    }
+    sqlite3_close(db);
+    rt_tokenizer_free(tok);
+    return NULL;
+}
+
+/* Starts the thread on the working copy at path: the lexemes of the texts ids lists
+ * and the words of the paragraphs pids lists (JSON arrays, kept by the caller until
+ * lexemes_job_release), or with both NULL those of every text. */
+static void lexemes_job_start(struct lexemes_job *j, const char *path, const char *ids,
+                              const char *pids)
+{
+    memset(j, 0, sizeof(*j));
+    rt_buf_init(&j->l.rows, 0);
+    rt_buf_init(&j->l.words, 0);
+    rt_buf_init(&j->lp.rows, 0);
+    rt_buf_init(&j->lp.words, 0);
+    j->rc = RT_ESTORE;
+    j->ids = ids;
+    j->pids = pids;
+    j->path = rt_xstrdup(path);
+    j->started = pthread_create(&j->thread, NULL, lexemes_thread, j) == 0;
+}
+
+/* Waits for the thread (once): 0 when its lexemes are ready in j->l. */
+static int lexemes_job_wait(struct lexemes_job *j)
+{
+    if (j->started) {
+        pthread_join(j->thread, NULL);
+        j->started = 0;
+    }
+    return j->rc;
+}
+
+static void lexemes_job_release(struct lexemes_job *j)
+{
+    lexemes_job_wait(j);
+    lexemes_release(&j->l);
+    lexemes_release(&j->lp);
+    rt_free(j->path);
 }
 
 /* The names of the tables of t marked in only (NULL: all), and extra (NULL-ended), as
@@ -866,7 +983,11 @@ static int transfer_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
     table_names(&names, x->t, x->n, NULL, NULL);
     if ((rc = move_sequences(x->s, names.buf, err)) < 0)
         goto out;
-    if ((rc = copy_lexemes(x, NULL, 0, "word", err)) < 0)
+    if (x->lex && lexemes_job_wait(x->lex) == 0)
+        rc = lexemes_send(x->s, &x->lex->l, 0, "word", err);
+    else
+        rc = copy_lexemes(x, NULL, 0, "word", err);
+    if (rc < 0)
         goto out;
     for (size_t i = 0; i < defs.len && rc == 0; i += strlen(defs.buf + i) + 1)
         rc = rt__pg_run(x->s->pg, defs.buf + i, err);
@@ -933,15 +1054,19 @@ static void transfer_release(struct transfer *x)
 static int transfer(struct pg_store *s, struct rt_error *err)
 {
     struct rt_buf path = RT_BUF_INIT;
-    struct transfer x = {s, NULL, NULL, 0, NULL, NULL, NULL, 0, 0};
+    struct transfer x = {s, NULL, NULL, 0, NULL, NULL, NULL, 0, 0, NULL};
+    struct lexemes_job lex;
     int rc;
 
     rt_buf_addf(&path, "%s/load.db", s->scratch_dir);
+    lexemes_job_start(&lex, path.buf, NULL, NULL);
+    x.lex = &lex;
     if (sqlite3_open_v2(path.buf, &x.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK)
         rc = sq_error(x.db, err, "the import's working copy");
     else
         rc = transfer_from(&x, err);
+    lexemes_job_release(&lex);
     transfer_release(&x);
     rt_buf_release(&path);
     return rc;
@@ -955,7 +1080,7 @@ int rt__pg_copy_in(const char *sqlite_path, const char *pg_target,
                    struct rt_store_copy_stats *stats, rt__copy_progress_fn progress, void *pctx,
                    struct rt_error *err)
 {
-    struct transfer x = {NULL, NULL, NULL, 0, NULL, progress, pctx, 0, 0};
+    struct transfer x = {NULL, NULL, NULL, 0, NULL, progress, pctx, 0, 0, NULL};
     struct rt_store *st = NULL;
     sqlite3_stmt *q = NULL;
     int rc, version = -1;
@@ -1040,6 +1165,7 @@ struct merge {
     void *cs;          /* the session's changeset */
     int cs_len;
     int64_t version;
+    struct lexemes_job *lex;   /* the lexemes of ids and the words of pids, made meanwhile */
     char *touched;             /* x.t[i] has changes */
     struct merge_rows *rows;   /* x.t[i]'s changes, made ready before the transaction */
     struct rt_buf ids, ids_pg; /* recommendations added or with a new text: [1,2] and {1,2} */
@@ -1401,10 +1527,17 @@ static int merge_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
                               p, err)))
             return RT_ESTORE;
         PQclear(r);
-        rc = copy_lexemes(&m->x, m->ids.buf, 0, "rt_merge_word", err);
+        if (m->lex && lexemes_job_wait(m->lex) == 0)
+            rc = lexemes_send(s, &m->lex->l, 0, "rt_merge_word", err);
+        else
+            rc = copy_lexemes(&m->x, m->ids.buf, 0, "rt_merge_word", err);
     }
-    if (rc == 0 && m->pids.len > 2)
-        rc = copy_lexemes(&m->x, m->pids.buf, 1, "rt_merge_word", err);
+    if (rc == 0 && m->pids.len > 2) {
+        if (m->lex && lexemes_job_wait(m->lex) == 0)
+            rc = lexemes_send(s, &m->lex->lp, 1, "rt_merge_word", err);
+        else
+            rc = copy_lexemes(&m->x, m->pids.buf, 1, "rt_merge_word", err);
+    }
     if (rc == 0 && (m->ids.len > 2 || m->pids.len > 2))
         rc = rt__pg_run(s->pg,
                         "INSERT INTO word SELECT word, stem FROM rt_merge_word"
@@ -1424,6 +1557,7 @@ static int merge_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
 static int merge_write(struct pg_store *s, void *cs, int cs_len, struct rt_error *err)
 {
     struct rt_buf path = RT_BUF_INIT;
+    struct lexemes_job lex;
     struct merge m;
     sqlite3_changeset_iter *it = NULL;
     size_t maxcols = 1;
@@ -1473,9 +1607,18 @@ static int merge_write(struct pg_store *s, void *cs, int cs_len, struct rt_error
         rt_buf_init(&m.rows[i].ins, 0);
         rt_buf_init(&m.rows[i].upd, 0);
     }
-    if ((rc = merge_collect(&m, err)) == 0)
+    if ((rc = merge_collect(&m, err)) == 0) {
+        /* Their lexemes are made meanwhile, as a first import's are (lexemes_job). */
+        if (m.ids.len > 2 || m.pids.len > 2) {
+            lexemes_job_start(&lex, path.buf, m.ids.len > 2 ? m.ids.buf : NULL,
+                              m.pids.len > 2 ? m.pids.buf : NULL);
+            m.lex = &lex;
+        }
         rc = rt__pg_transaction(s->pg, merge_txn, &m, NULL, err);
+    }
 out:
+    if (m.lex)
+        lexemes_job_release(m.lex);
     if (m.rows)
         for (size_t i = 0; i < m.x.n; i++) {
             rt_buf_release(&m.rows[i].ins);
