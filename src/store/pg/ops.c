@@ -764,6 +764,9 @@ static int copy_lexemes(struct transfer *x, const char *ids, int paragraphs_only
  * (copy_lexemes). rt_store_copy does not use it: it reads its source in one snapshot
  * of one connection.
  */
+/* How long a reader of the working copy waits for the other (lexemes_job). */
+#define WORK_BUSY_MS 10000
+
 struct lexemes_job {
     char *path;
     const char *ids, *pids; /* a merge's (merge_collect), else NULL: every text */
@@ -781,6 +784,7 @@ static void *lexemes_thread(void *arg)
 
     if (tok && sqlite3_open_v2(j->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) ==
                    SQLITE_OK) {
+        sqlite3_busy_timeout(db, WORK_BUSY_MS);
         j->rc = 0;
         if (j->ids || !j->pids)
             j->rc = lexemes_make(db, tok, j->ids, 0, &j->l, msg, sizeof(msg));
@@ -1059,13 +1063,19 @@ static int transfer(struct pg_store *s, struct rt_error *err)
     int rc;
 
     rt_buf_addf(&path, "%s/load.db", s->scratch_dir);
+    if (sqlite3_open_v2(path.buf, &x.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        rc = sq_error(x.db, err, "the import's working copy");
+        transfer_release(&x);
+        rt_buf_release(&path);
+        return rc;
+    }
+    /* Two connections read the working copy: the first to read a WAL file sets up its
+     * index under a lock that the other must wait for, not fail on. */
+    sqlite3_busy_timeout(x.db, WORK_BUSY_MS);
     lexemes_job_start(&lex, path.buf, NULL, NULL);
     x.lex = &lex;
-    if (sqlite3_open_v2(path.buf, &x.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
-        SQLITE_OK)
-        rc = sq_error(x.db, err, "the import's working copy");
-    else
-        rc = transfer_from(&x, err);
+    rc = transfer_from(&x, err);
     lexemes_job_release(&lex);
     transfer_release(&x);
     rt_buf_release(&path);
@@ -1577,6 +1587,7 @@ static int merge_write(struct pg_store *s, void *cs, int cs_len, struct rt_error
         rc = sq_error(m.x.db, err, "the import's working copy");
         goto out;
     }
+    sqlite3_busy_timeout(m.x.db, WORK_BUSY_MS); /* the lexemes' thread reads it too */
     if ((rc = load_tables(m.x.db, s, 0, &m.x.t, &m.x.n, err)) < 0)
         goto out;
     m.touched = rt_xcalloc(m.x.n ? m.x.n : 1, 1);
