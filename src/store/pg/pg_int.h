@@ -186,6 +186,13 @@ int rt__pg_copy_row(struct rt_pg_copy *c, const char *const *values, const size_
                     struct rt_error *err);
 int rt__pg_copy_end(struct rt_pg_copy *c, long *rows, struct rt_error *err);
 void rt__pg_copy_abort(struct rt_pg_copy *c);
+/* Appends to out one row of ncols fields in COPY's text form, as rt__pg_copy_row
+ * writes it: 0, or -(i + 1) when field i holds a NUL byte (out is then unchanged).
+ * rt__pg_copy_put sends len bytes of such rows (rows of them) made beforehand. */
+int rt__pg_copy_encode(struct rt_buf *out, int ncols, const char *const *values,
+                       const size_t *lens);
+int rt__pg_copy_put(struct rt_pg_copy *c, const char *data, size_t len, long rows,
+                    struct rt_error *err);
 
 /*
  * The same in COPY's binary format, for fields whose binary form the caller makes
