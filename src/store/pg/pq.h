@@ -20,10 +20,12 @@ struct rt__pq_api {
     __typeof__(&PQconnectdb) f_PQconnectdb;
     __typeof__(&PQdb) f_PQdb;
     __typeof__(&PQerrorMessage) f_PQerrorMessage;
+    __typeof__(&PQescapeLiteral) f_PQescapeLiteral;
     __typeof__(&PQexec) f_PQexec;
     __typeof__(&PQexecParams) f_PQexecParams;
     __typeof__(&PQexecPrepared) f_PQexecPrepared;
     __typeof__(&PQfinish) f_PQfinish;
+    __typeof__(&PQfreemem) f_PQfreemem;
     __typeof__(&PQftype) f_PQftype;
     __typeof__(&PQgetisnull) f_PQgetisnull;
     __typeof__(&PQgetlength) f_PQgetlength;
@@ -59,10 +61,12 @@ int rt__pq_load(struct rt_error *err);
 #define PQconnectdb (rt__pq.f_PQconnectdb)
 #define PQdb (rt__pq.f_PQdb)
 #define PQerrorMessage (rt__pq.f_PQerrorMessage)
+#define PQescapeLiteral (rt__pq.f_PQescapeLiteral)
 #define PQexec (rt__pq.f_PQexec)
 #define PQexecParams (rt__pq.f_PQexecParams)
 #define PQexecPrepared (rt__pq.f_PQexecPrepared)
 #define PQfinish (rt__pq.f_PQfinish)
+#define PQfreemem (rt__pq.f_PQfreemem)
 #define PQftype (rt__pq.f_PQftype)
 #define PQgetisnull (rt__pq.f_PQgetisnull)
 #define PQgetlength (rt__pq.f_PQgetlength)
