@@ -587,6 +587,14 @@ static int write_once(struct rt_store *st, const struct rt_entity *e, int64_t pa
     int rc;
 
     *id = 0;
+    /* The parties named, looked up once before the transaction: PostgreSQL's store keeps
+     * the answers (pg_state_find), so that the writers' lock that rt_store_begin takes
+     * is not held across these round trips. Failures are left to write_record's own. */
+    for (const struct rt_field *f = e->fields; f->name; f++) {
+        char code[16];
+        if (f->type == RT_FIELD_PARTY && str(body, f->name))
+            rt_party_resolve(st, str(body, f->name), code, NULL);
+    }
     if ((rc = rt_store_begin(st, err)) < 0)
         return rc;
     rc = write_record(st, e, parent_id, body, id, err);

@@ -10,6 +10,15 @@ healthy() { # ok when the database, opened again (which rolls back what a kill l
     "$RT" --db "$1" stats >/dev/null 2>&1 &&
         "$RT" --db "$TMP/none.db" restore --check "$1" >/dev/null 2>&1 && echo ok || echo damaged
 }
+# same_steps AUDIT EXPORT LIST: the audit log's step insertions, how many distinct, and
+# whether the export and the step list name exactly those steps.
+same_steps() {
+    python3 -c 'import json,sys
+a, x, s = (json.load(open(f)) for f in sys.argv[1:4])
+ins = sorted(int(e["record"].split(":")[1]) for e in a if e["table"] == "step" and e["op"] == "insert")
+same = ins == sorted(r["id"] for r in x["tables"]["step"]) == sorted(r["id"] for r in s)
+print(len(ins), len(set(ins)), "same" if same else "differ")' "$@"
+}
 DB="$TMP/w.db"
 "$RT" --db "$DB" init >/dev/null
 echo 'editor pass phrase' | "$RT" --db "$DB" user add ed --role editor >/dev/null
@@ -48,6 +57,11 @@ check_eq "and all 300 are there" 300 \
 check "the audit log explains every one" "$RT" --db "$DB" audit verify
 check_eq "the API's writes are logged as the editor's" 100 \
     "$("$RT" --db "$DB" audit log --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(1 for e in d if e["table"] == "step" and e["op"] == "insert" and e["actor"] == "web:ed"))')"
+"$RT" --db "$DB" audit log --json >"$TMP/audit.json"
+"$RT" --db "$DB" export --json >"$TMP/export.json"
+"$RT" --db "$DB" step list --json >"$TMP/steps.json"
+check_eq "one audit entry inserts each of the 300 steps; the export and the list name the same" \
+    "300 300 same" "$(same_steps "$TMP/audit.json" "$TMP/export.json" "$TMP/steps.json")"
 
 say "# took $(($(date +%s) - t0)) s"
 done_testing

@@ -2,7 +2,8 @@
 # Many writers on one PostgreSQL database (issue 16): two servers with two threads
 # each, four web clients and two command-line writers at once. Every write is answered
 # 201 (or exit 0), and the database then holds each of them exactly once: nothing
-# lost, nothing doubled, the ids one after another.
+# lost, nothing doubled, the ids one after another; the audit log holds one sealed
+# entry for each, its chain unbroken, and the export the same steps.
 . "$(dirname "$0")/../lib/test-lib.sh"
 . "$ROOT/tests/lib/pg.sh"
 
@@ -15,6 +16,15 @@ serve_start "$PG" --threads 2
 PID_A=$SERVE_PID URL_A=$URL
 serve_start "$PG" --threads 2
 PID_B=$SERVE_PID URL_B=$URL
+# same_steps AUDIT EXPORT LIST: the audit log's step insertions, how many distinct, and
+# whether the export and the step list name exactly those steps.
+same_steps() {
+    python3 -c 'import json,sys
+a, x, s = (json.load(open(f)) for f in sys.argv[1:4])
+ins = sorted(int(e["record"].split(":")[1]) for e in a if e["table"] == "step" and e["op"] == "insert")
+same = ins == sorted(r["id"] for r in x["tables"]["step"]) == sorted(r["id"] for r in s)
+print(len(ins), len(set(ins)), "same" if same else "differ")' "$@"
+}
 # steps_of URL: how many steps the dialogue's API lists, as that server answers.
 steps_of() {
     curl -s "$1/api/v1/dialogues/1/steps" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
@@ -57,6 +67,11 @@ check_eq "the database holds 120 steps, each text once, ids 1 to 120" "120 120 1
     "$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); t={x["text"] for x in s}; i=sorted(x["id"] for x in s); print(len(s), len(t), i[0], i[-1])' "$TMP/steps.json")"
 check_eq "each server lists all 120 at once, whoever wrote them" "120 120" \
     "$(steps_of "$URL_A") $(steps_of "$URL_B")"
+check "the audit log's chain holds (audit verify)" "$RT" --db "$PG" audit verify
+"$RT" --db "$PG" audit log --json >"$TMP/audit.json"
+"$RT" --db "$PG" export --json >"$TMP/export.json"
+check_eq "the audit log has one insertion for each of the 120 steps; the export and the list name the same" \
+    "120 120 same" "$(same_steps "$TMP/audit.json" "$TMP/export.json" "$TMP/steps.json")"
 kill -TERM "$PID_A" "$PID_B"
 wait "$PID_A" "$PID_B"
 check_eq "both servers stop cleanly" 0 $?

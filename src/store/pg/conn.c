@@ -13,13 +13,21 @@
 #include "auth/audit_int.h"
 #include "store/pg/pg_int.h"
 
-/* The session-level advisory lock that makes writes one at a time (rt__pg_begin). */
-#define WRITERS_LOCK "SELECT pg_advisory_lock(7242024)"
+/*
+ * The session-level advisory lock that makes writes one at a time (rt__pg_begin), and
+ * the transaction after it, in one round trip: the COMMIT closes the implicit
+ * transaction the lock was taken in (the lock is the session's, it stays; PostgreSQL's
+ * warning that no transaction was open goes to quiet()), so the SERIALIZABLE
+ * transaction's snapshot is taken by its first statement, once the lock is held.
+ */
+#define WRITERS_LOCK_BEGIN                                                                         \
+    "SELECT pg_advisory_lock(7242024); COMMIT; BEGIN ISOLATION LEVEL SERIALIZABLE"
 #define WRITERS_UNLOCK "SELECT pg_advisory_unlock(7242024)"
 
 struct pg_stmt {
     const char *name, *sql;
     int prepared; /* in the current session: a reconnection clears it */
+    int run_once; /* run once unprepared, under the writers' lock (rt__pg_exec) */
 };
 
 struct rt_pg {
@@ -308,7 +316,7 @@ static struct pg_stmt *find_stmt(struct rt_pg *pg, const char *name, const char 
         pg->cap = pg->cap ? 2 * pg->cap : 32;
         pg->stmts = rt_xrealloc(pg->stmts, pg->cap * sizeof(*pg->stmts));
     }
-    pg->stmts[pg->nstmts] = (struct pg_stmt){name, sql, 0};
+    pg->stmts[pg->nstmts] = (struct pg_stmt){name, sql, 0, 0};
     return &pg->stmts[pg->nstmts++];
 }
 
@@ -332,7 +340,13 @@ PGresult *rt__pg_exec(struct rt_pg *pg, const char *name, const char *sql, int n
                 return NULL;
             continue;
         }
-        if (!s->prepared) {
+        if (!s->prepared && pg->writer && !s->run_once) {
+            /* Its first use holds the writers' lock: parsed and run in one round trip
+             * rather than two (a command-line write runs each statement once); it is
+             * prepared when it comes again. */
+            s->run_once = 1;
+            r = PQexecParams(pg->conn, sql, n, NULL, values, NULL, NULL, 0);
+        } else if (!s->prepared) {
             r = PQprepare(pg->conn, name, sql, n, NULL);
             if (PQresultStatus(r) != PGRES_COMMAND_OK) {
                 if (may_reconnect(pg, attempt)) {
@@ -348,8 +362,10 @@ PGresult *rt__pg_exec(struct rt_pg *pg, const char *name, const char *sql, int n
             PQclear(r);
             s->prepared = 1;
             pg->prepares++;
+            r = PQexecPrepared(pg->conn, name, n, values, NULL, NULL, 0);
+        } else {
+            r = PQexecPrepared(pg->conn, name, n, values, NULL, NULL, 0);
         }
-        r = PQexecPrepared(pg->conn, name, n, values, NULL, NULL, 0);
         st = PQresultStatus(r);
         if (r && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
             pg->sqlstate[0] = '\0';
@@ -478,39 +494,48 @@ static struct rt__audit_bytes column(const PGresult *r, int i, int c)
     return b;
 }
 
+/* A SQL literal of v (NULL when v is NULL) at the end of b; -1 when libpq cannot
+ * quote it (its encoding), with err set. */
+static int add_literal(struct rt_pg *pg, struct rt_buf *b, const char *v, struct rt_error *err)
+{
+    char *q;
+
+    if (!v) {
+        rt_buf_adds(b, "NULL");
+        return 0;
+    }
+    if (!(q = PQescapeLiteral(pg->conn, v, strlen(v))))
+        return pg_error(pg, NULL, "audit seal", err);
+    rt_buf_adds(b, q);
+    PQfreemem(q);
+    return 0;
+}
+
 /*
  * Seals the entries this transaction added to the audit log, as SQLite's trigger seals
  * each one (src/store/sqlite/audit.c): when, who, through what, the hash of the entry
  * sealed before it and its own (rt__audit_hash). Run under the writers' lock just
  * before COMMIT, so the entry before is the last one sealed and the chain never forks.
+ * One round trip reads the new entries and the last sealed hash; the UPDATEs that seal
+ * them are added to sql (their number to *updates), to go to the server with the COMMIT
+ * (rt__pg_end).
  */
-static int seal(struct rt_pg *pg, struct rt_error *err)
+static int seal(struct rt_pg *pg, struct rt_buf *sql, int *updates, struct rt_error *err)
 {
-    PGresult *u, *p;
+    PGresult *u;
     char prev[65] = "", at[24];
     time_t t = time(NULL);
     struct tm tm;
     int rc = 0;
 
-    if (!(u = rt__pg_exec(pg, "pg_audit_unsealed",
-                          "SELECT id, tbl, op, record, ref1, ref2, before, after FROM audit_log"
-                          " WHERE hash IS NULL ORDER BY id",
-                          0, NULL, err)))
+    if (!(u = exec_plain(pg,
+                         "SELECT id, tbl, op, record, ref1, ref2, before, after,"
+                         " (SELECT hash FROM audit_log WHERE hash IS NOT NULL"
+                         " ORDER BY id DESC LIMIT 1) FROM audit_log WHERE hash IS NULL ORDER BY id",
+                         "audit seal", err)))
         return RT_ESTORE;
-    if (!PQntuples(u)) {
-        PQclear(u);
-        return 0;
-    }
-    if (!(p = rt__pg_exec(
-              pg, "pg_audit_last",
-              "SELECT hash FROM audit_log WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1", 0, NULL,
-              err))) {
-        PQclear(u);
-        return RT_ESTORE;
-    }
-    if (PQntuples(p))
-        snprintf(prev, sizeof(prev), "%s", PQgetvalue(p, 0, 0));
-    PQclear(p);
+    if (PQntuples(u) && !PQgetisnull(u, 0, 8))
+        snprintf(prev, sizeof(prev), "%s", PQgetvalue(u, 0, 8));
     if (!gmtime_r(&t, &tm) || !strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm))
         RT_BUG("cannot format the current time");
     for (int i = 0; i < PQntuples(u) && rc == 0; i++) {
@@ -528,16 +553,19 @@ static int seal(struct rt_pg *pg, struct rt_error *err)
             [RT__AUDIT_AFTER] = column(u, i, 7),
         };
         char hash[65];
-        const char *v[6] = {PQgetvalue(u, i, 0), at, pg->actor, pg->via, *prev ? prev : NULL, hash};
 
         rt__audit_hash(f, hash);
-        if (!(p = rt__pg_exec(pg, "pg_audit_seal",
-                              "UPDATE audit_log SET at = $2, actor = $3, via = $4, prev_hash = $5,"
-                              " hash = $6 WHERE id = $1",
-                              6, v, err)))
-            rc = RT_ESTORE;
-        PQclear(p);
+        rt_buf_addf(sql, "UPDATE audit_log SET at = '%s', actor = ", at);
+        if ((rc = add_literal(pg, sql, pg->actor, err)) < 0)
+            break;
+        rt_buf_adds(sql, ", via = ");
+        if ((rc = add_literal(pg, sql, pg->via, err)) < 0)
+            break;
+        rt_buf_addf(sql, ", prev_hash = %s%s%s, hash = '%s' WHERE id = %lld; ", *prev ? "'" : "",
+                    *prev ? prev : "NULL", *prev ? "'" : "", hash,
+                    strtoll(PQgetvalue(u, i, 0), NULL, 10));
         memcpy(prev, hash, sizeof(prev));
+        (*updates)++;
     }
     PQclear(u);
     return rc;
@@ -551,9 +579,13 @@ int rt__pg_begin(struct rt_pg *pg, const char *isolation, struct rt_error *err)
     /* A writer waits for the one before it, outside any transaction: its snapshot then
      * holds every write before it, the audit log's last sealed entry among them. */
     if (isolation && !strcmp(isolation, "SERIALIZABLE") && !pg->writer) {
-        if ((rc = rt__pg_run(pg, WRITERS_LOCK, err)) < 0)
-            return rc;
-        pg->writer = 1;
+        rc = rt__pg_run(pg, WRITERS_LOCK_BEGIN, err);
+        pg->writer = 1; /* after rt__pg_run, whose reconnection would clear it */
+        if (rc == 0)
+            pg->in_txn = 1;
+        else
+            rollback(pg); /* whatever part of it ran: no transaction, no lock */
+        return rc;
     }
     rt_buf_adds(&sql, "BEGIN");
     if (isolation && *isolation)
@@ -567,16 +599,62 @@ int rt__pg_begin(struct rt_pg *pg, const char *isolation, struct rt_error *err)
     return rc;
 }
 
+/*
+ * A writer's end: the seals' UPDATEs (sql, updates of them), COMMIT and the unlock sent
+ * together as one query, each statement's result read in turn. The server runs none
+ * after one that fails: a failed UPDATE leaves the transaction to roll back, a failed
+ * COMMIT (a serialization failure) ends it; either way the lock is let go after.
+ */
+static int commit_writer(struct rt_pg *pg, struct rt_buf *sql, int updates, struct rt_error *err)
+{
+    PGresult *r;
+    int failed = 0, committed = 0, n = 0;
+
+    rt_buf_adds(sql, "COMMIT; " WRITERS_UNLOCK);
+    pg->sqlstate[0] = '\0';
+    if (!PQsendQuery(pg->conn, sql->buf)) {
+        pg_error(pg, NULL, "COMMIT", err);
+        failed = 1;
+    }
+    while (!failed && (r = PQgetResult(pg->conn))) {
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+            if (n++ == updates)
+                committed = 1;
+        } else if (!failed) {
+            pg_error(pg, r, n < updates ? "audit seal" : "COMMIT", err);
+            failed = 1;
+        }
+        PQclear(r);
+    }
+    while (failed && (r = PQgetResult(pg->conn))) /* what is left of the query */
+        PQclear(r);
+    if (committed) {
+        pg->in_txn = 0;
+        if (n > updates + 1) /* the unlock ran */
+            pg->writer = 0;
+        unlock(pg);
+        return 0;
+    }
+    rollback(pg); /* after a failed COMMIT, a ROLLBACK only warns (to quiet()) */
+    return RT_ESTORE;
+}
+
 int rt__pg_end(struct rt_pg *pg, int commit, struct rt_error *err)
 {
-    int rc;
+    struct rt_buf sql = RT_BUF_INIT;
+    int rc, updates = 0;
 
     if (!commit) {
         rollback(pg);
         return 0;
     }
-    if (pg->writer && pg->audit && (rc = seal(pg, err)) < 0) {
-        rollback(pg);
+    if (pg->writer) {
+        if (pg->audit && (rc = seal(pg, &sql, &updates, err)) < 0)
+            rollback(pg);
+        else
+            rc = commit_writer(pg, &sql, updates, err);
+        rt_buf_release(&sql);
         return rc;
     }
     rc = rt__pg_run(pg, "COMMIT", err);

@@ -24,6 +24,7 @@ static void load(void)
                 {"PQconninfoParse", (void **)&rt__pq.f_PQconninfoParse},
                 {"PQdb", (void **)&rt__pq.f_PQdb},
                 {"PQerrorMessage", (void **)&rt__pq.f_PQerrorMessage},
+                {"PQescapeLiteral", (void **)&rt__pq.f_PQescapeLiteral},
                 {"PQexec", (void **)&rt__pq.f_PQexec},
                 {"PQexecParams", (void **)&rt__pq.f_PQexecParams},
                 {"PQexecPrepared", (void **)&rt__pq.f_PQexecPrepared},

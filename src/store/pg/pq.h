@@ -22,6 +22,7 @@ struct rt__pq_api {
     __typeof__(&PQconninfoParse) f_PQconninfoParse;
     __typeof__(&PQdb) f_PQdb;
     __typeof__(&PQerrorMessage) f_PQerrorMessage;
+    __typeof__(&PQescapeLiteral) f_PQescapeLiteral;
     __typeof__(&PQexec) f_PQexec;
     __typeof__(&PQexecParams) f_PQexecParams;
     __typeof__(&PQexecPrepared) f_PQexecPrepared;
@@ -65,6 +66,7 @@ int rt__pq_load(struct rt_error *err);
 #define PQconninfoParse (rt__pq.f_PQconninfoParse)
 #define PQdb (rt__pq.f_PQdb)
 #define PQerrorMessage (rt__pq.f_PQerrorMessage)
+#define PQescapeLiteral (rt__pq.f_PQescapeLiteral)
 #define PQexec (rt__pq.f_PQexec)
 #define PQexecParams (rt__pq.f_PQexecParams)
 #define PQexecPrepared (rt__pq.f_PQexecPrepared)
