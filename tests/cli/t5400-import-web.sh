@@ -46,7 +46,7 @@ check_eq "import --json of the UPR Info file" 0 $?
 CLI=$(summary "$TMP/cli.json")
 CLI2=$(summary "$TMP/cli2.json")
 
-# --- The page, on a database that does not exist yet.
+# --- The page, on a database that does not exist yet (on PostgreSQL, an empty one).
 mkdir "$TMP/up"
 DB=$(new_db web)
 TMPDIR="$TMP/up" serve_start "$DB"
