@@ -121,6 +121,20 @@ int rt__store_missing(const struct rt__store_ops *o, const char *op, struct rt_e
                         o->name);
 }
 
+/*
+ * backup and restore copy SQLite files. On PostgreSQL they refuse, in one message that
+ * says what to do instead: PostgreSQL's own tools (docs/deployment-postgresql.md, 6).
+ */
+static int no_file_copy(const struct rt__store_ops *o, const char *op, struct rt_error *err)
+{
+    return rt_error_set(err, RT_ENOTSUP, NULL, 0, NULL,
+                        "%s copies SQLite files; for a %s database use pg_dump and "
+                        "pg_restore, or pg_basebackup and an archive of the write-ahead log "
+                        "for recovery to a point in time (docs/deployment-postgresql.md, "
+                        "section 6)",
+                        op, o->name);
+}
+
 int rt_store_open(struct rt_store **out, const char *path, unsigned flags, struct rt_error *err)
 {
     const char *target;
@@ -174,7 +188,10 @@ int rt_store_restore(const char *db_path, const char *from, struct rt_store_chec
 
     if (!(o = ops_for(db_path, &target, err)))
         return RT_ESTORE;
-    return o->restore ? o->restore(target, from, out, err) : rt__store_missing(o, "restore", err);
+    if (!o->restore)
+        return o == &rt__pg_ops ? no_file_copy(o, "restore", err)
+                                : rt__store_missing(o, "restore", err);
+    return o->restore(target, from, out, err);
 }
 
 int rt_store_read_begin(struct rt_store *st, struct rt_error *err)
@@ -478,7 +495,10 @@ int rt_store_backup(struct rt_store *st, const char *path, struct rt_error *err)
 {
     const struct rt__store_ops *o = ops_of(st);
 
-    return o->backup ? o->backup(st, path, err) : rt__store_missing(o, "backup", err);
+    if (!o->backup)
+        return o == &rt__pg_ops ? no_file_copy(o, "backup", err)
+                                : rt__store_missing(o, "backup", err);
+    return o->backup(st, path, err);
 }
 
 void rt_store_set_actor(struct rt_store *st, const char *actor, const char *via)

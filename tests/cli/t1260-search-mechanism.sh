@@ -44,7 +44,6 @@ check_eq "sorted by state, still ODIHR's" 3 "$(total --mechanism odihr --sort st
 check_fails "an unknown mechanism: exit 2" 2 "$RT" --db "$DB" search --mechanism treaty
 grep -q "no mechanism called 'treaty'" "$TMP/err"
 check_eq "the message names the mechanisms" 0 $?
-sqlite_only_below "search --format (the public reader) and serve (the web face)"
 "$RT" --db "$DB" search --mechanism odihr --format csv >"$TMP/o.csv"
 check_eq "the CSV download holds the ODIHR rows alone" 4 "$(wc -l <"$TMP/o.csv" | tr -d ' ')"
 

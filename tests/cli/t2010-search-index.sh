@@ -4,7 +4,6 @@
 # counts the data as it is: the same answers as a database that imported both
 # files before its first search.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "SQLite's table search_index"
 need_data
 
 A="$DATA/upr/upr_info_s01-s18.csv"
@@ -24,14 +23,25 @@ with open(sys.argv[2], "w", encoding="utf-8", newline="") as f:
         w.writerow(r)
 PY
 ONE=$(new_db one) TWO=$(new_db two)
-stamp() { sql "$1" "SELECT coalesce((SELECT num FROM search_index WHERE facet = -1), 'none')"; }
+# The stored index's stamp: SQLite's row of facet -1, PostgreSQL's facet index (its
+# row 100, whose num is the data version it was built at; src/store/pg/ops.c).
+F=-1
+[ "$RT_TEST_STORE" = postgresql ] && F=100
+stamp() { sql "$1" "SELECT coalesce((SELECT CAST(num AS TEXT) FROM search_index WHERE facet = $F), 'none')"; }
 ask() { "$RT" --db "$1" search women --facets --limit 5 --json; }
 
 "$RT" --db "$ONE" import "$A" >/dev/null
-s1=$(stamp "$ONE")
-check_eq "the import stored the index" yes "$([ "$s1" != none ] && echo yes)"
-before=$(ask "$ONE")
-check_eq "a search reads it, builds nothing" "$s1" "$(stamp "$ONE")"
+if on_sqlite "the import stores the index (on PostgreSQL the first search does)"; then
+    s1=$(stamp "$ONE")
+    check_eq "the import stored the index" yes "$([ "$s1" != none ] && echo yes)"
+    before=$(ask "$ONE")
+    check_eq "a search reads it, builds nothing" "$s1" "$(stamp "$ONE")"
+else
+    before=$(ask "$ONE")
+    s1=$(stamp "$ONE")
+    check_eq "the first search stored the index" yes "$([ "$s1" != none ] && echo yes)"
+    check_eq "the next search reads it, builds nothing" "$s1" "$(ask "$ONE" >/dev/null; stamp "$ONE")"
+fi
 check_eq "the stored index counts as SQL does" \
     "$(sql "$ONE" "SELECT count(*) FROM recommendation r JOIN state s ON s.id = r.sur_id
        WHERE s.code = 'FRA' AND r.response = 'supported'")" \
@@ -45,7 +55,9 @@ check_eq "the second file changed the answer" yes "$([ "$after" != "$before" ] &
 
 s2=$(stamp "$ONE")
 "$RT" --db "$ONE" import "$B" >/dev/null
-check_eq "an import that adds nothing keeps the stored index" "$s2" "$(stamp "$ONE")"
+if on_sqlite "an import that adds nothing keeps the stored index (PostgreSQL's import empties it all the same)"; then
+    check_eq "an import that adds nothing keeps the stored index" "$s2" "$(stamp "$ONE")"
+fi
 check_eq "and its answer" "$after" "$(ask "$ONE")"
 
 "$RT" --db "$TWO" import "$A" "$B" >/dev/null

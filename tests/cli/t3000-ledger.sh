@@ -157,12 +157,10 @@ r reciprocity "$D" | grep -q "answers step $s1 of BLR"
 check_eq "reciprocity text says 'answers step N'" 0 $?
 
 # status as of a date.
-if on_sqlite "status ask:N (an ask's persons)"; then
-    check_eq "status of the ask as of 2015-12-31" "unassessed []" \
-        "$(r status "ask:$a2" --as-of 2015-12-31 --json | json .status) $(r status "ask:$a2" --as-of 2015-12-31 --json | json .history)"
-    check_eq "status of the ask as of 2016-12-31" "partially ODIHR" \
-        "$(r status "ask:$a2" --as-of 2016-12-31 --json | json .status) $(r status "ask:$a2" --as-of 2016-12-31 --json | json .latest.assessor)"
-fi
+check_eq "status of the ask as of 2015-12-31" "unassessed []" \
+    "$(r status "ask:$a2" --as-of 2015-12-31 --json | json .status) $(r status "ask:$a2" --as-of 2015-12-31 --json | json .history)"
+check_eq "status of the ask as of 2016-12-31" "partially ODIHR" \
+    "$(r status "ask:$a2" --as-of 2016-12-31 --json | json .status) $(r status "ask:$a2" --as-of 2016-12-31 --json | json .latest.assessor)"
 check_eq "a bare number is a recommendation" "recommendation:$rec_prisoners in-progress" \
     "$(r status "$rec_prisoners" --json | json .target) $(r status "$rec_prisoners" --json | json .status)"
 check_eq "status of the commitment" "open" "$(r status commitment:$c1 --json | json .status)"
@@ -211,9 +209,7 @@ grep -q "resolved already" "$TMP/err" || fail "resolved-twice message"
 check_fails "unknown commitment" 1 r commitment resolve 99 lapsed --date 2016-06
 check_fails "assess an unknown recommendation" 1 r assess 999999 fully --date 2016
 check_fails "assess with a benchmark status" 1 r assess "ask:$a1" met --date 2016
-if on_sqlite "status ask:N (an ask's persons)"; then
-    check_fails "status of an unknown ask" 1 r status ask:99
-fi
+check_fails "status of an unknown ask" 1 r status ask:99
 check_fails "since an unknown round" 1 r since 99
 check_fails "as-of that is not a date" 1 r timeline "$D" --as-of 2015-13-01
 check_eq "nothing was written by the failures" "$before" "$(nsteps) $(nrounds)"

@@ -72,13 +72,9 @@ check_fails "benchmark assess has no --assessor" 2 r benchmark assess 1 met --da
 
 # --as-of: a date the library checks, naming the field.
 for c in "status ask:1" "since 1" "timeline 1" "reciprocity 1"; do
-    # status ask:N is SQLite's alone so far (on_sqlite below says so).
-    [ "$c" = "status ask:1" ] && [ "$RT_TEST_STORE" != sqlite ] && continue
     # shellcheck disable=SC2086
     check_fails "$c with a bad --as-of" 1 r $c --as-of 2016-02-30
     grep -q "field 'as-of': '2016-02-30' is not a date" "$TMP/err" || fail "$c: the message names as-of" "$(cat "$TMP/err")"
 done
-if on_sqlite "status ask:N (an ask's persons)"; then
-    check_eq "status --as-of a good date" "partially" "$(r status ask:1 --as-of 2016-12 --json | json .status)"
-fi
+check_eq "status --as-of a good date" "partially" "$(r status ask:1 --as-of 2016-12 --json | json .status)"
 done_testing

@@ -78,16 +78,14 @@ r withdraw step:3 answers ask:2 --reason "Not an answer" >/dev/null
 check_eq "a withdrawn link leaves the step" "[]" "$(r step list --json | json .1.answers | tr -d ' \n')"
 
 # An assessment corrected by a new one.
-if on_sqlite "an assessment replaced: status reads persons, not yet on PostgreSQL"; then
-    A=$(r status ask:2 --json | json .history.0.id)
-    r assess ask:2 in-progress --date 2016-12-08 --assessor ODIHR --replaces "assessment:$A" \
-        --json >/dev/null
-    check_eq "the correction stands for the ask" in-progress "$(r status ask:2 --json | json .status)"
-    check_eq "and the replaced one leaves its history of statuses" "1 in-progress $A" \
-        "$(r status ask:2 --json | python3 -c 'import json,sys; h=json.load(sys.stdin)["history"]; print(len(h), h[0]["status"], h[0]["replaces"])')"
-    check_fails "only an assessment of the same record is replaced" 1 \
-        r assess ask:1 fully --date 2017 --replaces "assessment:$A"
-fi
+A=$(r status ask:2 --json | json .history.0.id)
+r assess ask:2 in-progress --date 2016-12-08 --assessor ODIHR --replaces "assessment:$A" \
+    --json >/dev/null
+check_eq "the correction stands for the ask" in-progress "$(r status ask:2 --json | json .status)"
+check_eq "and the replaced one leaves its history of statuses" "1 in-progress $A" \
+    "$(r status ask:2 --json | python3 -c 'import json,sys; h=json.load(sys.stdin)["history"]; print(len(h), h[0]["status"], h[0]["replaces"])')"
+check_fails "only an assessment of the same record is replaced" 1 \
+    r assess ask:1 fully --date 2017 --replaces "assessment:$A"
 
 # history: what changed, field by field, by which command.
 r history step:2 >"$TMP/h.txt"

@@ -57,7 +57,6 @@ check_eq "and writes no round" none "$(round_of 6 ordinal)"
 check_fails "an empty --source" 2 "$RT" --db "$DB" readout import "$TMP/fixed.json" --dialogue 1 --source ''
 
 # The API: ?source= is what the round cites.
-sqlite_only_below "serve (the web face)"
 serve_start "$DB"
 sed 's/"round": 2/"round": 7/' "$TMP/fixed.json" >"$TMP/r7.json"
 check_eq "POST /api/v1/dialogues/1/readouts?source=" 201 \

@@ -30,7 +30,6 @@ r person add "Somebody Unlinked" >/dev/null
 r case add "Somebody Unlinked" --event detained --date 2016-03 >/dev/null
 check_eq "the register holds them" "Nguyen Van Dai: Vietnam, detained since 2015-12-16" \
     "$(r person show "Nguyen Van Dai" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print("%s: %s, %s since %s" % (d["name"], "Vietnam" if d["state"] == "VNM" else d["state"], d["status"]["status"], d["status"]["since"]))')"
-sqlite_only_below "the profile's persons over time (report country, the web face)"
 
 check_fails "--counts without --persons" 2 r report country Belarus --counts "$COUNTS"
 check_fails "--counts on a briefing" 2 r report brief --dialogue WG --persons --counts "$COUNTS"

@@ -106,14 +106,9 @@ grep -q 'role="alert"' "$TMP/body"
 check_eq "says so on the page" 0 $?
 
 # A viewer reads but writes nothing: web form, API with its cookie, API with a read token.
-if on_sqlite "a viewer reads as the public (private.h): not yet on PostgreSQL"; then
-    check_eq "the viewer reads a page" 200 "$(code -b "$TMP/vic" "$URL/dialogues/1")"
-    grep -q 'vic (viewer)' "$TMP/body" && grep -q 'action="/logout"' "$TMP/body"
-    check_eq "the menu shows who is logged in, and a logout button" 0 $?
-else
-    case $(code -b "$TMP/vic" "$URL/dialogues/1") in 200 | 501) r=ok ;; *) r=$(cat "$TMP/body") ;; esac
-    check_eq "the viewer's page: read, or 501 saying what is not yet supported" ok "$r"
-fi
+check_eq "the viewer reads a page" 200 "$(code -b "$TMP/vic" "$URL/dialogues/1")"
+grep -q 'vic (viewer)' "$TMP/body" && grep -q 'action="/logout"' "$TMP/body"
+check_eq "the menu shows who is logged in, and a logout button" 0 $?
 VT=$(csrf_of)
 before=$(steps)
 check_eq "viewer: a web form" 403 \
@@ -122,10 +117,8 @@ check_eq "viewer: the API with the cookie" 403 "$(api_post "$TMP/vic")"
 check_eq "viewer: a read token" 403 "$(api_post /dev/null -H "Authorization: Bearer $READ")"
 check_eq "an editor's read token cannot write either" 403 \
     "$(api_post /dev/null -H "Authorization: Bearer $EDREAD")"
-if on_sqlite "a viewer reads as the public (private.h): not yet on PostgreSQL"; then
-    check_eq "a read token reads" 200 \
-        "$(code -H "Authorization: Bearer $READ" "$URL/api/v1/recommendations?q=torture")"
-fi
+check_eq "a read token reads" 200 \
+    "$(code -H "Authorization: Bearer $READ" "$URL/api/v1/recommendations?q=torture")"
 check_eq "viewer: the users page" 403 "$(code -b "$TMP/vic" "$URL/users")"
 check_eq "nothing was written" "$before" "$(steps)"
 
@@ -146,11 +139,9 @@ check_eq "the editor: the readout page without a token" 403 \
 check_eq "the editor: the users page" 403 "$(code -b "$TMP/ed" "$URL/users")"
 
 # The response cache keeps each user's pages apart.
-if on_sqlite "a viewer reads as the public (private.h): not yet on PostgreSQL"; then
-    for jar in vic ed vic ed; do code -b "$TMP/$jar" "$URL/dialogues/1" >/dev/null; cp "$TMP/body" "$TMP/page-$jar"; done
-    check_eq "each user sees their own name, from the cache too" "1 0 1 0" \
-        "$(grep -c 'vic (viewer)' "$TMP/page-vic") $(grep -c 'ed (editor)' "$TMP/page-vic") $(grep -c 'ed (editor)' "$TMP/page-ed") $(grep -c 'vic (viewer)' "$TMP/page-ed")"
-fi
+for jar in vic ed vic ed; do code -b "$TMP/$jar" "$URL/dialogues/1" >/dev/null; cp "$TMP/body" "$TMP/page-$jar"; done
+check_eq "each user sees their own name, from the cache too" "1 0 1 0" \
+    "$(grep -c 'vic (viewer)' "$TMP/page-vic") $(grep -c 'ed (editor)' "$TMP/page-vic") $(grep -c 'ed (editor)' "$TMP/page-ed") $(grep -c 'vic (viewer)' "$TMP/page-ed")"
 
 # An admin manages the users on the web.
 check_eq "the admin logs in" 303 "$(login_form "$TMP/alice" alice 'correct horse battery')"
@@ -179,15 +170,13 @@ check_eq "the planted token is no session" 401 "$(code -b "rt_session=$PLANTED" 
 check_eq "the new one is" 200 "$(code -b "rt_session=$NEW" "$URL/api/v1/session")"
 
 # Logout ends the session on the server: the old cookie no longer works.
-if on_sqlite "a viewer reads as the public (private.h): not yet on PostgreSQL"; then
-    OLD=$(sed -n 's/.*rt_session\t//p' "$TMP/vic")
-    code -b "$TMP/vic" "$URL/dialogues/1" >/dev/null
-    check_eq "logout" 303 "$(code -b "$TMP/vic" --data "csrf=$(csrf_of)" "$URL/logout")"
-    grep -i '^set-cookie: rt_session=;' "$TMP/headers" | grep -q 'Max-Age=0'
-    check_eq "clears the cookie" 0 $?
-    check_eq "the old cookie, kept, no longer works" 303 "$(code -b "rt_session=$OLD" "$URL/dialogues/1")"
-    check_eq "nor for the API" 401 "$(code -b "rt_session=$OLD" "$URL/api/v1/dialogues")"
-fi
+OLD=$(sed -n 's/.*rt_session\t//p' "$TMP/vic")
+code -b "$TMP/vic" "$URL/dialogues/1" >/dev/null
+check_eq "logout" 303 "$(code -b "$TMP/vic" --data "csrf=$(csrf_of)" "$URL/logout")"
+grep -i '^set-cookie: rt_session=;' "$TMP/headers" | grep -q 'Max-Age=0'
+check_eq "clears the cookie" 0 $?
+check_eq "the old cookie, kept, no longer works" 303 "$(code -b "rt_session=$OLD" "$URL/dialogues/1")"
+check_eq "nor for the API" 401 "$(code -b "rt_session=$OLD" "$URL/api/v1/dialogues")"
 check_eq "DELETE /api/v1/session" 200 "$(code -b "$TMP/ed" -X DELETE "$URL/api/v1/session")"
 check_eq "ends the editor's session" 401 "$(api_post "$TMP/ed")"
 check_eq "a logout without the form token" 403 "$(code -b "$TMP/alice" --data "csrf=0" "$URL/logout")"
@@ -218,10 +207,8 @@ kill -TERM $PID; wait $PID
 serve_start "$DB"
 PID=$SERVE_PID
 check_eq "after a restart, a session of the last run" 401 "$(code -b "rt_session=$NEW" "$URL/api/v1/session")"
-if on_sqlite "a viewer reads as the public (private.h): not yet on PostgreSQL"; then
-    check_eq "a token still works after a restart" 200 \
-        "$(code -H "Authorization: Bearer $READ" "$URL/api/v1/dialogues")"
-fi
+check_eq "a token still works after a restart" 200 \
+    "$(code -H "Authorization: Bearer $READ" "$URL/api/v1/dialogues")"
 login_form "$TMP/vic2" vic 'viewer pass phrase' >/dev/null
 S1=$(cookie_of rt_session)
 DB2=$(new_db b)
@@ -239,12 +226,10 @@ kill -TERM $PID; wait $PID
 # --public: anyone reads, nobody writes without a login.
 serve_start "$DB" --public
 PID=$SERVE_PID
-if on_sqlite "a viewer reads as the public (private.h): not yet on PostgreSQL"; then
-    check_eq "public: anonymous reads a page" 200 "$(code "$URL/dialogues/1")"
-    grep -q 'href="/login"' "$TMP/body"
-    check_eq "with a link to log in" 0 $?
-    check_eq "public: anonymous reads the API" 200 "$(code "$URL/api/v1/recommendations?q=torture")"
-fi
+check_eq "public: anonymous reads a page" 200 "$(code "$URL/dialogues/1")"
+grep -q 'href="/login"' "$TMP/body"
+check_eq "with a link to log in" 0 $?
+check_eq "public: anonymous reads the API" 200 "$(code "$URL/api/v1/recommendations?q=torture")"
 check_eq "public: anonymous cannot write" 401 "$(api_post /dev/null)"
 check_eq "public: nor post a form" 303 \
     "$(code --data 'actor=Belarus&date=2017&kind=pardon&text=x' "$URL/dialogues/1/steps")"

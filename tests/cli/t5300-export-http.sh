@@ -4,8 +4,6 @@
 # sorts by its column headers, numbers its pages and links the downloads; a
 # recommendation's page lists what the ledger links to it.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "the web face's exports of a whole search and its sorts other than relevance (the page and the API work on PostgreSQL: t5000)"
-
 ROWS="$ROOT/tests/lib/export_rows.py"
 get() { curl -s -o "$TMP/body" -D "$TMP/head" -w '%{http_code}' "$@"; }
 header() { tr -d '\r' <"$TMP/head" | sed -n "s/^$1: //Ip" | head -1; }
@@ -13,9 +11,8 @@ stop() { kill "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID" 2>/dev/null; }
 today=$(date -u +%Y-%m-%d)
 
 # The recommendation page, on the demo ledger.
-DEMO="$TMP/demo.db"
-"$RT" --db "$DEMO" import "$ROOT/data/demo/recommendations.csv" >/dev/null
-sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DEMO" >/dev/null 2>&1
+DEMO=$(new_db demo)
+demo_ledger "$DEMO"
 serve_start "$DEMO"
 check_eq "GET /recommendations/5" 200 "$(get "$URL/recommendations/5")"
 check_eq "its rounds, by number in the dialogue" yes "$(grep -q '<ul class="ledger-rounds"><li><a href="/rounds/[0-9]*">round 2 of US-Belarus' "$TMP/body" && echo yes)"
@@ -44,7 +41,7 @@ check_eq "sort=colour is refused" 400 "$(get "$URL/api/v1/recommendations?sort=c
 stop
 
 need_data
-DB="$TMP/h.db"
+DB=$(new_db h)
 upr_db "$DB"
 for off in 0 10000 20000 30000; do
     "$RT" --db "$DB" search --json --limit 10000 --offset $off >"$TMP/all-$off.json"

@@ -7,7 +7,6 @@
 # left behind in the temporary folder; the file is recorded by its name (its source
 # and audit entry), not by the upload's temporary one.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "serve (the web face)"
 need_data
 
 RAW="$DATA/upr/raw/v2-upr-info"
@@ -16,7 +15,7 @@ FILE2="$RAW/1-5.csv"
 code() { curl -s -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}' "$@"; }
 page() { code -b "$TMP/pjar" -c "$TMP/pjar" "$@"; } # a browser: its cookie goes with its token
 csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$TMP/body" | head -n 1; }
-count() { sqlite3 "$1" "SELECT count(*) FROM recommendation"; }
+count() { sql "$1" "SELECT count(*) FROM recommendation"; }
 # summary FILE.json: the counts of an import's summary, one line.
 summary() {
     python3 -c 'import json,sys
@@ -41,15 +40,16 @@ wait_import() {
 }
 
 # What the command line says of the same files, each on a fresh database.
-"$RT" --db "$TMP/cli.db" import --json "$FILE" >"$TMP/cli.json"
+CLIDB=$(new_db cli)
+"$RT" --db "$CLIDB" import --json "$FILE" >"$TMP/cli.json"
 check_eq "import --json of the UPR Info file" 0 $?
-"$RT" --db "$TMP/cli2.db" import --json "$FILE2" >"$TMP/cli2.json"
+"$RT" --db "$(new_db cli2)" import --json "$FILE2" >"$TMP/cli2.json"
 CLI=$(summary "$TMP/cli.json")
 CLI2=$(summary "$TMP/cli2.json")
 
-# --- The page, on a database that does not exist yet.
+# --- The page, on a database that does not exist yet (on PostgreSQL, an empty one).
 mkdir "$TMP/up"
-DB="$TMP/web.db"
+DB=$(new_db web)
 TMPDIR="$TMP/up" serve_start "$DB"
 PID=$SERVE_PID
 check_eq "the import page" 200 "$(page "$URL/imports")"
@@ -72,7 +72,7 @@ cp "$TMP/body" "$TMP/page1.html"
 grep -q '<h1>Imported: 18.csv</h1>' "$TMP/page1.html"
 check_eq "naming the file" 0 $?
 check_eq "the page's counts are import --json's" "$CLI" "$(page_counts "$TMP/page1.html")"
-check_eq "and so is the database" "$(count "$TMP/cli.db")" "$(count "$DB")"
+check_eq "and so is the database" "$(count "$CLIDB")" "$(count "$DB")"
 check_eq "the import page lists it" 200 "$(page "$URL/imports")"
 grep -q 'href="/imports/1">1</a>' "$TMP/body"
 check_eq "with a link" 0 $?
@@ -111,7 +111,7 @@ check_eq "dialogue list has it" "US-Belarus USA,BLR" \
     echo 'Afghanistan,Asia,OIC,A broken line,Ethiopia,Africa,AU,Accepted,4,General,notasession'
     tr '\r' '\n' <"$FILE2" | sed -n '5,20p'
 } >"$TMP/bad.csv"
-check_fails "the command line refuses it" 1 "$RT" --db "$TMP/clibad.db" import "$TMP/bad.csv"
+check_fails "the command line refuses it" 1 "$RT" --db "$(new_db clibad)" import "$TMP/bad.csv"
 grep -q 'bad.csv:5: field .Session.' "$TMP/err"
 check_eq "at line 5, field Session" 0 $?
 before=$(count "$DB")
@@ -164,7 +164,7 @@ check_eq "given the state, as import --state" 200 \
     "$(code --data-binary "@$TMP/odihr.csv" -H 'Content-Type: text/csv' "$URL/api/v1/imports?name=odihr.csv&state=BLR")"
 check_eq "its format" odihr "$(json .files.0.format <"$TMP/body")"
 check_eq "one added" 1 "$(json .recommendations_added <"$TMP/body")"
-check_eq "to Belarus" BLR "$(sqlite3 "$DB" "SELECT s.code FROM recommendation r JOIN state s ON s.id = r.sur_id WHERE r.mechanism = 'odihr'")"
+check_eq "to Belarus" BLR "$(sql "$DB" "SELECT s.code FROM recommendation r JOIN state s ON s.id = r.sur_id WHERE r.mechanism = 'odihr'")"
 check_eq "the uploads are gone" "" "$(ls "$TMP/up")"
 kill -TERM $PID
 wait $PID

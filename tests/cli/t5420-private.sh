@@ -5,11 +5,8 @@
 # export, search count or history, and no count they see moves when one is added.
 # (CSV downloads and search facets were added to the routes compared for issue 14.)
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "serve (the web face)"
-
-DB="$TMP/p.db"
-"$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null
-sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB" >/dev/null 2>&1
+DB=$(new_db p)
+demo_ledger "$DB"
 rt() { "$RT" --db "$DB" "$@"; }
 echo 'editor pass phrase' | rt user add ed --role editor >/dev/null
 echo 'viewer pass phrase' | rt user add vic --role viewer >/dev/null
@@ -95,9 +92,10 @@ check_eq "export --as viewer holds none" 0 "$(secret_count "$TMP/viewer.json")"
 check_eq "nor says which are private" "[]" "$(json .tables.private_record <"$TMP/public.json")"
 check_eq "its counts are those before" "$public_before" \
     "$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["tables"]; print(len(t["step"]), len(t["participant"]), len(t["assessment"]))' "$TMP/public.json")"
-"$RT" --db "$TMP/restored.db" import "$TMP/full.json" >/dev/null 2>&1
+RESTORED=$(new_db restored)
+"$RT" --db "$RESTORED" import "$TMP/full.json" >/dev/null 2>&1
 check_eq "a restore keeps the marks" 0 \
-    "$("$RT" --db "$TMP/restored.db" --as public export | secret_count)"
+    "$("$RT" --db "$RESTORED" --as public export | secret_count)"
 for f in md html; do
     rt report brief --dialogue 1 --format $f >"$TMP/brief.$f"
     check_eq "report brief --format $f shows the private records" 1 \

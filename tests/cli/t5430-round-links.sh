@@ -6,9 +6,7 @@
 # recommendations; the banners after a readout and an ask's assessment link to what was
 # saved; history pages name records and parties.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "withdrawals from the round page and the briefing (the web face works on PostgreSQL: t5000, t5410)"
-
-DB="$TMP/demo.db"
+DB=$(new_db demo)
 "$RT" --db "$DB" init >/dev/null
 "$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null
 sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$DB" >/dev/null

@@ -138,7 +138,6 @@ check_eq "the message names it" yes "$(grep -q "Atlantis" "$TMP/err" && echo yes
 check "--help" "$RT" report --help
 check_eq "--help shows both reports" yes "$(grep -q 'report country' "$TMP/out" && echo yes)"
 
-sqlite_only_below "the web face"
 
 # The web face serves the same bytes and the same data.
 serve_start "$DB"

@@ -44,18 +44,16 @@ check "step list still works" r step list
 check "timeline still works" r timeline 1
 
 # The API, through the same library writes.
-if on_sqlite "serve (the web face)"; then
-    serve_start "$DB"
-    post() { curl -s -o "$TMP/body" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$1" "$URL$2"; }
-    printf '{"actor":"Belarus","date":"2016","kind":"statement","text":"x\\u001b[31m"}' >"$TMP/esc.json"
-    check_eq "the API refuses an escape in a step's text" 422 "$(post "$TMP/esc.json" /api/v1/steps)"
-    grep -q '"field": "text"' "$TMP/body" || fail "the API names the field" "$(cat "$TMP/body")"
-    printf '{"actor":"Belarus","date":"2016","kind":"statement","text":"x\377"}' >"$TMP/ff.json"
-    check_eq "the API refuses a byte that is not UTF-8" 422 "$(post "$TMP/ff.json" /api/v1/steps)"
-    check_eq "the dialogue page still answers" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$URL/dialogues/1")"
-    kill "$SERVE_PID"
-    wait "$SERVE_PID" 2>/dev/null
-fi
+serve_start "$DB"
+post() { curl -s -o "$TMP/body" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$1" "$URL$2"; }
+printf '{"actor":"Belarus","date":"2016","kind":"statement","text":"x\\u001b[31m"}' >"$TMP/esc.json"
+check_eq "the API refuses an escape in a step's text" 422 "$(post "$TMP/esc.json" /api/v1/steps)"
+grep -q '"field": "text"' "$TMP/body" || fail "the API names the field" "$(cat "$TMP/body")"
+printf '{"actor":"Belarus","date":"2016","kind":"statement","text":"x\377"}' >"$TMP/ff.json"
+check_eq "the API refuses a byte that is not UTF-8" 422 "$(post "$TMP/ff.json" /api/v1/steps)"
+check_eq "the dialogue page still answers" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$URL/dialogues/1")"
+kill "$SERVE_PID"
+wait "$SERVE_PID" 2>/dev/null
 
 # CSV import: the file and line, and the column.
 printf 'id,session,cycle,review_year,state_under_review,sur_region,sur_orgs,recommending_state,rs_region,rs_orgs,response,action_category,issues,text,source_file\n1,8,1,2010,Belarus,EEG,,Sweden,WEOG,EU,Noted,5,Death penalty,"Halt\033[2J executions",demo\n' >"$TMP/esc.csv"

@@ -4,7 +4,7 @@
 # With accounts and the audit log on (issue 14): each database killed in its import
 # has an account, and restore --check verifies its audit chain.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "SQLite's crash and concurrency behaviour"
+pg_not_yet "SQLite's crash and locking behaviour (kill -9 of a writer, the file's lock and journal); PostgreSQL's counterparts are t9031 (the server killed during an import), t9032 (stopped under web writes) and t9034 (many writers at once)"
 
 # A CSV big enough that its import takes a while: the demo's format, made-up rows.
 python3 - "$TMP/big.csv" <<'PY'

@@ -3,7 +3,7 @@
 # writes leaves no damaged database and no partial record; a DB.init-PID file left
 # by a killed init is removed by the next init or open.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "SQLite's crash and concurrency behaviour"
+pg_not_yet "SQLite's crash and locking behaviour (kill -9 of a writer, the file's lock and journal); PostgreSQL's counterparts are t9031 (the server killed during an import), t9032 (stopped under web writes) and t9034 (many writers at once)"
 
 t0=$(date +%s)
 healthy() { # ok when the database, opened again (which rolls back what a kill left), passes restore's checks

@@ -3,7 +3,7 @@
 # accounts and the audit log on: two processes of the command line and a script
 # writing through the server's API with an editor's token (issue 14).
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "SQLite's crash and concurrency behaviour"
+pg_not_yet "SQLite's crash and locking behaviour (kill -9 of a writer, the file's lock and journal); PostgreSQL's counterparts are t9031 (the server killed during an import), t9032 (stopped under web writes) and t9034 (many writers at once)"
 
 t0=$(date +%s)
 healthy() { # ok when the database, opened again (which rolls back what a kill left), passes restore's checks

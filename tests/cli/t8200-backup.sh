@@ -4,7 +4,26 @@
 # refuses a damaged file, an unknown schema and broken references without replacing
 # anything, and refuses while a server has the database open.
 . "$(dirname "$0")/../lib/test-lib.sh"
-pg_not_yet "backup and restore of a SQLite file"
+
+# On PostgreSQL, backup and restore copy no file: both refuse in the same words,
+# which send the administrator to pg_dump and point-in-time recovery.
+if [ "$RT_TEST_STORE" = postgresql ]; then
+    PG=$(new_db b)
+    "$RT" --db "$PG" init >/dev/null
+    check_fails "backup refuses a PostgreSQL database" 1 "$RT" --db "$PG" backup "$TMP/copy.backup"
+    cp "$TMP/err" "$TMP/said"
+    check "saying to use pg_dump" grep -q "for a PostgreSQL database use pg_dump and pg_restore" "$TMP/said"
+    check "or point-in-time recovery, as the guide tells" \
+        grep -q "pg_basebackup .*point in time (docs/deployment-postgresql.md, section 6)" "$TMP/said"
+    check_eq "in one line" 1 "$(wc -l <"$TMP/said" | tr -d ' ')"
+    check_eq "and writes no file" no "$([ -e "$TMP/copy.backup" ] && echo yes || echo no)"
+    check_fails "restore refuses it too" 1 "$RT" --db "$PG" restore "$TMP/copy.backup"
+    check_eq "in the same words" "$(sed 's/^rightstrack: backup /rightstrack: restore /' "$TMP/said")" \
+        "$(head -n 1 "$TMP/err")"
+    check_eq "and nothing was replaced" 1 "$(grep -c 'nothing was replaced' "$TMP/err")"
+    check "the database is as it was" "$RT" --db "$PG" stats
+fi
+sqlite_only_below "backup and restore copy SQLite files (on PostgreSQL they refuse, above)"
 
 DB="$TMP/b.db"
 "$RT" --db "$DB" import "$ROOT/data/demo/recommendations.csv" >/dev/null

@@ -36,41 +36,34 @@ seen() {
 }
 
 TL=/api/v1/dialogues/1/timeline
-# READER: who reads in the part after the private step: the public, or on PostgreSQL,
-# which has neither private records nor the public's reading yet, the editor.
-READER=public READER_AUTH=
-if on_sqlite "private records and the public's reading: not yet on PostgreSQL"; then
-    check_eq "the public reads the timeline" 200 "$(get public $TL)"
-    check_eq "an editor adds a private step" 201 \
-        "$(code -H "Authorization: Bearer $EDITOR" -H 'Content-Type: application/json' \
-            -d '{"actor": "Belarus", "date": "2016-10", "kind": "visit", "text": "Kappa: told in confidence", "private": true}' \
-            "$URL/api/v1/steps")"
-    check_eq "the editor sees it every time, from any thread" 12 "$(seen editor $TL Kappa)"
-    check_eq "the public never does, though the editor's answer is kept" 0 "$(seen public $TL Kappa)"
-    check_eq "nor a viewer" 0 "$(seen viewer $TL Kappa)"
-    check_eq "and the editor still does" 12 "$(seen editor $TL Kappa)"
-else
-    READER=editor READER_AUTH="Authorization: Bearer $EDITOR"
-fi
+check_eq "the public reads the timeline" 200 "$(get public $TL)"
+check_eq "an editor adds a private step" 201 \
+    "$(code -H "Authorization: Bearer $EDITOR" -H 'Content-Type: application/json' \
+        -d '{"actor": "Belarus", "date": "2016-10", "kind": "visit", "text": "Kappa: told in confidence", "private": true}' \
+        "$URL/api/v1/steps")"
+check_eq "the editor sees it every time, from any thread" 12 "$(seen editor $TL Kappa)"
+check_eq "the public never does, though the editor's answer is kept" 0 "$(seen public $TL Kappa)"
+check_eq "nor a viewer" 0 "$(seen viewer $TL Kappa)"
+check_eq "and the editor still does" 12 "$(seen editor $TL Kappa)"
 
 # A write by another process, after every thread has kept or read the answer.
-check_eq "the reader's timeline is kept" 0 "$(seen $READER $TL 'Lambda from the CLI')"
+check_eq "the public's timeline is kept" 0 "$(seen public $TL 'Lambda from the CLI')"
 rt step add --actor Belarus --date 2016-12 --kind statement "Lambda from the CLI" >/dev/null
 check_eq "a step added from the command line" 0 $?
 check_eq "is in every answer at once, whichever thread answers" 12 \
-    "$(seen $READER $TL 'Lambda from the CLI')"
+    "$(seen public $TL 'Lambda from the CLI')"
 check_eq "and in the editor's" 12 "$(seen editor $TL 'Lambda from the CLI')"
 
 # Many clients at once, while another process writes: afterwards nobody gets the old.
 CURLS=
 for _ in 1 2 3 4 5 6 7 8; do
-    curl -s ${READER_AUTH:+-H "$READER_AUTH"} "$URL$TL" >/dev/null &
+    curl -s "$URL$TL" >/dev/null &
     CURLS="$CURLS $!"
 done
 rt step add --actor Belarus --date 2016-12 --kind statement "Mu from the CLI" >/dev/null
 wait $CURLS
 check_eq "after a write during a load, no thread gives the old timeline" 12 \
-    "$(seen $READER $TL 'Mu from the CLI')"
+    "$(seen public $TL 'Mu from the CLI')"
 
 kill -TERM $PID
 wait $PID
