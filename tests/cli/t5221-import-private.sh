@@ -5,8 +5,8 @@
 # recommendation came from that file, in the API, an export or the history; the
 # recommendations themselves stay public. An export is refused with --private.
 . "$(dirname "$0")/../lib/test-lib.sh"
-# On PostgreSQL the import marks nothing private yet: its import path refuses the
-# mark (a ledger write during an import), as docs/deployment-postgresql.md says.
+# On both stores: PostgreSQL's import writes the mark in its working copy (t9035
+# compares the two stores).
 
 DB=$(new_db i)
 rt() { "$RT" --db "$DB" "$@"; }
