@@ -10,15 +10,6 @@ healthy() { # ok when the database, opened again (which rolls back what a kill l
     "$RT" --db "$1" stats >/dev/null 2>&1 &&
         "$RT" --db "$TMP/none.db" restore --check "$1" >/dev/null 2>&1 && echo ok || echo damaged
 }
-# same_steps AUDIT EXPORT LIST: the audit log's step insertions, how many distinct, and
-# whether the export and the step list name exactly those steps.
-same_steps() {
-    python3 -c 'import json,sys
-a, x, s = (json.load(open(f)) for f in sys.argv[1:4])
-ins = sorted(int(e["record"].split(":")[1]) for e in a if e["table"] == "step" and e["op"] == "insert")
-same = ins == sorted(r["id"] for r in x["tables"]["step"]) == sorted(r["id"] for r in s)
-print(len(ins), len(set(ins)), "same" if same else "differ")' "$@"
-}
 DB="$TMP/w.db"
 "$RT" --db "$DB" init >/dev/null
 echo 'editor pass phrase' | "$RT" --db "$DB" user add ed --role editor >/dev/null

@@ -16,15 +16,6 @@ serve_start "$PG" --threads 2
 PID_A=$SERVE_PID URL_A=$URL
 serve_start "$PG" --threads 2
 PID_B=$SERVE_PID URL_B=$URL
-# same_steps AUDIT EXPORT LIST: the audit log's step insertions, how many distinct, and
-# whether the export and the step list name exactly those steps.
-same_steps() {
-    python3 -c 'import json,sys
-a, x, s = (json.load(open(f)) for f in sys.argv[1:4])
-ins = sorted(int(e["record"].split(":")[1]) for e in a if e["table"] == "step" and e["op"] == "insert")
-same = ins == sorted(r["id"] for r in x["tables"]["step"]) == sorted(r["id"] for r in s)
-print(len(ins), len(set(ins)), "same" if same else "differ")' "$@"
-}
 # steps_of URL: how many steps the dialogue's API lists, as that server answers.
 steps_of() {
     curl -s "$1/api/v1/dialogues/1/steps" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'

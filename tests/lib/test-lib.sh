@@ -150,6 +150,18 @@ demo_ledger() {
         sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$1" >/dev/null 2>&1
 }
 
+# same_steps AUDIT EXPORT LIST: of the audit log's entries (audit log --json), how
+# many insert a step and how many distinct steps those are, and whether the export
+# (export --json) and the step list (step list --json) name exactly those steps
+# ("same" or "differ"): nothing lost, nothing doubled, for the many-writers scripts.
+same_steps() {
+    python3 -c 'import json,sys
+a, x, s = (json.load(open(f)) for f in sys.argv[1:4])
+ins = sorted(int(e["record"].split(":")[1]) for e in a if e["table"] == "step" and e["op"] == "insert")
+same = ins == sorted(r["id"] for r in x["tables"]["step"]) == sorted(r["id"] for r in s)
+print(len(ins), len(set(ins)), "same" if same else "differ")' "$@"
+}
+
 # One command into the database $db, its output and exit code appended to the file
 # $log: for the scripts that write the same ledger into two stores and compare logs.
 w() {
