@@ -42,7 +42,8 @@ check "says it cannot reach it" grep -q "cannot connect to PostgreSQL" "$TMP/why
 check_eq "never with the password" "" "$(grep s3cret "$TMP/why")"
 check_fails "restore into a PostgreSQL URL" 1 "$RT" --db "postgresql://localhost/rt" restore "$DB"
 cp "$TMP/err" "$TMP/why"
-check "says it is not supported" grep -q "not yet supported on PostgreSQL" "$TMP/why"
+check "says it copies SQLite files" grep -q "restore copies SQLite files" "$TMP/why"
+check "and names PostgreSQL's own tools" grep -q "pg_dump and pg_restore" "$TMP/why"
 check_fails "serve on a PostgreSQL URL" 1 "$RT" --db "postgresql://127.0.0.1:1/rt" serve --port 0
 cp "$TMP/err" "$TMP/why"
 check "says it cannot connect" grep -q "^$msg" "$TMP/why"
