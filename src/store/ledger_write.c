@@ -15,24 +15,6 @@
 #include "model/rules.h"
 #include "store/sql.h"
 
-static int exists(struct rt_store *st, const char *table, int64_t id, const char *what,
-                  const char *field, struct rt_error *err)
-{
-    struct rt_buf sql = RT_BUF_INIT;
-    int64_t n = 0;
-    int rc;
-
-    rt_buf_addf(&sql, "SELECT count(*) FROM %s WHERE id = ?1", table);
-    rc = rt__sql_scalar(st, err, &n, NULL, sql.buf, "i", id);
-    rt_buf_release(&sql);
-    if (rc < 0)
-        return rc;
-    if (!n)
-        return rt_error_set(err, RT_ENOTFOUND, NULL, 0, field, "no %s with id %lld", what,
-                            (long long)id);
-    return 0;
-}
-
 int rt_party_resolve(struct rt_store *st, const char *name, char out[16], struct rt_error *err)
 {
     struct rt_state_ref ref = {{0}, NULL};
@@ -169,7 +151,7 @@ int rt_round_add(struct rt_store *st, const struct rt_round_in *r, int64_t *out_
     if ((rc = rt__check_texts(err, "date", r->date, "place", r->place, "summary", r->summary,
                               "source", r->source, NULL)) < 0)
         return rc;
-    if ((rc = exists(st, "dialogue", r->dialogue_id, "dialogue", "dialogue", err)) < 0 ||
+    if ((rc = rt__sql_exists(st, "dialogue", r->dialogue_id, "dialogue", "dialogue", err)) < 0 ||
         (rc = rt__need_date(r->date, "date", err)) < 0)
         return rc;
     if (ordinal < 0)
@@ -234,7 +216,7 @@ int rt_participant_add(struct rt_store *st, int64_t round_id, const char *name, 
     if ((rc = rt__check_texts(err, "name", name, "title", title, "organisation", organisation,
                               "party", party, NULL)) < 0)
         return rc;
-    if ((rc = exists(st, "round", round_id, "round", "round", err)) < 0 ||
+    if ((rc = rt__sql_exists(st, "round", round_id, "round", "round", err)) < 0 ||
         (rc = rt__need_text(name, "name", err)) < 0 ||
         (party && (rc = rt_party_resolve(st, party, code, err)) < 0))
         return rc;
@@ -251,7 +233,7 @@ int rt_topic_add(struct rt_store *st, int64_t round_id, const char *text, const 
 
     if ((rc = rt__check_texts(err, "text", text, "theme", theme, NULL)) < 0)
         return rc;
-    if ((rc = exists(st, "round", round_id, "round", "round", err)) < 0 ||
+    if ((rc = rt__sql_exists(st, "round", round_id, "round", "round", err)) < 0 ||
         (rc = rt__need_text(text, "text", err)) < 0)
         return rc;
     return rt__sql_exec(
@@ -268,7 +250,7 @@ int rt_ask_add(struct rt_store *st, int64_t round_id, const char *from, const ch
 
     if ((rc = rt__check_texts(err, "from", from, "to", to, "text", text, "theme", theme, NULL)) < 0)
         return rc;
-    if ((rc = exists(st, "round", round_id, "round", "round", err)) < 0 ||
+    if ((rc = rt__sql_exists(st, "round", round_id, "round", "round", err)) < 0 ||
         (rc = rt__need_text(text, "text", err)) < 0 ||
         (rc = rt_party_resolve(st, from, f, err)) < 0 ||
         (rc = rt_party_resolve(st, to, t, err)) < 0)
@@ -318,8 +300,8 @@ int rt_link_add(struct rt_store *st, const char *from, const char *relation, con
     if (!rt__link_allowed(f.kind, relation, t.kind))
         return rt_error_set(err, RT_EINVAL, NULL, 0, "relation",
                             "a %s cannot be linked '%s' to a %s", f.kind, relation, t.kind);
-    if ((rc = exists(st, f.table, f.id, f.kind, "from", err)) < 0 ||
-        (rc = exists(st, t.table, t.id, t.kind, "to", err)) < 0)
+    if ((rc = rt__sql_exists(st, f.table, f.id, f.kind, "from", err)) < 0 ||
+        (rc = rt__sql_exists(st, t.table, t.id, t.kind, "to", err)) < 0)
         return rc;
     if (!strcmp(relation, "responds-to")) {
         int64_t later = 0, cycle = 0;
@@ -380,7 +362,7 @@ int rt_item_theme_add(struct rt_store *st, const char *item, const char *area, c
     if (strcmp(origin, "readout") && strcmp(origin, "person") && strcmp(origin, "model"))
         return rt_error_set(err, RT_EINVAL, NULL, 0, "origin",
                             "origin is readout, person or model, not '%s'", origin);
-    if ((rc = exists(st, r.table, r.id, r.kind, "item", err)) < 0)
+    if ((rc = rt__sql_exists(st, r.table, r.id, r.kind, "item", err)) < 0)
         return rc;
     if ((rc = rt__need_text(area, "area", err)) < 0 ||
         (rc = rt__sql_scalar(st, err, &known, NULL,
@@ -407,7 +389,7 @@ int rt_commitment_add(struct rt_store *st, int64_t round_id, const char *party,
     if ((rc = rt__check_texts(err, "party", party, "condition", condition, "promise", promise,
                               NULL)) < 0)
         return rc;
-    if ((rc = exists(st, "round", round_id, "round", "round", err)) < 0 ||
+    if ((rc = rt__sql_exists(st, "round", round_id, "round", "round", err)) < 0 ||
         (rc = rt_party_resolve(st, party, code, err)) < 0 ||
         (rc = rt__need_text(promise, "promise", err)) < 0)
         return rc;
@@ -438,7 +420,7 @@ int rt_commitment_resolve(struct rt_store *st, int64_t id, const char *status, i
 
     if ((rc = rt__check_texts(err, "status", status, "date", as_of, "note", note, NULL)) < 0)
         return rc;
-    if ((rc = exists(st, "commitment", id, "commitment", "commitment", err)) < 0 ||
+    if ((rc = rt__sql_exists(st, "commitment", id, "commitment", "commitment", err)) < 0 ||
         (rc = rt__need_date(as_of, "date", err)) < 0)
         return rc;
     if (!status || (strcmp(status, "fulfilled") && strcmp(status, "lapsed")))
@@ -446,7 +428,7 @@ int rt_commitment_resolve(struct rt_store *st, int64_t id, const char *status, i
                             "a commitment is resolved as fulfilled or lapsed");
     if (step_id) {
         int64_t same = 0;
-        if ((rc = exists(st, "step", step_id, "step", "step", err)) < 0 ||
+        if ((rc = rt__sql_exists(st, "step", step_id, "step", "step", err)) < 0 ||
             (rc = rt__sql_scalar(st, err, &same, NULL,
                                  "SELECT s.actor = c.party FROM step s, commitment c"
                                  " WHERE s.id = ?1 AND c.id = ?2",
@@ -496,7 +478,7 @@ int rt_benchmark_add(struct rt_store *st, int64_t dialogue_id, const char *text,
 
     if ((rc = rt__check_texts(err, "text", text, NULL)) < 0)
         return rc;
-    if ((rc = exists(st, "dialogue", dialogue_id, "dialogue", "dialogue", err)) < 0 ||
+    if ((rc = rt__sql_exists(st, "dialogue", dialogue_id, "dialogue", "dialogue", err)) < 0 ||
         (rc = rt__need_text(text, "text", err)) < 0)
         return rc;
     return rt__sql_exec(
@@ -530,7 +512,7 @@ int rt_assess_replacing(struct rt_store *st, const struct rt_assessment_in *a, i
     if (strcmp(t.kind, "recommendation") && strcmp(t.kind, "ask") && strcmp(t.kind, "benchmark"))
         return rt_error_set(err, RT_EINVAL, NULL, 0, "target",
                             "only recommendations, asks and benchmarks are assessed");
-    if ((rc = exists(st, t.table, t.id, t.kind, "target", err)) < 0 ||
+    if ((rc = rt__sql_exists(st, t.table, t.id, t.kind, "target", err)) < 0 ||
         (rc = rt__need_date(a->as_of, "date", err)) < 0)
         return rc;
     ok = strcmp(t.kind, "benchmark") ? rec_statuses : bench_statuses;

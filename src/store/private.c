@@ -112,22 +112,6 @@ static int parse_ref(const char *ref, const char **kind, int64_t *id, struct rt_
         ref ? ref : "");
 }
 
-/* RT_ENOTFOUND when there is no record kind:id (read as the reader may see it). */
-static int exists(struct rt_store *st, const char *kind, int64_t id, struct rt_error *err)
-{
-    struct rt_buf sql = RT_BUF_INIT;
-    int64_t found = 0;
-    int rc;
-
-    /* kind is one of rt_private_kinds, each the name of its table. */
-    rt_buf_addf(&sql, "SELECT count(*) FROM %s WHERE id = ?1", kind);
-    rc = rt__sql_scalar(st, err, &found, NULL, sql.buf, "i", id);
-    rt_buf_release(&sql);
-    if (rc == 0 && !found)
-        rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, "record", "no %s with id %" PRId64, kind, id);
-    return rc;
-}
-
 int rt_private_get(struct rt_store *st, const char *ref, int *out, struct rt_error *err)
 {
     const char *kind;
@@ -135,7 +119,8 @@ int rt_private_get(struct rt_store *st, const char *ref, int *out, struct rt_err
     int rc;
 
     *out = 0;
-    if ((rc = parse_ref(ref, &kind, &id, err)) < 0 || (rc = exists(st, kind, id, err)) < 0)
+    if ((rc = parse_ref(ref, &kind, &id, err)) < 0 ||
+        (rc = rt__sql_exists(st, kind, id, kind, "record", err)) < 0)
         return rc;
     rc = rt__sql_scalar(st, err, &n, NULL,
                         "SELECT count(*) FROM private_record WHERE kind = ?1 AND id = ?2", "ti",
@@ -158,7 +143,7 @@ int rt_private_set(struct rt_store *st, const char *ref, int on, struct rt_error
     /* In the caller's transaction when one is open, else in one of its own. */
     if ((rc = rt__sql_begin(st, err)) < 0)
         return rc;
-    if ((rc = exists(st, kind, id, err)) == 0)
+    if ((rc = rt__sql_exists(st, kind, id, kind, "record", err)) == 0)
         rc = rt__sql_exec(st, err, NULL,
                           on ? "INSERT INTO private_record(kind, id) VALUES (?1, ?2)"
                                " ON CONFLICT DO NOTHING"

@@ -127,6 +127,22 @@ json_t *rt__sql_json_int(const struct rt__sql_row *row, int i)
     return v ? json_integer(strtoll(v, NULL, 10)) : json_null();
 }
 
+int rt__sql_exists(struct rt_store *st, const char *table, int64_t id, const char *what,
+                   const char *field, struct rt_error *err)
+{
+    struct rt_buf sql = RT_BUF_INIT;
+    int64_t n = 0;
+    int rc;
+
+    rt_buf_addf(&sql, "SELECT count(*) FROM %s WHERE id = ?1", table);
+    rc = rt__sql_scalar(st, err, &n, NULL, sql.buf, "i", id);
+    rt_buf_release(&sql);
+    if (rc == 0 && !n)
+        rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, field, "no %s with id %lld", what,
+                          (long long)id);
+    return rc;
+}
+
 int rt__sql_begin(struct rt_store *st, struct rt_error *err)
 {
     const struct rt__store_ops *o = ops_of(st);

@@ -56,6 +56,11 @@ const char *rt__sql_text(const struct rt__sql_row *row, int i);
 int64_t rt__sql_int(const struct rt__sql_row *row, int i);
 json_t *rt__sql_json_text(const struct rt__sql_row *row, int i);
 json_t *rt__sql_json_int(const struct rt__sql_row *row, int i);
+
+/* 0 when table has a row of that id; else RT_ENOTFOUND with err naming field, "no WHAT
+ * with id ID" (or the read's error). table is a name of ours, never the user's. */
+int rt__sql_exists(struct rt_store *st, const char *table, int64_t id, const char *what,
+                   const char *field, struct rt_error *err);
 /* The most columns a row of rt__sql_rows may have. */
 #define RT__SQL_COLS 16
 
