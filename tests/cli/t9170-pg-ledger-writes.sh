@@ -22,11 +22,7 @@ check_eq "test_pg_ledger runs on the cluster and passes" "Tested: 3 | Passing: 3
 LITE=$TMP/lite.db
 D="Test dialogue"
 
-"$RT" --db "$LITE" import "$ROOT/data/demo/recommendations.csv" >/dev/null
-check "the demo recommendations go into PostgreSQL" \
-    "$RT" --db "$PG" import "$ROOT/data/demo/recommendations.csv"
-rec=$("$RT" --db "$LITE" search 'political prisoners' --sur Belarus --json | json .hits.0.id)
-rec2=$("$RT" --db "$LITE" search 'elections' --sur Belarus --json | json .hits.0.id)
+demo_pair
 check_eq "both stores give the recommendations the same ids" "$rec $rec2" \
     "$("$RT" --db "$PG" search 'political prisoners' --sur Belarus --json | json .hits.0.id) $(
         "$RT" --db "$PG" search 'elections' --sur Belarus --json | json .hits.0.id)"

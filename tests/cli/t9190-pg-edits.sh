@@ -14,11 +14,7 @@ PG="postgresql:///postgres?host=$PG_DIR"
 LITE=$TMP/lite.db
 D="Edit dialogue"
 
-"$RT" --db "$LITE" import "$ROOT/data/demo/recommendations.csv" >/dev/null
-check "the demo recommendations go into PostgreSQL" \
-    "$RT" --db "$PG" import "$ROOT/data/demo/recommendations.csv"
-rec=$("$RT" --db "$LITE" search 'political prisoners' --sur Belarus --json | json .hits.0.id)
-rec2=$("$RT" --db "$LITE" search 'elections' --sur Belarus --json | json .hits.0.id)
+demo_pair
 
 build() {
     db=$1

@@ -150,6 +150,17 @@ demo_ledger() {
         sh "$ROOT/data/demo/us-belarus.sh" "$RT" --db "$1" >/dev/null 2>&1
 }
 
+# demo_pair: the demo recommendations into the SQLite file $LITE and the PostgreSQL
+# database $PG (checked), and two of Belarus's recommendations' ids from $LITE in
+# $rec and $rec2: for the scripts that write the same ledger into both stores.
+demo_pair() {
+    "$RT" --db "$LITE" import "$ROOT/data/demo/recommendations.csv" >/dev/null
+    check "the demo recommendations go into PostgreSQL" \
+        "$RT" --db "$PG" import "$ROOT/data/demo/recommendations.csv"
+    rec=$("$RT" --db "$LITE" search 'political prisoners' --sur Belarus --json | json .hits.0.id)
+    rec2=$("$RT" --db "$LITE" search 'elections' --sur Belarus --json | json .hits.0.id)
+}
+
 # same_steps AUDIT EXPORT LIST: of the audit log's entries (audit log --json), how
 # many insert a step and how many distinct steps those are, and whether the export
 # (export --json) and the step list (step list --json) name exactly those steps
