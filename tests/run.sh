@@ -4,8 +4,8 @@
 # JOBS=N runs N CLI scripts at a time (see below).
 # RT_TEST_STORE=postgresql runs the CLI scripts on PostgreSQL instead of SQLite (issue
 # 16): one throwaway cluster for the whole run, started here and removed at the end;
-# each script makes its databases in it (new_db in tests/lib/test-lib.sh). The unit
-# tests are not run again in this mode. The summary lists which scripts ran on which
+# each script makes its databases in it (new_db in tests/lib/test-lib.sh). Of the unit
+# tests, those that write to a store run again (tests/lib/test_store.h). The summary lists which scripts ran on which
 # store, and the SQLite-only ones with their reasons.
 # Prints each suite's output and one closing line "tests: N passed, N failed".
 # Under ASan/UBSan (build/asan) any sanitizer report fails the run, even one that
@@ -33,7 +33,11 @@ export RT_TEST_STORE=${RT_TEST_STORE:-sqlite}
 case $RT_TEST_STORE in
 sqlite) ;;
 postgresql)
-    UNITS=
+    # The unit tests that write to a store (their source includes tests/lib/test_store.h)
+    # run again, each test on new databases of the cluster; the others are not run again.
+    UNITS=$(for t in $UNITS; do
+        grep -q 'lib/test_store.h' "${t#"$O/"}.c" 2>/dev/null && echo "$t"
+    done)
     # pg.sh's pg_start, without the rest of test-lib.sh: the cluster goes in a new
     # directory (under /tmp as root, where the postgres user can reach it).
     say() { printf '%s\n' "$*"; }

@@ -14,7 +14,7 @@
 #include <rightstrack/entity.h>
 #include <rightstrack/ledger.h>
 
-#include "lib/testutil.h"
+#include "lib/test_store.h"
 
 /* Asserts rc is 0, showing e's field and message when it is not. */
 static inline void fx_ok(int rc, struct rt_error *e)
@@ -45,14 +45,12 @@ struct fx_ledger {
     int64_t release;  /* step:1, BLR's release of six on 2015-08-22, answering ask:1 */
 };
 
-/* Opens (creates) the store name in the scratch folder into *st, with the ledger above. */
+/* Opens (creates) store name (test_store: on the run's store) into *st, with the ledger
+ * above. */
 static inline void fx_open(const char *name, struct rt_store **st, struct fx_ledger *out)
 {
     struct rt_error e = RT_ERROR_INIT;
-    char path[256];
-
-    snprintf(path, sizeof(path), "%s/%s", test_dir(), name);
-    fx_ok(rt_store_open(st, path, RT_STORE_CREATE, &e), &e);
+    fx_ok(rt_store_open(st, test_store(name), RT_STORE_CREATE, &e), &e);
     out->dialogue = fx_add(*st, "dialogue", 0,
                            "{\"name\": \"US-Belarus\", \"parties\": [\"USA\", \"Belarus\"]}");
     out->round =

@@ -4,8 +4,9 @@
 
 #include <rightstrack/auth.h>
 
+#include "lib/test_store.h"
 #include "lib/testutil.h"
-#include "store/sqlite/sqlite_int.h"
+#include "store/sql.h"
 
 static struct rt_store *st;
 static struct rt_auth_realm realm;
@@ -22,7 +23,7 @@ static void setup(void)
     char path[256];
 
     ok(rt_auth_init(&e), &e);
-    snprintf(path, sizeof(path), "%s/a.db", test_dir());
+    snprintf(path, sizeof(path), "%s", test_store("a"));
     ok(rt_store_open(&st, path, RT_STORE_CREATE, &e), &e);
     ok(rt_auth_user_add(st, "ada", RT_ROLE_EDITOR, "a long passphrase", &e), &e);
     ok(rt_auth_user_add(st, "vic", RT_ROLE_VIEWER, "another passphrase", &e), &e);
@@ -35,17 +36,31 @@ static void teardown(void)
     st = NULL;
 }
 
-/* One column of one row of plain SQL, as text, into out. */
+static int first_col(void *ctx, const struct rt__sql_row *row, struct rt_error *err)
+{
+    char **out = ctx;
+
+    (void)err;
+    *out = strdup(rt__sql_text(row, 0) ? rt__sql_text(row, 0) : "");
+    return 1;
+}
+
+/* One column of one row of plain SQL (on either store), as text, into out. */
 static void sql_text(const char *sql, char *out, size_t size)
 {
-    sqlite3_stmt *s;
+    struct rt_error e = RT_ERROR_INIT;
+    char *v = NULL;
 
-    cr_assert_eq(sqlite3_prepare_v2(st->db, sql, -1, &s, NULL), SQLITE_OK, "%s", sql);
-    cr_assert_eq(sqlite3_step(s), SQLITE_ROW, "%s", sql);
-    snprintf(out, size, "%s",
-             sqlite3_column_text(s, 0) ? (const char *)sqlite3_column_text(s, 0) : "");
-    sqlite3_finalize(s);
+    ok(rt__sql_rows(st, &e, first_col, &v, sql, ""), &e);
+    cr_assert_not_null(v, "no row: %s", sql);
+    snprintf(out, size, "%s", v);
+    free(v);
 }
+
+/* SQL for the hashes of table's rows in lower-case hex, comma-separated. */
+#define HASHES_HEX(table)                                                                          \
+    rt__sql_pick(st, "SELECT group_concat(lower(hex(hash))) FROM " table,                          \
+                 "SELECT string_agg(encode(hash, 'hex'), ',') FROM " table)
 
 TestSuite(auth, .init = setup, .fini = teardown);
 
@@ -85,7 +100,7 @@ Test(auth, login_makes_a_new_session_each_time)
 {
     struct rt_error e = RT_ERROR_INIT;
     struct rt_principal who = {0}, again = {0};
-    char t1[RT_AUTH_TOKEN_SIZE], t2[RT_AUTH_TOKEN_SIZE], n[32];
+    char t1[RT_AUTH_TOKEN_SIZE], t2[RT_AUTH_TOKEN_SIZE], n[512];
 
     ok(rt_auth_login(st, &realm, "ada", "a long passphrase", T0, t1, &who, &e), &e);
     cr_assert_str_eq(who.name, "ada");
@@ -98,7 +113,7 @@ Test(auth, login_makes_a_new_session_each_time)
     /* Only hashes are kept. */
     sql_text("SELECT count(*) FROM account_session", n, sizeof(n));
     cr_assert_str_eq(n, "2");
-    sql_text("SELECT group_concat(hex(hash)) FROM account_session", n, sizeof(n));
+    sql_text(HASHES_HEX("account_session"), n, sizeof(n));
     cr_assert_null(strstr(n, t1));
 }
 
@@ -190,7 +205,7 @@ Test(auth, api_tokens_are_hashed_scoped_and_revocable)
     ok(rt_auth_token_add(st, "ada", 0, rd, &rd_id, &e), &e);
     ok(rt_auth_token_add(st, "ada", 1, wr, &wr_id, &e), &e);
     cr_assert_eq(strlen(rd), 64);
-    sql_text("SELECT group_concat(lower(hex(hash))) FROM account_token", hex, sizeof(hex));
+    sql_text(HASHES_HEX("account_token"), hex, sizeof(hex));
     cr_assert_null(strstr(hex, rd), "a token is not kept in clear");
     cr_assert_null(strstr(hex, wr));
     ok(rt_auth_token_check(st, rd, &who, &e), &e);

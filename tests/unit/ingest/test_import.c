@@ -4,6 +4,7 @@
 #include <rightstrack/ingest.h>
 #include <rightstrack/search.h>
 
+#include "lib/test_store.h"
 #include "lib/testutil.h"
 
 static struct rt_store *st;
@@ -11,7 +12,7 @@ static struct rt_store *st;
 static void open_db(void)
 {
     char path[256];
-    snprintf(path, sizeof(path), "%s/t.db", test_dir());
+    snprintf(path, sizeof(path), "%s", test_store("t"));
     cr_assert_eq(rt_store_open(&st, path, RT_STORE_CREATE, NULL), 0);
 }
 

@@ -6,6 +6,7 @@
 #include <rightstrack/ledger.h>
 
 #include "lib/ledger_fixture.h"
+#include "lib/test_store.h"
 
 static struct rt_store *st;
 static int64_t dlg, round1, release, eased, ask1;
@@ -50,7 +51,7 @@ static void build(void)
 {
     struct fx_ledger l;
 
-    fx_open("e.db", &st, &l);
+    fx_open("e", &st, &l);
     dlg = l.dialogue;
     round1 = l.round;
     ask1 = l.ask;

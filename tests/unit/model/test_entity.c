@@ -4,6 +4,7 @@
 #include <rightstrack/entity.h>
 #include <rightstrack/ledger.h>
 
+#include "lib/test_store.h"
 #include "lib/testutil.h"
 
 static int check(const char *entity, const char *body_json, struct rt_error *e)
@@ -73,7 +74,7 @@ Test(entity, write_is_all_or_nothing)
     json_t *body, *doc;
     int64_t dlg = 0, round = 0, id = 0;
 
-    snprintf(path, sizeof(path), "%s/e.db", test_dir());
+    snprintf(path, sizeof(path), "%s", test_store("e"));
     cr_assert_eq(rt_store_open(&st, path, RT_STORE_CREATE, &e), 0, "%s", e.msg.buf);
     body = json_pack("{s:s, s:[s,s]}", "name", "US-Belarus", "parties", "USA", "Belarus");
     cr_assert_eq(rt_ledger_write(st, "dialogue", 0, body, &dlg, &e), 0, "%s", e.msg.buf);

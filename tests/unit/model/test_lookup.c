@@ -4,6 +4,7 @@
 #include <rightstrack/ledger.h>
 #include <rightstrack/lookup.h>
 
+#include "lib/test_store.h"
 #include "lib/testutil.h"
 
 static struct rt_store *st;
@@ -22,7 +23,7 @@ static void build(void)
     char path[256];
     int64_t dlg, r1, id;
 
-    snprintf(path, sizeof(path), "%s/k.db", test_dir());
+    snprintf(path, sizeof(path), "%s", test_store("k"));
     ok(rt_store_open(&st, path, RT_STORE_CREATE, &e), &e);
     ok(rt_dialogue_add(st, "US-Belarus WG", NULL, parties, 2, &dlg, &e), &e);
     ri.dialogue_id = dlg;

@@ -6,6 +6,7 @@
 #include <rightstrack/ledger.h>
 #include <rightstrack/person.h>
 
+#include "lib/test_store.h"
 #include "lib/testutil.h"
 
 /*
@@ -137,7 +138,7 @@ Test(person, register_status_and_step)
     struct rt_person_in b = {"Nikolai Statkevich", NULL, 0, NULL, NULL, NULL, NULL, NULL, 0};
     struct rt_person_in c = {"Ales Bialiatski", NULL, 0, NULL, NULL, NULL, NULL, NULL, 0};
 
-    snprintf(path, sizeof(path), "%s/p.db", test_dir());
+    snprintf(path, sizeof(path), "%s", test_store("p"));
     cr_assert_eq(rt_store_open(&st, path, RT_STORE_CREATE, &e), 0, "%s", e.msg.buf);
     cr_assert_eq(rt_person_add(st, &a, &p1, &e), 0, "%s", e.msg.buf);
     /* close: offered, not made */

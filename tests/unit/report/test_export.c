@@ -9,6 +9,7 @@
 #include <rightstrack/ingest.h>
 #include <rightstrack/private.h>
 
+#include "lib/test_store.h"
 #include "lib/testutil.h"
 
 /* The whole file of an export (freed), read part by part; *parts counts the parts. */
@@ -169,7 +170,7 @@ Test(export, a_search_in_its_order)
     const char *at;
     int parts;
 
-    snprintf(db, sizeof(db), "%s/t.db", test_dir());
+    snprintf(db, sizeof(db), "%s", test_store("t"));
     cr_assert_eq(rt_store_open(&st, db, RT_STORE_CREATE, &e), 0, "%s", e.msg.buf);
     cr_assert_eq(rt_import_files(st, &path, 1, NULL, NULL, NULL, &e), 0, "%s", e.msg.buf);
 
@@ -219,7 +220,7 @@ Test(export, search_export_keeps_its_reader)
     struct rt_export *x = NULL;
     int parts;
 
-    snprintf(db, sizeof(db), "%s/p.db", test_dir());
+    snprintf(db, sizeof(db), "%s", test_store("p"));
     cr_assert_eq(rt_store_open(&st, db, RT_STORE_CREATE, &e), 0, "%s", e.msg.buf);
     cr_assert_eq(rt_import_files(st, &path, 1, NULL, NULL, NULL, &e), 0, "%s", e.msg.buf);
     q.text = "death penalty";

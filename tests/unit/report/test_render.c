@@ -6,6 +6,7 @@
 #include <rightstrack/ledger.h>
 #include <rightstrack/report.h>
 
+#include "lib/test_store.h"
 #include "lib/testutil.h"
 
 static const char hostile[] = "<script>alert(1)</script> | *bold* [link](x) & \"q\"";
@@ -110,7 +111,7 @@ Test(report_brief, as_of_and_sources)
     char path[256];
     size_t i;
 
-    snprintf(path, sizeof(path), "%s/b.db", test_dir());
+    snprintf(path, sizeof(path), "%s", test_store("b"));
     ok(rt_store_open(&st, path, RT_STORE_CREATE, &e), &e);
     ok(rt_dialogue_add(st, "NO-BY talks", NULL, parties, 2, &dlg, &e), &e);
     ri.dialogue_id = dlg;

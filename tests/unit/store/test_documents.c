@@ -9,6 +9,7 @@
 #include <rightstrack/ledger.h>
 #include <rightstrack/store.h>
 
+#include "lib/test_store.h"
 #include "lib/testutil.h"
 #include "model/documents.h"
 #include "store/sqlite/json_sql.h"
@@ -59,7 +60,8 @@ Test(documents, dialogue_list_as_sql_made_it)
     int64_t d1, d2, d3, r1, r2;
     char path[256];
 
-    snprintf(path, sizeof(path), "%s/d.db", test_dir());
+    test_on_sqlite("the SQL it is compared with is SQLite's (JSON1)");
+    snprintf(path, sizeof(path), "%s", test_store("d"));
     ok(rt_store_open(&st, path, RT_STORE_CREATE, &e), &e);
     same(st, "no dialogues");
     ok(rt_dialogue_add(st, "US-Belarus", NULL, p1, 2, &d1, &e), &e);

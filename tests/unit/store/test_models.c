@@ -6,6 +6,7 @@
 #include <rightstrack/ingest.h>
 #include <rightstrack/store.h>
 
+#include "lib/test_store.h"
 #include "lib/testutil.h"
 
 #define MODEL "themes/upr-info"
@@ -59,7 +60,7 @@ static struct rt_store *open_db(unsigned flags)
     struct rt_error e = RT_ERROR_INIT;
     char path[256];
 
-    snprintf(path, sizeof(path), "%s/m.db", test_dir());
+    snprintf(path, sizeof(path), "%s", test_store("m"));
     cr_assert_eq(rt_store_open(&st, path, flags, &e), 0, "%s", e.msg.buf);
     return st;
 }
@@ -150,7 +151,9 @@ Test(models, the_stored_model_tags_after_a_restart)
     in.cycle = 1;
     in.text = text;
     in.text_len = strlen(text);
+    cr_assert_eq(rt_store_begin_load(st, &e), 0, "%s", e.msg.buf);
     cr_assert_eq(rt_store_rec_put(st, &in, &id, &flags, &e), 0, "%s", e.msg.buf);
+    cr_assert_eq(rt_store_commit(st, &e), 0, "%s", e.msg.buf);
     cr_assert_eq(rt_tag_unlabelled(st, &s, &e), 0, "%s", e.msg.buf);
     cr_assert_eq(s.unlabelled, 1);
     cr_assert_eq(s.categorised, 1);

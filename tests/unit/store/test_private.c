@@ -7,6 +7,7 @@
 #include <rightstrack/private.h>
 
 #include "lib/ledger_fixture.h"
+#include "lib/test_store.h"
 #include "store/sqlite/sqlite_int.h"
 
 static struct rt_store *st;
@@ -27,7 +28,7 @@ static void build(void)
 {
     struct fx_ledger l;
 
-    fx_open("p.db", &st, &l);
+    fx_open("p", &st, &l);
     dlg = l.dialogue;
     rnd = l.round;
     open_step = l.release;
@@ -288,9 +289,9 @@ Test(private, a_commitment_fulfilled_by_a_private_step_names_no_step)
     cr_assert(json_is_null(json_object_get(
         json_array_get(json_object_get(json_object_get(doc, "tables"), "commitment_status"), 1),
         "step_id")));
-    snprintf(path, sizeof(path), "%s/restored.db", test_dir());
+    snprintf(path, sizeof(path), "%s", test_store("restored"));
     ok(rt_store_open(&copy, path, RT_STORE_CREATE, &e), &e);
-    ok(rt_store_begin(copy, &e), &e);
+    ok(rt_store_begin_load(copy, &e), &e);
     ok(rt_store_import_export(copy, "public.json", doc, &e), &e);
     ok(rt_store_commit(copy, &e), &e);
     ok(rt_store_export(copy, &restored, &e), &e);

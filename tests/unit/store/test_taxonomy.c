@@ -4,15 +4,14 @@
 #include <rightstrack/store.h>
 
 #include "base/embedded.h"
+#include "lib/test_store.h"
 #include "lib/testutil.h"
 
 static struct rt_store *st;
 
 static const char *db_path(void)
 {
-    static char path[256];
-    snprintf(path, sizeof(path), "%s/t.db", test_dir());
-    return path;
+    return test_store("t");
 }
 
 static void open_db(void)
@@ -122,8 +121,10 @@ static int64_t put(const char *text, const char *voc, const char *theme)
     in.text = text;
     in.text_len = strlen(text);
     in.response = RT_RESPONSE_SUPPORTED;
+    cr_assert_eq(rt_store_begin_load(st, NULL), 0);
     cr_assert_eq(rt_store_rec_put(st, &in, &id, &flags, NULL), 0);
     cr_assert_eq(rt_store_rec_add_theme(st, id, voc, theme, "official", 1, &added, NULL), 0);
+    cr_assert_eq(rt_store_commit(st, NULL), 0);
     return id;
 }
 
