@@ -5,9 +5,9 @@
 # RT_TEST_STORE=postgresql runs the CLI scripts on PostgreSQL instead of SQLite (issue
 # 16): one throwaway cluster for the whole run, started here and removed at the end;
 # each script makes its databases in it (new_db in tests/lib/test-lib.sh). Of the unit
-# tests, those that write to a store run again (tests/lib/test_store.h); the summary
-# lists the ones they skip there, with the reasons. The summary lists which scripts ran on which
-# store, and the SQLite-only ones with their reasons.
+# tests, those that write to a store run again (tests/lib/test_store.h). The summary
+# lists which scripts ran on which store, and the SQLite-only scripts and unit tests
+# with their reasons.
 # Prints each suite's output and one closing line "tests: N passed, N failed".
 # Under ASan/UBSan (build/asan) any sanitizer report fails the run, even one that
 # Criterion would let pass (a LeakSanitizer report inside a test does not fail it).
