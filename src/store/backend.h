@@ -179,7 +179,7 @@ extern const struct rt__store_ops rt__sqlite_ops;
 extern const struct rt__store_ops rt__pg_ops;
 
 /*
- * rt_store_copy's two directions (src/store/pg/ops.c, move.c): from the SQLite file
+ * rt_store_copy's two directions (src/store/pg/import.c, move.c): from the SQLite file
  * sqlite_path into the PostgreSQL database pg_target (a connection string), and from
  * pg_target into sqlite_path. Both refuse a target with rows in any table of
  * rt__export_tables or rt__copy_more_tables.
@@ -200,7 +200,7 @@ extern const char *const rt__copy_more_tables[];
 extern const char *const rt__export_tables[];
 
 /*
- * A recommendation's own row, as both stores' rec_fill take it (read.c, pg/ops.c): the official
+ * A recommendation's own row, as both stores' rec_fill take it (read.c, pg/read.c): the official
  * action category, or where the data has none a predicted one, with its origin and confidence. Add
  * the WHERE clause. RT__REC_COLUMNS and RT__REC_TABLES are its two halves, for a statement that
  * selects more (the PostgreSQL store's page in one statement).

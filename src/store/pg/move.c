@@ -1,6 +1,6 @@
 /*
  * rt_store_copy's checks and its direction from PostgreSQL into SQLite (the other
- * direction is the import's transfer, src/store/pg/ops.c). The SQLite target is made
+ * direction is the import's transfer, src/store/pg/import.c). The SQLite target is made
  * by the SQLite back end with its own migrations; the rows of each table are read from
  * PostgreSQL in one REPEATABLE READ snapshot, row by row (libpq's single-row mode: the
  * whole table is never in memory), and written in one SQLite transaction opened as an
@@ -220,7 +220,7 @@ static int64_t pg_count(struct rt_pg *pg, const char *table)
 /*
  * The SQLite store's triggers write what the copied rows already hold (the audit
  * log's entries and seals, the search index's marks): like PostgreSQL's during an
- * import (ops.c, transfer_txn), they are off for the copy. SQLite has no switch, so
+ * import (import.c, transfer_txn), they are off for the copy. SQLite has no switch, so
  * each is dropped inside the copy's transaction, its statement kept in defs (each
  * ended by NUL) to be run again before the commit; the audit log's temporary sealing
  * trigger is dropped for this connection only.
@@ -391,8 +391,9 @@ out:
 }
 
 /*
- * An import into a PostgreSQL database that holds data (ops.c, pg_begin_load): the
- * working copy st, new and still outside any transaction, is given every row of
+ * An import into a PostgreSQL database that holds data (ops.c, pg_begin_load; its
+ * commit: import.c, rt__pg_merge_write): the working copy st, new and still outside
+ * any transaction, is given every row of
  * PostgreSQL's tables, read in the caller's transaction on pg (one snapshot), with
  * its triggers off as copy's are and nothing indexed (rt__sqlite_load_scratch). Then
  * a session (SQLite's session extension) starts recording every change made to st's

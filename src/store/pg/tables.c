@@ -1,6 +1,6 @@
 /*
  * The tables that move between a SQLite file and PostgreSQL: the import's transfer
- * (ops.c) and rt_store_copy's way back (move.c) list them the same way.
+ * (import.c) and rt_store_copy's way back (move.c) list them the same way.
  */
 #include "base/compat.h"
 
