@@ -108,6 +108,8 @@ struct rt__store_ops {
     int (*sql_scalar)(struct rt_store *st, struct rt_error *err, int64_t *out_int,
                       json_t **out_json, const char *sql, const char *types, va_list ap);
     int (*sql_group)(struct rt_store *st, int op, struct rt_error *err);
+    /* rt__sql_changes (sql.h): the rows the last sql_exec changed. */
+    int64_t (*sql_changes)(struct rt_store *st);
     /* rt__sql_rows (sql.h): each row of a statement to fn. */
     int (*sql_rows)(struct rt_store *st, struct rt_error *err, rt__sql_row_fn fn, void *ctx,
                     const char *sql, const char *types, va_list ap);

@@ -21,6 +21,7 @@
 
 #include <rightstrack/audit.h>
 
+#include "store/models_int.h"
 #include "store/pg/ops.h"
 #include "store/pg/pg_int.h"
 #include "store/sql.h"
@@ -532,6 +533,13 @@ static int pg_sql_rows(struct rt_store *st, struct rt_error *err, rt__sql_row_fn
     return rt__pg_sql_rows(s->pg, &s->sql, err, fn, ctx, sql, types, ap);
 }
 
+static int64_t pg_sql_changes(struct rt_store *st)
+{
+    struct pg_store *s = PG(st);
+
+    return s->scratch ? rt__sqlite_ops.sql_changes(s->scratch) : s->sql.changes;
+}
+
 static int pg_sql_group(struct rt_store *st, int op, struct rt_error *err)
 {
     struct pg_store *s = PG(st);
@@ -600,17 +608,18 @@ const struct rt__store_ops rt__pg_ops = {
     .recs_load = rt__pg_recs_load,
     .model_put = rt__pg_model_put,
     .model_get = rt__pg_model_get,
-    .rec_texts = rt__pg_rec_texts,
-    .model_tags_clear = rt__pg_model_tags_clear,
-    .rec_set_category = rt__pg_rec_set_category,
-    .model_categories_clear = rt__pg_model_categories_clear,
-    .theme_counts = rt__pg_theme_counts,
-    .theme_areas = rt__pg_theme_areas,
+    .rec_texts = rt__store_rec_texts,
+    .model_tags_clear = rt__store_model_tags_clear,
+    .rec_set_category = rt__store_rec_set_category,
+    .model_categories_clear = rt__store_model_categories_clear,
+    .theme_counts = rt__store_theme_counts,
+    .theme_areas = rt__store_theme_areas,
     .repeat_pairs = rt__pg_repeat_pairs,
     .repeats_of = rt__pg_repeats_of,
     .sql_exec = pg_sql_exec,
     .sql_scalar = pg_sql_scalar,
     .sql_group = pg_sql_group,
+    .sql_changes = pg_sql_changes,
     .sql_rows = pg_sql_rows,
     .retry = pg_retry,
     .set_actor = pg_set_actor,

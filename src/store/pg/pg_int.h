@@ -140,11 +140,12 @@ void rt__pg_back_off(int attempt);
 struct rt__pg_sql {
     char **sql, **name;
     size_t n;
-    int group; /* a group of statements in a transaction of its own (rt__pg_sql_group) */
+    int group;       /* a group of statements in a transaction of its own (rt__pg_sql_group) */
+    int64_t changes; /* the rows the last rt__pg_sql_exec changed (rt__sql_changes) */
 };
 #define RT__PG_SQL_INIT                                                                            \
     {                                                                                              \
-        NULL, NULL, 0, 0                                                                           \
+        NULL, NULL, 0, 0, 0                                                                        \
     }
 void rt__pg_sql_release(struct rt__pg_sql *c);
 /*
@@ -401,27 +402,16 @@ int rt__pg_seed(struct rt_pg *pg, struct rt_store *st, struct sqlite3_session **
 /* The connection of PostgreSQL store st (ops.c), for the operations kept in other files. */
 struct rt_pg *rt__pg_store_conn(struct rt_store *st);
 
-/* The theme classifier's data (models.c), members of rt__pg_ops with the contracts of
- * store.h's functions of the same names. rt__pg_rec_add_theme is rec_add_theme outside
- * an import. */
+/* The theme classifier's blob (models.c), members of rt__pg_ops with the contracts of
+ * store.h's functions of the same names (the rest of its data is src/store/models.c's).
+ * rt__pg_rec_add_theme is rec_add_theme outside an import. */
 int rt__pg_model_put(struct rt_store *st, const char *name, const char *kind, const char *info,
                      const void *data, size_t len, struct rt_error *err);
 int rt__pg_model_get(struct rt_store *st, const char *name, struct rt_buf *data,
                      struct rt_buf *info, struct rt_error *err);
-int rt__pg_rec_texts(struct rt_store *st, const char *vocabulary, enum rt_rec_texts_which which,
-                     struct rt_rec_text **out, size_t *out_n, struct rt_error *err);
-int rt__pg_model_tags_clear(struct rt_store *st, const char *vocabulary, int64_t *out_n,
-                            struct rt_error *err);
-int rt__pg_model_categories_clear(struct rt_store *st, int64_t *out_n, struct rt_error *err);
-int rt__pg_rec_set_category(struct rt_store *st, int64_t rec_id, int category, const char *origin,
-                            double confidence, int *out_set, struct rt_error *err);
 int rt__pg_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
                          const char *label, const char *origin, double confidence, int *out_new,
                          struct rt_error *err);
-int rt__pg_theme_counts(struct rt_store *st, const char *vocabulary, struct rt_theme_count **out,
-                        size_t *out_n, struct rt_error *err);
-int rt__pg_theme_areas(struct rt_store *st, struct rt_theme_area **out, size_t *out_n,
-                       struct rt_error *err);
 /* similar's reads (repeats.c), members of rt__pg_ops. */
 int rt__pg_repeat_pairs(struct rt_store *st, double threshold, int min_cycle_gap,
                         struct rt_repeat_pair **out, size_t *out_n, struct rt_error *err);

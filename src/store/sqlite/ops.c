@@ -1,5 +1,6 @@
 /* The SQLite back end's table of operations (src/store/backend.h). */
 #include "store/backend.h"
+#include "store/models_int.h"
 #include "store/sqlite/ops.h"
 
 const struct rt__store_ops rt__sqlite_ops = {
@@ -32,12 +33,12 @@ const struct rt__store_ops rt__sqlite_ops = {
     .recs_load = rt__sqlite_recs_load,
     .model_put = rt__sqlite_model_put,
     .model_get = rt__sqlite_model_get,
-    .rec_texts = rt__sqlite_rec_texts,
-    .model_tags_clear = rt__sqlite_model_tags_clear,
-    .rec_set_category = rt__sqlite_rec_set_category,
-    .model_categories_clear = rt__sqlite_model_categories_clear,
-    .theme_counts = rt__sqlite_theme_counts,
-    .theme_areas = rt__sqlite_theme_areas,
+    .rec_texts = rt__store_rec_texts,
+    .model_tags_clear = rt__store_model_tags_clear,
+    .rec_set_category = rt__store_rec_set_category,
+    .model_categories_clear = rt__store_model_categories_clear,
+    .theme_counts = rt__store_theme_counts,
+    .theme_areas = rt__store_theme_areas,
     .repeats_compute = rt__sqlite_repeats_compute,
     .repeats_fresh = rt__sqlite_repeats_fresh,
     .repeat_pairs = rt__sqlite_repeat_pairs,
@@ -48,6 +49,7 @@ const struct rt__store_ops rt__sqlite_ops = {
     .sql_exec = rt__sqlite_sql_exec,
     .sql_scalar = rt__sqlite_sql_scalar,
     .sql_group = rt__sqlite_sql_group,
+    .sql_changes = rt__sqlite_sql_changes,
     .sql_rows = rt__sqlite_sql_rows,
     .retry = rt__sqlite_sql_retry,
     .set_actor = rt__sqlite_set_actor,
