@@ -412,11 +412,6 @@ int rt__pg_model_get(struct rt_store *st, const char *name, struct rt_buf *data,
 int rt__pg_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
                          const char *label, const char *origin, double confidence, int *out_new,
                          struct rt_error *err);
-/* similar's reads (repeats.c), members of rt__pg_ops. */
-int rt__pg_repeat_pairs(struct rt_store *st, double threshold, int min_cycle_gap,
-                        struct rt_repeat_pair **out, size_t *out_n, struct rt_error *err);
-int rt__pg_repeats_of(struct rt_store *st, int64_t id, double threshold, struct rt_repeats *out,
-                      struct rt_error *err);
 /*
  * Who a connection reads for (private.h): for RT_READER_PUBLIC, temporary views
  * named like the tables that hold private rows (src/store/private.c) and a
@@ -447,14 +442,13 @@ int rt__pg_reader_set(struct rt_pg *pg, struct rt__pg_reader *r, int in_tx, enum
 void rt__pg_reader_ended(struct rt_pg *pg, struct rt__pg_reader *r, int committed);
 void rt__pg_reader_release(struct rt__pg_reader *r);
 
-/*
- * Repeats (repeats.c), as SQLite's store computes and keeps them: whether the stored
- * pairs were computed from the data as it is (*out_fresh), and computing and storing
- * them again, in the open transaction (in_tx) or in one of its own. 0 or RT_ESTORE.
- */
-int rt__pg_repeats_fresh(struct rt_pg *pg, int *out_fresh, struct rt_error *err);
-int rt__pg_repeats_compute(struct rt_pg *pg, int in_tx, int64_t *out_pairs, int64_t *out_clusters,
-                           struct rt_error *err);
+/* Repeats (repeats.c): the new pairs and members written by COPY, an
+ * rt__repeats_put_fn (src/store/repeats_int.h). */
+struct rt__corpus;
+struct rt__repeat_member;
+int rt__pg_repeats_put(struct rt_store *st, const struct rt__corpus *c, const struct rt_sim_pair *p,
+                       size_t n_pairs, const struct rt__repeat_member *m, size_t n_m,
+                       struct rt_error *err);
 
 /* The dialogue ledger's reads and look-ups (ledger_read.c), members of rt__pg_ops: the
  * functions of ledger.h of the same names. */
