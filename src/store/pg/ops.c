@@ -143,6 +143,12 @@ static void scratch_drop(struct pg_store *s)
 void rt__pg_caches_clear(struct pg_store *s)
 {
     rt__strmap_release(&s->state_ids);
+    rt__strmap_release(&s->state_at);
+    for (size_t i = 0; i < s->n_states; i++)
+        rt_free(s->states[i].name);
+    rt_free(s->states);
+    s->states = NULL;
+    s->n_states = s->states_alloc = 0;
     rt__strmap_release(&s->theme_at);
     rt_free(s->theme_pool);
     s->theme_pool = NULL;
