@@ -1,18 +1,30 @@
 /*
- * The theme classifier's data written once for every back end (models_int.h): the
- * texts it is trained on and tags, the clearing of its tags and categories, a
- * category set, the theme counts and the theme areas, through src/store/sql.h. Text
- * is ordered here in C (strcmp, SQLite's BINARY; ASCII case folded where the column
- * is NOCASE): the two stores' SQL would order it by different collations.
+ * The theme classifier's data written once for every back end, through src/store/sql.h:
+ * the texts it is trained on and tags, the clearing of its tags and categories, a
+ * category set, the theme counts and the theme areas (store.h's functions themselves:
+ * no back end has a member for them). Text is ordered here in C (strcmp, SQLite's
+ * BINARY; ASCII case folded where the column is NOCASE): the two stores' SQL would
+ * order it by different collations. What stays each back end's is the model's blob
+ * (SQLite reads it by incremental I/O, PostgreSQL sends it as bytea) and the writes of
+ * an import (SQLite's rec_write.c).
  */
 #include "base/compat.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/backend.h"
-#include "store/models_int.h"
+#include <rightstrack/store.h>
+
 #include "store/sql.h"
+
+/* A category set (?1 recommendation, ?2 category, ?3 origin, ?4 confidence): nothing
+ * when the data has a category, or when a model's would replace a person's. */
+#define REC_CATEGORY_SET                                                                           \
+    "INSERT INTO recommendation_category(rec_id, category, origin, confidence)"                    \
+    " SELECT id, ?2, ?3, ?4 FROM recommendation WHERE id = ?1 AND action_category IS NULL"         \
+    " ON CONFLICT (rec_id) DO UPDATE SET category = excluded.category,"                            \
+    " origin = excluded.origin, confidence = excluded.confidence"                                  \
+    " WHERE excluded.origin = 'person' OR recommendation_category.origin = 'model'"
 
 static int cmp_str(const void *x, const void *y)
 {
@@ -62,8 +74,8 @@ static int text_row(void *ctx, const struct rt__sql_row *row, struct rt_error *e
     return 0;
 }
 
-int rt__store_rec_texts(struct rt_store *st, const char *vocabulary, enum rt_rec_texts_which which,
-                        struct rt_rec_text **out, size_t *out_n, struct rt_error *err)
+int rt_store_rec_texts(struct rt_store *st, const char *vocabulary, enum rt_rec_texts_which which,
+                       struct rt_rec_text **out, size_t *out_n, struct rt_error *err)
 {
     static const char labelled[] =
         "SELECT r.id, r.text, r.action_category, t.label FROM recommendation r"
@@ -114,8 +126,8 @@ static int write_count(struct rt_store *st, const char *sql, const char *vocabul
     return rc;
 }
 
-int rt__store_model_tags_clear(struct rt_store *st, const char *vocabulary, int64_t *out_n,
-                               struct rt_error *err)
+int rt_store_model_tags_clear(struct rt_store *st, const char *vocabulary, int64_t *out_n,
+                              struct rt_error *err)
 {
     return write_count(st,
                        "DELETE FROM recommendation_theme WHERE origin = 'model' AND theme_id IN"
@@ -123,21 +135,29 @@ int rt__store_model_tags_clear(struct rt_store *st, const char *vocabulary, int6
                        vocabulary, out_n, err);
 }
 
-int rt__store_model_categories_clear(struct rt_store *st, int64_t *out_n, struct rt_error *err)
+int rt_store_model_categories_clear(struct rt_store *st, int64_t *out_n, struct rt_error *err)
 {
     return write_count(st, "DELETE FROM recommendation_category WHERE origin = 'model'", NULL,
                        out_n, err);
 }
 
-/* The checks of the arguments are rt_store_rec_set_category's (store.c). */
-int rt__store_rec_set_category(struct rt_store *st, int64_t rec_id, int category,
-                               const char *origin, double confidence, int *out_set,
-                               struct rt_error *err)
+int rt_store_rec_set_category(struct rt_store *st, int64_t rec_id, int category, const char *origin,
+                              double confidence, int *out_set, struct rt_error *err)
 {
     int rc;
 
     *out_set = 0;
-    if ((rc = rt__sql_exec(st, err, NULL, RT__REC_CATEGORY_SET, "iitd", rec_id, (int64_t)category,
+    if (category < 1 || category > 5)
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "category", "action category %d is not 1 to 5",
+                            category);
+    if (!origin || (strcmp(origin, "model") && strcmp(origin, "person")))
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "origin",
+                            "the origin of a category is 'model' or 'person', not '%s'",
+                            origin ? origin : "");
+    if (!(confidence >= 0 && confidence <= 1))
+        return rt_error_set(err, RT_EINVAL, NULL, 0, "confidence",
+                            "a confidence is from 0 to 1, not %g", confidence);
+    if ((rc = rt__sql_exec(st, err, NULL, REC_CATEGORY_SET, "iitd", rec_id, (int64_t)category,
                            origin, confidence)) < 0)
         return rc;
     if ((*out_set = rt__sql_changes(st) > 0))
@@ -181,8 +201,8 @@ static int cmp_count(const void *x, const void *y)
     return strcmp(a->label, b->label);
 }
 
-int rt__store_theme_counts(struct rt_store *st, const char *vocabulary, struct rt_theme_count **out,
-                           size_t *out_n, struct rt_error *err)
+int rt_store_theme_counts(struct rt_store *st, const char *vocabulary, struct rt_theme_count **out,
+                          size_t *out_n, struct rt_error *err)
 {
     struct counts c = {0};
     int rc;
@@ -279,8 +299,8 @@ static int cmp_area_label(const void *x, const void *y)
     return (c = nocase_cmp(a->label, b->label)) != 0 ? c : strcmp(a->label, b->label);
 }
 
-int rt__store_theme_areas(struct rt_store *st, struct rt_theme_area **out, size_t *out_n,
-                          struct rt_error *err)
+int rt_store_theme_areas(struct rt_store *st, struct rt_theme_area **out, size_t *out_n,
+                         struct rt_error *err)
 {
     struct areas t = {0};
     int rc;

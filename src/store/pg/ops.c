@@ -21,7 +21,6 @@
 
 #include <rightstrack/audit.h>
 
-#include "store/models_int.h"
 #include "store/repeats_int.h"
 #include "store/pg/ops.h"
 #include "store/pg/pg_int.h"
@@ -641,12 +640,6 @@ const struct rt__store_ops rt__pg_ops = {
     .recs_load = rt__pg_recs_load,
     .model_put = rt__pg_model_put,
     .model_get = rt__pg_model_get,
-    .rec_texts = rt__store_rec_texts,
-    .model_tags_clear = rt__store_model_tags_clear,
-    .rec_set_category = rt__store_rec_set_category,
-    .model_categories_clear = rt__store_model_categories_clear,
-    .theme_counts = rt__store_theme_counts,
-    .theme_areas = rt__store_theme_areas,
     .repeat_pairs = pg_repeat_pairs,
     .repeats_of = pg_repeats_of,
     .sql_exec = pg_sql_exec,

@@ -1,6 +1,5 @@
 /* The SQLite back end's table of operations (src/store/backend.h). */
 #include "store/backend.h"
-#include "store/models_int.h"
 #include "store/sqlite/ops.h"
 
 const struct rt__store_ops rt__sqlite_ops = {
@@ -33,12 +32,6 @@ const struct rt__store_ops rt__sqlite_ops = {
     .recs_load = rt__sqlite_recs_load,
     .model_put = rt__sqlite_model_put,
     .model_get = rt__sqlite_model_get,
-    .rec_texts = rt__store_rec_texts,
-    .model_tags_clear = rt__store_model_tags_clear,
-    .rec_set_category = rt__store_rec_set_category,
-    .model_categories_clear = rt__store_model_categories_clear,
-    .theme_counts = rt__store_theme_counts,
-    .theme_areas = rt__store_theme_areas,
     .repeats_compute = rt__sqlite_repeats_compute,
     .repeats_fresh = rt__sqlite_repeats_fresh,
     .repeat_pairs = rt__sqlite_repeat_pairs,
