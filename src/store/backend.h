@@ -72,17 +72,6 @@ struct rt__store_ops {
                      const void *data, size_t len, struct rt_error *err);
     int (*model_get)(struct rt_store *st, const char *name, struct rt_buf *data,
                      struct rt_buf *info, struct rt_error *err);
-    int (*rec_texts)(struct rt_store *st, const char *vocabulary, enum rt_rec_texts_which which,
-                     struct rt_rec_text **out, size_t *out_n, struct rt_error *err);
-    int (*model_tags_clear)(struct rt_store *st, const char *vocabulary, int64_t *out_n,
-                            struct rt_error *err);
-    int (*rec_set_category)(struct rt_store *st, int64_t rec_id, int category, const char *origin,
-                            double confidence, int *out_set, struct rt_error *err);
-    int (*model_categories_clear)(struct rt_store *st, int64_t *out_n, struct rt_error *err);
-    int (*theme_counts)(struct rt_store *st, const char *vocabulary, struct rt_theme_count **out,
-                        size_t *out_n, struct rt_error *err);
-    int (*theme_areas)(struct rt_store *st, struct rt_theme_area **out, size_t *out_n,
-                       struct rt_error *err);
     int (*repeats_compute)(struct rt_store *st, int64_t *out_pairs, int64_t *out_clusters,
                            struct rt_error *err);
     int (*repeats_fresh)(struct rt_store *st, int *out_fresh, struct rt_error *err);
@@ -108,6 +97,8 @@ struct rt__store_ops {
     int (*sql_scalar)(struct rt_store *st, struct rt_error *err, int64_t *out_int,
                       json_t **out_json, const char *sql, const char *types, va_list ap);
     int (*sql_group)(struct rt_store *st, int op, struct rt_error *err);
+    /* rt__sql_changes (sql.h): the rows the last sql_exec changed. */
+    int64_t (*sql_changes)(struct rt_store *st);
     /* rt__sql_rows (sql.h): each row of a statement to fn. */
     int (*sql_rows)(struct rt_store *st, struct rt_error *err, rt__sql_row_fn fn, void *ctx,
                     const char *sql, const char *types, va_list ap);

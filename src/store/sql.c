@@ -104,6 +104,13 @@ int rt__sql_rows(struct rt_store *st, struct rt_error *err, rt__sql_row_fn fn, v
     return rc;
 }
 
+int64_t rt__sql_changes(struct rt_store *st)
+{
+    const struct rt__store_ops *o = ops_of(st);
+
+    return o->sql_changes ? o->sql_changes(st) : 0;
+}
+
 const char *rt__sql_text(const struct rt__sql_row *row, int i)
 {
     return i < row->n ? row->col[i] : NULL;
@@ -113,6 +120,12 @@ int64_t rt__sql_int(const struct rt__sql_row *row, int i)
 {
     const char *v = rt__sql_text(row, i);
     return v ? strtoll(v, NULL, 10) : 0;
+}
+
+double rt__sql_double(const struct rt__sql_row *row, int i)
+{
+    const char *v = rt__sql_text(row, i);
+    return v ? strtod(v, NULL) : 0;
 }
 
 json_t *rt__sql_json_text(const struct rt__sql_row *row, int i)

@@ -15,11 +15,11 @@
 /*
  * One-off statements, their placeholders ?1, ?2 ... and their arguments bound by types,
  * one letter each: 't' text (a NULL binds NULL), 'i' int64, 'I' int64 where 0 binds
- * NULL, 'x' bytes given as hex digits (a string of at most 128), bound as a BLOB on
- * SQLite and a bytea on PostgreSQL (the accounts' hashes). rt__sql_exec runs a statement that
- * returns no rows and sets *out_id (when not NULL) to the id of the row it inserted (the statement
- * is an INSERT into a table with an id); a constraint it breaks (unique, check, foreign key, not
- * null) is RT_EINVAL with the database's message (and rt__sql_scalar's: an UPDATE ...
+ * NULL, 'd' double, 'x' bytes given as hex digits (a string of at most 128), bound as a
+ * BLOB on SQLite and a bytea on PostgreSQL (the accounts' hashes). rt__sql_exec runs a statement
+ * that returns no rows and sets *out_id (when not NULL) to the id of the row it inserted (the
+ * statement is an INSERT into a table with an id); a constraint it breaks (unique, check, foreign
+ * key, not null) is RT_EINVAL with the database's message (and rt__sql_scalar's: an UPDATE ...
  * RETURNING id). rt__sql_scalar reads the first column of the first row as an integer into
  * *out_int (a boolean is 1 or 0) and/or as JSON text into *out_json (a new reference);
  * RT_ENOTFOUND for no row or NULL. Otherwise each returns 0, or RT_ESTORE with err
@@ -30,10 +30,14 @@ int rt__sql_exec(struct rt_store *st, struct rt_error *err, int64_t *out_id, con
                  const char *types, ...);
 int rt__sql_scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int, json_t **out_json,
                    const char *sql, const char *types, ...);
+/* The number of rows the last rt__sql_exec on st inserted, updated or deleted (SQLite's
+ * sqlite3_changes, PostgreSQL's command tag). */
+int64_t rt__sql_changes(struct rt_store *st);
 
 /*
  * Rows read one at a time, for reads that C shapes (the register of persons): each
- * row's columns as text, an integer in decimal, a boolean 1 or 0, SQL NULL as NULL;
+ * row's columns as text, an integer in decimal, a boolean 1 or 0, a real as the
+ * shortest text that reads back as the same double (rt__sql_double), SQL NULL as NULL;
  * valid only during the call. rt__sql_rows runs sql (placeholders and types as above)
  * and calls fn for each row, in the order the statement gives: fn returns 0 to go on,
  * 1 to stop early (rt__sql_rows then returns 0), or an error code, which rt__sql_rows
@@ -56,6 +60,8 @@ const char *rt__sql_text(const struct rt__sql_row *row, int i);
 int64_t rt__sql_int(const struct rt__sql_row *row, int i);
 json_t *rt__sql_json_text(const struct rt__sql_row *row, int i);
 json_t *rt__sql_json_int(const struct rt__sql_row *row, int i);
+/* Column i as a double (0 for NULL). */
+double rt__sql_double(const struct rt__sql_row *row, int i);
 
 /* 0 when table has a row of that id; else RT_ENOTFOUND with err naming field, "no WHAT
  * with id ID" (or the read's error). table is a name of ours, never the user's. */

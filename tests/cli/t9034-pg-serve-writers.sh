@@ -3,7 +3,8 @@
 # each, four web clients and two command-line writers at once. Every write is answered
 # 201 (or exit 0), and the database then holds each of them exactly once: nothing
 # lost, nothing doubled, the ids one after another; the audit log holds one sealed
-# entry for each, its chain unbroken, and the export the same steps.
+# entry for each, its chain unbroken, and the export the same steps; the server logged
+# no warning of a COMMIT or ROLLBACK outside a transaction (the writers' lock).
 . "$(dirname "$0")/../lib/test-lib.sh"
 . "$ROOT/tests/lib/pg.sh"
 
@@ -66,4 +67,6 @@ check_eq "the audit log has one insertion for each of the 120 steps; the export 
 kill -TERM "$PID_A" "$PID_B"
 wait "$PID_A" "$PID_B"
 check_eq "both servers stop cleanly" 0 $?
+check_eq "the server's log has no warning that no transaction was in progress" 0 \
+    "$(grep -c 'there is no transaction in progress' "$PG_DIR/server.log")"
 done_testing

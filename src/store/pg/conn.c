@@ -15,13 +15,15 @@
 
 /*
  * The session-level advisory lock that makes writes one at a time (rt__pg_begin), and
- * the transaction after it, in one round trip: the COMMIT closes the implicit
- * transaction the lock was taken in (the lock is the session's, it stays; PostgreSQL's
- * warning that no transaction was open goes to quiet()), so the SERIALIZABLE
- * transaction's snapshot is taken by its first statement, once the lock is held.
+ * the transaction after it, in one round trip: the lock is taken in a transaction of
+ * its own, which the COMMIT ends (the lock is the session's, it stays), so the
+ * SERIALIZABLE transaction's snapshot is taken by its first statement, once the lock
+ * is held. The first BEGIN is needed: a COMMIT that ends the implicit transaction of a
+ * query of several statements makes the server log "WARNING: there is no transaction
+ * in progress", one a write (t9034 checks the log).
  */
 #define WRITERS_LOCK_BEGIN                                                                         \
-    "SELECT pg_advisory_lock(7242024); COMMIT; BEGIN ISOLATION LEVEL SERIALIZABLE"
+    "BEGIN; SELECT pg_advisory_lock(7242024); COMMIT; BEGIN ISOLATION LEVEL SERIALIZABLE"
 #define WRITERS_UNLOCK "SELECT pg_advisory_unlock(7242024)"
 
 struct pg_stmt {
@@ -464,10 +466,13 @@ static void unlock(struct rt_pg *pg)
     pg->writer = 0;
 }
 
+/* Ends the transaction, if one is open: libpq knows without asking the server, and a
+ * ROLLBACK outside one (after a failed COMMIT, which ended it) would leave a warning in
+ * the server's log. */
 static void rollback(struct rt_pg *pg)
 {
     settle(pg);
-    if (!lost(pg))
+    if (!lost(pg) && PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
         PQclear(PQexec(pg->conn, "ROLLBACK"));
     pg->in_txn = 0;
     unlock(pg);
@@ -636,7 +641,7 @@ static int commit_writer(struct rt_pg *pg, struct rt_buf *sql, int updates, stru
         unlock(pg);
         return 0;
     }
-    rollback(pg); /* after a failed COMMIT, a ROLLBACK only warns (to quiet()) */
+    rollback(pg);
     return RT_ESTORE;
 }
 

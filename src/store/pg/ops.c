@@ -21,6 +21,7 @@
 
 #include <rightstrack/audit.h>
 
+#include "store/repeats_int.h"
 #include "store/pg/ops.h"
 #include "store/pg/pg_int.h"
 #include "store/sql.h"
@@ -141,6 +142,12 @@ static void scratch_drop(struct pg_store *s)
 void rt__pg_caches_clear(struct pg_store *s)
 {
     rt__strmap_release(&s->state_ids);
+    rt__strmap_release(&s->state_at);
+    for (size_t i = 0; i < s->n_states; i++)
+        rt_free(s->states[i].name);
+    rt_free(s->states);
+    s->states = NULL;
+    s->n_states = s->states_alloc = 0;
     rt__strmap_release(&s->theme_at);
     rt_free(s->theme_pool);
     s->theme_pool = NULL;
@@ -211,25 +218,51 @@ static void pg_read_end(struct rt_store *st);
 
 static int pg_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt_error *err)
 {
-    struct pg_store *s = PG(st);
-
-    if (s->scratch)
+    if (PG(st)->scratch)
         return rt__pg_fail(err, "repeats during an import");
-    return rt__pg_repeats_fresh(s->pg, out_fresh, err);
+    return rt__repeats_fresh_read(st, out_fresh, err);
 }
+
+static int pg_begin(struct rt_store *st, struct rt_error *err);
+static void pg_rollback(struct rt_store *st);
 
 static int pg_repeats_compute(struct rt_store *st, int64_t *out_pairs, int64_t *out_clusters,
                               struct rt_error *err)
 {
     struct pg_store *s = PG(st);
+    int rc;
 
     if (s->scratch)
         return rt__pg_fail(err, "repeats during an import");
     if (s->readonly)
         return rt_error_set(err, RT_ESTORE, NULL, 0, NULL,
                             "the database is open read-only: repeats cannot be stored");
-    pg_read_end(st);
-    return rt__pg_repeats_compute(s->pg, s->in_tx, out_pairs, out_clusters, err);
+    /* In the open transaction, or in one of its own. */
+    if (!s->in_tx) {
+        if ((rc = pg_begin(st, err)) < 0)
+            return rc;
+        if ((rc = rt__repeats_compute_in(st, rt__pg_repeats_put, out_pairs, out_clusters, err)) <
+            0) {
+            pg_rollback(st);
+            return rc;
+        }
+        return pg_commit(st, err);
+    }
+    return rt__repeats_compute_in(st, rt__pg_repeats_put, out_pairs, out_clusters, err);
+}
+
+/* A stale store opened read-only computes the repeats in memory, as SQLite's does. */
+
+static int pg_repeat_pairs(struct rt_store *st, double threshold, int min_cycle_gap,
+                           struct rt_repeat_pair **out, size_t *out_n, struct rt_error *err)
+{
+    return rt__repeat_pairs_read(st, PG(st)->readonly, threshold, min_cycle_gap, out, out_n, err);
+}
+
+static int pg_repeats_of(struct rt_store *st, int64_t id, double threshold, struct rt_repeats *out,
+                         struct rt_error *err)
+{
+    return rt__repeats_of_read(st, PG(st)->readonly, id, threshold, out, err);
 }
 
 static int pg_may_write(struct rt_store *st)
@@ -532,6 +565,13 @@ static int pg_sql_rows(struct rt_store *st, struct rt_error *err, rt__sql_row_fn
     return rt__pg_sql_rows(s->pg, &s->sql, err, fn, ctx, sql, types, ap);
 }
 
+static int64_t pg_sql_changes(struct rt_store *st)
+{
+    struct pg_store *s = PG(st);
+
+    return s->scratch ? rt__sqlite_ops.sql_changes(s->scratch) : s->sql.changes;
+}
+
 static int pg_sql_group(struct rt_store *st, int op, struct rt_error *err)
 {
     struct pg_store *s = PG(st);
@@ -600,17 +640,12 @@ const struct rt__store_ops rt__pg_ops = {
     .recs_load = rt__pg_recs_load,
     .model_put = rt__pg_model_put,
     .model_get = rt__pg_model_get,
-    .rec_texts = rt__pg_rec_texts,
-    .model_tags_clear = rt__pg_model_tags_clear,
-    .rec_set_category = rt__pg_rec_set_category,
-    .model_categories_clear = rt__pg_model_categories_clear,
-    .theme_counts = rt__pg_theme_counts,
-    .theme_areas = rt__pg_theme_areas,
-    .repeat_pairs = rt__pg_repeat_pairs,
-    .repeats_of = rt__pg_repeats_of,
+    .repeat_pairs = pg_repeat_pairs,
+    .repeats_of = pg_repeats_of,
     .sql_exec = pg_sql_exec,
     .sql_scalar = pg_sql_scalar,
     .sql_group = pg_sql_group,
+    .sql_changes = pg_sql_changes,
     .sql_rows = pg_sql_rows,
     .retry = pg_retry,
     .set_actor = pg_set_actor,

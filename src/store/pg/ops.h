@@ -77,10 +77,15 @@ struct pg_store {
     int64_t rows_tried;           /* the data version rows could not hold (-1: none) */
     int64_t pages_version;        /* the data version n_pages counts at */
     /* Answers kept until the index is read again (fx_build): a state's id by its
-     * name key (pg_state_find, found ones only), a theme filter's theme ids
-     * (theme_ids: the offset in theme_pool of their count, then the ids), and with
-     * tx the table word, sorted (prefix_words). */
-    struct rt__strmap state_ids, theme_at;
+     * name key (pg_state_find, found ones only), a state's code and name by its id
+     * (pg_state_get, found ones only: states[i] for the id's decimal digits i in
+     * state_at), a theme filter's theme ids (theme_ids: the offset in theme_pool of
+     * their count, then the ids), and with tx the table word, sorted (prefix_words).
+     * A ledger's write looks its parties up before it takes the writers' lock, and
+     * then again under it, from these. */
+    struct rt__strmap state_ids, state_at, theme_at;
+    struct rt_state_ref *states;
+    size_t n_states, states_alloc;
     int64_t *theme_pool;
     size_t n_theme_pool, theme_pool_alloc;
     struct rt__pg_words words;

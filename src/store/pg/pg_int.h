@@ -140,11 +140,12 @@ void rt__pg_back_off(int attempt);
 struct rt__pg_sql {
     char **sql, **name;
     size_t n;
-    int group; /* a group of statements in a transaction of its own (rt__pg_sql_group) */
+    int group;       /* a group of statements in a transaction of its own (rt__pg_sql_group) */
+    int64_t changes; /* the rows the last rt__pg_sql_exec changed (rt__sql_changes) */
 };
 #define RT__PG_SQL_INIT                                                                            \
     {                                                                                              \
-        NULL, NULL, 0, 0                                                                           \
+        NULL, NULL, 0, 0, 0                                                                        \
     }
 void rt__pg_sql_release(struct rt__pg_sql *c);
 /*
@@ -401,32 +402,16 @@ int rt__pg_seed(struct rt_pg *pg, struct rt_store *st, struct sqlite3_session **
 /* The connection of PostgreSQL store st (ops.c), for the operations kept in other files. */
 struct rt_pg *rt__pg_store_conn(struct rt_store *st);
 
-/* The theme classifier's data (models.c), members of rt__pg_ops with the contracts of
- * store.h's functions of the same names. rt__pg_rec_add_theme is rec_add_theme outside
- * an import. */
+/* The theme classifier's blob (models.c), members of rt__pg_ops with the contracts of
+ * store.h's functions of the same names (the rest of its data is src/store/models.c's).
+ * rt__pg_rec_add_theme is rec_add_theme outside an import. */
 int rt__pg_model_put(struct rt_store *st, const char *name, const char *kind, const char *info,
                      const void *data, size_t len, struct rt_error *err);
 int rt__pg_model_get(struct rt_store *st, const char *name, struct rt_buf *data,
                      struct rt_buf *info, struct rt_error *err);
-int rt__pg_rec_texts(struct rt_store *st, const char *vocabulary, enum rt_rec_texts_which which,
-                     struct rt_rec_text **out, size_t *out_n, struct rt_error *err);
-int rt__pg_model_tags_clear(struct rt_store *st, const char *vocabulary, int64_t *out_n,
-                            struct rt_error *err);
-int rt__pg_model_categories_clear(struct rt_store *st, int64_t *out_n, struct rt_error *err);
-int rt__pg_rec_set_category(struct rt_store *st, int64_t rec_id, int category, const char *origin,
-                            double confidence, int *out_set, struct rt_error *err);
 int rt__pg_rec_add_theme(struct rt_store *st, int64_t rec_id, const char *vocabulary,
                          const char *label, const char *origin, double confidence, int *out_new,
                          struct rt_error *err);
-int rt__pg_theme_counts(struct rt_store *st, const char *vocabulary, struct rt_theme_count **out,
-                        size_t *out_n, struct rt_error *err);
-int rt__pg_theme_areas(struct rt_store *st, struct rt_theme_area **out, size_t *out_n,
-                       struct rt_error *err);
-/* similar's reads (repeats.c), members of rt__pg_ops. */
-int rt__pg_repeat_pairs(struct rt_store *st, double threshold, int min_cycle_gap,
-                        struct rt_repeat_pair **out, size_t *out_n, struct rt_error *err);
-int rt__pg_repeats_of(struct rt_store *st, int64_t id, double threshold, struct rt_repeats *out,
-                      struct rt_error *err);
 /*
  * Who a connection reads for (private.h): for RT_READER_PUBLIC, temporary views
  * named like the tables that hold private rows (src/store/private.c) and a
@@ -457,14 +442,13 @@ int rt__pg_reader_set(struct rt_pg *pg, struct rt__pg_reader *r, int in_tx, enum
 void rt__pg_reader_ended(struct rt_pg *pg, struct rt__pg_reader *r, int committed);
 void rt__pg_reader_release(struct rt__pg_reader *r);
 
-/*
- * Repeats (repeats.c), as SQLite's store computes and keeps them: whether the stored
- * pairs were computed from the data as it is (*out_fresh), and computing and storing
- * them again, in the open transaction (in_tx) or in one of its own. 0 or RT_ESTORE.
- */
-int rt__pg_repeats_fresh(struct rt_pg *pg, int *out_fresh, struct rt_error *err);
-int rt__pg_repeats_compute(struct rt_pg *pg, int in_tx, int64_t *out_pairs, int64_t *out_clusters,
-                           struct rt_error *err);
+/* Repeats (repeats.c): the new pairs and members written by COPY, an
+ * rt__repeats_put_fn (src/store/repeats_int.h). */
+struct rt__corpus;
+struct rt__repeat_member;
+int rt__pg_repeats_put(struct rt_store *st, const struct rt__corpus *c, const struct rt_sim_pair *p,
+                       size_t n_pairs, const struct rt__repeat_member *m, size_t n_m,
+                       struct rt_error *err);
 
 /* The dialogue ledger's reads and look-ups (ledger_read.c), members of rt__pg_ops: the
  * functions of ledger.h of the same names. */

@@ -49,7 +49,8 @@ static void load(void)
                 {"PQsetClientEncoding", (void **)&rt__pq.f_PQsetClientEncoding},
                 {"PQsetNoticeProcessor", (void **)&rt__pq.f_PQsetNoticeProcessor},
                 {"PQsetSingleRowMode", (void **)&rt__pq.f_PQsetSingleRowMode},
-                {"PQstatus", (void **)&rt__pq.f_PQstatus}};
+                {"PQstatus", (void **)&rt__pq.f_PQstatus},
+                {"PQtransactionStatus", (void **)&rt__pq.f_PQtransactionStatus}};
     void *lib = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
 
     if (!lib) {

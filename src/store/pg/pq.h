@@ -48,6 +48,7 @@ struct rt__pq_api {
     __typeof__(&PQsetNoticeProcessor) f_PQsetNoticeProcessor;
     __typeof__(&PQsetSingleRowMode) f_PQsetSingleRowMode;
     __typeof__(&PQstatus) f_PQstatus;
+    __typeof__(&PQtransactionStatus) f_PQtransactionStatus;
 };
 
 extern struct rt__pq_api rt__pq;
@@ -92,5 +93,6 @@ int rt__pq_load(struct rt_error *err);
 #define PQsetNoticeProcessor (rt__pq.f_PQsetNoticeProcessor)
 #define PQsetSingleRowMode (rt__pq.f_PQsetSingleRowMode)
 #define PQstatus (rt__pq.f_PQstatus)
+#define PQtransactionStatus (rt__pq.f_PQtransactionStatus)
 
 #endif

@@ -72,16 +72,30 @@ int rt__pg_state_get(struct rt_store *st, int64_t id, struct rt_state_ref *ref,
                      struct rt_error *err)
 {
     struct pg_store *s = PG(st);
+    char key[24];
+    int64_t at;
     PGresult *r;
     int rc = 0;
 
     if (s->scratch)
         return rt__sqlite_state_get(s->scratch, id, ref, err);
+    snprintf(key, sizeof(key), "%lld", (long long)id);
+    if (rt__strmap_get(&s->state_at, key, strlen(key), &at)) {
+        memcpy(ref->code, s->states[at].code, sizeof(ref->code));
+        ref->name = rt_xstrdup(s->states[at].name);
+        return 0;
+    }
     if (!(r = exec_id(s, "pg_state_get", "SELECT code, name FROM state WHERE id = $1", id, err)))
         return RT_ESTORE;
     if (PQntuples(r)) {
+        struct rt_state_ref *kept;
         snprintf(ref->code, sizeof(ref->code), "%s", PQgetvalue(r, 0, 0));
         ref->name = rt_xstrdup(PQgetvalue(r, 0, 1));
+        RT_ALLOC_GROW(s->states, s->n_states + 1, s->states_alloc);
+        kept = &s->states[s->n_states];
+        memcpy(kept->code, ref->code, sizeof(kept->code));
+        kept->name = rt_xstrdup(ref->name);
+        rt__strmap_put(&s->state_at, key, strlen(key), (int64_t)s->n_states++);
     } else {
         rc = rt_error_set(err, RT_ENOTFOUND, NULL, 0, NULL, "no state with id %lld", (long long)id);
     }

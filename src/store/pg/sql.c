@@ -89,6 +89,9 @@ static PGresult *run(struct rt_pg *pg, struct rt__pg_sql *c, const char *sql, in
         } else if (types[k] == 'x') {
             snprintf(nums[k], sizeof(nums[k]), "\\x%.128s", va_arg(ap, const char *));
             values[k] = nums[k];
+        } else if (types[k] == 'd') { /* read back as the same double */
+            snprintf(nums[k], sizeof(nums[k]), "%.17g", va_arg(ap, double));
+            values[k] = nums[k];
         } else {
             int64_t v = va_arg(ap, int64_t);
             snprintf(nums[k], sizeof(nums[k]), "%lld", (long long)v);
@@ -116,6 +119,7 @@ static int exec_one(struct rt_pg *pg, struct rt__pg_sql *c, struct rt_error *err
         return err && err->code ? err->code : RT_ESTORE;
     if (out_id)
         *out_id = PQntuples(r) ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+    c->changes = strtoll(PQcmdTuples(r), NULL, 10);
     PQclear(r);
     return 0;
 }

@@ -59,18 +59,6 @@ int rt__sqlite_model_put(struct rt_store *st, const char *name, const char *kind
                          const void *data, size_t len, struct rt_error *err);
 int rt__sqlite_model_get(struct rt_store *st, const char *name, struct rt_buf *data,
                          struct rt_buf *info, struct rt_error *err);
-int rt__sqlite_rec_texts(struct rt_store *st, const char *vocabulary, enum rt_rec_texts_which which,
-                         struct rt_rec_text **out, size_t *out_n, struct rt_error *err);
-int rt__sqlite_model_tags_clear(struct rt_store *st, const char *vocabulary, int64_t *out_n,
-                                struct rt_error *err);
-int rt__sqlite_rec_set_category(struct rt_store *st, int64_t rec_id, int category,
-                                const char *origin, double confidence, int *out_set,
-                                struct rt_error *err);
-int rt__sqlite_model_categories_clear(struct rt_store *st, int64_t *out_n, struct rt_error *err);
-int rt__sqlite_theme_counts(struct rt_store *st, const char *vocabulary,
-                            struct rt_theme_count **out, size_t *out_n, struct rt_error *err);
-int rt__sqlite_theme_areas(struct rt_store *st, struct rt_theme_area **out, size_t *out_n,
-                           struct rt_error *err);
 int rt__sqlite_repeats_compute(struct rt_store *st, int64_t *out_pairs, int64_t *out_clusters,
                                struct rt_error *err);
 int rt__sqlite_repeats_fresh(struct rt_store *st, int *out_fresh, struct rt_error *err);
@@ -90,6 +78,7 @@ int rt__sqlite_sql_exec(struct rt_store *st, struct rt_error *err, int64_t *out_
 int rt__sqlite_sql_scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int,
                           json_t **out_json, const char *sql, const char *types, va_list ap);
 int rt__sqlite_sql_group(struct rt_store *st, int op, struct rt_error *err);
+int64_t rt__sqlite_sql_changes(struct rt_store *st);
 int rt__sqlite_sql_rows(struct rt_store *st, struct rt_error *err, rt__sql_row_fn fn, void *ctx,
                         const char *sql, const char *types, va_list ap);
 int rt__sqlite_sql_retry(struct rt_store *st, int attempt, struct rt_error *err);

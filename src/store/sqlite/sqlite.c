@@ -63,14 +63,6 @@ static const char *const stmt_sql[STMT__COUNT] = {
     [STMT_FTS_INSERT_CAP] = "INSERT INTO recommendation_fts(rowid, text, paragraph)"
                             " SELECT rt_tokcap_row(id), text, paragraph FROM recommendation"
                             " WHERE id > ?1",
-    /* Nothing when the data has a category, or when a model's would replace a
-     * person's (models.c, rt_store_rec_set_category). */
-    [STMT_REC_CATEGORY_SET] =
-        "INSERT INTO recommendation_category(rec_id, category, origin, confidence)"
-        " SELECT id, ?2, ?3, ?4 FROM recommendation WHERE id = ?1 AND action_category IS NULL"
-        " ON CONFLICT (rec_id) DO UPDATE SET category = excluded.category,"
-        " origin = excluded.origin, confidence = excluded.confidence"
-        " WHERE excluded.origin = 'person' OR recommendation_category.origin = 'model'",
 };
 
 int rt__db_error(struct rt_store *st, struct rt_error *err, const char *what)

@@ -25,7 +25,6 @@ enum rt__stmt_id {
     STMT_REC_GET_THEMES,
     STMT_FTS_INSERT,
     STMT_FTS_INSERT_CAP,
-    STMT_REC_CATEGORY_SET,
     STMT_BY_INSERT_MANY,        /* LINK_BATCH rows of STMT_BY_INSERT */
     STMT_REC_THEME_INSERT_MANY, /* LINK_BATCH rows of STMT_REC_THEME_INSERT */
     STMT_REC_BY_ID,             /* what rt_store_rec_put compares and merges, by id */

@@ -32,6 +32,8 @@ static void bind_types(sqlite3_stmt *s, const char *types, va_list ap)
                 n++;
             }
             sqlite3_bind_blob(s, i + 1, b, (int)n, SQLITE_TRANSIENT);
+        } else if (types[i] == 'd') {
+            sqlite3_bind_double(s, i + 1, va_arg(ap, double));
         } else {
             int64_t v = va_arg(ap, int64_t);
             if (types[i] == 'i' || v)
@@ -144,10 +146,16 @@ int rt__scalar(struct rt_store *st, struct rt_error *err, int64_t *out_int, json
     return rc;
 }
 
+int64_t rt__sqlite_sql_changes(struct rt_store *st)
+{
+    return sqlite3_changes64(st->db);
+}
+
 int rt__sqlite_sql_rows(struct rt_store *st, struct rt_error *err, rt__sql_row_fn fn, void *ctx,
                         const char *sql, const char *types, va_list ap)
 {
     const char *col[RT__SQL_COLS];
+    char reals[RT__SQL_COLS][32];
     struct rt__sql_slot *slot;
     sqlite3_stmt *s = rt__stmt_sql_slot(st, sql, &slot, err);
     int rc, n, r = 0;
@@ -160,10 +168,17 @@ int rt__sqlite_sql_rows(struct rt_store *st, struct rt_error *err, rt__sql_row_f
     slot->held = 1; /* fn may ask for statements, this one too */
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct rt__sql_row row = {n, col};
-        for (int i = 0; i < n; i++)
-            col[i] = sqlite3_column_type(s, i) == SQLITE_NULL
-                         ? NULL
-                         : (const char *)sqlite3_column_text(s, i);
+        for (int i = 0; i < n; i++) {
+            int type = sqlite3_column_type(s, i);
+            if (type == SQLITE_NULL) {
+                col[i] = NULL;
+            } else if (type == SQLITE_FLOAT) { /* SQLite's own text keeps 15 digits */
+                snprintf(reals[i], sizeof(reals[i]), "%.17g", sqlite3_column_double(s, i));
+                col[i] = reals[i];
+            } else {
+                col[i] = (const char *)sqlite3_column_text(s, i);
+            }
+        }
         if ((r = fn(ctx, &row, err)) != 0)
             break;
     }

@@ -1,4 +1,5 @@
-/* The theme taxonomy: seeds the areas and label mappings of data/themes/, lists them. */
+/* The theme taxonomy: seeds the areas and label mappings of data/themes/ (src/store/models.c
+ * lists them). */
 #include "base/compat.h"
 
 #include "base/embedded.h"
@@ -134,72 +135,5 @@ int rt__taxonomy_refresh(struct rt_store *st, struct rt_error *err)
 out:
     sqlite3_finalize(ins_area);
     sqlite3_finalize(ins_label);
-    return rc;
-}
-
-void rt_theme_areas_free(struct rt_theme_area *a, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        rt_free(a[i].code);
-        rt_free(a[i].label);
-        for (size_t k = 0; k < a[i].n_labels; k++) {
-            rt_free(a[i].labels[k].vocabulary);
-            rt_free(a[i].labels[k].label);
-        }
-        rt_free(a[i].labels);
-    }
-    rt_free(a);
-}
-
-int rt__sqlite_theme_areas(struct rt_store *st, struct rt_theme_area **out, size_t *out_n,
-                           struct rt_error *err)
-{
-    sqlite3_stmt *s = NULL;
-    struct rt_theme_area *a = NULL;
-    size_t n = 0, alloc = 0, lalloc = 0;
-    int rc;
-
-    *out = NULL;
-    *out_n = 0;
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT a.code, a.label, a.osce, m.vocabulary, m.label"
-                           " FROM theme_area a LEFT JOIN theme_area_label m ON m.area = a.code"
-                           " ORDER BY a.pos, m.vocabulary = 'osce', m.vocabulary, m.label",
-                           -1, &s, NULL) != SQLITE_OK) {
-        rc = rt__db_error(st, err, "prepare");
-        goto out;
-    }
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *code = (const char *)sqlite3_column_text(s, 0);
-        struct rt_theme_area *cur = n ? &a[n - 1] : NULL;
-
-        if (!cur || strcmp(cur->code, code)) {
-            RT_ALLOC_GROW(a, n + 1, alloc);
-            cur = &a[n++];
-            memset(cur, 0, sizeof(*cur));
-            cur->code = rt__col_strdup(s, 0);
-            cur->label = rt__col_strdup(s, 1);
-            cur->osce = sqlite3_column_int(s, 2);
-            lalloc = 0;
-        }
-        if (sqlite3_column_type(s, 3) != SQLITE_NULL) {
-            RT_ALLOC_GROW(cur->labels, cur->n_labels + 1, lalloc);
-            cur->labels[cur->n_labels].vocabulary = rt__col_strdup(s, 3);
-            cur->labels[cur->n_labels].label = rt__col_strdup(s, 4);
-            cur->n_labels++;
-        }
-    }
-    if (rc != SQLITE_DONE) {
-        rc = rt__db_error(st, err, "theme areas");
-        goto out;
-    }
-    *out = a;
-    *out_n = n;
-    a = NULL;
-    n = 0;
-    rc = 0;
-out:
-    sqlite3_finalize(s);
-    rt_theme_areas_free(a, n);
     return rc;
 }
