@@ -312,8 +312,9 @@ static int merge_seed(struct pg_store *s, struct rt_error *err)
     return rc;
 }
 
-/* The room a memory file system must have free to hold a working copy: one is about
- * a third of its CSV's size (13 MB for the UPR Info file). */
+/* The room a memory file system must have free to hold a working copy: a first
+ * import's is about a third of its CSV's size (13 MB for the UPR Info file); a merge's
+ * holds the database's rows too, so twice the database's size is added. */
 #define WORK_SHM_ROOM (512ULL << 20)
 
 /*
@@ -325,7 +326,7 @@ static int merge_seed(struct pg_store *s, struct rt_error *err)
  * pages and the blocks' discard (0.1-0.2 s of a 1-2 s import on this machine's ext4,
  * bench/README.md).
  */
-static const char *work_base(void)
+static const char *work_base(unsigned long long room)
 {
     const char *tmp = getenv("TMPDIR"), *shm = getenv("RT_PG_SHM");
     struct statvfs v;
@@ -335,8 +336,7 @@ static const char *work_base(void)
     if (!shm || !*shm)
         shm = "/dev/shm";
     if (statvfs(shm, &v) == 0 && !(v.f_flag & ST_RDONLY) &&
-        (unsigned long long)v.f_bavail * v.f_frsize >= WORK_SHM_ROOM &&
-        access(shm, W_OK | X_OK) == 0)
+        (unsigned long long)v.f_bavail * v.f_frsize >= room && access(shm, W_OK | X_OK) == 0)
         return shm;
     return "/tmp";
 }
@@ -345,6 +345,7 @@ static int pg_begin_load(struct rt_store *st, struct rt_error *err)
 {
     struct pg_store *s = PG(st);
     struct rt_buf path = RT_BUF_INIT;
+    unsigned long long room = WORK_SHM_ROOM;
     int empty, rc;
 
     if (s->in_tx || s->scratch)
@@ -356,7 +357,16 @@ static int pg_begin_load(struct rt_store *st, struct rt_error *err)
     pg_read_end(st);
     if ((rc = rt__pg_empty(s, &empty, err)) < 0)
         return rc;
-    rt_buf_addf(&path, "%s/rightstrack-pg-load.XXXXXX", work_base());
+    /* A merge's working copy holds the database's rows too: room for twice its size. */
+    if (!empty) {
+        PGresult *r = rt__pg_exec(s->pg, "pg_db_size",
+                                  "SELECT pg_database_size(current_database())", 0, NULL, err);
+        if (!r)
+            return RT_ESTORE;
+        room += 2 * strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+        PQclear(r);
+    }
+    rt_buf_addf(&path, "%s/rightstrack-pg-load.XXXXXX", work_base(room));
     if (!mkdtemp(path.buf)) {
         rc = rt_error_set(err, RT_EIO, path.buf, 0, NULL,
                           "cannot make the import's working directory: %s", strerror(errno));
