@@ -247,35 +247,6 @@ struct lexemes {
     struct rt_buf words; /* word NUL stem NUL … */
 };
 
-/* One recommendation's lexemes (of its text; none when text is NULL) as a row of
- * recommendation_fts in COPY's binary form, and the new words of its text and paragraph
- * (NULL: none), into out; lx and tsv are the caller's, reused from row to row. */
-static void lexemes_row(struct rt_tokenizer *tok, struct rt_pg_lexemes *lx, struct rt_buf *tsv,
-                        struct lexemes *out, uint64_t rec_id, const char *text, size_t text_len,
-                        const char *par, size_t par_len)
-{
-    struct lex l = {lx, &out->words, 0, NULL, 0};
-
-    if (text)
-        rt_tokenize(tok, text, text_len, RT_TOKENIZE_NEW_WORDS, lex_term, &l);
-    if (par) {
-        struct lex p = {NULL, &out->words, 0, NULL, 0};
-        rt_tokenize(tok, par, par_len, RT_TOKENIZE_NEW_WORDS, lex_term, &p);
-    }
-    if (!text)
-        return;
-    /* A row of two fields: the id as int8 (big-endian), the packed tsvector. */
-    rt_buf_reset(tsv);
-    rt__pg_lexemes_pack(lx, tsv);
-    rt__pg_put_be(&out->rows, 2, 2);
-    rt__pg_put_be(&out->rows, 8, 4);
-    rt__pg_put_be(&out->rows, (uint32_t)(rec_id >> 32), 4);
-    rt__pg_put_be(&out->rows, (uint32_t)rec_id, 4);
-    rt__pg_put_be(&out->rows, (uint32_t)tsv->len, 4);
-    rt_buf_add(&out->rows, tsv->buf, tsv->len);
-    out->nrows++;
-}
-
 /* The full-text lexemes of every recommendation in db (its text), or of those whose ids
  * the JSON array ids lists, then the words of their texts and paragraphs, into out;
  * with paragraphs_only, only the words of their paragraphs (a merge that filled
@@ -299,11 +270,30 @@ static int lexemes_make(sqlite3 *db, struct rt_tokenizer *tok, const char *ids, 
     if (ids)
         sqlite3_bind_text(q, 1, ids, -1, SQLITE_STATIC);
     rt_tokenizer_forget(tok);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW)
-        lexemes_row(tok, &lx, &tsv, out, (uint64_t)sqlite3_column_int64(q, 0),
-                    paragraphs_only ? NULL : (const char *)sqlite3_column_text(q, 1),
-                    (size_t)sqlite3_column_bytes(q, 1), (const char *)sqlite3_column_text(q, 2),
-                    (size_t)sqlite3_column_bytes(q, 2));
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        struct lex l = {&lx, &out->words, 0, NULL, 0};
+        uint64_t rec_id = (uint64_t)sqlite3_column_int64(q, 0);
+        if (!paragraphs_only)
+            rt_tokenize(tok, (const char *)sqlite3_column_text(q, 1),
+                        (size_t)sqlite3_column_bytes(q, 1), RT_TOKENIZE_NEW_WORDS, lex_term, &l);
+        if (sqlite3_column_type(q, 2) != SQLITE_NULL) {
+            struct lex p = {NULL, &out->words, 0, NULL, 0};
+            rt_tokenize(tok, (const char *)sqlite3_column_text(q, 2),
+                        (size_t)sqlite3_column_bytes(q, 2), RT_TOKENIZE_NEW_WORDS, lex_term, &p);
+        }
+        if (paragraphs_only)
+            continue;
+        /* A row of two fields: the id as int8 (big-endian), the packed tsvector. */
+        rt_buf_reset(&tsv);
+        rt__pg_lexemes_pack(&lx, &tsv);
+        rt__pg_put_be(&out->rows, 2, 2);
+        rt__pg_put_be(&out->rows, 8, 4);
+        rt__pg_put_be(&out->rows, (uint32_t)(rec_id >> 32), 4);
+        rt__pg_put_be(&out->rows, (uint32_t)rec_id, 4);
+        rt__pg_put_be(&out->rows, (uint32_t)tsv.len, 4);
+        rt_buf_add(&out->rows, tsv.buf, tsv.len);
+        out->nrows++;
+    }
     if (step != SQLITE_DONE)
         snprintf(msg, msg_len, "%s", sqlite3_errmsg(db));
     sqlite3_finalize(q);
@@ -371,226 +361,6 @@ static int copy_lexemes(struct transfer *x, const char *ids, int paragraphs_only
 }
 
 /*
- * A first import's lexemes made while the working copy is built (the feed). The SQLite
- * back end gives each recommendation its load writes (rt__sqlite_load_rows, from the
- * load's queue, in the order of their ids) to rt__pg_feed_row, which gathers them in
- * chunks for a thread that tokenizes them as lexemes_make would, on the core the build
- * leaves idle; the transfer then finds them made instead of making them beside its
- * COPYs, where they took CPU from the server's work. A text is never changed once
- * written, but a twin may fill a paragraph in later: feed_complete reads the working
- * copy's ids and paragraphs and adds the words of those paragraphs; an id out of
- * order, missing or added otherwise makes the lexemes be made from the working copy as
- * before (lexemes_thread).
- */
-#define FEED_CHUNK (256 * 1024)
-
-struct feed_chunk {
-    struct feed_chunk *next;
-    struct rt_buf data; /* id, text's length, paragraph's (UINT32_MAX: none), the two */
-};
-
-struct rt__pg_feed {
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    struct feed_chunk *head, *tail; /* given to the thread */
-    struct feed_chunk *filling;     /* the producer's */
-    int done, cancel;
-    int bad; /* a row that could not be told: the feed is not used */
-    struct rt_tokenizer *tok;
-    struct lexemes l; /* the thread's, until joined */
-    /* The rows fed, in order, and whether each had its paragraph then (producer's). */
-    int64_t *ids;
-    unsigned char *had_par;
-    size_t n, alloc;
-};
-
-static void feed_rows(struct rt__pg_feed *f, const struct rt_buf *d)
-{
-    struct rt_pg_lexemes lx = RT_PG_LEXEMES_INIT;
-    struct rt_buf tsv = RT_BUF_INIT;
-
-    for (size_t i = 0; i + 16 <= d->len;) {
-        int64_t id;
-        uint32_t tl, pl;
-        memcpy(&id, d->buf + i, 8);
-        memcpy(&tl, d->buf + i + 8, 4);
-        memcpy(&pl, d->buf + i + 12, 4);
-        i += 16;
-        lexemes_row(f->tok, &lx, &tsv, &f->l, (uint64_t)id, d->buf + i, tl,
-                    pl == UINT32_MAX ? NULL : d->buf + i + tl, pl == UINT32_MAX ? 0 : pl);
-        i += tl + (pl == UINT32_MAX ? 0 : pl);
-    }
-    rt__pg_lexemes_release(&lx);
-    rt_buf_release(&tsv);
-}
-
-static void *feed_main(void *arg)
-{
-    struct rt__pg_feed *f = arg;
-
-    for (;;) {
-        struct feed_chunk *k;
-        int cancel;
-        pthread_mutex_lock(&f->mu);
-        while (!f->head && !f->done)
-            pthread_cond_wait(&f->cv, &f->mu);
-        k = f->head;
-        if (k && !(f->head = k->next))
-            f->tail = NULL;
-        cancel = f->cancel;
-        pthread_mutex_unlock(&f->mu);
-        if (!k)
-            break;
-        if (!cancel)
-            feed_rows(f, &k->data);
-        rt_buf_release(&k->data);
-        rt_free(k);
-    }
-    return NULL;
-}
-
-struct rt__pg_feed *rt__pg_feed_start(void)
-{
-    struct rt__pg_feed *f = rt_xcalloc(1, sizeof(*f));
-
-    if (!(f->tok = rt_tokenizer_new("english"))) {
-        rt_free(f);
-        return NULL;
-    }
-    rt_buf_init(&f->l.rows, 0);
-    rt_buf_init(&f->l.words, 0);
-    pthread_mutex_init(&f->mu, NULL);
-    pthread_cond_init(&f->cv, NULL);
-    if (pthread_create(&f->thread, NULL, feed_main, f) != 0) {
-        pthread_mutex_destroy(&f->mu);
-        pthread_cond_destroy(&f->cv);
-        rt_tokenizer_free(f->tok);
-        lexemes_release(&f->l);
-        rt_free(f);
-        return NULL;
-    }
-    return f;
-}
-
-static void feed_push(struct rt__pg_feed *f)
-{
-    struct feed_chunk *k = f->filling;
-
-    if (!k)
-        return;
-    f->filling = NULL;
-    pthread_mutex_lock(&f->mu);
-    if (f->tail)
-        f->tail->next = k;
-    else
-        f->head = k;
-    f->tail = k;
-    pthread_cond_signal(&f->cv);
-    pthread_mutex_unlock(&f->mu);
-}
-
-void rt__pg_feed_row(void *ctx, int64_t id, const char *text, size_t text_len, const char *par)
-{
-    struct rt__pg_feed *f = ctx;
-    size_t par_len = par ? strlen(par) : 0;
-    uint32_t tl = (uint32_t)text_len, pl = par ? (uint32_t)par_len : UINT32_MAX;
-    struct rt_buf *d;
-
-    if (f->done || f->bad)
-        return;
-    if (text_len >= UINT32_MAX || par_len >= UINT32_MAX) {
-        f->bad = 1; /* cannot be told: the lexemes are made from the working copy */
-        return;
-    }
-    RT_ALLOC_GROW(f->ids, f->n + 1, f->alloc);
-    f->had_par = rt_xrealloc(f->had_par, f->alloc);
-    f->ids[f->n] = id;
-    f->had_par[f->n++] = par != NULL;
-    if (!f->filling) {
-        f->filling = rt_xcalloc(1, sizeof(*f->filling));
-        rt_buf_init(&f->filling->data, 0);
-    }
-    d = &f->filling->data;
-    rt_buf_add(d, &id, 8);
-    rt_buf_add(d, &tl, 4);
-    rt_buf_add(d, &pl, 4);
-    rt_buf_add(d, text, tl);
-    if (par)
-        rt_buf_add(d, par, pl);
-    if (d->len >= FEED_CHUNK)
-        feed_push(f);
-}
-
-/* Ends the thread (once): its lexemes are then in f->l. With cancel, what is queued is
- * dropped. */
-static void feed_end(struct rt__pg_feed *f, int cancel)
-{
-    if (f->done)
-        return;
-    if (!cancel)
-        feed_push(f);
-    pthread_mutex_lock(&f->mu);
-    f->cancel = cancel;
-    f->done = 1;
-    pthread_cond_signal(&f->cv);
-    pthread_mutex_unlock(&f->mu);
-    pthread_join(f->thread, NULL);
-    pthread_mutex_destroy(&f->mu);
-    pthread_cond_destroy(&f->cv);
-    if (f->filling) {
-        rt_buf_release(&f->filling->data);
-        rt_free(f->filling);
-        f->filling = NULL;
-    }
-}
-
-void rt__pg_feed_free(struct rt__pg_feed *f)
-{
-    if (!f)
-        return;
-    feed_end(f, 1);
-    rt_tokenizer_free(f->tok);
-    lexemes_release(&f->l);
-    rt_free(f->ids);
-    rt_free(f->had_par);
-    rt_free(f);
-}
-
-/* After the load: whether the rows fed are the working copy's (db), in its order; the
- * words of the paragraphs filled in since are added. 0, or -1: make them again. */
-static int feed_complete(struct rt__pg_feed *f, sqlite3 *db)
-{
-    struct rt_pg_lexemes lx = RT_PG_LEXEMES_INIT;
-    struct rt_buf tsv = RT_BUF_INIT;
-    sqlite3_stmt *q = NULL;
-    size_t i = 0;
-    int ok = !f->bad, step = SQLITE_DONE;
-
-    feed_end(f, 0);
-    if (ok && sqlite3_prepare_v2(db, "SELECT id, paragraph FROM recommendation ORDER BY id", -1, &q,
-                                 NULL) != SQLITE_OK)
-        ok = 0;
-    while (ok && (step = sqlite3_step(q)) == SQLITE_ROW) {
-        if (i >= f->n || f->ids[i] != sqlite3_column_int64(q, 0)) {
-            ok = 0;
-            break;
-        }
-        if (!f->had_par[i] && sqlite3_column_type(q, 1) != SQLITE_NULL)
-            lexemes_row(f->tok, &lx, &tsv, &f->l, (uint64_t)f->ids[i], NULL, 0,
-                        (const char *)sqlite3_column_text(q, 1),
-                        (size_t)sqlite3_column_bytes(q, 1));
-        i++;
-    }
-    if (ok && (step != SQLITE_DONE || i != f->n))
-        ok = 0;
-    sqlite3_finalize(q);
-    rt__pg_lexemes_release(&lx);
-    rt_buf_release(&tsv);
-    return ok ? 0 : -1;
-}
-
-/*
  * A first import's lexemes are made by a thread of their own, from the working copy
  * (opened again, read-only), while the transaction copies the tables before them:
  * tokenizing the texts, the largest part of the client's work in the transfer, then
@@ -605,8 +375,7 @@ static int feed_complete(struct rt__pg_feed *f, sqlite3 *db)
 
 struct lexemes_job {
     char *path;
-    const char *ids, *pids;   /* a merge's (merge_collect), else NULL: every text */
-    struct rt__pg_feed *feed; /* a first import's lexemes made during its load, or NULL */
+    const char *ids, *pids; /* a merge's (merge_collect), else NULL: every text */
     pthread_t thread;
     int started, rc;
     struct lexemes l, lp; /* lp: the words of the paragraphs of pids */
@@ -623,13 +392,7 @@ static void *lexemes_thread(void *arg)
                    SQLITE_OK) {
         sqlite3_busy_timeout(db, WORK_BUSY_MS);
         j->rc = 0;
-        if (j->feed && feed_complete(j->feed, db) == 0) {
-            lexemes_release(&j->l);
-            j->l = j->feed->l;
-            rt_buf_init(&j->feed->l.rows, 0);
-            rt_buf_init(&j->feed->l.words, 0);
-            j->feed->l.nrows = 0;
-        } else if (j->ids || !j->pids)
+        if (j->ids || !j->pids)
             j->rc = lexemes_make(db, tok, j->ids, 0, &j->l, msg, sizeof(msg));
         if (j->rc == 0 && j->pids)
             j->rc = lexemes_make(db, tok, j->pids, 1, &j->lp, msg, sizeof(msg));
@@ -643,7 +406,7 @@ static void *lexemes_thread(void *arg)
  * and the words of the paragraphs pids lists (JSON arrays, kept by the caller until
  * lexemes_job_release), or with both NULL those of every text. */
 static void lexemes_job_start(struct lexemes_job *j, const char *path, const char *ids,
-                              const char *pids, struct rt__pg_feed *feed)
+                              const char *pids)
 {
     memset(j, 0, sizeof(*j));
     rt_buf_init(&j->l.rows, 0);
@@ -653,7 +416,6 @@ static void lexemes_job_start(struct lexemes_job *j, const char *path, const cha
     j->rc = RT_ESTORE;
     j->ids = ids;
     j->pids = pids;
-    j->feed = feed;
     j->path = rt_xstrdup(path);
     j->started = pthread_create(&j->thread, NULL, lexemes_thread, j) == 0;
 }
@@ -929,7 +691,7 @@ int rt__pg_transfer(struct pg_store *s, struct rt_error *err)
     /* Two connections read the working copy: the first to read a WAL file sets up its
      * index under a lock that the other must wait for, not fail on. */
     sqlite3_busy_timeout(x.db, WORK_BUSY_MS);
-    lexemes_job_start(&lex, path.buf, NULL, NULL, s->feed);
+    lexemes_job_start(&lex, path.buf, NULL, NULL);
     x.lex = &lex;
     rc = transfer_from(&x, err);
     lexemes_job_release(&lex);
@@ -1478,7 +1240,7 @@ int rt__pg_merge_write(struct pg_store *s, void *cs, int cs_len, struct rt_error
         /* Their lexemes are made meanwhile, as a first import's are (lexemes_job). */
         if (m.ids.len > 2 || m.pids.len > 2) {
             lexemes_job_start(&lex, path.buf, m.ids.len > 2 ? m.ids.buf : NULL,
-                              m.pids.len > 2 ? m.pids.buf : NULL, NULL);
+                              m.pids.len > 2 ? m.pids.buf : NULL);
             m.lex = &lex;
         }
         rc = rt__pg_transaction(s->pg, merge_txn, &m, NULL, err);

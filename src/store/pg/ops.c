@@ -137,8 +137,6 @@ static void scratch_drop(struct pg_store *s)
     rt_free(s->scratch_dir);
     s->scratch_dir = NULL;
     s->merge = 0;
-    rt__pg_feed_free(s->feed);
-    s->feed = NULL;
 }
 
 void rt__pg_caches_clear(struct pg_store *s)
@@ -382,12 +380,8 @@ static int pg_begin_load(struct rt_store *st, struct rt_error *err)
         if (!empty)
             rc = merge_seed(s, err);
     }
-    if (rc == 0 && (rc = rt__sqlite_begin_load(s->scratch, err)) == 0) {
+    if (rc == 0 && (rc = rt__sqlite_begin_load(s->scratch, err)) == 0)
         rt__sqlite_load_scratch(s->scratch);
-        /* A first import's lexemes are made meanwhile, beside the build. */
-        if (!s->merge && (s->feed = rt__pg_feed_start()))
-            rt__sqlite_load_rows(s->scratch, rt__pg_feed_row, s->feed);
-    }
     if (rc < 0)
         scratch_drop(s);
     return rc;

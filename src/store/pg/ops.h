@@ -54,7 +54,6 @@ struct pg_store {
     int merge;
     int64_t merge_version;
     struct sqlite3_session *track;
-    struct rt__pg_feed *feed; /* a first load's lexemes, made as it writes (import.c) */
     /* The search statements prepared so far (run(), in the search part below). */
     char **search_sql, **search_name;
     size_t n_search;
@@ -143,11 +142,5 @@ int rt__pg_search(struct rt_store *st, const struct rt_search_spec *spec,
 int rt__pg_search_ids(struct rt_store *st, const struct rt_search_spec *spec, int64_t **out,
                       size_t *out_n, struct rt_error *err);
 int rt__pg_keep_search(struct rt_store *st, struct rt_error *err);
-
-/* A first import's lexemes, made by a thread from the rows its load writes (import.c). */
-struct rt__pg_feed;
-struct rt__pg_feed *rt__pg_feed_start(void);
-void rt__pg_feed_row(void *feed, int64_t id, const char *text, size_t text_len, const char *par);
-void rt__pg_feed_free(struct rt__pg_feed *f);
 
 #endif

@@ -123,10 +123,5 @@ int rt__sqlite_import_export(struct rt_store *st, const char *path, json_t *doc,
  * and no search index for the load's rows, nor, from then on, for any row whose paragraph
  * a merge fills in (the rows a PostgreSQL store copied in were never indexed). */
 void rt__sqlite_load_scratch(struct rt_store *st);
-/* Given each recommendation a load writes through its queue (a first load), as it is
- * written: its id, text and paragraph (NULL: none; a twin may fill it in later). */
-typedef void (*rt__load_row_fn)(void *ctx, int64_t id, const char *text, size_t text_len,
-                                const char *paragraph);
-void rt__sqlite_load_rows(struct rt_store *st, rt__load_row_fn fn, void *ctx);
 
 #endif

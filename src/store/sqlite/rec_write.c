@@ -240,11 +240,6 @@ static int recs_write(struct rt_store *st, struct rt_error *err)
             rt__tokwork_row(st->tokwork, row->id, q->strings.buf + row->text, row->text_len,
                             row->paragraph ? q->strings.buf + row->paragraph : NULL);
         }
-        for (size_t k = 0; st->load_row && k < rows; k++) {
-            const struct rt__rec_row *row = &q->v[i + k];
-            st->load_row(st->load_row_ctx, row->id, q->strings.buf + row->text, row->text_len,
-                         row->paragraph ? q->strings.buf + row->paragraph : NULL);
-        }
         i += rows;
     }
     q->n = 0;

@@ -920,12 +920,6 @@ void rt__sqlite_load_scratch(struct rt_store *st)
     sqlite3_exec(st->db, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
 }
 
-void rt__sqlite_load_rows(struct rt_store *st, rt__load_row_fn fn, void *ctx)
-{
-    st->load_row = fn;
-    st->load_row_ctx = ctx;
-}
-
 int rt__sqlite_commit(struct rt_store *st, struct rt_error *err)
 {
     int rc = rt_store_rec_links_flush(st, NULL, NULL, err), index = st->load & LOAD_INDEX;

@@ -193,8 +193,6 @@ struct rt_store {
     struct rt__link_queue src_queue; /* to_id: the source; origin: its response's name */
     struct rt__rec_queue recs;
     struct rt__tokwork *tokwork; /* a load's tokenizer thread, or NULL */
-    rt__load_row_fn load_row;    /* a PostgreSQL import's: each row the load writes */
-    void *load_row_ctx;
     char now[24]; /* in a transaction: its time, UTC, as created_at columns hold it */
     struct rt__fts_words words;
     char *actor, *via; /* who writes, for the audit log (rt_store_set_actor); owned */
