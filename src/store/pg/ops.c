@@ -13,6 +13,7 @@
 #define SQLITE_ENABLE_SESSION 1 /* sqlite3.h's session API: a merging import's changes */
 #include "base/compat.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
@@ -355,13 +356,12 @@ static int pg_begin_load(struct rt_store *st, struct rt_error *err)
     pg_read_end(st);
     if ((rc = rt__pg_empty(s, &empty, err)) < 0)
         return rc;
-    /* A merge's working copy holds the database's rows too: room for twice its size. */
+    /* A merge's working copy holds the database's rows too: room for twice its size
+     * (when the size cannot be read, the working copy goes on disk). */
     if (!empty) {
         PGresult *r = rt__pg_exec(s->pg, "pg_db_size",
-                                  "SELECT pg_database_size(current_database())", 0, NULL, err);
-        if (!r)
-            return RT_ESTORE;
-        room += 2 * strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+                                  "SELECT pg_database_size(current_database())", 0, NULL, NULL);
+        room = r ? room + 2 * strtoull(PQgetvalue(r, 0, 0), NULL, 10) : ULLONG_MAX;
         PQclear(r);
     }
     rt_buf_addf(&path, "%s/rightstrack-pg-load.XXXXXX", work_base(room));
