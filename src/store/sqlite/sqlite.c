@@ -906,6 +906,9 @@ void rt__sqlite_load_scratch(struct rt_store *st)
     st->load &= ~(unsigned)LOAD_INDEX;
     st->fts_from = INT64_MAX; /* rows from here on are not indexed */
     st->no_fts = 1;           /* nor again: the rows copied in were never indexed */
+    /* Nor tokenized for FTS5 meanwhile: that thread's work would be thrown away. */
+    rt__tokwork_cancel(st->tokwork);
+    st->tokwork = NULL;
     sqlite3_exec(st->db, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
 }
 
