@@ -77,6 +77,7 @@ int rt__pg_open(struct rt_store **out, const char *target, unsigned flags, struc
         after = getenv("RT_PG_ROWS_AFTER");
         s->rows_after = after && *after ? (unsigned)strtoul(after, NULL, 10) : PG_ROWS_AFTER;
         s->rows_tried = -1;
+        s->rows_kept = -1;
     }
     s->base.ops = &rt__pg_ops;
     s->rd = (struct rt__pg_reader)RT__PG_READER_INIT;

@@ -37,6 +37,15 @@
  */
 #define PG_ROWS_AFTER 40
 
+/*
+ * Once a connection has read the rows from the tables, it keeps them in search_index
+ * for the next connections (search.c: the sources' paths left out), as the facet and
+ * text indexes are kept: a connection that finds them there at the data version it
+ * reads reads them after this many pages (RT_PG_ROWS_AFTER, when smaller, still
+ * rules), one value instead of seven statements' rows.
+ */
+#define PG_ROWS_KEPT_AFTER 3
+
 struct pg_store {
     struct rt__store_base base; /* first: &rt__pg_ops */
     struct rt_pg *pg;
@@ -76,6 +85,7 @@ struct pg_store {
     unsigned n_pages, rows_after; /* PG_ROWS_AFTER, or $RT_PG_ROWS_AFTER */
     int64_t rows_tried;           /* the data version rows could not hold (-1: none) */
     int64_t pages_version;        /* the data version n_pages counts at */
+    int64_t rows_kept;            /* the data version of the rows in search_index (-1: none) */
     /* Answers kept until the index is read again (fx_build): a state's id by its
      * name key (pg_state_find, found ones only), a theme filter's theme ids
      * (theme_ids: the offset in theme_pool of their count, then the ids), and with
