@@ -1484,6 +1484,7 @@ static int page_rows(struct pg_store *s, const int64_t *ids, size_t n, struct rt
             if (s->rows_kept == s->fx_version && (rc = rows_load(s, err)) < 0)
                 return rc;
             if (!rows_serve(s)) {
+                s->rows_kept = -1; /* none kept after all, or refused: kept again below */
                 if ((rc = rows_read(s, err)) < 0)
                     return rc;
                 if (rows_serve(s) && !s->in_read)
