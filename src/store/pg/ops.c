@@ -260,9 +260,12 @@ static void pg_read_end(struct rt_store *st)
 
     /* A read wrote nothing: committed when the reader changed in it, so that the
      * change stays (else rolled back, and the change made again). */
-    if (s->in_read)
+    if (s->in_read) {
         rt__pg_reader_ended(s->pg, &s->rd,
                             rt__pg_end(s->pg, s->rd.dirty, NULL) == 0 && s->rd.dirty);
+        s->in_read = 0;
+        rt__pg_rows_keep(s);
+    }
     s->in_read = 0;
 }
 

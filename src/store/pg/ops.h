@@ -152,5 +152,8 @@ int rt__pg_search(struct rt_store *st, const struct rt_search_spec *spec,
 int rt__pg_search_ids(struct rt_store *st, const struct rt_search_spec *spec, int64_t **out,
                       size_t *out_n, struct rt_error *err);
 int rt__pg_keep_search(struct rt_store *st, struct rt_error *err);
+/* Keeps in search_index the page rows read from the tables during a read transaction
+ * (the web face's requests), once it has ended; nothing when they are kept already. */
+void rt__pg_rows_keep(struct pg_store *s);
 
 #endif

@@ -1449,6 +1449,15 @@ static void rows_save(struct pg_store *s)
     rt_buf_release(&b);
 }
 
+/* After a read transaction (ops.c's pg_read_end): rows read in it from the tables (a
+ * web request's search) are kept now, outside it, as rows_read's caller keeps them. */
+void rt__pg_rows_keep(struct pg_store *s)
+{
+    if (s->rows && !s->in_tx && !s->in_read && !s->scratch &&
+        rt__pg_rows_version(s->rows) == s->fx_version)
+        rows_save(s);
+}
+
 /* Whether s->rows serve a search now: of the index's data version, and read for
  * everybody as the connection reads now. The public reader's `source` is a view that
  * hides private sources (src/store/private.c), whose paths the rows hold: a connection

@@ -1437,6 +1437,25 @@ Test(pg, page_rows_kept_in_search_index_serve_the_next_connection_without_source
     cr_assert_not_null(back, "whole again");
     rt__pg_rows_free(back);
     rt_buf_release(&kept);
+
+    /* Rows read from the tables inside a read transaction (a web request) are kept
+     * once it ends, not in it. */
+    pg_ok(rt__pg_run(writer, "INSERT INTO recommendation_by(rec_id, state_id) VALUES (2, 3)", &e),
+          &e);
+    v = strtoll(pg_value(writer, "v3", "SELECT value FROM meta WHERE key = 'data_version'"), NULL,
+                10);
+    pg_ok(rt_store_open(&st, url, 0, &e), &e);
+    pg_ok(rt_store_read_begin(st, &e), &e);
+    first_hit(st, "torture", &h);
+    rt_rec_release(&h);
+    cr_assert_gt(kept_rows(writer, &kept, &num), 0);
+    cr_assert_lt(num, v, "not kept inside the read");
+    rt_buf_release(&kept);
+    rt_store_read_end(st);
+    cr_assert_gt(kept_rows(writer, &kept, &num), 0);
+    cr_assert_eq(num, v, "kept after it");
+    rt_buf_release(&kept);
+    rt_store_close(st);
     free(rows);
     free(buf);
     rt_tokenizer_free(tok);
