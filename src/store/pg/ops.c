@@ -80,6 +80,7 @@ int rt__pg_open(struct rt_store **out, const char *target, unsigned flags, struc
         after = getenv("RT_PG_ROWS_AFTER");
         s->rows_after = after && *after ? (unsigned)strtoul(after, NULL, 10) : PG_ROWS_AFTER;
         s->rows_tried = -1;
+        s->rows_kept = -1;
     }
     s->base.ops = &rt__pg_ops;
     s->rd = (struct rt__pg_reader)RT__PG_READER_INIT;
@@ -294,9 +295,12 @@ static void pg_read_end(struct rt_store *st)
 
     /* A read wrote nothing: committed when the reader changed in it, so that the
      * change stays (else rolled back, and the change made again). */
-    if (s->in_read)
+    if (s->in_read) {
         rt__pg_reader_ended(s->pg, &s->rd,
                             rt__pg_end(s->pg, s->rd.dirty, NULL) == 0 && s->rd.dirty);
+        s->in_read = 0;
+        rt__pg_rows_keep(s);
+    }
     s->in_read = 0;
 }
 

@@ -37,6 +37,15 @@
  */
 #define PG_ROWS_AFTER 40
 
+/*
+ * Once a connection has read the rows from the tables, it keeps them in search_index
+ * for the next connections (search.c: the sources' paths left out), as the facet and
+ * text indexes are kept: a connection that finds them there at the data version it
+ * reads reads them after this many pages (RT_PG_ROWS_AFTER, when smaller, still
+ * rules), one value instead of seven statements' rows.
+ */
+#define PG_ROWS_KEPT_AFTER 3
+
 struct pg_store {
     struct rt__store_base base; /* first: &rt__pg_ops */
     struct rt_pg *pg;
@@ -76,6 +85,7 @@ struct pg_store {
     unsigned n_pages, rows_after; /* PG_ROWS_AFTER, or $RT_PG_ROWS_AFTER */
     int64_t rows_tried;           /* the data version rows could not hold (-1: none) */
     int64_t pages_version;        /* the data version n_pages counts at */
+    int64_t rows_kept;            /* the data version of the rows in search_index (-1: none) */
     /* Answers kept until the index is read again (fx_build): a state's id by its
      * name key (pg_state_find, found ones only), a state's code and name by its id
      * (pg_state_get, found ones only: states[i] for the id's decimal digits i in
@@ -147,5 +157,8 @@ int rt__pg_search(struct rt_store *st, const struct rt_search_spec *spec,
 int rt__pg_search_ids(struct rt_store *st, const struct rt_search_spec *spec, int64_t **out,
                       size_t *out_n, struct rt_error *err);
 int rt__pg_keep_search(struct rt_store *st, struct rt_error *err);
+/* Keeps in search_index the page rows read from the tables during a read transaction
+ * (the web face's requests), once it has ended; nothing when they are kept already. */
+void rt__pg_rows_keep(struct pg_store *s);
 
 #endif

@@ -367,6 +367,21 @@ int rt__pg_rows_done(struct rt__pg_rows *c);
 int rt__pg_rows_get(const struct rt__pg_rows *c, int64_t id, struct rt_rec *r);
 int64_t rt__pg_rows_version(const struct rt__pg_rows *c); /* -1 for NULL */
 size_t rt__pg_rows_bytes(const struct rt__pg_rows *c);    /* what it takes, about */
+/*
+ * The sources' paths are kept apart from the rows (a row has its source's id): added in
+ * ascending order of id, after the rows or after rt__pg_rows_deserialize, and checked
+ * by rt__pg_rows_sources_done (0, or -1 when they were not in order).
+ */
+void rt__pg_rows_add_source(struct rt__pg_rows *c, int64_t id, const char *path);
+int rt__pg_rows_sources_done(const struct rt__pg_rows *c);
+/*
+ * The rows (rt__pg_rows_done'd) as bytes, appended to out, to keep in search_index:
+ * everything but the sources' paths, which a reader for the public may not see; and
+ * back, as rows of data version version without sources' paths, which take bytes'
+ * storage (bytes is left empty); NULL, bytes unchanged, when they are not such bytes.
+ */
+void rt__pg_rows_serialize(const struct rt__pg_rows *c, struct rt_buf *out);
+struct rt__pg_rows *rt__pg_rows_deserialize(struct rt_buf *bytes, int64_t version);
 
 /* For rt_store_copy (move.c): 0 when the database holds no row in rt__export_tables
  * and rt__copy_more_tables (src/store/backend.h), else RT_EEXIST naming the database

@@ -690,14 +690,21 @@ static int fx_load(struct pg_store *s, int64_t v, struct rt__facets **out, struc
  * failure (a role that may not write, a dropped connection) only means the next
  * connection builds the index again. Sent in libpq's binary format, so that megabytes
  * are not written out in hex.
+ *
+ * With chunk (save_chunks), the bytes go instead into rows (facet, 0), (facet, 1), …
+ * of chunk bytes each (the last fewer), all of num v, in place of the facet's rows
+ * before: a row that small stays in the table's page as it is, where one value of
+ * megabytes is compressed (pglz) and cut into TOAST's chunks, and reading it back
+ * whole costs the server its decompression (some 60 ms for the page rows' 10 MB).
  */
-static void save_row(struct pg_store *s, const char *facet, const char *key, int64_t v,
-                     const struct rt_buf *bytes)
+static void save_bytes(struct pg_store *s, const char *facet, const char *key, int64_t v,
+                       const struct rt_buf *bytes, int chunk)
 {
     struct rt_error e = RT_ERROR_INIT;
     unsigned char ver[8];
-    const char *vals[4];
-    int lens[4], fmts[4] = {0, 0, 1, 1}, ok;
+    char size[24];
+    const char *vals[5];
+    int lens[5], fmts[5] = {0, 0, 1, 1, 0}, ok;
     PGresult *r;
 
     if (bytes->len >= INT32_MAX || rt__pg_begin(s->pg, "READ COMMITTED", &e) < 0) {
@@ -712,9 +719,17 @@ static void save_row(struct pg_store *s, const char *facet, const char *key, int
                     0, NULL, &e);
     ok = r && PQntuples(r) == 1 && !strcmp(PQgetvalue(r, 0, 0), "t");
     PQclear(r);
+    if (ok && chunk) {
+        vals[0] = facet;
+        r = rt__pg_exec(s->pg, "pg_save_clear", "DELETE FROM search_index WHERE facet = $1::bigint",
+                        1, vals, &e);
+        ok = r != NULL;
+        PQclear(r);
+    }
     if (ok) {
         for (int i = 0; i < 8; i++)
             ver[i] = (unsigned char)((uint64_t)v >> (56 - 8 * i));
+        snprintf(size, sizeof(size), "%d", chunk);
         vals[0] = facet;
         vals[1] = key;
         lens[0] = lens[1] = 0;
@@ -722,18 +737,32 @@ static void save_row(struct pg_store *s, const char *facet, const char *key, int
         lens[2] = 8;
         vals[3] = bytes->buf ? bytes->buf : "";
         lens[3] = (int)bytes->len;
+        vals[4] = size;
+        lens[4] = 0;
         r = PQexecParams(rt__pg_conn(s->pg),
-                         "INSERT INTO search_index(facet, pos, key, num, bitmap)"
-                         " SELECT $1::bigint, 0, $2::text, $3::bigint, $4::bytea"
-                         " WHERE (" PG_VERSION ") = $3::bigint"
-                         " ON CONFLICT (facet, pos) DO UPDATE"
-                         " SET num = excluded.num, bitmap = excluded.bitmap",
-                         4, NULL, vals, lens, fmts, 0);
+                         chunk ? "INSERT INTO search_index(facet, pos, key, num, bitmap)"
+                                 " SELECT $1::bigint, g, $2::text, $3::bigint,"
+                                 " substring($4::bytea FROM g * $5::int + 1 FOR $5::int)"
+                                 " FROM generate_series(0, greatest(length($4::bytea) - 1, 0)"
+                                 " / $5::int) g"
+                                 " WHERE (" PG_VERSION ") = $3::bigint"
+                               : "INSERT INTO search_index(facet, pos, key, num, bitmap)"
+                                 " SELECT $1::bigint, 0, $2::text, $3::bigint, $4::bytea"
+                                 " WHERE (" PG_VERSION ") = $3::bigint"
+                                 " ON CONFLICT (facet, pos) DO UPDATE"
+                                 " SET num = excluded.num, bitmap = excluded.bitmap",
+                         chunk ? 5 : 4, NULL, vals, lens, fmts, 0);
         ok = PQresultStatus(r) == PGRES_COMMAND_OK;
         PQclear(r);
     }
     rt__pg_end(s->pg, ok, NULL);
     rt_error_release(&e);
+}
+
+static void save_row(struct pg_store *s, const char *facet, const char *key, int64_t v,
+                     const struct rt_buf *bytes)
+{
+    save_bytes(s, facet, key, v, bytes, 0);
 }
 
 /* Stores s->fx, built at data version s->fx_version, for the next connections. */
@@ -794,16 +823,36 @@ static void tx_save(struct pg_store *s, int64_t v)
     rt_buf_release(&b);
 }
 
-/* Notes in s->tx_kept the data version of the stored text index, or -1. 0, RT_ESTORE. */
+/*
+ * The page rows (rows.c) kept the same way, in rows (PG_ROWS_ROW, 0), (PG_ROWS_ROW, 1),
+ * … of PG_ROWS_CHUNK bytes each (save_bytes): together rt__pg_rows_serialize's bytes,
+ * which leave out the sources' paths (read from `source` when the rows are read back),
+ * each row's num the data version they were read at.
+ */
+#define PG_ROWS_ROW "102"
+/* The bytes of each of its rows: with the row's other columns and header, under the
+ * 2 kB past which PostgreSQL compresses a row's values or moves them out of the row. */
+#define PG_ROWS_CHUNK 1900
+
+/* Notes in s->tx_kept and s->rows_kept the data versions of the stored text index and
+ * page rows, or -1. 0, RT_ESTORE. */
 static int tx_kept(struct pg_store *s, struct rt_error *err)
 {
-    PGresult *r = rt__pg_exec(
-        s->pg, "pg_tx_kept", "SELECT num FROM search_index WHERE facet = " PG_TX_ROW " AND pos = 0",
-        0, NULL, err);
+    PGresult *r = rt__pg_exec(s->pg, "pg_tx_kept",
+                              "SELECT facet, num FROM search_index WHERE facet IN (" PG_TX_ROW
+                              ", " PG_ROWS_ROW ") AND pos = 0",
+                              0, NULL, err);
 
     if (!r)
         return RT_ESTORE;
-    s->tx_kept = PQntuples(r) == 1 ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : -1;
+    s->tx_kept = s->rows_kept = -1;
+    for (int i = 0; i < PQntuples(r); i++) {
+        int64_t num = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+        if (!strcmp(PQgetvalue(r, i, 0), PG_TX_ROW))
+            s->tx_kept = num;
+        else
+            s->rows_kept = num;
+    }
     PQclear(r);
     return 0;
 }
@@ -1208,7 +1257,7 @@ static int rows_read(struct pg_store *s, struct rt_error *err)
     static const char *const sql[RQ_N] = {
         PG_VERSION,
         "SELECT id, code, name FROM state",
-        "SELECT id, path FROM source",
+        "SELECT id, path FROM source ORDER BY id",
         "SELECT id, vocabulary, label FROM theme",
         /* RT__REC_COLUMNS with the state's and the source's ids for their columns */
         "SELECT r.id, r.mechanism, r.cycle, r.session, r.paragraph, r.text, r.sur_id,"
@@ -1257,8 +1306,7 @@ static int rows_read(struct pg_store *s, struct rt_error *err)
             int64_t id = strtoll(PQgetvalue(x, i, 0), NULL, 10);
             if (q == RQ_RECS) {
                 /* As rec_fill fills it; a row without its state is not a page's row. */
-                int st = row_by_id(r[RQ_STATE], m[RQ_STATE], PQgetvalue(x, i, 6)),
-                    src = row_by_id(r[RQ_SOURCE], m[RQ_SOURCE], PQgetvalue(x, i, 9));
+                int st = row_by_id(r[RQ_STATE], m[RQ_STATE], PQgetvalue(x, i, 6));
                 struct rt_rec rec;
                 if (st < 0)
                     continue;
@@ -1275,9 +1323,6 @@ static int rows_read(struct pg_store *s, struct rt_error *err)
                     rec.response = RT_RESPONSE_PENDING;
                 rec.action_category = (int)strtol(PQgetvalue(x, i, 8), NULL, 10);
                 rec.source_id = strtoll(PQgetvalue(x, i, 9), NULL, 10);
-                rec.source_path = src < 0 || PQgetisnull(r[RQ_SOURCE], src, 1)
-                                      ? NULL
-                                      : PQgetvalue(r[RQ_SOURCE], src, 1);
                 rec.created_at = PQgetvalue(x, i, 10);
                 if (!PQgetisnull(x, i, 11)) {
                     rec.action_category_origin = PQgetvalue(x, i, 11);
@@ -1297,6 +1342,10 @@ static int rows_read(struct pg_store *s, struct rt_error *err)
                                           strtod(PQgetvalue(x, i, 3), NULL));
             }
         }
+        if (q == RQ_RECS) /* the sources' paths, apart from the rows (rows_save) */
+            for (int i = 0; i < PQntuples(r[RQ_SOURCE]); i++)
+                rt__pg_rows_add_source(c, strtoll(PQgetvalue(r[RQ_SOURCE], i, 0), NULL, 10),
+                                       value_or_null(r[RQ_SOURCE], i, 1));
         if (q >= RQ_RECS) { /* the largest results, one at a time */
             PQclear(x);
             r[q] = NULL;
@@ -1308,7 +1357,7 @@ static int rows_read(struct pg_store *s, struct rt_error *err)
     }
     if (own && rt__pg_end(s->pg, rc >= 0, rc < 0 ? NULL : err) < 0 && rc >= 0)
         rc = RT_ESTORE;
-    if (rc == 0 && rt__pg_rows_done(c) < 0) {
+    if (rc == 0 && (rt__pg_rows_done(c) < 0 || rt__pg_rows_sources_done(c) < 0)) {
         s->rows_tried = v;
         rc = 1;
     }
@@ -1317,6 +1366,96 @@ static int rows_read(struct pg_store *s, struct rt_error *err)
     else
         rt__pg_rows_free(c);
     return rc < 0 ? rc : 0;
+}
+
+/*
+ * The page rows stored in search_index (PG_ROWS_ROW) into s->rows, in one snapshot
+ * (a transaction of its own, or the caller's read) whose data version must be the
+ * stored rows' and the index's (s->fx_version), with the sources' paths of the same
+ * snapshot: 1 read, 0 not (another version, none stored, bytes refused), RT_ESTORE.
+ */
+static int rows_load(struct pg_store *s, struct rt_error *err)
+{
+    int own = !s->in_read, rc = 0;
+    struct rt__pg_rows *c = NULL;
+    PGresult *r = NULL;
+    int64_t v = -1;
+
+    if (own && rt__pg_begin(s->pg, "REPEATABLE READ", err) < 0)
+        return RT_ESTORE;
+    if ((rc = rt__pg_data_version(s, &v, err)) == 0 && v == s->fx_version) {
+        /* Its chunks (save_bytes), in order, each of version v, as one value. */
+        r = PQexecParams(rt__pg_conn(s->pg),
+                         "SELECT num, bitmap FROM search_index"
+                         " WHERE facet = " PG_ROWS_ROW " ORDER BY pos",
+                         0, NULL, NULL, NULL, NULL, 1);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            rc = rt_error_set(err, RT_ESTORE, NULL, 0, "search_index", "reading the page rows: %s",
+                              PQresultErrorMessage(r));
+        } else if (PQntuples(r) > 0) {
+            struct rt_buf b = RT_BUF_INIT;
+            size_t total = 0;
+            int ok = 1;
+            for (int i = 0; i < PQntuples(r) && ok; i++) {
+                const unsigned char *num = (const unsigned char *)PQgetvalue(r, i, 0);
+                uint64_t at = 0;
+                for (int k = 0; k < 8; k++)
+                    at = at << 8 | num[k];
+                ok = PQgetlength(r, i, 0) == 8 && (int64_t)at == v;
+                total += (size_t)PQgetlength(r, i, 1);
+            }
+            if (ok && rt_buf_grow(&b, total) == 0) {
+                for (int i = 0; i < PQntuples(r); i++)
+                    rt_buf_add(&b, PQgetvalue(r, i, 1), (size_t)PQgetlength(r, i, 1));
+                PQclear(r);
+                r = NULL;
+                c = rt__pg_rows_deserialize(&b, v);
+            }
+            rt_buf_release(&b);
+        }
+        PQclear(r);
+        r = NULL;
+    }
+    if (rc == 0 && c &&
+        !(r = rt__pg_exec(s->pg, "pg_rows_source", "SELECT id, path FROM source ORDER BY id", 0,
+                          NULL, err)))
+        rc = RT_ESTORE;
+    for (int i = 0; r && i < PQntuples(r); i++)
+        rt__pg_rows_add_source(c, strtoll(PQgetvalue(r, i, 0), NULL, 10), value_or_null(r, i, 1));
+    PQclear(r);
+    if (own && rt__pg_end(s->pg, rc == 0, rc < 0 ? NULL : err) < 0 && rc == 0)
+        rc = RT_ESTORE;
+    if (rc == 0 && c && rt__pg_rows_sources_done(c) == 0) {
+        rt__pg_rows_free(s->rows);
+        s->rows = c;
+        return 1;
+    }
+    rt__pg_rows_free(c);
+    return rc;
+}
+
+/* Stores s->rows for the next connections (save_bytes), when they are not stored yet at
+ * their data version. */
+static void rows_save(struct pg_store *s)
+{
+    struct rt_buf b = RT_BUF_INIT;
+    int64_t v = rt__pg_rows_version(s->rows);
+
+    if (!s->rows || s->rows_kept == v)
+        return;
+    rt__pg_rows_serialize(s->rows, &b);
+    save_bytes(s, PG_ROWS_ROW, "rows", v, &b, PG_ROWS_CHUNK);
+    s->rows_kept = v;
+    rt_buf_release(&b);
+}
+
+/* After a read transaction (ops.c's pg_read_end): rows read in it from the tables (a
+ * web request's search) are kept now, outside it, as rows_read's caller keeps them. */
+void rt__pg_rows_keep(struct pg_store *s)
+{
+    if (s->rows && !s->in_tx && !s->in_read && !s->scratch &&
+        rt__pg_rows_version(s->rows) == s->fx_version)
+        rows_save(s);
 }
 
 /* Whether s->rows serve a search now: of the index's data version, and read for
@@ -1345,10 +1484,22 @@ static int page_rows(struct pg_store *s, const int64_t *ids, size_t n, struct rt
             s->pages_version = s->fx_version;
             s->n_pages = 0;
         }
-        if (s->n_pages < s->rows_after)
+        /* Stored at this version, the rows are one value to read: after fewer pages. */
+        if (s->n_pages < (s->rows_kept == s->fx_version && s->rows_after > PG_ROWS_KEPT_AFTER
+                              ? PG_ROWS_KEPT_AFTER
+                              : s->rows_after)) {
             s->n_pages++;
-        else if ((rc = rows_read(s, err)) < 0)
-            return rc;
+        } else {
+            if (s->rows_kept == s->fx_version && (rc = rows_load(s, err)) < 0)
+                return rc;
+            if (!rows_serve(s)) {
+                s->rows_kept = -1; /* none kept after all, or refused: kept again below */
+                if ((rc = rows_read(s, err)) < 0)
+                    return rc;
+                if (rows_serve(s) && !s->in_read)
+                    rows_save(s);
+            }
+        }
     }
     if (!n || !rows_serve(s))
         return rt__pg_recs_read(s, ids, n, recs, version, err);

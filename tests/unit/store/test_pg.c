@@ -1265,6 +1265,203 @@ Test(pg, page_rows_in_memory_show_a_write_by_another_connection_at_the_next_sear
     rt__pg_close(writer);
 }
 
+/* The page rows kept in search_index (facet 102), their chunks together, in *out
+ * (rt_buf_release): the number of chunks, or 0 (none kept); *num their data version. */
+static int kept_rows(struct rt_pg *pg, struct rt_buf *out, long long *num)
+{
+    PGresult *r = PQexecParams(
+        rt__pg_conn(pg), "SELECT num, bitmap FROM search_index WHERE facet = 102 ORDER BY pos", 0,
+        NULL, NULL, NULL, NULL, 1);
+    int n;
+
+    cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQresultErrorMessage(r));
+    n = PQntuples(r);
+    *num = -1;
+    for (int i = 0; i < n; i++) { /* binary: num 8 bytes, most significant first */
+        const unsigned char *p = (const unsigned char *)PQgetvalue(r, i, 0);
+        long long x = 0;
+        cr_assert_eq(PQgetlength(r, i, 0), 8);
+        for (int k = 0; k < 8; k++)
+            x = x << 8 | p[k];
+        cr_assert(i == 0 || x == *num, "every chunk of one version");
+        *num = x;
+        rt_buf_add(out, PQgetvalue(r, i, 1), (size_t)PQgetlength(r, i, 1));
+    }
+    PQclear(r);
+    return n;
+}
+
+static int has_bytes(const struct rt_buf *b, const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i + n <= b->len; i++)
+        if (!memcmp(b->buf + i, s, n))
+            return 1;
+    return 0;
+}
+
+Test(pg, page_rows_kept_in_search_index_serve_the_next_connection_without_source_paths)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *writer = pg_fresh("t_rowskept");
+    struct rt_tokenizer *tok = rt_tokenizer_new("english");
+    struct rt_store *st = NULL;
+    size_t n = 30;
+    char(*buf)[4][96] = calloc(n, sizeof(*buf));
+    struct rt_pg_rec_row *rows = rec_rows(n, buf);
+    struct rt_buf kept = RT_BUF_INIT;
+    struct rt__pg_rows *back;
+    struct rt_rec h;
+    long long num, v;
+    char url[1024];
+
+    setenv("RT_PG_TEXT_AFTER", "0", 1);
+    setenv("RT_PG_ROWS_AFTER", "0", 1);
+    snprintf(url, sizeof(url), "%s dbname=t_rowskept", pg_base());
+    pg_ok(rt_store_open(&st, url, 0, &e), &e); /* the schema */
+    pg_ok(rt__pg_run(writer,
+                     "INSERT INTO state(id, code, name) VALUES (1, 'BLR', 'Belarus'),"
+                     " (2, 'FRA', 'France'), (3, 'CAN', 'Canada');"
+                     " INSERT INTO theme(id, vocabulary, label) VALUES (1, 'upr-info', 'Women'),"
+                     " (2, 'upr-info', 'Torture')",
+                     &e),
+          &e);
+    pg_ok(rt__pg_load_recommendations(writer, tok, rows, n, &e), &e);
+    pg_ok(rt__pg_run(writer,
+                     "INSERT INTO recommendation_by(rec_id, state_id) VALUES (1, 2);"
+                     " INSERT INTO recommendation_theme(rec_id, theme_id, origin, confidence)"
+                     " VALUES (1, 2, 'official', 1), (1, 1, 'model', 0.25);"
+                     " INSERT INTO source(id, kind, path, sha256) VALUES (1, 'upr-info',"
+                     " 'secret.csv', 'x'); UPDATE recommendation SET source_id = 1 WHERE id = 1;"
+                     " INSERT INTO private_record(kind, id) VALUES ('source', 1)",
+                     &e),
+          &e);
+
+    /* A first connection reads the rows from the tables and keeps them, without the
+     * sources' paths: the recommendations' texts are there, the private path is not. */
+    first_hit(st, "torture", &h);
+    cr_assert_str_eq(h.source_path, "secret.csv");
+    rt_rec_release(&h);
+    rt_store_close(st);
+    st = NULL;
+    cr_assert_gt(kept_rows(writer, &kept, &num), 1, "kept, in more than one chunk? (%zu bytes)",
+                 kept.len);
+    v = strtoll(pg_value(writer, "v", "SELECT value FROM meta WHERE key = 'data_version'"), NULL,
+                10);
+    cr_assert_eq(num, v, "at the data version they were read at");
+    cr_assert(has_bytes(&kept, "End torture number 1"), "the texts are kept");
+    cr_assert(!has_bytes(&kept, "secret.csv"), "a source's path is never kept");
+
+    /* Read back: the same rows; damaged bytes are refused. */
+    back = rt__pg_rows_deserialize(&kept, num);
+    cr_assert_not_null(back);
+    cr_assert_eq(kept.len, 0, "the rows took the bytes");
+    rt_rec_init(&h);
+    cr_assert_eq(rt__pg_rows_get(back, 1, &h), 1);
+    cr_assert_str_eq(h.text, "End torture number 1");
+    cr_assert_null(h.source_path, "no path until the sources are added");
+    cr_assert_eq(h.n_themes, 2);
+    rt_rec_release(&h);
+    rt__pg_rows_free(back);
+    cr_assert_gt(kept_rows(writer, &kept, &num), 0);
+    kept.len--;
+    cr_assert_null(rt__pg_rows_deserialize(&kept, num), "one byte short");
+    kept.len++;
+    kept.buf[8 + 8] ^= 1; /* the number of rows */
+    cr_assert_null(rt__pg_rows_deserialize(&kept, num), "a count that does not add up");
+    rt_buf_release(&kept);
+
+    /* A change that raises no data version (replica mode fires no trigger): a new
+     * connection's page comes from the kept rows, not from the tables. */
+    pg_ok(rt__pg_run(writer,
+                     "SET session_replication_role = replica;"
+                     " UPDATE state SET name = 'Unseen' WHERE id = 1;"
+                     " SET session_replication_role = origin",
+                     &e),
+          &e);
+    pg_ok(rt_store_open(&st, url, 0, &e), &e);
+    first_hit(st, "torture", &h);
+    cr_assert_str_eq(h.sur.name, "Belarus", "from the kept rows");
+    cr_assert_eq(h.n_by, 1);
+    cr_assert_str_eq(h.by[0].name, "France");
+    cr_assert_eq(h.n_themes, 2);
+    cr_assert_str_eq(h.themes[1].origin, "model");
+    cr_assert_str_eq(h.source_path, "secret.csv", "the path, from the table source");
+    rt_rec_release(&h);
+    /* The public reader never gets the rows, nor a private source's path. */
+    pg_ok(rt_store_set_reader(st, RT_READER_PUBLIC, &e), &e);
+    first_hit(st, "torture", &h);
+    cr_assert_null(h.source_path, "the public does not see the private source");
+    rt_rec_release(&h);
+    pg_ok(rt_store_set_reader(st, RT_READER_ALL, &e), &e);
+    first_hit(st, "torture", &h);
+    cr_assert_str_eq(h.source_path, "secret.csv");
+    rt_rec_release(&h);
+
+    /* A write by another client: the next search sees it, and the connection keeps
+     * the rows of the new version in place of the old. */
+    pg_ok(rt__pg_run(writer, "INSERT INTO recommendation_by(rec_id, state_id) VALUES (1, 3)", &e),
+          &e);
+    first_hit(st, "torture", &h);
+    cr_assert_eq(h.n_by, 2, "the new recommending state at once");
+    cr_assert_str_eq(h.by[0].name, "Canada");
+    cr_assert_str_eq(h.sur.name, "Unseen", "read from the tables again");
+    rt_rec_release(&h);
+    rt_store_close(st);
+    cr_assert_gt(kept_rows(writer, &kept, &num), 0);
+    cr_assert_eq(
+        num,
+        strtoll(pg_value(writer, "v2", "SELECT value FROM meta WHERE key = 'data_version'"), NULL,
+                10),
+        "kept again at the new version");
+    cr_assert(!has_bytes(&kept, "secret.csv"));
+    rt_buf_release(&kept);
+
+    /* Kept rows that are damaged are refused: the page comes from the tables (the
+     * name changed with triggers off shows), and the rows are kept again. */
+    pg_ok(rt__pg_run(writer,
+                     "SET session_replication_role = replica;"
+                     " UPDATE search_index SET bitmap = '\\x00' WHERE facet = 102 AND pos = 1;"
+                     " UPDATE state SET name = 'Unseen again' WHERE id = 1;"
+                     " SET session_replication_role = origin",
+                     &e),
+          &e);
+    pg_ok(rt_store_open(&st, url, 0, &e), &e);
+    first_hit(st, "torture", &h);
+    cr_assert_str_eq(h.sur.name, "Unseen again", "not from the damaged rows");
+    rt_rec_release(&h);
+    rt_store_close(st);
+    cr_assert_gt(kept_rows(writer, &kept, &num), 1);
+    cr_assert(has_bytes(&kept, "Unseen again"), "kept again, from the tables");
+    back = rt__pg_rows_deserialize(&kept, num);
+    cr_assert_not_null(back, "whole again");
+    rt__pg_rows_free(back);
+    rt_buf_release(&kept);
+
+    /* Rows read from the tables inside a read transaction (a web request) are kept
+     * once it ends, not in it. */
+    pg_ok(rt__pg_run(writer, "INSERT INTO recommendation_by(rec_id, state_id) VALUES (2, 3)", &e),
+          &e);
+    v = strtoll(pg_value(writer, "v3", "SELECT value FROM meta WHERE key = 'data_version'"), NULL,
+                10);
+    pg_ok(rt_store_open(&st, url, 0, &e), &e);
+    pg_ok(rt_store_read_begin(st, &e), &e);
+    first_hit(st, "torture", &h);
+    rt_rec_release(&h);
+    cr_assert_gt(kept_rows(writer, &kept, &num), 0);
+    cr_assert_lt(num, v, "not kept inside the read");
+    rt_buf_release(&kept);
+    rt_store_read_end(st);
+    cr_assert_gt(kept_rows(writer, &kept, &num), 0);
+    cr_assert_eq(num, v, "kept after it");
+    rt_buf_release(&kept);
+    rt_store_close(st);
+    free(rows);
+    free(buf);
+    rt_tokenizer_free(tok);
+    rt__pg_close(writer);
+}
+
 /* The lines of the cluster's server log (tests/lib/pg.sh: server.log beside the
  * socket) that say a write was refused as read-only. */
 static int read_only_errors(void)
