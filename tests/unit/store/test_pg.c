@@ -517,6 +517,80 @@ Test(pg, migrations_apply_once_and_again_change_nothing)
     rt__pg_close(pg);
 }
 
+Test(pg, migration_26_gives_an_existing_databases_lexemes_their_paragraphs)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_mig26");
+    struct rt_tokenizer *tok = rt_tokenizer_new("english");
+    struct rt_buf want = RT_BUF_INIT;
+    struct rt_pg_rec_row rows[2] = {
+        {.id = "1",
+         .mechanism = "upr",
+         .session = "22",
+         .sur_id = "1",
+         .key_hash = "1",
+         .response = "supported",
+         .text = "Abolish the death penalty",
+         .paragraph = "A/HRC/30/3, 127.1"},
+        {.id = "2",
+         .mechanism = "upr",
+         .session = "22",
+         .sur_id = "1",
+         .key_hash = "2",
+         .response = "noted",
+         .text = "Ratify the Convention"},
+    };
+    const char *v[1];
+    PGresult *r;
+    int version = 0;
+
+    pg_ok(rt__pg_migrate(pg, NULL, &e), &e);
+    pg_ok(rt__pg_run(pg, "INSERT INTO state(id, code, name) VALUES (1, 'BLR', 'Belarus')", &e), &e);
+    pg_ok(rt__pg_load_recommendations(pg, tok, rows, 2, &e), &e);
+    /* A database of schema 25: its lexemes are its texts' alone, and an index stored. */
+    rt__pg_tsvector(tok, rows[0].text, strlen(rows[0].text), &want);
+    v[0] = want.buf;
+    r = rt__pg_exec(pg, "t_old",
+                    "UPDATE recommendation_fts SET lexemes = $1::tsvector WHERE rec_id = 1", 1, v,
+                    &e);
+    cr_assert_not_null(r, "%s", e.msg.buf);
+    PQclear(r);
+    pg_ok(rt__pg_run(pg,
+                     "INSERT INTO search_index VALUES (101, 0, 'text', 0, '\\x00');"
+                     " UPDATE meta SET value = '25' WHERE key = 'pg_schema'",
+                     &e),
+          &e);
+    cr_assert_str_eq(pg_value(pg, "p0",
+                              "SELECT count(*) FROM recommendation_fts"
+                              " WHERE lexemes @@ 'hrc'::tsquery"),
+                     "0");
+    pg_ok(rt__pg_migrate(pg, &version, &e), &e);
+    cr_assert_eq(version, 26);
+    rt_buf_reset(&want);
+    rt__pg_tsvector_rec(tok, rows[0].text, strlen(rows[0].text), rows[0].paragraph,
+                        strlen(rows[0].paragraph), &want);
+    v[0] = want.buf;
+    r = rt__pg_exec(pg, "t_new",
+                    "SELECT lexemes = $1::tsvector, lexemes::text FROM recommendation_fts"
+                    " WHERE rec_id = 1",
+                    1, v, &e);
+    cr_assert_not_null(r, "%s", e.msg.buf);
+    cr_assert_str_eq(PQgetvalue(r, 0, 0), "t", "the paragraph's lexemes, weighted: %s",
+                     PQgetvalue(r, 0, 1));
+    PQclear(r);
+    cr_assert_str_eq(pg_value(pg, "p1",
+                              "SELECT string_agg(rec_id::text, ',') FROM recommendation_fts"
+                              " WHERE lexemes @@ '''a'' <-> ''hrc'' <-> ''30'' <-> ''3'''"),
+                     "1");
+    cr_assert_str_eq(pg_value(pg, "p2", "SELECT count(*) FROM recommendation_fts"), "2",
+                     "the one without a paragraph kept");
+    cr_assert_str_eq(pg_value(pg, "p3", "SELECT count(*) FROM search_index"), "0",
+                     "the index stored from the old lexemes, gone");
+    rt_buf_release(&want);
+    rt_tokenizer_free(tok);
+    rt__pg_close(pg);
+}
+
 Test(pg, a_failed_migration_leaves_nothing_of_it)
 {
     struct rt_error e = RT_ERROR_INIT;
