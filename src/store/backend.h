@@ -221,6 +221,15 @@ struct rt__last_word {
 void rt__last_word(const char *text, size_t len, struct rt__last_word *w);
 
 /*
+ * Is the term a bare number ("19", not a prefix)? The full-text index's second column,
+ * the paragraph, is made of numbers ("A/HRC/30/3, 127.1"): a bare number looks in the
+ * text only, so that "article 19" does not find every paragraph with a 19 in it. A
+ * report symbol or a paragraph number (A/HRC/30/3, 127.1) looks in both. Both back
+ * ends' renderers and PostgreSQL's index in memory ask this.
+ */
+int rt__bare_number(const struct rt_search_node *nd);
+
+/*
  * rt_status's target ("rec:ID", "recommendation:ID", "ask:ID", "benchmark:ID",
  * "commitment:ID"): *kind the kind as the tables name it ("recommendation", ...;
  * static), *id its id. RT_EINVAL (err->field "target") for anything else. Both back

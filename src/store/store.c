@@ -561,3 +561,13 @@ void rt__last_word(const char *text, size_t len, struct rt__last_word *w)
     rt_tokenize(none, text, len, 0, keep_last, w);
     rt_tokenizer_free(none);
 }
+
+int rt__bare_number(const struct rt_search_node *nd)
+{
+    if (nd->prefix)
+        return 0;
+    for (size_t k = 0; k < nd->len; k++)
+        if (nd->text[k] < '0' || nd->text[k] > '9')
+            return 0;
+    return nd->len > 0;
+}

@@ -103,16 +103,13 @@ n_upr=$("$RT" --db "$B" stats --json | json .recommendations)
 check_eq "UPR Info then upr1.xlsx: the overlap merged" \
     $((n_upr + $(fig .recommendations) - $(fig .matched))) \
     "$("$RT" --db "$B" stats --json | json .recommendations)"
-# PostgreSQL's index leaves the paragraph out for now (see docs/developer-guide.md).
-if on_sqlite "search in the paragraphs a second import filled in: PostgreSQL's full-text index leaves the paragraph out"; then
-    check_eq "the paragraphs upr1.xlsx gave recommendations indexed before are searchable" \
-        "$(sql "$B" "SELECT count(*) FROM recommendation WHERE paragraph LIKE 'A/HRC/15/16%'")" \
-        "$("$RT" --db "$B" search --limit 1 --json '"A/HRC/15/16"' | json .total)"
-    check_eq "and their texts still are, once each" \
-        "$(sql "$B" "SELECT count(*) FROM recommendation WHERE paragraph LIKE 'A/HRC/15/16%'
-            AND text LIKE '%death penalty%'")" \
-        "$("$RT" --db "$B" search --limit 1 --json '"A/HRC/15/16" "death penalty"' | json .total)"
-fi
+check_eq "the paragraphs upr1.xlsx gave recommendations indexed before are searchable" \
+    "$(sql "$B" "SELECT count(*) FROM recommendation WHERE paragraph LIKE 'A/HRC/15/16%'")" \
+    "$("$RT" --db "$B" search --limit 1 --json '"A/HRC/15/16"' | json .total)"
+check_eq "and their texts still are, once each" \
+    "$(sql "$B" "SELECT count(*) FROM recommendation WHERE paragraph LIKE 'A/HRC/15/16%'
+        AND text LIKE '%death penalty%'")" \
+    "$("$RT" --db "$B" search --limit 1 --json '"A/HRC/15/16" "death penalty"' | json .total)"
 if [ "$RT_TEST_STORE" = postgresql ]; then # (SQLite's shell lacks our FTS5 tokenizer)
     check_eq "every recommendation, old and new, has its lexemes once" \
         "$(sql "$B" "SELECT count(*) FROM recommendation")" \

@@ -292,9 +292,10 @@ static int load_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
     if ((rc = rt__pg_copy_begin(pg, "recommendation_fts", fts_cols, 2, &c, err)) < 0)
         return rc;
     for (size_t i = 0; i < l->n && rc == 0; i++) {
-        const char *v[2];
+        const char *v[2], *para = l->rows[i].paragraph;
         rt_buf_reset(&lex);
-        rt__pg_tsvector(l->t, l->rows[i].text, strlen(l->rows[i].text), &lex);
+        rt__pg_tsvector_rec(l->t, l->rows[i].text, strlen(l->rows[i].text), para,
+                            para ? strlen(para) : 0, &lex);
         v[0] = l->rows[i].id;
         v[1] = lex.buf;
         rc = rt__pg_copy_row(c, v, NULL, err);

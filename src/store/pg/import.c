@@ -21,6 +21,7 @@
 
 #include "store/pg/ops.h"
 #include "store/pg/pg_int.h"
+#include "store/sqlite/facets.h"
 #include "store/sqlite/ops.h"
 
 /* Copying the load's rows into PostgreSQL. */
@@ -247,12 +248,12 @@ struct lexemes {
     struct rt_buf words; /* word NUL stem NUL … */
 };
 
-/* The full-text lexemes of every recommendation in db (its text), or of those whose ids
- * the JSON array ids lists, then the words of their texts and paragraphs, into out;
- * with paragraphs_only, only the words of their paragraphs (a merge that filled
- * paragraphs in). 0, or RT_ESTORE and SQLite's message in msg. */
-static int lexemes_make(sqlite3 *db, struct rt_tokenizer *tok, const char *ids, int paragraphs_only,
-                        struct lexemes *out, char *msg, size_t msg_len)
+/* The full-text lexemes of every recommendation in db (its text and its paragraph, as
+ * rt__pg_tsvector_rec places them), or of those whose ids the JSON array ids lists,
+ * then the words of their texts and paragraphs, into out. 0, or RT_ESTORE and
+ * SQLite's message in msg. */
+static int lexemes_make(sqlite3 *db, struct rt_tokenizer *tok, const char *ids, struct lexemes *out,
+                        char *msg, size_t msg_len)
 {
     struct rt_buf tsv = RT_BUF_INIT;
     struct rt_pg_lexemes lx = RT_PG_LEXEMES_INIT;
@@ -261,8 +262,8 @@ static int lexemes_make(sqlite3 *db, struct rt_tokenizer *tok, const char *ids, 
 
     if (sqlite3_prepare_v2(db,
                            ids ? "SELECT id, text, paragraph FROM recommendation"
-                                 " WHERE id IN (SELECT value FROM json_each(?1))"
-                               : "SELECT id, text, paragraph FROM recommendation",
+                                 " WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id"
+                               : "SELECT id, text, paragraph FROM recommendation ORDER BY id",
                            -1, &q, NULL) != SQLITE_OK) {
         snprintf(msg, msg_len, "%s", sqlite3_errmsg(db));
         return RT_ESTORE;
@@ -273,16 +274,15 @@ static int lexemes_make(sqlite3 *db, struct rt_tokenizer *tok, const char *ids, 
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
         struct lex l = {&lx, &out->words, 0, NULL, 0};
         uint64_t rec_id = (uint64_t)sqlite3_column_int64(q, 0);
-        if (!paragraphs_only)
-            rt_tokenize(tok, (const char *)sqlite3_column_text(q, 1),
-                        (size_t)sqlite3_column_bytes(q, 1), RT_TOKENIZE_NEW_WORDS, lex_term, &l);
+        rt_tokenize(tok, (const char *)sqlite3_column_text(q, 1),
+                    (size_t)sqlite3_column_bytes(q, 1), RT_TOKENIZE_NEW_WORDS, lex_term, &l);
         if (sqlite3_column_type(q, 2) != SQLITE_NULL) {
-            struct lex p = {NULL, &out->words, 0, NULL, 0};
+            /* After the text's, one position left empty, weighted as the paragraph. */
+            struct lex p = {&lx, &out->words, l.pos + 1, NULL, 0};
+            lx.weight = RT_PG_PARAGRAPH_WEIGHT;
             rt_tokenize(tok, (const char *)sqlite3_column_text(q, 2),
                         (size_t)sqlite3_column_bytes(q, 2), RT_TOKENIZE_NEW_WORDS, lex_term, &p);
         }
-        if (paragraphs_only)
-            continue;
         /* A row of two fields: the id as int8 (big-endian), the packed tsvector. */
         rt_buf_reset(&tsv);
         rt__pg_lexemes_pack(&lx, &tsv);
@@ -308,20 +308,19 @@ static void lexemes_release(struct lexemes *l)
     rt_buf_release(&l->words);
 }
 
-/* Sends l: its rows into recommendation_fts (none with paragraphs_only), its words
- * into word_table (word, or a merge's temporary table). */
-static int lexemes_send(struct pg_store *s, const struct lexemes *l, int paragraphs_only,
-                        const char *word_table, struct rt_error *err)
+/* Sends l: its rows into recommendation_fts, its words into word_table (word, or a
+ * merge's temporary table). */
+static int lexemes_send(struct pg_store *s, const struct lexemes *l, const char *word_table,
+                        struct rt_error *err)
 {
     static const char *const cols[] = {"rec_id", "lexemes"};
     static const char *const wcols[] = {"word", "stem"};
     struct rt_pg_copy *cp = NULL;
     int rc = 0;
 
-    if (!paragraphs_only &&
-        ((rc = rt__pg_copy_begin_binary(s->pg, "recommendation_fts", cols, 2, &cp, err)) < 0 ||
-         (rc = rt__pg_copy_put(cp, l->rows.buf, l->rows.len, l->nrows, err)) < 0 ||
-         (rc = rt__pg_copy_end(cp, NULL, err)) < 0))
+    if ((rc = rt__pg_copy_begin_binary(s->pg, "recommendation_fts", cols, 2, &cp, err)) < 0 ||
+        (rc = rt__pg_copy_put(cp, l->rows.buf, l->rows.len, l->nrows, err)) < 0 ||
+        (rc = rt__pg_copy_end(cp, NULL, err)) < 0)
         goto out;
     rt__pg_copy_abort(cp); /* frees the ended copy */
     cp = NULL;
@@ -342,8 +341,8 @@ out:
 
 /* The lexemes and words of the recommendations ids lists (NULL: all), made and sent
  * (lexemes_make, lexemes_send). */
-static int copy_lexemes(struct transfer *x, const char *ids, int paragraphs_only,
-                        const char *word_table, struct rt_error *err)
+static int copy_lexemes(struct transfer *x, const char *ids, const char *word_table,
+                        struct rt_error *err)
 {
     struct lexemes l;
     char msg[256] = "";
@@ -352,10 +351,10 @@ static int copy_lexemes(struct transfer *x, const char *ids, int paragraphs_only
     memset(&l, 0, sizeof(l));
     rt_buf_init(&l.rows, 0);
     rt_buf_init(&l.words, 0);
-    if ((rc = lexemes_make(x->db, x->tok, ids, paragraphs_only, &l, msg, sizeof(msg))) < 0)
+    if ((rc = lexemes_make(x->db, x->tok, ids, &l, msg, sizeof(msg))) < 0)
         rc = rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "recommendation: %s", msg);
     else
-        rc = lexemes_send(x->s, &l, paragraphs_only, word_table, err);
+        rc = lexemes_send(x->s, &l, word_table, err);
     lexemes_release(&l);
     return rc;
 }
@@ -375,11 +374,178 @@ static int copy_lexemes(struct transfer *x, const char *ids, int paragraphs_only
 
 struct lexemes_job {
     char *path;
-    const char *ids, *pids; /* a merge's (merge_collect), else NULL: every text */
+    const char *ids; /* a merge's (merge_collect), else NULL: every text */
     pthread_t thread;
     int started, rc;
-    struct lexemes l, lp; /* lp: the words of the paragraphs of pids */
+    struct lexemes l;
+    int index;            /* 1: the search index made too (a first import's, index_make);
+                           * 2: its facet index (a merge's, facets_make) */
+    struct rt_buf fx, tx; /* their rows' bytes, empty when not made */
 };
+
+/*
+ * A first import stores the search index, as SQLite's does, so that the first search
+ * builds nothing: the two rows of search_index that a search would store (search.c,
+ * fx_save and tx_save), made from what the import has in hand. The facet index is
+ * read from the working copy, which holds exactly the rows the transfer copies, with
+ * fx_read's statements; the text index from the tsvectors just made, and the table
+ * word from the new words met (the whole table after a first import), sorted as
+ * words_read sorts them. Both are made in the lexemes' thread, while the server
+ * copies the tables. fx and tx stay empty when the data has what either index cannot
+ * hold: the first search then builds them, as before.
+ */
+static int word_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The facet index of the working copy db into out (rt__facets_serialize's bytes), as
+ * search.c's fx_read reads it from PostgreSQL; nothing when the data has what it
+ * cannot hold. */
+static void facets_make(sqlite3 *db, struct rt_buf *out)
+{
+    static const char *const sql[4] = {
+        "SELECT id, response, coalesce(cycle, 0), sur_id FROM recommendation",
+        "SELECT rec_id, theme_id, origin FROM recommendation_theme",
+        "SELECT id, code FROM state",
+        "SELECT id, label FROM theme",
+    };
+    struct rt__facets *fx = rt__facets_new();
+    int odd = 0;
+
+    for (int q = 0; q < 4 && !odd; q++) {
+        sqlite3_stmt *s = NULL;
+        if (sqlite3_prepare_v2(db, sql[q], -1, &s, NULL) != SQLITE_OK)
+            odd = 1;
+        while (!odd && sqlite3_step(s) == SQLITE_ROW) {
+            int64_t a = sqlite3_column_int64(s, 0);
+            if (q == 0)
+                odd = rt__facets_add_rec(fx, a, (const char *)sqlite3_column_text(s, 1),
+                                         sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3));
+            else if (q == 1)
+                odd = rt__facets_add_theme(fx, a, sqlite3_column_int64(s, 1),
+                                           (const char *)sqlite3_column_text(s, 2));
+            else
+                rt__facets_name(fx, q == 3, a, (const char *)sqlite3_column_text(s, 1));
+        }
+        if (sqlite3_finalize(s) != SQLITE_OK)
+            odd = 1;
+    }
+    if (!odd) {
+        rt__facets_done(fx);
+        rt__facets_serialize(fx, out);
+    }
+    rt__facets_free(fx);
+}
+
+/* The id and tsvector of each row of l (recommendation_fts's rows in COPY's binary
+ * form: 2 fields, the id as int8, the tsvector), to fn. */
+static void rows_each(const struct lexemes *l,
+                      void (*fn)(void *, uint64_t, const unsigned char *, size_t), void *ctx)
+{
+    for (size_t at = 0; at + 18 <= l->rows.len;) {
+        const unsigned char *p = (const unsigned char *)l->rows.buf + at;
+        uint64_t id = 0;
+        uint32_t len = 0;
+        for (int i = 0; i < 8; i++)
+            id = id << 8 | p[6 + i];
+        for (int i = 0; i < 4; i++)
+            len = len << 8 | p[14 + i];
+        fn(ctx, id, p + 18, len);
+        at += 18 + (size_t)len;
+    }
+}
+
+static void row_add(void *ctx, uint64_t id, const unsigned char *tsv, size_t len)
+{
+    rt__pg_text_builder_add(ctx, id, tsv, len);
+}
+
+/* The text index b ends with (l's rows added to it), with the table word: the words
+ * of old (may be NULL) and the new ones met in l, sorted as words_read sorts them;
+ * into out as rt__pg_text_serialize's bytes, or nothing when a row cannot be read. */
+static void text_make(struct rt__pg_text_builder *b, const struct lexemes *l,
+                      const struct rt__pg_words *old, struct rt_buf *out)
+{
+    struct rt__pg_text *tx;
+    struct rt__pg_words w = {NULL, NULL, 0};
+    const char **pairs = NULL; /* each a word, then NUL and its stem */
+    size_t n = 0, n_old = old && old->word ? old->n : 0;
+
+    rows_each(l, row_add, b);
+    tx = rt__pg_text_builder_end(b);
+    for (size_t i = 0; i < l->words.len; i += strlen(l->words.buf + i) + 1) {
+        RT_REALLOC_ARRAY(pairs, n + 1);
+        pairs[n++] = l->words.buf + i;
+        i += strlen(l->words.buf + i) + 1;
+    }
+    if (n > 1)
+        qsort(pairs, n, sizeof(*pairs), word_cmp);
+    w.word = rt_xcalloc(n + n_old + 1, sizeof(*w.word));
+    w.stem = rt_xcalloc(n + n_old + 1, sizeof(*w.stem));
+    /* Both lists in order, merged; a word in both keeps the table's (old) row. */
+    for (size_t i = 0, j = 0; i < n_old || j < n;) {
+        int c = i == n_old ? 1 : j == n ? -1 : strcmp(old->word[i], pairs[j]);
+        const char *word = c <= 0 ? old->word[i] : pairs[j],
+                   *stem = c <= 0 ? old->stem[i] : pairs[j] + strlen(pairs[j]) + 1;
+        if (c <= 0)
+            i++;
+        if (c >= 0)
+            j++;
+        if (w.n && !strcmp(w.word[w.n - 1], word))
+            continue;
+        w.word[w.n] = rt_xstrdup(word);
+        w.stem[w.n++] = rt_xstrdup(stem);
+    }
+    if (tx)
+        rt__pg_text_serialize(tx, &w, out);
+    rt__pg_words_release(&w);
+    rt_free(pairs);
+    rt__pg_text_free(tx);
+}
+
+/* A first import's search index: both rows' bytes, or neither. */
+static void index_make(sqlite3 *db, const struct lexemes *l, struct rt_buf *fx_out,
+                       struct rt_buf *tx_out)
+{
+    facets_make(db, fx_out);
+    if (fx_out->len)
+        text_make(rt__pg_text_builder_new(), l, NULL, tx_out);
+    if (!tx_out->len)
+        rt_buf_reset(fx_out);
+}
+
+/* Stores an import's search index (index_make; tx may be empty: the facets only) at
+ * the data version this
+ * transaction raised it to, which it marks as raised (rightstrack.version_raised),
+ * so that no deferred trigger raises it again at commit: the rows are then of the
+ * version the next snapshot reads. Sent in libpq's binary format. */
+static int index_store(struct pg_store *s, const struct rt_buf *fx, const struct rt_buf *tx,
+                       struct rt_error *err)
+{
+    const char *vals[2] = {fx->buf, tx->buf ? tx->buf : ""};
+    int lens[2] = {(int)fx->len, (int)tx->len}, fmts[2] = {1, 1}, rc = 0;
+    PGresult *r;
+
+    if (!fx->len || fx->len >= INT32_MAX || tx->len >= INT32_MAX)
+        return 0;
+    if ((rc = rt__pg_run(s->pg,
+                         "SELECT set_config('rightstrack.version_raised', txid_current()::text,"
+                         " true)",
+                         err)) < 0)
+        return rc;
+    r = PQexecParams(rt__pg_conn(s->pg),
+                     "INSERT INTO search_index(facet, pos, key, num, bitmap)"
+                     " SELECT " PG_FX_ROW ", 0, 'facets', (" PG_VERSION "), $1::bytea"
+                     " UNION ALL SELECT " PG_TX_ROW ", 0, 'text', (" PG_VERSION "), $2::bytea"
+                     " WHERE length($2::bytea) > 0",
+                     2, NULL, vals, lens, fmts, 0);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        rc = rt_error_set(err, RT_ESTORE, NULL, 0, "search_index", "storing the search index: %s",
+                          PQresultErrorMessage(r));
+    PQclear(r);
+    return rc;
+}
 
 static void *lexemes_thread(void *arg)
 {
@@ -391,31 +557,30 @@ static void *lexemes_thread(void *arg)
     if (tok && sqlite3_open_v2(j->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) ==
                    SQLITE_OK) {
         sqlite3_busy_timeout(db, WORK_BUSY_MS);
-        j->rc = 0;
-        if (j->ids || !j->pids)
-            j->rc = lexemes_make(db, tok, j->ids, 0, &j->l, msg, sizeof(msg));
-        if (j->rc == 0 && j->pids)
-            j->rc = lexemes_make(db, tok, j->pids, 1, &j->lp, msg, sizeof(msg));
+        j->rc = lexemes_make(db, tok, j->ids, &j->l, msg, sizeof(msg));
+        if (j->rc == 0 && j->index == 1)
+            index_make(db, &j->l, &j->fx, &j->tx);
+        else if (j->rc == 0 && j->index == 2)
+            facets_make(db, &j->fx);
     }
     sqlite3_close(db);
     rt_tokenizer_free(tok);
     return NULL;
 }
 
-/* Starts the thread on the working copy at path: the lexemes of the texts ids lists
- * and the words of the paragraphs pids lists (JSON arrays, kept by the caller until
- * lexemes_job_release), or with both NULL those of every text. */
-static void lexemes_job_start(struct lexemes_job *j, const char *path, const char *ids,
-                              const char *pids)
+/* Starts the thread on the working copy at path: the lexemes of the recommendations
+ * ids lists (a JSON array, kept by the caller until lexemes_job_release) and the facet
+ * index, or with NULL those of every one and the search index (index_make). */
+static void lexemes_job_start(struct lexemes_job *j, const char *path, const char *ids)
 {
     memset(j, 0, sizeof(*j));
     rt_buf_init(&j->l.rows, 0);
     rt_buf_init(&j->l.words, 0);
-    rt_buf_init(&j->lp.rows, 0);
-    rt_buf_init(&j->lp.words, 0);
+    rt_buf_init(&j->fx, 0);
+    rt_buf_init(&j->tx, 0);
     j->rc = RT_ESTORE;
     j->ids = ids;
-    j->pids = pids;
+    j->index = ids ? 2 : 1;
     j->path = rt_xstrdup(path);
     j->started = pthread_create(&j->thread, NULL, lexemes_thread, j) == 0;
 }
@@ -434,7 +599,8 @@ static void lexemes_job_release(struct lexemes_job *j)
 {
     lexemes_job_wait(j);
     lexemes_release(&j->l);
-    lexemes_release(&j->lp);
+    rt_buf_release(&j->fx);
+    rt_buf_release(&j->tx);
     rt_free(j->path);
 }
 
@@ -605,18 +771,21 @@ static int transfer_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
     if ((rc = move_sequences(x->s, names.buf, err)) < 0)
         goto out;
     if (x->lex && lexemes_job_wait(x->lex) == 0)
-        rc = lexemes_send(x->s, &x->lex->l, 0, "word", err);
+        rc = lexemes_send(x->s, &x->lex->l, "word", err);
     else
-        rc = copy_lexemes(x, NULL, 0, "word", err);
+        rc = copy_lexemes(x, NULL, "word", err);
     if (rc < 0)
         goto out;
     /* The indexes and keys made again, search_index emptied and the data version
-     * raised: one round trip. */
+     * raised: one round trip; then the search index the lexemes' thread built, stored
+     * at that version. */
     rt_buf_reset(&sql);
     for (size_t i = 0; i < defs.len; i += strlen(defs.buf + i) + 1)
         rt_buf_addf(&sql, "%s;", defs.buf + i);
     rt_buf_addf(&sql, "DELETE FROM search_index;%s", PG_BUMP_VERSION);
     rc = rt__pg_run(x->s->pg, sql.buf, err);
+    if (rc == 0 && x->lex && x->lex->rc == 0 && x->lex->fx.len && x->lex->tx.len)
+        rc = index_store(x->s, &x->lex->fx, &x->lex->tx, err);
 out:
     rt_buf_release(&defs);
     rt_buf_release(&sql);
@@ -691,7 +860,7 @@ int rt__pg_transfer(struct pg_store *s, struct rt_error *err)
     /* Two connections read the working copy: the first to read a WAL file sets up its
      * index under a lock that the other must wait for, not fail on. */
     sqlite3_busy_timeout(x.db, WORK_BUSY_MS);
-    lexemes_job_start(&lex, path.buf, NULL, NULL);
+    lexemes_job_start(&lex, path.buf, NULL);
     x.lex = &lex;
     rc = transfer_from(&x, err);
     lexemes_job_release(&lex);
@@ -793,11 +962,11 @@ struct merge {
     void *cs;          /* the session's changeset */
     int cs_len;
     int64_t version;
-    struct lexemes_job *lex;   /* the lexemes of ids and the words of pids, made meanwhile */
+    struct lexemes_job *lex;   /* the lexemes of ids, made meanwhile */
     char *touched;             /* x.t[i] has changes */
     struct merge_rows *rows;   /* x.t[i]'s changes, made ready before the transaction */
-    struct rt_buf ids, ids_pg; /* recommendations added or with a new text: [1,2] and {1,2} */
-    struct rt_buf pids;        /* those with only a new paragraph: [1,2] */
+    struct rt_buf ids, ids_pg; /* recommendations added or with a new text or paragraph:
+                                * [1,2] and {1,2} */
     struct rt_buf *vb;         /* a value's text form, per column */
     const char **vals;
     size_t *lens;
@@ -848,17 +1017,12 @@ static int merge_exec(struct merge *m, const char *table, const char *sql, int n
     return rc;
 }
 
-/* Notes recommendation id: new, or with a new text (its lexemes and words made again),
- * or with only a new paragraph (paragraph: its words). */
-static void merge_note_rec(struct merge *m, sqlite3_value *v, int paragraph)
+/* Notes recommendation id: new, or with a new text or paragraph (its lexemes and words
+ * made again: the tsvector holds the paragraph's lexemes too). */
+static void merge_note_rec(struct merge *m, sqlite3_value *v)
 {
     if (!v)
         return;
-    if (paragraph) {
-        rt_buf_addf(&m->pids, "%s%lld", m->pids.len > 1 ? "," : "",
-                    (long long)sqlite3_value_int64(v));
-        return;
-    }
     rt_buf_addf(&m->ids, "%s%lld", m->ids.len > 1 ? "," : "", (long long)sqlite3_value_int64(v));
     rt_buf_addf(&m->ids_pg, "%s%lld", m->ids_pg.len > 1 ? "," : "",
                 (long long)sqlite3_value_int64(v));
@@ -951,7 +1115,6 @@ static int merge_collect(struct merge *m, struct rt_error *err)
 
     rt_buf_addch(&m->ids, '[');
     rt_buf_addch(&m->ids_pg, '{');
-    rt_buf_addch(&m->pids, '[');
     if (sqlite3changeset_start(&it, m->cs_len, m->cs) != SQLITE_OK)
         return rt_error_set(err, RT_ESTORE, NULL, 0, NULL, "the import's changes cannot be read");
     while (rc == 0 && sqlite3changeset_next(it) == SQLITE_ROW) {
@@ -992,7 +1155,7 @@ static int merge_collect(struct merge *m, struct rt_error *err)
             if (!strcmp(t->name, "recommendation")) {
                 v = NULL;
                 sqlite3changeset_new(it, 0, &v);
-                merge_note_rec(m, v, 0);
+                merge_note_rec(m, v);
             }
             bad = rt__pg_copy_encode(&w->ins, (int)t->ncols, m->vals, m->lens);
             w->n_ins++;
@@ -1021,7 +1184,7 @@ static int merge_collect(struct merge *m, struct rt_error *err)
                 (merge_changed(it, t, "text") || merge_changed(it, t, "paragraph"))) {
                 v = NULL;
                 sqlite3changeset_old(it, 0, &v);
-                merge_note_rec(m, v, !merge_changed(it, t, "text"));
+                merge_note_rec(m, v);
             }
             bad = rt__pg_copy_encode(&w->upd, (int)t->ncols, m->vals, m->lens);
             sqlite3_reset(w->row);
@@ -1034,7 +1197,6 @@ static int merge_collect(struct merge *m, struct rt_error *err)
     sqlite3changeset_finalize(it);
     rt_buf_addch(&m->ids, ']');
     rt_buf_addch(&m->ids_pg, '}');
-    rt_buf_addch(&m->pids, ']');
     return rc;
 }
 
@@ -1100,10 +1262,131 @@ out:
     return rc;
 }
 
+/*
+ * Whether the merge leaves the stored search index as it is (an import that adds
+ * nothing, whose only write is its audit entry): none of the tables the facet index
+ * is made of changed, nor any lexeme (whose recommendation would have). The index is
+ * then kept and stamped with the data version the merge raises it to, instead of
+ * being emptied and built again by the next search.
+ */
+static int merge_keeps_index(const struct merge *m)
+{
+    static const char *const made_of[] = {"recommendation", "recommendation_theme", "state",
+                                          "theme"};
+
+    if (m->ids.len > 2)
+        return 0;
+    for (size_t i = 0; i < m->x.n; i++)
+        for (size_t k = 0; k < sizeof(made_of) / sizeof(*made_of); k++)
+            if (m->touched[i] && !strcmp(m->x.t[i].name, made_of[k]))
+                return 0;
+    return 1;
+}
+
+/* Stamps the facet and text indexes stored at data version was with the version this
+ * transaction raised it to (marked raised, as index_store does). */
+static int index_restamp(struct pg_store *s, int64_t was, struct rt_error *err)
+{
+    char num[24];
+    const char *v[1] = {num};
+    PGresult *r;
+    int rc;
+
+    snprintf(num, sizeof(num), "%lld", (long long)was);
+    if ((rc = rt__pg_run(s->pg,
+                         "SELECT set_config('rightstrack.version_raised', txid_current()::text,"
+                         " true)",
+                         err)) < 0)
+        return rc;
+    if (!(r = rt__pg_exec(s->pg, "pg_index_restamp",
+                          "UPDATE search_index SET num = (" PG_VERSION ")"
+                          " WHERE facet IN (" PG_FX_ROW ", " PG_TX_ROW ") AND pos = 0"
+                          " AND num = $1::bigint",
+                          1, v, err)))
+        return RT_ESTORE;
+    PQclear(r);
+    return 0;
+}
+
+static void drop_note(void *ctx, uint64_t id, const unsigned char *tsv, size_t len)
+{
+    struct rt_buf *ids = ctx;
+    uint32_t v = (uint32_t)id;
+
+    (void)tsv;
+    (void)len;
+    rt_buf_add(ids, &v, sizeof(v));
+}
+
+/*
+ * A merge that changes what the index is made of stores it again, as a first import
+ * does, so that the next search builds nothing: the facet index of the working copy
+ * (which holds PostgreSQL's rows and the import's changes; made by the lexemes'
+ * thread, or here when no lexeme changed), and the text index stored at the data
+ * version the working copy was seeded at, without the recommendations whose lexemes
+ * were made again and with their new ones (rt__pg_text_builder_from): the index a
+ * build from every row would make. No text index is stored when none was stored at
+ * that version, or when the import removed recommendations; the first searches then
+ * read it from the tables, as before. Into *fx and *tx (empty: not made). 0, or
+ * RT_ESTORE.
+ */
+static int merge_index(struct merge *m, struct rt_buf *fx, struct rt_buf *tx, struct rt_error *err)
+{
+    struct pg_store *s = m->x.s;
+    struct lexemes none;
+    const struct lexemes *l = &none;
+    char num[24];
+    const char *v[1] = {num};
+    PGresult *r;
+    int removed = 0;
+
+    memset(&none, 0, sizeof(none));
+    if (m->lex && (lexemes_job_wait(m->lex) != 0 || !m->lex->fx.len))
+        return 0; /* the lexemes were made here, or the facets could not be */
+    if (m->lex) {
+        l = &m->lex->l;
+        rt_buf_add(fx, m->lex->fx.buf, m->lex->fx.len);
+    } else {
+        facets_make(m->x.db, fx);
+    }
+    for (size_t i = 0; i < m->x.n; i++)
+        removed |= m->rows[i].del && !strcmp(m->x.t[i].name, "recommendation");
+    if (!fx->len || removed)
+        return 0;
+    snprintf(num, sizeof(num), "%lld", (long long)m->version);
+    r = PQexecParams(rt__pg_conn(s->pg),
+                     "SELECT bitmap FROM search_index WHERE facet = " PG_TX_ROW
+                     " AND pos = 0 AND num = $1::bigint",
+                     1, NULL, v, NULL, NULL, 1);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        rt_error_set(err, RT_ESTORE, NULL, 0, "search_index", "reading the text index: %s",
+                     PQresultErrorMessage(r));
+        PQclear(r);
+        return RT_ESTORE;
+    }
+    if (PQntuples(r) == 1) {
+        struct rt__pg_words w = {NULL, NULL, 0};
+        struct rt__pg_text *was = rt__pg_text_deserialize(
+            (const unsigned char *)PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0), &w);
+        struct rt_buf drop = RT_BUF_INIT;
+        if (was) {
+            rows_each(l, drop_note, &drop);
+            text_make(rt__pg_text_builder_from(was, (const uint32_t *)(const void *)drop.buf,
+                                               drop.len / sizeof(uint32_t)),
+                      l, &w, tx);
+        }
+        rt__pg_words_release(&w);
+        rt_buf_release(&drop);
+    }
+    PQclear(r);
+    return 0;
+}
+
 static int merge_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
 {
     struct merge *m = ctx;
     struct pg_store *s = m->x.s;
+    struct rt_buf fx = RT_BUF_INIT, tx = RT_BUF_INIT;
     int64_t v;
     PGresult *r;
     int rc, super;
@@ -1143,7 +1426,7 @@ static int merge_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
         rt_buf_release(&names);
         rt_free(added);
     }
-    if (rc == 0 && (m->ids.len > 2 || m->pids.len > 2))
+    if (rc == 0 && m->ids.len > 2)
         rc = rt__pg_run(s->pg,
                         "CREATE TEMP TABLE IF NOT EXISTS rt_merge_word"
                         " (word text, stem text) ON COMMIT DROP",
@@ -1156,17 +1439,11 @@ static int merge_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
             return RT_ESTORE;
         PQclear(r);
         if (m->lex && lexemes_job_wait(m->lex) == 0)
-            rc = lexemes_send(s, &m->lex->l, 0, "rt_merge_word", err);
+            rc = lexemes_send(s, &m->lex->l, "rt_merge_word", err);
         else
-            rc = copy_lexemes(&m->x, m->ids.buf, 0, "rt_merge_word", err);
+            rc = copy_lexemes(&m->x, m->ids.buf, "rt_merge_word", err);
     }
-    if (rc == 0 && m->pids.len > 2) {
-        if (m->lex && lexemes_job_wait(m->lex) == 0)
-            rc = lexemes_send(s, &m->lex->lp, 1, "rt_merge_word", err);
-        else
-            rc = copy_lexemes(&m->x, m->pids.buf, 1, "rt_merge_word", err);
-    }
-    if (rc == 0 && (m->ids.len > 2 || m->pids.len > 2))
+    if (rc == 0 && m->ids.len > 2)
         rc = rt__pg_run(s->pg,
                         "INSERT INTO word SELECT word, stem FROM rt_merge_word"
                         " ON CONFLICT (word) DO NOTHING",
@@ -1174,10 +1451,19 @@ static int merge_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
     for (size_t i = 0; i < m->x.n && rc == 0; i++)
         if (!super && m->touched[i])
             rc = table_triggers(s, m->x.t[i].name, 1, err);
-    if (rc == 0)
-        rc = rt__pg_run(s->pg, "DELETE FROM search_index", err);
+    if (rc == 0 && !merge_keeps_index(m)) {
+        rc = merge_index(m, &fx, &tx, err);
+        if (rc == 0)
+            rc = rt__pg_run(s->pg, "DELETE FROM search_index", err);
+    }
     if (rc == 0)
         rc = rt__pg_run(s->pg, PG_BUMP_VERSION, err);
+    if (rc == 0 && merge_keeps_index(m))
+        rc = index_restamp(s, m->version, err);
+    else if (rc == 0)
+        rc = index_store(s, &fx, &tx, err);
+    rt_buf_release(&fx);
+    rt_buf_release(&tx);
     return rc;
 }
 
@@ -1194,7 +1480,6 @@ int rt__pg_merge_write(struct pg_store *s, void *cs, int cs_len, struct rt_error
     memset(&m, 0, sizeof(m));
     rt_buf_init(&m.ids, 0);
     rt_buf_init(&m.ids_pg, 0);
-    rt_buf_init(&m.pids, 0);
     m.x.s = s;
     m.cs = cs;
     m.cs_len = cs_len;
@@ -1238,9 +1523,8 @@ int rt__pg_merge_write(struct pg_store *s, void *cs, int cs_len, struct rt_error
     }
     if ((rc = merge_collect(&m, err)) == 0) {
         /* Their lexemes are made meanwhile, as a first import's are (lexemes_job). */
-        if (m.ids.len > 2 || m.pids.len > 2) {
-            lexemes_job_start(&lex, path.buf, m.ids.len > 2 ? m.ids.buf : NULL,
-                              m.pids.len > 2 ? m.pids.buf : NULL);
+        if (m.ids.len > 2) {
+            lexemes_job_start(&lex, path.buf, m.ids.buf);
             m.lex = &lex;
         }
         rc = rt__pg_transaction(s->pg, merge_txn, &m, NULL, err);
@@ -1265,7 +1549,6 @@ out:
     rt_free(m.touched);
     rt_buf_release(&m.ids);
     rt_buf_release(&m.ids_pg);
-    rt_buf_release(&m.pids);
     transfer_release(&m.x);
     rt_buf_release(&path);
     return rc;

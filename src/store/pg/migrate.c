@@ -34,6 +34,15 @@ static int schema_version(struct rt_pg *pg, int *version, struct rt_error *err)
     return 0;
 }
 
+/* The migrations with a step in C after their SQL, in the same transaction: what SQL
+ * cannot do (our tokenizer's lexemes). */
+static const struct {
+    long n;
+    int (*step)(struct rt_pg *pg, struct rt_error *err);
+} c_steps[] = {
+    {26, rt__pg_fts_paragraphs},
+};
+
 /* Applies migration n (sql) unless another process has meanwhile. */
 static int apply(struct rt_pg *pg, long n, const char *name, const char *sql, struct rt_error *err)
 {
@@ -49,7 +58,11 @@ static int apply(struct rt_pg *pg, long n, const char *name, const char *sql, st
         goto fail;
     if (have >= n)
         return rt__pg_end(pg, 1, err);
-    if ((rc = rt__pg_run(pg, sql, err)) < 0) {
+    rc = rt__pg_run(pg, sql, err);
+    for (size_t i = 0; rc == 0 && i < sizeof(c_steps) / sizeof(*c_steps); i++)
+        if (c_steps[i].n == n)
+            rc = c_steps[i].step(pg, err);
+    if (rc < 0) {
         struct rt_buf m = RT_BUF_INIT;
         rt_buf_adds(&m, err->msg.buf);
         rt_error_set(err, RT_ESTORE, name, 0, NULL, "migration failed, nothing of it applied: %s",

@@ -122,6 +122,11 @@ int rt__pg_fail(struct rt_error *err, const char *what);
     " DO UPDATE SET value = (meta.value::bigint + 1)::text"
 #define PG_VERSION "SELECT coalesce((SELECT value::bigint FROM meta WHERE key = 'data_version'), 0)"
 
+/* The rows of search_index (pos 0) that keep the facet index and the text index, num
+ * the data version they were built at (search.c; a first import stores both, import.c). */
+#define PG_FX_ROW "100"
+#define PG_TX_ROW "101"
+
 /* ops.c */
 int rt__pg_open(struct rt_store **out, const char *target, unsigned flags, struct rt_error *err);
 int rt__pg_empty(struct pg_store *s, int *empty, struct rt_error *err);

@@ -226,27 +226,49 @@ int rt__pg_copy_escape(struct rt_buf *out, const char *s, size_t len);
 int rt__pg_tsvector(struct rt_tokenizer *t, const char *text, size_t len, struct rt_buf *out);
 
 /*
+ * A recommendation's lexemes are those of its text, then those of its paragraph (the
+ * report and paragraph, "A/HRC/30/3, 127.1", or an ODIHR recommendation's election),
+ * as SQLite's FTS5 index has them in two columns: the paragraph's positions follow
+ * the text's after one left empty (so that no phrase runs from one into the other)
+ * and carry the weight RT_PG_PARAGRAPH_WEIGHT (B; the text's are unweighted, D). A
+ * bare number looks in the text only (`'19':D`), as on SQLite (`text : "19"`).
+ * rt__pg_tsvector_rec writes such a tsvector literal (paragraph NULL: none).
+ */
+#define RT_PG_PARAGRAPH_WEIGHT 2
+#define RT_PG_PARAGRAPH_LETTER "B"
+int rt__pg_tsvector_rec(struct rt_tokenizer *t, const char *text, size_t len, const char *paragraph,
+                        size_t plen, struct rt_buf *out);
+
+/* Migration 26's step in C (migrate.c), in its transaction: the lexemes of every
+ * indexed recommendation with a paragraph written again with the paragraph's, and
+ * search_index emptied. 0, or RT_ESTORE with err. */
+int rt__pg_fts_paragraphs(struct rt_pg *pg, struct rt_error *err);
+
+/*
  * A text's lexemes gathered one by one, then packed into a tsvector's binary form (as
  * COPY's binary format and tsvectorrecv take it): the same value that the literal of
  * rt__pg_tsvector gives once PostgreSQL has read it (lexemes in order, each once, with
  * its positions in order, each once, at most 256 of them). Start with
  * RT_PG_LEXEMES_INIT; rt__pg_lexemes_add notes term (len bytes, 1 to 2047) at
- * position pos (from 1; later ones are noted at 16383); rt__pg_lexemes_pack appends
- * the packed tsvector to out and empties l for the next text; rt__pg_lexemes_release
- * frees l. None fails.
+ * position pos (from 1; later ones are noted at 16383) with the weight l->weight (0,
+ * D, unless the caller sets it); a position noted twice keeps the greater weight, as
+ * PostgreSQL keeps it. rt__pg_lexemes_pack appends the packed tsvector to out and
+ * empties l for the next text (its weight back to 0); rt__pg_lexemes_release frees l.
+ * None fails.
  */
 struct rt_pg_lexemes {
     struct rt_buf text;   /* the terms, one after the other */
     struct rt_pg_lexpos { /* each term noted: where in text, how long, its position */
         size_t at, len;
-        unsigned pos;
+        unsigned pos, weight;
         const char *p; /* text.buf + at, set when packed (text may move before) */
     } * v;
     size_t n, cap;
+    unsigned weight; /* of the terms noted from now on: 0 (D) to 3 (A) */
 };
 #define RT_PG_LEXEMES_INIT                                                                         \
     {                                                                                              \
-        RT_BUF_INIT, NULL, 0, 0                                                                    \
+        RT_BUF_INIT, NULL, 0, 0, 0                                                                 \
     }
 void rt__pg_lexemes_add(struct rt_pg_lexemes *l, const char *term, size_t len, long pos);
 void rt__pg_lexemes_pack(struct rt_pg_lexemes *l, struct rt_buf *out);
@@ -289,6 +311,24 @@ int rt__pg_migrate(struct rt_pg *pg, int *version, struct rt_error *err);
 struct rt__pg_text;
 int rt__pg_text_load(struct rt_pg *pg, struct rt__pg_text **out, struct rt_error *err);
 void rt__pg_text_free(struct rt__pg_text *tx);
+
+/*
+ * The same index built from tsvectors in hand (an import's, in tsvectorsend's binary
+ * form, as rt__pg_lexemes_pack makes them): rt__pg_text_builder_add adds recommendation
+ * doc's, in increasing order of doc (each once); rt__pg_text_builder_end frees the builder and
+ * gives the index (rt__pg_text_free), or NULL when a row could not be read.
+ */
+struct rt__pg_text_builder;
+struct rt__pg_text_builder *rt__pg_text_builder_new(void);
+void rt__pg_text_builder_add(struct rt__pg_text_builder *b, uint64_t doc, const unsigned char *tsv,
+                             size_t len);
+struct rt__pg_text *rt__pg_text_builder_end(struct rt__pg_text_builder *b);
+/* A builder begun from the index tx (which it takes; rt__pg_text_builder_end gives it
+ * back, changed) without the recommendations of drop (n_drop ids): a merging import's
+ * recommendations with new lexemes, which rt__pg_text_builder_add then adds, in any
+ * order. The index it ends with is the one built from every row of the data. */
+struct rt__pg_text_builder *rt__pg_text_builder_from(struct rt__pg_text *tx, const uint32_t *drop,
+                                                     size_t n_drop);
 
 /*
  * The table word (each word and its stem), sorted by word as COLLATE "C" sorts, as the

@@ -108,6 +108,7 @@ struct tsq_terms {
     int n;
     int prefix_last; /* the last term is a prefix (:*) */
     size_t count, seen;
+    int text_only; /* each lexeme in the text's positions only (:D) */
 };
 
 static void add_lexeme(struct rt_buf *out, const char *term, size_t len)
@@ -147,6 +148,8 @@ static int phrase_term(void *ctx, const char *term, size_t len, size_t start, si
     add_lexeme(p->out, term, len);
     if (p->prefix_last && p->seen == p->count)
         rt_buf_adds(p->out, ":*");
+    else if (p->text_only)
+        rt_buf_adds(p->out, ":D");
     return 0;
 }
 
@@ -200,11 +203,12 @@ static int prefix_words(struct pg_store *s, const char *prefix, size_t len, stru
     return 0;
 }
 
-/* One term (a word or a phrase) as a tsquery; an empty one matches nothing. */
+/* One term (a word or a phrase) as a tsquery, in the text and the paragraph or with
+ * text_only in the text alone; an empty one matches nothing. */
 static void render_phrase(struct rt_tokenizer *t, const char *text, size_t len, int prefix,
-                          struct rt_buf *out)
+                          int text_only, struct rt_buf *out)
 {
-    struct tsq_terms p = {out, 0, 0, prefix, 0, 0};
+    struct tsq_terms p = {out, 0, 0, prefix, 0, 0, text_only};
     size_t mark = out->len;
 
     rt_tokenize(t, text, len, prefix ? RT_TOKENIZE_LAST_UNSTEMMED : 0, count_term, &p);
@@ -231,7 +235,7 @@ static int render_term(struct pg_store *s, struct rt_tokenizer *t, const struct 
         return rt_error_set(err, RT_EINVAL, NULL, 0, "query",
                             "the PostgreSQL store cannot search the field '%s'", nd->field);
     if (!nd->prefix) {
-        render_phrase(t, nd->text, nd->len, 0, out);
+        render_phrase(t, nd->text, nd->len, 0, rt__bare_number(nd), out);
         return 0;
     }
     rt__last_word(nd->text, nd->len, &last);
@@ -239,14 +243,14 @@ static int render_term(struct pg_store *s, struct rt_tokenizer *t, const struct 
         rc = prefix_words(s, last.word.buf, last.word.len, &words, err);
     if (rc == 0) {
         rt_buf_addch(out, '(');
-        render_phrase(t, nd->text, nd->len, 1, out);
+        render_phrase(t, nd->text, nd->len, 1, 0, out);
         for (size_t i = 0; i < words.len; i += strlen(words.buf + i) + 1) {
             rt_buf_reset(&alt);
             rt_buf_add(&alt, nd->text, last.start);
             rt_buf_adds(&alt, words.buf + i);
             rt_buf_add(&alt, nd->text + last.end, nd->len - last.end);
             rt_buf_adds(out, " | ");
-            render_phrase(t, alt.buf, alt.len, 0, out);
+            render_phrase(t, alt.buf, alt.len, 0, 0, out);
         }
         rt_buf_addch(out, ')');
     }
@@ -383,7 +387,9 @@ static void where_release(struct where *w)
  * with text, the lexemes' GIN index finds them (recommendation r joined only when a
  * filter names it) and score is ts_rank divided by 1 + the log of the text's length
  * (normalization 1: bm25 too favours shorter texts; on bench/search.sh's queries it
- * gives SQLite's first page more often than ts_rank alone); without text, the filters
+ * gives SQLite's first page more often than ts_rank alone; the paragraph's lexemes,
+ * weighted B, count as the text's do, as FTS5's bm25 counts both columns alike);
+ * without text, the filters
  * alone, score 0.
  */
 /*
@@ -412,7 +418,8 @@ static void matches_of(const struct rt_search_spec *q, const struct where *w, st
     if (q->query && q->query->root)
         rt_buf_addf(out,
                     "WITH m AS MATERIALIZED (SELECT f.rec_id AS id,"
-                    " ts_rank(f.lexemes, $1::tsquery, 1) AS score%s FROM recommendation_fts f%s%s)",
+                    " ts_rank('{0.1,0.1,0.1,0.1}', f.lexemes, $1::tsquery, 1) AS score%s"
+                    " FROM recommendation_fts f%s%s)",
                     cols.buf,
                     w->uses_r || q->facets || sorted ? " JOIN recommendation r ON r.id = f.rec_id"
                                                      : "",
@@ -628,12 +635,12 @@ static int words_read(struct pg_store *s, struct rt_error *err)
 /*
  * The facet index kept in search_index (schema 21), as SQLite keeps its own, so that
  * a new connection reads one value instead of building it from the tables: one row
- * (facet PG_FX_ROW, pos 0) whose bitmap is rt__facets_serialize's bytes and whose num
- * is the data version it was built at. It is used only when that is the data
+ * (facet PG_FX_ROW, ops.h, pos 0) whose bitmap is rt__facets_serialize's bytes and
+ * whose num is the data version it was built at. It is used only when that is the data
  * version of the reading snapshot (every commit that writes raises it); the triggers
- * of schema 21 also empty the table when the facets' data changes.
+ * of schema 21 also empty the table when the facets' data changes. A first import
+ * stores both rows itself (import.c, index_make), as SQLite's import does.
  */
-#define PG_FX_ROW "100"
 
 /* The bytes of a bytea in the server's hex output ("\x0a1b...", n characters) into
  * *out (rt_free), *len of them; -1 when it is not such text. */
@@ -781,7 +788,6 @@ static void fx_save(struct pg_store *s)
  * the table word that prefixes need), num the data version it was read at. Sent and
  * read in libpq's binary format, so that a few megabytes are not written out in hex.
  */
-#define PG_TX_ROW "101"
 
 /* In the caller's snapshot: the stored text index into *out, and the table word into
  * s->words, when it is of the data version v (1), else 0 with *out NULL; RT_ESTORE. */
@@ -1018,7 +1024,8 @@ static int fx_matches(struct pg_store *s, const struct rt_search_spec *q, const 
     for (int tries = 0;; tries++) {
         PGresult *r = rt__pg_exec(s->pg, "pg_fx_match",
                                   "SELECT NULL::bigint, NULL::real, (" PG_VERSION ")"
-                                  " UNION ALL SELECT rec_id, ts_rank(lexemes, $1::tsquery, 1),"
+                                  " UNION ALL SELECT rec_id,"
+                                  " ts_rank('{0.1,0.1,0.1,0.1}', lexemes, $1::tsquery, 1),"
                                   " NULL FROM recommendation_fts WHERE lexemes @@ $1::tsquery",
                                   1, v, err);
         int64_t version = -1;

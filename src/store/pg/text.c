@@ -4,7 +4,10 @@
  * of (recommendation, positions) per lexeme. A search then finds its matches in C
  * instead of one GIN lookup and one heap visit per matching row on the server, and
  * ranks them with bm25 (the formula of SQLite's FTS5, as src/store/sqlite/rank.c
- * computes it) from the lengths and counts the index holds.
+ * computes it) from the lengths and counts the index holds. A recommendation's
+ * lexemes are its text's and its paragraph's (fts.c, rt__pg_tsvector_rec), as FTS5's
+ * two columns: a row's length is both columns' tokens, a term's count its hits in
+ * both, a bare number's in the text alone (FTS5's `text : "19"`).
  *
  * The query is the parsed query itself (rt_search_node, as src/search/query.c makes
  * it), its terms made into lexemes here: no query text is written and read again.
@@ -37,12 +40,18 @@ struct lexeme {
     size_t n, alloc;
 };
 
+/* A position as the tsvector keeps it: the weight in the top 2 bits (0, D: the text's;
+ * RT_PG_PARAGRAPH_WEIGHT: the paragraph's, which come after the text's), then the
+ * position from 1. */
+#define POS_OF(p) ((uint32_t)(p)&0x3fff)
+#define IN_TEXT(p) (((p) >> 14) == 0)
+
 struct rt__pg_text {
     struct lexeme *lex; /* sorted by text (bytes), for prefixes */
     size_t n_lex;
     uint16_t *pos;
     size_t n_pos;
-    uint32_t *doclen; /* by recommendation id: tokens (positions) of its text */
+    uint32_t *doclen; /* by recommendation id: tokens (positions) of its text and paragraph */
     size_t n_doclen;
     roaring_bitmap_t *all;
     double avgdl;
@@ -124,7 +133,7 @@ static int add_row(struct rt__pg_text *tx, struct rt__strmap *map, size_t *lex_a
         lx->p[lx->n++] = (struct posting){doc, (uint32_t)tx->n_pos, np};
         RT_ALLOC_GROW(tx->pos, tx->n_pos + np, *pos_alloc);
         for (uint16_t k = 0; k < np; k++)
-            tx->pos[tx->n_pos++] = be16(p + 2 * k) & 0x3fff;
+            tx->pos[tx->n_pos++] = be16(p + 2 * k); /* the weight in its top 2 bits */
         p += 2 * np;
         tokens += np;
     }
@@ -139,17 +148,111 @@ static int add_row(struct rt__pg_text *tx, struct rt__strmap *map, size_t *lex_a
     return 0;
 }
 
+struct rt__pg_text_builder {
+    struct rt__pg_text *tx;
+    struct rt__strmap map;
+    size_t lex_alloc, pos_alloc;
+    int odd;
+    int patched; /* begun from an index: lists may be out of order, lexemes empty */
+};
+
+struct rt__pg_text_builder *rt__pg_text_builder_new(void)
+{
+    struct rt__pg_text_builder *b = rt_xcalloc(1, sizeof(*b));
+
+    b->tx = rt_xcalloc(1, sizeof(*b->tx));
+    b->tx->all = roaring_bitmap_create();
+    b->map = (struct rt__strmap)RT_STRMAP_INIT;
+    return b;
+}
+
+void rt__pg_text_builder_add(struct rt__pg_text_builder *b, uint64_t doc, const unsigned char *tsv,
+                             size_t len)
+{
+    if (!b->odd)
+        b->odd = doc > UINT32_MAX ||
+                 add_row(b->tx, &b->map, &b->lex_alloc, &b->pos_alloc, (uint32_t)doc, tsv, len);
+}
+
+struct rt__pg_text_builder *rt__pg_text_builder_from(struct rt__pg_text *tx, const uint32_t *drop,
+                                                     size_t n_drop)
+{
+    struct rt__pg_text_builder *b = rt_xcalloc(1, sizeof(*b));
+    roaring_bitmap_t *gone = n_drop ? roaring_bitmap_of_ptr(n_drop, drop) : roaring_bitmap_create();
+
+    b->tx = tx;
+    b->map = (struct rt__strmap)RT_STRMAP_INIT;
+    b->lex_alloc = tx->n_lex;
+    b->pos_alloc = tx->n_pos;
+    b->patched = 1;
+    for (size_t i = 0; i < tx->n_lex; i++) {
+        struct lexeme *l = &tx->lex[i];
+        size_t k = 0;
+        for (size_t j = 0; j < l->n; j++)
+            if (!roaring_bitmap_contains(gone, l->p[j].doc))
+                l->p[k++] = l->p[j];
+        l->n = k;
+        rt__strmap_put(&b->map, l->text, l->len, (int64_t)i);
+    }
+    for (size_t i = 0; i < n_drop; i++)
+        if (drop[i] < tx->n_doclen)
+            tx->doclen[drop[i]] = 0;
+    roaring_bitmap_andnot_inplace(tx->all, gone);
+    roaring_bitmap_free(gone);
+    return b;
+}
+
+static int posting_cmp(const void *a, const void *b)
+{
+    const struct posting *x = a, *y = b;
+    return (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+struct rt__pg_text *rt__pg_text_builder_end(struct rt__pg_text_builder *b)
+{
+    struct rt__pg_text *tx = b->tx;
+    double total = 0;
+
+    rt__strmap_release(&b->map);
+    if (b->odd) {
+        rt__pg_text_free(tx);
+        rt_free(b);
+        return NULL;
+    }
+    if (b->patched) { /* as a build from the rows would be: no empty lexeme, lists in order */
+        size_t k = 0;
+        for (size_t i = 0; i < tx->n_lex; i++) {
+            struct lexeme *l = &tx->lex[i];
+            if (!l->n) {
+                rt_free(l->text);
+                rt_free(l->p);
+                continue;
+            }
+            for (size_t j = 1; j < l->n; j++)
+                if (l->p[j - 1].doc > l->p[j].doc) {
+                    qsort(l->p, l->n, sizeof(*l->p), posting_cmp);
+                    break;
+                }
+            tx->lex[k++] = *l;
+        }
+        tx->n_lex = k;
+    }
+    rt_free(b);
+    if (tx->n_lex > 1)
+        qsort(tx->lex, tx->n_lex, sizeof(*tx->lex), lex_cmp);
+    tx->docs = (int64_t)roaring_bitmap_get_cardinality(tx->all);
+    for (size_t i = 0; i < tx->n_doclen; i++)
+        total += tx->doclen[i];
+    tx->avgdl = tx->docs ? total / (double)tx->docs : 1.0;
+    return tx;
+}
+
 int rt__pg_text_load(struct rt_pg *pg, struct rt__pg_text **out, struct rt_error *err)
 {
-    struct rt__pg_text *tx = rt_xcalloc(1, sizeof(*tx));
-    struct rt__strmap map = RT_STRMAP_INIT;
-    size_t lex_alloc = 0, pos_alloc = 0;
-    double total = 0;
+    struct rt__pg_text_builder *b;
     PGresult *r;
-    int odd = 0;
 
     *out = NULL;
-    tx->all = roaring_bitmap_create();
     r = PQexecParams(rt__pg_conn(pg),
                      "SELECT rec_id, lexemes FROM recommendation_fts ORDER BY rec_id", 0, NULL,
                      NULL, NULL, NULL, 1);
@@ -157,34 +260,21 @@ int rt__pg_text_load(struct rt_pg *pg, struct rt__pg_text **out, struct rt_error
         rt_error_set(err, RT_ESTORE, NULL, 0, "recommendation_fts",
                      "reading the full-text index: %s", PQresultErrorMessage(r));
         PQclear(r);
-        rt__pg_text_free(tx);
         return RT_ESTORE;
     }
-    for (int i = 0; i < PQntuples(r) && !odd; i++) {
+    b = rt__pg_text_builder_new();
+    for (int i = 0; i < PQntuples(r) && !b->odd; i++) {
         const unsigned char *id = (const unsigned char *)PQgetvalue(r, i, 0);
-        uint64_t v;
         if (PQgetlength(r, i, 0) != 8 || PQgetisnull(r, i, 1)) {
-            odd = 1;
+            b->odd = 1;
             break;
         }
-        v = (uint64_t)be32(id) << 32 | be32(id + 4);
-        odd = v > UINT32_MAX ||
-              add_row(tx, &map, &lex_alloc, &pos_alloc, (uint32_t)v,
-                      (const unsigned char *)PQgetvalue(r, i, 1), (size_t)PQgetlength(r, i, 1));
+        rt__pg_text_builder_add(b, (uint64_t)be32(id) << 32 | be32(id + 4),
+                                (const unsigned char *)PQgetvalue(r, i, 1),
+                                (size_t)PQgetlength(r, i, 1));
     }
     PQclear(r);
-    rt__strmap_release(&map);
-    if (odd) {
-        rt__pg_text_free(tx);
-        return 0; /* the caller asks PostgreSQL */
-    }
-    if (tx->n_lex > 1)
-        qsort(tx->lex, tx->n_lex, sizeof(*tx->lex), lex_cmp);
-    tx->docs = (int64_t)roaring_bitmap_get_cardinality(tx->all);
-    for (size_t i = 0; i < tx->n_doclen; i++)
-        total += tx->doclen[i];
-    tx->avgdl = tx->docs ? total / (double)tx->docs : 1.0;
-    *out = tx;
+    *out = rt__pg_text_builder_end(b); /* NULL: the caller asks PostgreSQL */
     return 0;
 }
 
@@ -199,14 +289,16 @@ int rt__pg_text_load(struct rt_pg *pg, struct rt__pg_text **out, struct rt_error
  *   W, then W times, in the words' order (bytes): length, word, length, its stem
  *   FNV-1a 64 of all the bytes before it, 8 bytes little-endian
  *
- * ("rtpgtx01", before the table word was kept here, had no W part: such a row is
+ * A position is written with its weight (the top 2 bits of the tsvector's 16).
+ * ("rtpgtx01", before the table word was kept here, had no W part; "rtpgtx02" held
+ * positions without their weights, before the paragraph was indexed: such a row is
  * refused, and the connection that reads the tables again stores the new form.)
  *
  * Read back, the index is the one rt__pg_text_load made; damaged bytes are refused.
  */
-#define PG_TEXT_POS_MAX 0x3fff /* a tsvector's positions: 14 bits */
+#define PG_TEXT_POS_MAX 0xffff /* a tsvector's positions: 14 bits and a weight's 2 */
 
-static const char tx_magic[8] = {'r', 't', 'p', 'g', 't', 'x', '0', '2'};
+static const char tx_magic[8] = {'r', 't', 'p', 'g', 't', 'x', '0', '3'};
 
 static void put_var(struct rt_buf *b, uint64_t v)
 {
@@ -471,6 +563,7 @@ enum { Q_NONE, Q_LEX, Q_PHRASE, Q_AND, Q_OR, Q_NOT };
 struct qnode {
     int kind;
     size_t lo, hi;       /* Q_LEX: the lexemes [lo, hi) of tx->lex it stands for */
+    int text_only;       /* Q_LEX, Q_PHRASE: in the text's positions only (a bare number) */
     struct qnode **kids; /* operands (Q_NOT: the first without the others; Q_PHRASE:
                           * its Q_LEX parts, in order) */
     size_t n_kids;
@@ -528,11 +621,12 @@ static size_t lower_bound(const struct rt__pg_text *tx, const char *key, size_t 
 }
 
 /* A lexeme as a leaf: the one equal to it, or with prefix every one it begins. */
-static struct qnode *leaf(struct builder *b, const char *w, size_t len, int prefix)
+static struct qnode *leaf(struct builder *b, const char *w, size_t len, int prefix, int text_only)
 {
     const struct rt__pg_text *tx = b->tx;
     struct qnode *n = node(b, Q_LEX);
 
+    n->text_only = text_only;
     n->lo = lower_bound(tx, w, len, prefix);
     n->hi = n->lo;
     if (prefix) {
@@ -567,8 +661,9 @@ static int keep_word(void *ctx, const char *term, size_t len, size_t start, size
 }
 
 /* One term's words (a phrase when more than one; prefix: the last one is a prefix,
- * unstemmed); a term without words matches nothing. */
-static struct qnode *phrase(struct builder *b, const char *text, size_t len, int prefix)
+ * unstemmed; text_only: in the text alone); a term without words matches nothing. */
+static struct qnode *phrase(struct builder *b, const char *text, size_t len, int prefix,
+                            int text_only)
 {
     struct words w = {RT_BUF_INIT, 0};
     struct qnode *n;
@@ -578,12 +673,13 @@ static struct qnode *phrase(struct builder *b, const char *text, size_t len, int
     if (!w.count) {
         n = node(b, Q_NONE);
     } else if (w.count == 1) {
-        n = leaf(b, w.all.buf, strlen(w.all.buf), prefix);
+        n = leaf(b, w.all.buf, strlen(w.all.buf), prefix, text_only);
     } else {
         n = node(b, Q_PHRASE);
+        n->text_only = text_only;
         for (size_t i = 0; i < w.count; i++) {
             size_t l = strlen(w.all.buf + at);
-            add_kid(n, leaf(b, w.all.buf + at, l, prefix && i + 1 == w.count));
+            add_kid(n, leaf(b, w.all.buf + at, l, prefix && i + 1 == w.count, text_only));
             at += l + 1;
         }
     }
@@ -602,20 +698,20 @@ static int term(struct builder *b, const struct rt_search_node *nd, struct qnode
     int rc = 0;
 
     if (!nd->prefix) {
-        *out = phrase(b, nd->text, nd->len, 0);
+        *out = phrase(b, nd->text, nd->len, 0, rt__bare_number(nd));
         return 0;
     }
     rt__last_word(nd->text, nd->len, &last);
     if (last.word.len && b->words)
         rc = b->words(b->ctx, last.word.buf, last.word.len, &words, err);
     any = node(b, Q_OR);
-    add_kid(any, phrase(b, nd->text, nd->len, 1));
+    add_kid(any, phrase(b, nd->text, nd->len, 1, 0));
     for (size_t i = 0; rc == 0 && i < words.len; i += strlen(words.buf + i) + 1) {
         rt_buf_reset(&alt);
         rt_buf_add(&alt, nd->text, last.start);
         rt_buf_adds(&alt, words.buf + i);
         rt_buf_add(&alt, nd->text + last.end, nd->len - last.end);
-        add_kid(any, phrase(b, alt.buf, alt.len, 0));
+        add_kid(any, phrase(b, alt.buf, alt.len, 0, 0));
     }
     *out = any;
     rt_buf_release(&last.word);
@@ -679,7 +775,8 @@ static int has_pos(const struct rt__pg_text *tx, const struct qnode *n, uint32_t
         if (!p)
             continue;
         for (uint16_t j = 0; j < p->npos; j++)
-            if (tx->pos[p->pos + j] == pos)
+            if (POS_OF(tx->pos[p->pos + j]) == pos &&
+                (!n->text_only || IN_TEXT(tx->pos[p->pos + j])))
                 return 1;
     }
     return 0;
@@ -696,8 +793,10 @@ static uint32_t phrase_count(const struct rt__pg_text *tx, const struct qnode *n
         if (!p)
             continue;
         for (uint16_t j = 0; j < p->npos; j++) {
-            uint32_t at = tx->pos[p->pos + j];
+            uint32_t at = POS_OF(tx->pos[p->pos + j]);
             size_t i = 1;
+            if (n->text_only && !IN_TEXT(tx->pos[p->pos + j]))
+                continue;
             while (i < n->n_kids && has_pos(tx, n->kids[i], doc, at + (uint32_t)i))
                 i++;
             count += i == n->n_kids;
@@ -742,9 +841,15 @@ static void eval(const struct rt__pg_text *tx, struct qnode *n, int negated)
         for (size_t k = n->lo; k < n->hi; k++)
             for (size_t j = 0; j < tx->lex[k].n; j++) {
                 const struct posting *p = &tx->lex[k].p[j];
+                uint32_t in = p->npos;
+                if (n->text_only) /* the positions of the text only */
+                    for (uint16_t i = in = 0; i < p->npos; i++)
+                        in += IN_TEXT(tx->pos[p->pos + i]);
+                if (!in)
+                    continue;
                 roaring_bitmap_add(n->bm, p->doc);
                 if (n->tf)
-                    n->tf[p->doc] += p->npos;
+                    n->tf[p->doc] += in;
             }
         break;
     case Q_PHRASE: {

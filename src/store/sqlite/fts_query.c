@@ -20,20 +20,6 @@ static void add_escaped(struct rt_buf *out, const char *s, size_t len)
     }
 }
 
-/*
- * Is the term a bare number ("19")? The index's second column, the paragraph, is
- * made of numbers ("A/HRC/30/3, 127.1"): a bare number looks in the text only, so
- * that "article 19" does not find every paragraph with a 19 in it. A report symbol
- * or a paragraph number (A/HRC/30/3, 127.1) looks in both.
- */
-static int bare_number(const struct rt_search_node *nd)
-{
-    for (size_t k = 0; k < nd->len; k++)
-        if (nd->text[k] < '0' || nd->text[k] > '9')
-            return 0;
-    return nd->len > 0;
-}
-
 /* Appends s as an FTS5 string. */
 static void add_quoted(struct rt_buf *out, const char *s, size_t len)
 {
@@ -150,7 +136,7 @@ static int render(struct rt_store *st, const struct rt_search_node *nd, struct r
         if (nd->field)
             return rt_error_set(err, RT_EINVAL, NULL, 0, "query",
                                 "the SQLite store cannot search the field '%s'", nd->field);
-        if (!nd->prefix && bare_number(nd))
+        if (rt__bare_number(nd))
             rt_buf_adds(out, "text : ");
         if (!nd->prefix)
             add_quoted(out, nd->text, nd->len);

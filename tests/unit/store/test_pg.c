@@ -507,13 +507,87 @@ Test(pg, migrations_apply_once_and_again_change_nothing)
     int v1 = 0, v2 = 0;
 
     pg_ok(rt__pg_migrate(pg, &v1, &e), &e);
-    cr_assert_eq(v1, 25); /* the last migration of src/store/pg/schema */
-    cr_assert_str_eq(pg_value(pg, "v", "SELECT value FROM meta WHERE key = 'pg_schema'"), "25");
+    cr_assert_eq(v1, 26); /* the last migration of src/store/pg/schema */
+    cr_assert_str_eq(pg_value(pg, "v", "SELECT value FROM meta WHERE key = 'pg_schema'"), "26");
     pg_ok(rt__pg_migrate(other, &v2, &e), &e);
-    cr_assert_eq(v2, 25);
+    cr_assert_eq(v2, 26);
     cr_assert_str_eq(pg_value(pg, "n", "SELECT count(*) FROM upr_session"), "50",
                      "0002's rows once");
     rt__pg_close(other);
+    rt__pg_close(pg);
+}
+
+Test(pg, migration_26_gives_an_existing_databases_lexemes_their_paragraphs)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_mig26");
+    struct rt_tokenizer *tok = rt_tokenizer_new("english");
+    struct rt_buf want = RT_BUF_INIT;
+    struct rt_pg_rec_row rows[2] = {
+        {.id = "1",
+         .mechanism = "upr",
+         .session = "22",
+         .sur_id = "1",
+         .key_hash = "1",
+         .response = "supported",
+         .text = "Abolish the death penalty",
+         .paragraph = "A/HRC/30/3, 127.1"},
+        {.id = "2",
+         .mechanism = "upr",
+         .session = "22",
+         .sur_id = "1",
+         .key_hash = "2",
+         .response = "noted",
+         .text = "Ratify the Convention"},
+    };
+    const char *v[1];
+    PGresult *r;
+    int version = 0;
+
+    pg_ok(rt__pg_migrate(pg, NULL, &e), &e);
+    pg_ok(rt__pg_run(pg, "INSERT INTO state(id, code, name) VALUES (1, 'BLR', 'Belarus')", &e), &e);
+    pg_ok(rt__pg_load_recommendations(pg, tok, rows, 2, &e), &e);
+    /* A database of schema 25: its lexemes are its texts' alone, and an index stored. */
+    rt__pg_tsvector(tok, rows[0].text, strlen(rows[0].text), &want);
+    v[0] = want.buf;
+    r = rt__pg_exec(pg, "t_old",
+                    "UPDATE recommendation_fts SET lexemes = $1::tsvector WHERE rec_id = 1", 1, v,
+                    &e);
+    cr_assert_not_null(r, "%s", e.msg.buf);
+    PQclear(r);
+    pg_ok(rt__pg_run(pg,
+                     "INSERT INTO search_index VALUES (101, 0, 'text', 0, '\\x00');"
+                     " UPDATE meta SET value = '25' WHERE key = 'pg_schema'",
+                     &e),
+          &e);
+    cr_assert_str_eq(pg_value(pg, "p0",
+                              "SELECT count(*) FROM recommendation_fts"
+                              " WHERE lexemes @@ 'hrc'::tsquery"),
+                     "0");
+    pg_ok(rt__pg_migrate(pg, &version, &e), &e);
+    cr_assert_eq(version, 26);
+    rt_buf_reset(&want);
+    rt__pg_tsvector_rec(tok, rows[0].text, strlen(rows[0].text), rows[0].paragraph,
+                        strlen(rows[0].paragraph), &want);
+    v[0] = want.buf;
+    r = rt__pg_exec(pg, "t_new",
+                    "SELECT lexemes = $1::tsvector, lexemes::text FROM recommendation_fts"
+                    " WHERE rec_id = 1",
+                    1, v, &e);
+    cr_assert_not_null(r, "%s", e.msg.buf);
+    cr_assert_str_eq(PQgetvalue(r, 0, 0), "t", "the paragraph's lexemes, weighted: %s",
+                     PQgetvalue(r, 0, 1));
+    PQclear(r);
+    cr_assert_str_eq(pg_value(pg, "p1",
+                              "SELECT string_agg(rec_id::text, ',') FROM recommendation_fts"
+                              " WHERE lexemes @@ '''a'' <-> ''hrc'' <-> ''30'' <-> ''3'''"),
+                     "1");
+    cr_assert_str_eq(pg_value(pg, "p2", "SELECT count(*) FROM recommendation_fts"), "2",
+                     "the one without a paragraph kept");
+    cr_assert_str_eq(pg_value(pg, "p3", "SELECT count(*) FROM search_index"), "0",
+                     "the index stored from the old lexemes, gone");
+    rt_buf_release(&want);
+    rt_tokenizer_free(tok);
     rt__pg_close(pg);
 }
 
@@ -671,6 +745,19 @@ Test(pg, the_text_index_in_memory_matches_as_postgresql_does)
         "Protect children and women",
         "End child labour",
         "Torture, torture and more torture in detention",
+        "Article 30 of the Covenant",
+    };
+    /* Their paragraphs, indexed after the texts (weight B), as SQLite's second column. */
+    static const char *const paragraphs[] = {
+        "A/HRC/30/3, 127.1",
+        "A/HRC/30/3, 127.2",
+        NULL,
+        NULL,
+        NULL,
+        NULL,
+        "A/HRC/15/16, 30",
+        NULL,
+        NULL,
     };
     /* A query as users write it, and the tsquery that ops.c's render() writes from
      * its tree: the index evaluates the tree itself and must find what PostgreSQL's
@@ -690,13 +777,21 @@ Test(pg, the_text_index_in_memory_matches_as_postgresql_does)
         {"torture NOT (end OR detention)", "('tortur' & !((('end' | 'detent'))))"},
         {"torture NOT (end NOT free)", "('tortur' & !((('end' & !('free')))))"},
         {"elections* OR child", "(('elections':* | 'elect') | 'child')"},
+        /* The paragraph: a report's symbol, a paragraph's number; a bare number in the
+         * text only; no phrase from the text into the paragraph. */
+        {"A/HRC/30/3", "('a' <-> 'hrc' <-> '30' <-> '3')"},
+        {"A/HRC/30/3 127.1", "(('a' <-> 'hrc' <-> '30' <-> '3') & ('127' <-> '1'))"},
+        {"30", "'30':D"},
+        {"30 OR 127*", "('30':D | ('127':*))"},
+        {"\"labour a\"", "('labour' <-> 'a')"},
+        {"hrc -30", "('hrc' & !('30':D))"},
     };
     struct rt_error e = RT_ERROR_INIT;
     struct rt_pg *pg = pg_fresh("t_text");
     struct rt_tokenizer *tok = rt_tokenizer_new("english");
     size_t n = sizeof(texts) / sizeof(*texts), found = 0;
-    char buf[8][4][96];
-    struct rt_pg_rec_row rows[8];
+    char buf[9][4][96];
+    struct rt_pg_rec_row rows[9];
     struct rt__pg_text *tx = NULL;
     struct rt__pg_hit *hits;
     size_t nh;
@@ -709,6 +804,7 @@ Test(pg, the_text_index_in_memory_matches_as_postgresql_does)
                                          .session = "1",
                                          .sur_id = "1",
                                          .text = texts[i],
+                                         .paragraph = paragraphs[i],
                                          .key_hash = buf[i][2],
                                          .response = "supported"};
     }
@@ -717,6 +813,15 @@ Test(pg, the_text_index_in_memory_matches_as_postgresql_does)
     pg_ok(rt__pg_load_recommendations(pg, tok, rows, n, &e), &e);
     pg_ok(rt__pg_text_load(pg, &tx, &e), &e);
     cr_assert_not_null(tx);
+    {
+        char got[64];
+        pg_matches(pg, "('a' <-> 'hrc' <-> '30' <-> '3')", got, sizeof(got));
+        cr_assert_str_eq(got, "1,2", "the report's symbol in the paragraphs");
+        pg_matches(pg, "'30':D", got, sizeof(got));
+        cr_assert_str_eq(got, "9", "a bare number in the text only, not the paragraph's 30");
+        pg_matches(pg, "('labour' <-> 'a')", got, sizeof(got));
+        cr_assert_str_eq(got, "", "no phrase from the text into the paragraph");
+    }
     for (size_t q = 0; q < sizeof(queries) / sizeof(*queries); q++) {
         char want[256], got[256] = "";
         size_t at = 0;
@@ -824,6 +929,103 @@ static uint64_t store_version(struct rt_store *st)
 
     pg_ok(rt_store_version(st, &v, &e), &e);
     return v;
+}
+
+/* An index as rt__pg_text_serialize's bytes (no words). */
+static void text_bytes(const struct rt__pg_text *tx, struct rt_buf *out)
+{
+    rt_buf_reset(out);
+    rt__pg_text_serialize(tx, NULL, out);
+}
+
+Test(pg, an_index_patched_with_a_merges_lexemes_is_the_one_built_from_the_rows)
+{
+    struct rt_error e = RT_ERROR_INIT;
+    struct rt_pg *pg = pg_fresh("t_txpatch");
+    struct rt_tokenizer *tok = rt_tokenizer_new("english");
+    size_t n = 40;
+    char(*buf)[4][96] = calloc(n, sizeof(*buf));
+    struct rt_pg_rec_row *rows = rec_rows(n, buf);
+    struct rt__pg_text *was = NULL, *fresh = NULL, *patched;
+    struct rt__pg_text_builder *b;
+    struct rt_buf want = RT_BUF_INIT, got = RT_BUF_INIT, lit = RT_BUF_INIT;
+    const uint32_t drop[] = {41, 3, 7, 12};
+    PGresult *r;
+
+    pg_ok(rt__pg_migrate(pg, NULL, &e), &e);
+    pg_ok(rt__pg_run(pg, "INSERT INTO state(id, code, name) VALUES (1, 'BLR', 'Belarus')", &e), &e);
+    pg_ok(rt__pg_load_recommendations(pg, tok, rows, n, &e), &e);
+    pg_ok(rt__pg_text_load(pg, &was, &e), &e);
+    cr_assert_not_null(was);
+    /* A merge: three texts change (one loses its only word "torture" of row 3's kind,
+     * one gets a word no text had, one a paragraph), and one recommendation comes. */
+    rt__pg_tsvector_rec(tok, "Ensure free elections", 21, NULL, 0, &lit);
+    rt_buf_adds(&lit, "|");
+    rt__pg_tsvector_rec(tok, "Abolish the zebra tax", 21, NULL, 0, &lit);
+    rt_buf_adds(&lit, "|");
+    rt__pg_tsvector_rec(tok, "End torture number 12", 21, "A/HRC/30/3, 127.1", 17, &lit);
+    rt_buf_adds(&lit, "|");
+    rt__pg_tsvector_rec(tok, "A new one on torture", 20, NULL, 0, &lit);
+    {
+        const char *v[1] = {lit.buf};
+        r = rt__pg_exec(
+            pg, "t_patch",
+            "WITH l AS (SELECT ord, t FROM unnest(string_to_array($1, '|'))"
+            " WITH ORDINALITY AS x(t, ord)),"
+            " ids AS (SELECT * FROM (VALUES (1, 3), (2, 7), (3, 12), (4, 41)) i(ord, id))"
+            " UPDATE recommendation_fts f SET lexemes = l.t::tsvector FROM l JOIN ids"
+            " USING (ord) WHERE f.rec_id = ids.id",
+            1, v, &e);
+        cr_assert_not_null(r, "%s", e.msg.buf);
+        PQclear(r);
+        pg_ok(
+            rt__pg_run(pg,
+                       "INSERT INTO recommendation(id, mechanism, session, sur_id, text, key_hash,"
+                       " response) VALUES (41, 'upr', 1, 1, 'A new one on torture', 41,"
+                       " 'supported')",
+                       &e),
+            &e);
+        r = rt__pg_exec(pg, "t_patch41",
+                        "INSERT INTO recommendation_fts(rec_id, lexemes)"
+                        " SELECT 41, (string_to_array($1, '|'))[4]::tsvector",
+                        1, v, &e);
+        cr_assert_not_null(r, "%s", e.msg.buf);
+        PQclear(r);
+    }
+    pg_ok(rt__pg_text_load(pg, &fresh, &e), &e);
+    cr_assert_not_null(fresh);
+    text_bytes(fresh, &want);
+    /* The old index without the four, then their new lexemes, in no order. */
+    b = rt__pg_text_builder_from(was, drop, sizeof(drop) / sizeof(*drop));
+    r = PQexecParams(rt__pg_conn(pg),
+                     "SELECT rec_id, lexemes FROM recommendation_fts"
+                     " WHERE rec_id IN (3, 7, 12, 41) ORDER BY rec_id DESC",
+                     0, NULL, NULL, NULL, NULL, 1);
+    cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK);
+    cr_assert_eq(PQntuples(r), 4);
+    for (int i = 0; i < PQntuples(r); i++) {
+        const unsigned char *id = (const unsigned char *)PQgetvalue(r, i, 0);
+        uint64_t doc = 0;
+        for (int k = 0; k < 8; k++)
+            doc = doc << 8 | id[k];
+        rt__pg_text_builder_add(b, doc, (const unsigned char *)PQgetvalue(r, i, 1),
+                                (size_t)PQgetlength(r, i, 1));
+    }
+    PQclear(r);
+    patched = rt__pg_text_builder_end(b);
+    cr_assert_not_null(patched);
+    text_bytes(patched, &got);
+    cr_assert_eq(got.len, want.len);
+    cr_assert(!memcmp(got.buf, want.buf, want.len), "the same index, byte for byte");
+    rt__pg_text_free(patched);
+    rt__pg_text_free(fresh);
+    rt_buf_release(&want);
+    rt_buf_release(&got);
+    rt_buf_release(&lit);
+    free(rows);
+    free(buf);
+    rt_tokenizer_free(tok);
+    rt__pg_close(pg);
 }
 
 Test(pg, every_commit_that_writes_raises_the_version_that_every_connection_reads)

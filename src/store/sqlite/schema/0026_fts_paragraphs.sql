@@ -1,0 +1,4 @@
+-- rightstrack schema 26: nothing changes here. PostgreSQL's file of the same number
+-- puts the paragraph into its full-text index, which SQLite's has held as a second
+-- column since schema 17. The number is taken so that both stores stay at the same
+-- schema version (rightstrack copy compares them). Running it again changes nothing.
