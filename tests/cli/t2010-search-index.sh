@@ -1,6 +1,6 @@
 #!/bin/sh
-# The search index on disk (schema 21): an import stores it, every later process
-# reads it, and an import by another process empties it, so that the next search
+# The search index on disk (schema 21): an import stores it (on PostgreSQL the first
+# search does), every later process reads it, and an import by another process empties it, so that the next search
 # counts the data as it is: the same answers as a database that imported both
 # files before its first search.
 . "$(dirname "$0")/../lib/test-lib.sh"
@@ -50,10 +50,17 @@ kept() {
 ask() { "$RT" --db "$1" search women --facets --limit 5 --json; }
 
 "$RT" --db "$ONE" import "$A" >/dev/null
-s1=$(stamp "$ONE")
-check_eq "the import stored the index" yes "$([ "$s1" != none ] && echo yes)"
-before=$(ask "$ONE")
-check_eq "a search reads it, builds nothing" "$s1" "$(stamp "$ONE")"
+if on_sqlite "the import stores the index (on PostgreSQL the first search does: storing it at import cost the first import a tenth of a second, past twice SQLite's time)"; then
+    s1=$(stamp "$ONE")
+    check_eq "the import stored the index" yes "$([ "$s1" != none ] && echo yes)"
+    before=$(ask "$ONE")
+    check_eq "a search reads it, builds nothing" "$s1" "$(stamp "$ONE")"
+else
+    before=$(ask "$ONE")
+    s1=$(stamp "$ONE")
+    check_eq "the first search stored the index" yes "$([ "$s1" != none ] && echo yes)"
+    check_eq "the next search reads it, builds nothing" "$s1" "$(ask "$ONE" >/dev/null; stamp "$ONE")"
+fi
 check_eq "the stored index counts as SQL does" \
     "$(sql "$ONE" "SELECT count(*) FROM recommendation r JOIN state s ON s.id = r.sur_id
        WHERE s.code = 'FRA' AND r.response = 'supported'")" \

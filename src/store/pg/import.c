@@ -378,174 +378,7 @@ struct lexemes_job {
     pthread_t thread;
     int started, rc;
     struct lexemes l;
-    int index;            /* 1: the search index made too (a first import's, index_make);
-                           * 2: its facet index (a merge's, facets_make) */
-    struct rt_buf fx, tx; /* their rows' bytes, empty when not made */
 };
-
-/*
- * A first import stores the search index, as SQLite's does, so that the first search
- * builds nothing: the two rows of search_index that a search would store (search.c,
- * fx_save and tx_save), made from what the import has in hand. The facet index is
- * read from the working copy, which holds exactly the rows the transfer copies, with
- * fx_read's statements; the text index from the tsvectors just made, and the table
- * word from the new words met (the whole table after a first import), sorted as
- * words_read sorts them. Both are made in the lexemes' thread, while the server
- * copies the tables. fx and tx stay empty when the data has what either index cannot
- * hold: the first search then builds them, as before.
- */
-static int word_cmp(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The facet index of the working copy db into out (rt__facets_serialize's bytes), as
- * search.c's fx_read reads it from PostgreSQL; nothing when the data has what it
- * cannot hold. */
-static void facets_make(sqlite3 *db, struct rt_buf *out)
-{
-    static const char *const sql[4] = {
-        "SELECT id, response, coalesce(cycle, 0), sur_id FROM recommendation",
-        "SELECT rec_id, theme_id, origin FROM recommendation_theme",
-        "SELECT id, code FROM state",
-        "SELECT id, label FROM theme",
-    };
-    struct rt__facets *fx = rt__facets_new();
-    int odd = 0;
-
-    for (int q = 0; q < 4 && !odd; q++) {
-        sqlite3_stmt *s = NULL;
-        if (sqlite3_prepare_v2(db, sql[q], -1, &s, NULL) != SQLITE_OK)
-            odd = 1;
-        while (!odd && sqlite3_step(s) == SQLITE_ROW) {
-            int64_t a = sqlite3_column_int64(s, 0);
-            if (q == 0)
-                odd = rt__facets_add_rec(fx, a, (const char *)sqlite3_column_text(s, 1),
-                                         sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3));
-            else if (q == 1)
-                odd = rt__facets_add_theme(fx, a, sqlite3_column_int64(s, 1),
-                                           (const char *)sqlite3_column_text(s, 2));
-            else
-                rt__facets_name(fx, q == 3, a, (const char *)sqlite3_column_text(s, 1));
-        }
-        if (sqlite3_finalize(s) != SQLITE_OK)
-            odd = 1;
-    }
-    if (!odd) {
-        rt__facets_done(fx);
-        rt__facets_serialize(fx, out);
-    }
-    rt__facets_free(fx);
-}
-
-/* The id and tsvector of each row of l (recommendation_fts's rows in COPY's binary
- * form: 2 fields, the id as int8, the tsvector), to fn. */
-static void rows_each(const struct lexemes *l,
-                      void (*fn)(void *, uint64_t, const unsigned char *, size_t), void *ctx)
-{
-    for (size_t at = 0; at + 18 <= l->rows.len;) {
-        const unsigned char *p = (const unsigned char *)l->rows.buf + at;
-        uint64_t id = 0;
-        uint32_t len = 0;
-        for (int i = 0; i < 8; i++)
-            id = id << 8 | p[6 + i];
-        for (int i = 0; i < 4; i++)
-            len = len << 8 | p[14 + i];
-        fn(ctx, id, p + 18, len);
-        at += 18 + (size_t)len;
-    }
-}
-
-static void row_add(void *ctx, uint64_t id, const unsigned char *tsv, size_t len)
-{
-    rt__pg_text_builder_add(ctx, id, tsv, len);
-}
-
-/* The text index b ends with (l's rows added to it), with the table word: the words
- * of old (may be NULL) and the new ones met in l, sorted as words_read sorts them;
- * into out as rt__pg_text_serialize's bytes, or nothing when a row cannot be read. */
-static void text_make(struct rt__pg_text_builder *b, const struct lexemes *l,
-                      const struct rt__pg_words *old, struct rt_buf *out)
-{
-    struct rt__pg_text *tx;
-    struct rt__pg_words w = {NULL, NULL, 0};
-    const char **pairs = NULL; /* each a word, then NUL and its stem */
-    size_t n = 0, n_old = old && old->word ? old->n : 0;
-
-    rows_each(l, row_add, b);
-    tx = rt__pg_text_builder_end(b);
-    for (size_t i = 0; i < l->words.len; i += strlen(l->words.buf + i) + 1) {
-        RT_REALLOC_ARRAY(pairs, n + 1);
-        pairs[n++] = l->words.buf + i;
-        i += strlen(l->words.buf + i) + 1;
-    }
-    if (n > 1)
-        qsort(pairs, n, sizeof(*pairs), word_cmp);
-    w.word = rt_xcalloc(n + n_old + 1, sizeof(*w.word));
-    w.stem = rt_xcalloc(n + n_old + 1, sizeof(*w.stem));
-    /* Both lists in order, merged; a word in both keeps the table's (old) row. */
-    for (size_t i = 0, j = 0; i < n_old || j < n;) {
-        int c = i == n_old ? 1 : j == n ? -1 : strcmp(old->word[i], pairs[j]);
-        const char *word = c <= 0 ? old->word[i] : pairs[j],
-                   *stem = c <= 0 ? old->stem[i] : pairs[j] + strlen(pairs[j]) + 1;
-        if (c <= 0)
-            i++;
-        if (c >= 0)
-            j++;
-        if (w.n && !strcmp(w.word[w.n - 1], word))
-            continue;
-        w.word[w.n] = rt_xstrdup(word);
-        w.stem[w.n++] = rt_xstrdup(stem);
-    }
-    if (tx)
-        rt__pg_text_serialize(tx, &w, out);
-    rt__pg_words_release(&w);
-    rt_free(pairs);
-    rt__pg_text_free(tx);
-}
-
-/* A first import's search index: both rows' bytes, or neither. */
-static void index_make(sqlite3 *db, const struct lexemes *l, struct rt_buf *fx_out,
-                       struct rt_buf *tx_out)
-{
-    facets_make(db, fx_out);
-    if (fx_out->len)
-        text_make(rt__pg_text_builder_new(), l, NULL, tx_out);
-    if (!tx_out->len)
-        rt_buf_reset(fx_out);
-}
-
-/* Stores an import's search index (index_make; tx may be empty: the facets only) at
- * the data version this
- * transaction raised it to, which it marks as raised (rightstrack.version_raised),
- * so that no deferred trigger raises it again at commit: the rows are then of the
- * version the next snapshot reads. Sent in libpq's binary format. */
-static int index_store(struct pg_store *s, const struct rt_buf *fx, const struct rt_buf *tx,
-                       struct rt_error *err)
-{
-    const char *vals[2] = {fx->buf, tx->buf ? tx->buf : ""};
-    int lens[2] = {(int)fx->len, (int)tx->len}, fmts[2] = {1, 1}, rc = 0;
-    PGresult *r;
-
-    if (!fx->len || fx->len >= INT32_MAX || tx->len >= INT32_MAX)
-        return 0;
-    if ((rc = rt__pg_run(s->pg,
-                         "SELECT set_config('rightstrack.version_raised', txid_current()::text,"
-                         " true)",
-                         err)) < 0)
-        return rc;
-    r = PQexecParams(rt__pg_conn(s->pg),
-                     "INSERT INTO search_index(facet, pos, key, num, bitmap)"
-                     " SELECT " PG_FX_ROW ", 0, 'facets', (" PG_VERSION "), $1::bytea"
-                     " UNION ALL SELECT " PG_TX_ROW ", 0, 'text', (" PG_VERSION "), $2::bytea"
-                     " WHERE length($2::bytea) > 0",
-                     2, NULL, vals, lens, fmts, 0);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK)
-        rc = rt_error_set(err, RT_ESTORE, NULL, 0, "search_index", "storing the search index: %s",
-                          PQresultErrorMessage(r));
-    PQclear(r);
-    return rc;
-}
 
 static void *lexemes_thread(void *arg)
 {
@@ -558,10 +391,6 @@ static void *lexemes_thread(void *arg)
                    SQLITE_OK) {
         sqlite3_busy_timeout(db, WORK_BUSY_MS);
         j->rc = lexemes_make(db, tok, j->ids, &j->l, msg, sizeof(msg));
-        if (j->rc == 0 && j->index == 1)
-            index_make(db, &j->l, &j->fx, &j->tx);
-        else if (j->rc == 0 && j->index == 2)
-            facets_make(db, &j->fx);
     }
     sqlite3_close(db);
     rt_tokenizer_free(tok);
@@ -569,18 +398,15 @@ static void *lexemes_thread(void *arg)
 }
 
 /* Starts the thread on the working copy at path: the lexemes of the recommendations
- * ids lists (a JSON array, kept by the caller until lexemes_job_release) and the facet
- * index, or with NULL those of every one and the search index (index_make). */
+ * ids lists (a JSON array, kept by the caller until lexemes_job_release), or with NULL
+ * those of every one. */
 static void lexemes_job_start(struct lexemes_job *j, const char *path, const char *ids)
 {
     memset(j, 0, sizeof(*j));
     rt_buf_init(&j->l.rows, 0);
     rt_buf_init(&j->l.words, 0);
-    rt_buf_init(&j->fx, 0);
-    rt_buf_init(&j->tx, 0);
     j->rc = RT_ESTORE;
     j->ids = ids;
-    j->index = ids ? 2 : 1;
     j->path = rt_xstrdup(path);
     j->started = pthread_create(&j->thread, NULL, lexemes_thread, j) == 0;
 }
@@ -599,8 +425,6 @@ static void lexemes_job_release(struct lexemes_job *j)
 {
     lexemes_job_wait(j);
     lexemes_release(&j->l);
-    rt_buf_release(&j->fx);
-    rt_buf_release(&j->tx);
     rt_free(j->path);
 }
 
@@ -777,15 +601,12 @@ static int transfer_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
     if (rc < 0)
         goto out;
     /* The indexes and keys made again, search_index emptied and the data version
-     * raised: one round trip; then the search index the lexemes' thread built, stored
-     * at that version. */
+     * raised: one round trip. */
     rt_buf_reset(&sql);
     for (size_t i = 0; i < defs.len; i += strlen(defs.buf + i) + 1)
         rt_buf_addf(&sql, "%s;", defs.buf + i);
     rt_buf_addf(&sql, "DELETE FROM search_index;%s", PG_BUMP_VERSION);
     rc = rt__pg_run(x->s->pg, sql.buf, err);
-    if (rc == 0 && x->lex && x->lex->rc == 0 && x->lex->fx.len && x->lex->tx.len)
-        rc = index_store(x->s, &x->lex->fx, &x->lex->tx, err);
 out:
     rt_buf_release(&defs);
     rt_buf_release(&sql);
@@ -1283,8 +1104,10 @@ static int merge_keeps_index(const struct merge *m)
     return 1;
 }
 
-/* Stamps the facet and text indexes stored at data version was with the version this
- * transaction raised it to (marked raised, as index_store does). */
+/* Stamps the facet and text indexes stored at data version was (by the searches before
+ * it) with the version this transaction raised it to, which it marks as raised
+ * (rightstrack.version_raised), so that no deferred trigger raises it again at commit:
+ * an import that adds nothing keeps the stored index, as on SQLite. */
 static int index_restamp(struct pg_store *s, int64_t was, struct rt_error *err)
 {
     char num[24];
@@ -1308,85 +1131,10 @@ static int index_restamp(struct pg_store *s, int64_t was, struct rt_error *err)
     return 0;
 }
 
-static void drop_note(void *ctx, uint64_t id, const unsigned char *tsv, size_t len)
-{
-    struct rt_buf *ids = ctx;
-    uint32_t v = (uint32_t)id;
-
-    (void)tsv;
-    (void)len;
-    rt_buf_add(ids, &v, sizeof(v));
-}
-
-/*
- * A merge that changes what the index is made of stores it again, as a first import
- * does, so that the next search builds nothing: the facet index of the working copy
- * (which holds PostgreSQL's rows and the import's changes; made by the lexemes'
- * thread, or here when no lexeme changed), and the text index stored at the data
- * version the working copy was seeded at, without the recommendations whose lexemes
- * were made again and with their new ones (rt__pg_text_builder_from): the index a
- * build from every row would make. No text index is stored when none was stored at
- * that version, or when the import removed recommendations; the first searches then
- * read it from the tables, as before. Into *fx and *tx (empty: not made). 0, or
- * RT_ESTORE.
- */
-static int merge_index(struct merge *m, struct rt_buf *fx, struct rt_buf *tx, struct rt_error *err)
-{
-    struct pg_store *s = m->x.s;
-    struct lexemes none;
-    const struct lexemes *l = &none;
-    char num[24];
-    const char *v[1] = {num};
-    PGresult *r;
-    int removed = 0;
-
-    memset(&none, 0, sizeof(none));
-    if (m->lex && (lexemes_job_wait(m->lex) != 0 || !m->lex->fx.len))
-        return 0; /* the lexemes were made here, or the facets could not be */
-    if (m->lex) {
-        l = &m->lex->l;
-        rt_buf_add(fx, m->lex->fx.buf, m->lex->fx.len);
-    } else {
-        facets_make(m->x.db, fx);
-    }
-    for (size_t i = 0; i < m->x.n; i++)
-        removed |= m->rows[i].del && !strcmp(m->x.t[i].name, "recommendation");
-    if (!fx->len || removed)
-        return 0;
-    snprintf(num, sizeof(num), "%lld", (long long)m->version);
-    r = PQexecParams(rt__pg_conn(s->pg),
-                     "SELECT bitmap FROM search_index WHERE facet = " PG_TX_ROW
-                     " AND pos = 0 AND num = $1::bigint",
-                     1, NULL, v, NULL, NULL, 1);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rt_error_set(err, RT_ESTORE, NULL, 0, "search_index", "reading the text index: %s",
-                     PQresultErrorMessage(r));
-        PQclear(r);
-        return RT_ESTORE;
-    }
-    if (PQntuples(r) == 1) {
-        struct rt__pg_words w = {NULL, NULL, 0};
-        struct rt__pg_text *was = rt__pg_text_deserialize(
-            (const unsigned char *)PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0), &w);
-        struct rt_buf drop = RT_BUF_INIT;
-        if (was) {
-            rows_each(l, drop_note, &drop);
-            text_make(rt__pg_text_builder_from(was, (const uint32_t *)(const void *)drop.buf,
-                                               drop.len / sizeof(uint32_t)),
-                      l, &w, tx);
-        }
-        rt__pg_words_release(&w);
-        rt_buf_release(&drop);
-    }
-    PQclear(r);
-    return 0;
-}
-
 static int merge_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
 {
     struct merge *m = ctx;
     struct pg_store *s = m->x.s;
-    struct rt_buf fx = RT_BUF_INIT, tx = RT_BUF_INIT;
     int64_t v;
     PGresult *r;
     int rc, super;
@@ -1406,6 +1154,12 @@ static int merge_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
     PQclear(r);
     if (super)
         rc = rt__pg_run(s->pg, "SET LOCAL session_replication_role = replica", err);
+    /* The new lexemes go to the GIN index's pending list rather than into its tree
+     * 4 MB at a time (a file that gives most recommendations a paragraph rewrites
+     * nearly every row's: 0.44 s of COPY against 0.2 s); autovacuum, or the next
+     * insert past the usual limit, moves them into the tree after the commit. */
+    if (rc == 0)
+        rc = rt__pg_run(s->pg, "SET LOCAL gin_pending_list_limit = '64MB'", err);
     for (size_t i = 0; i < m->x.n && rc == 0; i++)
         if (!super && m->touched[i])
             rc = table_triggers(s, m->x.t[i].name, 0, err);
@@ -1451,19 +1205,12 @@ static int merge_txn(struct rt_pg *pg, void *ctx, struct rt_error *err)
     for (size_t i = 0; i < m->x.n && rc == 0; i++)
         if (!super && m->touched[i])
             rc = table_triggers(s, m->x.t[i].name, 1, err);
-    if (rc == 0 && !merge_keeps_index(m)) {
-        rc = merge_index(m, &fx, &tx, err);
-        if (rc == 0)
-            rc = rt__pg_run(s->pg, "DELETE FROM search_index", err);
-    }
+    if (rc == 0 && !merge_keeps_index(m))
+        rc = rt__pg_run(s->pg, "DELETE FROM search_index", err);
     if (rc == 0)
         rc = rt__pg_run(s->pg, PG_BUMP_VERSION, err);
     if (rc == 0 && merge_keeps_index(m))
         rc = index_restamp(s, m->version, err);
-    else if (rc == 0)
-        rc = index_store(s, &fx, &tx, err);
-    rt_buf_release(&fx);
-    rt_buf_release(&tx);
     return rc;
 }
 

@@ -123,7 +123,8 @@ int rt__pg_fail(struct rt_error *err, const char *what);
 #define PG_VERSION "SELECT coalesce((SELECT value::bigint FROM meta WHERE key = 'data_version'), 0)"
 
 /* The rows of search_index (pos 0) that keep the facet index and the text index, num
- * the data version they were built at (search.c; a first import stores both, import.c). */
+ * the data version they were built at (search.c; an import that adds nothing keeps them, import.c).
+ */
 #define PG_FX_ROW "100"
 #define PG_TX_ROW "101"
 

@@ -323,12 +323,6 @@ struct rt__pg_text_builder *rt__pg_text_builder_new(void);
 void rt__pg_text_builder_add(struct rt__pg_text_builder *b, uint64_t doc, const unsigned char *tsv,
                              size_t len);
 struct rt__pg_text *rt__pg_text_builder_end(struct rt__pg_text_builder *b);
-/* A builder begun from the index tx (which it takes; rt__pg_text_builder_end gives it
- * back, changed) without the recommendations of drop (n_drop ids): a merging import's
- * recommendations with new lexemes, which rt__pg_text_builder_add then adds, in any
- * order. The index it ends with is the one built from every row of the data. */
-struct rt__pg_text_builder *rt__pg_text_builder_from(struct rt__pg_text *tx, const uint32_t *drop,
-                                                     size_t n_drop);
 
 /*
  * The table word (each word and its stem), sorted by word as COLLATE "C" sorts, as the

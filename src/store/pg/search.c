@@ -638,8 +638,8 @@ static int words_read(struct pg_store *s, struct rt_error *err)
  * (facet PG_FX_ROW, ops.h, pos 0) whose bitmap is rt__facets_serialize's bytes and
  * whose num is the data version it was built at. It is used only when that is the data
  * version of the reading snapshot (every commit that writes raises it); the triggers
- * of schema 21 also empty the table when the facets' data changes. A first import
- * stores both rows itself (import.c, index_make), as SQLite's import does.
+ * of schema 21 also empty the table when the facets' data changes; an import that
+ * adds nothing keeps them (import.c, index_restamp).
  */
 
 /* The bytes of a bytea in the server's hex output ("\x0a1b...", n characters) into

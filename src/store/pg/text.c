@@ -153,7 +153,6 @@ struct rt__pg_text_builder {
     struct rt__strmap map;
     size_t lex_alloc, pos_alloc;
     int odd;
-    int patched; /* begun from an index: lists may be out of order, lexemes empty */
 };
 
 struct rt__pg_text_builder *rt__pg_text_builder_new(void)
@@ -174,40 +173,6 @@ void rt__pg_text_builder_add(struct rt__pg_text_builder *b, uint64_t doc, const 
                  add_row(b->tx, &b->map, &b->lex_alloc, &b->pos_alloc, (uint32_t)doc, tsv, len);
 }
 
-struct rt__pg_text_builder *rt__pg_text_builder_from(struct rt__pg_text *tx, const uint32_t *drop,
-                                                     size_t n_drop)
-{
-    struct rt__pg_text_builder *b = rt_xcalloc(1, sizeof(*b));
-    roaring_bitmap_t *gone = n_drop ? roaring_bitmap_of_ptr(n_drop, drop) : roaring_bitmap_create();
-
-    b->tx = tx;
-    b->map = (struct rt__strmap)RT_STRMAP_INIT;
-    b->lex_alloc = tx->n_lex;
-    b->pos_alloc = tx->n_pos;
-    b->patched = 1;
-    for (size_t i = 0; i < tx->n_lex; i++) {
-        struct lexeme *l = &tx->lex[i];
-        size_t k = 0;
-        for (size_t j = 0; j < l->n; j++)
-            if (!roaring_bitmap_contains(gone, l->p[j].doc))
-                l->p[k++] = l->p[j];
-        l->n = k;
-        rt__strmap_put(&b->map, l->text, l->len, (int64_t)i);
-    }
-    for (size_t i = 0; i < n_drop; i++)
-        if (drop[i] < tx->n_doclen)
-            tx->doclen[drop[i]] = 0;
-    roaring_bitmap_andnot_inplace(tx->all, gone);
-    roaring_bitmap_free(gone);
-    return b;
-}
-
-static int posting_cmp(const void *a, const void *b)
-{
-    const struct posting *x = a, *y = b;
-    return (x->doc > y->doc) - (x->doc < y->doc);
-}
-
 struct rt__pg_text *rt__pg_text_builder_end(struct rt__pg_text_builder *b)
 {
     struct rt__pg_text *tx = b->tx;
@@ -218,24 +183,6 @@ struct rt__pg_text *rt__pg_text_builder_end(struct rt__pg_text_builder *b)
         rt__pg_text_free(tx);
         rt_free(b);
         return NULL;
-    }
-    if (b->patched) { /* as a build from the rows would be: no empty lexeme, lists in order */
-        size_t k = 0;
-        for (size_t i = 0; i < tx->n_lex; i++) {
-            struct lexeme *l = &tx->lex[i];
-            if (!l->n) {
-                rt_free(l->text);
-                rt_free(l->p);
-                continue;
-            }
-            for (size_t j = 1; j < l->n; j++)
-                if (l->p[j - 1].doc > l->p[j].doc) {
-                    qsort(l->p, l->n, sizeof(*l->p), posting_cmp);
-                    break;
-                }
-            tx->lex[k++] = *l;
-        }
-        tx->n_lex = k;
     }
     rt_free(b);
     if (tx->n_lex > 1)
