@@ -1261,6 +1261,30 @@ static void first_hit(struct rt_store *st, const char *text, struct rt_rec *out)
     rt_search_result_release(&res);
 }
 
+/* The states, themes, recommendations rows and their links that the page rows' tests
+ * start from (recommendation 1 by France, with an official and a model theme). */
+static void rows_seed(struct rt_pg *writer, struct rt_tokenizer *tok,
+                      const struct rt_pg_rec_row *rows, size_t n)
+{
+    struct rt_error e = RT_ERROR_INIT;
+
+    pg_ok(rt__pg_run(writer,
+                     "INSERT INTO state(id, code, name) VALUES (1, 'BLR', 'Belarus'),"
+                     " (2, 'FRA', 'France'), (3, 'CAN', 'Canada');"
+                     " INSERT INTO theme(id, vocabulary, label) VALUES (1, 'upr-info', 'Women'),"
+                     " (2, 'upr-info', 'Torture')",
+                     &e),
+          &e);
+    pg_ok(rt__pg_load_recommendations(writer, tok, rows, n, &e), &e);
+    pg_ok(rt__pg_run(writer,
+                     "INSERT INTO recommendation_by(rec_id, state_id) VALUES (1, 2);"
+                     " INSERT INTO recommendation_theme(rec_id, theme_id, origin, confidence)"
+                     " VALUES (1, 2, 'official', 1), (1, 1, 'model', 0.25)",
+                     &e),
+          &e);
+    rt_error_release(&e);
+}
+
 Test(pg, page_rows_in_memory_show_a_write_by_another_connection_at_the_next_search)
 {
     struct rt_error e = RT_ERROR_INIT;
@@ -1278,20 +1302,7 @@ Test(pg, page_rows_in_memory_show_a_write_by_another_connection_at_the_next_sear
     setenv("RT_PG_ROWS_AFTER", "0", 1);
     snprintf(url, sizeof(url), "%s dbname=t_rows", pg_base());
     pg_ok(rt_store_open(&st, url, 0, &e), &e);
-    pg_ok(rt__pg_run(writer,
-                     "INSERT INTO state(id, code, name) VALUES (1, 'BLR', 'Belarus'),"
-                     " (2, 'FRA', 'France'), (3, 'CAN', 'Canada');"
-                     " INSERT INTO theme(id, vocabulary, label) VALUES (1, 'upr-info', 'Women'),"
-                     " (2, 'upr-info', 'Torture')",
-                     &e),
-          &e);
-    pg_ok(rt__pg_load_recommendations(writer, tok, rows, n, &e), &e);
-    pg_ok(rt__pg_run(writer,
-                     "INSERT INTO recommendation_by(rec_id, state_id) VALUES (1, 2);"
-                     " INSERT INTO recommendation_theme(rec_id, theme_id, origin, confidence)"
-                     " VALUES (1, 2, 'official', 1), (1, 1, 'model', 0.25)",
-                     &e),
-          &e);
+    rows_seed(writer, tok, rows, n);
 
     first_hit(st, "torture", &h);
     cr_assert_eq(h.id, 1);
@@ -1424,19 +1435,9 @@ Test(pg, page_rows_kept_in_search_index_serve_the_next_connection_without_source
     setenv("RT_PG_ROWS_AFTER", "0", 1);
     snprintf(url, sizeof(url), "%s dbname=t_rowskept", pg_base());
     pg_ok(rt_store_open(&st, url, 0, &e), &e); /* the schema */
+    rows_seed(writer, tok, rows, n);
     pg_ok(rt__pg_run(writer,
-                     "INSERT INTO state(id, code, name) VALUES (1, 'BLR', 'Belarus'),"
-                     " (2, 'FRA', 'France'), (3, 'CAN', 'Canada');"
-                     " INSERT INTO theme(id, vocabulary, label) VALUES (1, 'upr-info', 'Women'),"
-                     " (2, 'upr-info', 'Torture')",
-                     &e),
-          &e);
-    pg_ok(rt__pg_load_recommendations(writer, tok, rows, n, &e), &e);
-    pg_ok(rt__pg_run(writer,
-                     "INSERT INTO recommendation_by(rec_id, state_id) VALUES (1, 2);"
-                     " INSERT INTO recommendation_theme(rec_id, theme_id, origin, confidence)"
-                     " VALUES (1, 2, 'official', 1), (1, 1, 'model', 0.25);"
-                     " INSERT INTO source(id, kind, path, sha256) VALUES (1, 'upr-info',"
+                     "INSERT INTO source(id, kind, path, sha256) VALUES (1, 'upr-info',"
                      " 'secret.csv', 'x'); UPDATE recommendation SET source_id = 1 WHERE id = 1;"
                      " INSERT INTO private_record(kind, id) VALUES ('source', 1)",
                      &e),
